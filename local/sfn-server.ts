@@ -226,6 +226,24 @@ interface Execution {
   redriveTokens: { token: string; date: Date }[];
   /** The top-level state last entered, with its input and its type as the definition wrote it: where a redrive restarts. */
   entered?: { name: string; type: string; input: unknown };
+  /** The same state as the run entered it (synchronously, StoppedAt): what else a redrive from it needs. */
+  stopped?: StoppedAt;
+}
+
+/**
+ * What a redrive needs of the top-level state an execution last entered, kept as the run goes (RunHooks.entered,
+ * startsWithin, succeededWithin): the workflow variables as the state entered, and for a Map or Parallel state the
+ * iterations or branches of its last start that succeeded, with their results.
+ */
+interface StoppedAt {
+  state: string;
+  variables?: VariableSnapshot;
+  /** The state's last start (its runs' group), how many runs within it started, and the results of those that succeeded, by index. */
+  group?: object;
+  started: number;
+  succeeded: Map<number, unknown>;
+  /** A redrive's first state: the runs within that succeeded in the attempt before, for its first start (then cleared). */
+  reuse?: Map<number, unknown>;
 }
 
 /** What a run needs of aws-local-stepfunctions (loaded on first use: only a program with a Workflow loads it). */
@@ -278,6 +296,27 @@ interface RunHooks {
   log(message: string): void;
   /** Present only for a definition that uses workflow variables (LocalRun.variables). */
   variables?: VariableUse;
+  /**
+   * The execution's own run entered the state `name`, its workflow variables (a definition that uses them) as they
+   * are then: what a redrive restores (StoppedAt). Called synchronously, as the state's StateEntered is dispatched.
+   */
+  entered(name: string, variables: VariableSnapshot | undefined): void;
+  /**
+   * A run within a Map or Parallel state of the execution's own run starts (`group`: that state's start, runGroup):
+   * its index (a Map's item's, a Parallel's branch's; the library starts them in that order), and, in a redrive's first
+   * start of the state it stopped in, the result it had when it succeeded before (it is not run again).
+   */
+  startsWithin(group: object): { index: number; saved?: { result: unknown } };
+  /** The run `index` of `group` (startsWithin) succeeded with `result`. */
+  succeededWithin(group: object, index: number, result: unknown): void;
+  /** The execution's own run's workflow variables to start with (a redrive's: as they were when its state entered). */
+  restoredVariables?: VariableSnapshot;
+}
+
+/** A run's workflow variables at one point: each variable's value, and its JSON size (VariableScope). */
+interface VariableSnapshot {
+  values: Record<string, unknown>;
+  sizes: ReadonlyMap<string, number>;
 }
 
 /**
@@ -483,13 +522,24 @@ function instrumentRuns(loaded: Library): void {
     // before its first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the
     // Map or Parallel that started it has already settled.
     const group = within ? runGroup(this) : undefined;
+    const parent = options.runOptions?.[PARENT_RUN] as LibraryRun | undefined;
+    // A run within a Map or Parallel state of the execution's own run (its parent has none): counted, every one, in
+    // the order the library starts them, so that its index is its item's or branch's (RedriveExecution).
+    const top = group && parent && !runParents.get(parent) ? hooks.startsWithin(group) : undefined;
     if (group && (failedGroups.has(group) || signal?.aborted)) {
       logger.close();
       cleanup();
       return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map or Parallel state had failed, or its run was aborted.") as never));
     }
+    // A redrive's iteration or branch that succeeded before: not run again, its result the one it had ("reschedules
+    // and redrives only the iterations and branches that failed or aborted", API_RedriveExecution). It records nothing.
+    if (top?.saved) {
+      hooks.succeededWithin(group!, top.index, top.saved.result);
+      logger.close();
+      cleanup();
+      return Promise.resolve(top.saved.result);
+    }
     const run: LibraryRun = {};
-    const parent = options.runOptions?.[PARENT_RUN] as LibraryRun | undefined;
     if (parent) runParents.set(run, parent);
     // The variables this run's states assigned as its next StateExited reports them (trackVariables).
     let assigned: Record<string, string> | undefined;
@@ -535,7 +585,8 @@ function instrumentRuns(loaded: Library): void {
     // The context object the library reads this run's `$$` paths against; a definition that uses workflow variables
     // finds the run's there (runVariables), and one that uses none runs with it untouched.
     const outer = options.runOptions?.context as RunContext | undefined;
-    const variables = hooks.variables && runVariables(outer);
+    // The execution's own run of a redrive starts with the variables as they were when its first state entered before.
+    const variables = hooks.variables && runVariables(outer, within ? undefined : hooks.restoredVariables);
     const context = variables?.context ?? outer;
     // As the library completes it (StateMachine.execute: Execution.Input is the run's own input, an iteration's or a
     // branch's too), which is AWS's for an Assign too (AWS-recorded BASE_PATHS: StartTime the execution's start).
@@ -543,6 +594,14 @@ function instrumentRuns(loaded: Library): void {
     measureStateData(logger, own, states, within, runContext);
     // Installed after measureStateData: its exit, around that of measureStateData, tells `own` what the state assigned.
     if (variables) trackVariables(logger, states, variables, runContext, (assigning) => (assigned = assigning));
+    // The execution's own run tells each state it enters, with the variables as they are as it enters (its Assign is
+    // applied as it exits, trackVariables), which a redrive from it restores.
+    if (!within) {
+      hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
+        hooks.entered(name, variables ? { values: Object.assign(Object.create(null), variables.scope.values), sizes: new Map(variables.scope.sizes) } : undefined);
+        enter(logger, name, type, input);
+      });
+    }
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
@@ -567,6 +626,9 @@ function instrumentRuns(loaded: Library): void {
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
     const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, ...(variables ? { context } : {}), overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
+    // A succeeded run within a top-level Map or Parallel: its result kept for a redrive. An aborted run's loop ends
+    // and settles with the output it had: not a success.
+    if (top) settled.then((result) => signal?.aborted || hooks.succeededWithin(group!, top.index, result), () => {});
     // The run's variables as its JSONata states read them, let go in the evaluation worker as it ends.
     if (variables) {
       const release = () => releaseVariables(variables.local);
@@ -633,9 +695,14 @@ function releaseVariables(local: LocalContext): void {
  * those of the run it is within to read, variableScope; its Choice rules' markers), and the results of its Tasks whose
  * Assign reads `$` (filled as each Task's handler settles, instrumentRuns), for trackVariables.
  */
-function runVariables(outer: RunContext | undefined) {
+function runVariables(outer: RunContext | undefined, restored?: VariableSnapshot) {
   const within = (outer?.StateMachine as Record<string, LocalContext | undefined> | undefined)?.[LOCAL_CONTEXT];
   const scope = variableScope(within?.v, within?.s);
+  // The execution's own run, redriven: its variables as they were (its own, none of an outer scope's).
+  if (restored) {
+    Object.assign(scope.values, restored.values);
+    for (const [variable, bytes] of restored.sizes) scope.sizes.set(variable, bytes);
+  }
   const choice: ChoiceMatch = {};
   // A copy of the outer run's StateMachine (its spread leaves the outer LOCAL_CONTEXT out) holding this run's own.
   const local: LocalContext = { v: scope.values, s: scope.sizes, c: choiceRules(choice), ...(within ? { o: within } : {}) };
@@ -2385,6 +2452,9 @@ export class LocalStepFunctions {
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json, redriven?: Execution): Execution {
     const execution: Execution = redriven ?? { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve(), redriveCount: 0, redriveTokens: [] };
     const from = redriven?.entered;
+    // What the attempt before kept of the state it stopped in: its variables, its succeeded iterations or branches.
+    const stopped = from && redriven?.stopped?.state === from.name ? redriven.stopped : undefined;
+    execution.stopped = undefined;
     // A redrive's first state follows its ExecutionRedriven (recorded next).
     const chain = new EventChain(redriven ? execution.history.length + 1 : 0);
     const record = (type: string, details: Record<string, unknown> = {}, at = Date.now(), run?: LibraryRun) => {
@@ -2402,7 +2472,8 @@ export class LocalStepFunctions {
     execution.done = (async () => {
       try {
         const { stateMachine: fromStart, definition, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, variables, timeout } = await this.prepare(machine);
-        // A redrive runs the same (local) definition from the state it stopped in.
+        // A redrive runs the same (local) definition from the state it stopped in (from its StartAt, with the
+        // execution's input, if it stopped before its first state).
         const stateMachine = from ? new (await loadStepFunctionsLibrary()).StateMachine({ ...(definition as object), StartAt: from.name } as never, { validationOptions: { noValidate: true } }) : fromStart;
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
@@ -2436,7 +2507,36 @@ export class LocalStepFunctions {
           ]),
         );
         const overrides = this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {};
-        const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun), log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`), ...(variables ? { variables } : {}) };
+        // The starts of Map and Parallel states (their run groups) that have settled.
+        const ended = new WeakSet<object>();
+        const hooks: RunHooks = {
+          handlers: bound,
+          aborted: (libraryRun) => journal.abort(libraryRun),
+          log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`),
+          ...(variables ? { variables } : {}),
+          ...(stopped?.variables ? { restoredVariables: stopped.variables } : {}),
+          entered: (state, values) => {
+            if (execution.stopped?.group) ended.add(execution.stopped.group);
+            // A redrive's first state is the one it stopped in: its first start reuses what succeeded within it before.
+            const reuse = from && !execution.stopped ? stopped?.succeeded : undefined;
+            execution.stopped = { state, ...(values ? { variables: values } : {}), started: 0, succeeded: new Map(), ...(reuse ? { reuse } : {}) };
+          },
+          startsWithin: (group) => {
+            const at = execution.stopped;
+            // A run an earlier start queued, started (and at once ended: its group failed) after that start settled.
+            if (!at || ended.has(group)) return { index: -1 };
+            // A new start of the state (the first, or a Retry's): its runs counted afresh, and only the first reuses.
+            if (at.group !== group) {
+              if (at.group) ended.add(at.group);
+              Object.assign(at, { group, started: 0, succeeded: new Map(), reuse: at.group === undefined ? at.reuse : undefined });
+            }
+            const index = at.started++;
+            return { index, ...(at.reuse?.has(index) ? { saved: { result: at.reuse.get(index) } } : {}) };
+          },
+          succeededWithin: (group, index, result) => {
+            if (execution.stopped?.group === group) execution.stopped.succeeded.set(index, result);
+          },
+        };
         // AWS's context object (LocalStack's AWS-recorded BASE_PATHS; RedriveCount and, once redriven, RedriveTime). The library replaces
         // StartTime for its own `$$` paths with the time its run started; the handlers' (readLimitPaths) and an
         // Assign's (trackVariables) keep the execution's.
@@ -2455,7 +2555,7 @@ export class LocalStepFunctions {
           for await (const logged of run.eventLogs) {
             const event = logged as LibraryEvent;
             // A redrive's ExecutionRedriven stands for its start.
-            if (from && event.type === "ExecutionStarted") continue;
+            if (redriven && event.type === "ExecutionStarted") continue;
             const eventRun = eventFacts.get(event)?.run;
             // The top level's (a Map iteration's or Parallel branch's run has a parent run).
             if (event.type === "StateEntered" && event.state && eventRun && !runParents.get(eventRun)) {
@@ -2498,11 +2598,14 @@ export class LocalStepFunctions {
    * the steps before it not run again, under the same ARN (its status RUNNING, redriveCount one more, redriveDate now);
    * the answer is `redriveDate`. "The API will return idempotent responses for the last 10 client tokens used to
    * successfully redrive the execution" (clientToken): the same token again answers the same redriveDate and runs
-   * nothing. Not redriven locally (ExecutionNotRedrivable, 400, saying why): an execution that stopped in a Map or
-   * Parallel state (AWS redrives only its failed iterations or branches; the local runtime keeps no per-iteration
-   * state), or whose definition assigns workflow variables (the values the states before had assigned are not kept).
-   * Not reproduced: the 15 minutes a client token is valid, the 14 days an execution stays redrivable, the history
-   * quota and the execution's maximum time (AWS's other NOT_REDRIVABLE reasons), and ExecutionLimitExceeded.
+   * nothing. "For workflows that include an Inline Map or Parallel state, RedriveExecution API action reschedules and
+   * redrives only the iterations and branches that failed or aborted": an execution that stopped in a top-level Map or
+   * Parallel state runs it again with the results its succeeded iterations or branches had (StoppedAt), the others
+   * run again from their start. Its workflow variables are those its states had assigned when the state it stopped in
+   * entered (what the states before it assigned is kept, since they are not run again). An execution that stopped
+   * before its first state runs from its StartAt. One that closed over 14 days before is refused (redriveRefusal). Not
+   * reproduced: the 15 minutes a client token is valid, the history quota and the execution's maximum time (AWS's other
+   * NOT_REDRIVABLE reasons), and ExecutionLimitExceeded.
    */
   async redriveExecution(input: Record<string, unknown>): Promise<Record<string, Json>> {
     const execution = this.execution(input.executionArn);
@@ -2517,10 +2620,10 @@ export class LocalStepFunctions {
     const notRedrivable = (reason: string) => new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${reason}`);
     const closed = redriveRefusal(execution);
     if (closed) throw notRedrivable(closed);
-    // Closed, its history read to the end (done), before it goes on; checked again after each wait, as the execution
-    // may have been redriven meanwhile (while its history was read or the definition loaded).
+    // Closed, its history read to the end (done), before it goes on; checked again after the wait, as the execution
+    // may have been redriven meanwhile (while its history was read).
     await execution.done;
-    const refusal = redriveRefusal(execution) ?? (await this.localRedriveRefusal(execution)) ?? redriveRefusal(execution);
+    const refusal = redriveRefusal(execution);
     if (refusal) throw notRedrivable(refusal);
     const date = new Date();
     Object.assign(execution, { status: "RUNNING", redriveCount: execution.redriveCount + 1, redriveDate: date, stopDate: undefined, output: undefined, error: undefined, cause: undefined, abort: undefined });
@@ -2530,18 +2633,6 @@ export class LocalStepFunctions {
     this.run(execution.machine, execution.arn, execution.name, execution.input, JSON.parse(execution.input) as Json, execution);
     void execution.done.then(() => this.forgetOldest(execution));
     return { redriveDate: epoch(date) };
-  }
-
-  /** Why the local runtime does not redrive this closed execution (AWS would), if it does not. */
-  private async localRedriveRefusal(execution: Execution): Promise<string | undefined> {
-    const from = execution.entered;
-    if (from && (from.type === "Map" || from.type === "Parallel")) {
-      return `it stopped in the ${from.type} state '${from.name}', and the local runtime (npm start) does not redrive a ${from.type} state's failed ${from.type === "Map" ? "iterations" : "branches"} (AWS does). See docs/local-vs-aws.md.`;
-    }
-    if (!from) return "it stopped before its first state, and the local runtime (npm start) redrives an execution from the state it stopped in.";
-    const prepared = await this.prepare(execution.machine).catch(() => undefined);
-    if (prepared?.variables) return "its definition assigns workflow variables, and the local runtime (npm start) does not keep their values for a redrive (AWS does). See docs/local-vs-aws.md.";
-    return undefined;
   }
 
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
@@ -2743,10 +2834,10 @@ function describe(execution: Execution): Record<string, Json> {
  * redriveStatus is NOT_REDRIVABLE, redriveStatusReason specifies the reason", API_DescribeExecution; the reasons
  * without the reference's closing period, as AWS CLI describe-execution outputs quote them; a FAILED execution's
  * `"redriveStatus": "REDRIVABLE"` with no reason, as an execution status event quotes it). REDRIVABLE says what AWS
- * would allow: RedriveExecution refuses some of those locally (localRedriveRefusal). `redriveCount` and `redriveDate`
+ * would allow, and RedriveExecution redrives them. `redriveCount` and `redriveDate`
  * (the last redrive's) as RedriveExecution set them. AWS's reasons (API_DescribeExecution redriveStatusReason) also
- * include "Execution history event limit exceeded", "Execution has exceeded the max execution time" and "Execution
- * redrivable period exceeded". Not reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
+ * include "Execution history event limit exceeded" and "Execution has exceeded the max execution time", not reproduced
+ * (a history over 24,999 events, an execution past its maximum time); "Execution redrivable period exceeded" is (redriveRefusal).
  */
 function redriveFields(execution: Execution): Record<string, Json> {
   const count = { redriveCount: execution.redriveCount, ...(execution.redriveDate ? { redriveDate: epoch(execution.redriveDate) } : {}) };
@@ -2754,10 +2845,20 @@ function redriveFields(execution: Execution): Record<string, Json> {
   return reason ? { ...count, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: reason } : { ...count, redriveStatus: "REDRIVABLE" };
 }
 
-/** Why AWS would not redrive this execution (DescribeExecution's redriveStatusReason), if it would not: it is running or succeeded. */
+/**
+ * Why AWS would not redrive this execution (DescribeExecution's redriveStatusReason, in its words), if it would not: it
+ * is running or succeeded, or it closed more than 14 days ago ("Restarts unsuccessful executions of Standard workflows
+ * that didn't complete successfully in the last 14 days", API_RedriveExecution; "Execution redrivable period
+ * exceeded", API_DescribeExecution redriveStatusReason).
+ */
 function redriveRefusal(execution: Execution): string | undefined {
-  return execution.status === "RUNNING" || execution.status === "SUCCEEDED" ? `Execution is ${execution.status} and cannot be redriven` : undefined;
+  if (execution.status === "RUNNING" || execution.status === "SUCCEEDED") return `Execution is ${execution.status} and cannot be redriven`;
+  if (execution.stopDate && Date.now() - execution.stopDate.getTime() > REDRIVABLE_PERIOD_MS) return "Execution redrivable period exceeded";
+  return undefined;
 }
+
+/** How long after it closed an unsuccessful execution can be redriven: 14 days (API_RedriveExecution). */
+const REDRIVABLE_PERIOD_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** "The API will return idempotent responses for the last 10 client tokens used to successfully redrive the execution" (API_RedriveExecution, clientToken). */
 const REDRIVE_TOKENS_KEPT = 10;

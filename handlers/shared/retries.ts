@@ -61,10 +61,31 @@ export function retryable(error: unknown): boolean {
 }
 
 /**
+ * The pause between attempts and its random source: the real clock and Math.random unless a test hands in its own, to
+ * see the delays drawn without waiting them out.
+ */
+export interface Backoff {
+  /** Waits `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1), as Math.random draws it. */
+  random(): number;
+}
+
+/** What production uses: setTimeout and Math.random (looked up at each call, so a spy on Math.random still applies). */
+export const realBackoff: Backoff = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
+
+/**
  * Runs `attempt` until it succeeds, fails with an error not worth retrying, or has run MAX_ATTEMPTS times. Each run gets
  * its own time-limit signal, to hand to fetch. The result's and the last error's `$metadata.attempts` say how many ran.
+ * Between attempts it pauses as the SDK's standard mode does (full jitter): after attempt n, random · base · 2ⁿ ms.
  */
-export async function withRetries<T extends { $metadata: AwsMetadata }>(attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withRetries<T extends { $metadata: AwsMetadata }>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  backoff: Backoff = realBackoff,
+): Promise<T> {
   for (let attempts = 1; ; attempts++) {
     try {
       const result = await attempt(AbortSignal.timeout(ATTEMPT_TIMEOUT_MS));
@@ -73,7 +94,7 @@ export async function withRetries<T extends { $metadata: AwsMetadata }>(attempt:
     } catch (error) {
       if (error instanceof AwsServiceError) error.$metadata.attempts = attempts;
       if (attempts >= MAX_ATTEMPTS || !retryable(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * BASE_DELAY_MS * 2 ** attempts));
+      await backoff.sleep(backoff.random() * BASE_DELAY_MS * 2 ** attempts);
     }
   }
 }

@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
@@ -22,6 +22,14 @@ const seen: unknown[] = [];
 let reached!: () => void;
 const heldReached = new Promise<void>((resolve) => (reached = resolve));
 let holds = 0;
+/** The Map items, Parallel branches and variable reads each attempt ran, and which fail until the test fixes them. */
+const ran: string[] = [];
+const failing = new Set(["item:2", "branch:b", "noted", "jsonata", "twice:2", "twice:3", "caught:1", "after:b"]);
+const runOrFail = (what: string, result: unknown) => {
+  ran.push(what);
+  if (failing.has(what)) throw new LambdaInvokeError(what, "Down", `${what} is down`, "Down: down");
+  return result;
+};
 
 let server: LocalSfnServer;
 let client: SFNClient;
@@ -63,17 +71,116 @@ beforeAll(async () => {
         },
       ),
       machine("passes", { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } }, {}),
+      machine("fails", { StartAt: "Stop", States: { Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
+      // A definition the local runtime does not run (AWS refuses it at CreateStateMachine): its executions fail before their first state.
+      machine("unloaded", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }, {}),
       machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       machine(
         "mapped",
-        { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "Fail", States: { Fail: { Type: "Fail", Error: "Nope" } } }, End: true } } },
-        {},
+        {
+          StartAt: "Before",
+          States: {
+            Before: { Type: "Task", Resource: fnArn("before"), ResultPath: "$.before", Next: "Each" },
+            // One iteration at a time: the first succeeds, the second fails, the third is never started.
+            Each: { Type: "Map", ItemsPath: "$.items", MaxConcurrency: 1, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("item"), End: true } } }, ResultPath: "$.done", End: true },
+          },
+        },
+        { before: async () => runOrFail("before", 1), item: async (event) => runOrFail(`item:${String(event)}`, `done ${String(event)}`) },
+      ),
+      machine(
+        "mapped-twice",
+        {
+          StartAt: "Base",
+          States: {
+            Base: { Type: "Pass", Assign: { base: 10 }, Next: "Each" },
+            Each: {
+              Type: "Map",
+              ItemsPath: "$.items",
+              MaxConcurrency: 1,
+              // Each iteration reads the outer scope's variable, restored by a redrive.
+              ItemSelector: { "item.$": "$$.Map.Item.Value", "base.$": "$base" },
+              ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("twice"), End: true } } },
+              End: true,
+            },
+          },
+        },
+        { twice: async (event) => runOrFail(`twice:${(event as { item: number }).item}`, (event as { item: number; base: number }).item + (event as { base: number }).base) },
+      ),
+      machine(
+        "assigned-jsonata",
+        {
+          QueryLanguage: "JSONata",
+          StartAt: "Note",
+          States: {
+            Note: { Type: "Pass", Assign: { x: 1 }, Next: "Bump" },
+            Bump: { Type: "Pass", Assign: { x: "{% $x + 1 %}" }, Next: "Use" },
+            Use: { Type: "Task", Resource: fnArn("jsonata"), Arguments: { x: "{% $x %}" }, Output: "{% {'x': $x, 'result': $states.result} %}", End: true },
+          },
+        },
+        { jsonata: async (event) => runOrFail("jsonata", event) },
+      ),
+      machine(
+        "caught-then-branched",
+        {
+          StartAt: "Each",
+          States: {
+            // Its first iteration fails while the second is under way: the Map is caught, the rest started after it failed.
+            Each: { Type: "Map", MaxConcurrency: 2, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("caught"), End: true } } }, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Both" }], Next: "Both" },
+            Both: {
+              Type: "Parallel",
+              Branches: [
+                { StartAt: "A", States: { A: { Type: "Task", Resource: fnArn("afterA"), End: true } } },
+                { StartAt: "B", States: { B: { Type: "Task", Resource: fnArn("afterB"), End: true } } },
+              ],
+              End: true,
+            },
+          },
+        },
+        {
+          caught: async (event) => runOrFail(`caught:${String(event)}`, event),
+          afterA: async () => runOrFail("after:a", "a"),
+          afterB: async () => runOrFail("after:b", "b"),
+        },
+      ),
+      machine(
+        "branched",
+        {
+          StartAt: "Both",
+          States: {
+            Both: {
+              Type: "Parallel",
+              Branches: [
+                { StartAt: "A", States: { A: { Type: "Task", Resource: fnArn("branchA"), End: true } } },
+                { StartAt: "B", States: { B: { Type: "Task", Resource: fnArn("branchB"), End: true } } },
+              ],
+              End: true,
+            },
+          },
+        },
+        { branchA: async () => runOrFail("branch:a", "a"), branchB: async () => runOrFail("branch:b", "b") },
+      ),
+      machine(
+        "assigned",
+        {
+          StartAt: "Note",
+          States: {
+            Note: { Type: "Pass", Assign: { noted: 1, kept: "k" }, Next: "Renote" },
+            Renote: { Type: "Pass", Assign: { noted: 2 }, Next: "Use" },
+            // Its Assign is applied only as it exits: a redrive must not see `noted` 3 in the Task's Parameters.
+            Use: { Type: "Task", Resource: fnArn("noted"), Parameters: { "noted.$": "$noted", "kept.$": "$kept" }, Assign: { noted: 3 }, Next: "After" },
+            After: { Type: "Pass", Parameters: { "noted.$": "$noted", "result.$": "$" }, End: true },
+          },
+        },
+        { noted: async (event) => runOrFail("noted", { seen: event }) },
       ),
     ],
     credentials: [LOCAL_CREDENTIALS, { accessKeyId: "AKIADENIED", secretAccessKey: "denied" }],
     authorise: (accessKeyId, action) => (accessKeyId === "AKIADENIED" && action === "states:RedriveExecution" ? { caller: `arn:aws:sts::${ACCOUNT}:assumed-role/ops/s`, reason: "because no identity-based policy allows the states:RedriveExecution action" } : undefined),
   });
   client = new SFNClient({ endpoint: server.endpoint, region: REGION, credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey } });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 afterAll(async () => {
   client.destroy();
@@ -131,11 +238,66 @@ describe("RedriveExecution", () => {
     await expect(client.send(new RedriveExecutionCommand({ executionArn, clientToken: "x".repeat(65) }))).rejects.toMatchObject({ name: "ValidationException", message: expect.stringContaining("'clientToken'") });
   });
 
-  it("refuses an execution that failed in a Map state, which the local runtime does not redrive", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped`, name: "m1", input: JSON.stringify({ items: [1] }) }));
+  it("redrives only the Map iterations that failed or never started, the others keeping their results", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped`, name: "m1", input: JSON.stringify({ items: [1, 2, 3] }) }));
     await server.sfn.drained();
-    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("Map") });
-    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", redriveCount: 0 });
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down", redriveStatus: "REDRIVABLE" });
+    expect(ran.filter((what) => what.startsWith("item:") || what === "before")).toEqual(["before", "item:1", "item:2"]);
+
+    failing.delete("item:2");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    // The succeeded iteration's result is the one it had; the failed one and the one never started ran, in order.
+    expect(JSON.parse(done.output!)).toEqual({ items: [1, 2, 3], before: 1, done: ["done 1", "done 2", "done 3"] });
+    expect(ran.filter((what) => what.startsWith("item:") || what === "before")).toEqual(["item:2", "item:3"]);
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const at = events.findIndex((e) => e.type === "ExecutionRedriven");
+    expect(events[at + 1]).toMatchObject({ type: "MapStateEntered", stateEnteredEventDetails: { name: "Each" } });
+    expect(events.slice(at).filter((e) => e.type === "MapIterationStarted").map((e) => e.mapIterationStartedEventDetails?.index)).toEqual([1, 2]);
+  });
+
+  it("keeps the iterations each attempt completed over several redrives, with the outer variables they read", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped-twice`, name: "t1", input: JSON.stringify({ items: [1, 2, 3] }) }));
+    await server.sfn.drained();
+    const twice = () => ran.filter((what) => what.startsWith("twice:"));
+    expect(twice()).toEqual(["twice:1", "twice:2"]);
+
+    // The first redrive completes the second iteration and fails in the third.
+    failing.delete("twice:2");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", redriveCount: 1 });
+    expect(twice()).toEqual(["twice:2", "twice:3"]);
+
+    // The second runs the third alone: the first two keep what they returned in the attempts before.
+    failing.delete("twice:3");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 2 });
+    expect(twice()).toEqual(["twice:3"]);
+    expect(JSON.parse(done.output!)).toEqual([11, 12, 13]);
+  });
+
+  it("redrives only the Parallel branches that failed, the others keeping their results", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:branched`, name: "b1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+    expect(ran.filter((what) => what.startsWith("branch:")).sort()).toEqual(["branch:a", "branch:b"]);
+
+    failing.delete("branch:b");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(JSON.parse(done.output!)).toEqual(["a", "b"]);
+    expect(ran.filter((what) => what.startsWith("branch:"))).toEqual(["branch:b"]);
   });
 
   it("redrives an aborted execution from the Task it was stopped in", async () => {
@@ -156,11 +318,73 @@ describe("RedriveExecution", () => {
     expect(holds).toBe(2);
   });
 
-  it("refuses an execution whose definition assigns variables, which the local runtime does not keep for a redrive", async () => {
+  it("redrives the Parallel state it stopped in after a caught Map, only its failed branch", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:caught-then-branched`, name: "c1", input: JSON.stringify([1, 2, 3, 4]) }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+    expect(ran.filter((what) => what.startsWith("after:")).sort()).toEqual(["after:a", "after:b"]);
+    failing.delete("after:b");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(JSON.parse(done.output!)).toEqual(["a", "b"]);
+    expect(ran.filter((what) => what.startsWith("after:") || what.startsWith("caught:"))).toEqual(["after:b"]);
+  });
+
+  it("redrives with the workflow variables as they were when the failed state entered", async () => {
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned`, name: "a1" }));
     await server.sfn.drained();
-    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Stopped" });
-    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("variables") });
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+
+    failing.delete("noted");
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    // The Task read the values Note and Renote had assigned (not run again); its own Assign applied as it exited.
+    expect(JSON.parse(done.output!)).toEqual({ noted: 3, result: { seen: { noted: 2, kept: "k" } } });
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    expect(events.filter((e) => e.type === "PassStateEntered").map((e) => e.stateEnteredEventDetails?.name)).toEqual(["Note", "Renote", "After"]);
+  });
+
+  it("restores the variables of a JSONata definition too", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned-jsonata`, name: "j1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+    failing.delete("jsonata");
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(JSON.parse(done.output!)).toEqual({ x: 2, result: { x: 2 } });
+  });
+
+  it("redrives an execution that failed before its first state from its StartAt", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:unloaded`, name: "u1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "States.Runtime", redriveStatus: "REDRIVABLE" });
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    // Run again from the start, it fails again as it did (its definition is the same).
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "States.Runtime", redriveCount: 1 });
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    expect(events.map((e) => e.type)).toEqual(["ExecutionFailed", "ExecutionRedriven", "ExecutionFailed"]);
+  });
+
+  it("refuses an execution that closed more than 14 days ago, in AWS's words", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:fails`, name: "f1" }));
+    await server.sfn.drained();
+    const { stopDate } = await client.send(new DescribeExecutionCommand({ executionArn }));
+    // The clock read straight, not through HTTP (a request signed 14 days off would be refused for its skew).
+    const days = (n: number) => n * 24 * 60 * 60 * 1000;
+    const now = vi.spyOn(Date, "now").mockReturnValue(stopDate!.getTime() + days(14));
+    expect(server.sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", redriveStatus: "REDRIVABLE" });
+    now.mockReturnValue(stopDate!.getTime() + days(14) + 1);
+    expect(server.sfn.describeExecution({ executionArn })).toMatchObject({ redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: "Execution redrivable period exceeded" });
+    await expect(server.sfn.redriveExecution({ executionArn })).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("Execution redrivable period exceeded") });
+    expect(server.sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", redriveCount: 0 });
   });
 
   it("is authorised as states:RedriveExecution on the execution's ARN", async () => {
