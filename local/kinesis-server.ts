@@ -31,6 +31,7 @@ import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
+import { listShards } from "./kinesis-list-shards";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { payloadBatches } from "./sqs-event-source";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -366,19 +367,15 @@ function remember(iterators: Map<string, string>, iterator: unknown, streamArn: 
  * - PutRecords with a `null` entry in Records (kinesalite's validation passes it, putRecords.js reads
  *   `record.ExplicitHashKey` of it): the JSON protocol's "Member must not be null" ValidationException, as kinesalite
  *   answers an entry's null PartitionKey or Data (AWS's wording for a null entry is not confirmed).
- * - ListShards by NextToken alone (listShards.js looks the stream up by an undefined name). kinesalite never pages
- *   ListShards (it answers every shard and no NextToken), so no token is one this endpoint handed out: Kinesis's answer
- *   to a token it cannot read is InvalidArgumentException (API_ListShards; the message is not confirmed).
+ * - (ListShards by NextToken alone, on which listShards.js looks the stream up by an undefined name, never reaches it:
+ *   the endpoint answers ListShards itself, local/kinesis-list-shards.ts.)
  * - AddTagsToStream with a `null` tag value (kinesalite's validation reads its length): "Member must not be null", as
  *   the JSON protocol answers a null member (AWS's wording for a null map value is not confirmed).
  */
-function refuseWhatCrashesKinesalite(operation: string, input: Record<string, unknown>, namesStream: boolean): void {
+function refuseWhatCrashesKinesalite(operation: string, input: Record<string, unknown>): void {
   if (operation === "PutRecords" && Array.isArray(input.Records)) {
     const index = input.Records.findIndex((entry) => entry === null);
     if (index >= 0) throw new KinesisError("ValidationException", `1 validation error detected: Value null at 'records.${index + 1}.member' failed to satisfy constraint: Member must not be null`);
-  }
-  if (operation === "ListShards" && input.NextToken != null && !namesStream) {
-    throw new KinesisError("InvalidArgumentException", "Invalid NextToken: ListShards' NextToken is one a ListShards answered (this endpoint answers every shard at once and hands out none); name the stream instead.");
   }
   if (operation === "AddTagsToStream" && input.Tags !== null && typeof input.Tags === "object") {
     const key = Object.keys(input.Tags).find((k) => (input.Tags as Record<string, unknown>)[k] === null);
@@ -502,7 +499,9 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       if (input.EnforceConsumerDeletion !== true) throw new KinesisError("ResourceInUseException", `Stream ${stream.arn} has registered consumers: deregister them first, or set EnforceConsumerDeletion to delete them with it.`);
       deletedConsumers = true;
     }
-    refuseWhatCrashesKinesalite(operation, input, stream !== undefined);
+    // ShardFilter, paging and NextToken, which kinesalite lacks, over kinesalite's listing (local/kinesis-list-shards.ts).
+    if (operation === "ListShards") return reply(200, JSON.stringify(await listShards(adminClient(internal), input, stream?.name, (options.now ?? Date.now)())));
+    refuseWhatCrashesKinesalite(operation, input);
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
