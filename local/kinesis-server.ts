@@ -383,6 +383,32 @@ function refuseWhatCrashesKinesalite(operation: string, input: Record<string, un
   }
 }
 
+/**
+ * PutRecords: "Each PutRecords request can support up to 500 records. Each record in the request can be as large as 1
+ * MiB, up to a limit of 5 MiB for the entire request, including partition keys" (API_PutRecords). kinesalite checks the
+ * count and each Data's size (ValidationException) but not the total; Kinesis answers it with 400
+ * InvalidArgumentException "Records size exceeds 5 MB limit" (the wording as AWS answered it, quoted in
+ * snowplow/enrich#685 and aws/amazon-kinesis-streams-for-fluent-bit#21; not in the API reference). Counted as Kinesis
+ * counts a record (recordBytes: its data, decoded, and its partition key), for a request kinesalite's validation passes
+ * (a list of at most 500 entries, each Data at most 1 MiB), so its ValidationException still comes first.
+ */
+const PUT_RECORDS_LARGEST_TOTAL_BYTES = 5 * 1024 * 1024;
+const PUT_RECORDS_LARGEST_DATA_BYTES = 1024 * 1024;
+const PUT_RECORDS_MOST_RECORDS = 500;
+
+function refuseOverPutRecordsTotal(operation: string, input: Record<string, unknown>): void {
+  if (operation !== "PutRecords" || !Array.isArray(input.Records) || input.Records.length > PUT_RECORDS_MOST_RECORDS) return;
+  let total = 0;
+  for (const entry of input.Records as unknown[]) {
+    const { Data, PartitionKey } = (entry ?? {}) as { Data?: unknown; PartitionKey?: unknown };
+    if (typeof Data !== "string" || typeof PartitionKey !== "string") return;
+    const bytes = recordBytes({ Data, PartitionKey });
+    if (bytes - Buffer.byteLength(PartitionKey, "utf8") > PUT_RECORDS_LARGEST_DATA_BYTES) return;
+    total += bytes;
+  }
+  if (total > PUT_RECORDS_LARGEST_TOTAL_BYTES) throw new KinesisError("InvalidArgumentException", "Records size exceeds 5 MB limit");
+}
+
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
 const CONSUMER_OPERATIONS = new Set(["RegisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers", "DeregisterStreamConsumer", "SubscribeToShard"]);
 
@@ -502,6 +528,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // ShardFilter, paging and NextToken, which kinesalite lacks, over kinesalite's listing (local/kinesis-list-shards.ts).
     if (operation === "ListShards") return reply(200, JSON.stringify(await listShards(adminClient(internal), input, stream?.name, (options.now ?? Date.now)())));
     refuseWhatCrashesKinesalite(operation, input);
+    refuseOverPutRecordsTotal(operation, input);
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
