@@ -187,17 +187,26 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       timers.add(timer);
     });
   };
+  /** Each closed shard's following (below), made once: drained() and the polling loop wait on the same one. */
+  const following = new Map<ShardPoller, Promise<void>>();
   /**
    * A shard read to its end (closed by a split or merge made through the endpoint): its subscription's shards now
    * ready — the children whose parents are all finished — get pollers, polled from then on. Resolves once they are added.
+   * The shards are listed once per closed shard (again only after a listing failed).
    */
-  const follow = async (closed: ShardPoller): Promise<void> => {
+  const follow = (closed: ShardPoller): Promise<void> => {
+    let followed = following.get(closed);
+    if (!followed) following.set(closed, (followed = followChildren(closed)));
+    return followed;
+  };
+  const followChildren = async (closed: ShardPoller): Promise<void> => {
     const lineage = lineages.get(closed)!;
     lineage.finish(closed.shardId);
     let ready: ShardPoller[];
     try {
       ready = await lineage.discover();
     } catch (error) {
+      following.delete(closed);
       return log(`local Kinesis: the children of ${closed.shardId} could not be listed: ${(error as Error).message}`);
     }
     if (stopped) return;

@@ -5,7 +5,7 @@
  * ExplicitHashKey. Functions are fakes; no sleeps: each test waits on drained() or on the deliveries themselves.
  */
 import { DescribeStreamSummaryCommand, ListShardsCommand, MergeShardsCommand, PutRecordCommand, SplitShardCommand } from "@aws-sdk/client-kinesis";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ShardLineage, startLocalKinesis, type Admin, type KinesisEventRecord, type LocalStreamSubscription } from "../../local/kinesis-server";
 import { CREDENTIALS, kinesisClient, REGION } from "./kinesis-helpers";
 
@@ -118,6 +118,39 @@ describe("local Kinesis mappings follow resharding", () => {
     expect(shards.lastIndexOf("shardId-000000000000")).toBeLessThan(shards.indexOf("shardId-000000000002"));
     expect(shards.lastIndexOf("shardId-000000000001")).toBeLessThan(shards.indexOf("shardId-000000000002"));
     expect(s.received).toHaveLength(4);
+  });
+});
+
+describe("drained() after resharding", () => {
+  it("lists the stream's shards once for each closed shard, not again at each later drained()", async () => {
+    const s = await reshardable(1);
+    await s.put("low", LOW, "low-1");
+    await s.kinesis.send(new SplitShardCommand({ StreamName: "resharded", ShardToSplit: "shardId-000000000000", NewStartingHashKey: MIDDLE }));
+    await s.active();
+    await s.put("low", LOW, "low-2");
+    // The runtime asks kinesalite with fetch: its ListShards requests are counted.
+    const listings = vi.fn();
+    const fetched = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      const target = new Headers(init?.headers).get("x-amz-target");
+      if (target === "Kinesis_20131202.ListShards") listings();
+      return fetched(input, init);
+    });
+    try {
+      await s.server.drained();
+      // The split's parent was read to its end and its children found: one listing.
+      expect(listings).toHaveBeenCalledTimes(1);
+      await s.server.drained();
+      await s.server.drained();
+      expect(listings).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    await s.put("low", LOW, "low-3");
+    await s.server.drained();
+    await s.stop();
+    expect(s.ofKey("low").map((r) => r.data)).toEqual(["low-1", "low-2", "low-3"]);
+    expect(s.logs).toEqual([]);
   });
 });
 
