@@ -732,35 +732,34 @@ class ShardPoller {
       // "Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for
       // synchronous invocation (6 MB)" (API_CreateEventSourceMapping, BatchSize): records that would not fit one event
       // come in the next, in order (the local function refuses a larger event, as Lambda does).
-      const events = payloadBatches(records.map((r) => this.event(r)));
-      let from = 0;
-      for (const chunk of events) {
-        const batch = records.slice(from, from + chunk.length);
+      // Each record's event is built once: measured here, delivered (and retried) as it is.
+      let handled = false;
+      for (const batch of payloadBatches(records.map((r) => this.event(r)))) {
         // The iterator and checkpoint pass a batch only once it was handled (delivered, or given up on to the
         // on-failure destination): a pass that fails or stops before reads it again, from the last handled batch on.
         if (!(await this.deliver(batch))) {
-          if (from > 0) this.iterator = undefined;
+          if (handled) this.iterator = undefined;
           return;
         }
-        from += batch.length;
-        this.checkpoint = batch[batch.length - 1].SequenceNumber;
+        handled = true;
+        this.checkpoint = batch[batch.length - 1].kinesis.sequenceNumber;
       }
       this.iterator = answer.NextShardIterator;
       this.checkpoint = answer.Records[answer.Records.length - 1].SequenceNumber;
     }
   }
 
-  /** Delivers a batch with Lambda's retries; false when the emulator stopped first. */
-  private deliver(records: KinesaliteRecord[]): Promise<boolean> {
+  /** Delivers a batch of events with Lambda's retries; false when the emulator stopped first. */
+  private deliver(records: KinesisEventRecord[]): Promise<boolean> {
     const { spec } = this.subscription;
     // Records older than maximumRecordAgeInSeconds are not delivered, checked before each try: their description goes to
     // the on-failure destination.
     const maxAge = spec.maximumRecordAgeInSeconds;
     return deliverStreamBatch(records, {
       settings: spec,
-      invoke: (batch) => this.subscription.invoke({ Records: batch.map((r) => this.event(r)) }),
-      sequenceOf: (r) => r.SequenceNumber,
-      expired: (r) => maxAge >= 0 && this.now() / 1000 - r.ApproximateArrivalTimestamp > maxAge,
+      invoke: (batch) => this.subscription.invoke({ Records: batch }),
+      sequenceOf: (r) => r.kinesis.sequenceNumber,
+      expired: (r) => maxAge >= 0 && this.now() / 1000 - r.kinesis.approximateArrivalTimestamp > maxAge,
       failed: (error) => this.log(`local Kinesis: ${this.subscription.id} failed on ${this.shardId}: ${error.message}`),
       giveUp: (batch, attempts, condition, error) => this.giveUp(batch, attempts, condition, error),
       retryDelayMs: this.retryDelayMs,
@@ -782,9 +781,9 @@ class ShardPoller {
   }
 
   /** Lambda's on-failure record for a stream: the batch's description (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html). */
-  private async giveUp(records: KinesaliteRecord[], attempts: number, condition: GiveUpCondition, error?: Error): Promise<void> {
-    const at = (r: KinesaliteRecord) => new Date(r.ApproximateArrivalTimestamp * 1000).toISOString();
-    const [first, last] = [records[0], records[records.length - 1]];
+  private async giveUp(records: KinesisEventRecord[], attempts: number, condition: GiveUpCondition, error?: Error): Promise<void> {
+    const at = (r: KinesisEventRecord) => new Date(r.kinesis.approximateArrivalTimestamp * 1000).toISOString();
+    const [first, last] = [records[0].kinesis, records[records.length - 1].kinesis];
     await this.subscription.onFailure({
       // The batch's invocations: the first try and its retries (records that expire are given up on before the next try).
       requestContext: { requestId: randomUUID(), functionArn: this.subscription.functionArn, condition, approximateInvokeCount: condition === "RecordAgeExceeded" ? attempts : attempts + 1 },
@@ -793,10 +792,10 @@ class ShardPoller {
       timestamp: new Date().toISOString(),
       KinesisBatchInfo: {
         shardId: this.shardId,
-        startSequenceNumber: first.SequenceNumber,
-        endSequenceNumber: last.SequenceNumber,
-        approximateArrivalOfFirstRecord: at(first),
-        approximateArrivalOfLastRecord: at(last),
+        startSequenceNumber: first.sequenceNumber,
+        endSequenceNumber: last.sequenceNumber,
+        approximateArrivalOfFirstRecord: at(records[0]),
+        approximateArrivalOfLastRecord: at(records[records.length - 1]),
         batchSize: records.length,
         streamArn: this.stream.arn,
       },
