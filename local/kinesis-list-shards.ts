@@ -89,6 +89,15 @@ function decodeToken(value: unknown): Token {
   }
 }
 
+/** The stream a NextToken lists (for its request's authorisation); undefined for a token no ListShards answer handed out. */
+export function listShardsTokenStream(value: unknown): string | undefined {
+  try {
+    return decodeToken(value).stream;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Answers ListShards. `streamName`: the stream the request names (by StreamName, or by a served StreamARN), if any;
  * `admin`: kinesalite, which checks the members it knows (StreamName, ExclusiveStartShardId, MaxResults,

@@ -31,7 +31,7 @@ import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
-import { listShards } from "./kinesis-list-shards";
+import { listShards, listShardsTokenStream } from "./kinesis-list-shards";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { payloadBatches } from "./sqs-event-source";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -482,6 +482,12 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     } else if (typeof input.StreamName === "string") {
       const served = options.streams.find((s) => s.name === input.StreamName && s.region === region);
       stream = { arn: served?.arn ?? `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${input.StreamName}`, name: input.StreamName };
+    } else if (operation === "ListShards" && input.NextToken != null) {
+      // ListShards by NextToken alone acts on the stream its token lists (IAM authorises kinesis:ListShards on the
+      // stream: the Service Authorization Reference's resource type for it); a token this endpoint cannot read names none.
+      const named = listShardsTokenStream(input.NextToken);
+      const served = named === undefined ? undefined : options.streams.find((s) => s.name === named && s.region === region);
+      if (named !== undefined) stream = { arn: served?.arn ?? `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${named}`, name: named };
     }
     // An iterator this endpoint did not hand out, or no longer remembers (the oldest of REMEMBERED_ITERATORS go, as
     // Kinesis's expire after 5 minutes), names no stream to authorise GetRecords on: answered as an expired one, which
