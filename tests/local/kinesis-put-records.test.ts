@@ -33,7 +33,8 @@ it("takes a PutRecords of exactly 5 MiB, partition keys included, and refuses on
   // Five records of 1 MiB - 1 byte of data and a 1-byte key: 5 MiB in all.
   const exact = await call("PutRecords", { StreamName: "sized", Records: Array.from({ length: 5 }, () => record(MIB - 1)) });
   expect(exact).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
-  const over = await call("PutRecords", { StreamName: "sized", Records: [...Array.from({ length: 4 }, () => record(MIB - 1)), record(MIB)] });
+  // The same and a sixth record of no data: its 1-byte key is the byte over (each record within 1 MiB, key included).
+  const over = await call("PutRecords", { StreamName: "sized", Records: [...Array.from({ length: 5 }, () => record(MIB - 1)), record(0)] });
   expect(over).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Records size exceeds 5 MB limit" } });
   // Only the five records of the first request are stored.
   const { body: iterator } = await call("GetShardIterator", { StreamName: "sized", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
