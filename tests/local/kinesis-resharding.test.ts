@@ -157,7 +157,7 @@ describe("drained() after resharding", () => {
 describe("ShardLineage (which shards a mapping reads next)", () => {
   it("readies a merge's child only once both parents are finished, a split's children once their parent is", async () => {
     const s = await reshardable(2);
-    // The endpoint forwards ListShards to kinesalite: the lineage reads the answer the runtime's own client gets.
+    // The endpoint answers ListShards over kinesalite (every shard kept, none filtered): the lineage reads what the runtime's own client gets.
     const admin: Admin = (operation, body) => s.kinesis.send(new ListShardsCommand(body as { StreamName: string }));
     const lineage = new ShardLineage(admin, "resharded", (shardId, child) => ({ shardId, child }));
     expect(await lineage.discover()).toEqual([
