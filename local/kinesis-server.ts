@@ -31,6 +31,7 @@ import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
+import { listShards, listShardsTokenStream } from "./kinesis-list-shards";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { payloadBatches } from "./sqs-event-source";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -186,17 +187,26 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       timers.add(timer);
     });
   };
+  /** Each closed shard's following (below), made once: drained() and the polling loop wait on the same one. */
+  const following = new Map<ShardPoller, Promise<void>>();
   /**
    * A shard read to its end (closed by a split or merge made through the endpoint): its subscription's shards now
    * ready — the children whose parents are all finished — get pollers, polled from then on. Resolves once they are added.
+   * The shards are listed once per closed shard (again only after a listing failed).
    */
-  const follow = async (closed: ShardPoller): Promise<void> => {
+  const follow = (closed: ShardPoller): Promise<void> => {
+    let followed = following.get(closed);
+    if (!followed) following.set(closed, (followed = followChildren(closed)));
+    return followed;
+  };
+  const followChildren = async (closed: ShardPoller): Promise<void> => {
     const lineage = lineages.get(closed)!;
     lineage.finish(closed.shardId);
     let ready: ShardPoller[];
     try {
       ready = await lineage.discover();
     } catch (error) {
+      following.delete(closed);
       return log(`local Kinesis: the children of ${closed.shardId} could not be listed: ${(error as Error).message}`);
     }
     if (stopped) return;
@@ -366,24 +376,46 @@ function remember(iterators: Map<string, string>, iterator: unknown, streamArn: 
  * - PutRecords with a `null` entry in Records (kinesalite's validation passes it, putRecords.js reads
  *   `record.ExplicitHashKey` of it): the JSON protocol's "Member must not be null" ValidationException, as kinesalite
  *   answers an entry's null PartitionKey or Data (AWS's wording for a null entry is not confirmed).
- * - ListShards by NextToken alone (listShards.js looks the stream up by an undefined name). kinesalite never pages
- *   ListShards (it answers every shard and no NextToken), so no token is one this endpoint handed out: Kinesis's answer
- *   to a token it cannot read is InvalidArgumentException (API_ListShards; the message is not confirmed).
+ * - (ListShards by NextToken alone, on which listShards.js looks the stream up by an undefined name, never reaches it:
+ *   the endpoint answers ListShards itself, local/kinesis-list-shards.ts.)
  * - AddTagsToStream with a `null` tag value (kinesalite's validation reads its length): "Member must not be null", as
  *   the JSON protocol answers a null member (AWS's wording for a null map value is not confirmed).
  */
-function refuseWhatCrashesKinesalite(operation: string, input: Record<string, unknown>, namesStream: boolean): void {
+function refuseWhatCrashesKinesalite(operation: string, input: Record<string, unknown>): void {
   if (operation === "PutRecords" && Array.isArray(input.Records)) {
     const index = input.Records.findIndex((entry) => entry === null);
     if (index >= 0) throw new KinesisError("ValidationException", `1 validation error detected: Value null at 'records.${index + 1}.member' failed to satisfy constraint: Member must not be null`);
-  }
-  if (operation === "ListShards" && input.NextToken != null && !namesStream) {
-    throw new KinesisError("InvalidArgumentException", "Invalid NextToken: ListShards' NextToken is one a ListShards answered (this endpoint answers every shard at once and hands out none); name the stream instead.");
   }
   if (operation === "AddTagsToStream" && input.Tags !== null && typeof input.Tags === "object") {
     const key = Object.keys(input.Tags).find((k) => (input.Tags as Record<string, unknown>)[k] === null);
     if (key !== undefined) throw new KinesisError("ValidationException", `1 validation error detected: Value null at 'tags.${key}' failed to satisfy constraint: Member must not be null`);
   }
+}
+
+/**
+ * PutRecords: "Each PutRecords request can support up to 500 records. Each record in the request can be as large as 1
+ * MiB, up to a limit of 5 MiB for the entire request, including partition keys" (API_PutRecords). kinesalite checks the
+ * count and each Data's size (ValidationException) but not the total; Kinesis answers it with 400
+ * InvalidArgumentException "Records size exceeds 5 MB limit" (the wording as AWS answered it, quoted in
+ * snowplow/enrich#685 and aws/amazon-kinesis-streams-for-fluent-bit#21; not in the API reference). Counted as Kinesis
+ * counts a record (recordBytes: its data, decoded, and its partition key), for a request kinesalite's validation passes
+ * (a list of at most 500 entries, each Data at most 1 MiB), so its ValidationException still comes first.
+ */
+const PUT_RECORDS_LARGEST_TOTAL_BYTES = 5 * 1024 * 1024;
+const PUT_RECORDS_LARGEST_DATA_BYTES = 1024 * 1024;
+const PUT_RECORDS_MOST_RECORDS = 500;
+
+function refuseOverPutRecordsTotal(operation: string, input: Record<string, unknown>): void {
+  if (operation !== "PutRecords" || !Array.isArray(input.Records) || input.Records.length > PUT_RECORDS_MOST_RECORDS) return;
+  let total = 0;
+  for (const entry of input.Records as unknown[]) {
+    const { Data, PartitionKey } = (entry ?? {}) as { Data?: unknown; PartitionKey?: unknown };
+    if (typeof Data !== "string" || typeof PartitionKey !== "string") return;
+    const bytes = recordBytes({ Data, PartitionKey });
+    if (bytes - Buffer.byteLength(PartitionKey, "utf8") > PUT_RECORDS_LARGEST_DATA_BYTES) return;
+    total += bytes;
+  }
+  if (total > PUT_RECORDS_LARGEST_TOTAL_BYTES) throw new KinesisError("InvalidArgumentException", "Records size exceeds 5 MB limit");
 }
 
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
@@ -450,6 +482,12 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     } else if (typeof input.StreamName === "string") {
       const served = options.streams.find((s) => s.name === input.StreamName && s.region === region);
       stream = { arn: served?.arn ?? `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${input.StreamName}`, name: input.StreamName };
+    } else if (operation === "ListShards" && input.NextToken != null) {
+      // ListShards by NextToken alone acts on the stream its token lists (IAM authorises kinesis:ListShards on the
+      // stream: the Service Authorization Reference's resource type for it); a token this endpoint cannot read names none.
+      const named = listShardsTokenStream(input.NextToken);
+      const served = named === undefined ? undefined : options.streams.find((s) => s.name === named && s.region === region);
+      if (named !== undefined) stream = { arn: served?.arn ?? `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${named}`, name: named };
     }
     // An iterator this endpoint did not hand out, or no longer remembers (the oldest of REMEMBERED_ITERATORS go, as
     // Kinesis's expire after 5 minutes), names no stream to authorise GetRecords on: answered as an expired one, which
@@ -502,7 +540,10 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       if (input.EnforceConsumerDeletion !== true) throw new KinesisError("ResourceInUseException", `Stream ${stream.arn} has registered consumers: deregister them first, or set EnforceConsumerDeletion to delete them with it.`);
       deletedConsumers = true;
     }
-    refuseWhatCrashesKinesalite(operation, input, stream !== undefined);
+    // ShardFilter, paging and NextToken, which kinesalite lacks, over kinesalite's listing (local/kinesis-list-shards.ts).
+    if (operation === "ListShards") return reply(200, JSON.stringify(await listShards(adminClient(internal), input, stream?.name, (options.now ?? Date.now)())));
+    refuseWhatCrashesKinesalite(operation, input);
+    refuseOverPutRecordsTotal(operation, input);
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
@@ -697,35 +738,34 @@ class ShardPoller {
       // "Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for
       // synchronous invocation (6 MB)" (API_CreateEventSourceMapping, BatchSize): records that would not fit one event
       // come in the next, in order (the local function refuses a larger event, as Lambda does).
-      const events = payloadBatches(records.map((r) => this.event(r)));
-      let from = 0;
-      for (const chunk of events) {
-        const batch = records.slice(from, from + chunk.length);
+      // Each record's event is built once: measured here, delivered (and retried) as it is.
+      let handled = false;
+      for (const batch of payloadBatches(records.map((r) => this.event(r)))) {
         // The iterator and checkpoint pass a batch only once it was handled (delivered, or given up on to the
         // on-failure destination): a pass that fails or stops before reads it again, from the last handled batch on.
         if (!(await this.deliver(batch))) {
-          if (from > 0) this.iterator = undefined;
+          if (handled) this.iterator = undefined;
           return;
         }
-        from += batch.length;
-        this.checkpoint = batch[batch.length - 1].SequenceNumber;
+        handled = true;
+        this.checkpoint = batch[batch.length - 1].kinesis.sequenceNumber;
       }
       this.iterator = answer.NextShardIterator;
       this.checkpoint = answer.Records[answer.Records.length - 1].SequenceNumber;
     }
   }
 
-  /** Delivers a batch with Lambda's retries; false when the emulator stopped first. */
-  private deliver(records: KinesaliteRecord[]): Promise<boolean> {
+  /** Delivers a batch of events with Lambda's retries; false when the emulator stopped first. */
+  private deliver(records: KinesisEventRecord[]): Promise<boolean> {
     const { spec } = this.subscription;
     // Records older than maximumRecordAgeInSeconds are not delivered, checked before each try: their description goes to
     // the on-failure destination.
     const maxAge = spec.maximumRecordAgeInSeconds;
     return deliverStreamBatch(records, {
       settings: spec,
-      invoke: (batch) => this.subscription.invoke({ Records: batch.map((r) => this.event(r)) }),
-      sequenceOf: (r) => r.SequenceNumber,
-      expired: (r) => maxAge >= 0 && this.now() / 1000 - r.ApproximateArrivalTimestamp > maxAge,
+      invoke: (batch) => this.subscription.invoke({ Records: batch }),
+      sequenceOf: (r) => r.kinesis.sequenceNumber,
+      expired: (r) => maxAge >= 0 && this.now() / 1000 - r.kinesis.approximateArrivalTimestamp > maxAge,
       failed: (error) => this.log(`local Kinesis: ${this.subscription.id} failed on ${this.shardId}: ${error.message}`),
       giveUp: (batch, attempts, condition, error) => this.giveUp(batch, attempts, condition, error),
       retryDelayMs: this.retryDelayMs,
@@ -747,9 +787,9 @@ class ShardPoller {
   }
 
   /** Lambda's on-failure record for a stream: the batch's description (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html). */
-  private async giveUp(records: KinesaliteRecord[], attempts: number, condition: GiveUpCondition, error?: Error): Promise<void> {
-    const at = (r: KinesaliteRecord) => new Date(r.ApproximateArrivalTimestamp * 1000).toISOString();
-    const [first, last] = [records[0], records[records.length - 1]];
+  private async giveUp(records: KinesisEventRecord[], attempts: number, condition: GiveUpCondition, error?: Error): Promise<void> {
+    const at = (r: KinesisEventRecord) => new Date(r.kinesis.approximateArrivalTimestamp * 1000).toISOString();
+    const [first, last] = [records[0].kinesis, records[records.length - 1].kinesis];
     await this.subscription.onFailure({
       // The batch's invocations: the first try and its retries (records that expire are given up on before the next try).
       requestContext: { requestId: randomUUID(), functionArn: this.subscription.functionArn, condition, approximateInvokeCount: condition === "RecordAgeExceeded" ? attempts : attempts + 1 },
@@ -758,10 +798,10 @@ class ShardPoller {
       timestamp: new Date().toISOString(),
       KinesisBatchInfo: {
         shardId: this.shardId,
-        startSequenceNumber: first.SequenceNumber,
-        endSequenceNumber: last.SequenceNumber,
-        approximateArrivalOfFirstRecord: at(first),
-        approximateArrivalOfLastRecord: at(last),
+        startSequenceNumber: first.sequenceNumber,
+        endSequenceNumber: last.sequenceNumber,
+        approximateArrivalOfFirstRecord: at(records[0]),
+        approximateArrivalOfLastRecord: at(records[records.length - 1]),
         batchSize: records.length,
         streamArn: this.stream.arn,
       },

@@ -5,7 +5,7 @@
  * ExplicitHashKey. Functions are fakes; no sleeps: each test waits on drained() or on the deliveries themselves.
  */
 import { DescribeStreamSummaryCommand, ListShardsCommand, MergeShardsCommand, PutRecordCommand, SplitShardCommand } from "@aws-sdk/client-kinesis";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ShardLineage, startLocalKinesis, type Admin, type KinesisEventRecord, type LocalStreamSubscription } from "../../local/kinesis-server";
 import { CREDENTIALS, kinesisClient, REGION } from "./kinesis-helpers";
 
@@ -121,10 +121,43 @@ describe("local Kinesis mappings follow resharding", () => {
   });
 });
 
+describe("drained() after resharding", () => {
+  it("lists the stream's shards once for each closed shard, not again at each later drained()", async () => {
+    const s = await reshardable(1);
+    await s.put("low", LOW, "low-1");
+    await s.kinesis.send(new SplitShardCommand({ StreamName: "resharded", ShardToSplit: "shardId-000000000000", NewStartingHashKey: MIDDLE }));
+    await s.active();
+    await s.put("low", LOW, "low-2");
+    // The runtime asks kinesalite with fetch: its ListShards requests are counted.
+    const listings = vi.fn();
+    const fetched = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      const target = new Headers(init?.headers).get("x-amz-target");
+      if (target === "Kinesis_20131202.ListShards") listings();
+      return fetched(input, init);
+    });
+    try {
+      await s.server.drained();
+      // The split's parent was read to its end and its children found: one listing.
+      expect(listings).toHaveBeenCalledTimes(1);
+      await s.server.drained();
+      await s.server.drained();
+      expect(listings).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    await s.put("low", LOW, "low-3");
+    await s.server.drained();
+    await s.stop();
+    expect(s.ofKey("low").map((r) => r.data)).toEqual(["low-1", "low-2", "low-3"]);
+    expect(s.logs).toEqual([]);
+  });
+});
+
 describe("ShardLineage (which shards a mapping reads next)", () => {
   it("readies a merge's child only once both parents are finished, a split's children once their parent is", async () => {
     const s = await reshardable(2);
-    // The endpoint forwards ListShards to kinesalite: the lineage reads the answer the runtime's own client gets.
+    // The endpoint answers ListShards over kinesalite (every shard kept, none filtered): the lineage reads what the runtime's own client gets.
     const admin: Admin = (operation, body) => s.kinesis.send(new ListShardsCommand(body as { StreamName: string }));
     const lineage = new ShardLineage(admin, "resharded", (shardId, child) => ({ shardId, child }));
     expect(await lineage.discover()).toEqual([
