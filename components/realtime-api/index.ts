@@ -250,6 +250,17 @@ export class RealtimeApi extends pulumi.ComponentResource {
    */
   private createStage(name: string, api: aws.apigatewayv2.Api, parts: pulumi.Resource[], after: pulumi.Input<pulumi.Resource>[]) {
     const spec = this.spec;
+    // The access log group is the only one created here. Execution logs (`executionLogLevel` ERROR or INFO) go to a group
+    // API Gateway creates itself ("API Gateway manages the CloudWatch Logs. The process includes creating log groups",
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html), which keeps its logs
+    // forever and outlives destroy. ServerlessApi creates REST's first, with retention, because AWS names it
+    // (`API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}`, rest-api-execution-logging.html); for WebSocket APIs no
+    // AWS page names it, and the names in circulation are copies of REST's text (knowledge-center api-gateway-logs,
+    // written for REST and WebSocket alike, even has `API-Gateway-Execution-Logs/{rest-api-id}/…` with a "/") or access
+    // log groups users named themselves (`/aws/apigateway/…`). A group of a wrong name stays empty; one of the right name
+    // fails CreateLogGroup (ResourceAlreadyExistsException) on every deployed stack whose stage has logged, until imported.
+    // So none is created until the name is confirmed against an account (docs/realtime.md, "Execution log groups are not
+    // managed here"); the plan test "creates no log group named like one API Gateway manages" pins this.
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region: spec.region }, { parent: this });
     // The trigger names no part as its source; `dependsOn: parts` alone orders the deployment after them. A part the
     // engine replaces delete-first would otherwise take the deployment with it, deleted first while the stage still
