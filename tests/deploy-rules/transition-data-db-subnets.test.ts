@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { PrivateNetwork } from "../../components/private-network";
+import { reportTransitionWarnings } from "../../scripts/plan";
 import { RelationalDatabase } from "../../components/relational-database";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { checkPlanTransition, checkPlanTransitionWarnings, formatFinding, PLAN_TRANSITION_RULES, PLAN_TRANSITION_WARNING_RULES } from "../../testing/deploy-rules";
@@ -83,5 +84,17 @@ describe("TransitionDbSubnetInUse (warning)", () => {
     // A hand-built group used by an instance of its own is named as a DB subnet group.
     const instance = handBuilt("aws:rds/clusterInstance:ClusterInstance", "db-writer", { clusterIdentifier: "db-cluster-id", engine: "aurora-postgresql", dbSubnetGroupName: "db-subnets-5d6e7f8" });
     expect(warnings([group(["subnet-a", "subnet-b", "subnet-c"]), instance], [group(["subnet-a", "subnet-b"]), instance]).map((f) => f.problem.split(" in place")[0])).toEqual(["DB subnet group db-subnets, used by instance db-writer, loses subnet subnet-c"]);
+  });
+
+  it("is printed by `npm run plan -- --since` as a warning under its own heading, and nothing when there is none", async () => {
+    const lines: string[] = [];
+    reportTransitionWarnings(warnings(await onExisting(["subnet-1a", "subnet-1b", "subnet-1c"]), await onExisting(["subnet-1a", "subnet-1b"])), "main.json", (line) => lines.push(line));
+    expect(lines).toEqual([
+      "\nSince main.json: 1 warning(s), what AWS refuses only in a state the plans do not show; they never fail the plan:",
+      expect.stringMatching(/^  - warning: prod: \[TransitionDbSubnetInUse\] aws:rds\/subnetGroup:SubnetGroup db-subnets: RelationalDatabase "db" .* loses subnet subnet-1c in place/),
+    ]);
+    const none: string[] = [];
+    reportTransitionWarnings([], "main.json", (line) => none.push(line));
+    expect(none).toEqual([]);
   });
 });
