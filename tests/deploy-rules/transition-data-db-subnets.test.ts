@@ -12,6 +12,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { checkPlanTransition, checkPlanTransitionWarnings, formatFinding, PLAN_TRANSITION_RULES, PLAN_TRANSITION_WARNING_RULES } from "../../testing/deploy-rules";
 import { record, useMocks } from "../harness/mocks";
 import { handBuilt, onceEach, saved } from "./fixture";
+import { serverlessDatabase, SUBNET_GROUP } from "./fixtures/rds";
 
 const ZONES: Record<string, string> = { "subnet-1a": "us-east-1a", "subnet-1b": "us-east-1b", "subnet-1c": "us-east-1c", "subnet-1d": "us-east-1d" };
 beforeAll(() => useMocks({ invokes: { "aws:ec2/getSubnet:getSubnet": ({ id }) => (ZONES[id] ? { id, availabilityZone: ZONES[id] } : undefined) } }));
@@ -67,6 +68,8 @@ describe("TransitionDbSubnetInUse (warning)", () => {
     expect(warnings(await onExisting(["subnet-1a", "subnet-1b"]), await onExisting(["subnet-1a", "subnet-1b", "subnet-1c"]))).toEqual([]);
     expect(warnings(await onCreated(3), await onCreated(4))).toEqual([]);
     expect(warnings(await onExisting(["subnet-1a", "subnet-1b", "subnet-1c"]), await onExisting(["subnet-1a", "subnet-1b"], "vpc-0def"))).toEqual([]);
+    // Also from a saved plan, which keeps the security group's vpcId.
+    expect(warnings(saved(await onExisting(["subnet-1a", "subnet-1b", "subnet-1c"])), await onExisting(["subnet-1a", "subnet-1b"], "vpc-0def"))).toEqual([]);
   });
 
   it("compares the known ids when new ones are unknown, and leaves a group no database of both plans uses alone", () => {
@@ -81,6 +84,10 @@ describe("TransitionDbSubnetInUse (warning)", () => {
     expect(warnings([group(["subnet-a", "subnet-b", "subnet-c"]), cluster], [group(["subnet-a", "subnet-b"])])).toEqual([]);
     const elsewhere = { ...cluster, inputs: { ...cluster.inputs, dbSubnetGroupName: "other-group" } };
     expect(warnings([group(["subnet-a", "subnet-b", "subnet-c"]), elsewhere], [group(["subnet-a", "subnet-b"]), elsewhere])).toEqual([]);
+    // The hand-built database of the Aurora fixtures (fixtures/rds.ts): its group loses subnet-b.
+    const database = serverlessDatabase();
+    const shortened = database.map((r) => (r.type === SUBNET_GROUP ? { ...r, inputs: { ...r.inputs, subnetIds: ["subnet-a"] } } : r));
+    expect(warnings(database, shortened).map((f) => [f.resource, f.problem.split(" in place")[0]])).toEqual([[`${SUBNET_GROUP} db-subnets`, "DB subnet group db-subnets, used by cluster db-cluster, loses subnet subnet-b"]]);
     // A hand-built group used by an instance of its own is named as a DB subnet group.
     const instance = handBuilt("aws:rds/clusterInstance:ClusterInstance", "db-writer", { clusterIdentifier: "db-cluster-id", engine: "aurora-postgresql", dbSubnetGroupName: "db-subnets-5d6e7f8" });
     expect(warnings([group(["subnet-a", "subnet-b", "subnet-c"]), instance], [group(["subnet-a", "subnet-b"]), instance]).map((f) => f.problem.split(" in place")[0])).toEqual(["DB subnet group db-subnets, used by instance db-writer, loses subnet subnet-c"]);
