@@ -17,7 +17,7 @@ import type { RecordedResource } from "../local/offline/mocks";
 import { ensureLambdaNative } from "../local/lambda-native";
 import { PROJECT_DIR, runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
-import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, formatFinding, parseAcceptance, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
+import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, checkPlanTransitionWarnings, formatFinding, parseAcceptance, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -121,6 +121,7 @@ async function main(): Promise<number> {
   reportDeployWarnings(checkDeployWarnings(plan.graph, plan.context), console.log);
   if (!saved) return status;
   const transition = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context), options.accept ?? []), options.since!, console.log);
+  reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, plan.context), options.since!, console.log);
   return Math.max(status, transition);
 }
 
@@ -171,6 +172,13 @@ export function reportDeployFindings(findings: readonly DeployFinding[], print: 
 export function reportDeployWarnings(warnings: readonly DeployFinding[], print: (line: string) => void): void {
   if (warnings.length === 0) return;
   print(`\nDeploy rule warnings (${warnings.length}): AWS refuses these unless the account's quota was raised, or takes them but they can never work; they never fail the plan:`);
+  for (const w of warnings) print(`  - warning: ${formatFinding(w)}`);
+}
+
+/** Prints each transition warning (what AWS refuses only in a state no plan shows, such as where a database's instances are); never changes the exit status. */
+export function reportTransitionWarnings(warnings: readonly DeployFinding[], file: string, print: (line: string) => void): void {
+  if (warnings.length === 0) return;
+  print(`\nSince ${file}: ${warnings.length} warning(s), what AWS refuses only in a state the plans do not show; they never fail the plan:`);
   for (const w of warnings) print(`  - warning: ${formatFinding(w)}`);
 }
 

@@ -73,7 +73,11 @@ export interface RelationalDatabaseArgs {
   /**
    * The VPC the cluster's network interfaces are placed in: its subnets must span at least two Availability Zones (an
    * RDS DB subnet group needs subnets in two). Nothing connects to it there: the Data API reaches the cluster without
-   * any ingress rule.
+   * any ingress rule. Keep the subnets the database uses in this network for its life: fewer subnets (a shorter
+   * `existingVpc.subnetIds`, fewer `availabilityZones`) change the DB subnet group in place, which RDS refuses while an
+   * instance is in a subnet leaving, and the update stops part-way (`npm run plan -- --since` warns:
+   * TransitionDbSubnetInUse). To move the database, restore a snapshot into a RelationalDatabase on the new subnets.
+   * Another VPC replaces the subnet group and the cluster (a final snapshot of the old one when finalSnapshot is on).
    */
   network: PrivateNetwork;
   /**

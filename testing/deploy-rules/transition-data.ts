@@ -21,6 +21,8 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_SUBNET_GROUP } from "./rds";
+import { cascadeTypeOf } from "./replacements";
 import { finding as deployFinding } from "./rule";
 import type { SavedResource, TransitionFinding } from "./transition";
 
@@ -196,4 +198,96 @@ export function vpcSubnetLayoutFindings(deployed: Graph, after: Graph, stack: st
     });
   }
   return findings;
+}
+
+/**
+ * TransitionDbSubnetInUse, a WARNING (not in PLAN_TRANSITION_RULES, never fails the plan): a DB subnet group of both
+ * plans, used by an Aurora cluster or instance of both plans, that the update gives fewer subnets in place. subnet_ids is
+ * not ForceNew (terraform-provider-aws internal/service/rds/subnet_group.go: a TypeSet changed with
+ * ModifyDBSubnetGroup), and RDS lets a subnet leave a DB subnet group only when no DB instance is "launched in the
+ * subnet that you're trying to delete" (AWS Knowledge Center, "How can I delete a subnet that is in an Amazon RDS DB
+ * subnet group?", https://aws.amazon.com/premiumsupport/knowledge-center/rds-db-subnet-group/): RDS refuses ("Some of
+ * the subnets to be deleted are currently in use: subnet-…") and the update stops part-way. **Not confirmed:** that
+ * exact wording and its error code (ModifyDBSubnetGroup lists InvalidSubnet and SubnetAlreadyInUse; none of the
+ * corpora searched quotes the message), and that Aurora instances count as the page says (its steps, "Modify the DB
+ * instance to be a Multi-AZ deployment", are for RDS instances, "This resolution doesn't apply to Amazon Aurora").
+ *
+ * A warning because the subnet each instance's network interface is in is not in any plan: when the writer (and every
+ * reader) is elsewhere, RDS takes the change. The ways here: `existingVpc.subnetIds` shortened or swapped; a
+ * PrivateNetwork whose zones drop without a re-layout (4 → 3, 6 → 5) or whose named zones are shortened at the end
+ * (TransitionVpcSubnetLayout reports only re-layouts that conflict).
+ *
+ * Subnet ids not known in the next plan (new subnets) are compared as far as they are known: a deployed subnet is
+ * leaving when the next plan's known ids lack it. A subnet group the update replaces (its name or namePrefix changes,
+ * or a resource its replaceWith names is replaced: RelationalDatabase's moves with its security group to a new VPC) is
+ * created anew with the cluster, not modified: not this check's. A deployed plan that does not hold the group's
+ * subnetIds (saved before they were kept) is not judged; a cluster renamed by aliases is not followed.
+ */
+export const TRANSITION_DB_SUBNET_IN_USE_RULE = {
+  id: "TransitionDbSubnetInUse",
+  title: "A DB subnet group a database uses does not lose a subnet in place (warning: which subnet the database's instances are in is not in the plan)",
+  source: "https://aws.amazon.com/premiumsupport/knowledge-center/rds-db-subnet-group/",
+} as const;
+
+/** The transition rules whose findings are warnings (checkPlanTransitionWarnings): printed, never failing the plan. */
+export const PLAN_TRANSITION_WARNING_RULES = [TRANSITION_DB_SUBNET_IN_USE_RULE] as const;
+
+/** A group's subnet ids: those known (strings), and how many are not (a value a recording left unresolved). */
+const subnetIdsOf = (r: RecordedResource): { known: string[]; unknown: number } => {
+  const ids: unknown[] = Array.isArray(r.inputs.subnetIds) ? r.inputs.subnetIds : [];
+  const known = ids.filter((id): id is string => typeof id === "string" && id !== "");
+  return { known, unknown: ids.length - known.length };
+};
+
+/** Whether `old` → `next` (one URN) replaces the resource by the inputs CASCADE_TYPES lists for its type (replacements.ts). */
+function replacedByInputs(old: RecordedResource, next: RecordedResource): boolean {
+  const kind = cascadeTypeOf(next.type);
+  if (!kind) return false;
+  const unset = (value: unknown) => value === undefined || value === null || (kind.emptyIsUnset === true && value === "");
+  const differs = (field: string) => (unset(old.inputs[field]) && unset(next.inputs[field]) ? false : !same(old.inputs[field], next.inputs[field]));
+  return kind.replaceOn.some((field) => holds(old, field) && differs(field)) || (kind.replaceWhenSet ?? []).some((field) => holds(old, field) && !unset(next.inputs[field]) && differs(field));
+}
+
+/** TransitionDbSubnetInUse's warnings: see TRANSITION_DB_SUBNET_IN_USE_RULE. */
+export function dbSubnetInUseWarnings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterUrns = new Set(after.map((r) => r.urn));
+  const findings: TransitionFinding[] = [];
+  for (const group of ofType(after, RDS_SUBNET_GROUP)) {
+    const old = deployedByUrn.get(group.urn);
+    if (!old || !holds(old, "subnetIds") || replacedByInputs(old, group)) continue;
+    // replaceWith: a named resource replaced replaces the group too (the engine's cascade; transition.ts follows it further).
+    if ((group.replaceWith ?? []).some((urn) => {
+      const [was, is] = [deployedByUrn.get(urn), after.find((r) => r.urn === urn)];
+      return was !== undefined && is !== undefined && replacedByInputs(was, is);
+    })) continue;
+    const names = [old.id, old.inputs.name, old.state?.name].filter((n): n is string => typeof n === "string" && n !== "");
+    const users = [...ofType(deployed, RDS_CLUSTER), ...ofType(deployed, RDS_CLUSTER_INSTANCE)].filter((r) => names.includes(r.inputs.dbSubnetGroupName) && afterUrns.has(r.urn));
+    if (users.length === 0) continue;
+    const next = subnetIdsOf(group);
+    const leaving = subnetIdsOf(old).known.filter((id) => !next.known.includes(id));
+    if (leaving.length === 0) continue;
+    const owner = after.find((c) => c.urn === group.parent && !c.custom);
+    const label = owner?.type.endsWith(":RelationalDatabase") ? `RelationalDatabase "${owner.name}" (its DB subnet group ${group.name})` : `DB subnet group ${group.name}`;
+    const usedBy = users.map((u) => `${u.type === RDS_CLUSTER ? "cluster" : "instance"} ${u.name}`).join(", ");
+    findings.push({
+      ...deployFinding(
+        TRANSITION_DB_SUBNET_IN_USE_RULE.id,
+        group,
+        `${label}, used by ${usedBy}, loses subnet${leaving.length === 1 ? "" : "s"} ${leaving.join(", ")} in place (subnetIds is changed with ModifyDBSubnetGroup${next.unknown > 0 ? `; ${next.unknown} new subnet id${next.unknown === 1 ? " is" : "s are"} not known yet, compared as far as known` : ""}). RDS refuses to take a subnet out of a DB subnet group while a DB instance has its network interface there ("Some of the subnets to be deleted are currently in use: subnet-…"), and the update stops part-way; the plan cannot tell which subnet the writer and readers are in, so this is a warning: it fails only when one of them is in a subnet leaving`,
+        "keep the subnets a database uses in its network for its life; or move the database: restore a snapshot into a RelationalDatabase on the new subnets",
+        stack,
+      ),
+      urn: group.urn,
+    });
+  }
+  return findings;
+}
+
+/**
+ * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES): what AWS refuses
+ * only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the failures).
+ */
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}): TransitionFinding[] {
+  return dbSubnetInUseWarnings(before, after, context.stack);
 }

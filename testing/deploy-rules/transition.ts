@@ -982,6 +982,7 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   ["aws:apigateway/usagePlanKey:UsagePlanKey"]: ["keyId", "usagePlanId"],
   // An awsx VPC's subnet layout (TransitionVpcSubnetLayout, transition-data.ts).
   ["awsx:ec2:Vpc"]: ["cidrBlock", "subnetSpecs", "subnetStrategy", "availabilityZoneNames", "numberOfAvailabilityZones"],
+  ["aws:rds/subnetGroup:SubnetGroup"]: ["subnetIds"], // TransitionDbSubnetInUse (warning), transition-data.ts
   ...Object.fromEntries(POLICY_WRITER_DELETES.map((kind) => [kind.type, kind.kept])),
 };
 
