@@ -274,7 +274,7 @@ export function dbSubnetInUseWarnings(deployed: Graph, after: Graph, stack: stri
       ...deployFinding(
         TRANSITION_DB_SUBNET_IN_USE_RULE.id,
         group,
-        `${label}, used by ${usedBy}, loses subnet${leaving.length === 1 ? "" : "s"} ${leaving.join(", ")} in place (subnetIds is changed with ModifyDBSubnetGroup${next.unknown > 0 ? `; ${next.unknown} new subnet id${next.unknown === 1 ? " is" : "s are"} not known yet, compared as far as known` : ""}). RDS refuses to take a subnet out of a DB subnet group while a DB instance has its network interface there ("Some of the subnets to be deleted are currently in use: subnet-…"), and the update stops part-way; the plan cannot tell which subnet the writer and readers are in, so this is a warning: it fails only when one of them is in a subnet leaving`,
+        `${label}, used by ${usedBy}, loses subnet${leaving.length === 1 ? "" : "s"} ${leaving.join(", ")} in place (subnetIds is changed with ModifyDBSubnetGroup${next.unknown > 0 ? `; ${next.unknown} new subnet id${next.unknown === 1 ? " is" : "s are"} not known yet, compared as far as known` : ""}). RDS refuses to take a subnet out of a DB subnet group while a DB instance is launched in it (AWS Knowledge Center, rds-db-subnet-group), and the update stops part-way; the plan cannot tell which subnet the writer and readers are in, so this is a warning: it fails only when one of them is in a subnet leaving`,
         "keep the subnets a database uses in its network for its life; or move the database: restore a snapshot into a RelationalDatabase on the new subnets",
         stack,
       ),
