@@ -30,8 +30,12 @@
  * MAX_ENTRIES bundles are kept, least recently used first out. Entries of format 1 (`bundles/<key>.json`, the
  * code inside the JSON) are never read: another format's key is another file. Nor are they pruned by the rule above
  * (it counts `.bundle` files), so the first cache a process opens on a folder deletes them (removeFormat1Entries):
- * one listing of `bundles/`, and a 100-byte read of each `.json` there, which is deleted only when it begins as
- * format 1 wrote its own entries.
+ * one listing of `bundles/`, and an 84-byte read of each `.json` there (and of each temporary file a format-1 write
+ * left, its process stopped before the rename), which is deleted only when it begins as format 1 wrote its own
+ * entries. No process of format 2 reads or writes those files, so one that runs beside (npm start and a plan) loses
+ * nothing; a process of format 1 on the same folder (another project's older install, SERVERLESS_FULLSTACK_CACHE_DIR
+ * or the OS temp folder shared) builds again what it finds gone, and a write of its own in progress fails its rename,
+ * which it takes as the best-effort write it is.
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from "node:fs";
@@ -334,9 +338,10 @@ export class BundleCache {
 const swept = new Set<string>();
 
 /**
- * Deletes the entries format 1 left in `folder`: `<key>.json`, `key` 64 hex digits, whose text begins
- * `{"format":1,"key":"<key>"` (JSON.stringify of its entry, format and key first). Any other file is left alone.
- * Best effort: another process may delete the same files meanwhile.
+ * Deletes the entries format 1 left in `folder`: `<key>.json`, `key` 64 hex digits, and its write's temporary file
+ * `<key>.json.<pid>.<random>.tmp` (writeAtomically), whose text begins `{"format":1,"key":"<key>"` (JSON.stringify of
+ * its entry, format and key first). Any other file is left alone, a format-2 write's temporary file too (another
+ * process may be writing it now). Best effort: another process may delete the same files meanwhile.
  */
 function removeFormat1Entries(folder: string): void {
   let names: string[];
@@ -346,7 +351,7 @@ function removeFormat1Entries(folder: string): void {
     return; // no entries yet
   }
   for (const name of names) {
-    const key = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
+    const key = /^([0-9a-f]{64})\.json(?:\.\d+\.[0-9a-z]*\.tmp)?$/.exec(name)?.[1];
     if (!key) continue;
     const file = join(folder, name);
     const start = `{"format":1,"key":"${key}"`;

@@ -7,7 +7,7 @@ import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatemen
 import { validateLogRetention } from "../log-retention";
 import { checkRetentionDays } from "../queues";
 import { checkWholeNumberInRange } from "../ranges";
-import { registerSpec } from "../spec-registry";
+import { registeredSpecs, registerSpec } from "../spec-registry";
 import { createFailureQueue } from "./async";
 import { resolveNativeModules, withNativeModules, type NativeModules } from "./native-modules";
 import { normaliseSecrets, secretStatements, validateSecrets, type FunctionSecret, type FunctionSecretSpec } from "./secrets";
@@ -606,18 +606,31 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
 }
 
 /**
- * The functions of this process that share each bundle: functions with one entry and equal plan-time options (bundle
- * external and define, deploy-time constants as null) get one cache key, and so one Bundle object (bundle-cache.ts).
+ * The bundle each function's spec checked: functions with one entry and equal plan-time options (bundle external and
+ * define, deploy-time constants as null) get one cache key, and so one Bundle object (bundle-cache.ts).
  */
-const functionsSharing = new WeakMap<Bundle, Set<string>>();
+const bundleOfSpec = new WeakMap<LambdaFunctionSpec, Bundle>();
+
+/**
+ * The functions of the running program that share `bundle`, in the order constructed: those in the spec registry,
+ * which holds the constructions that passed every check and is emptied before each run of the program
+ * (runProgramOffline), so a function a later check refused, or one of an earlier run in this process (the bundle
+ * cache is the process's), is not among them.
+ */
+function functionsSharing(bundle: Bundle): string[] {
+  return registeredSpecs<LambdaFunctionSpec>("LambdaFunction")
+    .filter(({ spec }) => bundleOfSpec.get(spec) === bundle)
+    .map(({ name }) => name);
+}
 
 function bundleAndCheck(fail: ArgFailure, name: string, spec: LambdaFunctionSpec): Bundle {
   // The same refusal when the build fails now and when it fails as the bundle's code is first read (`this.bundle.code`,
   // the archive) and the cache builds it again because its file was damaged meanwhile. That later build is the
-  // bundle's, not one function's: its refusal names every function sharing the bundle, whichever read the code.
+  // bundle's, not one function's: its refusal names every function sharing the bundle, whichever read the code (and
+  // this one, whose error the cache holds, even when it reads the code before it is registered).
   let shared: Bundle | undefined;
   const doesNotBundle = (error: unknown): never => {
-    const sharing = [...((shared && functionsSharing.get(shared)) ?? [])];
+    const sharing = shared ? [...new Set([...functionsSharing(shared), name])] : [];
     const sharedBy = sharing.length > 1 ? `; the bundle is shared by LambdaFunction ${sharing.map((n) => JSON.stringify(n)).join(", ")}` : "";
     return fail("entry", spec.entry, `does not bundle: ${buildErrorDetail(error)}${sharedBy}`, "Fix the error in the handler source (npm run typecheck shows it too).");
   };
@@ -626,8 +639,7 @@ function bundleAndCheck(fail: ArgFailure, name: string, spec: LambdaFunctionSpec
     fail("handler", spec.handler, `is not exported by ${spec.entry}`, `Export a function named ${spec.handler}, or set handler to the exported name.`);
   }
   shared = bundle;
-  if (!functionsSharing.has(bundle)) functionsSharing.set(bundle, new Set());
-  functionsSharing.get(bundle)!.add(name);
+  bundleOfSpec.set(spec, bundle);
   return bundle;
 }
 

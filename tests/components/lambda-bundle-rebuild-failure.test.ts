@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { buildErrorDetail, bundleCache, bundleEntry } from "../../components/lambda/bundle";
 import { BundleCache } from "../../components/lambda/bundle-cache";
 import { LambdaFunction } from "../../components/lambda/function";
+import { clearRegisteredSpecs } from "../../components/spec-registry";
 import { record } from "../harness/mocks";
 import { refusalOf } from "../harness/refusals";
 
@@ -114,5 +115,51 @@ describe("a bundle's lazy rebuild that fails", () => {
     const refusal = refusalOf(() => first!.bundle.code, "read a shared damaged bundle's code whose source no longer builds");
     expect(refusal).toMatchObject({ component: "LambdaFunction", argument: "entry", value: p.entry });
     expect(refusal.message).toMatch(/does not bundle: .*message\.ts:1: Unexpected ";"; the bundle is shared by LambdaFunction "first", "second"\. Fix the error in the handler source/);
+  });
+
+  // The list is the program's functions: not one a later check refused, nor one of an earlier run of the program in this
+  // process (a test file's earlier test, npm start running the program again), whose bundle is still this process's.
+  it.skipIf(bundleCache().dir === undefined)("LambdaFunction: a shared bundle's refusal names only the functions the running program constructed", async () => {
+    const p = project();
+    const dir = bundleCache().dir!;
+    mkdirSync(join(dir, "bundles"), { recursive: true });
+    const define = (stage: string) => ({ "process.env.STAGE": pulumi.output(JSON.stringify(stage)) });
+    damage(buildInto(dir, p.entry, (cache) => bundleEntry(p.entry, { define: { "process.env.STAGE": "null" } }, cache)));
+    let first: LambdaFunction | undefined;
+    let second: LambdaFunction | undefined;
+    await record(() => {
+      new LambdaFunction("earlier", { entry: p.entry, bundle: { define: define("dev") } });
+    });
+    // What runProgramOffline does before each run of the program.
+    clearRegisteredSpecs();
+    await record(() => {
+      first = new LambdaFunction("first", { entry: p.entry, bundle: { define: define("dev") } });
+      // Refused after its bundle was checked (its log key is an alias), so never part of the program.
+      refusalOf(() => new LambdaFunction("refused", { entry: p.entry, bundle: { define: define("dev") }, logKmsKeyArn: "alias/logs" }), "log key given as an alias");
+      second = new LambdaFunction("second", { entry: p.entry, bundle: { define: define("prod") } });
+    });
+    expect(first!.bundle).toBe(second!.bundle);
+    p.breakSource();
+    const refusal = refusalOf(() => first!.bundle.code, "read a shared damaged bundle's code whose source no longer builds");
+    expect(refusal.message).toMatch(/Unexpected ";"; the bundle is shared by LambdaFunction "first", "second"\. Fix the error in the handler source/);
+  });
+
+  it.skipIf(bundleCache().dir === undefined)("LambdaFunction: a bundle shared only with an earlier run of the program names no other function", async () => {
+    const p = project();
+    const dir = bundleCache().dir!;
+    mkdirSync(join(dir, "bundles"), { recursive: true });
+    const define = { "process.env.STAGE": pulumi.output('"dev"') };
+    damage(buildInto(dir, p.entry, (cache) => bundleEntry(p.entry, { define: { "process.env.STAGE": "null" } }, cache)));
+    await record(() => {
+      new LambdaFunction("api", { entry: p.entry, bundle: { define } });
+    });
+    clearRegisteredSpecs();
+    let renamed: LambdaFunction | undefined;
+    await record(() => {
+      renamed = new LambdaFunction("renamed", { entry: p.entry, bundle: { define } });
+    });
+    p.breakSource();
+    const refusal = refusalOf(() => renamed!.bundle.code, "read a damaged bundle's code whose source no longer builds");
+    expect(refusal.message).toMatch(/^LambdaFunction "renamed": entry ".*entry\.ts" does not bundle: .*message\.ts:1: Unexpected ";"\. Fix the error in the handler source/);
   });
 });
