@@ -4,7 +4,7 @@
  * service's own data is encrypted with and that CloudWatch Logs' delivery must read (KEY_POLICY_RULES: a state
  * machine's logs under its customer managed key).
  */
-import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { policyWriters } from "../../local/resource-policies";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
@@ -118,21 +118,36 @@ export interface KeyPolicyGrantRoutes {
 }
 
 /**
+ * A key policy document (keyPolicyDocument's answer) as statements, or undefined when the plan does not hold it readably:
+ * text that is not JSON (which KMS refuses for its own reason; a rule throwing here would lose every other rule's
+ * findings for the stack), or a value that is neither text nor a document, such as an Output still unknown (Pulumi's
+ * unknown marker, at a preview). No policy (undefined, or empty text) is KMS's default one: no statement for a service.
+ */
+function readableKeyPolicy(policy: unknown): { Statement: Array<Record<string, any>> } | undefined {
+  if (policy === undefined || policy === null || policy === "") return { Statement: [] };
+  if (typeof policy !== "string" && !(typeof policy === "object" && "Statement" in policy)) return undefined;
+  return readablePolicyDocument(policy);
+}
+
+/**
  * The actions of `actions` that the key's policy (keyPolicyDocument) does not allow the service principal `service`
  * (or any of several spellings of it, compared without case as AWS service principals are lower case): an Allow naming
  * the service (and none of `unmatchedKeys` in its Condition: keys the service's use of the key never meets), or
  * everyone (`"*"`) with no Condition or one the service's call meets (conditionMetByService; a "*" grant on
  * kms:CallerAccount or kms:ViaService, as the AWS managed key's policy has, is not counted), or, with
  * `routes.viaService`, AWS principals through that service (grantedViaService). A key without a policy gets KMS's
- * default one, which names only the account, so it allows the service nothing.
+ * default one, which names only the account, so it allows the service nothing. A policy the plan does not hold readably
+ * (readableKeyPolicy: not JSON, or unknown) is not judged: nothing is missing. Deny statements are not read.
  */
 export function keyPolicyMissing(graph: Graph, key: RecordedResource, service: string | readonly string[], actions: readonly string[], unmatchedKeys: readonly string[] = [], routes: KeyPolicyGrantRoutes = {}): string[] {
   const services = asArray<string>(service as string | string[]).map((p) => p.toLowerCase());
-  const statements = policyDocument(keyPolicyDocument(graph, key)).Statement.filter(
+  const document = readableKeyPolicy(keyPolicyDocument(graph, key));
+  if (document === undefined) return [];
+  const statements = document.Statement.filter(
     (s) =>
       (s.Effect ?? "Allow") === "Allow" &&
       ((asArray<string>(s.Principal?.Service).some((p) => typeof p === "string" && services.includes(p.toLowerCase())) && !conditionReads(s, unmatchedKeys)) ||
-        ((s.Principal === "*" || s.Principal?.AWS === "*") && conditionMetByService(s, unmatchedKeys)) ||
+        ((s.Principal === "*" || asArray<unknown>(s.Principal?.AWS).includes("*")) && conditionMetByService(s, unmatchedKeys)) ||
         (routes.viaService !== undefined && grantedViaService(s, routes.viaService, unmatchedKeys))),
   );
   return actions.filter((action) => !statements.some((s) => asArray<string>(s.Action).some((pattern) => covers(pattern, action))));
