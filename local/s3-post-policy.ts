@@ -54,7 +54,8 @@ export function isPostObject(method: string, key: string, query: Record<string, 
 
 /**
  * The fields and the file of a multipart/form-data body (RFC 7578). Parts after the file are ignored, as S3 ignores
- * them; a body that does not parse, or holds no file, is S3's 400 MalformedPOSTRequest. Sizes are the file's own and
+ * them; a body that does not parse is S3's 400 MalformedPOSTRequest, and one that parses but holds no file its 400
+ * InvalidArgument "POST requires exactly one file upload per request." (below). Sizes are the file's own and
  * the form's before it (MAX_POST_PRE_DATA), never the whole body's: content-length-range and the 5 GB limit are on the
  * file ("content-length-range: The minimum and maximum allowable size for the uploaded content",
  * sigv4-HTTPPOSTConstructPolicy.html).
