@@ -139,9 +139,10 @@ const UNCOVERED = new Set(["policy", "x-amz-signature", "file"]);
  * In S3's order as far as it is known: the form (MalformedPOSTRequest, a missing field), then who signed
  * (InvalidAccessKeyId, SignatureDoesNotMatch), then the bucket (NoSuchBucket), then the access decision (no policy:
  * AccessDenied; the policy's document, expiration and conditions). An AWS engineer's probe of S3
- * (aws/aws-sdk-java#1256) found InvalidAccessKeyId and SignatureDoesNotMatch answered for a bucket that does not exist,
- * and anonymous requests answered 404 NoSuchBucket for a missing bucket and 403 AccessDenied for an existing one.
- * That S3 answers InvalidPolicyDocument only for a bucket that exists is inferred, not confirmed.
+ * (aws/aws-sdk-java#1256, with GetBucketAcl requests, not POSTs) found InvalidAccessKeyId and SignatureDoesNotMatch
+ * answered for a bucket that does not exist, and anonymous requests answered 404 NoSuchBucket for a missing bucket and
+ * 403 AccessDenied for an existing one. That a POST is answered in the same order, and InvalidPolicyDocument only for a
+ * bucket that exists, is inferred from it, not confirmed.
  */
 export async function verifyPostPolicy(form: PostForm, options: PostPolicyOptions): Promise<AcceptedPost> {
   // Form field names are not case-sensitive (sigv4-HTTPPOSTConstructPolicy.html, Condition Matching: "$key", "$Content-Type").
