@@ -54,7 +54,8 @@ export function isPostObject(method: string, key: string, query: Record<string, 
 
 /**
  * The fields and the file of a multipart/form-data body (RFC 7578). Parts after the file are ignored, as S3 ignores
- * them; a body that does not parse, or holds no file, is S3's 400 MalformedPOSTRequest. Sizes are the file's own and
+ * them; a body that does not parse is S3's 400 MalformedPOSTRequest, and one that parses but holds no file its 400
+ * InvalidArgument "POST requires exactly one file upload per request." (below). Sizes are the file's own and
  * the form's before it (MAX_POST_PRE_DATA), never the whole body's: content-length-range and the 5 GB limit are on the
  * file ("content-length-range: The minimum and maximum allowable size for the uploaded content",
  * sigv4-HTTPPOSTConstructPolicy.html).
@@ -138,9 +139,10 @@ const UNCOVERED = new Set(["policy", "x-amz-signature", "file"]);
  * In S3's order as far as it is known: the form (MalformedPOSTRequest, a missing field), then who signed
  * (InvalidAccessKeyId, SignatureDoesNotMatch), then the bucket (NoSuchBucket), then the access decision (no policy:
  * AccessDenied; the policy's document, expiration and conditions). An AWS engineer's probe of S3
- * (aws/aws-sdk-java#1256) found InvalidAccessKeyId and SignatureDoesNotMatch answered for a bucket that does not exist,
- * and anonymous requests answered 404 NoSuchBucket for a missing bucket and 403 AccessDenied for an existing one.
- * That S3 answers InvalidPolicyDocument only for a bucket that exists is inferred, not confirmed.
+ * (aws/aws-sdk-java#1256, with GetBucketAcl requests, not POSTs) found InvalidAccessKeyId and SignatureDoesNotMatch
+ * answered for a bucket that does not exist, and anonymous requests answered 404 NoSuchBucket for a missing bucket and
+ * 403 AccessDenied for an existing one. That a POST is answered in the same order, and InvalidPolicyDocument only for a
+ * bucket that exists, is inferred from it, not confirmed.
  */
 export async function verifyPostPolicy(form: PostForm, options: PostPolicyOptions): Promise<AcceptedPost> {
   // Form field names are not case-sensitive (sigv4-HTTPPOSTConstructPolicy.html, Condition Matching: "$key", "$Content-Type").

@@ -693,16 +693,18 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
     const operation = operationOf(method, query, key);
     checkLimits(operation, key, req);
-    const received = await readS3Body(req);
-    await verifyBody(signable, auth, received);
-
-    const body = received.body;
+    const chunked = isAwsChunked(req);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
-    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html).
-    const declaredLength = received.chunked ? req.headers["x-amz-decoded-content-length"] : req.headers["content-length"];
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html). Decided on the
+    // headers, before the body is read: one sent without a length was read whole, however long, to be refused.
+    const declaredLength = chunked ? req.headers["x-amz-decoded-content-length"] : req.headers["content-length"];
     if ((operation === "PutObject" || operation === "UploadPart") && declaredLength === undefined) {
       throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
+    const received = await readS3Body(req, chunked);
+    await verifyBody(signable, auth, received);
+
+    const body = received.body;
     const request: S3Request = { operation, bucket, key };
     if (operation === "DeleteObjects") {
       request.keys = xmlValues(body.toString("utf8"), "Key");
@@ -1067,10 +1069,14 @@ function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObjec
   };
 }
 
-/** The body, decoded from `aws-chunked` (with its trailers) when the SDK streamed it that way. */
-async function readS3Body(req: IncomingMessage): Promise<ReceivedBody> {
+/** Whether the SDK streamed the body `aws-chunked` (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). */
+function isAwsChunked(req: IncomingMessage): boolean {
+  return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
+}
+
+/** The body, decoded from `aws-chunked` (with its trailers) when `chunked` (isAwsChunked). */
+async function readS3Body(req: IncomingMessage, chunked: boolean): Promise<ReceivedBody> {
   const raw = await readBody(req);
-  const chunked = String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
   return chunked ? { raw, chunked, ...decodeAwsChunked(raw) } : { raw, chunked, body: raw, trailers: {} };
 }
 

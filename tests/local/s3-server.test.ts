@@ -7,6 +7,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCo
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
+import { request, type IncomingMessage } from "node:http";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -278,6 +279,23 @@ describe("local S3 server: authentication as S3 does it (issue 11)", () => {
     const response = await fetch(url, { method: "PUT", body, duplex: "half" } as RequestInit);
     expect([response.status, await errorCode(response)]).toEqual([411, "MissingContentLength"]);
   });
+
+  it("refuses an upload without a length on its headers, before reading a body that may never end (it read it whole first)", async () => {
+    const url = new URL(await getSignedUrl(client, new PutObjectCommand({ Bucket: "uploads", Key: "originals/bob/endless.png" }), { expiresIn: 60 }));
+    // Transfer-Encoding: chunked, no Content-Length, and the body not ended: the answer comes before its end.
+    const out = request(url, { method: "PUT" });
+    out.on("error", () => {});
+    try {
+      out.write("the first of endless bytes");
+      const response = await new Promise<IncomingMessage>((resolve) => out.once("response", resolve));
+      const text = (await response.toArray()).join("");
+      expect([response.statusCode, text]).toEqual([411, expect.stringContaining("<Code>MissingContentLength</Code>")]);
+    } finally {
+      out.destroy();
+    }
+    expect(server.store.get("uploads", "originals/bob/endless.png")).toBeUndefined();
+    // Without the fix no answer ever comes: a shorter limit than the suite's 180 s says so sooner.
+  }, 30_000);
 
   it("refuses an expired presigned URL with 403 'Request has expired'", async () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
