@@ -465,13 +465,14 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // StreamName in the signer's region.
     let stream: { arn: string; name: string } | undefined;
     const fanOutOperation = CONSUMER_OPERATIONS.has(operation);
-    if (fanOutOperation) {
-      // A member of the wrong JSON type is the JSON protocol's SerializationException, as AWS answers it.
-      for (const member of ["StreamARN", "ConsumerARN", "ConsumerName", "NextToken"]) {
-        if (input[member] != null && typeof input[member] !== "string") throw new KinesisError("SerializationException", `${member} must be a string`);
-      }
-      if (input.MaxResults != null && typeof input.MaxResults !== "number") throw new KinesisError("SerializationException", "MaxResults must be a number");
+    // A member of the wrong JSON type is the JSON protocol's SerializationException, as AWS answers it: checked here for
+    // the operations the endpoint answers itself (kinesalite checks the others'; ListShards' MaxResults, ExclusiveStartShardId
+    // and StreamCreationTimestamp too, local/kinesis-list-shards.ts), before the members name a stream to authorise on.
+    const stringMembers = fanOutOperation ? ["StreamARN", "ConsumerARN", "ConsumerName", "NextToken"] : operation === "ListShards" ? ["StreamName", "StreamARN", "NextToken"] : [];
+    for (const member of stringMembers) {
+      if (input[member] != null && typeof input[member] !== "string") throw new KinesisError("SerializationException", `${member} must be a string`);
     }
+    if (fanOutOperation && input.MaxResults != null && typeof input.MaxResults !== "number") throw new KinesisError("SerializationException", "MaxResults must be a number");
     // A consumer's operation names its stream by the ConsumerARN's (as AWS reads it: the ARN's stream part).
     const consumerArn = fanOutOperation && typeof input.ConsumerARN === "string" ? input.ConsumerARN : undefined;
     const consumerStream = consumerArn === undefined ? undefined : parseConsumerArn(consumerArn);
