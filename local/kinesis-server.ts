@@ -179,17 +179,22 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   let stopped = false;
   let started = false;
   const interval = options.pollIntervalMs ?? 1000;
+  const later = (poller: ShardPoller) => {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      loop(poller);
+    }, interval);
+    timers.add(timer);
+  };
   const loop = (poller: ShardPoller) => {
     if (stopped) return;
     void poller.pass().finally(() => {
       if (stopped) return;
-      // A closed shard read to its end is polled no more: its children are read instead.
-      if (poller.closed) return void follow(poller);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        loop(poller);
-      }, interval);
-      timers.add(timer);
+      // A closed shard read to its end is polled no more: its children are read instead. A listing that failed (follow
+      // forgot it) is made again at the next poll.
+      if (poller.closed) return void follow(poller).then(() => (following.has(poller) ? undefined : later(poller)));
+      later(poller);
     });
   };
   /** Each closed shard's following (below), made once: drained() and the polling loop wait on the same one. */
