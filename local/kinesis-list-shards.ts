@@ -157,7 +157,8 @@ export async function listShards(admin: Admin, input: Record<string, unknown>, s
       case "AT_LATEST":
         return end(s) === undefined;
       case "AT_TIMESTAMP":
-        return start(s) <= filter.Timestamp! && openAtOrAfter(s, filter.Timestamp!);
+        // Not an expired shard either, for a time before the trim horizon ("This action does not list expired shards").
+        return start(s) <= filter.Timestamp! && openAtOrAfter(s, Math.max(filter.Timestamp!, trimHorizon));
       case "FROM_TIMESTAMP":
         return openAtOrAfter(s, Math.max(filter.Timestamp!, trimHorizon));
       default:

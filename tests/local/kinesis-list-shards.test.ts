@@ -57,6 +57,8 @@ describe("ListShards' ShardFilter", () => {
     const later = Date.now() / 1000 + 3600;
     expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: later } })).ids).toEqual([1, 2, 3, 4]);
     expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: 1 } })).ids).toEqual([]);
+    const created = (await call("DescribeStreamSummary", stream)).body.StreamDescriptionSummary.StreamCreationTimestamp as number;
+    expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: created } })).ids).toEqual([0, 1, 2]);
     expect((await list({ ...stream, ShardFilter: { Type: "FROM_TIMESTAMP", Timestamp: later } })).ids).toEqual([1, 2, 3, 4]);
     expect((await list({ ...stream, ShardFilter: { Type: "FROM_TIMESTAMP", Timestamp: 1 } })).ids).toEqual([0, 1, 2, 3, 4]);
   });
@@ -66,6 +68,9 @@ describe("ListShards' ShardFilter", () => {
     try {
       expect((await list(stream)).ids).toEqual([1, 2, 3, 4]);
       expect((await list({ ...stream, ShardFilter: { Type: "AT_TRIM_HORIZON" } })).ids).toEqual([1, 2, 3, 4]);
+      // The stream's creation, now before the trim horizon: the shards open then, but the expired one.
+      const created = (await call("DescribeStreamSummary", stream)).body.StreamDescriptionSummary.StreamCreationTimestamp as number;
+      expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: created } })).ids).toEqual([1, 2]);
     } finally {
       offsetMs = 0;
     }
