@@ -220,8 +220,11 @@ export class LocalEventBridge {
    * the matcher's recursion bounded.
    */
   testEventPattern(eventPattern: unknown, event: unknown): { Result: boolean } {
-    for (const [member, value] of [["eventPattern", eventPattern], ["event", event]] as const) {
-      if (typeof value !== "string") throw new EventBridgeError("ValidationException", `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    // Both required strings (TestEventPatternRequest): an absent or null one is the protocol's "must not be null", one of
+    // another JSON type its SerializationException, as checkEntryTypes answers PutEvents' members (wording not AWS's).
+    for (const [member, value] of [["EventPattern", eventPattern], ["Event", event]] as const) {
+      if (value === undefined || value === null) throw new EventBridgeError("ValidationException", `1 validation error detected: Value null at '${member[0].toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must not be null`);
+      if (typeof value !== "string") throw new EventBridgeError("SerializationException", `${member}: expected a string`);
     }
     const patternText = eventPattern as string;
     if ([...patternText].length > EVENT_PATTERN_LIMITS.maxCharacters) {

@@ -61,6 +61,16 @@ function readShardFilter(value: unknown): ShardFilter | undefined {
     throw new KinesisError("ValidationException", `1 validation error detected: Value '${String(Type)}' at 'shardFilter.type' failed to satisfy constraint: Member must satisfy enum value set: ${SHARD_FILTER_VALUES}`);
   }
   if (ShardId != null && typeof ShardId !== "string") throw new KinesisError("SerializationException", "ShardFilter.ShardId must be a string");
+  // ShardId: "Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: [a-zA-Z0-9_.-]+" (API_ShardFilter),
+  // the JSON protocol's ValidationException, worded as kinesalite words ExclusiveStartShardId's.
+  if (typeof ShardId === "string") {
+    const value = `Value '${ShardId}' at 'shardFilter.shardId' failed to satisfy constraint: Member must`;
+    const problems = [
+      ...(/^[a-zA-Z0-9_.-]+$/.test(ShardId) ? [] : [`${value} satisfy regular expression pattern: [a-zA-Z0-9_.-]+`]),
+      ...(ShardId.length < 1 ? [`${value} have length greater than or equal to 1`] : ShardId.length > 128 ? [`${value} have length less than or equal to 128`] : []),
+    ];
+    if (problems.length > 0) throw new KinesisError("ValidationException", `${problems.length} validation error${problems.length > 1 ? "s" : ""} detected: ${problems.join("; ")}`);
+  }
   const seconds = Timestamp == null ? undefined : typeof Timestamp === "number" ? Timestamp : typeof Timestamp === "string" ? (/^\d+(\.\d+)?$/.test(Timestamp) ? Number(Timestamp) : Date.parse(Timestamp) / 1000) : NaN;
   if (seconds !== undefined && !Number.isFinite(seconds)) throw new KinesisError("SerializationException", "ShardFilter.Timestamp must be a timestamp");
   // "This property can only be used if the AFTER_SHARD_ID shard type is specified" (ShardId); "… if FROM_TIMESTAMP or AT_TIMESTAMP shard types are specified" (Timestamp).
@@ -112,7 +122,8 @@ export async function listShards(admin: Admin, input: Record<string, unknown>, s
       if (input[member] != null) throw new KinesisError("InvalidArgumentException", `NextToken and ${member} cannot be provided together: the token names the stream and where the listing goes on.`);
     }
     token = decodeToken(input.NextToken);
-    // A StreamARN may come with the token (as the KCL sends it), naming the token's stream.
+    // A StreamARN may come with the token (API_ListShards forbids only StreamName and StreamCreationTimestamp beside it;
+    // the KCL sends the token alone, KinesisShardDetector), naming the token's stream.
     if (streamName !== undefined && streamName !== token.stream) throw new KinesisError("InvalidArgumentException", `The NextToken is for stream ${token.stream}, not ${streamName}.`);
     if (now - token.issued >= NEXT_TOKEN_LIFETIME_MS) throw new KinesisError("ExpiredNextTokenException", `The NextToken expired: it is good for ${NEXT_TOKEN_LIFETIME_MS / 1000} seconds. List from the start again.`);
   } else if (streamName === undefined) {
@@ -146,7 +157,8 @@ export async function listShards(admin: Admin, input: Record<string, unknown>, s
       case "AT_LATEST":
         return end(s) === undefined;
       case "AT_TIMESTAMP":
-        return start(s) <= filter.Timestamp! && openAtOrAfter(s, filter.Timestamp!);
+        // Not an expired shard either, for a time before the trim horizon ("This action does not list expired shards").
+        return start(s) <= filter.Timestamp! && openAtOrAfter(s, Math.max(filter.Timestamp!, trimHorizon));
       case "FROM_TIMESTAMP":
         return openAtOrAfter(s, Math.max(filter.Timestamp!, trimHorizon));
       default:

@@ -38,8 +38,13 @@ import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from 
 
 
 const TARGET_PREFIX = "Kinesis_20131202.";
-/** Kinesis's largest request (PutRecords: "up to 5 MiB" of records, plus the JSON around them); kinesalite's 7 MB. */
-const LARGEST_REQUEST_BYTES = 7 * 1024 * 1024;
+/**
+ * The largest body the endpoint reads: PutRecords' 10 MiB of records (PUT_RECORDS_LARGEST_TOTAL_BYTES) as base64 JSON
+ * (4/3 of it) with the keys JSON-escaped and the JSON around them. kinesalite reads at most KINESALITE_LARGEST_BODY.
+ */
+const LARGEST_REQUEST_BYTES = 16 * 1024 * 1024;
+/** kinesalite's own largest body (index.js MAX_REQUEST_BYTES, 7 MiB: a larger one is answered 413 with no body). */
+const KINESALITE_LARGEST_BODY = 7 * 1024 * 1024;
 /** The HTTP/2 connection preface's first bytes ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", RFC 9113 §3.4), which a client speaking HTTP/2 with prior knowledge sends first; no HTTP/1.1 request starts so. */
 const HTTP2_PREFACE_START = Buffer.from("PRI ");
 /** Shard iterators remembered (their stream, for GetRecords' authorisation); Kinesis's expire after 5 minutes. */
@@ -174,17 +179,22 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   let stopped = false;
   let started = false;
   const interval = options.pollIntervalMs ?? 1000;
+  const later = (poller: ShardPoller) => {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      loop(poller);
+    }, interval);
+    timers.add(timer);
+  };
   const loop = (poller: ShardPoller) => {
     if (stopped) return;
     void poller.pass().finally(() => {
       if (stopped) return;
-      // A closed shard read to its end is polled no more: its children are read instead.
-      if (poller.closed) return void follow(poller);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        loop(poller);
-      }, interval);
-      timers.add(timer);
+      // A closed shard read to its end is polled no more: its children are read instead. A listing that failed (follow
+      // forgot it) is made again at the next poll.
+      if (poller.closed) return void follow(poller).then(() => (following.has(poller) ? undefined : later(poller)));
+      later(poller);
     });
   };
   /** Each closed shard's following (below), made once: drained() and the polling loop wait on the same one. */
@@ -393,15 +403,21 @@ function refuseWhatCrashesKinesalite(operation: string, input: Record<string, un
 }
 
 /**
- * PutRecords: "Each PutRecords request can support up to 500 records. Each record in the request can be as large as 1
- * MiB, up to a limit of 5 MiB for the entire request, including partition keys" (API_PutRecords). kinesalite checks the
- * count and each Data's size (ValidationException) but not the total; Kinesis answers it with 400
- * InvalidArgumentException "Records size exceeds 5 MB limit" (the wording as AWS answered it, quoted in
- * snowplow/enrich#685 and aws/amazon-kinesis-streams-for-fluent-bit#21; not in the API reference). Counted as Kinesis
- * counts a record (recordBytes: its data, decoded, and its partition key), for a request kinesalite's validation passes
- * (a list of at most 500 entries, each Data at most 1 MiB), so its ValidationException still comes first.
+ * PutRecords: "Each PutRecords request can support up to 500 records. Each record in the request can be as large as 10
+ * MiB, up to a limit of 10 MiB for the entire request, including partition keys" (API_PutRecords, and the API model's
+ * documentation in @aws-sdk/client-kinesis 3.1143 and botocore 1.43: Kinesis raised the request's limit from 5 MiB to
+ * 10 MiB when it took records of up to 10 MiB, a stream's MaxRecordSizeInKiB, 1 MiB by default). kinesalite checks the
+ * count and each Data's size (ValidationException, at its model's 1 MiB) but not the total. Kinesis answered the 5 MiB
+ * limit with 400 InvalidArgumentException "Records size exceeds 5 MB limit" (quoted in snowplow/enrich#685 and
+ * aws/amazon-kinesis-streams-for-fluent-bit#21); its answer over 10 MiB is taken to be the same with 10 (the code is
+ * what Kinesis answers a request's size with; the wording over 10 MiB is not confirmed). Counted as Kinesis counts a
+ * record (recordBytes: its data, decoded, and its partition key), for a request kinesalite's validation passes (a list of
+ * at most 500 entries, each Data at most 1 MiB), so its ValidationException still comes first.
+ * Not checked: a record whose data and key together pass the stream's maximum record size (1 MiB by default; "The
+ * record size limit applies to the total size of the partition key and data blob") though its data alone does not —
+ * Kinesis refuses it, but how (code, whole request or that entry) is not documented.
  */
-const PUT_RECORDS_LARGEST_TOTAL_BYTES = 5 * 1024 * 1024;
+const PUT_RECORDS_LARGEST_TOTAL_BYTES = 10 * 1024 * 1024;
 const PUT_RECORDS_LARGEST_DATA_BYTES = 1024 * 1024;
 const PUT_RECORDS_MOST_RECORDS = 500;
 
@@ -415,7 +431,7 @@ function refuseOverPutRecordsTotal(operation: string, input: Record<string, unkn
     if (bytes - Buffer.byteLength(PartitionKey, "utf8") > PUT_RECORDS_LARGEST_DATA_BYTES) return;
     total += bytes;
   }
-  if (total > PUT_RECORDS_LARGEST_TOTAL_BYTES) throw new KinesisError("InvalidArgumentException", "Records size exceeds 5 MB limit");
+  if (total > PUT_RECORDS_LARGEST_TOTAL_BYTES) throw new KinesisError("InvalidArgumentException", `Records size exceeds ${PUT_RECORDS_LARGEST_TOTAL_BYTES / 1024 / 1024} MB limit`);
 }
 
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
@@ -454,13 +470,14 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // StreamName in the signer's region.
     let stream: { arn: string; name: string } | undefined;
     const fanOutOperation = CONSUMER_OPERATIONS.has(operation);
-    if (fanOutOperation) {
-      // A member of the wrong JSON type is the JSON protocol's SerializationException, as AWS answers it.
-      for (const member of ["StreamARN", "ConsumerARN", "ConsumerName", "NextToken"]) {
-        if (input[member] != null && typeof input[member] !== "string") throw new KinesisError("SerializationException", `${member} must be a string`);
-      }
-      if (input.MaxResults != null && typeof input.MaxResults !== "number") throw new KinesisError("SerializationException", "MaxResults must be a number");
+    // A member of the wrong JSON type is the JSON protocol's SerializationException, as AWS answers it: checked here for
+    // the operations the endpoint answers itself (kinesalite checks the others'; ListShards' MaxResults, ExclusiveStartShardId
+    // and StreamCreationTimestamp too, local/kinesis-list-shards.ts), before the members name a stream to authorise on.
+    const stringMembers = fanOutOperation ? ["StreamARN", "ConsumerARN", "ConsumerName", "NextToken"] : operation === "ListShards" ? ["StreamName", "StreamARN", "NextToken"] : [];
+    for (const member of stringMembers) {
+      if (input[member] != null && typeof input[member] !== "string") throw new KinesisError("SerializationException", `${member} must be a string`);
     }
+    if (fanOutOperation && input.MaxResults != null && typeof input.MaxResults !== "number") throw new KinesisError("SerializationException", "MaxResults must be a number");
     // A consumer's operation names its stream by the ConsumerARN's (as AWS reads it: the ARN's stream part).
     const consumerArn = fanOutOperation && typeof input.ConsumerARN === "string" ? input.ConsumerARN : undefined;
     const consumerStream = consumerArn === undefined ? undefined : parseConsumerArn(consumerArn);
@@ -549,12 +566,9 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       delete input.StreamARN;
       input.StreamName = stream.name;
     }
-    const forwarded = await fetch(internal, {
-      method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target, "x-amz-date": String(request.headers["x-amz-date"] ?? ""), authorization: String(request.headers.authorization) },
-      body: JSON.stringify(input),
-    });
-    const text = await forwarded.text();
+    const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": target, "x-amz-date": String(request.headers["x-amz-date"] ?? ""), authorization: String(request.headers.authorization) };
+    const forwarded = await forward(internal, headers, operation, input);
+    const text = forwarded.text;
     if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
       // The newest record of each shard, for SubscribeToShard's continuation before its first record.
       const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };
@@ -575,13 +589,63 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       const answered = JSON.parse(text) as { ShardIterator?: string; NextShardIterator?: string };
       if (streamArn) remember(iterators, answered.ShardIterator ?? answered.NextShardIterator, streamArn);
     }
-    reply(forwarded.status, text, forwarded.headers.get("content-type") ?? "application/x-amz-json-1.1");
+    reply(forwarded.status, text, forwarded.contentType);
   } catch (error) {
     const failure = error instanceof KinesisError ? error : new KinesisError("InternalFailure", (error as Error).message, 500);
     // An error after an event stream opened is the stream's to answer (Subscriptions ends it).
     if (response.headersSent) return;
     reply(failure.status, JSON.stringify({ __type: failure.code, message: failure.reason }));
   }
+}
+
+/**
+ * The request to kinesalite, and its answer. A PutRecords whose body is larger than kinesalite reads (up to 10 MiB of
+ * records is over 13 MiB as JSON) is checked whole by kinesalite's own validation first — so its refusal leaves nothing
+ * stored, as for any other request — then put in parts of at most half kinesalite's body each, one after the other,
+ * their answers joined in the records' order ("The response Records array always includes the same number of records as
+ * the request array", API_PutRecords; PutRecords puts records in no guaranteed order across shards either way).
+ */
+async function forward(internal: string, headers: Record<string, string>, operation: string, input: Record<string, unknown>): Promise<{ ok: boolean; status: number; text: string; contentType: string }> {
+  const send = async (body: Record<string, unknown>) => {
+    const response = await fetch(internal, { method: "POST", headers, body: JSON.stringify(body) });
+    return { ok: response.ok, status: response.status, text: await response.text(), contentType: response.headers.get("content-type") ?? "application/x-amz-json-1.1" };
+  };
+  const records = input.Records;
+  if (operation !== "PutRecords" || !Array.isArray(records) || Buffer.byteLength(JSON.stringify(input), "utf8") <= KINESALITE_LARGEST_BODY) return send(input);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const validations = require("kinesalite/validations") as { checkTypes(data: unknown, types: unknown): unknown; checkValidations(data: unknown, types: unknown, custom: unknown, operation: string): void };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const putRecords = require("kinesalite/validations/putRecords") as { types: unknown; custom?: unknown };
+  try {
+    // checkTypes deletes the members it does not know: a copy.
+    validations.checkValidations(validations.checkTypes(structuredClone(input), putRecords.types), putRecords.types, putRecords.custom, operation);
+  } catch (error) {
+    const refusal = error as { statusCode?: number; body?: { __type?: string; message?: string; Message?: string } };
+    if (!refusal.statusCode) throw error;
+    return { ok: false, status: refusal.statusCode, text: JSON.stringify(refusal.body), contentType: "application/x-amz-json-1.1" };
+  }
+  const parts: unknown[][] = [[]];
+  let partBytes = 0;
+  for (const record of records) {
+    const bytes = Buffer.byteLength(JSON.stringify(record), "utf8") + 1;
+    if (partBytes + bytes > KINESALITE_LARGEST_BODY / 2 && parts[parts.length - 1].length > 0) {
+      parts.push([]);
+      partBytes = 0;
+    }
+    parts[parts.length - 1].push(record);
+    partBytes += bytes;
+  }
+  let joined: { FailedRecordCount: number; Records: unknown[] } & Record<string, unknown> = { FailedRecordCount: 0, Records: [] };
+  let contentType = "application/x-amz-json-1.1";
+  for (const part of parts) {
+    const answer = await send({ ...input, Records: part });
+    // A refusal of a later part (the stream deleted meanwhile) is the request's answer, as Kinesis may fail a request after storing some of it.
+    if (!answer.ok) return answer;
+    const put = JSON.parse(answer.text) as { FailedRecordCount?: number; Records?: unknown[] };
+    joined = { ...put, ...joined, FailedRecordCount: joined.FailedRecordCount + (put.FailedRecordCount ?? 0), Records: [...joined.Records, ...(put.Records ?? [])] };
+    contentType = answer.contentType;
+  }
+  return { ok: true, status: 200, text: JSON.stringify(joined), contentType };
 }
 
 interface KinesaliteRecord {

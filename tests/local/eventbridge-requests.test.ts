@@ -74,6 +74,15 @@ describe("TestEventPattern: EventPattern and Event → { Result }", () => {
     }
   });
 
+  it("refuses a missing EventPattern or Event as \"must not be null\", and one of another JSON type as the protocol's SerializationException", () => {
+    expect(() => eventBridge.testEventPattern(undefined, JSON.stringify(event))).toThrow(expect.objectContaining({ code: "ValidationException", message: expect.stringContaining("Value null at 'eventPattern'") }));
+    expect(() => eventBridge.testEventPattern(JSON.stringify({ source: ["x"] }), null)).toThrow(expect.objectContaining({ code: "ValidationException", message: expect.stringContaining("Value null at 'event'") }));
+    for (const wrong of [5, true, { source: ["x"] }, ["x"]]) {
+      expect(() => eventBridge.testEventPattern(wrong, JSON.stringify(event)), JSON.stringify(wrong)).toThrow(expect.objectContaining({ code: "SerializationException", message: "EventPattern: expected a string" }));
+      expect(() => eventBridge.testEventPattern(JSON.stringify({ source: ["x"] }), wrong), JSON.stringify(wrong)).toThrow(expect.objectContaining({ code: "SerializationException", message: "Event: expected a string" }));
+    }
+  });
+
   it("refuses an EventPattern over 4096 characters as the request's ValidationException", () => {
     const long = JSON.stringify({ source: ["x".repeat(5000)] });
     expect(() => test(long)).toThrow(expect.objectContaining({ code: "ValidationException", message: expect.stringContaining("less than or equal to 4096") }));

@@ -57,6 +57,8 @@ describe("ListShards' ShardFilter", () => {
     const later = Date.now() / 1000 + 3600;
     expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: later } })).ids).toEqual([1, 2, 3, 4]);
     expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: 1 } })).ids).toEqual([]);
+    const created = (await call("DescribeStreamSummary", stream)).body.StreamDescriptionSummary.StreamCreationTimestamp as number;
+    expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: created } })).ids).toEqual([0, 1, 2]);
     expect((await list({ ...stream, ShardFilter: { Type: "FROM_TIMESTAMP", Timestamp: later } })).ids).toEqual([1, 2, 3, 4]);
     expect((await list({ ...stream, ShardFilter: { Type: "FROM_TIMESTAMP", Timestamp: 1 } })).ids).toEqual([0, 1, 2, 3, 4]);
   });
@@ -66,6 +68,9 @@ describe("ListShards' ShardFilter", () => {
     try {
       expect((await list(stream)).ids).toEqual([1, 2, 3, 4]);
       expect((await list({ ...stream, ShardFilter: { Type: "AT_TRIM_HORIZON" } })).ids).toEqual([1, 2, 3, 4]);
+      // The stream's creation, now before the trim horizon: the shards open then, but the expired one.
+      const created = (await call("DescribeStreamSummary", stream)).body.StreamDescriptionSummary.StreamCreationTimestamp as number;
+      expect((await list({ ...stream, ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: created } })).ids).toEqual([1, 2]);
     } finally {
       offsetMs = 0;
     }
@@ -93,7 +98,7 @@ describe("ListShards' pages", () => {
     const open = await list({ ...stream, MaxResults: 3, ShardFilter: { Type: "AT_LATEST" } });
     expect(open.ids).toEqual([1, 2, 3]);
     expect(await list({ NextToken: open.next })).toEqual({ ids: [4], next: undefined });
-    // With StreamARN, as the KCL sends it with a token.
+    // With StreamARN beside the token (the KCL sends the token alone, KinesisShardDetector; the StreamARN its first page).
     expect((await list({ NextToken: first.next, StreamARN: ARN })).ids).toEqual([2, 3, 4]);
     // ExclusiveStartShardId still starts after its shard.
     expect((await list({ ...stream, ExclusiveStartShardId: "shardId-000000000002", MaxResults: 1 })).ids).toEqual([3]);
@@ -105,6 +110,19 @@ describe("ListShards' pages", () => {
     expect(await call("ListShards", { NextToken: next, StreamName: "listed" })).toMatchObject({ status: 400, body: { __type: "InvalidArgumentException", message: "NextToken and StreamName cannot be provided together." } });
     expect(await call("ListShards", { NextToken: next, ExclusiveStartShardId: "shardId-000000000000" })).toMatchObject({ status: 400, body: { __type: "InvalidArgumentException" } });
     expect(await call("ListShards", { NextToken: next, StreamCreationTimestamp: 1 })).toMatchObject({ status: 400, body: { __type: "InvalidArgumentException" } });
+  });
+
+  it("refuses a StreamName, NextToken or ShardFilter.ShardId of another JSON type as the protocol's SerializationException, and an empty ShardId as its ValidationException", async () => {
+    const { next } = await list({ ...stream, MaxResults: 1 });
+    for (const wrong of [5, true, {}, ["listed"]]) {
+      expect(await call("ListShards", { StreamName: wrong }), JSON.stringify(wrong)).toMatchObject({ status: 400, body: { __type: "SerializationException" } });
+      expect(await call("ListShards", { NextToken: wrong }), JSON.stringify(wrong)).toMatchObject({ status: 400, body: { __type: "SerializationException" } });
+    }
+    // ShardId: "Length Constraints: Minimum length of 1 … Pattern: [a-zA-Z0-9_.-]+" (API_ShardFilter).
+    for (const ShardId of ["", "shard id", "x".repeat(129)]) {
+      expect(await call("ListShards", { ...stream, ShardFilter: { Type: "AFTER_SHARD_ID", ShardId } }), ShardId).toMatchObject({ status: 400, body: { __type: "ValidationException", message: expect.stringContaining("shardFilter.shardId") } });
+    }
+    expect((await list({ NextToken: next })).ids).toEqual([1, 2, 3, 4]);
   });
 
   it("answers a NextToken 300 seconds old with ExpiredNextTokenException", async () => {

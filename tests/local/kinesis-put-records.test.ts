@@ -1,7 +1,9 @@
 /**
- * PutRecords' whole-request limit on the local Kinesis endpoint: "up to a limit of 5 MiB for the entire request,
- * including partition keys" (API_PutRecords), answered as Kinesis does (InvalidArgumentException, nothing stored). Raw
- * signed requests, so the sizes are exact.
+ * PutRecords' whole-request limit on the local Kinesis endpoint: "Each record in the request can be as large as 10 MiB,
+ * up to a limit of 10 MiB for the entire request, including partition keys" (API_PutRecords since Kinesis took records
+ * of up to 10 MiB; it was 5 MiB before), answered with InvalidArgumentException, nothing stored. A request over
+ * kinesalite's own 7 MiB body is put in parts, after kinesalite's validation of the whole. Raw signed requests, so the
+ * sizes are exact.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
@@ -29,24 +31,44 @@ const MIB = 1024 * 1024;
 /** A record of `dataBytes` of data under the one-byte key "k". */
 const record = (dataBytes: number) => ({ PartitionKey: "k", Data: Buffer.alloc(dataBytes, 1).toString("base64") });
 
-it("takes a PutRecords of exactly 5 MiB, partition keys included, and refuses one a byte over with InvalidArgumentException, storing none of it", async () => {
-  // Five records of 1 MiB - 1 byte of data and a 1-byte key: 5 MiB in all.
-  const exact = await call("PutRecords", { StreamName: "sized", Records: Array.from({ length: 5 }, () => record(MIB - 1)) });
-  expect(exact).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
-  // The same and a sixth record of no data: its 1-byte key is the byte over (each record within 1 MiB, key included).
-  const over = await call("PutRecords", { StreamName: "sized", Records: [...Array.from({ length: 5 }, () => record(MIB - 1)), record(0)] });
-  expect(over).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Records size exceeds 5 MB limit" } });
-  // Only the five records of the first request are stored.
+/** How many records the shard holds, read from its start. */
+const stored = async () => {
   const { body: iterator } = await call("GetShardIterator", { StreamName: "sized", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
   let count = 0;
   let next = iterator.ShardIterator as string;
   for (;;) {
     const { body } = await call("GetRecords", { ShardIterator: next, Limit: 10 });
     count += (body.Records as unknown[]).length;
-    if ((body.Records as unknown[]).length === 0) break;
+    if ((body.Records as unknown[]).length === 0) return count;
     next = body.NextShardIterator as string;
   }
-  expect(count).toBe(5);
+};
+
+it("takes a PutRecords of exactly 10 MiB, partition keys included, and refuses one a byte over with InvalidArgumentException, storing none of it", async () => {
+  const before = await stored();
+  // Ten records of 1 MiB - 1 byte of data and a 1-byte key: 10 MiB in all (a body of over 13 MiB, past kinesalite's 7 MiB).
+  const exact = await call("PutRecords", { StreamName: "sized", Records: Array.from({ length: 10 }, () => record(MIB - 1)) });
+  expect(exact).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+  expect((exact.body.Records as Array<{ SequenceNumber?: string }>).filter((r) => r.SequenceNumber)).toHaveLength(10);
+  // The same and an eleventh record of no data: its 1-byte key is the byte over (each record within 1 MiB, key included).
+  const over = await call("PutRecords", { StreamName: "sized", Records: [...Array.from({ length: 10 }, () => record(MIB - 1)), record(0)] });
+  expect(over).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Records size exceeds 10 MB limit" } });
+  // Only the ten records of the first request are stored.
+  expect((await stored()) - before).toBe(10);
+});
+
+it("takes a PutRecords between 5 and 10 MiB, which Kinesis took no more before its limit went to 10 MiB", async () => {
+  const before = await stored();
+  const answer = await call("PutRecords", { StreamName: "sized", Records: [...Array.from({ length: 5 }, () => record(MIB - 1)), record(0)] });
+  expect(answer).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+  expect((await stored()) - before).toBe(6);
+});
+
+it("refuses a request too large for kinesalite's body as kinesalite would, when one of its records is invalid, storing none of it", async () => {
+  const before = await stored();
+  const answer = await call("PutRecords", { StreamName: "sized", Records: [...Array.from({ length: 9 }, () => record(MIB - 1)), { PartitionKey: "", Data: "AA==" }] });
+  expect(answer).toMatchObject({ status: 400, body: { __type: "ValidationException", message: expect.stringContaining("partitionKey") } });
+  expect((await stored()) - before).toBe(0);
 });
 
 it("leaves a record over 1 MiB of data to the JSON protocol's ValidationException, as before", async () => {

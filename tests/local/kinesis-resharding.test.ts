@@ -154,6 +154,37 @@ describe("drained() after resharding", () => {
   });
 });
 
+describe("a closed shard's children, when listing them failed", () => {
+  it("lists them again at the next poll while polling in the background, without a drained() call", async () => {
+    const s = await reshardable(1, { background: true });
+    await s.put("high", HIGH, "high-1");
+    await s.delivered(1);
+    // The runtime's first ListShards after the split fails, as kinesalite's answer may (its next ones are answered).
+    let failures = 0;
+    const fetched = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      if (new Headers(init?.headers).get("x-amz-target") === "Kinesis_20131202.ListShards" && failures++ === 0) {
+        return Promise.resolve(new Response(JSON.stringify({ __type: "InternalFailure", message: "listing failed once" }), { status: 500 }));
+      }
+      return fetched(input, init);
+    });
+    try {
+      await s.kinesis.send(new SplitShardCommand({ StreamName: "resharded", ShardToSplit: "shardId-000000000000", NewStartingHashKey: MIDDLE }));
+      await s.active();
+      await s.put("high", HIGH, "high-2");
+      await s.delivered(2);
+    } finally {
+      spy.mockRestore();
+    }
+    await s.stop();
+    expect(s.ofKey("high")).toEqual([
+      { data: "high-1", shard: "shardId-000000000000" },
+      { data: "high-2", shard: "shardId-000000000002" },
+    ]);
+    expect(s.logs).toEqual([expect.stringContaining("the children of shardId-000000000000 could not be listed")]);
+  }, 15_000);
+});
+
 describe("ShardLineage (which shards a mapping reads next)", () => {
   it("readies a merge's child only once both parents are finished, a split's children once their parent is", async () => {
     const s = await reshardable(2);
