@@ -2452,6 +2452,8 @@ export class LocalStepFunctions {
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json, redriven?: Execution): Execution {
     const execution: Execution = redriven ?? { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve(), redriveCount: 0, redriveTokens: [] };
     const from = redriven?.entered;
+    // Which attempt this is (RedriveExecution counted it before it ran this).
+    const attemptNumber = execution.redriveCount;
     // What the attempt before kept of the state it stopped in: its variables, its succeeded iterations or branches.
     const stopped = from && redriven?.stopped?.state === from.name ? redriven.stopped : undefined;
     execution.stopped = undefined;
@@ -2476,7 +2478,9 @@ export class LocalStepFunctions {
         // execution's input, if it stopped before its first state).
         const stateMachine = from ? new (await loadStepFunctionsLibrary()).StateMachine({ ...(definition as object), StartAt: from.name } as never, { validationOptions: { noValidate: true } }) : fromStart;
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
-        const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
+        // Open while this attempt runs: a Task of an attempt before that returns during a redrive (a timed-out
+        // execution's top-level Task is not aborted, TaskJournal.abort, its call still under way) is no part of it.
+        const journal = new TaskJournal(record, () => execution.status === "RUNNING" && execution.redriveCount === attemptNumber, machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
         );
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
