@@ -2470,6 +2470,11 @@ export class LocalStepFunctions {
     const close = (status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }) => {
       if (execution.status !== "RUNNING") return;
       Object.assign(execution, { status, stopDate: new Date(), ...fields });
+      // A succeeded execution is not redriven: what a redrive would need (variables, a Map's results) is let go. One
+      // whose state failed with States.DataLimitExceeded is: "the Parallel state is rerun, including the branches that
+      // were successful in the original execution attempt" (likewise an Inline Map's iterations, redrive-executions.html).
+      if (status === "SUCCEEDED") execution.stopped = undefined;
+      else if (fields.error === "States.DataLimitExceeded" && execution.stopped) execution.stopped.succeeded = new Map();
     };
     execution.done = (async () => {
       try {
@@ -2605,7 +2610,10 @@ export class LocalStepFunctions {
    * nothing. "For workflows that include an Inline Map or Parallel state, RedriveExecution API action reschedules and
    * redrives only the iterations and branches that failed or aborted": an execution that stopped in a top-level Map or
    * Parallel state runs it again with the results its succeeded iterations or branches had (StoppedAt), the others
-   * run again from their start. Its workflow variables are those its states had assigned when the state it stopped in
+   * run again from their start; all of them run again when the state failed with States.DataLimitExceeded ("the
+   * Inline Map state is rerun, including the iterations that were successful", redrive-executions.html#redrive-behavior-states),
+   * and so do the iterations and branches of a Map or Parallel nested within one (only the top-level state's are
+   * kept). Its workflow variables are those its states had assigned when the state it stopped in
    * entered (what the states before it assigned is kept, since they are not run again). An execution that stopped
    * before its first state runs from its StartAt. One that closed over 14 days before is refused (redriveRefusal). Not
    * reproduced: the 15 minutes a client token is valid, the history quota and the execution's maximum time (AWS's other
