@@ -2627,14 +2627,17 @@ export class LocalStepFunctions {
     if (token !== undefined && (token.length < 1 || token.length > 64)) {
       throw new SfnError("ValidationException", `1 validation error detected: Value '${token.slice(0, 100)}' at 'clientToken' failed to satisfy constraint: Member must have length ${token.length < 1 ? "greater than or equal to 1" : "less than or equal to 64"}`);
     }
-    const repeated = token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token);
-    if (repeated) return { redriveDate: epoch(repeated.date) };
+    const repeated = () => (token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token));
+    const before = repeated();
+    if (before) return { redriveDate: epoch(before.date) };
     const notRedrivable = (reason: string) => new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${reason}`);
     const closed = redriveRefusal(execution);
     if (closed) throw notRedrivable(closed);
     // Closed, its history read to the end (done), before it goes on; checked again after the wait, as the execution
-    // may have been redriven meanwhile (while its history was read).
+    // may have been redriven meanwhile (while its history was read), by a request with the same token too.
     await execution.done;
+    const meanwhile = repeated();
+    if (meanwhile) return { redriveDate: epoch(meanwhile.date) };
     const refusal = redriveRefusal(execution);
     if (refusal) throw notRedrivable(refusal);
     const date = new Date();

@@ -110,3 +110,15 @@ describe("RedriveExecution of a Map or Parallel", () => {
     expect(execution!.stopped).toBeUndefined();
   });
 });
+
+describe("RedriveExecution's client token", () => {
+  it("answers the same token sent twice at once with the one redrive, not ExecutionNotRedrivable", async () => {
+    const sfn = new LocalStepFunctions([machine("fails", { StartAt: "Stop", States: { Stop: { Type: "Fail", Error: "Stopped" } } })]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("fails"), input: "{}" }, false);
+    await sfn.drained();
+    const [first, second] = await Promise.all([sfn.redriveExecution({ executionArn, clientToken: "once" }), sfn.redriveExecution({ executionArn, clientToken: "once" })]);
+    expect(second).toEqual(first);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", redriveCount: 1 });
+  });
+});
