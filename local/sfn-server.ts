@@ -900,9 +900,12 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
         resolved[key] = resolve(field, `${at}.${key}`);
         continue;
       }
+      // `$` is the result whole: jsonpath-plus selects nothing at all in a document that is 0, false, "" or null.
       const selected = field.startsWith("$$")
         ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
-        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+        : field === "$"
+          ? result
+          : jsonPathPlus!({ path: field, json: result as never, wrap: false });
       if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
       resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
     }
