@@ -900,9 +900,12 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
         resolved[key] = resolve(field, `${at}.${key}`);
         continue;
       }
+      // `$` is the result whole: jsonpath-plus selects nothing at all in a document that is 0, false, "" or null.
       const selected = field.startsWith("$$")
         ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
-        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+        : field === "$"
+          ? result
+          : jsonPathPlus!({ path: field, json: result as never, wrap: false });
       if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
       resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
     }
@@ -2452,6 +2455,8 @@ export class LocalStepFunctions {
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json, redriven?: Execution): Execution {
     const execution: Execution = redriven ?? { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve(), redriveCount: 0, redriveTokens: [] };
     const from = redriven?.entered;
+    // Which attempt this is (RedriveExecution counted it before it ran this).
+    const attemptNumber = execution.redriveCount;
     // What the attempt before kept of the state it stopped in: its variables, its succeeded iterations or branches.
     const stopped = from && redriven?.stopped?.state === from.name ? redriven.stopped : undefined;
     execution.stopped = undefined;
@@ -2468,6 +2473,11 @@ export class LocalStepFunctions {
     const close = (status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }) => {
       if (execution.status !== "RUNNING") return;
       Object.assign(execution, { status, stopDate: new Date(), ...fields });
+      // A succeeded execution is not redriven: what a redrive would need (variables, a Map's results) is let go. One
+      // whose state failed with States.DataLimitExceeded is: "the Parallel state is rerun, including the branches that
+      // were successful in the original execution attempt" (likewise an Inline Map's iterations, redrive-executions.html).
+      if (status === "SUCCEEDED") execution.stopped = undefined;
+      else if (fields.error === "States.DataLimitExceeded" && execution.stopped) execution.stopped.succeeded = new Map();
     };
     execution.done = (async () => {
       try {
@@ -2476,7 +2486,9 @@ export class LocalStepFunctions {
         // execution's input, if it stopped before its first state).
         const stateMachine = from ? new (await loadStepFunctionsLibrary()).StateMachine({ ...(definition as object), StartAt: from.name } as never, { validationOptions: { noValidate: true } }) : fromStart;
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
-        const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
+        // Open while this attempt runs: a Task of an attempt before that returns during a redrive (a timed-out
+        // execution's top-level Task is not aborted, TaskJournal.abort, its call still under way) is no part of it.
+        const journal = new TaskJournal(record, () => execution.status === "RUNNING" && execution.redriveCount === attemptNumber, machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
         );
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
@@ -2601,7 +2613,10 @@ export class LocalStepFunctions {
    * nothing. "For workflows that include an Inline Map or Parallel state, RedriveExecution API action reschedules and
    * redrives only the iterations and branches that failed or aborted": an execution that stopped in a top-level Map or
    * Parallel state runs it again with the results its succeeded iterations or branches had (StoppedAt), the others
-   * run again from their start. Its workflow variables are those its states had assigned when the state it stopped in
+   * run again from their start; all of them run again when the state failed with States.DataLimitExceeded ("the
+   * Inline Map state is rerun, including the iterations that were successful", redrive-executions.html#redrive-behavior-states),
+   * and so do the iterations and branches of a Map or Parallel nested within one (only the top-level state's are
+   * kept). Its workflow variables are those its states had assigned when the state it stopped in
    * entered (what the states before it assigned is kept, since they are not run again). An execution that stopped
    * before its first state runs from its StartAt. One that closed over 14 days before is refused (redriveRefusal). Not
    * reproduced: the 15 minutes a client token is valid, the history quota and the execution's maximum time (AWS's other
@@ -2615,14 +2630,17 @@ export class LocalStepFunctions {
     if (token !== undefined && (token.length < 1 || token.length > 64)) {
       throw new SfnError("ValidationException", `1 validation error detected: Value '${token.slice(0, 100)}' at 'clientToken' failed to satisfy constraint: Member must have length ${token.length < 1 ? "greater than or equal to 1" : "less than or equal to 64"}`);
     }
-    const repeated = token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token);
-    if (repeated) return { redriveDate: epoch(repeated.date) };
+    const repeated = () => (token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token));
+    const before = repeated();
+    if (before) return { redriveDate: epoch(before.date) };
     const notRedrivable = (reason: string) => new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${reason}`);
     const closed = redriveRefusal(execution);
     if (closed) throw notRedrivable(closed);
     // Closed, its history read to the end (done), before it goes on; checked again after the wait, as the execution
-    // may have been redriven meanwhile (while its history was read).
+    // may have been redriven meanwhile (while its history was read), by a request with the same token too.
     await execution.done;
+    const meanwhile = repeated();
+    if (meanwhile) return { redriveDate: epoch(meanwhile.date) };
     const refusal = redriveRefusal(execution);
     if (refusal) throw notRedrivable(refusal);
     const date = new Date();

@@ -80,7 +80,9 @@ export const realBackoff: Backoff = {
 /**
  * Runs `attempt` until it succeeds, fails with an error not worth retrying, or has run MAX_ATTEMPTS times. Each run gets
  * its own time-limit signal, to hand to fetch. The result's and the last error's `$metadata.attempts` say how many ran.
- * Between attempts it pauses as the SDK's standard mode does (full jitter): after attempt n, random · base · 2ⁿ ms.
+ * Between attempts it pauses with full jitter, as the SDK's standard mode does: after attempt n, random · base · 2ⁿ ms
+ * (the SDK's own draw, @smithy/core DefaultRetryBackoffStrategy, is random · min(base · 2ⁿ⁻¹, 20 s), with a larger base
+ * for throttling errors: these pauses are up to twice its first ones, and the same for every error).
  */
 export async function withRetries<T extends { $metadata: AwsMetadata }>(
   attempt: (signal: AbortSignal) => Promise<T>,

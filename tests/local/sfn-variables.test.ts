@@ -94,6 +94,13 @@ describe("local Step Functions, workflow variables", () => {
     ]);
   });
 
+  it("assigns a result of 0, false, \"\" or null whole by `$` (jsonpath-plus selects nothing in such a document)", async () => {
+    for (const value of [0, false, "", null]) {
+      const result = await ran({ StartAt: "P", States: { P: { Type: "Pass", Result: value, Assign: { "whole.$": "$" }, End: true } } });
+      expect(result).toMatchObject({ status: "SUCCEEDED", assigned: [["P", { whole: JSON.stringify(value) }]] });
+    }
+  });
+
   it("evaluates a state's own paths with the variables it entered with: its Assign applies as it exits", async () => {
     // The OutputPath half of AWS's BASE_EVALUATION_ORDER_PASS_STATE (whose ResultPath into a number the library refuses).
     const definition = {
