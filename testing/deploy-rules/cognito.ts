@@ -33,7 +33,7 @@ function usesSes(pool: RecordedResource): boolean {
  * SMS is a factor exactly when the pool has an smsConfiguration: the provider builds SetUserPoolMfaConfig's
  * SmsMfaConfiguration from smsConfiguration (with smsAuthenticationMessage as its template) whenever mfaConfiguration
  * is not OFF (terraform-provider-aws internal/service/cognitoidp/user_pool.go, resourceUserPoolCreate and
- * resourceUserPoolUpdate; "SMS MFA is activated only when `mfaConfiguration` is set to `ON` or `OPTIONAL` along with
+ * resourceUserPoolUpdate, read at 015edb13, a version from before email MFA; the @pulumi/aws 7.48 docs say the same: "SMS MFA is activated only when `mfaConfiguration` is set to `ON` or `OPTIONAL` along with
  * this block", aws.cognito.UserPool smsConfiguration). smsAuthenticationMessage alone is sent with CreateUserPool /
  * UpdateUserPool only ("allowed by the API even without SMS MFA", the provider's comment) and offers no factor. So the
  * shape Cognito refuses with "Can't turn off SMS_MFA when SMS configuration is set for the user pool" (an SMS
