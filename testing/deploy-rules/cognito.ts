@@ -29,6 +29,17 @@ function usesSes(pool: RecordedResource): boolean {
  * MFA without a factor). Email MFA needs "the Essentials tier or higher"
  * (API_EmailMfaConfigType) and "the Amazon SES email-sending configuration instead of the default
  * email configuration" (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa-sms-email-message.html).
+ *
+ * SMS is a factor exactly when the pool has an smsConfiguration: the provider builds SetUserPoolMfaConfig's
+ * SmsMfaConfiguration from smsConfiguration (with smsAuthenticationMessage as its template) whenever mfaConfiguration
+ * is not OFF (terraform-provider-aws internal/service/cognitoidp/user_pool.go, resourceUserPoolCreate and
+ * resourceUserPoolUpdate, read at 015edb13, a version from before email MFA; the @pulumi/aws 7.48 docs say the same: "SMS MFA is activated only when `mfaConfiguration` is set to `ON` or `OPTIONAL` along with
+ * this block", aws.cognito.UserPool smsConfiguration). smsAuthenticationMessage alone is sent with CreateUserPool /
+ * UpdateUserPool only ("allowed by the API even without SMS MFA", the provider's comment) and offers no factor. So the
+ * shape Cognito refuses with "Can't turn off SMS_MFA when SMS configuration is set for the user pool" (an SMS
+ * configuration on a pool whose MFA is ON or OPTIONAL with SMS left out of its factors: CloudFormation's EnabledMfas
+ * without SMS_MFA, aws-amplify/amplify-backend#1481 and #1523, awslabs/nx-plugin-for-aws#1108) cannot be sent from
+ * this resource's inputs, and is not judged: with an smsConfiguration and MFA on, SMS is always one of the factors.
  */
 export const COGNITO_MFA_METHOD: DeployRule = {
   id: "CognitoMfaMethod",
@@ -43,7 +54,15 @@ export const COGNITO_MFA_METHOD: DeployRule = {
       const sms = Boolean(pool.inputs.smsConfiguration);
       const email = Boolean(pool.inputs.emailMfaConfiguration);
       if (!totp && !sms && !email) {
-        findings.push(finding("CognitoMfaMethod", pool, `has MFA ${mode} but no factor (no software token, SMS or email MFA configuration)`, "enable softwareTokenMfaConfiguration (TOTP), or configure SMS or email MFA"));
+        const messageOnly = pool.inputs.smsAuthenticationMessage !== undefined && pool.inputs.smsAuthenticationMessage !== null;
+        findings.push(
+          finding(
+            "CognitoMfaMethod",
+            pool,
+            `has MFA ${mode} but no factor (no software token, SMS or email MFA configuration)${messageOnly ? "; smsAuthenticationMessage alone does not turn SMS MFA on: the provider sends SMS MFA only with an smsConfiguration" : ""}`,
+            "enable softwareTokenMfaConfiguration (TOTP), or configure SMS MFA (smsConfiguration { snsCallerArn, externalId }, which is also the pool's SMS sender for verification codes) or email MFA",
+          ),
+        );
       }
       if (email && tierOf(pool) === "LITE") {
         findings.push(finding("CognitoMfaMethod", pool, "offers email MFA on the Lite tier; email MFA needs Essentials or Plus", 'set userPoolTier "ESSENTIALS" (or "PLUS"), or drop email MFA'));
@@ -64,9 +83,13 @@ export const COGNITO_MFA_METHOD: DeployRule = {
  * pool that auto-verifies phone_number without an smsConfiguration is refused by CreateUserPool / UpdateUserPool
  * (InvalidParameterException "SMS configuration is required when phone_number is selected for auto verification": the
  * message as aws-amplify/amplify-backend#1523 quotes it, the reason the AWS CDK's UserPool creates an SMS role when
- * phone numbers are verified). UserAuth auto-verifies email only; this rule is for hand-built pools. Not judged (not
- * confirmed): the same PR's second refusal, "Can't turn off SMS_MFA when SMS configuration is set for the user pool",
- * seen with MFA on and SMS left out of its factors.
+ * phone numbers are verified). UserAuth auto-verifies email only; this rule is for hand-built pools. The fix has a
+ * cost the fix text names: an SMS configuration on a pool whose MFA is ON or OPTIONAL makes SMS one of its MFA factors.
+ * Cognito refuses an SMS configuration with MFA on and SMS MFA off ("Can't turn off SMS_MFA when SMS configuration is
+ * set for the user pool", aws-amplify/amplify-backend#1481 and #1523), and the AWS provider never asks for that: it
+ * sends smsConfiguration as SetUserPoolMfaConfig's SmsMfaConfiguration whenever MFA is not OFF (see
+ * COGNITO_MFA_METHOD), so SMS MFA cannot be left out while phone numbers are verified (awslabs/nx-plugin-for-aws#1108
+ * found the same coupling in Terraform and the CDK).
  */
 export const COGNITO_PHONE_VERIFICATION_SMS: DeployRule = {
   id: "CognitoPhoneVerificationSms",
@@ -76,12 +99,17 @@ export const COGNITO_PHONE_VERIFICATION_SMS: DeployRule = {
     return ofType(graph, USER_POOL).flatMap((pool) => {
       const verified = asArray<unknown>(pool.inputs.autoVerifiedAttributes);
       if (!verified.includes("phone_number") || pool.inputs.smsConfiguration) return [];
+      const mode = String(pool.inputs.mfaConfiguration ?? "OFF");
+      const smsMfa =
+        mode === "ON" || mode === "OPTIONAL"
+          ? `; with MFA ${mode} that also makes SMS one of the pool's MFA factors (the provider sends smsConfiguration as SMS MFA, and Cognito refuses an SMS configuration with SMS MFA off: "Can't turn off SMS_MFA when SMS configuration is set for the user pool"), so to keep SMS out of MFA auto-verify "email" only`
+          : "; should mfaConfiguration later be ON or OPTIONAL, SMS then becomes one of its MFA factors too (Cognito refuses an SMS configuration on a pool whose MFA is on but leaves SMS out)";
       return [
         finding(
           this.id,
           pool,
           'auto-verifies phone_number but has no smsConfiguration, so Cognito has no way to send the verification code by SMS; CreateUserPool refuses it (InvalidParameterException "SMS configuration is required when phone_number is selected for auto verification")',
-          'give the pool smsConfiguration { snsCallerArn: <role Cognito assumes to publish with SNS>, externalId }, or auto-verify "email" only',
+          `give the pool smsConfiguration { snsCallerArn: <role Cognito assumes to publish with SNS>, externalId }, or auto-verify "email" only${smsMfa}`,
         ),
       ];
     });

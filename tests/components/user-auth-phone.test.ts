@@ -1,7 +1,8 @@
 /**
  * UserAuth signing users in with phone numbers: the pool is created (Cognito takes UsernameAttributes phone_number
  * without an SMS configuration), auto-verifying email only, and the component warns that no SMS is sent and phone
- * numbers stay unverified.
+ * numbers stay unverified. In no MFA mode does it set smsConfiguration or smsAuthenticationMessage, so its MFA is
+ * never SMS (deploy rule CognitoMfaMethod on how the provider turns an SMS configuration into SMS MFA).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
@@ -30,6 +31,19 @@ describe("UserAuth with phone-number sign-in", () => {
     expect(warned.filter((m) => m.includes("usernameAttributes"))).toEqual([
       expect.stringMatching(/^UserAuth "phone": usernameAttributes \["phone_number"\] lets users sign in with a phone number, but UserAuth gives the pool no SMS configuration and auto-verifies email only, so Cognito sends no SMS and never verifies those phone numbers .*\. Use \["email"\] \(the default\), or verify phone numbers yourself/),
     ]);
+  });
+
+  it("gives the pool no SMS settings in any MFA mode, so neither SMS MFA nor its refused SMS-off shape can arise", async () => {
+    const { graph } = await recordWarnings(() => {
+      for (const mfa of ["ON", "OPTIONAL", "OFF"] as const) new UserAuth(`p-${mfa.toLowerCase()}`, { ...base, mfa, usernameAttributes: ["phone_number"] });
+    });
+    for (const name of ["p-on-pool", "p-optional-pool", "p-off-pool"]) {
+      const pool = resource(graph, "aws:cognito/userPool:UserPool", name);
+      expect(pool.inputs.smsConfiguration).toBeUndefined();
+      expect(pool.inputs.smsAuthenticationMessage).toBeUndefined();
+      expect(pool.inputs.autoVerifiedAttributes).toEqual(["email"]);
+    }
+    expect(resource(graph, "aws:cognito/userPool:UserPool", "p-on-pool").inputs).toMatchObject({ mfaConfiguration: "ON", softwareTokenMfaConfiguration: { enabled: true } });
   });
 
   it("warns of nothing for email sign-in (the default) or a separate user name", async () => {
