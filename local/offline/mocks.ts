@@ -86,6 +86,15 @@ export interface RecordedResource {
   replaceOnChanges?: string[];
   /** A replacement deletes the old resource before it creates the new one (`deleteBeforeReplace`). */
   deleteBeforeReplace?: boolean;
+  /**
+   * True when the program gave `deleteBeforeReplace` itself, `false` included (the registration's
+   * `deleteBeforeReplaceDefined`, which @pulumi/pulumi sets to `opts.deleteBeforeReplace !== undefined`): the engine then
+   * takes the option's value over the provider's answer (pulumi resource_monitor.go RegisterResource: `if
+   * deleteBeforeReplaceValue || req.GetDeleteBeforeReplaceDefined()`; step_generator.go: `if goal.DeleteBeforeReplace !=
+   * nil { deleteBeforeReplace = *goal.DeleteBeforeReplace }`). Absent when not given, and in a plan recorded or saved
+   * before it was kept: read those as not given (explicitDeleteBeforeReplace).
+   */
+  deleteBeforeReplaceDefined?: boolean;
   /** URNs of the resources whose replacement replaces this one too (`replaceWith`). */
   replaceWith?: string[];
   /** URNs the resource had before (`aliases`): a deployed resource of one of these URNs is this one, renamed, not replaced. */
@@ -123,7 +132,16 @@ interface RegistrationMeta {
   ignoreChanges?: string[];
   replaceOnChanges?: string[];
   deleteBeforeReplace?: boolean;
+  deleteBeforeReplaceDefined?: boolean;
   replaceWith?: string[];
+}
+
+/**
+ * The `deleteBeforeReplace` the engine takes over the provider's answer for `r`, or undefined when the program leaves it
+ * to the provider (resource_monitor.go: set when the value is true or was given; see RecordedResource.deleteBeforeReplaceDefined).
+ */
+export function explicitDeleteBeforeReplace(r: Pick<RecordedResource, "deleteBeforeReplace" | "deleteBeforeReplaceDefined">): boolean | undefined {
+  return r.deleteBeforeReplace === true || r.deleteBeforeReplaceDefined === true ? r.deleteBeforeReplace === true : undefined;
 }
 
 /**
@@ -232,6 +250,8 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       ignoreChanges: req.getIgnorechangesList?.() ?? [],
       replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
       deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+      // Kept only when given, so that recordings without it stay as they were.
+      ...(req.getDeletebeforereplacedefined?.() ? { deleteBeforeReplaceDefined: true } : {}),
       ...(req.getReplaceWithList?.()?.length ? { replaceWith: req.getReplaceWithList() } : {}),
     });
     pendingMeta.set(key, list);

@@ -11,7 +11,8 @@
  * pulumi/pulumi-aws#5711), and the update fails. ServerlessApi and RealtimeApi keep their parts out of the trigger's
  * property dependencies (components/serverless-api/snapshot.ts withoutPropertyDependencies); this is for hand-built APIs.
  *
- * A part replaced delete-first: one whose recorded `deleteBeforeReplace` option is set, or of a type pulumi-aws always
+ * A part replaced delete-first: one whose recorded `deleteBeforeReplace` option is set, or, unless the program gave the
+ * option as `false` (which the engine takes over the provider's answer), one of a type pulumi-aws always
  * replaces delete-first: `aws.apigateway.Integration` ("aws_api_gateway_integration": DeleteBeforeReplace: true,
  * pulumi/pulumi-aws provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3; pulumi/pulumi-aws#2089),
  * the only API Gateway type there that does; or one whose `name` the program sets, of the API Gateway types whose `name`
@@ -20,7 +21,7 @@
  * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
  */
 import { findOfType, identitiesOf, ofType, referencedResource, type Graph } from "../../local/offline/graph";
-import type { RecordedResource } from "../../local/offline/mocks";
+import { explicitDeleteBeforeReplace, type RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
 
@@ -56,9 +57,10 @@ const ALWAYS_DELETE_FIRST: Readonly<Record<string, string>> = {
  * @pulumi/aws (tests/deploy-rules/deployment-triggers.test.ts reads the SDK's declarations), less the APIs themselves
  * (left out above). A recording's inputs are the program's own, so a `name` there was set by hand.
  *
- * Not read: an explicit `deleteBeforeReplace: false`, which the engine lets override the provider's answer (pulumi
- * step_generator.go: `if goal.DeleteBeforeReplace != nil`): the recording keeps the option's value, not whether it was
- * given, so a part named by hand with that option is reported as if it were unset.
+ * An explicit `deleteBeforeReplace: false` overrides the provider's answer (pulumi step_generator.go: `if
+ * goal.DeleteBeforeReplace != nil`), so such a part is replaced create-first (deleteFirst reads it:
+ * explicitDeleteBeforeReplace). A plan recorded or saved before recordings kept whether the option was given reads as
+ * not given: a part named by hand there with that option is reported as if it were unset.
  */
 export const NAMED_DELETE_FIRST: ReadonlySet<string> = new Set([
   "aws:apigateway/apiKey:ApiKey",
@@ -75,7 +77,10 @@ export const NAMED_DELETE_FIRST: ReadonlySet<string> = new Set([
 
 /** Why `r` is replaced delete-first, or undefined when it is not known to be. */
 function deleteFirst(r: RecordedResource): string | undefined {
-  if (r.deleteBeforeReplace) return "its deleteBeforeReplace option";
+  const option = explicitDeleteBeforeReplace(r);
+  if (option === true) return "its deleteBeforeReplace option";
+  // Given false, the option overrides the provider's delete-first (step_generator.go), the name's and the type's alike.
+  if (option === false) return undefined;
   if (ALWAYS_DELETE_FIRST[r.type]) return ALWAYS_DELETE_FIRST[r.type];
   if (NAMED_DELETE_FIRST.has(r.type) && typeof r.inputs.name === "string" && r.inputs.name !== "") {
     return `its name set by hand ("${r.inputs.name}"), which pulumi-aws otherwise autonames, so the bridge replaces it delete-first (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace)`;
