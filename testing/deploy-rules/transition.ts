@@ -80,7 +80,7 @@ import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipp
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
-import { TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
+import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -572,6 +572,10 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       const [from, to] = [authorizerType(before), authorizerType(after)];
       return from !== to && (from === COGNITO || to === COGNITO) ? `type (${from} → ${to})` : undefined;
     },
+    // Required in the Terraform schema, but pulumi-aws autonames it (AuthorizerArgs.name is optional in @pulumi/aws;
+    // provider/autonaming.go gives every `name` an AutoName, as the Model's above): a name set by hand makes the bridge
+    // replace delete-first (deployment-triggers.ts NAMED_DELETE_FIRST lists the type for the same reason).
+    autonameField: "name",
     // resourceAuthorizerDelete returns success on a ConflictException ("TODO: Figure out a way to delete the method
     // that depends on the authorizer first"), which API Gateway answers while methods still use the authorizer.
     deleteMayKeepName: true,
@@ -956,7 +960,8 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
 
 /**
  * More inputs a saved plan keeps of some types, for the checks that read them (`a.b`: field b of object input a): a
- * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a user pool's Lambda triggers
+ * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a REST method's, integration's and
+ * method or integration response's key (its HTTP method, resource and status code), a user pool's Lambda triggers
  * (TransitionPreTokenTriggerKept: function ARNs) and attribute schema (TransitionUserPoolSchemaChanged), a table's stream view type
  * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
  * (TransitionKeyAttributeRetyped), a policy resource's reference to its resource (TransitionPolicyWriterDeleted:
@@ -977,6 +982,9 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [METHOD]: ["httpMethod", "resourceId"],
   // The method an integration serves (TransitionRestIntegrationRemoved).
   [INTEGRATION]: ["httpMethod", "resourceId"],
+  // The key a method or integration response holds: its method's and its status code (TransitionRestMethodReplacedCreateFirst).
+  [METHOD_RESPONSE]: ["httpMethod", "resourceId", "statusCode"],
+  [INTEGRATION_RESPONSE]: ["httpMethod", "resourceId", "statusCode"],
   [V2_ROUTE]: ["routeKey"],
   // The ids a usage plan key associates (TransitionUsagePlanKeyMoved: an ignoreChanges on them keeps the key).
   ["aws:apigateway/usagePlanKey:UsagePlanKey"]: ["keyId", "usagePlanId"],
