@@ -18,6 +18,7 @@ import { crc32 } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { customBusNameOf } from "../../components/arn";
 import { API_GATEWAY_REGIONAL_ZONE_IDS, API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED } from "../../components/dns-routing/api-gateway-zones";
+import { urnType } from "./graph";
 
 // `waitForRPCs` is marked @internal and stripped from the published typings.
 const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
@@ -321,7 +322,7 @@ function engineUrns(project: string, stack: string) {
     const parentType = qualifiedTypes.get(parent);
     // A parent registered before this program run started (`startProgram`) is taken by its mock URN's type, which is its
     // whole chain when it is top level or a child of a top-level resource.
-    const parentChain = parentType === undefined ? parent.split("::")[2] : parentType;
+    const parentChain = parentType === undefined ? urnType(parent, { qualified: true }) : parentType;
     if (parentChain === null) return null;
     return parentChain === rootStackType ? type : `${parentChain}$${type}`;
   };
@@ -370,7 +371,7 @@ export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any 
   // "Had no parent" (`parent: pulumi.rootStackResource`, which is undefined: noParent) is, to the engine, a URN without
   // parent types; the mock monitor writes the stack resource's type into top-level URNs when the program runs in one.
   const topLevel = pulumi.runtime.getStackResource() ? ["pulumi:pulumi:Stack"] : [];
-  const parentTypes = spec?.getNoparent() ? topLevel : spec?.getParenturn() ? [spec.getParenturn().split("::")[2].split("$").pop()] : types.slice(0, -1);
+  const parentTypes = spec?.getNoparent() ? topLevel : spec?.getParenturn() ? [urnType(spec.getParenturn())] : types.slice(0, -1);
   return `urn:pulumi:${spec?.getStack() || stack}::${spec?.getProject() || project}::${[...parentTypes, type].join("$")}::${spec?.getName() || nameParts.join("::")}`;
 }
 

@@ -20,7 +20,7 @@
  * replaces the stages too, which the engine deletes before the deployment), and dependencies through another resource
  * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
  */
-import { findOfType, identitiesOf, ofType, referencedResource, type Graph } from "../../local/offline/graph";
+import { findOfType, identitiesOf, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
 import { explicitDeleteBeforeReplace, type RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
@@ -87,9 +87,6 @@ function deleteFirst(r: RecordedResource): string | undefined {
   }
   return undefined;
 }
-
-/** The type part of a URN (`urn:pulumi:stack::project::parent$type::name`): the resource's own type, after its parents'. */
-const urnType = (urn: string) => urn.split("::")[2]?.split("$").pop() ?? "";
 
 /**
  * The resource of the plan with this URN, by the plan's by-type look-up while the rule run holds it (findOfType: only

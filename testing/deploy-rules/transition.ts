@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, identitiesOf, ofType, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -168,7 +168,7 @@ function finding(rule: string, resource: RecordedResource, problem: string, fix:
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 /** A subscription a `Topic` component made (subscribe, subscribeQueue): its URN's type chain ends Topic$TopicSubscription. */
-const ownedByTopic = (r: RecordedResource) => r.urn.split("::")[2]?.endsWith(`serverless-fullstack:index:Topic$${SUBSCRIPTION}`) === true;
+const ownedByTopic = (r: RecordedResource) => urnType(r.urn, { qualified: true }).endsWith(`serverless-fullstack:index:Topic$${SUBSCRIPTION}`);
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const STAGE = "aws:apigateway/stage:Stage";
@@ -1547,8 +1547,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
 
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 const EDGE_LOGIC = "serverless-fullstack:index:EdgeLogic";
-/** The type of the resource a URN names (the last of its type chain), and its name. */
-const urnType = (urn: string) => urn.split("::")[2]?.split("$").pop();
+/** The name of the resource a URN names. */
 const urnName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /**
@@ -2001,10 +2000,9 @@ function statefulFindings(
   // the only one removed, made like it (the same replace-forcing inputs: an unrelated table has its own key schema), and
   // no copy (a replica's new bucket). Anything else (two tables swapped for two others, a replica moved to another
   // region) is a change the program means, and is not reported; a reviewed finding is accepted with `accept`.
-  const qualifiedType = (urn: string) => urn.split("::")[2];
   const sameParent = (old: RecordedResource, next: RecordedResource) =>
     old.parent === next.parent ||
-    (old.parent !== undefined && next.parent !== undefined && !afterUrns.has(old.parent) && !deployedByUrn.has(next.parent) && qualifiedType(old.urn) === qualifiedType(next.urn));
+    (old.parent !== undefined && next.parent !== undefined && !afterUrns.has(old.parent) && !deployedByUrn.has(next.parent) && urnType(old.urn, { qualified: true }) === urnType(next.urn, { qualified: true }));
   const localName = (graph: Graph, r: RecordedResource) => {
     const parentName = nameOf(graph, r.parent);
     return parentName && r.name.startsWith(parentName) ? r.name.slice(parentName.length) : r.name;
@@ -3359,20 +3357,19 @@ function everyAlias(graph: Graph): (resource: RecordedResource) => string[] {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
   const known = new Map<string, string[]>();
   const lastPart = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-  const ownType = (urn: string) => urn.split("::")[2].split("$").pop()!;
   const aliasesOf = (r: RecordedResource): string[] => {
     const cached = known.get(r.urn);
     if (cached) return cached;
     const own = r.aliases ?? [];
     known.set(r.urn, own);
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
-    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: lastPart(urn), type: ownType(urn) }))];
+    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: lastPart(urn), type: urnType(urn) }))];
     const inherited = parent
       ? aliasesOf(parent).flatMap((parentAlias) => {
           const [stackPart, project] = parentAlias.split("::");
           return names.map(({ name, type }) => {
             const aliasName = name.startsWith(parent.name) ? lastPart(parentAlias) + name.slice(parent.name.length) : name;
-            return `${stackPart}::${project}::${ownType(parentAlias)}$${type}::${aliasName}`;
+            return `${stackPart}::${project}::${urnType(parentAlias)}$${type}::${aliasName}`;
           });
         })
       : [];

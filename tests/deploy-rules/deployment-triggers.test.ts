@@ -10,6 +10,7 @@ import { API_DEPLOYMENT_TRIGGER_REPLACED_FIRST, NAMED_DELETE_FIRST } from "../..
 import { checkDeployRules } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { devContext, handBuilt } from "./fixture";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -125,7 +126,7 @@ describe("ApiDeploymentTriggerReplacedFirst", () => {
 
   it("honours an explicit deleteBeforeReplace: false on a part named by hand (the engine then replaces it create-first), as recorded and as saved", async () => {
     // A hand-built WebSocket API as a program writes it: the deployment's triggers take the authorizer's id.
-    const program = (options: aws.CustomResourceOptions) => () => {
+    const program = (options: pulumi.CustomResourceOptions) => () => {
       const api = new aws.apigatewayv2.Api("ws", { protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action" });
       const authorizer = new aws.apigatewayv2.Authorizer("ws-authorizer", { apiId: api.id, name: "ws-authorizer", authorizerType: "REQUEST", identitySources: ["route.request.querystring.token"], authorizerUri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations" }, options);
       const deployment = new aws.apigatewayv2.Deployment("ws-deployment", { apiId: api.id, triggers: { authorizer: authorizer.id } });
