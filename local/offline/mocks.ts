@@ -93,7 +93,7 @@ export interface RecordedResource {
    * takes the option's value over the provider's answer (pulumi resource_monitor.go RegisterResource: `if
    * deleteBeforeReplaceValue || req.GetDeleteBeforeReplaceDefined()`; step_generator.go: `if goal.DeleteBeforeReplace !=
    * nil { deleteBeforeReplace = *goal.DeleteBeforeReplace }`). Absent when not given, and in a plan recorded or saved
-   * before it was kept: read those as not given (explicitDeleteBeforeReplace).
+   * before it was kept: read those as not given (graph.ts explicitDeleteBeforeReplace).
    */
   deleteBeforeReplaceDefined?: boolean;
   /** URNs of the resources whose replacement replaces this one too (`replaceWith`). */
@@ -135,14 +135,6 @@ interface RegistrationMeta {
   deleteBeforeReplace?: boolean;
   deleteBeforeReplaceDefined?: boolean;
   replaceWith?: string[];
-}
-
-/**
- * The `deleteBeforeReplace` the engine takes over the provider's answer for `r`, or undefined when the program leaves it
- * to the provider (resource_monitor.go: set when the value is true or was given; see RecordedResource.deleteBeforeReplaceDefined).
- */
-export function explicitDeleteBeforeReplace(r: Pick<RecordedResource, "deleteBeforeReplace" | "deleteBeforeReplaceDefined">): boolean | undefined {
-  return r.deleteBeforeReplace === true || r.deleteBeforeReplaceDefined === true ? r.deleteBeforeReplace === true : undefined;
 }
 
 /**

@@ -20,8 +20,8 @@
  * replaces the stages too, which the engine deletes before the deployment), and dependencies through another resource
  * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
  */
-import { findOfType, identitiesOf, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
-import { explicitDeleteBeforeReplace, type RecordedResource } from "../../local/offline/mocks";
+import { explicitDeleteBeforeReplace, findOfType, identitiesOf, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
 

@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, identitiesOf, ofType, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, ofType, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -1023,11 +1023,13 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
 
 /**
  * Whether a replacement of `diffed` (as diffedByUrn gives it) deletes the old resource before it creates the new one:
- * deleteBeforeReplace, or the bridge's delete-first for a name set by hand (namedByHand). Delete-first is not "under the
- * same name": an autonamed resource replaced with deleteBeforeReplace still gets a name drawn anew, as the engine checks
- * a replacement without its old inputs (step_generator.go, the Check of a replacement with a fresh seed).
+ * the program's deleteBeforeReplace where it gives one (`false` included: the engine takes it over the provider's answer,
+ * step_generator.go `if goal.DeleteBeforeReplace != nil`; explicitDeleteBeforeReplace), else the bridge's delete-first
+ * for a name set by hand (namedByHand). Delete-first is not "under the same name": an autonamed resource replaced with
+ * deleteBeforeReplace still gets a name drawn anew, as the engine checks a replacement without its old inputs
+ * (step_generator.go, the Check of a replacement with a fresh seed).
  */
-const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource) => diffed.deleteBeforeReplace === true || namedByHand(kind, diffed);
+const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource) => explicitDeleteBeforeReplace(diffed) ?? namedByHand(kind, diffed);
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "canonical" | "hashedInputs">;
@@ -1297,7 +1299,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
                   ? kind.replacedCreateFirst.holds
-                  : `its deployed copy keeps the name until the new one exists (${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set)`;
+                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)

@@ -328,6 +328,10 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     const after = handBuilt(MODEL, "api-model-post-albums", { ...before.inputs, contentType: "application/vnd.api+json" });
     expect(rules([before], [after])).toEqual([]);
     expect(rules([{ ...before, retainOnDelete: true }], [after])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    // deleteBeforeReplace: false given by the program overrides the bridge's delete-first (step_generator.go): create-first.
+    const createFirst = transitionOf([before], [{ ...after, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }]);
+    expect(createFirst.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(createFirst[0].problem).toMatch(/^is replaced create-before-delete/);
   });
 });
 
