@@ -1003,7 +1003,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after) ? "replace-delete-first" : "replace";
+  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(kind, old, after)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1025,11 +1025,23 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
  * Whether a replacement of `diffed` (as diffedByUrn gives it) deletes the old resource before it creates the new one:
  * the program's deleteBeforeReplace where it gives one (`false` included: the engine takes it over the provider's answer,
  * step_generator.go `if goal.DeleteBeforeReplace != nil`; explicitDeleteBeforeReplace), else the bridge's delete-first
- * for a name set by hand (namedByHand). Delete-first is not "under the same name": an autonamed resource replaced with
+ * for a name set by hand (namedByHand) on a replacement its Diff asks for (`providerReplaced`: providerReplaces; not one
+ * that replaceOnChanges alone makes). Delete-first is not "under the same name": an autonamed resource replaced with
  * deleteBeforeReplace still gets a name drawn anew, as the engine checks a replacement without its old inputs
  * (step_generator.go, the Check of a replacement with a fresh seed).
  */
-const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource) => explicitDeleteBeforeReplace(diffed) ?? namedByHand(kind, diffed);
+const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
+
+/**
+ * Whether the provider's own Diff replaces `diffed` (a replace-forcing input changed, or the kind's own rule), not only
+ * the engine (replaceOnChanges; replaceWith and `--replace` alike): the bridge asks delete-first for a name set by hand
+ * only on a replacement its Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace :=
+ * len(replaces) > 0 && (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4),
+ * and the engine keeps the provider's answer when replaceOnChanges turns a change into a replacement (pulumi
+ * step_generator.go applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`).
+ */
+const providerReplaces = (kind: Partial<ReplaceRule>, old: RecordedResource | undefined, diffed: RecordedResource) =>
+  old === undefined || kind.replaceOn === undefined || replaceReasons(kind as ReplaceRule, old, { ...diffed, replaceOnChanges: undefined }).length > 0;
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "canonical" | "hashedInputs">;
@@ -1981,7 +1993,8 @@ function statefulFindings(
     if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
-    const deleteFirst = replacedDeleteFirst(kind, diffed);
+    // The region's change is the provider's too (statefulChanges).
+    const deleteFirst = replacedDeleteFirst(kind, diffed, statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0);
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
@@ -2642,7 +2655,8 @@ function policyWriterDeletedFindings(
     const deleteFirst = (r: RecordedResource) => {
       const kind = replacementKindOf(r.type) ?? {};
       const old = deployedByUrn.get(r.urn);
-      return replacedDeleteFirst(kind, old ? asDiffed(kind, old, r) : r);
+      const diffed = old ? asDiffed(kind, old, r) : r;
+      return replacedDeleteFirst(kind, diffed, providerReplaces(kind, old, diffed));
     };
     if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
@@ -2662,7 +2676,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return replacedDeleteFirst(holderKind, diffed) ? "delete-first" : undefined;
+    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holderKind, holder, diffed)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];

@@ -332,6 +332,12 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     const createFirst = transitionOf([before], [{ ...after, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }]);
     expect(createFirst.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
     expect(createFirst[0].problem).toMatch(/^is replaced create-before-delete/);
+    // Replaced by replaceOnChanges alone (schema is patched in place): the provider's Diff asks no replacement, so the
+    // bridge's delete-first for the name does not apply (provider.go: `len(replaces) > 0 && ...`) and the engine keeps
+    // its answer (step_generator.go applyReplaceOnChanges): create-first under the same name.
+    const bySchema = { ...before, inputs: { ...before.inputs, schema: '{"type":"object"}' }, replaceOnChanges: ["schema"] };
+    expect(rules([before], [bySchema])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(rules([before], [{ ...bySchema, inputs: { ...bySchema.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
   });
 });
 
