@@ -50,8 +50,8 @@ const ALWAYS_DELETE_FIRST: Readonly<Record<string, string>> = {
  * Gateway overrides (provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3) give none. Each is an
  * SDKv2 resource (terraform-provider-aws apigateway and apigatewayv2 service_package_gen.go), whose Diff the bridge
  * answers with `DeleteBeforeReplace: true` on a replacement it finds itself (`len(replaces) > 0`: a ForceNew input
- * changed; not one that replaceOnChanges, replaceWith or `--replace` alone makes, which the engine leaves create-first,
- * step_generator.go applyReplaceOnChanges keeping the provider's answer) when an autoname field holds a value the
+ * changed; not one that replaceOnChanges alone makes, which the engine leaves create-first, step_generator.go
+ * applyReplaceOnChanges keeping the provider's answer; likely not one of replaceWith or `--replace` either, not confirmed) when an autoname field holds a value the
  * autonamer did not put there (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff, schema.go nameRequiresDeleteBeforeReplace, at
  * 59de6c661df1e7561e6ece7ad7f1c835c63010c4: "includes an autonameable property with a value that was not populated by
  * the autonamer"; pulumi/pulumi-terraform#465 "Set delete-before-replace for manually-named resources"); the Plugin

@@ -1003,7 +1003,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(kind, old, after)) ? "replace-delete-first" : "replace";
+  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1033,15 +1033,20 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
 const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
 
 /**
- * Whether the provider's own Diff replaces `diffed` (a replace-forcing input changed, or the kind's own rule), not only
- * the engine (replaceOnChanges; replaceWith and `--replace` alike): the bridge asks delete-first for a name set by hand
+ * False when only the program's replaceOnChanges replaces `diffed`, not the provider's own Diff (no replace-forcing input
+ * of any table's kind of the type changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand
  * only on a replacement its Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace :=
  * len(replaces) > 0 && (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4),
  * and the engine keeps the provider's answer when replaceOnChanges turns a change into a replacement (pulumi
- * step_generator.go applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`).
+ * step_generator.go applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`). A replacement through
+ * replaceWith (no input changed) is read as before, the provider's (how the engine asks the provider there is not
+ * confirmed); so is a resource of a type no table knows.
  */
-const providerReplaces = (kind: Partial<ReplaceRule>, old: RecordedResource | undefined, diffed: RecordedResource) =>
-  old === undefined || kind.replaceOn === undefined || replaceReasons(kind as ReplaceRule, old, { ...diffed, replaceOnChanges: undefined }).length > 0;
+const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource) => {
+  const kinds = replacementKindsOf(diffed.type);
+  if (old === undefined || kinds.length === 0 || !kinds.some((kind) => replaceReasons(kind, old, diffed).length > 0)) return true;
+  return kinds.some((kind) => replaceReasons(kind, old, { ...diffed, replaceOnChanges: undefined }).length > 0);
+};
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "canonical" | "hashedInputs">;
@@ -1994,7 +1999,7 @@ function statefulFindings(
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
     // The region's change is the provider's too (statefulChanges).
-    const deleteFirst = replacedDeleteFirst(kind, diffed, statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0);
+    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed) || statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0);
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
@@ -2656,7 +2661,7 @@ function policyWriterDeletedFindings(
       const kind = replacementKindOf(r.type) ?? {};
       const old = deployedByUrn.get(r.urn);
       const diffed = old ? asDiffed(kind, old, r) : r;
-      return replacedDeleteFirst(kind, diffed, providerReplaces(kind, old, diffed));
+      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed));
     };
     if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
@@ -2676,7 +2681,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holderKind, holder, diffed)) ? "delete-first" : undefined;
+    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
