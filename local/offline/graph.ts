@@ -3,6 +3,24 @@ import type { RecordedResource } from "./mocks";
 
 export type Graph = readonly RecordedResource[];
 
+/**
+ * The `deleteBeforeReplace` the engine takes over the provider's answer for `r`, or undefined when the program leaves it
+ * to the provider (resource_monitor.go: set when the value is true or was given; see RecordedResource.deleteBeforeReplaceDefined).
+ */
+export function explicitDeleteBeforeReplace(r: Pick<RecordedResource, "deleteBeforeReplace" | "deleteBeforeReplaceDefined">): boolean | undefined {
+  return r.deleteBeforeReplace === true || r.deleteBeforeReplaceDefined === true ? r.deleteBeforeReplace === true : undefined;
+}
+
+/**
+ * The type part of a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`): the resource's own type (the
+ * last of the chain), or with `qualified` the whole chain (its ancestors' types, `$`-joined, then its own; as the mock
+ * monitor writes it, its parent's own type only). "" for a string that is no URN. The one reader of a URN's type.
+ */
+export function urnType(urn: string, options: { qualified?: boolean } = {}): string {
+  const chain = urn.split("::")[2] ?? "";
+  return options.qualified ? chain : chain.slice(chain.lastIndexOf("$") + 1);
+}
+
 export function ofType(graph: Graph, type: string): RecordedResource[] {
   const held = heldIndex(graph);
   if (!held) return graph.filter((r) => r.type === type);

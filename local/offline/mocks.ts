@@ -18,6 +18,7 @@ import { crc32 } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { customBusNameOf } from "../../components/arn";
 import { API_GATEWAY_REGIONAL_ZONE_IDS, API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED } from "../../components/dns-routing/api-gateway-zones";
+import { urnType } from "./graph";
 
 // `waitForRPCs` is marked @internal and stripped from the published typings.
 const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
@@ -86,6 +87,15 @@ export interface RecordedResource {
   replaceOnChanges?: string[];
   /** A replacement deletes the old resource before it creates the new one (`deleteBeforeReplace`). */
   deleteBeforeReplace?: boolean;
+  /**
+   * True when the program gave `deleteBeforeReplace` itself, `false` included (the registration's
+   * `deleteBeforeReplaceDefined`, which @pulumi/pulumi sets to `opts.deleteBeforeReplace !== undefined`): the engine then
+   * takes the option's value over the provider's answer (pulumi resource_monitor.go RegisterResource: `if
+   * deleteBeforeReplaceValue || req.GetDeleteBeforeReplaceDefined()`; step_generator.go: `if goal.DeleteBeforeReplace !=
+   * nil { deleteBeforeReplace = *goal.DeleteBeforeReplace }`). Absent when not given, and in a plan recorded or saved
+   * before it was kept: read those as not given (graph.ts explicitDeleteBeforeReplace).
+   */
+  deleteBeforeReplaceDefined?: boolean;
   /** URNs of the resources whose replacement replaces this one too (`replaceWith`). */
   replaceWith?: string[];
   /** URNs the resource had before (`aliases`): a deployed resource of one of these URNs is this one, renamed, not replaced. */
@@ -123,6 +133,7 @@ interface RegistrationMeta {
   ignoreChanges?: string[];
   replaceOnChanges?: string[];
   deleteBeforeReplace?: boolean;
+  deleteBeforeReplaceDefined?: boolean;
   replaceWith?: string[];
 }
 
@@ -232,6 +243,8 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       ignoreChanges: req.getIgnorechangesList?.() ?? [],
       replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
       deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+      // Kept only when given, so that recordings without it stay as they were.
+      ...(req.getDeletebeforereplacedefined?.() ? { deleteBeforeReplaceDefined: true } : {}),
       ...(req.getReplaceWithList?.()?.length ? { replaceWith: req.getReplaceWithList() } : {}),
     });
     pendingMeta.set(key, list);
@@ -301,7 +314,7 @@ function engineUrns(project: string, stack: string) {
     const parentType = qualifiedTypes.get(parent);
     // A parent registered before this program run started (`startProgram`) is taken by its mock URN's type, which is its
     // whole chain when it is top level or a child of a top-level resource.
-    const parentChain = parentType === undefined ? parent.split("::")[2] : parentType;
+    const parentChain = parentType === undefined ? urnType(parent, { qualified: true }) : parentType;
     if (parentChain === null) return null;
     return parentChain === rootStackType ? type : `${parentChain}$${type}`;
   };
@@ -350,7 +363,7 @@ export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any 
   // "Had no parent" (`parent: pulumi.rootStackResource`, which is undefined: noParent) is, to the engine, a URN without
   // parent types; the mock monitor writes the stack resource's type into top-level URNs when the program runs in one.
   const topLevel = pulumi.runtime.getStackResource() ? ["pulumi:pulumi:Stack"] : [];
-  const parentTypes = spec?.getNoparent() ? topLevel : spec?.getParenturn() ? [spec.getParenturn().split("::")[2].split("$").pop()] : types.slice(0, -1);
+  const parentTypes = spec?.getNoparent() ? topLevel : spec?.getParenturn() ? [urnType(spec.getParenturn())] : types.slice(0, -1);
   return `urn:pulumi:${spec?.getStack() || stack}::${spec?.getProject() || project}::${[...parentTypes, type].join("$")}::${spec?.getName() || nameParts.join("::")}`;
 }
 

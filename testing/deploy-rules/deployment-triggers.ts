@@ -11,7 +11,8 @@
  * pulumi/pulumi-aws#5711), and the update fails. ServerlessApi and RealtimeApi keep their parts out of the trigger's
  * property dependencies (components/serverless-api/snapshot.ts withoutPropertyDependencies); this is for hand-built APIs.
  *
- * A part replaced delete-first: one whose recorded `deleteBeforeReplace` option is set, or of a type pulumi-aws always
+ * A part replaced delete-first: one whose recorded `deleteBeforeReplace` option is set, or, unless the program gave the
+ * option as `false` (which the engine takes over the provider's answer), one of a type pulumi-aws always
  * replaces delete-first: `aws.apigateway.Integration` ("aws_api_gateway_integration": DeleteBeforeReplace: true,
  * pulumi/pulumi-aws provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3; pulumi/pulumi-aws#2089),
  * the only API Gateway type there that does; or one whose `name` the program sets, of the API Gateway types whose `name`
@@ -19,7 +20,7 @@
  * replaces the stages too, which the engine deletes before the deployment), and dependencies through another resource
  * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
  */
-import { findOfType, identitiesOf, ofType, referencedResource, type Graph } from "../../local/offline/graph";
+import { explicitDeleteBeforeReplace, findOfType, identitiesOf, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
@@ -48,17 +49,20 @@ const ALWAYS_DELETE_FIRST: Readonly<Record<string, string>> = {
  * (pulumi/pulumi-aws provider/autonaming.go setAutonaming, read at 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15); the API
  * Gateway overrides (provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3) give none. Each is an
  * SDKv2 resource (terraform-provider-aws apigateway and apigatewayv2 service_package_gen.go), whose Diff the bridge
- * answers with `DeleteBeforeReplace: true` on any replacement when an autoname field holds a value the autonamer did
- * not put there (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff, schema.go nameRequiresDeleteBeforeReplace, at
+ * answers with `DeleteBeforeReplace: true` on a replacement it finds itself (`len(replaces) > 0`: a ForceNew input
+ * changed; not one that replaceOnChanges alone makes, which the engine leaves create-first, step_generator.go
+ * applyReplaceOnChanges keeping the provider's answer; likely not one of replaceWith or `--replace` either, not confirmed) when an autoname field holds a value the
+ * autonamer did not put there (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff, schema.go nameRequiresDeleteBeforeReplace, at
  * 59de6c661df1e7561e6ece7ad7f1c835c63010c4: "includes an autonameable property with a value that was not populated by
  * the autonamer"; pulumi/pulumi-terraform#465 "Set delete-before-replace for manually-named resources"); the Plugin
  * Framework bridge does not, and none of these is one. Which is exactly the API Gateway types with a `name` argument in
  * @pulumi/aws (tests/deploy-rules/deployment-triggers.test.ts reads the SDK's declarations), less the APIs themselves
  * (left out above). A recording's inputs are the program's own, so a `name` there was set by hand.
  *
- * Not read: an explicit `deleteBeforeReplace: false`, which the engine lets override the provider's answer (pulumi
- * step_generator.go: `if goal.DeleteBeforeReplace != nil`): the recording keeps the option's value, not whether it was
- * given, so a part named by hand with that option is reported as if it were unset.
+ * An explicit `deleteBeforeReplace: false` overrides the provider's answer (pulumi step_generator.go: `if
+ * goal.DeleteBeforeReplace != nil`), so such a part is replaced create-first (deleteFirst reads it:
+ * explicitDeleteBeforeReplace). A plan recorded or saved before recordings kept whether the option was given reads as
+ * not given: a part named by hand there with that option is reported as if it were unset.
  */
 export const NAMED_DELETE_FIRST: ReadonlySet<string> = new Set([
   "aws:apigateway/apiKey:ApiKey",
@@ -75,16 +79,16 @@ export const NAMED_DELETE_FIRST: ReadonlySet<string> = new Set([
 
 /** Why `r` is replaced delete-first, or undefined when it is not known to be. */
 function deleteFirst(r: RecordedResource): string | undefined {
-  if (r.deleteBeforeReplace) return "its deleteBeforeReplace option";
+  const option = explicitDeleteBeforeReplace(r);
+  if (option === true) return "its deleteBeforeReplace option";
+  // Given false, the option overrides the provider's delete-first (step_generator.go), the name's and the type's alike.
+  if (option === false) return undefined;
   if (ALWAYS_DELETE_FIRST[r.type]) return ALWAYS_DELETE_FIRST[r.type];
   if (NAMED_DELETE_FIRST.has(r.type) && typeof r.inputs.name === "string" && r.inputs.name !== "") {
     return `its name set by hand ("${r.inputs.name}"), which pulumi-aws otherwise autonames, so the bridge replaces it delete-first (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace)`;
   }
   return undefined;
 }
-
-/** The type part of a URN (`urn:pulumi:stack::project::parent$type::name`): the resource's own type, after its parents'. */
-const urnType = (urn: string) => urn.split("::")[2]?.split("$").pop() ?? "";
 
 /**
  * The resource of the plan with this URN, by the plan's by-type look-up while the rule run holds it (findOfType: only

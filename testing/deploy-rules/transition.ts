@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, ofType, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -80,7 +80,7 @@ import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipp
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
-import { TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
+import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -168,7 +168,7 @@ function finding(rule: string, resource: RecordedResource, problem: string, fix:
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 /** A subscription a `Topic` component made (subscribe, subscribeQueue): its URN's type chain ends Topic$TopicSubscription. */
-const ownedByTopic = (r: RecordedResource) => r.urn.split("::")[2]?.endsWith(`serverless-fullstack:index:Topic$${SUBSCRIPTION}`) === true;
+const ownedByTopic = (r: RecordedResource) => urnType(r.urn, { qualified: true }).endsWith(`serverless-fullstack:index:Topic$${SUBSCRIPTION}`);
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const STAGE = "aws:apigateway/stage:Stage";
@@ -572,6 +572,10 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       const [from, to] = [authorizerType(before), authorizerType(after)];
       return from !== to && (from === COGNITO || to === COGNITO) ? `type (${from} → ${to})` : undefined;
     },
+    // Required in the Terraform schema, but pulumi-aws autonames it (AuthorizerArgs.name is optional in @pulumi/aws;
+    // provider/autonaming.go gives every `name` an AutoName, as the Model's above): a name set by hand makes the bridge
+    // replace delete-first (deployment-triggers.ts NAMED_DELETE_FIRST lists the type for the same reason).
+    autonameField: "name",
     // resourceAuthorizerDelete returns success on a ConflictException ("TODO: Figure out a way to delete the method
     // that depends on the authorizer first"), which API Gateway answers while methods still use the authorizer.
     deleteMayKeepName: true,
@@ -956,7 +960,8 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
 
 /**
  * More inputs a saved plan keeps of some types, for the checks that read them (`a.b`: field b of object input a): a
- * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a user pool's Lambda triggers
+ * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a REST method's, integration's and
+ * method or integration response's key (its HTTP method, resource and status code), a user pool's Lambda triggers
  * (TransitionPreTokenTriggerKept: function ARNs) and attribute schema (TransitionUserPoolSchemaChanged), a table's stream view type
  * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
  * (TransitionKeyAttributeRetyped), a policy resource's reference to its resource (TransitionPolicyWriterDeleted:
@@ -977,6 +982,9 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [METHOD]: ["httpMethod", "resourceId"],
   // The method an integration serves (TransitionRestIntegrationRemoved).
   [INTEGRATION]: ["httpMethod", "resourceId"],
+  // The key a method or integration response holds: its method's and its status code (TransitionRestMethodReplacedCreateFirst).
+  [METHOD_RESPONSE]: ["httpMethod", "resourceId", "statusCode"],
+  [INTEGRATION_RESPONSE]: ["httpMethod", "resourceId", "statusCode"],
   [V2_ROUTE]: ["routeKey"],
   // The ids a usage plan key associates (TransitionUsagePlanKeyMoved: an ignoreChanges on them keeps the key).
   ["aws:apigateway/usagePlanKey:UsagePlanKey"]: ["keyId", "usagePlanId"],
@@ -996,7 +1004,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after) ? "replace-delete-first" : "replace";
+  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1016,11 +1024,30 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
 
 /**
  * Whether a replacement of `diffed` (as diffedByUrn gives it) deletes the old resource before it creates the new one:
- * deleteBeforeReplace, or the bridge's delete-first for a name set by hand (namedByHand). Delete-first is not "under the
- * same name": an autonamed resource replaced with deleteBeforeReplace still gets a name drawn anew, as the engine checks
- * a replacement without its old inputs (step_generator.go, the Check of a replacement with a fresh seed).
+ * the program's deleteBeforeReplace where it gives one (`false` included: the engine takes it over the provider's answer,
+ * step_generator.go `if goal.DeleteBeforeReplace != nil`; explicitDeleteBeforeReplace), else the bridge's delete-first
+ * for a name set by hand (namedByHand) on a replacement its Diff asks for (`providerReplaced`: providerReplaces; not one
+ * that replaceOnChanges alone makes). Delete-first is not "under the same name": an autonamed resource replaced with
+ * deleteBeforeReplace still gets a name drawn anew, as the engine checks a replacement without its old inputs
+ * (step_generator.go, the Check of a replacement with a fresh seed).
  */
-const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource) => diffed.deleteBeforeReplace === true || namedByHand(kind, diffed);
+const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
+
+/**
+ * False when only the program's replaceOnChanges replaces `diffed`, not the provider's own Diff (no replace-forcing input
+ * of any table's kind of the type changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand
+ * only on a replacement its Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace :=
+ * len(replaces) > 0 && (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4),
+ * and the engine keeps the provider's answer when replaceOnChanges turns a change into a replacement (pulumi
+ * step_generator.go applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`). A replacement through
+ * replaceWith (no input changed) is read as before, the provider's (how the engine asks the provider there is not
+ * confirmed); so is a resource of a type no table knows.
+ */
+const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource) => {
+  const kinds = replacementKindsOf(diffed.type);
+  if (old === undefined || kinds.length === 0 || !kinds.some((kind) => replaceReasons(kind, old, diffed).length > 0)) return true;
+  return kinds.some((kind) => replaceReasons(kind, old, { ...diffed, replaceOnChanges: undefined }).length > 0);
+};
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "canonical" | "hashedInputs">;
@@ -1290,7 +1317,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
                   ? kind.replacedCreateFirst.holds
-                  : `its deployed copy keeps the name until the new one exists (${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set)`;
+                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
@@ -1540,8 +1567,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
 
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 const EDGE_LOGIC = "serverless-fullstack:index:EdgeLogic";
-/** The type of the resource a URN names (the last of its type chain), and its name. */
-const urnType = (urn: string) => urn.split("::")[2]?.split("$").pop();
+/** The name of the resource a URN names. */
 const urnName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /**
@@ -1973,7 +1999,8 @@ function statefulFindings(
     if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
-    const deleteFirst = replacedDeleteFirst(kind, diffed);
+    // The region's change is the provider's too (statefulChanges).
+    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed) || statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0);
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
@@ -1994,10 +2021,9 @@ function statefulFindings(
   // the only one removed, made like it (the same replace-forcing inputs: an unrelated table has its own key schema), and
   // no copy (a replica's new bucket). Anything else (two tables swapped for two others, a replica moved to another
   // region) is a change the program means, and is not reported; a reviewed finding is accepted with `accept`.
-  const qualifiedType = (urn: string) => urn.split("::")[2];
   const sameParent = (old: RecordedResource, next: RecordedResource) =>
     old.parent === next.parent ||
-    (old.parent !== undefined && next.parent !== undefined && !afterUrns.has(old.parent) && !deployedByUrn.has(next.parent) && qualifiedType(old.urn) === qualifiedType(next.urn));
+    (old.parent !== undefined && next.parent !== undefined && !afterUrns.has(old.parent) && !deployedByUrn.has(next.parent) && urnType(old.urn, { qualified: true }) === urnType(next.urn, { qualified: true }));
   const localName = (graph: Graph, r: RecordedResource) => {
     const parentName = nameOf(graph, r.parent);
     return parentName && r.name.startsWith(parentName) ? r.name.slice(parentName.length) : r.name;
@@ -2635,7 +2661,8 @@ function policyWriterDeletedFindings(
     const deleteFirst = (r: RecordedResource) => {
       const kind = replacementKindOf(r.type) ?? {};
       const old = deployedByUrn.get(r.urn);
-      return replacedDeleteFirst(kind, old ? asDiffed(kind, old, r) : r);
+      const diffed = old ? asDiffed(kind, old, r) : r;
+      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed));
     };
     if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
@@ -2655,7 +2682,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return replacedDeleteFirst(holderKind, diffed) ? "delete-first" : undefined;
+    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
@@ -3352,20 +3379,19 @@ function everyAlias(graph: Graph): (resource: RecordedResource) => string[] {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
   const known = new Map<string, string[]>();
   const lastPart = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
-  const ownType = (urn: string) => urn.split("::")[2].split("$").pop()!;
   const aliasesOf = (r: RecordedResource): string[] => {
     const cached = known.get(r.urn);
     if (cached) return cached;
     const own = r.aliases ?? [];
     known.set(r.urn, own);
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
-    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: lastPart(urn), type: ownType(urn) }))];
+    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: lastPart(urn), type: urnType(urn) }))];
     const inherited = parent
       ? aliasesOf(parent).flatMap((parentAlias) => {
           const [stackPart, project] = parentAlias.split("::");
           return names.map(({ name, type }) => {
             const aliasName = name.startsWith(parent.name) ? lastPart(parentAlias) + name.slice(parent.name.length) : name;
-            return `${stackPart}::${project}::${ownType(parentAlias)}$${type}::${aliasName}`;
+            return `${stackPart}::${project}::${urnType(parentAlias)}$${type}::${aliasName}`;
           });
         })
       : [];

@@ -6,14 +6,15 @@ import { describe, expect, it } from "vitest";
 import { RealtimeApi } from "../../components/realtime-api";
 import { ServerlessApi } from "../../components/serverless-api";
 import { record } from "../../testing/harness";
-import { API_DEPLOYMENT_TRIGGER_REPLACED_FIRST } from "../../testing/deploy-rules/deployment-triggers";
+import { API_DEPLOYMENT_TRIGGER_REPLACED_FIRST, NAMED_DELETE_FIRST } from "../../testing/deploy-rules/deployment-triggers";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { devContext } from "./fixture";
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { devContext, handBuilt } from "./fixture";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { NAMED_DELETE_FIRST } from "../../testing/deploy-rules/deployment-triggers";
-import { handBuilt } from "./fixture";
+import { readSavedPlan, toSavedPlan } from "../../testing/deploy-rules/transition";
 import { handBuiltNamedAuthorizer, handBuiltRest, handBuiltWebSocket } from "./fixtures/deployment-triggers";
 
 const check = (graph: RecordedResource[]) => checkDeployRules(graph, devContext, [API_DEPLOYMENT_TRIGGER_REPLACED_FIRST]);
@@ -121,5 +122,25 @@ describe("ApiDeploymentTriggerReplacedFirst", () => {
     expect(typeof authorizer.inputs.name).toBe("string");
     const named = graph.map((r) => (r.type === "aws:apigatewayv2/deployment:Deployment" ? { ...r, propertyDependencies: { ...r.propertyDependencies, triggers: [authorizer.urn] } } : r));
     expect(check(named).map((f) => f.problem)).toEqual([expect.stringMatching(new RegExp(`delete-first: ${authorizer.name} \\(in triggers; its name set by hand`))]);
+  });
+
+  it("honours an explicit deleteBeforeReplace: false on a part named by hand (the engine then replaces it create-first), as recorded and as saved", async () => {
+    // A hand-built WebSocket API as a program writes it: the deployment's triggers take the authorizer's id.
+    const program = (options: pulumi.CustomResourceOptions) => () => {
+      const api = new aws.apigatewayv2.Api("ws", { protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action" });
+      const authorizer = new aws.apigatewayv2.Authorizer("ws-authorizer", { apiId: api.id, name: "ws-authorizer", authorizerType: "REQUEST", identitySources: ["route.request.querystring.token"], authorizerUri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations" }, options);
+      const deployment = new aws.apigatewayv2.Deployment("ws-deployment", { apiId: api.id, triggers: { authorizer: authorizer.id } });
+      new aws.apigatewayv2.Stage("ws-stage", { apiId: api.id, name: "prod", deploymentId: deployment.id });
+    };
+    const named = await record(program({}));
+    expect(check(named).map((f) => f.problem)).toEqual([expect.stringMatching(/delete-first: ws-authorizer \(in triggers; its name set by hand/)]);
+    const createFirst = await record(program({ deleteBeforeReplace: false }));
+    expect(createFirst.find((r) => r.name === "ws-authorizer")).toMatchObject({ deleteBeforeReplace: false, deleteBeforeReplaceDefined: true });
+    expect(check(createFirst)).toEqual([]);
+    // A saved plan (npm run plan -- --save) keeps whether it was given; a recording without it reads as not given.
+    expect(readSavedPlan(JSON.stringify(toSavedPlan(createFirst, devContext))).resources.find((r) => r.name === "ws-authorizer")).toMatchObject({ deleteBeforeReplace: false, deleteBeforeReplaceDefined: true });
+    expect(check(createFirst.map(({ deleteBeforeReplaceDefined: _, ...r }) => r))).toHaveLength(1);
+    // deleteBeforeReplace: true is delete-first, given or not.
+    expect(check(await record(program({ deleteBeforeReplace: true }))).map((f) => f.problem)).toEqual([expect.stringMatching(/ws-authorizer \(in triggers; its deleteBeforeReplace option\)/)]);
   });
 });

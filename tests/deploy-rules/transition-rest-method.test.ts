@@ -83,6 +83,17 @@ describe(RULE, () => {
       expect(findings.map((f) => f.fix)).toEqual([expect.stringMatching(/^set deleteBeforeReplace: true on get-items-200,/), expect.stringMatching(/^set deleteBeforeReplace: true on get-items-200-integration,/)]);
     });
 
+    it("judges responses against a saved plan too, which keeps their method's key and status code", () => {
+      // Replaced with a resource whose replacement a saved plan tells (a topic's name is ForceNew and kept).
+      const topic = handBuilt("aws:sns/topic:Topic", "errors", { name: "errors" });
+      const withTopic = [methodResponse, integrationResponse].map((r) => ({ ...r, replaceWith: [topic.urn] }));
+      const before = [restApi, resource, method, topic, ...withTopic];
+      const after = [restApi, resource, method, { ...topic, inputs: { name: "errors-2" } }, ...withTopic];
+      const found = (deployed: typeof before) => transition(deployed, after).filter((f) => f.rule === RULE).map((f) => f.resource);
+      expect(found(before)).toEqual([`${METHOD_RESPONSE} get-items-200`, `${INTEGRATION_RESPONSE} get-items-200-integration`]);
+      expect(found(saved(before))).toEqual(found(before));
+    });
+
     it("passes responses replaced delete-first, updated in place, moved to another status code, and deleted first with their method", () => {
       expect(transition(deployed, [restApi, resource, method, ...replacedResponses({ deleteBeforeReplace: true })]).map((f) => f.rule)).not.toContain(RULE);
       expect(transition(deployed, [restApi, resource, method, ...replacedResponses({ replaceOnChanges: [] })]).map((f) => f.rule)).not.toContain(RULE);

@@ -328,6 +328,16 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     const after = handBuilt(MODEL, "api-model-post-albums", { ...before.inputs, contentType: "application/vnd.api+json" });
     expect(rules([before], [after])).toEqual([]);
     expect(rules([{ ...before, retainOnDelete: true }], [after])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    // deleteBeforeReplace: false given by the program overrides the bridge's delete-first (step_generator.go): create-first.
+    const createFirst = transitionOf([before], [{ ...after, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }]);
+    expect(createFirst.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(createFirst[0].problem).toMatch(/^is replaced create-before-delete/);
+    // Replaced by replaceOnChanges alone (schema is patched in place): the provider's Diff asks no replacement, so the
+    // bridge's delete-first for the name does not apply (provider.go: `len(replaces) > 0 && ...`) and the engine keeps
+    // its answer (step_generator.go applyReplaceOnChanges): create-first under the same name.
+    const bySchema = { ...before, inputs: { ...before.inputs, schema: '{"type":"object"}' }, replaceOnChanges: ["schema"] };
+    expect(rules([before], [bySchema])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(rules([before], [{ ...bySchema, inputs: { ...bySchema.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
   });
 });
 
@@ -1060,10 +1070,12 @@ describe("checkPlanTransition: REST authorizer names, unique per API", () => {
   const authorizer = (type: string | undefined, name = "auth", more: Record<string, unknown> = {}) =>
     handBuilt(AUTHORIZER, "api-authorizer-auth", { restApi: "rest-1", name, ...(type ? { type } : {}), ...more });
 
-  it("finds an authorizer switched from Cognito to a Lambda TOKEN authorizer under the same name: the provider replaces it create-first", () => {
+  it("finds an authorizer switched from Cognito to a Lambda TOKEN authorizer under the same name: replaced delete-first (its name set by hand), its delete may keep it", () => {
     const findings = transitionOf([authorizer("COGNITO_USER_POOLS", "auth", { providerArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_A"] })], [authorizer("TOKEN", "auth", { authorizerUri: "arn:aws:apigateway:us-east-1:lambda:path/fn" })]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${AUTHORIZER} api-authorizer-auth`]]);
     expect(findings[0].problem).toMatch(/Authorizer name must be unique/);
+    // `name` is pulumi-aws's autoname field (AuthorizerArgs.name is optional), so the bridge replaces a hand-named one delete-first.
+    expect(findings[0].problem).toMatch(/^is replaced as API Gateway authorizer "auth" \(TOKEN\) of REST API rest-1; its deployed copy is deleted first, but the provider's delete reports success/);
     // deleteBeforeReplace frees nothing: the provider's delete ignores the ConflictException of an authorizer methods still use.
     expect(findings[0].fix).toMatch(/^give the replacement another name/);
     expect(rules([authorizer("COGNITO_USER_POOLS")], [{ ...authorizer(undefined), deleteBeforeReplace: true }])).toEqual([["TransitionNameTaken", `${AUTHORIZER} api-authorizer-auth`]]);
