@@ -17,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MRK = /^mrk-[0-9a-f]{32}$/;
 const ADMIN = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" };
 const DELIVERY = { Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "kms:Decrypt*", Resource: "*" };
-const PASS = { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } };
+const PASS = { StartAt: "Done", States: { Done: { Type: "Pass" as const, End: true } } };
 
 /** A key whose policy has `statements`, and a Workflow (logging at ERROR, its default) encrypted with `key.arn`. */
 const keyedWorkflow = (statements: object[]) =>
