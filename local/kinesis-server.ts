@@ -538,6 +538,14 @@ class LargeRecords {
   }
 }
 
+/** A DescribeStreamSummary answer with the stream's MaxRecordSizeInKiB. */
+function withMaxRecordSize(text: string, maxRecordSizeInKib: number): string {
+  const answer = JSON.parse(text) as { StreamDescriptionSummary?: Record<string, unknown> };
+  if (!answer.StreamDescriptionSummary) return text;
+  answer.StreamDescriptionSummary.MaxRecordSizeInKiB = maxRecordSizeInKib;
+  return JSON.stringify(answer);
+}
+
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
 const CONSUMER_OPERATIONS = new Set(["RegisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers", "DeregisterStreamConsumer", "SubscribeToShard"]);
 
@@ -678,8 +686,15 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     const stood = large.stand(operation, input, largestRecord);
     const forwarded = await forward(internal, headers, operation, stood.input);
     if (!forwarded.ok) stood.forget();
-    // GetRecords: the large records' data back in place of their tokens.
-    const text = forwarded.ok && operation === "GetRecords" ? large.restoreText(forwarded.text) : forwarded.text;
+    // GetRecords: the large records' data back in place of their tokens. DescribeStreamSummary: the stream's maximum
+    // record size, which kinesalite does not know (StreamDescriptionSummary.MaxRecordSizeInKiB: "The maximum record
+    // size of a single record in kibibyte (KiB) that you can write to, and read from a stream", the SDK's model).
+    const text =
+      forwarded.ok && operation === "GetRecords"
+        ? large.restoreText(forwarded.text)
+        : forwarded.ok && operation === "DescribeStreamSummary" && served
+          ? withMaxRecordSize(forwarded.text, largestRecord / 1024)
+          : forwarded.text;
     if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
       // The newest record of each shard, for SubscribeToShard's continuation before its first record.
       const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };

@@ -113,3 +113,8 @@ it("gives `npm start`'s local stream the DataStream's maxRecordSizeInKib", async
   const [definition] = await localStreamDefinitions([spec], REGION, []);
   expect(definition).toMatchObject({ name: "sized-stream", maxRecordSizeInKib: 4096 });
 });
+
+it("answers DescribeStreamSummary with each stream's MaxRecordSizeInKiB (kinesalite knows none)", async () => {
+  const summary = async (stream: string) => ((await call("DescribeStreamSummary", { StreamName: stream })).body.StreamDescriptionSummary as Record<string, unknown>).MaxRecordSizeInKiB;
+  expect([await summary("default-size"), await summary("large")]).toEqual([1024, 10240]);
+});
