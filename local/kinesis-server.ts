@@ -12,6 +12,9 @@
  * DescribeStreamConsumer, ListStreamConsumers, DeregisterStreamConsumer, SubscribeToShard as an event stream over
  * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
  * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
+ * Each stream takes records up to its maximum record size, data and partition key together (the DataStream's
+ * maxRecordSizeInKib, 1 MiB by default, up to 10 MiB: refuseOverRecordSize), records of more than kinesalite's 1 MiB of
+ * data kept beside it (LargeRecords).
  *
  * Lambda's side: each subscription polls each shard of its stream from its starting position (and, after a split or
  * merge made through the endpoint, each closed shard to its end, then its children: ShardLineage) and invokes the

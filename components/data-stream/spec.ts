@@ -46,8 +46,8 @@ export interface DataStreamArgs {
    * The largest record the stream takes, its data and partition key together, in KiB: 1024–10240 (1–10 MiB). Kinesis
    * refuses a larger PutRecord or PutRecords. Raise it only when every subscriber takes such records: a Lambda
    * subscriber's event is at most 6 MB, and the shard's 1 MB/s of writes is the same (a large record borrows burst
-   * capacity; AWS advises keeping large records under 2% of the traffic). Under `npm start` the local endpoint stores
-   * records of at most 1 MiB of data (kinesalite) and refuses larger ones with a message saying so.
+   * capacity; AWS advises keeping large records under 2% of the traffic). `npm start`'s local stream takes and refuses
+   * records by the same maximum.
    * https://docs.aws.amazon.com/streams/latest/dev/large-records.html
    * @default 1024
    */
