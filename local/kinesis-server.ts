@@ -12,6 +12,9 @@
  * DescribeStreamConsumer, ListStreamConsumers, DeregisterStreamConsumer, SubscribeToShard as an event stream over
  * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
  * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
+ * Each stream takes records up to its maximum record size, data and partition key together (the DataStream's
+ * maxRecordSizeInKib, 1 MiB by default, up to 10 MiB: refuseOverRecordSize), records of more than kinesalite's 1 MiB of
+ * data kept beside it (LargeRecords).
  *
  * Lambda's side: each subscription polls each shard of its stream from its starting position (and, after a split or
  * merge made through the endpoint, each closed shard to its end, then its children: ShardLineage) and invokes the
@@ -26,6 +29,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
+import { DATA_STREAM_LIMITS } from "../components/data-stream/limits";
 import type { DataStreamSubscriptionSpec } from "../components/data-stream/spec";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -59,6 +63,11 @@ export interface LocalStreamDefinition {
   /** kinesalite's shards: a PROVISIONED stream's count, or 4 for an ON_DEMAND one (Kinesis starts one with 4). */
   shardCount: number;
   retentionHours: number;
+  /**
+   * The largest record the stream takes, data and partition key together, in KiB (the DataStream's maxRecordSizeInKib,
+   * CreateStream's MaxRecordSizeInKiB). @default 1024
+   */
+  maxRecordSizeInKib?: number;
   /** The enhanced fan-out consumers the program defines (their recorded names and ARNs): registered at the start. */
   consumers?: Array<{ name: string; arn?: string }>;
 }
@@ -137,7 +146,10 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const store = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100_000 });
   await new Promise<void>((resolve) => store.listen(0, "127.0.0.1", resolve));
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
-  const admin = adminClient(internal);
+  // Records of more than kinesalite's 1 MiB of data, on a stream whose maximum record size is larger (LargeRecords):
+  // every read through `admin` (the mappings' polls, SubscribeToShard) gets their data back.
+  const large = new LargeRecords();
+  const admin = large.restoring(adminClient(internal));
   const iterators = new Map<string, string>();
   // Enhanced fan-out, which kinesalite lacks (local/kinesis-consumers.ts): the program's consumers exist at the start.
   const consumers = new ConsumerRegistry(options.now);
@@ -147,7 +159,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // The regions a request may be signed for: its streams'.
   const regions = new Set(options.streams.map((s) => s.region));
   const front = serveHttp1AndHttp2(options.idleTimeoutMs ?? 60_000, (request, response) => {
-    answer(request, response, internal, options, iterators, regions, fanOut).catch((error) => {
+    answer(request, response, internal, options, iterators, regions, fanOut, large).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
     });
@@ -412,32 +424,135 @@ function refuseWhatCrashesKinesalite(operation: string, input: Record<string, un
  * aws/amazon-kinesis-streams-for-fluent-bit#21); its answer over 10 MiB is taken to be the same with 10 (the code is
  * what Kinesis answers a request's size with; the wording over 10 MiB is not confirmed). Counted as Kinesis counts a
  * record (recordBytes: its data, decoded, and its partition key), for a request kinesalite's validation passes (a list of
- * at most 500 entries, each Data at most 1 MiB), so its ValidationException still comes first.
- * Not checked: a record whose data and key together pass the stream's maximum record size (1 MiB by default; "The
- * record size limit applies to the total size of the partition key and data blob") though its data alone does not —
- * Kinesis refuses it, but how (code, whole request or that entry) is not documented.
+ * at most 500 entries, each record within the stream's maximum record size: refuseOverRecordSize), so their
+ * refusals still come first.
  */
 const PUT_RECORDS_LARGEST_TOTAL_BYTES = 10 * 1024 * 1024;
-const PUT_RECORDS_LARGEST_DATA_BYTES = 1024 * 1024;
 const PUT_RECORDS_MOST_RECORDS = 500;
+/** The most data kinesalite stores in a record (its model's Data: lengthLessThanOrEqual 1048576, validations/putRecord.js). */
+const KINESALITE_LARGEST_DATA_BYTES = 1024 * 1024;
 
-function refuseOverPutRecordsTotal(operation: string, input: Record<string, unknown>): void {
+function refuseOverPutRecordsTotal(operation: string, input: Record<string, unknown>, largestRecord: number): void {
   if (operation !== "PutRecords" || !Array.isArray(input.Records) || input.Records.length > PUT_RECORDS_MOST_RECORDS) return;
   let total = 0;
   for (const entry of input.Records as unknown[]) {
     const { Data, PartitionKey } = (entry ?? {}) as { Data?: unknown; PartitionKey?: unknown };
     if (typeof Data !== "string" || typeof PartitionKey !== "string") return;
     const bytes = recordBytes({ Data, PartitionKey });
-    if (bytes - Buffer.byteLength(PartitionKey, "utf8") > PUT_RECORDS_LARGEST_DATA_BYTES) return;
+    if (bytes > largestRecord) return;
     total += bytes;
   }
   if (total > PUT_RECORDS_LARGEST_TOTAL_BYTES) throw new KinesisError("InvalidArgumentException", `Records size exceeds ${PUT_RECORDS_LARGEST_TOTAL_BYTES / 1024 / 1024} MB limit`);
 }
 
+/** The records a PutRecord or PutRecords puts (those with a string Data and PartitionKey), each with its member's path. */
+function putEntries(operation: string, input: Record<string, unknown>): Array<{ entry: { Data: string; PartitionKey: string }; path: string }> {
+  const entries = operation === "PutRecord" ? [input] : operation === "PutRecords" && Array.isArray(input.Records) && input.Records.length <= PUT_RECORDS_MOST_RECORDS ? (input.Records as unknown[]) : [];
+  return entries.flatMap((entry, index) => {
+    const { Data, PartitionKey } = (entry ?? {}) as { Data?: unknown; PartitionKey?: unknown };
+    if (typeof Data !== "string" || typeof PartitionKey !== "string") return [];
+    return [{ entry: { Data, PartitionKey }, path: operation === "PutRecord" ? "data" : `records.${index + 1}.member.data` }];
+  });
+}
+
+/**
+ * The stream's maximum record size (MaxRecordSizeInKiB, 1 MiB unless raised: "The default maximum record size for
+ * existing, and newly created streams is set to 1 MiB", https://docs.aws.amazon.com/streams/latest/dev/large-records.html),
+ * which counts the data and the partition key: "When the data blob (the payload before base64-encoding) is added to the
+ * partition key size, the total size must not exceed the maximum record size" (API_PutRecord and API_PutRecords, Data).
+ * - Data alone over it: the JSON protocol's ValidationException on the member, as Kinesis answers a 1 MiB stream ("1
+ *   validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length
+ *   less than or equal to 1048576", quoted from Kinesis in awslabs/amazon-kinesis-producer#680); on a 1 MiB stream
+ *   kinesalite answers it so itself. With a raised maximum the same wording with the stream's maximum is assumed (not
+ *   confirmed).
+ * - Data within it but data and key over it: refused whole with InvalidArgumentException, the code Kinesis answers a
+ *   parameter over its restrictions with ("A specified parameter exceeds its restrictions", API_PutRecord Errors), as
+ *   for the request's total; the code and wording Kinesis gives this case are not documented (not confirmed).
+ */
+function refuseOverRecordSize(operation: string, input: Record<string, unknown>, largestRecord: number): void {
+  const entries = putEntries(operation, input);
+  const overData = entries.filter(({ entry }) => Buffer.byteLength(entry.Data, "base64") > largestRecord);
+  if (overData.length > 0) {
+    if (largestRecord <= KINESALITE_LARGEST_DATA_BYTES) return;
+    const errors = overData.map(({ path }) => `Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${largestRecord}`);
+    throw new KinesisError("ValidationException", `${errors.length} validation error${errors.length === 1 ? "" : "s"} detected: ${errors.join("; ")}`);
+  }
+  const over = entries.find(({ entry }) => recordBytes(entry) > largestRecord);
+  if (over) {
+    const where = operation === "PutRecords" ? ` of ${over.path.replace(/\.member\.data$/, "")}` : "";
+    throw new KinesisError("InvalidArgumentException", `Record size${where} (data and partition key) of ${recordBytes(over.entry)} bytes exceeds the stream's maximum record size of ${largestRecord} bytes (MaxRecordSizeInKiB ${largestRecord / 1024})`);
+  }
+}
+
+/**
+ * Records of more than kinesalite's 1 MiB of data, which a stream with a raised maximum record size takes (up to 10
+ * MiB): kinesalite refuses their Data (its model's 1 MiB) and reads no body over 7 MiB (index.js MAX_REQUEST_BYTES, not
+ * configurable), which a 10 MiB record is as base64 JSON. Each such record is put with a token as its data, a unique
+ * value the endpoint keeps the data under, and every GetRecords answer (the client's, the mappings' and
+ * SubscribeToShard's reads through `admin`) gets the data back in place of its token: the record keeps its shard,
+ * sequence number and order. The data is held in memory, as kinesalite holds every record, until the endpoint stops.
+ */
+class LargeRecords {
+  private readonly data = new Map<string, string>();
+
+  /**
+   * The request as kinesalite takes it (a copy, each large record's data a token), and `forget` for a refused one. On a
+   * stream of at most 1 MiB records the request is kinesalite's as it is (its ValidationException refuses larger data).
+   */
+  stand(operation: string, input: Record<string, unknown>, largestRecord: number): { input: Record<string, unknown>; forget(): void } {
+    const tokens: string[] = [];
+    if (largestRecord <= KINESALITE_LARGEST_DATA_BYTES) return { input, forget: () => {} };
+    const token = (entry: unknown) => {
+      const { Data } = (entry ?? {}) as { Data?: unknown };
+      if (typeof Data !== "string" || Buffer.byteLength(Data, "base64") <= KINESALITE_LARGEST_DATA_BYTES) return entry;
+      const stood = Buffer.from(`local-kinesis-large-record:${randomUUID()}`).toString("base64");
+      this.data.set(stood, Data);
+      tokens.push(stood);
+      return { ...(entry as object), Data: stood };
+    };
+    const stood = operation === "PutRecord" ? token(input) as Record<string, unknown> : operation === "PutRecords" && Array.isArray(input.Records) ? { ...input, Records: input.Records.map(token) } : input;
+    return { input: stood, forget: () => tokens.forEach((t) => this.data.delete(t)) };
+  }
+
+  /** GetRecords' records with their data back. */
+  restore(records: unknown): void {
+    if (!Array.isArray(records) || this.data.size === 0) return;
+    for (const record of records as Array<{ Data?: unknown }>) {
+      const data = typeof record?.Data === "string" ? this.data.get(record.Data) : undefined;
+      if (data !== undefined) record.Data = data;
+    }
+  }
+
+  /** A GetRecords answer's JSON with the data back. */
+  restoreText(text: string): string {
+    if (this.data.size === 0) return text;
+    const answer = JSON.parse(text) as { Records?: unknown };
+    this.restore(answer.Records);
+    return JSON.stringify(answer);
+  }
+
+  /** `admin`, its GetRecords answers restored. */
+  restoring(admin: Admin): Admin {
+    return async (operation, body) => {
+      const answer = await admin(operation, body);
+      if (operation === "GetRecords") this.restore(answer?.Records);
+      return answer;
+    };
+  }
+}
+
+/** A DescribeStreamSummary answer with the stream's MaxRecordSizeInKiB. */
+function withMaxRecordSize(text: string, maxRecordSizeInKib: number): string {
+  const answer = JSON.parse(text) as { StreamDescriptionSummary?: Record<string, unknown> };
+  if (!answer.StreamDescriptionSummary) return text;
+  answer.StreamDescriptionSummary.MaxRecordSizeInKiB = maxRecordSizeInKib;
+  return JSON.stringify(answer);
+}
+
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
 const CONSUMER_OPERATIONS = new Set(["RegisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers", "DeregisterStreamConsumer", "SubscribeToShard"]);
 
-async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>, fanOut: { consumers: ConsumerRegistry; subscriptions: Subscriptions }): Promise<void> {
+async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>, fanOut: { consumers: ConsumerRegistry; subscriptions: Subscriptions }, large: LargeRecords): Promise<void> {
   const reply = (status: number, body: string, contentType = "application/x-amz-json-1.1") => {
     response.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID() });
     response.end(body);
@@ -560,15 +675,29 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // ShardFilter, paging and NextToken, which kinesalite lacks, over kinesalite's listing (local/kinesis-list-shards.ts).
     if (operation === "ListShards") return reply(200, JSON.stringify(await listShards(adminClient(internal), input, stream?.name, (options.now ?? Date.now)())));
     refuseWhatCrashesKinesalite(operation, input);
-    refuseOverPutRecordsTotal(operation, input);
+    // The stream's maximum record size (data and partition key), 1 MiB unless the program raised it.
+    const served = stream && options.streams.find((s) => s.arn === stream.arn);
+    const largestRecord = (served?.maxRecordSizeInKib ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default) * 1024;
+    refuseOverRecordSize(operation, input, largestRecord);
+    refuseOverPutRecordsTotal(operation, input, largestRecord);
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
       input.StreamName = stream.name;
     }
     const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": target, "x-amz-date": String(request.headers["x-amz-date"] ?? ""), authorization: String(request.headers.authorization) };
-    const forwarded = await forward(internal, headers, operation, input);
-    const text = forwarded.text;
+    const stood = large.stand(operation, input, largestRecord);
+    const forwarded = await forward(internal, headers, operation, stood.input);
+    if (!forwarded.ok) stood.forget();
+    // GetRecords: the large records' data back in place of their tokens. DescribeStreamSummary: the stream's maximum
+    // record size, which kinesalite does not know (StreamDescriptionSummary.MaxRecordSizeInKiB: "The maximum record
+    // size of a single record in kibibyte (KiB) that you can write to, and read from a stream", the SDK's model).
+    const text =
+      forwarded.ok && operation === "GetRecords"
+        ? large.restoreText(forwarded.text)
+        : forwarded.ok && operation === "DescribeStreamSummary" && served
+          ? withMaxRecordSize(forwarded.text, largestRecord / 1024)
+          : forwarded.text;
     if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
       // The newest record of each shard, for SubscribeToShard's continuation before its first record.
       const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };

@@ -1,0 +1,120 @@
+/**
+ * A stream's maximum record size on the local Kinesis endpoint (MaxRecordSizeInKiB, the DataStream's
+ * maxRecordSizeInKib): it counts the data and the partition key ("When the data blob … is added to the partition key
+ * size, the total size must not exceed the maximum record size", API_PutRecord / API_PutRecords), 1 MiB unless raised;
+ * a stream raised to 10 MiB takes records of more than kinesalite's 1 MiB of data, stored and read back whole (by
+ * GetRecords and by a mapping's invocations). Raw signed requests, so the sizes are exact.
+ */
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
+import { localStreamDefinitions } from "../../local/services/data-streams";
+import { signedFetch } from "../harness/signed-fetch";
+import { CREDENTIALS, REGION } from "./kinesis-helpers";
+
+let server: LocalKinesis;
+const MIB = 1024 * 1024;
+const delivered: KinesisEventRecord[] = [];
+
+beforeAll(async () => {
+  const stream = (name: string, maxRecordSizeInKib?: number) => ({ name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, ...(maxRecordSizeInKib ? { maxRecordSizeInKib } : {}) });
+  server = await startLocalKinesis({
+    streams: [stream("default-size"), stream("large", 10240)],
+    credentials: [CREDENTIALS],
+    subscriptions: [
+      {
+        id: "large-reader",
+        streamName: "large",
+        spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
+        functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
+        roleArn: "arn:aws:iam::123456789012:role/reader",
+        invoke: async (event) => void delivered.push(...event.Records),
+        onFailure: () => {},
+      },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const call = async (operation: string, body: unknown) => {
+  const response = await signedFetch(`${server.endpoint}/`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Kinesis_20131202.${operation}` }, body: JSON.stringify(body) }, { credentials: CREDENTIALS, region: REGION, service: "kinesis" });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+};
+
+/** `bytes` of data, different in each record (its first bytes are `seed`), base64 as the JSON protocol sends it. */
+const data = (bytes: number, seed = "x") => {
+  const buffer = Buffer.alloc(bytes, 7);
+  buffer.write(seed);
+  return buffer.toString("base64");
+};
+const digest = (base64: string) => createHash("sha256").update(Buffer.from(base64, "base64")).digest("hex");
+
+/** The records the stream's shard holds, read from its start. */
+const stored = async (stream: string) => {
+  const { body: iterator } = await call("GetShardIterator", { StreamName: stream, ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
+  const records: Array<{ Data: string; PartitionKey: string; SequenceNumber: string }> = [];
+  let next = iterator.ShardIterator as string;
+  for (;;) {
+    const { body } = await call("GetRecords", { ShardIterator: next, Limit: 5 });
+    const page = body.Records as typeof records;
+    if (page.length === 0) return records;
+    records.push(...page);
+    next = body.NextShardIterator as string;
+  }
+};
+
+it("counts the partition key in a 1 MiB stream's maximum: 1 MiB of data under a 1-byte key is refused whole, a byte less is taken", async () => {
+  const before = (await stored("default-size")).length;
+  const one = await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB) });
+  expect(one).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Record size (data and partition key) of 1048577 bytes exceeds the stream's maximum record size of 1048576 bytes (MaxRecordSizeInKiB 1024)" } });
+  const batch = await call("PutRecords", { StreamName: "default-size", Records: [{ PartitionKey: "k", Data: data(10) }, { PartitionKey: "kk", Data: data(MIB - 1) }] });
+  expect(batch).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Record size of records.2 (data and partition key) of 1048577 bytes exceeds the stream's maximum record size of 1048576 bytes (MaxRecordSizeInKiB 1024)" } });
+  expect((await stored("default-size")).length - before).toBe(0);
+  expect(await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB - 1) })).toMatchObject({ status: 200 });
+  expect((await stored("default-size")).length - before).toBe(1);
+});
+
+it("leaves over 1 MiB of data on a 1 MiB stream to the JSON protocol's ValidationException (kinesalite's, as Kinesis answers it)", async () => {
+  const answer = await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB + 1) });
+  expect(answer).toMatchObject({ status: 400, body: { __type: "ValidationException", message: expect.stringContaining("Member must have length less than or equal to 1048576") } });
+});
+
+it("takes records of up to 10 MiB on a stream raised to 10240 KiB, stores them whole and in order, and hands them whole to its mapping", async () => {
+  const largest = data(10 * MIB - 1, "largest");
+  const put = await call("PutRecord", { StreamName: "large", PartitionKey: "k", Data: largest });
+  expect(put).toMatchObject({ status: 200, body: { ShardId: "shardId-000000000000" } });
+  const [small, three] = [data(100, "small"), data(3 * MIB, "three")];
+  const batch = await call("PutRecords", { StreamName: "large", Records: [{ PartitionKey: "a", Data: small }, { PartitionKey: "b", Data: three }] });
+  expect(batch).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+  const records = await stored("large");
+  expect(records.map((r) => [r.PartitionKey, digest(r.Data)])).toEqual([["k", digest(largest)], ["a", digest(small)], ["b", digest(three)]]);
+  expect(records[0].SequenceNumber).toBe((put.body as { SequenceNumber: string }).SequenceNumber);
+  // The mapping reads through the same store: each record's data arrives whole (this invoke does not apply Lambda's 6 MB
+  // payload limit, which the local function does: there the 10 MiB record's event is refused, as on AWS).
+  await server.drained();
+  expect(delivered.map((r) => [r.kinesis.partitionKey, digest(r.kinesis.data)])).toEqual([["k", digest(largest)], ["a", digest(small)], ["b", digest(three)]]);
+});
+
+it("refuses on a 10240 KiB stream data over 10 MiB (ValidationException) and 10 MiB of data under a key (InvalidArgumentException), storing nothing", async () => {
+  const before = (await stored("large")).length;
+  const overData = await call("PutRecords", { StreamName: "large", Records: [{ PartitionKey: "k", Data: data(10 * MIB + 1) }] });
+  expect(overData).toEqual({ status: 400, body: { __type: "ValidationException", message: "1 validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length less than or equal to 10485760" } });
+  const overKey = await call("PutRecord", { StreamName: "large", PartitionKey: "k", Data: data(10 * MIB) });
+  expect(overKey).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Record size (data and partition key) of 10485761 bytes exceeds the stream's maximum record size of 10485760 bytes (MaxRecordSizeInKiB 10240)" } });
+  expect((await stored("large")).length - before).toBe(0);
+});
+
+it("gives `npm start`'s local stream the DataStream's maxRecordSizeInKib", async () => {
+  const spec = { name: "sized", streamName: "sized-stream", mode: "ON_DEMAND" as const, retentionHours: 24, maxRecordSizeInKib: 4096, retainOnDelete: false };
+  const [definition] = await localStreamDefinitions([spec], REGION, []);
+  expect(definition).toMatchObject({ name: "sized-stream", maxRecordSizeInKib: 4096 });
+});
+
+it("answers DescribeStreamSummary with each stream's MaxRecordSizeInKiB (kinesalite knows none)", async () => {
+  const summary = async (stream: string) => ((await call("DescribeStreamSummary", { StreamName: stream })).body.StreamDescriptionSummary as Record<string, unknown>).MaxRecordSizeInKiB;
+  expect([await summary("default-size"), await summary("large")]).toEqual([1024, 10240]);
+});
