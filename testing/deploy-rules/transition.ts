@@ -78,7 +78,7 @@ import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, V2_ROUTE_NAMED_TYPE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
-import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
+import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
 import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
@@ -3114,24 +3114,15 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const matched = claims(before, after);
-  const deployed = renamedByAliases(before, matched.renamed);
-  // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
-  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
-  // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
-    const kinds: ReplaceRule[] = replacementKindsOf(next.type);
-    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
-  };
-  const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
-  after = cascade.after;
+  const update = planUpdate(before, after);
+  const { matched, deployed, cascade } = update;
+  after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
   // record, answer from one look-up per graph (local/offline/graph.ts holdingGraphs).
   const cascaded = after;
   return holdingGraphs([before, deployed, cascaded], () => {
     const after = cascaded;
-    const restJudgement = restPartJudgement(deployed, after, cascade.replacedWith, replacedAsAnyKind);
+    const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
     const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
@@ -3191,19 +3182,68 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  * tables, else its replaceOnChanges; an apigateway RestApi has no ForceNew input but is replaced through
  * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`).
  */
-function restPartJudgement(deployed: Graph, after: Graph, replacedWith: ReadonlyMap<string, readonly string[]>, replacedAsAnyKind: (old: RecordedResource, next: RecordedResource) => boolean): RestPartJudgement {
+function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean): RestPartJudgement {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   return {
     diffed: (next) => {
       const old = deployedByUrn.get(next.urn);
       return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
     },
-    replaced: (urn) => {
-      const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
-      return replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
-    },
+    replaced,
   };
+}
+
+/** The update from one plan to the next as the engine matches and replaces its resources (planUpdate). */
+export interface PlanUpdate {
+  /** How the next plan's resources claim deployed ones through aliases (renames, and duplicate claims). */
+  matched: Claims;
+  /** The deployed plan with each resource a next one claims through its aliases renamed to that one's URN (renamedByAliases). */
+  deployed: Graph;
+  /** The next plan as the update makes it: replacements cascaded through replaceWith and the values they draw anew (withCascadedReplacements). */
+  after: Graph;
+  cascade: ReturnType<typeof withCascadedReplacements>;
+  /**
+   * Whether the update replaces the resource of this URN (of `after`; a renamed one by its new URN) that both plans
+   * hold: for its own inputs as the engine diffs them (asDiffed, replaceReasons with every table of its type, else its
+   * replaceOnChanges; cascaded values included) or through a replaceWith that names a replaced resource.
+   */
+  replaced(urn: string): boolean;
+}
+
+/**
+ * The one judgement of which resources an update replaces, for every transition check (checkPlanTransition) and the
+ * transition warnings (checkPlanTransitionWarnings): deployed resources matched to the next plan's through aliases as
+ * the engine matches them (claims, renamedByAliases), then the replacements cascaded (withCascadedReplacements).
+ */
+export function planUpdate(before: Graph, after: Graph): PlanUpdate {
+  const matched = claims(before, after);
+  const deployed = renamedByAliases(before, matched.renamed);
+  // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
+  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
+  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
+  // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
+  const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
+    const kinds: ReplaceRule[] = replacementKindsOf(next.type);
+    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
+  };
+  const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(cascade.after.map((r) => [r.urn, r]));
+  const replaced = (urn: string) => {
+    const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+    return cascade.replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+  };
+  return { matched, deployed, after: cascade.after, cascade, replaced };
+}
+
+/**
+ * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
+ * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded).
+ */
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}): TransitionFinding[] {
+  const update = planUpdate(before, after);
+  return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
 /**
@@ -3326,7 +3366,7 @@ function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefin
  * deployed is that resource (its aliases are not looked at); another takes the first of its aliases (its own, then those
  * inherited) that names a deployed resource. A second claim on one deployed resource is a duplicate.
  */
-interface Claims {
+export interface Claims {
   /** Deployed URN → the URN of the resource of `after` that it becomes. */
   renamed: Map<string, string>;
   duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }>;
