@@ -998,15 +998,20 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 
 /**
  * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
- * deployed self `old` (same URN) if any and whether that held the name. A deployed resource whose inputs the deployed
- * plan does not hold (a plan saved before its type was checked) is not judged.
+ * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
+ * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
+ * create-first unless deleteBeforeReplace (providerReplaces). A deployed resource whose inputs the deployed plan does
+ * not hold (a plan saved before its type was checked) is not judged.
  */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after)) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
+
+/** The cascade's replacedWith (withCascadedReplacements): each resource replaced for its replaceWith, to the replaced resources it names there. */
+type ReplacedWith = ReadonlyMap<string, readonly string[]>;
 
 /**
  * Whether the bridge replaces `diffed` (a resource of `after` as diffedByUrn gives it) delete-first for its name: its
@@ -1027,23 +1032,33 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
  * the program's deleteBeforeReplace where it gives one (`false` included: the engine takes it over the provider's answer,
  * step_generator.go `if goal.DeleteBeforeReplace != nil`; explicitDeleteBeforeReplace), else the bridge's delete-first
  * for a name set by hand (namedByHand) on a replacement its Diff asks for (`providerReplaced`: providerReplaces; not one
- * that replaceOnChanges alone makes). Delete-first is not "under the same name": an autonamed resource replaced with
+ * that replaceOnChanges alone makes, nor one for replaceWith, which the engine makes without asking the provider). Delete-first is not "under the same name": an autonamed resource replaced with
  * deleteBeforeReplace still gets a name drawn anew, as the engine checks a replacement without its old inputs
  * (step_generator.go, the Check of a replacement with a fresh seed).
  */
 const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
 
 /**
- * False when only the program's replaceOnChanges replaces `diffed`, not the provider's own Diff (no replace-forcing input
- * of any table's kind of the type changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand
- * only on a replacement its Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace :=
- * len(replaces) > 0 && (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4),
- * and the engine keeps the provider's answer when replaceOnChanges turns a change into a replacement (pulumi
- * step_generator.go applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`). A replacement through
- * replaceWith (no input changed) is read as before, the provider's (how the engine asks the provider there is not
- * confirmed); so is a resource of a type no table knows.
+ * Whether the provider's own Diff is what replaces `diffed`, so that its delete-first answer counts. False:
+ * - when `diffed`'s replaceWith names a resource the update replaces (`replacedWith`, the cascade's), whatever its own
+ *   inputs do: the engine's diff returns `DiffResult{Changes: DiffSome, ReplaceKeys: ["replaceWith"]}` before it asks
+ *   the provider (pulumi/pulumi pkg/resource/deploy/step_generator.go `func (sg *stepGenerator) diff`, "Check if this
+ *   resource should be replaced because any resource in its ReplaceWith list is being replaced", lines 2895-2906 at
+ *   1b5949891b3cefcb9974752b24a5ecef0acc86c8; the same early return, above it, for `pulumi up --replace` and a tainted
+ *   resource, isTargetedReplace, and below it for a replaced deletedWith target), so DeleteBeforeReplace is Go's zero
+ *   value, false, and continueStepsFromDiff keeps it unless the program gives deleteBeforeReplace (lines 2043-2046:
+ *   `deleteBeforeReplace := diff.DeleteBeforeReplace; if goal.DeleteBeforeReplace != nil {...}`): create-first, a name
+ *   set by hand or not;
+ * - when only the program's replaceOnChanges replaces it (no replace-forcing input of any table's kind of the type
+ *   changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand only on a replacement its
+ *   Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace := len(replaces) > 0 &&
+ *   (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4), and the engine
+ *   keeps the provider's answer when replaceOnChanges turns a change into a replacement (step_generator.go
+ *   applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`, line 3258 at the commit above).
+ * A resource of a type no table knows is read as the provider's.
  */
-const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource) => {
+const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith) => {
+  if (replacedWith.has(diffed.urn)) return false;
   const kinds = replacementKindsOf(diffed.type);
   if (old === undefined || kinds.length === 0 || !kinds.some((kind) => replaceReasons(kind, old, diffed).length > 0)) return true;
   return kinds.some((kind) => replaceReasons(kind, old, { ...diffed, replaceOnChanges: undefined }).length > 0);
@@ -1265,7 +1280,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, stack: string | undefined): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, context: TransitionContext, stack: string | undefined): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1294,8 +1309,10 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, resource, oldKeys.includes(key));
+        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith);
         if (!action) continue;
+        // Replaced for its replaceWith: the replaced resources it names there, by name.
+        const cascadedBy = replacedWith.get(resource.urn)?.map((urn) => afterByUrn.get(urn)?.name ?? urn).join(", ");
 
         for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
@@ -1317,7 +1334,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
                   ? kind.replacedCreateFirst.holds
-                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
+                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? "the engine replaces it for its replaceWith without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)" : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
@@ -1328,7 +1345,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
-            const holderAction = actionOf(holderKind, holder, holderAfter, false);
+            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
             if (releasedFirst) continue;
@@ -1337,7 +1354,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: "is replaced create-before-delete (a replace-forcing input changed)", "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ? `replaceWith: ${cascadedBy} replaced` : "a replace-forcing input changed"})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -1986,6 +2003,7 @@ function statefulFindings(
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
   statefulChangesOf: ReadonlyMap<string, string[]>,
   diffedOf: ReadonlyMap<string, RecordedResource>,
+  replacedWith: ReplacedWith,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1999,8 +2017,9 @@ function statefulFindings(
     if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
-    // The region's change is the provider's too (statefulChanges).
-    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed) || statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0);
+    // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
+    // without asking the provider (providerReplaces).
+    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
@@ -2662,7 +2681,7 @@ function policyWriterDeletedFindings(
       const kind = replacementKindOf(r.type) ?? {};
       const old = deployedByUrn.get(r.urn);
       const diffed = old ? asDiffed(kind, old, r) : r;
-      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed));
+      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
     };
     if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
@@ -2682,7 +2701,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed)) ? "delete-first" : undefined;
+    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
@@ -3124,7 +3143,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const after = cascaded;
     const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
-    const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3147,7 +3166,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith),
       ...restApiEndpointFindings(deployed, after, context.stack),
       ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),

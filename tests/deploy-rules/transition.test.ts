@@ -339,6 +339,24 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(rules([before], [bySchema])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
     expect(rules([before], [{ ...bySchema, inputs: { ...bySchema.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
   });
+
+  it("finds a model named by hand replaced for its replaceWith: the engine replaces it without asking the provider, so create-first under the same name", () => {
+    // pulumi step_generator.go diff: a replaced replaceWith target returns `ReplaceKeys: ["replaceWith"]` before the
+    // provider's Diff, DeleteBeforeReplace unset (false), even when the model's own contentType changes too.
+    const sg = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "api-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789" });
+    const before = { ...model("api-model-post-albums"), replaceWith: [sg("vpc-1").urn] };
+    const contentType = { ...before, inputs: { ...before.inputs, contentType: "application/vnd.api+json" } };
+    // The target kept: the bridge's delete-first for the hand-set name applies (no finding).
+    expect(rules([sg("vpc-1"), before], [sg("vpc-1"), contentType])).toEqual([]);
+    // The target replaced (vpcId is ForceNew): create-first, with or without a change of the model's own.
+    for (const after of [contentType, before]) {
+      const findings = checkPlanTransition([sg("vpc-1"), before], [sg("vpc-2"), after], { stack: "prod" });
+      expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+      expect(findings[0].problem).toMatch(/^is replaced create-before-delete \(replaceWith: api-sg replaced\) as API Gateway model "PostAlbumsBody" of REST API rest-1; its deployed copy keeps the name until the new one exists \(the engine replaces it for its replaceWith without asking the provider/);
+    }
+    // deleteBeforeReplace: true given by the program: delete-first.
+    expect(rules([sg("vpc-1"), before], [sg("vpc-2"), { ...contentType, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }])).toEqual([]);
+  });
 });
 
 describe("checkPlanTransition: Route 53 routing policy switches", () => {
