@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, ofType, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -1023,9 +1023,10 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * pulumi/pulumi-aws#1301), so an ignored autoname field is reset to it and the bridge then replaces delete-first under
  * that name; but a plan keeps the program's inputs, without the drawn name (a saved plan keeps no state at all), so
  * such a resource is read as unnamed: replaced create-first under a new name, and, retained, not found to keep the
- * name its replacement asks for.
+ * name its replacement asks for. A name unknown at preview is one the program gives, set by hand to the bridge too
+ * (graph.ts nameGiven).
  */
-const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
+const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && nameGiven(diffed.inputs[kind.autonameField]);
 
 /**
  * Whether a replacement of `diffed` (as diffedByUrn gives it) deletes the old resource before it creates the new one:

@@ -565,6 +565,15 @@ describe("checkPlanTransition: a compliance-mode vault lock, frozen from its loc
 });
 
 describe("checkPlanTransition: a table, user pool or bucket that the update replaces or orphans (TransitionStatefulReplaced)", () => {
+  it("reads a bucket name unknown at preview (an Output the program passes) as set by hand: the bridge replaces it delete-first", () => {
+    const bucket = (name: unknown) => handBuilt("aws:s3/bucket:Bucket", "photos", name === undefined ? {} : { bucket: name }, { id: "photos-bucket" });
+    const outcome = (after: RecordedResource) => checkPlanTransition([bucket("photos-prod")], [after], { stack: "prod" }).map((f) => f.problem.split(". ")[1]);
+    // As a preview records it (@pulumi/pulumi's Unknown, written to JSON as this field).
+    expect(outcome(bucket({ __pulumiUnknown: true }))).toEqual([expect.stringMatching(/^The deployed one is deleted first \(bucket set by hand, or deleteBeforeReplace\): its delete is refused/)]);
+    // Unset (autonamed): a new name drawn, create-first.
+    expect(outcome(bucket(undefined))).toEqual([expect.stringMatching(/^The update creates the new, empty bucket, .* then it deletes the deployed one: its delete is refused/)]);
+  });
+
   const TABLE = "aws:dynamodb/table:Table";
   const POOL = "aws:cognito/userPool:UserPool";
   const BUCKET = "aws:s3/bucket:Bucket";
