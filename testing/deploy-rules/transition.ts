@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, ofType, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -78,7 +78,7 @@ import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, V2_ROUTE_NAMED_TYPE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
-import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
+import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
 import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
@@ -998,15 +998,20 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 
 /**
  * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
- * deployed self `old` (same URN) if any and whether that held the name. A deployed resource whose inputs the deployed
- * plan does not hold (a plan saved before its type was checked) is not judged.
+ * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
+ * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
+ * create-first unless deleteBeforeReplace (providerReplaces). A deployed resource whose inputs the deployed plan does
+ * not hold (a plan saved before its type was checked) is not judged.
  */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after)) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
+
+/** The cascade's replacedWith (withCascadedReplacements): each resource replaced for its replaceWith, to the replaced resources it names there. */
+type ReplacedWith = ReadonlyMap<string, readonly string[]>;
 
 /**
  * Whether the bridge replaces `diffed` (a resource of `after` as diffedByUrn gives it) delete-first for its name: its
@@ -1018,32 +1023,43 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
  * pulumi/pulumi-aws#1301), so an ignored autoname field is reset to it and the bridge then replaces delete-first under
  * that name; but a plan keeps the program's inputs, without the drawn name (a saved plan keeps no state at all), so
  * such a resource is read as unnamed: replaced create-first under a new name, and, retained, not found to keep the
- * name its replacement asks for.
+ * name its replacement asks for. A name unknown at preview is one the program gives, set by hand to the bridge too
+ * (graph.ts nameGiven).
  */
-const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
+const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && nameGiven(diffed.inputs[kind.autonameField]);
 
 /**
  * Whether a replacement of `diffed` (as diffedByUrn gives it) deletes the old resource before it creates the new one:
  * the program's deleteBeforeReplace where it gives one (`false` included: the engine takes it over the provider's answer,
  * step_generator.go `if goal.DeleteBeforeReplace != nil`; explicitDeleteBeforeReplace), else the bridge's delete-first
  * for a name set by hand (namedByHand) on a replacement its Diff asks for (`providerReplaced`: providerReplaces; not one
- * that replaceOnChanges alone makes). Delete-first is not "under the same name": an autonamed resource replaced with
+ * that replaceOnChanges alone makes, nor one for replaceWith, which the engine makes without asking the provider). Delete-first is not "under the same name": an autonamed resource replaced with
  * deleteBeforeReplace still gets a name drawn anew, as the engine checks a replacement without its old inputs
  * (step_generator.go, the Check of a replacement with a fresh seed).
  */
 const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
 
 /**
- * False when only the program's replaceOnChanges replaces `diffed`, not the provider's own Diff (no replace-forcing input
- * of any table's kind of the type changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand
- * only on a replacement its Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace :=
- * len(replaces) > 0 && (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4),
- * and the engine keeps the provider's answer when replaceOnChanges turns a change into a replacement (pulumi
- * step_generator.go applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`). A replacement through
- * replaceWith (no input changed) is read as before, the provider's (how the engine asks the provider there is not
- * confirmed); so is a resource of a type no table knows.
+ * Whether the provider's own Diff is what replaces `diffed`, so that its delete-first answer counts. False:
+ * - when `diffed`'s replaceWith names a resource the update replaces (`replacedWith`, the cascade's), whatever its own
+ *   inputs do: the engine's diff returns `DiffResult{Changes: DiffSome, ReplaceKeys: ["replaceWith"]}` before it asks
+ *   the provider (pulumi/pulumi pkg/resource/deploy/step_generator.go `func (sg *stepGenerator) diff`, "Check if this
+ *   resource should be replaced because any resource in its ReplaceWith list is being replaced", lines 2895-2906 at
+ *   1b5949891b3cefcb9974752b24a5ecef0acc86c8; the same early return, above it, for `pulumi up --replace` and a tainted
+ *   resource, isTargetedReplace, and below it for a replaced deletedWith target), so DeleteBeforeReplace is Go's zero
+ *   value, false, and continueStepsFromDiff keeps it unless the program gives deleteBeforeReplace (lines 2043-2046:
+ *   `deleteBeforeReplace := diff.DeleteBeforeReplace; if goal.DeleteBeforeReplace != nil {...}`): create-first, a name
+ *   set by hand or not;
+ * - when only the program's replaceOnChanges replaces it (no replace-forcing input of any table's kind of the type
+ *   changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand only on a replacement its
+ *   Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace := len(replaces) > 0 &&
+ *   (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4), and the engine
+ *   keeps the provider's answer when replaceOnChanges turns a change into a replacement (step_generator.go
+ *   applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`, line 3258 at the commit above).
+ * A resource of a type no table knows is read as the provider's.
  */
-const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource) => {
+const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith) => {
+  if (replacedWith.has(diffed.urn)) return false;
   const kinds = replacementKindsOf(diffed.type);
   if (old === undefined || kinds.length === 0 || !kinds.some((kind) => replaceReasons(kind, old, diffed).length > 0)) return true;
   return kinds.some((kind) => replaceReasons(kind, old, { ...diffed, replaceOnChanges: undefined }).length > 0);
@@ -1265,7 +1281,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, stack: string | undefined): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, context: TransitionContext, stack: string | undefined): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1294,8 +1310,10 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, resource, oldKeys.includes(key));
+        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith);
         if (!action) continue;
+        // Replaced for its replaceWith: the replaced resources it names there, by name.
+        const cascadedBy = replacedWith.get(resource.urn)?.map((urn) => afterByUrn.get(urn)?.name ?? urn).join(", ");
 
         for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
@@ -1317,7 +1335,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
                   ? kind.replacedCreateFirst.holds
-                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
+                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? "the engine replaces it for its replaceWith without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)" : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
@@ -1328,7 +1346,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
-            const holderAction = actionOf(holderKind, holder, holderAfter, false);
+            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
             if (releasedFirst) continue;
@@ -1337,7 +1355,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: "is replaced create-before-delete (a replace-forcing input changed)", "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ? `replaceWith: ${cascadedBy} replaced` : "a replace-forcing input changed"})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -1986,6 +2004,7 @@ function statefulFindings(
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
   statefulChangesOf: ReadonlyMap<string, string[]>,
   diffedOf: ReadonlyMap<string, RecordedResource>,
+  replacedWith: ReplacedWith,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1999,8 +2018,9 @@ function statefulFindings(
     if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
-    // The region's change is the provider's too (statefulChanges).
-    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed) || statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0);
+    // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
+    // without asking the provider (providerReplaces).
+    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
@@ -2662,7 +2682,7 @@ function policyWriterDeletedFindings(
       const kind = replacementKindOf(r.type) ?? {};
       const old = deployedByUrn.get(r.urn);
       const diffed = old ? asDiffed(kind, old, r) : r;
-      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed));
+      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
     };
     if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
@@ -2682,7 +2702,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed)) ? "delete-first" : undefined;
+    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
@@ -3114,26 +3134,17 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const matched = claims(before, after);
-  const deployed = renamedByAliases(before, matched.renamed);
-  // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
-  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
-  // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
-    const kinds: ReplaceRule[] = replacementKindsOf(next.type);
-    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
-  };
-  const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
-  after = cascade.after;
+  const update = planUpdate(before, after);
+  const { matched, deployed, cascade } = update;
+  after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
   // record, answer from one look-up per graph (local/offline/graph.ts holdingGraphs).
   const cascaded = after;
   return holdingGraphs([before, deployed, cascaded], () => {
     const after = cascaded;
-    const restJudgement = restPartJudgement(deployed, after, cascade.replacedWith, replacedAsAnyKind);
+    const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
-    const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3156,7 +3167,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith),
       ...restApiEndpointFindings(deployed, after, context.stack),
       ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
@@ -3191,19 +3202,68 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  * tables, else its replaceOnChanges; an apigateway RestApi has no ForceNew input but is replaced through
  * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`).
  */
-function restPartJudgement(deployed: Graph, after: Graph, replacedWith: ReadonlyMap<string, readonly string[]>, replacedAsAnyKind: (old: RecordedResource, next: RecordedResource) => boolean): RestPartJudgement {
+function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean): RestPartJudgement {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   return {
     diffed: (next) => {
       const old = deployedByUrn.get(next.urn);
       return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
     },
-    replaced: (urn) => {
-      const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
-      return replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
-    },
+    replaced,
   };
+}
+
+/** The update from one plan to the next as the engine matches and replaces its resources (planUpdate). */
+export interface PlanUpdate {
+  /** How the next plan's resources claim deployed ones through aliases (renames, and duplicate claims). */
+  matched: Claims;
+  /** The deployed plan with each resource a next one claims through its aliases renamed to that one's URN (renamedByAliases). */
+  deployed: Graph;
+  /** The next plan as the update makes it: replacements cascaded through replaceWith and the values they draw anew (withCascadedReplacements). */
+  after: Graph;
+  cascade: ReturnType<typeof withCascadedReplacements>;
+  /**
+   * Whether the update replaces the resource of this URN (of `after`; a renamed one by its new URN) that both plans
+   * hold: for its own inputs as the engine diffs them (asDiffed, replaceReasons with every table of its type, else its
+   * replaceOnChanges; cascaded values included) or through a replaceWith that names a replaced resource.
+   */
+  replaced(urn: string): boolean;
+}
+
+/**
+ * The one judgement of which resources an update replaces, for every transition check (checkPlanTransition) and the
+ * transition warnings (checkPlanTransitionWarnings): deployed resources matched to the next plan's through aliases as
+ * the engine matches them (claims, renamedByAliases), then the replacements cascaded (withCascadedReplacements).
+ */
+export function planUpdate(before: Graph, after: Graph): PlanUpdate {
+  const matched = claims(before, after);
+  const deployed = renamedByAliases(before, matched.renamed);
+  // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
+  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
+  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
+  // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
+  const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
+    const kinds: ReplaceRule[] = replacementKindsOf(next.type);
+    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
+  };
+  const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(cascade.after.map((r) => [r.urn, r]));
+  const replaced = (urn: string) => {
+    const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+    return cascade.replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+  };
+  return { matched, deployed, after: cascade.after, cascade, replaced };
+}
+
+/**
+ * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
+ * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded).
+ */
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}): TransitionFinding[] {
+  const update = planUpdate(before, after);
+  return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
 /**
@@ -3326,7 +3386,7 @@ function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefin
  * deployed is that resource (its aliases are not looked at); another takes the first of its aliases (its own, then those
  * inherited) that names a deployed resource. A second claim on one deployed resource is a duplicate.
  */
-interface Claims {
+export interface Claims {
   /** Deployed URN → the URN of the resource of `after` that it becomes. */
   renamed: Map<string, string>;
   duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }>;

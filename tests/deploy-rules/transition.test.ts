@@ -339,6 +339,24 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(rules([before], [bySchema])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
     expect(rules([before], [{ ...bySchema, inputs: { ...bySchema.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
   });
+
+  it("finds a model named by hand replaced for its replaceWith: the engine replaces it without asking the provider, so create-first under the same name", () => {
+    // pulumi step_generator.go diff: a replaced replaceWith target returns `ReplaceKeys: ["replaceWith"]` before the
+    // provider's Diff, DeleteBeforeReplace unset (false), even when the model's own contentType changes too.
+    const sg = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "api-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789" });
+    const before = { ...model("api-model-post-albums"), replaceWith: [sg("vpc-1").urn] };
+    const contentType = { ...before, inputs: { ...before.inputs, contentType: "application/vnd.api+json" } };
+    // The target kept: the bridge's delete-first for the hand-set name applies (no finding).
+    expect(rules([sg("vpc-1"), before], [sg("vpc-1"), contentType])).toEqual([]);
+    // The target replaced (vpcId is ForceNew): create-first, with or without a change of the model's own.
+    for (const after of [contentType, before]) {
+      const findings = checkPlanTransition([sg("vpc-1"), before], [sg("vpc-2"), after], { stack: "prod" });
+      expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+      expect(findings[0].problem).toMatch(/^is replaced create-before-delete \(replaceWith: api-sg replaced\) as API Gateway model "PostAlbumsBody" of REST API rest-1; its deployed copy keeps the name until the new one exists \(the engine replaces it for its replaceWith without asking the provider/);
+    }
+    // deleteBeforeReplace: true given by the program: delete-first.
+    expect(rules([sg("vpc-1"), before], [sg("vpc-2"), { ...contentType, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }])).toEqual([]);
+  });
 });
 
 describe("checkPlanTransition: Route 53 routing policy switches", () => {
@@ -547,6 +565,15 @@ describe("checkPlanTransition: a compliance-mode vault lock, frozen from its loc
 });
 
 describe("checkPlanTransition: a table, user pool or bucket that the update replaces or orphans (TransitionStatefulReplaced)", () => {
+  it("reads a bucket name unknown at preview (an Output the program passes) as set by hand: the bridge replaces it delete-first", () => {
+    const bucket = (name: unknown) => handBuilt("aws:s3/bucket:Bucket", "photos", name === undefined ? {} : { bucket: name }, { id: "photos-bucket" });
+    const outcome = (after: RecordedResource) => checkPlanTransition([bucket("photos-prod")], [after], { stack: "prod" }).map((f) => f.problem.split(". ")[1]);
+    // As a preview records it (@pulumi/pulumi's Unknown, written to JSON as this field).
+    expect(outcome(bucket({ __pulumiUnknown: true }))).toEqual([expect.stringMatching(/^The deployed one is deleted first \(bucket set by hand, or deleteBeforeReplace\): its delete is refused/)]);
+    // Unset (autonamed): a new name drawn, create-first.
+    expect(outcome(bucket(undefined))).toEqual([expect.stringMatching(/^The update creates the new, empty bucket, .* then it deletes the deployed one: its delete is refused/)]);
+  });
+
   const TABLE = "aws:dynamodb/table:Table";
   const POOL = "aws:cognito/userPool:UserPool";
   const BUCKET = "aws:s3/bucket:Bucket";
