@@ -259,14 +259,49 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
   installPromiseWithResolvers();
   // The library validates each definition with asl-validator, which otherwise compiles its schema on every call.
   installCompiledAslSchemaCheck();
-  library ??= import("aws-local-stepfunctions").then((loaded) => {
+  // jsonpath-plus as the library loads it: its ES module build with the library's, its CommonJS one otherwise.
+  library ??= Promise.all([import("aws-local-stepfunctions"), import("jsonpath-plus")]).then(([loaded, jsonPathModule]) => {
+    const jsonPath = createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as typeof import("jsonpath-plus");
+    for (const build of [jsonPathModule, jsonPath]) selectWholeFalsyDocuments(build);
     // The library's own copy (mapItemCount reads paths as the library does).
-    jsonPathPlus ??= (createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as typeof import("jsonpath-plus")).JSONPath;
+    jsonPathPlus ??= jsonPath.JSONPath;
     instrumentRuns(loaded);
     readIntrinsicLiteralsAsAws(loaded);
     return loaded;
   });
   return library;
+}
+
+/** Marks a JSONPath class selectWholeFalsyDocuments has already taught (a module re-evaluated, as under vitest, finds it). */
+const WHOLE_FALSY = Symbol.for("local Step Functions: `$` selects a falsy document whole");
+
+/**
+ * Has jsonpath-plus select a document of 0, false, "" or null whole by the path `$`, as AWS does (a `$` path "selects
+ * the whole input", and Step Functions takes any JSON value as input: `"Parameters": {"value.$": "$"}` over 0 is
+ * `{"value": 0}`). jsonpath-plus 10.4.0 answers nothing for any path in a falsy document (`… || !json) return
+ * undefined`, JSONPath.prototype.evaluate), which aws-local-stepfunctions 3.0.0 fails ("Path expression '$' does not
+ * point to a value", its jsonPathQuery, which every path of a state goes through: InputPath, Parameters, ItemsPath,
+ * ResultSelector, OutputPath, a Choice's Variable, an intrinsic function's argument). The library's binding to the
+ * JSONPath function cannot be replaced (an ES module's import, when the library is loaded as one), but the function
+ * evaluates through its prototype's `evaluate`, which is taught here, in both of the package's builds (the library
+ * loads one or the other, as its importer is an ES or a CommonJS module); node_modules is left as installed. Only an
+ * evaluation of the path `$`, unwrapped and of values (the library's only form), over such a document is answered
+ * here (JSONPath returns an evaluation's primitive result as it is: its NewError); any other, a path into such a
+ * document too (which selects nothing, as in AWS), is jsonpath-plus's own. asl-validator, the one other reader of the
+ * package, evaluates no falsy document.
+ */
+function selectWholeFalsyDocuments(jsonPath: typeof import("jsonpath-plus")): void {
+  type Evaluation = { wrap?: unknown; resultType?: unknown; callback?: unknown };
+  const prototype = (jsonPath.JSONPath as unknown as { prototype: { evaluate: (this: Evaluation, ...args: unknown[]) => unknown; [WHOLE_FALSY]?: true } }).prototype;
+  if (prototype[WHOLE_FALSY]) return;
+  prototype[WHOLE_FALSY] = true;
+  const evaluate = prototype.evaluate;
+  prototype.evaluate = function (...args) {
+    const [expr] = args as [{ path?: unknown; json?: unknown } | undefined];
+    const whole = args.length === 1 && typeof expr === "object" && expr !== null && expr.path === "$" && "json" in expr;
+    if (whole && this.wrap === false && this.resultType === "value" && !this.callback && (expr.json === 0 || expr.json === false || expr.json === "" || expr.json === null)) return expr.json;
+    return evaluate.apply(this, args);
+  };
 }
 
 /**
@@ -900,12 +935,10 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
         resolved[key] = resolve(field, `${at}.${key}`);
         continue;
       }
-      // `$` is the result whole: jsonpath-plus selects nothing at all in a document that is 0, false, "" or null.
+      // `$` is the result whole, 0, false, "" or null too (selectWholeFalsyDocuments).
       const selected = field.startsWith("$$")
         ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
-        : field === "$"
-          ? result
-          : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
       if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
       resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
     }
@@ -1892,9 +1925,8 @@ interface LimitPaths {
  * the handler (the only input a handler is given): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$": <path>,
  * …}`, each `$` path read from the state's input as the Parameters are. A `$$` path stays the handler's to read
  * (readLimitPaths): the library's context in a Map iteration has the item as `Execution.Input`. A Task without
- * Parameters is handed its effective input as it is, `false`, `0`, `""` and `null` included (the library's JSONPath,
- * jsonpath-plus, finds nothing in those, so they cannot be passed on through a `$` path), and its handler reads the
- * paths. A path that selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's
+ * Parameters is handed its effective input as it is, `false`, `0`, `""` and `null` included, and its handler
+ * reads the paths. A path that selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's
  * AWS-recorded test_invalid_jsonpath[INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]: ExecutionFailed, States.Runtime "Invalid
  * path … No results for path"); the cause is AWS's (noResultsCause) where the handler reads the path, the library's
  * where it resolves it in the Parameters. Undefined when the state has neither.

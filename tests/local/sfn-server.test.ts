@@ -390,6 +390,31 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(await outcome({ a: null })).toBe('"other"');
     expect(await outcome({ a: 1 })).toBe('"other"');
   });
+
+  it("selects an input of 0, false, \"\" or null whole by a `$` path (InputPath, Parameters, OutputPath, a Choice's Variable), which the library alone fails", async () => {
+    // The library's jsonpath-plus finds nothing in such a document: "Path expression '$' does not point to a value".
+    const definition = {
+      StartAt: "Whole",
+      States: {
+        Whole: { Type: "Pass", InputPath: "$", Parameters: { "value.$": "$", "again.$": "States.Array($)" }, OutputPath: "$.value", Next: "Same" },
+        Same: { Type: "Pass", InputPath: "$", OutputPath: "$", Next: "Check" },
+        Check: { Type: "Choice", Choices: [{ Variable: "$", IsNull: true, Next: "Null" }], Default: "Done" },
+        Null: { Type: "Pass", Result: "null", End: true },
+        Done: { Type: "Pass", End: true },
+      },
+    };
+    const sfn = new LocalStepFunctions([machine("falsy-input", definition)]);
+    for (const [input, expected] of [[0, 0], [false, false], ["", ""], [null, "null"]] as const) {
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("falsy-input"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: JSON.stringify(expected) });
+    }
+    // A path into such a document still selects nothing.
+    const into = new LocalStepFunctions([machine("falsy-into", { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "a.$": "$.a" }, End: true } } })]);
+    const { executionArn } = await into.start({ stateMachineArn: machineArn("falsy-into"), input: "0" }, false);
+    await into.drained();
+    expect(into.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$.a' does not point to a value" });
+  });
 });
 
 describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {
