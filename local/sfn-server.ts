@@ -576,6 +576,8 @@ function instrumentRuns(loaded: Library): void {
     }
     const run: LibraryRun = {};
     if (parent) runParents.set(run, parent);
+    // An iteration of a DISTRIBUTED Map that tolerates failed items (toleratingFailures): the threshold its Map read as it entered.
+    const tolerance = group && parent ? tolerances.get(parent)?.get(this.definition) : undefined;
     // The variables this run's states assigned as its next StateExited reports them (trackVariables).
     let assigned: Record<string, string> | undefined;
     const own = (event: LibraryEvent, json?: string, length?: number, location?: string) => {
@@ -595,7 +597,8 @@ function instrumentRuns(loaded: Library): void {
       build(location === undefined ? owning : dispatchingThrough(logger, (event) => own(event, undefined, undefined, location)), name, type, input, error);
     });
     hookLogger(logger, "dispatchExecutionFailedEvent", (build, error) => {
-      if (group) failedGroups.add(group);
+      // A tolerating Map's iteration fails its Map only over the threshold (toleratingFailures).
+      if (group && !tolerance) failedGroups.add(group);
       build(owning, error);
     });
     // The MapIteration… events the library builds of an iteration's start and outcome name the iteration's run.
@@ -637,6 +640,15 @@ function instrumentRuns(loaded: Library): void {
         enter(logger, name, type, input);
       });
     }
+    // A DISTRIBUTED Map that tolerates failed items reads its threshold as it enters, for its iterations.
+    hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
+      enter(logger, name, type, input);
+      const processor = type === "Map" ? toleratingProcessor(states[name]) : undefined;
+      if (!processor || logger.isLoggerClosed) return;
+      let read = tolerances.get(run);
+      if (!read) tolerances.set(run, (read = new Map()));
+      read.set(processor, toleranceAt(name, states[name], input, runContext));
+    });
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
@@ -669,7 +681,8 @@ function instrumentRuns(loaded: Library): void {
       const release = () => releaseVariables(variables.local);
       settled.then(release, release);
     }
-    return within ? settledOnceForwarded(logger, settled) : settled;
+    const outcome = tolerance ? toleratingFailures(settled, group!, tolerance, signal, loaded) : settled;
+    return within ? settledOnceForwarded(logger, outcome) : outcome;
   };
 }
 
@@ -2975,17 +2988,114 @@ type LibraryEvent = {
 function mapItemCount(state: Record<string, unknown> | undefined, input: unknown, context: unknown): number | undefined {
   // A JSONata Map's items are its Items expression's, evaluated after its entry: it reports its count itself (runJsonataState).
   if (state && jsonataStates.has(state)) return undefined;
-  const read = (path: unknown, json: unknown) => {
-    if (typeof path !== "string" || !jsonPathPlus) return undefined;
-    return path.startsWith("$$") ? jsonPathPlus({ path: path.slice(1), json: (context ?? null) as never, wrap: false }) : jsonPathPlus({ path, json: json as never, wrap: false });
-  };
   try {
-    const effective = state && "InputPath" in state ? (state.InputPath === null ? {} : read(state.InputPath, input)) : input;
-    const items = effective !== undefined && state?.ItemsPath ? read(state.ItemsPath, effective) : effective;
+    const effective = effectiveInput(state, input, context);
+    const items = effective !== undefined && state?.ItemsPath ? readPath(state.ItemsPath, effective, context) : effective;
     return Array.isArray(items) ? items.length : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** What `path` selects in `json` (a `$$` path: in the run's context object), read as the library reads it; undefined: nothing. */
+function readPath(path: unknown, json: unknown, context: unknown): unknown {
+  if (typeof path !== "string" || !jsonPathPlus) return undefined;
+  return path.startsWith("$$") ? jsonPathPlus({ path: path.slice(1), json: (context ?? null) as never, wrap: false }) : jsonPathPlus({ path, json: json as never, wrap: false });
+}
+
+/** A JSONPath state's effective input (past its InputPath, null for `{}`), as the library reads it (StateExecutor.processInput). */
+function effectiveInput(state: Record<string, unknown> | undefined, input: unknown, context: unknown): unknown {
+  return state && "InputPath" in state ? (state.InputPath === null ? {} : readPath(state.InputPath, input, context)) : input;
+}
+
+/** A DISTRIBUTED Map's tolerated failure threshold, as one entry of the state read it (toleranceAt). */
+interface FailureTolerance {
+  state: string;
+  /** The items the Map iterates. */
+  total: number;
+  /** ToleratedFailureCount, ToleratedFailurePercentage (or their paths' values); 0 when absent. */
+  count: number;
+  percentage: number;
+}
+
+/** Per run, the tolerance each of its DISTRIBUTED Map states read as it entered, by the Map's ItemProcessor (its iterations' definition). */
+const tolerances = new WeakMap<LibraryRun, Map<object, FailureTolerance>>();
+/** The iterations of one start of a tolerating Map (runGroup) that failed so far. */
+const groupFailures = new WeakMap<object, number>();
+
+const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] as const;
+
+/**
+ * The ItemProcessor of a JSONPath Map state in Distributed mode that declares a tolerated failure threshold
+ * (ToleratedFailureCount, ToleratedFailurePercentage or their paths); undefined for any other state. A JSONata Map's
+ * threshold (an expression) is not read locally.
+ */
+function toleratingProcessor(state: Record<string, unknown> | undefined): object | undefined {
+  if (!state || state.Type !== "Map" || jsonataStates.has(state)) return undefined;
+  const processor = (state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: unknown } } | undefined;
+  if (processor?.ProcessorConfig?.Mode !== "DISTRIBUTED") return undefined;
+  return TOLERANCE_FIELDS.some((field) => state[field] !== undefined) ? processor : undefined;
+}
+
+/**
+ * A tolerating Map's threshold as it enters with `input` (its paths read from its effective input, as its other
+ * paths are: "ToleratedFailureCountPath … from the state input", state-map-distributed.html), and how many items it
+ * iterates. A path that selects no integer from 0 (a count) or no number from 0 to 100 (a percentage) fails the
+ * execution with States.Runtime (AWS's error and cause for it are not recorded).
+ */
+function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance {
+  const effective = effectiveInput(state, input, context);
+  const value = (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string): number => {
+    const path = state[`${field}Path`];
+    const read = path === undefined ? (state[field] ?? 0) : readPath(path, effective, context);
+    if (typeof read === "number" && valid(read)) return read;
+    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}''s ${path === undefined ? field : `${field}Path '${String(path)}'`} is ${JSON.stringify(read) ?? "nothing"}: it takes ${what}.`);
+  };
+  return {
+    state: name,
+    total: mapItemCount(state, input, context) ?? 0,
+    count: value("ToleratedFailureCount", (n) => Number.isInteger(n) && n >= 0, "an integer from 0"),
+    percentage: value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100"),
+  };
+}
+
+/**
+ * Whether `failed` of a Map's items exceed its tolerated failure threshold ("The Map Run fails if it exceeds this
+ * number/percentage", state-map-distributed.html#maprun-fail-threshold): more than ToleratedFailureCount, or more than
+ * ToleratedFailurePercentage of the items; with both, whichever is exceeded first. A field of 0 (its default) sets no
+ * threshold of its own; with both 0 the first failure exceeds it. Equal is within it: 1 of 4 items within 25 %.
+ * Read from Distributed Map runs in AWS that a third party recorded (not AWS's documentation: not confirmed here).
+ */
+function exceedsTolerance(failed: number, { total, count, percentage }: FailureTolerance): boolean {
+  if (failed === 0) return false;
+  if (count === 0 && percentage === 0) return true;
+  return (count > 0 && failed > count) || (percentage > 0 && (failed * 100) / Math.max(total, 1) > percentage);
+}
+
+/**
+ * An iteration of a tolerating Map (toleratingProcessor), settled as its Map reads it: its failure, counted, is its
+ * result while the failures are within the threshold (exceedsTolerance), else the Map fails with
+ * States.ExceedToleratedFailureThreshold, catchable and retryable as a Map's failure is, and the Map's iterations
+ * still queued start nothing (failedGroups). A tolerated failure's result is `{"Status": "FAILED", "Error", "Cause"}`
+ * in the Map's output, at its item's place (not confirmed in AWS's documentation: as a third party recorded it). An
+ * iteration that was aborted (its Map or execution ended), and a failure no Catch may take (the local runtime's own:
+ * what it cannot run, a data limit), fail the Map as they are.
+ */
+function toleratingFailures(settled: Promise<unknown>, group: object, tolerance: FailureTolerance, signal: AbortSignal | undefined, library: Library): Promise<unknown> {
+  return settled.catch((error: unknown) => {
+    const failure = (error instanceof library.ExecutionError ? (error as { cause?: unknown }).cause : error) as { name?: unknown; message?: unknown; isCatchable?: unknown } | undefined;
+    if (signal?.aborted || failure?.isCatchable === false) throw error;
+    const failed = (groupFailures.get(group) ?? 0) + 1;
+    groupFailures.set(group, failed);
+    if (exceedsTolerance(failed, tolerance)) {
+      failedGroups.add(group);
+      const threshold = [tolerance.count > 0 ? `ToleratedFailureCount ${tolerance.count}` : "", tolerance.percentage > 0 ? `ToleratedFailurePercentage ${tolerance.percentage}` : ""].filter(Boolean).join(", ");
+      throw new ServiceTaskFailure("States.ExceedToleratedFailureThreshold", `The Map state '${tolerance.state}' failed: ${failed} of its ${tolerance.total} items failed, over its tolerated failure threshold (${threshold || "none tolerated"}).`);
+    }
+    const name = typeof failure?.name === "string" ? failure.name : "";
+    const cause = typeof failure?.message === "string" ? failure.message : "";
+    return { Status: "FAILED", ...(name ? { Error: name } : {}), ...(cause ? { Cause: cause } : {}) };
+  });
 }
 
 /** Records a history event of `run` (EventChain), by default the run of the library's event being read. */
