@@ -551,7 +551,7 @@ function instrumentRuns(loaded: Library): void {
     const signal = options.abortSignal;
     // The library queues a Map's iterations (MaxConcurrency) and a Parallel's branches (40 at once) and, when one
     // fails, aborts those under way only: the rest would start after the Map or Parallel failed, with a signal nobody
-    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map), no branch once its
+    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map; a tolerating DISTRIBUTED Map, its threshold exceeded: toleratingFailures), no branch once its
     // Parallel failed ("If any branch fails … the entire Parallel state is considered to have failed and all its
     // branches are stopped", state-parallel.html), nor any run within once its own run was aborted. The run ends
     // before its first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the
@@ -3038,9 +3038,8 @@ function toleratingProcessor(state: Record<string, unknown> | undefined): object
 }
 
 /**
- * A tolerating Map's threshold as it enters with `input` (its paths read from its effective input, as its other
- * paths are: "ToleratedFailureCountPath … from the state input", state-map-distributed.html), and how many items it
- * iterates. A path that selects no integer from 0 (a count) or no number from 0 to 100 (a percentage) fails the
+ * A tolerating Map's threshold as it enters with `input` (its paths read from its effective input, as its
+ * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no number from 0 to 100 (a percentage) fails the
  * execution with States.Runtime (AWS's error and cause for it are not recorded).
  */
 function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance {
@@ -3049,7 +3048,8 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
     const path = state[`${field}Path`];
     const read = path === undefined ? (state[field] ?? 0) : readPath(path, effective, context);
     if (typeof read === "number" && valid(read)) return read;
-    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}''s ${path === undefined ? field : `${field}Path '${String(path)}'`} is ${JSON.stringify(read) ?? "nothing"}: it takes ${what}.`);
+    const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
+    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${what}.`);
   };
   return {
     state: name,
@@ -3060,11 +3060,13 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
 }
 
 /**
- * Whether `failed` of a Map's items exceed its tolerated failure threshold ("The Map Run fails if it exceeds this
- * number/percentage", state-map-distributed.html#maprun-fail-threshold): more than ToleratedFailureCount, or more than
- * ToleratedFailurePercentage of the items; with both, whichever is exceeded first. A field of 0 (its default) sets no
- * threshold of its own; with both 0 the first failure exceeds it. Equal is within it: 1 of 4 items within 25 %.
- * Read from Distributed Map runs in AWS that a third party recorded (not AWS's documentation: not confirmed here).
+ * Whether `failed` of a Map's items exceed its tolerated failure threshold ("The maximum number of failed items before
+ * the Map Run fails", "The maximum percentage of failed items before the Map Run fails": API_UpdateMapRun's
+ * toleratedFailureCount and toleratedFailurePercentage; state-map-distributed.html#maprun-fail-threshold): more than
+ * ToleratedFailureCount, or more than ToleratedFailurePercentage of the items; with both, whichever is exceeded first.
+ * A field of 0 (its default) sets no threshold of its own; with both 0 the first failure exceeds it. Equal is within
+ * it: 1 of 4 items within 25 %. These edges are as a third party recorded Distributed Map runs in AWS, not confirmed
+ * here in AWS's own words.
  */
 function exceedsTolerance(failed: number, { total, count, percentage }: FailureTolerance): boolean {
   if (failed === 0) return false;
