@@ -640,14 +640,12 @@ function instrumentRuns(loaded: Library): void {
         enter(logger, name, type, input);
       });
     }
-    // A DISTRIBUTED Map that tolerates failed items reads its threshold as it enters, for its iterations.
+    // A JSONPath DISTRIBUTED Map that tolerates failed items reads its threshold as it enters, for its iterations.
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
       enter(logger, name, type, input);
-      const processor = type === "Map" ? toleratingProcessor(states[name]) : undefined;
-      if (!processor || logger.isLoggerClosed) return;
-      let read = tolerances.get(run);
-      if (!read) tolerances.set(run, (read = new Map()));
-      read.set(processor, toleranceAt(name, states[name], input, runContext));
+      // A JSONata Map reads its own, once its Items are known (runJsonataState).
+      const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
+      if (processor && !logger.isLoggerClosed) toleratesFailures(run, processor, toleranceAt(name, states[name], input, runContext));
     });
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
@@ -1136,6 +1134,19 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
           // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
           if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          // A DISTRIBUTED Map's tolerated failure threshold, for its iterations (toleratingFailures): literal or an
+          // expression, evaluated once its items are known (where AWS evaluates it is not recorded).
+          const processor = toleratingProcessor(state);
+          if (processor) {
+            const value = async (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string) => {
+              const read = isExpression(state[field]) ? await evaluateField(state[field], field, bindings()) : (state[field] ?? 0);
+              if (typeof read === "number" && valid(read)) return read;
+              throw unexpectedResultType(state[field], field, what, read);
+            };
+            const count = await value("ToleratedFailureCount", (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer");
+            const percentage = await value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100");
+            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage });
+          }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
           // test_map_state_items_eval_jsonata_fail). And before its ItemSelector, so that a selector that fails
@@ -3027,14 +3038,21 @@ const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage",
 
 /**
  * The ItemProcessor of a JSONPath Map state in Distributed mode that declares a tolerated failure threshold
- * (ToleratedFailureCount, ToleratedFailurePercentage or their paths); undefined for any other state. A JSONata Map's
- * threshold (an expression) is not read locally.
+ * (ToleratedFailureCount, ToleratedFailurePercentage or their paths; a JSONata Map's, literal or expressions,
+ * runJsonataState reads); undefined for any other state.
  */
 function toleratingProcessor(state: Record<string, unknown> | undefined): object | undefined {
-  if (!state || state.Type !== "Map" || jsonataStates.has(state)) return undefined;
+  if (!state || state.Type !== "Map") return undefined;
   const processor = (state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: unknown } } | undefined;
   if (processor?.ProcessorConfig?.Mode !== "DISTRIBUTED") return undefined;
   return TOLERANCE_FIELDS.some((field) => state[field] !== undefined) ? processor : undefined;
+}
+
+/** `run`'s tolerating Map whose iterations run `processor` tolerates failures up to `tolerance`, from the Map's start on. */
+function toleratesFailures(run: LibraryRun, processor: object, tolerance: FailureTolerance): void {
+  let read = tolerances.get(run);
+  if (!read) tolerances.set(run, (read = new Map()));
+  read.set(processor, tolerance);
 }
 
 /**
