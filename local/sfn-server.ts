@@ -551,11 +551,12 @@ function instrumentRuns(loaded: Library): void {
     const signal = options.abortSignal;
     // The library queues a Map's iterations (MaxConcurrency) and a Parallel's branches (40 at once) and, when one
     // fails, aborts those under way only: the rest would start after the Map or Parallel failed, with a signal nobody
-    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map; a tolerating DISTRIBUTED Map, its threshold exceeded: toleratingFailures), no branch once its
-    // Parallel failed ("If any branch fails … the entire Parallel state is considered to have failed and all its
-    // branches are stopped", state-parallel.html), nor any run within once its own run was aborted. The run ends
-    // before its first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the
-    // Map or Parallel that started it has already settled.
+    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map; a tolerating
+    // DISTRIBUTED Map, its threshold exceeded: toleratingFailures), no branch once its Parallel failed ("If any branch
+    // fails … the entire Parallel state is considered to have failed and all its branches are stopped",
+    // state-parallel.html), nor any run within once its own run was aborted. The run ends before its first event:
+    // nothing is recorded (its logger, closed, forwards nothing), no handler is called; the Map or Parallel that
+    // started it has already settled.
     const group = within ? runGroup(this) : undefined;
     const parent = options.runOptions?.[PARENT_RUN] as LibraryRun | undefined;
     // A run within a Map or Parallel state of the execution's own run (its parent has none): counted, every one, in
@@ -3056,9 +3057,10 @@ function toleratesFailures(run: LibraryRun, processor: object, tolerance: Failur
 }
 
 /**
- * A tolerating Map's threshold as it enters with `input` (its paths read from its effective input, as its
- * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no number from 0 to 100 (a percentage) fails the
- * execution with States.Runtime (AWS's error and cause for it are not recorded).
+ * A tolerating JSONPath Map's threshold as it enters with `input` (its paths read from its effective input, as its
+ * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no
+ * number from 0 to 100 (a percentage) fails the execution with States.Runtime (AWS's error and cause for it are not
+ * recorded).
  */
 function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance {
   const effective = effectiveInput(state, input, context);
