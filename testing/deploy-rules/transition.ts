@@ -1896,17 +1896,39 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
 /**
  * statefulChanges of each resource of `after` of a stateful type whose deployed self (same URN) the deployed plan holds
  * the inputs of (those diffedOf holds), by URN: judged once per check, as several rules ask (TransitionStatefulReplaced,
- * the in-place table rules through tablesUpdatedInPlace, TransitionRetainedTooLate).
+ * the in-place table rules through tablesUpdatedInPlace, TransitionRetainedTooLate). A resource the cascade replaces for
+ * its replaceWith (`replacedWith`) has that as one more reason (REPLACED_WITH_REASON, replacedWithChain), whatever its
+ * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const changes = new Map<string, string[]>();
   for (const next of after) {
     const kind = statefulKind.get(next.type);
     const diffed = diffedOf.get(next.urn);
-    if (kind && diffed) changes.set(next.urn, statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context));
+    if (!kind || !diffed) continue;
+    const cascaded = replacedWith.has(next.urn) ? [`${REPLACED_WITH_REASON}${replacedWithChain(replacedWith, afterByUrn, next.urn)}`] : [];
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded]);
   }
   return changes;
+}
+
+/** How statefulChangesByUrn says a replacement for replaceWith, ahead of replacedWithChain. */
+const REPLACED_WITH_REASON = "replaceWith: ";
+
+/**
+ * The replaced resources `urn`'s replaceWith names (the cascade's replacedWith), by name, each followed by what its own
+ * replaceWith names where it too was replaced for that (`fn, replaced for its own replaceWith (api-sg)`): the chain a
+ * user follows back to the change that started it.
+ */
+function replacedWithChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string, seen: ReadonlySet<string> = new Set([urn])): string {
+  return (replacedWith.get(urn) ?? [])
+    .map((target) => {
+      const name = afterByUrn.get(target)?.name ?? target;
+      return replacedWith.has(target) && !seen.has(target) ? `${name}, replaced for its own replaceWith (${replacedWithChain(replacedWith, afterByUrn, target, new Set([...seen, target]))})` : name;
+    })
+    .join(" and ");
 }
 
 /**
@@ -2018,6 +2040,14 @@ function statefulFindings(
     if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
+    // Its own replace-forcing changes, and the replaced resources its replaceWith names (statefulChangesByUrn).
+    const own = changes.filter((c) => !c.startsWith(REPLACED_WITH_REASON));
+    const chain = changes.find((c) => c.startsWith(REPLACED_WITH_REASON))?.slice(REPLACED_WITH_REASON.length);
+    const why = [
+      ...(own.length > 0 ? [`${own.join(", ")} ${own.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")})`] : []),
+      ...(chain !== undefined ? [`its replaceWith names ${chain}, which the update replaces (the engine then replaces it without asking the provider, pulumi step_generator.go diff)`] : []),
+    ].join(", and ");
+    const unchain = chain !== undefined ? `; or take what its replaceWith names out of it (a resource it names is replaced whenever that one is), or keep ${replacedWith.get(next.urn)!.map((urn) => after.find((r) => r.urn === urn)?.name ?? urn).join(" and ")} as deployed` : "";
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
     const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
@@ -2026,8 +2056,8 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
-        `keep ${kind.keep}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
     );
@@ -3153,7 +3183,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
       ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
     ]);
-    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope, cascade.replacedWith);
     const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
     const found = [
       ...aliasFindings(matched.duplicates, context.stack),

@@ -916,6 +916,32 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(rules([table("PAY_PER_REQUEST")], [table("PAY_PER_REQUEST")])).toEqual([]);
     expect(rules([table("PAY_PER_REQUEST")], [{ ...table("PROVISIONED"), replaceOnChanges: undefined }])).toEqual([]);
   });
+
+  it("finds a table replaced only through its replaceWith (a resource it names is replaced), naming the chain, also against a saved plan", () => {
+    // pulumi step_generator.go diff: a resource whose replaceWith names a replaced one is replaced, `ReplaceKeys:
+    // ["replaceWith"]`, before the provider is asked; its own inputs need not change. Create-first unless deleteBeforeReplace.
+    const sg = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "api-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789" });
+    const fn = handBuilt("aws:lambda/function:Function", "api-handler", { role: "arn:aws:iam::123456789012:role/api", runtime: "nodejs20.x", handler: "index.handler" }, { replaceWith: [sg("vpc-1").urn] });
+    const table = (more: Partial<RecordedResource> = {}) => handBuilt(TABLE, "orders", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] }, { replaceWith: [sg("vpc-1").urn], ...more });
+    const findings = transition([sg("vpc-1"), table()], [sg("vpc-2"), table()]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(findings[0].problem).toMatch(/^replaces DynamoDB table orders: its replaceWith names api-sg, which the update replaces \(the engine then replaces it without asking the provider, pulumi step_generator\.go diff\)\. The update creates the new, empty table, everything that uses the table moves to the new, empty one, and the deployed one is deleted with its items/);
+    // The target kept: nothing replaced.
+    expect(rules([sg("vpc-1"), table()], [sg("vpc-1"), table()])).toEqual([]);
+    // Against a saved plan (replaceWith and the inputs kept).
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([sg("vpc-1"), table()], { stack: "prod", region: "us-east-1" }))).resources;
+    expect(checkPlanTransition(saved, [sg("vpc-2"), table()], { stack: "prod", region: "us-east-1" }).map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    // Through a chain: the table names the function, which names the security group.
+    const chained = transition([sg("vpc-1"), fn, table({ replaceWith: [fn.urn] })], [sg("vpc-2"), fn, table({ replaceWith: [fn.urn] })]);
+    expect(chained.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(chained[0].problem).toMatch(/^replaces DynamoDB table orders: its replaceWith names api-handler, replaced for its own replaceWith \(api-sg\), which the update replaces/);
+    // deleteBeforeReplace given: delete-first; retainOnDelete deployed: the old copy stays outside the stack.
+    expect(transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true })])[0].problem).toMatch(/The deployed one is deleted with its items first \([^)]*deleteBeforeReplace\)/);
+    expect(transition([sg("vpc-1"), table({ retainOnDelete: true })], [sg("vpc-2"), table({ retainOnDelete: true })])[0].problem).toMatch(/retained \(retainOnDelete\): the update succeeds/);
+    // With a change of its own too, both are said.
+    const both = transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ inputs: { hashKey: "id", attributes: [{ name: "id", type: "S" }] } })]);
+    expect(both[0].problem).toMatch(/^replaces DynamoDB table orders: hashKey \(pk → id\) forces a new table \(terraform-provider-aws [^)]+\), and its replaceWith names api-sg, which the update replaces/);
+  });
 });
 
 describe("checkPlanTransition: dropping a global table's replicas", () => {
