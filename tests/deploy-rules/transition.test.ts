@@ -938,6 +938,10 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     // deleteBeforeReplace given: delete-first; retainOnDelete deployed: the old copy stays outside the stack.
     expect(transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true })])[0].problem).toMatch(/The deployed one is deleted with its items first \([^)]*deleteBeforeReplace\)/);
     expect(transition([sg("vpc-1"), table({ retainOnDelete: true })], [sg("vpc-2"), table({ retainOnDelete: true })])[0].problem).toMatch(/retained \(retainOnDelete\): the update succeeds/);
+    // Not updated in place: a TTL moved on the replaced table is no TransitionTtlAttributeMoved (the new table is created with it).
+    const ttl = (attributeName: string, enabled: boolean) => table({ inputs: { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], ttl: { enabled, attributeName } } });
+    expect(rules([sg("vpc-1"), ttl("expiresAt", true)], [sg("vpc-1"), ttl("ttl", false)])).toEqual([["TransitionTtlAttributeMoved", `${TABLE} orders`]]);
+    expect(rules([sg("vpc-1"), ttl("expiresAt", true)], [sg("vpc-2"), ttl("ttl", false)])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
     // With a change of its own too, both are said.
     const both = transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ inputs: { hashKey: "id", attributes: [{ name: "id", type: "S" }] } })]);
     expect(both[0].problem).toMatch(/^replaces DynamoDB table orders: hashKey \(pk → id\) forces a new table \(terraform-provider-aws [^)]+\), and its replaceWith names api-sg, which the update replaces/);
