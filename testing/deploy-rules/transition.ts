@@ -1003,15 +1003,40 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * create-first unless deleteBeforeReplace (providerReplaces). A deployed resource whose inputs the deployed plan does
  * not hold (a plan saved before its type was checked) is not judged.
  */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith): Action | undefined {
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, deletedEarly: ReadonlySet<string>): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return deletedEarly.has(after.urn) || replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
 /** The cascade's replacedWith (withCascadedReplacements): each resource replaced for its replaceWith, to the replaced resources it names there. */
 type ReplacedWith = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * The resources replaced for their replaceWith (`replacedWith`) whose deployed copy the engine deletes before it creates
+ * the new one, whatever their own deleteBeforeReplace: those whose replaceWith names a resource the update replaces
+ * delete-first. The engine's delete-before-replace branch for that target deletes, before the target, every resource
+ * whose replaceWith names it (pulumi/pulumi pkg/resource/deploy/step_generator.go continueStepsFromDiff:
+ * `replacedWith, err := sg.findDependentCascadeReplacements(urn)`, appended to toReplace and each given a
+ * DeleteReplacementStep, lines 2074-2124 at 1b5949891b3cefcb9974752b24a5ecef0acc86c8; findDependentCascadeReplacements,
+ * lines 3419-3443); the resource's own registration later finds its old copy deleted and only creates ("Case 1:
+ * recreating", lines 1482-1506).
+ * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
+ * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
+ */
+function deletedBeforeTarget(deployed: Graph, after: Graph, replacedWith: ReplacedWith): ReadonlySet<string> {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const targetDeleteFirst = (urn: string) => {
+    const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+    if (!next) return false;
+    const kind = replacementKindOf(next.type) ?? {};
+    const diffed = old ? asDiffed(kind, old, next) : next;
+    return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
+  };
+  return new Set([...replacedWith].filter(([, targets]) => targets.some(targetDeleteFirst)).map(([urn]) => urn));
+}
 
 /**
  * Whether the bridge replaces `diffed` (a resource of `after` as diffedByUrn gives it) delete-first for its name: its
@@ -1281,7 +1306,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, context: TransitionContext, stack: string | undefined): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, deletedEarly: ReadonlySet<string>, context: TransitionContext, stack: string | undefined): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1310,7 +1335,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith);
+        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith, deletedEarly);
         if (!action) continue;
         // Replaced for its replaceWith: the replaced resources it names there, by name.
         const cascadedBy = replacedWith.get(resource.urn)?.map((urn) => afterByUrn.get(urn)?.name ?? urn).join(", ");
@@ -1346,7 +1371,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
-            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith);
+            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, deletedEarly);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
             if (releasedFirst) continue;
@@ -1937,10 +1962,12 @@ function replacedWithChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<s
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
  * deployed one's region, when that is the deployed one's own.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string, beforeTarget = false): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
-  const deletedFirstBy = kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
+  const deletedFirstBy = beforeTarget
+    ? "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
+    : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
   if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
     // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
     return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
@@ -2027,6 +2054,7 @@ function statefulFindings(
   statefulChangesOf: ReadonlyMap<string, string[]>,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
+  deletedEarly: ReadonlySet<string>,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2050,13 +2078,13 @@ function statefulFindings(
     const unchain = chain !== undefined ? `; or take what its replaceWith names out of it (a resource it names is replaced whenever that one is), or keep ${replacedWith.get(next.urn)!.map((urn) => after.find((r) => r.urn === urn)?.name ?? urn).join(" and ")} as deployed` : "";
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
-    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
+    const deleteFirst = deletedEarly.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context), deletedEarly.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2687,6 +2715,7 @@ function policyWriterDeletedFindings(
   context: TransitionContext,
   stack: string | undefined,
   replacedWith: ReadonlyMap<string, readonly string[]>,
+  deletedEarly: ReadonlySet<string>,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
 ): TransitionFinding[] {
@@ -2708,13 +2737,7 @@ function policyWriterDeletedFindings(
   // is sent it (ignoreChanges reset), as the rest of the checks read it.
   const cascadedBy = (copy: RecordedResource): string[] => {
     const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
-    const deleteFirst = (r: RecordedResource) => {
-      const kind = replacementKindOf(r.type) ?? {};
-      const old = deployedByUrn.get(r.urn);
-      const diffed = old ? asDiffed(kind, old, r) : r;
-      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
-    };
-    if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
+    if (by.length === 0 || by.some((r) => !r) || deletedEarly.has(copy.urn)) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
   };
   // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types, and
@@ -2732,7 +2755,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
+    return deletedEarly.has(diffed.urn) || replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
@@ -3174,7 +3197,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const after = cascaded;
     const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
-    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, scope, context.stack);
+    // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
+    const deletedEarly = deletedBeforeTarget(deployed, after, cascade.replacedWith);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, deletedEarly, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3197,9 +3222,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, deletedEarly),
       ...restApiEndpointFindings(deployed, after, context.stack),
-      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
+      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, deletedEarly, diffedOf, statefulChangesOf),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
       ...preTokenTriggerKeptFindings(deployed, after, context.stack),
       ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),

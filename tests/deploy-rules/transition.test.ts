@@ -356,6 +356,12 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     }
     // deleteBeforeReplace: true given by the program: delete-first.
     expect(rules([sg("vpc-1"), before], [sg("vpc-2"), { ...contentType, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }])).toEqual([]);
+    // The target replaced delete-first: the engine deletes the model before it (step_generator.go
+    // findDependentCascadeReplacements in the delete-before-replace branch), whatever the model's own options, so the
+    // name is free when the new model is created.
+    const sgFirst = { ...sg("vpc-2"), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(rules([sg("vpc-1"), before], [sgFirst, before])).toEqual([]);
+    expect(rules([sg("vpc-1"), before], [sgFirst, { ...before, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }])).toEqual([]);
   });
 });
 
@@ -942,6 +948,9 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     const ttl = (attributeName: string, enabled: boolean) => table({ inputs: { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], ttl: { enabled, attributeName } } });
     expect(rules([sg("vpc-1"), ttl("expiresAt", true)], [sg("vpc-1"), ttl("ttl", false)])).toEqual([["TransitionTtlAttributeMoved", `${TABLE} orders`]]);
     expect(rules([sg("vpc-1"), ttl("expiresAt", true)], [sg("vpc-2"), ttl("ttl", false)])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    // The security group replaced delete-first: the engine deletes the table before it, so the table goes first too.
+    const sgFirst = { ...sg("vpc-2"), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(transition([sg("vpc-1"), table()], [sgFirst, table()])[0].problem).toMatch(/The deployed one is deleted with its items first \(the engine deletes it before a resource its replaceWith names, which is replaced delete-first\), then the new, empty table is created/);
     // With a change of its own too, both are said.
     const both = transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ inputs: { hashKey: "id", attributes: [{ name: "id", type: "S" }] } })]);
     expect(both[0].problem).toMatch(/^replaces DynamoDB table orders: hashKey \(pk → id\) forces a new table \(terraform-provider-aws [^)]+\), and its replaceWith names api-sg, which the update replaces/);
