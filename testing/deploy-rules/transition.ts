@@ -1010,14 +1010,14 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
   return oldHeldName ? undefined : "move";
 }
 
-/** The cascade's replacedWith (withCascadedReplacements): each resource replaced for its replaceWith, to the replaced resources it names there. */
+/** The cascade's replacedWith (withCascadedReplacements): each resource replaced for its replaceWith or deletedWith, to the replaced resources it names there (cascadeOption tells which). */
 type ReplacedWith = ReadonlyMap<string, readonly string[]>;
 
 /**
- * The resources replaced for their replaceWith (`replacedWith`) whose deployed copy the engine deletes before it creates
- * the new one, whatever their own deleteBeforeReplace: those whose replaceWith names a resource the update replaces
- * delete-first. The engine's delete-before-replace branch for that target deletes, before the target, every resource
- * whose replaceWith names it (pulumi/pulumi pkg/resource/deploy/step_generator.go continueStepsFromDiff:
+ * The resources replaced for their replaceWith or deletedWith (`replacedWith`) whose deployed copy the engine deletes
+ * before it creates the new one, whatever their own deleteBeforeReplace: those whose replaceWith or deletedWith names a
+ * resource the update replaces delete-first. The engine's delete-before-replace branch for that target deletes, before
+ * the target, every resource whose replaceWith or deletedWith names it (pulumi/pulumi pkg/resource/deploy/step_generator.go continueStepsFromDiff:
  * `replacedWith, err := sg.findDependentCascadeReplacements(urn)`, appended to toReplace and each given a
  * DeleteReplacementStep, lines 2074-2124 at 1b5949891b3cefcb9974752b24a5ecef0acc86c8; findDependentCascadeReplacements,
  * lines 3419-3443); the resource's own registration later finds its old copy deleted and only creates ("Case 1:
@@ -1074,7 +1074,8 @@ const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedR
  *   resource, isTargetedReplace, and below it for a replaced deletedWith target), so DeleteBeforeReplace is Go's zero
  *   value, false, and continueStepsFromDiff keeps it unless the program gives deleteBeforeReplace (lines 2043-2046:
  *   `deleteBeforeReplace := diff.DeleteBeforeReplace; if goal.DeleteBeforeReplace != nil {...}`): create-first, a name
- *   set by hand or not;
+ *   set by hand or not, unless the target is replaced delete-first, which deletes this one before it
+ *   (deletedBeforeTarget). The same for a replaced deletedWith target (the cascade follows both);
  * - when only the program's replaceOnChanges replaces it (no replace-forcing input of any table's kind of the type
  *   changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand only on a replacement its
  *   Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace := len(replaces) > 0 &&
@@ -1338,7 +1339,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
         const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith, deletedEarly);
         if (!action) continue;
         // Replaced for its replaceWith: the replaced resources it names there, by name.
-        const cascadedBy = replacedWith.get(resource.urn)?.map((urn) => afterByUrn.get(urn)?.name ?? urn).join(", ");
+        const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
 
         for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
@@ -1360,7 +1361,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
                   ? kind.replacedCreateFirst.holds
-                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? "the engine replaces it for its replaceWith without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)" : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
+                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? `the engine replaces it for its ${cascadedBy.split(":")[0]} without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)` : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
@@ -1380,7 +1381,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ? `replaceWith: ${cascadedBy} replaced` : "a replace-forcing input changed"})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? "a replace-forcing input changed"})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -1922,7 +1923,7 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
  * statefulChanges of each resource of `after` of a stateful type whose deployed self (same URN) the deployed plan holds
  * the inputs of (those diffedOf holds), by URN: judged once per check, as several rules ask (TransitionStatefulReplaced,
  * the in-place table rules through tablesUpdatedInPlace, TransitionRetainedTooLate). A resource the cascade replaces for
- * its replaceWith (`replacedWith`) has that as one more reason (REPLACED_WITH_REASON, replacedWithChain), whatever its
+ * its replaceWith or deletedWith (`replacedWith`) has that as one more reason (cascadeChain), whatever its
  * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
 function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith): ReadonlyMap<string, string[]> {
@@ -1933,28 +1934,51 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     const kind = statefulKind.get(next.type);
     const diffed = diffedOf.get(next.urn);
     if (!kind || !diffed) continue;
-    const cascaded = replacedWith.has(next.urn) ? [`${REPLACED_WITH_REASON}${replacedWithChain(replacedWith, afterByUrn, next.urn)}`] : [];
+    const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
     changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded]);
   }
   return changes;
 }
 
-/** How statefulChangesByUrn says a replacement for replaceWith, ahead of replacedWithChain. */
-const REPLACED_WITH_REASON = "replaceWith: ";
+/**
+ * The option through which `r` names `target` in the cascade (replacements.ts cascadeTargets): its replaceWith, or its
+ * deletedWith (the engine replaces a resource with its deletedWith target too).
+ */
+const cascadeOption = (r: RecordedResource | undefined, target: string) => (r?.deletedWith === target && !(r.replaceWith ?? []).includes(target) ? "deletedWith" : "replaceWith");
+
+/** `replaceWith: a, b replaced`, `deletedWith: c replaced`: the replaced resources `urn` is replaced for (the cascade's replacedWith), by option. */
+function cascadeLabel(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
+  const targets = replacedWith.get(urn) ?? [];
+  const r = afterByUrn.get(urn);
+  return (["replaceWith", "deletedWith"] as const)
+    .map((option) => [option, targets.filter((t) => cascadeOption(r, t) === option)] as const)
+    .filter(([, of]) => of.length > 0)
+    .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced`)
+    .join("; ");
+}
 
 /**
- * The replaced resources `urn`'s replaceWith names (the cascade's replacedWith), by name, each followed by what its own
- * replaceWith names where it too was replaced for that (`fn, replaced for its own replaceWith (api-sg)`): the chain a
- * user follows back to the change that started it.
+ * Why the cascade replaces `urn` (statefulChangesByUrn's reason, TransitionStatefulReplaced's text): the replaced
+ * resources its replaceWith or deletedWith names, each followed by what it was itself replaced for where that was the
+ * cascade too (`its replaceWith names fn, replaced for its own replaceWith (api-sg)`): the chain a user follows back to
+ * the change that started it. Starts with "its ", which no input's reason does (CASCADE_REASON).
  */
-function replacedWithChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string, seen: ReadonlySet<string> = new Set([urn])): string {
-  return (replacedWith.get(urn) ?? [])
-    .map((target) => {
-      const name = afterByUrn.get(target)?.name ?? target;
-      return replacedWith.has(target) && !seen.has(target) ? `${name}, replaced for its own replaceWith (${replacedWithChain(replacedWith, afterByUrn, target, new Set([...seen, target]))})` : name;
-    })
-    .join(" and ");
+function cascadeChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string, seen: ReadonlySet<string> = new Set([urn])): string {
+  const targets = replacedWith.get(urn) ?? [];
+  const r = afterByUrn.get(urn);
+  const named = (t: string) => {
+    const name = afterByUrn.get(t)?.name ?? t;
+    return replacedWith.has(t) && !seen.has(t) ? `${name}, replaced for its own ${cascadeChain(replacedWith, afterByUrn, t, new Set([...seen, t])).replace(/^its /, "").replace(/ names (.*)$/, " ($1)")}` : name;
+  };
+  return (["replaceWith", "deletedWith"] as const)
+    .map((option) => [option, targets.filter((t) => cascadeOption(r, t) === option)] as const)
+    .filter(([, of]) => of.length > 0)
+    .map(([option, of]) => `its ${option} names ${of.map(named).join(" and ")}`)
+    .join(", and ");
 }
+
+/** The start of the cascade's reason among statefulChangesOf's (cascadeChain). */
+const CASCADE_REASON = "its ";
 
 /**
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
@@ -2058,7 +2082,8 @@ function statefulFindings(
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterUrns = new Set(after.map((r) => r.urn));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
   const nameOf = (graph: Graph, urn: string | undefined) => (urn ? graph.find((r) => r.urn === urn)?.name : undefined);
   const copies = copyBuckets(after);
 
@@ -2069,17 +2094,19 @@ function statefulFindings(
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
     // Its own replace-forcing changes, and the replaced resources its replaceWith names (statefulChangesByUrn).
-    const own = changes.filter((c) => !c.startsWith(REPLACED_WITH_REASON));
-    const chain = changes.find((c) => c.startsWith(REPLACED_WITH_REASON))?.slice(REPLACED_WITH_REASON.length);
+    const own = changes.filter((c) => !c.startsWith(CASCADE_REASON));
+    const chain = changes.find((c) => c.startsWith(CASCADE_REASON));
     const why = [
       ...(own.length > 0 ? [`${own.join(", ")} ${own.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")})`] : []),
-      ...(chain !== undefined ? [`its replaceWith names ${chain}, which the update replaces (the engine then replaces it without asking the provider, pulumi step_generator.go diff)`] : []),
+      ...(chain !== undefined ? [`${chain} (the engine then replaces it without asking the provider, pulumi step_generator.go diff)`] : []),
     ].join(", and ");
-    const unchain = chain !== undefined ? `; or take what its replaceWith names out of it (a resource it names is replaced whenever that one is), or keep ${replacedWith.get(next.urn)!.map((urn) => after.find((r) => r.urn === urn)?.name ?? urn).join(" and ")} as deployed` : "";
+    const unchain = chain !== undefined ? `; or take ${replacedWith.get(next.urn)!.map((urn) => afterByUrn.get(urn)?.name ?? urn).join(" and ")} out of its replaceWith or deletedWith (a resource named there is replaced whenever that one is), or keep ${replacedWith.get(next.urn)!.length === 1 ? "it" : "them"} as deployed` : "";
+    // Deleted with a target the update replaces: the target's old copy is deleted, so the engine skips this one's delete (step.go isDeletedWith).
+    const skippedWithTarget = old.deletedWith !== undefined && (replacedWith.get(next.urn) ?? []).includes(old.deletedWith);
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
     const deleteFirst = deletedEarly.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
-    const skipped = deleteSkipped(old, afterUrns);
+    const skipped = deleteSkipped(old, afterUrns) || skippedWithTarget;
     findings.push(
       finding(
         "TransitionStatefulReplaced",
@@ -2738,7 +2765,7 @@ function policyWriterDeletedFindings(
   const cascadedBy = (copy: RecordedResource): string[] => {
     const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
     if (by.length === 0 || by.some((r) => !r) || deletedEarly.has(copy.urn)) return [];
-    return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
+    return [cascadeLabel(replacedWith, afterByUrn, copy.urn)];
   };
   // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types, and
   // replacements.ts POLICY_HOLDER_TYPES, read as the engine diffs them: asDiffed), if it does: under a new name whenever

@@ -951,6 +951,13 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     // The security group replaced delete-first: the engine deletes the table before it, so the table goes first too.
     const sgFirst = { ...sg("vpc-2"), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
     expect(transition([sg("vpc-1"), table()], [sgFirst, table()])[0].problem).toMatch(/The deployed one is deleted with its items first \(the engine deletes it before a resource its replaceWith names, which is replaced delete-first\), then the new, empty table is created/);
+    // deletedWith the security group: replaced with it too (step_generator.go diff, `ReplaceKeys: ["deletedWith"]`), and
+    // the old copy's delete skipped, since the group's old copy is deleted in the same update (step.go isDeletedWith).
+    const withSg = (more: Partial<RecordedResource> = {}) => table({ replaceWith: undefined, deletedWith: sg("vpc-1").urn, ...more });
+    const deletedWith = transition([sg("vpc-1"), withSg()], [sg("vpc-2"), withSg()]);
+    expect(deletedWith.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(deletedWith[0].problem).toMatch(/^replaces DynamoDB table orders: its deletedWith names api-sg, which the update replaces \(the engine then replaces it without asking the provider, pulumi step_generator\.go diff\)\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds, everything that uses the table moves to the new, empty one, and the deployed one, with its items, stays in the account outside the stack/);
+    expect(rules([sg("vpc-1"), withSg()], [sg("vpc-1"), withSg()])).toEqual([]);
     // With a change of its own too, both are said.
     const both = transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ inputs: { hashKey: "id", attributes: [{ name: "id", type: "S" }] } })]);
     expect(both[0].problem).toMatch(/^replaces DynamoDB table orders: hashKey \(pk → id\) forces a new table \(terraform-provider-aws [^)]+\), and its replaceWith names api-sg, which the update replaces/);
