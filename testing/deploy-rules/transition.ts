@@ -1340,6 +1340,8 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
         if (!action) continue;
         // Replaced for its replaceWith: the replaced resources it names there, by name.
         const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
+        // Its deployed copy deletedWith a resource the update replaces: the engine skips that copy's delete.
+        const skippedWithTarget = old?.deletedWith !== undefined && (replacedWith.get(resource.urn) ?? []).includes(old.deletedWith);
 
         for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
@@ -1352,11 +1354,14 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!) ? keptByIgnoreChanges(afterByUrn.get(holder.urn)!, holderAfter) : undefined;
           let holds: string;
           if (self) {
-            // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides,
-            // or a delete-first one whose delete may leave the resource in place.
-            if (action === "replace-delete-first" && !holder.retainOnDelete && !kind.deleteMayKeepName) continue;
+            // Its own deployed copy: only a create-first replacement under the same name (or a retained one, or one
+            // whose delete the engine skips as its deletedWith target is replaced too) collides, or a delete-first one
+            // whose delete may leave the resource in place.
+            if (action === "replace-delete-first" && !holder.retainOnDelete && !skippedWithTarget && !kind.deleteMayKeepName) continue;
             holds = holder.retainOnDelete
               ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
+              : skippedWithTarget
+                ? `its deployed copy keeps the name: its deletedWith target ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} is replaced in the same update, whose old copy's delete makes the engine skip this one's (pulumi step.go DeleteStep.Apply, isDeletedWith), delete-first or not`
               : action === "replace-delete-first"
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
@@ -1386,15 +1391,17 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           const fix = self
             ? kind.deleteMayKeepName
               ? `give the replacement another name: deleteBeforeReplace does not help, since the provider's delete ignores the conflict API Gateway answers while methods still use the ${kind.label}, which keeps the name (ServerlessApi names its authorizers <key>-cognito and <key>-lambda for this)`
-              : kind.replacedCreateFirst && !holder.retainOnDelete
-                ? kind.replacedCreateFirst.fix(resource)
-                : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
+              : skippedWithTarget
+                ? `take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of ${resource.name}'s deletedWith in an update of its own before this one (deleteBeforeReplace does not help: the delete is skipped), or give the replacement another name`
+                : kind.replacedCreateFirst && !holder.retainOnDelete
+                  ? kind.replacedCreateFirst.fix(resource)
+                  : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
             : !holderAfter && action === "create"
               ? `${renamedParentFix(holder, resource)}${kind.ownFix?.(resource, holder) ?? `keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`}`
               : keptByIgnore
                 ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          const deletedLater = self ? !holder.retainOnDelete : !keptByIgnore && !deleteSkipped(holder, afterUrns);
+          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns);
           if (kind.upserts?.(resource)) {
             const overwrites = kind.upsertOutcome ?? kind.refusal;
             if (keptByIgnore) {

@@ -362,6 +362,14 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     const sgFirst = { ...sg("vpc-2"), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
     expect(rules([sg("vpc-1"), before], [sgFirst, before])).toEqual([]);
     expect(rules([sg("vpc-1"), before], [sgFirst, { ...before, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }])).toEqual([]);
+    // deletedWith the security group, replaced with it: the engine skips the old model's delete (step.go isDeletedWith:
+    // the group's old copy is deleted in the same update), so even delete-first the name stays taken.
+    const withSg = { ...model("api-model-post-albums"), deletedWith: sg("vpc-1").urn, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    const skipped = checkPlanTransition([sg("vpc-1"), withSg], [sg("vpc-2"), withSg], { stack: "prod" });
+    expect(skipped.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(skipped[0].problem).toMatch(/^is replaced as API Gateway model "PostAlbumsBody" of REST API rest-1; its deployed copy keeps the name: its deletedWith target api-sg is replaced in the same update/);
+    expect(skipped[0].fix).toMatch(/^take api-sg out of api-model-post-albums's deletedWith/);
+    expect(rules([sg("vpc-1"), withSg], [sg("vpc-1"), { ...withSg, inputs: { ...withSg.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
   });
 });
 
