@@ -1003,10 +1003,10 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * create-first unless deleteBeforeReplace (providerReplaces). A deployed resource whose inputs the deployed plan does
  * not hold (a plan saved before its type was checked) is not judged.
  */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, deletedEarly: ReadonlySet<string>): Action | undefined {
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return deletedEarly.has(after.urn) || replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return order.early.has(after.urn) || replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1025,7 +1025,7 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
  * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
  */
-function deletedBeforeTarget(deployed: Graph, after: Graph, replacedWith: ReplacedWith): ReadonlySet<string> {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const targetDeleteFirst = (urn: string) => {
@@ -1035,7 +1035,31 @@ function deletedBeforeTarget(deployed: Graph, after: Graph, replacedWith: Replac
     const diffed = old ? asDiffed(kind, old, next) : next;
     return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
   };
-  return new Set([...replacedWith].filter(([, targets]) => targets.some(targetDeleteFirst)).map(([urn]) => urn));
+  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(targetDeleteFirst));
+  return { early: new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn)), deleteFirstTargets };
+}
+
+/**
+ * The order of the deletes the cascade makes (cascadeOrder): `early`, the resources the engine deletes before a
+ * replaceWith or deletedWith target it replaces delete-first; `deleteFirstTargets`, those targets.
+ */
+interface CascadeOrder {
+  early: ReadonlySet<string>;
+  deleteFirstTargets: ReadonlySet<string>;
+}
+
+/**
+ * Whether the engine skips the delete of the deployed copy of `urn` (replaced; deployed `deletedWith` its target) because
+ * that target is replaced in the same update: DeleteStep.Apply skips a delete whose deletedWith target is marked deleted
+ * (pulumi step.go isDeletedWith, reading the step generator's `deletes`). The target is marked when its own old copy's
+ * delete is generated: at once for a delete-first target, whose branch also deletes this one (cascadeOrder), else only
+ * when the old copies are deleted at the end of the update (step_generator.go, the loop that sets `sg.deletes[res.URN]`
+ * for each pending delete). So it is skipped when the target is replaced delete-first, or when this copy too is deleted
+ * at the end (`deleteFirst` false); a copy deleted first by its own deleteBeforeReplace (or the bridge's), while the
+ * target is replaced create-first, is deleted before the target is marked. Read from the engine's source, not run.
+ */
+function deleteSkippedWithTarget(order: CascadeOrder, replacedWith: ReplacedWith, urn: string, deletedWith: string | undefined, deleteFirst: boolean): boolean {
+  return deletedWith !== undefined && (replacedWith.get(urn) ?? []).includes(deletedWith) && (order.deleteFirstTargets.has(deletedWith) || !deleteFirst);
 }
 
 /**
@@ -1075,7 +1099,7 @@ const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedR
  *   value, false, and continueStepsFromDiff keeps it unless the program gives deleteBeforeReplace (lines 2043-2046:
  *   `deleteBeforeReplace := diff.DeleteBeforeReplace; if goal.DeleteBeforeReplace != nil {...}`): create-first, a name
  *   set by hand or not, unless the target is replaced delete-first, which deletes this one before it
- *   (deletedBeforeTarget). The same for a replaced deletedWith target (the cascade follows both);
+ *   (cascadeOrder). The same for a replaced deletedWith target (the cascade follows both);
  * - when only the program's replaceOnChanges replaces it (no replace-forcing input of any table's kind of the type
  *   changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand only on a replacement its
  *   Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace := len(replaces) > 0 &&
@@ -1307,7 +1331,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, deletedEarly: ReadonlySet<string>, context: TransitionContext, stack: string | undefined): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1336,12 +1360,13 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith, deletedEarly);
+        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith, order);
         if (!action) continue;
+        // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
+        const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith, action === "replace-delete-first");
         // Replaced for its replaceWith: the replaced resources it names there, by name.
         const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
-        // Its deployed copy deletedWith a resource the update replaces: the engine skips that copy's delete.
-        const skippedWithTarget = old?.deletedWith !== undefined && (replacedWith.get(resource.urn) ?? []).includes(old.deletedWith);
+
 
         for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
@@ -1361,7 +1386,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
             holds = holder.retainOnDelete
               ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
               : skippedWithTarget
-                ? `its deployed copy keeps the name: its deletedWith target ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} is replaced in the same update, whose old copy's delete makes the engine skip this one's (pulumi step.go DeleteStep.Apply, isDeletedWith), delete-first or not`
+                ? `its deployed copy keeps the name: its deletedWith target ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} is replaced in the same update, whose old copy's delete makes the engine skip this one's (pulumi step.go DeleteStep.Apply, isDeletedWith)${action === "replace-delete-first" ? ", as the target is replaced delete-first" : ""}`
               : action === "replace-delete-first"
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
@@ -1377,7 +1402,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
-            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, deletedEarly);
+            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, order);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
             if (releasedFirst) continue;
@@ -1392,7 +1417,9 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
             ? kind.deleteMayKeepName
               ? `give the replacement another name: deleteBeforeReplace does not help, since the provider's delete ignores the conflict API Gateway answers while methods still use the ${kind.label}, which keeps the name (ServerlessApi names its authorizers <key>-cognito and <key>-lambda for this)`
               : skippedWithTarget
-                ? `take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of ${resource.name}'s deletedWith in an update of its own before this one (deleteBeforeReplace does not help: the delete is skipped), or give the replacement another name`
+                ? action === "replace-delete-first"
+                  ? `take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of ${resource.name}'s deletedWith in an update of its own before this one (deleteBeforeReplace does not help: the target is replaced delete-first, and this delete is skipped with it), or give the replacement another name`
+                  : `set deleteBeforeReplace: true on ${resource.name} (its old copy is then deleted when it is replaced, before the target's delete is due, so it is not skipped), or take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of its deletedWith in an update of its own before this one, or give the replacement another name`
                 : kind.replacedCreateFirst && !holder.retainOnDelete
                   ? kind.replacedCreateFirst.fix(resource)
                   : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
@@ -2085,7 +2112,7 @@ function statefulFindings(
   statefulChangesOf: ReadonlyMap<string, string[]>,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
-  deletedEarly: ReadonlySet<string>,
+  order: CascadeOrder,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2108,17 +2135,17 @@ function statefulFindings(
       ...(chain !== undefined ? [`${chain} (the engine then replaces it without asking the provider, pulumi step_generator.go diff)`] : []),
     ].join(", and ");
     const unchain = chain !== undefined ? `; or take ${replacedWith.get(next.urn)!.map((urn) => afterByUrn.get(urn)?.name ?? urn).join(" and ")} out of its replaceWith or deletedWith (a resource named there is replaced whenever that one is), or keep ${replacedWith.get(next.urn)!.length === 1 ? "it" : "them"} as deployed` : "";
-    // Deleted with a target the update replaces: the target's old copy is deleted, so the engine skips this one's delete (step.go isDeletedWith).
-    const skippedWithTarget = old.deletedWith !== undefined && (replacedWith.get(next.urn) ?? []).includes(old.deletedWith);
+
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
-    const deleteFirst = deletedEarly.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
-    const skipped = deleteSkipped(old, afterUrns) || skippedWithTarget;
+    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
+    // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
+    const skipped = deleteSkipped(old, afterUrns) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context), deletedEarly.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context), order.early.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2749,7 +2776,7 @@ function policyWriterDeletedFindings(
   context: TransitionContext,
   stack: string | undefined,
   replacedWith: ReadonlyMap<string, readonly string[]>,
-  deletedEarly: ReadonlySet<string>,
+  order: CascadeOrder,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
 ): TransitionFinding[] {
@@ -2771,7 +2798,7 @@ function policyWriterDeletedFindings(
   // is sent it (ignoreChanges reset), as the rest of the checks read it.
   const cascadedBy = (copy: RecordedResource): string[] => {
     const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
-    if (by.length === 0 || by.some((r) => !r) || deletedEarly.has(copy.urn)) return [];
+    if (by.length === 0 || by.some((r) => !r) || order.early.has(copy.urn)) return [];
     return [cascadeLabel(replacedWith, afterByUrn, copy.urn)];
   };
   // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types, and
@@ -2789,7 +2816,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return deletedEarly.has(diffed.urn) || replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
+    return order.early.has(diffed.urn) || replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
@@ -3232,8 +3259,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
-    const deletedEarly = deletedBeforeTarget(deployed, after, cascade.replacedWith);
-    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, deletedEarly, scope, context.stack);
+    const order = cascadeOrder(deployed, after, cascade.replacedWith);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3256,9 +3283,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, deletedEarly),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order),
       ...restApiEndpointFindings(deployed, after, context.stack),
-      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, deletedEarly, diffedOf, statefulChangesOf),
+      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
       ...preTokenTriggerKeptFindings(deployed, after, context.stack),
       ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),

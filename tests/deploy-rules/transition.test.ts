@@ -362,14 +362,22 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     const sgFirst = { ...sg("vpc-2"), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
     expect(rules([sg("vpc-1"), before], [sgFirst, before])).toEqual([]);
     expect(rules([sg("vpc-1"), before], [sgFirst, { ...before, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }])).toEqual([]);
-    // deletedWith the security group, replaced with it: the engine skips the old model's delete (step.go isDeletedWith:
-    // the group's old copy is deleted in the same update), so even delete-first the name stays taken.
-    const withSg = { ...model("api-model-post-albums"), deletedWith: sg("vpc-1").urn, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    // deletedWith the security group, replaced with it: create-first, and the engine skips the old model's delete at the
+    // end (step.go isDeletedWith: the group's old copy is marked deleted in the same loop), so the name stays taken.
+    const withSg = { ...model("api-model-post-albums"), deletedWith: sg("vpc-1").urn };
     const skipped = checkPlanTransition([sg("vpc-1"), withSg], [sg("vpc-2"), withSg], { stack: "prod" });
     expect(skipped.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
-    expect(skipped[0].problem).toMatch(/^is replaced as API Gateway model "PostAlbumsBody" of REST API rest-1; its deployed copy keeps the name: its deletedWith target api-sg is replaced in the same update/);
-    expect(skipped[0].fix).toMatch(/^take api-sg out of api-model-post-albums's deletedWith/);
-    expect(rules([sg("vpc-1"), withSg], [sg("vpc-1"), { ...withSg, inputs: { ...withSg.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
+    expect(skipped[0].problem).toMatch(/^is replaced create-before-delete \(deletedWith: api-sg replaced\) as API Gateway model "PostAlbumsBody" of REST API rest-1; its deployed copy keeps the name: its deletedWith target api-sg is replaced in the same update/);
+    expect(skipped[0].fix).toMatch(/^set deleteBeforeReplace: true on api-model-post-albums/);
+    // Its own deleteBeforeReplace: deleted when it is replaced, before the group's delete is due: not skipped, the name is free.
+    const withSgFirst = { ...withSg, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(rules([sg("vpc-1"), withSgFirst], [sg("vpc-2"), withSgFirst])).toEqual([]);
+    // The group replaced delete-first: its branch deletes the model first, with the group marked deleted: skipped, delete-first or not.
+    const skippedFirst = checkPlanTransition([sg("vpc-1"), withSgFirst], [sgFirst, withSgFirst], { stack: "prod" });
+    expect(skippedFirst.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(skippedFirst[0].problem).toMatch(/^is replaced as API Gateway model .*its deletedWith target api-sg is replaced in the same update, .*, as the target is replaced delete-first/);
+    expect(skippedFirst[0].fix).toMatch(/^take api-sg out of api-model-post-albums's deletedWith/);
+    expect(rules([sg("vpc-1"), withSgFirst], [sg("vpc-1"), { ...withSgFirst, inputs: { ...withSgFirst.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
   });
 });
 
@@ -966,6 +974,9 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(deletedWith.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
     expect(deletedWith[0].problem).toMatch(/^replaces DynamoDB table orders: its deletedWith names api-sg, which the update replaces \(the engine then replaces it without asking the provider, pulumi step_generator\.go diff\)\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds, everything that uses the table moves to the new, empty one, and the deployed one, with its items, stays in the account outside the stack/);
     expect(rules([sg("vpc-1"), withSg()], [sg("vpc-1"), withSg()])).toEqual([]);
+    // Its own deleteBeforeReplace, the group create-first: deleted when replaced, before the group's delete is due (not skipped).
+    const own = withSg({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    expect(transition([sg("vpc-1"), own], [sg("vpc-2"), own])[0].problem).toMatch(/The deployed one is deleted with its items first \(/);
     // With a change of its own too, both are said.
     const both = transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ inputs: { hashKey: "id", attributes: [{ name: "id", type: "S" }] } })]);
     expect(both[0].problem).toMatch(/^replaces DynamoDB table orders: hashKey \(pk → id\) forces a new table \(terraform-provider-aws [^)]+\), and its replaceWith names api-sg, which the update replaces/);
