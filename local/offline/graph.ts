@@ -5,7 +5,9 @@ export type Graph = readonly RecordedResource[];
 
 /**
  * The `deleteBeforeReplace` the engine takes over the provider's answer for `r`, or undefined when the program leaves it
- * to the provider (resource_monitor.go: set when the value is true or was given; see RecordedResource.deleteBeforeReplaceDefined).
+ * to the provider: set when the value is true or was given (pulumi pkg/resource/deploy/source_eval.go RegisterResource,
+ * `if req.GetDeleteBeforeReplaceDefined() || req.GetDeleteBeforeReplace()`, line 2354 at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8; see RecordedResource.deleteBeforeReplaceDefined).
  */
 export function explicitDeleteBeforeReplace(r: Pick<RecordedResource, "deleteBeforeReplace" | "deleteBeforeReplaceDefined">): boolean | undefined {
   return r.deleteBeforeReplace === true || r.deleteBeforeReplaceDefined === true ? r.deleteBeforeReplace === true : undefined;
