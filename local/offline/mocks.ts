@@ -90,7 +90,7 @@ export interface RecordedResource {
   /**
    * True when the program gave `deleteBeforeReplace` itself, `false` included (the registration's
    * `deleteBeforeReplaceDefined`, which @pulumi/pulumi sets to `opts.deleteBeforeReplace !== undefined`): the engine then
-   * takes the option's value over the provider's answer (pulumi resource_monitor.go RegisterResource: `if
+   * takes the option's value over the provider's answer (pulumi pkg/resource/deploy/source_eval.go RegisterResource: `if
    * deleteBeforeReplaceValue || req.GetDeleteBeforeReplaceDefined()`; step_generator.go: `if goal.DeleteBeforeReplace !=
    * nil { deleteBeforeReplace = *goal.DeleteBeforeReplace }`). Absent when not given, and in a plan recorded or saved
    * before it was kept: read those as not given (graph.ts explicitDeleteBeforeReplace).
