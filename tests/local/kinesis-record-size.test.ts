@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
+import { LargeRecords, startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import { signedFetch } from "../harness/signed-fetch";
 import { CREDENTIALS, REGION } from "./kinesis-helpers";
@@ -19,7 +19,7 @@ const delivered: KinesisEventRecord[] = [];
 beforeAll(async () => {
   const stream = (name: string, maxRecordSizeInKib?: number) => ({ name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, ...(maxRecordSizeInKib ? { maxRecordSizeInKib } : {}) });
   server = await startLocalKinesis({
-    streams: [stream("default-size"), stream("large", 10240)],
+    streams: [stream("default-size"), stream("large", 10240), stream("paged", 10240)],
     credentials: [CREDENTIALS],
     subscriptions: [
       {
@@ -117,4 +117,40 @@ it("gives `npm start`'s local stream the DataStream's maxRecordSizeInKib", async
 it("answers DescribeStreamSummary with each stream's MaxRecordSizeInKiB (kinesalite knows none)", async () => {
   const summary = async (stream: string) => ((await call("DescribeStreamSummary", { StreamName: stream })).body.StreamDescriptionSummary as Record<string, unknown>).MaxRecordSizeInKiB;
   expect([await summary("default-size"), await summary("large")]).toEqual([1024, 10240]);
+});
+
+it("answers a GetRecords of large records with at most 10 MiB, as Kinesis does, the next call reading on from there", async () => {
+  // "GetRecords can retrieve up to 10 MiB of data per call from a single shard" (API_GetRecords): kinesalite caps by
+  // count only, and its records here are tokens, so without the cap one call answered every large record whole.
+  const [first, second] = [data(6 * MIB, "first"), data(6 * MIB, "second")];
+  for (const [key, record] of [["p", first], ["q", second]]) expect(await call("PutRecord", { StreamName: "paged", PartitionKey: key, Data: record })).toMatchObject({ status: 200 });
+  const { body: iterator } = await call("GetShardIterator", { StreamName: "paged", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
+  const one = await call("GetRecords", { ShardIterator: iterator.ShardIterator });
+  expect((one.body.Records as Array<{ Data: string }>).map((r) => digest(r.Data))).toEqual([digest(first)]);
+  expect(one.body.MillisBehindLatest).toEqual(expect.any(Number));
+  const two = await call("GetRecords", { ShardIterator: one.body.NextShardIterator });
+  expect((two.body.Records as Array<{ Data: string }>).map((r) => digest(r.Data))).toEqual([digest(second)]);
+  const three = await call("GetRecords", { ShardIterator: two.body.NextShardIterator });
+  expect(three.body.Records).toEqual([]);
+});
+
+it("keeps a large record's data only while kinesalite can answer its record: not past its stream's deletion nor its retention", () => {
+  let now = Date.parse("2026-12-07T00:00:00Z");
+  const large = new LargeRecords(() => now);
+  large.retain("a", 24);
+  large.retain("b", 48);
+  const put = (stream: string) => large.stand("PutRecord", { StreamName: stream, PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, stream);
+  put("a");
+  put("b");
+  put("c");
+  expect(large.size).toBe(3);
+  large.forgetStream("c");
+  expect(large.size).toBe(2);
+  // 25 hours on, a large put sweeps what kinesalite no longer answers: "a"'s record (24 hours), not "b"'s (48).
+  now += 25 * 3_600_000;
+  put("b");
+  expect(large.size).toBe(2);
+  const refused = put("b");
+  refused.forget();
+  expect(large.size).toBe(2);
 });
