@@ -502,6 +502,22 @@ function iteratorShard(iterator: unknown): { streamName: string; shardId: string
 }
 
 /**
+ * A large record's Data checked as kinesalite checks a small one's before it stores it (validations/index.js, type Blob:
+ * base64, else the JSON protocol's SerializationException): its token would pass instead.
+ */
+function checkBlob(data: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const validations = require("kinesalite/validations") as { checkTypes(data: unknown, types: unknown): unknown };
+  try {
+    validations.checkTypes({ Data: data }, { Data: { type: "Blob" } });
+  } catch (error) {
+    const refusal = error as { statusCode?: number; body?: { __type?: string; Message?: string } };
+    if (!refusal.statusCode || !refusal.body?.__type) throw error;
+    throw new KinesisError(refusal.body.__type, String(refusal.body.Message), refusal.statusCode);
+  }
+}
+
+/**
  * Records of more than kinesalite's 1 MiB of data, which a stream with a raised maximum record size takes (up to 10
  * MiB): kinesalite refuses their Data (its model's 1 MiB) and reads no body over 7 MiB (index.js MAX_REQUEST_BYTES, not
  * configurable), which a 10 MiB record is as base64 JSON. Each such record is put with a token as its data, a unique
@@ -546,14 +562,22 @@ export class LargeRecords {
     const token = (entry: unknown) => {
       const { Data } = (entry ?? {}) as { Data?: unknown };
       if (typeof Data !== "string" || Buffer.byteLength(Data, "base64") <= KINESALITE_LARGEST_DATA_BYTES) return entry;
+      checkBlob(Data);
       const stood = Buffer.from(`local-kinesis-large-record:${randomUUID()}`).toString("base64");
       this.data.set(stood, { stream, data: Data, at });
       tokens.push(stood);
       return { ...(entry as object), Data: stood };
     };
-    const stood = operation === "PutRecord" ? (token(input) as Record<string, unknown>) : operation === "PutRecords" && Array.isArray(input.Records) ? { ...input, Records: input.Records.map(token) } : input;
+    const forget = () => tokens.forEach((t) => this.data.delete(t));
+    let stood: Record<string, unknown>;
+    try {
+      stood = operation === "PutRecord" ? (token(input) as Record<string, unknown>) : operation === "PutRecords" && Array.isArray(input.Records) ? { ...input, Records: input.Records.map(token) } : input;
+    } catch (error) {
+      forget();
+      throw error;
+    }
     if (tokens.length > 0) this.sweep(at);
-    return { input: stood, forget: () => tokens.forEach((t) => this.data.delete(t)) };
+    return { input: stood, forget };
   }
 
   /** Drops the data of records older than their stream's retention (a minute later than kinesalite, whose clock is the same). */

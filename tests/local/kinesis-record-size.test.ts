@@ -157,6 +157,9 @@ it("keeps a large record's data only while kinesalite can answer its record: not
   const refused = put("b");
   refused.forget();
   expect(large.size).toBe(2);
+  // A request refused for a later record's Data keeps none of the earlier ones'.
+  expect(() => large.stand("PutRecords", { Records: [{ PartitionKey: "k", Data: data(MIB + 1) }, { PartitionKey: "k", Data: `${data(MIB + 4).slice(0, -4)}!!!!` }] }, 10 * MIB, "b")).toThrow(/Invalid Base64 character/);
+  expect(large.size).toBe(2);
 });
 
 it("pushes a large record whole to an enhanced fan-out consumer (SubscribeToShard reads through the same store)", async () => {
@@ -182,4 +185,15 @@ it("pushes a large record whole to an enhanced fan-out consumer (SubscribeToShar
     kinesis.destroy();
     await own.stop();
   }
+});
+
+it("refuses a large record's Data that is not base64 as kinesalite refuses a small one's (SerializationException), storing nothing", async () => {
+  const before = (await stored("large")).length;
+  const notBase64 = `${data(2 * MIB).slice(0, -4)}!!!!`;
+  const answer = await call("PutRecords", { StreamName: "large", Records: [{ PartitionKey: "k", Data: notBase64 }] });
+  // kinesalite's answer names its message `Message`, the endpoint's own `message` (the SDK reads either).
+  expect([answer.status, answer.body.__type, answer.body.message]).toEqual([400, "SerializationException", expect.stringContaining("can not be converted to a Blob: Invalid Base64 character: '!'")]);
+  const small = await call("PutRecord", { StreamName: "large", PartitionKey: "k", Data: "!!!!" });
+  expect(small).toMatchObject({ status: 400, body: { __type: "SerializationException", Message: "'!!!!' can not be converted to a Blob: Invalid Base64 character: '!'" } });
+  expect((await stored("large")).length - before).toBe(0);
 });
