@@ -13,8 +13,9 @@
  * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
  * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
  * Each stream takes records up to its maximum record size, data and partition key together (the DataStream's
- * maxRecordSizeInKib, 1 MiB by default, up to 10 MiB: refuseOverRecordSize), records of more than kinesalite's 1 MiB of
- * data kept beside it (LargeRecords).
+ * maxRecordSizeInKib, 1 MiB by default, up to 10 MiB; CreateStream's MaxRecordSizeInKiB and UpdateMaxRecordSize, which
+ * kinesalite lacks, answered here: refuseOverRecordSize, checkMaxRecordSize), records of more than kinesalite's 1 MiB of
+ * data kept beside it (LargeRecords); GetRecords answers at most 10 MiB of records a call.
  *
  * Lambda's side: each subscription polls each shard of its stream from its starting position (and, after a split or
  * merge made through the endpoint, each closed shard to its end, then its children: ShardLineage) and invokes the
@@ -150,6 +151,9 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // every read through `admin` (the mappings' polls, SubscribeToShard) gets their data back.
   const large = new LargeRecords();
   const admin = large.reading(adminClient(internal));
+  // Each stream's maximum record size in KiB, by name as kinesalite keeps streams: the program's, then CreateStream's
+  // and UpdateMaxRecordSize's (checkMaxRecordSize).
+  const recordSizes = new Map(options.streams.map((s) => [s.name, s.maxRecordSizeInKib ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default]));
   const iterators = new Map<string, string>();
   // Enhanced fan-out, which kinesalite lacks (local/kinesis-consumers.ts): the program's consumers exist at the start.
   const consumers = new ConsumerRegistry(options.now);
@@ -159,7 +163,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // The regions a request may be signed for: its streams'.
   const regions = new Set(options.streams.map((s) => s.region));
   const front = serveHttp1AndHttp2(options.idleTimeoutMs ?? 60_000, (request, response) => {
-    answer(request, response, internal, options, iterators, regions, fanOut, large).catch((error) => {
+    answer(request, response, internal, options, iterators, regions, fanOut, large, recordSizes).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
     });
@@ -634,6 +638,25 @@ export class LargeRecords {
   }
 }
 
+/**
+ * MaxRecordSizeInKiB as CreateStream (optional) and UpdateMaxRecordSize (required) take it: "Valid Range: Minimum value
+ * of 1024. Maximum value of 10240" (API_CreateStream, API_UpdateMaxRecordSize: "If you specify a value that is out of
+ * this range, UpdateMaxRecordSize sends back an ValidationException message"), in the JSON protocol's wording (AWS's
+ * exact message is not confirmed); kinesalite knows neither (it drops the member, and UpdateMaxRecordSize).
+ */
+function checkMaxRecordSize(value: unknown, required: boolean): number | undefined {
+  const { min, max } = DATA_STREAM_LIMITS.maxRecordSizeInKib;
+  const invalid = (constraint: string) => new KinesisError("ValidationException", `1 validation error detected: Value ${value === undefined || value === null ? "null" : `'${String(value).slice(0, 64)}'`} at 'maxRecordSizeInKiB' failed to satisfy constraint: ${constraint}`);
+  if (value === undefined || value === null) {
+    if (required) throw invalid("Member must not be null");
+    return undefined;
+  }
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new KinesisError("SerializationException", "MaxRecordSizeInKiB must be an integer");
+  if (value < min) throw invalid(`Member must have value greater than or equal to ${min}`);
+  if (value > max) throw invalid(`Member must have value less than or equal to ${max}`);
+  return value;
+}
+
 /** A DescribeStreamSummary answer with the stream's MaxRecordSizeInKiB. */
 function withMaxRecordSize(text: string, maxRecordSizeInKib: number): string {
   const answer = JSON.parse(text) as { StreamDescriptionSummary?: Record<string, unknown> };
@@ -645,7 +668,7 @@ function withMaxRecordSize(text: string, maxRecordSizeInKib: number): string {
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
 const CONSUMER_OPERATIONS = new Set(["RegisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers", "DeregisterStreamConsumer", "SubscribeToShard"]);
 
-async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>, fanOut: { consumers: ConsumerRegistry; subscriptions: Subscriptions }, large: LargeRecords): Promise<void> {
+async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>, fanOut: { consumers: ConsumerRegistry; subscriptions: Subscriptions }, large: LargeRecords, recordSizes: Map<string, number>): Promise<void> {
   const reply = (status: number, body: string, contentType = "application/x-amz-json-1.1") => {
     response.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID() });
     response.end(body);
@@ -768,9 +791,17 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // ShardFilter, paging and NextToken, which kinesalite lacks, over kinesalite's listing (local/kinesis-list-shards.ts).
     if (operation === "ListShards") return reply(200, JSON.stringify(await listShards(adminClient(internal), input, stream?.name, (options.now ?? Date.now)())));
     refuseWhatCrashesKinesalite(operation, input);
-    // The stream's maximum record size (data and partition key), 1 MiB unless the program raised it.
-    const served = stream && options.streams.find((s) => s.arn === stream.arn);
-    const largestRecord = (served?.maxRecordSizeInKib ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default) * 1024;
+    if (operation === "UpdateMaxRecordSize") {
+      const size = checkMaxRecordSize(input.MaxRecordSizeInKiB, true)!;
+      if (!stream) throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null");
+      // A stream kinesalite does not have (deleted): its ResourceNotFoundException.
+      await adminClient(internal)("DescribeStreamSummary", { StreamName: stream.name });
+      recordSizes.set(stream.name, size);
+      return reply(200, "{}");
+    }
+    const createdSize = operation === "CreateStream" ? checkMaxRecordSize(input.MaxRecordSizeInKiB, false) : undefined;
+    // The stream's maximum record size (data and partition key), 1 MiB unless raised.
+    const largestRecord = (recordSizes.get(String(stream?.name)) ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default) * 1024;
     refuseOverRecordSize(operation, input, largestRecord);
     refuseOverPutRecordsTotal(operation, input, largestRecord);
     // kinesalite takes streams by name only.
@@ -788,7 +819,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     const text =
       forwarded.ok && operation === "GetRecords"
         ? await large.readText(forwarded.text, input.ShardIterator, adminClient(internal))
-        : forwarded.ok && operation === "DescribeStreamSummary" && served
+        : forwarded.ok && operation === "DescribeStreamSummary"
           ? withMaxRecordSize(forwarded.text, largestRecord / 1024)
           : forwarded.text;
     if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
@@ -803,6 +834,8 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     if (forwarded.ok && stream && (operation === "DeleteStream" || operation === "CreateStream")) fanOut.subscriptions.forgetStream(stream.name);
     // Its large records' data goes with it; a retention changed through the endpoint is what their data is kept for.
     if (forwarded.ok && stream && operation === "DeleteStream") large.forgetStream(stream.name);
+    if (forwarded.ok && stream && operation === "DeleteStream") recordSizes.delete(stream.name);
+    if (forwarded.ok && stream && operation === "CreateStream") recordSizes.set(stream.name, createdSize ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default);
     if (forwarded.ok && stream && (operation === "IncreaseStreamRetentionPeriod" || operation === "DecreaseStreamRetentionPeriod") && typeof input.RetentionPeriodHours === "number") large.retain(stream.name, input.RetentionPeriodHours);
     // Its consumers are deleted with it (their subscriptions ended), so a stream created again under the name has none.
     if (forwarded.ok && stream && deletedConsumers) for (const consumer of fanOut.consumers.forgetStream(stream.arn)) fanOut.subscriptions.endConsumer(consumer.ConsumerARN);

@@ -197,3 +197,24 @@ it("refuses a large record's Data that is not base64 as kinesalite refuses a sma
   expect(small).toMatchObject({ status: 400, body: { __type: "SerializationException", Message: "'!!!!' can not be converted to a Blob: Invalid Base64 character: '!'" } });
   expect((await stored("large")).length - before).toBe(0);
 });
+
+it("takes a stream's maximum record size from CreateStream's MaxRecordSizeInKiB and UpdateMaxRecordSize, as Kinesis does", async () => {
+  const arn = (name: string) => `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`;
+  const summary = async (name: string) => ((await call("DescribeStreamSummary", { StreamName: name })).body.StreamDescriptionSummary as Record<string, unknown>).MaxRecordSizeInKiB;
+  // A stream a client creates: its MaxRecordSizeInKiB, 1024 without it (kinesalite dropped the member).
+  expect(await call("CreateStream", { StreamName: "made-large", ShardCount: 1, MaxRecordSizeInKiB: 2048 })).toMatchObject({ status: 200 });
+  expect(await call("CreateStream", { StreamName: "made-plain", ShardCount: 1 })).toMatchObject({ status: 200 });
+  expect([await summary("made-large"), await summary("made-plain")]).toEqual([2048, 1024]);
+  expect(await call("PutRecord", { StreamName: "made-large", PartitionKey: "k", Data: data(MIB + MIB / 2) })).toMatchObject({ status: 200 });
+  expect(await call("CreateStream", { StreamName: "made-wrong", ShardCount: 1, MaxRecordSizeInKiB: 10241 })).toEqual({ status: 400, body: { __type: "ValidationException", message: "1 validation error detected: Value '10241' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value less than or equal to 10240" } });
+  // UpdateMaxRecordSize (by StreamARN): the program's 1 MiB stream raised, then lowered again.
+  expect(await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB + 1) })).toMatchObject({ status: 400 });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size"), MaxRecordSizeInKiB: 2048 })).toEqual({ status: 200, body: {} });
+  expect(await summary("default-size")).toBe(2048);
+  expect(await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB + 1) })).toMatchObject({ status: 200 });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size"), MaxRecordSizeInKiB: 1023 })).toEqual({ status: 400, body: { __type: "ValidationException", message: "1 validation error detected: Value '1023' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value greater than or equal to 1024" } });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size") })).toMatchObject({ status: 400, body: { __type: "ValidationException" } });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("no-such-stream"), MaxRecordSizeInKiB: 2048 })).toMatchObject({ status: 400, body: { __type: "ResourceNotFoundException" } });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size"), MaxRecordSizeInKiB: 1024 })).toEqual({ status: 200, body: {} });
+  expect(await summary("default-size")).toBe(1024);
+});
