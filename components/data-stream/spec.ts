@@ -45,9 +45,13 @@ export interface DataStreamArgs {
   /**
    * The largest record the stream takes, its data and partition key together, in KiB: 1024–10240 (1–10 MiB). Kinesis
    * refuses a larger PutRecord or PutRecords. Raise it only when every subscriber takes such records: a Lambda
-   * subscriber's event is at most 6 MB, and the shard's 1 MB/s of writes is the same (a large record borrows burst
-   * capacity; AWS advises keeping large records under 2% of the traffic). `npm start`'s local stream takes and refuses
-   * records by the same maximum.
+   * subscriber's event is at most 6 MB ("up to the payload limit for synchronous invocation (6 MB)",
+   * API_CreateEventSourceMapping BatchSize), and its records' data is base64 there, so a record of more than about
+   * 4.5 MiB of data fits no event (what Lambda does with such a record is not documented; under `npm start` its
+   * invocation is refused, retried, then given up on to the subscription's on-failure queue). The shard's 1 MB/s of
+   * writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
+   * traffic). `npm start`'s local stream takes and refuses records by the same maximum, and answers at most 10 MiB a
+   * GetRecords call, as Kinesis does.
    * https://docs.aws.amazon.com/streams/latest/dev/large-records.html
    * @default 1024
    */
