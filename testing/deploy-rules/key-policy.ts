@@ -236,7 +236,7 @@ export const logsKeyMissing = (graph: Graph, key: RecordedResource, region: stri
   keyPolicyMissing(graph, key, logsPrincipals(region), LOGS_KEY_ACTIONS, [], { viaService: logsPrincipal(region) });
 
 /** The principal of CloudWatch Logs' delivery of vended logs (a state machine's, an event bus's). */
-export const LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com";
+const LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com";
 
 /**
  * What the log delivery needs on the key a state machine's data is encrypted with, for that machine's logs: kms:Decrypt.
@@ -252,10 +252,10 @@ export const LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com";
  * (STATES_ENCRYPTION_AT_REST) is cited for the encryption; the store searched did not show its logging section's
  * statement word for word.
  */
-export const LOG_DELIVERY_KEY_ACTIONS = ["kms:Decrypt"] as const;
+const LOG_DELIVERY_KEY_ACTIONS = ["kms:Decrypt"] as const;
 
 /** Step Functions Developer Guide, "Data at rest encryption in Step Functions". */
-export const STATES_ENCRYPTION_AT_REST = "https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html";
+const STATES_ENCRYPTION_AT_REST = "https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 
