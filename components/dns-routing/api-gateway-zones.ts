@@ -23,7 +23,8 @@
  *   15 regions below, again the same values.
  * Read and found without a table of these zones: aws/aws-cdk's RegionInfo (FactName has hosted zones for S3 websites and
  * Elastic Beanstalk only, region-info/lib/fact.ts) and localstack (only an edge domain's DistributionHostedZoneId,
- * Z2FDTNDATAQYW2). Regions neither named copy has are in API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED, or unlisted.
+ * Z2FDTNDATAQYW2). Regions fewer than two of these named copies have (eu-south-2 and ap-east-2: external-dns alone) are
+ * in API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED, or unlisted.
  */
 export const API_GATEWAY_REGIONAL_ZONE_IDS: Readonly<Record<string, string>> = Object.freeze({
   "us-east-1": "Z1UJRXOUMOOFQ8",

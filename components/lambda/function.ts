@@ -628,8 +628,9 @@ function bundleAndCheck(fail: ArgFailure, name: string, spec: LambdaFunctionSpec
   // the archive) and the cache builds it again because its file was damaged meanwhile. That later build is the
   // bundle's, not one function's: its refusal names every function sharing the bundle, whichever read the code (and
   // this one, whose error the cache holds, even when it reads the code before it is registered).
-  let shared: Bundle | undefined;
   const doesNotBundle = (error: unknown): never => {
+    // Unset while the first build runs: a refusal then is this function's alone.
+    const shared = bundleOfSpec.get(spec);
     const sharing = shared ? [...new Set([...functionsSharing(shared), name])] : [];
     const sharedBy = sharing.length > 1 ? `; the bundle is shared by LambdaFunction ${sharing.map((n) => JSON.stringify(n)).join(", ")}` : "";
     return fail("entry", spec.entry, `does not bundle: ${buildErrorDetail(error)}${sharedBy}`, "Fix the error in the handler source (npm run typecheck shows it too).");
@@ -638,7 +639,6 @@ function bundleAndCheck(fail: ArgFailure, name: string, spec: LambdaFunctionSpec
   if (!bundle.exports.includes(spec.handler)) {
     fail("handler", spec.handler, `is not exported by ${spec.entry}`, `Export a function named ${spec.handler}, or set handler to the exported name.`);
   }
-  shared = bundle;
   bundleOfSpec.set(spec, bundle);
   return bundle;
 }

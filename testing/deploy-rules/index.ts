@@ -20,7 +20,6 @@ import { DYNAMODB_RULES } from "./dynamodb";
 import { EVENT_RULES } from "./events";
 import { EVENTBRIDGE_RULES } from "./eventbridge";
 import { IAM_RULES, IAM_WARNING_RULES } from "./iam";
-import { KEY_POLICY_RULES } from "./key-policy";
 import { KINESIS_RULES } from "./kinesis";
 import { RDS_RULES } from "./rds";
 import { LAMBDA_RULES } from "./lambda";
@@ -41,7 +40,7 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...API_AUTHORIZER_RULES, ...API_USAGE_PLAN_RULES, ...API_STAGE_LOGGING_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...KEY_POLICY_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...LOG_GROUP_KEY_ORDER_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...API_AUTHORIZER_RULES, ...API_USAGE_PLAN_RULES, ...API_STAGE_LOGGING_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...LOG_GROUP_KEY_ORDER_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
 
 /**
  * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may
@@ -107,8 +106,6 @@ export * from "./dynamodb";
 export * from "./events";
 export * from "./eventbridge";
 export { IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_ROLE_DEFAULT_QUOTAS, IAM_ROLE_QUOTAS, IAM_RULES, IAM_UNIQUE_SID, IAM_WARNING_RULES, iamPolicySize } from "./iam";
-// The rules only: the rest of key-policy.ts (planKey, keyPolicyMissing, ...) are the rules' internal look-ups.
-export { KEY_POLICY_RULES, STATES_LOG_DELIVERY_KEY } from "./key-policy";
 export * from "./kinesis";
 export * from "./rds";
 // TransitionNamedType and TransitionStatefulType extend it.

@@ -1,13 +1,13 @@
 /**
  * Reading a KMS key of the plan for whether an AWS service may use it, for the rules about a service that writes to an
- * encrypted resource (CloudWatch to an alarm topic, EventBridge to a queue target), and the rule about a key that a
- * service's own data is encrypted with and that CloudWatch Logs' delivery must read (KEY_POLICY_RULES: a state
- * machine's logs under its customer managed key).
+ * encrypted resource (CloudWatch to an alarm topic, EventBridge to a queue target), and for the rule about a key that a
+ * service's own data is encrypted with and that CloudWatch Logs' delivery must read (states.ts StatesLogDeliveryKey: a
+ * state machine's logs under its customer managed key). Not exported from the rule pack.
  */
 import { asArray, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { policyWriters } from "../../local/resource-policies";
-import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { referenced } from "./rule";
 
 export const KMS_KEY = "aws:kms/key:Key";
 export const KMS_REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey";
@@ -234,67 +234,3 @@ export function* logGroupsOnPlanKeys(graph: Graph): Generator<{ group: RecordedR
  */
 export const logsKeyMissing = (graph: Graph, key: RecordedResource, region: string): string[] =>
   keyPolicyMissing(graph, key, logsPrincipals(region), LOGS_KEY_ACTIONS, [], { viaService: logsPrincipal(region) });
-
-/** The principal of CloudWatch Logs' delivery of vended logs (a state machine's, an event bus's). */
-export const LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com";
-
-/**
- * What the log delivery needs on the key a state machine's data is encrypted with, for that machine's logs: kms:Decrypt.
- * With a customer managed key, Step Functions encrypts the log records it sends with that key, and the delivery
- * decrypts them before it writes them to the log group (under the log group's own key, if any). The AWS CDK's
- * StateMachine (aws-cdk-lib/aws-stepfunctions/lib/state-machine.ts, added by aws/aws-cdk#30959, whose author checked
- * that an execution's logs arrived) adds to the key policy an Allow of `kms:Decrypt*` to the principal
- * delivery.logs.amazonaws.com whenever it logs (a level other than OFF) under a customer managed key, beside the role's
- * kms:GenerateDataKey on the encryption context kms:EncryptionContext:SourceArn `arn:<partition>:logs:<region>:<account>:*`
- * (Workflow grants its role that: components/workflow/index.ts "EncryptLogs"). EventBridge's guide asks the same of an
- * event bus's key ("Enable log delivery decryption": delivery.logs.amazonaws.com kms:Decrypt,
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-bus-logs.html). Step Functions' own page
- * (STATES_ENCRYPTION_AT_REST) is cited for the encryption; the store searched did not show its logging section's
- * statement word for word.
- */
-export const LOG_DELIVERY_KEY_ACTIONS = ["kms:Decrypt"] as const;
-
-/** Step Functions Developer Guide, "Data at rest encryption in Step Functions". */
-export const STATES_ENCRYPTION_AT_REST = "https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html";
-
-const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
-
-/**
- * A state machine that logs (loggingConfiguration.level other than OFF) under a customer managed key of the plan
- * (encryptionConfiguration CUSTOMER_MANAGED_KMS_KEY, kmsKeyId naming an aws.kms.Key or ReplicaKey whose policy the plan
- * writes) needs that key's policy to let delivery.logs.amazonaws.com kms:Decrypt (LOG_DELIVERY_KEY_ACTIONS); without it
- * the executions' log records are not delivered. Whether CreateStateMachine refuses such a key policy or the logs are
- * then silently missing is not confirmed; either way the logging asked for does not happen, and nothing outside the
- * plan can mend a policy the plan writes. Keys outside the plan, aliases and AWS owned keys are passed over (Workflow's
- * `kmsKeyId` documents what such a key needs).
- */
-export const STATES_LOG_DELIVERY_KEY: DeployRule = {
-  id: "StatesLogDeliveryKey",
-  title: "A state machine that logs under a customer managed key has a key policy that lets the log delivery decrypt",
-  source: STATES_ENCRYPTION_AT_REST,
-  check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const machine of ofType(graph, STATE_MACHINE)) {
-      const level = String(machine.inputs.loggingConfiguration?.level ?? "OFF");
-      const encryption = machine.inputs.encryptionConfiguration;
-      const ref = encryption?.kmsKeyId;
-      if (level === "OFF" || encryption?.type !== "CUSTOMER_MANAGED_KMS_KEY" || typeof ref !== "string" || ref === "") continue;
-      const key = planKey(graph, ref);
-      if (!key) continue;
-      const missing = keyPolicyMissing(graph, key, LOG_DELIVERY_PRINCIPAL, LOG_DELIVERY_KEY_ACTIONS);
-      if (missing.length === 0) continue;
-      findings.push(
-        finding(
-          this.id,
-          machine,
-          `logs at level ${level} under customer managed key ${key.name}, whose policy does not allow ${LOG_DELIVERY_PRINCIPAL} ${missing.join(", ")}: the log delivery cannot decrypt the records Step Functions encrypts with the key, so the executions' logs are not delivered`,
-          `add to ${key.name}'s policy { "Effect": "Allow", "Principal": { "Service": "${LOG_DELIVERY_PRINCIPAL}" }, "Action": "kms:Decrypt*", "Resource": "*" } (as the AWS CDK's StateMachine does), or set the logging level to "OFF"`,
-        ),
-      );
-    }
-    return findings;
-  },
-};
-
-/** The rules of this file, in the rule pack (index.ts). */
-export const KEY_POLICY_RULES: DeployRule[] = [STATES_LOG_DELIVERY_KEY];

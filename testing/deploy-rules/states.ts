@@ -17,6 +17,7 @@ import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
 import { namesRole, resourcePolicies } from "../../local/resource-policies";
 import { invokeTarget } from "../../local/lambda-function-name";
 import { parsedDefinitions } from "./state-machine-definitions";
+import { keyPolicyMissing, planKey } from "./key-policy";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
@@ -486,7 +487,66 @@ function trustsRole(target: RecordedResource, roleArn: string, account: string):
   return allows.some((s) => asArray<unknown>(s.Principal?.AWS).some(names)) ? "account" : false;
 }
 
-export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS, STATES_SERVICE_TASKS];
+/** The principal of CloudWatch Logs' delivery of vended logs (a state machine's, an event bus's). */
+const LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com";
+
+/**
+ * What the log delivery needs on the key a state machine's data is encrypted with, for that machine's logs: kms:Decrypt.
+ * With a customer managed key, Step Functions encrypts the log records it sends with that key, and the delivery
+ * decrypts them before it writes them to the log group (under the log group's own key, if any). The AWS CDK's
+ * StateMachine (aws-cdk-lib/aws-stepfunctions/lib/state-machine.ts, added by aws/aws-cdk#30959, whose author checked
+ * that an execution's logs arrived) adds to the key policy an Allow of `kms:Decrypt*` to the principal
+ * delivery.logs.amazonaws.com whenever it logs (a level other than OFF) under a customer managed key, beside the role's
+ * kms:GenerateDataKey on the encryption context kms:EncryptionContext:SourceArn `arn:<partition>:logs:<region>:<account>:*`
+ * (Workflow grants its role that: components/workflow/index.ts "EncryptLogs"). EventBridge's guide asks the same of an
+ * event bus's key ("Enable log delivery decryption": delivery.logs.amazonaws.com kms:Decrypt,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-bus-logs.html). Step Functions' own page
+ * (STATES_ENCRYPTION_AT_REST) is cited for the encryption; the store searched did not show its logging section's
+ * statement word for word.
+ */
+const LOG_DELIVERY_KEY_ACTIONS = ["kms:Decrypt"] as const;
+
+/** Step Functions Developer Guide, "Data at rest encryption in Step Functions". */
+const STATES_ENCRYPTION_AT_REST = "https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html";
+
+/**
+ * A state machine that logs (loggingConfiguration.level other than OFF) under a customer managed key of the plan
+ * (encryptionConfiguration CUSTOMER_MANAGED_KMS_KEY, kmsKeyId naming an aws.kms.Key or ReplicaKey whose policy the plan
+ * writes) needs that key's policy to let delivery.logs.amazonaws.com kms:Decrypt (LOG_DELIVERY_KEY_ACTIONS); without it
+ * the executions' log records are not delivered. Whether CreateStateMachine refuses such a key policy or the logs are
+ * then silently missing is not confirmed; either way the logging asked for does not happen, and nothing outside the
+ * plan can mend a policy the plan writes. Keys outside the plan, aliases and AWS owned keys are passed over (Workflow's
+ * `kmsKeyId` documents what such a key needs).
+ */
+export const STATES_LOG_DELIVERY_KEY: DeployRule = {
+  id: "StatesLogDeliveryKey",
+  title: "A state machine that logs under a customer managed key has a key policy that lets the log delivery decrypt",
+  source: STATES_ENCRYPTION_AT_REST,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const machine of ofType(graph, STATE_MACHINE)) {
+      const level = String(machine.inputs.loggingConfiguration?.level ?? "OFF");
+      const encryption = machine.inputs.encryptionConfiguration;
+      const ref = encryption?.kmsKeyId;
+      if (level === "OFF" || encryption?.type !== "CUSTOMER_MANAGED_KMS_KEY" || typeof ref !== "string" || ref === "") continue;
+      const key = planKey(graph, ref);
+      if (!key) continue;
+      const missing = keyPolicyMissing(graph, key, LOG_DELIVERY_PRINCIPAL, LOG_DELIVERY_KEY_ACTIONS);
+      if (missing.length === 0) continue;
+      findings.push(
+        finding(
+          this.id,
+          machine,
+          `logs at level ${level} under customer managed key ${key.name}, whose policy does not allow ${LOG_DELIVERY_PRINCIPAL} ${missing.join(", ")}: the log delivery cannot decrypt the records Step Functions encrypts with the key, so the executions' logs are not delivered`,
+          `add to ${key.name}'s policy { "Effect": "Allow", "Principal": { "Service": "${LOG_DELIVERY_PRINCIPAL}" }, "Action": "kms:Decrypt*", "Resource": "*" } (as the AWS CDK's StateMachine does), or set the logging level to "OFF"`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS, STATES_SERVICE_TASKS, STATES_LOG_DELIVERY_KEY];
 
 /** Step Functions' warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
 export const STATES_WARNING_RULES: DeployRule[] = [STATES_FAIL_PATH_ESCAPE, STATES_TASK_CREDENTIALS];

@@ -54,22 +54,44 @@ export const TRANSITION_REST_METHOD_REPLACED_RULE = {
   source: "https://github.com/aws/aws-cli/issues/3992",
 } as const;
 
-/** Each method both plans hold that the update replaces create-first on the key its deployed copy holds. */
-export function restMethodReplacedFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
-  const deployedMethods = new Map(ofType(deployed, METHOD).map((m) => [m.urn, m]));
-  if (deployedMethods.size === 0) return [];
+/** A part's key as API Gateway knows it (methodIdentities' answer, a response's with its status code appended). */
+type PartIdentity = NonNullable<ReturnType<ReturnType<typeof methodIdentities>>>;
+
+/**
+ * The parts of the `types` both plans hold that the update replaces create-first on the key their deployed copy holds
+ * (`keyOf` over each plan's methodIdentities), on a REST API and Resource the update keeps, each with the part as the
+ * engine diffs it (an ignoreChanges on httpMethod, resourceId or statusCode keeps the deployed value). The one reading
+ * of such a replacement, for methods and responses alike.
+ */
+function replacedCreateFirstOnOwnKey(
+  deployed: Graph,
+  after: Graph,
+  types: readonly string[],
+  judgement: RestPartJudgement,
+  keyOf: (identities: ReturnType<typeof methodIdentities>, part: RecordedResource) => PartIdentity | undefined,
+): Array<{ part: RecordedResource; diffed: RecordedResource }> {
+  const deployedParts = new Map(types.flatMap((type) => ofType(deployed, type)).map((r) => [r.urn, r]));
+  if (deployedParts.size === 0) return [];
   const before = methodIdentities(deployed);
   const next = methodIdentities(after);
-  const findings: TransitionFinding[] = [];
-  for (const method of ofType(after, METHOD)) {
-    const old = deployedMethods.get(method.urn);
-    if (!old || !judgement.replaced(method.urn)) continue;
-    // As the engine diffs it: an ignoreChanges on httpMethod or resourceId keeps the deployed value.
-    const diffed = judgement.diffed(method);
+  const parts: Array<{ part: RecordedResource; diffed: RecordedResource }> = [];
+  for (const part of types.flatMap((type) => ofType(after, type))) {
+    const old = deployedParts.get(part.urn);
+    if (!old || !judgement.replaced(part.urn)) continue;
+    const diffed = judgement.diffed(part);
     if (diffed.deleteBeforeReplace) continue;
-    const [held, now] = [before(old), next(diffed)];
+    const [held, now] = [keyOf(before, old), keyOf(next, diffed)];
     if (!held || !now || held.key !== now.key) continue;
     if (judgement.replaced(now.api) || (now.resource !== undefined && judgement.replaced(now.resource))) continue;
+    parts.push({ part, diffed });
+  }
+  return parts;
+}
+
+/** Each method both plans hold that the update replaces create-first on the key its deployed copy holds. */
+export function restMethodReplacedFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
+  const findings: TransitionFinding[] = [];
+  for (const { part: method, diffed } of replacedCreateFirstOnOwnKey(deployed, after, [METHOD], judgement, (identities, m) => identities(m))) {
     const route = `${diffed.inputs.httpMethod} on resource ${diffed.inputs.resourceId}`;
     findings.push({
       ...deployFinding(
@@ -89,27 +111,19 @@ export const METHOD_RESPONSE = "aws:apigateway/methodResponse:MethodResponse";
 export const INTEGRATION_RESPONSE = "aws:apigateway/integrationResponse:IntegrationResponse";
 
 /** What the new copy of each response type does on its deployed copy's key, and what follows (see the module's comment). */
-const RESPONSE_KINDS = [
-  {
-    type: METHOD_RESPONSE,
-    outcome:
-      'The new copy\'s create is a PutMethodResponse, which API Gateway refuses while the deployed copy still holds the status code ("ConflictException: Response already exists for this resource", hashicorp/terraform#11395; the provider retries it for two minutes), so the update fails at that create, and so does every later one; where DeleteMethod has already taken the old copy (the method replaced delete-first), the put succeeds and the old copy\'s DeleteMethodResponse at the end of the update removes it again',
-  },
-  {
-    type: INTEGRATION_RESPONSE,
-    outcome:
-      "The new copy's create is a PutIntegrationResponse, the call the provider also updates a response with (integration_response.go), so it overwrites the deployed response; at the end of the update the old copy's DeleteIntegrationResponse, by the same method and status code, removes it: the update succeeds, Pulumi's state keeps a response API Gateway no longer has, and the API's next deployment answers that status's calls with 500 (a non-proxy integration without a matching integration response)",
-  },
-] as const;
+const RESPONSE_OUTCOMES: Readonly<Record<string, string>> = {
+  [METHOD_RESPONSE]:
+    'The new copy\'s create is a PutMethodResponse, which API Gateway refuses while the deployed copy still holds the status code ("ConflictException: Response already exists for this resource", hashicorp/terraform#11395; the provider retries it for two minutes), so the update fails at that create, and so does every later one; where DeleteMethod has already taken the old copy (the method replaced delete-first), the put succeeds and the old copy\'s DeleteMethodResponse at the end of the update removes it again',
+  [INTEGRATION_RESPONSE]:
+    "The new copy's create is a PutIntegrationResponse, the call the provider also updates a response with (integration_response.go), so it overwrites the deployed response; at the end of the update the old copy's DeleteIntegrationResponse, by the same method and status code, removes it: the update succeeds, Pulumi's state keeps a response API Gateway no longer has, and the API's next deployment answers that status's calls with 500 (a non-proxy integration without a matching integration response)",
+};
 
 /**
  * Each method or integration response both plans hold that the update replaces create-first on the key its deployed copy
  * holds (its method's key, methodIdentities, and its statusCode).
  */
 export function restResponseReplacedFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
-  const before = methodIdentities(deployed);
-  const next = methodIdentities(after);
-  const keyOf = (identities: typeof before, response: RecordedResource) => {
+  const keyOf = (identities: ReturnType<typeof methodIdentities>, response: RecordedResource) => {
     const identity = identities(response);
     const { statusCode } = response.inputs;
     return identity && typeof statusCode === "string" ? { ...identity, key: `${identity.key} ${statusCode}` } : undefined;
@@ -117,29 +131,18 @@ export function restResponseReplacedFindings(deployed: Graph, after: Graph, stac
   // Methods the update replaces delete-first: the engine deletes first every response whose ForceNew input depends on one.
   const methodsDeletedFirst = new Set(ofType(after, METHOD).filter((m) => judgement.replaced(m.urn) && judgement.diffed(m).deleteBeforeReplace).map((m) => m.urn));
   const findings: TransitionFinding[] = [];
-  for (const { type, outcome } of RESPONSE_KINDS) {
-    const deployedResponses = new Map(ofType(deployed, type).map((r) => [r.urn, r]));
-    if (deployedResponses.size === 0) continue;
-    for (const response of ofType(after, type)) {
-      const old = deployedResponses.get(response.urn);
-      if (!old || !judgement.replaced(response.urn)) continue;
-      const diffed = judgement.diffed(response);
-      if (diffed.deleteBeforeReplace) continue;
-      const [held, now] = [keyOf(before, old), keyOf(next, diffed)];
-      if (!held || !now || held.key !== now.key) continue;
-      if (judgement.replaced(now.api) || (now.resource !== undefined && judgement.replaced(now.resource))) continue;
-      if (["restApi", "resourceId", "httpMethod"].some((input) => (diffed.propertyDependencies?.[input] ?? []).some((urn) => methodsDeletedFirst.has(urn)))) continue;
-      findings.push({
-        ...deployFinding(
-          TRANSITION_REST_METHOD_REPLACED_RULE.id,
-          response,
-          `is replaced (replaceOnChanges, or a replaceWith naming a replaced resource) on the same REST API, resource, HTTP method and status code (${diffed.inputs.httpMethod} on resource ${diffed.inputs.resourceId}, ${diffed.inputs.statusCode}), create-first: neither it nor pulumi-aws asks for deleteBeforeReplace. ${outcome}`,
-          `set deleteBeforeReplace: true on ${response.name}, so the deployed copy is deleted before the new one is put (the stages keep serving their deployment meanwhile); or stop replacing it (drop the replaceOnChanges or replaceWith that replaces it)`,
-          stack,
-        ),
-        urn: response.urn,
-      });
-    }
+  for (const { part: response, diffed } of replacedCreateFirstOnOwnKey(deployed, after, Object.keys(RESPONSE_OUTCOMES), judgement, keyOf)) {
+    if (["restApi", "resourceId", "httpMethod"].some((input) => (diffed.propertyDependencies?.[input] ?? []).some((urn) => methodsDeletedFirst.has(urn)))) continue;
+    findings.push({
+      ...deployFinding(
+        TRANSITION_REST_METHOD_REPLACED_RULE.id,
+        response,
+        `is replaced (replaceOnChanges, or a replaceWith naming a replaced resource) on the same REST API, resource, HTTP method and status code (${diffed.inputs.httpMethod} on resource ${diffed.inputs.resourceId}, ${diffed.inputs.statusCode}), create-first: neither it nor pulumi-aws asks for deleteBeforeReplace. ${RESPONSE_OUTCOMES[response.type]}`,
+        `set deleteBeforeReplace: true on ${response.name}, so the deployed copy is deleted before the new one is put (the stages keep serving their deployment meanwhile); or stop replacing it (drop the replaceOnChanges or replaceWith that replaces it)`,
+        stack,
+      ),
+      urn: response.urn,
+    });
   }
   return findings;
 }
