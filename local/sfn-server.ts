@@ -948,9 +948,7 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
         continue;
       }
       // `$` is the result whole, 0, false, "" or null too (selectWholeFalsyDocuments).
-      const selected = field.startsWith("$$")
-        ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
-        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+      const selected = readPath(field, result, context);
       if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
       resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
     }
