@@ -1137,13 +1137,14 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           // expression, evaluated once its items are known (where AWS evaluates it is not recorded).
           const processor = toleratingProcessor(state);
           if (processor) {
-            const value = async (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string) => {
+            const value = async (field: keyof typeof TOLERANCE_VALUES) => {
               const read = isExpression(state[field]) ? await evaluateField(state[field], field, bindings()) : (state[field] ?? 0);
-              if (typeof read === "number" && valid(read)) return read;
-              throw unexpectedResultType(state[field], field, what, read);
+              const threshold = toleranceValue(field, read);
+              if (threshold === undefined) throw unexpectedResultType(state[field], field, TOLERANCE_VALUES[field].what, read);
+              return threshold;
             };
-            const count = await value("ToleratedFailureCount", (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer");
-            const percentage = await value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100");
+            const count = await value("ToleratedFailureCount");
+            const percentage = await value("ToleratedFailurePercentage");
             toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage });
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
@@ -3035,6 +3036,17 @@ const groupFailures = new WeakMap<object, number>();
 
 const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] as const;
 
+/** What each tolerated failure threshold takes (a JSONPath Map's value or path's, a JSONata Map's value or expression's). */
+const TOLERANCE_VALUES = {
+  ToleratedFailureCount: { valid: (n: number) => Number.isSafeInteger(n) && n >= 0, what: "a non-negative integer" },
+  ToleratedFailurePercentage: { valid: (n: number) => n >= 0 && n <= 100, what: "a number from 0 to 100" },
+} as const;
+
+/** `read` as the threshold `field` (TOLERANCE_VALUES), or undefined when it is not one. */
+function toleranceValue(field: keyof typeof TOLERANCE_VALUES, read: unknown): number | undefined {
+  return typeof read === "number" && TOLERANCE_VALUES[field].valid(read) ? read : undefined;
+}
+
 /**
  * The ItemProcessor of a JSONPath Map state in Distributed mode that declares a tolerated failure threshold
  * (ToleratedFailureCount, ToleratedFailurePercentage or their paths; a JSONata Map's, literal or expressions,
@@ -3062,19 +3074,15 @@ function toleratesFailures(run: LibraryRun, processor: object, tolerance: Failur
  */
 function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance {
   const effective = effectiveInput(state, input, context);
-  const value = (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string): number => {
+  const value = (field: keyof typeof TOLERANCE_VALUES): number => {
     const path = state[`${field}Path`];
     const read = path === undefined ? (state[field] ?? 0) : readPath(path, effective, context);
-    if (typeof read === "number" && valid(read)) return read;
+    const threshold = toleranceValue(field, read);
+    if (threshold !== undefined) return threshold;
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
-    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${what}.`);
+    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return {
-    state: name,
-    total: mapItemCount(state, input, context) ?? 0,
-    count: value("ToleratedFailureCount", (n) => Number.isInteger(n) && n >= 0, "an integer from 0"),
-    percentage: value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100"),
-  };
+  return { state: name, total: mapItemCount(state, input, context) ?? 0, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage") };
 }
 
 /**
