@@ -646,7 +646,8 @@ function instrumentRuns(loaded: Library): void {
       enter(logger, name, type, input);
       // A JSONata Map reads its own, once its Items are known (runJsonataState).
       const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
-      if (processor && !logger.isLoggerClosed) toleratesFailures(run, processor, toleranceAt(name, states[name], input, runContext));
+      const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext) : undefined;
+      if (tolerance) toleratesFailures(run, processor!, tolerance);
     });
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
@@ -3070,10 +3071,11 @@ function toleratesFailures(run: LibraryRun, processor: object, tolerance: Failur
  * A tolerating JSONPath Map's threshold as it enters with `input` (its paths read from its effective input, as its
  * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no
  * number from 0 to 100 (a percentage) fails the execution with States.Runtime (AWS's error and cause for it are not
- * recorded).
+ * recorded). Undefined when its InputPath selects nothing: the library then fails the state for it, as any other.
  */
-function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance {
+function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance | undefined {
   const effective = effectiveInput(state, input, context);
+  if (effective === undefined) return undefined;
   const value = (field: keyof typeof TOLERANCE_VALUES): number => {
     const path = state[`${field}Path`];
     const read = path === undefined ? (state[field] ?? 0) : readPath(path, effective, context);
