@@ -646,7 +646,8 @@ function instrumentRuns(loaded: Library): void {
       enter(logger, name, type, input);
       // A JSONata Map reads its own, once its Items are known (runJsonataState).
       const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
-      if (processor && !logger.isLoggerClosed) toleratesFailures(run, processor, toleranceAt(name, states[name], input, runContext));
+      const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext) : undefined;
+      if (tolerance) toleratesFailures(run, processor!, tolerance);
     });
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
@@ -948,9 +949,7 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
         continue;
       }
       // `$` is the result whole, 0, false, "" or null too (selectWholeFalsyDocuments).
-      const selected = field.startsWith("$$")
-        ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
-        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+      const selected = readPath(field, result, context);
       if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
       resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
     }
@@ -1139,13 +1138,14 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           // expression, evaluated once its items are known (where AWS evaluates it is not recorded).
           const processor = toleratingProcessor(state);
           if (processor) {
-            const value = async (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string) => {
+            const value = async (field: keyof typeof TOLERANCE_VALUES) => {
               const read = isExpression(state[field]) ? await evaluateField(state[field], field, bindings()) : (state[field] ?? 0);
-              if (typeof read === "number" && valid(read)) return read;
-              throw unexpectedResultType(state[field], field, what, read);
+              const threshold = toleranceValue(field, read);
+              if (threshold === undefined) throw unexpectedResultType(state[field], field, TOLERANCE_VALUES[field].what, read);
+              return threshold;
             };
-            const count = await value("ToleratedFailureCount", (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer");
-            const percentage = await value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100");
+            const count = await value("ToleratedFailureCount");
+            const percentage = await value("ToleratedFailurePercentage");
             toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage });
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
@@ -3037,6 +3037,17 @@ const groupFailures = new WeakMap<object, number>();
 
 const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] as const;
 
+/** What each tolerated failure threshold takes (a JSONPath Map's value or path's, a JSONata Map's value or expression's). */
+const TOLERANCE_VALUES = {
+  ToleratedFailureCount: { valid: (n: number) => Number.isSafeInteger(n) && n >= 0, what: "a non-negative integer" },
+  ToleratedFailurePercentage: { valid: (n: number) => n >= 0 && n <= 100, what: "a number from 0 to 100" },
+} as const;
+
+/** `read` as the threshold `field` (TOLERANCE_VALUES), or undefined when it is not one. */
+function toleranceValue(field: keyof typeof TOLERANCE_VALUES, read: unknown): number | undefined {
+  return typeof read === "number" && TOLERANCE_VALUES[field].valid(read) ? read : undefined;
+}
+
 /**
  * The ItemProcessor of a JSONPath Map state in Distributed mode that declares a tolerated failure threshold
  * (ToleratedFailureCount, ToleratedFailurePercentage or their paths; a JSONata Map's, literal or expressions,
@@ -3060,23 +3071,20 @@ function toleratesFailures(run: LibraryRun, processor: object, tolerance: Failur
  * A tolerating JSONPath Map's threshold as it enters with `input` (its paths read from its effective input, as its
  * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no
  * number from 0 to 100 (a percentage) fails the execution with States.Runtime (AWS's error and cause for it are not
- * recorded).
+ * recorded). Undefined when its InputPath selects nothing: the library then fails the state for it, as any other.
  */
-function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance {
+function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance | undefined {
   const effective = effectiveInput(state, input, context);
-  const value = (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string): number => {
+  if (effective === undefined) return undefined;
+  const value = (field: keyof typeof TOLERANCE_VALUES): number => {
     const path = state[`${field}Path`];
     const read = path === undefined ? (state[field] ?? 0) : readPath(path, effective, context);
-    if (typeof read === "number" && valid(read)) return read;
+    const threshold = toleranceValue(field, read);
+    if (threshold !== undefined) return threshold;
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
-    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${what}.`);
+    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return {
-    state: name,
-    total: mapItemCount(state, input, context) ?? 0,
-    count: value("ToleratedFailureCount", (n) => Number.isInteger(n) && n >= 0, "an integer from 0"),
-    percentage: value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100"),
-  };
+  return { state: name, total: mapItemCount(state, input, context) ?? 0, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage") };
 }
 
 /**

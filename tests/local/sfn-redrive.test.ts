@@ -74,7 +74,6 @@ beforeAll(async () => {
       machine("fails", { StartAt: "Stop", States: { Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       // A definition the local runtime does not run (AWS refuses it at CreateStateMachine): its executions fail before their first state.
       machine("unloaded", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }, {}),
-      machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       machine(
         "mapped",
         {
@@ -189,10 +188,23 @@ afterAll(async () => {
 
 const arnOf = (name: string, execution: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${name}:${execution}`;
 
+/** Starts the execution `name` of the state machine `machine` and waits until it has settled: its ARN. */
+async function settled(machine: string, name: string, input?: string): Promise<string> {
+  const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machine}`, name, input }));
+  await server.sfn.drained();
+  return executionArn!;
+}
+
+/** Redrives the execution, waits until it has settled again, and describes it. */
+async function redriven(executionArn: string) {
+  await client.send(new RedriveExecutionCommand({ executionArn }));
+  await server.sfn.drained();
+  return client.send(new DescribeExecutionCommand({ executionArn }));
+}
+
 describe("RedriveExecution", () => {
   it("restarts a failed execution from its failed Task with that Task's input; the states before it are not run again", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:order`, name: "o1", input: JSON.stringify({ id: 7 }) }));
-    await server.sfn.drained();
+    const executionArn = await settled("order", "o1", JSON.stringify({ id: 7 }));
     const failed = await client.send(new DescribeExecutionCommand({ executionArn }));
     expect(failed).toMatchObject({ status: "FAILED", error: "PaymentDown", redriveCount: 0, redriveStatus: "REDRIVABLE" });
 
@@ -230,8 +242,7 @@ describe("RedriveExecution", () => {
 
   it("refuses a succeeded execution (ExecutionNotRedrivable) and one that does not exist", async () => {
     // Its own execution, so the test does not depend on the order the file's tests run in (vitest --sequence.shuffle).
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:passes`, name: "p1" }));
-    await server.sfn.drained();
+    const executionArn = await settled("passes", "p1");
     await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("SUCCEEDED") });
     await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("passes", "none") }))).rejects.toMatchObject({ name: "ExecutionDoesNotExist" });
     // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (API_RedriveExecution).
@@ -239,16 +250,13 @@ describe("RedriveExecution", () => {
   });
 
   it("redrives only the Map iterations that failed or never started, the others keeping their results", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped`, name: "m1", input: JSON.stringify({ items: [1, 2, 3] }) }));
-    await server.sfn.drained();
+    const executionArn = await settled("mapped", "m1", JSON.stringify({ items: [1, 2, 3] }));
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down", redriveStatus: "REDRIVABLE" });
     expect(ran.filter((what) => what.startsWith("item:") || what === "before")).toEqual(["before", "item:1", "item:2"]);
 
     failing.delete("item:2");
     ran.length = 0;
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await redriven(executionArn);
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
     // The succeeded iteration's result is the one it had; the failed one and the one never started ran, in order.
     expect(JSON.parse(done.output!)).toEqual({ items: [1, 2, 3], before: 1, done: ["done 1", "done 2", "done 3"] });
@@ -260,41 +268,33 @@ describe("RedriveExecution", () => {
   });
 
   it("keeps the iterations each attempt completed over several redrives, with the outer variables they read", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped-twice`, name: "t1", input: JSON.stringify({ items: [1, 2, 3] }) }));
-    await server.sfn.drained();
+    const executionArn = await settled("mapped-twice", "t1", JSON.stringify({ items: [1, 2, 3] }));
     const twice = () => ran.filter((what) => what.startsWith("twice:"));
     expect(twice()).toEqual(["twice:1", "twice:2"]);
 
     // The first redrive completes the second iteration and fails in the third.
     failing.delete("twice:2");
     ran.length = 0;
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", redriveCount: 1 });
+    expect(await redriven(executionArn)).toMatchObject({ status: "FAILED", redriveCount: 1 });
     expect(twice()).toEqual(["twice:2", "twice:3"]);
 
     // The second runs the third alone: the first two keep what they returned in the attempts before.
     failing.delete("twice:3");
     ran.length = 0;
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await redriven(executionArn);
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 2 });
     expect(twice()).toEqual(["twice:3"]);
     expect(JSON.parse(done.output!)).toEqual([11, 12, 13]);
   });
 
   it("redrives only the Parallel branches that failed, the others keeping their results", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:branched`, name: "b1" }));
-    await server.sfn.drained();
+    const executionArn = await settled("branched", "b1");
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
     expect(ran.filter((what) => what.startsWith("branch:")).sort()).toEqual(["branch:a", "branch:b"]);
 
     failing.delete("branch:b");
     ran.length = 0;
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await redriven(executionArn);
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
     expect(JSON.parse(done.output!)).toEqual(["a", "b"]);
     expect(ran.filter((what) => what.startsWith("branch:"))).toEqual(["branch:b"]);
@@ -306,9 +306,7 @@ describe("RedriveExecution", () => {
     await client.send(new StopExecutionCommand({ executionArn, error: "Operator" }));
     await server.sfn.drained();
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "ABORTED", redriveStatus: "REDRIVABLE" });
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await redriven(executionArn!);
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, output: JSON.stringify({ resumed: { step: 1 } }) });
     expect(done.error).toBeUndefined();
     const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
@@ -319,29 +317,23 @@ describe("RedriveExecution", () => {
   });
 
   it("redrives the Parallel state it stopped in after a caught Map, only its failed branch", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:caught-then-branched`, name: "c1", input: JSON.stringify([1, 2, 3, 4]) }));
-    await server.sfn.drained();
+    const executionArn = await settled("caught-then-branched", "c1", JSON.stringify([1, 2, 3, 4]));
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
     expect(ran.filter((what) => what.startsWith("after:")).sort()).toEqual(["after:a", "after:b"]);
     failing.delete("after:b");
     ran.length = 0;
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await redriven(executionArn);
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
     expect(JSON.parse(done.output!)).toEqual(["a", "b"]);
     expect(ran.filter((what) => what.startsWith("after:") || what.startsWith("caught:"))).toEqual(["after:b"]);
   });
 
   it("redrives with the workflow variables as they were when the failed state entered", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned`, name: "a1" }));
-    await server.sfn.drained();
+    const executionArn = await settled("assigned", "a1");
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
 
     failing.delete("noted");
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await redriven(executionArn);
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
     // The Task read the values Note and Renote had assigned (not run again); its own Assign applied as it exited.
     expect(JSON.parse(done.output!)).toEqual({ noted: 3, result: { seen: { noted: 2, kept: "k" } } });
@@ -350,20 +342,16 @@ describe("RedriveExecution", () => {
   });
 
   it("restores the variables of a JSONata definition too", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned-jsonata`, name: "j1" }));
-    await server.sfn.drained();
+    const executionArn = await settled("assigned-jsonata", "j1");
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
     failing.delete("jsonata");
-    await client.send(new RedriveExecutionCommand({ executionArn }));
-    await server.sfn.drained();
-    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const done = await redriven(executionArn);
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
     expect(JSON.parse(done.output!)).toEqual({ x: 2, result: { x: 2 } });
   });
 
   it("redrives an execution that failed before its first state from its StartAt", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:unloaded`, name: "u1" }));
-    await server.sfn.drained();
+    const executionArn = await settled("unloaded", "u1");
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "States.Runtime", redriveStatus: "REDRIVABLE" });
     await client.send(new RedriveExecutionCommand({ executionArn }));
     await server.sfn.drained();
@@ -374,8 +362,7 @@ describe("RedriveExecution", () => {
   });
 
   it("refuses an execution that closed more than 14 days ago, in AWS's words", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:fails`, name: "f1" }));
-    await server.sfn.drained();
+    const executionArn = await settled("fails", "f1");
     const { stopDate } = await client.send(new DescribeExecutionCommand({ executionArn }));
     // The clock read straight, not through HTTP (a request signed 14 days off would be refused for its skew).
     const days = (n: number) => n * 24 * 60 * 60 * 1000;

@@ -447,10 +447,10 @@ describe("local Step Functions, the definition as it runs locally", () => {
       const sfn = new LocalStepFunctions([machine(name, definition)], { retryIntervalMs: 0 });
       const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify(input) }, false);
       await sfn.drained();
-      const { status, output, error } = sfn.describeExecution({ executionArn });
+      const { status, output, error, cause } = sfn.describeExecution({ executionArn });
       const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
       const map = events.map(({ type }) => type).filter((type) => type.startsWith("Map") || type.startsWith("Execution"));
-      return { status, error, output: typeof output === "string" ? JSON.parse(output) : undefined, map };
+      return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, map };
     };
     const failed = { Status: "FAILED", Error: "Boom", Cause: "item failed" };
     const tolerated = { status: "SUCCEEDED", output: [1, failed, failed, 4] };
@@ -474,6 +474,8 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(await outcome(distributed(paths), { items, limits: { count: 2, percent: 25 } })).toMatchObject(exceeded);
     // A path that selects no count fails the execution (States.Runtime: no Catch takes it).
     expect(await outcome(distributed(paths), { items, limits: { count: "2", percent: 100 } })).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+    // An InputPath that selects nothing fails the Map as it fails any other state, before its thresholds are read.
+    expect(await outcome(distributed({ ...paths, InputPath: "$.missing" }))).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$.missing' does not point to a value" });
     // Uncaught, the execution fails with it.
     expect(await outcome({ ...distributed({ ToleratedFailureCount: 0 }), States: { Fan: { ...distributed({ ToleratedFailureCount: 0 }).States.Fan, Catch: undefined } } })).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
     // A Map declaring neither fails with the item's own error, as before.
