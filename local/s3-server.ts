@@ -9,7 +9,12 @@
  * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload, and POST Object (a browser's upload with a SigV4 POST policy,
  * local/s3-post-policy.ts). Bodies in `aws-chunked` encoding
- * (what SDK v3 sends for streams with trailing checksums) are decoded.
+ * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
+ *
+ * Uploads stream: PutObject's body and POST Object's file go into the store as they arrive (ObjectStore.putStream; the
+ * file store writes them to disk), checked on the way and at their end, so an upload of up to 5 GiB is never held
+ * whole. UploadPart's part is still read into memory, and kept there until CompleteMultipartUpload (one part is at
+ * most 5 GiB); so are the small bodies of DeleteObjects and CompleteMultipartUpload.
  *
  * It checks requests as S3 does for a private bucket (local/s3-auth.ts): SigV4 — header or
  * presigned URL, expiry included — against the credentials it is given, then the body against
@@ -27,11 +32,10 @@ import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { readBody } from "./http";
 import { authenticate, BodyDigests, decodeUriPart, header, lengthMismatch, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { readPreconditions, writePreconditions } from "./s3-conditions";
-import { isPostObject, MAX_POST_PRE_DATA, noSuchBucket, parseMultipartForm, verifyPostPolicy } from "./s3-post-policy";
+import { isPostObject, MAX_POST_PRE_DATA, noSuchBucket, readMultipartForm, verifyPostPolicy, type AcceptedPost } from "./s3-post-policy";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
@@ -643,6 +647,7 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
+/** A multipart upload in progress: its parts are held in memory (not streamed to the store) until it completes. */
 interface MultipartUpload {
   bucket: string;
   key: string;
@@ -698,35 +703,52 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * (the form's fields, at most MAX_POST_PRE_DATA before the file) do not count. A body that cannot hold a file within
    * the limit is refused by its declared length before it is read.
    *
-   * The body is read whole into memory, as PutObject's is (readS3Body; ObjectStore.put takes a Buffer): streaming the
-   * file to disk would need the store to take a stream first, for both.
+   * The file streams into the store as it arrives (ObjectStore.putStream), as PutObject's body does; the form before
+   * it is read first. The policy is checked then, all but its content-length-range, so that the object's key and
+   * metadata are known — and again once the file has ended, its size known, with the checks that followed it, so a
+   * refusal is the answer the whole form read first got, and the object replaces the previous one only when none came.
+   * A form the policy refuses before the file is read to its end (not stored) and then answered.
    */
   async function postObject(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
     const declared = Number(header(req.headers, "content-length") ?? 0);
     const tooLarge = (size: number) => new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
     if (declared > MAX_POST_BODY) throw tooLarge(declared);
-    const raw = await readBody(req, MAX_POST_BODY);
-    if (raw.length > MAX_POST_BODY) throw tooLarge(raw.length);
-    const form = parseMultipartForm(raw, header(req.headers, "content-type") ?? "", { maxFileBytes: MAX_SINGLE_UPLOAD });
-    const accepted = await verifyPostPolicy(form, { bucket, credentials, region: options.bucketRegion?.(bucket), bucketExists: store.hasBucket(bucket) });
-    const { key } = accepted;
-    checkKeyLength(key);
-    const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${key}`);
-    if (refused) throw new S3Error(403, "AccessDenied", refused);
-    const request: S3Request = { operation: "PostObject", bucket, key };
-    requests.push(request);
-    if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for PostObject ${key}`);
-    const body = form.file.body;
-    const object: StoredObject = {
-      key,
-      body,
-      etag: `"${md5(body)}"`,
-      contentType: accepted.contentType ?? "binary/octet-stream",
-      cacheControl: accepted.cacheControl,
-      metadata: accepted.metadata,
-      lastModified: new Date(),
+    const form = await readMultipartForm(atMost(req, MAX_POST_BODY, () => tooLarge(MAX_POST_BODY + 1)), header(req.headers, "content-type") ?? "", { maxFileBytes: MAX_SINGLE_UPLOAD });
+    const { filename } = form.file;
+    const policyOptions = { bucket, credentials, region: options.bucketRegion?.(bucket), bucketExists: store.hasBucket(bucket) };
+    /** The policy checked with the file's size, then what follows it; the upload accepted, or the S3Error thrown. */
+    const admitted = async (size: number): Promise<AcceptedPost> => {
+      const accepted = await verifyPostPolicy({ fields: form.fields, file: { filename, size } }, policyOptions);
+      checkKeyLength(accepted.key);
+      const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${accepted.key}`);
+      if (refused) throw new S3Error(403, "AccessDenied", refused);
+      const request: S3Request = { operation: "PostObject", bucket, key: accepted.key };
+      requests.push(request);
+      if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for PostObject ${accepted.key}`);
+      return accepted;
     };
-    store.put(bucket, object);
+    let size = 0;
+    const sized = async function* (): AsyncGenerator<Buffer> {
+      for await (const chunk of form.file.body) {
+        size += chunk.length;
+        yield chunk;
+      }
+    };
+    let accepted: AcceptedPost;
+    try {
+      accepted = await verifyPostPolicy({ fields: form.fields, file: { filename } }, policyOptions);
+    } catch (refusal) {
+      for await (const _ of sized());
+      await admitted(size);
+      throw refusal;
+    }
+    const { key } = accepted;
+    const checked = async function* (): AsyncGenerator<Buffer> {
+      yield* sized();
+      await admitted(size);
+    };
+    const meta: NewObject = { key, contentType: accepted.contentType ?? "binary/octet-stream", cacheControl: accepted.cacheControl, metadata: accepted.metadata, lastModified: new Date() };
+    const object = await store.putStream(bucket, meta, checked());
     const location = `${(req.headers.host ? `http://${req.headers.host}` : "")}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, "/")}`;
     const headers = { etag: object.etag, location };
     if (accepted.successRedirect) {
@@ -740,7 +762,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     } else {
       send(res, accepted.successStatus, "", headers);
     }
-    notify("ObjectCreated:Post", bucket, key, listedOf(object));
+    notify("ObjectCreated:Post", bucket, key, object);
   }
 
   /**
@@ -1165,6 +1187,16 @@ function newObject(key: string, req: IncomingMessage): NewObject {
 /** Whether the SDK streamed the body `aws-chunked` (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). */
 function isAwsChunked(req: IncomingMessage): boolean {
   return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
+}
+
+/** A request's body as it arrives, refused with `tooLarge()` once it is over `maxBytes`. */
+async function* atMost(req: AsyncIterable<Buffer>, maxBytes: number, tooLarge: () => S3Error): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    yield chunk;
+  }
 }
 
 /**

@@ -11,8 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { S3Error } from "../../local/s3-auth";
-import { decodeAwsChunked, FileObjectStore, startLocalS3, type ListedObject, type LocalS3, type NewObject } from "../../local/s3-server";
+import { decodeAwsChunked, FileObjectStore, startLocalS3, type LocalS3, type NewObject } from "../../local/s3-server";
 import { signS3 } from "../harness/s3-local";
+import { WatchedStore } from "./s3-watched-store";
 
 const meta = (key: string): NewObject => ({ key, contentType: "text/plain", metadata: {}, lastModified: new Date() });
 const temporaryFiles = (root: string, bucket: string) => readdirSync(join(root, ".objects", bucket)).filter((name) => name.endsWith(".tmp"));
@@ -82,34 +83,6 @@ describe("decodeAwsChunked (streaming)", () => {
     }
   });
 });
-
-/** A file store that tells when its streaming put has its first bytes and how it ended (no timing: promises). */
-class WatchedStore extends FileObjectStore {
-  received = 0;
-  firstBytes!: Promise<void>;
-  settled!: Promise<ListedObject | Error>;
-  private sawFirst!: () => void;
-  constructor(root: string) {
-    super(root);
-    this.reset();
-  }
-  reset(): void {
-    this.received = 0;
-    this.firstBytes = new Promise((resolve) => (this.sawFirst = resolve));
-  }
-  override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): Promise<ListedObject> {
-    const watched = async function* (this: WatchedStore) {
-      for await (const chunk of source) {
-        this.received += chunk.length;
-        this.sawFirst();
-        yield chunk;
-      }
-    }.call(this);
-    const result = super.putStream(bucket, object, watched, beforeCommit);
-    this.settled = result.catch((error: Error) => error);
-    return result;
-  }
-}
 
 describe("local S3 server: PutObject streams its body to the file store", () => {
   let server: LocalS3 | undefined;
