@@ -682,6 +682,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
     handle(req, res).catch((error: unknown) => {
+      // A body refused part-way (its stream let go, not destroyed: bodyOf) drains unread, so the answer reaches the client.
+      req.resume();
       const headOnly = req.method === "HEAD";
       if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
       // Never a stack trace or a local path in an answer.
@@ -1189,10 +1191,18 @@ function isAwsChunked(req: IncomingMessage): boolean {
   return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
 }
 
+/**
+ * A request's body as it arrives. Left part-way (a check failed), the request is not destroyed, as a plain `for await`
+ * would (it closes the connection before the answer is written): the server's error answer drains the rest.
+ */
+function bodyOf(req: IncomingMessage): AsyncIterable<Buffer> {
+  return req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+}
+
 /** A request's body as it arrives, refused with `tooLarge()` once it is over `maxBytes`. */
-async function* atMost(req: AsyncIterable<Buffer>, maxBytes: number, tooLarge: () => S3Error): AsyncGenerator<Buffer> {
+async function* atMost(req: IncomingMessage, maxBytes: number, tooLarge: () => S3Error): AsyncGenerator<Buffer> {
   let size = 0;
-  for await (const chunk of req) {
+  for await (const chunk of bodyOf(req)) {
     size += chunk.length;
     if (size > maxBytes) throw tooLarge();
     yield chunk;
@@ -1215,10 +1225,10 @@ async function readS3Body(req: IncomingMessage, received: ReceivedBody): Promise
  * (x-amz-decoded-content-length, which S3 requires with aws-chunked) is IncompleteBody, the answer verifyBody gives for
  * a length that differs, as soon as it is so: a body is never stored past what it declared.
  */
-async function* objectBytes(req: AsyncIterable<Buffer>, received: ReceivedBody, declared?: number): AsyncGenerator<Buffer> {
+async function* objectBytes(req: IncomingMessage, received: ReceivedBody, declared?: number): AsyncGenerator<Buffer> {
   const { digests } = received;
   const fed = async function* (): AsyncGenerator<Buffer> {
-    for await (const chunk of req) {
+    for await (const chunk of bodyOf(req)) {
       digests.raw(chunk);
       yield chunk;
     }

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync } from "node:fs";
-import { request, type ClientRequest, type IncomingMessage } from "node:http";
+import { Agent, request, type ClientRequest, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import { decodeAwsChunked, FileObjectStore, startLocalS3, type LocalS3, type New
 import { signS3 } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
 
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 const meta = (key: string): NewObject => ({ key, contentType: "text/plain", metadata: {}, lastModified: new Date() });
 const temporaryFiles = (root: string, bucket: string) => readdirSync(join(root, ".objects", bucket)).filter((name) => name.endsWith(".tmp"));
 
@@ -106,7 +107,6 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     req.write(first);
     return { req, answer };
   }
-  const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
   it("stores bytes before the body has all arrived (never holding it whole), then serves the whole object", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
@@ -193,5 +193,43 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     put.req.end(whole.subarray(half));
     expect((await put.answer).status).toBe(200);
     expect(events).toEqual([`ObjectCreated:Put new ${whole.length}`]);
+  });
+});
+
+describe("local S3 server: a body refused part-way is answered, not cut off", () => {
+  it("answers 400 IncompleteBody to an aws-chunked body that stops parsing part-way, or brings more than it declared", async () => {
+    const server = await startLocalS3({ buckets: ["b"] });
+    try {
+      const url = new URL("/b/bad", server.endpoint);
+      const put = async (body: string, declared: number) => {
+        const { host: _host, ...sent } = await signS3("PUT", url, { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": String(declared) });
+        const response = await fetch(url, { method: "PUT", headers: sent, body });
+        return [response.status, /<Code>(\w+)</.exec(await response.text())?.[1]];
+      };
+      // Refused at its second size line, with megabytes still to come.
+      expect(await put(`5\r\nhello\r\nzz\r\n${"x".repeat(5_000_000)}\r\n0\r\n\r\n`, 5_000_005)).toEqual([400, "IncompleteBody"]);
+      // Refused once past the 5 bytes it declared, not stored to its end.
+      expect(await put(`${(3_000_000).toString(16)}\r\n${"y".repeat(3_000_000)}\r\n0\r\n\r\n`, 5)).toEqual([400, "IncompleteBody"]);
+      expect(server.store.get("b", "bad")).toBeUndefined();
+      // The connection stays usable after such an answer (the rest of the body drained, as a body read whole was).
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const send = async (path: string, body: string, headers: Record<string, string>) => {
+        const target = new URL(path, server.endpoint);
+        const req = request(target, { method: "PUT", agent, headers: await signS3("PUT", target, { "x-amz-content-sha256": sha256(Buffer.from(body)), ...headers }) });
+        const answer = new Promise<number>((resolve, reject) => {
+          req.on("response", (res: IncomingMessage) => res.resume().on("end", () => resolve(res.statusCode!)));
+          req.on("error", reject);
+        });
+        req.end(body);
+        return { status: await answer, reused: req.reusedSocket };
+      };
+      const bad = `5\r\nhello\r\nzz\r\n${"x".repeat(2_000_000)}\r\n0\r\n\r\n`;
+      const chunkedHeaders = { "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "2000005", "content-length": String(bad.length) };
+      expect(await send("/b/bad", bad, { ...chunkedHeaders, "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER" })).toMatchObject({ status: 400 });
+      expect(await send("/b/next", "next", { "content-length": "4" })).toEqual({ status: 200, reused: true });
+      agent.destroy();
+    } finally {
+      await server.close();
+    }
   });
 });
