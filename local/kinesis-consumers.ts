@@ -327,14 +327,18 @@ export function nextReadLimit(limit: number, records: KinesaliteRecord[]): numbe
 /**
  * The most records a read asks for, given the largest record seen on the shard (put through the endpoint, or read):
  * EVENT_MAX_BYTES' worth of it. Without it, a limit grown to 10,000 over small records would read a later burst of
- * 1 MiB records 10,000 at once (10,000 MiB held while a slow client drains it). A read is at most Limit × 1 MiB: about
- * EVENT_MAX_BYTES whenever every record was put through the endpoint (as in `npm start`); a record put otherwise is
- * seen only once read, and shrinks the reads after it.
+ * 1 MiB records 10,000 at once (10,000 MiB held while a slow client drains it). A read is at most Limit × the largest
+ * record: about EVENT_MAX_BYTES whenever every record was put through the endpoint (as in `npm start`); a record put
+ * otherwise is seen only once read, and shrinks the reads after it. (The endpoint's store answers no read over
+ * EVENT_MAX_BYTES either: local/kinesis-server.ts LargeRecords.read.)
  */
 export function readBudget(largest: number): number {
   return Math.max(1, Math.floor(EVENT_MAX_BYTES / Math.max(1, largest)));
 }
-/** The first read's Limit: records are at most 1 MiB, so 10 are at most EVENT_MAX_BYTES. */
+/**
+ * The first read's Limit: 10 records of 1 MiB (a stream's default maximum record size) are EVENT_MAX_BYTES; a stream
+ * raised to larger records reads fewer, by readBudget of the largest put.
+ */
 export const FIRST_READ_LIMIT = 10;
 
 /** A read's records as SubscribeToShardEvents' (EVENT_MAX_BYTES, EVENT_MAX_RECORDS each); one empty event for none. */

@@ -12,6 +12,10 @@
  * DescribeStreamConsumer, ListStreamConsumers, DeregisterStreamConsumer, SubscribeToShard as an event stream over
  * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
  * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
+ * Each stream takes records up to its maximum record size, data and partition key together (the DataStream's
+ * maxRecordSizeInKib, 1 MiB by default, up to 10 MiB; CreateStream's MaxRecordSizeInKiB and UpdateMaxRecordSize, which
+ * kinesalite lacks, answered here: refuseOverRecordSize, checkMaxRecordSize), records of more than kinesalite's 1 MiB of
+ * data kept beside it (LargeRecords); GetRecords answers at most 10 MiB of records a call.
  *
  * Lambda's side: each subscription polls each shard of its stream from its starting position (and, after a split or
  * merge made through the endpoint, each closed shard to its end, then its children: ShardLineage) and invokes the
@@ -22,15 +26,16 @@
  * Lambda describes it there (KinesisBatchInfo, not the records).
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
  */
-import { randomUUID } from "node:crypto";
+import { createDecipheriv, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
+import { DATA_STREAM_LIMITS } from "../components/data-stream/limits";
 import type { DataStreamSubscriptionSpec } from "../components/data-stream/spec";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
+import { ConsumerRegistry, EVENT_MAX_BYTES, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { listShards, listShardsTokenStream } from "./kinesis-list-shards";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { payloadBatches } from "./sqs-event-source";
@@ -59,6 +64,11 @@ export interface LocalStreamDefinition {
   /** kinesalite's shards: a PROVISIONED stream's count, or 4 for an ON_DEMAND one (Kinesis starts one with 4). */
   shardCount: number;
   retentionHours: number;
+  /**
+   * The largest record the stream takes, data and partition key together, in KiB (the DataStream's maxRecordSizeInKib,
+   * CreateStream's MaxRecordSizeInKiB). @default 1024
+   */
+  maxRecordSizeInKib?: number;
   /** The enhanced fan-out consumers the program defines (their recorded names and ARNs): registered at the start. */
   consumers?: Array<{ name: string; arn?: string }>;
 }
@@ -137,7 +147,13 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const store = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100_000 });
   await new Promise<void>((resolve) => store.listen(0, "127.0.0.1", resolve));
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
-  const admin = adminClient(internal);
+  // Records of more than kinesalite's 1 MiB of data, on a stream whose maximum record size is larger (LargeRecords):
+  // every read through `admin` (the mappings' polls, SubscribeToShard) gets their data back.
+  const large = new LargeRecords();
+  const admin = large.reading(adminClient(internal));
+  // Each stream's maximum record size in KiB, by name as kinesalite keeps streams: the program's, then CreateStream's
+  // and UpdateMaxRecordSize's (checkMaxRecordSize).
+  const recordSizes = new Map(options.streams.map((s) => [s.name, s.maxRecordSizeInKib ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default]));
   const iterators = new Map<string, string>();
   // Enhanced fan-out, which kinesalite lacks (local/kinesis-consumers.ts): the program's consumers exist at the start.
   const consumers = new ConsumerRegistry(options.now);
@@ -147,7 +163,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // The regions a request may be signed for: its streams'.
   const regions = new Set(options.streams.map((s) => s.region));
   const front = serveHttp1AndHttp2(options.idleTimeoutMs ?? 60_000, (request, response) => {
-    answer(request, response, internal, options, iterators, regions, fanOut).catch((error) => {
+    answer(request, response, internal, options, iterators, regions, fanOut, large, recordSizes).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
     });
@@ -160,6 +176,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       await admin("CreateStream", { StreamName: stream.name, ShardCount: stream.shardCount });
       while ((await admin("DescribeStreamSummary", { StreamName: stream.name })).StreamDescriptionSummary.StreamStatus !== "ACTIVE") await new Promise((resolve) => setImmediate(resolve));
       if (stream.retentionHours > 24) await admin("IncreaseStreamRetentionPeriod", { StreamName: stream.name, RetentionPeriodHours: stream.retentionHours });
+      large.retain(stream.name, stream.retentionHours);
     }
     for (const subscription of options.subscriptions ?? []) {
       const stream = options.streams.find((s) => s.name === subscription.streamName)!;
@@ -412,32 +429,246 @@ function refuseWhatCrashesKinesalite(operation: string, input: Record<string, un
  * aws/amazon-kinesis-streams-for-fluent-bit#21); its answer over 10 MiB is taken to be the same with 10 (the code is
  * what Kinesis answers a request's size with; the wording over 10 MiB is not confirmed). Counted as Kinesis counts a
  * record (recordBytes: its data, decoded, and its partition key), for a request kinesalite's validation passes (a list of
- * at most 500 entries, each Data at most 1 MiB), so its ValidationException still comes first.
- * Not checked: a record whose data and key together pass the stream's maximum record size (1 MiB by default; "The
- * record size limit applies to the total size of the partition key and data blob") though its data alone does not —
- * Kinesis refuses it, but how (code, whole request or that entry) is not documented.
+ * at most 500 entries, each record within the stream's maximum record size: refuseOverRecordSize), so their
+ * refusals still come first.
  */
 const PUT_RECORDS_LARGEST_TOTAL_BYTES = 10 * 1024 * 1024;
-const PUT_RECORDS_LARGEST_DATA_BYTES = 1024 * 1024;
 const PUT_RECORDS_MOST_RECORDS = 500;
+/** The most data kinesalite stores in a record (its model's Data: lengthLessThanOrEqual 1048576, validations/putRecord.js). */
+const KINESALITE_LARGEST_DATA_BYTES = 1024 * 1024;
+/** The most data one GetRecords answers (SubscribeToShard's events are cut to the same: local/kinesis-consumers.ts). */
+const GET_RECORDS_LARGEST_BYTES = EVENT_MAX_BYTES;
 
-function refuseOverPutRecordsTotal(operation: string, input: Record<string, unknown>): void {
+function refuseOverPutRecordsTotal(operation: string, input: Record<string, unknown>, largestRecord: number): void {
   if (operation !== "PutRecords" || !Array.isArray(input.Records) || input.Records.length > PUT_RECORDS_MOST_RECORDS) return;
   let total = 0;
   for (const entry of input.Records as unknown[]) {
     const { Data, PartitionKey } = (entry ?? {}) as { Data?: unknown; PartitionKey?: unknown };
     if (typeof Data !== "string" || typeof PartitionKey !== "string") return;
     const bytes = recordBytes({ Data, PartitionKey });
-    if (bytes - Buffer.byteLength(PartitionKey, "utf8") > PUT_RECORDS_LARGEST_DATA_BYTES) return;
+    if (bytes > largestRecord) return;
     total += bytes;
   }
   if (total > PUT_RECORDS_LARGEST_TOTAL_BYTES) throw new KinesisError("InvalidArgumentException", `Records size exceeds ${PUT_RECORDS_LARGEST_TOTAL_BYTES / 1024 / 1024} MB limit`);
 }
 
+/** The records a PutRecord or PutRecords puts (those with a string Data and PartitionKey), each with its member's path. */
+function putEntries(operation: string, input: Record<string, unknown>): Array<{ entry: { Data: string; PartitionKey: string }; path: string }> {
+  const entries = operation === "PutRecord" ? [input] : operation === "PutRecords" && Array.isArray(input.Records) && input.Records.length <= PUT_RECORDS_MOST_RECORDS ? (input.Records as unknown[]) : [];
+  return entries.flatMap((entry, index) => {
+    const { Data, PartitionKey } = (entry ?? {}) as { Data?: unknown; PartitionKey?: unknown };
+    if (typeof Data !== "string" || typeof PartitionKey !== "string") return [];
+    return [{ entry: { Data, PartitionKey }, path: operation === "PutRecord" ? "data" : `records.${index + 1}.member.data` }];
+  });
+}
+
+/**
+ * The stream's maximum record size (MaxRecordSizeInKiB, 1 MiB unless raised: "The default maximum record size for
+ * existing, and newly created streams is set to 1 MiB", https://docs.aws.amazon.com/streams/latest/dev/large-records.html),
+ * which counts the data and the partition key: "When the data blob (the payload before base64-encoding) is added to the
+ * partition key size, the total size must not exceed the maximum record size" (API_PutRecord and API_PutRecords, Data).
+ * - Data alone over it: the JSON protocol's ValidationException on the member, as Kinesis answers a 1 MiB stream ("1
+ *   validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length
+ *   less than or equal to 1048576", quoted from Kinesis in awslabs/amazon-kinesis-producer#680); on a 1 MiB stream
+ *   kinesalite answers it so itself. With a raised maximum the same wording with the stream's maximum is assumed (not
+ *   confirmed).
+ * - Data within it but data and key over it: refused whole with InvalidArgumentException, the code Kinesis answers a
+ *   parameter over its restrictions with ("A specified parameter exceeds its restrictions", API_PutRecord Errors), as
+ *   for the request's total; the code and wording Kinesis gives this case are not documented (not confirmed).
+ */
+function refuseOverRecordSize(operation: string, input: Record<string, unknown>, largestRecord: number): void {
+  const entries = putEntries(operation, input);
+  const overData = entries.filter(({ entry }) => Buffer.byteLength(entry.Data, "base64") > largestRecord);
+  if (overData.length > 0) {
+    if (largestRecord <= KINESALITE_LARGEST_DATA_BYTES) return;
+    const errors = overData.map(({ path }) => `Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${largestRecord}`);
+    throw new KinesisError("ValidationException", `${errors.length} validation error${errors.length === 1 ? "" : "s"} detected: ${errors.join("; ")}`);
+  }
+  const over = entries.find(({ entry }) => recordBytes(entry) > largestRecord);
+  if (over) {
+    const where = operation === "PutRecords" ? ` of ${over.path.replace(/\.member\.data$/, "")}` : "";
+    throw new KinesisError("InvalidArgumentException", `Record size${where} (data and partition key) of ${recordBytes(over.entry)} bytes exceeds the stream's maximum record size of ${largestRecord} bytes (MaxRecordSizeInKiB ${largestRecord / 1024})`);
+  }
+}
+
+/** kinesalite's shard iterator's stream and shard: base64 of 8 bytes, then AES of "<time>/<stream>/<shard>/<sequence>/<pad>" (kinesalite db/index.js createShardIterator, read back so in actions/getRecords.js). */
+function iteratorShard(iterator: unknown): { streamName: string; shardId: string } | undefined {
+  if (typeof iterator !== "string") return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const db = require("kinesalite/db") as { ITERATOR_PWD_KEY: Buffer; ITERATOR_PWD_IV: Buffer };
+  try {
+    const decipher = createDecipheriv("aes-256-cbc", db.ITERATOR_PWD_KEY, db.ITERATOR_PWD_IV);
+    const pieces = Buffer.concat([decipher.update(Buffer.from(iterator, "base64").subarray(8)), decipher.final()]).toString("utf8").split("/");
+    return pieces.length === 5 ? { streamName: pieces[1], shardId: pieces[2] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A large record's Data checked as kinesalite checks a small one's before it stores it (validations/index.js, type Blob:
+ * base64, else the JSON protocol's SerializationException): its token would pass instead.
+ */
+function checkBlob(data: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const validations = require("kinesalite/validations") as { checkTypes(data: unknown, types: unknown): unknown };
+  try {
+    validations.checkTypes({ Data: data }, { Data: { type: "Blob" } });
+  } catch (error) {
+    const refusal = error as { statusCode?: number; body?: { __type?: string; Message?: string } };
+    if (!refusal.statusCode || !refusal.body?.__type) throw error;
+    throw new KinesisError(refusal.body.__type, String(refusal.body.Message), refusal.statusCode);
+  }
+}
+
+/**
+ * Records of more than kinesalite's 1 MiB of data, which a stream with a raised maximum record size takes (up to 10
+ * MiB): kinesalite refuses their Data (its model's 1 MiB) and reads no body over 7 MiB (index.js MAX_REQUEST_BYTES, not
+ * configurable), which a 10 MiB record is as base64 JSON. Each such record is put with a token as its data, a unique
+ * value the endpoint keeps the data under, and every GetRecords answer (the client's, the mappings' and
+ * SubscribeToShard's reads through `admin`: `read`) gets the data back in place of its token: the record keeps its
+ * shard, sequence number and order. kinesalite keeps its streams in memory only (no `path`: memdown), so the data is too,
+ * for as long as kinesalite can answer its record: until the stream is deleted (`forgetStream`), or the record is older
+ * than the stream's retention (kinesalite leaves such records out of GetRecords, actions/getRecords.js), swept at each
+ * large put.
+ */
+export class LargeRecords {
+  private readonly data = new Map<string, { stream: string; data: string; at: number }>();
+  /** Each stream's retention in hours, as the endpoint last set it. */
+  private readonly retention = new Map<string, number>();
+
+  /** @param now the clock kinesalite dates records with (Date.now) */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The large records' data held. */
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** The stream's retention period (at its creation, and after each change through the endpoint). */
+  retain(stream: string, hours: number): void {
+    this.retention.set(stream, hours);
+  }
+
+  /** The stream is deleted: its records' data goes with it. */
+  forgetStream(stream: string): void {
+    for (const [token, held] of this.data) if (held.stream === stream) this.data.delete(token);
+  }
+
+  /**
+   * The request as kinesalite takes it (a copy, each large record's data a token), and `forget` for a refused one. On a
+   * stream of at most 1 MiB records the request is kinesalite's as it is (its ValidationException refuses larger data).
+   */
+  stand(operation: string, input: Record<string, unknown>, largestRecord: number, stream: string): { input: Record<string, unknown>; forget(): void } {
+    const tokens: string[] = [];
+    if (largestRecord <= KINESALITE_LARGEST_DATA_BYTES) return { input, forget: () => {} };
+    const at = this.now();
+    const token = (entry: unknown) => {
+      const { Data } = (entry ?? {}) as { Data?: unknown };
+      if (typeof Data !== "string" || Buffer.byteLength(Data, "base64") <= KINESALITE_LARGEST_DATA_BYTES) return entry;
+      checkBlob(Data);
+      const stood = Buffer.from(`local-kinesis-large-record:${randomUUID()}`).toString("base64");
+      this.data.set(stood, { stream, data: Data, at });
+      tokens.push(stood);
+      return { ...(entry as object), Data: stood };
+    };
+    const forget = () => tokens.forEach((t) => this.data.delete(t));
+    let stood: Record<string, unknown>;
+    try {
+      stood = operation === "PutRecord" ? (token(input) as Record<string, unknown>) : operation === "PutRecords" && Array.isArray(input.Records) ? { ...input, Records: input.Records.map(token) } : input;
+    } catch (error) {
+      forget();
+      throw error;
+    }
+    if (tokens.length > 0) this.sweep(at);
+    return { input: stood, forget };
+  }
+
+  /** Drops the data of records older than their stream's retention (a minute later than kinesalite, whose clock is the same). */
+  private sweep(now: number): void {
+    for (const [token, held] of this.data) {
+      if (now - held.at > (this.retention.get(held.stream) ?? 24) * 3_600_000 + 60_000) this.data.delete(token);
+    }
+  }
+
+  /**
+   * A GetRecords answer as Kinesis gives it: each large record's data back, and at most GET_RECORDS_LARGEST_BYTES of
+   * records ("GetRecords can retrieve up to 10 MiB of data per call from a single shard", API_GetRecords; kinesalite
+   * caps by count only, and counts a token as its few bytes), at least one; the records left out are read from
+   * NextShardIterator on (after the last answered: GetShardIterator AFTER_SEQUENCE_NUMBER on the iterator's shard), and
+   * MillisBehindLatest says the answer is behind the tip. `admin` is kinesalite's.
+   */
+  async read(answer: { Records?: unknown; NextShardIterator?: string; MillisBehindLatest?: number }, iterator: unknown, admin: Admin): Promise<void> {
+    if (!Array.isArray(answer?.Records)) return;
+    const records = answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>;
+    let bytes = 0;
+    let kept = 0;
+    for (const record of records) {
+      const held = typeof record?.Data === "string" ? this.data.get(record.Data) : undefined;
+      if (held !== undefined) record.Data = held.data;
+      const size = typeof record?.Data === "string" && typeof record.PartitionKey === "string" ? recordBytes({ Data: record.Data, PartitionKey: record.PartitionKey }) : 0;
+      if (kept > 0 && bytes + size > GET_RECORDS_LARGEST_BYTES) break;
+      bytes += size;
+      kept += 1;
+    }
+    const last = records[kept - 1];
+    const shard = kept < records.length ? iteratorShard(iterator) : undefined;
+    if (!shard || typeof last?.SequenceNumber !== "string") return;
+    const next = await admin("GetShardIterator", { StreamName: shard.streamName, ShardId: shard.shardId, ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: last.SequenceNumber });
+    records.length = kept;
+    answer.NextShardIterator = next.ShardIterator;
+    const arrived = typeof last.ApproximateArrivalTimestamp === "number" ? last.ApproximateArrivalTimestamp * 1000 : this.now();
+    answer.MillisBehindLatest = Math.max(1, Math.round(this.now() - arrived));
+  }
+
+  /** A GetRecords answer's JSON, `read`. */
+  async readText(text: string, iterator: unknown, admin: Admin): Promise<string> {
+    const answer = JSON.parse(text) as { Records?: unknown };
+    await this.read(answer, iterator, admin);
+    return JSON.stringify(answer);
+  }
+
+  /** `admin`, its GetRecords answers `read`. */
+  reading(admin: Admin): Admin {
+    return async (operation, body) => {
+      const answer = await admin(operation, body);
+      if (operation === "GetRecords") await this.read(answer, body.ShardIterator, admin);
+      return answer;
+    };
+  }
+}
+
+/**
+ * MaxRecordSizeInKiB as CreateStream (optional) and UpdateMaxRecordSize (required) take it: "Valid Range: Minimum value
+ * of 1024. Maximum value of 10240" (API_CreateStream, API_UpdateMaxRecordSize: "If you specify a value that is out of
+ * this range, UpdateMaxRecordSize sends back an ValidationException message"), in the JSON protocol's wording (AWS's
+ * exact message is not confirmed); kinesalite knows neither (it drops the member, and UpdateMaxRecordSize).
+ */
+function checkMaxRecordSize(value: unknown, required: boolean): number | undefined {
+  const { min, max } = DATA_STREAM_LIMITS.maxRecordSizeInKib;
+  const invalid = (constraint: string) => new KinesisError("ValidationException", `1 validation error detected: Value ${value === undefined || value === null ? "null" : `'${String(value).slice(0, 64)}'`} at 'maxRecordSizeInKiB' failed to satisfy constraint: ${constraint}`);
+  if (value === undefined || value === null) {
+    if (required) throw invalid("Member must not be null");
+    return undefined;
+  }
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new KinesisError("SerializationException", "MaxRecordSizeInKiB must be an integer");
+  if (value < min) throw invalid(`Member must have value greater than or equal to ${min}`);
+  if (value > max) throw invalid(`Member must have value less than or equal to ${max}`);
+  return value;
+}
+
+/** A DescribeStreamSummary answer with the stream's MaxRecordSizeInKiB. */
+function withMaxRecordSize(text: string, maxRecordSizeInKib: number): string {
+  const answer = JSON.parse(text) as { StreamDescriptionSummary?: Record<string, unknown> };
+  if (!answer.StreamDescriptionSummary) return text;
+  answer.StreamDescriptionSummary.MaxRecordSizeInKiB = maxRecordSizeInKib;
+  return JSON.stringify(answer);
+}
+
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
 const CONSUMER_OPERATIONS = new Set(["RegisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers", "DeregisterStreamConsumer", "SubscribeToShard"]);
 
-async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>, fanOut: { consumers: ConsumerRegistry; subscriptions: Subscriptions }): Promise<void> {
+async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>, fanOut: { consumers: ConsumerRegistry; subscriptions: Subscriptions }, large: LargeRecords, recordSizes: Map<string, number>): Promise<void> {
   const reply = (status: number, body: string, contentType = "application/x-amz-json-1.1") => {
     response.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID() });
     response.end(body);
@@ -560,15 +791,37 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // ShardFilter, paging and NextToken, which kinesalite lacks, over kinesalite's listing (local/kinesis-list-shards.ts).
     if (operation === "ListShards") return reply(200, JSON.stringify(await listShards(adminClient(internal), input, stream?.name, (options.now ?? Date.now)())));
     refuseWhatCrashesKinesalite(operation, input);
-    refuseOverPutRecordsTotal(operation, input);
+    if (operation === "UpdateMaxRecordSize") {
+      const size = checkMaxRecordSize(input.MaxRecordSizeInKiB, true)!;
+      if (!stream) throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null");
+      // A stream kinesalite does not have (deleted): its ResourceNotFoundException.
+      await adminClient(internal)("DescribeStreamSummary", { StreamName: stream.name });
+      recordSizes.set(stream.name, size);
+      return reply(200, "{}");
+    }
+    const createdSize = operation === "CreateStream" ? checkMaxRecordSize(input.MaxRecordSizeInKiB, false) : undefined;
+    // The stream's maximum record size (data and partition key), 1 MiB unless raised.
+    const largestRecord = (recordSizes.get(String(stream?.name)) ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default) * 1024;
+    refuseOverRecordSize(operation, input, largestRecord);
+    refuseOverPutRecordsTotal(operation, input, largestRecord);
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
       input.StreamName = stream.name;
     }
     const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": target, "x-amz-date": String(request.headers["x-amz-date"] ?? ""), authorization: String(request.headers.authorization) };
-    const forwarded = await forward(internal, headers, operation, input);
-    const text = forwarded.text;
+    const stood = large.stand(operation, input, largestRecord, String(stream?.name));
+    const forwarded = await forward(internal, headers, operation, stood.input);
+    if (!forwarded.ok) stood.forget();
+    // GetRecords: the large records' data back in place of their tokens, at most 10 MiB of records (LargeRecords.read).
+    // DescribeStreamSummary: the stream's maximum record size, which kinesalite does not know (StreamDescriptionSummary.MaxRecordSizeInKiB: "The maximum record
+    // size of a single record in kibibyte (KiB) that you can write to, and read from a stream", the SDK's model).
+    const text =
+      forwarded.ok && operation === "GetRecords"
+        ? await large.readText(forwarded.text, input.ShardIterator, adminClient(internal))
+        : forwarded.ok && operation === "DescribeStreamSummary"
+          ? withMaxRecordSize(forwarded.text, largestRecord / 1024)
+          : forwarded.text;
     if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
       // The newest record of each shard, for SubscribeToShard's continuation before its first record.
       const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };
@@ -579,6 +832,11 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     }
     // A stream deleted or created (again) under its name: the old stream's newest records are no continuation of it.
     if (forwarded.ok && stream && (operation === "DeleteStream" || operation === "CreateStream")) fanOut.subscriptions.forgetStream(stream.name);
+    // Its large records' data goes with it; a retention changed through the endpoint is what their data is kept for.
+    if (forwarded.ok && stream && operation === "DeleteStream") large.forgetStream(stream.name);
+    if (forwarded.ok && stream && operation === "DeleteStream") recordSizes.delete(stream.name);
+    if (forwarded.ok && stream && operation === "CreateStream") recordSizes.set(stream.name, createdSize ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default);
+    if (forwarded.ok && stream && (operation === "IncreaseStreamRetentionPeriod" || operation === "DecreaseStreamRetentionPeriod") && typeof input.RetentionPeriodHours === "number") large.retain(stream.name, input.RetentionPeriodHours);
     // Its consumers are deleted with it (their subscriptions ended), so a stream created again under the name has none.
     if (forwarded.ok && stream && deletedConsumers) for (const consumer of fanOut.consumers.forgetStream(stream.arn)) fanOut.subscriptions.endConsumer(consumer.ConsumerARN);
     // A split or merge closes shards: their subscriptions read their last event (ChildShards) at once.

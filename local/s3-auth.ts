@@ -46,6 +46,15 @@ export class S3Error extends Error {
   }
 }
 
+/**
+ * S3's answer to a request for a bucket that does not exist, any operation's: "NoSuchBucket: The specified bucket does
+ * not exist", 404 (ErrorResponses.html), with the bucket's name in `<BucketName>` as S3 sends it (electron/apps#2157
+ * quotes one).
+ */
+export function noSuchBucket(bucket: string): S3Error {
+  return new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: bucket });
+}
+
 export type S3Credentials = SigV4Credentials;
 
 export interface Authenticated {

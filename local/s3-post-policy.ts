@@ -11,7 +11,7 @@
  * RESTObjectPOST.html (success_action_status 200, 201 with a PostResponse document, or 204, the default;
  * success_action_redirect; `${filename}` in the key). Every failure is the S3Error S3 answers with.
  */
-import { S3Error, type S3Credentials } from "./s3-auth";
+import { noSuchBucket, S3Error, type S3Credentials } from "./s3-auth";
 import { ALGORITHM_IDENTIFIER, isLongDate, parseCredential, parseLongDate, sameSignature, signStringWithScope } from "./sigv4-verify";
 
 /**
@@ -46,15 +46,6 @@ export interface MultipartLimits {
 }
 
 const malformed = () => new S3Error(400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
-
-/**
- * S3's answer to a request for a bucket that does not exist, any operation's: "NoSuchBucket: The specified bucket does
- * not exist", 404 (ErrorResponses.html), with the bucket's name in `<BucketName>` as S3 sends it (electron/apps#2157
- * quotes one).
- */
-export function noSuchBucket(bucket: string): S3Error {
-  return new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: bucket });
-}
 
 /** Whether a request is a POST Object: a POST of the bucket itself, without a subresource, carrying a form. */
 export function isPostObject(method: string, key: string, query: Record<string, unknown>, contentType: string | undefined): boolean {

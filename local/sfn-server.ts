@@ -259,14 +259,49 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
   installPromiseWithResolvers();
   // The library validates each definition with asl-validator, which otherwise compiles its schema on every call.
   installCompiledAslSchemaCheck();
-  library ??= import("aws-local-stepfunctions").then((loaded) => {
+  // jsonpath-plus as the library loads it: its ES module build with the library's, its CommonJS one otherwise.
+  library ??= Promise.all([import("aws-local-stepfunctions"), import("jsonpath-plus")]).then(([loaded, jsonPathModule]) => {
+    const jsonPath = createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as typeof import("jsonpath-plus");
+    for (const build of [jsonPathModule, jsonPath]) selectWholeFalsyDocuments(build);
     // The library's own copy (mapItemCount reads paths as the library does).
-    jsonPathPlus ??= (createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as typeof import("jsonpath-plus")).JSONPath;
+    jsonPathPlus ??= jsonPath.JSONPath;
     instrumentRuns(loaded);
     readIntrinsicLiteralsAsAws(loaded);
     return loaded;
   });
   return library;
+}
+
+/** Marks a JSONPath class selectWholeFalsyDocuments has already taught (a module re-evaluated, as under vitest, finds it). */
+const WHOLE_FALSY = Symbol.for("local Step Functions: `$` selects a falsy document whole");
+
+/**
+ * Has jsonpath-plus select a document of 0, false, "" or null whole by the path `$`, as AWS does (a `$` path "selects
+ * the whole input", and Step Functions takes any JSON value as input: `"Parameters": {"value.$": "$"}` over 0 is
+ * `{"value": 0}`). jsonpath-plus 10.4.0 answers nothing for any path in a falsy document (`… || !json) return
+ * undefined`, JSONPath.prototype.evaluate), which aws-local-stepfunctions 3.0.0 fails ("Path expression '$' does not
+ * point to a value", its jsonPathQuery, which every path of a state goes through: InputPath, Parameters, ItemsPath,
+ * ResultSelector, OutputPath, a Choice's Variable, an intrinsic function's argument). The library's binding to the
+ * JSONPath function cannot be replaced (an ES module's import, when the library is loaded as one), but the function
+ * evaluates through its prototype's `evaluate`, which is taught here, in both of the package's builds (the library
+ * loads one or the other, as its importer is an ES or a CommonJS module); node_modules is left as installed. Only an
+ * evaluation of the path `$`, unwrapped and of values (the library's only form), over such a document is answered
+ * here (JSONPath returns an evaluation's primitive result as it is: its NewError); any other, a path into such a
+ * document too (which selects nothing, as in AWS), is jsonpath-plus's own. asl-validator, the one other reader of the
+ * package, evaluates no falsy document.
+ */
+function selectWholeFalsyDocuments(jsonPath: typeof import("jsonpath-plus")): void {
+  type Evaluation = { wrap?: unknown; resultType?: unknown; callback?: unknown };
+  const prototype = (jsonPath.JSONPath as unknown as { prototype: { evaluate: (this: Evaluation, ...args: unknown[]) => unknown; [WHOLE_FALSY]?: true } }).prototype;
+  if (prototype[WHOLE_FALSY]) return;
+  prototype[WHOLE_FALSY] = true;
+  const evaluate = prototype.evaluate;
+  prototype.evaluate = function (...args) {
+    const [expr] = args as [{ path?: unknown; json?: unknown } | undefined];
+    const whole = args.length === 1 && typeof expr === "object" && expr !== null && expr.path === "$" && "json" in expr;
+    if (whole && this.wrap === false && this.resultType === "value" && !this.callback && (expr.json === 0 || expr.json === false || expr.json === "" || expr.json === null)) return expr.json;
+    return evaluate.apply(this, args);
+  };
 }
 
 /**
@@ -516,11 +551,12 @@ function instrumentRuns(loaded: Library): void {
     const signal = options.abortSignal;
     // The library queues a Map's iterations (MaxConcurrency) and a Parallel's branches (40 at once) and, when one
     // fails, aborts those under way only: the rest would start after the Map or Parallel failed, with a signal nobody
-    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map), no branch once its
-    // Parallel failed ("If any branch fails … the entire Parallel state is considered to have failed and all its
-    // branches are stopped", state-parallel.html), nor any run within once its own run was aborted. The run ends
-    // before its first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the
-    // Map or Parallel that started it has already settled.
+    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map; a tolerating
+    // DISTRIBUTED Map, its threshold exceeded: toleratingFailures), no branch once its Parallel failed ("If any branch
+    // fails … the entire Parallel state is considered to have failed and all its branches are stopped",
+    // state-parallel.html), nor any run within once its own run was aborted. The run ends before its first event:
+    // nothing is recorded (its logger, closed, forwards nothing), no handler is called; the Map or Parallel that
+    // started it has already settled.
     const group = within ? runGroup(this) : undefined;
     const parent = options.runOptions?.[PARENT_RUN] as LibraryRun | undefined;
     // A run within a Map or Parallel state of the execution's own run (its parent has none): counted, every one, in
@@ -541,6 +577,8 @@ function instrumentRuns(loaded: Library): void {
     }
     const run: LibraryRun = {};
     if (parent) runParents.set(run, parent);
+    // An iteration of a DISTRIBUTED Map that tolerates failed items (toleratingFailures): the threshold its Map read as it entered.
+    const tolerance = group && parent ? tolerances.get(parent)?.get(this.definition) : undefined;
     // The variables this run's states assigned as its next StateExited reports them (trackVariables).
     let assigned: Record<string, string> | undefined;
     const own = (event: LibraryEvent, json?: string, length?: number, location?: string) => {
@@ -560,7 +598,8 @@ function instrumentRuns(loaded: Library): void {
       build(location === undefined ? owning : dispatchingThrough(logger, (event) => own(event, undefined, undefined, location)), name, type, input, error);
     });
     hookLogger(logger, "dispatchExecutionFailedEvent", (build, error) => {
-      if (group) failedGroups.add(group);
+      // A tolerating Map's iteration fails its Map only over the threshold (toleratingFailures).
+      if (group && !tolerance) failedGroups.add(group);
       build(owning, error);
     });
     // The MapIteration… events the library builds of an iteration's start and outcome name the iteration's run.
@@ -602,6 +641,13 @@ function instrumentRuns(loaded: Library): void {
         enter(logger, name, type, input);
       });
     }
+    // A JSONPath DISTRIBUTED Map that tolerates failed items reads its threshold as it enters, for its iterations.
+    hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
+      enter(logger, name, type, input);
+      // A JSONata Map reads its own, once its Items are known (runJsonataState).
+      const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
+      if (processor && !logger.isLoggerClosed) toleratesFailures(run, processor, toleranceAt(name, states[name], input, runContext));
+    });
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
@@ -634,7 +680,8 @@ function instrumentRuns(loaded: Library): void {
       const release = () => releaseVariables(variables.local);
       settled.then(release, release);
     }
-    return within ? settledOnceForwarded(logger, settled) : settled;
+    const outcome = tolerance ? toleratingFailures(settled, group!, tolerance, signal, loaded) : settled;
+    return within ? settledOnceForwarded(logger, outcome) : outcome;
   };
 }
 
@@ -900,12 +947,10 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
         resolved[key] = resolve(field, `${at}.${key}`);
         continue;
       }
-      // `$` is the result whole: jsonpath-plus selects nothing at all in a document that is 0, false, "" or null.
+      // `$` is the result whole, 0, false, "" or null too (selectWholeFalsyDocuments).
       const selected = field.startsWith("$$")
         ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
-        : field === "$"
-          ? result
-          : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
       if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
       resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
     }
@@ -1090,6 +1135,19 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
           // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
           if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          // A DISTRIBUTED Map's tolerated failure threshold, for its iterations (toleratingFailures): literal or an
+          // expression, evaluated once its items are known (where AWS evaluates it is not recorded).
+          const processor = toleratingProcessor(state);
+          if (processor) {
+            const value = async (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string) => {
+              const read = isExpression(state[field]) ? await evaluateField(state[field], field, bindings()) : (state[field] ?? 0);
+              if (typeof read === "number" && valid(read)) return read;
+              throw unexpectedResultType(state[field], field, what, read);
+            };
+            const count = await value("ToleratedFailureCount", (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer");
+            const percentage = await value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100");
+            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage });
+          }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
           // test_map_state_items_eval_jsonata_fail). And before its ItemSelector, so that a selector that fails
@@ -1892,9 +1950,8 @@ interface LimitPaths {
  * the handler (the only input a handler is given): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$": <path>,
  * …}`, each `$` path read from the state's input as the Parameters are. A `$$` path stays the handler's to read
  * (readLimitPaths): the library's context in a Map iteration has the item as `Execution.Input`. A Task without
- * Parameters is handed its effective input as it is, `false`, `0`, `""` and `null` included (the library's JSONPath,
- * jsonpath-plus, finds nothing in those, so they cannot be passed on through a `$` path), and its handler reads the
- * paths. A path that selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's
+ * Parameters is handed its effective input as it is, `false`, `0`, `""` and `null` included, and its handler
+ * reads the paths. A path that selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's
  * AWS-recorded test_invalid_jsonpath[INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]: ExecutionFailed, States.Runtime "Invalid
  * path … No results for path"); the cause is AWS's (noResultsCause) where the handler reads the path, the library's
  * where it resolves it in the Parameters. Undefined when the state has neither.
@@ -2943,17 +3000,124 @@ type LibraryEvent = {
 function mapItemCount(state: Record<string, unknown> | undefined, input: unknown, context: unknown): number | undefined {
   // A JSONata Map's items are its Items expression's, evaluated after its entry: it reports its count itself (runJsonataState).
   if (state && jsonataStates.has(state)) return undefined;
-  const read = (path: unknown, json: unknown) => {
-    if (typeof path !== "string" || !jsonPathPlus) return undefined;
-    return path.startsWith("$$") ? jsonPathPlus({ path: path.slice(1), json: (context ?? null) as never, wrap: false }) : jsonPathPlus({ path, json: json as never, wrap: false });
-  };
   try {
-    const effective = state && "InputPath" in state ? (state.InputPath === null ? {} : read(state.InputPath, input)) : input;
-    const items = effective !== undefined && state?.ItemsPath ? read(state.ItemsPath, effective) : effective;
+    const effective = effectiveInput(state, input, context);
+    const items = effective !== undefined && state?.ItemsPath ? readPath(state.ItemsPath, effective, context) : effective;
     return Array.isArray(items) ? items.length : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** What `path` selects in `json` (a `$$` path: in the run's context object), read as the library reads it; undefined: nothing. */
+function readPath(path: unknown, json: unknown, context: unknown): unknown {
+  if (typeof path !== "string" || !jsonPathPlus) return undefined;
+  return path.startsWith("$$") ? jsonPathPlus({ path: path.slice(1), json: (context ?? null) as never, wrap: false }) : jsonPathPlus({ path, json: json as never, wrap: false });
+}
+
+/** A JSONPath state's effective input (past its InputPath, null for `{}`), as the library reads it (StateExecutor.processInput). */
+function effectiveInput(state: Record<string, unknown> | undefined, input: unknown, context: unknown): unknown {
+  return state && "InputPath" in state ? (state.InputPath === null ? {} : readPath(state.InputPath, input, context)) : input;
+}
+
+/** A DISTRIBUTED Map's tolerated failure threshold, as one entry of the state read it (toleranceAt). */
+interface FailureTolerance {
+  state: string;
+  /** The items the Map iterates. */
+  total: number;
+  /** ToleratedFailureCount, ToleratedFailurePercentage (or their paths' values); 0 when absent. */
+  count: number;
+  percentage: number;
+}
+
+/** Per run, the tolerance each of its DISTRIBUTED Map states read as it entered, by the Map's ItemProcessor (its iterations' definition). */
+const tolerances = new WeakMap<LibraryRun, Map<object, FailureTolerance>>();
+/** The iterations of one start of a tolerating Map (runGroup) that failed so far. */
+const groupFailures = new WeakMap<object, number>();
+
+const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] as const;
+
+/**
+ * The ItemProcessor of a JSONPath Map state in Distributed mode that declares a tolerated failure threshold
+ * (ToleratedFailureCount, ToleratedFailurePercentage or their paths; a JSONata Map's, literal or expressions,
+ * runJsonataState reads); undefined for any other state.
+ */
+function toleratingProcessor(state: Record<string, unknown> | undefined): object | undefined {
+  if (!state || state.Type !== "Map") return undefined;
+  const processor = (state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: unknown } } | undefined;
+  if (processor?.ProcessorConfig?.Mode !== "DISTRIBUTED") return undefined;
+  return TOLERANCE_FIELDS.some((field) => state[field] !== undefined) ? processor : undefined;
+}
+
+/** `run`'s tolerating Map whose iterations run `processor` tolerates failures up to `tolerance`, from the Map's start on. */
+function toleratesFailures(run: LibraryRun, processor: object, tolerance: FailureTolerance): void {
+  let read = tolerances.get(run);
+  if (!read) tolerances.set(run, (read = new Map()));
+  read.set(processor, tolerance);
+}
+
+/**
+ * A tolerating JSONPath Map's threshold as it enters with `input` (its paths read from its effective input, as its
+ * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no
+ * number from 0 to 100 (a percentage) fails the execution with States.Runtime (AWS's error and cause for it are not
+ * recorded).
+ */
+function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance {
+  const effective = effectiveInput(state, input, context);
+  const value = (field: "ToleratedFailureCount" | "ToleratedFailurePercentage", valid: (value: number) => boolean, what: string): number => {
+    const path = state[`${field}Path`];
+    const read = path === undefined ? (state[field] ?? 0) : readPath(path, effective, context);
+    if (typeof read === "number" && valid(read)) return read;
+    const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
+    throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${what}.`);
+  };
+  return {
+    state: name,
+    total: mapItemCount(state, input, context) ?? 0,
+    count: value("ToleratedFailureCount", (n) => Number.isInteger(n) && n >= 0, "an integer from 0"),
+    percentage: value("ToleratedFailurePercentage", (n) => n >= 0 && n <= 100, "a number from 0 to 100"),
+  };
+}
+
+/**
+ * Whether `failed` of a Map's items exceed its tolerated failure threshold ("The maximum number of failed items before
+ * the Map Run fails", "The maximum percentage of failed items before the Map Run fails": API_UpdateMapRun's
+ * toleratedFailureCount and toleratedFailurePercentage; state-map-distributed.html#maprun-fail-threshold): more than
+ * ToleratedFailureCount, or more than ToleratedFailurePercentage of the items; with both, whichever is exceeded first.
+ * A field of 0 (its default) sets no threshold of its own; with both 0 the first failure exceeds it. Equal is within
+ * it: 1 of 4 items within 25 %. These edges are as a third party recorded Distributed Map runs in AWS, not confirmed
+ * here in AWS's own words.
+ */
+function exceedsTolerance(failed: number, { total, count, percentage }: FailureTolerance): boolean {
+  if (failed === 0) return false;
+  if (count === 0 && percentage === 0) return true;
+  return (count > 0 && failed > count) || (percentage > 0 && (failed * 100) / Math.max(total, 1) > percentage);
+}
+
+/**
+ * An iteration of a tolerating Map (toleratingProcessor), settled as its Map reads it: its failure, counted, is its
+ * result while the failures are within the threshold (exceedsTolerance), else the Map fails with
+ * States.ExceedToleratedFailureThreshold, catchable and retryable as a Map's failure is, and the Map's iterations
+ * still queued start nothing (failedGroups). A tolerated failure's result is `{"Status": "FAILED", "Error", "Cause"}`
+ * in the Map's output, at its item's place (not confirmed in AWS's documentation: as a third party recorded it). An
+ * iteration that was aborted (its Map or execution ended), and a failure no Catch may take (the local runtime's own:
+ * what it cannot run, a data limit), fail the Map as they are.
+ */
+function toleratingFailures(settled: Promise<unknown>, group: object, tolerance: FailureTolerance, signal: AbortSignal | undefined, library: Library): Promise<unknown> {
+  return settled.catch((error: unknown) => {
+    const failure = (error instanceof library.ExecutionError ? (error as { cause?: unknown }).cause : error) as { name?: unknown; message?: unknown; isCatchable?: unknown } | undefined;
+    if (signal?.aborted || failure?.isCatchable === false) throw error;
+    const failed = (groupFailures.get(group) ?? 0) + 1;
+    groupFailures.set(group, failed);
+    if (exceedsTolerance(failed, tolerance)) {
+      failedGroups.add(group);
+      const threshold = [tolerance.count > 0 ? `ToleratedFailureCount ${tolerance.count}` : "", tolerance.percentage > 0 ? `ToleratedFailurePercentage ${tolerance.percentage}` : ""].filter(Boolean).join(", ");
+      throw new ServiceTaskFailure("States.ExceedToleratedFailureThreshold", `The Map state '${tolerance.state}' failed: ${failed} of its ${tolerance.total} items failed, over its tolerated failure threshold (${threshold || "none tolerated"}).`);
+    }
+    const name = typeof failure?.name === "string" ? failure.name : "";
+    const cause = typeof failure?.message === "string" ? failure.message : "";
+    return { Status: "FAILED", ...(name ? { Error: name } : {}), ...(cause ? { Cause: cause } : {}) };
+  });
 }
 
 /** Records a history event of `run` (EventChain), by default the run of the library's event being read. */

@@ -114,6 +114,10 @@ export class DataStream extends pulumi.ComponentResource {
         streamModeDetails: { streamMode: mode },
         shardCount: mode === "PROVISIONED" ? args.shardCount : undefined,
         retentionPeriod: args.retentionHours ?? 24,
+        // Always sent, the default too: the provider's max_record_size_in_kib is Optional and Computed, so leaving it
+        // unset after a raise would keep the raised size (no diff) instead of going back to 1 MiB. CreateStream takes
+        // MaxRecordSizeInKiB; a change is UpdateMaxRecordSize (terraform-provider-aws stream.go), in place.
+        maxRecordSizeInKib: args.maxRecordSizeInKib ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default,
         encryptionType: "KMS",
         kmsKeyId: this.kmsKey ?? KINESIS_MANAGED_KEY,
         enforceConsumerDeletion: true,

@@ -43,6 +43,20 @@ export interface DataStreamArgs {
   /** The region of the stream and its mappings (the subscribers' region); absent: the provider's. */
   region?: string;
   /**
+   * The largest record the stream takes, its data and partition key together, in KiB: 1024–10240 (1–10 MiB). Kinesis
+   * refuses a larger PutRecord or PutRecords. Raise it only when every subscriber takes such records: a Lambda
+   * subscriber's event is at most 6 MB ("up to the payload limit for synchronous invocation (6 MB)",
+   * API_CreateEventSourceMapping BatchSize), and its records' data is base64 there, so a record of more than about
+   * 4.5 MiB of data fits no event (what Lambda does with such a record is not documented; under `npm start` its
+   * invocation is refused, retried, then given up on to the subscription's on-failure queue). The shard's 1 MB/s of
+   * writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
+   * traffic). `npm start`'s local stream takes and refuses records by the same maximum, and answers at most 10 MiB a
+   * GetRecords call, as Kinesis does.
+   * https://docs.aws.amazon.com/streams/latest/dev/large-records.html
+   * @default 1024
+   */
+  maxRecordSizeInKib?: number;
+  /**
    * The stream's physical name, 1–128 of `[a-zA-Z0-9_.-]`: for what must name the stream in plain text, such as a
    * ServerlessApi route's PutRecord request template (API Gateway → Kinesis). Changing it replaces the stream.
    * @default generated: `<name>-stream-<random suffix>`
@@ -93,6 +107,8 @@ export interface DataStreamSpec {
   /** PROVISIONED only. */
   shardCount?: number;
   retentionHours: number;
+  /** The largest record (data and partition key) in KiB, 1024–10240. */
+  maxRecordSizeInKib: number;
   /** The customer managed key; absent: `alias/aws/kinesis`. */
   kmsKeyArn?: pulumi.Input<string>;
   region?: string;
@@ -144,6 +160,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: DataStreamArg
     fail("shardCount", args.shardCount, "is not a whole number of at least 1, which a PROVISIONED stream needs", "Set shardCount: 1 or more (each shard takes 1 MB/s in), or use the default ON_DEMAND mode.");
   }
   checkWholeNumberInRange(fail, "retentionHours", args.retentionHours, DATA_STREAM_LIMITS.retentionHours, { limit: "Kinesis's range", unit: "hours" });
+  checkWholeNumberInRange(fail, "maxRecordSizeInKib", args.maxRecordSizeInKib, DATA_STREAM_LIMITS.maxRecordSizeInKib, { limit: "Kinesis's maximum record size", unit: "KiB", fix: "Use a whole number from 1024 (1 MiB, the default) to 10240 (10 MiB), e.g. 2048." });
   if (typeof args.kmsKeyArn === "string") {
     if (!KMS_KEY_ARN.test(args.kmsKeyArn)) fail("kmsKeyArn", args.kmsKeyArn, "is not a KMS key's ARN", "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed key alias/aws/kinesis.");
     const keyRegion = arnRegion(args.kmsKeyArn);
@@ -160,6 +177,7 @@ export function normalise(name: string, args: DataStreamArgs, streamName: pulumi
     mode,
     ...(mode === "PROVISIONED" ? { shardCount: args.shardCount } : {}),
     retentionHours: args.retentionHours ?? 24,
+    maxRecordSizeInKib: args.maxRecordSizeInKib ?? DATA_STREAM_LIMITS.maxRecordSizeInKib.default,
     ...(args.kmsKeyArn !== undefined ? { kmsKeyArn: args.kmsKeyArn } : {}),
     ...(args.region ? { region: args.region } : {}),
     retainOnDelete: args.retainOnDelete ?? false,

@@ -307,17 +307,18 @@ export function bareZoneId(zoneId: string): string {
 }
 
 /**
- * Fails when a record's alias target name and zone id are both strings and the name shows a zone (aliasTargetZone)
- * the id is not. Outputs are left to the deploy rule Route53AliasTargetHealth, which reads them in the plan.
+ * Fails `argument` when an alias target name and zone id are both strings and the name shows a zone (aliasTargetZone)
+ * the id is not: DnsRouting's records and StaticSite's failover target. Outputs are left to the deploy rule
+ * Route53AliasTargetHealth, which reads them in the plan.
  */
-function validateAliasTargetZone(fail: ArgFailure, where: string, target: DnsRoutingRecord["target"] | undefined): void {
-  if (typeof target?.name !== "string" || typeof target.zoneId !== "string") return;
-  const expected = aliasTargetZone(target.name);
-  if (expected === undefined || bareZoneId(target.zoneId) === expected.zoneId) return;
+export function validateAliasTargetZone(fail: ArgFailure, argument: string, targetName: unknown, zoneId: unknown): void {
+  if (typeof targetName !== "string" || typeof zoneId !== "string") return;
+  const expected = aliasTargetZone(targetName);
+  if (expected === undefined || bareZoneId(zoneId) === expected.zoneId) return;
   fail(
-    `${where}.target.zoneId`,
-    target.zoneId,
-    `is not the hosted zone of the alias target ${target.name}, ${expected.target}: ${expected.zone}, and Route 53 refuses the record ("the alias target name does not lie within the target zone")`,
+    argument,
+    zoneId,
+    `is not the hosted zone of the alias target ${targetName}, ${expected.target}: ${expected.zone}, and Route 53 refuses the record ("the alias target name does not lie within the target zone")`,
     `Set it to ${expected.setTo}.`,
   );
 }
@@ -356,7 +357,7 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
       // The stack's tags land on the check beside its own Name tag (index.ts createHealthCheck); Route 53 takes 10.
       checkStackTagRoom(fail, `${where}.healthCheck`, check, HEALTH_CHECK_TYPE, "a Route 53 health check", { Name: healthCheckNameTag(args.name ?? "", record.id ?? "") });
     }
-    validateAliasTargetZone(fail, where, record.target);
+    validateAliasTargetZone(fail, `${where}.target.zoneId`, record.target?.name, record.target?.zoneId);
     // A zone id that is an Output is checked when it resolves (DnsRouting's aliasEvaluatesTarget).
     if (args.evaluateTargetHealth === true && typeof record.target?.zoneId === "string" && bareZoneId(record.target.zoneId) === CLOUDFRONT_ALIAS_ZONE_ID) fail(...cloudFrontEvaluation(index));
     if (args.policy === RoutingPolicy.Latency) {

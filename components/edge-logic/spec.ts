@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { AUTONAME_SUFFIX_LENGTH, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, nameCharacters, validateAutonames } from "../autoname";
 import { checkPathPattern } from "../cloudfront-path-pattern";
 import { checkSourceFile, type ArgFailure } from "../errors";
-import { bundleEntry, planTimeOptions } from "../lambda/bundle";
+import { buildErrorDetail, bundleEntry, planTimeOptions } from "../lambda/bundle";
 import { FUNCTION_NAME_SUFFIX, LAMBDA_LIMITS } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
 import { checkWholeNumberInRange } from "../ranges";
@@ -335,7 +335,7 @@ function validateLambda(fail: ArgFailure, name: string, key: string, lambda: Edg
   try {
     zippedBytes = bundleEntry(resolve(lambda.entry!), planTimeOptions({ define: lambda.define ?? {}, external: lambda.external ?? [] })).zippedBytes;
   } catch (error) {
-    fail(`${at}.entry`, lambda.entry, `does not bundle: ${(error as Error).message.split("\n")[0]}`, "Fix the handler source (npm run typecheck shows it too).");
+    fail(`${at}.entry`, lambda.entry, `does not bundle: ${buildErrorDetail(error)}`, "Fix the handler source (npm run typecheck shows it too).");
   }
   const packageLimit = edgePackageLimit(lambda.eventType);
   if (zippedBytes > packageLimit.zippedBytes) fail(`${at}.entry`, lambda.entry, `bundles to ${zippedBytes} zipped bytes, over ${packageLimit.what}`, packageLimit.fix);

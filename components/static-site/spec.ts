@@ -20,7 +20,7 @@ import { normaliseSecurityHeaders, validateSecurityHeaders, type NormalisedSecur
 import { normaliseBuild, validateBuildArgs, type NormalisedBuild, type StaticSiteBuild } from "./build";
 import { normalisePublish, validatePublishArgs, type NormalisedPublish, type StaticSitePublishArgs } from "./publisher/args";
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
-import { HEALTH_CHECK_LIMITS, HEALTH_CHECK_TYPE, healthCheckProblem } from "../dns-routing/spec";
+import { HEALTH_CHECK_LIMITS, HEALTH_CHECK_TYPE, healthCheckProblem, validateAliasTargetZone } from "../dns-routing/spec";
 import { checkStackTagRoom } from "../tags";
 import { describeRegion, type KnownRegion, validateRegionArg, validateRegionName } from "../region";
 import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
@@ -882,6 +882,8 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
     fail("domain.failover.healthCheckPath", healthCheckPath, `is not a path Route 53's health check takes: it must start with "/" and be at most ${HEALTH_CHECK_LIMITS.pathMax} characters`,
       `Use e.g. "/${String(healthCheckPath).replace(/^\/+/, "").slice(0, 64) || "index.html"}".`);
   }
+  // The standby's alias records (dns.ts siteRecords): Route 53 refuses a target name outside the zone given.
+  validateAliasTargetZone(fail, "domain.failover.hostedZoneId", domain.failover?.domainName, domain.failover?.hostedZoneId);
   if (domain.failover && !domain.hostedZoneId) {
     fail("domain.failover", "set", "needs Route 53 records, but domain.hostedZoneId is not set", "Set domain.hostedZoneId to the zone of the site's domain.");
   }

@@ -5,10 +5,36 @@ export type Graph = readonly RecordedResource[];
 
 /**
  * The `deleteBeforeReplace` the engine takes over the provider's answer for `r`, or undefined when the program leaves it
- * to the provider (resource_monitor.go: set when the value is true or was given; see RecordedResource.deleteBeforeReplaceDefined).
+ * to the provider: set when the value is true or was given (pulumi pkg/resource/deploy/source_eval.go RegisterResource,
+ * `if req.GetDeleteBeforeReplaceDefined() || req.GetDeleteBeforeReplace()`, line 2354 at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8; see RecordedResource.deleteBeforeReplaceDefined).
  */
 export function explicitDeleteBeforeReplace(r: Pick<RecordedResource, "deleteBeforeReplace" | "deleteBeforeReplaceDefined">): boolean | undefined {
   return r.deleteBeforeReplace === true || r.deleteBeforeReplaceDefined === true ? r.deleteBeforeReplace === true : undefined;
+}
+
+/**
+ * Whether a recorded input value is unknown: a preview (mocks installed with `preview`) records an Output not resolved
+ * yet as @pulumi/pulumi's `Unknown` (output.js), whose one field is `__pulumiUnknown: true`, and a plan written to JSON
+ * keeps that field. An input the program leaves unset is absent instead, so an unknown one was given by the program.
+ */
+export function isUnknown(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true;
+}
+
+/**
+ * Whether the program gives an autoname field (a pulumi-aws `name`) a value of its own: a non-empty string, or a value
+ * unknown at preview (isUnknown). An autonamed resource's field is absent from the recorded inputs (the provider's Check
+ * draws the name, and the mocks record the program's inputs), so an unknown one is an Output the program passed, and the
+ * bridge reads it as set by hand too: its Check autonames a field only when the inputs lack it (pulumi-terraform-bridge
+ * pkg/tfbridge/schema.go applyDefaults, `if _, has := result[name]; !has && info.HasDefault()`; an unknown converts to
+ * TerraformUnknownVariableValue, so it is there), and its Diff's nameRequiresDeleteBeforeReplace asks delete-first for
+ * every key of the new inputs with an AutoNamed default that `__defaults` does not list (`for key := range news`; read
+ * at 59de6c661df1e7561e6ece7ad7f1c835c63010c4). Not covered: an unknown Output that resolves to undefined at update,
+ * which is then autonamed.
+ */
+export function nameGiven(value: unknown): boolean {
+  return (typeof value === "string" && value !== "") || isUnknown(value);
 }
 
 /**

@@ -90,7 +90,7 @@ export interface RecordedResource {
   /**
    * True when the program gave `deleteBeforeReplace` itself, `false` included (the registration's
    * `deleteBeforeReplaceDefined`, which @pulumi/pulumi sets to `opts.deleteBeforeReplace !== undefined`): the engine then
-   * takes the option's value over the provider's answer (pulumi resource_monitor.go RegisterResource: `if
+   * takes the option's value over the provider's answer (pulumi pkg/resource/deploy/source_eval.go RegisterResource: `if
    * deleteBeforeReplaceValue || req.GetDeleteBeforeReplaceDefined()`; step_generator.go: `if goal.DeleteBeforeReplace !=
    * nil { deleteBeforeReplace = *goal.DeleteBeforeReplace }`). Absent when not given, and in a plan recorded or saved
    * before it was kept: read those as not given (graph.ts explicitDeleteBeforeReplace).
@@ -728,6 +728,32 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       const arn = `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physicalName}-${base62(name, 6)}`;
       return { id: arn, arn, name: physicalName };
     }
+    // KMS: a key's id and keyId are its key ID, a UUID, and a multi-Region key's "mrk-" and 32 hex digits ("multi-Region
+    // keys have a distinctive key ID that begins with mrk-", https://docs.aws.amazon.com/kms/latest/developerguide/mrk-how-it-works.html;
+    // e.g. mrk-1234abcd12ab34cd56ef1234567890ab in the ReplicateKey reference); its ARN arn:aws:kms:<region>:<account>:key/<key ID>
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN). A replica is created "with the
+    // same key ID" as its primary (same page) under an ARN of its own region. pulumi-aws's ExternalKey has no keyId
+    // output, only its id and ARN.
+    case "aws:kms/key:Key":
+    case "aws:kms/externalKey:ExternalKey": {
+      const id = mockKmsKeyId(name, inputs.multiRegion === true);
+      return { id, ...(type === "aws:kms/key:Key" ? { keyId: id } : {}), arn: kmsKeyArn(region, id) };
+    }
+    case "aws:kms/replicaKey:ReplicaKey":
+    case "aws:kms/replicaExternalKey:ReplicaExternalKey": {
+      const id = /:key\/(mrk-[^/]+)$/.exec(String(inputs.primaryKeyArn ?? ""))?.[1] ?? mockKmsKeyId(name, true);
+      return { id, keyId: id, arn: kmsKeyArn(region, id) };
+    }
+    // An alias's id is its name, its ARN arn:aws:kms:<region>:<account>:alias/<name without alias/>; targetKeyId reads
+    // back as the key ID KMS lists and targetKeyArn as that key's ARN (terraform-provider-aws kms/alias.go read:
+    // ListAliases' TargetKeyId, AliasARNToKeyARN). An unnamed alias is named by the terraform provider: namePrefix, or
+    // "alias/", and a unique id (alias.go create: create.Name with AliasNamePrefix).
+    case "aws:kms/alias:Alias": {
+      const aliasName = String(inputs.name ?? providerUniqueId(inputs.namePrefix ?? "alias/", name));
+      const target = String(inputs.targetKeyId ?? "");
+      const targetKeyArn = target.startsWith("arn:") ? target : kmsKeyArn(region, target);
+      return { id: aliasName, name: aliasName, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:${aliasName}`, targetKeyId: targetKeyArn.slice(targetKeyArn.lastIndexOf("key/") + 4), targetKeyArn };
+    }
     case "aws:ssm/parameter:Parameter":
       return { id: physicalName, name: physicalName, arn: `arn:aws:ssm:${region}:${MOCK_ACCOUNT_ID}:parameter/${String(physicalName).replace(/^\//, "")}` };
     case "aws:ec2/vpcEndpoint:VpcEndpoint": {
@@ -927,6 +953,17 @@ function providerUniqueId(prefix: string, name: string): string {
 
 /** The mocks' fixed time (MOCK_STREAM_LABEL) as PrefixedUniqueId writes a time: its digits, to the ten-thousandth of a second. */
 const MOCK_UNIQUE_ID_TIME = `${MOCK_STREAM_LABEL.replace(/\D/g, "")}0`;
+
+/** A KMS key's ARN in the mocks' account: arn:aws:kms:<region>:<account>:key/<key ID>. */
+function kmsKeyArn(region: string, keyId: string): string {
+  return `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${keyId}`;
+}
+
+/** A KMS key ID drawn from the resource's name: a UUID, or for a multi-Region key "mrk-" and 32 hex digits. */
+function mockKmsKeyId(name: string, multiRegion: boolean): string {
+  const hex = createHash("sha256").update(`kms-key:${name}`).digest("hex");
+  return multiRegion ? `mrk-${hex.slice(0, 32)}` : `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
 
 /** Deterministic mixed-case alphanumeric string, for ids whose real shape is base62 (e.g. user pool ids). */
 function base62(seed: string, length: number): string {

@@ -40,6 +40,7 @@ export async function localStreamDefinitions(specs: DataStreamSpec[], defaultReg
       region,
       shardCount: spec.shardCount ?? LOCAL_ON_DEMAND_SHARDS,
       retentionHours: spec.retentionHours,
+      maxRecordSizeInKib: spec.maxRecordSizeInKib,
       consumers,
     });
   }

@@ -20,7 +20,7 @@
  * replaces the stages too, which the engine deletes before the deployment), and dependencies through another resource
  * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
  */
-import { explicitDeleteBeforeReplace, findOfType, identitiesOf, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
+import { explicitDeleteBeforeReplace, findOfType, identitiesOf, nameGiven, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
@@ -51,13 +51,15 @@ const ALWAYS_DELETE_FIRST: Readonly<Record<string, string>> = {
  * SDKv2 resource (terraform-provider-aws apigateway and apigatewayv2 service_package_gen.go), whose Diff the bridge
  * answers with `DeleteBeforeReplace: true` on a replacement it finds itself (`len(replaces) > 0`: a ForceNew input
  * changed; not one that replaceOnChanges alone makes, which the engine leaves create-first, step_generator.go
- * applyReplaceOnChanges keeping the provider's answer; likely not one of replaceWith or `--replace` either, not confirmed) when an autoname field holds a value the
+ * applyReplaceOnChanges keeping the provider's answer; nor one of replaceWith or `--replace`, which the engine makes
+ * without asking the provider: transition.ts providerReplaces) when an autoname field holds a value the
  * autonamer did not put there (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff, schema.go nameRequiresDeleteBeforeReplace, at
  * 59de6c661df1e7561e6ece7ad7f1c835c63010c4: "includes an autonameable property with a value that was not populated by
  * the autonamer"; pulumi/pulumi-terraform#465 "Set delete-before-replace for manually-named resources"); the Plugin
  * Framework bridge does not, and none of these is one. Which is exactly the API Gateway types with a `name` argument in
  * @pulumi/aws (tests/deploy-rules/deployment-triggers.test.ts reads the SDK's declarations), less the APIs themselves
- * (left out above). A recording's inputs are the program's own, so a `name` there was set by hand.
+ * (left out above). A recording's inputs are the program's own, so a `name` there was set by hand, and so was one
+ * unknown at preview (an Output the program passes; an autonamed part has no `name` input at all: graph.ts nameGiven).
  *
  * An explicit `deleteBeforeReplace: false` overrides the provider's answer (pulumi step_generator.go: `if
  * goal.DeleteBeforeReplace != nil`), so such a part is replaced create-first (deleteFirst reads it:
@@ -84,8 +86,10 @@ function deleteFirst(r: RecordedResource): string | undefined {
   // Given false, the option overrides the provider's delete-first (step_generator.go), the name's and the type's alike.
   if (option === false) return undefined;
   if (ALWAYS_DELETE_FIRST[r.type]) return ALWAYS_DELETE_FIRST[r.type];
-  if (NAMED_DELETE_FIRST.has(r.type) && typeof r.inputs.name === "string" && r.inputs.name !== "") {
-    return `its name set by hand ("${r.inputs.name}"), which pulumi-aws otherwise autonames, so the bridge replaces it delete-first (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace)`;
+  // A name unknown at preview is one the program gives (an Output), which the bridge reads as set by hand (nameGiven).
+  if (NAMED_DELETE_FIRST.has(r.type) && nameGiven(r.inputs.name)) {
+    const shown = typeof r.inputs.name === "string" ? `"${r.inputs.name}"` : "an Output not known at preview";
+    return `its name set by hand (${shown}), which pulumi-aws otherwise autonames, so the bridge replaces it delete-first (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace)`;
   }
   return undefined;
 }

@@ -63,7 +63,8 @@ export const KINESIS_STREAM_SETTINGS: DeployRule = {
       const keyRegion = typeof i.kmsKeyId === "string" ? arnRegion(i.kmsKeyId) : undefined;
       const region = regionOf(graph, stream, context);
       if (keyRegion && i.kmsKeyId.startsWith("arn:") && keyRegion !== region) report(`encrypts with the key ${i.kmsKeyId} of ${keyRegion}, but the stream is in ${region}; Kinesis encrypts with a key of the stream's region`, `use a key in ${region}`);
-      if (i.maxRecordSizeInKib !== undefined && !within(i.maxRecordSizeInKib, 1024, 10240)) report(`has maxRecordSizeInKib ${i.maxRecordSizeInKib}; Kinesis takes 1024–10240`, "set it between 1024 and 10240, or leave it unset");
+      const record = DATA_STREAM_LIMITS.maxRecordSizeInKib;
+      if (i.maxRecordSizeInKib !== undefined && !within(i.maxRecordSizeInKib, record.min, record.max)) report(`has maxRecordSizeInKib ${i.maxRecordSizeInKib}; Kinesis takes ${record.min}–${record.max}`, `set it between ${record.min} and ${record.max}, or leave it unset`);
     }
     return findings;
   },

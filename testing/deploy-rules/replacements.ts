@@ -213,16 +213,26 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
 }
 
 /**
+ * The resources whose replacement replaces `r` too: those its replaceWith names, and its deletedWith target (pulumi
+ * step_generator.go diff and findDependentCascadeReplacements treat both alike: "If we want resource X to
+ * `replace_with` or be `deletedWith` resource Y, then every time we want to replace Y, we have to search for and
+ * replace X").
+ */
+export const cascadeTargets = (r: Pick<RecordedResource, "replaceWith" | "deletedWith">): string[] => [...(r.replaceWith ?? []), ...(r.deletedWith && !(r.replaceWith ?? []).includes(r.deletedWith) ? [r.deletedWith] : [])];
+
+/**
  * The next plan as the update makes it (see the module's comment): `replaced(old, next)` says whether the update
  * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges; false
  * where the deployed plan does not hold `old`'s inputs). `replacedWith` maps each replaced resource whose `replaceWith`
  * names replaced resources to those, whichever round replaced them: a replacement its own inputs need not show, which
  * the engine makes as it makes any (step_generator.go: `ReplaceKeys: ["replaceWith"]`, create-first unless
- * deleteBeforeReplace). Only `replaceWith` is followed, not `deletedWith`, which the engine also replaces with its
- * target (step_generator.go diff): no check reads it, and the old copy's delete of such a resource is skipped (step.go).
+ * deleteBeforeReplace). `deletedWith` is followed the same way (cascadeTargets): the engine replaces a resource whose
+ * deletedWith target it replaces, `ReplaceKeys: ["deletedWith"]` (step_generator.go diff, the check below the
+ * replaceWith one), and `replacedWith` holds that target too; the old copy's delete is then skipped unless it runs
+ * before the target's is marked (step.go DeleteStep.Apply, isDeletedWith; transition.ts deleteSkippedWithTarget).
  * `replacedOther(old, next)` says the same of a resource of a type the cascade does not follow (a bucket, a secret, a
- * topic: the transition checks' other tables) that a `replaceWith` of the next plan names: its replacement draws no
- * value followed here, but replaces what names it (without it, such a target never counts as replaced).
+ * topic: the transition checks' other tables) that a `replaceWith` or `deletedWith` of the next plan names: its
+ * replacement draws no value followed here, but replaces what names it (without it, such a target never counts as replaced).
  */
 export function withCascadedReplacements(
   deployed: Graph,
@@ -231,14 +241,14 @@ export function withCascadedReplacements(
   replacedOther: (old: RecordedResource, next: RecordedResource) => boolean = () => false,
 ): { after: Graph; replacedWith: ReadonlyMap<string, readonly string[]> } {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  // The resources some replaceWith names: only these of the types the cascade does not follow are judged.
-  const named = new Set(after.flatMap((r) => r.replaceWith ?? []));
+  // The resources some replaceWith or deletedWith names: only these of the types the cascade does not follow are judged.
+  const named = new Set(after.flatMap(cascadeTargets));
   let graph = after;
   const done = new Set<string>();
   // Each replaced resource's replaced replaceWith targets, read once every replacement is known: a target replaced in a
   // later round than the resource counts too, and so does one of a resource replaced for its own inputs.
   const replacedWith = () => new Map(graph.flatMap((r) => {
-    const by = done.has(r.urn) ? (r.replaceWith ?? []).filter((urn) => done.has(urn)) : [];
+    const by = done.has(r.urn) ? cascadeTargets(r).filter((urn) => done.has(urn)) : [];
     return by.length > 0 ? [[r.urn, by] as const] : [];
   }));
   for (;;) {
@@ -248,7 +258,7 @@ export function withCascadedReplacements(
       const old = deployedByUrn.get(next.urn);
       if (!old) continue;
       const kind = cascadeKind.get(next.type);
-      const by = (next.replaceWith ?? []).filter((urn) => done.has(urn));
+      const by = cascadeTargets(next).filter((urn) => done.has(urn));
       const byInputs = kind !== undefined ? replaced(kind, old, next) : named.has(next.urn) && replacedOther(old, next);
       if (by.length === 0 && !byInputs) continue;
       done.add(next.urn);
@@ -258,7 +268,7 @@ export function withCascadedReplacements(
     }
     if (fresh.size === 0) {
       // Nothing new drawn: a replaceWith reached only from this round's replacements needs one more look.
-      const more = graph.some((r) => !done.has(r.urn) && deployedByUrn.has(r.urn) && (r.replaceWith ?? []).some((urn) => done.has(urn)));
+      const more = graph.some((r) => !done.has(r.urn) && deployedByUrn.has(r.urn) && cascadeTargets(r).some((urn) => done.has(urn)));
       if (!more) return { after: graph, replacedWith: replacedWith() };
       continue;
     }

@@ -22,7 +22,6 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_SUBNET_GROUP } from "./rds";
-import { cascadeTypeOf } from "./replacements";
 import { finding as deployFinding } from "./rule";
 import type { SavedResource, TransitionFinding } from "./transition";
 
@@ -220,8 +219,9 @@ export function vpcSubnetLayoutFindings(deployed: Graph, after: Graph, stack: st
  * Subnet ids not known in the next plan (new subnets) are compared as far as they are known: a deployed subnet is
  * leaving when the next plan's known ids lack it. A subnet group the update replaces (its name or namePrefix changes,
  * or a resource its replaceWith names is replaced: RelationalDatabase's moves with its security group to a new VPC) is
- * created anew with the cluster, not modified: not this check's. A deployed plan that does not hold the group's
- * subnetIds (saved before they were kept) is not judged; a cluster renamed by aliases is not followed.
+ * created anew with the cluster, not modified: not this check's; whether the update replaces it is the transition checks'
+ * one judgement (transition.ts planUpdate), which also follows a group or cluster renamed by aliases. A deployed plan
+ * that does not hold the group's subnetIds (saved before they were kept) is not judged.
  */
 export const TRANSITION_DB_SUBNET_IN_USE_RULE = {
   id: "TransitionDbSubnetInUse",
@@ -239,28 +239,19 @@ const subnetIdsOf = (r: RecordedResource): { known: string[]; unknown: number } 
   return { known, unknown: ids.length - known.length };
 };
 
-/** Whether `old` → `next` (one URN) replaces the resource by the inputs CASCADE_TYPES lists for its type (replacements.ts). */
-function replacedByInputs(old: RecordedResource, next: RecordedResource): boolean {
-  const kind = cascadeTypeOf(next.type);
-  if (!kind) return false;
-  const unset = (value: unknown) => value === undefined || value === null || (kind.emptyIsUnset === true && value === "");
-  const differs = (field: string) => (unset(old.inputs[field]) && unset(next.inputs[field]) ? false : !same(old.inputs[field], next.inputs[field]));
-  return kind.replaceOn.some((field) => holds(old, field) && differs(field)) || (kind.replaceWhenSet ?? []).some((field) => holds(old, field) && !unset(next.inputs[field]) && differs(field));
-}
-
-/** TransitionDbSubnetInUse's warnings: see TRANSITION_DB_SUBNET_IN_USE_RULE. */
-export function dbSubnetInUseWarnings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+/**
+ * TransitionDbSubnetInUse's warnings: see TRANSITION_DB_SUBNET_IN_USE_RULE. `deployed` and `after` as the transition
+ * checks match them (transition.ts planUpdate: renamed by aliases, replacements cascaded) and `replaced`, that
+ * judgement's whether the update replaces a resource of both plans (its own inputs, replaceOnChanges, ignoreChanges,
+ * replaceWith): checkPlanTransitionWarnings passes them.
+ */
+export function dbSubnetInUseWarnings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
   const findings: TransitionFinding[] = [];
   for (const group of ofType(after, RDS_SUBNET_GROUP)) {
     const old = deployedByUrn.get(group.urn);
-    if (!old || !holds(old, "subnetIds") || replacedByInputs(old, group)) continue;
-    // replaceWith: a named resource replaced replaces the group too (the engine's cascade; transition.ts follows it further).
-    if ((group.replaceWith ?? []).some((urn) => {
-      const [was, is] = [deployedByUrn.get(urn), after.find((r) => r.urn === urn)];
-      return was !== undefined && is !== undefined && replacedByInputs(was, is);
-    })) continue;
+    if (!old || !holds(old, "subnetIds") || replaced(group.urn)) continue;
     const names = [old.id, old.inputs.name, old.state?.name].filter((n): n is string => typeof n === "string" && n !== "");
     const users = [...ofType(deployed, RDS_CLUSTER), ...ofType(deployed, RDS_CLUSTER_INSTANCE)].filter((r) => names.includes(r.inputs.dbSubnetGroupName) && afterUrns.has(r.urn));
     if (users.length === 0) continue;
@@ -284,10 +275,3 @@ export function dbSubnetInUseWarnings(deployed: Graph, after: Graph, stack: stri
   return findings;
 }
 
-/**
- * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES): what AWS refuses
- * only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the failures).
- */
-export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}): TransitionFinding[] {
-  return dbSubnetInUseWarnings(before, after, context.stack);
-}

@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, ofType, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -78,7 +78,7 @@ import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, V2_ROUTE_NAMED_TYPE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
-import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
+import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
 import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
@@ -998,14 +998,68 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 
 /**
  * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
- * deployed self `old` (same URN) if any and whether that held the name. A deployed resource whose inputs the deployed
- * plan does not hold (a plan saved before its type was checked) is not judged.
+ * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
+ * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
+ * create-first unless deleteBeforeReplace (providerReplaces). A deployed resource whose inputs the deployed plan does
+ * not hold (a plan saved before its type was checked) is not judged.
  */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after, providerReplaces(old, after)) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return order.early.has(after.urn) || replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
+}
+
+/** The cascade's replacedWith (withCascadedReplacements): each resource replaced for its replaceWith or deletedWith, to the replaced resources it names there (cascadeOption tells which). */
+type ReplacedWith = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * The resources replaced for their replaceWith or deletedWith (`replacedWith`) whose deployed copy the engine deletes
+ * before it creates the new one, whatever their own deleteBeforeReplace: those whose replaceWith or deletedWith names a
+ * resource the update replaces delete-first. The engine's delete-before-replace branch for that target deletes, before
+ * the target, every resource whose replaceWith or deletedWith names it (pulumi/pulumi pkg/resource/deploy/step_generator.go continueStepsFromDiff:
+ * `replacedWith, err := sg.findDependentCascadeReplacements(urn)`, appended to toReplace and each given a
+ * DeleteReplacementStep, lines 2074-2124 at 1b5949891b3cefcb9974752b24a5ecef0acc86c8; findDependentCascadeReplacements,
+ * lines 3419-3443); the resource's own registration later finds its old copy deleted and only creates ("Case 1:
+ * recreating", lines 1482-1506).
+ * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
+ * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
+ */
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith): CascadeOrder {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const targetDeleteFirst = (urn: string) => {
+    const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+    if (!next) return false;
+    const kind = replacementKindOf(next.type) ?? {};
+    const diffed = old ? asDiffed(kind, old, next) : next;
+    return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
+  };
+  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(targetDeleteFirst));
+  return { early: new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn)), deleteFirstTargets };
+}
+
+/**
+ * The order of the deletes the cascade makes (cascadeOrder): `early`, the resources the engine deletes before a
+ * replaceWith or deletedWith target it replaces delete-first; `deleteFirstTargets`, those targets.
+ */
+interface CascadeOrder {
+  early: ReadonlySet<string>;
+  deleteFirstTargets: ReadonlySet<string>;
+}
+
+/**
+ * Whether the engine skips the delete of the deployed copy of `urn` (replaced; deployed `deletedWith` its target) because
+ * that target is replaced in the same update: DeleteStep.Apply skips a delete whose deletedWith target is marked deleted
+ * (pulumi step.go isDeletedWith, reading the step generator's `deletes`). The target is marked when its own old copy's
+ * delete is generated: at once for a delete-first target, whose branch also deletes this one (cascadeOrder), else only
+ * when the old copies are deleted at the end of the update (step_generator.go, the loop that sets `sg.deletes[res.URN]`
+ * for each pending delete). So it is skipped when the target is replaced delete-first, or when this copy too is deleted
+ * at the end (`deleteFirst` false); a copy deleted first by its own deleteBeforeReplace (or the bridge's), while the
+ * target is replaced create-first, is deleted before the target is marked. Read from the engine's source, not run.
+ */
+function deleteSkippedWithTarget(order: CascadeOrder, replacedWith: ReplacedWith, urn: string, deletedWith: string | undefined, deleteFirst: boolean): boolean {
+  return deletedWith !== undefined && (replacedWith.get(urn) ?? []).includes(deletedWith) && (order.deleteFirstTargets.has(deletedWith) || !deleteFirst);
 }
 
 /**
@@ -1018,32 +1072,44 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
  * pulumi/pulumi-aws#1301), so an ignored autoname field is reset to it and the bridge then replaces delete-first under
  * that name; but a plan keeps the program's inputs, without the drawn name (a saved plan keeps no state at all), so
  * such a resource is read as unnamed: replaced create-first under a new name, and, retained, not found to keep the
- * name its replacement asks for.
+ * name its replacement asks for. A name unknown at preview is one the program gives, set by hand to the bridge too
+ * (graph.ts nameGiven).
  */
-const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
+const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && nameGiven(diffed.inputs[kind.autonameField]);
 
 /**
  * Whether a replacement of `diffed` (as diffedByUrn gives it) deletes the old resource before it creates the new one:
  * the program's deleteBeforeReplace where it gives one (`false` included: the engine takes it over the provider's answer,
  * step_generator.go `if goal.DeleteBeforeReplace != nil`; explicitDeleteBeforeReplace), else the bridge's delete-first
  * for a name set by hand (namedByHand) on a replacement its Diff asks for (`providerReplaced`: providerReplaces; not one
- * that replaceOnChanges alone makes). Delete-first is not "under the same name": an autonamed resource replaced with
+ * that replaceOnChanges alone makes, nor one for replaceWith, which the engine makes without asking the provider). Delete-first is not "under the same name": an autonamed resource replaced with
  * deleteBeforeReplace still gets a name drawn anew, as the engine checks a replacement without its old inputs
  * (step_generator.go, the Check of a replacement with a fresh seed).
  */
 const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
 
 /**
- * False when only the program's replaceOnChanges replaces `diffed`, not the provider's own Diff (no replace-forcing input
- * of any table's kind of the type changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand
- * only on a replacement its Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace :=
- * len(replaces) > 0 && (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4),
- * and the engine keeps the provider's answer when replaceOnChanges turns a change into a replacement (pulumi
- * step_generator.go applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`). A replacement through
- * replaceWith (no input changed) is read as before, the provider's (how the engine asks the provider there is not
- * confirmed); so is a resource of a type no table knows.
+ * Whether the provider's own Diff is what replaces `diffed`, so that its delete-first answer counts. False:
+ * - when `diffed`'s replaceWith names a resource the update replaces (`replacedWith`, the cascade's), whatever its own
+ *   inputs do: the engine's diff returns `DiffResult{Changes: DiffSome, ReplaceKeys: ["replaceWith"]}` before it asks
+ *   the provider (pulumi/pulumi pkg/resource/deploy/step_generator.go `func (sg *stepGenerator) diff`, "Check if this
+ *   resource should be replaced because any resource in its ReplaceWith list is being replaced", lines 2895-2906 at
+ *   1b5949891b3cefcb9974752b24a5ecef0acc86c8; the same early return, above it, for `pulumi up --replace` and a tainted
+ *   resource, isTargetedReplace, and below it for a replaced deletedWith target), so DeleteBeforeReplace is Go's zero
+ *   value, false, and continueStepsFromDiff keeps it unless the program gives deleteBeforeReplace (lines 2043-2046:
+ *   `deleteBeforeReplace := diff.DeleteBeforeReplace; if goal.DeleteBeforeReplace != nil {...}`): create-first, a name
+ *   set by hand or not, unless the target is replaced delete-first, which deletes this one before it
+ *   (cascadeOrder). The same for a replaced deletedWith target (the cascade follows both);
+ * - when only the program's replaceOnChanges replaces it (no replace-forcing input of any table's kind of the type
+ *   changed, nor the kind's own rule): the bridge asks delete-first for a name set by hand only on a replacement its
+ *   Diff finds (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff: `deleteBeforeReplace := len(replaces) > 0 &&
+ *   (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4), and the engine
+ *   keeps the provider's answer when replaceOnChanges turns a change into a replacement (step_generator.go
+ *   applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`, line 3258 at the commit above).
+ * A resource of a type no table knows is read as the provider's.
  */
-const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource) => {
+const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith) => {
+  if (replacedWith.has(diffed.urn)) return false;
   const kinds = replacementKindsOf(diffed.type);
   if (old === undefined || kinds.length === 0 || !kinds.some((kind) => replaceReasons(kind, old, diffed).length > 0)) return true;
   return kinds.some((kind) => replaceReasons(kind, old, { ...diffed, replaceOnChanges: undefined }).length > 0);
@@ -1265,7 +1331,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, stack: string | undefined): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1294,8 +1360,13 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, resource, oldKeys.includes(key));
+        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith, order);
         if (!action) continue;
+        // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
+        const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith, action === "replace-delete-first");
+        // Replaced for its replaceWith: the replaced resources it names there, by name.
+        const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
+
 
         for (const { holder, holderKind } of holdersOf(key)) {
           // One URN is one type, so a resource's own deployed copy is always of its own kind.
@@ -1308,16 +1379,19 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!) ? keptByIgnoreChanges(afterByUrn.get(holder.urn)!, holderAfter) : undefined;
           let holds: string;
           if (self) {
-            // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides,
-            // or a delete-first one whose delete may leave the resource in place.
-            if (action === "replace-delete-first" && !holder.retainOnDelete && !kind.deleteMayKeepName) continue;
+            // Its own deployed copy: only a create-first replacement under the same name (or a retained one, or one
+            // whose delete the engine skips as its deletedWith target is replaced too) collides, or a delete-first one
+            // whose delete may leave the resource in place.
+            if (action === "replace-delete-first" && !holder.retainOnDelete && !skippedWithTarget && !kind.deleteMayKeepName) continue;
             holds = holder.retainOnDelete
               ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
+              : skippedWithTarget
+                ? `its deployed copy keeps the name: its deletedWith target ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} is replaced in the same update, whose old copy's delete makes the engine skip this one's (pulumi step.go DeleteStep.Apply, isDeletedWith)${action === "replace-delete-first" ? ", as the target is replaced delete-first" : ""}`
               : action === "replace-delete-first"
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
                   ? kind.replacedCreateFirst.holds
-                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
+                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? `the engine replaces it for its ${cascadedBy.split(":")[0]} without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)` : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
@@ -1328,7 +1402,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
-            const holderAction = actionOf(holderKind, holder, holderAfter, false);
+            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, order);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
             if (releasedFirst) continue;
@@ -1337,20 +1411,24 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: "is replaced create-before-delete (a replace-forcing input changed)", "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? "a replace-forcing input changed"})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
               ? `give the replacement another name: deleteBeforeReplace does not help, since the provider's delete ignores the conflict API Gateway answers while methods still use the ${kind.label}, which keeps the name (ServerlessApi names its authorizers <key>-cognito and <key>-lambda for this)`
-              : kind.replacedCreateFirst && !holder.retainOnDelete
-                ? kind.replacedCreateFirst.fix(resource)
-                : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
+              : skippedWithTarget
+                ? action === "replace-delete-first"
+                  ? `take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of ${resource.name}'s deletedWith in an update of its own before this one (deleteBeforeReplace does not help: the target is replaced delete-first, and this delete is skipped with it), or give the replacement another name`
+                  : `set deleteBeforeReplace: true on ${resource.name} (its old copy is then deleted when it is replaced, before the target's delete is due, so it is not skipped), or take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of its deletedWith in an update of its own before this one, or give the replacement another name`
+                : kind.replacedCreateFirst && !holder.retainOnDelete
+                  ? kind.replacedCreateFirst.fix(resource)
+                  : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
             : !holderAfter && action === "create"
               ? `${renamedParentFix(holder, resource)}${kind.ownFix?.(resource, holder) ?? `keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`}`
               : keptByIgnore
                 ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          const deletedLater = self ? !holder.retainOnDelete : !keptByIgnore && !deleteSkipped(holder, afterUrns);
+          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns);
           if (kind.upserts?.(resource)) {
             const overwrites = kind.upsertOutcome ?? kind.refusal;
             if (keptByIgnore) {
@@ -1878,18 +1956,63 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
 /**
  * statefulChanges of each resource of `after` of a stateful type whose deployed self (same URN) the deployed plan holds
  * the inputs of (those diffedOf holds), by URN: judged once per check, as several rules ask (TransitionStatefulReplaced,
- * the in-place table rules through tablesUpdatedInPlace, TransitionRetainedTooLate).
+ * the in-place table rules through tablesUpdatedInPlace, TransitionRetainedTooLate). A resource the cascade replaces for
+ * its replaceWith or deletedWith (`replacedWith`) has that as one more reason (cascadeChain), whatever its
+ * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const changes = new Map<string, string[]>();
   for (const next of after) {
     const kind = statefulKind.get(next.type);
     const diffed = diffedOf.get(next.urn);
-    if (kind && diffed) changes.set(next.urn, statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context));
+    if (!kind || !diffed) continue;
+    const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded]);
   }
   return changes;
 }
+
+/**
+ * The option through which `r` names `target` in the cascade (replacements.ts cascadeTargets): its replaceWith, or its
+ * deletedWith (the engine replaces a resource with its deletedWith target too).
+ */
+const cascadeOption = (r: RecordedResource | undefined, target: string) => (r?.deletedWith === target && !(r.replaceWith ?? []).includes(target) ? "deletedWith" : "replaceWith");
+
+/** `replaceWith: a, b replaced`, `deletedWith: c replaced`: the replaced resources `urn` is replaced for (the cascade's replacedWith), by option. */
+function cascadeLabel(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
+  const targets = replacedWith.get(urn) ?? [];
+  const r = afterByUrn.get(urn);
+  return (["replaceWith", "deletedWith"] as const)
+    .map((option) => [option, targets.filter((t) => cascadeOption(r, t) === option)] as const)
+    .filter(([, of]) => of.length > 0)
+    .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced`)
+    .join("; ");
+}
+
+/**
+ * Why the cascade replaces `urn` (statefulChangesByUrn's reason, TransitionStatefulReplaced's text): the replaced
+ * resources its replaceWith or deletedWith names, each followed by what it was itself replaced for where that was the
+ * cascade too (`its replaceWith names fn, replaced for its own replaceWith (api-sg)`): the chain a user follows back to
+ * the change that started it. Starts with "its ", which no input's reason does (CASCADE_REASON).
+ */
+function cascadeChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string, seen: ReadonlySet<string> = new Set([urn])): string {
+  const targets = replacedWith.get(urn) ?? [];
+  const r = afterByUrn.get(urn);
+  const named = (t: string) => {
+    const name = afterByUrn.get(t)?.name ?? t;
+    return replacedWith.has(t) && !seen.has(t) ? `${name}, replaced for its own ${cascadeChain(replacedWith, afterByUrn, t, new Set([...seen, t])).replace(/^its /, "").replace(/ names (.*)$/, " ($1)")}` : name;
+  };
+  return (["replaceWith", "deletedWith"] as const)
+    .map((option) => [option, targets.filter((t) => cascadeOption(r, t) === option)] as const)
+    .filter(([, of]) => of.length > 0)
+    .map(([option, of]) => `its ${option} names ${of.map(named).join(" and ")}`)
+    .join(", and ");
+}
+
+/** The start of the cascade's reason among statefulChangesOf's (cascadeChain). */
+const CASCADE_REASON = "its ";
 
 /**
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
@@ -1897,10 +2020,12 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
  * deployed one's region, when that is the deployed one's own.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string, beforeTarget = false): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
-  const deletedFirstBy = kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
+  const deletedFirstBy = beforeTarget
+    ? "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
+    : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
   if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
     // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
     return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
@@ -1986,10 +2111,13 @@ function statefulFindings(
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
   statefulChangesOf: ReadonlyMap<string, string[]>,
   diffedOf: ReadonlyMap<string, RecordedResource>,
+  replacedWith: ReplacedWith,
+  order: CascadeOrder,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterUrns = new Set(after.map((r) => r.urn));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
   const nameOf = (graph: Graph, urn: string | undefined) => (urn ? graph.find((r) => r.urn === urn)?.name : undefined);
   const copies = copyBuckets(after);
 
@@ -1999,15 +2127,26 @@ function statefulFindings(
     if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
-    // The region's change is the provider's too (statefulChanges).
-    const deleteFirst = replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed) || statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0);
-    const skipped = deleteSkipped(old, afterUrns);
+    // Its own replace-forcing changes, and the replaced resources its replaceWith names (statefulChangesByUrn).
+    const own = changes.filter((c) => !c.startsWith(CASCADE_REASON));
+    const chain = changes.find((c) => c.startsWith(CASCADE_REASON));
+    const why = [
+      ...(own.length > 0 ? [`${own.join(", ")} ${own.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")})`] : []),
+      ...(chain !== undefined ? [`${chain} (the engine then replaces it without asking the provider, pulumi step_generator.go diff)`] : []),
+    ].join(", and ");
+    const unchain = chain !== undefined ? `; or take ${replacedWith.get(next.urn)!.map((urn) => afterByUrn.get(urn)?.name ?? urn).join(" and ")} out of its replaceWith or deletedWith (a resource named there is replaced whenever that one is), or keep ${replacedWith.get(next.urn)!.length === 1 ? "it" : "them"} as deployed` : "";
+
+    // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
+    // without asking the provider (providerReplaces).
+    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
+    // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
+    const skipped = deleteSkipped(old, afterUrns) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
-        `keep ${kind.keep}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context), order.early.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
     );
@@ -2637,6 +2776,7 @@ function policyWriterDeletedFindings(
   context: TransitionContext,
   stack: string | undefined,
   replacedWith: ReadonlyMap<string, readonly string[]>,
+  order: CascadeOrder,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
 ): TransitionFinding[] {
@@ -2658,14 +2798,8 @@ function policyWriterDeletedFindings(
   // is sent it (ignoreChanges reset), as the rest of the checks read it.
   const cascadedBy = (copy: RecordedResource): string[] => {
     const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
-    const deleteFirst = (r: RecordedResource) => {
-      const kind = replacementKindOf(r.type) ?? {};
-      const old = deployedByUrn.get(r.urn);
-      const diffed = old ? asDiffed(kind, old, r) : r;
-      return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed));
-    };
-    if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
-    return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
+    if (by.length === 0 || by.some((r) => !r) || order.early.has(copy.urn)) return [];
+    return [cascadeLabel(replacedWith, afterByUrn, copy.urn)];
   };
   // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types, and
   // replacements.ts POLICY_HOLDER_TYPES, read as the engine diffs them: asDiffed), if it does: under a new name whenever
@@ -2682,7 +2816,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed)) ? "delete-first" : undefined;
+    return order.early.has(diffed.urn) || replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
@@ -3114,26 +3248,19 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const matched = claims(before, after);
-  const deployed = renamedByAliases(before, matched.renamed);
-  // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
-  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
-  // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
-    const kinds: ReplaceRule[] = replacementKindsOf(next.type);
-    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
-  };
-  const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
-  after = cascade.after;
+  const update = planUpdate(before, after);
+  const { matched, deployed, cascade } = update;
+  after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
   // record, answer from one look-up per graph (local/offline/graph.ts holdingGraphs).
   const cascaded = after;
   return holdingGraphs([before, deployed, cascaded], () => {
     const after = cascaded;
-    const restJudgement = restPartJudgement(deployed, after, cascade.replacedWith, replacedAsAnyKind);
+    const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
-    const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
+    // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
+    const order = cascadeOrder(deployed, after, cascade.replacedWith);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3142,7 +3269,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
       ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
     ]);
-    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope, cascade.replacedWith);
     const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
     const found = [
       ...aliasFindings(matched.duplicates, context.stack),
@@ -3156,9 +3283,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order),
       ...restApiEndpointFindings(deployed, after, context.stack),
-      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
+      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
       ...preTokenTriggerKeptFindings(deployed, after, context.stack),
       ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),
@@ -3191,19 +3318,68 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  * tables, else its replaceOnChanges; an apigateway RestApi has no ForceNew input but is replaced through
  * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`).
  */
-function restPartJudgement(deployed: Graph, after: Graph, replacedWith: ReadonlyMap<string, readonly string[]>, replacedAsAnyKind: (old: RecordedResource, next: RecordedResource) => boolean): RestPartJudgement {
+function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean): RestPartJudgement {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   return {
     diffed: (next) => {
       const old = deployedByUrn.get(next.urn);
       return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
     },
-    replaced: (urn) => {
-      const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
-      return replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
-    },
+    replaced,
   };
+}
+
+/** The update from one plan to the next as the engine matches and replaces its resources (planUpdate). */
+export interface PlanUpdate {
+  /** How the next plan's resources claim deployed ones through aliases (renames, and duplicate claims). */
+  matched: Claims;
+  /** The deployed plan with each resource a next one claims through its aliases renamed to that one's URN (renamedByAliases). */
+  deployed: Graph;
+  /** The next plan as the update makes it: replacements cascaded through replaceWith and the values they draw anew (withCascadedReplacements). */
+  after: Graph;
+  cascade: ReturnType<typeof withCascadedReplacements>;
+  /**
+   * Whether the update replaces the resource of this URN (of `after`; a renamed one by its new URN) that both plans
+   * hold: for its own inputs as the engine diffs them (asDiffed, replaceReasons with every table of its type, else its
+   * replaceOnChanges; cascaded values included) or through a replaceWith that names a replaced resource.
+   */
+  replaced(urn: string): boolean;
+}
+
+/**
+ * The one judgement of which resources an update replaces, for every transition check (checkPlanTransition) and the
+ * transition warnings (checkPlanTransitionWarnings): deployed resources matched to the next plan's through aliases as
+ * the engine matches them (claims, renamedByAliases), then the replacements cascaded (withCascadedReplacements).
+ */
+export function planUpdate(before: Graph, after: Graph): PlanUpdate {
+  const matched = claims(before, after);
+  const deployed = renamedByAliases(before, matched.renamed);
+  // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
+  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
+  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
+  // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
+  const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
+    const kinds: ReplaceRule[] = replacementKindsOf(next.type);
+    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
+  };
+  const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(cascade.after.map((r) => [r.urn, r]));
+  const replaced = (urn: string) => {
+    const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+    return cascade.replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+  };
+  return { matched, deployed, after: cascade.after, cascade, replaced };
+}
+
+/**
+ * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
+ * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded).
+ */
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}): TransitionFinding[] {
+  const update = planUpdate(before, after);
+  return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
 /**
@@ -3326,7 +3502,7 @@ function aliasFindings(duplicates: Claims["duplicates"], stack: string | undefin
  * deployed is that resource (its aliases are not looked at); another takes the first of its aliases (its own, then those
  * inherited) that names a deployed resource. A second claim on one deployed resource is a duplicate.
  */
-interface Claims {
+export interface Claims {
   /** Deployed URN → the URN of the resource of `after` that it becomes. */
   renamed: Map<string, string>;
   duplicates: Array<{ resource: RecordedResource; alias: string; holder: RecordedResource }>;

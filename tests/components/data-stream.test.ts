@@ -30,7 +30,7 @@ describe("DataStream", () => {
   it("creates an ON_DEMAND stream encrypted with the AWS managed key, and a subscription with exact grants before its mapping", async () => {
     const graph = await record(() => new DataStream("clicks").subscribe("aggregate", new LambdaFunction("clicks-agg", { entry })));
     const stream = resource(graph, STREAM, "clicks-stream");
-    expect(stream.inputs).toEqual({ streamModeDetails: { streamMode: "ON_DEMAND" }, retentionPeriod: 24, encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis", enforceConsumerDeletion: true });
+    expect(stream.inputs).toEqual({ streamModeDetails: { streamMode: "ON_DEMAND" }, retentionPeriod: 24, maxRecordSizeInKib: 1024, encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis", enforceConsumerDeletion: true });
     const dlq = resource(graph, QUEUE, "clicks-aggregate-dlq");
     expect(dlq.inputs).toMatchObject({ sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
     const policy = resource(graph, ROLE_POLICY, "clicks-aggregate-stream-policy");
@@ -121,7 +121,7 @@ describe("DataStream", () => {
       s.subscribe("sub", new LambdaFunction("spec-s-fn", { entry }), { batchSize: 7, bisectBatchOnFunctionError: false });
     });
     expect(registeredSpecs<DataStreamSpec>("DataStream").some((e) => e.name === "spec-s" && e.spec === spec)).toBe(true);
-    expect(spec).toMatchObject({ name: "spec-s", mode: "ON_DEMAND", retentionHours: 48, retainOnDelete: false });
+    expect(spec).toMatchObject({ name: "spec-s", mode: "ON_DEMAND", retentionHours: 48, maxRecordSizeInKib: 1024, retainOnDelete: false });
     const sub = registeredSpecs<DataStreamSubscriptionSpec>("DataStreamSubscription").find((e) => e.name === "spec-s-sub")!.spec;
     expect(sub).toMatchObject({ name: "sub", dataStream: "spec-s", batchSize: 7, bisectBatchOnFunctionError: false, startingPosition: "LATEST", maximumRetryAttempts: 3, reportBatchItemFailures: true, enhancedFanOut: false });
     expect(sub.function.name).toBe("spec-s-fn");
@@ -147,6 +147,13 @@ describe("DataStream", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("takes records of up to 10 MiB when asked: the stream's maxRecordSizeInKib, and the spec the local endpoint reads", async () => {
+    const graph = await record(() => new DataStream("large", { maxRecordSizeInKib: 10240 }));
+    expect(resource(graph, STREAM, "large-stream").inputs.maxRecordSizeInKib).toBe(10240);
+    expect(registeredSpecs<DataStreamSpec>("DataStream").find((e) => e.name === "large")?.spec.maxRecordSizeInKib).toBe(10240);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
   it("keeps the stream on delete when asked", async () => {
     const graph = await record(() => new DataStream("kept", { retainOnDelete: true }));
     expect(resource(graph, STREAM, "kept-stream").retainOnDelete).toBe(true);
@@ -158,6 +165,9 @@ describe("DataStream", () => {
     [{ mode: "PROVISIONED", shardCount: 0 }, /shardCount 0 is not a whole number/],
     [{ retentionHours: 23 }, /retentionHours 23 is outside Kinesis's range of 24–8760 hours\. Use a whole number from 24 to 8760 hours\./],
     [{ retentionHours: 8761 }, /retentionHours 8761 is outside Kinesis's range of 24–8760 hours/],
+    [{ maxRecordSizeInKib: 1023 }, /DataStream "bad": maxRecordSizeInKib 1023 is outside Kinesis's maximum record size of 1024–10240 KiB\. Use a whole number from 1024 \(1 MiB, the default\) to 10240 \(10 MiB\)/],
+    [{ maxRecordSizeInKib: 10241 }, /maxRecordSizeInKib 10241 is outside Kinesis's maximum record size of 1024–10240 KiB/],
+    [{ maxRecordSizeInKib: 2048.5 }, /maxRecordSizeInKib 2048\.5 is not a whole number/],
     [{ mode: "ON_DEMAN" }, /mode "ON_DEMAN" is not a Kinesis capacity mode/],
     [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn "alias\/mine" is not a KMS key's ARN/],
     [{ kmsKeyArn: KEY.replace("us-east-1", "eu-west-1"), region: "us-east-1" }, /is a key in eu-west-1, but the stream is in us-east-1/],

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { EDGE_LOG_REGIONS, EdgeLogic, type EdgeLogicArgs } from "../../components/edge-logic";
@@ -304,6 +306,14 @@ describe("EdgeLogic rejects bad arguments", () => {
     );
     expect(() => new EdgeLogic("edge.v2", { functions: { [key]: plain } })).toThrow(
       /functions "viewer-request" makes the function's name "edge\.v2-viewer-request-<random suffix>" hold characters CloudFront refuses \(letters, digits, - and _ only\)/,
+    );
+  });
+
+  it("refuses a Lambda@Edge whose source does not bundle, naming esbuild's file, line and error (not its \"Build failed\" heading)", () => {
+    const entry = join(mkdtempSync(join(tmpdir(), "sf-edge-broken-")), "broken.ts");
+    writeFileSync(entry, "export const handler = ;\n");
+    expect(() => new EdgeLogic("broken", { lambdas: { a: { entry, eventType: "viewer-request" } } })).toThrow(
+      /^EdgeLogic "broken": lambdas\.a\.entry ".*broken\.ts" does not bundle: .*broken\.ts:1: Unexpected ";"\. Fix the handler source/,
     );
   });
 

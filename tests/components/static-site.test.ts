@@ -348,6 +348,8 @@ describe("StaticSite rejects bad arguments", () => {
     ["an invalid host name", { domain: { name: "Not A Host", hostedZoneId: "Z1" } }, /domain\.name "Not A Host" is not a lowercase DNS host name/],
     ["a host name given twice", { domain: { name: "a.example.com", aliases: ["a.example.com"], hostedZoneId: "Z1" } }, /domain\.aliases\[0\] "a\.example\.com" is already one of the site's host names.*List each host name once/],
     ["failover without a zone", { domain: { name: "a.example.com", certificateArn, failover: { domainName: "b.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" } } }, /domain\.failover "set" needs Route 53 records/],
+    ["a CloudFront standby under another zone", { domain: { name: "a.example.com", hostedZoneId: "Z1", certificateArn, failover: { domainName: "d111111abcdef8.cloudfront.net", hostedZoneId: "Z3BJ6K6RIION7M" } } },
+      /domain\.failover\.hostedZoneId "Z3BJ6K6RIION7M" is not the hosted zone of the alias target d111111abcdef8\.cloudfront\.net, a CloudFront distribution's name: every distribution's alias zone is Z2FDTNDATAQYW2, and Route 53 refuses the record .*Set it to the distribution's hostedZoneId \(Z2FDTNDATAQYW2\)/],
     ["a catch-all route", { routes: [{ pathPattern: "/*", originId: "api", domainName: "x.example.com" }] }, /routes\[0\]\.pathPattern "\/\*" is not a path pattern for an extra behaviour/],
     ["a duplicate route", { routes: [{ pathPattern: "/api/*", originId: "a", domainName: "x" }, { pathPattern: "/api/*", originId: "b", domainName: "y" }] }, /routes\[1\]\.pathPattern "\/api\/\*" is used by another route/],
     // CloudFront behaves the same with or without the leading "/" (API_CacheBehavior PathPattern): one behaviour.

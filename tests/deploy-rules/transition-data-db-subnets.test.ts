@@ -93,6 +93,26 @@ describe("TransitionDbSubnetInUse (warning)", () => {
     expect(warnings([group(["subnet-a", "subnet-b", "subnet-c"]), instance], [group(["subnet-a", "subnet-b"]), instance]).map((f) => f.problem.split(" in place")[0])).toEqual(["DB subnet group db-subnets, used by instance db-writer, loses subnet subnet-c"]);
   });
 
+  it("judges the group's replacement as the transition checks do: aliases followed, ignoreChanges and replaceOnChanges read", () => {
+    const group = (subnetIds: string[], more: Partial<RecordedResource> = {}) => handBuilt("aws:rds/subnetGroup:SubnetGroup", "db-subnets", { name: "db-subnets-5d6e7f8", subnetIds }, { id: "db-subnets-5d6e7f8", ...more });
+    const cluster = (more: Partial<RecordedResource> = {}) => handBuilt("aws:rds/cluster:Cluster", "db-cluster", { engine: "aurora-postgresql", dbSubnetGroupName: "db-subnets-5d6e7f8" }, more);
+    const before = [group(["subnet-a", "subnet-b", "subnet-c"]), cluster()];
+    const rules = (after: RecordedResource[]) => warnings(before, after).map((f) => f.rule);
+    // Group and cluster renamed with aliases: the deployed ones, updated in place; the group still loses subnet-c.
+    const renamed = (r: RecordedResource) => ({ ...r, name: `${r.name}-2`, urn: `${r.urn}-2`, aliases: [r.urn] });
+    expect(warnings(before, [renamed(group(["subnet-a", "subnet-b"])), renamed(cluster())]).map((f) => [f.resource, f.urn])).toEqual([["aws:rds/subnetGroup:SubnetGroup db-subnets-2", "urn:pulumi:dev::fixture::aws:rds/subnetGroup:SubnetGroup::db-subnets-2"]]);
+    // A new name that ignoreChanges holds at the deployed one: not replaced, so modified in place.
+    expect(rules([group(["subnet-a", "subnet-b"], { inputs: { name: "db-subnets-other", subnetIds: ["subnet-a", "subnet-b"] }, ignoreChanges: ["name"] }), cluster()])).toEqual(["TransitionDbSubnetInUse"]);
+    // replaceOnChanges on subnetIds: the group is replaced (created anew with its new subnets), not modified.
+    expect(rules([group(["subnet-a", "subnet-b"], { replaceOnChanges: ["subnetIds"] }), cluster()])).toEqual([]);
+    // A replaceWith naming a resource replaced only through its own replaceWith (the cascade followed further).
+    const sg = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "db-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789" });
+    const marker = handBuilt("aws:s3/bucket:Bucket", "db-marker", {}, { replaceWith: [sg("vpc-1").urn] });
+    const via = [group(["subnet-a", "subnet-b"], { replaceWith: [marker.urn] }), cluster()];
+    expect(warnings([...before, sg("vpc-1"), marker], [...via, sg("vpc-1"), marker])).toHaveLength(1);
+    expect(warnings([...before, sg("vpc-1"), marker], [...via, sg("vpc-2"), marker])).toEqual([]);
+  });
+
   it("is printed by `npm run plan -- --since` as a warning under its own heading, and nothing when there is none", async () => {
     const lines: string[] = [];
     reportTransitionWarnings(warnings(await onExisting(["subnet-1a", "subnet-1b", "subnet-1c"]), await onExisting(["subnet-1a", "subnet-1b"])), "main.json", (line) => lines.push(line));

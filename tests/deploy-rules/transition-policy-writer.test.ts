@@ -474,17 +474,22 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(kept[0].problem).toContain("resource-based policy of orders to new-policy");
   });
 
-  it("reads a hand-named resource in replaceWith as replaced delete-first (the bridge's AutoName), whatever table knows its type", () => {
+  it("reads a resource replaced through its own replaceWith as replaced create-first, named by hand or not (the engine does not ask the provider), unless deleteBeforeReplace", () => {
     const RANDOM = "random:index/randomString:RandomString";
     const suffix = (epoch: string) => handBuilt(RANDOM, "suffix", { length: 8, keepers: { epoch } }, { state: { result: "q7x2k9pz" } });
     // The bucket is replaced through its own replaceWith; the policy names the bucket in its replaceWith.
     const site = (inputs: Record<string, unknown>) => ({ ...bucket(inputs), replaceWith: [suffix("1").urn] });
     const onBucket = queuePolicy("jobs-policy", { replaceWith: [bucket().urn] });
-    // Named by hand: the bucket is replaced delete-first, and the engine deletes the policy before it.
-    expect(ours(transition([queue(), suffix("1"), site({}), onBucket], [queue(), suffix("2"), site({}), onBucket]))).toEqual([]);
-    // Autonamed: create-first, so the policy's old copy is deleted at the end, after its new copy wrote.
+    // Named by hand: the engine's diff returns the replaceWith replacement before the provider's Diff (pulumi
+    // step_generator.go), so the bridge's delete-first for the name is never asked: create-first, and the policy's old
+    // copy is deleted at the end, after its new copy wrote.
+    expect(ours(transition([queue(), suffix("1"), site({}), onBucket], [queue(), suffix("2"), site({}), onBucket]))).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    // Autonamed: create-first alike.
     const autonamed = { ...site({}), inputs: { forceDestroy: true } };
     expect(ours(transition([queue(), suffix("1"), autonamed, onBucket], [queue(), suffix("2"), autonamed, onBucket]))).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    // deleteBeforeReplace given by the program: delete-first, and the engine deletes the policy before it.
+    const deleteFirst = { ...site({}), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(ours(transition([queue(), suffix("1"), deleteFirst, onBucket], [queue(), suffix("2"), deleteFirst, onBucket]))).toEqual([]);
   });
 
   it("follows a replaceWith target of a type the cascade does not follow, replaced for its own inputs (a bucket's objectLockEnabled)", () => {

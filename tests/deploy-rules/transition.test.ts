@@ -339,6 +339,46 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(rules([before], [bySchema])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
     expect(rules([before], [{ ...bySchema, inputs: { ...bySchema.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
   });
+
+  it("finds a model named by hand replaced for its replaceWith: the engine replaces it without asking the provider, so create-first under the same name", () => {
+    // pulumi step_generator.go diff: a replaced replaceWith target returns `ReplaceKeys: ["replaceWith"]` before the
+    // provider's Diff, DeleteBeforeReplace unset (false), even when the model's own contentType changes too.
+    const sg = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "api-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789" });
+    const before = { ...model("api-model-post-albums"), replaceWith: [sg("vpc-1").urn] };
+    const contentType = { ...before, inputs: { ...before.inputs, contentType: "application/vnd.api+json" } };
+    // The target kept: the bridge's delete-first for the hand-set name applies (no finding).
+    expect(rules([sg("vpc-1"), before], [sg("vpc-1"), contentType])).toEqual([]);
+    // The target replaced (vpcId is ForceNew): create-first, with or without a change of the model's own.
+    for (const after of [contentType, before]) {
+      const findings = checkPlanTransition([sg("vpc-1"), before], [sg("vpc-2"), after], { stack: "prod" });
+      expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+      expect(findings[0].problem).toMatch(/^is replaced create-before-delete \(replaceWith: api-sg replaced\) as API Gateway model "PostAlbumsBody" of REST API rest-1; its deployed copy keeps the name until the new one exists \(the engine replaces it for its replaceWith without asking the provider/);
+    }
+    // deleteBeforeReplace: true given by the program: delete-first.
+    expect(rules([sg("vpc-1"), before], [sg("vpc-2"), { ...contentType, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }])).toEqual([]);
+    // The target replaced delete-first: the engine deletes the model before it (step_generator.go
+    // findDependentCascadeReplacements in the delete-before-replace branch), whatever the model's own options, so the
+    // name is free when the new model is created.
+    const sgFirst = { ...sg("vpc-2"), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(rules([sg("vpc-1"), before], [sgFirst, before])).toEqual([]);
+    expect(rules([sg("vpc-1"), before], [sgFirst, { ...before, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }])).toEqual([]);
+    // deletedWith the security group, replaced with it: create-first, and the engine skips the old model's delete at the
+    // end (step.go isDeletedWith: the group's old copy is marked deleted in the same loop), so the name stays taken.
+    const withSg = { ...model("api-model-post-albums"), deletedWith: sg("vpc-1").urn };
+    const skipped = checkPlanTransition([sg("vpc-1"), withSg], [sg("vpc-2"), withSg], { stack: "prod" });
+    expect(skipped.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(skipped[0].problem).toMatch(/^is replaced create-before-delete \(deletedWith: api-sg replaced\) as API Gateway model "PostAlbumsBody" of REST API rest-1; its deployed copy keeps the name: its deletedWith target api-sg is replaced in the same update/);
+    expect(skipped[0].fix).toMatch(/^set deleteBeforeReplace: true on api-model-post-albums/);
+    // Its own deleteBeforeReplace: deleted when it is replaced, before the group's delete is due: not skipped, the name is free.
+    const withSgFirst = { ...withSg, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(rules([sg("vpc-1"), withSgFirst], [sg("vpc-2"), withSgFirst])).toEqual([]);
+    // The group replaced delete-first: its branch deletes the model first, with the group marked deleted: skipped, delete-first or not.
+    const skippedFirst = checkPlanTransition([sg("vpc-1"), withSgFirst], [sgFirst, withSgFirst], { stack: "prod" });
+    expect(skippedFirst.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(skippedFirst[0].problem).toMatch(/^is replaced as API Gateway model .*its deletedWith target api-sg is replaced in the same update, .*, as the target is replaced delete-first/);
+    expect(skippedFirst[0].fix).toMatch(/^take api-sg out of api-model-post-albums's deletedWith/);
+    expect(rules([sg("vpc-1"), withSgFirst], [sg("vpc-1"), { ...withSgFirst, inputs: { ...withSgFirst.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
+  });
 });
 
 describe("checkPlanTransition: Route 53 routing policy switches", () => {
@@ -547,6 +587,15 @@ describe("checkPlanTransition: a compliance-mode vault lock, frozen from its loc
 });
 
 describe("checkPlanTransition: a table, user pool or bucket that the update replaces or orphans (TransitionStatefulReplaced)", () => {
+  it("reads a bucket name unknown at preview (an Output the program passes) as set by hand: the bridge replaces it delete-first", () => {
+    const bucket = (name: unknown) => handBuilt("aws:s3/bucket:Bucket", "photos", name === undefined ? {} : { bucket: name }, { id: "photos-bucket" });
+    const outcome = (after: RecordedResource) => checkPlanTransition([bucket("photos-prod")], [after], { stack: "prod" }).map((f) => f.problem.split(". ")[1]);
+    // As a preview records it (@pulumi/pulumi's Unknown, written to JSON as this field).
+    expect(outcome(bucket({ __pulumiUnknown: true }))).toEqual([expect.stringMatching(/^The deployed one is deleted first \(bucket set by hand, or deleteBeforeReplace\): its delete is refused/)]);
+    // Unset (autonamed): a new name drawn, create-first.
+    expect(outcome(bucket(undefined))).toEqual([expect.stringMatching(/^The update creates the new, empty bucket, .* then it deletes the deployed one: its delete is refused/)]);
+  });
+
   const TABLE = "aws:dynamodb/table:Table";
   const POOL = "aws:cognito/userPool:UserPool";
   const BUCKET = "aws:s3/bucket:Bucket";
@@ -888,6 +937,49 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     // Unchanged, or without replaceOnChanges: updated in place.
     expect(rules([table("PAY_PER_REQUEST")], [table("PAY_PER_REQUEST")])).toEqual([]);
     expect(rules([table("PAY_PER_REQUEST")], [{ ...table("PROVISIONED"), replaceOnChanges: undefined }])).toEqual([]);
+  });
+
+  it("finds a table replaced only through its replaceWith (a resource it names is replaced), naming the chain, also against a saved plan", () => {
+    // pulumi step_generator.go diff: a resource whose replaceWith names a replaced one is replaced, `ReplaceKeys:
+    // ["replaceWith"]`, before the provider is asked; its own inputs need not change. Create-first unless deleteBeforeReplace.
+    const sg = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "api-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789" });
+    const fn = handBuilt("aws:lambda/function:Function", "api-handler", { role: "arn:aws:iam::123456789012:role/api", runtime: "nodejs20.x", handler: "index.handler" }, { replaceWith: [sg("vpc-1").urn] });
+    const table = (more: Partial<RecordedResource> = {}) => handBuilt(TABLE, "orders", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] }, { replaceWith: [sg("vpc-1").urn], ...more });
+    const findings = transition([sg("vpc-1"), table()], [sg("vpc-2"), table()]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(findings[0].problem).toMatch(/^replaces DynamoDB table orders: its replaceWith names api-sg, which the update replaces \(the engine then replaces it without asking the provider, pulumi step_generator\.go diff\)\. The update creates the new, empty table, everything that uses the table moves to the new, empty one, and the deployed one is deleted with its items/);
+    // The target kept: nothing replaced.
+    expect(rules([sg("vpc-1"), table()], [sg("vpc-1"), table()])).toEqual([]);
+    // Against a saved plan (replaceWith and the inputs kept).
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([sg("vpc-1"), table()], { stack: "prod", region: "us-east-1" }))).resources;
+    expect(checkPlanTransition(saved, [sg("vpc-2"), table()], { stack: "prod", region: "us-east-1" }).map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    // Through a chain: the table names the function, which names the security group.
+    const chained = transition([sg("vpc-1"), fn, table({ replaceWith: [fn.urn] })], [sg("vpc-2"), fn, table({ replaceWith: [fn.urn] })]);
+    expect(chained.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(chained[0].problem).toMatch(/^replaces DynamoDB table orders: its replaceWith names api-handler, replaced for its own replaceWith \(api-sg\), which the update replaces/);
+    // deleteBeforeReplace given: delete-first; retainOnDelete deployed: the old copy stays outside the stack.
+    expect(transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true })])[0].problem).toMatch(/The deployed one is deleted with its items first \([^)]*deleteBeforeReplace\)/);
+    expect(transition([sg("vpc-1"), table({ retainOnDelete: true })], [sg("vpc-2"), table({ retainOnDelete: true })])[0].problem).toMatch(/retained \(retainOnDelete\): the update succeeds/);
+    // Not updated in place: a TTL moved on the replaced table is no TransitionTtlAttributeMoved (the new table is created with it).
+    const ttl = (attributeName: string, enabled: boolean) => table({ inputs: { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], ttl: { enabled, attributeName } } });
+    expect(rules([sg("vpc-1"), ttl("expiresAt", true)], [sg("vpc-1"), ttl("ttl", false)])).toEqual([["TransitionTtlAttributeMoved", `${TABLE} orders`]]);
+    expect(rules([sg("vpc-1"), ttl("expiresAt", true)], [sg("vpc-2"), ttl("ttl", false)])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    // The security group replaced delete-first: the engine deletes the table before it, so the table goes first too.
+    const sgFirst = { ...sg("vpc-2"), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(transition([sg("vpc-1"), table()], [sgFirst, table()])[0].problem).toMatch(/The deployed one is deleted with its items first \(the engine deletes it before a resource its replaceWith names, which is replaced delete-first\), then the new, empty table is created/);
+    // deletedWith the security group: replaced with it too (step_generator.go diff, `ReplaceKeys: ["deletedWith"]`), and
+    // the old copy's delete skipped, since the group's old copy is deleted in the same update (step.go isDeletedWith).
+    const withSg = (more: Partial<RecordedResource> = {}) => table({ replaceWith: undefined, deletedWith: sg("vpc-1").urn, ...more });
+    const deletedWith = transition([sg("vpc-1"), withSg()], [sg("vpc-2"), withSg()]);
+    expect(deletedWith.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(deletedWith[0].problem).toMatch(/^replaces DynamoDB table orders: its deletedWith names api-sg, which the update replaces \(the engine then replaces it without asking the provider, pulumi step_generator\.go diff\)\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds, everything that uses the table moves to the new, empty one, and the deployed one, with its items, stays in the account outside the stack/);
+    expect(rules([sg("vpc-1"), withSg()], [sg("vpc-1"), withSg()])).toEqual([]);
+    // Its own deleteBeforeReplace, the group create-first: deleted when replaced, before the group's delete is due (not skipped).
+    const own = withSg({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    expect(transition([sg("vpc-1"), own], [sg("vpc-2"), own])[0].problem).toMatch(/The deployed one is deleted with its items first \(/);
+    // With a change of its own too, both are said.
+    const both = transition([sg("vpc-1"), table()], [sg("vpc-2"), table({ inputs: { hashKey: "id", attributes: [{ name: "id", type: "S" }] } })]);
+    expect(both[0].problem).toMatch(/^replaces DynamoDB table orders: hashKey \(pk → id\) forces a new table \(terraform-provider-aws [^)]+\), and its replaceWith names api-sg, which the update replaces/);
   });
 });
 

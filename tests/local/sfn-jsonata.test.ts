@@ -411,6 +411,36 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.events[2].mapStateStartedEventDetails).toEqual({ length: 3 });
   });
 
+  it("tolerates a DISTRIBUTED Map's failed items up to its ToleratedFailureCount / ToleratedFailurePercentage, literal or expression", async () => {
+    const map = (fields: object) => ({
+      QueryLanguage: "JSONata",
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          Items: "{% $states.input.items %}",
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Check",
+            States: {
+              Check: { Type: "Choice", Choices: [{ Condition: "{% $states.input.fail %}", Next: "Boom" }], Default: "Ok" },
+              Boom: { Type: "Fail", Error: "Boom", Cause: "item failed" },
+              Ok: { Type: "Pass", Output: "{% $states.input.n %}", End: true },
+            },
+          },
+          End: true,
+          ...fields,
+        },
+      },
+    });
+    const items = [1, 2, 3, 4].map((n) => ({ n, fail: n === 2 }));
+    const failed = { Status: "FAILED", Error: "Boom", Cause: "item failed" };
+    expect(await ran(map({ ToleratedFailureCount: 1 }), { items })).toMatchObject({ status: "SUCCEEDED", output: [1, failed, 3, 4] });
+    expect(await ran(map({ ToleratedFailurePercentage: "{% $states.input.percent %}" }), { items, percent: 25 })).toMatchObject({ status: "SUCCEEDED", output: [1, failed, 3, 4] });
+    expect(await ran(map({ ToleratedFailurePercentage: "{% $states.input.percent %}" }), { items, percent: 20 })).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
+    expect(await ran(map({ ToleratedFailureCount: "{% 'one' %}" }), { items })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+  });
+
   it("records a Map's MapStateStarted before an ItemSelector that fails (assumed), none when its Items or MaxConcurrency fail (AWS-recorded)", async () => {
     const map = (fields: object) => ({ QueryLanguage: "JSONata", StartAt: "Each", States: { Each: { Type: "Map", ...fields, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, End: true } } });
     // The runtime's own order for a failing ItemSelector: no AWS recording of one is at hand.

@@ -390,6 +390,95 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(await outcome({ a: null })).toBe('"other"');
     expect(await outcome({ a: 1 })).toBe('"other"');
   });
+
+  it("selects an input of 0, false, \"\" or null whole by a `$` path (InputPath, Parameters, OutputPath, a Choice's Variable), which the library alone fails", async () => {
+    // The library's jsonpath-plus finds nothing in such a document: "Path expression '$' does not point to a value".
+    const definition = {
+      StartAt: "Whole",
+      States: {
+        Whole: { Type: "Pass", InputPath: "$", Parameters: { "value.$": "$", "again.$": "States.Array($)" }, OutputPath: "$.value", Next: "Same" },
+        Same: { Type: "Pass", InputPath: "$", OutputPath: "$", Next: "Check" },
+        Check: { Type: "Choice", Choices: [{ Variable: "$", IsNull: true, Next: "Null" }], Default: "Done" },
+        Null: { Type: "Pass", Result: "null", End: true },
+        Done: { Type: "Pass", End: true },
+      },
+    };
+    const sfn = new LocalStepFunctions([machine("falsy-input", definition)]);
+    for (const [input, expected] of [[0, 0], [false, false], ["", ""], [null, "null"]] as const) {
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("falsy-input"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: JSON.stringify(expected) });
+    }
+    // A path into such a document still selects nothing.
+    const into = new LocalStepFunctions([machine("falsy-into", { StartAt: "P", States: { P: { Type: "Pass", Parameters: { "a.$": "$.a" }, End: true } } })]);
+    const { executionArn } = await into.start({ stateMachineArn: machineArn("falsy-into"), input: "0" }, false);
+    await into.drained();
+    expect(into.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$.a' does not point to a value" });
+  });
+
+  it("tolerates a DISTRIBUTED Map's failed items up to ToleratedFailureCount / ToleratedFailurePercentage (or their paths), then fails it with States.ExceedToleratedFailureThreshold", async () => {
+    // Items 2 and 3 of 4 fail (Boom): 2 failed, 50 % of the items.
+    const items = [1, 2, 3, 4].map((n) => ({ n, fail: n === 2 || n === 3 }));
+    const distributed = (fields: object) => ({
+      StartAt: "Fan",
+      States: {
+        Fan: {
+          Type: "Map",
+          ItemsPath: "$.items",
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Check",
+            States: {
+              Check: { Type: "Choice", Choices: [{ Variable: "$.fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" },
+              Boom: { Type: "Fail", Error: "Boom", Cause: "item failed" },
+              Ok: { Type: "Pass", OutputPath: "$.n", End: true },
+            },
+          },
+          Catch: [{ ErrorEquals: ["States.ExceedToleratedFailureThreshold"], ResultPath: "$.caught", Next: "Caught" }],
+          End: true,
+          ...fields,
+        },
+        Caught: { Type: "Pass", OutputPath: "$.caught.Error", End: true },
+      },
+    });
+    let n = 0;
+    const outcome = async (definition: object, input: object = { items }) => {
+      const name = `tolerated-${n++}`;
+      const sfn = new LocalStepFunctions([machine(name, definition)], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      const { status, output, error } = sfn.describeExecution({ executionArn });
+      const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
+      const map = events.map(({ type }) => type).filter((type) => type.startsWith("Map") || type.startsWith("Execution"));
+      return { status, error, output: typeof output === "string" ? JSON.parse(output) : undefined, map };
+    };
+    const failed = { Status: "FAILED", Error: "Boom", Cause: "item failed" };
+    const tolerated = { status: "SUCCEEDED", output: [1, failed, failed, 4] };
+    const exceeded = { status: "SUCCEEDED", output: "States.ExceedToleratedFailureThreshold" };
+    // Failures exceed the threshold when more than it: 2 failures within a count of 2 and a percentage of 50.
+    const within = await outcome(distributed({ ToleratedFailureCount: 2 }));
+    expect(within).toMatchObject(tolerated);
+    // Its iterations' failures are recorded; the Map succeeds.
+    const count = (type: string) => within.map.filter((recorded) => recorded === type).length;
+    expect([count("MapIterationStarted"), count("MapIterationSucceeded"), count("MapIterationFailed")]).toEqual([4, 2, 2]);
+    expect(within.map.slice(-3)).toEqual(["MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+    expect(await outcome(distributed({ ToleratedFailureCount: 1 }))).toMatchObject(exceeded);
+    expect(await outcome(distributed({ ToleratedFailurePercentage: 50 }))).toMatchObject(tolerated);
+    expect(await outcome(distributed({ ToleratedFailurePercentage: 49 }))).toMatchObject(exceeded);
+    // Both: whichever is exceeded first fails the Map.
+    expect(await outcome(distributed({ ToleratedFailureCount: 1, ToleratedFailurePercentage: 100 }))).toMatchObject(exceeded);
+    expect(await outcome(distributed({ ToleratedFailureCount: 5, ToleratedFailurePercentage: 10 }))).toMatchObject(exceeded);
+    // The paths read the Map's input.
+    const paths = { ToleratedFailureCountPath: "$.limits.count", ToleratedFailurePercentagePath: "$.limits.percent" };
+    expect(await outcome(distributed(paths), { items, limits: { count: 2, percent: 100 } })).toMatchObject(tolerated);
+    expect(await outcome(distributed(paths), { items, limits: { count: 2, percent: 25 } })).toMatchObject(exceeded);
+    // A path that selects no count fails the execution (States.Runtime: no Catch takes it).
+    expect(await outcome(distributed(paths), { items, limits: { count: "2", percent: 100 } })).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+    // Uncaught, the execution fails with it.
+    expect(await outcome({ ...distributed({ ToleratedFailureCount: 0 }), States: { Fan: { ...distributed({ ToleratedFailureCount: 0 }).States.Fan, Catch: undefined } } })).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
+    // A Map declaring neither fails with the item's own error, as before.
+    expect(await outcome({ ...distributed({}), States: { Fan: { ...distributed({}).States.Fan, Catch: undefined } } })).toMatchObject({ status: "FAILED", error: "Boom" });
+  });
 });
 
 describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {

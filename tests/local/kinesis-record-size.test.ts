@@ -1,0 +1,220 @@
+/**
+ * A stream's maximum record size on the local Kinesis endpoint (MaxRecordSizeInKiB, the DataStream's
+ * maxRecordSizeInKib): it counts the data and the partition key ("When the data blob … is added to the partition key
+ * size, the total size must not exceed the maximum record size", API_PutRecord / API_PutRecords), 1 MiB unless raised;
+ * a stream raised to 10 MiB takes records of more than kinesalite's 1 MiB of data, stored and read back whole (by
+ * GetRecords, at most 10 MiB a call, by a mapping's invocations and by SubscribeToShard). Raw signed requests, so the
+ * sizes are exact.
+ */
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { LargeRecords, startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
+import { localStreamDefinitions } from "../../local/services/data-streams";
+import { signedFetch } from "../harness/signed-fetch";
+import { ListStreamConsumersCommand, PutRecordCommand, SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
+import { CREDENTIALS, kinesisClient, REGION } from "./kinesis-helpers";
+
+let server: LocalKinesis;
+const MIB = 1024 * 1024;
+const delivered: KinesisEventRecord[] = [];
+
+beforeAll(async () => {
+  const stream = (name: string, maxRecordSizeInKib?: number) => ({ name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, ...(maxRecordSizeInKib ? { maxRecordSizeInKib } : {}) });
+  server = await startLocalKinesis({
+    streams: [stream("default-size"), stream("large", 10240), stream("paged", 10240)],
+    credentials: [CREDENTIALS],
+    subscriptions: [
+      {
+        id: "large-reader",
+        streamName: "large",
+        spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
+        functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
+        roleArn: "arn:aws:iam::123456789012:role/reader",
+        invoke: async (event) => void delivered.push(...event.Records),
+        onFailure: () => {},
+      },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const call = async (operation: string, body: unknown) => {
+  const response = await signedFetch(`${server.endpoint}/`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Kinesis_20131202.${operation}` }, body: JSON.stringify(body) }, { credentials: CREDENTIALS, region: REGION, service: "kinesis" });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+};
+
+/** `bytes` of data, different in each record (its first bytes are `seed`), base64 as the JSON protocol sends it. */
+const data = (bytes: number, seed = "x") => {
+  const buffer = Buffer.alloc(bytes, 7);
+  buffer.write(seed);
+  return buffer.toString("base64");
+};
+const digest = (base64: string) => createHash("sha256").update(Buffer.from(base64, "base64")).digest("hex");
+
+/** The records the stream's shard holds, read from its start. */
+const stored = async (stream: string) => {
+  const { body: iterator } = await call("GetShardIterator", { StreamName: stream, ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
+  const records: Array<{ Data: string; PartitionKey: string; SequenceNumber: string }> = [];
+  let next = iterator.ShardIterator as string;
+  for (;;) {
+    const { body } = await call("GetRecords", { ShardIterator: next, Limit: 5 });
+    const page = body.Records as typeof records;
+    if (page.length === 0) return records;
+    records.push(...page);
+    next = body.NextShardIterator as string;
+  }
+};
+
+it("counts the partition key in a 1 MiB stream's maximum: 1 MiB of data under a 1-byte key is refused whole, a byte less is taken", async () => {
+  const before = (await stored("default-size")).length;
+  const one = await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB) });
+  expect(one).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Record size (data and partition key) of 1048577 bytes exceeds the stream's maximum record size of 1048576 bytes (MaxRecordSizeInKiB 1024)" } });
+  const batch = await call("PutRecords", { StreamName: "default-size", Records: [{ PartitionKey: "k", Data: data(10) }, { PartitionKey: "kk", Data: data(MIB - 1) }] });
+  expect(batch).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Record size of records.2 (data and partition key) of 1048577 bytes exceeds the stream's maximum record size of 1048576 bytes (MaxRecordSizeInKiB 1024)" } });
+  expect((await stored("default-size")).length - before).toBe(0);
+  expect(await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB - 1) })).toMatchObject({ status: 200 });
+  expect((await stored("default-size")).length - before).toBe(1);
+});
+
+it("leaves over 1 MiB of data on a 1 MiB stream to the JSON protocol's ValidationException (kinesalite's, as Kinesis answers it)", async () => {
+  const answer = await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB + 1) });
+  expect(answer).toMatchObject({ status: 400, body: { __type: "ValidationException", message: expect.stringContaining("Member must have length less than or equal to 1048576") } });
+});
+
+it("takes records of up to 10 MiB on a stream raised to 10240 KiB, stores them whole and in order, and hands them whole to its mapping", async () => {
+  const largest = data(10 * MIB - 1, "largest");
+  const put = await call("PutRecord", { StreamName: "large", PartitionKey: "k", Data: largest });
+  expect(put).toMatchObject({ status: 200, body: { ShardId: "shardId-000000000000" } });
+  const [small, three] = [data(100, "small"), data(3 * MIB, "three")];
+  const batch = await call("PutRecords", { StreamName: "large", Records: [{ PartitionKey: "a", Data: small }, { PartitionKey: "b", Data: three }] });
+  expect(batch).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+  const records = await stored("large");
+  expect(records.map((r) => [r.PartitionKey, digest(r.Data)])).toEqual([["k", digest(largest)], ["a", digest(small)], ["b", digest(three)]]);
+  expect(records[0].SequenceNumber).toBe((put.body as { SequenceNumber: string }).SequenceNumber);
+  // The mapping reads through the same store: each record's data arrives whole (this invoke does not apply Lambda's 6 MB
+  // payload limit, which the local function does: there the 10 MiB record's event is refused with
+  // RequestEntityTooLargeException, retried and given up on to the on-failure destination; what Lambda's event source
+  // mapping does with a record whose event is over 6 MB is not documented).
+  await server.drained();
+  expect(delivered.map((r) => [r.kinesis.partitionKey, digest(r.kinesis.data)])).toEqual([["k", digest(largest)], ["a", digest(small)], ["b", digest(three)]]);
+});
+
+it("refuses on a 10240 KiB stream data over 10 MiB (ValidationException) and 10 MiB of data under a key (InvalidArgumentException), storing nothing", async () => {
+  const before = (await stored("large")).length;
+  const overData = await call("PutRecords", { StreamName: "large", Records: [{ PartitionKey: "k", Data: data(10 * MIB + 1) }] });
+  expect(overData).toEqual({ status: 400, body: { __type: "ValidationException", message: "1 validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length less than or equal to 10485760" } });
+  const overKey = await call("PutRecord", { StreamName: "large", PartitionKey: "k", Data: data(10 * MIB) });
+  expect(overKey).toEqual({ status: 400, body: { __type: "InvalidArgumentException", message: "Record size (data and partition key) of 10485761 bytes exceeds the stream's maximum record size of 10485760 bytes (MaxRecordSizeInKiB 10240)" } });
+  expect((await stored("large")).length - before).toBe(0);
+});
+
+it("gives `npm start`'s local stream the DataStream's maxRecordSizeInKib", async () => {
+  const spec = { name: "sized", streamName: "sized-stream", mode: "ON_DEMAND" as const, retentionHours: 24, maxRecordSizeInKib: 4096, retainOnDelete: false };
+  const [definition] = await localStreamDefinitions([spec], REGION, []);
+  expect(definition).toMatchObject({ name: "sized-stream", maxRecordSizeInKib: 4096 });
+});
+
+it("answers DescribeStreamSummary with each stream's MaxRecordSizeInKiB (kinesalite knows none)", async () => {
+  const summary = async (stream: string) => ((await call("DescribeStreamSummary", { StreamName: stream })).body.StreamDescriptionSummary as Record<string, unknown>).MaxRecordSizeInKiB;
+  expect([await summary("default-size"), await summary("large")]).toEqual([1024, 10240]);
+});
+
+it("answers a GetRecords of large records with at most 10 MiB, as Kinesis does, the next call reading on from there", async () => {
+  // "GetRecords can retrieve up to 10 MiB of data per call from a single shard" (API_GetRecords): kinesalite caps by
+  // count only, and its records here are tokens, so without the cap one call answered every large record whole.
+  const [first, second] = [data(6 * MIB, "first"), data(6 * MIB, "second")];
+  for (const [key, record] of [["p", first], ["q", second]]) expect(await call("PutRecord", { StreamName: "paged", PartitionKey: key, Data: record })).toMatchObject({ status: 200 });
+  const { body: iterator } = await call("GetShardIterator", { StreamName: "paged", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
+  const one = await call("GetRecords", { ShardIterator: iterator.ShardIterator });
+  expect((one.body.Records as Array<{ Data: string }>).map((r) => digest(r.Data))).toEqual([digest(first)]);
+  expect(one.body.MillisBehindLatest).toEqual(expect.any(Number));
+  const two = await call("GetRecords", { ShardIterator: one.body.NextShardIterator });
+  expect((two.body.Records as Array<{ Data: string }>).map((r) => digest(r.Data))).toEqual([digest(second)]);
+  const three = await call("GetRecords", { ShardIterator: two.body.NextShardIterator });
+  expect(three.body.Records).toEqual([]);
+});
+
+it("keeps a large record's data only while kinesalite can answer its record: not past its stream's deletion nor its retention", () => {
+  let now = Date.parse("2026-12-07T00:00:00Z");
+  const large = new LargeRecords(() => now);
+  large.retain("a", 24);
+  large.retain("b", 48);
+  const put = (stream: string) => large.stand("PutRecord", { StreamName: stream, PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, stream);
+  put("a");
+  put("b");
+  put("c");
+  expect(large.size).toBe(3);
+  large.forgetStream("c");
+  expect(large.size).toBe(2);
+  // 25 hours on, a large put sweeps what kinesalite no longer answers: "a"'s record (24 hours), not "b"'s (48).
+  now += 25 * 3_600_000;
+  put("b");
+  expect(large.size).toBe(2);
+  const refused = put("b");
+  refused.forget();
+  expect(large.size).toBe(2);
+  // A request refused for a later record's Data keeps none of the earlier ones'.
+  expect(() => large.stand("PutRecords", { Records: [{ PartitionKey: "k", Data: data(MIB + 1) }, { PartitionKey: "k", Data: `${data(MIB + 4).slice(0, -4)}!!!!` }] }, 10 * MIB, "b")).toThrow(/Invalid Base64 character/);
+  expect(large.size).toBe(2);
+});
+
+it("pushes a large record whole to an enhanced fan-out consumer (SubscribeToShard reads through the same store)", async () => {
+  const name = "fanned";
+  const arn = `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`;
+  const own = await startLocalKinesis({ streams: [{ name, arn, region: REGION, shardCount: 1, retentionHours: 24, maxRecordSizeInKib: 4096, consumers: [{ name: "fan" }] }], credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10 });
+  const kinesis = kinesisClient(own.endpoint);
+  const controller = new AbortController();
+  try {
+    const large = Buffer.alloc(3 * MIB, 3);
+    large.write("fanned");
+    await kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: large }));
+    const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: arn }));
+    const { EventStream } = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "TRIM_HORIZON" } }), { abortSignal: controller.signal });
+    const received: Uint8Array[] = [];
+    for await (const event of EventStream!) {
+      received.push(...(event.SubscribeToShardEvent?.Records ?? []).map((r) => r.Data!));
+      if (received.length > 0) break;
+    }
+    expect(received.map((d) => createHash("sha256").update(d).digest("hex"))).toEqual([createHash("sha256").update(large).digest("hex")]);
+  } finally {
+    controller.abort();
+    kinesis.destroy();
+    await own.stop();
+  }
+});
+
+it("refuses a large record's Data that is not base64 as kinesalite refuses a small one's (SerializationException), storing nothing", async () => {
+  const before = (await stored("large")).length;
+  const notBase64 = `${data(2 * MIB).slice(0, -4)}!!!!`;
+  const answer = await call("PutRecords", { StreamName: "large", Records: [{ PartitionKey: "k", Data: notBase64 }] });
+  // kinesalite's answer names its message `Message`, the endpoint's own `message` (the SDK reads either).
+  expect([answer.status, answer.body.__type, answer.body.message]).toEqual([400, "SerializationException", expect.stringContaining("can not be converted to a Blob: Invalid Base64 character: '!'")]);
+  const small = await call("PutRecord", { StreamName: "large", PartitionKey: "k", Data: "!!!!" });
+  expect(small).toMatchObject({ status: 400, body: { __type: "SerializationException", Message: "'!!!!' can not be converted to a Blob: Invalid Base64 character: '!'" } });
+  expect((await stored("large")).length - before).toBe(0);
+});
+
+it("takes a stream's maximum record size from CreateStream's MaxRecordSizeInKiB and UpdateMaxRecordSize, as Kinesis does", async () => {
+  const arn = (name: string) => `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`;
+  const summary = async (name: string) => ((await call("DescribeStreamSummary", { StreamName: name })).body.StreamDescriptionSummary as Record<string, unknown>).MaxRecordSizeInKiB;
+  // A stream a client creates: its MaxRecordSizeInKiB, 1024 without it (kinesalite dropped the member).
+  expect(await call("CreateStream", { StreamName: "made-large", ShardCount: 1, MaxRecordSizeInKiB: 2048 })).toMatchObject({ status: 200 });
+  expect(await call("CreateStream", { StreamName: "made-plain", ShardCount: 1 })).toMatchObject({ status: 200 });
+  expect([await summary("made-large"), await summary("made-plain")]).toEqual([2048, 1024]);
+  expect(await call("PutRecord", { StreamName: "made-large", PartitionKey: "k", Data: data(MIB + MIB / 2) })).toMatchObject({ status: 200 });
+  expect(await call("CreateStream", { StreamName: "made-wrong", ShardCount: 1, MaxRecordSizeInKiB: 10241 })).toEqual({ status: 400, body: { __type: "ValidationException", message: "1 validation error detected: Value '10241' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value less than or equal to 10240" } });
+  // UpdateMaxRecordSize (by StreamARN): the program's 1 MiB stream raised, then lowered again.
+  expect(await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB + 1) })).toMatchObject({ status: 400 });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size"), MaxRecordSizeInKiB: 2048 })).toEqual({ status: 200, body: {} });
+  expect(await summary("default-size")).toBe(2048);
+  expect(await call("PutRecord", { StreamName: "default-size", PartitionKey: "k", Data: data(MIB + 1) })).toMatchObject({ status: 200 });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size"), MaxRecordSizeInKiB: 1023 })).toEqual({ status: 400, body: { __type: "ValidationException", message: "1 validation error detected: Value '1023' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value greater than or equal to 1024" } });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size") })).toMatchObject({ status: 400, body: { __type: "ValidationException" } });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("no-such-stream"), MaxRecordSizeInKiB: 2048 })).toMatchObject({ status: 400, body: { __type: "ResourceNotFoundException" } });
+  expect(await call("UpdateMaxRecordSize", { StreamARN: arn("default-size"), MaxRecordSizeInKiB: 1024 })).toEqual({ status: 200, body: {} });
+  expect(await summary("default-size")).toBe(1024);
+});
