@@ -220,11 +220,55 @@ const CHECKSUMS = {
 type ChecksumAlgorithm = keyof typeof CHECKSUMS;
 const isChecksumAlgorithm = (name: string): name is ChecksumAlgorithm => Object.hasOwn(CHECKSUMS, name);
 
+/**
+ * The digests a body is checked against (verifyBody), fed as its bytes arrive so that no body need be held whole: the
+ * SHA-256 of the payload as sent when the signature covers one, and of the object bytes (decoded from aws-chunked)
+ * the MD5 when Content-MD5 is sent and each flexible checksum the request declares (declaredChecksums). Made from the
+ * request's headers, before its body is read.
+ */
+export class BodyDigests {
+  private readonly rawHash?: Checksum;
+  private readonly bodyHashes = new Map<"md5" | ChecksumAlgorithm, Checksum>();
+  /** The object bytes seen so far. */
+  length = 0;
+  constructor(request: SignableRequest, auth: Authenticated) {
+    if (/^[0-9a-f]{64}$/.test(auth.payloadHash)) this.rawHash = new Sha256();
+    if (header(request.headers, "content-md5") !== undefined) this.bodyHashes.set("md5", new Md5());
+    for (const name of declaredChecksums(request, auth).declared) {
+      const algorithm = name.slice("x-amz-checksum-".length) as ChecksumAlgorithm;
+      if (!this.bodyHashes.has(algorithm)) this.bodyHashes.set(algorithm, CHECKSUMS[algorithm].create());
+    }
+  }
+  /** Bytes of the payload as sent. */
+  raw(chunk: Uint8Array): void {
+    this.rawHash?.update(chunk);
+  }
+  /** Bytes of the object (the payload itself, or decoded from aws-chunked). */
+  body(chunk: Uint8Array): void {
+    this.length += chunk.length;
+    for (const hash of this.bodyHashes.values()) hash.update(chunk);
+  }
+  /** The payload's SHA-256, hex (only when the signature covers a payload hash). */
+  async rawSha256(): Promise<string> {
+    return Buffer.from(await this.rawHash!.digest()).toString("hex");
+  }
+  /** The object bytes' digest by `algorithm`, base64 (only one the constructor set up). */
+  async bodyDigest(algorithm: "md5" | ChecksumAlgorithm): Promise<string> {
+    return Buffer.from(await this.bodyHashes.get(algorithm)!.digest()).toString("base64");
+  }
+  /** Both feeds at once, for a body sent as it is stored (not aws-chunked). */
+  both(chunk: Uint8Array): void {
+    this.raw(chunk);
+    this.body(chunk);
+  }
+}
+
+/** S3's answer to a body of another length than the request declares. */
+export const lengthMismatch = (): S3Error => new S3Error(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header");
+
 export interface ReceivedBody {
-  /** The payload as sent. */
-  raw: Buffer;
-  /** The object bytes (decoded from aws-chunked when it was sent that way). */
-  body: Buffer;
+  /** The digests of the payload and of the object bytes, fed as they arrived; `length` is the object bytes'. */
+  digests: BodyDigests;
   /** Trailing headers of an aws-chunked body, lowercased. */
   trailers: Record<string, string>;
   /** Whether the body came aws-chunked. */
@@ -237,9 +281,9 @@ export interface ReceivedBody {
  * (header, presigned query parameter or aws-chunked trailer) with x-amz-sdk-checksum-algorithm.
  */
 export async function verifyBody(request: SignableRequest, auth: Authenticated, received: ReceivedBody): Promise<void> {
-  const { body } = received;
+  const { digests } = received;
   if (/^[0-9a-f]{64}$/.test(auth.payloadHash)) {
-    const computed = (await digest(new Sha256(), received.raw)).toString("hex");
+    const computed = await digests.rawSha256();
     if (computed !== auth.payloadHash) {
       throw new S3Error(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", {
         ClientComputedContentSHA256: auth.payloadHash,
@@ -248,30 +292,37 @@ export async function verifyBody(request: SignableRequest, auth: Authenticated, 
     }
   }
   const decodedLength = header(request.headers, "x-amz-decoded-content-length");
-  if (received.chunked && decodedLength !== undefined && Number(decodedLength) !== body.length) {
-    throw new S3Error(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header");
-  }
+  if (received.chunked && decodedLength !== undefined && Number(decodedLength) !== digests.length) throw lengthMismatch();
 
   const contentMd5 = header(request.headers, "content-md5");
   if (contentMd5 !== undefined) {
     // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (Content-MD5): InvalidDigest when malformed, BadDigest when different.
     if (decodedBase64(contentMd5)?.length !== 16) throw new S3Error(400, "InvalidDigest", "The Content-MD5 you specified was invalid.", { "Content-MD5": contentMd5 });
-    const calculated = (await digest(new Md5(), body)).toString("base64");
+    const calculated = await digests.bodyDigest("md5");
     if (calculated !== contentMd5) throw new S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.", { ExpectedDigest: contentMd5, CalculatedDigest: calculated });
   }
 
   await verifyChecksum(request, auth, received);
 }
 
-async function verifyChecksum(request: SignableRequest, auth: Authenticated, received: ReceivedBody): Promise<void> {
-  // A presigned URL carries x-amz-* values as query parameters (the SDK hoists them there).
-  const amz = (name: string) => header(request.headers, name) ?? (auth.presigned ? queryValue(request.query, name) : undefined);
+/**
+ * The flexible checksums a request declares — `x-amz-checksum-*` headers (or, presigned, query parameters) and the
+ * one its x-amz-trailer names — and that trailer's name: known from the request line and headers, before the body.
+ */
+function declaredChecksums(request: SignableRequest, auth: Authenticated): { declared: string[]; trailer: string | undefined } {
   const names = new Set<string>();
   for (const name of Object.keys(request.headers)) names.add(name);
   if (auth.presigned) for (const name of Object.keys(request.query)) names.add(name.toLowerCase());
   const declared = [...names].filter((name) => name.startsWith("x-amz-checksum-") && isChecksumAlgorithm(name.slice("x-amz-checksum-".length)));
   const trailer = header(request.headers, "x-amz-trailer")?.toLowerCase();
   if (trailer !== undefined && trailer.startsWith("x-amz-checksum-") && isChecksumAlgorithm(trailer.slice("x-amz-checksum-".length))) declared.push(trailer);
+  return { declared, trailer };
+}
+
+async function verifyChecksum(request: SignableRequest, auth: Authenticated, received: ReceivedBody): Promise<void> {
+  // A presigned URL carries x-amz-* values as query parameters (the SDK hoists them there).
+  const amz = (name: string) => header(request.headers, name) ?? (auth.presigned ? queryValue(request.query, name) : undefined);
+  const { declared, trailer } = declaredChecksums(request, auth);
 
   const sdkAlgorithm = amz("x-amz-sdk-checksum-algorithm")?.toLowerCase();
   if (sdkAlgorithm !== undefined && !isChecksumAlgorithm(sdkAlgorithm)) throw new S3Error(400, "InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.");
@@ -287,17 +338,13 @@ async function verifyChecksum(request: SignableRequest, auth: Authenticated, rec
   if (value === undefined) throw new S3Error(400, "MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.");
   const spec = CHECKSUMS[algorithm];
   if (decodedBase64(value)?.length !== spec.bytes) throw new S3Error(400, "InvalidRequest", `Value for ${name} header is invalid.`);
-  if ((await digest(spec.create(), received.body)).toString("base64") !== value) throw new S3Error(400, "BadDigest", `The ${spec.name} you specified did not match the calculated checksum.`);
+  if ((await received.digests.bodyDigest(algorithm)) !== value) throw new S3Error(400, "BadDigest", `The ${spec.name} you specified did not match the calculated checksum.`);
 }
 
 /** The Smithy checksum interface every @aws-sdk/checksums algorithm implements. */
 interface Checksum {
   update(data: Uint8Array): void;
   digest(): Promise<Uint8Array>;
-}
-async function digest(hash: Checksum, body: Buffer): Promise<Buffer> {
-  hash.update(body);
-  return Buffer.from(await hash.digest());
 }
 
 /** Strict base64 (what S3 accepts for digests), or undefined. */

@@ -14,10 +14,19 @@
 import { noSuchBucket, S3Error, type S3Credentials } from "./s3-auth";
 import { ALGORITHM_IDENTIFIER, isLongDate, parseCredential, parseLongDate, sameSignature, signStringWithScope } from "./sigv4-verify";
 
-/** A multipart/form-data body: its fields before the file, in order, and the file. */
+/**
+ * A POST's form as its policy is checked against it (verifyPostPolicy): its fields before the file, in order, and the
+ * file's name and size — undefined while the file is still arriving, when content-length-range is not yet decided.
+ */
 export interface PostForm {
   fields: Array<[name: string, value: string]>;
-  file: { filename: string; body: Buffer };
+  file: { filename: string; size?: number };
+}
+
+/** A multipart/form-data body read up to its file (readMultipartForm): the fields, and the file's bytes as they arrive. */
+export interface StreamedPostForm {
+  fields: PostForm["fields"];
+  file: { filename: string; body: AsyncGenerator<Buffer> };
 }
 
 /** The form fields at most: S3 does not document a number; this keeps a hostile form from costing much. */
@@ -44,53 +53,100 @@ export function isPostObject(method: string, key: string, query: Record<string, 
 }
 
 /**
- * The fields and the file of a multipart/form-data body (RFC 7578). Parts after the file are ignored, as S3 ignores
- * them; a body that does not parse is S3's 400 MalformedPOSTRequest, and one that parses but holds no file its 400
- * InvalidArgument "POST requires exactly one file upload per request." (below). Sizes are the file's own and
- * the form's before it (MAX_POST_PRE_DATA), never the whole body's: content-length-range and the 5 GB limit are on the
- * file ("content-length-range: The minimum and maximum allowable size for the uploaded content",
- * sigv4-HTTPPOSTConstructPolicy.html).
+ * The fields and the file of a multipart/form-data body (RFC 7578), read as it arrives: the form before the file (at
+ * most MAX_POST_PRE_DATA, held) is parsed, and the file's bytes are passed on as they come (`file.body`), never held
+ * whole. Parts after the file are ignored, as S3 ignores them (read and dropped); a body that does not parse is S3's
+ * 400 MalformedPOSTRequest — for the file, when the body ends before the boundary that closes it — and one that
+ * parses but holds no file its 400 InvalidArgument "POST requires exactly one file upload per request." (below). Sizes
+ * are the file's own and the form's before it, never the whole body's: content-length-range and the 5 GB limit are on
+ * the file ("content-length-range: The minimum and maximum allowable size for the uploaded content",
+ * sigv4-HTTPPOSTConstructPolicy.html). A file over `maxFileBytes` is read to its end but passed on no further than
+ * the limit, and is 400 EntityTooLarge with its whole size once it has ended.
+ *
+ * A form whose first MAX_POST_PRE_DATA bytes (and a boundary's) hold no file part's start is answered
+ * MaxPostPreDataLengthExceeded without reading further, whether or not a file or the form's end comes later.
  */
-export function parseMultipartForm(raw: Buffer, contentType: string, limits: MultipartLimits): PostForm {
+export async function readMultipartForm(source: AsyncIterable<Buffer>, contentType: string, limits: MultipartLimits): Promise<StreamedPostForm> {
   const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
   if (!match) throw malformed();
   const delimiter = Buffer.from(`--${match[1] ?? match[2]}`);
+  const chunks = source[Symbol.asyncIterator]();
+  let raw = Buffer.alloc(0);
+  let ended = false;
+  for (;;) {
+    const form = formBeforeFile(raw, delimiter, ended);
+    if (form) return { fields: form.fields, file: { filename: form.filename, body: fileBody(raw.subarray(form.fileStart), chunks, delimiter, limits.maxFileBytes) } };
+    if (raw.length > MAX_POST_PRE_DATA + delimiter.length + 4) throw preDataTooLarge();
+    const next = await chunks.next();
+    if (next.done) ended = true;
+    else raw = Buffer.concat([raw, next.value]);
+  }
+}
+
+const preDataTooLarge = () =>
+  new S3Error(400, "MaxPostPreDataLengthExceeded", "Your POST request fields preceeding the upload file was too large.", { MaxPostPreDataLengthBytes: String(MAX_POST_PRE_DATA) });
+
+/**
+ * The fields of a form's start `raw` and where its file's bytes start; undefined when `raw` (not yet `ended`) ends
+ * before the file's part does.
+ */
+function formBeforeFile(raw: Buffer, delimiter: Buffer, ended: boolean): { fields: PostForm["fields"]; filename: string; fileStart: number } | undefined {
+  const short = (): undefined => {
+    if (ended) throw malformed();
+    return undefined;
+  };
   let at = raw.indexOf(delimiter);
-  if (at < 0) throw malformed();
+  if (at < 0) return short();
   const fields: PostForm["fields"] = [];
   for (;;) {
     at += delimiter.length;
+    if (raw.length < at + 2) return short();
     // `--` after a delimiter closes the body.
     if (raw.subarray(at, at + 2).toString("latin1") === "--") break;
     if (raw.subarray(at, at + 2).toString("latin1") !== "\r\n") throw malformed();
     const headersEnd = raw.indexOf("\r\n\r\n", at + 2);
-    if (headersEnd < 0) throw malformed();
-    if (headersEnd + 4 > MAX_POST_PRE_DATA) {
-      throw new S3Error(400, "MaxPostPreDataLengthExceeded", "Your POST request fields preceeding the upload file was too large.", { MaxPostPreDataLengthBytes: String(MAX_POST_PRE_DATA) });
-    }
+    if (headersEnd < 0) return short();
+    if (headersEnd + 4 > MAX_POST_PRE_DATA) throw preDataTooLarge();
     const headers = raw.subarray(at + 2, headersEnd).toString("utf8");
-    const next = raw.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), headersEnd + 4);
-    if (next < 0) throw malformed();
-    const body = raw.subarray(headersEnd + 4, next);
     const disposition = /^content-disposition:\s*form-data\s*;(.*)$/im.exec(headers)?.[1];
     if (disposition === undefined) throw malformed();
     const name = /(?:^|;)\s*name="([^"]*)"/i.exec(disposition)?.[1];
     const filename = /(?:^|;)\s*filename="([^"]*)"/i.exec(disposition)?.[1];
     if (name === undefined) throw malformed();
     // The file is the field named `file` (sigv4-UsingHTTPPOST.html); "Any fields below it are ignored".
-    if (name.toLowerCase() === "file") {
-      // S3's answer to an upload over its limit (ErrorResponses.html, EntityTooLarge); ProposedSize is the file's size
-      // here (what S3 puts there for a POST is not documented).
-      if (body.length > limits.maxFileBytes) {
-        throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(body.length), MaxSizeAllowed: String(limits.maxFileBytes) });
-      }
-      return { fields, file: { filename: filename ?? "", body } };
-    }
+    if (name.toLowerCase() === "file") return { fields, filename: filename ?? "", fileStart: headersEnd + 4 };
+    const next = raw.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), headersEnd + 4);
+    if (next < 0) return short();
     if (fields.length >= MAX_FIELDS) throw malformed();
-    fields.push([name, body.toString("utf8")]);
+    fields.push([name, raw.subarray(headersEnd + 4, next).toString("utf8")]);
     at = next + 2;
   }
   throw new S3Error(400, "InvalidArgument", "POST requires exactly one file upload per request.", { ArgumentName: "file", ArgumentValue: "0" });
+}
+
+/**
+ * A file part's bytes, `first` and then what `rest` brings, up to the boundary that closes the part (held back until
+ * it is known not to start one); the body after it is read and dropped. Past `maxFileBytes` nothing more is passed on,
+ * and once the file has ended it is S3's answer to an upload over its limit (ErrorResponses.html, EntityTooLarge),
+ * ProposedSize the file's size (what S3 puts there for a POST is not documented).
+ */
+async function* fileBody(first: Buffer, rest: AsyncIterator<Buffer>, delimiter: Buffer, maxFileBytes: number): AsyncGenerator<Buffer> {
+  const closing = Buffer.concat([Buffer.from("\r\n"), delimiter]);
+  let pending = first;
+  let size = 0;
+  for (;;) {
+    const at = pending.indexOf(closing);
+    const out = pending.subarray(0, at >= 0 ? at : Math.max(0, pending.length - (closing.length - 1)));
+    size += out.length;
+    if (out.length > 0 && size <= maxFileBytes) yield out;
+    if (at >= 0) break;
+    pending = pending.subarray(out.length);
+    const next = await rest.next();
+    if (next.done) throw malformed();
+    pending = Buffer.concat([pending, next.value]);
+  }
+  for (let next = await rest.next(); !next.done; next = await rest.next());
+  if (size > maxFileBytes) throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(maxFileBytes) });
 }
 
 /** What an accepted POST stores, and how to answer it. */
@@ -195,7 +251,9 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
       const [, min, max] = condition as unknown[];
       if (!isCount(min) || !isCount(max)) throw invalidPolicy("Invalid content-length-range.");
       // S3 answers a file outside the range as it answers any upload too small or too large (ErrorResponses.html).
-      const size = form.file.body.length;
+      // Decided once the file has arrived (size known); until then the rest of the policy is.
+      const size = form.file.size;
+      if (size === undefined) continue;
       if (size > max) throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(max) });
       if (size < min) throw new S3Error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", { ProposedSize: String(size), MinSizeAllowed: String(min) });
       continue;

@@ -9,7 +9,12 @@
  * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload, and POST Object (a browser's upload with a SigV4 POST policy,
  * local/s3-post-policy.ts). Bodies in `aws-chunked` encoding
- * (what SDK v3 sends for streams with trailing checksums) are decoded.
+ * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
+ *
+ * Uploads stream: PutObject's body and POST Object's file go into the store as they arrive (ObjectStore.putStream; the
+ * file store writes them to disk), checked on the way and at their end, so an upload of up to 5 GiB is never held
+ * whole. UploadPart's part is still read into memory, and kept there until CompleteMultipartUpload (one part is at
+ * most 5 GiB); so are the small bodies of DeleteObjects and CompleteMultipartUpload.
  *
  * It checks requests as S3 does for a private bucket (local/s3-auth.ts): SigV4 — header or
  * presigned URL, expiry included — against the credentials it is given, then the body against
@@ -21,16 +26,16 @@
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync, type Dirent } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { readBody } from "./http";
-import { authenticate, decodeUriPart, header, noSuchBucket, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
+import { authenticate, BodyDigests, decodeUriPart, header, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { readPreconditions, writePreconditions } from "./s3-conditions";
-import { isPostObject, MAX_POST_PRE_DATA, parseMultipartForm, verifyPostPolicy } from "./s3-post-policy";
+import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, type AcceptedPost } from "./s3-post-policy";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
@@ -51,6 +56,14 @@ export interface ObjectStore {
   createBucket(bucket: string): void;
   hasBucket(bucket: string): boolean;
   put(bucket: string, object: StoredObject): void;
+  /**
+   * An object written from its body as it arrives (PutObject, POST Object), never held whole by a store that keeps
+   * objects elsewhere than in memory; its ETag is the body's MD5, as S3's for a single-part upload. `beforeCommit` is
+   * called with the object once its whole body is stored, just before it replaces the one under its key, with nothing
+   * awaited in between (a conditional write's check). A `source` that fails part-way (the client gone, a body check
+   * failed at its end) or a `beforeCommit` that throws leaves the previous object as it was, and nothing of the new one.
+   */
+  putStream(bucket: string, object: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit?: (object: ListedObject) => void): Promise<ListedObject>;
   /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
   get(bucket: string, key: string): StoredObject | undefined;
   /** An object's metadata and size, its body unread (a conditional write's validators). */
@@ -64,6 +77,9 @@ export interface ObjectStore {
   /** Objects whose key starts with `prefix`, in S3's key order (compareKeys): their metadata and size, not their bodies. */
   list(bucket: string, prefix: string): ListedObject[];
 }
+
+/** An object to be written from a stream (ObjectStore.putStream): its ETag and size are the body's. */
+export type NewObject = Omit<StoredObject, "body" | "etag">;
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
 export type ListedObject = Omit<StoredObject, "body"> & { size: number };
@@ -111,6 +127,16 @@ export class MemoryObjectStore implements ObjectStore {
   }
   put(bucket: string, object: StoredObject): void {
     this.buckets.get(bucket)?.set(object.key, object);
+  }
+  /** Buffered: this store holds every body in memory anyway. */
+  async putStream(bucket: string, meta: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit?: (object: ListedObject) => void): Promise<ListedObject> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of source) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const object: StoredObject = { ...meta, body, etag: `"${md5(body)}"` };
+    beforeCommit?.(listedOf(object));
+    this.put(bucket, object);
+    return listedOf(object);
   }
   get(bucket: string, key: string): StoredObject | undefined {
     return this.buckets.get(bucket)?.get(key);
@@ -210,6 +236,48 @@ export class FileObjectStore implements ObjectStore {
       throw error;
     }
     this.reported.delete(file);
+  }
+  /**
+   * Written to the temporary file as the body arrives, hashed on the way, and renamed over the object at the end. The
+   * metadata line comes first but its ETag and size are known only at the end: room for it is kept (the line as long
+   * as it can be, the longest size and an MD5's ETag, in spaces) and the line written over it last, padded with spaces
+   * (whitespace JSON.parse ignores), so the body is written once and never copied.
+   */
+  async putStream(bucket: string, meta: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit?: (object: ListedObject) => void): Promise<ListedObject> {
+    const folder = this.folder(bucket);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, fileNameOf(meta.key));
+    const lineOf = (etag: string, size: number) => Buffer.from(JSON.stringify({ ...meta, etag, size } satisfies ObjectLine));
+    const room = lineOf(`"${"0".repeat(32)}"`, Number.MAX_SAFE_INTEGER).length + 1;
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    const handle = await open(temporary, "w");
+    let closed = false;
+    try {
+      await writeAll(handle, Buffer.alloc(room, " "), 0);
+      const hash = createHash("md5");
+      let size = 0;
+      for await (const chunk of source) {
+        hash.update(chunk);
+        await writeAll(handle, chunk, room + size);
+        size += chunk.length;
+      }
+      const object: ListedObject = { ...meta, etag: `"${hash.digest("hex")}"`, size };
+      const line = Buffer.alloc(room, " ");
+      lineOf(object.etag, size).copy(line);
+      line[room - 1] = 0x0a;
+      await writeAll(handle, line, 0);
+      closed = true;
+      await handle.close();
+      // Not fsync'd: see the class's comment. Nothing is awaited from here to the rename.
+      beforeCommit?.(object);
+      renameSync(temporary, file);
+      this.reported.delete(file);
+      return object;
+    } catch (error) {
+      if (!closed) await handle.close().catch(() => {});
+      rmSync(temporary, { force: true });
+      throw error;
+    }
   }
   get(bucket: string, key: string): StoredObject | undefined {
     const opened = this.openFile(bucket, key);
@@ -472,6 +540,14 @@ function firstLine(fd: number): Buffer {
   return Buffer.concat(chunks);
 }
 
+/** All of `bytes` written at `position` (a write may take fewer than it was given). */
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
 /** `size` bytes of an open file from `offset` (fewer if it ends first). */
 function readAt(fd: number, offset: number, size: number): Buffer {
   const bytes = Buffer.alloc(size);
@@ -571,6 +647,7 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
+/** A multipart upload in progress: its parts are held in memory (not streamed to the store) until it completes. */
 interface MultipartUpload {
   bucket: string;
   key: string;
@@ -587,12 +664,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const uploads = new Map<string, MultipartUpload>();
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
-  const notify = (eventName: string, bucket: string, key: string, object?: StoredObject) =>
+  const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
     options.onObjectEvent?.({
       eventName,
       bucket,
       key,
-      size: object?.body.length,
+      size: object?.size,
       eTag: object?.etag.replace(/"/g, ""),
       sequencer: (Date.now() * 1000 + (sequence++ % 1000)).toString(16).toUpperCase().padStart(16, "0"),
       time: new Date(),
@@ -605,6 +682,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
     handle(req, res).catch((error: unknown) => {
+      // A body refused part-way (its stream let go, not destroyed: bodyOf) drains unread, so the answer reaches the client.
+      req.resume();
       const headOnly = req.method === "HEAD";
       if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
       // Never a stack trace or a local path in an answer.
@@ -626,35 +705,52 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * (the form's fields, at most MAX_POST_PRE_DATA before the file) do not count. A body that cannot hold a file within
    * the limit is refused by its declared length before it is read.
    *
-   * The body is read whole into memory, as PutObject's is (readS3Body; ObjectStore.put takes a Buffer): streaming the
-   * file to disk would need the store to take a stream first, for both.
+   * The file streams into the store as it arrives (ObjectStore.putStream), as PutObject's body does; the form before
+   * it is read first. The policy is checked then, all but its content-length-range, so that the object's key and
+   * metadata are known — and again once the file has ended, its size known, with the checks that followed it, so a
+   * refusal is the answer the whole form read first got, and the object replaces the previous one only when none came.
+   * A form the policy refuses before the file is read to its end (not stored) and then answered.
    */
   async function postObject(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
     const declared = Number(header(req.headers, "content-length") ?? 0);
     const tooLarge = (size: number) => new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
     if (declared > MAX_POST_BODY) throw tooLarge(declared);
-    const raw = await readBody(req, MAX_POST_BODY);
-    if (raw.length > MAX_POST_BODY) throw tooLarge(raw.length);
-    const form = parseMultipartForm(raw, header(req.headers, "content-type") ?? "", { maxFileBytes: MAX_SINGLE_UPLOAD });
-    const accepted = await verifyPostPolicy(form, { bucket, credentials, region: options.bucketRegion?.(bucket), bucketExists: store.hasBucket(bucket) });
-    const { key } = accepted;
-    checkKeyLength(key);
-    const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${key}`);
-    if (refused) throw new S3Error(403, "AccessDenied", refused);
-    const request: S3Request = { operation: "PostObject", bucket, key };
-    requests.push(request);
-    if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for PostObject ${key}`);
-    const body = form.file.body;
-    const object: StoredObject = {
-      key,
-      body,
-      etag: `"${md5(body)}"`,
-      contentType: accepted.contentType ?? "binary/octet-stream",
-      cacheControl: accepted.cacheControl,
-      metadata: accepted.metadata,
-      lastModified: new Date(),
+    const form = await readMultipartForm(atMost(req, MAX_POST_BODY, () => tooLarge(MAX_POST_BODY + 1)), header(req.headers, "content-type") ?? "", { maxFileBytes: MAX_SINGLE_UPLOAD });
+    const { filename } = form.file;
+    const policyOptions = { bucket, credentials, region: options.bucketRegion?.(bucket), bucketExists: store.hasBucket(bucket) };
+    /** The policy checked with the file's size, then what follows it; the upload accepted, or the S3Error thrown. */
+    const admitted = async (size: number): Promise<AcceptedPost> => {
+      const accepted = await verifyPostPolicy({ fields: form.fields, file: { filename, size } }, policyOptions);
+      checkKeyLength(accepted.key);
+      const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${accepted.key}`);
+      if (refused) throw new S3Error(403, "AccessDenied", refused);
+      const request: S3Request = { operation: "PostObject", bucket, key: accepted.key };
+      requests.push(request);
+      if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for PostObject ${accepted.key}`);
+      return accepted;
     };
-    store.put(bucket, object);
+    let size = 0;
+    const sized = async function* (): AsyncGenerator<Buffer> {
+      for await (const chunk of form.file.body) {
+        size += chunk.length;
+        yield chunk;
+      }
+    };
+    let accepted: AcceptedPost;
+    try {
+      accepted = await verifyPostPolicy({ fields: form.fields, file: { filename } }, policyOptions);
+    } catch (refusal) {
+      for await (const _ of sized());
+      await admitted(size);
+      throw refusal;
+    }
+    const { key } = accepted;
+    const checked = async function* (): AsyncGenerator<Buffer> {
+      yield* sized();
+      await admitted(size);
+    };
+    const meta: NewObject = { key, contentType: accepted.contentType ?? "binary/octet-stream", cacheControl: accepted.cacheControl, metadata: accepted.metadata, lastModified: new Date() };
+    const object = await store.putStream(bucket, meta, checked());
     const location = `${(req.headers.host ? `http://${req.headers.host}` : "")}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, "/")}`;
     const headers = { etag: object.etag, location };
     if (accepted.successRedirect) {
@@ -669,6 +765,38 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       send(res, accepted.successStatus, "", headers);
     }
     notify("ObjectCreated:Post", bucket, key, object);
+  }
+
+  /**
+   * A request past its body's checks let in, as S3 lets it: IAM for the signer, then recorded (`requests`), then a
+   * failure injected by `fail` (403 AccessDenied, thrown).
+   */
+  function admit(auth: Authenticated, request: S3Request): void {
+    const permission = s3Permission(request.operation, request.bucket, request.key);
+    const refused = permission && refusalOf(auth.accessKeyId, permission.action, permission.resource);
+    if (refused) throw new S3Error(403, "AccessDenied", refused);
+    requests.push(request);
+    if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for ${request.operation} ${request.key}`);
+  }
+
+  /**
+   * PutObject, its body streamed into the store (ObjectStore.putStream) as it arrives, never held whole: checked on
+   * the way and at its end as any body is (verifyBody), then let in (admit) and the bucket looked up — the order of the
+   * answers a body read whole got — and the conditional write decided (local/s3-conditions.ts) just before the object
+   * replaces the previous one. Any failure leaves the previous object as it was.
+   */
+  async function putObject(req: IncomingMessage, res: ServerResponse, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
+    const { bucket, key } = request;
+    const declared = received.chunked ? Number(header(req.headers, "x-amz-decoded-content-length")) : undefined;
+    async function* checked(): AsyncGenerator<Buffer> {
+      yield* objectBytes(req, received, declared);
+      await verifyBody(signable, auth, received);
+      admit(auth, request);
+      if (!store.hasBucket(bucket)) throw noSuchBucket(bucket);
+    }
+    const object = await store.putStream(bucket, newObject(key, req), checked(), () => writePreconditions(req.headers, store.head(bucket, key)));
+    send(res, 200, "", { etag: object.etag });
+    notify("ObjectCreated:Put", bucket, key, object);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -701,11 +829,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if ((operation === "PutObject" || operation === "UploadPart") && declaredLength === undefined) {
       throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
-    const received = await readS3Body(req, chunked);
+    const received: ReceivedBody = { digests: new BodyDigests(signable, auth), trailers: {}, chunked };
+    const request: S3Request = { operation, bucket, key };
+    if (operation === "PutObject") return putObject(req, res, signable, auth, received, request);
+    const body = await readS3Body(req, received);
     await verifyBody(signable, auth, received);
 
-    const body = received.body;
-    const request: S3Request = { operation, bucket, key };
     if (operation === "DeleteObjects") {
       request.keys = xmlValues(body.toString("utf8"), "Key");
       // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
@@ -715,11 +844,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       }
     }
     const refusal = (action: string, resource: string) => refusalOf(auth.accessKeyId, action, resource);
-    const permission = s3Permission(operation, bucket, key);
-    const refused = permission && refusal(permission.action, permission.resource);
-    if (refused) throw new S3Error(403, "AccessDenied", refused);
-    requests.push(request);
-    if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for ${operation} ${key}`);
+    admit(auth, request);
     if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${method} ${path} is not supported by the local S3 server`, method === "HEAD");
     if (operation === "CreateBucket") {
       store.createBucket(request.bucket);
@@ -729,13 +854,6 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     switch (operation) {
       case "HeadBucket":
         return send(res, 200, "");
-      case "PutObject": {
-        writePreconditions(req.headers, store.head(request.bucket, key));
-        const object = newObject(key, body, req);
-        store.put(request.bucket, object);
-        send(res, 200, "", { etag: object.etag });
-        return notify("ObjectCreated:Put", request.bucket, key, object);
-      }
       case "GetObject":
       case "HeadObject": {
         // Opened, not read: its metadata and size now, its body (or the range asked for) only once it is sent.
@@ -807,7 +925,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, listV1Xml(request.bucket, query));
       case "CreateMultipartUpload": {
         const uploadId = randomUUID();
-        const template = newObject(key, Buffer.alloc(0), req);
+        const template = newObject(key, req);
         uploads.set(uploadId, { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, parts: new Map() });
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
       }
@@ -838,7 +956,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         };
         store.put(upload.bucket, completed);
         uploads.delete(uploadId);
-        notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, completed);
+        notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, listedOf(completed));
         return sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
       }
       case "AbortMultipartUpload":
@@ -1053,15 +1171,14 @@ export function byteRange(value: string | undefined, size: number): { start: num
   return { start, end: Math.min(end, size - 1) };
 }
 
-function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObject {
+/** A PutObject's or CreateMultipartUpload's object, from its headers. */
+function newObject(key: string, req: IncomingMessage): NewObject {
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith("x-amz-meta-") && typeof value === "string") metadata[name.slice("x-amz-meta-".length)] = value;
   }
   return {
     key,
-    body,
-    etag: `"${md5(body)}"`,
     contentType: req.headers["content-type"] ?? "binary/octet-stream",
     cacheControl: req.headers["cache-control"],
     metadata,
@@ -1074,39 +1191,103 @@ function isAwsChunked(req: IncomingMessage): boolean {
   return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
 }
 
-/** The body, decoded from `aws-chunked` (with its trailers) when `chunked` (isAwsChunked). */
-async function readS3Body(req: IncomingMessage, chunked: boolean): Promise<ReceivedBody> {
-  const raw = await readBody(req);
-  return chunked ? { raw, chunked, ...decodeAwsChunked(raw) } : { raw, chunked, body: raw, trailers: {} };
+/**
+ * A request's body as it arrives. Left part-way (a check failed), the request is not destroyed, as a plain `for await`
+ * would (it closes the connection before the answer is written): the server's error answer drains the rest.
+ */
+function bodyOf(req: IncomingMessage): AsyncIterable<Buffer> {
+  return req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+}
+
+/** A request's body as it arrives, refused with `tooLarge()` once it is over `maxBytes`. */
+async function* atMost(req: IncomingMessage, maxBytes: number, tooLarge: () => S3Error): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of bodyOf(req)) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    yield chunk;
+  }
 }
 
 /**
- * `<hex size>[;chunk-signature=..]\r\n<data>\r\n ... 0\r\n<name>:<value>\r\n...\r\n`
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). A body that does not
- * parse is S3's 400 IncompleteBody.
+ * The request's body read whole (the calls whose bodies are small documents, and UploadPart), checked by verifyBody
+ * as an upload's is (objectBytes).
  */
-export function decodeAwsChunked(raw: Buffer): { body: Buffer; trailers: Record<string, string> } {
-  const incomplete = () => new S3Error(400, "IncompleteBody", "The request body terminated unexpectedly");
-  const parts: Buffer[] = [];
-  let offset = 0;
-  for (;;) {
-    const lineEnd = raw.indexOf("\r\n", offset);
-    if (lineEnd < 0) throw incomplete();
-    const sizeText = raw.subarray(offset, lineEnd).toString("latin1").split(";")[0].trim();
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw incomplete();
-    const size = parseInt(sizeText, 16);
-    offset = lineEnd + 2;
-    if (size === 0) break;
-    if (offset + size + 2 > raw.length) throw incomplete();
-    parts.push(raw.subarray(offset, offset + size));
-    offset += size + 2;
+async function readS3Body(req: IncomingMessage, received: ReceivedBody): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of objectBytes(req, received)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The object's bytes of a request's body as they arrive, decoded from `aws-chunked` when it came so (its trailers put
+ * in `received.trailers`), each byte fed to `received.digests` on its way. More object bytes than the request declares
+ * (x-amz-decoded-content-length, which S3 requires with aws-chunked) is IncompleteBody, the answer verifyBody gives for
+ * a length that differs, as soon as it is so: a body is never stored past what it declared.
+ */
+async function* objectBytes(req: IncomingMessage, received: ReceivedBody, declared?: number): AsyncGenerator<Buffer> {
+  const { digests } = received;
+  const fed = async function* (): AsyncGenerator<Buffer> {
+    for await (const chunk of bodyOf(req)) {
+      digests.raw(chunk);
+      yield chunk;
+    }
+  };
+  for await (const chunk of received.chunked ? decodeAwsChunked(fed(), received.trailers) : fed()) {
+    digests.body(chunk);
+    if (declared !== undefined && digests.length > declared) throw lengthMismatch();
+    yield chunk;
   }
-  const trailers: Record<string, string> = {};
-  for (const line of raw.subarray(offset).toString("latin1").split("\r\n")) {
+}
+
+/** A chunk's size line at most (`<hex size>;chunk-signature=<64 hex>` is about 90 bytes), and the trailers at most. */
+const MAX_CHUNK_LINE = 4096;
+const MAX_TRAILERS = 64 * 1024;
+
+/**
+ * `<hex size>[;chunk-signature=..]\r\n<data>\r\n ... 0\r\n<name>:<value>\r\n...\r\n`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html), decoded as it arrives: each chunk's data is
+ * passed on as it comes, never a whole body held; the trailers after the last chunk are put in `trailers`. A body that
+ * does not parse, or ends before its last chunk, is S3's 400 IncompleteBody. The chunk signatures are not checked
+ * (docs/local-s3.md).
+ */
+export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Record<string, string>): AsyncGenerator<Buffer> {
+  const incomplete = () => new S3Error(400, "IncompleteBody", "The request body terminated unexpectedly");
+  let pending: Buffer = Buffer.alloc(0);
+  // Bytes left of the current chunk, its closing CRLF included; -1 while a size line is read.
+  let left = -1;
+  let ended = false;
+  for await (const chunk of raw) {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (!ended && pending.length > 0) {
+      if (left < 0) {
+        const lineEnd = pending.indexOf("\r\n");
+        if (lineEnd < 0) {
+          if (pending.length > MAX_CHUNK_LINE) throw incomplete();
+          break;
+        }
+        const sizeText = pending.subarray(0, lineEnd).toString("latin1").split(";")[0].trim();
+        if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw incomplete();
+        const size = parseInt(sizeText, 16);
+        pending = pending.subarray(lineEnd + 2);
+        if (size === 0) ended = true;
+        else left = size + 2;
+        continue;
+      }
+      const taken = Math.min(left, pending.length);
+      const data = pending.subarray(0, Math.min(taken, Math.max(left - 2, 0)));
+      if (data.length > 0) yield data;
+      pending = pending.subarray(taken);
+      left -= taken;
+      if (left === 0) left = -1;
+    }
+    if (ended && pending.length > MAX_TRAILERS) throw incomplete();
+  }
+  if (!ended) throw incomplete();
+  for (const line of pending.toString("latin1").split("\r\n")) {
     const colon = line.indexOf(":");
     if (colon > 0) trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return { body: Buffer.concat(parts), trailers };
 }
 
 function md5(body: Buffer): string {

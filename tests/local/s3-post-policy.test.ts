@@ -8,9 +8,14 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_POST_PRE_DATA, parseMultipartForm } from "../../local/s3-post-policy";
-import type { LocalS3 } from "../../local/s3-server";
+import { MAX_POST_PRE_DATA, readMultipartForm } from "../../local/s3-post-policy";
+
+import { startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalS3WithClient } from "../harness/s3-local";
+import { WatchedStore } from "./s3-watched-store";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 let s3: LocalS3;
 let client: S3Client;
@@ -20,7 +25,18 @@ beforeAll(async () => {
 });
 afterAll(() => s3.close());
 
-const hmac = (key: string | Buffer, text: string) => createHmac("sha256", key).update(text, "utf8").digest();
+/** The file of a form (readMultipartForm), its body arriving in pieces of `piece` bytes, read whole. */
+async function fileOf(raw: Buffer, contentType: string, maxFileBytes: number, piece = 7): Promise<Buffer> {
+  async function* arriving(): AsyncGenerator<Buffer> {
+    for (let at = 0; at < raw.length; at += piece) yield raw.subarray(at, at + piece);
+  }
+  const form = await readMultipartForm(arriving(), contentType, { maxFileBytes });
+  const parts: Buffer[] = [];
+  for await (const part of form.file.body) parts.push(part);
+  return Buffer.concat(parts);
+}
+const hmac = (key
+: string | Buffer, text: string) => createHmac("sha256", key).update(text, "utf8").digest();
 
 /** The form fields of a signed POST policy, as createPresignedPost makes them. */
 function presignedPost(options: { conditions: unknown[]; expiresInMs?: number; expiration?: string; secret?: string; fields?: Record<string, string>; now?: Date }) {
@@ -136,9 +152,9 @@ describe("local S3 POST Object with a POST policy", () => {
     const form = formOf({ key: "k", policy: "p".repeat(400), "x-amz-meta-note": "n".repeat(400) }, "0123456789");
     const { raw, contentType } = await encoded(form);
     expect(raw.length).toBeGreaterThan(800);
-    expect(parseMultipartForm(raw, contentType, { maxFileBytes: 10 }).file.body.toString()).toBe("0123456789");
+    expect((await fileOf(raw, contentType, 10)).toString()).toBe("0123456789");
     const over = await encoded(formOf({ key: "k" }, "0123456789A"));
-    expect(() => parseMultipartForm(over.raw, over.contentType, { maxFileBytes: 10 })).toThrow(expect.objectContaining({ code: "EntityTooLarge", details: { ProposedSize: "11", MaxSizeAllowed: "10" } }));
+    await expect(fileOf(over.raw, over.contentType, 10)).rejects.toMatchObject({ code: "EntityTooLarge", details: { ProposedSize: "11", MaxSizeAllowed: "10" } });
     // Nor do the request's length headers: a form with a 1-byte file is stored whatever x-amz-decoded-content-length
     // (a header of aws-chunked PUTs, not of a form) says.
     const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "headers.txt" } });
@@ -253,5 +269,63 @@ describe("local S3 POST Object with a POST policy", () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.text).toContain("<Code>EntityTooLarge</Code>");
+  });
+});
+
+describe("local S3 POST Object streams its file to the file store", () => {
+  let server: LocalS3;
+  let store: WatchedStore;
+  let root: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "sf-s3-post-stream-"));
+    store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["photos"] });
+  });
+  afterAll(() => server.close());
+  const file = Buffer.alloc(512 * 1024, "xyz");
+  const temporaryFiles = () => readdirSync(join(root, ".objects", "photos")).filter((name) => name.endsWith(".tmp"));
+
+  /** A form sent in two writes, the second once the store has the first bytes of the file; the answer. */
+  async function postInTwo(fields: Record<string, string>): Promise<{ status: number; text: string; receivedBeforeEnd: number }> {
+    store.reset();
+    const { raw, contentType } = await encoded(formOf(fields, file));
+    const cut = raw.indexOf(file) + file.length / 2;
+    const url = new URL(`${server.endpoint}/photos`);
+    const req = request(url, { method: "POST", headers: { "content-type": contentType, "content-length": String(raw.length) } });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+    });
+    req.write(raw.subarray(0, cut));
+    await store.firstBytes;
+    const receivedBeforeEnd = store.received;
+    req.end(raw.subarray(cut));
+    return { ...(await answer), receivedBeforeEnd };
+  }
+
+  it("stores the file's bytes before the form has all arrived, never the whole body held, and serves the whole file", async () => {
+    const { status, receivedBeforeEnd } = await postInTwo(presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "big.bin" } }));
+    expect(status).toBe(204);
+    expect(receivedBeforeEnd).toBeGreaterThan(0);
+    expect(receivedBeforeEnd).toBeLessThanOrEqual(file.length / 2);
+    expect(store.get("photos", "big.bin")?.body.equals(file)).toBe(true);
+    expect(temporaryFiles()).toEqual([]);
+  });
+
+  it("keeps the previous object and no temporary file when the file turns out larger than the policy's content-length-range", async () => {
+    await store.putStream("photos", { key: "ranged.bin", contentType: "text/plain", metadata: {}, lastModified: new Date() }, (async function* () { yield Buffer.from("previous"); })());
+    const { status, text } = await postInTwo(presignedPost({ conditions: [["starts-with", "$key", ""], ["content-length-range", 0, 1000]], fields: { key: "ranged.bin" } }));
+    expect([status, /<Code>(\w+)</.exec(text)?.[1]]).toEqual([400, "EntityTooLarge"]);
+    expect(store.get("photos", "ranged.bin")?.body.toString()).toBe("previous");
+    expect(temporaryFiles()).toEqual([]);
+  });
+
+  it("parses a form the same however its bytes are split, the boundary after the file included", async () => {
+    const { raw, contentType } = await encoded(formOf({ key: "k", note: "n" }, "file\r\n--almost a boundary\r\n"));
+    for (let piece = 1; piece <= raw.length; piece++) expect((await fileOf(raw, contentType, 100, piece)).toString(), `pieces of ${piece}`).toBe("file\r\n--almost a boundary\r\n");
   });
 });

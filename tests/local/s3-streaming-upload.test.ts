@@ -1,0 +1,235 @@
+/**
+ * Uploads stream into the store as they arrive (a PUT may be 5 GiB): the file store writes a temporary file as the
+ * bytes come and renames it over the object only once the whole body passed every check, so a body never sits whole in
+ * memory, and one that fails part-way — the client gone, a checksum that does not match at its end, a conditional
+ * write that no longer holds — leaves the previous object serving and no temporary file.
+ */
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { Agent, request, type ClientRequest, type IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { S3Error } from "../../local/s3-auth";
+import { decodeAwsChunked, FileObjectStore, startLocalS3, type LocalS3, type NewObject } from "../../local/s3-server";
+import { signS3 } from "../harness/s3-local";
+import { WatchedStore } from "./s3-watched-store";
+
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+const meta = (key: string): NewObject => ({ key, contentType: "text/plain", metadata: {}, lastModified: new Date() });
+const temporaryFiles = (root: string, bucket: string) => readdirSync(join(root, ".objects", bucket)).filter((name) => name.endsWith(".tmp"));
+
+async function* chunks(...parts: Array<string | Error>): AsyncGenerator<Buffer> {
+  for (const part of parts) {
+    if (part instanceof Error) throw part;
+    yield Buffer.from(part);
+  }
+}
+
+describe("FileObjectStore.putStream", () => {
+  it("writes the body as it comes, with its MD5 ETag and size, readable by the next store on the folder", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const written = await new FileObjectStore(root).putStream("b", meta("k"), chunks("hel", "lo ", "wörld\n", ""));
+    const body = Buffer.from("hello wörld\n");
+    expect(written).toMatchObject({ key: "k", size: body.length, etag: `"${createHash("md5").update(body).digest("hex")}"` });
+    const again = new FileObjectStore(root);
+    expect(again.get("b", "k")?.body).toEqual(body);
+    expect(again.head("b", "k")).toMatchObject({ size: body.length, etag: written.etag });
+    expect(again.list("b", "")).toHaveLength(1);
+    await new FileObjectStore(root).putStream("b", meta("empty"), chunks());
+    expect(new FileObjectStore(root).get("b", "empty")?.body).toEqual(Buffer.alloc(0));
+  });
+
+  it("leaves the previous object and no temporary file when the body fails part-way or the commit is refused", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new FileObjectStore(root);
+    await store.putStream("b", meta("k"), chunks("before"));
+    await expect(store.putStream("b", meta("k"), chunks("after, part", new Error("client gone")))).rejects.toThrow("client gone");
+    expect(store.get("b", "k")?.body.toString()).toBe("before");
+    expect(temporaryFiles(root, "b")).toEqual([]);
+    const refused = new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+    await expect(store.putStream("b", meta("k"), chunks("after"), () => { throw refused; })).rejects.toBe(refused);
+    expect(store.get("b", "k")?.body.toString()).toBe("before");
+    expect(temporaryFiles(root, "b")).toEqual([]);
+  });
+});
+
+describe("decodeAwsChunked (streaming)", () => {
+  const body = "5;chunk-signature=ab\r\nhello\r\n7\r\n wörld\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n";
+  async function* arriving(pieces: Buffer[]): AsyncGenerator<Buffer> {
+    yield* pieces;
+  }
+  const decode = async (pieces: Buffer[]) => {
+    const trailers: Record<string, string> = {};
+    const out: Buffer[] = [];
+    for await (const data of decodeAwsChunked(arriving(pieces), trailers)) out.push(data);
+    return { body: Buffer.concat(out).toString("utf8"), trailers };
+  };
+
+  it("decodes the same however the bytes are split, and passes data on before the body ends", async () => {
+    const raw = Buffer.from(body, "utf8");
+    for (let cut = 0; cut <= raw.length; cut++) {
+      expect(await decode([raw.subarray(0, cut), raw.subarray(cut)]), `cut at ${cut}`).toEqual({ body: "hello wörld", trailers: { "x-amz-checksum-crc32": "AAAAAA==" } });
+    }
+    const bytes = [...raw].map((byte) => Buffer.from([byte]));
+    expect(await decode(bytes)).toEqual({ body: "hello wörld", trailers: { "x-amz-checksum-crc32": "AAAAAA==" } });
+    // The first chunk's data comes out before the rest of the body has arrived.
+    const first = await decodeAwsChunked(arriving([Buffer.from("5\r\nhello\r\n")]), {}).next();
+    expect(first.value?.toString()).toBe("hello");
+  });
+
+  it("answers a body cut short or not aws-chunked 400 IncompleteBody", async () => {
+    for (const raw of ["5\r\nhel", "5\r\nhello\r\n", "zz\r\nhello\r\n0\r\n\r\n", "5", "x".repeat(5000)]) {
+      await expect(decode([Buffer.from(raw)]), JSON.stringify(raw.slice(0, 20))).rejects.toMatchObject({ status: 400, code: "IncompleteBody" });
+    }
+  });
+});
+
+describe("local S3 server: PutObject streams its body to the file store", () => {
+  let server: LocalS3 | undefined;
+  afterEach(() => server?.close());
+  const half = 256 * 1024;
+  const whole = Buffer.alloc(2 * half, "ab");
+
+  /** A signed PUT whose first half is sent, and the rest left to the test: what the server answers, and the request. */
+  async function startPut(endpoint: string, path: string, headers: Record<string, string>, first: Buffer, length: number): Promise<{ req: ClientRequest; answer: Promise<{ status: number; text: string }> }> {
+    const url = new URL(path, endpoint);
+    const signed = await signS3("PUT", url, { "content-length": String(length), ...headers });
+    const req = request(url, { method: "PUT", headers: signed });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      req.on("response", (res: IncomingMessage) => {
+        const parts: Buffer[] = [];
+        res.on("data", (part: Buffer) => parts.push(part));
+        res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
+      });
+      req.on("error", reject);
+    });
+    req.write(first);
+    return { req, answer };
+  }
+
+  it("stores bytes before the body has all arrived (never holding it whole), then serves the whole object", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const { req, answer } = await startPut(server.endpoint, "/b/big", { "x-amz-content-sha256": sha256(whole) }, whole.subarray(0, half), whole.length);
+    await store.firstBytes;
+    // The store has part of the body while the client has not sent the rest.
+    expect(store.received).toBeGreaterThan(0);
+    expect(store.received).toBeLessThanOrEqual(half);
+    req.end(whole.subarray(half));
+    expect((await answer).status).toBe(200);
+    expect(store.get("b", "big")?.body.equals(whole)).toBe(true);
+    expect(temporaryFiles(root, "b")).toEqual([]);
+  });
+
+  it("streams an aws-chunked body too, decoded as it comes, checked against its trailing checksum", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const { Crc32 } = await import("@aws-sdk/checksums/crc");
+    const crc = new Crc32();
+    crc.update(whole);
+    const checksum = Buffer.from(await crc.digest()).toString("base64");
+    const head = Buffer.from(`${half.toString(16)}\r\n`);
+    const rest = Buffer.concat([whole.subarray(half), Buffer.from(`\r\n0\r\nx-amz-checksum-crc32:${checksum}\r\n\r\n`)]);
+    const first = Buffer.concat([head, whole.subarray(0, half), Buffer.from(`\r\n${half.toString(16)}\r\n`)]);
+    const headers = { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": String(whole.length), "x-amz-trailer": "x-amz-checksum-crc32" };
+    const { req, answer } = await startPut(server.endpoint, "/b/chunked", headers, first, first.length + rest.length);
+    await store.firstBytes;
+    expect(store.received).toBeLessThanOrEqual(half);
+    req.end(rest);
+    expect((await answer).status).toBe(200);
+    expect(store.get("b", "chunked")?.body.equals(whole)).toBe(true);
+  });
+
+  it("keeps the previous object and no temporary file when the checksum at the body's end does not match (400 BadDigest)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    await store.putStream("b", meta("k"), chunks("previous"));
+    const md5 = createHash("md5").update("something else").digest("base64");
+    const { req, answer } = await startPut(server.endpoint, "/b/k", { "x-amz-content-sha256": sha256(whole), "content-md5": md5 }, whole.subarray(0, half), whole.length);
+    req.end(whole.subarray(half));
+    const { status, text } = await answer;
+    expect([status, /<Code>(\w+)</.exec(text)?.[1]]).toEqual([400, "BadDigest"]);
+    expect(store.get("b", "k")?.body.toString()).toBe("previous");
+    expect(temporaryFiles(root, "b")).toEqual([]);
+    expect(server.count("PutObject")).toBe(0);
+  });
+
+  it("keeps the previous object and no temporary file when the client goes part-way", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    await store.putStream("b", meta("k"), chunks("previous"));
+    store.reset();
+    const { req, answer } = await startPut(server.endpoint, "/b/k", { "x-amz-content-sha256": sha256(whole) }, whole.subarray(0, half), whole.length);
+    answer.catch(() => {}); // the socket is destroyed: no answer comes
+    await store.firstBytes;
+    req.destroy();
+    expect(await store.settled).toBeInstanceOf(Error);
+    expect(store.get("b", "k")?.body.toString()).toBe("previous");
+    expect(temporaryFiles(root, "b")).toEqual([]);
+  });
+
+  it("decides a conditional write (If-None-Match: *) once the body is in, just before the object replaces the previous one", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    const events: string[] = [];
+    server = await startLocalS3({ store, buckets: ["b"], onObjectEvent: (event) => events.push(`${event.eventName} ${event.key} ${event.size}`) });
+    const { req, answer } = await startPut(server.endpoint, "/b/new", { "x-amz-content-sha256": sha256(whole), "if-none-match": "*" }, whole.subarray(0, half), whole.length);
+    await store.firstBytes;
+    // Another writer creates the key while this body is still arriving.
+    await store.putStream("b", meta("new"), chunks("first writer"));
+    req.end(whole.subarray(half));
+    const { status, text } = await answer;
+    expect([status, /<Code>(\w+)</.exec(text)?.[1]]).toEqual([412, "PreconditionFailed"]);
+    expect(store.get("b", "new")?.body.toString()).toBe("first writer");
+    expect(temporaryFiles(root, "b")).toEqual([]);
+    expect(events).toEqual([]);
+    // Without the condition the same upload replaces it, and is told as ObjectCreated:Put with its size.
+    const put = await startPut(server.endpoint, "/b/new", { "x-amz-content-sha256": sha256(whole) }, whole.subarray(0, half), whole.length);
+    put.req.end(whole.subarray(half));
+    expect((await put.answer).status).toBe(200);
+    expect(events).toEqual([`ObjectCreated:Put new ${whole.length}`]);
+  });
+});
+
+describe("local S3 server: a body refused part-way is answered, not cut off", () => {
+  it("answers 400 IncompleteBody to an aws-chunked body that stops parsing part-way, or brings more than it declared", async () => {
+    const server = await startLocalS3({ buckets: ["b"] });
+    try {
+      const url = new URL("/b/bad", server.endpoint);
+      const put = async (body: string, declared: number) => {
+        const { host: _host, ...sent } = await signS3("PUT", url, { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": String(declared) });
+        const response = await fetch(url, { method: "PUT", headers: sent, body });
+        return [response.status, /<Code>(\w+)</.exec(await response.text())?.[1]];
+      };
+      // Refused at its second size line, with megabytes still to come.
+      expect(await put(`5\r\nhello\r\nzz\r\n${"x".repeat(5_000_000)}\r\n0\r\n\r\n`, 5_000_005)).toEqual([400, "IncompleteBody"]);
+      // Refused once past the 5 bytes it declared, not stored to its end.
+      expect(await put(`${(3_000_000).toString(16)}\r\n${"y".repeat(3_000_000)}\r\n0\r\n\r\n`, 5)).toEqual([400, "IncompleteBody"]);
+      expect(server.store.get("b", "bad")).toBeUndefined();
+      // The connection stays usable after such an answer (the rest of the body drained, as a body read whole was).
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const send = async (path: string, body: string, headers: Record<string, string>) => {
+        const target = new URL(path, server.endpoint);
+        const req = request(target, { method: "PUT", agent, headers: await signS3("PUT", target, { "x-amz-content-sha256": sha256(Buffer.from(body)), ...headers }) });
+        const answer = new Promise<number>((resolve, reject) => {
+          req.on("response", (res: IncomingMessage) => res.resume().on("end", () => resolve(res.statusCode!)));
+          req.on("error", reject);
+        });
+        req.end(body);
+        return { status: await answer, reused: req.reusedSocket };
+      };
+      const bad = `5\r\nhello\r\nzz\r\n${"x".repeat(2_000_000)}\r\n0\r\n\r\n`;
+      const chunkedHeaders = { "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "2000005", "content-length": String(bad.length) };
+      expect(await send("/b/bad", bad, { ...chunkedHeaders, "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER" })).toMatchObject({ status: 400 });
+      expect(await send("/b/next", "next", { "content-length": "4" })).toEqual({ status: 200, reused: true });
+      agent.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+});
