@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnName, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -1645,8 +1645,6 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
 
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 const EDGE_LOGIC = "serverless-fullstack:index:EdgeLogic";
-/** The name of the resource a URN names. */
-const urnName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /**
  * An EdgeLogic log group (`<edge>-<key>-edge-logs-<region>`, components/edge-logic/resources.ts) created by the update
@@ -3554,19 +3552,18 @@ function renamedByAliases(before: Graph, renamed: Claims["renamed"]): Graph {
 function everyAlias(graph: Graph): (resource: RecordedResource) => string[] {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
   const known = new Map<string, string[]>();
-  const lastPart = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
   const aliasesOf = (r: RecordedResource): string[] => {
     const cached = known.get(r.urn);
     if (cached) return cached;
     const own = r.aliases ?? [];
     known.set(r.urn, own);
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
-    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: lastPart(urn), type: urnType(urn) }))];
+    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: urnName(urn), type: urnType(urn) }))];
     const inherited = parent
       ? aliasesOf(parent).flatMap((parentAlias) => {
           const [stackPart, project] = parentAlias.split("::");
           return names.map(({ name, type }) => {
-            const aliasName = name.startsWith(parent.name) ? lastPart(parentAlias) + name.slice(parent.name.length) : name;
+            const aliasName = name.startsWith(parent.name) ? urnName(parentAlias) + name.slice(parent.name.length) : name;
             return `${stackPart}::${project}::${urnType(parentAlias)}$${type}::${aliasName}`;
           });
         })
