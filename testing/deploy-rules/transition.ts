@@ -3214,6 +3214,12 @@ export interface TransitionOptions {
    * table that is not the removed one renamed) and the change is meant.
    */
   accept?: readonly string[];
+  /**
+   * The update as `planUpdate(before, after)` judges it, of the same two plans: given, it is read instead of judged
+   * again, so a caller of both checkPlanTransition and checkPlanTransitionWarnings matches aliases and cascades the
+   * replacements once (scripts/plan.ts).
+   */
+  update?: PlanUpdate;
 }
 
 /** One acceptance, `<Rule>:<urn>`, or an error that says what is wrong with it. */
@@ -3242,11 +3248,11 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
  * `context.region` is the stack's `aws:region` (scopes regional names). `options.accept` leaves out findings accepted
- * after review.
+ * after review; `options.update` is the update of these two plans already judged (planUpdate).
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const update = planUpdate(before, after);
+  const update = options.update ?? planUpdate(before, after);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -3373,10 +3379,11 @@ export function planUpdate(before: Graph, after: Graph): PlanUpdate {
 /**
  * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
  * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
- * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded).
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded),
+ * or is `options.update`, that judgement of these two plans already made (one for both checks).
  */
-export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}): TransitionFinding[] {
-  const update = planUpdate(before, after);
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
+  const update = options.update ?? planUpdate(before, after);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
