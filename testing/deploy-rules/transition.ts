@@ -80,6 +80,7 @@ import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipp
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
+import { NAMED_DELETE_FIRST } from "./deployment-triggers";
 import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
@@ -286,11 +287,24 @@ const bucketConfigurationKey: TransitionNamedType["key"] = (r, graph, context) =
   text(r.inputs.bucket) ? JSON.stringify([where(graph, r, context), r.inputs.bucket]) : undefined;
 
 /**
+ * The API Gateway kinds with their autoname field as deployment-triggers.ts NAMED_DELETE_FIRST lists the types pulumi-aws
+ * autonames (`name`, a value set by hand there making the bridge replace delete-first), and none for another API
+ * Gateway type: one list of those types, checked against @pulumi/aws's declarations (deployment-triggers.test.ts).
+ */
+function withApiGatewayAutonames(kinds: TransitionNamedType[]): TransitionNamedType[] {
+  return kinds.map((kind) => {
+    if (!/^aws:apigateway(v2)?\//.test(kind.type)) return kind;
+    const { autonameField: _listed, ...rest } = kind;
+    return NAMED_DELETE_FIRST.has(kind.type) ? { ...rest, autonameField: "name" } : rest;
+  });
+}
+
+/**
  * The types checked, with their replace-forcing inputs as terraform-provider-aws declares them (`ForceNew: true`),
  * which pulumi-aws 7 wraps. `region` (the v7 per-resource region) is part of every regional key rather than listed:
  * a move to another region is a different scope, so it cannot collide.
  */
-export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
+export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGatewayAutonames([
   {
     type: "aws:apigateway/model:Model",
     label: "API Gateway model",
@@ -299,7 +313,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // model.go (SDKv2, read at 0593466d96e383de3f75587805537f6e590ebf4e): content_type, name and rest_api_id are
     // Required and ForceNew; description and schema are patched in place.
     replaceOn: ["name", "restApi", "contentType"],
-    autonameField: "name",
+    // autonameField "name": pulumi-aws autonames it (withApiGatewayAutonames).
     refusal: "CreateModel is refused (ConflictException): model names are unique within a REST API",
     source: `${PROVIDER}/apigateway/model.go`,
   },
@@ -572,10 +586,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       const [from, to] = [authorizerType(before), authorizerType(after)];
       return from !== to && (from === COGNITO || to === COGNITO) ? `type (${from} → ${to})` : undefined;
     },
-    // Required in the Terraform schema, but pulumi-aws autonames it (AuthorizerArgs.name is optional in @pulumi/aws;
-    // provider/autonaming.go gives every `name` an AutoName, as the Model's above): a name set by hand makes the bridge
-    // replace delete-first (deployment-triggers.ts NAMED_DELETE_FIRST lists the type for the same reason).
-    autonameField: "name",
+    // autonameField "name" (withApiGatewayAutonames): Required in the Terraform schema, but pulumi-aws autonames it
+    // (AuthorizerArgs.name is optional in @pulumi/aws; provider/autonaming.go gives every `name` an AutoName, as the
+    // Model's above), so a name set by hand makes the bridge replace delete-first.
     // resourceAuthorizerDelete returns success on a ConflictException ("TODO: Figure out a way to delete the method
     // that depends on the authorizer first"), which API Gateway answers while methods still use the authorizer.
     deleteMayKeepName: true,
@@ -707,7 +720,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/dynamodb/table.go`,
   },
   V2_ROUTE_NAMED_TYPE,
-];
+]);
 
 /**
  * An event source mapping's Kafka consumer group: `consumer_group_id` inside amazon_managed_kafka_event_source_config and
