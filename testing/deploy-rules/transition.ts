@@ -1119,13 +1119,16 @@ const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedR
  *   (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4), and the engine
  *   keeps the provider's answer when replaceOnChanges turns a change into a replacement (step_generator.go
  *   applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`, line 3258 at the commit above).
- * A resource of a type no table knows is read as the provider's.
+ * A resource of a type no table knows is read as the provider's. `forcedBeyondTables` is a replace-forcing change of
+ * the provider's that the type's tables do not hold (a stateful resource's region: statefulChanges), asked of `diffed`
+ * without its replaceOnChanges.
  */
-const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith) => {
+const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith, forcedBeyondTables?: (diffed: RecordedResource) => boolean) => {
   if (replacedWith.has(diffed.urn)) return false;
   const kinds = replacementKindsOf(diffed.type);
   if (old === undefined || kinds.length === 0 || !kinds.some((kind) => replaceReasons(kind, old, diffed).length > 0)) return true;
-  return kinds.some((kind) => replaceReasons(kind, old, { ...diffed, replaceOnChanges: undefined }).length > 0);
+  const asProviderDiffs = { ...diffed, replaceOnChanges: undefined };
+  return kinds.some((kind) => replaceReasons(kind, old, asProviderDiffs).length > 0) || forcedBeyondTables?.(asProviderDiffs) === true;
 };
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
@@ -2149,7 +2152,8 @@ function statefulFindings(
 
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
-    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
+    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
+    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, statefulForced));
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
     const skipped = deleteSkipped(old, afterUrns) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
