@@ -17,7 +17,7 @@ import type { RecordedResource } from "../local/offline/mocks";
 import { ensureLambdaNative } from "../local/lambda-native";
 import { PROJECT_DIR, runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
-import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, checkPlanTransitionWarnings, formatFinding, parseAcceptance, planOf, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
+import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, checkPlanTransitionWarnings, formatFinding, parseAcceptance, planOf, planUpdate, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -120,8 +120,10 @@ async function main(): Promise<number> {
   const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context), console.log);
   reportDeployWarnings(checkDeployWarnings(plan.graph, plan.context), console.log);
   if (!saved) return status;
-  const transition = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context), options.accept ?? []), options.since!, console.log);
-  reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, plan.context), options.since!, console.log);
+  // One judgement of the update (aliases matched, replacements cascaded) for the failures and the warnings.
+  const update = planUpdate(saved.resources, plan.graph);
+  const transition = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context, { update }), options.accept ?? []), options.since!, console.log);
+  reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, plan.context, { update }), options.since!, console.log);
   return Math.max(status, transition);
 }
 

@@ -47,6 +47,14 @@ export function urnType(urn: string, options: { qualified?: boolean } = {}): str
   return options.qualified ? chain : chain.slice(chain.lastIndexOf("$") + 1);
 }
 
+/**
+ * The name part of a URN (`urn:pulumi:<stack>::<project>::<type chain>::<name>`): everything after the type chain, so
+ * a name that holds `::` is read whole. "" for a string that is no URN. The one reader of a URN's name.
+ */
+export function urnName(urn: string): string {
+  return urn.split("::").slice(3).join("::");
+}
+
 export function ofType(graph: Graph, type: string): RecordedResource[] {
   const held = heldIndex(graph);
   if (!held) return graph.filter((r) => r.type === type);

@@ -65,6 +65,9 @@ const ALWAYS_DELETE_FIRST: Readonly<Record<string, string>> = {
  * goal.DeleteBeforeReplace != nil`), so such a part is replaced create-first (deleteFirst reads it:
  * explicitDeleteBeforeReplace). A plan recorded or saved before recordings kept whether the option was given reads as
  * not given: a part named by hand there with that option is reported as if it were unset.
+ *
+ * The one list of these types: the transition checks' API Gateway kinds take their autoname field from it
+ * (transition.ts withApiGatewayAutonames).
  */
 export const NAMED_DELETE_FIRST: ReadonlySet<string> = new Set([
   "aws:apigateway/apiKey:ApiKey",

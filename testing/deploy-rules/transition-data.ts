@@ -247,18 +247,21 @@ const subnetIdsOf = (r: RecordedResource): { known: string[]; unknown: number } 
  */
 export function dbSubnetInUseWarnings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterUrns = new Set(after.map((r) => r.urn));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  // The deployed clusters and instances the update keeps: the users a group can have.
+  const kept = [...ofType(deployed, RDS_CLUSTER), ...ofType(deployed, RDS_CLUSTER_INSTANCE)].filter((r) => afterByUrn.has(r.urn));
   const findings: TransitionFinding[] = [];
   for (const group of ofType(after, RDS_SUBNET_GROUP)) {
     const old = deployedByUrn.get(group.urn);
     if (!old || !holds(old, "subnetIds") || replaced(group.urn)) continue;
     const names = [old.id, old.inputs.name, old.state?.name].filter((n): n is string => typeof n === "string" && n !== "");
-    const users = [...ofType(deployed, RDS_CLUSTER), ...ofType(deployed, RDS_CLUSTER_INSTANCE)].filter((r) => names.includes(r.inputs.dbSubnetGroupName) && afterUrns.has(r.urn));
+    const users = kept.filter((r) => names.includes(r.inputs.dbSubnetGroupName));
     if (users.length === 0) continue;
     const next = subnetIdsOf(group);
     const leaving = subnetIdsOf(old).known.filter((id) => !next.known.includes(id));
     if (leaving.length === 0) continue;
-    const owner = after.find((c) => c.urn === group.parent && !c.custom);
+    const parent = group.parent === undefined ? undefined : afterByUrn.get(group.parent);
+    const owner = parent?.custom ? undefined : parent;
     const label = owner?.type.endsWith(":RelationalDatabase") ? `RelationalDatabase "${owner.name}" (its DB subnet group ${group.name})` : `DB subnet group ${group.name}`;
     const usedBy = users.map((u) => `${u.type === RDS_CLUSTER ? "cluster" : "instance"} ${u.name}`).join(", ");
     findings.push({

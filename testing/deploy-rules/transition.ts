@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnName, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -80,6 +80,7 @@ import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipp
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
+import { NAMED_DELETE_FIRST } from "./deployment-triggers";
 import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
@@ -286,11 +287,24 @@ const bucketConfigurationKey: TransitionNamedType["key"] = (r, graph, context) =
   text(r.inputs.bucket) ? JSON.stringify([where(graph, r, context), r.inputs.bucket]) : undefined;
 
 /**
+ * The API Gateway kinds with their autoname field as deployment-triggers.ts NAMED_DELETE_FIRST lists the types pulumi-aws
+ * autonames (`name`, a value set by hand there making the bridge replace delete-first), and none for another API
+ * Gateway type: one list of those types, checked against @pulumi/aws's declarations (deployment-triggers.test.ts).
+ */
+function withApiGatewayAutonames(kinds: TransitionNamedType[]): TransitionNamedType[] {
+  return kinds.map((kind) => {
+    if (!/^aws:apigateway(v2)?\//.test(kind.type)) return kind;
+    const { autonameField: _listed, ...rest } = kind;
+    return NAMED_DELETE_FIRST.has(kind.type) ? { ...rest, autonameField: "name" } : rest;
+  });
+}
+
+/**
  * The types checked, with their replace-forcing inputs as terraform-provider-aws declares them (`ForceNew: true`),
  * which pulumi-aws 7 wraps. `region` (the v7 per-resource region) is part of every regional key rather than listed:
  * a move to another region is a different scope, so it cannot collide.
  */
-export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
+export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGatewayAutonames([
   {
     type: "aws:apigateway/model:Model",
     label: "API Gateway model",
@@ -299,7 +313,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // model.go (SDKv2, read at 0593466d96e383de3f75587805537f6e590ebf4e): content_type, name and rest_api_id are
     // Required and ForceNew; description and schema are patched in place.
     replaceOn: ["name", "restApi", "contentType"],
-    autonameField: "name",
+    // autonameField "name": pulumi-aws autonames it (withApiGatewayAutonames).
     refusal: "CreateModel is refused (ConflictException): model names are unique within a REST API",
     source: `${PROVIDER}/apigateway/model.go`,
   },
@@ -572,10 +586,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       const [from, to] = [authorizerType(before), authorizerType(after)];
       return from !== to && (from === COGNITO || to === COGNITO) ? `type (${from} → ${to})` : undefined;
     },
-    // Required in the Terraform schema, but pulumi-aws autonames it (AuthorizerArgs.name is optional in @pulumi/aws;
-    // provider/autonaming.go gives every `name` an AutoName, as the Model's above): a name set by hand makes the bridge
-    // replace delete-first (deployment-triggers.ts NAMED_DELETE_FIRST lists the type for the same reason).
-    autonameField: "name",
+    // autonameField "name" (withApiGatewayAutonames): Required in the Terraform schema, but pulumi-aws autonames it
+    // (AuthorizerArgs.name is optional in @pulumi/aws; provider/autonaming.go gives every `name` an AutoName, as the
+    // Model's above), so a name set by hand makes the bridge replace delete-first.
     // resourceAuthorizerDelete returns success on a ConflictException ("TODO: Figure out a way to delete the method
     // that depends on the authorizer first"), which API Gateway answers while methods still use the authorizer.
     deleteMayKeepName: true,
@@ -707,7 +720,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/dynamodb/table.go`,
   },
   V2_ROUTE_NAMED_TYPE,
-];
+]);
 
 /**
  * An event source mapping's Kafka consumer group: `consumer_group_id` inside amazon_managed_kafka_event_source_config and
@@ -1106,13 +1119,16 @@ const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedR
  *   (... || nameRequiresDeleteBeforeReplace(...))`, read at 59de6c661df1e7561e6ece7ad7f1c835c63010c4), and the engine
  *   keeps the provider's answer when replaceOnChanges turns a change into a replacement (step_generator.go
  *   applyReplaceOnChanges: `DeleteBeforeReplace: diff.DeleteBeforeReplace`, line 3258 at the commit above).
- * A resource of a type no table knows is read as the provider's.
+ * A resource of a type no table knows is read as the provider's. `forcedBeyondTables` is a replace-forcing change of
+ * the provider's that the type's tables do not hold (a stateful resource's region: statefulChanges), asked of `diffed`
+ * without its replaceOnChanges.
  */
-const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith) => {
+const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith, forcedBeyondTables?: (diffed: RecordedResource) => boolean) => {
   if (replacedWith.has(diffed.urn)) return false;
   const kinds = replacementKindsOf(diffed.type);
   if (old === undefined || kinds.length === 0 || !kinds.some((kind) => replaceReasons(kind, old, diffed).length > 0)) return true;
-  return kinds.some((kind) => replaceReasons(kind, old, { ...diffed, replaceOnChanges: undefined }).length > 0);
+  const asProviderDiffs = { ...diffed, replaceOnChanges: undefined };
+  return kinds.some((kind) => replaceReasons(kind, old, asProviderDiffs).length > 0) || forcedBeyondTables?.(asProviderDiffs) === true;
 };
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
@@ -1645,8 +1661,6 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
 
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 const EDGE_LOGIC = "serverless-fullstack:index:EdgeLogic";
-/** The name of the resource a URN names. */
-const urnName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /**
  * An EdgeLogic log group (`<edge>-<key>-edge-logs-<region>`, components/edge-logic/resources.ts) created by the update
@@ -2138,7 +2152,8 @@ function statefulFindings(
 
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
-    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith) || (!replacedWith.has(diffed.urn) && statefulChanges(kind, old, deployed, { ...diffed, replaceOnChanges: undefined }, after, context).length > 0));
+    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
+    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, statefulForced));
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
     const skipped = deleteSkipped(old, afterUrns) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
@@ -3216,6 +3231,12 @@ export interface TransitionOptions {
    * table that is not the removed one renamed) and the change is meant.
    */
   accept?: readonly string[];
+  /**
+   * The update as `planUpdate(before, after)` judges it, of the same two plans: given, it is read instead of judged
+   * again, so a caller of both checkPlanTransition and checkPlanTransitionWarnings matches aliases and cascades the
+   * replacements once (scripts/plan.ts).
+   */
+  update?: PlanUpdate;
 }
 
 /** One acceptance, `<Rule>:<urn>`, or an error that says what is wrong with it. */
@@ -3244,11 +3265,11 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
  * `context.region` is the stack's `aws:region` (scopes regional names). `options.accept` leaves out findings accepted
- * after review.
+ * after review; `options.update` is the update of these two plans already judged (planUpdate).
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const update = planUpdate(before, after);
+  const update = options.update ?? planUpdate(before, after);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -3375,10 +3396,11 @@ export function planUpdate(before: Graph, after: Graph): PlanUpdate {
 /**
  * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
  * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
- * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded).
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded),
+ * or is `options.update`, that judgement of these two plans already made (one for both checks).
  */
-export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}): TransitionFinding[] {
-  const update = planUpdate(before, after);
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
+  const update = options.update ?? planUpdate(before, after);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
@@ -3554,19 +3576,18 @@ function renamedByAliases(before: Graph, renamed: Claims["renamed"]): Graph {
 function everyAlias(graph: Graph): (resource: RecordedResource) => string[] {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
   const known = new Map<string, string[]>();
-  const lastPart = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
   const aliasesOf = (r: RecordedResource): string[] => {
     const cached = known.get(r.urn);
     if (cached) return cached;
     const own = r.aliases ?? [];
     known.set(r.urn, own);
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
-    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: lastPart(urn), type: urnType(urn) }))];
+    const names: Array<{ name: string; type: string }> = [{ name: r.name, type: r.type }, ...own.map((urn) => ({ name: urnName(urn), type: urnType(urn) }))];
     const inherited = parent
       ? aliasesOf(parent).flatMap((parentAlias) => {
           const [stackPart, project] = parentAlias.split("::");
           return names.map(({ name, type }) => {
-            const aliasName = name.startsWith(parent.name) ? lastPart(parentAlias) + name.slice(parent.name.length) : name;
+            const aliasName = name.startsWith(parent.name) ? urnName(parentAlias) + name.slice(parent.name.length) : name;
             return `${stackPart}::${project}::${urnType(parentAlias)}$${type}::${aliasName}`;
           });
         })

@@ -7,7 +7,7 @@ import { RealtimeApi } from "../../components/realtime-api";
 import { ServerlessApi } from "../../components/serverless-api";
 import { record } from "../../testing/harness";
 import { API_DEPLOYMENT_TRIGGER_REPLACED_FIRST, NAMED_DELETE_FIRST } from "../../testing/deploy-rules/deployment-triggers";
-import { checkDeployRules } from "../../testing/deploy-rules";
+import { checkDeployRules, TRANSITION_NAMED_TYPES } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -114,6 +114,15 @@ describe("ApiDeploymentTriggerReplacedFirst", () => {
     );
     expect(named.length).toBeGreaterThan(0);
     expect([...NAMED_DELETE_FIRST].sort()).toEqual(named.filter((type) => !["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"].includes(type)).sort());
+  });
+
+  it("is the one list of autonamed API Gateway types: the transition checks' API Gateway kinds take their autoname field from it", () => {
+    const apiGateway = TRANSITION_NAMED_TYPES.filter((kind) => /^aws:apigateway(v2)?\//.test(kind.type));
+    expect(apiGateway.filter((kind) => kind.autonameField !== undefined).map((kind) => [kind.type, kind.autonameField])).toEqual([
+      ["aws:apigateway/model:Model", "name"],
+      ["aws:apigateway/authorizer:Authorizer", "name"],
+    ]);
+    for (const kind of apiGateway) expect(kind.autonameField !== undefined).toBe(NAMED_DELETE_FIRST.has(kind.type));
   });
 
   it("would find RealtimeApi's deployment if its trigger named the authorizer (whose name the component sets) as a property dependency", async () => {

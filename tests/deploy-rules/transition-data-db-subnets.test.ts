@@ -9,7 +9,7 @@ import { PrivateNetwork } from "../../components/private-network";
 import { reportTransitionWarnings } from "../../scripts/plan";
 import { RelationalDatabase } from "../../components/relational-database";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { checkPlanTransition, checkPlanTransitionWarnings, formatFinding, PLAN_TRANSITION_RULES, PLAN_TRANSITION_WARNING_RULES } from "../../testing/deploy-rules";
+import { checkPlanTransition, checkPlanTransitionWarnings, formatFinding, PLAN_TRANSITION_RULES, PLAN_TRANSITION_WARNING_RULES, planUpdate } from "../../testing/deploy-rules";
 import { record, useMocks } from "../harness/mocks";
 import { handBuilt, onceEach, saved } from "./fixture";
 import { serverlessDatabase, SUBNET_GROUP } from "./fixtures/rds";
@@ -38,6 +38,15 @@ describe("TransitionDbSubnetInUse (warning)", () => {
     ]);
     expect(warnings(before, after)[0].urn).toMatch(/\$aws:rds\/subnetGroup:SubnetGroup::db-subnets$/);
     expect(checkPlanTransition(before, after, { stack: "prod" })).toEqual([]);
+  });
+
+  it("reads an update already judged (planUpdate of the same plans, as scripts/plan.ts passes one to both checks) instead of judging the plans again", async () => {
+    const [before, after] = [await onExisting(["subnet-1a", "subnet-1b", "subnet-1c"]), await onExisting(["subnet-1a", "subnet-1b"])];
+    const update = planUpdate(before, after);
+    expect(checkPlanTransitionWarnings(before, after, { stack: "prod" }, { update })).toEqual(warnings(before, after));
+    expect(checkPlanTransition(before, after, { stack: "prod" }, { update })).toEqual([]);
+    // The update is what is read: with it, the plans given beside it are not judged again.
+    expect(checkPlanTransitionWarnings([], [], { stack: "prod" }, { update })).toEqual(warnings(before, after));
   });
 
   it("warns when a subnet is swapped for another (the new one added, the old one leaving)", async () => {

@@ -1,6 +1,6 @@
-/** urnType, the one reader of a URN's type part (graph.ts): the resource's own type, or its whole type chain. */
+/** urnType and urnName, the one readers of a URN's type and name parts (graph.ts). */
 import { describe, expect, it } from "vitest";
-import { urnType } from "../../local/offline/graph";
+import { urnName, urnType } from "../../local/offline/graph";
 
 describe("urnType", () => {
   const child = "urn:pulumi:dev::gallery::pulumi:pulumi:Stack$serverless-fullstack:index:Topic$aws:sns/topicSubscription:TopicSubscription::photos-sub::a";
@@ -13,5 +13,16 @@ describe("urnType", () => {
   it("answers \"\" for a string that is no URN", () => {
     expect(urnType("")).toBe("");
     expect(urnType("not-a-urn", { qualified: true })).toBe("");
+  });
+});
+
+describe("urnName", () => {
+  it("reads the name after the type chain, whole when it holds ::", () => {
+    expect(urnName("urn:pulumi:dev::gallery::pulumi:pulumi:Stack$aws:s3/bucket:Bucket::photos")).toBe("photos");
+    expect(urnName("urn:pulumi:dev::gallery::aws:s3/bucket:Bucket::photos::a")).toBe("photos::a");
+  });
+  it("answers \"\" for a string that is no URN", () => {
+    expect(urnName("")).toBe("");
+    expect(urnName("not-a-urn")).toBe("");
   });
 });
