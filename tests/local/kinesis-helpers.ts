@@ -1,10 +1,12 @@
 /**
  * Helpers for tests of the local Kinesis endpoint (local/kinesis-server.ts): the region, the echo handler and the
  * static credentials its tests sign with; a function's deployed name in a recorded graph; an SDK client on the
- * endpoint over the SDK's default handler (HTTP/2), one attempt so a refusal reaches the test.
+ * endpoint over the SDK's default handler (HTTP/2), one attempt so a refusal reaches the test; a raw signed call of
+ * one operation, for requests an SDK would not build or sizes that must be exact.
  */
 import { KinesisClient, type KinesisClientConfig } from "@aws-sdk/client-kinesis";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { signedFetch } from "../harness/signed-fetch";
 
 export const REGION = "us-east-1";
 export const ECHO_ENTRY = "tests/fixtures/handlers/echo.ts";
@@ -17,3 +19,10 @@ export const functionName = (graph: RecordedResource[], name: string) =>
 /** A client of the endpoint, one attempt, the SDK's default handler unless `config` says another. */
 export const kinesisClient = (endpoint: string, credentials = CREDENTIALS, config: Partial<KinesisClientConfig> = {}) =>
   new KinesisClient({ region: REGION, endpoint, credentials, maxAttempts: 1, ...config });
+
+/** One operation as a raw signed JSON request to the endpoint: its status and parsed body ({} when empty). */
+export const signedKinesisCall = async (endpoint: string, operation: string, body: unknown): Promise<{ status: number; body: Record<string, any> }> => {
+  const response = await signedFetch(`${endpoint}/`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Kinesis_20131202.${operation}` }, body: JSON.stringify(body) }, { credentials: CREDENTIALS, region: REGION, service: "kinesis" });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {} };
+};

@@ -8,18 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Authorise } from "../../local/function-roles";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
-import { signedFetch } from "../harness/signed-fetch";
-import { CREDENTIALS, REGION } from "./kinesis-helpers";
+import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
 
 const ARN = `arn:aws:kinesis:${REGION}:123456789012:stream/listed`;
 let server: LocalKinesis;
 let offsetMs = 0;
 
-const call = async (operation: string, body: unknown) => {
-  const response = await signedFetch(`${server.endpoint}/`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Kinesis_20131202.${operation}` }, body: JSON.stringify(body) }, { credentials: CREDENTIALS, region: REGION, service: "kinesis" });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
-};
+const call = (operation: string, body: unknown) => signedKinesisCall(server.endpoint, operation, body);
 const ids = (body: Record<string, any>) => (body.Shards as Array<{ ShardId: string }>).map((s) => Number(s.ShardId.slice("shardId-".length)));
 const list = async (body: Record<string, unknown>) => {
   const answer = await call("ListShards", body);

@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
-import { signedFetch } from "../harness/signed-fetch";
-import { CREDENTIALS, REGION } from "./kinesis-helpers";
+import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
 
 let server: LocalKinesis;
 
@@ -21,11 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const call = async (operation: string, body: unknown) => {
-  const response = await signedFetch(`${server.endpoint}/`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Kinesis_20131202.${operation}` }, body: JSON.stringify(body) }, { credentials: CREDENTIALS, region: REGION, service: "kinesis" });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-};
+const call = (operation: string, body: unknown) => signedKinesisCall(server.endpoint, operation, body);
 
 const MIB = 1024 * 1024;
 /** A record of `dataBytes` of data under the one-byte key "k". */

@@ -10,9 +10,8 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LargeRecords, startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
-import { signedFetch } from "../harness/signed-fetch";
 import { ListStreamConsumersCommand, PutRecordCommand, SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
-import { CREDENTIALS, kinesisClient, REGION } from "./kinesis-helpers";
+import { CREDENTIALS, kinesisClient, REGION, signedKinesisCall } from "./kinesis-helpers";
 
 let server: LocalKinesis;
 const MIB = 1024 * 1024;
@@ -41,11 +40,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const call = async (operation: string, body: unknown) => {
-  const response = await signedFetch(`${server.endpoint}/`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `Kinesis_20131202.${operation}` }, body: JSON.stringify(body) }, { credentials: CREDENTIALS, region: REGION, service: "kinesis" });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-};
+const call = (operation: string, body: unknown) => signedKinesisCall(server.endpoint, operation, body);
 
 /** `bytes` of data, different in each record (its first bytes are `seed`), base64 as the JSON protocol sends it. */
 const data = (bytes: number, seed = "x") => {
