@@ -5,7 +5,7 @@
  * write that no longer holds — leaves the previous object serving and no temporary file.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, renameSync } from "node:fs";
 import { Agent, request, type ClientRequest, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -228,6 +228,48 @@ describe("local S3 server: a body refused part-way is answered, not cut off", ()
       expect(await send("/b/bad", bad, { ...chunkedHeaders, "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER" })).toMatchObject({ status: 400 });
       expect(await send("/b/next", "next", { "content-length": "4" })).toEqual({ status: 200, reused: true });
       agent.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("local S3 review: a streamed upload's file on disk, and a length that is no number", () => {
+  it("a temporary file as it stands before its metadata line is written (what a power cut may leave renamed) is never served, whatever its body", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    // A body whose first line is an object file's metadata line (key `k`, no size), as an NDJSON export might be.
+    const forged = `${JSON.stringify({ key: "k", etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date(0).toISOString() })}\nrest`;
+    const folder = join(root, ".objects", "b");
+    const torn = join(root, "torn");
+    async function* body(): AsyncGenerator<Buffer> {
+      yield Buffer.from(forged);
+      // Resumed once that chunk is on disk, before the metadata line is written over its room: the file as it is now
+      // is what a power cut may leave under the object's name (its first page flushed while the body was arriving).
+      copyFileSync(join(folder, readdirSync(folder).find((name) => name.endsWith(".tmp"))!), torn);
+    }
+    await new FileObjectStore(root).putStream("b", meta("k"), body());
+    const [objectFile] = readdirSync(folder);
+    renameSync(torn, join(folder, objectFile));
+    const logged: string[] = [];
+    const reopened = new FileObjectStore(root, { log: (message) => logged.push(message) });
+    expect(reopened.head("b", "k")).toBeUndefined();
+    expect(reopened.get("b", "k")).toBeUndefined();
+    expect(reopened.list("b", "")).toEqual([]);
+    expect(logged).toHaveLength(1);
+  });
+
+  it("answers an aws-chunked PUT whose x-amz-decoded-content-length is no number IncompleteBody at its first byte, never writing its body to disk", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    const server = await startLocalS3({ store, buckets: ["b"] });
+    try {
+      const url = new URL("/b/k", server.endpoint);
+      const body = `${(1_000_000).toString(16)}\r\n${"z".repeat(1_000_000)}\r\n0\r\n\r\n`;
+      const { host: _host, ...sent } = await signS3("PUT", url, { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "lots" });
+      const response = await fetch(url, { method: "PUT", headers: sent, body });
+      expect([response.status, /<Code>(\w+)</.exec(await response.text())?.[1]]).toEqual([400, "IncompleteBody"]);
+      expect(store.received).toBe(0);
+      expect(store.get("b", "k")).toBeUndefined();
     } finally {
       await server.close();
     }
