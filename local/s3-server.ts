@@ -1282,6 +1282,8 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
       }
       const taken = Math.min(left, pending.length);
       const data = pending.subarray(0, Math.min(taken, Math.max(left - 2, 0)));
+      // The chunk's data ends with CRLF: anything else (more data than its size says, or less) does not parse.
+      for (let at = data.length; at < taken; at++) if (pending[at] !== (left - at === 2 ? 0x0d : 0x0a)) throw incomplete();
       if (data.length > 0) yield data;
       pending = pending.subarray(taken);
       left -= taken;

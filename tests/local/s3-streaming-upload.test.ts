@@ -79,7 +79,8 @@ describe("decodeAwsChunked (streaming)", () => {
   });
 
   it("answers a body cut short or not aws-chunked 400 IncompleteBody", async () => {
-    for (const raw of ["5\r\nhel", "5\r\nhello\r\n", "zz\r\nhello\r\n0\r\n\r\n", "5", "x".repeat(5000)]) {
+    // A chunk's data not followed by CRLF (more data than its size says, or less) does not parse either.
+    for (const raw of ["5\r\nhel", "5\r\nhello\r\n", "zz\r\nhello\r\n0\r\n\r\n", "5", "x".repeat(5000), "5\r\nhelloXX0\r\n\r\n", "5\r\nhello!\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n"]) {
       await expect(decode([Buffer.from(raw)]), JSON.stringify(raw.slice(0, 20))).rejects.toMatchObject({ status: 400, code: "IncompleteBody" });
     }
   });
