@@ -328,4 +328,21 @@ describe("local S3 POST Object streams its file to the file store", () => {
     const { raw, contentType } = await encoded(formOf({ key: "k", note: "n" }, "file\r\n--almost a boundary\r\n"));
     for (let piece = 1; piece <= raw.length; piece++) expect((await fileOf(raw, contentType, 100, piece)).toString(), `pieces of ${piece}`).toBe("file\r\n--almost a boundary\r\n");
   });
+
+  it("answers user metadata over S3's 2 KB 400 MetadataTooLarge, storing nothing; a long Content-Type is stored and served", async () => {
+    const form = (key: string, extra: Record<string, string>) =>
+      formOf({ ...presignedPost({ conditions: [["starts-with", "$key", ""], ...Object.keys(extra).map((name) => ["starts-with", `$${name}`, ""])], fields: { key } }), ...extra }, "x");
+    const refused = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("meta.bin", { "x-amz-meta-a": "\u0001".repeat(19000) }) });
+    expect([refused.status, /<Code>(\w+)</.exec(await refused.text())?.[1]]).toEqual([400, "MetadataTooLarge"]);
+    expect(store.head("photos", "meta.bin")).toBeUndefined();
+    expect(temporaryFiles()).toEqual([]);
+    // 2,048 bytes of name and value pass.
+    const fits = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("fits.bin", { "x-amz-meta-a": "v".repeat(2047) }) });
+    expect(fits.status).toBe(204);
+    expect(store.head("photos", "fits.bin")?.metadata).toEqual({ a: "v".repeat(2047) });
+    // A Content-Type of control characters (escaped six times over in the object's metadata line) is still served.
+    const typed = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("typed.bin", { "Content-Type": "\u0001".repeat(19000) }) });
+    expect(typed.status).toBe(204);
+    expect(store.get("photos", "typed.bin")?.body.toString()).toBe("x");
+  });
 });

@@ -276,3 +276,28 @@ describe("local S3 review: a streamed upload's file on disk, and a length that i
     }
   });
 });
+
+describe("local S3 review: user metadata over S3's 2 KB", () => {
+  it("answers a PutObject or CreateMultipartUpload whose x-amz-meta-* names and values pass 2,048 bytes 400 MetadataTooLarge before its body, storing nothing", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    const server = await startLocalS3({ store, buckets: ["b"] });
+    try {
+      const put = async (path: string, metadata: Record<string, string>, method = "PUT") => {
+        const url = new URL(path, server.endpoint);
+        const { host: _host, ...sent } = await signS3(method, url, { "x-amz-content-sha256": sha256(Buffer.from("body")), ...metadata });
+        const response = await fetch(url, { method, headers: sent, body: method === "PUT" ? "body" : undefined });
+        return [response.status, /<Code>(\w+)</.exec(await response.text())?.[1]];
+      };
+      // "é" is two bytes: 1 + 2 × 1,024 = 2,049 bytes of name and value.
+      expect(await put("/b/k", { "x-amz-meta-a": "é".repeat(1024) })).toEqual([400, "MetadataTooLarge"]);
+      expect(await put("/b/k", { "x-amz-meta-aa": "v".repeat(1024), "x-amz-meta-b": "v".repeat(1022) })).toEqual([400, "MetadataTooLarge"]);
+      expect(await put("/b/k?uploads", { "x-amz-meta-a": "v".repeat(2048) }, "POST")).toEqual([400, "MetadataTooLarge"]);
+      expect(store.received).toBe(0);
+      expect(store.get("b", "k")).toBeUndefined();
+      expect(await put("/b/k", { "x-amz-meta-a": "v".repeat(2047) })).toEqual([200, undefined]);
+    } finally {
+      await server.close();
+    }
+  });
+});
