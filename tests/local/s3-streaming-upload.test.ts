@@ -5,7 +5,7 @@
  * write that no longer holds — leaves the previous object serving and no temporary file.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdtempSync, readdirSync, renameSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readlinkSync, renameSync } from "node:fs";
 import { Agent, request, type ClientRequest, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -172,6 +172,17 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect(await store.settled).toBeInstanceOf(Error);
     expect(store.get("b", "k")?.body.toString()).toBe("previous");
     expect(temporaryFiles(root, "b")).toEqual([]);
+    // Nor is the temporary file left open (Linux: /proc/self/fd).
+    if (process.platform === "linux") {
+      const open = readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
+        } catch {
+          return false;
+        }
+      });
+      expect(open).toEqual([]);
+    }
   });
 
   it("decides a conditional write (If-None-Match: *) once the body is in, just before the object replaces the previous one", async () => {
