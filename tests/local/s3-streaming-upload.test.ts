@@ -312,3 +312,33 @@ describe("local S3 review: user metadata over S3's 2 KB", () => {
     }
   });
 });
+
+describe("local S3 review: streamed writes racing each other and a read", () => {
+  it("a read opened before a streamed write commits serves the old object whole; two interleaved writes of one key leave one of them whole", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new FileObjectStore(root);
+    const old = Buffer.alloc(300_000, "o");
+    await store.putStream("b", meta("k"), chunks(old.toString()));
+    const opened = store.open("b", "k")!;
+    // Two writers of `k`, their chunks interleaved: A's first, B's first, B ends (commits), then A ends (commits).
+    let letA!: () => void;
+    const aWaits = new Promise<void>((resolve) => (letA = resolve));
+    async function* a(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(200_000, "a");
+      await aWaits;
+      yield Buffer.alloc(200_000, "A");
+    }
+    const writingA = store.putStream("b", meta("k"), a());
+    const b = await store.putStream("b", meta("k"), chunks("b".repeat(100_000), "B".repeat(100_000)));
+    expect(b.size).toBe(200_000);
+    expect(store.get("b", "k")?.body.toString()).toBe("b".repeat(100_000) + "B".repeat(100_000));
+    letA();
+    expect((await writingA).size).toBe(400_000);
+    expect(store.get("b", "k")?.body.equals(Buffer.concat([Buffer.alloc(200_000, "a"), Buffer.alloc(200_000, "A")]))).toBe(true);
+    // The read opened first still serves the old object, whole.
+    const read: Buffer[] = [];
+    for await (const part of opened.read(0, opened.size - 1)) read.push(part as Buffer);
+    expect(Buffer.concat(read).equals(old)).toBe(true);
+    expect(temporaryFiles(root, "b")).toEqual([]);
+  });
+});
