@@ -691,7 +691,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
     handle(req, res).catch((error: unknown) => {
-      // A body refused part-way (its stream let go, not destroyed: bodyOf) drains unread, so the answer reaches the client.
+      // A body refused part-way (its stream let go, not destroyed: bodyOf) drains unread, so the answer reaches the client
+      // and the connection serves the next request. An iterator left suspended, not returned (a POST's form refused before
+      // its file is read: readMultipartForm's), still listens for 'readable', and resume() does not flow a stream while one
+      // does: it is removed first.
+      req.removeAllListeners("readable");
       req.resume();
       const headOnly = req.method === "HEAD";
       if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);

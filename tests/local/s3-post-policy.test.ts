@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createHmac } from "node:crypto";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_POST_PRE_DATA, readMultipartForm } from "../../local/s3-post-policy";
 
@@ -344,5 +344,32 @@ describe("local S3 POST Object streams its file to the file store", () => {
     const typed = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("typed.bin", { "Content-Type": "\u0001".repeat(19000) }) });
     expect(typed.status).toBe(204);
     expect(store.get("photos", "typed.bin")?.body.toString()).toBe("x");
+  });
+
+  it("answers a form refused before its file is read (fields too long, metadata too large) and drains the rest, so the connection is used again", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const big = Buffer.alloc(2_000_000, "q");
+    const send = async (fields: Record<string, string>) => {
+      const { raw, contentType } = await encoded(formOf(fields, big));
+      const req = request(new URL(`${server.endpoint}/photos`), { method: "POST", agent, headers: { "content-type": contentType, "content-length": String(raw.length) } });
+      const answer = new Promise<{ status: number; code?: string }>((resolve, reject) => {
+        req.on("response", (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, code: /<Code>(\w+)</.exec(text)?.[1]}));
+        });
+        req.on("error", reject);
+      });
+      req.end(raw);
+      return { ...(await answer), reused: req.reusedSocket };
+    };
+    try {
+      expect(await send({ pad: "p".repeat(30000) })).toEqual({ status: 400, code: "MaxPostPreDataLengthExceeded", reused: false });
+      const metadata = { ...presignedPost({ conditions: [["starts-with", "$key", ""], ["starts-with", "$x-amz-meta-a", ""]], fields: { key: "drained.bin" } }), "x-amz-meta-a": "v".repeat(3000) };
+      expect(await send(metadata)).toEqual({ status: 400, code: "MetadataTooLarge", reused: true });
+      expect(await send(presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "drained.bin" } }))).toEqual({ status: 204, code: undefined, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });
