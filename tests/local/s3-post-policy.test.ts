@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createHmac } from "node:crypto";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_POST_PRE_DATA, readMultipartForm } from "../../local/s3-post-policy";
 
@@ -327,5 +327,49 @@ describe("local S3 POST Object streams its file to the file store", () => {
   it("parses a form the same however its bytes are split, the boundary after the file included", async () => {
     const { raw, contentType } = await encoded(formOf({ key: "k", note: "n" }, "file\r\n--almost a boundary\r\n"));
     for (let piece = 1; piece <= raw.length; piece++) expect((await fileOf(raw, contentType, 100, piece)).toString(), `pieces of ${piece}`).toBe("file\r\n--almost a boundary\r\n");
+  });
+
+  it("answers user metadata over S3's 2 KB 400 MetadataTooLarge, storing nothing; a long Content-Type is stored and served", async () => {
+    const form = (key: string, extra: Record<string, string>) =>
+      formOf({ ...presignedPost({ conditions: [["starts-with", "$key", ""], ...Object.keys(extra).map((name) => ["starts-with", `$${name}`, ""])], fields: { key } }), ...extra }, "x");
+    const refused = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("meta.bin", { "x-amz-meta-a": "\u0001".repeat(19000) }) });
+    expect([refused.status, /<Code>(\w+)</.exec(await refused.text())?.[1]]).toEqual([400, "MetadataTooLarge"]);
+    expect(store.head("photos", "meta.bin")).toBeUndefined();
+    expect(temporaryFiles()).toEqual([]);
+    // 2,048 bytes of name and value pass.
+    const fits = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("fits.bin", { "x-amz-meta-a": "v".repeat(2047) }) });
+    expect(fits.status).toBe(204);
+    expect(store.head("photos", "fits.bin")?.metadata).toEqual({ a: "v".repeat(2047) });
+    // A Content-Type of control characters (escaped six times over in the object's metadata line) is still served.
+    const typed = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("typed.bin", { "Content-Type": "\u0001".repeat(19000) }) });
+    expect(typed.status).toBe(204);
+    expect(store.get("photos", "typed.bin")?.body.toString()).toBe("x");
+  });
+
+  it("answers a form refused before its file is read (fields too long, metadata too large) and drains the rest, so the connection is used again", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const big = Buffer.alloc(2_000_000, "q");
+    const send = async (fields: Record<string, string>) => {
+      const { raw, contentType } = await encoded(formOf(fields, big));
+      const req = request(new URL(`${server.endpoint}/photos`), { method: "POST", agent, headers: { "content-type": contentType, "content-length": String(raw.length) } });
+      const answer = new Promise<{ status: number; code?: string }>((resolve, reject) => {
+        req.on("response", (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, code: /<Code>(\w+)</.exec(text)?.[1]}));
+        });
+        req.on("error", reject);
+      });
+      req.end(raw);
+      return { ...(await answer), reused: req.reusedSocket };
+    };
+    try {
+      expect(await send({ pad: "p".repeat(30000) })).toEqual({ status: 400, code: "MaxPostPreDataLengthExceeded", reused: false });
+      const metadata = { ...presignedPost({ conditions: [["starts-with", "$key", ""], ["starts-with", "$x-amz-meta-a", ""]], fields: { key: "drained.bin" } }), "x-amz-meta-a": "v".repeat(3000) };
+      expect(await send(metadata)).toEqual({ status: 400, code: "MetadataTooLarge", reused: true });
+      expect(await send(presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "drained.bin" } }))).toEqual({ status: 204, code: undefined, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -5,7 +5,7 @@
  * write that no longer holds — leaves the previous object serving and no temporary file.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readlinkSync, renameSync } from "node:fs";
 import { Agent, request, type ClientRequest, type IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,7 +79,8 @@ describe("decodeAwsChunked (streaming)", () => {
   });
 
   it("answers a body cut short or not aws-chunked 400 IncompleteBody", async () => {
-    for (const raw of ["5\r\nhel", "5\r\nhello\r\n", "zz\r\nhello\r\n0\r\n\r\n", "5", "x".repeat(5000)]) {
+    // A chunk's data not followed by CRLF (more data than its size says, or less) does not parse either.
+    for (const raw of ["5\r\nhel", "5\r\nhello\r\n", "zz\r\nhello\r\n0\r\n\r\n", "5", "x".repeat(5000), "5\r\nhelloXX0\r\n\r\n", "5\r\nhello!\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n"]) {
       await expect(decode([Buffer.from(raw)]), JSON.stringify(raw.slice(0, 20))).rejects.toMatchObject({ status: 400, code: "IncompleteBody" });
     }
   });
@@ -171,6 +172,17 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect(await store.settled).toBeInstanceOf(Error);
     expect(store.get("b", "k")?.body.toString()).toBe("previous");
     expect(temporaryFiles(root, "b")).toEqual([]);
+    // Nor is the temporary file left open (Linux: /proc/self/fd).
+    if (process.platform === "linux") {
+      const open = readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
+        } catch {
+          return false;
+        }
+      });
+      expect(open).toEqual([]);
+    }
   });
 
   it("decides a conditional write (If-None-Match: *) once the body is in, just before the object replaces the previous one", async () => {
@@ -231,5 +243,102 @@ describe("local S3 server: a body refused part-way is answered, not cut off", ()
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("local S3 review: a streamed upload's file on disk, and a length that is no number", () => {
+  it("a temporary file as it stands before its metadata line is written (what a power cut may leave renamed) is never served, whatever its body", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    // A body whose first line is an object file's metadata line (key `k`, no size), as an NDJSON export might be.
+    const forged = `${JSON.stringify({ key: "k", etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date(0).toISOString() })}\nrest`;
+    const folder = join(root, ".objects", "b");
+    const torn = join(root, "torn");
+    async function* body(): AsyncGenerator<Buffer> {
+      yield Buffer.from(forged);
+      // Resumed once that chunk is on disk, before the metadata line is written over its room: the file as it is now
+      // is what a power cut may leave under the object's name (its first page flushed while the body was arriving).
+      copyFileSync(join(folder, readdirSync(folder).find((name) => name.endsWith(".tmp"))!), torn);
+    }
+    await new FileObjectStore(root).putStream("b", meta("k"), body());
+    const [objectFile] = readdirSync(folder);
+    renameSync(torn, join(folder, objectFile));
+    const logged: string[] = [];
+    const reopened = new FileObjectStore(root, { log: (message) => logged.push(message) });
+    expect(reopened.head("b", "k")).toBeUndefined();
+    expect(reopened.get("b", "k")).toBeUndefined();
+    expect(reopened.list("b", "")).toEqual([]);
+    expect(logged).toHaveLength(1);
+  });
+
+  it("answers an aws-chunked PUT whose x-amz-decoded-content-length is no number IncompleteBody at its first byte, never writing its body to disk", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    const server = await startLocalS3({ store, buckets: ["b"] });
+    try {
+      const url = new URL("/b/k", server.endpoint);
+      const body = `${(1_000_000).toString(16)}\r\n${"z".repeat(1_000_000)}\r\n0\r\n\r\n`;
+      const { host: _host, ...sent } = await signS3("PUT", url, { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "lots" });
+      const response = await fetch(url, { method: "PUT", headers: sent, body });
+      expect([response.status, /<Code>(\w+)</.exec(await response.text())?.[1]]).toEqual([400, "IncompleteBody"]);
+      expect(store.received).toBe(0);
+      expect(store.get("b", "k")).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("local S3 review: user metadata over S3's 2 KB", () => {
+  it("answers a PutObject or CreateMultipartUpload whose x-amz-meta-* names and values pass 2,048 bytes 400 MetadataTooLarge before its body, storing nothing", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    const server = await startLocalS3({ store, buckets: ["b"] });
+    try {
+      const put = async (path: string, metadata: Record<string, string>, method = "PUT") => {
+        const url = new URL(path, server.endpoint);
+        const { host: _host, ...sent } = await signS3(method, url, { "x-amz-content-sha256": sha256(Buffer.from("body")), ...metadata });
+        const response = await fetch(url, { method, headers: sent, body: method === "PUT" ? "body" : undefined });
+        return [response.status, /<Code>(\w+)</.exec(await response.text())?.[1]];
+      };
+      // "é" is two bytes: 1 + 2 × 1,024 = 2,049 bytes of name and value.
+      expect(await put("/b/k", { "x-amz-meta-a": "é".repeat(1024) })).toEqual([400, "MetadataTooLarge"]);
+      expect(await put("/b/k", { "x-amz-meta-aa": "v".repeat(1024), "x-amz-meta-b": "v".repeat(1022) })).toEqual([400, "MetadataTooLarge"]);
+      expect(await put("/b/k?uploads", { "x-amz-meta-a": "v".repeat(2048) }, "POST")).toEqual([400, "MetadataTooLarge"]);
+      expect(store.received).toBe(0);
+      expect(store.get("b", "k")).toBeUndefined();
+      expect(await put("/b/k", { "x-amz-meta-a": "v".repeat(2047) })).toEqual([200, undefined]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("local S3 review: streamed writes racing each other and a read", () => {
+  it("a read opened before a streamed write commits serves the old object whole; two interleaved writes of one key leave one of them whole", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new FileObjectStore(root);
+    const old = Buffer.alloc(300_000, "o");
+    await store.putStream("b", meta("k"), chunks(old.toString()));
+    const opened = store.open("b", "k")!;
+    // Two writers of `k`, their chunks interleaved: A's first, B's first, B ends (commits), then A ends (commits).
+    let letA!: () => void;
+    const aWaits = new Promise<void>((resolve) => (letA = resolve));
+    async function* a(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(200_000, "a");
+      await aWaits;
+      yield Buffer.alloc(200_000, "A");
+    }
+    const writingA = store.putStream("b", meta("k"), a());
+    const b = await store.putStream("b", meta("k"), chunks("b".repeat(100_000), "B".repeat(100_000)));
+    expect(b.size).toBe(200_000);
+    expect(store.get("b", "k")?.body.toString()).toBe("b".repeat(100_000) + "B".repeat(100_000));
+    letA();
+    expect((await writingA).size).toBe(400_000);
+    expect(store.get("b", "k")?.body.equals(Buffer.concat([Buffer.alloc(200_000, "a"), Buffer.alloc(200_000, "A")]))).toBe(true);
+    // The read opened first still serves the old object, whole.
+    const read: Buffer[] = [];
+    for await (const part of opened.read(0, opened.size - 1)) read.push(part as Buffer);
+    expect(Buffer.concat(read).equals(old)).toBe(true);
+    expect(temporaryFiles(root, "b")).toEqual([]);
   });
 });
