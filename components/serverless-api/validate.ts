@@ -173,6 +173,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     validateHttpIntegrationUri(fail, key, route ?? {});
     validateUriStageVariables(fail, key, route ?? {}, args, stageNames);
     if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
+    if (args.kind !== ApiKind.Http) validateRestIntegrationMethod(fail, key, route ?? {});
     validateIntegrationTimeout(fail, key, route ?? {}, args);
     validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
     if (functionName) {
@@ -898,6 +899,23 @@ function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string
     fail(`routes["${key}"].integration.uri`, integration.uri,
       `maps {${parameter}} from method.request.path.${parameter}, a path parameter the route does not have, which PutIntegration refuses ("Invalid mapping expression parameter specified: method.request.path.${parameter}")`, fix);
   }
+}
+
+/**
+ * A REST route's `integration.method` (an HTTP or AWS-service integration's `integrationHttpMethod`) is one of
+ * HTTP_METHODS as written: the provider checks the integration's method case-sensitively (terraform-provider-aws
+ * internal/service/apigateway `validHTTPMethod`, `validation.StringInSlice(..., false)`), so `"get"` stops
+ * `pulumi preview` (the deploy rule ApiMethodHttpMethod finds it in a plan). The HTTP kind's `integrationMethod` is
+ * not held to it here: no case-sensitive check of it in the provider was found.
+ */
+function validateRestIntegrationMethod(fail: ArgFailure, key: string, route: ApiRoute): void {
+  const integration = route.integration;
+  if ((integration?.type !== "http" && integration?.type !== "aws") || integration.method === undefined) return;
+  const methods: readonly string[] = HTTP_METHODS;
+  if (methods.includes(integration.method)) return;
+  const upper = String(integration.method).toUpperCase();
+  fail(`routes["${key}"].integration.method`, integration.method, `is not one of ${HTTP_METHODS.join(", ")} as written; the provider checks a REST integration's method case-sensitively, so \`pulumi preview\` fails on it`,
+    methods.includes(upper) ? `Write "${upper}".` : `Use one of ${HTTP_METHODS.join(", ")}.`);
 }
 
 /**

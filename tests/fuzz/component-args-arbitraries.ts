@@ -161,6 +161,23 @@ const domain = fc.oneof(
   }),
 );
 
+/**
+ * Resource servers (Cognito's ResourceServerType: identifier of printable ASCII without space, `"` or `\\`; scope names
+ * without `/`; descriptions 1–256 characters), mostly those the drawn oauthScopes name, so custom scopes meet the
+ * servers that define them (or do not), as the deploy rules CognitoClientScopes and CognitoResourceServerScopes judge.
+ */
+const resourceServer = fc.record({
+  identifier: mostly(fc.constantFrom("gallery", "https://api.gallery.example.com", "api:v1", "api;v1"), fc.constantFrom("two words", "", "quote\"d")),
+  name: mostly(fc.constantFrom("Gallery API", "api_v1", "a.b@c"), fc.constantFrom("", "n/a")),
+  scopes: fc.uniqueArray(
+    fc.record({
+      name: mostly(fc.constantFrom("read", "write", "admin.all", "*"), fc.constantFrom("", "a/b", "two words")),
+      description: mostly(fc.constantFrom("Read the gallery", "Ünïcode ✓", "d".repeat(256)), fc.constantFrom("", "d".repeat(257))),
+    }),
+    { maxLength: 3, selector: (scope) => scope.name },
+  ),
+});
+
 export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
   .record(
     {
@@ -189,7 +206,8 @@ export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
       groups: fc.uniqueArray(fc.record({ name: groupName, description: fc.option(mostly(fc.constantFrom("Admins", "Ünïcode ✓", "d".repeat(2048)), fc.constant("d".repeat(2049))), { nil: undefined }), precedence: fc.option(mostly(fc.constantFrom(1, 10, 2147483647), fc.constantFrom(-1, 0, 2147483648)), { nil: undefined }) }), { maxLength: 3, selector: (g) => g.name }),
       callbackUrls: mostly<string[]>(fc.array(url, { minLength: 1, maxLength: 3 }), fc.constant([])),
       logoutUrls: fc.array(url, { maxLength: 2 }),
-      oauthScopes: fc.array(fc.constantFrom("openid", "email", "profile", "phone", "aws.cognito.signin.user.admin", "openid", "custom/scope", ""), { maxLength: 4 }),
+      oauthScopes: fc.array(fc.constantFrom("openid", "email", "profile", "phone", "aws.cognito.signin.user.admin", "openid", "custom/scope", "", "gallery/read", "gallery/write", "https://api.gallery.example.com/read", "gallery/"), { maxLength: 4 }),
+      resourceServers: fc.uniqueArray(resourceServer, { maxLength: 3, selector: (s) => s.identifier }),
       tokenValidity: fc.record(
         {
           accessTokenMinutes: mostly(fc.integer({ min: 5, max: 1440 }), fc.constantFrom(4, 1441)),
