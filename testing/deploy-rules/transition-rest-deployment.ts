@@ -140,6 +140,12 @@ export interface RestPartJudgement {
   diffed(next: RecordedResource): RecordedResource;
   /** Whether the update replaces the resource of this URN, which both plans hold (its own inputs, replaceOnChanges, or a replaceWith it names). */
   replaced(urn: string): boolean;
+  /**
+   * Whether a replacement of this resource of the next plan deletes its deployed copy before it creates the new one: its
+   * deleteBeforeReplace, or a replaceWith or deletedWith naming a resource replaced delete-first, whose branch deletes it
+   * first (pulumi step_generator.go findDependentCascadeReplacements; transition.ts cascadeOrder).
+   */
+  deletedFirst(next: RecordedResource): boolean;
 }
 
 /**

@@ -3279,10 +3279,10 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const cascaded = after;
   return holdingGraphs([before, deployed, cascaded], () => {
     const after = cascaded;
-    const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
     const order = cascadeOrder(deployed, after, cascade.replacedWith);
+    const restJudgement = restPartJudgement(deployed, update.replaced, order);
     const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
@@ -3339,16 +3339,20 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  * plan as the engine diffs it (asDiffed, any type: a method's ignoreChanges on httpMethod or resourceId keeps it where
  * it is), and whether the update replaces a resource both plans hold: for its own inputs (`replacedAsAnyKind`: the
  * tables, else its replaceOnChanges; an apigateway RestApi has no ForceNew input but is replaced through
- * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`).
+ * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`); and whether a replaced
+ * one's deployed copy is deleted before its new one is created (`order`, cascadeOrder).
  */
-function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean): RestPartJudgement {
+function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean, order: CascadeOrder): RestPartJudgement {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const diffed = (next: RecordedResource) => {
+    const old = deployedByUrn.get(next.urn);
+    return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
+  };
   return {
-    diffed: (next) => {
-      const old = deployedByUrn.get(next.urn);
-      return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
-    },
+    diffed,
     replaced,
+    // Its deleteBeforeReplace, or deleted by the delete-before-replace branch of a replaceWith or deletedWith target (cascadeOrder).
+    deletedFirst: (next) => order.early.has(next.urn) || explicitDeleteBeforeReplace(diffed(next)) === true,
   };
 }
 
