@@ -140,6 +140,12 @@ export interface RestPartJudgement {
   diffed(next: RecordedResource): RecordedResource;
   /** Whether the update replaces the resource of this URN, which both plans hold (its own inputs, replaceOnChanges, or a replaceWith it names). */
   replaced(urn: string): boolean;
+  /**
+   * Whether a replacement of this resource of the next plan deletes its deployed copy before it creates the new one: its
+   * deleteBeforeReplace, or a replaceWith or deletedWith naming a resource replaced delete-first, whose branch deletes it
+   * first (pulumi step_generator.go findDependentCascadeReplacements; transition.ts cascadeOrder).
+   */
+  deletedFirst(next: RecordedResource): boolean;
 }
 
 /**
@@ -224,7 +230,8 @@ export function methodIdentities(graph: Graph): (method: RecordedResource) => { 
  * until the end of the update when the program removes it (deletes run last, pulumi/pulumi#9979), or keeps it on
  * another key: rest_api_id, resource_id and http_method are ForceNew (apigateway/method.go, read at
  * 0657871b7b47a26226bc031abac2e998ead1b088), so it is replaced create-first and its old copy deleted at the end
- * (deleteBeforeReplace deletes it first, in no order with the other method's create: left out). Both sides are read as
+ * (deleteBeforeReplace, or a replaceWith target replaced delete-first, deletes it first, in no order with the other
+ * method's create: left out; judgement.deletedFirst). Both sides are read as
  * the engine diffs them (`judgement.diffed`: an ignoreChanges on httpMethod or resourceId keeps the deployed value, and
  * the method stays). Left out: a method on a REST API or Resource the update replaces (`judgement.replaced`), which the
  * new method is created on, and on a Resource under a new URN (another key: its CreateResource is refused first,
@@ -245,7 +252,7 @@ function movedMethods(deployed: Graph, after: Graph, judgement: RestPartJudgemen
     const kept = afterMethods.get(from.urn);
     if (kept) {
       const now = next(kept)?.key;
-      if (now === undefined || now === held || kept.deleteBeforeReplace) continue;
+      if (now === undefined || now === held || judgement.deletedFirst(kept)) continue;
     }
     holders.set(held, { from, kept: kept !== undefined });
   }

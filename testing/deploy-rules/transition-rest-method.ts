@@ -78,8 +78,8 @@ function replacedCreateFirstOnOwnKey(
   for (const part of types.flatMap((type) => ofType(after, type))) {
     const old = deployedParts.get(part.urn);
     if (!old || !judgement.replaced(part.urn)) continue;
+    if (judgement.deletedFirst(part)) continue;
     const diffed = judgement.diffed(part);
-    if (diffed.deleteBeforeReplace) continue;
     const [held, now] = [keyOf(before, old), keyOf(next, diffed)];
     if (!held || !now || held.key !== now.key) continue;
     if (judgement.replaced(now.api) || (now.resource !== undefined && judgement.replaced(now.resource))) continue;
@@ -129,7 +129,7 @@ export function restResponseReplacedFindings(deployed: Graph, after: Graph, stac
     return identity && typeof statusCode === "string" ? { ...identity, key: `${identity.key} ${statusCode}` } : undefined;
   };
   // Methods the update replaces delete-first: the engine deletes first every response whose ForceNew input depends on one.
-  const methodsDeletedFirst = new Set(ofType(after, METHOD).filter((m) => judgement.replaced(m.urn) && judgement.diffed(m).deleteBeforeReplace).map((m) => m.urn));
+  const methodsDeletedFirst = new Set(ofType(after, METHOD).filter((m) => judgement.replaced(m.urn) && judgement.deletedFirst(m)).map((m) => m.urn));
   const findings: TransitionFinding[] = [];
   for (const { part: response, diffed } of replacedCreateFirstOnOwnKey(deployed, after, Object.keys(RESPONSE_OUTCOMES), judgement, keyOf)) {
     if (["restApi", "resourceId", "httpMethod"].some((input) => (diffed.propertyDependencies?.[input] ?? []).some((urn) => methodsDeletedFirst.has(urn)))) continue;

@@ -91,10 +91,11 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
     if (!claim) continue;
     const old = deployedByUrn.get(next.urn);
     const replaced = old !== undefined && judgement.replaced(next.urn);
-    const deleteFirst = replaced && next.deleteBeforeReplace === true;
+    // Its deleteBeforeReplace, or a replaceWith naming a resource replaced delete-first (RestPartJudgement.deletedFirst).
+    const deleteFirst = replaced && judgement.deletedFirst(next);
     let how: string;
     if (!old) how = `is created by the update in ${claim.label}`;
-    else if (replaced) how = `is replaced ${deleteFirst ? "(deleteBeforeReplace: its old copy goes first)" : "create-before-delete"}, its new copy created in ${claim.label}`;
+    else if (replaced) how = `is replaced ${deleteFirst ? "delete-first (its old copy goes first)" : "create-before-delete"}, its new copy created in ${claim.label}`;
     else {
       const was = slotOf(deployed, old);
       // Kept in its slot (or a deployed slot the saved plan does not tell): nothing moves into one.
@@ -129,7 +130,7 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
         }
       } else if (!holderNext) {
         continue;
-      } else if (judgement.replaced(holder.urn) && (holderNext.deleteBeforeReplace !== true || holder.retainOnDelete)) {
+      } else if (judgement.replaced(holder.urn) && (!judgement.deletedFirst(holderNext) || holder.retainOnDelete)) {
         holds = `${described(holder)} holds it in the deployed plan and is replaced, but its old copy keeps it ${holder.retainOnDelete ? "for good (retainOnDelete: the replacement never deletes it)" : "until the end of the update (a create-before-delete replacement deletes the old copy last)"}`;
         fix = `set deleteBeforeReplace: true on ${holder.name} and make ${next.name} dependOn it, or take it in two updates: remove or move ${holder.name} first, then pulumi up adds ${next.name}`;
       } else if (kept) {

@@ -1382,6 +1382,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
         const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith, action === "replace-delete-first");
         // Replaced for its replaceWith: the replaced resources it names there, by name.
         const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
+        const cascadeOptions = cascadeTargetsByOption(replacedWith, afterByUrn, resource.urn).map(([option]) => option).join(" and ");
 
 
         for (const { holder, holderKind } of holdersOf(key)) {
@@ -1407,7 +1408,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
                   ? kind.replacedCreateFirst.holds
-                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? `the engine replaces it for its ${cascadedBy.split(":")[0]} without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)` : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
+                  : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? `the engine replaces it for its ${cascadeOptions} without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)` : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
@@ -1994,13 +1995,18 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
  */
 const cascadeOption = (r: RecordedResource | undefined, target: string) => (r?.deletedWith === target && !(r.replaceWith ?? []).includes(target) ? "deletedWith" : "replaceWith");
 
-/** `replaceWith: a, b replaced`, `deletedWith: c replaced`: the replaced resources `urn` is replaced for (the cascade's replacedWith), by option. */
-function cascadeLabel(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
+/** The replaced resources `urn` is replaced for (the cascade's replacedWith), grouped by the option that names them (cascadeOption). */
+function cascadeTargetsByOption(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): Array<readonly ["replaceWith" | "deletedWith", string[]]> {
   const targets = replacedWith.get(urn) ?? [];
   const r = afterByUrn.get(urn);
   return (["replaceWith", "deletedWith"] as const)
     .map((option) => [option, targets.filter((t) => cascadeOption(r, t) === option)] as const)
-    .filter(([, of]) => of.length > 0)
+    .filter(([, of]) => of.length > 0);
+}
+
+/** `replaceWith: a, b replaced`, `deletedWith: c replaced`: the replaced resources `urn` is replaced for (the cascade's replacedWith), by option. */
+function cascadeLabel(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
+  return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
     .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced`)
     .join("; ");
 }
@@ -2012,15 +2018,11 @@ function cascadeLabel(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string
  * the change that started it. Starts with "its ", which no input's reason does (CASCADE_REASON).
  */
 function cascadeChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string, seen: ReadonlySet<string> = new Set([urn])): string {
-  const targets = replacedWith.get(urn) ?? [];
-  const r = afterByUrn.get(urn);
   const named = (t: string) => {
     const name = afterByUrn.get(t)?.name ?? t;
     return replacedWith.has(t) && !seen.has(t) ? `${name}, replaced for its own ${cascadeChain(replacedWith, afterByUrn, t, new Set([...seen, t])).replace(/^its /, "").replace(/ names (.*)$/, " ($1)")}` : name;
   };
-  return (["replaceWith", "deletedWith"] as const)
-    .map((option) => [option, targets.filter((t) => cascadeOption(r, t) === option)] as const)
-    .filter(([, of]) => of.length > 0)
+  return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
     .map(([option, of]) => `its ${option} names ${of.map(named).join(" and ")}`)
     .join(", and ");
 }
@@ -3277,10 +3279,10 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const cascaded = after;
   return holdingGraphs([before, deployed, cascaded], () => {
     const after = cascaded;
-    const restJudgement = restPartJudgement(deployed, update.replaced);
     const diffedOf = diffedByUrn(deployed, after);
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
     const order = cascadeOrder(deployed, after, cascade.replacedWith);
+    const restJudgement = restPartJudgement(deployed, update.replaced, order);
     const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
@@ -3337,16 +3339,20 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  * plan as the engine diffs it (asDiffed, any type: a method's ignoreChanges on httpMethod or resourceId keeps it where
  * it is), and whether the update replaces a resource both plans hold: for its own inputs (`replacedAsAnyKind`: the
  * tables, else its replaceOnChanges; an apigateway RestApi has no ForceNew input but is replaced through
- * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`).
+ * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`); and whether a replaced
+ * one's deployed copy is deleted before its new one is created (`order`, cascadeOrder).
  */
-function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean): RestPartJudgement {
+function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean, order: CascadeOrder): RestPartJudgement {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const diffed = (next: RecordedResource) => {
+    const old = deployedByUrn.get(next.urn);
+    return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
+  };
   return {
-    diffed: (next) => {
-      const old = deployedByUrn.get(next.urn);
-      return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
-    },
+    diffed,
     replaced,
+    // Its deleteBeforeReplace, or deleted by the delete-before-replace branch of a replaceWith or deletedWith target (cascadeOrder).
+    deletedFirst: (next) => order.early.has(next.urn) || explicitDeleteBeforeReplace(diffed(next)) === true,
   };
 }
 

@@ -9,6 +9,7 @@ import { record as recordProgram } from "../../testing/harness";
 import { PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
 import { checkPlanTransition } from "../../testing/deploy-rules";
 import { handBuilt, saved, transition } from "./fixture";
+import type { RecordedResource } from "../../local/offline/mocks";
 
 const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
 const METHOD = "aws:apigateway/method:Method";
@@ -216,6 +217,13 @@ describe("TransitionRestIntegrationRemoved", () => {
     expect(swapped.map((f) => f.resource).sort()).toEqual([`${METHOD} get-items`, `${METHOD} post-items`]);
     // Deleted first (deleteBeforeReplace), in no order with the other create: not judged. Moved where nothing else goes: nothing.
     expect(transition([restApi, resource, method], [restApi, resource, { ...as(method, "PATCH"), deleteBeforeReplace: true }, handBuilt(METHOD, "items-get", method.inputs, on)])).toEqual([]);
+    // Likewise deleted first by the delete-before-replace branch of a security group its replaceWith names (pulumi
+    // step_generator.go findDependentCascadeReplacements); the group replaced create-first, it is create-first too.
+    const sg = (vpcId: string, more: Partial<RecordedResource> = {}) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "api-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789", ...more });
+    const withSg = { ...method, replaceWith: [sg("vpc-1").urn] };
+    const next = (group: RecordedResource) => [restApi, resource, group, as(withSg, "PATCH"), handBuilt(METHOD, "items-get", method.inputs, on)];
+    expect(transition([restApi, resource, sg("vpc-1"), withSg], next(sg("vpc-2", { deleteBeforeReplace: true, deleteBeforeReplaceDefined: true })))).toEqual([]);
+    expect(transition([restApi, resource, sg("vpc-1"), withSg], next(sg("vpc-2"))).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
     expect(transition([restApi, resource, method, post], [restApi, resource, as(method, "PATCH"), post])).toEqual([]);
   });
 

@@ -88,10 +88,14 @@ describe(RULE, () => {
       const topic = handBuilt("aws:sns/topic:Topic", "errors", { name: "errors" });
       const withTopic = [methodResponse, integrationResponse].map((r) => ({ ...r, replaceWith: [topic.urn] }));
       const before = [restApi, resource, method, topic, ...withTopic];
-      const after = [restApi, resource, method, { ...topic, inputs: { name: "errors-2" } }, ...withTopic];
-      const found = (deployed: typeof before) => transition(deployed, after).filter((f) => f.rule === RULE).map((f) => f.resource);
+      // The topic replaced create-first (deleteBeforeReplace: false overrides the bridge's delete-first for its hand-set name).
+      const after = [restApi, resource, method, { ...topic, inputs: { name: "errors-2" }, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }, ...withTopic];
+      const found = (deployed: typeof before, next = after) => transition(deployed, next).filter((f) => f.rule === RULE).map((f) => f.resource);
       expect(found(before)).toEqual([`${METHOD_RESPONSE} get-items-200`, `${INTEGRATION_RESPONSE} get-items-200-integration`]);
       expect(found(saved(before))).toEqual(found(before));
+      // The topic replaced delete-first (its name set by hand, the bridge's answer): its branch deletes the responses
+      // before it (step_generator.go findDependentCascadeReplacements), so they are re-created only.
+      expect(found(before, [restApi, resource, method, { ...topic, inputs: { name: "errors-2" } }, ...withTopic])).toEqual([]);
     });
 
     it("passes responses replaced delete-first, updated in place, moved to another status code, and deleted first with their method", () => {
@@ -102,6 +106,13 @@ describe(RULE, () => {
       // The method replaced delete-first, and the responses' httpMethod its output: the engine deletes them before it.
       const withMethodOutput = replacedResponses().map((r) => ({ ...r, propertyDependencies: { httpMethod: [method.urn] } }));
       expect(transition(deployed, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, ...withMethodOutput]).map((f) => f.rule)).not.toContain(RULE);
+      // The method's own fix: responses given replaceWith: [method] (their keys written out, no property dependency on
+      // it), the method replaced delete-first: its delete-before-replace branch deletes every resource whose replaceWith
+      // names it before it (pulumi step_generator.go findDependentCascadeReplacements), so they are re-created only.
+      const withReplaceWith = [methodResponse, integrationResponse].map((r) => ({ ...r, replaceWith: [method.urn] }));
+      expect(transition(deployed, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, ...withReplaceWith]).map((f) => f.rule)).not.toContain(RULE);
+      // The method replaced create-first: so are they, on their own keys (the method's own finding, and theirs).
+      expect(transition(deployed, [restApi, resource, replaced, ...withReplaceWith]).filter((f) => f.rule === RULE).map((f) => f.resource)).toEqual([`${METHOD} get-items`, `${METHOD_RESPONSE} get-items-200`, `${INTEGRATION_RESPONSE} get-items-200-integration`]);
     });
   });
 });

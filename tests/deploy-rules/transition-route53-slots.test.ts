@@ -113,6 +113,13 @@ describe("TransitionRoutingSlotTaken on hand-built records", () => {
     expect(findings[0][1]).toMatch(/^is replaced create-before-delete, its new copy created in the latency slot of us-east-1 \(api\.gallery\.example\.com A, set us-east-1\); its deployed copy east \(api\.gallery\.example\.com A, set east\) holds it until the end of the update/);
     expect(findings[0][2]).toMatch(/^set deleteBeforeReplace: true on east/);
     expect(transition([deployed], [latencyRecord("east", "us-east-1", "us-east-1", { replaceOnChanges: ["setIdentifier"], deleteBeforeReplace: true })])).toEqual([]);
+    // Replaced for its replaceWith: create-first when the security group it names is, delete-first when that is replaced
+    // delete-first, whose branch deletes the record before it (pulumi step_generator.go findDependentCascadeReplacements).
+    const sg = (vpcId: string, more: Partial<RecordedResource> = {}) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "api-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0123456789", ...more });
+    const withSg = latencyRecord("east", "east", "us-east-1", { replaceWith: [sg("vpc-1").urn] });
+    const moved = latencyRecord("east", "us-east-1", "us-east-1", { replaceWith: [sg("vpc-1").urn] });
+    expect(slotFindings([sg("vpc-1"), withSg], [sg("vpc-2"), moved]).map(([r]) => r)).toEqual([`${RECORD} east`]);
+    expect(transition([sg("vpc-1"), withSg], [sg("vpc-2", { deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }), moved])).toEqual([]);
   });
 
   it("passes a record that waits (dependsOn) for the holder's own move, and finds one whose holder is retained", () => {
