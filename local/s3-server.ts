@@ -801,9 +801,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    */
   async function putObject(req: IncomingMessage, res: ServerResponse, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
     const { bucket, key } = request;
-    const declared = received.chunked ? Number(header(req.headers, "x-amz-decoded-content-length")) : undefined;
     async function* checked(): AsyncGenerator<Buffer> {
-      yield* objectBytes(req, received, declared);
+      yield* objectBytes(req, received);
       await verifyBody(signable, auth, received);
       admit(auth, request);
       if (!store.hasBucket(bucket)) throw noSuchBucket(bucket);
@@ -1253,10 +1252,13 @@ async function readS3Body(req: IncomingMessage, received: ReceivedBody): Promise
  * The object's bytes of a request's body as they arrive, decoded from `aws-chunked` when it came so (its trailers put
  * in `received.trailers`), each byte fed to `received.digests` on its way. More object bytes than the request declares
  * (x-amz-decoded-content-length, which S3 requires with aws-chunked) is IncompleteBody, the answer verifyBody gives for
- * a length that differs, as soon as it is so: a body is never stored past what it declared.
+ * a length that differs, as soon as it is so: a body is never stored, nor held (UploadPart), past what it declared.
  */
-async function* objectBytes(req: IncomingMessage, received: ReceivedBody, declared?: number): AsyncGenerator<Buffer> {
+async function* objectBytes(req: IncomingMessage, received: ReceivedBody): AsyncGenerator<Buffer> {
   const { digests } = received;
+  // As verifyBody decides it: an aws-chunked body that declares a length (PutObject and UploadPart must: 411 otherwise).
+  const declaredHeader = header(req.headers, "x-amz-decoded-content-length");
+  const declared = received.chunked && declaredHeader !== undefined ? Number(declaredHeader) : undefined;
   const fed = async function* (): AsyncGenerator<Buffer> {
     for await (const chunk of bodyOf(req)) {
       digests.raw(chunk);

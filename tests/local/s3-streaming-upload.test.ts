@@ -342,3 +342,32 @@ describe("local S3 review: streamed writes racing each other and a read", () => 
     expect(temporaryFiles(root, "b")).toEqual([]);
   });
 });
+
+describe("local S3 re-read: an aws-chunked UploadPart past its declared length", () => {
+  it("is answered 400 IncompleteBody as soon as it passes x-amz-decoded-content-length, not held in memory to its end", async () => {
+    const server = await startLocalS3({ buckets: ["b"] });
+    try {
+      const created = await fetch(new URL("/b/k?uploads", server.endpoint), { method: "POST", headers: await signS3("POST", new URL("/b/k?uploads", server.endpoint), { "x-amz-content-sha256": sha256(Buffer.alloc(0)) }) });
+      const uploadId = /<UploadId>([^<]+)</.exec(await created.text())![1];
+      const url = new URL(`/b/k?partNumber=1&uploadId=${uploadId}`, server.endpoint);
+      // Sent with HTTP's chunked transfer coding (no Content-Length), so only the declared length bounds the body; the
+      // request is never ended: the answer can only come from a refusal made while the body is still arriving.
+      const headers = await signS3("PUT", url, { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "5", "transfer-encoding": "chunked" });
+      const req = request(url, { method: "PUT", headers });
+      const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        req.on("response", (res: IncomingMessage) => {
+          const parts: Buffer[] = [];
+          res.on("data", (part: Buffer) => parts.push(part));
+          res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
+        });
+        req.on("error", reject);
+      });
+      req.write(`${(1_000_000).toString(16)}\r\n${"p".repeat(64 * 1024)}`);
+      const { status, text } = await answer;
+      req.destroy();
+      expect([status, /<Code>(\w+)</.exec(text)?.[1]]).toEqual([400, "IncompleteBody"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
