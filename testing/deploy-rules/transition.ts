@@ -1061,6 +1061,19 @@ interface CascadeOrder {
   deleteFirstTargets: ReadonlySet<string>;
 }
 
+/** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
+const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set() };
+
+/**
+ * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
+ * one is created on the program's word or the cascade's: its own deleteBeforeReplace (explicitDeleteBeforeReplace), or
+ * its replaceWith or deletedWith names a target replaced delete-first, whose delete-before-replace branch deletes it
+ * first whatever its own option (`order.early`, cascadeOrder; pulumi step_generator.go findDependentCascadeReplacements).
+ * Not the bridge's delete-first for a name set by hand (replacedDeleteFirst): the one "deleted first" of the checks
+ * whose types have no autoname field, or that read the program's option only (RestPartJudgement.deletedFirst).
+ */
+const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.early.has(diffed.urn) || explicitDeleteBeforeReplace(diffed) === true;
+
 /**
  * Whether the engine skips the delete of the deployed copy of `urn` (replaced; deployed `deletedWith` its target) because
  * that target is replaced in the same update: DeleteStep.Apply skips a delete whose deletedWith target is marked deleted
@@ -1249,8 +1262,9 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * as diffed (`diffedOf`, diffedByUrn: an identifier, final snapshot name or skipFinalSnapshot that `ignoreChanges` holds
  * is the deployed one, which the replacement asks for whatever the program says):
  * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
- *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); with `deleteBeforeReplace`
- *   it is not judged (the old cluster goes first). An identifier set by hand does not make it delete-first, as a
+ *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); deleted first
+ *   (`deleteBeforeReplace`, or its replaceWith or deletedWith target replaced delete-first: deletedFirst) it is not
+ *   judged (the old cluster goes first). An identifier set by hand does not make it delete-first, as a
  *   bucket's name does: pulumi-aws declares no autoname field for the cluster (TRANSITION_STATEFUL_TYPES). The update
  *   stops before anything moves to the new cluster, so this is the pair's finding, not TransitionStatefulReplaced's
  *   (`identifierTaken`);
@@ -1271,14 +1285,14 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * for TransitionStatefulReplaced.
  */
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  return clusterNameFindings(before, after, diffedByUrn(before, after), stack).findings;
+  return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE).findings;
 }
 
 /**
  * rdsReplacementFindings on the inputs checkPlanTransition has reset once (`diffedOf`), with the clusters whose create
  * is refused for their own identifier (`identifierTaken`), which TransitionStatefulReplaced leaves to this rule.
  */
-function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
+function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
   const identifierTaken = new Set<string>();
@@ -1295,7 +1309,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
       const kept = keptByIgnoreChanges(cluster, diffed, fields);
       return kept && `drop ${kept.entries} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${kept.values} whatever the program sets`;
     };
-    const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace;
+    const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !deletedFirst(order, diffed);
     if (sameIdentifier) {
       identifierTaken.add(cluster.urn);
       findings.push(
@@ -3284,7 +3298,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const order = cascadeOrder(deployed, after, cascade.replacedWith);
     const restJudgement = restPartJudgement(deployed, update.replaced, order);
     const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
-    const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
+    const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
     // TransitionStatefulReplaced's "a new, empty one takes over".
@@ -3352,7 +3366,7 @@ function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean, 
     diffed,
     replaced,
     // Its deleteBeforeReplace, or deleted by the delete-before-replace branch of a replaceWith or deletedWith target (cascadeOrder).
-    deletedFirst: (next) => order.early.has(next.urn) || explicitDeleteBeforeReplace(diffed(next)) === true,
+    deletedFirst: (next) => deletedFirst(order, diffed(next)),
   };
 }
 
