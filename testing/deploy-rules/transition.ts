@@ -1075,6 +1075,19 @@ const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set
 const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.early.has(diffed.urn) || explicitDeleteBeforeReplace(diffed) === true;
 
 /**
+ * Why deletedFirst holds for `urn`, for a finding's text: `replaceWith: errors replaced delete-first` (the targets
+ * replaced delete-first that its replaceWith or deletedWith names, cascadeOrder), else `deleteBeforeReplace`.
+ */
+function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
+  if (!order.early.has(urn)) return "deleteBeforeReplace";
+  return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
+    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t))] as const)
+    .filter(([, of]) => of.length > 0)
+    .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`)
+    .join("; ");
+}
+
+/**
  * Whether the engine skips the delete of the deployed copy of `urn` (replaced; deployed `deletedWith` its target) because
  * that target is replaced in the same update: DeleteStep.Apply skips a delete whose deletedWith target is marked deleted
  * (pulumi step.go isDeletedWith, reading the step generator's `deletes`). The target is marked when its own old copy's
@@ -1570,9 +1583,10 @@ function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string 
  * using PutBackupVaultLockConfiguration. On and after the lock date, the Vault Lock becomes immutable and cannot be
  * changed or deleted" (AWS::Backup::BackupVault LockConfigurationType). A plan does not know the lock date, so the
  * change is reported whenever the deployed lock is a compliance one. A lock whose inputs the deployed plan does not
- * hold (saved before they were kept) is not judged.
+ * hold (saved before they were kept) is not judged. A lock deleted first (deleteBeforeReplace, or its replaceWith or
+ * deletedWith target replaced delete-first: deletedFirst) is refused at its DeleteBackupVaultLockConfiguration first.
  */
-function vaultLockFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function vaultLockFindings(before: Graph, after: Graph, stack: string | undefined, order: CascadeOrder): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
   for (const lock of ofType(after, VAULT_LOCK)) {
@@ -1589,7 +1603,7 @@ function vaultLockFindings(before: Graph, after: Graph, stack: string | undefine
       finding(
         "TransitionVaultLockImmutable",
         lock,
-        `changes the compliance-mode lock of vault ${lock.inputs.backupVaultName} (deployed with changeableForDays ${deployedDays}): ${changes.join(", ")}. Every lock field replaces the lock, and its PutBackupVaultLockConfiguration is refused on and after the lock date (${deployedDays} days after the deployed lock was put): "the Vault Lock becomes immutable and cannot be changed or deleted", so the update stops at the lock${!lock.retainOnDelete && lock.deleteBeforeReplace ? " (replaced delete-first, its DeleteBackupVaultLockConfiguration is refused first)" : ""}`,
+        `changes the compliance-mode lock of vault ${lock.inputs.backupVaultName} (deployed with changeableForDays ${deployedDays}): ${changes.join(", ")}. Every lock field replaces the lock, and its PutBackupVaultLockConfiguration is refused on and after the lock date (${deployedDays} days after the deployed lock was put): "the Vault Lock becomes immutable and cannot be changed or deleted", so the update stops at the lock${!lock.retainOnDelete && deletedFirst(order, lock) ? " (replaced delete-first, its DeleteBackupVaultLockConfiguration is refused first)" : ""}`,
         "keep the deployed lock's numbers (and retentionDays within them) once its lock date has passed; before it, the change is allowed and sets a new lock date. To keep recovery points under other numbers, back up into new vaults (a new BackupPlan name) and let the old ones expire",
         stack,
       ),
@@ -1613,15 +1627,17 @@ const DOMAIN_ACTIVE = {
 const HOSTED_UI_DOC = "docs/auth.md#moving-the-hosted-ui-to-another-domain";
 
 /**
- * A hosted UI (Cognito user pool) domain replaced delete-first, `domain` changed (ForceNew in terraform-provider-aws
+ * A hosted UI (Cognito user pool) domain replaced delete-first (deleteBeforeReplace, or its replaceWith or deletedWith
+ * target replaced delete-first, whose branch deletes it first: deletedFirst), `domain` changed (ForceNew in terraform-provider-aws
  * cognitoidp/user_pool_domain.go), while the pool keeps no other domain through the update (UserAuth keeps hostedUiUrl on
  * a prefix kept beside a custom domain, so a custom domain renamed beside one is no gap): sign-in is down from DeleteUserPoolDomain until
  * the new domain is active, and stays down if its create is refused. A pool holds one prefix domain and one custom
  * domain at once (UserPoolType's `Domain` and `CustomDomain`), so moving between kinds can keep one serving throughout.
  * A domain whose deployed copy is retained is TransitionNameTaken's (the create is refused).
  */
-function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): TransitionFinding[] {
+function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   // As diffed (diffedByUrn): a domain ignoreChanges keeps is the deployed one, so it is neither replaced nor a new name.
@@ -1633,7 +1649,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !holdsInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete) continue;
+    if (!old || !holdsInputs(old) || !deletedFirst(order, next) || old.retainOnDelete) continue;
     const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
@@ -1665,7 +1681,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
       finding(
         "TransitionHostedUiDomainGap",
         next,
-        `replaces the hosted UI domain "${from}" with "${to}" delete-first (domain is ForceNew, terraform-provider-aws cognitoidp/user_pool_domain.go; deleteBeforeReplace), and ${why}: sign-in through the hosted UI is down from DeleteUserPoolDomain until the new domain is active (${isCustomDomain(next) ? DOMAIN_ACTIVE.custom : DOMAIN_ACTIVE.prefix}, CreateUserPoolDomain), and if CreateUserPoolDomain is refused (${refusal}) the update stops with no domain to sign in on`,
+        `replaces the hosted UI domain "${from}" with "${to}" delete-first (domain is ForceNew, terraform-provider-aws cognitoidp/user_pool_domain.go; ${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)}), and ${why}: sign-in through the hosted UI is down from DeleteUserPoolDomain until the new domain is active (${isCustomDomain(next) ? DOMAIN_ACTIVE.custom : DOMAIN_ACTIVE.prefix}, CreateUserPoolDomain), and if CreateUserPoolDomain is refused (${refusal}) the update stops with no domain to sign in on`,
         fix,
         stack,
       ),
@@ -2901,12 +2917,17 @@ function policyWriterDeletedFindings(
         for (const { writer, reasons } of deleted) {
           const copy = afterByUrn.get(writer.urn);
           const ownOnly = writers.every((w) => w.urn === writer.urn);
-          if (copy?.deleteBeforeReplace && ownOnly) continue;
+          // Deleted first as well when its replaceWith target is replaced delete-first (deletedFirst: that branch deletes it
+          // before the target, and its new copy is created after).
+          const first = copy !== undefined && deletedFirst(order, diffedOf.get(copy.urn) ?? copy);
+          if (first && ownOnly) continue;
           const refusal = kind.refused?.(writer);
           const when = !copy
             ? `Pulumi deletes removed resources at the end of the update, after ${by} has written the document`
-            : copy.deleteBeforeReplace
-              ? `with deleteBeforeReplace, Pulumi deletes the old copy when ${writer.name}'s new copy registers, which nothing orders after ${by} writes the document`
+            : first
+              ? order.early.has(copy.urn)
+                ? `deleted first (${deletedFirstBecause(order, replacedWith, afterByUrn, copy.urn)}), Pulumi deletes the old copy before that target's old copy, which nothing orders after ${by} writes the document`
+                : `with deleteBeforeReplace, Pulumi deletes the old copy when ${writer.name}'s new copy registers, which nothing orders after ${by} writes the document`
               : `Pulumi deletes old copies at the end of the update, after ${by} has written the document`;
           findings.push(
             finding(
@@ -3314,11 +3335,11 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...routingFindings(deployed, after, context.stack),
       ...routingSlotFindings(deployed, after, context.stack, restJudgement),
       ...recordSetOrphanedFindings(deployed, after, context.stack),
-      ...vaultLockFindings(deployed, after, context.stack),
+      ...vaultLockFindings(deployed, after, context.stack, order),
       ...kinesisShardScalingFindings(deployed, after, context.stack),
       ...rdsEngineVersionFindings(deployed, after, context.stack),
       ...rds.findings,
-      ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
+      ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
       ...edgeLogGroupFindings(deployed, after, context.stack),
       ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order),
       ...restApiEndpointFindings(deployed, after, context.stack),
@@ -3331,7 +3352,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...replicaFindings(tables, context.stack),
       ...tableUpdateFindings(tables, context.stack),
       ...ignoredArrayFindings(deployed, after, context.stack),
-      ...deploymentFindings(deployed, after, diffedOf, context.stack),
+      ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
       ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
       ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
       ...webSocketRouteStillServedFindings(deployed, after, context.stack),
@@ -3441,7 +3462,7 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
  * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
  */
-function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): TransitionFinding[] {
+function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -3472,7 +3493,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     }
     if (servers.length === 0) continue;
     const what = next
-      ? `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new deployment, terraform-provider-aws apigateway/deployment.go), and its deployed copy is deleted ${next.deleteBeforeReplace ? "first (deleteBeforeReplace)" : "at the end of the update"}`
+      ? `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new deployment, terraform-provider-aws apigateway/deployment.go), and its deployed copy is deleted ${deletedFirst(order, diffedOf.get(next.urn) ?? next) ? `first (${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)})` : "at the end of the update"}`
       : "is removed from the program, and deleted at the end of the update";
     const tooLate = next?.retainOnDelete && !old.retainOnDelete ? `. The retainOnDelete: true, which the program now sets, comes too late: the engine deletes the old copy by the options it was deployed with (${RETAIN_SOURCE})` : "";
     findings.push(

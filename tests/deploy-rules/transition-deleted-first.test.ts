@@ -8,7 +8,7 @@
  * the resource keeps the create-first finding.
  */
 import { describe, expect, it } from "vitest";
-import type { RecordedResource } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt, transition } from "./fixture";
 import { CLUSTER, productionInputs, serverlessDatabase } from "./fixtures/rds";
 
@@ -35,5 +35,60 @@ describe("TransitionRdsClusterNameReused: a cluster deleted first by its replace
       expect.stringMatching(/ under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while the old one still holds it/),
       expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": once the clusterIdentifier is changed too/),
     ]);
+  });
+});
+
+describe("TransitionVaultLockImmutable: a lock deleted first by its replaceWith target's delete-before-replace branch", () => {
+  const LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+  const lock = (minRetentionDays: number) => handBuilt(LOCK, "bk-vault-lock", { backupVaultName: "bk-vault", minRetentionDays, maxRetentionDays: 60, changeableForDays: 3 });
+  const problem = (deleteFirst: boolean) => found("TransitionVaultLockImmutable", withTopic([lock(35)], () => true), withTopic([lock(60)], () => true), deleteFirst).map((f) => f.problem);
+
+  it("says its DeleteBackupVaultLockConfiguration is refused first, as for deleteBeforeReplace", () => {
+    expect(problem(true)).toEqual([expect.stringMatching(/so the update stops at the lock \(replaced delete-first, its DeleteBackupVaultLockConfiguration is refused first\)$/)]);
+    expect(problem(false)).toEqual([expect.stringMatching(/so the update stops at the lock$/)]);
+  });
+});
+
+describe("TransitionHostedUiDomainGap: a domain deleted first by its replaceWith target's delete-before-replace branch", () => {
+  const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+  const domain = (prefix: string) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: prefix, userPoolId: "us-east-1_AbCdEf123" });
+
+  it("finds the gap, as for deleteBeforeReplace, and says why it is delete-first", () => {
+    const gap = (deleteFirst: boolean) => found("TransitionHostedUiDomainGap", withTopic([domain("gallery-auth")], () => true), withTopic([domain("gallery-login")], () => true), deleteFirst).map((f) => f.problem);
+    expect(gap(true)).toEqual([
+      expect.stringMatching(/^replaces the hosted UI domain "gallery-auth" with "gallery-login" delete-first \(domain is ForceNew, terraform-provider-aws cognitoidp\/user_pool_domain.go; replaceWith: errors replaced delete-first\), and the pool keeps no other domain/),
+    ]);
+    // The topic replaced create-first: so is the domain, which has no gap.
+    expect(gap(false)).toEqual([]);
+  });
+});
+
+describe("TransitionPolicyWriterDeleted: a writer deleted first by its replaceWith target's delete-before-replace branch", () => {
+  const QUEUE = "aws:sqs/queue:Queue";
+  const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+  const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
+  const queue = handBuilt(QUEUE, "jobs", { name: "jobs" }, { id: queueUrl, state: { url: queueUrl } });
+  const document = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: action, Resource: "*" }] });
+  // Replaced for its own inputs too (replaceOnChanges on its policy), and the one writer of the queue's policy after the update.
+  const policy = (action: string) => handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl, policy: document(action) }, { replaceOnChanges: ["policy"], replaceWith: [topic.urn] });
+
+  it("passes it when its own new copy is the one writer (its delete comes before that copy's create), as for deleteBeforeReplace", () => {
+    const writerDeleted = (deleteFirst: boolean) => found("TransitionPolicyWriterDeleted", [queue, policy("sqs:SendMessage")], [queue, policy("sqs:ReceiveMessage")], deleteFirst).map((f) => f.resource);
+    expect(writerDeleted(true)).toEqual([]);
+    // The topic replaced create-first: so is the policy, whose old copy is deleted at the end, after its new copy wrote.
+    expect(writerDeleted(false)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+  });
+});
+
+describe("TransitionDeploymentStillServed: a deployment deleted first by its replaceWith target's delete-before-replace branch", () => {
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const STAGE = "aws:apigateway/stage:Stage";
+  const deployment = (redeploy: string) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy } }, { id: "dep123", replaceWith: [topic.urn] });
+  const stage = handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"] });
+
+  it("says its deployed copy is deleted first, and why", () => {
+    const problem = (deleteFirst: boolean) => found("TransitionDeploymentStillServed", [deployment("1"), stage], [deployment("2"), stage], deleteFirst).map((f) => f.problem);
+    expect(problem(true)).toEqual([expect.stringMatching(/, and its deployed copy is deleted first \(replaceWith: errors replaced delete-first\), while stage api-stage-prod still serves the deployed copy/)]);
+    expect(problem(false)).toEqual([expect.stringMatching(/, and its deployed copy is deleted at the end of the update, while stage api-stage-prod still serves the deployed copy/)]);
   });
 });
