@@ -1298,24 +1298,38 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * for TransitionStatefulReplaced.
  */
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE).findings;
+  return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE, new Map()).findings;
+}
+
+/**
+ * `is replaced (…)` for a finding's text: why the update replaces `urn`, its own inputs' reasons (`forces` what the
+ * replacement makes) and the cascade's (cascadeChain: its replaceWith or deletedWith names a replaced resource, which
+ * the engine replaces it for without asking the provider, providerReplaces), or undefined when it is not replaced.
+ */
+function replacedBecause(reasons: readonly string[], forces: string, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string | undefined {
+  const own = reasons.length > 0 ? `${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} ${forces}` : undefined;
+  const cascaded = replacedWith.has(urn) ? `${cascadeChain(replacedWith, afterByUrn, urn)}, which the update replaces` : undefined;
+  return own || cascaded ? `is replaced (${[own, cascaded].filter(Boolean).join("; ")})` : undefined;
 }
 
 /**
  * rdsReplacementFindings on the inputs checkPlanTransition has reset once (`diffedOf`), with the clusters whose create
- * is refused for their own identifier (`identifierTaken`), which TransitionStatefulReplaced leaves to this rule.
+ * is refused for their own identifier (`identifierTaken`), which TransitionStatefulReplaced leaves to this rule. A
+ * cluster the cascade replaces (`replacedWith`: its replaceWith or deletedWith names a replaced resource) is replaced
+ * whatever its own inputs do, create-first unless deletedFirst (providerReplaces), so it is judged as one replaced for
+ * its own inputs.
  */
-function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
+function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
   const identifierTaken = new Set<string>();
   for (const cluster of ofType(after, RDS_CLUSTER)) {
     const diffed = diffedOf.get(cluster.urn);
     if (!diffed) continue;
     const old = beforeByUrn.get(cluster.urn)!;
-    const reasons = replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed);
-    if (reasons.length === 0) continue;
-    const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
+    const why = replacedBecause(replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed), "a new Aurora cluster", replacedWith, afterByUrn, cluster.urn);
+    if (!why) continue;
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
     // Where ignoreChanges, not the program, keeps the name, the fix is to drop those entries: the program already draws new ones.
     const keptByIgnore = (fields: readonly string[]) => {
@@ -3319,7 +3333,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const order = cascadeOrder(deployed, after, cascade.replacedWith);
     const restJudgement = restPartJudgement(deployed, update.replaced, order);
     const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
-    const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order);
+    const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
     // TransitionStatefulReplaced's "a new, empty one takes over".
@@ -3461,6 +3475,9 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * still serves it after the update when the stage's deployed `deployment` (or canary's `deploymentId`) is this
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
  * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
+ * Replaced: for its own inputs, or by the cascade (`replacedWith`: its replaceWith or deletedWith names a replaced
+ * resource, replacedBecause), its deployed copy deleted first or at the end (deletedFirst), refused either way; not
+ * when the engine skips that delete for a replaced deletedWith target (deleteSkippedWithTarget), which sends none.
  */
 function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
@@ -3471,8 +3488,11 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const next = afterByUrn.get(old.urn);
     // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
     if (next && !holdsInputs(old)) continue;
-    const reasons = next ? replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!) : [];
-    if ((next && reasons.length === 0) || deleteSkipped(old, afterUrns) || old.id === undefined) continue;
+    // Replaced for its own inputs, or by the cascade (its replaceWith or deletedWith names a replaced resource).
+    const replaced = next && replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn);
+    const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
+    // A delete the engine skips for a replaced deletedWith target (deleteSkippedWithTarget) is never sent, so never refused.
+    if ((next && !replaced) || deleteSkipped(old, afterUrns) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
     const servers: string[] = [];
     for (const stage of ofType(after, STAGE)) {
       const was = deployedByUrn.get(stage.urn);
@@ -3493,7 +3513,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     }
     if (servers.length === 0) continue;
     const what = next
-      ? `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new deployment, terraform-provider-aws apigateway/deployment.go), and its deployed copy is deleted ${deletedFirst(order, diffedOf.get(next.urn) ?? next) ? `first (${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)})` : "at the end of the update"}`
+      ? `${replaced}, and its deployed copy is deleted ${deleteFirst ? `first (${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)})` : "at the end of the update"}`
       : "is removed from the program, and deleted at the end of the update";
     const tooLate = next?.retainOnDelete && !old.retainOnDelete ? `. The retainOnDelete: true, which the program now sets, comes too late: the engine deletes the old copy by the options it was deployed with (${RETAIN_SOURCE})` : "";
     findings.push(

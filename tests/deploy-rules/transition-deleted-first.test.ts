@@ -38,6 +38,27 @@ describe("TransitionRdsClusterNameReused: a cluster deleted first by its replace
   });
 });
 
+describe("TransitionRdsClusterNameReused: a cluster replaced only for its replaceWith (none of its own inputs changed)", () => {
+  const RULE = "TransitionRdsClusterNameReused";
+  const cluster = withTopic(serverlessDatabase({ ...productionInputs, clusterIdentifier: "db-cluster-1a2b3c4" }), (r) => r.type === CLUSTER);
+
+  it("finds the identifier its old self holds when the cascade replaces it create-first, not when it is deleted first", () => {
+    expect(found(RULE, cluster, cluster, false).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/^is replaced \(its replaceWith names errors, which the update replaces\) under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while the old one still holds it/),
+      expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": once the clusterIdentifier is changed too/),
+    ]);
+    // The topic replaced delete-first: its branch deletes the old cluster first, which frees the identifier; the final snapshot name stays the next one's.
+    expect(found(RULE, cluster, cluster, true).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/^is replaced \(its replaceWith names errors, which the update replaces\) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot/),
+    ]);
+  });
+
+  it("leaves TransitionStatefulReplaced to the refused create, as for a cluster replaced for its own inputs", () => {
+    const rules = transition([...cluster, topic], [...cluster, renamed(false)]).filter((f) => f.resource.startsWith(CLUSTER)).map((f) => f.rule);
+    expect(rules).toEqual([RULE, RULE]);
+  });
+});
+
 describe("TransitionVaultLockImmutable: a lock deleted first by its replaceWith target's delete-before-replace branch", () => {
   const LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
   const lock = (minRetentionDays: number) => handBuilt(LOCK, "bk-vault-lock", { backupVaultName: "bk-vault", minRetentionDays, maxRetentionDays: 60, changeableForDays: 3 });
@@ -90,5 +111,30 @@ describe("TransitionDeploymentStillServed: a deployment deleted first by its rep
     const problem = (deleteFirst: boolean) => found("TransitionDeploymentStillServed", [deployment("1"), stage], [deployment("2"), stage], deleteFirst).map((f) => f.problem);
     expect(problem(true)).toEqual([expect.stringMatching(/, and its deployed copy is deleted first \(replaceWith: errors replaced delete-first\), while stage api-stage-prod still serves the deployed copy/)]);
     expect(problem(false)).toEqual([expect.stringMatching(/, and its deployed copy is deleted at the end of the update, while stage api-stage-prod still serves the deployed copy/)]);
+  });
+});
+
+describe("TransitionDeploymentStillServed: a deployment replaced only for its replaceWith or deletedWith (none of its own inputs changed)", () => {
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const STAGE = "aws:apigateway/stage:Stage";
+  const deployment = (options: Record<string, unknown>) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy: "1" } }, { id: "dep123", ...options });
+  const stage = handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"] });
+  const problem = (options: Record<string, unknown>, deleteFirst: boolean) =>
+    found("TransitionDeploymentStillServed", [deployment(options), stage], [deployment(options), stage], deleteFirst).map((f) => f.problem);
+
+  it("finds the deployed copy's delete refused, deleted at the end or first", () => {
+    const replaceWith = { replaceWith: [topic.urn] };
+    expect(problem(replaceWith, false)).toEqual([
+      expect.stringMatching(/^is replaced \(its replaceWith names errors, which the update replaces\), and its deployed copy is deleted at the end of the update, while stage api-stage-prod still serves the deployed copy/),
+    ]);
+    expect(problem(replaceWith, true)).toEqual([
+      expect.stringMatching(/^is replaced \(its replaceWith names errors, which the update replaces\), and its deployed copy is deleted first \(replaceWith: errors replaced delete-first\), while stage api-stage-prod still serves the deployed copy/),
+    ]);
+  });
+
+  it("does not find a delete the engine skips for its replaced deletedWith target (none is sent)", () => {
+    // Skipped: the target is replaced delete-first, or the deployment's old copy is deleted at the end with it (step.go isDeletedWith).
+    expect(problem({ deletedWith: topic.urn }, false)).toEqual([]);
+    expect(problem({ deletedWith: topic.urn }, true)).toEqual([]);
   });
 });
