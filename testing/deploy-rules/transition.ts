@@ -1317,7 +1317,8 @@ function replacedBecause(reasons: readonly string[], forces: string, replacedWit
  * is refused for their own identifier (`identifierTaken`), which TransitionStatefulReplaced leaves to this rule. A
  * cluster the cascade replaces (`replacedWith`: its replaceWith or deletedWith names a replaced resource) is replaced
  * whatever its own inputs do, create-first unless deletedFirst (providerReplaces), so it is judged as one replaced for
- * its own inputs.
+ * its own inputs. A cluster whose delete the engine skips for its replaced deletedWith target (deleteSkippedWithTarget)
+ * keeps its identifier even when deleted first, and writes no final snapshot.
  */
 function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
@@ -1336,21 +1337,28 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
       const kept = keptByIgnoreChanges(cluster, diffed, fields);
       return kept && `drop ${kept.entries} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${kept.values} whatever the program sets`;
     };
-    const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !deletedFirst(order, diffed);
+    const deleteFirst = deletedFirst(order, diffed);
+    // Deleted with a replaced target: the engine skips the old cluster's delete (deleteSkippedWithTarget), which no AWS
+    // delete of that target makes for it, so the old cluster keeps its identifier and writes no final snapshot.
+    const skipped = deleteSkippedWithTarget(order, replacedWith, cluster.urn, old.deletedWith, deleteFirst);
+    const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && (!deleteFirst || skipped);
     if (sameIdentifier) {
       identifierTaken.add(cluster.urn);
+      const held = deleteFirst
+        ? `its old self's delete is skipped (deletedWith: ${afterByUrn.get(old.deletedWith!)?.name ?? old.deletedWith} replaced; pulumi step.go DeleteStep.Apply, isDeletedWith), so the old cluster still holds it when the new one is created`
+        : "the new cluster is created while the old one still holds it";
       findings.push(
         finding(
           "TransitionRdsClusterNameReused",
           cluster,
-          `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+          `${why} under the same clusterIdentifier "${identifier}": ${held}, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
           keptByIgnore(["clusterIdentifier"]) ??
             "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
           stack,
         ),
       );
     }
-    if (skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+    if (!skipped && skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
       // With the create refused, the old cluster is not deleted in this update: the snapshot name is the next attempt's problem.
       const when = sameIdentifier ? "once the clusterIdentifier is changed too (the create above is refused first, so this update deletes nothing)" : "";
       findings.push(

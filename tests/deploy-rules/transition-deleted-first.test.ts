@@ -53,6 +53,17 @@ describe("TransitionRdsClusterNameReused: a cluster replaced only for its replac
     ]);
   });
 
+  it("finds the identifier when the cascade goes through its deletedWith: the engine skips the old cluster's delete, which then holds it", () => {
+    const deletedWithTopic = serverlessDatabase({ ...productionInputs, clusterIdentifier: "db-cluster-1a2b3c4" }).map((r) => (r.type === CLUSTER ? { ...r, deletedWith: topic.urn } : r));
+    for (const deleteFirst of [true, false]) {
+      // No final snapshot finding: the skipped delete writes none.
+      expect(found(RULE, deletedWithTopic, deletedWithTopic, deleteFirst).map((f) => f.problem)).toEqual([
+        expect.stringMatching(/^is replaced \(its deletedWith names errors, which the update replaces\) under the same clusterIdentifier "db-cluster-1a2b3c4": /),
+      ]);
+    }
+    expect(found(RULE, deletedWithTopic, deletedWithTopic, true)[0].problem).toMatch(/: its old self's delete is skipped \(deletedWith: errors replaced; pulumi step.go DeleteStep.Apply, isDeletedWith\), so the old cluster still holds it/);
+  });
+
   it("leaves TransitionStatefulReplaced to the refused create, as for a cluster replaced for its own inputs", () => {
     const rules = transition([...cluster, topic], [...cluster, renamed(false)]).filter((f) => f.resource.startsWith(CLUSTER)).map((f) => f.rule);
     expect(rules).toEqual([RULE, RULE]);
