@@ -845,7 +845,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const received: ReceivedBody = { digests: new BodyDigests(signable, auth), trailers: {}, chunked };
     const request: S3Request = { operation, bucket, key };
     if (operation === "PutObject") return putObject(req, res, signable, auth, received, request);
-    const body = await readS3Body(req, received);
+    // UploadPart's body is held to its declared length (checkLimits, objectBytes); every other body is a document.
+    const body = await readS3Body(req, received, operation === "UploadPart" ? MAX_SINGLE_UPLOAD : MAX_DOCUMENT_BODY);
     await verifyBody(signable, auth, received);
 
     if (operation === "DeleteObjects") {
@@ -1240,13 +1241,36 @@ async function* atMost(req: IncomingMessage, maxBytes: number, tooLarge: () => S
 
 /**
  * The request's body read whole (the calls whose bodies are small documents, and UploadPart), checked by verifyBody
- * as an upload's is (objectBytes).
+ * as an upload's is (objectBytes), and refused 400 MaxMessageLengthExceeded as soon as more than `maxBytes` (decoded,
+ * if it came aws-chunked) have arrived: a body with no length (HTTP's chunked transfer coding) was held whole however
+ * long it grew. UploadPart's bound is its own 5 GiB, never reached: its declared length (checkLimits) stops it first.
  */
-async function readS3Body(req: IncomingMessage, received: ReceivedBody): Promise<Buffer> {
+async function readS3Body(req: IncomingMessage, received: ReceivedBody, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of objectBytes(req, received)) chunks.push(chunk);
+  let size = 0;
+  for await (const chunk of objectBytes(req, received)) {
+    size += chunk.length;
+    if (size > maxBytes) throw new S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.");
+    chunks.push(chunk);
+  }
   return Buffer.concat(chunks);
 }
+
+/**
+ * The largest document body (DeleteObjects, CompleteMultipartUpload, CreateBucket's configuration, any other call's
+ * body) read: past it, 400 MaxMessageLengthExceeded, "Your request was too big." (S3's error code list,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). S3 documents no number for it; this is a local
+ * bound above any valid request of those calls, written as S3's SDKs write them:
+ * - DeleteObjects: at most 1,000 objects (API_DeleteObjects.html). An `<Object>` holds a `<Key>` of up to 1,024 bytes
+ *   (object-keys.html), at most 6,144 escaped (`&quot;` is 6 bytes for 1), a `<VersionId>` (taken as at most 1,024
+ *   bytes, 6,144 escaped: not confirmed) and ETag, LastModifiedTime and Size (well under 1 KiB with their tags): under
+ *   16 KiB an object, 16 MiB the 1,000.
+ * - CompleteMultipartUpload: at most 10,000 parts (qfacts.html). A `<Part>` holds a PartNumber, a quoted ETag and up to
+ *   the five checksums in base64 (SHA256's 44 characters the longest): under 1 KiB a part, 10 MiB the 10,000.
+ * The larger, with 64 KiB for the envelope. XML may pad a document further (white space, character references with
+ * leading zeros), which no finite bound admits; the SDKs do not.
+ */
+export const MAX_DOCUMENT_BODY = 1000 * 16 * 1024 + 64 * 1024;
 
 /**
  * The object's bytes of a request's body as they arrive, decoded from `aws-chunked` when it came so (its trailers put

@@ -3,7 +3,7 @@
  * publisher make — and refuses what S3 refuses: unsigned or mis-signed requests, expired URLs,
  * bodies that are not what was signed or checksummed, and browsers its CORS rules do not name.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { registerSpec } from "../../components/spec-registry";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { corsRulesFromProgram, type CorsRule } from "../../local/s3-cors";
-import { compareKeys, FileObjectStore, LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { compareKeys, FileObjectStore, LOCAL_CREDENTIALS, MAX_DOCUMENT_BODY, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import type { LocalContext } from "../../local/services/types";
 import { localS3Client, signS3, startLocalS3WithClient } from "../harness/s3-local";
 
@@ -448,5 +448,60 @@ describe("local S3 server: CORS as the bucket's rules say (issue 11)", () => {
     expect(rulesOf("uploads-bucket-1234")?.[0].allowedOrigins).toEqual(["https://partner.example"]);
     siteUrls.set("site", "http://localhost:41234");
     expect(rulesOf("uploads-bucket-1234")?.[0].allowedOrigins).toEqual(["http://localhost:41234", "http://127.0.0.1:41234", "https://partner.example"]);
+  });
+});
+
+describe("local S3 re-read: a document body is capped while it arrives (400 MaxMessageLengthExceeded)", () => {
+  it("answers a DeleteObjects whose body never ends (chunked, no length) while it is still being sent", async () => {
+    const server = await startLocalS3({ buckets: ["b"] });
+    try {
+      const url = new URL("/b?delete", server.endpoint);
+      const headers = await signS3("POST", url, { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "transfer-encoding": "chunked", "content-type": "application/xml" });
+      const out = request(url, { method: "POST", headers });
+      out.on("error", () => {});
+      let answered = false;
+      const answer = new Promise<{ status: number; text: string }>((resolve) => {
+        out.once("response", (res: IncomingMessage) => {
+          answered = true;
+          void res.toArray().then((parts) => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
+        });
+      });
+      try {
+        // The body is written until the answer comes (or twice the cap has gone, after which only a refusal made while
+        // reading can answer: without one, none ever comes) and never ended.
+        const piece = Buffer.from(`<Object><Key>${"k".repeat(1000)}</Key></Object>`.repeat(1000));
+        out.write('<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">');
+        for (let sent = 0; !answered && sent <= 2 * MAX_DOCUMENT_BODY; sent += piece.length) {
+          if (!out.write(piece)) await Promise.race([new Promise((resolve) => out.once("drain", resolve)), answer]);
+        }
+        const { status, text } = await answer;
+        expect(answered).toBe(true);
+        expect([status, /<Code>(\w+)</.exec(text)?.[1], /<Message>([^<]*)</.exec(text)?.[1]]).toEqual([400, "MaxMessageLengthExceeded", "Your request was too big."]);
+        expect(text).toContain("<Resource>/b</Resource>");
+      } finally {
+        out.destroy();
+      }
+      expect(server.requests.filter((r) => r.operation === "DeleteObjects")).toEqual([]);
+    } finally {
+      await server.close();
+    }
+    // Without the cap no answer ever comes: a shorter limit than the suite's says so sooner.
+  }, 60_000);
+
+  it("still deletes 1,000 keys of 1,024 bytes each, escaped as long as XML makes them", async () => {
+    const { server, client } = await startLocalS3WithClient({ buckets: ["b"] });
+    try {
+      // `&` is written `&amp;`: 5 bytes of the document for each byte of the key.
+      const keys = Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(4, "0")}${"&".repeat(1020)}`);
+      await client.send(new PutObjectCommand({ Bucket: "b", Key: keys[0], Body: "x" }));
+      await client.send(new PutObjectCommand({ Bucket: "b", Key: keys[999], Body: "x" }));
+      const result = await client.send(new DeleteObjectsCommand({ Bucket: "b", Delete: { Objects: keys.map((Key) => ({ Key })) } }));
+      expect(result.Deleted?.length).toBe(1000);
+      expect(result.Errors ?? []).toEqual([]);
+      expect(server.store.get("b", keys[0])).toBeUndefined();
+      expect(server.store.get("b", keys[999])).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 });
