@@ -3,18 +3,24 @@ import { validateHeaderName, validateHeaderValue, type IncomingMessage } from "n
 
 /**
  * A request's whole body. With `maxBytes`, keeps at most one byte past it — so a body over the
- * limit always comes back longer than `maxBytes` and the caller can answer 413 — and drains the
- * rest unbuffered, so the socket stays usable for that answer.
+ * limit always comes back longer than `maxBytes` and the caller can answer 413 — and returns as soon as it has that
+ * byte, draining the rest unbuffered in the background: a body that never ends is answered while it is still being
+ * sent, and the socket stays usable for that answer.
  */
 export async function readBody(request: IncomingMessage, maxBytes = Infinity): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let kept = 0;
-  for await (const chunk of request) {
+  // Not destroyed when the loop stops early: the answer still goes out on this socket.
+  for await (const chunk of request.iterator({ destroyOnReturn: false })) {
     const room = maxBytes + 1 - kept;
-    if (room <= 0) continue;
     const part = (chunk as Buffer).length > room ? (chunk as Buffer).subarray(0, room) : (chunk as Buffer);
     chunks.push(part);
     kept += part.length;
+    if (kept > maxBytes) break;
+  }
+  if (kept > maxBytes) {
+    request.on("error", () => {});
+    request.resume();
   }
   return Buffer.concat(chunks);
 }
