@@ -30,8 +30,8 @@ import { FRAMING_HEADERS, hasBody, readBody, unsendable } from "./http";
 import { resourceMatches, type ResourceReading } from "../components/iam-match";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
-/** API Gateway's payload limit. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** API Gateway's payload limit (the front door holds a viewer's body for a route up to it and a byte). */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const LOCAL_API_ID = "local";
 /** Lambda refusing the invocation (an event over the payload limit, a throttle), which API Gateway answers 500. */
 const LAMBDA_REFUSALS: ReadonlySet<string> = new Set(Object.keys(LAMBDA_REFUSAL_STATUS));

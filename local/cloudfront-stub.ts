@@ -15,6 +15,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CLOUDFRONT_IN_PROGRESS_QUOTAS, countInvalidationPaths } from "../components/static-site/publisher/invalidation";
+import { MAX_URL_BYTES } from "./front-door";
 import { readBody } from "./http";
 import { escapeXml, xmlValues } from "./xml";
 
@@ -78,7 +79,9 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     }),
   };
   const server: Server = createServer(async (req, res): Promise<void> => {
-    const body = (await readBody(req)).toString("utf8");
+    const read = await readBody(req, LARGEST_REQUEST_BYTES);
+    if (read.length > LARGEST_REQUEST_BYTES) return error(res, 413, "RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`);
+    const body = read.toString("utf8");
     const match = /^\/[\d-]+\/distribution\/([^/]+)\/invalidation(?:\/([^/?]+))?/.exec(req.url ?? "");
     if (!match) return error(res, 404, "NotFound", `${req.method} ${req.url} is not supported by the stub`);
     const [, distributionId, invalidationId] = match;
@@ -118,6 +121,14 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
   stub.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return stub;
 }
+
+/**
+ * The largest request body read, as the other local servers bound theirs: past it, 413 RequestEntityTooLarge, read no
+ * further. Above any batch within the quotas the stub enforces (CLOUDFRONT_IN_PROGRESS_QUOTAS paths, each no longer than
+ * CloudFront's MAX_URL_BYTES, in its `<Path>` element), with 64 KiB for the envelope. CloudFront documents no body
+ * limit of CreateInvalidation (not confirmed).
+ */
+const LARGEST_REQUEST_BYTES = (CLOUDFRONT_IN_PROGRESS_QUOTAS.files + CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards) * (MAX_URL_BYTES + "<Path></Path>".length) + 64 * 1024;
 
 function error(res: import("node:http").ServerResponse, status: number, code: string, message: string): void {
   res.writeHead(status, { "content-type": "text/xml" });

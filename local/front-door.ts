@@ -26,6 +26,7 @@ import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "..
 import {
   CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
+import { MAX_PAYLOAD_BYTES } from "./api-gateway";
 import { createSiteOrigin, type OriginRequestHeaders } from "./s3-site-origin";
 import { FRAMING_HEADERS, pathPatternMatcher, readBody, unsendable } from "./http";
 import { createLocalWaf } from "./waf";
@@ -189,7 +190,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
         origin(request, response);
         return undefined;
       }
-      return viewerBody(request).then((body) => serveRoute(runners, origin, { ...edgeRequest(request, target), body }, hostOf(request), route.cached === true));
+      return withViewerBody(request, edgeRequest(request, target)).then((viewerRequest) => serveRoute(runners, origin, viewerRequest, hostOf(request), route.cached === true));
     }
 
     const method = request.method ?? "GET";
@@ -353,10 +354,25 @@ function originHeaders(request: EdgeRequest): OriginRequestHeaders {
   return { range: first("range"), "if-none-match": first("if-none-match"), "if-modified-since": first("if-modified-since") };
 }
 
-/** The viewer's body, or undefined when there is none (as CloudFront's events have it). */
-async function viewerBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const body = await readBody(request);
-  return body.length > 0 ? body : undefined;
+/**
+ * The most of a viewer's body held for a route's origin: the largest limit of any origin a route reaches. Those are
+ * local API gateways (local/services/api.ts), directly or through a DnsRouting router (local/services/routing.ts),
+ * whose limit is MAX_PAYLOAD_BYTES. One byte past it is kept, so the origin still sees a body too big and answers as
+ * it does (API Gateway's 413); the rest is drained unheld. CloudFront's quotas
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html) name no request-body
+ * limit of their own that was found to set a lower one.
+ */
+const LARGEST_ORIGIN_BODY_BYTES = MAX_PAYLOAD_BYTES;
+
+/**
+ * The viewer's request with its body, none when it has none (as CloudFront's events have it). A body cut past
+ * LARGEST_ORIGIN_BODY_BYTES goes on with the length of what was kept, so the origin reads it to its end.
+ */
+async function withViewerBody(request: IncomingMessage, edge: EdgeRequest): Promise<EdgeRequest> {
+  const body = await readBody(request, LARGEST_ORIGIN_BODY_BYTES);
+  if (body.length === 0) return edge;
+  if (body.length <= LARGEST_ORIGIN_BODY_BYTES || !edge.headers["content-length"]) return { ...edge, body };
+  return { ...edge, body, headers: { ...edge.headers, "content-length": [String(body.length)] } };
 }
 
 /** Local origins are request listeners; to see their responses whole, each gets a loopback server on first use. */

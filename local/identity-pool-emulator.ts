@@ -17,6 +17,7 @@ import type { AddressInfo } from "node:net";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError } from "aws-jwt-verify/error";
 import { tableNamed } from "./dynamodb/dynalite-table-arns";
+import { DYNALITE_MAX_REQUEST_BYTES } from "./dynamodb/replayed-request";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
@@ -48,6 +49,13 @@ export interface Session {
   pool: LocalIdentityPoolConfig;
   authenticated: boolean;
 }
+
+/**
+ * The largest request body read, as the other local servers bound theirs: past it, 413, read no further. The DynamoDB
+ * calls forwarded here are the largest bodies it takes, so it is the local DynamoDB's own limit (which then still
+ * answers 413); the identity calls' bodies are far smaller.
+ */
+const LARGEST_REQUEST_BYTES = DYNALITE_MAX_REQUEST_BYTES;
 
 class ServiceError extends Error {
   constructor(readonly type: string, message: string) {
@@ -84,8 +92,13 @@ export async function startIdentityPoolEmulator(options: { pools: LocalIdentityP
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === "OPTIONS") return reply(res, 204, undefined);
-    const body = await readBody(req);
+    const body = await readBody(req, LARGEST_REQUEST_BYTES);
     const target = String(req.headers["x-amz-target"] ?? "");
+    if (body.length > LARGEST_REQUEST_BYTES) {
+      // A DynamoDB call goes on as read: the local DynamoDB answers it 413 itself, as it does today.
+      if (target.startsWith("DynamoDB_20120810.")) return forward(req, res, body, requireEndpoint(options.dynamodbEndpoint));
+      return reply(res, 413, { __type: "RequestEntityTooLarge", message: `The request is larger than ${LARGEST_REQUEST_BYTES} bytes` });
+    }
     if (target.startsWith("AWSCognitoIdentityService.")) {
       return reply(res, 200, await identityCall(target.split(".")[1], JSON.parse(body.toString("utf8") || "{}")));
     }
