@@ -109,7 +109,7 @@ describe("identity pool emulator: a body is read up to a limit", () => {
   it("still answers GetId", async () => {
     const response = await fetch(emulator.url, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityService.GetId" }, body: JSON.stringify({ IdentityPoolId: identityPoolId }) });
     expect(response.status).toBe(200);
-    expect((await response.json()).IdentityId).toMatch(/^us-east-1:/);
+    expect(((await response.json()) as { IdentityId: string }).IdentityId).toMatch(/^us-east-1:/);
   });
 });
 
