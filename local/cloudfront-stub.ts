@@ -79,7 +79,7 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     }),
   };
   const server: Server = createServer(async (req, res): Promise<void> => {
-    const read = await readBody(req, LARGEST_REQUEST_BYTES);
+    const read = await readBody(req, LARGEST_REQUEST_BYTES, { answerEarly: true });
     if (read.length > LARGEST_REQUEST_BYTES) return error(res, 413, "RequestEntityTooLarge", `The request is larger than ${LARGEST_REQUEST_BYTES} bytes`);
     const body = read.toString("utf8");
     const match = /^\/[\d-]+\/distribution\/([^/]+)\/invalidation(?:\/([^/?]+))?/.exec(req.url ?? "");

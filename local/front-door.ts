@@ -369,7 +369,7 @@ const LARGEST_ORIGIN_BODY_BYTES = MAX_PAYLOAD_BYTES;
  * LARGEST_ORIGIN_BODY_BYTES goes on with the length of what was kept, so the origin reads it to its end.
  */
 async function withViewerBody(request: IncomingMessage, edge: EdgeRequest): Promise<EdgeRequest> {
-  const body = await readBody(request, LARGEST_ORIGIN_BODY_BYTES);
+  const body = await readBody(request, LARGEST_ORIGIN_BODY_BYTES, { answerEarly: true });
   if (body.length === 0) return edge;
   if (body.length <= LARGEST_ORIGIN_BODY_BYTES || !edge.headers["content-length"]) return { ...edge, body };
   return { ...edge, body, headers: { ...edge.headers, "content-length": [String(body.length)] } };

@@ -92,7 +92,7 @@ export async function startIdentityPoolEmulator(options: { pools: LocalIdentityP
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === "OPTIONS") return reply(res, 204, undefined);
-    const body = await readBody(req, LARGEST_REQUEST_BYTES);
+    const body = await readBody(req, LARGEST_REQUEST_BYTES, { answerEarly: true });
     const target = String(req.headers["x-amz-target"] ?? "");
     if (body.length > LARGEST_REQUEST_BYTES) {
       // A DynamoDB call goes on as read: the local DynamoDB answers it 413 itself, as it does today.
