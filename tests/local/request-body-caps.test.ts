@@ -3,42 +3,17 @@
  * stub (local/cloudfront-stub.ts) read a request's body up to a limit: a body that never ends is answered while it is
  * still being sent, and no request grows the process without bound. Valid requests get the answers they always did.
  */
-import { request, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import { request, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalise } from "../../components/static-site/spec";
 import { MAX_PAYLOAD_BYTES } from "../../local/api-gateway";
 import type { EdgeRequest, EdgeRunner } from "../../local/edge-runtime";
 import { createFrontDoor } from "../../local/front-door";
+import { sendEndless } from "../harness/endless-body";
 import { readBody } from "../../local/http";
 import { startIdentityPoolEmulator, type IdentityPoolEmulator } from "../../local/identity-pool-emulator";
 import { startCloudFrontStub, type CloudFrontStub } from "../../local/cloudfront-stub";
 import { openDoor, type OpenDoor } from "../harness/front-door";
-
-/**
- * Writes a body (chunked, no length) until the answer comes, or until `giveUpAfter` bytes have gone (after which only a
- * refusal made while reading can answer: without one, none ever comes), and never ends it.
- */
-async function sendEndless(url: string, method: string, headers: OutgoingHttpHeaders, giveUpAfter: number): Promise<{ status: number; text: string; answered: boolean }> {
-  const out = request(url, { method, headers: { ...headers, "transfer-encoding": "chunked" } });
-  out.on("error", () => {});
-  let answered = false;
-  const answer = new Promise<{ status: number; text: string }>((resolve) => {
-    out.once("response", (res: IncomingMessage) => {
-      answered = true;
-      void res.toArray().then((parts) => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
-    });
-  });
-  try {
-    const piece = Buffer.alloc(1024 * 1024, "x");
-    out.write("{");
-    for (let sent = 0; !answered && sent <= giveUpAfter; sent += piece.length) {
-      if (!out.write(piece)) await Promise.race([new Promise((resolve) => out.once("drain", resolve)), answer]);
-    }
-    return { ...(await answer), answered };
-  } finally {
-    out.destroy();
-  }
-}
 
 describe("front door: a route's viewer body is held up to its origin's limit and a byte", () => {
   let door: OpenDoor;

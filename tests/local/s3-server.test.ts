@@ -16,6 +16,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { corsRulesFromProgram, type CorsRule } from "../../local/s3-cors";
 import { compareKeys, FileObjectStore, LOCAL_CREDENTIALS, MAX_DOCUMENT_BODY, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import type { LocalContext } from "../../local/services/types";
+import { sendEndless } from "../harness/endless-body";
 import { localS3Client, signS3, startLocalS3WithClient } from "../harness/s3-local";
 
 let s3: LocalS3;
@@ -457,30 +458,14 @@ describe("local S3 re-read: a document body is capped while it arrives (400 MaxM
     try {
       const url = new URL("/b?delete", server.endpoint);
       const headers = await signS3("POST", url, { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "transfer-encoding": "chunked", "content-type": "application/xml" });
-      const out = request(url, { method: "POST", headers });
-      out.on("error", () => {});
-      let answered = false;
-      const answer = new Promise<{ status: number; text: string }>((resolve) => {
-        out.once("response", (res: IncomingMessage) => {
-          answered = true;
-          void res.toArray().then((parts) => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
-        });
+      // The body is written until the answer comes (or twice the cap has gone) and never ended.
+      const { status, text, answered } = await sendEndless(url, "POST", headers, 2 * MAX_DOCUMENT_BODY, {
+        opening: '<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+        piece: Buffer.from(`<Object><Key>${"k".repeat(1000)}</Key></Object>`.repeat(1000)),
       });
-      try {
-        // The body is written until the answer comes (or twice the cap has gone, after which only a refusal made while
-        // reading can answer: without one, none ever comes) and never ended.
-        const piece = Buffer.from(`<Object><Key>${"k".repeat(1000)}</Key></Object>`.repeat(1000));
-        out.write('<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">');
-        for (let sent = 0; !answered && sent <= 2 * MAX_DOCUMENT_BODY; sent += piece.length) {
-          if (!out.write(piece)) await Promise.race([new Promise((resolve) => out.once("drain", resolve)), answer]);
-        }
-        const { status, text } = await answer;
-        expect(answered).toBe(true);
-        expect([status, /<Code>(\w+)</.exec(text)?.[1], /<Message>([^<]*)</.exec(text)?.[1]]).toEqual([400, "MaxMessageLengthExceeded", "Your request was too big."]);
-        expect(text).toContain("<Resource>/b</Resource>");
-      } finally {
-        out.destroy();
-      }
+      expect(answered).toBe(true);
+      expect([status, /<Code>(\w+)</.exec(text)?.[1], /<Message>([^<]*)</.exec(text)?.[1]]).toEqual([400, "MaxMessageLengthExceeded", "Your request was too big."]);
+      expect(text).toContain("<Resource>/b</Resource>");
       expect(server.requests.filter((r) => r.operation === "DeleteObjects")).toEqual([]);
     } finally {
       await server.close();
