@@ -52,6 +52,8 @@ const LARGEST_REQUEST_BYTES = 16 * 1024 * 1024;
 const KINESALITE_LARGEST_BODY = 7 * 1024 * 1024;
 /** The HTTP/2 connection preface's first bytes ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", RFC 9113 §3.4), which a client speaking HTTP/2 with prior knowledge sends first; no HTTP/1.1 request starts so. */
 const HTTP2_PREFACE_START = Buffer.from("PRI ");
+/** How often the large records' side store drops the data of records past their stream's retention (LargeRecords.sweep). */
+const LARGE_RECORD_SWEEP_MS = 60_000;
 /** Shard iterators remembered (their stream, for GetRecords' authorisation); Kinesis's expire after 5 minutes. */
 const REMEMBERED_ITERATORS = 10_000;
 
@@ -150,6 +152,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // Records of more than kinesalite's 1 MiB of data, on a stream whose maximum record size is larger (LargeRecords):
   // every read through `admin` (the mappings' polls, SubscribeToShard) gets their data back.
   const large = new LargeRecords();
+  const stopSweeping = large.sweepEvery(LARGE_RECORD_SWEEP_MS);
   const admin = large.reading(adminClient(internal));
   // Each stream's maximum record size in KiB, by name as kinesalite keeps streams: the program's, then CreateStream's
   // and UpdateMaxRecordSize's (checkMaxRecordSize).
@@ -189,6 +192,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     }
     await new Promise<void>((resolve) => front.server.listen(0, "127.0.0.1", resolve));
   } catch (error) {
+    stopSweeping();
     await new Promise((resolve) => store.close(resolve));
     throw error;
   }
@@ -257,6 +261,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     },
     async stop() {
       stopped = true;
+      stopSweeping();
       subscriptions.stopAll();
       for (const timer of timers) clearTimeout(timer);
       for (const poller of pollers) poller.stop();
@@ -530,7 +535,7 @@ function checkBlob(data: string): void {
  * shard, sequence number and order. kinesalite keeps its streams in memory only (no `path`: memdown), so the data is too,
  * for as long as kinesalite can answer its record: until the stream is deleted (`forgetStream`), or the record is older
  * than the stream's retention (kinesalite leaves such records out of GetRecords, actions/getRecords.js), swept at each
- * large put.
+ * large put, each GetRecords answer and once a minute (`sweep`).
  */
 export class LargeRecords {
   private readonly data = new Map<string, { stream: string; data: string; at: number }>();
@@ -580,15 +585,32 @@ export class LargeRecords {
       forget();
       throw error;
     }
-    if (tokens.length > 0) this.sweep(at);
+    if (tokens.length > 0) this.sweep();
     return { input: stood, forget };
   }
 
-  /** Drops the data of records older than their stream's retention (a minute later than kinesalite, whose clock is the same). */
-  private sweep(now: number): void {
+  /**
+   * Drops the data of records older than their stream's retention as it is now (a minute later than kinesalite, whose
+   * clock is the same: kinesalite dates a record when it stores it, after `stand` took `at`, so a record whose data is
+   * dropped is one kinesalite no longer answers). Run at each large put, at each GetRecords answer read (`read`: the
+   * mappings poll every shard each second), and every LARGE_RECORD_SWEEP_MS by `sweepEvery`, so an endpoint nobody
+   * writes to or reads from frees it too.
+   */
+  sweep(): void {
+    const now = this.now();
     for (const [token, held] of this.data) {
       if (now - held.at > (this.retention.get(held.stream) ?? 24) * 3_600_000 + 60_000) this.data.delete(token);
     }
+  }
+
+  /**
+   * Sweeps every `ms` on a timer that keeps no process alive (unref: `npm start`'s servers do; a test's endpoint left
+   * unstopped does not hang). `schedule` is setInterval unless a test gives its own. Returns the timer's stop.
+   */
+  sweepEvery(ms: number, schedule: (run: () => void, ms: number) => { unref(): unknown } = setInterval): () => void {
+    const timer = schedule(() => this.sweep(), ms);
+    timer.unref();
+    return () => clearInterval(timer as NodeJS.Timeout);
   }
 
   /**
@@ -600,6 +622,7 @@ export class LargeRecords {
    */
   async read(answer: { Records?: unknown; NextShardIterator?: string; MillisBehindLatest?: number }, iterator: unknown, admin: Admin): Promise<void> {
     if (!Array.isArray(answer?.Records)) return;
+    this.sweep();
     const records = answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>;
     let bytes = 0;
     let kept = 0;

@@ -20,7 +20,7 @@ const delivered: KinesisEventRecord[] = [];
 beforeAll(async () => {
   const stream = (name: string, maxRecordSizeInKib?: number) => ({ name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, ...(maxRecordSizeInKib ? { maxRecordSizeInKib } : {}) });
   server = await startLocalKinesis({
-    streams: [stream("default-size"), stream("large", 10240), stream("paged", 10240)],
+    streams: [stream("default-size"), stream("large", 10240), stream("paged", 10240), stream("paged-small")],
     credentials: [CREDENTIALS],
     subscriptions: [
       {
@@ -133,6 +133,25 @@ it("answers a GetRecords of large records with at most 10 MiB, as Kinesis does, 
   expect(three.body.Records).toEqual([]);
 });
 
+it("answers a GetRecords of 1 MiB records (kinesalite's own, no large records) with at most 10 MiB too, the next call reading on with none skipped or repeated", async () => {
+  // The cap counts every record answered, not only the large records kept beside kinesalite: eleven records of 1 MiB
+  // (data and key) are 11 MiB, which kinesalite answered in one call (it caps by count: Limit, 10,000 at most).
+  const records = Array.from({ length: 11 }, (_, n) => ({ PartitionKey: "k", Data: data(MIB - 1, `small-${n}`) }));
+  expect(await call("PutRecords", { StreamName: "paged-small", Records: records.slice(0, 10) })).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+  expect(await call("PutRecord", { StreamName: "paged-small", ...records[10] })).toMatchObject({ status: 200 });
+  const { body: iterator } = await call("GetShardIterator", { StreamName: "paged-small", ShardId: "shardId-000000000000", ShardIteratorType: "TRIM_HORIZON" });
+  const one = await call("GetRecords", { ShardIterator: iterator.ShardIterator });
+  const first = one.body.Records as Array<{ Data: string; PartitionKey: string; SequenceNumber: string }>;
+  // Exactly 10 MiB is within the cap; the eleventh would exceed it.
+  expect(first.map((r) => digest(r.Data))).toEqual(records.slice(0, 10).map((r) => digest(r.Data)));
+  expect(first.reduce((sum, r) => sum + Buffer.byteLength(r.Data, "base64") + r.PartitionKey.length, 0)).toBe(10 * MIB);
+  const two = await call("GetRecords", { ShardIterator: one.body.NextShardIterator });
+  const second = two.body.Records as Array<{ Data: string; SequenceNumber: string }>;
+  expect(second.map((r) => digest(r.Data))).toEqual([digest(records[10].Data)]);
+  expect(BigInt(second[0].SequenceNumber) > BigInt(first[9].SequenceNumber)).toBe(true);
+  expect((await call("GetRecords", { ShardIterator: two.body.NextShardIterator })).body.Records).toEqual([]);
+});
+
 it("keeps a large record's data only while kinesalite can answer its record: not past its stream's deletion nor its retention", () => {
   let now = Date.parse("2026-12-07T00:00:00Z");
   const large = new LargeRecords(() => now);
@@ -155,6 +174,38 @@ it("keeps a large record's data only while kinesalite can answer its record: not
   // A request refused for a later record's Data keeps none of the earlier ones'.
   expect(() => large.stand("PutRecords", { Records: [{ PartitionKey: "k", Data: data(MIB + 1) }, { PartitionKey: "k", Data: `${data(MIB + 4).slice(0, -4)}!!!!` }] }, 10 * MIB, "b")).toThrow(/Invalid Base64 character/);
   expect(large.size).toBe(2);
+});
+
+it("sweeps large records past their stream's retention at a GetRecords answer and on an unref'd timer, not only at the next large put", async () => {
+  let now = Date.parse("2026-12-07T00:00:00Z");
+  const large = new LargeRecords(() => now);
+  large.retain("a", 24);
+  large.retain("b", 48);
+  const put = (stream: string) => large.stand("PutRecord", { StreamName: stream, PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, stream);
+  put("a");
+  put("b");
+  // The timer's schedule, injected: no time passes in the test, the clock is moved instead.
+  const timers: Array<{ run: () => void; ms: number; unref: () => void; unrefs: number }> = [];
+  const stop = large.sweepEvery(60_000, (run, ms) => {
+    const timer = { run, ms, unrefs: 0, unref: () => void (timer.unrefs += 1) };
+    timers.push(timer);
+    return timer;
+  });
+  expect(timers.map((t) => [t.ms, t.unrefs])).toEqual([[60_000, 1]]);
+  // Within retention (and its minute's margin) nothing goes.
+  now += 24 * 3_600_000 + 60_000;
+  timers[0].run();
+  await large.read({ Records: [] }, undefined, async () => ({}));
+  expect(large.size).toBe(2);
+  // A GetRecords answer read (here of no large record) sweeps "a"'s record, past its 24 hours; "b"'s 48 hours keep it.
+  now += 1;
+  await large.read({ Records: [] }, undefined, async () => ({}));
+  expect(large.size).toBe(1);
+  // The timer alone sweeps "b"'s once it is past 48 hours.
+  now += 24 * 3_600_000;
+  timers[0].run();
+  expect(large.size).toBe(0);
+  stop();
 });
 
 it("pushes a large record whole to an enhanced fan-out consumer (SubscribeToShard reads through the same store)", async () => {
