@@ -205,8 +205,17 @@ function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attri
 
 /**
  * A message attribute name: "A-Z, a-z, 0-9, underscore(_), hyphen(-), and period (.). The name must not start or end with a
- * period, and it should not have successive periods", up to 256 characters (sns-message-attributes.html; no AWS./Amazon.
- * rule here: SNS's own mobile attributes are AWS.SNS.MOBILE.*). Worded as LocalStack words SNS's answers (services/sns).
+ * period, and it should not have successive periods", up to 256 characters, and not starting with "AWS." or "Amazon."
+ * (in any casing), "reserved for use by Amazon Web Services" (https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html,
+ * "Message attribute items and validation", Name: read here in the guide's current Japanese translation and an older
+ * English copy; the same rule as SQS's, API_SendMessage / API_ReceiveMessage MessageAttributeNames). So a name a raw
+ * SQS subscription's queue would refuse (local/sqs-server.ts validateAttributes) is refused at Publish, as the guide
+ * puts it, instead of the message being accepted and then lost at delivery. SNS's own attributes, which a publisher
+ * sets, are not refused: AWS.SNS.MOBILE.* (mobile push: AWS.SNS.MOBILE.APNS.TTL and the others,
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-ttl.html) and AWS.SNS.SMS.* / AWS.MM.SMS.* (SMS settings a Publish's
+ * MessageAttributes override, API_SetSMSAttributes, sms_publish-to-phone.html; these two prefixes are recalled, not
+ * read here). Whether SNS refuses every other AWS./Amazon. name, with which code (ParameterValueInvalid here, as for
+ * the other name rules) and wording, is not confirmed; the wording of the other rules is LocalStack's (services/sns).
  */
 function checkAttributeName(name: string): void {
   const refuse = (message: string) => new SnsError("ParameterValueInvalid", message);
@@ -219,7 +228,13 @@ function checkAttributeName(name: string): void {
     throw refuse(`Invalid non-alphanumeric character '#x${invalid[0].codePointAt(0)!.toString(16).toUpperCase()}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`);
   }
   if (name.includes("..")) throw refuse("Message attribute name can not have successive '.' character.");
+  if (/^(aws|amazon)\./i.test(name) && !SNS_RESERVED_ATTRIBUTE.test(name)) {
+    throw refuse(`Invalid message attribute name '${name}': names starting with 'AWS.' or 'Amazon.' (in any casing) are reserved for use by Amazon Web Services.`);
+  }
 }
+
+/** SNS's own message attributes, which a publisher sets (mobile push, SMS): the AWS.-prefixed names SNS takes. */
+const SNS_RESERVED_ATTRIBUTE = /^AWS\.(SNS\.(MOBILE|SMS)|MM\.SMS)\./;
 
 /** MessageStructure "json": a JSON object whose "default" string is the message, and whose "lambda" / "sqs" strings override it per protocol. */
 function messagesByProtocol(input: PublishInput): { default: string; lambda?: string; sqs?: string } {

@@ -27,3 +27,18 @@ describe("a message attribute's DataType", () => {
     }
   });
 });
+
+describe("a message attribute's name", () => {
+  it("refuses a name starting with AWS. or Amazon. in any casing at Publish (reserved, as a raw SQS subscription's queue would refuse it), taking SNS's own AWS.SNS.MOBILE / AWS.SNS.SMS / AWS.MM.SMS attributes", () => {
+    const delivered: unknown[] = [];
+    const sns = new LocalSns([{ arn, region: "us-east-1", fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${arn}:s`, protocol: "sqs", filterPolicyScope: "MessageAttributes", deliver: (n) => delivered.push(n) }] }]);
+    const publish = (name: string) => () => sns.publish(arn, { message: "m", attributes: { [name]: { DataType: "String", StringValue: "x" } } });
+    for (const name of ["AWS.trace", "aws.trace", "Amazon.kind", "AMAZON.kind", "AWS.SNSx.kind", "aws.sns.sms.SenderID"]) {
+      expect(publish(name), name).toThrow(expect.objectContaining({ code: "ParameterValueInvalid", message: expect.stringContaining("reserved for use by Amazon Web Services") }));
+    }
+    expect(delivered).toHaveLength(0);
+    for (const name of ["AWS.SNS.MOBILE.APNS.TTL", "AWS.SNS.SMS.SenderID", "AWS.MM.SMS.EntityId", "AWSkind", "Amazonkind", "my.AWS.kind"]) expect(publish(name)().messageId, name).toBeDefined();
+    expect(delivered).toHaveLength(6);
+  });
+});
+
