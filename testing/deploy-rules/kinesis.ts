@@ -223,10 +223,8 @@ export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
 
 /** The stream of the plan a Kinesis mapping reads, directly or through a consumer of the plan; undefined for one outside the plan. */
 function mappedStream(graph: Graph, mapping: RecordedResource): RecordedResource | undefined {
-  const arn = mapping.inputs.eventSourceArn;
-  if (typeof arn !== "string") return undefined;
-  const consumer = referenced(graph, CONSUMER, arn);
-  return referenced(graph, STREAM, consumer ? consumer.inputs.streamArn : arn);
+  const source = kinesisSource(graph, mapping);
+  return source && referenced(graph, STREAM, source.consumer ? source.consumer.inputs.streamArn : source.arn);
 }
 
 /**
