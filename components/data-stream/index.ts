@@ -18,7 +18,7 @@ import { describeRegion, regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import { SubscriptionNames } from "../subscriptions";
 import {
-  DATA_STREAM_LIMITS, normalise, normaliseSubscription, validateArgs, validateSubscription,
+  DATA_STREAM_LIMITS, largeRecordSubscriberWarning, normalise, normaliseSubscription, validateArgs, validateSubscription,
   type DataStreamArgs, type DataStreamSpec, type DataStreamSubscriptionArgs, type DataStreamSubscriptionSpec,
 } from "./spec";
 
@@ -181,6 +181,8 @@ export class DataStream extends pulumi.ComponentResource {
     if (this.streamRegion.region && fnRegion.region && this.streamRegion.region !== fnRegion.region) {
       fail(`subscribe("${subscription}").fn`, fn.spec.name, `is in ${describeRegion(fnRegion)}, but the stream is in ${describeRegion(this.streamRegion)}; Lambda reads only streams in the function's region`, `Set region: "${fnRegion.region}" on the DataStream, or create the function in ${this.streamRegion.region}.`);
     }
+    const largeRecords = largeRecordSubscriberWarning(name, subscription, this.spec.maxRecordSizeInKib);
+    if (largeRecords) pulumi.log.warn(largeRecords, this);
     const prefix = `${name}-${subscription}`;
     if (args.enhancedFanOut) validateAutonames(fail, name, [{ resource: `${prefix}-consumer`, kind: "kinesis-consumer" }]);
     const region = this.spec.region;

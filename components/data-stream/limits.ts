@@ -18,6 +18,17 @@
  *   IntBetween(1024, 10240)), "The default maximum record size for existing, and newly created streams is set to 1 MiB"
  *   (https://docs.aws.amazon.com/streams/latest/dev/large-records.html); "The record size limit applies to the total
  *   size of the partition key and data blob" (API_PutRecords).
+ * - the largest record a Lambda subscriber can be given, 4607 KiB: "Lambda passes all of the records in the batch to
+ *   the function in a single call, up to the payload limit for synchronous invocation (6 MB)"
+ *   (API_CreateEventSourceMapping BatchSize; API_Invoke "For synchronous invocations, the maximum payload size is
+ *   6 MB"; Lambda counts it as 6,291,456 bytes, local/lambda-runtime.ts LAMBDA_SYNC_PAYLOAD_LIMITS), and a Kinesis
+ *   event carries each record's data base64-encoded (`Records[].kinesis.data`,
+ *   https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), 4 bytes for every 3. A record of one event alone:
+ *   (6,291,455 bytes − 1 KiB for the event's envelope: eventSource, ARNs, IDs, sequence number, partition key) × 3/4 =
+ *   4,717,823 bytes, 4607 KiB. What Lambda does with a record larger than that is not documented (no AWS page found
+ *   says whether the batch fails like a function error, to retries, bisection and the on-failure destination, or the
+ *   shard stalls); a stream whose maximum is above it is a warning, not a refusal (DataStream.subscribe, and the
+ *   deploy rule KinesisLambdaRecordSize).
  */
 export const DATA_STREAM_LIMITS = {
   retentionHours: { min: 24, max: 8760 },
@@ -25,4 +36,5 @@ export const DATA_STREAM_LIMITS = {
   onDemandInitialShards: 4,
   consumersPerStream: 20,
   maxRecordSizeInKib: { min: 1024, max: 10240, default: 1024 },
+  lambdaDeliverableRecordKib: 4607,
 } as const;

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
-import type { ArgFailure } from "../errors";
+import { ComponentArgError, type ArgFailure } from "../errors";
 import { KMS_KEY_ARN } from "../kms";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
 import { checkWholeNumberInRange } from "../ranges";
@@ -47,8 +47,9 @@ export interface DataStreamArgs {
    * refuses a larger PutRecord or PutRecords. Raise it only when every subscriber takes such records: a Lambda
    * subscriber's event is at most 6 MB ("up to the payload limit for synchronous invocation (6 MB)",
    * API_CreateEventSourceMapping BatchSize), and its records' data is base64 there, so a record of more than about
-   * 4.5 MiB of data fits no event (what Lambda does with such a record is not documented; under `npm start` its
-   * invocation is refused, retried, then given up on to the subscription's on-failure queue). The shard's 1 MB/s of
+   * 4.5 MiB of data (above 4607 KiB) fits no event (what Lambda does with such a record is not documented; under
+   * `npm start` its invocation is refused, retried, then given up on to the subscription's on-failure queue): `subscribe`
+   * warns when the maximum is above 4607. The shard's 1 MB/s of
    * writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
    * traffic). `npm start`'s local stream takes and refuses records by the same maximum, and answers at most 10 MiB a
    * GetRecords call, as Kinesis does.
@@ -200,6 +201,26 @@ export function validateSubscription(fail: ArgFailure, name: string, fn: LambdaF
     fail(at("startingPositionTimestamp"), args.startingPositionTimestamp, `is set with startingPosition ${position}; Lambda takes it with AT_TIMESTAMP only`, 'Set startingPosition: "AT_TIMESTAMP", or leave startingPositionTimestamp out.');
   }
   if (args.enhancedFanOut !== undefined && typeof args.enhancedFanOut !== "boolean") fail(at("enhancedFanOut"), args.enhancedFanOut, "is not true or false", "Set it to true or false.");
+}
+
+/**
+ * The warning for a Lambda subscription of a stream whose largest record does not fit one Lambda event
+ * (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib, limits.ts: the 6 MB synchronous payload, the data base64-encoded);
+ * undefined when it fits. A warning, not a refusal: Kinesis and Lambda accept both, the producers may never write such a
+ * record, and what Lambda does with one is not documented. The deploy rule KinesisLambdaRecordSize says the same of a
+ * hand-built mapping.
+ */
+export function largeRecordSubscriberWarning(dataStream: string, subscription: string, maxRecordSizeInKib: number): string | undefined {
+  const deliverable = DATA_STREAM_LIMITS.lambdaDeliverableRecordKib;
+  if (maxRecordSizeInKib <= deliverable) return undefined;
+  return new ComponentArgError(
+    "DataStream",
+    dataStream,
+    "maxRecordSizeInKib",
+    maxRecordSizeInKib,
+    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (whether Lambda then fails the batch, to the subscription's retries and dead-letter queue, or stalls the shard is not documented)`,
+    `Set maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream.`,
+  ).message;
 }
 
 /** The subscription's spec but the dead-letter queue's name, which its creation gives. */

@@ -20,7 +20,7 @@ import { DYNAMODB_RULES } from "./dynamodb";
 import { EVENT_RULES } from "./events";
 import { EVENTBRIDGE_RULES } from "./eventbridge";
 import { IAM_RULES, IAM_WARNING_RULES } from "./iam";
-import { KINESIS_RULES } from "./kinesis";
+import { KINESIS_RULES, KINESIS_WARNING_RULES } from "./kinesis";
 import { RDS_RULES } from "./rds";
 import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES, LAMBDA_EDGE_WARNING_RULES } from "./lambda-edge";
@@ -48,7 +48,7 @@ export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMB
  * raised one must not fail on them: print them, and fail on DEPLOY_RULES' findings only. Also what AWS accepts but can
  * never work, where a resource outside the plan could make it right (an alarm on a metric never published).
  */
-export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...APIGATEWAYV2_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...LAMBDA_EDGE_WARNING_RULES, ...CLOUDWATCH_WARNING_RULES, ...IAM_WARNING_RULES, ...STATES_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES];
+export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...APIGATEWAYV2_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...LAMBDA_EDGE_WARNING_RULES, ...CLOUDWATCH_WARNING_RULES, ...IAM_WARNING_RULES, ...STATES_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES, ...KINESIS_WARNING_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...APIGATEWAYV2_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES, ...ROUTE53_PROJECT_RULES, ...ACCOUNT_QUOTA_PROJECT_RULES];

@@ -221,6 +221,48 @@ export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
   },
 };
 
+/** The stream of the plan a Kinesis mapping reads, directly or through a consumer of the plan; undefined for one outside the plan. */
+function mappedStream(graph: Graph, mapping: RecordedResource): RecordedResource | undefined {
+  const source = kinesisSource(graph, mapping);
+  return source && referenced(graph, STREAM, source.consumer ? source.consumer.inputs.streamArn : source.arn);
+}
+
+/**
+ * A Lambda mapping that reads a stream of the plan whose maxRecordSizeInKib is above what one Lambda event can carry
+ * (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib, 4607 KiB: the 6 MB synchronous payload, "Lambda passes all of the
+ * records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB)",
+ * API_CreateEventSourceMapping BatchSize, with the record's data base64-encoded in the event). A record written above
+ * it fits no event. A warning: Kinesis and Lambda accept the settings, the stream's producers may never write such a
+ * record, and what Lambda does with one is not documented (failed batch to retries and the on-failure destination, or
+ * a stalled shard: not confirmed). Streams outside the plan are not judged (their maximum is not known).
+ */
+export const KINESIS_LAMBDA_RECORD_SIZE: DeployRule = {
+  id: "KinesisLambdaRecordSize",
+  title: "A Lambda mapping reads a Kinesis stream whose largest record (maxRecordSizeInKib) fits one Lambda event, at most 4607 KiB",
+  source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const deliverable = DATA_STREAM_LIMITS.lambdaDeliverableRecordKib;
+    for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
+      const stream = mappedStream(graph, mapping);
+      const size = stream?.inputs.maxRecordSizeInKib;
+      if (!stream || !isInteger(size) || size <= deliverable) continue;
+      findings.push(
+        finding(
+          this.id,
+          mapping,
+          `reads the stream ${stream.name}, whose maxRecordSizeInKib is ${size}; a Lambda event is at most 6 MB (the synchronous invocation payload) and carries each record's data base64-encoded (4 bytes for every 3), so a record above ${deliverable} KiB fits no event and never reaches the function (what Lambda then does, a failed batch or a stalled shard, is not documented)`,
+          `set the stream's maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream; if no producer writes records above ${deliverable} KiB, lower the maximum to say so`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/** Kinesis's warning rules: part of DEPLOY_WARNING_RULES. */
+export const KINESIS_WARNING_RULES: DeployRule[] = [KINESIS_LAMBDA_RECORD_SIZE];
+
 export const KINESIS_RULES: DeployRule[] = [KINESIS_STREAM_SETTINGS, KINESIS_MAPPING_SETTINGS, KINESIS_CONSUMER_ACCESS, KINESIS_CONSUMERS_PER_STREAM, KINESIS_ONE_RESOURCE_POLICY];
 
 /**

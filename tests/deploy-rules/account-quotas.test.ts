@@ -29,6 +29,7 @@ import {
 } from "../../testing/deploy-rules";
 import { Monitoring } from "../../components/monitoring";
 import { StaticSite } from "../../components/static-site";
+import { UserAuth } from "../../components/user-auth";
 import { record } from "../../testing/harness";
 import { devContext } from "./fixture";
 import { cloudFrontKinds, cognitoDomains, httpVpcLinks, insightsAlarms, prodContext, resourceServers, restVpcLinks, roles } from "./fixtures/account-quotas";
@@ -114,6 +115,24 @@ describe("account quotas on what the components create", () => {
       expect.stringMatching(/^is the plan's 21st custom cache policy;/),
       expect.stringMatching(/^is the plan's 21st custom response headers policy;/),
     ]);
+  });
+
+  // UserAuth does not refuse a 26th resource server (the quota may have been raised, up to 300): the warning comes from
+  // CognitoResourceServerCount, on the server over the quota, naming the pool and how to raise the quota.
+  it("a UserAuth with 26 resourceServers warns on the 26th (Cognito's default 25 per user pool); 25 do not", async () => {
+    const servers = (n: number) => Array.from({ length: n }, (_, i) => ({ identifier: `api${i + 1}`, name: `API ${i + 1}`, scopes: [{ name: "read", description: "Read" }] }));
+    const base = { callbackUrls: ["https://gallery.example.com/"], identityPool: { enabled: false } };
+    const warningsOf = async (n: number) => {
+      const graph = await record(() => new UserAuth("quota", { ...base, resourceServers: servers(n) }));
+      expect(checkDeployRules(graph, devContext)).toEqual([]);
+      return checkDeployWarnings(graph, devContext).filter((f) => f.rule === "CognitoResourceServerCount");
+    };
+    expect(await warningsOf(25)).toEqual([]);
+    const [warning, ...more] = await warningsOf(26);
+    expect(more).toEqual([]);
+    expect(warning.resource).toBe("aws:cognito/resourceServer:ResourceServer quota-resource-server-api26");
+    expect(warning.problem).toMatch(/^is the plan's 26th Cognito resource server on user pool quota-pool \(.+\); the default quota is 25 per user pool, with the pool's others made outside the plan: unless the account's quota was raised, CreateResourceServer is refused \(LimitExceededException\)$/);
+    expect(warning.fix).toMatch(/^ask for a quota increase \(Service Quotas: Amazon Cognito User Pools "Resource servers per user pool", up to 300\), or merge resource servers: one server can hold up to 100 scopes: the plan has 26 on user pool quota-pool/);
   });
 });
 

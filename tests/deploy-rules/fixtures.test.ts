@@ -38,7 +38,7 @@ import { SECRET_VERSION_FIXTURES } from "./fixtures/secret-versions";
 import { S3_REVIEW_112_FIXTURES } from "./fixtures/s3-review-112";
 import { SNS_FIXTURES } from "./fixtures/sns";
 import { SQS_FIXTURES } from "./fixtures/sqs";
-import { KINESIS_FIXTURES } from "./fixtures/kinesis";
+import { KINESIS_FIXTURES, KINESIS_WARNING_FIXTURES } from "./fixtures/kinesis";
 import { KEY_POLICY_FIXTURES } from "./fixtures/key-policy";
 import { API_AUTHORIZER_FIXTURES } from "./fixtures/api-authorizers";
 import { API_STAGE_LOGGING_FIXTURES } from "./fixtures/api-stage-logging";
@@ -59,7 +59,7 @@ const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...A
 /** Fixtures of the project warning rules: each warns by its rule only, and fails no rule of PROJECT_DEPLOY_RULES. */
 const PROJECT_WARNING_FIXTURES: ProjectFixture[] = [...ACCOUNT_QUOTA_PROJECT_WARNING_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...APIGATEWAYV2_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...CLOUDFRONT_CACHED_API_WARNING_FIXTURES, ...CLOUDFRONT_BEHAVIOUR_WARNING_FIXTURES, ...LAMBDA_EDGE_SETTINGS_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...STATES_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...APIGATEWAYV2_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...CLOUDFRONT_CACHED_API_WARNING_FIXTURES, ...CLOUDFRONT_BEHAVIOUR_WARNING_FIXTURES, ...LAMBDA_EDGE_SETTINGS_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...STATES_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES, ...KINESIS_WARNING_FIXTURES];
 /** Every rule of the pack: stack and project, failing and warning. */
 const ALL_RULES = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES, ...PROJECT_DEPLOY_WARNING_RULES];
 

@@ -1,0 +1,64 @@
+/**
+ * DataStream with a maximum record above what one Lambda event carries (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib,
+ * 4607 KiB: the 6 MB synchronous payload with the data base64-encoded): `subscribe` warns, naming the component, the
+ * argument, its value and the fix; at 4607 KiB and below it is silent. The stream and mapping are created either way
+ * (Kinesis and Lambda accept them), and the deploy rule KinesisLambdaRecordSize warns on the mapping.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { DataStream, DATA_STREAM_LIMITS } from "../../components/data-stream";
+import { LambdaFunction } from "../../components/lambda/function";
+import { checkDeployRules, checkDeployWarnings } from "../../testing/deploy-rules";
+import { record, resource, useMocks, type RecordedResource } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const context = { stack: "dev", production: false, region: "us-east-1" };
+
+beforeAll(() => useMocks());
+
+/** The graph `run` records, and what `pulumi.log.warn` was given meanwhile. */
+async function recordWarnings(run: () => unknown): Promise<{ graph: RecordedResource[]; warned: string[] }> {
+  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+  try {
+    const graph = await record(run);
+    return { graph, warned: warn.mock.calls.map(([message]) => String(message)) };
+  } finally {
+    warn.mockRestore();
+  }
+}
+
+const subscribed = (maxRecordSizeInKib: number, enhancedFanOut = false) => () => new DataStream("big", { maxRecordSizeInKib }).subscribe("read", new LambdaFunction("big-fn", { entry }), { enhancedFanOut });
+
+describe("DataStream records larger than a Lambda event", () => {
+  it("puts the deliverable record at 4607 KiB: (6,291,455 bytes less 1 KiB of envelope) × 3/4", () => {
+    expect(DATA_STREAM_LIMITS.lambdaDeliverableRecordKib).toBe(Math.floor(((6_291_456 - 1 - 1024) * 3) / 4 / 1024));
+  });
+
+  it.each([4608, 10_240])("warns at subscribe when maxRecordSizeInKib is %i, and still creates the stream and mapping", async (size) => {
+    const { graph, warned } = await recordWarnings(subscribed(size));
+    expect(resource(graph, "aws:kinesis/stream:Stream", "big-stream").inputs.maxRecordSizeInKib).toBe(size);
+    resource(graph, "aws:lambda/eventSourceMapping:EventSourceMapping", "big-read-mapping");
+    expect(warned).toEqual([
+      `DataStream "big": maxRecordSizeInKib ${size} lets producers write records above 4607 KiB, but subscribe("read") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (whether Lambda then fails the batch, to the subscription's retries and dead-letter queue, or stalls the shard is not documented). Set maxRecordSizeInKib to 4607 or less, or keep large payloads in S3 and put their keys on the stream.`,
+    ]);
+    expect(checkDeployRules(graph, context)).toEqual([]);
+    expect(checkDeployWarnings(graph, context).map((f) => `${f.rule} ${f.resource}`)).toEqual(["KinesisLambdaRecordSize aws:lambda/eventSourceMapping:EventSourceMapping big-read-mapping"]);
+  });
+
+  it("warns for an enhanced fan-out subscription too (its mapping reads the consumer of the stream)", async () => {
+    const { graph, warned } = await recordWarnings(subscribed(4608, true));
+    expect(warned).toHaveLength(1);
+    expect(checkDeployWarnings(graph, context).map((f) => f.rule)).toEqual(["KinesisLambdaRecordSize"]);
+  });
+
+  it.each([1024, 4607])("is silent at maxRecordSizeInKib %i, and so is the deploy rule", async (size) => {
+    const { graph, warned } = await recordWarnings(subscribed(size));
+    expect(warned).toEqual([]);
+    expect(checkDeployWarnings(graph, context).filter((f) => f.rule === "KinesisLambdaRecordSize")).toEqual([]);
+  });
+
+  it("does not warn for a stream nothing subscribes to", async () => {
+    const { warned } = await recordWarnings(() => new DataStream("unread", { maxRecordSizeInKib: 10_240 }));
+    expect(warned).toEqual([]);
+  });
+});
