@@ -181,15 +181,15 @@ export function configuredNaming(config: AutonamingConfig): ConfiguredNaming {
   return (r: RecordedResource) => {
     const { naming, where } = autonamerFor(config, r.type);
     if (naming.mode === "default") return undefined;
-    if (naming.mode === "disabled") return { disabled: true, setting: `${where} mode disabled` };
-    if (naming.mode === "verbatim") return { proposed: r.name, shown: r.name, enforce: true, random: false, perStack: false, setting: `${where} mode verbatim` };
+    if (naming.mode === "disabled") return { disabled: true, key: where, setting: `${where} mode disabled` };
+    if (naming.mode === "verbatim") return { proposed: r.name, shown: r.name, enforce: true, random: false, perStack: false, key: where, setting: `${where} mode verbatim` };
     const { name, shown, random } = proposedName(naming.pattern, r.name);
-    return { proposed: name, shown, enforce: naming.enforce, random, perStack: naming.perStack, setting: `${where} pattern ${JSON.stringify(naming.pattern)}${naming.enforce ? " (enforce)" : ""}` };
+    return { proposed: name, shown, enforce: naming.enforce, random, perStack: naming.perStack, key: where, setting: `${where} pattern ${JSON.stringify(naming.pattern)}${naming.enforce ? " (enforce)" : ""}` };
   };
 }
 
 /** Each autonamed resource of the plan (a PHYSICAL_NAMES type the program left unnamed) with its configured naming. */
-function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedResource; configured: ConfiguredAutoname | { disabled: true; setting: string } }> {
+function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedResource; configured: NonNullable<ReturnType<ConfiguredNaming>> }> {
   return PHYSICAL_NAMES.filter((spec) => spec.autoname).flatMap((spec) =>
     graph
       .filter((r) => r.type === spec.type && physicalName(spec, r)?.autonamed)
@@ -200,7 +200,9 @@ function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedR
   );
 }
 
-const FIX_RANDOM = "give the pattern a random part, e.g. ${name}-${hex(7)} (or mode: default)";
+/** The fix for a name with no random part: the key that set it, or the type's own key. */
+const fixRandom = (key: string, type: string) =>
+  `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
 
 /**
  * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits measuring the names the
@@ -220,14 +222,14 @@ export function autonamingDisabled(naming: ConfiguredNaming): DeployRule {
     title: "No resource the program leaves unnamed is under `pulumi:autonaming` mode disabled (the provider fails `pulumi preview`)",
     source: DOCS,
     check(graph) {
-      const byType = new Map<string, Array<{ r: RecordedResource; setting: string }>>();
-      for (const { r, configured } of autonamed(graph, naming)) if ("disabled" in configured) byType.set(r.type, [...(byType.get(r.type) ?? []), { r, setting: configured.setting }]);
+      const byType = new Map<string, Array<{ r: RecordedResource; key: string; setting: string }>>();
+      for (const { r, configured } of autonamed(graph, naming)) if ("disabled" in configured) byType.set(r.type, [...(byType.get(r.type) ?? []), { r, key: configured.key, setting: configured.setting }]);
       return [...byType.values()].map((all) =>
         finding(
           "AutonamingDisabled",
           all[0].r,
           `is left unnamed by the component${all.length > 1 ? ` (as ${all.length - 1} more of its type)` : ""} under ${all[0].setting}, so pulumi-aws fails \`pulumi preview\` ("automatic naming is disabled but no explicit name was provided")`,
-          `set ${AUTONAMING_KEY} to mode default or a pattern with a random part for ${all[0].r.type} (providers.aws.resources["${all[0].r.type}"]), e.g. pattern: \${name}-\${hex(7)}; the components name these resources through Pulumi's autonaming`,
+          `${fixRandom(all[0].key, all[0].r.type)}: the components leave these resources to Pulumi's autonaming`,
         ),
       );
     },
@@ -252,7 +254,7 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
             "AutonamingKeptName",
             r,
             `is kept on delete (retainOnDelete) and named ${JSON.stringify(configured.shown)} by ${configured.setting}, which has no random part: a replacement is made delete-first, but the kept resource stays in AWS under that name and the new one's create fails on it (as does the next deployment after a \`pulumi destroy\`)`,
-            `${FIX_RANDOM} for ${r.type} (providers.aws.resources["${r.type}"])`,
+            fixRandom(configured.key, r.type),
           ),
         ];
       });
@@ -275,7 +277,7 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;
-      return [finding("AutonamingSharedName", r, `is named ${JSON.stringify(c.shown)} by ${c.setting}, as ${shared.length - 1} more resources are named without a random part or the stack's name: every stack of the project makes the same names, and a second stack in the same account and region (for an S3 bucket, any account) fails on them`, `put \${stack} or a random part in the pattern, e.g. \${name}-\${stack}-\${hex(4)}`)];
+      return [finding("AutonamingSharedName", r, `is named ${JSON.stringify(c.shown)} by ${c.setting}, as ${shared.length - 1} more resources are named without a random part or the stack's name: every stack of the project makes the same names, and a second stack in the same account and region (for an S3 bucket, any account) fails on them`, `set ${c.key} to a pattern with \${stack} or a random part, e.g. pattern: \${name}-\${stack}-\${hex(4)}`)];
     },
   };
 }

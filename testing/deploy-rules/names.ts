@@ -295,11 +295,13 @@ export interface ConfiguredAutoname {
   random: boolean;
   /** The pattern has `${stack}`. */
   perStack: boolean;
+  /** The key that set it: `pulumi:autonaming`, `pulumi:autonaming.providers.aws.resources["aws:s3/bucket:Bucket"]`. */
+  key: string;
   /** `pulumi:autonaming pattern "${name}-${stack}"`: the key and value that made the name. */
   setting: string;
 }
 /** How the stack's config names `r` when it is unnamed; undefined for Pulumi's default. */
-export type ConfiguredNaming = (r: RecordedResource) => ConfiguredAutoname | { disabled: true; setting: string } | undefined;
+export type ConfiguredNaming = (r: RecordedResource) => ConfiguredAutoname | { disabled: true; key: string; setting: string } | undefined;
 
 /**
  * The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part, or the
@@ -387,7 +389,7 @@ function checkConfigured(
   report: (problem: string, fix: string) => DeployFinding,
   from: string,
 ): DeployFinding | undefined {
-  const fix = `change ${configured.setting.replace(/ (pattern|mode) .*/, "")} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes), set it for ${r.type} alone (providers.aws.resources["${r.type}"]), or shorten the resource name "${r.name}"${from}`;
+  const fix = `change ${configured.key} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes), set it for ${r.type} alone (providers.aws.resources["${r.type}"]), or shorten the resource name "${r.name}"${from}`;
   const measured = physical.name.length - (configured.enforce ? 0 : (spec.autoname!.postfix?.(r).length ?? 0));
   if (!configured.enforce && measured > spec.autoname!.maxLength) {
     return report(`is named ${physical.shown} by ${configured.setting}, ${measured} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);

@@ -106,7 +106,7 @@ describe("AutonamingDisabled", () => {
   it("reports each type the program leaves unnamed once, and not a named resource", () => {
     const graph = [fn("a"), fn("b"), bucket("site"), handBuilt("aws:lambda/function:Function", "named", { name: "named-fn" })];
     expect(findingsUnder({ mode: "disabled" }, graph)).toEqual([
-      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:lambda\/function:Function a: is left unnamed by the component \(as 1 more of its type\) under pulumi:autonaming mode disabled, so pulumi-aws fails `pulumi preview` \("automatic naming is disabled but no explicit name was provided"\)\. Fix: set pulumi:autonaming to mode default/),
+      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:lambda\/function:Function a: is left unnamed by the component \(as 1 more of its type\) under pulumi:autonaming mode disabled, so pulumi-aws fails `pulumi preview` \("automatic naming is disabled but no explicit name was provided"\)\. Fix: set pulumi:autonaming to a pattern with a random part, e.g. pattern: \$\{name\}-\$\{hex\(7\)\}, or to mode: default \(for aws:lambda\/function:Function alone: .*\): the components leave these resources to Pulumi's autonaming$/),
       expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:s3\/bucket:Bucket site: is left unnamed by the component under/),
     ]);
   });
@@ -116,7 +116,7 @@ describe("AutonamingKeptName", () => {
   it("reports a kept resource named without a random part, and not one with a random part or not kept", () => {
     const kept = bucket("photos", { retainOnDelete: true });
     expect(findingsUnder({ mode: "verbatim" }, [kept, bucket("logs")])).toEqual([
-      'dev: [AutonamingKeptName] aws:s3/bucket:Bucket photos: is kept on delete (retainOnDelete) and named "photos" by pulumi:autonaming mode verbatim, which has no random part: a replacement is made delete-first, but the kept resource stays in AWS under that name and the new one\'s create fails on it (as does the next deployment after a `pulumi destroy`). Fix: give the pattern a random part, e.g. ${name}-${hex(7)} (or mode: default) for aws:s3/bucket:Bucket (providers.aws.resources["aws:s3/bucket:Bucket"])',
+      'dev: [AutonamingKeptName] aws:s3/bucket:Bucket photos: is kept on delete (retainOnDelete) and named "photos" by pulumi:autonaming mode verbatim, which has no random part: a replacement is made delete-first, but the kept resource stays in AWS under that name and the new one\'s create fails on it (as does the next deployment after a `pulumi destroy`). Fix: set pulumi:autonaming to a pattern with a random part, e.g. pattern: ${name}-${hex(7)}, or to mode: default (for aws:s3/bucket:Bucket alone: pulumi:autonaming.providers.aws.resources["aws:s3/bucket:Bucket"])',
     ]);
     expect(findingsUnder({ pattern: "${name}-${stack}" }, [kept])).toEqual([expect.stringContaining('named "photos-dev" by pulumi:autonaming pattern "${name}-dev"')]);
     expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [kept])).toEqual([]);
