@@ -53,6 +53,19 @@ describe("parseAutonaming", () => {
     expect(autonamerFor(config, "tls:index/privateKey:PrivateKey")).toEqual({ naming: { mode: "verbatim" }, where: "pulumi:autonaming" });
   });
 
+  it("reads the object Pulumi.yaml sets under value:, which a stack file overrides", () => {
+    const dir = mkdtempSync(join(tmpdir(), "autonaming-"));
+    try {
+      writeFileSync(join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\nconfig:\n  pulumi:autonaming:\n    value:\n      mode: verbatim\n");
+      writeFileSync(join(dir, "Pulumi.dev.yaml"), "config: {}\n");
+      writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  pulumi:autonaming:\n    mode: default\n");
+      expect(parseAutonaming(loadStackConfig(dir, "dev")).config?.root).toEqual({ mode: "verbatim" });
+      expect(parseAutonaming(loadStackConfig(dir, "prod")).config?.root).toEqual({ mode: "default" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the object a stack file sets, as the offline config loader keeps it", () => {
     const dir = mkdtempSync(join(tmpdir(), "autonaming-"));
     try {
