@@ -7,6 +7,9 @@ import type { ArgFailure } from "./errors";
 /**
  * How Pulumi names a resource that is not given a name: its logical (Pulumi) name, a `-`, and 7 random lowercase hex
  * characters (pulumi-terraform-bridge `AutoName`: Separator "-", Randlen 7; pulumi/pulumi `resource.NewUniqueName`).
+ * A stack's `pulumi:autonaming` config may name them otherwise; the components' checks measure this default (they do
+ * not read that config), and the plan's deploy rules measure the names the config makes
+ * (testing/deploy-rules/autonaming.ts).
  */
 export const AUTONAME_RANDOM_LENGTH = 7;
 /** What an autoname adds to the logical name: `-` and the random characters. */

@@ -17,7 +17,8 @@ import type { RecordedResource } from "../local/offline/mocks";
 import { ensureLambdaNative } from "../local/lambda-native";
 import { PROJECT_DIR, runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
-import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, checkPlanTransitionWarnings, formatFinding, parseAcceptance, planOf, planUpdate, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
+import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, checkPlanTransitionWarnings, DEPLOY_RULES, DEPLOY_WARNING_RULES, formatFinding, parseAcceptance, planOf, planUpdate, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
+import { parseAutonaming, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../testing/deploy-rules/autonaming";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -98,6 +99,12 @@ async function main(): Promise<number> {
     }
     return 1;
   }
+  // The engine reads pulumi:autonaming before the program runs and refuses a config it cannot read.
+  const autonaming = parseAutonaming(run.config);
+  if (autonaming.errors.length > 0) {
+    console.error(`Config errors:\n${autonaming.errors.map((e) => `  - ${e}`).join("\n")}`);
+    return 1;
+  }
   const resources = run.resources.filter((r) => !r.type.startsWith("pulumi:providers:"));
   for (const line of renderTree(`serverless-fullstack-${stack}`, resources)) console.log(line);
 
@@ -117,8 +124,9 @@ async function main(): Promise<number> {
     writeFileSync(options.save, `${JSON.stringify(toSavedPlan(plan.graph, plan.context))}\n`);
     console.log(`\nSaved the plan to ${options.save} (compare a later plan with it: --since ${options.save}).`);
   }
-  const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context), console.log);
-  reportDeployWarnings(checkDeployWarnings(plan.graph, plan.context), console.log);
+  // The names the rules check are those the stack's pulumi:autonaming makes (testing/deploy-rules/autonaming.ts).
+  const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context, rulesUnderAutonaming(DEPLOY_RULES, autonaming.config)), console.log);
+  reportDeployWarnings(checkDeployWarnings(plan.graph, plan.context, warningRulesUnderAutonaming(DEPLOY_WARNING_RULES, autonaming.config)), console.log);
   if (!saved) return status;
   // One judgement of the update (aliases matched, replacements cascaded) for the failures and the warnings.
   const update = planUpdate(saved.resources, plan.graph);

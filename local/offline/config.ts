@@ -83,8 +83,12 @@ function normaliseDeclarations(projectName: string, config: Record<string, unkno
   const declarations = new Map<string, Declaration>();
   for (const [rawKey, entry] of Object.entries(config)) {
     const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
-    const isDeclaration = entry !== null && typeof entry === "object" && !Array.isArray(entry) && ("type" in entry || "default" in entry);
-    declarations.set(key, isDeclaration ? (entry as Declaration) : { default: entry });
+    const isObject = entry !== null && typeof entry === "object" && !Array.isArray(entry);
+    const isDeclaration = isObject && ("type" in entry || "default" in entry);
+    // An object value in Pulumi.yaml is wrapped in `value:` (e.g. pulumi:autonaming,
+    // https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration).
+    const wrapped = isObject && !isDeclaration && Object.keys(entry).length === 1 && "value" in entry;
+    declarations.set(key, isDeclaration ? (entry as Declaration) : { default: wrapped ? (entry as { value: unknown }).value : entry });
   }
   return declarations;
 }

@@ -20,8 +20,9 @@
  *   S3 buckets 63 (lower-cased), SQS queues and SNS topics 80; every other resource with a `name` input gets
  *   `AutoName("name", 255, "-")` (provider/autonaming.go, setAutonaming). Where 255 is more than the service takes,
  *   Pulumi's autoname passes preview and the create call fails at `pulumi up`.
- * - a stack may replace all this with the `pulumi:autonaming` config (an engine feature); this rule assumes the
- *   default, which this project uses.
+ * - a stack may replace all this with the `pulumi:autonaming` config (an engine feature): autonaming.ts reads it, and
+ *   `physicalNameLimits(naming)` measures the names it makes (a pattern's proposal goes through the transform, the
+ *   Maxlen check and the postfix; an enforced one or verbatim is taken as it is). PHYSICAL_NAME_LIMITS is the default.
  *
  * The offline mocks record `<logical>-<8 hex>` as a resource's name (local/offline/mocks.ts, fakeId), not what
  * Pulumi would make, so the autoname is rebuilt here from the logical name and never read from the recording.
@@ -281,13 +282,45 @@ function rdsSubnetGroupNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part. */
-export function physicalName(spec: PhysicalNameSpec, r: RecordedResource): { name: string; shown: string; autonamed: boolean } | undefined {
+/**
+ * The name a stack's `pulumi:autonaming` gives a resource the program leaves unnamed (autonaming.ts): the name proposed
+ * or enforced, with stand-ins for its random parts (`shown` with them as written), and the setting, for messages.
+ */
+export interface ConfiguredAutoname {
+  proposed: string;
+  shown: string;
+  /** Taken as it is (`enforce: true`, or mode verbatim); else pulumi-aws transforms, measures and postfixes it. */
+  enforce: boolean;
+  /** The name has a random part (else the engine replaces delete-first). */
+  random: boolean;
+  /** The pattern has `${stack}`. */
+  perStack: boolean;
+  /** The key that set it: `pulumi:autonaming`, `pulumi:autonaming.providers.aws.resources["aws:s3/bucket:Bucket"]`. */
+  key: string;
+  /** `pulumi:autonaming pattern "${name}-${stack}"`: the key and value that made the name. */
+  setting: string;
+}
+/** How the stack's config names `r` when it is unnamed; undefined for Pulumi's default. */
+export type ConfiguredNaming = (r: RecordedResource) => ConfiguredAutoname | { disabled: true; key: string; setting: string } | undefined;
+
+/**
+ * The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part, or the
+ * name `naming` (the stack's `pulumi:autonaming`) makes; undefined when it makes none (mode disabled: AutonamingDisabled).
+ */
+export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): { name: string; shown: string; autonamed: boolean; configured?: ConfiguredAutoname } | undefined {
   const explicit = r.inputs[spec.property];
   if (typeof explicit === "string") return { name: explicit, shown: explicit, autonamed: false };
   if (!spec.autoname || explicit !== undefined) return undefined;
-  const prefix = `${(spec.autoname.transform ?? ((n: string) => n))(r.name)}${SEPARATOR}`;
+  const transform = spec.autoname.transform ?? ((n: string) => n);
   const postfix = spec.autoname.postfix?.(r) ?? "";
+  const configured = naming?.(r);
+  if (configured && "disabled" in configured) return undefined;
+  if (configured) {
+    // pulumi-terraform-bridge ComputeAutoNameDefault: ModeEnforce returns the name before the PostTransform.
+    if (configured.enforce) return { name: configured.proposed, shown: configured.shown, autonamed: true, configured };
+    return { name: `${transform(configured.proposed)}${postfix}`, shown: `${transform(configured.shown)}${postfix}`, autonamed: true, configured };
+  }
+  const prefix = `${transform(r.name)}${SEPARATOR}`;
   return { name: `${prefix}${RANDOM_STAND_IN}${postfix}`, shown: `${prefix}<random suffix>${postfix}`, autonamed: true };
 }
 
@@ -307,12 +340,13 @@ function logicalNameRoom(spec: PhysicalNameSpec, r: RecordedResource): number {
   return Math.min(autoname.maxLength - suffix, spec.maxLength - suffix - (autoname.postfix?.(r).length ?? 0));
 }
 
-function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource): DeployFinding | undefined {
-  const physical = physicalName(spec, r);
+function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): DeployFinding | undefined {
+  const physical = physicalName(spec, r, naming);
   if (!physical || (!physical.autonamed && spec.explicitCheckedBy)) return undefined;
   const component = owner(graph, r);
   const from = component ? ` (it comes from the ${component.type.split(":").pop()} named "${component.name}")` : "";
   const report = (problem: string, fix: string) => finding("PhysicalNameLimits", r, problem, fix);
+  if (physical.configured) return checkConfigured(spec, r, physical, physical.configured, report, from);
 
   if (!physical.autonamed) {
     const problem = spec.problem(physical.name, r);
@@ -342,14 +376,41 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   );
 }
 
-export const PHYSICAL_NAME_LIMITS: DeployRule = {
-  id: "PhysicalNameLimits",
-  title: "Every named resource's physical name (its explicit name, or Pulumi's `<name>-<7 hex>` autoname) fits the length and characters its service takes",
-  source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
-  check(graph) {
-    return PHYSICAL_NAMES.flatMap((spec) => graph.filter((r) => r.type === spec.type).flatMap((r) => checkResource(graph, spec, r) ?? []));
-  },
-};
+/**
+ * A name the stack's `pulumi:autonaming` makes: a proposed one over pulumi-aws's maximum fails Check (pulumi-terraform-
+ * bridge ComputeAutoNameDefault, ModePropose: "calculated name '…' exceeds maximum length of N"), so `pulumi preview`;
+ * one the service refuses fails its create at `pulumi up`. The fix is the config's to change.
+ */
+function checkConfigured(
+  spec: PhysicalNameSpec,
+  r: RecordedResource,
+  physical: { name: string; shown: string },
+  configured: ConfiguredAutoname,
+  report: (problem: string, fix: string) => DeployFinding,
+  from: string,
+): DeployFinding | undefined {
+  const fix = `change ${configured.key} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes), set it for ${r.type} alone (providers.aws.resources["${r.type}"]), or shorten the resource name "${r.name}"${from}`;
+  const measured = physical.name.length - (configured.enforce ? 0 : (spec.autoname!.postfix?.(r).length ?? 0));
+  if (!configured.enforce && measured > spec.autoname!.maxLength) {
+    return report(`is named ${physical.shown} by ${configured.setting}, ${measured} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
+  }
+  const problem = spec.problem(physical.name, r);
+  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``, fix) : undefined;
+}
+
+/** PhysicalNameLimits measuring the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; Pulumi's default without. */
+export function physicalNameLimits(naming?: ConfiguredNaming): DeployRule {
+  return {
+    id: "PhysicalNameLimits",
+    title: "Every named resource's physical name (its explicit name, or Pulumi's `<name>-<7 hex>` autoname, or the name the stack's `pulumi:autonaming` makes) fits the length and characters its service takes",
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+    check(graph) {
+      return PHYSICAL_NAMES.flatMap((spec) => graph.filter((r) => r.type === spec.type).flatMap((r) => checkResource(graph, spec, r, naming) ?? []));
+    },
+  };
+}
+
+export const PHYSICAL_NAME_LIMITS: DeployRule = physicalNameLimits();
 
 /** A free-text field (description, comment) whose length the service limits, and where that limit is stated. */
 export interface DescriptionLimitSpec {

@@ -1,0 +1,292 @@
+/**
+ * The stack config `pulumi:autonaming` (Pulumi ≥ 3.142 with pulumi-aws ≥ 6.66): how the engine names a resource the
+ * program leaves unnamed, read from the stack's config so the plan checks the names a `pulumi up` would make.
+ *
+ * What the engine does, read in pulumi/pulumi (sdk/pkg/resource/autonaming/strategy.go, pkg/resource/autonaming/
+ * config.go and pattern.go) and pulumi-terraform-bridge (pkg/tfbridge/info/autonaming.go ComputeAutoNameDefault), and
+ * https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration:
+ *
+ * - The value holds either `mode` or `pattern` (with `enforce`), never both ("cannot specify both mode and
+ *   pattern/enforce"), and `providers.<package>` with the same keys and `resources.<type token>`; any other key is
+ *   refused (`DisallowUnknownFields`). Modes: `default` (as if unset), `verbatim`, `disabled` (not `disable`: "invalid
+ *   naming mode").
+ * - A resource's setting: `providers.<package>.resources.<type>`, else `providers.<package>` (a provider entry with
+ *   neither mode nor pattern is `default`, not the root's), else the root, else default.
+ * - `default`: pulumi-aws's own `<name>-<7 hex>` (names.ts).
+ * - `verbatim`: the logical name, enforced: the provider takes it as it is (no lower-casing of a bucket's, no `.fifo`).
+ * - `disabled`: the provider fails Check ("automatic naming is disabled but no explicit name was provided"): `pulumi
+ *   preview` fails for every resource it would have autonamed.
+ * - `pattern`: `${name}` is the logical name; `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}` and `${uuid}`
+ *   are random; `${org}`/`${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key; "no value
+ *   found for key" when unset) are the stack's. Proposed (the default): pulumi-aws applies its transform (a bucket's
+ *   lower case), refuses a name over its maximum at Check ("calculated name '…' exceeds maximum length of N", so at
+ *   preview) and appends its postfix (a FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
+ * - `verbatim`, `disabled` and a pattern with no random part make the engine replace the resource delete-first
+ *   (AutonamingForResource returns deleteBeforeReplace): "resources that need to be replaced will be deleted before
+ *   creating the new resource" (the docs page above). So the name does not collide with the old resource's on
+ *   replacement, except where the old one is kept: a `retainOnDelete` resource is left in AWS under the name the new one
+ *   needs, and the create fails (as it does on the next deployment after a destroy). Two stacks of the project in one
+ *   account and region (any account for an S3 bucket) also make the same name when nothing in it tells them apart.
+ */
+import type { Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
+
+export const AUTONAMING_KEY = "pulumi:autonaming";
+const DOCS = "https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration";
+
+/** One setting of the config: the root's, a provider's or a resource type's. */
+export type Autonamer = { mode: "default" } | { mode: "verbatim" } | { mode: "disabled" } | { mode: "pattern"; pattern: string; enforce: boolean; perStack: boolean };
+
+export interface AutonamingConfig {
+  root: Autonamer;
+  providers: Record<string, { default: Autonamer; resources: Record<string, Autonamer> }>;
+}
+
+/** What the stack names things with, from its config (local/offline/config.ts StackConfig). */
+export interface AutonamingStack {
+  project: string;
+  stack: string;
+  /** Fully qualified config keys to string values (JSON for objects). */
+  values: Record<string, string>;
+}
+
+const MODES = ["default", "verbatim", "disabled"] as const;
+const NAMING_KEYS = ["mode", "pattern", "enforce"];
+
+/**
+ * The stack's `pulumi:autonaming`, or the config errors the engine would stop `pulumi preview` with (each naming the
+ * key, the value and the fix). Undefined config: unset, Pulumi's default.
+ */
+export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingConfig; errors: string[] } {
+  const raw = stack.values[AUTONAMING_KEY];
+  if (raw === undefined) return { errors: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  const errors: string[] = [];
+  const fail = (where: string, given: unknown, problem: string, fix: string) => errors.push(`${AUTONAMING_KEY}${where} = ${JSON.stringify(given)} ${problem}: Pulumi refuses the config before \`pulumi preview\` runs. Fix: ${fix} (${DOCS}).`);
+  if (!isObject(value)) {
+    fail("", value, "is not an object of mode, pattern, enforce and providers", "set e.g. `pulumi:autonaming: { pattern: ${name}-${hex(7)} }`, or remove it for Pulumi's default");
+    return { errors };
+  }
+  const naming = (where: string, entry: Record<string, unknown>, extra: string[]): Autonamer | undefined => {
+    const unknown = Object.keys(entry).filter((key) => !NAMING_KEYS.includes(key) && !extra.includes(key));
+    if (unknown.length > 0) {
+      fail(where, entry, `has ${unknown.map((k) => JSON.stringify(k)).join(", ")}, which the engine does not know`, `keep to ${[...NAMING_KEYS, ...extra].join(", ")}`);
+      return undefined;
+    }
+    const { mode, pattern, enforce } = entry;
+    if (mode !== undefined && (pattern !== undefined || enforce !== undefined)) {
+      fail(where, entry, "sets both mode and pattern/enforce (\"cannot specify both mode and pattern/enforce\")", "keep either mode or pattern");
+      return undefined;
+    }
+    if (pattern !== undefined) {
+      if (typeof pattern !== "string" || (enforce !== undefined && typeof enforce !== "boolean")) {
+        fail(where, entry, "has a pattern that is not a string or an enforce that is not true or false", "set pattern to a string such as ${name}-${hex(7)}");
+        return undefined;
+      }
+      const resolved = resolveStackExpressions(pattern, stack);
+      if (typeof resolved !== "string") {
+        fail(`${where}.pattern`, pattern, `uses \${config.${resolved.missing}}, which the stack does not set ("no value found for key")`, `set ${stack.project}:${resolved.missing} in Pulumi.${stack.stack}.yaml, or drop it from the pattern`);
+        return undefined;
+      }
+      return { mode: "pattern", pattern: resolved, enforce: enforce === true, perStack: pattern.includes("${stack}") };
+    }
+    if (mode === undefined) return { mode: "default" };
+    if (!MODES.includes(mode as (typeof MODES)[number])) {
+      const near = mode === "disable" ? "disabled" : undefined;
+      fail(`${where}.mode`, mode, `is not a mode ("invalid naming mode")`, near ? `use mode: ${near}` : `use one of ${MODES.join(", ")}, or a pattern`);
+      return undefined;
+    }
+    return { mode: mode as (typeof MODES)[number] };
+  };
+  const root = naming("", value, ["providers"]);
+  const providers: AutonamingConfig["providers"] = {};
+  const providersValue = value.providers ?? {};
+  if (!isObject(providersValue)) fail(".providers", providersValue, "is not an object of provider names", "set e.g. providers: { aws: { pattern: ... } }");
+  else
+    for (const [name, entry] of Object.entries(providersValue)) {
+      if (!isObject(entry)) {
+        fail(`.providers.${name}`, entry, "is not an object", "set mode or pattern, and resources");
+        continue;
+      }
+      const providerDefault = naming(`.providers.${name}`, entry, ["resources"]);
+      const resources: Record<string, Autonamer> = {};
+      for (const [type, resourceEntry] of Object.entries(isObject(entry.resources) ? entry.resources : {})) {
+        const resourceNaming = isObject(resourceEntry) ? naming(`.providers.${name}.resources["${type}"]`, resourceEntry, []) : undefined;
+        if (resourceNaming) resources[type] = resourceNaming;
+      }
+      if (providerDefault) providers[name] = { default: providerDefault, resources };
+    }
+  if (errors.length > 0 || !root) return { errors };
+  return { config: { root, providers }, errors };
+}
+
+/** The setting of `type` (step 2 of the header), with where it was set for the messages. */
+export function autonamerFor(config: AutonamingConfig, type: string): { naming: Autonamer; where: string } {
+  const pkg = type.split(":")[0];
+  const provider = config.providers[pkg];
+  if (provider?.resources[type]) return { naming: provider.resources[type], where: `${AUTONAMING_KEY}.providers.${pkg}.resources["${type}"]` };
+  if (provider) return { naming: provider.default, where: `${AUTONAMING_KEY}.providers.${pkg}` };
+  return { naming: config.root, where: AUTONAMING_KEY };
+}
+
+/** A stand-in for each random expression, of its length and kind, and how the messages show it. */
+const RANDOM_EXPRESSIONS: Array<{ pattern: RegExp; standIn: (n: number) => string }> = [
+  { pattern: /\$\{hex\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
+  { pattern: /\$\{alphanum\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
+  { pattern: /\$\{string\((\d+)\)\}/g, standIn: (n) => "a".repeat(n) },
+  { pattern: /\$\{num\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
+  { pattern: /\$\{uuid\}/g, standIn: () => "00000000-0000-0000-0000-000000000000" },
+];
+
+/** The organization is the Pulumi Cloud's, unknown offline: a stand-in of a plausible length. */
+const ORGANIZATION_STAND_IN = "organization";
+
+function resolveStackExpressions(pattern: string, stack: AutonamingStack): string | { missing: string } {
+  let missing: string | undefined;
+  const resolved = pattern
+    .replaceAll("${organization}", ORGANIZATION_STAND_IN)
+    .replaceAll("${org}", ORGANIZATION_STAND_IN)
+    .replaceAll("${project}", stack.project)
+    .replaceAll("${stack}", stack.stack)
+    .replace(/\$\{config\.([^}]+)\}/g, (_, key: string) => {
+      const value = stack.values[`${stack.project}:${key}`];
+      if (value === undefined) missing ??= key;
+      return value ?? "";
+    });
+  return missing === undefined ? resolved : { missing };
+}
+
+/** The name a pattern proposes for `logicalName`: with stand-ins for its random parts, shown with them as written. */
+export function proposedName(pattern: string, logicalName: string): { name: string; shown: string; random: boolean } {
+  let name = pattern.replaceAll("${name}", logicalName);
+  let shown = name;
+  let random = false;
+  for (const { pattern: expression, standIn } of RANDOM_EXPRESSIONS) {
+    if (new RegExp(expression.source).test(name)) random = true;
+    name = name.replace(expression, (_, n?: string) => standIn(Number(n ?? 0)));
+    shown = shown.replace(expression, (whole: string) => `<${whole.slice(2, -1)}>`);
+  }
+  return { name, shown, random };
+}
+
+/** How `r` is named under `config` when the program leaves it unnamed; undefined for Pulumi's default. */
+export function configuredNaming(config: AutonamingConfig): ConfiguredNaming {
+  return (r: RecordedResource) => {
+    const { naming, where } = autonamerFor(config, r.type);
+    if (naming.mode === "default") return undefined;
+    if (naming.mode === "disabled") return { disabled: true, key: where, setting: `${where} mode disabled` };
+    if (naming.mode === "verbatim") return { proposed: r.name, shown: r.name, enforce: true, random: false, perStack: false, key: where, setting: `${where} mode verbatim` };
+    const { name, shown, random } = proposedName(naming.pattern, r.name);
+    return { proposed: name, shown, enforce: naming.enforce, random, perStack: naming.perStack, key: where, setting: `${where} pattern ${JSON.stringify(naming.pattern)}${naming.enforce ? " (enforce)" : ""}` };
+  };
+}
+
+/** Each autonamed resource of the plan (a PHYSICAL_NAMES type the program left unnamed) with its configured naming. */
+function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedResource; configured: NonNullable<ReturnType<ConfiguredNaming>> }> {
+  return PHYSICAL_NAMES.filter((spec) => spec.autoname).flatMap((spec) =>
+    graph
+      .filter((r) => r.type === spec.type && physicalName(spec, r)?.autonamed)
+      .flatMap((r) => {
+        const configured = naming(r);
+        return configured ? [{ r, configured }] : [];
+      }),
+  );
+}
+
+/** The fix for a name with no random part: the key that set it, or the type's own key. */
+const fixRandom = (key: string, type: string) =>
+  `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
+
+/**
+ * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits measuring the names the
+ * config makes, AutonamingDisabled and AutonamingKeptName. Under Pulumi's default (unset, or mode: default everywhere)
+ * `rules` as they are.
+ */
+export function rulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
+  if (!config) return [...rules];
+  const naming = configuredNaming(config);
+  return [...rules.map((rule) => (rule.id === "PhysicalNameLimits" ? physicalNameLimits(naming) : rule)), autonamingDisabled(naming), autonamingKeptName(naming)];
+}
+
+/** Every resource pulumi-aws would autoname fails Check under mode disabled: one finding per type, on its first. */
+export function autonamingDisabled(naming: ConfiguredNaming): DeployRule {
+  return {
+    id: "AutonamingDisabled",
+    title: "No resource the program leaves unnamed is under `pulumi:autonaming` mode disabled (the provider fails `pulumi preview`)",
+    source: DOCS,
+    check(graph) {
+      const byType = new Map<string, Array<{ r: RecordedResource; key: string; setting: string }>>();
+      for (const { r, configured } of autonamed(graph, naming)) if ("disabled" in configured) byType.set(r.type, [...(byType.get(r.type) ?? []), { r, key: configured.key, setting: configured.setting }]);
+      return [...byType.values()].map((all) =>
+        finding(
+          "AutonamingDisabled",
+          all[0].r,
+          `is left unnamed by the component${all.length > 1 ? ` (as ${all.length - 1} more of its type)` : ""} under ${all[0].setting}, so pulumi-aws fails \`pulumi preview\` ("automatic naming is disabled but no explicit name was provided")`,
+          `${fixRandom(all[0].key, all[0].r.type)}: the components leave these resources to Pulumi's autonaming`,
+        ),
+      );
+    },
+  };
+}
+
+/**
+ * A kept resource (`retainOnDelete`) named with no random part: the engine replaces it delete-first, but deleting it
+ * leaves it in AWS under the name its replacement is created with, and a `pulumi destroy` leaves the name taken for the
+ * next deployment; the create fails on the name (S3 BucketAlreadyOwnedByYou, DynamoDB ResourceInUseException, ...).
+ */
+export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
+  return {
+    id: "AutonamingKeptName",
+    title: "No resource kept on delete is named by `pulumi:autonaming` without a random part (its replacement, or the next deployment after a destroy, collides with the kept one)",
+    source: DOCS,
+    check(graph) {
+      return autonamed(graph, naming).flatMap(({ r, configured }) => {
+        if ("disabled" in configured || configured.random || !r.retainOnDelete) return [];
+        return [
+          finding(
+            "AutonamingKeptName",
+            r,
+            `is kept on delete (retainOnDelete) and named ${JSON.stringify(configured.shown)} by ${configured.setting}, which has no random part: a replacement is made delete-first, but the kept resource stays in AWS under that name and the new one's create fails on it (as does the next deployment after a \`pulumi destroy\`)`,
+            fixRandom(configured.key, r.type),
+          ),
+        ];
+      });
+    },
+  };
+}
+
+/**
+ * Warning: names with no random part and no `${stack}` (verbatim, or such a pattern) are the same in every stack of the
+ * project, so two stacks in one account and region (any two accounts for S3 buckets, whose names are global) collide.
+ * A warning, as the plan cannot tell whether the stacks share an account.
+ */
+export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
+  return {
+    id: "AutonamingSharedName",
+    title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
+    source: DOCS,
+    check(graph) {
+      const shared = autonamed(graph, naming).filter(({ configured }) => !("disabled" in configured) && !configured.random && !configured.perStack);
+      if (shared.length === 0) return [];
+      const { r, configured } = shared[0];
+      const c = configured as ConfiguredAutoname;
+      return [finding("AutonamingSharedName", r, `is named ${JSON.stringify(c.shown)} by ${c.setting}, as ${shared.length - 1} more resources are named without a random part or the stack's name: every stack of the project makes the same names, and a second stack in the same account and region (for an S3 bucket, any account) fails on them`, `set ${c.key} to a pattern with \${stack} or a random part, e.g. pattern: \${name}-\${stack}-\${hex(4)}`)];
+    },
+  };
+}
+
+/** The warning rules a plan gets under the stack's `pulumi:autonaming` (none under the default). */
+export function warningRulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
+  return config ? [...rules, autonamingSharedName(configuredNaming(config))] : [...rules];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

@@ -1,0 +1,153 @@
+/**
+ * The stack config `pulumi:autonaming` (testing/deploy-rules/autonaming.ts): read as the engine reads it, refused where
+ * the engine refuses it, and the names it makes checked by PhysicalNameLimits, AutonamingDisabled, AutonamingKeptName
+ * and the AutonamingSharedName warning.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadStackConfig } from "../../local/offline/config";
+import { checkDeployRules, checkDeployWarnings, DEPLOY_RULES, formatFinding } from "../../testing/deploy-rules";
+import { autonamerFor, parseAutonaming, proposedName, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
+import { devContext, handBuilt } from "./fixture";
+
+const stackWith = (autonaming: unknown, more: Record<string, string> = {}) => ({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": JSON.stringify(autonaming), ...more } });
+const configOf = (autonaming: unknown) => {
+  const { config, errors } = parseAutonaming(stackWith(autonaming));
+  expect(errors).toEqual([]);
+  return config!;
+};
+const AUTONAMING_RULES = ["PhysicalNameLimits", "AutonamingDisabled", "AutonamingKeptName"];
+const findingsUnder = (autonaming: unknown, graph: Parameters<typeof checkDeployRules>[0]) =>
+  checkDeployRules(graph, devContext, rulesUnderAutonaming(DEPLOY_RULES, configOf(autonaming)))
+    .filter((f) => AUTONAMING_RULES.includes(f.rule))
+    .map(formatFinding);
+
+const fn = (name: string, more = {}) => handBuilt("aws:lambda/function:Function", name, {}, more);
+const bucket = (name: string, more = {}) => handBuilt("aws:s3/bucket:Bucket", name, {}, more);
+
+describe("parseAutonaming", () => {
+  it("is Pulumi's default when the key is unset", () => {
+    expect(parseAutonaming({ project: "p", stack: "dev", values: {} })).toEqual({ errors: [] });
+  });
+
+  it("refuses what the engine refuses, naming the key, the value and the fix", () => {
+    expect(parseAutonaming(stackWith({ mode: "disable" })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.mode = "disable" is not a mode \("invalid naming mode"\).* Fix: use mode: disabled/)]);
+    expect(parseAutonaming(stackWith({ mode: "verbatim", pattern: "${name}" })).errors).toEqual([expect.stringContaining('sets both mode and pattern/enforce ("cannot specify both mode and pattern/enforce")')]);
+    expect(parseAutonaming(stackWith({ patern: "${name}" })).errors).toEqual([expect.stringContaining('has "patern", which the engine does not know')]);
+    expect(parseAutonaming(stackWith({ pattern: "${config.team}-${name}" })).errors).toEqual([expect.stringContaining("Fix: set serverless-fullstack:team in Pulumi.dev.yaml, or drop it from the pattern")]);
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "aws:s3/bucket:Bucket": { mode: "verbose" } } } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\]\.mode = "verbose"/)]);
+  });
+
+  it("resolves the stack's expressions and a project config key", () => {
+    const config = parseAutonaming(stackWith({ pattern: "${project}-${stack}-${config.team}-${name}" }, { "serverless-fullstack:team": "photos" })).config!;
+    expect(config.root).toEqual({ mode: "pattern", pattern: "serverless-fullstack-dev-photos-${name}", enforce: false, perStack: true });
+  });
+
+  it("takes a type's setting, else its provider's (default when the provider entry sets none), else the root's", () => {
+    const config = configOf({ mode: "verbatim", providers: { aws: { resources: { "aws:s3/bucket:Bucket": { pattern: "${name}-${hex(6)}" } } }, random: { pattern: "${name}" } } });
+    expect(autonamerFor(config, "aws:s3/bucket:Bucket").naming).toMatchObject({ mode: "pattern", pattern: "${name}-${hex(6)}" });
+    expect(autonamerFor(config, "aws:lambda/function:Function").naming).toEqual({ mode: "default" });
+    expect(autonamerFor(config, "random:index/randomString:RandomString").naming).toMatchObject({ mode: "pattern", pattern: "${name}" });
+    expect(autonamerFor(config, "tls:index/privateKey:PrivateKey")).toEqual({ naming: { mode: "verbatim" }, where: "pulumi:autonaming" });
+  });
+
+  it("reads the object Pulumi.yaml sets under value:, which a stack file overrides", () => {
+    const dir = mkdtempSync(join(tmpdir(), "autonaming-"));
+    try {
+      writeFileSync(join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\nconfig:\n  pulumi:autonaming:\n    value:\n      mode: verbatim\n");
+      writeFileSync(join(dir, "Pulumi.dev.yaml"), "config: {}\n");
+      writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  pulumi:autonaming:\n    mode: default\n");
+      expect(parseAutonaming(loadStackConfig(dir, "dev")).config?.root).toEqual({ mode: "verbatim" });
+      expect(parseAutonaming(loadStackConfig(dir, "prod")).config?.root).toEqual({ mode: "default" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the object a stack file sets, as the offline config loader keeps it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "autonaming-"));
+    try {
+      writeFileSync(join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\n");
+      writeFileSync(join(dir, "Pulumi.dev.yaml"), "config:\n  pulumi:autonaming:\n    pattern: ${name}-${stack}\n    enforce: true\n");
+      expect(parseAutonaming(loadStackConfig(dir, "dev")).config?.root).toEqual({ mode: "pattern", pattern: "${name}-dev", enforce: true, perStack: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("proposedName", () => {
+  it("puts stand-ins of each random expression's length in the name and shows them as written", () => {
+    expect(proposedName("${name}-${hex(4)}${alphanum(2)}${string(3)}${num(1)}", "api")).toEqual({ name: "api-000000aaa0", shown: "api-<hex(4)><alphanum(2)><string(3)><num(1)>", random: true });
+    expect(proposedName("${name}_${uuid}", "api").name).toBe("api_00000000-0000-0000-0000-000000000000");
+    expect(proposedName("prefix-${name}", "api")).toEqual({ name: "prefix-api", shown: "prefix-api", random: false });
+  });
+});
+
+describe("PhysicalNameLimits under pulumi:autonaming", () => {
+  it("measures a proposed name against pulumi-aws's maximum, naming the setting", () => {
+    // serverless-fullstack-dev-thumbnail-worker- is 42 characters: 20 random ones fit pulumi-aws's 64, 30 do not.
+    expect(findingsUnder({ pattern: "${project}-${stack}-${name}-${hex(20)}" }, [fn("thumbnail-worker")])).toEqual([]);
+    const over = findingsUnder({ pattern: "${project}-${stack}-${name}-${hex(30)}" }, [fn("thumbnail-worker")]);
+    expect(over).toEqual([
+      'dev: [PhysicalNameLimits] aws:lambda/function:Function thumbnail-worker: is named serverless-fullstack-dev-thumbnail-worker-<hex(30)> by pulumi:autonaming pattern "serverless-fullstack-dev-${name}-${hex(30)}", 72 characters: over the 64 pulumi-aws allows for a Lambda function name, so `pulumi preview` fails ("calculated name exceeds maximum length of 64"). Fix: change pulumi:autonaming so the name fits (a Lambda function name of at most 64 characters AWS takes), set it for aws:lambda/function:Function alone (providers.aws.resources["aws:lambda/function:Function"]), or shorten the resource name "thumbnail-worker"',
+    ]);
+  });
+
+  it("lower-cases a proposed bucket name as pulumi-aws does, but takes an enforced or verbatim one as it is", () => {
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [bucket("SiteAssets")])).toEqual([]);
+    expect(findingsUnder({ mode: "verbatim" }, [bucket("SiteAssets")])).toEqual([
+      expect.stringContaining("dev: [PhysicalNameLimits] aws:s3/bucket:Bucket SiteAssets: is named SiteAssets (10 characters) by pulumi:autonaming mode verbatim, an S3 bucket name that has characters other than lowercase letters"),
+    ]);
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}", enforce: true }, [bucket("SiteAssets")])).toEqual([expect.stringContaining("by pulumi:autonaming pattern \"${name}-${hex(7)}\" (enforce)")]);
+  });
+
+  it("leaves no .fifo on an enforced FIFO queue name, which SQS refuses", () => {
+    const queue = handBuilt("aws:sqs/queue:Queue", "jobs", { fifoQueue: true });
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [queue])).toEqual([]);
+    expect(findingsUnder({ mode: "verbatim" }, [queue])).toEqual([expect.stringContaining("does not end in .fifo, which a FIFO name must")]);
+  });
+
+  it("is the default rule under mode default", () => {
+    expect(findingsUnder({ mode: "default" }, [fn("x".repeat(60))])).toEqual([expect.stringContaining(`is autonamed ${"x".repeat(60)}-<random suffix>, 68 characters`)]);
+  });
+});
+
+describe("AutonamingDisabled", () => {
+  it("reports each type the program leaves unnamed once, and not a named resource", () => {
+    const graph = [fn("a"), fn("b"), bucket("site"), handBuilt("aws:lambda/function:Function", "named", { name: "named-fn" })];
+    expect(findingsUnder({ mode: "disabled" }, graph)).toEqual([
+      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:lambda\/function:Function a: is left unnamed by the component \(as 1 more of its type\) under pulumi:autonaming mode disabled, so pulumi-aws fails `pulumi preview` \("automatic naming is disabled but no explicit name was provided"\)\. Fix: set pulumi:autonaming to a pattern with a random part, e.g. pattern: \$\{name\}-\$\{hex\(7\)\}, or to mode: default \(for aws:lambda\/function:Function alone: .*\): the components leave these resources to Pulumi's autonaming$/),
+      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:s3\/bucket:Bucket site: is left unnamed by the component under/),
+    ]);
+  });
+});
+
+describe("AutonamingKeptName", () => {
+  it("reports a kept resource named without a random part, and not one with a random part or not kept", () => {
+    const kept = bucket("photos", { retainOnDelete: true });
+    expect(findingsUnder({ mode: "verbatim" }, [kept, bucket("logs")])).toEqual([
+      'dev: [AutonamingKeptName] aws:s3/bucket:Bucket photos: is kept on delete (retainOnDelete) and named "photos" by pulumi:autonaming mode verbatim, which has no random part: a replacement is made delete-first, but the kept resource stays in AWS under that name and the new one\'s create fails on it (as does the next deployment after a `pulumi destroy`). Fix: set pulumi:autonaming to a pattern with a random part, e.g. pattern: ${name}-${hex(7)}, or to mode: default (for aws:s3/bucket:Bucket alone: pulumi:autonaming.providers.aws.resources["aws:s3/bucket:Bucket"])',
+    ]);
+    expect(findingsUnder({ pattern: "${name}-${stack}" }, [kept])).toEqual([expect.stringContaining('named "photos-dev" by pulumi:autonaming pattern "${name}-dev"')]);
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [kept])).toEqual([]);
+  });
+});
+
+describe("AutonamingSharedName (warning)", () => {
+  const warnings = (autonaming: unknown) => checkDeployWarnings([fn("api"), fn("worker")], devContext, warningRulesUnderAutonaming([], configOf(autonaming))).map(formatFinding);
+
+  it("warns once when names carry neither a random part nor the stack's name", () => {
+    expect(warnings({ mode: "verbatim" })).toEqual([expect.stringMatching(/^dev: \[AutonamingSharedName\] aws:lambda\/function:Function api: is named "api" by pulumi:autonaming mode verbatim, as 1 more resources are named/)]);
+    expect(warnings({ pattern: "${name}-${stack}" })).toEqual([]);
+    expect(warnings({ pattern: "${name}-${hex(4)}" })).toEqual([]);
+  });
+
+  it("adds nothing under the default", () => {
+    expect(warningRulesUnderAutonaming([], undefined)).toEqual([]);
+    expect(rulesUnderAutonaming(DEPLOY_RULES, undefined)).toEqual([...DEPLOY_RULES]);
+  });
+});
+
