@@ -1815,6 +1815,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     if (!jsonata) {
       typeTestsNegated(state);
       choiceRulesTold(state);
+      wholeResultPathsDropped(state);
     }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
@@ -1872,6 +1873,20 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
   return { definition, handlers, retried, callbacks, failStates, tasks, resultNames, ...(usesVariables ? { variables: { resultsRead } } : {}) };
+}
+
+/**
+ * A JSONPath state's `"ResultPath": "$"`, and a Catcher's, taken out: "If you don't specify a ResultPath, the default
+ * behavior is as if you had specified "ResultPath": "$". The state will replace the entire state input with the
+ * result" (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html#input-output-resultpath-default).
+ * aws-local-stepfunctions 3.0.0 reads `$` as a field name instead (processResultPath: `"$".replace("$.", "")` is
+ * `$`, set on the input as a key), and refuses an input that is no object (0, false, "", null, an array, a string)
+ * with States.ResultPathMatchFailure; without the field it takes the result whole, whatever it is, as AWS does.
+ */
+function wholeResultPathsDropped(state: Record<string, unknown>): void {
+  for (const holder of [state, ...(Array.isArray(state.Catch) ? (state.Catch as unknown[]) : [])]) {
+    if (typeof holder === "object" && holder !== null && (holder as Record<string, unknown>).ResultPath === "$") delete (holder as Record<string, unknown>).ResultPath;
+  }
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
