@@ -657,6 +657,7 @@ function instrumentRuns(loaded: Library): void {
       armed = undefined;
       enter(logger, name, type, input);
       if (jsonataStates.has(states[name])) armed = states[name];
+      else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
     });
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
@@ -1816,6 +1817,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       typeTestsNegated(state);
       choiceRulesTold(state);
       wholeResultPathsDropped(state);
+      if (state.Type === "Pass") falsyResultRead(state);
     }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
@@ -1887,6 +1889,35 @@ function wholeResultPathsDropped(state: Record<string, unknown>): void {
   for (const holder of [state, ...(Array.isArray(state.Catch) ? (state.Catch as unknown[]) : [])]) {
     if (typeof holder === "object" && holder !== null && (holder as Record<string, unknown>).ResultPath === "$") delete (holder as Record<string, unknown>).ResultPath;
   }
+}
+
+/** The JSONPath Pass states whose Result is 0, false, "" or null (falsyResultRead). */
+const falsyResults = new WeakSet<object>();
+/** The one of them whose entry the run's logger just reported (instrumentRuns), until its Pass action reads its Result. */
+let falsyResultArmed: object | undefined;
+
+/**
+ * A JSONPath Pass state's Result of 0, false, "" or null made its result, in place. "Result (Optional): Refers to the
+ * output of a virtual task that is passed on to the next state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html),
+ * and a state's result is any JSON value. aws-local-stepfunctions 3.0.0 passes the state's input on instead
+ * (PassStateAction.execute: `if (this.stateDefinition.Result) … else input`), synchronously after it reports the
+ * state's entry (StateMachine.execute, StateExecutor.execute: processInput reads no Result). The entry arms the state
+ * (instrumentRuns), and its Result then reads `true` once, the library's test, then the value for its result; every
+ * other read (trackVariables' for an Assign) is the value. Pinned with the library (package.json); on an upgrade,
+ * re-check PassStateAction.execute (tests/local/sfn-server.test.ts fails if it no longer reads Result so).
+ */
+function falsyResultRead(state: Record<string, unknown>): void {
+  if (!("Result" in state) || state.Result) return;
+  const value = state.Result;
+  falsyResults.add(state);
+  Object.defineProperty(state, "Result", {
+    enumerable: true,
+    get() {
+      if (falsyResultArmed !== state) return value;
+      falsyResultArmed = undefined;
+      return true;
+    },
+  });
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */

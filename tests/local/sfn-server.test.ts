@@ -416,33 +416,31 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(into.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$.a' does not point to a value" });
   });
 
-  it("replaces the state's input with its result whole under ResultPath \"$\" (a Task's, a Map's, a Catcher's), whatever either is: 0, false, \"\", null", async () => {
-    // The library alone set a field named "$" on the input, and failed an input that is no object (States.ResultPathMatchFailure).
-    const definition = {
-      StartAt: "Call",
+  it("replaces the state's input with its result whole under ResultPath \"$\" (a Task's, a Map's, a Catcher's), and takes a Pass's Result, whatever either is: 0, false, \"\", null", async () => {
+    // The library alone set a field named "$" on the input, failed an input that is no object (States.ResultPathMatchFailure),
+    // and passed a Pass state's input on for a Result of 0, false, "" or null.
+    const definition = (value: unknown) => ({
+      StartAt: "Keep",
       States: {
+        Keep: { Type: "Pass", Result: value, ResultPath: "$.kept", Next: "Call" },
         Call: { Type: "Task", Resource: fnArn("echo"), ResultPath: "$", Next: "Fan" },
-        Fan: { Type: "Map", ItemsPath: "$$.Execution.Input.items", ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, ResultPath: "$", Next: "Boom" },
+        Fan: { Type: "Map", ItemsPath: "$$.Execution.Input.items", ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", Result: value, End: true } } }, ResultPath: "$", Next: "Boom" },
         Boom: { Type: "Task", Resource: fnArn("boom"), Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$", Next: "Caught" }], End: true },
         Caught: { Type: "Pass", OutputPath: "$.Error", End: true },
       },
-    };
+    });
     let n = 0;
     for (const value of [0, false, "", null]) {
       const name = `whole-result-${n++}`;
-      const steps: unknown[] = [];
-      const functions = {
-        echo: fake((event) => (steps.push(event), value)),
-        boom: fails("boom", "Boom", "no"),
-      };
-      const sfn = new LocalStepFunctions([machine(name, definition, functions)], { retryIntervalMs: 0 });
-      const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [value] }) }, false);
+      const functions = { echo: fake(() => value), boom: fails("boom", "Boom", "no") };
+      const sfn = new LocalStepFunctions([machine(name, definition(value), functions)], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: ["item"] }) }, false);
       await sfn.drained();
       expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: '"Boom"' });
       const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000, includeExecutionData: true }) as unknown as { events: Array<{ type: string; stateExitedEventDetails?: { name: string; output: string } }> };
       const outputs = events.flatMap(({ stateExitedEventDetails: exited }) => (exited ? [[exited.name, JSON.parse(exited.output)]] : []));
-      // The Task's falsy result is its output; the Map's input is that falsy value, its output its results.
-      expect(outputs.filter(([state]) => state === "Call" || state === "Fan")).toEqual([["Call", value], ["Fan", [value]]]);
+      // The Task's falsy result is its output; the Map's input is that falsy value, its output its items' Pass Results.
+      expect(outputs.filter(([state]) => state !== "Item")).toEqual([["Keep", { items: ["item"], kept: value }], ["Call", value], ["Fan", [value]], ["Boom", { Error: "Boom", Cause: expect.any(String) }], ["Caught", "Boom"]]);
     }
   });
 
