@@ -2426,8 +2426,35 @@ export class LocalStepFunctions {
     machines: LocalStateMachineDefinition[],
     private readonly options: { log?(message: string): void; retryIntervalMs?: number; clock?: TaskClock } = {},
   ) {
-    for (const machine of machines) this.machines.set(machine.arn, machine);
+    for (const machine of machines) this.createStateMachine(machine);
     this.tokens = new TaskTokens(options.clock ?? NODE_CLOCK);
+  }
+
+  /**
+   * Defines `machine` as CreateStateMachine would, and answers the ARN of the machine by its name: "CreateStateMachine
+   * is an idempotent API. Subsequent requests won't create a duplicate resource if it was already created.
+   * CreateStateMachine's idempotency check is based on the state machine name, definition, type, LoggingConfiguration,
+   * and TracingConfiguration. … If a following request has a different roleArn or tags, Step Functions will ignore these
+   * differences and treat it as an idempotent request of the previous. In this case, roleArn and tags will not be
+   * updated" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html): a machine of
+   * the same ARN (its name, in its region and account) and the same definition (its JSON text, as deployed), type, log
+   * level, execution data and tracing keeps the first, its role too. Any other difference is StateMachineAlreadyExists,
+   * which the app's config meets at start (two Workflows of one name). The exception's own reference reads "the same name
+   * but a different definition or role ARN" (API_CreateStateMachine, Errors): the role is taken as the operation's text
+   * above says. Not confirmed: AWS's message text (LocalStack's "State Machine Already Exists: '<arn>'" is used), and
+   * whether AWS compares definitions as text or as parsed JSON (text here: the deployed JSON of one program is one text).
+   * CreateStateMachine's publish and versionDescription are not modelled (the local runtime runs no versions of a state
+   * machine).
+   */
+  createStateMachine(machine: LocalStateMachineDefinition): string {
+    const existing = this.machines.get(machine.arn);
+    if (!existing) {
+      this.machines.set(machine.arn, machine);
+      return machine.arn;
+    }
+    const differs = (["definition", "type", "logLevel", "includeExecutionData", "tracing"] as const).filter((field) => existing[field] !== machine[field]);
+    if (differs.length === 0) return existing.arn;
+    throw new SfnError("StateMachineAlreadyExists", `State Machine Already Exists: '${machine.arn}' (another state machine of the name ${machine.name} has a different ${differs.join(", ")}; Step Functions keeps one state machine per name in a region and account: give each Workflow its own stateMachineName).`);
   }
 
   arns(): string[] {

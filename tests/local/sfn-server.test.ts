@@ -186,6 +186,27 @@ describe("local Step Functions, the API", () => {
     expect(await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") }))).toMatchObject({ name: "echo", type: "STANDARD", status: "ACTIVE", definition: JSON.stringify(pass) });
   });
 
+  it("keeps one state machine per name as CreateStateMachine does: the same definition, type, logging and tracing is the first (its role kept), any other difference StateMachineAlreadyExists, at start too", async () => {
+    // Before, the last of two machines of one name replaced the first silently.
+    const first = machine("twice", pass);
+    const sfn = new LocalStepFunctions([first, { ...first, roleArn: `arn:aws:iam::${ACCOUNT}:role/other-role` }]);
+    expect(sfn.arns()).toEqual([machineArn("twice")]);
+    expect(sfn.describeStateMachine({ stateMachineArn: machineArn("twice") })).toMatchObject({ roleArn: first.roleArn });
+    expect(sfn.createStateMachine({ ...first })).toBe(machineArn("twice"));
+    const refused = (other: object) => {
+      try {
+        new LocalStepFunctions([first, { ...first, ...other }]);
+      } catch (error) {
+        return { name: (error as SfnError).name, message: (error as SfnError).message };
+      }
+      return undefined;
+    };
+    expect(refused({ definition: JSON.stringify(failState({ Error: "E" })) })).toEqual({ name: "StateMachineAlreadyExists", message: expect.stringMatching(/^State Machine Already Exists: 'arn:aws:states:eu-west-1:123456789012:stateMachine:twice' \(.*different definition;/) });
+    for (const other of [{ type: "EXPRESS" }, { logLevel: "ALL" }, { includeExecutionData: true }, { tracing: true }]) expect(refused(other)).toMatchObject({ name: "StateMachineAlreadyExists" });
+    // The runtime does not start with them.
+    await expect(startLocalSfn({ stateMachines: [first, { ...first, type: "EXPRESS" }] })).rejects.toMatchObject({ name: "StateMachineAlreadyExists", message: expect.stringContaining("different type") });
+  });
+
   it("runs a synchronous Express execution and answers with its output; an Express execution's ARN has the express form", async () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("express-echo"), name: "sync-1", input: '{"a":1}' }));
     expect(result).toMatchObject({ status: "SUCCEEDED", output: '{"a":1}', name: "sync-1", stateMachineArn: machineArn("express-echo") });
