@@ -630,14 +630,14 @@ function instrumentRuns(loaded: Library): void {
     // As the library completes it (StateMachine.execute: Execution.Input is the run's own input, an iteration's or a
     // branch's too), which is AWS's for an Assign too (AWS-recorded BASE_PATHS: StartTime the execution's start).
     const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
-    measureStateData(logger, own, states, within, runContext);
+    const measured = measureStateData(logger, own, states, within, runContext);
     // Installed after measureStateData: its exit, around that of measureStateData, tells `own` what the state assigned.
     if (variables) trackVariables(logger, states, variables, runContext, (assigning) => (assigned = assigning));
     // The execution's own run tells each state it enters, with the variables as they are as it enters (its Assign is
     // applied as it exits, trackVariables), which a redrive from it restores.
     if (!within) {
       hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
-        hooks.entered(name, variables ? { values: Object.assign(Object.create(null), variables.scope.values), sizes: new Map(variables.scope.sizes) } : undefined);
+        hooks.entered(name, variables ? (variables.local.e ??= { values: Object.assign(Object.create(null), variables.scope.values), sizes: new Map(variables.scope.sizes) }) : undefined);
         enter(logger, name, type, input);
       });
     }
@@ -646,7 +646,8 @@ function instrumentRuns(loaded: Library): void {
       enter(logger, name, type, input);
       // A JSONata Map reads its own, once its Items are known (runJsonataState).
       const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
-      const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext) : undefined;
+      // Its item count as measureStateData read it for its MapStateStarted, as the Map entered (the hook within this one).
+      const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext, measured.itemCount() ?? 0) : undefined;
       if (tolerance) toleratesFailures(run, processor!, tolerance);
     });
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
@@ -726,6 +727,11 @@ interface LocalContext {
    * all its iterations.
    */
   o?: LocalContext;
+  /**
+   * `v` and `s` as the execution's own run's states enter with them (RunHooks.entered, what a redrive restores): a
+   * copy made once for each change (trackVariables lets it go), not at every state's entry; nothing changes it.
+   */
+  e?: VariableSnapshot;
 }
 
 /** A run's variables as its JSONata states read them (LocalContext.f): its own copy, or its outer run's while it has assigned nothing. */
@@ -927,6 +933,7 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     releaseVariables(local);
     local.o = undefined;
     for (const [variable, bytes] of sizes) scope.sizes.set(variable, bytes);
+    local.e = undefined;
   });
 }
 
@@ -1308,8 +1315,10 @@ function dispatchingThrough(logger: LibraryRunLogger, dispatch: (event: LibraryE
  * forwards to a parent (through dispatch, in a loop nobody awaits, where a throw would end the process). An exit (or
  * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
  * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
+ * Answers the item count of the Map state that entered last (mapItemCount, read once per entry: its MapStateStarted's
+ * length, and a tolerating Map's total, toleranceAt), until a state exits.
  */
-function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, json?: string, length?: number) => void, states: Definition["States"], within: boolean, context: unknown): void {
+function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, json?: string, length?: number) => void, states: Definition["States"], within: boolean, context: unknown): { itemCount(): number | undefined } {
   // The output the last state left with (the next state's input), and the input the state under way entered with.
   let left: Serialised | undefined;
   let entered: Serialised | undefined;
@@ -1337,6 +1346,7 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     length = undefined;
     exit(reporter, name, type, input, output);
   });
+  return { itemCount: () => length };
 }
 
 /** One of aws-local-stepfunctions 3.0.0's intrinsic functions (its BaseIntrinsicFunction subclasses). */
@@ -3145,8 +3155,9 @@ function toleratesFailures(run: LibraryRun, processor: object, tolerance: Failur
  * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no
  * number from 0 to 100 (a percentage) fails the execution with States.Runtime (AWS's error and cause for it are not
  * recorded). Undefined when its InputPath selects nothing: the library then fails the state for it, as any other.
+ * `total`: the items it iterates (mapItemCount, as its entry read it).
  */
-function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance | undefined {
+function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown, total: number): FailureTolerance | undefined {
   const effective = effectiveInput(state, input, context);
   if (effective === undefined) return undefined;
   const value = (field: keyof typeof TOLERANCE_VALUES): number => {
@@ -3157,7 +3168,7 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
     throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return { state: name, total: mapItemCount(state, input, context) ?? 0, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage") };
+  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage") };
 }
 
 /**
