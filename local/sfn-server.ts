@@ -2575,6 +2575,16 @@ export class LocalStepFunctions {
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
+        // "If you use batching, Step Functions adds the items to an Items array. It then passes the array as input to
+        // each child workflow execution" ({"BatchInput": …, "Items": […]}: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html).
+        // aws-local-stepfunctions 3.0.0 reads no ItemBatcher: each child would get one bare item, its output and the
+        // Map's a result per item, a tolerated failure threshold counted per item where AWS fails a batch's items
+        // together (MapRunItemCounts.failed: "The total number of items processed in child workflow executions that
+        // have failed", API_MapRunItemCounts). Refused, as a use of variables it cannot run is, rather than run wrong.
+        const batched = [...definitionStates(written)].find(({ state }) => state.Type === "Map" && state.ItemBatcher !== undefined);
+        if (batched) {
+          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${batched.name}' sets ItemBatcher, which the local runtime does not apply (each child workflow would get one item, not AWS's {"Items": [...]} batch, and failures would count per item). See docs/local-vs-aws.md.`);
+        }
         if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata")) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();

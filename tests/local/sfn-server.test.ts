@@ -532,6 +532,34 @@ describe("local Step Functions, the definition as it runs locally", () => {
   });
 });
 
+describe("local Step Functions, what the local runtime does not run", () => {
+  it("fails each execution of a definition with a Map's ItemBatcher (JSONPath or JSONata), which it would run item by item, saying why", async () => {
+    // Before, the library ignored ItemBatcher: each child got one bare item, not {"Items": [...]}, and the run succeeded.
+    const seen: unknown[] = [];
+    const batching = (jsonata: boolean) => ({
+      ...(jsonata ? { QueryLanguage: "JSONata" } : {}),
+      StartAt: "Fan",
+      States: {
+        Fan: {
+          Type: "Map",
+          ...(jsonata ? { Items: "{% $states.input.items %}" } : { ItemsPath: "$.items" }),
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } },
+          End: true,
+        },
+      },
+    });
+    for (const jsonata of [false, true]) {
+      const name = `batched-${jsonata ? "jsonata" : "jsonpath"}`;
+      const sfn = new LocalStepFunctions([machine(name, batching(jsonata), { work: fake((event) => (seen.push(event), event)) })], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3] }) }, false);
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' sets ItemBatcher, which the local runtime does not apply`) });
+    }
+    expect(seen).toEqual([]);
+  });
+});
+
 describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {
   /** The output of a Pass state with `parameters`, given `input`; or the execution's error and cause. */
   async function passed(parameters: object, input: unknown): Promise<{ output?: any; error?: string; cause?: string }> {
