@@ -656,6 +656,8 @@ function instrumentRuns(loaded: Library): void {
       // Still armed, the library did not look the last JSONata state's handler up as 3.0.0 does: disarmed, not thrown,
       // since this entry may be another execution's. jsonataSelfTest refuses JSONata definitions on such a library.
       armed = undefined;
+      // Likewise a Pass state's falsy Result left armed (its InputPath failed before its action read it).
+      falsyResultArmed = undefined;
       enter(logger, name, type, input);
       if (jsonataStates.has(states[name])) armed = states[name];
       else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
