@@ -630,14 +630,14 @@ function instrumentRuns(loaded: Library): void {
     // As the library completes it (StateMachine.execute: Execution.Input is the run's own input, an iteration's or a
     // branch's too), which is AWS's for an Assign too (AWS-recorded BASE_PATHS: StartTime the execution's start).
     const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
-    measureStateData(logger, own, states, within, runContext);
+    const measured = measureStateData(logger, own, states, within, runContext);
     // Installed after measureStateData: its exit, around that of measureStateData, tells `own` what the state assigned.
     if (variables) trackVariables(logger, states, variables, runContext, (assigning) => (assigned = assigning));
     // The execution's own run tells each state it enters, with the variables as they are as it enters (its Assign is
     // applied as it exits, trackVariables), which a redrive from it restores.
     if (!within) {
       hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
-        hooks.entered(name, variables ? { values: Object.assign(Object.create(null), variables.scope.values), sizes: new Map(variables.scope.sizes) } : undefined);
+        hooks.entered(name, variables ? (variables.local.e ??= { values: Object.assign(Object.create(null), variables.scope.values), sizes: new Map(variables.scope.sizes) }) : undefined);
         enter(logger, name, type, input);
       });
     }
@@ -646,7 +646,8 @@ function instrumentRuns(loaded: Library): void {
       enter(logger, name, type, input);
       // A JSONata Map reads its own, once its Items are known (runJsonataState).
       const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
-      const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext) : undefined;
+      // Its item count as measureStateData read it for its MapStateStarted, as the Map entered (the hook within this one).
+      const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext, measured.itemCount() ?? 0) : undefined;
       if (tolerance) toleratesFailures(run, processor!, tolerance);
     });
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
@@ -655,8 +656,11 @@ function instrumentRuns(loaded: Library): void {
       // Still armed, the library did not look the last JSONata state's handler up as 3.0.0 does: disarmed, not thrown,
       // since this entry may be another execution's. jsonataSelfTest refuses JSONata definitions on such a library.
       armed = undefined;
+      // Likewise a Pass state's falsy Result left armed (its InputPath failed before its action read it).
+      falsyResultArmed = undefined;
       enter(logger, name, type, input);
       if (jsonataStates.has(states[name])) armed = states[name];
+      else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
     });
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
@@ -725,6 +729,11 @@ interface LocalContext {
    * all its iterations.
    */
   o?: LocalContext;
+  /**
+   * `v` and `s` as the execution's own run's states enter with them (RunHooks.entered, what a redrive restores): a
+   * copy made once for each change (trackVariables lets it go), not at every state's entry; nothing changes it.
+   */
+  e?: VariableSnapshot;
 }
 
 /** A run's variables as its JSONata states read them (LocalContext.f): its own copy, or its outer run's while it has assigned nothing. */
@@ -926,6 +935,7 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     releaseVariables(local);
     local.o = undefined;
     for (const [variable, bytes] of sizes) scope.sizes.set(variable, bytes);
+    local.e = undefined;
   });
 }
 
@@ -1307,8 +1317,10 @@ function dispatchingThrough(logger: LibraryRunLogger, dispatch: (event: LibraryE
  * forwards to a parent (through dispatch, in a loop nobody awaits, where a throw would end the process). An exit (or
  * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
  * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
+ * Answers the item count of the Map state that entered last (mapItemCount, read once per entry: its MapStateStarted's
+ * length, and a tolerating Map's total, toleranceAt), until a state exits.
  */
-function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, json?: string, length?: number) => void, states: Definition["States"], within: boolean, context: unknown): void {
+function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, json?: string, length?: number) => void, states: Definition["States"], within: boolean, context: unknown): { itemCount(): number | undefined } {
   // The output the last state left with (the next state's input), and the input the state under way entered with.
   let left: Serialised | undefined;
   let entered: Serialised | undefined;
@@ -1336,6 +1348,7 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     length = undefined;
     exit(reporter, name, type, input, output);
   });
+  return { itemCount: () => length };
 }
 
 /** One of aws-local-stepfunctions 3.0.0's intrinsic functions (its BaseIntrinsicFunction subclasses). */
@@ -1815,6 +1828,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     if (!jsonata) {
       typeTestsNegated(state);
       choiceRulesTold(state);
+      wholeResultPathsDropped(state);
+      if (state.Type === "Pass") falsyResultRead(state);
     }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
@@ -1872,6 +1887,49 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
   return { definition, handlers, retried, callbacks, failStates, tasks, resultNames, ...(usesVariables ? { variables: { resultsRead } } : {}) };
+}
+
+/**
+ * A JSONPath state's `"ResultPath": "$"`, and a Catcher's, taken out: "If you don't specify a ResultPath, the default
+ * behavior is as if you had specified "ResultPath": "$". The state will replace the entire state input with the
+ * result" (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html#input-output-resultpath-default).
+ * aws-local-stepfunctions 3.0.0 reads `$` as a field name instead (processResultPath: `"$".replace("$.", "")` is
+ * `$`, set on the input as a key), and refuses an input that is no object (0, false, "", null, an array, a string)
+ * with States.ResultPathMatchFailure; without the field it takes the result whole, whatever it is, as AWS does.
+ */
+function wholeResultPathsDropped(state: Record<string, unknown>): void {
+  for (const holder of [state, ...(Array.isArray(state.Catch) ? (state.Catch as unknown[]) : [])]) {
+    if (typeof holder === "object" && holder !== null && (holder as Record<string, unknown>).ResultPath === "$") delete (holder as Record<string, unknown>).ResultPath;
+  }
+}
+
+/** The JSONPath Pass states whose Result is 0, false, "" or null (falsyResultRead). */
+const falsyResults = new WeakSet<object>();
+/** The one of them whose entry the run's logger just reported (instrumentRuns), until its Pass action reads its Result. */
+let falsyResultArmed: object | undefined;
+
+/**
+ * A JSONPath Pass state's Result of 0, false, "" or null made its result, in place. "Result (Optional): Refers to the
+ * output of a virtual task that is passed on to the next state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-pass.html),
+ * and a state's result is any JSON value. aws-local-stepfunctions 3.0.0 passes the state's input on instead
+ * (PassStateAction.execute: `if (this.stateDefinition.Result) … else input`), synchronously after it reports the
+ * state's entry (StateMachine.execute, StateExecutor.execute: processInput reads no Result). The entry arms the state
+ * (instrumentRuns), and its Result then reads `true` once, the library's test, then the value for its result; every
+ * other read (trackVariables' for an Assign) is the value. Pinned with the library (package.json); on an upgrade,
+ * re-check PassStateAction.execute (tests/local/sfn-server.test.ts fails if it no longer reads Result so).
+ */
+function falsyResultRead(state: Record<string, unknown>): void {
+  if (!("Result" in state) || state.Result) return;
+  const value = state.Result;
+  falsyResults.add(state);
+  Object.defineProperty(state, "Result", {
+    enumerable: true,
+    get() {
+      if (falsyResultArmed !== state) return value;
+      falsyResultArmed = undefined;
+      return true;
+    },
+  });
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
@@ -2380,8 +2438,35 @@ export class LocalStepFunctions {
     machines: LocalStateMachineDefinition[],
     private readonly options: { log?(message: string): void; retryIntervalMs?: number; clock?: TaskClock } = {},
   ) {
-    for (const machine of machines) this.machines.set(machine.arn, machine);
+    for (const machine of machines) this.createStateMachine(machine);
     this.tokens = new TaskTokens(options.clock ?? NODE_CLOCK);
+  }
+
+  /**
+   * Defines `machine` as CreateStateMachine would, and answers the ARN of the machine by its name: "CreateStateMachine
+   * is an idempotent API. Subsequent requests won't create a duplicate resource if it was already created.
+   * CreateStateMachine's idempotency check is based on the state machine name, definition, type, LoggingConfiguration,
+   * and TracingConfiguration. … If a following request has a different roleArn or tags, Step Functions will ignore these
+   * differences and treat it as an idempotent request of the previous. In this case, roleArn and tags will not be
+   * updated" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html): a machine of
+   * the same ARN (its name, in its region and account) and the same definition (its JSON text, as deployed), type, log
+   * level, execution data and tracing keeps the first, its role too. Any other difference is StateMachineAlreadyExists,
+   * which the app's config meets at start (two Workflows of one name). The exception's own reference reads "the same name
+   * but a different definition or role ARN" (API_CreateStateMachine, Errors): the role is taken as the operation's text
+   * above says. Not confirmed: AWS's message text (LocalStack's "State Machine Already Exists: '<arn>'" is used), and
+   * whether AWS compares definitions as text or as parsed JSON (text here: the deployed JSON of one program is one text).
+   * CreateStateMachine's publish and versionDescription are not modelled (the local runtime runs no versions of a state
+   * machine).
+   */
+  createStateMachine(machine: LocalStateMachineDefinition): string {
+    const existing = this.machines.get(machine.arn);
+    if (!existing) {
+      this.machines.set(machine.arn, machine);
+      return machine.arn;
+    }
+    const differs = (["definition", "type", "logLevel", "includeExecutionData", "tracing"] as const).filter((field) => existing[field] !== machine[field]);
+    if (differs.length === 0) return existing.arn;
+    throw new SfnError("StateMachineAlreadyExists", `State Machine Already Exists: '${machine.arn}' (another state machine of the name ${machine.name} has a different ${differs.join(", ")}; Step Functions keeps one state machine per name in a region and account: give each Workflow its own stateMachineName).`);
   }
 
   arns(): string[] {
@@ -2491,6 +2576,16 @@ export class LocalStepFunctions {
         const variables = variablesUnsupported(written);
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
+        }
+        // "If you use batching, Step Functions adds the items to an Items array. It then passes the array as input to
+        // each child workflow execution" ({"BatchInput": …, "Items": […]}: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html).
+        // aws-local-stepfunctions 3.0.0 reads no ItemBatcher: each child would get one bare item, its output and the
+        // Map's a result per item, a tolerated failure threshold counted per item where AWS fails a batch's items
+        // together (MapRunItemCounts.failed: "The total number of items processed in child workflow executions that
+        // have failed", API_MapRunItemCounts). Refused, as a use of variables it cannot run is, rather than run wrong.
+        const batched = [...definitionStates(written)].find(({ state }) => state.Type === "Map" && state.ItemBatcher !== undefined);
+        if (batched) {
+          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${batched.name}' sets ItemBatcher, which the local runtime does not apply (each child workflow would get one item, not AWS's {"Items": [...]} batch, and failures would count per item). See docs/local-vs-aws.md.`);
         }
         if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata")) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
@@ -3072,8 +3167,9 @@ function toleratesFailures(run: LibraryRun, processor: object, tolerance: Failur
  * MaxConcurrencyPath is), and how many items it iterates. A path that selects no integer from 0 (a count) or no
  * number from 0 to 100 (a percentage) fails the execution with States.Runtime (AWS's error and cause for it are not
  * recorded). Undefined when its InputPath selects nothing: the library then fails the state for it, as any other.
+ * `total`: the items it iterates (mapItemCount, as its entry read it).
  */
-function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown): FailureTolerance | undefined {
+function toleranceAt(name: string, state: Record<string, unknown>, input: unknown, context: unknown, total: number): FailureTolerance | undefined {
   const effective = effectiveInput(state, input, context);
   if (effective === undefined) return undefined;
   const value = (field: keyof typeof TOLERANCE_VALUES): number => {
@@ -3084,7 +3180,7 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
     throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return { state: name, total: mapItemCount(state, input, context) ?? 0, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage") };
+  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage") };
 }
 
 /**

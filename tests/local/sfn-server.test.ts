@@ -186,6 +186,27 @@ describe("local Step Functions, the API", () => {
     expect(await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo") }))).toMatchObject({ name: "echo", type: "STANDARD", status: "ACTIVE", definition: JSON.stringify(pass) });
   });
 
+  it("keeps one state machine per name as CreateStateMachine does: the same definition, type, logging and tracing is the first (its role kept), any other difference StateMachineAlreadyExists, at start too", async () => {
+    // Before, the last of two machines of one name replaced the first silently.
+    const first = machine("twice", pass);
+    const sfn = new LocalStepFunctions([first, { ...first, roleArn: `arn:aws:iam::${ACCOUNT}:role/other-role` }]);
+    expect(sfn.arns()).toEqual([machineArn("twice")]);
+    expect(sfn.describeStateMachine({ stateMachineArn: machineArn("twice") })).toMatchObject({ roleArn: first.roleArn });
+    expect(sfn.createStateMachine({ ...first })).toBe(machineArn("twice"));
+    const refused = (other: object) => {
+      try {
+        new LocalStepFunctions([first, { ...first, ...other }]);
+      } catch (error) {
+        return { name: (error as SfnError).name, message: (error as SfnError).message };
+      }
+      return undefined;
+    };
+    expect(refused({ definition: JSON.stringify(failState({ Error: "E" })) })).toEqual({ name: "StateMachineAlreadyExists", message: expect.stringMatching(/^State Machine Already Exists: 'arn:aws:states:eu-west-1:123456789012:stateMachine:twice' \(.*different definition;/) });
+    for (const other of [{ type: "EXPRESS" }, { logLevel: "ALL" }, { includeExecutionData: true }, { tracing: true }]) expect(refused(other)).toMatchObject({ name: "StateMachineAlreadyExists" });
+    // The runtime does not start with them.
+    await expect(startLocalSfn({ stateMachines: [first, { ...first, type: "EXPRESS" }] })).rejects.toMatchObject({ name: "StateMachineAlreadyExists", message: expect.stringContaining("different type") });
+  });
+
   it("runs a synchronous Express execution and answers with its output; an Express execution's ARN has the express form", async () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("express-echo"), name: "sync-1", input: '{"a":1}' }));
     expect(result).toMatchObject({ status: "SUCCEEDED", output: '{"a":1}', name: "sync-1", stateMachineArn: machineArn("express-echo") });
@@ -416,6 +437,34 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(into.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$.a' does not point to a value" });
   });
 
+  it("replaces the state's input with its result whole under ResultPath \"$\" (a Task's, a Map's, a Catcher's), and takes a Pass's Result, whatever either is: 0, false, \"\", null", async () => {
+    // The library alone set a field named "$" on the input, failed an input that is no object (States.ResultPathMatchFailure),
+    // and passed a Pass state's input on for a Result of 0, false, "" or null.
+    const definition = (value: unknown) => ({
+      StartAt: "Keep",
+      States: {
+        Keep: { Type: "Pass", Result: value, ResultPath: "$.kept", Next: "Call" },
+        Call: { Type: "Task", Resource: fnArn("echo"), ResultPath: "$", Next: "Fan" },
+        Fan: { Type: "Map", ItemsPath: "$$.Execution.Input.items", ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", Result: value, End: true } } }, ResultPath: "$", Next: "Boom" },
+        Boom: { Type: "Task", Resource: fnArn("boom"), Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$", Next: "Caught" }], End: true },
+        Caught: { Type: "Pass", OutputPath: "$.Error", End: true },
+      },
+    });
+    let n = 0;
+    for (const value of [0, false, "", null]) {
+      const name = `whole-result-${n++}`;
+      const functions = { echo: fake(() => value), boom: fails("boom", "Boom", "no") };
+      const sfn = new LocalStepFunctions([machine(name, definition(value), functions)], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: ["item"] }) }, false);
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: '"Boom"' });
+      const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000, includeExecutionData: true }) as unknown as { events: Array<{ type: string; stateExitedEventDetails?: { name: string; output: string } }> };
+      const outputs = events.flatMap(({ stateExitedEventDetails: exited }) => (exited ? [[exited.name, JSON.parse(exited.output)]] : []));
+      // The Task's falsy result is its output; the Map's input is that falsy value, its output its items' Pass Results.
+      expect(outputs.filter(([state]) => state !== "Item")).toEqual([["Keep", { items: ["item"], kept: value }], ["Call", value], ["Fan", [value]], ["Boom", { Error: "Boom", Cause: expect.any(String) }], ["Caught", "Boom"]]);
+    }
+  });
+
   it("tolerates a DISTRIBUTED Map's failed items up to ToleratedFailureCount / ToleratedFailurePercentage (or their paths), then fails it with States.ExceedToleratedFailureThreshold", async () => {
     // Items 2 and 3 of 4 fail (Boom): 2 failed, 50 % of the items.
     const items = [1, 2, 3, 4].map((n) => ({ n, fail: n === 2 || n === 3 }));
@@ -480,6 +529,34 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect(await outcome({ ...distributed({ ToleratedFailureCount: 0 }), States: { Fan: { ...distributed({ ToleratedFailureCount: 0 }).States.Fan, Catch: undefined } } })).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
     // A Map declaring neither fails with the item's own error, as before.
     expect(await outcome({ ...distributed({}), States: { Fan: { ...distributed({}).States.Fan, Catch: undefined } } })).toMatchObject({ status: "FAILED", error: "Boom" });
+  });
+});
+
+describe("local Step Functions, what the local runtime does not run", () => {
+  it("fails each execution of a definition with a Map's ItemBatcher (JSONPath or JSONata), which it would run item by item, saying why", async () => {
+    // Before, the library ignored ItemBatcher: each child got one bare item, not {"Items": [...]}, and the run succeeded.
+    const seen: unknown[] = [];
+    const batching = (jsonata: boolean) => ({
+      ...(jsonata ? { QueryLanguage: "JSONata" } : {}),
+      StartAt: "Fan",
+      States: {
+        Fan: {
+          Type: "Map",
+          ...(jsonata ? { Items: "{% $states.input.items %}" } : { ItemsPath: "$.items" }),
+          ItemBatcher: { MaxItemsPerBatch: 2 },
+          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } },
+          End: true,
+        },
+      },
+    });
+    for (const jsonata of [false, true]) {
+      const name = `batched-${jsonata ? "jsonata" : "jsonpath"}`;
+      const sfn = new LocalStepFunctions([machine(name, batching(jsonata), { work: fake((event) => (seen.push(event), event)) })], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3] }) }, false);
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' sets ItemBatcher, which the local runtime does not apply`) });
+    }
+    expect(seen).toEqual([]);
   });
 });
 
