@@ -12,7 +12,8 @@
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
- *  - resource servers (custom scopes) and the token endpoint's client_credentials grant, which cognito-local lacks;
+ *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
+ *    sign-in's access token, which cognito-local lacks;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -48,7 +49,7 @@ const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
 const pino = fromCognitoLocal("pino") as (options: { level: string }) => any;
 const jwt = fromCognitoLocal("jsonwebtoken") as {
   verify(token: string, key: KeyObject, options: { algorithms: string[]; clockTimestamp?: number }): unknown;
-  sign(payload: object, key: string, options: { algorithm: "RS256"; issuer: string; keyid: string }): string;
+  sign(payload: object, key: string, options: { algorithm: "RS256"; issuer?: string; keyid: string }): string;
 };
 const signingKey = createPublicKey({ key: (fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.public.json") as { jwk: any }).jwk, format: "jwk" });
 /** The key cognito-local signs its tokens with (its JwtTokenGenerator's, `kid` "CognitoLocal"): the JWKS it serves verifies it. */
@@ -189,6 +190,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   hostedUiRefreshGrant(http.application, clock, revocation);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiLockout(http.application, cognito, lockout);
+  hostedUiScopes(http.application, cognito, resourceServerStore, clock);
   const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -1347,4 +1349,60 @@ function clientCredentialsGrant(app: any, cognito: CognitoService, store: DataSt
     }
   });
   inFrontOf(app, "/oauth2/token", "clientCredentialsGrant");
+}
+
+/** How long an authorization code is good for: "The code is valid for five minutes" (the authorize endpoint's guide). */
+const AUTHORIZATION_CODE_SECONDS = 5 * 60;
+
+/**
+ * The scopes of a user's access token from the hosted UI's authorization code grant, which cognito-local always makes
+ * `aws.cognito.signin.user.admin`: the scopes the sign-in asked for (`scope` of /oauth2/authorize) that the client is
+ * allowed, and every one it is allowed when it asked for none ("If the client doesn't request any scopes, the
+ * authentication server uses all scopes that are associated with the client", awsdocs/amazon-cognito-developer-guide
+ * doc_source/authorization-endpoint.md), custom scopes only where a resource server of the pool defines them. A scope
+ * asked for that the client is not allowed is left out here; Cognito's authorize endpoint answers it with an
+ * invalid_scope error (not emulated). The access token is signed again with cognito-local's key with only `scope`
+ * changed. The scope of each code handed out (a redirect from the sign-in form) is kept until it is exchanged or for
+ * the code's five minutes. Not emulated: a refresh (refresh_token grant, GetTokensFromRefreshToken) keeps
+ * cognito-local's `aws.cognito.signin.user.admin` instead of the first token's scopes; API sign-ins (InitiateAuth)
+ * get that scope only, as in Cognito (custom scopes come through the OAuth endpoints).
+ */
+function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clock: Clock): void {
+  const asked = new Map<string, { scope: string; at: number }>();
+  app.post("/oauth2/authorize", (req: any, res: any, next: () => void) => {
+    const scope = typeof req.body?.scope === "string" ? req.body.scope : "";
+    const redirect = res.redirect.bind(res);
+    res.redirect = (...args: unknown[]) => {
+      const now = clock.get().getTime();
+      for (const [code, entry] of asked) if (now - entry.at >= AUTHORIZATION_CODE_SECONDS * 1000) asked.delete(code);
+      const code = new URL(String(args[args.length - 1]), "http://localhost").searchParams.get("code");
+      if (code) asked.set(code, { scope, at: now });
+      return redirect(...args);
+    };
+    next();
+  });
+  inFrontOf(app, "/oauth2/authorize", "hostedUiScopes", "POST");
+  app.post("/oauth2/token", (req: any, res: any, next: (error?: unknown) => void) => {
+    const code: unknown = req.body?.code;
+    const entry = req.body?.grant_type === "authorization_code" && typeof code === "string" ? asked.get(code) : undefined;
+    if (!entry) return next();
+    asked.delete(code as string);
+    const json = res.json.bind(res);
+    res.json = (body: any) => {
+      if (res.statusCode !== 200 || typeof body?.access_token !== "string") return json(body);
+      const claims = claimsOf(body.access_token);
+      appClientOf(cognito, { logger: req.log }, claims.client_id)
+        .then(async (client) => {
+          const defined = client ? await definedScopes(store, { logger: req.log }, client.UserPoolId) : new Set<string>();
+          const allowed = (client?.AllowedOAuthScopes ?? []).filter((s) => COGNITO_STANDARD_SCOPES.includes(s) || defined.has(s));
+          const wanted = entry.scope.split(" ").filter(Boolean);
+          const scope = (wanted.length > 0 ? allowed.filter((s) => wanted.includes(s)) : allowed).join(" ");
+          json({ ...body, access_token: jwt.sign({ ...claims, scope }, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" }) });
+        })
+        .catch(next);
+      return res;
+    };
+    next();
+  });
+  inFrontOf(app, "/oauth2/token", "hostedUiScopes");
 }

@@ -6,6 +6,7 @@
  * grant unauthorized_client, a scope the client is not allowed invalid_scope. Clients may only be allowed scopes a
  * resource server of the pool defines.
  */
+import { createHash, randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,7 +28,7 @@ import { listen } from "../../local/front-door";
 import type { LocalContext } from "../../local/services/types";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { gatewaySpec } from "../harness/api-spec";
-import { localCognitoClient } from "../harness/cognito-users";
+import { confirmedUser, localCognitoClient } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Scopes001";
 const machineId = "machineclient0000000000000";
@@ -185,5 +186,32 @@ describe("the token endpoint's client_credentials grant", () => {
     const refused = await call("POST", "/api/reports");
     expect(refused.status).toBe(403);
     expect(refused.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+  });
+});
+
+describe("the hosted UI's authorization code grant", () => {
+  let users = 0;
+  /** Signs a new user in through the sign-in form asking for `scope`, and exchanges the code: the access token's `scope`. */
+  async function codeGrantScope(scope: string): Promise<string> {
+    const email = `user${++users}@example.com`;
+    await confirmedUser(sdk, userPoolId, webId, email, "Correct-horse-9");
+    const verifier = randomBytes(32).toString("base64url");
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const redirectUri = "http://localhost:5173/";
+    const form = { client_id: webId, redirect_uri: redirectUri, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope, state: "s", username: email, password: "Correct-horse-9" };
+    const signedIn = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
+    const code = new URL(signedIn.headers.get("location") ?? "", redirectUri).searchParams.get("code")!;
+    const exchanged = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId, code_verifier: verifier }) });
+    const body = (await exchanged.json()) as { access_token: string };
+    await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(body.access_token);
+    return claimsOf(body.access_token).scope;
+  }
+
+  it("gives the user's access token the scopes asked for that the client is allowed, custom ones too", async () => {
+    expect(await codeGrantScope("openid gallery/read gallery/write")).toBe("openid gallery/read");
+  });
+
+  it("gives every scope the client is allowed when the sign-in asked for none", async () => {
+    expect(await codeGrantScope("")).toBe("openid gallery/read");
   });
 });
