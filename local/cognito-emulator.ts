@@ -1351,17 +1351,18 @@ function clientCredentialsGrant(app: any, cognito: CognitoService, store: DataSt
   inFrontOf(app, "/oauth2/token", "clientCredentialsGrant");
 }
 
-/** How long an authorization code is good for: "The code is valid for five minutes" (the authorize endpoint's guide). */
+/** How long an authorization code is good for: "a one time use code that is valid for five minutes" (the authorize endpoint's guide). */
 const AUTHORIZATION_CODE_SECONDS = 5 * 60;
 
 /**
  * The scopes of a user's access token from the hosted UI's authorization code grant, which cognito-local always makes
  * `aws.cognito.signin.user.admin`: the scopes the sign-in asked for (`scope` of /oauth2/authorize) that the client is
- * allowed, and every one it is allowed when it asked for none ("If the client doesn't request any scopes, the
- * authentication server uses all scopes that are associated with the client", awsdocs/amazon-cognito-developer-guide
- * doc_source/authorization-endpoint.md), custom scopes only where a resource server of the pool defines them. A scope
- * asked for that the client is not allowed is left out here; Cognito's authorize endpoint answers it with an
- * invalid_scope error (not emulated). The access token is signed again with cognito-local's key with only `scope`
+ * allowed, and every one it is allowed when it asked for none (the authorize endpoint's `scope`: "Any scope used must be
+ * preassociated with the client or it will be ignored at runtime. If the client doesn't request any scopes, the
+ * authentication server uses all scopes associated with the client", awsdocs/amazon-cognito-developer-guide
+ * doc_source/authorization-endpoint.md), custom scopes only where a resource server of the pool defines them. The same
+ * page has invalid_scope for an "invalid, unknown, malformed scope", not emulated (cognito-local's form takes any
+ * `scope`). The access token is signed again with cognito-local's key with only `scope`
  * changed. The scope of each code handed out (a redirect from the sign-in form) is kept until it is exchanged or for
  * the code's five minutes. Not emulated: a refresh (refresh_token grant, GetTokensFromRefreshToken) keeps
  * cognito-local's `aws.cognito.signin.user.admin` instead of the first token's scopes; API sign-ins (InitiateAuth)
