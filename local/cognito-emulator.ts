@@ -11,14 +11,17 @@
  *  - confirmation codes are captured so a test or a developer can read them;
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
  *    ignores a failed post-authentication one (made to refuse the tokens here);
- *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout);
+ *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
+ *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
+ *    sign-in's access token, which cognito-local lacks;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
-import { createPublicKey, type KeyObject } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
@@ -29,13 +32,14 @@ import { createServer } from "cognito-local/lib/server/server";
 import { DateClock, LambdaService, MessagesService, TriggersService, type Clock, type CognitoService } from "cognito-local/lib/services";
 import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService";
 import type { CryptoService } from "cognito-local/lib/services/crypto";
+import type { DataStore } from "cognito-local/lib/services/dataStore/dataStore";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
-import { passwordProblems } from "../components/user-auth/spec";
-import { SignInLockout } from "./cognito-lockout";
+import { COGNITO_STANDARD_SCOPES, passwordProblems } from "../components/user-auth/spec";
+import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
@@ -43,8 +47,13 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 // it signs tokens, and the key it signs them with (the JWKS it serves).
 const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
 const pino = fromCognitoLocal("pino") as (options: { level: string }) => any;
-const jwt = fromCognitoLocal("jsonwebtoken") as { verify(token: string, key: KeyObject, options: { algorithms: string[]; clockTimestamp?: number }): unknown };
+const jwt = fromCognitoLocal("jsonwebtoken") as {
+  verify(token: string, key: KeyObject, options: { algorithms: string[]; clockTimestamp?: number }): unknown;
+  sign(payload: object, key: string, options: { algorithm: "RS256"; issuer?: string; keyid: string }): string;
+};
 const signingKey = createPublicKey({ key: (fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.public.json") as { jwk: any }).jwk, format: "jwk" });
+/** The key cognito-local signs its tokens with (its JwtTokenGenerator's, `kid` "CognitoLocal"): the JWKS it serves verifies it. */
+const privateKey = (fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.private.json") as { pem: string }).pem;
 
 /**
  * cognito-local's CryptoService loads `@aws-crypto/client-node` and, through its KMS keyring,
@@ -79,8 +88,11 @@ export interface CognitoEmulator {
    * local/services/cognito.ts passes the one the program gives the pool (UserAuth: false).
    */
   ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean } }): Promise<void>;
-  /** Creates the app client under `clientId` unless it exists. */
-  ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
+  /**
+   * Creates the app client under `clientId` unless it exists. `secret`: its client secret (a confidential client, e.g.
+   * one allowed the client_credentials grant), set on a kept client too; @default none (a public client).
+   */
+  ensureClient(userPoolId: string, clientId: string, clientName: string, options?: { secret?: string }): Promise<void>;
   /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
   /**
@@ -119,6 +131,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
+  // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
+  const ownState = join(options.dataDir, "emulator");
+  const resourceServerStore = await new StormDBDataStoreFactory(ownState).create(ctx, "resource-servers", { ResourceServers: {} });
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
@@ -144,7 +159,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
   };
   const revocation = new TokenRevocation(clock);
-  const lockout = new SignInLockout(clock);
+  const lockout = new SignInLockout(clock, lockoutFile(join(ownState, "lockout.json")));
   const services = {
     clock,
     cognito,
@@ -156,6 +171,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
+    (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
@@ -166,12 +182,15 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => lockOutFailedSignIns(r, cognito, lockout),
     (r) => enforceAuthFlows(r, cognito),
     (r) => enforcePasswordPolicy(r, cognito, ctx),
+    (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   hostedUiRefreshGrant(http.application, clock, revocation);
+  clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiLockout(http.application, cognito, lockout);
+  hostedUiScopes(http.application, cognito, resourceServerStore, clock);
   const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -195,11 +214,15 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       const now = clock.get();
       await cognito.createUserPool(ctx, { ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
     },
-    async ensureClient(userPoolId, clientId, clientName) {
-      if (await cognito.getAppClient(ctx, clientId)) return;
-      const now = clock.get();
+    async ensureClient(userPoolId, clientId, clientName, { secret } = {}) {
+      const existing = await cognito.getAppClient(ctx, clientId);
       const pool = await cognito.getUserPool(ctx, userPoolId);
-      await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now });
+      if (existing) {
+        if (secret !== undefined && existing.ClientSecret !== secret) await pool.saveAppClient(ctx, { ...existing, ClientSecret: secret });
+        return;
+      }
+      const now = clock.get();
+      await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now, ...(secret !== undefined ? { ClientSecret: secret } : {}) });
     },
     lastCode: (destination) => codes.get(destination),
     tokensInMemory: () => revocation.sizes(),
@@ -1115,4 +1138,272 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
     // Unknown pool or client: let cognito-local answer with its own error.
   }
   return undefined;
+}
+
+/**
+ * The lockout records (SignInLockout) in a JSON file of the emulator's state folder, so a restart of `npm start` keeps
+ * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole, through a temporary file
+ * and a rename, so a crash mid-write leaves the previous records; an unreadable file is no records.
+ */
+function lockoutFile(path: string): LockoutPersistence {
+  return {
+    load() {
+      try {
+        const records = JSON.parse(readFileSync(path, "utf8")) as unknown;
+        return Array.isArray(records) ? (records as Array<[string, Failures]>) : [];
+      } catch {
+        return [];
+      }
+    },
+    save(records) {
+      writeFileSync(`${path}.tmp`, JSON.stringify(records));
+      renameSync(`${path}.tmp`, path);
+    },
+  };
+}
+
+/** A resource server as the API gives it (ResourceServerType). */
+interface ResourceServer {
+  UserPoolId: string;
+  Identifier: string;
+  Name: string;
+  Scopes: Array<{ ScopeName: string; ScopeDescription: string }>;
+}
+
+/** The pool's resource servers, as stored (one list per pool). */
+async function resourceServersOf(store: DataStore, ctx: any, userPoolId: string): Promise<ResourceServer[]> {
+  return store.get<ResourceServer[]>(ctx, ["ResourceServers", userPoolId], []);
+}
+
+/** The custom scopes the pool's resource servers define: `<identifier>/<scope name>`. */
+async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Promise<Set<string>> {
+  const scopes = new Set<string>();
+  for (const server of await resourceServersOf(store, ctx, userPoolId)) for (const scope of server.Scopes ?? []) scopes.add(`${server.Identifier}/${scope.ScopeName}`);
+  return scopes;
+}
+
+/**
+ * Resource servers, which cognito-local lacks (HTTP 500 Unsupported): CreateResourceServer, UpdateResourceServer,
+ * DescribeResourceServer, ListResourceServers and DeleteResourceServer, answering ResourceServerType
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerType.html): "A resource
+ * server is a server for access-protected resources. It handles authenticated requests from an app that has an access
+ * token" — the custom scopes, `<identifier>/<scope name>`, that app clients may be allowed (checkClientScopes) and the
+ * token endpoint grants (clientCredentialsGrant). Kept in the emulator's state folder with the pools. UpdateResourceServer
+ * replaces the server's name and scopes ("If you don't provide a value for an attribute, it is set to the default
+ * value", API_UpdateResourceServer.html). An unknown pool or server: ResourceNotFoundException. A second server with an
+ * identifier the pool has: InvalidParameterException here; the exception Cognito answers it with is not documented
+ * (not confirmed). ListResourceServers answers every server in one page.
+ */
+function resourceServers(router: (target: string) => Route, cognito: CognitoService, store: DataStore) {
+  const describe = (server: ResourceServer) => ({ UserPoolId: server.UserPoolId, Identifier: server.Identifier, Name: server.Name, Scopes: server.Scopes });
+  const poolServers = async (ctx: any, userPoolId: unknown) => {
+    if (typeof userPoolId !== "string" || !(await cognito.listUserPools(ctx)).some((p) => p.Id === userPoolId)) throw new CognitoError("ResourceNotFoundException", `User pool ${String(userPoolId)} does not exist.`);
+    return resourceServersOf(store, ctx, userPoolId);
+  };
+  const notFound = (identifier: unknown) => new CognitoError("ResourceNotFoundException", `Resource server ${String(identifier)} does not exist.`);
+  const written = (req: any): ResourceServer => ({
+    UserPoolId: String(req.UserPoolId),
+    Identifier: String(req.Identifier ?? ""),
+    Name: String(req.Name ?? ""),
+    Scopes: (Array.isArray(req.Scopes) ? req.Scopes : []).map((s: any) => ({ ScopeName: String(s?.ScopeName), ScopeDescription: String(s?.ScopeDescription) })),
+  });
+  return (target: string): Route => {
+    switch (target) {
+      case "CreateResourceServer":
+      case "UpdateResourceServer":
+        return async (ctx, req) => {
+          const servers = await poolServers(ctx, req?.UserPoolId);
+          const server = written(req);
+          const index = servers.findIndex((s) => s.Identifier === server.Identifier);
+          if (target === "CreateResourceServer" && index >= 0) throw new InvalidParameterError(`A resource server with identifier ${server.Identifier} already exists in this user pool.`);
+          if (target === "UpdateResourceServer" && index < 0) throw notFound(server.Identifier);
+          await store.set(ctx, ["ResourceServers", server.UserPoolId], index < 0 ? [...servers, server] : servers.map((s, i) => (i === index ? server : s)));
+          return { ResourceServer: describe(server) };
+        };
+      case "DescribeResourceServer":
+        return async (ctx, req) => {
+          const server = (await poolServers(ctx, req?.UserPoolId)).find((s) => s.Identifier === req?.Identifier);
+          if (!server) throw notFound(req?.Identifier);
+          return { ResourceServer: describe(server) };
+        };
+      case "ListResourceServers":
+        return async (ctx, req) => ({ ResourceServers: (await poolServers(ctx, req?.UserPoolId)).map(describe) });
+      case "DeleteResourceServer":
+        return async (ctx, req) => {
+          const servers = await poolServers(ctx, req?.UserPoolId);
+          if (!servers.some((s) => s.Identifier === req?.Identifier)) throw notFound(req?.Identifier);
+          await store.set(ctx, ["ResourceServers", String(req.UserPoolId)], servers.filter((s) => s.Identifier !== req.Identifier));
+          return {};
+        };
+      default:
+        return router(target);
+    }
+  };
+}
+
+/**
+ * An app client's OAuth settings are checked as Cognito checks them on CreateUserPoolClient and UpdateUserPoolClient
+ * (cognito-local takes anything):
+ *  - a custom scope in AllowedOAuthScopes must be one a resource server of the pool defines: "Invalid scope requested:
+ *    <scope>", ScopeDoesNotExistException (the service's answer in awsdocs/aws-cloudformation-user-guide#564; Cognito's
+ *    own scopes are COGNITO_STANDARD_SCOPES);
+ *  - the client_credentials flow needs a client secret: "client_credentials flow can not be selected if client does not
+ *    have a client secret" (the console's wording of the service's refusal, jobairkhan.com "Amazon Cognito User Pools –
+ *    Client Credentials", 2019); the exception is taken as InvalidOAuthFlowException, "the specified OAuth flow is not
+ *    valid" (API_CreateUserPoolClient.html Errors), not confirmed.
+ */
+function checkClientScopes(router: (target: string) => Route, cognito: CognitoService, store: DataStore) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
+    return async (ctx, req) => {
+      const scopes: unknown[] = Array.isArray(req?.AllowedOAuthScopes) ? req.AllowedOAuthScopes : [];
+      const custom = scopes.filter((s) => !COGNITO_STANDARD_SCOPES.includes(String(s)));
+      if (custom.length > 0 && typeof req?.UserPoolId === "string") {
+        const defined = await definedScopes(store, ctx, req.UserPoolId);
+        const missing = custom.find((s) => !defined.has(String(s)));
+        if (missing !== undefined) throw new CognitoError("ScopeDoesNotExistException", `Invalid scope requested: ${String(missing)}`);
+      }
+      if (Array.isArray(req?.AllowedOAuthFlows) && req.AllowedOAuthFlows.includes("client_credentials")) {
+        const secret = target === "CreateUserPoolClient" ? req.GenerateSecret === true : Boolean((await appClientOf(cognito, ctx, req.ClientId))?.ClientSecret);
+        if (!secret) throw new CognitoError("InvalidOAuthFlowException", "client_credentials flow can not be selected if client does not have a client secret.");
+      }
+      return route(ctx, req);
+    };
+  };
+}
+
+/** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
+function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
+  const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[client.TokenValidityUnits?.AccessToken ?? "hours"] ?? 3600;
+  return client.AccessTokenValidity ? client.AccessTokenValidity * unit : 3600;
+}
+
+/** Equal secrets, compared in constant time. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The token endpoint's client_credentials grant (POST /oauth2/token), which cognito-local answers
+ * `unsupported_grant_type`. As Cognito's ("The token issuer endpoint",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html; the older guide's text,
+ * awsdocs/amazon-cognito-developer-guide doc_source/token-endpoint.md):
+ *  - the client authenticates with its secret: "the client must pass its client_id and client_secret in the
+ *    authorization header through Basic HTTP authorization ... Basic Base64Encode(client_id:client_secret)". The secret
+ *    in the body (client_id and client_secret form fields) is accepted too; that Cognito accepts it is not confirmed;
+ *  - an unknown client, a wrong or missing secret, or a client without one: HTTP 400 `invalid_client`, "Client
+ *    authentication failed. For example, when the client includes client_id and client_secret in the authorization
+ *    header, but there's no such client with that client_id and client_secret" (the guide's sample error is a 400);
+ *  - a client whose AllowedOAuthFlows lack client_credentials (or that is not allowed OAuth flows at all): 400
+ *    `unauthorized_client` (the guide: "Client is not allowed for code grant flow or for refreshing tokens"; that it is
+ *    the answer for this grant too is RFC 6749 §5.2's "not authorized to use this authorization grant type", not
+ *    confirmed for Cognito);
+ *  - `scope`: "Can be a combination of any custom scopes associated with a client ... If the client doesn't request any
+ *    scopes, the authentication server uses all custom scopes associated with the client" — so no scope asked for is
+ *    every custom scope in the client's AllowedOAuthScopes. A scope the client is not allowed (or a Cognito scope, such
+ *    as openid, which this grant cannot have): 400 `invalid_scope`. The guide says such a scope "will be ignored at
+ *    runtime"; Cognito is widely reported to answer `{"error":"invalid_scope"}` (repost.aws
+ *    QUnhrxb08MRJaH7hIRtUnCKA), and RFC 6749 §5.2 has invalid_scope for a scope "that exceeds the scope granted": which
+ *    one Cognito does today is not confirmed; the refusal is kept so a wrong scope shows locally. A client with no custom
+ *    scope at all asking for none: invalid_scope too (not confirmed);
+ *  - the answer: `{ access_token, expires_in, token_type: "Bearer" }`, no ID or refresh token. The access token is a
+ *    Cognito access token for the client ("sub" and "client_id" are the client's id, no username, `scope` the granted
+ *    scopes, space-separated, `token_use` access, `version` 2; API Gateway's JWT authorizer checks a route's scopes
+ *    against `scope`), signed with cognito-local's key, so the JWKS it serves (and aws-jwt-verify) verifies it.
+ *    Its lifetime is the client's access token validity.
+ * Not emulated: a pre token generation trigger's V3_0 event for M2M tokens, and the `aws_client_metadata` parameter.
+ */
+function clientCredentialsGrant(app: any, cognito: CognitoService, store: DataStore, clock: Clock, tokenConfig: { IssuerDomain: string }): void {
+  app.post("/oauth2/token", async (req: any, res: any, next: (error?: unknown) => void) => {
+    if (req.body?.grant_type !== "client_credentials") return next();
+    const refuse = (error: string, description: string) => res.status(400).json({ error, error_description: description });
+    try {
+      const ctx = { logger: req.log };
+      const basic = /^Basic\s+(.+)$/i.exec(String(req.headers?.authorization ?? ""))?.[1];
+      const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : undefined;
+      const colon = decoded?.indexOf(":") ?? -1;
+      const clientId = decoded !== undefined && colon >= 0 ? decoded.slice(0, colon) : req.body?.client_id;
+      const secret = decoded !== undefined && colon >= 0 ? decoded.slice(colon + 1) : req.body?.client_secret;
+      const client = typeof clientId === "string" ? await appClientOf(cognito, ctx, clientId) : undefined;
+      if (!client?.ClientSecret || typeof secret !== "string" || !sameSecret(secret, client.ClientSecret)) return refuse("invalid_client", "Client authentication failed.");
+      if (!client.AllowedOAuthFlowsUserPoolClient || !(client.AllowedOAuthFlows ?? []).includes("client_credentials")) {
+        return refuse("unauthorized_client", "Client is not allowed the client_credentials grant.");
+      }
+      const defined = await definedScopes(store, ctx, client.UserPoolId);
+      const allowed = (client.AllowedOAuthScopes ?? []).filter((s) => !COGNITO_STANDARD_SCOPES.includes(s) && defined.has(s));
+      const asked = typeof req.body?.scope === "string" ? req.body.scope.split(" ").filter(Boolean) : [];
+      const granted = asked.length > 0 ? [...new Set<string>(asked)] : allowed;
+      const refused = granted.find((s) => !allowed.includes(s));
+      if (refused !== undefined) return refuse("invalid_scope", `The client is not allowed the scope ${refused}.`);
+      if (granted.length === 0) return refuse("invalid_scope", "The client is allowed no custom scope.");
+      const now = Math.floor(clock.get().getTime() / 1000);
+      const lifetime = accessTokenSeconds(client);
+      const claims = { sub: client.ClientId, token_use: "access", scope: granted.join(" "), auth_time: now, iat: now, exp: now + lifetime, jti: randomUUID(), client_id: client.ClientId, version: 2 };
+      const accessToken = jwt.sign(claims, privateKey, { algorithm: "RS256", issuer: `${tokenConfig.IssuerDomain}/${client.UserPoolId}`, keyid: "CognitoLocal" });
+      return res.status(200).json({ access_token: accessToken, expires_in: lifetime, token_type: "Bearer" });
+    } catch (error) {
+      next(error);
+    }
+  });
+  inFrontOf(app, "/oauth2/token", "clientCredentialsGrant");
+}
+
+/** How long an authorization code is good for: "a one time use code that is valid for five minutes" (the authorize endpoint's guide). */
+const AUTHORIZATION_CODE_SECONDS = 5 * 60;
+
+/**
+ * The scopes of a user's access token from the hosted UI's authorization code grant, which cognito-local always makes
+ * `aws.cognito.signin.user.admin`: the scopes the sign-in asked for (`scope` of /oauth2/authorize) that the client is
+ * allowed, and every one it is allowed when it asked for none (the authorize endpoint's `scope`: "Any scope used must be
+ * preassociated with the client or it will be ignored at runtime. If the client doesn't request any scopes, the
+ * authentication server uses all scopes associated with the client", awsdocs/amazon-cognito-developer-guide
+ * doc_source/authorization-endpoint.md), custom scopes only where a resource server of the pool defines them. The same
+ * page has invalid_scope for an "invalid, unknown, malformed scope", not emulated (cognito-local's form takes any
+ * `scope`). The access token is signed again with cognito-local's key with only `scope`
+ * changed. The scope of each code handed out (a redirect from the sign-in form) is kept until it is exchanged or for
+ * the code's five minutes. Not emulated: a refresh (refresh_token grant, GetTokensFromRefreshToken) keeps
+ * cognito-local's `aws.cognito.signin.user.admin` instead of the first token's scopes; API sign-ins (InitiateAuth)
+ * get that scope only, as in Cognito (custom scopes come through the OAuth endpoints).
+ */
+function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clock: Clock): void {
+  const asked = new Map<string, { scope: string; at: number }>();
+  app.post("/oauth2/authorize", (req: any, res: any, next: () => void) => {
+    const scope = typeof req.body?.scope === "string" ? req.body.scope : "";
+    const redirect = res.redirect.bind(res);
+    res.redirect = (...args: unknown[]) => {
+      const now = clock.get().getTime();
+      for (const [code, entry] of asked) if (now - entry.at >= AUTHORIZATION_CODE_SECONDS * 1000) asked.delete(code);
+      const code = new URL(String(args[args.length - 1]), "http://localhost").searchParams.get("code");
+      if (code) asked.set(code, { scope, at: now });
+      return redirect(...args);
+    };
+    next();
+  });
+  inFrontOf(app, "/oauth2/authorize", "hostedUiScopes", "POST");
+  app.post("/oauth2/token", (req: any, res: any, next: (error?: unknown) => void) => {
+    const code: unknown = req.body?.code;
+    const entry = req.body?.grant_type === "authorization_code" && typeof code === "string" ? asked.get(code) : undefined;
+    if (!entry) return next();
+    asked.delete(code as string);
+    const json = res.json.bind(res);
+    res.json = (body: any) => {
+      if (res.statusCode !== 200 || typeof body?.access_token !== "string") return json(body);
+      const claims = claimsOf(body.access_token);
+      appClientOf(cognito, { logger: req.log }, claims.client_id)
+        .then(async (client) => {
+          const defined = client ? await definedScopes(store, { logger: req.log }, client.UserPoolId) : new Set<string>();
+          const allowed = (client?.AllowedOAuthScopes ?? []).filter((s) => COGNITO_STANDARD_SCOPES.includes(s) || defined.has(s));
+          const wanted = entry.scope.split(" ").filter(Boolean);
+          const scope = (wanted.length > 0 ? allowed.filter((s) => wanted.includes(s)) : allowed).join(" ");
+          json({ ...body, access_token: jwt.sign({ ...claims, scope }, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" }) });
+        })
+        .catch(next);
+      return res;
+    };
+    next();
+  });
+  inFrontOf(app, "/oauth2/token", "hostedUiScopes");
 }

@@ -20,7 +20,8 @@
  * names it "after a lockout" only; before one, failures are otherwise kept until a successful sign-in). None of these
  * three readings is confirmed.
  *
- * Kept in memory, per user: a restart forgets failures. Memory stays flat as TokenRevocation's does (issue 15): a
+ * Kept in memory, per user, and written through to `persist` (the emulator's state folder, so a restart of `npm start`
+ * keeps a user's failures and lockout; `--fresh` forgets them with the rest of the state). Memory stays flat as TokenRevocation's does (issue 15): a
  * record is dropped once its user has been quiet for 15 minutes, when it no longer matters, swept when one is added,
  * at most once every SWEEP_EVERY_SECONDS of the emulator's clock, never on a timer.
  */
@@ -44,7 +45,7 @@ export function lockoutSeconds(failures: number): number {
   return failures < FREE_FAILURES ? 0 : Math.min(2 ** (failures - FREE_FAILURES), MAX_LOCKOUT_SECONDS);
 }
 
-interface Failures {
+export interface Failures {
   /** Failed attempts counted (not those refused during a lockout). */
   count: number;
   /** Until when (ms, the emulator's clock) attempts are refused. */
@@ -53,12 +54,23 @@ interface Failures {
   lastAttempt: number;
 }
 
+/** Where the records are kept across restarts: read once at start, written whole after each change. */
+export interface LockoutPersistence {
+  load(): Array<[string, Failures]>;
+  save(records: Array<[string, Failures]>): void;
+}
+
 export class SignInLockout {
   /** `<pool id>/<username>` → the user's failures. */
-  private readonly byUser = new Map<string, Failures>();
+  private readonly byUser: Map<string, Failures>;
   private nextSweep = 0;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly persist?: LockoutPersistence,
+  ) {
+    this.byUser = new Map(persist?.load() ?? []);
+  }
 
   /** Refuses an attempt during `user`'s lockout: NotAuthorizedException "Password attempts exceeded". */
   check(user: string): void {
@@ -66,6 +78,7 @@ export class SignInLockout {
     const entry = this.current(user, now);
     if (!entry) return;
     entry.lastAttempt = now;
+    this.save();
     if (now < entry.lockedUntil) throw new NotAuthorizedError(PASSWORD_ATTEMPTS_EXCEEDED);
   }
 
@@ -78,11 +91,12 @@ export class SignInLockout {
     entry.lockedUntil = now + lockoutSeconds(entry.count) * 1000;
     this.byUser.set(user, entry);
     this.sweep(now);
+    this.save();
   }
 
   /** A successful sign-in of `user` (only possible outside a lockout): back to no failures. */
   succeeded(user: string): void {
-    this.byUser.delete(user);
+    if (this.byUser.delete(user)) this.save();
   }
 
   /** How many users' failures are kept. */
@@ -95,6 +109,7 @@ export class SignInLockout {
     const entry = this.byUser.get(user);
     if (entry && quiet(entry, now)) {
       this.byUser.delete(user);
+      this.save();
       return undefined;
     }
     return entry;
@@ -104,6 +119,10 @@ export class SignInLockout {
     if (now < this.nextSweep) return;
     this.nextSweep = now + SWEEP_EVERY_SECONDS * 1000;
     for (const [user, entry] of this.byUser) if (quiet(entry, now)) this.byUser.delete(user);
+  }
+
+  private save(): void {
+    this.persist?.save([...this.byUser]);
   }
 }
 

@@ -2,33 +2,40 @@
  * `npm start`'s auth: every UserAuth of the program becomes a user pool and app client in
  * an embedded cognito-local, under the same ids the deployed program reports, with the
  * same sign-in attributes, password policy, verification, groups and sign-up and sign-in
- * triggers (run by the local Lambda runtime). A demo user can be seeded from the
- * local-only `localDemoUser` setting.
+ * triggers (run by the local Lambda runtime). The pool's resource servers (UserAuth's
+ * `resourceServers` and any `aws.cognito.ResourceServer` of the program in the pool) and the
+ * program's other app clients of the pool (e.g. a machine client allowed `client_credentials`)
+ * come along. A demo user can be seeded from the local-only `localDemoUser` setting.
  *
  * cognito-local has no identity pools, so there are no per-user AWS credentials
  * locally; see README ("UserAuth locally") for how the data path keeps users apart.
  */
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import {
   AdminAddUserToGroupCommand,
   AdminConfirmSignUpCommand,
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
+  CreateResourceServerCommand,
   type ExplicitAuthFlowsType,
   type LambdaConfigType,
   ListGroupsCommand,
+  type OAuthFlowType,
   type RefreshTokenRotationType,
+  ResourceNotFoundException,
   SignUpCommand,
+  UpdateResourceServerCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
   UsernameExistsException,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
-import { USER_AUTH_TRIGGERS, type UserAuthSpec, type UserAuthTrigger } from "../../components/user-auth/spec";
+import { COGNITO_STANDARD_SCOPES, USER_AUTH_TRIGGERS, type UserAuthSpec, type UserAuthTrigger } from "../../components/user-auth/spec";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
-import { resource } from "../offline/graph";
+import { resource, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
 import { startCognitoEmulator, type CognitoEmulator } from "../cognito-emulator";
 import { startIdentityPoolEmulator, type IdentityPoolEmulator, type LocalIdentityPoolConfig } from "../identity-pool-emulator";
@@ -44,6 +51,17 @@ export interface LocalUserPool {
   jwksUri: string;
   /** The issuer the deployed pool has (`https://cognito-idp.<region>.amazonaws.com/<id>`). */
   deployedIssuer: string;
+  /** The program's other app clients of the pool (not UserAuth's), with the secret a confidential one has locally. */
+  otherClients: LocalAppClient[];
+}
+
+/** An app client of the program beside UserAuth's, as provisioned locally. */
+export interface LocalAppClient {
+  /** Its resource name in the program. */
+  name: string;
+  clientId: string;
+  /** Its client secret locally (generateSecret: true): the mocked one, or one derived from the client id. */
+  secret?: string;
 }
 
 export interface LocalCognito extends StartedService {
@@ -168,6 +186,8 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
     }),
   );
 
+  // Resource servers first: the emulator, as Cognito, allows a client only the custom scopes the pool defines.
+  const defined = await provisionResourceServers(context.run.resources, sdk, userPoolId);
   await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? `${name}-client`));
   await sdk.send(
     new UpdateUserPoolClientCommand({
@@ -175,7 +195,7 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
       ClientId: clientId,
       AllowedOAuthFlows: spec.client.oauthFlows,
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: spec.client.oauthScopes,
+      AllowedOAuthScopes: localScopes(context, `${name}-client`, spec.client.oauthScopes, defined),
       CallbackURLs: await urls(spec.client.callbackUrls),
       LogoutURLs: await urls(spec.client.logoutUrls),
       SupportedIdentityProviders: ["COGNITO"],
@@ -199,8 +219,101 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
     if (!existing.has(group.name)) await sdk.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description, Precedence: group.precedence }));
   }
 
+  const otherClients = await provisionOtherClients(context, emulator, sdk, userPoolId, clientId, defined);
   const issuer = emulator.issuer(userPoolId);
-  return { name, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, deployedIssuer: `https://${pool.state.endpoint}` };
+  return { name, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, deployedIssuer: `https://${pool.state.endpoint}`, otherClients };
+}
+
+const RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer";
+const USER_POOL_CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+
+/**
+ * Creates (or brings up to date) the program's resource servers in the pool: UserAuth's `resourceServers` and any
+ * `aws.cognito.ResourceServer` beside it whose userPoolId is this pool's, with their names and scopes as deployed.
+ * Answers the custom scopes they define (`<identifier>/<scope name>`).
+ */
+export async function provisionResourceServers(graph: Graph, sdk: CognitoIdentityProviderClient, userPoolId: string): Promise<Set<string>> {
+  const defined = new Set<string>();
+  for (const server of graph.filter((r) => r.type === RESOURCE_SERVER && r.inputs.userPoolId === userPoolId)) {
+    const scopes: Array<{ scopeName: string; scopeDescription: string }> = server.inputs.scopes ?? [];
+    const input = { UserPoolId: userPoolId, Identifier: String(server.inputs.identifier), Name: String(server.inputs.name), Scopes: scopes.map((s) => ({ ScopeName: s.scopeName, ScopeDescription: s.scopeDescription })) };
+    try {
+      await sdk.send(new UpdateResourceServerCommand(input));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await sdk.send(new CreateResourceServerCommand(input));
+    }
+    for (const scope of scopes) defined.add(`${input.Identifier}/${scope.scopeName}`);
+  }
+  return defined;
+}
+
+/**
+ * A client's scopes less the custom ones no resource server of the program defines (a server from another stack or the
+ * console, which UserAuth accepts): locally there is no such server, and the emulator, as Cognito, refuses a client a
+ * scope the pool lacks (ScopeDoesNotExistException). Said once in the log.
+ */
+function localScopes(context: Pick<LocalContext, "log">, client: string, scopes: string[] | undefined, defined: Set<string>): string[] | undefined {
+  if (!scopes) return undefined;
+  const missing = scopes.filter((s) => !COGNITO_STANDARD_SCOPES.includes(s) && !defined.has(s));
+  if (missing.length > 0) context.log(`  ${client}: ${missing.join(", ")} belong to a resource server outside this program; the local client is not allowed them.`);
+  return scopes.filter((s) => !missing.includes(s));
+}
+
+/**
+ * The program's app clients of the pool other than UserAuth's (`ownClientId`), e.g. a machine-to-machine client with
+ * `generateSecret: true`, `allowedOauthFlows: ["client_credentials"]` and resource-server scopes: created under the ids
+ * of the offline run with the settings the program gives them. A confidential client gets the secret the mocks record,
+ * or one derived from its id (stable across restarts), printed for the developer: tokens come from the emulator's
+ * `POST /oauth2/token` with it.
+ */
+export async function provisionOtherClients(
+  context: Pick<LocalContext, "log" | "run">,
+  emulator: Pick<CognitoEmulator, "ensureClient" | "url">,
+  sdk: CognitoIdentityProviderClient,
+  userPoolId: string,
+  ownClientId: string,
+  defined: Set<string>,
+): Promise<LocalAppClient[]> {
+  const clients: LocalAppClient[] = [];
+  for (const client of context.run.resources.filter((r) => r.type === USER_POOL_CLIENT && r.inputs.userPoolId === userPoolId && r.id !== ownClientId)) {
+    const inputs = client.inputs;
+    const clientId = client.id!;
+    const secret = inputs.generateSecret ? String(client.state.clientSecret ?? localClientSecret(clientId)) : undefined;
+    await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? client.name), { secret });
+    const units = Array.isArray(inputs.tokenValidityUnits) ? inputs.tokenValidityUnits[0] : inputs.tokenValidityUnits;
+    await sdk.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientId: clientId,
+        ClientName: String(client.state.name ?? client.name),
+        AllowedOAuthFlows: inputs.allowedOauthFlows as OAuthFlowType[] | undefined,
+        AllowedOAuthFlowsUserPoolClient: inputs.allowedOauthFlowsUserPoolClient,
+        AllowedOAuthScopes: localScopes(context, client.name, inputs.allowedOauthScopes, defined),
+        CallbackURLs: inputs.callbackUrls,
+        LogoutURLs: inputs.logoutUrls,
+        SupportedIdentityProviders: inputs.supportedIdentityProviders,
+        ExplicitAuthFlows: inputs.explicitAuthFlows as ExplicitAuthFlowsType[] | undefined,
+        AccessTokenValidity: inputs.accessTokenValidity,
+        IdTokenValidity: inputs.idTokenValidity,
+        RefreshTokenValidity: inputs.refreshTokenValidity,
+        ...(units ? { TokenValidityUnits: { AccessToken: units.accessToken, IdToken: units.idToken, RefreshToken: units.refreshToken } } : {}),
+        PreventUserExistenceErrors: inputs.preventUserExistenceErrors,
+        EnableTokenRevocation: inputs.enableTokenRevocation,
+        RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
+      }),
+    );
+    if (secret && (inputs.allowedOauthFlows ?? []).includes("client_credentials")) {
+      context.log(`  ${client.name}: client_credentials tokens from ${emulator.url}/oauth2/token with client id ${clientId} and local secret ${secret}.`);
+    }
+    clients.push({ name: client.name, clientId, ...(secret ? { secret } : {}) });
+  }
+  return clients;
+}
+
+/** A confidential client's local secret when the mocks record none: derived from its id, so it is the same every run. */
+function localClientSecret(clientId: string): string {
+  return createHash("sha256").update(`local-client-secret:${clientId}`).digest("base64url").slice(0, 51);
 }
 
 /** The trigger's name in cognito-local and the LambdaConfig API: preSignUp → PreSignUp. */

@@ -1,0 +1,217 @@
+/**
+ * Resource servers and the token endpoint's client_credentials grant in the embedded Cognito emulator, as Cognito has
+ * them: a confidential client allowed the grant gets an access token whose `scope` lists `<identifier>/<scope>` (all its
+ * custom scopes when it asks for none), which aws-jwt-verify verifies against the emulator's JWKS and an HTTP API's JWT
+ * authorizer checks against a route's scopes; an unknown client or wrong secret is invalid_client, a client without the
+ * grant unauthorized_client, a scope the client is not allowed invalid_scope. Clients may only be allowed scopes a
+ * resource server of the pool defines.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Server } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateResourceServerCommand,
+  CreateUserPoolClientCommand,
+  DescribeResourceServerCommand,
+  ListResourceServersCommand,
+  UpdateResourceServerCommand,
+  UpdateUserPoolClientCommand,
+  type CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiKind } from "../../components/serverless-api/args";
+import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import { createLocalGateway } from "../../local/api-gateway";
+import { listen } from "../../local/front-door";
+import type { LocalContext } from "../../local/services/types";
+import { createTokenVerifier } from "../../handlers/shared/jwt";
+import { gatewaySpec } from "../harness/api-spec";
+import { confirmedUser, localCognitoClient } from "../harness/cognito-users";
+
+const userPoolId = "us-east-1_Scopes001";
+const machineId = "machineclient0000000000000";
+const machineSecret = "machine-secret-0123456789";
+/** Confidential, but allowed the code flow only. */
+const webId = "webclient00000000000000000";
+const webSecret = "web-secret-0123456789";
+const clock = { now: Date.now(), get: () => new Date(clock.now) };
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+let gateway: Server;
+let gatewayUrl: string;
+
+beforeAll(async () => {
+  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-m2m-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  sdk = localCognitoClient(emulator.url);
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "scopes" });
+  await sdk.send(
+    new CreateResourceServerCommand({
+      UserPoolId: userPoolId,
+      Identifier: "gallery",
+      Name: "Gallery API",
+      Scopes: [
+        { ScopeName: "read", ScopeDescription: "Read the gallery" },
+        { ScopeName: "write", ScopeDescription: "Change the gallery" },
+      ],
+    }),
+  );
+  await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "https://reports.example.com", Name: "Reports", Scopes: [{ ScopeName: "export", ScopeDescription: "Export reports" }] }));
+  await emulator.ensureClient(userPoolId, machineId, "machine", { secret: machineSecret });
+  await sdk.send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientId: machineId,
+      AllowedOAuthFlows: ["client_credentials"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ["gallery/read", "gallery/write"],
+      AccessTokenValidity: 15,
+      TokenValidityUnits: { AccessToken: "minutes" },
+    }),
+  );
+  await emulator.ensureClient(userPoolId, webId, "web", { secret: webSecret });
+  await sdk.send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientId: webId,
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ["openid", "gallery/read"],
+      CallbackURLs: ["http://localhost:5173/"],
+    }),
+  );
+  const spec = gatewaySpec("api", {
+    kind: ApiKind.Http,
+    basePath: "api",
+    authorizers: { machines: { type: "cognito", userPoolArns: [`arn:aws:cognito-idp:us-east-1:123456789012:userpool/${userPoolId}`], audience: [machineId] } },
+    routes: {
+      "GET /photos": { handler: "tests/fixtures/handlers/echo.ts", auth: { authorizer: "machines", scopes: ["gallery/read"] } },
+      "POST /reports": { handler: "tests/fixtures/handlers/echo.ts", auth: { authorizer: "machines", scopes: ["https://reports.example.com/export"] } },
+    },
+  });
+  const context = {
+    log: () => undefined,
+    run: { config: { region: "us-east-1" } },
+    lambda: () => ({ invoke: async () => ({ statusCode: 200, body: "ok" }) }),
+  } as unknown as LocalContext;
+  ({ server: gateway, url: gatewayUrl } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: (id) => (id === userPoolId ? emulator.issuer(userPoolId) : undefined) }), 0));
+});
+
+afterAll(async () => {
+  gateway?.close();
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+/** POST /oauth2/token with grant_type=client_credentials; `basic`: the client's id and secret in the Authorization header. */
+async function tokenRequest(options: { basic?: [string, string]; body?: Record<string, string> }) {
+  const response = await fetch(`${emulator.url}/oauth2/token`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      ...(options.basic ? { authorization: `Basic ${Buffer.from(options.basic.join(":")).toString("base64")}` } : {}),
+    },
+    body: new URLSearchParams({ grant_type: "client_credentials", ...options.body }).toString(),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as Record<string, any>;
+
+describe("resource servers", () => {
+  it("are created, described, listed and updated in the pool", async () => {
+    const described = (await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer;
+    expect(described).toEqual({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Gallery API", Scopes: [{ ScopeName: "read", ScopeDescription: "Read the gallery" }, { ScopeName: "write", ScopeDescription: "Change the gallery" }] });
+    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers?.map((s) => s.Identifier)).toEqual(["gallery", "https://reports.example.com"]);
+    await expect(sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Again", Scopes: [] }))).rejects.toThrow(/already exists/);
+    await expect(sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    await expect(sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope", Name: "x", Scopes: [] }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+  });
+
+  it("define the custom scopes an app client may be allowed: another is ScopeDoesNotExistException", async () => {
+    await expect(
+      sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: webId, AllowedOAuthFlows: ["code"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["openid", "gallery/delete"], CallbackURLs: ["http://localhost:5173/"] })),
+    ).rejects.toMatchObject({ name: "ScopeDoesNotExistException", message: "Invalid scope requested: gallery/delete" });
+  });
+
+  it("the client_credentials flow needs a client secret", async () => {
+    await expect(
+      sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "public", AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["gallery/read"] })),
+    ).rejects.toMatchObject({ name: "InvalidOAuthFlowException" });
+    const created = await sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "confidential", GenerateSecret: true, AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["gallery/read"] }));
+    expect(created.UserPoolClient?.ClientSecret).toEqual(expect.any(String));
+  });
+});
+
+describe("the token endpoint's client_credentials grant", () => {
+  it("issues an access token with the scopes asked for, which aws-jwt-verify verifies against the emulator's JWKS", async () => {
+    const { status, body } = await tokenRequest({ basic: [machineId, machineSecret], body: { scope: "gallery/read" } });
+    expect(status).toBe(200);
+    expect(body).toEqual({ access_token: expect.any(String), expires_in: 900, token_type: "Bearer" });
+    expect(body.id_token).toBeUndefined();
+    expect(body.refresh_token).toBeUndefined();
+    const verified = await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: machineId, tokenUse: "access" }).verify(body.access_token);
+    expect(verified).toMatchObject({ sub: machineId, client_id: machineId, token_use: "access", scope: "gallery/read", iss: emulator.issuer(userPoolId), version: 2 });
+    expect(verified.exp! - verified.iat!).toBe(900);
+    expect(verified.username).toBeUndefined();
+  });
+
+  it("grants every custom scope the client is allowed when it asks for none; takes the secret in the body too", async () => {
+    const { status, body } = await tokenRequest({ body: { client_id: machineId, client_secret: machineSecret } });
+    expect(status).toBe(200);
+    expect(claimsOf(body.access_token).scope).toBe("gallery/read gallery/write");
+  });
+
+  it("refuses an unknown client, a wrong or missing secret: invalid_client", async () => {
+    expect(await tokenRequest({ basic: ["noclient0000000000000000000", machineSecret] })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+    expect(await tokenRequest({ basic: [machineId, "wrong-secret"] })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+    expect(await tokenRequest({ body: { client_id: machineId } })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+  });
+
+  it("refuses a client not allowed the grant: unauthorized_client", async () => {
+    expect(await tokenRequest({ basic: [webId, webSecret], body: { scope: "gallery/read" } })).toMatchObject({ status: 400, body: { error: "unauthorized_client" } });
+  });
+
+  it("refuses a scope the client is not allowed, and Cognito's own scopes: invalid_scope", async () => {
+    for (const scope of ["https://reports.example.com/export", "gallery/read gallery/delete", "openid"]) {
+      expect(await tokenRequest({ basic: [machineId, machineSecret], body: { scope } }), scope).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
+    }
+  });
+
+  it("the token passes an HTTP API JWT authorizer's route that asks for one of its scopes, and not one that asks for another (403)", async () => {
+    const token = (await tokenRequest({ basic: [machineId, machineSecret], body: { scope: "gallery/read" } })).body.access_token as string;
+    const call = (method: string, path: string) => fetch(`${gatewayUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    expect((await call("GET", "/api/photos")).status).toBe(200);
+    const refused = await call("POST", "/api/reports");
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+  });
+});
+
+describe("the hosted UI's authorization code grant", () => {
+  let users = 0;
+  /** Signs a new user in through the sign-in form asking for `scope`, and exchanges the code: the access token's `scope`. */
+  async function codeGrantScope(scope: string): Promise<string> {
+    const email = `user${++users}@example.com`;
+    await confirmedUser(sdk, userPoolId, webId, email, "Correct-horse-9");
+    const verifier = randomBytes(32).toString("base64url");
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const redirectUri = "http://localhost:5173/";
+    const form = { client_id: webId, redirect_uri: redirectUri, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope, state: "s", username: email, password: "Correct-horse-9" };
+    const signedIn = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
+    const code = new URL(signedIn.headers.get("location") ?? "", redirectUri).searchParams.get("code")!;
+    const exchanged = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId, code_verifier: verifier }) });
+    const body = (await exchanged.json()) as { access_token: string };
+    await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(body.access_token);
+    return claimsOf(body.access_token).scope;
+  }
+
+  it("gives the user's access token the scopes asked for that the client is allowed, custom ones too", async () => {
+    expect(await codeGrantScope("openid gallery/read gallery/write")).toBe("openid gallery/read");
+  });
+
+  it("gives every scope the client is allowed when the sign-in asked for none", async () => {
+    expect(await codeGrantScope("")).toBe("openid gallery/read");
+  });
+});

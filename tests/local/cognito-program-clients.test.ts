@@ -1,0 +1,88 @@
+/**
+ * `npm start` provisions what the program declares in a pool beyond UserAuth's own client: its resource servers (with
+ * their scopes) and its other app clients, e.g. a machine client allowed client_credentials, under the offline run's
+ * ids; such a client then gets tokens with its resource-server scopes from the local token endpoint.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DescribeResourceServerCommand, DescribeUserPoolClientCommand, type CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { provisionOtherClients, provisionResourceServers } from "../../local/services/cognito";
+import type { LocalContext } from "../../local/services/types";
+import { localCognitoClient } from "../harness/cognito-users";
+
+const userPoolId = "us-east-1_Program01";
+const ownClientId = "ownclient0000000000000000a";
+const machineId = "machineclient000000000000b";
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+const logs: string[] = [];
+
+/** A recorded resource as the offline run keeps it (inputs resolved, the mocks' state). */
+const recorded = (type: string, name: string, id: string, inputs: Record<string, any>, state: Record<string, any> = {}) =>
+  ({ type, name, urn: `urn:pulumi:dev::app::${type}::${name}`, custom: true, inputs, state: { ...inputs, ...state }, id, protect: false, retainOnDelete: false }) as unknown as RecordedResource;
+
+const graph: RecordedResource[] = [
+  recorded("aws:cognito/resourceServer:ResourceServer", "auth-resource-server-gallery", `${userPoolId}|gallery`, {
+    userPoolId,
+    identifier: "gallery",
+    name: "Gallery API",
+    scopes: [
+      { scopeName: "read", scopeDescription: "Read the gallery" },
+      { scopeName: "write", scopeDescription: "Change the gallery" },
+    ],
+  }),
+  // Another pool's server: not this pool's.
+  recorded("aws:cognito/resourceServer:ResourceServer", "other-server", "other|x", { userPoolId: "us-east-1_Other0001", identifier: "other", name: "Other", scopes: [{ scopeName: "x", scopeDescription: "x" }] }),
+  recorded("aws:cognito/userPoolClient:UserPoolClient", "auth-client", ownClientId, { userPoolId, allowedOauthFlows: ["code"] }),
+  recorded("aws:cognito/userPoolClient:UserPoolClient", "reports-machine", machineId, {
+    userPoolId,
+    generateSecret: true,
+    allowedOauthFlows: ["client_credentials"],
+    allowedOauthFlowsUserPoolClient: true,
+    // The second is a server's from another stack: not defined locally, so left out.
+    allowedOauthScopes: ["gallery/read", "billing/read"],
+    accessTokenValidity: 30,
+    tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+  }),
+];
+
+beforeAll(async () => {
+  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-program-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
+  sdk = localCognitoClient(emulator.url);
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "program" });
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+it("creates the pool's resource servers and other clients from the program, and the machine client gets scoped tokens", async () => {
+  const context = { log: (line: string) => logs.push(line), run: { resources: graph } } as unknown as LocalContext;
+  const defined = await provisionResourceServers(graph, sdk, userPoolId);
+  expect([...defined]).toEqual(["gallery/read", "gallery/write"]);
+  expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read", "write"]);
+  // A second start finds them there and updates them in place.
+  await provisionResourceServers(graph, sdk, userPoolId);
+
+  const clients = await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined);
+  expect(clients).toEqual([{ name: "reports-machine", clientId: machineId, secret: expect.any(String) }]);
+  const described = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: machineId }))).UserPoolClient;
+  expect(described).toMatchObject({ AllowedOAuthFlows: ["client_credentials"], AllowedOAuthScopes: ["gallery/read"], AccessTokenValidity: 30 });
+  expect(logs.some((line) => line.includes("billing/read belong to a resource server outside this program"))).toBe(true);
+  // The same secret on a restart (derived from the client id).
+  expect((await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined))[0].secret).toBe(clients[0].secret);
+
+  const response = await fetch(`${emulator.url}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${machineId}:${clients[0].secret}`).toString("base64")}` },
+    body: "grant_type=client_credentials",
+  });
+  const body = (await response.json()) as { access_token: string; expires_in: number };
+  expect(response.status).toBe(200);
+  expect(body.expires_in).toBe(1800);
+  expect(JSON.parse(Buffer.from(body.access_token.split(".")[1], "base64url").toString("utf8"))).toMatchObject({ client_id: machineId, scope: "gallery/read" });
+});
