@@ -27,7 +27,14 @@
  * The operations that name one table in TableName and answer one ConsumedCapacity (GetItem, PutItem, UpdateItem,
  * DeleteItem, Query, Scan) are answered the same way: a request that gave a table's ARN gets that ARN back as
  * ConsumedCapacity's TableName, where dynalite would put the name (API_ConsumedCapacity.html, as above). dynalite
- * still reads the name (checkTypes, above); only its successful answer is rewritten.
+ * still reads the name (checkTypes, above); only its successful answer is rewritten. These are the hot path (every
+ * GetItem, PutItem and Query of every handler, issue 15), so they reach dynalite as they came, their body watched on
+ * the way (watchInFront), and the body is parsed only when its bytes hold both `arn:` and `ReturnConsumedCapacity`:
+ * dynalite answers a ConsumedCapacity only when ReturnConsumedCapacity is TOTAL or INDEXES (its db.capacity callers),
+ * as DynamoDB does (Query's ConsumedCapacity "is only returned if the ReturnConsumedCapacity parameter was specified",
+ * and NONE: "No ConsumedCapacity details are included in the response", the API reference as the SDKs' docs repeat it,
+ * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/dynamodb/aws.sdk.kotlin.services.dynamodb.model/-query-response/-builder/consumed-capacity.html
+ * and …/-return-consumed-capacity), so without it there is nothing to rename and dynalite's answer goes out as written.
  *
  * Not reproduced: the region and account in the ARN are not checked against the request's (one local endpoint serves
  * one region's tables; the role check, ./authorise.ts, authorises the ARN as given, so a function's request naming
@@ -35,7 +42,7 @@
  */
 import type { Server, ServerResponse } from "node:http";
 import { crc32 } from "node:zlib";
-import { sendJson, serveInFront } from "./replayed-request";
+import { sendJson, serveInFront, watchInFront } from "./replayed-request";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
 type Check = (data: unknown, ...rest: unknown[]) => unknown;
@@ -71,29 +78,37 @@ const SINGLE_TABLE_OPERATIONS: ReadonlySet<string> = new Set(["GetItem", "PutIte
 /**
  * Serves requests naming tables by their ARNs on `server` (a dynalite server): BatchGetItem and BatchWriteItem keyed by
  * ARNs are given to dynalite's listeners keyed by the tables' names, and their answer is keyed back as the caller keyed
- * it; a single-table operation's answer names the ARN it was given in ConsumedCapacity. Every other request goes to
- * those listeners as before (serveInFront).
+ * it (serveInFront); a single-table operation goes to those listeners as it came, and its answer names the ARN it was
+ * given in ConsumedCapacity (watchInFront). Every other request goes to those listeners as before.
  */
 export function serveTableArns(server: Server): void {
-  serveInFront(server, new Set([...BATCH_OPERATIONS, ...SINGLE_TABLE_OPERATIONS]), (operation, _req, res, body, pass) => {
-    if (SINGLE_TABLE_OPERATIONS.has(operation)) {
-      const arn = tableArnIn(body);
-      if (arn !== undefined) answerWithCallerKeys(res, new Map([[tableNamed(arn), arn]]));
-      return pass(body);
-    }
+  serveInFront(server, BATCH_OPERATIONS, (_operation, _req, res, body, pass) => {
     const named = byNames(body);
     if (!named) return pass(body);
     if ("refusal" in named) return sendJson(res, 400, { __type: "com.amazonaws.dynamodb.v20120810#ValidationException", message: named.refusal });
     answerWithCallerKeys(res, named.callerKeys);
     pass(named.body);
   });
+  watchInFront(server, SINGLE_TABLE_OPERATIONS, (_operation, body, res) => {
+    const arn = consumedTableArn(body);
+    if (arn !== undefined) answerWithCallerKeys(res, new Map([[tableNamed(arn), arn]]));
+  });
 }
 
-/** The table's ARN a single-table request's TableName gives, if it gives one (dynalite answers any other body itself). */
-function tableArnIn(body: Buffer): string | undefined {
-  if (!body.includes("arn:")) return undefined;
+const ARN_BYTES = Buffer.from("arn:");
+const RETURN_CONSUMED_CAPACITY_BYTES = Buffer.from('"ReturnConsumedCapacity"');
+
+/**
+ * The table's ARN a single-table request's TableName gives when its answer will carry a ConsumedCapacity
+ * (ReturnConsumedCapacity TOTAL or INDEXES), or undefined: decided from the bytes first, parsed only when they hold
+ * both (dynalite answers any body it cannot read itself). Not reproduced: a body that spells either with JSON escapes
+ * (`"arn\u003a…"`), which no SDK writes, is answered the name.
+ */
+function consumedTableArn(body: Buffer): string | undefined {
+  if (!body.includes(ARN_BYTES) || !body.includes(RETURN_CONSUMED_CAPACITY_BYTES)) return undefined;
   try {
-    const tableName = (JSON.parse(body.toString()) as { TableName?: unknown } | null)?.TableName;
+    const { TableName: tableName, ReturnConsumedCapacity: returned } = (JSON.parse(body.toString()) as { TableName?: unknown; ReturnConsumedCapacity?: unknown } | null) ?? {};
+    if (returned !== "TOTAL" && returned !== "INDEXES") return undefined;
     return typeof tableName === "string" && tableNamed(tableName) !== tableName ? tableName : undefined;
   } catch {
     return undefined;
@@ -105,7 +120,7 @@ function tableArnIn(body: Buffer): string | undefined {
  * table's ARN (or the body is not one dynalite would read: its own answer to it stands).
  */
 function byNames(body: Buffer): { body: Buffer; callerKeys: Map<string, string> } | { refusal: string } | undefined {
-  if (!body.includes("arn:")) return undefined;
+  if (!body.includes(ARN_BYTES)) return undefined;
   let input: Record<string, unknown>;
   try {
     input = JSON.parse(body.toString()) as Record<string, unknown>;

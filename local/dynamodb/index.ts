@@ -12,6 +12,7 @@ import { patchDynaliteKeySizes } from "./dynalite-keys";
 import { dynaliteStoreOf, patchDynaliteStore } from "./dynalite-store";
 import { patchDynaliteTableArns, serveTableArns } from "./dynalite-table-arns";
 import { guardDynaliteValidations } from "./dynalite-validations";
+import { dropDynaliteRequestErrors } from "./replayed-request";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
@@ -76,6 +77,8 @@ export async function startPatchedDynalite(options: PatchedDynaliteOptions): Pro
   // Tables' ARNs (DescribeTable's TableArn, IndexArn) as the program's: its region, and the account every local ARN names.
   const serverOptions = { path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, awsRegion: options.region, awsAccountId: MOCK_ACCOUNT_ID };
   const server = dynalite(serverOptions);
+  // A client hanging up mid-body no longer stops the process (dynalite throws its request's error: ./replayed-request.ts).
+  dropDynaliteRequestErrors(server);
   // TransactWriteItems and TransactGetItems, which dynalite does not serve, served on its store (./transactions.ts).
   serveTransactions(server, dynaliteStoreOf(serverOptions), { log });
   // Requests naming tables by their ARNs: batches keyed by their names for dynalite, and every answer's ConsumedCapacity

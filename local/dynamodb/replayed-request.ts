@@ -1,7 +1,7 @@
 /**
- * Requests dynalite's listener is given after a body was read in front of it: the one wrapper of a dynalite server's
- * listeners for the operations served in front of it (./transactions.ts, ./dynalite-table-arns.ts), the replayed
- * request, and a JSON answer as DynamoDB sends one.
+ * Requests dynalite's listener is given after a body was read in front of it, or as they came with their body watched
+ * on the way: the one wrapper of a dynalite server's listeners for the operations served in front of it
+ * (./transactions.ts, ./dynalite-table-arns.ts), the replayed request, and a JSON answer as DynamoDB sends one.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -21,25 +21,37 @@ export const DYNALITE_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
  */
 export function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
   const replay = Readable.from(body.length > 0 ? [body] : []) as unknown as IncomingMessage;
-  const headers = req.headers["content-length"] === undefined ? req.headers : { ...req.headers, "content-length": String(body.length) };
+  // The headers copied only when the Content-Length they give is not the body's (the body as read, its usual case, is).
+  const length = req.headers["content-length"];
+  const headers = length === undefined || length === String(body.length) ? req.headers : { ...req.headers, "content-length": String(body.length) };
   return Object.assign(replay, { headers, method: req.method, url: req.url });
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * Serves `operations` (X-Amz-Target's operation, on a POST) in front of `server`'s listeners (a dynalite server's):
- * such a request's body is read, up to dynalite's limit and a byte, and given to `handle` with `pass`, which hands the
- * request, with that body or another in its place, to those listeners. A body past the limit goes to them as read
- * (dynalite answers it 413), and every other request goes to them as it came, unread.
+ * Puts `serve` in front of `server`'s listeners (a dynalite server's) for `operations` (X-Amz-Target's operation, on a
+ * POST), with those listeners to hand the request to; every other request goes to them as it came, unread.
  */
-export function serveInFront(server: Server, operations: ReadonlySet<string>, handle: (operation: string, req: IncomingMessage, res: ServerResponse, body: Buffer, pass: (body: Buffer) => void) => void): void {
+function inFront(server: Server, operations: ReadonlySet<string>, serve: (operation: string, req: IncomingMessage, res: ServerResponse, toListeners: Listener) => void): void {
   const listeners = server.listeners("request") as Listener[];
   server.removeAllListeners("request");
-  const toListeners: Listener = (req, res) => listeners.forEach((listener) => listener(req, res));
+  const toListeners: Listener = listeners.length === 1 ? listeners[0] : (req, res) => listeners.forEach((listener) => listener(req, res));
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
-    if (req.method !== "POST" || !operations.has(operation)) return toListeners(req, res);
+    const operation = req.method === "POST" ? (String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "") : "";
+    if (!operations.has(operation)) return toListeners(req, res);
+    serve(operation, req, res, toListeners);
+  });
+}
+
+/**
+ * Serves `operations` in front of `server`'s listeners (a dynalite server's): such a request's body is read, up to
+ * dynalite's limit and a byte, and given to `handle` with `pass`, which hands the request, with that body or another in
+ * its place, to those listeners. A body past the limit goes to them as read (dynalite answers it 413), and every other
+ * request goes to them as it came, unread. For operations whose body is only looked at, not changed, `watchInFront`.
+ */
+export function serveInFront(server: Server, operations: ReadonlySet<string>, handle: (operation: string, req: IncomingMessage, res: ServerResponse, body: Buffer, pass: (body: Buffer) => void) => void): void {
+  inFront(server, operations, (operation, req, res, toListeners) => {
     readBody(req, DYNALITE_MAX_REQUEST_BYTES).then(
       (body) => {
         const pass = (given: Buffer) => toListeners(replayed(req, given), res);
@@ -49,6 +61,47 @@ export function serveInFront(server: Server, operations: ReadonlySet<string>, ha
       (error: Error) => res.destroy(error),
     );
   });
+}
+
+/**
+ * Hands `operations` to `server`'s listeners (a dynalite server's) as they came, not read first nor replayed, and gives
+ * `watch` the body those listeners read, with the response, once it has all arrived: before those listeners see its
+ * end, so before they answer (their `end` listener runs after this one). A body past dynalite's limit is not given
+ * (dynalite answers it 413, and stops listening, this listener too); no more of it than dynalite holds is held here.
+ * The cheap way in front of dynalite for the operations that are answered differently only now and then (issue 15:
+ * every GetItem, PutItem and Query was read and replayed before dynalite read it again).
+ */
+export function watchInFront(server: Server, operations: ReadonlySet<string>, watch: (operation: string, body: Buffer, res: ServerResponse) => void): void {
+  inFront(server, operations, (operation, req, res, toListeners) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    req.on("data", (chunk: Buffer) => {
+      length += chunk.length;
+      if (length <= DYNALITE_MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (length <= DYNALITE_MAX_REQUEST_BYTES) watch(operation, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length), res);
+    });
+    toListeners(req, res);
+  });
+}
+
+/**
+ * dynalite's request listener listens for its request's errors with `throw err`: a client that hung up mid-body (the
+ * request's "aborted" error) stopped the whole process, `npm start` with it. So the error listeners it adds are taken
+ * off again (a request with no error listener is not given its error, Node's IncomingMessage) and the answer to the
+ * closed connection is dropped. Called on dynalite's server before anything is put in front of it.
+ */
+export function dropDynaliteRequestErrors(server: Server): void {
+  const listeners = server.listeners("request") as Listener[];
+  server.removeAllListeners("request");
+  for (const listener of listeners) {
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      const before = req.listenerCount("error");
+      listener(req, res);
+      for (const added of req.listeners("error").slice(before)) req.removeListener("error", added as (error: Error) => void);
+    });
+  }
 }
 
 /** A JSON answer as DynamoDB sends one (the SDK checks the body against x-amz-crc32). */

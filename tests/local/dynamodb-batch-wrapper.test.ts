@@ -1,26 +1,30 @@
 /**
  * serveTableArns (local/dynamodb/dynalite-table-arns.ts) in front of a listener that records what reaches it:
- * a batch's body is held only up to dynalite's own limit (dynalite answers 413 past it), other requests pass unread;
- * and the local DynamoDB answers every body past that limit 413, transactions too.
+ * a batch's body is held only up to dynalite's own limit (dynalite answers 413 past it), other requests pass unread,
+ * single-table operations too (their answer rewritten only when it carries a ConsumedCapacity); the local DynamoDB
+ * answers every body past that limit 413, transactions too; and a client hanging up mid-body stops nothing.
  */
+import { once } from "node:events";
 import { createServer, request, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { startLocalDynamo } from "../../local/dynamodb";
+import { startLocalDynamo, startPatchedDynalite } from "../../local/dynamodb";
 import { serveTableArns } from "../../local/dynamodb/dynalite-table-arns";
 import { DYNALITE_MAX_REQUEST_BYTES } from "../../local/dynamodb/replayed-request";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 
-async function withRecordingServer(run: (port: number, received: Array<{ target: string; bytes: number; replayed: boolean }>) => Promise<void>) {
+/** `answer`: what the listener answers a request within dynalite's limit, as dynalite answers (`res.end(text)`). */
+async function withRecordingServer(run: (port: number, received: Array<{ target: string; bytes: number; replayed: boolean }>) => Promise<void>, answer = "") {
   const received: Array<{ target: string; bytes: number; replayed: boolean }> = [];
   const server = createServer((req: IncomingMessage, res) => {
     let bytes = 0;
     req.on("data", (chunk: Buffer) => (bytes += chunk.length));
     req.on("end", () => {
       received.push({ target: String(req.headers["x-amz-target"]), bytes, replayed: !("socket" in req) || req.socket === undefined });
-      res.writeHead(bytes > DYNALITE_MAX_REQUEST_BYTES ? 413 : 200, { "content-length": "0" });
-      res.end();
+      res.statusCode = bytes > DYNALITE_MAX_REQUEST_BYTES ? 413 : 200;
+      res.setHeader("content-length", res.statusCode === 200 ? Buffer.byteLength(answer) : 0);
+      res.end(res.statusCode === 200 ? answer : "");
     });
   });
   serveTableArns(server);
@@ -34,10 +38,15 @@ async function withRecordingServer(run: (port: number, received: Array<{ target:
 }
 
 function post(port: number, target: string, body: Buffer): Promise<number> {
+  return postReading(port, target, body).then(({ status }) => status);
+}
+
+function postReading(port: number, target: string, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { "x-amz-target": `DynamoDB_20120810.${target}`, "content-length": String(body.length) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
     });
     req.on("error", reject);
     req.end(body);
@@ -69,6 +78,54 @@ describe("the table-ARN wrapper's reading of bodies", () => {
       expect(await post(port, "DescribeTable", Buffer.from('{"TableName":"t"}'))).toBe(200);
       expect(received).toEqual([{ target: "DynamoDB_20120810.DescribeTable", bytes: 17, replayed: false }]);
     });
+  });
+
+  const arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/items";
+  const operations = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"];
+
+  it("gives single-table operations to the listener as they came, not read and replayed (every GetItem, PutItem and Query was), a table's ARN asking for ConsumedCapacity too", async () => {
+    await withRecordingServer(async (port, received) => {
+      const sent = operations.flatMap((operation) => ['{"TableName":"items"}', `{"TableName":"${arn}","ReturnConsumedCapacity":"TOTAL"}`].map((body) => ({ operation, body })));
+      for (const { operation, body } of sent) expect(await post(port, operation, Buffer.from(body))).toBe(200);
+      expect(received).toEqual(sent.map(({ operation, body }) => ({ target: `DynamoDB_20120810.${operation}`, bytes: body.length, replayed: false })));
+    }, '{"ConsumedCapacity":{"TableName":"items","CapacityUnits":1}}');
+  });
+
+  it("names a table's ARN in a single-table answer's ConsumedCapacity only when the request asked for one (TOTAL or INDEXES), and otherwise leaves the answer as written", async () => {
+    // The listener answers a ConsumedCapacity to every request, so the wrapper's own choice shows (dynalite answers one
+    // only to TOTAL or INDEXES).
+    await withRecordingServer(async (port) => {
+      const answered: Record<string, string> = {};
+      for (const returned of [undefined, "NONE", "TOTAL", "INDEXES"]) {
+        const body = JSON.stringify({ TableName: arn, ...(returned ? { ReturnConsumedCapacity: returned } : {}) });
+        answered[returned ?? "absent"] = (JSON.parse((await postReading(port, "Query", Buffer.from(body))).text) as { ConsumedCapacity: { TableName: string } }).ConsumedCapacity.TableName;
+      }
+      expect(answered).toEqual({ absent: "items", NONE: "items", TOTAL: arn, INDEXES: arn });
+    }, '{"ConsumedCapacity":{"TableName":"items","CapacityUnits":1}}');
+  });
+});
+
+describe("a client hanging up mid-body on the local DynamoDB", () => {
+  it.each(["DescribeTable", "Query", "PutItem", "BatchWriteItem", "TransactWriteItems"])("stops nothing: dynalite threw its request's error, uncaught, and stopped the process (%s)", async (operation) => {
+    const dynalite = await startPatchedDynalite({ region: "eu-west-1" });
+    try {
+      const closed = new Promise<void>((resolve) => dynalite.server.prependListener("request", (req: IncomingMessage) => req.once("close", () => resolve())));
+      const socket = connect(Number(new URL(dynalite.endpoint).port), "127.0.0.1");
+      await once(socket, "connect");
+      socket.write(`POST / HTTP/1.1\r\nhost: local\r\ncontent-type: application/x-amz-json-1.0\r\nx-amz-target: DynamoDB_20120810.${operation}\r\ncontent-length: 100\r\n\r\n{"TableName":`);
+      await new Promise<void>((resolve) => dynalite.server.once("request", () => resolve()));
+      socket.destroy();
+      await closed;
+      // Still answering.
+      const listed = await fetch(dynalite.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" },
+        body: "{}",
+      });
+      expect(listed.status).toBe(200);
+    } finally {
+      await dynalite.close();
+    }
   });
 });
 
