@@ -732,7 +732,10 @@ export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
   endpoint: string;
   store: ObjectStore;
-  /** Every request that passed authentication and the body checks, in order. */
+  /**
+   * Every request that passed authentication and the body checks, in order (an upload refused on its headers, IAM or a
+   * missing bucket, before its body is read, is not among them).
+   */
   requests: S3Request[];
   /** Requests of one operation (DeleteObjects counts as one request). */
   count(operation: S3Operation): number;
