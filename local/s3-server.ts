@@ -249,7 +249,7 @@ export class FileObjectStore implements ObjectStore {
   createBucket(bucket: string): void {
     mkdirSync(this.folder(bucket), { recursive: true });
   }
-  hasBucket(): boolean {
+  hasBucket(_bucket: string): boolean {
     return true;
   }
   put(bucket: string, object: StoredObject): void {
