@@ -30,7 +30,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough, type Duplex, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { authenticate, BodyDigests, decodeUriPart, header, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
@@ -606,7 +606,7 @@ function objectLineOf(value: unknown): ObjectLine | undefined {
 /**
  * The longest metadata line read. The longest the server writes: a POST's form before its file (MAX_POST_PRE_DATA,
  * 20,480 bytes) as its Content-Type or Cache-Control, control characters each escaped to six (`\u0001`), about
- * 123 KB; a PUT's headers are at most Node's 16 KiB. 64 KiB left such a POST's object answered 204 and never served.
+ * 123 KB; a PUT's headers are at most S3's 8 KB (checkHeaderSection). 64 KiB left such a POST's object answered 204 and never served.
  */
 const MAX_LINE = 256 * 1024;
 
@@ -782,7 +782,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
-  const server = createServer((req, res) => {
+  // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -798,6 +799,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
     });
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
+    if (!socket.writable) return void socket.destroy();
+    if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
+    socket.end(`HTTP/1.1 ${error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`);
   });
 
   // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
@@ -982,6 +989,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkHeaderSection(req);
     const method = req.method ?? "GET";
     const target = req.url ?? "/";
     const queryAt = target.indexOf("?");
@@ -1375,6 +1383,44 @@ function checkMetadataSize(metadata: Record<string, string>): void {
 }
 const MAX_USER_METADATA = 2048;
 
+/**
+ * S3's limit on a request's headers: "The PUT request header is limited to 8 KB in size. Within the PUT request header,
+ * the user-defined metadata is limited to 2 KB in size" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html).
+ * Past it S3 answers 400 RequestHeaderSectionTooLarge, "Your request header section exceeds the maximum allowed size.",
+ * with MaxSizeAllowed 8192 — S3's answers as quoted in department-of-veterans-affairs/va.gov-team#89412 (a GET) and
+ * versity/versitygw#2180; the code is not in ErrorResponses.html. Applied to every request, as those answers show S3
+ * does. Not confirmed: how S3 counts the section; taken here as each field's `name: value` and its CRLF (the request
+ * line not counted). The Cookie header is left out: a browser sends the cookies of the app's own local servers to this
+ * one, on the same host (cookies "do not provide isolation by port", RFC 6265 §8.5), which S3, on its own host, never
+ * gets.
+ */
+const MAX_HEADER_SECTION = 8192;
+/** Node's limit on a request's head (request line and headers), raised above S3's so that S3's answer is what a client sees; past it, headerOverflow. */
+const MAX_NODE_HEADER_SECTION = 64 * 1024;
+const HEADER_SECTION_TOO_LARGE = { code: "RequestHeaderSectionTooLarge", message: "Your request header section exceeds the maximum allowed size.", details: { MaxSizeAllowed: String(MAX_HEADER_SECTION) } };
+
+function checkHeaderSection(req: IncomingMessage): void {
+  let size = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    // rawHeaders are the bytes as sent, one character each (latin1).
+    if (req.rawHeaders[i].toLowerCase() !== "cookie") size += req.rawHeaders[i].length + req.rawHeaders[i + 1].length + 4;
+  }
+  if (size > MAX_HEADER_SECTION) throw new S3Error(400, HEADER_SECTION_TOO_LARGE.code, HEADER_SECTION_TOO_LARGE.message, HEADER_SECTION_TOO_LARGE.details);
+}
+
+/**
+ * A request whose head is past even Node's limit (MAX_NODE_HEADER_SECTION): Node never hands it to the server, so S3's
+ * answer is written on the socket, which then closes (the rest of the request cannot be parsed), as Node's own 431 would.
+ */
+function headerOverflow(socket: Duplex): void {
+  const { code, message, details } = HEADER_SECTION_TOO_LARGE;
+  const xml = errorXml(code, message, details, "", randomBytes(8).toString("hex").toUpperCase(), randomBytes(48).toString("base64"));
+  // The rest of what the client sends is read and dropped, never left unread: a socket closed with unread bytes is reset
+  // (TCP RST), and the client might lose the answer to it.
+  socket.resume();
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-error-code: ${code}\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`);
+}
+
 /** A key over 1,024 bytes of UTF-8 is 400 KeyTooLongError (see checkLimits). */
 function checkKeyLength(key: string): void {
   const keyBytes = Buffer.byteLength(key, "utf8");
@@ -1573,7 +1619,13 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   const requestId = String(res.getHeader("x-amz-request-id") ?? "");
   const hostId = String(res.getHeader("x-amz-id-2") ?? "");
   const resource = (res.req?.url ?? "/").split("?")[0];
-  const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
   res.writeHead(status, { "content-type": "application/xml", "x-amz-error-code": code });
-  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`);
+  res.end(headOnly ? undefined : errorXml(code, message, details, resource, requestId, hostId));
+}
+
+/** S3's error document (see sendError); without a Resource when there is none (a request never parsed). */
+function errorXml(code: string, message: string, details: Record<string, string>, resource: string, requestId: string, hostId: string): string {
+  const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
+  const at = resource ? `<Resource>${escapeXml(resource)}</Resource>` : "";
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}${at}<RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`;
 }

@@ -184,3 +184,34 @@ describe("local S3: an upload refused on its headers is answered before its body
     expect(store.received).toBe(0);
   });
 });
+
+describe("local S3: S3's 8 KB limit on a request's headers", () => {
+  /** A PUT with one more header of `size` bytes, its answer as a client sees it (raw: whatever answers, Node or the server). */
+  async function putWith(name: string, size: number): Promise<{ status: number; code?: string; max?: string }> {
+    const url = new URL("/b/k", server!.endpoint);
+    const headers = await signS3("PUT", url, { "x-amz-content-sha256": sha256(Buffer.from("body")), "content-length": "4" });
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method: "PUT", headers: { ...headers, [name]: "h".repeat(size) } });
+      req.on("response", (res: IncomingMessage) => {
+        void res.toArray().then((parts) => {
+          const text = Buffer.concat(parts).toString();
+          resolve({ status: res.statusCode!, code: /<Code>(\w+)</.exec(text)?.[1], max: /<MaxSizeAllowed>(\d+)</.exec(text)?.[1] });
+        });
+      });
+      req.on("error", reject);
+      req.end("body");
+    });
+  }
+
+  it("answers 400 RequestHeaderSectionTooLarge (MaxSizeAllowed 8192) past 8 KB, and past Node's own 16 KiB too; not for cookies", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    expect(await putWith("x-extra", 7000)).toEqual({ status: 200, code: undefined, max: undefined });
+    expect(await putWith("x-extra", 9000)).toEqual({ status: 400, code: "RequestHeaderSectionTooLarge", max: "8192" });
+    // Past Node's default limit (--max-http-header-size, 16 KiB), and past the server's own raised one.
+    expect(await putWith("x-extra", 20_000)).toEqual({ status: 400, code: "RequestHeaderSectionTooLarge", max: "8192" });
+    expect(await putWith("x-extra", 100_000)).toEqual({ status: 400, code: "RequestHeaderSectionTooLarge", max: "8192" });
+    // A browser's cookies for the app's other local servers (same host, other port) are not S3's to count.
+    expect(await putWith("cookie", 9000)).toEqual({ status: 200, code: undefined, max: undefined });
+    expect(server.store.get("b", "k")?.body.toString()).toBe("body");
+  });
+});
