@@ -946,8 +946,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const uploadId = param(query, "uploadId") ?? "";
     const upload = uploadOf(uploadId, request);
     const partNumber = partNumberOf(query);
-    const part = await store.putPart(uploadId, partNumber, uploadBody(req, signable, auth, received, request));
-    if (uploads.get(uploadId) !== upload) {
+    // Aborted or completed while the part arrived: its folder may be gone under the part's write (which then fails), or
+    // the part written after its upload's parts were removed; either way it is removed, and the answer is NoSuchUpload.
+    const gone = () => uploads.get(uploadId) !== upload;
+    const part = await store.putPart(uploadId, partNumber, uploadBody(req, signable, auth, received, request)).catch((error: unknown) => {
+      throw gone() ? noSuchUpload() : error;
+    });
+    if (gone()) {
       store.removeParts(uploadId);
       throw noSuchUpload();
     }

@@ -96,7 +96,18 @@ describe("local S3: UploadPart streams each part to the store", () => {
 
   it("removes an upload's part files on abort, when the server closes, and at start for a process that stopped", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
-    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    // Aborted while a part is still arriving: the part is answered NoSuchUpload and nothing of it stays.
+    const racing = await createUpload("k");
+    const { req, answer } = await startPut(`/b/k?partNumber=1&uploadId=${racing}`, Buffer.alloc(MiB, "r"), 2 * MiB);
+    await store.firstBytes;
+    expect((await call("DELETE", `/b/k?uploadId=${racing}`)).status).toBe(204);
+    req.end(Buffer.alloc(MiB, "r"));
+    const late = await answer;
+    expect([late.status, /<Code>(\w+)</.exec(late.text)?.[1]]).toEqual([404, "NoSuchUpload"]);
+    expect(uploadFolders(root)).toEqual([]);
+
     const aborted = await createUpload("k");
     expect((await call("PUT", `/b/k?partNumber=1&uploadId=${aborted}`, Buffer.from("part"))).status).toBe(200);
     expect(uploadFiles(root)).toEqual(["1.part"]);
