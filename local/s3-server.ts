@@ -11,10 +11,10 @@
  * local/s3-post-policy.ts). Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
  *
- * Uploads stream: PutObject's body and POST Object's file go into the store as they arrive (ObjectStore.putStream; the
- * file store writes them to disk), checked on the way and at their end, so an upload of up to 5 GiB is never held
- * whole. UploadPart's part is still read into memory, and kept there until CompleteMultipartUpload (one part is at
- * most 5 GiB); so are the small bodies of DeleteObjects and CompleteMultipartUpload.
+ * Uploads stream: PutObject's body, POST Object's file and UploadPart's part go into the store as they arrive
+ * (ObjectStore.putStream, putPart; the file store writes them to disk), checked on the way and at their end, so an
+ * upload of up to 5 GiB is never held whole; CompleteMultipartUpload streams the parts one after another into the
+ * object. Only the small bodies of DeleteObjects and CompleteMultipartUpload are read whole.
  *
  * It checks requests as S3 does for a private bucket (local/s3-auth.ts): SigV4 — header or
  * presigned URL, expiry included — against the credentials it is given, then the body against
@@ -30,7 +30,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough, type Duplex, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { authenticate, BodyDigests, decodeUriPart, header, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
@@ -39,7 +39,7 @@ import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, t
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
-import { escapeXml, unescapeXml, xmlValues } from "./xml";
+import { escapeXml, unescapeXml, xmlElements, xmlValues } from "./xml";
 
 export interface StoredObject {
   key: string;
@@ -64,6 +64,16 @@ export interface ObjectStore {
    * failed at its end) or a `beforeCommit` that throws leaves the previous object as it was, and nothing of the new one.
    */
   putStream(bucket: string, object: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit?: (object: ListedObject) => void): Promise<ListedObject>;
+  /**
+   * A multipart upload's part (UploadPart) written from its body as it arrives, as putStream writes an object: never
+   * held whole by a store that keeps objects elsewhere than in memory; its ETag is the part's MD5, as S3's. It replaces
+   * the upload's part of the same number only once whole: a `source` that fails part-way leaves the earlier one.
+   */
+  putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }>;
+  /** A part's bytes as a stream (CompleteMultipartUpload reads the parts in order into putStream, never whole). */
+  readPart(uploadId: string, partNumber: number): Readable;
+  /** An upload's parts removed (AbortMultipartUpload, and once CompleteMultipartUpload stored the object). */
+  removeParts(uploadId: string): void;
   /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
   get(bucket: string, key: string): StoredObject | undefined;
   /** An object's metadata and size, its body unread (a conditional write's validators). */
@@ -78,8 +88,11 @@ export interface ObjectStore {
   list(bucket: string, prefix: string): ListedObject[];
 }
 
-/** An object to be written from a stream (ObjectStore.putStream): its ETag and size are the body's. */
-export type NewObject = Omit<StoredObject, "body" | "etag">;
+/**
+ * An object to be written from a stream (ObjectStore.putStream): its size is the body's, and so is its ETag (the body's
+ * MD5) unless it brings one (a multipart upload's, `"<MD5 of the parts' MD5s>-<parts>"`).
+ */
+export type NewObject = Omit<StoredObject, "body" | "etag"> & { etag?: string };
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
 export type ListedObject = Omit<StoredObject, "body"> & { size: number };
@@ -133,10 +146,26 @@ export class MemoryObjectStore implements ObjectStore {
     const chunks: Uint8Array[] = [];
     for await (const chunk of source) chunks.push(chunk);
     const body = Buffer.concat(chunks);
-    const object: StoredObject = { ...meta, body, etag: `"${md5(body)}"` };
+    const object: StoredObject = { ...meta, body, etag: meta.etag ?? `"${md5(body)}"` };
     beforeCommit?.(listedOf(object));
     this.put(bucket, object);
     return listedOf(object);
+  }
+  private readonly parts = new Map<string, Map<number, Buffer>>();
+  /** Buffered, as putStream. */
+  async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of source) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const parts = this.parts.get(uploadId) ?? new Map<number, Buffer>();
+    this.parts.set(uploadId, parts.set(partNumber, body));
+    return { etag: `"${md5(body)}"`, size: body.length };
+  }
+  readPart(uploadId: string, partNumber: number): Readable {
+    return streamOf(this.parts.get(uploadId)?.get(partNumber) ?? Buffer.alloc(0));
+  }
+  removeParts(uploadId: string): void {
+    this.parts.delete(uploadId);
   }
   get(bucket: string, key: string): StoredObject | undefined {
     return this.buckets.get(bucket)?.get(key);
@@ -197,8 +226,11 @@ export class MemoryObjectStore implements ObjectStore {
  */
 export class FileObjectStore implements ObjectStore {
   private static readonly OBJECTS = ".objects";
+  /** Multipart uploads' parts: `.uploads/<pid>.<uploadId>/<partNumber>.part` (like `.objects`, no valid bucket name). */
+  private static readonly UPLOADS = ".uploads";
   private static readonly SUFFIX = ".obj";
   private readonly objects: string;
+  private readonly uploads: string;
   private readonly log: (message: string) => void;
   /** Object files reported as not served (each once, until its key is written again). */
   private readonly reported = new Set<string>();
@@ -207,15 +239,17 @@ export class FileObjectStore implements ObjectStore {
     options: { log?: (message: string) => void } = {},
   ) {
     this.objects = join(root, FileObjectStore.OBJECTS);
+    this.uploads = join(root, FileObjectStore.UPLOADS);
     this.log = options.log ?? ((message) => console.warn(message));
     mkdirSync(this.objects, { recursive: true });
     this.removeAbandonedWrites();
+    this.removeAbandonedUploads();
     this.moveFirstLayout();
   }
   createBucket(bucket: string): void {
     mkdirSync(this.folder(bucket), { recursive: true });
   }
-  hasBucket(): boolean {
+  hasBucket(_bucket: string): boolean {
     return true;
   }
   put(bucket: string, object: StoredObject): void {
@@ -248,7 +282,7 @@ export class FileObjectStore implements ObjectStore {
     mkdirSync(folder, { recursive: true });
     const file = join(folder, fileNameOf(meta.key));
     const lineOf = (etag: string, size: number) => Buffer.from(JSON.stringify({ ...meta, etag, size } satisfies ObjectLine));
-    const room = lineOf(`"${"0".repeat(32)}"`, Number.MAX_SAFE_INTEGER).length + 1;
+    const room = lineOf(meta.etag ?? `"${"0".repeat(32)}"`, Number.MAX_SAFE_INTEGER).length + 1;
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     const handle = await open(temporary, "w");
     let closed = false;
@@ -259,14 +293,8 @@ export class FileObjectStore implements ObjectStore {
       const placeholder = Buffer.alloc(room, " ");
       placeholder[room - 1] = 0x0a;
       await writeAll(handle, placeholder, 0);
-      const hash = createHash("md5");
-      let size = 0;
-      for await (const chunk of source) {
-        hash.update(chunk);
-        await writeAll(handle, chunk, room + size);
-        size += chunk.length;
-      }
-      const object: ListedObject = { ...meta, etag: `"${hash.digest("hex")}"`, size };
+      const { etag, size } = await writeHashed(handle, source, room);
+      const object: ListedObject = { ...meta, etag: meta.etag ?? etag, size };
       const line = Buffer.alloc(room, " ");
       lineOf(object.etag, size).copy(line);
       line[room - 1] = 0x0a;
@@ -283,6 +311,41 @@ export class FileObjectStore implements ObjectStore {
       rmSync(temporary, { force: true });
       throw error;
     }
+  }
+  /**
+   * A part as a file of its bytes alone (its ETag and size are the server's to keep), written as putStream writes an
+   * object (writeHashed) to a temporary file renamed over the part: a part that fails part-way leaves the earlier one of
+   * its number, and no temporary file.
+   */
+  async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
+    const file = this.partFile(uploadId, partNumber);
+    mkdirSync(join(file, ".."), { recursive: true });
+    const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+    const handle = await open(temporary, "w");
+    let closed = false;
+    try {
+      const written = await writeHashed(handle, source, 0);
+      closed = true;
+      await handle.close();
+      renameSync(temporary, file);
+      return written;
+    } catch (error) {
+      if (!closed) await handle.close().catch(() => {});
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+  }
+  readPart(uploadId: string, partNumber: number): Readable {
+    return createReadStream(this.partFile(uploadId, partNumber));
+  }
+  removeParts(uploadId: string): void {
+    rmSync(join(this.partFile(uploadId, 1), ".."), { recursive: true, force: true });
+  }
+  /** A part's file; the upload's folder is named by this process too (removeAbandonedUploads). */
+  private partFile(uploadId: string, partNumber: number): string {
+    // The server names uploads (randomUUID) and serves only those it named; anything else never reaches the disk.
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId) || !Number.isSafeInteger(partNumber)) throw new Error(`local S3: no such upload part ${uploadId} ${partNumber}`);
+    return join(this.uploads, `${process.pid}.${uploadId}`, `${partNumber}.part`);
   }
   get(bucket: string, key: string): StoredObject | undefined {
     const opened = this.openFile(bucket, key);
@@ -393,13 +456,25 @@ export class FileObjectStore implements ObjectStore {
     }
   }
   /**
+   * Multipart uploads of a process that stopped between an upload's first part and its end (a crash, a kill: the uploads
+   * in progress are the server's memory, gone with it, so their parts can never be completed; a server that closes
+   * removes its own): their folders removed, parts and temporary files with them. Those of a process still running
+   * (another runtime on the same folder) are left to it.
+   */
+  private removeAbandonedUploads(): void {
+    for (const upload of entriesOf(this.uploads)) {
+      const pid = /^(\d+)\./.exec(upload.name)?.[1];
+      if (pid === undefined || !processRuns(Number(pid))) rmSync(join(this.uploads, upload.name), { recursive: true, force: true });
+    }
+  }
+  /**
    * The first layout's objects, `root/<bucket>/<key>` and `<key>.__meta.json`, put into this one and removed. Another
    * runtime opening the same folder at the same time moves them too: a folder it emptied and removed, or a file it
    * moved, between this one's listing and its reading, is passed over (they threw ENOENT and stopped the runtime).
    */
   private moveFirstLayout(): void {
     for (const entry of readdirSync(this.root, { withFileTypes: true })) {
-      if (!entry.isDirectory() || entry.name === FileObjectStore.OBJECTS) continue;
+      if (!entry.isDirectory() || entry.name === FileObjectStore.OBJECTS || entry.name === FileObjectStore.UPLOADS) continue;
       const top = join(this.root, entry.name);
       const walk = (folder: string): void => {
         for (const inner of entriesOf(folder)) {
@@ -531,7 +606,7 @@ function objectLineOf(value: unknown): ObjectLine | undefined {
 /**
  * The longest metadata line read. The longest the server writes: a POST's form before its file (MAX_POST_PRE_DATA,
  * 20,480 bytes) as its Content-Type or Cache-Control, control characters each escaped to six (`\u0001`), about
- * 123 KB; a PUT's headers are at most Node's 16 KiB. 64 KiB left such a POST's object answered 204 and never served.
+ * 123 KB; a PUT's headers are at most S3's 8 KB (checkHeaderSection). 64 KiB left such a POST's object answered 204 and never served.
  */
 const MAX_LINE = 256 * 1024;
 
@@ -555,6 +630,21 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
     done += bytesWritten;
   }
+}
+
+/**
+ * A body written to an open file from `position` as it arrives, hashed on the way: its MD5 ETag (quoted, as S3 sends it)
+ * and size. An object's (putStream) and a part's (putPart) alike.
+ */
+async function writeHashed(handle: FileHandle, source: AsyncIterable<Uint8Array>, position: number): Promise<{ etag: string; size: number }> {
+  const hash = createHash("md5");
+  let size = 0;
+  for await (const chunk of source) {
+    hash.update(chunk);
+    await writeAll(handle, chunk, position + size);
+    size += chunk.length;
+  }
+  return { etag: `"${hash.digest("hex")}"`, size };
 }
 
 /** `size` bytes of an open file from `offset` (fewer if it ends first). */
@@ -642,7 +732,10 @@ export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
   endpoint: string;
   store: ObjectStore;
-  /** Every request that passed authentication and the body checks, in order. */
+  /**
+   * Every request that passed authentication and the body checks, in order (an upload refused on its headers, IAM or a
+   * missing bucket, before its body is read, is not among them).
+   */
   requests: S3Request[];
   /** Requests of one operation (DeleteObjects counts as one request). */
   count(operation: S3Operation): number;
@@ -656,14 +749,17 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-/** A multipart upload in progress: its parts are held in memory (not streamed to the store) until it completes. */
+/**
+ * A multipart upload in progress: its object's metadata, and its parts' ETags and sizes; their bytes are the store's
+ * (ObjectStore.putPart: the file store's temporary files), never held here.
+ */
 interface MultipartUpload {
   bucket: string;
   key: string;
   contentType: string;
   cacheControl?: string;
   metadata: Record<string, string>;
-  parts: Map<number, { body: Buffer; etag: string }>;
+  parts: Map<number, { etag: string; size: number }>;
 }
 
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
@@ -686,7 +782,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
-  const server = createServer((req, res) => {
+  // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -702,6 +799,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
     });
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
+    if (!socket.writable) return void socket.destroy();
+    if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
+    socket.end(`HTTP/1.1 ${error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`);
   });
 
   // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
@@ -781,38 +884,117 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     notify("ObjectCreated:Post", bucket, key, object);
   }
 
-  /**
-   * A request past its body's checks let in, as S3 lets it: IAM for the signer, then recorded (`requests`), then a
-   * failure injected by `fail` (403 AccessDenied, thrown).
-   */
-  function admit(auth: Authenticated, request: S3Request): void {
+  /** IAM for the signer (403 AccessDenied, thrown): decided on the request's headers, before its body is read. */
+  function authorise(auth: Authenticated, request: S3Request): void {
     const permission = s3Permission(request.operation, request.bucket, request.key);
     const refused = permission && refusalOf(auth.accessKeyId, permission.action, permission.resource);
     if (refused) throw new S3Error(403, "AccessDenied", refused);
+  }
+
+  /** A request past its body's checks recorded (`requests`), then a failure injected by `fail` (403 AccessDenied, thrown). */
+  function record(request: S3Request): void {
     requests.push(request);
     if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for ${request.operation} ${request.key}`);
   }
 
+  /** A request whose body was read whole and checked let in: authorised, then recorded. */
+  function admit(auth: Authenticated, request: S3Request): void {
+    authorise(auth, request);
+    record(request);
+  }
+
   /**
-   * PutObject, its body streamed into the store (ObjectStore.putStream) as it arrives, never held whole: checked on
-   * the way and at its end as any body is (verifyBody), then let in (admit) and the bucket looked up — the order of the
-   * answers a body read whole got — and the conditional write decided (local/s3-conditions.ts) just before the object
-   * replaces the previous one. Any failure leaves the previous object as it was.
+   * An upload's body (PutObject, UploadPart) as it arrives, checked on the way and at its end as any body is
+   * (verifyBody), then recorded. Its signer is authorised and its bucket looked up before (uploadStarted), on the headers
+   * alone: S3 answers those without the body, as its Expect: 100-continue support shows — "If the message is rejected
+   * based on the headers, the body of the message is not sent" (RESTObjectPUT.html, the Expect header).
+   */
+  async function* uploadBody(req: IncomingMessage, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): AsyncGenerator<Buffer> {
+    yield* objectBytes(req, received);
+    await verifyBody(signable, auth, received);
+    record(request);
+  }
+
+  /** What an upload (PutObject, UploadPart) is refused on its headers, before a byte of its body is read or stored. */
+  function uploadStarted(auth: Authenticated, request: S3Request): void {
+    authorise(auth, request);
+    if (!store.hasBucket(request.bucket)) throw noSuchBucket(request.bucket);
+  }
+
+  /**
+   * PutObject, its body streamed into the store (ObjectStore.putStream) as it arrives, never held whole: refused on
+   * its headers first (uploadStarted: IAM, the bucket), checked on the way and at its end (uploadBody), and the
+   * conditional write decided (local/s3-conditions.ts) just before the object replaces the previous one. Any failure
+   * leaves the previous object as it was.
    */
   async function putObject(req: IncomingMessage, res: ServerResponse, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
     const { bucket, key } = request;
-    async function* checked(): AsyncGenerator<Buffer> {
-      yield* objectBytes(req, received);
-      await verifyBody(signable, auth, received);
-      admit(auth, request);
-      if (!store.hasBucket(bucket)) throw noSuchBucket(bucket);
-    }
-    const object = await store.putStream(bucket, newObject(key, req), checked(), () => writePreconditions(req.headers, store.head(bucket, key)));
+    uploadStarted(auth, request);
+    const body = uploadBody(req, signable, auth, received, request);
+    const object = await store.putStream(bucket, newObject(key, req), body, () => writePreconditions(req.headers, store.head(bucket, key)));
     send(res, 200, "", { etag: object.etag });
     notify("ObjectCreated:Put", bucket, key, object);
   }
 
+  /**
+   * UploadPart, its body streamed into the store (ObjectStore.putPart) as PutObject's is: refused on its headers first
+   * (IAM, the bucket, the upload, the part number), checked as it arrives (uploadBody). A part whose upload was
+   * aborted or completed while it arrived is removed, and answered NoSuchUpload.
+   */
+  async function uploadPart(req: IncomingMessage, res: ServerResponse, query: Query, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
+    uploadStarted(auth, request);
+    const uploadId = param(query, "uploadId") ?? "";
+    const upload = uploadOf(uploadId, request);
+    const partNumber = partNumberOf(query);
+    // Aborted or completed while the part arrived: its folder may be gone under the part's write (which then fails), or
+    // the part written after its upload's parts were removed; either way it is removed, and the answer is NoSuchUpload.
+    const gone = () => uploads.get(uploadId) !== upload;
+    const part = await store.putPart(uploadId, partNumber, uploadBody(req, signable, auth, received, request)).catch((error: unknown) => {
+      throw gone() ? noSuchUpload() : error;
+    });
+    if (gone()) {
+      store.removeParts(uploadId);
+      throw noSuchUpload();
+    }
+    upload.parts.set(partNumber, part);
+    send(res, 200, "", { etag: part.etag });
+  }
+
+  /** The upload in progress of this id, for this bucket and key; else 404 NoSuchUpload. */
+  function uploadOf(uploadId: string, request: S3Request): MultipartUpload {
+    const upload = uploads.get(uploadId);
+    if (!upload || upload.bucket !== request.bucket || upload.key !== request.key) throw noSuchUpload();
+    return upload;
+  }
+
+  /**
+   * CompleteMultipartUpload: the parts listed checked as S3 checks them, then streamed one after another from the store
+   * (readPart) into the object (putStream), never held whole, with the multipart ETag — the MD5 of the parts' binary
+   * MD5s, then `-` and their count — and the conditional write decided just before it replaces the previous object.
+   * Then the upload's parts are removed. A failed completion leaves the upload and its parts as they were.
+   */
+  async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
+    const uploadId = param(query, "uploadId") ?? "";
+    const upload = uploadOf(uploadId, request);
+    const parts = listedParts(body.toString("utf8"), upload);
+    const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
+    async function* concatenated(): AsyncGenerator<Buffer> {
+      for (const { partNumber } of parts) yield* store.readPart(uploadId, partNumber) as AsyncIterable<Buffer>;
+    }
+    const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date() };
+    const object = await store.putStream(upload.bucket, meta, concatenated(), () => {
+      writePreconditions(req.headers, store.head(upload.bucket, upload.key));
+      // Completed or aborted by another request while this one read the parts: as S3, one completion only.
+      if (uploads.get(uploadId) !== upload) throw noSuchUpload();
+      uploads.delete(uploadId);
+    });
+    store.removeParts(uploadId);
+    sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
+    notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, object);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkHeaderSection(req);
     const method = req.method ?? "GET";
     const target = req.url ?? "/";
     const queryAt = target.indexOf("?");
@@ -845,8 +1027,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const received: ReceivedBody = { digests: new BodyDigests(signable, auth), trailers: {}, chunked };
     const request: S3Request = { operation, bucket, key };
     if (operation === "PutObject") return putObject(req, res, signable, auth, received, request);
-    // UploadPart's body is held to its declared length (checkLimits, objectBytes); every other body is a document.
-    const body = await readS3Body(req, received, operation === "UploadPart" ? MAX_SINGLE_UPLOAD : MAX_DOCUMENT_BODY);
+    if (operation === "UploadPart") return uploadPart(req, res, query, signable, auth, received, request);
+    // Every other body is a document.
+    const body = await readS3Body(req, received, MAX_DOCUMENT_BODY);
     await verifyBody(signable, auth, received);
 
     if (operation === "DeleteObjects") {
@@ -943,39 +1126,15 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         uploads.set(uploadId, { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, parts: new Map() });
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
       }
-      case "UploadPart": {
-        const upload = uploads.get(param(query, "uploadId") ?? "");
-        if (!upload) return sendError(res, 404, "NoSuchUpload", "The specified upload does not exist.");
-        const etag = `"${md5(body)}"`;
-        upload.parts.set(Number(param(query, "partNumber")), { body, etag });
-        return send(res, 200, "", { etag });
-      }
-      case "CompleteMultipartUpload": {
+      case "CompleteMultipartUpload":
+        return completeUpload(req, res, query, body, request);
+      case "AbortMultipartUpload": {
         const uploadId = param(query, "uploadId") ?? "";
-        const upload = uploads.get(uploadId);
-        if (!upload) return sendError(res, 404, "NoSuchUpload", "The specified upload does not exist.");
-        const numbers = xmlValues(body.toString("utf8"), "PartNumber").map(Number);
-        const parts = numbers.map((n) => upload.parts.get(n));
-        if (parts.some((p) => !p)) return sendError(res, 400, "InvalidPart", "One or more of the specified parts could not be found.");
-        writePreconditions(req.headers, store.head(upload.bucket, upload.key));
-        const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p!.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
-        const completed: StoredObject = {
-          key: upload.key,
-          body: Buffer.concat(parts.map((p) => p!.body)),
-          etag,
-          contentType: upload.contentType,
-          cacheControl: upload.cacheControl,
-          metadata: upload.metadata,
-          lastModified: new Date(),
-        };
-        store.put(upload.bucket, completed);
+        uploadOf(uploadId, request);
         uploads.delete(uploadId);
-        notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, listedOf(completed));
-        return sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
-      }
-      case "AbortMultipartUpload":
-        uploads.delete(param(query, "uploadId") ?? "");
+        store.removeParts(uploadId);
         return send(res, 204, "");
+      }
     }
   }
 
@@ -1065,6 +1224,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     fail: (predicate) => void (failing = predicate),
     close: () =>
       new Promise<void>((resolve) => {
+        // The uploads in progress end with the server (they are its memory): their parts are removed.
+        for (const uploadId of uploads.keys()) store.removeParts(uploadId);
+        uploads.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -1072,6 +1234,59 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 }
 
 type Query = Record<string, string | string[]>;
+
+/** S3's answer for an upload id it does not know (never started, aborted or completed), ErrorResponses.html. */
+function noSuchUpload(): S3Error {
+  return new S3Error(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
+}
+
+/** A multipart upload's parts at most, and its part numbers: 1 to 10,000 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). */
+const MAX_PARTS = 10_000;
+/** A part's least size, but the last one's: 5 MiB (qfacts.html: "5 MiB to 5 GiB. There is no minimum size limit on the last part"). */
+const MIN_PART_SIZE = 5 * 1024 ** 2;
+
+/**
+ * UploadPart's partNumber: "Part number of part being uploaded. This is a positive integer between 1 and 10,000"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html); any other 400 InvalidArgument. The message and
+ * details are S3's as other emulators answer them (not confirmed against S3 itself).
+ */
+function partNumberOf(query: Query): number {
+  const text = param(query, "partNumber") ?? "";
+  const number = Number(text);
+  if (!/^\d{1,5}$/.test(text) || number < 1 || number > MAX_PARTS) {
+    throw new S3Error(400, "InvalidArgument", `Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`, { ArgumentName: "partNumber", ArgumentValue: text });
+  }
+  return number;
+}
+
+/**
+ * The parts a CompleteMultipartUpload body lists, checked as S3 checks them (API_CompleteMultipartUpload.html, Special
+ * errors; ErrorResponses.html): none is 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder; a part not
+ * uploaded, or whose ETag is not the one given, 400 InvalidPart; a part but the last under 5 MiB, 400 EntityTooSmall.
+ */
+function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: number; etag: string; size: number }> {
+  const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
+  if (listed.length === 0 || listed.length > MAX_PARTS) {
+    throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+  }
+  const parts = listed.map(({ number, etag }, at) => {
+    const partNumber = Number(number);
+    if (at > 0 && !(partNumber > Number(listed[at - 1].number))) {
+      throw new S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+    }
+    const part = upload.parts.get(partNumber);
+    // The ETag as the client lists it, quoted or not (the SDKs send it quoted, as UploadPart answered it).
+    if (!part || part.etag.replace(/"/g, "") !== etag.trim().replace(/"/g, "")) {
+      throw new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+    }
+    return { partNumber, ...part };
+  });
+  const small = parts.slice(0, -1).find((part) => part.size < MIN_PART_SIZE);
+  if (small) {
+    throw new S3Error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.", { ProposedSize: String(small.size), MinSizeAllowed: String(MIN_PART_SIZE), PartNumber: String(small.partNumber), ETag: small.etag });
+  }
+  return parts;
+}
 
 function param(query: Query, name: string): string | undefined {
   const value = query[name];
@@ -1173,6 +1388,44 @@ function checkMetadataSize(metadata: Record<string, string>): void {
 }
 const MAX_USER_METADATA = 2048;
 
+/**
+ * S3's limit on a request's headers: "The PUT request header is limited to 8 KB in size. Within the PUT request header,
+ * the user-defined metadata is limited to 2 KB in size" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html).
+ * Past it S3 answers 400 RequestHeaderSectionTooLarge, "Your request header section exceeds the maximum allowed size.",
+ * with MaxSizeAllowed 8192 — S3's answers as quoted in department-of-veterans-affairs/va.gov-team#89412 (a GET) and
+ * versity/versitygw#2180; the code is not in ErrorResponses.html. Applied to every request, as those answers show S3
+ * does. Not confirmed: how S3 counts the section; taken here as each field's `name: value` and its CRLF (the request
+ * line not counted). The Cookie header is left out: a browser sends the cookies of the app's own local servers to this
+ * one, on the same host (cookies "do not provide isolation by port", RFC 6265 §8.5), which S3, on its own host, never
+ * gets.
+ */
+const MAX_HEADER_SECTION = 8192;
+/** Node's limit on a request's head (request line and headers), raised above S3's so that S3's answer is what a client sees; past it, headerOverflow. */
+const MAX_NODE_HEADER_SECTION = 64 * 1024;
+const HEADER_SECTION_TOO_LARGE = { code: "RequestHeaderSectionTooLarge", message: "Your request header section exceeds the maximum allowed size.", details: { MaxSizeAllowed: String(MAX_HEADER_SECTION) } };
+
+function checkHeaderSection(req: IncomingMessage): void {
+  let size = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    // rawHeaders are the bytes as sent, one character each (latin1).
+    if (req.rawHeaders[i].toLowerCase() !== "cookie") size += req.rawHeaders[i].length + req.rawHeaders[i + 1].length + 4;
+  }
+  if (size > MAX_HEADER_SECTION) throw new S3Error(400, HEADER_SECTION_TOO_LARGE.code, HEADER_SECTION_TOO_LARGE.message, HEADER_SECTION_TOO_LARGE.details);
+}
+
+/**
+ * A request whose head is past even Node's limit (MAX_NODE_HEADER_SECTION): Node never hands it to the server, so S3's
+ * answer is written on the socket, which then closes (the rest of the request cannot be parsed), as Node's own 431 would.
+ */
+function headerOverflow(socket: Duplex): void {
+  const { code, message, details } = HEADER_SECTION_TOO_LARGE;
+  const xml = errorXml(code, message, details, "", randomBytes(8).toString("hex").toUpperCase(), randomBytes(48).toString("base64"));
+  // The rest of what the client sends is read and dropped, never left unread: a socket closed with unread bytes is reset
+  // (TCP RST), and the client might lose the answer to it.
+  socket.resume();
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-error-code: ${code}\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`);
+}
+
 /** A key over 1,024 bytes of UTF-8 is 400 KeyTooLongError (see checkLimits). */
 function checkKeyLength(key: string): void {
   const keyBytes = Buffer.byteLength(key, "utf8");
@@ -1240,10 +1493,9 @@ async function* atMost(req: IncomingMessage, maxBytes: number, tooLarge: () => S
 }
 
 /**
- * The request's body read whole (the calls whose bodies are small documents, and UploadPart), checked by verifyBody
- * as an upload's is (objectBytes), and refused 400 MaxMessageLengthExceeded as soon as more than `maxBytes` (decoded,
- * if it came aws-chunked) have arrived: a body with no length (HTTP's chunked transfer coding) was held whole however
- * long it grew. UploadPart's bound is its own 5 GiB, never reached: its declared length (checkLimits) stops it first.
+ * The request's body read whole (the calls whose bodies are small documents), checked by verifyBody as an upload's is
+ * (objectBytes), and refused 400 MaxMessageLengthExceeded as soon as more than `maxBytes` (decoded, if it came
+ * aws-chunked) have arrived: a body with no length (HTTP's chunked transfer coding) was held whole however long it grew.
  */
 async function readS3Body(req: IncomingMessage, received: ReceivedBody, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -1276,7 +1528,7 @@ export const MAX_DOCUMENT_BODY = 1000 * 16 * 1024 + 64 * 1024;
  * The object's bytes of a request's body as they arrive, decoded from `aws-chunked` when it came so (its trailers put
  * in `received.trailers`), each byte fed to `received.digests` on its way. More object bytes than the request declares
  * (x-amz-decoded-content-length, which S3 requires with aws-chunked) is IncompleteBody, the answer verifyBody gives for
- * a length that differs, as soon as it is so: a body is never stored, nor held (UploadPart), past what it declared.
+ * a length that differs, as soon as it is so: a body is never stored past what it declared.
  */
 async function* objectBytes(req: IncomingMessage, received: ReceivedBody): AsyncGenerator<Buffer> {
   const { digests } = received;
@@ -1372,7 +1624,13 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   const requestId = String(res.getHeader("x-amz-request-id") ?? "");
   const hostId = String(res.getHeader("x-amz-id-2") ?? "");
   const resource = (res.req?.url ?? "/").split("?")[0];
-  const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
   res.writeHead(status, { "content-type": "application/xml", "x-amz-error-code": code });
-  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`);
+  res.end(headOnly ? undefined : errorXml(code, message, details, resource, requestId, hostId));
+}
+
+/** S3's error document (see sendError); without a Resource when there is none (a request never parsed). */
+function errorXml(code: string, message: string, details: Record<string, string>, resource: string, requestId: string, hostId: string): string {
+  const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
+  const at = resource ? `<Resource>${escapeXml(resource)}</Resource>` : "";
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}${at}<RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`;
 }

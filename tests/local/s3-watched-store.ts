@@ -1,9 +1,11 @@
 /** A test's view of a streaming upload into the file store (ObjectStore.putStream), by promises, never by timing. */
 import { FileObjectStore, type ListedObject } from "../../local/s3-server";
 
-/** A file store that tells when its streaming put has its first bytes and how it ended (no timing: promises). */
+/** A file store that tells when its streaming put (an object's or a part's) has its first bytes and how an object's ended (no timing: promises). */
 export class WatchedStore extends FileObjectStore {
   received = 0;
+  /** The largest chunk a streaming put was given (a body passed on as it arrives, never as one buffer). */
+  largestChunk = 0;
   firstBytes!: Promise<void>;
   settled!: Promise<ListedObject | Error>;
   private sawFirst!: () => void;
@@ -13,18 +15,24 @@ export class WatchedStore extends FileObjectStore {
   }
   reset(): void {
     this.received = 0;
+    this.largestChunk = 0;
     this.firstBytes = new Promise((resolve) => (this.sawFirst = resolve));
   }
   override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): Promise<ListedObject> {
-    const watched = async function* (this: WatchedStore) {
-      for await (const chunk of source) {
-        this.received += chunk.length;
-        this.sawFirst();
-        yield chunk;
-      }
-    }.call(this);
-    const result = super.putStream(bucket, object, watched, beforeCommit);
+    const result = super.putStream(bucket, object, this.watched(source), beforeCommit);
     this.settled = result.catch((error: Error) => error);
     return result;
+  }
+  /** A part's bytes watched as an object's are (UploadPart streams as PutObject does). */
+  override putPart(...[uploadId, partNumber, source]: Parameters<FileObjectStore["putPart"]>): ReturnType<FileObjectStore["putPart"]> {
+    return super.putPart(uploadId, partNumber, this.watched(source));
+  }
+  private async *watched(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      this.received += chunk.length;
+      this.largestChunk = Math.max(this.largestChunk, chunk.length);
+      this.sawFirst();
+      yield chunk;
+    }
   }
 }

@@ -1,0 +1,228 @@
+/**
+ * Multipart uploads stream as PutObject does: each UploadPart's body goes into the store as it arrives (the file store:
+ * a file per part, under `.uploads/<pid>.<uploadId>/`), CompleteMultipartUpload streams the parts one after another into
+ * the object, and the part files go on abort, on completion, when the server closes, and at the next start after a
+ * process that stopped. Uploads are refused on their headers (IAM, a missing bucket) before their body is read.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { request, type ClientRequest, type IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { sendEndless } from "../harness/endless-body";
+import { signS3 } from "../harness/s3-local";
+import { WatchedStore } from "./s3-watched-store";
+
+const md5 = (bytes: Buffer) => createHash("md5").update(bytes).digest();
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+const MiB = 1024 * 1024;
+const uploadFolders = (root: string) => (existsSync(join(root, ".uploads")) ? readdirSync(join(root, ".uploads")) : []);
+const uploadFiles = (root: string) => uploadFolders(root).flatMap((folder) => readdirSync(join(root, ".uploads", folder)));
+
+let server: LocalS3 | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A signed request, its whole body sent: status, S3 error code, ETag header and body text. */
+async function call(method: string, path: string, body: Buffer = Buffer.alloc(0), headers: Record<string, string> = {}) {
+  const url = new URL(path, server!.endpoint);
+  const { host: _host, ...signed } = await signS3(method, url, { "x-amz-content-sha256": sha256(body), ...headers });
+  const response = await fetch(url, { method, headers: signed, body: method === "GET" || method === "HEAD" ? undefined : body });
+  const text = await response.text();
+  return { status: response.status, code: /<Code>(\w+)</.exec(text)?.[1], etag: response.headers.get("etag") ?? undefined, text };
+}
+
+async function createUpload(key: string): Promise<string> {
+  const created = await call("POST", `/b/${key}?uploads`);
+  return /<UploadId>([^<]+)</.exec(created.text)![1];
+}
+
+const completion = (parts: Array<[number, string]>) =>
+  Buffer.from(`<CompleteMultipartUpload>${parts.map(([n, etag]) => `<Part><PartNumber>${n}</PartNumber><ETag>${etag}</ETag></Part>`).join("")}</CompleteMultipartUpload>`);
+
+/** A signed PUT whose first bytes are sent and the rest left to the test: the request and its answer. */
+async function startPut(path: string, first: Buffer, length: number, headers: Record<string, string> = {}): Promise<{ req: ClientRequest; answer: Promise<{ status: number; text: string; etag?: string }> }> {
+  const url = new URL(path, server!.endpoint);
+  const req = request(url, { method: "PUT", headers: await signS3("PUT", url, { "content-length": String(length), "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers }) });
+  const answer = new Promise<{ status: number; text: string; etag?: string }>((resolve, reject) => {
+    req.on("response", (res: IncomingMessage) => {
+      void res.toArray().then((parts) => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString(), etag: res.headers.etag }));
+    });
+    req.on("error", reject);
+  });
+  req.write(first);
+  return { req, answer };
+}
+
+describe("local S3: UploadPart streams each part to the store", () => {
+  it("writes a part as it arrives (never held whole), and completes by streaming the parts into the object with S3's ETags", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const uploadId = await createUpload("big");
+    const first = Buffer.alloc(5 * MiB, "a");
+    const last = Buffer.from("the last part may be small");
+    const { req, answer } = await startPut(`/b/big?partNumber=1&uploadId=${uploadId}`, first.subarray(0, MiB), first.length);
+    await store.firstBytes;
+    // The part is on disk, in its upload's folder, while the client has not sent the rest.
+    expect(store.received).toBeGreaterThan(0);
+    expect(store.received).toBeLessThanOrEqual(MiB);
+    expect(uploadFiles(root).some((name) => name.endsWith(".tmp"))).toBe(true);
+    req.end(first.subarray(MiB));
+    const one = await answer;
+    expect([one.status, one.etag]).toEqual([200, `"${md5(first).toString("hex")}"`]);
+    const two = await call("PUT", `/b/big?partNumber=2&uploadId=${uploadId}`, last);
+    expect([two.status, two.etag]).toEqual([200, `"${md5(last).toString("hex")}"`]);
+    expect(uploadFiles(root).sort()).toEqual(["1.part", "2.part"]);
+
+    store.reset();
+    const done = await call("POST", `/b/big?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
+    // "<MD5 of the parts' binary MD5s>-<parts>", as S3 (and every SDK that checks it) computes a multipart ETag.
+    const etag = `"${md5(Buffer.concat([md5(first), md5(last)])).toString("hex")}-2"`;
+    expect([done.status, /<ETag>([^<]+)</.exec(done.text)?.[1]]).toEqual([200, etag.replace(/"/g, "&quot;")]);
+    // Streamed into the object a piece at a time, not concatenated in memory first.
+    expect(store.received).toBe(first.length + last.length);
+    expect(store.largestChunk).toBeLessThan(first.length);
+    const object = store.get("b", "big")!;
+    expect([object.etag, object.body.equals(Buffer.concat([first, last]))]).toEqual([etag, true]);
+    expect(uploadFolders(root)).toEqual([]);
+    // Completed: the upload is gone.
+    expect((await call("PUT", `/b/big?partNumber=3&uploadId=${uploadId}`, last)).code).toBe("NoSuchUpload");
+  });
+
+  it("removes an upload's part files on abort, when the server closes, and at start for a process that stopped", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    // Aborted while a part is still arriving: the part is answered NoSuchUpload and nothing of it stays.
+    const racing = await createUpload("k");
+    const { req, answer } = await startPut(`/b/k?partNumber=1&uploadId=${racing}`, Buffer.alloc(MiB, "r"), 2 * MiB);
+    await store.firstBytes;
+    expect((await call("DELETE", `/b/k?uploadId=${racing}`)).status).toBe(204);
+    req.end(Buffer.alloc(MiB, "r"));
+    const late = await answer;
+    expect([late.status, /<Code>(\w+)</.exec(late.text)?.[1]]).toEqual([404, "NoSuchUpload"]);
+    expect(uploadFolders(root)).toEqual([]);
+
+    const aborted = await createUpload("k");
+    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${aborted}`, Buffer.from("part"))).status).toBe(200);
+    expect(uploadFiles(root)).toEqual(["1.part"]);
+    expect((await call("DELETE", `/b/k?uploadId=${aborted}`)).status).toBe(204);
+    expect(uploadFolders(root)).toEqual([]);
+    expect((await call("DELETE", `/b/k?uploadId=${aborted}`)).code).toBe("NoSuchUpload");
+
+    const left = await createUpload("k");
+    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${left}`, Buffer.from("part"))).status).toBe(200);
+    expect(uploadFolders(root)).toHaveLength(1);
+    await server.close();
+    server = undefined;
+    expect(uploadFolders(root)).toEqual([]);
+
+    // A process killed mid-upload leaves its folder; the next store on the folder removes it, not a running process's.
+    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22).
+    for (const folder of ["2147483646.dead-upload", `${process.pid}.running-upload`]) {
+      mkdirSync(join(root, ".uploads", folder), { recursive: true });
+      writeFileSync(join(root, ".uploads", folder, "1.part"), "part");
+    }
+    new FileObjectStore(root);
+    expect(uploadFolders(root)).toEqual([`${process.pid}.running-upload`]);
+  });
+
+  it("refuses part numbers outside 1-10,000, and completions S3 refuses: no parts, out of order, a wrong ETag, a part but the last under 5 MiB", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    for (const partNumber of ["0", "10001", "x", ""]) {
+      expect((await call("PUT", `/b/k?partNumber=${partNumber}&uploadId=${uploadId}`, Buffer.from("p"))).code, partNumber).toBe("InvalidArgument");
+    }
+    const small = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("small"));
+    const big = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "b"));
+    const tail = await call("PUT", `/b/k?partNumber=3&uploadId=${uploadId}`, Buffer.from("tail"));
+    const complete = (parts: Array<[number, string]>) => call("POST", `/b/k?uploadId=${uploadId}`, completion(parts));
+    expect((await complete([])).code).toBe("MalformedXML");
+    expect((await complete([[3, tail.etag!], [2, big.etag!]])).code).toBe("InvalidPartOrder");
+    expect((await complete([[2, big.etag!], [3, small.etag!]])).code).toBe("InvalidPart");
+    expect((await complete([[2, big.etag!], [4, tail.etag!]])).code).toBe("InvalidPart");
+    expect((await complete([[1, small.etag!], [2, big.etag!]])).code).toBe("EntityTooSmall");
+    // A failed completion leaves the upload as it was: the same parts complete it (the ETag listed with or without quotes).
+    const done = await complete([[2, big.etag!.replace(/"/g, "")], [3, tail.etag!]]);
+    expect(done.status).toBe(200);
+    expect(server.store.get("b", "k")?.body.length).toBe(5 * MiB + 4);
+  });
+});
+
+describe("local S3: an upload refused on its headers is answered before its body is read", () => {
+  const refuseAll = () => ({ caller: "arn:aws:sts::123456789012:assumed-role/r/f", reason: "because no identity-based policy allows the s3:PutObject action" });
+
+  it("answers PutObject and UploadPart AccessDenied or NoSuchBucket without a byte of the body reaching the store", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    // The file store has every bucket; this one has only `b`, as S3 would.
+    const store = new (class extends WatchedStore {
+      override hasBucket(bucket: string): boolean {
+        return bucket === "b";
+      }
+    })(root);
+    let refusing = false;
+    server = await startLocalS3({ store, buckets: ["b"], authorise: () => (refusing ? refuseAll() : undefined) });
+    const uploadId = await createUpload("k");
+    refusing = true;
+    expect((await call("PUT", "/b/k", Buffer.from("body"))).code).toBe("AccessDenied");
+    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("body"))).code).toBe("AccessDenied");
+    refusing = false;
+    expect((await call("PUT", "/nope/k", Buffer.from("body"))).code).toBe("NoSuchBucket");
+    expect((await call("PUT", `/nope/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("body"))).code).toBe("NoSuchBucket");
+    expect(store.received).toBe(0);
+    expect((await call("PUT", `/b/other?partNumber=1&uploadId=${uploadId}`, Buffer.from("body"))).code).toBe("NoSuchUpload");
+    expect(store.received).toBe(0);
+    expect([existsSync(join(root, ".objects", "b")) ? readdirSync(join(root, ".objects", "b")) : [], uploadFiles(root)]).toEqual([[], []]);
+
+    // A body that never ends (aws-chunked, one chunk larger than is ever sent) is answered while it is still arriving.
+    refusing = true;
+    const endless = async (path: string) => {
+      const url = new URL(path, server!.endpoint);
+      const size = 4 * 1024 ** 3;
+      const headers = await signS3("PUT", url, { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": String(size), "transfer-encoding": "chunked" });
+      const { status, text, answered } = await sendEndless(url, "PUT", headers, 16 * MiB, { opening: `${size.toString(16)}\r\n` });
+      return [answered, status, /<Code>(\w+)</.exec(text)?.[1]];
+    };
+    expect(await endless("/b/k")).toEqual([true, 403, "AccessDenied"]);
+    expect(await endless(`/b/k?partNumber=1&uploadId=${uploadId}`)).toEqual([true, 403, "AccessDenied"]);
+    refusing = false;
+    expect(await endless("/nope/k")).toEqual([true, 404, "NoSuchBucket"]);
+    expect(store.received).toBe(0);
+  });
+});
+
+describe("local S3: S3's 8 KB limit on a request's headers", () => {
+  /** A PUT with one more header of `size` bytes, its answer as a client sees it (raw: whatever answers, Node or the server). */
+  async function putWith(name: string, size: number): Promise<{ status: number; code?: string; max?: string }> {
+    const url = new URL("/b/k", server!.endpoint);
+    const headers = await signS3("PUT", url, { "x-amz-content-sha256": sha256(Buffer.from("body")), "content-length": "4" });
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method: "PUT", headers: { ...headers, [name]: "h".repeat(size) } });
+      req.on("response", (res: IncomingMessage) => {
+        void res.toArray().then((parts) => {
+          const text = Buffer.concat(parts).toString();
+          resolve({ status: res.statusCode!, code: /<Code>(\w+)</.exec(text)?.[1], max: /<MaxSizeAllowed>(\d+)</.exec(text)?.[1] });
+        });
+      });
+      req.on("error", reject);
+      req.end("body");
+    });
+  }
+
+  it("answers 400 RequestHeaderSectionTooLarge (MaxSizeAllowed 8192) past 8 KB, and past Node's own 16 KiB too; not for cookies", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    expect(await putWith("x-extra", 7000)).toEqual({ status: 200, code: undefined, max: undefined });
+    expect(await putWith("x-extra", 9000)).toEqual({ status: 400, code: "RequestHeaderSectionTooLarge", max: "8192" });
+    // Past Node's default limit (--max-http-header-size, 16 KiB), and past the server's own raised one.
+    expect(await putWith("x-extra", 20_000)).toEqual({ status: 400, code: "RequestHeaderSectionTooLarge", max: "8192" });
+    expect(await putWith("x-extra", 100_000)).toEqual({ status: 400, code: "RequestHeaderSectionTooLarge", max: "8192" });
+    // A browser's cookies for the app's other local servers (same host, other port) are not S3's to count.
+    expect(await putWith("cookie", 9000)).toEqual({ status: 200, code: undefined, max: undefined });
+    expect(server.store.get("b", "k")?.body.toString()).toBe("body");
+  });
+});
