@@ -3374,19 +3374,19 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...replicaFindings(tables, context.stack),
       ...tableUpdateFindings(tables, context.stack),
       ...ignoredArrayFindings(deployed, after, context.stack),
-      ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
+      ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update.replaced),
       ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
       ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
       ...webSocketRouteStillServedFindings(deployed, after, context.stack),
       ...httpRouteStillServedFindings(deployed, after, context.stack),
-      ...apiV2PartInUseFindings(deployed, after, context.stack),
+      ...apiV2PartInUseFindings(deployed, after, context.stack, update.replaced),
       ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
       ...vpcSubnetLayoutFindings(deployed, after, context.stack),
       ...usagePlanKeyMovedFindings(deployed, after, context.stack, restJudgement),
       ...restRouteStillServedFindings(deployed, after, context.stack),
       ...restApiPartFindings(deployed, after, context.stack, restJudgement),
     ];
-    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
+    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith)];
     return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
   });
 }
@@ -3474,7 +3474,6 @@ export function checkPlanTransitionWarnings(before: Graph, after: Graph, context
  * of either is none, as unset (`maps`).
  */
 const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], emptyIsUnset: true, maps: ["triggers", "variables"], hashedInputs: ["variables"] } as const;
-const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
 
 /**
  * A deployment of the deployed plan that the update deletes (removed from the program, or replaced: its old copy is
@@ -3482,12 +3481,15 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * resources associated with it" (API_DeleteDeployment), and the delete is not retried with anything moved. A stage
  * still serves it after the update when the stage's deployed `deployment` (or canary's `deploymentId`) is this
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
- * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
+ * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment);
+ * replaced is planUpdate's judgement (PlanUpdate.replaced): for its own inputs, or by the cascade (its replaceWith or
+ * deletedWith names a replaced resource), whose new copy is checked from the program's inputs, ignoreChanges not
+ * applied (step_generator.go continueStepsFromDiff, the Check of `goal.Properties` after `sg.replaces[urn] = true`).
  * Replaced: for its own inputs, or by the cascade (`replacedWith`: its replaceWith or deletedWith names a replaced
  * resource, replacedBecause), its deployed copy deleted first or at the end (deletedFirst), refused either way; not
  * when the engine skips that delete for a replaced deletedWith target (deleteSkippedWithTarget), which sends none.
  */
-function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): TransitionFinding[] {
+function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, stageReplaced: (urn: string) => boolean): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -3504,9 +3506,11 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const servers: string[] = [];
     for (const stage of ofType(after, STAGE)) {
       const was = deployedByUrn.get(stage.urn);
-      // As diffed; a stage whose deployed inputs the plan does not hold is not judged replaced (a saved plan's are unknown).
-      const diffedStage = diffedOf.get(stage.urn);
-      if (!was || (diffedStage && replaceReasons(STAGE_KIND, was, diffedStage).length > 0)) continue;
+      // A stage the update replaces (planUpdate's judgement: its own inputs as diffed, or the cascade: its API or a
+      // replaceWith or deletedWith target replaced) is not a server: the engine checks a replacement anew from the
+      // program's inputs, ignored ones included (step_generator.go continueStepsFromDiff: `prov.Check(... News:
+      // goal.Properties ...)`, "we need to recompute the default values"), so its new copy takes the program's deployment.
+      if (!was || stageReplaced(stage.urn)) continue;
       // An ignored input keeps its deployed value: the input itself, or an object input holding it (any path form the engine reads).
       const ignores = (path: string) => ignoredBy(stage, path.split(".")).length > 0;
       const inputs = [
@@ -3544,19 +3548,37 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
 /**
  * A resource the update replaces that the program sets `retainOnDelete: true` on while its deployed copy has not: the
  * engine deletes the old copy by the state's options, so the copy the program now means to keep is deleted. Judged for
- * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
- * finding of another rule on the same resource, which says it.
+ * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types): replaced for their
+ * own inputs, or by the cascade (`replacedWith`: a replaceWith or deletedWith target replaced, which the engine
+ * replaces them for without asking the provider, replacedBecause), except where the engine skips the old copy's delete
+ * for that replaced deletedWith target (deleteSkippedWithTarget: nothing is deleted). Left to a finding of another rule
+ * on the same resource, which says it.
  */
-function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
+function retainedTooLateFindings(
+  deployed: Graph,
+  after: Graph,
+  statefulChangesOf: ReadonlyMap<string, string[]>,
+  diffedOf: ReadonlyMap<string, RecordedResource>,
+  stack: string | undefined,
+  reported: ReadonlySet<string>,
+  order: CascadeOrder = NO_CASCADE,
+  replacedWith: ReplacedWith = new Map(),
+): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterUrns = new Set(after.map((r) => r.urn));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   for (const next of after) {
     const old = deployedByUrn.get(next.urn);
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
-    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, diffedOf.get(next.urn)!) : [];
+    if (!statefulKind.has(next.type) && !kind) continue;
+    const diffed = diffedOf.get(next.urn) ?? next;
+    if (deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deletedFirst(order, diffed))) continue;
+    // A stateful type's changes hold the cascade's reason already (statefulChangesByUrn); the others' get it here.
+    const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
+    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : [...replaceReasons(kind!, old, diffed), ...cascaded];
     if (reasons.length === 0) continue;
     findings.push(
       finding(

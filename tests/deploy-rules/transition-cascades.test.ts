@@ -1,0 +1,94 @@
+/**
+ * Replacement cascades (a resource replaced because its replaceWith or deletedWith target is replaced: pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go diff, findDependentCascadeReplacements) seen by three transition checks through
+ * planUpdate's one judgement (transition.ts PlanUpdate.replaced, `cascade.replacedWith`):
+ * - a removed resource `deletedWith` a resource the update replaces is not deleted (step.go DeleteStep.Apply,
+ *   isDeletedWith: the replaced target's old copy is in the step generator's `deletes`), so a v2 route removed that way
+ *   still references the authorizer the update deletes (TransitionApiV2PartInUse, transition-api-refs.ts deleteSkipped);
+ * - a stage the cascade replaces is checked anew from the program's inputs (continueStepsFromDiff's Check of
+ *   `goal.Properties`), its ignoreChanges not applied, so it no longer serves the deployed deployment
+ *   (TransitionDeploymentStillServed);
+ * - a named type the cascade replaces while the program first sets retainOnDelete loses its old copy
+ *   (TransitionRetainedTooLate).
+ * The cascade's target is a topic whose name is set by hand and renamed: the bridge replaces it delete-first; with
+ * deleteBeforeReplace: false, create-first.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { handBuilt, transition } from "./fixture";
+
+const topic = handBuilt("aws:sns/topic:Topic", "errors", { name: "errors" });
+/** The topic renamed: replaced delete-first (the bridge's answer for a name set by hand), or create-first (the program's false). */
+const renamed = (deleteFirst: boolean): RecordedResource =>
+  deleteFirst ? { ...topic, inputs: { name: "errors-2" } } : { ...topic, inputs: { name: "errors-2" }, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true };
+const of = (rule: string, findings: ReturnType<typeof transition>) => findings.filter((f) => f.rule === rule);
+
+describe("TransitionApiV2PartInUse: a route removed while deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionApiV2PartInUse";
+  const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
+  const API = "aws:apigatewayv2/api:Api";
+  // Replaced through replaceOnChanges when its name changes (planUpdate judges a type no table knows by it).
+  const api = (name: string) => handBuilt(API, "api", { name, protocolType: "HTTP" }, { id: "api-id", replaceOnChanges: ["name"] });
+  const on = { dependencies: [api("api").urn], propertyDependencies: { apiId: [api("api").urn] } };
+  const authorizer = handBuilt(AUTHORIZER, "jwt", { apiId: "api-id", authorizerType: "JWT", name: "jwt" }, on);
+  const route = (more: Partial<RecordedResource>) =>
+    handBuilt(
+      "aws:apigatewayv2/route:Route",
+      "items-route",
+      { apiId: "api-id", routeKey: "GET /items", authorizationType: "JWT", authorizerId: authorizer.id },
+      { dependencies: [api("api").urn, authorizer.urn], propertyDependencies: { apiId: [api("api").urn], authorizerId: [authorizer.urn] }, ...more },
+    );
+
+  it("finds the authorizer the update deletes: the route's delete is skipped for its replaced deletedWith target, so it still references it", () => {
+    const findings = of(RULE, transition([api("api"), authorizer, route({ deletedWith: api("api").urn })], [api("api-2")]));
+    expect(findings.map((f) => f.resource)).toEqual([`${AUTHORIZER} jwt`]);
+    expect(findings[0].problem).toMatch(/still references it: it is removed without being deleted \(deletedWith a resource the update also deletes or replaces\), so it stays in API Gateway as deployed/);
+    // The authorizer deletedWith the replaced API too: its delete is skipped as well, so nothing is refused.
+    expect(of(RULE, transition([api("api"), { ...authorizer, deletedWith: api("api").urn }, route({ deletedWith: api("api").urn })], [api("api-2")]))).toEqual([]);
+  });
+
+  it("passes a route deletedWith an API the update keeps as deployed: the route is deleted before the authorizer", () => {
+    expect(of(RULE, transition([api("api"), authorizer, route({ deletedWith: api("api").urn })], [api("api")]))).toEqual([]);
+  });
+});
+
+describe("TransitionDeploymentStillServed: a stage the cascade replaces does not serve the deployed deployment", () => {
+  const RULE = "TransitionDeploymentStillServed";
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const STAGE = "aws:apigateway/stage:Stage";
+  const deployment = (redeploy: string) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy } }, { id: "dep123" });
+  const stage = (more: Partial<RecordedResource> = {}) => handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"], ...more });
+  const served = (options: Partial<RecordedResource>, deleteFirst: boolean) => of(RULE, transition([deployment("1"), stage(options), topic], [deployment("2"), stage(options), renamed(deleteFirst)]));
+
+  it("passes a stage replaced for its replaceWith or deletedWith target: its new copy takes the program's deployment, and its old copy goes first", () => {
+    expect(served({ replaceWith: [topic.urn] }, true)).toEqual([]);
+    expect(served({ replaceWith: [topic.urn] }, false)).toEqual([]);
+    expect(served({ deletedWith: topic.urn }, true)).toEqual([]);
+  });
+
+  it("still finds the deployed copy served by a stage the update does not replace", () => {
+    expect(served({}, true).map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
+  });
+});
+
+describe("TransitionRetainedTooLate: a named type the cascade replaces in the update that first sets retainOnDelete", () => {
+  const RULE = "TransitionRetainedTooLate";
+  const MODEL = "aws:apigateway/model:Model";
+  const model = (more: Partial<RecordedResource>) => handBuilt(MODEL, "api-model", { restApi: "rest-1", name: "PostAlbumsBody", contentType: "application/json", schema: "{}" }, more);
+  const tooLate = (before: Partial<RecordedResource>, after: Partial<RecordedResource>, deleteFirst: boolean) => of(RULE, transition([model(before), topic], [model(after), renamed(deleteFirst)]));
+
+  it("finds it: the engine deletes the old copy by its deployed options, whatever replaced it", () => {
+    // The topic replaced delete-first: its branch deletes the old model first (under its deployed options), then the new one is created.
+    const findings = tooLate({ replaceWith: [topic.urn] }, { replaceWith: [topic.urn], retainOnDelete: true }, true);
+    expect(findings.map((f) => f.resource)).toEqual([`${MODEL} api-model`]);
+    expect(findings[0].problem).toMatch(/^is replaced \(its replaceWith names errors, which the update replaces\) in the update that sets retainOnDelete: true on it/);
+    // Create-first, the model's create is refused for its name first: TransitionNameTaken's finding, which this rule leaves it to.
+    const createFirst = transition([model({ replaceWith: [topic.urn] }), topic], [model({ replaceWith: [topic.urn], retainOnDelete: true }), renamed(false)]);
+    expect(createFirst.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model`]]);
+  });
+
+  it("passes an old copy whose delete the engine skips for its replaced deletedWith target, and retainOnDelete already deployed", () => {
+    expect(tooLate({ deletedWith: topic.urn }, { deletedWith: topic.urn, retainOnDelete: true }, true)).toEqual([]);
+    expect(tooLate({ replaceWith: [topic.urn], retainOnDelete: true }, { replaceWith: [topic.urn], retainOnDelete: true }, false)).toEqual([]);
+  });
+});
