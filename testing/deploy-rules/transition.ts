@@ -3489,11 +3489,24 @@ const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "
  * resource, replacedBecause), its deployed copy deleted first or at the end (deletedFirst), refused either way; not
  * when the engine skips that delete for a replaced deletedWith target (deleteSkippedWithTarget), which sends none.
  */
-function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, stageReplaced: (urn: string) => boolean): TransitionFinding[] {
+function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, isReplaced: (urn: string) => boolean): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
+  /**
+   * Why the deployed copy of `stage` (of the deployed plan) stays in API Gateway though the update removes or replaces
+   * the stage, or undefined when it is deleted (before the deployment: it depends on it). Kept: retainOnDelete, or its
+   * delete skipped for a deletedWith target the update removes or replaces (deleteSkipped, deleteSkippedWithTarget).
+   */
+  const oldStageKept = (was: RecordedResource): string | undefined => {
+    const next = afterByUrn.get(was.urn);
+    if (was.retainOnDelete) return "retainOnDelete";
+    const skipped = next
+      ? deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deletedFirst(order, diffedOf.get(next.urn) ?? next))
+      : deleteSkipped(was, afterUrns, isReplaced);
+    return skipped ? `its delete is skipped for its deletedWith target ${afterByUrn.get(was.deletedWith!)?.name ?? was.deletedWith}, which the update ${next || afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
+  };
   for (const old of ofType(deployed, DEPLOYMENT)) {
     const next = afterByUrn.get(old.urn);
     // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
@@ -3501,16 +3514,30 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     // Replaced for its own inputs, or by the cascade (its replaceWith or deletedWith names a replaced resource).
     const replaced = next && replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn);
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
-    // A delete the engine skips for a replaced deletedWith target (deleteSkippedWithTarget) is never sent, so never refused.
-    if ((next && !replaced) || deleteSkipped(old, afterUrns) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
+    // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
+    // planUpdate's judgement, deleteSkippedWithTarget for a replaced deployment) is never sent, so never refused.
+    if ((next && !replaced) || deleteSkipped(old, afterUrns, isReplaced) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
     const servers: string[] = [];
-    for (const stage of ofType(after, STAGE)) {
-      const was = deployedByUrn.get(stage.urn);
-      // A stage the update replaces (planUpdate's judgement: its own inputs as diffed, or the cascade: its API or a
-      // replaceWith or deletedWith target replaced) is not a server: the engine checks a replacement anew from the
-      // program's inputs, ignored ones included (step_generator.go continueStepsFromDiff: `prov.Check(... News:
-      // goal.Properties ...)`, "we need to recompute the default values"), so its new copy takes the program's deployment.
-      if (!was || stageReplaced(stage.urn)) continue;
+    const keptStages: string[] = [];
+    for (const was of ofType(deployed, STAGE)) {
+      const stage = afterByUrn.get(was.urn);
+      // A stage the update removes or replaces (planUpdate's judgement: its own inputs as diffed, or the cascade: a
+      // replaceWith or deletedWith target replaced) has its deployed copy deleted before the deployment, unless that
+      // delete is not sent (oldStageKept); its new copy is checked anew from the program's inputs, ignored ones
+      // included (step_generator.go continueStepsFromDiff: `prov.Check(... News: goal.Properties ...)` once
+      // `sg.replaces[urn] = true`), so it takes the program's deployment.
+      if (!stage || isReplaced(stage.urn)) {
+        const kept = oldStageKept(was);
+        const through = [
+          { deployedId: was.inputs.deployment, label: "" },
+          { deployedId: was.inputs.canarySettings?.deploymentId, label: "'s canary" },
+        ].find(({ deployedId }) => deployedId === old.id);
+        if (kept && through) {
+          servers.push(`the deployed copy of stage ${was.name}${through.label} still serves it: the update ${stage ? "replaces" : "removes"} the stage without deleting that copy (${kept})`);
+          keptStages.push(was.name);
+        }
+        continue;
+      }
       // An ignored input keeps its deployed value: the input itself, or an object input holding it (any path form the engine reads).
       const ignores = (path: string) => ignoredBy(stage, path.split(".")).length > 0;
       const inputs = [
@@ -3533,9 +3560,10 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
         "TransitionDeploymentStillServed",
         next ?? old,
         `${what}, while ${servers.join(" and ")}. API Gateway refuses that DeleteDeployment ("Active stages pointing to this deployment must be moved or deleted", pulumi/pulumi-aws#5711; "Deleting a deployment will only succeed if there are no Stage resources associated with it", DeleteDeployment), so the update fails, and the delete stays pending: every later pulumi up retries it and fails the same way until no stage serves the deployment${tooLate}`,
-        next
-          ? `keep the deployment a stage serves unchanged while the stage ignores its deployment: give it ignoreChanges on the changed inputs and put the new snapshot on a second deployment for the canary (ServerlessApi does so from this version: <name>-canary-deployment; docs/api-gateway-deployments.md, which also says how a stack already failing this way recovers: promote the canary), or set retainOnDelete: true on the deployment in an update of its own before the one that replaces it, or let the stage move to the new deployment in this update (no ignoreChanges on "deployment")`
-          : `point the stage at the deployment the program keeps (by reference, not by a literal id) in this update, or remove the deployment in a later update, once no stage serves it`,
+        (keptStages.length > 0 ? `let the update delete the deployed copy of stage ${keptStages.join(", ")} (drop its retainOnDelete or deletedWith in an update of its own before this one, or delete it by hand first); or ` : "") +
+          (next
+            ? `keep the deployment a stage serves unchanged while the stage ignores its deployment: give it ignoreChanges on the changed inputs and put the new snapshot on a second deployment for the canary (ServerlessApi does so from this version: <name>-canary-deployment; docs/api-gateway-deployments.md, which also says how a stack already failing this way recovers: promote the canary), or set retainOnDelete: true on the deployment in an update of its own before the one that replaces it, or let the stage move to the new deployment in this update (no ignoreChanges on "deployment")`
+            : `point the stage at the deployment the program keeps (by reference, not by a literal id) in this update, or remove the deployment in a later update, once no stage serves it`),
         stack,
       ),
     );

@@ -60,14 +60,39 @@ describe("TransitionDeploymentStillServed: a stage the cascade replaces does not
   const stage = (more: Partial<RecordedResource> = {}) => handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"], ...more });
   const served = (options: Partial<RecordedResource>, deleteFirst: boolean) => of(RULE, transition([deployment("1"), stage(options), topic], [deployment("2"), stage(options), renamed(deleteFirst)]));
 
-  it("passes a stage replaced for its replaceWith or deletedWith target: its new copy takes the program's deployment, and its old copy goes first", () => {
+  it("passes a stage replaced for its replaceWith target: its new copy takes the program's deployment, and its old copy goes first", () => {
     expect(served({ replaceWith: [topic.urn] }, true)).toEqual([]);
     expect(served({ replaceWith: [topic.urn] }, false)).toEqual([]);
-    expect(served({ deletedWith: topic.urn }, true)).toEqual([]);
   });
 
   it("still finds the deployed copy served by a stage the update does not replace", () => {
     expect(served({}, true).map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
+  });
+
+  it("finds the deployed copy served by a replaced stage whose own deployed copy is not deleted: retained, or skipped for its replaced deletedWith target", () => {
+    expect(served({ replaceWith: [topic.urn], retainOnDelete: true }, true).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/, while the deployed copy of stage api-stage-prod still serves it: the update replaces the stage without deleting that copy \(retainOnDelete\)\. API Gateway refuses that DeleteDeployment/),
+    ]);
+    // deletedWith the topic replaced delete-first: the stage's old copy is deleted in the topic's branch, and skipped (step.go isDeletedWith).
+    expect(served({ deletedWith: topic.urn }, true).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/the update replaces the stage without deleting that copy \(its delete is skipped for its deletedWith target errors, which the update replaces \(pulumi step\.go DeleteStep\.Apply, isDeletedWith\)\)/),
+    ]);
+  });
+
+  it("passes a removed deployment whose delete is skipped for its replaced deletedWith target, and finds a removed stage that is kept", () => {
+    const named = handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" });
+    const removed = { ...deployment("1"), deletedWith: topic.urn };
+    // The stage still names the deployment's id: its delete would be refused, but the engine sends none.
+    expect(of(RULE, transition([removed, named, topic], [named, renamed(false)]))).toEqual([]);
+    expect(of(RULE, transition([deployment("1"), named, topic], [named, renamed(false)])).map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
+    // The stage removed with the deployment, but retained: its copy stays in API Gateway and still serves the deployment.
+    expect(of(RULE, transition([deployment("1"), { ...named, retainOnDelete: true }], [])).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/^is removed from the program, and deleted at the end of the update, while the deployed copy of stage api-stage-prod still serves it: the update removes the stage without deleting that copy \(retainOnDelete\)/),
+    ]);
+    expect(of(RULE, transition([deployment("1"), { ...named, retainOnDelete: true }], []))[0].fix).toMatch(
+      /^let the update delete the deployed copy of stage api-stage-prod \(drop its retainOnDelete or deletedWith in an update of its own before this one, or delete it by hand first\); or point the stage at/,
+    );
+    expect(of(RULE, transition([deployment("1"), named], []))).toEqual([]);
   });
 });
 
