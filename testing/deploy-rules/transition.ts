@@ -1566,14 +1566,15 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
 }
 
 /**
- * A deployed Route 53 record the update deletes (removed from the program, its delete not skipped) while a record of
+ * A deployed Route 53 record the update deletes (removed from the program, its delete not skipped: deleteSkipped, with
+ * planUpdate's judgement of a replaced deletedWith target) while a record of
  * the next plan writes the same record set (zone, name, type, setIdentifier): the provider's delete lists the set by
  * name and type and deletes it (terraform-provider-aws internal/service/route53/record.go resourceRecordDelete), so the
  * kept record is gone from Route 53 while the state still shows it (until `pulumi refresh`). Deletes of removed
  * resources run last, so the kept record's own update or create does not help. The case: a stack deployed with two
  * resources of one ACM validation CNAME (a name and its wildcard; StaticSite before it wrote one), upgraded to one.
  */
-function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
   const afterUrns = new Set(after.map((r) => r.urn));
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const key = (graph: Graph, r: RecordedResource) => recordSetKey(graph, r, { setIdentifier: true });
@@ -1584,7 +1585,7 @@ function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string 
   const findings: TransitionFinding[] = [];
   for (const old of ofType(deployed, RECORD)) {
     const holder = typeof old.inputs.name === "string" ? kept.get(key(deployed, old)) : undefined;
-    if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns)) continue;
+    if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns, replaced)) continue;
     findings.push(
       finding(
         "TransitionRecordSetOrphaned",
@@ -3106,10 +3107,11 @@ function unwaitedDistributionUpdates(deployed: Graph, after: Graph, dependencies
  * anomalyco/ion#443). A distribution the update removes is deleted first (it depends on them) and is not judged;
  * `waitForDeployment` unset is the provider's default, true.
  */
-function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
   const dependenciesOf = dependenciesIn(deployed);
   const afterUrns = new Set(after.map((r) => r.urn));
-  const deletes = (r: RecordedResource) => !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns);
+  // Not skipped (deleteSkipped: retained, or deletedWith a target the update removes or replaces, planUpdate's judgement).
+  const deletes = (r: RecordedResource) => !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns, replaced);
   const reported = new Set<string>();
   const findings: TransitionFinding[] = [];
   for (const { next, dependedOn } of unwaitedDistributionUpdates(deployed, after, dependenciesOf)) {
@@ -3356,7 +3358,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.map((c) => c.finding),
       ...routingFindings(deployed, after, context.stack),
       ...routingSlotFindings(deployed, after, context.stack, restJudgement),
-      ...recordSetOrphanedFindings(deployed, after, context.stack),
+      ...recordSetOrphanedFindings(deployed, after, context.stack, update.replaced),
       ...vaultLockFindings(deployed, after, context.stack, order),
       ...kinesisShardScalingFindings(deployed, after, context.stack),
       ...rdsEngineVersionFindings(deployed, after, context.stack),
@@ -3375,7 +3377,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...tableUpdateFindings(tables, context.stack),
       ...ignoredArrayFindings(deployed, after, context.stack),
       ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update.replaced),
-      ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
+      ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack, update.replaced),
       ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
       ...webSocketRouteStillServedFindings(deployed, after, context.stack),
       ...httpRouteStillServedFindings(deployed, after, context.stack),

@@ -15,6 +15,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
+import { record as recordProgram } from "../../testing/harness";
 import { handBuilt, transition } from "./fixture";
 
 const topic = handBuilt("aws:sns/topic:Topic", "errors", { name: "errors" });
@@ -115,5 +117,33 @@ describe("TransitionRetainedTooLate: a named type the cascade replaces in the up
   it("passes an old copy whose delete the engine skips for its replaced deletedWith target, and retainOnDelete already deployed", () => {
     expect(tooLate({ deletedWith: topic.urn }, { deletedWith: topic.urn, retainOnDelete: true }, true)).toEqual([]);
     expect(tooLate({ replaceWith: [topic.urn], retainOnDelete: true }, { replaceWith: [topic.urn], retainOnDelete: true }, false)).toEqual([]);
+  });
+});
+
+describe("TransitionRecordSetOrphaned: a removed record deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionRecordSetOrphaned";
+  const zone = handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "Z0FIXTUREZONE", state: { zoneId: "Z0FIXTUREZONE" } });
+  const cname = (name: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:route53/record:Record", name, { zoneId: "Z0FIXTUREZONE", name: "www.example.com", type: "CNAME", ttl: 300, records: ["origin.example.net"] }, more);
+
+  it("passes it: its delete, which would take the set the kept record writes, is skipped (step.go isDeletedWith)", () => {
+    expect(of(RULE, transition([zone, cname("www"), cname("www-old", { deletedWith: topic.urn }), topic], [zone, cname("www"), renamed(false)]))).toEqual([]);
+    // The target kept as deployed: the removed record is deleted, and takes the set.
+    expect(of(RULE, transition([zone, cname("www"), cname("www-old", { deletedWith: topic.urn }), topic], [zone, cname("www"), topic])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
+  });
+});
+
+describe("TransitionCloudFrontDeletedWhileDeploying: a removed function deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionCloudFrontDeletedWhileDeploying";
+  const site = (args: Partial<StaticSiteArgs>) => recordProgram(() => new StaticSite("site", { path: "tests/fixtures/site", ...args }));
+  /** `graph` with the SPA function deletedWith the topic (a deployed option: the one the engine reads for the delete). */
+  const withTopic = (graph: RecordedResource[]) => [...graph.map((r) => (r.name === "site-spa" ? { ...r, deletedWith: topic.urn } : r)), topic];
+
+  it("passes it: DeleteFunction is never sent (step.go isDeletedWith), so it cannot be refused while CloudFront deploys", async () => {
+    const before = withTopic(await site({ spa: true, waitForDeployment: false }));
+    const after = await site({ spa: false, waitForDeployment: false });
+    expect(of(RULE, transition(before, [...after, renamed(false)]))).toEqual([]);
+    // The topic kept as deployed: the function is deleted, and refused.
+    expect(of(RULE, transition(before, [...after, topic])).map((f) => f.resource)).toEqual(["aws:cloudfront/function:Function site-spa"]);
   });
 });
