@@ -2849,6 +2849,7 @@ function policyWriterDeletedFindings(
   order: CascadeOrder,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
+  replaced?: (urn: string) => boolean,
 ): TransitionFinding[] {
   // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
   // plan) is skipped, and a plan with none indexes nothing.
@@ -2901,7 +2902,8 @@ function policyWriterDeletedFindings(
     // The deployed writers the update deletes after every create and update, by the deployed target they wrote.
     const candidates = targetsOf(deployed, ruleContext).flatMap((old) => {
       const deleted = old.writers.flatMap((w) => {
-        if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns) || kind.keeps?.(w)) return [];
+        // Not deleted: retained, or removed deletedWith a target the update removes or replaces (deleteSkipped, planUpdate's judgement).
+        if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns, replaced) || kind.keeps?.(w)) return [];
         const copy = afterByUrn.get(w.urn);
         const reasons = copy ? replacedBy(w, copy) : [];
         return !copy || reasons.length > 0 ? [{ writer: w, reasons }] : [];
@@ -3367,7 +3369,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...edgeLogGroupFindings(deployed, after, context.stack),
       ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order),
       ...restApiEndpointFindings(deployed, after, context.stack),
-      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf),
+      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf, update.replaced),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
       ...preTokenTriggerKeptFindings(deployed, after, context.stack),
       ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),

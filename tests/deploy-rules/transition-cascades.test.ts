@@ -147,3 +147,19 @@ describe("TransitionCloudFrontDeletedWhileDeploying: a removed function deletedW
     expect(of(RULE, transition(before, [...after, topic])).map((f) => f.resource)).toEqual(["aws:cloudfront/function:Function site-spa"]);
   });
 });
+
+describe("TransitionPolicyWriterDeleted: a removed writer deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionPolicyWriterDeleted";
+  const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+  const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
+  const queue = handBuilt("aws:sqs/queue:Queue", "jobs", { name: "jobs" }, { id: queueUrl, state: { url: queueUrl } });
+  const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }] });
+  const policy = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, name, { queueUrl, policy: document }, more);
+
+  it("passes it: its delete, which would clear the policy the new writer wrote, is skipped (step.go isDeletedWith)", () => {
+    const before = [queue, policy("jobs-policy", { deletedWith: topic.urn }), topic];
+    expect(of(RULE, transition(before, [queue, policy("jobs-policy-2"), renamed(false)]))).toEqual([]);
+    // The topic kept as deployed: the old writer is deleted at the end, after the new one wrote.
+    expect(of(RULE, transition(before, [queue, policy("jobs-policy-2"), topic])).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+  });
+});
