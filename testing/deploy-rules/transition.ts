@@ -1396,7 +1396,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced?: (urn: string) => boolean): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1460,7 +1460,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                   : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? `the engine replaces it for its ${cascadeOptions} without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)` : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
-              deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
+              deleteSkipped(holder, afterUrns, replaced) || holderKind.keepsNameOnDelete?.(holder)
                 ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that keeps the name: a distribution's own retainOnDelete only disables it, a secret's recovery window only schedules its deletion), so the name stays taken`
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else if (keptByIgnore) {
@@ -1494,7 +1494,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
               : keptByIgnore
                 ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns);
+          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns, replaced);
           if (kind.upserts?.(resource)) {
             const overwrites = kind.upsertOutcome ?? kind.refusal;
             if (keptByIgnore) {
@@ -2182,6 +2182,7 @@ function statefulFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
   order: CascadeOrder,
+  replaced?: (urn: string) => boolean,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2254,7 +2255,8 @@ function statefulFindings(
     const candidates = old.type === QUEUE ? paired.filter((next) => queueRenamed(old, next)) : paired;
     if (candidates.length === 0) continue;
     const next = candidates[0];
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false, keptName(kind, old, deployed, next, after, context));
+    // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, replaced), false, keptName(kind, old, deployed, next, after, context));
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -3344,7 +3346,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
     const order = cascadeOrder(deployed, after, cascade.replacedWith);
     const restJudgement = restPartJudgement(deployed, update.replaced, order);
-    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack, update.replaced);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3367,7 +3369,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update.replaced),
       ...restApiEndpointFindings(deployed, after, context.stack),
       ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf, update.replaced),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),

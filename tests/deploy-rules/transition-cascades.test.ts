@@ -163,3 +163,27 @@ describe("TransitionPolicyWriterDeleted: a removed writer deletedWith a resource
     expect(of(RULE, transition(before, [queue, policy("jobs-policy-2"), topic])).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
   });
 });
+
+describe("TransitionNameTaken: a removed holder deletedWith a resource the update replaces keeps the name", () => {
+  const MODEL = "aws:apigateway/model:Model";
+  const model = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(MODEL, name, { restApi: "rest-1", name: "PostAlbumsBody", contentType: "application/json", schema: "{}" }, more);
+
+  it("says the name stays taken: the holder's delete is skipped (step.go isDeletedWith), not run at the end", () => {
+    const before = [model("api-model", { deletedWith: topic.urn }), topic];
+    const taken = (target: RecordedResource) => of("TransitionNameTaken", transition(before, [model("body-model"), target])).map((f) => f.problem);
+    expect(taken(renamed(false))).toEqual([expect.stringMatching(/api-model of the deployed plan holds the name and is removed without being deleted \(retainOnDelete, deletedWith, /)]);
+    expect(taken(topic)).toEqual([expect.stringMatching(/api-model of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update/)]);
+  });
+});
+
+describe("TransitionStatefulReplaced: a removed table deletedWith a resource the update replaces is not deleted", () => {
+  const table = (name: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:dynamodb/table:Table", name, { hashKey: "id", attributes: [{ name: "id", type: "S" }], billingMode: "PAY_PER_REQUEST" }, more);
+
+  it("says the deployed one stays with its items (its delete is skipped, step.go isDeletedWith), not that it is deleted", () => {
+    const before = [table("orders", { deletedWith: topic.urn }), topic];
+    const outcome = (target: RecordedResource) => of("TransitionStatefulReplaced", transition(before, [table("orders-v2"), target])).map((f) => f.problem);
+    expect(outcome(renamed(false))).toEqual([expect.stringMatching(/The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds/)]);
+    expect(outcome(topic)).toEqual([expect.not.stringMatching(/delete is skipped/)]);
+  });
+});
