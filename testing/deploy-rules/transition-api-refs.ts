@@ -66,12 +66,23 @@ const PARTS = [
 ] as const;
 
 /**
- * Whether the update skips the delete of `old`, a resource of the deployed plan it removes: Pulumi skips the delete of
- * a retained resource, and of one `deletedWith` a resource the update also deletes. Here, the leaf module, so that
- * transition.ts and this file share it without an import cycle.
+ * Whether the update skips the delete of `old`, a resource of the deployed plan: Pulumi skips the delete of a retained
+ * resource, and of one whose `deletedWith` target the update deletes (pulumi/pulumi pkg/resource/deploy/step.go
+ * DeleteStep.Apply: `isDeletedWith(s.old.DeletedWith, s.otherDeletions)`, the step generator's `deletes`): a target
+ * removed from the program, or, for a resource the update removes, a target it replaces (`replaced`: planUpdate's one
+ * judgement, PlanUpdate.replaced). A removed resource's delete runs at the end of the update (GenerateDeletes), when the
+ * replaced target's old copy is already marked: at once by a delete-first replacement (continueStepsFromDiff, "Mark the
+ * old resource as deleted so that dependents DeletedWith it can see the deletion"), or, create-first, by GenerateDeletes
+ * itself, which marks every pending-delete old copy (`sg.deletes[res.URN] = true`) before any delete step runs (read
+ * at pulumi/pulumi 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run). A resource the update keeps and replaces is
+ * deleteSkippedWithTarget's (transition.ts): its own old copy may be deleted before the target is marked. Without
+ * `replaced` (a check called on its own) a replaced target is not seen. Here, the leaf module, so that transition.ts and
+ * this file share it without an import cycle.
  */
-export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>): boolean {
-  return old.retainOnDelete || (old.deletedWith !== undefined && !afterUrns.has(old.deletedWith));
+export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>, replaced: (urn: string) => boolean = () => false): boolean {
+  if (old.retainOnDelete) return true;
+  if (old.deletedWith === undefined) return false;
+  return !afterUrns.has(old.deletedWith) || (!afterUrns.has(old.urn) && replaced(old.deletedWith));
 }
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */
@@ -80,11 +91,11 @@ const referencesOf = (route: RecordedResource, input: string) => (route.property
 const routeName = (route: RecordedResource) => (typeof route.inputs.routeKey === "string" && route.inputs.routeKey ? `"${route.inputs.routeKey}" (${route.name})` : route.name);
 
 /** One finding per v2 authorizer or integration the update deletes while a route still references it afterwards. */
-export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
   const routes = ofType(deployed, V2_ROUTE);
   if (routes.length === 0) return [];
   const afterUrns = new Set(after.map((r) => r.urn));
-  const deleted = new Map(deployed.filter((r) => PARTS.some((p) => p.type === r.type) && !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns)).map((r) => [r.urn, r]));
+  const deleted = new Map(deployed.filter((r) => PARTS.some((p) => p.type === r.type) && !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns, replaced)).map((r) => [r.urn, r]));
   if (deleted.size === 0) return [];
   const afterByUrn = new Map(ofType(after, V2_ROUTE).map((r) => [r.urn, r]));
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -92,7 +103,7 @@ export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: str
   for (const route of routes) {
     const next = afterByUrn.get(route.urn);
     // A route the update deletes goes before what it references; one it removes without deleting keeps everything.
-    if (!next && !deleteSkipped(route, afterUrns)) continue;
+    if (!next && !deleteSkipped(route, afterUrns, replaced)) continue;
     for (const part of PARTS) {
       const ignored = next ? ignoredBy(next, [part.input]) : [];
       if (next && ignored.length === 0) continue;
@@ -101,7 +112,7 @@ export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: str
         if (target?.type !== part.type) continue;
         const why = next
           ? `its ignoreChanges holds "${ignored[0]}", so the engine keeps the deployed ${part.input}`
-          : `it is removed without being deleted (${route.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it stays in API Gateway as deployed`;
+          : `it is removed without being deleted (${route.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes or replaces"}), so it stays in API Gateway as deployed`;
         // A route deletedWith the API the update deletes: the part can be skipped alike, and the API's delete takes both.
         const withApi = !next && !route.retainOnDelete && route.deletedWith !== undefined ? deployedByUrn.get(route.deletedWith) : undefined;
         const alike = withApi?.type === V2_API ? `, or give the ${part.label} deletedWith: ${withApi.name} as well (its delete is then skipped too, and ${withApi.name}'s DeleteApi removes the API with its routes, integrations and authorizers)` : "";

@@ -1396,7 +1396,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced?: (urn: string) => boolean): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1460,7 +1460,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                   : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? `the engine replaces it for its ${cascadeOptions} without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)` : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
-              deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
+              deleteSkipped(holder, afterUrns, replaced) || holderKind.keepsNameOnDelete?.(holder)
                 ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that keeps the name: a distribution's own retainOnDelete only disables it, a secret's recovery window only schedules its deletion), so the name stays taken`
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else if (keptByIgnore) {
@@ -1494,7 +1494,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
               : keptByIgnore
                 ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns);
+          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns, replaced);
           if (kind.upserts?.(resource)) {
             const overwrites = kind.upsertOutcome ?? kind.refusal;
             if (keptByIgnore) {
@@ -1566,14 +1566,15 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
 }
 
 /**
- * A deployed Route 53 record the update deletes (removed from the program, its delete not skipped) while a record of
+ * A deployed Route 53 record the update deletes (removed from the program, its delete not skipped: deleteSkipped, with
+ * planUpdate's judgement of a replaced deletedWith target) while a record of
  * the next plan writes the same record set (zone, name, type, setIdentifier): the provider's delete lists the set by
  * name and type and deletes it (terraform-provider-aws internal/service/route53/record.go resourceRecordDelete), so the
  * kept record is gone from Route 53 while the state still shows it (until `pulumi refresh`). Deletes of removed
  * resources run last, so the kept record's own update or create does not help. The case: a stack deployed with two
  * resources of one ACM validation CNAME (a name and its wildcard; StaticSite before it wrote one), upgraded to one.
  */
-function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
   const afterUrns = new Set(after.map((r) => r.urn));
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const key = (graph: Graph, r: RecordedResource) => recordSetKey(graph, r, { setIdentifier: true });
@@ -1584,7 +1585,7 @@ function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string 
   const findings: TransitionFinding[] = [];
   for (const old of ofType(deployed, RECORD)) {
     const holder = typeof old.inputs.name === "string" ? kept.get(key(deployed, old)) : undefined;
-    if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns)) continue;
+    if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns, replaced)) continue;
     findings.push(
       finding(
         "TransitionRecordSetOrphaned",
@@ -2181,6 +2182,7 @@ function statefulFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
   order: CascadeOrder,
+  replaced?: (urn: string) => boolean,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2253,7 +2255,8 @@ function statefulFindings(
     const candidates = old.type === QUEUE ? paired.filter((next) => queueRenamed(old, next)) : paired;
     if (candidates.length === 0) continue;
     const next = candidates[0];
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false, keptName(kind, old, deployed, next, after, context));
+    // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, replaced), false, keptName(kind, old, deployed, next, after, context));
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -2848,6 +2851,7 @@ function policyWriterDeletedFindings(
   order: CascadeOrder,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
+  replaced?: (urn: string) => boolean,
 ): TransitionFinding[] {
   // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
   // plan) is skipped, and a plan with none indexes nothing.
@@ -2900,7 +2904,8 @@ function policyWriterDeletedFindings(
     // The deployed writers the update deletes after every create and update, by the deployed target they wrote.
     const candidates = targetsOf(deployed, ruleContext).flatMap((old) => {
       const deleted = old.writers.flatMap((w) => {
-        if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns) || kind.keeps?.(w)) return [];
+        // Not deleted: retained, or removed deletedWith a target the update removes or replaces (deleteSkipped, planUpdate's judgement).
+        if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns, replaced) || kind.keeps?.(w)) return [];
         const copy = afterByUrn.get(w.urn);
         const reasons = copy ? replacedBy(w, copy) : [];
         return !copy || reasons.length > 0 ? [{ writer: w, reasons }] : [];
@@ -3106,10 +3111,11 @@ function unwaitedDistributionUpdates(deployed: Graph, after: Graph, dependencies
  * anomalyco/ion#443). A distribution the update removes is deleted first (it depends on them) and is not judged;
  * `waitForDeployment` unset is the provider's default, true.
  */
-function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
   const dependenciesOf = dependenciesIn(deployed);
   const afterUrns = new Set(after.map((r) => r.urn));
-  const deletes = (r: RecordedResource) => !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns);
+  // Not skipped (deleteSkipped: retained, or deletedWith a target the update removes or replaces, planUpdate's judgement).
+  const deletes = (r: RecordedResource) => !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns, replaced);
   const reported = new Set<string>();
   const findings: TransitionFinding[] = [];
   for (const { next, dependedOn } of unwaitedDistributionUpdates(deployed, after, dependenciesOf)) {
@@ -3340,7 +3346,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
     const order = cascadeOrder(deployed, after, cascade.replacedWith);
     const restJudgement = restPartJudgement(deployed, update.replaced, order);
-    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack, update.replaced);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3356,16 +3362,16 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.map((c) => c.finding),
       ...routingFindings(deployed, after, context.stack),
       ...routingSlotFindings(deployed, after, context.stack, restJudgement),
-      ...recordSetOrphanedFindings(deployed, after, context.stack),
+      ...recordSetOrphanedFindings(deployed, after, context.stack, update.replaced),
       ...vaultLockFindings(deployed, after, context.stack, order),
       ...kinesisShardScalingFindings(deployed, after, context.stack),
       ...rdsEngineVersionFindings(deployed, after, context.stack),
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update.replaced),
       ...restApiEndpointFindings(deployed, after, context.stack),
-      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf),
+      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf, update.replaced),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
       ...preTokenTriggerKeptFindings(deployed, after, context.stack),
       ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),
@@ -3374,19 +3380,19 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...replicaFindings(tables, context.stack),
       ...tableUpdateFindings(tables, context.stack),
       ...ignoredArrayFindings(deployed, after, context.stack),
-      ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
-      ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
+      ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update.replaced),
+      ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack, update.replaced),
       ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
       ...webSocketRouteStillServedFindings(deployed, after, context.stack),
       ...httpRouteStillServedFindings(deployed, after, context.stack),
-      ...apiV2PartInUseFindings(deployed, after, context.stack),
+      ...apiV2PartInUseFindings(deployed, after, context.stack, update.replaced),
       ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
       ...vpcSubnetLayoutFindings(deployed, after, context.stack),
       ...usagePlanKeyMovedFindings(deployed, after, context.stack, restJudgement),
       ...restRouteStillServedFindings(deployed, after, context.stack),
       ...restApiPartFindings(deployed, after, context.stack, restJudgement),
     ];
-    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
+    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith)];
     return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
   });
 }
@@ -3474,7 +3480,6 @@ export function checkPlanTransitionWarnings(before: Graph, after: Graph, context
  * of either is none, as unset (`maps`).
  */
 const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], emptyIsUnset: true, maps: ["triggers", "variables"], hashedInputs: ["variables"] } as const;
-const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
 
 /**
  * A deployment of the deployed plan that the update deletes (removed from the program, or replaced: its old copy is
@@ -3482,16 +3487,32 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * resources associated with it" (API_DeleteDeployment), and the delete is not retried with anything moved. A stage
  * still serves it after the update when the stage's deployed `deployment` (or canary's `deploymentId`) is this
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
- * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
+ * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment);
+ * replaced is planUpdate's judgement (PlanUpdate.replaced): for its own inputs, or by the cascade (its replaceWith or
+ * deletedWith names a replaced resource), whose new copy is checked from the program's inputs, ignoreChanges not
+ * applied (step_generator.go continueStepsFromDiff, the Check of `goal.Properties` after `sg.replaces[urn] = true`).
  * Replaced: for its own inputs, or by the cascade (`replacedWith`: its replaceWith or deletedWith names a replaced
  * resource, replacedBecause), its deployed copy deleted first or at the end (deletedFirst), refused either way; not
  * when the engine skips that delete for a replaced deletedWith target (deleteSkippedWithTarget), which sends none.
  */
-function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): TransitionFinding[] {
+function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, isReplaced: (urn: string) => boolean): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
+  /**
+   * Why the deployed copy of `stage` (of the deployed plan) stays in API Gateway though the update removes or replaces
+   * the stage, or undefined when it is deleted (before the deployment: it depends on it). Kept: retainOnDelete, or its
+   * delete skipped for a deletedWith target the update removes or replaces (deleteSkipped, deleteSkippedWithTarget).
+   */
+  const oldStageKept = (was: RecordedResource): string | undefined => {
+    const next = afterByUrn.get(was.urn);
+    if (was.retainOnDelete) return "retainOnDelete";
+    const skipped = next
+      ? deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deletedFirst(order, diffedOf.get(next.urn) ?? next))
+      : deleteSkipped(was, afterUrns, isReplaced);
+    return skipped ? `its delete is skipped for its deletedWith target ${afterByUrn.get(was.deletedWith!)?.name ?? was.deletedWith}, which the update ${next || afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
+  };
   for (const old of ofType(deployed, DEPLOYMENT)) {
     const next = afterByUrn.get(old.urn);
     // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
@@ -3499,14 +3520,30 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     // Replaced for its own inputs, or by the cascade (its replaceWith or deletedWith names a replaced resource).
     const replaced = next && replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn);
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
-    // A delete the engine skips for a replaced deletedWith target (deleteSkippedWithTarget) is never sent, so never refused.
-    if ((next && !replaced) || deleteSkipped(old, afterUrns) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
+    // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
+    // planUpdate's judgement, deleteSkippedWithTarget for a replaced deployment) is never sent, so never refused.
+    if ((next && !replaced) || deleteSkipped(old, afterUrns, isReplaced) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
     const servers: string[] = [];
-    for (const stage of ofType(after, STAGE)) {
-      const was = deployedByUrn.get(stage.urn);
-      // As diffed; a stage whose deployed inputs the plan does not hold is not judged replaced (a saved plan's are unknown).
-      const diffedStage = diffedOf.get(stage.urn);
-      if (!was || (diffedStage && replaceReasons(STAGE_KIND, was, diffedStage).length > 0)) continue;
+    const keptStages: string[] = [];
+    for (const was of ofType(deployed, STAGE)) {
+      const stage = afterByUrn.get(was.urn);
+      // A stage the update removes or replaces (planUpdate's judgement: its own inputs as diffed, or the cascade: a
+      // replaceWith or deletedWith target replaced) has its deployed copy deleted before the deployment, unless that
+      // delete is not sent (oldStageKept); its new copy is checked anew from the program's inputs, ignored ones
+      // included (step_generator.go continueStepsFromDiff: `prov.Check(... News: goal.Properties ...)` once
+      // `sg.replaces[urn] = true`), so it takes the program's deployment.
+      if (!stage || isReplaced(stage.urn)) {
+        const kept = oldStageKept(was);
+        const through = [
+          { deployedId: was.inputs.deployment, label: "" },
+          { deployedId: was.inputs.canarySettings?.deploymentId, label: "'s canary" },
+        ].find(({ deployedId }) => deployedId === old.id);
+        if (kept && through) {
+          servers.push(`the deployed copy of stage ${was.name}${through.label} still serves it: the update ${stage ? "replaces" : "removes"} the stage without deleting that copy (${kept})`);
+          keptStages.push(was.name);
+        }
+        continue;
+      }
       // An ignored input keeps its deployed value: the input itself, or an object input holding it (any path form the engine reads).
       const ignores = (path: string) => ignoredBy(stage, path.split(".")).length > 0;
       const inputs = [
@@ -3529,9 +3566,10 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
         "TransitionDeploymentStillServed",
         next ?? old,
         `${what}, while ${servers.join(" and ")}. API Gateway refuses that DeleteDeployment ("Active stages pointing to this deployment must be moved or deleted", pulumi/pulumi-aws#5711; "Deleting a deployment will only succeed if there are no Stage resources associated with it", DeleteDeployment), so the update fails, and the delete stays pending: every later pulumi up retries it and fails the same way until no stage serves the deployment${tooLate}`,
-        next
-          ? `keep the deployment a stage serves unchanged while the stage ignores its deployment: give it ignoreChanges on the changed inputs and put the new snapshot on a second deployment for the canary (ServerlessApi does so from this version: <name>-canary-deployment; docs/api-gateway-deployments.md, which also says how a stack already failing this way recovers: promote the canary), or set retainOnDelete: true on the deployment in an update of its own before the one that replaces it, or let the stage move to the new deployment in this update (no ignoreChanges on "deployment")`
-          : `point the stage at the deployment the program keeps (by reference, not by a literal id) in this update, or remove the deployment in a later update, once no stage serves it`,
+        (keptStages.length > 0 ? `let the update delete the deployed copy of stage ${keptStages.join(", ")} (drop its retainOnDelete or deletedWith in an update of its own before this one, or delete it by hand first); or ` : "") +
+          (next
+            ? `keep the deployment a stage serves unchanged while the stage ignores its deployment: give it ignoreChanges on the changed inputs and put the new snapshot on a second deployment for the canary (ServerlessApi does so from this version: <name>-canary-deployment; docs/api-gateway-deployments.md, which also says how a stack already failing this way recovers: promote the canary), or set retainOnDelete: true on the deployment in an update of its own before the one that replaces it, or let the stage move to the new deployment in this update (no ignoreChanges on "deployment")`
+            : `point the stage at the deployment the program keeps (by reference, not by a literal id) in this update, or remove the deployment in a later update, once no stage serves it`),
         stack,
       ),
     );
@@ -3544,19 +3582,37 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
 /**
  * A resource the update replaces that the program sets `retainOnDelete: true` on while its deployed copy has not: the
  * engine deletes the old copy by the state's options, so the copy the program now means to keep is deleted. Judged for
- * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
- * finding of another rule on the same resource, which says it.
+ * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types): replaced for their
+ * own inputs, or by the cascade (`replacedWith`: a replaceWith or deletedWith target replaced, which the engine
+ * replaces them for without asking the provider, replacedBecause), except where the engine skips the old copy's delete
+ * for that replaced deletedWith target (deleteSkippedWithTarget: nothing is deleted). Left to a finding of another rule
+ * on the same resource, which says it.
  */
-function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
+function retainedTooLateFindings(
+  deployed: Graph,
+  after: Graph,
+  statefulChangesOf: ReadonlyMap<string, string[]>,
+  diffedOf: ReadonlyMap<string, RecordedResource>,
+  stack: string | undefined,
+  reported: ReadonlySet<string>,
+  order: CascadeOrder = NO_CASCADE,
+  replacedWith: ReplacedWith = new Map(),
+): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const afterUrns = new Set(after.map((r) => r.urn));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   for (const next of after) {
     const old = deployedByUrn.get(next.urn);
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
-    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, diffedOf.get(next.urn)!) : [];
+    if (!statefulKind.has(next.type) && !kind) continue;
+    const diffed = diffedOf.get(next.urn) ?? next;
+    if (deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deletedFirst(order, diffed))) continue;
+    // A stateful type's changes hold the cascade's reason already (statefulChangesByUrn); the others' get it here.
+    const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
+    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : [...replaceReasons(kind!, old, diffed), ...cascaded];
     if (reasons.length === 0) continue;
     findings.push(
       finding(

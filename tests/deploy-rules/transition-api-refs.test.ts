@@ -74,7 +74,7 @@ describe("TransitionApiV2PartInUse", () => {
   it("offers deletedWith on the parts when the route is deletedWith the API the update removes", () => {
     const findings = inUse(transition([api, authorizer, items, route(items, authorizer, { deletedWith: api.urn })], []));
     expect(findings.map((f) => f.resource)).toEqual([`${AUTHORIZER} jwt`, `${INTEGRATION} items-integration`]);
-    expect(findings[0].problem).toMatch(/it is removed without being deleted \(deletedWith a resource the update also deletes\)/);
+    expect(findings[0].problem).toMatch(/it is removed without being deleted \(deletedWith a resource the update also deletes or replaces\)/);
     expect(findings[0].fix).toMatch(
       /^delete items-route first \(an update without its deletedWith, then remove it\), or give the authorizer deletedWith: api as well \(its delete is then skipped too, and api's DeleteApi removes the API with its routes, integrations and authorizers\), or delete it by hand before this update/,
     );

@@ -1,0 +1,189 @@
+/**
+ * Replacement cascades (a resource replaced because its replaceWith or deletedWith target is replaced: pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go diff, findDependentCascadeReplacements) seen by three transition checks through
+ * planUpdate's one judgement (transition.ts PlanUpdate.replaced, `cascade.replacedWith`):
+ * - a removed resource `deletedWith` a resource the update replaces is not deleted (step.go DeleteStep.Apply,
+ *   isDeletedWith: the replaced target's old copy is in the step generator's `deletes`), so a v2 route removed that way
+ *   still references the authorizer the update deletes (TransitionApiV2PartInUse, transition-api-refs.ts deleteSkipped);
+ * - a stage the cascade replaces is checked anew from the program's inputs (continueStepsFromDiff's Check of
+ *   `goal.Properties`), its ignoreChanges not applied, so it no longer serves the deployed deployment
+ *   (TransitionDeploymentStillServed);
+ * - a named type the cascade replaces while the program first sets retainOnDelete loses its old copy
+ *   (TransitionRetainedTooLate).
+ * The cascade's target is a topic whose name is set by hand and renamed: the bridge replaces it delete-first; with
+ * deleteBeforeReplace: false, create-first.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
+import { record as recordProgram } from "../../testing/harness";
+import { handBuilt, transition } from "./fixture";
+
+const topic = handBuilt("aws:sns/topic:Topic", "errors", { name: "errors" });
+/** The topic renamed: replaced delete-first (the bridge's answer for a name set by hand), or create-first (the program's false). */
+const renamed = (deleteFirst: boolean): RecordedResource =>
+  deleteFirst ? { ...topic, inputs: { name: "errors-2" } } : { ...topic, inputs: { name: "errors-2" }, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true };
+const of = (rule: string, findings: ReturnType<typeof transition>) => findings.filter((f) => f.rule === rule);
+
+describe("TransitionApiV2PartInUse: a route removed while deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionApiV2PartInUse";
+  const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
+  const API = "aws:apigatewayv2/api:Api";
+  // Replaced through replaceOnChanges when its name changes (planUpdate judges a type no table knows by it).
+  const api = (name: string) => handBuilt(API, "api", { name, protocolType: "HTTP" }, { id: "api-id", replaceOnChanges: ["name"] });
+  const on = { dependencies: [api("api").urn], propertyDependencies: { apiId: [api("api").urn] } };
+  const authorizer = handBuilt(AUTHORIZER, "jwt", { apiId: "api-id", authorizerType: "JWT", name: "jwt" }, on);
+  const route = (more: Partial<RecordedResource>) =>
+    handBuilt(
+      "aws:apigatewayv2/route:Route",
+      "items-route",
+      { apiId: "api-id", routeKey: "GET /items", authorizationType: "JWT", authorizerId: authorizer.id },
+      { dependencies: [api("api").urn, authorizer.urn], propertyDependencies: { apiId: [api("api").urn], authorizerId: [authorizer.urn] }, ...more },
+    );
+
+  it("finds the authorizer the update deletes: the route's delete is skipped for its replaced deletedWith target, so it still references it", () => {
+    const findings = of(RULE, transition([api("api"), authorizer, route({ deletedWith: api("api").urn })], [api("api-2")]));
+    expect(findings.map((f) => f.resource)).toEqual([`${AUTHORIZER} jwt`]);
+    expect(findings[0].problem).toMatch(/still references it: it is removed without being deleted \(deletedWith a resource the update also deletes or replaces\), so it stays in API Gateway as deployed/);
+    // The authorizer deletedWith the replaced API too: its delete is skipped as well, so nothing is refused.
+    expect(of(RULE, transition([api("api"), { ...authorizer, deletedWith: api("api").urn }, route({ deletedWith: api("api").urn })], [api("api-2")]))).toEqual([]);
+  });
+
+  it("passes a route deletedWith an API the update keeps as deployed: the route is deleted before the authorizer", () => {
+    expect(of(RULE, transition([api("api"), authorizer, route({ deletedWith: api("api").urn })], [api("api")]))).toEqual([]);
+  });
+});
+
+describe("TransitionDeploymentStillServed: a stage the cascade replaces does not serve the deployed deployment", () => {
+  const RULE = "TransitionDeploymentStillServed";
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const STAGE = "aws:apigateway/stage:Stage";
+  const deployment = (redeploy: string) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy } }, { id: "dep123" });
+  const stage = (more: Partial<RecordedResource> = {}) => handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"], ...more });
+  const served = (options: Partial<RecordedResource>, deleteFirst: boolean) => of(RULE, transition([deployment("1"), stage(options), topic], [deployment("2"), stage(options), renamed(deleteFirst)]));
+
+  it("passes a stage replaced for its replaceWith target: its new copy takes the program's deployment, and its old copy goes first", () => {
+    expect(served({ replaceWith: [topic.urn] }, true)).toEqual([]);
+    expect(served({ replaceWith: [topic.urn] }, false)).toEqual([]);
+  });
+
+  it("still finds the deployed copy served by a stage the update does not replace", () => {
+    expect(served({}, true).map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
+  });
+
+  it("finds the deployed copy served by a replaced stage whose own deployed copy is not deleted: retained, or skipped for its replaced deletedWith target", () => {
+    expect(served({ replaceWith: [topic.urn], retainOnDelete: true }, true).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/, while the deployed copy of stage api-stage-prod still serves it: the update replaces the stage without deleting that copy \(retainOnDelete\)\. API Gateway refuses that DeleteDeployment/),
+    ]);
+    // deletedWith the topic replaced delete-first: the stage's old copy is deleted in the topic's branch, and skipped (step.go isDeletedWith).
+    expect(served({ deletedWith: topic.urn }, true).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/the update replaces the stage without deleting that copy \(its delete is skipped for its deletedWith target errors, which the update replaces \(pulumi step\.go DeleteStep\.Apply, isDeletedWith\)\)/),
+    ]);
+  });
+
+  it("passes a removed deployment whose delete is skipped for its replaced deletedWith target, and finds a removed stage that is kept", () => {
+    const named = handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" });
+    const removed = { ...deployment("1"), deletedWith: topic.urn };
+    // The stage still names the deployment's id: its delete would be refused, but the engine sends none.
+    expect(of(RULE, transition([removed, named, topic], [named, renamed(false)]))).toEqual([]);
+    expect(of(RULE, transition([deployment("1"), named, topic], [named, renamed(false)])).map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
+    // The stage removed with the deployment, but retained: its copy stays in API Gateway and still serves the deployment.
+    expect(of(RULE, transition([deployment("1"), { ...named, retainOnDelete: true }], [])).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/^is removed from the program, and deleted at the end of the update, while the deployed copy of stage api-stage-prod still serves it: the update removes the stage without deleting that copy \(retainOnDelete\)/),
+    ]);
+    expect(of(RULE, transition([deployment("1"), { ...named, retainOnDelete: true }], []))[0].fix).toMatch(
+      /^let the update delete the deployed copy of stage api-stage-prod \(drop its retainOnDelete or deletedWith in an update of its own before this one, or delete it by hand first\); or point the stage at/,
+    );
+    expect(of(RULE, transition([deployment("1"), named], []))).toEqual([]);
+  });
+});
+
+describe("TransitionRetainedTooLate: a named type the cascade replaces in the update that first sets retainOnDelete", () => {
+  const RULE = "TransitionRetainedTooLate";
+  const MODEL = "aws:apigateway/model:Model";
+  const model = (more: Partial<RecordedResource>) => handBuilt(MODEL, "api-model", { restApi: "rest-1", name: "PostAlbumsBody", contentType: "application/json", schema: "{}" }, more);
+  const tooLate = (before: Partial<RecordedResource>, after: Partial<RecordedResource>, deleteFirst: boolean) => of(RULE, transition([model(before), topic], [model(after), renamed(deleteFirst)]));
+
+  it("finds it: the engine deletes the old copy by its deployed options, whatever replaced it", () => {
+    // The topic replaced delete-first: its branch deletes the old model first (under its deployed options), then the new one is created.
+    const findings = tooLate({ replaceWith: [topic.urn] }, { replaceWith: [topic.urn], retainOnDelete: true }, true);
+    expect(findings.map((f) => f.resource)).toEqual([`${MODEL} api-model`]);
+    expect(findings[0].problem).toMatch(/^is replaced \(its replaceWith names errors, which the update replaces\) in the update that sets retainOnDelete: true on it/);
+    // Create-first, the model's create is refused for its name first: TransitionNameTaken's finding, which this rule leaves it to.
+    const createFirst = transition([model({ replaceWith: [topic.urn] }), topic], [model({ replaceWith: [topic.urn], retainOnDelete: true }), renamed(false)]);
+    expect(createFirst.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model`]]);
+  });
+
+  it("passes an old copy whose delete the engine skips for its replaced deletedWith target, and retainOnDelete already deployed", () => {
+    expect(tooLate({ deletedWith: topic.urn }, { deletedWith: topic.urn, retainOnDelete: true }, true)).toEqual([]);
+    expect(tooLate({ replaceWith: [topic.urn], retainOnDelete: true }, { replaceWith: [topic.urn], retainOnDelete: true }, false)).toEqual([]);
+  });
+});
+
+describe("TransitionRecordSetOrphaned: a removed record deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionRecordSetOrphaned";
+  const zone = handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "Z0FIXTUREZONE", state: { zoneId: "Z0FIXTUREZONE" } });
+  const cname = (name: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:route53/record:Record", name, { zoneId: "Z0FIXTUREZONE", name: "www.example.com", type: "CNAME", ttl: 300, records: ["origin.example.net"] }, more);
+
+  it("passes it: its delete, which would take the set the kept record writes, is skipped (step.go isDeletedWith)", () => {
+    expect(of(RULE, transition([zone, cname("www"), cname("www-old", { deletedWith: topic.urn }), topic], [zone, cname("www"), renamed(false)]))).toEqual([]);
+    // The target kept as deployed: the removed record is deleted, and takes the set.
+    expect(of(RULE, transition([zone, cname("www"), cname("www-old", { deletedWith: topic.urn }), topic], [zone, cname("www"), topic])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
+  });
+});
+
+describe("TransitionCloudFrontDeletedWhileDeploying: a removed function deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionCloudFrontDeletedWhileDeploying";
+  const site = (args: Partial<StaticSiteArgs>) => recordProgram(() => new StaticSite("site", { path: "tests/fixtures/site", ...args }));
+  /** `graph` with the SPA function deletedWith the topic (a deployed option: the one the engine reads for the delete). */
+  const withTopic = (graph: RecordedResource[]) => [...graph.map((r) => (r.name === "site-spa" ? { ...r, deletedWith: topic.urn } : r)), topic];
+
+  it("passes it: DeleteFunction is never sent (step.go isDeletedWith), so it cannot be refused while CloudFront deploys", async () => {
+    const before = withTopic(await site({ spa: true, waitForDeployment: false }));
+    const after = await site({ spa: false, waitForDeployment: false });
+    expect(of(RULE, transition(before, [...after, renamed(false)]))).toEqual([]);
+    // The topic kept as deployed: the function is deleted, and refused.
+    expect(of(RULE, transition(before, [...after, topic])).map((f) => f.resource)).toEqual(["aws:cloudfront/function:Function site-spa"]);
+  });
+});
+
+describe("TransitionPolicyWriterDeleted: a removed writer deletedWith a resource the update replaces is not deleted", () => {
+  const RULE = "TransitionPolicyWriterDeleted";
+  const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+  const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
+  const queue = handBuilt("aws:sqs/queue:Queue", "jobs", { name: "jobs" }, { id: queueUrl, state: { url: queueUrl } });
+  const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }] });
+  const policy = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, name, { queueUrl, policy: document }, more);
+
+  it("passes it: its delete, which would clear the policy the new writer wrote, is skipped (step.go isDeletedWith)", () => {
+    const before = [queue, policy("jobs-policy", { deletedWith: topic.urn }), topic];
+    expect(of(RULE, transition(before, [queue, policy("jobs-policy-2"), renamed(false)]))).toEqual([]);
+    // The topic kept as deployed: the old writer is deleted at the end, after the new one wrote.
+    expect(of(RULE, transition(before, [queue, policy("jobs-policy-2"), topic])).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+  });
+});
+
+describe("TransitionNameTaken: a removed holder deletedWith a resource the update replaces keeps the name", () => {
+  const MODEL = "aws:apigateway/model:Model";
+  const model = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(MODEL, name, { restApi: "rest-1", name: "PostAlbumsBody", contentType: "application/json", schema: "{}" }, more);
+
+  it("says the name stays taken: the holder's delete is skipped (step.go isDeletedWith), not run at the end", () => {
+    const before = [model("api-model", { deletedWith: topic.urn }), topic];
+    const taken = (target: RecordedResource) => of("TransitionNameTaken", transition(before, [model("body-model"), target])).map((f) => f.problem);
+    expect(taken(renamed(false))).toEqual([expect.stringMatching(/api-model of the deployed plan holds the name and is removed without being deleted \(retainOnDelete, deletedWith, /)]);
+    expect(taken(topic)).toEqual([expect.stringMatching(/api-model of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update/)]);
+  });
+});
+
+describe("TransitionStatefulReplaced: a removed table deletedWith a resource the update replaces is not deleted", () => {
+  const table = (name: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:dynamodb/table:Table", name, { hashKey: "id", attributes: [{ name: "id", type: "S" }], billingMode: "PAY_PER_REQUEST" }, more);
+
+  it("says the deployed one stays with its items (its delete is skipped, step.go isDeletedWith), not that it is deleted", () => {
+    const before = [table("orders", { deletedWith: topic.urn }), topic];
+    const outcome = (target: RecordedResource) => of("TransitionStatefulReplaced", transition(before, [table("orders-v2"), target])).map((f) => f.problem);
+    expect(outcome(renamed(false))).toEqual([expect.stringMatching(/The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds/)]);
+    expect(outcome(topic)).toEqual([expect.not.stringMatching(/delete is skipped/)]);
+  });
+});
