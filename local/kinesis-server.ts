@@ -538,8 +538,13 @@ function checkBlob(data: string): void {
  * large put, each GetRecords answer and once a minute (`sweep`).
  */
 export class LargeRecords {
-  private readonly data = new Map<string, { stream: string; data: string; at: number }>();
-  /** Each stream's retention in hours, as the endpoint last set it. */
+  /**
+   * Each stream's large records' data by token, in the order they came (a Map iterates in insertion order), so a sweep
+   * stops at a stream's first record still within its retention: at each GetRecords answer (the mappings poll every
+   * shard each second) it reads only what it drops, not every record held.
+   */
+  private readonly streams = new Map<string, Map<string, { data: string; at: number }>>();
+  /** Each stream's retention in hours, as the endpoint last set it (none: kinesalite's 24, CreateStream's default). */
   private readonly retention = new Map<string, number>();
 
   /** @param now the clock kinesalite dates records with (Date.now) */
@@ -547,7 +552,9 @@ export class LargeRecords {
 
   /** The large records' data held. */
   get size(): number {
-    return this.data.size;
+    let size = 0;
+    for (const held of this.streams.values()) size += held.size;
+    return size;
   }
 
   /** The stream's retention period (at its creation, and after each change through the endpoint). */
@@ -555,9 +562,19 @@ export class LargeRecords {
     this.retention.set(stream, hours);
   }
 
-  /** The stream is deleted: its records' data goes with it. */
+  /** The stream is deleted: its records' data goes with it, and its retention (a stream created again under the name has its own). */
   forgetStream(stream: string): void {
-    for (const [token, held] of this.data) if (held.stream === stream) this.data.delete(token);
+    this.streams.delete(stream);
+    this.retention.delete(stream);
+  }
+
+  /** The data held under `token`, whichever stream's it is. */
+  private held(token: string): { data: string; at: number } | undefined {
+    for (const held of this.streams.values()) {
+      const found = held.get(token);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**
@@ -568,16 +585,18 @@ export class LargeRecords {
     const tokens: string[] = [];
     if (largestRecord <= KINESALITE_LARGEST_DATA_BYTES) return { input, forget: () => {} };
     const at = this.now();
+    const held = this.streams.get(stream) ?? new Map<string, { data: string; at: number }>();
+    this.streams.set(stream, held);
     const token = (entry: unknown) => {
       const { Data } = (entry ?? {}) as { Data?: unknown };
       if (typeof Data !== "string" || Buffer.byteLength(Data, "base64") <= KINESALITE_LARGEST_DATA_BYTES) return entry;
       checkBlob(Data);
       const stood = Buffer.from(`local-kinesis-large-record:${randomUUID()}`).toString("base64");
-      this.data.set(stood, { stream, data: Data, at });
+      held.set(stood, { data: Data, at });
       tokens.push(stood);
       return { ...(entry as object), Data: stood };
     };
-    const forget = () => tokens.forEach((t) => this.data.delete(t));
+    const forget = () => tokens.forEach((t) => held.delete(t));
     let stood: Record<string, unknown>;
     try {
       stood = operation === "PutRecord" ? (token(input) as Record<string, unknown>) : operation === "PutRecords" && Array.isArray(input.Records) ? { ...input, Records: input.Records.map(token) } : input;
@@ -592,14 +611,20 @@ export class LargeRecords {
   /**
    * Drops the data of records older than their stream's retention as it is now (a minute later than kinesalite, whose
    * clock is the same: kinesalite dates a record when it stores it, after `stand` took `at`, so a record whose data is
-   * dropped is one kinesalite no longer answers). Run at each large put, at each GetRecords answer read (`read`: the
-   * mappings poll every shard each second), and every LARGE_RECORD_SWEEP_MS by `sweepEvery`, so an endpoint nobody
-   * writes to or reads from frees it too.
+   * dropped is one kinesalite no longer answers; it leaves out of GetRecords a record older than the retention it has
+   * at the read, a lowered one included). Each stream's records are read oldest first up to the first one still kept:
+   * records come in order of `at`, and should the clock step back, a record kept past its time is dropped at a later
+   * sweep, none too early. Run at each large put, at each GetRecords answer read (`read`), and every
+   * LARGE_RECORD_SWEEP_MS by `sweepEvery`, so an endpoint nobody writes to or reads from frees it too.
    */
   sweep(): void {
     const now = this.now();
-    for (const [token, held] of this.data) {
-      if (now - held.at > (this.retention.get(held.stream) ?? 24) * 3_600_000 + 60_000) this.data.delete(token);
+    for (const [stream, held] of this.streams) {
+      const kept = (this.retention.get(stream) ?? 24) * 3_600_000 + 60_000;
+      for (const [token, record] of held) {
+        if (now - record.at <= kept) break;
+        held.delete(token);
+      }
     }
   }
 
@@ -627,7 +652,7 @@ export class LargeRecords {
     let bytes = 0;
     let kept = 0;
     for (const record of records) {
-      const held = typeof record?.Data === "string" ? this.data.get(record.Data) : undefined;
+      const held = typeof record?.Data === "string" ? this.held(record.Data) : undefined;
       if (held !== undefined) record.Data = held.data;
       const size = typeof record?.Data === "string" && typeof record.PartitionKey === "string" ? recordBytes({ Data: record.Data, PartitionKey: record.PartitionKey }) : 0;
       if (kept > 0 && bytes + size > GET_RECORDS_LARGEST_BYTES) break;

@@ -176,6 +176,20 @@ it("keeps a large record's data only while kinesalite can answer its record: not
   expect(large.size).toBe(2);
 });
 
+it("keeps a stream created again under a deleted stream's name to its own retention, not the deleted stream's", () => {
+  let now = Date.parse("2026-12-07T00:00:00Z");
+  const large = new LargeRecords(() => now);
+  // Raised to 48 hours, then deleted; CreateStream under the name makes a stream of 24 hours (the endpoint does not
+  // `retain` it: kinesalite's default), whose records kinesalite stops answering after 24 hours.
+  large.retain("again", 48);
+  large.forgetStream("again");
+  large.stand("PutRecord", { StreamName: "again", PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, "again");
+  expect(large.size).toBe(1);
+  now += 24 * 3_600_000 + 60_000 + 1;
+  large.sweep();
+  expect(large.size).toBe(0);
+});
+
 it("sweeps large records past their stream's retention at a GetRecords answer and on an unref'd timer, not only at the next large put", async () => {
   let now = Date.parse("2026-12-07T00:00:00Z");
   const large = new LargeRecords(() => now);
