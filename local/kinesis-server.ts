@@ -52,6 +52,9 @@ const LARGEST_REQUEST_BYTES = 16 * 1024 * 1024;
 const KINESALITE_LARGEST_BODY = 7 * 1024 * 1024;
 /** The HTTP/2 connection preface's first bytes ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", RFC 9113 §3.4), which a client speaking HTTP/2 with prior knowledge sends first; no HTTP/1.1 request starts so. */
 const HTTP2_PREFACE_START = Buffer.from("PRI ");
+/** What a large record's token (LargeRecords.stand) starts with before its UUID, and the token's length as base64. */
+const LARGE_RECORD_TOKEN = "local-kinesis-large-record:";
+const LARGE_RECORD_TOKEN_BASE64_LENGTH = Buffer.from(`${LARGE_RECORD_TOKEN}${"0".repeat(36)}`).toString("base64").length;
 /** How often the large records' side store drops the data of records past their stream's retention (LargeRecords.sweep). */
 const LARGE_RECORD_SWEEP_MS = 60_000;
 /** Shard iterators remembered (their stream, for GetRecords' authorisation); Kinesis's expire after 5 minutes. */
@@ -591,7 +594,7 @@ export class LargeRecords {
       const { Data } = (entry ?? {}) as { Data?: unknown };
       if (typeof Data !== "string" || Buffer.byteLength(Data, "base64") <= KINESALITE_LARGEST_DATA_BYTES) return entry;
       checkBlob(Data);
-      const stood = Buffer.from(`local-kinesis-large-record:${randomUUID()}`).toString("base64");
+      const stood = Buffer.from(`${LARGE_RECORD_TOKEN}${randomUUID()}`).toString("base64");
       held.set(stood, { data: Data, at });
       tokens.push(stood);
       return { ...(entry as object), Data: stood };
@@ -648,7 +651,15 @@ export class LargeRecords {
   async read(answer: { Records?: unknown; NextShardIterator?: string; MillisBehindLatest?: number }, iterator: unknown, admin: Admin): Promise<void> {
     if (!Array.isArray(answer?.Records)) return;
     this.sweep();
-    const records = answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>;
+    // A token whose data is gone is a record past its retention that kinesalite answers again: it reads a stream's
+    // records against the retention it has at the read, so an IncreaseStreamRetentionPeriod after the record expired
+    // brings it back, where Kinesis "does not make previous, expired data (older than the stream's previous retention
+    // period) accessible" (API_IncreaseStreamRetentionPeriod). Left out, as Kinesis leaves it (kinesalite's own records
+    // of at most 1 MiB come back all the same).
+    const records = (answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>).filter(
+      (record) => !(typeof record?.Data === "string" && record.Data.length === LARGE_RECORD_TOKEN_BASE64_LENGTH && this.held(record.Data) === undefined && Buffer.from(record.Data, "base64").toString("latin1").startsWith(LARGE_RECORD_TOKEN)),
+    );
+    answer.Records = records;
     let bytes = 0;
     let kept = 0;
     for (const record of records) {
