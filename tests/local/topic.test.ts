@@ -276,6 +276,25 @@ describe("local SNS, a subscription's dead-letter queue", () => {
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`local-events: message ${messageId} not delivered to the subscription "envelope" \\(local fault: local fault in the envelope queue\\); dropped`)));
   });
 
+  it("delivers a message carrying SNS's own AWS.SNS.SMS / AWS.SNS.MOBILE / AWS.MM.SMS attributes to a raw subscription's queue without them (a queue takes no AWS.-prefixed name), and to the envelope with them", async () => {
+    const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
+    const all = new LocalSqs([...queues.map((q) => q.queue), ...(await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph))]);
+    const lines: string[] = [];
+    const sns = await sqsOnly(all, lines);
+    const body = JSON.stringify({ photo: { tags: ["cats"] } });
+    const kind = { DataType: "String", StringValue: "uploaded" };
+    const own = { "AWS.SNS.SMS.SenderID": { DataType: "String", StringValue: "Gallery" }, "AWS.MM.SMS.OriginationNumber": { DataType: "String", StringValue: "+12065550100" }, "AWS.SNS.MOBILE.APNS.TTL": { DataType: "String", StringValue: "60" } };
+    sns.publish(topicArn, { message: body, attributes: { kind, ...own } });
+    const [raw, ...more] = await all.receive(queueNames["local-raw"], { max: 10 });
+    expect(more).toEqual([]);
+    expect(raw.body).toBe(body);
+    expect(raw.messageAttributes).toEqual({ kind });
+    const [enveloped] = await all.receive(queueNames["local-envelope"], { max: 10 });
+    expect(Object.keys(JSON.parse(enveloped.body).MessageAttributes)).toEqual(["kind", ...Object.keys(own)]);
+    expect(await all.receive(await deadLetterQueueOf("local-events", "raw"), { max: 10 })).toEqual([]);
+    expect(lines).toEqual([]);
+  });
+
   it("logs and drops what the dead-letter queue refuses too: a raw message of 11 attributes, which SQS takes 10 of", async () => {
     const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
     const all = new LocalSqs([...queues.map((q) => q.queue), ...(await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph))]);
