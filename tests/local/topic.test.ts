@@ -411,6 +411,26 @@ describe("local SNS, Publish's limits", () => {
     for (const value of ["250", "-0.25", "1.5e3", ".5", "1".repeat(38), "1e126", "1e-128"]) expect(publish(value)().messageId, value).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("refuses an AWS.- or Amazon.-prefixed attribute name in PublishBatch per entry (ParameterValueInvalid in Failed), taking SNS's own in another entry", async () => {
+    const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
+    try {
+      const entry = (n: number, name: string) => ({
+        [`PublishBatchRequestEntries.member.${n}.Id`]: `e${n}`,
+        [`PublishBatchRequestEntries.member.${n}.Message`]: "m",
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Name`]: name,
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Value.DataType`]: "String",
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Value.StringValue`]: "x",
+      });
+      const response = await send({ Action: "PublishBatch", TopicArn: topicArn, ...entry(1, "Amazon.trace"), ...entry(2, "AWS.SNS.SMS.SMSType") }, { to: quietServer });
+      expect(response.status).toBe(200);
+      const [successful, failed] = [xmlValues(response.text, "Successful")[0], xmlValues(response.text, "Failed")[0]];
+      expect(xmlValues(successful, "Id")).toEqual(["e2"]);
+      expect([xmlValues(failed, "Id"), xmlValues(failed, "Code")]).toEqual([["e1"], ["ParameterValueInvalid"]]);
+    } finally {
+      await quietServer.stop();
+    }
+  });
+
   it("counts the entries' attributes in PublishBatch's 256 KiB", async () => {
     const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
     try {
