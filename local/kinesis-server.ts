@@ -52,6 +52,9 @@ const LARGEST_REQUEST_BYTES = 16 * 1024 * 1024;
 const KINESALITE_LARGEST_BODY = 7 * 1024 * 1024;
 /** The HTTP/2 connection preface's first bytes ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", RFC 9113 §3.4), which a client speaking HTTP/2 with prior knowledge sends first; no HTTP/1.1 request starts so. */
 const HTTP2_PREFACE_START = Buffer.from("PRI ");
+/** What a large record's token (LargeRecords.stand) starts with before its UUID, and the token's length as base64. */
+const LARGE_RECORD_TOKEN = "local-kinesis-large-record:";
+const LARGE_RECORD_TOKEN_BASE64_LENGTH = Buffer.from(`${LARGE_RECORD_TOKEN}${"0".repeat(36)}`).toString("base64").length;
 /** How often the large records' side store drops the data of records past their stream's retention (LargeRecords.sweep). */
 const LARGE_RECORD_SWEEP_MS = 60_000;
 /** Shard iterators remembered (their stream, for GetRecords' authorisation); Kinesis's expire after 5 minutes. */
@@ -538,8 +541,13 @@ function checkBlob(data: string): void {
  * large put, each GetRecords answer and once a minute (`sweep`).
  */
 export class LargeRecords {
-  private readonly data = new Map<string, { stream: string; data: string; at: number }>();
-  /** Each stream's retention in hours, as the endpoint last set it. */
+  /**
+   * Each stream's large records' data by token, in the order they came (a Map iterates in insertion order), so a sweep
+   * stops at a stream's first record still within its retention: at each GetRecords answer (the mappings poll every
+   * shard each second) it reads only what it drops, not every record held.
+   */
+  private readonly streams = new Map<string, Map<string, { data: string; at: number }>>();
+  /** Each stream's retention in hours, as the endpoint last set it (none: kinesalite's 24, CreateStream's default). */
   private readonly retention = new Map<string, number>();
 
   /** @param now the clock kinesalite dates records with (Date.now) */
@@ -547,7 +555,9 @@ export class LargeRecords {
 
   /** The large records' data held. */
   get size(): number {
-    return this.data.size;
+    let size = 0;
+    for (const held of this.streams.values()) size += held.size;
+    return size;
   }
 
   /** The stream's retention period (at its creation, and after each change through the endpoint). */
@@ -555,9 +565,19 @@ export class LargeRecords {
     this.retention.set(stream, hours);
   }
 
-  /** The stream is deleted: its records' data goes with it. */
+  /** The stream is deleted: its records' data goes with it, and its retention (a stream created again under the name has its own). */
   forgetStream(stream: string): void {
-    for (const [token, held] of this.data) if (held.stream === stream) this.data.delete(token);
+    this.streams.delete(stream);
+    this.retention.delete(stream);
+  }
+
+  /** The data held under `token`, whichever stream's it is. */
+  private held(token: string): { data: string; at: number } | undefined {
+    for (const held of this.streams.values()) {
+      const found = held.get(token);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**
@@ -568,16 +588,18 @@ export class LargeRecords {
     const tokens: string[] = [];
     if (largestRecord <= KINESALITE_LARGEST_DATA_BYTES) return { input, forget: () => {} };
     const at = this.now();
+    const held = this.streams.get(stream) ?? new Map<string, { data: string; at: number }>();
+    this.streams.set(stream, held);
     const token = (entry: unknown) => {
       const { Data } = (entry ?? {}) as { Data?: unknown };
       if (typeof Data !== "string" || Buffer.byteLength(Data, "base64") <= KINESALITE_LARGEST_DATA_BYTES) return entry;
       checkBlob(Data);
-      const stood = Buffer.from(`local-kinesis-large-record:${randomUUID()}`).toString("base64");
-      this.data.set(stood, { stream, data: Data, at });
+      const stood = Buffer.from(`${LARGE_RECORD_TOKEN}${randomUUID()}`).toString("base64");
+      held.set(stood, { data: Data, at });
       tokens.push(stood);
       return { ...(entry as object), Data: stood };
     };
-    const forget = () => tokens.forEach((t) => this.data.delete(t));
+    const forget = () => tokens.forEach((t) => held.delete(t));
     let stood: Record<string, unknown>;
     try {
       stood = operation === "PutRecord" ? (token(input) as Record<string, unknown>) : operation === "PutRecords" && Array.isArray(input.Records) ? { ...input, Records: input.Records.map(token) } : input;
@@ -592,14 +614,20 @@ export class LargeRecords {
   /**
    * Drops the data of records older than their stream's retention as it is now (a minute later than kinesalite, whose
    * clock is the same: kinesalite dates a record when it stores it, after `stand` took `at`, so a record whose data is
-   * dropped is one kinesalite no longer answers). Run at each large put, at each GetRecords answer read (`read`: the
-   * mappings poll every shard each second), and every LARGE_RECORD_SWEEP_MS by `sweepEvery`, so an endpoint nobody
-   * writes to or reads from frees it too.
+   * dropped is one kinesalite no longer answers; it leaves out of GetRecords a record older than the retention it has
+   * at the read, a lowered one included). Each stream's records are read oldest first up to the first one still kept:
+   * records come in order of `at`, and should the clock step back, a record kept past its time is dropped at a later
+   * sweep, none too early. Run at each large put, at each GetRecords answer read (`read`), and every
+   * LARGE_RECORD_SWEEP_MS by `sweepEvery`, so an endpoint nobody writes to or reads from frees it too.
    */
   sweep(): void {
     const now = this.now();
-    for (const [token, held] of this.data) {
-      if (now - held.at > (this.retention.get(held.stream) ?? 24) * 3_600_000 + 60_000) this.data.delete(token);
+    for (const [stream, held] of this.streams) {
+      const kept = (this.retention.get(stream) ?? 24) * 3_600_000 + 60_000;
+      for (const [token, record] of held) {
+        if (now - record.at <= kept) break;
+        held.delete(token);
+      }
     }
   }
 
@@ -623,11 +651,19 @@ export class LargeRecords {
   async read(answer: { Records?: unknown; NextShardIterator?: string; MillisBehindLatest?: number }, iterator: unknown, admin: Admin): Promise<void> {
     if (!Array.isArray(answer?.Records)) return;
     this.sweep();
-    const records = answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>;
+    // A token whose data is gone is a record past its retention that kinesalite answers again: it reads a stream's
+    // records against the retention it has at the read, so an IncreaseStreamRetentionPeriod after the record expired
+    // brings it back, where Kinesis "does not make previous, expired data (older than the stream's previous retention
+    // period) accessible" (API_IncreaseStreamRetentionPeriod). Left out, as Kinesis leaves it (kinesalite's own records
+    // of at most 1 MiB come back all the same).
+    const records = (answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>).filter(
+      (record) => !(typeof record?.Data === "string" && record.Data.length === LARGE_RECORD_TOKEN_BASE64_LENGTH && this.held(record.Data) === undefined && Buffer.from(record.Data, "base64").toString("latin1").startsWith(LARGE_RECORD_TOKEN)),
+    );
+    answer.Records = records;
     let bytes = 0;
     let kept = 0;
     for (const record of records) {
-      const held = typeof record?.Data === "string" ? this.data.get(record.Data) : undefined;
+      const held = typeof record?.Data === "string" ? this.held(record.Data) : undefined;
       if (held !== undefined) record.Data = held.data;
       const size = typeof record?.Data === "string" && typeof record.PartitionKey === "string" ? recordBytes({ Data: record.Data, PartitionKey: record.PartitionKey }) : 0;
       if (kept > 0 && bytes + size > GET_RECORDS_LARGEST_BYTES) break;

@@ -207,15 +207,20 @@ function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attri
  * A message attribute name: "A-Z, a-z, 0-9, underscore(_), hyphen(-), and period (.). The name must not start or end with a
  * period, and it should not have successive periods", up to 256 characters, and not starting with "AWS." or "Amazon."
  * (in any casing), "reserved for use by Amazon Web Services" (https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html,
- * "Message attribute items and validation", Name: read here in the guide's current Japanese translation and an older
- * English copy; the same rule as SQS's, API_SendMessage / API_ReceiveMessage MessageAttributeNames). So a name a raw
+ * "Message attribute items and validation", Name: "The name cannot start with AWS. or Amazon. (or any variations in
+ * casing) because these prefixes are reserved for use by Amazon Web Services"; the same rule as SQS's, API_SendMessage / API_ReceiveMessage MessageAttributeNames). So a name a raw
  * SQS subscription's queue would refuse (local/sqs-server.ts validateAttributes) is refused at Publish, as the guide
  * puts it, instead of the message being accepted and then lost at delivery. SNS's own attributes, which a publisher
- * sets, are not refused: AWS.SNS.MOBILE.* (mobile push: AWS.SNS.MOBILE.APNS.TTL and the others,
- * https://docs.aws.amazon.com/sns/latest/dg/sns-ttl.html) and AWS.SNS.SMS.* / AWS.MM.SMS.* (SMS settings a Publish's
- * MessageAttributes override, API_SetSMSAttributes, sms_publish-to-phone.html; these two prefixes are recalled, not
- * read here). Whether SNS refuses every other AWS./Amazon. name, with which code (ParameterValueInvalid here, as for
- * the other name rules) and wording, is not confirmed; the wording of the other rules is LocalStack's (services/sns).
+ * sets, are not refused: AWS.SNS.MOBILE.* (sns-message-attributes.html, "Reserved message attributes for mobile push
+ * notifications": AWS.SNS.MOBILE.APNS.PUSH_TYPE, .APNS.PRIORITY, .APNS.TOPIC, sns-send-custom-platform-specific-payloads-mobile-devices.html;
+ * AWS.SNS.MOBILE.ADM/APNS/APNS_SANDBOX/BAIDU/FCM/WNS.TTL, https://docs.aws.amazon.com/sns/latest/dg/sns-ttl.html) and
+ * the SMS settings a Publish's MessageAttributes set: AWS.SNS.SMS.SenderID, AWS.SNS.SMS.MaxPrice, AWS.SNS.SMS.SMSType,
+ * AWS.MM.SMS.OriginationNumber, AWS.MM.SMS.EntityId, AWS.MM.SMS.TemplateId (sms_publish-to-phone.html, "Sending a
+ * message (AWS SDKs)"; MaxPrice "applies to each message delivery to each phone number that is subscribed to the
+ * topic"), read in the guide's English source (awsdocs/amazon-sns-developer-guide, doc_source, archived 2023). The guide
+ * documents no other AWS.- or Amazon.-prefixed attribute a publisher sets (a replayed FIFO message's `Replayed` is
+ * SNS's, unprefixed). Whether SNS refuses every other AWS./Amazon. name, with which code (ParameterValueInvalid here,
+ * as for the other name rules) and wording, is not confirmed; the wording of the other rules is LocalStack's (services/sns).
  */
 function checkAttributeName(name: string): void {
   const refuse = (message: string) => new SnsError("ParameterValueInvalid", message);
@@ -228,13 +233,19 @@ function checkAttributeName(name: string): void {
     throw refuse(`Invalid non-alphanumeric character '#x${invalid[0].codePointAt(0)!.toString(16).toUpperCase()}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`);
   }
   if (name.includes("..")) throw refuse("Message attribute name can not have successive '.' character.");
-  if (/^(aws|amazon)\./i.test(name) && !SNS_RESERVED_ATTRIBUTE.test(name)) {
+  if (/^(aws|amazon)\./i.test(name) && !isSnsOwnAttribute(name)) {
     throw refuse(`Invalid message attribute name '${name}': names starting with 'AWS.' or 'Amazon.' (in any casing) are reserved for use by Amazon Web Services.`);
   }
 }
 
-/** SNS's own message attributes, which a publisher sets (mobile push, SMS): the AWS.-prefixed names SNS takes. */
-const SNS_RESERVED_ATTRIBUTE = /^AWS\.(SNS\.(MOBILE|SMS)|MM\.SMS)\./;
+/**
+ * SNS's own message attributes, which a publisher sets for SNS to read (mobile push, SMS): the AWS.-prefixed names SNS
+ * takes, in the casing SNS's guide gives them. A raw SQS subscription's queue gets them not (local/services/topics.ts
+ * sqsSnsMessage).
+ */
+export function isSnsOwnAttribute(name: string): boolean {
+  return /^AWS\.(SNS\.(MOBILE|SMS)|MM\.SMS)\./.test(name);
+}
 
 /** MessageStructure "json": a JSON object whose "default" string is the message, and whose "lambda" / "sqs" strings override it per protocol. */
 function messagesByProtocol(input: PublishInput): { default: string; lambda?: string; sqs?: string } {

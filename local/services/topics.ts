@@ -18,7 +18,7 @@ import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
 import type { SnsMessageAttribute } from "../sns-filter";
-import { startLocalSns, type LocalSubscription, type LocalTopicDefinition, type SnsNotification } from "../sns-server";
+import { isSnsOwnAttribute, startLocalSns, type LocalSubscription, type LocalTopicDefinition, type SnsNotification } from "../sns-server";
 import { SqsError, type LocalSqs, type MessageAttributeValue, type SendInput } from "../sqs-server";
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
@@ -62,14 +62,22 @@ export function lambdaSnsEvent(notification: SnsNotification, subscriptionArn: s
 /**
  * What SNS sends an SQS subscription (https://docs.aws.amazon.com/sns/latest/dg/sns-sqs-as-subscriber.html,
  * sns-message-and-json-formats.html): the JSON envelope as the body; raw, the message with its attributes as the
- * message's own (https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html). A FIFO topic's
- * group and deduplication ids go with it (a standard queue takes neither).
+ * message's own (https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html), but for
+ * SNS's own attributes (AWS.SNS.MOBILE.*, AWS.SNS.SMS.*, AWS.MM.SMS.*: isSnsOwnAttribute), which Publish takes and an
+ * SQS message cannot carry: a queue's message attribute name "must not start with AWS-reserved prefixes such as AWS.
+ * or Amazon. (or any casing variants)" (API_ReceiveMessage MessageAttributeNames; sqs-message-metadata.html, "Message
+ * attribute components", the same rule), and SNS's guide calls them settings for its mobile push and SMS deliveries
+ * ("used only to help structure the push notification message", sns-message-attributes.html). Sent along, the local queue refused the message SNS had accepted and it was
+ * lost (or moved to the dead-letter queue) where AWS delivers it; left out, the message and its other attributes get
+ * through. Whether SNS leaves them out of a raw delivery in AWS, and whether they count toward raw delivery's 10
+ * attributes, is not confirmed (not observed). The envelope keeps every attribute. A FIFO topic's group and
+ * deduplication ids go with it (a standard queue takes neither).
  */
 export function sqsSnsMessage(notification: SnsNotification, options: { raw: boolean; fifoQueue: boolean; subscriptionArn: string }) {
   const fifo = options.fifoQueue && notification.messageGroupId ? { messageGroupId: notification.messageGroupId, messageDeduplicationId: notification.messageDeduplicationId } : {};
   if (options.raw) {
     const messageAttributes: Record<string, MessageAttributeValue> = Object.fromEntries(
-      Object.entries(notification.attributes).map(([name, a]) => [name, { DataType: a.DataType, ...(a.BinaryValue !== undefined ? { BinaryValue: a.BinaryValue } : { StringValue: a.StringValue ?? "" }) }]),
+      Object.entries(notification.attributes).filter(([name]) => !isSnsOwnAttribute(name)).map(([name, a]) => [name, { DataType: a.DataType, ...(a.BinaryValue !== undefined ? { BinaryValue: a.BinaryValue } : { StringValue: a.StringValue ?? "" }) }]),
     );
     return { body: notification.message, messageAttributes, ...fifo };
   }

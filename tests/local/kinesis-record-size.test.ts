@@ -176,6 +176,38 @@ it("keeps a large record's data only while kinesalite can answer its record: not
   expect(large.size).toBe(2);
 });
 
+it("keeps a stream created again under a deleted stream's name to its own retention, not the deleted stream's", () => {
+  let now = Date.parse("2026-12-07T00:00:00Z");
+  const large = new LargeRecords(() => now);
+  // Raised to 48 hours, then deleted; CreateStream under the name makes a stream of 24 hours (the endpoint does not
+  // `retain` it: kinesalite's default), whose records kinesalite stops answering after 24 hours.
+  large.retain("again", 48);
+  large.forgetStream("again");
+  large.stand("PutRecord", { StreamName: "again", PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, "again");
+  expect(large.size).toBe(1);
+  now += 24 * 3_600_000 + 60_000 + 1;
+  large.sweep();
+  expect(large.size).toBe(0);
+});
+
+it("leaves a large record whose data was swept out of a GetRecords answer, as Kinesis does not bring back expired records when retention is raised", async () => {
+  // kinesalite leaves out records older than the retention a stream has at the read, so raising it after a record
+  // expired answers that record again (Kinesis does not: "it does not make previous, expired data (older than the
+  // stream's previous retention period) accessible", API_IncreaseStreamRetentionPeriod); a large record's data is gone
+  // by then, and its token is no data the producer put.
+  let now = Date.parse("2026-12-07T00:00:00Z");
+  const large = new LargeRecords(() => now);
+  large.retain("raised", 24);
+  const { input } = large.stand("PutRecord", { StreamName: "raised", PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, "raised");
+  now += 24 * 3_600_000 + 60_000 + 1;
+  large.sweep();
+  large.retain("raised", 48);
+  const small = data(10, "small");
+  const answer = { Records: [{ Data: input.Data, PartitionKey: "k", SequenceNumber: "1" }, { Data: small, PartitionKey: "k", SequenceNumber: "2" }] };
+  await large.read(answer, undefined, async () => ({}));
+  expect(answer.Records.map((r) => r.Data)).toEqual([small]);
+});
+
 it("sweeps large records past their stream's retention at a GetRecords answer and on an unref'd timer, not only at the next large put", async () => {
   let now = Date.parse("2026-12-07T00:00:00Z");
   const large = new LargeRecords(() => now);

@@ -276,6 +276,25 @@ describe("local SNS, a subscription's dead-letter queue", () => {
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`local-events: message ${messageId} not delivered to the subscription "envelope" \\(local fault: local fault in the envelope queue\\); dropped`)));
   });
 
+  it("delivers a message carrying SNS's own AWS.SNS.SMS / AWS.SNS.MOBILE / AWS.MM.SMS attributes to a raw subscription's queue without them (a queue takes no AWS.-prefixed name), and to the envelope with them", async () => {
+    const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
+    const all = new LocalSqs([...queues.map((q) => q.queue), ...(await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph))]);
+    const lines: string[] = [];
+    const sns = await sqsOnly(all, lines);
+    const body = JSON.stringify({ photo: { tags: ["cats"] } });
+    const kind = { DataType: "String", StringValue: "uploaded" };
+    const own = { "AWS.SNS.SMS.SenderID": { DataType: "String", StringValue: "Gallery" }, "AWS.MM.SMS.OriginationNumber": { DataType: "String", StringValue: "+12065550100" }, "AWS.SNS.MOBILE.APNS.TTL": { DataType: "String", StringValue: "60" } };
+    sns.publish(topicArn, { message: body, attributes: { kind, ...own } });
+    const [raw, ...more] = await all.receive(queueNames["local-raw"], { max: 10 });
+    expect(more).toEqual([]);
+    expect(raw.body).toBe(body);
+    expect(raw.messageAttributes).toEqual({ kind });
+    const [enveloped] = await all.receive(queueNames["local-envelope"], { max: 10 });
+    expect(Object.keys(JSON.parse(enveloped.body).MessageAttributes)).toEqual(["kind", ...Object.keys(own)]);
+    expect(await all.receive(await deadLetterQueueOf("local-events", "raw"), { max: 10 })).toEqual([]);
+    expect(lines).toEqual([]);
+  });
+
   it("logs and drops what the dead-letter queue refuses too: a raw message of 11 attributes, which SQS takes 10 of", async () => {
     const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
     const all = new LocalSqs([...queues.map((q) => q.queue), ...(await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph))]);
@@ -390,6 +409,26 @@ describe("local SNS, Publish's limits", () => {
     // SNS's raw delivery to a queue would fail after Publish had said yes.
     for (const value of ["0x10", " ", "1e200", "1".repeat(39), "Infinity", "1_000"]) expect(publish(value), value).toThrow("Invalid parameter: MessageAttributes: size is not a number");
     for (const value of ["250", "-0.25", "1.5e3", ".5", "1".repeat(38), "1e126", "1e-128"]) expect(publish(value)().messageId, value).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("refuses an AWS.- or Amazon.-prefixed attribute name in PublishBatch per entry (ParameterValueInvalid in Failed), taking SNS's own in another entry", async () => {
+    const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
+    try {
+      const entry = (n: number, name: string) => ({
+        [`PublishBatchRequestEntries.member.${n}.Id`]: `e${n}`,
+        [`PublishBatchRequestEntries.member.${n}.Message`]: "m",
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Name`]: name,
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Value.DataType`]: "String",
+        [`PublishBatchRequestEntries.member.${n}.MessageAttributes.entry.1.Value.StringValue`]: "x",
+      });
+      const response = await send({ Action: "PublishBatch", TopicArn: topicArn, ...entry(1, "Amazon.trace"), ...entry(2, "AWS.SNS.SMS.SMSType") }, { to: quietServer });
+      expect(response.status).toBe(200);
+      const [successful, failed] = [xmlValues(response.text, "Successful")[0], xmlValues(response.text, "Failed")[0]];
+      expect(xmlValues(successful, "Id")).toEqual(["e2"]);
+      expect([xmlValues(failed, "Id"), xmlValues(failed, "Code")]).toEqual([["e1"], ["ParameterValueInvalid"]]);
+    } finally {
+      await quietServer.stop();
+    }
   });
 
   it("counts the entries' attributes in PublishBatch's 256 KiB", async () => {
