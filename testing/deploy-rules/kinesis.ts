@@ -221,10 +221,15 @@ export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
   },
 };
 
-/** The stream of the plan a Kinesis mapping reads, directly or through a consumer of the plan; undefined for one outside the plan. */
+/**
+ * The stream of the plan a Kinesis mapping reads: directly, through a consumer of the plan (its streamArn), or through a
+ * consumer given by its ARN (the stream's ARN is the consumer's up to `/consumer/`); undefined for a stream outside the plan.
+ */
 function mappedStream(graph: Graph, mapping: RecordedResource): RecordedResource | undefined {
   const source = kinesisSource(graph, mapping);
-  return source && referenced(graph, STREAM, source.consumer ? source.consumer.inputs.streamArn : source.arn);
+  if (!source) return undefined;
+  if (source.consumer) return referenced(graph, STREAM, source.consumer.inputs.streamArn);
+  return referenced(graph, STREAM, KINESIS_CONSUMER_ARN.test(source.arn) ? consumerStreamArn(source.arn) : source.arn);
 }
 
 /**
