@@ -204,13 +204,32 @@ export function validateSubscription(fail: ArgFailure, name: string, fn: LambdaF
 }
 
 /**
+ * What may become of a record too large for any Lambda event, for the warnings below and KinesisLambdaRecordSize: not
+ * documented for such a record; Lambda's guide says a Kinesis mapping "unable to invoke the function due to throttling
+ * or other issues" retries until the records expire or exceed MaximumRecordAgeInSeconds (not counted against
+ * MaximumRetryAttempts and not bisected: those act on function errors), blocking the shard, then discards them to the
+ * on-failure destination (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html; limits.ts).
+ * `maximumRecordAgeInSeconds` is the mapping's (undefined: Lambda's default, -1).
+ */
+export function oversizedRecordFate(maximumRecordAgeInSeconds: unknown): string {
+  const age = maximumRecordAgeInSeconds ?? -1;
+  const until =
+    age === -1
+      ? "expire from the stream (maximumRecordAgeInSeconds -1: no age limit)"
+      : typeof age === "number" && Number.isInteger(age)
+        ? `are older than maximumRecordAgeInSeconds (${age}) or expire`
+        : "pass maximumRecordAgeInSeconds or expire";
+  return `what Lambda then does is not documented: for a mapping that cannot invoke its function, Lambda's guide says it retries until the records ${until}, holding up the shard, then sends them to the on-failure destination`;
+}
+
+/**
  * The warning for a Lambda subscription of a stream whose largest record does not fit one Lambda event
  * (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib, limits.ts: the 6 MB synchronous payload, the data base64-encoded);
  * undefined when it fits. A warning, not a refusal: Kinesis and Lambda accept both, the producers may never write such a
- * record, and what Lambda does with one is not documented. The deploy rule KinesisLambdaRecordSize says the same of a
- * hand-built mapping.
+ * record, and what Lambda does with one is not documented (oversizedRecordFate). The deploy rule
+ * KinesisLambdaRecordSize says the same of a hand-built mapping.
  */
-export function largeRecordSubscriberWarning(dataStream: string, subscription: string, maxRecordSizeInKib: number): string | undefined {
+export function largeRecordSubscriberWarning(dataStream: string, subscription: string, maxRecordSizeInKib: number, maximumRecordAgeInSeconds: number): string | undefined {
   const deliverable = DATA_STREAM_LIMITS.lambdaDeliverableRecordKib;
   if (maxRecordSizeInKib <= deliverable) return undefined;
   return new ComponentArgError(
@@ -218,7 +237,7 @@ export function largeRecordSubscriberWarning(dataStream: string, subscription: s
     dataStream,
     "maxRecordSizeInKib",
     maxRecordSizeInKib,
-    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (whether Lambda then fails the batch, to the subscription's retries and dead-letter queue, or stalls the shard is not documented)`,
+    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (${oversizedRecordFate(maximumRecordAgeInSeconds)}, the subscription's dead-letter queue)`,
     `Set maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream.`,
   ).message;
 }
