@@ -47,10 +47,12 @@ export interface DataStreamArgs {
    * refuses a larger PutRecord or PutRecords. Raise it only when every subscriber takes such records: a Lambda
    * subscriber's event is at most 6 MB ("up to the payload limit for synchronous invocation (6 MB)",
    * API_CreateEventSourceMapping BatchSize), and its records' data is base64 there, so a record of more than about
-   * 4.5 MiB of data (above 4607 KiB) fits no event (what Lambda does with such a record is not documented; under
-   * `npm start` its invocation is refused, retried, then given up on to the subscription's on-failure queue): `subscribe`
-   * warns when the maximum is above 4607. The shard's 1 MB/s of
-   * writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
+   * 4.5 MiB of data (above 4607 KiB) fits no event. What Lambda does with such a record is not documented: for a
+   * mapping that cannot invoke its function, Lambda's guide says it retries until the records pass
+   * `maximumRecordAgeInSeconds` or expire, holding up the shard, then sends them to the on-failure queue (no retry count,
+   * no bisection); under `npm start` the refused invocation is retried as a function error would be, up to
+   * `maximumRetryAttempts`, then given up on to the subscription's on-failure queue. `subscribe` warns when the maximum
+   * is above 4607. The shard's 1 MB/s of writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
    * traffic). `npm start`'s local stream takes and refuses records by the same maximum, and answers at most 10 MiB a
    * GetRecords call, as Kinesis does.
    * https://docs.aws.amazon.com/streams/latest/dev/large-records.html
