@@ -181,8 +181,6 @@ export class DataStream extends pulumi.ComponentResource {
     if (this.streamRegion.region && fnRegion.region && this.streamRegion.region !== fnRegion.region) {
       fail(`subscribe("${subscription}").fn`, fn.spec.name, `is in ${describeRegion(fnRegion)}, but the stream is in ${describeRegion(this.streamRegion)}; Lambda reads only streams in the function's region`, `Set region: "${fnRegion.region}" on the DataStream, or create the function in ${this.streamRegion.region}.`);
     }
-    const largeRecords = largeRecordSubscriberWarning(name, subscription, this.spec.maxRecordSizeInKib);
-    if (largeRecords) pulumi.log.warn(largeRecords, this);
     const prefix = `${name}-${subscription}`;
     if (args.enhancedFanOut) validateAutonames(fail, name, [{ resource: `${prefix}-consumer`, kind: "kinesis-consumer" }]);
     const region = this.spec.region;
@@ -199,6 +197,8 @@ export class DataStream extends pulumi.ComponentResource {
       ...(this.kmsKey ? [{ sid: `${sid}ReadKey`, actions: ["kms:Decrypt"], resources: [this.kmsKey] }] : []),
     ].map(grantStatement);
     const normalised = normaliseSubscription(name, subscription, fn, args);
+    const largeRecords = largeRecordSubscriberWarning(name, subscription, this.spec.maxRecordSizeInKib, normalised.maximumRecordAgeInSeconds);
+    if (largeRecords) pulumi.log.warn(largeRecords, this);
     const created = createStreamMapping(prefix, { eventSourceArn: consumer ? consumer.arn : this.stream.arn, readGrants, fn, region, settings: normalised }, this);
     const spec: DataStreamSubscriptionSpec = { ...normalised, deadLetterQueueName: created.deadLetterQueue.name };
     const result: DataStreamSubscription = { spec, ...created, ...(consumer ? { consumer } : {}) };

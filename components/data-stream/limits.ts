@@ -21,14 +21,28 @@
  * - the largest record a Lambda subscriber can be given, 4607 KiB: "Lambda passes all of the records in the batch to
  *   the function in a single call, up to the payload limit for synchronous invocation (6 MB)"
  *   (API_CreateEventSourceMapping BatchSize; API_Invoke "For synchronous invocations, the maximum payload size is
- *   6 MB"; Lambda counts it as 6,291,456 bytes, local/lambda-runtime.ts LAMBDA_SYNC_PAYLOAD_LIMITS), and a Kinesis
- *   event carries each record's data base64-encoded (`Records[].kinesis.data`,
- *   https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), 4 bytes for every 3. A record of one event alone:
- *   (6,291,455 bytes − 1 KiB for the event's envelope: eventSource, ARNs, IDs, sequence number, partition key) × 3/4 =
- *   4,717,823 bytes, 4607 KiB. What Lambda does with a record larger than that is not documented (no AWS page found
- *   says whether the batch fails like a function error, to retries, bisection and the on-failure destination, or the
- *   shard stalls); a stream whose maximum is above it is a warning, not a refusal (DataStream.subscribe, and the
- *   deploy rule KinesisLambdaRecordSize).
+ *   6 MB"; Invoke refuses a larger request with RequestEntityTooLargeException "Request must be smaller than 6291456
+ *   bytes for the InvokeFunction operation" (JupiterOne/sdk#565, pelmers/streetwarp-web#14), so 6,291,455 bytes at
+ *   most, local/lambda-runtime.ts LAMBDA_SYNC_PAYLOAD_LIMITS), and a Kinesis event carries each record's data
+ *   base64-encoded (`Records[].kinesis.data`, https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), 4 bytes
+ *   for every 3. A record of one event alone: (6,291,455 bytes − 1 KiB for the rest of the event) × 3/4 = 4,717,823
+ *   bytes, 4607 KiB. The 1 KiB is an estimate, measured on with-kinesis.html's example event: `{"Records":[…]}` and
+ *   every field but `data` (kinesisSchemaVersion, partitionKey, sequenceNumber, approximateArrivalTimestamp,
+ *   eventSource, eventVersion, eventID = shard ID + sequence number, eventName, invokeIdentityArn = the role's ARN,
+ *   awsRegion, eventSourceARN) take 546 bytes with the example's names, a 1-character partition key and a 56-digit
+ *   sequence number; 724 with a 128-character stream name and a 64-character role name; 870 with 129-digit sequence
+ *   numbers too (the most API_Record's SequenceNumber allows). The partition key counts in the record's size but is
+ *   not base64-encoded, so the worst record is all data (a longer key only shrinks the event): the bound takes the whole
+ *   maxRecordSizeInKib as data. A record of exactly 4607 KiB leaves 1,363 bytes for the rest of the event; not covered:
+ *   a role ARN with a 512-character path (1,234–1,380 bytes) or partition-key characters JSON escapes (\u0001: 6 bytes
+ *   for 1), with which such a record may still fit no event. Not confirmed: that the event source mapping's own
+ *   invocation is measured as Invoke's request is. What Lambda does with a larger record is not documented. Lambda's guide says a Kinesis mapping that "is unable to
+ *   invoke the function due to throttling or other issues ... retries until the records expire or exceed the maximum
+ *   age configured on the event source mapping (MaximumRecordAgeInSeconds)" (before invocation: no retry count and no
+ *   bisection, which act on function errors), holding the shard meanwhile, then sends them to the on-failure destination
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html); whether an oversized batch is
+ *   such a failure is not confirmed. A stream whose maximum is above it is a warning, not a refusal
+ *   (DataStream.subscribe, and the deploy rule KinesisLambdaRecordSize).
  */
 export const DATA_STREAM_LIMITS = {
   retentionHours: { min: 24, max: 8760 },

@@ -47,10 +47,12 @@ export interface DataStreamArgs {
    * refuses a larger PutRecord or PutRecords. Raise it only when every subscriber takes such records: a Lambda
    * subscriber's event is at most 6 MB ("up to the payload limit for synchronous invocation (6 MB)",
    * API_CreateEventSourceMapping BatchSize), and its records' data is base64 there, so a record of more than about
-   * 4.5 MiB of data (above 4607 KiB) fits no event (what Lambda does with such a record is not documented; under
-   * `npm start` its invocation is refused, retried, then given up on to the subscription's on-failure queue): `subscribe`
-   * warns when the maximum is above 4607. The shard's 1 MB/s of
-   * writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
+   * 4.5 MiB of data (above 4607 KiB) fits no event. What Lambda does with such a record is not documented: for a
+   * mapping that cannot invoke its function, Lambda's guide says it retries until the records pass
+   * `maximumRecordAgeInSeconds` or expire, holding up the shard, then sends them to the on-failure queue (no retry count,
+   * no bisection); under `npm start` the refused invocation is retried as a function error would be, up to
+   * `maximumRetryAttempts`, then given up on to the subscription's on-failure queue. `subscribe` warns when the maximum
+   * is above 4607. The shard's 1 MB/s of writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
    * traffic). `npm start`'s local stream takes and refuses records by the same maximum, and answers at most 10 MiB a
    * GetRecords call, as Kinesis does.
    * https://docs.aws.amazon.com/streams/latest/dev/large-records.html
@@ -204,13 +206,32 @@ export function validateSubscription(fail: ArgFailure, name: string, fn: LambdaF
 }
 
 /**
+ * What may become of a record too large for any Lambda event, for the warnings below and KinesisLambdaRecordSize: not
+ * documented for such a record; Lambda's guide says a Kinesis mapping "unable to invoke the function due to throttling
+ * or other issues" retries until the records expire or exceed MaximumRecordAgeInSeconds (not counted against
+ * MaximumRetryAttempts and not bisected: those act on function errors), blocking the shard, then discards them to the
+ * on-failure destination (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html; limits.ts).
+ * `maximumRecordAgeInSeconds` is the mapping's (undefined: Lambda's default, -1).
+ */
+export function oversizedRecordFate(maximumRecordAgeInSeconds: unknown): string {
+  const age = maximumRecordAgeInSeconds ?? -1;
+  const until =
+    age === -1
+      ? "expire from the stream (maximumRecordAgeInSeconds -1: no age limit)"
+      : typeof age === "number" && Number.isInteger(age)
+        ? `are older than maximumRecordAgeInSeconds (${age}) or expire`
+        : "pass maximumRecordAgeInSeconds or expire";
+  return `what Lambda then does is not documented: for a mapping that cannot invoke its function, Lambda's guide says it retries until the records ${until}, holding up the shard, then sends them to the on-failure destination`;
+}
+
+/**
  * The warning for a Lambda subscription of a stream whose largest record does not fit one Lambda event
  * (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib, limits.ts: the 6 MB synchronous payload, the data base64-encoded);
  * undefined when it fits. A warning, not a refusal: Kinesis and Lambda accept both, the producers may never write such a
- * record, and what Lambda does with one is not documented. The deploy rule KinesisLambdaRecordSize says the same of a
- * hand-built mapping.
+ * record, and what Lambda does with one is not documented (oversizedRecordFate). The deploy rule
+ * KinesisLambdaRecordSize says the same of a hand-built mapping.
  */
-export function largeRecordSubscriberWarning(dataStream: string, subscription: string, maxRecordSizeInKib: number): string | undefined {
+export function largeRecordSubscriberWarning(dataStream: string, subscription: string, maxRecordSizeInKib: number, maximumRecordAgeInSeconds: number): string | undefined {
   const deliverable = DATA_STREAM_LIMITS.lambdaDeliverableRecordKib;
   if (maxRecordSizeInKib <= deliverable) return undefined;
   return new ComponentArgError(
@@ -218,7 +239,7 @@ export function largeRecordSubscriberWarning(dataStream: string, subscription: s
     dataStream,
     "maxRecordSizeInKib",
     maxRecordSizeInKib,
-    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (whether Lambda then fails the batch, to the subscription's retries and dead-letter queue, or stalls the shard is not documented)`,
+    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (${oversizedRecordFate(maximumRecordAgeInSeconds)}, the subscription's dead-letter queue)`,
     `Set maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream.`,
   ).message;
 }

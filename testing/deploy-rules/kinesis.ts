@@ -5,7 +5,7 @@
  * LambdaFailureDestination's (events.ts), a consumer's stream reads and SubscribeToShard KinesisConsumerAccess's; the
  * names' lengths and characters are PhysicalNameLimits' (names.ts).
  */
-import { DATA_STREAM_LIMITS } from "../../components/data-stream/spec";
+import { DATA_STREAM_LIMITS, oversizedRecordFate } from "../../components/data-stream/spec";
 import { STREAM_MAPPING_LIMITS, startingPositionTimestampProblem } from "../../components/stream-mapping";
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -221,10 +221,15 @@ export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
   },
 };
 
-/** The stream of the plan a Kinesis mapping reads, directly or through a consumer of the plan; undefined for one outside the plan. */
+/**
+ * The stream of the plan a Kinesis mapping reads: directly, through a consumer of the plan (its streamArn), or through a
+ * consumer given by its ARN (the stream's ARN is the consumer's up to `/consumer/`); undefined for a stream outside the plan.
+ */
 function mappedStream(graph: Graph, mapping: RecordedResource): RecordedResource | undefined {
   const source = kinesisSource(graph, mapping);
-  return source && referenced(graph, STREAM, source.consumer ? source.consumer.inputs.streamArn : source.arn);
+  if (!source) return undefined;
+  if (source.consumer) return referenced(graph, STREAM, source.consumer.inputs.streamArn);
+  return referenced(graph, STREAM, KINESIS_CONSUMER_ARN.test(source.arn) ? consumerStreamArn(source.arn) : source.arn);
 }
 
 /**
@@ -233,8 +238,9 @@ function mappedStream(graph: Graph, mapping: RecordedResource): RecordedResource
  * records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB)",
  * API_CreateEventSourceMapping BatchSize, with the record's data base64-encoded in the event). A record written above
  * it fits no event. A warning: Kinesis and Lambda accept the settings, the stream's producers may never write such a
- * record, and what Lambda does with one is not documented (failed batch to retries and the on-failure destination, or
- * a stalled shard: not confirmed). Streams outside the plan are not judged (their maximum is not known).
+ * record, and what Lambda does with one is not documented (oversizedRecordFate: retried until too old or expired,
+ * holding up the shard, if Lambda treats it as a mapping that cannot invoke its function; not confirmed). Streams
+ * outside the plan are not judged (their maximum is not known).
  */
 export const KINESIS_LAMBDA_RECORD_SIZE: DeployRule = {
   id: "KinesisLambdaRecordSize",
@@ -251,7 +257,7 @@ export const KINESIS_LAMBDA_RECORD_SIZE: DeployRule = {
         finding(
           this.id,
           mapping,
-          `reads the stream ${stream.name}, whose maxRecordSizeInKib is ${size}; a Lambda event is at most 6 MB (the synchronous invocation payload) and carries each record's data base64-encoded (4 bytes for every 3), so a record above ${deliverable} KiB fits no event and never reaches the function (what Lambda then does, a failed batch or a stalled shard, is not documented)`,
+          `reads the stream ${stream.name}, whose maxRecordSizeInKib is ${size}; a Lambda event is at most 6 MB (the synchronous invocation payload) and carries each record's data base64-encoded (4 bytes for every 3), so a record above ${deliverable} KiB fits no event and never reaches the function (${oversizedRecordFate(mapping.inputs.maximumRecordAgeInSeconds)})`,
           `set the stream's maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream; if no producer writes records above ${deliverable} KiB, lower the maximum to say so`,
         ),
       );

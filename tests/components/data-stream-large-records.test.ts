@@ -39,10 +39,32 @@ describe("DataStream records larger than a Lambda event", () => {
     expect(resource(graph, "aws:kinesis/stream:Stream", "big-stream").inputs.maxRecordSizeInKib).toBe(size);
     resource(graph, "aws:lambda/eventSourceMapping:EventSourceMapping", "big-read-mapping");
     expect(warned).toEqual([
-      `DataStream "big": maxRecordSizeInKib ${size} lets producers write records above 4607 KiB, but subscribe("read") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (whether Lambda then fails the batch, to the subscription's retries and dead-letter queue, or stalls the shard is not documented). Set maxRecordSizeInKib to 4607 or less, or keep large payloads in S3 and put their keys on the stream.`,
+      `DataStream "big": maxRecordSizeInKib ${size} lets producers write records above 4607 KiB, but subscribe("read") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (what Lambda then does is not documented: for a mapping that cannot invoke its function, Lambda's guide says it retries until the records are older than maximumRecordAgeInSeconds (86400) or expire, holding up the shard, then sends them to the on-failure destination, the subscription's dead-letter queue). Set maxRecordSizeInKib to 4607 or less, or keep large payloads in S3 and put their keys on the stream.`,
     ]);
     expect(checkDeployRules(graph, context)).toEqual([]);
     expect(checkDeployWarnings(graph, context).map((f) => `${f.rule} ${f.resource}`)).toEqual(["KinesisLambdaRecordSize aws:lambda/eventSourceMapping:EventSourceMapping big-read-mapping"]);
+  });
+
+  it("names the subscription's maximumRecordAgeInSeconds, and -1 as no age limit, in the warning and the deploy rule's finding", async () => {
+    const aged = (maximumRecordAgeInSeconds: number) => () => new DataStream("big", { maxRecordSizeInKib: 4608 }).subscribe("read", new LambdaFunction("big-fn", { entry }), { maximumRecordAgeInSeconds });
+    const short = await recordWarnings(aged(600));
+    expect(short.warned).toEqual([expect.stringContaining("retries until the records are older than maximumRecordAgeInSeconds (600) or expire, holding up the shard")]);
+    expect(checkDeployWarnings(short.graph, context).map((f) => f.problem)).toEqual([expect.stringMatching(/never reaches the function \(what Lambda then does is not documented: .* retries until the records are older than maximumRecordAgeInSeconds \(600\) or expire, holding up the shard, then sends them to the on-failure destination\)$/)]);
+    const unlimited = await recordWarnings(aged(-1));
+    expect(unlimited.warned).toEqual([expect.stringContaining("retries until the records expire from the stream (maximumRecordAgeInSeconds -1: no age limit)")]);
+  });
+
+  it("warns once for each Lambda subscription, each naming its own", async () => {
+    const { graph, warned } = await recordWarnings(() => {
+      const stream = new DataStream("big", { maxRecordSizeInKib: 4608 });
+      stream.subscribe("read", new LambdaFunction("big-fn", { entry }));
+      stream.subscribe("fan", new LambdaFunction("big-fan-fn", { entry }), { enhancedFanOut: true });
+    });
+    expect(warned.map((m) => m.match(/subscribe\("(\w+)"\)/)?.[1])).toEqual(["read", "fan"]);
+    expect(checkDeployWarnings(graph, context).map((f) => `${f.rule} ${f.resource}`)).toEqual([
+      "KinesisLambdaRecordSize aws:lambda/eventSourceMapping:EventSourceMapping big-read-mapping",
+      "KinesisLambdaRecordSize aws:lambda/eventSourceMapping:EventSourceMapping big-fan-mapping",
+    ]);
   });
 
   it("warns for an enhanced fan-out subscription too (its mapping reads the consumer of the stream)", async () => {

@@ -108,7 +108,11 @@ async function refusedOrExpected(name: string, drawn: Case): Promise<void> {
   if (!missesLogDelivery(drawn)) return refusedOrDeployable("Workflow", () => build(name, drawn), undefined, label);
   const outcome = await construct(() => build(name, drawn), label);
   if ("refused" in outcome) {
+    // As refusedOrDeployable asks of a refusal (its message names the component and the argument, with a fix), and never of
+    // kmsKeyId: a planned key's ARN is an Output, which Workflow takes unread.
     expect(outcome.refused.component).toBe("Workflow");
+    expect(outcome.refused.message).toContain("Workflow");
+    expect(outcome.refused.message).toContain(outcome.refused.argument);
     expect(outcome.refused.argument).not.toBe("kmsKeyId");
     expect(outcome.refused.fix.trim()).not.toBe("");
     return;
