@@ -133,7 +133,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
   const ownState = join(options.dataDir, "emulator");
-  const resourceServerStore = await new StormDBDataStoreFactory(ownState).create(ctx, "resource-servers", { ResourceServers: {} });
+  const resourceServerStore = await resourceServerStoreIn(ownState, ctx, options.log);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
@@ -159,7 +159,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
   };
   const revocation = new TokenRevocation(clock);
-  const lockout = new SignInLockout(clock, lockoutFile(join(ownState, "lockout.json")));
+  const lockout = new SignInLockout(clock, lockoutFile(join(ownState, "lockout.json"), options.log));
   const services = {
     clock,
     cognito,
@@ -1143,23 +1143,62 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
 /**
  * The lockout records (SignInLockout) in a JSON file of the emulator's state folder, so a restart of `npm start` keeps
  * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole, through a temporary file
- * and a rename, so a crash mid-write leaves the previous records; an unreadable file is no records.
+ * and a rename, so a crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said
+ * in the log (it must not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave
+ * them; the temporary file is named after the process, so two emulators on one state folder do not write into the
+ * same one (the last rename wins). Only a failed attempt, or an attempt by a user with failures, writes: a successful
+ * sign-in of a user without failures (the bench's) touches no file.
  */
-function lockoutFile(path: string): LockoutPersistence {
+function lockoutFile(path: string, log: (message: string) => void): LockoutPersistence {
   return {
     load() {
+      let text: string;
       try {
-        const records = JSON.parse(readFileSync(path, "utf8")) as unknown;
-        return Array.isArray(records) ? (records as Array<[string, Failures]>) : [];
+        text = readFileSync(path, "utf8");
       } catch {
-        return [];
+        return []; // none yet (a fresh state folder)
       }
+      try {
+        const records = JSON.parse(text) as unknown;
+        if (Array.isArray(records) && records.every(isLockoutRecord)) return records;
+      } catch {
+        // not JSON: said below
+      }
+      // A file edited by hand or cut short by a full disk: the emulator starts, without anyone's failures.
+      log(`  cognito-local: ${path} is not a list of sign-in failure records; starting with none`);
+      return [];
     },
     save(records) {
-      writeFileSync(`${path}.tmp`, JSON.stringify(records));
-      renameSync(`${path}.tmp`, path);
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(records));
+      renameSync(temporary, path);
     },
   };
+}
+
+/** `[<pool id>/<username>, Failures]` with finite numbers, as `lockoutFile` writes them. */
+function isLockoutRecord(record: unknown): record is [string, Failures] {
+  if (!Array.isArray(record) || record.length !== 2 || typeof record[0] !== "string") return false;
+  const failures = record[1] as Partial<Failures> | null;
+  return typeof failures === "object" && failures !== null && [failures.count, failures.lockedUntil, failures.lastAttempt].every((n) => typeof n === "number" && Number.isFinite(n));
+}
+
+/**
+ * The emulator's resource-server store (`<ownState>/resource-servers.json`). One that cannot be read (not JSON: edited
+ * by hand, cut short) would stop `npm start`; it is set aside as `resource-servers.json.unreadable-<time>` with a log
+ * line, and the emulator starts without resource servers (the program's are provisioned again at start).
+ */
+async function resourceServerStoreIn(ownState: string, ctx: any, log: (message: string) => void): Promise<DataStore> {
+  const factory = new StormDBDataStoreFactory(ownState);
+  try {
+    return await factory.create(ctx, "resource-servers", { ResourceServers: {} });
+  } catch (error) {
+    const file = join(ownState, "resource-servers.json");
+    const aside = `${file}.unreadable-${Date.now()}`;
+    renameSync(file, aside);
+    log(`  cognito-local: ${file} could not be read (${(error as Error).message}); moved to ${aside}, starting without resource servers`);
+    return factory.create(ctx, "resource-servers", { ResourceServers: {} });
+  }
 }
 
 /** A resource server as the API gives it (ResourceServerType). */
