@@ -129,6 +129,29 @@ describe("resource servers", () => {
     await expect(sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope", Name: "x", Scopes: [] }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   });
 
+  it("refuse a request outside the API's constraints (InvalidParameterException) and keep nothing of it", async () => {
+    const before = (await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers;
+    const scope = (name: string) => ({ ScopeName: name, ScopeDescription: `Scope ${name}` });
+    for (const [what, request] of [
+      ["an empty identifier", { Identifier: "", Name: "Empty", Scopes: [scope("read")] }],
+      ["an identifier with a space", { Identifier: "my api", Name: "Spaced", Scopes: [scope("read")] }],
+      ["a name with /", { Identifier: "names", Name: "Gallery/API", Scopes: [scope("read")] }],
+      ["no name", { Identifier: "nameless", Scopes: [scope("read")] }],
+      ["a scope without a name", { Identifier: "unnamed", Name: "Unnamed", Scopes: [{ ScopeDescription: "No name" }] }],
+      ["a scope name with /", { Identifier: "slashed", Name: "Slashed", Scopes: [scope("read/all")] }],
+      ["a scope without a description", { Identifier: "undescribed", Name: "Undescribed", Scopes: [{ ScopeName: "read" }] }],
+      ["101 scopes", { Identifier: "many", Name: "Many", Scopes: Array.from({ length: 101 }, (_, i) => scope(`s${i}`)) }],
+    ] as const) {
+      await expect(sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, ...request } as any)), what).rejects.toMatchObject({ name: "InvalidParameterException", message: expect.stringMatching(/validation errors? detected: Value .* failed to satisfy constraint/) });
+    }
+    await expect(sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Gallery API", Scopes: [{ ScopeDescription: "No name" }] } as any))).rejects.toMatchObject({ name: "InvalidParameterException" });
+    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual(before);
+    // The limits themselves are taken: 256 characters, 100 scopes.
+    const longest = "x".repeat(256);
+    await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: longest, Scopes: Array.from({ length: 100 }, (_, i) => ({ ScopeName: `${i}`.padEnd(256, "y"), ScopeDescription: longest })) }));
+    await sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: "Longest" }));
+  });
+
   it("define the custom scopes an app client may be allowed: another is ScopeDoesNotExistException", async () => {
     await expect(
       sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: webId, AllowedOAuthFlows: ["code"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["openid", "gallery/delete"], CallbackURLs: ["http://localhost:5173/"] })),
