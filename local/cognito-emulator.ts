@@ -187,6 +187,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
+  formBodiedTokenRequests(http.application); // first: in front of every other /oauth2/token handler
   hostedUiRefreshGrant(http.application, clock, revocation);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiLockout(http.application, cognito, lockout);
@@ -1345,6 +1346,20 @@ function checkClientScopes(router: (target: string) => Route, cognito: CognitoSe
   };
 }
 
+/**
+ * The token endpoint's body must be a form: "Content-Type: Must always be 'application/x-www-form-urlencoded'" (the
+ * token endpoint's guide). Another body is not parsed (req.body undefined), which cognito-local's handler answered with
+ * an HTTP 500 and a stack trace page. Here: 400 `{"error":"invalid_request"}`, the guide's error for a request that
+ * "is otherwise malformed"; that Cognito answers a JSON body so is not confirmed.
+ */
+function formBodiedTokenRequests(app: any): void {
+  app.post("/oauth2/token", (req: any, res: any, next: () => void) => {
+    if (req.body === undefined || !req.is("application/x-www-form-urlencoded")) return res.status(400).json({ error: "invalid_request" });
+    next();
+  });
+  inFrontOf(app, "/oauth2/token", "formBodiedTokenRequests");
+}
+
 /** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
 function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
   const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[client.TokenValidityUnits?.AccessToken ?? "hours"] ?? 3600;
@@ -1365,7 +1380,11 @@ function sameSecret(given: string, expected: string): boolean {
  * awsdocs/amazon-cognito-developer-guide doc_source/token-endpoint.md):
  *  - the client authenticates with its secret: "the client must pass its client_id and client_secret in the
  *    authorization header through Basic HTTP authorization ... Basic Base64Encode(client_id:client_secret)". The secret
- *    in the body (client_id and client_secret form fields) is accepted too; that Cognito accepts it is not confirmed;
+ *    in the body (client_id and client_secret form fields) is accepted too: "The token endpoint supports
+ *    client_secret_basic and client_secret_post authentication" (the guide as of 2023). With both, the header's are
+ *    taken (RFC 6749 §2.3 forbids a client to use two methods; what Cognito does then is not confirmed). The header's id
+ *    and secret are taken as they are, not URL-decoded (RFC 6749 §2.3.1 has them form-encoded first; Cognito's ids and
+ *    secrets are letters and digits, which encoding leaves alone);
  *  - an unknown client, a wrong or missing secret, or a client without one: HTTP 400 `invalid_client`, "Client
  *    authentication failed. For example, when the client includes client_id and client_secret in the authorization
  *    header, but there's no such client with that client_id and client_secret" (the guide's sample error is a 400);

@@ -192,6 +192,18 @@ describe("the token endpoint's client_credentials grant", () => {
     expect(await tokenRequest({ body: { client_id: machineId } })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
   });
 
+  it("answers a body that is not a form invalid_request (Content-Type must be application/x-www-form-urlencoded), not a 500", async () => {
+    for (const [contentType, body] of [
+      ["application/json", JSON.stringify({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret })],
+      ["text/plain", `grant_type=client_credentials&client_id=${machineId}&client_secret=${machineSecret}`],
+      [undefined, undefined],
+    ] as const) {
+      const response = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body });
+      expect(response.status, contentType).toBe(400);
+      expect(await response.json()).toEqual({ error: "invalid_request" });
+    }
+  });
+
   it("refuses a client not allowed the grant: unauthorized_client", async () => {
     expect(await tokenRequest({ basic: [webId, webSecret], body: { scope: "gallery/read" } })).toMatchObject({ status: 400, body: { error: "unauthorized_client" } });
   });
