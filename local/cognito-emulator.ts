@@ -1478,9 +1478,11 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
     const code: unknown = req.body?.code;
     const entry = req.body?.grant_type === "authorization_code" && typeof code === "string" ? asked.get(code) : undefined;
     if (!entry) return next();
-    asked.delete(code as string);
     const json = res.json.bind(res);
     res.json = (body: any) => {
+      // cognito-local answers a request missing a field (invalid_request) before it consumes the code, which can then
+      // still be exchanged: its scope is kept for that. Any other answer used the code up.
+      if (body?.error !== "invalid_request") asked.delete(code as string);
       if (res.statusCode !== 200 || typeof body?.access_token !== "string") return json(body);
       const claims = claimsOf(body.access_token);
       appClientOf(cognito, { logger: req.log }, claims.client_id)

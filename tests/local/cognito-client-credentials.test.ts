@@ -227,7 +227,7 @@ describe("the token endpoint's client_credentials grant", () => {
 describe("the hosted UI's authorization code grant", () => {
   let users = 0;
   /** Signs a new user in through the sign-in form asking for `scope`, and exchanges the code: the access token's `scope`. */
-  async function codeGrantScope(scope: string): Promise<string> {
+  async function codeGrantScope(scope: string, options: { incompleteFirst?: boolean } = {}): Promise<string> {
     const email = `user${++users}@example.com`;
     await confirmedUser(sdk, userPoolId, webId, email, "Correct-horse-9");
     const verifier = randomBytes(32).toString("base64url");
@@ -236,6 +236,11 @@ describe("the hosted UI's authorization code grant", () => {
     const form = { client_id: webId, redirect_uri: redirectUri, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope, state: "s", username: email, password: "Correct-horse-9" };
     const signedIn = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
     const code = new URL(signedIn.headers.get("location") ?? "", redirectUri).searchParams.get("code")!;
+    if (options.incompleteFirst) {
+      // Without the code_verifier: refused before the code is used, so it can still be exchanged.
+      const incomplete = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId }) });
+      expect(await incomplete.json()).toMatchObject({ error: "invalid_request" });
+    }
     const exchanged = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId, code_verifier: verifier }) });
     const body = (await exchanged.json()) as { access_token: string };
     await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(body.access_token);
@@ -244,6 +249,10 @@ describe("the hosted UI's authorization code grant", () => {
 
   it("gives the user's access token the scopes asked for that the client is allowed, custom ones too", async () => {
     expect(await codeGrantScope("openid gallery/read gallery/write")).toBe("openid gallery/read");
+  });
+
+  it("keeps the scopes asked for when the code's first exchange was refused for a missing field (the code is not used up by it)", async () => {
+    expect(await codeGrantScope("gallery/read", { incompleteFirst: true })).toBe("gallery/read");
   });
 
   it("gives every scope the client is allowed when the sign-in asked for none", async () => {
