@@ -186,6 +186,12 @@ describe("the token endpoint's client_credentials grant", () => {
     expect(claimsOf(body.access_token).scope).toBe("gallery/read gallery/write");
   });
 
+  it("takes a scope list with repeated, leading and trailing spaces, and a scope named twice once", async () => {
+    const { status, body } = await tokenRequest({ basic: [machineId, machineSecret], body: { scope: "  gallery/read   gallery/write gallery/read " } });
+    expect(status).toBe(200);
+    expect(claimsOf(body.access_token).scope).toBe("gallery/read gallery/write");
+  });
+
   it("refuses an unknown client, a wrong or missing secret: invalid_client", async () => {
     expect(await tokenRequest({ basic: ["noclient0000000000000000000", machineSecret] })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
     expect(await tokenRequest({ basic: [machineId, "wrong-secret"] })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
