@@ -38,7 +38,7 @@ import { MessageDeliveryService } from "cognito-local/lib/services/messageDelive
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
-import { COGNITO_STANDARD_SCOPES, passwordProblems } from "../components/user-auth/spec";
+import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -133,7 +133,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
   const ownState = join(options.dataDir, "emulator");
-  const resourceServerStore = await new StormDBDataStoreFactory(ownState).create(ctx, "resource-servers", { ResourceServers: {} });
+  const resourceServerStore = await resourceServerStoreIn(ownState, ctx, options.log);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
@@ -159,7 +159,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
   };
   const revocation = new TokenRevocation(clock);
-  const lockout = new SignInLockout(clock, lockoutFile(join(ownState, "lockout.json")));
+  const lockout = new SignInLockout(clock, lockoutFile(join(ownState, "lockout.json"), options.log));
   const services = {
     clock,
     cognito,
@@ -187,6 +187,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
+  formBodiedTokenRequests(http.application); // first: in front of every other /oauth2/token handler
   hostedUiRefreshGrant(http.application, clock, revocation);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiLockout(http.application, cognito, lockout);
@@ -1143,23 +1144,62 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
 /**
  * The lockout records (SignInLockout) in a JSON file of the emulator's state folder, so a restart of `npm start` keeps
  * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole, through a temporary file
- * and a rename, so a crash mid-write leaves the previous records; an unreadable file is no records.
+ * and a rename, so a crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said
+ * in the log (it must not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave
+ * them; the temporary file is named after the process, so two emulators on one state folder do not write into the
+ * same one (the last rename wins). Only a failed attempt, or an attempt by a user with failures, writes: a successful
+ * sign-in of a user without failures (the bench's) touches no file.
  */
-function lockoutFile(path: string): LockoutPersistence {
+function lockoutFile(path: string, log: (message: string) => void): LockoutPersistence {
   return {
     load() {
+      let text: string;
       try {
-        const records = JSON.parse(readFileSync(path, "utf8")) as unknown;
-        return Array.isArray(records) ? (records as Array<[string, Failures]>) : [];
+        text = readFileSync(path, "utf8");
       } catch {
-        return [];
+        return []; // none yet (a fresh state folder)
       }
+      try {
+        const records = JSON.parse(text) as unknown;
+        if (Array.isArray(records) && records.every(isLockoutRecord)) return records;
+      } catch {
+        // not JSON: said below
+      }
+      // A file edited by hand or cut short by a full disk: the emulator starts, without anyone's failures.
+      log(`  cognito-local: ${path} is not a list of sign-in failure records; starting with none`);
+      return [];
     },
     save(records) {
-      writeFileSync(`${path}.tmp`, JSON.stringify(records));
-      renameSync(`${path}.tmp`, path);
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(records));
+      renameSync(temporary, path);
     },
   };
+}
+
+/** `[<pool id>/<username>, Failures]` with finite numbers, as `lockoutFile` writes them. */
+function isLockoutRecord(record: unknown): record is [string, Failures] {
+  if (!Array.isArray(record) || record.length !== 2 || typeof record[0] !== "string") return false;
+  const failures = record[1] as Partial<Failures> | null;
+  return typeof failures === "object" && failures !== null && [failures.count, failures.lockedUntil, failures.lastAttempt].every((n) => typeof n === "number" && Number.isFinite(n));
+}
+
+/**
+ * The emulator's resource-server store (`<ownState>/resource-servers.json`). One that cannot be read (not JSON: edited
+ * by hand, cut short) would stop `npm start`; it is set aside as `resource-servers.json.unreadable-<time>` with a log
+ * line, and the emulator starts without resource servers (the program's are provisioned again at start).
+ */
+async function resourceServerStoreIn(ownState: string, ctx: any, log: (message: string) => void): Promise<DataStore> {
+  const factory = new StormDBDataStoreFactory(ownState);
+  try {
+    return await factory.create(ctx, "resource-servers", { ResourceServers: {} });
+  } catch (error) {
+    const file = join(ownState, "resource-servers.json");
+    const aside = `${file}.unreadable-${Date.now()}`;
+    renameSync(file, aside);
+    log(`  cognito-local: ${file} could not be read (${(error as Error).message}); moved to ${aside}, starting without resource servers`);
+    return factory.create(ctx, "resource-servers", { ResourceServers: {} });
+  }
 }
 
 /** A resource server as the API gives it (ResourceServerType). */
@@ -1192,7 +1232,8 @@ async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Pr
  * replaces the server's name and scopes ("If you don't provide a value for an attribute, it is set to the default
  * value", API_UpdateResourceServer.html). An unknown pool or server: ResourceNotFoundException. A second server with an
  * identifier the pool has: InvalidParameterException here; the exception Cognito answers it with is not documented
- * (not confirmed). ListResourceServers answers every server in one page.
+ * (not confirmed). ListResourceServers answers every server in one page. A request outside the API's constraints
+ * (resourceServerProblems) is refused before anything is stored.
  */
 function resourceServers(router: (target: string) => Route, cognito: CognitoService, store: DataStore) {
   const describe = (server: ResourceServer) => ({ UserPoolId: server.UserPoolId, Identifier: server.Identifier, Name: server.Name, Scopes: server.Scopes });
@@ -1212,6 +1253,8 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
       case "CreateResourceServer":
       case "UpdateResourceServer":
         return async (ctx, req) => {
+          const problems = resourceServerProblems(req);
+          if (problems.length > 0) throw new InvalidParameterError(`${problems.length} validation error${problems.length > 1 ? "s" : ""} detected: ${problems.join("; ")}`);
           const servers = await poolServers(ctx, req?.UserPoolId);
           const server = written(req);
           const index = servers.findIndex((s) => s.Identifier === server.Identifier);
@@ -1239,6 +1282,36 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
         return router(target);
     }
   };
+}
+
+/**
+ * Where a CreateResourceServer or UpdateResourceServer request breaks the API's constraints (the same RESOURCE_SERVER
+ * rules UserAuth checks at plan time): Identifier and Name required, "Minimum length of 1. Maximum length of 256",
+ * Identifier "Pattern: [\x21\x23-\x5B\x5D-\x7E]+", Name "[\w\s+=,.@-]+", Scopes "Maximum number of 100 items", each
+ * scope's ScopeName (1–256, "[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+", no `/`) and ScopeDescription (1–256) required
+ * (API_CreateResourceServer.html, API_ResourceServerType.html, API_ResourceServerScopeType.html). Cognito answers such a
+ * request InvalidParameterException "1 validation error detected: Value 'x' at 'userPoolId' failed to satisfy
+ * constraint: Member must satisfy regular expression pattern: ..." (its answer for other actions, quoted in
+ * amazon-archives/amazon-cognito-identity-js#388 and anomalyco/guide#127); the wording per constraint here is close to
+ * it, not confirmed for these actions. Without these checks a scope without a name was stored as "undefined".
+ */
+function resourceServerProblems(req: any): string[] {
+  const problems: string[] = [];
+  const check = (value: unknown, at: string, rule: RegExp, pattern: string) => {
+    if (value === undefined || value === null) problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+    else if (typeof value !== "string" || !rule.test(value)) problems.push(`Value '${String(value)}' at '${at}' failed to satisfy constraint: Member must have length between 1 and 256 and satisfy regular expression pattern: ${pattern}`);
+  };
+  check(req?.Identifier, "identifier", RESOURCE_SERVER.identifier, "[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+  check(req?.Name, "name", RESOURCE_SERVER.name, "[\\w\\s+=,.@-]+");
+  const scopes: unknown = req?.Scopes;
+  if (scopes === undefined || scopes === null) return problems;
+  if (!Array.isArray(scopes)) return [...problems, "Value at 'scopes' failed to satisfy constraint: Member must be a list"];
+  if (scopes.length > RESOURCE_SERVER.scopes) problems.push(`Value at 'scopes' failed to satisfy constraint: Member must have length less than or equal to ${RESOURCE_SERVER.scopes}`);
+  for (const [i, scope] of scopes.entries()) {
+    check(scope?.ScopeName, `scopes.${i + 1}.member.scopeName`, RESOURCE_SERVER.scopeName, "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+");
+    check(scope?.ScopeDescription, `scopes.${i + 1}.member.scopeDescription`, /^[\s\S]{1,256}$/, ".{1,256}");
+  }
+  return problems;
 }
 
 /**
@@ -1273,6 +1346,20 @@ function checkClientScopes(router: (target: string) => Route, cognito: CognitoSe
   };
 }
 
+/**
+ * The token endpoint's body must be a form: "Content-Type: Must always be 'application/x-www-form-urlencoded'" (the
+ * token endpoint's guide). Another body is not parsed (req.body undefined), which cognito-local's handler answered with
+ * an HTTP 500 and a stack trace page. Here: 400 `{"error":"invalid_request"}`, the guide's error for a request that
+ * "is otherwise malformed"; that Cognito answers a JSON body so is not confirmed.
+ */
+function formBodiedTokenRequests(app: any): void {
+  app.post("/oauth2/token", (req: any, res: any, next: () => void) => {
+    if (req.body === undefined || !req.is("application/x-www-form-urlencoded")) return res.status(400).json({ error: "invalid_request" });
+    next();
+  });
+  inFrontOf(app, "/oauth2/token", "formBodiedTokenRequests");
+}
+
 /** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
 function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
   const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[client.TokenValidityUnits?.AccessToken ?? "hours"] ?? 3600;
@@ -1293,7 +1380,11 @@ function sameSecret(given: string, expected: string): boolean {
  * awsdocs/amazon-cognito-developer-guide doc_source/token-endpoint.md):
  *  - the client authenticates with its secret: "the client must pass its client_id and client_secret in the
  *    authorization header through Basic HTTP authorization ... Basic Base64Encode(client_id:client_secret)". The secret
- *    in the body (client_id and client_secret form fields) is accepted too; that Cognito accepts it is not confirmed;
+ *    in the body (client_id and client_secret form fields) is accepted too: "The token endpoint supports
+ *    client_secret_basic and client_secret_post authentication" (the guide as of 2023). With both, the header's are
+ *    taken (RFC 6749 §2.3 forbids a client to use two methods; what Cognito does then is not confirmed). The header's id
+ *    and secret are taken as they are, not URL-decoded (RFC 6749 §2.3.1 has them form-encoded first; Cognito's ids and
+ *    secrets are letters and digits, which encoding leaves alone);
  *  - an unknown client, a wrong or missing secret, or a client without one: HTTP 400 `invalid_client`, "Client
  *    authentication failed. For example, when the client includes client_id and client_secret in the authorization
  *    header, but there's no such client with that client_id and client_secret" (the guide's sample error is a 400);
@@ -1387,9 +1478,11 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
     const code: unknown = req.body?.code;
     const entry = req.body?.grant_type === "authorization_code" && typeof code === "string" ? asked.get(code) : undefined;
     if (!entry) return next();
-    asked.delete(code as string);
     const json = res.json.bind(res);
     res.json = (body: any) => {
+      // cognito-local answers a request missing a field (invalid_request) before it consumes the code, which can then
+      // still be exchanged: its scope is kept for that. Any other answer used the code up.
+      if (body?.error !== "invalid_request") asked.delete(code as string);
       if (res.statusCode !== 200 || typeof body?.access_token !== "string") return json(body);
       const claims = claimsOf(body.access_token);
       appClientOf(cognito, { logger: req.log }, claims.client_id)

@@ -236,7 +236,8 @@ export async function provisionResourceServers(graph: Graph, sdk: CognitoIdentit
   const defined = new Set<string>();
   for (const server of graph.filter((r) => r.type === RESOURCE_SERVER && r.inputs.userPoolId === userPoolId)) {
     const scopes: Array<{ scopeName: string; scopeDescription: string }> = server.inputs.scopes ?? [];
-    const input = { UserPoolId: userPoolId, Identifier: String(server.inputs.identifier), Name: String(server.inputs.name), Scopes: scopes.map((s) => ({ ScopeName: s.scopeName, ScopeDescription: s.scopeDescription })) };
+    // `name` is optional in pulumi-aws (autonamed; the recorded inputs lack it, the mocks' state has the autoname).
+    const input = { UserPoolId: userPoolId, Identifier: String(server.inputs.identifier), Name: String(server.inputs.name ?? server.state.name ?? server.name), Scopes: scopes.map((s) => ({ ScopeName: s.scopeName, ScopeDescription: s.scopeDescription })) };
     try {
       await sdk.send(new UpdateResourceServerCommand(input));
     } catch (error) {

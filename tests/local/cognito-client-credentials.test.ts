@@ -129,6 +129,29 @@ describe("resource servers", () => {
     await expect(sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope", Name: "x", Scopes: [] }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   });
 
+  it("refuse a request outside the API's constraints (InvalidParameterException) and keep nothing of it", async () => {
+    const before = (await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers;
+    const scope = (name: string) => ({ ScopeName: name, ScopeDescription: `Scope ${name}` });
+    for (const [what, request] of [
+      ["an empty identifier", { Identifier: "", Name: "Empty", Scopes: [scope("read")] }],
+      ["an identifier with a space", { Identifier: "my api", Name: "Spaced", Scopes: [scope("read")] }],
+      ["a name with /", { Identifier: "names", Name: "Gallery/API", Scopes: [scope("read")] }],
+      ["no name", { Identifier: "nameless", Scopes: [scope("read")] }],
+      ["a scope without a name", { Identifier: "unnamed", Name: "Unnamed", Scopes: [{ ScopeDescription: "No name" }] }],
+      ["a scope name with /", { Identifier: "slashed", Name: "Slashed", Scopes: [scope("read/all")] }],
+      ["a scope without a description", { Identifier: "undescribed", Name: "Undescribed", Scopes: [{ ScopeName: "read" }] }],
+      ["101 scopes", { Identifier: "many", Name: "Many", Scopes: Array.from({ length: 101 }, (_, i) => scope(`s${i}`)) }],
+    ] as const) {
+      await expect(sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, ...request } as any)), what).rejects.toMatchObject({ name: "InvalidParameterException", message: expect.stringMatching(/validation errors? detected: Value .* failed to satisfy constraint/) });
+    }
+    await expect(sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Gallery API", Scopes: [{ ScopeDescription: "No name" }] } as any))).rejects.toMatchObject({ name: "InvalidParameterException" });
+    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual(before);
+    // The limits themselves are taken: 256 characters, 100 scopes.
+    const longest = "x".repeat(256);
+    await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: longest, Scopes: Array.from({ length: 100 }, (_, i) => ({ ScopeName: `${i}`.padEnd(256, "y"), ScopeDescription: longest })) }));
+    await sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: "Longest" }));
+  });
+
   it("define the custom scopes an app client may be allowed: another is ScopeDoesNotExistException", async () => {
     await expect(
       sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: webId, AllowedOAuthFlows: ["code"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["openid", "gallery/delete"], CallbackURLs: ["http://localhost:5173/"] })),
@@ -163,10 +186,28 @@ describe("the token endpoint's client_credentials grant", () => {
     expect(claimsOf(body.access_token).scope).toBe("gallery/read gallery/write");
   });
 
+  it("takes a scope list with repeated, leading and trailing spaces, and a scope named twice once", async () => {
+    const { status, body } = await tokenRequest({ basic: [machineId, machineSecret], body: { scope: "  gallery/read   gallery/write gallery/read " } });
+    expect(status).toBe(200);
+    expect(claimsOf(body.access_token).scope).toBe("gallery/read gallery/write");
+  });
+
   it("refuses an unknown client, a wrong or missing secret: invalid_client", async () => {
     expect(await tokenRequest({ basic: ["noclient0000000000000000000", machineSecret] })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
     expect(await tokenRequest({ basic: [machineId, "wrong-secret"] })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
     expect(await tokenRequest({ body: { client_id: machineId } })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+  });
+
+  it("answers a body that is not a form invalid_request (Content-Type must be application/x-www-form-urlencoded), not a 500", async () => {
+    for (const [contentType, body] of [
+      ["application/json", JSON.stringify({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret })],
+      ["text/plain", `grant_type=client_credentials&client_id=${machineId}&client_secret=${machineSecret}`],
+      [undefined, undefined],
+    ] as const) {
+      const response = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body });
+      expect(response.status, contentType).toBe(400);
+      expect(await response.json()).toEqual({ error: "invalid_request" });
+    }
   });
 
   it("refuses a client not allowed the grant: unauthorized_client", async () => {
@@ -192,7 +233,7 @@ describe("the token endpoint's client_credentials grant", () => {
 describe("the hosted UI's authorization code grant", () => {
   let users = 0;
   /** Signs a new user in through the sign-in form asking for `scope`, and exchanges the code: the access token's `scope`. */
-  async function codeGrantScope(scope: string): Promise<string> {
+  async function codeGrantScope(scope: string, options: { incompleteFirst?: boolean } = {}): Promise<string> {
     const email = `user${++users}@example.com`;
     await confirmedUser(sdk, userPoolId, webId, email, "Correct-horse-9");
     const verifier = randomBytes(32).toString("base64url");
@@ -201,6 +242,11 @@ describe("the hosted UI's authorization code grant", () => {
     const form = { client_id: webId, redirect_uri: redirectUri, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope, state: "s", username: email, password: "Correct-horse-9" };
     const signedIn = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
     const code = new URL(signedIn.headers.get("location") ?? "", redirectUri).searchParams.get("code")!;
+    if (options.incompleteFirst) {
+      // Without the code_verifier: refused before the code is used, so it can still be exchanged.
+      const incomplete = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId }) });
+      expect(await incomplete.json()).toMatchObject({ error: "invalid_request" });
+    }
     const exchanged = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId, code_verifier: verifier }) });
     const body = (await exchanged.json()) as { access_token: string };
     await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(body.access_token);
@@ -209,6 +255,10 @@ describe("the hosted UI's authorization code grant", () => {
 
   it("gives the user's access token the scopes asked for that the client is allowed, custom ones too", async () => {
     expect(await codeGrantScope("openid gallery/read gallery/write")).toBe("openid gallery/read");
+  });
+
+  it("keeps the scopes asked for when the code's first exchange was refused for a missing field (the code is not used up by it)", async () => {
+    expect(await codeGrantScope("gallery/read", { incompleteFirst: true })).toBe("gallery/read");
   });
 
   it("gives every scope the client is allowed when the sign-in asked for none", async () => {

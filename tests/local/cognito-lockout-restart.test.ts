@@ -54,3 +54,33 @@ it("keeps a user's failures and lockout across a restart on the same state", asy
     await third.stop();
   }
 });
+
+it("keeps every user's failures from sign-ins made at the same time (no write loses another's)", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-lockout-concurrent-"));
+  const clock = { now: Date.now(), get: () => new Date(clock.now) };
+  const userPoolId = "us-east-1_Restart02";
+  const clientId = "restartclient000000000000b";
+  const users = ["ann@example.com", "bob@example.com", "cid@example.com", "dee@example.com"];
+  const start = () => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+
+  const first = await start();
+  const sdk = localCognitoClient(first.url);
+  try {
+    await first.ensureUserPool({ Id: userPoolId, Name: "restart" });
+    await first.ensureClient(userPoolId, clientId, "restart");
+    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+    for (const user of users) await confirmedUser(sdk, userPoolId, clientId, user, "Correct-horse-9");
+    const failures = await Promise.allSettled(users.flatMap((user) => [1, 2].map(() => passwordSignIn(sdk, clientId, user, "Wrong-horse-9"))));
+    expect(failures.every((f) => f.status === "rejected")).toBe(true);
+    expect(first.signInFailuresInMemory()).toBe(users.length);
+  } finally {
+    sdk.destroy();
+    await first.stop();
+  }
+  const second = await start();
+  try {
+    expect(second.signInFailuresInMemory()).toBe(users.length);
+  } finally {
+    await second.stop();
+  }
+});

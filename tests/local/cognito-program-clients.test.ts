@@ -35,6 +35,8 @@ const graph: RecordedResource[] = [
       { scopeName: "write", scopeDescription: "Change the gallery" },
     ],
   }),
+  // No name of its own (optional in pulumi-aws, autonamed): the mocks' autoname, as deployed.
+  recorded("aws:cognito/resourceServer:ResourceServer", "reports-server", `${userPoolId}|reports`, { userPoolId, identifier: "reports", scopes: [{ scopeName: "export", scopeDescription: "Export reports" }] }, { name: "reports-server-4f2a9c1" }),
   // Another pool's server: not this pool's.
   recorded("aws:cognito/resourceServer:ResourceServer", "other-server", "other|x", { userPoolId: "us-east-1_Other0001", identifier: "other", name: "Other", scopes: [{ scopeName: "x", scopeDescription: "x" }] }),
   recorded("aws:cognito/userPoolClient:UserPoolClient", "auth-client", ownClientId, { userPoolId, allowedOauthFlows: ["code"] }),
@@ -63,7 +65,8 @@ afterAll(async () => {
 it("creates the pool's resource servers and other clients from the program, and the machine client gets scoped tokens", async () => {
   const context = { log: (line: string) => logs.push(line), run: { resources: graph } } as unknown as LocalContext;
   const defined = await provisionResourceServers(graph, sdk, userPoolId);
-  expect([...defined]).toEqual(["gallery/read", "gallery/write"]);
+  expect([...defined]).toEqual(["gallery/read", "gallery/write", "reports/export"]);
+  expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "reports" }))).ResourceServer?.Name).toBe("reports-server-4f2a9c1");
   expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read", "write"]);
   // A second start finds them there and updates them in place.
   await provisionResourceServers(graph, sdk, userPoolId);

@@ -1,0 +1,69 @@
+/**
+ * The emulator's own state files (`<state>/cognito/emulator/lockout.json`, `resource-servers.json`) cut short or edited
+ * by hand must not stop `npm start`: the emulator starts without what they held, and says so in the log.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateResourceServerCommand, ListResourceServersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { expect, it } from "vitest";
+import { startCognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+
+/** A state folder whose emulator/`file` holds `text`. */
+function stateWith(file: string, text: string): string {
+  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-"));
+  mkdirSync(join(dataDir, "emulator"), { recursive: true });
+  writeFileSync(join(dataDir, "emulator", file), text);
+  return dataDir;
+}
+
+const start = (dataDir: string, logs: string[]) => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: (line) => logs.push(line), clock: { get: () => new Date() } });
+
+for (const [what, text] of [
+  ["not JSON", '[["us-east-1_Corrupt01/ann@example.com", {"count": 4'],
+  ["a list of something else", "[1, 2]"],
+  ["records with missing numbers", '[["us-east-1_Corrupt01/ann@example.com", {"count": 4}]]'],
+] as const) {
+  it(`starts with no sign-in failures, saying so, when lockout.json is ${what}`, async () => {
+    const logs: string[] = [];
+    const emulator = await start(stateWith("lockout.json", text), logs);
+    const sdk = localCognitoClient(emulator.url);
+    try {
+      expect(emulator.signInFailuresInMemory()).toBe(0);
+      expect(logs.join("\n")).toMatch(/lockout\.json is not a list of sign-in failure records; starting with none/);
+      const userPoolId = "us-east-1_Corrupt01";
+      const clientId = "corruptclient000000000000a";
+      await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt" });
+      await emulator.ensureClient(userPoolId, clientId, "corrupt");
+      await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+      await confirmedUser(sdk, userPoolId, clientId, "ann@example.com", "Correct-horse-9");
+      // Failures are counted, and written, again.
+      await expect(passwordSignIn(sdk, clientId, "ann@example.com", "Wrong-horse-9")).rejects.toThrow("Incorrect username or password.");
+      expect(emulator.signInFailuresInMemory()).toBe(1);
+      await passwordSignIn(sdk, clientId, "ann@example.com", "Correct-horse-9");
+    } finally {
+      sdk.destroy();
+      await emulator.stop();
+    }
+  });
+}
+
+it("starts without resource servers, saying so and keeping the unreadable file aside, when resource-servers.json is not JSON", async () => {
+  const logs: string[] = [];
+  const dataDir = stateWith("resource-servers.json", '{"ResourceServers": {"us-east-1_Corrupt02": [{"Identifier": "gal');
+  const emulator = await start(dataDir, logs);
+  const sdk = localCognitoClient(emulator.url);
+  try {
+    expect(logs.join("\n")).toMatch(/resource-servers\.json could not be read .*; moved to .*resource-servers\.json\.unreadable-\d+, starting without resource servers/);
+    expect(readdirSync(join(dataDir, "emulator")).filter((f) => f.startsWith("resource-servers.json.unreadable-"))).toHaveLength(1);
+    const userPoolId = "us-east-1_Corrupt02";
+    await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt" });
+    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual([]);
+    await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Gallery", Scopes: [{ ScopeName: "read", ScopeDescription: "Read" }] }));
+    expect(existsSync(join(dataDir, "emulator", "resource-servers.json"))).toBe(true);
+  } finally {
+    sdk.destroy();
+    await emulator.stop();
+  }
+});
