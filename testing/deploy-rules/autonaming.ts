@@ -8,17 +8,19 @@
  *
  * - The value holds either `mode` or `pattern` (with `enforce`), never both ("cannot specify both mode and
  *   pattern/enforce"), and `providers.<package>` with the same keys and `resources.<type token>`; any other key is
- *   refused (`DisallowUnknownFields`). Modes: `default` (as if unset), `verbatim`, `disabled` (not `disable`: "invalid
- *   naming mode").
+ *   refused (`DisallowUnknownFields`), as is `enforce` without `pattern` ("pattern must be specified when enforce is
+ *   true") and a `resources` entry with neither mode nor pattern ("mode or pattern must be specified for resource").
+ *   A null is unset (the engine decodes into pointers). Modes: `default` (as if unset), `verbatim`, `disabled` (not
+ *   `disable`: "invalid naming mode").
  * - A resource's setting: `providers.<package>.resources.<type>`, else `providers.<package>` (a provider entry with
- *   neither mode nor pattern is `default`, not the root's), else the root, else default.
+ *   neither mode nor pattern takes the root's: config.go `naming = rootNaming`), else the root, else default.
  * - `default`: pulumi-aws's own `<name>-<7 hex>` (names.ts).
  * - `verbatim`: the logical name, enforced: the provider takes it as it is (no lower-casing of a bucket's, no `.fifo`).
  * - `disabled`: the provider fails Check ("automatic naming is disabled but no explicit name was provided"): `pulumi
  *   preview` fails for every resource it would have autonamed.
  * - `pattern`: `${name}` is the logical name; `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}` and `${uuid}`
- *   are random; `${org}`/`${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key; "no value
- *   found for key" when unset) are the stack's. Proposed (the default): pulumi-aws applies its transform (a bucket's
+ *   are random; `${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key; "no value found
+ *   for key" when unset) are the stack's (pattern.go resolveStackExpressions; `${org}` is not one: it stays as written). Proposed (the default): pulumi-aws applies its transform (a bucket's
  *   lower case), refuses a name over its maximum at Check ("calculated name '…' exceeds maximum length of N", so at
  *   preview) and appends its postfix (a FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
  * - `verbatim`, `disabled` and a pattern with no random part make the engine replace the resource delete-first
@@ -41,7 +43,8 @@ export type Autonamer = { mode: "default" } | { mode: "verbatim" } | { mode: "di
 
 export interface AutonamingConfig {
   root: Autonamer;
-  providers: Record<string, { default: Autonamer; resources: Record<string, Autonamer> }>;
+  /** `default` unset: the provider entry sets neither mode nor pattern, and its types (but `resources`) take the root's. */
+  providers: Record<string, { default?: Autonamer; resources: Record<string, Autonamer> }>;
 }
 
 /** What the stack names things with, from its config (local/offline/config.ts StackConfig). */
@@ -74,13 +77,14 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
     fail("", value, "is not an object of mode, pattern, enforce and providers", "set e.g. `pulumi:autonaming: { pattern: ${name}-${hex(7)} }`, or remove it for Pulumi's default");
     return { errors };
   }
-  const naming = (where: string, entry: Record<string, unknown>, extra: string[]): Autonamer | undefined => {
+  /** The entry's setting; "unset" when it sets neither mode nor pattern; undefined after a config error. */
+  const naming = (where: string, entry: Record<string, unknown>, extra: string[]): Autonamer | "unset" | undefined => {
     const unknown = Object.keys(entry).filter((key) => !NAMING_KEYS.includes(key) && !extra.includes(key));
     if (unknown.length > 0) {
       fail(where, entry, `has ${unknown.map((k) => JSON.stringify(k)).join(", ")}, which the engine does not know`, `keep to ${[...NAMING_KEYS, ...extra].join(", ")}`);
       return undefined;
     }
-    const { mode, pattern, enforce } = entry;
+    const [mode, pattern, enforce] = [entry.mode, entry.pattern, entry.enforce].map((v) => v ?? undefined);
     if (mode !== undefined && (pattern !== undefined || enforce !== undefined)) {
       fail(where, entry, "sets both mode and pattern/enforce (\"cannot specify both mode and pattern/enforce\")", "keep either mode or pattern");
       return undefined;
@@ -97,7 +101,11 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
       }
       return { mode: "pattern", pattern: resolved, enforce: enforce === true, perStack: pattern.includes("${stack}") };
     }
-    if (mode === undefined) return { mode: "default" };
+    if (enforce !== undefined) {
+      fail(where, entry, 'sets enforce without a pattern ("pattern must be specified when enforce is true")', "add a pattern, e.g. pattern: ${name}-${hex(7)}, or drop enforce");
+      return undefined;
+    }
+    if (mode === undefined) return "unset";
     if (!MODES.includes(mode as (typeof MODES)[number])) {
       const near = mode === "disable" ? "disabled" : undefined;
       fail(`${where}.mode`, mode, `is not a mode ("invalid naming mode")`, near ? `use mode: ${near}` : `use one of ${MODES.join(", ")}, or a pattern`);
@@ -111,20 +119,31 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
   if (!isObject(providersValue)) fail(".providers", providersValue, "is not an object of provider names", "set e.g. providers: { aws: { pattern: ... } }");
   else
     for (const [name, entry] of Object.entries(providersValue)) {
+      // A null entry decodes to the zero value: no setting of its own, so the root's.
+      if (entry === null) continue;
       if (!isObject(entry)) {
         fail(`.providers.${name}`, entry, "is not an object", "set mode or pattern, and resources");
         continue;
       }
       const providerDefault = naming(`.providers.${name}`, entry, ["resources"]);
       const resources: Record<string, Autonamer> = {};
-      for (const [type, resourceEntry] of Object.entries(isObject(entry.resources) ? entry.resources : {})) {
-        const resourceNaming = isObject(resourceEntry) ? naming(`.providers.${name}.resources["${type}"]`, resourceEntry, []) : undefined;
-        if (resourceNaming) resources[type] = resourceNaming;
-      }
-      if (providerDefault) providers[name] = { default: providerDefault, resources };
+      const resourcesValue = entry.resources ?? {};
+      if (!isObject(resourcesValue)) fail(`.providers.${name}.resources`, resourcesValue, "is not an object of type tokens", 'set e.g. resources: { "aws:s3/bucket:Bucket": { pattern: ... } }');
+      else
+        for (const [type, resourceEntry] of Object.entries(resourcesValue)) {
+          const where = `.providers.${name}.resources["${type}"]`;
+          if (!isObject(resourceEntry)) {
+            fail(where, resourceEntry, "is not an object", "set mode or pattern");
+            continue;
+          }
+          const resourceNaming = naming(where, resourceEntry, []);
+          if (resourceNaming === "unset") fail(where, resourceEntry, 'sets neither mode nor pattern ("mode or pattern must be specified for resource")', "set mode or pattern, or remove the entry");
+          else if (resourceNaming) resources[type] = resourceNaming;
+        }
+      if (providerDefault) providers[name] = providerDefault === "unset" ? { resources } : { default: providerDefault, resources };
     }
   if (errors.length > 0 || !root) return { errors };
-  return { config: { root, providers }, errors };
+  return { config: { root: root === "unset" ? { mode: "default" } : root, providers }, errors };
 }
 
 /** The setting of `type` (step 2 of the header), with where it was set for the messages. */
@@ -132,7 +151,7 @@ export function autonamerFor(config: AutonamingConfig, type: string): { naming: 
   const pkg = type.split(":")[0];
   const provider = config.providers[pkg];
   if (provider?.resources[type]) return { naming: provider.resources[type], where: `${AUTONAMING_KEY}.providers.${pkg}.resources["${type}"]` };
-  if (provider) return { naming: provider.default, where: `${AUTONAMING_KEY}.providers.${pkg}` };
+  if (provider?.default) return { naming: provider.default, where: `${AUTONAMING_KEY}.providers.${pkg}` };
   return { naming: config.root, where: AUTONAMING_KEY };
 }
 
@@ -152,7 +171,6 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
   let missing: string | undefined;
   const resolved = pattern
     .replaceAll("${organization}", ORGANIZATION_STAND_IN)
-    .replaceAll("${org}", ORGANIZATION_STAND_IN)
     .replaceAll("${project}", stack.project)
     .replaceAll("${stack}", stack.stack)
     .replace(/\$\{config\.([^}]+)\}/g, (_, key: string) => {

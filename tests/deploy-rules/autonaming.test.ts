@@ -40,15 +40,39 @@ describe("parseAutonaming", () => {
     expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "aws:s3/bucket:Bucket": { mode: "verbose" } } } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\]\.mode = "verbose"/)]);
   });
 
+  it("refuses a type entry with neither mode nor pattern, an enforce without a pattern, and non-object entries, as the engine does", () => {
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "aws:s3/bucket:Bucket": {} } } } })).errors).toEqual([
+      expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\] = \{\} sets neither mode nor pattern \("mode or pattern must be specified for resource"\)/),
+    ]);
+    expect(parseAutonaming(stackWith({ enforce: true })).errors).toEqual([expect.stringContaining('sets enforce without a pattern ("pattern must be specified when enforce is true")')]);
+    expect(parseAutonaming(stackWith({ providers: { aws: { enforce: false } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws = .*sets enforce without a pattern/)]);
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "aws:s3/bucket:Bucket": "${name}" } } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\] = "\$\{name\}" is not an object/)]);
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: ["aws:s3/bucket:Bucket"] } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources = \["aws:s3\/bucket:Bucket"\] is not an object/)]);
+    for (const value of [null, 7, [], "verbatim"]) expect(parseAutonaming(stackWith(value)).errors).toEqual([expect.stringContaining("is not an object")]);
+    // Any string is a type key to the engine: one that names no type is never used, not refused.
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "s3 bucket": { mode: "verbatim" } } } } })).errors).toEqual([]);
+  });
+
+  it("reads null as unset, as the engine's JSON decoding does", () => {
+    expect(configOf({ mode: null, pattern: "${name}-${hex(4)}", providers: null }).root).toMatchObject({ mode: "pattern" });
+    expect(configOf({ mode: "verbatim", providers: { aws: { mode: null, resources: null } } }).providers.aws).toEqual({ resources: {} });
+  });
+
+  it("leaves ${org} as it is written: the engine resolves ${organization} only", () => {
+    expect(configOf({ pattern: "${org}-${organization}-${name}" }).root).toMatchObject({ pattern: "${org}-organization-${name}" });
+  });
+
   it("resolves the stack's expressions and a project config key", () => {
     const config = parseAutonaming(stackWith({ pattern: "${project}-${stack}-${config.team}-${name}" }, { "serverless-fullstack:team": "photos" })).config!;
     expect(config.root).toEqual({ mode: "pattern", pattern: "serverless-fullstack-dev-photos-${name}", enforce: false, perStack: true });
   });
 
-  it("takes a type's setting, else its provider's (default when the provider entry sets none), else the root's", () => {
+  it("takes a type's setting, else its provider's (the root's when the provider entry sets none), else the root's", () => {
+    // pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go: a provider entry with neither mode nor pattern gets rootNaming
+    // (config_test.go "provider uses global when it has no config on its own and solely resources are configured").
     const config = configOf({ mode: "verbatim", providers: { aws: { resources: { "aws:s3/bucket:Bucket": { pattern: "${name}-${hex(6)}" } } }, random: { pattern: "${name}" } } });
     expect(autonamerFor(config, "aws:s3/bucket:Bucket").naming).toMatchObject({ mode: "pattern", pattern: "${name}-${hex(6)}" });
-    expect(autonamerFor(config, "aws:lambda/function:Function").naming).toEqual({ mode: "default" });
+    expect(autonamerFor(config, "aws:lambda/function:Function")).toEqual({ naming: { mode: "verbatim" }, where: "pulumi:autonaming" });
     expect(autonamerFor(config, "random:index/randomString:RandomString").naming).toMatchObject({ mode: "pattern", pattern: "${name}" });
     expect(autonamerFor(config, "tls:index/privateKey:PrivateKey")).toEqual({ naming: { mode: "verbatim" }, where: "pulumi:autonaming" });
   });
@@ -122,6 +146,13 @@ describe("AutonamingDisabled", () => {
       expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:lambda\/function:Function a: is left unnamed by the component \(as 1 more of its type\) under pulumi:autonaming mode disabled, so pulumi-aws fails `pulumi preview` \("automatic naming is disabled but no explicit name was provided"\)\. Fix: set pulumi:autonaming to a pattern with a random part, e.g. pattern: \$\{name\}-\$\{hex\(7\)\}, or to mode: default \(for aws:lambda\/function:Function alone: .*\): the components leave these resources to Pulumi's autonaming$/),
       expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:s3\/bucket:Bucket site: is left unnamed by the component under/),
     ]);
+  });
+});
+
+describe("AutonamingDisabled under a provider entry that sets only resources", () => {
+  it("reports the provider's other types, which keep the root's mode disabled", () => {
+    const autonaming = { mode: "disabled", providers: { aws: { resources: { "aws:s3/bucket:Bucket": { pattern: "${name}-${hex(7)}" } } } } };
+    expect(findingsUnder(autonaming, [fn("api"), bucket("site")])).toEqual([expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:lambda\/function:Function api: .* under pulumi:autonaming mode disabled/)]);
   });
 });
 
