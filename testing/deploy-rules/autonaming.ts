@@ -155,12 +155,18 @@ export function autonamerFor(config: AutonamingConfig, type: string): { naming: 
   return { naming: config.root, where: AUTONAMING_KEY };
 }
 
-/** A stand-in for each random expression, of its length and kind, and how the messages show it. */
+/**
+ * Stand-ins are cut to this length: more than any name AWS takes (PHYSICAL_NAMES' longest is 256), so a name with a
+ * longer random part is still over every limit, and a huge `${hex(999999999999)}` does not crash the plan.
+ */
+const STAND_IN_MAX = 2048;
+const repeat = (c: string, n: number) => c.repeat(Math.min(n, STAND_IN_MAX));
+/** A stand-in for each random expression, of its length (up to STAND_IN_MAX) and kind, and how the messages show it. */
 const RANDOM_EXPRESSIONS: Array<{ pattern: RegExp; standIn: (n: number) => string }> = [
-  { pattern: /\$\{hex\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
-  { pattern: /\$\{alphanum\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
-  { pattern: /\$\{string\((\d+)\)\}/g, standIn: (n) => "a".repeat(n) },
-  { pattern: /\$\{num\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
+  { pattern: /\$\{hex\((\d+)\)\}/g, standIn: (n) => repeat("0", n) },
+  { pattern: /\$\{alphanum\((\d+)\)\}/g, standIn: (n) => repeat("0", n) },
+  { pattern: /\$\{string\((\d+)\)\}/g, standIn: (n) => repeat("a", n) },
+  { pattern: /\$\{num\((\d+)\)\}/g, standIn: (n) => repeat("0", n) },
   { pattern: /\$\{uuid\}/g, standIn: () => "00000000-0000-0000-0000-000000000000" },
 ];
 

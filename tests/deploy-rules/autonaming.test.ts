@@ -108,6 +108,13 @@ describe("proposedName", () => {
     expect(proposedName("${name}_${uuid}", "api").name).toBe("api_00000000-0000-0000-0000-000000000000");
     expect(proposedName("prefix-${name}", "api")).toEqual({ name: "prefix-api", shown: "prefix-api", random: false });
   });
+
+  it("does not crash the plan on a huge length: the stand-in is cut to more than any name AWS takes", () => {
+    const { name, shown } = proposedName("${name}-${hex(999999999999)}", "api");
+    expect(name.length).toBeGreaterThan(1024);
+    expect(shown).toBe("api-<hex(999999999999)>");
+    expect(findingsUnder({ pattern: "${name}-${hex(999999999999)}" }, [fn("api")])).toEqual([expect.stringContaining("over the 64 pulumi-aws allows for a Lambda function name")]);
+  });
 });
 
 describe("PhysicalNameLimits under pulumi:autonaming", () => {
