@@ -301,7 +301,7 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;
-      return [finding("AutonamingSharedName", r, `is named ${JSON.stringify(c.shown)} by ${c.setting}, as ${shared.length - 1} more resources are named without a random part or the stack's name: every stack of the project makes the same names, and a second stack in the same account and region (for an S3 bucket, any account) fails on them`, `set ${c.key} to a pattern with \${stack} or a random part, e.g. pattern: \${name}-\${stack}-\${hex(4)}`)];
+      return [finding("AutonamingSharedName", r, `is named ${JSON.stringify(c.shown)} by ${c.setting}${shared.length > 1 ? `, as ${shared.length - 1} more resources are named,` : ","} without a random part or the stack's name: every stack of the project makes the same names, and a second stack in the same account and region (for an S3 bucket, any account) fails on them`, `set ${c.key} to a pattern with \${stack} or a random part, e.g. pattern: \${name}-\${stack}-\${hex(4)}`)];
     },
   };
 }

@@ -183,6 +183,11 @@ describe("AutonamingSharedName (warning)", () => {
     expect(warnings({ pattern: "${name}-${hex(4)}" })).toEqual([]);
   });
 
+  it("does not count \"0 more\" resources when one is named so", () => {
+    const one = checkDeployWarnings([fn("api")], devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding);
+    expect(one).toEqual([expect.stringContaining('is named "api" by pulumi:autonaming mode verbatim, without a random part or the stack\'s name: every stack')]);
+  });
+
   it("adds nothing under the default", () => {
     expect(warningRulesUnderAutonaming([], undefined)).toEqual([]);
     expect(rulesUnderAutonaming(DEPLOY_RULES, undefined)).toEqual([...DEPLOY_RULES]);
