@@ -156,8 +156,8 @@ export function autonamerFor(config: AutonamingConfig, type: string): { naming: 
 }
 
 /**
- * Stand-ins are cut to this length: more than any name AWS takes (PHYSICAL_NAMES' longest is 256), so a name with a
- * longer random part is still over every limit, and a huge `${hex(999999999999)}` does not crash the plan.
+ * Stand-ins are cut to this length: more than any name PHYSICAL_NAMES measures (the longest, a log group's, is 512),
+ * so a name with a longer random part is still over every limit, and `${hex(999999999999)}` does not crash the plan.
  */
 const STAND_IN_MAX = 2048;
 const repeat = (c: string, n: number) => c.repeat(Math.min(n, STAND_IN_MAX));
