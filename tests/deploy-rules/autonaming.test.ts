@@ -127,6 +127,11 @@ describe("PhysicalNameLimits under pulumi:autonaming", () => {
     ]);
   });
 
+  it("does not offer a type's own entry as the fix when that entry made the name", () => {
+    const [over] = findingsUnder({ providers: { aws: { resources: { "aws:lambda/function:Function": { pattern: "${name}-${hex(70)}" } } } } }, [fn("api")]);
+    expect(over).toContain('Fix: change pulumi:autonaming.providers.aws.resources["aws:lambda/function:Function"] so the name fits (a Lambda function name of at most 64 characters AWS takes), or shorten the resource name "api"');
+  });
+
   it("lower-cases a proposed bucket name as pulumi-aws does, but takes an enforced or verbatim one as it is", () => {
     expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [bucket("SiteAssets")])).toEqual([]);
     expect(findingsUnder({ mode: "verbatim" }, [bucket("SiteAssets")])).toEqual([
