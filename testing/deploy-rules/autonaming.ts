@@ -1,9 +1,11 @@
 /**
- * The stack config `pulumi:autonaming` (Pulumi ≥ 3.142 with pulumi-aws ≥ 6.66): how the engine names a resource the
- * program leaves unnamed, read from the stack's config so the plan checks the names a `pulumi up` would make.
+ * The stack config `pulumi:autonaming` (Pulumi CLI ≥ 3.146, 3.143 with PULUMI_EXPERIMENTAL=1; pulumi-aws ≥ 6.66:
+ * pulumi/pulumi CHANGELOG, pulumi/pulumi#1518): how the engine names a resource the program leaves unnamed, read from
+ * the stack's config so the plan checks the names a `pulumi up` would make.
  *
- * What the engine does, read in pulumi/pulumi (sdk/pkg/resource/autonaming/strategy.go, pkg/resource/autonaming/
- * config.go and pattern.go) and pulumi-terraform-bridge (pkg/tfbridge/info/autonaming.go ComputeAutoNameDefault), and
+ * What the engine does, read in pulumi/pulumi (pkg/resource/autonaming/strategy.go, pkg/cmd/pulumi/autonaming/
+ * config.go, json.go and pattern.go, pkg/resource/deploy/step_generator.go) and pulumi-terraform-bridge
+ * (pkg/tfbridge/info/autonaming.go ComputeAutoNameDefault), and
  * https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration:
  *
  * - The value holds either `mode` or `pattern` (with `enforce`), never both ("cannot specify both mode and
@@ -20,15 +22,18 @@
  *   preview` fails for every resource it would have autonamed.
  * - `pattern`: `${name}` is the logical name; `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}` and `${uuid}`
  *   are random; `${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key; "no value found
- *   for key" when unset) are the stack's (pattern.go resolveStackExpressions; `${org}` is not one: it stays as written). Proposed (the default): pulumi-aws applies its transform (a bucket's
- *   lower case), refuses a name over its maximum at Check ("calculated name '…' exceeds maximum length of N", so at
- *   preview) and appends its postfix (a FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
+ *   for key" when unset) are the stack's (pattern.go resolveStackExpressions; `${org}` is not one: it stays as
+ *   written). Proposed (the default): pulumi-aws applies its transform (a bucket's lower case), refuses a name over its
+ *   maximum at Check ("calculated name '…' exceeds maximum length of N", so at preview) and appends its postfix (a
+ *   FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
  * - `verbatim`, `disabled` and a pattern with no random part make the engine replace the resource delete-first
- *   (AutonamingForResource returns deleteBeforeReplace): "resources that need to be replaced will be deleted before
- *   creating the new resource" (the docs page above). So the name does not collide with the old resource's on
- *   replacement, except where the old one is kept: a `retainOnDelete` resource is left in AWS under the name the new one
- *   needs, and the create fails (as it does on the next deployment after a destroy). Two stacks of the project in one
- *   account and region (any account for an S3 bucket) also make the same name when nothing in it tells them apart.
+ *   (AutonamingForResource returns deleteBeforeReplace, and the step generator sets it on every custom resource under
+ *   that setting, over an explicit `deleteBeforeReplace: false` and whether or not the program names it): "resources
+ *   that need to be replaced will be deleted before creating the new resource" (the docs page above). So the name
+ *   does not collide with the old resource's on replacement, except where the old one is kept: a `retainOnDelete`
+ *   resource is left in AWS under the name the new one needs, and the create fails (as it does on the next deployment
+ *   after a destroy). Two stacks of the project in one account and region (any account for an S3 bucket) also make the
+ *   same name when nothing in it tells them apart.
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
