@@ -266,6 +266,13 @@ export function autonamingDisabled(naming: ConfiguredNaming): DeployRule {
 }
 
 /**
+ * Types whose create overwrites a kept one of the same name instead of failing on it: an inline role policy's create
+ * is PutRolePolicy, which "adds or updates" it (terraform-provider-aws internal/service/iam/role_policy.go: Create is
+ * resourceRolePolicyPut; https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
+ */
+const CREATE_OVERWRITES = new Set(["aws:iam/rolePolicy:RolePolicy"]);
+
+/**
  * A kept resource (`retainOnDelete`) named with no random part: the engine replaces it delete-first, but deleting it
  * leaves it in AWS under the name its replacement is created with, and a `pulumi destroy` leaves the name taken for the
  * next deployment; the create fails on the name (S3 BucketAlreadyOwnedByYou, DynamoDB ResourceInUseException, ...).
@@ -277,7 +284,7 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
     source: DOCS,
     check(graph) {
       return autonamed(graph, naming).flatMap(({ r, configured }) => {
-        if ("disabled" in configured || configured.random || !r.retainOnDelete) return [];
+        if ("disabled" in configured || configured.random || !r.retainOnDelete || CREATE_OVERWRITES.has(r.type)) return [];
         return [
           finding(
             "AutonamingKeptName",

@@ -177,6 +177,11 @@ describe("AutonamingKeptName", () => {
     expect(findingsUnder({ pattern: "${name}-${stack}" }, [kept])).toEqual([expect.stringContaining('named "photos-dev" by pulumi:autonaming pattern "${name}-dev"')]);
     expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [kept])).toEqual([]);
   });
+
+  it("does not report a kept inline role policy: its create is PutRolePolicy, which overwrites one of the same name", () => {
+    const policy = handBuilt("aws:iam/rolePolicy:RolePolicy", "edge-auth-policy", { role: "edge-auth-role-1234567", policy: "{}" }, { retainOnDelete: true });
+    expect(findingsUnder({ mode: "verbatim" }, [policy])).toEqual([]);
+  });
 });
 
 describe("AutonamingSharedName (warning)", () => {
