@@ -299,6 +299,13 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
 }
 
 /**
+ * Types whose name is unique only within its parent, which is another stack's own: a Lambda permission's statement id
+ * (the function's policy), an inline role policy (the role), an API Gateway stage (the API), a Backup selection (the
+ * plan), a Kinesis stream consumer (the stream). Two stacks collide on them only through a parent, which is judged.
+ */
+const PARENT_SCOPED = new Set(["aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
+
+/**
  * Warning: names with no random part and no `${stack}` (verbatim, or such a pattern) are the same in every stack of the
  * project, so two stacks in one account and region (any two accounts for S3 buckets, whose names are global) collide.
  * A warning, as the plan cannot tell whether the stacks share an account.
@@ -309,7 +316,7 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
     title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
     source: DOCS,
     check(graph) {
-      const shared = autonamed(graph, naming).filter(({ configured }) => !("disabled" in configured) && !configured.random && !configured.perStack);
+      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;

@@ -193,6 +193,13 @@ describe("AutonamingSharedName (warning)", () => {
     expect(warnings({ pattern: "${name}-${hex(4)}" })).toEqual([]);
   });
 
+  it("does not count names unique only within their parent (a Lambda permission's statement id, an inline role policy)", () => {
+    const graph = [handBuilt("aws:lambda/permission:Permission", "api-invoke", { function: "api" }), handBuilt("aws:iam/rolePolicy:RolePolicy", "api-policy", { role: "r", policy: "{}" }), fn("api")];
+    const found = checkDeployWarnings(graph, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding);
+    expect(found).toEqual([expect.stringContaining('aws:lambda/function:Function api: is named "api" by pulumi:autonaming mode verbatim, without a random part')]);
+    expect(checkDeployWarnings(graph.slice(0, 2), devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+  });
+
   it("does not count \"0 more\" resources when one is named so", () => {
     const one = checkDeployWarnings([fn("api")], devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding);
     expect(one).toEqual([expect.stringContaining('is named "api" by pulumi:autonaming mode verbatim, without a random part or the stack\'s name: every stack')]);
