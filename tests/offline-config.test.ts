@@ -37,6 +37,21 @@ describe("stack config, loaded as the Pulumi CLI would", () => {
     expect(config.warnings[0]).toMatch(/secret; the offline run uses a stand-in/);
   });
 
+  it("reads a Pulumi.yaml value set under value: (a key of another namespace), with or without a description", () => {
+    // pulumi/pulumi sdk/go/common/workspace/project.go: ProjectConfigType has value and description; a key outside the
+    // project's namespace "must provide an attribute 'value'", and its shorthand (aws:region: us-west-2) is rewritten to it.
+    const dir = mkdtempSync(join(tmpdir(), "sf-config-"));
+    writeFileSync(
+      join(dir, "Pulumi.yaml"),
+      "name: demo\nruntime: nodejs\nconfig:\n  aws:region:\n    value: eu-west-2\n    description: The region\n  aws:profile:\n    value: ops\n  aws:skipMetadataApiCheck: true\n  tags:\n    description: Tags\n    default:\n      value: kept as the object\n",
+    );
+    writeFileSync(join(dir, "Pulumi.test.yaml"), "config: {}\n");
+    const config = loadStackConfig(dir, "test");
+    expect(config.errors).toEqual([]);
+    expect(config.values).toEqual({ "aws:region": "eu-west-2", "aws:profile": "ops", "aws:skipMetadataApiCheck": "true", "demo:tags": '{"value":"kept as the object"}' });
+    expect(config.region).toBe("eu-west-2");
+  });
+
   it("names a missing stack file", () => {
     expect(loadStackConfig(project(""), "staging").errors[0]).toMatch(/Pulumi\.staging\.yaml does not exist/);
   });

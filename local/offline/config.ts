@@ -85,9 +85,11 @@ function normaliseDeclarations(projectName: string, config: Record<string, unkno
     const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
     const isObject = entry !== null && typeof entry === "object" && !Array.isArray(entry);
     const isDeclaration = isObject && ("type" in entry || "default" in entry);
-    // An object value in Pulumi.yaml is wrapped in `value:` (e.g. pulumi:autonaming,
+    // A value Pulumi.yaml sets for a key of another namespace is wrapped in `value:`, beside an optional description
+    // (pulumi/pulumi sdk/go/common/workspace/project.go ProjectConfigType, Validate: such a key "must provide an
+    // attribute 'value'"); an object one must be (e.g. pulumi:autonaming,
     // https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration).
-    const wrapped = isObject && !isDeclaration && Object.keys(entry).length === 1 && "value" in entry;
+    const wrapped = isObject && !isDeclaration && "value" in entry;
     declarations.set(key, isDeclaration ? (entry as Declaration) : { default: wrapped ? (entry as { value: unknown }).value : entry });
   }
   return declarations;

@@ -1,32 +1,39 @@
 /**
- * The stack config `pulumi:autonaming` (Pulumi ≥ 3.142 with pulumi-aws ≥ 6.66): how the engine names a resource the
- * program leaves unnamed, read from the stack's config so the plan checks the names a `pulumi up` would make.
+ * The stack config `pulumi:autonaming` (Pulumi CLI ≥ 3.146, 3.143 with PULUMI_EXPERIMENTAL=1; pulumi-aws ≥ 6.66:
+ * pulumi/pulumi CHANGELOG, pulumi/pulumi#1518): how the engine names a resource the program leaves unnamed, read from
+ * the stack's config so the plan checks the names a `pulumi up` would make.
  *
- * What the engine does, read in pulumi/pulumi (sdk/pkg/resource/autonaming/strategy.go, pkg/resource/autonaming/
- * config.go and pattern.go) and pulumi-terraform-bridge (pkg/tfbridge/info/autonaming.go ComputeAutoNameDefault), and
+ * What the engine does, read in pulumi/pulumi (pkg/resource/autonaming/strategy.go, pkg/cmd/pulumi/autonaming/
+ * config.go, json.go and pattern.go, pkg/resource/deploy/step_generator.go) and pulumi-terraform-bridge
+ * (pkg/tfbridge/info/autonaming.go ComputeAutoNameDefault), and
  * https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration:
  *
  * - The value holds either `mode` or `pattern` (with `enforce`), never both ("cannot specify both mode and
  *   pattern/enforce"), and `providers.<package>` with the same keys and `resources.<type token>`; any other key is
- *   refused (`DisallowUnknownFields`). Modes: `default` (as if unset), `verbatim`, `disabled` (not `disable`: "invalid
- *   naming mode").
+ *   refused (`DisallowUnknownFields`), as is `enforce` without `pattern` ("pattern must be specified when enforce is
+ *   true") and a `resources` entry with neither mode nor pattern ("mode or pattern must be specified for resource").
+ *   A null is unset (the engine decodes into pointers). Modes: `default` (as if unset), `verbatim`, `disabled` (not
+ *   `disable`: "invalid naming mode").
  * - A resource's setting: `providers.<package>.resources.<type>`, else `providers.<package>` (a provider entry with
- *   neither mode nor pattern is `default`, not the root's), else the root, else default.
+ *   neither mode nor pattern takes the root's: config.go `naming = rootNaming`), else the root, else default.
  * - `default`: pulumi-aws's own `<name>-<7 hex>` (names.ts).
  * - `verbatim`: the logical name, enforced: the provider takes it as it is (no lower-casing of a bucket's, no `.fifo`).
  * - `disabled`: the provider fails Check ("automatic naming is disabled but no explicit name was provided"): `pulumi
  *   preview` fails for every resource it would have autonamed.
  * - `pattern`: `${name}` is the logical name; `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}` and `${uuid}`
- *   are random; `${org}`/`${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key; "no value
- *   found for key" when unset) are the stack's. Proposed (the default): pulumi-aws applies its transform (a bucket's
- *   lower case), refuses a name over its maximum at Check ("calculated name '…' exceeds maximum length of N", so at
- *   preview) and appends its postfix (a FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
+ *   are random; `${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key; "no value found
+ *   for key" when unset) are the stack's (pattern.go resolveStackExpressions; `${org}` is not one: it stays as
+ *   written). Proposed (the default): pulumi-aws applies its transform (a bucket's lower case), refuses a name over its
+ *   maximum at Check ("calculated name '…' exceeds maximum length of N", so at preview) and appends its postfix (a
+ *   FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
  * - `verbatim`, `disabled` and a pattern with no random part make the engine replace the resource delete-first
- *   (AutonamingForResource returns deleteBeforeReplace): "resources that need to be replaced will be deleted before
- *   creating the new resource" (the docs page above). So the name does not collide with the old resource's on
- *   replacement, except where the old one is kept: a `retainOnDelete` resource is left in AWS under the name the new one
- *   needs, and the create fails (as it does on the next deployment after a destroy). Two stacks of the project in one
- *   account and region (any account for an S3 bucket) also make the same name when nothing in it tells them apart.
+ *   (AutonamingForResource returns deleteBeforeReplace, and the step generator sets it on every custom resource under
+ *   that setting, over an explicit `deleteBeforeReplace: false` and whether or not the program names it): "resources
+ *   that need to be replaced will be deleted before creating the new resource" (the docs page above). So the name
+ *   does not collide with the old resource's on replacement, except where the old one is kept: a `retainOnDelete`
+ *   resource is left in AWS under the name the new one needs, and the create fails (as it does on the next deployment
+ *   after a destroy). Two stacks of the project in one account and region (any account for an S3 bucket) also make the
+ *   same name when nothing in it tells them apart.
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -41,7 +48,8 @@ export type Autonamer = { mode: "default" } | { mode: "verbatim" } | { mode: "di
 
 export interface AutonamingConfig {
   root: Autonamer;
-  providers: Record<string, { default: Autonamer; resources: Record<string, Autonamer> }>;
+  /** `default` unset: the provider entry sets neither mode nor pattern, and its types (but `resources`) take the root's. */
+  providers: Record<string, { default?: Autonamer; resources: Record<string, Autonamer> }>;
 }
 
 /** What the stack names things with, from its config (local/offline/config.ts StackConfig). */
@@ -74,13 +82,14 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
     fail("", value, "is not an object of mode, pattern, enforce and providers", "set e.g. `pulumi:autonaming: { pattern: ${name}-${hex(7)} }`, or remove it for Pulumi's default");
     return { errors };
   }
-  const naming = (where: string, entry: Record<string, unknown>, extra: string[]): Autonamer | undefined => {
+  /** The entry's setting; "unset" when it sets neither mode nor pattern; undefined after a config error. */
+  const naming = (where: string, entry: Record<string, unknown>, extra: string[]): Autonamer | "unset" | undefined => {
     const unknown = Object.keys(entry).filter((key) => !NAMING_KEYS.includes(key) && !extra.includes(key));
     if (unknown.length > 0) {
       fail(where, entry, `has ${unknown.map((k) => JSON.stringify(k)).join(", ")}, which the engine does not know`, `keep to ${[...NAMING_KEYS, ...extra].join(", ")}`);
       return undefined;
     }
-    const { mode, pattern, enforce } = entry;
+    const [mode, pattern, enforce] = [entry.mode, entry.pattern, entry.enforce].map((v) => v ?? undefined);
     if (mode !== undefined && (pattern !== undefined || enforce !== undefined)) {
       fail(where, entry, "sets both mode and pattern/enforce (\"cannot specify both mode and pattern/enforce\")", "keep either mode or pattern");
       return undefined;
@@ -97,7 +106,11 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
       }
       return { mode: "pattern", pattern: resolved, enforce: enforce === true, perStack: pattern.includes("${stack}") };
     }
-    if (mode === undefined) return { mode: "default" };
+    if (enforce !== undefined) {
+      fail(where, entry, 'sets enforce without a pattern ("pattern must be specified when enforce is true")', "add a pattern, e.g. pattern: ${name}-${hex(7)}, or drop enforce");
+      return undefined;
+    }
+    if (mode === undefined) return "unset";
     if (!MODES.includes(mode as (typeof MODES)[number])) {
       const near = mode === "disable" ? "disabled" : undefined;
       fail(`${where}.mode`, mode, `is not a mode ("invalid naming mode")`, near ? `use mode: ${near}` : `use one of ${MODES.join(", ")}, or a pattern`);
@@ -111,20 +124,31 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
   if (!isObject(providersValue)) fail(".providers", providersValue, "is not an object of provider names", "set e.g. providers: { aws: { pattern: ... } }");
   else
     for (const [name, entry] of Object.entries(providersValue)) {
+      // A null entry decodes to the zero value: no setting of its own, so the root's.
+      if (entry === null) continue;
       if (!isObject(entry)) {
         fail(`.providers.${name}`, entry, "is not an object", "set mode or pattern, and resources");
         continue;
       }
       const providerDefault = naming(`.providers.${name}`, entry, ["resources"]);
       const resources: Record<string, Autonamer> = {};
-      for (const [type, resourceEntry] of Object.entries(isObject(entry.resources) ? entry.resources : {})) {
-        const resourceNaming = isObject(resourceEntry) ? naming(`.providers.${name}.resources["${type}"]`, resourceEntry, []) : undefined;
-        if (resourceNaming) resources[type] = resourceNaming;
-      }
-      if (providerDefault) providers[name] = { default: providerDefault, resources };
+      const resourcesValue = entry.resources ?? {};
+      if (!isObject(resourcesValue)) fail(`.providers.${name}.resources`, resourcesValue, "is not an object of type tokens", 'set e.g. resources: { "aws:s3/bucket:Bucket": { pattern: ... } }');
+      else
+        for (const [type, resourceEntry] of Object.entries(resourcesValue)) {
+          const where = `.providers.${name}.resources["${type}"]`;
+          if (!isObject(resourceEntry)) {
+            fail(where, resourceEntry, "is not an object", "set mode or pattern");
+            continue;
+          }
+          const resourceNaming = naming(where, resourceEntry, []);
+          if (resourceNaming === "unset") fail(where, resourceEntry, 'sets neither mode nor pattern ("mode or pattern must be specified for resource")', "set mode or pattern, or remove the entry");
+          else if (resourceNaming) resources[type] = resourceNaming;
+        }
+      if (providerDefault) providers[name] = providerDefault === "unset" ? { resources } : { default: providerDefault, resources };
     }
   if (errors.length > 0 || !root) return { errors };
-  return { config: { root, providers }, errors };
+  return { config: { root: root === "unset" ? { mode: "default" } : root, providers }, errors };
 }
 
 /** The setting of `type` (step 2 of the header), with where it was set for the messages. */
@@ -132,16 +156,22 @@ export function autonamerFor(config: AutonamingConfig, type: string): { naming: 
   const pkg = type.split(":")[0];
   const provider = config.providers[pkg];
   if (provider?.resources[type]) return { naming: provider.resources[type], where: `${AUTONAMING_KEY}.providers.${pkg}.resources["${type}"]` };
-  if (provider) return { naming: provider.default, where: `${AUTONAMING_KEY}.providers.${pkg}` };
+  if (provider?.default) return { naming: provider.default, where: `${AUTONAMING_KEY}.providers.${pkg}` };
   return { naming: config.root, where: AUTONAMING_KEY };
 }
 
-/** A stand-in for each random expression, of its length and kind, and how the messages show it. */
+/**
+ * Stand-ins are cut to this length: more than any name PHYSICAL_NAMES measures (the longest, a log group's, is 512),
+ * so a name with a longer random part is still over every limit, and `${hex(999999999999)}` does not crash the plan.
+ */
+const STAND_IN_MAX = 2048;
+const repeat = (c: string, n: number) => c.repeat(Math.min(n, STAND_IN_MAX));
+/** A stand-in for each random expression, of its length (up to STAND_IN_MAX) and kind, and how the messages show it. */
 const RANDOM_EXPRESSIONS: Array<{ pattern: RegExp; standIn: (n: number) => string }> = [
-  { pattern: /\$\{hex\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
-  { pattern: /\$\{alphanum\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
-  { pattern: /\$\{string\((\d+)\)\}/g, standIn: (n) => "a".repeat(n) },
-  { pattern: /\$\{num\((\d+)\)\}/g, standIn: (n) => "0".repeat(n) },
+  { pattern: /\$\{hex\((\d+)\)\}/g, standIn: (n) => repeat("0", n) },
+  { pattern: /\$\{alphanum\((\d+)\)\}/g, standIn: (n) => repeat("0", n) },
+  { pattern: /\$\{string\((\d+)\)\}/g, standIn: (n) => repeat("a", n) },
+  { pattern: /\$\{num\((\d+)\)\}/g, standIn: (n) => repeat("0", n) },
   { pattern: /\$\{uuid\}/g, standIn: () => "00000000-0000-0000-0000-000000000000" },
 ];
 
@@ -152,7 +182,6 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
   let missing: string | undefined;
   const resolved = pattern
     .replaceAll("${organization}", ORGANIZATION_STAND_IN)
-    .replaceAll("${org}", ORGANIZATION_STAND_IN)
     .replaceAll("${project}", stack.project)
     .replaceAll("${stack}", stack.stack)
     .replace(/\$\{config\.([^}]+)\}/g, (_, key: string) => {
@@ -237,6 +266,13 @@ export function autonamingDisabled(naming: ConfiguredNaming): DeployRule {
 }
 
 /**
+ * Types whose create overwrites a kept one of the same name instead of failing on it: an inline role policy's create
+ * is PutRolePolicy, which "adds or updates" it (terraform-provider-aws internal/service/iam/role_policy.go: Create is
+ * resourceRolePolicyPut; https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
+ */
+const CREATE_OVERWRITES = new Set(["aws:iam/rolePolicy:RolePolicy"]);
+
+/**
  * A kept resource (`retainOnDelete`) named with no random part: the engine replaces it delete-first, but deleting it
  * leaves it in AWS under the name its replacement is created with, and a `pulumi destroy` leaves the name taken for the
  * next deployment; the create fails on the name (S3 BucketAlreadyOwnedByYou, DynamoDB ResourceInUseException, ...).
@@ -248,7 +284,7 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
     source: DOCS,
     check(graph) {
       return autonamed(graph, naming).flatMap(({ r, configured }) => {
-        if ("disabled" in configured || configured.random || !r.retainOnDelete) return [];
+        if ("disabled" in configured || configured.random || !r.retainOnDelete || CREATE_OVERWRITES.has(r.type)) return [];
         return [
           finding(
             "AutonamingKeptName",
@@ -263,6 +299,13 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
 }
 
 /**
+ * Types whose name is unique only within its parent, which is another stack's own: a Lambda permission's statement id
+ * (the function's policy), an inline role policy (the role), an API Gateway stage (the API), a Backup selection (the
+ * plan), a Kinesis stream consumer (the stream). Two stacks collide on them only through a parent, which is judged.
+ */
+const PARENT_SCOPED = new Set(["aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
+
+/**
  * Warning: names with no random part and no `${stack}` (verbatim, or such a pattern) are the same in every stack of the
  * project, so two stacks in one account and region (any two accounts for S3 buckets, whose names are global) collide.
  * A warning, as the plan cannot tell whether the stacks share an account.
@@ -273,11 +316,11 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
     title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
     source: DOCS,
     check(graph) {
-      const shared = autonamed(graph, naming).filter(({ configured }) => !("disabled" in configured) && !configured.random && !configured.perStack);
+      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;
-      return [finding("AutonamingSharedName", r, `is named ${JSON.stringify(c.shown)} by ${c.setting}, as ${shared.length - 1} more resources are named without a random part or the stack's name: every stack of the project makes the same names, and a second stack in the same account and region (for an S3 bucket, any account) fails on them`, `set ${c.key} to a pattern with \${stack} or a random part, e.g. pattern: \${name}-\${stack}-\${hex(4)}`)];
+      return [finding("AutonamingSharedName", r, `is named ${JSON.stringify(c.shown)} by ${c.setting}${shared.length > 1 ? `, as ${shared.length - 1} more resources are named,` : ","} without a random part or the stack's name: every stack of the project makes the same names, and a second stack in the same account and region (for an S3 bucket, any account) fails on them`, `set ${c.key} to a pattern with \${stack} or a random part, e.g. pattern: \${name}-\${stack}-\${hex(4)}`)];
     },
   };
 }

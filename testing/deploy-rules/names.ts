@@ -389,7 +389,7 @@ function checkConfigured(
   report: (problem: string, fix: string) => DeployFinding,
   from: string,
 ): DeployFinding | undefined {
-  const fix = `change ${configured.key} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes), set it for ${r.type} alone (providers.aws.resources["${r.type}"]), or shorten the resource name "${r.name}"${from}`;
+  const fix = `change ${configured.key} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes)${configured.key.includes(".resources[") ? "" : `, set it for ${r.type} alone (providers.aws.resources["${r.type}"])`}, or shorten the resource name "${r.name}"${from}`;
   const measured = physical.name.length - (configured.enforce ? 0 : (spec.autoname!.postfix?.(r).length ?? 0));
   if (!configured.enforce && measured > spec.autoname!.maxLength) {
     return report(`is named ${physical.shown} by ${configured.setting}, ${measured} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);

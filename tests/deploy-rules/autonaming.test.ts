@@ -40,15 +40,39 @@ describe("parseAutonaming", () => {
     expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "aws:s3/bucket:Bucket": { mode: "verbose" } } } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\]\.mode = "verbose"/)]);
   });
 
+  it("refuses a type entry with neither mode nor pattern, an enforce without a pattern, and non-object entries, as the engine does", () => {
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "aws:s3/bucket:Bucket": {} } } } })).errors).toEqual([
+      expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\] = \{\} sets neither mode nor pattern \("mode or pattern must be specified for resource"\)/),
+    ]);
+    expect(parseAutonaming(stackWith({ enforce: true })).errors).toEqual([expect.stringContaining('sets enforce without a pattern ("pattern must be specified when enforce is true")')]);
+    expect(parseAutonaming(stackWith({ providers: { aws: { enforce: false } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws = .*sets enforce without a pattern/)]);
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "aws:s3/bucket:Bucket": "${name}" } } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\] = "\$\{name\}" is not an object/)]);
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: ["aws:s3/bucket:Bucket"] } } })).errors).toEqual([expect.stringMatching(/^pulumi:autonaming\.providers\.aws\.resources = \["aws:s3\/bucket:Bucket"\] is not an object/)]);
+    for (const value of [null, 7, [], "verbatim"]) expect(parseAutonaming(stackWith(value)).errors).toEqual([expect.stringContaining("is not an object")]);
+    // Any string is a type key to the engine: one that names no type is never used, not refused.
+    expect(parseAutonaming(stackWith({ providers: { aws: { resources: { "s3 bucket": { mode: "verbatim" } } } } })).errors).toEqual([]);
+  });
+
+  it("reads null as unset, as the engine's JSON decoding does", () => {
+    expect(configOf({ mode: null, pattern: "${name}-${hex(4)}", providers: null }).root).toMatchObject({ mode: "pattern" });
+    expect(configOf({ mode: "verbatim", providers: { aws: { mode: null, resources: null } } }).providers.aws).toEqual({ resources: {} });
+  });
+
+  it("leaves ${org} as it is written: the engine resolves ${organization} only", () => {
+    expect(configOf({ pattern: "${org}-${organization}-${name}" }).root).toMatchObject({ pattern: "${org}-organization-${name}" });
+  });
+
   it("resolves the stack's expressions and a project config key", () => {
     const config = parseAutonaming(stackWith({ pattern: "${project}-${stack}-${config.team}-${name}" }, { "serverless-fullstack:team": "photos" })).config!;
     expect(config.root).toEqual({ mode: "pattern", pattern: "serverless-fullstack-dev-photos-${name}", enforce: false, perStack: true });
   });
 
-  it("takes a type's setting, else its provider's (default when the provider entry sets none), else the root's", () => {
+  it("takes a type's setting, else its provider's (the root's when the provider entry sets none), else the root's", () => {
+    // pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go: a provider entry with neither mode nor pattern gets rootNaming
+    // (config_test.go "provider uses global when it has no config on its own and solely resources are configured").
     const config = configOf({ mode: "verbatim", providers: { aws: { resources: { "aws:s3/bucket:Bucket": { pattern: "${name}-${hex(6)}" } } }, random: { pattern: "${name}" } } });
     expect(autonamerFor(config, "aws:s3/bucket:Bucket").naming).toMatchObject({ mode: "pattern", pattern: "${name}-${hex(6)}" });
-    expect(autonamerFor(config, "aws:lambda/function:Function").naming).toEqual({ mode: "default" });
+    expect(autonamerFor(config, "aws:lambda/function:Function")).toEqual({ naming: { mode: "verbatim" }, where: "pulumi:autonaming" });
     expect(autonamerFor(config, "random:index/randomString:RandomString").naming).toMatchObject({ mode: "pattern", pattern: "${name}" });
     expect(autonamerFor(config, "tls:index/privateKey:PrivateKey")).toEqual({ naming: { mode: "verbatim" }, where: "pulumi:autonaming" });
   });
@@ -84,6 +108,13 @@ describe("proposedName", () => {
     expect(proposedName("${name}_${uuid}", "api").name).toBe("api_00000000-0000-0000-0000-000000000000");
     expect(proposedName("prefix-${name}", "api")).toEqual({ name: "prefix-api", shown: "prefix-api", random: false });
   });
+
+  it("does not crash the plan on a huge length: the stand-in is cut to more than any name AWS takes", () => {
+    const { name, shown } = proposedName("${name}-${hex(999999999999)}", "api");
+    expect(name.length).toBeGreaterThan(1024);
+    expect(shown).toBe("api-<hex(999999999999)>");
+    expect(findingsUnder({ pattern: "${name}-${hex(999999999999)}" }, [fn("api")])).toEqual([expect.stringContaining("over the 64 pulumi-aws allows for a Lambda function name")]);
+  });
 });
 
 describe("PhysicalNameLimits under pulumi:autonaming", () => {
@@ -94,6 +125,11 @@ describe("PhysicalNameLimits under pulumi:autonaming", () => {
     expect(over).toEqual([
       'dev: [PhysicalNameLimits] aws:lambda/function:Function thumbnail-worker: is named serverless-fullstack-dev-thumbnail-worker-<hex(30)> by pulumi:autonaming pattern "serverless-fullstack-dev-${name}-${hex(30)}", 72 characters: over the 64 pulumi-aws allows for a Lambda function name, so `pulumi preview` fails ("calculated name exceeds maximum length of 64"). Fix: change pulumi:autonaming so the name fits (a Lambda function name of at most 64 characters AWS takes), set it for aws:lambda/function:Function alone (providers.aws.resources["aws:lambda/function:Function"]), or shorten the resource name "thumbnail-worker"',
     ]);
+  });
+
+  it("does not offer a type's own entry as the fix when that entry made the name", () => {
+    const [over] = findingsUnder({ providers: { aws: { resources: { "aws:lambda/function:Function": { pattern: "${name}-${hex(70)}" } } } } }, [fn("api")]);
+    expect(over).toContain('Fix: change pulumi:autonaming.providers.aws.resources["aws:lambda/function:Function"] so the name fits (a Lambda function name of at most 64 characters AWS takes), or shorten the resource name "api"');
   });
 
   it("lower-cases a proposed bucket name as pulumi-aws does, but takes an enforced or verbatim one as it is", () => {
@@ -125,6 +161,13 @@ describe("AutonamingDisabled", () => {
   });
 });
 
+describe("AutonamingDisabled under a provider entry that sets only resources", () => {
+  it("reports the provider's other types, which keep the root's mode disabled", () => {
+    const autonaming = { mode: "disabled", providers: { aws: { resources: { "aws:s3/bucket:Bucket": { pattern: "${name}-${hex(7)}" } } } } };
+    expect(findingsUnder(autonaming, [fn("api"), bucket("site")])).toEqual([expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:lambda\/function:Function api: .* under pulumi:autonaming mode disabled/)]);
+  });
+});
+
 describe("AutonamingKeptName", () => {
   it("reports a kept resource named without a random part, and not one with a random part or not kept", () => {
     const kept = bucket("photos", { retainOnDelete: true });
@@ -133,6 +176,11 @@ describe("AutonamingKeptName", () => {
     ]);
     expect(findingsUnder({ pattern: "${name}-${stack}" }, [kept])).toEqual([expect.stringContaining('named "photos-dev" by pulumi:autonaming pattern "${name}-dev"')]);
     expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [kept])).toEqual([]);
+  });
+
+  it("does not report a kept inline role policy: its create is PutRolePolicy, which overwrites one of the same name", () => {
+    const policy = handBuilt("aws:iam/rolePolicy:RolePolicy", "edge-auth-policy", { role: "edge-auth-role-1234567", policy: "{}" }, { retainOnDelete: true });
+    expect(findingsUnder({ mode: "verbatim" }, [policy])).toEqual([]);
   });
 });
 
@@ -143,6 +191,18 @@ describe("AutonamingSharedName (warning)", () => {
     expect(warnings({ mode: "verbatim" })).toEqual([expect.stringMatching(/^dev: \[AutonamingSharedName\] aws:lambda\/function:Function api: is named "api" by pulumi:autonaming mode verbatim, as 1 more resources are named/)]);
     expect(warnings({ pattern: "${name}-${stack}" })).toEqual([]);
     expect(warnings({ pattern: "${name}-${hex(4)}" })).toEqual([]);
+  });
+
+  it("does not count names unique only within their parent (a Lambda permission's statement id, an inline role policy)", () => {
+    const graph = [handBuilt("aws:lambda/permission:Permission", "api-invoke", { function: "api" }), handBuilt("aws:iam/rolePolicy:RolePolicy", "api-policy", { role: "r", policy: "{}" }), fn("api")];
+    const found = checkDeployWarnings(graph, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding);
+    expect(found).toEqual([expect.stringContaining('aws:lambda/function:Function api: is named "api" by pulumi:autonaming mode verbatim, without a random part')]);
+    expect(checkDeployWarnings(graph.slice(0, 2), devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+  });
+
+  it("does not count \"0 more\" resources when one is named so", () => {
+    const one = checkDeployWarnings([fn("api")], devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding);
+    expect(one).toEqual([expect.stringContaining('is named "api" by pulumi:autonaming mode verbatim, without a random part or the stack\'s name: every stack')]);
   });
 
   it("adds nothing under the default", () => {
