@@ -659,8 +659,13 @@ function instrumentRuns(loaded: Library): void {
       // Likewise a Pass state's falsy Result left armed (its InputPath failed before its action read it).
       falsyResultArmed = undefined;
       enter(logger, name, type, input);
-      if (jsonataStates.has(states[name]) || batchingMaps.has(states[name])) armed = states[name];
+      if (jsonataStates.has(states[name]) || routesBatching(states[name], input, runContext)) armed = states[name];
       else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
+    });
+    // A batching Map's retry looks its handler up again, straight after its StateRetried (StateExecutor.execute).
+    hookLogger(logger, "dispatchStateRetriedEvent", (retried, name, type, input, ...rest) => {
+      retried(logger, name, type, input, ...rest);
+      if (routesBatching(states[name], input, runContext)) armed = states[name];
     });
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
@@ -1192,7 +1197,9 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           if (batcher !== undefined) {
             const config = (typeof batcher === "object" && batcher !== null ? batcher : {}) as Record<string, unknown>;
             const field = (name: string) => (name in config ? evaluateField(config[name], `ItemBatcher/${name}`, bindings()) : undefined);
-            selected = batchesOf(stateName, selected, await field("MaxItemsPerBatch"), await field("MaxInputBytesPerBatch"), await field("BatchInput"));
+            // A limit an expression gave that is none fails as another expression's wrong type does (States.QueryEvaluationError).
+            const refused = (name: string, value: unknown, what: string) => unexpectedResultType(config[name], `ItemBatcher/${name}`, what, value);
+            selected = batchesOf(stateName, selected, await field("MaxItemsPerBatch"), await field("MaxInputBytesPerBatch"), await field("BatchInput"), refused);
           }
           map.MaxConcurrency = maxConcurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
@@ -3114,11 +3121,12 @@ type LibraryEvent = {
  * States.Runtime, which no Catch takes, naming the item). A limit that is no positive integer (0, a fraction, a
  * string, over 256 KiB for the bytes) fails the Map with States.Runtime too (AWS's error for it is not recorded).
  */
-function batchesOf(stateName: string, items: unknown[], maxItems: unknown, maxBytes: unknown, batchInput: unknown): Array<{ Items: unknown[]; BatchInput?: unknown }> {
+function batchesOf(stateName: string, items: unknown[], maxItems: unknown, maxBytes: unknown, batchInput: unknown, refused?: (field: string, value: unknown, what: string) => Error): Array<{ Items: unknown[]; BatchInput?: unknown }> {
   const limit = (field: string, value: unknown, most: number): number => {
     if (value === undefined) return most;
     if (Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= most) return value as number;
-    throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its ItemBatcher's ${field} is ${JSON.stringify(value) ?? "nothing"}, where it takes an integer from 1${most === Infinity ? "" : ` to ${most}`}.`);
+    const what = `an integer from 1${most === Infinity ? "" : ` to ${most}`}`;
+    throw refused?.(field, value, what) ?? new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its ItemBatcher's ${field} is ${JSON.stringify(value) ?? "nothing"}, where it takes ${what}.`);
   };
   const itemsPerBatch = limit("MaxItemsPerBatch", maxItems, Infinity);
   const bytesPerBatch = limit("MaxInputBytesPerBatch", maxBytes, SFN_LIMITS.inputBytes);
@@ -3161,6 +3169,15 @@ function batchingMap(state: Record<string, unknown>): void {
   }
   batchingMaps.add(state);
   routedByType(state, state.Type as string);
+}
+
+/**
+ * Whether a batching Map (batchingMap) entering with `input` is routed to runBatchingMap: not when its InputPath selects
+ * nothing, which the library fails before its handler lookup, reading the state's Type for the failure's event (which
+ * would spend the routing there).
+ */
+function routesBatching(state: object | undefined, input: unknown, context: unknown): boolean {
+  return state !== undefined && batchingMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
 }
 
 /** A Map's iterations that only hand their input back (runBatchingMap's selection pass). */

@@ -557,7 +557,7 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     await sfn.drained();
     const { status, output, error, cause } = sfn.describeExecution({ executionArn });
     const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
-    return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, seen, iterations: events.filter(({ type }) => type === "MapIterationStarted").length };
+    return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, seen, iterations: events.filter(({ type }) => type === "MapIterationStarted").length, types: events.map(({ type }) => type) };
   }
 
   it("hands each child {\"Items\": [...], \"BatchInput\": ...} of at most MaxItemsPerBatch (or its path's, or its JSONata expression's) items, each through the ItemSelector; the Map's output is one result per batch", async () => {
@@ -598,17 +598,34 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     // Before, a failed batch counted once: 1 failure within a count of 1, where its 2 items exceed it.
     const items = [1, 2, 3, 4];
     const work = (event: { Items: number[] }) => {
-      if (event.Items.includes(1)) throw Object.assign(new Error("batch failed"), { name: "Boom" });
+      if (event.Items.includes(1)) throw new LambdaInvokeError("work", "Boom", "batch failed", "Boom: batch failed");
       return event.Items;
     };
     const processor = { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
     for (const jsonata of [false, true]) {
       const tolerating = (threshold: object) => batching(jsonata, { ItemBatcher: { MaxItemsPerBatch: 2 }, MaxConcurrency: 1, ...threshold }, processor);
-      expect(await run(tolerating({ ToleratedFailureCount: 2 }), { items }, work)).toMatchObject({ status: "SUCCEEDED", output: [{ Status: "FAILED" }, [3, 4]] });
+      expect(await run(tolerating({ ToleratedFailureCount: 2 }), { items }, work)).toMatchObject({ status: "SUCCEEDED", output: [{ Status: "FAILED", Error: "Boom" }, [3, 4]] });
       expect(await run(tolerating({ ToleratedFailureCount: 1 }), { items }, work)).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold", cause: expect.stringContaining("2 of its 4 items failed") });
       expect(await run(tolerating({ ToleratedFailurePercentage: 49 }), { items }, work)).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
       expect(await run(tolerating({ ToleratedFailurePercentage: 50 }), { items }, work)).toMatchObject({ status: "SUCCEEDED" });
     }
+  });
+
+  it("batches again when the Map is retried, takes a Map's Parameters as its ItemSelector, and fails as the library does when its InputPath selects nothing", async () => {
+    // Before, a retry ran the library's Map item by item, and a failed InputPath recorded the routing's symbol as the state's type.
+    let calls = 0;
+    const flaky = (event: unknown) => {
+      if (calls++ === 0) throw new LambdaInvokeError("work", "Flaky", "once", "Flaky: once");
+      return event;
+    };
+    const retried = batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, Parameters: { "v.$": "$$.Map.Item.Value" }, MaxConcurrency: 1, Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: 1 }] });
+    expect(await run(retried, { items: [1, 2, 3] }, flaky)).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [{ v: 1 }, { v: 2 }] }, { Items: [{ v: 3 }] }], iterations: 3, seen: [{ Items: [{ v: 1 }, { v: 2 }] }, { Items: [{ v: 1 }, { v: 2 }] }, { Items: [{ v: 3 }] }] });
+    const missing = await run(batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, InputPath: "$.missing" }), { items: [1] });
+    expect(missing).toMatchObject({ status: "FAILED", error: "States.Runtime", seen: [] });
+    expect(missing.types).toEqual(["ExecutionStarted", "MapStateEntered", "MapStateFailed", "ExecutionFailed"]);
+    // A JSONata limit of the wrong type fails as an expression's result does.
+    const typed = await run(batching(true, { ItemBatcher: { MaxItemsPerBatch: "{% 'two' %}" } }), { items: [1] });
+    expect(typed).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining("Expected an integer from 1, but was 'string'") });
   });
 
   it("fails each execution of a definition with an ItemBatcher in an Inline Map, saying why", async () => {
