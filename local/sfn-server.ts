@@ -2422,7 +2422,8 @@ function variablesUnsupported(definition: Definition): string | undefined {
       if (reserved) return at("assigns $states, the variable Step Functions reserves", `${where}.${reserved}`);
     }
     if (readsResult(assigns)) {
-      const present = (...fields: string[]) => fields.filter((field) => field in state);
+      // ResultPath "$" is the default, which hands the result on whole (wholeResultPathsDropped): nothing past it.
+      const present = (...fields: string[]) => fields.filter((field) => field in state && !(field === "ResultPath" && state.ResultPath === "$"));
       // AWS reads an Assign's `$` from a Task's result before its ResultPath and OutputPath (BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT);
       // whether before or after its ResultSelector is not recorded.
       if (state.Type === "Task" && "ResultSelector" in state) return at("assigns from its result ($) beside a ResultSelector (which of the two AWS applies first is not recorded)", "Assign");
