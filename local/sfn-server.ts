@@ -3195,12 +3195,13 @@ const HANDED_BACK = { StartAt: "Item", States: { Item: { Type: "Pass", End: true
  */
 async function runBatchingMap(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const { ItemsPath: itemsPath, ItemSelector: selector, ItemBatcher: batcher, MaxConcurrencyPath: concurrencyPath, Parameters: _parameters, ...map } = state;
-  const read = (path: unknown, what: string) => {
+  // A path that selects nothing fails as the library fails any path of the state (its jsonPathQuery's words).
+  const read = (path: unknown) => {
     const value = readPath(path, input, context);
-    if (value === undefined) throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its ${what} '${String(path)}' selects nothing.`);
+    if (value === undefined) throw new ServiceTaskFailure("States.Runtime", `Path expression '${String(path)}' does not point to a value`);
     return value;
   };
-  const items = itemsPath === undefined ? input : read(itemsPath, "ItemsPath");
+  const items = itemsPath === undefined ? input : read(itemsPath);
   if (!Array.isArray(items)) throw new ServiceTaskFailure("States.Runtime", "Input of Map state must be an array or ItemsPath property must point to an array");
   const config = (typeof batcher === "object" && batcher !== null ? batcher : {}) as Record<string, unknown>;
   const selection = { ...(selector === undefined ? { "item.$": "$$.Map.Item.Value" } : { item: selector }), ...("BatchInput" in config ? { batch: config.BatchInput } : {}) };
@@ -3209,12 +3210,12 @@ async function runBatchingMap(handlers: Record<string, StateHandler>, state: Rec
   const selectionContext = Object.assign(Object.create(Object.getPrototypeOf(context)), context, { Map: { Item: { Value: items } } }) as RunContext;
   const { stateResult } = await handlers.Map(selecting, rawInput, input, selectionContext, stateName, { stateMachineOptions: options.stateMachineOptions, runOptions: {}, eventLogger: undefined as never });
   const selected = stateResult as Array<{ item: unknown; batch?: unknown }>;
-  const maxItems = "MaxItemsPerBatchPath" in config ? read(config.MaxItemsPerBatchPath, "ItemBatcher's MaxItemsPerBatchPath") : config.MaxItemsPerBatch;
-  const maxBytes = "MaxInputBytesPerBatchPath" in config ? read(config.MaxInputBytesPerBatchPath, "ItemBatcher's MaxInputBytesPerBatchPath") : config.MaxInputBytesPerBatch;
+  const maxItems = "MaxItemsPerBatchPath" in config ? read(config.MaxItemsPerBatchPath) : config.MaxItemsPerBatch;
+  const maxBytes = "MaxInputBytesPerBatchPath" in config ? read(config.MaxInputBytesPerBatchPath) : config.MaxInputBytesPerBatch;
   const batches = batchesOf(stateName, selected.map(({ item }) => item), maxItems, maxBytes, selected[0]?.batch);
   let maxConcurrency = map.MaxConcurrency;
   if (concurrencyPath !== undefined) {
-    maxConcurrency = read(concurrencyPath, "MaxConcurrencyPath");
+    maxConcurrency = read(concurrencyPath);
     if (!(Number.isSafeInteger(maxConcurrency) && maxConcurrency >= 0)) throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its MaxConcurrencyPath '${String(concurrencyPath)}' selects ${JSON.stringify(maxConcurrency)}, where it takes a non-negative integer.`);
   }
   return handlers.Map({ ...map, Type: "Map", ...(maxConcurrency === undefined ? {} : { MaxConcurrency: maxConcurrency }) }, rawInput, batches, context, stateName, options);

@@ -589,9 +589,11 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     expect(await run(batching(true, { ItemBatcher: { MaxInputBytesPerBatch: 30, MaxItemsPerBatch: 1 } }), { items: ["a", "b"] })).toMatchObject({ output: [{ Items: ["a"] }, { Items: ["b"] }] });
     const tooBig = await run(batching(false, { ItemBatcher: { MaxInputBytesPerBatch: 20 } }), { items: ["a", "far too long an item"] });
     expect(tooBig).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its item 1 (22 bytes"), seen: [] });
-    for (const [fields, input] of [[{ MaxItemsPerBatch: 0 }, {}], [{ MaxItemsPerBatchPath: "$.size" }, { size: "2" }], [{ MaxInputBytesPerBatchPath: "$.bytes" }, { bytes: 262_145 }], [{ MaxInputBytesPerBatchPath: "$.missing" }, {}]] as const) {
+    for (const [fields, input] of [[{ MaxItemsPerBatch: 0 }, {}], [{ MaxItemsPerBatchPath: "$.size" }, { size: "2" }], [{ MaxInputBytesPerBatchPath: "$.bytes" }, { bytes: 262_145 }]] as const) {
       expect(await run(batching(false, { ItemBatcher: fields }), { items, ...input })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringMatching(/^The Map state 'Fan': its ItemBatcher's/), seen: [] });
     }
+    // A path that selects nothing fails as any of the state's paths does.
+    expect(await run(batching(false, { ItemBatcher: { MaxInputBytesPerBatchPath: "$.missing" } }), { items })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$.missing' does not point to a value", seen: [] });
   });
 
   it("counts a failed batch's items against ToleratedFailureCount / ToleratedFailurePercentage (the threshold is per item)", async () => {
