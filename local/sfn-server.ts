@@ -2285,12 +2285,13 @@ function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string
  * Each field of a JSONPath state the library reads as a path or an intrinsic function: a key ending in `.$`
  * (Parameters, ResultSelector, ItemSelector, Assign; at any depth), the state's own fields ending in `Path`
  * (InputPath, OutputPath, ItemsPath, SecondsPath, …; not ResultPath, which names where data goes, and reads no
- * variable) and its Choice rules' `Variable` and `…Path` comparators. Elsewhere a string is data (a Pass state's
+ * variable), its ItemReader's, ReaderConfig's and ItemBatcher's (MaxItemsPerBatchPath, MaxInputBytesPerBatchPath) and
+ * its Choice rules' `Variable` and `…Path` comparators. Elsewhere a string is data (a Pass state's
  * `Result`, a literal `"FilePath": "$HOME"` in Parameters). Nested states (Branches, ItemProcessor) are states of
  * their own (definitionStates).
  */
 function forEachPathField(state: Record<string, unknown>, visit: (holder: Record<string, unknown>, key: string, where: string) => void): void {
-  // `own`: the fields are the state's, or its Choice rules' (within Choices, And, Or, Not) or its ReaderConfig's.
+  // `own`: the fields are the state's, or its Choice rules' (within Choices, And, Or, Not), its ReaderConfig's or ItemBatcher's.
   const walk = (value: unknown, at: string, own: boolean): void => {
     if (Array.isArray(value)) return value.forEach((item, i) => walk(item, `${at}[${i}]`, own));
     if (typeof value !== "object" || value === null) return;
@@ -2298,7 +2299,7 @@ function forEachPathField(state: Record<string, unknown>, visit: (holder: Record
       if (at === "" && ["Result", "Branches", "ItemProcessor", "Iterator"].includes(key)) continue;
       const here = at ? `${at}.${key}` : key;
       if (typeof field === "string" && (key.endsWith(".$") || (own && ((key.endsWith("Path") && key !== "ResultPath") || key === "Variable")))) visit(value as Record<string, unknown>, key, here);
-      else walk(field, here, own && ["Choices", "And", "Or", "Not", "ItemReader", "ReaderConfig"].includes(key));
+      else walk(field, here, own && ["Choices", "And", "Or", "Not", "ItemReader", "ReaderConfig", "ItemBatcher"].includes(key));
     }
   };
   walk(state, "", true);

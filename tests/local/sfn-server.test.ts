@@ -573,6 +573,10 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
       expect(result).toMatchObject({ status: "SUCCEEDED", output: batches, iterations: 3 });
       expect(result.seen).toEqual(batches);
     }
+    // A workflow variable read by MaxItemsPerBatchPath and in BatchInput.
+    const assigned = batching(false, { ItemBatcher: { MaxItemsPerBatchPath: "$size", BatchInput: { "size.$": "$size" } }, MaxConcurrency: 1 });
+    const withVariable = { ...assigned, StartAt: "Set", States: { Set: { Type: "Pass", Assign: { size: 4 }, Next: "Fan" }, ...assigned.States } };
+    expect(await run(withVariable, { items })).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [1, 2, 3, 4], BatchInput: { size: 4 } }, { Items: [5], BatchInput: { size: 4 } }] });
     // A literal MaxItemsPerBatch, no BatchInput, no ItemSelector: bare items in the batches.
     expect(await run(batching(false, { ItemBatcher: { MaxItemsPerBatch: 3 }, MaxConcurrency: 1 }), { items })).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [1, 2, 3] }, { Items: [4, 5] }] });
     // No items: no batch.
