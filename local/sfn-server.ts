@@ -2612,7 +2612,8 @@ export class LocalStepFunctions {
         if (inlineBatcher) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${inlineBatcher.name}' sets ItemBatcher in Inline mode, where Step Functions batches only the items of a Distributed Map (ItemProcessor.ProcessorConfig.Mode "DISTRIBUTED"). Set the mode, or take ItemBatcher out.`);
         }
-        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata")) await (this.jsonataChecked ??= jsonataSelfTest());
+        // A batching Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && state.ItemBatcher !== undefined))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
