@@ -659,8 +659,13 @@ function instrumentRuns(loaded: Library): void {
       // Likewise a Pass state's falsy Result left armed (its InputPath failed before its action read it).
       falsyResultArmed = undefined;
       enter(logger, name, type, input);
-      if (jsonataStates.has(states[name])) armed = states[name];
+      if (jsonataStates.has(states[name]) || routesBatching(states[name], input, runContext)) armed = states[name];
       else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
+    });
+    // A batching Map's retry looks its handler up again, straight after its StateRetried (StateExecutor.execute).
+    hookLogger(logger, "dispatchStateRetriedEvent", (retried, name, type, input, ...rest) => {
+      retried(logger, name, type, input, ...rest);
+      if (routesBatching(states[name], input, runContext)) armed = states[name];
     });
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
@@ -685,7 +690,9 @@ function instrumentRuns(loaded: Library): void {
       const release = () => releaseVariables(variables.local);
       settled.then(release, release);
     }
-    const outcome = tolerance ? toleratingFailures(settled, group!, tolerance, signal, loaded) : settled;
+    // A batch's failure is its items' (toleratingFailures).
+    const items = tolerance?.batched && typeof input === "object" && input !== null && Array.isArray((input as { Items?: unknown }).Items) ? (input as { Items: unknown[] }).Items.length : 1;
+    const outcome = tolerance ? toleratingFailures(settled, group!, tolerance, signal, loaded, items) : settled;
     return within ? settledOnceForwarded(logger, outcome) : outcome;
   };
 }
@@ -1003,6 +1010,14 @@ function jsonataState(state: Record<string, unknown>): void {
   jsonataStates.set(state, { type, ...(isExpression(state.TimeoutSeconds) ? { timeoutSeconds: state.TimeoutSeconds } : {}), ...(isExpression(state.HeartbeatSeconds) ? { heartbeatSeconds: state.HeartbeatSeconds } : {}), ...(Array.isArray(state.Retry) ? { retry: state.Retry } : {}), ...(Array.isArray(state.Catch) ? { catch: state.Catch } : {}) });
   delete state.Retry;
   delete state.Catch;
+  routedByType(state, type);
+}
+
+/**
+ * `state`'s Type made the lookup of the local runtime's own handler (installJsonataHandler) once its entry armed it
+ * (instrumentRuns): a JSONata state's (jsonataState), a batching JSONPath Map's (batchingMap).
+ */
+function routedByType(state: Record<string, unknown>, type: string): void {
   Object.defineProperty(state, "Type", {
     enumerable: true,
     get() {
@@ -1022,6 +1037,7 @@ interface StateOutcome {
   isEndState: boolean;
 }
 interface StateOptions {
+  stateMachineOptions?: unknown;
   runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> }; context?: RunContext; [PARENT_RUN]?: LibraryRun };
   abortSignal?: AbortSignal;
   eventLogger: LibraryRunLogger;
@@ -1031,13 +1047,13 @@ interface StateOptions {
 function installJsonataHandler(): void {
   if (Object.hasOwn(Object.prototype, JSONATA_STATE)) return;
   Object.defineProperty(Object.prototype, JSONATA_STATE, {
-    value(this: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, _input: unknown, context: RunContext, stateName: string, options: StateOptions) {
+    value(this: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions) {
       // Called as 3.0.0 calls a state's handler: on the handler table, for the state whose Type the lookup read. Any
       // other call (a library that read Type elsewhere first) fails this state, not another execution's.
       const called = lookedUp === state && typeof this?.Pass === "function" && typeof this?.Task === "function";
       lookedUp = undefined;
       if (!called) return Promise.reject(new ServiceTaskFailure("States.Runtime", `${LIBRARY_CHANGED} (the JSONata state '${stateName}' was not looked up as its handler is called).`));
-      return runJsonataState(this, state, rawInput, context, stateName, options);
+      return batchingMaps.has(state) ? runBatchingMap(this, state, rawInput, input, context, stateName, options) : runJsonataState(this, state, rawInput, context, stateName, options);
     },
   });
 }
@@ -1156,7 +1172,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
             };
             const count = await value("ToleratedFailureCount");
             const percentage = await value("ToleratedFailurePercentage");
-            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage });
+            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage, batched: "ItemBatcher" in state });
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
@@ -1176,7 +1192,15 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
               (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
             }
           }
-          const { Items: _items, ItemSelector: _selector, ...map } = state;
+          // Batched (batchesOf): its ItemBatcher's fields literal or expressions, BatchInput a JSONata template.
+          const { Items: _items, ItemSelector: _selector, ItemBatcher: batcher, ...map } = state;
+          if (batcher !== undefined) {
+            const config = (typeof batcher === "object" && batcher !== null ? batcher : {}) as Record<string, unknown>;
+            const field = (name: string) => (name in config ? evaluateField(config[name], `ItemBatcher/${name}`, bindings()) : undefined);
+            // A limit an expression gave that is none fails as another expression's wrong type does (States.QueryEvaluationError).
+            const refused = (name: string, value: unknown, what: string) => unexpectedResultType(config[name], `ItemBatcher/${name}`, what, value);
+            selected = batchesOf(stateName, selected, await field("MaxItemsPerBatch"), await field("MaxInputBytesPerBatch"), await field("BatchInput"), refused);
+          }
           map.MaxConcurrency = maxConcurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
           states = { ...states, result: stateResult };
@@ -1830,6 +1854,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       choiceRulesTold(state);
       wholeResultPathsDropped(state);
       if (state.Type === "Pass") falsyResultRead(state);
+      if (state.Type === "Map" && state.ItemBatcher !== undefined) batchingMap(state);
     }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
@@ -2260,12 +2285,13 @@ function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string
  * Each field of a JSONPath state the library reads as a path or an intrinsic function: a key ending in `.$`
  * (Parameters, ResultSelector, ItemSelector, Assign; at any depth), the state's own fields ending in `Path`
  * (InputPath, OutputPath, ItemsPath, SecondsPath, …; not ResultPath, which names where data goes, and reads no
- * variable) and its Choice rules' `Variable` and `…Path` comparators. Elsewhere a string is data (a Pass state's
+ * variable), its ItemReader's, ReaderConfig's and ItemBatcher's (MaxItemsPerBatchPath, MaxInputBytesPerBatchPath) and
+ * its Choice rules' `Variable` and `…Path` comparators. Elsewhere a string is data (a Pass state's
  * `Result`, a literal `"FilePath": "$HOME"` in Parameters). Nested states (Branches, ItemProcessor) are states of
  * their own (definitionStates).
  */
 function forEachPathField(state: Record<string, unknown>, visit: (holder: Record<string, unknown>, key: string, where: string) => void): void {
-  // `own`: the fields are the state's, or its Choice rules' (within Choices, And, Or, Not) or its ReaderConfig's.
+  // `own`: the fields are the state's, or its Choice rules' (within Choices, And, Or, Not), its ReaderConfig's or ItemBatcher's.
   const walk = (value: unknown, at: string, own: boolean): void => {
     if (Array.isArray(value)) return value.forEach((item, i) => walk(item, `${at}[${i}]`, own));
     if (typeof value !== "object" || value === null) return;
@@ -2273,7 +2299,7 @@ function forEachPathField(state: Record<string, unknown>, visit: (holder: Record
       if (at === "" && ["Result", "Branches", "ItemProcessor", "Iterator"].includes(key)) continue;
       const here = at ? `${at}.${key}` : key;
       if (typeof field === "string" && (key.endsWith(".$") || (own && ((key.endsWith("Path") && key !== "ResultPath") || key === "Variable")))) visit(value as Record<string, unknown>, key, here);
-      else walk(field, here, own && ["Choices", "And", "Or", "Not", "ItemReader", "ReaderConfig"].includes(key));
+      else walk(field, here, own && ["Choices", "And", "Or", "Not", "ItemReader", "ReaderConfig", "ItemBatcher"].includes(key));
     }
   };
   walk(state, "", true);
@@ -2397,7 +2423,8 @@ function variablesUnsupported(definition: Definition): string | undefined {
       if (reserved) return at("assigns $states, the variable Step Functions reserves", `${where}.${reserved}`);
     }
     if (readsResult(assigns)) {
-      const present = (...fields: string[]) => fields.filter((field) => field in state);
+      // ResultPath "$" is the default, which hands the result on whole (wholeResultPathsDropped): nothing past it.
+      const present = (...fields: string[]) => fields.filter((field) => field in state && !(field === "ResultPath" && state.ResultPath === "$"));
       // AWS reads an Assign's `$` from a Task's result before its ResultPath and OutputPath (BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT);
       // whether before or after its ResultSelector is not recorded.
       if (state.Type === "Task" && "ResultSelector" in state) return at("assigns from its result ($) beside a ResultSelector (which of the two AWS applies first is not recorded)", "Assign");
@@ -2577,17 +2604,16 @@ export class LocalStepFunctions {
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
-        // "If you use batching, Step Functions adds the items to an Items array. It then passes the array as input to
-        // each child workflow execution" ({"BatchInput": …, "Items": […]}: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html).
-        // aws-local-stepfunctions 3.0.0 reads no ItemBatcher: each child would get one bare item, its output and the
-        // Map's a result per item, a tolerated failure threshold counted per item where AWS fails a batch's items
-        // together (MapRunItemCounts.failed: "The total number of items processed in child workflow executions that
-        // have failed", API_MapRunItemCounts). Refused, as a use of variables it cannot run is, rather than run wrong.
-        const batched = [...definitionStates(written)].find(({ state }) => state.Type === "Map" && state.ItemBatcher !== undefined);
-        if (batched) {
-          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${batched.name}' sets ItemBatcher, which the local runtime does not apply (each child workflow would get one item, not AWS's {"Items": [...]} batch, and failures would count per item). See docs/local-vs-aws.md.`);
+        // ItemBatcher is a Distributed Map's field ("Distributed Map state fields": ItemReader, ItemBatcher,
+        // ResultWriter, the tolerated failure thresholds; https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#map-state-distributed-additional-fields):
+        // an Inline Map's is refused, as the local runtime refuses what AWS does not run. Not confirmed: that AWS
+        // refuses it at CreateStateMachine (rather than ignoring it) and its words for it.
+        const inlineBatcher = [...definitionStates(written)].find(({ state }) => state.Type === "Map" && state.ItemBatcher !== undefined && (state.ItemProcessor ?? state.Iterator)?.ProcessorConfig?.Mode !== "DISTRIBUTED");
+        if (inlineBatcher) {
+          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${inlineBatcher.name}' sets ItemBatcher in Inline mode, where Step Functions batches only the items of a Distributed Map (ItemProcessor.ProcessorConfig.Mode "DISTRIBUTED"). Set the mode, or take ItemBatcher out.`);
         }
-        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata")) await (this.jsonataChecked ??= jsonataSelfTest());
+        // A batching Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && state.ItemBatcher !== undefined))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
@@ -3085,6 +3111,119 @@ type LibraryEvent = {
 };
 
 /**
+ * "If you use batching, Step Functions adds the items to an Items array. It then passes the array as input to each
+ * child workflow execution", with the ItemBatcher's BatchInput beside them: `{"BatchInput": {…}, "Items": […]}`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html). aws-local-stepfunctions 3.0.0
+ * reads no ItemBatcher: the items are grouped here and the library iterates the batches, one child run each (its
+ * MapIteration events, the Map's output: one result per batch). The items are the Map's, each through its ItemSelector
+ * first (as AWS selects each item, then batches). A batch takes the next item while it holds fewer than
+ * MaxItemsPerBatch and its JSON (`{"Items": […], "BatchInput": …}`, UTF-8) stays within MaxInputBytesPerBatch, at
+ * most 256 KiB ("up to 256 KiB", input-output-itembatcher.html; with neither field, that alone). Not confirmed:
+ * whether AWS counts BatchInput and the `{"Items": …}` wrapping in the bytes (counted here: the child's input is what
+ * the 256 KiB quota holds), and how AWS fails an item larger than the limit on its own (here: the Map fails with
+ * States.Runtime, which no Catch takes, naming the item). A limit that is no positive integer (0, a fraction, a
+ * string, over 256 KiB for the bytes) fails the Map with States.Runtime too (AWS's error for it is not recorded).
+ */
+function batchesOf(stateName: string, items: unknown[], maxItems: unknown, maxBytes: unknown, batchInput: unknown, refused?: (field: string, value: unknown, what: string) => Error): Array<{ Items: unknown[]; BatchInput?: unknown }> {
+  const limit = (field: string, value: unknown, most: number): number => {
+    if (value === undefined) return most;
+    if (Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= most) return value as number;
+    const what = `an integer from 1${most === Infinity ? "" : ` to ${most}`}`;
+    throw refused?.(field, value, what) ?? new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its ItemBatcher's ${field} is ${JSON.stringify(value) ?? "nothing"}, where it takes ${what}.`);
+  };
+  const itemsPerBatch = limit("MaxItemsPerBatch", maxItems, Infinity);
+  const bytesPerBatch = limit("MaxInputBytesPerBatch", maxBytes, SFN_LIMITS.inputBytes);
+  const input = batchInput === undefined ? "" : `,"BatchInput":${JSON.stringify(batchInput)}`;
+  // {"Items":[ + the items, comma-separated + ] + the BatchInput + }
+  const wrapping = Buffer.byteLength(`{"Items":[]${input}}`);
+  const batches: Array<{ Items: unknown[]; BatchInput?: unknown }> = [];
+  let batch: unknown[] = [];
+  let bytes = wrapping;
+  for (const [index, item] of items.entries()) {
+    const size = Buffer.byteLength(JSON.stringify(item) ?? "null");
+    if (wrapping + size > bytesPerBatch) {
+      throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its item ${index} (${size} bytes, in a batch of ${wrapping + size} bytes with its wrapping) does not fit its ItemBatcher's limit of ${bytesPerBatch} bytes per batch.`);
+    }
+    if (batch.length > 0 && (batch.length >= itemsPerBatch || bytes + 1 + size > bytesPerBatch)) {
+      batches.push({ Items: batch, ...(batchInput === undefined ? {} : { BatchInput: batchInput }) });
+      batch = [];
+      bytes = wrapping;
+    }
+    bytes += (batch.length > 0 ? 1 : 0) + size;
+    batch.push(item);
+  }
+  if (batch.length > 0) batches.push({ Items: batch, ...(batchInput === undefined ? {} : { BatchInput: batchInput }) });
+  return batches;
+}
+
+/** The JSONPath Map states that batch their items (batchingMap); a JSONata one batches in runJsonataState. */
+const batchingMaps = new WeakSet<object>();
+
+/**
+ * A JSONPath Map state with an ItemBatcher made one the library runs through runBatchingMap, in place: its Type
+ * routed as a JSONata state's is (routedByType). A Map's `Parameters` is its ItemSelector's older name (the library
+ * reads `ItemSelector ?? Parameters`): moved to ItemSelector, since the library's processInput reads a state's Type
+ * when it has Parameters, which would spend the routing before the handler lookup.
+ */
+function batchingMap(state: Record<string, unknown>): void {
+  if ("Parameters" in state) {
+    if (!("ItemSelector" in state)) state.ItemSelector = state.Parameters;
+    delete state.Parameters;
+  }
+  batchingMaps.add(state);
+  routedByType(state, state.Type as string);
+}
+
+/**
+ * Whether a batching Map (batchingMap) entering with `input` is routed to runBatchingMap: not when its InputPath selects
+ * nothing, which the library fails before its handler lookup, reading the state's Type for the failure's event (which
+ * would spend the routing there).
+ */
+function routesBatching(state: object | undefined, input: unknown, context: unknown): boolean {
+  return state !== undefined && batchingMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
+}
+
+/** A Map's iterations that only hand their input back (runBatchingMap's selection pass). */
+const HANDED_BACK = { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } };
+
+/**
+ * A batching JSONPath Map (batchingMap), as the library's handler is called for it with its effective input: its
+ * items (ItemsPath, else the input), each through its ItemSelector by the library itself (a first pass of the
+ * library's Map over iterations that hand their input back, outside the run: nothing recorded, no handler called),
+ * which evaluates the BatchInput beside each (a payload template over the Map's effective input and `$$`, as an
+ * ItemSelector is); then the library's Map over their batches (batchesOf), its MaxConcurrencyPath read here, from the
+ * effective input, as the library reads it. Its ResultSelector, ResultPath, OutputPath, Retry and Catch stay the
+ * library's.
+ */
+async function runBatchingMap(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
+  const { ItemsPath: itemsPath, ItemSelector: selector, ItemBatcher: batcher, MaxConcurrencyPath: concurrencyPath, Parameters: _parameters, ...map } = state;
+  // A path that selects nothing fails as the library fails any path of the state (its jsonPathQuery's words).
+  const read = (path: unknown) => {
+    const value = readPath(path, input, context);
+    if (value === undefined) throw new ServiceTaskFailure("States.Runtime", `Path expression '${String(path)}' does not point to a value`);
+    return value;
+  };
+  const items = itemsPath === undefined ? input : read(itemsPath);
+  if (!Array.isArray(items)) throw new ServiceTaskFailure("States.Runtime", "Input of Map state must be an array or ItemsPath property must point to an array");
+  const config = (typeof batcher === "object" && batcher !== null ? batcher : {}) as Record<string, unknown>;
+  const selection = { ...(selector === undefined ? { "item.$": "$$.Map.Item.Value" } : { item: selector }), ...("BatchInput" in config ? { batch: config.BatchInput } : {}) };
+  const selecting = { Type: "Map", ItemsPath: "$$.Map.Item.Value", ItemSelector: selection, ItemProcessor: HANDED_BACK, End: true };
+  // The items by the context's Map.Item.Value (the path any ItemsPath reads them by is the state's, already read).
+  const selectionContext = Object.assign(Object.create(Object.getPrototypeOf(context)), context, { Map: { Item: { Value: items } } }) as RunContext;
+  const { stateResult } = await handlers.Map(selecting, rawInput, input, selectionContext, stateName, { stateMachineOptions: options.stateMachineOptions, runOptions: {}, eventLogger: undefined as never });
+  const selected = stateResult as Array<{ item: unknown; batch?: unknown }>;
+  const maxItems = "MaxItemsPerBatchPath" in config ? read(config.MaxItemsPerBatchPath) : config.MaxItemsPerBatch;
+  const maxBytes = "MaxInputBytesPerBatchPath" in config ? read(config.MaxInputBytesPerBatchPath) : config.MaxInputBytesPerBatch;
+  const batches = batchesOf(stateName, selected.map(({ item }) => item), maxItems, maxBytes, selected[0]?.batch);
+  let maxConcurrency = map.MaxConcurrency;
+  if (concurrencyPath !== undefined) {
+    maxConcurrency = read(concurrencyPath);
+    if (!(Number.isSafeInteger(maxConcurrency) && maxConcurrency >= 0)) throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its MaxConcurrencyPath '${String(concurrencyPath)}' selects ${JSON.stringify(maxConcurrency)}, where it takes a non-negative integer.`);
+  }
+  return handlers.Map({ ...map, Type: "Map", ...(maxConcurrency === undefined ? {} : { MaxConcurrency: maxConcurrency }) }, rawInput, batches, context, stateName, options);
+}
+
+/**
  * How many items a Map state that entered with `input` iterates, for its MapStateStarted (API_HistoryEvent:
  * mapStateStartedEventDetails.length): read as the library reads them (MapStateAction.execute after
  * StateExecutor.processInput: InputPath, null for `{}`; then ItemsPath, when set; jsonPathQuery: its own jsonpath-plus,
@@ -3123,6 +3262,8 @@ interface FailureTolerance {
   /** ToleratedFailureCount, ToleratedFailurePercentage (or their paths' values); 0 when absent. */
   count: number;
   percentage: number;
+  /** Its iterations are batches (batchesOf): a failed one fails each of its items. */
+  batched: boolean;
 }
 
 /** Per run, the tolerance each of its DISTRIBUTED Map states read as it entered, by the Map's ItemProcessor (its iterations' definition). */
@@ -3180,7 +3321,7 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
     throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage") };
+  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage"), batched: state.ItemBatcher !== undefined };
 }
 
 /**
@@ -3199,19 +3340,23 @@ function exceedsTolerance(failed: number, { total, count, percentage }: FailureT
 }
 
 /**
- * An iteration of a tolerating Map (toleratingProcessor), settled as its Map reads it: its failure, counted, is its
- * result while the failures are within the threshold (exceedsTolerance), else the Map fails with
+ * An iteration of a tolerating Map (toleratingProcessor), settled as its Map reads it: its failure, counted as its
+ * `items` (a batch's items, batchesOf; else 1), is its result while the failures are within the threshold (exceedsTolerance), else the Map fails with
  * States.ExceedToleratedFailureThreshold, catchable and retryable as a Map's failure is, and the Map's iterations
  * still queued start nothing (failedGroups). A tolerated failure's result is `{"Status": "FAILED", "Error", "Cause"}`
  * in the Map's output, at its item's place (not confirmed in AWS's documentation: as a third party recorded it). An
  * iteration that was aborted (its Map or execution ended), and a failure no Catch may take (the local runtime's own:
- * what it cannot run, a data limit), fail the Map as they are.
+ * what it cannot run, a data limit), fail the Map as they are. With batches, the threshold is read per item, as the
+ * failure threshold is documented ("the maximum number of failed items", "the maximum percentage of failed items",
+ * state-map-distributed.html#maprun-fail-threshold; MapRunItemCounts.failed: "The total number of items processed in
+ * child workflow executions that have failed", API_MapRunItemCounts): a failed batch fails each of its items. How
+ * AWS's DescribeMapRun toleratedFailureCount meets batches is not confirmed.
  */
-function toleratingFailures(settled: Promise<unknown>, group: object, tolerance: FailureTolerance, signal: AbortSignal | undefined, library: Library): Promise<unknown> {
+function toleratingFailures(settled: Promise<unknown>, group: object, tolerance: FailureTolerance, signal: AbortSignal | undefined, library: Library, items: number): Promise<unknown> {
   return settled.catch((error: unknown) => {
     const failure = (error instanceof library.ExecutionError ? (error as { cause?: unknown }).cause : error) as { name?: unknown; message?: unknown; isCatchable?: unknown } | undefined;
     if (signal?.aborted || failure?.isCatchable === false) throw error;
-    const failed = (groupFailures.get(group) ?? 0) + 1;
+    const failed = (groupFailures.get(group) ?? 0) + items;
     groupFailures.set(group, failed);
     if (exceedsTolerance(failed, tolerance)) {
       failedGroups.add(group);

@@ -532,31 +532,111 @@ describe("local Step Functions, the definition as it runs locally", () => {
   });
 });
 
-describe("local Step Functions, what the local runtime does not run", () => {
-  it("fails each execution of a definition with a Map's ItemBatcher (JSONPath or JSONata), which it would run item by item, saying why", async () => {
-    // Before, the library ignored ItemBatcher: each child got one bare item, not {"Items": [...]}, and the run succeeded.
-    const seen: unknown[] = [];
-    const batching = (jsonata: boolean) => ({
-      ...(jsonata ? { QueryLanguage: "JSONata" } : {}),
-      StartAt: "Fan",
-      States: {
-        Fan: {
-          Type: "Map",
-          ...(jsonata ? { Items: "{% $states.input.items %}" } : { ItemsPath: "$.items" }),
-          ItemBatcher: { MaxItemsPerBatch: 2 },
-          ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } },
-          End: true,
-        },
+describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
+  /** A DISTRIBUTED Map over $.items (JSONPath) or its Items (JSONata) with `fields`, its children calling `work`. */
+  const batching = (jsonata: boolean, fields: object, processor: object = { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } }) => ({
+    ...(jsonata ? { QueryLanguage: "JSONata" } : {}),
+    StartAt: "Fan",
+    States: {
+      Fan: {
+        Type: "Map",
+        ...(jsonata ? { Items: "{% $states.input.items %}" } : { ItemsPath: "$.items" }),
+        ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, ...processor },
+        End: true,
+        ...fields,
       },
-    });
+    },
+  });
+  let n = 0;
+  /** The execution's outcome, and each child's input as `work` saw it (in item order: MaxConcurrency 1). */
+  async function run(definition: object, input: object, work: (event: any) => unknown = (event) => event) {
+    const seen: unknown[] = [];
+    const name = `batched-${n++}`;
+    const sfn = new LocalStepFunctions([machine(name, definition, { work: fake((event) => (seen.push(event), work(event))) })], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify(input) }, false);
+    await sfn.drained();
+    const { status, output, error, cause } = sfn.describeExecution({ executionArn });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
+    return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, seen, iterations: events.filter(({ type }) => type === "MapIterationStarted").length, types: events.map(({ type }) => type) };
+  }
+
+  it("hands each child {\"Items\": [...], \"BatchInput\": ...} of at most MaxItemsPerBatch (or its path's, or its JSONata expression's) items, each through the ItemSelector; the Map's output is one result per batch", async () => {
+    // Before, the library ran one child per bare item.
+    const items = [1, 2, 3, 4, 5];
     for (const jsonata of [false, true]) {
-      const name = `batched-${jsonata ? "jsonata" : "jsonpath"}`;
-      const sfn = new LocalStepFunctions([machine(name, batching(jsonata), { work: fake((event) => (seen.push(event), event)) })], { retryIntervalMs: 0 });
-      const { executionArn } = await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3] }) }, false);
-      await sfn.drained();
-      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' sets ItemBatcher, which the local runtime does not apply`) });
+      const fields = jsonata
+        ? { ItemSelector: "{% {'n': $states.context.Map.Item.Value, 'at': $states.context.Map.Item.Index} %}", ItemBatcher: { MaxItemsPerBatch: "{% $states.input.size %}", BatchInput: { "from": "{% $states.input.from %}" } } }
+        : { ItemSelector: { "n.$": "$$.Map.Item.Value", "at.$": "$$.Map.Item.Index" }, ItemBatcher: { MaxItemsPerBatchPath: "$.size", BatchInput: { "from.$": "$.from", fixed: 1 } } };
+      const result = await run(batching(jsonata, { ...fields, MaxConcurrency: 1 }), { items, size: 2, from: "here" });
+      const batchInput = jsonata ? { from: "here" } : { from: "here", fixed: 1 };
+      const batches = [[0, 1], [2, 3], [4]].map((indexes) => ({ Items: indexes.map((at) => ({ n: items[at], at })), BatchInput: batchInput }));
+      expect(result).toMatchObject({ status: "SUCCEEDED", output: batches, iterations: 3 });
+      expect(result.seen).toEqual(batches);
     }
-    expect(seen).toEqual([]);
+    // A workflow variable read by MaxItemsPerBatchPath and in BatchInput.
+    const assigned = batching(false, { ItemBatcher: { MaxItemsPerBatchPath: "$size", BatchInput: { "size.$": "$size" } }, MaxConcurrency: 1 });
+    const withVariable = { ...assigned, StartAt: "Set", States: { Set: { Type: "Pass", Assign: { size: 4 }, Next: "Fan" }, ...assigned.States } };
+    expect(await run(withVariable, { items })).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [1, 2, 3, 4], BatchInput: { size: 4 } }, { Items: [5], BatchInput: { size: 4 } }] });
+    // A literal MaxItemsPerBatch, no BatchInput, no ItemSelector: bare items in the batches.
+    expect(await run(batching(false, { ItemBatcher: { MaxItemsPerBatch: 3 }, MaxConcurrency: 1 }), { items })).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [1, 2, 3] }, { Items: [4, 5] }] });
+    // No items: no batch.
+    expect(await run(batching(true, { ItemBatcher: { MaxItemsPerBatch: 3 } }), { items: [] })).toMatchObject({ status: "SUCCEEDED", output: [], iterations: 0 });
+  });
+
+  it("closes a batch before its JSON would pass MaxInputBytesPerBatch (or its path's), at most 256 KiB; an item that fits no batch, or a limit that is no positive integer, fails the Map", async () => {
+    // {"Items":["aaaa","bbbb"]} is 24 bytes: a third 6-byte item would make 31.
+    const items = ["aaaa", "bbbb", "cccc", "dddd", "eeee"];
+    for (const fields of [{ ItemBatcher: { MaxInputBytesPerBatch: 30 } }, { ItemBatcher: { MaxInputBytesPerBatchPath: "$.bytes" } }]) {
+      expect(await run(batching(false, { ...fields, MaxConcurrency: 1 }), { items, bytes: 30 })).toMatchObject({ status: "SUCCEEDED", output: [{ Items: ["aaaa", "bbbb"] }, { Items: ["cccc", "dddd"] }, { Items: ["eeee"] }] });
+    }
+    // Both limits: whichever closes the batch first.
+    expect(await run(batching(true, { ItemBatcher: { MaxInputBytesPerBatch: 30, MaxItemsPerBatch: 1 } }), { items: ["a", "b"] })).toMatchObject({ output: [{ Items: ["a"] }, { Items: ["b"] }] });
+    const tooBig = await run(batching(false, { ItemBatcher: { MaxInputBytesPerBatch: 20 } }), { items: ["a", "far too long an item"] });
+    expect(tooBig).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its item 1 (22 bytes"), seen: [] });
+    for (const [fields, input] of [[{ MaxItemsPerBatch: 0 }, {}], [{ MaxItemsPerBatchPath: "$.size" }, { size: "2" }], [{ MaxInputBytesPerBatchPath: "$.bytes" }, { bytes: 262_145 }]] as const) {
+      expect(await run(batching(false, { ItemBatcher: fields }), { items, ...input })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringMatching(/^The Map state 'Fan': its ItemBatcher's/), seen: [] });
+    }
+    // A path that selects nothing fails as any of the state's paths does.
+    expect(await run(batching(false, { ItemBatcher: { MaxInputBytesPerBatchPath: "$.missing" } }), { items })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$.missing' does not point to a value", seen: [] });
+  });
+
+  it("counts a failed batch's items against ToleratedFailureCount / ToleratedFailurePercentage (the threshold is per item)", async () => {
+    // Before, a failed batch counted once: 1 failure within a count of 1, where its 2 items exceed it.
+    const items = [1, 2, 3, 4];
+    const work = (event: { Items: number[] }) => {
+      if (event.Items.includes(1)) throw new LambdaInvokeError("work", "Boom", "batch failed", "Boom: batch failed");
+      return event.Items;
+    };
+    const processor = { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
+    for (const jsonata of [false, true]) {
+      const tolerating = (threshold: object) => batching(jsonata, { ItemBatcher: { MaxItemsPerBatch: 2 }, MaxConcurrency: 1, ...threshold }, processor);
+      expect(await run(tolerating({ ToleratedFailureCount: 2 }), { items }, work)).toMatchObject({ status: "SUCCEEDED", output: [{ Status: "FAILED", Error: "Boom" }, [3, 4]] });
+      expect(await run(tolerating({ ToleratedFailureCount: 1 }), { items }, work)).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold", cause: expect.stringContaining("2 of its 4 items failed") });
+      expect(await run(tolerating({ ToleratedFailurePercentage: 49 }), { items }, work)).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
+      expect(await run(tolerating({ ToleratedFailurePercentage: 50 }), { items }, work)).toMatchObject({ status: "SUCCEEDED" });
+    }
+  });
+
+  it("batches again when the Map is retried, takes a Map's Parameters as its ItemSelector, and fails as the library does when its InputPath selects nothing", async () => {
+    // Before, a retry ran the library's Map item by item, and a failed InputPath recorded the routing's symbol as the state's type.
+    let calls = 0;
+    const flaky = (event: unknown) => {
+      if (calls++ === 0) throw new LambdaInvokeError("work", "Flaky", "once", "Flaky: once");
+      return event;
+    };
+    const retried = batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, Parameters: { "v.$": "$$.Map.Item.Value" }, MaxConcurrency: 1, Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: 1 }] });
+    expect(await run(retried, { items: [1, 2, 3] }, flaky)).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [{ v: 1 }, { v: 2 }] }, { Items: [{ v: 3 }] }], iterations: 3, seen: [{ Items: [{ v: 1 }, { v: 2 }] }, { Items: [{ v: 1 }, { v: 2 }] }, { Items: [{ v: 3 }] }] });
+    const missing = await run(batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, InputPath: "$.missing" }), { items: [1] });
+    expect(missing).toMatchObject({ status: "FAILED", error: "States.Runtime", seen: [] });
+    expect(missing.types).toEqual(["ExecutionStarted", "MapStateEntered", "MapStateFailed", "ExecutionFailed"]);
+    // A JSONata limit of the wrong type fails as an expression's result does.
+    const typed = await run(batching(true, { ItemBatcher: { MaxItemsPerBatch: "{% 'two' %}" } }), { items: [1] });
+    expect(typed).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining("Expected an integer from 1, but was 'string'") });
+  });
+
+  it("fails each execution of a definition with an ItemBatcher in an Inline Map, saying why", async () => {
+    const inline = batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } } });
+    expect(await run(inline, { items: [1, 2, 3] })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' sets ItemBatcher in Inline mode"), seen: [] });
   });
 });
 

@@ -316,6 +316,16 @@ describe("local Step Functions, workflow variables", () => {
     expect(await ran(choiceOutputPath, { a: { b: 1 } })).toMatchObject(unsupported("assigns from its effective input ($) past its OutputPath in state 'Check' (Assign)"));
     const pastResultPath = { StartAt: "Shape", States: { Shape: { Type: "Pass", Parameters: { "a.$": "$.b" }, ResultPath: "$.shaped", Assign: { "a.$": "$.a" }, End: true } } };
     expect(await ran(pastResultPath, { b: 1 })).toMatchObject(unsupported("assigns from its effective input ($) past its ResultPath in state 'Shape' (Assign)"));
+    // ResultPath "$" (the default written out) hands the result on whole: a Map's or a Pass state's Assign of `$` runs.
+    const wholeResult = {
+      StartAt: "Fan",
+      States: {
+        Fan: { Type: "Map", ItemProcessor: { StartAt: "I", States: { I: { Type: "Pass", End: true } } }, ResultPath: "$", Assign: { "all.$": "$" }, Next: "Shape" },
+        Shape: { Type: "Pass", Parameters: { "n.$": "$[0]" }, ResultPath: "$", Assign: { "first.$": "$.n" }, Next: "Done" },
+        Done: { Type: "Pass", Parameters: { "all.$": "$all", "first.$": "$first" }, End: true },
+      },
+    };
+    expect(await ran(wholeResult, [1, 2])).toMatchObject({ status: "SUCCEEDED", output: { all: [1, 2], first: 1 } });
     // Which of a Task's ResultSelector and Assign AWS applies first is not recorded.
     const beside = { StartAt: "T", States: { T: { Type: "Task", Resource: lambdaFunctionArn(REGION, "f"), ResultSelector: { "b.$": "$.a" }, Assign: { "r.$": "$" }, End: true } } };
     expect(await ran(beside, {}, { f: async () => ({ a: 1, z: 2 }) })).toMatchObject(unsupported("assigns from its result ($) beside a ResultSelector (which of the two AWS applies first is not recorded) in state 'T' (Assign)"));
