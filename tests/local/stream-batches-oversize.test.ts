@@ -8,7 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "../../local/lambda-runtime";
+import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { startLocalDynamo } from "../../local/dynamodb";
 import { startLocalKinesis, type KinesisEventRecord } from "../../local/kinesis-server";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
+import { tableSpec } from "./dynamodb-helpers";
 import { deliverStreamBatch, type GiveUpCondition, type StreamBatchDelivery } from "../../local/stream-batches";
 import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
 
@@ -142,6 +147,40 @@ describe("a Kinesis mapping and a record too large for any Lambda event", () => 
       expect(failures[0].responseContext.functionError).toBeUndefined();
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("a DynamoDB stream mapping and the 6 MB payload limit", () => {
+  it("delivers a batch of stream records over 6 MB as several events that fit, in order, none refused or given up on", async () => {
+    const events: string[][] = [];
+    const logged: string[] = [];
+    const dynamo = await startLocalDynamo({
+      tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec({ stream: "NEW_IMAGE" }) }],
+      subscribers: [
+        {
+          spec: streamSubscriptionSpec({ maximumRetryAttempts: 0, bisectBatchOnFunctionError: false }),
+          tableName: "items-local",
+          invoke: async (event) => {
+            refuseOversized(event);
+            events.push(event.Records.map((r) => String(r.dynamodb.Keys.pk.S)));
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: (message) => void logged.push(message),
+    });
+    try {
+      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } }));
+      // Twenty items of 350 KB in one write: one batch of twenty records (batchSize 100), about 7 MB as one event.
+      const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, "0")}`);
+      await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": keys.map((pk) => ({ PutRequest: { Item: { pk, sk: "1", blob: "x".repeat(350_000) } } })) } }));
+      await dynamo.drained();
+      expect(events.length).toBeGreaterThan(1);
+      expect(events.flat()).toEqual(keys);
+      expect(logged.filter((m) => m.includes("gave up") || m.includes("failed"))).toEqual([]);
+    } finally {
+      await dynamo.stop();
     }
   });
 });
