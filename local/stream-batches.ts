@@ -9,7 +9,32 @@
  * on-failure destination). Before each try, records older than the mapping's maximum record age are given up on
  * ("Lambda retries until the records in the batch expire, exceed the maximum age, or reach the configured retry
  * quota"). https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis-batchfailurereporting.html
+ *
+ * Lambda's 6 MB synchronous payload limit: a batch is first cut into events that fit it ("Lambda passes all of the
+ * records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB)",
+ * API_EventSourceMappingConfiguration / API_CreateEventSourceMapping, BatchSize), in order; a record whose event alone
+ * does not fit is refused by Lambda's Invoke (RequestEntityTooLargeException, "Request must be smaller than 6291456
+ * bytes"), which is the mapping being "unable to invoke the function": "it retries until the records expire or exceed
+ * the maximum age configured on the event source mapping (MaximumRecordAgeInSeconds)", with no retry quota and no
+ * bisection, which the guide gives for function errors only ("During invocation: If the function is invoked but returns
+ * an error, Lambda retries until the records expire, exceed the maximum age …, or reach the configured retry quota …
+ * For function errors, you can also configure BisectBatchOnFunctionError")
+ * (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html). What Lambda does with such a record is
+ * not documented beyond that; the on-failure record's condition (RecordAgeExceeded, the one the age check gives) and
+ * approximateInvokeCount (the invocations that did run) are this reading's, not confirmed.
  */
+import { LambdaInvokeError } from "./lambda-runtime";
+import { payloadBatches } from "./sqs-event-source";
+
+/**
+ * Lambda's refusals of an invocation that make a stream mapping "unable to invoke the function": retried until the
+ * records are older than the maximum age (or the caller stops), no retry spent, no bisection. Only the payload limit:
+ * a throttle (TooManyRequestsException, a reservation of 0) falls under the same sentence of the guide but is still
+ * retried as a function error here (the DynamoDB streams pump retries without a delay, so an unbounded retry of every
+ * batch would spin until the records' maximum age).
+ */
+const UNABLE_TO_INVOKE: ReadonlySet<string> = new Set(["RequestEntityTooLargeException"]);
 
 export interface StreamBatchSettings {
   bisectBatchOnFunctionError: boolean;
@@ -33,7 +58,7 @@ export interface StreamBatchDelivery<R> {
   giveUp(records: R[], attempts: number, condition: GiveUpCondition, error?: Error): void | Promise<void>;
   /** Whether a record is past the mapping's maximum record age now; checked before each try. @default never */
   expired?(record: R): boolean;
-  /** Called when an invocation fails (a thrown error, a timeout). */
+  /** Called when an invocation fails (a thrown error, a timeout); a refusal Lambda repeats (unable to invoke), once a batch. */
   failed?(error: Error): void;
   /** Milliseconds before each retry. @default 0 */
   retryDelayMs?: number;
@@ -42,14 +67,15 @@ export interface StreamBatchDelivery<R> {
 }
 
 /**
- * Delivers `records` (one shard's, in order) as one batch, with Lambda's retries. Resolves true once each record
- * succeeded or was given up on, false when the emulator stopped first (the batch is not handled: a checkpoint must not
- * pass it).
+ * Delivers `records` (one shard's, in order) as one batch, cut into events that fit Lambda's synchronous payload limit,
+ * with Lambda's retries. Resolves true once each record succeeded or was given up on, false when the emulator stopped
+ * first (the batch is not handled: a checkpoint must not pass it).
  */
 export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchDelivery<R>): Promise<boolean> {
   const { settings } = delivery;
-  // Batches still to deliver, in order; bisecting replaces one with its two halves.
-  const pending: Array<{ records: R[]; attempts: number }> = records.length > 0 ? [{ records, attempts: 0 }] : [];
+  // Batches still to deliver, in order; bisecting replaces one with its two halves. `refused`: Lambda refused the
+  // batch's last try (unable to invoke), which spends no retry.
+  const pending: Array<{ records: R[]; attempts: number; refused?: boolean }> = payloadBatches(records).map((batch) => ({ records: batch, attempts: 0 }));
   while (pending.length > 0) {
     if (delivery.stopped?.()) return false;
     const batch = pending[0];
@@ -64,6 +90,15 @@ export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchD
     const outcome = await deliverOnce(batch.records, delivery);
     if (outcome.retryFrom === undefined) continue;
     const rest = batch.records.slice(outcome.retryFrom);
+    const refused = outcome.error instanceof LambdaInvokeError && UNABLE_TO_INVOKE.has(outcome.error.errorType);
+    if (outcome.error && !(refused && batch.refused)) delivery.failed?.(outcome.error);
+    if (refused) {
+      // Unable to invoke: tried again as it is until its records pass the maximum age (checked above) or the emulator
+      // stops; not a retry of the function (maximumRetryAttempts) and not bisected.
+      if (delivery.retryDelayMs) await new Promise((resolve) => setTimeout(resolve, delivery.retryDelayMs));
+      pending.unshift({ records: rest, attempts: batch.attempts, refused: true });
+      continue;
+    }
     if (outcome.error && settings.bisectBatchOnFunctionError && rest.length > 1) {
       // Bisect on function error: each half is tried next, so a poison record is isolated. Not a retry: the halves
       // keep the batch's retry count.
@@ -97,7 +132,6 @@ async function deliverOnce<R>(batch: R[], delivery: StreamBatchDelivery<R>): Pro
     const indexes = failures.map((f: unknown) => (f !== null && typeof f === "object" ? batch.findIndex((r) => delivery.sequenceOf(r) === (f as { itemIdentifier?: unknown }).itemIdentifier) : -1));
     return { retryFrom: indexes.some((i) => i < 0) ? 0 : Math.min(...indexes) };
   } catch (error) {
-    delivery.failed?.(error as Error);
     return { retryFrom: 0, error: error as Error };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The component-argument fuzz's harness (tests/fuzz/component-args*.test.ts): one set of recording mocks per file,
  * `construct` (one component, refused or recorded, its leftovers settled, a hang caught), the property
- * `refusedOrDeployable`, the must-accept property `accepted` (tests/fuzz/component-accept*.test.ts: no refusal, a clean
+ * `refusedOrDeployable` (or, for a case known to plan a finding, the plan with exactly the findings expected), the must-accept property `accepted` (tests/fuzz/component-accept*.test.ts: no refusal, a clean
  * plan), fast-check's parameters from FUZZ_SEED / FUZZ_RUNS, and a tally printed when exploring.
  * Call `useComponentFuzz()` once at the top of a test file: it registers the file's hooks.
  */
@@ -38,11 +38,24 @@ export const dataTierOptOuts = (name: string, args: DataTierArgs): OptedOut =>
     ...(args.idempotency?.pointInTimeRecovery === false ? [`DDB3 aws:dynamodb/table:Table ${name}-idempotency`] : []),
   ]);
 
+/**
+ * A case `refusedOrDeployable` expects to be planned with findings (a deploy rule the component cannot check at
+ * construction): the plan's findings must be these, not none; `refused` asks more of a refusal.
+ */
+export interface ExpectedFindings {
+  /** What `planFindings` must equal (matchers allowed). */
+  findings: unknown[];
+  refused?(error: ComponentArgError): void;
+}
+
 export interface ComponentFuzz {
   /** Constructs one component and says how it ended. */
   construct(build: () => unknown, label?: string): Promise<Outcome>;
-  /** The property: a refusal that names component, argument and fix, or a plan without deploy-rule or security findings. */
-  refusedOrDeployable(component: string | readonly string[], build: () => unknown, optedOut?: OptedOut, label?: string): Promise<void>;
+  /**
+   * The property: a refusal that names component, argument and fix, or a plan without deploy-rule or security findings
+   * (with exactly `expected.findings` when given). Each call is counted once in the exploring tally.
+   */
+  refusedOrDeployable(component: string | readonly string[], build: () => unknown, optedOut?: OptedOut, label?: string, expected?: ExpectedFindings): Promise<void>;
   /** numRuns per component: modest by default (a file within a few seconds on two cores), FUZZ_RUNS for more. */
   parameters(runs: number): fc.Parameters<any>;
   /**
@@ -86,9 +99,25 @@ export function useComponentFuzz(): ComponentFuzz {
     pulumi.runtime.setConfig("aws:region", STACK_REGION);
   });
 
-  const tallies: Record<string, { accepted: number; refused: Record<string, string[]> }> = {};
+  // Each case once: planned clean (accepted), planned with the findings it expected (withExpectedFindings), or refused (by argument).
+  const tallies: Record<string, { accepted: number; withExpectedFindings: number; refused: Record<string, string[]> }> = {};
   // Printed when exploring (a seed or run count of your own), so the suite stays quiet: how many runs each component took, and refused by argument.
-  afterAll(() => (process.env.FUZZ_SEED || process.env.FUZZ_RUNS) && console.log(JSON.stringify(Object.fromEntries(Object.entries(tallies).map(([k, t]) => [k, { accepted: t.accepted, refused: Object.fromEntries(Object.entries(t.refused).map(([a, m]) => [a, m.length])) }])), null, 1)));
+  afterAll(
+    () =>
+      (process.env.FUZZ_SEED || process.env.FUZZ_RUNS) &&
+      console.log(
+        JSON.stringify(
+          Object.fromEntries(
+            Object.entries(tallies).map(([k, t]) => [
+              k,
+              { accepted: t.accepted, ...(t.withExpectedFindings ? { withExpectedFindings: t.withExpectedFindings } : {}), refused: Object.fromEntries(Object.entries(t.refused).map(([a, m]) => [a, m.length])) },
+            ]),
+          ),
+          null,
+          1,
+        ),
+      ),
+  );
 
   /** A construction that never settled: its registrations would hold up every later `record`. */
   let hung: string | undefined;
@@ -121,10 +150,10 @@ export function useComponentFuzz(): ComponentFuzz {
   }
 
   /** `component`: the component built, or the components built together (a refusal names whichever refused). */
-  async function refusedOrDeployable(component: string | readonly string[], build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<void> {
+  async function refusedOrDeployable(component: string | readonly string[], build: () => unknown, optedOut: OptedOut = new Set(), label = "", expected?: ExpectedFindings): Promise<void> {
     const outcome = await construct(build, label);
     const components = typeof component === "string" ? [component] : component;
-    const tally = (tallies[components.join("+")] ??= { accepted: 0, refused: {} });
+    const tally = (tallies[components.join("+")] ??= { accepted: 0, withExpectedFindings: 0, refused: {} });
     if ("refused" in outcome) {
       const error = outcome.refused;
       const at = error.argument.replace(/\[[^\]]*\]/g, "").replace(/^tables\.[^.]+/, "tables.*").replace(/(Indexes)\.[^.]+/, "$1.*");
@@ -133,10 +162,12 @@ export function useComponentFuzz(): ComponentFuzz {
       expect(error.message).toContain(error.component);
       expect(error.message).toContain(error.argument);
       expect(error.fix.trim()).not.toBe("");
+      expected?.refused?.(error);
       return;
     }
-    tally.accepted++;
-    expect(planFindings(outcome.graph, optedOut)).toEqual([]);
+    if (expected) tally.withExpectedFindings++;
+    else tally.accepted++;
+    expect(planFindings(outcome.graph, optedOut)).toEqual(expected?.findings ?? []);
   }
 
   const parameters = (runs: number): fc.Parameters<any> => ({ seed: SEED, numRuns: RUNS || runs, endOnFailure: false });
@@ -151,7 +182,7 @@ export function useComponentFuzz(): ComponentFuzz {
   async function accepted(component: string | readonly string[], build: () => unknown, optedOut: OptedOut = new Set(), label = ""): Promise<RecordedResource[]> {
     const outcome = await construct(build, label);
     const components = typeof component === "string" ? [component] : component;
-    const tally = (tallies[`${components.join("+")} (must accept)`] ??= { accepted: 0, refused: {} });
+    const tally = (tallies[`${components.join("+")} (must accept)`] ??= { accepted: 0, withExpectedFindings: 0, refused: {} });
     if ("refused" in outcome) {
       const error = outcome.refused;
       (tally.refused[error.argument] ??= []).push(error.message.slice(0, 160));

@@ -92,8 +92,8 @@ it("takes records of up to 10 MiB on a stream raised to 10240 KiB, stores them w
   expect(records[0].SequenceNumber).toBe((put.body as { SequenceNumber: string }).SequenceNumber);
   // The mapping reads through the same store: each record's data arrives whole (this invoke does not apply Lambda's 6 MB
   // payload limit, which the local function does: there the 10 MiB record's event is refused with
-  // RequestEntityTooLargeException, retried and given up on to the on-failure destination; what Lambda's event source
-  // mapping does with a record whose event is over 6 MB is not documented).
+  // RequestEntityTooLargeException and retried, as a mapping unable to invoke its function, until it passes
+  // maximumRecordAgeInSeconds, then given up on to the on-failure destination: stream-batches-oversize.test.ts).
   await server.drained();
   expect(delivered.map((r) => [r.kinesis.partitionKey, digest(r.kinesis.data)])).toEqual([["k", digest(largest)], ["a", digest(small)], ["b", digest(three)]]);
 });

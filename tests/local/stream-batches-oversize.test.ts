@@ -1,0 +1,186 @@
+/**
+ * A stream mapping's batches and Lambda's 6 MB synchronous payload limit (local/stream-batches.ts): a batch is cut into
+ * events that fit ("up to the payload limit for synchronous invocation (6 MB)", API_CreateEventSourceMapping BatchSize),
+ * and a record whose event alone is refused (RequestEntityTooLargeException) is the mapping "unable to invoke the
+ * function": retried until it is older than maximumRecordAgeInSeconds, no retry count, no bisection, then the on-failure
+ * destination (kinesis-on-failure-destination.html). Function errors keep their retries and bisection. Clocks are
+ * injected: a refused try moves the clock on, nothing waits.
+ */
+import { describe, expect, it } from "vitest";
+import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "../../local/lambda-runtime";
+import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { startLocalDynamo } from "../../local/dynamodb";
+import { startLocalKinesis, type KinesisEventRecord } from "../../local/kinesis-server";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
+import { tableSpec } from "./dynamodb-helpers";
+import { deliverStreamBatch, type GiveUpCondition, type StreamBatchDelivery } from "../../local/stream-batches";
+import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
+
+const MB = 1_000_000;
+
+interface Item {
+  seq: string;
+  data: string;
+  /** Seconds since the epoch the record arrived (the injected clock's). */
+  at: number;
+}
+const item = (seq: string, bytes: number, at = 0): Item => ({ seq, data: "x".repeat(bytes), at });
+
+/** Lambda's Invoke as the local function applies it (LocalLambda.invoke): an event over the limit is refused unrun. */
+const refuseOversized = (event: unknown) => {
+  if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes) {
+    throw new LambdaInvokeError("reader", "RequestEntityTooLargeException", `Request must be smaller than ${LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes + 1} bytes for the InvokeFunction operation`);
+  }
+};
+
+/** A delivery of items on a clock that `tick` seconds pass on each try; what was invoked and given up on. */
+function harness(settings: { bisectBatchOnFunctionError: boolean; maximumRetryAttempts: number }, options: { maxAge: number; tick: number; handler?: (seqs: string[]) => unknown; stopAfter?: number }) {
+  let now = 0;
+  const tries: string[][] = [];
+  const givenUp: Array<{ seqs: string[]; attempts: number; condition: GiveUpCondition; error?: string }> = [];
+  const failures: string[] = [];
+  const delivery: StreamBatchDelivery<Item> = {
+    settings,
+    invoke: async (batch) => {
+      tries.push(batch.map((r) => r.seq));
+      now += options.tick;
+      refuseOversized({ Records: batch });
+      return options.handler?.(batch.map((r) => r.seq));
+    },
+    sequenceOf: (r) => r.seq,
+    expired: (r) => options.maxAge >= 0 && now - r.at > options.maxAge,
+    giveUp: (records, attempts, condition, error) => void givenUp.push({ seqs: records.map((r) => r.seq), attempts, condition, ...(error ? { error: error.message } : {}) }),
+    failed: (error) => void failures.push(error.message),
+    ...(options.stopAfter !== undefined ? { stopped: () => tries.length >= options.stopAfter! } : {}),
+  };
+  return { delivery, tries, givenUp, failures };
+}
+
+describe("deliverStreamBatch and the 6 MB payload limit", () => {
+  it("cuts a batch whose event would pass 6 MB into events that fit, in order, each invoked once", async () => {
+    const { delivery, tries, givenUp } = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: -1, tick: 1 });
+    const records = [item("1", 2.5 * MB), item("2", 2.5 * MB), item("3", 2.5 * MB), item("4", 10)];
+    expect(await deliverStreamBatch(records, delivery)).toBe(true);
+    expect(tries).toEqual([["1", "2"], ["3", "4"]]);
+    expect(givenUp).toEqual([]);
+  });
+
+  it("retries a lone record too large for any event until it passes the maximum age, spending no retry and not bisected, then gives it up as RecordAgeExceeded; the records around it are delivered", async () => {
+    const { delivery, tries, givenUp, failures } = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: 60, tick: 20 });
+    expect(await deliverStreamBatch([item("1", 10), item("2", 7 * MB), item("3", 10, 100)], delivery)).toBe(true);
+    // The first record at 0 s, the large one refused at 20, 40 and 60 s of age, given up by the age check at 80 s; the
+    // third (arrived at 100 s) is delivered after it.
+    expect(tries).toEqual([["1"], ["2"], ["2"], ["2"], ["3"]]);
+    expect(givenUp).toEqual([{ seqs: ["2"], attempts: 0, condition: "RecordAgeExceeded" }]);
+    // The refusal is reported once, not on every try.
+    expect(failures).toEqual([expect.stringContaining("Request must be smaller than 6291456 bytes")]);
+  });
+
+  it("keeps retrying a refused record with no maximum age (-1) until the emulator stops, giving nothing up", async () => {
+    const { delivery, tries, givenUp } = harness({ bisectBatchOnFunctionError: false, maximumRetryAttempts: 1 }, { maxAge: -1, tick: 3600, stopAfter: 20 });
+    expect(await deliverStreamBatch([item("1", 7 * MB)], delivery)).toBe(false);
+    expect(tries).toHaveLength(20);
+    expect(givenUp).toEqual([]);
+  });
+
+  it("still retries a function error up to maximumRetryAttempts, bisecting first, then gives it up as RetryAttemptsExhausted", async () => {
+    const handler = (seqs: string[]) => {
+      if (seqs.includes("2")) throw new Error("poison");
+    };
+    const { delivery, tries, givenUp } = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 }, { maxAge: 3600, tick: 1, handler });
+    expect(await deliverStreamBatch([item("1", 10), item("2", 10)], delivery)).toBe(true);
+    expect(tries).toEqual([["1", "2"], ["1"], ["2"], ["2"]]);
+    expect(givenUp).toEqual([{ seqs: ["2"], attempts: 1, condition: "RetryAttemptsExhausted", error: "poison" }]);
+  });
+});
+
+describe("a Kinesis mapping and a record too large for any Lambda event", () => {
+  it("retries the refused record past maximumRetryAttempts until maximumRecordAgeInSeconds, then sends its RecordAgeExceeded on-failure record", async () => {
+    const MIB = 1024 * 1024;
+    let offset = 0;
+    const refused: string[] = [];
+    const delivered: string[] = [];
+    const failures: Array<Record<string, any>> = [];
+    const server = await startLocalKinesis({
+      streams: [{ name: "large", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/large`, region: REGION, shardCount: 1, retentionHours: 24, maxRecordSizeInKib: 10240 }],
+      credentials: [CREDENTIALS],
+      retryDelayMs: 0,
+      // Real time for the arrival stamps kinesalite gives; each refused try moves the mapping's clock on 1000 s.
+      now: () => Date.now() + offset * 1000,
+      subscriptions: [
+        {
+          id: "large-reader",
+          streamName: "large",
+          spec: { batchSize: 10, bisectBatchOnFunctionError: true, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 3600, startingPosition: "TRIM_HORIZON" },
+          functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
+          roleArn: "arn:aws:iam::123456789012:role/reader",
+          invoke: async (event) => {
+            try {
+              refuseOversized(event);
+            } catch (error) {
+              refused.push(event.Records[0].kinesis.partitionKey);
+              offset += 1000;
+              throw error;
+            }
+            delivered.push(...event.Records.map((r: KinesisEventRecord) => r.kinesis.partitionKey));
+          },
+          onFailure: (record) => void failures.push(record as Record<string, any>),
+        },
+      ],
+    });
+    try {
+      // 5 MiB of data is about 7 MB in the event (base64): no event holds it.
+      const records = [{ PartitionKey: "before", Data: "AAAA" }, { PartitionKey: "huge", Data: Buffer.alloc(5 * MIB, 1).toString("base64") }];
+      const put = await signedKinesisCall(server.endpoint, "PutRecords", { StreamName: "large", Records: records });
+      expect(put).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+      const hugeSequence = (put.body.Records as Array<{ SequenceNumber: string }>)[1].SequenceNumber;
+      await server.drained();
+      expect(delivered).toEqual(["before"]);
+      // Tried at 0, 1000, 2000 and 3000 s of age (maximumRetryAttempts 0 would have stopped after one), never split.
+      expect(refused).toEqual(["huge", "huge", "huge", "huge"]);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({
+        requestContext: { condition: "RecordAgeExceeded", approximateInvokeCount: 0 },
+        KinesisBatchInfo: { shardId: "shardId-000000000000", startSequenceNumber: hugeSequence, endSequenceNumber: hugeSequence, batchSize: 1 },
+      });
+      expect(failures[0].responseContext.functionError).toBeUndefined();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("a DynamoDB stream mapping and the 6 MB payload limit", () => {
+  it("delivers a batch of stream records over 6 MB as several events that fit, in order, none refused or given up on", async () => {
+    const events: string[][] = [];
+    const logged: string[] = [];
+    const dynamo = await startLocalDynamo({
+      tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec({ stream: "NEW_IMAGE" }) }],
+      subscribers: [
+        {
+          spec: streamSubscriptionSpec({ maximumRetryAttempts: 0, bisectBatchOnFunctionError: false }),
+          tableName: "items-local",
+          invoke: async (event) => {
+            refuseOversized(event);
+            events.push(event.Records.map((r) => String(r.dynamodb.Keys.pk.S)));
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: (message) => void logged.push(message),
+    });
+    try {
+      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } }));
+      // Twenty items of 350 KB in one write: one batch of twenty records (batchSize 100), about 7 MB as one event.
+      const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, "0")}`);
+      await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": keys.map((pk) => ({ PutRequest: { Item: { pk, sk: "1", blob: "x".repeat(350_000) } } })) } }));
+      await dynamo.drained();
+      expect(events.length).toBeGreaterThan(1);
+      expect(events.flat()).toEqual(keys);
+      expect(logged.filter((m) => m.includes("gave up") || m.includes("failed"))).toEqual([]);
+    } finally {
+      await dynamo.stop();
+    }
+  });
+});
