@@ -50,8 +50,9 @@ export interface DataStreamArgs {
    * 4.5 MiB of data (above 4607 KiB) fits no event. What Lambda does with such a record is not documented: for a
    * mapping that cannot invoke its function, Lambda's guide says it retries until the records pass
    * `maximumRecordAgeInSeconds` or expire, holding up the shard, then sends them to the on-failure queue (no retry count,
-   * no bisection); under `npm start` the refused invocation is retried as a function error would be, up to
-   * `maximumRetryAttempts`, then given up on to the subscription's on-failure queue. `subscribe` warns when the maximum
+   * no bisection); under `npm start` the refused invocation is likewise retried, with no retry count and no bisection,
+   * until the record is older than `maximumRecordAgeInSeconds`, then given up on to the subscription's on-failure queue
+   * (`RecordAgeExceeded`). `subscribe` warns when the maximum
    * is above 4607. The shard's 1 MB/s of writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
    * traffic). `npm start`'s local stream takes and refuses records by the same maximum, and answers at most 10 MiB a
    * GetRecords call, as Kinesis does.
