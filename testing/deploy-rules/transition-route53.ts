@@ -121,8 +121,9 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
           ? `delete the deployed record from Route 53 first (aws route53 change-resource-record-sets with a DELETE of it), or give the record another slot`
           : `set deleteBeforeReplace: true on ${next.name}, so its deployed copy is deleted before the new one is created (the slot does not answer in between), or keep the inputs that replace it`;
       } else if (!afterUrns.has(holder.urn)) {
-        if (deleteSkipped(holder, afterUrns)) {
-          holds = `${described(holder)} of the deployed plan holds it and keeps it: it is removed from the program without being deleted (retainOnDelete, or deletedWith a resource the update also deletes), so it stays in Route 53`;
+        // Not deleted: retained, or deletedWith a target the update removes or replaces (deleteSkipped, planUpdate's judgement).
+        if (deleteSkipped(holder, afterUrns, judgement.replaced)) {
+          holds = `${described(holder)} of the deployed plan holds it and keeps it: it is removed from the program without being deleted (retainOnDelete, or deletedWith a resource the update also deletes or replaces), so it stays in Route 53`;
           fix = `delete ${holder.name}'s record from Route 53 first (aws route53 change-resource-record-sets with a DELETE of it, then pulumi refresh), or leave the slot to it`;
         } else {
           holds = `${described(holder)} of the deployed plan holds it until the end of the update: it is removed from the program, and Pulumi deletes removed resources only after every create and update`;

@@ -1396,7 +1396,7 @@ interface NameCollision {
  * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
  * asks for whatever the program says.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced?: (urn: string) => boolean): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced: (urn: string) => boolean): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1574,7 +1574,7 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
  * resources run last, so the kept record's own update or create does not help. The case: a stack deployed with two
  * resources of one ACM validation CNAME (a name and its wildcard; StaticSite before it wrote one), upgraded to one.
  */
-function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
+function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
   const afterUrns = new Set(after.map((r) => r.urn));
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const key = (graph: Graph, r: RecordedResource) => recordSetKey(graph, r, { setIdentifier: true });
@@ -2182,7 +2182,7 @@ function statefulFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
   order: CascadeOrder,
-  replaced?: (urn: string) => boolean,
+  replaced: (urn: string) => boolean,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2211,7 +2211,7 @@ function statefulFindings(
     const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
     const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, statefulForced));
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
-    const skipped = deleteSkipped(old, afterUrns) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
+    const skipped = deleteSkipped(old, afterUrns, replaced) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
@@ -2851,7 +2851,7 @@ function policyWriterDeletedFindings(
   order: CascadeOrder,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
-  replaced?: (urn: string) => boolean,
+  replaced: (urn: string) => boolean,
 ): TransitionFinding[] {
   // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
   // plan) is skipped, and a plan with none indexes nothing.
@@ -3111,7 +3111,7 @@ function unwaitedDistributionUpdates(deployed: Graph, after: Graph, dependencies
  * anomalyco/ion#443). A distribution the update removes is deleted first (it depends on them) and is not judged;
  * `waitForDeployment` unset is the provider's default, true.
  */
-function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
+function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
   const dependenciesOf = dependenciesIn(deployed);
   const afterUrns = new Set(after.map((r) => r.urn));
   // Not skipped (deleteSkipped: retained, or deletedWith a target the update removes or replaces, planUpdate's judgement).
@@ -3392,7 +3392,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...restRouteStillServedFindings(deployed, after, context.stack),
       ...restApiPartFindings(deployed, after, context.stack, restJudgement),
     ];
-    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith)];
+    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith, update.replaced)];
     return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
   });
 }
@@ -3595,8 +3595,9 @@ function retainedTooLateFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   stack: string | undefined,
   reported: ReadonlySet<string>,
-  order: CascadeOrder = NO_CASCADE,
-  replacedWith: ReplacedWith = new Map(),
+  order: CascadeOrder,
+  replacedWith: ReplacedWith,
+  replaced: (urn: string) => boolean,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -3605,7 +3606,7 @@ function retainedTooLateFindings(
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   for (const next of after) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
+    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns, replaced) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     if (!statefulKind.has(next.type) && !kind) continue;
     const diffed = diffedOf.get(next.urn) ?? next;

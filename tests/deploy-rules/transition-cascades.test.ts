@@ -187,3 +187,23 @@ describe("TransitionStatefulReplaced: a removed table deletedWith a resource the
     expect(outcome(topic)).toEqual([expect.not.stringMatching(/delete is skipped/)]);
   });
 });
+
+describe("TransitionRoutingSlotTaken: a removed holder deletedWith a resource the update replaces keeps the slot", () => {
+  const RULE = "TransitionRoutingSlotTaken";
+  const zoneId = "Z0123456789EXAMPLE0000";
+  const latency = (logical: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt(
+      "aws:route53/record:Record",
+      logical,
+      { zoneId, name: "api.gallery.example.com", type: "A", setIdentifier: logical, latencyRoutingPolicies: [{ region: "us-east-1" }], aliases: [{ name: "d-abc.execute-api.us-east-1.amazonaws.com", zoneId: "Z1UJRXOUMOOFQ8", evaluateTargetHealth: true }] },
+      more,
+    );
+
+  it("says the holder keeps the slot (its delete is skipped, step.go isDeletedWith), not that it goes at the end of the update", () => {
+    const before = [latency("east", { deletedWith: topic.urn }), topic];
+    const problems = (target: RecordedResource) => of(RULE, transition(before, [latency("new-east"), target])).map((f) => f.problem);
+    expect(problems(renamed(false))).toEqual([expect.stringMatching(/east \(api\.gallery\.example\.com A, set east\) of the deployed plan holds it and keeps it: it is removed from the program without being deleted \(retainOnDelete, or deletedWith a resource the update also deletes or replaces\)/)]);
+    // The target kept as deployed: the holder is deleted at the end of the update.
+    expect(problems(topic)).toEqual([expect.stringMatching(/east \(api\.gallery\.example\.com A, set east\) of the deployed plan holds it until the end of the update: it is removed from the program/)]);
+  });
+});
