@@ -1247,14 +1247,18 @@ const asDiffed = (kind: Pick<ReplaceRule, "hashedInputs">, old: RecordedResource
  * Each resource of `after` of a named or stateful type (TRANSITION_NAMED_TYPES, TRANSITION_STATEFUL_TYPES) or a REST
  * API deployment whose deployed self (same URN) the deployed plan holds the inputs of, by URN, with the inputs the
  * provider is given: asDiffed, every ignoreChanges path reset to its deployed value (with the type's `hashedInputs`; a
- * stateful type has none). The engine resets them before anything else sees them (pulumi
- * pkg/resource/deploy/step_generator.go: processIgnoreChanges, then the provider's Check, whose result is what Diff
- * and the replacement's Create get; "the engine simply replaces the values of input properties in the goal state with
- * old inputs", pulumi/pulumi#2657), so every judgement of such an update reads these: whether it replaces
- * (replaceReasons), the names and region its new self asks for (nameCollisions' keys, keptName), and
- * whether the bridge replaces it delete-first (namedByHand), and the rules about such an update (the in-place table
- * rules through tablesUpdatedInPlace, TransitionRdsClusterNameReused, TransitionHostedUiDomainGap, the stages of
- * TransitionDeploymentStillServed, TransitionRetainedTooLate). Reset once per check; only the cascade, which runs
+ * stateful type has none). The engine resets them before the provider's Check and Diff (pulumi
+ * pkg/resource/deploy/step_generator.go: processIgnoreChanges, then Check with the deployed inputs as Olds, whose
+ * result Diff and an in-place Update get; "the engine simply replaces the values of input properties in the goal state
+ * with old inputs", pulumi/pulumi#2657), so these are what decide whether it replaces (replaceReasons) and whether the
+ * bridge's Diff asks for delete-first (namedByHand: the autoname field as Diff reads it). A replacement's Create does
+ * not get them: once it replaces, the engine checks the resource anew from the program's inputs (continueStepsFromDiff,
+ * `prov.Check(... News: goal.Properties ...)`, no Olds, ignoreChanges not applied; read at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run), so the names and region a replacement's new copy asks for are
+ * the program's (nameCollisions' keys, keptName). Other rules read these too (the in-place table rules through
+ * tablesUpdatedInPlace, the stages of TransitionDeploymentStillServed, TransitionRetainedTooLate; and, for the names a
+ * replacement asks for, still TransitionRdsClusterNameReused and TransitionHostedUiDomainGap, which is wrong by the
+ * engine source above where ignoreChanges holds a name the program changes). Reset once per check; only the cascade, which runs
  * before on each round's graph, resets its types by the same code (asDiffed) where it judges them. A resource created
  * anew has no deployed inputs to reset and is read as the program gives it.
  */
@@ -1392,9 +1396,13 @@ interface NameCollision {
 }
 
 /**
- * The names the update asks for while deployed resources hold them. A resource of `after` with a deployed self is read
- * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
- * asks for whatever the program says.
+ * The names the update asks for while deployed resources hold them. A resource of `after` with a deployed self is
+ * judged as diffed (`diffedOf`, diffedByUrn: whether it is replaced, and delete-first); an update in place asks for the
+ * diffed names (an ignored name or region stays the deployed one), a replacement's new copy for the program's (the
+ * engine checks it anew from goal.Properties, ignoreChanges not applied: pulumi step_generator.go
+ * continueStepsFromDiff, `prov.Check(... News: goal.Properties ...)` after `sg.replaces[urn] = true`; the same for one
+ * whose old copy a delete-first cascade deleted, "recreating"). A holder of the deployed plan is read as diffed: one
+ * updated in place keeps a name its ignoreChanges holds.
  */
 function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced: (urn: string) => boolean): NameCollision[] {
   const collisions: NameCollision[] = [];
@@ -1421,11 +1429,17 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
     }
     /** The holders of `key`: of the key itself, and of the keys that hold its name too (`alsoHeldBy`). */
     const holdersOf = (key: string) => [...holders].filter(([holderKey]) => heldBy(kind, key, holderKey)).flatMap(([, entries]) => entries);
-    for (const resource of ofType(after, kind.type).map((r) => diffedOf.get(r.urn) ?? r)) {
-      const old = beforeByUrn.get(resource.urn);
+    for (const next of ofType(after, kind.type)) {
+      // As diffed (diffedByUrn): whether it is replaced, and delete-first. A replacement's new copy asks for the
+      // program's names (the engine checks it anew from goal.Properties, ignoreChanges not applied); an update, for
+      // the diffed ones (an ignored name stays the deployed one).
+      const diffed = diffedOf.get(next.urn) ?? next;
+      const old = beforeByUrn.get(next.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
+      const replacing = old !== undefined && holdsInputs(old) && (replacedWith.has(next.urn) || replaceReasons(kind, old, diffed).length > 0);
+      const resource = replacing ? next : diffed;
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith, order);
+        const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
         const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith, action === "replace-delete-first");
@@ -2125,8 +2139,9 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
 
 /**
  * The name set by hand that `next` asks for while `old` holds it (same autoname value, same region), if any. `next` as
- * the provider creates it: for a replacement, as diffedByUrn gives it (an ignored name or region is the deployed one,
- * which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
+ * the provider creates it: the program's inputs, for a replacement too (the engine checks a replacement anew from
+ * goal.Properties, ignoreChanges not applied: pulumi step_generator.go continueStepsFromDiff), so an ignored name or
+ * region is not put back in the new copy.
  */
 function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
   const field = kind.nameField ?? kind.autonameField;
@@ -2216,7 +2231,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context), order.early.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), order.early.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),

@@ -207,3 +207,25 @@ describe("TransitionRoutingSlotTaken: a removed holder deletedWith a resource th
     expect(problems(topic)).toEqual([expect.stringMatching(/east \(api\.gallery\.example\.com A, set east\) of the deployed plan holds it until the end of the update: it is removed from the program/)]);
   });
 });
+
+describe("TransitionNameTaken: a replacement asks for the program's name, not one its ignoreChanges holds", () => {
+  // The engine checks a replacement anew from the program's inputs (pulumi step_generator.go continueStepsFromDiff:
+  // `prov.Check(... News: goal.Properties ...)` once `sg.replaces[urn] = true`, no Olds, no processIgnoreChanges), so an
+  // ignored name is not put back in the new copy; ignoreChanges only keeps the name out of the diff.
+  const MODEL = "aws:apigateway/model:Model";
+  const model = (logical: string, name: string, more: Partial<RecordedResource> = {}) => handBuilt(MODEL, logical, { restApi: "rest-1", name, contentType: "application/json", schema: "{}" }, more);
+  const cascaded = { replaceWith: [topic.urn], ignoreChanges: ["name"] };
+
+  it("passes a model replaced create-first for its replaceWith whose program renames it under ignoreChanges: the new copy takes the new name", () => {
+    const findings = transition([model("api-model", "PostAlbumsBody", { replaceWith: [topic.urn] }), topic], [model("api-model", "PostAlbumsBody2", cascaded), renamed(false)]);
+    expect(of("TransitionNameTaken", findings)).toEqual([]);
+    // Not ignored and not renamed: its deployed copy holds the name until the end of the update.
+    expect(of("TransitionNameTaken", transition([model("api-model", "PostAlbumsBody", { replaceWith: [topic.urn] }), topic], [model("api-model", "PostAlbumsBody", cascaded), renamed(false)])).map((f) => f.resource)).toEqual([`${MODEL} api-model`]);
+  });
+
+  it("finds the program's name held by a removed model, which the replacement asks for", () => {
+    const before = [model("api-model", "PostAlbumsBody", { replaceWith: [topic.urn] }), model("old-model", "PostAlbumsBody2"), topic];
+    const problems = of("TransitionNameTaken", transition(before, [model("api-model", "PostAlbumsBody2", cascaded), renamed(false)])).map((f) => f.problem);
+    expect(problems).toEqual([expect.stringMatching(/old-model of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update/)]);
+  });
+});
