@@ -3470,9 +3470,17 @@ export function planUpdate(before: Graph, after: Graph): PlanUpdate {
   const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(cascade.after.map((r) => [r.urn, r]));
+  // Asked per resource by several checks (deleteSkipped for every removed resource deletedWith another, every stage per
+  // deployment in TransitionDeploymentStillServed): judged once per URN.
+  const judged = new Map<string, boolean>();
   const replaced = (urn: string) => {
-    const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
-    return cascade.replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+    let is = judged.get(urn);
+    if (is === undefined) {
+      const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+      is = cascade.replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+      judged.set(urn, is);
+    }
+    return is;
   };
   return { matched, deployed, after: cascade.after, cascade, replaced };
 }
