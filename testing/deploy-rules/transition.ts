@@ -1436,7 +1436,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const diffed = diffedOf.get(next.urn) ?? next;
       const old = beforeByUrn.get(next.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
-      const replacing = old !== undefined && holdsInputs(old) && (replacedWith.has(next.urn) || replaceReasons(kind, old, diffed).length > 0);
+      const replacing = actionOf(kind, old, diffed, true, replacedWith, order)?.startsWith("replace") === true;
       const resource = replacing ? next : diffed;
       for (const key of keysOf(kind, resource, after, context)) {
         const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
