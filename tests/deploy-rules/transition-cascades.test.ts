@@ -229,3 +229,30 @@ describe("TransitionNameTaken: a replacement asks for the program's name, not on
     expect(problems).toEqual([expect.stringMatching(/old-model of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update/)]);
   });
 });
+
+describe("TransitionRoutingSlotTaken: a replaced record claims the program's slot, not one its ignoreChanges holds", () => {
+  const RULE = "TransitionRoutingSlotTaken";
+  const latency = (logical: string, setIdentifier: string, region: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt(
+      "aws:route53/record:Record",
+      logical,
+      { zoneId: "Z0123456789EXAMPLE0000", name: "api.gallery.example.com", type: "A", setIdentifier, latencyRoutingPolicies: [{ region }], aliases: [{ name: `d-abc.execute-api.${region}.amazonaws.com`, zoneId: "Z1UJRXOUMOOFQ8", evaluateTargetHealth: true }] },
+      more,
+    );
+  const replacing = { replaceOnChanges: ["setIdentifier"], ignoreChanges: ["latencyRoutingPolicies"] };
+
+  it("passes a record replaced create-first whose program moves it to another region under ignoreChanges: its new copy is created in the program's slot (continueStepsFromDiff's Check of goal.Properties)", () => {
+    expect(of(RULE, transition([latency("east", "east", "us-east-1")], [latency("east", "east-2", "eu-west-1", replacing)]))).toEqual([]);
+    // Kept in its region: the deployed copy holds the slot until the end of the update.
+    expect(of(RULE, transition([latency("east", "east", "us-east-1")], [latency("east", "east-2", "us-east-1", replacing)])).map((f) => f.resource)).toEqual(["aws:route53/record:Record east"]);
+  });
+
+  it("finds the program's slot held by a removed record, and does not say a replaced holder keeps its slot through ignoreChanges", () => {
+    const problems = of(RULE, transition([latency("east", "east", "us-east-1"), latency("west", "west", "eu-west-1")], [latency("east", "east-2", "eu-west-1", replacing)])).map((f) => f.problem);
+    expect(problems).toEqual([expect.stringMatching(/west \(api\.gallery\.example\.com A, set west\) of the deployed plan holds it until the end of the update/)]);
+    // The holder replaced delete-first with the program moving it away under ignoreChanges: it leaves the slot (no ignoreChanges keeps it).
+    const holder = latency("west", "west-2", "us-west-2", { ...replacing, deleteBeforeReplace: true });
+    const moved = of(RULE, transition([latency("west", "west", "eu-west-1")], [holder, latency("new", "new", "eu-west-1")])).map((f) => f.problem);
+    expect(moved).toEqual([expect.not.stringMatching(/its ignoreChanges/)]);
+  });
+});
