@@ -1257,8 +1257,8 @@ const asDiffed = (kind: Pick<ReplaceRule, "hashedInputs">, old: RecordedResource
  * 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run), so the names and region a replacement's new copy asks for are
  * the program's (nameCollisions' keys, keptName). Other rules read these too (the in-place table rules through
  * tablesUpdatedInPlace, the stages of TransitionDeploymentStillServed, TransitionRetainedTooLate; and, for the names a
- * replacement asks for, still TransitionRdsClusterNameReused and TransitionHostedUiDomainGap, which is wrong by the
- * engine source above where ignoreChanges holds a name the program changes). Reset once per check; only the cascade, which runs
+ * replacement asks for, still TransitionHostedUiDomainGap, which is wrong by the engine source above for a domain its
+ * cascade replaces while ignoreChanges holds a domain the program changes). Reset once per check; only the cascade, which runs
  * before on each round's graph, resets its types by the same code (asDiffed) where it judges them. A resource created
  * anew has no deployed inputs to reset and is read as the program gives it.
  */
@@ -1275,9 +1275,11 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 }
 
 /**
- * An Aurora cluster of both plans that the update replaces and whose new self names what the old one still holds, read
- * as diffed (`diffedOf`, diffedByUrn: an identifier, final snapshot name or skipFinalSnapshot that `ignoreChanges` holds
- * is the deployed one, which the replacement asks for whatever the program says):
+ * An Aurora cluster of both plans that the update replaces (judged as diffed: `diffedOf`, diffedByUrn, an input that
+ * `ignoreChanges` holds replaces nothing) and whose new self names what the old one still holds. The new self's names
+ * are the program's: once it replaces, the engine checks it anew from goal.Properties, ignoreChanges not applied
+ * (pulumi step_generator.go continueStepsFromDiff), so an identifier, final snapshot name or skipFinalSnapshot that
+ * `ignoreChanges` holds is not put back in the new cluster:
  * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
  *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); deleted first
  *   (`deleteBeforeReplace`, or its replaceWith or deletedWith target replaced delete-first: deletedFirst) it is not
@@ -1290,7 +1292,6 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
  *   model), delete-first or not. Beside the identifier's finding it is said as the next attempt's: the refused create
  *   leaves the old cluster undeleted in this update.
- * Where ignoreChanges is what keeps the name (the program sets another), the fix names the entries to drop.
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
  * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found,
  * or ones that ignore those names. Checked by checkPlanTransition, which passes the inputs it has reset once; called on
@@ -1335,12 +1336,9 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     const old = beforeByUrn.get(cluster.urn)!;
     const why = replacedBecause(replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed), "a new Aurora cluster", replacedWith, afterByUrn, cluster.urn);
     if (!why) continue;
-    const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
-    // Where ignoreChanges, not the program, keeps the name, the fix is to drop those entries: the program already draws new ones.
-    const keptByIgnore = (fields: readonly string[]) => {
-      const kept = keptByIgnoreChanges(cluster, diffed, fields);
-      return kept && `drop ${kept.entries} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${kept.values} whatever the program sets`;
-    };
+    // The new cluster's names are the program's: the engine checks a replacement anew from goal.Properties, ignoreChanges
+    // not applied (pulumi step_generator.go continueStepsFromDiff), so an ignored identifier is not put back.
+    const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = cluster.inputs;
     const deleteFirst = deletedFirst(order, diffed);
     // Deleted with a replaced target: the engine skips the old cluster's delete (deleteSkippedWithTarget), which no AWS
     // delete of that target makes for it, so the old cluster keeps its identifier and writes no final snapshot.
@@ -1356,8 +1354,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
           "TransitionRdsClusterNameReused",
           cluster,
           `${why} under the same clusterIdentifier "${identifier}": ${held}, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-          keptByIgnore(["clusterIdentifier"]) ??
-            "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
+          "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
           stack,
         ),
       );
@@ -1370,7 +1367,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
           "TransitionRdsClusterNameReused",
           cluster,
           `${why} with the same finalSnapshotIdentifier "${snapshot}": ${when ? `${when}, ` : ""}deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
-          keptByIgnore(["finalSnapshotIdentifier", "skipFinalSnapshot"]) ?? "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+          "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
           stack,
         ),
       );

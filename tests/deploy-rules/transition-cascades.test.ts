@@ -256,3 +256,26 @@ describe("TransitionRoutingSlotTaken: a replaced record claims the program's slo
     expect(moved).toEqual([expect.not.stringMatching(/its ignoreChanges/)]);
   });
 });
+
+describe("TransitionRdsClusterNameReused: a replaced cluster asks for the program's identifier and snapshot name, not ones its ignoreChanges holds", () => {
+  const RULE = "TransitionRdsClusterNameReused";
+  const cluster = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:rds/cluster:Cluster", "db-cluster", { engine: "aurora-postgresql", databaseName: "app", clusterIdentifier: "db-cluster-1a2b3c4", finalSnapshotIdentifier: "db-cluster-1a2b3c4-final", ...inputs }, more);
+  const ignoring = { ignoreChanges: ["clusterIdentifier", "finalSnapshotIdentifier"] };
+
+  it("passes new names the program draws though ignoreChanges holds the deployed ones: the new cluster is checked anew from goal.Properties (continueStepsFromDiff)", () => {
+    const renamed = { databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" };
+    expect(of(RULE, transition([cluster({})], [cluster(renamed, ignoring)]))).toEqual([]);
+    expect(of(RULE, transition([cluster({})], [cluster(renamed)]))).toEqual([]);
+    // The program keeps both names: both findings, whatever ignoreChanges says.
+    for (const more of [ignoring, {}]) expect(of(RULE, transition([cluster({})], [cluster({ databaseName: "gallery" }, more)])).map((f) => f.fix)).toEqual([expect.stringMatching(/^derive clusterIdentifier/), expect.stringMatching(/^name the final snapshot/)]);
+  });
+
+  it("passes a final snapshot the program turns off under an ignored skipFinalSnapshot: the new cluster's deletion writes none", () => {
+    const after = (more: Partial<RecordedResource>) => cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", skipFinalSnapshot: true }, more);
+    expect(of(RULE, transition([cluster({})], [after({ ignoreChanges: ["skipFinalSnapshot"] })]))).toEqual([]);
+    expect(of(RULE, transition([cluster({})], [after({})]))).toEqual([]);
+    // Left on by the program: the deployed name is written again by the new cluster's own deletion.
+    expect(of(RULE, transition([cluster({})], [cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6" })])).map((f) => f.problem)).toEqual([expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-1a2b3c4-final": deleting the old cluster writes/)]);
+  });
+});
