@@ -279,3 +279,18 @@ describe("TransitionRdsClusterNameReused: a replaced cluster asks for the progra
     expect(of(RULE, transition([cluster({})], [cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6" })])).map((f) => f.problem)).toEqual([expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-1a2b3c4-final": deleting the old cluster writes/)]);
   });
 });
+
+describe("TransitionDeploymentStillServed: a stage replaced create-first while its deletedWith target is removed keeps its deployed copy", () => {
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
+  const deployment = (redeploy: string) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy } }, { id: "dep123" });
+  const stage = (more: Partial<RecordedResource>) =>
+    handBuilt("aws:apigateway/stage:Stage", "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"], replaceWith: [topic.urn], deletedWith: owner.urn, ...more });
+
+  it("finds the deployed deployment still served: the stage's old copy is deleted at the end with the removed target marked, so its delete is skipped (step.go isDeletedWith)", () => {
+    const problems = of("TransitionDeploymentStillServed", transition([deployment("1"), stage({}), topic, owner], [deployment("2"), stage({}), renamed(false)])).map((f) => f.problem);
+    expect(problems).toEqual([expect.stringMatching(/the deployed copy of stage api-stage-prod still serves it: the update replaces the stage without deleting that copy \(its delete is skipped for its deletedWith target owner, which the update deletes/)]);
+    // Replaced delete-first (its own deleteBeforeReplace): its old copy is deleted in its own step, before the target is marked.
+    expect(of("TransitionDeploymentStillServed", transition([deployment("1"), stage({}), topic, owner], [deployment("2"), stage({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }), renamed(false)]))).toEqual([]);
+  });
+});
