@@ -1256,9 +1256,9 @@ const asDiffed = (kind: Pick<ReplaceRule, "hashedInputs">, old: RecordedResource
  * `prov.Check(... News: goal.Properties ...)`, no Olds, ignoreChanges not applied; read at
  * 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run), so the names and region a replacement's new copy asks for are
  * the program's (nameCollisions' keys, keptName). Other rules read these too (the in-place table rules through
- * tablesUpdatedInPlace, the stages of TransitionDeploymentStillServed, TransitionRetainedTooLate; and, for the names a
- * replacement asks for, still TransitionHostedUiDomainGap, which is wrong by the engine source above for a domain its
- * cascade replaces while ignoreChanges holds a domain the program changes). Reset once per check; only the cascade, which runs
+ * tablesUpdatedInPlace, the stages of TransitionDeploymentStillServed, TransitionRetainedTooLate; whether
+ * TransitionRdsClusterNameReused and TransitionHostedUiDomainGap judge a replacement, whose names they read from the
+ * program). Reset once per check; only the cascade, which runs
  * before on each round's graph, resets its types by the same code (asDiffed) where it judges them. A resource created
  * anew has no deployed inputs to reset and is read as the program gives it.
  */
@@ -1674,7 +1674,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  // As diffed (diffedByUrn): a domain ignoreChanges keeps is the deployed one, so it is neither replaced nor a new name.
+  // As diffed (diffedByUrn): a domain ignoreChanges holds does not replace it; one replaced otherwise takes the program's (below).
   const domains = ofType(after, POOL_DOMAIN).map((r) => diffedOf.get(r.urn) ?? r);
   /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
   const keptInPlace = (r: RecordedResource) => {
@@ -1684,7 +1684,10 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
     if (!old || !holdsInputs(old) || !deletedFirst(order, next) || old.retainOnDelete) continue;
-    const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
+    // Replaced (as diffed: for its own inputs or its cascade): the new domain is the program's, which the engine checks
+    // anew from goal.Properties, ignoreChanges not applied (pulumi step_generator.go continueStepsFromDiff).
+    const replacedNow = replacedWith.has(next.urn) || replaceReasons(kind, old, next).length > 0;
+    const [from, to] = [text(old.inputs.domain), text((replacedNow ? afterByUrn.get(next.urn)! : next).inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
     // UserAuth's hostedUiUrl is a prefix domain's whenever there is one: only a custom domain replaced beside a prefix

@@ -294,3 +294,15 @@ describe("TransitionDeploymentStillServed: a stage replaced create-first while i
     expect(of("TransitionDeploymentStillServed", transition([deployment("1"), stage({}), topic, owner], [deployment("2"), stage({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }), renamed(false)]))).toEqual([]);
   });
 });
+
+describe("TransitionHostedUiDomainGap: a domain its cascade replaces delete-first takes the program's domain, not one its ignoreChanges holds", () => {
+  const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+  const domain = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: name, userPoolId: "us-east-1_pool" }, { replaceWith: [topic.urn], ...more });
+
+  it("finds the gap: the topic replaced delete-first deletes the domain first, and the new one asks for the program's prefix (continueStepsFromDiff's Check of goal.Properties)", () => {
+    const gap = (after: RecordedResource) => of("TransitionHostedUiDomainGap", transition([domain("gallery-auth"), topic], [after, renamed(true)])).map((f) => f.resource);
+    expect(gap(domain("gallery-auth-2", { ignoreChanges: ["domain"] }))).toEqual([`${POOL_DOMAIN} auth-domain`]);
+    // The program keeps the prefix: the same domain is re-created, which this rule leaves alone, ignored or not.
+    expect(gap(domain("gallery-auth", { ignoreChanges: ["domain"] }))).toEqual([]);
+  });
+});
