@@ -75,11 +75,11 @@ const PARTS = [
  * old resource as deleted so that dependents DeletedWith it can see the deletion"), or, create-first, by GenerateDeletes
  * itself, which marks every pending-delete old copy (`sg.deletes[res.URN] = true`) before any delete step runs (read
  * at pulumi/pulumi 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run). A resource the update keeps and replaces is
- * deleteSkippedWithTarget's (transition.ts): its own old copy may be deleted before the target is marked. Without
- * `replaced` (a check called on its own) a replaced target is not seen. Here, the leaf module, so that transition.ts and
+ * deleteSkippedWithTarget's (transition.ts): its own old copy may be deleted before the target is marked. `replaced`
+ * is required, so that no caller leaves a replaced target unseen. Here, the leaf module, so that transition.ts and
  * this file share it without an import cycle.
  */
-export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>, replaced: (urn: string) => boolean = () => false): boolean {
+export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>, replaced: (urn: string) => boolean): boolean {
   if (old.retainOnDelete) return true;
   if (old.deletedWith === undefined) return false;
   return !afterUrns.has(old.deletedWith) || (!afterUrns.has(old.urn) && replaced(old.deletedWith));
@@ -91,7 +91,7 @@ const referencesOf = (route: RecordedResource, input: string) => (route.property
 const routeName = (route: RecordedResource) => (typeof route.inputs.routeKey === "string" && route.inputs.routeKey ? `"${route.inputs.routeKey}" (${route.name})` : route.name);
 
 /** One finding per v2 authorizer or integration the update deletes while a route still references it afterwards. */
-export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
+export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
   const routes = ofType(deployed, V2_ROUTE);
   if (routes.length === 0) return [];
   const afterUrns = new Set(after.map((r) => r.urn));

@@ -64,7 +64,9 @@ const described = (r: RecordedResource) => `${r.name} (${recordOf(r)})`;
 /**
  * One finding per record of the next plan written into a slot (created, replaced, or moved in place) that a deployed
  * record still holds when the write runs. `judgement` is checkPlanTransition's reading of the next plan (as diffed:
- * ignoreChanges reset; and whether a resource is replaced).
+ * ignoreChanges reset; and whether a resource is replaced). A record updated in place claims its diffed slot (one its
+ * ignoreChanges holds stays the deployed one); a replaced record's new copy, the program's (the engine checks a
+ * replacement anew from goal.Properties, ignoreChanges not applied: pulumi step_generator.go continueStepsFromDiff).
  */
 export function routingSlotFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
   const holders = new Map<string, RecordedResource[]>();
@@ -79,18 +81,23 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
   const programByUrn = new Map(after.map((r) => [r.urn, r]));
   // A holder kept in the slot by its ignoreChanges only: the engine sends the deployed slot, while the program (all the
   // single-plan rules see) gives another, so no rule of the new plan shows two records in it (as TransitionNameTaken).
+  // A replaced holder is not kept: its new copy takes the program's slot (the engine checks a replacement anew from
+  // goal.Properties, ignoreChanges not applied: pulumi step_generator.go continueStepsFromDiff).
   const keptByIgnore = (urn: string, claim: RoutingSlot) => {
     const program = programByUrn.get(urn);
     const diffed = nextByUrn.get(urn);
-    if (!program || !diffed || slotOf(after, diffed)?.key !== claim.key || slotOf(after, program)?.key === claim.key) return undefined;
+    if (!program || !diffed || judgement.replaced(urn) || slotOf(after, diffed)?.key !== claim.key || slotOf(after, program)?.key === claim.key) return undefined;
     return keptByIgnoreChanges(program, diffed);
   };
   const findings: TransitionFinding[] = [];
-  for (const next of nextByUrn.values()) {
+  for (const diffed of nextByUrn.values()) {
+    const old = deployedByUrn.get(diffed.urn);
+    const replaced = old !== undefined && judgement.replaced(diffed.urn);
+    // Replaced, as diffed; the slot its new copy claims is the program's (the engine checks a replacement anew from
+    // goal.Properties, ignoreChanges not applied: continueStepsFromDiff); moved or kept in place, the diffed one.
+    const next = replaced ? programByUrn.get(diffed.urn)! : diffed;
     const claim = slotOf(after, next);
     if (!claim) continue;
-    const old = deployedByUrn.get(next.urn);
-    const replaced = old !== undefined && judgement.replaced(next.urn);
     // Its deleteBeforeReplace, or a replaceWith naming a resource replaced delete-first (RestPartJudgement.deletedFirst).
     const deleteFirst = replaced && judgement.deletedFirst(next);
     let how: string;
@@ -109,7 +116,8 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
       // The whole key (set identifier too): TransitionNameTaken's, or TransitionNameOverwritten's.
       const heldKey = ownedRecordSetKey(deployed, holder);
       if (heldKey !== undefined && heldKey === ownedRecordSetKey(after, next)) continue;
-      const holderNext = self ? undefined : nextByUrn.get(holder.urn);
+      // A replaced holder's new copy takes the program's slot (continueStepsFromDiff), one updated in place the diffed one.
+      const holderNext = self ? undefined : judgement.replaced(holder.urn) ? programByUrn.get(holder.urn) : nextByUrn.get(holder.urn);
       const kept = holderNext && keptByIgnore(holder.urn, claim);
       let holds: string;
       let fix: string;
@@ -121,8 +129,9 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
           ? `delete the deployed record from Route 53 first (aws route53 change-resource-record-sets with a DELETE of it), or give the record another slot`
           : `set deleteBeforeReplace: true on ${next.name}, so its deployed copy is deleted before the new one is created (the slot does not answer in between), or keep the inputs that replace it`;
       } else if (!afterUrns.has(holder.urn)) {
-        if (deleteSkipped(holder, afterUrns)) {
-          holds = `${described(holder)} of the deployed plan holds it and keeps it: it is removed from the program without being deleted (retainOnDelete, or deletedWith a resource the update also deletes), so it stays in Route 53`;
+        // Not deleted: retained, or deletedWith a target the update removes or replaces (deleteSkipped, planUpdate's judgement).
+        if (deleteSkipped(holder, afterUrns, judgement.replaced)) {
+          holds = `${described(holder)} of the deployed plan holds it and keeps it: it is removed from the program without being deleted (retainOnDelete, or deletedWith a resource the update also deletes or replaces), so it stays in Route 53`;
           fix = `delete ${holder.name}'s record from Route 53 first (aws route53 change-resource-record-sets with a DELETE of it, then pulumi refresh), or leave the slot to it`;
         } else {
           holds = `${described(holder)} of the deployed plan holds it until the end of the update: it is removed from the program, and Pulumi deletes removed resources only after every create and update`;

@@ -1247,14 +1247,18 @@ const asDiffed = (kind: Pick<ReplaceRule, "hashedInputs">, old: RecordedResource
  * Each resource of `after` of a named or stateful type (TRANSITION_NAMED_TYPES, TRANSITION_STATEFUL_TYPES) or a REST
  * API deployment whose deployed self (same URN) the deployed plan holds the inputs of, by URN, with the inputs the
  * provider is given: asDiffed, every ignoreChanges path reset to its deployed value (with the type's `hashedInputs`; a
- * stateful type has none). The engine resets them before anything else sees them (pulumi
- * pkg/resource/deploy/step_generator.go: processIgnoreChanges, then the provider's Check, whose result is what Diff
- * and the replacement's Create get; "the engine simply replaces the values of input properties in the goal state with
- * old inputs", pulumi/pulumi#2657), so every judgement of such an update reads these: whether it replaces
- * (replaceReasons), the names and region its new self asks for (nameCollisions' keys, keptName), and
- * whether the bridge replaces it delete-first (namedByHand), and the rules about such an update (the in-place table
- * rules through tablesUpdatedInPlace, TransitionRdsClusterNameReused, TransitionHostedUiDomainGap, the stages of
- * TransitionDeploymentStillServed, TransitionRetainedTooLate). Reset once per check; only the cascade, which runs
+ * stateful type has none). The engine resets them before the provider's Check and Diff (pulumi
+ * pkg/resource/deploy/step_generator.go: processIgnoreChanges, then Check with the deployed inputs as Olds, whose
+ * result Diff and an in-place Update get; "the engine simply replaces the values of input properties in the goal state
+ * with old inputs", pulumi/pulumi#2657), so these are what decide whether it replaces (replaceReasons) and whether the
+ * bridge's Diff asks for delete-first (namedByHand: the autoname field as Diff reads it). A replacement's Create does
+ * not get them: once it replaces, the engine checks the resource anew from the program's inputs (continueStepsFromDiff,
+ * `prov.Check(... News: goal.Properties ...)`, no Olds, ignoreChanges not applied; read at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run), so the names and region a replacement's new copy asks for are
+ * the program's (nameCollisions' keys, keptName). Other rules read these too (the in-place table rules through
+ * tablesUpdatedInPlace, the stages of TransitionDeploymentStillServed, TransitionRetainedTooLate; whether
+ * TransitionRdsClusterNameReused and TransitionHostedUiDomainGap judge a replacement, whose names they read from the
+ * program). Reset once per check; only the cascade, which runs
  * before on each round's graph, resets its types by the same code (asDiffed) where it judges them. A resource created
  * anew has no deployed inputs to reset and is read as the program gives it.
  */
@@ -1271,9 +1275,11 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 }
 
 /**
- * An Aurora cluster of both plans that the update replaces and whose new self names what the old one still holds, read
- * as diffed (`diffedOf`, diffedByUrn: an identifier, final snapshot name or skipFinalSnapshot that `ignoreChanges` holds
- * is the deployed one, which the replacement asks for whatever the program says):
+ * An Aurora cluster of both plans that the update replaces (judged as diffed: `diffedOf`, diffedByUrn, an input that
+ * `ignoreChanges` holds replaces nothing) and whose new self names what the old one still holds. The new self's names
+ * are the program's: once it replaces, the engine checks it anew from goal.Properties, ignoreChanges not applied
+ * (pulumi step_generator.go continueStepsFromDiff), so an identifier, final snapshot name or skipFinalSnapshot that
+ * `ignoreChanges` holds is not put back in the new cluster:
  * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
  *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); deleted first
  *   (`deleteBeforeReplace`, or its replaceWith or deletedWith target replaced delete-first: deletedFirst) it is not
@@ -1286,7 +1292,6 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
  *   model), delete-first or not. Beside the identifier's finding it is said as the next attempt's: the refused create
  *   leaves the old cluster undeleted in this update.
- * Where ignoreChanges is what keeps the name (the program sets another), the fix names the entries to drop.
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
  * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found,
  * or ones that ignore those names. Checked by checkPlanTransition, which passes the inputs it has reset once; called on
@@ -1331,12 +1336,9 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     const old = beforeByUrn.get(cluster.urn)!;
     const why = replacedBecause(replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed), "a new Aurora cluster", replacedWith, afterByUrn, cluster.urn);
     if (!why) continue;
-    const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
-    // Where ignoreChanges, not the program, keeps the name, the fix is to drop those entries: the program already draws new ones.
-    const keptByIgnore = (fields: readonly string[]) => {
-      const kept = keptByIgnoreChanges(cluster, diffed, fields);
-      return kept && `drop ${kept.entries} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${kept.values} whatever the program sets`;
-    };
+    // The new cluster's names are the program's: the engine checks a replacement anew from goal.Properties, ignoreChanges
+    // not applied (pulumi step_generator.go continueStepsFromDiff), so an ignored identifier is not put back.
+    const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = cluster.inputs;
     const deleteFirst = deletedFirst(order, diffed);
     // Deleted with a replaced target: the engine skips the old cluster's delete (deleteSkippedWithTarget), which no AWS
     // delete of that target makes for it, so the old cluster keeps its identifier and writes no final snapshot.
@@ -1352,8 +1354,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
           "TransitionRdsClusterNameReused",
           cluster,
           `${why} under the same clusterIdentifier "${identifier}": ${held}, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-          keptByIgnore(["clusterIdentifier"]) ??
-            "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
+          "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
           stack,
         ),
       );
@@ -1366,7 +1367,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
           "TransitionRdsClusterNameReused",
           cluster,
           `${why} with the same finalSnapshotIdentifier "${snapshot}": ${when ? `${when}, ` : ""}deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
-          keptByIgnore(["finalSnapshotIdentifier", "skipFinalSnapshot"]) ?? "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+          "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
           stack,
         ),
       );
@@ -1392,11 +1393,15 @@ interface NameCollision {
 }
 
 /**
- * The names the update asks for while deployed resources hold them. A resource of `after` with a deployed self is read
- * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
- * asks for whatever the program says.
+ * The names the update asks for while deployed resources hold them. A resource of `after` with a deployed self is
+ * judged as diffed (`diffedOf`, diffedByUrn: whether it is replaced, and delete-first); an update in place asks for the
+ * diffed names (an ignored name or region stays the deployed one), a replacement's new copy for the program's (the
+ * engine checks it anew from goal.Properties, ignoreChanges not applied: pulumi step_generator.go
+ * continueStepsFromDiff, `prov.Check(... News: goal.Properties ...)` after `sg.replaces[urn] = true`; the same for one
+ * whose old copy a delete-first cascade deleted, "recreating"). A holder of the deployed plan is read as diffed: one
+ * updated in place keeps a name its ignoreChanges holds.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced?: (urn: string) => boolean): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced: (urn: string) => boolean): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1421,11 +1426,17 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
     }
     /** The holders of `key`: of the key itself, and of the keys that hold its name too (`alsoHeldBy`). */
     const holdersOf = (key: string) => [...holders].filter(([holderKey]) => heldBy(kind, key, holderKey)).flatMap(([, entries]) => entries);
-    for (const resource of ofType(after, kind.type).map((r) => diffedOf.get(r.urn) ?? r)) {
-      const old = beforeByUrn.get(resource.urn);
+    for (const next of ofType(after, kind.type)) {
+      // As diffed (diffedByUrn): whether it is replaced, and delete-first. A replacement's new copy asks for the
+      // program's names (the engine checks it anew from goal.Properties, ignoreChanges not applied); an update, for
+      // the diffed ones (an ignored name stays the deployed one).
+      const diffed = diffedOf.get(next.urn) ?? next;
+      const old = beforeByUrn.get(next.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
+      const replacing = actionOf(kind, old, diffed, true, replacedWith, order)?.startsWith("replace") === true;
+      const resource = replacing ? next : diffed;
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, resource, oldKeys.includes(key), replacedWith, order);
+        const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
         const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith, action === "replace-delete-first");
@@ -1574,7 +1585,7 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
  * resources run last, so the kept record's own update or create does not help. The case: a stack deployed with two
  * resources of one ACM validation CNAME (a name and its wildcard; StaticSite before it wrote one), upgraded to one.
  */
-function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
+function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
   const afterUrns = new Set(after.map((r) => r.urn));
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const key = (graph: Graph, r: RecordedResource) => recordSetKey(graph, r, { setIdentifier: true });
@@ -1663,7 +1674,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  // As diffed (diffedByUrn): a domain ignoreChanges keeps is the deployed one, so it is neither replaced nor a new name.
+  // As diffed (diffedByUrn): a domain ignoreChanges holds does not replace it; one replaced otherwise takes the program's (below).
   const domains = ofType(after, POOL_DOMAIN).map((r) => diffedOf.get(r.urn) ?? r);
   /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
   const keptInPlace = (r: RecordedResource) => {
@@ -1673,7 +1684,10 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
     if (!old || !holdsInputs(old) || !deletedFirst(order, next) || old.retainOnDelete) continue;
-    const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
+    // Replaced (as diffed: for its own inputs or its cascade): the new domain is the program's, which the engine checks
+    // anew from goal.Properties, ignoreChanges not applied (pulumi step_generator.go continueStepsFromDiff).
+    const replacedNow = replacedWith.has(next.urn) || replaceReasons(kind, old, next).length > 0;
+    const [from, to] = [text(old.inputs.domain), text((replacedNow ? afterByUrn.get(next.urn)! : next).inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
     // UserAuth's hostedUiUrl is a prefix domain's whenever there is one: only a custom domain replaced beside a prefix
@@ -2125,8 +2139,9 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
 
 /**
  * The name set by hand that `next` asks for while `old` holds it (same autoname value, same region), if any. `next` as
- * the provider creates it: for a replacement, as diffedByUrn gives it (an ignored name or region is the deployed one,
- * which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
+ * the provider creates it: the program's inputs, for a replacement too (the engine checks a replacement anew from
+ * goal.Properties, ignoreChanges not applied: pulumi step_generator.go continueStepsFromDiff), so an ignored name or
+ * region is not put back in the new copy.
  */
 function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
   const field = kind.nameField ?? kind.autonameField;
@@ -2182,7 +2197,7 @@ function statefulFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
   order: CascadeOrder,
-  replaced?: (urn: string) => boolean,
+  replaced: (urn: string) => boolean,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2211,12 +2226,12 @@ function statefulFindings(
     const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
     const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, statefulForced));
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
-    const skipped = deleteSkipped(old, afterUrns) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
+    const skipped = deleteSkipped(old, afterUrns, replaced) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context), order.early.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), order.early.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2851,7 +2866,7 @@ function policyWriterDeletedFindings(
   order: CascadeOrder,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
-  replaced?: (urn: string) => boolean,
+  replaced: (urn: string) => boolean,
 ): TransitionFinding[] {
   // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
   // plan) is skipped, and a plan with none indexes nothing.
@@ -3111,7 +3126,7 @@ function unwaitedDistributionUpdates(deployed: Graph, after: Graph, dependencies
  * anomalyco/ion#443). A distribution the update removes is deleted first (it depends on them) and is not judged;
  * `waitForDeployment` unset is the provider's default, true.
  */
-function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced?: (urn: string) => boolean): TransitionFinding[] {
+function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
   const dependenciesOf = dependenciesIn(deployed);
   const afterUrns = new Set(after.map((r) => r.urn));
   // Not skipped (deleteSkipped: retained, or deletedWith a target the update removes or replaces, planUpdate's judgement).
@@ -3392,7 +3407,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...restRouteStillServedFindings(deployed, after, context.stack),
       ...restApiPartFindings(deployed, after, context.stack, restJudgement),
     ];
-    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith)];
+    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith, update.replaced)];
     return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
   });
 }
@@ -3455,9 +3470,17 @@ export function planUpdate(before: Graph, after: Graph): PlanUpdate {
   const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(cascade.after.map((r) => [r.urn, r]));
+  // Asked per resource by several checks (deleteSkipped for every removed resource deletedWith another, every stage per
+  // deployment in TransitionDeploymentStillServed): judged once per URN.
+  const judged = new Map<string, boolean>();
   const replaced = (urn: string) => {
-    const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
-    return cascade.replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+    let is = judged.get(urn);
+    if (is === undefined) {
+      const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+      is = cascade.replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+      judged.set(urn, is);
+    }
+    return is;
   };
   return { matched, deployed, after: cascade.after, cascade, replaced };
 }
@@ -3508,10 +3531,13 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
   const oldStageKept = (was: RecordedResource): string | undefined => {
     const next = afterByUrn.get(was.urn);
     if (was.retainOnDelete) return "retainOnDelete";
+    // Replaced: skipped for its replaced deletedWith target (deleteSkippedWithTarget), or, deleted at the end
+    // (create-first), for a target the update removes, which GenerateDeletes marks before any delete runs.
+    const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     const skipped = next
-      ? deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deletedFirst(order, diffedOf.get(next.urn) ?? next))
+      ? deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deleteFirst) || (!deleteFirst && was.deletedWith !== undefined && !afterUrns.has(was.deletedWith))
       : deleteSkipped(was, afterUrns, isReplaced);
-    return skipped ? `its delete is skipped for its deletedWith target ${afterByUrn.get(was.deletedWith!)?.name ?? was.deletedWith}, which the update ${next || afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
+    return skipped ? `its delete is skipped for its deletedWith target ${(afterByUrn.get(was.deletedWith!) ?? deployedByUrn.get(was.deletedWith!))?.name ?? was.deletedWith}, which the update ${afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
   };
   for (const old of ofType(deployed, DEPLOYMENT)) {
     const next = afterByUrn.get(old.urn);
@@ -3595,8 +3621,9 @@ function retainedTooLateFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   stack: string | undefined,
   reported: ReadonlySet<string>,
-  order: CascadeOrder = NO_CASCADE,
-  replacedWith: ReplacedWith = new Map(),
+  order: CascadeOrder,
+  replacedWith: ReplacedWith,
+  replaced: (urn: string) => boolean,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -3605,7 +3632,7 @@ function retainedTooLateFindings(
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   for (const next of after) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
+    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns, replaced) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     if (!statefulKind.has(next.type) && !kind) continue;
     const diffed = diffedOf.get(next.urn) ?? next;

@@ -113,8 +113,12 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     const ignoring = (graph: ReturnType<typeof cluster>) => graph.map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges: ["clusterIdentifier"] } : r));
     const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
     expect(rdsReplacementFindings(cluster({ databaseName: "app" }), renamed, "prod")).toEqual([]);
-    expect(rdsReplacementFindings(cluster({ databaseName: "app" }), ignoring(renamed), "prod").map((f) => [f.rule, f.stack, f.fix])).toEqual([
-      ["TransitionRdsClusterNameReused", "prod", 'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier "db-cluster-1a2b3c4" whatever the program sets'],
+    // The replacement is checked anew from the program's inputs (pulumi step_generator.go continueStepsFromDiff): an
+    // ignored identifier the program changes is not put back in the new cluster.
+    expect(rdsReplacementFindings(cluster({ databaseName: "app" }), ignoring(renamed), "prod")).toEqual([]);
+    expect(rdsReplacementFindings(cluster({ databaseName: "app" }), ignoring(cluster({ databaseName: "gallery" })), "prod").map((f) => [f.rule, f.stack])).toEqual([
+      ["TransitionRdsClusterNameReused", "prod"],
+      ["TransitionRdsClusterNameReused", "prod"],
     ]);
   });
 
@@ -142,31 +146,24 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     expect(nameReused(retention(7), retention(14)).map((f) => f.problem)).toEqual([expect.stringMatching(/^is replaced \(backupRetentionPeriod \(7 → 14\) forces a new Aurora cluster\) under the same clusterIdentifier/), expect.stringMatching(/with the same finalSnapshotIdentifier/)]);
   });
 
-  it("reads the names the engine puts back: an identifier, final snapshot name or skipFinalSnapshot that ignoreChanges holds is the deployed one, which the new cluster asks for", () => {
+  it("reads the names the program gives the new cluster: an identifier, final snapshot name or skipFinalSnapshot that ignoreChanges holds keeps nothing out of a replacement (continueStepsFromDiff checks it anew from goal.Properties)", () => {
     const nameReused = (before: ReturnType<typeof cluster>, after: ReturnType<typeof cluster>) => transition(before, after).filter((f) => f.rule === "TransitionRdsClusterNameReused").map((f) => f.problem);
     const ignoring = (graph: ReturnType<typeof cluster>, ignoreChanges: string[]) => graph.map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges } : r));
     const before = cluster({ databaseName: "app" });
-    // New names drawn, as RelationalDatabase draws them, but ignored: the engine sends the deployed ones.
+    // New names drawn, as RelationalDatabase draws them, ignored or not: the new cluster takes them.
     const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
-    const both = [expect.stringMatching(/ under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while/), expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": once the clusterIdentifier is changed too .*, deleting the old cluster writes/)];
     expect(nameReused(before, renamed)).toEqual([]);
-    expect(nameReused(before, ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
-    expect(nameReused(saved(before), ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
-    // The final snapshot turned off but ignored: the deployed skipFinalSnapshot: false stays, so the new cluster's deletion writes the name again.
+    expect(nameReused(before, ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual([]);
+    expect(nameReused(saved(before), ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual([]);
+    // The final snapshot turned off, ignored or not: the new cluster's deletion writes none.
     const skipping = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", skipFinalSnapshot: true });
     expect(nameReused(before, skipping)).toEqual([]);
-    expect(nameReused(before, ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes/)]);
-    // The program already draws new names: the fix is the ignoreChanges entry that keeps the deployed one, named with its value.
+    expect(nameReused(before, ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([]);
+    // Names the program itself keeps: the fix is to draw new ones, whatever ignoreChanges holds.
     const fixes = (after: ReturnType<typeof cluster>) => transition(before, after).filter((f) => f.rule === "TransitionRdsClusterNameReused").map((f) => f.fix);
-    expect(fixes(ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual([
-      'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier "db-cluster-1a2b3c4" whatever the program sets',
-      'drop "finalSnapshotIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed finalSnapshotIdentifier "db-cluster-final-1a2b3c4" whatever the program sets',
-    ]);
-    expect(fixes(ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([
-      'drop "skipFinalSnapshot" from the ignoreChanges of db-cluster: the engine sends the deployed skipFinalSnapshot false whatever the program sets',
-    ]);
-    // Names the program itself keeps: the fix is to draw new ones.
-    expect(fixes(cluster({ databaseName: "gallery" }))).toEqual([expect.stringMatching(/^derive clusterIdentifier from the replacing inputs/), expect.stringMatching(/^name the final snapshot after the cluster's identifier/)]);
+    const drawNew = [expect.stringMatching(/^derive clusterIdentifier from the replacing inputs/), expect.stringMatching(/^name the final snapshot after the cluster's identifier/)];
+    expect(fixes(cluster({ databaseName: "gallery" }))).toEqual(drawNew);
+    expect(fixes(ignoring(cluster({ databaseName: "gallery" }), ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(drawNew);
   });
 
   it("replaces a cluster whose identifier is set by hand create-first, as pulumi-aws declares no autoname field for it: the same identifier is this rule's finding alone, a new one TransitionStatefulReplaced's with the new cluster created first", () => {

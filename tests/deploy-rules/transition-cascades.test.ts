@@ -187,3 +187,122 @@ describe("TransitionStatefulReplaced: a removed table deletedWith a resource the
     expect(outcome(topic)).toEqual([expect.not.stringMatching(/delete is skipped/)]);
   });
 });
+
+describe("TransitionRoutingSlotTaken: a removed holder deletedWith a resource the update replaces keeps the slot", () => {
+  const RULE = "TransitionRoutingSlotTaken";
+  const zoneId = "Z0123456789EXAMPLE0000";
+  const latency = (logical: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt(
+      "aws:route53/record:Record",
+      logical,
+      { zoneId, name: "api.gallery.example.com", type: "A", setIdentifier: logical, latencyRoutingPolicies: [{ region: "us-east-1" }], aliases: [{ name: "d-abc.execute-api.us-east-1.amazonaws.com", zoneId: "Z1UJRXOUMOOFQ8", evaluateTargetHealth: true }] },
+      more,
+    );
+
+  it("says the holder keeps the slot (its delete is skipped, step.go isDeletedWith), not that it goes at the end of the update", () => {
+    const before = [latency("east", { deletedWith: topic.urn }), topic];
+    const problems = (target: RecordedResource) => of(RULE, transition(before, [latency("new-east"), target])).map((f) => f.problem);
+    expect(problems(renamed(false))).toEqual([expect.stringMatching(/east \(api\.gallery\.example\.com A, set east\) of the deployed plan holds it and keeps it: it is removed from the program without being deleted \(retainOnDelete, or deletedWith a resource the update also deletes or replaces\)/)]);
+    // The target kept as deployed: the holder is deleted at the end of the update.
+    expect(problems(topic)).toEqual([expect.stringMatching(/east \(api\.gallery\.example\.com A, set east\) of the deployed plan holds it until the end of the update: it is removed from the program/)]);
+  });
+});
+
+describe("TransitionNameTaken: a replacement asks for the program's name, not one its ignoreChanges holds", () => {
+  // The engine checks a replacement anew from the program's inputs (pulumi step_generator.go continueStepsFromDiff:
+  // `prov.Check(... News: goal.Properties ...)` once `sg.replaces[urn] = true`, no Olds, no processIgnoreChanges), so an
+  // ignored name is not put back in the new copy; ignoreChanges only keeps the name out of the diff.
+  const MODEL = "aws:apigateway/model:Model";
+  const model = (logical: string, name: string, more: Partial<RecordedResource> = {}) => handBuilt(MODEL, logical, { restApi: "rest-1", name, contentType: "application/json", schema: "{}" }, more);
+  const cascaded = { replaceWith: [topic.urn], ignoreChanges: ["name"] };
+
+  it("passes a model replaced create-first for its replaceWith whose program renames it under ignoreChanges: the new copy takes the new name", () => {
+    const findings = transition([model("api-model", "PostAlbumsBody", { replaceWith: [topic.urn] }), topic], [model("api-model", "PostAlbumsBody2", cascaded), renamed(false)]);
+    expect(of("TransitionNameTaken", findings)).toEqual([]);
+    // Not ignored and not renamed: its deployed copy holds the name until the end of the update.
+    expect(of("TransitionNameTaken", transition([model("api-model", "PostAlbumsBody", { replaceWith: [topic.urn] }), topic], [model("api-model", "PostAlbumsBody", cascaded), renamed(false)])).map((f) => f.resource)).toEqual([`${MODEL} api-model`]);
+  });
+
+  it("finds the program's name held by a removed model, which the replacement asks for", () => {
+    const before = [model("api-model", "PostAlbumsBody", { replaceWith: [topic.urn] }), model("old-model", "PostAlbumsBody2"), topic];
+    const problems = of("TransitionNameTaken", transition(before, [model("api-model", "PostAlbumsBody2", cascaded), renamed(false)])).map((f) => f.problem);
+    expect(problems).toEqual([expect.stringMatching(/old-model of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update/)]);
+  });
+});
+
+describe("TransitionRoutingSlotTaken: a replaced record claims the program's slot, not one its ignoreChanges holds", () => {
+  const RULE = "TransitionRoutingSlotTaken";
+  const latency = (logical: string, setIdentifier: string, region: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt(
+      "aws:route53/record:Record",
+      logical,
+      { zoneId: "Z0123456789EXAMPLE0000", name: "api.gallery.example.com", type: "A", setIdentifier, latencyRoutingPolicies: [{ region }], aliases: [{ name: `d-abc.execute-api.${region}.amazonaws.com`, zoneId: "Z1UJRXOUMOOFQ8", evaluateTargetHealth: true }] },
+      more,
+    );
+  const replacing = { replaceOnChanges: ["setIdentifier"], ignoreChanges: ["latencyRoutingPolicies"] };
+
+  it("passes a record replaced create-first whose program moves it to another region under ignoreChanges: its new copy is created in the program's slot (continueStepsFromDiff's Check of goal.Properties)", () => {
+    expect(of(RULE, transition([latency("east", "east", "us-east-1")], [latency("east", "east-2", "eu-west-1", replacing)]))).toEqual([]);
+    // Kept in its region: the deployed copy holds the slot until the end of the update.
+    expect(of(RULE, transition([latency("east", "east", "us-east-1")], [latency("east", "east-2", "us-east-1", replacing)])).map((f) => f.resource)).toEqual(["aws:route53/record:Record east"]);
+  });
+
+  it("finds the program's slot held by a removed record, and does not say a replaced holder keeps its slot through ignoreChanges", () => {
+    const problems = of(RULE, transition([latency("east", "east", "us-east-1"), latency("west", "west", "eu-west-1")], [latency("east", "east-2", "eu-west-1", replacing)])).map((f) => f.problem);
+    expect(problems).toEqual([expect.stringMatching(/west \(api\.gallery\.example\.com A, set west\) of the deployed plan holds it until the end of the update/)]);
+    // The holder replaced delete-first with the program moving it away under ignoreChanges: it leaves the slot (no ignoreChanges keeps it).
+    const holder = latency("west", "west-2", "us-west-2", { ...replacing, deleteBeforeReplace: true });
+    const moved = of(RULE, transition([latency("west", "west", "eu-west-1")], [holder, latency("new", "new", "eu-west-1")])).map((f) => f.problem);
+    expect(moved).toEqual([expect.not.stringMatching(/its ignoreChanges/)]);
+  });
+});
+
+describe("TransitionRdsClusterNameReused: a replaced cluster asks for the program's identifier and snapshot name, not ones its ignoreChanges holds", () => {
+  const RULE = "TransitionRdsClusterNameReused";
+  const cluster = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:rds/cluster:Cluster", "db-cluster", { engine: "aurora-postgresql", databaseName: "app", clusterIdentifier: "db-cluster-1a2b3c4", finalSnapshotIdentifier: "db-cluster-1a2b3c4-final", ...inputs }, more);
+  const ignoring = { ignoreChanges: ["clusterIdentifier", "finalSnapshotIdentifier"] };
+
+  it("passes new names the program draws though ignoreChanges holds the deployed ones: the new cluster is checked anew from goal.Properties (continueStepsFromDiff)", () => {
+    const renamed = { databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" };
+    expect(of(RULE, transition([cluster({})], [cluster(renamed, ignoring)]))).toEqual([]);
+    expect(of(RULE, transition([cluster({})], [cluster(renamed)]))).toEqual([]);
+    // The program keeps both names: both findings, whatever ignoreChanges says.
+    for (const more of [ignoring, {}]) expect(of(RULE, transition([cluster({})], [cluster({ databaseName: "gallery" }, more)])).map((f) => f.fix)).toEqual([expect.stringMatching(/^derive clusterIdentifier/), expect.stringMatching(/^name the final snapshot/)]);
+  });
+
+  it("passes a final snapshot the program turns off under an ignored skipFinalSnapshot: the new cluster's deletion writes none", () => {
+    const after = (more: Partial<RecordedResource>) => cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", skipFinalSnapshot: true }, more);
+    expect(of(RULE, transition([cluster({})], [after({ ignoreChanges: ["skipFinalSnapshot"] })]))).toEqual([]);
+    expect(of(RULE, transition([cluster({})], [after({})]))).toEqual([]);
+    // Left on by the program: the deployed name is written again by the new cluster's own deletion.
+    expect(of(RULE, transition([cluster({})], [cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6" })])).map((f) => f.problem)).toEqual([expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-1a2b3c4-final": deleting the old cluster writes/)]);
+  });
+});
+
+describe("TransitionDeploymentStillServed: a stage replaced create-first while its deletedWith target is removed keeps its deployed copy", () => {
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
+  const deployment = (redeploy: string) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy } }, { id: "dep123" });
+  const stage = (more: Partial<RecordedResource>) =>
+    handBuilt("aws:apigateway/stage:Stage", "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"], replaceWith: [topic.urn], deletedWith: owner.urn, ...more });
+
+  it("finds the deployed deployment still served: the stage's old copy is deleted at the end with the removed target marked, so its delete is skipped (step.go isDeletedWith)", () => {
+    const problems = of("TransitionDeploymentStillServed", transition([deployment("1"), stage({}), topic, owner], [deployment("2"), stage({}), renamed(false)])).map((f) => f.problem);
+    expect(problems).toEqual([expect.stringMatching(/the deployed copy of stage api-stage-prod still serves it: the update replaces the stage without deleting that copy \(its delete is skipped for its deletedWith target owner, which the update deletes/)]);
+    // Replaced delete-first (its own deleteBeforeReplace): its old copy is deleted in its own step, before the target is marked.
+    expect(of("TransitionDeploymentStillServed", transition([deployment("1"), stage({}), topic, owner], [deployment("2"), stage({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }), renamed(false)]))).toEqual([]);
+  });
+});
+
+describe("TransitionHostedUiDomainGap: a domain its cascade replaces delete-first takes the program's domain, not one its ignoreChanges holds", () => {
+  const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+  const domain = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: name, userPoolId: "us-east-1_pool" }, { replaceWith: [topic.urn], ...more });
+
+  it("finds the gap: the topic replaced delete-first deletes the domain first, and the new one asks for the program's prefix (continueStepsFromDiff's Check of goal.Properties)", () => {
+    const gap = (after: RecordedResource) => of("TransitionHostedUiDomainGap", transition([domain("gallery-auth"), topic], [after, renamed(true)])).map((f) => f.resource);
+    expect(gap(domain("gallery-auth-2", { ignoreChanges: ["domain"] }))).toEqual([`${POOL_DOMAIN} auth-domain`]);
+    // The program keeps the prefix: the same domain is re-created, which this rule leaves alone, ignored or not.
+    expect(gap(domain("gallery-auth", { ignoreChanges: ["domain"] }))).toEqual([]);
+  });
+});

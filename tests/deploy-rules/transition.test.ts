@@ -736,7 +736,7 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(findings[0].problem).not.toMatch(/the update succeeds/);
   });
 
-  it("judges the name a replaced table keeps from its inputs with ignoreChanges reset: an ignored region or name is the deployed one, which the new copy asks for", () => {
+  it("judges the name a replaced table asks for from the program's inputs: ignoreChanges keeps an ignored region or name out of the diff, not out of the new copy", () => {
     const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
     const table = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(TABLE, "orders", { name: "orders-prod", hashKey: "pk", region: "us-east-1", ...inputs }, { deletedWith: owner.urn, ignoreChanges });
     const outcome = (after: RecordedResource) => {
@@ -745,27 +745,30 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
       return findings[0].problem;
     };
     const refused = /so it keeps its name orders-prod, which the new one asks for too: CreateTable is refused/;
-    // The program moves the table to us-west-2 but ignores region: Pulumi creates the new copy in us-east-1, beside the kept one.
-    expect(outcome(table({ rangeKey: "sk", region: "us-west-2" }, ["region"]))).toMatch(refused);
-    // The program renames it but ignores name: the new copy asks for orders-prod.
-    expect(outcome(table({ rangeKey: "sk", name: "orders-v2" }, ["name"]))).toMatch(refused);
-    // Not ignored, either change frees the name: a table's name is per region, and orders-v2 is another name.
-    expect(outcome(table({ rangeKey: "sk", region: "us-west-2" }))).toMatch(/the update succeeds/);
-    expect(outcome(table({ rangeKey: "sk", name: "orders-v2" }))).toMatch(/the update succeeds/);
+    expect(outcome(table({ rangeKey: "sk" }))).toMatch(refused);
+    // The program moves or renames it: the new copy is checked anew from the program's inputs (pulumi step_generator.go
+    // continueStepsFromDiff: Check of goal.Properties once it replaces), ignored or not, so either frees the name (a
+    // table's name is per region, and orders-v2 is another name).
+    for (const ignoreChanges of [["region"], ["name"], undefined]) {
+      expect(outcome(table({ rangeKey: "sk", region: "us-west-2" }, ignoreChanges))).toMatch(/the update succeeds/);
+      expect(outcome(table({ rangeKey: "sk", name: "orders-v2" }, ignoreChanges))).toMatch(/the update succeeds/);
+    }
   });
 
-  it("keys the names a resource of both plans asks for by its inputs with ignoreChanges reset, for every named type: an ignored region or name is the deployed one", () => {
+  it("keys the names a resource of both plans asks for: an update in place by its inputs with ignoreChanges reset (an ignored region or name is the deployed one), a replacement by the program's", () => {
     const SECRET = "aws:secretsmanager/secret:Secret";
     const table = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(TABLE, "orders", { name: "orders-prod", hashKey: "pk", region: "us-east-1", ...inputs }, { retainOnDelete: true, ignoreChanges });
-    // A retained table replaced (a sort key added) while the program moves or renames it under ignoreChanges: the new
-    // copy asks for orders-prod in us-east-1, which the retained one keeps, so CreateTable is refused and nothing moves.
+    // A retained table replaced (a sort key added) under its name: the new copy asks for orders-prod in us-east-1, which
+    // the retained one keeps, so CreateTable is refused and nothing moves.
+    const retained = transition([table({})], [table({ rangeKey: "sk" })]);
+    expect(retained.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${TABLE} orders`]]);
+    expect(retained[0].problem).toMatch(/^is replaced as DynamoDB table "orders-prod"; its deployed copy keeps the name: it is retained \(retainOnDelete\)/);
+    // Moved or renamed by the program, ignored or not: the replacement is checked anew from the program's inputs
+    // (continueStepsFromDiff), so the name is free (per region) and a new, empty table takes over.
     for (const [inputs, ignored] of [[{ region: "us-west-2" }, "region"], [{ name: "orders-v2" }, "name"]] as const) {
-      const findings = transition([table({})], [table({ rangeKey: "sk", ...inputs }, [ignored])]);
-      expect(findings.map((f) => [f.rule, f.resource]), ignored).toEqual([["TransitionNameTaken", `${TABLE} orders`]]);
-      expect(findings[0].problem).toMatch(/^is replaced as DynamoDB table "orders-prod"; its deployed copy keeps the name: it is retained \(retainOnDelete\)/);
+      expect(transition([table({})], [table({ rangeKey: "sk", ...inputs }, [ignored])]).map((f) => f.rule), ignored).toEqual(["TransitionStatefulReplaced"]);
+      expect(transition([table({})], [table({ rangeKey: "sk", ...inputs })]).map((f) => f.rule), ignored).toEqual(["TransitionStatefulReplaced"]);
     }
-    // Not ignored, the move frees the name (per region): a new, empty table takes over.
-    expect(transition([table({})], [table({ rangeKey: "sk", region: "us-west-2" })]).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
 
     // A type that holds no data: a secret the program moves to us-west-2 under ignoreChanges stays in us-east-1, so the
     // name a removed secret holds in us-west-2 is not the one it asks for.
