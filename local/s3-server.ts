@@ -674,6 +674,7 @@ export type S3Operation =
   | "UploadPart"
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
+  | "ListParts"
   | "Unsupported";
 
 export interface S3Request {
@@ -759,7 +760,7 @@ interface MultipartUpload {
   contentType: string;
   cacheControl?: string;
   metadata: Record<string, string>;
-  parts: Map<number, { etag: string; size: number }>;
+  parts: Map<number, { etag: string; size: number; lastModified: Date }>;
 }
 
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
@@ -956,7 +957,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       store.removeParts(uploadId);
       throw noSuchUpload();
     }
-    upload.parts.set(partNumber, part);
+    upload.parts.set(partNumber, { ...part, lastModified: new Date() });
     send(res, 200, "", { etag: part.etag });
   }
 
@@ -1014,7 +1015,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Who is asking first: an unsigned request is refused before its body is read.
     const signable = { method, path, query, headers: req.headers };
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
-    const operation = operationOf(method, query, key);
+    const operation = operationOf(method, query, key, req.headers["x-amz-copy-source"] !== undefined);
     checkLimits(operation, key, req);
     const chunked = isAwsChunked(req);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
@@ -1128,6 +1129,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       }
       case "CompleteMultipartUpload":
         return completeUpload(req, res, query, body, request);
+      case "ListParts": {
+        const uploadId = param(query, "uploadId") ?? "";
+        return sendXml(res, listPartsXml(uploadId, uploadOf(uploadId, request), query));
+      }
       case "AbortMultipartUpload": {
         const uploadId = param(query, "uploadId") ?? "";
         uploadOf(uploadId, request);
@@ -1288,6 +1293,30 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
   return parts;
 }
 
+/**
+ * ListParts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html): the upload's parts in part-number
+ * order after `part-number-marker`, at most `max-parts` (default and most 1,000, qfacts.html), with NextPartNumberMarker
+ * and IsTruncated for the next page. A max-parts or part-number-marker that is not a non-negative integer is 400
+ * InvalidArgument, as a listing's max-keys is (S3's wording for them not confirmed). Not sent: Initiator, Owner.
+ */
+function listPartsXml(uploadId: string, upload: MultipartUpload, query: Query): string {
+  const integer = (name: string, fallback: number) => {
+    const text = param(query, name);
+    if (text !== undefined && !/^\d{1,9}$/.test(text)) throw new S3Error(400, "InvalidArgument", `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
+    return text === undefined ? fallback : Number(text);
+  };
+  const maxParts = Math.min(integer("max-parts", 1000), 1000);
+  const marker = integer("part-number-marker", 0);
+  const after = [...upload.parts].filter(([number]) => number > marker).sort(([a], [b]) => a - b);
+  const page = after.slice(0, maxParts);
+  const truncated = after.length > page.length;
+  const next = page.length > 0 ? page[page.length - 1][0] : marker;
+  const parts = page
+    .map(([number, part]) => `<Part><PartNumber>${number}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified><ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size></Part>`)
+    .join("");
+  return `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><UploadId>${escapeXml(uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${next}</NextPartNumberMarker><MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}</ListPartsResult>`;
+}
+
 function param(query: Query, name: string): string | undefined {
   const value = query[name];
   return Array.isArray(value) ? value[0] : value;
@@ -1300,7 +1329,7 @@ const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]
  * The IAM action and resource an operation is authorised as
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html): the object writes and
  * multipart calls s3:PutObject, GetObject and HeadObject s3:GetObject, DeleteObject s3:DeleteObject, AbortMultipartUpload
- * s3:AbortMultipartUpload, on `arn:aws:s3:::bucket/key`; listings and HeadBucket s3:ListBucket, CreateBucket
+ * s3:AbortMultipartUpload, ListParts s3:ListMultipartUploadParts, on `arn:aws:s3:::bucket/key`; listings and HeadBucket s3:ListBucket, CreateBucket
  * s3:CreateBucket, on `arn:aws:s3:::bucket`. DeleteObjects is authorised per key; Unsupported is not served.
  */
 function s3Permission(operation: S3Operation, bucket: string, key: string): { action: string; resource: string } | undefined {
@@ -1319,6 +1348,8 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
       return { action: "s3:DeleteObject", resource: object };
     case "AbortMultipartUpload":
       return { action: "s3:AbortMultipartUpload", resource: object };
+    case "ListParts":
+      return { action: "s3:ListMultipartUploadParts", resource: object };
     case "HeadBucket":
     case "ListObjects":
     case "ListObjectsV2":
@@ -1330,7 +1361,12 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
   }
 }
 
-function operationOf(method: string, query: Query, key: string): S3Operation {
+/**
+ * A request's operation by its method, key and subresources. A PUT with x-amz-copy-source is CopyObject or
+ * UploadPartCopy (API_CopyObject.html, API_UploadPartCopy.html), not served: as PutObject and UploadPart they stored an
+ * empty object or part and answered 200.
+ */
+function operationOf(method: string, query: Query, key: string, copy: boolean): S3Operation {
   const has = (name: string) => name in query;
   if (key === "") {
     if (method === "PUT") return "CreateBucket";
@@ -1341,10 +1377,10 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
     if (method === "GET" && Object.keys(query).every((name) => LIST_V1_PARAMETERS.has(name))) return "ListObjects";
     return "Unsupported";
   }
-  if (method === "PUT") return has("uploadId") ? "UploadPart" : "PutObject";
+  if (method === "PUT") return copy ? "Unsupported" : has("uploadId") ? "UploadPart" : "PutObject";
   if (method === "POST") return has("uploads") ? "CreateMultipartUpload" : has("uploadId") ? "CompleteMultipartUpload" : "Unsupported";
   if (method === "DELETE") return has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
-  if (method === "GET") return "GetObject";
+  if (method === "GET") return has("uploadId") ? "ListParts" : "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
 }

@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { sendEndless } from "../harness/endless-body";
-import { signS3 } from "../harness/s3-local";
+import { CopyObjectCommand, ListPartsCommand, UploadPartCopyCommand } from "@aws-sdk/client-s3";
+import { localS3Client, signS3 } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
 
 const md5 = (bytes: Buffer) => createHash("md5").update(bytes).digest();
@@ -224,5 +225,40 @@ describe("local S3: S3's 8 KB limit on a request's headers", () => {
     // A browser's cookies for the app's other local servers (same host, other port) are not S3's to count.
     expect(await putWith("cookie", 9000)).toEqual({ status: 200, code: undefined, max: undefined });
     expect(server.store.get("b", "k")?.body.toString()).toBe("body");
+  });
+});
+
+describe("local S3: ListParts, and the copies it does not serve", () => {
+  it("lists an upload's parts a page at a time (ListParts), not the object under its key (was answered as GetObject)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    await call("PUT", "/b/k", Buffer.from("an object already under the upload's key"));
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    await call("PUT", `/b/k?partNumber=3&uploadId=${uploadId}`, Buffer.from("first three"));
+    // Part 3 again: the later part replaces the earlier one, and is the one listed.
+    const three = await call("PUT", `/b/k?partNumber=3&uploadId=${uploadId}`, Buffer.from("three"));
+    const client = localS3Client(server.endpoint);
+    const all = await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId }));
+    expect(all.Parts?.map((p) => [p.PartNumber, p.ETag, p.Size, p.LastModified instanceof Date])).toEqual([
+      [1, one.etag, 3, true],
+      [3, three.etag, 5, true],
+    ]);
+    expect([all.UploadId, all.Key, all.IsTruncated]).toEqual([uploadId, "k", false]);
+    const first = await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId, MaxParts: 1 }));
+    expect([first.Parts?.map((p) => p.PartNumber), first.IsTruncated, first.NextPartNumberMarker]).toEqual([[1], true, "1"]);
+    const next = await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId, PartNumberMarker: first.NextPartNumberMarker }));
+    expect([next.Parts?.map((p) => p.PartNumber), next.IsTruncated]).toEqual([[3], false]);
+    await expect(client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: "no-such-upload" }))).rejects.toMatchObject({ name: "NoSuchUpload" });
+  });
+
+  it("answers UploadPartCopy and CopyObject 501 NotImplemented (they were 200, storing an empty part or object)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    await call("PUT", "/b/source", Buffer.from("the source's bytes"));
+    const uploadId = await createUpload("k");
+    const client = localS3Client(server.endpoint);
+    await expect(client.send(new UploadPartCopyCommand({ Bucket: "b", Key: "k", UploadId: uploadId, PartNumber: 1, CopySource: "b/source" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 501 } });
+    await expect(client.send(new CopyObjectCommand({ Bucket: "b", Key: "copy", CopySource: "b/source" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 501 } });
+    expect(server.store.head("b", "copy")).toBeUndefined();
+    expect((await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId }))).Parts ?? []).toEqual([]);
   });
 });
