@@ -1240,9 +1240,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
 type Query = Record<string, string | string[]>;
 
-/** S3's answer for an upload id it does not know (never started, aborted or completed), ErrorResponses.html. */
+/**
+ * S3's answer for an upload id it does not know (never started, aborted or completed), ErrorResponses.html; its message
+ * as S3 words it, quoted from an AbortMultipartUpload answer in OpenMined/courses#442.
+ */
 function noSuchUpload(): S3Error {
-  return new S3Error(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
+  return new S3Error(404, "NoSuchUpload", "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
 }
 
 /** A multipart upload's parts at most, and its part numbers: 1 to 10,000 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). */

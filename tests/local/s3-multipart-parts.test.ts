@@ -248,7 +248,11 @@ describe("local S3: ListParts, and the copies it does not serve", () => {
     expect([first.Parts?.map((p) => p.PartNumber), first.IsTruncated, first.NextPartNumberMarker]).toEqual([[1], true, "1"]);
     const next = await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId, PartNumberMarker: first.NextPartNumberMarker }));
     expect([next.Parts?.map((p) => p.PartNumber), next.IsTruncated]).toEqual([[3], false]);
-    await expect(client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: "no-such-upload" }))).rejects.toMatchObject({ name: "NoSuchUpload" });
+    await expect(client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: "no-such-upload" }))).rejects.toMatchObject({
+      name: "NoSuchUpload",
+      // S3's wording, as AbortMultipartUpload's answer is quoted in OpenMined/courses#442.
+      message: "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+    });
   });
 
   it("answers UploadPartCopy and CopyObject 501 NotImplemented (they were 200, storing an empty part or object)", async () => {
