@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { sendEndless } from "../harness/endless-body";
-import { CopyObjectCommand, ListPartsCommand, UploadPartCopyCommand } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, UploadPartCopyCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { localS3Client, signS3 } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
 
@@ -139,6 +140,11 @@ describe("local S3: UploadPart streams each part to the store", () => {
     for (const partNumber of ["0", "10001", "x", ""]) {
       expect((await call("PUT", `/b/k?partNumber=${partNumber}&uploadId=${uploadId}`, Buffer.from("p"))).code, partNumber).toBe("InvalidArgument");
     }
+    // An upload id is looked up, never made a path: one that climbs out of the uploads folder is just unknown.
+    for (const id of ["../../x", encodeURIComponent(`../${uploadId}`), `${uploadId}/..`]) {
+      expect((await call("PUT", `/b/k?partNumber=1&uploadId=${id}`, Buffer.from("p"))).code, id).toBe("NoSuchUpload");
+      expect((await call("DELETE", `/b/k?uploadId=${id}`)).code, id).toBe("NoSuchUpload");
+    }
     const small = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("small"));
     const big = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "b"));
     const tail = await call("PUT", `/b/k?partNumber=3&uploadId=${uploadId}`, Buffer.from("tail"));
@@ -253,6 +259,18 @@ describe("local S3: ListParts, and the copies it does not serve", () => {
       // S3's wording, as AbortMultipartUpload's answer is quoted in OpenMined/courses#442.
       message: "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
     });
+  });
+
+  it("takes a part PUT to a presigned UploadPart URL (a browser's upload), and completes with it", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    // Without flexible checksums: by default the SDK presigns the CRC32 of an empty body, which S3 then refuses (BadDigest).
+    const client = localS3Client(server.endpoint, { requestChecksumCalculation: "WHEN_REQUIRED" });
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "k" }));
+    const url = await getSignedUrl(client, new UploadPartCommand({ Bucket: "b", Key: "k", UploadId, PartNumber: 1 }), { expiresIn: 60 });
+    const part = await fetch(url, { method: "PUT", body: "a part from a browser" });
+    expect(part.status).toBe(200);
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: "b", Key: "k", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.headers.get("etag")! }] } }));
+    expect(server.store.get("b", "k")?.body.toString()).toBe("a part from a browser");
   });
 
   it("answers UploadPartCopy and CopyObject 501 NotImplemented (they were 200, storing an empty part or object)", async () => {
