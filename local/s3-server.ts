@@ -228,6 +228,11 @@ export class FileObjectStore implements ObjectStore {
   private static readonly OBJECTS = ".objects";
   /** Multipart uploads' parts: `.uploads/<pid>.<uploadId>/<partNumber>.part` (like `.objects`, no valid bucket name). */
   private static readonly UPLOADS = ".uploads";
+  /**
+   * The uploads whose parts this process writes, across its stores (removeAbandonedUploads): a folder of this process's
+   * id that is not among them was left by an earlier process that had the same id.
+   */
+  private static readonly writing = new Set<string>();
   private static readonly SUFFIX = ".obj";
   private readonly objects: string;
   private readonly uploads: string;
@@ -319,6 +324,7 @@ export class FileObjectStore implements ObjectStore {
    */
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
     const file = this.partFile(uploadId, partNumber);
+    FileObjectStore.writing.add(uploadId);
     mkdirSync(join(file, ".."), { recursive: true });
     const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
     const handle = await open(temporary, "w");
@@ -340,6 +346,7 @@ export class FileObjectStore implements ObjectStore {
   }
   removeParts(uploadId: string): void {
     rmSync(join(this.partFile(uploadId, 1), ".."), { recursive: true, force: true });
+    FileObjectStore.writing.delete(uploadId);
   }
   /** A part's file; the upload's folder is named by this process too (removeAbandonedUploads). */
   private partFile(uploadId: string, partNumber: number): string {
@@ -459,12 +466,14 @@ export class FileObjectStore implements ObjectStore {
    * Multipart uploads of a process that stopped between an upload's first part and its end (a crash, a kill: the uploads
    * in progress are the server's memory, gone with it, so their parts can never be completed; a server that closes
    * removes its own): their folders removed, parts and temporary files with them. Those of a process still running
-   * (another runtime on the same folder) are left to it.
+   * (another runtime on the same folder) are left to it. A folder of this process's own id is left only if this process
+   * writes it: a container's processes start in the same order each time, so an earlier run's may have had the same id.
    */
   private removeAbandonedUploads(): void {
     for (const upload of entriesOf(this.uploads)) {
-      const pid = /^(\d+)\./.exec(upload.name)?.[1];
-      if (pid === undefined || !processRuns(Number(pid))) rmSync(join(this.uploads, upload.name), { recursive: true, force: true });
+      const [, pid, uploadId] = /^(\d+)\.(.*)$/.exec(upload.name) ?? [];
+      const running = pid !== undefined && (Number(pid) === process.pid ? FileObjectStore.writing.has(uploadId) : processRuns(Number(pid)));
+      if (!running) rmSync(join(this.uploads, upload.name), { recursive: true, force: true });
     }
   }
   /**

@@ -125,13 +125,17 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(uploadFolders(root)).toEqual([]);
 
     // A process killed mid-upload leaves its folder; the next store on the folder removes it, not a running process's.
-    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22).
-    for (const folder of ["2147483646.dead-upload", `${process.pid}.running-upload`]) {
+    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22). An earlier process may have had
+    // this one's id (a container's processes start in the same order each time): its folders go too, not this one's.
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const running = await createUpload("k");
+    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${running}`, Buffer.from("part"))).status).toBe(200);
+    for (const folder of ["2147483646.dead-upload", `${process.pid}.upload-of-an-earlier-process-with-this-id`]) {
       mkdirSync(join(root, ".uploads", folder), { recursive: true });
       writeFileSync(join(root, ".uploads", folder, "1.part"), "part");
     }
     new FileObjectStore(root);
-    expect(uploadFolders(root)).toEqual([`${process.pid}.running-upload`]);
+    expect(uploadFolders(root)).toEqual([`${process.pid}.${running}`]);
   });
 
   it("refuses part numbers outside 1-10,000, and completions S3 refuses: no parts, out of order, a wrong ETag, a part but the last under 5 MiB", async () => {
