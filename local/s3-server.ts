@@ -992,11 +992,16 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       for (const { partNumber } of parts) yield* store.readPart(uploadId, partNumber) as AsyncIterable<Buffer>;
     }
     const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date() };
-    const object = await store.putStream(upload.bucket, meta, concatenated(), () => {
+    // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
+    // be gone under the read (which then fails): the answer is NoSuchUpload either way.
+    const gone = () => uploads.get(uploadId) !== upload;
+    const write = store.putStream(upload.bucket, meta, concatenated(), () => {
       writePreconditions(req.headers, store.head(upload.bucket, upload.key));
-      // Completed or aborted by another request while this one read the parts: as S3, one completion only.
-      if (uploads.get(uploadId) !== upload) throw noSuchUpload();
+      if (gone()) throw noSuchUpload();
       uploads.delete(uploadId);
+    });
+    const object = await write.catch((error: unknown) => {
+      throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
     });
     store.removeParts(uploadId);
     sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);

@@ -138,6 +138,43 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(uploadFolders(root)).toEqual([`${process.pid}.${running}`]);
   });
 
+  it("answers a completion whose upload is aborted while its parts are read NoSuchUpload, and stores nothing (was 500)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    let reached!: () => void;
+    const reading = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The completion's object write waits at its first bytes until the test has aborted the upload.
+    const store = new (class extends FileObjectStore {
+      override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>) {
+        async function* held(): AsyncGenerator<Uint8Array> {
+          let first = true;
+          for await (const chunk of source) {
+            if (first) {
+              first = false;
+              reached();
+              await released;
+            }
+            yield chunk;
+          }
+        }
+        return super.putStream(bucket, object, held(), beforeCommit);
+      }
+    })(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
+    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
+    const completing = call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
+    await reading;
+    expect((await call("DELETE", `/b/k?uploadId=${uploadId}`)).status).toBe(204);
+    release();
+    const done = await completing;
+    expect([done.status, done.code]).toEqual([404, "NoSuchUpload"]);
+    expect(store.head("b", "k")).toBeUndefined();
+    expect(uploadFolders(root)).toEqual([]);
+  });
+
   it("refuses part numbers outside 1-10,000, and completions S3 refuses: no parts, out of order, a wrong ETag, a part but the last under 5 MiB", async () => {
     server = await startLocalS3({ buckets: ["b"] });
     const uploadId = await createUpload("k");
