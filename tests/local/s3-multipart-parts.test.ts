@@ -138,6 +138,23 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(uploadFolders(root)).toEqual([`${process.pid}.${running}`]);
   });
 
+  it("keeps, of two UploadParts of one part number at once, the one that ends last: its bytes and its ETag", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const first = Buffer.alloc(2 * MiB, "f");
+    const { req, answer } = await startPut(`/b/k?partNumber=1&uploadId=${uploadId}`, first.subarray(0, MiB), first.length);
+    await store.firstBytes;
+    const second = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("second, ends first"));
+    req.end(first.subarray(MiB));
+    const last = await answer;
+    expect(last.status).toBe(200);
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, second.etag!]]))).code).toBe("InvalidPart");
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, last.etag!]]))).status).toBe(200);
+    expect(store.get("b", "k")?.body.equals(first)).toBe(true);
+  });
+
   it("answers a completion whose upload is aborted while its parts are read NoSuchUpload, and stores nothing (was 500)", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
     let reached!: () => void;
