@@ -228,6 +228,11 @@ export class FileObjectStore implements ObjectStore {
   private static readonly OBJECTS = ".objects";
   /** Multipart uploads' parts: `.uploads/<pid>.<uploadId>/<partNumber>.part` (like `.objects`, no valid bucket name). */
   private static readonly UPLOADS = ".uploads";
+  /**
+   * The uploads whose parts this process writes, across its stores (removeAbandonedUploads): a folder of this process's
+   * id that is not among them was left by an earlier process that had the same id.
+   */
+  private static readonly writing = new Set<string>();
   private static readonly SUFFIX = ".obj";
   private readonly objects: string;
   private readonly uploads: string;
@@ -319,6 +324,7 @@ export class FileObjectStore implements ObjectStore {
    */
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
     const file = this.partFile(uploadId, partNumber);
+    FileObjectStore.writing.add(uploadId);
     mkdirSync(join(file, ".."), { recursive: true });
     const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
     const handle = await open(temporary, "w");
@@ -340,6 +346,7 @@ export class FileObjectStore implements ObjectStore {
   }
   removeParts(uploadId: string): void {
     rmSync(join(this.partFile(uploadId, 1), ".."), { recursive: true, force: true });
+    FileObjectStore.writing.delete(uploadId);
   }
   /** A part's file; the upload's folder is named by this process too (removeAbandonedUploads). */
   private partFile(uploadId: string, partNumber: number): string {
@@ -459,12 +466,14 @@ export class FileObjectStore implements ObjectStore {
    * Multipart uploads of a process that stopped between an upload's first part and its end (a crash, a kill: the uploads
    * in progress are the server's memory, gone with it, so their parts can never be completed; a server that closes
    * removes its own): their folders removed, parts and temporary files with them. Those of a process still running
-   * (another runtime on the same folder) are left to it.
+   * (another runtime on the same folder) are left to it. A folder of this process's own id is left only if this process
+   * writes it: a container's processes start in the same order each time, so an earlier run's may have had the same id.
    */
   private removeAbandonedUploads(): void {
     for (const upload of entriesOf(this.uploads)) {
-      const pid = /^(\d+)\./.exec(upload.name)?.[1];
-      if (pid === undefined || !processRuns(Number(pid))) rmSync(join(this.uploads, upload.name), { recursive: true, force: true });
+      const [, pid, uploadId] = /^(\d+)\.(.*)$/.exec(upload.name) ?? [];
+      const running = pid !== undefined && (Number(pid) === process.pid ? FileObjectStore.writing.has(uploadId) : processRuns(Number(pid)));
+      if (!running) rmSync(join(this.uploads, upload.name), { recursive: true, force: true });
     }
   }
   /**
@@ -674,6 +683,7 @@ export type S3Operation =
   | "UploadPart"
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
+  | "ListParts"
   | "Unsupported";
 
 export interface S3Request {
@@ -759,7 +769,7 @@ interface MultipartUpload {
   contentType: string;
   cacheControl?: string;
   metadata: Record<string, string>;
-  parts: Map<number, { etag: string; size: number }>;
+  parts: Map<number, { etag: string; size: number; lastModified: Date }>;
 }
 
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
@@ -956,7 +966,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       store.removeParts(uploadId);
       throw noSuchUpload();
     }
-    upload.parts.set(partNumber, part);
+    upload.parts.set(partNumber, { ...part, lastModified: new Date() });
     send(res, 200, "", { etag: part.etag });
   }
 
@@ -982,11 +992,16 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       for (const { partNumber } of parts) yield* store.readPart(uploadId, partNumber) as AsyncIterable<Buffer>;
     }
     const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date() };
-    const object = await store.putStream(upload.bucket, meta, concatenated(), () => {
+    // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
+    // be gone under the read (which then fails): the answer is NoSuchUpload either way.
+    const gone = () => uploads.get(uploadId) !== upload;
+    const write = store.putStream(upload.bucket, meta, concatenated(), () => {
       writePreconditions(req.headers, store.head(upload.bucket, upload.key));
-      // Completed or aborted by another request while this one read the parts: as S3, one completion only.
-      if (uploads.get(uploadId) !== upload) throw noSuchUpload();
+      if (gone()) throw noSuchUpload();
       uploads.delete(uploadId);
+    });
+    const object = await write.catch((error: unknown) => {
+      throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
     });
     store.removeParts(uploadId);
     sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
@@ -1014,7 +1029,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Who is asking first: an unsigned request is refused before its body is read.
     const signable = { method, path, query, headers: req.headers };
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
-    const operation = operationOf(method, query, key);
+    const operation = operationOf(method, query, key, req.headers["x-amz-copy-source"] !== undefined);
     checkLimits(operation, key, req);
     const chunked = isAwsChunked(req);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
@@ -1128,6 +1143,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       }
       case "CompleteMultipartUpload":
         return completeUpload(req, res, query, body, request);
+      case "ListParts": {
+        const uploadId = param(query, "uploadId") ?? "";
+        return sendXml(res, listPartsXml(uploadId, uploadOf(uploadId, request), query));
+      }
       case "AbortMultipartUpload": {
         const uploadId = param(query, "uploadId") ?? "";
         uploadOf(uploadId, request);
@@ -1235,9 +1254,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
 type Query = Record<string, string | string[]>;
 
-/** S3's answer for an upload id it does not know (never started, aborted or completed), ErrorResponses.html. */
+/**
+ * S3's answer for an upload id it does not know (never started, aborted or completed), ErrorResponses.html; its message
+ * as S3 words it, quoted from an AbortMultipartUpload answer in OpenMined/courses#442.
+ */
 function noSuchUpload(): S3Error {
-  return new S3Error(404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
+  return new S3Error(404, "NoSuchUpload", "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.");
 }
 
 /** A multipart upload's parts at most, and its part numbers: 1 to 10,000 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). */
@@ -1288,6 +1310,30 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
   return parts;
 }
 
+/**
+ * ListParts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html): the upload's parts in part-number
+ * order after `part-number-marker`, at most `max-parts` (default and most 1,000, qfacts.html), with NextPartNumberMarker
+ * and IsTruncated for the next page. A max-parts or part-number-marker that is not a non-negative integer is 400
+ * InvalidArgument, as a listing's max-keys is (S3's wording for them not confirmed). Not sent: Initiator, Owner.
+ */
+function listPartsXml(uploadId: string, upload: MultipartUpload, query: Query): string {
+  const integer = (name: string, fallback: number) => {
+    const text = param(query, name);
+    if (text !== undefined && !/^\d{1,9}$/.test(text)) throw new S3Error(400, "InvalidArgument", `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
+    return text === undefined ? fallback : Number(text);
+  };
+  const maxParts = Math.min(integer("max-parts", 1000), 1000);
+  const marker = integer("part-number-marker", 0);
+  const after = [...upload.parts].filter(([number]) => number > marker).sort(([a], [b]) => a - b);
+  const page = after.slice(0, maxParts);
+  const truncated = after.length > page.length;
+  const next = page.length > 0 ? page[page.length - 1][0] : marker;
+  const parts = page
+    .map(([number, part]) => `<Part><PartNumber>${number}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified><ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size></Part>`)
+    .join("");
+  return `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><UploadId>${escapeXml(uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${next}</NextPartNumberMarker><MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}</ListPartsResult>`;
+}
+
 function param(query: Query, name: string): string | undefined {
   const value = query[name];
   return Array.isArray(value) ? value[0] : value;
@@ -1300,7 +1346,7 @@ const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]
  * The IAM action and resource an operation is authorised as
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html): the object writes and
  * multipart calls s3:PutObject, GetObject and HeadObject s3:GetObject, DeleteObject s3:DeleteObject, AbortMultipartUpload
- * s3:AbortMultipartUpload, on `arn:aws:s3:::bucket/key`; listings and HeadBucket s3:ListBucket, CreateBucket
+ * s3:AbortMultipartUpload, ListParts s3:ListMultipartUploadParts, on `arn:aws:s3:::bucket/key`; listings and HeadBucket s3:ListBucket, CreateBucket
  * s3:CreateBucket, on `arn:aws:s3:::bucket`. DeleteObjects is authorised per key; Unsupported is not served.
  */
 function s3Permission(operation: S3Operation, bucket: string, key: string): { action: string; resource: string } | undefined {
@@ -1319,6 +1365,8 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
       return { action: "s3:DeleteObject", resource: object };
     case "AbortMultipartUpload":
       return { action: "s3:AbortMultipartUpload", resource: object };
+    case "ListParts":
+      return { action: "s3:ListMultipartUploadParts", resource: object };
     case "HeadBucket":
     case "ListObjects":
     case "ListObjectsV2":
@@ -1330,7 +1378,12 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
   }
 }
 
-function operationOf(method: string, query: Query, key: string): S3Operation {
+/**
+ * A request's operation by its method, key and subresources. A PUT with x-amz-copy-source is CopyObject or
+ * UploadPartCopy (API_CopyObject.html, API_UploadPartCopy.html), not served: as PutObject and UploadPart they stored an
+ * empty object or part and answered 200.
+ */
+function operationOf(method: string, query: Query, key: string, copy: boolean): S3Operation {
   const has = (name: string) => name in query;
   if (key === "") {
     if (method === "PUT") return "CreateBucket";
@@ -1341,10 +1394,10 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
     if (method === "GET" && Object.keys(query).every((name) => LIST_V1_PARAMETERS.has(name))) return "ListObjects";
     return "Unsupported";
   }
-  if (method === "PUT") return has("uploadId") ? "UploadPart" : "PutObject";
+  if (method === "PUT") return copy ? "Unsupported" : has("uploadId") ? "UploadPart" : "PutObject";
   if (method === "POST") return has("uploads") ? "CreateMultipartUpload" : has("uploadId") ? "CompleteMultipartUpload" : "Unsupported";
   if (method === "DELETE") return has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
-  if (method === "GET") return "GetObject";
+  if (method === "GET") return has("uploadId") ? "ListParts" : "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
 }

@@ -12,7 +12,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { sendEndless } from "../harness/endless-body";
-import { signS3 } from "../harness/s3-local";
+import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, UploadPartCopyCommand } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { localS3Client, signS3 } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
 
 const md5 = (bytes: Buffer) => createHash("md5").update(bytes).digest();
@@ -123,13 +125,71 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(uploadFolders(root)).toEqual([]);
 
     // A process killed mid-upload leaves its folder; the next store on the folder removes it, not a running process's.
-    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22).
-    for (const folder of ["2147483646.dead-upload", `${process.pid}.running-upload`]) {
+    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22). An earlier process may have had
+    // this one's id (a container's processes start in the same order each time): its folders go too, not this one's.
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const running = await createUpload("k");
+    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${running}`, Buffer.from("part"))).status).toBe(200);
+    for (const folder of ["2147483646.dead-upload", `${process.pid}.upload-of-an-earlier-process-with-this-id`]) {
       mkdirSync(join(root, ".uploads", folder), { recursive: true });
       writeFileSync(join(root, ".uploads", folder, "1.part"), "part");
     }
     new FileObjectStore(root);
-    expect(uploadFolders(root)).toEqual([`${process.pid}.running-upload`]);
+    expect(uploadFolders(root)).toEqual([`${process.pid}.${running}`]);
+  });
+
+  it("keeps, of two UploadParts of one part number at once, the one that ends last: its bytes and its ETag", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const first = Buffer.alloc(2 * MiB, "f");
+    const { req, answer } = await startPut(`/b/k?partNumber=1&uploadId=${uploadId}`, first.subarray(0, MiB), first.length);
+    await store.firstBytes;
+    const second = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("second, ends first"));
+    req.end(first.subarray(MiB));
+    const last = await answer;
+    expect(last.status).toBe(200);
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, second.etag!]]))).code).toBe("InvalidPart");
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, last.etag!]]))).status).toBe(200);
+    expect(store.get("b", "k")?.body.equals(first)).toBe(true);
+  });
+
+  it("answers a completion whose upload is aborted while its parts are read NoSuchUpload, and stores nothing (was 500)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    let reached!: () => void;
+    const reading = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The completion's object write waits at its first bytes until the test has aborted the upload.
+    const store = new (class extends FileObjectStore {
+      override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>) {
+        async function* held(): AsyncGenerator<Uint8Array> {
+          let first = true;
+          for await (const chunk of source) {
+            if (first) {
+              first = false;
+              reached();
+              await released;
+            }
+            yield chunk;
+          }
+        }
+        return super.putStream(bucket, object, held(), beforeCommit);
+      }
+    })(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
+    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
+    const completing = call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
+    await reading;
+    expect((await call("DELETE", `/b/k?uploadId=${uploadId}`)).status).toBe(204);
+    release();
+    const done = await completing;
+    expect([done.status, done.code]).toEqual([404, "NoSuchUpload"]);
+    expect(store.head("b", "k")).toBeUndefined();
+    expect(uploadFolders(root)).toEqual([]);
   });
 
   it("refuses part numbers outside 1-10,000, and completions S3 refuses: no parts, out of order, a wrong ETag, a part but the last under 5 MiB", async () => {
@@ -137,6 +197,11 @@ describe("local S3: UploadPart streams each part to the store", () => {
     const uploadId = await createUpload("k");
     for (const partNumber of ["0", "10001", "x", ""]) {
       expect((await call("PUT", `/b/k?partNumber=${partNumber}&uploadId=${uploadId}`, Buffer.from("p"))).code, partNumber).toBe("InvalidArgument");
+    }
+    // An upload id is looked up, never made a path: one that climbs out of the uploads folder is just unknown.
+    for (const id of ["../../x", encodeURIComponent(`../${uploadId}`), `${uploadId}/..`]) {
+      expect((await call("PUT", `/b/k?partNumber=1&uploadId=${id}`, Buffer.from("p"))).code, id).toBe("NoSuchUpload");
+      expect((await call("DELETE", `/b/k?uploadId=${id}`)).code, id).toBe("NoSuchUpload");
     }
     const small = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("small"));
     const big = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "b"));
@@ -224,5 +289,56 @@ describe("local S3: S3's 8 KB limit on a request's headers", () => {
     // A browser's cookies for the app's other local servers (same host, other port) are not S3's to count.
     expect(await putWith("cookie", 9000)).toEqual({ status: 200, code: undefined, max: undefined });
     expect(server.store.get("b", "k")?.body.toString()).toBe("body");
+  });
+});
+
+describe("local S3: ListParts, and the copies it does not serve", () => {
+  it("lists an upload's parts a page at a time (ListParts), not the object under its key (was answered as GetObject)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    await call("PUT", "/b/k", Buffer.from("an object already under the upload's key"));
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    await call("PUT", `/b/k?partNumber=3&uploadId=${uploadId}`, Buffer.from("first three"));
+    // Part 3 again: the later part replaces the earlier one, and is the one listed.
+    const three = await call("PUT", `/b/k?partNumber=3&uploadId=${uploadId}`, Buffer.from("three"));
+    const client = localS3Client(server.endpoint);
+    const all = await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId }));
+    expect(all.Parts?.map((p) => [p.PartNumber, p.ETag, p.Size, p.LastModified instanceof Date])).toEqual([
+      [1, one.etag, 3, true],
+      [3, three.etag, 5, true],
+    ]);
+    expect([all.UploadId, all.Key, all.IsTruncated]).toEqual([uploadId, "k", false]);
+    const first = await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId, MaxParts: 1 }));
+    expect([first.Parts?.map((p) => p.PartNumber), first.IsTruncated, first.NextPartNumberMarker]).toEqual([[1], true, "1"]);
+    const next = await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId, PartNumberMarker: first.NextPartNumberMarker }));
+    expect([next.Parts?.map((p) => p.PartNumber), next.IsTruncated]).toEqual([[3], false]);
+    await expect(client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: "no-such-upload" }))).rejects.toMatchObject({
+      name: "NoSuchUpload",
+      // S3's wording, as AbortMultipartUpload's answer is quoted in OpenMined/courses#442.
+      message: "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+    });
+  });
+
+  it("takes a part PUT to a presigned UploadPart URL (a browser's upload), and completes with it", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    // Without flexible checksums: by default the SDK presigns the CRC32 of an empty body, which S3 then refuses (BadDigest).
+    const client = localS3Client(server.endpoint, { requestChecksumCalculation: "WHEN_REQUIRED" });
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "k" }));
+    const url = await getSignedUrl(client, new UploadPartCommand({ Bucket: "b", Key: "k", UploadId, PartNumber: 1 }), { expiresIn: 60 });
+    const part = await fetch(url, { method: "PUT", body: "a part from a browser" });
+    expect(part.status).toBe(200);
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: "b", Key: "k", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.headers.get("etag")! }] } }));
+    expect(server.store.get("b", "k")?.body.toString()).toBe("a part from a browser");
+  });
+
+  it("answers UploadPartCopy and CopyObject 501 NotImplemented (they were 200, storing an empty part or object)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    await call("PUT", "/b/source", Buffer.from("the source's bytes"));
+    const uploadId = await createUpload("k");
+    const client = localS3Client(server.endpoint);
+    await expect(client.send(new UploadPartCopyCommand({ Bucket: "b", Key: "k", UploadId: uploadId, PartNumber: 1, CopySource: "b/source" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 501 } });
+    await expect(client.send(new CopyObjectCommand({ Bucket: "b", Key: "copy", CopySource: "b/source" }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 501 } });
+    expect(server.store.head("b", "copy")).toBeUndefined();
+    expect((await client.send(new ListPartsCommand({ Bucket: "b", Key: "k", UploadId: uploadId }))).Parts ?? []).toEqual([]);
   });
 });
