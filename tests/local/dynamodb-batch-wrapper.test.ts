@@ -132,6 +132,30 @@ describe("a client hanging up mid-body on the local DynamoDB", () => {
   });
 });
 
+describe("a body whose chunked framing breaks mid-body on the local DynamoDB", () => {
+  it.each(["DescribeTable", "Query"])("is answered 400 by Node and stops nothing: the request's error reached dynalite's throwing listener too (%s)", async (operation) => {
+    const dynalite = await startPatchedDynalite({ region: "eu-west-1" });
+    try {
+      const socket = connect(Number(new URL(dynalite.endpoint).port), "127.0.0.1");
+      await once(socket, "connect");
+      const answered: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => answered.push(chunk));
+      // A chunk, then a chunk size that is not hex: Node's parser fails mid-body, answers 400 and closes the connection.
+      socket.write(`POST / HTTP/1.1\r\nhost: local\r\ncontent-type: application/x-amz-json-1.0\r\nx-amz-target: DynamoDB_20120810.${operation}\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"Tab\r\nzz\r\n`);
+      await once(socket, "close");
+      expect(Buffer.concat(answered).toString()).toMatch(/^HTTP\/1\.1 400 /);
+      const listed = await fetch(dynalite.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" },
+        body: "{}",
+      });
+      expect(listed.status).toBe(200);
+    } finally {
+      await dynalite.close();
+    }
+  });
+});
+
 describe("bodies past dynalite's limit on the local DynamoDB", () => {
   it.each([
     ["without a stream proxy in front", false],
