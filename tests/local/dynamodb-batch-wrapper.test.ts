@@ -2,7 +2,8 @@
  * serveTableArns (local/dynamodb/dynalite-table-arns.ts) in front of a listener that records what reaches it:
  * a batch's body is held only up to dynalite's own limit (dynalite answers 413 past it), other requests pass unread,
  * single-table operations too (their answer rewritten only when it carries a ConsumedCapacity); the local DynamoDB
- * answers every body past that limit 413, transactions too; and a client hanging up mid-body stops nothing.
+ * answers every body past that limit 413, transactions too; a single-table body in pieces is tested whole; and a client
+ * hanging up mid-body, or a chunked body broken mid-body, stops nothing.
  */
 import { once } from "node:events";
 import { createServer, request, type IncomingMessage } from "node:http";
@@ -11,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalDynamo, startPatchedDynalite } from "../../local/dynamodb";
 import { serveTableArns } from "../../local/dynamodb/dynalite-table-arns";
 import { DYNALITE_MAX_REQUEST_BYTES } from "../../local/dynamodb/replayed-request";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 
@@ -102,6 +104,47 @@ describe("the table-ARN wrapper's reading of bodies", () => {
       }
       expect(answered).toEqual({ absent: "items", NONE: "items", TOTAL: arn, INDEXES: arn });
     }, '{"ConsumedCapacity":{"TableName":"items","CapacityUnits":1}}');
+  });
+});
+
+describe("a single-table body arriving in pieces on the local DynamoDB", () => {
+  it("is answered the table's ARN in ConsumedCapacity when its pieces split `arn:` and `\"ReturnConsumedCapacity\"` (its bytes are tested once the whole body is in)", async () => {
+    const dynalite = await startPatchedDynalite({ region: "eu-west-1" });
+    try {
+      const headers = { "content-type": "application/x-amz-json-1.0", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" };
+      const created = await fetch(dynalite.endpoint, {
+        method: "POST",
+        headers: { ...headers, "x-amz-target": "DynamoDB_20120810.CreateTable" },
+        body: JSON.stringify({ TableName: "items", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }] }),
+      });
+      expect(created.status).toBe(200);
+      const arn = `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/items`;
+      const body = JSON.stringify({ TableName: arn, Key: { pk: { S: "a" } }, ReturnConsumedCapacity: "TOTAL" });
+      const cuts = [body.indexOf("arn:") + 2, body.indexOf('"ReturnConsumedCapacity"') + 8];
+      const pieces = [body.slice(0, cuts[0]), body.slice(cuts[0], cuts[1]), body.slice(cuts[1])];
+      // Each piece is sent once the server has had the one before as a chunk of its own.
+      const chunks: string[] = [];
+      let arrived: () => void = () => {};
+      dynalite.server.prependListener("request", (req: IncomingMessage) => req.on("data", (chunk: Buffer) => (chunks.push(chunk.toString()), arrived())));
+      const socket = connect(Number(new URL(dynalite.endpoint).port), "127.0.0.1");
+      await once(socket, "connect");
+      const answer: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => answer.push(chunk));
+      const head = Object.entries({ ...headers, "x-amz-target": "DynamoDB_20120810.GetItem", host: "local", connection: "close", "content-length": String(Buffer.byteLength(body)) }).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+      socket.write(`POST / HTTP/1.1\r\n${head}\r\n`);
+      for (const piece of pieces) {
+        const had = new Promise<void>((resolve) => (arrived = resolve));
+        socket.write(piece);
+        await had;
+      }
+      await once(socket, "close");
+      expect(chunks).toEqual(pieces);
+      const text = Buffer.concat(answer).toString();
+      expect(text).toMatch(/^HTTP\/1\.1 200 /);
+      expect((JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { ConsumedCapacity: { TableName: string } }).ConsumedCapacity.TableName).toBe(arn);
+    } finally {
+      await dynalite.close();
+    }
   });
 });
 
