@@ -67,7 +67,9 @@ export function serveInFront(server: Server, operations: ReadonlySet<string>, ha
  * Hands `operations` to `server`'s listeners (a dynalite server's) as they came, not read first nor replayed, and gives
  * `watch` the body those listeners read, with the response, once it has all arrived: before those listeners see its
  * end, so before they answer (their `end` listener runs after this one). A body past dynalite's limit is not given
- * (dynalite answers it 413, and stops listening, this listener too); no more of it than dynalite holds is held here.
+ * (dynalite answers it 413, and stops listening, this listener too). At most dynalite's limit of it is held here (the
+ * chunks themselves, beside dynalite's own copy), and let go with the request: when dynalite answers 413 (it removes
+ * every listener of the request) or the client hangs up mid-body (`end` never comes).
  * The cheap way in front of dynalite for the operations that are answered differently only now and then (issue 15:
  * every GetItem, PutItem and Query was read and replayed before dynalite read it again).
  */
@@ -88,9 +90,11 @@ export function watchInFront(server: Server, operations: ReadonlySet<string>, wa
 
 /**
  * dynalite's request listener listens for its request's errors with `throw err`: a client that hung up mid-body (the
- * request's "aborted" error) stopped the whole process, `npm start` with it. So the error listeners it adds are taken
- * off again (a request with no error listener is not given its error, Node's IncomingMessage) and the answer to the
- * closed connection is dropped. Called on dynalite's server before anything is put in front of it.
+ * request's "aborted" error, or a chunked body whose framing breaks mid-body) stopped the whole process, `npm start` with
+ * it. So the error listeners it adds are taken off again: a request with no error listener is not given its error
+ * (Node's IncomingMessage, lib/_http_incoming.js `_destroy`/`onError`: "An error is emitted only if there are listeners
+ * attached to the event"). Such a request never ends, so dynalite answers nothing and what it read of the body goes
+ * with the request. Called on dynalite's server before anything is put in front of it.
  */
 export function dropDynaliteRequestErrors(server: Server): void {
   const listeners = server.listeners("request") as Listener[];

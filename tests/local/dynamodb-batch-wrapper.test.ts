@@ -2,7 +2,8 @@
  * serveTableArns (local/dynamodb/dynalite-table-arns.ts) in front of a listener that records what reaches it:
  * a batch's body is held only up to dynalite's own limit (dynalite answers 413 past it), other requests pass unread,
  * single-table operations too (their answer rewritten only when it carries a ConsumedCapacity); the local DynamoDB
- * answers every body past that limit 413, transactions too; and a client hanging up mid-body stops nothing.
+ * answers every body past that limit 413, transactions too; a single-table body in pieces is tested whole; and a client
+ * hanging up mid-body, or a chunked body broken mid-body, stops nothing.
  */
 import { once } from "node:events";
 import { createServer, request, type IncomingMessage } from "node:http";
@@ -11,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalDynamo, startPatchedDynalite } from "../../local/dynamodb";
 import { serveTableArns } from "../../local/dynamodb/dynalite-table-arns";
 import { DYNALITE_MAX_REQUEST_BYTES } from "../../local/dynamodb/replayed-request";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 
@@ -105,11 +107,55 @@ describe("the table-ARN wrapper's reading of bodies", () => {
   });
 });
 
+describe("a single-table body arriving in pieces on the local DynamoDB", () => {
+  it("is answered the table's ARN in ConsumedCapacity when its pieces split `arn:` and `\"ReturnConsumedCapacity\"` (its bytes are tested once the whole body is in)", async () => {
+    const dynalite = await startPatchedDynalite({ region: "eu-west-1" });
+    try {
+      const headers = { "content-type": "application/x-amz-json-1.0", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" };
+      const created = await fetch(dynalite.endpoint, {
+        method: "POST",
+        headers: { ...headers, "x-amz-target": "DynamoDB_20120810.CreateTable" },
+        body: JSON.stringify({ TableName: "items", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }] }),
+      });
+      expect(created.status).toBe(200);
+      const arn = `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/items`;
+      const body = JSON.stringify({ TableName: arn, Key: { pk: { S: "a" } }, ReturnConsumedCapacity: "TOTAL" });
+      const cuts = [body.indexOf("arn:") + 2, body.indexOf('"ReturnConsumedCapacity"') + 8];
+      const pieces = [body.slice(0, cuts[0]), body.slice(cuts[0], cuts[1]), body.slice(cuts[1])];
+      // Each piece is sent once the server has had the one before as a chunk of its own.
+      const chunks: string[] = [];
+      let arrived: () => void = () => {};
+      dynalite.server.prependListener("request", (req: IncomingMessage) => req.on("data", (chunk: Buffer) => (chunks.push(chunk.toString()), arrived())));
+      const socket = connect(Number(new URL(dynalite.endpoint).port), "127.0.0.1");
+      await once(socket, "connect");
+      const answer: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => answer.push(chunk));
+      const head = Object.entries({ ...headers, "x-amz-target": "DynamoDB_20120810.GetItem", host: "local", connection: "close", "content-length": String(Buffer.byteLength(body)) }).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+      socket.write(`POST / HTTP/1.1\r\n${head}\r\n`);
+      for (const piece of pieces) {
+        const had = new Promise<void>((resolve) => (arrived = resolve));
+        socket.write(piece);
+        await had;
+      }
+      await once(socket, "close");
+      expect(chunks).toEqual(pieces);
+      const text = Buffer.concat(answer).toString();
+      expect(text).toMatch(/^HTTP\/1\.1 200 /);
+      expect((JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { ConsumedCapacity: { TableName: string } }).ConsumedCapacity.TableName).toBe(arn);
+    } finally {
+      await dynalite.close();
+    }
+  });
+});
+
 describe("a client hanging up mid-body on the local DynamoDB", () => {
   it.each(["DescribeTable", "Query", "PutItem", "BatchWriteItem", "TransactWriteItems"])("stops nothing: dynalite threw its request's error, uncaught, and stopped the process (%s)", async (operation) => {
     const dynalite = await startPatchedDynalite({ region: "eu-west-1" });
     try {
-      const closed = new Promise<void>((resolve) => dynalite.server.prependListener("request", (req: IncomingMessage) => req.once("close", () => resolve())));
+      // The server's socket closing: the request's error follows on the next tick (Node's IncomingMessage), before the
+      // ListTables below is answered, so without the fix the run reports it uncaught at once. (The request's own
+      // "close" never came then: the thrown error cut its emission short, and the test waited for its timeout.)
+      const closed = new Promise<void>((resolve) => dynalite.server.prependListener("request", (req: IncomingMessage) => req.socket.once("close", () => resolve())));
       const socket = connect(Number(new URL(dynalite.endpoint).port), "127.0.0.1");
       await once(socket, "connect");
       socket.write(`POST / HTTP/1.1\r\nhost: local\r\ncontent-type: application/x-amz-json-1.0\r\nx-amz-target: DynamoDB_20120810.${operation}\r\ncontent-length: 100\r\n\r\n{"TableName":`);
@@ -117,6 +163,30 @@ describe("a client hanging up mid-body on the local DynamoDB", () => {
       socket.destroy();
       await closed;
       // Still answering.
+      const listed = await fetch(dynalite.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" },
+        body: "{}",
+      });
+      expect(listed.status).toBe(200);
+    } finally {
+      await dynalite.close();
+    }
+  });
+});
+
+describe("a body whose chunked framing breaks mid-body on the local DynamoDB", () => {
+  it.each(["DescribeTable", "Query"])("is answered 400 by Node and stops nothing: the request's error reached dynalite's throwing listener too (%s)", async (operation) => {
+    const dynalite = await startPatchedDynalite({ region: "eu-west-1" });
+    try {
+      const socket = connect(Number(new URL(dynalite.endpoint).port), "127.0.0.1");
+      await once(socket, "connect");
+      const answered: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => answered.push(chunk));
+      // A chunk, then a chunk size that is not hex: Node's parser fails mid-body, answers 400 and closes the connection.
+      socket.write(`POST / HTTP/1.1\r\nhost: local\r\ncontent-type: application/x-amz-json-1.0\r\nx-amz-target: DynamoDB_20120810.${operation}\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"Tab\r\nzz\r\n`);
+      await once(socket, "close");
+      expect(Buffer.concat(answered).toString()).toMatch(/^HTTP\/1\.1 400 /);
       const listed = await fetch(dynalite.endpoint, {
         method: "POST",
         headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" },
