@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { CLOUDFRONT_IN_PROGRESS_QUOTAS, countInvalidationPaths } from "../components/static-site/publisher/invalidation";
 import { MAX_URL_BYTES } from "./front-door";
 import { readBody } from "./http";
-import { escapeXml, xmlValues } from "./xml";
+import { escapeXml, MalformedXml, xmlValues } from "./xml";
 
 export interface RecordedInvalidation {
   id: string;
@@ -88,14 +88,22 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     stub.requests.push(req.method === "POST" ? "CreateInvalidation" : invalidationId ? "GetInvalidation" : "ListInvalidations");
     if (req.method === "POST") {
       if (stub.failing) return error(res, 403, "AccessDenied", "Injected failure");
-      const paths = xmlValues(body, "Path");
+      let paths: string[];
+      let callerReference: string;
+      try {
+        paths = xmlValues(body, "Path");
+        callerReference = xmlValues(body, "CallerReference")[0] ?? "";
+      } catch (refusal) {
+        // CreateInvalidation lists InvalidArgument for a request it cannot take; its code for unreadable XML is not confirmed.
+        if (refusal instanceof MalformedXml) return error(res, 400, "InvalidArgument", refusal.message);
+        throw refusal;
+      }
       // The quotas count every path in progress on the distribution with the new batch's: the publisher's own numbers.
       const counted = countInvalidationPaths([...invalidations.filter((i) => i.distributionId === distributionId && inProgress(i)).flatMap((i) => i.paths), ...paths]);
       if (counted.files > CLOUDFRONT_IN_PROGRESS_QUOTAS.files || counted.wildcards > CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards) {
         stub.refused += 1;
         return error(res, 400, "TooManyInvalidationsInProgress", "Your request contains too many invalidations.");
       }
-      const callerReference = xmlValues(body, "CallerReference")[0] ?? "";
       const recorded = { id: nextId(), distributionId, callerReference, paths };
       invalidations.push(recorded);
       res.writeHead(201, { "content-type": "text/xml", location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${distributionId}/invalidation/${recorded.id}` });

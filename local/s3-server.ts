@@ -39,7 +39,7 @@ import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, t
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
-import { escapeXml, unescapeXml, xmlElements, xmlValues } from "./xml";
+import { escapeXml, MalformedXml, unescapeXml, xmlElements, xmlValues } from "./xml";
 
 export interface StoredObject {
   key: string;
@@ -806,6 +806,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       req.resume();
       const headOnly = req.method === "HEAD";
       if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
+      if (error instanceof MalformedXml) return sendError(res, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", headOnly);
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
     });

@@ -28,11 +28,25 @@ export function escapeXml(text: string): string {
 /** `&amp;` last, so an escaped entity (`&amp;lt;`) reads as its text (`&lt;`), not as `<`. */
 export function unescapeXml(text: string): string {
   return text
-    .replace(/&#x([0-9a-fA-F]+);/g, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
+    .replace(/&#x([0-9a-fA-F]+);/g, (reference, hex) => xmlChar(reference, parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (reference, dec) => xmlChar(reference, Number(dec)))
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, "&");
+}
+
+/** A document the emulators cannot read as XML: each server answers it as its service answers malformed XML. */
+export class MalformedXml extends Error {}
+
+/**
+ * The character a numeric reference names, if XML allows it: "Characters referred to using character references must
+ * match the production for Char" (XML 1.0 §4.1, WFC: Legal Character; Char is #x9 | #xA | #xD | [#x20-#xD7FF] |
+ * [#xE000-#xFFFD] | [#x10000-#x10FFFF], §2.2). Beyond U+10FFFF String.fromCodePoint threw a RangeError, a 500.
+ */
+function xmlChar(reference: string, code: number): string {
+  const legal = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  if (!legal) throw new MalformedXml(`${reference} names no character XML allows`);
+  return String.fromCodePoint(code);
 }

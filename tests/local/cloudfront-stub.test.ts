@@ -29,4 +29,12 @@ describe("the CloudFront stub", () => {
     const read = await client.send(new GetInvalidationCommand({ DistributionId: "E1STUB", Id: created.Invalidation!.Id! }));
     expect(read.Invalidation?.InvalidationBatch).toEqual({ CallerReference, Paths: { Quantity: paths.length, Items: paths } });
   });
+
+  it("answers a character reference XML does not allow with 400 InvalidArgument, and keeps serving (it was an unhandled rejection)", async () => {
+    const body = "<InvalidationBatch><Paths><Quantity>1</Quantity><Items><Path>/a&#x110000;</Path></Items></Paths><CallerReference>r</CallerReference></InvalidationBatch>";
+    const answer = await fetch(`${stub.endpoint}/2020-05-31/distribution/E1STUB/invalidation`, { method: "POST", body });
+    expect([answer.status, await answer.text()]).toEqual([400, expect.stringContaining("<Code>InvalidArgument</Code>")]);
+    const listed = await fetch(`${stub.endpoint}/2020-05-31/distribution/E1STUB/invalidation`);
+    expect(listed.status).toBe(200);
+  });
 });

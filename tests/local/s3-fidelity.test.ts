@@ -299,6 +299,15 @@ describe("limits", () => {
     }
   });
 
+  it("refuses a character reference XML does not allow (beyond U+10FFFF, NUL, a surrogate) with 400 MalformedXML, not a 500", async () => {
+    for (const reference of ["&#x110000;", "&#0;", "&#xD800;", "&#99999999999;"]) {
+      const body = `<Delete><Object><Key>a${reference}</Key></Object></Delete>`;
+      const url = new URL("/photos?delete", s3.endpoint);
+      const response = await fetch(url, { method: "POST", body, headers: await sign("POST", url, { "content-length": String(body.length) }) });
+      expect([reference, response.status, await response.text()]).toEqual([reference, 400, expect.stringContaining("<Code>MalformedXML</Code>")]);
+    }
+  });
+
   it("refuses DeleteObjects of more than 1000 keys with 400 MalformedXML", async () => {
     const objects = Array.from({ length: 1001 }, (_, i) => ({ Key: `many/${i}` }));
     expect(await failure(client.send(new DeleteObjectsCommand({ Bucket: "photos", Delete: { Objects: objects } })))).toEqual({ name: "MalformedXML", status: 400 });
