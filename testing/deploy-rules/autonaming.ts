@@ -37,6 +37,7 @@
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { eventBridgeNames } from "./eventbridge";
 import { physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
@@ -233,15 +234,18 @@ function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedR
 const fixRandom = (key: string, type: string) =>
   `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
 
+/** The rules that measure autonames, each made again to measure the names the stack's config makes. */
+const MEASURING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> = { PhysicalNameLimits: physicalNameLimits, EventBridgeNames: eventBridgeNames };
+
 /**
- * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits measuring the names the
- * config makes, AutonamingDisabled and AutonamingKeptName. Under Pulumi's default (unset, or mode: default everywhere)
- * `rules` as they are.
+ * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits and EventBridgeNames
+ * measuring the names the config makes, AutonamingDisabled and AutonamingKeptName. Under Pulumi's default (unset, or
+ * mode: default everywhere) `rules` as they are.
  */
 export function rulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
   if (!config) return [...rules];
   const naming = configuredNaming(config);
-  return [...rules.map((rule) => (rule.id === "PhysicalNameLimits" ? physicalNameLimits(naming) : rule)), autonamingDisabled(naming), autonamingKeptName(naming)];
+  return [...rules.map((rule) => MEASURING_RULES[rule.id]?.(naming) ?? rule), autonamingDisabled(naming), autonamingKeptName(naming)];
 }
 
 /** Every resource pulumi-aws would autoname fails Check under mode disabled: one finding per type, on its first. */

@@ -85,6 +85,8 @@ export interface PhysicalNameSpec {
   explicitCheckedBy?: string;
   /** The AWS documentation of the limits. */
   source: string;
+  /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
+  refusal?: string;
 }
 
 /** A length-and-characters check: `min`–`max` characters, each matching `chars` (a one-character class). */
@@ -379,10 +381,11 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
 /**
  * A name the stack's `pulumi:autonaming` makes: a proposed one over pulumi-aws's maximum fails Check (pulumi-terraform-
  * bridge ComputeAutoNameDefault, ModePropose: "calculated name '…' exceeds maximum length of N"), so `pulumi preview`;
- * one the service refuses fails its create at `pulumi up`. The fix is the config's to change.
+ * one the service refuses fails its create at `pulumi up`. The fix is the config's to change. PhysicalNameLimits and
+ * EventBridgeNames (eventbridge.ts) measure configured names with it.
  */
-function checkConfigured(
-  spec: PhysicalNameSpec,
+export function checkConfigured(
+  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "problem" | "autoname" | "refusal">,
   r: RecordedResource,
   physical: { name: string; shown: string },
   configured: ConfiguredAutoname,
@@ -395,7 +398,7 @@ function checkConfigured(
     return report(`is named ${physical.shown} by ${configured.setting}, ${measured} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
-  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``, fix) : undefined;
+  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;
 }
 
 /** PhysicalNameLimits measuring the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; Pulumi's default without. */

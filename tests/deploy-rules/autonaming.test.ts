@@ -18,7 +18,7 @@ const configOf = (autonaming: unknown) => {
   expect(errors).toEqual([]);
   return config!;
 };
-const AUTONAMING_RULES = ["PhysicalNameLimits", "AutonamingDisabled", "AutonamingKeptName"];
+const AUTONAMING_RULES = ["PhysicalNameLimits", "EventBridgeNames", "AutonamingDisabled", "AutonamingKeptName"];
 const findingsUnder = (autonaming: unknown, graph: Parameters<typeof checkDeployRules>[0]) =>
   checkDeployRules(graph, devContext, rulesUnderAutonaming(DEPLOY_RULES, configOf(autonaming)))
     .filter((f) => AUTONAMING_RULES.includes(f.rule))
@@ -148,6 +148,25 @@ describe("PhysicalNameLimits under pulumi:autonaming", () => {
 
   it("is the default rule under mode default", () => {
     expect(findingsUnder({ mode: "default" }, [fn("x".repeat(60))])).toEqual([expect.stringContaining(`is autonamed ${"x".repeat(60)}-<random suffix>, 68 characters`)]);
+  });
+});
+
+describe("EventBridgeNames under pulumi:autonaming", () => {
+  const target = (name: string) => handBuilt("aws:cloudwatch/eventTarget:EventTarget", name, { rule: "r1", arn: "arn:aws:sqs:us-east-1:123456789012:q" });
+  const rule = (name: string) => handBuilt("aws:cloudwatch/eventRule:EventRule", name, { eventPattern: '{"source":["a"]}' });
+
+  it("measures the name the config makes, not Pulumi's default <name>-<7 hex>", () => {
+    // 60 characters: the default autoname's 68 is over a target id's 64, the verbatim name is not.
+    expect(findingsUnder({ mode: "default" }, [target("t".repeat(60))])).toEqual([expect.stringContaining(`is autonamed ${"t".repeat(60)}-<random suffix>, a target id that is 68 characters`)]);
+    expect(findingsUnder({ mode: "verbatim" }, [target("t".repeat(60))])).toEqual([]);
+    expect(findingsUnder({ pattern: "${name}-${hex(70)}" }, [target("t")])).toEqual([
+      'dev: [EventBridgeNames] aws:cloudwatch/eventTarget:EventTarget t: is named t-<hex(70)> (72 characters) by pulumi:autonaming pattern "${name}-${hex(70)}", a target id that is 72 characters; 1–64 allowed: EventBridge refuses it. Fix: change pulumi:autonaming so the name fits (a target id of at most 64 characters AWS takes), set it for aws:cloudwatch/eventTarget:EventTarget alone (providers.aws.resources["aws:cloudwatch/eventTarget:EventTarget"]), or shorten the resource name "t"',
+    ]);
+  });
+
+  it("refuses a proposed rule name over pulumi-aws's 64 at preview, as PhysicalNameLimits does", () => {
+    expect(findingsUnder({ pattern: "${name}-${hex(64)}" }, [rule("r")])).toEqual([expect.stringContaining("is named r-<hex(64)> by pulumi:autonaming pattern \"${name}-${hex(64)}\", 66 characters: over the 64 pulumi-aws allows for a rule name, so `pulumi preview` fails")]);
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [rule("r")])).toEqual([]);
   });
 });
 
