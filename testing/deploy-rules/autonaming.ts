@@ -34,6 +34,9 @@
  *   resource is left in AWS under the name the new one needs, and the create fails (as it does on the next deployment
  *   after a destroy). Two stacks of the project in one account and region (any account for an S3 bucket) also make the
  *   same name when nothing in it tells them apart.
+ * - A pattern whose random parts all have zero length (`${hex(0)}`) counts as random to the engine (generateName sets
+ *   hasRandom when an expression is replaced, even by ""), so its resources are replaced create-first under a name that
+ *   does not change: the create fails on the old resource's name (AutonamingEmptyRandom).
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -193,17 +196,29 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
   return missing === undefined ? resolved : { missing };
 }
 
-/** The name a pattern proposes for `logicalName`: with stand-ins for its random parts, shown with them as written. */
-export function proposedName(pattern: string, logicalName: string): { name: string; shown: string; random: boolean } {
+/**
+ * The name a pattern proposes for `logicalName`: with stand-ins for its random parts, shown with them as written (those
+ * of zero length left out). `random`: some random part draws characters, so the name differs on each draw. `createFirst`: the pattern has a
+ * random expression, which is what the engine counts (strategy.go generateName: `hasRandom = hasRandom || newResult !=
+ * result` per expression, true for `${hex(0)}`, replaced by ""), so it replaces create-first (AutonamingForResource
+ * returns deleteBeforeReplace = !hasRandom); with `random` false too, under a name that does not change.
+ */
+export function proposedName(pattern: string, logicalName: string): { name: string; shown: string; random: boolean; createFirst: boolean } {
   let name = pattern.replaceAll("${name}", logicalName);
   let shown = name;
   let random = false;
+  let createFirst = false;
   for (const { pattern: expression, standIn } of RANDOM_EXPRESSIONS) {
-    if (new RegExp(expression.source).test(name)) random = true;
-    name = name.replace(expression, (_, n?: string) => standIn(Number(n ?? 0)));
-    shown = shown.replace(expression, (whole: string) => `<${whole.slice(2, -1)}>`);
+    name = name.replace(expression, (_, n?: string) => {
+      const part = standIn(Number(n ?? 0));
+      createFirst = true;
+      if (part.length > 0) random = true;
+      return part;
+    });
+    // A part of zero length is shown as what it draws: nothing.
+    shown = shown.replace(expression, (whole: string, n?: string) => (n !== undefined && Number(n) === 0 ? "" : `<${whole.slice(2, -1)}>`));
   }
-  return { name, shown, random };
+  return { name, shown, random, createFirst };
 }
 
 /** How `r` is named under `config` when the program leaves it unnamed; undefined for Pulumi's default. */
@@ -212,9 +227,9 @@ export function configuredNaming(config: AutonamingConfig): ConfiguredNaming {
     const { naming, where } = autonamerFor(config, r.type);
     if (naming.mode === "default") return undefined;
     if (naming.mode === "disabled") return { disabled: true, key: where, setting: `${where} mode disabled` };
-    if (naming.mode === "verbatim") return { proposed: r.name, shown: r.name, enforce: true, random: false, perStack: false, key: where, setting: `${where} mode verbatim` };
-    const { name, shown, random } = proposedName(naming.pattern, r.name);
-    return { proposed: name, shown, enforce: naming.enforce, random, perStack: naming.perStack, key: where, setting: `${where} pattern ${JSON.stringify(naming.pattern)}${naming.enforce ? " (enforce)" : ""}` };
+    if (naming.mode === "verbatim") return { proposed: r.name, shown: r.name, enforce: true, random: false, createFirst: false, perStack: false, key: where, setting: `${where} mode verbatim` };
+    const { name, shown, random, createFirst } = proposedName(naming.pattern, r.name);
+    return { proposed: name, shown, enforce: naming.enforce, random, createFirst, perStack: naming.perStack, key: where, setting: `${where} pattern ${JSON.stringify(naming.pattern)}${naming.enforce ? " (enforce)" : ""}` };
   };
 }
 
@@ -239,13 +254,14 @@ const MEASURING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> 
 
 /**
  * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits and EventBridgeNames
- * measuring the names the config makes, AutonamingDisabled and AutonamingKeptName. Under Pulumi's default (unset, or
+ * measuring the names the config makes, AutonamingDisabled, AutonamingKeptName and AutonamingEmptyRandom. Under
+ * Pulumi's default (unset, or
  * mode: default everywhere) `rules` as they are.
  */
 export function rulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
   if (!config) return [...rules];
   const naming = configuredNaming(config);
-  return [...rules.map((rule) => MEASURING_RULES[rule.id]?.(naming) ?? rule), autonamingDisabled(naming), autonamingKeptName(naming)];
+  return [...rules.map((rule) => MEASURING_RULES[rule.id]?.(naming) ?? rule), autonamingDisabled(naming), autonamingKeptName(naming), autonamingEmptyRandom(naming)];
 }
 
 /** Every resource pulumi-aws would autoname fails Check under mode disabled: one finding per type, on its first. */
@@ -288,7 +304,8 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
     source: DOCS,
     check(graph) {
       return autonamed(graph, naming).flatMap(({ r, configured }) => {
-        if ("disabled" in configured || configured.random || !r.retainOnDelete || CREATE_OVERWRITES.has(r.type)) return [];
+        // A fixed name the engine replaces create-first (`${hex(0)}`) is AutonamingEmptyRandom's.
+        if ("disabled" in configured || configured.random || configured.createFirst || !r.retainOnDelete || CREATE_OVERWRITES.has(r.type)) return [];
         return [
           finding(
             "AutonamingKeptName",
@@ -297,6 +314,33 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
             fixRandom(configured.key, r.type),
           ),
         ];
+      });
+    },
+  };
+}
+
+/**
+ * A pattern whose random parts all have zero length (`${hex(0)}`, `${alphanum(0)}`, ...): the engine counts it as random
+ * and replaces create-first (proposedName), but the name does not change, so the new resource is created while the old
+ * one still holds its name, and the create fails on it (S3 BucketAlreadyOwnedByYou, DynamoDB ResourceInUseException,
+ * Lambda ResourceConflictException, ...). One finding per key that sets such a pattern, on its first resource.
+ */
+export function autonamingEmptyRandom(naming: ConfiguredNaming): DeployRule {
+  return {
+    id: "AutonamingEmptyRandom",
+    title: "No `pulumi:autonaming` pattern has only random parts of zero length (the engine replaces create-first under a name that does not change)",
+    source: "https://github.com/pulumi/pulumi/blob/master/pkg/resource/autonaming/strategy.go",
+    check(graph) {
+      const byKey = new Map<string, Array<{ r: RecordedResource; configured: ConfiguredAutoname }>>();
+      for (const { r, configured } of autonamed(graph, naming)) if (!("disabled" in configured) && configured.createFirst && !configured.random) byKey.set(configured.key, [...(byKey.get(configured.key) ?? []), { r, configured }]);
+      return [...byKey.values()].map((all) => {
+        const { r, configured } = all[0];
+        return finding(
+          "AutonamingEmptyRandom",
+          r,
+          `is named ${JSON.stringify(configured.proposed)} by ${configured.setting}, whose random parts have no length: the engine counts the pattern as random and replaces a resource create-first (not delete-first), so the new resource is created under the name the old one still holds, and the create fails on it${all.length > 1 ? ` (as for ${all.length - 1} more resource${all.length > 2 ? "s" : ""} so named)` : ""}`,
+          `give the random part a length in ${configured.key}, e.g. \${hex(7)}`,
+        );
       });
     },
   };

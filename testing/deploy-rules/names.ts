@@ -293,8 +293,10 @@ export interface ConfiguredAutoname {
   shown: string;
   /** Taken as it is (`enforce: true`, or mode verbatim); else pulumi-aws transforms, measures and postfixes it. */
   enforce: boolean;
-  /** The name has a random part (else the engine replaces delete-first). */
+  /** The name has a random part that draws characters (so it differs on each draw). */
   random: boolean;
+  /** The engine replaces create-first: the pattern has a random expression, even one of zero length (else delete-first). */
+  createFirst: boolean;
   /** The pattern has `${stack}`. */
   perStack: boolean;
   /** The key that set it: `pulumi:autonaming`, `pulumi:autonaming.providers.aws.resources["aws:s3/bucket:Bucket"]`. */

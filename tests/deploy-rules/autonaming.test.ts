@@ -18,7 +18,7 @@ const configOf = (autonaming: unknown) => {
   expect(errors).toEqual([]);
   return config!;
 };
-const AUTONAMING_RULES = ["PhysicalNameLimits", "EventBridgeNames", "AutonamingDisabled", "AutonamingKeptName"];
+const AUTONAMING_RULES = ["PhysicalNameLimits", "EventBridgeNames", "AutonamingDisabled", "AutonamingKeptName", "AutonamingEmptyRandom"];
 const findingsUnder = (autonaming: unknown, graph: Parameters<typeof checkDeployRules>[0]) =>
   checkDeployRules(graph, devContext, rulesUnderAutonaming(DEPLOY_RULES, configOf(autonaming)))
     .filter((f) => AUTONAMING_RULES.includes(f.rule))
@@ -104,9 +104,11 @@ describe("parseAutonaming", () => {
 
 describe("proposedName", () => {
   it("puts stand-ins of each random expression's length in the name and shows them as written", () => {
-    expect(proposedName("${name}-${hex(4)}${alphanum(2)}${string(3)}${num(1)}", "api")).toEqual({ name: "api-000000aaa0", shown: "api-<hex(4)><alphanum(2)><string(3)><num(1)>", random: true });
+    expect(proposedName("${name}-${hex(4)}${alphanum(2)}${string(3)}${num(1)}", "api")).toEqual({ name: "api-000000aaa0", shown: "api-<hex(4)><alphanum(2)><string(3)><num(1)>", random: true, createFirst: true });
     expect(proposedName("${name}_${uuid}", "api").name).toBe("api_00000000-0000-0000-0000-000000000000");
-    expect(proposedName("prefix-${name}", "api")).toEqual({ name: "prefix-api", shown: "prefix-api", random: false });
+    expect(proposedName("prefix-${name}", "api")).toEqual({ name: "prefix-api", shown: "prefix-api", random: false, createFirst: false });
+    // The engine counts ${hex(0)} as random (create-first replacement), though it draws nothing.
+    expect(proposedName("${name}${hex(0)}", "api")).toEqual({ name: "api", shown: "api", random: false, createFirst: true });
   });
 
   it("does not crash the plan on a huge length: the stand-in is cut to more than any name AWS takes", () => {
@@ -200,6 +202,32 @@ describe("AutonamingKeptName", () => {
   it("does not report a kept inline role policy: its create is PutRolePolicy, which overwrites one of the same name", () => {
     const policy = handBuilt("aws:iam/rolePolicy:RolePolicy", "edge-auth-policy", { role: "edge-auth-role-1234567", policy: "{}" }, { retainOnDelete: true });
     expect(findingsUnder({ mode: "verbatim" }, [policy])).toEqual([]);
+  });
+});
+
+describe("AutonamingEmptyRandom", () => {
+  // pulumi/pulumi pkg/resource/autonaming/strategy.go generateName: `hasRandom = hasRandom || newResult != result` per
+  // random expression, so ${hex(0)} (replaced by "") counts as random, and Pattern.AutonamingForResource returns
+  // deleteBeforeReplace = !hasRandom = false: a create-first replacement under a name that does not change.
+  it("reports a pattern whose random parts all have zero length once per key, naming the key, the value and the fix", () => {
+    expect(findingsUnder({ pattern: "${name}-${stack}${hex(0)}${alphanum(00)}" }, [fn("api"), bucket("site")])).toEqual([
+      'dev: [AutonamingEmptyRandom] aws:lambda/function:Function api: is named "api-dev" by pulumi:autonaming pattern "${name}-dev${hex(0)}${alphanum(00)}", whose random parts have no length: the engine counts the pattern as random and replaces a resource create-first (not delete-first), so the new resource is created under the name the old one still holds, and the create fails on it (as for 1 more resource so named). Fix: give the random part a length in pulumi:autonaming, e.g. ${hex(7)}',
+    ]);
+    const typeEntry = { providers: { aws: { resources: { "aws:s3/bucket:Bucket": { pattern: "${name}${num(0)}" } } } } };
+    expect(findingsUnder(typeEntry, [fn("api"), bucket("site", { retainOnDelete: true })])).toEqual([
+      expect.stringMatching(/^dev: \[AutonamingEmptyRandom\] aws:s3\/bucket:Bucket site: is named "site" by pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\] pattern "\$\{name\}\$\{num\(0\)\}", whose random parts have no length: .* fails on it\. Fix: give the random part a length in pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\], e\.g\. \$\{hex\(7\)\}$/),
+    ]);
+  });
+
+  it("does not report a pattern with a random part of some length, nor one with none (delete-first)", () => {
+    expect(findingsUnder({ pattern: "${name}${hex(0)}-${hex(1)}" }, [fn("api")])).toEqual([]);
+    expect(findingsUnder({ pattern: "${name}-${stack}" }, [fn("api")])).toEqual([]);
+  });
+
+  it("makes the name the same in every stack of the project (AutonamingSharedName)", () => {
+    const found = checkDeployWarnings([fn("api")], devContext, warningRulesUnderAutonaming([], configOf({ pattern: "${name}${uuid}${hex(0)}" })));
+    expect(found).toEqual([]);
+    expect(checkDeployWarnings([fn("api")], devContext, warningRulesUnderAutonaming([], configOf({ pattern: "${name}${hex(0)}" }))).map(formatFinding)).toEqual([expect.stringContaining('is named "api" by pulumi:autonaming pattern "${name}${hex(0)}", without a random part')]);
   });
 });
 
