@@ -9,9 +9,11 @@
  * https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration:
  *
  * - The value holds either `mode` or `pattern` (with `enforce`), never both ("cannot specify both mode and
- *   pattern/enforce"), and `providers.<package>` with the same keys and `resources.<type token>`; any other key is
- *   refused (`DisallowUnknownFields`), as is `enforce` without `pattern` ("pattern must be specified when enforce is
- *   true") and a `resources` entry with neither mode nor pattern ("mode or pattern must be specified for resource").
+ *   pattern/enforce"), and `providers.<package>` with the same keys and `resources.<type token>`. The engine decodes
+ *   it with encoding/json (config.go parseConfigSection), which matches these keys case-insensitively (`Mode:` is
+ *   `mode:`; provider names and type tokens, map keys, exactly). Any other key is refused (`DisallowUnknownFields`), as
+ *   is `enforce` without `pattern` ("pattern must be specified when enforce is true") and a `resources` entry with
+ *   neither mode nor pattern ("mode or pattern must be specified for resource").
  *   A null is unset (the engine decodes into pointers). Modes: `default` (as if unset), `verbatim`, `disabled` (not
  *   `disable`: "invalid naming mode").
  * - A resource's setting: `providers.<package>.resources.<type>`, else `providers.<package>` (a provider entry with
@@ -88,12 +90,13 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
   }
   /** The entry's setting; "unset" when it sets neither mode nor pattern; undefined after a config error. */
   const naming = (where: string, entry: Record<string, unknown>, extra: string[]): Autonamer | "unset" | undefined => {
-    const unknown = Object.keys(entry).filter((key) => !NAMING_KEYS.includes(key) && !extra.includes(key));
+    const unknown = Object.keys(entry).filter((key) => ![...NAMING_KEYS, ...extra].some((known) => goFold(key) === goFold(known)));
     if (unknown.length > 0) {
       fail(where, entry, `has ${unknown.map((k) => JSON.stringify(k)).join(", ")}, which the engine does not know`, `keep to ${[...NAMING_KEYS, ...extra].join(", ")}`);
       return undefined;
     }
-    const [mode, pattern, enforce] = [entry.mode, entry.pattern, entry.enforce].map((v) => v ?? undefined);
+    const fields = decodedFields(entry);
+    const [mode, pattern, enforce] = [fields.mode, fields.pattern, fields.enforce].map((v) => v ?? undefined);
     if (mode !== undefined && (pattern !== undefined || enforce !== undefined)) {
       fail(where, entry, "sets both mode and pattern/enforce (\"cannot specify both mode and pattern/enforce\")", "keep either mode or pattern");
       return undefined;
@@ -124,7 +127,7 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
   };
   const root = naming("", value, ["providers"]);
   const providers: AutonamingConfig["providers"] = {};
-  const providersValue = value.providers ?? {};
+  const providersValue = decodedFields(value).providers ?? {};
   if (!isObject(providersValue)) fail(".providers", providersValue, "is not an object of provider names", "set e.g. providers: { aws: { pattern: ... } }");
   else
     for (const [name, entry] of Object.entries(providersValue)) {
@@ -136,7 +139,7 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
       }
       const providerDefault = naming(`.providers.${name}`, entry, ["resources"]);
       const resources: Record<string, Autonamer> = {};
-      const resourcesValue = entry.resources ?? {};
+      const resourcesValue = decodedFields(entry).resources ?? {};
       if (!isObject(resourcesValue)) fail(`.providers.${name}.resources`, resourcesValue, "is not an object of type tokens", 'set e.g. resources: { "aws:s3/bucket:Bucket": { pattern: ... } }');
       else
         for (const [type, resourceEntry] of Object.entries(resourcesValue)) {
@@ -376,6 +379,34 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
 /** The warning rules a plan gets under the stack's `pulumi:autonaming` (none under the default). */
 export function warningRulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
   return config ? [...rules, autonamingSharedName(configuredNaming(config))] : [...rules];
+}
+
+/**
+ * A key as encoding/json compares it with a struct field's name (Go 1.21+ encoding/json fold.go appendFoldedName: an
+ * ASCII letter upper-cased, any other character through unicode.ToUpper(unicode.ToLower(r)), so "ſ" matches "s").
+ */
+function goFold(key: string): string {
+  return [...key].map((c) => (c.charCodeAt(0) < 0x80 ? c.toUpperCase() : c.toLowerCase().toUpperCase())).join("");
+}
+
+const FIELDS = [...NAMING_KEYS, "providers", "resources"];
+
+/**
+ * An entry's fields as the engine decodes them (config.go parseConfigSection: json.Marshal of the config object, which
+ * sorts its keys, then a json.Decoder into json.go's structs): each key goes to the field it matches case-insensitively
+ * ("preferring an exact match but also accepting a case-insensitive match", encoding/json Unmarshal), in byte order, a
+ * later one replacing an earlier one's value, but for the maps (providers, resources), which a later key fills further
+ * (encoding/json decodes into a non-nil map as it is). Keys matching no field are left out (the caller refuses them).
+ */
+function decodedFields(entry: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(entry).sort()) {
+    const field = FIELDS.find((known) => goFold(known) === goFold(key));
+    if (!field) continue;
+    const [before, value] = [fields[field], entry[key]];
+    fields[field] = (field === "providers" || field === "resources") && isObject(before) && isObject(value) ? { ...before, ...value } : value;
+  }
+  return fields;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -58,6 +58,23 @@ describe("parseAutonaming", () => {
     expect(configOf({ mode: "verbatim", providers: { aws: { mode: null, resources: null } } }).providers.aws).toEqual({ resources: {} });
   });
 
+  it("matches the keys case-insensitively, as the engine's encoding/json decoding does, the last in byte order winning", () => {
+    // pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go parseConfigSection: json.Marshal of the config object (keys
+    // sorted), then a json.Decoder with DisallowUnknownFields into json.go's structs, whose fields Go matches
+    // "preferring an exact match but also accepting a case-insensitive match" (encoding/json Unmarshal).
+    expect(configOf({ Mode: "verbatim" }).root).toEqual({ mode: "verbatim" });
+    const config = configOf({ PROVIDERS: { aws: { Resources: { "aws:s3/bucket:Bucket": { Pattern: "${name}-${hex(4)}", ENFORCE: true } } } } });
+    expect(autonamerFor(config, "aws:s3/bucket:Bucket").naming).toEqual({ mode: "pattern", pattern: "${name}-${hex(4)}", enforce: true, perStack: false });
+    // "Mode" sorts before "mode": the decoder sets the field from "Mode", then from "mode".
+    expect(configOf({ mode: "verbatim", Mode: "disabled" }).root).toEqual({ mode: "verbatim" });
+    // Two keys for one map field fill the same map (encoding/json reuses a non-nil map).
+    const merged = configOf({ Providers: { aws: { mode: "verbatim" } }, providers: { random: { mode: "disabled" } } });
+    expect(Object.keys(merged.providers).sort()).toEqual(["aws", "random"]);
+    // Map keys are names, matched exactly: "AWS" is no provider the engine knows, so never used.
+    expect(autonamerFor(configOf({ providers: { AWS: { mode: "verbatim" } } }), "aws:s3/bucket:Bucket").naming).toEqual({ mode: "default" });
+    expect(parseAutonaming(stackWith({ Modes: "verbatim" })).errors).toEqual([expect.stringContaining('has "Modes", which the engine does not know')]);
+  });
+
   it("leaves ${org} as it is written: the engine resolves ${organization} only", () => {
     expect(configOf({ pattern: "${org}-${organization}-${name}" }).root).toMatchObject({ pattern: "${org}-organization-${name}" });
   });
