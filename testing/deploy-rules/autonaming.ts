@@ -14,7 +14,9 @@
  *   `mode:`; provider names and type tokens, map keys, exactly). Any other key is refused (`DisallowUnknownFields`), as
  *   is `enforce` without `pattern` ("pattern must be specified when enforce is true") and a `resources` entry with
  *   neither mode nor pattern ("mode or pattern must be specified for resource").
- *   A null is unset (the engine decodes into pointers). Modes: `default` (as if unset), `verbatim`, `disabled` (not
+ *   The value must be an object: a string is refused even when it holds JSON (`pulumi:autonaming: '{"mode": ...}'`;
+ *   sdk/go/common/resource/config: a Value that is not an object stays a string, which parseConfigSection's decoder
+ *   cannot put in the struct: "cannot unmarshal string"). A null inside is unset (the engine decodes into pointers). Modes: `default` (as if unset), `verbatim`, `disabled` (not
  *   `disable`: "invalid naming mode").
  * - A resource's setting: `providers.<package>.resources.<type>`, else `providers.<package>` (a provider entry with
  *   neither mode nor pattern takes the root's: config.go `naming = rootNaming`), else the root, else default.
@@ -64,6 +66,8 @@ export interface AutonamingStack {
   stack: string;
   /** Fully qualified config keys to string values (JSON for objects). */
   values: Record<string, string>;
+  /** The keys whose value is an object (a mapping, list or null; the CLI's object Value), not a string written as JSON. */
+  objectKeys: readonly string[];
 }
 
 const MODES = ["default", "verbatim", "disabled"] as const;
@@ -76,14 +80,16 @@ const NAMING_KEYS = ["mode", "pattern", "enforce"];
 export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingConfig; errors: string[] } {
   const raw = stack.values[AUTONAMING_KEY];
   if (raw === undefined) return { errors: [] };
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    value = raw;
-  }
+  // A string is decoded as a string even when it holds JSON (config.Value ToObject of a Value that is not an object),
+  // and refused: parseConfigSection's decoder cannot put a JSON string in the config's struct.
+  const value: unknown = stack.objectKeys.includes(AUTONAMING_KEY) ? JSON.parse(raw) : raw;
   const errors: string[] = [];
-  const fail = (where: string, given: unknown, problem: string, fix: string) => errors.push(`${AUTONAMING_KEY}${where} = ${JSON.stringify(given)} ${problem}: Pulumi refuses the config before \`pulumi preview\` runs. Fix: ${fix} (${DOCS}).`);
+  const fail = (where: string, given: unknown, problem: string, fix: string, quoted = "") =>
+    errors.push(`${AUTONAMING_KEY}${where} = ${JSON.stringify(given)} ${problem}: Pulumi refuses the config before \`pulumi preview\` runs${quoted}. Fix: ${fix} (${DOCS}).`);
+  if (typeof value === "string" && isObject(jsonOrUndefined(value))) {
+    fail("", value, "is a string holding JSON, not an object", `write it as a YAML mapping in the stack file (its keys indented under ${AUTONAMING_KEY}:), not a quoted string`, ' ("cannot unmarshal string")');
+    return { errors };
+  }
   if (!isObject(value)) {
     fail("", value, "is not an object of mode, pattern, enforce and providers", "set e.g. `pulumi:autonaming: { pattern: ${name}-${hex(7)} }`, or remove it for Pulumi's default");
     return { errors };
@@ -407,6 +413,14 @@ function decodedFields(entry: Record<string, unknown>): Record<string, unknown> 
     fields[field] = (field === "providers" || field === "resources") && isObject(before) && isObject(value) ? { ...before, ...value } : value;
   }
   return fields;
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

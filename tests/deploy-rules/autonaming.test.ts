@@ -12,7 +12,7 @@ import { checkDeployRules, checkDeployWarnings, DEPLOY_RULES, formatFinding } fr
 import { autonamerFor, parseAutonaming, proposedName, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
 import { devContext, handBuilt } from "./fixture";
 
-const stackWith = (autonaming: unknown, more: Record<string, string> = {}) => ({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": JSON.stringify(autonaming), ...more } });
+const stackWith = (autonaming: unknown, more: Record<string, string> = {}) => ({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": JSON.stringify(autonaming), ...more }, objectKeys: ["pulumi:autonaming"] });
 const configOf = (autonaming: unknown) => {
   const { config, errors } = parseAutonaming(stackWith(autonaming));
   expect(errors).toEqual([]);
@@ -29,7 +29,7 @@ const bucket = (name: string, more = {}) => handBuilt("aws:s3/bucket:Bucket", na
 
 describe("parseAutonaming", () => {
   it("is Pulumi's default when the key is unset", () => {
-    expect(parseAutonaming({ project: "p", stack: "dev", values: {} })).toEqual({ errors: [] });
+    expect(parseAutonaming({ project: "p", stack: "dev", values: {}, objectKeys: [] })).toEqual({ errors: [] });
   });
 
   it("refuses what the engine refuses, naming the key, the value and the fix", () => {
@@ -102,6 +102,29 @@ describe("parseAutonaming", () => {
       writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  pulumi:autonaming:\n    mode: default\n");
       expect(parseAutonaming(loadStackConfig(dir, "dev")).config?.root).toEqual({ mode: "verbatim" });
       expect(parseAutonaming(loadStackConfig(dir, "prod")).config?.root).toEqual({ mode: "default" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a string holding JSON, which the engine decodes as a string, not an object", () => {
+    // pulumi/pulumi sdk/go/common/resource/config: a YAML string is a Value that is not an object, whose ToObject is
+    // the string itself; parseConfigSection's json.Marshal makes it a JSON string, which decoding into
+    // autonamingSectionJSON refuses ("json: cannot unmarshal string into Go value of type ...").
+    const refused = parseAutonaming({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": '{"mode":"verbatim"}' }, objectKeys: [] });
+    expect(refused).toEqual({
+      errors: [
+        'pulumi:autonaming = "{\\"mode\\":\\"verbatim\\"}" is a string holding JSON, not an object: Pulumi refuses the config before `pulumi preview` runs ("cannot unmarshal string"). Fix: write it as a YAML mapping in the stack file (its keys indented under pulumi:autonaming:), not a quoted string (https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration).',
+      ],
+    });
+    const dir = mkdtempSync(join(tmpdir(), "autonaming-"));
+    try {
+      writeFileSync(join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\n");
+      writeFileSync(join(dir, "Pulumi.dev.yaml"), "config:\n  pulumi:autonaming: '{\"mode\": \"verbatim\"}'\n");
+      writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  pulumi:autonaming: {\"mode\": \"verbatim\"}\n");
+      expect(parseAutonaming(loadStackConfig(dir, "dev")).errors).toEqual([expect.stringContaining("is a string holding JSON, not an object")]);
+      // YAML flow style is a mapping, not a string.
+      expect(parseAutonaming(loadStackConfig(dir, "prod"))).toEqual({ config: { root: { mode: "verbatim" }, providers: {} }, errors: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
