@@ -44,7 +44,7 @@
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { eventBridgeNames } from "./eventbridge";
+import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
@@ -242,9 +242,9 @@ export function configuredNaming(config: AutonamingConfig): ConfiguredNaming {
   };
 }
 
-/** Each autonamed resource of the plan (a PHYSICAL_NAMES type the program left unnamed) with its configured naming. */
+/** Each autonamed resource of the plan (a PHYSICAL_NAMES or EventBridge type the program left unnamed) with its configured naming. */
 function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedResource; configured: NonNullable<ReturnType<ConfiguredNaming>> }> {
-  return PHYSICAL_NAMES.filter((spec) => spec.autoname).flatMap((spec) =>
+  return [...PHYSICAL_NAMES, ...EVENTBRIDGE_NAME_SPECS].filter((spec) => spec.autoname).flatMap((spec) =>
     graph
       .filter((r) => r.type === spec.type && physicalName(spec, r)?.autonamed)
       .flatMap((r) => {
@@ -356,11 +356,12 @@ export function autonamingEmptyRandom(naming: ConfiguredNaming): DeployRule {
 }
 
 /**
- * Types whose name is unique only within its parent, which is another stack's own: a Lambda permission's statement id
- * (the function's policy), an inline role policy (the role), an API Gateway stage (the API), a Backup selection (the
- * plan), a Kinesis stream consumer (the stream). Two stacks collide on them only through a parent, which is judged.
+ * Types whose name is unique only within its parent, which is another stack's own: an EventBridge target's id (the
+ * rule's, API_PutTargets), a Lambda permission's statement id (the function's policy), an inline role policy (the
+ * role), an API Gateway stage (the API), a Backup selection (the plan), a Kinesis stream consumer (the stream). Two
+ * stacks collide on them only through a parent, which is judged.
  */
-const PARENT_SCOPED = new Set(["aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
+const PARENT_SCOPED = new Set(["aws:cloudwatch/eventTarget:EventTarget", "aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
 
 /**
  * Warning: names with no random part and no `${stack}` (verbatim, or such a pattern) are the same in every stack of the

@@ -84,26 +84,33 @@ function nameProblem(name: string, max: number, extra?: (name: string) => string
   return extra?.(name) ?? (RULE_CHARACTERS.test(name) ? undefined : "holds characters other than letters, digits, ., - and _");
 }
 
+const NAMES_SOURCE = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html";
+
+/**
+ * NAMES as names.ts's specs: every one is autonamed when left out (see above), the target's targetId too. Read by
+ * EventBridgeNames and by the `pulumi:autonaming` rules (autonaming.ts) beside PHYSICAL_NAMES.
+ */
+export const EVENTBRIDGE_NAME_SPECS: readonly PhysicalNameSpec[] = NAMES.map((spec) => ({
+  type: spec.type,
+  property: spec.property,
+  what: spec.what,
+  maxLength: spec.max,
+  problem: (name: string) => nameProblem(name, spec.max, spec.problem),
+  autoname: { maxLength: spec.autonameMax },
+  refusal: "EventBridge refuses it",
+  source: NAMES_SOURCE,
+}));
+
 /** EventBridgeNames measuring the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; Pulumi's default without. */
 export function eventBridgeNames(naming?: ConfiguredNaming): DeployRule {
   return {
     id: "EventBridgeNames",
     title: "Event buses, rules, archives and targets have names EventBridge takes",
-    source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+    source: NAMES_SOURCE,
     check(graph) {
       const findings: DeployFinding[] = [];
-      for (const spec of NAMES) {
-        // Every one is autonamed when left out (see above), the target's targetId too.
-        const nameSpec: PhysicalNameSpec = {
-          type: spec.type,
-          property: spec.property,
-          what: spec.what,
-          maxLength: spec.max,
-          problem: (name: string) => nameProblem(name, spec.max, spec.problem),
-          autoname: { maxLength: spec.autonameMax },
-          refusal: "EventBridge refuses it",
-          source: this.source,
-        };
+      for (const [i, spec] of NAMES.entries()) {
+        const nameSpec = EVENTBRIDGE_NAME_SPECS[i];
         for (const r of ofType(graph, spec.type)) {
           const physical = physicalName(nameSpec, r, naming);
           if (!physical) continue;

@@ -206,6 +206,14 @@ describe("EventBridgeNames under pulumi:autonaming", () => {
     ]);
   });
 
+  it("counts EventBridge's autonamed types in the config's other rules (AutonamingDisabled, AutonamingEmptyRandom)", () => {
+    expect(findingsUnder({ mode: "disabled" }, [rule("r"), target("t")])).toEqual([
+      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:cloudwatch\/eventRule:EventRule r: is left unnamed by the component under pulumi:autonaming mode disabled/),
+      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:cloudwatch\/eventTarget:EventTarget t: is left unnamed/),
+    ]);
+    expect(findingsUnder({ pattern: "${name}${hex(0)}" }, [rule("r")])).toEqual([expect.stringContaining('[AutonamingEmptyRandom] aws:cloudwatch/eventRule:EventRule r: is named "r"')]);
+  });
+
   it("refuses a proposed rule name over pulumi-aws's 64 at preview, as PhysicalNameLimits does", () => {
     expect(findingsUnder({ pattern: "${name}-${hex(64)}" }, [rule("r")])).toEqual([expect.stringContaining("is named r-<hex(64)> by pulumi:autonaming pattern \"${name}-${hex(64)}\", 66 characters: over the 64 pulumi-aws allows for a rule name, so `pulumi preview` fails")]);
     expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [rule("r")])).toEqual([]);
@@ -280,11 +288,16 @@ describe("AutonamingSharedName (warning)", () => {
     expect(warnings({ pattern: "${name}-${hex(4)}" })).toEqual([]);
   });
 
-  it("does not count names unique only within their parent (a Lambda permission's statement id, an inline role policy)", () => {
-    const graph = [handBuilt("aws:lambda/permission:Permission", "api-invoke", { function: "api" }), handBuilt("aws:iam/rolePolicy:RolePolicy", "api-policy", { role: "r", policy: "{}" }), fn("api")];
+  it("does not count names unique only within their parent (a Lambda permission's statement id, an inline role policy, an EventBridge target id)", () => {
+    const graph = [
+      handBuilt("aws:lambda/permission:Permission", "api-invoke", { function: "api" }),
+      handBuilt("aws:iam/rolePolicy:RolePolicy", "api-policy", { role: "r", policy: "{}" }),
+      handBuilt("aws:cloudwatch/eventTarget:EventTarget", "api-target", { rule: "r1", arn: "arn:aws:sqs:us-east-1:123456789012:q" }),
+      fn("api"),
+    ];
     const found = checkDeployWarnings(graph, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding);
     expect(found).toEqual([expect.stringContaining('aws:lambda/function:Function api: is named "api" by pulumi:autonaming mode verbatim, without a random part')]);
-    expect(checkDeployWarnings(graph.slice(0, 2), devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+    expect(checkDeployWarnings(graph.slice(0, 3), devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 
   it("does not count \"0 more\" resources when one is named so", () => {
