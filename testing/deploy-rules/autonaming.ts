@@ -16,8 +16,8 @@
  *   neither mode nor pattern ("mode or pattern must be specified for resource").
  *   The value must be an object: a string is refused even when it holds JSON (`pulumi:autonaming: '{"mode": ...}'`;
  *   sdk/go/common/resource/config: a Value that is not an object stays a string, which parseConfigSection's decoder
- *   cannot put in the struct: "cannot unmarshal string"). A null inside is unset (the engine decodes into pointers). Modes: `default` (as if unset), `verbatim`, `disabled` (not
- *   `disable`: "invalid naming mode").
+ *   cannot put in the struct: "cannot unmarshal string"). A null inside is unset (the engine decodes into pointers).
+ *   Modes: `default` (as if unset), `verbatim`, `disabled` (not `disable`: "invalid naming mode").
  * - A resource's setting: `providers.<package>.resources.<type>`, else `providers.<package>` (a provider entry with
  *   neither mode nor pattern takes the root's: config.go `naming = rootNaming`), else the root, else default.
  * - `default`: pulumi-aws's own `<name>-<7 hex>` (names.ts).
@@ -207,10 +207,11 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
 
 /**
  * The name a pattern proposes for `logicalName`: with stand-ins for its random parts, shown with them as written (those
- * of zero length left out). `random`: some random part draws characters, so the name differs on each draw. `createFirst`: the pattern has a
- * random expression, which is what the engine counts (strategy.go generateName: `hasRandom = hasRandom || newResult !=
- * result` per expression, true for `${hex(0)}`, replaced by ""), so it replaces create-first (AutonamingForResource
- * returns deleteBeforeReplace = !hasRandom); with `random` false too, under a name that does not change.
+ * of zero length left out). `random`: some random part draws characters, so the name differs on each draw.
+ * `createFirst`: the pattern has a random expression, which is what the engine counts (strategy.go generateName:
+ * `hasRandom = hasRandom || newResult != result` per expression, true for `${hex(0)}`, replaced by ""), so it replaces
+ * create-first (AutonamingForResource returns deleteBeforeReplace = !hasRandom); with `random` false too, under a name
+ * that does not change.
  */
 export function proposedName(pattern: string, logicalName: string): { name: string; shown: string; random: boolean; createFirst: boolean } {
   let name = pattern.replaceAll("${name}", logicalName);
@@ -264,8 +265,7 @@ const MEASURING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> 
 /**
  * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits and EventBridgeNames
  * measuring the names the config makes, AutonamingDisabled, AutonamingKeptName and AutonamingEmptyRandom. Under
- * Pulumi's default (unset, or
- * mode: default everywhere) `rules` as they are.
+ * Pulumi's default (unset, or mode: default everywhere) `rules` as they are.
  */
 export function rulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
   if (!config) return [...rules];
@@ -389,11 +389,13 @@ export function warningRulesUnderAutonaming(rules: readonly DeployRule[], config
 }
 
 /**
- * A key as encoding/json compares it with a struct field's name (Go 1.21+ encoding/json fold.go appendFoldedName: an
- * ASCII letter upper-cased, any other character through unicode.ToUpper(unicode.ToLower(r)), so "ſ" matches "s").
+ * A key as encoding/json compares it with a struct field's name (encoding/json fold.go appendFoldedName: an ASCII letter
+ * upper-cased, any other character to the least of its case-fold set, foldRune). The fields' names are ASCII, and the
+ * only other characters whose fold set holds an ASCII letter are ſ (s) and the Kelvin sign K (k).
  */
+const NON_ASCII_FOLDS: Record<string, string> = { "\u017f": "S", "\u212a": "K" };
 function goFold(key: string): string {
-  return [...key].map((c) => (c.charCodeAt(0) < 0x80 ? c.toUpperCase() : c.toLowerCase().toUpperCase())).join("");
+  return [...key].map((c) => (c.charCodeAt(0) < 0x80 ? c.toUpperCase() : (NON_ASCII_FOLDS[c] ?? c))).join("");
 }
 
 const FIELDS = [...NAMING_KEYS, "providers", "resources"];

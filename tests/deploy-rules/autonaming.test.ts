@@ -63,6 +63,8 @@ describe("parseAutonaming", () => {
     // sorted), then a json.Decoder with DisallowUnknownFields into json.go's structs, whose fields Go matches
     // "preferring an exact match but also accepting a case-insensitive match" (encoding/json Unmarshal).
     expect(configOf({ Mode: "verbatim" }).root).toEqual({ mode: "verbatim" });
+    // ſ (U+017F) is in s's case-fold set (Go's foldRune): "reſources" is "resources".
+    expect(Object.keys(configOf({ providers: { aws: { "re\u017fources": { "aws:s3/bucket:Bucket": { mode: "verbatim" } } } } }).providers.aws.resources)).toEqual(["aws:s3/bucket:Bucket"]);
     const config = configOf({ PROVIDERS: { aws: { Resources: { "aws:s3/bucket:Bucket": { Pattern: "${name}-${hex(4)}", ENFORCE: true } } } } });
     expect(autonamerFor(config, "aws:s3/bucket:Bucket").naming).toEqual({ mode: "pattern", pattern: "${name}-${hex(4)}", enforce: true, perStack: false });
     // "Mode" sorts before "mode": the decoder sets the field from "Mode", then from "mode".
