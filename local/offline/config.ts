@@ -20,6 +20,12 @@ export interface StackConfig {
   stack: string;
   /** Fully qualified keys ("serverless-fullstack:siteDir") to string values, as `setAllConfig` takes them. */
   values: Record<string, string>;
+  /**
+   * The keys whose value is an object: a mapping, a list or null, which the CLI keeps as an object Value (pulumi/pulumi
+   * sdk/go/common/resource/config object.go MarshalString), unlike a string that holds JSON (read by
+   * testing/deploy-rules/autonaming.ts for `pulumi:autonaming`, which the engine refuses as a string).
+   */
+  objectKeys: string[];
   secretKeys: string[];
   /** `aws:region` of the stack (us-east-1 when unset, as the provider's default). */
   region: string;
@@ -49,10 +55,16 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
 
   const declarations = normaliseDeclarations(project.name, project.config ?? {});
   const values: Record<string, string> = {};
+  const objectKeys = new Set<string>();
   const secretKeys: string[] = [];
+  const set = (key: string, value: unknown) => {
+    values[key] = stringify(value);
+    if (typeof value === "object") objectKeys.add(key);
+    else objectKeys.delete(key);
+  };
 
   for (const [key, declaration] of declarations) {
-    if (declaration.default !== undefined) values[key] = stringify(declaration.default);
+    if (declaration.default !== undefined) set(key, declaration.default);
   }
   for (const [rawKey, rawValue] of Object.entries(stackConfig)) {
     const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
@@ -63,7 +75,7 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
     }
     if (isSecret(rawValue)) {
       // Secrets cannot be decrypted without the stack's secrets provider; offline runs get a stand-in.
-      values[key] = `offline-secret-for-${key.split(":")[1]}`;
+      set(key, `offline-secret-for-${key.split(":")[1]}`);
       secretKeys.push(key);
       warnings.push(`${rawKey} is a secret; the offline run uses a stand-in value.`);
       continue;
@@ -73,10 +85,10 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
       errors.push(`Pulumi.${stack}.yaml: ${rawKey} = ${JSON.stringify(rawValue)} ${problem} (Pulumi.yaml declares type ${declaration!.type}).`);
       continue;
     }
-    values[key] = stringify(rawValue);
+    set(key, rawValue);
   }
 
-  return { project: project.name, stack, values, secretKeys, region: values["aws:region"] ?? "us-east-1", errors, warnings };
+  return { project: project.name, stack, values, objectKeys: [...objectKeys], secretKeys, region: values["aws:region"] ?? "us-east-1", errors, warnings };
 }
 
 function normaliseDeclarations(projectName: string, config: Record<string, unknown>): Map<string, Declaration> {

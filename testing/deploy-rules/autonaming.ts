@@ -9,11 +9,15 @@
  * https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration:
  *
  * - The value holds either `mode` or `pattern` (with `enforce`), never both ("cannot specify both mode and
- *   pattern/enforce"), and `providers.<package>` with the same keys and `resources.<type token>`; any other key is
- *   refused (`DisallowUnknownFields`), as is `enforce` without `pattern` ("pattern must be specified when enforce is
- *   true") and a `resources` entry with neither mode nor pattern ("mode or pattern must be specified for resource").
- *   A null is unset (the engine decodes into pointers). Modes: `default` (as if unset), `verbatim`, `disabled` (not
- *   `disable`: "invalid naming mode").
+ *   pattern/enforce"), and `providers.<package>` with the same keys and `resources.<type token>`. The engine decodes
+ *   it with encoding/json (config.go parseConfigSection), which matches these keys case-insensitively (`Mode:` is
+ *   `mode:`; provider names and type tokens, map keys, exactly). Any other key is refused (`DisallowUnknownFields`), as
+ *   is `enforce` without `pattern` ("pattern must be specified when enforce is true") and a `resources` entry with
+ *   neither mode nor pattern ("mode or pattern must be specified for resource").
+ *   The value must be an object: a string is refused even when it holds JSON (`pulumi:autonaming: '{"mode": ...}'`;
+ *   sdk/go/common/resource/config: a Value that is not an object stays a string, which parseConfigSection's decoder
+ *   cannot put in the struct: "cannot unmarshal string"). A null inside is unset (the engine decodes into pointers).
+ *   Modes: `default` (as if unset), `verbatim`, `disabled` (not `disable`: "invalid naming mode").
  * - A resource's setting: `providers.<package>.resources.<type>`, else `providers.<package>` (a provider entry with
  *   neither mode nor pattern takes the root's: config.go `naming = rootNaming`), else the root, else default.
  * - `default`: pulumi-aws's own `<name>-<7 hex>` (names.ts).
@@ -34,9 +38,13 @@
  *   resource is left in AWS under the name the new one needs, and the create fails (as it does on the next deployment
  *   after a destroy). Two stacks of the project in one account and region (any account for an S3 bucket) also make the
  *   same name when nothing in it tells them apart.
+ * - A pattern whose random parts all have zero length (`${hex(0)}`) counts as random to the engine (generateName sets
+ *   hasRandom when an expression is replaced, even by ""), so its resources are replaced create-first under a name that
+ *   does not change: the create fails on the old resource's name (AutonamingEmptyRandom).
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
@@ -58,6 +66,8 @@ export interface AutonamingStack {
   stack: string;
   /** Fully qualified config keys to string values (JSON for objects). */
   values: Record<string, string>;
+  /** The keys whose value is an object (a mapping, list or null; the CLI's object Value), not a string written as JSON. */
+  objectKeys: readonly string[];
 }
 
 const MODES = ["default", "verbatim", "disabled"] as const;
@@ -70,26 +80,29 @@ const NAMING_KEYS = ["mode", "pattern", "enforce"];
 export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingConfig; errors: string[] } {
   const raw = stack.values[AUTONAMING_KEY];
   if (raw === undefined) return { errors: [] };
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    value = raw;
-  }
+  // A string is decoded as a string even when it holds JSON (config.Value ToObject of a Value that is not an object),
+  // and refused: parseConfigSection's decoder cannot put a JSON string in the config's struct.
+  const value: unknown = stack.objectKeys.includes(AUTONAMING_KEY) ? JSON.parse(raw) : raw;
   const errors: string[] = [];
-  const fail = (where: string, given: unknown, problem: string, fix: string) => errors.push(`${AUTONAMING_KEY}${where} = ${JSON.stringify(given)} ${problem}: Pulumi refuses the config before \`pulumi preview\` runs. Fix: ${fix} (${DOCS}).`);
+  const fail = (where: string, given: unknown, problem: string, fix: string, quoted = "") =>
+    errors.push(`${AUTONAMING_KEY}${where} = ${JSON.stringify(given)} ${problem}: Pulumi refuses the config before \`pulumi preview\` runs${quoted}. Fix: ${fix} (${DOCS}).`);
+  if (typeof value === "string" && isObject(jsonOrUndefined(value))) {
+    fail("", value, "is a string holding JSON, not an object", `write it as a YAML mapping in the stack file (its keys indented under ${AUTONAMING_KEY}:), not a quoted string`, ' ("cannot unmarshal string")');
+    return { errors };
+  }
   if (!isObject(value)) {
     fail("", value, "is not an object of mode, pattern, enforce and providers", "set e.g. `pulumi:autonaming: { pattern: ${name}-${hex(7)} }`, or remove it for Pulumi's default");
     return { errors };
   }
   /** The entry's setting; "unset" when it sets neither mode nor pattern; undefined after a config error. */
   const naming = (where: string, entry: Record<string, unknown>, extra: string[]): Autonamer | "unset" | undefined => {
-    const unknown = Object.keys(entry).filter((key) => !NAMING_KEYS.includes(key) && !extra.includes(key));
+    const unknown = Object.keys(entry).filter((key) => ![...NAMING_KEYS, ...extra].some((known) => goFold(key) === goFold(known)));
     if (unknown.length > 0) {
       fail(where, entry, `has ${unknown.map((k) => JSON.stringify(k)).join(", ")}, which the engine does not know`, `keep to ${[...NAMING_KEYS, ...extra].join(", ")}`);
       return undefined;
     }
-    const [mode, pattern, enforce] = [entry.mode, entry.pattern, entry.enforce].map((v) => v ?? undefined);
+    const fields = decodedFields(entry);
+    const [mode, pattern, enforce] = [fields.mode, fields.pattern, fields.enforce].map((v) => v ?? undefined);
     if (mode !== undefined && (pattern !== undefined || enforce !== undefined)) {
       fail(where, entry, "sets both mode and pattern/enforce (\"cannot specify both mode and pattern/enforce\")", "keep either mode or pattern");
       return undefined;
@@ -120,7 +133,7 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
   };
   const root = naming("", value, ["providers"]);
   const providers: AutonamingConfig["providers"] = {};
-  const providersValue = value.providers ?? {};
+  const providersValue = decodedFields(value).providers ?? {};
   if (!isObject(providersValue)) fail(".providers", providersValue, "is not an object of provider names", "set e.g. providers: { aws: { pattern: ... } }");
   else
     for (const [name, entry] of Object.entries(providersValue)) {
@@ -132,7 +145,7 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
       }
       const providerDefault = naming(`.providers.${name}`, entry, ["resources"]);
       const resources: Record<string, Autonamer> = {};
-      const resourcesValue = entry.resources ?? {};
+      const resourcesValue = decodedFields(entry).resources ?? {};
       if (!isObject(resourcesValue)) fail(`.providers.${name}.resources`, resourcesValue, "is not an object of type tokens", 'set e.g. resources: { "aws:s3/bucket:Bucket": { pattern: ... } }');
       else
         for (const [type, resourceEntry] of Object.entries(resourcesValue)) {
@@ -192,17 +205,30 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
   return missing === undefined ? resolved : { missing };
 }
 
-/** The name a pattern proposes for `logicalName`: with stand-ins for its random parts, shown with them as written. */
-export function proposedName(pattern: string, logicalName: string): { name: string; shown: string; random: boolean } {
+/**
+ * The name a pattern proposes for `logicalName`: with stand-ins for its random parts, shown with them as written (those
+ * of zero length left out). `random`: some random part draws characters, so the name differs on each draw.
+ * `createFirst`: the pattern has a random expression, which is what the engine counts (strategy.go generateName:
+ * `hasRandom = hasRandom || newResult != result` per expression, true for `${hex(0)}`, replaced by ""), so it replaces
+ * create-first (AutonamingForResource returns deleteBeforeReplace = !hasRandom); with `random` false too, under a name
+ * that does not change.
+ */
+export function proposedName(pattern: string, logicalName: string): { name: string; shown: string; random: boolean; createFirst: boolean } {
   let name = pattern.replaceAll("${name}", logicalName);
   let shown = name;
   let random = false;
+  let createFirst = false;
   for (const { pattern: expression, standIn } of RANDOM_EXPRESSIONS) {
-    if (new RegExp(expression.source).test(name)) random = true;
-    name = name.replace(expression, (_, n?: string) => standIn(Number(n ?? 0)));
-    shown = shown.replace(expression, (whole: string) => `<${whole.slice(2, -1)}>`);
+    name = name.replace(expression, (_, n?: string) => {
+      const part = standIn(Number(n ?? 0));
+      createFirst = true;
+      if (part.length > 0) random = true;
+      return part;
+    });
+    // A part of zero length is shown as what it draws: nothing.
+    shown = shown.replace(expression, (whole: string, n?: string) => (n !== undefined && Number(n) === 0 ? "" : `<${whole.slice(2, -1)}>`));
   }
-  return { name, shown, random };
+  return { name, shown, random, createFirst };
 }
 
 /** How `r` is named under `config` when the program leaves it unnamed; undefined for Pulumi's default. */
@@ -211,15 +237,15 @@ export function configuredNaming(config: AutonamingConfig): ConfiguredNaming {
     const { naming, where } = autonamerFor(config, r.type);
     if (naming.mode === "default") return undefined;
     if (naming.mode === "disabled") return { disabled: true, key: where, setting: `${where} mode disabled` };
-    if (naming.mode === "verbatim") return { proposed: r.name, shown: r.name, enforce: true, random: false, perStack: false, key: where, setting: `${where} mode verbatim` };
-    const { name, shown, random } = proposedName(naming.pattern, r.name);
-    return { proposed: name, shown, enforce: naming.enforce, random, perStack: naming.perStack, key: where, setting: `${where} pattern ${JSON.stringify(naming.pattern)}${naming.enforce ? " (enforce)" : ""}` };
+    if (naming.mode === "verbatim") return { proposed: r.name, shown: r.name, enforce: true, random: false, createFirst: false, perStack: false, key: where, setting: `${where} mode verbatim` };
+    const { name, shown, random, createFirst } = proposedName(naming.pattern, r.name);
+    return { proposed: name, shown, enforce: naming.enforce, random, createFirst, perStack: naming.perStack, key: where, setting: `${where} pattern ${JSON.stringify(naming.pattern)}${naming.enforce ? " (enforce)" : ""}` };
   };
 }
 
-/** Each autonamed resource of the plan (a PHYSICAL_NAMES type the program left unnamed) with its configured naming. */
+/** Each autonamed resource of the plan (a PHYSICAL_NAMES or EventBridge type the program left unnamed) with its configured naming. */
 function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedResource; configured: NonNullable<ReturnType<ConfiguredNaming>> }> {
-  return PHYSICAL_NAMES.filter((spec) => spec.autoname).flatMap((spec) =>
+  return [...PHYSICAL_NAMES, ...EVENTBRIDGE_NAME_SPECS].filter((spec) => spec.autoname).flatMap((spec) =>
     graph
       .filter((r) => r.type === spec.type && physicalName(spec, r)?.autonamed)
       .flatMap((r) => {
@@ -233,15 +259,18 @@ function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedR
 const fixRandom = (key: string, type: string) =>
   `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
 
+/** The rules that measure autonames, each made again to measure the names the stack's config makes. */
+const MEASURING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> = { PhysicalNameLimits: physicalNameLimits, EventBridgeNames: eventBridgeNames };
+
 /**
- * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits measuring the names the
- * config makes, AutonamingDisabled and AutonamingKeptName. Under Pulumi's default (unset, or mode: default everywhere)
- * `rules` as they are.
+ * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits and EventBridgeNames
+ * measuring the names the config makes, AutonamingDisabled, AutonamingKeptName and AutonamingEmptyRandom. Under
+ * Pulumi's default (unset, or mode: default everywhere) `rules` as they are.
  */
 export function rulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
   if (!config) return [...rules];
   const naming = configuredNaming(config);
-  return [...rules.map((rule) => (rule.id === "PhysicalNameLimits" ? physicalNameLimits(naming) : rule)), autonamingDisabled(naming), autonamingKeptName(naming)];
+  return [...rules.map((rule) => MEASURING_RULES[rule.id]?.(naming) ?? rule), autonamingDisabled(naming), autonamingKeptName(naming), autonamingEmptyRandom(naming)];
 }
 
 /** Every resource pulumi-aws would autoname fails Check under mode disabled: one finding per type, on its first. */
@@ -284,7 +313,8 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
     source: DOCS,
     check(graph) {
       return autonamed(graph, naming).flatMap(({ r, configured }) => {
-        if ("disabled" in configured || configured.random || !r.retainOnDelete || CREATE_OVERWRITES.has(r.type)) return [];
+        // A fixed name the engine replaces create-first (`${hex(0)}`) is AutonamingEmptyRandom's.
+        if ("disabled" in configured || configured.random || configured.createFirst || !r.retainOnDelete || CREATE_OVERWRITES.has(r.type)) return [];
         return [
           finding(
             "AutonamingKeptName",
@@ -299,11 +329,39 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
 }
 
 /**
- * Types whose name is unique only within its parent, which is another stack's own: a Lambda permission's statement id
- * (the function's policy), an inline role policy (the role), an API Gateway stage (the API), a Backup selection (the
- * plan), a Kinesis stream consumer (the stream). Two stacks collide on them only through a parent, which is judged.
+ * A pattern whose random parts all have zero length (`${hex(0)}`, `${alphanum(0)}`, ...): the engine counts it as random
+ * and replaces create-first (proposedName), but the name does not change, so the new resource is created while the old
+ * one still holds its name, and the create fails on it (S3 BucketAlreadyOwnedByYou, DynamoDB ResourceInUseException,
+ * Lambda ResourceConflictException, ...). One finding per key that sets such a pattern, on its first resource.
  */
-const PARENT_SCOPED = new Set(["aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
+export function autonamingEmptyRandom(naming: ConfiguredNaming): DeployRule {
+  return {
+    id: "AutonamingEmptyRandom",
+    title: "No `pulumi:autonaming` pattern has only random parts of zero length (the engine replaces create-first under a name that does not change)",
+    source: "https://github.com/pulumi/pulumi/blob/master/pkg/resource/autonaming/strategy.go",
+    check(graph) {
+      const byKey = new Map<string, Array<{ r: RecordedResource; configured: ConfiguredAutoname }>>();
+      for (const { r, configured } of autonamed(graph, naming)) if (!("disabled" in configured) && configured.createFirst && !configured.random) byKey.set(configured.key, [...(byKey.get(configured.key) ?? []), { r, configured }]);
+      return [...byKey.values()].map((all) => {
+        const { r, configured } = all[0];
+        return finding(
+          "AutonamingEmptyRandom",
+          r,
+          `is named ${JSON.stringify(configured.proposed)} by ${configured.setting}, whose random parts have no length: the engine counts the pattern as random and replaces a resource create-first (not delete-first), so the new resource is created under the name the old one still holds, and the create fails on it${all.length > 1 ? ` (as for ${all.length - 1} more resource${all.length > 2 ? "s" : ""} so named)` : ""}`,
+          `give the random part a length in ${configured.key}, e.g. \${hex(7)}`,
+        );
+      });
+    },
+  };
+}
+
+/**
+ * Types whose name is unique only within its parent, which is another stack's own: an EventBridge target's id (the
+ * rule's, API_PutTargets), a Lambda permission's statement id (the function's policy), an inline role policy (the
+ * role), an API Gateway stage (the API), a Backup selection (the plan), a Kinesis stream consumer (the stream). Two
+ * stacks collide on them only through a parent, which is judged.
+ */
+const PARENT_SCOPED = new Set(["aws:cloudwatch/eventTarget:EventTarget", "aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
 
 /**
  * Warning: names with no random part and no `${stack}` (verbatim, or such a pattern) are the same in every stack of the
@@ -328,6 +386,44 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
 /** The warning rules a plan gets under the stack's `pulumi:autonaming` (none under the default). */
 export function warningRulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
   return config ? [...rules, autonamingSharedName(configuredNaming(config))] : [...rules];
+}
+
+/**
+ * A key as encoding/json compares it with a struct field's name (encoding/json fold.go appendFoldedName: an ASCII letter
+ * upper-cased, any other character to the least of its case-fold set, foldRune). The fields' names are ASCII, and the
+ * only other characters whose fold set holds an ASCII letter are ſ (s) and the Kelvin sign K (k).
+ */
+const NON_ASCII_FOLDS: Record<string, string> = { "\u017f": "S", "\u212a": "K" };
+function goFold(key: string): string {
+  return [...key].map((c) => (c.charCodeAt(0) < 0x80 ? c.toUpperCase() : (NON_ASCII_FOLDS[c] ?? c))).join("");
+}
+
+const FIELDS = [...NAMING_KEYS, "providers", "resources"];
+
+/**
+ * An entry's fields as the engine decodes them (config.go parseConfigSection: json.Marshal of the config object, which
+ * sorts its keys, then a json.Decoder into json.go's structs): each key goes to the field it matches case-insensitively
+ * ("preferring an exact match but also accepting a case-insensitive match", encoding/json Unmarshal), in byte order, a
+ * later one replacing an earlier one's value, but for the maps (providers, resources), which a later key fills further
+ * (encoding/json decodes into a non-nil map as it is). Keys matching no field are left out (the caller refuses them).
+ */
+function decodedFields(entry: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(entry).sort()) {
+    const field = FIELDS.find((known) => goFold(known) === goFold(key));
+    if (!field) continue;
+    const [before, value] = [fields[field], entry[key]];
+    fields[field] = (field === "providers" || field === "resources") && isObject(before) && isObject(value) ? { ...before, ...value } : value;
+  }
+  return fields;
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -11,7 +11,7 @@ import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./lambda-ref";
-import { physicalName, type PhysicalNameSpec } from "./names";
+import { checkConfigured, physicalName, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";
 import { busNameOf, customBusNameOf } from "../../components/arn";
@@ -60,18 +60,21 @@ function ruleOf(graph: Graph, target: RecordedResource): RecordedResource | unde
  * pulumi-aws autonames each of them when it is left out: a rule with AutoName("name", 64, "-"), a target's
  * `targetId` with AutoName("targetId", 255, "-") (provider/resources.go, "aws_cloudwatch_event_target"), a bus and an
  * archive with the default 255. An autoname is checked against EventBridge's limit like a given name: a target whose
- * resource name is over 56 characters gets an id over 64, which validateTargetID refuses.
+ * resource name is over 56 characters gets an id over 64, which validateTargetID refuses. Under the stack's
+ * `pulumi:autonaming` (autonaming.ts) the name the config makes is measured instead, as PhysicalNameLimits measures
+ * it (names.ts checkConfigured: a proposed name over pulumi-aws's maximum fails `pulumi preview`).
  */
 const RULE_CHARACTERS = /^[0-9A-Za-z_.-]+$/;
-const NAMES: ReadonlyArray<{ type: string; property: string; what: string; max: number; problem?: (name: string) => string | undefined }> = [
-  { type: RULE, property: "name", what: "a rule name", max: 64 },
-  { type: ARCHIVE, property: "name", what: "an archive name", max: 48 },
-  { type: TARGET, property: "targetId", what: "a target id", max: 64 },
+const NAMES: ReadonlyArray<{ type: string; property: string; what: string; max: number; autonameMax: number; problem?: (name: string) => string | undefined }> = [
+  { type: RULE, property: "name", what: "a rule name", max: 64, autonameMax: 64 },
+  { type: ARCHIVE, property: "name", what: "an archive name", max: 48, autonameMax: 255 },
+  { type: TARGET, property: "targetId", what: "a target id", max: 64, autonameMax: 255 },
   {
     type: BUS,
     property: "name",
     what: "a custom event bus name",
     max: 256,
+    autonameMax: 255,
     problem: (name) => (name === "default" ? 'is "default", the name of the account\'s default bus, which no custom bus may take' : name.includes("/") ? "holds /, which a custom bus's name may not (only a partner bus's, matching its event source)" : undefined),
   },
 ];
@@ -81,33 +84,58 @@ function nameProblem(name: string, max: number, extra?: (name: string) => string
   return extra?.(name) ?? (RULE_CHARACTERS.test(name) ? undefined : "holds characters other than letters, digits, ., - and _");
 }
 
-export const EVENTBRIDGE_NAMES: DeployRule = {
-  id: "EventBridgeNames",
-  title: "Event buses, rules, archives and targets have names EventBridge takes",
-  source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
-  check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const spec of NAMES) {
-      // Every one is autonamed when left out (see above), the target's targetId too.
-      const nameSpec = { property: spec.property, autoname: { maxLength: 255 } } as PhysicalNameSpec;
-      for (const r of ofType(graph, spec.type)) {
-        const physical = physicalName(nameSpec, r);
-        if (!physical) continue;
-        const problem = nameProblem(physical.name, spec.max, spec.problem);
-        if (!problem) continue;
-        findings.push(
-          finding(
-            this.id,
-            r,
-            `${physical.autonamed ? `is autonamed ${physical.shown}` : `has ${spec.property} ${JSON.stringify(physical.name)}`}, ${spec.what} that ${problem}; EventBridge refuses it`,
-            physical.autonamed ? `shorten the resource name "${r.name}" to at most ${spec.max - 8} characters of letters, digits, ., - and _` : `use ${spec.what} of 1–${spec.max} letters, digits, ., - and _`,
-          ),
-        );
+const NAMES_SOURCE = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html";
+
+/**
+ * NAMES as names.ts's specs: every one is autonamed when left out (see above), the target's targetId too. Read by
+ * EventBridgeNames and by the `pulumi:autonaming` rules (autonaming.ts) beside PHYSICAL_NAMES.
+ */
+export const EVENTBRIDGE_NAME_SPECS: readonly PhysicalNameSpec[] = NAMES.map((spec) => ({
+  type: spec.type,
+  property: spec.property,
+  what: spec.what,
+  maxLength: spec.max,
+  problem: (name: string) => nameProblem(name, spec.max, spec.problem),
+  autoname: { maxLength: spec.autonameMax },
+  refusal: "EventBridge refuses it",
+  source: NAMES_SOURCE,
+}));
+
+/** EventBridgeNames measuring the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; Pulumi's default without. */
+export function eventBridgeNames(naming?: ConfiguredNaming): DeployRule {
+  return {
+    id: "EventBridgeNames",
+    title: "Event buses, rules, archives and targets have names EventBridge takes",
+    source: NAMES_SOURCE,
+    check(graph) {
+      const findings: DeployFinding[] = [];
+      for (const [i, spec] of NAMES.entries()) {
+        const nameSpec = EVENTBRIDGE_NAME_SPECS[i];
+        for (const r of ofType(graph, spec.type)) {
+          const physical = physicalName(nameSpec, r, naming);
+          if (!physical) continue;
+          const report = (problem: string, fix: string) => finding("EventBridgeNames", r, problem, fix);
+          if (physical.configured) {
+            const configured = checkConfigured(nameSpec, r, physical, physical.configured, report, "");
+            if (configured) findings.push(configured);
+            continue;
+          }
+          const problem = nameSpec.problem(physical.name, r);
+          if (!problem) continue;
+          findings.push(
+            report(
+              `${physical.autonamed ? `is autonamed ${physical.shown}` : `has ${spec.property} ${JSON.stringify(physical.name)}`}, ${spec.what} that ${problem}; EventBridge refuses it`,
+              physical.autonamed ? `shorten the resource name "${r.name}" to at most ${spec.max - 8} characters of letters, digits, ., - and _` : `use ${spec.what} of 1–${spec.max} letters, digits, ., - and _`,
+            ),
+          );
+        }
       }
-    }
-    return findings;
-  },
-};
+      return findings;
+    },
+  };
+}
+
+export const EVENTBRIDGE_NAMES: DeployRule = eventBridgeNames();
 
 /** "Each rule can have up to five (5) targets associated with it at one time" (API_PutTargets); PutTargets answers LimitExceededException. */
 export const EVENTBRIDGE_TARGETS_PER_RULE: DeployRule = {

@@ -85,6 +85,8 @@ export interface PhysicalNameSpec {
   explicitCheckedBy?: string;
   /** The AWS documentation of the limits. */
   source: string;
+  /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
+  refusal?: string;
 }
 
 /** A length-and-characters check: `min`–`max` characters, each matching `chars` (a one-character class). */
@@ -291,8 +293,10 @@ export interface ConfiguredAutoname {
   shown: string;
   /** Taken as it is (`enforce: true`, or mode verbatim); else pulumi-aws transforms, measures and postfixes it. */
   enforce: boolean;
-  /** The name has a random part (else the engine replaces delete-first). */
+  /** The name has a random part that draws characters (so it differs on each draw). */
   random: boolean;
+  /** The engine replaces create-first: the pattern has a random expression, even one of zero length (else delete-first). */
+  createFirst: boolean;
   /** The pattern has `${stack}`. */
   perStack: boolean;
   /** The key that set it: `pulumi:autonaming`, `pulumi:autonaming.providers.aws.resources["aws:s3/bucket:Bucket"]`. */
@@ -379,10 +383,11 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
 /**
  * A name the stack's `pulumi:autonaming` makes: a proposed one over pulumi-aws's maximum fails Check (pulumi-terraform-
  * bridge ComputeAutoNameDefault, ModePropose: "calculated name '…' exceeds maximum length of N"), so `pulumi preview`;
- * one the service refuses fails its create at `pulumi up`. The fix is the config's to change.
+ * one the service refuses fails its create at `pulumi up`. The fix is the config's to change. PhysicalNameLimits and
+ * EventBridgeNames (eventbridge.ts) measure configured names with it.
  */
-function checkConfigured(
-  spec: PhysicalNameSpec,
+export function checkConfigured(
+  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "problem" | "autoname" | "refusal">,
   r: RecordedResource,
   physical: { name: string; shown: string },
   configured: ConfiguredAutoname,
@@ -395,7 +400,7 @@ function checkConfigured(
     return report(`is named ${physical.shown} by ${configured.setting}, ${measured} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
-  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``, fix) : undefined;
+  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;
 }
 
 /** PhysicalNameLimits measuring the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; Pulumi's default without. */

@@ -12,13 +12,13 @@ import { checkDeployRules, checkDeployWarnings, DEPLOY_RULES, formatFinding } fr
 import { autonamerFor, parseAutonaming, proposedName, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
 import { devContext, handBuilt } from "./fixture";
 
-const stackWith = (autonaming: unknown, more: Record<string, string> = {}) => ({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": JSON.stringify(autonaming), ...more } });
+const stackWith = (autonaming: unknown, more: Record<string, string> = {}) => ({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": JSON.stringify(autonaming), ...more }, objectKeys: ["pulumi:autonaming"] });
 const configOf = (autonaming: unknown) => {
   const { config, errors } = parseAutonaming(stackWith(autonaming));
   expect(errors).toEqual([]);
   return config!;
 };
-const AUTONAMING_RULES = ["PhysicalNameLimits", "AutonamingDisabled", "AutonamingKeptName"];
+const AUTONAMING_RULES = ["PhysicalNameLimits", "EventBridgeNames", "AutonamingDisabled", "AutonamingKeptName", "AutonamingEmptyRandom"];
 const findingsUnder = (autonaming: unknown, graph: Parameters<typeof checkDeployRules>[0]) =>
   checkDeployRules(graph, devContext, rulesUnderAutonaming(DEPLOY_RULES, configOf(autonaming)))
     .filter((f) => AUTONAMING_RULES.includes(f.rule))
@@ -29,7 +29,7 @@ const bucket = (name: string, more = {}) => handBuilt("aws:s3/bucket:Bucket", na
 
 describe("parseAutonaming", () => {
   it("is Pulumi's default when the key is unset", () => {
-    expect(parseAutonaming({ project: "p", stack: "dev", values: {} })).toEqual({ errors: [] });
+    expect(parseAutonaming({ project: "p", stack: "dev", values: {}, objectKeys: [] })).toEqual({ errors: [] });
   });
 
   it("refuses what the engine refuses, naming the key, the value and the fix", () => {
@@ -56,6 +56,25 @@ describe("parseAutonaming", () => {
   it("reads null as unset, as the engine's JSON decoding does", () => {
     expect(configOf({ mode: null, pattern: "${name}-${hex(4)}", providers: null }).root).toMatchObject({ mode: "pattern" });
     expect(configOf({ mode: "verbatim", providers: { aws: { mode: null, resources: null } } }).providers.aws).toEqual({ resources: {} });
+  });
+
+  it("matches the keys case-insensitively, as the engine's encoding/json decoding does, the last in byte order winning", () => {
+    // pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go parseConfigSection: json.Marshal of the config object (keys
+    // sorted), then a json.Decoder with DisallowUnknownFields into json.go's structs, whose fields Go matches
+    // "preferring an exact match but also accepting a case-insensitive match" (encoding/json Unmarshal).
+    expect(configOf({ Mode: "verbatim" }).root).toEqual({ mode: "verbatim" });
+    // ſ (U+017F) is in s's case-fold set (Go's foldRune): "reſources" is "resources".
+    expect(Object.keys(configOf({ providers: { aws: { "re\u017fources": { "aws:s3/bucket:Bucket": { mode: "verbatim" } } } } }).providers.aws.resources)).toEqual(["aws:s3/bucket:Bucket"]);
+    const config = configOf({ PROVIDERS: { aws: { Resources: { "aws:s3/bucket:Bucket": { Pattern: "${name}-${hex(4)}", ENFORCE: true } } } } });
+    expect(autonamerFor(config, "aws:s3/bucket:Bucket").naming).toEqual({ mode: "pattern", pattern: "${name}-${hex(4)}", enforce: true, perStack: false });
+    // "Mode" sorts before "mode": the decoder sets the field from "Mode", then from "mode".
+    expect(configOf({ mode: "verbatim", Mode: "disabled" }).root).toEqual({ mode: "verbatim" });
+    // Two keys for one map field fill the same map (encoding/json reuses a non-nil map).
+    const merged = configOf({ Providers: { aws: { mode: "verbatim" } }, providers: { random: { mode: "disabled" } } });
+    expect(Object.keys(merged.providers).sort()).toEqual(["aws", "random"]);
+    // Map keys are names, matched exactly: "AWS" is no provider the engine knows, so never used.
+    expect(autonamerFor(configOf({ providers: { AWS: { mode: "verbatim" } } }), "aws:s3/bucket:Bucket").naming).toEqual({ mode: "default" });
+    expect(parseAutonaming(stackWith({ Modes: "verbatim" })).errors).toEqual([expect.stringContaining('has "Modes", which the engine does not know')]);
   });
 
   it("leaves ${org} as it is written: the engine resolves ${organization} only", () => {
@@ -90,6 +109,29 @@ describe("parseAutonaming", () => {
     }
   });
 
+  it("refuses a string holding JSON, which the engine decodes as a string, not an object", () => {
+    // pulumi/pulumi sdk/go/common/resource/config: a YAML string is a Value that is not an object, whose ToObject is
+    // the string itself; parseConfigSection's json.Marshal makes it a JSON string, which decoding into
+    // autonamingSectionJSON refuses ("json: cannot unmarshal string into Go value of type ...").
+    const refused = parseAutonaming({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": '{"mode":"verbatim"}' }, objectKeys: [] });
+    expect(refused).toEqual({
+      errors: [
+        'pulumi:autonaming = "{\\"mode\\":\\"verbatim\\"}" is a string holding JSON, not an object: Pulumi refuses the config before `pulumi preview` runs ("cannot unmarshal string"). Fix: write it as a YAML mapping in the stack file (its keys indented under pulumi:autonaming:), not a quoted string (https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration).',
+      ],
+    });
+    const dir = mkdtempSync(join(tmpdir(), "autonaming-"));
+    try {
+      writeFileSync(join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\n");
+      writeFileSync(join(dir, "Pulumi.dev.yaml"), "config:\n  pulumi:autonaming: '{\"mode\": \"verbatim\"}'\n");
+      writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  pulumi:autonaming: {\"mode\": \"verbatim\"}\n");
+      expect(parseAutonaming(loadStackConfig(dir, "dev")).errors).toEqual([expect.stringContaining("is a string holding JSON, not an object")]);
+      // YAML flow style is a mapping, not a string.
+      expect(parseAutonaming(loadStackConfig(dir, "prod"))).toEqual({ config: { root: { mode: "verbatim" }, providers: {} }, errors: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the object a stack file sets, as the offline config loader keeps it", () => {
     const dir = mkdtempSync(join(tmpdir(), "autonaming-"));
     try {
@@ -104,9 +146,11 @@ describe("parseAutonaming", () => {
 
 describe("proposedName", () => {
   it("puts stand-ins of each random expression's length in the name and shows them as written", () => {
-    expect(proposedName("${name}-${hex(4)}${alphanum(2)}${string(3)}${num(1)}", "api")).toEqual({ name: "api-000000aaa0", shown: "api-<hex(4)><alphanum(2)><string(3)><num(1)>", random: true });
+    expect(proposedName("${name}-${hex(4)}${alphanum(2)}${string(3)}${num(1)}", "api")).toEqual({ name: "api-000000aaa0", shown: "api-<hex(4)><alphanum(2)><string(3)><num(1)>", random: true, createFirst: true });
     expect(proposedName("${name}_${uuid}", "api").name).toBe("api_00000000-0000-0000-0000-000000000000");
-    expect(proposedName("prefix-${name}", "api")).toEqual({ name: "prefix-api", shown: "prefix-api", random: false });
+    expect(proposedName("prefix-${name}", "api")).toEqual({ name: "prefix-api", shown: "prefix-api", random: false, createFirst: false });
+    // The engine counts ${hex(0)} as random (create-first replacement), though it draws nothing.
+    expect(proposedName("${name}${hex(0)}", "api")).toEqual({ name: "api", shown: "api", random: false, createFirst: true });
   });
 
   it("does not crash the plan on a huge length: the stand-in is cut to more than any name AWS takes", () => {
@@ -151,6 +195,33 @@ describe("PhysicalNameLimits under pulumi:autonaming", () => {
   });
 });
 
+describe("EventBridgeNames under pulumi:autonaming", () => {
+  const target = (name: string) => handBuilt("aws:cloudwatch/eventTarget:EventTarget", name, { rule: "r1", arn: "arn:aws:sqs:us-east-1:123456789012:q" });
+  const rule = (name: string) => handBuilt("aws:cloudwatch/eventRule:EventRule", name, { eventPattern: '{"source":["a"]}' });
+
+  it("measures the name the config makes, not Pulumi's default <name>-<7 hex>", () => {
+    // 60 characters: the default autoname's 68 is over a target id's 64, the verbatim name is not.
+    expect(findingsUnder({ mode: "default" }, [target("t".repeat(60))])).toEqual([expect.stringContaining(`is autonamed ${"t".repeat(60)}-<random suffix>, a target id that is 68 characters`)]);
+    expect(findingsUnder({ mode: "verbatim" }, [target("t".repeat(60))])).toEqual([]);
+    expect(findingsUnder({ pattern: "${name}-${hex(70)}" }, [target("t")])).toEqual([
+      'dev: [EventBridgeNames] aws:cloudwatch/eventTarget:EventTarget t: is named t-<hex(70)> (72 characters) by pulumi:autonaming pattern "${name}-${hex(70)}", a target id that is 72 characters; 1–64 allowed: EventBridge refuses it. Fix: change pulumi:autonaming so the name fits (a target id of at most 64 characters AWS takes), set it for aws:cloudwatch/eventTarget:EventTarget alone (providers.aws.resources["aws:cloudwatch/eventTarget:EventTarget"]), or shorten the resource name "t"',
+    ]);
+  });
+
+  it("counts EventBridge's autonamed types in the config's other rules (AutonamingDisabled, AutonamingEmptyRandom)", () => {
+    expect(findingsUnder({ mode: "disabled" }, [rule("r"), target("t")])).toEqual([
+      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:cloudwatch\/eventRule:EventRule r: is left unnamed by the component under pulumi:autonaming mode disabled/),
+      expect.stringMatching(/^dev: \[AutonamingDisabled\] aws:cloudwatch\/eventTarget:EventTarget t: is left unnamed/),
+    ]);
+    expect(findingsUnder({ pattern: "${name}${hex(0)}" }, [rule("r")])).toEqual([expect.stringContaining('[AutonamingEmptyRandom] aws:cloudwatch/eventRule:EventRule r: is named "r"')]);
+  });
+
+  it("refuses a proposed rule name over pulumi-aws's 64 at preview, as PhysicalNameLimits does", () => {
+    expect(findingsUnder({ pattern: "${name}-${hex(64)}" }, [rule("r")])).toEqual([expect.stringContaining("is named r-<hex(64)> by pulumi:autonaming pattern \"${name}-${hex(64)}\", 66 characters: over the 64 pulumi-aws allows for a rule name, so `pulumi preview` fails")]);
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [rule("r")])).toEqual([]);
+  });
+});
+
 describe("AutonamingDisabled", () => {
   it("reports each type the program leaves unnamed once, and not a named resource", () => {
     const graph = [fn("a"), fn("b"), bucket("site"), handBuilt("aws:lambda/function:Function", "named", { name: "named-fn" })];
@@ -184,6 +255,32 @@ describe("AutonamingKeptName", () => {
   });
 });
 
+describe("AutonamingEmptyRandom", () => {
+  // pulumi/pulumi pkg/resource/autonaming/strategy.go generateName: `hasRandom = hasRandom || newResult != result` per
+  // random expression, so ${hex(0)} (replaced by "") counts as random, and Pattern.AutonamingForResource returns
+  // deleteBeforeReplace = !hasRandom = false: a create-first replacement under a name that does not change.
+  it("reports a pattern whose random parts all have zero length once per key, naming the key, the value and the fix", () => {
+    expect(findingsUnder({ pattern: "${name}-${stack}${hex(0)}${alphanum(00)}" }, [fn("api"), bucket("site")])).toEqual([
+      'dev: [AutonamingEmptyRandom] aws:lambda/function:Function api: is named "api-dev" by pulumi:autonaming pattern "${name}-dev${hex(0)}${alphanum(00)}", whose random parts have no length: the engine counts the pattern as random and replaces a resource create-first (not delete-first), so the new resource is created under the name the old one still holds, and the create fails on it (as for 1 more resource so named). Fix: give the random part a length in pulumi:autonaming, e.g. ${hex(7)}',
+    ]);
+    const typeEntry = { providers: { aws: { resources: { "aws:s3/bucket:Bucket": { pattern: "${name}${num(0)}" } } } } };
+    expect(findingsUnder(typeEntry, [fn("api"), bucket("site", { retainOnDelete: true })])).toEqual([
+      expect.stringMatching(/^dev: \[AutonamingEmptyRandom\] aws:s3\/bucket:Bucket site: is named "site" by pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\] pattern "\$\{name\}\$\{num\(0\)\}", whose random parts have no length: .* fails on it\. Fix: give the random part a length in pulumi:autonaming\.providers\.aws\.resources\["aws:s3\/bucket:Bucket"\], e\.g\. \$\{hex\(7\)\}$/),
+    ]);
+  });
+
+  it("does not report a pattern with a random part of some length, nor one with none (delete-first)", () => {
+    expect(findingsUnder({ pattern: "${name}${hex(0)}-${hex(1)}" }, [fn("api")])).toEqual([]);
+    expect(findingsUnder({ pattern: "${name}-${stack}" }, [fn("api")])).toEqual([]);
+  });
+
+  it("makes the name the same in every stack of the project (AutonamingSharedName)", () => {
+    const found = checkDeployWarnings([fn("api")], devContext, warningRulesUnderAutonaming([], configOf({ pattern: "${name}${uuid}${hex(0)}" })));
+    expect(found).toEqual([]);
+    expect(checkDeployWarnings([fn("api")], devContext, warningRulesUnderAutonaming([], configOf({ pattern: "${name}${hex(0)}" }))).map(formatFinding)).toEqual([expect.stringContaining('is named "api" by pulumi:autonaming pattern "${name}${hex(0)}", without a random part')]);
+  });
+});
+
 describe("AutonamingSharedName (warning)", () => {
   const warnings = (autonaming: unknown) => checkDeployWarnings([fn("api"), fn("worker")], devContext, warningRulesUnderAutonaming([], configOf(autonaming))).map(formatFinding);
 
@@ -193,11 +290,16 @@ describe("AutonamingSharedName (warning)", () => {
     expect(warnings({ pattern: "${name}-${hex(4)}" })).toEqual([]);
   });
 
-  it("does not count names unique only within their parent (a Lambda permission's statement id, an inline role policy)", () => {
-    const graph = [handBuilt("aws:lambda/permission:Permission", "api-invoke", { function: "api" }), handBuilt("aws:iam/rolePolicy:RolePolicy", "api-policy", { role: "r", policy: "{}" }), fn("api")];
+  it("does not count names unique only within their parent (a Lambda permission's statement id, an inline role policy, an EventBridge target id)", () => {
+    const graph = [
+      handBuilt("aws:lambda/permission:Permission", "api-invoke", { function: "api" }),
+      handBuilt("aws:iam/rolePolicy:RolePolicy", "api-policy", { role: "r", policy: "{}" }),
+      handBuilt("aws:cloudwatch/eventTarget:EventTarget", "api-target", { rule: "r1", arn: "arn:aws:sqs:us-east-1:123456789012:q" }),
+      fn("api"),
+    ];
     const found = checkDeployWarnings(graph, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding);
     expect(found).toEqual([expect.stringContaining('aws:lambda/function:Function api: is named "api" by pulumi:autonaming mode verbatim, without a random part')]);
-    expect(checkDeployWarnings(graph.slice(0, 2), devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+    expect(checkDeployWarnings(graph.slice(0, 3), devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 
   it("does not count \"0 more\" resources when one is named so", () => {

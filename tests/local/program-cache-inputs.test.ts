@@ -23,7 +23,7 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
     const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
     // Through node:fs's module object, as a program's CommonJS modules call it (the cache records by hooking it).
     const program = async (): Promise<OfflineRun> => {
-      return { config: { project: "shm", stack: "dev", values: {}, secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { note: fs.readFileSync(note, "utf8") } };
+      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { note: fs.readFileSync(note, "utf8") } };
     };
     const start = () => cachedProgramRun(key, program, () => {});
     writeFileSync(note, "first");
