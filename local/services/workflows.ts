@@ -113,8 +113,16 @@ export const workflowsService: LocalService = {
       authorise: context.functionRoles.authorise,
       log: context.log,
     });
-    context.environment.AWS_ENDPOINT_URL_SFN = server.endpoint;
-    for (const machine of stateMachines) context.log(`  ${machine.arn} (${machine.type}, ${machine.functions.size > 0 ? `${new Set(machine.functions.values()).size} function(s)` : "no functions"})`);
+    // local/start.ts stops only the services whose start returned: a failure from here on stops this server, and takes
+    // its endpoint back from the functions' environment, before it is thrown.
+    try {
+      context.environment.AWS_ENDPOINT_URL_SFN = server.endpoint;
+      for (const machine of stateMachines) context.log(`  ${machine.arn} (${machine.type}, ${machine.functions.size > 0 ? `${new Set(machine.functions.values()).size} function(s)` : "no functions"})`);
+    } catch (error) {
+      delete context.environment.AWS_ENDPOINT_URL_SFN;
+      await server.stop();
+      throw error;
+    }
     const started: StartedService = { name: "sfn", urls: { sfn: server.endpoint }, stop: () => server.stop() };
     return started;
   },

@@ -25,6 +25,7 @@ import { RDS_RULES } from "./rds";
 import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES, LAMBDA_EDGE_WARNING_RULES } from "./lambda-edge";
 import { LOG_GROUP_KEY_ORDER_RULES } from "./log-group-key-order";
+import { NAME_COLLISION_RULES } from "./name-collisions";
 import { NAME_RULES } from "./names";
 import { ECR_RULES, KMS_RULES } from "./one-policy";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
@@ -40,7 +41,7 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...API_AUTHORIZER_RULES, ...API_USAGE_PLAN_RULES, ...API_STAGE_LOGGING_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...LOG_GROUP_KEY_ORDER_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...API_AUTHORIZER_RULES, ...API_USAGE_PLAN_RULES, ...API_STAGE_LOGGING_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...LOG_GROUP_KEY_ORDER_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...NAME_COLLISION_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
 
 /**
  * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may
@@ -115,6 +116,7 @@ export * from "./lambda-edge";
 export * from "./log-group-key-order";
 // functionOf only: the rest of lambda-ref.ts (functionIndex, permissionFunction) are the rules' internal look-ups.
 export { functionOf } from "./lambda-ref";
+export * from "./name-collisions";
 export * from "./names";
 export {
   API_GATEWAY_ONE_REST_API_POLICY,

@@ -1,0 +1,175 @@
+/**
+ * PhysicalNameUnique: two resources of the plan that set one physical name AWS keeps unique. The offline mocks take both;
+ * AWS refuses the second create (or, where the create call is idempotent, hands back the first resource, which two
+ * Pulumi resources then own: destroying either deletes it). LogGroupNameUnique's rule (cloudwatch.ts), for the types the
+ * components name: compared per account (accountScope) and region where AWS scopes the name so, per account alone for
+ * IAM, across accounts for S3 buckets and Cognito domains; names still unknown at preview, autonames (`name` unset, or a
+ * `namePrefix` the provider completes with a unique suffix) and names of other stacks are not compared. Names are
+ * compared as written except where AWS documents that letter case does not tell them apart (IAM).
+ *
+ * Types already judged by a uniqueness rule of their own are left out: log groups (LogGroupNameUnique), API Gateway
+ * custom domain names (ApiGatewayDomainNameUnique), CloudFront aliases (CloudFrontAliasUnique); API Gateway REST and HTTP
+ * APIs are not unique by name (two APIs of one name get two ids). The `what` and name input of a type come from the names
+ * table (names.ts PHYSICAL_NAMES) where it has the type.
+ *
+ * Sources (AWS API references, as the SDK documentation renders them), per type:
+ * - Lambda CreateFunction: ResourceConflictException "The resource already exists, or another operation is in progress";
+ *   "The function name is case-sensitive" (API_CreateFunction, older revision). A sentence that a name is unique per
+ *   account and region was not found; the function ARN (arn:aws:lambda:<region>:<account>:function:<name>) makes it so.
+ * - Step Functions CreateStateMachine: "CreateStateMachine is an idempotent API. Subsequent requests won't create a
+ *   duplicate resource if it was already created. CreateStateMachine's idempotency check is based on the state machine
+ *   name, definition, type, LoggingConfiguration, and TracingConfiguration … If a following request has a different
+ *   roleArn or tags, Step Functions will ignore these differences"; StateMachineAlreadyExists "A state machine with the
+ *   same name but a different definition or role ARN already exists"; name "must be unique for your AWS account and region".
+ * - SQS CreateQueue: "you must provide a queue name that … is unique within the scope of your queues"; "If you specify
+ *   the name of an existing queue and provide the exact same names and values for all its attributes, the CreateQueue
+ *   action will return the URL of the existing queue" (an error otherwise); "Queue URLs and names are case-sensitive".
+ * - SNS CreateTopic: "This action is idempotent, so if the requester already owns a topic with the specified name, that
+ *   topic's ARN is returned without creating a new topic". Whether differing attributes or tags make it refuse was not confirmed.
+ * - DynamoDB CreateTable: "In an AWS account, table names must be unique within each Region"; ResourceInUseException
+ *   "You attempted to recreate an existing table".
+ * - Secrets Manager CreateSecret: ResourceExistsException "A resource with the ID you requested already exists". A
+ *   sentence on the name's scope (account and region) was not found; the secret's ARN holds both.
+ * - Kinesis CreateStream: "The stream name is scoped to the AWS account used by the application. It is also scoped by
+ *   AWS Region"; ResourceInUseException.
+ * - EventBridge CreateEventBus: "Creates a new event bus within your account"; may throw ResourceAlreadyExistsException.
+ *   A sentence on the name's uniqueness was not found.
+ * - IAM CreateRole / CreatePolicy: "IAM user, group, role, and policy names must be unique within the account. Names are
+ *   not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource"";
+ *   EntityAlreadyExists. IAM is global: one name in two regions of one account collides.
+ * - S3 general purpose buckets: "each bucket name must be unique across all AWS accounts in all the AWS Regions within a
+ *   partition" (gpbucketnamespaces.html); BucketAlreadyOwnedByYou (us-east-1 answers 200 OK, which terraform-provider-aws
+ *   turns into BucketAlreadyExists: s3.ts S3RetainedBucketName). Buckets of the account regional namespace are not told apart.
+ * - Cognito CreateUserPoolDomain: a prefix domain is `<prefix>.auth.<region>.amazoncognito.com`, one per region across
+ *   accounts ("Domain already associated with another user pool", as CognitoDomainPrefixUnique cites); a custom domain
+ *   (with certificateArn) is a host name, compared across regions and accounts (not confirmed in Cognito's documentation).
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { dnsName, PHYSICAL_NAMES } from "./names";
+import { accountScope, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+
+/** How a type's name is kept unique. */
+interface UniqueNameSpec {
+  types: readonly string[];
+  /** The input that names the resource in AWS. */
+  property: string;
+  /** What AWS calls the name, with its article ("a Lambda function name"). */
+  what: string;
+  /** Where two equal names collide, as a key, and the words for it ("in us-east-1"); names of one key and one group collide. */
+  scope(graph: Graph, r: RecordedResource, context: DeployRuleContext, name: string): { key: unknown[]; where: string };
+  /** The name as AWS compares it (IAM: without letter case). */
+  compared?: (name: string) => string;
+  /** What AWS does with the second create, after "so". */
+  outcome: string;
+  /** Whether Pulumi autonames the type when `property` is unset (the fix then offers it). */
+  autonamed: boolean;
+}
+
+/** The names table's `what` for `type` (names.ts), so one wording names each type. */
+function tableWhat(type: string): string {
+  const spec = PHYSICAL_NAMES.find((s) => s.type === type && s.property !== "finalSnapshotIdentifier");
+  if (!spec) throw new Error(`PhysicalNameUnique: ${type} is not in the names table`);
+  return spec.what;
+}
+
+const perAccountRegion: UniqueNameSpec["scope"] = (graph, r, context) => {
+  const region = regionOf(graph, r, context);
+  return { key: [accountScope(graph, r), region], where: `in ${region}` };
+};
+const perAccount: UniqueNameSpec["scope"] = (graph, r) => ({ key: [accountScope(graph, r)], where: "in the account (IAM names are global to it)" });
+const global: UniqueNameSpec["scope"] = () => ({ key: [], where: "in every account and region (the partition)" });
+
+/** A spec for a type of the names table, whose name is unique in one account's region. */
+function regional(type: string, outcome: string): UniqueNameSpec {
+  return { types: [type], property: "name", what: tableWhat(type), scope: perAccountRegion, outcome, autonamed: true };
+}
+
+const SHARED = "destroying either then deletes it for both";
+
+export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
+  regional("aws:lambda/function:Function", "CreateFunction refuses the second (ResourceConflictException)"),
+  {
+    types: ["aws:sfn/stateMachine:StateMachine"],
+    property: "name",
+    what: "a state machine name",
+    scope: perAccountRegion,
+    outcome: `CreateStateMachine refuses the second if its definition, type, logging or tracing differ (StateMachineAlreadyExists), and otherwise hands back the first state machine, which both resources then own (${SHARED}; the second role is ignored)`,
+    autonamed: true,
+  },
+  regional("aws:sqs/queue:Queue", `CreateQueue refuses the second if its attributes differ, and otherwise hands back the first queue's URL, which both resources then own (${SHARED})`),
+  regional("aws:sns/topic:Topic", `CreateTopic hands back the first topic's ARN (it is idempotent on the name), which both resources then own (${SHARED})`),
+  regional("aws:dynamodb/table:Table", "CreateTable refuses the second (ResourceInUseException)"),
+  regional("aws:secretsmanager/secret:Secret", "CreateSecret refuses the second (ResourceExistsException)"),
+  regional("aws:kinesis/stream:Stream", "CreateStream refuses the second (ResourceInUseException)"),
+  {
+    types: ["aws:cloudwatch/eventBus:EventBus"],
+    property: "name",
+    what: "an event bus name",
+    scope: perAccountRegion,
+    outcome: "CreateEventBus refuses the second (ResourceAlreadyExistsException)",
+    autonamed: false,
+  },
+  { types: ["aws:iam/role:Role"], property: "name", what: tableWhat("aws:iam/role:Role"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreateRole refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },
+  { types: ["aws:iam/policy:Policy"], property: "name", what: tableWhat("aws:iam/policy:Policy"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreatePolicy refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },
+  {
+    types: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+    property: "bucket",
+    what: tableWhat("aws:s3/bucket:Bucket"),
+    scope: global,
+    outcome: "CreateBucket refuses the second (BucketAlreadyOwnedByYou; terraform-provider-aws reports BucketAlreadyExists in us-east-1)",
+    autonamed: true,
+  },
+  {
+    types: ["aws:cognito/userPoolDomain:UserPoolDomain"],
+    property: "domain",
+    what: "a Cognito user pool domain",
+    scope: (graph, r, context, name) => {
+      if (r.inputs.certificateArn) return { key: ["custom"], where: "(a custom domain: one host name for all accounts and regions)" };
+      const region = regionOf(graph, r, context);
+      return { key: ["prefix", region], where: `in ${region} (${name}.auth.${region}.amazoncognito.com, one for all accounts)` };
+    },
+    compared: dnsName,
+    outcome: 'CreateUserPoolDomain refuses the second ("Domain already associated with another user pool")',
+    autonamed: false,
+  },
+];
+
+const CREATE_STATE_MACHINE = "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html";
+
+export const PHYSICAL_NAME_UNIQUE: DeployRule = {
+  id: "PhysicalNameUnique",
+  title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, IAM roles and policies, S3 buckets, Cognito domains)",
+  source: CREATE_STATE_MACHINE,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const spec of UNIQUE_NAMES) {
+      const seen = new Map<string, RecordedResource>();
+      for (const r of spec.types.flatMap((type) => ofType(graph, type))) {
+        const name = r.inputs[spec.property];
+        // Unset (autonamed, or a namePrefix the provider completes), empty, or unknown at preview: nothing to compare.
+        if (typeof name !== "string" || name === "") continue;
+        const { key, where } = spec.scope(graph, r, context, name);
+        const id = JSON.stringify([...key, (spec.compared ?? ((n: string) => n))(name)]);
+        const first = seen.get(id);
+        if (!first) {
+          seen.set(id, r);
+          continue;
+        }
+        const firstName = String(first.inputs[spec.property]);
+        const kind = spec.what.replace(/^an? /, "");
+        findings.push(
+          finding(
+            this.id,
+            r,
+            `has ${spec.property} ${JSON.stringify(name)}, as ${first.name} does${firstName === name ? "" : ` (${JSON.stringify(firstName)})`}, ${where}; ${kind}s are unique there, so ${spec.outcome}`,
+            `give each ${kind.replace(/ name$/, "")} its own ${spec.property}${spec.autonamed ? ` (or leave ${spec.property} unset for Pulumi's autoname)` : ""}`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const NAME_COLLISION_RULES: DeployRule[] = [PHYSICAL_NAME_UNIQUE];
