@@ -50,6 +50,7 @@ import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
+import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
@@ -1038,7 +1039,7 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
  * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string> = new Map()): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const targetDeleteFirst = (urn: string) => {
@@ -1049,7 +1050,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith)
     return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
   };
   const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(targetDeleteFirst));
-  return { early: new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn)), deleteFirstTargets };
+  return { early: new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn)), deleteFirstTargets, byNaming };
 }
 
 /**
@@ -1059,10 +1060,12 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith)
 interface CascadeOrder {
   early: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
+  /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (PlanUpdate.deletedFirstByNaming), for the findings' text. */
+  byNaming: ReadonlyMap<string, string>;
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set() };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), byNaming: new Map() };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1079,7 +1082,10 @@ const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.ea
  * replaced delete-first that its replaceWith or deletedWith names, cascadeOrder), else `deleteBeforeReplace`.
  */
 function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
-  if (!order.early.has(urn)) return "deleteBeforeReplace";
+  if (!order.early.has(urn)) {
+    const setting = order.byNaming.get(urn);
+    return setting ? `${setting}, under which the engine replaces every custom resource delete-first` : "deleteBeforeReplace";
+  }
   return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
     .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t))] as const)
     .filter(([, of]) => of.length > 0)
@@ -3359,7 +3365,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const after = cascaded;
     const diffedOf = diffedByUrn(deployed, after);
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
-    const order = cascadeOrder(deployed, after, cascade.replacedWith);
+    const order = cascadeOrder(deployed, after, cascade.replacedWith, update.deletedFirstByNaming);
     const restJudgement = restPartJudgement(deployed, update.replaced, order);
     const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack, update.replaced);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith);
@@ -3449,14 +3455,47 @@ export interface PlanUpdate {
    * replaceOnChanges; cascaded values included) or through a replaceWith that names a replaced resource.
    */
   replaced(urn: string): boolean;
+  /**
+   * The resources of `after` the engine replaces delete-first for the stack's `pulumi:autonaming`, each to the setting
+   * that does it (deletedFirstByNaming); `after` gives them deleteBeforeReplace: true.
+   */
+  deletedFirstByNaming: ReadonlyMap<string, string>;
+}
+
+/**
+ * The custom resources of `after` (plan `after` under the stack's `pulumi:autonaming`, `config`) that the engine
+ * replaces delete-first, each to the setting that does it: those under `mode: verbatim`, `mode: disabled` or a pattern
+ * with no random part. The engine sets the goal's deleteBeforeReplace on every custom resource under such a setting,
+ * whether or not the program names it and over a `deleteBeforeReplace: false` the program gives (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go continueStepsFromImport, lines 1277-1285 at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8: `if sg.deployment.opts.Autonamer != nil && goal.Custom {` …
+ * `if dbr { goal.DeleteBeforeReplace = &dbr }`; pkg/resource/autonaming/strategy.go: Verbatim and Disabled return
+ * true, a Pattern `!hasRandom`, the default nil options and false), which continueStepsFromDiff then takes over the
+ * provider's answer (lines 2043-2046). Components (not custom) are not replaced at all. None under Pulumi's default.
+ */
+function deletedFirstByNaming(after: Graph, config: AutonamingConfig | undefined): Map<string, string> {
+  if (!config) return new Map();
+  const naming = configuredNaming(config);
+  return new Map(
+    after.flatMap((r) => {
+      const configured = r.custom ? naming(r) : undefined;
+      return configured && ("disabled" in configured || !configured.random) ? [[r.urn, configured.setting] as const] : [];
+    }),
+  );
 }
 
 /**
  * The one judgement of which resources an update replaces, for every transition check (checkPlanTransition) and the
  * transition warnings (checkPlanTransitionWarnings): deployed resources matched to the next plan's through aliases as
  * the engine matches them (claims, renamedByAliases), then the replacements cascaded (withCascadedReplacements).
+ * `naming` is the stack's `pulumi:autonaming` (autonaming.ts parseAutonaming; undefined: Pulumi's default): the
+ * resources it makes the engine replace delete-first (deletedFirstByNaming) are judged so.
  */
-export function planUpdate(before: Graph, after: Graph): PlanUpdate {
+export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfig): PlanUpdate {
+  // The goal the engine replaces with: deleteBeforeReplace set where the stack's pulumi:autonaming sets it, so every
+  // judgement of delete-first (deletedFirst, replacedDeleteFirst, cascadeOrder) reads it as the program's.
+  const byNaming = deletedFirstByNaming(after, naming);
+  if (byNaming.size > 0) after = after.map((r) => (byNaming.has(r.urn) ? { ...r, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true } : r));
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
@@ -3482,7 +3521,7 @@ export function planUpdate(before: Graph, after: Graph): PlanUpdate {
     }
     return is;
   };
-  return { matched, deployed, after: cascade.after, cascade, replaced };
+  return { matched, deployed, after: cascade.after, cascade, replaced, deletedFirstByNaming: byNaming };
 }
 
 /**
