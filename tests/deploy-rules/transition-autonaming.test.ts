@@ -70,4 +70,14 @@ describe("planUpdate under pulumi:autonaming: the replacements the engine makes 
     expect(findings.map((f) => f.rule)).toEqual(["TransitionHostedUiDomainGap"]);
     expect(findings[0].problem).toMatch(/delete-first \(domain is ForceNew, [^;]+; pulumi:autonaming mode verbatim, under which the engine replaces every custom resource delete-first\)/);
   });
+
+  it("deletes a kept table replaced under mode verbatim first, though its deletedWith target is removed (its delete is not skipped)", () => {
+    const marker = handBuilt("aws:sns/topic:Topic", "marker", {});
+    const table = (hashKey: string) => handBuilt(TABLE, "photos", { hashKey, attributes: [{ name: hashKey, type: "S" }], billingMode: "PAY_PER_REQUEST" }, { deletedWith: marker.urn });
+    const problems = (autonaming: unknown) => under(autonaming, [marker, table("id")], [table("pk")]).filter((f) => f.rule === "TransitionStatefulReplaced").map((f) => f.problem);
+    expect(problems(undefined)).toEqual([expect.stringMatching(/\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\)/)]);
+    expect(problems({ mode: "verbatim" })).toEqual([
+      expect.stringMatching(/\. The deployed one is deleted with its items first \(pulumi:autonaming mode verbatim, under which the engine replaces every custom resource delete-first\), then the new, empty table is created/),
+    ]);
+  });
 });
