@@ -18,7 +18,8 @@ import { ensureLambdaNative } from "../local/lambda-native";
 import { PROJECT_DIR, runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
 import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, checkPlanTransitionWarnings, DEPLOY_RULES, DEPLOY_WARNING_RULES, formatFinding, parseAcceptance, planOf, planUpdate, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
-import { parseAutonaming, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../testing/deploy-rules/autonaming";
+import type { StackPlan } from "../testing/deploy-rules/rule";
+import { parseAutonaming, rulesUnderAutonaming, warningRulesUnderAutonaming, type AutonamingConfig } from "../testing/deploy-rules/autonaming";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -128,11 +129,19 @@ async function main(): Promise<number> {
   const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context, rulesUnderAutonaming(DEPLOY_RULES, autonaming.config)), console.log);
   reportDeployWarnings(checkDeployWarnings(plan.graph, plan.context, warningRulesUnderAutonaming(DEPLOY_WARNING_RULES, autonaming.config)), console.log);
   if (!saved) return status;
-  // One judgement of the update (aliases matched, replacements cascaded) for the failures and the warnings.
-  const update = planUpdate(saved.resources, plan.graph);
-  const transition = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context, { update }), options.accept ?? []), options.since!, console.log);
-  reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, plan.context, { update }), options.since!, console.log);
-  return Math.max(status, transition);
+  return Math.max(status, reportSince(saved, plan, autonaming.config, { since: options.since!, accept: options.accept }, console.log));
+}
+
+/**
+ * `--since`: the update from the `saved` plan (read from `options.since`) to `plan`, judged once (planUpdate: aliases
+ * matched, replacements cascaded, and replaced delete-first where the stack's pulumi:autonaming, `naming`, makes the
+ * engine do so) for the findings and the warnings; prints both, and returns 1 when a finding is left (not accepted).
+ */
+export function reportSince(saved: SavedPlan, plan: StackPlan, naming: AutonamingConfig | undefined, options: { since: string; accept?: string[] }, print: (line: string) => void): number {
+  const update = planUpdate(saved.resources, plan.graph, naming);
+  const status = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context, { update }), options.accept ?? []), options.since, print);
+  reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, plan.context, { update }), options.since, print);
+  return status;
 }
 
 /** The saved plan in `json` (read from `file`), refused when it is another stack's. */

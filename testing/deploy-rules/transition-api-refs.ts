@@ -74,15 +74,30 @@ const PARTS = [
  * replaced target's old copy is already marked: at once by a delete-first replacement (continueStepsFromDiff, "Mark the
  * old resource as deleted so that dependents DeletedWith it can see the deletion"), or, create-first, by GenerateDeletes
  * itself, which marks every pending-delete old copy (`sg.deletes[res.URN] = true`) before any delete step runs (read
- * at pulumi/pulumi 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run). A resource the update keeps and replaces is
- * deleteSkippedWithTarget's (transition.ts): its own old copy may be deleted before the target is marked. `replaced`
- * is required, so that no caller leaves a replaced target unseen. Here, the leaf module, so that transition.ts and
+ * at pulumi/pulumi 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run). A resource the update keeps and replaces
+ * delete-first is deleted at its registration, in its own step, before a target removed from the program is marked
+ * (step_generator.go continueStepsFromDiff; GenerateDeletes runs only once the program has registered everything,
+ * deployment_executor.go performPostSteps): not skipped. One it keeps and replaces create-first is deleted with the
+ * pending deletes, which GenerateDeletes marks with the removed target before any runs: skipped. A kept resource's
+ * replaced deletedWith target is deleteSkippedWithTarget's (transition.ts). `update` (planUpdate's judgement) is
+ * required, so that no caller leaves a replaced target unseen. Here, the leaf module, so that transition.ts and
  * this file share it without an import cycle.
  */
-export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>, replaced: (urn: string) => boolean): boolean {
+export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
   if (old.retainOnDelete) return true;
   if (old.deletedWith === undefined) return false;
-  return !afterUrns.has(old.deletedWith) || (!afterUrns.has(old.urn) && replaced(old.deletedWith));
+  // Kept and replaced delete-first: deleted in its own step at its registration (continueStepsFromDiff's
+  // DeleteReplacementStep), before GenerateDeletes marks a target removed from the program, so not skipped.
+  if (afterUrns.has(old.urn)) return !afterUrns.has(old.deletedWith) && !update.replacedDeleteFirst(old.urn);
+  return !afterUrns.has(old.deletedWith) || update.replaced(old.deletedWith);
+}
+
+/** What deleteSkipped reads of the update: planUpdate's one judgement (PlanUpdate). */
+export interface UpdateJudgement {
+  /** Whether the update replaces the resource of this URN, which both plans hold. */
+  replaced(urn: string): boolean;
+  /** Whether it replaces it delete-first: its deployed copy deleted before its new one is created (transition.ts cascadeOrder). */
+  replacedDeleteFirst(urn: string): boolean;
 }
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */
@@ -91,11 +106,11 @@ const referencesOf = (route: RecordedResource, input: string) => (route.property
 const routeName = (route: RecordedResource) => (typeof route.inputs.routeKey === "string" && route.inputs.routeKey ? `"${route.inputs.routeKey}" (${route.name})` : route.name);
 
 /** One finding per v2 authorizer or integration the update deletes while a route still references it afterwards. */
-export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
+export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: string | undefined, update: UpdateJudgement): TransitionFinding[] {
   const routes = ofType(deployed, V2_ROUTE);
   if (routes.length === 0) return [];
   const afterUrns = new Set(after.map((r) => r.urn));
-  const deleted = new Map(deployed.filter((r) => PARTS.some((p) => p.type === r.type) && !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns, replaced)).map((r) => [r.urn, r]));
+  const deleted = new Map(deployed.filter((r) => PARTS.some((p) => p.type === r.type) && !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns, update)).map((r) => [r.urn, r]));
   if (deleted.size === 0) return [];
   const afterByUrn = new Map(ofType(after, V2_ROUTE).map((r) => [r.urn, r]));
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -103,7 +118,7 @@ export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: str
   for (const route of routes) {
     const next = afterByUrn.get(route.urn);
     // A route the update deletes goes before what it references; one it removes without deleting keeps everything.
-    if (!next && !deleteSkipped(route, afterUrns, replaced)) continue;
+    if (!next && !deleteSkipped(route, afterUrns, update)) continue;
     for (const part of PARTS) {
       const ignored = next ? ignoredBy(next, [part.input]) : [];
       if (next && ignored.length === 0) continue;

@@ -140,6 +140,8 @@ export interface RestPartJudgement {
   diffed(next: RecordedResource): RecordedResource;
   /** Whether the update replaces the resource of this URN, which both plans hold (its own inputs, replaceOnChanges, or a replaceWith it names). */
   replaced(urn: string): boolean;
+  /** Whether it replaces the resource of this URN delete-first (PlanUpdate.replacedDeleteFirst): what deleteSkipped reads with `replaced`. */
+  replacedDeleteFirst(urn: string): boolean;
   /**
    * Whether a replacement of this resource of the next plan deletes its deployed copy before it creates the new one: its
    * deleteBeforeReplace, or a replaceWith or deletedWith naming a resource replaced delete-first, whose branch deletes it

@@ -130,7 +130,7 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
           : `set deleteBeforeReplace: true on ${next.name}, so its deployed copy is deleted before the new one is created (the slot does not answer in between), or keep the inputs that replace it`;
       } else if (!afterUrns.has(holder.urn)) {
         // Not deleted: retained, or deletedWith a target the update removes or replaces (deleteSkipped, planUpdate's judgement).
-        if (deleteSkipped(holder, afterUrns, judgement.replaced)) {
+        if (deleteSkipped(holder, afterUrns, judgement)) {
           holds = `${described(holder)} of the deployed plan holds it and keeps it: it is removed from the program without being deleted (retainOnDelete, or deletedWith a resource the update also deletes or replaces), so it stays in Route 53`;
           fix = `delete ${holder.name}'s record from Route 53 first (aws route53 change-resource-record-sets with a DELETE of it, then pulumi refresh), or leave the slot to it`;
         } else {

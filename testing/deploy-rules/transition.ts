@@ -50,6 +50,7 @@ import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
+import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
@@ -76,7 +77,7 @@ import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, V2_ROUTE_NAMED_TYPE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
-import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
+import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped, type UpdateJudgement } from "./transition-api-refs";
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
@@ -1038,7 +1039,7 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
  * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string> = new Map()): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const targetDeleteFirst = (urn: string) => {
@@ -1049,20 +1050,29 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith)
     return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
   };
   const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(targetDeleteFirst));
-  return { early: new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn)), deleteFirstTargets };
+  const early = new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn));
+  return { early, deleteFirstTargets, byNaming, deletesFirst: (urn) => early.has(urn) || targetDeleteFirst(urn) };
 }
 
 /**
  * The order of the deletes the cascade makes (cascadeOrder): `early`, the resources the engine deletes before a
  * replaceWith or deletedWith target it replaces delete-first; `deleteFirstTargets`, those targets.
  */
-interface CascadeOrder {
+export interface CascadeOrder {
   early: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
+  /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (PlanUpdate.deletedFirstByNaming), for the findings' text. */
+  byNaming: ReadonlyMap<string, string>;
+  /**
+   * Whether a replacement of the resource of this URN deletes its deployed copy first: `early`, or its own judgement
+   * as the provider is sent it (replacedDeleteFirst: the program's option, pulumi:autonaming's, the bridge's for a name
+   * set by hand). Asked of a resource the update replaces.
+   */
+  deletesFirst(urn: string): boolean;
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set() };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), byNaming: new Map(), deletesFirst: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1079,7 +1089,10 @@ const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.ea
  * replaced delete-first that its replaceWith or deletedWith names, cascadeOrder), else `deleteBeforeReplace`.
  */
 function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
-  if (!order.early.has(urn)) return "deleteBeforeReplace";
+  if (!order.early.has(urn)) {
+    const setting = order.byNaming.get(urn);
+    return setting ? `${setting}, under which the engine replaces every custom resource delete-first` : "deleteBeforeReplace";
+  }
   return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
     .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t))] as const)
     .filter(([, of]) => of.length > 0)
@@ -1401,7 +1414,7 @@ interface NameCollision {
  * whose old copy a delete-first cascade deleted, "recreating"). A holder of the deployed plan is read as diffed: one
  * updated in place keeps a name its ignoreChanges holds.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, replaced: (urn: string) => boolean): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, update: UpdateJudgement): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -1471,7 +1484,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                   : `its deployed copy keeps the name until the new one exists (${explicitDeleteBeforeReplace(resource) === false ? `deleteBeforeReplace: false is given, which overrides the provider's delete-first` : `${cascadedBy ? `the engine replaces it for its ${cascadeOptions} without asking the provider, whose delete-first for a name set by hand is never given (pulumi step_generator.go diff)` : kind.autonameField ? `${kind.autonameField} is not set by hand, so the bridge does not replace delete-first` : "the name is a required input, not an autoname field, so the bridge does not replace delete-first"}, and deleteBeforeReplace is not set`})`;
           } else if (!holderAfter) {
             holds =
-              deleteSkipped(holder, afterUrns, replaced) || holderKind.keepsNameOnDelete?.(holder)
+              deleteSkipped(holder, afterUrns, update) || holderKind.keepsNameOnDelete?.(holder)
                 ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that keeps the name: a distribution's own retainOnDelete only disables it, a secret's recovery window only schedules its deletion), so the name stays taken`
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else if (keptByIgnore) {
@@ -1505,7 +1518,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
               : keptByIgnore
                 ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns, replaced);
+          const deletedLater = self ? !holder.retainOnDelete && !skippedWithTarget : !keptByIgnore && !deleteSkipped(holder, afterUrns, update);
           if (kind.upserts?.(resource)) {
             const overwrites = kind.upsertOutcome ?? kind.refusal;
             if (keptByIgnore) {
@@ -1585,7 +1598,7 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
  * resources run last, so the kept record's own update or create does not help. The case: a stack deployed with two
  * resources of one ACM validation CNAME (a name and its wildcard; StaticSite before it wrote one), upgraded to one.
  */
-function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
+function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string | undefined, update: UpdateJudgement): TransitionFinding[] {
   const afterUrns = new Set(after.map((r) => r.urn));
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const key = (graph: Graph, r: RecordedResource) => recordSetKey(graph, r, { setIdentifier: true });
@@ -1596,7 +1609,7 @@ function recordSetOrphanedFindings(deployed: Graph, after: Graph, stack: string 
   const findings: TransitionFinding[] = [];
   for (const old of ofType(deployed, RECORD)) {
     const holder = typeof old.inputs.name === "string" ? kept.get(key(deployed, old)) : undefined;
-    if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns, replaced)) continue;
+    if (!holder || afterUrns.has(old.urn) || deleteSkipped(old, afterUrns, update)) continue;
     findings.push(
       finding(
         "TransitionRecordSetOrphaned",
@@ -2103,12 +2116,14 @@ const CASCADE_REASON = "its ";
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
  * deployed one's region, when that is the deployed one's own.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string, beforeTarget = false): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string, beforeTarget = false, byNaming?: string): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
   const deletedFirstBy = beforeTarget
     ? "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
-    : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
+    : byNaming
+      ? `${byNaming}, under which the engine replaces every custom resource delete-first`
+      : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
   if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
     // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
     return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
@@ -2197,7 +2212,7 @@ function statefulFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
   order: CascadeOrder,
-  replaced: (urn: string) => boolean,
+  update: UpdateJudgement,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2226,12 +2241,12 @@ function statefulFindings(
     const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
     const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, statefulForced));
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
-    const skipped = deleteSkipped(old, afterUrns, replaced) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
+    const skipped = deleteSkipped(old, afterUrns, update) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), order.early.has(diffed.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), order.early.has(diffed.urn), order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2271,7 +2286,7 @@ function statefulFindings(
     if (candidates.length === 0) continue;
     const next = candidates[0];
     // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, replaced), false, keptName(kind, old, deployed, next, after, context));
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context));
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -2866,7 +2881,7 @@ function policyWriterDeletedFindings(
   order: CascadeOrder,
   diffedOf: ReadonlyMap<string, RecordedResource>,
   statefulChangesOf: ReadonlyMap<string, string[]>,
-  replaced: (urn: string) => boolean,
+  update: UpdateJudgement,
 ): TransitionFinding[] {
   // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
   // plan) is skipped, and a plan with none indexes nothing.
@@ -2920,7 +2935,7 @@ function policyWriterDeletedFindings(
     const candidates = targetsOf(deployed, ruleContext).flatMap((old) => {
       const deleted = old.writers.flatMap((w) => {
         // Not deleted: retained, or removed deletedWith a target the update removes or replaces (deleteSkipped, planUpdate's judgement).
-        if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns, replaced) || kind.keeps?.(w)) return [];
+        if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns, update) || kind.keeps?.(w)) return [];
         const copy = afterByUrn.get(w.urn);
         const reasons = copy ? replacedBy(w, copy) : [];
         return !copy || reasons.length > 0 ? [{ writer: w, reasons }] : [];
@@ -3126,11 +3141,11 @@ function unwaitedDistributionUpdates(deployed: Graph, after: Graph, dependencies
  * anomalyco/ion#443). A distribution the update removes is deleted first (it depends on them) and is not judged;
  * `waitForDeployment` unset is the provider's default, true.
  */
-function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (urn: string) => boolean): TransitionFinding[] {
+function cloudFrontDeletedWhileDeployingFindings(deployed: Graph, after: Graph, stack: string | undefined, update: UpdateJudgement): TransitionFinding[] {
   const dependenciesOf = dependenciesIn(deployed);
   const afterUrns = new Set(after.map((r) => r.urn));
   // Not skipped (deleteSkipped: retained, or deletedWith a target the update removes or replaces, planUpdate's judgement).
-  const deletes = (r: RecordedResource) => !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns, replaced);
+  const deletes = (r: RecordedResource) => !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns, update);
   const reported = new Set<string>();
   const findings: TransitionFinding[] = [];
   for (const { next, dependedOn } of unwaitedDistributionUpdates(deployed, after, dependenciesOf)) {
@@ -3359,9 +3374,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const after = cascaded;
     const diffedOf = diffedByUrn(deployed, after);
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
-    const order = cascadeOrder(deployed, after, cascade.replacedWith);
-    const restJudgement = restPartJudgement(deployed, update.replaced, order);
-    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack, update.replaced);
+    const order = update.order;
+    const restJudgement = restPartJudgement(deployed, update, order);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack, update);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3377,16 +3392,16 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.map((c) => c.finding),
       ...routingFindings(deployed, after, context.stack),
       ...routingSlotFindings(deployed, after, context.stack, restJudgement),
-      ...recordSetOrphanedFindings(deployed, after, context.stack, update.replaced),
+      ...recordSetOrphanedFindings(deployed, after, context.stack, update),
       ...vaultLockFindings(deployed, after, context.stack, order),
       ...kinesisShardScalingFindings(deployed, after, context.stack),
       ...rdsEngineVersionFindings(deployed, after, context.stack),
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update.replaced),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update),
       ...restApiEndpointFindings(deployed, after, context.stack),
-      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf, update.replaced),
+      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf, update),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
       ...preTokenTriggerKeptFindings(deployed, after, context.stack),
       ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),
@@ -3395,19 +3410,19 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...replicaFindings(tables, context.stack),
       ...tableUpdateFindings(tables, context.stack),
       ...ignoredArrayFindings(deployed, after, context.stack),
-      ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update.replaced),
-      ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack, update.replaced),
+      ...deploymentFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update),
+      ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack, update),
       ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
       ...webSocketRouteStillServedFindings(deployed, after, context.stack),
       ...httpRouteStillServedFindings(deployed, after, context.stack),
-      ...apiV2PartInUseFindings(deployed, after, context.stack, update.replaced),
+      ...apiV2PartInUseFindings(deployed, after, context.stack, update),
       ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
       ...vpcSubnetLayoutFindings(deployed, after, context.stack),
       ...usagePlanKeyMovedFindings(deployed, after, context.stack, restJudgement),
       ...restRouteStillServedFindings(deployed, after, context.stack),
       ...restApiPartFindings(deployed, after, context.stack, restJudgement),
     ];
-    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith, update.replaced)];
+    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith, update)];
     return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
   });
 }
@@ -3420,7 +3435,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
  * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`); and whether a replaced
  * one's deployed copy is deleted before its new one is created (`order`, cascadeOrder).
  */
-function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean, order: CascadeOrder): RestPartJudgement {
+function restPartJudgement(deployed: Graph, update: UpdateJudgement, order: CascadeOrder): RestPartJudgement {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const diffed = (next: RecordedResource) => {
     const old = deployedByUrn.get(next.urn);
@@ -3428,7 +3443,8 @@ function restPartJudgement(deployed: Graph, replaced: (urn: string) => boolean, 
   };
   return {
     diffed,
-    replaced,
+    replaced: update.replaced,
+    replacedDeleteFirst: update.replacedDeleteFirst,
     // Its deleteBeforeReplace, or deleted by the delete-before-replace branch of a replaceWith or deletedWith target (cascadeOrder).
     deletedFirst: (next) => deletedFirst(order, diffed(next)),
   };
@@ -3449,14 +3465,55 @@ export interface PlanUpdate {
    * replaceOnChanges; cascaded values included) or through a replaceWith that names a replaced resource.
    */
   replaced(urn: string): boolean;
+  /**
+   * The resources of `after` the engine replaces delete-first for the stack's `pulumi:autonaming`, each to the setting
+   * that does it (deletedFirstByNaming); `after` gives them deleteBeforeReplace: true.
+   */
+  deletedFirstByNaming: ReadonlyMap<string, string>;
+  /** The order of the replacements' deletes (cascadeOrder): which deployed copies go before their new ones, and why. */
+  order: CascadeOrder;
+  /**
+   * Whether the update replaces the resource of this URN (replaced) delete-first: its own deleteBeforeReplace (or the
+   * one pulumi:autonaming sets, or the bridge's for a name set by hand), or its replaceWith or deletedWith target
+   * replaced delete-first (cascadeOrder). The engine then deletes its deployed copy when it registers, in its own step.
+   */
+  replacedDeleteFirst(urn: string): boolean;
+}
+
+/**
+ * The custom resources of `after` (plan `after` under the stack's `pulumi:autonaming`, `config`) that the engine
+ * replaces delete-first, each to the setting that does it: those under `mode: verbatim`, `mode: disabled` or a pattern
+ * with no random part. The engine sets the goal's deleteBeforeReplace on every custom resource under such a setting,
+ * whether or not the program names it and over a `deleteBeforeReplace: false` the program gives (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go continueStepsFromImport, lines 1277-1285 at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8: `if sg.deployment.opts.Autonamer != nil && goal.Custom {` …
+ * `if dbr { goal.DeleteBeforeReplace = &dbr }`; pkg/resource/autonaming/strategy.go: Verbatim and Disabled return
+ * true, a Pattern `!hasRandom`, the default nil options and false), which continueStepsFromDiff then takes over the
+ * provider's answer (lines 2043-2046). Components (not custom) are not replaced at all. None under Pulumi's default.
+ */
+function deletedFirstByNaming(after: Graph, config: AutonamingConfig | undefined): Map<string, string> {
+  if (!config) return new Map();
+  const naming = configuredNaming(config);
+  return new Map(
+    after.flatMap((r) => {
+      const configured = r.custom ? naming(r) : undefined;
+      return configured && ("disabled" in configured || !configured.random) ? [[r.urn, configured.setting] as const] : [];
+    }),
+  );
 }
 
 /**
  * The one judgement of which resources an update replaces, for every transition check (checkPlanTransition) and the
  * transition warnings (checkPlanTransitionWarnings): deployed resources matched to the next plan's through aliases as
  * the engine matches them (claims, renamedByAliases), then the replacements cascaded (withCascadedReplacements).
+ * `naming` is the stack's `pulumi:autonaming` (autonaming.ts parseAutonaming; undefined: Pulumi's default): the
+ * resources it makes the engine replace delete-first (deletedFirstByNaming) are judged so.
  */
-export function planUpdate(before: Graph, after: Graph): PlanUpdate {
+export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfig): PlanUpdate {
+  // The goal the engine replaces with: deleteBeforeReplace set where the stack's pulumi:autonaming sets it, so every
+  // judgement of delete-first (deletedFirst, replacedDeleteFirst, cascadeOrder) reads it as the program's.
+  const byNaming = deletedFirstByNaming(after, naming);
+  if (byNaming.size > 0) after = after.map((r) => (byNaming.has(r.urn) ? { ...r, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true } : r));
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
@@ -3482,7 +3539,9 @@ export function planUpdate(before: Graph, after: Graph): PlanUpdate {
     }
     return is;
   };
-  return { matched, deployed, after: cascade.after, cascade, replaced };
+  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming);
+  const replacedDeleteFirst = (urn: string) => replaced(urn) && order.deletesFirst(urn);
+  return { matched, deployed, after: cascade.after, cascade, replaced, deletedFirstByNaming: byNaming, order, replacedDeleteFirst };
 }
 
 /**
@@ -3518,7 +3577,7 @@ const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "
  * resource, replacedBecause), its deployed copy deleted first or at the end (deletedFirst), refused either way; not
  * when the engine skips that delete for a replaced deletedWith target (deleteSkippedWithTarget), which sends none.
  */
-function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, isReplaced: (urn: string) => boolean): TransitionFinding[] {
+function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, update: UpdateJudgement): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -3536,7 +3595,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     const skipped = next
       ? deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deleteFirst) || (!deleteFirst && was.deletedWith !== undefined && !afterUrns.has(was.deletedWith))
-      : deleteSkipped(was, afterUrns, isReplaced);
+      : deleteSkipped(was, afterUrns, update);
     return skipped ? `its delete is skipped for its deletedWith target ${(afterByUrn.get(was.deletedWith!) ?? deployedByUrn.get(was.deletedWith!))?.name ?? was.deletedWith}, which the update ${afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
   };
   for (const old of ofType(deployed, DEPLOYMENT)) {
@@ -3548,7 +3607,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
     // planUpdate's judgement, deleteSkippedWithTarget for a replaced deployment) is never sent, so never refused.
-    if ((next && !replaced) || deleteSkipped(old, afterUrns, isReplaced) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
+    if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
     const servers: string[] = [];
     const keptStages: string[] = [];
     for (const was of ofType(deployed, STAGE)) {
@@ -3558,7 +3617,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
       // delete is not sent (oldStageKept); its new copy is checked anew from the program's inputs, ignored ones
       // included (step_generator.go continueStepsFromDiff: `prov.Check(... News: goal.Properties ...)` once
       // `sg.replaces[urn] = true`), so it takes the program's deployment.
-      if (!stage || isReplaced(stage.urn)) {
+      if (!stage || update.replaced(stage.urn)) {
         const kept = oldStageKept(was);
         const through = [
           { deployedId: was.inputs.deployment, label: "" },
@@ -3623,7 +3682,7 @@ function retainedTooLateFindings(
   reported: ReadonlySet<string>,
   order: CascadeOrder,
   replacedWith: ReplacedWith,
-  replaced: (urn: string) => boolean,
+  update: UpdateJudgement,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -3632,7 +3691,7 @@ function retainedTooLateFindings(
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   for (const next of after) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns, replaced) || reported.has(`${next.type} ${next.name}`)) continue;
+    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns, update) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     if (!statefulKind.has(next.type) && !kind) continue;
     const diffed = diffedOf.get(next.urn) ?? next;

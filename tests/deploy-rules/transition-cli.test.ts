@@ -5,8 +5,9 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
-import { planOptions, reportTransitionFindings, savedPlanFor } from "../../scripts/plan";
+import { planOptions, reportSince, reportTransitionFindings, savedPlanFor } from "../../scripts/plan";
 import { acceptTransitionFindings, checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { parseAutonaming } from "../../testing/deploy-rules/autonaming";
 import { record } from "../../testing/harness";
 import { handBuilt } from "./fixture";
 
@@ -137,5 +138,25 @@ describe("the --since report", () => {
       `  - ${formatFinding(findings[0])}`,
       `warning: --accept ${stale} matches no finding of this comparison: drop it`,
     ]);
+  });
+});
+
+describe("the --since comparison under the stack's pulumi:autonaming", () => {
+  // A record replaced by its replaceOnChanges under its required name: create-first by default (TransitionNameTaken),
+  // delete-first under mode verbatim, which the engine sets on every custom resource (transition-autonaming.test.ts).
+  const RECORD = "aws:route53/record:Record";
+  const record = (targets: string[]) => handBuilt(RECORD, "site-a-0", { zoneId: "Z0123", type: "A", name: "gallery.example.com", aliases: targets.map((name) => ({ name, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false })) }, { replaceOnChanges: ["aliases"] });
+  const context = { stack: "prod", production: true, region: "us-east-1" };
+  const saved = savedPlanFor(JSON.stringify(toSavedPlan([record(["d1.cloudfront.net"])], context)), "main.json", "prod");
+  const plan = { graph: [record(["d1.cloudfront.net", "d2.cloudfront.net"])], context };
+  const verbatim = parseAutonaming({ project: "serverless-fullstack", stack: "prod", values: { "pulumi:autonaming": '{"mode":"verbatim"}' } }).config;
+
+  it("judges the update under the stack's naming: delete-first under mode verbatim, create-first under the default", () => {
+    const lines: string[] = [];
+    expect(reportSince(saved, plan, verbatim, { since: "main.json" }, (line) => lines.push(line))).toBe(0);
+    expect(lines).toEqual(["\nSince main.json: no findings."]);
+    const unset: string[] = [];
+    expect(reportSince(saved, plan, undefined, { since: "main.json" }, (line) => unset.push(line))).toBe(1);
+    expect(unset[1]).toMatch(/\[TransitionNameTaken\] aws:route53\/record:Record site-a-0: /);
   });
 });

@@ -149,3 +149,21 @@ describe("TransitionDeploymentStillServed: a deployment replaced only for its re
     expect(problem({ deletedWith: topic.urn }, true)).toEqual([]);
   });
 });
+
+describe("TransitionStatefulReplaced: a kept resource replaced delete-first whose deletedWith target the update removes", () => {
+  // The engine deletes the table's old copy when it registers (its delete-before-replace branch, a step of its own),
+  // before GenerateDeletes marks the removed target deleted: the delete is sent, not skipped (pulumi step.go
+  // DeleteStep.Apply, isDeletedWith reads the marks when it runs). Replaced create-first, the old copy is a pending
+  // delete that GenerateDeletes marks with the target before any delete runs: skipped.
+  const TABLE = "aws:dynamodb/table:Table";
+  const marker = handBuilt("aws:sns/topic:Topic", "marker", {});
+  const table = (hashKey: string, more: Partial<RecordedResource> = {}) =>
+    handBuilt(TABLE, "photos", { hashKey, attributes: [{ name: hashKey, type: "S" }], billingMode: "PAY_PER_REQUEST" }, { deletedWith: marker.urn, ...more });
+  const problem = (deleteBeforeReplace: boolean) =>
+    transition([marker, table("id")], [table("pk", { deleteBeforeReplace, deleteBeforeReplaceDefined: true })]).filter((f) => f.rule === "TransitionStatefulReplaced").map((f) => f.problem);
+
+  it("says the deployed table is deleted with its items first when replaced delete-first, skipped when create-first", () => {
+    expect(problem(true)).toEqual([expect.stringMatching(/\. The deployed one is deleted with its items first \(name set by hand, or deleteBeforeReplace\), then the new, empty table is created/)]);
+    expect(problem(false)).toEqual([expect.stringMatching(/\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds/)]);
+  });
+});

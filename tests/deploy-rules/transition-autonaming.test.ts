@@ -1,0 +1,83 @@
+/**
+ * The transition checks under the stack's `pulumi:autonaming` (planUpdate's `naming`): under `mode: verbatim`,
+ * `disabled` or a pattern with no random part the engine replaces every custom resource delete-first, whether or not
+ * the program names it and over an explicit `deleteBeforeReplace: false` (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go continueStepsFromImport: `if sg.deployment.opts.Autonamer != nil && goal.Custom`
+ * … `if dbr { goal.DeleteBeforeReplace = &dbr }`; pkg/resource/autonaming/strategy.go AutonamingForResource, at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8). Pulumi's default (unset, `mode: default`, a pattern with a random part)
+ * leaves the judgement as it was.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { checkPlanTransition, planUpdate } from "../../testing/deploy-rules";
+import { parseAutonaming } from "../../testing/deploy-rules/autonaming";
+import { handBuilt, transitionContext } from "./fixture";
+
+const RECORD = "aws:route53/record:Record";
+const LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+const TABLE = "aws:dynamodb/table:Table";
+const cdn = { name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
+const standby = { name: "d222222abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false };
+const record = (aliases: unknown[], more: Partial<RecordedResource> = {}) =>
+  handBuilt(RECORD, "site-a-0", { zoneId: "Z0123456789", type: "A", name: "gallery.example.com", aliases }, { replaceOnChanges: ["aliases"], ...more });
+
+/** The stack's `pulumi:autonaming` as the engine reads it (undefined: unset). */
+const naming = (value?: unknown) => (value === undefined ? undefined : parseAutonaming({ project: "serverless-fullstack", stack: "prod", values: { "pulumi:autonaming": JSON.stringify(value) } }).config);
+/** The findings of an update from `before` to `after` under `autonaming` (the stack's config value). */
+const under = (autonaming: unknown, before: RecordedResource[], after: RecordedResource[]) =>
+  checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after, naming(autonaming)) });
+const rulesUnder = (autonaming: unknown, before: RecordedResource[], after: RecordedResource[]) => under(autonaming, before, after).map((f) => [f.rule, f.resource]);
+
+describe("planUpdate under pulumi:autonaming: the replacements the engine makes delete-first", () => {
+  // A record replaced by its replaceOnChanges under its required name: create-first by default, so its deployed copy
+  // still holds the name (TransitionNameTaken).
+  const before = [record([cdn])];
+  const after = [record([cdn, standby])];
+  const taken = [["TransitionNameTaken", `${RECORD} site-a-0`]];
+
+  it("judges a replacement delete-first under mode verbatim, disabled and a pattern without a random part: no create-first collision", () => {
+    for (const autonaming of [{ mode: "verbatim" }, { mode: "disabled" }, { pattern: "${name}-${stack}" }, { providers: { aws: { mode: "verbatim" } } }, { providers: { aws: { resources: { [RECORD]: { pattern: "${name}" } } } } }]) {
+      expect(rulesUnder(autonaming, before, after), JSON.stringify(autonaming)).toEqual([]);
+    }
+  });
+
+  it("overrides an explicit deleteBeforeReplace: false, as the engine sets the goal's over it", () => {
+    const keptFirst = [record([cdn, standby], { deleteBeforeReplace: false, deleteBeforeReplaceDefined: true })];
+    expect(rulesUnder(undefined, before, keptFirst)).toEqual(taken);
+    expect(rulesUnder({ mode: "verbatim" }, before, keptFirst)).toEqual([]);
+  });
+
+  it("leaves the default unchanged: unset, mode default, a pattern with a random part, another type's setting", () => {
+    for (const autonaming of [undefined, { mode: "default" }, { pattern: "${name}-${hex(7)}" }, { providers: { aws: { resources: { [TABLE]: { mode: "verbatim" } } } } }, { mode: "verbatim", providers: { aws: { mode: "default" } } }]) {
+      expect(rulesUnder(autonaming, before, after), JSON.stringify(autonaming ?? "unset")).toEqual(taken);
+    }
+    // Without naming, planUpdate judges as before.
+    expect(checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after) }).map((f) => [f.rule, f.resource])).toEqual(taken);
+  });
+
+  it("finds the delete-first consequences: a compliance lock's delete refused first, and says the setting made it delete-first", () => {
+    const lock = (minRetentionDays: number) => handBuilt(LOCK, "bk-vault-lock", { backupVaultName: "bk-vault", minRetentionDays, maxRetentionDays: 60, changeableForDays: 3 });
+    const problems = (autonaming: unknown) => under(autonaming, [lock(35)], [lock(60)]).map((f) => f.problem);
+    expect(problems(undefined)).toEqual([expect.stringMatching(/so the update stops at the lock$/)]);
+    expect(problems({ mode: "verbatim" })).toEqual([expect.stringMatching(/so the update stops at the lock \(replaced delete-first, its DeleteBackupVaultLockConfiguration is refused first\)$/)]);
+  });
+
+  it("names the setting where a finding says why the deployed copy is deleted first", () => {
+    const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+    const domain = (prefix: string) => handBuilt(DOMAIN, "auth-domain", { userPoolId: "us-east-1_pool", domain: prefix });
+    expect(rulesUnder(undefined, [domain("gallery-prod-auth")], [domain("gallery-auth-2")])).toEqual([]);
+    const findings = under({ mode: "verbatim" }, [domain("gallery-prod-auth")], [domain("gallery-auth-2")]);
+    expect(findings.map((f) => f.rule)).toEqual(["TransitionHostedUiDomainGap"]);
+    expect(findings[0].problem).toMatch(/delete-first \(domain is ForceNew, [^;]+; pulumi:autonaming mode verbatim, under which the engine replaces every custom resource delete-first\)/);
+  });
+
+  it("deletes a kept table replaced under mode verbatim first, though its deletedWith target is removed (its delete is not skipped)", () => {
+    const marker = handBuilt("aws:sns/topic:Topic", "marker", {});
+    const table = (hashKey: string) => handBuilt(TABLE, "photos", { hashKey, attributes: [{ name: hashKey, type: "S" }], billingMode: "PAY_PER_REQUEST" }, { deletedWith: marker.urn });
+    const problems = (autonaming: unknown) => under(autonaming, [marker, table("id")], [table("pk")]).filter((f) => f.rule === "TransitionStatefulReplaced").map((f) => f.problem);
+    expect(problems(undefined)).toEqual([expect.stringMatching(/\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\)/)]);
+    expect(problems({ mode: "verbatim" })).toEqual([
+      expect.stringMatching(/\. The deployed one is deleted with its items first \(pulumi:autonaming mode verbatim, under which the engine replaces every custom resource delete-first\), then the new, empty table is created/),
+    ]);
+  });
+});
