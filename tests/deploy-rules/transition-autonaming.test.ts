@@ -22,7 +22,7 @@ const record = (aliases: unknown[], more: Partial<RecordedResource> = {}) =>
   handBuilt(RECORD, "site-a-0", { zoneId: "Z0123456789", type: "A", name: "gallery.example.com", aliases }, { replaceOnChanges: ["aliases"], ...more });
 
 /** The stack's `pulumi:autonaming` as the engine reads it (undefined: unset). */
-const naming = (value?: unknown) => (value === undefined ? undefined : parseAutonaming({ project: "serverless-fullstack", stack: "prod", values: { "pulumi:autonaming": JSON.stringify(value) } }).config);
+const naming = (value?: unknown) => (value === undefined ? undefined : parseAutonaming({ project: "serverless-fullstack", stack: "prod", values: { "pulumi:autonaming": JSON.stringify(value) }, objectKeys: ["pulumi:autonaming"] }).config);
 /** The findings of an update from `before` to `after` under `autonaming` (the stack's config value). */
 const under = (autonaming: unknown, before: RecordedResource[], after: RecordedResource[]) =>
   checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after, naming(autonaming)) });

@@ -149,7 +149,7 @@ describe("the --since comparison under the stack's pulumi:autonaming", () => {
   const context = { stack: "prod", production: true, region: "us-east-1" };
   const saved = savedPlanFor(JSON.stringify(toSavedPlan([record(["d1.cloudfront.net"])], context)), "main.json", "prod");
   const plan = { graph: [record(["d1.cloudfront.net", "d2.cloudfront.net"])], context };
-  const verbatim = parseAutonaming({ project: "serverless-fullstack", stack: "prod", values: { "pulumi:autonaming": '{"mode":"verbatim"}' } }).config;
+  const verbatim = parseAutonaming({ project: "serverless-fullstack", stack: "prod", values: { "pulumi:autonaming": '{"mode":"verbatim"}' }, objectKeys: ["pulumi:autonaming"] }).config;
 
   it("judges the update under the stack's naming: delete-first under mode verbatim, create-first under the default", () => {
     const lines: string[] = [];
