@@ -20,7 +20,7 @@
  */
 import "./quiet-aws-sdk-v2";
 import { createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -130,7 +130,14 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     TokenConfig: tokenConfig,
   };
 
-  const dataStores = new StormDBDataStoreFactory(options.dataDir);
+  // A pool's file that cannot be read loses its users: said loudly, and the pool takes the program's options again at
+  // ensureUserPool (lostPools). clients.json loses every app client; the program's are made again at start.
+  const lostPools = new Set<string>();
+  const dataStores = recoveringDataStores(options.dataDir, options.log, (id) => {
+    if (id === "clients") return "starting without app clients: the program's are created again now, those created through the API (CreateUserPoolClient) are lost";
+    lostPools.add(id);
+    return `USERS LOST: user pool ${id} starts empty, every user of it is lost (their accounts, passwords, attributes and sign-ins; the moved file still holds them)`;
+  });
   // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
   const ownState = join(options.dataDir, "emulator");
   const resourceServerStore = await resourceServerStoreIn(ownState, ctx, options.log);
@@ -204,6 +211,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
       const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: true };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
+      if (existing && lostPools.delete(pool.Id)) {
+        // Started empty from a file that could not be read (recoveringDataStores): only its id was left.
+        const now = clock.get();
+        await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
+        return;
+      }
       if (existing) {
         // A pool kept from an earlier run answers with the ARN the program records now (and, from before the
         // emulator kept it, with the username configuration).
@@ -1190,16 +1203,33 @@ function isLockoutRecord(record: unknown): record is [string, Failures] {
  * line, and the emulator starts without resource servers (the program's are provisioned again at start).
  */
 async function resourceServerStoreIn(ownState: string, ctx: any, log: (message: string) => void): Promise<DataStore> {
-  const factory = new StormDBDataStoreFactory(ownState);
-  try {
-    return await factory.create(ctx, "resource-servers", { ResourceServers: {} });
-  } catch (error) {
-    const file = join(ownState, "resource-servers.json");
-    const aside = `${file}.unreadable-${Date.now()}`;
-    renameSync(file, aside);
-    log(`  cognito-local: ${file} could not be read (${(error as Error).message}); moved to ${aside}, starting without resource servers`);
-    return factory.create(ctx, "resource-servers", { ResourceServers: {} });
-  }
+  return recoveringDataStores(ownState, log, () => "starting without resource servers").create(ctx, "resource-servers", { ResourceServers: {} });
+}
+
+/**
+ * A StormDB store factory for `directory` (cognito-local's, whose `<pool id>.json` and `clients.json` it opens at start,
+ * or the emulator's own) under which a file that cannot be read (not JSON: edited by hand, cut short by a full disk or a
+ * crash) does not stop `npm start` — StormDB throws "Failed to load StormDB database file - invalid or corrupted format"
+ * for it. The file is moved aside as `<file>.unreadable-<time>` (kept, so what it held can be restored by hand while
+ * `npm start` is stopped: cognito-local takes `.json` files only), the log names it and says what is lost (`lost(id)`),
+ * and the store starts fresh with its defaults.
+ */
+function recoveringDataStores(directory: string, log: (message: string) => void, lost: (id: string) => string): StormDBDataStoreFactory {
+  const factory = new StormDBDataStoreFactory(directory);
+  const create = factory.create.bind(factory);
+  factory.create = async (ctx, id, defaults) => {
+    try {
+      return await create(ctx, id, defaults);
+    } catch (error) {
+      const file = join(directory, `${id}.json`);
+      if (!existsSync(file)) throw error;
+      const aside = `${file}.unreadable-${Date.now()}`;
+      renameSync(file, aside);
+      log(`  cognito-local: ${file} could not be read (${(error as Error).message}); moved to ${aside}, ${lost(id)}`);
+      return create(ctx, id, defaults);
+    }
+  };
+  return factory;
 }
 
 /** A resource server as the API gives it (ResourceServerType). */
