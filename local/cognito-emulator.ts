@@ -13,13 +13,14 @@
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
- *    sign-in's access token, which cognito-local lacks;
+ *    sign-in's access token and of its refreshes, which cognito-local lacks;
+ *  - an unreadable state file (a pool's, the clients', the emulator's own) is moved aside with a log line, not a failed start;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
-import { createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
@@ -166,6 +167,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
   };
   const revocation = new TokenRevocation(clock);
+  const refreshScopes = new RefreshTokenScopes(clock, join(ownState, "refresh-token-scopes.json"), options.log);
   const lockout = new SignInLockout(clock, lockoutFile(join(ownState, "lockout.json"), options.log));
   const services = {
     clock,
@@ -182,6 +184,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
+    (r) => keepRefreshedScopes(r, refreshScopes),
     (r) => authenticationResultFields(r),
     (r) => revokeTokens(r, cognito, revocation, clock),
     (r) => userExistenceErrors(r, cognito),
@@ -195,10 +198,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   formBodiedTokenRequests(http.application); // first: in front of every other /oauth2/token handler
-  hostedUiRefreshGrant(http.application, clock, revocation);
+  hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiLockout(http.application, cognito, lockout);
-  hostedUiScopes(http.application, cognito, resourceServerStore, clock);
+  hostedUiScopes(http.application, cognito, resourceServerStore, clock, refreshScopes);
   const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -274,6 +277,12 @@ function refreshTokenExpired(token: unknown, clock: Clock): boolean {
   return expiry(claimsOf(token).exp) <= Math.floor(clock.get().getTime() / 1000);
 }
 
+/** The refresh token a request to `target` refreshes with (GetTokensFromRefreshToken, a REFRESH_TOKEN flow), if any. */
+function refreshTokenOf(target: string, req: any): unknown {
+  if (target === "GetTokensFromRefreshToken") return req?.RefreshToken;
+  return SIGN_IN_OPERATIONS.has(target) && String(req?.AuthFlow ?? "").startsWith("REFRESH_TOKEN") ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
+}
+
 /** Cognito's answer to an expired refresh token (the service's wording, see refuseExpiredRefreshTokens). */
 const REFRESH_TOKEN_EXPIRED = "Refresh Token has expired";
 
@@ -291,10 +300,8 @@ const REFRESH_TOKEN_EXPIRED = "Refresh Token has expired";
 function refuseExpiredRefreshTokens(router: (target: string) => Route, clock: Clock) {
   return (target: string): Route => {
     const route = router(target);
-    const refreshTokenOf = (req: any): unknown =>
-      target === "GetTokensFromRefreshToken" ? req?.RefreshToken : SIGN_IN_OPERATIONS.has(target) && String(req?.AuthFlow ?? "").startsWith("REFRESH_TOKEN") ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
     return async (ctx, req) => {
-      const token = refreshTokenOf(req);
+      const token = refreshTokenOf(target, req);
       if (typeof token === "string" && refreshTokenExpired(token, clock)) throw new NotAuthorizedError(REFRESH_TOKEN_EXPIRED);
       return route(ctx, req);
     };
@@ -314,15 +321,17 @@ function refuseExpiredRefreshTokens(router: (target: string) => Route, clock: Cl
  * cognito-local's routes are registered inside createServer, so this one is moved in front of its token route (after
  * the body parsers, which it reads from: inFrontOf).
  */
-function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocation): void {
+function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocation, scopes: RefreshTokenScopes): void {
   app.post("/oauth2/token", (req: any, res: any, next: () => void) => {
     const token: unknown = req.body?.refresh_token;
     if (req.body?.grant_type !== "refresh_token" || typeof token !== "string") return next();
     if (refreshTokenExpired(token, clock)) return res.status(400).json({ error: "invalid_grant", error_description: REFRESH_TOKEN_EXPIRED });
     const json = res.json.bind(res);
     res.json = (body: any) => {
-      if (res.statusCode === 200 && typeof body?.access_token === "string") revocation.issuedWith(token, body.access_token);
-      return json(body);
+      if (res.statusCode !== 200 || typeof body?.access_token !== "string") return json(body);
+      const answer = { ...body, access_token: scopes.refreshed(token, body.access_token) };
+      revocation.issuedWith(token, answer.access_token);
+      return json(answer);
     };
     next();
   });
@@ -1485,11 +1494,11 @@ const AUTHORIZATION_CODE_SECONDS = 5 * 60;
  * page has invalid_scope for an "invalid, unknown, malformed scope", not emulated (cognito-local's form takes any
  * `scope`). The access token is signed again with cognito-local's key with only `scope`
  * changed. The scope of each code handed out (a redirect from the sign-in form) is kept until it is exchanged or for
- * the code's five minutes. Not emulated: a refresh (refresh_token grant, GetTokensFromRefreshToken) keeps
- * cognito-local's `aws.cognito.signin.user.admin` instead of the first token's scopes; API sign-ins (InitiateAuth)
- * get that scope only, as in Cognito (custom scopes come through the OAuth endpoints).
+ * the code's five minutes. The scope goes with the refresh token handed out, so its refreshes keep it
+ * (RefreshTokenScopes). API sign-ins (InitiateAuth) get `aws.cognito.signin.user.admin` only, as in Cognito (custom
+ * scopes come through the OAuth endpoints).
  */
-function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clock: Clock): void {
+function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clock: Clock, refreshScopes: RefreshTokenScopes): void {
   const asked = new Map<string, { scope: string; at: number }>();
   app.post("/oauth2/authorize", (req: any, res: any, next: () => void) => {
     const scope = typeof req.body?.scope === "string" ? req.body.scope : "";
@@ -1521,6 +1530,7 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
           const allowed = (client?.AllowedOAuthScopes ?? []).filter((s) => COGNITO_STANDARD_SCOPES.includes(s) || defined.has(s));
           const wanted = entry.scope.split(" ").filter(Boolean);
           const scope = (wanted.length > 0 ? allowed.filter((s) => wanted.includes(s)) : allowed).join(" ");
+          if (typeof body.refresh_token === "string") refreshScopes.remember(body.refresh_token, scope);
           json({ ...body, access_token: jwt.sign({ ...claims, scope }, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" }) });
         })
         .catch(next);
@@ -1529,4 +1539,94 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
     next();
   });
   inFrontOf(app, "/oauth2/token", "hostedUiScopes");
+}
+
+/**
+ * The scopes of the sign-in a refresh token was handed out by (the hosted UI's code grant: hostedUiScopes), so that
+ * the access tokens of its refreshes carry them again; cognito-local gives a refreshed access token its fixed
+ * `aws.cognito.signin.user.admin`. A refresh keeps the scopes of the original authorization: RFC 6749 §6, "The
+ * requested scope MUST NOT include any scope not originally granted ... and if omitted is treated as equal to the
+ * scope originally granted" (https://www.rfc-editor.org/rfc/rfc6749#section-6), the token endpoint's refresh_token
+ * grant taking no `scope` (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html); Cognito's
+ * refresh cannot narrow them either ("you can't use refresh to downscope", aws-amplify/amplify-js#3732). Not confirmed
+ * from AWS's own text: that InitiateAuth's REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken keep a hosted-UI sign-in's
+ * custom scopes as the token endpoint does (taken as the same: the refresh token carries the authorization), and whether
+ * a scope taken off the client since is dropped (kept here). A rotated refresh token passes them to its successor.
+ *
+ * Refresh tokens outlive `npm start` (cognito-local keeps them in the pool's file), so the scopes are kept in a JSON
+ * file of the emulator's state folder, keyed by the token's SHA-256 (no token in the file), each with the token's
+ * expiry, dropped once it has passed (when one is added). Written whole through a temporary file and a rename, as
+ * lockoutFile; an unreadable file is no scopes, said in the log (refreshes then get cognito-local's scope).
+ */
+class RefreshTokenScopes {
+  private readonly scopes = new Map<string, { scope: string; exp: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly path: string,
+    log: (message: string) => void,
+  ) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return; // none yet
+    }
+    try {
+      const records = JSON.parse(text) as unknown;
+      if (Array.isArray(records) && records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1]?.scope === "string" && typeof r[1]?.exp === "number")) {
+        for (const [key, entry] of records as Array<[string, { scope: string; exp: number }]>) this.scopes.set(key, entry);
+        return;
+      }
+    } catch {
+      // not JSON: said below
+    }
+    log(`  cognito-local: ${path} is not a list of refresh token scopes; starting with none (refreshed access tokens get aws.cognito.signin.user.admin until users sign in again)`);
+  }
+
+  /** `refreshToken` was handed out by a sign-in granted `scope`. */
+  remember(refreshToken: string, scope: string): void {
+    const now = Math.floor(this.clock.get().getTime() / 1000);
+    for (const [key, entry] of this.scopes) if (entry.exp <= now) this.scopes.delete(key);
+    // JSON has no Infinity: a token without `exp` (cognito-local's always have one) is kept for as long as can be.
+    this.scopes.set(RefreshTokenScopes.key(refreshToken), { scope, exp: Math.min(expiry(claimsOf(refreshToken).exp), Number.MAX_SAFE_INTEGER) });
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    mkdirSync(join(this.path, ".."), { recursive: true });
+    writeFileSync(temporary, JSON.stringify([...this.scopes]));
+    renameSync(temporary, this.path);
+  }
+
+  /**
+   * `accessToken` (issued from `refreshToken`) with the scopes of the sign-in that handed the refresh token out, signed
+   * again with cognito-local's key (its other claims, `jti` too, unchanged); as it is when none are known. `rotatedTo`:
+   * the refresh token that replaced `refreshToken`, which takes its scopes.
+   */
+  refreshed(refreshToken: string, accessToken: string, rotatedTo?: string): string {
+    const known = this.scopes.get(RefreshTokenScopes.key(refreshToken));
+    if (!known) return accessToken;
+    if (rotatedTo !== undefined && rotatedTo !== refreshToken) this.remember(rotatedTo, known.scope);
+    return jwt.sign({ ...claimsOf(accessToken), scope: known.scope }, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" });
+  }
+
+  private static key(refreshToken: string): string {
+    return createHash("sha256").update(refreshToken).digest("hex");
+  }
+}
+
+/**
+ * The API's refreshes — InitiateAuth and AdminInitiateAuth with REFRESH_TOKEN_AUTH (REFRESH_TOKEN), and
+ * GetTokensFromRefreshToken — answer an access token with the scopes the refresh token was handed out with
+ * (RefreshTokenScopes); a rotated-in refresh token takes them on.
+ */
+function keepRefreshedScopes(router: (target: string) => Route, scopes: RefreshTokenScopes) {
+  return (target: string): Route => {
+    const route = router(target);
+    return async (ctx, req) => {
+      const result = await route(ctx, req);
+      const given = refreshTokenOf(target, req);
+      const answer = result?.AuthenticationResult;
+      if (typeof given !== "string" || typeof answer?.AccessToken !== "string") return result;
+      return { ...result, AuthenticationResult: { ...answer, AccessToken: scopes.refreshed(given, answer.AccessToken, answer.RefreshToken) } };
+    };
+  };
 }

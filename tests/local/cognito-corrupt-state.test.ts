@@ -115,3 +115,13 @@ it("starts without app clients, saying so and keeping the unreadable file aside,
     await emulator.stop();
   }
 });
+
+it("starts without refresh token scopes, saying so, when refresh-token-scopes.json is not JSON", async () => {
+  const logs: string[] = [];
+  const emulator = await start(stateWith("refresh-token-scopes.json", '[["ab12", {"scope": "gallery/re'), logs);
+  try {
+    expect(logs.join("\n")).toMatch(/refresh-token-scopes\.json is not a list of refresh token scopes; starting with none/);
+  } finally {
+    await emulator.stop();
+  }
+});
