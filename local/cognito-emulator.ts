@@ -197,6 +197,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
+  answerBodyParserErrors(http.application);
   formBodiedTokenRequests(http.application); // first: in front of every other /oauth2/token handler
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
@@ -1399,6 +1400,39 @@ function formBodiedTokenRequests(app: any): void {
   inFrontOf(app, "/oauth2/token", "formBodiedTokenRequests");
 }
 
+/**
+ * What cognito-local's body parsers refuse (body-parser's errors: a body over their 100 kB limit, 413; a JSON body that
+ * does not parse, 400) is answered in the form the endpoint's clients read, instead of express's HTML error page:
+ *  - the API (POST /, `application/x-amz-json-1.1`): a body that is not JSON is Cognito's SerializationException, HTTP 400
+ *    `{"__type":"SerializationException","Message":...}` — the service's answer to a body it cannot read as the
+ *    action's input (`{"__type":"SerializationException","Message":"Expected map or null"}` in aws-amplify/amplify-js#4738;
+ *    400 SerializationException `{"Message":"Unexpected field type"}` from the live API in floci-io/floci#2869). Its
+ *    Message for JSON that does not parse at all is not confirmed (body-parser's here). A body over the limit: 413 with
+ *    `{"message": ...}` and no `__type` (Cognito's limit on a request's size and its answer are not documented: not
+ *    confirmed; an SDK names it by the status);
+ *  - the token endpoint (/oauth2/token, a form): the OAuth error form its other answers have, `{"error":"invalid_request"}`
+ *    ("The request is missing a required parameter ... or is otherwise malformed", RFC 6749 §5.2 and the token endpoint's
+ *    guide), with body-parser's status (413 for a body over the limit; what Cognito answers so large a body with is not
+ *    confirmed).
+ * Any other request's parser error goes on to express's handler. Put right after the parsers, so it runs before any
+ * route (express skips request handlers while an error is passed on).
+ */
+function answerBodyParserErrors(app: any): void {
+  app.use((error: any, req: any, res: any, next: (error?: unknown) => void) => {
+    const status = typeof error?.status === "number" ? error.status : undefined;
+    if (!status || (error.type !== "entity.too.large" && error.type !== "entity.parse.failed") || req.method !== "POST") return next(error);
+    if (req.path === "/oauth2/token") return res.status(status).json({ error: "invalid_request", error_description: error.message });
+    if (req.path !== "/" || !req.headers["x-amz-target"]) return next(error);
+    const body = status === 413 ? { message: error.message } : { __type: "SerializationException", Message: error.message };
+    res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
+  });
+  const stack: Array<{ name?: string }> = app.router.stack;
+  const layer = stack.pop()!;
+  const parsers = stack.findIndex((l) => l.name === "urlencodedParser");
+  if (parsers < 0) throw new Error("cognito-local's body parsers were not found: answerBodyParserErrors cannot go after them");
+  stack.splice(parsers + 1, 0, layer);
+}
+
 /** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
 function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
   const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[client.TokenValidityUnits?.AccessToken ?? "hours"] ?? 3600;
@@ -1421,7 +1455,9 @@ function sameSecret(given: string, expected: string): boolean {
  *    authorization header through Basic HTTP authorization ... Basic Base64Encode(client_id:client_secret)". The secret
  *    in the body (client_id and client_secret form fields) is accepted too: "The token endpoint supports
  *    client_secret_basic and client_secret_post authentication" (the guide as of 2023). With both, the header's are
- *    taken (RFC 6749 §2.3 forbids a client to use two methods; what Cognito does then is not confirmed). The header's id
+ *    taken (RFC 6749 §2.3 forbids a client to use two methods; what Cognito does then is not confirmed); a Basic header
+ *    that decodes to no `id:secret` pair is invalid_client (RFC 6749 §5.2, "client authentication failed"; Cognito's
+ *    answer to it not confirmed), never the body's credentials instead. The header's id
  *    and secret are taken as they are, not URL-decoded (RFC 6749 §2.3.1 has them form-encoded first; Cognito's ids and
  *    secrets are letters and digits, which encoding leaves alone);
  *  - an unknown client, a wrong or missing secret, or a client without one: HTTP 400 `invalid_client`, "Client
@@ -1455,8 +1491,10 @@ function clientCredentialsGrant(app: any, cognito: CognitoService, store: DataSt
       const basic = /^Basic\s+(.+)$/i.exec(String(req.headers?.authorization ?? ""))?.[1];
       const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : undefined;
       const colon = decoded?.indexOf(":") ?? -1;
-      const clientId = decoded !== undefined && colon >= 0 ? decoded.slice(0, colon) : req.body?.client_id;
-      const secret = decoded !== undefined && colon >= 0 ? decoded.slice(colon + 1) : req.body?.client_secret;
+      // A Basic header that is no `id:secret` pair is a failed client authentication, not a fall back to the body's.
+      if (decoded !== undefined && colon < 0) return refuse("invalid_client", "Client authentication failed.");
+      const clientId = decoded !== undefined ? decoded.slice(0, colon) : req.body?.client_id;
+      const secret = decoded !== undefined ? decoded.slice(colon + 1) : req.body?.client_secret;
       const client = typeof clientId === "string" ? await appClientOf(cognito, ctx, clientId) : undefined;
       if (!client?.ClientSecret || typeof secret !== "string" || !sameSecret(secret, client.ClientSecret)) return refuse("invalid_client", "Client authentication failed.");
       if (!client.AllowedOAuthFlowsUserPoolClient || !(client.AllowedOAuthFlows ?? []).includes("client_credentials")) {

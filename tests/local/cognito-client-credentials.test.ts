@@ -201,6 +201,18 @@ describe("the token endpoint's client_credentials grant", () => {
     expect(await tokenRequest({ body: { client_id: machineId } })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
   });
 
+  it("refuses a Basic header without a colon (no id:secret pair) invalid_client, whatever the body holds", async () => {
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    for (const authorization of [`Basic ${b64(machineId)}`, `Basic ${b64(`${machineId}${machineSecret}`)}`, "Basic !!!"]) {
+      const response = await fetch(`${emulator.url}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret }).toString(),
+      });
+      expect({ status: response.status, body: await response.json() }, authorization).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+    }
+  });
+
   it("answers a body that is not a form invalid_request (Content-Type must be application/x-www-form-urlencoded), not a 500", async () => {
     for (const [contentType, body] of [
       ["application/json", JSON.stringify({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret })],
