@@ -13,14 +13,15 @@
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
- *    sign-in's access token, which cognito-local lacks;
+ *    sign-in's access token and of its refreshes, which cognito-local lacks;
+ *  - an unreadable state file (a pool's, the clients', the emulator's own) is moved aside with a log line, not a failed start;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
-import { createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -130,7 +131,14 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     TokenConfig: tokenConfig,
   };
 
-  const dataStores = new StormDBDataStoreFactory(options.dataDir);
+  // A pool's file that cannot be read loses its users: said loudly, and the pool takes the program's options again at
+  // ensureUserPool (lostPools). clients.json loses every app client; the program's are made again at start.
+  const lostPools = new Set<string>();
+  const dataStores = recoveringDataStores(options.dataDir, options.log, (id) => {
+    if (id === "clients") return "starting without app clients: the program's are created again now, those created through the API (CreateUserPoolClient) are lost";
+    lostPools.add(id);
+    return `USERS LOST: user pool ${id} starts empty, every user of it is lost (their accounts, passwords, attributes and sign-ins; the moved file still holds them)`;
+  });
   // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
   const ownState = join(options.dataDir, "emulator");
   const resourceServerStore = await resourceServerStoreIn(ownState, ctx, options.log);
@@ -159,6 +167,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
   };
   const revocation = new TokenRevocation(clock);
+  const refreshScopes = new RefreshTokenScopes(clock, join(ownState, "refresh-token-scopes.json"), options.log);
   const lockout = new SignInLockout(clock, lockoutFile(join(ownState, "lockout.json"), options.log));
   const services = {
     clock,
@@ -175,6 +184,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
+    (r) => keepRefreshedScopes(r, refreshScopes),
     (r) => authenticationResultFields(r),
     (r) => revokeTokens(r, cognito, revocation, clock),
     (r) => userExistenceErrors(r, cognito),
@@ -187,11 +197,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
+  answerBodyParserErrors(http.application);
   formBodiedTokenRequests(http.application); // first: in front of every other /oauth2/token handler
-  hostedUiRefreshGrant(http.application, clock, revocation);
+  hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiLockout(http.application, cognito, lockout);
-  hostedUiScopes(http.application, cognito, resourceServerStore, clock);
+  hostedUiScopes(http.application, cognito, resourceServerStore, clock, refreshScopes);
   const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -204,6 +215,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
       const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: true };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
+      if (existing && lostPools.delete(pool.Id)) {
+        // Started empty from a file that could not be read (recoveringDataStores): only its id was left.
+        const now = clock.get();
+        await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
+        return;
+      }
       if (existing) {
         // A pool kept from an earlier run answers with the ARN the program records now (and, from before the
         // emulator kept it, with the username configuration).
@@ -261,6 +278,12 @@ function refreshTokenExpired(token: unknown, clock: Clock): boolean {
   return expiry(claimsOf(token).exp) <= Math.floor(clock.get().getTime() / 1000);
 }
 
+/** The refresh token a request to `target` refreshes with (GetTokensFromRefreshToken, a REFRESH_TOKEN flow), if any. */
+function refreshTokenOf(target: string, req: any): unknown {
+  if (target === "GetTokensFromRefreshToken") return req?.RefreshToken;
+  return SIGN_IN_OPERATIONS.has(target) && String(req?.AuthFlow ?? "").startsWith("REFRESH_TOKEN") ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
+}
+
 /** Cognito's answer to an expired refresh token (the service's wording, see refuseExpiredRefreshTokens). */
 const REFRESH_TOKEN_EXPIRED = "Refresh Token has expired";
 
@@ -278,10 +301,8 @@ const REFRESH_TOKEN_EXPIRED = "Refresh Token has expired";
 function refuseExpiredRefreshTokens(router: (target: string) => Route, clock: Clock) {
   return (target: string): Route => {
     const route = router(target);
-    const refreshTokenOf = (req: any): unknown =>
-      target === "GetTokensFromRefreshToken" ? req?.RefreshToken : SIGN_IN_OPERATIONS.has(target) && String(req?.AuthFlow ?? "").startsWith("REFRESH_TOKEN") ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
     return async (ctx, req) => {
-      const token = refreshTokenOf(req);
+      const token = refreshTokenOf(target, req);
       if (typeof token === "string" && refreshTokenExpired(token, clock)) throw new NotAuthorizedError(REFRESH_TOKEN_EXPIRED);
       return route(ctx, req);
     };
@@ -301,15 +322,17 @@ function refuseExpiredRefreshTokens(router: (target: string) => Route, clock: Cl
  * cognito-local's routes are registered inside createServer, so this one is moved in front of its token route (after
  * the body parsers, which it reads from: inFrontOf).
  */
-function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocation): void {
+function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocation, scopes: RefreshTokenScopes): void {
   app.post("/oauth2/token", (req: any, res: any, next: () => void) => {
     const token: unknown = req.body?.refresh_token;
     if (req.body?.grant_type !== "refresh_token" || typeof token !== "string") return next();
     if (refreshTokenExpired(token, clock)) return res.status(400).json({ error: "invalid_grant", error_description: REFRESH_TOKEN_EXPIRED });
     const json = res.json.bind(res);
     res.json = (body: any) => {
-      if (res.statusCode === 200 && typeof body?.access_token === "string") revocation.issuedWith(token, body.access_token);
-      return json(body);
+      if (res.statusCode !== 200 || typeof body?.access_token !== "string") return json(body);
+      const answer = { ...body, access_token: scopes.refreshed(token, body.access_token) };
+      revocation.issuedWith(token, answer.access_token);
+      return json(answer);
     };
     next();
   });
@@ -1190,16 +1213,33 @@ function isLockoutRecord(record: unknown): record is [string, Failures] {
  * line, and the emulator starts without resource servers (the program's are provisioned again at start).
  */
 async function resourceServerStoreIn(ownState: string, ctx: any, log: (message: string) => void): Promise<DataStore> {
-  const factory = new StormDBDataStoreFactory(ownState);
-  try {
-    return await factory.create(ctx, "resource-servers", { ResourceServers: {} });
-  } catch (error) {
-    const file = join(ownState, "resource-servers.json");
-    const aside = `${file}.unreadable-${Date.now()}`;
-    renameSync(file, aside);
-    log(`  cognito-local: ${file} could not be read (${(error as Error).message}); moved to ${aside}, starting without resource servers`);
-    return factory.create(ctx, "resource-servers", { ResourceServers: {} });
-  }
+  return recoveringDataStores(ownState, log, () => "starting without resource servers").create(ctx, "resource-servers", { ResourceServers: {} });
+}
+
+/**
+ * A StormDB store factory for `directory` (cognito-local's, whose `<pool id>.json` and `clients.json` it opens at start,
+ * or the emulator's own) under which a file that cannot be read (not JSON: edited by hand, cut short by a full disk or a
+ * crash) does not stop `npm start` — StormDB throws "Failed to load StormDB database file - invalid or corrupted format"
+ * for it. The file is moved aside as `<file>.unreadable-<time>` (kept, so what it held can be restored by hand while
+ * `npm start` is stopped: cognito-local takes `.json` files only), the log names it and says what is lost (`lost(id)`),
+ * and the store starts fresh with its defaults.
+ */
+function recoveringDataStores(directory: string, log: (message: string) => void, lost: (id: string) => string): StormDBDataStoreFactory {
+  const factory = new StormDBDataStoreFactory(directory);
+  const create = factory.create.bind(factory);
+  factory.create = async (ctx, id, defaults) => {
+    try {
+      return await create(ctx, id, defaults);
+    } catch (error) {
+      const file = join(directory, `${id}.json`);
+      if (!existsSync(file)) throw error;
+      const aside = `${file}.unreadable-${Date.now()}`;
+      renameSync(file, aside);
+      log(`  cognito-local: ${file} could not be read (${(error as Error).message}); moved to ${aside}, ${lost(id)}`);
+      return create(ctx, id, defaults);
+    }
+  };
+  return factory;
 }
 
 /** A resource server as the API gives it (ResourceServerType). */
@@ -1360,6 +1400,39 @@ function formBodiedTokenRequests(app: any): void {
   inFrontOf(app, "/oauth2/token", "formBodiedTokenRequests");
 }
 
+/**
+ * What cognito-local's body parsers refuse (body-parser's errors: a body over their 100 kB limit, 413; a JSON body that
+ * does not parse, 400) is answered in the form the endpoint's clients read, instead of express's HTML error page:
+ *  - the API (POST /, `application/x-amz-json-1.1`): a body that is not JSON is Cognito's SerializationException, HTTP 400
+ *    `{"__type":"SerializationException","Message":...}` — the service's answer to a body it cannot read as the
+ *    action's input (`{"__type":"SerializationException","Message":"Expected map or null"}` in aws-amplify/amplify-js#4738;
+ *    400 SerializationException `{"Message":"Unexpected field type"}` from the live API in floci-io/floci#2869). Its
+ *    Message for JSON that does not parse at all is not confirmed (body-parser's here). A body over the limit: 413 with
+ *    `{"message": ...}` and no `__type` (Cognito's limit on a request's size and its answer are not documented: not
+ *    confirmed; an SDK names it by the status);
+ *  - the token endpoint (/oauth2/token, a form): the OAuth error form its other answers have, `{"error":"invalid_request"}`
+ *    ("The request is missing a required parameter ... or is otherwise malformed", RFC 6749 §5.2 and the token endpoint's
+ *    guide), with body-parser's status (413 for a body over the limit; what Cognito answers so large a body with is not
+ *    confirmed).
+ * Any other request's parser error goes on to express's handler. Put right after the parsers, so it runs before any
+ * route (express skips request handlers while an error is passed on).
+ */
+function answerBodyParserErrors(app: any): void {
+  app.use((error: any, req: any, res: any, next: (error?: unknown) => void) => {
+    const status = typeof error?.status === "number" ? error.status : undefined;
+    if (!status || (error.type !== "entity.too.large" && error.type !== "entity.parse.failed") || req.method !== "POST") return next(error);
+    if (req.path === "/oauth2/token") return res.status(status).json({ error: "invalid_request", error_description: error.message });
+    if (req.path !== "/" || !req.headers["x-amz-target"]) return next(error);
+    const body = status === 413 ? { message: error.message } : { __type: "SerializationException", Message: error.message };
+    res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
+  });
+  const stack: Array<{ name?: string }> = app.router.stack;
+  const layer = stack.pop()!;
+  const parsers = stack.findIndex((l) => l.name === "urlencodedParser");
+  if (parsers < 0) throw new Error("cognito-local's body parsers were not found: answerBodyParserErrors cannot go after them");
+  stack.splice(parsers + 1, 0, layer);
+}
+
 /** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
 function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
   const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[client.TokenValidityUnits?.AccessToken ?? "hours"] ?? 3600;
@@ -1382,7 +1455,9 @@ function sameSecret(given: string, expected: string): boolean {
  *    authorization header through Basic HTTP authorization ... Basic Base64Encode(client_id:client_secret)". The secret
  *    in the body (client_id and client_secret form fields) is accepted too: "The token endpoint supports
  *    client_secret_basic and client_secret_post authentication" (the guide as of 2023). With both, the header's are
- *    taken (RFC 6749 §2.3 forbids a client to use two methods; what Cognito does then is not confirmed). The header's id
+ *    taken (RFC 6749 §2.3 forbids a client to use two methods; what Cognito does then is not confirmed); a Basic header
+ *    that decodes to no `id:secret` pair is invalid_client (RFC 6749 §5.2, "client authentication failed"; Cognito's
+ *    answer to it not confirmed), never the body's credentials instead. The header's id
  *    and secret are taken as they are, not URL-decoded (RFC 6749 §2.3.1 has them form-encoded first; Cognito's ids and
  *    secrets are letters and digits, which encoding leaves alone);
  *  - an unknown client, a wrong or missing secret, or a client without one: HTTP 400 `invalid_client`, "Client
@@ -1416,8 +1491,10 @@ function clientCredentialsGrant(app: any, cognito: CognitoService, store: DataSt
       const basic = /^Basic\s+(.+)$/i.exec(String(req.headers?.authorization ?? ""))?.[1];
       const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : undefined;
       const colon = decoded?.indexOf(":") ?? -1;
-      const clientId = decoded !== undefined && colon >= 0 ? decoded.slice(0, colon) : req.body?.client_id;
-      const secret = decoded !== undefined && colon >= 0 ? decoded.slice(colon + 1) : req.body?.client_secret;
+      // A Basic header that is no `id:secret` pair is a failed client authentication, not a fall back to the body's.
+      if (decoded !== undefined && colon < 0) return refuse("invalid_client", "Client authentication failed.");
+      const clientId = decoded !== undefined ? decoded.slice(0, colon) : req.body?.client_id;
+      const secret = decoded !== undefined ? decoded.slice(colon + 1) : req.body?.client_secret;
       const client = typeof clientId === "string" ? await appClientOf(cognito, ctx, clientId) : undefined;
       if (!client?.ClientSecret || typeof secret !== "string" || !sameSecret(secret, client.ClientSecret)) return refuse("invalid_client", "Client authentication failed.");
       if (!client.AllowedOAuthFlowsUserPoolClient || !(client.AllowedOAuthFlows ?? []).includes("client_credentials")) {
@@ -1455,11 +1532,11 @@ const AUTHORIZATION_CODE_SECONDS = 5 * 60;
  * page has invalid_scope for an "invalid, unknown, malformed scope", not emulated (cognito-local's form takes any
  * `scope`). The access token is signed again with cognito-local's key with only `scope`
  * changed. The scope of each code handed out (a redirect from the sign-in form) is kept until it is exchanged or for
- * the code's five minutes. Not emulated: a refresh (refresh_token grant, GetTokensFromRefreshToken) keeps
- * cognito-local's `aws.cognito.signin.user.admin` instead of the first token's scopes; API sign-ins (InitiateAuth)
- * get that scope only, as in Cognito (custom scopes come through the OAuth endpoints).
+ * the code's five minutes. The scope goes with the refresh token handed out, so its refreshes keep it
+ * (RefreshTokenScopes). API sign-ins (InitiateAuth) get `aws.cognito.signin.user.admin` only, as in Cognito (custom
+ * scopes come through the OAuth endpoints).
  */
-function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clock: Clock): void {
+function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clock: Clock, refreshScopes: RefreshTokenScopes): void {
   const asked = new Map<string, { scope: string; at: number }>();
   app.post("/oauth2/authorize", (req: any, res: any, next: () => void) => {
     const scope = typeof req.body?.scope === "string" ? req.body.scope : "";
@@ -1491,6 +1568,7 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
           const allowed = (client?.AllowedOAuthScopes ?? []).filter((s) => COGNITO_STANDARD_SCOPES.includes(s) || defined.has(s));
           const wanted = entry.scope.split(" ").filter(Boolean);
           const scope = (wanted.length > 0 ? allowed.filter((s) => wanted.includes(s)) : allowed).join(" ");
+          if (typeof body.refresh_token === "string") refreshScopes.remember(body.refresh_token, scope);
           json({ ...body, access_token: jwt.sign({ ...claims, scope }, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" }) });
         })
         .catch(next);
@@ -1499,4 +1577,94 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
     next();
   });
   inFrontOf(app, "/oauth2/token", "hostedUiScopes");
+}
+
+/**
+ * The scopes of the sign-in a refresh token was handed out by (the hosted UI's code grant: hostedUiScopes), so that
+ * the access tokens of its refreshes carry them again; cognito-local gives a refreshed access token its fixed
+ * `aws.cognito.signin.user.admin`. A refresh keeps the scopes of the original authorization: RFC 6749 §6, "The
+ * requested scope MUST NOT include any scope not originally granted ... and if omitted is treated as equal to the
+ * scope originally granted" (https://www.rfc-editor.org/rfc/rfc6749#section-6), the token endpoint's refresh_token
+ * grant taking no `scope` (https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html); Cognito's
+ * refresh cannot narrow them either ("you can't use refresh to downscope", aws-amplify/amplify-js#3732). Not confirmed
+ * from AWS's own text: that InitiateAuth's REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken keep a hosted-UI sign-in's
+ * custom scopes as the token endpoint does (taken as the same: the refresh token carries the authorization), and whether
+ * a scope taken off the client since is dropped (kept here). A rotated refresh token passes them to its successor.
+ *
+ * Refresh tokens outlive `npm start` (cognito-local keeps them in the pool's file), so the scopes are kept in a JSON
+ * file of the emulator's state folder, keyed by the token's SHA-256 (no token in the file), each with the token's
+ * expiry, dropped once it has passed (when one is added). Written whole through a temporary file and a rename, as
+ * lockoutFile; an unreadable file is no scopes, said in the log (refreshes then get cognito-local's scope).
+ */
+class RefreshTokenScopes {
+  private readonly scopes = new Map<string, { scope: string; exp: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly path: string,
+    log: (message: string) => void,
+  ) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return; // none yet
+    }
+    try {
+      const records = JSON.parse(text) as unknown;
+      if (Array.isArray(records) && records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1]?.scope === "string" && typeof r[1]?.exp === "number")) {
+        for (const [key, entry] of records as Array<[string, { scope: string; exp: number }]>) this.scopes.set(key, entry);
+        return;
+      }
+    } catch {
+      // not JSON: said below
+    }
+    log(`  cognito-local: ${path} is not a list of refresh token scopes; starting with none (refreshed access tokens get aws.cognito.signin.user.admin until users sign in again)`);
+  }
+
+  /** `refreshToken` was handed out by a sign-in granted `scope`. */
+  remember(refreshToken: string, scope: string): void {
+    const now = Math.floor(this.clock.get().getTime() / 1000);
+    for (const [key, entry] of this.scopes) if (entry.exp <= now) this.scopes.delete(key);
+    // JSON has no Infinity: a token without `exp` (cognito-local's always have one) is kept for as long as can be.
+    this.scopes.set(RefreshTokenScopes.key(refreshToken), { scope, exp: Math.min(expiry(claimsOf(refreshToken).exp), Number.MAX_SAFE_INTEGER) });
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    mkdirSync(join(this.path, ".."), { recursive: true });
+    writeFileSync(temporary, JSON.stringify([...this.scopes]));
+    renameSync(temporary, this.path);
+  }
+
+  /**
+   * `accessToken` (issued from `refreshToken`) with the scopes of the sign-in that handed the refresh token out, signed
+   * again with cognito-local's key (its other claims, `jti` too, unchanged); as it is when none are known. `rotatedTo`:
+   * the refresh token that replaced `refreshToken`, which takes its scopes.
+   */
+  refreshed(refreshToken: string, accessToken: string, rotatedTo?: string): string {
+    const known = this.scopes.get(RefreshTokenScopes.key(refreshToken));
+    if (!known) return accessToken;
+    if (rotatedTo !== undefined && rotatedTo !== refreshToken) this.remember(rotatedTo, known.scope);
+    return jwt.sign({ ...claimsOf(accessToken), scope: known.scope }, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" });
+  }
+
+  private static key(refreshToken: string): string {
+    return createHash("sha256").update(refreshToken).digest("hex");
+  }
+}
+
+/**
+ * The API's refreshes — InitiateAuth and AdminInitiateAuth with REFRESH_TOKEN_AUTH (REFRESH_TOKEN), and
+ * GetTokensFromRefreshToken — answer an access token with the scopes the refresh token was handed out with
+ * (RefreshTokenScopes); a rotated-in refresh token takes them on.
+ */
+function keepRefreshedScopes(router: (target: string) => Route, scopes: RefreshTokenScopes) {
+  return (target: string): Route => {
+    const route = router(target);
+    return async (ctx, req) => {
+      const result = await route(ctx, req);
+      const given = refreshTokenOf(target, req);
+      const answer = result?.AuthenticationResult;
+      if (typeof given !== "string" || typeof answer?.AccessToken !== "string") return result;
+      return { ...result, AuthenticationResult: { ...answer, AccessToken: scopes.refreshed(given, answer.AccessToken, answer.RefreshToken) } };
+    };
+  };
 }

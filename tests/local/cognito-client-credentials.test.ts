@@ -15,6 +15,8 @@ import {
   CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   DescribeResourceServerCommand,
+  GetTokensFromRefreshTokenCommand,
+  InitiateAuthCommand,
   ListResourceServersCommand,
   UpdateResourceServerCommand,
   UpdateUserPoolClientCommand,
@@ -37,13 +39,14 @@ const machineSecret = "machine-secret-0123456789";
 const webId = "webclient00000000000000000";
 const webSecret = "web-secret-0123456789";
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
+const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-m2m-"));
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 let gateway: Server;
 let gatewayUrl: string;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-m2m-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  emulator = await startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "scopes" });
   await sdk.send(
@@ -198,6 +201,18 @@ describe("the token endpoint's client_credentials grant", () => {
     expect(await tokenRequest({ body: { client_id: machineId } })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
   });
 
+  it("refuses a Basic header without a colon (no id:secret pair) invalid_client, whatever the body holds", async () => {
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    for (const authorization of [`Basic ${b64(machineId)}`, `Basic ${b64(`${machineId}${machineSecret}`)}`, "Basic !!!"]) {
+      const response = await fetch(`${emulator.url}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret }).toString(),
+      });
+      expect({ status: response.status, body: await response.json() }, authorization).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+    }
+  });
+
   it("answers a body that is not a form invalid_request (Content-Type must be application/x-www-form-urlencoded), not a 500", async () => {
     for (const [contentType, body] of [
       ["application/json", JSON.stringify({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret })],
@@ -234,6 +249,11 @@ describe("the hosted UI's authorization code grant", () => {
   let users = 0;
   /** Signs a new user in through the sign-in form asking for `scope`, and exchanges the code: the access token's `scope`. */
   async function codeGrantScope(scope: string, options: { incompleteFirst?: boolean } = {}): Promise<string> {
+    return claimsOf((await codeGrant(scope, options)).access_token).scope;
+  }
+
+  /** Signs a new user in through the sign-in form asking for `scope`, and exchanges the code: the tokens. */
+  async function codeGrant(scope: string, options: { incompleteFirst?: boolean } = {}): Promise<{ access_token: string; refresh_token: string }> {
     const email = `user${++users}@example.com`;
     await confirmedUser(sdk, userPoolId, webId, email, "Correct-horse-9");
     const verifier = randomBytes(32).toString("base64url");
@@ -248,10 +268,44 @@ describe("the hosted UI's authorization code grant", () => {
       expect(await incomplete.json()).toMatchObject({ error: "invalid_request" });
     }
     const exchanged = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId, code_verifier: verifier }) });
-    const body = (await exchanged.json()) as { access_token: string };
+    const body = (await exchanged.json()) as { access_token: string; refresh_token: string };
     await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(body.access_token);
-    return claimsOf(body.access_token).scope;
+    return body;
   }
+
+  /** The verified claims of a refreshed access token. */
+  const verifiedAccess = async (token: string | undefined, on = emulator) =>
+    (await createTokenVerifier({ issuer: on.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(String(token))) as Record<string, any>;
+
+  it("keeps the sign-in's scopes in the access tokens of its refreshes: the token endpoint's refresh_token grant, REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken", async () => {
+    const { refresh_token: refreshToken } = await codeGrant("openid gallery/read");
+    const refreshed = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: webId }) });
+    expect(refreshed.status).toBe(200);
+    expect((await verifiedAccess(((await refreshed.json()) as { access_token: string }).access_token)).scope).toBe("openid gallery/read");
+    const initiated = await sdk.send(new InitiateAuthCommand({ ClientId: webId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+    expect((await verifiedAccess(initiated.AuthenticationResult?.AccessToken)).scope).toBe("openid gallery/read");
+    const fromRefresh = await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: webId, ClientSecret: webSecret, RefreshToken: refreshToken }));
+    expect((await verifiedAccess(fromRefresh.AuthenticationResult?.AccessToken)).scope).toBe("openid gallery/read");
+  });
+
+  it("keeps them across a restart, and through a rotation to the new refresh token", async () => {
+    const { refresh_token: refreshToken } = await codeGrant("gallery/read");
+    const again = await startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+    const sdkAgain = localCognitoClient(again.url);
+    try {
+      const initiated = await sdkAgain.send(new InitiateAuthCommand({ ClientId: webId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+      expect((await verifiedAccess(initiated.AuthenticationResult?.AccessToken, again)).scope).toBe("gallery/read");
+      await sdkAgain.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: webId, RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 } }));
+      const rotated = await sdkAgain.send(new GetTokensFromRefreshTokenCommand({ ClientId: webId, ClientSecret: webSecret, RefreshToken: refreshToken }));
+      expect(rotated.AuthenticationResult?.RefreshToken).toBeDefined();
+      const next = await sdkAgain.send(new GetTokensFromRefreshTokenCommand({ ClientId: webId, ClientSecret: webSecret, RefreshToken: rotated.AuthenticationResult?.RefreshToken }));
+      expect((await verifiedAccess(next.AuthenticationResult?.AccessToken, again)).scope).toBe("gallery/read");
+    } finally {
+      await sdkAgain.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: webId, RefreshTokenRotation: { Feature: "DISABLED" } }));
+      sdkAgain.destroy();
+      await again.stop();
+    }
+  });
 
   it("gives the user's access token the scopes asked for that the client is allowed, custom ones too", async () => {
     expect(await codeGrantScope("openid gallery/read gallery/write")).toBe("openid gallery/read");

@@ -1,11 +1,12 @@
 /**
- * The emulator's own state files (`<state>/cognito/emulator/lockout.json`, `resource-servers.json`) cut short or edited
- * by hand must not stop `npm start`: the emulator starts without what they held, and says so in the log.
+ * The emulator's own state files (`<state>/cognito/emulator/lockout.json`, `resource-servers.json`) and cognito-local's
+ * (`<state>/cognito/<pool id>.json`, `clients.json`) cut short or edited by hand must not stop `npm start`: the emulator
+ * starts without what they held, and says so in the log (a pool's users lost, loudly).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateResourceServerCommand, ListResourceServersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CreateResourceServerCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUsersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
 import { startCognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
@@ -64,6 +65,63 @@ it("starts without resource servers, saying so and keeping the unreadable file a
     expect(existsSync(join(dataDir, "emulator", "resource-servers.json"))).toBe(true);
   } finally {
     sdk.destroy();
+    await emulator.stop();
+  }
+});
+
+/** A state folder whose cognito-local file `file` (a pool's `<id>.json`, or `clients.json`) holds `text`. */
+function stateWithPoolFile(file: string, text: string): string {
+  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-"));
+  writeFileSync(join(dataDir, file), text);
+  return dataDir;
+}
+
+it("starts with the pool empty, saying its users are lost and keeping the unreadable file aside, when a pool's file is not JSON", async () => {
+  const logs: string[] = [];
+  const userPoolId = "us-east-1_Corrupt03";
+  const dataDir = stateWithPoolFile(`${userPoolId}.json`, '{"Users": {"ann@example.com": {"Username": "ann@exa');
+  const emulator = await start(dataDir, logs);
+  const sdk = localCognitoClient(emulator.url);
+  try {
+    const log = logs.join("\n");
+    expect(log).toMatch(new RegExp(`${userPoolId}\\.json could not be read .*; moved to .*${userPoolId}\\.json\\.unreadable-\\d+`));
+    expect(log).toMatch(new RegExp(`USERS LOST: user pool ${userPoolId} starts empty, every user of it is lost`));
+    expect(readdirSync(dataDir).filter((f) => f.startsWith(`${userPoolId}.json.unreadable-`))).toHaveLength(1);
+    // The pool is the program's again (its name, its options), with no users, and takes new ones.
+    const clientId = "corruptclient000000000000c";
+    await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt", UsernameAttributes: ["email"] });
+    await emulator.ensureClient(userPoolId, clientId, "corrupt");
+    const described = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool;
+    expect(described?.Name).toBe("corrupt");
+    expect(described?.UsernameAttributes).toEqual(["email"]);
+    expect((await sdk.send(new ListUsersCommand({ UserPoolId: userPoolId }))).Users).toEqual([]);
+    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+    await confirmedUser(sdk, userPoolId, clientId, "ann@example.com", "Correct-horse-9");
+    await passwordSignIn(sdk, clientId, "ann@example.com", "Correct-horse-9");
+  } finally {
+    sdk.destroy();
+    await emulator.stop();
+  }
+});
+
+it("starts without app clients, saying so and keeping the unreadable file aside, when clients.json is not JSON", async () => {
+  const logs: string[] = [];
+  const dataDir = stateWithPoolFile("clients.json", '{"Clients": {"corruptclient0');
+  const emulator = await start(dataDir, logs);
+  try {
+    expect(logs.join("\n")).toMatch(/clients\.json could not be read .*; moved to .*clients\.json\.unreadable-\d+.*app clients/);
+    expect(readdirSync(dataDir).filter((f) => f.startsWith("clients.json.unreadable-"))).toHaveLength(1);
+  } finally {
+    await emulator.stop();
+  }
+});
+
+it("starts without refresh token scopes, saying so, when refresh-token-scopes.json is not JSON", async () => {
+  const logs: string[] = [];
+  const emulator = await start(stateWith("refresh-token-scopes.json", '[["ab12", {"scope": "gallery/re'), logs);
+  try {
+    expect(logs.join("\n")).toMatch(/refresh-token-scopes\.json is not a list of refresh token scopes; starting with none/);
+  } finally {
     await emulator.stop();
   }
 });

@@ -1,0 +1,56 @@
+/**
+ * Requests cognito-local's body parsers refuse answer as Cognito's endpoints answer, not with express's HTML error page:
+ * a token request over the parsers' limit is a JSON OAuth error, a body that is not JSON to the API (an admin action)
+ * is Cognito's JSON SerializationException.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+
+let emulator: CognitoEmulator;
+
+beforeAll(async () => {
+  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-malformed-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock: { get: () => new Date() } });
+  await emulator.ensureUserPool({ Id: "us-east-1_Malformed1", Name: "malformed" });
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+it("answers a token request body over the limit with a JSON OAuth error (413), not an HTML page", async () => {
+  const response = await fetch(`${emulator.url}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: "x", scope: "a".repeat(200_000) }).toString(),
+  });
+  expect(response.status).toBe(413);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(await response.json()).toMatchObject({ error: "invalid_request" });
+});
+
+it("answers an API request whose body is not JSON with Cognito's SerializationException (JSON, 400), not an HTML page", async () => {
+  for (const body of ['{"UserPoolId": "us-east-1_Malformed1", "Username": ', "not json"]) {
+    const response = await fetch(emulator.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.AdminGetUser" },
+      body,
+    });
+    expect(response.status, body).toBe(400);
+    expect(response.headers.get("content-type"), body).toMatch(/^application\/x-amz-json-1\.1/);
+    expect(await response.json(), body).toMatchObject({ __type: "SerializationException" });
+  }
+});
+
+it("answers an API request body over the limit with JSON (413), not an HTML page", async () => {
+  const response = await fetch(emulator.url, {
+    method: "POST",
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.AdminGetUser" },
+    body: JSON.stringify({ UserPoolId: "us-east-1_Malformed1", Username: "a".repeat(200_000) }),
+  });
+  expect(response.status).toBe(413);
+  expect(response.headers.get("content-type")).toMatch(/^application\/x-amz-json-1\.1/);
+  expect(await response.json()).toHaveProperty("message");
+});
