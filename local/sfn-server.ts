@@ -2612,6 +2612,17 @@ export class LocalStepFunctions {
         if (inlineBatcher) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${inlineBatcher.name}' sets ItemBatcher in Inline mode, where Step Functions batches only the items of a Distributed Map (ItemProcessor.ProcessorConfig.Mode "DISTRIBUTED"). Set the mode, or take ItemBatcher out.`);
         }
+        // A JSONata state takes no JSONPath fields ("your workflow fields will be reduced from five JSONPath fields …
+        // to only two", https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html; a JSONata Map's
+        // MaxConcurrencyPath the library's schema refuses), its limits an expression in the field itself: a JSONata
+        // ItemBatcher's `…Path` the schema takes, and runJsonataState would leave unread, batching without the limit.
+        // Not confirmed: that AWS refuses it at CreateStateMachine, and its words for it.
+        const pathedBatcher = [...definitionStates(written)]
+          .filter(({ state }) => state.Type === "Map" && (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" && typeof state.ItemBatcher === "object" && state.ItemBatcher !== null)
+          .flatMap(({ name, state }) => ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"].filter((field) => field in state.ItemBatcher).map((field) => ({ name, field })))[0];
+        if (pathedBatcher) {
+          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${pathedBatcher.name}' sets ItemBatcher.${pathedBatcher.field}, a JSONPath field, in a JSONata state, where Step Functions takes ${pathedBatcher.field.replace(/Path$/, "")} as a JSONata expression ("{% … %}"). Use that field instead.`);
+        }
         // A batching Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
         if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && state.ItemBatcher !== undefined))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));

@@ -638,6 +638,14 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     const inline = batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } } });
     expect(await run(inline, { items: [1, 2, 3] })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' sets ItemBatcher in Inline mode"), seen: [] });
   });
+
+  it("fails each execution of a JSONata Map whose ItemBatcher sets a JSONPath field (MaxItemsPerBatchPath, MaxInputBytesPerBatchPath), saying which", async () => {
+    // Before, the JSONata Map ignored the path: one batch of every item, where the path asked for batches of 1.
+    for (const field of ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"]) {
+      const pathed = await run(batching(true, { ItemBatcher: { [field]: "$.limit" } }), { items: [1, 2, 3], limit: 1 });
+      expect(pathed).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' sets ItemBatcher.${field}, a JSONPath field, in a JSONata state`), seen: [] });
+    }
+  });
 });
 
 describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {
