@@ -646,6 +646,16 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
       expect(pathed).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' sets ItemBatcher.${field}, a JSONPath field, in a JSONata state`), seen: [] });
     }
   });
+
+  it("fails each execution of a Map whose ItemBatcher sets no limit (neither MaxItemsPerBatch, MaxInputBytesPerBatch nor their paths), saying so", async () => {
+    // Before, it ran every item in one batch (as far as 256 KiB held them), where the States Language requires a limit.
+    for (const jsonata of [false, true]) {
+      for (const batcher of [{}, { BatchInput: { fixed: 1 } }]) {
+        const unlimited = await run(batching(jsonata, { ItemBatcher: batcher }), { items: [1, 2, 3] });
+        expect(unlimited).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' sets an ItemBatcher without a limit"), seen: [] });
+      }
+    }
+  });
 });
 
 describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {
