@@ -3219,12 +3219,14 @@ const HANDED_BACK = { StartAt: "Item", States: { Item: { Type: "Pass", End: true
 
 /**
  * A batching JSONPath Map (batchingMap), as the library's handler is called for it with its effective input: its
- * items (ItemsPath, else the input), each through its ItemSelector by the library itself (a first pass of the
- * library's Map over iterations that hand their input back, outside the run: nothing recorded, no handler called),
- * which evaluates the BatchInput beside each (a payload template over the Map's effective input and `$$`, as an
- * ItemSelector is); then the library's Map over their batches (batchesOf), its MaxConcurrencyPath read here, from the
- * effective input, as the library reads it. Its ResultSelector, ResultPath, OutputPath, Retry and Catch stay the
- * library's.
+ * items (ItemsPath, else the input), each through its ItemSelector by the library itself (a pass of the library's Map
+ * over iterations that hand their input back, outside the run: nothing recorded, no handler called); its BatchInput, a
+ * payload template over the Map's effective input and `$$`, evaluated once by another such pass over one item that is
+ * none, since "within the Map State's "ItemSelector" (or deprecated "Parameters") field, the Context Object will have
+ * an object field named "Map"" and nowhere else said (the States Language, Processing Items: a `$$.Map.Item.Value` in
+ * it selects nothing, as the JSONata form's does; `$$.Map.Item.Index` reads 0, which AWS's would not be); then the
+ * library's Map over their batches (batchesOf), its MaxConcurrencyPath read here, from the effective input, as the
+ * library reads it. Its ResultSelector, ResultPath, OutputPath, Retry and Catch stay the library's.
  */
 async function runBatchingMap(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const { ItemsPath: itemsPath, ItemSelector: selector, ItemBatcher: batcher, MaxConcurrencyPath: concurrencyPath, Parameters: _parameters, ...map } = state;
@@ -3237,15 +3239,20 @@ async function runBatchingMap(handlers: Record<string, StateHandler>, state: Rec
   const items = itemsPath === undefined ? input : read(itemsPath);
   if (!Array.isArray(items)) throw new ServiceTaskFailure("States.Runtime", "Input of Map state must be an array or ItemsPath property must point to an array");
   const config = (typeof batcher === "object" && batcher !== null ? batcher : {}) as Record<string, unknown>;
-  const selection = { ...(selector === undefined ? { "item.$": "$$.Map.Item.Value" } : { item: selector }), ...("BatchInput" in config ? { batch: config.BatchInput } : {}) };
-  const selecting = { Type: "Map", ItemsPath: "$$.Map.Item.Value", ItemSelector: selection, ItemProcessor: HANDED_BACK, End: true };
-  // The items by the context's Map.Item.Value (the path any ItemsPath reads them by is the state's, already read).
-  const selectionContext = Object.assign(Object.create(Object.getPrototypeOf(context)), context, { Map: { Item: { Value: items } } }) as RunContext;
-  const { stateResult } = await handlers.Map(selecting, rawInput, input, selectionContext, stateName, { stateMachineOptions: options.stateMachineOptions, runOptions: {}, eventLogger: undefined as never });
-  const selected = stateResult as Array<{ item: unknown; batch?: unknown }>;
+  // Each of `values` through `template` by the library's Map (the values by the context's Map.Item.Value: the path any
+  // ItemsPath reads them by is the state's, already read).
+  const selectEach = async (values: unknown[], template: unknown): Promise<unknown[]> => {
+    const selecting = { Type: "Map", ItemsPath: "$$.Map.Item.Value", ItemSelector: template === undefined ? { "selected.$": "$$.Map.Item.Value" } : { selected: template }, ItemProcessor: HANDED_BACK, End: true };
+    const selectionContext = Object.assign(Object.create(Object.getPrototypeOf(context)), context, { Map: { Item: { Value: values } } }) as RunContext;
+    const { stateResult } = await handlers.Map(selecting, rawInput, input, selectionContext, stateName, { stateMachineOptions: options.stateMachineOptions, runOptions: {}, eventLogger: undefined as never });
+    return (stateResult as Array<{ selected: unknown }>).map(({ selected }) => selected);
+  };
+  const selected = await selectEach(items, selector);
+  // Only where there is a batch to hand it to.
+  const batchInput = "BatchInput" in config && selected.length > 0 ? (await selectEach([undefined], config.BatchInput))[0] : undefined;
   const maxItems = "MaxItemsPerBatchPath" in config ? read(config.MaxItemsPerBatchPath) : config.MaxItemsPerBatch;
   const maxBytes = "MaxInputBytesPerBatchPath" in config ? read(config.MaxInputBytesPerBatchPath) : config.MaxInputBytesPerBatch;
-  const batches = batchesOf(stateName, selected.map(({ item }) => item), maxItems, maxBytes, selected[0]?.batch);
+  const batches = batchesOf(stateName, selected, maxItems, maxBytes, batchInput);
   let maxConcurrency = map.MaxConcurrency;
   if (concurrencyPath !== undefined) {
     maxConcurrency = read(concurrencyPath);
