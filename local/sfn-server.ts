@@ -3224,7 +3224,7 @@ const HANDED_BACK = { StartAt: "Item", States: { Item: { Type: "Pass", End: true
  * payload template over the Map's effective input and `$$`, evaluated once by another such pass over one item that is
  * none, since "within the Map State's "ItemSelector" (or deprecated "Parameters") field, the Context Object will have
  * an object field named "Map"" and nowhere else said (the States Language, Processing Items: a `$$.Map.Item.Value` in
- * it selects nothing, as the JSONata form's does; `$$.Map.Item.Index` reads 0, which AWS's would not be); then the
+ * it selects nothing, as the JSONata form's does; `$$.Map.Item.Index` reads 0: what AWS gives there is not recorded); then the
  * library's Map over their batches (batchesOf), its MaxConcurrencyPath read here, from the effective input, as the
  * library reads it. Its ResultSelector, ResultPath, OutputPath, Retry and Catch stay the library's.
  */
