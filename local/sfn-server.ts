@@ -3116,7 +3116,8 @@ type LibraryEvent = {
  * whether AWS counts BatchInput and the `{"Items": …}` wrapping in the bytes (counted here: the child's input is what
  * the 256 KiB quota holds), and how AWS fails an item larger than the limit on its own (here: the Map fails with
  * States.Runtime, which no Catch takes, naming the item). A limit that is no positive integer (0, a fraction, a
- * string, over 256 KiB for the bytes) fails the Map with States.Runtime too (AWS's error for it is not recorded).
+ * string, over 256 KiB for the bytes) fails the Map with States.Runtime too, or as `refused` makes it (a JSONata
+ * expression's: States.QueryEvaluationError); AWS's error for a path's is not recorded.
  */
 function batchesOf(stateName: string, items: unknown[], maxItems: unknown, maxBytes: unknown, batchInput: unknown, refused?: (field: string, value: unknown, what: string) => Error): Array<{ Items: unknown[]; BatchInput?: unknown }> {
   const limit = (field: string, value: unknown, most: number): number => {
