@@ -2604,14 +2604,8 @@ export class LocalStepFunctions {
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
-        // ItemBatcher is a Distributed Map's field ("Distributed Map state fields": ItemReader, ItemBatcher,
-        // ResultWriter, the tolerated failure thresholds; https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#map-state-distributed-additional-fields):
-        // an Inline Map's is refused, as the local runtime refuses what AWS does not run. Not confirmed: that AWS
-        // refuses it at CreateStateMachine (rather than ignoring it) and its words for it.
-        const inlineBatcher = [...definitionStates(written)].find(({ state }) => state.Type === "Map" && state.ItemBatcher !== undefined && (state.ItemProcessor ?? state.Iterator)?.ProcessorConfig?.Mode !== "DISTRIBUTED");
-        if (inlineBatcher) {
-          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${inlineBatcher.name}' sets ItemBatcher in Inline mode, where Step Functions batches only the items of a Distributed Map (ItemProcessor.ProcessorConfig.Mode "DISTRIBUTED"). Set the mode, or take ItemBatcher out.`);
-        }
+        const batcher = unrunnableItemBatcher(written);
+        if (batcher) throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${batcher.name}' ${batcher.why}`);
         // A batching Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
         if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && state.ItemBatcher !== undefined))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
@@ -3122,7 +3116,8 @@ type LibraryEvent = {
  * whether AWS counts BatchInput and the `{"Items": …}` wrapping in the bytes (counted here: the child's input is what
  * the 256 KiB quota holds), and how AWS fails an item larger than the limit on its own (here: the Map fails with
  * States.Runtime, which no Catch takes, naming the item). A limit that is no positive integer (0, a fraction, a
- * string, over 256 KiB for the bytes) fails the Map with States.Runtime too (AWS's error for it is not recorded).
+ * string, over 256 KiB for the bytes) fails the Map with States.Runtime too, or as `refused` makes it (a JSONata
+ * expression's: States.QueryEvaluationError); AWS's error for a path's is not recorded.
  */
 function batchesOf(stateName: string, items: unknown[], maxItems: unknown, maxBytes: unknown, batchInput: unknown, refused?: (field: string, value: unknown, what: string) => Error): Array<{ Items: unknown[]; BatchInput?: unknown }> {
   const limit = (field: string, value: unknown, most: number): number => {
@@ -3183,17 +3178,56 @@ function routesBatching(state: object | undefined, input: unknown, context: unkn
   return state !== undefined && batchingMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
 }
 
+/**
+ * The first Map state of `definition` whose ItemBatcher Step Functions does not run as written, and why (the rest of
+ * the sentence after its name), or undefined:
+ * - in Inline mode: ItemBatcher is a Distributed Map's field ("Distributed Map state fields": ItemReader, ItemBatcher,
+ *   ResultWriter, the tolerated failure thresholds; https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#map-state-distributed-additional-fields).
+ *   Not confirmed: that AWS refuses it at CreateStateMachine (rather than ignoring it) and its words for it;
+ * - without a limit: "An ItemBatcher Configuration MUST contain at least one of "MaxItemsPerBatch",
+ *   "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", or "MaxInputBytesPerBatchPath"" (the States Language
+ *   specification, Batching Items: https://states-language.net/spec.html#batching-items); the library's schema takes
+ *   `{}`, and it would run as one batch of every item. Not confirmed: AWS's words for it (AWS CDK's ItemBatcher takes a
+ *   BatchInput alone);
+ * - with a `…Path` limit in a JSONata state: "A JSONPath Map State MAY have "MaxItemsPerBatchPath" and
+ *   "MaxInputBytesPerBatchPath" fields"; a JSONata one gives its limits as JSONata strings in the fields themselves
+ *   (same section). The library's schema takes the path, and runJsonataState would leave it unread, batching without
+ *   the limit. Not confirmed: AWS's words for it.
+ */
+function unrunnableItemBatcher(definition: Definition): { name: string; why: string } | undefined {
+  const limits = ["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"];
+  for (const { name, state } of definitionStates(definition)) {
+    const batcher = state.ItemBatcher;
+    if (state.Type !== "Map" || batcher === undefined) continue;
+    if ((state.ItemProcessor ?? state.Iterator)?.ProcessorConfig?.Mode !== "DISTRIBUTED") {
+      return { name, why: `sets ItemBatcher in Inline mode, where Step Functions batches only the items of a Distributed Map (ItemProcessor.ProcessorConfig.Mode "DISTRIBUTED"). Set the mode, or take ItemBatcher out.` };
+    }
+    // Not an object: the library's schema refuses it.
+    if (typeof batcher !== "object" || batcher === null) continue;
+    if (!limits.some((field) => field in batcher)) {
+      return { name, why: `sets an ItemBatcher without a limit: it takes at least one of ${limits.join(", ")} (the States Language's "Batching Items"). Set one.` };
+    }
+    const pathed = (state.QueryLanguage ?? definition.QueryLanguage) === "JSONata" ? limits.find((field) => field.endsWith("Path") && field in batcher) : undefined;
+    if (pathed) {
+      return { name, why: `sets ItemBatcher.${pathed}, a JSONPath field, in a JSONata state, where Step Functions takes ${pathed.replace(/Path$/, "")} as a JSONata expression ("{% … %}"). Use that field instead.` };
+    }
+  }
+  return undefined;
+}
+
 /** A Map's iterations that only hand their input back (runBatchingMap's selection pass). */
 const HANDED_BACK = { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } };
 
 /**
  * A batching JSONPath Map (batchingMap), as the library's handler is called for it with its effective input: its
- * items (ItemsPath, else the input), each through its ItemSelector by the library itself (a first pass of the
- * library's Map over iterations that hand their input back, outside the run: nothing recorded, no handler called),
- * which evaluates the BatchInput beside each (a payload template over the Map's effective input and `$$`, as an
- * ItemSelector is); then the library's Map over their batches (batchesOf), its MaxConcurrencyPath read here, from the
- * effective input, as the library reads it. Its ResultSelector, ResultPath, OutputPath, Retry and Catch stay the
- * library's.
+ * items (ItemsPath, else the input), each through its ItemSelector by the library itself (a pass of the library's Map
+ * over iterations that hand their input back, outside the run: nothing recorded, no handler called); its BatchInput, a
+ * payload template over the Map's effective input and `$$`, evaluated once by another such pass over one item that is
+ * none, since "within the Map State's "ItemSelector" (or deprecated "Parameters") field, the Context Object will have
+ * an object field named "Map"" and nowhere else said (the States Language, Processing Items: a `$$.Map.Item.Value` in
+ * it selects nothing, as the JSONata form's does; `$$.Map.Item.Index` reads 0: what AWS gives there is not recorded); then the
+ * library's Map over their batches (batchesOf), its MaxConcurrencyPath read here, from the effective input, as the
+ * library reads it. Its ResultSelector, ResultPath, OutputPath, Retry and Catch stay the library's.
  */
 async function runBatchingMap(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const { ItemsPath: itemsPath, ItemSelector: selector, ItemBatcher: batcher, MaxConcurrencyPath: concurrencyPath, Parameters: _parameters, ...map } = state;
@@ -3206,15 +3240,20 @@ async function runBatchingMap(handlers: Record<string, StateHandler>, state: Rec
   const items = itemsPath === undefined ? input : read(itemsPath);
   if (!Array.isArray(items)) throw new ServiceTaskFailure("States.Runtime", "Input of Map state must be an array or ItemsPath property must point to an array");
   const config = (typeof batcher === "object" && batcher !== null ? batcher : {}) as Record<string, unknown>;
-  const selection = { ...(selector === undefined ? { "item.$": "$$.Map.Item.Value" } : { item: selector }), ...("BatchInput" in config ? { batch: config.BatchInput } : {}) };
-  const selecting = { Type: "Map", ItemsPath: "$$.Map.Item.Value", ItemSelector: selection, ItemProcessor: HANDED_BACK, End: true };
-  // The items by the context's Map.Item.Value (the path any ItemsPath reads them by is the state's, already read).
-  const selectionContext = Object.assign(Object.create(Object.getPrototypeOf(context)), context, { Map: { Item: { Value: items } } }) as RunContext;
-  const { stateResult } = await handlers.Map(selecting, rawInput, input, selectionContext, stateName, { stateMachineOptions: options.stateMachineOptions, runOptions: {}, eventLogger: undefined as never });
-  const selected = stateResult as Array<{ item: unknown; batch?: unknown }>;
+  // Each of `values` through `template` by the library's Map (the values by the context's Map.Item.Value: the path any
+  // ItemsPath reads them by is the state's, already read).
+  const selectEach = async (values: unknown[], template: unknown): Promise<unknown[]> => {
+    const selecting = { Type: "Map", ItemsPath: "$$.Map.Item.Value", ItemSelector: template === undefined ? { "selected.$": "$$.Map.Item.Value" } : { selected: template }, ItemProcessor: HANDED_BACK, End: true };
+    const selectionContext = Object.assign(Object.create(Object.getPrototypeOf(context)), context, { Map: { Item: { Value: values } } }) as RunContext;
+    const { stateResult } = await handlers.Map(selecting, rawInput, input, selectionContext, stateName, { stateMachineOptions: options.stateMachineOptions, runOptions: {}, eventLogger: undefined as never });
+    return (stateResult as Array<{ selected: unknown }>).map(({ selected }) => selected);
+  };
+  const selected = await selectEach(items, selector);
+  // Only where there is a batch to hand it to.
+  const batchInput = "BatchInput" in config && selected.length > 0 ? (await selectEach([undefined], config.BatchInput))[0] : undefined;
   const maxItems = "MaxItemsPerBatchPath" in config ? read(config.MaxItemsPerBatchPath) : config.MaxItemsPerBatch;
   const maxBytes = "MaxInputBytesPerBatchPath" in config ? read(config.MaxInputBytesPerBatchPath) : config.MaxInputBytesPerBatch;
-  const batches = batchesOf(stateName, selected.map(({ item }) => item), maxItems, maxBytes, selected[0]?.batch);
+  const batches = batchesOf(stateName, selected, maxItems, maxBytes, batchInput);
   let maxConcurrency = map.MaxConcurrency;
   if (concurrencyPath !== undefined) {
     maxConcurrency = read(concurrencyPath);

@@ -634,9 +634,40 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     expect(typed).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining("Expected an integer from 1, but was 'string'") });
   });
 
+  it("evaluates BatchInput once, over the Map's effective input, without an item of the Map in the context (the States Language gives $$.Map.Item to the ItemSelector only)", async () => {
+    // Before, a JSONPath BatchInput was evaluated beside each item and the first item's taken: $$.Map.Item.Value was
+    // item 0 in every batch, where the JSONata form fails.
+    const reading = await run(batching(false, { ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { "v.$": "$$.Map.Item.Value" } } }), { items: [1, 2, 3] });
+    expect(reading).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$$.Map.Item.Value' does not point to a value", seen: [] });
+    const jsonata = await run(batching(true, { ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { v: "{% $states.context.Map.Item.Value %}" } } }), { items: [1, 2, 3] });
+    expect(jsonata).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", seen: [] });
+    // The execution's context is there as for any payload template.
+    const named = await run(batching(false, { ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { "execution.$": "$$.Execution.Name", "from.$": "$.from" } }, MaxConcurrency: 1 }), { items: [1, 2, 3], from: "x" });
+    const batchInput = { execution: expect.any(String), from: "x" };
+    expect(named).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [1, 2], BatchInput: batchInput }, { Items: [3], BatchInput: batchInput }] });
+  });
+
   it("fails each execution of a definition with an ItemBatcher in an Inline Map, saying why", async () => {
     const inline = batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } } });
     expect(await run(inline, { items: [1, 2, 3] })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' sets ItemBatcher in Inline mode"), seen: [] });
+  });
+
+  it("fails each execution of a JSONata Map whose ItemBatcher sets a JSONPath field (MaxItemsPerBatchPath, MaxInputBytesPerBatchPath), saying which", async () => {
+    // Before, the JSONata Map ignored the path: one batch of every item, where the path asked for batches of 1.
+    for (const field of ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"]) {
+      const pathed = await run(batching(true, { ItemBatcher: { [field]: "$.limit" } }), { items: [1, 2, 3], limit: 1 });
+      expect(pathed).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' sets ItemBatcher.${field}, a JSONPath field, in a JSONata state`), seen: [] });
+    }
+  });
+
+  it("fails each execution of a Map whose ItemBatcher sets no limit (neither MaxItemsPerBatch, MaxInputBytesPerBatch nor their paths), saying so", async () => {
+    // Before, it ran every item in one batch (as far as 256 KiB held them), where the States Language requires a limit.
+    for (const jsonata of [false, true]) {
+      for (const batcher of [{}, { BatchInput: { fixed: 1 } }]) {
+        const unlimited = await run(batching(jsonata, { ItemBatcher: batcher }), { items: [1, 2, 3] });
+        expect(unlimited).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' sets an ItemBatcher without a limit"), seen: [] });
+      }
+    }
   });
 });
 
