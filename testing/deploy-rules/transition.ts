@@ -50,7 +50,8 @@ import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
-import { configuredNaming, type AutonamingConfig } from "./autonaming";
+import type { AutonamingConfig } from "./autonaming";
+import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
@@ -3478,28 +3479,6 @@ export interface PlanUpdate {
    * replaced delete-first (cascadeOrder). The engine then deletes its deployed copy when it registers, in its own step.
    */
   replacedDeleteFirst(urn: string): boolean;
-}
-
-/**
- * The custom resources of `after` (plan `after` under the stack's `pulumi:autonaming`, `config`) that the engine
- * replaces delete-first, each to the setting that does it: those under `mode: verbatim`, `mode: disabled` or a pattern
- * with no random part. The engine sets the goal's deleteBeforeReplace on every custom resource under such a setting,
- * whether or not the program names it and over a `deleteBeforeReplace: false` the program gives (pulumi/pulumi
- * pkg/resource/deploy/step_generator.go continueStepsFromImport, lines 1277-1285 at
- * 1b5949891b3cefcb9974752b24a5ecef0acc86c8: `if sg.deployment.opts.Autonamer != nil && goal.Custom {` …
- * `if dbr { goal.DeleteBeforeReplace = &dbr }`; pkg/resource/autonaming/strategy.go: Verbatim and Disabled return
- * true, a Pattern `!hasRandom`, the default nil options and false), which continueStepsFromDiff then takes over the
- * provider's answer (lines 2043-2046). Components (not custom) are not replaced at all. None under Pulumi's default.
- */
-function deletedFirstByNaming(after: Graph, config: AutonamingConfig | undefined): Map<string, string> {
-  if (!config) return new Map();
-  const naming = configuredNaming(config);
-  return new Map(
-    after.flatMap((r) => {
-      const configured = r.custom ? naming(r) : undefined;
-      return configured && ("disabled" in configured || !configured.random) ? [[r.urn, configured.setting] as const] : [];
-    }),
-  );
 }
 
 /**
