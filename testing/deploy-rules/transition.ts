@@ -3567,14 +3567,11 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
    * delete skipped for a deletedWith target the update removes or replaces (deleteSkipped, deleteSkippedWithTarget).
    */
   const oldStageKept = (was: RecordedResource): string | undefined => {
-    const next = afterByUrn.get(was.urn);
     if (was.retainOnDelete) return "retainOnDelete";
-    // Replaced: skipped for its replaced deletedWith target (deleteSkippedWithTarget), or, deleted at the end
-    // (create-first), for a target the update removes, which GenerateDeletes marks before any delete runs.
-    const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
-    const skipped = next
-      ? deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deleteFirst) || (!deleteFirst && was.deletedWith !== undefined && !afterUrns.has(was.deletedWith))
-      : deleteSkipped(was, afterUrns, update);
+    // deleteSkipped (planUpdate's judgement): removed with a target the update removes or replaces, or replaced
+    // create-first with a target it removes; and, replaced, skipped for its replaced deletedWith target (deleteSkippedWithTarget).
+    const next = afterByUrn.get(was.urn);
+    const skipped = deleteSkipped(was, afterUrns, update) || (next !== undefined && deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deletedFirst(order, diffedOf.get(next.urn) ?? next)));
     return skipped ? `its delete is skipped for its deletedWith target ${(afterByUrn.get(was.deletedWith!) ?? deployedByUrn.get(was.deletedWith!))?.name ?? was.deletedWith}, which the update ${afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
   };
   for (const old of ofType(deployed, DEPLOYMENT)) {
