@@ -19,6 +19,10 @@
  * is a pulumi-aws autoname field (NAMED_DELETE_FIRST). Left out: the API itself (`restApi`/`apiId`: its replacement
  * replaces the stages too, which the engine deletes before the deployment), and dependencies through another resource
  * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
+ *
+ * Under the stack's `pulumi:autonaming` set to `mode: verbatim`, `disabled` or a pattern with no random part, every
+ * custom part is replaced delete-first, and so is the deployment itself when a ForceNew input it sets changes
+ * (apiDeploymentTriggerReplacedFirst, deployRulesUnderAutonaming; naming-delete-first.ts).
  */
 import { explicitDeleteBeforeReplace, findOfType, identitiesOf, nameGiven, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
