@@ -19,10 +19,17 @@
  * is a pulumi-aws autoname field (NAMED_DELETE_FIRST). Left out: the API itself (`restApi`/`apiId`: its replacement
  * replaces the stages too, which the engine deletes before the deployment), and dependencies through another resource
  * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
+ *
+ * Under the stack's `pulumi:autonaming` set to `mode: verbatim`, `disabled` or a pattern with no random part, every
+ * custom part is replaced delete-first, and so is the deployment itself when a ForceNew input it sets changes
+ * (apiDeploymentTriggerReplacedFirst, deployRulesUnderAutonaming; naming-delete-first.ts).
  */
 import { explicitDeleteBeforeReplace, findOfType, identitiesOf, nameGiven, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { configuredNaming, rulesUnderAutonaming, type AutonamingConfig } from "./autonaming";
+import type { ConfiguredNaming } from "./names";
+import { namingDeletesFirst } from "./naming-delete-first";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
 
 const V2_DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
@@ -82,8 +89,8 @@ export const NAMED_DELETE_FIRST: ReadonlySet<string> = new Set([
   "aws:apigatewayv2/vpcLink:VpcLink",
 ]);
 
-/** Why `r` is replaced delete-first, or undefined when it is not known to be. */
-function deleteFirst(r: RecordedResource): string | undefined {
+/** Why `r` is replaced delete-first on its own (its option, its type, its name), or undefined when it is not known to be. */
+function deleteFirstOnItsOwn(r: RecordedResource): string | undefined {
   const option = explicitDeleteBeforeReplace(r);
   if (option === true) return "its deleteBeforeReplace option";
   // Given false, the option overrides the provider's delete-first (step_generator.go), the name's and the type's alike.
@@ -117,37 +124,93 @@ function serves(graph: Graph, stage: RecordedResource, field: string, canary: st
   );
 }
 
-export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = {
-  id: "ApiDeploymentTriggerReplacedFirst",
-  title: "A deployment a stage serves has no ForceNew input depending on a part replaced delete-first",
-  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html",
-  check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const { type, forceNew, stage: stageType, field, canary } of DEPLOYMENTS) {
-      const stages = ofType(graph, stageType);
-      for (const deployment of ofType(graph, type)) {
-        const servedBy = stages.filter((stage) => serves(graph, stage, field, canary, deployment));
-        if (servedBy.length === 0) continue;
-        const parts: string[] = [];
-        for (const input of forceNew) {
-          for (const urn of new Set(deployment.propertyDependencies?.[input] ?? [])) {
-            const part = resourceOfUrn(graph, urn);
-            const why = part && deleteFirst(part);
-            if (why) parts.push(`${part.name} (in ${input}; ${why})`);
+/** How a finding words a resource the stack's `pulumi:autonaming` makes delete-first (as transition.ts deletedFirstBecause). */
+const byNaming = (setting: string) => `${setting}, under which the engine replaces every custom resource delete-first`;
+
+/** A ForceNew input the program sets (unknown at preview counts: it is set); an empty map is none (as unset). */
+const inputSet = (value: unknown) => value !== undefined && value !== null && !(typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
+
+/**
+ * ApiDeploymentTriggerReplacedFirst under the stack's `pulumi:autonaming` (`naming`, configuredNaming; undefined:
+ * Pulumi's default). Under `mode: verbatim`, `disabled` or a pattern with no random part the engine replaces every
+ * custom resource delete-first, over a `deleteBeforeReplace: false` the program gives (naming-delete-first.ts
+ * namingDeletesFirst; "resources that need to be replaced will be deleted before creating the new resource",
+ * https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration): a part a ForceNew input names is
+ * then delete-first, and so is the deployment itself whenever a ForceNew input it sets (triggers, a REST deployment's
+ * variables) changes: the engine deletes it before it creates the new one and before the stage moves to that one (the
+ * stage's deployment input is not ForceNew, so calculateDependentReplacements does not take the stage first), and
+ * DeleteDeployment is refused alike.
+ */
+export function apiDeploymentTriggerReplacedFirst(naming?: ConfiguredNaming): DeployRule {
+  /** Why `r` is replaced delete-first, or undefined when it is not known to be. */
+  const deleteFirst = (r: RecordedResource): string | undefined => {
+    // The setting's deleteBeforeReplace is the goal's, over the program's false (step_generator.go continueStepsFromImport).
+    const setting = naming && namingDeletesFirst(naming, r);
+    return setting ? byNaming(setting) : deleteFirstOnItsOwn(r);
+  };
+  return {
+    id: "ApiDeploymentTriggerReplacedFirst",
+    title: "A deployment a stage serves has no ForceNew input depending on a part replaced delete-first",
+    source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html",
+    check(graph) {
+      const findings: DeployFinding[] = [];
+      for (const { type, forceNew, stage: stageType, field, canary } of DEPLOYMENTS) {
+        const stages = ofType(graph, stageType);
+        for (const deployment of ofType(graph, type)) {
+          const servedBy = stages.filter((stage) => serves(graph, stage, field, canary, deployment));
+          if (servedBy.length === 0) continue;
+          const parts: string[] = [];
+          // Types the stack's pulumi:autonaming makes delete-first here, for the fix.
+          const namedTypes = new Set<string>();
+          for (const input of forceNew) {
+            for (const urn of new Set(deployment.propertyDependencies?.[input] ?? [])) {
+              const part = resourceOfUrn(graph, urn);
+              const why = part && deleteFirst(part);
+              if (why) parts.push(`${part.name} (in ${input}; ${why})`);
+              if (part && naming && namingDeletesFirst(naming, part)) namedTypes.add(part.type);
+            }
           }
+          // The deployment itself, replaced delete-first under the setting when an input it sets changes.
+          const setInputs = forceNew.filter((input) => inputSet(deployment.inputs[input]));
+          const itself = naming && setInputs.length > 0 ? namingDeletesFirst(naming, deployment) : undefined;
+          if (itself) namedTypes.add(deployment.type);
+          if (parts.length === 0 && !itself) continue;
+          const stageNames = servedBy.map((s) => s.name).join(", ");
+          const what = [
+            ...(itself ? [`is itself replaced delete-first (${byNaming(itself)}) whenever its ${setInputs.join(" or ")} change`] : []),
+            ...(parts.length > 0 ? [`has ForceNew inputs whose property dependencies name parts replaced delete-first: ${parts.join(", ")}`] : []),
+          ].join(", and ");
+          const how = [
+            ...(itself ? [`A replacement delete-first deletes the deployment before it creates the new one, so before ${stageNames} moves to that one (the stage's deployment input is not ForceNew, so the engine does not delete the stage first: pulumi step_generator.go calculateDependentReplacements)`] : []),
+            ...(parts.length > 0 ? [`${itself ? "and when" : "When"} such a part is replaced, the engine first deletes every resource a ForceNew input of which depends on it (pulumi step_generator.go calculateDependentReplacements), this deployment among them (triggers${type === REST_DEPLOYMENT ? " and variables are" : " is"} ForceNew: terraform-provider-aws deployment.go)`] : []),
+          ].join("; ");
+          const namingFix = `give ${[...namedTypes].join(", ")} a pattern with a random part in pulumi:autonaming, under which the engine replaces ${namedTypes.size > 1 ? "them" : "it"} create-first (e.g. ${[...namedTypes].map((t) => `providers.aws.resources["${t}"]: { pattern: "\${name}-\${hex(7)}" }`).join(", ")}; a deployment has no name, so only the order changes)`;
+          const partsFix = `order the deployment with dependsOn and keep the parts' outputs out of triggers: put a digest of the parts' inputs there that names no resource (ServerlessApi's snapshot.ts withoutPropertyDependencies), so the deployment is replaced create-first, after the stage has moved, only when the digest changes; or leave unset the name of a part delete-first only for its name, so that pulumi-aws autonames it and replaces it create-first`;
+          findings.push(
+            finding(
+              "ApiDeploymentTriggerReplacedFirst",
+              deployment,
+              `${what}; and ${stageNames} serves it. ${how}, while ${stageNames} still points at it: DeleteDeployment is refused ("Active stages pointing to this deployment must be moved or deleted"), failing the update`,
+              itself ? namingFix : namedTypes.size > 0 ? `${partsFix}; or ${namingFix}` : partsFix,
+            ),
+          );
         }
-        if (parts.length === 0) continue;
-        const stageNames = servedBy.map((s) => s.name).join(", ");
-        findings.push(
-          finding(
-            API_DEPLOYMENT_TRIGGER_REPLACED_FIRST.id,
-            deployment,
-            `has ForceNew inputs whose property dependencies name parts replaced delete-first: ${parts.join(", ")}; and ${stageNames} serves it. When such a part is replaced, the engine first deletes every resource a ForceNew input of which depends on it (pulumi step_generator.go calculateDependentReplacements), this deployment among them (triggers${type === REST_DEPLOYMENT ? " and variables are" : " is"} ForceNew: terraform-provider-aws deployment.go), while ${stageNames} still points at it: DeleteDeployment is refused ("Active stages pointing to this deployment must be moved or deleted"), failing the update`,
-            `order the deployment with dependsOn and keep the parts' outputs out of triggers: put a digest of the parts' inputs there that names no resource (ServerlessApi's snapshot.ts withoutPropertyDependencies), so the deployment is replaced create-first, after the stage has moved, only when the digest changes; or leave unset the name of a part delete-first only for its name, so that pulumi-aws autonames it and replaces it create-first`,
-          ),
-        );
       }
-    }
-    return findings;
-  },
-};
+      return findings;
+    },
+  };
+}
+
+export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = apiDeploymentTriggerReplacedFirst();
+
+/**
+ * The rules a plan is checked with under the stack's `pulumi:autonaming` (`config`): rulesUnderAutonaming's, with
+ * ApiDeploymentTriggerReplacedFirst made again to judge delete-first the resources the config makes the engine replace
+ * delete-first (naming-delete-first.ts). Under Pulumi's default, rulesUnderAutonaming's as they are.
+ */
+export function deployRulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
+  const underNaming = rulesUnderAutonaming(rules, config);
+  if (!config) return underNaming;
+  const naming = configuredNaming(config);
+  return underNaming.map((rule) => (rule.id === API_DEPLOYMENT_TRIGGER_REPLACED_FIRST.id ? apiDeploymentTriggerReplacedFirst(naming) : rule));
+}

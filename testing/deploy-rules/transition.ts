@@ -50,7 +50,8 @@ import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
-import { configuredNaming, type AutonamingConfig } from "./autonaming";
+import type { AutonamingConfig } from "./autonaming";
+import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
@@ -3481,28 +3482,6 @@ export interface PlanUpdate {
 }
 
 /**
- * The custom resources of `after` (plan `after` under the stack's `pulumi:autonaming`, `config`) that the engine
- * replaces delete-first, each to the setting that does it: those under `mode: verbatim`, `mode: disabled` or a pattern
- * with no random part. The engine sets the goal's deleteBeforeReplace on every custom resource under such a setting,
- * whether or not the program names it and over a `deleteBeforeReplace: false` the program gives (pulumi/pulumi
- * pkg/resource/deploy/step_generator.go continueStepsFromImport, lines 1277-1285 at
- * 1b5949891b3cefcb9974752b24a5ecef0acc86c8: `if sg.deployment.opts.Autonamer != nil && goal.Custom {` …
- * `if dbr { goal.DeleteBeforeReplace = &dbr }`; pkg/resource/autonaming/strategy.go: Verbatim and Disabled return
- * true, a Pattern `!hasRandom`, the default nil options and false), which continueStepsFromDiff then takes over the
- * provider's answer (lines 2043-2046). Components (not custom) are not replaced at all. None under Pulumi's default.
- */
-function deletedFirstByNaming(after: Graph, config: AutonamingConfig | undefined): Map<string, string> {
-  if (!config) return new Map();
-  const naming = configuredNaming(config);
-  return new Map(
-    after.flatMap((r) => {
-      const configured = r.custom ? naming(r) : undefined;
-      return configured && ("disabled" in configured || !configured.random) ? [[r.urn, configured.setting] as const] : [];
-    }),
-  );
-}
-
-/**
  * The one judgement of which resources an update replaces, for every transition check (checkPlanTransition) and the
  * transition warnings (checkPlanTransitionWarnings): deployed resources matched to the next plan's through aliases as
  * the engine matches them (claims, renamedByAliases), then the replacements cascaded (withCascadedReplacements).
@@ -3588,14 +3567,11 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
    * delete skipped for a deletedWith target the update removes or replaces (deleteSkipped, deleteSkippedWithTarget).
    */
   const oldStageKept = (was: RecordedResource): string | undefined => {
-    const next = afterByUrn.get(was.urn);
     if (was.retainOnDelete) return "retainOnDelete";
-    // Replaced: skipped for its replaced deletedWith target (deleteSkippedWithTarget), or, deleted at the end
-    // (create-first), for a target the update removes, which GenerateDeletes marks before any delete runs.
-    const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
-    const skipped = next
-      ? deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deleteFirst) || (!deleteFirst && was.deletedWith !== undefined && !afterUrns.has(was.deletedWith))
-      : deleteSkipped(was, afterUrns, update);
+    // deleteSkipped (planUpdate's judgement): removed with a target the update removes or replaces, or replaced
+    // create-first with a target it removes; and, replaced, skipped for its replaced deletedWith target (deleteSkippedWithTarget).
+    const next = afterByUrn.get(was.urn);
+    const skipped = deleteSkipped(was, afterUrns, update) || (next !== undefined && deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deletedFirst(order, diffedOf.get(next.urn) ?? next)));
     return skipped ? `its delete is skipped for its deletedWith target ${(afterByUrn.get(was.deletedWith!) ?? deployedByUrn.get(was.deletedWith!))?.name ?? was.deletedWith}, which the update ${afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
   };
   for (const old of ofType(deployed, DEPLOYMENT)) {
