@@ -748,7 +748,7 @@ export interface LocalS3Options {
    */
   cors?: CorsRulesOf;
   /**
-   * Told of every object written (ObjectCreated:Put, :CompleteMultipartUpload) or deleted
+   * Told of every object written (ObjectCreated:Put, :Post, :Copy, :CompleteMultipartUpload) or deleted
    * (ObjectRemoved:Delete) once the request succeeded: the program's bucket notifications
    * (local/s3-events.ts). Called without waiting, as S3 notifies asynchronously.
    * @default no notifications
