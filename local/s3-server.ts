@@ -14,7 +14,8 @@
  * Uploads stream: PutObject's body, POST Object's file and UploadPart's part go into the store as they arrive
  * (ObjectStore.putStream, putPart; the file store writes them to disk), checked on the way and at their end, so an
  * upload of up to 5 GiB is never held whole; CompleteMultipartUpload streams the parts one after another into the
- * object. Only the small bodies of DeleteObjects and CompleteMultipartUpload are read whole.
+ * object. CopyObject and UploadPartCopy stream the source from its open file into putStream or putPart the same way.
+ * Only the small bodies of DeleteObjects and CompleteMultipartUpload are read whole.
  *
  * It checks requests as S3 does for a private bucket (local/s3-auth.ts): SigV4 — header or
  * presigned URL, expiry included — against the credentials it is given, then the body against
