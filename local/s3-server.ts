@@ -1015,7 +1015,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * s3:GetObject on it — "you must have read access to the source object and write access to the destination bucket"
    * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html; the destination's s3:PutObject is the
    * request's own authorisation, s3Permission) — its bucket looked up (404 NoSuchBucket) and the object opened (404
-   * NoSuchKey), then its x-amz-copy-source-if-* conditions checked (412, local/s3-conditions.ts). The opened object is
+   * NoSuchKey, or 403 without s3:ListBucket on its bucket), then its x-amz-copy-source-if-* conditions checked (412, local/s3-conditions.ts). The opened object is
    * the caller's to read or close; it is closed here when a check fails.
    */
   function copySource(req: IncomingMessage, refusal: (action: string, resource: string) => string | undefined): { bucket: string; key: string; object: OpenedObject } {
@@ -1024,6 +1024,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (refused) throw new S3Error(403, "AccessDenied", refused);
     if (!store.hasBucket(source.bucket)) throw noSuchBucket(source.bucket);
     const object = store.open(source.bucket, source.key);
+    // A missing source is 403 to a caller who may not list its bucket, as for a GET: "If source key (file) does not
+    // exist in the bucket, API throws … AccessDenied: User: … is not authorized to perform: s3:ListBucket on resource"
+    // (aws/aws-sdk-js-v3#6523, CopyObject against S3).
+    const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${source.bucket}`);
+    if (unlisted) throw new S3Error(403, "AccessDenied", unlisted);
     if (!object) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.", { Key: source.key });
     try {
       copySourcePreconditions(req.headers, object);

@@ -143,6 +143,13 @@ describe("local S3: CopyObject", () => {
       expect(message).toContain(`not authorized to perform: ${refusal.split(" ")[0]}`);
     }
     expect(server!.store.head("other", "d")).toBeUndefined();
+    // A missing source is 403, not 404, to a caller who may not list its bucket (as S3 answers; aws/aws-sdk-js-v3#6523).
+    refused = "s3:ListBucket arn:aws:s3:::b";
+    const [status, code, message] = await failure(client.send(new CopyObjectCommand({ Bucket: "other", Key: "d", CopySource: "b/missing" })));
+    expect([status, code]).toEqual([403, "AccessDenied"]);
+    expect(message).toContain("not authorized to perform: s3:ListBucket");
+    refused = "";
+    expect((await failure(client.send(new CopyObjectCommand({ Bucket: "other", Key: "d", CopySource: "b/missing" }))))[1]).toBe("NoSuchKey");
   });
 
   it("streams the copy from the source's file into the destination's, never holding the object whole", async () => {
