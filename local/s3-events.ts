@@ -16,7 +16,7 @@ import type { EventBridgeEvent } from "./eventbridge-server";
 
 /** What the local S3 server reports after a write or delete. */
 export interface ObjectEvent {
-  /** `ObjectCreated:Put`, `ObjectCreated:CompleteMultipartUpload`, `ObjectRemoved:Delete`. */
+  /** `ObjectCreated:Put`, `:Post`, `:Copy` (CopyObject), `:CompleteMultipartUpload` (parts uploaded or copied), `ObjectRemoved:Delete`. */
   eventName: string;
   bucket: string;
   key: string;

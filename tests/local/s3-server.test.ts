@@ -150,17 +150,38 @@ describe("local S3 server for npm start (files, browsers, presigned URLs)", () =
     }
   });
 
-  it("removes a write a stopped process left half done (its temporary file), not one of a running process", () => {
+  it("removes a write a stopped process left half done (its temporary file), not one of a running process", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-tmp-"));
-    new FileObjectStore(root).put("uploads", { key: "k", body: Buffer.from("b"), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
+    const store = new FileObjectStore(root);
+    store.put("uploads", { key: "k", body: Buffer.from("b"), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
     const folder = join(root, ".objects", "uploads");
     const [object] = readdirSync(folder);
-    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22).
+    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22). The parent process (the test
+    // runner) runs. An earlier process may have had this one's id (a container's processes start in the same order each
+    // time): its file goes too, not the one this process is writing.
     const abandoned = `${object}.2147483646.0a1b2c3d.tmp`;
-    const running = `${object}.${process.pid}.0a1b2c3d.tmp`;
-    for (const name of [abandoned, running]) writeFileSync(join(folder, name), "half");
+    const running = `${object}.${process.ppid}.0a1b2c3d.tmp`;
+    const earlierWithThisPid = `${object}.${process.pid}.0a1b2c3d.tmp`;
+    for (const name of [abandoned, running, earlierWithThisPid]) writeFileSync(join(folder, name), "half");
+    let started!: () => void;
+    const writing = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const body = async function* () {
+      started(); // the temporary file is open by now (putStream opens it before it reads the body)
+      yield Buffer.from("first ");
+      await gate;
+      yield Buffer.from("last");
+    };
+    const put = store.putStream("uploads", { key: "w", contentType: "text/plain", metadata: {}, lastModified: new Date() }, body());
+    await writing;
+    const live = readdirSync(folder).filter((name) => name.endsWith(".tmp") && ![abandoned, running, earlierWithThisPid].includes(name));
+    expect(live).toHaveLength(1);
     new FileObjectStore(root);
-    expect(readdirSync(folder).sort()).toEqual([object, running].sort());
+    expect(readdirSync(folder).filter((name) => name.endsWith(".tmp")).sort()).toEqual([running, ...live].sort());
+    finish();
+    await put;
+    expect(store.get("uploads", "w")?.body.toString()).toBe("first last");
   });
 
   it("moves objects the first file layout wrote (root/<bucket>/<key> and <key>.__meta.json) into the new one, and serves them", async () => {

@@ -1,0 +1,219 @@
+/**
+ * CopyObject and UploadPartCopy on the local S3 server, called as the SDK calls them: the copy source (URL-encoded,
+ * with or without its leading slash; no versions), the metadata directive, the source's conditions, a copy onto itself,
+ * the 5 GB limit, a part's byte range, IAM on both ends, the events, and the bytes streamed from the source's file.
+ */
+import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCopyCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { MemoryObjectStore, startLocalS3, type LocalS3, type LocalS3Options, type OpenedObject } from "../../local/s3-server";
+import { localS3Client } from "../harness/s3-local";
+import { WatchedStore } from "./s3-watched-store";
+
+const md5 = (text: string | Buffer) => `"${createHash("md5").update(text).digest("hex")}"`;
+
+let server: LocalS3 | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(options: LocalS3Options = {}): Promise<{ client: S3Client; events: string[] }> {
+  const events: string[] = [];
+  server = await startLocalS3({ buckets: ["b", "other"], onObjectEvent: (e) => void events.push(`${e.eventName} ${e.bucket}/${e.key} ${e.size}`), ...options });
+  return { client: localS3Client(server.endpoint), events };
+}
+
+/** The S3 error code and status of a call that fails. */
+async function failure(call: Promise<unknown>): Promise<[number | undefined, string, string]> {
+  const error = (await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { name: string; message: string; $metadata: { httpStatusCode?: number } } | undefined;
+  if (!error) throw new Error("the call succeeded");
+  return [error.$metadata.httpStatusCode, error.name, error.message];
+}
+
+describe("local S3: CopyObject", () => {
+  it("copies the source's bytes and metadata to another key and bucket, answers CopyObjectResult, and tells ObjectCreated:Copy", async () => {
+    const { client, events } = await start();
+    const key = "dir/a b+é.txt";
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: key, Body: "the source's bytes", ContentType: "text/plain", CacheControl: "max-age=60", Metadata: { owner: "alice" } }));
+    events.length = 0;
+    // URL-encoded, with and without the leading slash.
+    const copied = await client.send(new CopyObjectCommand({ Bucket: "other", Key: "copy", CopySource: `b/${encodeURIComponent(key)}` }));
+    expect(copied.CopyObjectResult?.ETag).toBe(md5("the source's bytes"));
+    expect(copied.CopyObjectResult?.LastModified).toBeInstanceOf(Date);
+    expect(copied.CopySourceVersionId).toBeUndefined();
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "copy 2", CopySource: `/b/${encodeURIComponent(key)}` }));
+    for (const [bucket, k] of [["other", "copy"], ["b", "copy 2"]]) {
+      const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: k }));
+      expect([await got.Body?.transformToString(), got.ContentType, got.CacheControl, got.Metadata, got.ETag]).toEqual(["the source's bytes", "text/plain", "max-age=60", { owner: "alice" }, md5("the source's bytes")]);
+    }
+    expect(events).toEqual(["ObjectCreated:Copy other/copy 18", "ObjectCreated:Copy b/copy 2 18"]);
+    expect(server!.uploadedKeys()).toContain("copy");
+  });
+
+  it("replaces Content-Type, Cache-Control and user metadata with the request's under x-amz-metadata-directive: REPLACE", async () => {
+    const { client } = await start();
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: "x", ContentType: "text/plain", CacheControl: "max-age=60", Metadata: { owner: "alice" } }));
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "r", CopySource: "b/s", MetadataDirective: "REPLACE", ContentType: "image/png", Metadata: { size: "small" } }));
+    const head = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "r" }));
+    expect([head.ContentType, head.CacheControl, head.Metadata]).toEqual(["image/png", undefined, { size: "small" }]);
+    // Under COPY (the default) the request's metadata is not used.
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s", ContentType: "image/png", Metadata: { size: "small" } }));
+    const kept = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "c" }));
+    expect([kept.ContentType, kept.Metadata]).toEqual(["text/plain", { owner: "alice" }]);
+    expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s", MetadataDirective: "MOVE" as "COPY" })))).toEqual([400, "InvalidArgument", "Unknown metadata directive."]);
+  });
+
+  it("refuses a copy of an object onto itself that changes nothing (400 InvalidRequest), and makes one that replaces its metadata", async () => {
+    const { client, events } = await start();
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: "x", Metadata: { v: "1" } }));
+    events.length = 0;
+    expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "s", CopySource: "b/s" })))).toEqual([
+      400,
+      "InvalidRequest",
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    ]);
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "s", CopySource: "/b/s", MetadataDirective: "REPLACE", Metadata: { v: "2" } }));
+    const got = await client.send(new GetObjectCommand({ Bucket: "b", Key: "s" }));
+    expect([await got.Body?.transformToString(), got.Metadata]).toEqual(["x", { v: "2" }]);
+    expect(events).toEqual(["ObjectCreated:Copy b/s 1"]);
+  });
+
+  it("answers a missing source 404 NoSuchKey (or NoSuchBucket), a source without a key 400 InvalidArgument, and a versionId 501", async () => {
+    const { client } = await start({ store: new MemoryObjectStore() });
+    server!.store.createBucket("b");
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: "x" }));
+    expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/missing" })))).toEqual([404, "NoSuchKey", "The specified key does not exist."]);
+    expect((await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "nobucket/s" }))))[1]).toBe("NoSuchBucket");
+    expect((await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b" }))))[1]).toBe("InvalidArgument");
+    expect((await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/%E0%A4%A" }))))[1]).toBe("InvalidArgument");
+    expect((await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s?versionId=abc" }))))[0]).toBe(501);
+    expect(server!.store.head("b", "c")).toBeUndefined();
+  });
+
+  it("copies only when the x-amz-copy-source-if-* conditions hold (412 PreconditionFailed otherwise), and honours the destination's If-None-Match", async () => {
+    const { client } = await start();
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: "x" }));
+    const { ETag, LastModified } = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "s" }));
+    const before = new Date(LastModified!.getTime() - 60_000);
+    const after = new Date(LastModified!.getTime() + 1000);
+    const copy = (conditions: Partial<ConstructorParameters<typeof CopyObjectCommand>[0]>) => client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s", ...conditions }));
+    for (const failing of [{ CopySourceIfMatch: '"0123"' }, { CopySourceIfNoneMatch: ETag }, { CopySourceIfUnmodifiedSince: before }, { CopySourceIfModifiedSince: LastModified }]) {
+      expect((await failure(copy(failing))).slice(0, 2)).toEqual([412, "PreconditionFailed"]);
+    }
+    expect(server!.store.head("b", "c")).toBeUndefined();
+    // If-Match that holds wins over a failing If-Unmodified-Since, as S3 documents.
+    await copy({ CopySourceIfMatch: ETag, CopySourceIfUnmodifiedSince: before });
+    await copy({ CopySourceIfNoneMatch: '"0123"', CopySourceIfModifiedSince: before, CopySourceIfUnmodifiedSince: after });
+    expect((await failure(copy({ IfNoneMatch: "*" }))).slice(0, 2)).toEqual([412, "PreconditionFailed"]);
+  });
+
+  it("authorises s3:GetObject on the source and s3:PutObject on the destination", async () => {
+    const calls: string[] = [];
+    let refused = "";
+    const { client } = await start({
+      authorise: (_key, action, resource) => {
+        calls.push(`${action} ${resource}`);
+        return `${action} ${resource}` === refused ? { caller: "arn:aws:sts::000000000000:assumed-role/fn/fn", reason: `because no identity-based policy allows the ${action} action` } : undefined;
+      },
+    });
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: "x" }));
+    calls.length = 0;
+    await client.send(new CopyObjectCommand({ Bucket: "other", Key: "c", CopySource: "b/s" }));
+    expect(calls).toEqual(["s3:PutObject arn:aws:s3:::other/c", "s3:GetObject arn:aws:s3:::b/s"]);
+    for (const refusal of ["s3:GetObject arn:aws:s3:::b/s", "s3:PutObject arn:aws:s3:::other/d"]) {
+      refused = refusal;
+      const [status, code, message] = await failure(client.send(new CopyObjectCommand({ Bucket: "other", Key: "d", CopySource: "b/s" })));
+      expect([status, code]).toEqual([403, "AccessDenied"]);
+      expect(message).toContain(`not authorized to perform: ${refusal.split(" ")[0]}`);
+    }
+    expect(server!.store.head("other", "d")).toBeUndefined();
+    // A missing source is 403, not 404, to a caller who may not list its bucket (as S3 answers; aws/aws-sdk-js-v3#6523).
+    refused = "s3:ListBucket arn:aws:s3:::b";
+    const [status, code, message] = await failure(client.send(new CopyObjectCommand({ Bucket: "other", Key: "d", CopySource: "b/missing" })));
+    expect([status, code]).toEqual([403, "AccessDenied"]);
+    expect(message).toContain("not authorized to perform: s3:ListBucket");
+    refused = "";
+    expect((await failure(client.send(new CopyObjectCommand({ Bucket: "other", Key: "d", CopySource: "b/missing" }))))[1]).toBe("NoSuchKey");
+  });
+
+  it("streams the copy from the source's file into the destination's, never holding the object whole", async () => {
+    const store = new WatchedStore(mkdtempSync(join(tmpdir(), "sf-s3-copy-")));
+    const { client } = await start({ store });
+    const body = Buffer.alloc(2 * 1024 * 1024, "z");
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "big", Body: body }));
+    store.reset();
+    const copied = await client.send(new CopyObjectCommand({ Bucket: "b", Key: "copy", CopySource: "b/big" }));
+    expect(copied.CopyObjectResult?.ETag).toBe(md5(body));
+    expect(store.received).toBe(body.length);
+    expect(store.largestChunk).toBeLessThanOrEqual(64 * 1024);
+    expect(store.get("b", "copy")?.body.equals(body)).toBe(true);
+  });
+
+  it("refuses a source over 5 GB (400 InvalidRequest), which only UploadPartCopy may copy", async () => {
+    const store = new MemoryObjectStore();
+    const huge = 5 * 1024 ** 3 + 1;
+    // A source that says it is over 5 GB, its bytes never read.
+    const open = store.open.bind(store);
+    store.open = (bucket, key): OpenedObject | undefined => {
+      const object = open(bucket, key);
+      return object && key === "huge" ? { ...object, size: huge, read: () => Promise.reject(new Error("read")) as never } : object;
+    };
+    const { client } = await start({ store });
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "huge", Body: "x" }));
+    expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/huge" })))).toEqual([400, "InvalidRequest", "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120"]);
+  });
+});
+
+describe("local S3: UploadPartCopy", () => {
+  it("copies a byte range (or the whole source) into a part, answers CopyPartResult, and the completed upload tells ObjectCreated:CompleteMultipartUpload", async () => {
+    const { client, events } = await start();
+    const source = Buffer.alloc(6 * 1024 * 1024);
+    for (let i = 0; i < source.length; i++) source[i] = i % 251;
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "src", Body: source }));
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "tail", Body: "the end" }));
+    events.length = 0;
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "other", Key: "joined" }));
+    const first = source.subarray(0, 5 * 1024 * 1024);
+    const one = await client.send(new UploadPartCopyCommand({ Bucket: "other", Key: "joined", UploadId, PartNumber: 1, CopySource: "b/src", CopySourceRange: `bytes=0-${first.length - 1}` }));
+    expect(one.CopyPartResult?.ETag).toBe(md5(first));
+    expect(one.CopyPartResult?.LastModified).toBeInstanceOf(Date);
+    const two = await client.send(new UploadPartCopyCommand({ Bucket: "other", Key: "joined", UploadId, PartNumber: 2, CopySource: "/b/tail" }));
+    expect(two.CopyPartResult?.ETag).toBe(md5("the end"));
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: "other", Key: "joined", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: one.CopyPartResult!.ETag }, { PartNumber: 2, ETag: two.CopyPartResult!.ETag }] } }));
+    const joined = Buffer.concat([first, Buffer.from("the end")]);
+    expect(server!.store.get("other", "joined")?.body.equals(joined)).toBe(true);
+    expect(events).toEqual([`ObjectCreated:CompleteMultipartUpload other/joined ${joined.length}`]);
+  });
+
+  it("refuses a range not of the form bytes=first-last, or past the source's end (400), and a source the caller may not read (403)", async () => {
+    let refusing = false;
+    const { client } = await start({ authorise: (_key, action) => (refusing && action === "s3:GetObject" ? { caller: "arn:aws:sts::000000000000:assumed-role/fn/fn", reason: "because no identity-based policy allows the s3:GetObject action" } : undefined) });
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "src", Body: "0123456789" }));
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "k" }));
+    const part = (range?: string) => client.send(new UploadPartCopyCommand({ Bucket: "b", Key: "k", UploadId, PartNumber: 1, CopySource: "b/src", CopySourceRange: range }));
+    for (const range of ["bytes=3-", "bytes=-3", "bytes=5-2", "3-5"]) expect((await failure(part(range))).slice(0, 2)).toEqual([400, "InvalidArgument"]);
+    expect((await failure(part("bytes=10-12"))).slice(0, 2)).toEqual([400, "InvalidRequest"]);
+    expect(await failure(part("bytes=2-10"))).toEqual([400, "InvalidArgument", "Range specified is not valid for source object of size: 10"]);
+    expect((await failure(client.send(new UploadPartCopyCommand({ Bucket: "b", Key: "k", UploadId, PartNumber: 1, CopySource: "b/src", CopySourceIfMatch: '"0123"' })))).slice(0, 2)).toEqual([412, "PreconditionFailed"]);
+    refusing = true;
+    expect((await failure(part("bytes=2-4"))).slice(0, 2)).toEqual([403, "AccessDenied"]);
+    refusing = false;
+    expect((await part("bytes=2-4")).CopyPartResult?.ETag).toBe(md5("234"));
+  });
+});
