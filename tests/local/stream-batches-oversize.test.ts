@@ -66,6 +66,20 @@ describe("deliverStreamBatch and the 6 MB payload limit", () => {
     expect(givenUp).toEqual([]);
   });
 
+  it("keeps two records whose event is exactly the largest Lambda takes in one event, and cuts them one byte over", async () => {
+    const limit = LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes;
+    const first = item("1", 3 * MB);
+    const second = item("2", limit - Buffer.byteLength(JSON.stringify({ Records: [first, item("2", 0)] })));
+    expect(Buffer.byteLength(JSON.stringify({ Records: [first, second] }))).toBe(limit);
+    const exact = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: -1, tick: 1 });
+    expect(await deliverStreamBatch([first, second], exact.delivery)).toBe(true);
+    expect(exact.tries).toEqual([["1", "2"]]);
+    const over = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: -1, tick: 1 });
+    expect(await deliverStreamBatch([first, { ...second, data: `${second.data}x` }], over.delivery)).toBe(true);
+    expect(over.tries).toEqual([["1"], ["2"]]);
+    expect([...exact.failures, ...over.failures]).toEqual([]);
+  });
+
   it("retries a lone record too large for any event until it passes the maximum age, spending no retry and not bisected, then gives it up as RecordAgeExceeded; the records around it are delivered", async () => {
     const { delivery, tries, givenUp, failures } = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: 60, tick: 20 });
     expect(await deliverStreamBatch([item("1", 10), item("2", 7 * MB), item("3", 10, 100)], delivery)).toBe(true);
