@@ -247,7 +247,8 @@ export class SqsEventSource {
  * record alone may fill one).
  */
 export function payloadBatches<R>(records: R[], largestEventBytes: number = LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes): R[][] {
-  const envelope = Buffer.byteLength(JSON.stringify({ Records: [] }));
+  // Each record is counted with the comma before the next; the last has none.
+  const envelope = Buffer.byteLength(JSON.stringify({ Records: [] })) - 1;
   const batches: R[][] = [];
   let current: R[] = [];
   let size = envelope;

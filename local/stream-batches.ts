@@ -31,8 +31,7 @@ import { payloadBatches } from "./sqs-event-source";
  * Lambda's refusals of an invocation that make a stream mapping "unable to invoke the function": retried until the
  * records are older than the maximum age (or the caller stops), no retry spent, no bisection. Only the payload limit:
  * a throttle (TooManyRequestsException, a reservation of 0) falls under the same sentence of the guide but is still
- * retried as a function error here (the DynamoDB streams pump retries without a delay, so an unbounded retry of every
- * batch would spin until the records' maximum age).
+ * retried as a function error here, with its retry count and bisection (not revisited with the payload limit).
  */
 const UNABLE_TO_INVOKE: ReadonlySet<string> = new Set(["RequestEntityTooLargeException"]);
 
@@ -60,10 +59,12 @@ export interface StreamBatchDelivery<R> {
   expired?(record: R): boolean;
   /** Called when an invocation fails (a thrown error, a timeout); a refusal Lambda repeats (unable to invoke), once a batch. */
   failed?(error: Error): void;
-  /** Milliseconds before each retry. @default 0 */
+  /** Milliseconds before each retry. @default 0 (the retry still waits for the event loop's next turn) */
   retryDelayMs?: number;
   /** True once the stream's emulator stops: retries end (the records are neither delivered nor given up on). */
   stopped?(): boolean;
+  /** Aborted when the emulator stops: a retry's wait ends at once, its timer cleared (a stop never waits on it). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -95,7 +96,7 @@ export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchD
     if (refused) {
       // Unable to invoke: tried again as it is until its records pass the maximum age (checked above) or the emulator
       // stops; not a retry of the function (maximumRetryAttempts) and not bisected.
-      if (delivery.retryDelayMs) await new Promise((resolve) => setTimeout(resolve, delivery.retryDelayMs));
+      await pause(delivery.retryDelayMs, delivery.signal);
       pending.unshift({ records: rest, attempts: batch.attempts, refused: true });
       continue;
     }
@@ -110,11 +111,30 @@ export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchD
       await delivery.giveUp(rest, batch.attempts, "RetryAttemptsExhausted", outcome.error);
       continue;
     }
-    if (delivery.retryDelayMs) await new Promise((resolve) => setTimeout(resolve, delivery.retryDelayMs));
+    await pause(delivery.retryDelayMs, delivery.signal);
     // Retry: from the first failed record of a partial batch response, or the whole (unsplittable) batch.
     pending.unshift({ records: rest, attempts: batch.attempts + 1 });
   }
   return true;
+}
+
+/**
+ * The wait before a retry: `ms`, or until `signal` aborts (the timer is cleared). With no delay it still waits for the
+ * event loop's next turn: a refusal (LocalLambda.invoke rejects an event over 6 MB before any I/O) retried in a loop of
+ * settled promises alone would hold the process until the records' maximum age, answering nothing, stop included.
+ */
+function pause(ms: number | undefined, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  if (!ms) return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Where to retry from (undefined: the whole batch succeeded), and the function's error when it failed. */

@@ -135,7 +135,11 @@ export class StreamProxy {
   }
 
   async close(): Promise<void> {
-    await this.drained();
+    // The writes under way are recorded; deliveries end (a batch being retried, for its records' maximum age, would
+    // hold the stop as long), as the local Kinesis mapping's do.
+    await this.writes;
+    for (const pump of this.pumps) pump.stop();
+    await Promise.all(this.pumps.map((p) => p.idle()));
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
@@ -284,10 +288,20 @@ export class StreamProxy {
   }
 }
 
+/**
+ * The wait before a batch is tried again, as the local Kinesis mapping's (kinesis-server.ts; Lambda documents no
+ * interval). Retries can last until the records' maximum age (a day by default): a record whose event Lambda refuses as
+ * over 6 MB (stream-batches.ts: "unable to invoke", no retry count) or maximumRetryAttempts -1. With no wait, such a
+ * retry would re-serialise the event over and over, holding a core, and stop() would wait for the age to pass.
+ */
+const RETRY_DELAY_MS = 1000;
+
 /** Delivers one subscription's records in order, in batches, with Lambda's retry semantics. */
 class SubscriptionPump {
   private readonly queue: StreamRecord[] = [];
   private running?: Promise<void>;
+  /** Aborted by stop(): no batch is tried after it, a retry's wait ends at once. */
+  private readonly stopping = new AbortController();
   readonly tableName: string;
 
   constructor(private readonly subscriber: StreamSubscriber, private readonly log: (message: string) => void) {
@@ -306,12 +320,18 @@ class SubscriptionPump {
     while (this.running) await this.running;
   }
 
+  /** Ends the deliveries: the batch under way ends after its current try, no retry waits, later records stay unsent. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
   private async run(): Promise<void> {
     const { spec } = this.subscriber;
     const maxAge = spec.maximumRecordAgeInSeconds;
-    while (this.queue.length > 0) {
+    const { signal } = this.stopping;
+    while (this.queue.length > 0 && !signal.aborted) {
       const batch = this.queue.slice(0, spec.batchSize);
-      await deliverStreamBatch(batch, {
+      const handled = await deliverStreamBatch(batch, {
         settings: spec,
         invoke: (records) => this.subscriber.invoke({ Records: records }),
         sequenceOf: (record) => record.dynamodb.SequenceNumber,
@@ -320,7 +340,11 @@ class SubscriptionPump {
         failed: (error) => this.log(`local DynamoDB streams: ${spec.name} failed: ${error.message}`),
         giveUp: (records, attempts, condition) =>
           this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) ${condition === "RecordAgeExceeded" ? `older than ${maxAge} s` : `after ${attempts} retries`} (in AWS they go to the dead-letter queue)`),
+        retryDelayMs: RETRY_DELAY_MS,
+        stopped: () => signal.aborted,
+        signal,
       });
+      if (!handled) return;
       // The records leave the queue once handled (delivered or given up on).
       this.queue.splice(0, batch.length);
     }

@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "../../local/lambda-runtime";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { startLocalDynamo } from "../../local/dynamodb";
 import { startLocalKinesis, type KinesisEventRecord } from "../../local/kinesis-server";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
@@ -64,6 +64,20 @@ describe("deliverStreamBatch and the 6 MB payload limit", () => {
     expect(await deliverStreamBatch(records, delivery)).toBe(true);
     expect(tries).toEqual([["1", "2"], ["3", "4"]]);
     expect(givenUp).toEqual([]);
+  });
+
+  it("keeps two records whose event is exactly the largest Lambda takes in one event, and cuts them one byte over", async () => {
+    const limit = LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes;
+    const first = item("1", 3 * MB);
+    const second = item("2", limit - Buffer.byteLength(JSON.stringify({ Records: [first, item("2", 0)] })));
+    expect(Buffer.byteLength(JSON.stringify({ Records: [first, second] }))).toBe(limit);
+    const exact = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: -1, tick: 1 });
+    expect(await deliverStreamBatch([first, second], exact.delivery)).toBe(true);
+    expect(exact.tries).toEqual([["1", "2"]]);
+    const over = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: -1, tick: 1 });
+    expect(await deliverStreamBatch([first, { ...second, data: `${second.data}x` }], over.delivery)).toBe(true);
+    expect(over.tries).toEqual([["1"], ["2"]]);
+    expect([...exact.failures, ...over.failures]).toEqual([]);
   });
 
   it("retries a lone record too large for any event until it passes the maximum age, spending no retry and not bisected, then gives it up as RecordAgeExceeded; the records around it are delivered", async () => {
@@ -181,6 +195,59 @@ describe("a DynamoDB stream mapping and the 6 MB payload limit", () => {
       expect(logged.filter((m) => m.includes("gave up") || m.includes("failed"))).toEqual([]);
     } finally {
       await dynamo.stop();
+    }
+  });
+});
+
+describe("a DynamoDB stream mapping and a record too large for any Lambda event", () => {
+  it("retries the refused record with a pause between tries (the process stays responsive), and stop() ends the retries at once", async () => {
+    let refusals = 0;
+    let firstRefusal!: () => void;
+    const refused = new Promise<void>((resolve) => (firstRefusal = resolve));
+    const logged: string[] = [];
+    const dynamo = await startLocalDynamo({
+      tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec({ stream: "NEW_AND_OLD_IMAGES" }) }],
+      subscribers: [
+        {
+          // A minute's maximum age: without a pause between tries, the refusals (rejected at once, as LocalLambda.invoke
+          // rejects an event over 6 MB before any I/O) would hold the event loop for that minute.
+          spec: streamSubscriptionSpec({ maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 60 }),
+          tableName: "items-local",
+          invoke: async (event) => {
+            try {
+              refuseOversized(event);
+            } catch (error) {
+              refusals += 1;
+              firstRefusal();
+              throw error;
+            }
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: (message) => void logged.push(message),
+    });
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= dynamo.stop());
+    try {
+      const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+      // An item under DynamoDB's 400 KB (as dynalite sizes it: maps of one-character names, each a false BOOL, 3 bytes
+      // each) whose JSON in the event is about 8 times larger: its MODIFY record, with both images, is over 6 MB (6.3 MB).
+      const names = [...Array(32).keys()].filter((c) => ![8, 9, 10, 12, 13].includes(c)).map((c) => String.fromCharCode(c));
+      const level = (depth: number): AttributeValue => ({ M: Object.fromEntries(names.map((n) => [n, depth === 0 ? { BOOL: false } : level(depth - 1)])) });
+      const item: Record<string, AttributeValue> = { pk: { S: "huge" }, sk: { S: "1" } };
+      for (let i = 0; i < 6; i++) item[`a${i}`] = level(2);
+      for (let i = 0; i < 14; i++) item[`b${i}`] = level(1);
+      await client.send(new PutItemCommand({ TableName: "items-local", Item: item }));
+      await client.send(new PutItemCommand({ TableName: "items-local", Item: { ...item, v: { N: "2" } } }));
+      await refused;
+      // The test runs on between tries (a timer, not a loop of promises), and stopping ends the retries and their pause.
+      await stop();
+      expect(refusals).toBeLessThanOrEqual(2);
+      expect(logged.filter((m) => m.includes("gave up"))).toEqual([]);
+      expect(logged.filter((m) => m.includes("failed"))).toEqual([expect.stringContaining("Request must be smaller than 6291456 bytes")]);
+    } finally {
+      await stop();
     }
   });
 });
