@@ -1033,6 +1033,8 @@ class ShardPoller {
   private checkpoint?: string;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Aborted at stop: ends a retry's wait at once (deliverStreamBatch's pause clears its timer), so stop waits for no timer. */
+  private readonly stopping = new AbortController();
   /** The shard is closed and every record of it was handled. */
   closed = false;
 
@@ -1057,6 +1059,7 @@ class ShardPoller {
 
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
   }
 
   idle(): Promise<void> {
@@ -1151,6 +1154,7 @@ class ShardPoller {
       giveUp: (batch, attempts, condition, error) => this.giveUp(batch, attempts, condition, error),
       retryDelayMs: this.retryDelayMs,
       stopped: () => this.stopped,
+      signal: this.stopping.signal,
     });
   }
 

@@ -165,6 +165,39 @@ describe("a Kinesis mapping and a record too large for any Lambda event", () => 
   });
 });
 
+describe("a Kinesis mapping stopped during a retry's wait", () => {
+  it("stop() ends the wait at once (the retry's timer cleared), not after retryDelayMs", async () => {
+    let firstTry!: () => void;
+    const tried = new Promise<void>((resolve) => (firstTry = resolve));
+    const server = await startLocalKinesis({
+      streams: [{ name: "failing", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/failing`, region: REGION, shardCount: 1, retentionHours: 24 }],
+      credentials: [CREDENTIALS],
+      // An hour between tries: a stop that waited for the timer would outlast the test.
+      retryDelayMs: 3_600_000,
+      pollIntervalMs: 5,
+      subscriptions: [
+        {
+          id: "failing-reader",
+          streamName: "failing",
+          spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: 5, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
+          functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
+          roleArn: "arn:aws:iam::123456789012:role/reader",
+          invoke: async () => {
+            firstTry();
+            throw new Error("the function failed");
+          },
+          onFailure: () => undefined,
+        },
+      ],
+    });
+    const put = await signedKinesisCall(server.endpoint, "PutRecords", { StreamName: "failing", Records: [{ PartitionKey: "k", Data: "AAAA" }] });
+    expect(put).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+    server.start();
+    await tried;
+    await server.stop();
+  });
+});
+
 describe("a DynamoDB stream mapping and the 6 MB payload limit", () => {
   it("delivers a batch of stream records over 6 MB as several events that fit, in order, none refused or given up on", async () => {
     const events: string[][] = [];
