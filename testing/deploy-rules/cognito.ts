@@ -389,7 +389,10 @@ export const COGNITO_DOMAIN_PREFIX_UNIQUE: ProjectDeployRule = {
       }
     }
     const findings: DeployFinding[] = [];
-    for (const [host, list] of claims) {
+    for (const [host, all] of claims) {
+      // Each stack's first claim: a stack's own repeats are PhysicalNameUnique's (name-collisions.ts), which
+      // scripts/plan.ts runs on one stack; this rule judges the stacks against each other.
+      const list = all.filter((claim, i) => all.findIndex((c) => c.stack === claim.stack) === i);
       if (list.length < 2) continue;
       for (const { stack, domain } of list) {
         findings.push(finding("CognitoDomainPrefixUnique", domain, `claims ${host}, as do ${list.map((c) => `${c.stack}: ${c.domain.name}`).join(", ")}; only the first to deploy gets it`, "give each stack its own prefix (e.g. derived from project, stack and account)", stack));

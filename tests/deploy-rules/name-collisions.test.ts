@@ -1,0 +1,37 @@
+/**
+ * PhysicalNameUnique beside CognitoDomainPrefixUnique: one job each. Two prefix domains of one stack are the stack
+ * rule's (scripts/plan.ts runs only the stack rules); one prefix claimed by two stacks is the project rule's.
+ */
+import { describe, expect, it } from "vitest";
+import { checkDeployRules, checkProjectDeployRules, formatFinding } from "../../testing/deploy-rules";
+import { devContext, handBuilt } from "./fixture";
+
+const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+const domain = (name: string, prefix = "gallery-login") => handBuilt(DOMAIN, name, { domain: prefix, userPoolId: `${name}-pool` });
+const prod = { ...devContext, stack: "prod", production: true };
+
+/** Every finding of the stack rules over each stack and of the project rules over all, as rule and resource. */
+function findings(stacks: Array<{ graph: ReturnType<typeof domain>[]; context: typeof devContext }>) {
+  return [...stacks.flatMap(({ graph, context }) => checkDeployRules(graph, context)), ...checkProjectDeployRules(stacks)].map((f) => `${f.rule} ${f.stack ?? ""} ${f.resource}`.replace(/ +/g, " "));
+}
+
+describe("Cognito prefix domains: reported once, by one rule", () => {
+  it("two prefix domains of one stack: PhysicalNameUnique's, not CognitoDomainPrefixUnique's", () => {
+    const result = findings([{ graph: [domain("domain-a"), domain("domain-b")], context: devContext }]);
+    expect(result.filter((f) => f.startsWith("CognitoDomainPrefixUnique"))).toEqual([]);
+    expect(result.filter((f) => f.startsWith("PhysicalNameUnique"))).toEqual([`PhysicalNameUnique dev ${DOMAIN} domain-b`]);
+  });
+
+  it("one prefix in two stacks, twice in one of them: the project rule names one domain per stack, the stack rule the other", () => {
+    const stacks = [
+      { graph: [domain("domain-a"), domain("domain-b")], context: devContext },
+      { graph: [domain("domain-c")], context: prod },
+    ];
+    const project = checkProjectDeployRules(stacks).filter((f) => f.rule === "CognitoDomainPrefixUnique");
+    expect(project.map(formatFinding)).toEqual([
+      expect.stringMatching(/domain-a.*claims gallery-login\.auth\.us-east-1\.amazoncognito\.com, as do dev: domain-a, prod: domain-c/),
+      expect.stringMatching(/domain-c.*claims gallery-login\.auth\.us-east-1\.amazoncognito\.com, as do dev: domain-a, prod: domain-c/),
+    ]);
+    expect(findings(stacks).filter((f) => f.startsWith("PhysicalNameUnique"))).toEqual([`PhysicalNameUnique dev ${DOMAIN} domain-b`]);
+  });
+});
