@@ -57,6 +57,7 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { globalTables } from "./dynamodb";
+import { EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { dnsName, PHYSICAL_NAMES } from "./names";
 import { accountScope, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
@@ -115,6 +116,7 @@ function regional(type: string, outcome: string): UniqueNameSpec {
 }
 
 const SHARED = "destroying either then deletes it for both";
+const EVENT_BUS = "aws:cloudwatch/eventBus:EventBus";
 
 export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   regional("aws:lambda/function:Function", "CreateFunction refuses the second (ResourceConflictException)"),
@@ -132,12 +134,13 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   regional("aws:secretsmanager/secret:Secret", "CreateSecret refuses the second (ResourceExistsException)"),
   regional("aws:kinesis/stream:Stream", "CreateStream refuses the second (ResourceInUseException)"),
   {
-    types: ["aws:cloudwatch/eventBus:EventBus"],
+    types: [EVENT_BUS],
     property: "name",
-    what: "an event bus name",
+    // EventBridgeNames' wording (eventbridge.ts); pulumi-aws autonames a bus (`name` is optional in EventBusArgs).
+    what: EVENTBRIDGE_NAME_SPECS.find((spec) => spec.type === EVENT_BUS)!.what,
     scope: perAccountRegion,
     outcome: "CreateEventBus refuses the second (ResourceAlreadyExistsException)",
-    autonamed: false,
+    autonamed: true,
   },
   { types: ["aws:iam/role:Role"], property: "name", what: tableWhat("aws:iam/role:Role"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreateRole refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },
   { types: ["aws:iam/policy:Policy"], property: "name", what: tableWhat("aws:iam/policy:Policy"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreatePolicy refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },

@@ -35,3 +35,11 @@ describe("Cognito prefix domains: reported once, by one rule", () => {
     expect(findings(stacks).filter((f) => f.startsWith("PhysicalNameUnique"))).toEqual([`PhysicalNameUnique dev ${DOMAIN} domain-b`]);
   });
 });
+
+describe("PhysicalNameUnique's fix", () => {
+  it("offers Pulumi's autoname for an event bus (pulumi-aws autonames EventBus `name`, optional in EventBusArgs)", () => {
+    const bus = (name: string) => handBuilt("aws:cloudwatch/eventBus:EventBus", name, { name: "app-bus" });
+    const [found] = checkDeployRules([bus("bus-a"), bus("bus-b")], devContext).filter((f) => f.rule === "PhysicalNameUnique");
+    expect(found.fix).toBe("give each custom event bus its own name (or leave name unset for Pulumi's autoname)");
+  });
+});
