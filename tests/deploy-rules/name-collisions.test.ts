@@ -1,6 +1,7 @@
 /**
  * PhysicalNameUnique beside CognitoDomainPrefixUnique: one job each. Two prefix domains of one stack are the stack
- * rule's (scripts/plan.ts runs only the stack rules); one prefix claimed by two stacks is the project rule's.
+ * rule's (scripts/plan.ts runs only the stack rules); one prefix claimed by two stacks is the project rule's, which
+ * compares each claim with the other stacks' only (record-sets.ts sharedAcrossStacks, as CloudFrontAliasUniqueAcrossStacks).
  */
 import { describe, expect, it } from "vitest";
 import { checkDeployRules, checkProjectDeployRules, formatFinding } from "../../testing/deploy-rules";
@@ -22,15 +23,16 @@ describe("Cognito prefix domains: reported once, by one rule", () => {
     expect(result.filter((f) => f.startsWith("PhysicalNameUnique"))).toEqual([`PhysicalNameUnique dev ${DOMAIN} domain-b`]);
   });
 
-  it("one prefix in two stacks, twice in one of them: the project rule names one domain per stack, the stack rule the other", () => {
+  it("one prefix in two stacks, twice in one of them: each domain against the other stack's (project rule), the repeat within the stack (stack rule)", () => {
     const stacks = [
       { graph: [domain("domain-a"), domain("domain-b")], context: devContext },
       { graph: [domain("domain-c")], context: prod },
     ];
     const project = checkProjectDeployRules(stacks).filter((f) => f.rule === "CognitoDomainPrefixUnique");
     expect(project.map(formatFinding)).toEqual([
-      expect.stringMatching(/domain-a.*claims gallery-login\.auth\.us-east-1\.amazoncognito\.com, as do dev: domain-a, prod: domain-c/),
-      expect.stringMatching(/domain-c.*claims gallery-login\.auth\.us-east-1\.amazoncognito\.com, as do dev: domain-a, prod: domain-c/),
+      expect.stringMatching(/domain-a: claims gallery-login\.auth\.us-east-1\.amazoncognito\.com, as do prod: domain-c;/),
+      expect.stringMatching(/domain-b: claims gallery-login\.auth\.us-east-1\.amazoncognito\.com, as do prod: domain-c;/),
+      expect.stringMatching(/domain-c: claims gallery-login\.auth\.us-east-1\.amazoncognito\.com, as do dev: domain-a, dev: domain-b;/),
     ]);
     expect(findings(stacks).filter((f) => f.startsWith("PhysicalNameUnique"))).toEqual([`PhysicalNameUnique dev ${DOMAIN} domain-b`]);
   });
