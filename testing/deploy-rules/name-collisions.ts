@@ -130,7 +130,7 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   },
   regional("aws:sqs/queue:Queue", `CreateQueue refuses the second if its attributes differ, and otherwise hands back the first queue's URL, which both resources then own (${SHARED})`),
   regional("aws:sns/topic:Topic", `pulumi-aws refuses the second ("SNS Topic (<name>) already exists": it looks the topic up before CreateTopic, which would hand back the first, or answer InvalidParameter "Topic already exists with different attributes" or "… tags")`),
-  { ...regional("aws:dynamodb/table:Table", "CreateTable refuses the second (ResourceInUseException)"), scope: tableRegions },
+  { ...regional("aws:dynamodb/table:Table", "CreateTable refuses the second (ResourceInUseException), and a replica is not created where a table of its name is"), scope: tableRegions },
   regional("aws:secretsmanager/secret:Secret", "CreateSecret refuses the second (ResourceExistsException)"),
   regional("aws:kinesis/stream:Stream", "CreateStream refuses the second (ResourceInUseException)"),
   {
@@ -194,7 +194,7 @@ export const PHYSICAL_NAME_UNIQUE: DeployRule = {
           finding(
             this.id,
             r,
-            `has ${spec.property} ${JSON.stringify(name)}, as ${first.r.name} does${how ? ` (${how})` : ""}${claim.via ? ` (${claim.via} there)` : ""}, ${claim.where}; ${kind}s are unique there, so ${spec.outcome.replace("<name>", name)}`,
+            `has ${spec.property} ${JSON.stringify(name)}${claim.via ? ` (${claim.via})` : ""}, as ${first.r.name} does${how ? ` (${how})` : ""}, ${claim.where}; ${kind}s are unique there, so ${spec.outcome.replace("<name>", name)}`,
             `give each ${kind.replace(/ name$/, "")} its own ${spec.property}${spec.autonamed ? ` (or leave ${spec.property} unset for Pulumi's autoname)` : ""}`,
           ),
         );

@@ -44,4 +44,12 @@ describe("PhysicalNameUnique's fix", () => {
     const [found] = checkDeployRules([bus("bus-a"), bus("bus-b")], devContext).filter((f) => f.rule === "PhysicalNameUnique");
     expect(found.fix).toBe("give each custom event bus its own name (or leave name unset for Pulumi's autoname)");
   });
+
+  it("names the replica when a replicated table comes after a table of its name in the replica's region", () => {
+    const table = (name: string, inputs: Record<string, unknown>) => handBuilt("aws:dynamodb/table:Table", name, { billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], name: "ledger", ...inputs });
+    const graph = [table("ledger-west", { region: "eu-west-1" }), table("ledger-global", { streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES", replicas: [{ regionName: "eu-west-1" }, { regionName: "ap-south-1" }] })];
+    expect(checkDeployRules(graph, devContext).map(formatFinding)).toEqual([
+      'dev: [PhysicalNameUnique] aws:dynamodb/table:Table ledger-global: has name "ledger" (its replica), as ledger-west does, in eu-west-1; DynamoDB table names are unique there, so CreateTable refuses the second (ResourceInUseException), and a replica is not created where a table of its name is. Fix: give each DynamoDB table its own name (or leave name unset for Pulumi\'s autoname)',
+    ]);
+  });
 });
