@@ -52,6 +52,16 @@ describe("stack config, loaded as the Pulumi CLI would", () => {
     expect(config.region).toBe("eu-west-2");
   });
 
+  it("records which keys hold an object (a mapping, list or null), not a string holding JSON, the stack file's value deciding", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sf-config-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\nconfig:\n  pulumi:autonaming:\n    value:\n      pattern: ${name}-${hex(7)}\n  aws:defaultTags:\n    value:\n      tags:\n        app: demo\n");
+    writeFileSync(join(dir, "Pulumi.test.yaml"), `config:\n  pulumi:autonaming: '{"mode":"verbatim"}'\n  app:list: [1, 2]\n  app:none: null\n`);
+    const config = loadStackConfig(dir, "test");
+    expect(config.errors).toEqual([]);
+    expect(config.values["pulumi:autonaming"]).toBe('{"mode":"verbatim"}');
+    expect([...config.objectKeys].sort()).toEqual(["app:list", "app:none", "aws:defaultTags"]);
+  });
+
   it("names a missing stack file", () => {
     expect(loadStackConfig(project(""), "staging").errors[0]).toMatch(/Pulumi\.staging\.yaml does not exist/);
   });

@@ -8,7 +8,7 @@ import { APP_CLIENT_QUOTAS, callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirec
 import { certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { dnsName } from "./names";
-import { RECORD, recordName } from "./record-sets";
+import { RECORD, recordName, sharedAcrossStacks } from "./record-sets";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const USER_POOL = "aws:cognito/userPool:UserPool";
@@ -381,21 +381,11 @@ export const COGNITO_DOMAIN_PREFIX_UNIQUE: ProjectDeployRule = {
   title: "No two stacks of the project claim the same hosted UI prefix in a region",
   source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html",
   check(stacks) {
-    const claims = new Map<string, Array<{ stack: string; domain: RecordedResource }>>();
-    for (const { graph, context } of stacks) {
-      for (const domain of prefixDomains(graph)) {
-        const key = `${domain.inputs.domain}.auth.${regionOf(graph, domain, context)}.amazoncognito.com`;
-        claims.set(key, [...(claims.get(key) ?? []), { stack: context.stack, domain }]);
-      }
-    }
-    const findings: DeployFinding[] = [];
-    for (const [host, list] of claims) {
-      if (list.length < 2) continue;
-      for (const { stack, domain } of list) {
-        findings.push(finding("CognitoDomainPrefixUnique", domain, `claims ${host}, as do ${list.map((c) => `${c.stack}: ${c.domain.name}`).join(", ")}; only the first to deploy gets it`, "give each stack its own prefix (e.g. derived from project, stack and account)", stack));
-      }
-    }
-    return findings;
+    const claims = stacks.flatMap(({ graph, context }) => prefixDomains(graph).map((domain) => ({ stack: context.stack, domain, host: `${domain.inputs.domain}.auth.${regionOf(graph, domain, context)}.amazoncognito.com` })));
+    // Two prefix domains of one stack are PhysicalNameUnique's (name-collisions.ts), which scripts/plan.ts runs on one stack.
+    return sharedAcrossStacks(claims, (c) => c.host).map(({ key: host, claim, others }) =>
+      finding("CognitoDomainPrefixUnique", claim.domain, `claims ${host}, as do ${others.map((c) => `${c.stack}: ${c.domain.name}`).join(", ")}; only the first to deploy gets it`, "give each stack its own prefix (e.g. derived from project, stack and account)", claim.stack),
+    );
   },
 };
 

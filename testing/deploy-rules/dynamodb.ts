@@ -8,7 +8,7 @@ const TABLE = "aws:dynamodb/table:Table";
 const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
 const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 
-interface GlobalTable {
+export interface GlobalTable {
   table: RecordedResource;
   /** Replicas declared on the table itself (`replicas`). */
   inline: Array<{ regionName: string }>;
@@ -16,7 +16,8 @@ interface GlobalTable {
   separate: RecordedResource[];
 }
 
-function globalTables(graph: Graph): GlobalTable[] {
+/** The plan's tables with replicas, inline or as TableReplica resources (read by PhysicalNameUnique too: a replica takes the table's name in its region). */
+export function globalTables(graph: Graph): GlobalTable[] {
   return ofType(graph, TABLE)
     .map((table) => ({
       table,

@@ -25,9 +25,17 @@
  *   the name of an existing queue and provide the exact same names and values for all its attributes, the CreateQueue
  *   action will return the URL of the existing queue" (an error otherwise); "Queue URLs and names are case-sensitive".
  * - SNS CreateTopic: "This action is idempotent, so if the requester already owns a topic with the specified name, that
- *   topic's ARN is returned without creating a new topic". Whether differing attributes or tags make it refuse was not confirmed.
+ *   topic's ARN is returned without creating a new topic"; with other attributes or tags it answers InvalidParameter
+ *   "Invalid parameter: Attributes Reason: Topic already exists with different attributes" (or "Tags … different tags";
+ *   reported by users, MassTransit issue 3720, localstack issue 2405; not in the API reference). pulumi-aws does not let
+ *   it come to that: its patch "non-idempotent sns topic creation" (pulumi/pulumi-aws patches/0017, 2024, for
+ *   pulumi-aws issue 2009) looks the topic's ARN up first and fails the create with "SNS Topic (<name>) already exists".
+ *   That the patch is still in the pulumi-aws 7 this project installs was not confirmed (the provider's source is not here).
  * - DynamoDB CreateTable: "In an AWS account, table names must be unique within each Region"; ResourceInUseException
- *   "You attempted to recreate an existing table".
+ *   "You attempted to recreate an existing table". A replica (global tables) is a table of the same name in its region
+ *   ("a replication relationship between two or more DynamoDB tables with the same table name", API_CreateGlobalTable),
+ *   so a table claims its name in its replicas' regions too; a table of that name already there stops the replica (a
+ *   re:Post answer: "Make sure no table with the name … exists in the destination region"; the error's text not confirmed).
  * - Secrets Manager CreateSecret: ResourceExistsException "A resource with the ID you requested already exists". A
  *   sentence on the name's scope (account and region) was not found; the secret's ARN holds both.
  * - Kinesis CreateStream: "The stream name is scoped to the AWS account used by the application. It is also scoped by
@@ -43,9 +51,13 @@
  * - Cognito CreateUserPoolDomain: a prefix domain is `<prefix>.auth.<region>.amazoncognito.com`, one per region across
  *   accounts ("Domain already associated with another user pool", as CognitoDomainPrefixUnique cites); a custom domain
  *   (with certificateArn) is a host name, compared across regions and accounts (not confirmed in Cognito's documentation).
+ *   Two prefix domains of one stack are this rule's; one prefix claimed by two stacks is CognitoDomainPrefixUnique's
+ *   (cognito.ts), which leaves a stack's own repeats here, so each pair is reported once.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { globalTables } from "./dynamodb";
+import { EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { dnsName, PHYSICAL_NAMES } from "./names";
 import { accountScope, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
@@ -56,8 +68,11 @@ interface UniqueNameSpec {
   property: string;
   /** What AWS calls the name, with its article ("a Lambda function name"). */
   what: string;
-  /** Where two equal names collide, as a key, and the words for it ("in us-east-1"); names of one key and one group collide. */
-  scope(graph: Graph, r: RecordedResource, context: DeployRuleContext, name: string): { key: unknown[]; where: string };
+  /**
+   * Where two equal names collide, as a key, and the words for it ("in us-east-1"); names of one key collide. A resource
+   * may claim its name in several places (a DynamoDB table in each region of its replicas); `via` then says how.
+   */
+  scope(graph: Graph, r: RecordedResource, context: DeployRuleContext, name: string): Array<{ key: unknown[]; where: string; via?: string }>;
   /** The name as AWS compares it (IAM: without letter case). */
   compared?: (name: string) => string;
   /** What AWS does with the second create, after "so". */
@@ -75,10 +90,25 @@ function tableWhat(type: string): string {
 
 const perAccountRegion: UniqueNameSpec["scope"] = (graph, r, context) => {
   const region = regionOf(graph, r, context);
-  return { key: [accountScope(graph, r), region], where: `in ${region}` };
+  return [{ key: [accountScope(graph, r), region], where: `in ${region}` }];
 };
-const perAccount: UniqueNameSpec["scope"] = (graph, r) => ({ key: [accountScope(graph, r)], where: "in the account (IAM names are global to it)" });
-const global: UniqueNameSpec["scope"] = () => ({ key: [], where: "in every account and region (the partition)" });
+const perAccount: UniqueNameSpec["scope"] = (graph, r) => [{ key: [accountScope(graph, r)], where: "in the account (IAM names are global to it)" }];
+const global: UniqueNameSpec["scope"] = () => [{ key: [], where: "in every account and region (the partition)" }];
+
+/**
+ * A table in its region and in each region of its replicas (inline `replicas` or TableReplica resources, dynamodb.ts
+ * globalTables): a replica is a table of the same name in its region, in the table's account ("A global table creates a
+ * replication relationship between two or more DynamoDB tables with the same table name", API_CreateGlobalTable), so a
+ * table of that name already there stops the replica from being created.
+ */
+const tableRegions: UniqueNameSpec["scope"] = (graph, r, context, name) => {
+  const home = perAccountRegion(graph, r, context, name);
+  const replicated = globalTables(graph).find((g) => g.table === r);
+  if (!replicated) return home;
+  const account = accountScope(graph, r);
+  const regions = [...replicated.inline.map((replica) => replica.regionName), ...replicated.separate.map((replica) => regionOf(graph, replica, context))].filter((region): region is string => typeof region === "string");
+  return [...home, ...regions.map((region) => ({ key: [account, region], where: `in ${region}`, via: "its replica" }))];
+};
 
 /** A spec for a type of the names table, whose name is unique in one account's region. */
 function regional(type: string, outcome: string): UniqueNameSpec {
@@ -86,6 +116,7 @@ function regional(type: string, outcome: string): UniqueNameSpec {
 }
 
 const SHARED = "destroying either then deletes it for both";
+const EVENT_BUS = "aws:cloudwatch/eventBus:EventBus";
 
 export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   regional("aws:lambda/function:Function", "CreateFunction refuses the second (ResourceConflictException)"),
@@ -98,17 +129,18 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
     autonamed: true,
   },
   regional("aws:sqs/queue:Queue", `CreateQueue refuses the second if its attributes differ, and otherwise hands back the first queue's URL, which both resources then own (${SHARED})`),
-  regional("aws:sns/topic:Topic", `CreateTopic hands back the first topic's ARN (it is idempotent on the name), which both resources then own (${SHARED})`),
-  regional("aws:dynamodb/table:Table", "CreateTable refuses the second (ResourceInUseException)"),
+  regional("aws:sns/topic:Topic", `pulumi-aws refuses the second ("SNS Topic (<name>) already exists": it looks the topic up before CreateTopic, which would hand back the first, or answer InvalidParameter "Topic already exists with different attributes" or "… tags")`),
+  { ...regional("aws:dynamodb/table:Table", "CreateTable refuses the second (ResourceInUseException), and a replica is not created where a table of its name is"), scope: tableRegions },
   regional("aws:secretsmanager/secret:Secret", "CreateSecret refuses the second (ResourceExistsException)"),
   regional("aws:kinesis/stream:Stream", "CreateStream refuses the second (ResourceInUseException)"),
   {
-    types: ["aws:cloudwatch/eventBus:EventBus"],
+    types: [EVENT_BUS],
     property: "name",
-    what: "an event bus name",
+    // EventBridgeNames' wording (eventbridge.ts); pulumi-aws autonames a bus (`name` is optional in EventBusArgs).
+    what: EVENTBRIDGE_NAME_SPECS.find((spec) => spec.type === EVENT_BUS)!.what,
     scope: perAccountRegion,
     outcome: "CreateEventBus refuses the second (ResourceAlreadyExistsException)",
-    autonamed: false,
+    autonamed: true,
   },
   { types: ["aws:iam/role:Role"], property: "name", what: tableWhat("aws:iam/role:Role"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreateRole refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },
   { types: ["aws:iam/policy:Policy"], property: "name", what: tableWhat("aws:iam/policy:Policy"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreatePolicy refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },
@@ -125,9 +157,9 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
     property: "domain",
     what: "a Cognito user pool domain",
     scope: (graph, r, context, name) => {
-      if (r.inputs.certificateArn) return { key: ["custom"], where: "(a custom domain: one host name for all accounts and regions)" };
+      if (r.inputs.certificateArn) return [{ key: ["custom"], where: "(a custom domain: one host name for all accounts and regions)" }];
       const region = regionOf(graph, r, context);
-      return { key: ["prefix", region], where: `in ${region} (${name}.auth.${region}.amazoncognito.com, one for all accounts)` };
+      return [{ key: ["prefix", region], where: `in ${region} (${name}.auth.${region}.amazoncognito.com, one for all accounts)` }];
     },
     compared: dnsName,
     outcome: 'CreateUserPoolDomain refuses the second ("Domain already associated with another user pool")',
@@ -144,25 +176,25 @@ export const PHYSICAL_NAME_UNIQUE: DeployRule = {
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const spec of UNIQUE_NAMES) {
-      const seen = new Map<string, RecordedResource>();
+      const seen = new Map<string, { r: RecordedResource; via?: string }>();
       for (const r of spec.types.flatMap((type) => ofType(graph, type))) {
         const name = r.inputs[spec.property];
         // Unset (autonamed, or a namePrefix the provider completes), empty, or unknown at preview: nothing to compare.
         if (typeof name !== "string" || name === "") continue;
-        const { key, where } = spec.scope(graph, r, context, name);
-        const id = JSON.stringify([...key, (spec.compared ?? ((n: string) => n))(name)]);
-        const first = seen.get(id);
-        if (!first) {
-          seen.set(id, r);
-          continue;
-        }
-        const firstName = String(first.inputs[spec.property]);
+        // The first place the name collides is reported; a resource's own claims never collide with each other.
+        const claims = spec.scope(graph, r, context, name).map((claim) => ({ ...claim, id: JSON.stringify([...claim.key, (spec.compared ?? ((n: string) => n))(name)]) }));
+        const clash = claims.map((claim) => ({ claim, first: seen.get(claim.id) })).find(({ first }) => first !== undefined && first.r !== r);
+        for (const claim of claims) if (!seen.has(claim.id)) seen.set(claim.id, { r, via: claim.via });
+        if (!clash) continue;
+        const { claim, first } = clash as { claim: (typeof claims)[number]; first: { r: RecordedResource; via?: string } };
+        const firstName = String(first.r.inputs[spec.property]);
+        const how = [firstName === name ? undefined : JSON.stringify(firstName), first.via].filter(Boolean).join(", ");
         const kind = spec.what.replace(/^an? /, "");
         findings.push(
           finding(
             this.id,
             r,
-            `has ${spec.property} ${JSON.stringify(name)}, as ${first.name} does${firstName === name ? "" : ` (${JSON.stringify(firstName)})`}, ${where}; ${kind}s are unique there, so ${spec.outcome}`,
+            `has ${spec.property} ${JSON.stringify(name)}${claim.via ? ` (${claim.via})` : ""}, as ${first.r.name} does${how ? ` (${how})` : ""}, ${claim.where}; ${kind}s are unique there, so ${spec.outcome.replace("<name>", name)}`,
             `give each ${kind.replace(/ name$/, "")} its own ${spec.property}${spec.autonamed ? ` (or leave ${spec.property} unset for Pulumi's autoname)` : ""}`,
           ),
         );
