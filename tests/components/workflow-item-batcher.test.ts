@@ -45,6 +45,7 @@ describe("Workflow ItemBatcher", () => {
       [{ MaxItemsPerBatch: 2, MaxItemsPerBatchPath: "$.size" }, /MUST contain at most one of "MaxItemsPerBatch", "MaxItemsPerBatchPath"/],
       [{ MaxInputBytesPerBatch: 1024, MaxInputBytesPerBatchPath: "$.bytes" }, /MUST contain at most one of "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"/],
       [{ MaxItemsPerBatch: 1.5 }, /ItemBatcher\/MaxItemsPerBatch is invalid\. must be integer/],
+      [{ MaxInputBytesPerBatch: -1 }, /ItemBatcher\/MaxInputBytesPerBatch is invalid\. must be >= 0/],
       [{ MaxInputBytesPerBatch: 262_145 }, /ItemBatcher\/MaxInputBytesPerBatch is invalid\. must be <= 262144/],
     ];
     for (const [i, [batcher, message]] of cases.entries()) {
