@@ -451,6 +451,91 @@ export const QUERY_LANGUAGE_DOWNGRADE = {
   fix: 'write the state in JSONata (Arguments and Output instead of Parameters, ResultSelector and the paths) and drop its QueryLanguage, or leave the state machine\'s QueryLanguage out (JSONPath) and set QueryLanguage "JSONata" on each JSONata state',
 };
 
+/** An ItemBatcher's limits: "An ItemBatcher Configuration MUST contain at least one of" them (the States Language, Batching Items). */
+const BATCH_LIMITS = ["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"] as const;
+
+/** What an ItemBatcher warning says of AWS: the States Language refuses it, AWS's answer at CreateStateMachine is not recorded. */
+const BATCHER_UNRECORDED = "AWS's answer at CreateStateMachine is not recorded (it may refuse the definition, or take it and batch otherwise)";
+
+/** An ItemBatcher problem (itemBatcherWarnings): its Map state, the field's path, what is wrong and the fix. */
+export interface ItemBatcherWarning {
+  name: string;
+  /** `definition.States.Fan.ItemBatcher.MaxItemsPerBatch`. */
+  path: string;
+  problem: string;
+  fix: string;
+}
+
+/**
+ * The ItemBatcher fields of `definition`'s Map states (Parallel branches and Map processors included) that the States
+ * Language or the Step Functions guide rules out but asl-validator 3.16.0's schema, and so aslProblems, takes; what
+ * AWS answers for each at CreateStateMachine is not recorded (no AWS-recorded validation test has one), so they are
+ * warnings (the Workflow component's and the StatesItemBatcher deploy rule's), never refusals:
+ * - ItemBatcher in an Inline Map (ItemProcessor.ProcessorConfig.Mode absent or "INLINE"): ItemBatcher is listed among
+ *   the "Distributed Map state fields" alone (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#map-state-distributed-additional-fields);
+ * - none of MaxItemsPerBatch, MaxItemsPerBatchPath, MaxInputBytesPerBatch, MaxInputBytesPerBatchPath: "An ItemBatcher
+ *   Configuration MUST contain at least one of" them (https://states-language.net/spec.html#batching-items); AWS CDK's
+ *   ItemBatcher refuses it too (validateItemBatcher);
+ * - MaxItemsPerBatch or MaxInputBytesPerBatch 0: "whose value MUST be a positive integer" (same section); asl-validator's
+ *   schema has `minimum: 0`, AWS's amazon-states-language-service schema (the editors' linter) `minimum: 1`;
+ * - MaxItemsPerBatchPath or MaxInputBytesPerBatchPath in a JSONata state: "A JSONPath Map State MAY have" them, and
+ *   "A JSONata Map State MAY specify JSONata strings for the "MaxItemsPerBatch" or "MaxInputBytesPerBatch" fields"
+ *   (same section); asl-validator's JSONata ItemBatcher allows other fields.
+ * What the schema already refuses (a limit and its path both, a limit that is no integer or below 0,
+ * MaxInputBytesPerBatch over 262144 — "up to 256 KiB", input-output-itembatcher.html) is aslProblems', not here.
+ * The local runtime fails each execution of such a definition (local/sfn-server.ts unrunnableItemBatcher).
+ */
+export function itemBatcherWarnings(definition: unknown): ItemBatcherWarning[] {
+  const defaultLanguage = (definition as { QueryLanguage?: unknown } | undefined)?.QueryLanguage ?? "JSONPath";
+  const warnings: ItemBatcherWarning[] = [];
+  for (const { name, path, state } of definitionStates(definition)) {
+    const batcher = state.ItemBatcher;
+    if (state.Type !== "Map" || batcher === undefined) continue;
+    const mode = (state.ItemProcessor ?? state.Iterator)?.ProcessorConfig?.Mode;
+    if (mode !== "DISTRIBUTED") {
+      warnings.push({
+        name,
+        path,
+        problem: `sets ItemBatcher in Inline mode (ItemProcessor.ProcessorConfig.Mode ${mode === undefined ? "not set" : JSON.stringify(mode)}), where Step Functions batches only a Distributed Map's items (ItemBatcher is a Distributed Map state field); ${BATCHER_UNRECORDED}`,
+        fix: 'Set ItemProcessor.ProcessorConfig to { Mode: "DISTRIBUTED", ExecutionType: … }, or take ItemBatcher out.',
+      });
+    }
+    // Not an object: asl-validator's schema refuses it.
+    if (typeof batcher !== "object" || batcher === null || Array.isArray(batcher)) continue;
+    const fields = batcher as Record<string, unknown>;
+    const at = `${path}.ItemBatcher`;
+    if (!BATCH_LIMITS.some((field) => field in fields)) {
+      warnings.push({
+        name,
+        path: at,
+        problem: `sets no limit: the States Language's "An ItemBatcher Configuration MUST contain at least one of" ${BATCH_LIMITS.join(", ")}; ${BATCHER_UNRECORDED}`,
+        fix: "Set MaxItemsPerBatch or MaxInputBytesPerBatch (in a JSONPath state, or their …Path).",
+      });
+    }
+    for (const field of ["MaxItemsPerBatch", "MaxInputBytesPerBatch"]) {
+      if (fields[field] !== 0) continue;
+      warnings.push({
+        name,
+        path: `${at}.${field}`,
+        problem: `is 0, where the States Language takes a positive integer ("whose value MUST be a positive integer"); ${BATCHER_UNRECORDED}`,
+        fix: `Set a limit of 1 or more, or leave ${field} out.`,
+      });
+    }
+    if ((state.QueryLanguage ?? defaultLanguage) !== "JSONata") continue;
+    for (const field of ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"]) {
+      if (!(field in fields)) continue;
+      const plain = field.replace(/Path$/, "");
+      warnings.push({
+        name,
+        path: `${at}.${field}`,
+        problem: `sets ${field}, a JSONPath field, in a JSONata state, where the States Language takes ${plain} as a JSONata string ("{% … %}") instead; ${BATCHER_UNRECORDED}`,
+        fix: `Give ${plain} a JSONata expression instead (e.g. "{% $states.input.limit %}").`,
+      });
+    }
+  }
+  return warnings;
+}
+
 /** What asl-validator returns (asl-validator 3.16.0, dist/src/validator.js). */
 interface AslResult {
   isValid: boolean;

@@ -22,7 +22,7 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type K
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { partitionOfRegion } from "../arn";
-import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskCredentialRoles, taskStates, walkDefinition, type DefinitionFunction, type TaskCredentialRole } from "./definition";
+import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, itemBatcherWarnings, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskCredentialRoles, taskStates, walkDefinition, type DefinitionFunction, type TaskCredentialRole } from "./definition";
 import { arnInAccount, grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
@@ -184,6 +184,7 @@ export class Workflow extends pulumi.ComponentResource {
     checkTaskRolePartitions(fail, credentialRoles, known);
     checkDefinition(fail, walked.planned);
     checkExpressPatterns(fail, walked.planned, type);
+    warnItemBatchers(name, walked.planned, this);
     const functions = uniqueFunctions(walked.functions);
     // The functions the workflow's role invokes: not those only Tasks with Credentials invoke (as the role they assume).
     const invoked = uniqueFunctions(walked.functions.filter(({ assumed }) => !assumed));
@@ -726,6 +727,18 @@ function warnDynamicTaskRoles(name: string, roles: readonly TaskCredentialRole[]
     ).message,
     parent,
   );
+}
+
+/**
+ * Warns of each ItemBatcher the States Language rules out but AWS is not recorded refusing at CreateStateMachine (an
+ * Inline Map's, one without a limit, a limit of 0, a `…Path` limit in a JSONata state): definition.ts
+ * itemBatcherWarnings, which the deploy rule StatesItemBatcher reads the recorded definition with. A warning: what AWS
+ * answers is not recorded; the local runtime fails each execution of such a definition.
+ */
+function warnItemBatchers(name: string, planned: unknown, parent: pulumi.Resource): void {
+  for (const { path, problem, fix } of itemBatcherWarnings(planned)) {
+    void pulumi.log.warn(new ComponentArgError("Workflow", name, "definition", path, problem, fix).message, parent);
+  }
 }
 
 /** Each function once, in the order the definition names them. */

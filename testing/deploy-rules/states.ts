@@ -6,7 +6,7 @@
  */
 import { actionMatches, arnComponents } from "../../components/iam-match";
 import { partitionOfRegion } from "../../components/arn";
-import { aslProblems, definitionBytes, failPathEscapeWarnings, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
+import { aslProblems, definitionBytes, failPathEscapeWarnings, itemBatcherWarnings, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
@@ -63,6 +63,23 @@ export const STATES_DEFINITION: DeployRule = {
       if (problems.length > 0) findings.push(finding(this.id, stateMachine, `has a definition that is not valid Amazon States Language (${problems.join("; ")}); CreateStateMachine answers InvalidDefinition`, "fix the definition (https://states-language.net/spec.html)"));
     }
     return findings;
+  },
+};
+
+/**
+ * A Map state's ItemBatcher that the States Language rules out but asl-validator (StatesDefinition) takes: in an Inline
+ * Map, without a limit, a limit of 0, a `…Path` limit in a JSONata state. AWS's answer at CreateStateMachine is not
+ * recorded for any, so a warning, not a refusal (components/workflow/definition.ts itemBatcherWarnings, which the
+ * Workflow component warns with too). Part of STATES_WARNING_RULES.
+ */
+export const STATES_ITEM_BATCHER: DeployRule = {
+  id: "StatesItemBatcher",
+  title: "A Map's ItemBatcher is a Distributed Map's, with a positive limit the state's query language takes (the States Language; AWS's answer not recorded)",
+  source: "https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html",
+  check(graph) {
+    return [...parsedDefinitions(graph)].flatMap(([stateMachine, definition]) =>
+      itemBatcherWarnings(definition).map(({ name, path, problem, fix }) => finding(this.id, stateMachine, `has a definition whose state ${JSON.stringify(name)} (${path}) ${problem}, so CreateStateMachine may answer InvalidDefinition`, fix)),
+    );
   },
 };
 
@@ -549,4 +566,4 @@ export const STATES_LOG_DELIVERY_KEY: DeployRule = {
 export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS, STATES_SERVICE_TASKS, STATES_LOG_DELIVERY_KEY];
 
 /** Step Functions' warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const STATES_WARNING_RULES: DeployRule[] = [STATES_FAIL_PATH_ESCAPE, STATES_TASK_CREDENTIALS];
+export const STATES_WARNING_RULES: DeployRule[] = [STATES_FAIL_PATH_ESCAPE, STATES_TASK_CREDENTIALS, STATES_ITEM_BATCHER];
