@@ -12,13 +12,14 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   UploadPartCopyCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { MemoryObjectStore, startLocalS3, type LocalS3, type LocalS3Options, type OpenedObject } from "../../local/s3-server";
+import { FileObjectStore, MemoryObjectStore, startLocalS3, type ListedObject, type LocalS3, type LocalS3Options, type OpenedObject } from "../../local/s3-server";
 import { localS3Client } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
 
@@ -72,6 +73,11 @@ describe("local S3: CopyObject", () => {
     await client.send(new CopyObjectCommand({ Bucket: "b", Key: "r", CopySource: "b/s", MetadataDirective: "REPLACE", ContentType: "image/png", Metadata: { size: "small" } }));
     const head = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "r" }));
     expect([head.ContentType, head.CacheControl, head.Metadata]).toEqual(["image/png", undefined, { size: "small" }]);
+    // REPLACE without a Content-Type stores S3's default, not the source's (AWS as MinIO's mint tests found it:
+    // minio/minio#7238, "default to binary/octet-stream, as long as a new content-type is not passed").
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "bare", CopySource: "b/s", MetadataDirective: "REPLACE" }));
+    const bare = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "bare" }));
+    expect([bare.ContentType, bare.CacheControl, bare.Metadata]).toEqual(["binary/octet-stream", undefined, {}]);
     // Under COPY (the default) the request's metadata is not used.
     await client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s", ContentType: "image/png", Metadata: { size: "small" } }));
     const kept = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "c" }));
@@ -165,6 +171,53 @@ describe("local S3: CopyObject", () => {
     expect(store.get("b", "copy")?.body.equals(body)).toBe(true);
   });
 
+  it("copies the source as it was when the copy began, whole, when it is overwritten or deleted while its bytes stream", async () => {
+    // A file store whose write of a `copy-` key stops after its first chunk until the test lets it go on (promises, no timing).
+    class PausedStore extends FileObjectStore {
+      reading = Promise.resolve();
+      private started = () => {};
+      private goOn = () => {};
+      private proceed = Promise.resolve();
+      pause(): void {
+        this.reading = new Promise((resolve) => (this.started = resolve));
+        this.proceed = new Promise((resolve) => (this.goOn = resolve));
+      }
+      resume(): void {
+        this.goOn();
+      }
+      override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): Promise<ListedObject> {
+        if (!object.key.startsWith("copy-")) return super.putStream(bucket, object, source, beforeCommit);
+        const [started, proceed] = [this.started, this.proceed];
+        const paused = async function* () {
+          let first = true;
+          for await (const chunk of source) {
+            yield chunk;
+            if (first) {
+              first = false;
+              started();
+              await proceed;
+            }
+          }
+        };
+        return super.putStream(bucket, object, paused(), beforeCommit);
+      }
+    }
+    const store = new PausedStore(mkdtempSync(join(tmpdir(), "sf-s3-copy-")));
+    const { client } = await start({ store });
+    const old = Buffer.alloc(1024 * 1024, "o");
+    for (const then of ["overwritten", "deleted"] as const) {
+      await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: old }));
+      store.pause();
+      const copying = client.send(new CopyObjectCommand({ Bucket: "b", Key: `copy-${then}`, CopySource: "b/s" }));
+      await store.reading; // the copy has read its first chunk of the source's file
+      if (then === "overwritten") await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: Buffer.alloc(old.length, "n") }));
+      else await client.send(new DeleteObjectCommand({ Bucket: "b", Key: "s" }));
+      store.resume();
+      expect((await copying).CopyObjectResult?.ETag).toBe(md5(old));
+      expect(store.get("b", `copy-${then}`)?.body.equals(old)).toBe(true);
+    }
+  });
+
   it("refuses a source over 5 GB (400 InvalidRequest), which only UploadPartCopy may copy", async () => {
     const store = new MemoryObjectStore();
     const huge = 5 * 1024 ** 3 + 1;
@@ -215,5 +268,14 @@ describe("local S3: UploadPartCopy", () => {
     expect((await failure(part("bytes=2-4"))).slice(0, 2)).toEqual([403, "AccessDenied"]);
     refusing = false;
     expect((await part("bytes=2-4")).CopyPartResult?.ETag).toBe(md5("234"));
+    expect((await part("bytes=0-0")).CopyPartResult?.ETag).toBe(md5("0"));
+    expect((await part("bytes=9-9")).CopyPartResult?.ETag).toBe(md5("9"));
+    // A 0-byte source: copied whole (a part, an object), but no range lies within it.
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "empty", Body: "" }));
+    const empty = (range?: string) => client.send(new UploadPartCopyCommand({ Bucket: "b", Key: "k", UploadId, PartNumber: 2, CopySource: "b/empty", CopySourceRange: range }));
+    expect((await empty()).CopyPartResult?.ETag).toBe(md5(""));
+    expect((await failure(empty("bytes=0-0"))).slice(0, 2)).toEqual([400, "InvalidRequest"]);
+    expect((await client.send(new CopyObjectCommand({ Bucket: "b", Key: "empty copy", CopySource: "b/empty" }))).CopyObjectResult?.ETag).toBe(md5(""));
+    expect(server!.store.get("b", "empty copy")?.body.length).toBe(0);
   });
 });
