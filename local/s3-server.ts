@@ -1595,12 +1595,29 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
 }
 
 /**
+ * The subresources of an object S3 serves that this server does not (it keeps no tags, ACLs, retention, legal holds,
+ * archived copies, checksums to list, torrents), by the query parameter each request names
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/: API_PutObjectTagging.html, API_GetObjectTagging.html and
+ * API_DeleteObjectTagging.html `/{Key+}?tagging`; API_PutObjectAcl.html, API_GetObjectAcl.html `?acl`;
+ * API_PutObjectRetention.html, API_GetObjectRetention.html `?retention`; API_PutObjectLegalHold.html,
+ * API_GetObjectLegalHold.html `?legal-hold`; API_GetObjectAttributes.html `?attributes`; API_RestoreObject.html
+ * `?restore`; API_SelectObjectContent.html `?select&select-type=2`; API_GetObjectTorrent.html `?torrent`;
+ * API_RenameObject.html `?renameObject`; and, read from the model @aws-sdk/client-s3 3.1169 is generated from, not
+ * from AWS's pages: Put/Get/DeleteObjectAnnotation and ListObjectAnnotations `?annotation`, UpdateObjectEncryption
+ * `?encryption`).
+ */
+const OBJECT_SUBRESOURCES = ["tagging", "acl", "retention", "legal-hold", "attributes", "restore", "select", "torrent", "renameObject", "annotation", "encryption"];
+
+/**
  * A request's operation by its method, key and subresources. A PUT with x-amz-copy-source is CopyObject, or with an
  * uploadId UploadPartCopy (API_CopyObject.html, API_UploadPartCopy.html: both are `PUT /Key` with the header; the part
- * copy takes `?partNumber=&uploadId=` as UploadPart does).
+ * copy takes `?partNumber=&uploadId=` as UploadPart does). A request for one of an object's subresources this server
+ * does not keep (OBJECT_SUBRESOURCES) is Unsupported: taken as the object's own PutObject, GetObject or DeleteObject,
+ * PutObjectTagging stored its XML as the object, PutObjectAcl emptied it and DeleteObjectTagging deleted it.
  */
 function operationOf(method: string, query: Query, key: string, copy: boolean): S3Operation {
   const has = (name: string) => name in query;
+  if (key !== "" && OBJECT_SUBRESOURCES.some(has)) return "Unsupported";
   if (key === "") {
     if (method === "PUT") return "CreateBucket";
     if (method === "HEAD") return "HeadBucket";
