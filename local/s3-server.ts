@@ -1425,7 +1425,10 @@ function noSuchUpload(): S3Error {
  * and S3's SDKs accept both), and "To copy a specific version of an object, append ?versionId=<version-id> to the value"
  * (API_CopyObject.html, API_UploadPartCopy.html: CopySource). Without a bucket or a key, or not decodable, 400
  * InvalidArgument "Copy Source must mention the source bucket and key: sourcebucket/sourcekey" (S3's wording as MinIO,
- * Swift's s3api and Garage answer it; not confirmed against S3 itself). This emulator keeps no versions: a versionId is
+ * Swift's s3api and Garage answer it; not confirmed against S3 itself). A `+` sent unencoded is a space, as in a form's
+ * query: S3 answers NoSuchKey for a key with a plus unless it comes as `%2B` ("S3 expects it to be foo%2B%2Bbar.txt",
+ * aws/aws-cli#614; aws/aws-sdk-js#1821, aws/aws-sdk-php#236), so a copy whose source key is not encoded fails here as
+ * it does on AWS (that S3 reads the `+` as a space is inferred, not confirmed). This emulator keeps no versions: a versionId is
  * 501 NotImplemented, not a copy of the current object that S3 would not have made (S3 copies `?versionId=null` of an
  * unversioned bucket's object, it seems; not confirmed, so refused too).
  */
@@ -1439,7 +1442,7 @@ function copySourceOf(req: IncomingMessage): { bucket: string; key: string } {
   }
   let decoded: string;
   try {
-    decoded = decodeURIComponent(path.startsWith("/") ? path.slice(1) : path);
+    decoded = decodeURIComponent((path.startsWith("/") ? path.slice(1) : path).replaceAll("+", " "));
   } catch {
     throw invalid();
   }

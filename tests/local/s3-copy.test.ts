@@ -110,6 +110,15 @@ describe("local S3: CopyObject", () => {
     expect((await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/%E0%A4%A" }))))[1]).toBe("InvalidArgument");
     expect((await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s?versionId=abc" }))))[0]).toBe(501);
     expect(server!.store.head("b", "c")).toBeUndefined();
+    // A `+` sent unencoded is not a plus: S3 answers NoSuchKey for a key with one (aws/aws-cli#614, aws/aws-sdk-js#1821),
+    // so a copy source that works here without encoding its key works on AWS too. `%2B` is the plus.
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "a+b", Body: "plus" }));
+    expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/a+b" })))).toEqual([404, "NoSuchKey", "The specified key does not exist."]);
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/a%2Bb" }));
+    expect(server!.store.get("b", "c")?.body.toString()).toBe("plus");
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "a b", Body: "space" }));
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "d", CopySource: "b/a+b" }));
+    expect(server!.store.get("b", "d")?.body.toString()).toBe("space");
   });
 
   it("copies only when the x-amz-copy-source-if-* conditions hold (412 PreconditionFailed otherwise), and honours the destination's If-None-Match", async () => {
