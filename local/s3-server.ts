@@ -1047,8 +1047,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * the metadata is copied from the source object or replaced with metadata that's provided in the request"). Refused:
    * a source over 5 GB, "You create a copy of your object up to 5 GB in size in a single atomic action using this API.
    * However, to copy an object greater than 5 GB, you must use the multipart upload Upload Part - Copy
-   * (UploadPartCopy) API" (400 InvalidRequest, message as S3 words it: not found in AWS's pages, taken from the brief and
-   * the S3 clones' error tables, not confirmed); an object copied onto itself without REPLACE, 400 InvalidRequest "This
+   * (UploadPartCopy) API" (400 InvalidRequest with S3's message, as AWS answered it: rclone/rclone#2375, a 400 from
+   * `Server: AmazonS3`, and hashicorp/terraform-provider-aws#38102); an object copied onto itself without REPLACE, 400 InvalidRequest "This
    * copy request is illegal because it is trying to copy an object to itself without changing the object's metadata,
    * storage class, website redirect location or encryption attributes." (S3's answer as quoted in peak/s5cmd#711 and
    * minio/minio-java#1418). The destination's If-None-Match / If-Match are a conditional write, as PutObject's
@@ -1062,6 +1062,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * encryption changes; this emulator keeps none of them, so such a self-copy (x-amz-storage-class,
    * x-amz-website-redirect-location or x-amz-server-side-encryption present) is let through and changes nothing but its
    * LastModified. S3 may also answer a copy that fails part-way with an error inside a 200; here it is an error status.
+   *
+   * A presigned CopyObject URL is a copy only with x-amz-copy-source signed as a header (unhoistableHeaders): the SDK's
+   * presigner otherwise moves it into the query, and a PUT without the header is PutObject, of an empty body, as S3
+   * answers it too (aws/aws-sdk-php#1275: 200 and the empty object's ETag "d41d8cd98f00b204e9800998ecf8427e").
    */
   async function copyObject(req: IncomingMessage, res: ServerResponse, request: S3Request, refusal: (action: string, resource: string) => string | undefined): Promise<void> {
     const { bucket, key } = request;
