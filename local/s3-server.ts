@@ -1626,7 +1626,10 @@ function operationOf(method: string, query: Query, key: string, copy: boolean): 
   const has = (name: string) => name in query;
   if (key !== "" && OBJECT_SUBRESOURCES.some(has)) return "Unsupported";
   if (key === "") {
-    if (method === "PUT") return "CreateBucket";
+    // CreateBucket is `PUT /{Bucket}` with no subresource (API_CreateBucket.html); a PUT of one (?policy, ?cors,
+    // ?tagging, ?notification, ...) was taken as CreateBucket: 200, the setting dropped, a missing bucket made. The
+    // query of a presigned one holds its X-Amz-* signature and hoisted x-amz-* headers.
+    if (method === "PUT") return Object.keys(query).every((name) => name.toLowerCase().startsWith("x-amz-") || name === "x-id") ? "CreateBucket" : "Unsupported";
     if (method === "HEAD") return "HeadBucket";
     if (method === "POST" && has("delete")) return "DeleteObjects";
     if (method === "GET" && param(query, "list-type") === "2") return "ListObjectsV2";

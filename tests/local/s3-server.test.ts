@@ -15,6 +15,9 @@ import {
   HeadObjectCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
+  PutBucketCorsCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
   PutObjectAclCommand,
   PutObjectCommand,
   PutObjectLegalHoldCommand,
@@ -22,6 +25,7 @@ import {
   PutObjectTaggingCommand,
   RestoreObjectCommand,
   S3Client,
+  CreateBucketCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -555,5 +559,23 @@ describe("an object's subresources the local server does not serve (?tagging, ?a
     }
     const got = await client.send(new GetObjectCommand({ Bucket, Key }));
     expect([await got.Body!.transformToString(), got.ContentType]).toEqual(["the object's bytes", "text/plain"]);
+  });
+});
+
+describe("a bucket's subresources the local server does not serve (?policy, ?cors, ?tagging, ...)", () => {
+  it("answers a PUT of one 501 NotImplemented, not CreateBucket's 200 (the setting was dropped and a missing bucket made), and still creates a bucket", async () => {
+    const Bucket = "made-by-put";
+    const calls = [
+      new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }),
+      new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ["GET"], AllowedOrigins: ["*"] }] } }),
+      new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: "a", Value: "b" }] } }),
+    ];
+    for (const call of calls) {
+      const error = await client.send(call as never).then(() => undefined, (e: { name: string; $metadata: { httpStatusCode?: number } }) => e);
+      expect([call.constructor.name, error?.$metadata.httpStatusCode, error?.name]).toEqual([call.constructor.name, 501, "NotImplemented"]);
+    }
+    expect(s3.store.hasBucket(Bucket)).toBe(false);
+    await client.send(new CreateBucketCommand({ Bucket }));
+    expect(s3.store.hasBucket(Bucket)).toBe(true);
   });
 });
