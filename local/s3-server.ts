@@ -1047,8 +1047,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * the metadata is copied from the source object or replaced with metadata that's provided in the request"). Refused:
    * a source over 5 GB, "You create a copy of your object up to 5 GB in size in a single atomic action using this API.
    * However, to copy an object greater than 5 GB, you must use the multipart upload Upload Part - Copy
-   * (UploadPartCopy) API" (400 InvalidRequest, message as S3 words it: not found in AWS's pages, taken from the brief and
-   * the S3 clones' error tables, not confirmed); an object copied onto itself without REPLACE, 400 InvalidRequest "This
+   * (UploadPartCopy) API" (400 InvalidRequest with S3's message, as AWS answered it: rclone/rclone#2375, a 400 from
+   * `Server: AmazonS3`, and hashicorp/terraform-provider-aws#38102); an object copied onto itself without REPLACE, 400 InvalidRequest "This
    * copy request is illegal because it is trying to copy an object to itself without changing the object's metadata,
    * storage class, website redirect location or encryption attributes." (S3's answer as quoted in peak/s5cmd#711 and
    * minio/minio-java#1418). The destination's If-None-Match / If-Match are a conditional write, as PutObject's
@@ -1062,6 +1062,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * encryption changes; this emulator keeps none of them, so such a self-copy (x-amz-storage-class,
    * x-amz-website-redirect-location or x-amz-server-side-encryption present) is let through and changes nothing but its
    * LastModified. S3 may also answer a copy that fails part-way with an error inside a 200; here it is an error status.
+   *
+   * A presigned CopyObject URL is a copy only with x-amz-copy-source signed as a header (unhoistableHeaders): the SDK's
+   * presigner otherwise moves it into the query, and a PUT without the header is PutObject, of an empty body, as S3
+   * answers it too (aws/aws-sdk-php#1275: 200 and the empty object's ETag "d41d8cd98f00b204e9800998ecf8427e").
    */
   async function copyObject(req: IncomingMessage, res: ServerResponse, request: S3Request, refusal: (action: string, resource: string) => string | undefined): Promise<void> {
     const { bucket, key } = request;
@@ -1425,7 +1429,10 @@ function noSuchUpload(): S3Error {
  * and S3's SDKs accept both), and "To copy a specific version of an object, append ?versionId=<version-id> to the value"
  * (API_CopyObject.html, API_UploadPartCopy.html: CopySource). Without a bucket or a key, or not decodable, 400
  * InvalidArgument "Copy Source must mention the source bucket and key: sourcebucket/sourcekey" (S3's wording as MinIO,
- * Swift's s3api and Garage answer it; not confirmed against S3 itself). This emulator keeps no versions: a versionId is
+ * Swift's s3api and Garage answer it; not confirmed against S3 itself). A `+` sent unencoded is a space, as in a form's
+ * query: S3 answers NoSuchKey for a key with a plus unless it comes as `%2B` ("S3 expects it to be foo%2B%2Bbar.txt",
+ * aws/aws-cli#614; aws/aws-sdk-js#1821, aws/aws-sdk-php#236), so a copy whose source key is not encoded fails here as
+ * it does on AWS (that S3 reads the `+` as a space is inferred, not confirmed). This emulator keeps no versions: a versionId is
  * 501 NotImplemented, not a copy of the current object that S3 would not have made (S3 copies `?versionId=null` of an
  * unversioned bucket's object, it seems; not confirmed, so refused too).
  */
@@ -1439,7 +1446,7 @@ function copySourceOf(req: IncomingMessage): { bucket: string; key: string } {
   }
   let decoded: string;
   try {
-    decoded = decodeURIComponent(path.startsWith("/") ? path.slice(1) : path);
+    decoded = decodeURIComponent((path.startsWith("/") ? path.slice(1) : path).replaceAll("+", " "));
   } catch {
     throw invalid();
   }
@@ -1595,14 +1602,34 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
 }
 
 /**
+ * The subresources of an object S3 serves that this server does not (it keeps no tags, ACLs, retention, legal holds,
+ * archived copies, checksums to list, torrents), by the query parameter each request names
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/: API_PutObjectTagging.html, API_GetObjectTagging.html and
+ * API_DeleteObjectTagging.html `/{Key+}?tagging`; API_PutObjectAcl.html, API_GetObjectAcl.html `?acl`;
+ * API_PutObjectRetention.html, API_GetObjectRetention.html `?retention`; API_PutObjectLegalHold.html,
+ * API_GetObjectLegalHold.html `?legal-hold`; API_GetObjectAttributes.html `?attributes`; API_RestoreObject.html
+ * `?restore`; API_SelectObjectContent.html `?select&select-type=2`; API_GetObjectTorrent.html `?torrent`;
+ * API_RenameObject.html `?renameObject`; and, read from the model @aws-sdk/client-s3 3.1169 is generated from, not
+ * from AWS's pages: Put/Get/DeleteObjectAnnotation and ListObjectAnnotations `?annotation`, UpdateObjectEncryption
+ * `?encryption`).
+ */
+const OBJECT_SUBRESOURCES = ["tagging", "acl", "retention", "legal-hold", "attributes", "restore", "select", "torrent", "renameObject", "annotation", "encryption"];
+
+/**
  * A request's operation by its method, key and subresources. A PUT with x-amz-copy-source is CopyObject, or with an
  * uploadId UploadPartCopy (API_CopyObject.html, API_UploadPartCopy.html: both are `PUT /Key` with the header; the part
- * copy takes `?partNumber=&uploadId=` as UploadPart does).
+ * copy takes `?partNumber=&uploadId=` as UploadPart does). A request for one of an object's subresources this server
+ * does not keep (OBJECT_SUBRESOURCES) is Unsupported: taken as the object's own PutObject, GetObject or DeleteObject,
+ * PutObjectTagging stored its XML as the object, PutObjectAcl emptied it and DeleteObjectTagging deleted it.
  */
 function operationOf(method: string, query: Query, key: string, copy: boolean): S3Operation {
   const has = (name: string) => name in query;
+  if (key !== "" && OBJECT_SUBRESOURCES.some(has)) return "Unsupported";
   if (key === "") {
-    if (method === "PUT") return "CreateBucket";
+    // CreateBucket is `PUT /{Bucket}` with no subresource (API_CreateBucket.html); a PUT of one (?policy, ?cors,
+    // ?tagging, ?notification, ...) was taken as CreateBucket: 200, the setting dropped, a missing bucket made. The
+    // query of a presigned one holds its X-Amz-* signature and hoisted x-amz-* headers.
+    if (method === "PUT") return Object.keys(query).every((name) => name.toLowerCase().startsWith("x-amz-") || name === "x-id") ? "CreateBucket" : "Unsupported";
     if (method === "HEAD") return "HeadBucket";
     if (method === "POST" && has("delete")) return "DeleteObjects";
     if (method === "GET" && param(query, "list-type") === "2") return "ListObjectsV2";

@@ -70,6 +70,45 @@ describe.runIf(process.platform === "linux")("open files of the file store", () 
     expect(new Set(statuses)).toEqual(new Set([200, 206, 304, 412, 416]));
     expect(objectFds(root)).toBe(0);
   });
+
+  it("closes the source's file on every path of a copy (CopyObject, UploadPartCopy: copied, refused, conditions failed)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-fds-"));
+    const store = new FileObjectStore(root);
+    const big = Buffer.alloc(2 * 2 ** 20, 1);
+    const md5 = (b: Buffer) => `"${createHash("md5").update(b).digest("hex")}"`;
+    for (const [key, body] of [["big", big], ["empty", Buffer.alloc(0)]] as const) {
+      store.put("b", { key, body, etag: md5(body), contentType: "application/octet-stream", metadata: {}, lastModified: new Date("2024-05-01T10:00:00Z") });
+    }
+    const server = await startLocalS3({ store });
+    const statuses: number[] = [];
+    const send = async (path: string, headers: Record<string, string>) => {
+      const url = new URL(path, server.endpoint);
+      const { host: _h, ...signed } = await signS3("PUT", url, { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers });
+      const response = await fetch(url, { method: "PUT", headers: signed });
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    };
+    try {
+      const created = await fetch(new URL("/b/joined?uploads", server.endpoint), { method: "POST", headers: (({ host: _h, ...h }) => h)(await signS3("POST", new URL("/b/joined?uploads", server.endpoint), { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" })) });
+      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())?.[1];
+      const part = `/b/joined?partNumber=1&uploadId=${uploadId}`;
+      for (let i = 0; i < 20; i++) {
+        await send("/b/copy", { "x-amz-copy-source": "b/big" });
+        await send("/b/copy", { "x-amz-copy-source": "b/empty" });
+        await send("/b/copy", { "x-amz-copy-source": "b/big", "x-amz-copy-source-if-match": '"0"' });
+        await send("/b/big", { "x-amz-copy-source": "b/big" }); // onto itself, changing nothing: 400
+        await send("/b/copy", { "x-amz-copy-source": "b/big", "if-none-match": "*" }); // the destination exists: 412 once read
+        await send(part, { "x-amz-copy-source": "b/big", "x-amz-copy-source-range": "bytes=0-1023" });
+        await send(part, { "x-amz-copy-source": "b/big", "x-amz-copy-source-range": `bytes=0-${big.length}` });
+        await send(part, { "x-amz-copy-source": "b/empty" });
+      }
+    } finally {
+      await server.close();
+    }
+    for (let i = 0; i < 100 && objectFds(root) > 0; i++) await new Promise((r) => setImmediate(r));
+    expect(new Set(statuses)).toEqual(new Set([200, 400, 412]));
+    expect(objectFds(root)).toBe(0);
+  });
 });
 
 describe("a write of the file store that fails", () => {

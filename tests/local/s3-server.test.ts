@@ -3,7 +3,30 @@
  * publisher make — and refuses what S3 refuses: unsigned or mis-signed requests, expired URLs,
  * bodies that are not what was signed or checksummed, and browsers its CORS rules do not name.
  */
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectAnnotationCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
+  GetObjectAclCommand,
+  GetObjectAttributesCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  PutBucketCorsCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
+  PutObjectAclCommand,
+  PutObjectCommand,
+  PutObjectLegalHoldCommand,
+  PutObjectRetentionCommand,
+  PutObjectTaggingCommand,
+  RestoreObjectCommand,
+  S3Client,
+  CreateBucketCommand,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
@@ -510,5 +533,49 @@ describe("local S3 re-read: a document body is capped while it arrives (400 MaxM
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("an object's subresources the local server does not serve (?tagging, ?acl, ?retention, ?legal-hold, ?attributes, ?restore, ?annotation)", () => {
+  it("answers them 501 NotImplemented and leaves the object as it was (PutObjectTagging stored its XML as the object, PutObjectAcl emptied it, DeleteObjectTagging deleted it)", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "kept", Body: "the object's bytes", ContentType: "text/plain" }));
+    const Bucket = "photos";
+    const Key = "kept";
+    const calls = [
+      new PutObjectTaggingCommand({ Bucket, Key, Tagging: { TagSet: [{ Key: "a", Value: "b" }] } }),
+      new GetObjectTaggingCommand({ Bucket, Key }),
+      new DeleteObjectTaggingCommand({ Bucket, Key }),
+      new PutObjectAclCommand({ Bucket, Key, ACL: "private" }),
+      new GetObjectAclCommand({ Bucket, Key }),
+      new PutObjectRetentionCommand({ Bucket, Key, Retention: { Mode: "GOVERNANCE", RetainUntilDate: new Date("2030-01-01T00:00:00Z") } }),
+      new PutObjectLegalHoldCommand({ Bucket, Key, LegalHold: { Status: "ON" } }),
+      new GetObjectAttributesCommand({ Bucket, Key, ObjectAttributes: ["ETag"] }),
+      new RestoreObjectCommand({ Bucket, Key, RestoreRequest: { Days: 1 } }),
+      new DeleteObjectAnnotationCommand({ Bucket, Key, AnnotationName: "a" }),
+    ];
+    for (const call of calls) {
+      const error = await client.send(call as never).then(() => undefined, (e: { name: string; $metadata: { httpStatusCode?: number } }) => e);
+      expect([call.constructor.name, error?.$metadata.httpStatusCode, error?.name]).toEqual([call.constructor.name, 501, "NotImplemented"]);
+    }
+    const got = await client.send(new GetObjectCommand({ Bucket, Key }));
+    expect([await got.Body!.transformToString(), got.ContentType]).toEqual(["the object's bytes", "text/plain"]);
+  });
+});
+
+describe("a bucket's subresources the local server does not serve (?policy, ?cors, ?tagging, ...)", () => {
+  it("answers a PUT of one 501 NotImplemented, not CreateBucket's 200 (the setting was dropped and a missing bucket made), and still creates a bucket", async () => {
+    const Bucket = "made-by-put";
+    const calls = [
+      new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }),
+      new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ["GET"], AllowedOrigins: ["*"] }] } }),
+      new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: "a", Value: "b" }] } }),
+    ];
+    for (const call of calls) {
+      const error = await client.send(call as never).then(() => undefined, (e: { name: string; $metadata: { httpStatusCode?: number } }) => e);
+      expect([call.constructor.name, error?.$metadata.httpStatusCode, error?.name]).toEqual([call.constructor.name, 501, "NotImplemented"]);
+    }
+    expect(s3.store.hasBucket(Bucket)).toBe(false);
+    await client.send(new CreateBucketCommand({ Bucket }));
+    expect(s3.store.hasBucket(Bucket)).toBe(true);
   });
 });
