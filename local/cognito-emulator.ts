@@ -21,7 +21,8 @@
  */
 import "./quiet-aws-sdk-v2";
 import { createHash, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -1222,25 +1223,81 @@ async function resourceServerStoreIn(ownState: string, ctx: any, log: (message: 
  * crash) does not stop `npm start` — StormDB throws "Failed to load StormDB database file - invalid or corrupted format"
  * for it. The file is moved aside as `<file>.unreadable-<time>` (kept, so what it held can be restored by hand while
  * `npm start` is stopped: cognito-local takes `.json` files only), the log names it and says what is lost (`lost(id)`),
- * and the store starts fresh with its defaults.
+ * and the store starts fresh with its defaults. An empty file is taken as cut short too: StormDB never writes one (a
+ * new store is `{}`), but reads it as `{}`, which would lose a pool's users (and its options) without a word.
+ * Only files opened at start are read: cognito-local keeps each store in memory and opens a pool's file once, so a
+ * file being written (by this process, atomicStormDBWrites) is never taken for an unreadable one.
  */
 function recoveringDataStores(directory: string, log: (message: string) => void, lost: (id: string) => string): StormDBDataStoreFactory {
   const factory = new StormDBDataStoreFactory(directory);
   const create = factory.create.bind(factory);
+  const moveAside = (file: string, why: string, id: string): void => {
+    const aside = `${file}.unreadable-${Date.now()}`;
+    renameSync(file, aside);
+    log(`  cognito-local: ${file} could not be read (${why}); moved to ${aside}, ${lost(id)}`);
+  };
   factory.create = async (ctx, id, defaults) => {
+    const file = join(directory, `${id}.json`);
+    if (sizeOf(file) === 0) moveAside(file, "it is empty", id);
     try {
       return await create(ctx, id, defaults);
     } catch (error) {
-      const file = join(directory, `${id}.json`);
       if (!existsSync(file)) throw error;
-      const aside = `${file}.unreadable-${Date.now()}`;
-      renameSync(file, aside);
-      log(`  cognito-local: ${file} could not be read (${(error as Error).message}); moved to ${aside}, ${lost(id)}`);
+      moveAside(file, (error as Error).message, id);
       return create(ctx, id, defaults);
     }
   };
   return factory;
 }
+
+/** The size of `file` in bytes, undefined when there is none. */
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * cognito-local's stores (StormDB's file engine, `async: true`) save with `fs.writeFile`, which truncates the file and
+ * then writes it, one save beside another: a crash between the two leaves the file empty or cut short, and saves that
+ * overlap (two requests at once, a shorter state saved while a longer one is still being written) leave the short JSON
+ * followed by the long one's tail. Either is unreadable at the next start, and the pool's users are lost
+ * (recoveringDataStores). Here every StormDB file is written through a temporary file (`<file>.<pid>.tmp`, which
+ * cognito-local, taking `.json` files only, never reads) and a rename, one save after the other per file, each writing the
+ * state it was asked to (serialized when asked, as StormDB does). Applied once, to the engine class cognito-local uses.
+ */
+function atomicStormDBWrites(): void {
+  const engine = (createRequire(require.resolve("cognito-local/lib/services/dataStore/stormDb"))("stormdb") as { localFileEngine: { prototype: any } }).localFileEngine.prototype;
+  if (engine.atomicWrites) return;
+  const queues = new Map<string, Promise<void>>();
+  engine.atomicWrites = true;
+  engine.write = function (this: { path: string; async: boolean; serialize(data: unknown): string }, data: unknown): Promise<void> | null {
+    const text = this.serialize(data);
+    const path = this.path;
+    const temporary = `${path}.${process.pid}.tmp`;
+    if (!this.async) {
+      writeFileSync(temporary, text);
+      renameSync(temporary, path);
+      return null;
+    }
+    const save = (queues.get(path) ?? Promise.resolve()).then(async () => {
+      await writeFile(temporary, text);
+      await rename(temporary, path);
+    });
+    const settled = save.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(path, settled);
+    void settled.then(() => {
+      if (queues.get(path) === settled) queues.delete(path);
+    });
+    return save;
+  };
+}
+atomicStormDBWrites();
 
 /** A resource server as the API gives it (ResourceServerType). */
 interface ResourceServer {
