@@ -1476,16 +1476,20 @@ function formBodiedTokenRequests(app: any): void {
  *    ("The request is missing a required parameter ... or is otherwise malformed", RFC 6749 §5.2 and the token endpoint's
  *    guide), with body-parser's status (413 for a body over the limit; what Cognito answers so large a body with is not
  *    confirmed).
+ * The parsers' other refusals (a Content-Encoding that does not decode, 400, or is not one they know, 415; a charset
+ * they do not know, 415) are answered the same way on these two endpoints — the API's as `{"message": ...}` with their
+ * status and no `__type`, as a body over the limit (Cognito's answers to them not confirmed; an SDK never sends them).
  * Any other request's parser error goes on to express's handler. Put right after the parsers, so it runs before any
- * route (express skips request handlers while an error is passed on).
+ * route (express skips request handlers while an error is passed on) and sees only errors of what is in front of it
+ * (the logger, cors, the parsers).
  */
 function answerBodyParserErrors(app: any): void {
   app.use((error: any, req: any, res: any, next: (error?: unknown) => void) => {
-    const status = typeof error?.status === "number" ? error.status : undefined;
-    if (!status || (error.type !== "entity.too.large" && error.type !== "entity.parse.failed") || req.method !== "POST") return next(error);
+    const status = typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : undefined;
+    if (!status || req.method !== "POST") return next(error);
     if (req.path === "/oauth2/token") return res.status(status).json({ error: "invalid_request", error_description: error.message });
     if (req.path !== "/" || !req.headers["x-amz-target"]) return next(error);
-    const body = status === 413 ? { message: error.message } : { __type: "SerializationException", Message: error.message };
+    const body = error.type === "entity.parse.failed" ? { __type: "SerializationException", Message: error.message } : { message: error.message };
     res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
   });
   const stack: Array<{ name?: string }> = app.router.stack;
