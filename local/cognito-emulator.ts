@@ -14,7 +14,8 @@
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
- *  - an unreadable state file (a pool's, the clients', the emulator's own) is moved aside with a log line, not a failed start;
+ *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
+ *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -1471,7 +1472,8 @@ function formBodiedTokenRequests(app: any): void {
  *    400 SerializationException `{"Message":"Unexpected field type"}` from the live API in floci-io/floci#2869). Its
  *    Message for JSON that does not parse at all is not confirmed (body-parser's here). A body over the limit: 413 with
  *    `{"message": ...}` and no `__type` (Cognito's limit on a request's size and its answer are not documented: not
- *    confirmed; an SDK names it by the status);
+ *    confirmed; AWS SDK v3, finding no `__type`, throws it as `Unknown` with the message and the status in
+ *    `$metadata.httpStatusCode`);
  *  - the token endpoint (/oauth2/token, a form): the OAuth error form its other answers have, `{"error":"invalid_request"}`
  *    ("The request is missing a required parameter ... or is otherwise malformed", RFC 6749 §5.2 and the token endpoint's
  *    guide), with body-parser's status (413 for a body over the limit; what Cognito answers so large a body with is not
