@@ -1556,8 +1556,9 @@ function clientCredentialsGrant(app: any, cognito: CognitoService, store: DataSt
     const refuse = (error: string, description: string) => res.status(400).json({ error, error_description: description });
     try {
       const ctx = { logger: req.log };
-      const basic = /^Basic\s+(.+)$/i.exec(String(req.headers?.authorization ?? ""))?.[1];
-      const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : undefined;
+      // The Basic scheme with no credentials after it ("Basic", "Basic ") is no pair either.
+      const basic = /^Basic(?:\s+(.*))?$/i.exec(String(req.headers?.authorization ?? "").trim());
+      const decoded = basic ? Buffer.from(basic[1] ?? "", "base64").toString("utf8") : undefined;
       const colon = decoded?.indexOf(":") ?? -1;
       // A Basic header that is no `id:secret` pair is a failed client authentication, not a fall back to the body's.
       if (decoded !== undefined && colon < 0) return refuse("invalid_client", "Client authentication failed.");

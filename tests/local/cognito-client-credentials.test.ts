@@ -205,7 +205,7 @@ describe("the token endpoint's client_credentials grant", () => {
 
   it("refuses a Basic header without a colon (no id:secret pair) invalid_client, whatever the body holds", async () => {
     const b64 = (text: string) => Buffer.from(text).toString("base64");
-    for (const authorization of [`Basic ${b64(machineId)}`, `Basic ${b64(`${machineId}${machineSecret}`)}`, "Basic !!!"]) {
+    for (const authorization of [`Basic ${b64(machineId)}`, `Basic ${b64(`${machineId}${machineSecret}`)}`, "Basic !!!", "Basic ", "Basic"]) {
       const response = await fetch(`${emulator.url}/oauth2/token`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", authorization },
