@@ -899,7 +899,7 @@ function revokeTokens(router: (target: string) => Route, cognito: CognitoService
       if (req?.AccessToken !== undefined) verified(req.AccessToken);
       const result = await route(ctx, req);
       // A refresh's access token goes with the refresh token it answers with (rotation), else the one it was given.
-      const given = target === "GetTokensFromRefreshToken" ? req?.RefreshToken : SIGN_IN_OPERATIONS.has(target) ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
+      const given = refreshTokenOf(target, req);
       const answer = result?.AuthenticationResult;
       if (typeof given === "string" && typeof answer?.AccessToken === "string") revocation.issuedWith(answer.RefreshToken ?? given, answer.AccessToken);
       if (target === "RevokeToken") {
