@@ -1271,36 +1271,53 @@ function sizeOf(file: string): number | undefined {
  * overlap (two requests at once, a shorter state saved while a longer one is still being written) leave the short JSON
  * followed by the long one's tail. Either is unreadable at the next start, and the pool's users are lost
  * (recoveringDataStores). Here every StormDB file is written through a temporary file (`<file>.<pid>.tmp`, which
- * cognito-local, taking `.json` files only, never reads) and a rename, one save after the other per file, each writing the
- * state it was asked to (serialized when asked, as StormDB does). Applied once, to the engine class cognito-local uses.
+ * cognito-local, taking `.json` files only, never reads) and a rename, one write at a time per file. Saves asked for
+ * while one is being written wait for the next write, which writes the store's state as it is then (StormDB saves its
+ * whole state, so that holds what each of them asked for): a burst of saves is one or two writes, not one each.
+ * Applied once, to the engine class cognito-local uses.
  */
 function atomicStormDBWrites(): void {
+  type Engine = { path: string; async: boolean; serialize(data: unknown): string };
+  type Waiting = { engine: Engine; data: unknown; settle: Array<(error?: unknown) => void> };
   const engine = (createRequire(require.resolve("cognito-local/lib/services/dataStore/stormDb"))("stormdb") as { localFileEngine: { prototype: any } }).localFileEngine.prototype;
   if (engine.atomicWrites) return;
-  const queues = new Map<string, Promise<void>>();
   engine.atomicWrites = true;
-  engine.write = function (this: { path: string; async: boolean; serialize(data: unknown): string }, data: unknown): Promise<void> | null {
-    const text = this.serialize(data);
-    const path = this.path;
+  /** Per file: the saves waiting for the next write (undefined while none wait); a file is in the map while it is written. */
+  const files = new Map<string, Waiting | undefined>();
+  const writeThrough = async (path: string, text: string) => {
     const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  };
+  const drain = async (path: string) => {
+    for (let next = files.get(path); next; next = files.get(path)) {
+      files.set(path, undefined);
+      let failure: unknown;
+      try {
+        await writeThrough(path, next.engine.serialize(next.data));
+      } catch (error) {
+        failure = error ?? new Error(`${path} could not be written`);
+      }
+      for (const settle of next.settle) settle(failure);
+    }
+    files.delete(path);
+  };
+  engine.write = function (this: Engine, data: unknown): Promise<void> | null {
+    const path = this.path;
     if (!this.async) {
-      writeFileSync(temporary, text);
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, this.serialize(data));
       renameSync(temporary, path);
       return null;
     }
-    const save = (queues.get(path) ?? Promise.resolve()).then(async () => {
-      await writeFile(temporary, text);
-      await rename(temporary, path);
+    return new Promise<void>((resolve, reject) => {
+      const writing = files.has(path);
+      const waiting = files.get(path) ?? { engine: this, data, settle: [] };
+      Object.assign(waiting, { engine: this, data });
+      waiting.settle.push((error) => (error === undefined ? resolve() : reject(error)));
+      files.set(path, waiting);
+      if (!writing) void drain(path);
     });
-    const settled = save.then(
-      () => undefined,
-      () => undefined,
-    );
-    queues.set(path, settled);
-    void settled.then(() => {
-      if (queues.get(path) === settled) queues.delete(path);
-    });
-    return save;
   };
 }
 atomicStormDBWrites();
