@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Server } from "node:http";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -16,8 +16,10 @@ import {
   CreateUserPoolClientCommand,
   DescribeResourceServerCommand,
   GetTokensFromRefreshTokenCommand,
+  GlobalSignOutCommand,
   InitiateAuthCommand,
   ListResourceServersCommand,
+  RevokeTokenCommand,
   UpdateResourceServerCommand,
   UpdateUserPoolClientCommand,
   type CognitoIdentityProviderClient,
@@ -203,7 +205,7 @@ describe("the token endpoint's client_credentials grant", () => {
 
   it("refuses a Basic header without a colon (no id:secret pair) invalid_client, whatever the body holds", async () => {
     const b64 = (text: string) => Buffer.from(text).toString("base64");
-    for (const authorization of [`Basic ${b64(machineId)}`, `Basic ${b64(`${machineId}${machineSecret}`)}`, "Basic !!!"]) {
+    for (const authorization of [`Basic ${b64(machineId)}`, `Basic ${b64(`${machineId}${machineSecret}`)}`, "Basic !!!", "Basic ", "Basic"]) {
       const response = await fetch(`${emulator.url}/oauth2/token`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", authorization },
@@ -305,6 +307,19 @@ describe("the hosted UI's authorization code grant", () => {
       sdkAgain.destroy();
       await again.stop();
     }
+  });
+
+  it("forgets the scopes of a refresh token that is revoked (RevokeToken) or signed out (GlobalSignOut): nothing kept for a token no longer any use", async () => {
+    const file = join(dataDir, "emulator", "refresh-token-scopes.json");
+    const kept = (token: string) => (JSON.parse(readFileSync(file, "utf8")) as Array<[string, unknown]>).some(([key]) => key === createHash("sha256").update(token).digest("hex"));
+    const revoked = await codeGrant("gallery/read");
+    const signedOut = await codeGrant("openid gallery/read");
+    expect(kept(revoked.refresh_token) && kept(signedOut.refresh_token)).toBe(true);
+    await sdk.send(new RevokeTokenCommand({ ClientId: webId, ClientSecret: webSecret, Token: revoked.refresh_token }));
+    expect(kept(revoked.refresh_token)).toBe(false);
+    expect(kept(signedOut.refresh_token)).toBe(true);
+    await sdk.send(new GlobalSignOutCommand({ AccessToken: signedOut.access_token }));
+    expect(kept(signedOut.refresh_token)).toBe(false);
   });
 
   it("gives the user's access token the scopes asked for that the client is allowed, custom ones too", async () => {

@@ -3,11 +3,12 @@
  * (`<state>/cognito/<pool id>.json`, `clients.json`) cut short or edited by hand must not stop `npm start`: the emulator
  * starts without what they held, and says so in the log (a pool's users lost, loudly).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateResourceServerCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUsersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
+import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { startCognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
@@ -121,6 +122,48 @@ it("starts without refresh token scopes, saying so, when refresh-token-scopes.js
   const emulator = await start(stateWith("refresh-token-scopes.json", '[["ab12", {"scope": "gallery/re'), logs);
   try {
     expect(logs.join("\n")).toMatch(/refresh-token-scopes\.json is not a list of refresh token scopes; starting with none/);
+  } finally {
+    await emulator.stop();
+  }
+});
+
+it("says a pool's users are lost and gives it the program's options again when its file is empty (a write cut short after StormDB truncated it)", async () => {
+  const logs: string[] = [];
+  const userPoolId = "us-east-1_Corrupt04";
+  const dataDir = stateWithPoolFile(`${userPoolId}.json`, "");
+  const emulator = await start(dataDir, logs);
+  const sdk = localCognitoClient(emulator.url);
+  try {
+    expect(logs.join("\n")).toMatch(new RegExp(`USERS LOST: user pool ${userPoolId} starts empty`));
+    expect(readdirSync(dataDir).filter((f) => f.startsWith(`${userPoolId}.json.unreadable-`))).toHaveLength(1);
+    await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt", UsernameAttributes: ["email"] });
+    const described = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool;
+    expect(described?.Name).toBe("corrupt");
+    expect(described?.UsernameAttributes).toEqual(["email"]);
+  } finally {
+    sdk.destroy();
+    await emulator.stop();
+  }
+});
+
+it("leaves cognito-local's files readable when saves overlap: a shorter save after a longer one does not keep the longer one's tail", async () => {
+  // StormDB's own write (fs.writeFile: truncate, then write) lets overlapping saves interleave, so a store whose last
+  // save is shorter than one still in flight is left as the short JSON followed by the long one's tail: unreadable at
+  // the next start, the pool's users lost. The emulator makes these writes one at a time, each through a rename.
+  const logs: string[] = [];
+  const emulator = await start(mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-")), logs);
+  try {
+    const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-overlap-"));
+    const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } } as any;
+    const store = await new StormDBDataStoreFactory(dataDir).create(ctx, "us-east-1_Overlap01", { Users: {} });
+    for (let round = 0; round < 5; round++) {
+      const saves: Array<Promise<void>> = [];
+      for (let i = 0; i < 8; i++) saves.push(store.set(ctx, ["Users", `user${i}`], "x".repeat(100_000)));
+      for (let i = 0; i < 8; i++) saves.push(store.delete(ctx, ["Users", `user${i}`]));
+      await Promise.all(saves);
+      expect(JSON.parse(readFileSync(join(dataDir, "us-east-1_Overlap01.json"), "utf8"))).toEqual({ Users: {} });
+    }
+    expect(readdirSync(dataDir)).toEqual(["us-east-1_Overlap01.json"]);
   } finally {
     await emulator.stop();
   }

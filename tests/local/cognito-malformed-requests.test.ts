@@ -54,3 +54,24 @@ it("answers an API request body over the limit with JSON (413), not an HTML page
   expect(response.headers.get("content-type")).toMatch(/^application\/x-amz-json-1\.1/);
   expect(await response.json()).toHaveProperty("message");
 });
+
+it("answers the parsers' other refusals (a body whose content encoding does not decode, an unknown charset) with JSON too, the parsers' status kept", async () => {
+  const target = "AWSCognitoIdentityProviderService.AdminGetUser";
+  for (const [headers, status] of [
+    [{ "content-type": "application/x-amz-json-1.1", "content-encoding": "gzip" }, 400],
+    [{ "content-type": "application/x-amz-json-1.1", "content-encoding": "compress" }, 415],
+    [{ "content-type": "application/x-amz-json-1.1; charset=klingon" }, 415],
+  ] as const) {
+    const api = await fetch(emulator.url, { method: "POST", headers: { ...headers, "x-amz-target": target }, body: "{}" });
+    expect(api.status, JSON.stringify(headers)).toBe(status);
+    expect(api.headers.get("content-type"), JSON.stringify(headers)).toMatch(/^application\/x-amz-json-1\.1/);
+    expect(await api.json(), JSON.stringify(headers)).toHaveProperty("message");
+    const token = await fetch(`${emulator.url}/oauth2/token`, {
+      method: "POST",
+      headers: { ...headers, "content-type": headers["content-type"].replace("application/x-amz-json-1.1", "application/x-www-form-urlencoded") },
+      body: "grant_type=client_credentials",
+    });
+    expect(token.status, JSON.stringify(headers)).toBe(status);
+    expect(await token.json(), JSON.stringify(headers)).toMatchObject({ error: "invalid_request" });
+  }
+});
