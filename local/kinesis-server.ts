@@ -38,7 +38,6 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, EVENT_MAX_BYTES, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { listShards, listShardsTokenStream } from "./kinesis-list-shards";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
-import { payloadBatches } from "./sqs-event-source";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 
@@ -1122,25 +1121,28 @@ class ShardPoller {
       // "Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for
       // synchronous invocation (6 MB)" (API_CreateEventSourceMapping, BatchSize): records that would not fit one event
       // come in the next, in order (the local function refuses a larger event, as Lambda does).
-      // Each record's event is built once: measured here, delivered (and retried) as it is.
+      // Each record's event is built once; deliverStreamBatch cuts the events and delivers (and retries) them as they are.
+      // The iterator and checkpoint pass an event's records only once they were handled (delivered, or given up on to
+      // the on-failure destination): a pass that fails or stops before reads them again, from the last handled event on.
       let handled = false;
-      for (const batch of payloadBatches(records.map((r) => this.event(r)))) {
-        // The iterator and checkpoint pass a batch only once it was handled (delivered, or given up on to the
-        // on-failure destination): a pass that fails or stops before reads it again, from the last handled batch on.
-        if (!(await this.deliver(batch))) {
-          if (handled) this.iterator = undefined;
-          return;
-        }
-        handled = true;
-        this.checkpoint = batch[batch.length - 1].kinesis.sequenceNumber;
+      const delivered = await this.deliver(
+        records.map((r) => this.event(r)),
+        (event) => {
+          handled = true;
+          this.checkpoint = event[event.length - 1].kinesis.sequenceNumber;
+        },
+      );
+      if (!delivered) {
+        if (handled) this.iterator = undefined;
+        return;
       }
       this.iterator = answer.NextShardIterator;
       this.checkpoint = answer.Records[answer.Records.length - 1].SequenceNumber;
     }
   }
 
-  /** Delivers a batch of events with Lambda's retries; false when the emulator stopped first. */
-  private deliver(records: KinesisEventRecord[]): Promise<boolean> {
+  /** Delivers a batch of events with Lambda's retries, cut to the payload limit (`handled`: each cut once handled); false when the emulator stopped first. */
+  private deliver(records: KinesisEventRecord[], handled: (event: KinesisEventRecord[]) => void): Promise<boolean> {
     const { spec } = this.subscription;
     // Records older than maximumRecordAgeInSeconds are not delivered, checked before each try: their description goes to
     // the on-failure destination.
@@ -1155,6 +1157,7 @@ class ShardPoller {
       retryDelayMs: this.retryDelayMs,
       stopped: () => this.stopped,
       signal: this.stopping.signal,
+      handled,
     });
   }
 

@@ -65,6 +65,8 @@ export interface StreamBatchDelivery<R> {
   stopped?(): boolean;
   /** Aborted when the emulator stops: a retry's wait ends at once, its timer cleared (a stop never waits on it). */
   signal?: AbortSignal;
+  /** Called once each event (an in-order run of the records, cut to the payload limit) was handled, before the next is tried: a checkpoint may pass it. */
+  handled?(records: R[]): void;
 }
 
 /**
@@ -73,10 +75,20 @@ export interface StreamBatchDelivery<R> {
  * first (the batch is not handled: a checkpoint must not pass it).
  */
 export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchDelivery<R>): Promise<boolean> {
+  // Each record is serialised once, here, to cut the events; each event is then delivered (and retried) as it is.
+  for (const event of payloadBatches(records)) {
+    if (!(await deliverEvent(event, delivery))) return false;
+    delivery.handled?.(event);
+  }
+  return true;
+}
+
+/** Delivers one event's records with Lambda's retries: true once each succeeded or was given up on, false when the emulator stopped first. */
+async function deliverEvent<R>(records: R[], delivery: StreamBatchDelivery<R>): Promise<boolean> {
   const { settings } = delivery;
   // Batches still to deliver, in order; bisecting replaces one with its two halves. `refused`: Lambda refused the
   // batch's last try (unable to invoke), which spends no retry.
-  const pending: Array<{ records: R[]; attempts: number; refused?: boolean }> = payloadBatches(records).map((batch) => ({ records: batch, attempts: 0 }));
+  const pending: Array<{ records: R[]; attempts: number; refused?: boolean }> = [{ records, attempts: 0 }];
   while (pending.length > 0) {
     if (delivery.stopped?.()) return false;
     const batch = pending[0];

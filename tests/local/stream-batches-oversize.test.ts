@@ -66,6 +66,25 @@ describe("deliverStreamBatch and the 6 MB payload limit", () => {
     expect(givenUp).toEqual([]);
   });
 
+  it("tells `handled` each event once handled, in order, and not one the emulator stopped before; each record is serialised once to cut them", async () => {
+    const serialised = new Map<string, number>();
+    // A record that counts its serialisations (JSON.stringify calls toJSON); the fake invoke serialises none.
+    const counted = (seq: string, bytes: number) => ({ ...item(seq, bytes), toJSON() { serialised.set(seq, (serialised.get(seq) ?? 0) + 1); return { seq, data: this.data }; } });
+    const records = [counted("1", 2.5 * MB), counted("2", 2.5 * MB), counted("3", 2.5 * MB), counted("4", 10)];
+    const events: string[][] = [];
+    const all = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: -1, tick: 1 });
+    all.delivery.invoke = async (batch) => void all.tries.push(batch.map((r) => r.seq));
+    expect(await deliverStreamBatch(records, { ...all.delivery, handled: (event) => void events.push(event.map((r) => r.seq)) })).toBe(true);
+    expect(events).toEqual([["1", "2"], ["3", "4"]]);
+    expect(Object.fromEntries(serialised)).toEqual({ 1: 1, 2: 1, 3: 1, 4: 1 });
+
+    const stoppedEvents: string[][] = [];
+    const stopped = harness({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }, { maxAge: -1, tick: 1, stopAfter: 1 });
+    expect(await deliverStreamBatch(records.map(({ seq, data, at }) => ({ seq, data, at })), { ...stopped.delivery, handled: (event) => void stoppedEvents.push(event.map((r) => r.seq)) })).toBe(false);
+    expect(stopped.tries).toEqual([["1", "2"]]);
+    expect(stoppedEvents).toEqual([["1", "2"]]);
+  });
+
   it("keeps two records whose event is exactly the largest Lambda takes in one event, and cuts them one byte over", async () => {
     const limit = LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes;
     const first = item("1", 3 * MB);
