@@ -186,7 +186,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     for (const subscription of options.subscriptions ?? []) {
       const stream = options.streams.find((s) => s.name === subscription.streamName)!;
       const lineage: ShardLineage<ShardPoller> = new ShardLineage(admin, stream.name, (shardId, child) => {
-        const poller = new ShardPoller(admin, stream, shardId, subscription, log, options.retryDelayMs ?? 1000, options.now ?? Date.now, child);
+        const poller = new ShardPoller(admin, stream, shardId, subscription, log, options.retryDelayMs ?? 1000, options.now ?? Date.now, () => large.retentionOf(stream.name), child);
         lineages.set(poller, lineage);
         return poller;
       });
@@ -564,6 +564,11 @@ export class LargeRecords {
     this.retention.set(stream, hours);
   }
 
+  /** The stream's retention period in hours as it is now (the local mappings' bound on a record's retries too). */
+  retentionOf(stream: string): number {
+    return this.retention.get(stream) ?? 24;
+  }
+
   /** The stream is deleted: its records' data goes with it, and its retention (a stream created again under the name has its own). */
   forgetStream(stream: string): void {
     this.streams.delete(stream);
@@ -622,7 +627,7 @@ export class LargeRecords {
   sweep(): void {
     const now = this.now();
     for (const [stream, held] of this.streams) {
-      const kept = (this.retention.get(stream) ?? 24) * 3_600_000 + 60_000;
+      const kept = this.retentionOf(stream) * 3_600_000 + 60_000;
       for (const [token, record] of held) {
         if (now - record.at <= kept) break;
         held.delete(token);
@@ -1046,6 +1051,8 @@ class ShardPoller {
     private readonly log: (message: string) => void,
     private readonly retryDelayMs: number,
     private readonly now: () => number,
+    /** The stream's retention in hours now: a record past it is given up on whatever the mapping's maximum age. */
+    private readonly retentionHours: () => number,
     private readonly child = false,
   ) {}
 
@@ -1145,13 +1152,18 @@ class ShardPoller {
   private deliver(records: KinesisEventRecord[], handled: (event: KinesisEventRecord[]) => void): Promise<boolean> {
     const { spec } = this.subscription;
     // Records older than maximumRecordAgeInSeconds are not delivered, checked before each try: their description goes to
-    // the on-failure destination.
+    // the on-failure destination. So are records past the stream's retention, whatever the maximum age (-1 included):
+    // "-1 means infinite: Lambda doesn't discard records (Kinesis Data Streams data retention settings still apply)"
+    // (services-kinesis-parameters.html); Lambda "retries until the records expire or exceed the maximum age", then
+    // "discards the records and continues processing batches from the stream" (kinesis-on-failure-destination.html).
+    // The on-failure record's condition for an expired record (RecordAgeExceeded here) is not confirmed.
     const maxAge = spec.maximumRecordAgeInSeconds;
+    const tooOld = (age: number) => (maxAge >= 0 && age > maxAge) || age > this.retentionHours() * 3600;
     return deliverStreamBatch(records, {
       settings: spec,
       invoke: (batch) => this.subscription.invoke({ Records: batch }),
       sequenceOf: (r) => r.kinesis.sequenceNumber,
-      expired: (r) => maxAge >= 0 && this.now() / 1000 - r.kinesis.approximateArrivalTimestamp > maxAge,
+      expired: (r) => tooOld(this.now() / 1000 - r.kinesis.approximateArrivalTimestamp),
       failed: (error) => this.log(`local Kinesis: ${this.subscription.id} failed on ${this.shardId}: ${error.message}`),
       giveUp: (batch, attempts, condition, error) => this.giveUp(batch, attempts, condition, error),
       retryDelayMs: this.retryDelayMs,

@@ -184,6 +184,58 @@ describe("a Kinesis mapping and a record too large for any Lambda event", () => 
   });
 });
 
+describe("a Kinesis mapping with no maximum record age (-1) and a record Lambda refuses", () => {
+  it("retries it until it is past the stream's retention (48 hours), then sends its RecordAgeExceeded on-failure record", async () => {
+    const MIB = 1024 * 1024;
+    let offset = 0;
+    const refused: string[] = [];
+    const delivered: string[] = [];
+    const failures: Array<Record<string, any>> = [];
+    const server = await startLocalKinesis({
+      streams: [{ name: "kept", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/kept`, region: REGION, shardCount: 1, retentionHours: 48, maxRecordSizeInKib: 10240 }],
+      credentials: [CREDENTIALS],
+      retryDelayMs: 0,
+      // Each refused try moves the mapping's clock on 20,000 s (48 hours: 172,800 s).
+      now: () => Date.now() + offset * 1000,
+      subscriptions: [
+        {
+          id: "kept-reader",
+          streamName: "kept",
+          spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
+          functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
+          roleArn: "arn:aws:iam::123456789012:role/reader",
+          invoke: async (event) => {
+            // Without a bound the record would be retried for ever: after 20 tries it is taken, and the test fails.
+            if (refused.length < 20) {
+              try {
+                refuseOversized(event);
+              } catch (error) {
+                refused.push(event.Records[0].kinesis.partitionKey);
+                offset += 20_000;
+                throw error;
+              }
+            }
+            delivered.push(...event.Records.map((r: KinesisEventRecord) => r.kinesis.partitionKey));
+          },
+          onFailure: (record) => void failures.push(record as Record<string, any>),
+        },
+      ],
+    });
+    try {
+      const put = await signedKinesisCall(server.endpoint, "PutRecords", { StreamName: "kept", Records: [{ PartitionKey: "huge", Data: Buffer.alloc(5 * MIB, 1).toString("base64") }] });
+      expect(put).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
+      await server.drained();
+      // Tried at 0, 20,000 … 160,000 s of age; at 180,000 s it is past 48 hours.
+      expect(refused).toHaveLength(9);
+      expect(delivered).toEqual([]);
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ requestContext: { condition: "RecordAgeExceeded" }, KinesisBatchInfo: { batchSize: 1 } });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("a Kinesis mapping stopped during a retry's wait", () => {
   it("stop() ends the wait at once (the retry's timer cleared), not after retryDelayMs", async () => {
     let firstTry!: () => void;
