@@ -51,7 +51,7 @@ export interface DataStreamArgs {
    * mapping that cannot invoke its function, Lambda's guide says it retries until the records pass
    * `maximumRecordAgeInSeconds` or expire, holding up the shard, then sends them to the on-failure queue (no retry count,
    * no bisection); under `npm start` the refused invocation is likewise retried, with no retry count and no bisection,
-   * until the record is older than `maximumRecordAgeInSeconds`, then given up on to the subscription's on-failure queue
+   * until the record is older than `maximumRecordAgeInSeconds` or the stream's retention, then given up on to the subscription's on-failure queue
    * (`RecordAgeExceeded`). `subscribe` warns when the maximum
    * is above 4607. The shard's 1 MB/s of writes is the same (a large record borrows burst capacity; AWS advises keeping large records under 2% of the
    * traffic). `npm start`'s local stream takes and refuses records by the same maximum, and answers at most 10 MiB a

@@ -128,43 +128,55 @@ describe("deliverStreamBatch and the 6 MB payload limit", () => {
   });
 });
 
-describe("a Kinesis mapping and a record too large for any Lambda event", () => {
-  it("retries the refused record past maximumRetryAttempts until maximumRecordAgeInSeconds, then sends its RecordAgeExceeded on-failure record", async () => {
-    const MIB = 1024 * 1024;
-    let offset = 0;
-    const refused: string[] = [];
-    const delivered: string[] = [];
-    const failures: Array<Record<string, any>> = [];
-    const server = await startLocalKinesis({
-      streams: [{ name: "large", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/large`, region: REGION, shardCount: 1, retentionHours: 24, maxRecordSizeInKib: 10240 }],
-      credentials: [CREDENTIALS],
-      retryDelayMs: 0,
-      // Real time for the arrival stamps kinesalite gives; each refused try moves the mapping's clock on 1000 s.
-      now: () => Date.now() + offset * 1000,
-      subscriptions: [
-        {
-          id: "large-reader",
-          streamName: "large",
-          spec: { batchSize: 10, bisectBatchOnFunctionError: true, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 3600, startingPosition: "TRIM_HORIZON" },
-          functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
-          roleArn: "arn:aws:iam::123456789012:role/reader",
-          invoke: async (event) => {
+/**
+ * A local stream "large" (10240 KiB records) whose mapping's function refuses an event over 6 MB (refuseOversized); each
+ * refused try moves the mapping's clock on `tick` seconds (arrival stamps are kinesalite's, real time). After
+ * `refusalsAtMost` refusals the event is taken, so a mapping that never gives up fails its test instead of hanging.
+ */
+async function refusingMapping(options: { retentionHours: number; maximumRetryAttempts: number; maximumRecordAgeInSeconds: number; tick: number; refusalsAtMost?: number }) {
+  let offset = 0;
+  const refused: string[] = [];
+  const delivered: string[] = [];
+  const failures: Array<Record<string, any>> = [];
+  const server = await startLocalKinesis({
+    streams: [{ name: "large", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/large`, region: REGION, shardCount: 1, retentionHours: options.retentionHours, maxRecordSizeInKib: 10240 }],
+    credentials: [CREDENTIALS],
+    retryDelayMs: 0,
+    now: () => Date.now() + offset * 1000,
+    subscriptions: [
+      {
+        id: "large-reader",
+        streamName: "large",
+        spec: { batchSize: 10, bisectBatchOnFunctionError: true, maximumRetryAttempts: options.maximumRetryAttempts, maximumRecordAgeInSeconds: options.maximumRecordAgeInSeconds, startingPosition: "TRIM_HORIZON" },
+        functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
+        roleArn: "arn:aws:iam::123456789012:role/reader",
+        invoke: async (event) => {
+          if (refused.length < (options.refusalsAtMost ?? Infinity)) {
             try {
               refuseOversized(event);
             } catch (error) {
               refused.push(event.Records[0].kinesis.partitionKey);
-              offset += 1000;
+              offset += options.tick;
               throw error;
             }
-            delivered.push(...event.Records.map((r: KinesisEventRecord) => r.kinesis.partitionKey));
-          },
-          onFailure: (record) => void failures.push(record as Record<string, any>),
+          }
+          delivered.push(...event.Records.map((r: KinesisEventRecord) => r.kinesis.partitionKey));
         },
-      ],
-    });
+        onFailure: (record) => void failures.push(record as Record<string, any>),
+      },
+    ],
+  });
+  return { server, refused, delivered, failures };
+}
+
+/** 5 MiB of data: about 7 MB in the event (base64), so no event holds it. */
+const HUGE_DATA = Buffer.alloc(5 * 1024 * 1024, 1).toString("base64");
+
+describe("a Kinesis mapping and a record too large for any Lambda event", () => {
+  it("retries the refused record past maximumRetryAttempts until maximumRecordAgeInSeconds, then sends its RecordAgeExceeded on-failure record", async () => {
+    const { server, refused, delivered, failures } = await refusingMapping({ retentionHours: 24, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 3600, tick: 1000 });
     try {
-      // 5 MiB of data is about 7 MB in the event (base64): no event holds it.
-      const records = [{ PartitionKey: "before", Data: "AAAA" }, { PartitionKey: "huge", Data: Buffer.alloc(5 * MIB, 1).toString("base64") }];
+      const records = [{ PartitionKey: "before", Data: "AAAA" }, { PartitionKey: "huge", Data: HUGE_DATA }];
       const put = await signedKinesisCall(server.endpoint, "PutRecords", { StreamName: "large", Records: records });
       expect(put).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
       const hugeSequence = (put.body.Records as Array<{ SequenceNumber: string }>)[1].SequenceNumber;
@@ -182,47 +194,12 @@ describe("a Kinesis mapping and a record too large for any Lambda event", () => 
       await server.stop();
     }
   });
-});
 
-describe("a Kinesis mapping with no maximum record age (-1) and a record Lambda refuses", () => {
-  it("retries it until it is past the stream's retention (48 hours), then sends its RecordAgeExceeded on-failure record", async () => {
-    const MIB = 1024 * 1024;
-    let offset = 0;
-    const refused: string[] = [];
-    const delivered: string[] = [];
-    const failures: Array<Record<string, any>> = [];
-    const server = await startLocalKinesis({
-      streams: [{ name: "kept", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/kept`, region: REGION, shardCount: 1, retentionHours: 48, maxRecordSizeInKib: 10240 }],
-      credentials: [CREDENTIALS],
-      retryDelayMs: 0,
-      // Each refused try moves the mapping's clock on 20,000 s (48 hours: 172,800 s).
-      now: () => Date.now() + offset * 1000,
-      subscriptions: [
-        {
-          id: "kept-reader",
-          streamName: "kept",
-          spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
-          functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
-          roleArn: "arn:aws:iam::123456789012:role/reader",
-          invoke: async (event) => {
-            // Without a bound the record would be retried for ever: after 20 tries it is taken, and the test fails.
-            if (refused.length < 20) {
-              try {
-                refuseOversized(event);
-              } catch (error) {
-                refused.push(event.Records[0].kinesis.partitionKey);
-                offset += 20_000;
-                throw error;
-              }
-            }
-            delivered.push(...event.Records.map((r: KinesisEventRecord) => r.kinesis.partitionKey));
-          },
-          onFailure: (record) => void failures.push(record as Record<string, any>),
-        },
-      ],
-    });
+  it("with no maximum record age (-1), retries it until it is past the stream's retention (48 hours), then sends its RecordAgeExceeded on-failure record", async () => {
+    // Each refused try is 20,000 s later (48 hours: 172,800 s); without a bound the 21st try takes the record.
+    const { server, refused, delivered, failures } = await refusingMapping({ retentionHours: 48, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, tick: 20_000, refusalsAtMost: 20 });
     try {
-      const put = await signedKinesisCall(server.endpoint, "PutRecords", { StreamName: "kept", Records: [{ PartitionKey: "huge", Data: Buffer.alloc(5 * MIB, 1).toString("base64") }] });
+      const put = await signedKinesisCall(server.endpoint, "PutRecords", { StreamName: "large", Records: [{ PartitionKey: "huge", Data: HUGE_DATA }] });
       expect(put).toMatchObject({ status: 200, body: { FailedRecordCount: 0 } });
       await server.drained();
       // Tried at 0, 20,000 … 160,000 s of age; at 180,000 s it is past 48 hours.
