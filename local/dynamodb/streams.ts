@@ -296,6 +296,13 @@ export class StreamProxy {
  */
 const RETRY_DELAY_MS = 1000;
 
+/**
+ * A stream record's lifetime: "All data in DynamoDB Streams is subject to a 24-hour lifetime"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html). A record older is given up on whatever
+ * the mapping's maximum age, -1 included ("failed records are retried until the record expires", MaximumRetryAttempts).
+ */
+const STREAM_RECORD_LIFETIME_SECONDS = 24 * 3600;
+
 /** Delivers one subscription's records in order, in batches, with Lambda's retry semantics. */
 class SubscriptionPump {
   private readonly queue: StreamRecord[] = [];
@@ -336,10 +343,13 @@ class SubscriptionPump {
         invoke: (records) => this.subscriber.invoke({ Records: records }),
         sequenceOf: (record) => record.dynamodb.SequenceNumber,
         // Checked before each try, as Lambda does (ApproximateCreationDateTime: seconds).
-        expired: (record) => maxAge >= 0 && Date.now() / 1000 - record.dynamodb.ApproximateCreationDateTime > maxAge,
+        expired: (record) => {
+          const age = Date.now() / 1000 - record.dynamodb.ApproximateCreationDateTime;
+          return (maxAge >= 0 && age > maxAge) || age > STREAM_RECORD_LIFETIME_SECONDS;
+        },
         failed: (error) => this.log(`local DynamoDB streams: ${spec.name} failed: ${error.message}`),
         giveUp: (records, attempts, condition) =>
-          this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) ${condition === "RecordAgeExceeded" ? `older than ${maxAge} s` : `after ${attempts} retries`} (in AWS they go to the dead-letter queue)`),
+          this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) ${condition === "RecordAgeExceeded" ? `older than ${maxAge >= 0 && maxAge < STREAM_RECORD_LIFETIME_SECONDS ? maxAge : STREAM_RECORD_LIFETIME_SECONDS} s` : `after ${attempts} retries`} (in AWS they go to the dead-letter queue)`),
         retryDelayMs: RETRY_DELAY_MS,
         stopped: () => signal.aborted,
         signal,

@@ -6,7 +6,7 @@
  * destination (kinesis-on-failure-destination.html). Function errors keep their retries and bisection. Clocks are
  * injected: a refused try moves the clock on, nothing waits.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError } from "../../local/lambda-runtime";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBClient, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
@@ -329,6 +329,46 @@ describe("a DynamoDB stream mapping and a record too large for any Lambda event"
       expect(logged.filter((m) => m.includes("failed"))).toEqual([expect.stringContaining("Request must be smaller than 6291456 bytes")]);
     } finally {
       await stop();
+    }
+  });
+});
+
+describe("a DynamoDB stream mapping with no maximum record age (-1) and a failing function", () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it("retries the batch until its record is past the stream's 24-hour lifetime, then gives it up", async () => {
+    // Only Date is faked (timers run): each try moves it on 50,000 s, so the third check finds the record 100,000 s old.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    let tries = 0;
+    let gaveUp!: (message: string) => void;
+    const givenUp = new Promise<string>((resolve) => (gaveUp = resolve));
+    const dynamo = await startLocalDynamo({
+      tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec({ stream: "NEW_AND_OLD_IMAGES" }) }],
+      subscribers: [
+        {
+          spec: streamSubscriptionSpec({ maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 }),
+          tableName: "items-local",
+          invoke: async () => {
+            tries += 1;
+            vi.setSystemTime(Date.now() + 50_000_000);
+            // Without a bound it would be retried for ever: the fourth try succeeds, and the test fails.
+            if (tries >= 4) return void gaveUp("delivered on the fourth try");
+            throw new Error("failing");
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: (message) => {
+        if (message.includes("gave up")) gaveUp(message);
+      },
+    });
+    try {
+      const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+      await client.send(new PutItemCommand({ TableName: "items-local", Item: { pk: { S: "a" }, sk: { S: "1" } } }));
+      expect(await givenUp).toContain("gave up on 1 record(s) older than 86400 s");
+      expect(tries).toBe(2);
+    } finally {
+      await dynamo.stop();
     }
   });
 });
