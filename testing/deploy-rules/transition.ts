@@ -50,7 +50,7 @@ import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
-import type { AutonamingConfig } from "./autonaming";
+import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
@@ -3491,7 +3491,7 @@ export interface PlanUpdate {
 export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfig): PlanUpdate {
   // The goal the engine replaces with: deleteBeforeReplace set where the stack's pulumi:autonaming sets it, so every
   // judgement of delete-first (deletedFirst, replacedDeleteFirst, cascadeOrder) reads it as the program's.
-  const byNaming = deletedFirstByNaming(after, naming);
+  const byNaming = deletedFirstByNaming(after, naming && configuredNaming(naming));
   if (byNaming.size > 0) after = after.map((r) => (byNaming.has(r.urn) ? { ...r, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true } : r));
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
