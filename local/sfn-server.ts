@@ -25,7 +25,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
-import { definitionStates } from "../components/workflow/definition";
+import { definitionStates, itemBatcherWarnings } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -2604,8 +2604,15 @@ export class LocalStepFunctions {
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
-        const batcher = unrunnableItemBatcher(written);
-        if (batcher) throw new Error(`The local runtime (npm start) does not run ${machine.name}: its Map state '${batcher.name}' ${batcher.why}`);
+        // An ItemBatcher the States Language rules out (an Inline Map's, none of the limits, a limit of 0, a …Path limit
+        // in a JSONata state): the Workflow component's and StatesItemBatcher's warnings (definition.ts
+        // itemBatcherWarnings), which the local runtime cannot run as written. Batched as it is, an Inline Map's items
+        // would be batched where Step Functions batches only a Distributed Map's; no limit, one batch of every item; a
+        // …Path limit in a JSONata state, left unread; and a limit of 0 batches nothing (batchesOf fails the Map there).
+        const batchers = itemBatcherWarnings(written);
+        if (batchers.length > 0) {
+          throw new Error(`The local runtime (npm start) does not run ${machine.name}: ${batchers.map(({ name, path, problem, fix }) => `its Map state '${name}' (${path}) ${problem}. ${fix}`).join(" And ")}`);
+        }
         // A batching Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
         if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && state.ItemBatcher !== undefined))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
@@ -3176,43 +3183,6 @@ function batchingMap(state: Record<string, unknown>): void {
  */
 function routesBatching(state: object | undefined, input: unknown, context: unknown): boolean {
   return state !== undefined && batchingMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
-}
-
-/**
- * The first Map state of `definition` whose ItemBatcher Step Functions does not run as written, and why (the rest of
- * the sentence after its name), or undefined:
- * - in Inline mode: ItemBatcher is a Distributed Map's field ("Distributed Map state fields": ItemReader, ItemBatcher,
- *   ResultWriter, the tolerated failure thresholds; https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html#map-state-distributed-additional-fields).
- *   Not confirmed: that AWS refuses it at CreateStateMachine (rather than ignoring it) and its words for it;
- * - without a limit: "An ItemBatcher Configuration MUST contain at least one of "MaxItemsPerBatch",
- *   "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", or "MaxInputBytesPerBatchPath"" (the States Language
- *   specification, Batching Items: https://states-language.net/spec.html#batching-items); the library's schema takes
- *   `{}`, and it would run as one batch of every item. Not confirmed: AWS's words for it (AWS CDK's ItemBatcher takes a
- *   BatchInput alone);
- * - with a `…Path` limit in a JSONata state: "A JSONPath Map State MAY have "MaxItemsPerBatchPath" and
- *   "MaxInputBytesPerBatchPath" fields"; a JSONata one gives its limits as JSONata strings in the fields themselves
- *   (same section). The library's schema takes the path, and runJsonataState would leave it unread, batching without
- *   the limit. Not confirmed: AWS's words for it.
- */
-function unrunnableItemBatcher(definition: Definition): { name: string; why: string } | undefined {
-  const limits = ["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"];
-  for (const { name, state } of definitionStates(definition)) {
-    const batcher = state.ItemBatcher;
-    if (state.Type !== "Map" || batcher === undefined) continue;
-    if ((state.ItemProcessor ?? state.Iterator)?.ProcessorConfig?.Mode !== "DISTRIBUTED") {
-      return { name, why: `sets ItemBatcher in Inline mode, where Step Functions batches only the items of a Distributed Map (ItemProcessor.ProcessorConfig.Mode "DISTRIBUTED"). Set the mode, or take ItemBatcher out.` };
-    }
-    // Not an object: the library's schema refuses it.
-    if (typeof batcher !== "object" || batcher === null) continue;
-    if (!limits.some((field) => field in batcher)) {
-      return { name, why: `sets an ItemBatcher without a limit: it takes at least one of ${limits.join(", ")} (the States Language's "Batching Items"). Set one.` };
-    }
-    const pathed = (state.QueryLanguage ?? definition.QueryLanguage) === "JSONata" ? limits.find((field) => field.endsWith("Path") && field in batcher) : undefined;
-    if (pathed) {
-      return { name, why: `sets ItemBatcher.${pathed}, a JSONPath field, in a JSONata state, where Step Functions takes ${pathed.replace(/Path$/, "")} as a JSONata expression ("{% … %}"). Use that field instead.` };
-    }
-  }
-  return undefined;
 }
 
 /** A Map's iterations that only hand their input back (runBatchingMap's selection pass). */

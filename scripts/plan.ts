@@ -19,8 +19,7 @@ import { PROJECT_DIR, runProgramOffline } from "../local/offline/program";
 import { StackConfigError } from "../local/offline/config";
 import { acceptTransitionFindings, checkDeployRules, checkDeployWarnings, checkPlanTransition, checkPlanTransitionWarnings, DEPLOY_RULES, DEPLOY_WARNING_RULES, formatFinding, parseAcceptance, planOf, planUpdate, readSavedPlan, toSavedPlan, type DeployFinding, type SavedPlan, type TransitionFinding } from "../testing/deploy-rules";
 import type { StackPlan } from "../testing/deploy-rules/rule";
-import { deployRulesUnderAutonaming } from "../testing/deploy-rules/deployment-triggers";
-import { parseAutonaming, warningRulesUnderAutonaming, type AutonamingConfig } from "../testing/deploy-rules/autonaming";
+import { parseAutonaming, rulesUnderAutonaming, warningRulesUnderAutonaming, type AutonamingConfig } from "../testing/deploy-rules/autonaming";
 
 /** `aws:s3/bucket:Bucket` → `aws:s3:Bucket`, as the Pulumi CLI prints types. */
 export function displayType(type: string): string {
@@ -127,7 +126,7 @@ async function main(): Promise<number> {
     console.log(`\nSaved the plan to ${options.save} (compare a later plan with it: --since ${options.save}).`);
   }
   // The names the rules check are those the stack's pulumi:autonaming makes (testing/deploy-rules/autonaming.ts).
-  const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context, deployRulesUnderAutonaming(DEPLOY_RULES, autonaming.config)), console.log);
+  const status = reportDeployFindings(checkDeployRules(plan.graph, plan.context, rulesUnderAutonaming(DEPLOY_RULES, autonaming.config)), console.log);
   reportDeployWarnings(checkDeployWarnings(plan.graph, plan.context, warningRulesUnderAutonaming(DEPLOY_WARNING_RULES, autonaming.config)), console.log);
   if (!saved) return status;
   return Math.max(status, reportSince(saved, plan, autonaming.config, { since: options.since!, accept: options.accept }, console.log));

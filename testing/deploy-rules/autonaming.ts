@@ -44,6 +44,7 @@
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { apiDeploymentTriggerReplacedFirst } from "./deployment-triggers";
 import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -259,18 +260,27 @@ function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedR
 const fixRandom = (key: string, type: string) =>
   `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
 
-/** The rules that measure autonames, each made again to measure the names the stack's config makes. */
-const MEASURING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> = { PhysicalNameLimits: physicalNameLimits, EventBridgeNames: eventBridgeNames };
+/**
+ * The rules that read the stack's naming, each made again under the names and the delete-first replacements the
+ * stack's config makes: PhysicalNameLimits and EventBridgeNames measure the configured names; ApiDeploymentTriggerReplacedFirst
+ * judges delete-first the resources the config makes the engine replace so (naming-delete-first.ts namingDeletesFirst).
+ */
+const NAMING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> = {
+  PhysicalNameLimits: physicalNameLimits,
+  EventBridgeNames: eventBridgeNames,
+  ApiDeploymentTriggerReplacedFirst: apiDeploymentTriggerReplacedFirst,
+};
 
 /**
- * The rules a plan is checked with under the stack's `pulumi:autonaming`: PhysicalNameLimits and EventBridgeNames
- * measuring the names the config makes, AutonamingDisabled, AutonamingKeptName and AutonamingEmptyRandom. Under
- * Pulumi's default (unset, or mode: default everywhere) `rules` as they are.
+ * The rules a plan is checked with under the stack's `pulumi:autonaming`, for every caller (scripts/plan.ts, the
+ * tests): the NAMING_RULES among `rules` made again under the config's naming, and AutonamingDisabled,
+ * AutonamingKeptName and AutonamingEmptyRandom. Under Pulumi's default (unset, or mode: default everywhere) `rules` as
+ * they are.
  */
 export function rulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
   if (!config) return [...rules];
   const naming = configuredNaming(config);
-  return [...rules.map((rule) => MEASURING_RULES[rule.id]?.(naming) ?? rule), autonamingDisabled(naming), autonamingKeptName(naming), autonamingEmptyRandom(naming)];
+  return [...rules.map((rule) => NAMING_RULES[rule.id]?.(naming) ?? rule), autonamingDisabled(naming), autonamingKeptName(naming), autonamingEmptyRandom(naming)];
 }
 
 /** Every resource pulumi-aws would autoname fails Check under mode disabled: one finding per type, on its first. */

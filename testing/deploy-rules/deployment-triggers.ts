@@ -22,12 +22,12 @@
  *
  * Under the stack's `pulumi:autonaming` set to `mode: verbatim`, `disabled` or a pattern with no random part, every
  * custom part is replaced delete-first, and so is the deployment itself when a ForceNew input it sets changes
- * (apiDeploymentTriggerReplacedFirst, deployRulesUnderAutonaming; naming-delete-first.ts).
+ * (apiDeploymentTriggerReplacedFirst, made under the stack's naming by autonaming.ts rulesUnderAutonaming;
+ * naming-delete-first.ts).
  */
 import { explicitDeleteBeforeReplace, findOfType, identitiesOf, nameGiven, ofType, referencedResource, urnType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
-import { configuredNaming, rulesUnderAutonaming, type AutonamingConfig } from "./autonaming";
 import type { ConfiguredNaming } from "./names";
 import { namingDeletesFirst } from "./naming-delete-first";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
@@ -202,15 +202,3 @@ export function apiDeploymentTriggerReplacedFirst(naming?: ConfiguredNaming): De
 }
 
 export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = apiDeploymentTriggerReplacedFirst();
-
-/**
- * The rules a plan is checked with under the stack's `pulumi:autonaming` (`config`): rulesUnderAutonaming's, with
- * ApiDeploymentTriggerReplacedFirst made again to judge delete-first the resources the config makes the engine replace
- * delete-first (naming-delete-first.ts). Under Pulumi's default, rulesUnderAutonaming's as they are.
- */
-export function deployRulesUnderAutonaming(rules: readonly DeployRule[], config: AutonamingConfig | undefined): DeployRule[] {
-  const underNaming = rulesUnderAutonaming(rules, config);
-  if (!config) return underNaming;
-  const naming = configuredNaming(config);
-  return underNaming.map((rule) => (rule.id === API_DEPLOYMENT_TRIGGER_REPLACED_FIRST.id ? apiDeploymentTriggerReplacedFirst(naming) : rule));
-}

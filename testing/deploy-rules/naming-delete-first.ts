@@ -7,12 +7,12 @@
  * goal.DeleteBeforeReplace = &dbr }`; pkg/resource/autonaming/strategy.go: Verbatim and Disabled return true, a Pattern
  * `!hasRandom`, the default nil options and false), which continueStepsFromDiff then takes over the provider's answer
  * (lines 2043-2046). Components (not custom) are not replaced at all. None under Pulumi's default. One decision for the
- * transition checks (transition.ts planUpdate) and the single-plan rules (deployment-triggers.ts); a leaf module, so
- * that both import it without an import cycle.
+ * transition checks (transition.ts planUpdate) and the single-plan rules (deployment-triggers.ts); a leaf module (it
+ * imports types only: its callers pass autonaming.ts configuredNaming's answer), so that autonaming.ts can make
+ * deployment-triggers.ts's rule under the naming (rulesUnderAutonaming) without an import cycle.
  */
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import type { ConfiguredNaming } from "./names";
 
 /** The setting (as configuredNaming words it) under which the engine replaces `r` delete-first, or undefined. */
@@ -21,10 +21,12 @@ export function namingDeletesFirst(naming: ConfiguredNaming, r: RecordedResource
   return configured && ("disabled" in configured || !configured.random) ? configured.setting : undefined;
 }
 
-/** The custom resources of `after` that the engine replaces delete-first under `config` (namingDeletesFirst), each to the setting that does it. */
-export function deletedFirstByNaming(after: Graph, config: AutonamingConfig | undefined): Map<string, string> {
-  if (!config) return new Map();
-  const naming = configuredNaming(config);
+/**
+ * The custom resources of `after` that the engine replaces delete-first under the stack's naming (autonaming.ts
+ * configuredNaming of its config; undefined: Pulumi's default) (namingDeletesFirst), each to the setting that does it.
+ */
+export function deletedFirstByNaming(after: Graph, naming: ConfiguredNaming | undefined): Map<string, string> {
+  if (!naming) return new Map();
   return new Map(
     after.flatMap((r) => {
       const setting = namingDeletesFirst(naming, r);

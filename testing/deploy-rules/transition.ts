@@ -50,7 +50,7 @@ import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
-import type { AutonamingConfig } from "./autonaming";
+import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
@@ -3491,7 +3491,7 @@ export interface PlanUpdate {
 export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfig): PlanUpdate {
   // The goal the engine replaces with: deleteBeforeReplace set where the stack's pulumi:autonaming sets it, so every
   // judgement of delete-first (deletedFirst, replacedDeleteFirst, cascadeOrder) reads it as the program's.
-  const byNaming = deletedFirstByNaming(after, naming);
+  const byNaming = deletedFirstByNaming(after, naming && configuredNaming(naming));
   if (byNaming.size > 0) after = after.map((r) => (byNaming.has(r.urn) ? { ...r, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true } : r));
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
@@ -3548,7 +3548,10 @@ const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "
  * resources associated with it" (API_DeleteDeployment), and the delete is not retried with anything moved. A stage
  * still serves it after the update when the stage's deployed `deployment` (or canary's `deploymentId`) is this
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
- * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment);
+ * removed deployment's id. A stage the update moves to the new copy still serves the deployed one when that is deleted
+ * first (deletedFirst: its deleteBeforeReplace, the one `pulumi:autonaming` sets under verbatim, disabled or a pattern
+ * with no random part, or a replaceWith or deletedWith target replaced delete-first): the delete comes before the new
+ * copy's create, and so before the stage's update. A stage the update removes or replaces is deleted first (it depends on the deployment);
  * replaced is planUpdate's judgement (PlanUpdate.replaced): for its own inputs, or by the cascade (its replaceWith or
  * deletedWith names a replaced resource), whose new copy is checked from the program's inputs, ignoreChanges not
  * applied (step_generator.go continueStepsFromDiff, the Check of `goal.Properties` after `sg.replaces[urn] = true`).
@@ -3586,6 +3589,8 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
     const servers: string[] = [];
     const keptStages: string[] = [];
+    // Stages the update moves to the new copy while the deployed one is deleted first (movedTooLate).
+    const movingStages: string[] = [];
     for (const was of ofType(deployed, STAGE)) {
       const stage = afterByUrn.get(was.urn);
       // A stage the update removes or replaces (planUpdate's judgement: its own inputs as diffed, or the cascade: a
@@ -3613,6 +3618,13 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
       ];
       for (const { path, deployedId, id, through } of inputs) {
         if (ignores(path) && deployedId === old.id) servers.push(`stage ${stage.name}${through} still serves the deployed copy (its ignoreChanges holds "${path}", so the update leaves it there)`);
+        // Replaced delete-first, the deployed copy is deleted before the new one is created, so before the stage moves
+        // to it: the stage's deployment input is not ForceNew (terraform-provider-aws apigateway/stage.go patches
+        // /deploymentId), so the engine does not replace the stage first (step_generator.go calculateDependentReplacements).
+        else if (next && deleteFirst && deployedId === old.id) {
+          servers.push(`stage ${stage.name}${through} still serves it: the stage moves to the new deployment only after the deployed copy's delete (its ${path} is not ForceNew: the engine updates the stage after the deployment, and does not delete it first, pulumi step_generator.go calculateDependentReplacements)`);
+          movingStages.push(stage.name);
+        }
         // The program names the removed deployment by its id (a replaced one's references move to the new copy).
         else if (!next && !ignores(path) && id === old.id) servers.push(`stage ${stage.name}${through} still names it`);
       }
@@ -3621,21 +3633,44 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const what = next
       ? `${replaced}, and its deployed copy is deleted ${deleteFirst ? `first (${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)})` : "at the end of the update"}`
       : "is removed from the program, and deleted at the end of the update";
+    const movedTooLate = movingStages.length > 0 ? movedTooLateFix(order, next!.urn) : undefined;
     const tooLate = next?.retainOnDelete && !old.retainOnDelete ? `. The retainOnDelete: true, which the program now sets, comes too late: the engine deletes the old copy by the options it was deployed with (${RETAIN_SOURCE})` : "";
     findings.push(
       finding(
         "TransitionDeploymentStillServed",
         next ?? old,
         `${what}, while ${servers.join(" and ")}. API Gateway refuses that DeleteDeployment ("Active stages pointing to this deployment must be moved or deleted", pulumi/pulumi-aws#5711; "Deleting a deployment will only succeed if there are no Stage resources associated with it", DeleteDeployment), so the update fails, and the delete stays pending: every later pulumi up retries it and fails the same way until no stage serves the deployment${tooLate}`,
-        (keptStages.length > 0 ? `let the update delete the deployed copy of stage ${keptStages.join(", ")} (drop its retainOnDelete or deletedWith in an update of its own before this one, or delete it by hand first); or ` : "") +
-          (next
-            ? `keep the deployment a stage serves unchanged while the stage ignores its deployment: give it ignoreChanges on the changed inputs and put the new snapshot on a second deployment for the canary (ServerlessApi does so from this version: <name>-canary-deployment; docs/api-gateway-deployments.md, which also says how a stack already failing this way recovers: promote the canary), or set retainOnDelete: true on the deployment in an update of its own before the one that replaces it, or let the stage move to the new deployment in this update (no ignoreChanges on "deployment")`
-            : `point the stage at the deployment the program keeps (by reference, not by a literal id) in this update, or remove the deployment in a later update, once no stage serves it`),
+        [
+          ...(movedTooLate ? [movedTooLate] : []),
+          ...(keptStages.length > 0 ? [`let the update delete the deployed copy of stage ${keptStages.join(", ")} (drop its retainOnDelete or deletedWith in an update of its own before this one, or delete it by hand first)`] : []),
+          // The fixes for a stage that stays on the deployed copy (one that ignores its deployment, names a removed one, or is kept).
+          ...(servers.length === movingStages.length
+            ? []
+            : next
+              ? [`keep the deployment a stage serves unchanged while the stage ignores its deployment: give it ignoreChanges on the changed inputs and put the new snapshot on a second deployment for the canary (ServerlessApi does so from this version: <name>-canary-deployment; docs/api-gateway-deployments.md, which also says how a stack already failing this way recovers: promote the canary), or set retainOnDelete: true on the deployment in an update of its own before the one that replaces it, or let the stage move to the new deployment in this update (no ignoreChanges on "deployment")`]
+              : [`point the stage at the deployment the program keeps (by reference, not by a literal id) in this update, or remove the deployment in a later update, once no stage serves it`]),
+        ].join("; or "),
         stack,
       ),
     );
   }
   return findings;
+}
+
+/**
+ * The fix for a deployment replaced delete-first while a stage moves to its new copy (deploymentFindings): replace it
+ * create-first, so the stage moves before the deployed copy's delete. Under `pulumi:autonaming` (order.byNaming) a
+ * per-type pattern with a random part for the deployment type, under which the engine no longer sets its
+ * deleteBeforeReplace (naming-delete-first.ts); else the program's own delete-first: its option or a replaceWith or
+ * deletedWith target replaced delete-first (deletedFirst).
+ */
+function movedTooLateFix(order: CascadeOrder, urn: string): string {
+  const createFirst = "so the deployment is replaced create-first and the stage moves to the new one before the deployed copy is deleted";
+  if (order.byNaming.has(urn))
+    return `set a per-type pattern with a random part for ${DEPLOYMENT} in pulumi:autonaming (providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }), ${createFirst} (a deployment has no name, so only the order changes)`;
+  return order.early.has(urn)
+    ? `take the deployment's replaceWith or deletedWith off the resource replaced delete-first, or let that one be replaced create-first, ${createFirst}`
+    : `drop the deployment's deleteBeforeReplace, ${createFirst}`;
 }
 
 const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads the old state\'s RetainOnDelete; "if your state has retain=false and then you do a replace with retain=true that means just delete the old resource", pulumi/pulumi#13428';

@@ -10,9 +10,8 @@ import { describe, expect, it } from "vitest";
 import { ServerlessApi } from "../../components/serverless-api";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { checkDeployRules, DEPLOY_RULES } from "../../testing/deploy-rules";
-import { parseAutonaming, rulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
-import { apiDeploymentTriggerReplacedFirst, deployRulesUnderAutonaming } from "../../testing/deploy-rules/deployment-triggers";
-import { configuredNaming } from "../../testing/deploy-rules/autonaming";
+import { configuredNaming, parseAutonaming, rulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
+import { apiDeploymentTriggerReplacedFirst } from "../../testing/deploy-rules/deployment-triggers";
 import { record } from "../../testing/harness";
 import { devContext } from "./fixture";
 import { handBuiltNamedAuthorizer, handBuiltRest } from "./fixtures/deployment-triggers";
@@ -65,12 +64,14 @@ describe("ApiDeploymentTriggerReplacedFirst under pulumi:autonaming", () => {
     expect(under(VERBATIM, handBuiltRest({ methodDeleteFirst: true, detached: true }).filter((r) => r.type !== "aws:apigateway/stage:Stage"))).toEqual([]);
   });
 
-  it("is what the plan checks with (deployRulesUnderAutonaming): ServerlessApi's own deployment is found under verbatim, nothing under the default", async () => {
+  it("is what the plan checks with (rulesUnderAutonaming, the one table of rules made under the naming): ServerlessApi's own deployment is found under verbatim, nothing under the default", async () => {
     const graph = await record(() => new ServerlessApi("rest", { routes: { "GET /a": { integration: { type: "mock", body: { ok: true } }, auth: "none" } } }));
-    const rule = (rules: ReturnType<typeof deployRulesUnderAutonaming>) => rules.filter((r) => r.id === "ApiDeploymentTriggerReplacedFirst");
-    expect(deployRulesUnderAutonaming(DEPLOY_RULES, undefined)).toEqual(rulesUnderAutonaming(DEPLOY_RULES, undefined));
-    expect(checkDeployRules(graph, devContext, rule(deployRulesUnderAutonaming(DEPLOY_RULES, undefined)))).toEqual([]);
-    const found = checkDeployRules(graph, devContext, rule(deployRulesUnderAutonaming(DEPLOY_RULES, config(VERBATIM))));
+    const rule = (rules: ReturnType<typeof rulesUnderAutonaming>) => rules.filter((r) => r.id === "ApiDeploymentTriggerReplacedFirst");
+    expect(rulesUnderAutonaming(DEPLOY_RULES, undefined)).toEqual([...DEPLOY_RULES]);
+    expect(checkDeployRules(graph, devContext, rule(rulesUnderAutonaming(DEPLOY_RULES, undefined)))).toEqual([]);
+    // Made again under the config, in the rule's place: one rule of that id, not the default one beside it.
+    expect(rule(rulesUnderAutonaming(DEPLOY_RULES, config(VERBATIM)))).toHaveLength(1);
+    const found = checkDeployRules(graph, devContext, rule(rulesUnderAutonaming(DEPLOY_RULES, config(VERBATIM))));
     expect(found.map((f) => f.problem)).toEqual([expect.stringMatching(/^is itself replaced delete-first \(pulumi:autonaming mode verbatim/)]);
   });
 });

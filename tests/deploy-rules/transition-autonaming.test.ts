@@ -81,3 +81,35 @@ describe("planUpdate under pulumi:autonaming: the replacements the engine makes 
     ]);
   });
 });
+
+describe("TransitionDeploymentStillServed under pulumi:autonaming: a replaced deployment whose stage moves to the new one", () => {
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const STAGE = "aws:apigateway/stage:Stage";
+  const deployment = (redeploy: string) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy } }, { id: "dep123" });
+  // The stage names the deployment by reference: the update moves it to the new copy (its deployment input is not ForceNew).
+  const stage = handBuilt(STAGE, "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" });
+  const found = (autonaming: unknown) => under(autonaming, [deployment("1"), stage], [deployment("2"), stage]).filter((f) => f.rule === "TransitionDeploymentStillServed");
+
+  it("finds the deployed copy deleted first under mode verbatim, disabled or a pattern with no random part, while the stage still points at it", () => {
+    for (const autonaming of [{ mode: "verbatim" }, { mode: "disabled" }, { pattern: "${name}-${stack}" }, { providers: { aws: { resources: { [DEPLOYMENT]: { mode: "verbatim" } } } } }]) {
+      const findings = found(autonaming);
+      expect(findings.map((f) => f.resource), JSON.stringify(autonaming)).toEqual([`${DEPLOYMENT} api-deployment`]);
+      expect(findings[0].problem).toMatch(/^is replaced \(triggers [^)]*\) forces? a new deployment[^)]*\), and its deployed copy is deleted first \(pulumi:autonaming[^)]*, under which the engine replaces every custom resource delete-first\), while stage api-stage-prod still serves it: the stage moves to the new deployment only after/);
+      expect(findings[0].fix).toMatch(/a per-type pattern with a random part for aws:apigateway\/deployment:Deployment/);
+      expect(findings[0].fix).toContain(`providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }`);
+    }
+  });
+
+  it("finds it alike for the program's own deleteBeforeReplace on the deployment, with that fix", () => {
+    const first = (redeploy: string) => ({ ...deployment(redeploy), deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const findings = under(undefined, [first("1"), stage], [first("2"), stage]).filter((f) => f.rule === "TransitionDeploymentStillServed");
+    expect(findings.map((f) => f.problem)).toEqual([expect.stringMatching(/, and its deployed copy is deleted first \(deleteBeforeReplace\), while stage api-stage-prod still serves it: the stage moves/)]);
+    expect(findings[0].fix).toMatch(/^drop the deployment's deleteBeforeReplace, so the deployment is replaced create-first/);
+  });
+
+  it("passes it under Pulumi's default and a random pattern for the deployment's type: replaced create-first, the stage moves before the old copy's delete", () => {
+    for (const autonaming of [undefined, { pattern: "${name}-${hex(7)}" }, { mode: "verbatim", providers: { aws: { resources: { [DEPLOYMENT]: { pattern: "${name}-${hex(7)}" } } } } }]) {
+      expect(found(autonaming), JSON.stringify(autonaming ?? "unset")).toEqual([]);
+    }
+  });
+});

@@ -593,7 +593,8 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     expect(await run(batching(true, { ItemBatcher: { MaxInputBytesPerBatch: 30, MaxItemsPerBatch: 1 } }), { items: ["a", "b"] })).toMatchObject({ output: [{ Items: ["a"] }, { Items: ["b"] }] });
     const tooBig = await run(batching(false, { ItemBatcher: { MaxInputBytesPerBatch: 20 } }), { items: ["a", "far too long an item"] });
     expect(tooBig).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its item 1 (22 bytes"), seen: [] });
-    for (const [fields, input] of [[{ MaxItemsPerBatch: 0 }, {}], [{ MaxItemsPerBatchPath: "$.size" }, { size: "2" }], [{ MaxInputBytesPerBatchPath: "$.bytes" }, { bytes: 262_145 }]] as const) {
+    // A literal limit of 0 is refused at the execution's start (the next test); one read by a path, at the Map.
+    for (const [fields, input] of [[{ MaxItemsPerBatchPath: "$.size" }, { size: "2" }], [{ MaxItemsPerBatchPath: "$.size" }, { size: 0 }], [{ MaxInputBytesPerBatchPath: "$.bytes" }, { bytes: 262_145 }]] as const) {
       expect(await run(batching(false, { ItemBatcher: fields }), { items, ...input })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringMatching(/^The Map state 'Fan': its ItemBatcher's/), seen: [] });
     }
     // A path that selects nothing fails as any of the state's paths does.
@@ -647,16 +648,28 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     expect(named).toMatchObject({ status: "SUCCEEDED", output: [{ Items: [1, 2], BatchInput: batchInput }, { Items: [3], BatchInput: batchInput }] });
   });
 
+  it("fails each execution of a Map whose ItemBatcher sets a limit of 0 at its start, before the Map is entered (the States Language: a positive integer)", async () => {
+    // Before, the execution ran up to the Map, which failed there (its ItemBatcher's limit, read as it batched).
+    for (const jsonata of [false, true]) {
+      for (const field of ["MaxItemsPerBatch", "MaxInputBytesPerBatch"]) {
+        const zero = await run(batching(jsonata, { ItemBatcher: { [field]: 0 } }), { items: [1, 2, 3] });
+        expect(zero).toMatchObject({ status: "FAILED", error: "States.Runtime", seen: [] });
+        expect(zero.cause).toMatch(new RegExp(`^The local runtime \\(npm start\\) does not run .*: its Map state 'Fan' \\(definition\\.States\\.Fan\\.ItemBatcher\\.${field}\\) is 0, where the States Language takes a positive integer`));
+        expect(zero.types).not.toContain("MapStateEntered");
+      }
+    }
+  });
+
   it("fails each execution of a definition with an ItemBatcher in an Inline Map, saying why", async () => {
     const inline = batching(false, { ItemBatcher: { MaxItemsPerBatch: 2 }, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } } });
-    expect(await run(inline, { items: [1, 2, 3] })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' sets ItemBatcher in Inline mode"), seen: [] });
+    expect(await run(inline, { items: [1, 2, 3] })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' (definition.States.Fan) sets ItemBatcher in Inline mode"), seen: [] });
   });
 
   it("fails each execution of a JSONata Map whose ItemBatcher sets a JSONPath field (MaxItemsPerBatchPath, MaxInputBytesPerBatchPath), saying which", async () => {
     // Before, the JSONata Map ignored the path: one batch of every item, where the path asked for batches of 1.
     for (const field of ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"]) {
       const pathed = await run(batching(true, { ItemBatcher: { [field]: "$.limit" } }), { items: [1, 2, 3], limit: 1 });
-      expect(pathed).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' sets ItemBatcher.${field}, a JSONPath field, in a JSONata state`), seen: [] });
+      expect(pathed).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its Map state 'Fan' (definition.States.Fan.ItemBatcher.${field}) sets ${field}, a JSONPath field, in a JSONata state`), seen: [] });
     }
   });
 
@@ -665,7 +678,7 @@ describe("local Step Functions, a Distributed Map's ItemBatcher", () => {
     for (const jsonata of [false, true]) {
       for (const batcher of [{}, { BatchInput: { fixed: 1 } }]) {
         const unlimited = await run(batching(jsonata, { ItemBatcher: batcher }), { items: [1, 2, 3] });
-        expect(unlimited).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' sets an ItemBatcher without a limit"), seen: [] });
+        expect(unlimited).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("its Map state 'Fan' (definition.States.Fan.ItemBatcher) sets no limit"), seen: [] });
       }
     }
   });
