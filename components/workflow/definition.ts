@@ -483,7 +483,7 @@ export interface ItemBatcherWarning {
  *   (same section); asl-validator's JSONata ItemBatcher allows other fields.
  * What the schema already refuses (a limit and its path both, a limit that is no integer or below 0,
  * MaxInputBytesPerBatch over 262144 — "up to 256 KiB", input-output-itembatcher.html) is aslProblems', not here.
- * The local runtime fails each execution of such a definition (local/sfn-server.ts unrunnableItemBatcher).
+ * The local runtime checks a definition with this function when an execution starts and fails it (local/sfn-server.ts prepare).
  */
 export function itemBatcherWarnings(definition: unknown): ItemBatcherWarning[] {
   const defaultLanguage = (definition as { QueryLanguage?: unknown } | undefined)?.QueryLanguage ?? "JSONPath";
