@@ -1173,11 +1173,9 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
 
 /**
  * The lockout records (SignInLockout) in a JSON file of the emulator's state folder, so a restart of `npm start` keeps
- * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole, through a temporary file
- * and a rename, so a crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said
- * in the log (it must not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave
- * them; the temporary file is named after the process, so two emulators on one state folder do not write into the
- * same one (the last rename wins). Only a failed attempt, or an attempt by a user with failures, writes: a successful
+ * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole (writeThroughSync), so a
+ * crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said in the log (it must
+ * not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave them. Only a failed attempt, or an attempt by a user with failures, writes: a successful
  * sign-in of a user without failures (the bench's) touches no file.
  */
 function lockoutFile(path: string, log: (message: string) => void): LockoutPersistence {
@@ -1200,9 +1198,7 @@ function lockoutFile(path: string, log: (message: string) => void): LockoutPersi
       return [];
     },
     save(records) {
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify(records));
-      renameSync(temporary, path);
+      writeThroughSync(path, JSON.stringify(records));
     },
   };
 }
@@ -1266,6 +1262,28 @@ function sizeOf(file: string): number | undefined {
 }
 
 /**
+ * The emulator's one way of writing a state file (cognito-local's StormDB stores, lockout.json,
+ * refresh-token-scopes.json): whole, to `<file>.<pid>.tmp` and renamed over the file, so a crash mid-write leaves the
+ * previous file, never half of one. The temporary file is named after the process, so two emulators on one state folder
+ * do not write into the same one (the last rename wins).
+ */
+function temporaryFileOf(path: string): string {
+  return `${path}.${process.pid}.tmp`;
+}
+
+function writeThroughSync(path: string, text: string): void {
+  const temporary = temporaryFileOf(path);
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+async function writeThrough(path: string, text: string): Promise<void> {
+  const temporary = temporaryFileOf(path);
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+/**
  * cognito-local's stores (StormDB's file engine, `async: true`) save with `fs.writeFile`, which truncates the file and
  * then writes it, one save beside another: a crash between the two leaves the file empty or cut short, and saves that
  * overlap (two requests at once, a shorter state saved while a longer one is still being written) leave the short JSON
@@ -1284,11 +1302,6 @@ function atomicStormDBWrites(): void {
   engine.atomicWrites = true;
   /** Per file: the saves waiting for the next write (undefined while none wait); a file is in the map while it is written. */
   const files = new Map<string, Waiting | undefined>();
-  const writeThrough = async (path: string, text: string) => {
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, path);
-  };
   const drain = async (path: string) => {
     for (let next = files.get(path); next; next = files.get(path)) {
       files.set(path, undefined);
@@ -1305,9 +1318,7 @@ function atomicStormDBWrites(): void {
   engine.write = function (this: Engine, data: unknown): Promise<void> | null {
     const path = this.path;
     if (!this.async) {
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, this.serialize(data));
-      renameSync(temporary, path);
+      writeThroughSync(path, this.serialize(data));
       return null;
     }
     return new Promise<void>((resolve, reject) => {
@@ -1679,8 +1690,7 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
  *
  * Refresh tokens outlive `npm start` (cognito-local keeps them in the pool's file), so the scopes are kept in a JSON
  * file of the emulator's state folder, keyed by the token's SHA-256 (no token in the file), each with the token's
- * expiry, dropped once it has passed (when one is added) or once the token is revoked (RevokeToken, a sign-out). Written whole through a temporary file and a rename, as
- * lockoutFile; an unreadable file is no scopes, said in the log (refreshes then get cognito-local's scope).
+ * expiry, dropped once it has passed (when one is added) or once the token is revoked (RevokeToken, a sign-out). Written whole (writeThroughSync), as lockoutFile; an unreadable file is no scopes, said in the log (refreshes then get cognito-local's scope).
  */
 class RefreshTokenScopes {
   private readonly scopes = new Map<string, { scope: string; exp: number }>();
@@ -1725,10 +1735,8 @@ class RefreshTokenScopes {
   }
 
   private save(): void {
-    const temporary = `${this.path}.${process.pid}.tmp`;
     mkdirSync(join(this.path, ".."), { recursive: true });
-    writeFileSync(temporary, JSON.stringify([...this.scopes]));
-    renameSync(temporary, this.path);
+    writeThroughSync(this.path, JSON.stringify([...this.scopes]));
   }
 
   /**
