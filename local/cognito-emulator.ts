@@ -22,7 +22,7 @@
  */
 import "./quiet-aws-sdk-v2";
 import { createHash, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
@@ -120,6 +120,9 @@ export interface CognitoEmulatorOptions {
 
 export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   mkdirSync(options.dataDir, { recursive: true });
+  // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
+  const ownState = join(options.dataDir, "emulator");
+  for (const folder of [options.dataDir, ownState]) removeAbandonedWrites(folder);
   const logger = pino({ level: process.env.COGNITO_LOCAL_LOG ?? "silent" });
   const ctx = { logger };
   const clock = options.clock ?? new DateClock();
@@ -141,8 +144,6 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     lostPools.add(id);
     return `USERS LOST: user pool ${id} starts empty, every user of it is lost (their accounts, passwords, attributes and sign-ins; the moved file still holds them)`;
   });
-  // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
-  const ownState = join(options.dataDir, "emulator");
   const resourceServerStore = await resourceServerStoreIn(ownState, ctx, options.log);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
@@ -1265,7 +1266,8 @@ function sizeOf(file: string): number | undefined {
  * The emulator's one way of writing a state file (cognito-local's StormDB stores, lockout.json,
  * refresh-token-scopes.json): whole, to `<file>.<pid>.tmp` and renamed over the file, so a crash mid-write leaves the
  * previous file, never half of one. The temporary file is named after the process, so two emulators on one state folder
- * do not write into the same one (the last rename wins).
+ * do not write into the same one (the last rename wins); one a crash left behind is removed at the next start
+ * (removeAbandonedWrites).
  */
 function temporaryFileOf(path: string): string {
   return `${path}.${process.pid}.tmp`;
@@ -1281,6 +1283,36 @@ async function writeThrough(path: string, text: string): Promise<void> {
   const temporary = temporaryFileOf(path);
   await writeFile(temporary, text);
   await rename(temporary, path);
+}
+
+/**
+ * The temporary files (`<file>.json.<pid>.tmp`, writeThroughSync) in `folder` of a process that stopped between writing
+ * one and renaming it (a crash, a kill): removed, as no rename will ever come (they would pile up, one per crash, in the
+ * state folder). One of a process still running (another emulator on the same folder) is left to it, and so is one of
+ * this process's own id (another emulator of this process may be writing it; one an earlier run of the same id left is
+ * written over at this process's next write of that file). Reads only the folder's listing: cheap at every start.
+ */
+function removeAbandonedWrites(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // none yet
+  }
+  for (const name of names) {
+    const pid = Number(/\.json\.(\d+)\.tmp$/.exec(name)?.[1]);
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !processRuns(pid)) rmSync(join(folder, name), { force: true });
+  }
+}
+
+/** Whether a process with this id runs (signal 0 tests without signalling; EPERM: it runs as another user). As local/s3-server.ts's. */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
