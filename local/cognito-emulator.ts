@@ -1181,27 +1181,33 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
  */
 function lockoutFile(path: string, log: (message: string) => void): LockoutPersistence {
   return {
-    load() {
-      let text: string;
-      try {
-        text = readFileSync(path, "utf8");
-      } catch {
-        return []; // none yet (a fresh state folder)
-      }
-      try {
-        const records = JSON.parse(text) as unknown;
-        if (Array.isArray(records) && records.every(isLockoutRecord)) return records;
-      } catch {
-        // not JSON: said below
-      }
-      // A file edited by hand or cut short by a full disk: the emulator starts, without anyone's failures.
-      log(`  cognito-local: ${path} is not a list of sign-in failure records; starting with none`);
-      return [];
-    },
+    load: () => readRecords(path, isLockoutRecord, log, "a list of sign-in failure records; starting with none"),
     save(records) {
       writeThroughSync(path, JSON.stringify(records));
     },
   };
+}
+
+/**
+ * The records a JSON file of the emulator's state folder holds (lockoutFile, RefreshTokenScopes): none when there is no
+ * file yet (a fresh state folder); none, said in the log (`<path> is <what>`), when it is not JSON or not a list of
+ * `isRecord` (edited by hand, cut short by a full disk): the emulator starts without them.
+ */
+function readRecords<T>(path: string, isRecord: (record: unknown) => record is T, log: (message: string) => void, what: string): T[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return []; // none yet
+  }
+  try {
+    const records = JSON.parse(text) as unknown;
+    if (Array.isArray(records) && records.every(isRecord)) return records;
+  } catch {
+    // not JSON: said below
+  }
+  log(`  cognito-local: ${path} is not ${what}`);
+  return [];
 }
 
 /** `[<pool id>/<username>, Failures]` with finite numbers, as `lockoutFile` writes them. */
@@ -1725,29 +1731,15 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
  * expiry, dropped once it has passed (when one is added) or once the token is revoked (RevokeToken, a sign-out). Written whole (writeThroughSync), as lockoutFile; an unreadable file is no scopes, said in the log (refreshes then get cognito-local's scope).
  */
 class RefreshTokenScopes {
-  private readonly scopes = new Map<string, { scope: string; exp: number }>();
+  private readonly scopes: Map<string, { scope: string; exp: number }>;
 
   constructor(
     private readonly clock: Clock,
     private readonly path: string,
     log: (message: string) => void,
   ) {
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch {
-      return; // none yet
-    }
-    try {
-      const records = JSON.parse(text) as unknown;
-      if (Array.isArray(records) && records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1]?.scope === "string" && typeof r[1]?.exp === "number")) {
-        for (const [key, entry] of records as Array<[string, { scope: string; exp: number }]>) this.scopes.set(key, entry);
-        return;
-      }
-    } catch {
-      // not JSON: said below
-    }
-    log(`  cognito-local: ${path} is not a list of refresh token scopes; starting with none (refreshed access tokens get aws.cognito.signin.user.admin until users sign in again)`);
+    const isRecord = (r: any): r is [string, { scope: string; exp: number }] => Array.isArray(r) && typeof r[0] === "string" && typeof r[1]?.scope === "string" && typeof r[1]?.exp === "number";
+    this.scopes = new Map(readRecords(path, isRecord, log, "a list of refresh token scopes; starting with none (refreshed access tokens get aws.cognito.signin.user.admin until users sign in again)"));
   }
 
   /** `refreshToken` was handed out by a sign-in granted `scope`. */
