@@ -702,7 +702,9 @@ function verifiedClaimsAsBooleans(generator: JwtTokenGenerator): JwtTokenGenerat
 /** A token's claims, unverified (what cognito-local reads of a token, too). */
 function claimsOf(token: unknown): Record<string, any> {
   try {
-    return JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, any>;
+    const claims: unknown = JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8"));
+    // A payload that is JSON but no object (`null`, a number) has no claims: its `.exp` must not throw (an HTTP 500).
+    return typeof claims === "object" && claims !== null ? (claims as Record<string, any>) : {};
   } catch {
     return {};
   }
