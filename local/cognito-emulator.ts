@@ -237,11 +237,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
     async ensureClient(userPoolId, clientId, clientName, { secret } = {}) {
       const existing = await cognito.getAppClient(ctx, clientId);
+      // A kept client is written only when its secret changes: the program's clients are ensured at every start.
+      if (existing && (secret === undefined || existing.ClientSecret === secret)) return;
       const pool = await cognito.getUserPool(ctx, userPoolId);
-      if (existing) {
-        if (secret !== undefined && existing.ClientSecret !== secret) await pool.saveAppClient(ctx, { ...existing, ClientSecret: secret });
-        return;
-      }
+      if (existing) return pool.saveAppClient(ctx, { ...existing, ClientSecret: secret });
       const now = clock.get();
       await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now, ...(secret !== undefined ? { ClientSecret: secret } : {}) });
     },
