@@ -22,7 +22,7 @@
  */
 import "./quiet-aws-sdk-v2";
 import { createHash, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
@@ -120,6 +120,9 @@ export interface CognitoEmulatorOptions {
 
 export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   mkdirSync(options.dataDir, { recursive: true });
+  // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
+  const ownState = join(options.dataDir, "emulator");
+  for (const folder of [options.dataDir, ownState]) removeAbandonedWrites(folder);
   const logger = pino({ level: process.env.COGNITO_LOCAL_LOG ?? "silent" });
   const ctx = { logger };
   const clock = options.clock ?? new DateClock();
@@ -141,8 +144,6 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     lostPools.add(id);
     return `USERS LOST: user pool ${id} starts empty, every user of it is lost (their accounts, passwords, attributes and sign-ins; the moved file still holds them)`;
   });
-  // The emulator's own records, in a folder of their own: cognito-local takes every .json file in dataDir for a pool.
-  const ownState = join(options.dataDir, "emulator");
   const resourceServerStore = await resourceServerStoreIn(ownState, ctx, options.log);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
@@ -236,11 +237,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
     async ensureClient(userPoolId, clientId, clientName, { secret } = {}) {
       const existing = await cognito.getAppClient(ctx, clientId);
+      // A kept client is written only when its secret changes: the program's clients are ensured at every start.
+      if (existing && (secret === undefined || existing.ClientSecret === secret)) return;
       const pool = await cognito.getUserPool(ctx, userPoolId);
-      if (existing) {
-        if (secret !== undefined && existing.ClientSecret !== secret) await pool.saveAppClient(ctx, { ...existing, ClientSecret: secret });
-        return;
-      }
+      if (existing) return pool.saveAppClient(ctx, { ...existing, ClientSecret: secret });
       const now = clock.get();
       await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now, ...(secret !== undefined ? { ClientSecret: secret } : {}) });
     },
@@ -701,7 +701,9 @@ function verifiedClaimsAsBooleans(generator: JwtTokenGenerator): JwtTokenGenerat
 /** A token's claims, unverified (what cognito-local reads of a token, too). */
 function claimsOf(token: unknown): Record<string, any> {
   try {
-    return JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, any>;
+    const claims: unknown = JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8"));
+    // A payload that is JSON but no object (`null`, a number) has no claims: its `.exp` must not throw (an HTTP 500).
+    return typeof claims === "object" && claims !== null ? (claims as Record<string, any>) : {};
   } catch {
     return {};
   }
@@ -1173,38 +1175,40 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
 
 /**
  * The lockout records (SignInLockout) in a JSON file of the emulator's state folder, so a restart of `npm start` keeps
- * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole, through a temporary file
- * and a rename, so a crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said
- * in the log (it must not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave
- * them; the temporary file is named after the process, so two emulators on one state folder do not write into the
- * same one (the last rename wins). Only a failed attempt, or an attempt by a user with failures, writes: a successful
+ * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole (writeThroughSync), so a
+ * crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said in the log (it must
+ * not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave them. Only a failed attempt, or an attempt by a user with failures, writes: a successful
  * sign-in of a user without failures (the bench's) touches no file.
  */
 function lockoutFile(path: string, log: (message: string) => void): LockoutPersistence {
   return {
-    load() {
-      let text: string;
-      try {
-        text = readFileSync(path, "utf8");
-      } catch {
-        return []; // none yet (a fresh state folder)
-      }
-      try {
-        const records = JSON.parse(text) as unknown;
-        if (Array.isArray(records) && records.every(isLockoutRecord)) return records;
-      } catch {
-        // not JSON: said below
-      }
-      // A file edited by hand or cut short by a full disk: the emulator starts, without anyone's failures.
-      log(`  cognito-local: ${path} is not a list of sign-in failure records; starting with none`);
-      return [];
-    },
+    load: () => readRecords(path, isLockoutRecord, log, "a list of sign-in failure records; starting with none"),
     save(records) {
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify(records));
-      renameSync(temporary, path);
+      writeThroughSync(path, JSON.stringify(records));
     },
   };
+}
+
+/**
+ * The records a JSON file of the emulator's state folder holds (lockoutFile, RefreshTokenScopes): none when there is no
+ * file yet (a fresh state folder); none, said in the log (`<path> is <what>`), when it is not JSON or not a list of
+ * `isRecord` (edited by hand, cut short by a full disk): the emulator starts without them.
+ */
+function readRecords<T>(path: string, isRecord: (record: unknown) => record is T, log: (message: string) => void, what: string): T[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return []; // none yet
+  }
+  try {
+    const records = JSON.parse(text) as unknown;
+    if (Array.isArray(records) && records.every(isRecord)) return records;
+  } catch {
+    // not JSON: said below
+  }
+  log(`  cognito-local: ${path} is not ${what}`);
+  return [];
 }
 
 /** `[<pool id>/<username>, Failures]` with finite numbers, as `lockoutFile` writes them. */
@@ -1266,6 +1270,59 @@ function sizeOf(file: string): number | undefined {
 }
 
 /**
+ * The emulator's one way of writing a state file (cognito-local's StormDB stores, lockout.json,
+ * refresh-token-scopes.json): whole, to `<file>.<pid>.tmp` and renamed over the file, so a crash mid-write leaves the
+ * previous file, never half of one. The temporary file is named after the process, so two emulators on one state folder
+ * do not write into the same one (the last rename wins); one a crash left behind is removed at the next start
+ * (removeAbandonedWrites).
+ */
+function temporaryFileOf(path: string): string {
+  return `${path}.${process.pid}.tmp`;
+}
+
+function writeThroughSync(path: string, text: string): void {
+  const temporary = temporaryFileOf(path);
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+async function writeThrough(path: string, text: string): Promise<void> {
+  const temporary = temporaryFileOf(path);
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+/**
+ * The temporary files (`<file>.json.<pid>.tmp`, writeThroughSync) in `folder` of a process that stopped between writing
+ * one and renaming it (a crash, a kill): removed, as no rename will ever come (they would pile up, one per crash, in the
+ * state folder). One of a process still running (another emulator on the same folder) is left to it, and so is one of
+ * this process's own id (another emulator of this process may be writing it; one an earlier run of the same id left is
+ * written over at this process's next write of that file). Reads only the folder's listing: cheap at every start.
+ */
+function removeAbandonedWrites(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // none yet
+  }
+  for (const name of names) {
+    const pid = Number(/\.json\.(\d+)\.tmp$/.exec(name)?.[1]);
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !processRuns(pid)) rmSync(join(folder, name), { force: true });
+  }
+}
+
+/** Whether a process with this id runs (signal 0 tests without signalling; EPERM: it runs as another user). As local/s3-server.ts's. */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
  * cognito-local's stores (StormDB's file engine, `async: true`) save with `fs.writeFile`, which truncates the file and
  * then writes it, one save beside another: a crash between the two leaves the file empty or cut short, and saves that
  * overlap (two requests at once, a shorter state saved while a longer one is still being written) leave the short JSON
@@ -1284,11 +1341,6 @@ function atomicStormDBWrites(): void {
   engine.atomicWrites = true;
   /** Per file: the saves waiting for the next write (undefined while none wait); a file is in the map while it is written. */
   const files = new Map<string, Waiting | undefined>();
-  const writeThrough = async (path: string, text: string) => {
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, path);
-  };
   const drain = async (path: string) => {
     for (let next = files.get(path); next; next = files.get(path)) {
       files.set(path, undefined);
@@ -1305,9 +1357,7 @@ function atomicStormDBWrites(): void {
   engine.write = function (this: Engine, data: unknown): Promise<void> | null {
     const path = this.path;
     if (!this.async) {
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, this.serialize(data));
-      renameSync(temporary, path);
+      writeThroughSync(path, this.serialize(data));
       return null;
     }
     return new Promise<void>((resolve, reject) => {
@@ -1679,33 +1729,18 @@ function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clo
  *
  * Refresh tokens outlive `npm start` (cognito-local keeps them in the pool's file), so the scopes are kept in a JSON
  * file of the emulator's state folder, keyed by the token's SHA-256 (no token in the file), each with the token's
- * expiry, dropped once it has passed (when one is added) or once the token is revoked (RevokeToken, a sign-out). Written whole through a temporary file and a rename, as
- * lockoutFile; an unreadable file is no scopes, said in the log (refreshes then get cognito-local's scope).
+ * expiry, dropped once it has passed (when one is added) or once the token is revoked (RevokeToken, a sign-out). Written whole (writeThroughSync), as lockoutFile; an unreadable file is no scopes, said in the log (refreshes then get cognito-local's scope).
  */
 class RefreshTokenScopes {
-  private readonly scopes = new Map<string, { scope: string; exp: number }>();
+  private readonly scopes: Map<string, { scope: string; exp: number }>;
 
   constructor(
     private readonly clock: Clock,
     private readonly path: string,
     log: (message: string) => void,
   ) {
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch {
-      return; // none yet
-    }
-    try {
-      const records = JSON.parse(text) as unknown;
-      if (Array.isArray(records) && records.every((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1]?.scope === "string" && typeof r[1]?.exp === "number")) {
-        for (const [key, entry] of records as Array<[string, { scope: string; exp: number }]>) this.scopes.set(key, entry);
-        return;
-      }
-    } catch {
-      // not JSON: said below
-    }
-    log(`  cognito-local: ${path} is not a list of refresh token scopes; starting with none (refreshed access tokens get aws.cognito.signin.user.admin until users sign in again)`);
+    const isRecord = (r: any): r is [string, { scope: string; exp: number }] => Array.isArray(r) && typeof r[0] === "string" && typeof r[1]?.scope === "string" && typeof r[1]?.exp === "number";
+    this.scopes = new Map(readRecords(path, isRecord, log, "a list of refresh token scopes; starting with none (refreshed access tokens get aws.cognito.signin.user.admin until users sign in again)"));
   }
 
   /** `refreshToken` was handed out by a sign-in granted `scope`. */
@@ -1725,10 +1760,8 @@ class RefreshTokenScopes {
   }
 
   private save(): void {
-    const temporary = `${this.path}.${process.pid}.tmp`;
     mkdirSync(join(this.path, ".."), { recursive: true });
-    writeFileSync(temporary, JSON.stringify([...this.scopes]));
-    renameSync(temporary, this.path);
+    writeThroughSync(this.path, JSON.stringify([...this.scopes]));
   }
 
   /**

@@ -3,6 +3,7 @@
  * (`<state>/cognito/<pool id>.json`, `clients.json`) cut short or edited by hand must not stop `npm start`: the emulator
  * starts without what they held, and says so in the log (a pool's users lost, loudly).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -164,6 +165,23 @@ it("leaves cognito-local's files readable when saves overlap: a shorter save aft
       expect(JSON.parse(readFileSync(join(dataDir, "us-east-1_Overlap01.json"), "utf8"))).toEqual({ Users: {} });
     }
     expect(readdirSync(dataDir)).toEqual(["us-east-1_Overlap01.json"]);
+  } finally {
+    await emulator.stop();
+  }
+});
+
+it("removes at start the temporary files a crashed process left between writing a state file and renaming it, not those of a running one", async () => {
+  // A process killed between writeFileSync and renameSync leaves `<file>.json.<pid>.tmp`: no rename will ever come,
+  // and one more would pile up in the state folder at each such crash.
+  const dataDir = stateWith("lockout.json", "[]");
+  const stopped = spawnSync(process.execPath, ["-e", ""]).pid; // a process that has ended
+  const abandoned = [join(dataDir, `us-east-1_Leftover1.json.${stopped}.tmp`), join(dataDir, "emulator", `lockout.json.${stopped}.tmp`)];
+  const kept = [join(dataDir, `clients.json.${process.ppid}.tmp`), join(dataDir, "emulator", `lockout.json.${process.pid}.tmp`), join(dataDir, "notes.9.tmp.txt")];
+  for (const file of [...abandoned, ...kept]) writeFileSync(file, "{");
+  const emulator = await start(dataDir, []);
+  try {
+    expect(abandoned.filter(existsSync)).toEqual([]);
+    expect(kept.filter(existsSync)).toEqual(kept);
   } finally {
     await emulator.stop();
   }

@@ -75,3 +75,28 @@ it("answers the parsers' other refusals (a body whose content encoding does not 
     expect(await token.json(), JSON.stringify(headers)).toMatchObject({ error: "invalid_request" });
   }
 });
+
+it("answers a refresh token whose payload is JSON but no object (null) as an invalid one, not with an HTTP 500", async () => {
+  const clientId = "malformedclient00000000000";
+  await emulator.ensureClient("us-east-1_Malformed1", clientId, "malformed");
+  const token = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from("null").toString("base64url")}.c2ln`;
+  for (const [target, body] of [
+    ["InitiateAuth", { ClientId: clientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: token } }],
+    ["GetTokensFromRefreshToken", { ClientId: clientId, RefreshToken: token }],
+  ] as const) {
+    const response = await fetch(emulator.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${target}` },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, target).toBe(400);
+    expect(await response.json(), target).toMatchObject({ __type: "NotAuthorizedException", message: "Invalid Refresh Token" });
+  }
+  const response = await fetch(`${emulator.url}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "refresh_token", client_id: clientId, refresh_token: token }).toString(),
+  });
+  expect(response.status).toBe(400);
+  expect(await response.json()).toMatchObject({ error: "invalid_grant" });
+});

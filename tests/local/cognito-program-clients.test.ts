@@ -68,8 +68,12 @@ it("creates the pool's resource servers and other clients from the program, and 
   expect([...defined]).toEqual(["gallery/read", "gallery/write", "reports/export"]);
   expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "reports" }))).ResourceServer?.Name).toBe("reports-server-4f2a9c1");
   expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read", "write"]);
-  // A second start finds them there and updates them in place.
+  // A later start finds them there and brings them up to date in place (here a scope the program no longer has).
+  const fewer = graph.map((r) => (r.name === "auth-resource-server-gallery" ? { ...r, inputs: { ...r.inputs, scopes: r.inputs.scopes.slice(0, 1) } } : r));
+  expect([...(await provisionResourceServers(fewer, sdk, userPoolId))]).toEqual(["gallery/read", "reports/export"]);
+  expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read"]);
   await provisionResourceServers(graph, sdk, userPoolId);
+  expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read", "write"]);
 
   const clients = await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined);
   expect(clients).toEqual([{ name: "reports-machine", clientId: machineId, secret: expect.any(String) }]);
