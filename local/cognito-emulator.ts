@@ -45,6 +45,7 @@ import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../c
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import { processRunning } from "./state-lock";
 
 // pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there, as jsonwebtoken, with which
 // it signs tokens, and the key it signs them with (the JWKS it serves).
@@ -1308,17 +1309,7 @@ function removeAbandonedWrites(folder: string): void {
   }
   for (const name of names) {
     const pid = Number(/\.json\.(\d+)\.tmp$/.exec(name)?.[1]);
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !processRuns(pid)) rmSync(join(folder, name), { force: true });
-  }
-}
-
-/** Whether a process with this id runs (signal 0 tests without signalling; EPERM: it runs as another user). As local/s3-server.ts's. */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !processRunning(pid)) rmSync(join(folder, name), { force: true });
   }
 }
 
