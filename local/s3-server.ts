@@ -843,6 +843,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
+    // Answered already (headerOverflow): the parser, left in its error state, reports each later piece of the request
+    // again; destroying the socket then reset it with the answer unread, so the rest is left to drain instead.
+    if (socket.writableEnded) return;
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
     socket.end(`HTTP/1.1 ${error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`);
