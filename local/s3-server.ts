@@ -975,7 +975,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const { bucket, key } = request;
     uploadStarted(auth, request);
     const body = uploadBody(req, signable, auth, received, request);
-    const object = await store.putStream(bucket, newObject(key, req), body, () => writePreconditions(req.headers, store.head(bucket, key)));
+    const object = await store.putStream(bucket, newObject(key, req), body, () => writePreconditions(req.headers, () => store.head(bucket, key)));
     send(res, 200, "", { etag: object.etag });
     notify("ObjectCreated:Put", bucket, key, object);
   }
@@ -1087,7 +1087,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       const meta: NewObject =
         directive === "REPLACE" ? newObject(key, req) : { key, contentType: opened.contentType, cacheControl: opened.cacheControl, metadata: opened.metadata, lastModified: new Date() };
       body = opened.read(0, opened.size - 1);
-      const object = await store.putStream(bucket, meta, body as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, store.head(bucket, key)));
+      const object = await store.putStream(bucket, meta, body as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, () => store.head(bucket, key)));
       sendXml(res, `<CopyObjectResult><ETag>${escapeXml(object.etag)}</ETag><LastModified>${object.lastModified.toISOString()}</LastModified></CopyObjectResult>`);
       notify("ObjectCreated:Copy", bucket, key, object);
     } finally {
@@ -1154,7 +1154,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // be gone under the read (which then fails): the answer is NoSuchUpload either way.
     const gone = () => uploads.get(uploadId) !== upload;
     const write = store.putStream(upload.bucket, meta, concatenated(), () => {
-      writePreconditions(req.headers, store.head(upload.bucket, upload.key));
+      writePreconditions(req.headers, () => store.head(upload.bucket, upload.key));
       if (gone()) throw noSuchUpload();
       uploads.delete(uploadId);
     });
