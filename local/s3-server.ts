@@ -297,38 +297,28 @@ export class FileObjectStore implements ObjectStore {
     const lineOf = (etag: string, size: number) => Buffer.from(JSON.stringify({ ...meta, etag, size } satisfies ObjectLine));
     const room = lineOf(meta.etag ?? `"${"0".repeat(32)}"`, Number.MAX_SAFE_INTEGER).length + 1;
     const temporary = this.temporaryFile(file);
-    let closed = false;
-    let handle: FileHandle;
     try {
-      handle = await open(temporary, "w");
-    } catch (error) {
-      FileObjectStore.writingObjects.delete(resolve(temporary));
-      throw error;
-    }
-    try {
-      // The room ends with the newline too, so that a file whose line was never written over it (a power cut may leave
-      // the first page as it was first flushed) starts with a line of spaces, no metadata: it is not served (openPath),
-      // and the body's own first line is never read as the metadata.
-      const placeholder = Buffer.alloc(room, " ");
-      placeholder[room - 1] = 0x0a;
-      await writeAll(handle, placeholder, 0);
-      const { etag, size } = await writeHashed(handle, source, room);
-      const object: ListedObject = { ...meta, etag: meta.etag ?? etag, size };
-      const line = Buffer.alloc(room, " ");
-      lineOf(object.etag, size).copy(line);
-      line[room - 1] = 0x0a;
-      await writeAll(handle, line, 0);
-      closed = true;
-      await handle.close();
-      // Not fsync'd: see the class's comment. Nothing is awaited from here to the rename.
-      beforeCommit?.(object);
-      renameSync(temporary, file);
-      this.reported.delete(file);
-      return object;
-    } catch (error) {
-      if (!closed) await handle.close().catch(() => {});
-      rmSync(temporary, { force: true });
-      throw error;
+      const write = async (handle: FileHandle): Promise<ListedObject> => {
+        // The room ends with the newline too, so that a file whose line was never written over it (a power cut may leave
+        // the first page as it was first flushed) starts with a line of spaces, no metadata: it is not served (openPath),
+        // and the body's own first line is never read as the metadata.
+        const placeholder = Buffer.alloc(room, " ");
+        placeholder[room - 1] = 0x0a;
+        await writeAll(handle, placeholder, 0);
+        const { etag, size } = await writeHashed(handle, source, room);
+        const object: ListedObject = { ...meta, etag: meta.etag ?? etag, size };
+        const line = Buffer.alloc(room, " ");
+        lineOf(object.etag, size).copy(line);
+        line[room - 1] = 0x0a;
+        await writeAll(handle, line, 0);
+        return object;
+      };
+      // Not fsync'd: see the class's comment.
+      return await writeTemporary(temporary, write, (object) => {
+        beforeCommit?.(object);
+        renameSync(temporary, file);
+        this.reported.delete(file);
+      });
     } finally {
       FileObjectStore.writingObjects.delete(resolve(temporary));
     }
@@ -348,34 +338,27 @@ export class FileObjectStore implements ObjectStore {
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
     const file = this.partFile(uploadId, partNumber);
     FileObjectStore.writing.add(uploadId);
-    mkdirSync(join(file, ".."), { recursive: true });
+    mkdirSync(this.uploadFolder(uploadId), { recursive: true });
     const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-    const handle = await open(temporary, "w");
-    let closed = false;
-    try {
-      const written = await writeHashed(handle, source, 0);
-      closed = true;
-      await handle.close();
-      renameSync(temporary, file);
-      return written;
-    } catch (error) {
-      if (!closed) await handle.close().catch(() => {});
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    return writeTemporary(temporary, (handle) => writeHashed(handle, source, 0), () => renameSync(temporary, file));
   }
   readPart(uploadId: string, partNumber: number): Readable {
     return createReadStream(this.partFile(uploadId, partNumber));
   }
   removeParts(uploadId: string): void {
-    rmSync(join(this.partFile(uploadId, 1), ".."), { recursive: true, force: true });
+    rmSync(this.uploadFolder(uploadId), { recursive: true, force: true });
     FileObjectStore.writing.delete(uploadId);
   }
-  /** A part's file; the upload's folder is named by this process too (removeAbandonedUploads). */
+  /** A part's file, in its upload's folder. */
   private partFile(uploadId: string, partNumber: number): string {
+    if (!Number.isSafeInteger(partNumber)) throw new Error(`local S3: no such upload part ${uploadId} ${partNumber}`);
+    return join(this.uploadFolder(uploadId), `${partNumber}.part`);
+  }
+  /** An upload's folder, named by this process too (removeAbandonedUploads). */
+  private uploadFolder(uploadId: string): string {
     // The server names uploads (randomUUID) and serves only those it named; anything else never reaches the disk.
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId) || !Number.isSafeInteger(partNumber)) throw new Error(`local S3: no such upload part ${uploadId} ${partNumber}`);
-    return join(this.uploads, `${process.pid}.${uploadId}`, `${partNumber}.part`);
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId)) throw new Error(`local S3: no such upload ${uploadId}`);
+    return join(this.uploads, `${process.pid}.${uploadId}`);
   }
   get(bucket: string, key: string): StoredObject | undefined {
     const opened = this.openFile(bucket, key);
@@ -666,6 +649,25 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
   for (let done = 0; done < bytes.length; ) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
     done += bytesWritten;
+  }
+}
+
+/**
+ * A new file `temporary` written (`write`), closed, then committed (`commit`: renamed over the file it replaces), with
+ * nothing awaited between the close and the commit; a write, close or commit that fails leaves no file behind (it is
+ * closed, a second close doing nothing, and removed). An object's (putStream) and a part's (putPart).
+ */
+async function writeTemporary<T>(temporary: string, write: (handle: FileHandle) => Promise<T>, commit: (written: T) => void): Promise<T> {
+  const handle = await open(temporary, "w");
+  try {
+    const written = await write(handle);
+    await handle.close();
+    commit(written);
+    return written;
+  } catch (error) {
+    await handle.close().catch(() => {});
+    rmSync(temporary, { force: true });
+    throw error;
   }
 }
 
