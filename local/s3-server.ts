@@ -884,11 +884,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const admitted = async (size: number): Promise<AcceptedPost> => {
       const accepted = await verifyPostPolicy({ fields: form.fields, file: { filename, size } }, policyOptions);
       checkKeyLength(accepted.key);
-      const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${accepted.key}`);
-      if (refused) throw new S3Error(403, "AccessDenied", refused);
-      const request: S3Request = { operation: "PostObject", bucket, key: accepted.key };
-      requests.push(request);
-      if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for PostObject ${accepted.key}`);
+      admit(accepted.accessKeyId, { operation: "PostObject", bucket, key: accepted.key });
       return accepted;
     };
     let size = 0;
@@ -931,9 +927,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   }
 
   /** IAM for the signer (403 AccessDenied, thrown): decided on the request's headers, before its body is read. */
-  function authorise(auth: Authenticated, request: S3Request): void {
+  function authorise(accessKeyId: string, request: S3Request): void {
     const permission = s3Permission(request.operation, request.bucket, request.key);
-    const refused = permission && refusalOf(auth.accessKeyId, permission.action, permission.resource);
+    const refused = permission && refusalOf(accessKeyId, permission.action, permission.resource);
     if (refused) throw new S3Error(403, "AccessDenied", refused);
   }
 
@@ -943,9 +939,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for ${request.operation} ${request.key}`);
   }
 
-  /** A request whose body was read whole and checked let in: authorised, then recorded. */
-  function admit(auth: Authenticated, request: S3Request): void {
-    authorise(auth, request);
+  /** A request whose body was read whole and checked (a POST's form: its policy) let in: authorised, then recorded. */
+  function admit(accessKeyId: string, request: S3Request): void {
+    authorise(accessKeyId, request);
     record(request);
   }
 
@@ -963,7 +959,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   /** What an upload (PutObject, UploadPart) is refused on its headers, before a byte of its body is read or stored. */
   function uploadStarted(auth: Authenticated, request: S3Request): void {
-    authorise(auth, request);
+    authorise(auth.accessKeyId, request);
     if (!store.hasBucket(request.bucket)) throw noSuchBucket(request.bucket);
   }
 
@@ -1216,7 +1212,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       }
     }
     const refusal = (action: string, resource: string) => refusalOf(auth.accessKeyId, action, resource);
-    admit(auth, request);
+    admit(auth.accessKeyId, request);
     if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${method} ${path} is not supported by the local S3 server`, method === "HEAD");
     if (operation === "CreateBucket") {
       store.createBucket(request.bucket);
