@@ -837,8 +837,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       req.removeAllListeners("readable");
       req.resume();
       const headOnly = req.method === "HEAD";
-      if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
-      if (error instanceof MalformedXml) return sendError(res, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", headOnly);
+      const refusal = error instanceof MalformedXml ? malformedXml() : error;
+      if (refusal instanceof S3Error) return sendError(res, refusal.status, refusal.code, refusal.message, headOnly, refusal.details);
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
     });
@@ -1208,7 +1208,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
       // Object and its Key are required (API_DeleteObjects.html): none, or an empty Key, does not validate. An empty key was a 500 on the file store.
       if (request.keys.length === 0 || request.keys.length > 1000 || request.keys.includes("")) {
-        throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+        throw malformedXml();
       }
     }
     const refusal = (action: string, resource: string) => refusalOf(auth.accessKeyId, action, resource);
@@ -1414,6 +1414,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
 type Query = Record<string, string | string[]>;
 
+/** S3's answer for a request's XML body it cannot read or that does not validate (ErrorResponses.html, MalformedXML). */
+function malformedXml(): S3Error {
+  return new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+}
+
 /**
  * S3's answer for an upload id it does not know (never started, aborted or completed), ErrorResponses.html; its message
  * as S3 words it, quoted from an AbortMultipartUpload answer in OpenMined/courses#442.
@@ -1510,7 +1515,7 @@ function partNumberOf(query: Query): number {
 function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: number; etag: string; size: number }> {
   const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
   if (listed.length === 0 || listed.length > MAX_PARTS) {
-    throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+    throw malformedXml();
   }
   const parts = listed.map(({ number, etag }, at) => {
     const partNumber = Number(number);
