@@ -60,12 +60,15 @@ export function readPreconditions(headers: IncomingHttpHeaders, object: Validato
  * Conditional writes (PutObject, CompleteMultipartUpload): `If-None-Match: *` writes only a key that does not exist,
  * `If-Match: <etag>` only over the object with that ETag; otherwise 412 PreconditionFailed, and If-Match on a missing
  * key 404 NoSuchKey (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html,
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html IfNoneMatch, IfMatch).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html IfNoneMatch, IfMatch). The object the write would
+ * replace is looked up (`existingObject`) only when the request has one of them: most writes have neither.
  */
-export function writePreconditions(headers: IncomingHttpHeaders, existing: Validators | undefined): void {
-  const ifNoneMatch = header(headers, "if-none-match");
-  if (ifNoneMatch?.trim() === "*" && existing) throw preconditionFailed("If-None-Match");
+export function writePreconditions(headers: IncomingHttpHeaders, existingObject: () => Validators | undefined): void {
+  const ifNoneMatch = header(headers, "if-none-match")?.trim() === "*";
   const ifMatch = header(headers, "if-match");
+  if (!ifNoneMatch && ifMatch === undefined) return;
+  const existing = existingObject();
+  if (ifNoneMatch && existing) throw preconditionFailed("If-None-Match");
   if (ifMatch === undefined) return;
   if (!existing) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
   if (!etagListMatches(ifMatch, existing.etag, "strong")) throw preconditionFailed("If-Match");

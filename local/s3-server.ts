@@ -297,38 +297,28 @@ export class FileObjectStore implements ObjectStore {
     const lineOf = (etag: string, size: number) => Buffer.from(JSON.stringify({ ...meta, etag, size } satisfies ObjectLine));
     const room = lineOf(meta.etag ?? `"${"0".repeat(32)}"`, Number.MAX_SAFE_INTEGER).length + 1;
     const temporary = this.temporaryFile(file);
-    let closed = false;
-    let handle: FileHandle;
     try {
-      handle = await open(temporary, "w");
-    } catch (error) {
-      FileObjectStore.writingObjects.delete(resolve(temporary));
-      throw error;
-    }
-    try {
-      // The room ends with the newline too, so that a file whose line was never written over it (a power cut may leave
-      // the first page as it was first flushed) starts with a line of spaces, no metadata: it is not served (openPath),
-      // and the body's own first line is never read as the metadata.
-      const placeholder = Buffer.alloc(room, " ");
-      placeholder[room - 1] = 0x0a;
-      await writeAll(handle, placeholder, 0);
-      const { etag, size } = await writeHashed(handle, source, room);
-      const object: ListedObject = { ...meta, etag: meta.etag ?? etag, size };
-      const line = Buffer.alloc(room, " ");
-      lineOf(object.etag, size).copy(line);
-      line[room - 1] = 0x0a;
-      await writeAll(handle, line, 0);
-      closed = true;
-      await handle.close();
-      // Not fsync'd: see the class's comment. Nothing is awaited from here to the rename.
-      beforeCommit?.(object);
-      renameSync(temporary, file);
-      this.reported.delete(file);
-      return object;
-    } catch (error) {
-      if (!closed) await handle.close().catch(() => {});
-      rmSync(temporary, { force: true });
-      throw error;
+      const write = async (handle: FileHandle): Promise<ListedObject> => {
+        // The room ends with the newline too, so that a file whose line was never written over it (a power cut may leave
+        // the first page as it was first flushed) starts with a line of spaces, no metadata: it is not served (openPath),
+        // and the body's own first line is never read as the metadata.
+        const placeholder = Buffer.alloc(room, " ");
+        placeholder[room - 1] = 0x0a;
+        await writeAll(handle, placeholder, 0);
+        const { etag, size } = await writeHashed(handle, source, room);
+        const object: ListedObject = { ...meta, etag: meta.etag ?? etag, size };
+        const line = Buffer.alloc(room, " ");
+        lineOf(object.etag, size).copy(line);
+        line[room - 1] = 0x0a;
+        await writeAll(handle, line, 0);
+        return object;
+      };
+      // Not fsync'd: see the class's comment.
+      return await writeTemporary(temporary, write, (object) => {
+        beforeCommit?.(object);
+        renameSync(temporary, file);
+        this.reported.delete(file);
+      });
     } finally {
       FileObjectStore.writingObjects.delete(resolve(temporary));
     }
@@ -348,34 +338,27 @@ export class FileObjectStore implements ObjectStore {
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
     const file = this.partFile(uploadId, partNumber);
     FileObjectStore.writing.add(uploadId);
-    mkdirSync(join(file, ".."), { recursive: true });
+    mkdirSync(this.uploadFolder(uploadId), { recursive: true });
     const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-    const handle = await open(temporary, "w");
-    let closed = false;
-    try {
-      const written = await writeHashed(handle, source, 0);
-      closed = true;
-      await handle.close();
-      renameSync(temporary, file);
-      return written;
-    } catch (error) {
-      if (!closed) await handle.close().catch(() => {});
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    return writeTemporary(temporary, (handle) => writeHashed(handle, source, 0), () => renameSync(temporary, file));
   }
   readPart(uploadId: string, partNumber: number): Readable {
     return createReadStream(this.partFile(uploadId, partNumber));
   }
   removeParts(uploadId: string): void {
-    rmSync(join(this.partFile(uploadId, 1), ".."), { recursive: true, force: true });
+    rmSync(this.uploadFolder(uploadId), { recursive: true, force: true });
     FileObjectStore.writing.delete(uploadId);
   }
-  /** A part's file; the upload's folder is named by this process too (removeAbandonedUploads). */
+  /** A part's file, in its upload's folder. */
   private partFile(uploadId: string, partNumber: number): string {
+    if (!Number.isSafeInteger(partNumber)) throw new Error(`local S3: no such upload part ${uploadId} ${partNumber}`);
+    return join(this.uploadFolder(uploadId), `${partNumber}.part`);
+  }
+  /** An upload's folder, named by this process too (removeAbandonedUploads). */
+  private uploadFolder(uploadId: string): string {
     // The server names uploads (randomUUID) and serves only those it named; anything else never reaches the disk.
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId) || !Number.isSafeInteger(partNumber)) throw new Error(`local S3: no such upload part ${uploadId} ${partNumber}`);
-    return join(this.uploads, `${process.pid}.${uploadId}`, `${partNumber}.part`);
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId)) throw new Error(`local S3: no such upload ${uploadId}`);
+    return join(this.uploads, `${process.pid}.${uploadId}`);
   }
   get(bucket: string, key: string): StoredObject | undefined {
     const opened = this.openFile(bucket, key);
@@ -670,6 +653,25 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number)
 }
 
 /**
+ * A new file `temporary` written (`write`), closed, then committed (`commit`: renamed over the file it replaces), with
+ * nothing awaited between the close and the commit; a write, close or commit that fails leaves no file behind (it is
+ * closed, a second close doing nothing, and removed). An object's (putStream) and a part's (putPart).
+ */
+async function writeTemporary<T>(temporary: string, write: (handle: FileHandle) => Promise<T>, commit: (written: T) => void): Promise<T> {
+  const handle = await open(temporary, "w");
+  try {
+    const written = await write(handle);
+    await handle.close();
+    commit(written);
+    return written;
+  } catch (error) {
+    await handle.close().catch(() => {});
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
  * A body written to an open file from `position` as it arrives, hashed on the way: its MD5 ETag (quoted, as S3 sends it)
  * and size. An object's (putStream) and a part's (putPart) alike.
  */
@@ -835,14 +837,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       req.removeAllListeners("readable");
       req.resume();
       const headOnly = req.method === "HEAD";
-      if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
-      if (error instanceof MalformedXml) return sendError(res, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", headOnly);
+      const refusal = error instanceof MalformedXml ? malformedXml() : error;
+      if (refusal instanceof S3Error) return sendError(res, refusal.status, refusal.code, refusal.message, headOnly, refusal.details);
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
     });
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
+    // Answered already (headerOverflow): the parser, left in its error state, reports each later piece of the request
+    // again; destroying the socket then reset it with the answer unread, so the rest is left to drain instead.
+    if (socket.writableEnded) return;
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
     socket.end(`HTTP/1.1 ${error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`);
@@ -879,11 +884,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const admitted = async (size: number): Promise<AcceptedPost> => {
       const accepted = await verifyPostPolicy({ fields: form.fields, file: { filename, size } }, policyOptions);
       checkKeyLength(accepted.key);
-      const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${accepted.key}`);
-      if (refused) throw new S3Error(403, "AccessDenied", refused);
-      const request: S3Request = { operation: "PostObject", bucket, key: accepted.key };
-      requests.push(request);
-      if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for PostObject ${accepted.key}`);
+      admit(accepted.accessKeyId, { operation: "PostObject", bucket, key: accepted.key });
       return accepted;
     };
     let size = 0;
@@ -926,9 +927,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   }
 
   /** IAM for the signer (403 AccessDenied, thrown): decided on the request's headers, before its body is read. */
-  function authorise(auth: Authenticated, request: S3Request): void {
+  function authorise(accessKeyId: string, request: S3Request): void {
     const permission = s3Permission(request.operation, request.bucket, request.key);
-    const refused = permission && refusalOf(auth.accessKeyId, permission.action, permission.resource);
+    const refused = permission && refusalOf(accessKeyId, permission.action, permission.resource);
     if (refused) throw new S3Error(403, "AccessDenied", refused);
   }
 
@@ -938,9 +939,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (failing?.(request)) throw new S3Error(403, "AccessDenied", `Injected failure for ${request.operation} ${request.key}`);
   }
 
-  /** A request whose body was read whole and checked let in: authorised, then recorded. */
-  function admit(auth: Authenticated, request: S3Request): void {
-    authorise(auth, request);
+  /** A request whose body was read whole and checked (a POST's form: its policy) let in: authorised, then recorded. */
+  function admit(accessKeyId: string, request: S3Request): void {
+    authorise(accessKeyId, request);
     record(request);
   }
 
@@ -958,7 +959,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   /** What an upload (PutObject, UploadPart) is refused on its headers, before a byte of its body is read or stored. */
   function uploadStarted(auth: Authenticated, request: S3Request): void {
-    authorise(auth, request);
+    authorise(auth.accessKeyId, request);
     if (!store.hasBucket(request.bucket)) throw noSuchBucket(request.bucket);
   }
 
@@ -972,7 +973,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const { bucket, key } = request;
     uploadStarted(auth, request);
     const body = uploadBody(req, signable, auth, received, request);
-    const object = await store.putStream(bucket, newObject(key, req), body, () => writePreconditions(req.headers, store.head(bucket, key)));
+    const object = await store.putStream(bucket, newObject(key, req), body, () => writePreconditions(req.headers, () => store.head(bucket, key)));
     send(res, 200, "", { etag: object.etag });
     notify("ObjectCreated:Put", bucket, key, object);
   }
@@ -1084,7 +1085,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       const meta: NewObject =
         directive === "REPLACE" ? newObject(key, req) : { key, contentType: opened.contentType, cacheControl: opened.cacheControl, metadata: opened.metadata, lastModified: new Date() };
       body = opened.read(0, opened.size - 1);
-      const object = await store.putStream(bucket, meta, body as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, store.head(bucket, key)));
+      const object = await store.putStream(bucket, meta, body as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, () => store.head(bucket, key)));
       sendXml(res, `<CopyObjectResult><ETag>${escapeXml(object.etag)}</ETag><LastModified>${object.lastModified.toISOString()}</LastModified></CopyObjectResult>`);
       notify("ObjectCreated:Copy", bucket, key, object);
     } finally {
@@ -1151,7 +1152,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // be gone under the read (which then fails): the answer is NoSuchUpload either way.
     const gone = () => uploads.get(uploadId) !== upload;
     const write = store.putStream(upload.bucket, meta, concatenated(), () => {
-      writePreconditions(req.headers, store.head(upload.bucket, upload.key));
+      writePreconditions(req.headers, () => store.head(upload.bucket, upload.key));
       if (gone()) throw noSuchUpload();
       uploads.delete(uploadId);
     });
@@ -1207,11 +1208,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
       // Object and its Key are required (API_DeleteObjects.html): none, or an empty Key, does not validate. An empty key was a 500 on the file store.
       if (request.keys.length === 0 || request.keys.length > 1000 || request.keys.includes("")) {
-        throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+        throw malformedXml();
       }
     }
     const refusal = (action: string, resource: string) => refusalOf(auth.accessKeyId, action, resource);
-    admit(auth, request);
+    admit(auth.accessKeyId, request);
     if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${method} ${path} is not supported by the local S3 server`, method === "HEAD");
     if (operation === "CreateBucket") {
       store.createBucket(request.bucket);
@@ -1413,6 +1414,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
 type Query = Record<string, string | string[]>;
 
+/** S3's answer for a request's XML body it cannot read or that does not validate (ErrorResponses.html, MalformedXML). */
+function malformedXml(): S3Error {
+  return new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+}
+
 /**
  * S3's answer for an upload id it does not know (never started, aborted or completed), ErrorResponses.html; its message
  * as S3 words it, quoted from an AbortMultipartUpload answer in OpenMined/courses#442.
@@ -1509,7 +1515,7 @@ function partNumberOf(query: Query): number {
 function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: number; etag: string; size: number }> {
   const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
   if (listed.length === 0 || listed.length > MAX_PARTS) {
-    throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+    throw malformedXml();
   }
   const parts = listed.map(({ number, etag }, at) => {
     const partNumber = Number(number);

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -289,6 +290,30 @@ describe("local S3: S3's 8 KB limit on a request's headers", () => {
     // A browser's cookies for the app's other local servers (same host, other port) are not S3's to count.
     expect(await putWith("cookie", 9000)).toEqual({ status: 200, code: undefined, max: undefined });
     expect(server.store.get("b", "k")?.body.toString()).toBe("body");
+  });
+
+  it("answers a request past Node's limit that goes on sending its body, instead of resetting the connection", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const { port } = new URL(server.endpoint);
+    // Raw: the answer as it reaches the socket, and how the connection ended (an http client would stop at the reset).
+    const answer = await new Promise<{ text: string; reset: boolean }>((resolve) => {
+      const socket = connect(Number(port), "127.0.0.1");
+      let text = "";
+      let reset = false;
+      socket.on("data", (bytes) => (text += bytes));
+      socket.on("error", (error: NodeJS.ErrnoException) => (reset ||= error.code === "ECONNRESET"));
+      socket.on("close", () => resolve({ text, reset }));
+      socket.write(`PUT /b/k HTTP/1.1\r\nhost: x\r\ncontent-length: ${4 * MiB}\r\nx-extra: ${"h".repeat(100_000)}\r\n\r\n`);
+      // The body goes on arriving after the head was refused: each piece of it the parser, in its error state, reported.
+      let sent = 0;
+      const more = () => {
+        if (sent >= 4 * MiB || !socket.writable) return;
+        sent += 64 * 1024;
+        socket.write(Buffer.alloc(64 * 1024, 1), () => setImmediate(more));
+      };
+      more();
+    });
+    expect([answer.reset, /<Code>(\w+)</.exec(answer.text)?.[1]]).toEqual([false, "RequestHeaderSectionTooLarge"]);
   });
 });
 
