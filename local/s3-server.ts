@@ -40,6 +40,7 @@ import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, t
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
+import { processRunning } from "./state-lock";
 import { escapeXml, MalformedXml, unescapeXml, xmlElements, xmlValues } from "./xml";
 
 export interface StoredObject {
@@ -468,7 +469,7 @@ export class FileObjectStore implements ObjectStore {
         const pid = /\.obj\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name.name)?.[1];
         if (pid === undefined) continue;
         const path = join(this.objects, bucket, name.name);
-        const running = Number(pid) === process.pid ? FileObjectStore.writingObjects.has(resolve(path)) : processRuns(Number(pid));
+        const running = Number(pid) === process.pid ? FileObjectStore.writingObjects.has(resolve(path)) : processRunning(Number(pid));
         if (!running) rmSync(path, { force: true });
       }
     }
@@ -483,7 +484,7 @@ export class FileObjectStore implements ObjectStore {
   private removeAbandonedUploads(): void {
     for (const upload of entriesOf(this.uploads)) {
       const [, pid, uploadId] = /^(\d+)\.(.*)$/.exec(upload.name) ?? [];
-      const running = pid !== undefined && (Number(pid) === process.pid ? FileObjectStore.writing.has(uploadId) : processRuns(Number(pid)));
+      const running = pid !== undefined && (Number(pid) === process.pid ? FileObjectStore.writing.has(uploadId) : processRunning(Number(pid)));
       if (!running) rmSync(join(this.uploads, upload.name), { recursive: true, force: true });
     }
   }
@@ -564,16 +565,6 @@ function entriesOf(folder: string): Dirent[] {
     return readdirSync(folder, { withFileTypes: true });
   } catch {
     return [];
-  }
-}
-
-/** Whether a process with this id runs (signal 0 tests without signalling; EPERM: it runs as another user). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
