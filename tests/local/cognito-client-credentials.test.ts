@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CreateResourceServerCommand,
+  DeleteResourceServerCommand,
   CreateUserPoolClientCommand,
   DescribeResourceServerCommand,
   GetTokensFromRefreshTokenCommand,
@@ -155,6 +156,9 @@ describe("resource servers", () => {
     const longest = "x".repeat(256);
     await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: longest, Scopes: Array.from({ length: 100 }, (_, i) => ({ ScopeName: `${i}`.padEnd(256, "y"), ScopeDescription: longest })) }));
     await sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: "Longest" }));
+    // Gone again, so the pool's list is the one the other tests expect whatever their order.
+    await sdk.send(new DeleteResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest }));
+    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual(before);
   });
 
   it("define the custom scopes an app client may be allowed: another is ScopeDoesNotExistException", async () => {
