@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStackConfig } from "../../local/offline/config";
 import { checkDeployRules, checkDeployWarnings, DEPLOY_RULES, formatFinding } from "../../testing/deploy-rules";
-import { autonamerFor, parseAutonaming, proposedName, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
+import { autonamerFor, configuredNaming, parseAutonaming, proposedName, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
+import { namingDeletesFirst } from "../../testing/deploy-rules/naming-delete-first";
 import { devContext, handBuilt } from "./fixture";
 
 const stackWith = (autonaming: unknown, more: Record<string, string> = {}) => ({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": JSON.stringify(autonaming), ...more }, objectKeys: ["pulumi:autonaming"] });
@@ -272,6 +273,11 @@ describe("AutonamingEmptyRandom", () => {
   it("does not report a pattern with a random part of some length, nor one with none (delete-first)", () => {
     expect(findingsUnder({ pattern: "${name}${hex(0)}-${hex(1)}" }, [fn("api")])).toEqual([]);
     expect(findingsUnder({ pattern: "${name}-${stack}" }, [fn("api")])).toEqual([]);
+  });
+
+  it("is replaced create-first (namingDeletesFirst), as a pattern with no random expression is not", () => {
+    expect(namingDeletesFirst(configuredNaming(configOf({ pattern: "${name}${hex(0)}" })), fn("api"))).toBeUndefined();
+    expect(namingDeletesFirst(configuredNaming(configOf({ pattern: "${name}-${stack}" })), fn("api"))).toBe('pulumi:autonaming pattern "${name}-dev"');
   });
 
   it("makes the name the same in every stack of the project (AutonamingSharedName)", () => {
