@@ -154,6 +154,10 @@ describe("proposedName", () => {
     expect(proposedName("${name}${hex(0)}", "api")).toEqual({ name: "api", shown: "api", random: false, createFirst: true });
   });
 
+  it("puts the logical name in as written, $ and all (Go's strings.ReplaceAll has no replacement patterns)", () => {
+    expect(proposedName("${name}-x", "a$&b$$c").name).toBe("a$&b$$c-x");
+  });
+
   it("does not crash the plan on a huge length: the stand-in is cut to more than any name AWS takes", () => {
     const { name, shown } = proposedName("${name}-${hex(999999999999)}", "api");
     expect(name.length).toBeGreaterThan(1024);
