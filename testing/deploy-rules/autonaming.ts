@@ -215,7 +215,8 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
  * that does not change.
  */
 export function proposedName(pattern: string, logicalName: string): { name: string; shown: string; random: boolean; createFirst: boolean } {
-  let name = pattern.replaceAll("${name}", logicalName);
+  // A function, so a `$` in the logical name is not read as a replacement pattern (`$&`).
+  let name = pattern.replaceAll("${name}", () => logicalName);
   let shown = name;
   let random = false;
   let createFirst = false;

@@ -109,9 +109,8 @@ export function eventBridgeNames(naming?: ConfiguredNaming): DeployRule {
     source: NAMES_SOURCE,
     check(graph) {
       const findings: DeployFinding[] = [];
-      for (const [i, spec] of NAMES.entries()) {
-        const nameSpec = EVENTBRIDGE_NAME_SPECS[i];
-        for (const r of ofType(graph, spec.type)) {
+      for (const nameSpec of EVENTBRIDGE_NAME_SPECS) {
+        for (const r of ofType(graph, nameSpec.type)) {
           const physical = physicalName(nameSpec, r, naming);
           if (!physical) continue;
           const report = (problem: string, fix: string) => finding("EventBridgeNames", r, problem, fix);
@@ -124,8 +123,8 @@ export function eventBridgeNames(naming?: ConfiguredNaming): DeployRule {
           if (!problem) continue;
           findings.push(
             report(
-              `${physical.autonamed ? `is autonamed ${physical.shown}` : `has ${spec.property} ${JSON.stringify(physical.name)}`}, ${spec.what} that ${problem}; EventBridge refuses it`,
-              physical.autonamed ? `shorten the resource name "${r.name}" to at most ${spec.max - 8} characters of letters, digits, ., - and _` : `use ${spec.what} of 1–${spec.max} letters, digits, ., - and _`,
+              `${physical.autonamed ? `is autonamed ${physical.shown}` : `has ${nameSpec.property} ${JSON.stringify(physical.name)}`}, ${nameSpec.what} that ${problem}; EventBridge refuses it`,
+              physical.autonamed ? `shorten the resource name "${r.name}" to at most ${nameSpec.maxLength - 8} characters of letters, digits, ., - and _` : `use ${nameSpec.what} of 1–${nameSpec.maxLength} letters, digits, ., - and _`,
             ),
           );
         }

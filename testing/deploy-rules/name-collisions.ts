@@ -9,8 +9,8 @@
  *
  * Types already judged by a uniqueness rule of their own are left out: log groups (LogGroupNameUnique), API Gateway
  * custom domain names (ApiGatewayDomainNameUnique), CloudFront aliases (CloudFrontAliasUnique); API Gateway REST and HTTP
- * APIs are not unique by name (two APIs of one name get two ids). The `what` and name input of a type come from the names
- * table (names.ts PHYSICAL_NAMES) where it has the type.
+ * APIs are not unique by name (two APIs of one name get two ids). The `what`, name input and autonaming of a type come from
+ * the names tables (names.ts PHYSICAL_NAMES, eventbridge.ts EVENTBRIDGE_NAME_SPECS) where they have the type.
  *
  * Sources (AWS API references, as the SDK documentation renders them), per type:
  * - Lambda CreateFunction: ResourceConflictException "The resource already exists, or another operation is in progress";
@@ -81,11 +81,14 @@ interface UniqueNameSpec {
   autonamed: boolean;
 }
 
-/** The names table's `what` for `type` (names.ts), so one wording names each type. */
-function tableWhat(type: string): string {
-  const spec = PHYSICAL_NAMES.find((s) => s.type === type && s.property !== "finalSnapshotIdentifier");
-  if (!spec) throw new Error(`PhysicalNameUnique: ${type} is not in the names table`);
-  return spec.what;
+/**
+ * The names tables' entry for `type`'s `property` (names.ts PHYSICAL_NAMES, eventbridge.ts EVENTBRIDGE_NAME_SPECS), so
+ * one wording names each type, and the fix offers Pulumi's autoname where the table says pulumi-aws makes one.
+ */
+function fromTable(type: string, property = "name"): Pick<UniqueNameSpec, "property" | "what" | "autonamed"> {
+  const spec = [...PHYSICAL_NAMES, ...EVENTBRIDGE_NAME_SPECS].find((s) => s.type === type && s.property === property);
+  if (!spec) throw new Error(`PhysicalNameUnique: ${type} ${property} is not in the names tables`);
+  return { property, what: spec.what, autonamed: spec.autoname !== undefined };
 }
 
 const perAccountRegion: UniqueNameSpec["scope"] = (graph, r, context) => {
@@ -112,7 +115,7 @@ const tableRegions: UniqueNameSpec["scope"] = (graph, r, context, name) => {
 
 /** A spec for a type of the names table, whose name is unique in one account's region. */
 function regional(type: string, outcome: string): UniqueNameSpec {
-  return { types: [type], property: "name", what: tableWhat(type), scope: perAccountRegion, outcome, autonamed: true };
+  return { types: [type], ...fromTable(type), scope: perAccountRegion, outcome };
 }
 
 const SHARED = "destroying either then deletes it for both";
@@ -133,24 +136,15 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   { ...regional("aws:dynamodb/table:Table", "CreateTable refuses the second (ResourceInUseException), and a replica is not created where a table of its name is"), scope: tableRegions },
   regional("aws:secretsmanager/secret:Secret", "CreateSecret refuses the second (ResourceExistsException)"),
   regional("aws:kinesis/stream:Stream", "CreateStream refuses the second (ResourceInUseException)"),
-  {
-    types: [EVENT_BUS],
-    property: "name",
-    // EventBridgeNames' wording (eventbridge.ts); pulumi-aws autonames a bus (`name` is optional in EventBusArgs).
-    what: EVENTBRIDGE_NAME_SPECS.find((spec) => spec.type === EVENT_BUS)!.what,
-    scope: perAccountRegion,
-    outcome: "CreateEventBus refuses the second (ResourceAlreadyExistsException)",
-    autonamed: true,
-  },
-  { types: ["aws:iam/role:Role"], property: "name", what: tableWhat("aws:iam/role:Role"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreateRole refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },
-  { types: ["aws:iam/policy:Policy"], property: "name", what: tableWhat("aws:iam/policy:Policy"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreatePolicy refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)", autonamed: true },
+  // EventBridgeNames' wording (eventbridge.ts); pulumi-aws autonames a bus (`name` is optional in EventBusArgs).
+  regional(EVENT_BUS, "CreateEventBus refuses the second (ResourceAlreadyExistsException)"),
+  { types: ["aws:iam/role:Role"], ...fromTable("aws:iam/role:Role"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreateRole refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)" },
+  { types: ["aws:iam/policy:Policy"], ...fromTable("aws:iam/policy:Policy"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreatePolicy refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)" },
   {
     types: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
-    property: "bucket",
-    what: tableWhat("aws:s3/bucket:Bucket"),
+    ...fromTable("aws:s3/bucket:Bucket", "bucket"),
     scope: global,
     outcome: "CreateBucket refuses the second (BucketAlreadyOwnedByYou; terraform-provider-aws reports BucketAlreadyExists in us-east-1)",
-    autonamed: true,
   },
   {
     types: ["aws:cognito/userPoolDomain:UserPoolDomain"],

@@ -1,6 +1,7 @@
 /**
  * Which custom resources the stack's `pulumi:autonaming` makes the engine replace delete-first: those under `mode:
- * verbatim`, `mode: disabled` or a pattern with no random part. The engine sets the goal's deleteBeforeReplace on every
+ * verbatim`, `mode: disabled` or a pattern with no random expression (one of zero length, `${hex(0)}`, is random to the
+ * engine). The engine sets the goal's deleteBeforeReplace on every
  * custom resource under such a setting, whether or not the program names it and over a `deleteBeforeReplace: false` the
  * program gives (pulumi/pulumi pkg/resource/deploy/step_generator.go continueStepsFromImport, lines 1277-1285 at
  * 1b5949891b3cefcb9974752b24a5ecef0acc86c8: `if sg.deployment.opts.Autonamer != nil && goal.Custom {` … `if dbr {
@@ -18,7 +19,8 @@ import type { ConfiguredNaming } from "./names";
 /** The setting (as configuredNaming words it) under which the engine replaces `r` delete-first, or undefined. */
 export function namingDeletesFirst(naming: ConfiguredNaming, r: RecordedResource): string | undefined {
   const configured = r.custom ? naming(r) : undefined;
-  return configured && ("disabled" in configured || !configured.random) ? configured.setting : undefined;
+  // createFirst, not random: a pattern whose random parts have zero length (`${hex(0)}`) is still create-first.
+  return configured && ("disabled" in configured || !configured.createFirst) ? configured.setting : undefined;
 }
 
 /**

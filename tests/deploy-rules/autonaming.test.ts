@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStackConfig } from "../../local/offline/config";
 import { checkDeployRules, checkDeployWarnings, DEPLOY_RULES, formatFinding } from "../../testing/deploy-rules";
-import { autonamerFor, parseAutonaming, proposedName, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
+import { autonamerFor, configuredNaming, parseAutonaming, proposedName, rulesUnderAutonaming, warningRulesUnderAutonaming } from "../../testing/deploy-rules/autonaming";
+import { namingDeletesFirst } from "../../testing/deploy-rules/naming-delete-first";
 import { devContext, handBuilt } from "./fixture";
 
 const stackWith = (autonaming: unknown, more: Record<string, string> = {}) => ({ project: "serverless-fullstack", stack: "dev", values: { "pulumi:autonaming": JSON.stringify(autonaming), ...more }, objectKeys: ["pulumi:autonaming"] });
@@ -153,6 +154,10 @@ describe("proposedName", () => {
     expect(proposedName("${name}${hex(0)}", "api")).toEqual({ name: "api", shown: "api", random: false, createFirst: true });
   });
 
+  it("puts the logical name in as written, $ and all (Go's strings.ReplaceAll has no replacement patterns)", () => {
+    expect(proposedName("${name}-x", "a$&b$$c").name).toBe("a$&b$$c-x");
+  });
+
   it("does not crash the plan on a huge length: the stand-in is cut to more than any name AWS takes", () => {
     const { name, shown } = proposedName("${name}-${hex(999999999999)}", "api");
     expect(name.length).toBeGreaterThan(1024);
@@ -272,6 +277,11 @@ describe("AutonamingEmptyRandom", () => {
   it("does not report a pattern with a random part of some length, nor one with none (delete-first)", () => {
     expect(findingsUnder({ pattern: "${name}${hex(0)}-${hex(1)}" }, [fn("api")])).toEqual([]);
     expect(findingsUnder({ pattern: "${name}-${stack}" }, [fn("api")])).toEqual([]);
+  });
+
+  it("is replaced create-first (namingDeletesFirst), as a pattern with no random expression is not", () => {
+    expect(namingDeletesFirst(configuredNaming(configOf({ pattern: "${name}${hex(0)}" })), fn("api"))).toBeUndefined();
+    expect(namingDeletesFirst(configuredNaming(configOf({ pattern: "${name}-${stack}" })), fn("api"))).toBe('pulumi:autonaming pattern "${name}-dev"');
   });
 
   it("makes the name the same in every stack of the project (AutonamingSharedName)", () => {
