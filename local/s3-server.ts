@@ -1324,12 +1324,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   function listPage(bucket: string, query: Query, after: string) {
     const prefix = param(query, "prefix") ?? "";
     const delimiter = param(query, "delimiter") || undefined;
-    const maxKeysText = param(query, "max-keys");
-    // S3: 400 InvalidArgument for a max-keys that is not a non-negative integer (it caps larger values at 1000).
-    if (maxKeysText !== undefined && !/^\d+$/.test(maxKeysText)) {
-      throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
-    }
-    const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
+    const maxKeys = Math.min(countParam(query, "max-keys") ?? 1000, 1000);
     const keys = store.list(bucket, prefix).filter((o) => compareKeys(o.key, after) > 0);
     const objects: ListedObject[] = [];
     const prefixes: string[] = [];
@@ -1508,9 +1503,13 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
   if (listed.length === 0 || listed.length > MAX_PARTS) {
     throw malformedXml();
   }
-  const parts = listed.map(({ number, etag }, at) => {
-    const partNumber = Number(number);
-    if (at > 0 && !(partNumber > Number(listed[at - 1].number))) {
+  // PartNumber is an Integer in S3's model (API_CompletedPart.html): one that is not (1.0, 1e0, +1, none) does not
+  // validate against the schema, 400 MalformedXML; Number() read `1.0` and `0x1` as part 1.
+  const numbers = listed.map(({ number }) => int32Of(number));
+  if (numbers.some((n) => n === undefined)) throw malformedXml();
+  const parts = listed.map(({ etag }, at) => {
+    const partNumber = numbers[at]!;
+    if (at > 0 && !(partNumber > numbers[at - 1]!)) {
       throw new S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
     }
     const part = upload.parts.get(partNumber);
@@ -1530,25 +1529,55 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
 /**
  * ListParts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html): the upload's parts in part-number
  * order after `part-number-marker`, at most `max-parts` (default and most 1,000, qfacts.html), with NextPartNumberMarker
- * and IsTruncated for the next page. A max-parts or part-number-marker that is not a non-negative integer is 400
- * InvalidArgument, as a listing's max-keys is (S3's wording for them not confirmed). Not sent: Initiator, Owner.
+ * and IsTruncated for the next page. max-parts and part-number-marker are read as a listing's max-keys is (countParam).
+ * Not sent: Initiator, Owner.
  */
 function listPartsXml(uploadId: string, upload: MultipartUpload, query: Query): string {
-  const integer = (name: string, fallback: number) => {
-    const text = param(query, name);
-    if (text !== undefined && !/^\d{1,9}$/.test(text)) throw new S3Error(400, "InvalidArgument", `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
-    return text === undefined ? fallback : Number(text);
-  };
-  const maxParts = Math.min(integer("max-parts", 1000), 1000);
-  const marker = integer("part-number-marker", 0);
+  const maxParts = Math.min(countParam(query, "max-parts") ?? 1000, 1000);
+  const marker = countParam(query, "part-number-marker") ?? 0;
   const after = [...upload.parts].filter(([number]) => number > marker).sort(([a], [b]) => a - b);
   const page = after.slice(0, maxParts);
-  const truncated = after.length > page.length;
+  // max-parts=0 asks for no parts: an empty page with nothing to continue after, not truncated (it was, with the
+  // marker as NextPartNumberMarker, so an SDK paginator asked again for the same page forever).
+  const truncated = maxParts > 0 && after.length > page.length;
   const next = page.length > 0 ? page[page.length - 1][0] : marker;
   const parts = page
     .map(([number, part]) => `<Part><PartNumber>${number}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified><ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size></Part>`)
     .join("");
   return `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><UploadId>${escapeXml(uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${next}</NextPartNumberMarker><MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}</ListPartsResult>`;
+}
+
+/** S3's integer parameters and XML integers (API model type Integer): a 32-bit signed integer's largest value. */
+const MAX_INT32 = 2_147_483_647;
+
+/**
+ * A whole number of at most MAX_INT32 written in decimal digits (XML Schema's int, whose surrounding whitespace is
+ * collapsed, https://www.w3.org/TR/xmlschema-2/#decimal: `whiteSpace` fixed to collapse); else undefined: `1.0`, `1e0`,
+ * `+1`, `0x1`, an empty value. A leading minus is read (negative) so that callers can tell it apart.
+ */
+function int32Of(text: string): number | undefined {
+  const match = /^(-?)(\d+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[2]);
+  if (value > MAX_INT32) return undefined;
+  return match[1] ? -value : value;
+}
+
+/**
+ * A count or marker query parameter (ListObjects/V2's max-keys, ListParts' max-parts and part-number-marker): absent,
+ * or 0 to 2,147,483,647; callers cap it (1,000). Else 400 InvalidArgument, with the messages moto's tests hold S3 to
+ * for max-parts and part-number-marker (getmoto/moto tests/test_s3/test_s3_multipart.py,
+ * test_multipart_list_parts_invalid_argument: -42 → "Argument max-parts must be an integer between 0 and 2147483647",
+ * 2147483647 + 42 → "Provided max-parts not an integer or within integer range"); the same for max-keys is not
+ * confirmed (the "Provided … not an integer" one is what this server answered before).
+ */
+function countParam(query: Query, name: string): number | undefined {
+  const text = param(query, name);
+  if (text === undefined) return undefined;
+  const value = /^-?\d+$/.test(text) ? int32Of(text) : undefined;
+  if (value === undefined) throw new S3Error(400, "InvalidArgument", `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
+  if (value < 0) throw new S3Error(400, "InvalidArgument", `Argument ${name} must be an integer between 0 and ${MAX_INT32}`, { ArgumentName: name, ArgumentValue: text });
+  return value;
 }
 
 function param(query: Query, name: string): string | undefined {
