@@ -51,6 +51,11 @@ export interface StoredObject {
   cacheControl?: string;
   metadata: Record<string, string>;
   lastModified: Date;
+  /**
+   * A multipart upload's part sizes in part order, kept at CompleteMultipartUpload so that GetObject and HeadObject can
+   * serve `?partNumber=N` as that part (partRangeOf); absent for an object not uploaded in parts.
+   */
+  partSizes?: number[];
 }
 
 /** Where the server keeps buckets and objects; swap in a filesystem-backed one if persistence is needed. */
@@ -129,7 +134,7 @@ function codePointOrder(unit: number): number {
 
 /** A stored object as a listing names it (written out member by member: a rest copy is several times slower). */
 function listedOf(o: StoredObject): ListedObject {
-  return { key: o.key, etag: o.etag, contentType: o.contentType, cacheControl: o.cacheControl, metadata: o.metadata, lastModified: o.lastModified, size: o.body.length };
+  return { key: o.key, etag: o.etag, contentType: o.contentType, cacheControl: o.cacheControl, metadata: o.metadata, lastModified: o.lastModified, partSizes: o.partSizes, size: o.body.length };
 }
 
 export class MemoryObjectStore implements ObjectStore {
@@ -607,6 +612,7 @@ function objectLineOf(value: unknown): ObjectLine | undefined {
     typeof meta.contentType === "string" &&
     (meta.cacheControl === undefined || typeof meta.cacheControl === "string") &&
     (meta.size === undefined || Number.isSafeInteger(meta.size)) &&
+    (meta.partSizes === undefined || (Array.isArray(meta.partSizes) && meta.partSizes.every((n) => Number.isSafeInteger(n) && n >= 0))) &&
     !Number.isNaN(lastModified.getTime()) &&
     typeof metadata === "object" &&
     metadata !== null &&
@@ -1138,7 +1144,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     async function* concatenated(): AsyncGenerator<Buffer> {
       for (const { partNumber } of parts) yield* store.readPart(uploadId, partNumber) as AsyncIterable<Buffer>;
     }
-    const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date() };
+    const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date(), partSizes: parts.map((p) => p.size) };
     // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
     // be gone under the read (which then fails): the answer is NoSuchUpload either way.
     const gone = () => uploads.get(uploadId) !== upload;
@@ -1215,6 +1221,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return send(res, 200, "");
       case "GetObject":
       case "HeadObject": {
+        const partNumber = "partNumber" in query ? partNumberOf(query) : undefined;
+        // Not confirmed against S3 (its message as other emulators answer it): a part and a range at once are refused.
+        if (partNumber !== undefined && req.headers.range !== undefined) {
+          throw new S3Error(400, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
+        }
         // Opened, not read: its metadata and size now, its body (or the range asked for) only once it is sent.
         const object = store.open(request.bucket, key);
         const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${bucket}`);
@@ -1242,7 +1253,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
             ...Object.fromEntries(Object.entries(object.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
           };
           if (object.cacheControl) headers["cache-control"] = object.cacheControl;
-          const range = byteRange(header(req.headers, "range"), object.size);
+          if (partNumber !== undefined && object.partSizes) headers["x-amz-mp-parts-count"] = String(object.partSizes.length);
+          const range = partNumber !== undefined ? partRangeOf(object, partNumber) : byteRange(header(req.headers, "range"), object.size);
           if (range === "unsatisfiable") {
             res.setHeader("content-range", `bytes */${object.size}`);
             throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: String(req.headers.range), ActualObjectSize: String(object.size) });
@@ -1491,6 +1503,26 @@ function partNumberOf(query: Query): number {
     throw new S3Error(400, "InvalidArgument", `Part number must be an integer between 1 and ${MAX_PARTS}, inclusive`, { ArgumentName: "partNumber", ArgumentValue: text });
   }
   return number;
+}
+
+/**
+ * GetObject's and HeadObject's `?partNumber=N`: "Part number of the object being read … Effectively performs a 'ranged'
+ * GET request for the part specified" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, partNumber;
+ * HeadObject: "a 'ranged' HEAD request"), so the answer is a 206 with that part's Content-Range, and
+ * x-amz-mp-parts-count, "The count of parts this object has. This value is only returned if you specify partNumber in
+ * your request and the object was uploaded as a multipart upload" (API_GetObject.html, PartsCount). An object not
+ * uploaded in parts is one part, the whole object (as Apache Ozone aligned to S3, HDDS-15740: "partNumber = 1 on a
+ * non-multipart object must still return the whole object"). A part past the last: 416 InvalidPartNumber, "The requested
+ * partnumber is not satisfiable" (the code and message minio and other emulators answer; not confirmed against S3, and
+ * Ozone answers 400 InvalidPart). Not confirmed either: that S3 answers part 1 of a non-multipart object 206 with a
+ * Content-Range rather than 200. An empty part (an empty last part, or an empty object) is served as no range (200).
+ */
+function partRangeOf(object: ListedObject, partNumber: number): { start: number; end: number } | undefined {
+  const sizes = object.partSizes ?? [object.size];
+  if (partNumber > sizes.length) throw new S3Error(416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+  const start = sizes.slice(0, partNumber - 1).reduce((sum, size) => sum + size, 0);
+  const end = start + sizes[partNumber - 1] - 1;
+  return end < start || end >= object.size ? undefined : { start, end };
 }
 
 /**
