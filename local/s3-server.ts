@@ -966,11 +966,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * conditional write decided (local/s3-conditions.ts) just before the object replaces the previous one. Any failure
    * leaves the previous object as it was.
    */
-  async function putObject(req: IncomingMessage, res: ServerResponse, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
+  async function putObject(req: IncomingMessage, res: ServerResponse, written: NewObject, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
     const { bucket, key } = request;
     uploadStarted(auth, request);
     const body = uploadBody(req, signable, auth, received, request);
-    const object = await store.putStream(bucket, newObject(key, req), body, () => writePreconditions(req.headers, () => store.head(bucket, key)));
+    const object = await store.putStream(bucket, written, body, () => writePreconditions(req.headers, () => store.head(bucket, key)));
     send(res, 200, "", { etag: object.etag });
     notify("ObjectCreated:Put", bucket, key, object);
   }
@@ -1065,31 +1065,24 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * presigner otherwise moves it into the query, and a PUT without the header is PutObject, of an empty body, as S3
    * answers it too (aws/aws-sdk-php#1275: 200 and the empty object's ETag "d41d8cd98f00b204e9800998ecf8427e").
    */
-  async function copyObject(req: IncomingMessage, res: ServerResponse, request: S3Request, refusal: (action: string, resource: string) => string | undefined): Promise<void> {
+  async function copyObject(req: IncomingMessage, res: ServerResponse, request: S3Request, replaced: NewObject | undefined, refusal: (action: string, resource: string) => string | undefined): Promise<void> {
     const { bucket, key } = request;
-    const directive = metadataDirectiveOf(req);
     const source = copySource(req, refusal);
     const { object: opened } = source;
-    let body: Readable | undefined;
-    try {
+    await readingCopySource(opened, async (read) => {
       if (opened.size > MAX_SINGLE_UPLOAD) {
         throw new S3Error(400, "InvalidRequest", `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_SINGLE_UPLOAD}`);
       }
       const changesOther = ["x-amz-storage-class", "x-amz-website-redirect-location", "x-amz-server-side-encryption"].some((name) => req.headers[name] !== undefined);
-      if (source.bucket === bucket && source.key === key && directive === "COPY" && !changesOther) {
+      if (source.bucket === bucket && source.key === key && !replaced && !changesOther) {
         throw new S3Error(400, "InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
       }
-      const meta: NewObject =
-        directive === "REPLACE" ? newObject(key, req) : { key, contentType: opened.contentType, cacheControl: opened.cacheControl, metadata: opened.metadata, lastModified: new Date() };
-      body = opened.read(0, opened.size - 1);
-      const object = await store.putStream(bucket, meta, body as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, () => store.head(bucket, key)));
+      // REPLACE: the request's (read once from its headers, fromHeaders in handle); COPY: the source's.
+      const meta: NewObject = replaced ?? { key, contentType: opened.contentType, cacheControl: opened.cacheControl, metadata: opened.metadata, lastModified: new Date() };
+      const object = await store.putStream(bucket, meta, read(0, opened.size - 1) as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, () => store.head(bucket, key)));
       sendXml(res, `<CopyObjectResult><ETag>${escapeXml(object.etag)}</ETag><LastModified>${object.lastModified.toISOString()}</LastModified></CopyObjectResult>`);
       notify("ObjectCreated:Copy", bucket, key, object);
-    } finally {
-      // A stream never read to its end (the write refused or failed) lets the file go; one not made, the object closed.
-      if (body) body.destroy();
-      else opened.close();
-    }
+    });
   }
 
   /**
@@ -1111,16 +1104,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const upload = uploadOf(uploadId, request);
     const partNumber = partNumberOf(query);
     const { object: opened } = copySource(req, refusal);
-    let body: Readable | undefined;
-    try {
+    await readingCopySource(opened, async (read) => {
       const { start, end } = copyRangeOf(header(req.headers, "x-amz-copy-source-range"), opened.size);
-      body = opened.read(start, end);
-      const part = await storePart(uploadId, upload, partNumber, body as AsyncIterable<Uint8Array>);
+      const part = await storePart(uploadId, upload, partNumber, read(start, end) as AsyncIterable<Uint8Array>);
       sendXml(res, `<CopyPartResult><ETag>${escapeXml(part.etag)}</ETag><LastModified>${part.lastModified.toISOString()}</LastModified></CopyPartResult>`);
-    } finally {
-      if (body) body.destroy();
-      else opened.close();
-    }
+    });
   }
 
   /** The upload in progress of this id, for this bucket and key; else 404 NoSuchUpload. */
@@ -1183,7 +1171,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const signable = { method, path, query, headers: req.headers };
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
     const operation = operationOf(method, query, key, req.headers["x-amz-copy-source"] !== undefined);
-    checkLimits(operation, key, req);
+    // The object a PutObject, CreateMultipartUpload or CopyObject with REPLACE writes from its headers: read once, its
+    // metadata's size checked (checkLimits) and then written.
+    const fromHeaders = operation === "PutObject" || operation === "CreateMultipartUpload" || (operation === "CopyObject" && metadataDirectiveOf(req) === "REPLACE") ? newObject(key, req) : undefined;
+    checkLimits(operation, key, req, fromHeaders);
     const chunked = isAwsChunked(req);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
     // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html). Decided on the
@@ -1194,7 +1185,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const received: ReceivedBody = { digests: new BodyDigests(signable, auth), trailers: {}, chunked };
     const request: S3Request = { operation, bucket, key };
-    if (operation === "PutObject") return putObject(req, res, signable, auth, received, request);
+    if (operation === "PutObject") return putObject(req, res, fromHeaders!, signable, auth, received, request);
     if (operation === "UploadPart") return uploadPart(req, res, query, signable, auth, received, request);
     // Every other body is a document.
     const body = await readS3Body(req, received, MAX_DOCUMENT_BODY);
@@ -1296,14 +1287,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, listV1Xml(request.bucket, query));
       case "CreateMultipartUpload": {
         const uploadId = randomUUID();
-        const template = newObject(key, req);
+        const template = fromHeaders!;
         uploads.set(uploadId, { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, parts: new Map() });
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
       }
       case "CompleteMultipartUpload":
         return completeUpload(req, res, query, body, request);
       case "CopyObject":
-        return copyObject(req, res, request, refusal);
+        return copyObject(req, res, request, fromHeaders, refusal);
       case "UploadPartCopy":
         return uploadPartCopy(req, res, query, request, refusal);
       case "ListParts": {
@@ -1468,6 +1459,21 @@ function metadataDirectiveOf(req: IncomingMessage): "COPY" | "REPLACE" {
   const value = header(req.headers, "x-amz-metadata-directive") ?? "COPY";
   if (value === "COPY" || value === "REPLACE") return value;
   throw new S3Error(400, "InvalidArgument", "Unknown metadata directive.", { ArgumentName: "x-amz-metadata-directive", ArgumentValue: value });
+}
+
+/**
+ * A copy's source (CopyObject, UploadPartCopy) used by `use`, which reads it at most once through `read`; then let go
+ * exactly once, as OpenedObject asks: a stream never read to its end (the write refused or failed) is destroyed, which
+ * lets the file go; with no stream made (a check failed first) the object is closed.
+ */
+async function readingCopySource(opened: OpenedObject, use: (read: (start: number, end: number) => Readable) => Promise<void>): Promise<void> {
+  let body = undefined as Readable | undefined;
+  try {
+    await use((start, end) => (body = opened.read(start, end)));
+  } finally {
+    if (body) body.destroy();
+    else opened.close();
+  }
 }
 
 /**
@@ -1716,15 +1722,11 @@ const MAX_POST_BODY = MAX_SINGLE_UPLOAD + MAX_POST_PRE_DATA + 1024 ** 2;
  * name … is up to 1,024 bytes long", https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html;
  * ErrorResponses.html), and a PutObject or UploadPart over 5 GiB by its declared length, 400 EntityTooLarge.
  */
-function checkLimits(operation: S3Operation, key: string, req: IncomingMessage): void {
-  if (operation === "CopyObject" || operation === "UploadPartCopy") {
-    checkKeyLength(key);
-    if (operation === "CopyObject" && metadataDirectiveOf(req) === "REPLACE") checkMetadataSize(newObject(key, req).metadata);
-    return;
-  }
+function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, fromHeaders: NewObject | undefined): void {
+  if (fromHeaders) checkMetadataSize(fromHeaders.metadata);
+  if (operation === "CopyObject" || operation === "UploadPartCopy") return checkKeyLength(key);
   if (operation !== "PutObject" && operation !== "UploadPart" && operation !== "CreateMultipartUpload") return;
   checkKeyLength(key);
-  if (operation !== "UploadPart") checkMetadataSize(newObject(key, req).metadata);
   if (operation === "CreateMultipartUpload") return;
   const declared = Number(header(req.headers, "x-amz-decoded-content-length") ?? header(req.headers, "content-length") ?? 0);
   if (declared > MAX_SINGLE_UPLOAD) {
