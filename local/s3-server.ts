@@ -1578,7 +1578,12 @@ function listPartsXml(uploadId: string, upload: MultipartUpload, query: Query): 
   // max-parts=0 asks for no parts: an empty page with nothing to continue after, not truncated (it was, with the
   // marker as NextPartNumberMarker, so an SDK paginator asked again for the same page forever).
   const truncated = maxParts > 0 && after.length > page.length;
-  const next = page.length > 0 ? page[page.length - 1][0] : marker;
+  // An empty page's NextPartNumberMarker is 0, as S3's: "When IsTruncated is true and NextPartNumberMarker is greater
+  // than the actual number of parts, the results of that request is an empty page with NextPartNumberMarker set to "0""
+  // (aws/aws-sdk-go-v2#1100); "ListParts instead sets the final next token as 0" (smithy-lang/smithy-rs#3679). S3 ends a
+  // listing with IsTruncated=false, not with an empty marker: the SDKs for Go, Rust, Swift and Kotlin page ListParts on
+  // IsTruncated for that reason (aws-sdk-go-v2#1141, smithy-rs#3679, aws-sdk-swift#1245, aws-sdk-kotlin#928).
+  const next = page.length > 0 ? page[page.length - 1][0] : 0;
   const parts = page
     .map(([number, part]) => `<Part><PartNumber>${number}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified><ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size></Part>`)
     .join("");

@@ -369,6 +369,18 @@ describe("local S3 polish: ListParts' and the listings' integer parameters, a co
     expect(zero.text).toContain("<MaxParts>0</MaxParts>");
   });
 
+  it("answers an empty ListParts page NextPartNumberMarker 0, as S3 does, not the marker sent", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    const last = await call("GET", `/b/k?uploadId=${uploadId}`);
+    expect([/<NextPartNumberMarker>(\d+)</.exec(last.text)?.[1], last.text.includes("<IsTruncated>false</IsTruncated>")]).toEqual(["1", true]);
+    for (const query of ["part-number-marker=1", "part-number-marker=7", "max-parts=0&part-number-marker=5"]) {
+      const empty = await call("GET", `/b/k?uploadId=${uploadId}&${query}`);
+      expect([query, /<NextPartNumberMarker>(\d+)</.exec(empty.text)?.[1], empty.text.includes("<IsTruncated>false</IsTruncated>")]).toEqual([query, "0", true]);
+    }
+  });
+
   it("reads max-parts, part-number-marker and max-keys with one parser: 0 to 2147483647, larger lists capped at 1,000", async () => {
     server = await startLocalS3({ buckets: ["b"] });
     const uploadId = await createUpload("k");
