@@ -1213,7 +1213,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "GetObject":
       case "HeadObject": {
         const partNumber = "partNumber" in query ? partNumberOf(query) : undefined;
-        // Not confirmed against S3 (its message as other emulators answer it): a part and a range at once are refused.
+        // A part and a range at once are refused (partRangeOf).
         if (partNumber !== undefined && req.headers.range !== undefined) {
           throw new S3Error(400, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
         }
@@ -1517,11 +1517,13 @@ function partNumberOf(query: Query): number {
  * HeadObject: "a 'ranged' HEAD request"), so the answer is a 206 with that part's Content-Range, and
  * x-amz-mp-parts-count, "The count of parts this object has. This value is only returned if you specify partNumber in
  * your request and the object was uploaded as a multipart upload" (API_GetObject.html, PartsCount). An object not
- * uploaded in parts is one part, the whole object (as Apache Ozone aligned to S3, HDDS-15740: "partNumber = 1 on a
- * non-multipart object must still return the whole object"). A part past the last: 416 InvalidPartNumber, "The requested
- * partnumber is not satisfiable" (the code and message minio and other emulators answer; not confirmed against S3, and
- * Ozone answers 400 InvalidPart). Not confirmed either: that S3 answers part 1 of a non-multipart object 206 with a
- * Content-Range rather than 200. An empty part (an empty last part, or an empty object) is served as no range (200).
+ * uploaded in parts is one part, the whole object: S3 answers its part 1 206 with `Content-Range: bytes 0-9/10`, the
+ * object's ETag and no x-amz-mp-parts-count (a response from `Server: AmazonS3` quoted in versitygw/versitygw#2074).
+ * A part past the last: 416 InvalidPartNumber, "The requested partnumber is not satisfiable" (the code and message
+ * MinIO and other emulators answer; not confirmed against S3, and Apache Ozone answers 400 InvalidPart, HDDS-15740). A
+ * part with a Range header is 400 InvalidRequest "Cannot specify both Range header and partNumber query parameter"
+ * (MinIO's and LocalStack's answer; not confirmed against S3). An empty part (an empty last part, or an empty object)
+ * is served as no range, 200: what S3 answers for it is not confirmed.
  */
 function partRangeOf(object: ListedObject, partNumber: number): { start: number; end: number } | undefined {
   const sizes = object.partSizes ?? [object.size];
