@@ -8,7 +8,8 @@
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload, ListParts, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
- * local/s3-post-policy.ts). Bodies in `aws-chunked` encoding
+ * local/s3-post-policy.ts); GetObject and HeadObject take a Range or `?partNumber=N` (a multipart object's part sizes
+ * are kept at completion, partRangeOf). Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
  *
  * Uploads stream: PutObject's body, POST Object's file and UploadPart's part go into the store as they arrive
