@@ -8,7 +8,8 @@
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload, ListParts, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
- * local/s3-post-policy.ts). Bodies in `aws-chunked` encoding
+ * local/s3-post-policy.ts); GetObject and HeadObject take a Range or `?partNumber=N` (a multipart object's part sizes
+ * are kept at completion, partRangeOf). Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
  *
  * Uploads stream: PutObject's body, POST Object's file and UploadPart's part go into the store as they arrive
@@ -51,6 +52,11 @@ export interface StoredObject {
   cacheControl?: string;
   metadata: Record<string, string>;
   lastModified: Date;
+  /**
+   * A multipart upload's part sizes in part order, kept at CompleteMultipartUpload so that GetObject and HeadObject can
+   * serve `?partNumber=N` as that part (partRangeOf); absent for an object not uploaded in parts.
+   */
+  partSizes?: number[];
 }
 
 /** Where the server keeps buckets and objects; swap in a filesystem-backed one if persistence is needed. */
@@ -129,7 +135,7 @@ function codePointOrder(unit: number): number {
 
 /** A stored object as a listing names it (written out member by member: a rest copy is several times slower). */
 function listedOf(o: StoredObject): ListedObject {
-  return { key: o.key, etag: o.etag, contentType: o.contentType, cacheControl: o.cacheControl, metadata: o.metadata, lastModified: o.lastModified, size: o.body.length };
+  return { key: o.key, etag: o.etag, contentType: o.contentType, cacheControl: o.cacheControl, metadata: o.metadata, lastModified: o.lastModified, partSizes: o.partSizes, size: o.body.length };
 }
 
 export class MemoryObjectStore implements ObjectStore {
@@ -607,6 +613,7 @@ function objectLineOf(value: unknown): ObjectLine | undefined {
     typeof meta.contentType === "string" &&
     (meta.cacheControl === undefined || typeof meta.cacheControl === "string") &&
     (meta.size === undefined || Number.isSafeInteger(meta.size)) &&
+    (meta.partSizes === undefined || (Array.isArray(meta.partSizes) && meta.partSizes.every((n) => Number.isSafeInteger(n) && n >= 0))) &&
     !Number.isNaN(lastModified.getTime()) &&
     typeof metadata === "object" &&
     metadata !== null &&
@@ -960,11 +967,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * conditional write decided (local/s3-conditions.ts) just before the object replaces the previous one. Any failure
    * leaves the previous object as it was.
    */
-  async function putObject(req: IncomingMessage, res: ServerResponse, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
+  async function putObject(req: IncomingMessage, res: ServerResponse, written: NewObject, signable: SignableRequest, auth: Authenticated, received: ReceivedBody, request: S3Request): Promise<void> {
     const { bucket, key } = request;
     uploadStarted(auth, request);
     const body = uploadBody(req, signable, auth, received, request);
-    const object = await store.putStream(bucket, newObject(key, req), body, () => writePreconditions(req.headers, () => store.head(bucket, key)));
+    const object = await store.putStream(bucket, written, body, () => writePreconditions(req.headers, () => store.head(bucket, key)));
     send(res, 200, "", { etag: object.etag });
     notify("ObjectCreated:Put", bucket, key, object);
   }
@@ -1059,31 +1066,24 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * presigner otherwise moves it into the query, and a PUT without the header is PutObject, of an empty body, as S3
    * answers it too (aws/aws-sdk-php#1275: 200 and the empty object's ETag "d41d8cd98f00b204e9800998ecf8427e").
    */
-  async function copyObject(req: IncomingMessage, res: ServerResponse, request: S3Request, refusal: (action: string, resource: string) => string | undefined): Promise<void> {
+  async function copyObject(req: IncomingMessage, res: ServerResponse, request: S3Request, replaced: NewObject | undefined, refusal: (action: string, resource: string) => string | undefined): Promise<void> {
     const { bucket, key } = request;
-    const directive = metadataDirectiveOf(req);
     const source = copySource(req, refusal);
     const { object: opened } = source;
-    let body: Readable | undefined;
-    try {
+    await readingCopySource(opened, async (read) => {
       if (opened.size > MAX_SINGLE_UPLOAD) {
         throw new S3Error(400, "InvalidRequest", `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_SINGLE_UPLOAD}`);
       }
       const changesOther = ["x-amz-storage-class", "x-amz-website-redirect-location", "x-amz-server-side-encryption"].some((name) => req.headers[name] !== undefined);
-      if (source.bucket === bucket && source.key === key && directive === "COPY" && !changesOther) {
+      if (source.bucket === bucket && source.key === key && !replaced && !changesOther) {
         throw new S3Error(400, "InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
       }
-      const meta: NewObject =
-        directive === "REPLACE" ? newObject(key, req) : { key, contentType: opened.contentType, cacheControl: opened.cacheControl, metadata: opened.metadata, lastModified: new Date() };
-      body = opened.read(0, opened.size - 1);
-      const object = await store.putStream(bucket, meta, body as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, () => store.head(bucket, key)));
+      // REPLACE: the request's (read once from its headers, fromHeaders in handle); COPY: the source's.
+      const meta: NewObject = replaced ?? { key, contentType: opened.contentType, cacheControl: opened.cacheControl, metadata: opened.metadata, lastModified: new Date() };
+      const object = await store.putStream(bucket, meta, read(0, opened.size - 1) as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, () => store.head(bucket, key)));
       sendXml(res, `<CopyObjectResult><ETag>${escapeXml(object.etag)}</ETag><LastModified>${object.lastModified.toISOString()}</LastModified></CopyObjectResult>`);
       notify("ObjectCreated:Copy", bucket, key, object);
-    } finally {
-      // A stream never read to its end (the write refused or failed) lets the file go; one not made, the object closed.
-      if (body) body.destroy();
-      else opened.close();
-    }
+    });
   }
 
   /**
@@ -1105,16 +1105,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const upload = uploadOf(uploadId, request);
     const partNumber = partNumberOf(query);
     const { object: opened } = copySource(req, refusal);
-    let body: Readable | undefined;
-    try {
+    await readingCopySource(opened, async (read) => {
       const { start, end } = copyRangeOf(header(req.headers, "x-amz-copy-source-range"), opened.size);
-      body = opened.read(start, end);
-      const part = await storePart(uploadId, upload, partNumber, body as AsyncIterable<Uint8Array>);
+      const part = await storePart(uploadId, upload, partNumber, read(start, end) as AsyncIterable<Uint8Array>);
       sendXml(res, `<CopyPartResult><ETag>${escapeXml(part.etag)}</ETag><LastModified>${part.lastModified.toISOString()}</LastModified></CopyPartResult>`);
-    } finally {
-      if (body) body.destroy();
-      else opened.close();
-    }
+    });
   }
 
   /** The upload in progress of this id, for this bucket and key; else 404 NoSuchUpload. */
@@ -1138,7 +1133,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     async function* concatenated(): AsyncGenerator<Buffer> {
       for (const { partNumber } of parts) yield* store.readPart(uploadId, partNumber) as AsyncIterable<Buffer>;
     }
-    const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date() };
+    const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date(), partSizes: parts.map((p) => p.size) };
     // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
     // be gone under the read (which then fails): the answer is NoSuchUpload either way.
     const gone = () => uploads.get(uploadId) !== upload;
@@ -1177,7 +1172,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const signable = { method, path, query, headers: req.headers };
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
     const operation = operationOf(method, query, key, req.headers["x-amz-copy-source"] !== undefined);
-    checkLimits(operation, key, req);
+    // The object a PutObject, CreateMultipartUpload or CopyObject with REPLACE writes from its headers: read once, its
+    // metadata's size checked (checkLimits) and then written.
+    const fromHeaders = operation === "PutObject" || operation === "CreateMultipartUpload" || (operation === "CopyObject" && metadataDirectiveOf(req) === "REPLACE") ? newObject(key, req) : undefined;
+    checkLimits(operation, key, req, fromHeaders);
     const chunked = isAwsChunked(req);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
     // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html). Decided on the
@@ -1188,7 +1186,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const received: ReceivedBody = { digests: new BodyDigests(signable, auth), trailers: {}, chunked };
     const request: S3Request = { operation, bucket, key };
-    if (operation === "PutObject") return putObject(req, res, signable, auth, received, request);
+    if (operation === "PutObject") return putObject(req, res, fromHeaders!, signable, auth, received, request);
     if (operation === "UploadPart") return uploadPart(req, res, query, signable, auth, received, request);
     // Every other body is a document.
     const body = await readS3Body(req, received, MAX_DOCUMENT_BODY);
@@ -1215,6 +1213,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return send(res, 200, "");
       case "GetObject":
       case "HeadObject": {
+        const partNumber = "partNumber" in query ? partNumberOf(query) : undefined;
+        // A part and a range at once are refused (partRangeOf).
+        if (partNumber !== undefined && req.headers.range !== undefined) {
+          throw new S3Error(400, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
+        }
         // Opened, not read: its metadata and size now, its body (or the range asked for) only once it is sent.
         const object = store.open(request.bucket, key);
         const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${bucket}`);
@@ -1242,7 +1245,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
             ...Object.fromEntries(Object.entries(object.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
           };
           if (object.cacheControl) headers["cache-control"] = object.cacheControl;
-          const range = byteRange(header(req.headers, "range"), object.size);
+          if (partNumber !== undefined && object.partSizes) headers["x-amz-mp-parts-count"] = String(object.partSizes.length);
+          const range = partNumber !== undefined ? partRangeOf(object, partNumber) : byteRange(header(req.headers, "range"), object.size);
           if (range === "unsatisfiable") {
             res.setHeader("content-range", `bytes */${object.size}`);
             throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: String(req.headers.range), ActualObjectSize: String(object.size) });
@@ -1284,14 +1288,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, listV1Xml(request.bucket, query));
       case "CreateMultipartUpload": {
         const uploadId = randomUUID();
-        const template = newObject(key, req);
+        const template = fromHeaders!;
         uploads.set(uploadId, { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, parts: new Map() });
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
       }
       case "CompleteMultipartUpload":
         return completeUpload(req, res, query, body, request);
       case "CopyObject":
-        return copyObject(req, res, request, refusal);
+        return copyObject(req, res, request, fromHeaders, refusal);
       case "UploadPartCopy":
         return uploadPartCopy(req, res, query, request, refusal);
       case "ListParts": {
@@ -1324,12 +1328,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   function listPage(bucket: string, query: Query, after: string) {
     const prefix = param(query, "prefix") ?? "";
     const delimiter = param(query, "delimiter") || undefined;
-    const maxKeysText = param(query, "max-keys");
-    // S3: 400 InvalidArgument for a max-keys that is not a non-negative integer (it caps larger values at 1000).
-    if (maxKeysText !== undefined && !/^\d+$/.test(maxKeysText)) {
-      throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
-    }
-    const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
+    const maxKeys = Math.min(countParam(query, "max-keys") ?? 1000, 1000);
     const keys = store.list(bucket, prefix).filter((o) => compareKeys(o.key, after) > 0);
     const objects: ListedObject[] = [];
     const prefixes: string[] = [];
@@ -1464,6 +1463,21 @@ function metadataDirectiveOf(req: IncomingMessage): "COPY" | "REPLACE" {
 }
 
 /**
+ * A copy's source (CopyObject, UploadPartCopy) used by `use`, which reads it at most once through `read`; then let go
+ * exactly once, as OpenedObject asks: a stream never read to its end (the write refused or failed) is destroyed, which
+ * lets the file go; with no stream made (a check failed first) the object is closed.
+ */
+async function readingCopySource(opened: OpenedObject, use: (read: (start: number, end: number) => Readable) => Promise<void>): Promise<void> {
+  let body = undefined as Readable | undefined;
+  try {
+    await use((start, end) => (body = opened.read(start, end)));
+  } finally {
+    if (body) body.destroy();
+    else opened.close();
+  }
+}
+
+/**
  * The bytes an UploadPartCopy copies (see uploadPartCopy): all of the source without x-amz-copy-source-range, else
  * `bytes=first-last` exactly (no open end, no suffix, unlike a GET's Range), inclusive and within the source.
  */
@@ -1499,6 +1513,28 @@ function partNumberOf(query: Query): number {
 }
 
 /**
+ * GetObject's and HeadObject's `?partNumber=N`: "Part number of the object being read … Effectively performs a 'ranged'
+ * GET request for the part specified" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, partNumber;
+ * HeadObject: "a 'ranged' HEAD request"), so the answer is a 206 with that part's Content-Range, and
+ * x-amz-mp-parts-count, "The count of parts this object has. This value is only returned if you specify partNumber in
+ * your request and the object was uploaded as a multipart upload" (API_GetObject.html, PartsCount). An object not
+ * uploaded in parts is one part, the whole object: S3 answers its part 1 206 with `Content-Range: bytes 0-9/10`, the
+ * object's ETag and no x-amz-mp-parts-count (a response from `Server: AmazonS3` quoted in versitygw/versitygw#2074).
+ * A part past the last: 416 InvalidPartNumber, "The requested partnumber is not satisfiable" (the code and message
+ * MinIO and other emulators answer; not confirmed against S3, and Apache Ozone answers 400 InvalidPart, HDDS-15740). A
+ * part with a Range header is 400 InvalidRequest "Cannot specify both Range header and partNumber query parameter"
+ * (MinIO's and LocalStack's answer; not confirmed against S3). An empty part (an empty last part, or an empty object)
+ * is served as no range, 200: what S3 answers for it is not confirmed.
+ */
+function partRangeOf(object: ListedObject, partNumber: number): { start: number; end: number } | undefined {
+  const sizes = object.partSizes ?? [object.size];
+  if (partNumber > sizes.length) throw new S3Error(416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+  const start = sizes.slice(0, partNumber - 1).reduce((sum, size) => sum + size, 0);
+  const end = start + sizes[partNumber - 1] - 1;
+  return end < start || end >= object.size ? undefined : { start, end };
+}
+
+/**
  * The parts a CompleteMultipartUpload body lists, checked as S3 checks them (API_CompleteMultipartUpload.html, Special
  * errors; ErrorResponses.html): none is 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder; a part not
  * uploaded, or whose ETag is not the one given, 400 InvalidPart; a part but the last under 5 MiB, 400 EntityTooSmall.
@@ -1508,9 +1544,13 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
   if (listed.length === 0 || listed.length > MAX_PARTS) {
     throw malformedXml();
   }
-  const parts = listed.map(({ number, etag }, at) => {
-    const partNumber = Number(number);
-    if (at > 0 && !(partNumber > Number(listed[at - 1].number))) {
+  // PartNumber is an Integer in S3's model (API_CompletedPart.html): one that is not (1.0, 1e0, +1, none) does not
+  // validate against the schema, 400 MalformedXML; Number() read `1.0` and `0x1` as part 1.
+  const numbers = listed.map(({ number }) => int32Of(number));
+  if (numbers.some((n) => n === undefined)) throw malformedXml();
+  const parts = listed.map(({ etag }, at) => {
+    const partNumber = numbers[at]!;
+    if (at > 0 && !(partNumber > numbers[at - 1]!)) {
       throw new S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
     }
     const part = upload.parts.get(partNumber);
@@ -1530,25 +1570,60 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
 /**
  * ListParts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html): the upload's parts in part-number
  * order after `part-number-marker`, at most `max-parts` (default and most 1,000, qfacts.html), with NextPartNumberMarker
- * and IsTruncated for the next page. A max-parts or part-number-marker that is not a non-negative integer is 400
- * InvalidArgument, as a listing's max-keys is (S3's wording for them not confirmed). Not sent: Initiator, Owner.
+ * and IsTruncated for the next page. max-parts and part-number-marker are read as a listing's max-keys is (countParam).
+ * Not sent: Initiator, Owner.
  */
 function listPartsXml(uploadId: string, upload: MultipartUpload, query: Query): string {
-  const integer = (name: string, fallback: number) => {
-    const text = param(query, name);
-    if (text !== undefined && !/^\d{1,9}$/.test(text)) throw new S3Error(400, "InvalidArgument", `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
-    return text === undefined ? fallback : Number(text);
-  };
-  const maxParts = Math.min(integer("max-parts", 1000), 1000);
-  const marker = integer("part-number-marker", 0);
+  const maxParts = Math.min(countParam(query, "max-parts") ?? 1000, 1000);
+  const marker = countParam(query, "part-number-marker") ?? 0;
   const after = [...upload.parts].filter(([number]) => number > marker).sort(([a], [b]) => a - b);
   const page = after.slice(0, maxParts);
-  const truncated = after.length > page.length;
-  const next = page.length > 0 ? page[page.length - 1][0] : marker;
+  // max-parts=0 asks for no parts: an empty page with nothing to continue after, not truncated (it was, with the
+  // marker as NextPartNumberMarker, so an SDK paginator asked again for the same page forever).
+  const truncated = maxParts > 0 && after.length > page.length;
+  // An empty page's NextPartNumberMarker is 0, as S3's: "When IsTruncated is true and NextPartNumberMarker is greater
+  // than the actual number of parts, the results of that request is an empty page with NextPartNumberMarker set to "0""
+  // (aws/aws-sdk-go-v2#1100); "ListParts instead sets the final next token as 0" (smithy-lang/smithy-rs#3679). S3 ends a
+  // listing with IsTruncated=false, not with an empty marker: the SDKs for Go, Rust, Swift and Kotlin page ListParts on
+  // IsTruncated for that reason (aws-sdk-go-v2#1141, smithy-rs#3679, aws-sdk-swift#1245, aws-sdk-kotlin#928).
+  const next = page.length > 0 ? page[page.length - 1][0] : 0;
   const parts = page
     .map(([number, part]) => `<Part><PartNumber>${number}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified><ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size></Part>`)
     .join("");
   return `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><UploadId>${escapeXml(uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${next}</NextPartNumberMarker><MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}</ListPartsResult>`;
+}
+
+/** S3's integer parameters and XML integers (API model type Integer): a 32-bit signed integer's largest value. */
+const MAX_INT32 = 2_147_483_647;
+
+/**
+ * A whole number of at most MAX_INT32 written in decimal digits (XML Schema's int, whose surrounding whitespace is
+ * collapsed, https://www.w3.org/TR/xmlschema-2/#decimal: `whiteSpace` fixed to collapse); else undefined: `1.0`, `1e0`,
+ * `+1`, `0x1`, an empty value. A leading minus is read (negative) so that callers can tell it apart.
+ */
+function int32Of(text: string): number | undefined {
+  const match = /^(-?)(\d+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[2]);
+  if (value > MAX_INT32) return undefined;
+  return match[1] ? -value : value;
+}
+
+/**
+ * A count or marker query parameter (ListObjects/V2's max-keys, ListParts' max-parts and part-number-marker): absent,
+ * or 0 to 2,147,483,647; callers cap it (1,000). Else 400 InvalidArgument, with the messages moto's tests hold S3 to
+ * for max-parts and part-number-marker (getmoto/moto tests/test_s3/test_s3_multipart.py,
+ * test_multipart_list_parts_invalid_argument: -42 → "Argument max-parts must be an integer between 0 and 2147483647",
+ * 2147483647 + 42 → "Provided max-parts not an integer or within integer range"); the same for max-keys is not
+ * confirmed (the "Provided … not an integer" one is what this server answered before).
+ */
+function countParam(query: Query, name: string): number | undefined {
+  const text = param(query, name);
+  if (text === undefined) return undefined;
+  const value = /^-?\d+$/.test(text) ? int32Of(text) : undefined;
+  if (value === undefined) throw new S3Error(400, "InvalidArgument", `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
+  if (value < 0) throw new S3Error(400, "InvalidArgument", `Argument ${name} must be an integer between 0 and ${MAX_INT32}`, { ArgumentName: name, ArgumentValue: text });
+  return value;
 }
 
 function param(query: Query, name: string): string | undefined {
@@ -1655,15 +1730,11 @@ const MAX_POST_BODY = MAX_SINGLE_UPLOAD + MAX_POST_PRE_DATA + 1024 ** 2;
  * name … is up to 1,024 bytes long", https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html;
  * ErrorResponses.html), and a PutObject or UploadPart over 5 GiB by its declared length, 400 EntityTooLarge.
  */
-function checkLimits(operation: S3Operation, key: string, req: IncomingMessage): void {
-  if (operation === "CopyObject" || operation === "UploadPartCopy") {
-    checkKeyLength(key);
-    if (operation === "CopyObject" && metadataDirectiveOf(req) === "REPLACE") checkMetadataSize(newObject(key, req).metadata);
-    return;
-  }
+function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, fromHeaders: NewObject | undefined): void {
+  if (fromHeaders) checkMetadataSize(fromHeaders.metadata);
+  if (operation === "CopyObject" || operation === "UploadPartCopy") return checkKeyLength(key);
   if (operation !== "PutObject" && operation !== "UploadPart" && operation !== "CreateMultipartUpload") return;
   checkKeyLength(key);
-  if (operation !== "UploadPart") checkMetadataSize(newObject(key, req).metadata);
   if (operation === "CreateMultipartUpload") return;
   const declared = Number(header(req.headers, "x-amz-decoded-content-length") ?? header(req.headers, "content-length") ?? 0);
   if (declared > MAX_SINGLE_UPLOAD) {

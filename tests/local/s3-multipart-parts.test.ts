@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { sendEndless } from "../harness/endless-body";
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListPartsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { localS3Client, signS3 } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
@@ -354,5 +354,116 @@ describe("local S3: ListParts, and the copies it does not serve", () => {
     expect(part.status).toBe(200);
     await client.send(new CompleteMultipartUploadCommand({ Bucket: "b", Key: "k", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.headers.get("etag")! }] } }));
     expect(server.store.get("b", "k")?.body.toString()).toBe("a part from a browser");
+  });
+});
+
+describe("local S3 polish: ListParts' and the listings' integer parameters, a completion's part numbers, GetObject ?partNumber", () => {
+  it("answers ListParts max-parts=0 with an empty page that is not truncated (a paginator looped forever on it)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    const zero = await call("GET", `/b/k?uploadId=${uploadId}&max-parts=0&part-number-marker=0`);
+    expect(zero.status).toBe(200);
+    expect(zero.text).not.toContain("<Part>");
+    expect(zero.text).toContain("<IsTruncated>false</IsTruncated>");
+    expect(zero.text).toContain("<MaxParts>0</MaxParts>");
+  });
+
+  it("answers an empty ListParts page NextPartNumberMarker 0, as S3 does, not the marker sent", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    const last = await call("GET", `/b/k?uploadId=${uploadId}`);
+    expect([/<NextPartNumberMarker>(\d+)</.exec(last.text)?.[1], last.text.includes("<IsTruncated>false</IsTruncated>")]).toEqual(["1", true]);
+    for (const query of ["part-number-marker=1", "part-number-marker=7", "max-parts=0&part-number-marker=5"]) {
+      const empty = await call("GET", `/b/k?uploadId=${uploadId}&${query}`);
+      expect([query, /<NextPartNumberMarker>(\d+)</.exec(empty.text)?.[1], empty.text.includes("<IsTruncated>false</IsTruncated>")]).toEqual([query, "0", true]);
+    }
+  });
+
+  it("reads max-parts, part-number-marker and max-keys with one parser: 0 to 2147483647, larger lists capped at 1,000", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    // Ten digits within S3's integer range: capped, as max-keys is (was 400 past nine digits).
+    const big = await call("GET", `/b/k?uploadId=${uploadId}&max-parts=2147483647`);
+    expect([big.status, /<MaxParts>(\d+)</.exec(big.text)?.[1]]).toEqual([200, "1000"]);
+    const marker = await call("GET", `/b/k?uploadId=${uploadId}&part-number-marker=2147483647`);
+    expect([marker.status, marker.text.includes("<Part>")]).toEqual([200, false]);
+    for (const [path, name] of [
+      [`/b/k?uploadId=${uploadId}&max-parts=`, "max-parts"],
+      [`/b/k?uploadId=${uploadId}&max-parts=2147483648`, "max-parts"],
+      [`/b/k?uploadId=${uploadId}&part-number-marker=1.5`, "part-number-marker"],
+      ["/b?list-type=2&max-keys=2147483648", "max-keys"],
+      ["/b?max-keys=99999999999999999999", "max-keys"],
+    ]) {
+      const refused = await call("GET", path);
+      expect([path, refused.status, refused.code, refused.text.includes(`Provided ${name} not an integer or within integer range`)]).toEqual([path, 400, "InvalidArgument", true]);
+    }
+    for (const [path, name] of [
+      [`/b/k?uploadId=${uploadId}&max-parts=-1`, "max-parts"],
+      ["/b?list-type=2&max-keys=-1", "max-keys"],
+    ]) {
+      const refused = await call("GET", path);
+      expect([path, refused.status, refused.code, refused.text.includes(`Argument ${name} must be an integer between 0 and 2147483647`)]).toEqual([path, 400, "InvalidArgument", true]);
+    }
+    const keys = await call("GET", "/b?list-type=2&max-keys=2147483647");
+    expect([keys.status, /<MaxKeys>(\d+)</.exec(keys.text)?.[1]]).toEqual([200, "1000"]);
+  });
+
+  it("refuses a completion whose PartNumber is not an integer (1.0, 1e0, +1, empty) as MalformedXML, not part 1", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    for (const number of ["1.0", "1e0", "+1", "0x1", "", "2147483648"]) {
+      const body = Buffer.from(`<CompleteMultipartUpload><Part><PartNumber>${number}</PartNumber><ETag>${one.etag}</ETag></Part></CompleteMultipartUpload>`);
+      const refused = await call("POST", `/b/k?uploadId=${uploadId}`, body);
+      expect([number, refused.status, refused.code]).toEqual([number, 400, "MalformedXML"]);
+    }
+    // XML Schema's int collapses whitespace (a value's surrounding spaces are not part of it): " 1 " is 1.
+    const done = await call("POST", `/b/k?uploadId=${uploadId}`, Buffer.from(`<CompleteMultipartUpload><Part><PartNumber> 1 </PartNumber><ETag>${one.etag}</ETag></Part></CompleteMultipartUpload>`));
+    expect(done.status).toBe(200);
+  });
+
+  it.each(["memory", "file"])("serves GetObject and HeadObject ?partNumber=N as that part of a multipart object (%s store)", async (kind) => {
+    const store = kind === "file" ? new FileObjectStore(mkdtempSync(join(tmpdir(), "s3-part-number-"))) : undefined;
+    server = await startLocalS3({ buckets: ["b"], store });
+    const uploadId = await createUpload("k");
+    const first = Buffer.alloc(5 * MiB, "a");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, first);
+    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("tail"));
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]))).status).toBe(200);
+    const size = first.length + 4;
+
+    const url = new URL("/b/k?partNumber=2", server.endpoint);
+    const { host: _host, ...signed } = await signS3("GET", url, { "x-amz-content-sha256": sha256(Buffer.alloc(0)) });
+    const part = await fetch(url, { headers: signed });
+    expect([part.status, part.headers.get("content-range"), part.headers.get("content-length"), part.headers.get("x-amz-mp-parts-count"), await part.text()]).toEqual([
+      206,
+      `bytes ${first.length}-${size - 1}/${size}`,
+      "4",
+      "2",
+      "tail",
+    ]);
+    const client = localS3Client(server.endpoint);
+    const head = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "k", PartNumber: 1 }));
+    expect([head.ContentLength, head.ContentRange, head.PartsCount]).toEqual([first.length, `bytes 0-${first.length - 1}/${size}`, 2]);
+    const whole = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "k" }));
+    expect([whole.ContentLength, whole.PartsCount]).toEqual([size, undefined]);
+    const past = await call("GET", "/b/k?partNumber=3");
+    expect([past.status, past.code]).toEqual([416, "InvalidPartNumber"]);
+    expect((await call("GET", "/b/k?partNumber=0")).code).toBe("InvalidArgument");
+  });
+
+  it("serves ?partNumber=1 of an object not uploaded in parts as the whole object, and 416 InvalidPartNumber for any other", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    await call("PUT", "/b/plain", Buffer.from("plain object"));
+    const client = localS3Client(server.endpoint);
+    const got = await client.send(new GetObjectCommand({ Bucket: "b", Key: "plain", PartNumber: 1 }));
+    expect([await got.Body?.transformToString(), got.ContentRange, got.PartsCount]).toEqual(["plain object", "bytes 0-11/12", undefined]);
+    const other = await call("GET", "/b/plain?partNumber=2");
+    expect([other.status, other.code]).toEqual([416, "InvalidPartNumber"]);
+    const both = await call("GET", "/b/plain?partNumber=1", Buffer.alloc(0), { range: "bytes=0-1" });
+    expect([both.status, both.code]).toEqual([400, "InvalidRequest"]);
   });
 });
