@@ -1021,7 +1021,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return order.early.has(after.urn) || replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1040,19 +1040,20 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
  * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string> = new Map()): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const targetDeleteFirst = (urn: string) => {
+  // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
+  const deletesFirstGiven = (early: ReadonlySet<string>) => (urn: string) => {
     const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
-    if (!next) return false;
+    if (!next) return early.has(urn);
     const kind = replacementKindOf(next.type) ?? {};
-    const diffed = old ? asDiffed(kind, old, next) : next;
-    return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
+    return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith);
   };
-  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(targetDeleteFirst));
+  // A target's own judgement: only a direct target counts, so none is early here.
+  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(deletesFirstGiven(new Set())));
   const early = new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn));
-  return { early, deleteFirstTargets, byNaming, deletesFirst: (urn) => early.has(urn) || targetDeleteFirst(urn) };
+  return { early, deleteFirstTargets, byNaming, deletesFirst: deletesFirstGiven(early) };
 }
 
 /**
@@ -1140,6 +1141,18 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
  * (step_generator.go, the Check of a replacement with a fresh seed).
  */
 const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
+
+/**
+ * Whether the update's replacement of `diffed` (as diffedByUrn gives it; its deployed self `old`) deletes the deployed
+ * copy before it creates the new one, the bridge's answer included: the cascade's (`early`, CascadeOrder.early: its
+ * replaceWith or deletedWith names a target replaced delete-first), else its own (replacedDeleteFirst, on a replacement
+ * the provider's Diff makes: providerReplaces, given `forcedBeyondTables`). The one judgement of it for actionOf,
+ * cascadeOrder (CascadeOrder.deletesFirst, PlanUpdate.replacedDeleteFirst), statefulFindings and
+ * policyWriterDeletedFindings; deletedFirst is the program's option only.
+ */
+function replacementDeletesFirst(early: ReadonlySet<string>, kind: { autonameField?: string }, old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith, forcedBeyondTables?: (diffed: RecordedResource) => boolean): boolean {
+  return early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, forcedBeyondTables));
+}
 
 /**
  * Whether the provider's own Diff is what replaces `diffed`, so that its delete-first answer counts. False:
@@ -2240,7 +2253,7 @@ function statefulFindings(
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
     const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
-    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, statefulForced));
+    const deleteFirst = replacementDeletesFirst(order.early, kind, old, diffed, replacedWith, statefulForced);
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
     const skipped = deleteSkipped(old, afterUrns, update) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
     findings.push(
@@ -2920,7 +2933,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return order.early.has(diffed.urn) || replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
+    return replacementDeletesFirst(order.early, holderKind, holder, diffed, replacedWith) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
