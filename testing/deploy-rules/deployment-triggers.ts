@@ -144,7 +144,8 @@ const inputSet = (value: unknown) => value !== undefined && value !== null && !(
 export function apiDeploymentTriggerReplacedFirst(naming?: ConfiguredNaming): DeployRule {
   /** Why `r` is replaced delete-first, or undefined when it is not known to be. */
   const deleteFirst = (r: RecordedResource): string | undefined => {
-    // The setting's deleteBeforeReplace is the goal's, over the program's false (step_generator.go continueStepsFromImport).
+    // The setting's deleteBeforeReplace is the goal's, over the program's false (naming-delete-first.ts: pulumi
+    // step_generator.go continueStepsFromImport, lines 1277-1285 at 1b5949891b3cefcb9974752b24a5ecef0acc86c8).
     const setting = naming && namingDeletesFirst(naming, r);
     return setting ? byNaming(setting) : deleteFirstOnItsOwn(r);
   };

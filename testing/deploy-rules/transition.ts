@@ -3633,7 +3633,10 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
         if (ignores(path) && deployedId === old.id) servers.push(`stage ${stage.name}${through} still serves the deployed copy (its ignoreChanges holds "${path}", so the update leaves it there)`);
         // Replaced delete-first, the deployed copy is deleted before the new one is created, so before the stage moves
         // to it: the stage's deployment input is not ForceNew (terraform-provider-aws apigateway/stage.go patches
-        // /deploymentId), so the engine does not replace the stage first (step_generator.go calculateDependentReplacements).
+        // /deploymentId), so the engine does not replace the stage first (pulumi pkg/resource/deploy/step_generator.go
+        // calculateDependentReplacements: it keeps only the dependents "that would ... be replaced by changes to their
+        // dependencies", asking the provider's Diff with those inputs unknown; pulumi's delete_before_create integration
+        // test: "Update Dependent-3" for a dependent whose input is not replace-forcing. Read, not run).
         else if (next && deleteFirst && deployedId === old.id) {
           servers.push(`stage ${stage.name}${through} still serves it: the stage moves to the new deployment only after the deployed copy's delete (its ${path} is not ForceNew: the engine updates the stage after the deployment, and does not delete it first, pulumi step_generator.go calculateDependentReplacements)`);
           movingStages.push(stage.name);
