@@ -1109,11 +1109,13 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
  * delete is generated: at once for a delete-first target, whose branch also deletes this one (cascadeOrder), else only
  * when the old copies are deleted at the end of the update (step_generator.go, the loop that sets `sg.deletes[res.URN]`
  * for each pending delete). So it is skipped when the target is replaced delete-first, or when this copy too is deleted
- * at the end (`deleteFirst` false); a copy deleted first by its own deleteBeforeReplace (or the bridge's), while the
- * target is replaced create-first, is deleted before the target is marked. Read from the engine's source, not run.
+ * at the end (not CascadeOrder.deletesFirst, the one judgement of its order; replaced for its deletedWith, it is not
+ * asked of the provider, so only its own deleteBeforeReplace, pulumi:autonaming's included, or `early` make it
+ * delete-first: providerReplaces); a copy deleted first by its own deleteBeforeReplace, while the target is replaced
+ * create-first, is deleted before the target is marked. Read from the engine's source, not run.
  */
-function deleteSkippedWithTarget(order: CascadeOrder, replacedWith: ReplacedWith, urn: string, deletedWith: string | undefined, deleteFirst: boolean): boolean {
-  return deletedWith !== undefined && (replacedWith.get(urn) ?? []).includes(deletedWith) && (order.deleteFirstTargets.has(deletedWith) || !deleteFirst);
+function deleteSkippedWithTarget(order: CascadeOrder, replacedWith: ReplacedWith, urn: string, deletedWith: string | undefined): boolean {
+  return deletedWith !== undefined && (replacedWith.get(urn) ?? []).includes(deletedWith) && (order.deleteFirstTargets.has(deletedWith) || !order.deletesFirst(urn));
 }
 
 /**
@@ -1369,7 +1371,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     const deleteFirst = deletedFirst(order, diffed);
     // Deleted with a replaced target: the engine skips the old cluster's delete (deleteSkippedWithTarget), which no AWS
     // delete of that target makes for it, so the old cluster keeps its identifier and writes no final snapshot.
-    const skipped = deleteSkippedWithTarget(order, replacedWith, cluster.urn, old.deletedWith, deleteFirst);
+    const skipped = deleteSkippedWithTarget(order, replacedWith, cluster.urn, old.deletedWith);
     const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && (!deleteFirst || skipped);
     if (sameIdentifier) {
       identifierTaken.add(cluster.urn);
@@ -1466,7 +1468,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
         const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
-        const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith, action === "replace-delete-first");
+        const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith);
         // Replaced for its replaceWith: the replaced resources it names there, by name.
         const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
         const cascadeOptions = cascadeTargetsByOption(replacedWith, afterByUrn, resource.urn).map(([option]) => option).join(" and ");
@@ -2255,7 +2257,7 @@ function statefulFindings(
     const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
     const deleteFirst = replacementDeletesFirst(order.early, kind, old, diffed, replacedWith, statefulForced);
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
-    const skipped = deleteSkipped(old, afterUrns, update) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
+    const skipped = deleteSkipped(old, afterUrns, update) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
@@ -3587,7 +3589,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     // deleteSkipped (planUpdate's judgement): removed with a target the update removes or replaces, or replaced
     // create-first with a target it removes; and, replaced, skipped for its replaced deletedWith target (deleteSkippedWithTarget).
     const next = afterByUrn.get(was.urn);
-    const skipped = deleteSkipped(was, afterUrns, update) || (next !== undefined && deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deletedFirst(order, diffedOf.get(next.urn) ?? next)));
+    const skipped = deleteSkipped(was, afterUrns, update) || (next !== undefined && deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith));
     return skipped ? `its delete is skipped for its deletedWith target ${(afterByUrn.get(was.deletedWith!) ?? deployedByUrn.get(was.deletedWith!))?.name ?? was.deletedWith}, which the update ${afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
   };
   for (const old of ofType(deployed, DEPLOYMENT)) {
@@ -3599,7 +3601,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
     // planUpdate's judgement, deleteSkippedWithTarget for a replaced deployment) is never sent, so never refused.
-    if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
+    if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith)) || old.id === undefined) continue;
     const servers: string[] = [];
     const keptStages: string[] = [];
     // Stages the update moves to the new copy while the deployed one is deleted first (movedTooLate).
@@ -3722,7 +3724,7 @@ function retainedTooLateFindings(
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     if (!statefulKind.has(next.type) && !kind) continue;
     const diffed = diffedOf.get(next.urn) ?? next;
-    if (deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deletedFirst(order, diffed))) continue;
+    if (deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith)) continue;
     // A stateful type's changes hold the cascade's reason already (statefulChangesByUrn); the others' get it here.
     const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
     const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : [...replaceReasons(kind!, old, diffed), ...cascaded];
