@@ -82,7 +82,7 @@ import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipp
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
-import { NAMED_DELETE_FIRST } from "./deployment-triggers";
+import { NAMED_DELETE_FIRST, namingDeleteFirstReason } from "./deployment-triggers";
 import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
@@ -1093,7 +1093,7 @@ const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.ea
 function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
   if (!order.early.has(urn)) {
     const setting = order.byNaming.get(urn);
-    return setting ? `${setting}, under which the engine replaces every custom resource delete-first` : "deleteBeforeReplace";
+    return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
   return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
     .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t))] as const)
@@ -2138,7 +2138,7 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
   const deletedFirstBy = beforeTarget
     ? "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
     : byNaming
-      ? `${byNaming}, under which the engine replaces every custom resource delete-first`
+      ? namingDeleteFirstReason(byNaming)
       : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
   if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
     // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
