@@ -2130,9 +2130,11 @@ const CASCADE_REASON = "its ";
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
- * deployed one's region, when that is the deployed one's own.
+ * deployed one's region, when that is the deployed one's own. Why it is deleted first, for the text: `beforeTarget`,
+ * the cascade's (CascadeOrder.early); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
+ * name set by hand or deleteBeforeReplace.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string, beforeTarget = false, byNaming?: string): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: boolean, byNaming: string | undefined): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
   const deletedFirstBy = beforeTarget
@@ -2302,7 +2304,7 @@ function statefulFindings(
     if (candidates.length === 0) continue;
     const next = candidates[0];
     // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context));
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context), false, undefined);
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
