@@ -124,8 +124,8 @@ function serves(graph: Graph, stage: RecordedResource, field: string, canary: st
   );
 }
 
-/** How a finding words a resource the stack's `pulumi:autonaming` makes delete-first (as transition.ts deletedFirstBecause). */
-const byNaming = (setting: string) => `${setting}, under which the engine replaces every custom resource delete-first`;
+/** How a finding words a resource the stack's `pulumi:autonaming` makes delete-first (here and in transition.ts's findings). */
+export const namingDeleteFirstReason = (setting: string) => `${setting}, under which the engine replaces every custom resource delete-first`;
 
 /** A ForceNew input the program sets (unknown at preview counts: it is set); an empty map is none (as unset). */
 const inputSet = (value: unknown) => value !== undefined && value !== null && !(typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
@@ -144,9 +144,10 @@ const inputSet = (value: unknown) => value !== undefined && value !== null && !(
 export function apiDeploymentTriggerReplacedFirst(naming?: ConfiguredNaming): DeployRule {
   /** Why `r` is replaced delete-first, or undefined when it is not known to be. */
   const deleteFirst = (r: RecordedResource): string | undefined => {
-    // The setting's deleteBeforeReplace is the goal's, over the program's false (step_generator.go continueStepsFromImport).
+    // The setting's deleteBeforeReplace is the goal's, over the program's false (naming-delete-first.ts: pulumi
+    // step_generator.go continueStepsFromImport, lines 1277-1285 at 1b5949891b3cefcb9974752b24a5ecef0acc86c8).
     const setting = naming && namingDeletesFirst(naming, r);
-    return setting ? byNaming(setting) : deleteFirstOnItsOwn(r);
+    return setting ? namingDeleteFirstReason(setting) : deleteFirstOnItsOwn(r);
   };
   return {
     id: "ApiDeploymentTriggerReplacedFirst",
@@ -177,7 +178,7 @@ export function apiDeploymentTriggerReplacedFirst(naming?: ConfiguredNaming): De
           if (parts.length === 0 && !itself) continue;
           const stageNames = servedBy.map((s) => s.name).join(", ");
           const what = [
-            ...(itself ? [`is itself replaced delete-first (${byNaming(itself)}) whenever its ${setInputs.join(" or ")} change`] : []),
+            ...(itself ? [`is itself replaced delete-first (${namingDeleteFirstReason(itself)}) whenever its ${setInputs.join(" or ")} change`] : []),
             ...(parts.length > 0 ? [`has ForceNew inputs whose property dependencies name parts replaced delete-first: ${parts.join(", ")}`] : []),
           ].join(", and ");
           const how = [

@@ -82,7 +82,7 @@ import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipp
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
-import { NAMED_DELETE_FIRST } from "./deployment-triggers";
+import { NAMED_DELETE_FIRST, namingDeleteFirstReason } from "./deployment-triggers";
 import { INTEGRATION_RESPONSE, METHOD_RESPONSE, TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
@@ -1021,7 +1021,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return order.early.has(after.urn) || replacedDeleteFirst(kind, after, providerReplaces(old, after, replacedWith)) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1040,19 +1040,20 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
  * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string> = new Map()): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const targetDeleteFirst = (urn: string) => {
+  // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
+  const deletesFirstGiven = (early: ReadonlySet<string>) => (urn: string) => {
     const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
-    if (!next) return false;
+    if (!next) return early.has(urn);
     const kind = replacementKindOf(next.type) ?? {};
-    const diffed = old ? asDiffed(kind, old, next) : next;
-    return replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith));
+    return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith);
   };
-  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(targetDeleteFirst));
+  // A target's own judgement: only a direct target counts, so none is early here.
+  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(deletesFirstGiven(new Set())));
   const early = new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn));
-  return { early, deleteFirstTargets, byNaming, deletesFirst: (urn) => early.has(urn) || targetDeleteFirst(urn) };
+  return { early, deleteFirstTargets, byNaming, deletesFirst: deletesFirstGiven(early) };
 }
 
 /**
@@ -1092,7 +1093,7 @@ const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.ea
 function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
   if (!order.early.has(urn)) {
     const setting = order.byNaming.get(urn);
-    return setting ? `${setting}, under which the engine replaces every custom resource delete-first` : "deleteBeforeReplace";
+    return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
   return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
     .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t))] as const)
@@ -1108,11 +1109,13 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
  * delete is generated: at once for a delete-first target, whose branch also deletes this one (cascadeOrder), else only
  * when the old copies are deleted at the end of the update (step_generator.go, the loop that sets `sg.deletes[res.URN]`
  * for each pending delete). So it is skipped when the target is replaced delete-first, or when this copy too is deleted
- * at the end (`deleteFirst` false); a copy deleted first by its own deleteBeforeReplace (or the bridge's), while the
- * target is replaced create-first, is deleted before the target is marked. Read from the engine's source, not run.
+ * at the end (not CascadeOrder.deletesFirst, the one judgement of its order; replaced for its deletedWith, it is not
+ * asked of the provider, so only its own deleteBeforeReplace, pulumi:autonaming's included, or `early` make it
+ * delete-first: providerReplaces); a copy deleted first by its own deleteBeforeReplace, while the target is replaced
+ * create-first, is deleted before the target is marked. Read from the engine's source, not run.
  */
-function deleteSkippedWithTarget(order: CascadeOrder, replacedWith: ReplacedWith, urn: string, deletedWith: string | undefined, deleteFirst: boolean): boolean {
-  return deletedWith !== undefined && (replacedWith.get(urn) ?? []).includes(deletedWith) && (order.deleteFirstTargets.has(deletedWith) || !deleteFirst);
+function deleteSkippedWithTarget(order: CascadeOrder, replacedWith: ReplacedWith, urn: string, deletedWith: string | undefined): boolean {
+  return deletedWith !== undefined && (replacedWith.get(urn) ?? []).includes(deletedWith) && (order.deleteFirstTargets.has(deletedWith) || !order.deletesFirst(urn));
 }
 
 /**
@@ -1140,6 +1143,18 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
  * (step_generator.go, the Check of a replacement with a fresh seed).
  */
 const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource, providerReplaced: boolean) => explicitDeleteBeforeReplace(diffed) ?? (namedByHand(kind, diffed) && providerReplaced);
+
+/**
+ * Whether the update's replacement of `diffed` (as diffedByUrn gives it; its deployed self `old`) deletes the deployed
+ * copy before it creates the new one, the bridge's answer included: the cascade's (`early`, CascadeOrder.early: its
+ * replaceWith or deletedWith names a target replaced delete-first), else its own (replacedDeleteFirst, on a replacement
+ * the provider's Diff makes: providerReplaces, given `forcedBeyondTables`). The one judgement of it for actionOf,
+ * cascadeOrder (CascadeOrder.deletesFirst, PlanUpdate.replacedDeleteFirst), statefulFindings and
+ * policyWriterDeletedFindings; deletedFirst is the program's option only.
+ */
+function replacementDeletesFirst(early: ReadonlySet<string>, kind: { autonameField?: string }, old: RecordedResource | undefined, diffed: RecordedResource, replacedWith: ReplacedWith, forcedBeyondTables?: (diffed: RecordedResource) => boolean): boolean {
+  return early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, forcedBeyondTables));
+}
 
 /**
  * Whether the provider's own Diff is what replaces `diffed`, so that its delete-first answer counts. False:
@@ -1356,7 +1371,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     const deleteFirst = deletedFirst(order, diffed);
     // Deleted with a replaced target: the engine skips the old cluster's delete (deleteSkippedWithTarget), which no AWS
     // delete of that target makes for it, so the old cluster keeps its identifier and writes no final snapshot.
-    const skipped = deleteSkippedWithTarget(order, replacedWith, cluster.urn, old.deletedWith, deleteFirst);
+    const skipped = deleteSkippedWithTarget(order, replacedWith, cluster.urn, old.deletedWith);
     const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && (!deleteFirst || skipped);
     if (sameIdentifier) {
       identifierTaken.add(cluster.urn);
@@ -1453,7 +1468,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
         const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
-        const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith, action === "replace-delete-first");
+        const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith);
         // Replaced for its replaceWith: the replaced resources it names there, by name.
         const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
         const cascadeOptions = cascadeTargetsByOption(replacedWith, afterByUrn, resource.urn).map(([option]) => option).join(" and ");
@@ -2115,15 +2130,17 @@ const CASCADE_REASON = "its ";
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
- * deployed one's region, when that is the deployed one's own.
+ * deployed one's region, when that is the deployed one's own. Why it is deleted first, for the text: `beforeTarget`,
+ * the cascade's (CascadeOrder.early); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
+ * name set by hand or deleteBeforeReplace.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string, beforeTarget = false, byNaming?: string): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: boolean, byNaming: string | undefined): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
   const deletedFirstBy = beforeTarget
     ? "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
     : byNaming
-      ? `${byNaming}, under which the engine replaces every custom resource delete-first`
+      ? namingDeleteFirstReason(byNaming)
       : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
   if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
     // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
@@ -2240,9 +2257,9 @@ function statefulFindings(
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
     const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
-    const deleteFirst = order.early.has(diffed.urn) || replacedDeleteFirst(kind, diffed, providerReplaces(old, diffed, replacedWith, statefulForced));
+    const deleteFirst = replacementDeletesFirst(order.early, kind, old, diffed, replacedWith, statefulForced);
     // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
-    const skipped = deleteSkipped(old, afterUrns, update) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst);
+    const skipped = deleteSkipped(old, afterUrns, update) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
@@ -2287,7 +2304,7 @@ function statefulFindings(
     if (candidates.length === 0) continue;
     const next = candidates[0];
     // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context));
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context), false, undefined);
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -2920,7 +2937,7 @@ function policyWriterDeletedFindings(
     const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
     if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
-    return order.early.has(diffed.urn) || replacedDeleteFirst(holderKind, diffed, providerReplaces(holder, diffed, replacedWith)) ? "delete-first" : undefined;
+    return replacementDeletesFirst(order.early, holderKind, holder, diffed, replacedWith) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
@@ -3574,7 +3591,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     // deleteSkipped (planUpdate's judgement): removed with a target the update removes or replaces, or replaced
     // create-first with a target it removes; and, replaced, skipped for its replaced deletedWith target (deleteSkippedWithTarget).
     const next = afterByUrn.get(was.urn);
-    const skipped = deleteSkipped(was, afterUrns, update) || (next !== undefined && deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith, deletedFirst(order, diffedOf.get(next.urn) ?? next)));
+    const skipped = deleteSkipped(was, afterUrns, update) || (next !== undefined && deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith));
     return skipped ? `its delete is skipped for its deletedWith target ${(afterByUrn.get(was.deletedWith!) ?? deployedByUrn.get(was.deletedWith!))?.name ?? was.deletedWith}, which the update ${afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
   };
   for (const old of ofType(deployed, DEPLOYMENT)) {
@@ -3586,7 +3603,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
     // planUpdate's judgement, deleteSkippedWithTarget for a replaced deployment) is never sent, so never refused.
-    if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deleteFirst)) || old.id === undefined) continue;
+    if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith)) || old.id === undefined) continue;
     const servers: string[] = [];
     const keptStages: string[] = [];
     // Stages the update moves to the new copy while the deployed one is deleted first (movedTooLate).
@@ -3620,7 +3637,10 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
         if (ignores(path) && deployedId === old.id) servers.push(`stage ${stage.name}${through} still serves the deployed copy (its ignoreChanges holds "${path}", so the update leaves it there)`);
         // Replaced delete-first, the deployed copy is deleted before the new one is created, so before the stage moves
         // to it: the stage's deployment input is not ForceNew (terraform-provider-aws apigateway/stage.go patches
-        // /deploymentId), so the engine does not replace the stage first (step_generator.go calculateDependentReplacements).
+        // /deploymentId), so the engine does not replace the stage first (pulumi pkg/resource/deploy/step_generator.go
+        // calculateDependentReplacements: it keeps only the dependents "that would ... be replaced by changes to their
+        // dependencies", asking the provider's Diff with those inputs unknown; pulumi's delete_before_create integration
+        // test: "Update Dependent-3" for a dependent whose input is not replace-forcing. Read, not run).
         else if (next && deleteFirst && deployedId === old.id) {
           servers.push(`stage ${stage.name}${through} still serves it: the stage moves to the new deployment only after the deployed copy's delete (its ${path} is not ForceNew: the engine updates the stage after the deployment, and does not delete it first, pulumi step_generator.go calculateDependentReplacements)`);
           movingStages.push(stage.name);
@@ -3706,7 +3726,7 @@ function retainedTooLateFindings(
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     if (!statefulKind.has(next.type) && !kind) continue;
     const diffed = diffedOf.get(next.urn) ?? next;
-    if (deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith, deletedFirst(order, diffed))) continue;
+    if (deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith)) continue;
     // A stateful type's changes hold the cascade's reason already (statefulChangesByUrn); the others' get it here.
     const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
     const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : [...replaceReasons(kind!, old, diffed), ...cascaded];
