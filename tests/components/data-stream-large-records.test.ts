@@ -4,28 +4,17 @@
  * argument, its value and the fix; at 4607 KiB and below it is silent. The stream and mapping are created either way
  * (Kinesis and Lambda accept them), and the deploy rule KinesisLambdaRecordSize warns on the mapping.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DataStream, DATA_STREAM_LIMITS } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { checkDeployRules, checkDeployWarnings } from "../../testing/deploy-rules";
-import { record, resource, useMocks, type RecordedResource } from "../harness/mocks";
+import { resource, useMocks } from "../harness/mocks";
+import { recordWarnings } from "../harness/warnings";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 const context = { stack: "dev", production: false, region: "us-east-1" };
 
 beforeAll(() => useMocks());
-
-/** The graph `run` records, and what `pulumi.log.warn` was given meanwhile. */
-async function recordWarnings(run: () => unknown): Promise<{ graph: RecordedResource[]; warned: string[] }> {
-  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-  try {
-    const graph = await record(run);
-    return { graph, warned: warn.mock.calls.map(([message]) => String(message)) };
-  } finally {
-    warn.mockRestore();
-  }
-}
 
 const subscribed = (maxRecordSizeInKib: number, enhancedFanOut = false) => () => new DataStream("big", { maxRecordSizeInKib }).subscribe("read", new LambdaFunction("big-fn", { entry }), { enhancedFanOut });
 

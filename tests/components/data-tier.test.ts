@@ -7,6 +7,7 @@ import { checkDeletionProtectionKept } from "../../components/data-tier/spec";
 import { sdkResolvedOptions } from "../../components/resource-options";
 import { registeredSpecs } from "../../components/spec-registry";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { recordWarnings } from "../harness/warnings";
 import { refusalOf } from "../harness/refusals";
 
 const gallery: TableArgs = {
@@ -425,17 +426,6 @@ describe("DataTier export to S3", () => {
 describe("DataTier secondary index quotas: LSIs are a hard limit, GSIs an adjustable default quota", () => {
   /** `count` global indexes on the gallery table's gsi1pk/gsi1sk. */
   const withGlobalIndexes = (count: number): TableArgs => ({ ...gallery, globalIndexes: Object.fromEntries(Array.from({ length: count }, (_, i) => [`gsi${i + 1}`, { partitionKey: "gsi1pk", sortKey: "gsi1sk" }])) });
-  /** The graph `run` records, and what `pulumi.log.warn` was given meanwhile. */
-  async function recordWarnings(run: () => unknown): Promise<{ graph: RecordedResource[]; warned: string[] }> {
-    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-    try {
-      const graph = await record(run);
-      return { graph, warned: warn.mock.calls.map(([message]) => String(message)) };
-    } finally {
-      warn.mockRestore();
-    }
-  }
-
   it("creates a table with 21 global indexes and warns that 20 is DynamoDB's default quota, which an account may have raised", async () => {
     const { graph, warned } = await recordWarnings(() => new DataTier("manyidx", { tables: { gallery: withGlobalIndexes(21) } }));
     expect(table(graph, "manyidx-gallery").inputs.globalSecondaryIndexes).toHaveLength(21);

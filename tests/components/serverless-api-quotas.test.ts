@@ -5,9 +5,10 @@
  * resources and resource policy length). Mocks and preview pass either way; `pulumi up` fails part-way.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiKind, ServerlessApi, type ApiAuthorizer, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, record } from "../harness/mocks";
+import { recordWarnings as warningsWhile } from "../harness/warnings";
 import { refusalOf } from "../harness/refusals";
 
 const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
@@ -23,15 +24,7 @@ function http(overrides: Partial<ServerlessApiArgs> = {}): ServerlessApiArgs {
 }
 
 /** What `pulumi.log.warn` was given while `run` recorded, filtered to the messages mentioning `about`, with the graph. */
-async function recordWarnings(about: string, run: () => unknown) {
-  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-  try {
-    const graph = await record(run);
-    return { graph, warned: warn.mock.calls.map(([message]) => String(message)).filter((m) => m.includes(about)) };
-  } finally {
-    warn.mockRestore();
-  }
-}
+const recordWarnings = (about: string, run: () => unknown) => warningsWhile(run, (message) => message.includes(about));
 const warnings = async (about: string, run: () => unknown) => (await recordWarnings(about, run)).warned;
 
 describe("ServerlessApi kind: ApiKind.Http — API Gateway's per-API limits it does not raise", () => {

@@ -4,23 +4,12 @@
  * numbers stay unverified. In no MFA mode does it set smsConfiguration or smsAuthenticationMessage, so its MFA is
  * never SMS (deploy rule CognitoMfaMethod on how the provider turns an SMS configuration into SMS MFA).
  */
-import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
-import { record, resource, type RecordedResource } from "../harness/mocks";
+import { resource } from "../harness/mocks";
+import { recordWarnings } from "../harness/warnings";
 
 const base: UserAuthArgs = { callbackUrls: ["https://gallery.example.com/"], identityPool: { enabled: false } };
-
-/** The graph `run` records, and what `pulumi.log.warn` was given meanwhile. */
-async function recordWarnings(run: () => unknown): Promise<{ graph: RecordedResource[]; warned: string[] }> {
-  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-  try {
-    const graph = await record(run);
-    return { graph, warned: warn.mock.calls.map(([message]) => String(message)) };
-  } finally {
-    warn.mockRestore();
-  }
-}
 
 describe("UserAuth with phone-number sign-in", () => {
   it("creates the pool auto-verifying email only, and warns that Cognito sends no SMS, so phone numbers stay unverified", async () => {

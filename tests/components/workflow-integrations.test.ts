@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import { EventBus } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -17,6 +17,7 @@ import { STATES_LOG_DELIVERY_ACTIONS, Workflow } from "../../components/workflow
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
+import { recordWarnings as warningsWhile } from "../harness/warnings";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -32,15 +33,7 @@ const deployFindings = (graph: Graph) => checkDeployRules(graph, { stack: "dev",
 const fn = (name: string) => new LambdaFunction(name, { entry });
 
 /** The graph `build` records, and the warnings pulumi.log.warn was given meanwhile that name the Workflow `name`. */
-async function recordWarnings(name: string, build: () => unknown): Promise<{ graph: Graph; warned: string[] }> {
-  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-  try {
-    const graph = await record(build);
-    return { graph, warned: warn.mock.calls.map(([message]) => String(message)).filter((message) => message.startsWith(`Workflow "${name}"`)) };
-  } finally {
-    warn.mockRestore();
-  }
-}
+const recordWarnings = (name: string, build: () => unknown) => warningsWhile(build, (message) => message.startsWith(`Workflow "${name}"`));
 
 describe("Workflow optimized integrations", () => {
   it("takes the program's components as the integrations' targets, deploys the value each field takes, and grants exactly each action on exactly each target", async () => {

@@ -6,10 +6,11 @@
  * a limit of 0, a `…Path` limit in a JSONata state) is warned of, as the deploy rule StatesItemBatcher warns.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Workflow } from "../../components/workflow";
 import { checkDeployWarnings } from "../../testing/deploy-rules";
-import { record, useMocks } from "../harness/mocks";
+import { useMocks } from "../harness/mocks";
+import { recordWarnings as warningsWhile } from "../harness/warnings";
 
 beforeAll(() => useMocks());
 
@@ -21,15 +22,7 @@ const batching = (batcher: unknown, options: { inline?: boolean; jsonata?: boole
 });
 
 /** The graph, and the warnings pulumi.log.warn was given meanwhile that name the Workflow `name`. */
-async function recordWarnings(name: string, definition: unknown) {
-  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
-  try {
-    const graph = await record(() => new Workflow(name, { definition: definition as never }));
-    return { graph, warned: warn.mock.calls.map(([message]) => String(message)).filter((message) => message.startsWith(`Workflow "${name}"`)) };
-  } finally {
-    warn.mockRestore();
-  }
-}
+const recordWarnings = (name: string, definition: unknown) => warningsWhile(() => new Workflow(name, { definition: definition as never }), (message) => message.startsWith(`Workflow "${name}"`));
 
 describe("Workflow ItemBatcher", () => {
   it("takes a Distributed Map's ItemBatcher with a positive limit (a literal, a path, a JSONata expression), warning of nothing", async () => {
