@@ -51,6 +51,14 @@ async function seed(agent: Agent, endpoint: string): Promise<void> {
     KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
     GlobalSecondaryIndexes: [{ IndexName: "gsi1", KeySchema: [{ AttributeName: "gsi1pk", KeyType: "HASH" }, { AttributeName: "gsi1sk", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } }],
   });
+  // dynalite answers CreateTable with CREATING and makes the table ACTIVE on a timer of its own (createTableMs 0 is still
+  // a later turn): a PutItem sent at once may find no table.
+  for (let tries = 0; ; tries++) {
+    const { status, text } = await post(agent, endpoint, "DescribeTable", JSON.stringify({ TableName: "gallery" }));
+    if (status === 200 && text.includes('"TableStatus":"ACTIVE"')) break;
+    if (tries >= 1000) throw new Error(`gallery on ${endpoint} never became ACTIVE: ${status} ${text}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   for (let i = 0; i < 5; i++) {
     await call("PutItem", { TableName: "gallery", Item: { pk: { S: `ALBUM#${i}` }, sk: { S: "META" }, gsi1pk: { S: "USER#u" }, gsi1sk: { S: `ALBUM#2026-12-0${i}` }, title: { S: `Album ${i}` } } });
   }
