@@ -20,8 +20,10 @@
  * an error, Lambda retries until the records expire, exceed the maximum age …, or reach the configured retry quota …
  * For function errors, you can also configure BisectBatchOnFunctionError")
  * (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html,
- * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html). What Lambda does with such a record is
- * not documented beyond that; the on-failure record's condition (RecordAgeExceeded, the one the age check gives) and
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html). A throttled invocation (Invoke's
+ * TooManyRequestsException, what the local function throws for `reservedConcurrency: 0`) is the same case, the
+ * guide's "unable to invoke the function due to throttling". What Lambda does with such records is not documented
+ * beyond that; the on-failure record's condition (RecordAgeExceeded, the one the age check gives) and
  * approximateInvokeCount (the invocations that did run) are this reading's, not confirmed.
  */
 import { LambdaInvokeError } from "./lambda-runtime";
@@ -29,11 +31,13 @@ import { payloadBatches } from "./sqs-event-source";
 
 /**
  * Lambda's refusals of an invocation that make a stream mapping "unable to invoke the function": retried until the
- * records are older than the maximum age (or the caller stops), no retry spent, no bisection. Only the payload limit:
- * a throttle (TooManyRequestsException, a reservation of 0) falls under the same sentence of the guide but is still
- * retried as a function error here, with its retry count and bisection (not revisited with the payload limit).
+ * records are older than the maximum age (or the caller stops), no retry spent, no bisection. The payload limit
+ * (RequestEntityTooLargeException) and a throttle: Invoke's TooManyRequestsException (HTTP 429, "The request throughput
+ * limit was exceeded", https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html), whose Reason
+ * (ReservedFunctionConcurrentInvocationLimitExceeded, ConcurrentInvocationLimitExceeded, …) names which limit, not
+ * another error type; locally it is thrown for a reservation of 0 (LocalLambda.invoke), the only limit emulated.
  */
-const UNABLE_TO_INVOKE: ReadonlySet<string> = new Set(["RequestEntityTooLargeException"]);
+const UNABLE_TO_INVOKE: ReadonlySet<string> = new Set(["RequestEntityTooLargeException", "TooManyRequestsException"]);
 
 export interface StreamBatchSettings {
   bisectBatchOnFunctionError: boolean;
@@ -132,8 +136,9 @@ async function deliverEvent<R>(records: R[], delivery: StreamBatchDelivery<R>): 
 
 /**
  * The wait before a retry: `ms`, or until `signal` aborts (the timer is cleared). With no delay it still waits for the
- * event loop's next turn: a refusal (LocalLambda.invoke rejects an event over 6 MB before any I/O) retried in a loop of
- * settled promises alone would hold the process until the records' maximum age, answering nothing, stop included.
+ * event loop's next turn: a refusal (LocalLambda.invoke rejects an event over 6 MB, or any event of a function that
+ * reserves no concurrency, before any I/O) retried in a loop of settled promises alone would hold the process until
+ * the records' maximum age, answering nothing, stop included.
  */
 function pause(ms: number | undefined, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.resolve();

@@ -291,7 +291,7 @@ export class StreamProxy {
 /**
  * The wait before a batch is tried again, as the local Kinesis mapping's (kinesis-server.ts; Lambda documents no
  * interval). Retries can last until the records' maximum age (a day by default): a record whose event Lambda refuses as
- * over 6 MB (stream-batches.ts: "unable to invoke", no retry count) or maximumRetryAttempts -1. With no wait, such a
+ * over 6 MB or throttles (stream-batches.ts: "unable to invoke", no retry count) or maximumRetryAttempts -1. With no wait, such a
  * retry would re-serialise the event over and over, holding a core, and stop() would wait for the age to pass.
  */
 const RETRY_DELAY_MS = 1000;
