@@ -6,16 +6,22 @@
  * (MaximumRecordAgeInSeconds)", with no retry quota and no bisection (those are for errors "during invocation")
  * (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html,
  * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html). The throttled function here is a real
- * LocalLambda with reservedConcurrency 0 (it refuses before any sandbox or bundle); clocks are injected, nothing waits.
+ * LocalLambda with reservedConcurrency 0 (it refuses before any sandbox or bundle); clocks are injected (the DynamoDB
+ * pump still pauses its real 1 s between tries), no assertion is timed.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startLocalDynamo } from "../../local/dynamodb";
 import { LocalLambda } from "../../local/lambda-runtime";
 import { startLocalKinesis } from "../../local/kinesis-server";
 import { deliverStreamBatch, type GiveUpCondition } from "../../local/stream-batches";
 import { localLambdaSpec } from "../harness/lambda-spec";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
+import { tableSpec } from "./dynamodb-helpers";
 import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
 
 const buildDir = mkdtempSync(join(tmpdir(), "sf-stream-throttle-"));
@@ -124,6 +130,52 @@ describe("a Kinesis mapping on a function with reservedConcurrency 0", () => {
       expect(failures[0].responseContext.functionError).toBeUndefined();
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("a DynamoDB stream mapping on a function with reservedConcurrency 0", () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it("retries the whole batch past maximumRetryAttempts, never split, until maximumRecordAgeInSeconds, then gives it up for its age", async () => {
+    // Only Date is faked (the pump's retry timer runs): each try moves it on 25 s.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const fn = throttled();
+    const sizes: number[] = [];
+    const logged: string[] = [];
+    let gaveUp!: () => void;
+    const givenUp = new Promise<void>((resolve) => (gaveUp = resolve));
+    const dynamo = await startLocalDynamo({
+      tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec({ stream: "NEW_IMAGE" }) }],
+      subscribers: [
+        {
+          spec: streamSubscriptionSpec({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 60 }),
+          tableName: "items-local",
+          invoke: async (event) => {
+            sizes.push(event.Records.length);
+            vi.setSystemTime(Date.now() + 25_000);
+            // A mapping that never gives up fails the test (the fifth try would be taken) instead of hanging.
+            if (sizes.length > 4) return void gaveUp();
+            return fn.invoke(event);
+          },
+        },
+      ],
+      region: "us-east-1",
+      log: (message) => {
+        logged.push(message);
+        if (message.includes("gave up")) gaveUp();
+      },
+    });
+    try {
+      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } }));
+      await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": ["a", "b"].map((pk) => ({ PutRequest: { Item: { pk, sk: "1" } } })) } }));
+      await givenUp;
+      // Tried whole at 0, 25 and 50 s of age; at 75 s the age check gives both records up.
+      expect(sizes).toEqual([2, 2, 2]);
+      expect(logged.filter((m) => m.includes("gave up"))).toEqual([expect.stringContaining("gave up on 2 record(s) older than 60 s")]);
+      expect(logged.filter((m) => m.includes("failed"))).toEqual([expect.stringContaining("TooManyRequestsException: Rate Exceeded.")]);
+    } finally {
+      await dynamo.stop();
     }
   });
 });
