@@ -46,10 +46,11 @@ import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { apiDeploymentTriggerReplacedFirst } from "./deployment-triggers";
 import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
-import { physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
+import { physicalNameUnique } from "./name-collisions";
+import { AUTONAMING_KEY, configuredNameFix, physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
-export const AUTONAMING_KEY = "pulumi:autonaming";
+export { AUTONAMING_KEY };
 const DOCS = "https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration";
 
 /** One setting of the config: the root's, a provider's or a resource type's. */
@@ -257,17 +258,15 @@ function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedR
   );
 }
 
-/** The fix for a name with no random part: the key that set it, or the type's own key. */
-const fixRandom = (key: string, type: string) =>
-  `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
-
 /**
  * The rules that read the stack's naming, each made again under the names and the delete-first replacements the
- * stack's config makes: PhysicalNameLimits and EventBridgeNames measure the configured names; ApiDeploymentTriggerReplacedFirst
+ * stack's config makes: PhysicalNameLimits and EventBridgeNames measure the configured names, PhysicalNameUnique compares
+ * those with no random part (name-collisions.ts); ApiDeploymentTriggerReplacedFirst
  * judges delete-first the resources the config makes the engine replace so (naming-delete-first.ts namingDeletesFirst).
  */
 const NAMING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> = {
   PhysicalNameLimits: physicalNameLimits,
+  PhysicalNameUnique: physicalNameUnique,
   EventBridgeNames: eventBridgeNames,
   ApiDeploymentTriggerReplacedFirst: apiDeploymentTriggerReplacedFirst,
 };
@@ -298,7 +297,7 @@ export function autonamingDisabled(naming: ConfiguredNaming): DeployRule {
           "AutonamingDisabled",
           all[0].r,
           `is left unnamed by the component${all.length > 1 ? ` (as ${all.length - 1} more of its type)` : ""} under ${all[0].setting}, so pulumi-aws fails \`pulumi preview\` ("automatic naming is disabled but no explicit name was provided")`,
-          `${fixRandom(all[0].key, all[0].r.type)}: the components leave these resources to Pulumi's autonaming`,
+          `${configuredNameFix(all[0].key, all[0].r.type)}: the components leave these resources to Pulumi's autonaming`,
         ),
       );
     },
@@ -331,7 +330,7 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
             "AutonamingKeptName",
             r,
             `is kept on delete (retainOnDelete) and named ${JSON.stringify(configured.shown)} by ${configured.setting}, which has no random part: a replacement is made delete-first, but the kept resource stays in AWS under that name and the new one's create fails on it (as does the next deployment after a \`pulumi destroy\`)`,
-            fixRandom(configured.key, r.type),
+            configuredNameFix(configured.key, r.type),
           ),
         ];
       });

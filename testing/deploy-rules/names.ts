@@ -304,6 +304,13 @@ export interface ConfiguredAutoname {
   /** `pulumi:autonaming pattern "${name}-${stack}"`: the key and value that made the name. */
   setting: string;
 }
+/** The stack config key that sets how Pulumi names what the program leaves unnamed (autonaming.ts). */
+export const AUTONAMING_KEY = "pulumi:autonaming";
+
+/** The fix for a configured name with no random part: the key that set it, or the type's own key. */
+export const configuredNameFix = (key: string, type: string) =>
+  `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
+
 /** How the stack's config names `r` when it is unnamed; undefined for Pulumi's default. */
 export type ConfiguredNaming = (r: RecordedResource) => ConfiguredAutoname | { disabled: true; key: string; setting: string } | undefined;
 

@@ -323,3 +323,29 @@ describe("AutonamingSharedName (warning)", () => {
   });
 });
 
+
+describe("PhysicalNameUnique under pulumi:autonaming", () => {
+  // Two unnamed functions of one logical name under two components (the URN tells them apart, the name does not).
+  const twins = [fn("handler", { parent: "urn:pulumi:dev::fixture::app:Api::a" }), fn("handler", { parent: "urn:pulumi:dev::fixture::app:Api::b", urn: "urn:pulumi:dev::fixture::app:Api$aws:lambda/function:Function::handler" })];
+  const unique = (autonaming: unknown, graph = twins) => checkDeployRules(graph, devContext, rulesUnderAutonaming(DEPLOY_RULES, configOf(autonaming))).filter((f) => f.rule === "PhysicalNameUnique").map(formatFinding);
+
+  it("compares the names a pattern without a random part makes, naming the key that made them", () => {
+    expect(unique({ mode: "verbatim" })).toEqual([
+      'dev: [PhysicalNameUnique] aws:lambda/function:Function handler: is named "handler" by pulumi:autonaming mode verbatim, as handler does, in us-east-1; Lambda function names are unique there, so CreateFunction refuses the second (ResourceConflictException). Fix: set pulumi:autonaming to a pattern with a random part, e.g. pattern: ${name}-${hex(7)}, or to mode: default (for aws:lambda/function:Function alone: pulumi:autonaming.providers.aws.resources["aws:lambda/function:Function"]), or give one of them another resource name',
+    ]);
+    expect(unique({ pattern: "app-${name}" })).toEqual([expect.stringContaining('is named "app-handler" by pulumi:autonaming pattern "app-${name}", as handler does')]);
+    // `${hex(0)}` draws nothing: the names are still one.
+    expect(unique({ pattern: "${name}${hex(0)}" })).toHaveLength(1);
+  });
+
+  it("does not compare names with a random part, nor Pulumi's default", () => {
+    expect(unique({ pattern: "${name}-${hex(7)}" })).toEqual([]);
+    expect(unique({ mode: "default" })).toEqual([]);
+    expect(checkDeployRules(twins, devContext).filter((f) => f.rule === "PhysicalNameUnique")).toEqual([]);
+  });
+
+  it("compares a configured name with an explicit one, bucket names lower-cased as pulumi-aws proposes them", () => {
+    expect(unique({ mode: "verbatim" }, [fn("api"), handBuilt("aws:lambda/function:Function", "other", { name: "api" })])).toEqual([expect.stringContaining('other: has name "api", as api does (named by pulumi:autonaming mode verbatim)')]);
+    expect(unique({ pattern: "${name}" }, [bucket("Photos"), handBuilt("aws:s3/bucket:Bucket", "other", { bucket: "photos" })])).toHaveLength(1);
+  });
+});
