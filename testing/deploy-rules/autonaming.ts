@@ -374,6 +374,12 @@ export function autonamingEmptyRandom(naming: ConfiguredNaming): DeployRule {
 const PARENT_SCOPED = new Set(["aws:cloudwatch/eventTarget:EventTarget", "aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
 
 /**
+ * Types AWS does not keep unique by name, so two stacks of one name do not collide: API Gateway REST and HTTP/WebSocket
+ * APIs (two APIs of one name get two ids; name-collisions.ts leaves them out for the same reason).
+ */
+const NOT_UNIQUE_BY_NAME = new Set(["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"]);
+
+/**
  * Warning: names with no random part and no `${stack}` (verbatim, or such a pattern) are the same in every stack of the
  * project, so two stacks in one account and region (any two accounts for S3 buckets, whose names are global) collide.
  * A warning, as the plan cannot tell whether the stacks share an account.
@@ -384,7 +390,7 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
     title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
     source: DOCS,
     check(graph) {
-      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
+      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;

@@ -83,6 +83,11 @@ export interface PhysicalNameSpec {
   autoname?: Autoname;
   /** The rule that already checks explicit names of this type; this rule then checks only autonames. */
   explicitCheckedBy?: string;
+  /**
+   * The rule that already checks explicit names and Pulumi's default `<name>-<7 hex>` of this type; this rule then
+   * checks only the names the stack's `pulumi:autonaming` makes.
+   */
+  defaultAutonameCheckedBy?: string;
   /** The AWS documentation of the limits. */
   source: string;
   /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
@@ -137,6 +142,15 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
 }
 
 /**
+ * Types pulumi-aws autonames with its default (`AutoName("name", 255, "-")`) whose AWS limits were not confirmed: only
+ * pulumi-aws's 255 is measured (a longer configured name fails Check, so `pulumi preview`), and the `pulumi:autonaming`
+ * rules (autonaming.ts) see them when the program leaves them unnamed.
+ */
+function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source: string]>): PhysicalNameSpec[] {
+  return types.map(([type, what, source]) => ({ type, property: "name", what, maxLength: 255, problem: () => undefined, autoname: { maxLength: 255 }, source }));
+}
+
+/**
  * The table. Sources, per type:
  * - Lambda CreateFunction: "If you specify only the function name, it is limited to 64 characters in length",
  *   pattern `[a-zA-Z0-9-_]+`.
@@ -167,6 +181,15 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
  *   must be a letter", lower case for terraform-provider-aws (validate.go validSubnetGroupName); DeleteDBCluster FinalDBSnapshotIdentifier "Must be 1 to 255 letters, numbers, or hyphens"
  *   (the identifier's other rules), whose explicit value RdsClusterSettings judges with whether one is needed. Only
  *   explicit names: pulumi-aws's autonaming of these types (maximum, case) was not read.
+ * - Step Functions CreateStateMachine `name`: "Length Constraints: Minimum length of 1. Maximum length of 80", no white
+ *   space, brackets, wildcards or `" # % \ ^ | ~ \` $ & , ; : /`, and "To enable logging with CloudWatch Logs, the name
+ *   should only contain 0-9, A-Z, a-z, - and _" (API_CreateStateMachine, API_StateMachineListItem), which
+ *   terraform-provider-aws enforces at preview (StatesStateMachineName, states.ts, which checks explicit names and the
+ *   default autoname; this table adds the names `pulumi:autonaming` makes, and the type for its rules).
+ * - AUTONAMED_ONLY: types the components leave unnamed that pulumi-aws autonames with its default `AutoName("name",
+ *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
+ *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
+ *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured.
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -259,6 +282,23 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   { type: "aws:rds/cluster:Cluster", property: "clusterIdentifier", what: "an Aurora DB cluster identifier", problem: (name) => rdsIdentifierProblem(name, 63, true), maxLength: 63, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html" },
   { type: "aws:rds/clusterInstance:ClusterInstance", property: "identifier", what: "an Aurora DB instance identifier", problem: (name) => rdsIdentifierProblem(name, 63, true), maxLength: 63, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html" },
   { type: "aws:rds/subnetGroup:SubnetGroup", property: "name", what: "a DB subnet group name", problem: rdsSubnetGroupNameProblem, maxLength: 255, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html" },
+  {
+    type: "aws:sfn/stateMachine:StateMachine",
+    property: "name",
+    what: "a state machine name",
+    ...withinLimits(1, 80, /[0-9A-Za-z_-]/, "letters, digits, - and _"),
+    autoname: { maxLength: 255 },
+    defaultAutonameCheckedBy: "StatesStateMachineName",
+    source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
+  },
+  ...autonamedOnly([
+    ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
+    ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],
+    ["aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "a response headers policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html"],
+    ["aws:apigateway/restApi:RestApi", "a REST API name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html"],
+    ["aws:apigatewayv2/api:Api", "an API name", "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis.html"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "an alarm name", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"],
+  ]),
   {
     type: "aws:rds/cluster:Cluster",
     property: "finalSnapshotIdentifier",
@@ -353,7 +393,7 @@ function logicalNameRoom(spec: PhysicalNameSpec, r: RecordedResource): number {
 
 function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): DeployFinding | undefined {
   const physical = physicalName(spec, r, naming);
-  if (!physical || (!physical.autonamed && spec.explicitCheckedBy)) return undefined;
+  if (!physical || (!physical.autonamed && spec.explicitCheckedBy) || (!physical.configured && spec.defaultAutonameCheckedBy)) return undefined;
   const component = owner(graph, r);
   const from = component ? ` (it comes from the ${component.type.split(":").pop()} named "${component.name}")` : "";
   const report = (problem: string, fix: string) => finding("PhysicalNameLimits", r, problem, fix);

@@ -349,3 +349,32 @@ describe("PhysicalNameUnique under pulumi:autonaming", () => {
     expect(unique({ pattern: "${name}" }, [bucket("Photos"), handBuilt("aws:s3/bucket:Bucket", "other", { bucket: "photos" })])).toHaveLength(1);
   });
 });
+
+describe("types the components leave unnamed beyond the names tables' first ones", () => {
+  const unnamed = [
+    handBuilt("aws:sfn/stateMachine:StateMachine", "flow", { definition: "{}", roleArn: "arn:aws:iam::123456789012:role/r" }),
+    handBuilt("aws:cognito/userPool:UserPool", "auth-pool", {}),
+    handBuilt("aws:cloudfront/cachePolicy:CachePolicy", "site-cache", {}),
+    handBuilt("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "site-headers", {}),
+    handBuilt("aws:apigateway/restApi:RestApi", "api", {}),
+    handBuilt("aws:apigatewayv2/api:Api", "live-api", { protocolType: "WEBSOCKET" }),
+    handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-errors", {}),
+  ];
+
+  it("are reported under mode disabled: pulumi-aws autonames each one's name (provider/autonaming.go setAutonaming; the alarm's alarm_name)", () => {
+    const found = checkDeployRules(unnamed, devContext, rulesUnderAutonaming([], configOf({ mode: "disabled" }))).map((f) => `${f.rule} ${f.resource}`);
+    expect(found.sort()).toEqual(unnamed.map((r) => `AutonamingDisabled ${r.type} ${r.name}`).sort());
+  });
+
+  it("a state machine's configured name is measured against Step Functions' 80, its default autoname left to StatesStateMachineName", () => {
+    const long = handBuilt("aws:sfn/stateMachine:StateMachine", "x".repeat(75), { definition: "{}", roleArn: "arn:aws:iam::123456789012:role/r" });
+    expect(findingsUnder({ pattern: "${name}-${stack}-${hex(8)}" }, [long])).toEqual([expect.stringMatching(/is named x+-dev-<hex\(8\)> \(88 characters\) by pulumi:autonaming pattern .*a state machine name that is 88 characters; 1–80 allowed/)]);
+    // Pulumi's default `<name>-<7 hex>` (83 characters) is StatesStateMachineName's alone, not reported twice.
+    expect(checkDeployRules([long], devContext).map((f) => f.rule).filter((rule) => rule.includes("Name"))).toEqual(["StatesStateMachineName"]);
+  });
+
+  it("does not warn of names shared between stacks for APIs, which AWS does not keep unique by name (two APIs of one name get two ids)", () => {
+    const apis = unnamed.filter((r) => r.type.startsWith("aws:apigateway"));
+    expect(checkDeployWarnings(apis, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+  });
+});
