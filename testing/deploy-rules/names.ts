@@ -442,9 +442,13 @@ export function checkConfigured(
   from: string,
 ): DeployFinding | undefined {
   const fix = `change ${configured.key} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes)${configured.key.includes(".resources[") ? "" : `, set it for ${r.type} alone (providers.aws.resources["${r.type}"])`}, or shorten the resource name "${r.name}"${from}`;
-  const measured = physical.name.length - (configured.enforce ? 0 : (spec.autoname!.postfix?.(r).length ?? 0));
-  if (!configured.enforce && measured > spec.autoname!.maxLength) {
-    return report(`is named ${physical.shown} by ${configured.setting}, ${measured} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
+  // ComputeAutoNameDefault measures the transformed proposal, before the postfix, with Go's len: in bytes (UTF-8), so a
+  // logical name of non-ASCII letters counts 2–4 per letter ("if options.Maxlen > 0 && len(vs) > options.Maxlen").
+  const proposal = physical.name.slice(0, physical.name.length - (spec.autoname!.postfix?.(r).length ?? 0));
+  const bytes = Buffer.byteLength(proposal, "utf8");
+  if (!configured.enforce && bytes > spec.autoname!.maxLength) {
+    const measured = bytes === proposal.length ? `${bytes} characters` : `${bytes} bytes (${proposal.length} characters)`;
+    return report(`is named ${physical.shown} by ${configured.setting}, ${measured}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
   return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;

@@ -378,3 +378,11 @@ describe("types the components leave unnamed beyond the names tables' first ones
     expect(checkDeployWarnings(apis, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 });
+
+describe("a proposed name's length, as pulumi-aws measures it", () => {
+  it("counts bytes (Go's len in ComputeAutoNameDefault), not UTF-16 units: 130 é are 260 bytes, over the 255 pulumi-aws allows", () => {
+    const pool = handBuilt("aws:cognito/userPool:UserPool", "\u00e9".repeat(130), {});
+    expect(findingsUnder({ pattern: "${name}" }, [pool])).toEqual([expect.stringContaining("260 bytes (130 characters): over the 255 pulumi-aws allows for a user pool name, so `pulumi preview` fails")]);
+    expect(findingsUnder({ pattern: "${name}" }, [handBuilt("aws:cognito/userPool:UserPool", "e".repeat(130), {})])).toEqual([]);
+  });
+});
