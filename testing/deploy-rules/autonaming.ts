@@ -368,10 +368,22 @@ export function autonamingEmptyRandom(naming: ConfiguredNaming): DeployRule {
 /**
  * Types whose name is unique only within its parent, which is another stack's own: an EventBridge target's id (the
  * rule's, API_PutTargets), a Lambda permission's statement id (the function's policy), an inline role policy (the
- * role), an API Gateway stage (the API), a Backup selection (the plan), a Kinesis stream consumer (the stream). Two
- * stacks collide on them only through a parent, which is judged.
+ * role), an API Gateway stage (the API), a Backup selection (the plan), a Kinesis stream consumer (the stream), an
+ * Application Auto Scaling policy (its scalable target: PutScalingPolicy names a policy of a resource id and dimension),
+ * a security group (its VPC: CreateSecurityGroup "names … must be unique within the VPC"; both scopes as recalled from
+ * the API references, not re-read here). Two stacks collide on them only through a parent, which is judged.
  */
-const PARENT_SCOPED = new Set(["aws:cloudwatch/eventTarget:EventTarget", "aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
+const PARENT_SCOPED = new Set([
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:lambda/permission:Permission",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:apigateway/stage:Stage",
+  "aws:apigatewayv2/stage:Stage",
+  "aws:backup/selection:Selection",
+  "aws:kinesis/streamConsumer:StreamConsumer",
+  "aws:appautoscaling/policy:Policy",
+  "aws:ec2/securityGroup:SecurityGroup",
+]);
 
 /**
  * Types AWS does not keep unique by name, so two stacks of one name do not collide: API Gateway REST and HTTP/WebSocket

@@ -298,6 +298,12 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     ["aws:apigateway/restApi:RestApi", "a REST API name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html"],
     ["aws:apigatewayv2/api:Api", "an API name", "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis.html"],
     ["aws:cloudwatch/metricAlarm:MetricAlarm", "an alarm name", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"],
+    ["aws:apigateway/usagePlan:UsagePlan", "a usage plan name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateUsagePlan.html"],
+    ["aws:apigateway/apiKey:ApiKey", "an API key name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateApiKey.html"],
+    ["aws:apigateway/vpcLink:VpcLink", "a VPC link name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateVpcLink.html"],
+    ["aws:apigatewayv2/vpcLink:VpcLink", "a VPC link name", "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/vpclinks.html"],
+    ["aws:appautoscaling/policy:Policy", "a scaling policy name", "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html"],
+    ["aws:ec2/securityGroup:SecurityGroup", "a security group name", "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"],
   ]),
   {
     type: "aws:rds/cluster:Cluster",

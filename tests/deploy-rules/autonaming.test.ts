@@ -359,6 +359,12 @@ describe("types the components leave unnamed beyond the names tables' first ones
     handBuilt("aws:apigateway/restApi:RestApi", "api", {}),
     handBuilt("aws:apigatewayv2/api:Api", "live-api", { protocolType: "WEBSOCKET" }),
     handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-errors", {}),
+    handBuilt("aws:apigateway/usagePlan:UsagePlan", "api-plan-free", {}),
+    handBuilt("aws:apigateway/apiKey:ApiKey", "api-key-partner", {}),
+    handBuilt("aws:apigateway/vpcLink:VpcLink", "api-link", { targetArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/n/1" }),
+    handBuilt("aws:apigatewayv2/vpcLink:VpcLink", "api-link-v2", { subnetIds: ["subnet-1"] }),
+    handBuilt("aws:appautoscaling/policy:Policy", "data-read-policy", { policyType: "TargetTrackingScaling" }),
+    handBuilt("aws:ec2/securityGroup:SecurityGroup", "db-cluster", { vpcId: "vpc-1" }),
   ];
 
   it("are reported under mode disabled: pulumi-aws autonames each one's name (provider/autonaming.go setAutonaming; the alarm's alarm_name)", () => {
@@ -374,8 +380,13 @@ describe("types the components leave unnamed beyond the names tables' first ones
   });
 
   it("does not warn of names shared between stacks for APIs, which AWS does not keep unique by name (two APIs of one name get two ids)", () => {
-    const apis = unnamed.filter((r) => r.type.startsWith("aws:apigateway"));
+    const apis = unnamed.filter((r) => r.type === "aws:apigateway/restApi:RestApi" || r.type === "aws:apigatewayv2/api:Api");
     expect(checkDeployWarnings(apis, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+  });
+
+  it("does not warn of names unique only within their parent: a scaling policy (its scalable target), a security group (its VPC)", () => {
+    const scoped = unnamed.filter((r) => r.type === "aws:appautoscaling/policy:Policy" || r.type === "aws:ec2/securityGroup:SecurityGroup");
+    expect(checkDeployWarnings(scoped, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 });
 
