@@ -369,9 +369,8 @@ export function autonamingEmptyRandom(naming: ConfiguredNaming): DeployRule {
  * Types whose name is unique only within its parent, which is another stack's own: an EventBridge target's id (the
  * rule's, API_PutTargets), a Lambda permission's statement id (the function's policy), an inline role policy (the
  * role), an API Gateway stage (the API), a Backup selection (the plan), a Kinesis stream consumer (the stream), an
- * Application Auto Scaling policy (its scalable target: PutScalingPolicy names a policy of a resource id and dimension),
- * a security group (its VPC: CreateSecurityGroup "names … must be unique within the VPC"; both scopes as recalled from
- * the API references, not re-read here). Two stacks collide on them only through a parent, which is judged.
+ * Application Auto Scaling policy (its scalable target: PutScalingPolicy names a policy of a resource id and dimension;
+ * as recalled from the API reference, not re-read here). Two stacks collide on them only through a parent, which is judged.
  */
 const PARENT_SCOPED = new Set([
   "aws:cloudwatch/eventTarget:EventTarget",
@@ -382,7 +381,6 @@ const PARENT_SCOPED = new Set([
   "aws:backup/selection:Selection",
   "aws:kinesis/streamConsumer:StreamConsumer",
   "aws:appautoscaling/policy:Policy",
-  "aws:ec2/securityGroup:SecurityGroup",
 ]);
 
 /**

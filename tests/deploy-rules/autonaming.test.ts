@@ -364,7 +364,6 @@ describe("types the components leave unnamed beyond the names tables' first ones
     handBuilt("aws:apigateway/vpcLink:VpcLink", "api-link", { targetArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/n/1" }),
     handBuilt("aws:apigatewayv2/vpcLink:VpcLink", "api-link-v2", { subnetIds: ["subnet-1"] }),
     handBuilt("aws:appautoscaling/policy:Policy", "data-read-policy", { policyType: "TargetTrackingScaling" }),
-    handBuilt("aws:ec2/securityGroup:SecurityGroup", "db-cluster", { vpcId: "vpc-1" }),
   ];
 
   it("are reported under mode disabled: pulumi-aws autonames each one's name (provider/autonaming.go setAutonaming; the alarm's alarm_name)", () => {
@@ -384,8 +383,8 @@ describe("types the components leave unnamed beyond the names tables' first ones
     expect(checkDeployWarnings(apis, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 
-  it("does not warn of names unique only within their parent: a scaling policy (its scalable target), a security group (its VPC)", () => {
-    const scoped = unnamed.filter((r) => r.type === "aws:appautoscaling/policy:Policy" || r.type === "aws:ec2/securityGroup:SecurityGroup");
+  it("does not warn of names unique only within their parent: a scaling policy (its scalable target)", () => {
+    const scoped = unnamed.filter((r) => r.type === "aws:appautoscaling/policy:Policy");
     expect(checkDeployWarnings(scoped, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 });
