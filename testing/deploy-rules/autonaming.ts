@@ -46,10 +46,11 @@ import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { apiDeploymentTriggerReplacedFirst } from "./deployment-triggers";
 import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
-import { physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
+import { physicalNameUnique } from "./name-collisions";
+import { AUTONAMING_KEY, configuredNameFix, physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
-export const AUTONAMING_KEY = "pulumi:autonaming";
+export { AUTONAMING_KEY };
 const DOCS = "https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration";
 
 /** One setting of the config: the root's, a provider's or a resource type's. */
@@ -257,17 +258,15 @@ function autonamed(graph: Graph, naming: ConfiguredNaming): Array<{ r: RecordedR
   );
 }
 
-/** The fix for a name with no random part: the key that set it, or the type's own key. */
-const fixRandom = (key: string, type: string) =>
-  `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
-
 /**
  * The rules that read the stack's naming, each made again under the names and the delete-first replacements the
- * stack's config makes: PhysicalNameLimits and EventBridgeNames measure the configured names; ApiDeploymentTriggerReplacedFirst
+ * stack's config makes: PhysicalNameLimits and EventBridgeNames measure the configured names, PhysicalNameUnique compares
+ * those with no random part (name-collisions.ts); ApiDeploymentTriggerReplacedFirst
  * judges delete-first the resources the config makes the engine replace so (naming-delete-first.ts namingDeletesFirst).
  */
 const NAMING_RULES: Record<string, (naming: ConfiguredNaming) => DeployRule> = {
   PhysicalNameLimits: physicalNameLimits,
+  PhysicalNameUnique: physicalNameUnique,
   EventBridgeNames: eventBridgeNames,
   ApiDeploymentTriggerReplacedFirst: apiDeploymentTriggerReplacedFirst,
 };
@@ -298,7 +297,7 @@ export function autonamingDisabled(naming: ConfiguredNaming): DeployRule {
           "AutonamingDisabled",
           all[0].r,
           `is left unnamed by the component${all.length > 1 ? ` (as ${all.length - 1} more of its type)` : ""} under ${all[0].setting}, so pulumi-aws fails \`pulumi preview\` ("automatic naming is disabled but no explicit name was provided")`,
-          `${fixRandom(all[0].key, all[0].r.type)}: the components leave these resources to Pulumi's autonaming`,
+          `${configuredNameFix(all[0].key, all[0].r.type)}: the components leave these resources to Pulumi's autonaming`,
         ),
       );
     },
@@ -331,7 +330,7 @@ export function autonamingKeptName(naming: ConfiguredNaming): DeployRule {
             "AutonamingKeptName",
             r,
             `is kept on delete (retainOnDelete) and named ${JSON.stringify(configured.shown)} by ${configured.setting}, which has no random part: a replacement is made delete-first, but the kept resource stays in AWS under that name and the new one's create fails on it (as does the next deployment after a \`pulumi destroy\`)`,
-            fixRandom(configured.key, r.type),
+            configuredNameFix(configured.key, r.type),
           ),
         ];
       });
@@ -369,10 +368,26 @@ export function autonamingEmptyRandom(naming: ConfiguredNaming): DeployRule {
 /**
  * Types whose name is unique only within its parent, which is another stack's own: an EventBridge target's id (the
  * rule's, API_PutTargets), a Lambda permission's statement id (the function's policy), an inline role policy (the
- * role), an API Gateway stage (the API), a Backup selection (the plan), a Kinesis stream consumer (the stream). Two
- * stacks collide on them only through a parent, which is judged.
+ * role), an API Gateway stage (the API), a Backup selection (the plan), a Kinesis stream consumer (the stream), an
+ * Application Auto Scaling policy (its scalable target: PutScalingPolicy names a policy of a resource id and dimension;
+ * as recalled from the API reference, not re-read here). Two stacks collide on them only through a parent, which is judged.
  */
-const PARENT_SCOPED = new Set(["aws:cloudwatch/eventTarget:EventTarget", "aws:lambda/permission:Permission", "aws:iam/rolePolicy:RolePolicy", "aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage", "aws:backup/selection:Selection", "aws:kinesis/streamConsumer:StreamConsumer"]);
+const PARENT_SCOPED = new Set([
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:lambda/permission:Permission",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:apigateway/stage:Stage",
+  "aws:apigatewayv2/stage:Stage",
+  "aws:backup/selection:Selection",
+  "aws:kinesis/streamConsumer:StreamConsumer",
+  "aws:appautoscaling/policy:Policy",
+]);
+
+/**
+ * Types AWS does not keep unique by name, so two stacks of one name do not collide: API Gateway REST and HTTP/WebSocket
+ * APIs (two APIs of one name get two ids; name-collisions.ts leaves them out for the same reason).
+ */
+const NOT_UNIQUE_BY_NAME = new Set(["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"]);
 
 /**
  * Warning: names with no random part and no `${stack}` (verbatim, or such a pattern) are the same in every stack of the
@@ -385,7 +400,7 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
     title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
     source: DOCS,
     check(graph) {
-      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
+      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;

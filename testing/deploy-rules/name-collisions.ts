@@ -58,7 +58,7 @@ import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { globalTables } from "./dynamodb";
 import { EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
-import { dnsName, PHYSICAL_NAMES } from "./names";
+import { configuredNameFix, dnsName, physicalName, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
 import { accountScope, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 /** How a type's name is kept unique. */
@@ -163,39 +163,64 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
 
 const CREATE_STATE_MACHINE = "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html";
 
-export const PHYSICAL_NAME_UNIQUE: DeployRule = {
-  id: "PhysicalNameUnique",
-  title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, IAM roles and policies, S3 buckets, Cognito domains)",
-  source: CREATE_STATE_MACHINE,
-  check(graph, context) {
-    const findings: DeployFinding[] = [];
-    for (const spec of UNIQUE_NAMES) {
-      const seen = new Map<string, { r: RecordedResource; via?: string }>();
-      for (const r of spec.types.flatMap((type) => ofType(graph, type))) {
-        const name = r.inputs[spec.property];
-        // Unset (autonamed, or a namePrefix the provider completes), empty, or unknown at preview: nothing to compare.
-        if (typeof name !== "string" || name === "") continue;
-        // The first place the name collides is reported; a resource's own claims never collide with each other.
-        const claims = spec.scope(graph, r, context, name).map((claim) => ({ ...claim, id: JSON.stringify([...claim.key, (spec.compared ?? ((n: string) => n))(name)]) }));
-        const clash = claims.map((claim) => ({ claim, first: seen.get(claim.id) })).find(({ first }) => first !== undefined && first.r !== r);
-        for (const claim of claims) if (!seen.has(claim.id)) seen.set(claim.id, { r, via: claim.via });
-        if (!clash) continue;
-        const { claim, first } = clash as { claim: (typeof claims)[number]; first: { r: RecordedResource; via?: string } };
-        const firstName = String(first.r.inputs[spec.property]);
-        const how = [firstName === name ? undefined : JSON.stringify(firstName), first.via].filter(Boolean).join(", ");
-        const kind = spec.what.replace(/^an? /, "");
-        findings.push(
-          finding(
-            this.id,
-            r,
-            `has ${spec.property} ${JSON.stringify(name)}${claim.via ? ` (${claim.via})` : ""}, as ${first.r.name} does${how ? ` (${how})` : ""}, ${claim.where}; ${kind}s are unique there, so ${spec.outcome.replace("<name>", name)}`,
-            `give each ${kind.replace(/ name$/, "")} its own ${spec.property}${spec.autonamed ? ` (or leave ${spec.property} unset for Pulumi's autoname)` : ""}`,
-          ),
-        );
+/** The names tables (names.ts, eventbridge.ts): how pulumi-aws names a type a configured naming names. */
+const NAMED: readonly PhysicalNameSpec[] = [...PHYSICAL_NAMES, ...EVENTBRIDGE_NAME_SPECS];
+
+/**
+ * The name `r` claims: its explicit `property`, or the one the stack's `pulumi:autonaming` makes when that has no random
+ * part (with the setting that made it); undefined when there is nothing to compare (Pulumi's `<name>-<7 hex>`, a
+ * random part, a `namePrefix` the provider completes, an empty name, or one unknown at preview).
+ */
+function claimedName(spec: UniqueNameSpec, r: RecordedResource, naming?: ConfiguredNaming): { name: string; configured?: ConfiguredAutoname } | undefined {
+  const explicit = r.inputs[spec.property];
+  if (typeof explicit === "string") return explicit === "" ? undefined : { name: explicit };
+  const table = NAMED.find((s) => s.type === r.type && s.property === spec.property);
+  const physical = naming && table ? physicalName(table, r, naming) : undefined;
+  return physical?.configured && !physical.configured.random ? { name: physical.name, configured: physical.configured } : undefined;
+}
+
+/** PhysicalNameUnique comparing also the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; explicit names alone without. */
+export function physicalNameUnique(naming?: ConfiguredNaming): DeployRule {
+  return {
+    id: "PhysicalNameUnique",
+    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, IAM roles and policies, S3 buckets, Cognito domains), explicitly or through the stack's `pulumi:autonaming`",
+    source: CREATE_STATE_MACHINE,
+    check(graph, context) {
+      const findings: DeployFinding[] = [];
+      for (const spec of UNIQUE_NAMES) {
+        const seen = new Map<string, { r: RecordedResource; via?: string; configured?: ConfiguredAutoname }>();
+        for (const r of spec.types.flatMap((type) => ofType(graph, type))) {
+          const claimed = claimedName(spec, r, naming);
+          if (!claimed) continue;
+          const { name, configured } = claimed;
+          // The first place the name collides is reported; a resource's own claims never collide with each other.
+          const claims = spec.scope(graph, r, context, name).map((claim) => ({ ...claim, id: JSON.stringify([...claim.key, (spec.compared ?? ((n: string) => n))(name)]) }));
+          const clash = claims.map((claim) => ({ claim, first: seen.get(claim.id) })).find(({ first }) => first !== undefined && first.r !== r);
+          for (const claim of claims) if (!seen.has(claim.id)) seen.set(claim.id, { r, via: claim.via, configured });
+          if (!clash) continue;
+          const { claim, first } = clash as { claim: (typeof claims)[number]; first: { r: RecordedResource; via?: string; configured?: ConfiguredAutoname } };
+          const firstName = claimedName(spec, first.r, naming)!.name;
+          const how = [firstName === name ? undefined : JSON.stringify(firstName), first.via, first.configured && first.configured.setting !== configured?.setting ? `named by ${first.configured.setting}` : undefined].filter(Boolean).join(", ");
+          const kind = spec.what.replace(/^an? /, "");
+          // The config's name is the one to change: the key that made it (the later resource's, else the earlier's).
+          const byConfig = configured ?? first.configured;
+          findings.push(
+            finding(
+              "PhysicalNameUnique",
+              r,
+              `${configured ? `is named ${JSON.stringify(name)} by ${configured.setting}` : `has ${spec.property} ${JSON.stringify(name)}`}${claim.via ? ` (${claim.via})` : ""}, as ${first.r.name} does${how ? ` (${how})` : ""}, ${claim.where}; ${kind}s are unique there, so ${spec.outcome.replace("<name>", name)}`,
+              byConfig
+                ? `${configuredNameFix(byConfig.key, (configured ? r : first.r).type)}, or give one of them another resource name`
+                : `give each ${kind.replace(/ name$/, "")} its own ${spec.property}${spec.autonamed ? ` (or leave ${spec.property} unset for Pulumi's autoname)` : ""}`,
+            ),
+          );
+        }
       }
-    }
-    return findings;
-  },
-};
+      return findings;
+    },
+  };
+}
+
+export const PHYSICAL_NAME_UNIQUE: DeployRule = physicalNameUnique();
 
 export const NAME_COLLISION_RULES: DeployRule[] = [PHYSICAL_NAME_UNIQUE];

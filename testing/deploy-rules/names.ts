@@ -83,6 +83,11 @@ export interface PhysicalNameSpec {
   autoname?: Autoname;
   /** The rule that already checks explicit names of this type; this rule then checks only autonames. */
   explicitCheckedBy?: string;
+  /**
+   * The rule that already checks explicit names and Pulumi's default `<name>-<7 hex>` of this type; this rule then
+   * checks only the names the stack's `pulumi:autonaming` makes.
+   */
+  defaultAutonameCheckedBy?: string;
   /** The AWS documentation of the limits. */
   source: string;
   /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
@@ -137,6 +142,15 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
 }
 
 /**
+ * Types pulumi-aws autonames with its default (`AutoName("name", 255, "-")`) whose AWS limits were not confirmed: only
+ * pulumi-aws's 255 is measured (a longer configured name fails Check, so `pulumi preview`), and the `pulumi:autonaming`
+ * rules (autonaming.ts) see them when the program leaves them unnamed.
+ */
+function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source: string]>): PhysicalNameSpec[] {
+  return types.map(([type, what, source]) => ({ type, property: "name", what, maxLength: 255, problem: () => undefined, autoname: { maxLength: 255 }, source }));
+}
+
+/**
  * The table. Sources, per type:
  * - Lambda CreateFunction: "If you specify only the function name, it is limited to 64 characters in length",
  *   pattern `[a-zA-Z0-9-_]+`.
@@ -167,6 +181,17 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
  *   must be a letter", lower case for terraform-provider-aws (validate.go validSubnetGroupName); DeleteDBCluster FinalDBSnapshotIdentifier "Must be 1 to 255 letters, numbers, or hyphens"
  *   (the identifier's other rules), whose explicit value RdsClusterSettings judges with whether one is needed. Only
  *   explicit names: pulumi-aws's autonaming of these types (maximum, case) was not read.
+ * - Step Functions CreateStateMachine `name`: "Length Constraints: Minimum length of 1. Maximum length of 80", no white
+ *   space, brackets, wildcards or `" # % \ ^ | ~ \` $ & , ; : /`, and "To enable logging with CloudWatch Logs, the name
+ *   should only contain 0-9, A-Z, a-z, - and _" (API_CreateStateMachine, API_StateMachineListItem), which
+ *   terraform-provider-aws enforces at preview (StatesStateMachineName, states.ts, which checks explicit names and the
+ *   default autoname; this table adds the names `pulumi:autonaming` makes, and the type for its rules).
+ * - AUTONAMED_ONLY: types the components leave unnamed that pulumi-aws autonames with its default `AutoName("name",
+ *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
+ *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
+ *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured. Not yet here: EC2 security
+ *   groups (PrivateNetwork's, RelationalDatabase's), which pulumi-aws autonames too: a PrivateNetwork named with over 237 characters
+ *   makes a `<name>-endpoints-<7 hex>` over its 255, which the component does not refuse yet (tests/fuzz/component-names).
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -260,6 +285,28 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   { type: "aws:rds/clusterInstance:ClusterInstance", property: "identifier", what: "an Aurora DB instance identifier", problem: (name) => rdsIdentifierProblem(name, 63, true), maxLength: 63, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html" },
   { type: "aws:rds/subnetGroup:SubnetGroup", property: "name", what: "a DB subnet group name", problem: rdsSubnetGroupNameProblem, maxLength: 255, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html" },
   {
+    type: "aws:sfn/stateMachine:StateMachine",
+    property: "name",
+    what: "a state machine name",
+    ...withinLimits(1, 80, /[0-9A-Za-z_-]/, "letters, digits, - and _"),
+    autoname: { maxLength: 255 },
+    defaultAutonameCheckedBy: "StatesStateMachineName",
+    source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
+  },
+  ...autonamedOnly([
+    ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
+    ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],
+    ["aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "a response headers policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html"],
+    ["aws:apigateway/restApi:RestApi", "a REST API name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateRestApi.html"],
+    ["aws:apigatewayv2/api:Api", "an API name", "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis.html"],
+    ["aws:cloudwatch/metricAlarm:MetricAlarm", "an alarm name", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"],
+    ["aws:apigateway/usagePlan:UsagePlan", "a usage plan name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateUsagePlan.html"],
+    ["aws:apigateway/apiKey:ApiKey", "an API key name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateApiKey.html"],
+    ["aws:apigateway/vpcLink:VpcLink", "a VPC link name", "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateVpcLink.html"],
+    ["aws:apigatewayv2/vpcLink:VpcLink", "a VPC link name", "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/vpclinks.html"],
+    ["aws:appautoscaling/policy:Policy", "a scaling policy name", "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html"],
+  ]),
+  {
     type: "aws:rds/cluster:Cluster",
     property: "finalSnapshotIdentifier",
     what: "a final snapshot identifier",
@@ -304,6 +351,13 @@ export interface ConfiguredAutoname {
   /** `pulumi:autonaming pattern "${name}-${stack}"`: the key and value that made the name. */
   setting: string;
 }
+/** The stack config key that sets how Pulumi names what the program leaves unnamed (autonaming.ts). */
+export const AUTONAMING_KEY = "pulumi:autonaming";
+
+/** The fix for a configured name with no random part: the key that set it, or the type's own key. */
+export const configuredNameFix = (key: string, type: string) =>
+  `set ${key} to a pattern with a random part, e.g. pattern: \${name}-\${hex(7)}, or to mode: default${key.includes(".resources[") ? "" : ` (for ${type} alone: ${AUTONAMING_KEY}.providers.aws.resources["${type}"])`}`;
+
 /** How the stack's config names `r` when it is unnamed; undefined for Pulumi's default. */
 export type ConfiguredNaming = (r: RecordedResource) => ConfiguredAutoname | { disabled: true; key: string; setting: string } | undefined;
 
@@ -346,7 +400,7 @@ function logicalNameRoom(spec: PhysicalNameSpec, r: RecordedResource): number {
 
 function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): DeployFinding | undefined {
   const physical = physicalName(spec, r, naming);
-  if (!physical || (!physical.autonamed && spec.explicitCheckedBy)) return undefined;
+  if (!physical || (!physical.autonamed && spec.explicitCheckedBy) || (!physical.configured && spec.defaultAutonameCheckedBy)) return undefined;
   const component = owner(graph, r);
   const from = component ? ` (it comes from the ${component.type.split(":").pop()} named "${component.name}")` : "";
   const report = (problem: string, fix: string) => finding("PhysicalNameLimits", r, problem, fix);
@@ -395,9 +449,13 @@ export function checkConfigured(
   from: string,
 ): DeployFinding | undefined {
   const fix = `change ${configured.key} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes)${configured.key.includes(".resources[") ? "" : `, set it for ${r.type} alone (providers.aws.resources["${r.type}"])`}, or shorten the resource name "${r.name}"${from}`;
-  const measured = physical.name.length - (configured.enforce ? 0 : (spec.autoname!.postfix?.(r).length ?? 0));
-  if (!configured.enforce && measured > spec.autoname!.maxLength) {
-    return report(`is named ${physical.shown} by ${configured.setting}, ${measured} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
+  // ComputeAutoNameDefault measures the transformed proposal, before the postfix, with Go's len: in bytes (UTF-8), so a
+  // logical name of non-ASCII letters counts 2–4 per letter ("if options.Maxlen > 0 && len(vs) > options.Maxlen").
+  const proposal = physical.name.slice(0, physical.name.length - (spec.autoname!.postfix?.(r).length ?? 0));
+  const bytes = Buffer.byteLength(proposal, "utf8");
+  if (!configured.enforce && bytes > spec.autoname!.maxLength) {
+    const measured = bytes === proposal.length ? `${bytes} characters` : `${bytes} bytes (${proposal.length} characters)`;
+    return report(`is named ${physical.shown} by ${configured.setting}, ${measured}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
   return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;

@@ -323,3 +323,76 @@ describe("AutonamingSharedName (warning)", () => {
   });
 });
 
+
+describe("PhysicalNameUnique under pulumi:autonaming", () => {
+  // Two unnamed functions of one logical name under two components (the URN tells them apart, the name does not).
+  const twins = [fn("handler", { parent: "urn:pulumi:dev::fixture::app:Api::a" }), fn("handler", { parent: "urn:pulumi:dev::fixture::app:Api::b", urn: "urn:pulumi:dev::fixture::app:Api$aws:lambda/function:Function::handler" })];
+  const unique = (autonaming: unknown, graph = twins) => checkDeployRules(graph, devContext, rulesUnderAutonaming(DEPLOY_RULES, configOf(autonaming))).filter((f) => f.rule === "PhysicalNameUnique").map(formatFinding);
+
+  it("compares the names a pattern without a random part makes, naming the key that made them", () => {
+    expect(unique({ mode: "verbatim" })).toEqual([
+      'dev: [PhysicalNameUnique] aws:lambda/function:Function handler: is named "handler" by pulumi:autonaming mode verbatim, as handler does, in us-east-1; Lambda function names are unique there, so CreateFunction refuses the second (ResourceConflictException). Fix: set pulumi:autonaming to a pattern with a random part, e.g. pattern: ${name}-${hex(7)}, or to mode: default (for aws:lambda/function:Function alone: pulumi:autonaming.providers.aws.resources["aws:lambda/function:Function"]), or give one of them another resource name',
+    ]);
+    expect(unique({ pattern: "app-${name}" })).toEqual([expect.stringContaining('is named "app-handler" by pulumi:autonaming pattern "app-${name}", as handler does')]);
+    // `${hex(0)}` draws nothing: the names are still one.
+    expect(unique({ pattern: "${name}${hex(0)}" })).toHaveLength(1);
+  });
+
+  it("does not compare names with a random part, nor Pulumi's default", () => {
+    expect(unique({ pattern: "${name}-${hex(7)}" })).toEqual([]);
+    expect(unique({ mode: "default" })).toEqual([]);
+    expect(checkDeployRules(twins, devContext).filter((f) => f.rule === "PhysicalNameUnique")).toEqual([]);
+  });
+
+  it("compares a configured name with an explicit one, bucket names lower-cased as pulumi-aws proposes them", () => {
+    expect(unique({ mode: "verbatim" }, [fn("api"), handBuilt("aws:lambda/function:Function", "other", { name: "api" })])).toEqual([expect.stringContaining('other: has name "api", as api does (named by pulumi:autonaming mode verbatim)')]);
+    expect(unique({ pattern: "${name}" }, [bucket("Photos"), handBuilt("aws:s3/bucket:Bucket", "other", { bucket: "photos" })])).toHaveLength(1);
+  });
+});
+
+describe("types the components leave unnamed beyond the names tables' first ones", () => {
+  const unnamed = [
+    handBuilt("aws:sfn/stateMachine:StateMachine", "flow", { definition: "{}", roleArn: "arn:aws:iam::123456789012:role/r" }),
+    handBuilt("aws:cognito/userPool:UserPool", "auth-pool", {}),
+    handBuilt("aws:cloudfront/cachePolicy:CachePolicy", "site-cache", {}),
+    handBuilt("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "site-headers", {}),
+    handBuilt("aws:apigateway/restApi:RestApi", "api", {}),
+    handBuilt("aws:apigatewayv2/api:Api", "live-api", { protocolType: "WEBSOCKET" }),
+    handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-errors", {}),
+    handBuilt("aws:apigateway/usagePlan:UsagePlan", "api-plan-free", {}),
+    handBuilt("aws:apigateway/apiKey:ApiKey", "api-key-partner", {}),
+    handBuilt("aws:apigateway/vpcLink:VpcLink", "api-link", { targetArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/n/1" }),
+    handBuilt("aws:apigatewayv2/vpcLink:VpcLink", "api-link-v2", { subnetIds: ["subnet-1"] }),
+    handBuilt("aws:appautoscaling/policy:Policy", "data-read-policy", { policyType: "TargetTrackingScaling" }),
+  ];
+
+  it("are reported under mode disabled: pulumi-aws autonames each one's name (provider/autonaming.go setAutonaming; the alarm's alarm_name)", () => {
+    const found = checkDeployRules(unnamed, devContext, rulesUnderAutonaming([], configOf({ mode: "disabled" }))).map((f) => `${f.rule} ${f.resource}`);
+    expect(found.sort()).toEqual(unnamed.map((r) => `AutonamingDisabled ${r.type} ${r.name}`).sort());
+  });
+
+  it("a state machine's configured name is measured against Step Functions' 80, its default autoname left to StatesStateMachineName", () => {
+    const long = handBuilt("aws:sfn/stateMachine:StateMachine", "x".repeat(75), { definition: "{}", roleArn: "arn:aws:iam::123456789012:role/r" });
+    expect(findingsUnder({ pattern: "${name}-${stack}-${hex(8)}" }, [long])).toEqual([expect.stringMatching(/is named x+-dev-<hex\(8\)> \(88 characters\) by pulumi:autonaming pattern .*a state machine name that is 88 characters; 1–80 allowed/)]);
+    // Pulumi's default `<name>-<7 hex>` (83 characters) is StatesStateMachineName's alone, not reported twice.
+    expect(checkDeployRules([long], devContext).map((f) => f.rule).filter((rule) => rule.includes("Name"))).toEqual(["StatesStateMachineName"]);
+  });
+
+  it("does not warn of names shared between stacks for APIs, which AWS does not keep unique by name (two APIs of one name get two ids)", () => {
+    const apis = unnamed.filter((r) => r.type === "aws:apigateway/restApi:RestApi" || r.type === "aws:apigatewayv2/api:Api");
+    expect(checkDeployWarnings(apis, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+  });
+
+  it("does not warn of names unique only within their parent: a scaling policy (its scalable target)", () => {
+    const scoped = unnamed.filter((r) => r.type === "aws:appautoscaling/policy:Policy");
+    expect(checkDeployWarnings(scoped, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+  });
+});
+
+describe("a proposed name's length, as pulumi-aws measures it", () => {
+  it("counts bytes (Go's len in ComputeAutoNameDefault), not UTF-16 units: 130 é are 260 bytes, over the 255 pulumi-aws allows", () => {
+    const pool = handBuilt("aws:cognito/userPool:UserPool", "\u00e9".repeat(130), {});
+    expect(findingsUnder({ pattern: "${name}" }, [pool])).toEqual([expect.stringContaining("260 bytes (130 characters): over the 255 pulumi-aws allows for a user pool name, so `pulumi preview` fails")]);
+    expect(findingsUnder({ pattern: "${name}" }, [handBuilt("aws:cognito/userPool:UserPool", "e".repeat(130), {})])).toEqual([]);
+  });
+});
