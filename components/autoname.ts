@@ -121,7 +121,7 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine" | "kinesis-stream" | "kinesis-consumer" | "rds-cluster" | "rds-instance";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine" | "kinesis-stream" | "kinesis-consumer" | "rds-cluster" | "rds-instance" | "security-group";
 
 interface KindRules {
   what: string;
@@ -202,6 +202,11 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // itself, `<logical name>-<7 random lowercase letters and digits>` lower-cased, so the random part ends them.
   "rds-cluster": { what: "Aurora DB cluster", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsAutonameProblem },
   "rds-instance": { what: "Aurora DB instance", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsAutonameProblem },
+  // EC2 CreateSecurityGroup GroupName (a VPC's group): "Constraints: Up to 255 characters in length. Cannot start with
+  // sg-. Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html); pulumi-aws has no autoname
+  // override for aws_security_group, so it autonames within its default 255 and fails `pulumi preview` beyond.
+  "security-group": { what: "security group", service: "EC2", maxLength: 255, symbols: " ._-:/()#,@[]+=&;{}!$*", problem: securityGroupNameProblem },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 
@@ -383,4 +388,10 @@ const RDS_AUTONAME_FIXES: Record<RdsIdentifierRule, string> = {
 export function rdsAutonameProblem(whole: string): { text: string; fix: string } | undefined {
   const breach = rdsIdentifierBreach(whole, 63, true);
   return breach && { text: breach.problem, fix: RDS_AUTONAME_FIXES[breach.rule] };
+}
+
+/** EC2's one rule on a security group's whole name beyond length and characters: "Cannot start with sg-" (CreateSecurityGroup). */
+function securityGroupNameProblem(whole: string): { text: string; fix: string } | undefined {
+  if (!whole.startsWith("sg-")) return undefined;
+  return { text: 'starts with "sg-" ("Cannot start with sg-", CreateSecurityGroup GroupName: the prefix of group ids)', fix: 'Use a component name that does not start with "sg-".' };
 }

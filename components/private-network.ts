@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { validateAutonames } from "./autoname";
 import { type ArgFailure, argFailer } from "./errors";
 import type { FunctionVpc } from "./lambda/function";
 import { checkWholeNumberInRange, type RangeRefusal } from "./ranges";
@@ -255,6 +256,26 @@ const ZONE_NAME = /^[a-z]{2}(?:-[a-z0-9]+)+[a-z]$/;
  * Named zones: AVAILABILITY_ZONES' count of distinct zone names, each of `region` when the network names one (a zone's
  * name begins with its region's). Whether the account has them is known only to EC2: awsx's Vpc takes them as given.
  */
+/** The network's two security groups: their logical names' suffixes and descriptions, one source for creating and checking them. */
+const SECURITY_GROUPS = {
+  endpoints: { suffix: "endpoints", description: (name: string) => `${name}: HTTPS from the VPC to its interface endpoints` },
+  functions: { suffix: "functions", description: (name: string) => `${name}: functions in the VPC, HTTPS to the VPC endpoints only` },
+} as const;
+
+/**
+ * The component name as its security groups carry it: in their autonamed GroupName (validateAutonames: 255, EC2's
+ * characters, no "sg-" first) and their GroupDescription, which EC2 also takes "Up to 255 characters in length"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html); a longer one fails `pulumi up`
+ * with the VPC made. The description's characters are the name's, which validateAutonames already holds to EC2's set.
+ */
+function validateSecurityGroupNames(fail: ArgFailure, name: string): void {
+  validateAutonames(fail, name, Object.values(SECURITY_GROUPS).map(({ suffix }) => ({ resource: `${name}-${suffix}`, kind: "security-group" as const })));
+  const longest = Object.values(SECURITY_GROUPS).map(({ description }) => description(name)).reduce((a, b) => (b.length > a.length ? b : a));
+  if (longest.length > 255) {
+    fail("name", name, `makes the security group description "${longest.slice(0, 40)}…" ${longest.length} characters, over EC2's 255 (CreateSecurityGroup GroupDescription)`, `Use a component name of at most ${255 - (longest.length - name.length)} characters.`);
+  }
+}
+
 function validateZoneNames(fail: ArgFailure, names: unknown[], region: string | undefined): void {
   const { min, max } = AVAILABILITY_ZONES;
   if (names.length < min || names.length > max) fail("availabilityZones", names, `names ${names.length} zones; PrivateNetwork's range is ${min}–${max}`, `Name from ${min} to ${max} zones, e.g. ["us-east-1a", "us-east-1b"].`);
@@ -378,6 +399,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     super("serverless-fullstack:index:PrivateNetwork", name, {}, opts);
     const fail = argFailer("PrivateNetwork", name);
     validateRegionArg(fail, "region", args.region);
+    validateSecurityGroupNames(fail, name);
     const names = Array.isArray(args.availabilityZones) ? args.availabilityZones : undefined;
     if (names) validateZoneNames(fail, names, args.region);
     else {
@@ -417,10 +439,10 @@ export class PrivateNetwork extends pulumi.ComponentResource {
 
     const network = args.existingVpc ? this.existing(args.existingVpc) : this.created(name, fail);
     const endpointSecurityGroup = new aws.ec2.SecurityGroup(
-      `${name}-endpoints`,
+      `${name}-${SECURITY_GROUPS.endpoints.suffix}`,
       {
         vpcId: network.vpcId,
-        description: `${name}: HTTPS from the VPC to its interface endpoints`,
+        description: SECURITY_GROUPS.endpoints.description(name),
         ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: network.cidrBlocks }],
         region: args.region,
       },
@@ -473,10 +495,10 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       (service) => gatewayEndpoints.get(service)?.prefixListId ?? aws.ec2.getPrefixListOutput({ name: pulumi.interpolate`com.amazonaws.${region}.${service}`, region: args.region }, { parent: this }).id,
     );
     const functionSecurityGroup = new aws.ec2.SecurityGroup(
-      `${name}-functions`,
+      `${name}-${SECURITY_GROUPS.functions.suffix}`,
       {
         vpcId: network.vpcId,
-        description: `${name}: functions in the VPC, HTTPS to the VPC endpoints only`,
+        description: SECURITY_GROUPS.functions.description(name),
         egress: [
           { description: "HTTPS to the interface endpoints", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: network.cidrBlocks },
           { description: "HTTPS to DynamoDB and S3 (gateway endpoints)", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds },
