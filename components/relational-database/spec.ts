@@ -161,6 +161,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
   validateAutonames(fail, name, [
     { resource: `${name}-cluster`, kind: "rds-cluster" },
     { resource: `${name}-instance`, kind: "rds-instance" },
+    // Its security group, `<name>-cluster-<7 hex>`: EC2 refuses a group name starting with "sg-", which RDS takes.
+    { resource: `${name}-cluster`, kind: "security-group" },
   ]);
   validateNetwork(fail, args);
 

@@ -339,6 +339,10 @@ describe("RelationalDatabase", () => {
     await expect(record(() => database("db--main"))).rejects.toThrow(/which RDS refuses: it has two consecutive hyphens\./);
   });
 
+  it('refuses a component name starting with "sg-": RDS takes the identifier, EC2 refuses the cluster security group\'s name', async () => {
+    await expect(record(() => database("sg-db", {}, new PrivateNetwork("db-net", { region: "us-east-1" })))).rejects.toThrow(/^RelationalDatabase "sg-db": .*starts with "sg-"/);
+  });
+
   it("words an autonamed identifier's fix by the rule it breaks (rdsIdentifierBreach), not by the problem's words", () => {
     expect(rdsAutonameProblem("1db-cluster-abc1234")).toEqual({ text: "does not begin with a letter", fix: "Start the component name with a letter." });
     expect(rdsAutonameProblem("db--main-cluster-abc1234")).toEqual({ text: "has two consecutive hyphens", fix: "Use a component name without two hyphens in a row." });
