@@ -121,7 +121,7 @@ export interface AutonamedPart {
   what: string;
 }
 
-export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine" | "kinesis-stream" | "kinesis-consumer" | "rds-cluster" | "rds-instance" | "security-group";
+export type AutonamedKind = "bucket" | "role" | "cloudfront-function" | "origin-access-control" | "cognito-client" | "log-group" | "lambda-function" | "lambda-permission" | "sns-topic" | "secret" | "dynamodb-table" | "sqs-queue" | "sqs-fifo-queue" | "state-machine" | "kinesis-stream" | "kinesis-consumer" | "rds-cluster" | "rds-instance" | "security-group" | "scaling-policy";
 
 interface KindRules {
   what: string;
@@ -207,6 +207,10 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html); pulumi-aws has no autoname
   // override for aws_security_group, so it autonames within its default 255 and fails `pulumi preview` beyond.
   "security-group": { what: "security group", service: "EC2", maxLength: 255, symbols: " ._-:/()#,@[]+=&;{}!$*", problem: securityGroupNameProblem },
+  // Application Auto Scaling PutScalingPolicy PolicyName: "Minimum length of 1. Maximum length of 256. Pattern:
+  // \p{Print}+" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html); pulumi-aws
+  // autonames aws_appautoscaling_policy within its default 255 (provider/autonaming.go) and fails `pulumi preview` beyond.
+  "scaling-policy": { what: "scaling policy", service: "Application Auto Scaling", maxLength: 255, limit: "the 255 pulumi-aws autonames a scaling policy within (PutScalingPolicy takes 256)" },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 

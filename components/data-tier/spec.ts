@@ -323,6 +323,15 @@ export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: s
     .filter((key) => args.tables[key].tableName === undefined)
     .map((key) => ({ resource: `${name}-${key}`, kind: "dynamodb-table", part: { argument: "tables", value: key, text: key, what: "a table key" } }));
   if (args.idempotency && args.idempotency.tableName === undefined) autonamedTables.push({ resource: `${name}-${IDEMPOTENCY_TABLE.key}`, kind: "dynamodb-table" });
+  // A provisioned table's autoscaling policies, one per side for the table and each global index, are named by Pulumi
+  // "<name>-<key>[-<index>]-<read|write>-policy-<random suffix>" (table.ts): an index name near DynamoDB's 255 makes
+  // them too long for pulumi-aws, and `pulumi preview` fails.
+  for (const key of keys.filter((k) => args.tables[k].billing === "provisioned" && args.tables[k].capacity)) {
+    autonamedTables.push({ resource: `${name}-${key}-write-policy`, kind: "scaling-policy", part: { argument: "tables", value: key, text: key, what: "a table key" } });
+    for (const index of Object.keys(args.tables[key].globalIndexes ?? {})) {
+      autonamedTables.push({ resource: `${name}-${key}-${index}-write-policy`, kind: "scaling-policy", part: { argument: `tables.${key}.globalIndexes`, value: index, text: index, what: "an index name" } });
+    }
+  }
   validateAutonames(fail, name, autonamedTables);
   if (args.export) {
     validateExport(fail, args, keys);

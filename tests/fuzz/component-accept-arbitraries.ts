@@ -170,13 +170,18 @@ const table = (home: string) =>
       const args: TableArgs = { attributes: {}, partitionKey: key(pk, 0) };
       if (t.sorted || t.local) args.sortKey = key(sk, 1);
       const projection = (p: string | undefined) => (p === "INCLUDE" ? ["title", "size"] : (p as "ALL" | "KEYS_ONLY" | undefined));
+      // A provisioned table's global index names its autoscaling policies, "<name>-<key>-<index>-write-policy-<7>",
+      // which pulumi-aws keeps within 255: DataTier's documented refusal of a longer one. With names of at most 40 and
+      // keys of at most 13 here, an index of at most 179 characters fits (a longer one is cut, its place appended).
+      const provisioned = t.provisioned !== undefined && !(t.replicas ?? []).some((r) => r !== home);
+      const globalName = (name: string, i: number) => (provisioned && name.length > 179 ? `${name.slice(0, 178)}${i}` : name);
       if (t.globals.length) {
         args.globalIndexes = Object.fromEntries(
-          t.globals.map((g, i) => [g.name, defined({ partitionKey: key(i === 0 ? g0pk : g1pk, i === 0 ? 2 : 4), sortKey: g.sorted && i === 0 ? key(g0sk, 3) : undefined, projection: projection(g.projection) })]),
+          t.globals.map((g, i) => [globalName(g.name, i), defined({ partitionKey: key(i === 0 ? g0pk : g1pk, i === 0 ? 2 : 4), sortKey: g.sorted && i === 0 ? key(g0sk, 3) : undefined, projection: projection(g.projection) })]),
         );
       }
       // A local index: the table's partition key with another sort key; global and local names unique within the table.
-      if (t.local && !t.globals.some((g) => g.name === t.local!.name)) args.localIndexes = { [t.local.name]: defined({ sortKey: key(lsk, 5), projection: projection(t.local.projection) }) };
+      if (t.local && !t.globals.some((g, i) => globalName(g.name, i) === t.local!.name)) args.localIndexes = { [t.local.name]: defined({ sortKey: key(lsk, 5), projection: projection(t.local.projection) }) };
       args.attributes = Object.fromEntries(used);
       // Global tables: replicas in other regions, on-demand (the component's documented refusal of provisioned replicas:
       // spec.ts validateReplicas, DynamoDB's "Table write capacity should either be Pay-Per-Request or AutoScaled"), streams NEW_AND_OLD_IMAGES
