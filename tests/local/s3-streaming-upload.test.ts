@@ -19,6 +19,18 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
 const meta = (key: string): NewObject => ({ key, contentType: "text/plain", metadata: {}, lastModified: new Date() });
 const temporaryFiles = (root: string, bucket: string) => readdirSync(join(root, ".objects", bucket)).filter((name) => name.endsWith(".tmp"));
 
+/** What the server answers a request whose body the test is still sending: status and body text. */
+function answerOf(req: ClientRequest): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    req.on("response", (res: IncomingMessage) => {
+      const parts: Buffer[] = [];
+      res.on("data", (part: Buffer) => parts.push(part));
+      res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
+    });
+    req.on("error", reject);
+  });
+}
+
 async function* chunks(...parts: Array<string | Error>): AsyncGenerator<Buffer> {
   for (const part of parts) {
     if (part instanceof Error) throw part;
@@ -97,14 +109,7 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     const url = new URL(path, endpoint);
     const signed = await signS3("PUT", url, { "content-length": String(length), ...headers });
     const req = request(url, { method: "PUT", headers: signed });
-    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      req.on("response", (res: IncomingMessage) => {
-        const parts: Buffer[] = [];
-        res.on("data", (part: Buffer) => parts.push(part));
-        res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
-      });
-      req.on("error", reject);
-    });
+    const answer = answerOf(req);
     req.write(first);
     return { req, answer };
   }
@@ -354,14 +359,7 @@ describe("local S3 re-read: an aws-chunked UploadPart past its declared length",
       // request is never ended: the answer can only come from a refusal made while the body is still arriving.
       const headers = await signS3("PUT", url, { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked", "x-amz-decoded-content-length": "5", "transfer-encoding": "chunked" });
       const req = request(url, { method: "PUT", headers });
-      const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-        req.on("response", (res: IncomingMessage) => {
-          const parts: Buffer[] = [];
-          res.on("data", (part: Buffer) => parts.push(part));
-          res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(parts).toString() }));
-        });
-        req.on("error", reject);
-      });
+      const answer = answerOf(req);
       req.write(`${(1_000_000).toString(16)}\r\n${"p".repeat(64 * 1024)}`);
       const { status, text } = await answer;
       req.destroy();
