@@ -39,6 +39,14 @@ async function call(method: string, path: string, body: Buffer = Buffer.alloc(0)
   return { status: response.status, code: /<Code>(\w+)</.exec(text)?.[1], etag: response.headers.get("etag") ?? undefined, text };
 }
 
+/** Starts `server` with bucket `b` on a file store in a new folder that tells the test when an upload's bytes reach it. */
+async function startWatched(): Promise<{ root: string; store: WatchedStore }> {
+  const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+  const store = new WatchedStore(root);
+  server = await startLocalS3({ store, buckets: ["b"] });
+  return { root, store };
+}
+
 async function createUpload(key: string): Promise<string> {
   const created = await call("POST", `/b/${key}?uploads`);
   return /<UploadId>([^<]+)</.exec(created.text)![1];
@@ -63,9 +71,7 @@ async function startPut(path: string, first: Buffer, length: number, headers: Re
 
 describe("local S3: UploadPart streams each part to the store", () => {
   it("writes a part as it arrives (never held whole), and completes by streaming the parts into the object with S3's ETags", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
-    const store = new WatchedStore(root);
-    server = await startLocalS3({ store, buckets: ["b"] });
+    const { root, store } = await startWatched();
     const uploadId = await createUpload("big");
     const first = Buffer.alloc(5 * MiB, "a");
     const last = Buffer.from("the last part may be small");
@@ -98,9 +104,7 @@ describe("local S3: UploadPart streams each part to the store", () => {
   });
 
   it("removes an upload's part files on abort, when the server closes, and at start for a process that stopped", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
-    const store = new WatchedStore(root);
-    server = await startLocalS3({ store, buckets: ["b"] });
+    const { root, store } = await startWatched();
     // Aborted while a part is still arriving: the part is answered NoSuchUpload and nothing of it stays.
     const racing = await createUpload("k");
     const { req, answer } = await startPut(`/b/k?partNumber=1&uploadId=${racing}`, Buffer.alloc(MiB, "r"), 2 * MiB);
@@ -121,7 +125,7 @@ describe("local S3: UploadPart streams each part to the store", () => {
     const left = await createUpload("k");
     expect((await call("PUT", `/b/k?partNumber=1&uploadId=${left}`, Buffer.from("part"))).status).toBe(200);
     expect(uploadFolders(root)).toHaveLength(1);
-    await server.close();
+    await server!.close();
     server = undefined;
     expect(uploadFolders(root)).toEqual([]);
 
@@ -140,9 +144,7 @@ describe("local S3: UploadPart streams each part to the store", () => {
   });
 
   it("keeps, of two UploadParts of one part number at once, the one that ends last: its bytes and its ETag", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
-    const store = new WatchedStore(root);
-    server = await startLocalS3({ store, buckets: ["b"] });
+    const { root, store } = await startWatched();
     const uploadId = await createUpload("k");
     const first = Buffer.alloc(2 * MiB, "f");
     const { req, answer } = await startPut(`/b/k?partNumber=1&uploadId=${uploadId}`, first.subarray(0, MiB), first.length);
