@@ -13,11 +13,14 @@ import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/st
 import { type CognitoEmulator, startCognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
-/** A state folder whose emulator/`file` holds `text`. */
-function stateWith(file: string, text: string): string {
+/**
+ * A state folder whose `file` holds `text`: one of the emulator's own (in `emulator/`), or with `folder` "" one of
+ * cognito-local's (a pool's `<id>.json`, or `clients.json`).
+ */
+function stateWith(file: string, text: string, folder = "emulator"): string {
   const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-"));
-  mkdirSync(join(dataDir, "emulator"), { recursive: true });
-  writeFileSync(join(dataDir, "emulator", file), text);
+  mkdirSync(join(dataDir, folder), { recursive: true });
+  writeFileSync(join(dataDir, folder, file), text);
   return dataDir;
 }
 
@@ -77,11 +80,7 @@ it("starts without resource servers, saying so and keeping the unreadable file a
 });
 
 /** A state folder whose cognito-local file `file` (a pool's `<id>.json`, or `clients.json`) holds `text`. */
-function stateWithPoolFile(file: string, text: string): string {
-  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-"));
-  writeFileSync(join(dataDir, file), text);
-  return dataDir;
-}
+const stateWithPoolFile = (file: string, text: string) => stateWith(file, text, "");
 
 it("starts with the pool empty, saying its users are lost and keeping the unreadable file aside, when a pool's file is not JSON", async () => {
   const logs: string[] = [];
