@@ -144,7 +144,7 @@ export const cognitoService: LocalService = {
 /** Creates (or brings up to date) the pool, its client and groups from the spec, under the ids of the offline run. */
 async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, name: string, spec: UserAuthSpec): Promise<LocalUserPool> {
   const pool = resource(context.run.resources, "aws:cognito/userPool:UserPool", `${name}-pool`);
-  const client = resource(context.run.resources, "aws:cognito/userPoolClient:UserPoolClient", `${name}-client`);
+  const client = resource(context.run.resources, USER_POOL_CLIENT, `${name}-client`);
   const userPoolId = pool.id!;
   const clientId = client.id!;
 

@@ -23,6 +23,7 @@ import {
   RevokeTokenCommand,
   UpdateResourceServerCommand,
   UpdateUserPoolClientCommand,
+  type UpdateUserPoolClientCommandInput,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +49,12 @@ let sdk: CognitoIdentityProviderClient;
 let gateway: Server;
 let gatewayUrl: string;
 
+/** A confidential client of the pool (`secret`) allowed OAuth flows (`oauth`: its flows, scopes, and the rest). */
+async function oauthClient(clientId: string, name: string, secret: string, oauth: Omit<UpdateUserPoolClientCommandInput, "UserPoolId" | "ClientId" | "AllowedOAuthFlowsUserPoolClient">): Promise<void> {
+  await emulator.ensureClient(userPoolId, clientId, name, { secret });
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: true, ...oauth }));
+}
+
 beforeAll(async () => {
   emulator = await startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
   sdk = localCognitoClient(emulator.url);
@@ -64,29 +71,13 @@ beforeAll(async () => {
     }),
   );
   await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "https://reports.example.com", Name: "Reports", Scopes: [{ ScopeName: "export", ScopeDescription: "Export reports" }] }));
-  await emulator.ensureClient(userPoolId, machineId, "machine", { secret: machineSecret });
-  await sdk.send(
-    new UpdateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientId: machineId,
-      AllowedOAuthFlows: ["client_credentials"],
-      AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ["gallery/read", "gallery/write"],
-      AccessTokenValidity: 15,
-      TokenValidityUnits: { AccessToken: "minutes" },
-    }),
-  );
-  await emulator.ensureClient(userPoolId, webId, "web", { secret: webSecret });
-  await sdk.send(
-    new UpdateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientId: webId,
-      AllowedOAuthFlows: ["code"],
-      AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ["openid", "gallery/read"],
-      CallbackURLs: ["http://localhost:5173/"],
-    }),
-  );
+  await oauthClient(machineId, "machine", machineSecret, {
+    AllowedOAuthFlows: ["client_credentials"],
+    AllowedOAuthScopes: ["gallery/read", "gallery/write"],
+    AccessTokenValidity: 15,
+    TokenValidityUnits: { AccessToken: "minutes" },
+  });
+  await oauthClient(webId, "web", webSecret, { AllowedOAuthFlows: ["code"], AllowedOAuthScopes: ["openid", "gallery/read"], CallbackURLs: ["http://localhost:5173/"] });
   const spec = gatewaySpec("api", {
     kind: ApiKind.Http,
     basePath: "api",

@@ -7,18 +7,28 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateResourceServerCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUsersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { type CognitoIdentityProviderClient, CreateResourceServerCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUsersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
-import { startCognitoEmulator } from "../../local/cognito-emulator";
+import { type CognitoEmulator, startCognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
-/** A state folder whose emulator/`file` holds `text`. */
-function stateWith(file: string, text: string): string {
+/**
+ * A state folder whose `file` holds `text`: one of the emulator's own (in `emulator/`), or with `folder` "" one of
+ * cognito-local's (a pool's `<id>.json`, or `clients.json`).
+ */
+function stateWith(file: string, text: string, folder = "emulator"): string {
   const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-"));
-  mkdirSync(join(dataDir, "emulator"), { recursive: true });
-  writeFileSync(join(dataDir, "emulator", file), text);
+  mkdirSync(join(dataDir, folder), { recursive: true });
+  writeFileSync(join(dataDir, folder, file), text);
   return dataDir;
+}
+
+/** The program's pool `userPoolId` ("corrupt", with `pool`'s options) and its client `clientId`, taking USER_PASSWORD_AUTH. */
+async function passwordPool(emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, userPoolId: string, clientId: string, pool: { UsernameAttributes?: string[] } = {}): Promise<void> {
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt", ...pool });
+  await emulator.ensureClient(userPoolId, clientId, "corrupt");
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
 }
 
 const start = (dataDir: string, logs: string[]) => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: (line) => logs.push(line), clock: { get: () => new Date() } });
@@ -37,9 +47,7 @@ for (const [what, text] of [
       expect(logs.join("\n")).toMatch(/lockout\.json is not a list of sign-in failure records; starting with none/);
       const userPoolId = "us-east-1_Corrupt01";
       const clientId = "corruptclient000000000000a";
-      await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt" });
-      await emulator.ensureClient(userPoolId, clientId, "corrupt");
-      await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+      await passwordPool(emulator, sdk, userPoolId, clientId);
       await confirmedUser(sdk, userPoolId, clientId, "ann@example.com", "Correct-horse-9");
       // Failures are counted, and written, again.
       await expect(passwordSignIn(sdk, clientId, "ann@example.com", "Wrong-horse-9")).rejects.toThrow("Incorrect username or password.");
@@ -72,11 +80,7 @@ it("starts without resource servers, saying so and keeping the unreadable file a
 });
 
 /** A state folder whose cognito-local file `file` (a pool's `<id>.json`, or `clients.json`) holds `text`. */
-function stateWithPoolFile(file: string, text: string): string {
-  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-"));
-  writeFileSync(join(dataDir, file), text);
-  return dataDir;
-}
+const stateWithPoolFile = (file: string, text: string) => stateWith(file, text, "");
 
 it("starts with the pool empty, saying its users are lost and keeping the unreadable file aside, when a pool's file is not JSON", async () => {
   const logs: string[] = [];
@@ -91,13 +95,11 @@ it("starts with the pool empty, saying its users are lost and keeping the unread
     expect(readdirSync(dataDir).filter((f) => f.startsWith(`${userPoolId}.json.unreadable-`))).toHaveLength(1);
     // The pool is the program's again (its name, its options), with no users, and takes new ones.
     const clientId = "corruptclient000000000000c";
-    await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt", UsernameAttributes: ["email"] });
-    await emulator.ensureClient(userPoolId, clientId, "corrupt");
+    await passwordPool(emulator, sdk, userPoolId, clientId, { UsernameAttributes: ["email"] });
     const described = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool;
     expect(described?.Name).toBe("corrupt");
     expect(described?.UsernameAttributes).toEqual(["email"]);
     expect((await sdk.send(new ListUsersCommand({ UserPoolId: userPoolId }))).Users).toEqual([]);
-    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
     await confirmedUser(sdk, userPoolId, clientId, "ann@example.com", "Correct-horse-9");
     await passwordSignIn(sdk, clientId, "ann@example.com", "Correct-horse-9");
   } finally {

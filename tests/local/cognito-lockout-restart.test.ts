@@ -78,9 +78,16 @@ it("keeps every user's failures from sign-ins made at the same time (no write lo
     await first.stop();
   }
   const second = await start();
+  const again = localCognitoClient(second.url);
   try {
     expect(second.signInFailuresInMemory()).toBe(users.length);
+    // Each user's two failures were kept, not one: three more are her fifth, and lock her out.
+    for (const user of users) {
+      for (let i = 0; i < 3; i++) await expect(passwordSignIn(again, clientId, user, "Wrong-horse-9")).rejects.toThrow("Incorrect username or password.");
+      await expect(passwordSignIn(again, clientId, user, "Correct-horse-9")).rejects.toThrow("Password attempts exceeded");
+    }
   } finally {
+    again.destroy();
     await second.stop();
   }
 });
