@@ -252,10 +252,6 @@ function endpointArgument(service: string): { argument: string; value: string | 
 /** An availability zone's name as EC2 gives it: its region's name and a letter, or a Local Zone's ("us-west-2-lax-1a"). */
 const ZONE_NAME = /^[a-z]{2}(?:-[a-z0-9]+)+[a-z]$/;
 
-/**
- * Named zones: AVAILABILITY_ZONES' count of distinct zone names, each of `region` when the network names one (a zone's
- * name begins with its region's). Whether the account has them is known only to EC2: awsx's Vpc takes them as given.
- */
 /** The network's two security groups: their logical names' suffixes and descriptions, one source for creating and checking them. */
 const SECURITY_GROUPS = {
   endpoints: { suffix: "endpoints", description: (name: string) => `${name}: HTTPS from the VPC to its interface endpoints` },
@@ -276,6 +272,10 @@ function validateSecurityGroupNames(fail: ArgFailure, name: string): void {
   }
 }
 
+/**
+ * Named zones: AVAILABILITY_ZONES' count of distinct zone names, each of `region` when the network names one (a zone's
+ * name begins with its region's). Whether the account has them is known only to EC2: awsx's Vpc takes them as given.
+ */
 function validateZoneNames(fail: ArgFailure, names: unknown[], region: string | undefined): void {
   const { min, max } = AVAILABILITY_ZONES;
   if (names.length < min || names.length > max) fail("availabilityZones", names, `names ${names.length} zones; PrivateNetwork's range is ${min}–${max}`, `Name from ${min} to ${max} zones, e.g. ["us-east-1a", "us-east-1b"].`);

@@ -172,8 +172,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     validateHttpIntegrationUri(fail, key, route ?? {});
     validateUriStageVariables(fail, key, route ?? {}, args, stageNames);
-    if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
-    if (args.kind !== ApiKind.Http) validateRestIntegrationMethod(fail, key, route ?? {});
+    if (args.kind !== ApiKind.Http) {
+      validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
+      validateRestIntegrationMethod(fail, key, route ?? {});
+    }
     validateIntegrationTimeout(fail, key, route ?? {}, args);
     validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
     if (functionName) {

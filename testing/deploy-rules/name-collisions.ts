@@ -123,14 +123,7 @@ const EVENT_BUS = "aws:cloudwatch/eventBus:EventBus";
 
 export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   regional("aws:lambda/function:Function", "CreateFunction refuses the second (ResourceConflictException)"),
-  {
-    types: ["aws:sfn/stateMachine:StateMachine"],
-    property: "name",
-    what: "a state machine name",
-    scope: perAccountRegion,
-    outcome: `CreateStateMachine refuses the second if its definition, type, logging or tracing differ (StateMachineAlreadyExists), and otherwise hands back the first state machine, which both resources then own (${SHARED}; the second role is ignored)`,
-    autonamed: true,
-  },
+  regional("aws:sfn/stateMachine:StateMachine", `CreateStateMachine refuses the second if its definition, type, logging or tracing differ (StateMachineAlreadyExists), and otherwise hands back the first state machine, which both resources then own (${SHARED}; the second role is ignored)`),
   regional("aws:sqs/queue:Queue", `CreateQueue refuses the second if its attributes differ, and otherwise hands back the first queue's URL, which both resources then own (${SHARED})`),
   regional("aws:sns/topic:Topic", `pulumi-aws refuses the second ("SNS Topic (<name>) already exists": it looks the topic up before CreateTopic, which would hand back the first, or answer InvalidParameter "Topic already exists with different attributes" or "… tags")`),
   { ...regional("aws:dynamodb/table:Table", "CreateTable refuses the second (ResourceInUseException), and a replica is not created where a table of its name is"), scope: tableRegions },

@@ -190,8 +190,9 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
  *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
  *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured. Not yet here: EC2 security
- *   groups (PrivateNetwork's, RelationalDatabase's), which pulumi-aws autonames too: a PrivateNetwork named with over 237 characters
- *   makes a `<name>-endpoints-<7 hex>` over its 255, which the component does not refuse yet (tests/fuzz/component-names).
+ *   groups (PrivateNetwork's, RelationalDatabase's), which pulumi-aws autonames too; the components refuse a name that
+ *   makes their default autoname over its 255 or outside EC2's rules (components/autoname.ts kind "security-group"),
+ *   but the names a stack's `pulumi:autonaming` makes for them are not measured.
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
