@@ -1,6 +1,6 @@
 /**
  * Helpers for tests of the local Kinesis endpoint (local/kinesis-server.ts): the region, the echo handler and the
- * static credentials its tests sign with; a function's deployed name in a recorded graph; an SDK client on the
+ * static credentials its tests sign with; a stream of one shard; a function's deployed name in a recorded graph; an SDK client on the
  * endpoint over the SDK's default handler (HTTP/2), one attempt so a refusal reaches the test; a raw signed call of
  * one operation, for requests an SDK would not build or sizes that must be exact.
  */
@@ -15,6 +15,9 @@ export const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 /** The deployed name of the LambdaFunction `name` in a recorded graph. */
 export const functionName = (graph: RecordedResource[], name: string) =>
   graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string;
+
+/** A stream of one shard, kept 24 hours, in the endpoint's region; `extra` adds or overrides fields. */
+export const streamDefinition = <T extends object = {}>(name: string, extra?: T) => ({ name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, ...extra });
 
 /** A client of the endpoint, one attempt, the SDK's default handler unless `config` says another. */
 export const kinesisClient = (endpoint: string, credentials = CREDENTIALS, config: Partial<KinesisClientConfig> = {}) =>

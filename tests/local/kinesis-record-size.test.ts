@@ -11,14 +11,14 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { LargeRecords, startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import { ListStreamConsumersCommand, PutRecordCommand, SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
-import { CREDENTIALS, kinesisClient, REGION, signedKinesisCall } from "./kinesis-helpers";
+import { CREDENTIALS, kinesisClient, REGION, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 let server: LocalKinesis;
 const MIB = 1024 * 1024;
 const delivered: KinesisEventRecord[] = [];
 
 beforeAll(async () => {
-  const stream = (name: string, maxRecordSizeInKib?: number) => ({ name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, ...(maxRecordSizeInKib ? { maxRecordSizeInKib } : {}) });
+  const stream = (name: string, maxRecordSizeInKib?: number) => streamDefinition(name, maxRecordSizeInKib ? { maxRecordSizeInKib } : {});
   server = await startLocalKinesis({
     streams: [stream("default-size"), stream("large", 10240), stream("paged", 10240), stream("paged-small")],
     credentials: [CREDENTIALS],

@@ -15,7 +15,7 @@ import { startLocalKinesis, type KinesisEventRecord } from "../../local/kinesis-
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 import { deliverStreamBatch, type GiveUpCondition, type StreamBatchDelivery } from "../../local/stream-batches";
-import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
+import { CREDENTIALS, REGION, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 const MB = 1_000_000;
 
@@ -139,7 +139,7 @@ async function refusingMapping(options: { retentionHours: number; maximumRetryAt
   const delivered: string[] = [];
   const failures: Array<Record<string, any>> = [];
   const server = await startLocalKinesis({
-    streams: [{ name: "large", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/large`, region: REGION, shardCount: 1, retentionHours: options.retentionHours, maxRecordSizeInKib: 10240 }],
+    streams: [streamDefinition("large", { retentionHours: options.retentionHours, maxRecordSizeInKib: 10240 })],
     credentials: [CREDENTIALS],
     retryDelayMs: 0,
     now: () => Date.now() + offset * 1000,
@@ -218,7 +218,7 @@ describe("a Kinesis mapping stopped during a retry's wait", () => {
     let firstTry!: () => void;
     const tried = new Promise<void>((resolve) => (firstTry = resolve));
     const server = await startLocalKinesis({
-      streams: [{ name: "failing", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/failing`, region: REGION, shardCount: 1, retentionHours: 24 }],
+      streams: [streamDefinition("failing")],
       credentials: [CREDENTIALS],
       // An hour between tries: a stop that waited for the timer would outlast the test.
       retryDelayMs: 3_600_000,

@@ -22,7 +22,7 @@ import { deliverStreamBatch, type GiveUpCondition } from "../../local/stream-bat
 import { localLambdaSpec } from "../harness/lambda-spec";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
-import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
+import { CREDENTIALS, REGION, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 const buildDir = mkdtempSync(join(tmpdir(), "sf-stream-throttle-"));
 /** A function that reserves no concurrency: every invocation is throttled by LocalLambda itself. */
@@ -91,7 +91,7 @@ describe("a Kinesis mapping on a function with reservedConcurrency 0", () => {
     const sizes: number[] = [];
     const failures: Array<Record<string, any>> = [];
     const server = await startLocalKinesis({
-      streams: [{ name: "events", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/events`, region: REGION, shardCount: 1, retentionHours: 24 }],
+      streams: [streamDefinition("events")],
       credentials: [CREDENTIALS],
       retryDelayMs: 0,
       now: () => Date.now() + offset * 1000,
