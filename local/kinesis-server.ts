@@ -575,8 +575,9 @@ export class LargeRecords {
     this.retention.delete(stream);
   }
 
-  /** The data held under `token`, whichever stream's it is. */
+  /** The data held under `token`, whichever stream's it is (none for data of another length than a token's: every record's is looked up at each GetRecords answer). */
   private held(token: string): { data: string; at: number } | undefined {
+    if (token.length !== LARGE_RECORD_TOKEN_BASE64_LENGTH) return undefined;
     for (const held of this.streams.values()) {
       const found = held.get(token);
       if (found) return found;
