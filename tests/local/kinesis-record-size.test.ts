@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { LargeRecords, startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import { ListStreamConsumersCommand, PutRecordCommand, SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
-import { CREDENTIALS, kinesisClient, REGION, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
+import { CREDENTIALS, kinesisClient, readerSubscription, REGION, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 let server: LocalKinesis;
 const MIB = 1024 * 1024;
@@ -23,15 +23,7 @@ beforeAll(async () => {
     streams: [stream("default-size"), stream("large", 10240), stream("paged", 10240), stream("paged-small")],
     credentials: [CREDENTIALS],
     subscriptions: [
-      {
-        id: "large-reader",
-        streamName: "large",
-        spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
-        functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
-        roleArn: "arn:aws:iam::123456789012:role/reader",
-        invoke: async (event) => void delivered.push(...event.Records),
-        onFailure: () => {},
-      },
+      readerSubscription("large", { bisectBatchOnFunctionError: false, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: -1 }, async (event) => void delivered.push(...event.Records)),
     ],
   });
 });
