@@ -37,7 +37,7 @@ import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, EVENT_MAX_BYTES, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { listShards, listShardsTokenStream } from "./kinesis-list-shards";
-import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
+import { deliverStreamBatch, maximumAgeSeconds, type GiveUpCondition } from "./stream-batches";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 
@@ -575,8 +575,9 @@ export class LargeRecords {
     this.retention.delete(stream);
   }
 
-  /** The data held under `token`, whichever stream's it is. */
+  /** The data held under `token`, whichever stream's it is (none for data of another length than a token's: every record's is looked up at each GetRecords answer). */
   private held(token: string): { data: string; at: number } | undefined {
+    if (token.length !== LARGE_RECORD_TOKEN_BASE64_LENGTH) return undefined;
     for (const held of this.streams.values()) {
       const found = held.get(token);
       if (found) return found;
@@ -1157,13 +1158,12 @@ class ShardPoller {
     // (services-kinesis-parameters.html); Lambda "retries until the records expire or exceed the maximum age", then
     // "discards the records and continues processing batches from the stream" (kinesis-on-failure-destination.html).
     // The on-failure record's condition for an expired record (RecordAgeExceeded here) is not confirmed.
-    const maxAge = spec.maximumRecordAgeInSeconds;
-    const tooOld = (age: number) => (maxAge >= 0 && age > maxAge) || age > this.retentionHours() * 3600;
     return deliverStreamBatch(records, {
       settings: spec,
       invoke: (batch) => this.subscription.invoke({ Records: batch }),
       sequenceOf: (r) => r.kinesis.sequenceNumber,
-      expired: (r) => tooOld(this.now() / 1000 - r.kinesis.approximateArrivalTimestamp),
+      // The retention as it is at each check (IncreaseStreamRetentionPeriod, DecreaseStreamRetentionPeriod).
+      expired: (r) => this.now() / 1000 - r.kinesis.approximateArrivalTimestamp > maximumAgeSeconds(spec.maximumRecordAgeInSeconds, this.retentionHours() * 3600),
       failed: (error) => this.log(`local Kinesis: ${this.subscription.id} failed on ${this.shardId}: ${error.message}`),
       giveUp: (batch, attempts, condition, error) => this.giveUp(batch, attempts, condition, error),
       retryDelayMs: this.retryDelayMs,

@@ -45,6 +45,16 @@ export interface StreamBatchSettings {
   maximumRetryAttempts: number;
 }
 
+/**
+ * The age in seconds past which a record is given up on (RecordAgeExceeded) before a try: the mapping's
+ * maximumRecordAgeInSeconds or the stream's retention, whichever is shorter, the retention alone for -1 ("-1 means
+ * infinite: Lambda doesn't discard records (Kinesis Data Streams data retention settings still apply)",
+ * services-kinesis-parameters.html).
+ */
+export function maximumAgeSeconds(maximumRecordAgeInSeconds: number, retentionSeconds: number): number {
+  return maximumRecordAgeInSeconds >= 0 ? Math.min(maximumRecordAgeInSeconds, retentionSeconds) : retentionSeconds;
+}
+
 /** Why records were given up on, as Lambda's on-failure record names it (requestContext.condition). */
 export type GiveUpCondition = "RetryAttemptsExhausted" | "RecordAgeExceeded";
 

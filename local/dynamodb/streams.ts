@@ -20,7 +20,7 @@ import type { Authorise } from "../function-roles";
 import { dynamoPermissions, dynamoRefusal, signer } from "./authorise";
 import { tableNamed } from "./dynalite-table-arns";
 import { DYNALITE_MAX_REQUEST_BYTES, replayed } from "./replayed-request";
-import { deliverStreamBatch } from "../stream-batches";
+import { deliverStreamBatch, maximumAgeSeconds } from "../stream-batches";
 
 type Item = Record<string, AttributeValue>;
 
@@ -334,7 +334,7 @@ class SubscriptionPump {
 
   private async run(): Promise<void> {
     const { spec } = this.subscriber;
-    const maxAge = spec.maximumRecordAgeInSeconds;
+    const maxAge = maximumAgeSeconds(spec.maximumRecordAgeInSeconds, STREAM_RECORD_LIFETIME_SECONDS);
     const { signal } = this.stopping;
     while (this.queue.length > 0 && !signal.aborted) {
       const batch = this.queue.slice(0, spec.batchSize);
@@ -343,13 +343,10 @@ class SubscriptionPump {
         invoke: (records) => this.subscriber.invoke({ Records: records }),
         sequenceOf: (record) => record.dynamodb.SequenceNumber,
         // Checked before each try, as Lambda does (ApproximateCreationDateTime: seconds).
-        expired: (record) => {
-          const age = Date.now() / 1000 - record.dynamodb.ApproximateCreationDateTime;
-          return (maxAge >= 0 && age > maxAge) || age > STREAM_RECORD_LIFETIME_SECONDS;
-        },
+        expired: (record) => Date.now() / 1000 - record.dynamodb.ApproximateCreationDateTime > maxAge,
         failed: (error) => this.log(`local DynamoDB streams: ${spec.name} failed: ${error.message}`),
         giveUp: (records, attempts, condition) =>
-          this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) ${condition === "RecordAgeExceeded" ? `older than ${maxAge >= 0 && maxAge < STREAM_RECORD_LIFETIME_SECONDS ? maxAge : STREAM_RECORD_LIFETIME_SECONDS} s` : `after ${attempts} retries`} (in AWS they go to the dead-letter queue)`),
+          this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) ${condition === "RecordAgeExceeded" ? `older than ${maxAge} s` : `after ${attempts} retries`} (in AWS they go to the dead-letter queue)`),
         retryDelayMs: RETRY_DELAY_MS,
         stopped: () => signal.aborted,
         signal,

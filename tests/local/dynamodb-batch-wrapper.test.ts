@@ -55,6 +55,12 @@ function postReading(port: number, target: string, body: Buffer): Promise<{ stat
   });
 }
 
+/** A JSON request's headers as a client sends them to the local DynamoDB in eu-west-1 (no signature is checked). */
+const HEADERS = { "content-type": "application/x-amz-json-1.0", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" };
+
+/** One operation posted to the local DynamoDB at `endpoint` with HEADERS. */
+const dynamoCall = (endpoint: string, operation: string, body: string | Buffer) => fetch(endpoint, { method: "POST", headers: { ...HEADERS, "x-amz-target": `DynamoDB_20120810.${operation}` }, body });
+
 describe("the table-ARN wrapper's reading of bodies", () => {
   it("holds a batch's body only up to dynalite's limit and a byte (a 40 MB batch was held whole), so dynalite still answers 413", async () => {
     await withRecordingServer(async (port, received) => {
@@ -111,12 +117,7 @@ describe("a single-table body arriving in pieces on the local DynamoDB", () => {
   it("is answered the table's ARN in ConsumedCapacity when its pieces split `arn:` and `\"ReturnConsumedCapacity\"` (its bytes are tested once the whole body is in)", async () => {
     const dynalite = await startPatchedDynalite({ region: "eu-west-1" });
     try {
-      const headers = { "content-type": "application/x-amz-json-1.0", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" };
-      const created = await fetch(dynalite.endpoint, {
-        method: "POST",
-        headers: { ...headers, "x-amz-target": "DynamoDB_20120810.CreateTable" },
-        body: JSON.stringify({ TableName: "items", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }] }),
-      });
+      const created = await dynamoCall(dynalite.endpoint, "CreateTable", JSON.stringify({ TableName: "items", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }] }));
       expect(created.status).toBe(200);
       const arn = `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/items`;
       const body = JSON.stringify({ TableName: arn, Key: { pk: { S: "a" } }, ReturnConsumedCapacity: "TOTAL" });
@@ -130,7 +131,7 @@ describe("a single-table body arriving in pieces on the local DynamoDB", () => {
       await once(socket, "connect");
       const answer: Buffer[] = [];
       socket.on("data", (chunk: Buffer) => answer.push(chunk));
-      const head = Object.entries({ ...headers, "x-amz-target": "DynamoDB_20120810.GetItem", host: "local", connection: "close", "content-length": String(Buffer.byteLength(body)) }).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+      const head = Object.entries({ ...HEADERS, "x-amz-target": "DynamoDB_20120810.GetItem", host: "local", connection: "close", "content-length": String(Buffer.byteLength(body)) }).map(([name, value]) => `${name}: ${value}\r\n`).join("");
       socket.write(`POST / HTTP/1.1\r\n${head}\r\n`);
       for (const piece of pieces) {
         const had = new Promise<void>((resolve) => (arrived = resolve));
@@ -163,11 +164,7 @@ describe("a client hanging up mid-body on the local DynamoDB", () => {
       socket.destroy();
       await closed;
       // Still answering.
-      const listed = await fetch(dynalite.endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" },
-        body: "{}",
-      });
+      const listed = await dynamoCall(dynalite.endpoint, "ListTables", "{}");
       expect(listed.status).toBe(200);
     } finally {
       await dynalite.close();
@@ -187,11 +184,7 @@ describe("a body whose chunked framing breaks mid-body on the local DynamoDB", (
       socket.write(`POST / HTTP/1.1\r\nhost: local\r\ncontent-type: application/x-amz-json-1.0\r\nx-amz-target: DynamoDB_20120810.${operation}\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"Tab\r\nzz\r\n`);
       await once(socket, "close");
       expect(Buffer.concat(answered).toString()).toMatch(/^HTTP\/1\.1 400 /);
-      const listed = await fetch(dynalite.endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables", "x-amz-date": "20261206T000000Z", authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0" },
-        body: "{}",
-      });
+      const listed = await dynamoCall(dynalite.endpoint, "ListTables", "{}");
       expect(listed.status).toBe(200);
     } finally {
       await dynalite.close();
@@ -214,16 +207,7 @@ describe("bodies past dynalite's limit on the local DynamoDB", () => {
         ["TransactWriteItems", '{"TransactItems":[{"Put":{"TableName":"items-local","Item":{"pk":{"S":"'],
       ]) {
         const body = Buffer.concat([Buffer.from(head), Buffer.alloc(DYNALITE_MAX_REQUEST_BYTES + 1024, 0x61), Buffer.from('"}}}}]}')]);
-        const response = await fetch(dynamo.endpoint, {
-          method: "POST",
-          headers: {
-            "content-type": "application/x-amz-json-1.0",
-            "x-amz-target": `DynamoDB_20120810.${operation}`,
-            "x-amz-date": "20261206T000000Z",
-            authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
-          },
-          body,
-        });
+        const response = await dynamoCall(dynamo.endpoint, operation, body);
         await response.arrayBuffer();
         statuses[operation] = response.status;
       }

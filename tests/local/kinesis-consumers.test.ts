@@ -33,7 +33,7 @@ import { startLocalKinesis, type LocalKinesis, type LocalKinesisOptions, type Lo
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
-import { CREDENTIALS, ECHO_ENTRY, functionName, kinesisClient, REGION } from "./kinesis-helpers";
+import { CREDENTIALS, ECHO_ENTRY, functionName, kinesisClient, REGION, streamDefinition } from "./kinesis-helpers";
 
 
 let graph: RecordedResource[];
@@ -116,7 +116,7 @@ async function read(stream: AsyncIterable<SubscribeToShardEventStream>, enough: 
  * ended after, whatever `use` did.
  */
 async function onOwnStream(name: string, consumer: string, options: Omit<LocalKinesisOptions, "streams" | "credentials">, use: (kinesis: KinesisClient, stream: LocalStreamDefinition) => Promise<void>): Promise<void> {
-  const stream = { name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: consumer }] };
+  const stream = streamDefinition(name, { consumers: [{ name: consumer }] });
   const own = await startLocalKinesis({ streams: [stream], credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10, ...options });
   const kinesis = kinesisClient(own.endpoint);
   try {

@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
-import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
+import { CREDENTIALS, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 let server: LocalKinesis;
 
 beforeAll(async () => {
-  const stream = { name: "sized", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/sized`, region: REGION, shardCount: 1, retentionHours: 24 };
+  const stream = streamDefinition("sized");
   server = await startLocalKinesis({ streams: [stream], credentials: [CREDENTIALS] });
 });
 

@@ -11,27 +11,19 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { LargeRecords, startLocalKinesis, type KinesisEventRecord, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import { ListStreamConsumersCommand, PutRecordCommand, SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
-import { CREDENTIALS, kinesisClient, REGION, signedKinesisCall } from "./kinesis-helpers";
+import { CREDENTIALS, kinesisClient, readerSubscription, REGION, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 let server: LocalKinesis;
 const MIB = 1024 * 1024;
 const delivered: KinesisEventRecord[] = [];
 
 beforeAll(async () => {
-  const stream = (name: string, maxRecordSizeInKib?: number) => ({ name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, ...(maxRecordSizeInKib ? { maxRecordSizeInKib } : {}) });
+  const stream = (name: string, maxRecordSizeInKib?: number) => streamDefinition(name, maxRecordSizeInKib ? { maxRecordSizeInKib } : {});
   server = await startLocalKinesis({
     streams: [stream("default-size"), stream("large", 10240), stream("paged", 10240), stream("paged-small")],
     credentials: [CREDENTIALS],
     subscriptions: [
-      {
-        id: "large-reader",
-        streamName: "large",
-        spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
-        functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
-        roleArn: "arn:aws:iam::123456789012:role/reader",
-        invoke: async (event) => void delivered.push(...event.Records),
-        onFailure: () => {},
-      },
+      readerSubscription("large", { bisectBatchOnFunctionError: false, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: -1 }, async (event) => void delivered.push(...event.Records)),
     ],
   });
 });
@@ -47,6 +39,17 @@ const data = (bytes: number, seed = "x") => {
   const buffer = Buffer.alloc(bytes, 7);
   buffer.write(seed);
   return buffer.toString("base64");
+};
+/**
+ * A LargeRecords on a clock the test moves (`pass(ms)`), its streams kept as `retentions` says (hours), and `put`: a
+ * large PutRecord (1 MiB and a byte of data) to a stream.
+ */
+const largeRecordsOnClock = (retentions: Record<string, number> = {}) => {
+  let now = Date.parse("2026-12-07T00:00:00Z");
+  const large = new LargeRecords(() => now);
+  for (const [stream, hours] of Object.entries(retentions)) large.retain(stream, hours);
+  const put = (stream: string) => large.stand("PutRecord", { StreamName: stream, PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, stream);
+  return { large, put, pass: (ms: number) => void (now += ms) };
 };
 const digest = (base64: string) => createHash("sha256").update(Buffer.from(base64, "base64")).digest("hex");
 
@@ -153,11 +156,7 @@ it("answers a GetRecords of 1 MiB records (kinesalite's own, no large records) w
 });
 
 it("keeps a large record's data only while kinesalite can answer its record: not past its stream's deletion nor its retention", () => {
-  let now = Date.parse("2026-12-07T00:00:00Z");
-  const large = new LargeRecords(() => now);
-  large.retain("a", 24);
-  large.retain("b", 48);
-  const put = (stream: string) => large.stand("PutRecord", { StreamName: stream, PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, stream);
+  const { large, put, pass } = largeRecordsOnClock({ a: 24, b: 48 });
   put("a");
   put("b");
   put("c");
@@ -165,7 +164,7 @@ it("keeps a large record's data only while kinesalite can answer its record: not
   large.forgetStream("c");
   expect(large.size).toBe(2);
   // 25 hours on, a large put sweeps what kinesalite no longer answers: "a"'s record (24 hours), not "b"'s (48).
-  now += 25 * 3_600_000;
+  pass(25 * 3_600_000);
   put("b");
   expect(large.size).toBe(2);
   const refused = put("b");
@@ -177,15 +176,14 @@ it("keeps a large record's data only while kinesalite can answer its record: not
 });
 
 it("keeps a stream created again under a deleted stream's name to its own retention, not the deleted stream's", () => {
-  let now = Date.parse("2026-12-07T00:00:00Z");
-  const large = new LargeRecords(() => now);
+  const { large, put, pass } = largeRecordsOnClock();
   // Raised to 48 hours, then deleted; CreateStream under the name makes a stream of 24 hours (the endpoint does not
   // `retain` it: kinesalite's default), whose records kinesalite stops answering after 24 hours.
   large.retain("again", 48);
   large.forgetStream("again");
-  large.stand("PutRecord", { StreamName: "again", PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, "again");
+  put("again");
   expect(large.size).toBe(1);
-  now += 24 * 3_600_000 + 60_000 + 1;
+  pass(24 * 3_600_000 + 60_000 + 1);
   large.sweep();
   expect(large.size).toBe(0);
 });
@@ -195,11 +193,9 @@ it("leaves a large record whose data was swept out of a GetRecords answer, as Ki
   // expired answers that record again (Kinesis does not: "it does not make previous, expired data (older than the
   // stream's previous retention period) accessible", API_IncreaseStreamRetentionPeriod); a large record's data is gone
   // by then, and its token is no data the producer put.
-  let now = Date.parse("2026-12-07T00:00:00Z");
-  const large = new LargeRecords(() => now);
-  large.retain("raised", 24);
-  const { input } = large.stand("PutRecord", { StreamName: "raised", PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, "raised");
-  now += 24 * 3_600_000 + 60_000 + 1;
+  const { large, put, pass } = largeRecordsOnClock({ raised: 24 });
+  const { input } = put("raised");
+  pass(24 * 3_600_000 + 60_000 + 1);
   large.sweep();
   large.retain("raised", 48);
   const small = data(10, "small");
@@ -209,11 +205,7 @@ it("leaves a large record whose data was swept out of a GetRecords answer, as Ki
 });
 
 it("sweeps large records past their stream's retention at a GetRecords answer and on an unref'd timer, not only at the next large put", async () => {
-  let now = Date.parse("2026-12-07T00:00:00Z");
-  const large = new LargeRecords(() => now);
-  large.retain("a", 24);
-  large.retain("b", 48);
-  const put = (stream: string) => large.stand("PutRecord", { StreamName: stream, PartitionKey: "k", Data: data(MIB + 1) }, 10 * MIB, stream);
+  const { large, put, pass } = largeRecordsOnClock({ a: 24, b: 48 });
   put("a");
   put("b");
   // The timer's schedule, injected: no time passes in the test, the clock is moved instead.
@@ -225,16 +217,16 @@ it("sweeps large records past their stream's retention at a GetRecords answer an
   });
   expect(timers.map((t) => [t.ms, t.unrefs])).toEqual([[60_000, 1]]);
   // Within retention (and its minute's margin) nothing goes.
-  now += 24 * 3_600_000 + 60_000;
+  pass(24 * 3_600_000 + 60_000);
   timers[0].run();
   await large.read({ Records: [] }, undefined, async () => ({}));
   expect(large.size).toBe(2);
   // A GetRecords answer read (here of no large record) sweeps "a"'s record, past its 24 hours; "b"'s 48 hours keep it.
-  now += 1;
+  pass(1);
   await large.read({ Records: [] }, undefined, async () => ({}));
   expect(large.size).toBe(1);
   // The timer alone sweeps "b"'s once it is past 48 hours.
-  now += 24 * 3_600_000;
+  pass(24 * 3_600_000);
   timers[0].run();
   expect(large.size).toBe(0);
   stop();

@@ -24,7 +24,7 @@ import { LocalQueues } from "../../local/queues";
 import { localStreamDefinitions, localStreamSubscriptions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
-import { CREDENTIALS, ECHO_ENTRY, functionName, kinesisClient, REGION } from "./kinesis-helpers";
+import { CREDENTIALS, ECHO_ENTRY, functionName, kinesisClient, REGION, streamDefinition } from "./kinesis-helpers";
 
 let graph: RecordedResource[];
 let server: LocalKinesis;
@@ -221,7 +221,7 @@ async function soloStream(spec: Partial<LocalStreamSubscription["spec"]>, behavi
   const calls: string[][] = [];
   const failures: Array<Record<string, any>> = [];
   const logs: string[] = [];
-  const stream = { name: "solo", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/solo`, region: REGION, shardCount: 1, retentionHours: 24 };
+  const stream = streamDefinition("solo");
   const subscription: LocalStreamSubscription = {
     id: "solo-sub",
     streamName: "solo",

@@ -15,7 +15,7 @@ import { startLocalKinesis, type KinesisEventRecord } from "../../local/kinesis-
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 import { deliverStreamBatch, type GiveUpCondition, type StreamBatchDelivery } from "../../local/stream-batches";
-import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
+import { CREDENTIALS, readerSubscription, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 const MB = 1_000_000;
 
@@ -139,31 +139,23 @@ async function refusingMapping(options: { retentionHours: number; maximumRetryAt
   const delivered: string[] = [];
   const failures: Array<Record<string, any>> = [];
   const server = await startLocalKinesis({
-    streams: [{ name: "large", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/large`, region: REGION, shardCount: 1, retentionHours: options.retentionHours, maxRecordSizeInKib: 10240 }],
+    streams: [streamDefinition("large", { retentionHours: options.retentionHours, maxRecordSizeInKib: 10240 })],
     credentials: [CREDENTIALS],
     retryDelayMs: 0,
     now: () => Date.now() + offset * 1000,
     subscriptions: [
-      {
-        id: "large-reader",
-        streamName: "large",
-        spec: { batchSize: 10, bisectBatchOnFunctionError: true, maximumRetryAttempts: options.maximumRetryAttempts, maximumRecordAgeInSeconds: options.maximumRecordAgeInSeconds, startingPosition: "TRIM_HORIZON" },
-        functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
-        roleArn: "arn:aws:iam::123456789012:role/reader",
-        invoke: async (event) => {
-          if (refused.length < (options.refusalsAtMost ?? Infinity)) {
-            try {
-              refuseOversized(event);
-            } catch (error) {
-              refused.push(event.Records[0].kinesis.partitionKey);
-              offset += options.tick;
-              throw error;
-            }
+      readerSubscription("large", { bisectBatchOnFunctionError: true, maximumRetryAttempts: options.maximumRetryAttempts, maximumRecordAgeInSeconds: options.maximumRecordAgeInSeconds }, async (event) => {
+        if (refused.length < (options.refusalsAtMost ?? Infinity)) {
+          try {
+            refuseOversized(event);
+          } catch (error) {
+            refused.push(event.Records[0].kinesis.partitionKey);
+            offset += options.tick;
+            throw error;
           }
-          delivered.push(...event.Records.map((r: KinesisEventRecord) => r.kinesis.partitionKey));
-        },
-        onFailure: (record) => void failures.push(record as Record<string, any>),
-      },
+        }
+        delivered.push(...event.Records.map((r: KinesisEventRecord) => r.kinesis.partitionKey));
+      }, (record) => void failures.push(record as Record<string, any>)),
     ],
   });
   return { server, refused, delivered, failures };
@@ -218,24 +210,16 @@ describe("a Kinesis mapping stopped during a retry's wait", () => {
     let firstTry!: () => void;
     const tried = new Promise<void>((resolve) => (firstTry = resolve));
     const server = await startLocalKinesis({
-      streams: [{ name: "failing", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/failing`, region: REGION, shardCount: 1, retentionHours: 24 }],
+      streams: [streamDefinition("failing")],
       credentials: [CREDENTIALS],
       // An hour between tries: a stop that waited for the timer would outlast the test.
       retryDelayMs: 3_600_000,
       pollIntervalMs: 5,
       subscriptions: [
-        {
-          id: "failing-reader",
-          streamName: "failing",
-          spec: { batchSize: 10, bisectBatchOnFunctionError: false, maximumRetryAttempts: 5, maximumRecordAgeInSeconds: -1, startingPosition: "TRIM_HORIZON" },
-          functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
-          roleArn: "arn:aws:iam::123456789012:role/reader",
-          invoke: async () => {
-            firstTry();
-            throw new Error("the function failed");
-          },
-          onFailure: () => undefined,
-        },
+        readerSubscription("failing", { bisectBatchOnFunctionError: false, maximumRetryAttempts: 5, maximumRecordAgeInSeconds: -1 }, async () => {
+          firstTry();
+          throw new Error("the function failed");
+        }),
       ],
     });
     const put = await signedKinesisCall(server.endpoint, "PutRecords", { StreamName: "failing", Records: [{ PartitionKey: "k", Data: "AAAA" }] });

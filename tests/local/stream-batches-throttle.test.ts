@@ -22,7 +22,7 @@ import { deliverStreamBatch, type GiveUpCondition } from "../../local/stream-bat
 import { localLambdaSpec } from "../harness/lambda-spec";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
-import { CREDENTIALS, REGION, signedKinesisCall } from "./kinesis-helpers";
+import { CREDENTIALS, readerSubscription, signedKinesisCall, streamDefinition } from "./kinesis-helpers";
 
 const buildDir = mkdtempSync(join(tmpdir(), "sf-stream-throttle-"));
 /** A function that reserves no concurrency: every invocation is throttled by LocalLambda itself. */
@@ -91,27 +91,19 @@ describe("a Kinesis mapping on a function with reservedConcurrency 0", () => {
     const sizes: number[] = [];
     const failures: Array<Record<string, any>> = [];
     const server = await startLocalKinesis({
-      streams: [{ name: "events", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/events`, region: REGION, shardCount: 1, retentionHours: 24 }],
+      streams: [streamDefinition("events")],
       credentials: [CREDENTIALS],
       retryDelayMs: 0,
       now: () => Date.now() + offset * 1000,
       subscriptions: [
-        {
-          id: "events-reader",
-          streamName: "events",
-          spec: { batchSize: 10, bisectBatchOnFunctionError: true, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 3600, startingPosition: "TRIM_HORIZON" },
-          functionArn: `arn:aws:lambda:${REGION}:123456789012:function:reader`,
-          roleArn: "arn:aws:iam::123456789012:role/reader",
-          invoke: async (event) => {
-            tries += 1;
-            sizes.push(event.Records.length);
-            offset += 1000;
-            // A mapping that never gives up fails the test (the fifth try would be taken) instead of hanging.
-            if (tries > 4) return undefined;
-            return fn.invoke(event);
-          },
-          onFailure: (record) => void failures.push(record as Record<string, any>),
-        },
+        readerSubscription("events", { bisectBatchOnFunctionError: true, maximumRetryAttempts: 0, maximumRecordAgeInSeconds: 3600 }, async (event) => {
+          tries += 1;
+          sizes.push(event.Records.length);
+          offset += 1000;
+          // A mapping that never gives up fails the test (the fifth try would be taken) instead of hanging.
+          if (tries > 4) return undefined;
+          return fn.invoke(event);
+        }, (record) => void failures.push(record as Record<string, any>)),
       ],
     });
     try {
