@@ -108,7 +108,7 @@ export interface HttpIntegration {
    * an HTTP-kind `vpcLink` uri). `npm start` substitutes both, a canary's overrides included.
    */
   uri: string;
-  /** HTTP method of the backend call. @default the route's method */
+  /** HTTP method of the backend call, in upper case: one of HTTP_METHODS (the provider refuses `"get"`, validate.ts). @default the route's method */
   method?: string;
   /**
    * Milliseconds API Gateway waits for the backend, at least 50. REST: at most 29000 on an EDGE API; at most 300000 on

@@ -172,10 +172,8 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (route?.integration?.type === "aws") validateIntegrationRolePath(fail, name, key, parsed, args.basePath ?? "");
     validateHttpIntegrationUri(fail, key, route ?? {});
     validateUriStageVariables(fail, key, route ?? {}, args, stageNames);
-    if (args.kind !== ApiKind.Http) {
-      validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
-      validateRestIntegrationMethod(fail, key, route ?? {});
-    }
+    if (args.kind !== ApiKind.Http) validateRestHttpIntegration(fail, key, parsed.path, route ?? {});
+    validateIntegrationMethod(fail, key, route ?? {});
     validateIntegrationTimeout(fail, key, route ?? {}, args);
     validateVpcLink(fail, key, parsed.path, route ?? {}, args.kind ?? ApiKind.Rest, apiRegion);
     if (functionName) {
@@ -904,19 +902,23 @@ function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string
 }
 
 /**
- * A REST route's `integration.method` (an HTTP or AWS-service integration's `integrationHttpMethod`) is one of
- * HTTP_METHODS as written: the provider checks the integration's method case-sensitively (terraform-provider-aws
- * internal/service/apigateway `validHTTPMethod`, `validation.StringInSlice(..., false)`), so `"get"` stops
- * `pulumi preview` (the deploy rule ApiMethodHttpMethod finds it in a plan). The HTTP kind's `integrationMethod` is
- * not held to it here: no case-sensitive check of it in the provider was found.
+ * A route's `integration.method` (REST: an HTTP or AWS-service integration's `integrationHttpMethod`; HTTP kind: an
+ * HTTP integration's `integrationMethod`) is one of HTTP_METHODS as written: the provider checks both
+ * case-sensitively, `validation.StringInSlice([]string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST",
+ * "PUT"}, false)` — terraform-provider-aws internal/service/apigateway `validHTTPMethod` on
+ * `aws_api_gateway_integration.integration_http_method`, and internal/service/apigatewayv2 `validHTTPMethod` (its own
+ * copy, validate.go) on `aws_apigatewayv2_integration.integration_method`, in every stored version of
+ * apigatewayv2/integration.go from the SDK v1 one to the aws-sdk-go-v2 one. So `"get"` stops `pulumi preview` (the
+ * deploy rules ApiMethodHttpMethod and ApiV2IntegrationMethod find it in a plan). Refused rather than upper-cased, as
+ * the REST kind always did: what is written is what is deployed.
  */
-function validateRestIntegrationMethod(fail: ArgFailure, key: string, route: ApiRoute): void {
+function validateIntegrationMethod(fail: ArgFailure, key: string, route: ApiRoute): void {
   const integration = route.integration;
   if ((integration?.type !== "http" && integration?.type !== "aws") || integration.method === undefined) return;
   const methods: readonly string[] = HTTP_METHODS;
   if (methods.includes(integration.method)) return;
   const upper = String(integration.method).toUpperCase();
-  fail(`routes["${key}"].integration.method`, integration.method, `is not one of ${HTTP_METHODS.join(", ")} as written; the provider checks a REST integration's method case-sensitively, so \`pulumi preview\` fails on it`,
+  fail(`routes["${key}"].integration.method`, integration.method, `is not one of ${HTTP_METHODS.join(", ")} as written; the provider checks an integration's method case-sensitively, so \`pulumi preview\` fails on it`,
     methods.includes(upper) ? `Write "${upper}".` : `Use one of ${HTTP_METHODS.join(", ")}.`);
 }
 

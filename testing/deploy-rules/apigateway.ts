@@ -451,32 +451,40 @@ export const API_METHOD_HTTP_METHOD: DeployRule = {
   title: "A REST method or integration names its HTTP method in upper case, one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
   source: "https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    const methods: readonly string[] = HTTP_METHODS;
-    const fields: Array<[string, string[]]> = [
+    return httpMethodFindings(graph, "ApiMethodHttpMethod", [
       ["aws:apigateway/method:Method", ["httpMethod"]],
       ["aws:apigateway/integration:Integration", ["httpMethod", "integrationHttpMethod"]],
-    ];
-    for (const [type, inputs] of fields) {
-      for (const resource of ofType(graph, type)) {
-        for (const input of inputs) {
-          const method = resource.inputs[input];
-          if (typeof method !== "string" || methods.includes(method)) continue;
-          const upper = method.toUpperCase();
-          findings.push(
-            finding(
-              "ApiMethodHttpMethod",
-              resource,
-              `has ${input} ${JSON.stringify(method)}; the provider takes only ${methods.join(", ")}, case-sensitively, so \`pulumi preview\` fails on it`,
-              methods.includes(upper) ? `write "${upper}"` : `use one of ${methods.join(", ")}`,
-            ),
-          );
-        }
-      }
-    }
-    return findings;
+    ]);
   },
 };
+
+/**
+ * A finding of `rule` for each of `fields` (a resource type and its inputs) whose value is a string that is not one of
+ * HTTP_METHODS as written, the fix its upper case when that is one: the provider's case-sensitive `validHTTPMethod`,
+ * which API Gateway (REST, internal/service/apigateway) and API Gateway v2 (internal/service/apigatewayv2) each have.
+ */
+export function httpMethodFindings(graph: Graph, rule: string, fields: Array<[type: string, inputs: string[]]>): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  const methods: readonly string[] = HTTP_METHODS;
+  for (const [type, inputs] of fields) {
+    for (const resource of ofType(graph, type)) {
+      for (const input of inputs) {
+        const method = resource.inputs[input];
+        if (typeof method !== "string" || methods.includes(method)) continue;
+        const upper = method.toUpperCase();
+        findings.push(
+          finding(
+            rule,
+            resource,
+            `has ${input} ${JSON.stringify(method)}; the provider takes only ${methods.join(", ")}, case-sensitively, so \`pulumi preview\` fails on it`,
+            methods.includes(upper) ? `write "${upper}"` : `use one of ${methods.join(", ")}`,
+          ),
+        );
+      }
+    }
+  }
+  return findings;
+}
 
 export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED, API_GATEWAY_ONE_REST_API_POLICY, API_METHOD_HTTP_METHOD, API_DEPLOYMENT_TRIGGER_REPLACED_FIRST];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

@@ -13,6 +13,7 @@ import { certificateIssuedFindings, certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { sharedAcrossStacks } from "./record-sets";
 import { logsAtLevel, routeSettingsOf } from "./api-stage-logging";
+import { httpMethodFindings } from "./apigateway";
 import { finding, protocolOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ROUTE = "aws:apigatewayv2/route:Route";
@@ -75,6 +76,25 @@ export const APIGWV2_INTEGRATION_TYPE: DeployRule = {
       }
     }
     return findings;
+  },
+};
+
+/**
+ * An API Gateway v2 integration's `integrationMethod` is one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, in
+ * upper case: terraform-provider-aws validates `aws_apigatewayv2_integration.integration_method` with
+ * internal/service/apigatewayv2 `validHTTPMethod()`, `validation.StringInSlice([]string{"ANY", "DELETE", "GET", "HEAD",
+ * "OPTIONS", "PATCH", "POST", "PUT"}, false)` (case-sensitive; the same list and check as REST's, ApiMethodHttpMethod),
+ * so `"get"` stops `pulumi preview` before CreateIntegration is called. Whether CreateIntegration itself would take
+ * `"get"` is not documented ("IntegrationMethod: Specifies the integration's HTTP method type", API reference); the
+ * provider never sends it. ServerlessApi's HTTP kind refuses its own at construction (validate.ts); RealtimeApi sends
+ * POST.
+ */
+export const APIGWV2_INTEGRATION_METHOD: DeployRule = {
+  id: "ApiV2IntegrationMethod",
+  title: "An API Gateway v2 integration names its HTTP method in upper case, one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+  source: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-integrations.html",
+  check(graph) {
+    return httpMethodFindings(graph, "ApiV2IntegrationMethod", [[INTEGRATION, ["integrationMethod"]]]);
   },
 };
 
@@ -590,7 +610,7 @@ export const APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   },
 };
 
-export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED, APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT, APIGATEWAY_DOMAIN_CERTIFICATE_COVERS];
+export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_METHOD, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED, APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT, APIGATEWAY_DOMAIN_CERTIFICATE_COVERS];
 /** API Gateway v2's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
 export const APIGATEWAYV2_WARNING_RULES: DeployRule[] = [APIGWV2_HTTP_STAGE_EXECUTION_LOGS];
 export const APIGATEWAYV2_PROJECT_RULES: ProjectDeployRule[] = [APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS];

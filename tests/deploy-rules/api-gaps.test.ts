@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import {
   API_AUTHORIZER_IDENTITY_SOURCE,
   API_METHOD_HTTP_METHOD,
+  APIGWV2_INTEGRATION_METHOD,
   APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT,
   APIGATEWAY_DOMAIN_NAME_UNIQUE,
   APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS,
@@ -134,5 +135,15 @@ describe("ApiMethodHttpMethod", () => {
 
   it("passes ServerlessApi's own methods and integrations", async () => {
     expect(checkDeployRules(await api(), devContext, [API_METHOD_HTTP_METHOD])).toEqual([]);
+  });
+});
+
+describe("ApiV2IntegrationMethod", () => {
+  const integration = (name: string, integrationMethod?: string) => handBuilt("aws:apigatewayv2/integration:Integration", name, { apiId: "h1", integrationType: "HTTP_PROXY", integrationUri: "https://backend.example.com/", integrationMethod });
+
+  it("passes every method the provider takes, as written, and none at all; the fix for a lower-case one is its upper case", () => {
+    const graph = [...["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"].map((m) => integration(m, m)), integration("unset")];
+    expect(checkDeployRules(graph, devContext, [APIGWV2_INTEGRATION_METHOD])).toEqual([]);
+    expect(checkDeployRules([integration("lower", "patch"), integration("verb", "TRACE")], devContext, [APIGWV2_INTEGRATION_METHOD]).map((f) => f.fix)).toEqual(['write "PATCH"', "use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY"]);
   });
 });
