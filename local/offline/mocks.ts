@@ -18,7 +18,7 @@ import { crc32 } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { customBusNameOf } from "../../components/arn";
 import { API_GATEWAY_REGIONAL_ZONE_IDS, API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED } from "../../components/dns-routing/api-gateway-zones";
-import { urnType } from "./graph";
+import { urnName, urnType } from "./graph";
 
 // `waitForRPCs` is marked @internal and stripped from the published typings.
 const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
@@ -356,15 +356,15 @@ function engineUrns(project: string, stack: string) {
 export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any }): string {
   if (alias.getUrn()) return alias.getUrn();
   const spec = alias.getSpec();
-  const [stackPart, project, qualifiedType, ...nameParts] = urn.split("::");
+  const [stackPart, project] = urn.split("::");
   const stack = stackPart.slice("urn:pulumi:".length);
-  const types = qualifiedType.split("$");
+  const types = urnType(urn, { qualified: true }).split("$");
   const type = spec?.getType() || types[types.length - 1];
   // "Had no parent" (`parent: pulumi.rootStackResource`, which is undefined: noParent) is, to the engine, a URN without
   // parent types; the mock monitor writes the stack resource's type into top-level URNs when the program runs in one.
   const topLevel = pulumi.runtime.getStackResource() ? ["pulumi:pulumi:Stack"] : [];
   const parentTypes = spec?.getNoparent() ? topLevel : spec?.getParenturn() ? [urnType(spec.getParenturn())] : types.slice(0, -1);
-  return `urn:pulumi:${spec?.getStack() || stack}::${spec?.getProject() || project}::${[...parentTypes, type].join("$")}::${spec?.getName() || nameParts.join("::")}`;
+  return `urn:pulumi:${spec?.getStack() || stack}::${spec?.getProject() || project}::${[...parentTypes, type].join("$")}::${spec?.getName() || urnName(urn)}`;
 }
 
 /**
