@@ -229,8 +229,15 @@ export function oversizedRecordFate(maximumRecordAgeInSeconds: unknown): string 
  * The warning for a Lambda subscription of a stream whose largest record does not fit one Lambda event
  * (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib, limits.ts: the 6 MB synchronous payload, the data base64-encoded);
  * undefined when it fits. A warning, not a refusal: Kinesis and Lambda accept both, the producers may never write such a
- * record, and what Lambda does with one is not documented (oversizedRecordFate). The deploy rule
- * KinesisLambdaRecordSize says the same of a hand-built mapping.
+ * record, and what Lambda does with one is not documented (oversizedRecordFate). What the sources say, and all the
+ * warning claims: Lambda gathers a batch "until it has gathered a full batch, the batching window expires, or the batch
+ * reaches the payload limit of 6 MB" (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html) and "passes all
+ * of the records in the batch to the function in a single call, up to the payload limit for synchronous invocation
+ * (6 MB)" (API_CreateEventSourceMapping, BatchSize), with each record's data base64-encoded; Kinesis asks that before
+ * raising the maximum record size you "verify that all downstream applications can handle larger records"
+ * (https://docs.aws.amazon.com/streams/latest/dev/large-records.html). Neither says a larger record is never delivered,
+ * so the warning says it may not reach the function. The deploy rule KinesisLambdaRecordSize warns of a hand-built
+ * mapping.
  */
 export function largeRecordSubscriberWarning(dataStream: string, subscription: string, maxRecordSizeInKib: number, maximumRecordAgeInSeconds: number): string | undefined {
   const deliverable = DATA_STREAM_LIMITS.lambdaDeliverableRecordKib;
@@ -240,7 +247,7 @@ export function largeRecordSubscriberWarning(dataStream: string, subscription: s
     dataStream,
     "maxRecordSizeInKib",
     maxRecordSizeInKib,
-    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, whose event is at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record fits no event and never reaches the function (${oversizedRecordFate(maximumRecordAgeInSeconds)}, the subscription's dead-letter queue)`,
+    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, and Lambda's guide gives a batch at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record is over that once encoded, so it may not reach the function (${oversizedRecordFate(maximumRecordAgeInSeconds)}, the subscription's dead-letter queue); Kinesis asks that consumers be checked before the maximum is raised ("verify that all downstream applications can handle larger records")`,
     `Set maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream.`,
   ).message;
 }
