@@ -257,7 +257,7 @@ export const KINESIS_LAMBDA_RECORD_SIZE: DeployRule = {
         finding(
           this.id,
           mapping,
-          `reads the stream ${stream.name}, whose maxRecordSizeInKib is ${size}; a Lambda event is at most 6 MB (the synchronous invocation payload) and carries each record's data base64-encoded (4 bytes for every 3), so a record above ${deliverable} KiB fits no event and never reaches the function (${oversizedRecordFate(mapping.inputs.maximumRecordAgeInSeconds)})`,
+          `reads the stream ${stream.name}, whose maxRecordSizeInKib is ${size}; a Lambda event is at most 6 MB (the synchronous invocation payload) and carries each record's data base64-encoded (4 bytes for every 3), so a record above ${deliverable} KiB is over that once encoded and may not reach the function (${oversizedRecordFate(mapping.inputs.maximumRecordAgeInSeconds)})`,
           `set the stream's maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream; if no producer writes records above ${deliverable} KiB, lower the maximum to say so`,
         ),
       );
