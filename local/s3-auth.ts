@@ -3,7 +3,7 @@
  * the SigV4 signature — Authorization header or presigned query — against the local
  * credentials, expiry and clock skew, `x-amz-*` headers nobody signed, and then the body
  * against everything the request declares about it (x-amz-content-sha256, the aws-chunked
- * decoded length and trailer, Content-MD5, x-amz-checksum-*). Every failure is an `S3Error`
+ * chunk signatures, decoded length and trailer, Content-MD5, x-amz-checksum-*). Every failure is an `S3Error`
  * carrying the status, code and message S3 answers with.
  *
  * The SigV4 pieces every service shares (the Authorization header, the credential scope, the

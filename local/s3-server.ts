@@ -10,7 +10,8 @@
  * CompleteMultipartUpload, AbortMultipartUpload, ListParts, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
  * local/s3-post-policy.ts); GetObject and HeadObject take a Range or `?partNumber=N` (a multipart object's part sizes
  * are kept at completion, partRangeOf). Bodies in `aws-chunked` encoding
- * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
+ * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive, each chunk's signature checked
+ * as it completes when the request signs its chunks (ChunkSignatures, local/s3-auth.ts).
  *
  * Uploads stream: PutObject's body, POST Object's file and UploadPart's part go into the store as they arrive
  * (ObjectStore.putStream, putPart; the file store writes them to disk), checked on the way and at their end, so an
