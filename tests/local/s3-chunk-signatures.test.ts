@@ -6,7 +6,7 @@
  * byte with the signatures they print, so the local verifier is held to AWS and not to a signer of its own. The chunk
  * signatures the server tests send are computed here from the documented string to sign with node's HMAC.
  */
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { CreateMultipartUploadCommand, ListPartsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { createHash, createHmac } from "node:crypto";
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
@@ -220,6 +220,22 @@ describe("chunk signatures: the local server", () => {
     expect(await trailed.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
     expect(server.store.get("b", "final")).toBeUndefined();
     expect(server.store.get("b", "trailed")).toBeUndefined();
+  });
+
+  it("refuses an UploadPart whose chunk signature is bad, keeping no part; takes it signed right", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const client = localS3Client(server.endpoint);
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "big" }));
+    const path = `/b/big?partNumber=1&uploadId=${encodeURIComponent(UploadId!)}`;
+    const bad = await signedChunkedPut(server.endpoint, path, chunks, { corrupt: 0 });
+    bad.req.end(Buffer.concat(bad.framed));
+    expect(await bad.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    expect((await client.send(new ListPartsCommand({ Bucket: "b", Key: "big", UploadId }))).Parts ?? []).toEqual([]);
+    const good = await signedChunkedPut(server.endpoint, path, chunks);
+    good.req.end(Buffer.concat(good.framed));
+    expect(await good.answer).toEqual({ status: 200, code: undefined });
+    const parts = (await client.send(new ListPartsCommand({ Bucket: "b", Key: "big", UploadId }))).Parts ?? [];
+    expect(parts.map((part) => [part.PartNumber, part.Size])).toEqual([[1, Buffer.concat(chunks).length]]);
   });
 
   it("the SDK v3 client sends a stream unsigned (STREAMING-UNSIGNED-PAYLOAD-TRAILER) over http too: no chunk signatures to check", async () => {
