@@ -3,12 +3,13 @@
  * the SigV4 signature — Authorization header or presigned query — against the local
  * credentials, expiry and clock skew, `x-amz-*` headers nobody signed, and then the body
  * against everything the request declares about it (x-amz-content-sha256, the aws-chunked
- * decoded length and trailer, Content-MD5, x-amz-checksum-*). Every failure is an `S3Error`
+ * chunk signatures, decoded length and trailer, Content-MD5, x-amz-checksum-*). Every failure is an `S3Error`
  * carrying the status, code and message S3 answers with.
  *
  * The SigV4 pieces every service shares (the Authorization header, the credential scope, the
  * signature computed with the SDK's own signer) are local/sigv4-verify.ts's; what is here is S3's.
  */
+import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Crc32, Crc32c, Crc64Nvme } from "@aws-sdk/checksums/crc";
 import { Md5 } from "@aws-sdk/checksums/md5";
@@ -25,7 +26,9 @@ import {
   parseCredential as parseCredentialScope,
   parseLongDate,
   sameSignature,
+  signStringWithScope,
   unsignedRequiredHeaders,
+  type CredentialScope,
   type SignableRequest,
   type SignatureClaim,
   type SigV4Credentials,
@@ -62,6 +65,18 @@ export interface Authenticated {
   presigned: boolean;
   /** The payload hash the signature covers: a hex SHA-256, UNSIGNED-PAYLOAD or a STREAMING-* mode. */
   payloadHash: string;
+  /** What a signed aws-chunked body's chunk signatures chain from (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] only). */
+  chunkSeed?: ChunkSeed;
+}
+
+/** The request's own signature and what it was signed with: the first link of its chunk signatures (ChunkSignatures). */
+export interface ChunkSeed {
+  signature: string;
+  longDate: string;
+  scope: CredentialScope;
+  credentials: S3Credentials;
+  /** Whether a signed trailer (x-amz-trailer-signature) follows the last chunk. */
+  trailer: boolean;
 }
 
 export interface VerifyOptions {
@@ -85,6 +100,16 @@ const PAYLOAD_MODES = new Set([
   "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
   "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER",
 ]);
+
+/**
+ * The payload modes whose chunks carry HMAC signatures (ChunkSignatures), and whether a signed trailer follows. The
+ * ECDSA (SigV4a) modes are not among them: their chunks are decoded unchecked, and an `AWS4-ECDSA-P256-SHA256`
+ * Authorization header is refused anyway (UNSUPPORTED_MECHANISM).
+ */
+const SIGNED_CHUNKS: Record<string, "chunks" | "trailer" | undefined> = {
+  "STREAMING-AWS4-HMAC-SHA256-PAYLOAD": "chunks",
+  "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER": "trailer",
+};
 
 /**
  * Verifies the request's SigV4 signature, header or presigned, as S3 does
@@ -145,7 +170,9 @@ export async function authenticate(request: SignableRequest, options: VerifyOpti
       CanonicalRequest: expected.canonicalRequest,
     });
   }
-  return { accessKeyId: signed.accessKeyId, presigned: signed.expires !== undefined, payloadHash: signed.payloadHash };
+  const chunked = SIGNED_CHUNKS[signed.payloadHash];
+  const chunkSeed = chunked && { signature: signed.signature, longDate: signed.longDate, scope: signed.scope, credentials, trailer: chunked === "trailer" };
+  return { accessKeyId: signed.accessKeyId, presigned: signed.expires !== undefined, payloadHash: signed.payloadHash, ...(chunkSeed && { chunkSeed }) };
 }
 
 interface SignedParts extends SignatureClaim {
@@ -273,6 +300,77 @@ export interface ReceivedBody {
   trailers: Record<string, string>;
   /** Whether the body came aws-chunked. */
   chunked: boolean;
+  /** The chunk signatures to check as the aws-chunked body is decoded, when the request signs its chunks. */
+  chunkSignatures?: ChunkSignatures;
+}
+
+/** The hex SHA-256 of nothing: what a chunk's string to sign has where a request's would have the headers' hash. */
+const EMPTY_SHA256 = createHash("sha256").digest("hex");
+
+/**
+ * The chunk signatures of a signed aws-chunked body (x-amz-content-sha256 STREAMING-AWS4-HMAC-SHA256-PAYLOAD or
+ * -PAYLOAD-TRAILER), checked one chunk at a time as the body is decoded (decodeAwsChunked in local/s3-server.ts): each
+ * chunk's `chunk-signature` is the HMAC, with the request's signing key, of
+ * "AWS4-HMAC-SHA256-PAYLOAD\n" + date + "\n" + scope + "\n" + previous-signature + "\n" + hash("") + "\n" + hash(chunk-data),
+ * the previous signature being the request's own (the seed) for the first chunk, and the final zero-length chunk signed
+ * like the others (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). With a trailer, the trailing
+ * headers are signed last, x-amz-trailer-signature being the HMAC of
+ * "AWS4-HMAC-SHA256-TRAILER\n" + date + "\n" + scope + "\n" + the final chunk's signature + "\n" + hash(trailing headers),
+ * those headers written `name:value\n` each (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html;
+ * the `\n` form is what reproduces that page's example signature, pinned in tests/local/s3-chunk-signatures.test.ts).
+ * A wrong or missing signature is 403 SignatureDoesNotMatch (S3's answer to a missing one is not confirmed).
+ */
+export class ChunkSignatures {
+  private previous: string;
+  private provided: string | undefined;
+  private hash = createHash("sha256");
+  constructor(private readonly seed: ChunkSeed) {
+    this.previous = seed.signature;
+  }
+
+  /** The chunk signatures `auth` asks for, or undefined when its chunks are not HMAC-signed. */
+  static of(auth: Authenticated): ChunkSignatures | undefined {
+    return auth.chunkSeed && new ChunkSignatures(auth.chunkSeed);
+  }
+
+  /** A chunk begins: its size line, `<hex size>;chunk-signature=<signature>`. */
+  begin(sizeLine: string): void {
+    this.provided = /;\s*chunk-signature=([^;]*)/.exec(sizeLine)?.[1].trim();
+    this.hash = createHash("sha256");
+  }
+
+  /** Some of the current chunk's data. */
+  update(data: Uint8Array): void {
+    this.hash.update(data);
+  }
+
+  /** The current chunk has all arrived (a zero-length one at its size line): its signature is checked. */
+  async end(): Promise<void> {
+    this.previous = await this.check(["AWS4-HMAC-SHA256-PAYLOAD", EMPTY_SHA256, this.hash.digest("hex")], this.provided);
+  }
+
+  /** The trailing headers after the final chunk, lowercased, as sent: checked against x-amz-trailer-signature (trailer modes only). */
+  async trailer(trailers: Record<string, string>): Promise<void> {
+    if (!this.seed.trailer) return;
+    const signed = Object.entries(trailers).filter(([name]) => name !== "x-amz-trailer-signature").map(([name, value]) => `${name}:${value}\n`).join("");
+    this.previous = await this.check(["AWS4-HMAC-SHA256-TRAILER", createHash("sha256").update(signed).digest("hex")], trailers["x-amz-trailer-signature"]);
+  }
+
+  /** The signature of `[algorithm, ...hashes]` chained from the previous one, if it is `provided`; else SignatureDoesNotMatch. */
+  private async check([algorithm, ...hashes]: string[], provided: string | undefined): Promise<string> {
+    const { longDate, scope, credentials } = this.seed;
+    const scopeText = [scope.date, scope.region, scope.service, scope.terminator].join("/");
+    const stringToSign = [algorithm, longDate, scopeText, this.previous, ...hashes].join("\n");
+    const expected = await signStringWithScope(stringToSign, scope, credentials);
+    if (provided === undefined || !sameSignature(expected, provided)) {
+      throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
+        AWSAccessKeyId: credentials.accessKeyId,
+        StringToSign: stringToSign,
+        SignatureProvided: provided ?? "",
+      });
+    }
+    return expected;
+  }
 }
 
 /**

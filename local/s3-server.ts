@@ -10,7 +10,8 @@
  * CompleteMultipartUpload, AbortMultipartUpload, ListParts, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
  * local/s3-post-policy.ts); GetObject and HeadObject take a Range or `?partNumber=N` (a multipart object's part sizes
  * are kept at completion, partRangeOf). Bodies in `aws-chunked` encoding
- * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
+ * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive, each chunk's signature checked
+ * as it completes when the request signs its chunks (ChunkSignatures, local/s3-auth.ts).
  *
  * Uploads stream: PutObject's body, POST Object's file and UploadPart's part go into the store as they arrive
  * (ObjectStore.putStream, putPart; the file store writes them to disk), checked on the way and at their end, so an
@@ -34,7 +35,7 @@ import type { AddressInfo } from "node:net";
 import { join, relative, resolve, sep } from "node:path";
 import { PassThrough, type Duplex, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { authenticate, BodyDigests, decodeUriPart, header, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
+import { authenticate, BodyDigests, ChunkSignatures, decodeUriPart, header, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { copySourcePreconditions, readPreconditions, writePreconditions } from "./s3-conditions";
 import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, type AcceptedPost } from "./s3-post-policy";
@@ -1184,7 +1185,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if ((operation === "PutObject" || operation === "UploadPart") && declaredLength === undefined) {
       throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
-    const received: ReceivedBody = { digests: new BodyDigests(signable, auth), trailers: {}, chunked };
+    const received: ReceivedBody = { digests: new BodyDigests(signable, auth), trailers: {}, chunked, chunkSignatures: ChunkSignatures.of(auth) };
     const request: S3Request = { operation, bucket, key };
     if (operation === "PutObject") return putObject(req, res, fromHeaders!, signable, auth, received, request);
     if (operation === "UploadPart") return uploadPart(req, res, query, signable, auth, received, request);
@@ -1910,7 +1911,7 @@ async function* objectBytes(req: IncomingMessage, received: ReceivedBody): Async
       yield chunk;
     }
   };
-  for await (const chunk of received.chunked ? decodeAwsChunked(fed(), received.trailers) : fed()) {
+  for await (const chunk of received.chunked ? decodeAwsChunked(fed(), received.trailers, received.chunkSignatures) : fed()) {
     digests.body(chunk);
     // Not `length > declared`: a declared length that is no number (NaN) refuses the first byte, not none.
     if (declared !== undefined && !(digests.length <= declared)) throw lengthMismatch();
@@ -1926,10 +1927,11 @@ const MAX_TRAILERS = 64 * 1024;
  * `<hex size>[;chunk-signature=..]\r\n<data>\r\n ... 0\r\n<name>:<value>\r\n...\r\n`
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html), decoded as it arrives: each chunk's data is
  * passed on as it comes, never a whole body held; the trailers after the last chunk are put in `trailers`. A body that
- * does not parse, or ends before its last chunk, is S3's 400 IncompleteBody. The chunk signatures are not checked
- * (docs/local-s3.md).
+ * does not parse, or ends before its last chunk, is S3's 400 IncompleteBody. With `signatures` (a signed body), each
+ * chunk's signature is checked once the chunk has all arrived, and the trailer's after the trailers: a bad one throws
+ * 403 SignatureDoesNotMatch there, before the body ends, so the upload fails and its object is never stored.
  */
-export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Record<string, string>): AsyncGenerator<Buffer> {
+export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Record<string, string>, signatures?: ChunkSignatures): AsyncGenerator<Buffer> {
   const incomplete = () => new S3Error(400, "IncompleteBody", "The request body terminated unexpectedly");
   let pending: Buffer = Buffer.alloc(0);
   // Bytes left of the current chunk, its closing CRLF included; -1 while a size line is read.
@@ -1944,22 +1946,30 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
           if (pending.length > MAX_CHUNK_LINE) throw incomplete();
           break;
         }
-        const sizeText = pending.subarray(0, lineEnd).toString("latin1").split(";")[0].trim();
+        const sizeLine = pending.subarray(0, lineEnd).toString("latin1");
+        const sizeText = sizeLine.split(";")[0].trim();
         if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw incomplete();
         const size = parseInt(sizeText, 16);
         pending = pending.subarray(lineEnd + 2);
-        if (size === 0) ended = true;
-        else left = size + 2;
+        signatures?.begin(sizeLine);
+        if (size === 0) {
+          ended = true;
+          await signatures?.end();
+        } else left = size + 2;
         continue;
       }
       const taken = Math.min(left, pending.length);
       const data = pending.subarray(0, Math.min(taken, Math.max(left - 2, 0)));
       // The chunk's data ends with CRLF: anything else (more data than its size says, or less) does not parse.
       for (let at = data.length; at < taken; at++) if (pending[at] !== (left - at === 2 ? 0x0d : 0x0a)) throw incomplete();
+      signatures?.update(data);
       if (data.length > 0) yield data;
       pending = pending.subarray(taken);
       left -= taken;
-      if (left === 0) left = -1;
+      if (left === 0) {
+        left = -1;
+        await signatures?.end();
+      }
     }
     if (ended && pending.length > MAX_TRAILERS) throw incomplete();
   }
@@ -1968,6 +1978,7 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
     const colon = line.indexOf(":");
     if (colon > 0) trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
+  await signatures?.trailer(trailers);
 }
 
 function md5(body: Buffer): string {

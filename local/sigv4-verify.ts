@@ -162,7 +162,9 @@ class Resigner extends SignatureV4 {
  * HMAC-SHA256 of `stringToSign` with the SigV4 signing key of `credentials` for `scope`, hex: the SDK's own signer
  * derives the key (kDate, kRegion, kService, kSigning). What a browser POST policy is signed with: "the signature is
  * the HMAC-SHA256 of the base64-encoded policy using the signing key"
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-post-example.html, sigv4-authentication-HTTPPOST.html).
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-post-example.html, sigv4-authentication-HTTPPOST.html), and
+ * what an aws-chunked body's chunk and trailer signatures are, with the request's own signing key (ChunkSignatures in
+ * local/s3-auth.ts; sigv4-streaming.html's example signatures come out so).
  */
 export async function signStringWithScope(stringToSign: string, scope: CredentialScope, credentials: SigV4Credentials): Promise<string> {
   const signer = new SignatureV4({ credentials, region: scope.region, service: scope.service, sha256: Sha256 });

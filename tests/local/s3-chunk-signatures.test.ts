@@ -1,0 +1,253 @@
+/**
+ * The chunk signatures of a signed aws-chunked body (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]) are checked as S3
+ * checks them: each chunk as it completes, chained from the request's own signature, and the trailer's last; a bad one
+ * is 403 SignatureDoesNotMatch and the object is not stored. Pinned to the examples on AWS's pages
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html, .../sigv4-streaming-trailers.html), byte for
+ * byte with the signatures they print, so the local verifier is held to AWS and not to a signer of its own. The chunk
+ * signatures the server tests send are computed here from the documented string to sign with node's HMAC.
+ */
+import { CreateMultipartUploadCommand, ListPartsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { createHash, createHmac } from "node:crypto";
+import { request, type ClientRequest, type IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { authenticate, ChunkSignatures, S3Error, type ChunkSeed } from "../../local/s3-auth";
+import { decodeAwsChunked, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { localS3Client, signS3 } from "../harness/s3-local";
+
+const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
+
+// ---------------------------------------------------------------------------------------------
+// AWS's examples
+
+const DOC_CREDENTIALS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+const DOC_SCOPE = { date: "20130524", region: "us-east-1", service: "s3", terminator: "aws4_request" };
+const DOC_DATA = Buffer.alloc(66_560, "a");
+
+/** The PUT of sigv4-streaming.html's example: 66,560 bytes of `a` in chunks of 64 KiB, 1 KiB and 0. */
+const DOC_HEADERS = {
+  host: "s3.amazonaws.com",
+  "x-amz-date": "20130524T000000Z",
+  "x-amz-storage-class": "REDUCED_REDUNDANCY",
+  authorization:
+    "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
+  "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+  "content-encoding": "aws-chunked",
+  "x-amz-decoded-content-length": "66560",
+  "content-length": "66824",
+};
+const DOC_SIGNATURES = [
+  "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+  "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+  "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+];
+
+/** The documented body, its three chunks signed `signatures`, then `after` (a trailer section, or the final CRLF). */
+function docBody(signatures: string[], after = "\r\n"): Buffer {
+  return Buffer.concat([
+    Buffer.from(`10000;chunk-signature=${signatures[0]}\r\n`),
+    DOC_DATA.subarray(0, 65_536),
+    Buffer.from(`\r\n400;chunk-signature=${signatures[1]}\r\n`),
+    DOC_DATA.subarray(65_536),
+    Buffer.from(`\r\n0;chunk-signature=${signatures[2]}\r\n${after}`),
+  ]);
+}
+
+async function* pieces(body: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let at = 0; at < body.length; at += size) yield body.subarray(at, at + size);
+}
+
+/** Decodes `body` in pieces of `size` bytes with the chunk signatures of `seed`: the bytes and trailers, or the S3Error. */
+async function decode(body: Buffer, seed: ChunkSeed, size = 1000): Promise<{ bytes: Buffer; trailers: Record<string, string> } | { status: number; code: string }> {
+  const trailers: Record<string, string> = {};
+  const out: Buffer[] = [];
+  try {
+    for await (const data of decodeAwsChunked(pieces(body, size), trailers, new ChunkSignatures(seed))) out.push(data);
+  } catch (error) {
+    if (error instanceof S3Error) return { status: error.status, code: error.code };
+    throw error;
+  }
+  return { bytes: Buffer.concat(out), trailers };
+}
+
+/** One hex character of `signature` changed. */
+const changed = (signature: string) => `${signature.slice(0, 63)}${signature.endsWith("0") ? "1" : "0"}`;
+
+describe("chunk signatures: AWS's documented examples", () => {
+  it("authenticates the documented request (its seed signature) and decodes its body chunk by chunk, however it is split", async () => {
+    const auth = await authenticate(
+      { method: "PUT", path: "/examplebucket/chunkObject.txt", query: {}, headers: DOC_HEADERS },
+      { credentials: [DOC_CREDENTIALS], region: "us-east-1", now: new Date("2013-05-24T00:00:30Z") },
+    );
+    expect(auth.chunkSeed).toMatchObject({ signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9", longDate: "20130524T000000Z", trailer: false });
+    const body = docBody(DOC_SIGNATURES);
+    expect(body.length).toBe(66_824); // the documented Content-Length
+    for (const size of [1000, 65_536 + 90, body.length]) {
+      const decoded = await decode(body, auth.chunkSeed!, size);
+      expect("bytes" in decoded && decoded.bytes.equals(DOC_DATA)).toBe(true);
+    }
+  });
+
+  it("refuses the documented body with any one chunk signature changed, its chunks swapped, or a byte of its data changed (403 SignatureDoesNotMatch)", async () => {
+    const seed: ChunkSeed = { signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9", longDate: "20130524T000000Z", scope: DOC_SCOPE, credentials: DOC_CREDENTIALS, trailer: false };
+    const refused = { status: 403, code: "SignatureDoesNotMatch" };
+    for (let i = 0; i < 3; i++) {
+      const signatures = [...DOC_SIGNATURES];
+      signatures[i] = changed(signatures[i]);
+      expect(await decode(docBody(signatures), seed)).toEqual(refused);
+    }
+    // Each signature right for its own chunk's data is not enough: the chain orders them.
+    expect(await decode(docBody([DOC_SIGNATURES[0], DOC_SIGNATURES[2], DOC_SIGNATURES[1]]), seed)).toEqual(refused);
+    const tampered = docBody(DOC_SIGNATURES);
+    tampered[1000] = 0x62;
+    expect(await decode(tampered, seed)).toEqual(refused);
+    // A chunk without a signature in a signed body (S3's answer to that is not confirmed).
+    expect(await decode(Buffer.from(docBody(DOC_SIGNATURES).toString("latin1").replace(`;chunk-signature=${DOC_SIGNATURES[1]}`, ""), "latin1"), seed)).toEqual(refused);
+  });
+
+  it("checks the signed trailer of sigv4-streaming-trailers.html's example: `name:value\\n`, chained from the final chunk", async () => {
+    // The example's seed is taken as the page prints it; its chunk and trailer signatures are the page's too.
+    const seed: ChunkSeed = { signature: "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e", longDate: "20130524T000000Z", scope: DOC_SCOPE, credentials: DOC_CREDENTIALS, trailer: true };
+    const signatures = ["b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2", "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7", "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992"];
+    const trailerSignature = "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435";
+    const trailer = (value: string, signature?: string) => `x-amz-checksum-crc32c:${value}\r\n${signature === undefined ? "" : `x-amz-trailer-signature:${signature}\r\n`}\r\n`;
+    const decoded = await decode(docBody(signatures, trailer("sOO8/Q==", trailerSignature)), seed, 777);
+    expect(decoded).toMatchObject({ trailers: { "x-amz-checksum-crc32c": "sOO8/Q==" } });
+    expect("bytes" in decoded && decoded.bytes.equals(DOC_DATA)).toBe(true);
+    const refused = { status: 403, code: "SignatureDoesNotMatch" };
+    expect(await decode(docBody(signatures, trailer("sOO8/A==", trailerSignature)), seed)).toEqual(refused);
+    expect(await decode(docBody(signatures, trailer("sOO8/Q==", changed(trailerSignature))), seed)).toEqual(refused);
+    expect(await decode(docBody(signatures, trailer("sOO8/Q==")), seed)).toEqual(refused);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The local server
+
+/** What the server answers a request whose body may still be on its way: status and error code. */
+function answerOf(req: ClientRequest): Promise<{ status: number; code: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    req.on("response", (res: IncomingMessage) => {
+      const parts: Buffer[] = [];
+      res.on("data", (part: Buffer) => parts.push(part));
+      res.on("end", () => resolve({ status: res.statusCode!, code: /<Code>(\w+)</.exec(Buffer.concat(parts).toString())?.[1] }));
+    });
+    req.on("error", reject);
+  });
+}
+
+/**
+ * A signed aws-chunked PUT of `chunks` (each one chunk) to `path`: its headers signed as the SDK signs (the seed), and
+ * its body framed with chunk signatures computed here from sigv4-streaming.html's string to sign; `corrupt` (a chunk's
+ * index) sends that chunk with another signature. Returns the request, its framed chunks (size line, data, CRLF; the
+ * final chunk last, then the trailer section) and the answer.
+ */
+async function signedChunkedPut(endpoint: string, path: string, chunks: Buffer[], options: { trailer?: { name: string; value: string }; corrupt?: number } = {}) {
+  const url = new URL(path, endpoint);
+  const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  // The framed length, known before signing: each size line with its 64-hex signature, data and CRLFs.
+  const all = [...chunks, Buffer.alloc(0)];
+  const trailerText = (signature: string) => (options.trailer ? `${options.trailer.name}:${options.trailer.value}\r\nx-amz-trailer-signature:${signature}\r\n\r\n` : "\r\n");
+  const framedLength = all.reduce((sum, chunk) => sum + `${chunk.length.toString(16)};chunk-signature=`.length + 64 + 2 + chunk.length + (chunk.length > 0 ? 2 : 0), 0) + trailerText("0".repeat(64)).length;
+  const mode = options.trailer ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+  const headers = await signS3("PUT", url, {
+    "x-amz-content-sha256": mode,
+    "content-encoding": "aws-chunked",
+    "x-amz-decoded-content-length": String(length),
+    "content-length": String(framedLength),
+    ...(options.trailer && { "x-amz-trailer": options.trailer.name }),
+  });
+  const longDate = headers["x-amz-date"];
+  const scope = `${longDate.slice(0, 8)}/us-east-1/s3/aws4_request`;
+  const key = hmac(hmac(hmac(hmac(`AWS4${LOCAL_CREDENTIALS.secretAccessKey}`, longDate.slice(0, 8)), "us-east-1"), "s3"), "aws4_request");
+  let previous = /Signature=([0-9a-f]{64})/.exec(headers.authorization)![1];
+  const framed = all.map((chunk, index) => {
+    previous = hmac(key, ["AWS4-HMAC-SHA256-PAYLOAD", longDate, scope, previous, sha256(""), sha256(chunk)].join("\n")).toString("hex");
+    const sent = index === options.corrupt ? changed(previous) : previous;
+    return Buffer.concat([Buffer.from(`${chunk.length.toString(16)};chunk-signature=${sent}\r\n`), chunk, Buffer.from(chunk.length > 0 ? "\r\n" : "")]);
+  });
+  const trailerHash = options.trailer ? sha256(`${options.trailer.name}:${options.trailer.value}\n`) : "";
+  framed.push(Buffer.from(trailerText(hmac(key, ["AWS4-HMAC-SHA256-TRAILER", longDate, scope, previous, trailerHash].join("\n")).toString("hex"))));
+  const req = request(url, { method: "PUT", headers });
+  return { req, framed, answer: answerOf(req) };
+}
+
+describe("chunk signatures: the local server", () => {
+  let server: LocalS3 | undefined;
+  afterEach(() => server?.close());
+  const chunks = [Buffer.alloc(8192, "x"), Buffer.alloc(8192, "y"), Buffer.from("the end")];
+
+  it("stores a signed aws-chunked PutObject whose chunks and trailer are signed right", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const plain = await signedChunkedPut(server.endpoint, "/b/plain", chunks);
+    plain.req.end(Buffer.concat(plain.framed));
+    expect(await plain.answer).toEqual({ status: 200, code: undefined });
+    expect(server.store.get("b", "plain")?.body.equals(Buffer.concat(chunks))).toBe(true);
+    const { Crc32 } = await import("@aws-sdk/checksums/crc");
+    const crc = new Crc32();
+    crc.update(Buffer.concat(chunks));
+    const value = Buffer.from(await crc.digest()).toString("base64");
+    const trailed = await signedChunkedPut(server.endpoint, "/b/trailed", chunks, { trailer: { name: "x-amz-checksum-crc32", value } });
+    trailed.req.end(Buffer.concat(trailed.framed));
+    expect(await trailed.answer).toEqual({ status: 200, code: undefined });
+    expect(server.store.get("b", "trailed")?.body.equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it("refuses a bad chunk signature as soon as that chunk has arrived (403 SignatureDoesNotMatch), keeping the previous object", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    await server.store.putStream("b", { key: "k", contentType: "text/plain", metadata: {}, lastModified: new Date() }, Readable.from([Buffer.from("previous")]));
+    const { req, framed, answer } = await signedChunkedPut(server.endpoint, "/b/k", chunks, { corrupt: 1 });
+    // The first two chunks only: the answer comes while the rest of the body has not been sent.
+    req.write(Buffer.concat(framed.slice(0, 2)));
+    expect(await answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    req.destroy();
+    expect(server.store.get("b", "k")?.body.toString()).toBe("previous");
+    expect(server.count("PutObject")).toBe(0);
+  });
+
+  it("refuses a bad final-chunk or trailer signature, storing nothing", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const final = await signedChunkedPut(server.endpoint, "/b/final", chunks, { corrupt: chunks.length });
+    final.req.end(Buffer.concat(final.framed));
+    expect(await final.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    const trailed = await signedChunkedPut(server.endpoint, "/b/trailed", chunks, { trailer: { name: "x-amz-checksum-crc32", value: "AAAAAA==" } });
+    const last = trailed.framed.length - 1;
+    trailed.framed[last] = Buffer.from(trailed.framed[last].toString("latin1").replace(/trailer-signature:([0-9a-f]{64})/, (_, signature: string) => `trailer-signature:${changed(signature)}`), "latin1");
+    trailed.req.end(Buffer.concat(trailed.framed));
+    // The trailer's signature is checked before its checksum (which is wrong too: 400 BadDigest otherwise).
+    expect(await trailed.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    expect(server.store.get("b", "final")).toBeUndefined();
+    expect(server.store.get("b", "trailed")).toBeUndefined();
+  });
+
+  it("refuses an UploadPart whose chunk signature is bad, keeping no part; takes it signed right", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const client = localS3Client(server.endpoint);
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "big" }));
+    const path = `/b/big?partNumber=1&uploadId=${encodeURIComponent(UploadId!)}`;
+    const bad = await signedChunkedPut(server.endpoint, path, chunks, { corrupt: 0 });
+    bad.req.end(Buffer.concat(bad.framed));
+    expect(await bad.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    expect((await client.send(new ListPartsCommand({ Bucket: "b", Key: "big", UploadId }))).Parts ?? []).toEqual([]);
+    const good = await signedChunkedPut(server.endpoint, path, chunks);
+    good.req.end(Buffer.concat(good.framed));
+    expect(await good.answer).toEqual({ status: 200, code: undefined });
+    const parts = (await client.send(new ListPartsCommand({ Bucket: "b", Key: "big", UploadId }))).Parts ?? [];
+    expect(parts.map((part) => [part.PartNumber, part.Size])).toEqual([[1, Buffer.concat(chunks).length]]);
+  });
+
+  it("the SDK v3 client sends a stream unsigned (STREAMING-UNSIGNED-PAYLOAD-TRAILER) over http too: no chunk signatures to check", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const client = localS3Client(server.endpoint);
+    const sent: string[] = [];
+    client.middlewareStack.add((next) => async (args) => {
+      sent.push(String((args.request as { headers: Record<string, string> }).headers["x-amz-content-sha256"]));
+      return next(args);
+    }, { step: "finalizeRequest", priority: "low" });
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "sdk", Body: Readable.from([Buffer.from("hel"), Buffer.from("lo")]), ContentLength: 5 }));
+    expect(sent).toEqual(["STREAMING-UNSIGNED-PAYLOAD-TRAILER"]);
+    expect(server.store.get("b", "sdk")?.body.toString()).toBe("hello");
+  });
+});
