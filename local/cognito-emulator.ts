@@ -16,6 +16,7 @@
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
  *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line;
+ *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -28,6 +29,8 @@ import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
+import { NormalizedSchema } from "@smithy/core/schema";
 import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
@@ -43,6 +46,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
+import { jsonTypeProblem } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { processRunning } from "./state-lock";
@@ -198,6 +202,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => enforcePasswordPolicy(r, cognito, ctx),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
+    (r) => refuseWrongJsonTypes(r), // outermost: no layer sees a request of the wrong shape
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
@@ -1457,20 +1462,20 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
  * it, not confirmed for these actions. Without these checks a scope without a name was stored as "undefined".
  */
 function resourceServerProblems(req: any): string[] {
+  // The members' JSON types are checked before (refuseWrongJsonTypes): strings, a list of objects, or null.
   const problems: string[] = [];
-  const check = (value: unknown, at: string, rule: RegExp, pattern: string) => {
+  const check = (value: string | null | undefined, at: string, rule: RegExp, pattern: string) => {
     if (value === undefined || value === null) problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
-    else if (typeof value !== "string" || !rule.test(value)) problems.push(`Value '${String(value)}' at '${at}' failed to satisfy constraint: Member must have length between 1 and 256 and satisfy regular expression pattern: ${pattern}`);
+    else if (!rule.test(value)) problems.push(`Value '${value}' at '${at}' failed to satisfy constraint: Member must have length between 1 and 256 and satisfy regular expression pattern: ${pattern}`);
   };
   check(req?.Identifier, "identifier", RESOURCE_SERVER.identifier, "[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
   check(req?.Name, "name", RESOURCE_SERVER.name, "[\\w\\s+=,.@-]+");
-  const scopes: unknown = req?.Scopes;
+  const scopes: Array<{ ScopeName?: string | null; ScopeDescription?: string | null }> | null | undefined = req?.Scopes;
   if (scopes === undefined || scopes === null) return problems;
-  if (!Array.isArray(scopes)) return [...problems, "Value at 'scopes' failed to satisfy constraint: Member must be a list"];
   if (scopes.length > RESOURCE_SERVER.scopes) problems.push(`Value at 'scopes' failed to satisfy constraint: Member must have length less than or equal to ${RESOURCE_SERVER.scopes}`);
   for (const [i, scope] of scopes.entries()) {
-    check(scope?.ScopeName, `scopes.${i + 1}.member.scopeName`, RESOURCE_SERVER.scopeName, "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+");
-    check(scope?.ScopeDescription, `scopes.${i + 1}.member.scopeDescription`, /^[\s\S]{1,256}$/, ".{1,256}");
+    check(scope.ScopeName, `scopes.${i + 1}.member.scopeName`, RESOURCE_SERVER.scopeName, "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+");
+    check(scope.ScopeDescription, `scopes.${i + 1}.member.scopeDescription`, /^[\s\S]{1,256}$/, ".{1,256}");
   }
   return problems;
 }
@@ -1519,6 +1524,36 @@ function formBodiedTokenRequests(app: any): void {
     next();
   });
   inFrontOf(app, "/oauth2/token", "formBodiedTokenRequests");
+}
+
+/**
+ * A request whose members are not of their shapes' JSON types (a string where the action takes a list, a string for a
+ * number, ...) is refused for every action, SerializationException (HTTP 400), before anything of it is acted on
+ * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
+ * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
+ * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
+ * unchecked.
+ */
+function refuseWrongJsonTypes(router: (target: string) => Route) {
+  const inputs = new Map<string, NormalizedSchema | undefined>();
+  const inputOf = (target: string) => {
+    if (!inputs.has(target)) {
+      // An operation's static schema: [9 (operation), namespace, name, traits, input, output].
+      const operation = (cognitoModel as Record<string, unknown>)[`${target}$`];
+      inputs.set(target, Array.isArray(operation) && operation[0] === 9 ? NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]) : undefined);
+    }
+    return inputs.get(target);
+  };
+  return (target: string): Route => {
+    const route = router(target);
+    const input = inputOf(target);
+    if (!input) return route;
+    return async (ctx, req) => {
+      const problem = jsonTypeProblem(input, req);
+      if (problem) throw new CognitoError("SerializationException", problem);
+      return route(ctx, req);
+    };
+  };
 }
 
 /**
