@@ -376,6 +376,7 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
         // cognito-local's form says "Incorrect username or password." to an unconfirmed user's right password too: only
         // a wrong one counts, as through the API (its right password there is UserNotConfirmedException, not counted).
         if (res.statusCode === 200 && typeof body === "string" && body.includes(incorrect) && password !== user.Password) lockout.failed(key);
+        else lockout.ended();
         return send(body);
       };
       const redirect = res.redirect.bind(res);
@@ -612,10 +613,11 @@ function lockOutFailedSignIns(router: (target: string) => Route, cognito: Cognit
       } catch (error) {
         if (error instanceof CognitoError && (error as CognitoError & { code: string }).code === "NotAuthorizedException" && error.message === incorrectUsernameOrPassword().message) {
           lockout.failed(key);
-        }
+        } else lockout.ended();
         throw error;
       }
       if (result?.AuthenticationResult) lockout.succeeded(key);
+      else lockout.ended();
       return result;
     };
   };
@@ -1183,7 +1185,7 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
  * The lockout records (SignInLockout) in a JSON file of the emulator's state folder, so a restart of `npm start` keeps
  * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole (writeThroughSync), so a
  * crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said in the log (it must
- * not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave them. Only a failed attempt, or an attempt by a user with failures, writes: a successful
+ * not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave them. Only a failed attempt, or an attempt by a user with failures, writes, once (SignInLockout): a successful
  * sign-in of a user without failures (the bench's) touches no file.
  */
 function lockoutFile(path: string, log: (message: string) => void): LockoutPersistence {
