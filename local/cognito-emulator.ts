@@ -1383,11 +1383,20 @@ async function resourceServersOf(store: DataStore, ctx: any, userPoolId: string)
   return store.get<ResourceServer[]>(ctx, ["ResourceServers", userPoolId], []);
 }
 
-/** The custom scopes the pool's resource servers define: `<identifier>/<scope name>`. */
-async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Promise<Set<string>> {
+/**
+ * The custom scopes `servers` define, as Cognito names them: `<identifier>/<scope name>` ("Amazon Cognito renders custom
+ * scopes in the format resourceServerIdentifier/ScopeName", API_ResourceServerScopeType.html). The one
+ * builder of them: the stored servers' (definedScopes) and the program's (services/cognito.ts provisionResourceServers).
+ */
+export function customScopesOf(servers: Iterable<{ Identifier: string; Scopes?: ReadonlyArray<{ ScopeName: string }> }>): Set<string> {
   const scopes = new Set<string>();
-  for (const server of await resourceServersOf(store, ctx, userPoolId)) for (const scope of server.Scopes ?? []) scopes.add(`${server.Identifier}/${scope.ScopeName}`);
+  for (const server of servers) for (const scope of server.Scopes ?? []) scopes.add(`${server.Identifier}/${scope.ScopeName}`);
   return scopes;
+}
+
+/** The custom scopes the pool's resource servers define (customScopesOf). */
+async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Promise<Set<string>> {
+  return customScopesOf(await resourceServersOf(store, ctx, userPoolId));
 }
 
 /**
