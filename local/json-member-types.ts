@@ -10,8 +10,8 @@
  * JSON types per shape (the awsJson1_1 protocol's serialisation, https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html):
  * string and enum a string; blob a (base64) string; number shapes a number; boolean a boolean; timestamp a number (epoch
  * seconds); list a JSON array; map and structure and union a JSON object; document anything. `null` stands for an absent
- * member (not refused here: a required member's absence is the action's own check). A list's null member is refused:
- * Cognito's lists are not sparse (AWS's answer to one is not confirmed). Members the model lacks are let through, as the
+ * member (not refused here: a required member's absence is the action's own check). A null in a list or as a map's
+ * value is refused: Cognito's lists and maps are not sparse (AWS's answer to one is not confirmed). Members the model lacks are let through, as the
  * protocol ignores unknown members. The wording of AWS's Message for a mismatch is not confirmed: ours names the member.
  */
 import { NormalizedSchema } from "@smithy/core/schema";
@@ -37,7 +37,7 @@ export function jsonTypeProblem(schema: NormalizedSchema, value: unknown, at = "
     if (!isObject) return expect(false, "a map");
     const member = schema.getValueSchema();
     for (const [key, item] of Object.entries(value as object)) {
-      const problem = jsonTypeProblem(member, item, `${at}.${key}`);
+      const problem = item === null ? `${at}.${key}: expected ${describe(member)}, got null` : jsonTypeProblem(member, item, `${at}.${key}`);
       if (problem) return problem;
     }
     return undefined;

@@ -130,6 +130,8 @@ it("refuses a member of the wrong JSON type with SerializationException (400) fo
     ["CreateResourceServer", { UserPoolId: pool, Identifier: "typed", Name: "Typed", Scopes: [{ ScopeName: 1, ScopeDescription: "One" }] }, "Scopes[0].ScopeName"],
     ["CreateResourceServer", { UserPoolId: pool, Identifier: "typed", Name: "Typed", Scopes: [null] }, "Scopes[0]"],
     ["AdminGetUser", { UserPoolId: pool, Username: ["a"] }, "Username"],
+    ["AdminCreateUser", { UserPoolId: pool, Username: "typed", ClientMetadata: { source: null } }, "ClientMetadata.source"],
+    ["AdminCreateUser", { UserPoolId: pool, Username: "typed", UserAttributes: [{ Name: "email", Value: true }] }, "UserAttributes[0].Value"],
     ["AdminGetUser", [pool], "The request body"],
   ] as const) {
     const answer = await api(target, body);
