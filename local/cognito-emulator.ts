@@ -1546,14 +1546,18 @@ function formBodiedTokenRequests(app: any): void {
  * unchecked.
  */
 function refuseWrongJsonTypes(router: (target: string) => Route) {
-  const inputs = new Map<string, NormalizedSchema | undefined>();
+  // The model's actions' inputs, as requests name them (a target the model lacks is not kept: the header is the caller's).
+  const inputs = new Map<string, NormalizedSchema>();
   const inputOf = (target: string) => {
-    if (!inputs.has(target)) {
+    let input = inputs.get(target);
+    if (!input) {
       // An operation's static schema: [9 (operation), namespace, name, traits, input, output].
       const operation = (cognitoModel as Record<string, unknown>)[`${target}$`];
-      inputs.set(target, Array.isArray(operation) && operation[0] === 9 ? NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]) : undefined);
+      if (!Array.isArray(operation) || operation[0] !== 9) return undefined;
+      input = NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]);
+      inputs.set(target, input);
     }
-    return inputs.get(target);
+    return input;
   };
   return (target: string): Route => {
     const route = router(target);
