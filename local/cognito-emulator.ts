@@ -353,7 +353,9 @@ function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocatio
  * "Password attempts exceeded" instead of a code, whatever the password; a wrong password (the form back with
  * "Incorrect username or password.") counts; a code handed out (the redirect) ends the user's failures. cognito-local's
  * own form is reused: during a lockout it is given a password that cannot match, and its error line is reworded. How
- * Cognito's hosted UI words a lockout is not confirmed (the API's message here).
+ * Cognito's hosted UI words a lockout is not confirmed (the API's message here). The attempt ends (SignInLockout: one
+ * write) at the form sent back or the redirect; one that ends in express's error handler (neither) leaves its time in
+ * memory, written with the next change.
  */
 function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLockout): void {
   app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
