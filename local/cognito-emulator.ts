@@ -16,6 +16,7 @@
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
  *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line;
+ *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -28,6 +29,8 @@ import { join } from "node:path";
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
+import { NormalizedSchema } from "@smithy/core/schema";
 import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
@@ -43,6 +46,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
+import { jsonTypeProblem } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { processRunning } from "./state-lock";
@@ -198,6 +202,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => enforcePasswordPolicy(r, cognito, ctx),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
+    (r) => refuseWrongJsonTypes(r), // outermost: no layer sees a request of the wrong shape
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
@@ -348,7 +353,9 @@ function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocatio
  * "Password attempts exceeded" instead of a code, whatever the password; a wrong password (the form back with
  * "Incorrect username or password.") counts; a code handed out (the redirect) ends the user's failures. cognito-local's
  * own form is reused: during a lockout it is given a password that cannot match, and its error line is reworded. How
- * Cognito's hosted UI words a lockout is not confirmed (the API's message here).
+ * Cognito's hosted UI words a lockout is not confirmed (the API's message here). The attempt ends (SignInLockout: one
+ * write) at the form sent back or the redirect; one that ends in express's error handler (neither) leaves its time in
+ * memory, written with the next change.
  */
 function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLockout): void {
   app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
@@ -371,6 +378,7 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
         // cognito-local's form says "Incorrect username or password." to an unconfirmed user's right password too: only
         // a wrong one counts, as through the API (its right password there is UserNotConfirmedException, not counted).
         if (res.statusCode === 200 && typeof body === "string" && body.includes(incorrect) && password !== user.Password) lockout.failed(key);
+        else lockout.ended();
         return send(body);
       };
       const redirect = res.redirect.bind(res);
@@ -607,10 +615,11 @@ function lockOutFailedSignIns(router: (target: string) => Route, cognito: Cognit
       } catch (error) {
         if (error instanceof CognitoError && (error as CognitoError & { code: string }).code === "NotAuthorizedException" && error.message === incorrectUsernameOrPassword().message) {
           lockout.failed(key);
-        }
+        } else lockout.ended();
         throw error;
       }
       if (result?.AuthenticationResult) lockout.succeeded(key);
+      else lockout.ended();
       return result;
     };
   };
@@ -1178,7 +1187,7 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
  * The lockout records (SignInLockout) in a JSON file of the emulator's state folder, so a restart of `npm start` keeps
  * a user's failures and lockout as Cognito, which does not restart, keeps them. Written whole (writeThroughSync), so a
  * crash mid-write leaves the previous records; an unreadable or ill-formed file is no records, said in the log (it must
- * not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave them. Only a failed attempt, or an attempt by a user with failures, writes: a successful
+ * not stop `npm start`). The writes are synchronous, so two sign-ins at once cannot interleave them. Only a failed attempt, or an attempt by a user with failures, writes, once (SignInLockout): a successful
  * sign-in of a user without failures (the bench's) touches no file.
  */
 function lockoutFile(path: string, log: (message: string) => void): LockoutPersistence {
@@ -1376,11 +1385,20 @@ async function resourceServersOf(store: DataStore, ctx: any, userPoolId: string)
   return store.get<ResourceServer[]>(ctx, ["ResourceServers", userPoolId], []);
 }
 
-/** The custom scopes the pool's resource servers define: `<identifier>/<scope name>`. */
-async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Promise<Set<string>> {
+/**
+ * The custom scopes `servers` define, as Cognito names them: `<identifier>/<scope name>` ("Amazon Cognito renders custom
+ * scopes in the format resourceServerIdentifier/ScopeName", API_ResourceServerScopeType.html). The one
+ * builder of them: the stored servers' (definedScopes) and the program's (services/cognito.ts provisionResourceServers).
+ */
+export function customScopesOf(servers: Iterable<{ Identifier: string; Scopes?: ReadonlyArray<{ ScopeName: string }> }>): Set<string> {
   const scopes = new Set<string>();
-  for (const server of await resourceServersOf(store, ctx, userPoolId)) for (const scope of server.Scopes ?? []) scopes.add(`${server.Identifier}/${scope.ScopeName}`);
+  for (const server of servers) for (const scope of server.Scopes ?? []) scopes.add(`${server.Identifier}/${scope.ScopeName}`);
   return scopes;
+}
+
+/** The custom scopes the pool's resource servers define (customScopesOf). */
+async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Promise<Set<string>> {
+  return customScopesOf(await resourceServersOf(store, ctx, userPoolId));
 }
 
 /**
@@ -1457,20 +1475,20 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
  * it, not confirmed for these actions. Without these checks a scope without a name was stored as "undefined".
  */
 function resourceServerProblems(req: any): string[] {
+  // The members' JSON types are checked before (refuseWrongJsonTypes): strings, a list of objects, or null.
   const problems: string[] = [];
-  const check = (value: unknown, at: string, rule: RegExp, pattern: string) => {
+  const check = (value: string | null | undefined, at: string, rule: RegExp, pattern: string) => {
     if (value === undefined || value === null) problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
-    else if (typeof value !== "string" || !rule.test(value)) problems.push(`Value '${String(value)}' at '${at}' failed to satisfy constraint: Member must have length between 1 and 256 and satisfy regular expression pattern: ${pattern}`);
+    else if (!rule.test(value)) problems.push(`Value '${value}' at '${at}' failed to satisfy constraint: Member must have length between 1 and 256 and satisfy regular expression pattern: ${pattern}`);
   };
   check(req?.Identifier, "identifier", RESOURCE_SERVER.identifier, "[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
   check(req?.Name, "name", RESOURCE_SERVER.name, "[\\w\\s+=,.@-]+");
-  const scopes: unknown = req?.Scopes;
+  const scopes: Array<{ ScopeName?: string | null; ScopeDescription?: string | null }> | null | undefined = req?.Scopes;
   if (scopes === undefined || scopes === null) return problems;
-  if (!Array.isArray(scopes)) return [...problems, "Value at 'scopes' failed to satisfy constraint: Member must be a list"];
   if (scopes.length > RESOURCE_SERVER.scopes) problems.push(`Value at 'scopes' failed to satisfy constraint: Member must have length less than or equal to ${RESOURCE_SERVER.scopes}`);
   for (const [i, scope] of scopes.entries()) {
-    check(scope?.ScopeName, `scopes.${i + 1}.member.scopeName`, RESOURCE_SERVER.scopeName, "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+");
-    check(scope?.ScopeDescription, `scopes.${i + 1}.member.scopeDescription`, /^[\s\S]{1,256}$/, ".{1,256}");
+    check(scope.ScopeName, `scopes.${i + 1}.member.scopeName`, RESOURCE_SERVER.scopeName, "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+");
+    check(scope.ScopeDescription, `scopes.${i + 1}.member.scopeDescription`, /^[\s\S]{1,256}$/, ".{1,256}");
   }
   return problems;
 }
@@ -1519,6 +1537,40 @@ function formBodiedTokenRequests(app: any): void {
     next();
   });
   inFrontOf(app, "/oauth2/token", "formBodiedTokenRequests");
+}
+
+/**
+ * A request whose members are not of their shapes' JSON types (a string where the action takes a list, a string for a
+ * number, ...) is refused for every action, SerializationException (HTTP 400), before anything of it is acted on
+ * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
+ * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
+ * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
+ * unchecked.
+ */
+function refuseWrongJsonTypes(router: (target: string) => Route) {
+  // The model's actions' inputs, as requests name them (a target the model lacks is not kept: the header is the caller's).
+  const inputs = new Map<string, NormalizedSchema>();
+  const inputOf = (target: string) => {
+    let input = inputs.get(target);
+    if (!input) {
+      // An operation's static schema: [9 (operation), namespace, name, traits, input, output].
+      const operation = (cognitoModel as Record<string, unknown>)[`${target}$`];
+      if (!Array.isArray(operation) || operation[0] !== 9) return undefined;
+      input = NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]);
+      inputs.set(target, input);
+    }
+    return input;
+  };
+  return (target: string): Route => {
+    const route = router(target);
+    const input = inputOf(target);
+    if (!input) return route;
+    return async (ctx, req) => {
+      const problem = jsonTypeProblem(input, req);
+      if (problem) throw new CognitoError("SerializationException", problem);
+      return route(ctx, req);
+    };
+  };
 }
 
 /**

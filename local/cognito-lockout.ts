@@ -60,10 +60,18 @@ export interface LockoutPersistence {
   save(records: Array<[string, Failures]>): void;
 }
 
+/**
+ * One sign-in attempt is one write of the records at most: `check` at its start changes them in memory only (the
+ * attempt's time, a quiet user dropped), and the attempt's end writes them once — `failed`, `succeeded`, or `ended` for
+ * an attempt that did neither (another error, a challenge) — unless `check` refuses it, which is its end. Nothing
+ * changed, nothing written: a successful sign-in of a user without failures touches no file.
+ */
 export class SignInLockout {
   /** `<pool id>/<username>` → the user's failures. */
   private readonly byUser: Map<string, Failures>;
   private nextSweep = 0;
+  /** Whether the records in memory differ from those last written. */
+  private unsaved = false;
 
   constructor(
     private readonly clock: Clock,
@@ -72,14 +80,21 @@ export class SignInLockout {
     this.byUser = new Map(persist?.load() ?? []);
   }
 
-  /** Refuses an attempt during `user`'s lockout: NotAuthorizedException "Password attempts exceeded". */
+  /**
+   * The start of a password attempt of `user`: refused during the user's lockout, NotAuthorizedException "Password
+   * attempts exceeded" (written at once: the attempt ends here). Otherwise the attempt goes on, and must be ended with
+   * `failed`, `succeeded` or `ended`, which write what this changed.
+   */
   check(user: string): void {
     const now = this.clock.get().getTime();
     const entry = this.current(user, now);
     if (!entry) return;
     entry.lastAttempt = now;
-    this.save();
-    if (now < entry.lockedUntil) throw new NotAuthorizedError(PASSWORD_ATTEMPTS_EXCEEDED);
+    this.unsaved = true;
+    if (now < entry.lockedUntil) {
+      this.save();
+      throw new NotAuthorizedError(PASSWORD_ATTEMPTS_EXCEEDED);
+    }
   }
 
   /** A wrong password for `user` (outside a lockout): counted, and from the fifth on, a lockout. */
@@ -90,13 +105,20 @@ export class SignInLockout {
     entry.lastAttempt = now;
     entry.lockedUntil = now + lockoutSeconds(entry.count) * 1000;
     this.byUser.set(user, entry);
+    this.unsaved = true;
     this.sweep(now);
     this.save();
   }
 
   /** A successful sign-in of `user` (only possible outside a lockout): back to no failures. */
   succeeded(user: string): void {
-    if (this.byUser.delete(user)) this.save();
+    if (this.byUser.delete(user)) this.unsaved = true;
+    this.save();
+  }
+
+  /** An attempt that neither failed nor succeeded (its `check` passed): what `check` changed is written. */
+  ended(): void {
+    this.save();
   }
 
   /** How many users' failures are kept. */
@@ -109,7 +131,7 @@ export class SignInLockout {
     const entry = this.byUser.get(user);
     if (entry && quiet(entry, now)) {
       this.byUser.delete(user);
-      this.save();
+      this.unsaved = true;
       return undefined;
     }
     return entry;
@@ -121,8 +143,11 @@ export class SignInLockout {
     for (const [user, entry] of this.byUser) if (quiet(entry, now)) this.byUser.delete(user);
   }
 
+  /** Writes the records, if they changed since the last write. */
   private save(): void {
+    if (!this.unsaved) return;
     this.persist?.save([...this.byUser]);
+    this.unsaved = false;
   }
 }
 

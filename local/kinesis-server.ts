@@ -651,25 +651,32 @@ export class LargeRecords {
    * records ("GetRecords can retrieve up to 10 MiB of data per call from a single shard", API_GetRecords; kinesalite
    * caps by count only, and counts a token as its few bytes), at least one; the records left out are read from
    * NextShardIterator on (after the last answered: GetShardIterator AFTER_SEQUENCE_NUMBER on the iterator's shard), and
-   * MillisBehindLatest says the answer is behind the tip. `admin` is kinesalite's.
+   * MillisBehindLatest says the answer is behind the tip. `admin` is kinesalite's. An answer none of this changes (no
+   * large record's token in it, and within the cap: any answer of a stream without large records, unless over 10 MiB)
+   * is left as it came, its Records not copied; whether it changed is answered.
    */
-  async read(answer: { Records?: unknown; NextShardIterator?: string; MillisBehindLatest?: number }, iterator: unknown, admin: Admin): Promise<void> {
-    if (!Array.isArray(answer?.Records)) return;
+  async read(answer: { Records?: unknown; NextShardIterator?: string; MillisBehindLatest?: number }, iterator: unknown, admin: Admin): Promise<boolean> {
+    if (!Array.isArray(answer?.Records)) return false;
     this.sweep();
     // A token whose data is gone is a record past its retention that kinesalite answers again: it reads a stream's
     // records against the retention it has at the read, so an IncreaseStreamRetentionPeriod after the record expired
     // brings it back, where Kinesis "does not make previous, expired data (older than the stream's previous retention
     // period) accessible" (API_IncreaseStreamRetentionPeriod). Left out, as Kinesis leaves it (kinesalite's own records
     // of at most 1 MiB come back all the same).
-    const records = (answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>).filter(
-      (record) => !(typeof record?.Data === "string" && record.Data.length === LARGE_RECORD_TOKEN_BASE64_LENGTH && this.held(record.Data) === undefined && Buffer.from(record.Data, "base64").toString("latin1").startsWith(LARGE_RECORD_TOKEN)),
-    );
-    answer.Records = records;
+    const answered = answer.Records as Array<{ Data?: unknown; PartitionKey?: unknown; SequenceNumber?: unknown; ApproximateArrivalTimestamp?: unknown }>;
+    const expired = (record: (typeof answered)[number]) =>
+      typeof record?.Data === "string" && record.Data.length === LARGE_RECORD_TOKEN_BASE64_LENGTH && this.held(record.Data) === undefined && Buffer.from(record.Data, "base64").toString("latin1").startsWith(LARGE_RECORD_TOKEN);
+    const records = answered.some(expired) ? answered.filter((record) => !expired(record)) : answered;
+    let changed = records !== answered;
+    if (changed) answer.Records = records;
     let bytes = 0;
     let kept = 0;
     for (const record of records) {
       const held = typeof record?.Data === "string" ? this.held(record.Data) : undefined;
-      if (held !== undefined) record.Data = held.data;
+      if (held !== undefined) {
+        record.Data = held.data;
+        changed = true;
+      }
       const size = typeof record?.Data === "string" && typeof record.PartitionKey === "string" ? recordBytes({ Data: record.Data, PartitionKey: record.PartitionKey }) : 0;
       if (kept > 0 && bytes + size > GET_RECORDS_LARGEST_BYTES) break;
       bytes += size;
@@ -677,19 +684,19 @@ export class LargeRecords {
     }
     const last = records[kept - 1];
     const shard = kept < records.length ? iteratorShard(iterator) : undefined;
-    if (!shard || typeof last?.SequenceNumber !== "string") return;
+    if (!shard || typeof last?.SequenceNumber !== "string") return changed;
     const next = await admin("GetShardIterator", { StreamName: shard.streamName, ShardId: shard.shardId, ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: last.SequenceNumber });
     records.length = kept;
     answer.NextShardIterator = next.ShardIterator;
     const arrived = typeof last.ApproximateArrivalTimestamp === "number" ? last.ApproximateArrivalTimestamp * 1000 : this.now();
     answer.MillisBehindLatest = Math.max(1, Math.round(this.now() - arrived));
+    return true;
   }
 
-  /** A GetRecords answer's JSON, `read`. */
+  /** A GetRecords answer's JSON, `read`: the text as it came when that changes nothing. */
   async readText(text: string, iterator: unknown, admin: Admin): Promise<string> {
     const answer = JSON.parse(text) as { Records?: unknown };
-    await this.read(answer, iterator, admin);
-    return JSON.stringify(answer);
+    return (await this.read(answer, iterator, admin)) ? JSON.stringify(answer) : text;
   }
 
   /** `admin`, its GetRecords answers `read`. */

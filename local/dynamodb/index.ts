@@ -46,6 +46,8 @@ export interface LocalDynamoOptions extends PatchedDynaliteOptions {
   subscribers?: StreamSubscriber[];
   /** How often the TTL sweeper runs. @default 5000 */
   ttlIntervalMs?: number;
+  /** Milliseconds before a failed stream batch is retried (StreamProxyOptions). @default 1000 */
+  retryDelayMs?: number;
   /** The program's functions' roles: their requests are authorised as DynamoDB authorises them (./authorise.ts). @default none checked */
   roles?: StreamProxyOptions["roles"];
 }
@@ -100,7 +102,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     const subscribers = options.subscribers ?? [];
     const direct = (req: IncomingMessage, res: ServerResponse) => void server.emit("request", req, res);
     // In front of dynalite when a stream has subscribers (it records writes) or functions' roles are checked.
-    const proxy = subscribers.length > 0 || options.roles ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log, direct, roles: options.roles }) : undefined;
+    const proxy = subscribers.length > 0 || options.roles ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log, direct, roles: options.roles, retryDelayMs: options.retryDelayMs }) : undefined;
     const endpoint = proxy ? await proxy.listen() : dynaliteEndpoint;
     const ttl = startTtlSweeper({ endpoint, region: options.region, tables: options.tables, intervalMs: options.ttlIntervalMs ?? 5000, log });
 

@@ -91,6 +91,8 @@ export interface StreamProxyOptions {
    * @default no request is checked
    */
   roles?: { governs(accessKeyId: string): boolean; authorise: Authorise };
+  /** Milliseconds before a failed batch is retried (RETRY_DELAY_MS), as the local Kinesis mapping's option. @default 1000 */
+  retryDelayMs?: number;
 }
 
 const WRITE_TARGETS = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"]);
@@ -119,7 +121,7 @@ export class StreamProxy {
     for (const table of options.tables) {
       if (table.spec.stream && subscribedTables.has(table.tableName)) this.streamed.set(table.tableName, table);
     }
-    this.pumps = options.subscribers.map((s) => new SubscriptionPump(s, options.log));
+    this.pumps = options.subscribers.map((s) => new SubscriptionPump(s, options.log, options.retryDelayMs ?? RETRY_DELAY_MS));
   }
 
   async listen(): Promise<string> {
@@ -289,8 +291,8 @@ export class StreamProxy {
 }
 
 /**
- * The wait before a batch is tried again, as the local Kinesis mapping's (kinesis-server.ts; Lambda documents no
- * interval). Retries can last until the records' maximum age (a day by default): a record whose event Lambda refuses as
+ * The wait before a batch is tried again (StreamProxyOptions.retryDelayMs's default), as the local Kinesis mapping's
+ * (kinesis-server.ts; Lambda documents no interval). Retries can last until the records' maximum age (a day by default): a record whose event Lambda refuses as
  * over 6 MB or throttles (stream-batches.ts: "unable to invoke", no retry count) or maximumRetryAttempts -1. With no wait, such a
  * retry would re-serialise the event over and over, holding a core, and stop() would wait for the age to pass.
  */
@@ -311,7 +313,11 @@ class SubscriptionPump {
   private readonly stopping = new AbortController();
   readonly tableName: string;
 
-  constructor(private readonly subscriber: StreamSubscriber, private readonly log: (message: string) => void) {
+  constructor(
+    private readonly subscriber: StreamSubscriber,
+    private readonly log: (message: string) => void,
+    private readonly retryDelayMs: number,
+  ) {
     this.tableName = subscriber.tableName;
   }
 
@@ -347,7 +353,7 @@ class SubscriptionPump {
         failed: (error) => this.log(`local DynamoDB streams: ${spec.name} failed: ${error.message}`),
         giveUp: (records, attempts, condition) =>
           this.log(`local DynamoDB streams: ${spec.name} gave up on ${records.length} record(s) ${condition === "RecordAgeExceeded" ? `older than ${maxAge} s` : `after ${attempts} retries`} (in AWS they go to the dead-letter queue)`),
-        retryDelayMs: RETRY_DELAY_MS,
+        retryDelayMs: this.retryDelayMs,
         stopped: () => signal.aborted,
         signal,
       });

@@ -37,7 +37,7 @@ import { COGNITO_STANDARD_SCOPES, USER_AUTH_TRIGGERS, type UserAuthSpec, type Us
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { resource, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
-import { startCognitoEmulator, type CognitoEmulator } from "../cognito-emulator";
+import { customScopesOf, startCognitoEmulator, type CognitoEmulator } from "../cognito-emulator";
 import { startIdentityPoolEmulator, type IdentityPoolEmulator, type LocalIdentityPoolConfig } from "../identity-pool-emulator";
 import type { LocalContext, LocalService, StartedService } from "./types";
 
@@ -144,7 +144,7 @@ export const cognitoService: LocalService = {
 /** Creates (or brings up to date) the pool, its client and groups from the spec, under the ids of the offline run. */
 async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, name: string, spec: UserAuthSpec): Promise<LocalUserPool> {
   const pool = resource(context.run.resources, "aws:cognito/userPool:UserPool", `${name}-pool`);
-  const client = resource(context.run.resources, USER_POOL_CLIENT, `${name}-client`);
+  const client = resource(context.run.resources, USER_POOL_CLIENT_TYPE, `${name}-client`);
   const userPoolId = pool.id!;
   const clientId = client.id!;
 
@@ -224,17 +224,18 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
   return { name, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, deployedIssuer: `https://${pool.state.endpoint}`, otherClients };
 }
 
-const RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer";
-const USER_POOL_CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+/** The Pulumi type tokens of the resources read from the program's graph (not RESOURCE_SERVER, spec.ts's constraints). */
+const RESOURCE_SERVER_TYPE = "aws:cognito/resourceServer:ResourceServer";
+const USER_POOL_CLIENT_TYPE = "aws:cognito/userPoolClient:UserPoolClient";
 
 /**
  * Creates (or brings up to date) the program's resource servers in the pool: UserAuth's `resourceServers` and any
  * `aws.cognito.ResourceServer` beside it whose userPoolId is this pool's, with their names and scopes as deployed.
- * Answers the custom scopes they define (`<identifier>/<scope name>`).
+ * Answers the custom scopes they define (customScopesOf: `<identifier>/<scope name>`).
  */
 export async function provisionResourceServers(graph: Graph, sdk: CognitoIdentityProviderClient, userPoolId: string): Promise<Set<string>> {
-  const defined = new Set<string>();
-  for (const server of graph.filter((r) => r.type === RESOURCE_SERVER && r.inputs.userPoolId === userPoolId)) {
+  const provisioned: Array<{ Identifier: string; Scopes: Array<{ ScopeName: string; ScopeDescription: string }> }> = [];
+  for (const server of graph.filter((r) => r.type === RESOURCE_SERVER_TYPE && r.inputs.userPoolId === userPoolId)) {
     const scopes: Array<{ scopeName: string; scopeDescription: string }> = server.inputs.scopes ?? [];
     // `name` is optional in pulumi-aws (autonamed; the recorded inputs lack it, the mocks' state has the autoname).
     const input = { UserPoolId: userPoolId, Identifier: String(server.inputs.identifier), Name: String(server.inputs.name ?? server.state.name ?? server.name), Scopes: scopes.map((s) => ({ ScopeName: s.scopeName, ScopeDescription: s.scopeDescription })) };
@@ -244,9 +245,9 @@ export async function provisionResourceServers(graph: Graph, sdk: CognitoIdentit
       if (!(error instanceof ResourceNotFoundException)) throw error;
       await sdk.send(new CreateResourceServerCommand(input));
     }
-    for (const scope of scopes) defined.add(`${input.Identifier}/${scope.scopeName}`);
+    provisioned.push(input);
   }
-  return defined;
+  return customScopesOf(provisioned);
 }
 
 /**
@@ -277,7 +278,7 @@ export async function provisionOtherClients(
   defined: Set<string>,
 ): Promise<LocalAppClient[]> {
   const clients: LocalAppClient[] = [];
-  for (const client of context.run.resources.filter((r) => r.type === USER_POOL_CLIENT && r.inputs.userPoolId === userPoolId && r.id !== ownClientId)) {
+  for (const client of context.run.resources.filter((r) => r.type === USER_POOL_CLIENT_TYPE && r.inputs.userPoolId === userPoolId && r.id !== ownClientId)) {
     const inputs = client.inputs;
     const clientId = client.id!;
     const secret = inputs.generateSecret ? String(client.state.clientSecret ?? localClientSecret(clientId)) : undefined;

@@ -100,3 +100,51 @@ it("answers a refresh token whose payload is JSON but no object (null) as an inv
   expect(response.status).toBe(400);
   expect(await response.json()).toMatchObject({ error: "invalid_grant" });
 });
+
+/** An API request with `body` as is (the SDK would not send a member of the wrong type). */
+async function api(target: string, body: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(emulator.url, {
+    method: "POST",
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${target}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+it("refuses a member of the wrong JSON type with SerializationException (400) for any action, and acts on nothing of it", async () => {
+  const pool = "us-east-1_Malformed1";
+  const created = await api("CreateUserPoolClient", { UserPoolId: pool, ClientName: "typed" });
+  expect(created.status).toBe(200);
+  const clientId: string = created.body.UserPoolClient.ClientId;
+  const clients = async () => (await api("ListUserPoolClients", { UserPoolId: pool, MaxResults: 60 })).body.UserPoolClients.length;
+  const before = await clients();
+  for (const [target, body, member] of [
+    ["UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, AllowedOAuthScopes: "openid" }, "AllowedOAuthScopes"],
+    ["UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, AllowedOAuthScopes: ["openid", 7] }, "AllowedOAuthScopes[1]"],
+    ["UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, ClientName: "renamed", AccessTokenValidity: "60" }, "AccessTokenValidity"],
+    ["UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: "true" }, "AllowedOAuthFlowsUserPoolClient"],
+    ["UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, TokenValidityUnits: { AccessToken: 1 } }, "TokenValidityUnits.AccessToken"],
+    ["CreateUserPoolClient", { UserPoolId: pool, ClientName: "scoped", AllowedOAuthScopes: "openid" }, "AllowedOAuthScopes"],
+    ["ListResourceServers", { UserPoolId: pool, MaxResults: "50" }, "MaxResults"],
+    ["CreateResourceServer", { UserPoolId: pool, Identifier: "typed", Name: "Typed", Scopes: "read" }, "Scopes"],
+    ["CreateResourceServer", { UserPoolId: pool, Identifier: "typed", Name: "Typed", Scopes: [{ ScopeName: 1, ScopeDescription: "One" }] }, "Scopes[0].ScopeName"],
+    ["CreateResourceServer", { UserPoolId: pool, Identifier: "typed", Name: "Typed", Scopes: [null] }, "Scopes[0]"],
+    ["AdminGetUser", { UserPoolId: pool, Username: ["a"] }, "Username"],
+    ["AdminCreateUser", { UserPoolId: pool, Username: "typed", ClientMetadata: { source: null } }, "ClientMetadata.source"],
+    ["AdminCreateUser", { UserPoolId: pool, Username: "typed", UserAttributes: [{ Name: "email", Value: true }] }, "UserAttributes[0].Value"],
+    ["AdminGetUser", [pool], "The request body"],
+  ] as const) {
+    const answer = await api(target, body);
+    const what = `${target} ${JSON.stringify(body)}`;
+    expect(answer.status, what).toBe(400);
+    expect(answer.body, what).toMatchObject({ __type: "SerializationException", message: expect.stringContaining(`${member}: expected`) });
+  }
+  expect(await clients()).toBe(before);
+  const client = (await api("DescribeUserPoolClient", { UserPoolId: pool, ClientId: clientId })).body.UserPoolClient;
+  expect(client.ClientName).toBe("typed");
+  expect(client.AllowedOAuthScopes).toBeUndefined();
+  expect((await api("ListResourceServers", { UserPoolId: pool })).body.ResourceServers).toEqual([]);
+  // The right types, and null for an absent member, go through.
+  expect((await api("UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, ClientName: "typed", AllowedOAuthScopes: ["openid"], AccessTokenValidity: 60, LogoutURLs: null })).status).toBe(200);
+  expect((await api("ListResourceServers", { UserPoolId: pool, MaxResults: 50 })).status).toBe(200);
+});

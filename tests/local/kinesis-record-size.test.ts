@@ -204,6 +204,31 @@ it("leaves a large record whose data was swept out of a GetRecords answer, as Ki
   expect(answer.Records.map((r) => r.Data)).toEqual([small]);
 });
 
+it("leaves a GetRecords answer none of whose records is a large one as it came: the same text, the same records, not copied", async () => {
+  const { large, put } = largeRecordsOnClock({ a: 24 });
+  const admin = async () => ({});
+  const small = (n: number) => ({ Data: data(10, `small-${n}`), PartitionKey: "k", SequenceNumber: String(n) });
+  // Nothing held yet, then a large record held (of another answer): neither touches an answer of small records only.
+  for (const step of ["nothing held", "a large record held"]) {
+    if (step === "a large record held") put("a");
+    const answer = { Records: [small(1), small(2)], NextShardIterator: "next", MillisBehindLatest: 0 };
+    const records = answer.Records;
+    const copy = structuredClone(answer);
+    const changed = await large.read(answer, undefined, admin);
+    expect(answer.Records, step).toBe(records);
+    expect(answer, step).toEqual(copy);
+    // kinesalite's text as it sent it (its spacing, its members' order), not parsed and written again.
+    const text = `{"NextShardIterator": "next", "Records": ${JSON.stringify([small(3)])}, "MillisBehindLatest": 0}`;
+    expect(await large.readText(text, undefined, admin), step).toBe(text);
+    expect(changed, step).toBe(false);
+  }
+  // An answer with a large record's token is read as before: its data back in place, the text written again.
+  const { input } = put("a");
+  const text = JSON.stringify({ Records: [small(4), { Data: input.Data, PartitionKey: "k", SequenceNumber: "5" }], MillisBehindLatest: 0 });
+  const answered = JSON.parse(await large.readText(text, undefined, admin)) as { Records: Array<{ Data: string }> };
+  expect(answered.Records.map((r) => digest(r.Data))).toEqual([digest(small(4).Data), digest(data(MIB + 1))]);
+});
+
 it("sweeps large records past their stream's retention at a GetRecords answer and on an unref'd timer, not only at the next large put", async () => {
   const { large, put, pass } = largeRecordsOnClock({ a: 24, b: 48 });
   put("a");

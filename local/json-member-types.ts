@@ -1,0 +1,67 @@
+/**
+ * The AWS JSON protocol's type check of a request: a member of another JSON type than its shape's is refused before the
+ * action runs, HTTP 400 SerializationException (Cognito so answers a boolean where a string belongs, "I triggered this
+ * exception by submitting a boolean instead of a string for an AttributeType.Value", amazon-archives/
+ * amazon-cognito-identity-js#485; a body that is not an object, `{"__type":"SerializationException","Message":"Expected
+ * map or null"}`, aws-amplify/amplify-js#4738; `{"Message":"Unexpected field type"}` from the live API in
+ * floci-io/floci#2869). The shapes are the AWS SDK's own model of the service (the schemas its v3 clients serialise
+ * with, `<Operation>$`), so every action is checked alike, not those an emulator happens to look at.
+ *
+ * JSON types per shape (the awsJson1_1 protocol's serialisation, https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html):
+ * string and enum a string; blob a (base64) string; number shapes a number; boolean a boolean; timestamp a number (epoch
+ * seconds); list a JSON array; map and structure and union a JSON object; document anything. `null` stands for an absent
+ * member (not refused here: a required member's absence is the action's own check). A null in a list or as a map's
+ * value is refused: Cognito's lists and maps are not sparse (AWS's answer to one is not confirmed). Members the model lacks are let through, as the
+ * protocol ignores unknown members. The wording of AWS's Message for a mismatch is not confirmed: ours names the member.
+ */
+import { NormalizedSchema } from "@smithy/core/schema";
+
+/** What is wrong with `value` as `schema`'s input (the first mismatch), or undefined when its JSON types fit. */
+export function jsonTypeProblem(schema: NormalizedSchema, value: unknown, at = ""): string | undefined {
+  if (value === null || value === undefined || schema.isDocumentSchema()) return undefined;
+  const expect = (ok: boolean, what: string) => (ok ? undefined : `${at || "The request body"}: expected ${what}, got ${jsonTypeOf(value)}`);
+  if (schema.isStringSchema() || schema.isBlobSchema()) return expect(typeof value === "string", "a string");
+  if (schema.isBooleanSchema()) return expect(typeof value === "boolean", "a boolean");
+  if (schema.isNumericSchema() || schema.isBigIntegerSchema() || schema.isBigDecimalSchema() || schema.isTimestampSchema()) return expect(typeof value === "number", "a number");
+  if (schema.isListSchema()) {
+    if (!Array.isArray(value)) return expect(false, "a list");
+    const member = schema.getValueSchema();
+    for (const [i, item] of value.entries()) {
+      const problem = item === null ? `${at}[${i}]: expected ${describe(member)}, got null` : jsonTypeProblem(member, item, `${at}[${i}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  const isObject = typeof value === "object" && !Array.isArray(value);
+  if (schema.isMapSchema()) {
+    if (!isObject) return expect(false, "a map");
+    const member = schema.getValueSchema();
+    for (const [key, item] of Object.entries(value as object)) {
+      const problem = item === null ? `${at}.${key}: expected ${describe(member)}, got null` : jsonTypeProblem(member, item, `${at}.${key}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (schema.isStructSchema() || schema.isUnionSchema()) {
+    if (!isObject) return expect(false, at ? "a structure" : "map or null");
+    for (const [name, member] of schema.structIterator()) {
+      const problem = jsonTypeProblem(member, (value as Record<string, unknown>)[name], at ? `${at}.${name}` : name);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+function describe(schema: NormalizedSchema): string {
+  if (schema.isStringSchema() || schema.isBlobSchema()) return "a string";
+  if (schema.isBooleanSchema()) return "a boolean";
+  if (schema.isListSchema()) return "a list";
+  if (schema.isMapSchema()) return "a map";
+  if (schema.isStructSchema() || schema.isUnionSchema()) return "a structure";
+  return "a number";
+}
+
+function jsonTypeOf(value: unknown): string {
+  return Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
