@@ -383,6 +383,19 @@ const PARENT_SCOPED = new Set([
   "aws:appautoscaling/policy:Policy",
 ]);
 
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+
+/**
+ * A security group's name is unique within its VPC ("You can't have two security groups for the same VPC with the same
+ * name", API_CreateSecurityGroup): in a VPC the stack creates (an awsx Vpc's vpcId, an aws.ec2.Vpc's id) another
+ * stack's group is in another VPC, but in an existing VPC the stacks are given (PrivateNetwork's or RelationalDatabase's
+ * `vpc` argument) two stacks' groups of one name collide.
+ */
+function inOwnVpc(graph: Graph, r: RecordedResource): boolean {
+  const vpcIds = new Set([...graph.filter((v) => v.type === "awsx:ec2:Vpc").map((v) => v.state.vpcId), ...graph.filter((v) => v.type === "aws:ec2/vpc:Vpc").map((v) => v.id)]);
+  return r.type === SECURITY_GROUP && vpcIds.has(r.inputs.vpcId);
+}
+
 /**
  * Types AWS does not keep unique by name, so two stacks of one name do not collide: API Gateway REST and HTTP/WebSocket
  * APIs (two APIs of one name get two ids; name-collisions.ts leaves them out for the same reason).
@@ -400,7 +413,7 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
     title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
     source: DOCS,
     check(graph) {
-      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
+      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !inOwnVpc(graph, r) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;

@@ -3,9 +3,9 @@
  * AWS refuses the second create (or, where the create call is idempotent, hands back the first resource, which two
  * Pulumi resources then own: destroying either deletes it). LogGroupNameUnique's rule (cloudwatch.ts), for the types the
  * components name: compared per account (accountScope) and region where AWS scopes the name so, per account alone for
- * IAM, across accounts for S3 buckets and Cognito domains; names still unknown at preview, autonames (`name` unset, or a
+ * IAM, per VPC for security groups, across accounts for S3 buckets and Cognito domains; names still unknown at preview, autonames (`name` unset, or a
  * `namePrefix` the provider completes with a unique suffix) and names of other stacks are not compared. Names are
- * compared as written except where AWS documents that letter case does not tell them apart (IAM).
+ * compared as written except where AWS documents that letter case does not tell them apart (IAM, security groups).
  *
  * Types already judged by a uniqueness rule of their own are left out: log groups (LogGroupNameUnique), API Gateway
  * custom domain names (ApiGatewayDomainNameUnique), CloudFront aliases (CloudFrontAliasUnique); API Gateway REST and HTTP
@@ -53,6 +53,10 @@
  *   (with certificateArn) is a host name, compared across regions and accounts (not confirmed in Cognito's documentation).
  *   Two prefix domains of one stack are this rule's; one prefix claimed by two stacks is CognitoDomainPrefixUnique's
  *   (cognito.ts), which leaves a stack's own repeats here, so each pair is reported once.
+ * - EC2 CreateSecurityGroup: "You can't have two security groups for the same VPC with the same name"
+ *   (API_CreateSecurityGroup); GroupName "Names are case-insensitive and must be unique within the VPC" (the API model's
+ *   text, as the AWS SDK for Kotlin renders it: CreateSecurityGroupRequest groupName). The error code InvalidGroup.Duplicate
+ *   is from the EC2 error code list as recalled, not re-read here.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -99,6 +103,17 @@ const perAccount: UniqueNameSpec["scope"] = (graph, r) => [{ key: [accountScope(
 const global: UniqueNameSpec["scope"] = () => [{ key: [], where: "in every account and region (the partition)" }];
 
 /**
+ * A security group in its VPC (`vpcId`; the region's default VPC without one, "Required for a nondefault VPC"); none
+ * when the VPC is unknown at preview, as two unknown ids may be two VPCs.
+ */
+const perVpc: UniqueNameSpec["scope"] = (graph, r, context) => {
+  const region = regionOf(graph, r, context);
+  const vpcId = r.inputs.vpcId;
+  if (vpcId === undefined) return [{ key: [accountScope(graph, r), region, "default VPC"], where: `in the default VPC of ${region}` }];
+  return typeof vpcId === "string" ? [{ key: [accountScope(graph, r), region, vpcId], where: `in VPC ${vpcId}` }] : [];
+};
+
+/**
  * A table in its region and in each region of its replicas (inline `replicas` or TableReplica resources, dynamodb.ts
  * globalTables): a replica is a table of the same name in its region, in the table's account ("A global table creates a
  * replication relationship between two or more DynamoDB tables with the same table name", API_CreateGlobalTable), so a
@@ -140,6 +155,13 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
     outcome: "CreateBucket refuses the second (BucketAlreadyOwnedByYou; terraform-provider-aws reports BucketAlreadyExists in us-east-1)",
   },
   {
+    types: ["aws:ec2/securityGroup:SecurityGroup"],
+    ...fromTable("aws:ec2/securityGroup:SecurityGroup"),
+    scope: perVpc,
+    compared: (name) => name.toLowerCase(),
+    outcome: "CreateSecurityGroup refuses the second (InvalidGroup.Duplicate; EC2 group names do not differ by letter case)",
+  },
+  {
     types: ["aws:cognito/userPoolDomain:UserPoolDomain"],
     property: "domain",
     what: "a Cognito user pool domain",
@@ -176,7 +198,7 @@ function claimedName(spec: UniqueNameSpec, r: RecordedResource, naming?: Configu
 export function physicalNameUnique(naming?: ConfiguredNaming): DeployRule {
   return {
     id: "PhysicalNameUnique",
-    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, IAM roles and policies, S3 buckets, Cognito domains), explicitly or through the stack's `pulumi:autonaming`",
+    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, IAM roles and policies, S3 buckets, security groups in a VPC, Cognito domains), explicitly or through the stack's `pulumi:autonaming`",
     source: CREATE_STATE_MACHINE,
     check(graph, context) {
       const findings: DeployFinding[] = [];

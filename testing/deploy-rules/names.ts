@@ -35,7 +35,7 @@
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
 // bucketNameProblem from autoname.ts itself (s3.ts re-exports it), so that s3.ts reads PROVIDER_UNIQUE_ID_SUFFIX_LENGTH without an import loop.
-import { AUTONAME_RANDOM_LENGTH, autonameLength, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, autonameLength, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH, SECURITY_GROUP_NAME_LENGTH, SECURITY_GROUP_NAME_SYMBOLS, securityGroupPrefixProblem } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import { ALARM_LIMITS } from "../../components/monitoring/validate";
 import type { Graph } from "../../local/offline/graph";
@@ -121,6 +121,12 @@ function withFifo(flag: string, max: number): PhysicalNameSpec["problem"] {
   };
 }
 
+/** EC2 security group names: up to 255 of letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`, not starting with `sg-` (components/autoname.ts). */
+function securityGroupName(): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
+  const check = limits(1, SECURITY_GROUP_NAME_LENGTH, new RegExp(`[${nameCharacters(SECURITY_GROUP_NAME_SYMBOLS)}]`), `letters, digits, spaces and ${SECURITY_GROUP_NAME_SYMBOLS.trim()}`);
+  return { problem: (name) => check(name) ?? securityGroupPrefixProblem(name), maxLength: SECURITY_GROUP_NAME_LENGTH };
+}
+
 const LETTERS_DIGITS_DASH_UNDERSCORE = new RegExp(`[${nameCharacters(CLOUDFRONT_NAME_SYMBOLS)}]`);
 const IAM_NAME = new RegExp(`[${nameCharacters(IAM_NAME_SYMBOLS)}]`);
 
@@ -189,10 +195,11 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  * - AUTONAMED_ONLY: types the components leave unnamed that pulumi-aws autonames with its default `AutoName("name",
  *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
  *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
- *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured. Not yet here: EC2 security
- *   groups (PrivateNetwork's, RelationalDatabase's), which pulumi-aws autonames too; the components refuse a name that
- *   makes their default autoname over its 255 or outside EC2's rules (components/autoname.ts kind "security-group"),
- *   but the names a stack's `pulumi:autonaming` makes for them are not measured.
+ *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured.
+ * - EC2 CreateSecurityGroup GroupName: "Up to 255 characters in length. Cannot start with sg-. Valid characters: a-z,
+ *   A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (components/autoname.ts SECURITY_GROUP_NAME_LENGTH, the one check with
+ *   PrivateNetwork's and RelationalDatabase's kind "security-group", which refuse a component name whose default
+ *   autoname breaks it); pulumi-aws autonames a group within its default 255 (no override for aws_security_group).
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -294,6 +301,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     defaultAutonameCheckedBy: "StatesStateMachineName",
     source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
   },
+  namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"),
   ...autonamedOnly([
     ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
     ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],

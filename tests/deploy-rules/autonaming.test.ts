@@ -348,6 +348,15 @@ describe("PhysicalNameUnique under pulumi:autonaming", () => {
     expect(unique({ mode: "verbatim" }, [fn("api"), handBuilt("aws:lambda/function:Function", "other", { name: "api" })])).toEqual([expect.stringContaining('other: has name "api", as api does (named by pulumi:autonaming mode verbatim)')]);
     expect(unique({ pattern: "${name}" }, [bucket("Photos"), handBuilt("aws:s3/bucket:Bucket", "other", { bucket: "photos" })])).toHaveLength(1);
   });
+
+  it("compares the security group names the config makes within each VPC", () => {
+    // Two components' unnamed groups of one logical name (as PrivateNetwork's `<name>-functions` and a RelationalDatabase's
+    // `<name>-cluster` could be) in one VPC: CreateSecurityGroup refuses the second (unique within the VPC).
+    const group = (parent: string, vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "app-cluster", { vpcId, description: "db" }, { parent: `urn:pulumi:dev::fixture::app:Db::${parent}`, urn: `urn:pulumi:dev::fixture::app:Db$aws:ec2/securityGroup:SecurityGroup::app-cluster-${parent}` });
+    expect(unique({ mode: "verbatim" }, [group("a", "vpc-1"), group("b", "vpc-1")])).toEqual([expect.stringContaining('aws:ec2/securityGroup:SecurityGroup app-cluster: is named "app-cluster" by pulumi:autonaming mode verbatim, as app-cluster does, in VPC vpc-1; security group names are unique there, so CreateSecurityGroup refuses the second')]);
+    expect(unique({ mode: "verbatim" }, [group("a", "vpc-1"), group("b", "vpc-2")])).toEqual([]);
+    expect(unique({ pattern: "${name}-${hex(7)}" }, [group("a", "vpc-1"), group("b", "vpc-1")])).toEqual([]);
+  });
 });
 
 describe("types the components leave unnamed beyond the names tables' first ones", () => {
@@ -364,6 +373,7 @@ describe("types the components leave unnamed beyond the names tables' first ones
     handBuilt("aws:apigateway/vpcLink:VpcLink", "api-link", { targetArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/n/1" }),
     handBuilt("aws:apigatewayv2/vpcLink:VpcLink", "api-link-v2", { subnetIds: ["subnet-1"] }),
     handBuilt("aws:appautoscaling/policy:Policy", "data-read-policy", { policyType: "TargetTrackingScaling" }),
+    handBuilt("aws:ec2/securityGroup:SecurityGroup", "db-cluster", { vpcId: "vpc-1", description: "db" }),
   ];
 
   it("are reported under mode disabled: pulumi-aws autonames each one's name (provider/autonaming.go setAutonaming; the alarm's alarm_name)", () => {
@@ -378,14 +388,32 @@ describe("types the components leave unnamed beyond the names tables' first ones
     expect(checkDeployRules([long], devContext).map((f) => f.rule).filter((rule) => rule.includes("Name"))).toEqual(["StatesStateMachineName"]);
   });
 
+  it("a security group's configured name is measured against EC2's rules (up to 255 characters, not starting with sg-), as PrivateNetwork and RelationalDatabase measure its default autoname", () => {
+    // EC2 CreateSecurityGroup GroupName: "Up to 255 characters in length. Cannot start with sg-"
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html).
+    const group = handBuilt("aws:ec2/securityGroup:SecurityGroup", "db-cluster", { vpcId: "vpc-1", description: "db" });
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [group])).toEqual([]);
+    expect(findingsUnder({ pattern: "sg-${name}-${hex(7)}" }, [group])).toEqual([
+      'dev: [PhysicalNameLimits] aws:ec2/securityGroup:SecurityGroup db-cluster: is named sg-db-cluster-<hex(7)> (21 characters) by pulumi:autonaming pattern "sg-${name}-${hex(7)}", a security group name that starts with "sg-" ("Cannot start with sg-", CreateSecurityGroup GroupName: the prefix of group ids): AWS refuses it at `pulumi up`. Fix: change pulumi:autonaming so the name fits (a security group name of at most 255 characters AWS takes), set it for aws:ec2/securityGroup:SecurityGroup alone (providers.aws.resources["aws:ec2/securityGroup:SecurityGroup"]), or shorten the resource name "db-cluster"',
+    ]);
+    expect(findingsUnder({ pattern: "${name}-${hex(250)}" }, [group])).toEqual([expect.stringContaining('is named db-cluster-<hex(250)> by pulumi:autonaming pattern "${name}-${hex(250)}", 261 characters: over the 255 pulumi-aws allows for a security group name, so `pulumi preview` fails')]);
+    expect(findingsUnder({ pattern: "${name}?${hex(4)}" }, [group])).toEqual([expect.stringContaining('a security group name that has "?"')]);
+  });
+
   it("does not warn of names shared between stacks for APIs, which AWS does not keep unique by name (two APIs of one name get two ids)", () => {
     const apis = unnamed.filter((r) => r.type === "aws:apigateway/restApi:RestApi" || r.type === "aws:apigatewayv2/api:Api");
     expect(checkDeployWarnings(apis, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 
-  it("does not warn of names unique only within their parent: a scaling policy (its scalable target)", () => {
+  it("does not warn of names unique only within their parent: a scaling policy (its scalable target), a security group in a VPC the stack creates", () => {
     const scoped = unnamed.filter((r) => r.type === "aws:appautoscaling/policy:Policy");
     expect(checkDeployWarnings(scoped, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+    // Security group names are unique within the VPC (CreateSecurityGroup): another stack's own VPC is another scope,
+    // an existing VPC both stacks are given is one.
+    const vpc = handBuilt("awsx:ec2:Vpc", "net-vpc", {}, { custom: false, state: { vpcId: "vpc-0123" } });
+    const group = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "net-functions", { vpcId, description: "functions" });
+    expect(checkDeployWarnings([vpc, group("vpc-0123")], devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+    expect(checkDeployWarnings([vpc, group("vpc-existing")], devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding)).toEqual([expect.stringContaining('aws:ec2/securityGroup:SecurityGroup net-functions: is named "net-functions" by pulumi:autonaming mode verbatim, without a random part')]);
   });
 });
 
