@@ -87,6 +87,30 @@ describe("parseAutonaming", () => {
     expect(config.root).toEqual({ mode: "pattern", pattern: "serverless-fullstack-dev-photos-${name}", enforce: false, perStack: true });
   });
 
+  it("resolves a ${config.<path>} into a structured project value, as the engine does, and refuses what it refuses", () => {
+    // pulumi/pulumi pkg/cmd/pulumi/autonaming/pattern.go newStackPatternEval: `cfg.Get(config.MustMakeKey(s.Project, key),
+    // true)`, a path lookup (sdk/go/common/resource/config/map.go Map.Get: resource.ParsePropertyPathStrict of the key,
+    // its first segment the config key, the rest walked into the object, object.Get); the leaf's text is the string
+    // itself, else its JSON (plaintext.go marshalText: json.Marshal, map keys sorted); a path to nothing is "no value
+    // found for key", and a path that does not parse "invalid config key path".
+    const team = JSON.stringify({ name: "photos", "cost.centre": "cc-7", zones: ["a", "b"], size: 3, on: true, tags: { z: 1, a: 2 } });
+    const stack = (pattern: string) => ({ ...stackWith({ pattern }, { "serverless-fullstack:team": team }), objectKeys: ["pulumi:autonaming", "serverless-fullstack:team"] });
+    const root = (pattern: string) => parseAutonaming(stack(pattern)).config?.root;
+    const errors = (pattern: string) => parseAutonaming(stack(pattern)).errors;
+    expect(root("${config.team.name}-${name}")).toMatchObject({ pattern: "photos-${name}" });
+    expect(root('${config.team["cost.centre"]}-${config.team.zones[1]}-${name}')).toMatchObject({ pattern: "cc-7-b-${name}" });
+    expect(root("${config.team.size}-${config.team.on}-${config.team.tags}-${name}")).toMatchObject({ pattern: '3-true-{"a":2,"z":1}-${name}' });
+    // configRegex is `\${config\.([^}]+)}`: a bracket right after config is no config expression, and stays as written.
+    expect(root('${config["team"].name}-${name}')).toMatchObject({ pattern: '${config["team"].name}-${name}' });
+    expect(errors("${config.team.owner}-${name}")).toEqual([expect.stringContaining('uses ${config.team.owner}, which the stack does not set ("no value found for key")')]);
+    expect(errors("${config.team.zones[2]}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
+    expect(errors("${config.team.zones[-1]}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
+    expect(errors("${config.team.name.first}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
+    expect(errors("${config.team.zones[x]}-${name}")).toEqual([expect.stringContaining('uses ${config.team.zones[x]}, which is not a config key path the engine reads ("invalid config key path")')]);
+    // A string value is not an object: a path into it finds nothing (object.Get's default case).
+    expect(parseAutonaming(stackWith({ pattern: "${config.team.name}" }, { "serverless-fullstack:team": "photos" })).errors).toEqual([expect.stringContaining("which the stack does not set")]);
+  });
+
   it("takes a type's setting, else its provider's (the root's when the provider entry sets none), else the root's", () => {
     // pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go: a provider entry with neither mode nor pattern gets rootNaming
     // (config_test.go "provider uses global when it has no config on its own and solely resources are configured").
