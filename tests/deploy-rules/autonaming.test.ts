@@ -373,6 +373,30 @@ describe("PhysicalNameUnique under pulumi:autonaming", () => {
     expect(unique({ pattern: "${name}" }, [bucket("Photos"), handBuilt("aws:s3/bucket:Bucket", "other", { bucket: "photos" })])).toHaveLength(1);
   });
 
+  it("compares the configured names of types judged by no other uniqueness rule: metric alarms, CloudFront functions, cache and response headers policies; log groups' too (explicit ones are LogGroupNameUnique's)", () => {
+    // Two components' unnamed resources of one logical name: the URN tells them apart, a verbatim name does not.
+    const twin = (type: string, name: string, inputs: Record<string, unknown> = {}) =>
+      ["a", "b"].map((parent) => handBuilt(type, name, inputs, { parent: `urn:pulumi:dev::fixture::app:Site::${parent}`, urn: `urn:pulumi:dev::fixture::app:Site$${type}::${name}-${parent}` }));
+    const found = unique({ mode: "verbatim" }, [
+      ...twin("aws:cloudwatch/logGroup:LogGroup", "api-access-logs"),
+      ...twin("aws:cloudwatch/metricAlarm:MetricAlarm", "api-errors"),
+      ...twin("aws:cloudfront/function:Function", "site-rewrite", { runtime: "cloudfront-js-2.0", code: "function handler(e) { return e.request; }" }),
+      ...twin("aws:cloudfront/cachePolicy:CachePolicy", "site-cache"),
+      ...twin("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "site-headers"),
+    ]);
+    expect(found).toEqual([
+      expect.stringContaining('aws:cloudwatch/logGroup:LogGroup api-access-logs: is named "api-access-logs" by pulumi:autonaming mode verbatim, as api-access-logs does, in us-east-1; log group names are unique there, so CreateLogGroup refuses the second (ResourceAlreadyExistsException)'),
+      expect.stringContaining('aws:cloudwatch/metricAlarm:MetricAlarm api-errors: is named "api-errors" by pulumi:autonaming mode verbatim, as api-errors does, in us-east-1; alarm names are unique there, so PutMetricAlarm, which creates or updates, overwrites the first alarm with the second'),
+      expect.stringContaining('aws:cloudfront/function:Function site-rewrite: is named "site-rewrite" by pulumi:autonaming mode verbatim, as site-rewrite does, in the account (CloudFront is global); CloudFront Function names are unique there, so CreateFunction refuses the second (FunctionAlreadyExists)'),
+      expect.stringContaining("so CreateCachePolicy refuses the second (CachePolicyAlreadyExists)"),
+      expect.stringContaining("so CreateResponseHeadersPolicy refuses the second (ResponseHeadersPolicyAlreadyExists)"),
+    ]);
+    // Two explicit log group names are LogGroupNameUnique's alone (reported once); an explicit one and a configured one are this rule's.
+    const explicitLogs = [handBuilt("aws:cloudwatch/logGroup:LogGroup", "logs-a", { name: "/app/logs" }), handBuilt("aws:cloudwatch/logGroup:LogGroup", "logs-b", { name: "/app/logs" })];
+    expect(unique({ mode: "verbatim" }, explicitLogs)).toEqual([]);
+    expect(unique({ mode: "verbatim" }, [handBuilt("aws:cloudwatch/logGroup:LogGroup", "logs-a", { name: "api-access-logs" }), handBuilt("aws:cloudwatch/logGroup:LogGroup", "api-access-logs", {})])).toHaveLength(1);
+  });
+
   it("compares the security group names the config makes within each VPC", () => {
     // Two components' unnamed groups of one logical name (as PrivateNetwork's `<name>-functions` and a RelationalDatabase's
     // `<name>-cluster` could be) in one VPC: CreateSecurityGroup refuses the second (unique within the VPC).
