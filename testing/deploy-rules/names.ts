@@ -35,7 +35,7 @@
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
 // bucketNameProblem from autoname.ts itself (s3.ts re-exports it), so that s3.ts reads PROVIDER_UNIQUE_ID_SUFFIX_LENGTH without an import loop.
-import { AUTONAME_RANDOM_LENGTH, autonameLength, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH, SECURITY_GROUP_NAME_LENGTH, SECURITY_GROUP_NAME_SYMBOLS, securityGroupPrefixProblem } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH, SECURITY_GROUP_NAME_LENGTH, SECURITY_GROUP_NAME_SYMBOLS, securityGroupPrefixProblem } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import { ALARM_LIMITS } from "../../components/monitoring/validate";
 import type { Graph } from "../../local/offline/graph";
@@ -391,6 +391,15 @@ export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming
   return { name: `${prefix}${RANDOM_STAND_IN}${postfix}`, shown: `${prefix}<random suffix>${postfix}`, autonamed: true };
 }
 
+/** A name's length as pulumi-aws measures it against its maximum: Go's len, in UTF-8 bytes. */
+const goLength = (text: string) => Buffer.byteLength(text, "utf8");
+
+/** "70 characters", or "256 bytes (132 characters)" where pulumi-aws's byte count differs from the characters. */
+function measured(text: string): string {
+  const bytes = goLength(text);
+  return bytes === text.length ? `${bytes} characters` : `${bytes} bytes (${text.length} characters)`;
+}
+
 /** The component (type and name) that created `r`, for the fix: the resource's parent, when it is a component. */
 function owner(graph: Graph, r: RecordedResource): RecordedResource | undefined {
   const parent = r.parent ? graph.find((p) => p.urn === r.parent) : undefined;
@@ -427,10 +436,12 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   const room = logicalNameRoom(spec, r);
   const shorten = `shorten the resource name "${r.name}" (${r.name.length} characters) to at most ${room}${from}: a shorter component name or key, or set ${spec.property} explicitly`;
   const prefix = physical.shown.slice(0, physical.shown.indexOf("<random suffix>"));
-  // The components' construction checks measure with the same autonameLength (components/autoname.ts).
-  if (autonameLength(prefix.slice(0, -SEPARATOR.length)) > spec.autoname!.maxLength) {
+  // pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName: `len(prefix)+randlen > maxlen`, Go's len, in
+  // bytes. The components' construction checks count characters (components/autoname.ts autonameLength): their names are
+  // ASCII, held to each service's characters first.
+  if (goLength(prefix) + AUTONAME_RANDOM_LENGTH > spec.autoname!.maxLength) {
     return report(
-      `is autonamed ${physical.shown}, ${physical.name.length} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${spec.autoname!.maxLength}")`,
+      `is autonamed ${physical.shown}, ${measured(physical.name)}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${spec.autoname!.maxLength}")`,
       shorten,
     );
   }
@@ -461,10 +472,8 @@ export function checkConfigured(
   // ComputeAutoNameDefault measures the transformed proposal, before the postfix, with Go's len: in bytes (UTF-8), so a
   // logical name of non-ASCII letters counts 2–4 per letter ("if options.Maxlen > 0 && len(vs) > options.Maxlen").
   const proposal = physical.name.slice(0, physical.name.length - (spec.autoname!.postfix?.(r).length ?? 0));
-  const bytes = Buffer.byteLength(proposal, "utf8");
-  if (!configured.enforce && bytes > spec.autoname!.maxLength) {
-    const measured = bytes === proposal.length ? `${bytes} characters` : `${bytes} bytes (${proposal.length} characters)`;
-    return report(`is named ${physical.shown} by ${configured.setting}, ${measured}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
+  if (!configured.enforce && goLength(proposal) > spec.autoname!.maxLength) {
+    return report(`is named ${physical.shown} by ${configured.setting}, ${measured(proposal)}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
   return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;

@@ -471,4 +471,13 @@ describe("a proposed name's length, as pulumi-aws measures it", () => {
     expect(findingsUnder({ pattern: "${name}" }, [pool])).toEqual([expect.stringContaining("260 bytes (130 characters): over the 255 pulumi-aws allows for a user pool name, so `pulumi preview` fails")]);
     expect(findingsUnder({ pattern: "${name}" }, [handBuilt("aws:cognito/userPool:UserPool", "e".repeat(130), {})])).toEqual([]);
   });
+
+  it("counts bytes for Pulumi's default <name>-<7 hex> too (NewUniqueName: `len(prefix)+randlen > maxlen`, Go's len)", () => {
+    // pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName. 124 é are 248 bytes: with "-" and 7 random
+    // characters 256, over pulumi-aws's 255, though 132 UTF-16 units.
+    const defaults = (name: string) => checkDeployRules([handBuilt("aws:cognito/userPool:UserPool", name, {})], devContext).filter((f) => f.rule === "PhysicalNameLimits").map(formatFinding);
+    expect(defaults("\u00e9".repeat(124))).toEqual([expect.stringContaining(`is autonamed ${"\u00e9".repeat(124)}-<random suffix>, 256 bytes (132 characters): over the 255 pulumi-aws allows for a user pool name, so \`pulumi preview\` fails`)]);
+    expect(defaults("\u00e9".repeat(123))).toEqual([]);
+    expect(defaults("e".repeat(248))).toEqual([expect.stringContaining("256 characters: over the 255 pulumi-aws allows")]);
+  });
 });
