@@ -53,8 +53,9 @@ export const LAMBDA_STATEMENT_ID_LENGTH = 100;
 
 /**
  * How long Pulumi's autoname of a resource is, from its logical name (after the resource's transform: a bucket's is
- * lower-cased), before any postfix (`.fifo`): the name, "-" and the random characters. The components' checks and the
- * PhysicalNameLimits deploy rule measure with it.
+ * lower-cased), before any postfix (`.fifo`): the name, "-" and the random characters, in characters. The components'
+ * checks measure with it (their names are ASCII, held to each service's characters first); the PhysicalNameLimits deploy
+ * rule, which sees any program's names, measures pulumi-aws's maximum in UTF-8 bytes, as pulumi does (Go's len).
  */
 export function autonameLength(logicalName: string): number {
   return logicalName.length + AUTONAME_SUFFIX_LENGTH;

@@ -26,8 +26,8 @@
  *   preview` fails for every resource it would have autonamed.
  * - `pattern`: `${name}` is the logical name; `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}` and `${uuid}`
  *   are random; `${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key, or a path into its
- *   structured value, `${config.team.name}`: configPathValue; "no value found for key" when unset) are the stack's (pattern.go resolveStackExpressions; `${org}` is not one: it stays as
- *   written). Proposed (the default): pulumi-aws applies its transform (a bucket's lower case), refuses a name over its
+ *   structured value, `${config.team.name}`: configPathValue; "no value found for key" when unset) are the stack's
+ *   (pattern.go resolveStackExpressions; `${org}` is not one: it stays as written). Proposed (the default): pulumi-aws applies its transform (a bucket's lower case), refuses a name over its
  *   maximum at Check ("calculated name '…' exceeds maximum length of N", so at preview) and appends its postfix (a
  *   FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
  * - `verbatim`, `disabled` and a pattern with no random part make the engine replace the resource delete-first
@@ -238,8 +238,8 @@ function configPathValue(stack: AutonamingStack, key: string): string | { proble
 /**
  * A config key path as resource.ParsePropertyPathStrict reads it (sdk/go/common/resource/properties_path.go
  * parsePropertyPath, strict): names up to the next `.` or `[`, `["quoted"]` keys (`\"` for a quote), `[<integer>]`
- * indexes (`[*]`, a wildcard, matches no config value); undefined where it returns an error (a leading or trailing
- * `.`, `.[`, an unclosed bracket or quote, an index that is not an integer).
+ * indexes (`[*]` is the string "*": a map's key of that name, nothing in a list); undefined where it returns an error
+ * (a leading or trailing `.`, `.[`, an unclosed bracket or quote, an index that is not an integer).
  */
 function propertyPath(path: string): Array<string | number> | undefined {
   const elements: Array<string | number> = [];
@@ -477,9 +477,9 @@ const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
  * stack's group is in another VPC, but in an existing VPC the stacks are given (PrivateNetwork's or RelationalDatabase's
  * `vpc` argument) two stacks' groups of one name collide.
  */
-function inOwnVpc(graph: Graph, r: RecordedResource): boolean {
+function inOwnVpc(graph: Graph): (r: RecordedResource) => boolean {
   const vpcIds = new Set([...graph.filter((v) => v.type === "awsx:ec2:Vpc").map((v) => v.state.vpcId), ...graph.filter((v) => v.type === "aws:ec2/vpc:Vpc").map((v) => v.id)]);
-  return r.type === SECURITY_GROUP && vpcIds.has(r.inputs.vpcId);
+  return (r) => r.type === SECURITY_GROUP && vpcIds.has(r.inputs.vpcId);
 }
 
 /**
@@ -499,7 +499,8 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
     title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
     source: DOCS,
     check(graph) {
-      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !inOwnVpc(graph, r) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
+      const ownVpc = inOwnVpc(graph);
+      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !ownVpc(r) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;

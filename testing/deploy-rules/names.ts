@@ -12,9 +12,9 @@
  *   (S3 buckets: lower case), then the separator `-`, then `Randlen` random characters: 7 lowercase hex digits
  *   for every resource here (`AutoName(name, maxlen, "-")` sets Randlen 7). So `<name>-<7 hex>`: 8 characters
  *   more than the logical name.
- * - if `len(prefix) + Randlen > Maxlen`, NewUniqueName fails ("name '<name>-' plus 7 random chars is longer than
- *   maximum length <Maxlen>"), and the bridge wraps it ("could not make instance of '<type>'"). Defaults are
- *   computed in the provider's Check, so `pulumi preview` already fails.
+ * - if `len(prefix) + Randlen > Maxlen` (Go's len: UTF-8 bytes), NewUniqueName fails ("name '<name>-' plus 7 random
+ *   chars is longer than maximum length <Maxlen>"), and the bridge wraps it ("could not make instance of '<type>'").
+ *   Defaults are computed in the provider's Check, so `pulumi preview` already fails.
  * - a PostTransform runs last: SQS queues and SNS topics append `.fifo` when FIFO, KMS aliases prepend `alias/`.
  * - Maxlen is per resource (pulumi/pulumi-aws provider/resource_overrides.go): Lambda functions and IAM roles 64,
  *   S3 buckets 63 (lower-cased), SQS queues and SNS topics 80; every other resource with a `name` input gets
