@@ -23,6 +23,15 @@ export const IAM_ROLE_NAME_LENGTH = 64;
 export const CLOUDFRONT_NAME_LENGTH = 64;
 /** The characters besides letters and digits in an IAM role name (API_CreateRole: `[\w+=,.@-]+`). */
 export const IAM_NAME_SYMBOLS = "-_.+=,@";
+/**
+ * EC2 CreateSecurityGroup GroupName (a VPC's group): "Constraints: Up to 255 characters in length. Cannot start with sg-.
+ * Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html). pulumi-aws has no autoname
+ * override for aws_security_group, so it autonames within its default 255 too (provider/autonaming.go setAutonaming).
+ */
+export const SECURITY_GROUP_NAME_LENGTH = 255;
+/** The characters besides letters and digits in a security group's name (CreateSecurityGroup GroupName). */
+export const SECURITY_GROUP_NAME_SYMBOLS = " ._-:/()#,@[]+=&;{}!$*";
 /** The characters besides letters and digits in a CloudFront Function's or key value store's name (`[a-zA-Z0-9-_]`). */
 export const CLOUDFRONT_NAME_SYMBOLS = "-_";
 /**
@@ -44,8 +53,9 @@ export const LAMBDA_STATEMENT_ID_LENGTH = 100;
 
 /**
  * How long Pulumi's autoname of a resource is, from its logical name (after the resource's transform: a bucket's is
- * lower-cased), before any postfix (`.fifo`): the name, "-" and the random characters. The components' checks and the
- * PhysicalNameLimits deploy rule measure with it.
+ * lower-cased), before any postfix (`.fifo`): the name, "-" and the random characters, in characters. The components'
+ * checks measure with it (their names are ASCII, held to each service's characters first); the PhysicalNameLimits deploy
+ * rule, which sees any program's names, measures pulumi-aws's maximum in UTF-8 bytes, as pulumi does (Go's len).
  */
 export function autonameLength(logicalName: string): number {
   return logicalName.length + AUTONAME_SUFFIX_LENGTH;
@@ -202,11 +212,9 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // itself, `<logical name>-<7 random lowercase letters and digits>` lower-cased, so the random part ends them.
   "rds-cluster": { what: "Aurora DB cluster", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsAutonameProblem },
   "rds-instance": { what: "Aurora DB instance", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsAutonameProblem },
-  // EC2 CreateSecurityGroup GroupName (a VPC's group): "Constraints: Up to 255 characters in length. Cannot start with
-  // sg-. Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
-  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html); pulumi-aws has no autoname
-  // override for aws_security_group, so it autonames within its default 255 and fails `pulumi preview` beyond.
-  "security-group": { what: "security group", service: "EC2", maxLength: 255, symbols: " ._-:/()#,@[]+=&;{}!$*", problem: securityGroupNameProblem },
+  // EC2 CreateSecurityGroup GroupName (SECURITY_GROUP_NAME_LENGTH): pulumi-aws autonames within its default 255, the
+  // same as EC2's, and fails `pulumi preview` beyond.
+  "security-group": { what: "security group", service: "EC2", maxLength: SECURITY_GROUP_NAME_LENGTH, symbols: SECURITY_GROUP_NAME_SYMBOLS, problem: securityGroupAutonameProblem },
   // Application Auto Scaling PutScalingPolicy PolicyName: "Minimum length of 1. Maximum length of 256. Pattern:
   // \p{Print}+" (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html); pulumi-aws
   // autonames aws_appautoscaling_policy within its default 255 (provider/autonaming.go) and fails `pulumi preview` beyond.
@@ -394,8 +402,18 @@ export function rdsAutonameProblem(whole: string): { text: string; fix: string }
   return breach && { text: breach.problem, fix: RDS_AUTONAME_FIXES[breach.rule] };
 }
 
-/** EC2's one rule on a security group's whole name beyond length and characters: "Cannot start with sg-" (CreateSecurityGroup). */
-function securityGroupNameProblem(whole: string): { text: string; fix: string } | undefined {
-  if (!whole.startsWith("sg-")) return undefined;
-  return { text: 'starts with "sg-" ("Cannot start with sg-", CreateSecurityGroup GroupName: the prefix of group ids)', fix: 'Use a component name that does not start with "sg-".' };
+/**
+ * EC2's one rule on a security group's whole name beyond length and characters: "Cannot start with sg-"
+ * (CreateSecurityGroup GroupName: the prefix of group ids). One check for the components' autonames
+ * (securityGroupAutonameProblem) and the deploy rules (testing/deploy-rules/names.ts, any name a plan gives a group).
+ * Whether EC2 also refuses "SG-" (group names are case-insensitive) was not confirmed: only "sg-" is refused.
+ */
+export function securityGroupPrefixProblem(whole: string): string | undefined {
+  return whole.startsWith("sg-") ? 'starts with "sg-" ("Cannot start with sg-", CreateSecurityGroup GroupName: the prefix of group ids)' : undefined;
+}
+
+/** securityGroupPrefixProblem for a component's autonamed security group, with its fix. */
+function securityGroupAutonameProblem(whole: string): { text: string; fix: string } | undefined {
+  const text = securityGroupPrefixProblem(whole);
+  return text === undefined ? undefined : { text, fix: 'Use a component name that does not start with "sg-".' };
 }

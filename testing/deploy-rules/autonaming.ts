@@ -25,9 +25,9 @@
  * - `disabled`: the provider fails Check ("automatic naming is disabled but no explicit name was provided"): `pulumi
  *   preview` fails for every resource it would have autonamed.
  * - `pattern`: `${name}` is the logical name; `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}` and `${uuid}`
- *   are random; `${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key; "no value found
- *   for key" when unset) are the stack's (pattern.go resolveStackExpressions; `${org}` is not one: it stays as
- *   written). Proposed (the default): pulumi-aws applies its transform (a bucket's lower case), refuses a name over its
+ *   are random; `${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key, or a path into its
+ *   structured value, `${config.team.name}`: configPathValue; "no value found for key" when unset) are the stack's
+ *   (pattern.go resolveStackExpressions; `${org}` is not one: it stays as written). Proposed (the default): pulumi-aws applies its transform (a bucket's lower case), refuses a name over its
  *   maximum at Check ("calculated name '…' exceeds maximum length of N", so at preview) and appends its postfix (a
  *   FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
  * - `verbatim`, `disabled` and a pattern with no random part make the engine replace the resource delete-first
@@ -116,7 +116,8 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
       }
       const resolved = resolveStackExpressions(pattern, stack);
       if (typeof resolved !== "string") {
-        fail(`${where}.pattern`, pattern, `uses \${config.${resolved.missing}}, which the stack does not set ("no value found for key")`, `set ${stack.project}:${resolved.missing} in Pulumi.${stack.stack}.yaml, or drop it from the pattern`);
+        if (resolved.problem === "invalid") fail(`${where}.pattern`, pattern, `uses \${config.${resolved.key}}, which is not a config key path the engine reads ("invalid config key path")`, 'write it as ${config.<key>}, ${config.<key>.<field>}, ${config.<key>[<index>]} or ${config.<key>["<field>"]}');
+        else fail(`${where}.pattern`, pattern, `uses \${config.${resolved.key}}, which the stack does not set ("no value found for key")`, `set ${stack.project}:${resolved.key} in Pulumi.${stack.stack}.yaml, or drop it from the pattern`);
         return undefined;
       }
       return { mode: "pattern", pattern: resolved, enforce: enforce === true, perStack: pattern.includes("${stack}") };
@@ -193,18 +194,103 @@ const RANDOM_EXPRESSIONS: Array<{ pattern: RegExp; standIn: (n: number) => strin
 /** The organization is the Pulumi Cloud's, unknown offline: a stand-in of a plausible length. */
 const ORGANIZATION_STAND_IN = "organization";
 
-function resolveStackExpressions(pattern: string, stack: AutonamingStack): string | { missing: string } {
-  let missing: string | undefined;
+/** Why a `${config.<key>}` cannot be resolved: the engine's error for it. */
+type ConfigProblem = { key: string; problem: "missing" | "invalid" };
+
+function resolveStackExpressions(pattern: string, stack: AutonamingStack): string | ConfigProblem {
+  let failed: ConfigProblem | undefined;
   const resolved = pattern
     .replaceAll("${organization}", ORGANIZATION_STAND_IN)
     .replaceAll("${project}", stack.project)
     .replaceAll("${stack}", stack.stack)
     .replace(/\$\{config\.([^}]+)\}/g, (_, key: string) => {
-      const value = stack.values[`${stack.project}:${key}`];
-      if (value === undefined) missing ??= key;
-      return value ?? "";
+      const value = configPathValue(stack, key);
+      if (typeof value !== "string") failed ??= { key, problem: value.problem };
+      return typeof value === "string" ? value : "";
     });
-  return missing === undefined ? resolved : { missing };
+  return failed ?? resolved;
+}
+
+/**
+ * The text of `${config.<key>}`, as the engine reads it (pulumi/pulumi pkg/cmd/pulumi/autonaming/pattern.go
+ * newStackPatternEval: `cfg.Get(config.MustMakeKey(s.Project, key), true)`, a path lookup): sdk/go/common/resource/
+ * config/map.go Map.Get parses `key` as a property path (resource.ParsePropertyPathStrict: `a.b`, `a[0]`, `a["b.c"]`),
+ * takes its first segment as the project's config key, and walks the rest into that value's object (object.go
+ * object.Get: a string key into a map, an integer into a list, nothing into anything else: "no value found for key").
+ * The leaf's text is the string itself, else its JSON (plaintext.go marshalText: json.Marshal, a map's keys sorted).
+ * Not modelled: Go's json.Marshal escapes <, > and & in strings (\u003c), which no name AWS takes holds anyway.
+ */
+function configPathValue(stack: AutonamingStack, key: string): string | { problem: "missing" | "invalid" } {
+  const path = propertyPath(key);
+  if (!path || typeof path[0] !== "string" || path[0] === "") return { problem: "invalid" };
+  const rootKey = `${stack.project}:${path[0]}`;
+  const raw = stack.values[rootKey];
+  if (raw === undefined) return { problem: "missing" };
+  let value: unknown = stack.objectKeys.includes(rootKey) ? JSON.parse(raw) : raw;
+  for (const segment of path.slice(1)) {
+    if (Array.isArray(value) && typeof segment === "number" && segment >= 0 && segment < value.length) value = value[segment];
+    else if (isObject(value) && typeof segment === "string" && Object.hasOwn(value, segment)) value = value[segment];
+    else return { problem: "missing" };
+  }
+  return typeof value === "string" ? value : goJson(value);
+}
+
+/**
+ * A config key path as resource.ParsePropertyPathStrict reads it (sdk/go/common/resource/properties_path.go
+ * parsePropertyPath, strict): names up to the next `.` or `[`, `["quoted"]` keys (`\"` for a quote), `[<integer>]`
+ * indexes (`[*]` is the string "*": a map's key of that name, nothing in a list); undefined where it returns an error
+ * (a leading or trailing `.`, `.[`, an unclosed bracket or quote, an index that is not an integer).
+ */
+function propertyPath(path: string): Array<string | number> | undefined {
+  const elements: Array<string | number> = [];
+  if (path.startsWith(".")) return undefined;
+  let rest = path;
+  while (rest.length > 0) {
+    if (rest[0] === ".") {
+      rest = rest.slice(1);
+      if (rest.length === 0 || rest[0] === "[") return undefined;
+    } else if (rest[0] === "[") {
+      if (rest[1] === '"') {
+        let name = "";
+        let i = 2;
+        for (;;) {
+          if (i >= rest.length) return undefined;
+          if (rest[i] === '"') {
+            i++;
+            break;
+          }
+          if (rest[i] === "\\" && rest[i + 1] === '"') {
+            name += '"';
+            i += 2;
+          } else name += rest[i++];
+        }
+        if (rest[i] !== "]") return undefined;
+        elements.push(name);
+        rest = rest.slice(i + 1);
+      } else {
+        const close = rest.indexOf("]");
+        if (close === -1) return undefined;
+        const segment = rest.slice(1, close);
+        // strconv.ParseInt(segment, 10, 0): an optional sign and decimal digits.
+        if (segment !== "*" && !/^[+-]?\d+$/.test(segment)) return undefined;
+        elements.push(segment === "*" ? "*" : Number(segment));
+        rest = rest.slice(close + 1);
+      }
+    } else {
+      const end = rest.search(/[.[]/);
+      const name = end === -1 ? rest : rest.slice(0, end);
+      elements.push(name);
+      rest = rest.slice(name.length);
+    }
+  }
+  return elements;
+}
+
+/** JSON as Go's json.Marshal writes a decoded config value: compact, an object's keys sorted. */
+function goJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${goJson(value[k])}`).join(",")}}`;
+  return JSON.stringify(value);
 }
 
 /**
@@ -383,6 +469,19 @@ const PARENT_SCOPED = new Set([
   "aws:appautoscaling/policy:Policy",
 ]);
 
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+
+/**
+ * A security group's name is unique within its VPC ("You can't have two security groups for the same VPC with the same
+ * name", API_CreateSecurityGroup): in a VPC the stack creates (an awsx Vpc's vpcId, an aws.ec2.Vpc's id) another
+ * stack's group is in another VPC, but in an existing VPC the stacks are given (PrivateNetwork's or RelationalDatabase's
+ * `vpc` argument) two stacks' groups of one name collide.
+ */
+function inOwnVpc(graph: Graph): (r: RecordedResource) => boolean {
+  const vpcIds = new Set([...graph.filter((v) => v.type === "awsx:ec2:Vpc").map((v) => v.state.vpcId), ...graph.filter((v) => v.type === "aws:ec2/vpc:Vpc").map((v) => v.id)]);
+  return (r) => r.type === SECURITY_GROUP && vpcIds.has(r.inputs.vpcId);
+}
+
 /**
  * Types AWS does not keep unique by name, so two stacks of one name do not collide: API Gateway REST and HTTP/WebSocket
  * APIs (two APIs of one name get two ids; name-collisions.ts leaves them out for the same reason).
@@ -400,7 +499,8 @@ export function autonamingSharedName(naming: ConfiguredNaming): DeployRule {
     title: "Names `pulumi:autonaming` makes differ between the project's stacks (a random part or ${stack})",
     source: DOCS,
     check(graph) {
-      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
+      const ownVpc = inOwnVpc(graph);
+      const shared = autonamed(graph, naming).filter(({ r, configured }) => !PARENT_SCOPED.has(r.type) && !ownVpc(r) && !NOT_UNIQUE_BY_NAME.has(r.type) && !("disabled" in configured) && !configured.random && !configured.perStack);
       if (shared.length === 0) return [];
       const { r, configured } = shared[0];
       const c = configured as ConfiguredAutoname;

@@ -3,11 +3,11 @@
  * AWS refuses the second create (or, where the create call is idempotent, hands back the first resource, which two
  * Pulumi resources then own: destroying either deletes it). LogGroupNameUnique's rule (cloudwatch.ts), for the types the
  * components name: compared per account (accountScope) and region where AWS scopes the name so, per account alone for
- * IAM, across accounts for S3 buckets and Cognito domains; names still unknown at preview, autonames (`name` unset, or a
+ * IAM, per VPC for security groups, across accounts for S3 buckets and Cognito domains; names still unknown at preview, autonames (`name` unset, or a
  * `namePrefix` the provider completes with a unique suffix) and names of other stacks are not compared. Names are
- * compared as written except where AWS documents that letter case does not tell them apart (IAM).
+ * compared as written except where AWS documents that letter case does not tell them apart (IAM, security groups).
  *
- * Types already judged by a uniqueness rule of their own are left out: log groups (LogGroupNameUnique), API Gateway
+ * Types already judged by a uniqueness rule of their own are left out: log groups' explicit names (LogGroupNameUnique), API Gateway
  * custom domain names (ApiGatewayDomainNameUnique), CloudFront aliases (CloudFrontAliasUnique); API Gateway REST and HTTP
  * APIs are not unique by name (two APIs of one name get two ids). The `what`, name input and autonaming of a type come from
  * the names tables (names.ts PHYSICAL_NAMES, eventbridge.ts EVENTBRIDGE_NAME_SPECS) where they have the type.
@@ -53,6 +53,21 @@
  *   (with certificateArn) is a host name, compared across regions and accounts (not confirmed in Cognito's documentation).
  *   Two prefix domains of one stack are this rule's; one prefix claimed by two stacks is CognitoDomainPrefixUnique's
  *   (cognito.ts), which leaves a stack's own repeats here, so each pair is reported once.
+ * - CloudWatch Logs CreateLogGroup: log group names are unique in an account's region (LogGroupNameUnique, cloudwatch.ts,
+ *   which compares explicit names; the names `pulumi:autonaming` makes are compared here).
+ * - CloudWatch PutMetricAlarm: "Creates or updates an alarm", and "When you update an existing alarm … the update
+ *   completely overwrites the previous configuration of the alarm" (API_PutMetricAlarm); AlarmName "must be unique within
+ *   the Region" (the API model's text, as paws renders it). That terraform-provider-aws's create calls PutMetricAlarm
+ *   without first looking for an alarm of the name was not confirmed (its source is not here).
+ * - CloudFront CreateFunction: FunctionAlreadyExists "A function with the same name already exists in this Amazon Web
+ *   Services account"; CreateCachePolicy: CachePolicyAlreadyExists "A cache policy with this name already exists. You
+ *   must provide a unique name"; CreateResponseHeadersPolicy: ResponseHeadersPolicyAlreadyExists, the same words (the
+ *   API model's error texts, as boto3 renders them). CloudFront is global: one name per account. Whether the names differ
+ *   by letter case was not found: compared as written.
+ * - EC2 CreateSecurityGroup: "You can't have two security groups for the same VPC with the same name"
+ *   (API_CreateSecurityGroup); GroupName "Names are case-insensitive and must be unique within the VPC" (the API model's
+ *   text, as the AWS SDK for Kotlin renders it: CreateSecurityGroupRequest groupName). The error code InvalidGroup.Duplicate
+ *   is from the EC2 error code list as recalled, not re-read here.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -79,6 +94,8 @@ interface UniqueNameSpec {
   outcome: string;
   /** Whether Pulumi autonames the type when `property` is unset (the fix then offers it). */
   autonamed: boolean;
+  /** The rule that already compares explicit names of this type: this one then reports a pair only where a `pulumi:autonaming` name is one of them. */
+  explicitCheckedBy?: string;
 }
 
 /**
@@ -97,6 +114,23 @@ const perAccountRegion: UniqueNameSpec["scope"] = (graph, r, context) => {
 };
 const perAccount: UniqueNameSpec["scope"] = (graph, r) => [{ key: [accountScope(graph, r)], where: "in the account (IAM names are global to it)" }];
 const global: UniqueNameSpec["scope"] = () => [{ key: [], where: "in every account and region (the partition)" }];
+const perAccountCloudFront: UniqueNameSpec["scope"] = (graph, r) => [{ key: [accountScope(graph, r)], where: "in the account (CloudFront is global)" }];
+
+/** A CloudFront type of the names table, whose name is unique in the account (CloudFront is global). */
+function cloudFront(type: string, outcome: string): UniqueNameSpec {
+  return { types: [type], ...fromTable(type), scope: perAccountCloudFront, outcome };
+}
+
+/**
+ * A security group in its VPC (`vpcId`; the region's default VPC without one, "Required for a nondefault VPC"); none
+ * when the VPC is unknown at preview, as two unknown ids may be two VPCs.
+ */
+const perVpc: UniqueNameSpec["scope"] = (graph, r, context) => {
+  const region = regionOf(graph, r, context);
+  const vpcId = r.inputs.vpcId;
+  if (vpcId === undefined) return [{ key: [accountScope(graph, r), region, "default VPC"], where: `in the default VPC of ${region}` }];
+  return typeof vpcId === "string" ? [{ key: [accountScope(graph, r), region, vpcId], where: `in VPC ${vpcId}` }] : [];
+};
 
 /**
  * A table in its region and in each region of its replicas (inline `replicas` or TableReplica resources, dynamodb.ts
@@ -131,6 +165,12 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   regional("aws:kinesis/stream:Stream", "CreateStream refuses the second (ResourceInUseException)"),
   // EventBridgeNames' wording (eventbridge.ts); pulumi-aws autonames a bus (`name` is optional in EventBusArgs).
   regional(EVENT_BUS, "CreateEventBus refuses the second (ResourceAlreadyExistsException)"),
+  // Explicit log group names are LogGroupNameUnique's (cloudwatch.ts); the names pulumi:autonaming makes are compared here.
+  { ...regional("aws:cloudwatch/logGroup:LogGroup", "CreateLogGroup refuses the second (ResourceAlreadyExistsException)"), explicitCheckedBy: "LogGroupNameUnique" },
+  regional("aws:cloudwatch/metricAlarm:MetricAlarm", `PutMetricAlarm, which creates or updates, overwrites the first alarm with the second's configuration, and both resources then own one alarm (${SHARED})`),
+  cloudFront("aws:cloudfront/function:Function", "CreateFunction refuses the second (FunctionAlreadyExists)"),
+  cloudFront("aws:cloudfront/cachePolicy:CachePolicy", "CreateCachePolicy refuses the second (CachePolicyAlreadyExists)"),
+  cloudFront("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "CreateResponseHeadersPolicy refuses the second (ResponseHeadersPolicyAlreadyExists)"),
   { types: ["aws:iam/role:Role"], ...fromTable("aws:iam/role:Role"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreateRole refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)" },
   { types: ["aws:iam/policy:Policy"], ...fromTable("aws:iam/policy:Policy"), scope: perAccount, compared: (name) => name.toLowerCase(), outcome: "CreatePolicy refuses the second (EntityAlreadyExists; IAM names do not differ by letter case)" },
   {
@@ -138,6 +178,13 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
     ...fromTable("aws:s3/bucket:Bucket", "bucket"),
     scope: global,
     outcome: "CreateBucket refuses the second (BucketAlreadyOwnedByYou; terraform-provider-aws reports BucketAlreadyExists in us-east-1)",
+  },
+  {
+    types: ["aws:ec2/securityGroup:SecurityGroup"],
+    ...fromTable("aws:ec2/securityGroup:SecurityGroup"),
+    scope: perVpc,
+    compared: (name) => name.toLowerCase(),
+    outcome: "CreateSecurityGroup refuses the second (InvalidGroup.Duplicate; EC2 group names do not differ by letter case)",
   },
   {
     types: ["aws:cognito/userPoolDomain:UserPoolDomain"],
@@ -176,7 +223,7 @@ function claimedName(spec: UniqueNameSpec, r: RecordedResource, naming?: Configu
 export function physicalNameUnique(naming?: ConfiguredNaming): DeployRule {
   return {
     id: "PhysicalNameUnique",
-    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, IAM roles and policies, S3 buckets, Cognito domains), explicitly or through the stack's `pulumi:autonaming`",
+    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, log groups, metric alarms, IAM roles and policies, S3 buckets, security groups in a VPC, CloudFront functions, cache and response headers policies, Cognito domains), explicitly or through the stack's `pulumi:autonaming`",
     source: CREATE_STATE_MACHINE,
     check(graph, context) {
       const findings: DeployFinding[] = [];
@@ -192,6 +239,7 @@ export function physicalNameUnique(naming?: ConfiguredNaming): DeployRule {
           for (const claim of claims) if (!seen.has(claim.id)) seen.set(claim.id, { r, via: claim.via, configured });
           if (!clash) continue;
           const { claim, first } = clash as { claim: (typeof claims)[number]; first: { r: RecordedResource; via?: string; configured?: ConfiguredAutoname } };
+          if (spec.explicitCheckedBy && !configured && !first.configured) continue;
           const firstName = claimedName(spec, first.r, naming)!.name;
           const how = [firstName === name ? undefined : JSON.stringify(firstName), first.via, first.configured && first.configured.setting !== configured?.setting ? `named by ${first.configured.setting}` : undefined].filter(Boolean).join(", ");
           const kind = spec.what.replace(/^an? /, "");

@@ -12,9 +12,9 @@
  *   (S3 buckets: lower case), then the separator `-`, then `Randlen` random characters: 7 lowercase hex digits
  *   for every resource here (`AutoName(name, maxlen, "-")` sets Randlen 7). So `<name>-<7 hex>`: 8 characters
  *   more than the logical name.
- * - if `len(prefix) + Randlen > Maxlen`, NewUniqueName fails ("name '<name>-' plus 7 random chars is longer than
- *   maximum length <Maxlen>"), and the bridge wraps it ("could not make instance of '<type>'"). Defaults are
- *   computed in the provider's Check, so `pulumi preview` already fails.
+ * - if `len(prefix) + Randlen > Maxlen` (Go's len: UTF-8 bytes), NewUniqueName fails ("name '<name>-' plus 7 random
+ *   chars is longer than maximum length <Maxlen>"), and the bridge wraps it ("could not make instance of '<type>'").
+ *   Defaults are computed in the provider's Check, so `pulumi preview` already fails.
  * - a PostTransform runs last: SQS queues and SNS topics append `.fifo` when FIFO, KMS aliases prepend `alias/`.
  * - Maxlen is per resource (pulumi/pulumi-aws provider/resource_overrides.go): Lambda functions and IAM roles 64,
  *   S3 buckets 63 (lower-cased), SQS queues and SNS topics 80; every other resource with a `name` input gets
@@ -35,7 +35,7 @@
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
 // bucketNameProblem from autoname.ts itself (s3.ts re-exports it), so that s3.ts reads PROVIDER_UNIQUE_ID_SUFFIX_LENGTH without an import loop.
-import { AUTONAME_RANDOM_LENGTH, autonameLength, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH, SECURITY_GROUP_NAME_LENGTH, SECURITY_GROUP_NAME_SYMBOLS, securityGroupPrefixProblem } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import { ALARM_LIMITS } from "../../components/monitoring/validate";
 import type { Graph } from "../../local/offline/graph";
@@ -121,6 +121,12 @@ function withFifo(flag: string, max: number): PhysicalNameSpec["problem"] {
   };
 }
 
+/** EC2 security group names: up to 255 of letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`, not starting with `sg-` (components/autoname.ts). */
+function securityGroupName(): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
+  const check = limits(1, SECURITY_GROUP_NAME_LENGTH, new RegExp(`[${nameCharacters(SECURITY_GROUP_NAME_SYMBOLS)}]`), `letters, digits, spaces and ${SECURITY_GROUP_NAME_SYMBOLS.trim()}`);
+  return { problem: (name) => check(name) ?? securityGroupPrefixProblem(name), maxLength: SECURITY_GROUP_NAME_LENGTH };
+}
+
 const LETTERS_DIGITS_DASH_UNDERSCORE = new RegExp(`[${nameCharacters(CLOUDFRONT_NAME_SYMBOLS)}]`);
 const IAM_NAME = new RegExp(`[${nameCharacters(IAM_NAME_SYMBOLS)}]`);
 
@@ -189,10 +195,11 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  * - AUTONAMED_ONLY: types the components leave unnamed that pulumi-aws autonames with its default `AutoName("name",
  *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
  *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
- *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured. Not yet here: EC2 security
- *   groups (PrivateNetwork's, RelationalDatabase's), which pulumi-aws autonames too; the components refuse a name that
- *   makes their default autoname over its 255 or outside EC2's rules (components/autoname.ts kind "security-group"),
- *   but the names a stack's `pulumi:autonaming` makes for them are not measured.
+ *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured.
+ * - EC2 CreateSecurityGroup GroupName: "Up to 255 characters in length. Cannot start with sg-. Valid characters: a-z,
+ *   A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (components/autoname.ts SECURITY_GROUP_NAME_LENGTH, the one check with
+ *   PrivateNetwork's and RelationalDatabase's kind "security-group", which refuse a component name whose default
+ *   autoname breaks it); pulumi-aws autonames a group within its default 255 (no override for aws_security_group).
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -294,6 +301,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     defaultAutonameCheckedBy: "StatesStateMachineName",
     source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
   },
+  namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"),
   ...autonamedOnly([
     ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
     ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],
@@ -383,6 +391,15 @@ export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming
   return { name: `${prefix}${RANDOM_STAND_IN}${postfix}`, shown: `${prefix}<random suffix>${postfix}`, autonamed: true };
 }
 
+/** A name's length as pulumi-aws measures it against its maximum: Go's len, in UTF-8 bytes. */
+const goLength = (text: string) => Buffer.byteLength(text, "utf8");
+
+/** "70 characters", or "256 bytes (132 characters)" where pulumi-aws's byte count differs from the characters. */
+function measured(text: string): string {
+  const bytes = goLength(text);
+  return bytes === text.length ? `${bytes} characters` : `${bytes} bytes (${text.length} characters)`;
+}
+
 /** The component (type and name) that created `r`, for the fix: the resource's parent, when it is a component. */
 function owner(graph: Graph, r: RecordedResource): RecordedResource | undefined {
   const parent = r.parent ? graph.find((p) => p.urn === r.parent) : undefined;
@@ -419,10 +436,12 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   const room = logicalNameRoom(spec, r);
   const shorten = `shorten the resource name "${r.name}" (${r.name.length} characters) to at most ${room}${from}: a shorter component name or key, or set ${spec.property} explicitly`;
   const prefix = physical.shown.slice(0, physical.shown.indexOf("<random suffix>"));
-  // The components' construction checks measure with the same autonameLength (components/autoname.ts).
-  if (autonameLength(prefix.slice(0, -SEPARATOR.length)) > spec.autoname!.maxLength) {
+  // pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName: `len(prefix)+randlen > maxlen`, Go's len, in
+  // bytes. The components' construction checks count characters (components/autoname.ts autonameLength): their names are
+  // ASCII, held to each service's characters first.
+  if (goLength(prefix) + AUTONAME_RANDOM_LENGTH > spec.autoname!.maxLength) {
     return report(
-      `is autonamed ${physical.shown}, ${physical.name.length} characters: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${spec.autoname!.maxLength}")`,
+      `is autonamed ${physical.shown}, ${measured(physical.name)}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${spec.autoname!.maxLength}")`,
       shorten,
     );
   }
@@ -453,10 +472,8 @@ export function checkConfigured(
   // ComputeAutoNameDefault measures the transformed proposal, before the postfix, with Go's len: in bytes (UTF-8), so a
   // logical name of non-ASCII letters counts 2–4 per letter ("if options.Maxlen > 0 && len(vs) > options.Maxlen").
   const proposal = physical.name.slice(0, physical.name.length - (spec.autoname!.postfix?.(r).length ?? 0));
-  const bytes = Buffer.byteLength(proposal, "utf8");
-  if (!configured.enforce && bytes > spec.autoname!.maxLength) {
-    const measured = bytes === proposal.length ? `${bytes} characters` : `${bytes} bytes (${proposal.length} characters)`;
-    return report(`is named ${physical.shown} by ${configured.setting}, ${measured}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
+  if (!configured.enforce && goLength(proposal) > spec.autoname!.maxLength) {
+    return report(`is named ${physical.shown} by ${configured.setting}, ${measured(proposal)}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
   return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;

@@ -87,6 +87,30 @@ describe("parseAutonaming", () => {
     expect(config.root).toEqual({ mode: "pattern", pattern: "serverless-fullstack-dev-photos-${name}", enforce: false, perStack: true });
   });
 
+  it("resolves a ${config.<path>} into a structured project value, as the engine does, and refuses what it refuses", () => {
+    // pulumi/pulumi pkg/cmd/pulumi/autonaming/pattern.go newStackPatternEval: `cfg.Get(config.MustMakeKey(s.Project, key),
+    // true)`, a path lookup (sdk/go/common/resource/config/map.go Map.Get: resource.ParsePropertyPathStrict of the key,
+    // its first segment the config key, the rest walked into the object, object.Get); the leaf's text is the string
+    // itself, else its JSON (plaintext.go marshalText: json.Marshal, map keys sorted); a path to nothing is "no value
+    // found for key", and a path that does not parse "invalid config key path".
+    const team = JSON.stringify({ name: "photos", "cost.centre": "cc-7", zones: ["a", "b"], size: 3, on: true, tags: { z: 1, a: 2 } });
+    const stack = (pattern: string) => ({ ...stackWith({ pattern }, { "serverless-fullstack:team": team }), objectKeys: ["pulumi:autonaming", "serverless-fullstack:team"] });
+    const root = (pattern: string) => parseAutonaming(stack(pattern)).config?.root;
+    const errors = (pattern: string) => parseAutonaming(stack(pattern)).errors;
+    expect(root("${config.team.name}-${name}")).toMatchObject({ pattern: "photos-${name}" });
+    expect(root('${config.team["cost.centre"]}-${config.team.zones[1]}-${name}')).toMatchObject({ pattern: "cc-7-b-${name}" });
+    expect(root("${config.team.size}-${config.team.on}-${config.team.tags}-${name}")).toMatchObject({ pattern: '3-true-{"a":2,"z":1}-${name}' });
+    // configRegex is `\${config\.([^}]+)}`: a bracket right after config is no config expression, and stays as written.
+    expect(root('${config["team"].name}-${name}')).toMatchObject({ pattern: '${config["team"].name}-${name}' });
+    expect(errors("${config.team.owner}-${name}")).toEqual([expect.stringContaining('uses ${config.team.owner}, which the stack does not set ("no value found for key")')]);
+    expect(errors("${config.team.zones[2]}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
+    expect(errors("${config.team.zones[-1]}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
+    expect(errors("${config.team.name.first}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
+    expect(errors("${config.team.zones[x]}-${name}")).toEqual([expect.stringContaining('uses ${config.team.zones[x]}, which is not a config key path the engine reads ("invalid config key path")')]);
+    // A string value is not an object: a path into it finds nothing (object.Get's default case).
+    expect(parseAutonaming(stackWith({ pattern: "${config.team.name}" }, { "serverless-fullstack:team": "photos" })).errors).toEqual([expect.stringContaining("which the stack does not set")]);
+  });
+
   it("takes a type's setting, else its provider's (the root's when the provider entry sets none), else the root's", () => {
     // pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go: a provider entry with neither mode nor pattern gets rootNaming
     // (config_test.go "provider uses global when it has no config on its own and solely resources are configured").
@@ -348,6 +372,39 @@ describe("PhysicalNameUnique under pulumi:autonaming", () => {
     expect(unique({ mode: "verbatim" }, [fn("api"), handBuilt("aws:lambda/function:Function", "other", { name: "api" })])).toEqual([expect.stringContaining('other: has name "api", as api does (named by pulumi:autonaming mode verbatim)')]);
     expect(unique({ pattern: "${name}" }, [bucket("Photos"), handBuilt("aws:s3/bucket:Bucket", "other", { bucket: "photos" })])).toHaveLength(1);
   });
+
+  it("compares the configured names of types judged by no other uniqueness rule: metric alarms, CloudFront functions, cache and response headers policies; log groups' too (explicit ones are LogGroupNameUnique's)", () => {
+    // Two components' unnamed resources of one logical name: the URN tells them apart, a verbatim name does not.
+    const twin = (type: string, name: string, inputs: Record<string, unknown> = {}) =>
+      ["a", "b"].map((parent) => handBuilt(type, name, inputs, { parent: `urn:pulumi:dev::fixture::app:Site::${parent}`, urn: `urn:pulumi:dev::fixture::app:Site$${type}::${name}-${parent}` }));
+    const found = unique({ mode: "verbatim" }, [
+      ...twin("aws:cloudwatch/logGroup:LogGroup", "api-access-logs"),
+      ...twin("aws:cloudwatch/metricAlarm:MetricAlarm", "api-errors"),
+      ...twin("aws:cloudfront/function:Function", "site-rewrite", { runtime: "cloudfront-js-2.0", code: "function handler(e) { return e.request; }" }),
+      ...twin("aws:cloudfront/cachePolicy:CachePolicy", "site-cache"),
+      ...twin("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "site-headers"),
+    ]);
+    expect(found).toEqual([
+      expect.stringContaining('aws:cloudwatch/logGroup:LogGroup api-access-logs: is named "api-access-logs" by pulumi:autonaming mode verbatim, as api-access-logs does, in us-east-1; log group names are unique there, so CreateLogGroup refuses the second (ResourceAlreadyExistsException)'),
+      expect.stringContaining('aws:cloudwatch/metricAlarm:MetricAlarm api-errors: is named "api-errors" by pulumi:autonaming mode verbatim, as api-errors does, in us-east-1; alarm names are unique there, so PutMetricAlarm, which creates or updates, overwrites the first alarm with the second'),
+      expect.stringContaining('aws:cloudfront/function:Function site-rewrite: is named "site-rewrite" by pulumi:autonaming mode verbatim, as site-rewrite does, in the account (CloudFront is global); CloudFront Function names are unique there, so CreateFunction refuses the second (FunctionAlreadyExists)'),
+      expect.stringContaining("so CreateCachePolicy refuses the second (CachePolicyAlreadyExists)"),
+      expect.stringContaining("so CreateResponseHeadersPolicy refuses the second (ResponseHeadersPolicyAlreadyExists)"),
+    ]);
+    // Two explicit log group names are LogGroupNameUnique's alone (reported once); an explicit one and a configured one are this rule's.
+    const explicitLogs = [handBuilt("aws:cloudwatch/logGroup:LogGroup", "logs-a", { name: "/app/logs" }), handBuilt("aws:cloudwatch/logGroup:LogGroup", "logs-b", { name: "/app/logs" })];
+    expect(unique({ mode: "verbatim" }, explicitLogs)).toEqual([]);
+    expect(unique({ mode: "verbatim" }, [handBuilt("aws:cloudwatch/logGroup:LogGroup", "logs-a", { name: "api-access-logs" }), handBuilt("aws:cloudwatch/logGroup:LogGroup", "api-access-logs", {})])).toHaveLength(1);
+  });
+
+  it("compares the security group names the config makes within each VPC", () => {
+    // Two components' unnamed groups of one logical name (as PrivateNetwork's `<name>-functions` and a RelationalDatabase's
+    // `<name>-cluster` could be) in one VPC: CreateSecurityGroup refuses the second (unique within the VPC).
+    const group = (parent: string, vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "app-cluster", { vpcId, description: "db" }, { parent: `urn:pulumi:dev::fixture::app:Db::${parent}`, urn: `urn:pulumi:dev::fixture::app:Db$aws:ec2/securityGroup:SecurityGroup::app-cluster-${parent}` });
+    expect(unique({ mode: "verbatim" }, [group("a", "vpc-1"), group("b", "vpc-1")])).toEqual([expect.stringContaining('aws:ec2/securityGroup:SecurityGroup app-cluster: is named "app-cluster" by pulumi:autonaming mode verbatim, as app-cluster does, in VPC vpc-1; security group names are unique there, so CreateSecurityGroup refuses the second')]);
+    expect(unique({ mode: "verbatim" }, [group("a", "vpc-1"), group("b", "vpc-2")])).toEqual([]);
+    expect(unique({ pattern: "${name}-${hex(7)}" }, [group("a", "vpc-1"), group("b", "vpc-1")])).toEqual([]);
+  });
 });
 
 describe("types the components leave unnamed beyond the names tables' first ones", () => {
@@ -364,6 +421,7 @@ describe("types the components leave unnamed beyond the names tables' first ones
     handBuilt("aws:apigateway/vpcLink:VpcLink", "api-link", { targetArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/n/1" }),
     handBuilt("aws:apigatewayv2/vpcLink:VpcLink", "api-link-v2", { subnetIds: ["subnet-1"] }),
     handBuilt("aws:appautoscaling/policy:Policy", "data-read-policy", { policyType: "TargetTrackingScaling" }),
+    handBuilt("aws:ec2/securityGroup:SecurityGroup", "db-cluster", { vpcId: "vpc-1", description: "db" }),
   ];
 
   it("are reported under mode disabled: pulumi-aws autonames each one's name (provider/autonaming.go setAutonaming; the alarm's alarm_name)", () => {
@@ -378,14 +436,32 @@ describe("types the components leave unnamed beyond the names tables' first ones
     expect(checkDeployRules([long], devContext).map((f) => f.rule).filter((rule) => rule.includes("Name"))).toEqual(["StatesStateMachineName"]);
   });
 
+  it("a security group's configured name is measured against EC2's rules (up to 255 characters, not starting with sg-), as PrivateNetwork and RelationalDatabase measure its default autoname", () => {
+    // EC2 CreateSecurityGroup GroupName: "Up to 255 characters in length. Cannot start with sg-"
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html).
+    const group = handBuilt("aws:ec2/securityGroup:SecurityGroup", "db-cluster", { vpcId: "vpc-1", description: "db" });
+    expect(findingsUnder({ pattern: "${name}-${hex(7)}" }, [group])).toEqual([]);
+    expect(findingsUnder({ pattern: "sg-${name}-${hex(7)}" }, [group])).toEqual([
+      'dev: [PhysicalNameLimits] aws:ec2/securityGroup:SecurityGroup db-cluster: is named sg-db-cluster-<hex(7)> (21 characters) by pulumi:autonaming pattern "sg-${name}-${hex(7)}", a security group name that starts with "sg-" ("Cannot start with sg-", CreateSecurityGroup GroupName: the prefix of group ids): AWS refuses it at `pulumi up`. Fix: change pulumi:autonaming so the name fits (a security group name of at most 255 characters AWS takes), set it for aws:ec2/securityGroup:SecurityGroup alone (providers.aws.resources["aws:ec2/securityGroup:SecurityGroup"]), or shorten the resource name "db-cluster"',
+    ]);
+    expect(findingsUnder({ pattern: "${name}-${hex(250)}" }, [group])).toEqual([expect.stringContaining('is named db-cluster-<hex(250)> by pulumi:autonaming pattern "${name}-${hex(250)}", 261 characters: over the 255 pulumi-aws allows for a security group name, so `pulumi preview` fails')]);
+    expect(findingsUnder({ pattern: "${name}?${hex(4)}" }, [group])).toEqual([expect.stringContaining('a security group name that has "?"')]);
+  });
+
   it("does not warn of names shared between stacks for APIs, which AWS does not keep unique by name (two APIs of one name get two ids)", () => {
     const apis = unnamed.filter((r) => r.type === "aws:apigateway/restApi:RestApi" || r.type === "aws:apigatewayv2/api:Api");
     expect(checkDeployWarnings(apis, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
   });
 
-  it("does not warn of names unique only within their parent: a scaling policy (its scalable target)", () => {
+  it("does not warn of names unique only within their parent: a scaling policy (its scalable target), a security group in a VPC the stack creates", () => {
     const scoped = unnamed.filter((r) => r.type === "aws:appautoscaling/policy:Policy");
     expect(checkDeployWarnings(scoped, devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+    // Security group names are unique within the VPC (CreateSecurityGroup): another stack's own VPC is another scope,
+    // an existing VPC both stacks are given is one.
+    const vpc = handBuilt("awsx:ec2:Vpc", "net-vpc", {}, { custom: false, state: { vpcId: "vpc-0123" } });
+    const group = (vpcId: string) => handBuilt("aws:ec2/securityGroup:SecurityGroup", "net-functions", { vpcId, description: "functions" });
+    expect(checkDeployWarnings([vpc, group("vpc-0123")], devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" })))).toEqual([]);
+    expect(checkDeployWarnings([vpc, group("vpc-existing")], devContext, warningRulesUnderAutonaming([], configOf({ mode: "verbatim" }))).map(formatFinding)).toEqual([expect.stringContaining('aws:ec2/securityGroup:SecurityGroup net-functions: is named "net-functions" by pulumi:autonaming mode verbatim, without a random part')]);
   });
 });
 
@@ -394,5 +470,14 @@ describe("a proposed name's length, as pulumi-aws measures it", () => {
     const pool = handBuilt("aws:cognito/userPool:UserPool", "\u00e9".repeat(130), {});
     expect(findingsUnder({ pattern: "${name}" }, [pool])).toEqual([expect.stringContaining("260 bytes (130 characters): over the 255 pulumi-aws allows for a user pool name, so `pulumi preview` fails")]);
     expect(findingsUnder({ pattern: "${name}" }, [handBuilt("aws:cognito/userPool:UserPool", "e".repeat(130), {})])).toEqual([]);
+  });
+
+  it("counts bytes for Pulumi's default <name>-<7 hex> too (NewUniqueName: `len(prefix)+randlen > maxlen`, Go's len)", () => {
+    // pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName. 124 é are 248 bytes: with "-" and 7 random
+    // characters 256, over pulumi-aws's 255, though 132 UTF-16 units.
+    const defaults = (name: string) => checkDeployRules([handBuilt("aws:cognito/userPool:UserPool", name, {})], devContext).filter((f) => f.rule === "PhysicalNameLimits").map(formatFinding);
+    expect(defaults("\u00e9".repeat(124))).toEqual([expect.stringContaining(`is autonamed ${"\u00e9".repeat(124)}-<random suffix>, 256 bytes (132 characters): over the 255 pulumi-aws allows for a user pool name, so \`pulumi preview\` fails`)]);
+    expect(defaults("\u00e9".repeat(123))).toEqual([]);
+    expect(defaults("e".repeat(248))).toEqual([expect.stringContaining("256 characters: over the 255 pulumi-aws allows")]);
   });
 });
