@@ -940,7 +940,16 @@ export interface LocalS3Options {
    * @default every signed request is allowed
    */
   authorise?: Authorise;
+  /**
+   * How long a request may take to arrive, its body included: past it the answer is 408 and the connection closes
+   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout).
+   * @default 300000 (Node's)
+   */
+  requestTimeoutMs?: number;
 }
+
+/** Node's default server.requestTimeout: 300 s (https://nodejs.org/api/http.html#serverrequesttimeout). */
+const NODE_REQUEST_TIMEOUT = 300_000;
 
 export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
@@ -994,7 +1003,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
   // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION }, (req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? NODE_REQUEST_TIMEOUT;
+  // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time out.
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, connectionsCheckingInterval: Math.min(30_000, requestTimeout) }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -1019,7 +1030,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (socket.writableEnded) return;
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
-    socket.end(`HTTP/1.1 ${error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`);
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      // A request whose body has not all arrived within requestTimeout. Once the 408 is written the socket is destroyed,
+      // as Node does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`):
+      // the request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the
+      // client closes its connection, which a stalled client may never do.
+      return void socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n", () => socket.destroy());
+    }
+    socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
 
   // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
