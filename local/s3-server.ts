@@ -7,7 +7,7 @@
  *
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
- * CompleteMultipartUpload, AbortMultipartUpload, ListParts, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
+ * CompleteMultipartUpload, AbortMultipartUpload, ListParts, ListMultipartUploads, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
  * local/s3-post-policy.ts); GetObject and HeadObject take a Range or `?partNumber=N` (a multipart object's part sizes
  * are kept at completion, partRangeOf). Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive.
@@ -886,6 +886,7 @@ export type S3Operation =
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
   | "ListParts"
+  | "ListMultipartUploads"
   | "CopyObject"
   | "UploadPartCopy"
   | "Unsupported";
@@ -1478,6 +1479,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, listXml(request.bucket, query));
       case "ListObjects":
         return sendXml(res, listV1Xml(request.bucket, query));
+      case "ListMultipartUploads":
+        return sendXml(res, listUploadsXml(request.bucket, query));
       case "CreateMultipartUpload": {
         const uploadId = randomUUID();
         const template = fromHeaders!;
@@ -1524,31 +1527,45 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const delimiter = param(query, "delimiter") || undefined;
     const maxKeys = Math.min(countParam(query, "max-keys") ?? 1000, 1000);
     const keys = store.list(bucket, prefix).filter((o) => compareKeys(o.key, after) > 0);
-    const objects: ListedObject[] = [];
-    const prefixes: string[] = [];
-    let last = "";
-    let i = 0;
-    while (i < keys.length && objects.length + prefixes.length < maxKeys) {
-      const key = keys[i].key;
-      const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
-      if (at < 0) {
-        objects.push(keys[i++]);
-        last = key;
-        continue;
-      }
-      const common = key.slice(0, at + delimiter!.length);
-      while (i < keys.length && keys[i].key.startsWith(common)) i++;
-      if (compareKeys(common, after) <= 0) continue;
-      prefixes.push(common);
-      last = common;
-    }
+    const { items: objects, prefixes, last, truncated } = rolledUp(keys, prefix, delimiter, maxKeys, after);
     const contents = objects
       .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
       .join("");
     const common = prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
     const head = `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
     // With max-keys 0 nothing is returned and there is nothing to continue after.
-    return { head, maxKeys, count: objects.length + prefixes.length, last, truncated: i < keys.length && last !== "", xml: contents + common };
+    return { head, maxKeys, count: objects.length + prefixes.length, last, truncated, xml: contents + common };
+  }
+
+  /**
+   * ListMultipartUploads (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html): the bucket's
+   * uploads in progress (those kept across a restart too), "sorted by key … in ascending order within each key by the
+   * upload initiation time", after `key-marker` ("only the keys lexicographically greater than the specified key-marker")
+   * or, with `upload-id-marker`, also that key's uploads "that have upload IDs lexicographically greater than the
+   * specified upload-id-marker"; `prefix`, `delimiter` (CommonPrefixes, rolled up as a listing's) and `max-uploads`
+   * (default and most 1,000) as the page says. Not sent: Initiator, Owner, ChecksumAlgorithm.
+   */
+  function listUploadsXml(bucket: string, query: Query): string {
+    const prefix = param(query, "prefix") ?? "";
+    const delimiter = param(query, "delimiter") || undefined;
+    const keyMarker = param(query, "key-marker") ?? "";
+    const uploadIdMarker = param(query, "upload-id-marker");
+    const maxUploads = Math.min(countParam(query, "max-uploads") ?? 1000, 1000);
+    const listed = [...uploads]
+      .map(([uploadId, upload]) => ({ uploadId, ...upload }))
+      .filter(({ bucket: of, key, uploadId }) => of === bucket && key.startsWith(prefix) && (compareKeys(key, keyMarker) > 0 || (uploadIdMarker !== undefined && key === keyMarker && uploadId > uploadIdMarker)))
+      .sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || (a.uploadId < b.uploadId ? -1 : 1));
+    const page = rolledUp(listed, prefix, delimiter, maxUploads, keyMarker);
+    const lastUpload = page.items.at(-1);
+    const next = page.truncated
+      ? `<NextKeyMarker>${escapeXml(page.last)}</NextKeyMarker>${lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${escapeXml(lastUpload.uploadId)}</NextUploadIdMarker>` : ""}`
+      : "";
+    const items = page.items
+      .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${escapeXml(u.uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
+      .join("");
+    const common = page.prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
+    const echoed = `<KeyMarker>${escapeXml(keyMarker)}</KeyMarker><UploadIdMarker>${escapeXml(uploadIdMarker ?? "")}</UploadIdMarker><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
+    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket>${echoed}${next}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
   }
 
   function listXml(bucket: string, query: Query): string {
@@ -1595,6 +1612,34 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 }
 
 type Query = Record<string, string | string[]>;
+
+/**
+ * One page of a listing in key order (objects, ListObjects/V2; uploads, ListMultipartUploads): at most `max` entries, a
+ * key holding `delimiter` after `prefix` rolled up into its common prefix, counted once, and left out when that prefix
+ * is not after `after` (see listPage). `last` is the page's last key or common prefix; `truncated` whether more follow.
+ */
+function rolledUp<T extends { key: string }>(sorted: T[], prefix: string, delimiter: string | undefined, max: number, after: string): { items: T[]; prefixes: string[]; last: string; truncated: boolean } {
+  const items: T[] = [];
+  const prefixes: string[] = [];
+  let last = "";
+  let i = 0;
+  while (i < sorted.length && items.length + prefixes.length < max) {
+    const key = sorted[i].key;
+    const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+    if (at < 0) {
+      items.push(sorted[i++]);
+      last = key;
+      continue;
+    }
+    const common = key.slice(0, at + delimiter!.length);
+    while (i < sorted.length && sorted[i].key.startsWith(common)) i++;
+    if (compareKeys(common, after) <= 0) continue;
+    prefixes.push(common);
+    last = common;
+  }
+  // With max 0 nothing is returned and there is nothing to continue after.
+  return { items, prefixes, last, truncated: i < sorted.length && last !== "" };
+}
 
 /** S3's answer for a request's XML body it cannot read or that does not validate (ErrorResponses.html, MalformedXML). */
 function malformedXml(): S3Error {
@@ -1841,6 +1886,9 @@ function param(query: Query, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** ListMultipartUploads' query parameters served here (API_ListMultipartUploads.html): not `encoding-type`. */
+const LIST_UPLOADS_PARAMETERS = new Set(["uploads", "prefix", "delimiter", "key-marker", "upload-id-marker", "max-uploads"]);
+
 /** ListObjects' query parameters served here (API_ListObjects.html): not `encoding-type`. */
 const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]);
 
@@ -1850,7 +1898,7 @@ const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]
  * multipart calls s3:PutObject, GetObject and HeadObject s3:GetObject, DeleteObject s3:DeleteObject, AbortMultipartUpload
  * s3:AbortMultipartUpload, ListParts s3:ListMultipartUploadParts, on `arn:aws:s3:::bucket/key` (CopyObject and
  * UploadPartCopy s3:PutObject on the destination here, s3:GetObject on the source in copySource); listings and HeadBucket s3:ListBucket, CreateBucket
- * s3:CreateBucket, on `arn:aws:s3:::bucket`. DeleteObjects is authorised per key; Unsupported is not served.
+ * s3:CreateBucket, ListMultipartUploads s3:ListBucketMultipartUploads, on `arn:aws:s3:::bucket`. DeleteObjects is authorised per key; Unsupported is not served.
  */
 function s3Permission(operation: S3Operation, bucket: string, key: string): { action: string; resource: string } | undefined {
   const object = `arn:aws:s3:::${bucket}/${key}`;
@@ -1878,6 +1926,8 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
       return { action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}` };
     case "CreateBucket":
       return { action: "s3:CreateBucket", resource: `arn:aws:s3:::${bucket}` };
+    case "ListMultipartUploads":
+      return { action: "s3:ListBucketMultipartUploads", resource: `arn:aws:s3:::${bucket}` };
     default:
       return undefined;
   }
@@ -1915,6 +1965,8 @@ function operationOf(method: string, query: Query, key: string, copy: boolean): 
     if (method === "HEAD") return "HeadBucket";
     if (method === "POST" && has("delete")) return "DeleteObjects";
     if (method === "GET" && param(query, "list-type") === "2") return "ListObjectsV2";
+    // ListMultipartUploads is `GET /{Bucket}?uploads` (API_ListMultipartUploads.html); not with `encoding-type`.
+    if (method === "GET" && has("uploads")) return Object.keys(query).every((name) => LIST_UPLOADS_PARAMETERS.has(name)) ? "ListMultipartUploads" : "Unsupported";
     // A GET of the bucket with none of the subresources a listing does not take (?cors, ?policy, ...) is ListObjects v1.
     if (method === "GET" && Object.keys(query).every((name) => LIST_V1_PARAMETERS.has(name))) return "ListObjects";
     return "Unsupported";

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { escapeXml } from "../../local/xml";
 import { sendEndless } from "../harness/endless-body";
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListPartsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { localS3Client, signS3 } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
@@ -161,6 +161,33 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(object.partSizes).toEqual([first.length, 3]);
     expect((await call("DELETE", `/b/other?uploadId=${aborted}`)).status).toBe(204);
     expect(uploadFolders(root)).toEqual([]);
+  });
+
+  it("lists the uploads in progress (ListMultipartUploads), those kept across a restart too, in key order, paged and rolled up as S3 pages them (was 501)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b", "other"] });
+    const ids: Record<string, string> = {};
+    for (const key of ["photos/b.jpg", "photos/a.jpg", "notes.txt", "photos/2024/c.jpg"]) ids[key] = await createUpload(key);
+    const elsewhere = await call("POST", "/other/photos/x.jpg?uploads");
+    expect(elsewhere.status).toBe(200);
+    await server.close();
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b", "other"] });
+    const s3 = localS3Client(server.endpoint);
+    const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b" }));
+    expect(listed.Uploads?.map((u) => [u.Key, u.UploadId])).toEqual(["notes.txt", "photos/2024/c.jpg", "photos/a.jpg", "photos/b.jpg"].map((key) => [key, ids[key]]));
+    expect(listed.Uploads?.every((u) => u.Initiated instanceof Date)).toBe(true);
+    const rolled = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b", Prefix: "photos/", Delimiter: "/" }));
+    expect([rolled.Uploads?.map((u) => u.Key), rolled.CommonPrefixes?.map((p) => p.Prefix)]).toEqual([["photos/a.jpg", "photos/b.jpg"], ["photos/2024/"]]);
+    const first = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b", MaxUploads: 2 }));
+    expect([first.Uploads?.map((u) => u.Key), first.IsTruncated, first.NextKeyMarker, first.NextUploadIdMarker]).toEqual([["notes.txt", "photos/2024/c.jpg"], true, "photos/2024/c.jpg", ids["photos/2024/c.jpg"]]);
+    const second = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b", MaxUploads: 2, KeyMarker: first.NextKeyMarker, UploadIdMarker: first.NextUploadIdMarker }));
+    expect([second.Uploads?.map((u) => u.Key), second.IsTruncated]).toEqual([["photos/a.jpg", "photos/b.jpg"], false]);
+    // Aborted and completed uploads are no longer listed.
+    expect((await call("DELETE", `/b/notes.txt?uploadId=${ids["notes.txt"]}`)).status).toBe(204);
+    const part = await call("PUT", `/b/photos/a.jpg?partNumber=1&uploadId=${ids["photos/a.jpg"]}`, Buffer.from("a"));
+    expect((await call("POST", `/b/photos/a.jpg?uploadId=${ids["photos/a.jpg"]}`, completion([[1, part.etag!]]))).status).toBe(200);
+    const left = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b" }));
+    expect(left.Uploads?.map((u) => u.Key)).toEqual(["photos/2024/c.jpg", "photos/b.jpg"]);
   });
 
   it("keeps an upload's metadata across a restart, and starts past a record or part a power cut left torn (reported, passed over)", async () => {
