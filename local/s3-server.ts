@@ -943,7 +943,7 @@ export interface LocalS3Options {
   authorise?: Authorise;
   /**
    * How long a request may take to arrive, its body included: past it the answer is 408 and the connection closes
-   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout).
+   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none.
    * @default 300000 (Node's)
    */
   requestTimeoutMs?: number;
@@ -1005,8 +1005,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
   const requestTimeout = options.requestTimeoutMs ?? NODE_REQUEST_TIMEOUT;
-  // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time out.
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, connectionsCheckingInterval: Math.min(30_000, requestTimeout) }, (req, res) => {
+  // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time
+  // out (0 turns the timeout off, not the interval).
+  const connectionsCheckingInterval = Math.min(30_000, requestTimeout || 30_000);
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, connectionsCheckingInterval }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
