@@ -7,7 +7,7 @@
  *
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
- * CompleteMultipartUpload, AbortMultipartUpload, ListParts, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
+ * CompleteMultipartUpload, AbortMultipartUpload, ListParts, ListMultipartUploads, CopyObject, UploadPartCopy, and POST Object (a browser's upload with a SigV4 POST policy,
  * local/s3-post-policy.ts); GetObject and HeadObject take a Range or `?partNumber=N` (a multipart object's part sizes
  * are kept at completion, partRangeOf). Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded as they arrive, each chunk's signature checked
@@ -28,7 +28,7 @@
  * lists what still differs.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync, type Dirent } from "node:fs";
+import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync, type Dirent } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -74,15 +74,22 @@ export interface ObjectStore {
    */
   putStream(bucket: string, object: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit?: (object: ListedObject) => void): Promise<ListedObject>;
   /**
+   * A multipart upload begun (CreateMultipartUpload): its record kept until removeUpload, across restarts by a store that
+   * keeps objects across them (the file store), as S3 keeps an upload until it is completed or aborted.
+   */
+  createUpload(uploadId: string, upload: UploadRecord): void;
+  /** The uploads in progress the store keeps, with the parts each has (read once, when the server starts). */
+  keptUploads(): KeptUpload[];
+  /**
    * A multipart upload's part (UploadPart) written from its body as it arrives, as putStream writes an object: never
    * held whole by a store that keeps objects elsewhere than in memory; its ETag is the part's MD5, as S3's. It replaces
    * the upload's part of the same number only once whole: a `source` that fails part-way leaves the earlier one.
    */
-  putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }>;
+  putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart>;
   /** A part's bytes as a stream (CompleteMultipartUpload reads the parts in order into putStream, never whole). */
   readPart(uploadId: string, partNumber: number): Readable;
-  /** An upload's parts removed (AbortMultipartUpload, and once CompleteMultipartUpload stored the object). */
-  removeParts(uploadId: string): void;
+  /** An upload's record and parts removed (AbortMultipartUpload, and once CompleteMultipartUpload stored the object). */
+  removeUpload(uploadId: string): void;
   /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
   get(bucket: string, key: string): StoredObject | undefined;
   /** An object's metadata and size, its body unread (a conditional write's validators). */
@@ -102,6 +109,33 @@ export interface ObjectStore {
  * MD5) unless it brings one (a multipart upload's, `"<MD5 of the parts' MD5s>-<parts>"`).
  */
 export type NewObject = Omit<StoredObject, "body" | "etag"> & { etag?: string };
+
+/**
+ * A multipart upload in progress as a store keeps it (createUpload): its bucket and key, the object's metadata from
+ * CreateMultipartUpload's headers, and when it began (ListMultipartUploads' Initiated).
+ */
+export interface UploadRecord {
+  bucket: string;
+  key: string;
+  contentType: string;
+  cacheControl?: string;
+  metadata: Record<string, string>;
+  initiated: Date;
+}
+
+/** A part of an upload in progress: its ETag (its bytes' MD5, quoted), size, and when it was stored (ListParts). */
+export interface StoredPart {
+  etag: string;
+  size: number;
+  lastModified: Date;
+}
+
+/** An upload a store keeps (keptUploads): its record and its parts by number. */
+export interface KeptUpload {
+  uploadId: string;
+  upload: UploadRecord;
+  parts: Map<number, StoredPart>;
+}
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
 export type ListedObject = Omit<StoredObject, "body"> & { size: number };
@@ -160,20 +194,30 @@ export class MemoryObjectStore implements ObjectStore {
     this.put(bucket, object);
     return listedOf(object);
   }
-  private readonly parts = new Map<string, Map<number, Buffer>>();
+  /** Uploads in progress, kept as long as this store (a server started again on it finds them). */
+  private readonly uploads = new Map<string, UploadRecord>();
+  private readonly parts = new Map<string, Map<number, { part: StoredPart; body: Buffer }>>();
+  createUpload(uploadId: string, upload: UploadRecord): void {
+    this.uploads.set(uploadId, upload);
+  }
+  keptUploads(): KeptUpload[] {
+    return [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+  }
   /** Buffered, as putStream. */
-  async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
+  async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart> {
     const chunks: Uint8Array[] = [];
     for await (const chunk of source) chunks.push(chunk);
     const body = Buffer.concat(chunks);
-    const parts = this.parts.get(uploadId) ?? new Map<number, Buffer>();
-    this.parts.set(uploadId, parts.set(partNumber, body));
-    return { etag: `"${md5(body)}"`, size: body.length };
+    const part = { etag: `"${md5(body)}"`, size: body.length, lastModified: new Date() };
+    const parts = this.parts.get(uploadId) ?? new Map<number, { part: StoredPart; body: Buffer }>();
+    this.parts.set(uploadId, parts.set(partNumber, { part, body }));
+    return part;
   }
   readPart(uploadId: string, partNumber: number): Readable {
-    return streamOf(this.parts.get(uploadId)?.get(partNumber) ?? Buffer.alloc(0));
+    return streamOf(this.parts.get(uploadId)?.get(partNumber)?.body ?? Buffer.alloc(0));
   }
-  removeParts(uploadId: string): void {
+  removeUpload(uploadId: string): void {
+    this.uploads.delete(uploadId);
     this.parts.delete(uploadId);
   }
   get(bucket: string, key: string): StoredObject | undefined {
@@ -235,18 +279,19 @@ export class MemoryObjectStore implements ObjectStore {
  */
 export class FileObjectStore implements ObjectStore {
   private static readonly OBJECTS = ".objects";
-  /** Multipart uploads' parts: `.uploads/<pid>.<uploadId>/<partNumber>.part` (like `.objects`, no valid bucket name). */
+  /**
+   * Multipart uploads in progress (like `.objects`, no valid bucket name): each one's record, `.uploads/<uploadId>.json`
+   * (its bucket, key, the object's metadata, when it began), and its parts, `.uploads/<uploadId>/<partNumber>.part`, each
+   * a line of JSON (its ETag, size and time) then its bytes, as an object's file is. Each is written to a temporary file
+   * renamed over it, so an upload survives a restart as objects do, and a reader never sees half of one.
+   */
   private static readonly UPLOADS = ".uploads";
   /**
-   * The uploads whose parts this process writes, across its stores (removeAbandonedUploads): a folder of this process's
-   * id that is not among them was left by an earlier process that had the same id.
+   * The temporary files this process writes (objects', parts', upload records'), across its stores
+   * (removeAbandonedWrites), by absolute path: one of this process's id that is not among them was left by an earlier
+   * process that had the same id.
    */
   private static readonly writing = new Set<string>();
-  /**
-   * The objects' temporary files this process writes, across its stores (removeAbandonedWrites), by path: as for the
-   * uploads' folders, one of this process's id that is not among them was left by an earlier process with the same id.
-   */
-  private static readonly writingObjects = new Set<string>();
   private static readonly SUFFIX = ".obj";
   private readonly objects: string;
   private readonly uploads: string;
@@ -277,26 +322,30 @@ export class FileObjectStore implements ObjectStore {
     const file = join(folder, fileNameOf(object.key));
     const { body, ...meta } = object;
     const line: ObjectLine = { ...meta, size: body.length };
-    const temporary = this.temporaryFile(file);
-    // Not fsync'd: see the class's comment (a file a power cut tore is detected when read).
-    try {
-      writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(line)}\n`), body]));
-      renameSync(temporary, file);
-    } catch (error) {
-      // A write or rename that failed (a full disk, a folder where the file goes) leaves no temporary file behind:
-      // removeAbandonedWrites passes over this running process's files, so it would stay until the next start.
-      rmSync(temporary, { force: true });
-      throw error;
-    } finally {
-      FileObjectStore.writingObjects.delete(resolve(temporary));
-    }
+    this.writeWhole(file, Buffer.concat([Buffer.from(`${JSON.stringify(line)}\n`), body]));
     this.reported.delete(file);
   }
   /**
-   * Written to the temporary file as the body arrives, hashed on the way, and renamed over the object at the end. The
-   * metadata line comes first but its ETag and size are known only at the end: room for it is kept (the line as long
-   * as it can be, the longest size and an MD5's ETag, in spaces) and the line written over it last, padded with spaces
-   * (whitespace JSON.parse ignores), so the body is written once and never copied.
+   * `file` replaced by `bytes` at once: written to a temporary file renamed over it. Not fsync'd: see the class's comment
+   * (a file a power cut tore is detected when read). A write or rename that failed (a full disk, a folder where the file
+   * goes) leaves no temporary file behind: removeAbandonedWrites passes over this running process's files, so it would
+   * stay until the next start.
+   */
+  private writeWhole(file: string, bytes: Uint8Array): void {
+    const temporary = this.temporaryFile(file);
+    try {
+      writeFileSync(temporary, bytes);
+      renameSync(temporary, file);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    } finally {
+      FileObjectStore.writing.delete(temporary);
+    }
+  }
+  /**
+   * Written to the temporary file as the body arrives, hashed on the way, and renamed over the object at the end, its
+   * metadata line written over the room kept for it (writeLined).
    */
   async putStream(bucket: string, meta: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit?: (object: ListedObject) => void): Promise<ListedObject> {
     const folder = this.folder(bucket);
@@ -306,21 +355,8 @@ export class FileObjectStore implements ObjectStore {
     const room = lineOf(meta.etag ?? `"${"0".repeat(32)}"`, Number.MAX_SAFE_INTEGER).length + 1;
     const temporary = this.temporaryFile(file);
     try {
-      const write = async (handle: FileHandle): Promise<ListedObject> => {
-        // The room ends with the newline too, so that a file whose line was never written over it (a power cut may leave
-        // the first page as it was first flushed) starts with a line of spaces, no metadata: it is not served (openPath),
-        // and the body's own first line is never read as the metadata.
-        const placeholder = Buffer.alloc(room, " ");
-        placeholder[room - 1] = 0x0a;
-        await writeAll(handle, placeholder, 0);
-        const { etag, size } = await writeHashed(handle, source, room);
-        const object: ListedObject = { ...meta, etag: meta.etag ?? etag, size };
-        const line = Buffer.alloc(room, " ");
-        lineOf(object.etag, size).copy(line);
-        line[room - 1] = 0x0a;
-        await writeAll(handle, line, 0);
-        return object;
-      };
+      const write = (handle: FileHandle) =>
+        writeLined(handle, source, room, ({ etag, size }): ListedObject => ({ ...meta, etag: meta.etag ?? etag, size }), (object) => lineOf(object.etag, object.size));
       // Not fsync'd: see the class's comment.
       return await writeTemporary(temporary, write, (object) => {
         beforeCommit?.(object);
@@ -328,45 +364,109 @@ export class FileObjectStore implements ObjectStore {
         this.reported.delete(file);
       });
     } finally {
-      FileObjectStore.writingObjects.delete(resolve(temporary));
+      FileObjectStore.writing.delete(temporary);
     }
   }
-  /** An object's temporary file, `<object>.<pid>.<random>.tmp`, named as this process's while it writes it (removeAbandonedWrites). */
+  /**
+   * A file's temporary file, `<file>.<pid>.<random>.tmp`, by its absolute path (another store of this process may name
+   * the same folder otherwise, by a relative root), named as this process's while it writes it (removeAbandonedWrites).
+   */
   private temporaryFile(file: string): string {
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    // By its absolute path: another store of this process may name the same folder otherwise (a relative root).
-    FileObjectStore.writingObjects.add(resolve(temporary));
+    const temporary = resolve(`${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    FileObjectStore.writing.add(temporary);
     return temporary;
   }
+  /** The upload's record, `.uploads/<uploadId>.json`, written whole (writeWhole) before CreateMultipartUpload answers. */
+  createUpload(uploadId: string, upload: UploadRecord): void {
+    mkdirSync(this.uploads, { recursive: true });
+    this.writeWhole(this.recordFile(uploadId), Buffer.from(JSON.stringify(upload)));
+  }
   /**
-   * A part as a file of its bytes alone (its ETag and size are the server's to keep), written as putStream writes an
-   * object (writeHashed) to a temporary file renamed over the part: a part that fails part-way leaves the earlier one of
+   * The uploads whose records can be read, each with the parts whose files are whole. A record that cannot be read (a
+   * power cut soon after it was written, an edit) is reported and passed over: its upload answers NoSuchUpload, its
+   * files stay. A part file that is not whole is reported and left out: ListParts does not list it, and a completion
+   * naming it is InvalidPart until it is uploaded again.
+   */
+  keptUploads(): KeptUpload[] {
+    const kept: KeptUpload[] = [];
+    for (const entry of entriesOf(this.uploads)) {
+      const uploadId = /^([A-Za-z0-9-]{1,64})\.json$/.exec(entry.name)?.[1];
+      if (uploadId === undefined || !entry.isFile()) continue;
+      const file = join(this.uploads, entry.name);
+      let upload: UploadRecord | undefined;
+      let fault = "is no upload record";
+      try {
+        upload = uploadRecordOf(JSON.parse(readFileSync(file, "utf8")));
+      } catch (error) {
+        fault = error instanceof SyntaxError ? "is not JSON (cut short?)" : `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+      }
+      if (!upload) {
+        this.log(`local S3: ${relative(this.root, file)} ${fault}, so multipart upload ${uploadId} is not resumed (NoSuchUpload); its files are left as they are`);
+        continue;
+      }
+      kept.push({ uploadId, upload, parts: this.keptParts(uploadId) });
+    }
+    return kept;
+  }
+  /** An upload's whole parts by number (see keptUploads). */
+  private keptParts(uploadId: string): Map<number, StoredPart> {
+    const parts = new Map<number, StoredPart>();
+    const folder = this.uploadFolder(uploadId);
+    for (const entry of entriesOf(folder)) {
+      const number = /^(\d{1,5})\.part$/.exec(entry.name)?.[1];
+      if (number === undefined) continue;
+      const file = join(folder, entry.name);
+      const read = readPartFile(file);
+      if (typeof read === "string") {
+        this.log(`local S3: ${relative(this.root, file)} ${read}, so part ${number} of multipart upload ${uploadId} is left out (not listed; upload it again)`);
+        continue;
+      }
+      closeSync(read.fd);
+      parts.set(Number(number), read.part);
+    }
+    return parts;
+  }
+  /**
+   * A part as a file of a line of JSON (its ETag, size and time, PartLine) then its bytes, written as putStream writes an
+   * object (writeLined) to a temporary file renamed over the part: a part that fails part-way leaves the earlier one of
    * its number, and no temporary file.
    */
-  async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number }> {
+  async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart> {
     const file = this.partFile(uploadId, partNumber);
-    FileObjectStore.writing.add(uploadId);
     mkdirSync(this.uploadFolder(uploadId), { recursive: true });
-    const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-    return writeTemporary(temporary, (handle) => writeHashed(handle, source, 0), () => renameSync(temporary, file));
+    const temporary = this.temporaryFile(file);
+    try {
+      const write = (handle: FileHandle) => writeLined(handle, source, PART_LINE_ROOM, (body): StoredPart => ({ ...body, lastModified: new Date() }), (part) => Buffer.from(JSON.stringify(part)));
+      return await writeTemporary(temporary, write, () => renameSync(temporary, file));
+    } finally {
+      FileObjectStore.writing.delete(temporary);
+    }
   }
+  /** The part's bytes, after its line, from the file opened now (a part replaced meanwhile is read as it was). */
   readPart(uploadId: string, partNumber: number): Readable {
-    return createReadStream(this.partFile(uploadId, partNumber));
+    const read = readPartFile(this.partFile(uploadId, partNumber));
+    if (typeof read === "string") throw new Error(`local S3: part ${partNumber} of upload ${uploadId} ${read}`);
+    return createReadStream("", { fd: read.fd, start: read.offset });
   }
-  removeParts(uploadId: string): void {
+  /** The record first, so that an abort or completion stopped part-way leaves a folder no record names (removeAbandonedUploads). */
+  removeUpload(uploadId: string): void {
+    rmSync(this.recordFile(uploadId), { force: true });
     rmSync(this.uploadFolder(uploadId), { recursive: true, force: true });
-    FileObjectStore.writing.delete(uploadId);
   }
   /** A part's file, in its upload's folder. */
   private partFile(uploadId: string, partNumber: number): string {
     if (!Number.isSafeInteger(partNumber)) throw new Error(`local S3: no such upload part ${uploadId} ${partNumber}`);
     return join(this.uploadFolder(uploadId), `${partNumber}.part`);
   }
-  /** An upload's folder, named by this process too (removeAbandonedUploads). */
+  /** An upload's record, beside its folder. */
+  private recordFile(uploadId: string): string {
+    return `${this.uploadFolder(uploadId)}.json`;
+  }
+  /** An upload's folder of parts. */
   private uploadFolder(uploadId: string): string {
     // The server names uploads (randomUUID) and serves only those it named; anything else never reaches the disk.
     if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId)) throw new Error(`local S3: no such upload ${uploadId}`);
-    return join(this.uploads, `${process.pid}.${uploadId}`);
+    return join(this.uploads, uploadId);
   }
   get(bucket: string, key: string): StoredObject | undefined {
     const opened = this.openFile(bucket, key);
@@ -464,35 +564,36 @@ export class FileObjectStore implements ObjectStore {
     return undefined;
   }
   /**
-   * Temporary files (`<object>.<pid>.<random>.tmp`) of a process that stopped between writing one and renaming it (a
-   * crash, a kill): removed, as no rename will ever come. One of a process still running (another runtime on the same
-   * folder) is left to it. One of this process's own id is left only if this process writes it (writingObjects): a
-   * container's processes start in the same order each time, so an earlier run's may have had the same id, as for the
-   * uploads' folders (removeAbandonedUploads).
+   * Temporary files (`<file>.<pid>.<random>.tmp`: objects', parts', upload records') of a process that stopped between
+   * writing one and renaming it (a crash, a kill): removed, as no rename will ever come. One of a process still running
+   * (another runtime on the same folder) is left to it. One of this process's own id is left only if this process writes
+   * it (writing): a container's processes start in the same order each time, so an earlier run's may have had the same id.
    */
   private removeAbandonedWrites(): void {
-    for (const bucket of readdirSync(this.objects)) {
-      for (const name of entriesOf(join(this.objects, bucket))) {
-        const pid = /\.obj\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name.name)?.[1];
+    const uploadFolders = entriesOf(this.uploads).filter((entry) => entry.isDirectory()).map((entry) => join(this.uploads, entry.name));
+    const folders = [...readdirSync(this.objects).map((bucket) => join(this.objects, bucket)), this.uploads, ...uploadFolders];
+    for (const folder of folders) {
+      for (const entry of entriesOf(folder)) {
+        const pid = /\.(?:obj|part|json)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.name)?.[1];
         if (pid === undefined) continue;
-        const path = join(this.objects, bucket, name.name);
-        const running = Number(pid) === process.pid ? FileObjectStore.writingObjects.has(resolve(path)) : processRunning(Number(pid));
+        const path = resolve(folder, entry.name);
+        const running = Number(pid) === process.pid ? FileObjectStore.writing.has(path) : processRunning(Number(pid));
         if (!running) rmSync(path, { force: true });
       }
     }
   }
   /**
-   * Multipart uploads of a process that stopped between an upload's first part and its end (a crash, a kill: the uploads
-   * in progress are the server's memory, gone with it, so their parts can never be completed; a server that closes
-   * removes its own): their folders removed, parts and temporary files with them. Those of a process still running
-   * (another runtime on the same folder) are left to it. A folder of this process's own id is left only if this process
-   * writes it: a container's processes start in the same order each time, so an earlier run's may have had the same id.
+   * Upload folders no record names, which no request can reach: an abort or completion stopped between removing the
+   * record and removing the parts (a crash, a kill). And folders of the layout before uploads were kept,
+   * `<pid>.<uploadId>`, whose uploads lived in their server's memory and ended with it: removed unless another process
+   * still running (a runtime of that version on the same folder) writes them.
    */
   private removeAbandonedUploads(): void {
-    for (const upload of entriesOf(this.uploads)) {
-      const [, pid, uploadId] = /^(\d+)\.(.*)$/.exec(upload.name) ?? [];
-      const running = pid !== undefined && (Number(pid) === process.pid ? FileObjectStore.writing.has(uploadId) : processRunning(Number(pid)));
-      if (!running) rmSync(join(this.uploads, upload.name), { recursive: true, force: true });
+    for (const entry of entriesOf(this.uploads)) {
+      if (!entry.isDirectory()) continue;
+      const pid = /^(\d+)\./.exec(entry.name)?.[1];
+      const abandoned = pid !== undefined ? Number(pid) === process.pid || !processRunning(Number(pid)) : !existsSync(join(this.uploads, `${entry.name}.json`));
+      if (abandoned) rmSync(join(this.uploads, entry.name), { recursive: true, force: true });
     }
   }
   /**
@@ -616,9 +717,7 @@ function objectLineOf(value: unknown): ObjectLine | undefined {
     (meta.size === undefined || Number.isSafeInteger(meta.size)) &&
     (meta.partSizes === undefined || (Array.isArray(meta.partSizes) && meta.partSizes.every((n) => Number.isSafeInteger(n) && n >= 0))) &&
     !Number.isNaN(lastModified.getTime()) &&
-    typeof metadata === "object" &&
-    metadata !== null &&
-    Object.values(metadata).every((v) => typeof v === "string");
+    isStringRecord(metadata);
   return fine ? ({ ...(meta as ObjectLine), lastModified } satisfies ObjectLine) : undefined;
 }
 
@@ -641,6 +740,81 @@ function firstLine(fd: number): Buffer {
     position += read;
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * A file of a line of JSON metadata then a body written as it arrives (an object's, putStream; a part's, putPart), the
+ * metadata known only at the body's end (its ETag and size). Room for the line is kept first, `room` bytes of spaces
+ * ending in a newline, the body written after it, hashed on the way (writeHashed), and the line (`lineOf` of what
+ * `described` makes of the body's ETag and size) written over the room last, padded with spaces (whitespace JSON.parse
+ * ignores), so the body is written once and never copied. A file whose line was never written over the room (a power cut
+ * may leave the first page as it was first flushed) starts with a line of spaces, no metadata: it is not served, and the
+ * body's own first line is never read as the metadata.
+ */
+async function writeLined<T>(handle: FileHandle, source: AsyncIterable<Uint8Array>, room: number, described: (body: { etag: string; size: number }) => T, lineOf: (value: T) => Buffer): Promise<T> {
+  const placeholder = Buffer.alloc(room, " ");
+  placeholder[room - 1] = 0x0a;
+  await writeAll(handle, placeholder, 0);
+  const value = described(await writeHashed(handle, source, room));
+  const line = Buffer.alloc(room, " ");
+  lineOf(value).copy(line);
+  line[room - 1] = 0x0a;
+  await writeAll(handle, line, 0);
+  return value;
+}
+
+/** The room a part's line takes (writeLined): its longest ETag, size and time (an ISO date of years 0 to 9999 is 24 characters), and the newline. */
+const PART_LINE_ROOM = JSON.stringify({ etag: `"${"0".repeat(32)}"`, size: Number.MAX_SAFE_INTEGER, lastModified: new Date(0) } satisfies StoredPart).length + 1;
+
+/**
+ * A part's file opened and its line read (its bytes unread): the descriptor, where its bytes start, and the part; or why
+ * it is not whole (a power cut soon after it was written: no line, or fewer bytes than the line records).
+ */
+function readPartFile(file: string): { fd: number; offset: number; part: StoredPart } | string {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  let fault: string;
+  try {
+    const fileSize = fstatSync(fd).size;
+    const line = firstLine(fd);
+    let part: Partial<Record<keyof StoredPart, unknown>> | undefined;
+    try {
+      part = line.at(-1) === 0x0a ? (JSON.parse(line.toString("utf8")) as typeof part) : undefined;
+    } catch {
+      part = undefined;
+    }
+    const lastModified = new Date(part?.lastModified as string);
+    const size = fileSize - line.length;
+    if (typeof part?.etag === "string" && part.size === size && !Number.isNaN(lastModified.getTime())) return { fd, offset: line.length, part: { etag: part.etag, size, lastModified } };
+    fault = fileSize === 0 ? "is empty" : !part || typeof part.etag !== "string" ? "has no readable metadata line" : `holds ${size} of its ${String(part.size)} bytes`;
+  } catch (error) {
+    fault = `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+  }
+  closeSync(fd);
+  return fault;
+}
+
+/** An upload's record as written (JSON), checked field by field (as objectLineOf checks an object's line). */
+function uploadRecordOf(value: unknown): UploadRecord | undefined {
+  const record = value as Partial<Record<keyof UploadRecord, unknown>> | null;
+  const initiated = new Date(record?.initiated as string);
+  const fine =
+    typeof record?.bucket === "string" &&
+    typeof record.key === "string" &&
+    typeof record.contentType === "string" &&
+    (record.cacheControl === undefined || typeof record.cacheControl === "string") &&
+    isStringRecord(record.metadata) &&
+    !Number.isNaN(initiated.getTime());
+  return fine ? { ...(record as UploadRecord), initiated } : undefined;
+}
+
+/** Whether `value` is an object of string values (user metadata as written). */
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
 /** All of `bytes` written at `position` (a write may take fewer than it was given). */
@@ -713,6 +887,7 @@ export type S3Operation =
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
   | "ListParts"
+  | "ListMultipartUploads"
   | "CopyObject"
   | "UploadPartCopy"
   | "Unsupported";
@@ -767,7 +942,16 @@ export interface LocalS3Options {
    * @default every signed request is allowed
    */
   authorise?: Authorise;
+  /**
+   * How long a request may take to arrive, its body included: past it the answer is 408 and the connection closes
+   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none.
+   * @default 300000 (Node's)
+   */
+  requestTimeoutMs?: number;
 }
+
+/** Node's default server.requestTimeout: 300 s (https://nodejs.org/api/http.html#serverrequesttimeout). */
+const NODE_REQUEST_TIMEOUT = 300_000;
 
 export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
@@ -791,23 +975,20 @@ export interface LocalS3 {
 }
 
 /**
- * A multipart upload in progress: its object's metadata, and its parts' ETags and sizes; their bytes are the store's
- * (ObjectStore.putPart: the file store's temporary files), never held here.
+ * A multipart upload in progress: its record (the object's metadata), and its parts' ETags and sizes; both are kept by
+ * the store too (ObjectStore.createUpload, putPart: the file store's files), which has the parts' bytes, never held here.
  */
-interface MultipartUpload {
-  bucket: string;
-  key: string;
-  contentType: string;
-  cacheControl?: string;
-  metadata: Record<string, string>;
-  parts: Map<number, { etag: string; size: number; lastModified: Date }>;
+interface MultipartUpload extends UploadRecord {
+  parts: Map<number, StoredPart>;
 }
 
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
   const store = options.store ?? new MemoryObjectStore();
   for (const bucket of options.buckets ?? []) store.createBucket(bucket);
   const requests: S3Request[] = [];
-  const uploads = new Map<string, MultipartUpload>();
+  // The uploads the store kept (a restart of the local runtime resumes them, as S3 keeps an upload until it is completed
+  // or aborted: "you must either complete or abort the multipart upload" to stop paying for its parts, mpuoverview.html).
+  const uploads = new Map<string, MultipartUpload>(store.keptUploads().map(({ uploadId, upload, parts }) => [uploadId, { ...upload, parts }]));
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
   const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
@@ -824,7 +1005,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
   // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION }, (req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? NODE_REQUEST_TIMEOUT;
+  // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time
+  // out (0 turns the timeout off, not the interval).
+  const connectionsCheckingInterval = Math.min(30_000, requestTimeout || 30_000);
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, connectionsCheckingInterval }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -849,7 +1034,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (socket.writableEnded) return;
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
-    socket.end(`HTTP/1.1 ${error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`);
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      // A request whose body has not all arrived within requestTimeout. Once the 408 is written the socket is destroyed,
+      // as Node does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`):
+      // the request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the
+      // client closes its connection, which a stalled client may never do.
+      return void socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n", () => socket.destroy());
+    }
+    socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
 
   // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
@@ -996,18 +1188,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * Aborted or completed while the part arrived: its folder may be gone under the part's write (which then fails), or
    * the part written after its upload's parts were removed; either way it is removed, and the answer is NoSuchUpload.
    */
-  async function storePart(uploadId: string, upload: MultipartUpload, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<{ etag: string; size: number; lastModified: Date }> {
+  async function storePart(uploadId: string, upload: MultipartUpload, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart> {
     const gone = () => uploads.get(uploadId) !== upload;
     const written = await store.putPart(uploadId, partNumber, source).catch((error: unknown) => {
       throw gone() ? noSuchUpload() : error;
     });
     if (gone()) {
-      store.removeParts(uploadId);
+      store.removeUpload(uploadId);
       throw noSuchUpload();
     }
-    const part = { ...written, lastModified: new Date() };
-    upload.parts.set(partNumber, part);
-    return part;
+    upload.parts.set(partNumber, written);
+    return written;
   }
 
   /**
@@ -1069,6 +1260,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    */
   async function copyObject(req: IncomingMessage, res: ServerResponse, request: S3Request, replaced: NewObject | undefined, refusal: (action: string, resource: string) => string | undefined): Promise<void> {
     const { bucket, key } = request;
+    // Tags are not kept, as a PutObject's x-amz-tagging is not: with REPLACE the request's x-amz-tagging is dropped as
+    // PutObject drops it (both accepted), with COPY there are none to copy. Only the directive's value is checked.
+    directiveOf(req, "tagging");
+    checkCopyChecksumAlgorithm(req);
     const source = copySource(req, refusal);
     const { object: opened } = source;
     await readingCopySource(opened, async (read) => {
@@ -1146,7 +1341,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const object = await write.catch((error: unknown) => {
       throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
     });
-    store.removeParts(uploadId);
+    store.removeUpload(uploadId);
     sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
     notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, object);
   }
@@ -1175,7 +1370,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const operation = operationOf(method, query, key, req.headers["x-amz-copy-source"] !== undefined);
     // The object a PutObject, CreateMultipartUpload or CopyObject with REPLACE writes from its headers: read once, its
     // metadata's size checked (checkLimits) and then written.
-    const fromHeaders = operation === "PutObject" || operation === "CreateMultipartUpload" || (operation === "CopyObject" && metadataDirectiveOf(req) === "REPLACE") ? newObject(key, req) : undefined;
+    const fromHeaders = operation === "PutObject" || operation === "CreateMultipartUpload" || (operation === "CopyObject" && directiveOf(req, "metadata") === "REPLACE") ? newObject(key, req) : undefined;
     checkLimits(operation, key, req, fromHeaders);
     const chunked = isAwsChunked(req);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
@@ -1287,10 +1482,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return sendXml(res, listXml(request.bucket, query));
       case "ListObjects":
         return sendXml(res, listV1Xml(request.bucket, query));
+      case "ListMultipartUploads":
+        return sendXml(res, listUploadsXml(request.bucket, query));
       case "CreateMultipartUpload": {
         const uploadId = randomUUID();
         const template = fromHeaders!;
-        uploads.set(uploadId, { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, parts: new Map() });
+        const upload: UploadRecord = { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, initiated: new Date() };
+        store.createUpload(uploadId, upload);
+        uploads.set(uploadId, { ...upload, parts: new Map() });
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
       }
       case "CompleteMultipartUpload":
@@ -1307,7 +1506,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const uploadId = param(query, "uploadId") ?? "";
         uploadOf(uploadId, request);
         uploads.delete(uploadId);
-        store.removeParts(uploadId);
+        store.removeUpload(uploadId);
         return send(res, 204, "");
       }
     }
@@ -1331,31 +1530,45 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const delimiter = param(query, "delimiter") || undefined;
     const maxKeys = Math.min(countParam(query, "max-keys") ?? 1000, 1000);
     const keys = store.list(bucket, prefix).filter((o) => compareKeys(o.key, after) > 0);
-    const objects: ListedObject[] = [];
-    const prefixes: string[] = [];
-    let last = "";
-    let i = 0;
-    while (i < keys.length && objects.length + prefixes.length < maxKeys) {
-      const key = keys[i].key;
-      const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
-      if (at < 0) {
-        objects.push(keys[i++]);
-        last = key;
-        continue;
-      }
-      const common = key.slice(0, at + delimiter!.length);
-      while (i < keys.length && keys[i].key.startsWith(common)) i++;
-      if (compareKeys(common, after) <= 0) continue;
-      prefixes.push(common);
-      last = common;
-    }
+    const { items: objects, prefixes, last, truncated } = rolledUp(keys, prefix, delimiter, maxKeys, after);
     const contents = objects
       .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
       .join("");
     const common = prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
     const head = `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
     // With max-keys 0 nothing is returned and there is nothing to continue after.
-    return { head, maxKeys, count: objects.length + prefixes.length, last, truncated: i < keys.length && last !== "", xml: contents + common };
+    return { head, maxKeys, count: objects.length + prefixes.length, last, truncated, xml: contents + common };
+  }
+
+  /**
+   * ListMultipartUploads (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html): the bucket's
+   * uploads in progress (those kept across a restart too), "sorted by key … in ascending order within each key by the
+   * upload initiation time", after `key-marker` ("only the keys lexicographically greater than the specified key-marker")
+   * or, with `upload-id-marker`, also that key's uploads "that have upload IDs lexicographically greater than the
+   * specified upload-id-marker"; `prefix`, `delimiter` (CommonPrefixes, rolled up as a listing's) and `max-uploads`
+   * (default and most 1,000) as the page says. Not sent: Initiator, Owner, ChecksumAlgorithm.
+   */
+  function listUploadsXml(bucket: string, query: Query): string {
+    const prefix = param(query, "prefix") ?? "";
+    const delimiter = param(query, "delimiter") || undefined;
+    const keyMarker = param(query, "key-marker") ?? "";
+    const uploadIdMarker = param(query, "upload-id-marker");
+    const maxUploads = Math.min(countParam(query, "max-uploads") ?? 1000, 1000);
+    const listed = [...uploads]
+      .map(([uploadId, upload]) => ({ uploadId, ...upload }))
+      .filter(({ bucket: of, key, uploadId }) => of === bucket && key.startsWith(prefix) && (compareKeys(key, keyMarker) > 0 || (uploadIdMarker !== undefined && key === keyMarker && uploadId > uploadIdMarker)))
+      .sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || (a.uploadId < b.uploadId ? -1 : 1));
+    const page = rolledUp(listed, prefix, delimiter, maxUploads, keyMarker);
+    const lastUpload = page.items.at(-1);
+    const next = page.truncated
+      ? `<NextKeyMarker>${escapeXml(page.last)}</NextKeyMarker>${lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${escapeXml(lastUpload.uploadId)}</NextUploadIdMarker>` : ""}`
+      : "";
+    const items = page.items
+      .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${escapeXml(u.uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
+      .join("");
+    const common = page.prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
+    const echoed = `<KeyMarker>${escapeXml(keyMarker)}</KeyMarker><UploadIdMarker>${escapeXml(uploadIdMarker ?? "")}</UploadIdMarker><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
+    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket>${echoed}${next}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
   }
 
   function listXml(bucket: string, query: Query): string {
@@ -1394,9 +1607,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     fail: (predicate) => void (failing = predicate),
     close: () =>
       new Promise<void>((resolve) => {
-        // The uploads in progress end with the server (they are its memory): their parts are removed.
-        for (const uploadId of uploads.keys()) store.removeParts(uploadId);
-        uploads.clear();
+        // The uploads in progress stay in the store, for a server started again on it (as S3 keeps them).
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -1404,6 +1615,34 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 }
 
 type Query = Record<string, string | string[]>;
+
+/**
+ * One page of a listing in key order (objects, ListObjects/V2; uploads, ListMultipartUploads): at most `max` entries, a
+ * key holding `delimiter` after `prefix` rolled up into its common prefix, counted once, and left out when that prefix
+ * is not after `after` (see listPage). `last` is the page's last key or common prefix; `truncated` whether more follow.
+ */
+function rolledUp<T extends { key: string }>(sorted: T[], prefix: string, delimiter: string | undefined, max: number, after: string): { items: T[]; prefixes: string[]; last: string; truncated: boolean } {
+  const items: T[] = [];
+  const prefixes: string[] = [];
+  let last = "";
+  let i = 0;
+  while (i < sorted.length && items.length + prefixes.length < max) {
+    const key = sorted[i].key;
+    const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+    if (at < 0) {
+      items.push(sorted[i++]);
+      last = key;
+      continue;
+    }
+    const common = key.slice(0, at + delimiter!.length);
+    while (i < sorted.length && sorted[i].key.startsWith(common)) i++;
+    if (compareKeys(common, after) <= 0) continue;
+    prefixes.push(common);
+    last = common;
+  }
+  // With max 0 nothing is returned and there is nothing to continue after.
+  return { items, prefixes, last, truncated: i < sorted.length && last !== "" };
+}
 
 /** S3's answer for a request's XML body it cannot read or that does not validate (ErrorResponses.html, MalformedXML). */
 function malformedXml(): S3Error {
@@ -1453,14 +1692,32 @@ function copySourceOf(req: IncomingMessage): { bucket: string; key: string } {
 }
 
 /**
- * CopyObject's x-amz-metadata-directive: "Valid Values: COPY | REPLACE", COPY when absent (API_CopyObject.html). Any
- * other value is 400 InvalidArgument "Unknown metadata directive." (S3's wording as Garage and MinIO answer it; not
- * confirmed against S3).
+ * CopyObject's x-amz-metadata-directive and x-amz-tagging-directive: "Valid Values: COPY | REPLACE", COPY when absent
+ * (API_CopyObject.html: "If this header isn't specified, COPY is the default behavior", for each). Any other value is
+ * 400 InvalidArgument "Unknown metadata directive." / "Unknown tagging directive." (S3's wording as Garage and MinIO
+ * answer the first, MinIO the second; not confirmed against S3).
  */
-function metadataDirectiveOf(req: IncomingMessage): "COPY" | "REPLACE" {
-  const value = header(req.headers, "x-amz-metadata-directive") ?? "COPY";
+function directiveOf(req: IncomingMessage, of: "metadata" | "tagging"): "COPY" | "REPLACE" {
+  const name = `x-amz-${of}-directive`;
+  const value = header(req.headers, name) ?? "COPY";
   if (value === "COPY" || value === "REPLACE") return value;
-  throw new S3Error(400, "InvalidArgument", "Unknown metadata directive.", { ArgumentName: "x-amz-metadata-directive", ArgumentValue: value });
+  throw new S3Error(400, "InvalidArgument", `Unknown ${of} directive.`, { ArgumentName: name, ArgumentValue: value });
+}
+
+/**
+ * The checksum algorithms S3 computes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html),
+ * as CopyObject's x-amz-checksum-algorithm names them: "Indicates the algorithm that you want Amazon S3 to use to create
+ * the checksum for the object … Unrecognized or unsupported values will respond with the HTTP status code 400 Bad
+ * Request" (API_CopyObject.html). This server stores no checksums (docs/local-s3.md), so a known one is accepted and
+ * nothing computed; any other is 400 InvalidRequest (the code and message are this server's: S3 documents only the status).
+ */
+const CHECKSUM_ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+
+function checkCopyChecksumAlgorithm(req: IncomingMessage): void {
+  const value = header(req.headers, "x-amz-checksum-algorithm");
+  if (value !== undefined && !CHECKSUM_ALGORITHMS.includes(value.toUpperCase())) {
+    throw new S3Error(400, "InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid.", { ArgumentName: "x-amz-checksum-algorithm", ArgumentValue: value });
+  }
 }
 
 /**
@@ -1632,6 +1889,9 @@ function param(query: Query, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** ListMultipartUploads' query parameters served here (API_ListMultipartUploads.html): not `encoding-type`. */
+const LIST_UPLOADS_PARAMETERS = new Set(["uploads", "prefix", "delimiter", "key-marker", "upload-id-marker", "max-uploads"]);
+
 /** ListObjects' query parameters served here (API_ListObjects.html): not `encoding-type`. */
 const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]);
 
@@ -1641,7 +1901,7 @@ const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]
  * multipart calls s3:PutObject, GetObject and HeadObject s3:GetObject, DeleteObject s3:DeleteObject, AbortMultipartUpload
  * s3:AbortMultipartUpload, ListParts s3:ListMultipartUploadParts, on `arn:aws:s3:::bucket/key` (CopyObject and
  * UploadPartCopy s3:PutObject on the destination here, s3:GetObject on the source in copySource); listings and HeadBucket s3:ListBucket, CreateBucket
- * s3:CreateBucket, on `arn:aws:s3:::bucket`. DeleteObjects is authorised per key; Unsupported is not served.
+ * s3:CreateBucket, ListMultipartUploads s3:ListBucketMultipartUploads, on `arn:aws:s3:::bucket`. DeleteObjects is authorised per key; Unsupported is not served.
  */
 function s3Permission(operation: S3Operation, bucket: string, key: string): { action: string; resource: string } | undefined {
   const object = `arn:aws:s3:::${bucket}/${key}`;
@@ -1669,6 +1929,8 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
       return { action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}` };
     case "CreateBucket":
       return { action: "s3:CreateBucket", resource: `arn:aws:s3:::${bucket}` };
+    case "ListMultipartUploads":
+      return { action: "s3:ListBucketMultipartUploads", resource: `arn:aws:s3:::${bucket}` };
     default:
       return undefined;
   }
@@ -1706,6 +1968,8 @@ function operationOf(method: string, query: Query, key: string, copy: boolean): 
     if (method === "HEAD") return "HeadBucket";
     if (method === "POST" && has("delete")) return "DeleteObjects";
     if (method === "GET" && param(query, "list-type") === "2") return "ListObjectsV2";
+    // ListMultipartUploads is `GET /{Bucket}?uploads` (API_ListMultipartUploads.html); not with `encoding-type`.
+    if (method === "GET" && has("uploads")) return Object.keys(query).every((name) => LIST_UPLOADS_PARAMETERS.has(name)) ? "ListMultipartUploads" : "Unsupported";
     // A GET of the bucket with none of the subresources a listing does not take (?cors, ?policy, ...) is ListObjects v1.
     if (method === "GET" && Object.keys(query).every((name) => LIST_V1_PARAMETERS.has(name))) return "ListObjects";
     return "Unsupported";

@@ -86,6 +86,20 @@ describe("local S3: CopyObject", () => {
     expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s", MetadataDirective: "MOVE" as "COPY" })))).toEqual([400, "InvalidArgument", "Unknown metadata directive."]);
   });
 
+  it("answers x-amz-tagging-directive as S3 reads it (COPY or REPLACE, else 400) and REPLACE's x-amz-tagging as PutObject's (accepted, not kept); x-amz-checksum-algorithm one of S3's, else 400", async () => {
+    const { client } = await start();
+    // Tags are not emulated: a PutObject's are accepted and dropped, and so are a copy's under REPLACE.
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: "x", Tagging: "a=b" }));
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "r", CopySource: "b/s", TaggingDirective: "REPLACE", Tagging: "c=d" }));
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s", TaggingDirective: "COPY" }));
+    expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "c", CopySource: "b/s", TaggingDirective: "MOVE" as "COPY" })))).toEqual([400, "InvalidArgument", "Unknown tagging directive."]);
+    // "Unrecognized or unsupported values will respond with the HTTP status code 400 Bad Request" (API_CopyObject.html).
+    await client.send(new CopyObjectCommand({ Bucket: "b", Key: "sum", CopySource: "b/s", ChecksumAlgorithm: "SHA256" }));
+    expect(await failure(client.send(new CopyObjectCommand({ Bucket: "b", Key: "sum", CopySource: "b/s", ChecksumAlgorithm: "MD5" as "SHA256" })))).toEqual([400, "InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid."]);
+    const copied = await client.send(new GetObjectCommand({ Bucket: "b", Key: "sum" }));
+    expect(await copied.Body?.transformToString()).toBe("x");
+  });
+
   it("refuses a copy of an object onto itself that changes nothing (400 InvalidRequest), and makes one that replaces its metadata", async () => {
     const { client, events } = await start();
     await client.send(new PutObjectCommand({ Bucket: "b", Key: "s", Body: "x", Metadata: { v: "1" } }));

@@ -1,19 +1,20 @@
 /**
  * Multipart uploads stream as PutObject does: each UploadPart's body goes into the store as it arrives (the file store:
- * a file per part, under `.uploads/<pid>.<uploadId>/`), CompleteMultipartUpload streams the parts one after another into
- * the object, and the part files go on abort, on completion, when the server closes, and at the next start after a
- * process that stopped. Uploads are refused on their headers (IAM, a missing bucket) before their body is read.
+ * a file per part, under `.uploads/<uploadId>/`, beside the upload's record `.uploads/<uploadId>.json`),
+ * CompleteMultipartUpload streams the parts one after another into the object, the part files go on abort and on
+ * completion, and an upload in progress is kept across a restart, as S3 keeps it until it is completed or aborted. Uploads are refused on their headers (IAM, a missing bucket) before their body is read.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { escapeXml } from "../../local/xml";
 import { sendEndless } from "../harness/endless-body";
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListPartsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { localS3Client, signS3 } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
@@ -22,7 +23,8 @@ const md5 = (bytes: Buffer) => createHash("md5").update(bytes).digest();
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 const MiB = 1024 * 1024;
 const uploadFolders = (root: string) => (existsSync(join(root, ".uploads")) ? readdirSync(join(root, ".uploads")) : []);
-const uploadFiles = (root: string) => uploadFolders(root).flatMap((folder) => readdirSync(join(root, ".uploads", folder)));
+/** The files in the uploads' folders (parts and their temporary files), not the uploads' records beside them. */
+const uploadFiles = (root: string) => uploadFolders(root).flatMap((name) => (name.endsWith(".json") ? [] : readdirSync(join(root, ".uploads", name))));
 
 let server: LocalS3 | undefined;
 afterEach(async () => {
@@ -103,7 +105,7 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect((await call("PUT", `/b/big?partNumber=3&uploadId=${uploadId}`, last)).code).toBe("NoSuchUpload");
   });
 
-  it("removes an upload's part files on abort, when the server closes, and at start for a process that stopped", async () => {
+  it("removes an upload's part files on abort, and at start the folders of the layout that kept uploads in memory", async () => {
     const { root, store } = await startWatched();
     // Aborted while a part is still arriving: the part is answered NoSuchUpload and nothing of it stays.
     const racing = await createUpload("k");
@@ -117,30 +119,102 @@ describe("local S3: UploadPart streams each part to the store", () => {
 
     const aborted = await createUpload("k");
     expect((await call("PUT", `/b/k?partNumber=1&uploadId=${aborted}`, Buffer.from("part"))).status).toBe(200);
+    expect(uploadFolders(root).sort()).toEqual([aborted, `${aborted}.json`]);
     expect(uploadFiles(root)).toEqual(["1.part"]);
     expect((await call("DELETE", `/b/k?uploadId=${aborted}`)).status).toBe(204);
     expect(uploadFolders(root)).toEqual([]);
     expect((await call("DELETE", `/b/k?uploadId=${aborted}`)).code).toBe("NoSuchUpload");
 
-    const left = await createUpload("k");
-    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${left}`, Buffer.from("part"))).status).toBe(200);
-    expect(uploadFolders(root)).toHaveLength(1);
-    await server!.close();
-    server = undefined;
-    expect(uploadFolders(root)).toEqual([]);
-
-    // A process killed mid-upload leaves its folder; the next store on the folder removes it, not a running process's.
-    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22). An earlier process may have had
-    // this one's id (a container's processes start in the same order each time): its folders go too, not this one's.
-    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
-    const running = await createUpload("k");
-    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${running}`, Buffer.from("part"))).status).toBe(200);
-    for (const folder of ["2147483646.dead-upload", `${process.pid}.upload-of-an-earlier-process-with-this-id`]) {
+    // The layout before uploads were kept: `<pid>.<uploadId>` folders, whose uploads ended with their server. The next
+    // store removes them, not a running process's; one of this process's id was an earlier process's (a container's
+    // processes start in the same order each time). 2147483646 is no process id Linux or macOS hands out (pid_max is at
+    // most 2^22). A folder no record names (an abort stopped between its two removals) goes too.
+    const kept = await createUpload("k");
+    expect((await call("PUT", `/b/k?partNumber=1&uploadId=${kept}`, Buffer.from("part"))).status).toBe(200);
+    const running = process.ppid;
+    for (const folder of ["2147483646.dead-upload", `${process.pid}.upload-of-an-earlier-process-with-this-id`, `${running}.a-running-process-upload`, "no-record"]) {
       mkdirSync(join(root, ".uploads", folder), { recursive: true });
       writeFileSync(join(root, ".uploads", folder, "1.part"), "part");
     }
     new FileObjectStore(root);
-    expect(uploadFolders(root)).toEqual([`${process.pid}.${running}`]);
+    expect(uploadFolders(root).sort()).toEqual([`${running}.a-running-process-upload`, kept, `${kept}.json`].sort());
+  });
+
+  it("keeps an upload in progress across a restart: ListParts, UploadPart, CompleteMultipartUpload and AbortMultipartUpload answer it after (was NoSuchUpload)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const aborted = await createUpload("other");
+    const first = Buffer.alloc(5 * MiB, "1");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, first);
+    await server.close();
+    // A new store on the folder, as `npm start` makes after a restart.
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const listed = await call("GET", `/b/k?uploadId=${uploadId}`);
+    expect(listed.status).toBe(200);
+    expect([...listed.text.matchAll(/<PartNumber>(\d+)<\/PartNumber><LastModified>[^<]+<\/LastModified><ETag>([^<]+)<\/ETag><Size>(\d+)</g)].map((m) => m.slice(1))).toEqual([["1", escapeXml(one.etag!), String(first.length)]]);
+    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"), { "content-type": "text/plain" });
+    expect(two.status).toBe(200);
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]))).status).toBe(200);
+    const object = server.store.get("b", "k")!;
+    expect(object.body.equals(Buffer.concat([first, Buffer.from("two")]))).toBe(true);
+    expect(object.partSizes).toEqual([first.length, 3]);
+    expect((await call("DELETE", `/b/other?uploadId=${aborted}`)).status).toBe(204);
+    expect(uploadFolders(root)).toEqual([]);
+  });
+
+  it("lists the uploads in progress (ListMultipartUploads), those kept across a restart too, in key order, paged and rolled up as S3 pages them (was 501)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b", "other"] });
+    const ids: Record<string, string> = {};
+    for (const key of ["photos/b.jpg", "photos/a.jpg", "notes.txt", "photos/2024/c.jpg"]) ids[key] = await createUpload(key);
+    const elsewhere = await call("POST", "/other/photos/x.jpg?uploads");
+    expect(elsewhere.status).toBe(200);
+    await server.close();
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b", "other"] });
+    const s3 = localS3Client(server.endpoint);
+    const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b" }));
+    expect(listed.Uploads?.map((u) => [u.Key, u.UploadId])).toEqual(["notes.txt", "photos/2024/c.jpg", "photos/a.jpg", "photos/b.jpg"].map((key) => [key, ids[key]]));
+    expect(listed.Uploads?.every((u) => u.Initiated instanceof Date)).toBe(true);
+    const rolled = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b", Prefix: "photos/", Delimiter: "/" }));
+    expect([rolled.Uploads?.map((u) => u.Key), rolled.CommonPrefixes?.map((p) => p.Prefix)]).toEqual([["photos/a.jpg", "photos/b.jpg"], ["photos/2024/"]]);
+    const first = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b", MaxUploads: 2 }));
+    expect([first.Uploads?.map((u) => u.Key), first.IsTruncated, first.NextKeyMarker, first.NextUploadIdMarker]).toEqual([["notes.txt", "photos/2024/c.jpg"], true, "photos/2024/c.jpg", ids["photos/2024/c.jpg"]]);
+    const second = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b", MaxUploads: 2, KeyMarker: first.NextKeyMarker, UploadIdMarker: first.NextUploadIdMarker }));
+    expect([second.Uploads?.map((u) => u.Key), second.IsTruncated]).toEqual([["photos/a.jpg", "photos/b.jpg"], false]);
+    // Aborted and completed uploads are no longer listed.
+    expect((await call("DELETE", `/b/notes.txt?uploadId=${ids["notes.txt"]}`)).status).toBe(204);
+    const part = await call("PUT", `/b/photos/a.jpg?partNumber=1&uploadId=${ids["photos/a.jpg"]}`, Buffer.from("a"));
+    expect((await call("POST", `/b/photos/a.jpg?uploadId=${ids["photos/a.jpg"]}`, completion([[1, part.etag!]]))).status).toBe(200);
+    const left = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b" }));
+    expect(left.Uploads?.map((u) => u.Key)).toEqual(["photos/2024/c.jpg", "photos/b.jpg"]);
+  });
+
+  it("keeps an upload's metadata across a restart, and starts past a record or part a power cut left torn (reported, passed over)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const created = await call("POST", "/b/k?uploads", Buffer.alloc(0), { "content-type": "image/png", "cache-control": "max-age=60", "x-amz-meta-album": "summer" });
+    const uploadId = /<UploadId>([^<]+)</.exec(created.text)![1];
+    const torn = await createUpload("torn");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
+    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
+    await server.close();
+    // A record cut short, and a part file holding fewer bytes than its line records.
+    writeFileSync(join(root, ".uploads", `${torn}.json`), '{"bucket":"b","ke');
+    const part2 = join(root, ".uploads", uploadId, "2.part");
+    writeFileSync(part2, readFileSync(part2).subarray(0, -1));
+    const logged: string[] = [];
+    server = await startLocalS3({ store: new FileObjectStore(root, { log: (message) => logged.push(message) }), buckets: ["b"] });
+    expect(logged.sort()).toEqual([
+      `local S3: .uploads/${torn}.json is not JSON (cut short?), so multipart upload ${torn} is not resumed (NoSuchUpload); its files are left as they are`,
+      `local S3: .uploads/${uploadId}/2.part holds 2 of its 3 bytes, so part 2 of multipart upload ${uploadId} is left out (not listed; upload it again)`,
+    ].sort());
+    expect((await call("GET", `/b/torn?uploadId=${torn}`)).code).toBe("NoSuchUpload");
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]))).code).toBe("InvalidPart");
+    const again = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, again.etag!]]))).status).toBe(200);
+    const object = server.store.head("b", "k")!;
+    expect([object.contentType, object.cacheControl, object.metadata]).toEqual(["image/png", "max-age=60", { album: "summer" }]);
   });
 
   it("keeps, of two UploadParts of one part number at once, the one that ends last: its bytes and its ETag", async () => {

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readdirSync, readlinkSync, renameSync } from "node:fs";
 import { Agent, request, type ClientRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -188,6 +189,29 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
       });
       expect(open).toEqual([]);
     }
+  });
+
+  it("removes the temporary file when a body that stopped arriving is answered 408, not when its client closes the connection", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    server = await startLocalS3({ store, buckets: ["b"], requestTimeoutMs: 200 });
+    await store.putStream("b", meta("k"), chunks("previous"));
+    store.reset();
+    // A client that sends half its body, then neither the rest nor a close (a Node client closes once answered).
+    const url = new URL("/b/k", server.endpoint);
+    const signed = await signS3("PUT", url, { "content-length": String(whole.length), "x-amz-content-sha256": sha256(whole) });
+    const socket = connect(Number(url.port), url.hostname);
+    const received: Buffer[] = [];
+    socket.on("data", (data: Buffer) => received.push(data));
+    socket.on("error", () => {});
+    socket.write(`PUT /b/k HTTP/1.1\r\n${Object.entries(signed).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`);
+    socket.write(whole.subarray(0, half));
+    await store.firstBytes;
+    expect(await store.settled).toBeInstanceOf(Error);
+    expect(temporaryFiles(root, "b")).toEqual([]);
+    expect(store.get("b", "k")?.body.toString()).toBe("previous");
+    await new Promise((resolve) => socket.once("close", resolve));
+    expect(Buffer.concat(received).toString().split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
   });
 
   it("decides a conditional write (If-None-Match: *) once the body is in, just before the object replaces the previous one", async () => {
