@@ -60,6 +60,11 @@ export interface StartOptions {
    * touches the state folder) rather than leave one of them unused.
    */
   recordedRun?: OfflineRun;
+  /**
+   * The clock the local SQS queues run on, in ms (a message's DelaySeconds, visibility timeouts, retention): a test
+   * moves it on past a delay instead of waiting it out. @default Date.now
+   */
+  queueClock?: () => number;
 }
 
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
@@ -107,6 +112,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     buildDir,
     port: options.port ?? 3000,
     watch: options.watch ?? false,
+    ...(options.queueClock ? { queueClock: options.queueClock } : {}),
     environment,
     localAddresses,
     functionRoles,
