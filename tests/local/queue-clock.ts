@@ -30,6 +30,9 @@ export async function untilDrained(app: LocalApp, clock: QueueClock, name: strin
     if (visible + inFlight + delayed === 0) return;
     if (visible === 0 && inFlight === 0) {
       clock.advance(Math.max(1, Number(a.DelaySeconds)) * 1000);
+      // Read after the clock's own reading: on that clock the queues' time is never behind it; on Date.now() it is a delay behind.
+      const moved = clock.now();
+      if (sqs.now() < moved) throw new Error("the app's queues do not run on this clock: start it with startDevApp(prefix, { queueClock: clock.now })");
       sqs.wake();
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
