@@ -99,6 +99,8 @@ const SHARED = [
   "tests/offline-kms-mocks.test.ts",
   "tests/setup/cache-folders.test.ts",
   "tests/setup/handler-logs.test.ts",
+  // The setup file it checks runs first for every file of a shared worker too.
+  "tests/setup/worker-young-generation.test.ts",
 ];
 
 /**
