@@ -16,7 +16,7 @@ import { transformCacheFolder, transformCacheWanted } from "./tests/setup/transf
  * order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`), which shuffles within each group but never
  * puts a shared file before an isolated one. So tests/fuzz/ and tests/stacks/preview.test.ts (shared) lead only the
  * shared group and start after every isolated file (a possible longer tail on 2 cores, not a flake; let their rank
- * override the grouping if it grows), and in a whole run the e2e file (isolated) makes the shared dev records: the
+ * override the grouping if it grows), as do tests/offline-program-cache.test.ts and tests/plan.test.ts (shared too), and in a whole run the e2e file (isolated) makes the shared dev records: the
  * paths where a shared file makes them run in CI's e2e-excluded job and in targeted runs. The local RDS Data API's
  * files and the ASL schema check's are listed too: without vitest's cache of durations (CI's clean clone) its order is
  * the larger file first, and these short files cost 7–13 CPU-seconds each (each opens PGlite databases, or compiles
@@ -91,6 +91,16 @@ const SHARED = [
   "tests/ci-workflow.test.ts",
   "tests/docs-exports.test.ts",
   "tests/fuzz",
+  // These load little of their own (they spawn the program, the plan or a vitest, or read files and run the stacks the
+  // stack tests share): a process of their own cost each its start, the setup files and vitest's runtime again.
+  "tests/offline-program-cache.test.ts",
+  "tests/plan.test.ts",
+  "tests/docs.test.ts",
+  "tests/offline-kms-mocks.test.ts",
+  "tests/setup/cache-folders.test.ts",
+  "tests/setup/handler-logs.test.ts",
+  // The setup file it checks runs first for every file of a shared worker too.
+  "tests/setup/worker-young-generation.test.ts",
 ];
 
 /**

@@ -60,6 +60,16 @@ export interface StartOptions {
    * touches the state folder) rather than leave one of them unused.
    */
   recordedRun?: OfflineRun;
+  /**
+   * The clock the local SQS queues run on, in ms (a message's DelaySeconds, visibility timeouts, retention): a test
+   * moves it on past a delay instead of waiting it out. @default Date.now
+   */
+  queueClock?: () => number;
+  /**
+   * The waits before an asynchronous invocation's retries, in ms (S3 events, schedules, Event invocations, Topics,
+   * EventBuses): a test gives [0] rather than wait them out. @default [1000, 2000] (local/async-invoke.ts)
+   */
+  asyncRetryDelaysMs?: number[];
 }
 
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
@@ -107,6 +117,8 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
     buildDir,
     port: options.port ?? 3000,
     watch: options.watch ?? false,
+    ...(options.queueClock ? { queueClock: options.queueClock } : {}),
+    ...(options.asyncRetryDelaysMs ? { asyncRetryDelaysMs: options.asyncRetryDelaysMs } : {}),
     environment,
     localAddresses,
     functionRoles,

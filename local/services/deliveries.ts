@@ -24,6 +24,21 @@ export function pendingDeliveries(): { track(delivery: Promise<unknown>): void; 
 export function functionInvocation(context: LocalContext, region: string): { invoke(spec: LambdaFunctionSpec): Invoke; async: AsyncInvokeOptions } {
   return {
     invoke: (spec) => (event) => context.lambda(spec).invoke(event),
-    async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
+    async: asyncInvocation(context, region),
+  };
+}
+
+/**
+ * Lambda's retries and destinations of an asynchronous invocation, for every service that makes one (S3 events,
+ * schedules, the Invoke API's Event type, Topics, EventBuses): the app's one set of local queues, invocation records
+ * naming the function by its sandbox's ARN (fn.arn), and the retry delays StartOptions.asyncRetryDelaysMs gives.
+ */
+export function asyncInvocation(context: LocalContext, region: string): AsyncInvokeOptions & { region: string } {
+  return {
+    queues: context.queues(),
+    region,
+    log: context.log,
+    functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier),
+    ...(context.asyncRetryDelaysMs ? { retryDelaysMs: context.asyncRetryDelaysMs } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { LocalBucketEvents, s3EventBridgeEvent } from "../s3-events";
 import { LocalScheduler } from "../scheduler";
 import type { LocalService, StartedService } from "./types";
+import { asyncInvocation } from "./deliveries";
 
 export interface LocalEvents extends StartedService {
   queues: LocalQueues;
@@ -31,7 +32,7 @@ export const eventsService: LocalService = {
     const region = context.environment.AWS_REGION ?? "us-east-1";
     const queues = context.queues();
     // Invocation records name the function by the ARN its sandbox has (fn.arn), as the local Invoke API's do.
-    const options = { queues, region, log: context.log, functionArn: (spec: LambdaFunctionSpec, qualifier: string) => context.lambda(spec).arn(qualifier) };
+    const options = asyncInvocation(context, region);
 
     const subscriptions = [];
     // Buckets that send their events to EventBridge, by name: their region's default bus (the event buses service).

@@ -13,6 +13,7 @@ import type { FunctionVersions } from "../lambda-function-name";
 import { startLocalLambdaApi, type InvocableFunction, type LocalLambdaApi } from "../lambda-invoke-server";
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
+import { asyncInvocation } from "./deliveries";
 
 const FUNCTION_TYPE = "aws:lambda/function:Function";
 const ALIAS_TYPE = "aws:lambda/alias:Alias";
@@ -108,7 +109,7 @@ export const lambdaService: LocalService = {
     const api = await startLocalLambdaApi({
       functions,
       // The events service's queues: an Event invocation's destination records land beside those of S3 events and schedules.
-      async: { queues: context.queues(), region, log: context.log, functionArn: (spec, qualifier) => context.lambda(spec).arn(qualifier) },
+      async: asyncInvocation(context, region),
       region,
       // Signed as Lambda's are, and each function authorised by its role (lambda:InvokeFunction on what it names).
       credentials: acceptedCredentials(context),

@@ -180,6 +180,7 @@ export const queuesService: LocalService = {
       // Each function is allowed what its role's policies allow (sqs:SendMessage for a producer), as in AWS.
       authorise: context.functionRoles.authorise,
       stateDir: join(context.stateDir, "sqs"),
+      ...(context.queueClock ? { now: context.queueClock } : {}),
       log: context.log,
     });
     context.environment.AWS_ENDPOINT_URL_SQS = server.endpoint;

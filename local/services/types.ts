@@ -53,6 +53,10 @@ export interface LocalContext {
   siteUrls: Map<string, string>;
   /** Rebuild each StaticSite that has a `build` when its sources change (`npm start`). @default false */
   watch?: boolean;
+  /** The waits before an asynchronous invocation's retries (StartOptions.asyncRetryDelaysMs). @default async-invoke.ts's */
+  asyncRetryDelaysMs?: number[];
+  /** The clock the local SQS queues run on (StartOptions.queueClock). @default Date.now */
+  queueClock?: () => number;
   /** The local SQS server's queues, set by the queues service once it listens (Topics deliver to them). */
   sqs?: LocalSqs;
   /** The local SNS topics, set by the topics service once it listens (EventBuses publish to them). */

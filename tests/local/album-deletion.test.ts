@@ -22,6 +22,7 @@ import type { LocalEvents } from "../../local/services/events";
 import type { LocalQueuesService } from "../../local/services/queues";
 import type { LocalApp } from "../../local/start";
 import { startDevApp } from "../setup/dev-app";
+import { QueueClock, untilDrained } from "./queue-clock";
 import { registeredSpecs } from "../../components/spec-registry";
 import type { WorkflowSpec } from "../../components/workflow/spec";
 import { localStateMachineDefinitions } from "../../local/services/workflows";
@@ -29,13 +30,14 @@ import { localServiceIntegrations } from "../../local/sfn-integrations";
 import { startLocalSfn } from "../../local/sfn-server";
 
 let app: LocalApp;
+const queueClock = new QueueClock();
 let doc: DynamoDBDocumentClient;
 let s3: S3Client;
 let sfn: SFNClient;
 let events: EventBridgeClient;
 
 beforeAll(async () => {
-  app = await startDevApp("sf-album-deletion-");
+  app = await startDevApp("sf-album-deletion-", { queueClock: queueClock.now });
   Object.assign(app.context.environment, { POWERTOOLS_LOG_LEVEL: "ERROR" });
   const env = app.context.environment;
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS }));
@@ -119,7 +121,7 @@ describe("DELETE /albums/{albumId} of an album with photos", () => {
         .map((item) => [queueName, { sub: owner, albumId: album.albumId, photoId: item.photoId, objectKeys: [item.objectKey], region: app.context.environment.AWS_REGION }])
         .sort((a, b) => String((a[1] as { photoId: string }).photoId).localeCompare(String((b[1] as { photoId: string }).photoId))),
     );
-    await until(() => empty(queueName), Boolean);
+    await untilDrained(app, queueClock, queueName);
     expect(await Promise.all(objectKeys.map(objectExists))).toEqual([false, false, false]);
     expect(empty(outputs().photoRemovalsDeadLetterQueueName)).toBe(true);
     // Told once, by the execution that deleted the album.

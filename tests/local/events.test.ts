@@ -27,6 +27,7 @@ import { clearRegisteredSpecs } from "../../components/spec-registry";
 import { record } from "../harness/mocks";
 import type { LocalApp } from "../../local/start";
 import { startDevApp } from "../setup/dev-app";
+import { QueueClock, untilDrained } from "./queue-clock";
 
 const fn = (name: string, more: Partial<LambdaFunctionSpec> = {}) => ({ name, asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueueRetentionDays: 14 }, ...more }) as LambdaFunctionSpec;
 const created = (key: string) => ({ eventName: "ObjectCreated:Put", bucket: "b", key, size: 3, eTag: "e", sequencer: "01", time: new Date("2026-01-01T00:00:00Z") });
@@ -213,6 +214,7 @@ describe("local schedules in a program", () => {
 
 describe.sequential("npm start: uploads become thumbnails, the clean-up runs on its schedule, deleted photos' objects go through a queue", () => {
   let app: LocalApp;
+  const queueClock = new QueueClock();
   let doc: DynamoDBDocumentClient;
   let s3: S3Client;
   let table: string;
@@ -221,7 +223,7 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
   const album = albumItem({ sub, title: "Local events" });
 
   beforeAll(async () => {
-    app = await startDevApp("sf-events-");
+    app = await startDevApp("sf-events-", { queueClock: queueClock.now });
     Object.assign(app.context.environment, { POWERTOOLS_LOG_LEVEL: "ERROR" });
     const env = app.context.environment;
     doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS }), { marshallOptions: { removeUndefinedValues: true } });
@@ -268,14 +270,8 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
     const a = sqs().attributes(name);
     return a.ApproximateNumberOfMessages === "0" && a.ApproximateNumberOfMessagesNotVisible === "0" && a.ApproximateNumberOfMessagesDelayed === "0";
   };
-  /**
-   * Until the queue is empty: its consumer deletes what a message names, then the event source deletes the message, so
-   * an empty queue means it ran. A first receive before the item is deleted fails and comes back after the visibility
-   * timeout, so this may take that long; it never depends on how long.
-   */
-  async function drained(name: string): Promise<void> {
-    while (!empty(name)) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  /** Until the queue is empty: its consumer deletes what a message names, then the event source deletes the message, so an empty queue means it ran. */
+  const drained = (name: string) => untilDrained(app, queueClock, name);
 
   it("fires the program's clean-up schedule on demand: only the stale pending photo goes, its original through the photo-removals queue", async () => {
     expect(events().scheduler.names()).toContain("photo-cleanup");

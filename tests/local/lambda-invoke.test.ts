@@ -70,7 +70,8 @@ beforeAll(async () => {
     });
     return { targetName: target.functionName, targetArn: target.arn, whoamiName: whoami.functionName, whoamiArn: whoami.arn };
   };
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
+  // Event invocations retry at once: what is retried and recorded is the test's, not Lambda's wait (1 s locally).
+  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program, asyncRetryDelaysMs: [0] });
   names = app.context.run.outputs as typeof names;
 });
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import { startLocalApp, type LocalApp, type StartOptions } from "../../local/start";
 import { devAppRecordFile, recordDevAppRun } from "./dev-app-record";
 
 /**
@@ -44,7 +44,7 @@ async function runOrRead(): Promise<string> {
   return recorded;
 }
 
-/** The app on free ports, with fresh state in a new temporary folder named from `prefix`. */
-export async function startDevApp(prefix: string): Promise<LocalApp> {
-  return startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), prefix)), recordedRun: await devAppRun() });
+/** The app on free ports, with fresh state in a new temporary folder named from `prefix` (and its queues on `queueClock`). */
+export async function startDevApp(prefix: string, options: Pick<StartOptions, "queueClock"> = {}): Promise<LocalApp> {
+  return startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), prefix)), recordedRun: await devAppRun(), ...options });
 }
