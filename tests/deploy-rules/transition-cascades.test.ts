@@ -295,6 +295,19 @@ describe("TransitionDeploymentStillServed: a stage replaced create-first while i
   });
 });
 
+describe("TransitionRdsClusterNameReused: a cluster replaced create-first while its deletedWith target is removed writes no final snapshot", () => {
+  const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
+  const cluster = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:rds/cluster:Cluster", "db-cluster", { engine: "aurora-postgresql", databaseName: "app", clusterIdentifier: "db-cluster-1a2b3c4", finalSnapshotIdentifier: "db-cluster-final", ...inputs }, more);
+  const replaced = (more: Partial<RecordedResource>) => cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6" }, more);
+
+  it("passes the deployed final snapshot name: the old copy's delete runs at the end with the removed target marked, so it is skipped (step.go isDeletedWith) and writes no snapshot", () => {
+    expect(of("TransitionRdsClusterNameReused", transition([cluster({}, { deletedWith: owner.urn }), owner], [replaced({})]))).toEqual([]);
+    // Replaced delete-first (its own deleteBeforeReplace): deleted at its registration, before the target is marked, so the snapshot is written.
+    expect(of("TransitionRdsClusterNameReused", transition([cluster({}, { deletedWith: owner.urn }), owner], [replaced({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true })])).map((f) => f.problem)).toEqual([expect.stringMatching(/with the same finalSnapshotIdentifier "db-cluster-final"/)]);
+  });
+});
+
 describe("TransitionHostedUiDomainGap: a domain its cascade replaces delete-first takes the program's domain, not one its ignoreChanges holds", () => {
   const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
   const domain = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: name, userPoolId: "us-east-1_pool" }, { replaceWith: [topic.urn], ...more });

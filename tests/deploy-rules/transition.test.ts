@@ -378,6 +378,12 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(skippedFirst[0].problem).toMatch(/^is replaced as API Gateway model .*its deletedWith target api-sg is replaced in the same update, .*, as the target is replaced delete-first/);
     expect(skippedFirst[0].fix).toMatch(/^take api-sg out of api-model-post-albums's deletedWith/);
     expect(rules([sg("vpc-1"), withSgFirst], [sg("vpc-1"), { ...withSgFirst, inputs: { ...withSgFirst.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
+    // The group removed from the program, the model replaced create-first (deleteBeforeReplace: false over the bridge's
+    // delete-first): its old copy is deleted at the end, when GenerateDeletes has marked the removed group: skipped too.
+    const createFirst = { ...withSg, deletedWith: undefined, inputs: { ...withSg.inputs, contentType: "application/vnd.api+json" }, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true };
+    const removedTarget = checkPlanTransition([sg("vpc-1"), withSg], [createFirst], { stack: "prod" });
+    expect(removedTarget.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(removedTarget[0].problem).toMatch(/its deployed copy keeps the name: its deletedWith target api-sg is removed from the program, whose delete at the end of the update makes the engine skip this one's/);
   });
 });
 
