@@ -3335,11 +3335,28 @@ export interface TransitionOptions {
    */
   accept?: readonly string[];
   /**
-   * The update as `planUpdate(before, after)` judges it, of the same two plans: given, it is read instead of judged
-   * again, so a caller of both checkPlanTransition and checkPlanTransitionWarnings matches aliases and cascades the
-   * replacements once (scripts/plan.ts).
+   * The update as `planUpdate(before, after, autonaming)` judges it, of the same two plans: given, it is read instead
+   * of judged again, so a caller of both checkPlanTransition and checkPlanTransitionWarnings matches aliases and
+   * cascades the replacements once (scripts/plan.ts reportSince).
    */
   update?: PlanUpdate;
+  /**
+   * The stack's `pulumi:autonaming` (autonaming.ts parseAutonaming's `config`; undefined: unset, Pulumi's default),
+   * for the judgement made when `update` is not given: under `mode: verbatim`, `disabled` or a pattern with no random
+   * part the engine replaces every custom resource delete-first (planUpdate), as `npm run plan -- --since` judges it
+   * from the stack's config. Not with `update`, which is judged under a naming already.
+   */
+  autonaming?: AutonamingConfig;
+}
+
+/** `options.update`, or the update of `before` to `after` judged under `options.autonaming` (planUpdate); both given is refused. */
+function updateOf(entry: string, before: Graph, after: Graph, options: Pick<TransitionOptions, "update" | "autonaming">): PlanUpdate {
+  if (options.update && options.autonaming) {
+    throw new Error(
+      `${entry}: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone`,
+    );
+  }
+  return options.update ?? planUpdate(before, after, options.autonaming);
 }
 
 /** One acceptance, `<Rule>:<urn>`, or an error that says what is wrong with it. */
@@ -3368,11 +3385,12 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
  * `context.region` is the stack's `aws:region` (scopes regional names). `options.accept` leaves out findings accepted
- * after review; `options.update` is the update of these two plans already judged (planUpdate).
+ * after review; `options.update` is the update of these two plans already judged (planUpdate), else it is judged here
+ * under `options.autonaming`, the stack's `pulumi:autonaming` (parseAutonaming), as `npm run plan -- --since` does.
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const update = options.update ?? planUpdate(before, after);
+  const update = updateOf("checkPlanTransition", before, after, options);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -3535,11 +3553,11 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
 /**
  * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
  * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
- * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded),
- * or is `options.update`, that judgement of these two plans already made (one for both checks).
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded,
+ * under `options.autonaming`), or is `options.update`, that judgement of these two plans already made (one for both checks).
  */
-export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
-  const update = options.update ?? planUpdate(before, after);
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update" | "autonaming"> = {}): TransitionFinding[] {
+  const update = updateOf("checkPlanTransitionWarnings", before, after, options);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
