@@ -1063,7 +1063,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
 export interface CascadeOrder {
   early: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
-  /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (PlanUpdate.deletedFirstByNaming), for the findings' text. */
+  /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (naming-delete-first.ts deletedFirstByNaming), for the findings' text. */
   byNaming: ReadonlyMap<string, string>;
   /**
    * Whether a replacement of the resource of this URN deletes its deployed copy first: `early`, or its own judgement
@@ -3494,11 +3494,10 @@ export interface PlanUpdate {
    */
   replaced(urn: string): boolean;
   /**
-   * The resources of `after` the engine replaces delete-first for the stack's `pulumi:autonaming`, each to the setting
-   * that does it (deletedFirstByNaming); `after` gives them deleteBeforeReplace: true.
+   * The order of the replacements' deletes (cascadeOrder): which deployed copies go before their new ones, and why;
+   * `order.byNaming`, the resources of `after` the engine replaces delete-first for the stack's `pulumi:autonaming`,
+   * each to the setting that does it (deletedFirstByNaming; `after` gives them deleteBeforeReplace: true).
    */
-  deletedFirstByNaming: ReadonlyMap<string, string>;
-  /** The order of the replacements' deletes (cascadeOrder): which deployed copies go before their new ones, and why. */
   order: CascadeOrder;
   /**
    * Whether the update replaces the resource of this URN (replaced) delete-first: its own deleteBeforeReplace (or the
@@ -3547,7 +3546,7 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   };
   const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming);
   const replacedDeleteFirst = (urn: string) => replaced(urn) && order.deletesFirst(urn);
-  return { matched, deployed, after: cascade.after, cascade, replaced, deletedFirstByNaming: byNaming, order, replacedDeleteFirst };
+  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst };
 }
 
 /**
