@@ -1706,16 +1706,18 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
     // Replaced (as diffed: for its own inputs or its cascade): the new domain is the program's, which the engine checks
     // anew from goal.Properties, ignoreChanges not applied (pulumi step_generator.go continueStepsFromDiff).
     const replacedNow = replacedWith.has(next.urn) || replaceReasons(kind, old, next).length > 0;
-    const [from, to] = [text(old.inputs.domain), text((replacedNow ? afterByUrn.get(next.urn)! : next).inputs.domain)];
+    // The domain it is made with: its kind (prefix or custom) as well as its name.
+    const made = replacedNow ? afterByUrn.get(next.urn)! : next;
+    const [from, to] = [text(old.inputs.domain), text(made.inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
     // UserAuth's hostedUiUrl is a prefix domain's whenever there is one: only a custom domain replaced beside a prefix
     // that stays leaves sign-in up.
     const customDomainWithPrefix = others.find((r) => !isCustomDomain(r));
-    if (isCustomDomain(next) && customDomainWithPrefix) continue;
-    const customRenamed = isCustomDomain(old) && isCustomDomain(next);
+    if (isCustomDomain(made) && customDomainWithPrefix) continue;
+    const customRenamed = isCustomDomain(old) && isCustomDomain(made);
     const customBeside = others.find(isCustomDomain);
-    const refusal = isCustomDomain(next)
+    const refusal = isCustomDomain(made)
       ? "a certificate not issued or not in us-east-1, a parent domain without an A record, a host name another pool holds"
       : "a prefix another AWS account holds: prefixes are unique across all accounts in a region";
     const why = customBeside
@@ -1723,9 +1725,9 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
       : "the pool keeps no other domain through the update";
     const freeCheck = (prefix: string) => `check first that the prefix is free: aws cognito-idp describe-user-pool-domain --domain ${prefix} names no other pool (no UserPoolId/AWSAccountId in DomainDescription)`;
     let fix: string;
-    if (isCustomDomain(old) !== isCustomDomain(next)) {
-      const [prefix, host] = isCustomDomain(next) ? [from, to] : [to, from];
-      fix = `add the new domain beside the deployed one first, then remove the old one in a second update: a pool holds one prefix domain and one custom domain at once. With UserAuth: 1. domain: { prefix: "${prefix}", name: "${host}", certificateArn, hostedZoneId }; pulumi up (hostedUiUrl is the prefix's while both are set). 2. ${isCustomDomain(next) ? `once aws cognito-idp describe-user-pool-domain --domain ${host} says ACTIVE, domain: { name: "${host}", certificateArn, hostedZoneId }` : `domain: { prefix: "${prefix}" }`}; pulumi up${isCustomDomain(next) ? "" : `. ${freeCheck(prefix)}`} (${HOSTED_UI_DOC})`;
+    if (isCustomDomain(old) !== isCustomDomain(made)) {
+      const [prefix, host] = isCustomDomain(made) ? [from, to] : [to, from];
+      fix = `add the new domain beside the deployed one first, then remove the old one in a second update: a pool holds one prefix domain and one custom domain at once. With UserAuth: 1. domain: { prefix: "${prefix}", name: "${host}", certificateArn, hostedZoneId }; pulumi up (hostedUiUrl is the prefix's while both are set). 2. ${isCustomDomain(made) ? `once aws cognito-idp describe-user-pool-domain --domain ${host} says ACTIVE, domain: { name: "${host}", certificateArn, hostedZoneId }` : `domain: { prefix: "${prefix}" }`}; pulumi up${isCustomDomain(made) ? "" : `. ${freeCheck(prefix)}`} (${HOSTED_UI_DOC})`;
     } else if (customRenamed) {
       fix = `let a prefix domain serve the hosted UI while the custom domain changes (a pool holds one custom domain; hostedUiUrl is the prefix's while both are set): 1. add domain.prefix beside domain.name "${from}"; pulumi up. 2. domain.name: "${to}"; pulumi up. 3. once it is ACTIVE (aws cognito-idp describe-user-pool-domain --domain ${to}), remove domain.prefix; pulumi up (${HOSTED_UI_DOC})`;
     } else if (customBeside) {
@@ -1737,7 +1739,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
       finding(
         "TransitionHostedUiDomainGap",
         next,
-        `replaces the hosted UI domain "${from}" with "${to}" delete-first (domain is ForceNew, terraform-provider-aws cognitoidp/user_pool_domain.go; ${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)}), and ${why}: sign-in through the hosted UI is down from DeleteUserPoolDomain until the new domain is active (${isCustomDomain(next) ? DOMAIN_ACTIVE.custom : DOMAIN_ACTIVE.prefix}, CreateUserPoolDomain), and if CreateUserPoolDomain is refused (${refusal}) the update stops with no domain to sign in on`,
+        `replaces the hosted UI domain "${from}" with "${to}" delete-first (domain is ForceNew, terraform-provider-aws cognitoidp/user_pool_domain.go; ${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)}), and ${why}: sign-in through the hosted UI is down from DeleteUserPoolDomain until the new domain is active (${isCustomDomain(made) ? DOMAIN_ACTIVE.custom : DOMAIN_ACTIVE.prefix}, CreateUserPoolDomain), and if CreateUserPoolDomain is refused (${refusal}) the update stops with no domain to sign in on`,
         fix,
         stack,
       ),

@@ -318,4 +318,10 @@ describe("TransitionHostedUiDomainGap: a domain its cascade replaces delete-firs
     // The program keeps the prefix: the same domain is re-created, which this rule leaves alone, ignored or not.
     expect(gap(domain("gallery-auth", { ignoreChanges: ["domain"] }))).toEqual([]);
   });
+
+  it("reads the kind of domain (prefix or custom) from the program's domain too: a prefix the program turns into a custom domain gets the custom domain's text and fix", () => {
+    const custom = of("TransitionHostedUiDomainGap", transition([domain("gallery-auth"), topic], [domain("auth.example.com", { ignoreChanges: ["domain"] }), renamed(true)]));
+    expect(custom.map((f) => f.problem)).toEqual([expect.stringMatching(/replaces the hosted UI domain "gallery-auth" with "auth\.example\.com" delete-first .*a custom domain "is online within five minutes/)]);
+    expect(custom[0].fix).toMatch(/^add the new domain beside the deployed one first/);
+  });
 });
