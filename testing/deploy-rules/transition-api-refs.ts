@@ -90,18 +90,23 @@ export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<stri
  * the update keeps and replaces is deleted delete-first at its registration (continueStepsFromDiff's
  * DeleteReplacementStep), before GenerateDeletes marks anything, or create-first with the pending deletes: with a target
  * removed from the program it is skipped unless replaced delete-first (replacedDeleteFirst); with a target both plans
- * hold, that target replaced (the cascade replaces it for its deletedWith: `cascade.replacedWith`), it is skipped when
- * the target is replaced delete-first by its own judgement (`order.deleteFirstTargets`: its branch deletes this one
- * too, and marks the target before any of the steps it returns is applied) or when this copy is deleted at the end
- * too (not replacedDeleteFirst); a copy deleted first by its own deleteBeforeReplace while the target is replaced
- * create-first is deleted before the target is marked.
+ * hold, that target replaced, it is skipped when the target is replaced delete-first by its own judgement
+ * (`order.deleteFirstTargets`: its branch deletes this one too, and marks the target before any of the steps it
+ * returns is applied) or when this copy is deleted at the end too (not replacedDeleteFirst); a copy deleted first by
+ * its own deleteBeforeReplace while the target is replaced create-first is deleted before the target is marked. The
+ * target is the deployed copy's (`s.old.DeletedWith`), whatever the program now gives: one the program moves off its
+ * replaced target is skipped too (the cascade replaces only for the program's deletedWith, step_generator.go diff).
+ * Not modelled: `deleteFirstTargets` holds the targets a resource of the next plan names, so a target replaced
+ * delete-first that the program moved this one off is read as create-first; its branch also deletes the deployed
+ * resources deletedWith it (findDependentCascadeReplacements ranges over `sg.deployment.olds` too), which then skips
+ * this one's delete when the target registers first.
  */
 export function skippedForDeletedWith(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
   const target = old.deletedWith;
   if (target === undefined) return false;
   if (!afterUrns.has(old.urn)) return !afterUrns.has(target) || update.replaced(target);
   if (!afterUrns.has(target)) return !update.replacedDeleteFirst(old.urn);
-  return (update.cascade.replacedWith.get(old.urn) ?? []).includes(target) && (update.order.deleteFirstTargets.has(target) || !update.replacedDeleteFirst(old.urn));
+  return update.replaced(target) && (update.order.deleteFirstTargets.has(target) || !update.replacedDeleteFirst(old.urn));
 }
 
 /** What deleteSkipped reads of the update: planUpdate's one judgement (PlanUpdate). */
@@ -110,8 +115,6 @@ export interface UpdateJudgement {
   replaced(urn: string): boolean;
   /** Whether it replaces it delete-first: its deployed copy deleted before its new one is created (transition.ts cascadeOrder). */
   replacedDeleteFirst(urn: string): boolean;
-  /** The cascade (withCascadedReplacements): each resource replaced for its replaceWith or deletedWith, to the replaced resources it names there. */
-  cascade: { readonly replacedWith: ReadonlyMap<string, readonly string[]> };
   /** The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by their own judgement. */
   order: { readonly deleteFirstTargets: ReadonlySet<string> };
 }

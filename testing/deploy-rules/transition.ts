@@ -1318,7 +1318,7 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   // No cascade: nothing is replaced for its replaceWith or deletedWith, and only the program's own deleteBeforeReplace deletes first.
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const alone: UpdateJudgement = { replaced: () => false, replacedDeleteFirst: (urn) => explicitDeleteBeforeReplace(afterByUrn.get(urn)!) === true, cascade: { replacedWith: new Map() }, order: NO_CASCADE };
+  const alone: UpdateJudgement = { replaced: () => false, replacedDeleteFirst: (urn) => explicitDeleteBeforeReplace(afterByUrn.get(urn)!) === true, order: NO_CASCADE };
   return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE, new Map(), alone).findings;
 }
 
@@ -3473,7 +3473,6 @@ function restPartJudgement(deployed: Graph, update: UpdateJudgement, order: Casc
     diffed,
     replaced: update.replaced,
     replacedDeleteFirst: update.replacedDeleteFirst,
-    cascade: update.cascade,
     order: update.order,
     // Its deleteBeforeReplace, or deleted by the delete-before-replace branch of a replaceWith or deletedWith target (cascadeOrder).
     deletedFirst: (next) => deletedFirst(order, diffed(next)),

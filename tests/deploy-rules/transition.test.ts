@@ -384,6 +384,11 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     const removedTarget = checkPlanTransition([sg("vpc-1"), withSg], [createFirst], { stack: "prod" });
     expect(removedTarget.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
     expect(removedTarget[0].problem).toMatch(/its deployed copy keeps the name: its deletedWith target api-sg is removed from the program, whose delete at the end of the update makes the engine skip this one's/);
+    // The program moves the model off the group (no deletedWith) while the group is replaced: the engine reads the
+    // deployed copy's deletedWith (step.go isDeletedWith(s.old.DeletedWith, …)), so the delete at the end is skipped too.
+    const movedOff = checkPlanTransition([sg("vpc-1"), withSg], [sg("vpc-2"), createFirst], { stack: "prod" });
+    expect(movedOff.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(movedOff[0].problem).toMatch(/its deployed copy keeps the name: its deletedWith target api-sg is replaced in the same update, whose old copy's delete makes the engine skip this one's/);
   });
 });
 
