@@ -85,7 +85,11 @@ export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<stri
  * - replaced delete-first: at once, in its registration's delete-before-replace branch (continueStepsFromDiff, "Mark the
  *   old resource as deleted so that dependents DeletedWith it can see the deletion"), which also deletes the resources
  *   deletedWith it first (findDependentCascadeReplacements: cascadeOrder `early`);
- * - replaced create-first: by GenerateDeletes, with its pending-delete old copy (`if res.Delete` → `sg.deletes[res.URN] = true`).
+ * - replaced create-first: by GenerateDeletes, with its pending-delete old copy (`if res.Delete` → `sg.deletes[res.URN] = true`);
+ * - not when it is deleted early, in the delete-before-replace branch of its own replaceWith or deletedWith target
+ *   (cascadeOrder `early`): marked there, it is unmarked when the program registers it again (stepGenerator "Case 1:
+ *   recreating", "Unmark this resource as deleted, we now know it's being replaced instead": `delete(sg.deletes, urn)`),
+ *   and its new copy is created with no pending delete, so GenerateDeletes does not mark it again.
  * So a removed resource (deleted by GenerateDeletes too) is skipped when its target is removed or replaced. A resource
  * the update keeps and replaces is deleted delete-first at its registration (continueStepsFromDiff's
  * DeleteReplacementStep), before GenerateDeletes marks anything, or create-first with the pending deletes: with a target
@@ -104,9 +108,12 @@ export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<stri
 export function skippedForDeletedWith(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
   const target = old.deletedWith;
   if (target === undefined) return false;
-  if (!afterUrns.has(old.urn)) return !afterUrns.has(target) || update.replaced(target);
+  // Replaced, and marked when the deletes run: not one deleted early, in the delete-before-replace branch of a target of
+  // its own (order.early), which the engine unmarks when it registers it again ("recreating": `delete(sg.deletes, urn)`).
+  const replacedMarked = update.replaced(target) && !update.order.early.has(target);
+  if (!afterUrns.has(old.urn)) return !afterUrns.has(target) || replacedMarked;
   if (!afterUrns.has(target)) return !update.replacedDeleteFirst(old.urn);
-  return update.replaced(target) && (update.order.deleteFirstTargets.has(target) || !update.replacedDeleteFirst(old.urn));
+  return replacedMarked && (update.order.deleteFirstTargets.has(target) || !update.replacedDeleteFirst(old.urn));
 }
 
 /** What deleteSkipped reads of the update: planUpdate's one judgement (PlanUpdate). */
@@ -115,8 +122,11 @@ export interface UpdateJudgement {
   replaced(urn: string): boolean;
   /** Whether it replaces it delete-first: its deployed copy deleted before its new one is created (transition.ts cascadeOrder). */
   replacedDeleteFirst(urn: string): boolean;
-  /** The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by their own judgement. */
-  order: { readonly deleteFirstTargets: ReadonlySet<string> };
+  /**
+   * The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by
+   * their own judgement, and the resources deleted early, in such a target's delete-before-replace branch.
+   */
+  order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string> };
 }
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */

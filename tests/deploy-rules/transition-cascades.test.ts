@@ -131,6 +131,15 @@ describe("TransitionRecordSetOrphaned: a removed record deletedWith a resource t
     // The target kept as deployed: the removed record is deleted, and takes the set.
     expect(of(RULE, transition([zone, cname("www"), cname("www-old", { deletedWith: topic.urn }), topic], [zone, cname("www"), topic])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
   });
+
+  it("finds it when its target is replaced early, in the delete-before-replace branch of a target of its own: the engine unmarks the target when it re-creates it (step_generator.go \"Unmark this resource as deleted\"), so the removed record's delete runs", () => {
+    const owner = handBuilt("aws:s3/bucket:Bucket", "owner", { bucket: "owner-bucket" }, { replaceWith: [topic.urn] });
+    const before = [zone, cname("www"), cname("www-old", { deletedWith: owner.urn }), owner, topic];
+    // The topic replaced create-first: the owner too, its old copy marked with the pending deletes: skipped.
+    expect(of(RULE, transition(before, [zone, cname("www"), owner, renamed(false)]))).toEqual([]);
+    // The topic replaced delete-first: the owner's old copy is deleted in the topic's branch, then unmarked at its registration.
+    expect(of(RULE, transition(before, [zone, cname("www"), owner, renamed(true)])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
+  });
 });
 
 describe("TransitionCloudFrontDeletedWhileDeploying: a removed function deletedWith a resource the update replaces is not deleted", () => {
