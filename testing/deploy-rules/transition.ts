@@ -1038,7 +1038,8 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * lines 3419-3443); the resource's own registration later finds its old copy deleted and only creates ("Case 1:
  * recreating", lines 1482-1506).
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
- * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
+ * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed). A target
+ * deleted early itself runs no branch of its own: the engine re-creates it ("Case 1: recreating", lines 1482-1506).
  */
 function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1050,9 +1051,23 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     const kind = replacementKindOf(next.type) ?? {};
     return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith);
   };
-  // A target's own judgement: only a direct target counts, so none is early here.
-  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(deletesFirstGiven(new Set())));
-  const early = new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn));
+  // A target's own judgement (none is early to it), for a target that is not early itself: one deleted in the branch of
+  // a target of its own is re-created without a branch ("Case 1: recreating" returns only its replace and create steps),
+  // so what names it is replaced by its own judgement (step_generator.go diff, `sg.replaces`), not deleted early.
+  const ownDeleteFirst = deletesFirstGiven(new Set());
+  const branches = new Map<string, boolean>();
+  const isEarly = (urn: string): boolean => (replacedWith.get(urn) ?? []).some(runsBranch);
+  const runsBranch = (target: string): boolean => {
+    let runs = branches.get(target);
+    if (runs === undefined) {
+      branches.set(target, false); // asked again within its own chain (a cycle of replaceWith): no branch
+      runs = ownDeleteFirst(target) && !isEarly(target);
+      branches.set(target, runs);
+    }
+    return runs;
+  };
+  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(runsBranch));
+  const early = new Set([...replacedWith.keys()].filter(isEarly));
   return { early, deleteFirstTargets, byNaming, deletesFirst: deletesFirstGiven(early) };
 }
 

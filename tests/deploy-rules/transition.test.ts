@@ -389,6 +389,14 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     const movedOff = checkPlanTransition([sg("vpc-1"), withSg], [sg("vpc-2"), createFirst], { stack: "prod" });
     expect(movedOff.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
     expect(movedOff[0].problem).toMatch(/its deployed copy keeps the name: its deletedWith target api-sg is replaced in the same update, whose old copy's delete makes the engine skip this one's/);
+    // A chain: the model's replaceWith names a group replaced early, in the delete-before-replace branch of api-sg (its
+    // replaceWith). The engine re-creates that group without a branch of its own ("Case 1: recreating"), whatever its
+    // deleteBeforeReplace, so the model is replaced by its own judgement: create-first (not asked of the provider).
+    const middle = (vpcId: string) => ({ ...handBuilt("aws:ec2/securityGroup:SecurityGroup", "x-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0abcdef" }), replaceWith: [sg("vpc-1").urn], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const chained = { ...model("api-model-post-albums"), replaceWith: [middle("vpc-1").urn] };
+    expect(rules([sg("vpc-1"), middle("vpc-1"), chained], [sgFirst, middle("vpc-1"), chained])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    // The group not replaced early (its target replaced create-first): its own delete-first branch deletes the model first.
+    expect(rules([sg("vpc-1"), middle("vpc-1"), chained], [sg("vpc-2"), middle("vpc-1"), chained])).toEqual([]);
   });
 });
 
