@@ -118,6 +118,8 @@ export * from "./log-group-key-order";
 export { functionOf } from "./lambda-ref";
 export * from "./name-collisions";
 export * from "./names";
+// The stack's pulumi:autonaming as the engine reads it, for checkPlanTransition's options.autonaming.
+export { parseAutonaming, type AutonamingConfig, type AutonamingStack, type Autonamer } from "./autonaming";
 export {
   API_GATEWAY_ONE_REST_API_POLICY,
   BACKUP_ONE_VAULT_POLICY,

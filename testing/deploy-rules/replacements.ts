@@ -229,7 +229,7 @@ export const cascadeTargets = (r: Pick<RecordedResource, "replaceWith" | "delete
  * deleteBeforeReplace). `deletedWith` is followed the same way (cascadeTargets): the engine replaces a resource whose
  * deletedWith target it replaces, `ReplaceKeys: ["deletedWith"]` (step_generator.go diff, the check below the
  * replaceWith one), and `replacedWith` holds that target too; the old copy's delete is then skipped unless it runs
- * before the target's is marked (step.go DeleteStep.Apply, isDeletedWith; transition.ts deleteSkippedWithTarget).
+ * before the target's is marked (step.go DeleteStep.Apply, isDeletedWith; transition-api-refs.ts deleteSkipped).
  * `replacedOther(old, next)` says the same of a resource of a type the cascade does not follow (a bucket, a secret, a
  * topic: the transition checks' other tables) that a `replaceWith` or `deletedWith` of the next plan names: its
  * replacement draws no value followed here, but replaces what names it (without it, such a target never counts as replaced).

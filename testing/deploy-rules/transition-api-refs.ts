@@ -66,30 +66,54 @@ const PARTS = [
 ] as const;
 
 /**
- * Whether the update skips the delete of `old`, a resource of the deployed plan: Pulumi skips the delete of a retained
- * resource, and of one whose `deletedWith` target the update deletes (pulumi/pulumi pkg/resource/deploy/step.go
- * DeleteStep.Apply: `isDeletedWith(s.old.DeletedWith, s.otherDeletions)`, the step generator's `deletes`): a target
- * removed from the program, or, for a resource the update removes, a target it replaces (`replaced`: planUpdate's one
- * judgement, PlanUpdate.replaced). A removed resource's delete runs at the end of the update (GenerateDeletes), when the
- * replaced target's old copy is already marked: at once by a delete-first replacement (continueStepsFromDiff, "Mark the
- * old resource as deleted so that dependents DeletedWith it can see the deletion"), or, create-first, by GenerateDeletes
- * itself, which marks every pending-delete old copy (`sg.deletes[res.URN] = true`) before any delete step runs (read
- * at pulumi/pulumi 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run). A resource the update keeps and replaces
- * delete-first is deleted at its registration, in its own step, before a target removed from the program is marked
- * (step_generator.go continueStepsFromDiff; GenerateDeletes runs only once the program has registered everything,
- * deployment_executor.go performPostSteps): not skipped. One it keeps and replaces create-first is deleted with the
- * pending deletes, which GenerateDeletes marks with the removed target before any runs: skipped. A kept resource's
- * replaced deletedWith target is deleteSkippedWithTarget's (transition.ts). `update` (planUpdate's judgement) is
- * required, so that no caller leaves a replaced target unseen. Here, the leaf module, so that transition.ts and
- * this file share it without an import cycle.
+ * Whether the update skips the delete of `old`, a resource of the deployed plan the update removes or replaces: the two
+ * branches of pulumi/pulumi pkg/resource/deploy/step.go DeleteStep.Apply that send no Delete, `s.old.RetainOnDelete`
+ * and `isDeletedWith(s.old.DeletedWith, s.otherDeletions)` (skippedForDeletedWith). The one answer for every transition
+ * check: a removed resource's, and a replaced one's deployed copy (read at pulumi/pulumi
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8, not run). Here, the leaf module, so that transition.ts and this file share
+ * it without an import cycle.
  */
-export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
-  if (old.retainOnDelete) return true;
-  if (old.deletedWith === undefined) return false;
-  // Kept and replaced delete-first: deleted in its own step at its registration (continueStepsFromDiff's
-  // DeleteReplacementStep), before GenerateDeletes marks a target removed from the program, so not skipped.
-  if (afterUrns.has(old.urn)) return !afterUrns.has(old.deletedWith) && !update.replacedDeleteFirst(old.urn);
-  return !afterUrns.has(old.deletedWith) || update.replaced(old.deletedWith);
+export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean => old.retainOnDelete === true || skippedForDeletedWith(old, afterUrns, update);
+
+/**
+ * Whether the engine skips the delete of `old` (removed, or replaced: its deployed copy) for its deployed `deletedWith`
+ * target: step.go isDeletedWith reads the step generator's `deletes` (a map by URN, shared with every DeleteStep) when
+ * the step is applied, so the target counts when it is marked by then. The target is marked
+ * - removed from the program: by GenerateDeletes (`!sg.isOperatedOn(res.URN)` → `sg.deletes[res.URN] = true`), which
+ *   runs once the program has registered everything (deployment_executor.go performPostSteps) and marks every delete
+ *   before any of them is applied;
+ * - replaced delete-first: at once, in its registration's delete-before-replace branch (continueStepsFromDiff, "Mark the
+ *   old resource as deleted so that dependents DeletedWith it can see the deletion"), which also deletes the resources
+ *   deletedWith it first (findDependentCascadeReplacements: cascadeOrder `early`);
+ * - replaced create-first: by GenerateDeletes, with its pending-delete old copy (`if res.Delete` → `sg.deletes[res.URN] = true`);
+ * - not when it is deleted early, in the delete-before-replace branch of its own replaceWith or deletedWith target
+ *   (cascadeOrder `early`): marked there, it is unmarked when the program registers it again (stepGenerator "Case 1:
+ *   recreating", "Unmark this resource as deleted, we now know it's being replaced instead": `delete(sg.deletes, urn)`),
+ *   and its new copy is created with no pending delete, so GenerateDeletes does not mark it again.
+ * So a removed resource (deleted by GenerateDeletes too) is skipped when its target is removed or replaced. A resource
+ * the update keeps and replaces is deleted delete-first at its registration (continueStepsFromDiff's
+ * DeleteReplacementStep), before GenerateDeletes marks anything, or create-first with the pending deletes: with a target
+ * removed from the program it is skipped unless replaced delete-first (replacedDeleteFirst); with a target both plans
+ * hold, that target replaced, it is skipped when the target is replaced delete-first by its own judgement
+ * (`order.deleteFirstTargets`: its branch deletes this one too, and marks the target before any of the steps it
+ * returns is applied) or when this copy is deleted at the end too (not replacedDeleteFirst); a copy deleted first by
+ * its own deleteBeforeReplace while the target is replaced create-first is deleted before the target is marked. The
+ * target is the deployed copy's (`s.old.DeletedWith`), whatever the program now gives: one the program moves off its
+ * replaced target is skipped too (the cascade replaces only for the program's deletedWith, step_generator.go diff).
+ * Not modelled: `deleteFirstTargets` holds the targets a resource of the next plan names, so a target replaced
+ * delete-first that the program moved this one off is read as create-first; its branch also deletes the deployed
+ * resources deletedWith it (findDependentCascadeReplacements ranges over `sg.deployment.olds` too), which then skips
+ * this one's delete when the target registers first.
+ */
+export function skippedForDeletedWith(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
+  const target = old.deletedWith;
+  if (target === undefined) return false;
+  // Replaced, and marked when the deletes run: not one deleted early, in the delete-before-replace branch of a target of
+  // its own (order.early), which the engine unmarks when it registers it again ("recreating": `delete(sg.deletes, urn)`).
+  const replacedMarked = update.replaced(target) && !update.order.early.has(target);
+  if (!afterUrns.has(old.urn)) return !afterUrns.has(target) || replacedMarked;
+  if (!afterUrns.has(target)) return !update.replacedDeleteFirst(old.urn);
+  return replacedMarked && (update.order.deleteFirstTargets.has(target) || !update.replacedDeleteFirst(old.urn));
 }
 
 /** What deleteSkipped reads of the update: planUpdate's one judgement (PlanUpdate). */
@@ -98,6 +122,11 @@ export interface UpdateJudgement {
   replaced(urn: string): boolean;
   /** Whether it replaces it delete-first: its deployed copy deleted before its new one is created (transition.ts cascadeOrder). */
   replacedDeleteFirst(urn: string): boolean;
+  /**
+   * The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by
+   * their own judgement, and the resources deleted early, in such a target's delete-before-replace branch.
+   */
+  order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string> };
 }
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */

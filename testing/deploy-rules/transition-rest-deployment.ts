@@ -26,6 +26,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { ignoredBy } from "./property-paths";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
+import type { UpdateJudgement } from "./transition-api-refs";
 import { removedRouteFindings, snapshotClause, staysNote } from "./transition-websocket";
 import { restMethodReplacedFindings, restResponseReplacedFindings } from "./transition-rest-method";
 
@@ -135,13 +136,9 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
 }
 
 /** What the REST API part checks need of the transition checks' judgement (transition.ts), which this leaf module cannot import. */
-export interface RestPartJudgement {
+export interface RestPartJudgement extends UpdateJudgement {
   /** A resource of the next plan as the engine diffs it against its deployed self: every ignoreChanges path reset (asDiffed); as given when created anew. */
   diffed(next: RecordedResource): RecordedResource;
-  /** Whether the update replaces the resource of this URN, which both plans hold (its own inputs, replaceOnChanges, or a replaceWith it names). */
-  replaced(urn: string): boolean;
-  /** Whether it replaces the resource of this URN delete-first (PlanUpdate.replacedDeleteFirst): what deleteSkipped reads with `replaced`. */
-  replacedDeleteFirst(urn: string): boolean;
   /**
    * Whether a replacement of this resource of the next plan deletes its deployed copy before it creates the new one: its
    * deleteBeforeReplace, or a replaceWith or deletedWith naming a resource replaced delete-first, whose branch deletes it

@@ -78,7 +78,7 @@ import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, V2_ROUTE_NAMED_TYPE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
-import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped, type UpdateJudgement } from "./transition-api-refs";
+import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped, skippedForDeletedWith, type UpdateJudgement } from "./transition-api-refs";
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, dbSubnetInUseWarnings, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
@@ -1038,7 +1038,8 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * lines 3419-3443); the resource's own registration later finds its old copy deleted and only creates ("Case 1:
  * recreating", lines 1482-1506).
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
- * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed).
+ * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed). A target
+ * deleted early itself runs no branch of its own: the engine re-creates it ("Case 1: recreating", lines 1482-1506).
  */
 function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1050,9 +1051,23 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     const kind = replacementKindOf(next.type) ?? {};
     return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith);
   };
-  // A target's own judgement: only a direct target counts, so none is early here.
-  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(deletesFirstGiven(new Set())));
-  const early = new Set([...replacedWith].filter(([, targets]) => targets.some((t) => deleteFirstTargets.has(t))).map(([urn]) => urn));
+  // A target's own judgement (none is early to it), for a target that is not early itself: one deleted in the branch of
+  // a target of its own is re-created without a branch ("Case 1: recreating" returns only its replace and create steps),
+  // so what names it is replaced by its own judgement (step_generator.go diff, `sg.replaces`), not deleted early.
+  const ownDeleteFirst = deletesFirstGiven(new Set());
+  const branches = new Map<string, boolean>();
+  const isEarly = (urn: string): boolean => (replacedWith.get(urn) ?? []).some(runsBranch);
+  const runsBranch = (target: string): boolean => {
+    let runs = branches.get(target);
+    if (runs === undefined) {
+      branches.set(target, false); // asked again within its own chain (a cycle of replaceWith): no branch
+      runs = ownDeleteFirst(target) && !isEarly(target);
+      branches.set(target, runs);
+    }
+    return runs;
+  };
+  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(runsBranch));
+  const early = new Set([...replacedWith.keys()].filter(isEarly));
   return { early, deleteFirstTargets, byNaming, deletesFirst: deletesFirstGiven(early) };
 }
 
@@ -1063,7 +1078,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
 export interface CascadeOrder {
   early: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
-  /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (PlanUpdate.deletedFirstByNaming), for the findings' text. */
+  /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (naming-delete-first.ts deletedFirstByNaming), for the findings' text. */
   byNaming: ReadonlyMap<string, string>;
   /**
    * Whether a replacement of the resource of this URN deletes its deployed copy first: `early`, or its own judgement
@@ -1100,22 +1115,6 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
     .filter(([, of]) => of.length > 0)
     .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`)
     .join("; ");
-}
-
-/**
- * Whether the engine skips the delete of the deployed copy of `urn` (replaced; deployed `deletedWith` its target) because
- * that target is replaced in the same update: DeleteStep.Apply skips a delete whose deletedWith target is marked deleted
- * (pulumi step.go isDeletedWith, reading the step generator's `deletes`). The target is marked when its own old copy's
- * delete is generated: at once for a delete-first target, whose branch also deletes this one (cascadeOrder), else only
- * when the old copies are deleted at the end of the update (step_generator.go, the loop that sets `sg.deletes[res.URN]`
- * for each pending delete). So it is skipped when the target is replaced delete-first, or when this copy too is deleted
- * at the end (not CascadeOrder.deletesFirst, the one judgement of its order; replaced for its deletedWith, it is not
- * asked of the provider, so only its own deleteBeforeReplace, pulumi:autonaming's included, or `early` make it
- * delete-first: providerReplaces); a copy deleted first by its own deleteBeforeReplace, while the target is replaced
- * create-first, is deleted before the target is marked. Read from the engine's source, not run.
- */
-function deleteSkippedWithTarget(order: CascadeOrder, replacedWith: ReplacedWith, urn: string, deletedWith: string | undefined): boolean {
-  return deletedWith !== undefined && (replacedWith.get(urn) ?? []).includes(deletedWith) && (order.deleteFirstTargets.has(deletedWith) || !order.deletesFirst(urn));
 }
 
 /**
@@ -1332,7 +1331,10 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * for TransitionStatefulReplaced.
  */
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE, new Map()).findings;
+  // No cascade: nothing is replaced for its replaceWith or deletedWith, and only the program's own deleteBeforeReplace deletes first.
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const alone: UpdateJudgement = { replaced: () => false, replacedDeleteFirst: (urn) => explicitDeleteBeforeReplace(afterByUrn.get(urn)!) === true, order: NO_CASCADE };
+  return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE, new Map(), alone).findings;
 }
 
 /**
@@ -1351,12 +1353,13 @@ function replacedBecause(reasons: readonly string[], forces: string, replacedWit
  * is refused for their own identifier (`identifierTaken`), which TransitionStatefulReplaced leaves to this rule. A
  * cluster the cascade replaces (`replacedWith`: its replaceWith or deletedWith names a replaced resource) is replaced
  * whatever its own inputs do, create-first unless deletedFirst (providerReplaces), so it is judged as one replaced for
- * its own inputs. A cluster whose delete the engine skips for its replaced deletedWith target (deleteSkippedWithTarget)
+ * its own inputs. A cluster whose delete the engine skips for a deletedWith target the update removes or replaces (skippedForDeletedWith)
  * keeps its identifier even when deleted first, and writes no final snapshot.
  */
-function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
+function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, update: UpdateJudgement): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
   const findings: TransitionFinding[] = [];
   const identifierTaken = new Set<string>();
   for (const cluster of ofType(after, RDS_CLUSTER)) {
@@ -1369,9 +1372,9 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     // not applied (pulumi step_generator.go continueStepsFromDiff), so an ignored identifier is not put back.
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = cluster.inputs;
     const deleteFirst = deletedFirst(order, diffed);
-    // Deleted with a replaced target: the engine skips the old cluster's delete (deleteSkippedWithTarget), which no AWS
+    // Deleted with a removed or replaced target: the engine skips the old cluster's delete (skippedForDeletedWith), which no AWS
     // delete of that target makes for it, so the old cluster keeps its identifier and writes no final snapshot.
-    const skipped = deleteSkippedWithTarget(order, replacedWith, cluster.urn, old.deletedWith);
+    const skipped = skippedForDeletedWith(old, afterUrns, update);
     const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && (!deleteFirst || skipped);
     if (sameIdentifier) {
       identifierTaken.add(cluster.urn);
@@ -1438,6 +1441,8 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
   const at = (r: RecordedResource) => `${r.type} ${r.name}`;
 
   const namespaceOf = (kind: TransitionNamedType) => kind.namespace ?? kind.type;
+  /** A deployed copy's deletedWith target, by name: replaced (both plans) or removed (the deployed plan only). */
+  const targetName = (holder: RecordedResource) => (afterByUrn.get(holder.deletedWith!) ?? beforeByUrn.get(holder.deletedWith!))?.name ?? holder.deletedWith;
   /** A component renamed without aliases (the deployed parent gone, a new one of its type in its place): its alias is the fix. */
   const renamedParentFix = (holder: RecordedResource, resource: RecordedResource) => {
     const [was, is] = [holder.parent && beforeByUrn.get(holder.parent), resource.parent && afterByUrn.get(resource.parent)];
@@ -1468,7 +1473,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
         const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
-        const skippedWithTarget = deleteSkippedWithTarget(order, replacedWith, resource.urn, old?.deletedWith);
+        const skippedWithTarget = old !== undefined && skippedForDeletedWith(old, afterUrns, update);
         // Replaced for its replaceWith: the replaced resources it names there, by name.
         const cascadedBy = replacedWith.has(resource.urn) ? cascadeLabel(replacedWith, afterByUrn, resource.urn) : undefined;
         const cascadeOptions = cascadeTargetsByOption(replacedWith, afterByUrn, resource.urn).map(([option]) => option).join(" and ");
@@ -1492,7 +1497,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
             holds = holder.retainOnDelete
               ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
               : skippedWithTarget
-                ? `its deployed copy keeps the name: its deletedWith target ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} is replaced in the same update, whose old copy's delete makes the engine skip this one's (pulumi step.go DeleteStep.Apply, isDeletedWith)${action === "replace-delete-first" ? ", as the target is replaced delete-first" : ""}`
+                ? `its deployed copy keeps the name: its deletedWith target ${targetName(holder)} ${afterUrns.has(holder.deletedWith!) ? "is replaced in the same update, whose old copy's delete" : "is removed from the program, whose delete at the end of the update"} makes the engine skip this one's (pulumi step.go DeleteStep.Apply, isDeletedWith)${action === "replace-delete-first" ? ", as the target is replaced delete-first" : ""}`
               : action === "replace-delete-first"
                 ? "its deployed copy is deleted first, but the provider's delete reports success while AWS refuses it for a resource still in use, so the name can stay taken"
                 : kind.replacedCreateFirst
@@ -1524,8 +1529,8 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
               ? `give the replacement another name: deleteBeforeReplace does not help, since the provider's delete ignores the conflict API Gateway answers while methods still use the ${kind.label}, which keeps the name (ServerlessApi names its authorizers <key>-cognito and <key>-lambda for this)`
               : skippedWithTarget
                 ? action === "replace-delete-first"
-                  ? `take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of ${resource.name}'s deletedWith in an update of its own before this one (deleteBeforeReplace does not help: the target is replaced delete-first, and this delete is skipped with it), or give the replacement another name`
-                  : `set deleteBeforeReplace: true on ${resource.name} (its old copy is then deleted when it is replaced, before the target's delete is due, so it is not skipped), or take ${afterByUrn.get(holder.deletedWith!)?.name ?? holder.deletedWith} out of its deletedWith in an update of its own before this one, or give the replacement another name`
+                  ? `take ${targetName(holder)} out of ${resource.name}'s deletedWith in an update of its own before this one (deleteBeforeReplace does not help: the target is replaced delete-first, and this delete is skipped with it), or give the replacement another name`
+                  : `set deleteBeforeReplace: true on ${resource.name} (its old copy is then deleted when it is replaced, before the target's delete is due, so it is not skipped), or take ${targetName(holder)} out of its deletedWith in an update of its own before this one, or give the replacement another name`
                 : kind.replacedCreateFirst && !holder.retainOnDelete
                   ? kind.replacedCreateFirst.fix(resource)
                   : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
@@ -1716,16 +1721,18 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
     // Replaced (as diffed: for its own inputs or its cascade): the new domain is the program's, which the engine checks
     // anew from goal.Properties, ignoreChanges not applied (pulumi step_generator.go continueStepsFromDiff).
     const replacedNow = replacedWith.has(next.urn) || replaceReasons(kind, old, next).length > 0;
-    const [from, to] = [text(old.inputs.domain), text((replacedNow ? afterByUrn.get(next.urn)! : next).inputs.domain)];
+    // The domain it is made with: its kind (prefix or custom) as well as its name.
+    const made = replacedNow ? afterByUrn.get(next.urn)! : next;
+    const [from, to] = [text(old.inputs.domain), text(made.inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
     // UserAuth's hostedUiUrl is a prefix domain's whenever there is one: only a custom domain replaced beside a prefix
     // that stays leaves sign-in up.
     const customDomainWithPrefix = others.find((r) => !isCustomDomain(r));
-    if (isCustomDomain(next) && customDomainWithPrefix) continue;
-    const customRenamed = isCustomDomain(old) && isCustomDomain(next);
+    if (isCustomDomain(made) && customDomainWithPrefix) continue;
+    const customRenamed = isCustomDomain(old) && isCustomDomain(made);
     const customBeside = others.find(isCustomDomain);
-    const refusal = isCustomDomain(next)
+    const refusal = isCustomDomain(made)
       ? "a certificate not issued or not in us-east-1, a parent domain without an A record, a host name another pool holds"
       : "a prefix another AWS account holds: prefixes are unique across all accounts in a region";
     const why = customBeside
@@ -1733,9 +1740,9 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
       : "the pool keeps no other domain through the update";
     const freeCheck = (prefix: string) => `check first that the prefix is free: aws cognito-idp describe-user-pool-domain --domain ${prefix} names no other pool (no UserPoolId/AWSAccountId in DomainDescription)`;
     let fix: string;
-    if (isCustomDomain(old) !== isCustomDomain(next)) {
-      const [prefix, host] = isCustomDomain(next) ? [from, to] : [to, from];
-      fix = `add the new domain beside the deployed one first, then remove the old one in a second update: a pool holds one prefix domain and one custom domain at once. With UserAuth: 1. domain: { prefix: "${prefix}", name: "${host}", certificateArn, hostedZoneId }; pulumi up (hostedUiUrl is the prefix's while both are set). 2. ${isCustomDomain(next) ? `once aws cognito-idp describe-user-pool-domain --domain ${host} says ACTIVE, domain: { name: "${host}", certificateArn, hostedZoneId }` : `domain: { prefix: "${prefix}" }`}; pulumi up${isCustomDomain(next) ? "" : `. ${freeCheck(prefix)}`} (${HOSTED_UI_DOC})`;
+    if (isCustomDomain(old) !== isCustomDomain(made)) {
+      const [prefix, host] = isCustomDomain(made) ? [from, to] : [to, from];
+      fix = `add the new domain beside the deployed one first, then remove the old one in a second update: a pool holds one prefix domain and one custom domain at once. With UserAuth: 1. domain: { prefix: "${prefix}", name: "${host}", certificateArn, hostedZoneId }; pulumi up (hostedUiUrl is the prefix's while both are set). 2. ${isCustomDomain(made) ? `once aws cognito-idp describe-user-pool-domain --domain ${host} says ACTIVE, domain: { name: "${host}", certificateArn, hostedZoneId }` : `domain: { prefix: "${prefix}" }`}; pulumi up${isCustomDomain(made) ? "" : `. ${freeCheck(prefix)}`} (${HOSTED_UI_DOC})`;
     } else if (customRenamed) {
       fix = `let a prefix domain serve the hosted UI while the custom domain changes (a pool holds one custom domain; hostedUiUrl is the prefix's while both are set): 1. add domain.prefix beside domain.name "${from}"; pulumi up. 2. domain.name: "${to}"; pulumi up. 3. once it is ACTIVE (aws cognito-idp describe-user-pool-domain --domain ${to}), remove domain.prefix; pulumi up (${HOSTED_UI_DOC})`;
     } else if (customBeside) {
@@ -1747,7 +1754,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
       finding(
         "TransitionHostedUiDomainGap",
         next,
-        `replaces the hosted UI domain "${from}" with "${to}" delete-first (domain is ForceNew, terraform-provider-aws cognitoidp/user_pool_domain.go; ${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)}), and ${why}: sign-in through the hosted UI is down from DeleteUserPoolDomain until the new domain is active (${isCustomDomain(next) ? DOMAIN_ACTIVE.custom : DOMAIN_ACTIVE.prefix}, CreateUserPoolDomain), and if CreateUserPoolDomain is refused (${refusal}) the update stops with no domain to sign in on`,
+        `replaces the hosted UI domain "${from}" with "${to}" delete-first (domain is ForceNew, terraform-provider-aws cognitoidp/user_pool_domain.go; ${deletedFirstBecause(order, replacedWith, afterByUrn, next.urn)}), and ${why}: sign-in through the hosted UI is down from DeleteUserPoolDomain until the new domain is active (${isCustomDomain(made) ? DOMAIN_ACTIVE.custom : DOMAIN_ACTIVE.prefix}, CreateUserPoolDomain), and if CreateUserPoolDomain is refused (${refusal}) the update stops with no domain to sign in on`,
         fix,
         stack,
       ),
@@ -2258,8 +2265,8 @@ function statefulFindings(
     // without asking the provider (providerReplaces).
     const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
     const deleteFirst = replacementDeletesFirst(order.early, kind, old, diffed, replacedWith, statefulForced);
-    // Deleted with a target the update replaces: the engine may skip this one's delete (deleteSkippedWithTarget).
-    const skipped = deleteSkipped(old, afterUrns, update) || deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith);
+    // Retained, or deleted with a target the update removes or replaces: the engine may skip this one's delete.
+    const skipped = deleteSkipped(old, afterUrns, update);
     findings.push(
       finding(
         "TransitionStatefulReplaced",
@@ -3345,11 +3352,28 @@ export interface TransitionOptions {
    */
   accept?: readonly string[];
   /**
-   * The update as `planUpdate(before, after)` judges it, of the same two plans: given, it is read instead of judged
-   * again, so a caller of both checkPlanTransition and checkPlanTransitionWarnings matches aliases and cascades the
-   * replacements once (scripts/plan.ts).
+   * The update as `planUpdate(before, after, autonaming)` judges it, of the same two plans: given, it is read instead
+   * of judged again, so a caller of both checkPlanTransition and checkPlanTransitionWarnings matches aliases and
+   * cascades the replacements once (scripts/plan.ts reportSince).
    */
   update?: PlanUpdate;
+  /**
+   * The stack's `pulumi:autonaming` (autonaming.ts parseAutonaming's `config`; undefined: unset, Pulumi's default),
+   * for the judgement made when `update` is not given: under `mode: verbatim`, `disabled` or a pattern with no random
+   * part the engine replaces every custom resource delete-first (planUpdate), as `npm run plan -- --since` judges it
+   * from the stack's config. Not with `update`, which is judged under a naming already.
+   */
+  autonaming?: AutonamingConfig;
+}
+
+/** `options.update`, or the update of `before` to `after` judged under `options.autonaming` (planUpdate); both given is refused. */
+function updateOf(entry: string, before: Graph, after: Graph, options: Pick<TransitionOptions, "update" | "autonaming">): PlanUpdate {
+  if (options.update && options.autonaming) {
+    throw new Error(
+      `${entry}: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone`,
+    );
+  }
+  return options.update ?? planUpdate(before, after, options.autonaming);
 }
 
 /** One acceptance, `<Rule>:<urn>`, or an error that says what is wrong with it. */
@@ -3378,11 +3402,12 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
  * `context.region` is the stack's `aws:region` (scopes regional names). `options.accept` leaves out findings accepted
- * after review; `options.update` is the update of these two plans already judged (planUpdate).
+ * after review; `options.update` is the update of these two plans already judged (planUpdate), else it is judged here
+ * under `options.autonaming`, the stack's `pulumi:autonaming` (parseAutonaming), as `npm run plan -- --since` does.
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const update = options.update ?? planUpdate(before, after);
+  const update = updateOf("checkPlanTransition", before, after, options);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -3395,7 +3420,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     const order = update.order;
     const restJudgement = restPartJudgement(deployed, update, order);
     const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack, update);
-    const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith);
+    const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
     // TransitionStatefulReplaced's "a new, empty one takes over".
@@ -3440,7 +3465,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...restRouteStillServedFindings(deployed, after, context.stack),
       ...restApiPartFindings(deployed, after, context.stack, restJudgement),
     ];
-    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), order, cascade.replacedWith, update)];
+    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), cascade.replacedWith, update)];
     return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
   });
 }
@@ -3463,6 +3488,7 @@ function restPartJudgement(deployed: Graph, update: UpdateJudgement, order: Casc
     diffed,
     replaced: update.replaced,
     replacedDeleteFirst: update.replacedDeleteFirst,
+    order: update.order,
     // Its deleteBeforeReplace, or deleted by the delete-before-replace branch of a replaceWith or deletedWith target (cascadeOrder).
     deletedFirst: (next) => deletedFirst(order, diffed(next)),
   };
@@ -3484,11 +3510,10 @@ export interface PlanUpdate {
    */
   replaced(urn: string): boolean;
   /**
-   * The resources of `after` the engine replaces delete-first for the stack's `pulumi:autonaming`, each to the setting
-   * that does it (deletedFirstByNaming); `after` gives them deleteBeforeReplace: true.
+   * The order of the replacements' deletes (cascadeOrder): which deployed copies go before their new ones, and why;
+   * `order.byNaming`, the resources of `after` the engine replaces delete-first for the stack's `pulumi:autonaming`,
+   * each to the setting that does it (deletedFirstByNaming; `after` gives them deleteBeforeReplace: true).
    */
-  deletedFirstByNaming: ReadonlyMap<string, string>;
-  /** The order of the replacements' deletes (cascadeOrder): which deployed copies go before their new ones, and why. */
   order: CascadeOrder;
   /**
    * Whether the update replaces the resource of this URN (replaced) delete-first: its own deleteBeforeReplace (or the
@@ -3537,17 +3562,17 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   };
   const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming);
   const replacedDeleteFirst = (urn: string) => replaced(urn) && order.deletesFirst(urn);
-  return { matched, deployed, after: cascade.after, cascade, replaced, deletedFirstByNaming: byNaming, order, replacedDeleteFirst };
+  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst };
 }
 
 /**
  * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
  * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
- * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded),
- * or is `options.update`, that judgement of these two plans already made (one for both checks).
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded,
+ * under `options.autonaming`), or is `options.update`, that judgement of these two plans already made (one for both checks).
  */
-export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
-  const update = options.update ?? planUpdate(before, after);
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update" | "autonaming"> = {}): TransitionFinding[] {
+  const update = updateOf("checkPlanTransitionWarnings", before, after, options);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
@@ -3574,7 +3599,7 @@ const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "
  * applied (step_generator.go continueStepsFromDiff, the Check of `goal.Properties` after `sg.replaces[urn] = true`).
  * Replaced: for its own inputs, or by the cascade (`replacedWith`: its replaceWith or deletedWith names a replaced
  * resource, replacedBecause), its deployed copy deleted first or at the end (deletedFirst), refused either way; not
- * when the engine skips that delete for a replaced deletedWith target (deleteSkippedWithTarget), which sends none.
+ * when the engine skips that delete for a deletedWith target the update removes or replaces (deleteSkipped), which sends none.
  */
 function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, update: UpdateJudgement): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
@@ -3584,14 +3609,13 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
   /**
    * Why the deployed copy of `stage` (of the deployed plan) stays in API Gateway though the update removes or replaces
    * the stage, or undefined when it is deleted (before the deployment: it depends on it). Kept: retainOnDelete, or its
-   * delete skipped for a deletedWith target the update removes or replaces (deleteSkipped, deleteSkippedWithTarget).
+   * delete skipped for a deletedWith target the update removes or replaces (deleteSkipped).
    */
   const oldStageKept = (was: RecordedResource): string | undefined => {
     if (was.retainOnDelete) return "retainOnDelete";
-    // deleteSkipped (planUpdate's judgement): removed with a target the update removes or replaces, or replaced
-    // create-first with a target it removes; and, replaced, skipped for its replaced deletedWith target (deleteSkippedWithTarget).
-    const next = afterByUrn.get(was.urn);
-    const skipped = deleteSkipped(was, afterUrns, update) || (next !== undefined && deleteSkippedWithTarget(order, replacedWith, next.urn, was.deletedWith));
+    // deleteSkipped (planUpdate's judgement): removed with a target the update removes or replaces, or replaced with a
+    // target it removes or replaces (delete-first, or the copy deleted at the end).
+    const skipped = deleteSkipped(was, afterUrns, update);
     return skipped ? `its delete is skipped for its deletedWith target ${(afterByUrn.get(was.deletedWith!) ?? deployedByUrn.get(was.deletedWith!))?.name ?? was.deletedWith}, which the update ${afterUrns.has(was.deletedWith!) ? "replaces" : "deletes"} (pulumi step.go DeleteStep.Apply, isDeletedWith)` : undefined;
   };
   for (const old of ofType(deployed, DEPLOYMENT)) {
@@ -3602,8 +3626,8 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const replaced = next && replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn);
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
-    // planUpdate's judgement, deleteSkippedWithTarget for a replaced deployment) is never sent, so never refused.
-    if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || (next && deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith)) || old.id === undefined) continue;
+    // planUpdate's judgement, for a removed or a replaced deployment) is never sent, so never refused.
+    if ((next && !replaced) || deleteSkipped(old, afterUrns, update) || old.id === undefined) continue;
     const servers: string[] = [];
     const keptStages: string[] = [];
     // Stages the update moves to the new copy while the deployed one is deleted first (movedTooLate).
@@ -3701,7 +3725,7 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
  * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types): replaced for their
  * own inputs, or by the cascade (`replacedWith`: a replaceWith or deletedWith target replaced, which the engine
  * replaces them for without asking the provider, replacedBecause), except where the engine skips the old copy's delete
- * for that replaced deletedWith target (deleteSkippedWithTarget: nothing is deleted). Left to a finding of another rule
+ * for a deletedWith target it removes or replaces (deleteSkipped: nothing is deleted). Left to a finding of another rule
  * on the same resource, which says it.
  */
 function retainedTooLateFindings(
@@ -3711,7 +3735,6 @@ function retainedTooLateFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   stack: string | undefined,
   reported: ReadonlySet<string>,
-  order: CascadeOrder,
   replacedWith: ReplacedWith,
   update: UpdateJudgement,
 ): TransitionFinding[] {
@@ -3726,7 +3749,6 @@ function retainedTooLateFindings(
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     if (!statefulKind.has(next.type) && !kind) continue;
     const diffed = diffedOf.get(next.urn) ?? next;
-    if (deleteSkippedWithTarget(order, replacedWith, next.urn, old.deletedWith)) continue;
     // A stateful type's changes hold the cascade's reason already (statefulChangesByUrn); the others' get it here.
     const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
     const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : [...replaceReasons(kind!, old, diffed), ...cascaded];

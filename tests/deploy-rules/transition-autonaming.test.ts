@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { checkPlanTransition, planUpdate } from "../../testing/deploy-rules";
+import { checkPlanTransition, checkPlanTransitionWarnings, planUpdate } from "../../testing/deploy-rules";
 import { parseAutonaming } from "../../testing/deploy-rules/autonaming";
 import { handBuilt, transitionContext } from "./fixture";
 
@@ -53,6 +53,20 @@ describe("planUpdate under pulumi:autonaming: the replacements the engine makes 
     }
     // Without naming, planUpdate judges as before.
     expect(checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after) }).map((f) => [f.rule, f.resource])).toEqual(taken);
+  });
+
+  it("judges the update itself under options.autonaming when no update is given: the findings npm run plan -- --since prints (reportSince)", () => {
+    // The exported entry, as a user calls it: the stack's pulumi:autonaming, no judgement of its own.
+    for (const autonaming of [{ mode: "verbatim" }, { pattern: "${name}-${stack}" }, { mode: "default" }]) {
+      const alone = checkPlanTransition(before, after, transitionContext, { autonaming: naming(autonaming) });
+      expect(alone, JSON.stringify(autonaming)).toEqual(under(autonaming, before, after));
+    }
+    expect(checkPlanTransition(before, after, transitionContext, { autonaming: naming({ mode: "verbatim" }) })).toEqual([]);
+    expect(checkPlanTransitionWarnings(before, after, transitionContext, { autonaming: naming({ mode: "verbatim" }) })).toEqual([]);
+    // A judgement given is that of one naming already: the two together are refused, naming both options.
+    expect(() => checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after), autonaming: naming({ mode: "verbatim" }) })).toThrow(
+      /checkPlanTransition: options\.update and options\.autonaming are both given.*planUpdate\(before, after, autonaming\)/,
+    );
   });
 
   it("finds the delete-first consequences: a compliance lock's delete refused first, and says the setting made it delete-first", () => {

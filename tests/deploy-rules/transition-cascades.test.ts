@@ -131,6 +131,15 @@ describe("TransitionRecordSetOrphaned: a removed record deletedWith a resource t
     // The target kept as deployed: the removed record is deleted, and takes the set.
     expect(of(RULE, transition([zone, cname("www"), cname("www-old", { deletedWith: topic.urn }), topic], [zone, cname("www"), topic])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
   });
+
+  it("finds it when its target is replaced early, in the delete-before-replace branch of a target of its own: the engine unmarks the target when it re-creates it (step_generator.go \"Unmark this resource as deleted\"), so the removed record's delete runs", () => {
+    const owner = handBuilt("aws:s3/bucket:Bucket", "owner", { bucket: "owner-bucket" }, { replaceWith: [topic.urn] });
+    const before = [zone, cname("www"), cname("www-old", { deletedWith: owner.urn }), owner, topic];
+    // The topic replaced create-first: the owner too, its old copy marked with the pending deletes: skipped.
+    expect(of(RULE, transition(before, [zone, cname("www"), owner, renamed(false)]))).toEqual([]);
+    // The topic replaced delete-first: the owner's old copy is deleted in the topic's branch, then unmarked at its registration.
+    expect(of(RULE, transition(before, [zone, cname("www"), owner, renamed(true)])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
+  });
 });
 
 describe("TransitionCloudFrontDeletedWhileDeploying: a removed function deletedWith a resource the update replaces is not deleted", () => {
@@ -295,6 +304,19 @@ describe("TransitionDeploymentStillServed: a stage replaced create-first while i
   });
 });
 
+describe("TransitionRdsClusterNameReused: a cluster replaced create-first while its deletedWith target is removed writes no final snapshot", () => {
+  const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
+  const cluster = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
+    handBuilt("aws:rds/cluster:Cluster", "db-cluster", { engine: "aurora-postgresql", databaseName: "app", clusterIdentifier: "db-cluster-1a2b3c4", finalSnapshotIdentifier: "db-cluster-final", ...inputs }, more);
+  const replaced = (more: Partial<RecordedResource>) => cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6" }, more);
+
+  it("passes the deployed final snapshot name: the old copy's delete runs at the end with the removed target marked, so it is skipped (step.go isDeletedWith) and writes no snapshot", () => {
+    expect(of("TransitionRdsClusterNameReused", transition([cluster({}, { deletedWith: owner.urn }), owner], [replaced({})]))).toEqual([]);
+    // Replaced delete-first (its own deleteBeforeReplace): deleted at its registration, before the target is marked, so the snapshot is written.
+    expect(of("TransitionRdsClusterNameReused", transition([cluster({}, { deletedWith: owner.urn }), owner], [replaced({ deleteBeforeReplace: true, deleteBeforeReplaceDefined: true })])).map((f) => f.problem)).toEqual([expect.stringMatching(/with the same finalSnapshotIdentifier "db-cluster-final"/)]);
+  });
+});
+
 describe("TransitionHostedUiDomainGap: a domain its cascade replaces delete-first takes the program's domain, not one its ignoreChanges holds", () => {
   const POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
   const domain = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: name, userPoolId: "us-east-1_pool" }, { replaceWith: [topic.urn], ...more });
@@ -304,5 +326,11 @@ describe("TransitionHostedUiDomainGap: a domain its cascade replaces delete-firs
     expect(gap(domain("gallery-auth-2", { ignoreChanges: ["domain"] }))).toEqual([`${POOL_DOMAIN} auth-domain`]);
     // The program keeps the prefix: the same domain is re-created, which this rule leaves alone, ignored or not.
     expect(gap(domain("gallery-auth", { ignoreChanges: ["domain"] }))).toEqual([]);
+  });
+
+  it("reads the kind of domain (prefix or custom) from the program's domain too: a prefix the program turns into a custom domain gets the custom domain's text and fix", () => {
+    const custom = of("TransitionHostedUiDomainGap", transition([domain("gallery-auth"), topic], [domain("auth.example.com", { ignoreChanges: ["domain"] }), renamed(true)]));
+    expect(custom.map((f) => f.problem)).toEqual([expect.stringMatching(/replaces the hosted UI domain "gallery-auth" with "auth\.example\.com" delete-first .*a custom domain "is online within five minutes/)]);
+    expect(custom[0].fix).toMatch(/^add the new domain beside the deployed one first/);
   });
 });

@@ -378,6 +378,25 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(skippedFirst[0].problem).toMatch(/^is replaced as API Gateway model .*its deletedWith target api-sg is replaced in the same update, .*, as the target is replaced delete-first/);
     expect(skippedFirst[0].fix).toMatch(/^take api-sg out of api-model-post-albums's deletedWith/);
     expect(rules([sg("vpc-1"), withSgFirst], [sg("vpc-1"), { ...withSgFirst, inputs: { ...withSgFirst.inputs, contentType: "application/vnd.api+json" } }])).toEqual([]);
+    // The group removed from the program, the model replaced create-first (deleteBeforeReplace: false over the bridge's
+    // delete-first): its old copy is deleted at the end, when GenerateDeletes has marked the removed group: skipped too.
+    const createFirst = { ...withSg, deletedWith: undefined, inputs: { ...withSg.inputs, contentType: "application/vnd.api+json" }, deleteBeforeReplace: false, deleteBeforeReplaceDefined: true };
+    const removedTarget = checkPlanTransition([sg("vpc-1"), withSg], [createFirst], { stack: "prod" });
+    expect(removedTarget.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(removedTarget[0].problem).toMatch(/its deployed copy keeps the name: its deletedWith target api-sg is removed from the program, whose delete at the end of the update makes the engine skip this one's/);
+    // The program moves the model off the group (no deletedWith) while the group is replaced: the engine reads the
+    // deployed copy's deletedWith (step.go isDeletedWith(s.old.DeletedWith, …)), so the delete at the end is skipped too.
+    const movedOff = checkPlanTransition([sg("vpc-1"), withSg], [sg("vpc-2"), createFirst], { stack: "prod" });
+    expect(movedOff.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(movedOff[0].problem).toMatch(/its deployed copy keeps the name: its deletedWith target api-sg is replaced in the same update, whose old copy's delete makes the engine skip this one's/);
+    // A chain: the model's replaceWith names a group replaced early, in the delete-before-replace branch of api-sg (its
+    // replaceWith). The engine re-creates that group without a branch of its own ("Case 1: recreating"), whatever its
+    // deleteBeforeReplace, so the model is replaced by its own judgement: create-first (not asked of the provider).
+    const middle = (vpcId: string) => ({ ...handBuilt("aws:ec2/securityGroup:SecurityGroup", "x-sg", { description: "Managed by Pulumi", vpcId }, { id: "sg-0abcdef" }), replaceWith: [sg("vpc-1").urn], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const chained = { ...model("api-model-post-albums"), replaceWith: [middle("vpc-1").urn] };
+    expect(rules([sg("vpc-1"), middle("vpc-1"), chained], [sgFirst, middle("vpc-1"), chained])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    // The group not replaced early (its target replaced create-first): its own delete-first branch deletes the model first.
+    expect(rules([sg("vpc-1"), middle("vpc-1"), chained], [sg("vpc-2"), middle("vpc-1"), chained])).toEqual([]);
   });
 });
 
