@@ -294,12 +294,12 @@ describe("chunk signatures: the local server", () => {
   it("refuses a body that does not parse (400 IncompleteBody), storing nothing and answering the next request", async () => {
     server = await startLocalS3({ buckets: ["b"] });
     const refused = { status: 400, code: "IncompleteBody" };
-    // A size past any number (parseInt gives Infinity), and one past the declared length.
+    // A size past any number (parseInt gives Infinity): refused once its data runs past the declared length.
     const huge = await signedChunkedPut(server.endpoint, "/b/huge", chunks, { sizeLine: (size, signature) => `${size === "0" ? "0" : "f".repeat(400)};chunk-signature=${signature}` });
     huge.req.end(Buffer.concat(huge.framed));
     expect(await huge.answer).toEqual(refused);
     // A size line longer than the decoder reads (MAX_CHUNK_LINE, 4096 bytes), arriving whole: refused as one arriving in
-    // pieces is; it was taken.
+    // pieces is (it was taken).
     const long = await signedChunkedPut(server.endpoint, "/b/long", chunks, { sizeLine: (size, signature) => `${size};ext=${"x".repeat(5000)};chunk-signature=${signature}` });
     long.req.end(Buffer.concat(long.framed));
     expect(await long.answer).toEqual(refused);
