@@ -2205,7 +2205,9 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (!ended && pending.length > 0) {
       if (left < 0) {
-        const lineEnd = pending.indexOf("\r\n");
+        // Searched for only as far as a size line may go: a longer one is refused whether it arrives in pieces or in
+        // one read (it was taken whole when its CRLF came in the same read).
+        const lineEnd = pending.subarray(0, MAX_CHUNK_LINE + 2).indexOf("\r\n");
         if (lineEnd < 0) {
           if (pending.length > MAX_CHUNK_LINE) throw incomplete();
           break;

@@ -47,7 +47,8 @@ export interface DataStreamArgs {
    * refuses a larger PutRecord or PutRecords. Raise it only when every subscriber takes such records: a Lambda
    * subscriber's event is at most 6 MB ("up to the payload limit for synchronous invocation (6 MB)",
    * API_CreateEventSourceMapping BatchSize), and its records' data is base64 there, so a record of more than about
-   * 4.5 MiB of data (above 4607 KiB) fits no event. What Lambda does with such a record is not documented: for a
+   * 4.5 MiB of data (above 4607 KiB) may fit no event with the rest of the event (DATA_STREAM_LIMITS). What Lambda
+   * does with such a record is not documented: for a
    * mapping that cannot invoke its function, Lambda's guide says it retries until the records pass
    * `maximumRecordAgeInSeconds` or expire, holding up the shard, then sends them to the on-failure queue (no retry count,
    * no bisection); under `npm start` the refused invocation is likewise retried, with no retry count and no bisection,
@@ -247,7 +248,7 @@ export function largeRecordSubscriberWarning(dataStream: string, subscription: s
     dataStream,
     "maxRecordSizeInKib",
     maxRecordSizeInKib,
-    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, and Lambda's guide gives a batch at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record is over that once encoded, so it may not reach the function (${oversizedRecordFate(maximumRecordAgeInSeconds)}, the subscription's dead-letter queue); Kinesis asks that consumers be checked before the maximum is raised ("verify that all downstream applications can handle larger records")`,
+    `lets producers write records above ${deliverable} KiB, but subscribe("${subscription}") reads the stream with a Lambda function, and Lambda's guide gives a batch at most 6 MB (the synchronous invocation payload) with each record's data base64-encoded (4 bytes for every 3): such a record, base64-encoded with the rest of its event (about 1 KiB), can be over that, so it may not reach the function (${oversizedRecordFate(maximumRecordAgeInSeconds)}, the subscription's dead-letter queue); Kinesis asks that consumers be checked before the maximum is raised ("verify that all downstream applications can handle larger records")`,
     `Set maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream.`,
   ).message;
 }

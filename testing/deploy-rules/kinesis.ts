@@ -237,7 +237,7 @@ function mappedStream(graph: Graph, mapping: RecordedResource): RecordedResource
  * (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib, 4607 KiB: the 6 MB synchronous payload, "Lambda passes all of the
  * records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB)",
  * API_CreateEventSourceMapping BatchSize, with the record's data base64-encoded in the event). A record written above
- * it fits no event. A warning: Kinesis and Lambda accept the settings, the stream's producers may never write such a
+ * it may fit no event (with the rest of the event). A warning: Kinesis and Lambda accept the settings, the stream's producers may never write such a
  * record, and what Lambda does with one is not documented (oversizedRecordFate: retried until too old or expired,
  * holding up the shard, if Lambda treats it as a mapping that cannot invoke its function; not confirmed). Streams
  * outside the plan are not judged (their maximum is not known).
@@ -257,7 +257,7 @@ export const KINESIS_LAMBDA_RECORD_SIZE: DeployRule = {
         finding(
           this.id,
           mapping,
-          `reads the stream ${stream.name}, whose maxRecordSizeInKib is ${size}; a Lambda event is at most 6 MB (the synchronous invocation payload) and carries each record's data base64-encoded (4 bytes for every 3), so a record above ${deliverable} KiB is over that once encoded and may not reach the function (${oversizedRecordFate(mapping.inputs.maximumRecordAgeInSeconds)})`,
+          `reads the stream ${stream.name}, whose maxRecordSizeInKib is ${size}; a Lambda event is at most 6 MB (the synchronous invocation payload) and carries each record's data base64-encoded (4 bytes for every 3), so a record above ${deliverable} KiB can be over that once encoded with the rest of its event (about 1 KiB) and may not reach the function (${oversizedRecordFate(mapping.inputs.maximumRecordAgeInSeconds)})`,
           `set the stream's maxRecordSizeInKib to ${deliverable} or less, or keep large payloads in S3 and put their keys on the stream; if no producer writes records above ${deliverable} KiB, lower the maximum to say so`,
         ),
       );

@@ -6,13 +6,16 @@
  * byte with the signatures they print, so the local verifier is held to AWS and not to a signer of its own. The chunk
  * signatures the server tests send are computed here from the documented string to sign with node's HMAC.
  */
-import { CreateMultipartUploadCommand, ListPartsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListPartsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { createHash, createHmac } from "node:crypto";
+import { mkdtempSync } from "node:fs";
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { authenticate, ChunkSignatures, S3Error, type ChunkSeed } from "../../local/s3-auth";
-import { decodeAwsChunked, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { decodeAwsChunked, FileObjectStore, MemoryObjectStore, startLocalS3, type LocalS3, type ObjectStore } from "../../local/s3-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { localS3Client, signS3 } from "../harness/s3-local";
 
@@ -84,7 +87,8 @@ describe("chunk signatures: AWS's documented examples", () => {
     expect(auth.chunkSeed).toMatchObject({ signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9", longDate: "20130524T000000Z", trailer: false });
     const body = docBody(DOC_SIGNATURES);
     expect(body.length).toBe(66_824); // the documented Content-Length
-    for (const size of [1000, 65_536 + 90, body.length]) {
+    // One byte at a time too: every size line, chunk-ending CR and LF, and signature split across reads.
+    for (const size of [1, 2, 1000, 65_536 + 90, body.length]) {
       const decoded = await decode(body, auth.chunkSeed!, size);
       expect("bytes" in decoded && decoded.bytes.equals(DOC_DATA)).toBe(true);
     }
@@ -105,6 +109,15 @@ describe("chunk signatures: AWS's documented examples", () => {
     expect(await decode(tampered, seed)).toEqual(refused);
     // A chunk without a signature in a signed body (S3's answer to that is not confirmed).
     expect(await decode(Buffer.from(docBody(DOC_SIGNATURES).toString("latin1").replace(`;chunk-signature=${DOC_SIGNATURES[1]}`, ""), "latin1"), seed)).toEqual(refused);
+  });
+
+  it("refuses the documented body ending early, wherever it ends (400 IncompleteBody): in a size line, a chunk's data, its CRLF, or before the final chunk", async () => {
+    const seed: ChunkSeed = { signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9", longDate: "20130524T000000Z", scope: DOC_SCOPE, credentials: DOC_CREDENTIALS, trailer: false };
+    const body = docBody(DOC_SIGNATURES);
+    const firstChunkEnd = body.indexOf("\r\n400;");
+    for (const end of [0, 10, 1000, firstChunkEnd + 1, firstChunkEnd + 2, body.indexOf("\r\n0;") + 2]) {
+      expect(await decode(body.subarray(0, end), seed)).toEqual({ status: 400, code: "IncompleteBody" });
+    }
   });
 
   it("checks the signed trailer of sigv4-streaming-trailers.html's example: `name:value\\n`, chained from the final chunk", async () => {
@@ -141,16 +154,18 @@ function answerOf(req: ClientRequest): Promise<{ status: number; code: string | 
 /**
  * A signed aws-chunked PUT of `chunks` (each one chunk) to `path`: its headers signed as the SDK signs (the seed), and
  * its body framed with chunk signatures computed here from sigv4-streaming.html's string to sign; `corrupt` (a chunk's
- * index) sends that chunk with another signature. Returns the request, its framed chunks (size line, data, CRLF; the
+ * index) sends that chunk with another signature; `sizeLine` writes each size line (default
+ * `<hex size>;chunk-signature=<signature>`). Returns the request, its framed chunks (size line, data, CRLF; the
  * final chunk last, then the trailer section) and the answer.
  */
-async function signedChunkedPut(endpoint: string, path: string, chunks: Buffer[], options: { trailer?: { name: string; value: string }; corrupt?: number } = {}) {
+async function signedChunkedPut(endpoint: string, path: string, chunks: Buffer[], options: { trailer?: { name: string; value: string }; corrupt?: number; sizeLine?: (size: string, signature: string) => string } = {}) {
   const url = new URL(path, endpoint);
   const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   // The framed length, known before signing: each size line with its 64-hex signature, data and CRLFs.
   const all = [...chunks, Buffer.alloc(0)];
   const trailerText = (signature: string) => (options.trailer ? `${options.trailer.name}:${options.trailer.value}\r\nx-amz-trailer-signature:${signature}\r\n\r\n` : "\r\n");
-  const framedLength = all.reduce((sum, chunk) => sum + `${chunk.length.toString(16)};chunk-signature=`.length + 64 + 2 + chunk.length + (chunk.length > 0 ? 2 : 0), 0) + trailerText("0".repeat(64)).length;
+  const sizeLine = (chunk: Buffer, signature: string) => options.sizeLine?.(chunk.length.toString(16), signature) ?? `${chunk.length.toString(16)};chunk-signature=${signature}`;
+  const framedLength = all.reduce((sum, chunk) => sum + sizeLine(chunk, "0".repeat(64)).length + 2 + chunk.length + (chunk.length > 0 ? 2 : 0), 0) + trailerText("0".repeat(64)).length;
   const mode = options.trailer ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
   const headers = await signS3("PUT", url, {
     "x-amz-content-sha256": mode,
@@ -166,7 +181,7 @@ async function signedChunkedPut(endpoint: string, path: string, chunks: Buffer[]
   const framed = all.map((chunk, index) => {
     previous = hmac(key, ["AWS4-HMAC-SHA256-PAYLOAD", longDate, scope, previous, sha256(""), sha256(chunk)].join("\n")).toString("hex");
     const sent = index === options.corrupt ? changed(previous) : previous;
-    return Buffer.concat([Buffer.from(`${chunk.length.toString(16)};chunk-signature=${sent}\r\n`), chunk, Buffer.from(chunk.length > 0 ? "\r\n" : "")]);
+    return Buffer.concat([Buffer.from(`${sizeLine(chunk, sent)}\r\n`), chunk, Buffer.from(chunk.length > 0 ? "\r\n" : "")]);
   });
   const trailerHash = options.trailer ? sha256(`${options.trailer.name}:${options.trailer.value}\n`) : "";
   framed.push(Buffer.from(trailerText(hmac(key, ["AWS4-HMAC-SHA256-TRAILER", longDate, scope, previous, trailerHash].join("\n")).toString("hex"))));
@@ -236,6 +251,62 @@ describe("chunk signatures: the local server", () => {
     expect(await good.answer).toEqual({ status: 200, code: undefined });
     const parts = (await client.send(new ListPartsCommand({ Bucket: "b", Key: "big", UploadId }))).Parts ?? [];
     expect(parts.map((part) => [part.PartNumber, part.Size])).toEqual([[1, Buffer.concat(chunks).length]]);
+  });
+
+  it.each<[string, () => ObjectStore]>([
+    ["memory store", () => new MemoryObjectStore()],
+    ["file store", () => new FileObjectStore(mkdtempSync(join(tmpdir(), "sf-s3-chunk-part-")))],
+  ])("a part uploaded again with a bad chunk signature leaves the part uploaded before it, which the object is made of (%s)", async (_, store) => {
+    server = await startLocalS3({ buckets: ["b"], store: store() });
+    const client = localS3Client(server.endpoint);
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: "b", Key: "big" }));
+    const path = `/b/big?partNumber=1&uploadId=${encodeURIComponent(UploadId!)}`;
+    const first = await signedChunkedPut(server.endpoint, path, [Buffer.from("the first part")]);
+    first.req.end(Buffer.concat(first.framed));
+    expect(await first.answer).toEqual({ status: 200, code: undefined });
+    // Refused at its second chunk, its first already written; and refused at its final chunk, all its data written.
+    for (const corrupt of [1, chunks.length]) {
+      const again = await signedChunkedPut(server.endpoint, path, chunks, { corrupt });
+      again.req.end(Buffer.concat(again.framed));
+      expect(await again.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    }
+    const parts = (await client.send(new ListPartsCommand({ Bucket: "b", Key: "big", UploadId }))).Parts ?? [];
+    expect(parts.map((part) => [part.PartNumber, part.Size, part.ETag])).toEqual([[1, 14, `"${createHash("md5").update("the first part").digest("hex")}"`]]);
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: "b", Key: "big", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: parts[0].ETag }] } }));
+    expect(await (await client.send(new GetObjectCommand({ Bucket: "b", Key: "big" }))).Body!.transformToString()).toBe("the first part");
+  });
+
+  it("finds the chunk-signature among other chunk extensions, with spaces around them", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const lines: Array<(size: string, signature: string) => string> = [
+      (size, signature) => `${size};ext=1;chunk-signature=${signature}`,
+      (size, signature) => `${size};chunk-signature=${signature};ext=1`,
+      (size, signature) => `${size} ; chunk-signature=${signature} `,
+    ];
+    for (const [index, sizeLine] of lines.entries()) {
+      const put = await signedChunkedPut(server.endpoint, `/b/ext-${index}`, chunks, { sizeLine });
+      put.req.end(Buffer.concat(put.framed));
+      expect(await put.answer).toEqual({ status: 200, code: undefined });
+      expect(server.store.get("b", `ext-${index}`)?.body.equals(Buffer.concat(chunks))).toBe(true);
+    }
+  });
+
+  it("refuses a body that does not parse (400 IncompleteBody), storing nothing and answering the next request", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const refused = { status: 400, code: "IncompleteBody" };
+    // A size past any number (parseInt gives Infinity): refused once its data runs past the declared length.
+    const huge = await signedChunkedPut(server.endpoint, "/b/huge", chunks, { sizeLine: (size, signature) => `${size === "0" ? "0" : "f".repeat(400)};chunk-signature=${signature}` });
+    huge.req.end(Buffer.concat(huge.framed));
+    expect(await huge.answer).toEqual(refused);
+    // A size line longer than the decoder reads (MAX_CHUNK_LINE, 4096 bytes), arriving whole: refused as one arriving in
+    // pieces is (it was taken).
+    const long = await signedChunkedPut(server.endpoint, "/b/long", chunks, { sizeLine: (size, signature) => `${size};ext=${"x".repeat(5000)};chunk-signature=${signature}` });
+    long.req.end(Buffer.concat(long.framed));
+    expect(await long.answer).toEqual(refused);
+    for (const key of ["huge", "long"]) expect(server.store.get("b", key)).toBeUndefined();
+    const after = await signedChunkedPut(server.endpoint, "/b/after", chunks);
+    after.req.end(Buffer.concat(after.framed));
+    expect(await after.answer).toEqual({ status: 200, code: undefined });
   });
 
   it("the SDK v3 client sends a stream unsigned (STREAMING-UNSIGNED-PAYLOAD-TRAILER) over http too: no chunk signatures to check", async () => {
