@@ -2907,6 +2907,14 @@ export class LocalStepFunctions {
   }
 
   listExecutions(input: Record<string, unknown>): Record<string, Json> {
+    // "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions mapRunArn). The local
+    // runtime runs a Distributed Map's children as iterations within its execution, not as child executions, so it has
+    // none to list: a Map Run's is refused saying so, rather than answered with an empty list (AWS's answer is the list).
+    if ((input.mapRunArn ?? undefined) !== undefined) {
+      if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
+      const mapRun = this.mapRun(input.mapRunArn);
+      throw new SfnError("ValidationException", `The local runtime (npm start) runs the child workflows of Map Run ${mapRun.arn} as iterations of its execution, not as child executions, so ListExecutions by mapRunArn lists none; DescribeMapRun gives their counts (docs/local-vs-aws.md).`);
+    }
     const machine = this.machine(input.stateMachineArn);
     // "This API action is not supported by EXPRESS state machines" (API_ListExecutions).
     if (machine.type !== "STANDARD") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");

@@ -3,7 +3,7 @@
  * of a DISTRIBUTED Map, listed by ListMapRuns, described by DescribeMapRun with counts kept as its iterations end,
  * changed by UpdateMapRun, and MapRunStarted/Succeeded/Failed in the history.
  */
-import { DescribeMapRunCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand, UpdateMapRunCommand } from "@aws-sdk/client-sfn";
+import { DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand, UpdateMapRunCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMemberTypes, LocalStepFunctions, startLocalSfn, type LocalSfnServer, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
@@ -111,6 +111,24 @@ describe("local Step Functions, Map Runs", () => {
     // Closed: no longer updated.
     expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 })).toThrow(expect.objectContaining({ type: "ValidationException" }));
   });
+
+  it("aborts a Map Run under way when its execution is stopped (MapRunAborted, its children aborted)", async () => {
+    let calls = 0;
+    let called!: () => void;
+    const twoCalled = new Promise<void>((resolve) => (called = resolve));
+    const work: TaskFunction = () => new Promise(() => void (++calls === 2 && called()));
+    const name = `mr-${n++}`;
+    const definition = distributed({}, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } });
+    const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+    const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3] }) }, false)) as { executionArn: string };
+    await twoCalled;
+    sfn.stopExecution({ executionArn });
+    await sfn.drained();
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "ABORTED", stopDate: expect.any(Number), executionCounts: { running: 0, succeeded: 0, total: 3 } });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
+    expect(events.map(({ type }) => type).slice(-2)).toEqual(["MapRunAborted", "ExecutionAborted"]);
+  });
 });
 
 describe("local Step Functions server, Map Run API", () => {
@@ -165,6 +183,11 @@ describe("local Step Functions server, Map Run API", () => {
     for (const bad of [{ maxConcurrency: -1 }, { toleratedFailureCount: -1 }, { toleratedFailurePercentage: 100.5 }, { toleratedFailurePercentage: -0.5 }]) {
       expect(await refusal(client.send(new UpdateMapRunCommand({ mapRunArn, ...bad })))).toEqual({ name: "ValidationException", status: 400 });
     }
+    // Children are no executions locally: ListExecutions by mapRunArn says so (and refuses both ARNs, or a Map Run of none).
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn })))).toEqual({ name: "ValidationException", status: 400 });
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: machineArn("fan") })))).toEqual({ name: "ValidationException", status: 400 });
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: missing })))).toEqual({ name: "ResourceNotFound", status: 400 });
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: "nope" })))).toEqual({ name: "InvalidArn", status: 400 });
     // Bodies the SDK would not send: a member of the wrong JSON type is SerializationException, before the operation.
     for (const body of [{ mapRunArn: 5 }, { mapRunArn, maxConcurrency: "2" }, { mapRunArn, toleratedFailurePercentage: "5" }, { mapRunArn, toleratedFailureCount: 1.5 }]) {
       expect(() => checkMemberTypes("UpdateMapRun", body)).toThrow(expect.objectContaining({ type: "SerializationException", status: 400 }));
