@@ -6,8 +6,9 @@
  * local/sigv4-verify.ts) and is authorised by the signer's role (local/function-roles.ts) as IAM would.
  *
  * Operations: StartExecution, StartSyncExecution (EXPRESS), DescribeExecution, StopExecution, ListExecutions and
- * GetExecutionHistory (STANDARD), DescribeStateMachine, and SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat for
- * Wait for Callback Tasks. Task states whose Resource is one of the workflow's functions (its ARN, or
+ * GetExecutionHistory (STANDARD), DescribeStateMachine, SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat for
+ * Wait for Callback Tasks, and ListMapRuns, DescribeMapRun and UpdateMapRun for a DISTRIBUTED Map's Map Runs
+ * (local/sfn-map-runs.ts, MapRunTracker). Task states whose Resource is one of the workflow's functions (its ARN, or
  * `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; the optimized
  * service integrations, and the AWS SDK integrations of the services with a local emulator (local/sfn-integrations.ts),
  * run against the local emulators, and their `.waitForTaskToken` forms (optimized and SDK alike) then wait for their
@@ -142,7 +143,8 @@ function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution
 /**
  * The JSON type of each request member an operation takes (the Step Functions API reference's request syntax:
  * API_StartExecution, API_StartSyncExecution, API_DescribeExecution, API_StopExecution, API_ListExecutions,
- * API_GetExecutionHistory, API_DescribeStateMachine, API_SendTaskSuccess, API_SendTaskFailure, API_SendTaskHeartbeat). Unknown members are ignored, as the JSON protocol does.
+ * API_GetExecutionHistory, API_DescribeStateMachine, API_SendTaskSuccess, API_SendTaskFailure, API_SendTaskHeartbeat,
+ * API_ListMapRuns, API_DescribeMapRun, API_UpdateMapRun). Unknown members are ignored, as the JSON protocol does.
  */
 type MemberType = "string" | "integer" | "number" | "boolean";
 const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
@@ -4090,7 +4092,8 @@ export interface LocalSfnServerOptions {
    * IAM for signed requests (local/function-roles.ts): StartExecution and StartSyncExecution as states:StartExecution /
    * states:StartSyncExecution on the state machine's ARN, ListExecutions and DescribeStateMachine on the state
    * machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's, SendTaskSuccess,
-   * SendTaskFailure and SendTaskHeartbeat on the state machine's whose execution issued the token
+   * SendTaskFailure and SendTaskHeartbeat on the state machine's whose execution issued the token, ListMapRuns on the
+   * execution's, DescribeMapRun and UpdateMapRun on the Map Run's
    * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html). A refusal is
    * AccessDeniedException, "User: … is not authorized to perform: states:StartExecution on resource: … because no
    * identity-based policy allows the states:StartExecution action".

@@ -65,6 +65,14 @@ describe("local Step Functions, Map Runs", () => {
     expect(inline.mapRuns).toEqual([]);
   });
 
+  it("reads a JSONata Map's MaxConcurrency and thresholds as its expressions gave them", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: "{% $states.input.most %}", ToleratedFailurePercentage: "{% $states.input.percent %}", ItemProcessor: { ...processor, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }, End: true } } };
+    const { execution, described, types } = await run(definition, { items, most: 3, percent: 25 });
+    expect(execution.status).toBe("SUCCEEDED");
+    expect(described).toMatchObject([{ status: "SUCCEEDED", maxConcurrency: 3, toleratedFailurePercentage: 25, toleratedFailureCount: 0, itemCounts: { total: 4, succeeded: 4 } }]);
+    expect(types.filter((type) => type.startsWith("MapRun"))).toEqual(["MapRunStarted", "MapRunSucceeded"]);
+  });
+
   it("fails the Map Run with the Map's error (MapRunFailed), and a Retry starts a new one", async () => {
     const failed = await run(distributed({ Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 1 }] }), { items });
     expect(failed.execution).toMatchObject({ status: "FAILED", error: "Boom" });
