@@ -103,6 +103,14 @@ export function childEnded(run: MapRun, index: number, outcome: "succeeded" | "f
 export function endMapRun(run: MapRun, status: Exclude<MapRunStatus, "RUNNING">, at: Date): void {
   if (run.status !== "RUNNING") return;
   for (const index of [...run.childItems.keys()]) childEnded(run, index, "aborted");
+  // A Map that succeeded has run every item: any it did not start here are those a redrive kept from the attempt
+  // before (RedriveExecution: the iterations that succeeded are not run again, local/sfn-server.ts), succeeded then.
+  if (status === "SUCCEEDED") {
+    for (const counts of [run.items, run.executions]) {
+      counts.succeeded += counts.pending;
+      counts.pending = 0;
+    }
+  }
   run.status = status;
   run.stopDate = at;
 }

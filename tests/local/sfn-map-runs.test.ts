@@ -120,6 +120,26 @@ describe("local Step Functions, Map Runs", () => {
     expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 })).toThrow(expect.objectContaining({ type: "ValidationException" }));
   });
 
+  it("starts a new Map Run when a redrive runs the Map again, the iterations it kept counted as succeeded", async () => {
+    let failing = true;
+    const work: TaskFunction = async (event: any) => {
+      if (event === 2 && failing) throw Object.assign(new Error("not yet"), { name: "Boom" });
+      return event;
+    };
+    const name = `mr-${n++}`;
+    const definition = distributed({}, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } });
+    const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+    const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3, 4] }) }, false)) as { executionArn: string };
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED" });
+    failing = false;
+    await sfn.redriveExecution({ executionArn });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
+    const { mapRuns } = sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> };
+    expect(mapRuns.map(({ mapRunArn }) => sfn.describeMapRun({ mapRunArn }))).toMatchObject([{ status: "FAILED" }, { status: "SUCCEEDED", itemCounts: { pending: 0, succeeded: 4, total: 4 } }]);
+  });
+
   it("aborts a Map Run under way when its execution is stopped (MapRunAborted, its children aborted)", async () => {
     let calls = 0;
     let called!: () => void;
