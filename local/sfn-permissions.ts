@@ -26,7 +26,7 @@ export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, variablesBytes:
  * states:SendTaskFailure on resource: arn:aws:states:…:stateMachine:…", NOAA-OWP/hydrovis#837; "worked when mapped
  * onto the state machine", aws/aws-cdk#8486).
  */
-export type OperationResource = "stateMachineArn" | "executionArn" | "taskToken";
+export type OperationResource = "stateMachineArn" | "executionArn" | "mapRunArn" | "taskToken";
 
 export const OPERATION_PERMISSIONS = {
   StartExecution: { action: "states:StartExecution", resource: "stateMachineArn" },
@@ -38,6 +38,13 @@ export const OPERATION_PERMISSIONS = {
   ListExecutions: { action: "states:ListExecutions", resource: "stateMachineArn" },
   GetExecutionHistory: { action: "states:GetExecutionHistory", resource: "executionArn" },
   DescribeStateMachine: { action: "states:DescribeStateMachine", resource: "stateMachineArn" },
+  // Map Runs (local/sfn-map-runs.ts): ListMapRuns on the execution, DescribeMapRun and UpdateMapRun on the Map Run
+  // (Service Authorization Reference, AWS Step Functions: ListMapRuns resource type execution*, DescribeMapRun and
+  // UpdateMapRun mapRun*, `arn:${Partition}:states:${Region}:${Account}:mapRun:${StateMachineName}/${MapRunLabel}:${MapRunId}`;
+  // not re-read here: the page was not at hand).
+  ListMapRuns: { action: "states:ListMapRuns", resource: "executionArn" },
+  DescribeMapRun: { action: "states:DescribeMapRun", resource: "mapRunArn" },
+  UpdateMapRun: { action: "states:UpdateMapRun", resource: "mapRunArn" },
   SendTaskSuccess: { action: "states:SendTaskSuccess", resource: "taskToken" },
   SendTaskFailure: { action: "states:SendTaskFailure", resource: "taskToken" },
   SendTaskHeartbeat: { action: "states:SendTaskHeartbeat", resource: "taskToken" },

@@ -6,8 +6,9 @@
  * local/sigv4-verify.ts) and is authorised by the signer's role (local/function-roles.ts) as IAM would.
  *
  * Operations: StartExecution, StartSyncExecution (EXPRESS), DescribeExecution, StopExecution, ListExecutions and
- * GetExecutionHistory (STANDARD), DescribeStateMachine, and SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat for
- * Wait for Callback Tasks. Task states whose Resource is one of the workflow's functions (its ARN, or
+ * GetExecutionHistory (STANDARD), DescribeStateMachine, SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat for
+ * Wait for Callback Tasks, and ListMapRuns, DescribeMapRun and UpdateMapRun for a DISTRIBUTED Map's Map Runs
+ * (local/sfn-map-runs.ts, MapRunTracker). Task states whose Resource is one of the workflow's functions (its ARN, or
  * `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; the optimized
  * service integrations, and the AWS SDK integrations of the services with a local emulator (local/sfn-integrations.ts),
  * run against the local emulators, and their `.waitForTaskToken` forms (optimized and SDK alike) then wait for their
@@ -33,6 +34,7 @@ import { jsonDepth } from "./json-depth";
 import { executedVersion, functionNotFound, invokeTarget, QUALIFIER_CONFLICT, qualifierInvalid, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
+import { childEnded, childStarted, describeMapRun, endMapRun, mapRunListItem, startMapRun, type MapRun } from "./sfn-map-runs";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -128,7 +130,7 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
  * express'" (an Express execution's, the one recorded; others by analogy); a well-formed ARN of nothing (a state
  * machine version or alias too: the local runtime serves none) is the operation's DoesNotExist error.
  */
-function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution"): string {
+function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution" | "mapRun"): string {
   if (arn === undefined || arn === null) throw new SfnError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
   if (typeof arn !== "string") throw wrongType(field, arn, "string");
   if (!arn.startsWith("arn:")) throw new SfnError("InvalidArn", `Invalid Arn: 'Invalid ARN prefix: ${arn.slice(0, 256)}'`);
@@ -141,9 +143,10 @@ function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution
 /**
  * The JSON type of each request member an operation takes (the Step Functions API reference's request syntax:
  * API_StartExecution, API_StartSyncExecution, API_DescribeExecution, API_StopExecution, API_ListExecutions,
- * API_GetExecutionHistory, API_DescribeStateMachine, API_SendTaskSuccess, API_SendTaskFailure, API_SendTaskHeartbeat). Unknown members are ignored, as the JSON protocol does.
+ * API_GetExecutionHistory, API_DescribeStateMachine, API_SendTaskSuccess, API_SendTaskFailure, API_SendTaskHeartbeat,
+ * API_ListMapRuns, API_DescribeMapRun, API_UpdateMapRun). Unknown members are ignored, as the JSON protocol does.
  */
-type MemberType = "string" | "integer" | "boolean";
+type MemberType = "string" | "integer" | "number" | "boolean";
 const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
   StartExecution: { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string" },
   StartSyncExecution: { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string", includedData: "string" },
@@ -156,6 +159,10 @@ const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
   SendTaskSuccess: { taskToken: "string", output: "string" },
   SendTaskFailure: { taskToken: "string", error: "string", cause: "string" },
   SendTaskHeartbeat: { taskToken: "string" },
+  // API_ListMapRuns, API_DescribeMapRun, API_UpdateMapRun (toleratedFailurePercentage a Float).
+  ListMapRuns: { executionArn: "string", maxResults: "integer", nextToken: "string" },
+  DescribeMapRun: { mapRunArn: "string" },
+  UpdateMapRun: { mapRunArn: "string", maxConcurrency: "integer", toleratedFailureCount: "integer", toleratedFailurePercentage: "number" },
 };
 
 /** The JSON type of a value as Jackson names it in a SerializationException (STRING_VALUE, NUMBER_VALUE, …). */
@@ -166,7 +173,7 @@ function jsonTypeName(value: unknown): string {
   return Array.isArray(value) ? "START_ARRAY" : "START_OBJECT";
 }
 
-const TYPE_NAMES: Record<MemberType, string> = { string: "a String", integer: "an Integer", boolean: "a Boolean" };
+const TYPE_NAMES: Record<MemberType, string> = { string: "a String", integer: "an Integer", number: "a Float", boolean: "a Boolean" };
 
 /** 400 SerializationException for a member of the wrong JSON type (Jackson's wording; AWS's exact text not confirmed). */
 const wrongType = (member: string, value: unknown, type: MemberType) => new SfnError("SerializationException", `${jsonTypeName(value)} can not be converted to ${TYPE_NAMES[type]} (member '${member}')`);
@@ -180,7 +187,7 @@ export function checkMemberTypes(operation: string, input: Record<string, unknow
   for (const [member, type] of Object.entries(MEMBER_TYPES[operation] ?? {})) {
     const value = Object.hasOwn(input, member) ? input[member] : undefined;
     if (value === undefined || value === null) continue;
-    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : Number.isSafeInteger(value);
+    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : type === "number" ? typeof value === "number" : Number.isSafeInteger(value);
     if (!ok) throw wrongType(member, value, type);
   }
 }
@@ -228,6 +235,8 @@ interface Execution {
   entered?: { name: string; type: string; input: unknown };
   /** The same state as the run entered it (synchronously, StoppedAt): what else a redrive from it needs. */
   stopped?: StoppedAt;
+  /** The Map Runs its DISTRIBUTED Map states started, in start order (trackMapRuns; a STANDARD execution's only). */
+  mapRuns: MapRun[];
 }
 
 /**
@@ -320,6 +329,8 @@ type LibraryRun = object;
 
 /** The run each run within was started by (the execution's run has none): the history chains its events (eventChain). */
 const runParents = new WeakMap<LibraryRun, LibraryRun>();
+/** The states each run runs (its definition's States): a Map's, by its run and name, for its Map Run (trackMapRuns). */
+const runStates = new WeakMap<LibraryRun, Definition["States"]>();
 
 /** What an execution hands each of its runs (LOCAL_EXECUTION). */
 interface RunHooks {
@@ -369,6 +380,8 @@ interface EventFacts {
   assigned?: Record<string, string>;
   /** A StateFailed's JSONata field whose expression failed (QueryEvaluationFailure): its EvaluationFailed's location. */
   location?: string;
+  /** A JSONata Map's MapStateStarted: the MaxConcurrency it evaluated (its Map Run's, trackMapRuns). */
+  maxConcurrency?: number;
 }
 const eventFacts = new WeakMap<object, EventFacts>();
 
@@ -577,6 +590,7 @@ function instrumentRuns(loaded: Library): void {
     }
     const run: LibraryRun = {};
     if (parent) runParents.set(run, parent);
+    runStates.set(run, this.definition.States);
     // An iteration of a DISTRIBUTED Map that tolerates failed items (toleratingFailures): the threshold its Map read as it entered.
     const tolerance = group && parent ? tolerances.get(parent)?.get(this.definition) : undefined;
     // The variables this run's states assigned as its next StateExited reports them (trackVariables).
@@ -1181,7 +1195,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           // runtime evaluates the selector within each iteration, after MapStateStarted). Whether AWS records a
           // MapIterationStarted/Failed around a failing selector is not known either: the local runtime records none.
           const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
-          eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
+          eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length, ...(typeof maxConcurrency === "number" ? { maxConcurrency } : {}) });
           options.eventLogger.dispatch(started);
           let selected = items;
           if ("ItemSelector" in state) {
@@ -2454,6 +2468,8 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, Execution>();
   /** Each state machine's closed STANDARD executions by ARN, oldest closed first (a Set keeps insertion order). */
   private readonly closed = new Map<LocalStateMachineDefinition, Set<string>>();
+  /** The Map Runs of the executions kept (Execution.mapRuns), by ARN: dropped with their execution. */
+  private readonly mapRuns = new Map<string, MapRun>();
   /** EXPRESS executions under way (not kept once closed: AWS keeps no record of them either). */
   private readonly running = new Set<Execution>();
   private readonly prepared = new Map<LocalStateMachineDefinition, ReturnType<LocalStepFunctions["prepare"]>>();
@@ -2577,6 +2593,7 @@ export class LocalStepFunctions {
     for (const arn of closed) {
       if (closed.size <= CLOSED_EXECUTIONS_KEPT) break;
       closed.delete(arn);
+      for (const mapRun of this.executions.get(arn)?.mapRuns ?? []) this.mapRuns.delete(mapRun.arn);
       this.executions.delete(arn);
     }
   }
@@ -2632,7 +2649,7 @@ export class LocalStepFunctions {
    * ExecutionRedriven event in place of ExecutionStarted.
    */
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json, redriven?: Execution): Execution {
-    const execution: Execution = redriven ?? { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve(), redriveCount: 0, redriveTokens: [] };
+    const execution: Execution = redriven ?? { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve(), redriveCount: 0, redriveTokens: [], mapRuns: [] };
     const from = redriven?.entered;
     // Which attempt this is (RedriveExecution counted it before it ran this).
     const attemptNumber = execution.redriveCount;
@@ -2741,6 +2758,8 @@ export class LocalStepFunctions {
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
+        // A STANDARD execution's Map Runs (an EXPRESS one is not kept, nor are they).
+        const mapRuns = machine.type === "STANDARD" ? new MapRunTracker(execution, (mapRun) => this.mapRuns.set(mapRun.arn, mapRun)) : undefined;
         const history = (async () => {
           const outcomes = new CompositeOutcomes();
           for await (const logged of run.eventLogs) {
@@ -2752,7 +2771,13 @@ export class LocalStepFunctions {
             if (event.type === "StateEntered" && event.state && eventRun && !runParents.get(eventRun)) {
               execution.entered = { name: event.state.name, type: failStates.has(event.state.name) ? "Fail" : event.state.type, input: event.state.input };
             }
-            historyEvent(event, execution, failStates, record, journal, outcomes);
+            if (!mapRuns) {
+              historyEvent(event, execution, failStates, record, journal, outcomes);
+              continue;
+            }
+            const recordOf: RecordEvent = (type, details, on = eventFacts.get(event)?.run) => record(type, details, event.timestamp, on);
+            mapRuns.before(event, recordOf);
+            historyEvent(event, execution, failStates, (type, details, at, on) => (record(type, details, at, on), mapRuns.recorded(event, type, details, on, recordOf)), journal, outcomes);
           }
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
@@ -2768,6 +2793,8 @@ export class LocalStepFunctions {
           callbacks?.release();
         }
         await history;
+        // Any left under way (the history's reading stopped short) end with the execution.
+        mapRuns?.abortAll(execution.stopDate ?? new Date());
       } catch (error) {
         // The definition did not load (the library refused it): the execution fails, the runtime goes on.
         record("ExecutionFailed", { executionFailedEventDetails: { error: "States.Runtime", cause: (error as Error).message } });
@@ -2882,6 +2909,14 @@ export class LocalStepFunctions {
   }
 
   listExecutions(input: Record<string, unknown>): Record<string, Json> {
+    // "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions mapRunArn). The local
+    // runtime runs a Distributed Map's children as iterations within its execution, not as child executions, so it has
+    // none to list: a Map Run's is refused saying so, rather than answered with an empty list (AWS's answer is the list).
+    if ((input.mapRunArn ?? undefined) !== undefined) {
+      if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
+      const mapRun = this.mapRun(input.mapRunArn);
+      throw new SfnError("ValidationException", `The local runtime (npm start) runs the child workflows of Map Run ${mapRun.arn} as iterations of its execution, not as child executions, so ListExecutions by mapRunArn lists none; DescribeMapRun gives their counts (docs/local-vs-aws.md).`);
+    }
     const machine = this.machine(input.stateMachineArn);
     // "This API action is not supported by EXPRESS state machines" (API_ListExecutions).
     if (machine.type !== "STANDARD") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
@@ -2918,6 +2953,59 @@ export class LocalStepFunctions {
     };
   }
 
+  /**
+   * ListMapRuns (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListMapRuns.html): "Lists all Map
+   * Runs that were started by a given state machine execution", each a MapRunListItem, paged as ListExecutions is
+   * (maxResults 0–1000, 0 the default of 100). In the order they started (AWS's order is not documented).
+   */
+  listMapRuns(input: Record<string, unknown>): Record<string, Json> {
+    const execution = this.execution(input.executionArn);
+    const { items, nextToken } = page(input, execution.mapRuns);
+    return { mapRuns: items.map(mapRunListItem), ...nextToken };
+  }
+
+  /** A Map Run by its ARN (API_DescribeMapRun mapRunArn: "Length Constraints: Minimum length of 1. Maximum length of 2000"); ResourceNotFound for none. */
+  private mapRun(value: unknown): MapRun {
+    const arn = checkArn(value, "mapRunArn", "mapRun");
+    if (arn.length > 2000) throw new SfnError("ValidationException", "1 validation error detected: Value at 'mapRunArn' failed to satisfy constraint: Member must have length less than or equal to 2000");
+    const found = this.mapRuns.get(arn);
+    if (!found) throw mapRunNotFound(arn);
+    return found;
+  }
+
+  /** DescribeMapRun (API_DescribeMapRun): its status, settings and item and child counts as its iterations have gone so far. */
+  describeMapRun(input: Record<string, unknown>): Record<string, Json> {
+    return describeMapRun(this.mapRun(input.mapRunArn));
+  }
+
+  /**
+   * UpdateMapRun (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html): "Updates an
+   * in-progress Map Run's configuration": maxConcurrency (Integer, from 0), toleratedFailureCount (Long, from 0),
+   * toleratedFailurePercentage (Float, 0–100), each optional; the answer is empty. A Map that declared a tolerated
+   * failure threshold reads the new one at its next failed item (toleratingFailures); maxConcurrency is recorded only
+   * (the library's queue keeps the Map's own), and so is a threshold given to a Map that declared none (it still fails
+   * on its first failed item). A Map Run no longer in progress is refused with ValidationException (AWS's error for it
+   * is not confirmed).
+   */
+  updateMapRun(input: Record<string, unknown>): Record<string, Json> {
+    const run = this.mapRun(input.mapRunArn);
+    const ranges = { maxConcurrency: [0, 2_147_483_647], toleratedFailureCount: [0, Number.MAX_SAFE_INTEGER], toleratedFailurePercentage: [0, 100] } as const;
+    const settings: Partial<Record<keyof typeof ranges, number>> = {};
+    for (const [member, [min, max]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number]]>) {
+      const value = input[member] ?? undefined;
+      if (value === undefined) continue;
+      if (typeof value !== "number" || value < min || value > max) {
+        const bound = typeof value === "number" && value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
+        throw new SfnError("ValidationException", `1 validation error detected: Value '${quoted(value, 40)}' at '${member}' failed to satisfy constraint: Member must have value ${bound}`);
+      }
+      settings[member] = value;
+    }
+    if (run.status !== "RUNNING") throw new SfnError("ValidationException", `Map Run ${run.arn} is not in progress (${run.status}): UpdateMapRun updates a running Map Run only.`);
+    Object.assign(run, settings);
+    run.update?.(settings);
+    return {};
+  }
+
   getExecutionHistory(input: Record<string, unknown>): Record<string, Json> {
     const execution = this.execution(input.executionArn);
     const events = input.reverseOrder === true ? [...execution.history].reverse() : execution.history;
@@ -2950,6 +3038,11 @@ export class LocalStepFunctions {
   stopAll(): void {
     for (const execution of [...this.executions.values(), ...this.running]) abort(execution);
   }
+}
+
+/** DescribeMapRun's and UpdateMapRun's refusal of a Map Run that does not exist (API_DescribeMapRun Errors: ResourceNotFound, 400; AWS's message not confirmed). */
+function mapRunNotFound(arn: string): SfnError {
+  return new SfnError("ResourceNotFound", `Map Run Does Not Exist: '${arn.slice(0, 2000)}'`);
 }
 
 /**
@@ -3604,6 +3697,136 @@ class CompositeOutcomes {
 }
 
 /**
+ * The Map Runs of one STANDARD execution's DISTRIBUTED Map states (local/sfn-map-runs.ts), kept as its history is read:
+ * one starts with each MapStateStarted of such a Map (its entry, and each Retry's start: "When you retry a Map state,
+ * it creates a new Map Run", state-map-distributed.html), recorded as MapRunStarted with its ARN
+ * (API_MapRunStartedEventDetails) after the MapStateStarted; its iterations move its counts (MapIterationStarted,
+ * MapIterationSucceeded, MapIterationFailed: a batch's items each, API_MapRunItemCounts); it ends as its Map fails
+ * (MapRunFailed with the Map's error and cause, API_MapRunFailedEventDetails, before the Map's failure is settled) or
+ * exits (MapRunSucceeded, before MapStateSucceeded), or as the execution ends with it under way (MapRunAborted, its
+ * children under way aborted). The events' names are API_HistoryEvent's (MapRunStarted, MapRunSucceeded,
+ * MapRunFailed, MapRunAborted); their place among the Map's own events is as a third party recorded AWS runs (LocalStack's
+ * test_map_state distributed snapshots: MapStateStarted, MapRunStarted, …, MapRunSucceeded, MapStateSucceeded), not
+ * confirmed in AWS's own words, and MapRunAborted's is not recorded at all. AWS records a Distributed Map's children
+ * in their own executions' histories: the local runtime keeps their events in the parent's (no child execution is made).
+ */
+class MapRunTracker {
+  /** The Map Run under way of each DISTRIBUTED Map, by the Map's run and name. */
+  private readonly open = new Map<LibraryRun | undefined, Map<string, MapRun>>();
+
+  constructor(
+    private readonly execution: Execution,
+    private readonly started: (mapRun: MapRun) => void,
+  ) {}
+
+  /** The state `name` of `run` when it is a Map in Distributed mode (read without its Type: a routed state's Type is armed, routedByType). */
+  private distributed(run: LibraryRun | undefined, name: string | undefined): Record<string, unknown> | undefined {
+    const state = run && name !== undefined ? runStates.get(run)?.[name] : undefined;
+    const processor = (state?.ItemProcessor ?? state?.Iterator) as { ProcessorConfig?: { Mode?: unknown } } | undefined;
+    return processor?.ProcessorConfig?.Mode === "DISTRIBUTED" ? state : undefined;
+  }
+
+  private take(run: LibraryRun | undefined, name: string | undefined): MapRun | undefined {
+    const runs = this.open.get(run);
+    const found = name === undefined ? undefined : runs?.get(name);
+    if (found) runs!.delete(name!);
+    return found;
+  }
+
+  /** The history recorded `type` for `event` (of `run`): a DISTRIBUTED Map's MapStateStarted starts its Map Run. */
+  recorded(event: LibraryEvent, type: string, details: Record<string, unknown>, run: LibraryRun | undefined, record: RecordEvent): void {
+    if (type !== "MapStateStarted") return;
+    const name = event.state?.name;
+    const state = this.distributed(run, name);
+    if (!state || name === undefined) return;
+    const items = (details.mapStateStartedEventDetails as { length?: number } | undefined)?.length ?? 0;
+    // Its threshold as the Map read it (toleranceAt, runJsonataState): the object its iterations' failures are read against.
+    const processor = (state.ItemProcessor ?? state.Iterator) as object;
+    const tolerance = tolerances.get(run!)?.get(processor);
+    const facts = eventFacts.get(event);
+    const concurrency = facts?.maxConcurrency ?? (typeof state.MaxConcurrencyPath === "string" ? readPath(state.MaxConcurrencyPath, effectiveInput(state, event.state?.input, undefined), undefined) : state.MaxConcurrency);
+    const at = new Date(event.timestamp);
+    const mapRun = startMapRun({
+      executionArn: this.execution.arn,
+      stateMachineArn: this.execution.machine.arn,
+      label: state.Label,
+      at,
+      items,
+      ...(state.ItemBatcher === undefined ? { children: items } : {}),
+      // API_DescribeMapRun maxConcurrency: 0 for a Map that sets none (as MaxConcurrency's own default, "no limit"; AWS's answer there is not confirmed).
+      maxConcurrency: Number.isSafeInteger(concurrency) ? (concurrency as number) : 0,
+      toleratedFailureCount: tolerance?.count ?? 0,
+      toleratedFailurePercentage: tolerance?.percentage ?? 0,
+    });
+    if (tolerance) {
+      mapRun.update = ({ toleratedFailureCount, toleratedFailurePercentage }) => {
+        if (toleratedFailureCount !== undefined) tolerance.count = toleratedFailureCount;
+        if (toleratedFailurePercentage !== undefined) tolerance.percentage = toleratedFailurePercentage;
+      };
+    }
+    // A Map started again before its last Map Run ended (not expected: its failure ended it) ends that one.
+    const stale = this.take(run, name);
+    if (stale) endMapRun(stale, "ABORTED", at);
+    const runs = this.open.get(run) ?? new Map<string, MapRun>();
+    this.open.set(run, runs.set(name, mapRun));
+    this.execution.mapRuns.push(mapRun);
+    this.started(mapRun);
+    record("MapRunStarted", { mapRunStartedEventDetails: { mapRunArn: mapRun.arn } }, run);
+  }
+
+  /** `event`, before the history records it (historyEvent): an iteration's start or outcome, a Map's failure or exit, the execution's end. */
+  before(event: LibraryEvent, record: RecordEvent): void {
+    const run = eventFacts.get(event)?.run;
+    const at = new Date(event.timestamp);
+    switch (event.type) {
+      case "MapIterationStarted":
+      case "MapIterationSucceeded":
+      case "MapIterationFailed": {
+        const parent = run && runParents.get(run);
+        const mapRun = this.open.get(parent)?.get(event.parentState?.name ?? "");
+        if (!mapRun || event.index === undefined) return;
+        if (event.type !== "MapIterationStarted") return childEnded(mapRun, event.index, event.type === "MapIterationSucceeded" ? "succeeded" : "failed");
+        // A batch's items (batchesOf: `{"Items": [...]}`), else one item.
+        const input = event.input as { Items?: unknown } | undefined;
+        const batched = mapRun.countedAsStarted && typeof input === "object" && input !== null && Array.isArray(input.Items);
+        return childStarted(mapRun, event.index, batched ? (input.Items as unknown[]).length : 1);
+      }
+      case "StateFailed": {
+        const mapRun = event.state?.type === "Map" ? this.take(run, event.state.name) : undefined;
+        if (!mapRun) return;
+        endMapRun(mapRun, "FAILED", at);
+        return record("MapRunFailed", { mapRunFailedEventDetails: failedWith(event.Error, event.Cause) }, run);
+      }
+      case "StateExited": {
+        const mapRun = event.state?.type === "Map" ? this.take(run, event.state.name) : undefined;
+        if (!mapRun) return;
+        endMapRun(mapRun, "SUCCEEDED", at);
+        return record("MapRunSucceeded", {}, run);
+      }
+      case "ExecutionSucceeded":
+      case "ExecutionFailed":
+      case "ExecutionAborted":
+      case "ExecutionTimeout":
+        if (run && runParents.get(run)) return;
+        return this.abortAll(at, record);
+      default:
+        return;
+    }
+  }
+
+  /** The execution ended (or its history stopped being read): every Map Run under way is aborted. */
+  abortAll(at: Date, record?: RecordEvent): void {
+    for (const [run, runs] of this.open) {
+      for (const mapRun of runs.values()) {
+        endMapRun(mapRun, "ABORTED", at);
+        record?.("MapRunAborted", {}, run);
+      }
+    }
+    this.open.clear();
+  }
+}
+
+/**
  * One run of a Task (a first attempt or a retry): its history events, recorded as its handler gets that far
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html). A request-response Task
  * records TaskScheduled and TaskStarted, then TaskSucceeded, TaskFailed or TaskTimedOut; a callback Task TaskSubmitted
@@ -3869,7 +4092,8 @@ export interface LocalSfnServerOptions {
    * IAM for signed requests (local/function-roles.ts): StartExecution and StartSyncExecution as states:StartExecution /
    * states:StartSyncExecution on the state machine's ARN, ListExecutions and DescribeStateMachine on the state
    * machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's, SendTaskSuccess,
-   * SendTaskFailure and SendTaskHeartbeat on the state machine's whose execution issued the token
+   * SendTaskFailure and SendTaskHeartbeat on the state machine's whose execution issued the token, ListMapRuns on the
+   * execution's, DescribeMapRun and UpdateMapRun on the Map Run's
    * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html). A refusal is
    * AccessDeniedException, "User: … is not authorized to perform: states:StartExecution on resource: … because no
    * identity-based policy allows the states:StartExecution action".
@@ -3902,6 +4126,9 @@ const RUNS: Record<keyof typeof OPERATION_PERMISSIONS, Operation> = {
   SendTaskSuccess: (sfn, input) => sfn.sendTaskSuccess(input),
   SendTaskFailure: (sfn, input) => sfn.sendTaskFailure(input),
   SendTaskHeartbeat: (sfn, input) => sfn.sendTaskHeartbeat(input),
+  ListMapRuns: (sfn, input) => sfn.listMapRuns(input),
+  DescribeMapRun: (sfn, input) => sfn.describeMapRun(input),
+  UpdateMapRun: (sfn, input) => sfn.updateMapRun(input),
 };
 const OPERATIONS: Record<string, { run: Operation; action: string; resource: OperationResource }> = Object.fromEntries(
   Object.entries(OPERATION_PERMISSIONS).map(([name, permission]) => [name, { ...permission, run: RUNS[name as keyof typeof RUNS] }]),
@@ -3982,7 +4209,7 @@ async function handle(
     // InvalidToken for a token another region's execution issued).
     const region = resource.split(":")[3];
     if (region !== undefined && region !== verdict.signer.region && /^arn:/.test(resource)) {
-      const missing = { stateMachineArn: new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`), executionArn: new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`), taskToken: new SfnError("InvalidToken", "Invalid Token: 'Invalid token'") };
+      const missing = { stateMachineArn: new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`), executionArn: new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`), mapRunArn: mapRunNotFound(resource), taskToken: new SfnError("InvalidToken", "Invalid Token: 'Invalid token'") };
       return reply(response, missing[operation.resource]);
     }
     // AccessDeniedException with 400, as Step Functions refuses (a Lambda's StartExecution refused with statusCode 400:

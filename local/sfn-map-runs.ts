@@ -1,0 +1,142 @@
+/**
+ * Map Runs of the local Step Functions server (local/sfn-server.ts): "When you run a Map state in Distributed mode,
+ * Step Functions creates a Map Run resource. A Map Run refers to a set of child workflow executions that a Distributed
+ * Map state starts, and the runtime settings that control these executions"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html). One is made each time a
+ * `DISTRIBUTED` Map starts, a Retry's start too ("When you retry a Map state, it creates a new Map Run",
+ * state-map-distributed.html, Retry), and read by ListMapRuns, DescribeMapRun and changed by UpdateMapRun.
+ *
+ * The local runtime runs a Distributed Map's children as the iterations of an inline one (no child execution is
+ * made: ListExecutions by mapRunArn is not answered, docs/local-vs-aws.md), so the counts are its iterations'.
+ */
+import { randomUUID } from "node:crypto";
+
+export type MapRunStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+
+/**
+ * API_MapRunItemCounts / API_MapRunExecutionCounts: pending, running, succeeded, failed, timedOut, aborted, total,
+ * resultsWritten (items whose results a ResultWriter wrote: none locally, no ResultWriter is run), and the redrive
+ * ones failuresNotRedrivable, pendingRedrive (a Map Run is never redriven locally: 0).
+ */
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+  failuresNotRedrivable: number;
+  pendingRedrive: number;
+}
+
+/** The settings UpdateMapRun changes, as the running Map reads them (its tolerated failure threshold is the Map's own). */
+export interface MapRunSettings {
+  maxConcurrency: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
+}
+
+export interface MapRun extends MapRunSettings {
+  arn: string;
+  executionArn: string;
+  stateMachineArn: string;
+  status: MapRunStatus;
+  startDate: Date;
+  stopDate?: Date;
+  items: MapRunCounts;
+  executions: MapRunCounts;
+  /** Each started child's item count (a batch's items, else 1), by its index: what it moves from running on. */
+  readonly childItems: Map<number, number>;
+  /** Its children are counted as they start (a batched Map's: its batches are not known at its start). */
+  readonly countedAsStarted: boolean;
+  /** UpdateMapRun's changes reach the Map under way through this (its tolerated failure threshold, when it has one). */
+  update?(settings: Partial<MapRunSettings>): void;
+}
+
+const counts = (total: number): MapRunCounts => ({ pending: total, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 });
+
+/**
+ * A Map Run's ARN: `arn:<partition>:states:<region>:<account>:mapRun:<stateMachineName>/<label>:<id>` — "The following
+ * is an example of a Map Run ARN with a custom label named demoLabel:
+ * arn:aws:states:region:account-id:mapRun:demoWorkflow/demoLabel:3c39a231-69bb-3d89-8607-9e124eddbb0b" and "If you
+ * don't specify a label, Step Functions automatically generates a unique label" (state-map-distributed.html, Label).
+ * The form of a generated label is not documented: 8 hex digits here (not confirmed). The id is a UUID, as the example's.
+ */
+export function mapRunArn(stateMachineArn: string, label: unknown): string {
+  const [partition = "aws", , region = "", account = "", , name = ""] = stateMachineArn.split(":").slice(1);
+  const own = typeof label === "string" && label !== "" ? label : randomUUID().slice(0, 8);
+  return `arn:${partition}:states:${region}:${account}:mapRun:${name}/${own}:${randomUUID()}`;
+}
+
+/** A new Map Run of `items` items in `children` child runs (a batched Map's children are its batches, counted as they start). */
+export function startMapRun(fields: { executionArn: string; stateMachineArn: string; label: unknown; at: Date; items: number; children?: number } & MapRunSettings): MapRun {
+  const { executionArn, stateMachineArn, label, at, items, children, ...settings } = fields;
+  return { arn: mapRunArn(stateMachineArn, label), executionArn, stateMachineArn, status: "RUNNING", startDate: at, ...settings, items: counts(items), executions: counts(children ?? 0), childItems: new Map(), countedAsStarted: children === undefined };
+}
+
+/** A child of `run` started (`index`, of `items` items). */
+export function childStarted(run: MapRun, index: number, items: number): void {
+  if (run.status !== "RUNNING" || run.childItems.has(index)) return;
+  run.childItems.set(index, items);
+  // A batched Map's children are known as they start (its total grows); an unbatched one's were counted at its start.
+  if (run.countedAsStarted) run.executions.total++;
+  else run.executions.pending = Math.max(0, run.executions.pending - 1);
+  run.executions.running++;
+  run.items.pending = Math.max(0, run.items.pending - items);
+  run.items.running += items;
+}
+
+/** A child of `run` ended: succeeded, failed (a failure tolerated or not) or aborted. */
+export function childEnded(run: MapRun, index: number, outcome: "succeeded" | "failed" | "aborted"): void {
+  const items = run.childItems.get(index);
+  if (items === undefined) return;
+  run.childItems.delete(index);
+  run.executions.running--;
+  run.executions[outcome]++;
+  run.items.running -= items;
+  run.items[outcome] += items;
+}
+
+/** `run` ended with its Map: its children still running were stopped ("aborted … by Step Functions because the Map Run failed", API_MapRunExecutionCounts). */
+export function endMapRun(run: MapRun, status: Exclude<MapRunStatus, "RUNNING">, at: Date): void {
+  if (run.status !== "RUNNING") return;
+  for (const index of [...run.childItems.keys()]) childEnded(run, index, "aborted");
+  // A Map that succeeded has run every item: any it did not start here are those a redrive kept from the attempt
+  // before (RedriveExecution: the iterations that succeeded are not run again, local/sfn-server.ts), succeeded then.
+  if (status === "SUCCEEDED") {
+    for (const counts of [run.items, run.executions]) {
+      counts.succeeded += counts.pending;
+      counts.pending = 0;
+    }
+  }
+  run.status = status;
+  run.stopDate = at;
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+const epoch = (date: Date) => date.getTime() / 1000;
+
+/** API_MapRunListItem. */
+export function mapRunListItem(run: MapRun): Record<string, Json> {
+  return { executionArn: run.executionArn, mapRunArn: run.arn, stateMachineArn: run.stateMachineArn, startDate: epoch(run.startDate), ...(run.stopDate ? { stopDate: epoch(run.stopDate) } : {}) };
+}
+
+/** API_DescribeMapRun's answer (redriveCount 0: a Map Run is not redriven locally). */
+export function describeMapRun(run: MapRun): Record<string, Json> {
+  return {
+    mapRunArn: run.arn,
+    executionArn: run.executionArn,
+    status: run.status,
+    startDate: epoch(run.startDate),
+    ...(run.stopDate ? { stopDate: epoch(run.stopDate) } : {}),
+    maxConcurrency: run.maxConcurrency,
+    toleratedFailurePercentage: run.toleratedFailurePercentage,
+    toleratedFailureCount: run.toleratedFailureCount,
+    itemCounts: { ...run.items },
+    executionCounts: { ...run.executions },
+    redriveCount: 0,
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * Map Runs of the local Step Functions runtime (local/sfn-map-runs.ts, local/sfn-server.ts MapRunTracker): one per start
+ * of a DISTRIBUTED Map, listed by ListMapRuns, described by DescribeMapRun with counts kept as its iterations end,
+ * changed by UpdateMapRun, and MapRunStarted/Succeeded/Failed in the history.
+ */
+import { DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand, UpdateMapRunCommand } from "@aws-sdk/client-sfn";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkMemberTypes, LocalStepFunctions, startLocalSfn, type LocalSfnServer, type TaskFunction } from "../../local/sfn-server";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { ACCOUNT, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+/** Items 1–4, item 2 failing (Boom). */
+const items = [1, 2, 3, 4].map((n) => ({ n, fail: n === 2 }));
+const processor = {
+  ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+  StartAt: "Check",
+  States: {
+    Check: { Type: "Choice", Choices: [{ Variable: "$.fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" },
+    Boom: { Type: "Fail", Error: "Boom", Cause: "item failed" },
+    Ok: { Type: "Pass", OutputPath: "$.n", End: true },
+  },
+};
+const distributed = (fields: object, itemProcessor: object = processor) => ({
+  StartAt: "Fan",
+  States: { Fan: { Type: "Map", ItemsPath: "$.items", ItemProcessor: itemProcessor, End: true, ...fields } },
+});
+
+let n = 0;
+async function run(definition: object, input: object, functions: Record<string, TaskFunction> = {}) {
+  const name = `mr-${n++}`;
+  const sfn = new LocalStepFunctions([localMachine(name, definition, functions)], { retryIntervalMs: 0 });
+  const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify(input) }, false)) as { executionArn: string };
+  await sfn.drained();
+  const { mapRuns } = sfn.listMapRuns({ executionArn }) as { mapRuns: Array<Record<string, unknown>> };
+  const described = mapRuns.map(({ mapRunArn }) => sfn.describeMapRun({ mapRunArn }) as Record<string, any>);
+  const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<Record<string, any>> };
+  return { name, sfn, executionArn, execution: sfn.describeExecution({ executionArn }), mapRuns, described, events, types: events.map(({ type }) => type as string) };
+}
+
+describe("local Step Functions, Map Runs", () => {
+  it("reads a tolerated failure threshold of 0 through its path (no bug: pinned)", async () => {
+    const paths = { ToleratedFailureCountPath: "$.limits.count", ToleratedFailurePercentagePath: "$.limits.percent" };
+    expect((await run(distributed(paths), { items, limits: { count: 0, percent: 25 } })).execution).toMatchObject({ status: "SUCCEEDED" });
+    expect((await run(distributed(paths), { items, limits: { count: 1, percent: 0 } })).execution).toMatchObject({ status: "SUCCEEDED" });
+    expect((await run(distributed({ ToleratedFailureCountPath: "$.c" }), { items, c: 0 })).execution).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
+  });
+
+  it("starts one Map Run per start of a DISTRIBUTED Map, its ARN mapRun:<machine>/<label>:<id>, listed and described with its counts", async () => {
+    const { name, executionArn, mapRuns, described, events, types } = await run(distributed({ ToleratedFailureCount: 1, MaxConcurrency: 2, Label: "Fanned" }), { items });
+    expect(mapRuns).toEqual([{ executionArn, mapRunArn: expect.stringMatching(new RegExp(`^arn:aws:states:${REGION}:${ACCOUNT}:mapRun:${name}/Fanned:[0-9a-f-]{36}$`)), stateMachineArn: machineArn(name), startDate: expect.any(Number), stopDate: expect.any(Number) }]);
+    const counts = { pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
+    expect(described).toEqual([{ mapRunArn: mapRuns[0].mapRunArn, executionArn, status: "SUCCEEDED", startDate: expect.any(Number), stopDate: expect.any(Number), maxConcurrency: 2, toleratedFailureCount: 1, toleratedFailurePercentage: 0, itemCounts: counts, executionCounts: counts, redriveCount: 0 }]);
+    // MapRunStarted after MapStateStarted, MapRunSucceeded before MapStateSucceeded.
+    const map = types.filter((type) => type.startsWith("MapState") || type.startsWith("MapRun"));
+    expect(map).toEqual(["MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited"]);
+    expect(events.find(({ type }) => type === "MapRunStarted")).toMatchObject({ mapRunStartedEventDetails: { mapRunArn: mapRuns[0].mapRunArn } });
+    // Without a Label, a generated one; an INLINE Map has none.
+    const unlabelled = await run(distributed({ ToleratedFailurePercentage: 50 }), { items });
+    expect(unlabelled.mapRuns[0].mapRunArn).toMatch(new RegExp(`:mapRun:${unlabelled.name}/[^/:]+:[0-9a-f-]{36}$`));
+    expect(unlabelled.described[0]).toMatchObject({ toleratedFailurePercentage: 50, maxConcurrency: 0 });
+    const inline = await run(distributed({}, { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }), { items });
+    expect(inline.execution.status).toBe("SUCCEEDED");
+    expect(inline.mapRuns).toEqual([]);
+  });
+
+  it("reads a JSONata Map's MaxConcurrency and thresholds as its expressions gave them", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: "{% $states.input.most %}", ToleratedFailurePercentage: "{% $states.input.percent %}", ItemProcessor: { ...processor, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }, End: true } } };
+    const { execution, described, types } = await run(definition, { items, most: 3, percent: 25 });
+    expect(execution.status).toBe("SUCCEEDED");
+    expect(described).toMatchObject([{ status: "SUCCEEDED", maxConcurrency: 3, toleratedFailurePercentage: 25, toleratedFailureCount: 0, itemCounts: { total: 4, succeeded: 4 } }]);
+    expect(types.filter((type) => type.startsWith("MapRun"))).toEqual(["MapRunStarted", "MapRunSucceeded"]);
+  });
+
+  it("fails the Map Run with the Map's error (MapRunFailed), and a Retry starts a new one", async () => {
+    const failed = await run(distributed({ Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 1 }] }), { items });
+    expect(failed.execution).toMatchObject({ status: "FAILED", error: "Boom" });
+    expect(failed.described.map(({ status }) => status)).toEqual(["FAILED", "FAILED"]);
+    expect(new Set(failed.mapRuns.map(({ mapRunArn }) => mapRunArn)).size).toBe(2);
+    expect(failed.described[0].itemCounts).toMatchObject({ failed: 1, total: 4 });
+    expect(failed.types.filter((type) => type.startsWith("MapRun") || type === "MapStateStarted" || type === "MapStateFailed")).toEqual(["MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed"]);
+    expect(failed.events.find(({ type }) => type === "MapRunFailed")).toMatchObject({ mapRunFailedEventDetails: { error: "Boom", cause: "item failed" } });
+    const exceeded = await run(distributed({ ToleratedFailureCount: 0 }), { items });
+    expect(exceeded.events.find(({ type }) => type === "MapRunFailed")).toMatchObject({ mapRunFailedEventDetails: { error: "States.ExceedToleratedFailureThreshold" } });
+  });
+
+  it("counts a batched Map's children as its batches and its items as theirs", async () => {
+    const { described } = await run(distributed({ ItemBatcher: { MaxItemsPerBatch: 3 }, ToleratedFailureCount: 3 }, { ...processor, States: { Check: { Type: "Choice", Choices: [{ Variable: "$.Items[0].fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" }, Boom: processor.States.Boom, Ok: { Type: "Pass", End: true } } }), { items: [{ fail: true }, ...items] });
+    expect(described[0].itemCounts).toMatchObject({ total: 5, succeeded: 2, failed: 3, pending: 0, running: 0 });
+    expect(described[0].executionCounts).toMatchObject({ total: 2, succeeded: 1, failed: 1 });
+  });
+
+  it("keeps counts as items run, and UpdateMapRun's threshold reaches the Map under way", async () => {
+    const waiting: Array<(value: unknown) => void> = [];
+    let called!: () => void;
+    const twoCalled = new Promise<void>((resolve) => (called = resolve));
+    const work: TaskFunction = (event: any) => new Promise((resolve, reject) => {
+      waiting.push((fail) => (fail ? reject(Object.assign(new Error("item failed"), { name: "Boom" })) : resolve(event)));
+      if (waiting.length === 2) called();
+    });
+    const name = `mr-${n++}`;
+    const definition = distributed({ ToleratedFailureCount: 0 }, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } });
+    const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+    const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2] }) }, false)) as { executionArn: string };
+    await twoCalled;
+    // The history is read as the run goes: yielded to until it has read the iterations' starts (no timer).
+    for (let i = 0; i < 1000 && (sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    for (let i = 0; i < 1000 && (sfn.describeMapRun({ mapRunArn }) as any).executionCounts.running < 2; i++) await new Promise(setImmediate);
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "RUNNING", itemCounts: { running: 2, pending: 0, total: 2 } });
+    expect(sfn.describeMapRun({ mapRunArn })).not.toHaveProperty("stopDate");
+    expect(sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 1, maxConcurrency: 5 })).toEqual({});
+    waiting[0](true);
+    waiting[1](false);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", maxConcurrency: 5, toleratedFailureCount: 1, itemCounts: { succeeded: 1, failed: 1 } });
+    // Closed: no longer updated.
+    expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 })).toThrow(expect.objectContaining({ type: "ValidationException" }));
+  });
+
+  it("starts a new Map Run when a redrive runs the Map again, the iterations it kept counted as succeeded", async () => {
+    let failing = true;
+    const work: TaskFunction = async (event: any) => {
+      if (event === 2 && failing) throw Object.assign(new Error("not yet"), { name: "Boom" });
+      return event;
+    };
+    const name = `mr-${n++}`;
+    const definition = distributed({}, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } });
+    const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+    const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3, 4] }) }, false)) as { executionArn: string };
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED" });
+    failing = false;
+    await sfn.redriveExecution({ executionArn });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
+    const { mapRuns } = sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> };
+    expect(mapRuns.map(({ mapRunArn }) => sfn.describeMapRun({ mapRunArn }))).toMatchObject([{ status: "FAILED" }, { status: "SUCCEEDED", itemCounts: { pending: 0, succeeded: 4, total: 4 } }]);
+  });
+
+  it("aborts a Map Run under way when its execution is stopped (MapRunAborted, its children aborted)", async () => {
+    let calls = 0;
+    let called!: () => void;
+    const twoCalled = new Promise<void>((resolve) => (called = resolve));
+    const work: TaskFunction = () => new Promise(() => void (++calls === 2 && called()));
+    const name = `mr-${n++}`;
+    const definition = distributed({}, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } });
+    const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+    const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3] }) }, false)) as { executionArn: string };
+    await twoCalled;
+    sfn.stopExecution({ executionArn });
+    await sfn.drained();
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "ABORTED", stopDate: expect.any(Number), executionCounts: { running: 0, succeeded: 0, total: 3 } });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
+    expect(events.map(({ type }) => type).slice(-2)).toEqual(["MapRunAborted", "ExecutionAborted"]);
+  });
+});
+
+describe("local Step Functions server, Map Run API", () => {
+  let server: LocalSfnServer;
+  let client: SFNClient;
+  const asked: string[] = [];
+  const refused = new Set<string>();
+  beforeAll(async () => {
+    server = await startLocalSfn({
+      stateMachines: [localMachine("fan", distributed({ ToleratedFailureCount: 1 }))],
+      authorise: (_key, action, resource) => (asked.push(`${action} ${resource}`), refused.has(action) ? { caller: `arn:aws:sts::${ACCOUNT}:assumed-role/r/s`, reason: `because no identity-based policy allows the ${action} action` } : undefined),
+    });
+    client = new SFNClient({ endpoint: server.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, disableHostPrefix: true, maxAttempts: 1 });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await server.stop();
+  });
+
+  it("answers ListMapRuns, DescribeMapRun and UpdateMapRun, each authorised on its resource", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machineArn("fan"), input: JSON.stringify({ items }) }));
+    await server.sfn.drained();
+    const { mapRuns } = await client.send(new ListMapRunsCommand({ executionArn }));
+    expect(mapRuns).toHaveLength(1);
+    const mapRunArn = mapRuns![0].mapRunArn!;
+    expect(mapRuns![0].startDate).toBeInstanceOf(Date);
+    const described = await client.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(described).toMatchObject({ status: "SUCCEEDED", toleratedFailureCount: 1, itemCounts: { total: 4, failed: 1, succeeded: 3 } });
+    expect(asked).toEqual(expect.arrayContaining([`states:ListMapRuns ${executionArn}`, `states:DescribeMapRun ${mapRunArn}`]));
+    refused.add("states:DescribeMapRun");
+    await expect(client.send(new DescribeMapRunCommand({ mapRunArn }))).rejects.toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining(`states:DescribeMapRun on resource: ${mapRunArn}`) });
+    refused.clear();
+    // Closed: refused (ValidationException), asked as states:UpdateMapRun on it.
+    await expect(client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 3 }))).rejects.toMatchObject({ name: "ValidationException", $metadata: { httpStatusCode: 400 } });
+    expect(asked).toContain(`states:UpdateMapRun ${mapRunArn}`);
+  });
+
+  it("refuses bad input with 400 and AWS's error types, never crashing", async () => {
+    const missing = `arn:aws:states:${REGION}:${ACCOUNT}:mapRun:fan/x:00000000-0000-0000-0000-000000000000`;
+    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error) => ({ name: error.name, status: error.$metadata?.httpStatusCode }));
+    expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: missing })))).toEqual({ name: "ResourceNotFound", status: 400 });
+    expect(await refusal(client.send(new UpdateMapRunCommand({ mapRunArn: missing, maxConcurrency: 1 })))).toEqual({ name: "ResourceNotFound", status: 400 });
+    expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: "nope" })))).toEqual({ name: "InvalidArn", status: 400 });
+    expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: machineArn("fan") })))).toEqual({ name: "InvalidArn", status: 400 });
+    expect(await refusal(client.send(new DescribeMapRunCommand({} as never)))).toEqual({ name: "ValidationException", status: 400 });
+    expect(await refusal(client.send(new ListMapRunsCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:fan:none` })))).toEqual({ name: "ExecutionDoesNotExist", status: 400 });
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machineArn("fan"), input: JSON.stringify({ items }) }));
+    await server.sfn.drained();
+    const [{ mapRunArn }] = (await client.send(new ListMapRunsCommand({ executionArn }))).mapRuns!;
+    expect(await refusal(client.send(new ListMapRunsCommand({ executionArn, maxResults: 1001 })))).toEqual({ name: "ValidationException", status: 400 });
+    expect(await refusal(client.send(new ListMapRunsCommand({ executionArn, nextToken: "!" })))).toEqual({ name: "InvalidToken", status: 400 });
+    for (const bad of [{ maxConcurrency: -1 }, { toleratedFailureCount: -1 }, { toleratedFailurePercentage: 100.5 }, { toleratedFailurePercentage: -0.5 }]) {
+      expect(await refusal(client.send(new UpdateMapRunCommand({ mapRunArn, ...bad })))).toEqual({ name: "ValidationException", status: 400 });
+    }
+    // Children are no executions locally: ListExecutions by mapRunArn says so (and refuses both ARNs, or a Map Run of none).
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn })))).toEqual({ name: "ValidationException", status: 400 });
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: machineArn("fan") })))).toEqual({ name: "ValidationException", status: 400 });
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: missing })))).toEqual({ name: "ResourceNotFound", status: 400 });
+    expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: "nope" })))).toEqual({ name: "InvalidArn", status: 400 });
+    // Bodies the SDK would not send: a member of the wrong JSON type is SerializationException, before the operation.
+    for (const body of [{ mapRunArn: 5 }, { mapRunArn, maxConcurrency: "2" }, { mapRunArn, toleratedFailurePercentage: "5" }, { mapRunArn, toleratedFailureCount: 1.5 }]) {
+      expect(() => checkMemberTypes("UpdateMapRun", body)).toThrow(expect.objectContaining({ type: "SerializationException", status: 400 }));
+    }
+  });
+});
