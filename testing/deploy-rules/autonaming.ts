@@ -49,6 +49,7 @@ import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { physicalNameUnique } from "./name-collisions";
 import { AUTONAMING_KEY, configuredNameFix, physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { SECURITY_GROUP } from "./security-groups";
 
 export { AUTONAMING_KEY };
 const DOCS = "https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration";
@@ -488,8 +489,6 @@ const PARENT_SCOPED = new Set([
   "aws:kinesis/streamConsumer:StreamConsumer",
   "aws:appautoscaling/policy:Policy",
 ]);
-
-const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 
 /**
  * A security group's name is unique within its VPC ("You can't have two security groups for the same VPC with the same
