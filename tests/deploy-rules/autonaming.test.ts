@@ -508,5 +508,8 @@ describe("a proposed name's length, as pulumi-aws measures it", () => {
     expect(defaults("\u00e9".repeat(124))).toEqual([expect.stringContaining(`is autonamed ${"\u00e9".repeat(124)}-<random suffix>, 256 bytes (132 characters): over the 255 pulumi-aws allows for a user pool name, so \`pulumi preview\` fails`)]);
     expect(defaults("\u00e9".repeat(123))).toEqual([]);
     expect(defaults("e".repeat(248))).toEqual([expect.stringContaining("256 characters: over the 255 pulumi-aws allows")]);
+    // The fix counts as the limit does: "(124 characters) to at most 247" would say the name already fits.
+    expect(defaults("\u00e9".repeat(124))).toEqual([expect.stringContaining(`Fix: shorten the resource name "${"\u00e9".repeat(124)}" (248 bytes, 124 characters) to at most 247 bytes: `)]);
+    expect(defaults("e".repeat(248))).toEqual([expect.stringContaining(`Fix: shorten the resource name "${"e".repeat(248)}" (248 characters) to at most 247: `)]);
   });
 });
