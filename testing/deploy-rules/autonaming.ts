@@ -49,6 +49,7 @@ import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { physicalNameUnique } from "./name-collisions";
 import { AUTONAMING_KEY, configuredNameFix, physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { SECURITY_GROUP } from "./security-groups";
 
 export { AUTONAMING_KEY };
 const DOCS = "https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming-configuration";
@@ -116,8 +117,10 @@ export function parseAutonaming(stack: AutonamingStack): { config?: AutonamingCo
       }
       const resolved = resolveStackExpressions(pattern, stack);
       if (typeof resolved !== "string") {
-        if (resolved.problem === "invalid") fail(`${where}.pattern`, pattern, `uses \${config.${resolved.key}}, which is not a config key path the engine reads ("invalid config key path")`, 'write it as ${config.<key>}, ${config.<key>.<field>}, ${config.<key>[<index>]} or ${config.<key>["<field>"]}');
-        else fail(`${where}.pattern`, pattern, `uses \${config.${resolved.key}}, which the stack does not set ("no value found for key")`, `set ${stack.project}:${resolved.key} in Pulumi.${stack.stack}.yaml, or drop it from the pattern`);
+        for (const { key, problem } of resolved) {
+          if (problem === "invalid") fail(`${where}.pattern`, pattern, `uses \${config.${key}}, which is not a config key path the engine reads ("invalid config key path")`, 'write it as ${config.<key>}, ${config.<key>.<field>}, ${config.<key>[<index>]} or ${config.<key>["<field>"]}');
+          else fail(`${where}.pattern`, pattern, `uses \${config.${key}}, which the stack does not set ("no value found for key")`, `set ${stack.project}:${key} in Pulumi.${stack.stack}.yaml, or drop it from the pattern`);
+        }
         return undefined;
       }
       return { mode: "pattern", pattern: resolved, enforce: enforce === true, perStack: pattern.includes("${stack}") };
@@ -197,18 +200,22 @@ const ORGANIZATION_STAND_IN = "organization";
 /** Why a `${config.<key>}` cannot be resolved: the engine's error for it. */
 type ConfigProblem = { key: string; problem: "missing" | "invalid" };
 
-function resolveStackExpressions(pattern: string, stack: AutonamingStack): string | ConfigProblem {
-  let failed: ConfigProblem | undefined;
+/**
+ * The pattern with the stack's expressions resolved, or every `${config.<key>}` that cannot be (the engine calls
+ * getConfigValue for each match and stops with the last error; each is named here, so one fix clears them all).
+ */
+function resolveStackExpressions(pattern: string, stack: AutonamingStack): string | ConfigProblem[] {
+  const failed: ConfigProblem[] = [];
   const resolved = pattern
     .replaceAll("${organization}", ORGANIZATION_STAND_IN)
     .replaceAll("${project}", stack.project)
     .replaceAll("${stack}", stack.stack)
     .replace(/\$\{config\.([^}]+)\}/g, (_, key: string) => {
       const value = configPathValue(stack, key);
-      if (typeof value !== "string") failed ??= { key, problem: value.problem };
+      if (typeof value !== "string") failed.push({ key, problem: value.problem });
       return typeof value === "string" ? value : "";
     });
-  return failed ?? resolved;
+  return failed.length > 0 ? failed : resolved;
 }
 
 /**
@@ -218,7 +225,10 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
  * takes its first segment as the project's config key, and walks the rest into that value's object (object.go
  * object.Get: a string key into a map, an integer into a list, nothing into anything else: "no value found for key").
  * The leaf's text is the string itself, else its JSON (plaintext.go marshalText: json.Marshal, a map's keys sorted).
- * Not modelled: Go's json.Marshal escapes <, > and & in strings (\u003c), which no name AWS takes holds anyway.
+ * A secret inside the value (`{ secure: "v1:…" }`, object.go isSecureValue: a CiphertextSecret) is decrypted by
+ * pattern.go's `c.Value(decrypter)`, its plaintext put in the name; offline it is a stand-in, as a whole secret value is
+ * (local/offline/config.ts: `offline-secret-for-<key>`, here the key and path joined by "-"), whose length is not the
+ * secret's. Not modelled: Go's json.Marshal escapes <, > and & in strings (\u003c), which no name AWS takes holds anyway.
  */
 function configPathValue(stack: AutonamingStack, key: string): string | { problem: "missing" | "invalid" } {
   const path = propertyPath(key);
@@ -226,7 +236,7 @@ function configPathValue(stack: AutonamingStack, key: string): string | { proble
   const rootKey = `${stack.project}:${path[0]}`;
   const raw = stack.values[rootKey];
   if (raw === undefined) return { problem: "missing" };
-  let value: unknown = stack.objectKeys.includes(rootKey) ? JSON.parse(raw) : raw;
+  let value: unknown = stack.objectKeys.includes(rootKey) ? withSecretStandIns(JSON.parse(raw), [path[0]]) : raw;
   for (const segment of path.slice(1)) {
     if (Array.isArray(value) && typeof segment === "number" && segment >= 0 && segment < value.length) value = value[segment];
     else if (isObject(value) && typeof segment === "string" && Object.hasOwn(value, segment)) value = value[segment];
@@ -235,12 +245,23 @@ function configPathValue(stack: AutonamingStack, key: string): string | { proble
   return typeof value === "string" ? value : goJson(value);
 }
 
+/** `value` with each secret in it (a map of the one key `secure`, a string) made the offline stand-in for its path. */
+function withSecretStandIns(value: unknown, path: Array<string | number>): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => withSecretStandIns(item, [...path, i]));
+  if (!isObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === "secure" && typeof value.secure === "string") return `offline-secret-for-${path.join("-")}`;
+  return Object.fromEntries(keys.map((k) => [k, withSecretStandIns(value[k], [...path, k])]));
+}
+
 /**
  * A config key path as resource.ParsePropertyPathStrict reads it (sdk/go/common/resource/properties_path.go
  * parsePropertyPath, strict): names up to the next `.` or `[`, `["quoted"]` keys (`\"` for a quote), `[<integer>]`
  * indexes (`[*]` is the string "*": a map's key of that name, nothing in a list); undefined where it returns an error
  * (a leading or trailing `.`, `.[`, an unclosed bracket or quote, an index that is not an integer).
  */
+const INT64_MAX = 2n ** 63n - 1n;
+
 function propertyPath(path: string): Array<string | number> | undefined {
   const elements: Array<string | number> = [];
   if (path.startsWith(".")) return undefined;
@@ -271,8 +292,8 @@ function propertyPath(path: string): Array<string | number> | undefined {
         const close = rest.indexOf("]");
         if (close === -1) return undefined;
         const segment = rest.slice(1, close);
-        // strconv.ParseInt(segment, 10, 0): an optional sign and decimal digits.
-        if (segment !== "*" && !/^[+-]?\d+$/.test(segment)) return undefined;
+        // strconv.ParseInt(segment, 10, 0): an optional sign and decimal digits, within Go's 64-bit int.
+        if (segment !== "*" && (!/^[+-]?\d+$/.test(segment) || BigInt(segment) > INT64_MAX || BigInt(segment) < -INT64_MAX - 1n)) return undefined;
         elements.push(segment === "*" ? "*" : Number(segment));
         rest = rest.slice(close + 1);
       }
@@ -468,8 +489,6 @@ const PARENT_SCOPED = new Set([
   "aws:kinesis/streamConsumer:StreamConsumer",
   "aws:appautoscaling/policy:Policy",
 ]);
-
-const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 
 /**
  * A security group's name is unique within its VPC ("You can't have two security groups for the same VPC with the same

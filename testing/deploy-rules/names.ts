@@ -434,7 +434,11 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   }
 
   const room = logicalNameRoom(spec, r);
-  const shorten = `shorten the resource name "${r.name}" (${r.name.length} characters) to at most ${room}${from}: a shorter component name or key, or set ${spec.property} explicitly`;
+  // pulumi-aws's maximum counts UTF-8 bytes, so a name of other letters is measured and given room in bytes too (every
+  // limit is then met: a name's bytes are at least its characters).
+  const ascii = goLength(r.name) === r.name.length;
+  const size = ascii ? `${r.name.length} characters` : `${goLength(r.name)} bytes, ${r.name.length} characters`;
+  const shorten = `shorten the resource name "${r.name}" (${size}) to at most ${room}${ascii ? "" : " bytes"}${from}: a shorter component name or key, or set ${spec.property} explicitly`;
   const prefix = physical.shown.slice(0, physical.shown.indexOf("<random suffix>"));
   // pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName: `len(prefix)+randlen > maxlen`, Go's len, in
   // bytes. The components' construction checks count characters (components/autoname.ts autonameLength): their names are

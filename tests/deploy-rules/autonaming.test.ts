@@ -111,6 +111,35 @@ describe("parseAutonaming", () => {
     expect(parseAutonaming(stackWith({ pattern: "${config.team.name}" }, { "serverless-fullstack:team": "photos" })).errors).toEqual([expect.stringContaining("which the stack does not set")]);
   });
 
+  it("resolves a secret inside a structured config value to the offline stand-in, as a whole secret value is, not to its ciphertext", () => {
+    // `pulumi config set --path --secret team.token …` writes `team: { token: { secure: v1:… } }`; object.go
+    // unmarshalObject reads a one-key `secure` map as a CiphertextSecret, and pattern.go's c.Value(decrypter) decrypts it
+    // (the plaintext goes into the name). Offline there is no decrypter: the stand-in local/offline/config.ts gives a
+    // whole secret (`offline-secret-for-<key>`), not `{"secure":"v1:…"}`, whose quotes and braces no name type takes.
+    const team = JSON.stringify({ token: { secure: "v1:abc" }, zones: [{ secure: "v1:def" }], name: "photos" });
+    const stack = (pattern: string) => ({ ...stackWith({ pattern }, { "serverless-fullstack:team": team }), objectKeys: ["pulumi:autonaming", "serverless-fullstack:team"] });
+    const root = (pattern: string) => parseAutonaming(stack(pattern)).config?.root;
+    expect(root("${config.team.token}-${name}")).toMatchObject({ pattern: "offline-secret-for-team-token-${name}" });
+    expect(root("${config.team.zones[0]}-${name}")).toMatchObject({ pattern: "offline-secret-for-team-zones-0-${name}" });
+    expect(root("${config.team}")).toMatchObject({ pattern: '{"name":"photos","token":"offline-secret-for-team-token","zones":["offline-secret-for-team-zones-0"]}' });
+    // A path into a secret finds nothing (object.Get: a CiphertextSecret is neither map nor list).
+    expect(parseAutonaming(stack("${config.team.token.secure}")).errors).toEqual([expect.stringContaining("which the stack does not set")]);
+  });
+
+  it("names every config key the engine could not resolve, not only the first; an index beyond Go's int is an invalid path", () => {
+    // pattern.go resolveStackExpressions calls getConfigValue for every match and returns the last error (`configErr =
+    // err`): fixing only the first key named would leave the engine's own error on the second.
+    expect(parseAutonaming(stackWith({ pattern: "${config.first}-${config.second}-${name}" })).errors).toEqual([
+      expect.stringContaining("uses ${config.first}, which the stack does not set"),
+      expect.stringContaining("uses ${config.second}, which the stack does not set"),
+    ]);
+    // properties_path.go: strconv.ParseInt(segment, 10, 0) fails beyond int64 ("invalid array index": "invalid config key path").
+    const stack = { ...stackWith({ pattern: "${config.zones[9223372036854775808]}" }, { "serverless-fullstack:zones": '["a"]' }), objectKeys: ["pulumi:autonaming", "serverless-fullstack:zones"] };
+    expect(parseAutonaming(stack).errors).toEqual([expect.stringContaining('("invalid config key path")')]);
+    const inRange = { ...stack, values: { ...stack.values, "pulumi:autonaming": JSON.stringify({ pattern: "${config.zones[9223372036854775807]}" }) } };
+    expect(parseAutonaming(inRange).errors).toEqual([expect.stringContaining("which the stack does not set")]);
+  });
+
   it("takes a type's setting, else its provider's (the root's when the provider entry sets none), else the root's", () => {
     // pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go: a provider entry with neither mode nor pattern gets rootNaming
     // (config_test.go "provider uses global when it has no config on its own and solely resources are configured").
@@ -479,5 +508,8 @@ describe("a proposed name's length, as pulumi-aws measures it", () => {
     expect(defaults("\u00e9".repeat(124))).toEqual([expect.stringContaining(`is autonamed ${"\u00e9".repeat(124)}-<random suffix>, 256 bytes (132 characters): over the 255 pulumi-aws allows for a user pool name, so \`pulumi preview\` fails`)]);
     expect(defaults("\u00e9".repeat(123))).toEqual([]);
     expect(defaults("e".repeat(248))).toEqual([expect.stringContaining("256 characters: over the 255 pulumi-aws allows")]);
+    // The fix counts as the limit does: "(124 characters) to at most 247" would say the name already fits.
+    expect(defaults("\u00e9".repeat(124))).toEqual([expect.stringContaining(`Fix: shorten the resource name "${"\u00e9".repeat(124)}" (248 bytes, 124 characters) to at most 247 bytes: `)]);
+    expect(defaults("e".repeat(248))).toEqual([expect.stringContaining(`Fix: shorten the resource name "${"e".repeat(248)}" (248 characters) to at most 247: `)]);
   });
 });
