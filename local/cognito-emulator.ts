@@ -30,7 +30,6 @@ import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
-import { NormalizedSchema } from "@smithy/core/schema";
 import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
@@ -46,7 +45,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
-import { jsonTypeProblem } from "./json-member-types";
+import { jsonTypeCheck } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { processRunning } from "./state-lock";
@@ -202,7 +201,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => enforcePasswordPolicy(r, cognito, ctx),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
-    (r) => refuseWrongJsonTypes(r), // outermost: no layer sees a request of the wrong shape
+    (r) => refuseWrongJsonTypes(r, options.log), // outermost: no layer sees a request of the wrong shape
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
@@ -1545,28 +1544,14 @@ function formBodiedTokenRequests(app: any): void {
  * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
  * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
  * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
- * unchecked.
+ * unchecked, and so does every request once the model cannot be read (jsonTypeCheck: one log line).
  */
-function refuseWrongJsonTypes(router: (target: string) => Route) {
-  // The model's actions' inputs, as requests name them (a target the model lacks is not kept: the header is the caller's).
-  const inputs = new Map<string, NormalizedSchema>();
-  const inputOf = (target: string) => {
-    let input = inputs.get(target);
-    if (!input) {
-      // An operation's static schema: [9 (operation), namespace, name, traits, input, output].
-      const operation = (cognitoModel as Record<string, unknown>)[`${target}$`];
-      if (!Array.isArray(operation) || operation[0] !== 9) return undefined;
-      input = NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]);
-      inputs.set(target, input);
-    }
-    return input;
-  };
+function refuseWrongJsonTypes(router: (target: string) => Route, log: (message: string) => void) {
+  const problemOf = jsonTypeCheck(cognitoModel as Record<string, unknown>, (message) => log(`  cognito-local: ${message}`));
   return (target: string): Route => {
     const route = router(target);
-    const input = inputOf(target);
-    if (!input) return route;
     return async (ctx, req) => {
-      const problem = jsonTypeProblem(input, req);
+      const problem = problemOf(target, req);
       if (problem) throw new CognitoError("SerializationException", problem);
       return route(ctx, req);
     };

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 /** The answer's error name, or "ok" (any answer but a SerializationException passed the type check). */
-async function outcome(command: Parameters<CognitoIdentityProviderClient["send"]>[0]): Promise<{ name: string; result?: any }> {
+async function outcome(command: object): Promise<{ name: string; result?: any }> {
   try {
     return { name: "ok", result: await sdk.send(command as never) };
   } catch (error) {
