@@ -12,6 +12,7 @@
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
+ *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
@@ -30,7 +31,7 @@ import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
-import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
+import { CognitoError, InvalidParameterError, InvalidPasswordError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
@@ -187,6 +188,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
+    (r) => checkTemporaryPasswords(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
@@ -588,6 +590,31 @@ const PASSWORD_FLOWS = new Set(["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"
 
 /** Cognito's answer to a wrong password, and to an unknown user under PreventUserExistenceErrors ENABLED. */
 const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedException", "Incorrect username or password.");
+
+/**
+ * A password sign-in of a user with a temporary password (FORCE_CHANGE_PASSWORD: AdminCreateUser's TemporaryPassword)
+ * checks it: cognito-local answers the NEW_PASSWORD_REQUIRED challenge, with a session to set a new password, to any
+ * password at all (initiateAuth.js looks at the status before the password), so anyone knowing the name took the account
+ * over, and no wrong one counted towards a lockout. A wrong one is cognito-local's wrong-password error, which
+ * userExistenceErrors words as Cognito does ("Incorrect username or password.", NotAuthorizedException: "Amazon Cognito
+ * returns a generic NotAuthorizedException error indicating either the user name or password is incorrect",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html) and
+ * lockOutFailedSignIns counts. Innermost: every other layer sees the answer cognito-local gives a wrong password.
+ */
+function checkTemporaryPasswords(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!SIGN_IN_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const username = req?.AuthParameters?.USERNAME;
+      if (PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string") {
+        const user = (await lockoutUser(cognito, ctx, req, username))?.user;
+        if (user?.UserStatus === "FORCE_CHANGE_PASSWORD" && user.Password !== req.AuthParameters.PASSWORD) throw new InvalidPasswordError();
+      }
+      return route(ctx, req);
+    };
+  };
+}
 
 /**
  * Password sign-ins (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH: "unauthenticated or IAM-authorized sign-in attempts
