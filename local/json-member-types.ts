@@ -2,9 +2,11 @@
  * The AWS JSON protocol's type check of a request: a member of another JSON type than its shape's is refused before the
  * action runs, HTTP 400 SerializationException (Cognito so answers a boolean where a string belongs, "I triggered this
  * exception by submitting a boolean instead of a string for an AttributeType.Value", amazon-archives/
- * amazon-cognito-identity-js#485; a body that is not an object, `{"__type":"SerializationException","Message":"Expected
+ * amazon-cognito-identity-js#485; an object for ConfirmForgotPassword's string ConfirmationCode, HTTP 400 "Start of
+ * structure or map found where not expected.", aws-amplify/amplify-js#5165; a body that is not an object, `{"__type":"SerializationException","Message":"Expected
  * map or null"}`, aws-amplify/amplify-js#4738; `{"Message":"Unexpected field type"}` from the live API in
- * floci-io/floci#2869). The shapes are the AWS SDK's own model of the service (the schemas its v3 clients serialise
+ * floci-io/floci#2869; these last two not found again in review). A number for a string, or a string for a number,
+ * is refused alike: AWS's answer to those is not confirmed. The shapes are the AWS SDK's own model of the service (the schemas its v3 clients serialise
  * with, `<Operation>$`), so every action is checked alike, not those an emulator happens to look at.
  *
  * JSON types per shape (the awsJson1_1 protocol's serialisation, https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html):
