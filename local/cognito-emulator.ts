@@ -12,6 +12,7 @@
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
+ *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
@@ -30,8 +31,7 @@ import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
-import { NormalizedSchema } from "@smithy/core/schema";
-import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
+import { CognitoError, InvalidParameterError, InvalidPasswordError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
@@ -46,7 +46,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
-import { jsonTypeProblem } from "./json-member-types";
+import { jsonTypeCheck } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { processRunning } from "./state-lock";
@@ -188,6 +188,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
+    (r) => checkTemporaryPasswords(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
@@ -202,7 +203,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => enforcePasswordPolicy(r, cognito, ctx),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
-    (r) => refuseWrongJsonTypes(r), // outermost: no layer sees a request of the wrong shape
+    (r) => refuseWrongJsonTypes(r, options.log), // outermost: no layer sees a request of the wrong shape
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
@@ -589,6 +590,31 @@ const PASSWORD_FLOWS = new Set(["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"
 
 /** Cognito's answer to a wrong password, and to an unknown user under PreventUserExistenceErrors ENABLED. */
 const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedException", "Incorrect username or password.");
+
+/**
+ * A password sign-in of a user with a temporary password (FORCE_CHANGE_PASSWORD: AdminCreateUser's TemporaryPassword)
+ * checks it: cognito-local answers the NEW_PASSWORD_REQUIRED challenge, with a session to set a new password, to any
+ * password at all (initiateAuth.js looks at the status before the password), so anyone knowing the name took the account
+ * over, and no wrong one counted towards a lockout. A wrong one is cognito-local's wrong-password error, which
+ * userExistenceErrors words as Cognito does ("Incorrect username or password.", NotAuthorizedException: "Amazon Cognito
+ * returns a generic NotAuthorizedException error indicating either the user name or password is incorrect",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html) and
+ * lockOutFailedSignIns counts. Innermost: every other layer sees the answer cognito-local gives a wrong password.
+ */
+function checkTemporaryPasswords(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!SIGN_IN_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const username = req?.AuthParameters?.USERNAME;
+      if (PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string") {
+        const user = (await lockoutUser(cognito, ctx, req, username))?.user;
+        if (user?.UserStatus === "FORCE_CHANGE_PASSWORD" && user.Password !== req.AuthParameters.PASSWORD) throw new InvalidPasswordError();
+      }
+      return route(ctx, req);
+    };
+  };
+}
 
 /**
  * Password sign-ins (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH: "unauthenticated or IAM-authorized sign-in attempts
@@ -1545,28 +1571,14 @@ function formBodiedTokenRequests(app: any): void {
  * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
  * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
  * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
- * unchecked.
+ * unchecked, and so does every request once the model cannot be read (jsonTypeCheck: one log line).
  */
-function refuseWrongJsonTypes(router: (target: string) => Route) {
-  // The model's actions' inputs, as requests name them (a target the model lacks is not kept: the header is the caller's).
-  const inputs = new Map<string, NormalizedSchema>();
-  const inputOf = (target: string) => {
-    let input = inputs.get(target);
-    if (!input) {
-      // An operation's static schema: [9 (operation), namespace, name, traits, input, output].
-      const operation = (cognitoModel as Record<string, unknown>)[`${target}$`];
-      if (!Array.isArray(operation) || operation[0] !== 9) return undefined;
-      input = NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]);
-      inputs.set(target, input);
-    }
-    return input;
-  };
+function refuseWrongJsonTypes(router: (target: string) => Route, log: (message: string) => void) {
+  const problemOf = jsonTypeCheck(cognitoModel as Record<string, unknown>, (message) => log(`  cognito-local: ${message}`));
   return (target: string): Route => {
     const route = router(target);
-    const input = inputOf(target);
-    if (!input) return route;
     return async (ctx, req) => {
-      const problem = jsonTypeProblem(input, req);
+      const problem = problemOf(target, req);
       if (problem) throw new CognitoError("SerializationException", problem);
       return route(ctx, req);
     };

@@ -121,7 +121,8 @@ export class StreamProxy {
     for (const table of options.tables) {
       if (table.spec.stream && subscribedTables.has(table.tableName)) this.streamed.set(table.tableName, table);
     }
-    this.pumps = options.subscribers.map((s) => new SubscriptionPump(s, options.log, options.retryDelayMs ?? RETRY_DELAY_MS));
+    const retryDelayMs = retryDelayOf(options.retryDelayMs);
+    this.pumps = options.subscribers.map((s) => new SubscriptionPump(s, options.log, retryDelayMs));
   }
 
   async listen(): Promise<string> {
@@ -297,6 +298,19 @@ export class StreamProxy {
  * retry would re-serialise the event over and over, holding a core, and stop() would wait for the age to pass.
  */
 const RETRY_DELAY_MS = 1000;
+
+/**
+ * `ms` (StreamProxyOptions.retryDelayMs; RETRY_DELAY_MS when absent) if Node's timers keep it: a negative or
+ * over-2147483647 delay is 1 ms to setTimeout, and NaN none at all (stream-batches.ts pause), so such a retry would loop
+ * as if there were no wait (see RETRY_DELAY_MS). Refused, naming the option.
+ */
+function retryDelayOf(ms: number | undefined): number {
+  if (ms === undefined) return RETRY_DELAY_MS;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 2_147_483_647) {
+    throw new RangeError(`local DynamoDB streams: retryDelayMs must be a number of milliseconds from 0 to 2147483647, got ${String(ms)}`);
+  }
+  return ms;
+}
 
 /**
  * A stream record's lifetime: "All data in DynamoDB Streams is subject to a 24-hour lifetime"

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminConfirmSignUpCommand, AdminDeleteUserCommand, AdminInitiateAuthCommand, SignUpCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminConfirmSignUpCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminInitiateAuthCommand, SignUpCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
@@ -234,6 +234,20 @@ describe("sign-in lockout", () => {
     expect(await signIn(dan, password)).toBe("UserNotConfirmedException: User is not confirmed.");
     await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: dan }));
     expect(await signIn(dan, password)).toBe(SIGNED_IN);
+  });
+
+  it("checks a temporary password (a user AdminCreateUser made): a wrong one is a failure that counts, only the right one is the new-password challenge", async () => {
+    const email = `temporary${++users}@example.com`;
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: "Temporary-horse-9", MessageAction: "SUPPRESS" }));
+    const challenge = (pass: string) =>
+      passwordSignIn(sdk, clientId, email, pass).then(
+        (answer) => answer.ChallengeName ?? "no challenge",
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+    for (let i = 0; i < 5; i++) expect(await challenge("Wrong-horse-9")).toBe(INCORRECT);
+    expect(await challenge("Temporary-horse-9")).toBe(EXCEEDED);
+    pass(1);
+    expect(await challenge("Temporary-horse-9")).toBe("NEW_PASSWORD_REQUIRED");
   });
 
   it("leaves other users alone", async () => {
