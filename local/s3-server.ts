@@ -464,7 +464,7 @@ export class FileObjectStore implements ObjectStore {
   }
   /** An upload's folder of parts. */
   private uploadFolder(uploadId: string): string {
-    // The server names uploads (randomUUID) and serves only those it named; anything else never reaches the disk.
+    // The server names uploads (newUploadId) and serves only those it named; anything else never reaches the disk.
     if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId)) throw new Error(`local S3: no such upload ${uploadId}`);
     return join(this.uploads, uploadId);
   }
@@ -1485,9 +1485,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "ListMultipartUploads":
         return sendXml(res, listUploadsXml(request.bucket, query));
       case "CreateMultipartUpload": {
-        const uploadId = randomUUID();
+        const { uploadId, initiated } = newUploadId();
         const template = fromHeaders!;
-        const upload: UploadRecord = { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, initiated: new Date() };
+        const upload: UploadRecord = { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, initiated };
         store.createUpload(uploadId, upload);
         uploads.set(uploadId, { ...upload, parts: new Map() });
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
@@ -1615,6 +1615,25 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 }
 
 type Query = Record<string, string | string[]>;
+
+/** The time and sequence number of the last upload id this process made (newUploadId). */
+let lastUploadId = { ms: 0, sequence: 0 };
+
+/**
+ * A new multipart upload's id and when it began (CreateMultipartUpload). ListMultipartUploads lists a key's uploads
+ * "in ascending order within each key by the upload initiation time" and continues after `upload-id-marker` with those
+ * "that have upload IDs lexicographically greater" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html):
+ * for the two orders to agree, so that paging lists each upload once, an id starts with its initiation time and a
+ * sequence number for uploads begun in the same millisecond (hex of fixed width: it sorts as they do), then a random
+ * UUID. The time is never earlier than the last id's in this process (a clock set back); the initiation time is the
+ * id's, so after a restart too the two orders agree. S3's own upload ids are opaque; this form is the local server's.
+ */
+function newUploadId(): { uploadId: string; initiated: Date } {
+  const now = Date.now();
+  lastUploadId = now > lastUploadId.ms ? { ms: now, sequence: 0 } : { ms: lastUploadId.ms, sequence: lastUploadId.sequence + 1 };
+  const uploadId = `${lastUploadId.ms.toString(16).padStart(12, "0")}${lastUploadId.sequence.toString(16).padStart(8, "0")}-${randomUUID()}`;
+  return { uploadId, initiated: new Date(lastUploadId.ms) };
+}
 
 /**
  * One page of a listing in key order (objects, ListObjects/V2; uploads, ListMultipartUploads): at most `max` entries, a

@@ -190,6 +190,41 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(left.Uploads?.map((u) => u.Key)).toEqual(["photos/2024/c.jpg", "photos/b.jpg"]);
   });
 
+  it("pages through one key's uploads one at a time, each listed once, in the order they began (NextUploadIdMarker is the last listed)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const s3 = localS3Client(server.endpoint);
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await createUpload("same"));
+    const paged: string[] = [];
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (let page = 0; page < 10; page++) {
+      const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: "b", MaxUploads: 1, ...markers }));
+      paged.push(...(listed.Uploads ?? []).map((u) => u.UploadId!));
+      if (!listed.IsTruncated) break;
+      markers = { KeyMarker: listed.NextKeyMarker, UploadIdMarker: listed.NextUploadIdMarker };
+    }
+    // S3 lists a key's uploads "in ascending order … by the upload initiation time" and continues after
+    // upload-id-marker with "upload IDs lexicographically greater" (API_ListMultipartUploads.html): both orders agree.
+    expect(paged).toEqual(ids);
+  });
+
+  it("refuses ListMultipartUploads without s3:ListBucketMultipartUploads on the bucket (AccessDenied, naming the action and bucket)", async () => {
+    const asked: Array<{ action: string; resource: string }> = [];
+    server = await startLocalS3({
+      buckets: ["b"],
+      authorise: (_accessKeyId, action, resource) => {
+        asked.push({ action, resource });
+        return action === "s3:ListBucketMultipartUploads" ? { caller: "arn:aws:sts::123456789012:assumed-role/r/f", reason: "because no identity-based policy allows the s3:ListBucketMultipartUploads action" } : undefined;
+      },
+    });
+    await createUpload("k");
+    const refused = await call("GET", "/b?uploads");
+    expect([refused.status, refused.code]).toEqual([403, "AccessDenied"]);
+    expect(refused.text).toContain("s3:ListBucketMultipartUploads");
+    expect(refused.text).not.toContain("<UploadId>");
+    expect(asked.at(-1)).toEqual({ action: "s3:ListBucketMultipartUploads", resource: "arn:aws:s3:::b" });
+  });
+
   it("keeps an upload's metadata across a restart, and starts past a record or part a power cut left torn (reported, passed over)", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
     server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
