@@ -35,7 +35,7 @@ import type { AddressInfo } from "node:net";
 import { join, relative, resolve, sep } from "node:path";
 import { PassThrough, type Duplex, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { authenticate, BodyDigests, ChunkSignatures, decodeUriPart, header, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
+import { authenticate, BodyDigests, ChunkSignatures, decodeUriPart, header, isChecksumAlgorithm, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { copySourcePreconditions, readPreconditions, writePreconditions } from "./s3-conditions";
 import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, type AcceptedPost } from "./s3-post-policy";
@@ -1724,17 +1724,15 @@ function directiveOf(req: IncomingMessage, of: "metadata" | "tagging"): "COPY" |
 }
 
 /**
- * The checksum algorithms S3 computes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html),
- * as CopyObject's x-amz-checksum-algorithm names them: "Indicates the algorithm that you want Amazon S3 to use to create
- * the checksum for the object … Unrecognized or unsupported values will respond with the HTTP status code 400 Bad
- * Request" (API_CopyObject.html). This server stores no checksums (docs/local-s3.md), so a known one is accepted and
- * nothing computed; any other is 400 InvalidRequest (the code and message are this server's: S3 documents only the status).
+ * CopyObject's x-amz-checksum-algorithm, one of the checksum algorithms S3 computes (isChecksumAlgorithm, local/s3-auth.ts,
+ * the one list of them): "Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object …
+ * Unrecognized or unsupported values will respond with the HTTP status code 400 Bad Request" (API_CopyObject.html). This
+ * server stores no checksums (docs/local-s3.md), so a known one is accepted and nothing computed; any other is 400
+ * InvalidRequest (the code and message are this server's: S3 documents only the status).
  */
-const CHECKSUM_ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
-
 function checkCopyChecksumAlgorithm(req: IncomingMessage): void {
   const value = header(req.headers, "x-amz-checksum-algorithm");
-  if (value !== undefined && !CHECKSUM_ALGORITHMS.includes(value.toUpperCase())) {
+  if (value !== undefined && !isChecksumAlgorithm(value.toLowerCase())) {
     throw new S3Error(400, "InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid.", { ArgumentName: "x-amz-checksum-algorithm", ArgumentValue: value });
   }
 }
