@@ -86,8 +86,12 @@ export interface ObjectStore {
    * the upload's part of the same number only once whole: a `source` that fails part-way leaves the earlier one.
    */
   putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart>;
-  /** A part's bytes as a stream (CompleteMultipartUpload reads the parts in order into putStream, never whole). */
-  readPart(uploadId: string, partNumber: number): Readable;
+  /**
+   * A part as it is now: its ETag and size, and its bytes as a stream (CompleteMultipartUpload reads the parts in order
+   * into putStream, never whole, and checks each is the part it listed: one uploaded again meanwhile is another). Throws
+   * when the upload has no such part (removed meanwhile).
+   */
+  readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable };
   /** An upload's record and parts removed (AbortMultipartUpload, and once CompleteMultipartUpload stored the object). */
   removeUpload(uploadId: string): void;
   /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
@@ -213,8 +217,10 @@ export class MemoryObjectStore implements ObjectStore {
     this.parts.set(uploadId, parts.set(partNumber, { part, body }));
     return part;
   }
-  readPart(uploadId: string, partNumber: number): Readable {
-    return streamOf(this.parts.get(uploadId)?.get(partNumber)?.body ?? Buffer.alloc(0));
+  readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable } {
+    const kept = this.parts.get(uploadId)?.get(partNumber);
+    if (!kept) throw new Error(`local S3: no part ${partNumber} of upload ${uploadId}`);
+    return { part: kept.part, body: streamOf(kept.body) };
   }
   removeUpload(uploadId: string): void {
     this.uploads.delete(uploadId);
@@ -442,11 +448,11 @@ export class FileObjectStore implements ObjectStore {
       FileObjectStore.writing.delete(temporary);
     }
   }
-  /** The part's bytes, after its line, from the file opened now (a part replaced meanwhile is read as it was). */
-  readPart(uploadId: string, partNumber: number): Readable {
+  /** The part's line, and its bytes after it, from the file opened now (a part replaced meanwhile is read as it was). */
+  readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable } {
     const read = readPartFile(this.partFile(uploadId, partNumber));
     if (typeof read === "string") throw new Error(`local S3: part ${partNumber} of upload ${uploadId} ${read}`);
-    return createReadStream("", { fd: read.fd, start: read.offset });
+    return { part: read.part, body: createReadStream("", { fd: read.fd, start: read.offset }) };
   }
   /** The record first, so that an abort or completion stopped part-way leaves a folder no record names (removeAbandonedUploads). */
   removeUpload(uploadId: string): void {
@@ -1319,7 +1325,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * CompleteMultipartUpload: the parts listed checked as S3 checks them, then streamed one after another from the store
    * (readPart) into the object (putStream), never held whole, with the multipart ETag — the MD5 of the parts' binary
    * MD5s, then `-` and their count — and the conditional write decided just before it replaces the previous object.
-   * Then the upload's parts are removed. A failed completion leaves the upload and its parts as they were.
+   * Then the upload's parts are removed. A failed completion leaves the upload and its parts as they were. A listed part
+   * uploaded again while the parts are read is no longer the part listed: 400 InvalidPart ("the specified entity tag may
+   * not match the part's entity tag"), not an object whose bytes are not its ETag's (how S3 settles this race is not
+   * documented).
    */
   async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
     const uploadId = param(query, "uploadId") ?? "";
@@ -1327,7 +1336,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const parts = listedParts(body.toString("utf8"), upload);
     const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
     async function* concatenated(): AsyncGenerator<Buffer> {
-      for (const { partNumber } of parts) yield* store.readPart(uploadId, partNumber) as AsyncIterable<Buffer>;
+      for (const listed of parts) {
+        const { part, body } = store.readPart(uploadId, listed.partNumber);
+        if (part.etag !== listed.etag || part.size !== listed.size) {
+          body.destroy();
+          throw invalidPart();
+        }
+        yield* body as AsyncIterable<Buffer>;
+      }
     }
     const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date(), partSizes: parts.map((p) => p.size) };
     // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
@@ -1663,6 +1679,11 @@ function rolledUp<T extends { key: string }>(sorted: T[], prefix: string, delimi
   return { items, prefixes, last, truncated: i < sorted.length && last !== "" };
 }
 
+/** S3's answer for a completion naming a part the upload does not have, or not with that ETag (API_CompleteMultipartUpload.html, InvalidPart). */
+function invalidPart(): S3Error {
+  return new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+}
+
 /** S3's answer for a request's XML body it cannot read or that does not validate (ErrorResponses.html, MalformedXML). */
 function malformedXml(): S3Error {
   return new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
@@ -1831,7 +1852,7 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
     const part = upload.parts.get(partNumber);
     // The ETag as the client lists it, quoted or not (the SDKs send it quoted, as UploadPart answered it).
     if (!part || part.etag.replace(/"/g, "") !== etag.trim().replace(/"/g, "")) {
-      throw new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+      throw invalidPart();
     }
     return { partNumber, ...part };
   });

@@ -304,6 +304,46 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(uploadFolders(root)).toEqual([]);
   });
 
+  it("answers a completion whose listed part is uploaded again while the parts are read 400 InvalidPart, and stores nothing (was 200: bytes that were not the ETag's)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    let reached!: () => void;
+    const reading = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The completion's object write waits at its first bytes (part 1's) until the test has uploaded part 2 again.
+    const store = new (class extends FileObjectStore {
+      override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>) {
+        async function* held(): AsyncGenerator<Uint8Array> {
+          let first = true;
+          for await (const chunk of source) {
+            if (first) {
+              first = false;
+              reached();
+              await released;
+            }
+            yield chunk;
+          }
+        }
+        return super.putStream(bucket, object, held(), beforeCommit);
+      }
+    })(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
+    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
+    const completing = call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
+    await reading;
+    const again = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("second two"));
+    expect(again.status).toBe(200);
+    release();
+    const done = await completing;
+    expect([done.status, done.code]).toEqual([400, "InvalidPart"]);
+    expect(store.head("b", "k")).toBeUndefined();
+    // The upload is left as it was, its part 2 the newer one: a completion naming that one stores its bytes.
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, again.etag!]]))).status).toBe(200);
+    expect(store.get("b", "k")?.body.subarray(5 * MiB).toString()).toBe("second two");
+  });
+
   it("refuses part numbers outside 1-10,000, and completions S3 refuses: no parts, out of order, a wrong ETag, a part but the last under 5 MiB", async () => {
     server = await startLocalS3({ buckets: ["b"] });
     const uploadId = await createUpload("k");
