@@ -78,7 +78,11 @@ export interface ObjectStore {
    * keeps objects across them (the file store), as S3 keeps an upload until it is completed or aborted.
    */
   createUpload(uploadId: string, upload: UploadRecord): void;
-  /** The uploads in progress the store keeps, with the parts each has (read once, when the server starts). */
+  /**
+   * The uploads in progress the store keeps (read once, when the server starts), each with its parts read when first
+   * asked for: the server asks when the upload is first used, so that its start reads the uploads' records, not their
+   * parts (an upload may have 10,000).
+   */
   keptUploads(): KeptUpload[];
   /**
    * A multipart upload's part (UploadPart) written from its body as it arrives, as putStream writes an object: never
@@ -134,11 +138,11 @@ export interface StoredPart {
   lastModified: Date;
 }
 
-/** An upload a store keeps (keptUploads): its record and its parts by number. */
+/** An upload a store keeps (keptUploads): its record, and its parts by number, read when called. */
 export interface KeptUpload {
   uploadId: string;
   upload: UploadRecord;
-  parts: Map<number, StoredPart>;
+  parts: () => Map<number, StoredPart>;
 }
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
@@ -205,7 +209,7 @@ export class MemoryObjectStore implements ObjectStore {
     this.uploads.set(uploadId, upload);
   }
   keptUploads(): KeptUpload[] {
-    return [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+    return [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
   }
   /** Buffered, as putStream. */
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart> {
@@ -388,10 +392,10 @@ export class FileObjectStore implements ObjectStore {
     this.writeWhole(this.recordFile(uploadId), Buffer.from(JSON.stringify(upload)));
   }
   /**
-   * The uploads whose records can be read, each with the parts whose files are whole. A record that cannot be read (a
-   * power cut soon after it was written, an edit) is reported and passed over: its upload answers NoSuchUpload, its
-   * files stay. A part file that is not whole is reported and left out: ListParts does not list it, and a completion
-   * naming it is InvalidPart until it is uploaded again.
+   * The uploads whose records can be read, each with the parts whose files are whole (keptParts, when asked). A record
+   * that cannot be read (a power cut soon after it was written, an edit) is reported and passed over: its upload answers
+   * NoSuchUpload, its files stay. A part file that is not whole is reported, when its upload's parts are read, and left
+   * out: ListParts does not list it, and a completion naming it is InvalidPart until it is uploaded again.
    */
   keptUploads(): KeptUpload[] {
     const kept: KeptUpload[] = [];
@@ -410,7 +414,7 @@ export class FileObjectStore implements ObjectStore {
         this.log(`local S3: ${relative(this.root, file)} ${fault}, so multipart upload ${uploadId} is not resumed (NoSuchUpload); its files are left as they are`);
         continue;
       }
-      kept.push({ uploadId, upload, parts: this.keptParts(uploadId) });
+      kept.push({ uploadId, upload, parts: () => this.keptParts(uploadId) });
     }
     return kept;
   }
@@ -988,13 +992,27 @@ interface MultipartUpload extends UploadRecord {
   parts: Map<number, StoredPart>;
 }
 
+/**
+ * An upload the store kept, resumed: its parts read from the store when first used (`parts`, a getter), not when the
+ * server starts (ObjectStore.keptUploads). A listing of uploads reads the record's fields only.
+ */
+function resumedUpload({ upload, parts }: KeptUpload): MultipartUpload {
+  let read: Map<number, StoredPart> | undefined;
+  return {
+    ...upload,
+    get parts() {
+      return (read ??= parts());
+    },
+  };
+}
+
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
   const store = options.store ?? new MemoryObjectStore();
   for (const bucket of options.buckets ?? []) store.createBucket(bucket);
   const requests: S3Request[] = [];
   // The uploads the store kept (a restart of the local runtime resumes them, as S3 keeps an upload until it is completed
   // or aborted: "you must either complete or abort the multipart upload" to stop paying for its parts, mpuoverview.html).
-  const uploads = new Map<string, MultipartUpload>(store.keptUploads().map(({ uploadId, upload, parts }) => [uploadId, { ...upload, parts }]));
+  const uploads = new Map<string, MultipartUpload>(store.keptUploads().map((kept) => [kept.uploadId, resumedUpload(kept)]));
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
   const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
@@ -1571,7 +1589,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const uploadIdMarker = param(query, "upload-id-marker");
     const maxUploads = Math.min(countParam(query, "max-uploads") ?? 1000, 1000);
     const listed = [...uploads]
-      .map(([uploadId, upload]) => ({ uploadId, ...upload }))
+      .map(([uploadId, { bucket, key, initiated }]) => ({ uploadId, bucket, key, initiated }))
       .filter(({ bucket: of, key, uploadId }) => of === bucket && key.startsWith(prefix) && (compareKeys(key, keyMarker) > 0 || (uploadIdMarker !== undefined && key === keyMarker && uploadId > uploadIdMarker)))
       .sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || (a.uploadId < b.uploadId ? -1 : 1));
     const page = rolledUp(listed, prefix, delimiter, maxUploads, keyMarker);
