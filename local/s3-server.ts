@@ -1594,15 +1594,16 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       .sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || (a.uploadId < b.uploadId ? -1 : 1));
     const page = rolledUp(listed, prefix, delimiter, maxUploads, keyMarker);
     const lastUpload = page.items.at(-1);
-    const next = page.truncated
-      ? `<NextKeyMarker>${escapeXml(page.last)}</NextKeyMarker>${lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${escapeXml(lastUpload.uploadId)}</NextUploadIdMarker>` : ""}`
-      : "";
+    const nextKeyMarker = page.truncated ? `<NextKeyMarker>${escapeXml(page.last)}</NextKeyMarker>` : "";
+    const nextUploadIdMarker = page.truncated && lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${escapeXml(lastUpload.uploadId)}</NextUploadIdMarker>` : "";
     const items = page.items
       .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${escapeXml(u.uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
       .join("");
     const common = page.prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
-    const echoed = `<KeyMarker>${escapeXml(keyMarker)}</KeyMarker><UploadIdMarker>${escapeXml(uploadIdMarker ?? "")}</UploadIdMarker><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
-    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket>${echoed}${next}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
+    // The elements in the order of S3's model (ListMultipartUploadsOutput, as @aws-sdk/client-s3 carries it).
+    const markers = `<KeyMarker>${escapeXml(keyMarker)}</KeyMarker><UploadIdMarker>${escapeXml(uploadIdMarker ?? "")}</UploadIdMarker>${nextKeyMarker}`;
+    const echoed = `<Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}${nextUploadIdMarker}`;
+    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket>${markers}${echoed}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
   }
 
   function listXml(bucket: string, query: Query): string {

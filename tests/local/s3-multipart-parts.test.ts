@@ -208,6 +208,16 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(paged).toEqual(ids);
   });
 
+  it("answers ListMultipartUploads' elements in the order of S3's model (Bucket, KeyMarker, UploadIdMarker, NextKeyMarker, Prefix, Delimiter, NextUploadIdMarker, MaxUploads, IsTruncated, Upload, CommonPrefixes)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    await createUpload("a/1");
+    await createUpload("b");
+    await createUpload("c");
+    const listed = await call("GET", "/b?uploads&delimiter=%2F&max-uploads=2");
+    const names = [...listed.text.replace(/<(Upload|CommonPrefixes)>.*?<\/\1>/g, "<$1/>").matchAll(/<(\w+)(?:\/)?>/g)].map(([, name]) => name);
+    expect(names).toEqual(["Bucket", "KeyMarker", "UploadIdMarker", "NextKeyMarker", "Prefix", "Delimiter", "NextUploadIdMarker", "MaxUploads", "IsTruncated", "Upload", "CommonPrefixes"]);
+  });
+
   it("refuses ListMultipartUploads without s3:ListBucketMultipartUploads on the bucket (AccessDenied, naming the action and bucket)", async () => {
     const asked: Array<{ action: string; resource: string }> = [];
     server = await startLocalS3({
