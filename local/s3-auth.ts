@@ -245,7 +245,8 @@ const CHECKSUMS = {
   sha256: { name: "SHA256", bytes: 32, create: (): Checksum => new Sha256() },
 } as const;
 type ChecksumAlgorithm = keyof typeof CHECKSUMS;
-const isChecksumAlgorithm = (name: string): name is ChecksumAlgorithm => Object.hasOwn(CHECKSUMS, name);
+/** Whether `name` (lower case: `crc32`, as in `x-amz-checksum-crc32`) is one of S3's checksum algorithms (CHECKSUMS). */
+export const isChecksumAlgorithm = (name: string): name is ChecksumAlgorithm => Object.hasOwn(CHECKSUMS, name);
 
 /**
  * The digests a body is checked against (verifyBody), fed as its bytes arrive so that no body need be held whole: the

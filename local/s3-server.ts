@@ -35,7 +35,7 @@ import type { AddressInfo } from "node:net";
 import { join, relative, resolve, sep } from "node:path";
 import { PassThrough, type Duplex, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { authenticate, BodyDigests, ChunkSignatures, decodeUriPart, header, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
+import { authenticate, BodyDigests, ChunkSignatures, decodeUriPart, header, isChecksumAlgorithm, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { copySourcePreconditions, readPreconditions, writePreconditions } from "./s3-conditions";
 import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, type AcceptedPost } from "./s3-post-policy";
@@ -78,7 +78,11 @@ export interface ObjectStore {
    * keeps objects across them (the file store), as S3 keeps an upload until it is completed or aborted.
    */
   createUpload(uploadId: string, upload: UploadRecord): void;
-  /** The uploads in progress the store keeps, with the parts each has (read once, when the server starts). */
+  /**
+   * The uploads in progress the store keeps (read once, when the server starts), each with its parts read when first
+   * asked for: the server asks when the upload is first used, so that its start reads the uploads' records, not their
+   * parts (an upload may have 10,000).
+   */
   keptUploads(): KeptUpload[];
   /**
    * A multipart upload's part (UploadPart) written from its body as it arrives, as putStream writes an object: never
@@ -86,8 +90,12 @@ export interface ObjectStore {
    * the upload's part of the same number only once whole: a `source` that fails part-way leaves the earlier one.
    */
   putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart>;
-  /** A part's bytes as a stream (CompleteMultipartUpload reads the parts in order into putStream, never whole). */
-  readPart(uploadId: string, partNumber: number): Readable;
+  /**
+   * A part as it is now: its ETag and size, and its bytes as a stream (CompleteMultipartUpload reads the parts in order
+   * into putStream, never whole, and checks each is the part it listed: one uploaded again meanwhile is another). Throws
+   * when the upload has no such part (removed meanwhile).
+   */
+  readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable };
   /** An upload's record and parts removed (AbortMultipartUpload, and once CompleteMultipartUpload stored the object). */
   removeUpload(uploadId: string): void;
   /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
@@ -130,11 +138,11 @@ export interface StoredPart {
   lastModified: Date;
 }
 
-/** An upload a store keeps (keptUploads): its record and its parts by number. */
+/** An upload a store keeps (keptUploads): its record, and its parts by number, read when called. */
 export interface KeptUpload {
   uploadId: string;
   upload: UploadRecord;
-  parts: Map<number, StoredPart>;
+  parts: () => Map<number, StoredPart>;
 }
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
@@ -201,7 +209,7 @@ export class MemoryObjectStore implements ObjectStore {
     this.uploads.set(uploadId, upload);
   }
   keptUploads(): KeptUpload[] {
-    return [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+    return [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
   }
   /** Buffered, as putStream. */
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart> {
@@ -213,8 +221,10 @@ export class MemoryObjectStore implements ObjectStore {
     this.parts.set(uploadId, parts.set(partNumber, { part, body }));
     return part;
   }
-  readPart(uploadId: string, partNumber: number): Readable {
-    return streamOf(this.parts.get(uploadId)?.get(partNumber)?.body ?? Buffer.alloc(0));
+  readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable } {
+    const kept = this.parts.get(uploadId)?.get(partNumber);
+    if (!kept) throw new Error(`local S3: no part ${partNumber} of upload ${uploadId}`);
+    return { part: kept.part, body: streamOf(kept.body) };
   }
   removeUpload(uploadId: string): void {
     this.uploads.delete(uploadId);
@@ -382,10 +392,10 @@ export class FileObjectStore implements ObjectStore {
     this.writeWhole(this.recordFile(uploadId), Buffer.from(JSON.stringify(upload)));
   }
   /**
-   * The uploads whose records can be read, each with the parts whose files are whole. A record that cannot be read (a
-   * power cut soon after it was written, an edit) is reported and passed over: its upload answers NoSuchUpload, its
-   * files stay. A part file that is not whole is reported and left out: ListParts does not list it, and a completion
-   * naming it is InvalidPart until it is uploaded again.
+   * The uploads whose records can be read, each with the parts whose files are whole (keptParts, when asked). A record
+   * that cannot be read (a power cut soon after it was written, an edit) is reported and passed over: its upload answers
+   * NoSuchUpload, its files stay. A part file that is not whole is reported, when its upload's parts are read, and left
+   * out: ListParts does not list it, and a completion naming it is InvalidPart until it is uploaded again.
    */
   keptUploads(): KeptUpload[] {
     const kept: KeptUpload[] = [];
@@ -404,7 +414,7 @@ export class FileObjectStore implements ObjectStore {
         this.log(`local S3: ${relative(this.root, file)} ${fault}, so multipart upload ${uploadId} is not resumed (NoSuchUpload); its files are left as they are`);
         continue;
       }
-      kept.push({ uploadId, upload, parts: this.keptParts(uploadId) });
+      kept.push({ uploadId, upload, parts: () => this.keptParts(uploadId) });
     }
     return kept;
   }
@@ -442,11 +452,11 @@ export class FileObjectStore implements ObjectStore {
       FileObjectStore.writing.delete(temporary);
     }
   }
-  /** The part's bytes, after its line, from the file opened now (a part replaced meanwhile is read as it was). */
-  readPart(uploadId: string, partNumber: number): Readable {
+  /** The part's line, and its bytes after it, from the file opened now (a part replaced meanwhile is read as it was). */
+  readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable } {
     const read = readPartFile(this.partFile(uploadId, partNumber));
     if (typeof read === "string") throw new Error(`local S3: part ${partNumber} of upload ${uploadId} ${read}`);
-    return createReadStream("", { fd: read.fd, start: read.offset });
+    return { part: read.part, body: createReadStream("", { fd: read.fd, start: read.offset }) };
   }
   /** The record first, so that an abort or completion stopped part-way leaves a folder no record names (removeAbandonedUploads). */
   removeUpload(uploadId: string): void {
@@ -464,7 +474,7 @@ export class FileObjectStore implements ObjectStore {
   }
   /** An upload's folder of parts. */
   private uploadFolder(uploadId: string): string {
-    // The server names uploads (randomUUID) and serves only those it named; anything else never reaches the disk.
+    // The server names uploads (newUploadId) and serves only those it named; anything else never reaches the disk.
     if (!/^[A-Za-z0-9-]{1,64}$/.test(uploadId)) throw new Error(`local S3: no such upload ${uploadId}`);
     return join(this.uploads, uploadId);
   }
@@ -982,13 +992,27 @@ interface MultipartUpload extends UploadRecord {
   parts: Map<number, StoredPart>;
 }
 
+/**
+ * An upload the store kept, resumed: its parts read from the store when first used (`parts`, a getter), not when the
+ * server starts (ObjectStore.keptUploads). A listing of uploads reads the record's fields only.
+ */
+function resumedUpload({ upload, parts }: KeptUpload): MultipartUpload {
+  let read: Map<number, StoredPart> | undefined;
+  return {
+    ...upload,
+    get parts() {
+      return (read ??= parts());
+    },
+  };
+}
+
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
   const store = options.store ?? new MemoryObjectStore();
   for (const bucket of options.buckets ?? []) store.createBucket(bucket);
   const requests: S3Request[] = [];
   // The uploads the store kept (a restart of the local runtime resumes them, as S3 keeps an upload until it is completed
   // or aborted: "you must either complete or abort the multipart upload" to stop paying for its parts, mpuoverview.html).
-  const uploads = new Map<string, MultipartUpload>(store.keptUploads().map(({ uploadId, upload, parts }) => [uploadId, { ...upload, parts }]));
+  const uploads = new Map<string, MultipartUpload>(store.keptUploads().map((kept) => [kept.uploadId, resumedUpload(kept)]));
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
   const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
@@ -1319,7 +1343,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * CompleteMultipartUpload: the parts listed checked as S3 checks them, then streamed one after another from the store
    * (readPart) into the object (putStream), never held whole, with the multipart ETag — the MD5 of the parts' binary
    * MD5s, then `-` and their count — and the conditional write decided just before it replaces the previous object.
-   * Then the upload's parts are removed. A failed completion leaves the upload and its parts as they were.
+   * Then the upload's parts are removed. A failed completion leaves the upload and its parts as they were. A listed part
+   * uploaded again while the parts are read is no longer the part listed: 400 InvalidPart ("the specified entity tag may
+   * not match the part's entity tag"), not an object whose bytes are not its ETag's (how S3 settles this race is not
+   * documented).
    */
   async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
     const uploadId = param(query, "uploadId") ?? "";
@@ -1327,7 +1354,14 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const parts = listedParts(body.toString("utf8"), upload);
     const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
     async function* concatenated(): AsyncGenerator<Buffer> {
-      for (const { partNumber } of parts) yield* store.readPart(uploadId, partNumber) as AsyncIterable<Buffer>;
+      for (const listed of parts) {
+        const { part, body } = store.readPart(uploadId, listed.partNumber);
+        if (part.etag !== listed.etag || part.size !== listed.size) {
+          body.destroy();
+          throw invalidPart();
+        }
+        yield* body as AsyncIterable<Buffer>;
+      }
     }
     const meta: NewObject = { key: upload.key, etag, contentType: upload.contentType, cacheControl: upload.cacheControl, metadata: upload.metadata, lastModified: new Date(), partSizes: parts.map((p) => p.size) };
     // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
@@ -1485,9 +1519,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "ListMultipartUploads":
         return sendXml(res, listUploadsXml(request.bucket, query));
       case "CreateMultipartUpload": {
-        const uploadId = randomUUID();
+        const { uploadId, initiated } = newUploadId();
         const template = fromHeaders!;
-        const upload: UploadRecord = { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, initiated: new Date() };
+        const upload: UploadRecord = { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, initiated };
         store.createUpload(uploadId, upload);
         uploads.set(uploadId, { ...upload, parts: new Map() });
         return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
@@ -1555,20 +1589,21 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const uploadIdMarker = param(query, "upload-id-marker");
     const maxUploads = Math.min(countParam(query, "max-uploads") ?? 1000, 1000);
     const listed = [...uploads]
-      .map(([uploadId, upload]) => ({ uploadId, ...upload }))
+      .map(([uploadId, { bucket, key, initiated }]) => ({ uploadId, bucket, key, initiated }))
       .filter(({ bucket: of, key, uploadId }) => of === bucket && key.startsWith(prefix) && (compareKeys(key, keyMarker) > 0 || (uploadIdMarker !== undefined && key === keyMarker && uploadId > uploadIdMarker)))
       .sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || (a.uploadId < b.uploadId ? -1 : 1));
     const page = rolledUp(listed, prefix, delimiter, maxUploads, keyMarker);
     const lastUpload = page.items.at(-1);
-    const next = page.truncated
-      ? `<NextKeyMarker>${escapeXml(page.last)}</NextKeyMarker>${lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${escapeXml(lastUpload.uploadId)}</NextUploadIdMarker>` : ""}`
-      : "";
+    const nextKeyMarker = page.truncated ? `<NextKeyMarker>${escapeXml(page.last)}</NextKeyMarker>` : "";
+    const nextUploadIdMarker = page.truncated && lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${escapeXml(lastUpload.uploadId)}</NextUploadIdMarker>` : "";
     const items = page.items
       .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${escapeXml(u.uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
       .join("");
     const common = page.prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
-    const echoed = `<KeyMarker>${escapeXml(keyMarker)}</KeyMarker><UploadIdMarker>${escapeXml(uploadIdMarker ?? "")}</UploadIdMarker><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
-    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket>${echoed}${next}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
+    // The elements in the order of S3's model (ListMultipartUploadsOutput, as @aws-sdk/client-s3 carries it).
+    const markers = `<KeyMarker>${escapeXml(keyMarker)}</KeyMarker><UploadIdMarker>${escapeXml(uploadIdMarker ?? "")}</UploadIdMarker>${nextKeyMarker}`;
+    const echoed = `<Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}${nextUploadIdMarker}`;
+    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket>${markers}${echoed}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
   }
 
   function listXml(bucket: string, query: Query): string {
@@ -1616,6 +1651,25 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
 type Query = Record<string, string | string[]>;
 
+/** The time and sequence number of the last upload id this process made (newUploadId). */
+let lastUploadId = { ms: 0, sequence: 0 };
+
+/**
+ * A new multipart upload's id and when it began (CreateMultipartUpload). ListMultipartUploads lists a key's uploads
+ * "in ascending order within each key by the upload initiation time" and continues after `upload-id-marker` with those
+ * "that have upload IDs lexicographically greater" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html):
+ * for the two orders to agree, so that paging lists each upload once, an id starts with its initiation time and a
+ * sequence number for uploads begun in the same millisecond (hex of fixed width: it sorts as they do), then a random
+ * UUID. The time is never earlier than the last id's in this process (a clock set back); the initiation time is the
+ * id's, so after a restart too the two orders agree. S3's own upload ids are opaque; this form is the local server's.
+ */
+function newUploadId(): { uploadId: string; initiated: Date } {
+  const now = Date.now();
+  lastUploadId = now > lastUploadId.ms ? { ms: now, sequence: 0 } : { ms: lastUploadId.ms, sequence: lastUploadId.sequence + 1 };
+  const uploadId = `${lastUploadId.ms.toString(16).padStart(12, "0")}${lastUploadId.sequence.toString(16).padStart(8, "0")}-${randomUUID()}`;
+  return { uploadId, initiated: new Date(lastUploadId.ms) };
+}
+
 /**
  * One page of a listing in key order (objects, ListObjects/V2; uploads, ListMultipartUploads): at most `max` entries, a
  * key holding `delimiter` after `prefix` rolled up into its common prefix, counted once, and left out when that prefix
@@ -1642,6 +1696,11 @@ function rolledUp<T extends { key: string }>(sorted: T[], prefix: string, delimi
   }
   // With max 0 nothing is returned and there is nothing to continue after.
   return { items, prefixes, last, truncated: i < sorted.length && last !== "" };
+}
+
+/** S3's answer for a completion naming a part the upload does not have, or not with that ETag (API_CompleteMultipartUpload.html, InvalidPart). */
+function invalidPart(): S3Error {
+  return new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
 }
 
 /** S3's answer for a request's XML body it cannot read or that does not validate (ErrorResponses.html, MalformedXML). */
@@ -1705,17 +1764,15 @@ function directiveOf(req: IncomingMessage, of: "metadata" | "tagging"): "COPY" |
 }
 
 /**
- * The checksum algorithms S3 computes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html),
- * as CopyObject's x-amz-checksum-algorithm names them: "Indicates the algorithm that you want Amazon S3 to use to create
- * the checksum for the object … Unrecognized or unsupported values will respond with the HTTP status code 400 Bad
- * Request" (API_CopyObject.html). This server stores no checksums (docs/local-s3.md), so a known one is accepted and
- * nothing computed; any other is 400 InvalidRequest (the code and message are this server's: S3 documents only the status).
+ * CopyObject's x-amz-checksum-algorithm, one of the checksum algorithms S3 computes (isChecksumAlgorithm, local/s3-auth.ts,
+ * the one list of them): "Indicates the algorithm that you want Amazon S3 to use to create the checksum for the object …
+ * Unrecognized or unsupported values will respond with the HTTP status code 400 Bad Request" (API_CopyObject.html). This
+ * server stores no checksums (docs/local-s3.md), so a known one is accepted and nothing computed; any other is 400
+ * InvalidRequest (the code and message are this server's: S3 documents only the status).
  */
-const CHECKSUM_ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
-
 function checkCopyChecksumAlgorithm(req: IncomingMessage): void {
   const value = header(req.headers, "x-amz-checksum-algorithm");
-  if (value !== undefined && !CHECKSUM_ALGORITHMS.includes(value.toUpperCase())) {
+  if (value !== undefined && !isChecksumAlgorithm(value.toLowerCase())) {
     throw new S3Error(400, "InvalidRequest", "Value for x-amz-checksum-algorithm header is invalid.", { ArgumentName: "x-amz-checksum-algorithm", ArgumentValue: value });
   }
 }
@@ -1814,7 +1871,7 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
     const part = upload.parts.get(partNumber);
     // The ETag as the client lists it, quoted or not (the SDKs send it quoted, as UploadPart answered it).
     if (!part || part.etag.replace(/"/g, "") !== etag.trim().replace(/"/g, "")) {
-      throw new S3Error(400, "InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+      throw invalidPart();
     }
     return { partNumber, ...part };
   });
