@@ -108,6 +108,9 @@ export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<stri
 export function skippedForDeletedWith(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
   const target = old.deletedWith;
   if (target === undefined) return false;
+  // Deleted in a delete-before-replace branch through its deployed deletedWith chain (order.deletedInBranch): its target
+  // is deleted in the same branch, marked before any of the branch's steps is applied.
+  if (update.order.deletedInBranch.has(old.urn)) return true;
   // Replaced, and marked when the deletes run: not one deleted early, in the delete-before-replace branch of a target of
   // its own (order.early), which the engine unmarks when it registers it again ("recreating": `delete(sg.deletes, urn)`).
   const replacedMarked = update.replaced(target) && !update.order.early.has(target);
@@ -126,7 +129,7 @@ export interface UpdateJudgement {
    * The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by
    * their own judgement, and the resources deleted early, in such a target's delete-before-replace branch.
    */
-  order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string> };
+  order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string>; readonly deletedInBranch: ReadonlySet<string> };
 }
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */

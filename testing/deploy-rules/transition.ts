@@ -1056,7 +1056,21 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // so what names it is replaced by its own judgement (step_generator.go diff, `sg.replaces`), not deleted early.
   const ownDeleteFirst = deletesFirstGiven(new Set());
   const branches = new Map<string, boolean>();
-  const isEarly = (urn: string): boolean => (replacedWith.get(urn) ?? []).some(runsBranch);
+  // The replaced targets (what a branch can run for).
+  const targets = new Set([...replacedWith.values()].flat());
+  // Deleted in such a branch through a deployed deletedWith chain: the branch also deletes first every deployed
+  // resource that calculateDependentReplacements finds replaced among the target's dependents (DependingOn follows
+  // deletedWith edges, dependency_graph.go lines 55-95), and "a resource deleted with a replaced resource ... must be
+  // replaced regardless of property diffs" (step_generator.go line 3320: `r.DeletedWith != "" &&
+  // replaceSet[r.DeletedWith]`), transitively. So a resource deletedWith a target deleted early for its own deletedWith
+  // is deleted in the same branch, whatever names it in the program.
+  const inBranch = (urn: string, seen: Set<string>): boolean => {
+    const target = deployedByUrn.get(urn)?.deletedWith;
+    if (target === undefined || seen.has(target)) return false;
+    seen.add(target);
+    return (targets.has(target) && runsBranch(target)) || inBranch(target, seen);
+  };
+  const isEarly = (urn: string): boolean => (replacedWith.get(urn) ?? []).some(runsBranch) || inBranch(urn, new Set([urn]));
   const runsBranch = (target: string): boolean => {
     let runs = branches.get(target);
     if (runs === undefined) {
@@ -1066,9 +1080,10 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }
     return runs;
   };
-  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(runsBranch));
+  const deleteFirstTargets = new Set([...targets].filter(runsBranch));
   const early = new Set([...replacedWith.keys()].filter(isEarly));
-  return { early, deleteFirstTargets, byNaming, deletesFirst: deletesFirstGiven(early) };
+  const deletedInBranch = new Set(deployed.map((r) => r.urn).filter((urn) => inBranch(urn, new Set([urn]))));
+  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early) };
 }
 
 /**
@@ -1078,6 +1093,12 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
 export interface CascadeOrder {
   early: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
+  /**
+   * The deployed resources a branch deletes first through a deployed deletedWith chain to its target (cascadeOrder:
+   * calculateDependentReplacements), the program's resource or not: each is deleted with its own deletedWith target
+   * already marked in that branch, so its delete is skipped (transition-api-refs.ts skippedForDeletedWith).
+   */
+  deletedInBranch: ReadonlySet<string>;
   /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (naming-delete-first.ts deletedFirstByNaming), for the findings' text. */
   byNaming: ReadonlyMap<string, string>;
   /**
@@ -1089,7 +1110,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), byNaming: new Map(), deletesFirst: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), deletesFirst: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1111,7 +1132,7 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
     return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
   return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
-    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t))] as const)
+    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.deletedInBranch.has(t))] as const)
     .filter(([, of]) => of.length > 0)
     .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`)
     .join("; ");
