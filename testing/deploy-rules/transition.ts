@@ -1058,19 +1058,20 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   const branches = new Map<string, boolean>();
   // The replaced targets (what a branch can run for).
   const targets = new Set([...replacedWith.values()].flat());
-  // Deleted in such a branch through a deployed deletedWith chain: the branch also deletes first every deployed
-  // resource that calculateDependentReplacements finds replaced among the target's dependents (DependingOn follows
-  // deletedWith edges, dependency_graph.go lines 55-95), and "a resource deleted with a replaced resource ... must be
-  // replaced regardless of property diffs" (step_generator.go line 3320: `r.DeletedWith != "" &&
-  // replaceSet[r.DeletedWith]`), transitively. So a resource deletedWith a target deleted early for its own deletedWith
-  // is deleted in the same branch, whatever names it in the program.
-  const inBranch = (urn: string, seen: Set<string>): boolean => {
+  // The targets whose delete-before-replace branch deletes the resource of `urn` first: those its replaceWith or
+  // deletedWith names (findDependentCascadeReplacements), and those its deployed deletedWith chain leads to. The branch
+  // also deletes every deployed resource calculateDependentReplacements finds replaced among the target's dependents:
+  // DependingOn follows deletedWith edges (graph/dependency_graph.go lines 55-95), and "a resource deleted with a
+  // replaced resource ... must be replaced regardless of property diffs" (step_generator.go line 3320: `r.DeletedWith !=
+  // "" && replaceSet[r.DeletedWith]`), transitively; a replaceWith alone puts none in that set (not followed from there).
+  const chainRoots = (urn: string, seen: Set<string>): string[] => {
     const target = deployedByUrn.get(urn)?.deletedWith;
-    if (target === undefined || seen.has(target)) return false;
+    if (target === undefined || seen.has(target)) return [];
     seen.add(target);
-    return (targets.has(target) && runsBranch(target)) || inBranch(target, seen);
+    return targets.has(target) && runsBranch(target) ? [target] : chainRoots(target, seen);
   };
-  const isEarly = (urn: string): boolean => (replacedWith.get(urn) ?? []).some(runsBranch) || inBranch(urn, new Set([urn]));
+  const rootsOf = (urn: string): string[] => [...(replacedWith.get(urn) ?? []).filter(runsBranch), ...chainRoots(urn, new Set([urn]))];
+  const isEarly = (urn: string): boolean => rootsOf(urn).length > 0;
   const runsBranch = (target: string): boolean => {
     let runs = branches.get(target);
     if (runs === undefined) {
@@ -1082,7 +1083,16 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   };
   const deleteFirstTargets = new Set([...targets].filter(runsBranch));
   const early = new Set([...replacedWith.keys()].filter(isEarly));
-  const deletedInBranch = new Set(deployed.map((r) => r.urn).filter((urn) => inBranch(urn, new Set([urn]))));
+  // Deleted in a branch that deletes its deployed deletedWith target too (or is that target's): the branch marks every
+  // resource it deletes (`sg.deletes[...] = true`) before any of its steps is applied, so this one's delete is skipped.
+  const deletedInBranch = new Set(
+    deployed.flatMap((r) => {
+      const target = r.deletedWith;
+      if (target === undefined) return [];
+      const roots = rootsOf(r.urn);
+      return roots.length > 0 && (roots.includes(target) || rootsOf(target).some((root) => roots.includes(root))) ? [r.urn] : [];
+    }),
+  );
   return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early) };
 }
 
@@ -1094,9 +1104,10 @@ export interface CascadeOrder {
   early: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
   /**
-   * The deployed resources a branch deletes first through a deployed deletedWith chain to its target (cascadeOrder:
-   * calculateDependentReplacements), the program's resource or not: each is deleted with its own deletedWith target
-   * already marked in that branch, so its delete is skipped (transition-api-refs.ts skippedForDeletedWith).
+   * The deployed resources a delete-before-replace branch deletes first together with their deployed deletedWith target
+   * (or for that target): through findDependentCascadeReplacements, or a deployed deletedWith chain to the branch's
+   * target (calculateDependentReplacements), the program's resource or not. Each is deleted with its target already
+   * marked in that branch, so its delete is skipped (transition-api-refs.ts skippedForDeletedWith).
    */
   deletedInBranch: ReadonlySet<string>;
   /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (naming-delete-first.ts deletedFirstByNaming), for the findings' text. */
@@ -1132,7 +1143,7 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
     return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
   return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
-    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.deletedInBranch.has(t))] as const)
+    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.early.has(t))] as const)
     .filter(([, of]) => of.length > 0)
     .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`)
     .join("; ");

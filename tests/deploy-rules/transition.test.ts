@@ -409,6 +409,13 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
       expect(found[0].problem).toMatch(/its deletedWith target x-sg is replaced in the same update, .*, as the target is replaced delete-first/);
       expect(found[0].fix).toMatch(/^take x-sg out of api-model-post-albums's deletedWith/);
     }
+    // The model and its deletedWith group both named by api-sg's branch (replaceWith: findDependentCascadeReplacements):
+    // both marked before the branch's steps are applied, so the model's delete is skipped, its name kept.
+    const sibling = { ...middle("vpc-1"), deleteBeforeReplace: undefined, deleteBeforeReplaceDefined: undefined };
+    const besideSibling = { ...model("api-model-post-albums"), deletedWith: sibling.urn, replaceWith: [sg("vpc-1").urn] };
+    const both = checkPlanTransition([sg("vpc-1"), sibling, besideSibling], [sgFirst, sibling, besideSibling], { stack: "prod" });
+    expect(both.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(both[0].problem).toMatch(/its deletedWith target x-sg is replaced in the same update, .*, as the target is replaced delete-first/);
   });
 });
 
