@@ -86,10 +86,13 @@ export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<stri
  *   old resource as deleted so that dependents DeletedWith it can see the deletion"), which also deletes the resources
  *   deletedWith it first (findDependentCascadeReplacements: cascadeOrder `early`);
  * - replaced create-first: by GenerateDeletes, with its pending-delete old copy (`if res.Delete` → `sg.deletes[res.URN] = true`);
- * - not when it is deleted early, in the delete-before-replace branch of its own replaceWith or deletedWith target
- *   (cascadeOrder `early`): marked there, it is unmarked when the program registers it again (stepGenerator "Case 1:
- *   recreating", "Unmark this resource as deleted, we now know it's being replaced instead": `delete(sg.deletes, urn)`),
- *   and its new copy is created with no pending delete, so GenerateDeletes does not mark it again.
+ * - deleted early, in the delete-before-replace branch of its own replaceWith or deletedWith target (cascadeOrder
+ *   `early`): marked there, before any of the branch's steps is applied, so a resource deleted in the same branch is
+ *   skipped (`order.deletedInBranch`: the branch's findDependentCascadeReplacements, and calculateDependentReplacements,
+ *   which follows deployed deletedWith chains); but it is unmarked when the program registers it again (stepGenerator
+ *   "Case 1: recreating", "Unmark this resource as deleted, we now know it's being replaced instead":
+ *   `delete(sg.deletes, urn)`), and its new copy is created with no pending delete, so GenerateDeletes does not mark it
+ *   again: a delete after that is not skipped.
  * So a removed resource (deleted by GenerateDeletes too) is skipped when its target is removed or replaced. A resource
  * the update keeps and replaces is deleted delete-first at its registration (continueStepsFromDiff's
  * DeleteReplacementStep), before GenerateDeletes marks anything, or create-first with the pending deletes: with a target
@@ -108,6 +111,9 @@ export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<stri
 export function skippedForDeletedWith(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
   const target = old.deletedWith;
   if (target === undefined) return false;
+  // Deleted in a delete-before-replace branch that deletes its deployed deletedWith target too, or is that target's
+  // (order.deletedInBranch): the target is marked before any of the branch's steps is applied.
+  if (update.order.deletedInBranch.has(old.urn)) return true;
   // Replaced, and marked when the deletes run: not one deleted early, in the delete-before-replace branch of a target of
   // its own (order.early), which the engine unmarks when it registers it again ("recreating": `delete(sg.deletes, urn)`).
   const replacedMarked = update.replaced(target) && !update.order.early.has(target);
@@ -126,7 +132,7 @@ export interface UpdateJudgement {
    * The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by
    * their own judgement, and the resources deleted early, in such a target's delete-before-replace branch.
    */
-  order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string> };
+  order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string>; readonly deletedInBranch: ReadonlySet<string> };
 }
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */

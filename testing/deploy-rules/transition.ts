@@ -1056,7 +1056,22 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // so what names it is replaced by its own judgement (step_generator.go diff, `sg.replaces`), not deleted early.
   const ownDeleteFirst = deletesFirstGiven(new Set());
   const branches = new Map<string, boolean>();
-  const isEarly = (urn: string): boolean => (replacedWith.get(urn) ?? []).some(runsBranch);
+  // The replaced targets (what a branch can run for).
+  const targets = new Set([...replacedWith.values()].flat());
+  // The targets whose delete-before-replace branch deletes the resource of `urn` first: those its replaceWith or
+  // deletedWith names (findDependentCascadeReplacements), and those its deployed deletedWith chain leads to. The branch
+  // also deletes every deployed resource calculateDependentReplacements finds replaced among the target's dependents:
+  // DependingOn follows deletedWith edges (graph/dependency_graph.go lines 55-95), and "a resource deleted with a
+  // replaced resource ... must be replaced regardless of property diffs" (step_generator.go line 3320: `r.DeletedWith !=
+  // "" && replaceSet[r.DeletedWith]`), transitively; a replaceWith alone puts none in that set (not followed from there).
+  const chainRoots = (urn: string, seen: Set<string>): string[] => {
+    const target = deployedByUrn.get(urn)?.deletedWith;
+    if (target === undefined || seen.has(target)) return [];
+    seen.add(target);
+    return targets.has(target) && runsBranch(target) ? [target] : chainRoots(target, seen);
+  };
+  const rootsOf = (urn: string): string[] => [...(replacedWith.get(urn) ?? []).filter(runsBranch), ...chainRoots(urn, new Set([urn]))];
+  const isEarly = (urn: string): boolean => rootsOf(urn).length > 0;
   const runsBranch = (target: string): boolean => {
     let runs = branches.get(target);
     if (runs === undefined) {
@@ -1066,9 +1081,19 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }
     return runs;
   };
-  const deleteFirstTargets = new Set([...new Set([...replacedWith.values()].flat())].filter(runsBranch));
+  const deleteFirstTargets = new Set([...targets].filter(runsBranch));
   const early = new Set([...replacedWith.keys()].filter(isEarly));
-  return { early, deleteFirstTargets, byNaming, deletesFirst: deletesFirstGiven(early) };
+  // Deleted in a branch that deletes its deployed deletedWith target too (or is that target's): the branch marks every
+  // resource it deletes (`sg.deletes[...] = true`) before any of its steps is applied, so this one's delete is skipped.
+  const deletedInBranch = new Set(
+    deployed.flatMap((r) => {
+      const target = r.deletedWith;
+      if (target === undefined) return [];
+      const roots = rootsOf(r.urn);
+      return roots.length > 0 && (roots.includes(target) || rootsOf(target).some((root) => roots.includes(root))) ? [r.urn] : [];
+    }),
+  );
+  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early) };
 }
 
 /**
@@ -1078,6 +1103,13 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
 export interface CascadeOrder {
   early: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
+  /**
+   * The deployed resources a delete-before-replace branch deletes first together with their deployed deletedWith target
+   * (or for that target): through findDependentCascadeReplacements, or a deployed deletedWith chain to the branch's
+   * target (calculateDependentReplacements), the program's resource or not. Each is deleted with its target already
+   * marked in that branch, so its delete is skipped (transition-api-refs.ts skippedForDeletedWith).
+   */
+  deletedInBranch: ReadonlySet<string>;
   /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (naming-delete-first.ts deletedFirstByNaming), for the findings' text. */
   byNaming: ReadonlyMap<string, string>;
   /**
@@ -1089,7 +1121,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), byNaming: new Map(), deletesFirst: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), deletesFirst: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1111,7 +1143,7 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
     return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
   return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
-    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t))] as const)
+    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.early.has(t))] as const)
     .filter(([, of]) => of.length > 0)
     .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`)
     .join("; ");

@@ -140,6 +140,18 @@ describe("TransitionRecordSetOrphaned: a removed record deletedWith a resource t
     // The topic replaced delete-first: the owner's old copy is deleted in the topic's branch, then unmarked at its registration.
     expect(of(RULE, transition(before, [zone, cname("www"), owner, renamed(true)])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
   });
+
+  it("passes it when its target is deleted early for its own deletedWith: the branch deletes the record too (calculateDependentReplacements follows deletedWith), with its target already marked, so its delete is skipped", () => {
+    // step_generator.go calculateDependentReplacements: DependingOn follows deletedWith edges (dependency_graph.go), and
+    // `r.DeletedWith != "" && replaceSet[r.DeletedWith]` replaces the owner (deletedWith the topic), then the record
+    // (deletedWith the owner), in the topic's delete-before-replace branch: both marked before any of its steps is applied.
+    const owner = handBuilt("aws:s3/bucket:Bucket", "owner", { bucket: "owner-bucket" }, { deletedWith: topic.urn });
+    const before = [zone, cname("www"), cname("www-old", { deletedWith: owner.urn }), owner, topic];
+    expect(of(RULE, transition(before, [zone, cname("www"), owner, renamed(true)]))).toEqual([]);
+    expect(of(RULE, transition(before, [zone, cname("www"), owner, renamed(false)]))).toEqual([]);
+    // The owner removed from the program too: still deleted in the branch (the deployed graph), still skipped.
+    expect(of(RULE, transition(before, [zone, cname("www"), renamed(true)]))).toEqual([]);
+  });
 });
 
 describe("TransitionCloudFrontDeletedWhileDeploying: a removed function deletedWith a resource the update replaces is not deleted", () => {

@@ -397,6 +397,25 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(rules([sg("vpc-1"), middle("vpc-1"), chained], [sgFirst, middle("vpc-1"), chained])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
     // The group not replaced early (its target replaced create-first): its own delete-first branch deletes the model first.
     expect(rules([sg("vpc-1"), middle("vpc-1"), chained], [sg("vpc-2"), middle("vpc-1"), chained])).toEqual([]);
+    // A chain of deletedWith: the model deletedWith a group deletedWith api-sg, replaced delete-first. The branch deletes
+    // both first (calculateDependentReplacements: DependingOn follows deletedWith, and `replaceSet[r.DeletedWith]`
+    // replaces each), every one marked before its steps are applied: the model's delete is skipped whatever its own
+    // deleteBeforeReplace, and it keeps the name.
+    const inner = { ...middle("vpc-1"), replaceWith: undefined, deleteBeforeReplace: undefined, deleteBeforeReplaceDefined: undefined, deletedWith: sg("vpc-1").urn };
+    const withInner = { ...model("api-model-post-albums"), deletedWith: inner.urn };
+    for (const own of [withInner, { ...withInner, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }]) {
+      const found = checkPlanTransition([sg("vpc-1"), inner, own], [sgFirst, inner, own], { stack: "prod" });
+      expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+      expect(found[0].problem).toMatch(/its deletedWith target x-sg is replaced in the same update, .*, as the target is replaced delete-first/);
+      expect(found[0].fix).toMatch(/^take x-sg out of api-model-post-albums's deletedWith/);
+    }
+    // The model and its deletedWith group both named by api-sg's branch (replaceWith: findDependentCascadeReplacements):
+    // both marked before the branch's steps are applied, so the model's delete is skipped, its name kept.
+    const sibling = { ...middle("vpc-1"), deleteBeforeReplace: undefined, deleteBeforeReplaceDefined: undefined };
+    const besideSibling = { ...model("api-model-post-albums"), deletedWith: sibling.urn, replaceWith: [sg("vpc-1").urn] };
+    const both = checkPlanTransition([sg("vpc-1"), sibling, besideSibling], [sgFirst, sibling, besideSibling], { stack: "prod" });
+    expect(both.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${MODEL} api-model-post-albums`]]);
+    expect(both[0].problem).toMatch(/its deletedWith target x-sg is replaced in the same update, .*, as the target is replaced delete-first/);
   });
 });
 
