@@ -92,6 +92,8 @@ export interface PhysicalNameSpec {
   source: string;
   /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
   refusal?: string;
+  /** Who refuses `name` before AWS sees it, and when: the provider's own check of the name input, where it has one. */
+  providerRefusal?: (name: string) => string | undefined;
   /**
    * The prefix input the provider completes with its unique suffix (`namePrefix`: the name is the prefix and
    * PROVIDER_UNIQUE_ID_SUFFIX_LENGTH digits, terraform-provider-aws internal/create Name), which this rule measures as
@@ -139,6 +141,18 @@ function securityGroupName(): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
  * vpc_security_group.go, name_prefix: `validation.StringLenBetween(0, 255-id.UniqueIDSuffixLength)` and
  * `StringDoesNotMatch(^sg-)`, "cannot begin with sg-"), so a longer prefix or one starting with "sg-" fails `pulumi preview`.
  */
+/**
+ * A security group's `name` as terraform-provider-aws checks it (vpc_security_group.go, name: StringLenBetween(0, 255)
+ * and StringDoesNotMatch(^sg-), "cannot begin with sg-"): such a name, explicit or made by `pulumi:autonaming`, fails
+ * `pulumi preview` (the bridge's Check validates the name with the defaults it set). "default" and EC2's characters are
+ * not checked there: EC2 refuses those at `pulumi up`.
+ */
+const securityGroupProviderRefusal = (name: string): string | undefined =>
+  name.length > SECURITY_GROUP_NAME_LENGTH || name.startsWith("sg-") ? 'terraform-provider-aws refuses it at `pulumi preview` (name: at most 255 characters, "cannot begin with sg-")' : undefined;
+
+/** Who refuses `name`, and when: the provider at preview where it checks the name, else the service (`spec.refusal`, or AWS at `pulumi up`). */
+const refusalOf = (spec: Pick<PhysicalNameSpec, "refusal" | "providerRefusal">, name: string) => spec.providerRefusal?.(name) ?? spec.refusal ?? "AWS refuses it at `pulumi up`";
+
 const SECURITY_GROUP_PREFIX: NonNullable<PhysicalNameSpec["prefix"]> = {
   property: "namePrefix",
   providerRefuses: (prefix) => prefix.length > SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH || prefix.startsWith("sg-"),
@@ -321,7 +335,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     defaultAutonameCheckedBy: "StatesStateMachineName",
     source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
   },
-  { ...namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"), prefix: SECURITY_GROUP_PREFIX },
+  { ...namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"), prefix: SECURITY_GROUP_PREFIX, providerRefusal: securityGroupProviderRefusal },
   ...autonamedOnly([
     ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
     ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],
@@ -470,7 +484,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
     const problem = spec.problem(physical.name, r);
     if (!problem) return undefined;
     return report(
-      `has ${spec.property} ${JSON.stringify(physical.name)}, ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``,
+      `has ${spec.property} ${JSON.stringify(physical.name)}, ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
       `set ${spec.what} of at most ${spec.maxLength} characters AWS takes${from}, or leave ${spec.property} unset for Pulumi's autonaming`,
     );
   }
@@ -495,7 +509,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   if (!problem) return undefined;
   const tooLong = physical.name.length > spec.maxLength;
   return report(
-    `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``,
+    `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
     tooLong ? shorten : `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`,
   );
 }
@@ -507,7 +521,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
  * EventBridgeNames (eventbridge.ts) measure configured names with it.
  */
 export function checkConfigured(
-  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "problem" | "autoname" | "refusal">,
+  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "problem" | "autoname" | "refusal" | "providerRefusal">,
   r: RecordedResource,
   physical: { name: string; shown: string },
   configured: ConfiguredAutoname,
@@ -522,7 +536,7 @@ export function checkConfigured(
     return report(`is named ${physical.shown} by ${configured.setting}, ${measured(proposal)}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
-  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;
+  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`, fix) : undefined;
 }
 
 /** PhysicalNameLimits measuring the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; Pulumi's default without. */
