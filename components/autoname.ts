@@ -403,17 +403,29 @@ export function rdsAutonameProblem(whole: string): { text: string; fix: string }
 }
 
 /**
- * EC2's one rule on a security group's whole name beyond length and characters: "Cannot start with sg-"
- * (CreateSecurityGroup GroupName: the prefix of group ids). One check for the components' autonames
- * (securityGroupAutonameProblem) and the deploy rules (testing/deploy-rules/names.ts, any name a plan gives a group).
- * Whether EC2 also refuses "SG-" (group names are case-insensitive) was not confirmed: only "sg-" is refused.
+ * EC2's rules on a security group's whole name beyond length and characters. One check for the components' autonames
+ * (securityGroupAutonameProblem) and the deploy rules (testing/deploy-rules/names.ts, any name a plan gives a group):
+ * - "Cannot start with sg-" (CreateSecurityGroup GroupName: the prefix of group ids; EC2 answers InvalidParameterValue
+ *   "Group names may not be in the format sg-*", as pulumi/pulumi-awsx#328 quotes it). Only lower-case "sg-" is refused:
+ *   AWS's text, its error and terraform-provider-aws's check (vpc_security_group.go, `^sg-`) all say "sg-", and a
+ *   group named "SG-QA" was created in a VPC (hashicorp/terraform#23367). No AWS text says "SG-" is refused or taken;
+ *   that it is taken rests on that one report.
+ * - not "default": "InvalidGroup.Reserved: The name 'default' is reserved, and cannot be used to create a new security
+ *   group" (Error codes for the Amazon EC2 API, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+ *   In any letter case: every VPC has its group "default" ("You cannot delete the 'default' security group in your VPC",
+ *   CannotDelete, the same page) and GroupName "Names are case-insensitive and must be unique within the VPC" (the API
+ *   model's text, as the AWS SDK for Kotlin renders it), so "Default" is refused too, as reserved or as a duplicate
+ *   (which of the two errors EC2 answers was not confirmed). terraform-provider-aws does not check it: `pulumi up` fails.
+ *   An autoname (`<name>-<7 hex>`) is never "default"; a plan's explicit or `pulumi:autonaming` verbatim name may be.
  */
-export function securityGroupPrefixProblem(whole: string): string | undefined {
-  return whole.startsWith("sg-") ? 'starts with "sg-" ("Cannot start with sg-", CreateSecurityGroup GroupName: the prefix of group ids)' : undefined;
+export function securityGroupNameProblem(whole: string): string | undefined {
+  if (whole.startsWith("sg-")) return 'starts with "sg-" ("Cannot start with sg-", CreateSecurityGroup GroupName: the prefix of group ids)';
+  if (whole.toLowerCase() === "default") return `is ${JSON.stringify(whole)}, the name of every VPC's default group ("The name 'default' is reserved, and cannot be used to create a new security group", InvalidGroup.Reserved; group names are case-insensitive)`;
+  return undefined;
 }
 
-/** securityGroupPrefixProblem for a component's autonamed security group, with its fix. */
+/** securityGroupNameProblem for a component's autonamed security group, with its fix (only "sg-" can start an autoname; none is "default"). */
 function securityGroupAutonameProblem(whole: string): { text: string; fix: string } | undefined {
-  const text = securityGroupPrefixProblem(whole);
-  return text === undefined ? undefined : { text, fix: 'Use a component name that does not start with "sg-".' };
+  const text = securityGroupNameProblem(whole);
+  return text === undefined ? undefined : { text, fix: whole.startsWith("sg-") ? 'Use a component name that does not start with "sg-".' : "Use another component name." };
 }

@@ -66,8 +66,10 @@
  *   by letter case was not found: compared as written.
  * - EC2 CreateSecurityGroup: "You can't have two security groups for the same VPC with the same name"
  *   (API_CreateSecurityGroup); GroupName "Names are case-insensitive and must be unique within the VPC" (the API model's
- *   text, as the AWS SDK for Kotlin renders it: CreateSecurityGroupRequest groupName). The error code InvalidGroup.Duplicate
- *   is from the EC2 error code list as recalled, not re-read here.
+ *   text, as the AWS SDK for Kotlin renders it: CreateSecurityGroupRequest groupName); InvalidGroup.Duplicate "You cannot
+ *   create a security group with the same name as an existing security group in the same VPC" (Error codes for the
+ *   Amazon EC2 API, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). A group named
+ *   "default" in any letter case is PhysicalNameLimits' finding (every VPC has that group: names.ts).
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";

@@ -35,7 +35,7 @@
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
 // bucketNameProblem from autoname.ts itself (s3.ts re-exports it), so that s3.ts reads PROVIDER_UNIQUE_ID_SUFFIX_LENGTH without an import loop.
-import { AUTONAME_RANDOM_LENGTH, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH, SECURITY_GROUP_NAME_LENGTH, SECURITY_GROUP_NAME_SYMBOLS, securityGroupPrefixProblem } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH, SECURITY_GROUP_NAME_LENGTH, SECURITY_GROUP_NAME_SYMBOLS, securityGroupNameProblem } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import { ALARM_LIMITS } from "../../components/monitoring/validate";
 import type { Graph } from "../../local/offline/graph";
@@ -92,6 +92,15 @@ export interface PhysicalNameSpec {
   source: string;
   /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
   refusal?: string;
+  /** Who refuses `name` before AWS sees it, and when: the provider's own check of the name input, where it has one. */
+  providerRefusal?: (name: string) => string | undefined;
+  /**
+   * The prefix input the provider completes with its unique suffix (`namePrefix`: the name is the prefix and
+   * PROVIDER_UNIQUE_ID_SUFFIX_LENGTH digits, terraform-provider-aws internal/create Name), which this rule measures as
+   * that whole name; and the provider's own check of the prefix, which fails `pulumi preview`. Types without it: a
+   * `<property>Prefix` set leaves the name unmeasured.
+   */
+  prefix?: { property: string; providerRefuses(prefix: string): boolean; providerRule: string };
 }
 
 /** A length-and-characters check: `min`–`max` characters, each matching `chars` (a one-character class). */
@@ -121,11 +130,34 @@ function withFifo(flag: string, max: number): PhysicalNameSpec["problem"] {
   };
 }
 
-/** EC2 security group names: up to 255 of letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`, not starting with `sg-` (components/autoname.ts). */
+/** EC2 security group names: up to 255 of letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`, not starting with `sg-`, not `default` (components/autoname.ts). */
 function securityGroupName(): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
   const check = limits(1, SECURITY_GROUP_NAME_LENGTH, new RegExp(`[${nameCharacters(SECURITY_GROUP_NAME_SYMBOLS)}]`), `letters, digits, spaces and ${SECURITY_GROUP_NAME_SYMBOLS.trim()}`);
-  return { problem: (name) => check(name) ?? securityGroupPrefixProblem(name), maxLength: SECURITY_GROUP_NAME_LENGTH };
+  return { problem: (name) => check(name) ?? securityGroupNameProblem(name), maxLength: SECURITY_GROUP_NAME_LENGTH };
 }
+
+/**
+ * A security group's `namePrefix` as terraform-provider-aws checks it before any call (internal/service/ec2/
+ * vpc_security_group.go, name_prefix: `validation.StringLenBetween(0, 255-id.UniqueIDSuffixLength)` and
+ * `StringDoesNotMatch(^sg-)`, "cannot begin with sg-"), so a longer prefix or one starting with "sg-" fails `pulumi preview`.
+ */
+/**
+ * A security group's `name` as terraform-provider-aws checks it (vpc_security_group.go, name: StringLenBetween(0, 255)
+ * and StringDoesNotMatch(^sg-), "cannot begin with sg-"): such a name, explicit or made by `pulumi:autonaming`, fails
+ * `pulumi preview` (the bridge's Check validates the name with the defaults it set). "default" and EC2's characters are
+ * not checked there: EC2 refuses those at `pulumi up`.
+ */
+const securityGroupProviderRefusal = (name: string): string | undefined =>
+  name.length > SECURITY_GROUP_NAME_LENGTH || name.startsWith("sg-") ? 'terraform-provider-aws refuses it at `pulumi preview` (name: at most 255 characters, "cannot begin with sg-")' : undefined;
+
+/** Who refuses `name`, and when: the provider at preview where it checks the name, else the service (`spec.refusal`, or AWS at `pulumi up`). */
+const refusalOf = (spec: Pick<PhysicalNameSpec, "refusal" | "providerRefusal">, name: string) => spec.providerRefusal?.(name) ?? spec.refusal ?? "AWS refuses it at `pulumi up`";
+
+const SECURITY_GROUP_PREFIX: NonNullable<PhysicalNameSpec["prefix"]> = {
+  property: "namePrefix",
+  providerRefuses: (prefix) => prefix.length > SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH || prefix.startsWith("sg-"),
+  providerRule: `at most ${SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH} characters, not starting with "sg-"`,
+};
 
 const LETTERS_DIGITS_DASH_UNDERSCORE = new RegExp(`[${nameCharacters(CLOUDFRONT_NAME_SYMBOLS)}]`);
 const IAM_NAME = new RegExp(`[${nameCharacters(IAM_NAME_SYMBOLS)}]`);
@@ -197,9 +229,11 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
  *   AWS limits this table's author could not confirm: only pulumi-aws's 255 is measured.
  * - EC2 CreateSecurityGroup GroupName: "Up to 255 characters in length. Cannot start with sg-. Valid characters: a-z,
- *   A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (components/autoname.ts SECURITY_GROUP_NAME_LENGTH, the one check with
+ *   A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*", and not "default" in any letter case (InvalidGroup.Reserved; EC2's
+ *   error codes page) (components/autoname.ts SECURITY_GROUP_NAME_LENGTH and securityGroupNameProblem, the one check with
  *   PrivateNetwork's and RelationalDatabase's kind "security-group", which refuse a component name whose default
- *   autoname breaks it); pulumi-aws autonames a group within its default 255 (no override for aws_security_group).
+ *   autoname breaks it); pulumi-aws autonames a group within its default 255 (no override for aws_security_group). A
+ *   `namePrefix` is measured with terraform-provider-aws's 26-digit suffix (SECURITY_GROUP_PREFIX).
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -301,7 +335,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     defaultAutonameCheckedBy: "StatesStateMachineName",
     source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
   },
-  namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"),
+  { ...namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"), prefix: SECURITY_GROUP_PREFIX, providerRefusal: securityGroupProviderRefusal },
   ...autonamedOnly([
     ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
     ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],
@@ -370,14 +404,26 @@ export const configuredNameFix = (key: string, type: string) =>
 /** How the stack's config names `r` when it is unnamed; undefined for Pulumi's default. */
 export type ConfiguredNaming = (r: RecordedResource) => ConfiguredAutoname | { disabled: true; key: string; setting: string } | undefined;
 
+/** A stand-in for terraform-provider-aws's unique suffix when checking a prefixed name: digits, like the real one. */
+const UNIQUE_SUFFIX_STAND_IN = "0".repeat(PROVIDER_UNIQUE_ID_SUFFIX_LENGTH);
+
 /**
  * The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part, or the
  * name `naming` (the stack's `pulumi:autonaming`) makes; undefined when it makes none (mode disabled: AutonamingDisabled).
+ * A `<property>Prefix` input (`namePrefix`, `bucketPrefix`) stops Pulumi's autoname: pulumi-terraform-bridge sets no
+ * default on a property that ConflictsWith one the program set (pkg/tfbridge/schema.go applyDefaults,
+ * buildConflictsWith), and terraform-provider-aws completes the prefix; the name is then the prefix and its suffix
+ * (`prefixed`) where the spec says how (`spec.prefix`), and unknown otherwise.
  */
-export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): { name: string; shown: string; autonamed: boolean; configured?: ConfiguredAutoname } | undefined {
+export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): { name: string; shown: string; autonamed: boolean; configured?: ConfiguredAutoname; prefixed?: string } | undefined {
   const explicit = r.inputs[spec.property];
   if (typeof explicit === "string") return { name: explicit, shown: explicit, autonamed: false };
   if (!spec.autoname || explicit !== undefined) return undefined;
+  const given = r.inputs[spec.prefix?.property ?? `${spec.property}Prefix`];
+  if (given !== undefined) {
+    if (!spec.prefix || typeof given !== "string") return undefined;
+    return { name: `${given}${UNIQUE_SUFFIX_STAND_IN}`, shown: `${given}<${PROVIDER_UNIQUE_ID_SUFFIX_LENGTH}-digit unique suffix>`, autonamed: false, prefixed: given };
+  }
   const transform = spec.autoname.transform ?? ((n: string) => n);
   const postfix = spec.autoname.postfix?.(r) ?? "";
   const configured = naming?.(r);
@@ -424,11 +470,21 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   const report = (problem: string, fix: string) => finding("PhysicalNameLimits", r, problem, fix);
   if (physical.configured) return checkConfigured(spec, r, physical, physical.configured, report, from);
 
+  if (physical.prefixed !== undefined && spec.prefix) {
+    const problem = spec.problem(physical.name, r);
+    if (!problem) return undefined;
+    const atPreview = spec.prefix.providerRefuses(physical.prefixed);
+    return report(
+      `has ${spec.prefix.property} ${JSON.stringify(physical.prefixed)}, so its name is ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${atPreview ? `terraform-provider-aws refuses the prefix (${spec.prefix.providerRule}) at \`pulumi preview\`` : "AWS refuses it at `pulumi up`"}`,
+      `use a ${spec.prefix.property} ${atPreview ? `of ${spec.prefix.providerRule}` : `of characters ${spec.what} takes`}${from}, or leave it unset for Pulumi's autonaming`,
+    );
+  }
+
   if (!physical.autonamed) {
     const problem = spec.problem(physical.name, r);
     if (!problem) return undefined;
     return report(
-      `has ${spec.property} ${JSON.stringify(physical.name)}, ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``,
+      `has ${spec.property} ${JSON.stringify(physical.name)}, ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
       `set ${spec.what} of at most ${spec.maxLength} characters AWS takes${from}, or leave ${spec.property} unset for Pulumi's autonaming`,
     );
   }
@@ -453,7 +509,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   if (!problem) return undefined;
   const tooLong = physical.name.length > spec.maxLength;
   return report(
-    `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: AWS refuses it at \`pulumi up\``,
+    `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
     tooLong ? shorten : `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`,
   );
 }
@@ -465,7 +521,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
  * EventBridgeNames (eventbridge.ts) measure configured names with it.
  */
 export function checkConfigured(
-  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "problem" | "autoname" | "refusal">,
+  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "problem" | "autoname" | "refusal" | "providerRefusal">,
   r: RecordedResource,
   physical: { name: string; shown: string },
   configured: ConfiguredAutoname,
@@ -480,7 +536,7 @@ export function checkConfigured(
     return report(`is named ${physical.shown} by ${configured.setting}, ${measured(proposal)}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("calculated name exceeds maximum length of ${spec.autoname!.maxLength}")`, fix);
   }
   const problem = spec.problem(physical.name, r);
-  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${spec.refusal ?? "AWS refuses it at `pulumi up`"}`, fix) : undefined;
+  return problem ? report(`is named ${physical.shown} (${physical.name.length} characters) by ${configured.setting}, ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`, fix) : undefined;
 }
 
 /** PhysicalNameLimits measuring the names `naming` (a stack's `pulumi:autonaming`, autonaming.ts) makes; Pulumi's default without. */

@@ -23,6 +23,11 @@ describe("PrivateNetwork names its security groups within EC2's rules", () => {
     expect(refusalOf(() => new PrivateNetwork("sg-net", {}), "PrivateNetwork accepted the name")).toMatchObject({ argument: "name", problem: expect.stringContaining('starts with "sg-"') });
   });
 
+  it('takes a name starting with "SG-": EC2 refuses lower-case "sg-" only (its text and error say sg-; a group "SG-QA" was created, hashicorp/terraform#23367)', async () => {
+    const graph = await record(() => new PrivateNetwork("SG-net", {}));
+    expect(resource(graph, "aws:ec2/securityGroup:SecurityGroup", "SG-net-endpoints").inputs.description).toBe("SG-net: HTTPS from the VPC to its interface endpoints");
+  });
+
   it("refuses a character EC2 does not take in a group name", () => {
     expect(refusalOf(() => new PrivateNetwork("net~work", {}), "PrivateNetwork accepted the name")).toMatchObject({ argument: "name", problem: expect.stringContaining("~") });
   });

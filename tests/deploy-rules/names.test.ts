@@ -44,4 +44,20 @@ describe("physicalName", () => {
   it("is unknown for a required name the program did not set (nothing to check)", () => {
     expect(physicalName(spec("aws:apigateway/stage:Stage"), handBuilt("aws:apigateway/stage:Stage", "s", {}))).toBeUndefined();
   });
+
+  // pulumi-terraform-bridge applyDefaults sets no autoname on a `name` that ConflictsWith a `namePrefix` the program set
+  // (buildConflictsWith); terraform-provider-aws names it the prefix and id.PrefixedUniqueId's 26 digits.
+  it("is a security group's namePrefix and the provider's 26-digit suffix, not an autoname; unknown for a type whose prefix is not measured", () => {
+    const group = handBuilt("aws:ec2/securityGroup:SecurityGroup", "g".repeat(250), { vpcId: "vpc-1", description: "d", namePrefix: "app-" });
+    expect(physicalName(spec("aws:ec2/securityGroup:SecurityGroup"), group)).toEqual({ name: `app-${"0".repeat(26)}`, shown: "app-<26-digit unique suffix>", autonamed: false, prefixed: "app-" });
+    expect(physicalName(spec("aws:sqs/queue:Queue"), handBuilt("aws:sqs/queue:Queue", "q".repeat(90), { namePrefix: "jobs-" }))).toBeUndefined();
+    expect(checkDeployRules([handBuilt("aws:sqs/queue:Queue", "q".repeat(90), { namePrefix: "jobs-" })], devContext).filter((f) => f.rule === "PhysicalNameLimits")).toEqual([]);
+  });
+
+  it("tells a security group's namePrefix the provider refuses at preview (over 229, or sg-) from one EC2 refuses at up", () => {
+    const findings = (namePrefix: string) => checkDeployRules([handBuilt("aws:ec2/securityGroup:SecurityGroup", "web", { vpcId: "vpc-1", description: "d", namePrefix })], devContext).filter((f) => f.rule === "PhysicalNameLimits").map(formatFinding);
+    expect(findings("sg-web-")).toEqual([expect.stringMatching(/at `pulumi preview`\. Fix: use a namePrefix of at most 229 characters, not starting with "sg-", or leave it unset for Pulumi's autonaming$/)]);
+    expect(findings("p".repeat(229))).toEqual([]);
+    expect(findings("web~")).toEqual([expect.stringMatching(/has "~"; .*: AWS refuses it at `pulumi up`\. Fix: use a namePrefix of characters a security group name takes, or leave it unset for Pulumi's autonaming$/)]);
+  });
 });
