@@ -14,10 +14,11 @@ import { transformCacheFolder, transformCacheWanted } from "./tests/setup/transf
  * instead of 7, 4–5 CPU-seconds less). Within each, the files that take longest (the type check, browsers,
  * whole-program runs) start first, so the other worker packs the short ones around them; the rest in vitest's own
  * order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`), which shuffles within each group but never
- * puts a shared file before an isolated one. So tests/fuzz/ and tests/stacks/preview.test.ts (shared) lead only the
- * shared group and start after every isolated file (a possible longer tail on 2 cores, not a flake; let their rank
- * override the grouping if it grows), as do tests/offline-program-cache.test.ts and tests/plan.test.ts (shared too), and in a whole run the e2e file (isolated) makes the shared dev records: the
- * paths where a shared file makes them run in CI's e2e-excluded job and in targeted runs. The local RDS Data API's
+ * puts a shared file before an isolated one. So tests/fuzz/, tests/stacks/preview.test.ts,
+ * tests/offline-program-cache.test.ts and tests/plan.test.ts (shared) lead only the shared group and start after every
+ * isolated file (a possible longer tail on 2 cores, not a flake; let their rank override the grouping if it grows), and
+ * in a whole run the e2e file (isolated) makes the shared dev records: the paths where a shared file makes them run in
+ * CI's e2e-excluded job and in targeted runs. The local RDS Data API's
  * files and the ASL schema check's are listed too: without vitest's cache of durations (CI's clean clone) its order is
  * the larger file first, and these short files cost 7–13 CPU-seconds each (each opens PGlite databases, or compiles
  * asl-validator's schema over and over), so rds-data-program.test.ts (79 lines) started among the last files and ran

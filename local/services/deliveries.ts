@@ -1,6 +1,8 @@
 /**
  * What the local services that deliver to functions and queues on their own (Topics, EventBuses) share: the
- * deliveries under way, which `stop()` waits for, and how they invoke a function asynchronously.
+ * deliveries under way, which `stop()` waits for, and how they invoke a function asynchronously; and the options of
+ * every local asynchronous invocation (asyncInvocation: those services', the Invoke API's Event type, S3 events,
+ * schedules).
  */
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { AsyncInvokeOptions, Invoke } from "../async-invoke";
