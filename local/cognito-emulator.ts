@@ -460,6 +460,7 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
   const refuse = (res: any, description = INVALID_SESSION) => res.status(400).json({ error: "invalid_request", error_description: description });
   app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
     try {
+      if (!req.is("application/x-www-form-urlencoded")) return next(); // formBodiedRequests refuses it
       const ctx = { logger: req.log };
       const body = req.body ?? {};
       if ("session" in body) {

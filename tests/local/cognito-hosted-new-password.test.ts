@@ -17,6 +17,9 @@ import { localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 const userPoolId = "us-east-1_NewPass1";
 const clientId = "newpassclient0000000000a";
 const otherClientId = "newpassclient0000000000b";
+/** A pool that signs in with email, any case (UserAuth's defaults): a user's Username is its sub. */
+const emailPoolId = "us-east-1_NewPass2";
+const emailClientId = "newpassclient0000000000c";
 const callback = "http://localhost:5173/";
 const temporary = "Temporary-horse-9";
 const chosen = "Chosen-horse-99";
@@ -34,11 +37,12 @@ beforeAll(async () => {
       Policies: { PasswordPolicy: { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false } },
     }),
   );
-  for (const id of [clientId, otherClientId]) {
-    await emulator.ensureClient(userPoolId, id, id);
+  await emulator.ensureUserPool({ Id: emailPoolId, Name: "newpass-email", UsernameAttributes: ["email"], UsernameConfiguration: { CaseSensitive: false } });
+  for (const [pool, id] of [[userPoolId, clientId], [userPoolId, otherClientId], [emailPoolId, emailClientId]]) {
+    await emulator.ensureClient(pool, id, id);
     await sdk.send(
       new UpdateUserPoolClientCommand({
-        UserPoolId: userPoolId,
+        UserPoolId: pool,
         ClientId: id,
         ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"],
         PreventUserExistenceErrors: "ENABLED",
@@ -127,6 +131,22 @@ describe("the hosted UI and a temporary password", () => {
     expect((await signIn(email, chosen)).answer.code).toBeDefined();
   });
 
+  it("does the same in a pool that signs in with email (UserAuth's default), where the user's name is its sub", async () => {
+    const email = `emailpool${++users}@example.com`;
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: emailPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+    const { answer, verifier } = await signIn(email.toUpperCase(), temporary, emailClientId);
+    expect(answer.page.asksNewPassword).toBe(true);
+    const done = await newPassword(answer.page.session!, chosen, chosen, emailClientId);
+    expect(done.code).toBeDefined();
+    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: emailPoolId, Username: email }))).UserStatus).toBe("CONFIRMED");
+    const exchanged = await fetch(`${emulator.url}/oauth2/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "authorization_code", code: done.code!, redirect_uri: callback, client_id: emailClientId, code_verifier: verifier }),
+    });
+    expect(exchanged.status).toBe(200);
+    expect((await passwordSignIn(sdk, emailClientId, email, chosen)).AuthenticationResult?.AccessToken).toBeDefined();
+  });
+
   it("refuses a new password the pool's policy rejects, and one not typed the same twice: the form again, with a new session", async () => {
     const email = await temporaryUser();
     const first = (await signIn(email, temporary)).answer.page.session!;
@@ -209,6 +229,12 @@ describe("the hosted UI and a temporary password", () => {
     }
     const bad = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ session, new_password: chosen }) });
     expect(bad.status).toBeLessThan(500);
+    // Not a form: refused (formBodiedRequests), the session untouched by it.
+    const fresh = (await signIn(email, temporary)).answer.page.session!;
+    const json = { client_id: clientId, session: fresh, new_password: chosen, confirm_password: chosen };
+    const amz = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(json) });
+    expect(amz.status).toBe(400);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
     // The emulator still answers.
     expect((await signIn(email, temporary)).answer.page.asksNewPassword).toBe(true);
   });
