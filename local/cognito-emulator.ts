@@ -13,6 +13,7 @@
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
  *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
+ *    the hosted UI asks for a new password after the right one before it hands out a code (cognito-local: the code);
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
@@ -434,7 +435,8 @@ interface NewPasswordSession {
  *    native user of the user pool before it expires. Valid values ... between 3 and 15, with a default value of 3";
  *    cognito-local keeps no AuthSessionValidity, so the default always). An unknown, used, expired or another
  *    client's session is refused, HTTP 400 `invalid_request` as cognito-local's form refusals, with the API's
- *    NotAuthorizedException wording (INVALID_SESSION) — nothing set, no code;
+ *    NotAuthorizedException wording (INVALID_SESSION, "Invalid session for the user, session is expired.", the
+ *    message client code matches on; the hosted UI's own wording not confirmed) — nothing set, no code;
  *  - the new password is checked as the API's (RespondToAuthChallenge's NEW_PASSWORD: enforcePasswordPolicy's
  *    passwordPolicyProblem), and the two must match; a refusal is the form again with the error line and a new session
  *    for the same sign-in (the old one used up; the expiry not moved on);
@@ -469,9 +471,9 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         const entry = sessions.get(session);
         sessions.delete(session);
         if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== clientId) return refuse(res);
-        const pool = await cognito.getUserPool(ctx, entry.userPoolId);
-        const user = await pool.getUserByUsername(ctx, entry.username);
-        if (!user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
+        const pool = await poolOf(cognito, ctx, { UserPoolId: entry.userPoolId }); // undefined: deleted since
+        const user = pool ? await pool.getUserByUsername(ctx, entry.username) : null;
+        if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
         if (typeof password !== "string" || typeof confirm !== "string") return refuse(res, "Missing required fields");
         if (!password) return form(res, entry, "Missing required parameter NEW_PASSWORD");
         if (password !== confirm) return form(res, entry, "Passwords do not match.");

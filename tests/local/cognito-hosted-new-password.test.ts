@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminCreateUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { localCognitoClient, passwordSignIn } from "../harness/cognito-users";
@@ -182,7 +182,7 @@ describe("the hosted UI and a temporary password", () => {
     expect((await passwordSignIn(sdk, clientId, email, chosen)).AuthenticationResult?.AccessToken).toBeDefined();
   });
 
-  it("refuses a forged session, one of another app client, and one three minutes old", async () => {
+  it("refuses a forged session, one of another app client, one three minutes old, and one of a user since deleted", async () => {
     const email = await temporaryUser();
     expect((await newPassword(randomBytes(32).toString("base64url"), chosen)).status).toBe(400);
     expect((await newPassword("", chosen)).status).toBe(400);
@@ -194,6 +194,13 @@ describe("the hosted UI and a temporary password", () => {
     const late = (await signIn(email, temporary)).answer.page.session!;
     clock.now += 3 * 60 * 1000;
     expect((await newPassword(late, chosen)).status).toBe(400);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    // Another user under the same name (deleted and created again) is not the session's.
+    const before = (await signIn(email, temporary)).answer.page.session!;
+    await sdk.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+    expect((await newPassword(before, chosen)).status).toBe(400);
     expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
 
     // The temporary password still starts it again.
