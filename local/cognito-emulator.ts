@@ -13,6 +13,7 @@
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
  *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
+ *    the hosted UI asks for a new password after the right one before it hands out a code (cognito-local: the code);
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
@@ -23,7 +24,7 @@
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
-import { createHash, createPublicKey, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -208,9 +209,11 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   answerBodyParserErrors(http.application);
-  formBodiedTokenRequests(http.application); // first: in front of every other /oauth2/token handler
+  // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
+  formBodiedRequests(http.application);
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
+  hostedUiNewPassword(http.application, cognito, clock); // behind hostedUiLockout and hostedUiScopes: theirs wrap its answers
   hostedUiLockout(http.application, cognito, lockout);
   hostedUiScopes(http.application, cognito, resourceServerStore, clock, refreshScopes);
   const server = (await http.start()) as Server;
@@ -395,6 +398,151 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
   inFrontOf(app, "/oauth2/authorize", "hostedUiLockout", "POST");
 }
 
+/** How long the hosted UI's new-password form is good for: AuthSessionValidity's default ("between 3 and 15, with a default value of 3" minutes). */
+const NEW_PASSWORD_SESSION_SECONDS = 3 * 60;
+
+/** Cognito's answer to a challenge's session that is unknown, used or expired (NotAuthorizedException's message). */
+const INVALID_SESSION = "Invalid session for the user, session is expired.";
+
+/** What a new-password form's session stands for: the sign-in it finishes (its user, app client, and OAuth request). */
+interface NewPasswordSession {
+  clientId: string;
+  userPoolId: string;
+  username: string;
+  /** lockoutKey of the user: a user deleted and created again under the name is another one. */
+  user: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scope: string;
+  state: string;
+  /** When it stops being good (ms, the emulator's clock). */
+  expires: number;
+}
+
+/**
+ * The hosted UI's sign-in form (POST /oauth2/authorize) with a temporary password (AdminCreateUser's, the user
+ * FORCE_CHANGE_PASSWORD): the right one is answered with a form asking for a new password, typed twice, instead of an
+ * authorization code. "The temporary password is valid only once. To complete the Admin Create User flow, the user
+ * must enter the temporary password in the sign-in page, along with a new password to be used in all future sign-ins"
+ * (AdminCreateUser's TemporaryPassword, https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html);
+ * the pages are managed login's "pages for password management"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/managed-login-endpoints.html). cognito-local handed the
+ * user a code for the temporary password. The form posted back (`session`, `new_password`, `confirm_password`):
+ *  - its `session` is a random 256-bit token kept here, standing for the sign-in: the user (its sub, and still
+ *    FORCE_CHANGE_PASSWORD), the app client (the form's `client_id` must be it), and the OAuth request (redirect_uri,
+ *    code_challenge, scope, state: taken from the session, never from the form). It is good once, for three minutes
+ *    (the API's challenge sessions, AuthSessionValidity's default: "The session token must be responded to by the
+ *    native user of the user pool before it expires. Valid values ... between 3 and 15, with a default value of 3";
+ *    cognito-local keeps no AuthSessionValidity, so the default always). An unknown, used, expired or another
+ *    client's session is refused, HTTP 400 `invalid_request` as cognito-local's form refusals, with the API's
+ *    NotAuthorizedException wording (INVALID_SESSION, "Invalid session for the user, session is expired.", the
+ *    message client code matches on; the hosted UI's own wording not confirmed) — nothing set, no code;
+ *  - the new password is checked as the API's (RespondToAuthChallenge's NEW_PASSWORD: enforcePasswordPolicy's
+ *    passwordPolicyProblem), and the two must match; a refusal is the form again with the error line and a new session
+ *    for the same sign-in (the old one used up; the expiry not moved on);
+ *  - a good one is set (status CONFIRMED), as RespondToAuthChallenge sets it, and the sign-in goes on as the user's
+ *    with that password: cognito-local's handler hands out the code and redirects (hostedUiScopes records its scope).
+ * A wrong temporary password goes on to cognito-local's "Incorrect username or password.", which hostedUiLockout counts;
+ * during a lockout it is refused there first. Setting the password is not a sign-in for the lockout (as through the
+ * API, where RespondToAuthChallenge is not one): the user's failures are kept. Required attributes are not asked for,
+ * as the API's challenge here (cognito-local's requiredAttributes is always "[]"). Not confirmed: managed login's
+ * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
+ */
+function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
+  const sessions = new Map<string, NewPasswordSession>();
+  const open = (session: NewPasswordSession): string => {
+    const now = clock.get().getTime();
+    for (const [token, entry] of sessions) if (entry.expires <= now) sessions.delete(token);
+    const token = randomBytes(32).toString("base64url");
+    sessions.set(token, session);
+    return token;
+  };
+  const form = (res: any, session: NewPasswordSession, error?: string) =>
+    res.status(200).type("text/html").send(newPasswordForm(session.clientId, open(session), error));
+  const refuse = (res: any, description = INVALID_SESSION) => res.status(400).json({ error: "invalid_request", error_description: description });
+  app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
+    try {
+      if (!req.is("application/x-www-form-urlencoded")) return next(); // formBodiedRequests refuses it
+      const ctx = { logger: req.log };
+      const body = req.body ?? {};
+      if ("session" in body) {
+        const { session, client_id: clientId, new_password: password, confirm_password: confirm } = body;
+        if (typeof session !== "string" || typeof clientId !== "string" || "password" in body) return refuse(res);
+        const entry = sessions.get(session);
+        sessions.delete(session);
+        if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== clientId) return refuse(res);
+        const pool = await poolOf(cognito, ctx, { UserPoolId: entry.userPoolId }); // undefined: deleted since
+        const user = pool ? await pool.getUserByUsername(ctx, entry.username) : null;
+        if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
+        if (typeof password !== "string" || typeof confirm !== "string") return refuse(res, "Missing required fields");
+        if (!password) return form(res, entry, "Missing required parameter NEW_PASSWORD");
+        if (password !== confirm) return form(res, entry, "Passwords do not match.");
+        const problem = passwordPolicyProblem(pool, password);
+        if (problem) return form(res, entry, problem);
+        await pool.saveUser(ctx, { ...user, Password: password, UserStatus: "CONFIRMED", UserLastModifiedDate: clock.get() });
+        req.body = {
+          client_id: entry.clientId,
+          redirect_uri: entry.redirectUri,
+          response_type: "code",
+          code_challenge: entry.codeChallenge,
+          code_challenge_method: "S256",
+          scope: entry.scope,
+          state: entry.state,
+          username: user.Username,
+          password,
+        };
+        return next();
+      }
+      // The sign-in form: a temporary password is looked at only in a request cognito-local would take.
+      const { client_id: clientId, redirect_uri: redirectUri, response_type: responseType, code_challenge: codeChallenge, code_challenge_method: method, scope = "", state = "", username, password } = body;
+      const strings = [clientId, redirectUri, codeChallenge, username, password].every((v) => typeof v === "string" && v !== "") && typeof scope === "string" && typeof state === "string";
+      if (!strings || responseType !== "code" || method !== "S256") return next();
+      const client = await appClientOf(cognito, ctx, clientId);
+      if (!client?.CallbackURLs?.includes(redirectUri)) return next();
+      const found = await lockoutUser(cognito, ctx, { ClientId: clientId }, username);
+      if (!found || found.user.UserStatus !== "FORCE_CHANGE_PASSWORD" || found.user.Password !== password) return next();
+      form(res, {
+        clientId,
+        userPoolId: client.UserPoolId,
+        username: found.user.Username,
+        user: found.key,
+        redirectUri,
+        codeChallenge,
+        scope,
+        state,
+        expires: clock.get().getTime() + NEW_PASSWORD_SESSION_SECONDS * 1000,
+      });
+    } catch (error) {
+      next(error);
+    }
+  });
+  inFrontOf(app, "/oauth2/authorize", "hostedUiNewPassword", "POST");
+}
+
+/** `text` for HTML (an element's text or an attribute's value). */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The hosted UI's new-password form (hostedUiNewPassword), with its error line as cognito-local's sign-in form has it. */
+function newPasswordForm(clientId: string, session: string, error?: string): string {
+  return `<!DOCTYPE html>
+<html>
+<head><title>Change password</title></head>
+<body>
+${error ? `<p style="color:red">${escapeHtml(error)}</p>` : ""}
+<p>Please enter a new password.</p>
+<form method="POST" action="/oauth2/authorize">
+  <input type="hidden" name="client_id" value="${escapeHtml(clientId)}" />
+  <input type="hidden" name="session" value="${escapeHtml(session)}" />
+  <label>New password: <input type="password" name="new_password" autocomplete="new-password" /></label><br />
+  <label>Confirm password: <input type="password" name="confirm_password" autocomplete="new-password" /></label><br />
+  <button type="submit">Send</button>
+</form>
+</body>
+</html>`;
+}
+
 /**
  * The user a lockout belongs to: the pool's id and the user's sub, which a user deleted and created again under the same
  * name does not keep (cognito-local gives each new user a new one, as Cognito does), so a new user starts with no
@@ -415,8 +563,9 @@ async function lockoutUser(cognito: CognitoService, ctx: any, req: any, username
 }
 
 /**
- * Moves the route just registered on `app` (express) in front of cognito-local's route for `path` (its `method` one,
- * if given): cognito-local registers its routes inside createServer, after its body parsers, which ours read from.
+ * Moves the route just registered on `app` (express) in front of the first route for `path` (its `method` one, if
+ * given): cognito-local's, or one of ours moved there before, so on a path the one moved last runs first.
+ * cognito-local registers its routes inside createServer, after its body parsers, which ours read from.
  */
 function inFrontOf(app: any, path: string, ours: string, method?: string): void {
   const stack: Array<{ route?: { path?: string; methods?: Record<string, boolean> } }> = app.router.stack;
@@ -1174,25 +1323,34 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
     return async (requestCtx, req) => {
       const password = passwordOf(req ?? {});
       if (password !== undefined) {
-        const policy = (await poolOf(cognito, ctx, req))?.options.Policies?.PasswordPolicy;
-        if (policy) {
-          const problems = passwordProblems(
-            {
-              minimumLength: policy.MinimumLength ?? 8,
-              requireLowercase: policy.RequireLowercase ?? false,
-              requireUppercase: policy.RequireUppercase ?? false,
-              requireNumbers: policy.RequireNumbers ?? false,
-              requireSymbols: policy.RequireSymbols ?? false,
-              temporaryPasswordValidityDays: policy.TemporaryPasswordValidityDays ?? 7,
-            },
-            password,
-          );
-          if (problems.length > 0) throw new CognitoError("InvalidPasswordException", `Password did not conform with policy: ${problems[0]}`);
-        }
+        const problem = passwordPolicyProblem(await poolOf(cognito, ctx, req), password);
+        if (problem) throw new CognitoError("InvalidPasswordException", problem);
       }
       return route(requestCtx, req);
     };
   };
+}
+
+/**
+ * What the pool's password policy finds wrong with `password`, in Cognito's words ("Password did not conform with
+ * policy: ..."), or undefined: none, or a pool without a policy. The API's new passwords (enforcePasswordPolicy) and
+ * the hosted UI's new-password form (hostedUiNewPassword) are checked with it.
+ */
+function passwordPolicyProblem(pool: { options: UserPool } | undefined, password: string): string | undefined {
+  const policy = pool?.options.Policies?.PasswordPolicy;
+  if (!policy) return undefined;
+  const problems = passwordProblems(
+    {
+      minimumLength: policy.MinimumLength ?? 8,
+      requireLowercase: policy.RequireLowercase ?? false,
+      requireUppercase: policy.RequireUppercase ?? false,
+      requireNumbers: policy.RequireNumbers ?? false,
+      requireSymbols: policy.RequireSymbols ?? false,
+      temporaryPasswordValidityDays: policy.TemporaryPasswordValidityDays ?? 7,
+    },
+    password,
+  );
+  return problems.length > 0 ? `Password did not conform with policy: ${problems[0]}` : undefined;
 }
 
 async function poolOf(cognito: CognitoService, ctx: any, req: any) {
@@ -1555,14 +1713,18 @@ function checkClientScopes(router: (target: string) => Route, cognito: CognitoSe
  * The token endpoint's body must be a form: "Content-Type: Must always be 'application/x-www-form-urlencoded'" (the
  * token endpoint's guide). Another body is not parsed (req.body undefined), which cognito-local's handler answered with
  * an HTTP 500 and a stack trace page. Here: 400 `{"error":"invalid_request"}`, the guide's error for a request that
- * "is otherwise malformed"; that Cognito answers a JSON body so is not confirmed.
+ * "is otherwise malformed"; that Cognito answers a JSON body so is not confirmed. The hosted UI's forms (POST
+ * /oauth2/authorize: the sign-in form, the new-password form) are answered so too (cognito-local's handler: the same
+ * HTTP 500), as cognito-local answers their other malformed requests (400 `invalid_request`).
  */
-function formBodiedTokenRequests(app: any): void {
-  app.post("/oauth2/token", (req: any, res: any, next: () => void) => {
-    if (req.body === undefined || !req.is("application/x-www-form-urlencoded")) return res.status(400).json({ error: "invalid_request" });
-    next();
-  });
-  inFrontOf(app, "/oauth2/token", "formBodiedTokenRequests");
+function formBodiedRequests(app: any): void {
+  for (const path of ["/oauth2/token", "/oauth2/authorize"]) {
+    app.post(path, (req: any, res: any, next: () => void) => {
+      if (req.body === undefined || !req.is("application/x-www-form-urlencoded")) return res.status(400).json({ error: "invalid_request" });
+      next();
+    });
+    inFrontOf(app, path, "formBodiedRequests", "POST");
+  }
 }
 
 /**
@@ -1730,9 +1892,10 @@ const AUTHORIZATION_CODE_SECONDS = 5 * 60;
 function hostedUiScopes(app: any, cognito: CognitoService, store: DataStore, clock: Clock, refreshScopes: RefreshTokenScopes): void {
   const asked = new Map<string, { scope: string; at: number }>();
   app.post("/oauth2/authorize", (req: any, res: any, next: () => void) => {
-    const scope = typeof req.body?.scope === "string" ? req.body.scope : "";
     const redirect = res.redirect.bind(res);
     res.redirect = (...args: unknown[]) => {
+      // Read at the redirect: the new-password form's (hostedUiNewPassword) is its sign-in's, from its session.
+      const scope = typeof req.body?.scope === "string" ? req.body.scope : "";
       const now = clock.get().getTime();
       for (const [code, entry] of asked) if (now - entry.at >= AUTHORIZATION_CODE_SECONDS * 1000) asked.delete(code);
       const code = new URL(String(args[args.length - 1]), "http://localhost").searchParams.get("code");

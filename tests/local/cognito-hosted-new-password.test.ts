@@ -1,0 +1,248 @@
+/**
+ * The embedded Cognito emulator's hosted UI (its sign-in form, POST /oauth2/authorize) asks a user who signs in with a
+ * temporary password (AdminCreateUser: FORCE_CHANGE_PASSWORD) for a new password before it hands out an authorization
+ * code, as Cognito's managed login does; the API's NEW_PASSWORD_REQUIRED challenge, through forms. The new password
+ * meets the pool's policy and is typed twice; the form's session is good once, for its user and app client, for three
+ * minutes. Browser-less: the forms are posted as a browser would post them, on a clock the test moves.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import { localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+
+const userPoolId = "us-east-1_NewPass1";
+const clientId = "newpassclient0000000000a";
+const otherClientId = "newpassclient0000000000b";
+/** A pool that signs in with email, any case (UserAuth's defaults): a user's Username is its sub. */
+const emailPoolId = "us-east-1_NewPass2";
+const emailClientId = "newpassclient0000000000c";
+const callback = "http://localhost:5173/";
+const temporary = "Temporary-horse-9";
+const chosen = "Chosen-horse-99";
+const clock = { now: Date.now(), get: () => new Date(clock.now) };
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-newpass-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  sdk = localCognitoClient(emulator.url);
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "newpass" });
+  await sdk.send(
+    new UpdateUserPoolCommand({
+      UserPoolId: userPoolId,
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false } },
+    }),
+  );
+  await emulator.ensureUserPool({ Id: emailPoolId, Name: "newpass-email", UsernameAttributes: ["email"], UsernameConfiguration: { CaseSensitive: false } });
+  for (const [pool, id] of [[userPoolId, clientId], [userPoolId, otherClientId], [emailPoolId, emailClientId]]) {
+    await emulator.ensureClient(pool, id, id);
+    await sdk.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId: pool,
+        ClientId: id,
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors: "ENABLED",
+        CallbackURLs: [callback],
+        AllowedOAuthFlows: ["code"],
+        AllowedOAuthScopes: ["openid", "email"],
+        AllowedOAuthFlowsUserPoolClient: true,
+      }),
+    );
+  }
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+let users = 0;
+/** A new user AdminCreateUser made, with the temporary password (FORCE_CHANGE_PASSWORD). */
+async function temporaryUser(): Promise<string> {
+  const email = `user${++users}@example.com`;
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+  return email;
+}
+
+const status = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus;
+
+/** A page's error line, its form's hidden `session`, and whether it asks for a new password. */
+function pageOf(html: string) {
+  return {
+    error: /<p style="color:red">([^<]*)<\/p>/.exec(html)?.[1],
+    session: /name="session" value="([^"]*)"/.exec(html)?.[1],
+    asksNewPassword: html.includes('name="new_password"') && html.includes('name="confirm_password"'),
+  };
+}
+
+type Answer = { status: number; code?: string; state?: string; page: ReturnType<typeof pageOf>; body: string };
+async function post(form: Record<string, string | string[]>): Promise<Answer> {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) for (const v of [value].flat()) body.append(name, v);
+  const answer = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body, redirect: "manual" });
+  const text = await answer.text();
+  const location = answer.status === 302 ? new URL(answer.headers.get("location") ?? "", callback) : undefined;
+  return { status: answer.status, code: location?.searchParams.get("code") ?? undefined, state: location?.searchParams.get("state") ?? undefined, page: pageOf(text), body: text };
+}
+
+/** The sign-in form posted for `client` (a PKCE challenge of a fresh verifier); its answer and the verifier. */
+async function signIn(username: string, password: string, client = clientId) {
+  const verifier = randomBytes(32).toString("base64url");
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+  const answer = await post({ client_id: client, redirect_uri: callback, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope: "openid email", state: "st", username, password });
+  return { answer, verifier };
+}
+
+/** The new-password form posted with `session`. */
+const newPassword = (session: string, password: string, confirm = password, client = clientId) => post({ client_id: client, session, new_password: password, confirm_password: confirm });
+
+describe("the hosted UI and a temporary password", () => {
+  it("asks for a new password after the right temporary one, sets it, and only then redirects with a code that gives tokens", async () => {
+    const email = await temporaryUser();
+    const page = await fetch(`${emulator.url}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: callback, response_type: "code", code_challenge: "x".repeat(43), code_challenge_method: "S256" })}`);
+    expect(page.status).toBe(200);
+
+    const { answer, verifier } = await signIn(email, temporary);
+    expect(answer.status).toBe(200);
+    expect(answer.code).toBeUndefined();
+    expect(answer.page.asksNewPassword).toBe(true);
+    expect(answer.page.session).toMatch(/^[\w-]{40,}$/);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    const done = await newPassword(answer.page.session!, chosen);
+    expect(done.status).toBe(302);
+    expect(done.state).toBe("st");
+    expect(await status(email)).toBe("CONFIRMED");
+    const exchanged = await fetch(`${emulator.url}/oauth2/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "authorization_code", code: done.code!, redirect_uri: callback, client_id: clientId, code_verifier: verifier }),
+    });
+    expect(exchanged.status).toBe(200);
+    const tokens = (await exchanged.json()) as { access_token: string; id_token: string };
+    expect(JSON.parse(Buffer.from(tokens.id_token.split(".")[1], "base64url").toString())).toMatchObject({ email, "cognito:username": expect.any(String) });
+    expect(JSON.parse(Buffer.from(tokens.access_token.split(".")[1], "base64url").toString()).scope).toBe("openid email");
+
+    // The new password is the password now, and the temporary one is no longer.
+    expect((await passwordSignIn(sdk, clientId, email, chosen)).AuthenticationResult?.AccessToken).toBeDefined();
+    expect((await signIn(email, temporary)).answer.page.error).toBe("Incorrect username or password.");
+    expect((await signIn(email, chosen)).answer.code).toBeDefined();
+  });
+
+  it("does the same in a pool that signs in with email (UserAuth's default), where the user's name is its sub", async () => {
+    const email = `emailpool${++users}@example.com`;
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: emailPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+    const { answer, verifier } = await signIn(email.toUpperCase(), temporary, emailClientId);
+    expect(answer.page.asksNewPassword).toBe(true);
+    const done = await newPassword(answer.page.session!, chosen, chosen, emailClientId);
+    expect(done.code).toBeDefined();
+    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: emailPoolId, Username: email }))).UserStatus).toBe("CONFIRMED");
+    const exchanged = await fetch(`${emulator.url}/oauth2/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "authorization_code", code: done.code!, redirect_uri: callback, client_id: emailClientId, code_verifier: verifier }),
+    });
+    expect(exchanged.status).toBe(200);
+    expect((await passwordSignIn(sdk, emailClientId, email, chosen)).AuthenticationResult?.AccessToken).toBeDefined();
+  });
+
+  it("refuses a new password the pool's policy rejects, and one not typed the same twice: the form again, with a new session", async () => {
+    const email = await temporaryUser();
+    const first = (await signIn(email, temporary)).answer.page.session!;
+
+    const weak = await newPassword(first, "short9A");
+    expect(weak.status).toBe(200);
+    expect(weak.page.error).toBe("Password did not conform with policy: Password not long enough");
+    expect(weak.page.asksNewPassword).toBe(true);
+    const noNumber = await newPassword(weak.page.session!, "Chosen-horse-nine");
+    expect(noNumber.page.error).toBe("Password did not conform with policy: Password must have numeric characters");
+
+    const mismatched = await newPassword(noNumber.page.session!, chosen, `${chosen}x`);
+    expect(mismatched.status).toBe(200);
+    expect(mismatched.page.error).toBe("Passwords do not match.");
+    expect(mismatched.page.asksNewPassword).toBe(true);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    // Each refusal used its session up: only the last form's works.
+    for (const used of [first, weak.page.session!, noNumber.page.session!]) expect((await newPassword(used, chosen)).status).toBe(400);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+    expect((await newPassword(mismatched.page.session!, chosen)).code).toBeDefined();
+    expect(await status(email)).toBe("CONFIRMED");
+  });
+
+  it("takes a session once: a replayed one sets nothing and hands out no code", async () => {
+    const email = await temporaryUser();
+    const session = (await signIn(email, temporary)).answer.page.session!;
+    expect((await newPassword(session, chosen)).code).toBeDefined();
+    const replayed = await newPassword(session, "Another-horse-99");
+    expect(replayed.status).toBe(400);
+    expect(replayed.code).toBeUndefined();
+    expect(replayed.body).toContain("Invalid session for the user, session is expired.");
+    expect((await passwordSignIn(sdk, clientId, email, chosen)).AuthenticationResult?.AccessToken).toBeDefined();
+  });
+
+  it("refuses a forged session, one of another app client, one three minutes old, and one of a user since deleted", async () => {
+    const email = await temporaryUser();
+    expect((await newPassword(randomBytes(32).toString("base64url"), chosen)).status).toBe(400);
+    expect((await newPassword("", chosen)).status).toBe(400);
+
+    const session = (await signIn(email, temporary)).answer.page.session!;
+    expect((await newPassword(session, chosen, chosen, otherClientId)).status).toBe(400);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    const late = (await signIn(email, temporary)).answer.page.session!;
+    clock.now += 3 * 60 * 1000;
+    expect((await newPassword(late, chosen)).status).toBe(400);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    // Another user under the same name (deleted and created again) is not the session's.
+    const before = (await signIn(email, temporary)).answer.page.session!;
+    await sdk.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+    expect((await newPassword(before, chosen)).status).toBe(400);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    // The temporary password still starts it again.
+    const again = (await signIn(email, temporary)).answer.page.session!;
+    expect((await newPassword(again, chosen)).code).toBeDefined();
+  });
+
+  it("counts a wrong temporary password towards the lockout, and asks nothing during one", async () => {
+    const email = await temporaryUser();
+    for (let i = 0; i < 5; i++) expect((await signIn(email, "Wrong-horse-99")).answer.page.error).toBe("Incorrect username or password.");
+    const locked = (await signIn(email, temporary)).answer;
+    expect(locked.page.error, locked.body).toBe("Password attempts exceeded");
+    expect(locked.page.asksNewPassword).toBe(false);
+    clock.now += 1000;
+    expect((await signIn(email, temporary)).answer.page.asksNewPassword).toBe(true);
+  });
+
+  it("answers forms of the wrong shape without failing", async () => {
+    const email = await temporaryUser();
+    const session = (await signIn(email, temporary)).answer.page.session!;
+    const forms: Array<Record<string, string | string[]>> = [
+      { client_id: clientId, session: [session, session], new_password: chosen, confirm_password: chosen },
+      { client_id: clientId, session, new_password: [chosen, chosen], confirm_password: chosen },
+      { client_id: [clientId, clientId], session, new_password: chosen, confirm_password: chosen },
+      { session },
+      { client_id: clientId, session: "x".repeat(5000), new_password: chosen },
+      { client_id: clientId, session, password: temporary, new_password: chosen, confirm_password: chosen },
+    ];
+    for (const form of forms) {
+      const answer = await post(form);
+      expect(answer.status, JSON.stringify(form).slice(0, 100)).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+    }
+    const bad = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ session, new_password: chosen }) });
+    expect(bad.status).toBeLessThan(500);
+    // Not a form: refused (formBodiedRequests), the session untouched by it.
+    const fresh = (await signIn(email, temporary)).answer.page.session!;
+    const json = { client_id: clientId, session: fresh, new_password: chosen, confirm_password: chosen };
+    const amz = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(json) });
+    expect(amz.status).toBe(400);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+    // The emulator still answers.
+    expect((await signIn(email, temporary)).answer.page.asksNewPassword).toBe(true);
+  });
+});
