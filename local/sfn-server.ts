@@ -4090,8 +4090,8 @@ export interface LocalSfnServerOptions {
   credentials?: readonly SigV4Credentials[];
   /**
    * IAM for signed requests (local/function-roles.ts): StartExecution and StartSyncExecution as states:StartExecution /
-   * states:StartSyncExecution on the state machine's ARN, ListExecutions and DescribeStateMachine on the state
-   * machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's, SendTaskSuccess,
+   * states:StartSyncExecution on the state machine's ARN, ListExecutions on the state machine's (or the Map Run's it
+   * names) and DescribeStateMachine on the state machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's, SendTaskSuccess,
    * SendTaskFailure and SendTaskHeartbeat on the state machine's whose execution issued the token, ListMapRuns on the
    * execution's, DescribeMapRun and UpdateMapRun on the Map Run's
    * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html). A refusal is
@@ -4195,8 +4195,12 @@ async function handle(
   } catch (error) {
     return reply(response, error as SfnError);
   }
-  let resource = fields[operation.resource];
-  if (operation.resource === "taskToken") {
+  // ListExecutions names a state machine or a Map Run ("You can specify either a mapRunArn or a stateMachineArn",
+  // API_ListExecutions), and is authorised on the one it names (Service Authorization Reference, AWS Step Functions:
+  // ListExecutions, resource types maprun* or statemachine*).
+  const named: OperationResource = name === "ListExecutions" && (fields.stateMachineArn ?? undefined) === undefined && (fields.mapRunArn ?? undefined) !== undefined ? "mapRunArn" : operation.resource;
+  let resource = fields[named];
+  if (named === "taskToken") {
     try {
       resource = sfn.taskTokenMachine(fields);
     } catch (error) {
@@ -4210,7 +4214,7 @@ async function handle(
     const region = resource.split(":")[3];
     if (region !== undefined && region !== verdict.signer.region && /^arn:/.test(resource)) {
       const missing = { stateMachineArn: new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`), executionArn: new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`), mapRunArn: mapRunNotFound(resource), taskToken: new SfnError("InvalidToken", "Invalid Token: 'Invalid token'") };
-      return reply(response, missing[operation.resource]);
+      return reply(response, missing[named]);
     }
     // AccessDeniedException with 400, as Step Functions refuses (a Lambda's StartExecution refused with statusCode 400:
     // FormidableLabs/aws-lambda-serverless-reference#31; "… because no session policy allows the states:ListExecutions

@@ -192,6 +192,14 @@ describe("local Step Functions server, Map Run API", () => {
     // Closed: refused (ValidationException), asked as states:UpdateMapRun on it.
     await expect(client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 3 }))).rejects.toMatchObject({ name: "ValidationException", $metadata: { httpStatusCode: 400 } });
     expect(asked).toContain(`states:UpdateMapRun ${mapRunArn}`);
+    // ListExecutions by mapRunArn is states:ListExecutions on the Map Run (Service Authorization Reference: ListExecutions
+    // resource types maprun* or statemachine*): refused before the local refusal of listing its children.
+    refused.add("states:ListExecutions");
+    await expect(client.send(new ListExecutionsCommand({ mapRunArn }))).rejects.toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining(`states:ListExecutions on resource: ${mapRunArn}`) });
+    refused.clear();
+    // A Map Run of another region than the request was signed for does not exist there.
+    const elsewhere = mapRunArn.replace(`:${REGION}:`, ":eu-west-3:");
+    await expect(client.send(new ListExecutionsCommand({ mapRunArn: elsewhere }))).rejects.toMatchObject({ name: "ResourceNotFound" });
   });
 
   it("refuses bad input with 400 and AWS's error types, never crashing", async () => {
