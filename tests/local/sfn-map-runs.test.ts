@@ -4,6 +4,8 @@
  * changed by UpdateMapRun, and MapRunStarted/Succeeded/Failed in the history.
  */
 import { DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand, UpdateMapRunCommand } from "@aws-sdk/client-sfn";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMemberTypes, LocalStepFunctions, startLocalSfn, type LocalSfnServer, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
@@ -224,6 +226,30 @@ describe("local Step Functions server, Map Run API", () => {
     expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: machineArn("fan") })))).toEqual({ name: "ValidationException", status: 400 });
     expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: missing })))).toEqual({ name: "ResourceNotFound", status: 400 });
     expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: "nope" })))).toEqual({ name: "InvalidArn", status: 400 });
+    // Raw bodies the SDK would not send, each member of each Map Run operation given hostile values: 4xx in the JSON
+    // shape, never a 5xx nor a crash, and the server still serves.
+    const signed = async (operation: string, body: string) => {
+      const url = new URL(server.endpoint);
+      const headers: Record<string, string> = { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": `AWSStepFunctions.${operation}` };
+      const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: REGION, service: "states", sha256: Sha256 });
+      const { host: _host, ...sent } = (await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers, body })).headers;
+      const response = await fetch(server.endpoint, { method: "POST", headers: sent, body });
+      return { status: response.status, type: ((await response.json()) as { __type?: unknown }).__type };
+    };
+    const values = ["null", "1", "-1", "1.5", "1e400", "-1e400", "99999999999999999999", "2147483648", "true", '""', `"${"x".repeat(3000)}"`, "[]", "{}", '{"__proto__":{"polluted":true}}', JSON.stringify(executionArn), JSON.stringify(machineArn("fan")), JSON.stringify(`${mapRunArn}:extra`), JSON.stringify("arn:aws:states:::mapRun")];
+    const answers: Array<{ operation: string; body: string; status: number; type: unknown }> = [];
+    for (const [operation, ref, members] of [["ListMapRuns", { executionArn }, ["executionArn", "maxResults", "nextToken"]], ["DescribeMapRun", { mapRunArn }, ["mapRunArn"]], ["UpdateMapRun", { mapRunArn }, ["mapRunArn", "maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage"]], ["ListExecutions", { mapRunArn }, ["mapRunArn", "maxResults", "nextToken", "statusFilter"]]] as const) {
+      for (const body of ["", "{", "null", "[]", "{}"]) answers.push({ operation, body, ...(await signed(operation, body)) });
+      for (const member of members) {
+        for (const value of values) {
+          const body = `${JSON.stringify(ref).slice(0, -1)},${JSON.stringify(member)}:${value}}`;
+          answers.push({ operation, body, ...(await signed(operation, body)) });
+        }
+      }
+    }
+    expect(answers.filter((a) => a.status >= 500 || a.status < 400 && a.operation !== "ListMapRuns" && a.operation !== "DescribeMapRun" || typeof a.type !== "string" && a.status >= 400)).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await client.send(new DescribeMapRunCommand({ mapRunArn }))).status).toBe("SUCCEEDED");
     // Bodies the SDK would not send: a member of the wrong JSON type is SerializationException, before the operation.
     for (const body of [{ mapRunArn: 5 }, { mapRunArn, maxConcurrency: "2" }, { mapRunArn, toleratedFailurePercentage: "5" }, { mapRunArn, toleratedFailureCount: 1.5 }]) {
       expect(() => checkMemberTypes("UpdateMapRun", body)).toThrow(expect.objectContaining({ type: "SerializationException", status: 400 }));
