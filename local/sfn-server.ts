@@ -34,7 +34,7 @@ import { jsonDepth } from "./json-depth";
 import { executedVersion, functionNotFound, invokeTarget, QUALIFIER_CONFLICT, qualifierInvalid, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
-import { childEnded, childStarted, describeMapRun, endMapRun, mapRunListItem, startMapRun, type MapRun } from "./sfn-map-runs";
+import { childEnded, childStarted, describeMapRun, endMapRun, mapRunListItem, redriveMapRun, startMapRun, type MapRun } from "./sfn-map-runs";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -2759,7 +2759,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         // A STANDARD execution's Map Runs (an EXPRESS one is not kept, nor are they).
-        const mapRuns = machine.type === "STANDARD" ? new MapRunTracker(execution, (mapRun) => this.mapRuns.set(mapRun.arn, mapRun)) : undefined;
+        const mapRuns = machine.type === "STANDARD" ? new MapRunTracker(execution, (mapRun) => this.mapRuns.set(mapRun.arn, mapRun), from?.name) : undefined;
         const history = (async () => {
           const outcomes = new CompositeOutcomes();
           for await (const logged of run.eventLogs) {
@@ -3696,6 +3696,9 @@ class CompositeOutcomes {
   }
 }
 
+/** The Map Runs of Maps among an execution's own states (not within an iteration or a branch), by their Map's name: what a redrive redrives. */
+const topLevelMapRuns = new WeakMap<MapRun, string>();
+
 /**
  * The Map Runs of one STANDARD execution's DISTRIBUTED Map states (local/sfn-map-runs.ts), kept as its history is read:
  * one starts with each MapStateStarted of such a Map (its entry, and each Retry's start: "When you retry a Map state,
@@ -3713,10 +3716,14 @@ class CompositeOutcomes {
 class MapRunTracker {
   /** The Map Run under way of each DISTRIBUTED Map, by the Map's run and name. */
   private readonly open = new Map<LibraryRun | undefined, Map<string, MapRun>>();
+  /** The Map a redrive starts from has started in this attempt (a Retry's start after that makes a new Map Run). */
+  private restarted = false;
 
   constructor(
     private readonly execution: Execution,
     private readonly started: (mapRun: MapRun) => void,
+    /** The state a redrive runs from (Execution.entered), for this attempt of a redriven execution. */
+    private readonly redriveFrom?: string,
   ) {}
 
   /** The state `name` of `run` when it is a Map in Distributed mode (read without its Type: a routed state's Type is armed, routedByType). */
@@ -3746,18 +3753,34 @@ class MapRunTracker {
     const facts = eventFacts.get(event);
     const concurrency = facts?.maxConcurrency ?? (typeof state.MaxConcurrencyPath === "string" ? readPath(state.MaxConcurrencyPath, effectiveInput(state, event.state?.input, undefined), undefined) : state.MaxConcurrency);
     const at = new Date(event.timestamp);
-    const mapRun = startMapRun({
-      executionArn: this.execution.arn,
-      stateMachineArn: this.execution.machine.arn,
-      label: state.Label,
-      at,
-      items,
-      ...(state.ItemBatcher === undefined ? { children: items } : {}),
+    const settings = {
       // API_DescribeMapRun maxConcurrency: 0 for a Map that sets none (as MaxConcurrency's own default, "no limit"; AWS's answer there is not confirmed).
       maxConcurrency: Number.isSafeInteger(concurrency) ? (concurrency as number) : 0,
       toleratedFailureCount: tolerance?.count ?? 0,
       toleratedFailurePercentage: tolerance?.percentage ?? 0,
-    });
+    };
+    // The redrive's first start of the Map it starts from, one of the execution's own states (not within an iteration
+    // or a branch): the Map Run the attempt before left unsuccessful is redriven (redriveMapRun), MapRunRedriven
+    // (API_MapRunRedrivenEventDetails) in place of MapRunStarted. Its settings are as the Map reads them again (whether
+    // AWS keeps an UpdateMapRun's across a redrive is not confirmed). Any other start makes a new Map Run.
+    const topLevel = run !== undefined && !runParents.get(run);
+    const redriven = topLevel && name === this.redriveFrom && !this.restarted ? this.execution.mapRuns.findLast((earlier) => topLevelMapRuns.get(earlier) === name) : undefined;
+    if (name === this.redriveFrom && topLevel) this.restarted = true;
+    const reused = redriven && (redriven.status === "FAILED" || redriven.status === "ABORTED") ? redriven : undefined;
+    if (reused) redriveMapRun(reused, at, settings);
+    const mapRun =
+      reused ??
+      startMapRun({
+        executionArn: this.execution.arn,
+        stateMachineArn: this.execution.machine.arn,
+        label: state.Label,
+        at,
+        items,
+        ...(state.ItemBatcher === undefined ? { children: items } : {}),
+        ...settings,
+      });
+    if (topLevel) topLevelMapRuns.set(mapRun, name);
+    mapRun.update = undefined;
     if (tolerance) {
       mapRun.update = ({ toleratedFailureCount, toleratedFailurePercentage }) => {
         if (toleratedFailureCount !== undefined) tolerance.count = toleratedFailureCount;
@@ -3769,6 +3792,7 @@ class MapRunTracker {
     if (stale) endMapRun(stale, "ABORTED", at);
     const runs = this.open.get(run) ?? new Map<string, MapRun>();
     this.open.set(run, runs.set(name, mapRun));
+    if (reused) return record("MapRunRedriven", { mapRunRedrivenEventDetails: { mapRunArn: mapRun.arn, redriveCount: mapRun.redriveCount } }, run);
     this.execution.mapRuns.push(mapRun);
     this.started(mapRun);
     record("MapRunStarted", { mapRunStartedEventDetails: { mapRunArn: mapRun.arn } }, run);

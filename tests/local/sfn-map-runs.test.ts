@@ -122,7 +122,7 @@ describe("local Step Functions, Map Runs", () => {
     expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 })).toThrow(expect.objectContaining({ type: "ValidationException" }));
   });
 
-  it("starts a new Map Run when a redrive runs the Map again, the iterations it kept counted as succeeded", async () => {
+  it("redrives the failed Map Run when a redrive runs the Map again (MapRunRedriven, redriveCount), the iterations it kept counted as succeeded", async () => {
     let failing = true;
     const work: TaskFunction = async (event: any) => {
       if (event === 2 && failing) throw Object.assign(new Error("not yet"), { name: "Boom" });
@@ -134,12 +134,22 @@ describe("local Step Functions, Map Runs", () => {
     const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3, 4] }) }, false)) as { executionArn: string };
     await sfn.drained();
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED" });
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "FAILED", redriveCount: 0, itemCounts: { failed: 1, succeeded: 3 } });
+    expect(sfn.describeMapRun({ mapRunArn })).not.toHaveProperty("redriveDate");
     failing = false;
     await sfn.redriveExecution({ executionArn });
     await sfn.drained();
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
-    const { mapRuns } = sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> };
-    expect(mapRuns.map(({ mapRunArn }) => sfn.describeMapRun({ mapRunArn }))).toMatchObject([{ status: "FAILED" }, { status: "SUCCEEDED", itemCounts: { pending: 0, succeeded: 4, total: 4 } }]);
+    // "The parent workflow redrives all the unsuccessful states, including a failed Map Run" (API_RedriveExecution):
+    // the same Map Run, redriven (API_MapRunRedrivenEventDetails), not a new one.
+    expect((sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns.map((run) => run.mapRunArn)).toEqual([mapRunArn]);
+    const counts = { pending: 0, running: 0, succeeded: 4, failed: 0, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, redriveDate: expect.any(Number), stopDate: expect.any(Number), itemCounts: counts, executionCounts: counts });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<Record<string, any>> };
+    const types = events.map(({ type }) => type as string).filter((type) => type.startsWith("MapRun") || type === "MapStateStarted" || type === "ExecutionRedriven");
+    expect(types).toEqual(["MapStateStarted", "MapRunStarted", "MapRunFailed", "ExecutionRedriven", "MapStateStarted", "MapRunRedriven", "MapRunSucceeded"]);
+    expect(events.find(({ type }) => type === "MapRunRedriven")).toMatchObject({ mapRunRedrivenEventDetails: { mapRunArn, redriveCount: 1 } });
   });
 
   it("aborts a Map Run under way when its execution is stopped (MapRunAborted, its children aborted)", async () => {
