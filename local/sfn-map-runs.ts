@@ -149,9 +149,11 @@ export function endMapRun(run: MapRun, status: Exclude<MapRunStatus, "RUNNING">,
   run.stopDate = at;
 }
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A JSON value as the local Step Functions server answers it (local/sfn-server.ts uses this one too). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const epoch = (date: Date) => date.getTime() / 1000;
+/** JSON protocol timestamps: epoch seconds (every date the local Step Functions server answers, local/sfn-server.ts). */
+export const epoch = (date: Date) => date.getTime() / 1000;
 
 /** API_MapRunListItem. */
 export function mapRunListItem(run: MapRun): Record<string, Json> {

@@ -34,7 +34,7 @@ import { jsonDepth } from "./json-depth";
 import { executedVersion, functionNotFound, invokeTarget, QUALIFIER_CONFLICT, qualifierInvalid, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
-import { childEnded, childStarted, describeMapRun, endMapRun, mapRunListItem, redriveMapRun, startMapRun, type MapRun } from "./sfn-map-runs";
+import { childEnded, childStarted, describeMapRun, endMapRun, epoch, mapRunListItem, redriveMapRun, startMapRun, type Json, type MapRun } from "./sfn-map-runs";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -42,7 +42,6 @@ import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
 import { assignedValues as jsonataAssigned, evaluateField, type Bindings, isExpression, releaseBindings, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
 
 /**
@@ -3098,8 +3097,6 @@ function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; next
   return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
 }
 
-/** JSON protocol timestamps: epoch seconds. */
-const epoch = (date: Date) => date.getTime() / 1000;
 
 function describe(execution: Execution): Record<string, Json> {
   return {
