@@ -44,6 +44,7 @@ export interface MapRunSettings {
 export interface MapRun extends MapRunSettings {
   arn: string;
   executionArn: string;
+  /** Its child workflows' state machine: `<the execution's state machine ARN>/<label>` (mapRunArns). */
   stateMachineArn: string;
   status: MapRunStatus;
   startDate: Date;
@@ -69,17 +70,19 @@ const counts = (total: number): MapRunCounts => ({ pending: total, running: 0, s
  * arn:aws:states:region:account-id:mapRun:demoWorkflow/demoLabel:3c39a231-69bb-3d89-8607-9e124eddbb0b" and "If you
  * don't specify a label, Step Functions automatically generates a unique label" (state-map-distributed.html, Label).
  * The form of a generated label is not documented: 8 hex digits here (not confirmed). The id is a UUID, as the example's.
+ * Its child workflows' state machine is `stateMachine:<stateMachineName>/<label>` (MapRunListItem stateMachineArn in
+ * LocalStack's test_sfn_api_map_run snapshot, recorded against AWS: `stateMachine:<name>/<the Map Run ARN's label>`).
  */
-export function mapRunArn(stateMachineArn: string, label: unknown): string {
+export function mapRunArns(stateMachineArn: string, label: unknown): { arn: string; stateMachineArn: string } {
   const [partition = "aws", , region = "", account = "", , name = ""] = stateMachineArn.split(":").slice(1);
   const own = typeof label === "string" && label !== "" ? label : randomUUID().slice(0, 8);
-  return `arn:${partition}:states:${region}:${account}:mapRun:${name}/${own}:${randomUUID()}`;
+  return { arn: `arn:${partition}:states:${region}:${account}:mapRun:${name}/${own}:${randomUUID()}`, stateMachineArn: `${stateMachineArn}/${own}` };
 }
 
 /** A new Map Run of `items` items in `children` child runs (a batched Map's children are its batches, counted as they start). */
 export function startMapRun(fields: { executionArn: string; stateMachineArn: string; label: unknown; at: Date; items: number; children?: number } & MapRunSettings): MapRun {
   const { executionArn, stateMachineArn, label, at, items, children, ...settings } = fields;
-  return { arn: mapRunArn(stateMachineArn, label), executionArn, stateMachineArn, status: "RUNNING", startDate: at, ...settings, redriveCount: 0, items: counts(items), executions: counts(children ?? 0), childItems: new Map(), countedAsStarted: children === undefined };
+  return { ...mapRunArns(stateMachineArn, label), executionArn, status: "RUNNING", startDate: at, ...settings, redriveCount: 0, items: counts(items), executions: counts(children ?? 0), childItems: new Map(), countedAsStarted: children === undefined };
 }
 
 /** A child of `run` started (`index`, of `items` items). */
