@@ -156,6 +156,18 @@ describe("local Step Functions, Map Runs", () => {
     expect(events.find(({ type }) => type === "MapRunRedriven")).toMatchObject({ mapRunRedrivenEventDetails: { mapRunArn, redriveCount: 1 } });
   });
 
+  it("drops an execution's Map Runs with it once its machine keeps 1000 closed executions after it (a long npm start does not grow)", async () => {
+    const name = `mr-${n++}`;
+    const sfn = new LocalStepFunctions([localMachine(name, distributed({}, { ...processor, States: { Check: { Type: "Pass", End: true } }, StartAt: "Check" }))], { retryIntervalMs: 0 });
+    const start = async () => ((await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1] }) }, false)) as { executionArn: string }).executionArn;
+    const first = await start();
+    await sfn.drained();
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn: first }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    for (let i = 0; i < 1000; i++) await start();
+    await sfn.drained();
+    expect(() => sfn.describeMapRun({ mapRunArn })).toThrow(expect.objectContaining({ type: "ResourceNotFound" }));
+  });
+
   it("aborts a Map Run under way when its execution is stopped (MapRunAborted, its children aborted)", async () => {
     let calls = 0;
     let called!: () => void;
