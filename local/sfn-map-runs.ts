@@ -141,7 +141,8 @@ export function endMapRun(run: MapRun, status: Exclude<MapRunStatus, "RUNNING">,
   for (const index of [...run.childItems.keys()]) childEnded(run, index, "aborted");
   // Those a redrive did not get to run again stay in pendingRedrive: the next redrive's to run.
   // A Map that succeeded has run every item: any it did not start here are those a redrive kept from the attempt
-  // before (RedriveExecution: the iterations that succeeded are not run again, local/sfn-server.ts), succeeded then.
+  // before (RedriveExecution: the iterations that succeeded are not run again, local/sfn-server.ts) when the redrive
+  // made this Map Run new rather than redriving one (a Map within an iteration or a branch, MapRunTracker).
   if (status === "SUCCEEDED") {
     for (const counts of [run.items, run.executions]) {
       counts.succeeded += counts.pending;
