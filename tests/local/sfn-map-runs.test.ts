@@ -172,7 +172,8 @@ describe("local Step Functions, Map Runs", () => {
     let calls = 0;
     let called!: () => void;
     const twoCalled = new Promise<void>((resolve) => (called = resolve));
-    const work: TaskFunction = () => new Promise(() => void (++calls === 2 && called()));
+    let hang = true;
+    const work: TaskFunction = (event) => (hang ? new Promise(() => void (++calls === 2 && called())) : Promise.resolve(event));
     const name = `mr-${n++}`;
     const definition = distributed({}, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } });
     const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
@@ -184,6 +185,13 @@ describe("local Step Functions, Map Runs", () => {
     expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "ABORTED", stopDate: expect.any(Number), executionCounts: { running: 0, succeeded: 0, total: 3 } });
     const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
     expect(events.map(({ type }) => type).slice(-2)).toEqual(["MapRunAborted", "ExecutionAborted"]);
+    // Redriven, the aborted Map Run is redriven too (its aborted children run again), not replaced.
+    hang = false;
+    await sfn.redriveExecution({ executionArn });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
+    expect((sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns.map((run) => run.mapRunArn)).toEqual([mapRunArn]);
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, itemCounts: { succeeded: 3, aborted: 0, pending: 0, pendingRedrive: 0, total: 3 }, executionCounts: { succeeded: 3, aborted: 0, total: 3 } });
   });
 });
 
