@@ -4,7 +4,9 @@
  * Map state starts, and the runtime settings that control these executions"
  * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html). One is made each time a
  * `DISTRIBUTED` Map starts, a Retry's start too ("When you retry a Map state, it creates a new Map Run",
- * state-map-distributed.html, Retry), and read by ListMapRuns, DescribeMapRun and changed by UpdateMapRun.
+ * state-map-distributed.html, Retry), and read by ListMapRuns, DescribeMapRun and changed by UpdateMapRun. A redrive of
+ * its execution redrives it rather than making a new one ("The parent workflow redrives all the unsuccessful states,
+ * including a failed Map Run", API_RedriveExecution; redriveMapRun).
  *
  * The local runtime runs a Distributed Map's children as the iterations of an inline one (no child execution is
  * made: ListExecutions by mapRunArn is not answered, docs/local-vs-aws.md), so the counts are its iterations'.
@@ -16,7 +18,8 @@ export type MapRunStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
 /**
  * API_MapRunItemCounts / API_MapRunExecutionCounts: pending, running, succeeded, failed, timedOut, aborted, total,
  * resultsWritten (items whose results a ResultWriter wrote: none locally, no ResultWriter is run), and the redrive
- * ones failuresNotRedrivable, pendingRedrive (a Map Run is never redriven locally: 0).
+ * ones failuresNotRedrivable (0: every unsuccessful one is redriven locally) and pendingRedrive (the unsuccessful ones
+ * a redrive has not started again yet, redriveMapRun).
  */
 export interface MapRunCounts {
   pending: number;
@@ -41,12 +44,16 @@ export interface MapRunSettings {
 export interface MapRun extends MapRunSettings {
   arn: string;
   executionArn: string;
+  /** Its child workflows' state machine: `<the execution's state machine ARN>/<label>` (mapRunArns). */
   stateMachineArn: string;
   status: MapRunStatus;
   startDate: Date;
   stopDate?: Date;
   items: MapRunCounts;
   executions: MapRunCounts;
+  /** Times redriven with its execution, and when last (API_DescribeMapRun redriveCount, redriveDate). */
+  redriveCount: number;
+  redriveDate?: Date;
   /** Each started child's item count (a batch's items, else 1), by its index: what it moves from running on. */
   readonly childItems: Map<number, number>;
   /** Its children are counted as they start (a batched Map's: its batches are not known at its start). */
@@ -63,17 +70,19 @@ const counts = (total: number): MapRunCounts => ({ pending: total, running: 0, s
  * arn:aws:states:region:account-id:mapRun:demoWorkflow/demoLabel:3c39a231-69bb-3d89-8607-9e124eddbb0b" and "If you
  * don't specify a label, Step Functions automatically generates a unique label" (state-map-distributed.html, Label).
  * The form of a generated label is not documented: 8 hex digits here (not confirmed). The id is a UUID, as the example's.
+ * Its child workflows' state machine is `stateMachine:<stateMachineName>/<label>` (MapRunListItem stateMachineArn in
+ * LocalStack's test_sfn_api_map_run snapshot, recorded against AWS: `stateMachine:<name>/<the Map Run ARN's label>`).
  */
-export function mapRunArn(stateMachineArn: string, label: unknown): string {
+export function mapRunArns(stateMachineArn: string, label: unknown): { arn: string; stateMachineArn: string } {
   const [partition = "aws", , region = "", account = "", , name = ""] = stateMachineArn.split(":").slice(1);
   const own = typeof label === "string" && label !== "" ? label : randomUUID().slice(0, 8);
-  return `arn:${partition}:states:${region}:${account}:mapRun:${name}/${own}:${randomUUID()}`;
+  return { arn: `arn:${partition}:states:${region}:${account}:mapRun:${name}/${own}:${randomUUID()}`, stateMachineArn: `${stateMachineArn}/${own}` };
 }
 
 /** A new Map Run of `items` items in `children` child runs (a batched Map's children are its batches, counted as they start). */
 export function startMapRun(fields: { executionArn: string; stateMachineArn: string; label: unknown; at: Date; items: number; children?: number } & MapRunSettings): MapRun {
   const { executionArn, stateMachineArn, label, at, items, children, ...settings } = fields;
-  return { arn: mapRunArn(stateMachineArn, label), executionArn, stateMachineArn, status: "RUNNING", startDate: at, ...settings, items: counts(items), executions: counts(children ?? 0), childItems: new Map(), countedAsStarted: children === undefined };
+  return { ...mapRunArns(stateMachineArn, label), executionArn, status: "RUNNING", startDate: at, ...settings, redriveCount: 0, items: counts(items), executions: counts(children ?? 0), childItems: new Map(), countedAsStarted: children === undefined };
 }
 
 /** A child of `run` started (`index`, of `items` items). */
@@ -82,10 +91,37 @@ export function childStarted(run: MapRun, index: number, items: number): void {
   run.childItems.set(index, items);
   // A batched Map's children are known as they start (its total grows); an unbatched one's were counted at its start.
   if (run.countedAsStarted) run.executions.total++;
-  else run.executions.pending = Math.max(0, run.executions.pending - 1);
+  else take(run.executions, 1);
   run.executions.running++;
-  run.items.pending = Math.max(0, run.items.pending - items);
+  take(run.items, items);
   run.items.running += items;
+}
+
+/** `count` leave the waiting: those a redrive is to run again first (pendingRedrive), then those never started (pending). */
+function take(counts: MapRunCounts, count: number): void {
+  const redriven = Math.min(counts.pendingRedrive, count);
+  counts.pendingRedrive -= redriven;
+  counts.pending = Math.max(0, counts.pending - (count - redriven));
+}
+
+/**
+ * `run` (FAILED or ABORTED) redriven with its execution (RedriveExecution: "The parent workflow redrives all the
+ * unsuccessful states, including a failed Map Run"): RUNNING again under its ARN, its redriveCount one more ("The
+ * number of times the Map Run has been redriven at this point in the execution's history including this event",
+ * API_MapRunRedrivenEventDetails) and redriveDate `at`; its unsuccessful children (failed, aborted, timed out) wait to
+ * run again (pendingRedrive: "The number of unsuccessful items in child workflow executions currently waiting to be
+ * redriven", API_MapRunItemCounts), its succeeded ones stay (the redrive does not run them again). That the failed
+ * count drops as they wait is not confirmed. A batched Map's batches are counted again as they start.
+ */
+export function redriveMapRun(run: MapRun, at: Date, settings: MapRunSettings): void {
+  if (run.status === "RUNNING" || run.status === "SUCCEEDED") return;
+  for (const counts of [run.items, run.executions]) {
+    const unsuccessful = counts.failed + counts.aborted + counts.timedOut;
+    counts.failed = counts.aborted = counts.timedOut = 0;
+    if (counts === run.executions && run.countedAsStarted) counts.total -= unsuccessful;
+    else counts.pendingRedrive += unsuccessful;
+  }
+  Object.assign(run, settings, { status: "RUNNING", redriveCount: run.redriveCount + 1, redriveDate: at, stopDate: undefined });
 }
 
 /** A child of `run` ended: succeeded, failed (a failure tolerated or not) or aborted. */
@@ -103,8 +139,10 @@ export function childEnded(run: MapRun, index: number, outcome: "succeeded" | "f
 export function endMapRun(run: MapRun, status: Exclude<MapRunStatus, "RUNNING">, at: Date): void {
   if (run.status !== "RUNNING") return;
   for (const index of [...run.childItems.keys()]) childEnded(run, index, "aborted");
+  // Those a redrive did not get to run again stay in pendingRedrive: the next redrive's to run.
   // A Map that succeeded has run every item: any it did not start here are those a redrive kept from the attempt
-  // before (RedriveExecution: the iterations that succeeded are not run again, local/sfn-server.ts), succeeded then.
+  // before (RedriveExecution: the iterations that succeeded are not run again, local/sfn-server.ts) when the redrive
+  // made this Map Run new rather than redriving one (a Map within an iteration or a branch, MapRunTracker).
   if (status === "SUCCEEDED") {
     for (const counts of [run.items, run.executions]) {
       counts.succeeded += counts.pending;
@@ -115,16 +153,18 @@ export function endMapRun(run: MapRun, status: Exclude<MapRunStatus, "RUNNING">,
   run.stopDate = at;
 }
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A JSON value as the local Step Functions server answers it (local/sfn-server.ts uses this one too). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const epoch = (date: Date) => date.getTime() / 1000;
+/** JSON protocol timestamps: epoch seconds (every date the local Step Functions server answers, local/sfn-server.ts). */
+export const epoch = (date: Date) => date.getTime() / 1000;
 
 /** API_MapRunListItem. */
 export function mapRunListItem(run: MapRun): Record<string, Json> {
   return { executionArn: run.executionArn, mapRunArn: run.arn, stateMachineArn: run.stateMachineArn, startDate: epoch(run.startDate), ...(run.stopDate ? { stopDate: epoch(run.stopDate) } : {}) };
 }
 
-/** API_DescribeMapRun's answer (redriveCount 0: a Map Run is not redriven locally). */
+/** API_DescribeMapRun's answer (redriveDate "null" until it is redriven: left out). */
 export function describeMapRun(run: MapRun): Record<string, Json> {
   return {
     mapRunArn: run.arn,
@@ -137,6 +177,7 @@ export function describeMapRun(run: MapRun): Record<string, Json> {
     toleratedFailureCount: run.toleratedFailureCount,
     itemCounts: { ...run.items },
     executionCounts: { ...run.executions },
-    redriveCount: 0,
+    redriveCount: run.redriveCount,
+    ...(run.redriveDate ? { redriveDate: epoch(run.redriveDate) } : {}),
   };
 }

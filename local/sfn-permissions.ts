@@ -39,9 +39,9 @@ export const OPERATION_PERMISSIONS = {
   GetExecutionHistory: { action: "states:GetExecutionHistory", resource: "executionArn" },
   DescribeStateMachine: { action: "states:DescribeStateMachine", resource: "stateMachineArn" },
   // Map Runs (local/sfn-map-runs.ts): ListMapRuns on the execution, DescribeMapRun and UpdateMapRun on the Map Run
-  // (Service Authorization Reference, AWS Step Functions: ListMapRuns resource type execution*, DescribeMapRun and
-  // UpdateMapRun mapRun*, `arn:${Partition}:states:${Region}:${Account}:mapRun:${StateMachineName}/${MapRunLabel}:${MapRunId}`;
-  // not re-read here: the page was not at hand).
+  // (Service Authorization Reference, AWS Step Functions, list_awsstepfunctions.html: ListMapRuns resource type
+  // execution*, DescribeMapRun and UpdateMapRun maprun*, `arn:${Partition}:states:${Region}:${Account}:mapRun:${StateMachineName}/${MapRunLabel}:${MapRunId}`;
+  // ListExecutions maprun* or statemachine*: the Map Run's ARN when it names one, local/sfn-server.ts handle).
   ListMapRuns: { action: "states:ListMapRuns", resource: "executionArn" },
   DescribeMapRun: { action: "states:DescribeMapRun", resource: "mapRunArn" },
   UpdateMapRun: { action: "states:UpdateMapRun", resource: "mapRunArn" },

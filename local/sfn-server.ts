@@ -34,7 +34,7 @@ import { jsonDepth } from "./json-depth";
 import { executedVersion, functionNotFound, invokeTarget, QUALIFIER_CONFLICT, qualifierInvalid, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
-import { childEnded, childStarted, describeMapRun, endMapRun, mapRunListItem, startMapRun, type MapRun } from "./sfn-map-runs";
+import { childEnded, childStarted, describeMapRun, endMapRun, epoch, mapRunListItem, redriveMapRun, startMapRun, type Json, type MapRun } from "./sfn-map-runs";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -42,7 +42,6 @@ import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
 import { assignedValues as jsonataAssigned, evaluateField, type Bindings, isExpression, releaseBindings, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
 
 /**
@@ -2759,7 +2758,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         // A STANDARD execution's Map Runs (an EXPRESS one is not kept, nor are they).
-        const mapRuns = machine.type === "STANDARD" ? new MapRunTracker(execution, (mapRun) => this.mapRuns.set(mapRun.arn, mapRun)) : undefined;
+        const mapRuns = machine.type === "STANDARD" ? new MapRunTracker(execution, (mapRun) => this.mapRuns.set(mapRun.arn, mapRun), from?.name) : undefined;
         const history = (async () => {
           const outcomes = new CompositeOutcomes();
           for await (const logged of run.eventLogs) {
@@ -3098,8 +3097,6 @@ function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; next
   return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
 }
 
-/** JSON protocol timestamps: epoch seconds. */
-const epoch = (date: Date) => date.getTime() / 1000;
 
 function describe(execution: Execution): Record<string, Json> {
   return {
@@ -3696,6 +3693,9 @@ class CompositeOutcomes {
   }
 }
 
+/** The Map Runs of Maps among an execution's own states (not within an iteration or a branch), by their Map's name: what a redrive redrives. */
+const topLevelMapRuns = new WeakMap<MapRun, string>();
+
 /**
  * The Map Runs of one STANDARD execution's DISTRIBUTED Map states (local/sfn-map-runs.ts), kept as its history is read:
  * one starts with each MapStateStarted of such a Map (its entry, and each Retry's start: "When you retry a Map state,
@@ -3713,10 +3713,14 @@ class CompositeOutcomes {
 class MapRunTracker {
   /** The Map Run under way of each DISTRIBUTED Map, by the Map's run and name. */
   private readonly open = new Map<LibraryRun | undefined, Map<string, MapRun>>();
+  /** The Map a redrive starts from has started in this attempt (a Retry's start after that makes a new Map Run). */
+  private restarted = false;
 
   constructor(
     private readonly execution: Execution,
     private readonly started: (mapRun: MapRun) => void,
+    /** The state a redrive runs from (Execution.entered), for this attempt of a redriven execution. */
+    private readonly redriveFrom?: string,
   ) {}
 
   /** The state `name` of `run` when it is a Map in Distributed mode (read without its Type: a routed state's Type is armed, routedByType). */
@@ -3746,18 +3750,34 @@ class MapRunTracker {
     const facts = eventFacts.get(event);
     const concurrency = facts?.maxConcurrency ?? (typeof state.MaxConcurrencyPath === "string" ? readPath(state.MaxConcurrencyPath, effectiveInput(state, event.state?.input, undefined), undefined) : state.MaxConcurrency);
     const at = new Date(event.timestamp);
-    const mapRun = startMapRun({
-      executionArn: this.execution.arn,
-      stateMachineArn: this.execution.machine.arn,
-      label: state.Label,
-      at,
-      items,
-      ...(state.ItemBatcher === undefined ? { children: items } : {}),
+    const settings = {
       // API_DescribeMapRun maxConcurrency: 0 for a Map that sets none (as MaxConcurrency's own default, "no limit"; AWS's answer there is not confirmed).
       maxConcurrency: Number.isSafeInteger(concurrency) ? (concurrency as number) : 0,
       toleratedFailureCount: tolerance?.count ?? 0,
       toleratedFailurePercentage: tolerance?.percentage ?? 0,
-    });
+    };
+    // The redrive's first start of the Map it starts from, one of the execution's own states (not within an iteration
+    // or a branch): the Map Run the attempt before left unsuccessful is redriven (redriveMapRun), MapRunRedriven
+    // (API_MapRunRedrivenEventDetails) in place of MapRunStarted. Its settings are as the Map reads them again (whether
+    // AWS keeps an UpdateMapRun's across a redrive is not confirmed). Any other start makes a new Map Run.
+    const topLevel = run !== undefined && !runParents.get(run);
+    const redriven = topLevel && name === this.redriveFrom && !this.restarted ? this.execution.mapRuns.findLast((earlier) => topLevelMapRuns.get(earlier) === name) : undefined;
+    if (name === this.redriveFrom && topLevel) this.restarted = true;
+    const reused = redriven && (redriven.status === "FAILED" || redriven.status === "ABORTED") ? redriven : undefined;
+    if (reused) redriveMapRun(reused, at, settings);
+    const mapRun =
+      reused ??
+      startMapRun({
+        executionArn: this.execution.arn,
+        stateMachineArn: this.execution.machine.arn,
+        label: state.Label,
+        at,
+        items,
+        ...(state.ItemBatcher === undefined ? { children: items } : {}),
+        ...settings,
+      });
+    if (topLevel) topLevelMapRuns.set(mapRun, name);
+    mapRun.update = undefined;
     if (tolerance) {
       mapRun.update = ({ toleratedFailureCount, toleratedFailurePercentage }) => {
         if (toleratedFailureCount !== undefined) tolerance.count = toleratedFailureCount;
@@ -3769,6 +3789,7 @@ class MapRunTracker {
     if (stale) endMapRun(stale, "ABORTED", at);
     const runs = this.open.get(run) ?? new Map<string, MapRun>();
     this.open.set(run, runs.set(name, mapRun));
+    if (reused) return record("MapRunRedriven", { mapRunRedrivenEventDetails: { mapRunArn: mapRun.arn, redriveCount: mapRun.redriveCount } }, run);
     this.execution.mapRuns.push(mapRun);
     this.started(mapRun);
     record("MapRunStarted", { mapRunStartedEventDetails: { mapRunArn: mapRun.arn } }, run);
@@ -4090,8 +4111,8 @@ export interface LocalSfnServerOptions {
   credentials?: readonly SigV4Credentials[];
   /**
    * IAM for signed requests (local/function-roles.ts): StartExecution and StartSyncExecution as states:StartExecution /
-   * states:StartSyncExecution on the state machine's ARN, ListExecutions and DescribeStateMachine on the state
-   * machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's, SendTaskSuccess,
+   * states:StartSyncExecution on the state machine's ARN, ListExecutions on the state machine's (or the Map Run's it
+   * names) and DescribeStateMachine on the state machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's, SendTaskSuccess,
    * SendTaskFailure and SendTaskHeartbeat on the state machine's whose execution issued the token, ListMapRuns on the
    * execution's, DescribeMapRun and UpdateMapRun on the Map Run's
    * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html). A refusal is
@@ -4195,8 +4216,12 @@ async function handle(
   } catch (error) {
     return reply(response, error as SfnError);
   }
-  let resource = fields[operation.resource];
-  if (operation.resource === "taskToken") {
+  // ListExecutions names a state machine or a Map Run ("You can specify either a mapRunArn or a stateMachineArn",
+  // API_ListExecutions), and is authorised on the one it names (Service Authorization Reference, AWS Step Functions:
+  // ListExecutions, resource types maprun* or statemachine*).
+  const named: OperationResource = name === "ListExecutions" && (fields.stateMachineArn ?? undefined) === undefined && (fields.mapRunArn ?? undefined) !== undefined ? "mapRunArn" : operation.resource;
+  let resource = fields[named];
+  if (named === "taskToken") {
     try {
       resource = sfn.taskTokenMachine(fields);
     } catch (error) {
@@ -4210,7 +4235,7 @@ async function handle(
     const region = resource.split(":")[3];
     if (region !== undefined && region !== verdict.signer.region && /^arn:/.test(resource)) {
       const missing = { stateMachineArn: new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`), executionArn: new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`), mapRunArn: mapRunNotFound(resource), taskToken: new SfnError("InvalidToken", "Invalid Token: 'Invalid token'") };
-      return reply(response, missing[operation.resource]);
+      return reply(response, missing[named]);
     }
     // AccessDeniedException with 400, as Step Functions refuses (a Lambda's StartExecution refused with statusCode 400:
     // FormidableLabs/aws-lambda-serverless-reference#31; "… because no session policy allows the states:ListExecutions

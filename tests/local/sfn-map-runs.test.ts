@@ -4,6 +4,8 @@
  * changed by UpdateMapRun, and MapRunStarted/Succeeded/Failed in the history.
  */
 import { DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, SFNClient, StartExecutionCommand, UpdateMapRunCommand } from "@aws-sdk/client-sfn";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMemberTypes, LocalStepFunctions, startLocalSfn, type LocalSfnServer, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
@@ -49,7 +51,7 @@ describe("local Step Functions, Map Runs", () => {
 
   it("starts one Map Run per start of a DISTRIBUTED Map, its ARN mapRun:<machine>/<label>:<id>, listed and described with its counts", async () => {
     const { name, executionArn, mapRuns, described, events, types } = await run(distributed({ ToleratedFailureCount: 1, MaxConcurrency: 2, Label: "Fanned" }), { items });
-    expect(mapRuns).toEqual([{ executionArn, mapRunArn: expect.stringMatching(new RegExp(`^arn:aws:states:${REGION}:${ACCOUNT}:mapRun:${name}/Fanned:[0-9a-f-]{36}$`)), stateMachineArn: machineArn(name), startDate: expect.any(Number), stopDate: expect.any(Number) }]);
+    expect(mapRuns).toEqual([{ executionArn, mapRunArn: expect.stringMatching(new RegExp(`^arn:aws:states:${REGION}:${ACCOUNT}:mapRun:${name}/Fanned:[0-9a-f-]{36}$`)), stateMachineArn: `${machineArn(name)}/Fanned`, startDate: expect.any(Number), stopDate: expect.any(Number) }]);
     const counts = { pending: 0, running: 0, succeeded: 3, failed: 1, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
     expect(described).toEqual([{ mapRunArn: mapRuns[0].mapRunArn, executionArn, status: "SUCCEEDED", startDate: expect.any(Number), stopDate: expect.any(Number), maxConcurrency: 2, toleratedFailureCount: 1, toleratedFailurePercentage: 0, itemCounts: counts, executionCounts: counts, redriveCount: 0 }]);
     // MapRunStarted after MapStateStarted, MapRunSucceeded before MapStateSucceeded.
@@ -59,6 +61,10 @@ describe("local Step Functions, Map Runs", () => {
     // Without a Label, a generated one; an INLINE Map has none.
     const unlabelled = await run(distributed({ ToleratedFailurePercentage: 50 }), { items });
     expect(unlabelled.mapRuns[0].mapRunArn).toMatch(new RegExp(`:mapRun:${unlabelled.name}/[^/:]+:[0-9a-f-]{36}$`));
+    // The list item's stateMachineArn is the Map Run's own, `stateMachine:<machine>/<label>` with its ARN's label
+    // (LocalStack's test_sfn_api_map_run snapshot, recorded against AWS).
+    const label = String(unlabelled.mapRuns[0].mapRunArn).split("/")[1].split(":")[0];
+    expect(unlabelled.mapRuns[0].stateMachineArn).toBe(`${machineArn(unlabelled.name)}/${label}`);
     expect(unlabelled.described[0]).toMatchObject({ toleratedFailurePercentage: 50, maxConcurrency: 0 });
     const inline = await run(distributed({}, { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }), { items });
     expect(inline.execution.status).toBe("SUCCEEDED");
@@ -120,7 +126,7 @@ describe("local Step Functions, Map Runs", () => {
     expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 })).toThrow(expect.objectContaining({ type: "ValidationException" }));
   });
 
-  it("starts a new Map Run when a redrive runs the Map again, the iterations it kept counted as succeeded", async () => {
+  it("redrives the failed Map Run when a redrive runs the Map again (MapRunRedriven, redriveCount), the iterations it kept counted as succeeded", async () => {
     let failing = true;
     const work: TaskFunction = async (event: any) => {
       if (event === 2 && failing) throw Object.assign(new Error("not yet"), { name: "Boom" });
@@ -132,19 +138,42 @@ describe("local Step Functions, Map Runs", () => {
     const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3, 4] }) }, false)) as { executionArn: string };
     await sfn.drained();
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED" });
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "FAILED", redriveCount: 0, itemCounts: { failed: 1, succeeded: 3 } });
+    expect(sfn.describeMapRun({ mapRunArn })).not.toHaveProperty("redriveDate");
     failing = false;
     await sfn.redriveExecution({ executionArn });
     await sfn.drained();
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
-    const { mapRuns } = sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> };
-    expect(mapRuns.map(({ mapRunArn }) => sfn.describeMapRun({ mapRunArn }))).toMatchObject([{ status: "FAILED" }, { status: "SUCCEEDED", itemCounts: { pending: 0, succeeded: 4, total: 4 } }]);
+    // "The parent workflow redrives all the unsuccessful states, including a failed Map Run" (API_RedriveExecution):
+    // the same Map Run, redriven (API_MapRunRedrivenEventDetails), not a new one.
+    expect((sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns.map((run) => run.mapRunArn)).toEqual([mapRunArn]);
+    const counts = { pending: 0, running: 0, succeeded: 4, failed: 0, timedOut: 0, aborted: 0, total: 4, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, redriveDate: expect.any(Number), stopDate: expect.any(Number), itemCounts: counts, executionCounts: counts });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<Record<string, any>> };
+    const types = events.map(({ type }) => type as string).filter((type) => type.startsWith("MapRun") || type === "MapStateStarted" || type === "ExecutionRedriven");
+    expect(types).toEqual(["MapStateStarted", "MapRunStarted", "MapRunFailed", "ExecutionRedriven", "MapStateStarted", "MapRunRedriven", "MapRunSucceeded"]);
+    expect(events.find(({ type }) => type === "MapRunRedriven")).toMatchObject({ mapRunRedrivenEventDetails: { mapRunArn, redriveCount: 1 } });
+  });
+
+  it("drops an execution's Map Runs with it once its machine keeps 1000 closed executions after it (a long npm start does not grow)", async () => {
+    const name = `mr-${n++}`;
+    const sfn = new LocalStepFunctions([localMachine(name, distributed({}, { ...processor, States: { Check: { Type: "Pass", End: true } }, StartAt: "Check" }))], { retryIntervalMs: 0 });
+    const start = async () => ((await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1] }) }, false)) as { executionArn: string }).executionArn;
+    const first = await start();
+    await sfn.drained();
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn: first }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    for (let i = 0; i < 1000; i++) await start();
+    await sfn.drained();
+    expect(() => sfn.describeMapRun({ mapRunArn })).toThrow(expect.objectContaining({ type: "ResourceNotFound" }));
   });
 
   it("aborts a Map Run under way when its execution is stopped (MapRunAborted, its children aborted)", async () => {
     let calls = 0;
     let called!: () => void;
     const twoCalled = new Promise<void>((resolve) => (called = resolve));
-    const work: TaskFunction = () => new Promise(() => void (++calls === 2 && called()));
+    let hang = true;
+    const work: TaskFunction = (event) => (hang ? new Promise(() => void (++calls === 2 && called())) : Promise.resolve(event));
     const name = `mr-${n++}`;
     const definition = distributed({}, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } });
     const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
@@ -156,6 +185,13 @@ describe("local Step Functions, Map Runs", () => {
     expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "ABORTED", stopDate: expect.any(Number), executionCounts: { running: 0, succeeded: 0, total: 3 } });
     const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: Array<{ type: string }> };
     expect(events.map(({ type }) => type).slice(-2)).toEqual(["MapRunAborted", "ExecutionAborted"]);
+    // Redriven, the aborted Map Run is redriven too (its aborted children run again), not replaced.
+    hang = false;
+    await sfn.redriveExecution({ executionArn });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
+    expect((sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns.map((run) => run.mapRunArn)).toEqual([mapRunArn]);
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, itemCounts: { succeeded: 3, aborted: 0, pending: 0, pendingRedrive: 0, total: 3 }, executionCounts: { succeeded: 3, aborted: 0, total: 3 } });
   });
 });
 
@@ -192,6 +228,14 @@ describe("local Step Functions server, Map Run API", () => {
     // Closed: refused (ValidationException), asked as states:UpdateMapRun on it.
     await expect(client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 3 }))).rejects.toMatchObject({ name: "ValidationException", $metadata: { httpStatusCode: 400 } });
     expect(asked).toContain(`states:UpdateMapRun ${mapRunArn}`);
+    // ListExecutions by mapRunArn is states:ListExecutions on the Map Run (Service Authorization Reference: ListExecutions
+    // resource types maprun* or statemachine*): refused before the local refusal of listing its children.
+    refused.add("states:ListExecutions");
+    await expect(client.send(new ListExecutionsCommand({ mapRunArn }))).rejects.toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining(`states:ListExecutions on resource: ${mapRunArn}`) });
+    refused.clear();
+    // A Map Run of another region than the request was signed for does not exist there.
+    const elsewhere = mapRunArn.replace(`:${REGION}:`, ":eu-west-3:");
+    await expect(client.send(new ListExecutionsCommand({ mapRunArn: elsewhere }))).rejects.toMatchObject({ name: "ResourceNotFound" });
   });
 
   it("refuses bad input with 400 and AWS's error types, never crashing", async () => {
@@ -216,6 +260,30 @@ describe("local Step Functions server, Map Run API", () => {
     expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: machineArn("fan") })))).toEqual({ name: "ValidationException", status: 400 });
     expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: missing })))).toEqual({ name: "ResourceNotFound", status: 400 });
     expect(await refusal(client.send(new ListExecutionsCommand({ mapRunArn: "nope" })))).toEqual({ name: "InvalidArn", status: 400 });
+    // Raw bodies the SDK would not send, each member of each Map Run operation given hostile values: 4xx in the JSON
+    // shape, never a 5xx nor a crash, and the server still serves.
+    const signed = async (operation: string, body: string) => {
+      const url = new URL(server.endpoint);
+      const headers: Record<string, string> = { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": `AWSStepFunctions.${operation}` };
+      const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: REGION, service: "states", sha256: Sha256 });
+      const { host: _host, ...sent } = (await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers, body })).headers;
+      const response = await fetch(server.endpoint, { method: "POST", headers: sent, body });
+      return { status: response.status, type: ((await response.json()) as { __type?: unknown }).__type };
+    };
+    const values = ["null", "1", "-1", "1.5", "1e400", "-1e400", "99999999999999999999", "2147483648", "true", '""', `"${"x".repeat(3000)}"`, "[]", "{}", '{"__proto__":{"polluted":true}}', JSON.stringify(executionArn), JSON.stringify(machineArn("fan")), JSON.stringify(`${mapRunArn}:extra`), JSON.stringify("arn:aws:states:::mapRun")];
+    const answers: Array<{ operation: string; body: string; status: number; type: unknown }> = [];
+    for (const [operation, ref, members] of [["ListMapRuns", { executionArn }, ["executionArn", "maxResults", "nextToken"]], ["DescribeMapRun", { mapRunArn }, ["mapRunArn"]], ["UpdateMapRun", { mapRunArn }, ["mapRunArn", "maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage"]], ["ListExecutions", { mapRunArn }, ["mapRunArn", "maxResults", "nextToken", "statusFilter"]]] as const) {
+      for (const body of ["", "{", "null", "[]", "{}"]) answers.push({ operation, body, ...(await signed(operation, body)) });
+      for (const member of members) {
+        for (const value of values) {
+          const body = `${JSON.stringify(ref).slice(0, -1)},${JSON.stringify(member)}:${value}}`;
+          answers.push({ operation, body, ...(await signed(operation, body)) });
+        }
+      }
+    }
+    expect(answers.filter((a) => a.status >= 500 || a.status < 400 && a.operation !== "ListMapRuns" && a.operation !== "DescribeMapRun" || typeof a.type !== "string" && a.status >= 400)).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await client.send(new DescribeMapRunCommand({ mapRunArn }))).status).toBe("SUCCEEDED");
     // Bodies the SDK would not send: a member of the wrong JSON type is SerializationException, before the operation.
     for (const body of [{ mapRunArn: 5 }, { mapRunArn, maxConcurrency: "2" }, { mapRunArn, toleratedFailurePercentage: "5" }, { mapRunArn, toleratedFailureCount: 1.5 }]) {
       expect(() => checkMemberTypes("UpdateMapRun", body)).toThrow(expect.objectContaining({ type: "SerializationException", status: 400 }));
