@@ -424,8 +424,11 @@ export function securityGroupNameProblem(whole: string): string | undefined {
   return undefined;
 }
 
-/** securityGroupNameProblem for a component's autonamed security group, with its fix (only "sg-" can start an autoname; none is "default"). */
+/**
+ * securityGroupNameProblem for a component's autonamed security group, with its fix. An autoname (`<name>-<7 random>`)
+ * is never "default", so the one problem it can have is its component name's "sg-" start.
+ */
 function securityGroupAutonameProblem(whole: string): { text: string; fix: string } | undefined {
   const text = securityGroupNameProblem(whole);
-  return text === undefined ? undefined : { text, fix: whole.startsWith("sg-") ? 'Use a component name that does not start with "sg-".' : "Use another component name." };
+  return text === undefined ? undefined : { text, fix: 'Use a component name that does not start with "sg-".' };
 }

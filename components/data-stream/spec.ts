@@ -48,8 +48,7 @@ export interface DataStreamArgs {
    * subscriber's event is at most 6 MB ("up to the payload limit for synchronous invocation (6 MB)",
    * API_CreateEventSourceMapping BatchSize), and its records' data is base64 there, so a record of more than about
    * 4.5 MiB of data (above 4607 KiB) may fit no event with the rest of the event (DATA_STREAM_LIMITS). What Lambda
-   * does with such a record is not documented: for a
-   * mapping that cannot invoke its function, Lambda's guide says it retries until the records pass
+   * does with such a record is not documented: for a mapping that cannot invoke its function, Lambda's guide says it retries until the records pass
    * `maximumRecordAgeInSeconds` or expire, holding up the shard, then sends them to the on-failure queue (no retry count,
    * no bisection); under `npm start` the refused invocation is likewise retried, with no retry count and no bisection,
    * until the record is older than `maximumRecordAgeInSeconds` or the stream's retention, then given up on to the subscription's on-failure queue

@@ -27,7 +27,8 @@
  * - `pattern`: `${name}` is the logical name; `${hex(n)}`, `${alphanum(n)}`, `${string(n)}`, `${num(n)}` and `${uuid}`
  *   are random; `${organization}`, `${project}`, `${stack}` and `${config.<key>}` (the project's key, or a path into its
  *   structured value, `${config.team.name}`: configPathValue; "no value found for key" when unset) are the stack's
- *   (pattern.go resolveStackExpressions; `${org}` is not one: it stays as written). Proposed (the default): pulumi-aws applies its transform (a bucket's lower case), refuses a name over its
+ *   (pattern.go resolveStackExpressions; `${org}` is not one: it stays as written). Proposed (the default): pulumi-aws
+ *   applies its transform (a bucket's lower case), refuses a name over its
  *   maximum at Check ("calculated name '…' exceeds maximum length of N", so at preview) and appends its postfix (a
  *   FIFO queue's `.fifo`). With `enforce: true` the name is taken as it is.
  * - `verbatim`, `disabled` and a pattern with no random part make the engine replace the resource delete-first
@@ -254,14 +255,14 @@ function withSecretStandIns(value: unknown, path: Array<string | number>): unkno
   return Object.fromEntries(keys.map((k) => [k, withSecretStandIns(value[k], [...path, k])]));
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+
 /**
  * A config key path as resource.ParsePropertyPathStrict reads it (sdk/go/common/resource/properties_path.go
  * parsePropertyPath, strict): names up to the next `.` or `[`, `["quoted"]` keys (`\"` for a quote), `[<integer>]`
  * indexes (`[*]` is the string "*": a map's key of that name, nothing in a list); undefined where it returns an error
  * (a leading or trailing `.`, `.[`, an unclosed bracket or quote, an index that is not an integer).
  */
-const INT64_MAX = 2n ** 63n - 1n;
-
 function propertyPath(path: string): Array<string | number> | undefined {
   const elements: Array<string | number> = [];
   if (path.startsWith(".")) return undefined;

@@ -237,7 +237,8 @@ function mappedStream(graph: Graph, mapping: RecordedResource): RecordedResource
  * (DATA_STREAM_LIMITS.lambdaDeliverableRecordKib, 4607 KiB: the 6 MB synchronous payload, "Lambda passes all of the
  * records in the batch to the function in a single call, up to the payload limit for synchronous invocation (6 MB)",
  * API_CreateEventSourceMapping BatchSize, with the record's data base64-encoded in the event). A record written above
- * it may fit no event (with the rest of the event). A warning: Kinesis and Lambda accept the settings, the stream's producers may never write such a
+ * it may fit no event (with the rest of the event). A warning: Kinesis and Lambda accept the settings, the stream's
+ * producers may never write such a
  * record, and what Lambda does with one is not documented (oversizedRecordFate: retried until too old or expired,
  * holding up the shard, if Lambda treats it as a mapping that cannot invoke its function; not confirmed). Streams
  * outside the plan are not judged (their maximum is not known).

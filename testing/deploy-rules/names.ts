@@ -137,25 +137,26 @@ function securityGroupName(): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
 }
 
 /**
- * A security group's `namePrefix` as terraform-provider-aws checks it before any call (internal/service/ec2/
- * vpc_security_group.go, name_prefix: `validation.StringLenBetween(0, 255-id.UniqueIDSuffixLength)` and
- * `StringDoesNotMatch(^sg-)`, "cannot begin with sg-"), so a longer prefix or one starting with "sg-" fails `pulumi preview`.
- */
-/**
  * A security group's `name` as terraform-provider-aws checks it (vpc_security_group.go, name: StringLenBetween(0, 255)
  * and StringDoesNotMatch(^sg-), "cannot begin with sg-"): such a name, explicit or made by `pulumi:autonaming`, fails
- * `pulumi preview` (the bridge's Check validates the name with the defaults it set). "default" and EC2's characters are
- * not checked there: EC2 refuses those at `pulumi up`.
+ * `pulumi preview` (the bridge's Check validates the name with the defaults it set). StringLenBetween measures Go's
+ * `len(v)`, UTF-8 bytes (terraform-plugin-sdk helper/validation/strings.go). "default" and EC2's characters are not
+ * checked there: EC2 refuses those at `pulumi up`.
  */
 const securityGroupProviderRefusal = (name: string): string | undefined =>
-  name.length > SECURITY_GROUP_NAME_LENGTH || name.startsWith("sg-") ? 'terraform-provider-aws refuses it at `pulumi preview` (name: at most 255 characters, "cannot begin with sg-")' : undefined;
+  goLength(name) > SECURITY_GROUP_NAME_LENGTH || name.startsWith("sg-") ? 'terraform-provider-aws refuses it at `pulumi preview` (name: at most 255 characters, "cannot begin with sg-")' : undefined;
 
 /** Who refuses `name`, and when: the provider at preview where it checks the name, else the service (`spec.refusal`, or AWS at `pulumi up`). */
 const refusalOf = (spec: Pick<PhysicalNameSpec, "refusal" | "providerRefusal">, name: string) => spec.providerRefusal?.(name) ?? spec.refusal ?? "AWS refuses it at `pulumi up`";
 
+/**
+ * A security group's `namePrefix` as terraform-provider-aws checks it before any call (internal/service/ec2/
+ * vpc_security_group.go, name_prefix: `validation.StringLenBetween(0, 255-id.UniqueIDSuffixLength)`, in UTF-8 bytes, and
+ * `StringDoesNotMatch(^sg-)`, "cannot begin with sg-"), so a longer prefix or one starting with "sg-" fails `pulumi preview`.
+ */
 const SECURITY_GROUP_PREFIX: NonNullable<PhysicalNameSpec["prefix"]> = {
   property: "namePrefix",
-  providerRefuses: (prefix) => prefix.length > SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH || prefix.startsWith("sg-"),
+  providerRefuses: (prefix) => goLength(prefix) > SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH || prefix.startsWith("sg-"),
   providerRule: `at most ${SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH} characters, not starting with "sg-"`,
 };
 

@@ -3398,16 +3398,6 @@ export interface TransitionOptions {
   autonaming?: AutonamingConfig;
 }
 
-/** `options.update`, or the update of `before` to `after` judged under `options.autonaming` (planUpdate); both given is refused. */
-function updateOf(entry: string, before: Graph, after: Graph, options: Pick<TransitionOptions, "update" | "autonaming">): PlanUpdate {
-  if (options.update && options.autonaming) {
-    throw new Error(
-      `${entry}: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone`,
-    );
-  }
-  return options.update ?? planUpdate(before, after, options.autonaming);
-}
-
 /** One acceptance, `<Rule>:<urn>`, or an error that says what is wrong with it. */
 export function parseAcceptance(entry: string): { rule: string; urn: string } {
   const colon = entry.indexOf(":");
@@ -3439,7 +3429,12 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  */
 export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
   const scope: TransitionContext = { region: context.region ?? "" };
-  const update = updateOf("checkPlanTransition", before, after, options);
+  if (options.update && options.autonaming) {
+    throw new Error(
+      "checkPlanTransition: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone",
+    );
+  }
+  const update = options.update ?? planUpdate(before, after, options.autonaming);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -3600,11 +3595,13 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
 /**
  * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
  * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
- * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded,
- * under `options.autonaming`), or is `options.update`, that judgement of these two plans already made (one for both checks).
+ * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded),
+ * or is `options.update`, that judgement of these two plans already made (one for both checks). No `autonaming`: the
+ * stack's `pulumi:autonaming` changes only which replacements delete first (planUpdate), and the one warning,
+ * TransitionDbSubnetInUse, reads which resources are replaced, not in what order.
  */
-export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update" | "autonaming"> = {}): TransitionFinding[] {
-  const update = updateOf("checkPlanTransitionWarnings", before, after, options);
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
+  const update = options.update ?? planUpdate(before, after);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 

@@ -20,7 +20,7 @@ describe("PrivateNetwork names its security groups within EC2's rules", () => {
   });
 
   it('refuses a name starting with "sg-", which EC2 keeps for group ids', () => {
-    expect(refusalOf(() => new PrivateNetwork("sg-net", {}), "PrivateNetwork accepted the name")).toMatchObject({ argument: "name", problem: expect.stringContaining('starts with "sg-"') });
+    expect(refusalOf(() => new PrivateNetwork("sg-net", {}), "PrivateNetwork accepted the name")).toMatchObject({ argument: "name", problem: expect.stringContaining('starts with "sg-"'), fix: 'Use a component name that does not start with "sg-".' });
   });
 
   it('takes a name starting with "SG-": EC2 refuses lower-case "sg-" only (its text and error say sg-; a group "SG-QA" was created, hashicorp/terraform#23367)', async () => {

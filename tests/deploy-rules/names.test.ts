@@ -60,4 +60,15 @@ describe("physicalName", () => {
     expect(findings("p".repeat(229))).toEqual([]);
     expect(findings("web~")).toEqual([expect.stringMatching(/has "~"; .*: AWS refuses it at `pulumi up`\. Fix: use a namePrefix of characters a security group name takes, or leave it unset for Pulumi's autonaming$/)]);
   });
+
+  // terraform-plugin-sdk validation.StringLenBetween measures Go's len(v), UTF-8 bytes, on name and name_prefix alike.
+  it("measures a security group's name and namePrefix in UTF-8 bytes for the provider's preview check, as Go's len does", () => {
+    const findings = (inputs: Record<string, string>) => checkDeployRules([handBuilt("aws:ec2/securityGroup:SecurityGroup", "web", { vpcId: "vpc-1", description: "d", ...inputs })], devContext).filter((f) => f.rule === "PhysicalNameLimits").map(formatFinding);
+    // 115 characters, 230 bytes: over name_prefix's 229.
+    expect(findings({ namePrefix: "é".repeat(115) })).toEqual([expect.stringMatching(/terraform-provider-aws refuses the prefix \(at most 229 characters, not starting with "sg-"\) at `pulumi preview`/)]);
+    // 128 characters, 256 bytes: over name's 255.
+    expect(findings({ name: "é".repeat(128) })).toEqual([expect.stringMatching(/: terraform-provider-aws refuses it at `pulumi preview` \(name: at most 255 characters, "cannot begin with sg-"\)/)]);
+    // 100 characters, 200 bytes: within both; EC2 refuses the letter at up.
+    expect(findings({ name: "é".repeat(100) })).toEqual([expect.stringMatching(/AWS refuses it at `pulumi up`/)]);
+  });
 });

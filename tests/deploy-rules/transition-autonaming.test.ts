@@ -62,7 +62,9 @@ describe("planUpdate under pulumi:autonaming: the replacements the engine makes 
       expect(alone, JSON.stringify(autonaming)).toEqual(under(autonaming, before, after));
     }
     expect(checkPlanTransition(before, after, transitionContext, { autonaming: naming({ mode: "verbatim" }) })).toEqual([]);
-    expect(checkPlanTransitionWarnings(before, after, transitionContext, { autonaming: naming({ mode: "verbatim" }) })).toEqual([]);
+    // The warnings take no autonaming: the naming changes only which replacements delete first, which they do not read.
+    // @ts-expect-error options.autonaming is not an option of checkPlanTransitionWarnings
+    checkPlanTransitionWarnings(before, after, transitionContext, { autonaming: naming({ mode: "verbatim" }) });
     // A judgement given is that of one naming already: the two together are refused, naming both options.
     expect(() => checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after), autonaming: naming({ mode: "verbatim" }) })).toThrow(
       /checkPlanTransition: options\.update and options\.autonaming are both given.*planUpdate\(before, after, autonaming\)/,
