@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
 import { startLocalApp } from "../../local/start";
 import { lockStateDir, StateInUseError, type LockOptions, type LockStep } from "../../local/state-lock";
 
@@ -221,5 +222,13 @@ describe("one npm start per state folder", () => {
     });
     await expect(failing).rejects.toThrow("index.ts failed");
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a start failing after the program ran, before any emulator started, lets the folder go", async () => {
+    const dir = folder();
+    // A run without config.warnings: startLocalApp fails reading it, between the program and the emulators.
+    const broken = { config: { stack: "dev" }, specs: [] } as unknown as OfflineRun;
+    await expect(startLocalApp({ stateDir: dir, quiet: true, recordedRun: broken })).rejects.toThrow(TypeError);
+    expect(existsSync(lockFile(dir))).toBe(false);
   });
 });
