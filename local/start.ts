@@ -225,7 +225,15 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   });
   // This project's, or a consumer's own lambda-native/ folders (docs/events.md): npm start works right after npm ci.
   ensureLambdaNative(PROJECT_DIR);
-  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true, programCache: true });
+  // Ctrl+C (or SIGTERM) while starting: exit, which releases the state folder's lock (state-lock.ts's exit hook); the
+  // signal's default action would end the process without, leaving a stale lock for the next start to take over.
+  const abortStart = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
+  process.once("SIGINT", abortStart);
+  process.once("SIGTERM", abortStart);
+  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true, programCache: true }).finally(() => {
+    process.off("SIGINT", abortStart);
+    process.off("SIGTERM", abortStart);
+  });
   console.log(`\nserverless-fullstack is running locally (stack "${values.stack}"):`);
   for (const [name, url] of Object.entries(app.urls)) console.log(`  ${name.padEnd(10)} ${url}`);
   console.log("\nPress Ctrl+C to stop.");

@@ -231,4 +231,16 @@ describe("one npm start per state folder", () => {
     await expect(startLocalApp({ stateDir: dir, quiet: true, recordedRun: broken })).rejects.toThrow(TypeError);
     expect(existsSync(lockFile(dir))).toBe(false);
   });
+
+  it("Ctrl+C while npm start is starting lets the folder go", async () => {
+    const dir = folder();
+    const cli = spawn(process.execPath, ["-r", "./local/offline/register.cjs", "local/start.ts", "--state-dir", dir, "--port", "0"], { cwd: PROJECT, stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise<number | null>((resolveExit) => cli.once("exit", resolveExit));
+    // Its first line ("Running index.ts ..." or "index.ts ... unchanged") comes once the folder is locked, before the emulators run.
+    await new Promise<void>((resolveLine) => cli.stdout.once("data", () => resolveLine()));
+    expect(existsSync(lockFile(dir))).toBe(true);
+    cli.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(existsSync(lockFile(dir))).toBe(false);
+  }, 60_000);
 });
