@@ -4,9 +4,10 @@
  * deep inside them. The lock is a file holding the owner's pid; a lock whose process
  * is gone is stale and taken over.
  *
- * Taking the lock is atomic: the lock file appears, whole, by `link` (which fails with EEXIST on an existing name, on
- * every filesystem Node runs on, as O_EXCL does), so of two starts at the same moment one links and the other reads a
- * complete pid. Taking over a stale lock needs "replace the file if it still names the dead pid", which no filesystem
+ * Taking the lock is atomic: the lock file is written under a name of its own, then linked in place with link(2),
+ * which fails with EEXIST when the name exists ("If newpath exists it will not be overwritten", link(2); O_EXCL's
+ * guarantee, without O_EXCL's window in which the file exists but is still empty). Of two starts at the same moment
+ * one links and the other reads a complete pid. (link needs hard links: FAT/exFAT have none and fail it with EPERM.) Taking over a stale lock needs "replace the file if it still names the dead pid", which no filesystem
  * call does atomically: unlink-then-create lets a late taker unlink the lock a quicker taker has just made, and both
  * run (the race of proper-lockfile's rmdir+mkdir takeover, moxystudio/node-proper-lockfile#121, and of npm/lockfile#4).
  * So takeovers are serialised by per-process claim files (`npm-start.takeover.<pid>.<random>`), each written and
@@ -14,13 +15,15 @@
  *
  *   takeover by T:  1. create T's claim   2. list the folder: another live taker's claim → give up (StateInUseError
  *   naming it); a dead taker's claim → remove it   3. re-read the lock: gone → start over; live owner → StateInUseError;
- *   still a dead owner's → rename T's complete lock file over it   4. remove T's claim.
+ *   still a dead owner's → rename(2) T's complete lock file over it (atomic: the name always exists, holding the old
+ *   lock or the new)   4. remove T's claim.
  *
  * Interleavings, for takers T and U of one stale lock S:
- * - T's step 2 does not see U's claim: then U's claim was created after T's listing began, so after T's claim, and U's
- *   listing (after its own claim) sees T's claim (a file neither added nor removed during a readdir is listed: POSIX
- *   readdir), unless T has already removed it at step 4, having finished. Either U gives up, or U's step 3 reads T's
- *   lock, whose owner runs: StateInUseError. Never both.
+ * - T's step 2 does not see U's claim: then U's claim was not there when T's listing began, so it was created after
+ *   T's claim, and U's listing (after its own claim) sees T's claim (a file there throughout a readdir is listed; only
+ *   files added or removed meanwhile may be missed: POSIX readdir) unless T has removed it at step 4, done. Either U
+ *   gives up, or U's step 3 finds T's lock, whose owner runs (StateInUseError), or no lock (T gave up; U links
+ *   afresh, against anyone else, by link). Never both.
  * - Both see each other's claim: both give up. The folder stays locked by S, a dead pid, and the next start takes it.
  *   Safe; the price is a rare second try.
  * - Between T's step 3 read and its rename, the lock file cannot change: `link` fails on an existing file, S's owner
