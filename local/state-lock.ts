@@ -7,8 +7,10 @@
  * Taking the lock is atomic: the lock file is written under a name of its own, then linked in place with link(2),
  * which fails with EEXIST when the name exists ("If newpath exists it will not be overwritten", link(2); O_EXCL's
  * guarantee, without O_EXCL's window in which the file exists but is still empty). Of two starts at the same moment
- * one links and the other reads a complete pid. (link needs hard links: FAT/exFAT have none and fail it with EPERM.) Taking over a stale lock needs "replace the file if it still names the dead pid", which no filesystem
- * call does atomically: unlink-then-create lets a late taker unlink the lock a quicker taker has just made, and both
+ * one links and the other reads a complete pid. (link needs hard links: FAT/exFAT have none and fail it with EPERM.)
+ *
+ * Taking over a stale lock needs "replace the file if it still names the dead pid", which no filesystem call does
+ * atomically: unlink-then-create lets a late taker unlink the lock a quicker taker has just made, and both
  * run (the race of proper-lockfile's rmdir+mkdir takeover, moxystudio/node-proper-lockfile#121, and of npm/lockfile#4).
  * So takeovers are serialised by per-process claim files (`npm-start.takeover.<pid>.<random>`), each written and
  * removed only by its own process, or removed by anyone once that process is dead (a dead process never acts again):
@@ -22,8 +24,8 @@
  * - T's step 2 does not see U's claim: then U's claim was not there when T's listing began, so it was created after
  *   T's claim, and U's listing (after its own claim) sees T's claim (a file there throughout a readdir is listed; only
  *   files added or removed meanwhile may be missed: POSIX readdir) unless T has removed it at step 4, done. Either U
- *   gives up, or U's step 3 finds T's lock, whose owner runs (StateInUseError), or no lock (T gave up; U links
- *   afresh, against anyone else, by link). Never both.
+ *   gives up, or U's step 3 finds T's lock, whose owner runs (StateInUseError), or (T gave up) still S, which U, now
+ *   the only taker, replaces. Never both.
  * - Both see each other's claim: both give up. The folder stays locked by S, a dead pid, and the next start takes it.
  *   Safe; the price is a rare second try.
  * - Between T's step 3 read and its rename, the lock file cannot change: `link` fails on an existing file, S's owner
@@ -33,6 +35,8 @@
  * - The owner releasing while someone reads the lock: the reader finds no file and starts over, linking afresh.
  * A lock file names its owner's pid and a random token of the process that wrote it: a later process that happens to
  * get the same pid (pid reuse) finds a token that is not its own, so it treats that lock as stale rather than its own.
+ * What pid reuse still can do: a lock or a left claim whose dead pid now belongs to an unrelated process reads as in
+ * use until that process ends (or the file is deleted), as with any pid file.
  *
  * Why not proper-lockfile: it judges staleness by the lock's mtime, which its owner must keep touching on a timer
  * (a suspended laptop or a long GC pause makes a live lock look stale, and `npm start` runs for hours), and its stale
