@@ -3,7 +3,7 @@
  * `index.ts` under Pulumi mocks, then serves what it declares on embedded
  * emulators. Same program, same stack config as `pulumi up`.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
@@ -13,7 +13,7 @@ import { LocalLambda } from "./lambda-runtime";
 import { LocalQueues } from "./queues";
 import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
 import { adoptRecordedRun, cachedProgramRun } from "./offline/program-cache";
-import { lockStateDir } from "./state-lock";
+import { emptyStateDir, lockStateDir } from "./state-lock";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { FunctionRoles, functionCredentials } from "./function-roles";
 import { LOCAL_SERVICES } from "./services";
@@ -81,17 +81,29 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const projectDir = options.projectDir ?? PROJECT_DIR;
   const stateDir = options.stateDir ?? join(projectDir, ".local", stack);
-  if (options.fresh) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
+  // Locked before --fresh empties it: a second `npm start --fresh` must not delete a running one's data.
   const releaseState = lockStateDir(stateDir);
-
-  let run: OfflineRun;
   try {
-    run = await runProgram(stack, projectDir, options, log);
+    if (options.fresh) emptyStateDir(stateDir);
+    return await serveLocked(stack, stateDir, projectDir, options, log, releaseState);
   } catch (error) {
+    // Whatever failed after the lock was taken (serveLocked's stop releases too; releasing twice is harmless).
     releaseState();
     throw error;
   }
+}
+
+/** startLocalApp once the state folder is locked: its app's stop releases the lock. */
+async function serveLocked(
+  stack: string,
+  stateDir: string,
+  projectDir: string,
+  options: StartOptions,
+  log: (message: string) => void,
+  releaseState: () => void,
+): Promise<LocalApp> {
+  const run = await runProgram(stack, projectDir, options, log);
   for (const warning of run.config.warnings) log(`  warning: ${warning}`);
 
   const lambdas = new Map<string, LocalLambda>();
@@ -213,7 +225,15 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   });
   // This project's, or a consumer's own lambda-native/ folders (docs/events.md): npm start works right after npm ci.
   ensureLambdaNative(PROJECT_DIR);
-  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true, programCache: true });
+  // Ctrl+C (or SIGTERM) while starting: exit, which releases the state folder's lock (state-lock.ts's exit hook); the
+  // signal's default action would end the process without, leaving a stale lock for the next start to take over.
+  const abortStart = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
+  process.once("SIGINT", abortStart);
+  process.once("SIGTERM", abortStart);
+  const app = await startLocalApp({ stack: values.stack, port: Number(values.port), fresh: values.fresh, stateDir: values["state-dir"], watch: true, programCache: true }).finally(() => {
+    process.off("SIGINT", abortStart);
+    process.off("SIGTERM", abortStart);
+  });
   console.log(`\nserverless-fullstack is running locally (stack "${values.stack}"):`);
   for (const [name, url] of Object.entries(app.urls)) console.log(`  ${name.padEnd(10)} ${url}`);
   console.log("\nPress Ctrl+C to stop.");

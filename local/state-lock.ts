@@ -3,9 +3,54 @@
  * LevelDB, cognito-local's files), and a second process on the same folder would fail
  * deep inside them. The lock is a file holding the owner's pid; a lock whose process
  * is gone is stale and taken over.
+ *
+ * Taking the lock is atomic: the lock file is written under a name of its own, then linked in place with link(2),
+ * which fails with EEXIST when the name exists ("If newpath exists it will not be overwritten", link(2); O_EXCL's
+ * guarantee, without O_EXCL's window in which the file exists but is still empty). Of two starts at the same moment
+ * one links and the other reads a complete pid. (link needs hard links: FAT/exFAT have none and fail it with EPERM.)
+ *
+ * Taking over a stale lock needs "replace the file if it still names the dead pid", which no filesystem call does
+ * atomically: unlink-then-create lets a late taker unlink the lock a quicker taker has just made, and both
+ * run (the race of proper-lockfile's rmdir+mkdir takeover, moxystudio/node-proper-lockfile#121, and of npm/lockfile#4).
+ * So takeovers are serialised by per-process claim files (`npm-start.takeover.<pid>.<random>`), each written and
+ * removed only by its own process, or removed by anyone once that process is dead (a dead process never acts again):
+ *
+ *   takeover by T:  1. create T's claim   2. list the folder: another live taker's claim → give up (StateInUseError
+ *   naming it); a dead taker's claim → remove it   3. re-read the lock: gone → start over; live owner → StateInUseError;
+ *   still a dead owner's → rename(2) T's complete lock file over it (atomic: the name always exists, holding the old
+ *   lock or the new)   4. remove T's claim.
+ *
+ * Interleavings, for takers T and U of one stale lock S:
+ * - T's step 2 does not see U's claim: then U's claim was not there when T's listing began, so it was created after
+ *   T's claim, and U's listing (after its own claim) sees T's claim (a file there throughout a readdir is listed; only
+ *   files added or removed meanwhile may be missed: POSIX readdir) unless T has removed it at step 4, done. Either U
+ *   gives up, or U's step 3 finds T's lock, whose owner runs (StateInUseError), or (T gave up) still S, which U, now
+ *   the only taker, replaces. Never both.
+ * - Both see each other's claim: both give up. The folder stays locked by S, a dead pid, and the next start takes it.
+ *   Safe; the price is a rare second try.
+ * - Between T's step 3 read and its rename, the lock file cannot change: `link` fails on an existing file, S's owner
+ *   is dead so it does not release, and other takers are held off by T's claim.
+ * - A taker that dies holding a claim: its claim names a dead pid and the next taker removes it; its half-written
+ *   temporary file is never the lock (the lock only ever appears whole, by link or rename).
+ * - The owner releasing while someone reads the lock: the reader finds no file and starts over, linking afresh.
+ * A lock file names its owner's pid and a random token of the process that wrote it: a later process that happens to
+ * get the same pid (pid reuse) finds a token that is not its own, so it treats that lock as stale rather than its own.
+ * What pid reuse still can do: a lock or a left claim whose dead pid now belongs to an unrelated process reads as in
+ * use until that process ends (or the file is deleted), as with any pid file.
+ *
+ * Why not proper-lockfile: it judges staleness by the lock's mtime, which its owner must keep touching on a timer
+ * (a suspended laptop or a long GC pause makes a live lock look stale, and `npm start` runs for hours), and its stale
+ * takeover has the race above. Here the owner is alive exactly while its pid runs, checked with `kill(pid, 0)`, which is
+ * what matters for a folder only one local process should open.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
+const LOCK_FILE = "npm-start.pid";
+const CLAIM = /^npm-start\.takeover\.(\d+)\.[0-9a-f]+$/;
+/** This process's token, written after its pid: tells its own lock from a dead process's that had the same pid. */
+const PROCESS_TOKEN = randomBytes(8).toString("hex");
 
 export class StateInUseError extends Error {
   constructor(readonly stateDir: string, readonly pid: number) {
@@ -27,16 +72,138 @@ export function processRunning(pid: number): boolean {
   }
 }
 
-/** Takes the folder's lock for this process; returns the release function. */
-export function lockStateDir(stateDir: string): () => void {
-  const file = join(stateDir, "npm-start.pid");
-  let owner: number | undefined;
-  try {
-    owner = Number(readFileSync(file, "utf8").trim());
-  } catch {
-    owner = undefined;
+/** The release of each lock this process holds, run on exit: one listener for all, however many locks are taken. */
+const held = new Set<() => void>();
+let exitHooked = false;
+
+/** Places where another process may act in the middle of lockStateDir; tests run one there. */
+export type LockStep = "lock-exists" | "stale" | "claimed" | "alone";
+
+export interface LockOptions {
+  /** The locking process. @default process.pid, with this process's token */
+  pid?: number;
+  token?: string;
+  /** @default processRunning */
+  running?: (pid: number) => boolean;
+  /** Called at each LockStep (tests: simulates another process acting there). */
+  step?: (step: LockStep) => void;
+}
+
+interface Owner {
+  pid: number;
+  token: string | undefined;
+}
+
+/**
+ * Takes the folder's lock for this process; returns the release function, which removes the lock only while it is
+ * still this process's (also run on process exit, should the caller not get to it).
+ */
+export function lockStateDir(stateDir: string, options: LockOptions = {}): () => void {
+  const me: Owner = { pid: options.pid ?? process.pid, token: options.token ?? PROCESS_TOKEN };
+  const running = options.running ?? processRunning;
+  const step = options.step ?? (() => {});
+  const file = join(stateDir, LOCK_FILE);
+  const release = () => {
+    held.delete(release);
+    if (isOwner(readOwner(file), me)) rmSync(file, { force: true });
+  };
+  for (;;) {
+    if (publish(stateDir, me, (temporary) => linkSync(temporary, file))) break;
+    step("lock-exists");
+    const owner = readOwner(file);
+    if (owner === undefined) continue; // released since: link again
+    if (isOwner(owner, me)) break; // re-entrant
+    if (live(owner, me, running)) throw new StateInUseError(stateDir, owner.pid);
+    step("stale");
+    if (takeOver(stateDir, file, me, running, step)) break;
   }
-  if (owner && owner !== process.pid && processRunning(owner)) throw new StateInUseError(stateDir, owner);
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
+  if (!exitHooked) {
+    exitHooked = true;
+    // 'exit' comes on process.exit and after an uncaught exception, not on a signal's default action (the CLI handles
+    // SIGINT/SIGTERM); a lock left by a killed process names a dead pid, and the next start takes it over.
+    process.on("exit", () => {
+      for (const releaseHeld of [...held]) releaseHeld();
+    });
+  }
+  held.add(release);
+  return release;
+}
+
+
+/**
+ * `--fresh`: empties the locked folder, all but the lock's own files (`npm-start.*`), so that the lock is taken before
+ * anything is deleted and holds while the folder is emptied.
+ */
+export function emptyStateDir(stateDir: string): void {
+  for (const name of readdirSync(stateDir)) {
+    if (!name.startsWith("npm-start.")) rmSync(join(stateDir, name), { recursive: true, force: true });
+  }
+}
+
+/** Steps 1–4 of the header: whether this process now holds the lock; false to start over. */
+function takeOver(stateDir: string, file: string, me: Owner, running: (pid: number) => boolean, step: (step: LockStep) => void): boolean {
+  const claimName = `npm-start.takeover.${me.pid}.${randomBytes(8).toString("hex")}`;
+  const claim = join(stateDir, claimName);
+  writeFileSync(claim, "", { flag: "wx" });
+  try {
+    step("claimed");
+    for (const name of readdirSync(stateDir)) {
+      const other = CLAIM.exec(name);
+      if (!other || name === claimName) continue;
+      const pid = Number(other[1]);
+      // Our own pid on a claim not ours: a dead process's that had it (lockStateDir runs through, synchronously).
+      if (pid !== me.pid && running(pid)) throw new StateInUseError(stateDir, pid);
+      rmSync(join(stateDir, name), { force: true });
+    }
+    step("alone");
+    const owner = readOwner(file);
+    if (owner === undefined) return false;
+    if (live(owner, me, running)) throw new StateInUseError(stateDir, owner.pid);
+    return publish(stateDir, me, (temporary) => renameSync(temporary, file));
+  } finally {
+    rmSync(claim, { force: true });
+  }
+}
+
+/**
+ * Writes this process's lock to a temporary file and puts it in place with `place` (link: fails if a lock exists;
+ * rename: replaces it), so that the lock file is never seen half-written. False when a lock exists already.
+ */
+function publish(stateDir: string, me: Owner, place: (temporary: string) => void): boolean {
+  const temporary = join(stateDir, `npm-start.pid.${me.pid}.${randomBytes(8).toString("hex")}.tmp`);
+  writeFileSync(temporary, `${me.pid} ${me.token}\n`, { flag: "wx" });
+  try {
+    place(temporary);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/** The lock's owner; undefined when there is no lock. A lock not naming a pid (damaged) names pid 0: no process. */
+function readOwner(file: string): Owner | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const [pid, token] = text.trim().split(/\s+/);
+  return { pid: /^[1-9]\d*$/.test(pid ?? "") ? Number(pid) : 0, token };
+}
+
+function isOwner(owner: Owner | undefined, me: Owner): boolean {
+  // A lock written before tokens (pid only) by this pid is this process's, as it was then.
+  return owner !== undefined && owner.pid === me.pid && (owner.token === undefined || owner.token === me.token);
+}
+
+/** Whether the lock's owner still runs: our own pid with another token is a dead process's lock (pid reuse). */
+function live(owner: Owner, me: Owner, running: (pid: number) => boolean): boolean {
+  if (owner.pid <= 0) return false; // kill(0) and kill(-1) signal groups, not a process
+  if (owner.pid === me.pid) return false;
+  return running(owner.pid);
 }
