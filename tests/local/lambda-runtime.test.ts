@@ -8,6 +8,7 @@ import { listen } from "../../local/front-door";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, LocalLambda, setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
 import type { LocalContext } from "../../local/services/types";
 import { gatewaySpec } from "../harness/api-spec";
+import { withHeldTimer } from "../harness/held-timer";
 import { localLambdaSpec } from "../harness/lambda-spec";
 
 const spec: LambdaFunctionSpec = localLambdaSpec({ name: "behaviours", entry: join(__dirname, "../fixtures/handlers/behaviours.ts"), environment: { TABLE_NAME: "gallery-table" } });
@@ -54,29 +55,9 @@ describe("LocalLambda", () => {
   });
 
   it("enforces the timeout and starts a fresh sandbox afterwards", async () => {
-    // The function's timer (spec.timeout: 1 s, Lambda's least) held and fired once the invocation has set it, not
-    // waited out. The handler sleeps 3 s, so only that timer ends the invocation: a timer of another length is not
-    // held, and the invocation would answer instead of timing out.
-    const setTimer = globalThis.setTimeout;
-    let fire: (() => void) | undefined;
-    const timers = vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: () => void, ms?: number, ...rest: unknown[]) => {
-      if (fire || ms !== spec.timeout * 1000) return Reflect.apply(setTimer, globalThis, [callback, ms, ...rest]);
-      fire = callback;
-      return setTimer(() => undefined, 0);
-    }) as typeof setTimeout);
-    let error: unknown;
-    try {
-      let settled = false;
-      const invoked = lambda.invoke({ action: "sleep", ms: 3000 }).catch((e) => e).finally(() => (settled = true));
-      // Until the sandbox is up and the invocation has set its timer (a cold start bundles the handler first), or has
-      // ended without one.
-      while (!fire && !settled) await new Promise((resolve) => setTimer(resolve, 5));
-      timers.mockRestore();
-      fire?.();
-      error = await invoked;
-    } finally {
-      timers.mockRestore();
-    }
+    // The function's timer (spec.timeout: 1 s, Lambda's least) fired once set, not waited out. The handler sleeps 3 s,
+    // so only that timer ends the invocation: a timer of another length is not held, and the invocation would answer.
+    const error = await withHeldTimer(spec.timeout * 1000, "LocalLambda.invoke", () => lambda.invoke({ action: "sleep", ms: 3000 }).catch((e) => e));
     expect(error).toMatchObject({ errorType: "Sandbox.Timedout", message: expect.stringContaining(`Task timed out after ${spec.timeout}.00 seconds`) });
     const after = await lambda.invoke<{ slept: number; remaining: number }>({ action: "sleep", ms: 10 });
     expect(after.remaining).toBeGreaterThan(0);
