@@ -434,6 +434,11 @@ describe("albums", () => {
   });
 
   it("retries an event EventBridge refused with a retryable entry error (ThrottlingException, InternalFailure); answers 500 for another", async () => {
+    // withRetries' jittered pause (up to 200 ms after a first attempt) taken without sleeping: which entry errors are
+    // retried is what this test is about, not how long the pause is (tests/handlers/retries.test.ts draws those).
+    const { realBackoff } = await import("../../handlers/shared/retries.js");
+    const pause = vi.spyOn(realBackoff, "sleep").mockResolvedValue();
+    onTestFinished(() => pause.mockRestore());
     for (const ErrorCode of ["ThrottlingException", "InternalFailure"]) {
       const album = await newAlbum(ALICE);
       await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
@@ -443,6 +448,9 @@ describe("albums", () => {
       const answered = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
       expect(answered.status, ErrorCode).toBe(202);
       expect(putEvents, ErrorCode).toHaveBeenCalledTimes(2);
+      // Paused once, between the refused attempt and the next.
+      expect(pause, ErrorCode).toHaveBeenCalledTimes(1);
+      pause.mockClear();
       expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId, requestedAt: expect.any(String) }]);
       putEvents.mockRestore();
     }
@@ -451,6 +459,7 @@ describe("albums", () => {
     const putEvents = vi.spyOn(bus.eventBridge, "putEvents").mockReturnValue({ FailedEntryCount: 1, Entries: [{ ErrorCode: "MalformedDetail", ErrorMessage: "The JSON provided is not valid" }] });
     expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).status).toBe(500);
     expect(putEvents).toHaveBeenCalledTimes(1);
+    expect(pause).not.toHaveBeenCalled();
   });
 
   it("a user never sees or changes another user's albums", async () => {

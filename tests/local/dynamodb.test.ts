@@ -126,6 +126,9 @@ describe("local DynamoDB streams", () => {
       ],
       region: "us-east-1",
       log: () => {},
+      // No pause between tries (the retry still waits for the event loop's next turn): the test pins which records
+      // each try carries, not when; the default second between tries was idle time.
+      retryDelayMs: 0,
     });
     await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": ["a", "b", "c", "p", "d"].map((pk) => ({ PutRequest: { Item: { pk, sk: "1" } } })) } }));
     await dynamo.drained();
@@ -155,6 +158,8 @@ describe("local DynamoDB streams", () => {
       ],
       region: "us-east-1",
       log: () => {},
+      // As above: the calls' order and contents are pinned, not the pause between retries.
+      retryDelayMs: 0,
     });
     await doc.send(new BatchWriteCommand({ RequestItems: { "items-local": ["a", "b", "p", "d"].map((pk) => ({ PutRequest: { Item: { pk, sk: "1" } } })) } }));
     await dynamo.drained();

@@ -8,6 +8,7 @@ import { listen } from "../../local/front-door";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, LocalLambda, setDefaultHandlerLogSink, type HandlerLogChunk } from "../../local/lambda-runtime";
 import type { LocalContext } from "../../local/services/types";
 import { gatewaySpec } from "../harness/api-spec";
+import { withHeldTimer } from "../harness/held-timer";
 import { localLambdaSpec } from "../harness/lambda-spec";
 
 const spec: LambdaFunctionSpec = localLambdaSpec({ name: "behaviours", entry: join(__dirname, "../fixtures/handlers/behaviours.ts"), environment: { TABLE_NAME: "gallery-table" } });
@@ -54,8 +55,10 @@ describe("LocalLambda", () => {
   });
 
   it("enforces the timeout and starts a fresh sandbox afterwards", async () => {
-    const error = await lambda.invoke({ action: "sleep", ms: 3000 }).catch((e) => e);
-    expect(error).toMatchObject({ errorType: "Sandbox.Timedout" });
+    // The function's timer (spec.timeout: 1 s, Lambda's least) fired once set, not waited out. The handler sleeps 3 s,
+    // so only that timer ends the invocation: a timer of another length is not held, and the invocation would answer.
+    const error = await withHeldTimer(spec.timeout * 1000, "LocalLambda.invoke", () => lambda.invoke({ action: "sleep", ms: 3000 }).catch((e) => e));
+    expect(error).toMatchObject({ errorType: "Sandbox.Timedout", message: expect.stringContaining(`Task timed out after ${spec.timeout}.00 seconds`) });
     const after = await lambda.invoke<{ slept: number; remaining: number }>({ action: "sleep", ms: 10 });
     expect(after.remaining).toBeGreaterThan(0);
     expect(await lambda.invoke({ action: "count" })).toEqual({ invocations: 2 });

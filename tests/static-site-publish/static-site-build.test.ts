@@ -95,16 +95,17 @@ const HELD_TIMEOUT_SECONDS = 3600;
 /**
  * Watches the builds started until `restore`: the child processes spawned (a build's spawn is synchronous, when it
  * starts; seen through Node's own module object, which build.ts's import reads once the ES exports are synced with it)
- * and the timeouts of builds with HELD_TIMEOUT_SECONDS, held rather than set, to fire when the test says.
+ * and the timeouts of builds with `heldSeconds` (HELD_TIMEOUT_SECONDS unless given), held rather than set, to fire when
+ * the test says.
  */
-function watchBuilds() {
+function watchBuilds(heldSeconds = HELD_TIMEOUT_SECONDS) {
   const childProcessModule = createRequire(__filename)("node:child_process") as typeof childProcess;
   const spawn = vi.spyOn(childProcessModule, "spawn");
   syncBuiltinESMExports();
   const setTimer = globalThis.setTimeout;
   const held: Array<() => void> = [];
   const timer = vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: () => void, ms?: number, ...rest: unknown[]) => {
-    if (ms !== HELD_TIMEOUT_SECONDS * 1000) return Reflect.apply(setTimer, globalThis, [callback, ms, ...rest]);
+    if (ms !== heldSeconds * 1000) return Reflect.apply(setTimer, globalThis, [callback, ms, ...rest]);
     held.push(callback);
     return setTimer(() => undefined, 0);
   }) as typeof setTimeout);
@@ -149,10 +150,11 @@ function holdGroupPolls() {
 
 /**
  * Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with
- * `exited`, until its shell has exited), runs `beforeTimeout` with the build's shell, then fires the timeout.
+ * `exited`, until its shell has exited), runs `beforeTimeout` with the build's shell, then fires the timeout (of
+ * `heldSeconds`: the build's timeoutSeconds).
  */
-async function timeOut(make: () => StaticSite, exited: boolean, beforeTimeout?: (child: childProcess.ChildProcess) => Promise<void> | void): Promise<StaticSite> {
-  const builds = watchBuilds();
+async function timeOut(make: () => StaticSite, exited: boolean, beforeTimeout?: (child: childProcess.ChildProcess) => Promise<void> | void, heldSeconds = HELD_TIMEOUT_SECONDS): Promise<StaticSite> {
+  const builds = watchBuilds(heldSeconds);
   let site: StaticSite;
   let child: childProcess.ChildProcess;
   try {
@@ -300,8 +302,9 @@ describe("StaticSite build", () => {
 
   it("stops a build that runs past timeoutSeconds, and says so", async () => {
     const source = site({ "package.json": "{}" });
-    // Waits for a writer that never comes: only the timeout ends it.
-    await expect(recordFailing(() => new StaticSite("slow", { path: source, build: { command: `echo waiting; exec cat ${never}`, outputDir: "dist", timeoutSeconds: 0.5 } }))).rejects.toThrow(
+    // Waits for a writer that never comes: only the timeout ends it. Its 0.5 s timer held and fired once the build has
+    // printed, not waited out (and a loaded machine cannot fire it before "waiting" is in the output).
+    await expect(recordFailing(() => timeOut(() => new StaticSite("slow", { path: source, build: { command: `echo waiting; exec cat ${never}`, outputDir: "dist", timeoutSeconds: 0.5 } }), false, undefined, 0.5))).rejects.toThrow(
       /StaticSite "slow": build.command "echo waiting; exec cat .*never" failed in .*: was stopped after 0.5 s \(build.timeoutSeconds\)\. Make the build finish sooner, or raise build.timeoutSeconds \(0\.5 s now\), and run again\. Its output \(last 40 lines\):\nwaiting/,
     );
   });
