@@ -210,12 +210,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   answerBodyParserErrors(http.application);
   // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
-  formBodiedRequests(http.application);
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiNewPassword(http.application, cognito, clock); // behind hostedUiLockout and hostedUiScopes: theirs wrap its answers
   hostedUiLockout(http.application, cognito, lockout);
   hostedUiScopes(http.application, cognito, resourceServerStore, clock, refreshScopes);
+  formBodiedRequests(http.application); // last, so first: no other handler sees a body that is not a form
   const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -462,7 +462,6 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
   const refuse = (res: any, description = INVALID_SESSION) => res.status(400).json({ error: "invalid_request", error_description: description });
   app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
     try {
-      if (!req.is("application/x-www-form-urlencoded")) return next(); // formBodiedRequests refuses it
       const ctx = { logger: req.log };
       const body = req.body ?? {};
       if ("session" in body) {
@@ -1712,8 +1711,10 @@ function checkClientScopes(router: (target: string) => Route, cognito: CognitoSe
 /**
  * The token endpoint's body must be a form: "Content-Type: Must always be 'application/x-www-form-urlencoded'" (the
  * token endpoint's guide). Another body is not parsed (req.body undefined), which cognito-local's handler answered with
- * an HTTP 500 and a stack trace page. Here: 400 `{"error":"invalid_request"}`, the guide's error for a request that
- * "is otherwise malformed"; that Cognito answers a JSON body so is not confirmed. The hosted UI's forms (POST
+ * an HTTP 500 and a stack trace page, or is the API's JSON (application/x-amz-json-1.1, which cognito-local parses on
+ * every path), which the grants here acted on (a client_credentials token for it). Here: 400
+ * `{"error":"invalid_request"}`, the guide's error for a request that "is otherwise malformed", before any other
+ * handler of the path sees it; that Cognito answers a JSON body so is not confirmed. The hosted UI's forms (POST
  * /oauth2/authorize: the sign-in form, the new-password form) are answered so too (cognito-local's handler: the same
  * HTTP 500), as cognito-local answers their other malformed requests (400 `invalid_request`).
  */
