@@ -51,6 +51,7 @@ import { jsonTypeCheck } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { processRunning } from "./state-lock";
+import { escapeXml } from "./xml";
 
 // pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there, as jsonwebtoken, with which
 // it signs tokens, and the key it signs them with (the JWKS it serves).
@@ -518,22 +519,20 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
   inFrontOf(app, "/oauth2/authorize", "hostedUiNewPassword", "POST");
 }
 
-/** `text` for HTML (an element's text or an attribute's value). */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** The hosted UI's new-password form (hostedUiNewPassword), with its error line as cognito-local's sign-in form has it. */
+/**
+ * The hosted UI's new-password form (hostedUiNewPassword), with its error line as cognito-local's sign-in form has it.
+ * Its text is escaped with local/'s one escape (escapeXml: its five entities, `&apos;` among them, are HTML's too).
+ */
 function newPasswordForm(clientId: string, session: string, error?: string): string {
   return `<!DOCTYPE html>
 <html>
 <head><title>Change password</title></head>
 <body>
-${error ? `<p style="color:red">${escapeHtml(error)}</p>` : ""}
+${error ? `<p style="color:red">${escapeXml(error)}</p>` : ""}
 <p>Please enter a new password.</p>
 <form method="POST" action="/oauth2/authorize">
-  <input type="hidden" name="client_id" value="${escapeHtml(clientId)}" />
-  <input type="hidden" name="session" value="${escapeHtml(session)}" />
+  <input type="hidden" name="client_id" value="${escapeXml(clientId)}" />
+  <input type="hidden" name="session" value="${escapeXml(session)}" />
   <label>New password: <input type="password" name="new_password" autocomplete="new-password" /></label><br />
   <label>Confirm password: <input type="password" name="confirm_password" autocomplete="new-password" /></label><br />
   <button type="submit">Send</button>
