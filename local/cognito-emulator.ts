@@ -33,6 +33,7 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoError, InvalidParameterError, InvalidPasswordError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
+import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
@@ -1553,6 +1554,26 @@ function atomicStormDBWrites(): void {
   };
 }
 atomicStormDBWrites();
+
+/**
+ * cognito-local's store of the hosted UI's authorization codes (POST /oauth2/authorize hands them out) forgets a code
+ * only when it is exchanged, so each sign-in whose code is never exchanged (a browser closed, a replayed form) stayed in
+ * memory for good. Here each new code first drops the expired ones: after the store's own five minutes ("a one time use
+ * code that is valid for five minutes", AUTHORIZATION_CODE_SECONDS), on its clock (Date.now, as its `consume` checks),
+ * which can no longer exchange them. Applied once, to the class cognito-local's server uses.
+ */
+function forgetExpiredAuthorizationCodes(): void {
+  const store = AuthorizationCodeStore.prototype as unknown as { create(this: { codes: Map<string, { expiresAt: number }> }, data: unknown): string; swept?: boolean };
+  if (store.swept) return;
+  store.swept = true;
+  const create = store.create;
+  store.create = function (data) {
+    const now = Date.now();
+    for (const [code, entry] of this.codes) if (now > entry.expiresAt) this.codes.delete(code);
+    return create.call(this, data);
+  };
+}
+forgetExpiredAuthorizationCodes();
 
 /** A resource server as the API gives it (ResourceServerType). */
 interface ResourceServer {

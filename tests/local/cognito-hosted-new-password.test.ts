@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
@@ -244,5 +245,18 @@ describe("the hosted UI and a temporary password", () => {
     expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
     // The emulator still answers, and the session is still good.
     expect((await newPassword(fresh, chosen)).code).toBeDefined();
+  });
+});
+
+describe("the hosted UI's memory", () => {
+  it("forgets an authorization code never exchanged once it has expired (cognito-local kept each one for good)", () => {
+    // cognito-local's store, as its POST /oauth2/authorize hands out codes from it (the emulator's module is loaded).
+    const store = new AuthorizationCodeStore() as unknown as { codes: Map<string, { expiresAt: number }>; create: AuthorizationCodeStore["create"] };
+    const data = { clientId, userPoolId, username: "ann", redirectUri: callback, codeChallenge: "x".repeat(43), scope: "", state: undefined };
+    const old = [store.create(data), store.create(data), store.create(data)];
+    for (const code of old) store.codes.get(code)!.expiresAt = Date.now() - 1;
+    const live = store.create(data);
+    const newest = store.create(data);
+    expect([...store.codes.keys()]).toEqual([live, newest]);
   });
 });
