@@ -219,6 +219,17 @@ describe("the hosted UI and a temporary password", () => {
     expect((await signIn(email, temporary)).answer.page.asksNewPassword).toBe(true);
   });
 
+  it("takes a form opened before a lockout (the temporary password was right), and keeps the user's failures: setting the password is no sign-in", async () => {
+    const email = await temporaryUser();
+    const session = (await signIn(email, temporary)).answer.page.session!;
+    for (let i = 0; i < 5; i++) expect((await signIn(email, "Wrong-horse-99")).answer.page.error).toBe("Incorrect username or password.");
+    expect((await newPassword(session, chosen)).code).toBeDefined();
+    expect(await status(email)).toBe("CONFIRMED");
+    // Still locked out: the new password too is refused until the lockout ends.
+    expect((await signIn(email, chosen)).answer.page.error).toBe("Password attempts exceeded");
+    await expect(passwordSignIn(sdk, clientId, email, chosen)).rejects.toThrow("Password attempts exceeded");
+  });
+
   it("answers forms of the wrong shape without failing", async () => {
     const email = await temporaryUser();
     const session = (await signIn(email, temporary)).answer.page.session!;
