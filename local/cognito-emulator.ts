@@ -1236,11 +1236,11 @@ function keepRefreshTokenRotation(router: (target: string) => Route, cognito: Co
   };
 }
 
-/** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one. */
-const PASSWORD_FLOW_SETTINGS: Record<string, string[]> = {
-  USER_PASSWORD_AUTH: ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"],
-  ADMIN_USER_PASSWORD_AUTH: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"],
-};
+/** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
+const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([
+  ["USER_PASSWORD_AUTH", ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"]],
+  ["ADMIN_USER_PASSWORD_AUTH", ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]],
+]);
 
 /**
  * A password sign-in on a client whose ExplicitAuthFlows do not enable it is refused, as Cognito refuses it:
@@ -1267,7 +1267,7 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
       if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as RotatingAppClient | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
         throw new InvalidParameterError(`${flow} flow not enabled for this client`);
       }
-      const settings = PASSWORD_FLOW_SETTINGS[flow];
+      const settings = PASSWORD_FLOW_SETTINGS.get(flow);
       const enabled = settings ? (await appClientOf(cognito, ctx, req?.ClientId))?.ExplicitAuthFlows : undefined;
       if (settings && enabled && enabled.length > 0 && !enabled.some((f) => settings.includes(f))) {
         throw new InvalidParameterError(`${flow} flow not enabled for this client`);
@@ -1302,22 +1302,22 @@ function authenticationResultFields(router: (target: string) => Route) {
   };
 }
 
-/** Where each operation carries a new password, and how to find its pool. */
-const PASSWORD_FIELDS: Record<string, (req: any) => string | undefined> = {
-  SignUp: (req) => req.Password,
-  AdminCreateUser: (req) => req.TemporaryPassword,
-  AdminSetUserPassword: (req) => req.Password,
-  ConfirmForgotPassword: (req) => req.Password,
-  ChangePassword: (req) => req.ProposedPassword,
-  RespondToAuthChallenge: (req) => req.ChallengeResponses?.NEW_PASSWORD,
-  AdminRespondToAuthChallenge: (req) => req.ChallengeResponses?.NEW_PASSWORD,
-};
+/** Where each operation carries a new password, and how to find its pool. A Map: the target is the caller's text ("constructor" is no key). */
+const PASSWORD_FIELDS = new Map<string, (req: any) => string | undefined>([
+  ["SignUp", (req) => req.Password],
+  ["AdminCreateUser", (req) => req.TemporaryPassword],
+  ["AdminSetUserPassword", (req) => req.Password],
+  ["ConfirmForgotPassword", (req) => req.Password],
+  ["ChangePassword", (req) => req.ProposedPassword],
+  ["RespondToAuthChallenge", (req) => req.ChallengeResponses?.NEW_PASSWORD],
+  ["AdminRespondToAuthChallenge", (req) => req.ChallengeResponses?.NEW_PASSWORD],
+]);
 
 /** Refuses passwords the pool's policy rejects, with Cognito's error and wording. */
 function enforcePasswordPolicy(router: (target: string) => Route, cognito: CognitoService, ctx: any) {
   return (target: string): Route => {
     const route = router(target);
-    const passwordOf = PASSWORD_FIELDS[target];
+    const passwordOf = PASSWORD_FIELDS.get(target);
     if (!passwordOf) return route;
     return async (requestCtx, req) => {
       const password = passwordOf(req ?? {});
