@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, DeleteUserPoolCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
@@ -207,6 +207,20 @@ describe("the hosted UI and a temporary password", () => {
     // The temporary password still starts it again.
     const again = (await signIn(email, temporary)).answer.page.session!;
     expect((await newPassword(again, chosen)).code).toBeDefined();
+  });
+
+  it("refuses the session of a pool deleted since (nothing to set), not with an HTTP 500", async () => {
+    const pool = "us-east-1_NewPass3";
+    const client = "newpassclient0000000000d";
+    await emulator.ensureUserPool({ Id: pool, Name: "newpass-deleted" });
+    await emulator.ensureClient(pool, client, client);
+    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: pool, ClientId: client, CallbackURLs: [callback], AllowedOAuthFlows: ["code"], AllowedOAuthScopes: ["openid"], AllowedOAuthFlowsUserPoolClient: true }));
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: "gone@example.com", TemporaryPassword: temporary, MessageAction: "SUPPRESS" }));
+    const session = (await signIn("gone@example.com", temporary, client)).answer.page.session!;
+    expect(session).toBeDefined();
+    await sdk.send(new DeleteUserPoolCommand({ UserPoolId: pool }));
+    const answer = await newPassword(session, chosen, chosen, client);
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 400, body: expect.stringContaining("Invalid session for the user") });
   });
 
   it("counts a wrong temporary password towards the lockout, and asks nothing during one", async () => {
