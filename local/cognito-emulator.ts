@@ -33,6 +33,7 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
 import { CognitoError, InvalidParameterError, InvalidPasswordError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
+import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
@@ -51,6 +52,7 @@ import { jsonTypeCheck } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { processRunning } from "./state-lock";
+import { escapeXml } from "./xml";
 
 // pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there, as jsonwebtoken, with which
 // it signs tokens, and the key it signs them with (the JWKS it serves).
@@ -210,12 +212,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   answerBodyParserErrors(http.application);
   // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
-  formBodiedRequests(http.application);
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
   hostedUiNewPassword(http.application, cognito, clock); // behind hostedUiLockout and hostedUiScopes: theirs wrap its answers
   hostedUiLockout(http.application, cognito, lockout);
   hostedUiScopes(http.application, cognito, resourceServerStore, clock, refreshScopes);
+  formBodiedRequests(http.application); // last, so first: no other handler sees a body that is not a form
   const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -462,7 +464,6 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
   const refuse = (res: any, description = INVALID_SESSION) => res.status(400).json({ error: "invalid_request", error_description: description });
   app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
     try {
-      if (!req.is("application/x-www-form-urlencoded")) return next(); // formBodiedRequests refuses it
       const ctx = { logger: req.log };
       const body = req.body ?? {};
       if ("session" in body) {
@@ -519,22 +520,20 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
   inFrontOf(app, "/oauth2/authorize", "hostedUiNewPassword", "POST");
 }
 
-/** `text` for HTML (an element's text or an attribute's value). */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** The hosted UI's new-password form (hostedUiNewPassword), with its error line as cognito-local's sign-in form has it. */
+/**
+ * The hosted UI's new-password form (hostedUiNewPassword), with its error line as cognito-local's sign-in form has it.
+ * Its text is escaped with local/'s one escape (escapeXml: its five entities, `&apos;` among them, are HTML's too).
+ */
 function newPasswordForm(clientId: string, session: string, error?: string): string {
   return `<!DOCTYPE html>
 <html>
 <head><title>Change password</title></head>
 <body>
-${error ? `<p style="color:red">${escapeHtml(error)}</p>` : ""}
+${error ? `<p style="color:red">${escapeXml(error)}</p>` : ""}
 <p>Please enter a new password.</p>
 <form method="POST" action="/oauth2/authorize">
-  <input type="hidden" name="client_id" value="${escapeHtml(clientId)}" />
-  <input type="hidden" name="session" value="${escapeHtml(session)}" />
+  <input type="hidden" name="client_id" value="${escapeXml(clientId)}" />
+  <input type="hidden" name="session" value="${escapeXml(session)}" />
   <label>New password: <input type="password" name="new_password" autocomplete="new-password" /></label><br />
   <label>Confirm password: <input type="password" name="confirm_password" autocomplete="new-password" /></label><br />
   <button type="submit">Send</button>
@@ -1237,11 +1236,11 @@ function keepRefreshTokenRotation(router: (target: string) => Route, cognito: Co
   };
 }
 
-/** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one. */
-const PASSWORD_FLOW_SETTINGS: Record<string, string[]> = {
-  USER_PASSWORD_AUTH: ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"],
-  ADMIN_USER_PASSWORD_AUTH: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"],
-};
+/** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
+const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([
+  ["USER_PASSWORD_AUTH", ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"]],
+  ["ADMIN_USER_PASSWORD_AUTH", ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]],
+]);
 
 /**
  * A password sign-in on a client whose ExplicitAuthFlows do not enable it is refused, as Cognito refuses it:
@@ -1268,7 +1267,7 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
       if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as RotatingAppClient | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
         throw new InvalidParameterError(`${flow} flow not enabled for this client`);
       }
-      const settings = PASSWORD_FLOW_SETTINGS[flow];
+      const settings = PASSWORD_FLOW_SETTINGS.get(flow);
       const enabled = settings ? (await appClientOf(cognito, ctx, req?.ClientId))?.ExplicitAuthFlows : undefined;
       if (settings && enabled && enabled.length > 0 && !enabled.some((f) => settings.includes(f))) {
         throw new InvalidParameterError(`${flow} flow not enabled for this client`);
@@ -1303,22 +1302,22 @@ function authenticationResultFields(router: (target: string) => Route) {
   };
 }
 
-/** Where each operation carries a new password, and how to find its pool. */
-const PASSWORD_FIELDS: Record<string, (req: any) => string | undefined> = {
-  SignUp: (req) => req.Password,
-  AdminCreateUser: (req) => req.TemporaryPassword,
-  AdminSetUserPassword: (req) => req.Password,
-  ConfirmForgotPassword: (req) => req.Password,
-  ChangePassword: (req) => req.ProposedPassword,
-  RespondToAuthChallenge: (req) => req.ChallengeResponses?.NEW_PASSWORD,
-  AdminRespondToAuthChallenge: (req) => req.ChallengeResponses?.NEW_PASSWORD,
-};
+/** Where each operation carries a new password, and how to find its pool. A Map: the target is the caller's text ("constructor" is no key). */
+const PASSWORD_FIELDS = new Map<string, (req: any) => string | undefined>([
+  ["SignUp", (req) => req.Password],
+  ["AdminCreateUser", (req) => req.TemporaryPassword],
+  ["AdminSetUserPassword", (req) => req.Password],
+  ["ConfirmForgotPassword", (req) => req.Password],
+  ["ChangePassword", (req) => req.ProposedPassword],
+  ["RespondToAuthChallenge", (req) => req.ChallengeResponses?.NEW_PASSWORD],
+  ["AdminRespondToAuthChallenge", (req) => req.ChallengeResponses?.NEW_PASSWORD],
+]);
 
 /** Refuses passwords the pool's policy rejects, with Cognito's error and wording. */
 function enforcePasswordPolicy(router: (target: string) => Route, cognito: CognitoService, ctx: any) {
   return (target: string): Route => {
     const route = router(target);
-    const passwordOf = PASSWORD_FIELDS[target];
+    const passwordOf = PASSWORD_FIELDS.get(target);
     if (!passwordOf) return route;
     return async (requestCtx, req) => {
       const password = passwordOf(req ?? {});
@@ -1556,6 +1555,26 @@ function atomicStormDBWrites(): void {
 }
 atomicStormDBWrites();
 
+/**
+ * cognito-local's store of the hosted UI's authorization codes (POST /oauth2/authorize hands them out) forgets a code
+ * only when it is exchanged, so each sign-in whose code is never exchanged (a browser closed, a replayed form) stayed in
+ * memory for good. Here each new code first drops the expired ones: after the store's own five minutes ("a one time use
+ * code that is valid for five minutes", AUTHORIZATION_CODE_SECONDS), on its clock (Date.now, as its `consume` checks),
+ * which can no longer exchange them. Applied once, to the class cognito-local's server uses.
+ */
+function forgetExpiredAuthorizationCodes(): void {
+  const store = AuthorizationCodeStore.prototype as unknown as { create(this: { codes: Map<string, { expiresAt: number }> }, data: unknown): string; swept?: boolean };
+  if (store.swept) return;
+  store.swept = true;
+  const create = store.create;
+  store.create = function (data) {
+    const now = Date.now();
+    for (const [code, entry] of this.codes) if (now > entry.expiresAt) this.codes.delete(code);
+    return create.call(this, data);
+  };
+}
+forgetExpiredAuthorizationCodes();
+
 /** A resource server as the API gives it (ResourceServerType). */
 interface ResourceServer {
   UserPoolId: string;
@@ -1712,8 +1731,10 @@ function checkClientScopes(router: (target: string) => Route, cognito: CognitoSe
 /**
  * The token endpoint's body must be a form: "Content-Type: Must always be 'application/x-www-form-urlencoded'" (the
  * token endpoint's guide). Another body is not parsed (req.body undefined), which cognito-local's handler answered with
- * an HTTP 500 and a stack trace page. Here: 400 `{"error":"invalid_request"}`, the guide's error for a request that
- * "is otherwise malformed"; that Cognito answers a JSON body so is not confirmed. The hosted UI's forms (POST
+ * an HTTP 500 and a stack trace page, or is the API's JSON (application/x-amz-json-1.1, which cognito-local parses on
+ * every path), which the grants here acted on (a client_credentials token for it). Here: 400
+ * `{"error":"invalid_request"}`, the guide's error for a request that "is otherwise malformed", before any other
+ * handler of the path sees it; that Cognito answers a JSON body so is not confirmed. The hosted UI's forms (POST
  * /oauth2/authorize: the sign-in form, the new-password form) are answered so too (cognito-local's handler: the same
  * HTTP 500), as cognito-local answers their other malformed requests (400 `invalid_request`).
  */

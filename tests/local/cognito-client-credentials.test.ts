@@ -213,6 +213,8 @@ describe("the token endpoint's client_credentials grant", () => {
   it("answers a body that is not a form invalid_request (Content-Type must be application/x-www-form-urlencoded), not a 500", async () => {
     for (const [contentType, body] of [
       ["application/json", JSON.stringify({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret })],
+      // The API's JSON, which the emulator parses (for its actions): refused still, not acted on.
+      ["application/x-amz-json-1.1", JSON.stringify({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret })],
       ["text/plain", `grant_type=client_credentials&client_id=${machineId}&client_secret=${machineSecret}`],
       [undefined, undefined],
     ] as const) {

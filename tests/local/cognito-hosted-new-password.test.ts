@@ -9,8 +9,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, DeleteUserPoolCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
@@ -208,6 +209,20 @@ describe("the hosted UI and a temporary password", () => {
     expect((await newPassword(again, chosen)).code).toBeDefined();
   });
 
+  it("refuses the session of a pool deleted since (nothing to set), not with an HTTP 500", async () => {
+    const pool = "us-east-1_NewPass3";
+    const client = "newpassclient0000000000d";
+    await emulator.ensureUserPool({ Id: pool, Name: "newpass-deleted" });
+    await emulator.ensureClient(pool, client, client);
+    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: pool, ClientId: client, CallbackURLs: [callback], AllowedOAuthFlows: ["code"], AllowedOAuthScopes: ["openid"], AllowedOAuthFlowsUserPoolClient: true }));
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: "gone@example.com", TemporaryPassword: temporary, MessageAction: "SUPPRESS" }));
+    const session = (await signIn("gone@example.com", temporary, client)).answer.page.session!;
+    expect(session).toBeDefined();
+    await sdk.send(new DeleteUserPoolCommand({ UserPoolId: pool }));
+    const answer = await newPassword(session, chosen, chosen, client);
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 400, body: expect.stringContaining("Invalid session for the user") });
+  });
+
   it("counts a wrong temporary password towards the lockout, and asks nothing during one", async () => {
     const email = await temporaryUser();
     for (let i = 0; i < 5; i++) expect((await signIn(email, "Wrong-horse-99")).answer.page.error).toBe("Incorrect username or password.");
@@ -216,6 +231,17 @@ describe("the hosted UI and a temporary password", () => {
     expect(locked.page.asksNewPassword).toBe(false);
     clock.now += 1000;
     expect((await signIn(email, temporary)).answer.page.asksNewPassword).toBe(true);
+  });
+
+  it("takes a form opened before a lockout (the temporary password was right), and keeps the user's failures: setting the password is no sign-in", async () => {
+    const email = await temporaryUser();
+    const session = (await signIn(email, temporary)).answer.page.session!;
+    for (let i = 0; i < 5; i++) expect((await signIn(email, "Wrong-horse-99")).answer.page.error).toBe("Incorrect username or password.");
+    expect((await newPassword(session, chosen)).code).toBeDefined();
+    expect(await status(email)).toBe("CONFIRMED");
+    // Still locked out: the new password too is refused until the lockout ends.
+    expect((await signIn(email, chosen)).answer.page.error).toBe("Password attempts exceeded");
+    await expect(passwordSignIn(sdk, clientId, email, chosen)).rejects.toThrow("Password attempts exceeded");
   });
 
   it("answers forms of the wrong shape without failing", async () => {
@@ -242,7 +268,20 @@ describe("the hosted UI and a temporary password", () => {
     const amz = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1" }, body: JSON.stringify(json) });
     expect(amz.status).toBe(400);
     expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
-    // The emulator still answers.
-    expect((await signIn(email, temporary)).answer.page.asksNewPassword).toBe(true);
+    // The emulator still answers, and the session is still good.
+    expect((await newPassword(fresh, chosen)).code).toBeDefined();
+  });
+});
+
+describe("the hosted UI's memory", () => {
+  it("forgets an authorization code never exchanged once it has expired (cognito-local kept each one for good)", () => {
+    // cognito-local's store, as its POST /oauth2/authorize hands out codes from it (the emulator's module is loaded).
+    const store = new AuthorizationCodeStore() as unknown as { codes: Map<string, { expiresAt: number }>; create: AuthorizationCodeStore["create"] };
+    const data = { clientId, userPoolId, username: "ann", redirectUri: callback, codeChallenge: "x".repeat(43), scope: "", state: undefined };
+    const old = [store.create(data), store.create(data), store.create(data)];
+    for (const code of old) store.codes.get(code)!.expiresAt = Date.now() - 1;
+    const live = store.create(data);
+    const newest = store.create(data);
+    expect([...store.codes.keys()]).toEqual([live, newest]);
   });
 });

@@ -148,3 +148,19 @@ it("refuses a member of the wrong JSON type with SerializationException (400) fo
   expect((await api("UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, ClientName: "typed", AllowedOAuthScopes: ["openid"], AccessTokenValidity: 60, LogoutURLs: null })).status).toBe(200);
   expect((await api("ListResourceServers", { UserPoolId: pool, MaxResults: 50 })).status).toBe(200);
 });
+
+it("answers an AuthFlow or action named as an object's built-in member (constructor, __proto__, toString) as any unknown one, not with a bare 500", async () => {
+  const pool = "us-east-1_Malformed1";
+  const created = await api("CreateUserPoolClient", { UserPoolId: pool, ClientName: "flows", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] });
+  const clientId: string = created.body.UserPoolClient.ClientId;
+  const signIn = (AuthFlow: string) => api("InitiateAuth", { AuthFlow, ClientId: clientId, AuthParameters: { USERNAME: "ann", PASSWORD: "Correct-horse-9" } });
+  const unknown = await signIn("NO_SUCH_FLOW");
+  for (const flow of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+    const answer = await signIn(flow);
+    expect({ status: answer.status, type: answer.body.__type }, flow).toEqual({ status: unknown.status, type: unknown.body.__type });
+  }
+  expect(unknown.body.__type).toBeDefined();
+  // An action so named is any unknown action too.
+  const action = await api("NoSuchAction", {});
+  for (const target of ["constructor", "__proto__"]) expect((await api(target, {})).body.__type, target).toBe(action.body.__type);
+});
