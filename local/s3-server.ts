@@ -954,7 +954,8 @@ export interface LocalS3Options {
   authorise?: Authorise;
   /**
    * How long a request may take to arrive, its body included: past it the answer is 408 and the connection closes
-   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none.
+   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none. Headers time out
+   * sooner, at 60 s or this if less (Node's server.headersTimeout), even with 0.
    * @default 300000 (Node's)
    */
   requestTimeoutMs?: number;
@@ -962,6 +963,8 @@ export interface LocalS3Options {
 
 /** Node's default server.requestTimeout: 300 s (https://nodejs.org/api/http.html#serverrequesttimeout). */
 const NODE_REQUEST_TIMEOUT = 300_000;
+/** Node's longest server.headersTimeout by default: 60 s (https://nodejs.org/api/http.html#serverheaderstimeout). */
+const NODE_HEADERS_TIMEOUT = 60_000;
 
 export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
@@ -1033,7 +1036,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time
   // out (0 turns the timeout off, not the interval).
   const connectionsCheckingInterval = Math.min(30_000, requestTimeout || 30_000);
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, connectionsCheckingInterval }, (req, res) => {
+  // Node's headersTimeout is min(60 s, requestTimeout) unless given, so 0 would turn it off too: headers still time out
+  // (https://nodejs.org/api/http.html#serverheaderstimeout).
+  const headersTimeout = Math.min(NODE_HEADERS_TIMEOUT, requestTimeout || NODE_HEADERS_TIMEOUT);
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));

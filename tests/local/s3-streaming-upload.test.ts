@@ -238,6 +238,18 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect(Buffer.concat(received).toString().split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
   });
 
+  it("keeps a headers timeout, 60 s or the request timeout if shorter, when requests may take any time (requestTimeoutMs: 0)", async () => {
+    for (const [requestTimeoutMs, timeouts] of [[undefined, [300_000, 60_000]], [0, [0, 60_000]], [50, [50, 50]]] as const) {
+      const s3 = await startLocalS3({ requestTimeoutMs });
+      const accepted = serverOfNextConnection();
+      const socket = connect(Number(new URL(s3.endpoint).port), "127.0.0.1");
+      const { requestTimeout, headersTimeout } = await accepted;
+      socket.destroy();
+      await s3.close();
+      expect([requestTimeout, headersTimeout], `requestTimeoutMs ${requestTimeoutMs}`).toEqual(timeouts);
+    }
+  });
+
   it("decides a conditional write (If-None-Match: *) once the body is in, just before the object replaces the previous one", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
     const store = new WatchedStore(root);
