@@ -953,7 +953,7 @@ export interface LocalS3Options {
    */
   authorise?: Authorise;
   /**
-   * How long a request may take to arrive, its body included: past it the answer is 408 and the connection closes
+   * How long a request may take to arrive, its body included: past it the answer is S3's 400 RequestTimeout and the connection closes
    * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none. Headers time out
    * sooner, at 60 s or this if less (Node's server.headersTimeout), even with 0.
    * @default 300000 (Node's)
@@ -1065,11 +1065,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
     if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
-      // A request whose body has not all arrived within requestTimeout. Once the 408 is written the socket is destroyed,
-      // as Node does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`):
-      // the request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the
-      // client closes its connection, which a stalled client may never do.
-      return void socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n", () => socket.destroy());
+      // A request whose headers or body have not all arrived in time (headersTimeout, requestTimeout): S3's answer to a
+      // connection it stopped waiting on (REQUEST_TIMEOUT), not Node's 408. Once written the socket is destroyed, as Node
+      // does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`): the
+      // request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the client
+      // closes its connection, which a stalled client may never do.
+      return void socket.end(rawErrorAnswer(REQUEST_TIMEOUT), () => socket.destroy());
     }
     socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
@@ -2115,12 +2116,23 @@ function checkHeaderSection(req: IncomingMessage): void {
  * answer is written on the socket, which then closes (the rest of the request cannot be parsed), as Node's own 431 would.
  */
 function headerOverflow(socket: Duplex): void {
-  const { code, message, details } = HEADER_SECTION_TOO_LARGE;
-  const xml = errorXml(code, message, details, "", randomBytes(8).toString("hex").toUpperCase(), randomBytes(48).toString("base64"));
   // The rest of what the client sends is read and dropped, never left unread: a socket closed with unread bytes is reset
   // (TCP RST), and the client might lose the answer to it.
   socket.resume();
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-error-code: ${code}\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`);
+  socket.end(rawErrorAnswer(HEADER_SECTION_TOO_LARGE));
+}
+
+/**
+ * S3's answer to a request it stopped waiting on: "RequestTimeout: Your socket connection to the server was not read
+ * from or written to within the timeout period", 400 Bad Request (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList;
+ * as SDKs report it, aws/aws-sdk-js#4573: statusCode 400, code RequestTimeout).
+ */
+const REQUEST_TIMEOUT = { code: "RequestTimeout", message: "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", details: {} };
+
+/** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */
+function rawErrorAnswer({ code, message, details }: { code: string; message: string; details: Record<string, string> }): string {
+  const xml = errorXml(code, message, details, "", randomBytes(8).toString("hex").toUpperCase(), randomBytes(48).toString("base64"));
+  return `HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-error-code: ${code}\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`;
 }
 
 /** A key over 1,024 bytes of UTF-8 is 400 KeyTooLongError (see checkLimits). */
