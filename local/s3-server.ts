@@ -555,18 +555,10 @@ export class FileObjectStore implements ObjectStore {
     } catch {
       return undefined; // none (or unreadable: as none)
     }
-    let fault: string;
-    try {
-      const fileSize = fstatSync(fd).size;
-      const line = firstLine(fd);
-      const meta = line.at(-1) === 0x0a ? parseObjectLine(line.subarray(0, -1).toString("utf8")) : undefined;
-      const size = fileSize - line.length;
-      if (meta && (meta.size === undefined || meta.size === size)) return { fd, offset: line.length, object: { ...meta, size } };
-      fault = fileSize === 0 ? "is empty" : !meta ? "has no readable metadata line" : `holds ${size} of its ${meta.size} bytes (key ${JSON.stringify(meta.key)})`;
-    } catch (error) {
-      fault = `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-    }
+    const read = readLined(fd, parseObjectLine);
+    if (!("fault" in read)) return { fd, offset: read.offset, object: { ...read.meta, size: read.size } };
     closeSync(fd);
+    const fault = read.meta ? `${read.fault} (key ${JSON.stringify(read.meta.key)})` : read.fault;
     if (!this.reported.has(file)) {
       this.reported.add(file);
       this.log(`local S3: ${relative(this.root, file)} ${fault}, so it is not served (404, not listed) until its key is written again; a power cut soon after a write leaves a file so (the store does not fsync)`);
@@ -787,25 +779,40 @@ function readPartFile(file: string): { fd: number; offset: number; part: StoredP
   } catch (error) {
     return `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
-  let fault: string;
+  const read = readLined(fd, parsePartLine);
+  if (!("fault" in read)) return { fd, offset: read.offset, part: read.meta };
+  closeSync(fd);
+  return read.fault;
+}
+
+/** A part's line as written (writeLined in putPart), checked field by field; undefined when it is not one. */
+function parsePartLine(line: string): StoredPart | undefined {
+  let part: Partial<Record<keyof StoredPart, unknown>> | null;
+  try {
+    part = JSON.parse(line) as typeof part;
+  } catch {
+    return undefined;
+  }
+  const lastModified = new Date(part?.lastModified as string);
+  return typeof part?.etag === "string" && Number.isSafeInteger(part.size) && !Number.isNaN(lastModified.getTime()) ? { etag: part.etag, size: part.size as number, lastModified } : undefined;
+}
+
+/**
+ * The line of a file of a line of JSON then a body (writeLined: an object's, a part's) read from `fd`, the body unread:
+ * where the body starts, its size, and what `parse` makes of the line; or why the file is not whole — a power cut soon
+ * after it was written leaves it empty, with no line, or with fewer bytes than the line's `size` (then `meta` too).
+ */
+function readLined<T extends { size?: number }>(fd: number, parse: (line: string) => T | undefined): { offset: number; size: number; meta: T } | { fault: string; meta?: T } {
   try {
     const fileSize = fstatSync(fd).size;
     const line = firstLine(fd);
-    let part: Partial<Record<keyof StoredPart, unknown>> | undefined;
-    try {
-      part = line.at(-1) === 0x0a ? (JSON.parse(line.toString("utf8")) as typeof part) : undefined;
-    } catch {
-      part = undefined;
-    }
-    const lastModified = new Date(part?.lastModified as string);
+    const meta = line.at(-1) === 0x0a ? parse(line.subarray(0, -1).toString("utf8")) : undefined;
     const size = fileSize - line.length;
-    if (typeof part?.etag === "string" && part.size === size && !Number.isNaN(lastModified.getTime())) return { fd, offset: line.length, part: { etag: part.etag, size, lastModified } };
-    fault = fileSize === 0 ? "is empty" : !part || typeof part.etag !== "string" ? "has no readable metadata line" : `holds ${size} of its ${String(part.size)} bytes`;
+    if (meta && (meta.size === undefined || meta.size === size)) return { offset: line.length, size, meta };
+    return fileSize === 0 ? { fault: "is empty" } : !meta ? { fault: "has no readable metadata line" } : { fault: `holds ${size} of its ${meta.size} bytes`, meta };
   } catch (error) {
-    fault = `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    return { fault: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
-  closeSync(fd);
-  return fault;
 }
 
 /** An upload's record as written (JSON), checked field by field (as objectLineOf checks an object's line). */
