@@ -555,18 +555,10 @@ export class FileObjectStore implements ObjectStore {
     } catch {
       return undefined; // none (or unreadable: as none)
     }
-    let fault: string;
-    try {
-      const fileSize = fstatSync(fd).size;
-      const line = firstLine(fd);
-      const meta = line.at(-1) === 0x0a ? parseObjectLine(line.subarray(0, -1).toString("utf8")) : undefined;
-      const size = fileSize - line.length;
-      if (meta && (meta.size === undefined || meta.size === size)) return { fd, offset: line.length, object: { ...meta, size } };
-      fault = fileSize === 0 ? "is empty" : !meta ? "has no readable metadata line" : `holds ${size} of its ${meta.size} bytes (key ${JSON.stringify(meta.key)})`;
-    } catch (error) {
-      fault = `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-    }
+    const read = readLined(fd, parseObjectLine);
+    if (!("fault" in read)) return { fd, offset: read.offset, object: { ...read.meta, size: read.size } };
     closeSync(fd);
+    const fault = read.meta ? `${read.fault} (key ${JSON.stringify(read.meta.key)})` : read.fault;
     if (!this.reported.has(file)) {
       this.reported.add(file);
       this.log(`local S3: ${relative(this.root, file)} ${fault}, so it is not served (404, not listed) until its key is written again; a power cut soon after a write leaves a file so (the store does not fsync)`);
@@ -787,25 +779,40 @@ function readPartFile(file: string): { fd: number; offset: number; part: StoredP
   } catch (error) {
     return `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
-  let fault: string;
+  const read = readLined(fd, parsePartLine);
+  if (!("fault" in read)) return { fd, offset: read.offset, part: read.meta };
+  closeSync(fd);
+  return read.fault;
+}
+
+/** A part's line as written (writeLined in putPart), checked field by field; undefined when it is not one. */
+function parsePartLine(line: string): StoredPart | undefined {
+  let part: Partial<Record<keyof StoredPart, unknown>> | null;
+  try {
+    part = JSON.parse(line) as typeof part;
+  } catch {
+    return undefined;
+  }
+  const lastModified = new Date(part?.lastModified as string);
+  return typeof part?.etag === "string" && Number.isSafeInteger(part.size) && !Number.isNaN(lastModified.getTime()) ? { etag: part.etag, size: part.size as number, lastModified } : undefined;
+}
+
+/**
+ * The line of a file of a line of JSON then a body (writeLined: an object's, a part's) read from `fd`, the body unread:
+ * where the body starts, its size, and what `parse` makes of the line; or why the file is not whole — a power cut soon
+ * after it was written leaves it empty, with no line, or with fewer bytes than the line's `size` (then `meta` too).
+ */
+function readLined<T extends { size?: number }>(fd: number, parse: (line: string) => T | undefined): { offset: number; size: number; meta: T } | { fault: string; meta?: T } {
   try {
     const fileSize = fstatSync(fd).size;
     const line = firstLine(fd);
-    let part: Partial<Record<keyof StoredPart, unknown>> | undefined;
-    try {
-      part = line.at(-1) === 0x0a ? (JSON.parse(line.toString("utf8")) as typeof part) : undefined;
-    } catch {
-      part = undefined;
-    }
-    const lastModified = new Date(part?.lastModified as string);
+    const meta = line.at(-1) === 0x0a ? parse(line.subarray(0, -1).toString("utf8")) : undefined;
     const size = fileSize - line.length;
-    if (typeof part?.etag === "string" && part.size === size && !Number.isNaN(lastModified.getTime())) return { fd, offset: line.length, part: { etag: part.etag, size, lastModified } };
-    fault = fileSize === 0 ? "is empty" : !part || typeof part.etag !== "string" ? "has no readable metadata line" : `holds ${size} of its ${String(part.size)} bytes`;
+    if (meta && (meta.size === undefined || meta.size === size)) return { offset: line.length, size, meta };
+    return fileSize === 0 ? { fault: "is empty" } : !meta ? { fault: "has no readable metadata line" } : { fault: `holds ${size} of its ${meta.size} bytes`, meta };
   } catch (error) {
-    fault = `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    return { fault: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
-  closeSync(fd);
-  return fault;
 }
 
 /** An upload's record as written (JSON), checked field by field (as objectLineOf checks an object's line). */
@@ -953,8 +960,9 @@ export interface LocalS3Options {
    */
   authorise?: Authorise;
   /**
-   * How long a request may take to arrive, its body included: past it the answer is 408 and the connection closes
-   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none.
+   * How long a request may take to arrive, its body included: past it the answer is S3's 400 RequestTimeout and the connection closes
+   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none. Headers time out
+   * sooner, at 60 s or this if less (Node's server.headersTimeout), even with 0.
    * @default 300000 (Node's)
    */
   requestTimeoutMs?: number;
@@ -962,6 +970,8 @@ export interface LocalS3Options {
 
 /** Node's default server.requestTimeout: 300 s (https://nodejs.org/api/http.html#serverrequesttimeout). */
 const NODE_REQUEST_TIMEOUT = 300_000;
+/** Node's longest server.headersTimeout by default: 60 s (https://nodejs.org/api/http.html#serverheaderstimeout). */
+const NODE_HEADERS_TIMEOUT = 60_000;
 
 export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
@@ -1033,7 +1043,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time
   // out (0 turns the timeout off, not the interval).
   const connectionsCheckingInterval = Math.min(30_000, requestTimeout || 30_000);
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, connectionsCheckingInterval }, (req, res) => {
+  // Node's headersTimeout is min(60 s, requestTimeout) unless given, so 0 would turn it off too: headers still time out
+  // (https://nodejs.org/api/http.html#serverheaderstimeout).
+  const headersTimeout = Math.min(NODE_HEADERS_TIMEOUT, requestTimeout || NODE_HEADERS_TIMEOUT);
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -1059,11 +1072,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
     if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
-      // A request whose body has not all arrived within requestTimeout. Once the 408 is written the socket is destroyed,
-      // as Node does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`):
-      // the request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the
-      // client closes its connection, which a stalled client may never do.
-      return void socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n", () => socket.destroy());
+      // A request whose headers or body have not all arrived in time (headersTimeout, requestTimeout): S3's answer to a
+      // connection it stopped waiting on (REQUEST_TIMEOUT), not Node's 408. Once written the socket is destroyed, as Node
+      // does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`): the
+      // request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the client
+      // closes its connection, which a stalled client may never do.
+      return void socket.end(rawErrorAnswer(REQUEST_TIMEOUT), () => socket.destroy());
     }
     socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
@@ -2109,12 +2123,23 @@ function checkHeaderSection(req: IncomingMessage): void {
  * answer is written on the socket, which then closes (the rest of the request cannot be parsed), as Node's own 431 would.
  */
 function headerOverflow(socket: Duplex): void {
-  const { code, message, details } = HEADER_SECTION_TOO_LARGE;
-  const xml = errorXml(code, message, details, "", randomBytes(8).toString("hex").toUpperCase(), randomBytes(48).toString("base64"));
   // The rest of what the client sends is read and dropped, never left unread: a socket closed with unread bytes is reset
   // (TCP RST), and the client might lose the answer to it.
   socket.resume();
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-error-code: ${code}\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`);
+  socket.end(rawErrorAnswer(HEADER_SECTION_TOO_LARGE));
+}
+
+/**
+ * S3's answer to a request it stopped waiting on: "RequestTimeout: Your socket connection to the server was not read
+ * from or written to within the timeout period", 400 Bad Request (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList;
+ * as SDKs report it, aws/aws-sdk-js#4573: statusCode 400, code RequestTimeout).
+ */
+const REQUEST_TIMEOUT = { code: "RequestTimeout", message: "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", details: {} };
+
+/** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */
+function rawErrorAnswer({ code, message, details }: { code: string; message: string; details: Record<string, string> }): string {
+  const xml = errorXml(code, message, details, "", randomBytes(8).toString("hex").toUpperCase(), randomBytes(48).toString("base64"));
+  return `HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-error-code: ${code}\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`;
 }
 
 /** A key over 1,024 bytes of UTF-8 is 400 KeyTooLongError (see checkLimits). */

@@ -54,6 +54,29 @@ async function createUpload(key: string): Promise<string> {
   return /<UploadId>([^<]+)</.exec(created.text)![1];
 }
 
+/** A file store whose streaming object write waits at its first bytes (`reading`) until the test calls `release`. */
+class HeldStore extends FileObjectStore {
+  private reached!: () => void;
+  readonly reading = new Promise<void>((resolve) => (this.reached = resolve));
+  release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+  override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): ReturnType<FileObjectStore["putStream"]> {
+    const { reached, released } = this;
+    async function* held(): AsyncGenerator<Uint8Array> {
+      let first = true;
+      for await (const chunk of source) {
+        if (first) {
+          first = false;
+          reached();
+          await released;
+        }
+        yield chunk;
+      }
+    }
+    return super.putStream(bucket, object, held(), beforeCommit);
+  }
+}
+
 const completion = (parts: Array<[number, string]>) =>
   Buffer.from(`<CompleteMultipartUpload>${parts.map(([n, etag]) => `<Part><PartNumber>${n}</PartNumber><ETag>${etag}</ETag></Part>`).join("")}</CompleteMultipartUpload>`);
 
@@ -280,27 +303,9 @@ describe("local S3: UploadPart streams each part to the store", () => {
 
   it("answers a completion whose upload is aborted while its parts are read NoSuchUpload, and stores nothing (was 500)", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
-    let reached!: () => void;
-    const reading = new Promise<void>((resolve) => (reached = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
     // The completion's object write waits at its first bytes until the test has aborted the upload.
-    const store = new (class extends FileObjectStore {
-      override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>) {
-        async function* held(): AsyncGenerator<Uint8Array> {
-          let first = true;
-          for await (const chunk of source) {
-            if (first) {
-              first = false;
-              reached();
-              await released;
-            }
-            yield chunk;
-          }
-        }
-        return super.putStream(bucket, object, held(), beforeCommit);
-      }
-    })(root);
+    const store = new HeldStore(root);
+    const { reading, release } = store;
     server = await startLocalS3({ store, buckets: ["b"] });
     const uploadId = await createUpload("k");
     const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
@@ -317,27 +322,9 @@ describe("local S3: UploadPart streams each part to the store", () => {
 
   it("answers a completion whose listed part is uploaded again while the parts are read 400 InvalidPart, and stores nothing (was 200: bytes that were not the ETag's)", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
-    let reached!: () => void;
-    const reading = new Promise<void>((resolve) => (reached = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
     // The completion's object write waits at its first bytes (part 1's) until the test has uploaded part 2 again.
-    const store = new (class extends FileObjectStore {
-      override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>) {
-        async function* held(): AsyncGenerator<Uint8Array> {
-          let first = true;
-          for await (const chunk of source) {
-            if (first) {
-              first = false;
-              reached();
-              await released;
-            }
-            yield chunk;
-          }
-        }
-        return super.putStream(bucket, object, held(), beforeCommit);
-      }
-    })(root);
+    const store = new HeldStore(root);
+    const { reading, release } = store;
     server = await startLocalS3({ store, buckets: ["b"] });
     const uploadId = await createUpload("k");
     const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));

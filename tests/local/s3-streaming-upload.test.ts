@@ -6,8 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readdirSync, readlinkSync, renameSync } from "node:fs";
-import { Agent, request, type ClientRequest, type IncomingMessage } from "node:http";
-import { connect } from "node:net";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { Agent, request, type ClientRequest, type IncomingMessage, type Server } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -98,6 +99,22 @@ describe("decodeAwsChunked (streaming)", () => {
     }
   });
 });
+
+/**
+ * The HTTP server that accepts the next connection, given to `onAccept` as it accepts it, before any of the connection's
+ * bytes are read (Node's "net.server.socket" diagnostics channel: https://nodejs.org/api/diagnostics_channel.html#net).
+ */
+function serverOfNextConnection(onAccept: (server: Server) => void = () => {}): Promise<Server> {
+  return new Promise((resolve) => {
+    const accepted = (message: unknown) => {
+      unsubscribe("net.server.socket", accepted);
+      const { server } = (message as { socket: Socket & { server: Server } }).socket;
+      onAccept(server);
+      resolve(server);
+    };
+    subscribe("net.server.socket", accepted);
+  });
+}
 
 describe("local S3 server: PutObject streams its body to the file store", () => {
   let server: LocalS3 | undefined;
@@ -191,27 +208,48 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     }
   });
 
-  it("removes the temporary file when a body that stopped arriving is answered 408, not when its client closes the connection", async () => {
+  it("removes the temporary file when a body that stopped arriving times out (400 RequestTimeout, as S3; was 408), not when its client closes the connection", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
     const store = new WatchedStore(root);
-    server = await startLocalS3({ store, buckets: ["b"], requestTimeoutMs: 200 });
+    server = await startLocalS3({ store, buckets: ["b"], requestTimeoutMs: 50 });
     await store.putStream("b", meta("k"), chunks("previous"));
     store.reset();
     // A client that sends half its body, then neither the rest nor a close (a Node client closes once answered).
     const url = new URL("/b/k", server.endpoint);
     const signed = await signS3("PUT", url, { "content-length": String(whole.length), "x-amz-content-sha256": sha256(whole) });
+    // Node times a request out from its start, however slowly the server reaches the store: the timeouts are held (0: a
+    // server reads them at each check for timed-out requests, https://nodejs.org/api/http.html#serverrequesttimeout)
+    // until the body is in the store, its temporary file written, then the request's given back, so the 408 comes after.
+    const held = serverOfNextConnection((accepting) => (accepting.requestTimeout = accepting.headersTimeout = 0));
     const socket = connect(Number(url.port), url.hostname);
     const received: Buffer[] = [];
     socket.on("data", (data: Buffer) => received.push(data));
     socket.on("error", () => {});
+    const closed = new Promise((resolve) => socket.once("close", resolve));
     socket.write(`PUT /b/k HTTP/1.1\r\n${Object.entries(signed).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`);
     socket.write(whole.subarray(0, half));
     await store.firstBytes;
+    expect(temporaryFiles(root, "b")).toHaveLength(1);
+    (await held).requestTimeout = 50;
     expect(await store.settled).toBeInstanceOf(Error);
     expect(temporaryFiles(root, "b")).toEqual([]);
     expect(store.get("b", "k")?.body.toString()).toBe("previous");
-    await new Promise((resolve) => socket.once("close", resolve));
-    expect(Buffer.concat(received).toString().split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
+    await closed;
+    // S3's answer to a body that stops arriving: 400 RequestTimeout, not 408 (ErrorResponses.html).
+    const answer = Buffer.concat(received).toString();
+    expect([answer.split("\r\n")[0], /<Code>(\w+)</.exec(answer)?.[1]]).toEqual(["HTTP/1.1 400 Bad Request", "RequestTimeout"]);
+  });
+
+  it("keeps a headers timeout, 60 s or the request timeout if shorter, when requests may take any time (requestTimeoutMs: 0)", async () => {
+    for (const [requestTimeoutMs, timeouts] of [[undefined, [300_000, 60_000]], [0, [0, 60_000]], [50, [50, 50]]] as const) {
+      const s3 = await startLocalS3({ requestTimeoutMs });
+      const accepted = serverOfNextConnection();
+      const socket = connect(Number(new URL(s3.endpoint).port), "127.0.0.1");
+      const { requestTimeout, headersTimeout } = await accepted;
+      socket.destroy();
+      await s3.close();
+      expect([requestTimeout, headersTimeout], `requestTimeoutMs ${requestTimeoutMs}`).toEqual(timeouts);
+    }
   });
 
   it("decides a conditional write (If-None-Match: *) once the body is in, just before the object replaces the previous one", async () => {
