@@ -217,6 +217,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   hostedUiNewPassword(http.application, cognito, clock); // behind hostedUiLockout and hostedUiScopes: theirs wrap its answers
   hostedUiLockout(http.application, cognito, lockout);
   hostedUiScopes(http.application, cognito, resourceServerStore, clock, refreshScopes);
+  hostedUiSignInPage(http.application); // in front of hostedUiLockout: it escapes the page that one rewords
   formBodiedRequests(http.application); // last, so first: no other handler sees a body that is not a form
   const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -537,6 +538,64 @@ ${error ? `<p style="color:red">${escapeXml(error)}</p>` : ""}
   <label>New password: <input type="password" name="new_password" autocomplete="new-password" /></label><br />
   <label>Confirm password: <input type="password" name="confirm_password" autocomplete="new-password" /></label><br />
   <button type="submit">Send</button>
+</form>
+</body>
+</html>`;
+}
+
+/** The head of cognito-local's sign-in page (its LOGIN_FORM), which hostedUiSignInPage answers escaped. */
+const SIGN_IN_PAGE_HEAD = "<!DOCTYPE html>\n<html>\n<head><title>Sign in</title></head>\n<body>\n";
+
+/**
+ * cognito-local's hosted sign-in page (GET /oauth2/authorize, and POST /oauth2/authorize's answer to a failed sign-in)
+ * writes the request's `client_id`, `redirect_uri`, `code_challenge`, `scope` and `state` into its HTML as they came,
+ * unescaped: a link to the emulator with `state="><script>…` ran script in the emulator's origin (reflected XSS; a
+ * POST from any page does it too, the form being a simple request). node_modules is not patched, so the page it sends
+ * is answered as signInPage, the same page with every value escaped (escapeXml), taken from the request cognito-local
+ * read (req.query, req.body: the last handler's, as hostedUiNewPassword's and hostedUiLockout's rewrites) and its error
+ * line (cognito-local's, or hostedUiLockout's rewording: this runs in front of it, so sees its answer). The values
+ * themselves pass through unchanged: cognito-local refuses a `redirect_uri` not among the client's CallbackURLs (400
+ * `invalid_request`, before any page; Cognito's endpoint refuses it too, `redirect_mismatch`) and a `response_type`
+ * other than `code`; `state`, the app's own opaque value (whatever characters the app puts in it), and `scope` are never
+ * refused for their characters: `state` goes back to the redirect_uri URL-encoded, as Cognito returns it (the
+ * authorize endpoint's `state`, https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html).
+ * The error line is read from the page's head, which comes before any of the request's values.
+ */
+function hostedUiSignInPage(app: any): void {
+  for (const method of ["GET", "POST"] as const) {
+    app[method.toLowerCase()]("/oauth2/authorize", (req: any, res: any, next: () => void) => {
+      const send = res.send.bind(res);
+      res.send = (body: unknown) => {
+        if (typeof body !== "string" || !body.startsWith(SIGN_IN_PAGE_HEAD)) return send(body);
+        const head = body.slice(SIGN_IN_PAGE_HEAD.length, body.indexOf("<form "));
+        const error = /^<p style="color:red">(.*)<\/p>$/m.exec(head)?.[1];
+        return send(signInPage((method === "GET" ? req.query : req.body) ?? {}, error));
+      };
+      next();
+    });
+    inFrontOf(app, "/oauth2/authorize", "hostedUiSignInPage", method);
+  }
+}
+
+/**
+ * cognito-local's sign-in page (LOGIN_FORM, cognito-local/lib/oauth2/routes.js) for the request's `params`, its text
+ * escaped with local/'s one escape as newPasswordForm's; a value is written as cognito-local wrote it (a repeated
+ * parameter's values joined by commas), `code_challenge_method` S256 (the only one cognito-local takes).
+ */
+function signInPage(params: Record<string, unknown>, error?: string): string {
+  const value = (name: string) => escapeXml(params[name] === undefined ? "" : String(params[name]));
+  return `${SIGN_IN_PAGE_HEAD}${error ? `<p style="color:red">${escapeXml(error)}</p>` : ""}
+<form method="POST" action="/oauth2/authorize">
+  <input type="hidden" name="client_id" value="${value("client_id")}" />
+  <input type="hidden" name="redirect_uri" value="${value("redirect_uri")}" />
+  <input type="hidden" name="response_type" value="code" />
+  <input type="hidden" name="code_challenge" value="${value("code_challenge")}" />
+  <input type="hidden" name="code_challenge_method" value="S256" />
+  <input type="hidden" name="scope" value="${value("scope")}" />
+  <input type="hidden" name="state" value="${value("state")}" />
+  <label>Username: <input type="text" name="username" /></label><br />
+  <label>Password: <input type="password" name="password" /></label><br />
+  <button type="submit">Sign in</button>
 </form>
 </body>
 </html>`;
