@@ -206,11 +206,11 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => enforcePasswordPolicy(r, cognito, ctx),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
-    (r) => refuseWrongJsonTypes(r, options.log), // outermost: no layer sees a request of the wrong shape
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   answerBodyParserErrors(http.application);
+  refuseWrongJsonTypes(http.application, options.log); // in front of the API's route: no layer sees a request of the wrong shape
   // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
@@ -1813,18 +1813,33 @@ function formBodiedRequests(app: any): void {
  * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
  * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
  * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
- * unchecked, and so does every request once the model cannot be read (jsonTypeCheck: one log line).
+ * unchecked, and so does every request once the model cannot be read (jsonTypeCheck: one log line). An express handler
+ * in front of cognito-local's API route (not a router layer: cognito-local writes a thrown CognitoError's text as
+ * "message", Cognito's SerializationException has "Message", answerSerializationException).
  */
-function refuseWrongJsonTypes(router: (target: string) => Route, log: (message: string) => void) {
+function refuseWrongJsonTypes(app: any, log: (message: string) => void): void {
   const problemOf = jsonTypeCheck(cognitoModel as Record<string, unknown>, (message) => log(`  cognito-local: ${message}`));
-  return (target: string): Route => {
-    const route = router(target);
-    return async (ctx, req) => {
-      const problem = problemOf(target, req);
-      if (problem) throw new CognitoError("SerializationException", problem);
-      return route(ctx, req);
-    };
-  };
+  app.post("/", (req: any, res: any, next: () => void) => {
+    // The action as cognito-local's route reads it (`<service>.<Action>`); a header it refuses is left to it.
+    const header = req.headers["x-amz-target"];
+    const target = typeof header === "string" ? header.split(".")[1] : undefined;
+    const problem = target ? problemOf(target, req.body) : undefined;
+    if (problem) return answerSerializationException(res, problem);
+    next();
+  });
+  inFrontOf(app, "/", "refuseWrongJsonTypes", "POST");
+}
+
+/**
+ * Cognito's SerializationException, HTTP 400 `{"__type":"SerializationException","Message":...}`: its text under
+ * "Message", as the service's bodies quoted from the live API have it (`{"__type":"SerializationException","Message":
+ * "Expected map or null"}`, aws-amplify/amplify-js#4738; `{"Message":"Unexpected field type"}`, floci-io/floci#2869,
+ * where the same live API's InvalidParameterException has "message"), not cognito-local's `{"__type", "message"}` for
+ * its errors. The one writer of it (refuseWrongJsonTypes, answerBodyParserErrors). SDKs read either (AWS SDK v3's JSON
+ * error parser takes `message ?? Message`).
+ */
+function answerSerializationException(res: any, message: string): void {
+  res.status(400).type("application/x-amz-json-1.1").send(JSON.stringify({ __type: "SerializationException", Message: message }));
 }
 
 /**
@@ -1855,8 +1870,8 @@ function answerBodyParserErrors(app: any): void {
     if (!status || req.method !== "POST") return next(error);
     if (req.path === "/oauth2/token") return res.status(status).json({ error: "invalid_request", error_description: error.message });
     if (req.path !== "/" || !req.headers["x-amz-target"]) return next(error);
-    const body = error.type === "entity.parse.failed" ? { __type: "SerializationException", Message: error.message } : { message: error.message };
-    res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
+    if (error.type === "entity.parse.failed") return answerSerializationException(res, error.message);
+    res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify({ message: error.message }));
   });
   const stack: Array<{ name?: string }> = app.router.stack;
   const layer = stack.pop()!;

@@ -5,7 +5,7 @@
  * amazon-cognito-identity-js#485; an object for ConfirmForgotPassword's string ConfirmationCode, HTTP 400 "Start of
  * structure or map found where not expected.", aws-amplify/amplify-js#5165; a body that is not an object, `{"__type":"SerializationException","Message":"Expected
  * map or null"}`, aws-amplify/amplify-js#4738; `{"Message":"Unexpected field type"}` from the live API in
- * floci-io/floci#2869; these last two not found again in review). A number for a string, or a string for a number,
+ * floci-io/floci#2869, whose live InvalidParameterException has "message": Cognito's SerializationException names its text "Message"). A number for a string, or a string for a number,
  * is refused alike: AWS's answer to those is not confirmed. The shapes are the AWS SDK's own model of the service (the schemas its v3 clients serialise
  * with, `<Operation>$`), so every action is checked alike, not those an emulator happens to look at.
  *

@@ -38,6 +38,7 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, EVENT_MAX_BYTES, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { listShards, listShardsTokenStream } from "./kinesis-list-shards";
 import { deliverStreamBatch, maximumAgeSeconds, type GiveUpCondition } from "./stream-batches";
+import { retryDelayOf } from "./retry-delay";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 
@@ -112,7 +113,7 @@ export interface LocalKinesisOptions {
   log?(message: string): void;
   /** How often each shard is polled when it had nothing (Lambda polls a shard once a second). @default 1000 */
   pollIntervalMs?: number;
-  /** Milliseconds before a failed batch is retried. @default 1000 */
+  /** Milliseconds before a failed batch is retried, 0–2147483647 (retry-delay.ts). @default 1000 */
   retryDelayMs?: number;
   /** The clock records' ages are read with (maximumRecordAgeInSeconds). @default Date.now */
   now?(): number;
@@ -145,6 +146,8 @@ export interface LocalKinesis {
 
 export async function startLocalKinesis(options: LocalKinesisOptions): Promise<LocalKinesis> {
   const log = options.log ?? (() => {});
+  // Refused before anything is left running (local/retry-delay.ts).
+  const retryDelayMs = retryDelayOf(options.retryDelayMs, "local Kinesis");
   // Loaded here: a program without a DataStream never loads kinesalite (nor its cbor and level modules). No typings.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kinesalite = require("kinesalite") as (options: Record<string, unknown>) => Server;
@@ -186,7 +189,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     for (const subscription of options.subscriptions ?? []) {
       const stream = options.streams.find((s) => s.name === subscription.streamName)!;
       const lineage: ShardLineage<ShardPoller> = new ShardLineage(admin, stream.name, (shardId, child) => {
-        const poller = new ShardPoller(admin, stream, shardId, subscription, log, options.retryDelayMs ?? 1000, options.now ?? Date.now, () => large.retentionOf(stream.name), child);
+        const poller = new ShardPoller(admin, stream, shardId, subscription, log, retryDelayMs, options.now ?? Date.now, () => large.retentionOf(stream.name), child);
         lineages.set(poller, lineage);
         return poller;
       });

@@ -26,7 +26,7 @@ import {
   parseCredential as parseCredentialScope,
   parseLongDate,
   sameSignature,
-  signStringWithScope,
+  scopeSigner,
   unsignedRequiredHeaders,
   type CredentialScope,
   type SignableRequest,
@@ -325,8 +325,11 @@ export class ChunkSignatures {
   private previous: string;
   private provided: string | undefined;
   private hash = createHash("sha256");
+  /** The request's signing key, derived once for all its chunks and its trailer. */
+  private readonly sign: (stringToSign: string) => string;
   constructor(private readonly seed: ChunkSeed) {
     this.previous = seed.signature;
+    this.sign = scopeSigner(seed.scope, seed.credentials);
   }
 
   /** The chunk signatures `auth` asks for, or undefined when its chunks are not HMAC-signed. */
@@ -347,22 +350,22 @@ export class ChunkSignatures {
 
   /** The current chunk has all arrived (a zero-length one at its size line): its signature is checked. */
   async end(): Promise<void> {
-    this.previous = await this.check(["AWS4-HMAC-SHA256-PAYLOAD", EMPTY_SHA256, this.hash.digest("hex")], this.provided);
+    this.previous = this.check(["AWS4-HMAC-SHA256-PAYLOAD", EMPTY_SHA256, this.hash.digest("hex")], this.provided);
   }
 
   /** The trailing headers after the final chunk, lowercased, as sent: checked against x-amz-trailer-signature (trailer modes only). */
   async trailer(trailers: Record<string, string>): Promise<void> {
     if (!this.seed.trailer) return;
     const signed = Object.entries(trailers).filter(([name]) => name !== "x-amz-trailer-signature").map(([name, value]) => `${name}:${value}\n`).join("");
-    this.previous = await this.check(["AWS4-HMAC-SHA256-TRAILER", createHash("sha256").update(signed).digest("hex")], trailers["x-amz-trailer-signature"]);
+    this.previous = this.check(["AWS4-HMAC-SHA256-TRAILER", createHash("sha256").update(signed).digest("hex")], trailers["x-amz-trailer-signature"]);
   }
 
   /** The signature of `[algorithm, ...hashes]` chained from the previous one, if it is `provided`; else SignatureDoesNotMatch. */
-  private async check([algorithm, ...hashes]: string[], provided: string | undefined): Promise<string> {
+  private check([algorithm, ...hashes]: string[], provided: string | undefined): string {
     const { longDate, scope, credentials } = this.seed;
     const scopeText = [scope.date, scope.region, scope.service, scope.terminator].join("/");
     const stringToSign = [algorithm, longDate, scopeText, this.previous, ...hashes].join("\n");
-    const expected = await signStringWithScope(stringToSign, scope, credentials);
+    const expected = this.sign(stringToSign);
     if (provided === undefined || !sameSignature(expected, provided)) {
       throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
         AWSAccessKeyId: credentials.accessKeyId,

@@ -1600,7 +1600,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const prefix = param(query, "prefix") ?? "";
     const delimiter = param(query, "delimiter") || undefined;
     const keyMarker = param(query, "key-marker") ?? "";
-    const uploadIdMarker = param(query, "upload-id-marker");
+    // "If key-marker is not specified, the upload-id-marker parameter is ignored" (the page's upload-id-marker): not
+    // used and not echoed (UploadIdMarker empty, as when none is sent).
+    const uploadIdMarker = keyMarker ? param(query, "upload-id-marker") : undefined;
     const maxUploads = Math.min(countParam(query, "max-uploads") ?? 1000, 1000);
     const listed = [...uploads]
       .map(([uploadId, { bucket, key, initiated }]) => ({ uploadId, bucket, key, initiated }))

@@ -11,7 +11,7 @@
  * compared with the signature sent.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { ALGORITHM_IDENTIFIER, getCanonicalHeaders, SignatureV4 } from "@smithy/signature-v4";
@@ -159,16 +159,27 @@ class Resigner extends SignatureV4 {
 }
 
 /**
- * HMAC-SHA256 of `stringToSign` with the SigV4 signing key of `credentials` for `scope`, hex: the SDK's own signer
- * derives the key (kDate, kRegion, kService, kSigning). What a browser POST policy is signed with: "the signature is
+ * HMAC-SHA256 of `stringToSign` with the SigV4 signing key of `credentials` for `scope` (kDate, kRegion, kService,
+ * kSigning: scopeSigner), hex, for one string. What a browser POST policy is signed with: "the signature is
  * the HMAC-SHA256 of the base64-encoded policy using the signing key"
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-post-example.html, sigv4-authentication-HTTPPOST.html), and
  * what an aws-chunked body's chunk and trailer signatures are, with the request's own signing key (ChunkSignatures in
  * local/s3-auth.ts; sigv4-streaming.html's example signatures come out so).
  */
 export async function signStringWithScope(stringToSign: string, scope: CredentialScope, credentials: SigV4Credentials): Promise<string> {
-  const signer = new SignatureV4({ credentials, region: scope.region, service: scope.service, sha256: Sha256 });
-  return signer.sign(stringToSign, { signingDate: parseLongDate(`${scope.date}T000000Z`), signingRegion: scope.region, signingService: scope.service });
+  return scopeSigner(scope, credentials)(stringToSign);
+}
+
+/**
+ * A signer of strings with the SigV4 signing key of `credentials` for `scope`, the key derived once: kSigning =
+ * HMAC-SHA256 chained from "AWS4" + the secret key over the date, the region, the service and "aws4_request"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html, "Derive a signing key"; what the SDK's
+ * SignatureV4 derives). For a request that signs many strings with one key: an aws-chunked body's chunk signatures
+ * (ChunkSignatures, local/s3-auth.ts), one per chunk, which a new SignatureV4 per chunk derived (or looked up) again.
+ */
+export function scopeSigner(scope: CredentialScope, credentials: SigV4Credentials): (stringToSign: string) => string {
+  const key = [scope.date, scope.region, scope.service, "aws4_request"].reduce<Buffer | string>((k, part) => createHmac("sha256", k).update(part).digest(), `AWS4${credentials.secretAccessKey}`);
+  return (stringToSign) => createHmac("sha256", key).update(stringToSign).digest("hex");
 }
 
 /** Compares signatures in constant time. */

@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
 import { LAMBDA_SYNC_PAYLOAD_LIMITS } from "./lambda-runtime";
+import { retryDelayOf } from "./retry-delay";
 import { systemAttributes, type LocalSqs, type ReceivedMessage } from "./sqs-server";
 
 export interface SqsEventSourceOptions {
@@ -27,8 +28,8 @@ export interface SqsEventSourceOptions {
   invoke(event: SQSEvent): Promise<unknown>;
   log(message: string): void;
   /**
-   * How long polling pauses after an unexpected error before it receives again (it never stops before `stop()`).
-   * @default 1000
+   * How long polling pauses after an unexpected error before it receives again (it never stops before `stop()`),
+   * 0–2147483647 ms (retry-delay.ts). @default 1000
    */
   retryDelayMs?: number;
   /**
@@ -65,7 +66,12 @@ export class SqsEventSource {
   private loop?: Promise<void>;
   private slotFreed?: () => void;
 
-  constructor(private readonly options: SqsEventSourceOptions) {}
+  /** options.retryDelayMs, checked (local/retry-delay.ts). */
+  private readonly retryDelayMs: number;
+
+  constructor(private readonly options: SqsEventSourceOptions) {
+    this.retryDelayMs = retryDelayOf(options.retryDelayMs, `local SQS: ${options.queueName}`);
+  }
 
   /** Starts polling (`npm start`) until `stop()`. */
   start(): void {
@@ -105,7 +111,7 @@ export class SqsEventSource {
         await this.turn(signal);
       } catch (error) {
         this.options.log(`local SQS: ${this.options.queueName}: polling failed (${(error as Error)?.message ?? String(error)}); polling again shortly`);
-        await this.pause(this.options.retryDelayMs ?? 1000, signal);
+        await this.pause(this.retryDelayMs, signal);
       }
     }
   }

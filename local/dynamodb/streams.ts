@@ -21,6 +21,7 @@ import { dynamoPermissions, dynamoRefusal, signer } from "./authorise";
 import { tableNamed } from "./dynalite-table-arns";
 import { DYNALITE_MAX_REQUEST_BYTES, replayed } from "./replayed-request";
 import { deliverStreamBatch, maximumAgeSeconds } from "../stream-batches";
+import { retryDelayOf } from "../retry-delay";
 
 type Item = Record<string, AttributeValue>;
 
@@ -91,7 +92,7 @@ export interface StreamProxyOptions {
    * @default no request is checked
    */
   roles?: { governs(accessKeyId: string): boolean; authorise: Authorise };
-  /** Milliseconds before a failed batch is retried (RETRY_DELAY_MS), as the local Kinesis mapping's option. @default 1000 */
+  /** Milliseconds before a failed batch is retried (retry-delay.ts RETRY_DELAY_MS; 0–2147483647), as the local Kinesis mapping's option. @default 1000 */
   retryDelayMs?: number;
 }
 
@@ -121,7 +122,7 @@ export class StreamProxy {
     for (const table of options.tables) {
       if (table.spec.stream && subscribedTables.has(table.tableName)) this.streamed.set(table.tableName, table);
     }
-    const retryDelayMs = retryDelayOf(options.retryDelayMs);
+    const retryDelayMs = retryDelayOf(options.retryDelayMs, "local DynamoDB streams");
     this.pumps = options.subscribers.map((s) => new SubscriptionPump(s, options.log, retryDelayMs));
   }
 
@@ -289,27 +290,6 @@ export class StreamProxy {
     };
     for (const pump of this.pumps) if (pump.tableName === table.tableName) pump.push(record);
   }
-}
-
-/**
- * The wait before a batch is tried again (StreamProxyOptions.retryDelayMs's default), as the local Kinesis mapping's
- * (kinesis-server.ts; Lambda documents no interval). Retries can last until the records' maximum age (a day by default): a record whose event Lambda refuses as
- * over 6 MB or throttles (stream-batches.ts: "unable to invoke", no retry count) or maximumRetryAttempts -1. With no wait, such a
- * retry would re-serialise the event over and over, holding a core, and stop() would wait for the age to pass.
- */
-const RETRY_DELAY_MS = 1000;
-
-/**
- * `ms` (StreamProxyOptions.retryDelayMs; RETRY_DELAY_MS when absent) if Node's timers keep it: a negative or
- * over-2147483647 delay is 1 ms to setTimeout, and NaN none at all (stream-batches.ts pause), so such a retry would loop
- * as if there were no wait (see RETRY_DELAY_MS). Refused, naming the option.
- */
-function retryDelayOf(ms: number | undefined): number {
-  if (ms === undefined) return RETRY_DELAY_MS;
-  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 2_147_483_647) {
-    throw new RangeError(`local DynamoDB streams: retryDelayMs must be a number of milliseconds from 0 to 2147483647, got ${String(ms)}`);
-  }
-  return ms;
 }
 
 /**

@@ -40,7 +40,7 @@ it("answers an API request whose body is not JSON with Cognito's SerializationEx
     });
     expect(response.status, body).toBe(400);
     expect(response.headers.get("content-type"), body).toMatch(/^application\/x-amz-json-1\.1/);
-    expect(await response.json(), body).toMatchObject({ __type: "SerializationException" });
+    expect(await response.json(), body).toEqual({ __type: "SerializationException", Message: expect.any(String) });
   }
 });
 
@@ -137,7 +137,9 @@ it("refuses a member of the wrong JSON type with SerializationException (400) fo
     const answer = await api(target, body);
     const what = `${target} ${JSON.stringify(body)}`;
     expect(answer.status, what).toBe(400);
-    expect(answer.body, what).toMatchObject({ __type: "SerializationException", message: expect.stringContaining(`${member}: expected`) });
+    // Cognito's SerializationException body names its text "Message" (aws-amplify/amplify-js#4738, floci-io/floci#2869),
+    // as the body parsers' one here does, not cognito-local's "message".
+    expect(answer.body, what).toEqual({ __type: "SerializationException", Message: expect.stringContaining(`${member}: expected`) });
   }
   expect(await clients()).toBe(before);
   const client = (await api("DescribeUserPoolClient", { UserPoolId: pool, ClientId: clientId })).body.UserPoolClient;

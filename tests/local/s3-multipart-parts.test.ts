@@ -241,6 +241,18 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(names).toEqual(["Bucket", "KeyMarker", "UploadIdMarker", "NextKeyMarker", "Prefix", "Delimiter", "NextUploadIdMarker", "MaxUploads", "IsTruncated", "Upload", "CommonPrefixes"]);
   });
 
+  it("ignores upload-id-marker without key-marker, its answer's UploadIdMarker empty (S3: \"If key-marker is not specified, the upload-id-marker parameter is ignored\")", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const id = await createUpload("k");
+    const ignored = await call("GET", `/b?uploads&upload-id-marker=${id}`);
+    expect(ignored.text).toContain("<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>");
+    expect(ignored.text).toContain(`<UploadId>${id}</UploadId>`);
+    // With key-marker it is echoed and used: k's only upload is not after itself.
+    const used = await call("GET", `/b?uploads&key-marker=k&upload-id-marker=${id}`);
+    expect(used.text).toContain(`<KeyMarker>k</KeyMarker><UploadIdMarker>${id}</UploadIdMarker>`);
+    expect(used.text).not.toContain("<Upload>");
+  });
+
   it("refuses ListMultipartUploads without s3:ListBucketMultipartUploads on the bucket (AccessDenied, naming the action and bucket)", async () => {
     const asked: Array<{ action: string; resource: string }> = [];
     server = await startLocalS3({
