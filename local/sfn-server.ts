@@ -24,7 +24,6 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
 import { definitionStates, itemBatcherWarnings } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
@@ -356,6 +355,16 @@ interface RunHooks {
   succeededWithin(group: object, index: number, result: unknown): void;
   /** The execution's own run's workflow variables to start with (a redrive's: as they were when its state entered). */
   restoredVariables?: VariableSnapshot;
+  /** Waits `ms` on the runtime's clock (LocalStepFunctions' `clock`), or until `signal` aborts: a Retry's interval. */
+  wait(ms: number, signal: AbortSignal | undefined): Promise<void>;
+  /** The JSONPath Task states whose Retry intervals are waited on the runtime's clock, not the library's (LocalRun.clockRetries). */
+  clockRetries: ReadonlySet<string>;
+  /** Every Retry waits this long instead of its IntervalSeconds and backoff (held to MaxDelaySeconds). */
+  retryIntervalMs?: number;
+  /** `task`, or the library's States.Timeout after the state's TimeoutSeconds on the runtime's clock (LocalRun.timeLimits). */
+  timeLimit<T>(task: Promise<T>, seconds: number): Promise<T>;
+  /** The Task states' TimeoutSeconds waited on the runtime's clock (LocalRun.timeLimits). */
+  timeLimits: ReadonlyMap<string, number>;
 }
 
 /** A run's workflow variables at one point: each variable's value, and its JSON size (VariableScope). */
@@ -675,9 +684,13 @@ function instrumentRuns(loaded: Library): void {
       if (jsonataStates.has(states[name]) || routesBatching(states[name], input, runContext)) armed = states[name];
       else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
     });
-    // A batching Map's retry looks its handler up again, straight after its StateRetried (StateExecutor.execute).
-    hookLogger(logger, "dispatchStateRetriedEvent", (retried, name, type, input, ...rest) => {
-      retried(logger, name, type, input, ...rest);
+    // The Retry intervals of this run's JSONPath Tasks that the library does not wait (LocalRun.clockRetries), by
+    // state: waited on the runtime's clock as the attempt they precede calls its handler (`called`).
+    const retryWaits = new Map<string, number>();
+    hookLogger(logger, "dispatchStateRetriedEvent", (retried, name, type, input, retrier, attempt) => {
+      retried(logger, name, type, input, retrier, attempt);
+      if (hooks.clockRetries.has(name)) retryWaits.set(name, retryDelayMs(retrier as Retrier, attempt - 1, hooks.retryIntervalMs));
+      // A batching Map's retry looks its handler up again, straight after its StateRetried (StateExecutor.execute).
       if (routesBatching(states[name], input, runContext)) armed = states[name];
     });
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
@@ -688,7 +701,16 @@ function instrumentRuns(loaded: Library): void {
     for (const state in states) {
       const handler = hooks.handlers[state];
       if (!handler) continue;
-      const called = (input: unknown) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
+      const limit = hooks.timeLimits.get(state);
+      const called = async (input: unknown) => {
+        const wait = retryWaits.get(state);
+        if (wait !== undefined) {
+          retryWaits.delete(state);
+          await hooks.wait(wait, signal);
+        }
+        if (signal?.aborted) throw new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`);
+        return limit === undefined ? handler(input, run) : hooks.timeLimit(handler(input, run), limit);
+      };
       // The result an Assign of the Task reads as `$` (trackVariables): the Task's own, before ResultSelector.
       const results = variables?.taskResults;
       handlers[state] = results && hooks.variables!.resultsRead.has(state) ? (input) => called(input).then((result) => (results.set(state, result), result)) : called;
@@ -1051,7 +1073,7 @@ interface StateOutcome {
 }
 interface StateOptions {
   stateMachineOptions?: unknown;
-  runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> }; context?: RunContext; [PARENT_RUN]?: LibraryRun };
+  runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> }; context?: RunContext; [PARENT_RUN]?: LibraryRun; [LOCAL_EXECUTION]?: RunHooks };
   abortSignal?: AbortSignal;
   eventLogger: LibraryRunLogger;
 }
@@ -1081,8 +1103,50 @@ function takes(errors: unknown, error: Error & { isRetryable?: boolean }, type: 
   return Array.isArray(errors) && errors.some((name) => name === error.name || name === "States.ALL" || (name === "States.TaskFailed" && type === "Task" && error.name !== "States.Timeout"));
 }
 
-/** Waits `ms`, or until the run is aborted: Node's timer drops its abort listener as it ends, not one left per retry on the run's signal. */
-const retryWait = (ms: number, signal: AbortSignal | undefined): Promise<void> => sleep(ms, undefined, { signal }).catch(() => {});
+/** A Retrier, as runJsonataState and retryDelayMs read it. */
+interface Retrier {
+  ErrorEquals?: unknown;
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+
+/**
+ * How long `retrier` waits before its retry after `retries` earlier ones, as the library waits it
+ * (StateExecutor.shouldRetry): IntervalSeconds times BackoffRate to the power of the retries, or the runtime's
+ * `overrideMs`, at most MaxDelaySeconds (0 is none, as the library's clamp takes it); FULL jitter a random part of it
+ * (not an override's).
+ */
+function retryDelayMs(retrier: Retrier, retries: number, overrideMs: number | undefined): number {
+  const wait = Math.min(overrideMs !== undefined ? overrideMs / 1000 : (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, retries), retrier.MaxDelaySeconds || Infinity) * 1000;
+  return retrier.JitterStrategy === "FULL" && overrideMs === undefined ? Math.random() * wait : wait;
+}
+
+/**
+ * Waits `ms` on `clock` (at most the longest a Node timer takes), or until `signal` aborts; no wait for 0, as the
+ * library's sleep. Its abort listener is dropped as it ends: none is left per retry on the run's signal.
+ */
+function clockWait(clock: TaskClock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = clock.setTimeout(done, Math.min(ms, LONGEST_TIMER_SECONDS * 1000));
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** `task`, or the failure `timeout()` gives once `seconds` (at most LONGEST_TIMER_SECONDS) passed on `clock`. */
+function clockTimeLimit<T>(clock: TaskClock, task: Promise<T>, seconds: number, timeout: () => Promise<Error>): Promise<T> {
+  let timer: unknown;
+  const timedOut = new Promise<never>((_, reject) => (timer = clock.setTimeout(() => void timeout().then(reject, reject), Math.min(seconds, LONGEST_TIMER_SECONDS) * 1000)));
+  return Promise.race([task, timedOut]).finally(() => clock.clearTimeout(timer));
+}
 
 /**
  * A JSONata state's run (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html): its fields'
@@ -1111,6 +1175,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
 async function attemptJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions, read: Set<object>): Promise<StateOutcome> {
   const { type, timeoutSeconds, heartbeatSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
+  const hooks = options.runOptions![LOCAL_EXECUTION]!;
   // The context object as AWS gives it: the execution's StartTime and Input (the library's are its run's: a Map
   // iteration's Input is its item), a token for a callback Task only (minted for each attempt, which the Task's wait
   // takes up: held as its handler is called).
@@ -1150,13 +1215,13 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           };
           const seconds = await limit(timeoutSeconds, "TimeoutSeconds");
           const heartbeat = await limit(heartbeatSeconds, "HeartbeatSeconds");
-          let timed = state;
           // A callback Task's limits are its token's wait's, which closes the token as it times out: handed to its
           // handler with its input, as a JSONPath Task's limit paths are (limitPathsAsParameters, jsonataLimits).
           if (callback && (seconds !== undefined || heartbeat !== undefined)) input = { TimeoutSecondsPath: seconds, HeartbeatSecondsPath: heartbeat, parameters: input };
-          else if (seconds !== undefined) timed = { ...state, TimeoutSeconds: Math.min(seconds, LONGEST_TIMER_SECONDS) };
           if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
-          const { stateResult } = await handlers[type](timed, rawInput, input, context, stateName, options);
+          const handled = handlers[type](state, rawInput, input, context, stateName, options);
+          // Any other Task's limit is timed on the runtime's clock (the library's own timer waits the longest it can).
+          const { stateResult } = await (seconds !== undefined && !callback ? hooks.timeLimit(handled, seconds) : handled);
           states = { ...states, result: stateResult };
           outcome = next(await output(stateResult));
           break;
@@ -1269,12 +1334,10 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
         const retrier = retry[r];
         const override = options.runOptions?.overrides?.retryIntervalOverrides?.[stateName];
         const overridden = typeof override === "number" ? override : Array.isArray(override) && override[r] !== undefined && override[r] >= 0 ? override[r] : undefined;
-        // The override too is held to MaxDelaySeconds, as the library holds it (clamp, which takes a max of 0 as none).
-        let wait = Math.min(overridden !== undefined ? overridden / 1000 : (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds || Infinity) * 1000;
-        if (retrier.JitterStrategy === "FULL" && overridden === undefined) wait = Math.random() * wait;
+        const wait = retryDelayMs(retrier, attempts[r], overridden);
         attempts[r]++;
         options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
-        await retryWait(wait, options.abortSignal);
+        await hooks.wait(wait, options.abortSignal);
         if (options.abortSignal?.aborted) throw new ServiceTaskFailure("States.Runtime", `The state '${stateName}' was not run again: its run was aborted.`);
         options.eventLogger.dispatchStateRetriedEvent(stateName, type, rawInput, retrier, attempts[r]);
         continue;
@@ -1548,7 +1611,11 @@ export interface TaskExecution {
   context?: unknown;
 }
 
-/** The timers callback Tasks wait with (tests fire them by hand). */
+/**
+ * The timers the runtime waits on (tests fire them by hand, or move them on): callback Tasks' TimeoutSeconds and
+ * HeartbeatSeconds, other Tasks' TimeoutSeconds (but a JSONPath TimeoutSecondsPath's), and the Retry intervals of
+ * Task states and of every JSONata state (LocalRun.clockRetries, timeLimits). Node's by default.
+ */
 export interface TaskClock {
   setTimeout(fire: () => void, ms: number): unknown;
   clearTimeout(timer: unknown): void;
@@ -1739,19 +1806,19 @@ async function jsonataSelfTest(): Promise<void> {
 /**
  * aws-local-stepfunctions' StatesTimeoutError, which it does not export: Retry and Catch tell a Task's timeout from
  * its other failures by this class (States.TaskFailed matches every error but States.Timeout), so a callback Task's
- * timeouts must be of it. Taken once from a Task the library times out itself (1 ms; validation off, which would
- * refuse the fraction).
+ * timeouts must be of it, and so must a Task's time limit's (clockTimeLimit). Taken from a Task the library times out
+ * itself (1 ms; validation off, which would refuse the fraction), on the library's timers (Node's global ones): kept
+ * once taken, and taken again by the next call while it is not, since a test's fake timers, put back before they fired
+ * it, leave a probe pending for good.
  */
-let statesTimeoutError: Promise<new () => Error> | undefined;
-function libraryTimeoutError(library: Library): Promise<new () => Error> {
-  statesTimeoutError ??= (async () => {
-    const probe = new library.StateMachine({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:probe", TimeoutSeconds: 0.001, End: true } } } as never, { validationOptions: { noValidate: true } });
-    const { result } = probe.run({} as never, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => {}) } } as never });
-    const failure = (await result.then(() => undefined, (error: unknown) => error)) as { cause?: Error } | undefined;
-    if (failure?.cause?.name !== "States.Timeout") throw new Error(`aws-local-stepfunctions did not time out a Task as expected (${String(failure?.cause?.name)}): callback Tasks cannot run locally.`);
-    return failure.cause.constructor as new () => Error;
-  })();
-  return statesTimeoutError;
+let statesTimeoutError: (new () => Error) | undefined;
+async function libraryTimeoutError(library: Library): Promise<new () => Error> {
+  if (statesTimeoutError) return statesTimeoutError;
+  const probe = new library.StateMachine({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:probe", TimeoutSeconds: 0.001, End: true } } } as never, { validationOptions: { noValidate: true } });
+  const { result } = probe.run({} as never, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => {}) } } as never });
+  const failure = (await result.then(() => undefined, (error: unknown) => error)) as { cause?: Error } | undefined;
+  if (failure?.cause?.name !== "States.Timeout") throw new Error(`aws-local-stepfunctions did not time out a Task as expected (${String(failure?.cause?.name)}): callback Tasks cannot run locally.`);
+  return (statesTimeoutError = failure.cause.constructor as new () => Error);
 }
 
 /**
@@ -1794,6 +1861,18 @@ export interface LocalRun {
   handlers: Record<string, TaskHandler>;
   /** The states with a Retry. */
   retried: string[];
+  /**
+   * The JSONPath Task states with a Retry: the library waits none of their intervals (overridden to 0), each is waited
+   * on the runtime's clock before the attempt it precedes calls its handler (instrumentRuns). A JSONata state's are
+   * its own (runJsonataState); a Map's or Parallel's the library's, on Node's timers.
+   */
+  clockRetries: Set<string>;
+  /**
+   * The literal TimeoutSeconds of the Task states that are not callback Tasks, timed on the runtime's clock
+   * (instrumentRuns; the library's own timer waits the longest it can). A TimeoutSecondsPath is the library's, on
+   * Node's timers; a JSONata expression's is timed by runJsonataState; a callback Task's are its token's wait's.
+   */
+  timeLimits: Map<string, number>;
   /** The Wait for Callback Task states (`.waitForTaskToken`). */
   callbacks: Set<string>;
   /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
@@ -1834,8 +1913,8 @@ export interface TaskRecord {
   /** The state's TimeoutSeconds (a callback Task's handler records its own limits). */
   timeoutSeconds?: number;
   callback: boolean;
-  /** A JSONata Task's, whose handler is called after an await (TaskJournal.place). */
-  jsonata?: true;
+  /** Its handler may be called after an await (TaskJournal.place): a JSONata Task's, a retried JSONPath Task's (its Retry interval: LocalRun.clockRetries). */
+  calledLate?: true;
 }
 
 /**
@@ -1849,6 +1928,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const handlers: Record<string, TaskHandler> = {};
   const resources = new Map<string, unknown>();
   const retried: string[] = [];
+  const clockRetries = new Set<string>();
+  const timeLimits = new Map<string, number>();
   const callbacks = new Set<string>();
   const failStates = new Set<string>();
   const tasks = new Map<string, TaskRecord>();
@@ -1885,8 +1966,9 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
     };
     const paths = callback ? (jsonata ? jsonataLimits(state) : limitPathsAsParameters(state)) : undefined;
-    if (typeof state.TimeoutSeconds === "number" && !callback) state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
-    else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
+    if (typeof state.TimeoutSeconds === "number" && !callback) timeLimits.set(name, state.TimeoutSeconds);
+    if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
+    if (!jsonata && Array.isArray(state.Retry)) clockRetries.add(name);
     const resource = state.Resource;
     if (resources.has(name) && resources.get(name) !== resource) {
       // The library names a Task's handler by its state's name only: two Tasks of one name cannot be told apart.
@@ -1914,7 +1996,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // A function's Task names its ARN, lambda:invoke `lambda` (LocalStack's AWS-recorded test_states_errors); another
     // integration its resourceType, as LocalStack's service and SDK Tasks do (_verify_size_quota: not AWS-recorded).
     if (!callback) resultNames.set(name, direct ? String(resource) : resourceType);
-    if (direct || runs) tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(limits.timeoutSeconds !== undefined ? { timeoutSeconds: limits.timeoutSeconds } : {}), callback: callback !== undefined, ...(jsonata ? { jsonata: true as const } : {}) });
+    if (direct || runs) tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(limits.timeoutSeconds !== undefined ? { timeoutSeconds: limits.timeoutSeconds } : {}), callback: callback !== undefined, ...(jsonata || clockRetries.has(name) ? { calledLate: true as const } : {}) });
     if (callback) {
       handlers[name] = callbackHandler(name, taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits, paths);
       callbacks.add(name);
@@ -1924,7 +2006,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, callbacks, failStates, tasks, resultNames, ...(usesVariables ? { variables: { resultsRead } } : {}) };
+  return { definition, handlers, retried, clockRetries, timeLimits, callbacks, failStates, tasks, resultNames, ...(usesVariables ? { variables: { resultsRead } } : {}) };
 }
 
 /**
@@ -2475,13 +2557,16 @@ export class LocalStepFunctions {
   /** jsonataSelfTest's outcome, once this runtime first runs a JSONata definition. */
   private jsonataChecked?: Promise<void>;
   private readonly tokens: TaskTokens;
+  /** The timers the runtime waits on (TaskClock). */
+  private readonly clock: TaskClock;
 
   constructor(
     machines: LocalStateMachineDefinition[],
     private readonly options: { log?(message: string): void; retryIntervalMs?: number; clock?: TaskClock } = {},
   ) {
     for (const machine of machines) this.createStateMachine(machine);
-    this.tokens = new TaskTokens(options.clock ?? NODE_CLOCK);
+    this.clock = options.clock ?? NODE_CLOCK;
+    this.tokens = new TaskTokens(this.clock);
   }
 
   /**
@@ -2635,7 +2720,11 @@ export class LocalStepFunctions {
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
         const stateMachine = new library.StateMachine(local.definition as never, { validationOptions: { noValidate: true } });
-        return { ...local, stateMachine, ...(local.callbacks.size > 0 ? { timeout: await libraryTimeoutError(library) } : {}) };
+        // The library's States.Timeout: a callback Task's wait fails with it, and so does a time limit (timeLimit) once
+        // it runs out. Taken now, on the timers of the machine's first start (a test's fake ones advance it with theirs).
+        const timeout = libraryTimeoutError(library);
+        timeout.catch(() => {});
+        return { ...local, stateMachine, ...(local.callbacks.size > 0 ? { timeout: await timeout } : {}) };
       })();
       this.prepared.set(machine, prepared);
     }
@@ -2676,7 +2765,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine: fromStart, definition, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, variables, timeout } = await this.prepare(machine);
+        const { stateMachine: fromStart, definition, handlers, retried, clockRetries, timeLimits, callbacks: callbackStates, failStates, tasks, resultNames, variables, timeout } = await this.prepare(machine);
         // A redrive runs the same (local) definition from the state it stopped in (from its StartAt, with the
         // execution's input, if it stopped before its first state).
         const stateMachine = from ? new (await loadStepFunctionsLibrary()).StateMachine({ ...(definition as object), StartAt: from.name } as never, { validationOptions: { noValidate: true } }) : fromStart;
@@ -2713,13 +2802,22 @@ export class LocalStepFunctions {
             },
           ]),
         );
-        const overrides = this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {};
+        // The library waits no Retry interval of a JSONPath Task (instrumentRuns waits it on the runtime's clock).
+        const { retryIntervalMs } = this.options;
+        const intervals = retried.flatMap((state) => (clockRetries.has(state) ? [[state, 0]] : retryIntervalMs !== undefined ? [[state, retryIntervalMs]] : []));
+        const overrides = intervals.length > 0 ? { retryIntervalOverrides: Object.fromEntries(intervals) } : {};
         // The starts of Map and Parallel states (their run groups) that have settled.
         const ended = new WeakSet<object>();
         const hooks: RunHooks = {
           handlers: bound,
           aborted: (libraryRun) => journal.abort(libraryRun),
           log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`),
+          wait: (ms, signal) => clockWait(this.clock, ms, signal),
+          clockRetries,
+          ...(retryIntervalMs !== undefined ? { retryIntervalMs } : {}),
+          // The library's States.Timeout, taken (libraryTimeoutError) only once a limit runs out.
+          timeLimit: (task, seconds) => clockTimeLimit(this.clock, task, seconds, async () => new (await libraryTimeoutError(await loadStepFunctionsLibrary()))()),
+          timeLimits,
           ...(variables ? { variables } : {}),
           ...(stopped?.variables ? { restoredVariables: stopped.variables } : {}),
           entered: (state, values) => {
@@ -4055,7 +4153,7 @@ class TaskJournal {
     let attempts = run && this.runs.get(run);
     const attempt = attempts?.waiting.get(state)?.shift();
     if (!attempt) {
-      if (run && this.tasks.get(state)?.jsonata) {
+      if (run && this.tasks.get(state)?.calledLate) {
         if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map(), entered: new Set() }));
         attempts.entered.add(state);
       }
@@ -4123,7 +4221,7 @@ export interface LocalSfnServerOptions {
   authorise?: Authorise;
   /** Every Retry waits this long instead of its IntervalSeconds and backoff (tests). @default the definition's */
   retryIntervalMs?: number;
-  /** The timers callback Tasks' TimeoutSeconds and HeartbeatSeconds run on (tests). @default Node's */
+  /** The timers Task timeouts and Retry intervals run on (TaskClock; tests). @default Node's */
   clock?: TaskClock;
   log?(message: string): void;
 }

@@ -65,6 +65,8 @@ export interface StartOptions {
    * moves it on past a delay instead of waiting it out. @default Date.now
    */
   queueClock?: () => number;
+  /** The timers local Step Functions waits on (Task timeouts, Retry intervals: TaskClock in local/sfn-server.ts), which a test fires early. @default Node's */
+  stepFunctionsClock?: import("./sfn-server").TaskClock;
   /**
    * The waits before an asynchronous invocation's retries, in ms (S3 events, schedules, Event invocations, Topics,
    * EventBuses): a test gives [0] rather than wait them out. @default [1000, 2000] (local/async-invoke.ts)
@@ -130,6 +132,7 @@ async function serveLocked(
     port: options.port ?? 3000,
     watch: options.watch ?? false,
     ...(options.queueClock ? { queueClock: options.queueClock } : {}),
+    ...(options.stepFunctionsClock ? { stepFunctionsClock: options.stepFunctionsClock } : {}),
     ...(options.asyncRetryDelaysMs ? { asyncRetryDelaysMs: options.asyncRetryDelaysMs } : {}),
     environment,
     localAddresses,

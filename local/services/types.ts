@@ -57,6 +57,8 @@ export interface LocalContext {
   asyncRetryDelaysMs?: number[];
   /** The clock the local SQS queues run on (StartOptions.queueClock). @default Date.now */
   queueClock?: () => number;
+  /** The timers local Step Functions waits on (StartOptions.stepFunctionsClock). @default Node's */
+  stepFunctionsClock?: import("../sfn-server").TaskClock;
   /** The local SQS server's queues, set by the queues service once it listens (Topics deliver to them). */
   sqs?: LocalSqs;
   /** The local SNS topics, set by the topics service once it listens (EventBuses publish to them). */

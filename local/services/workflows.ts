@@ -112,6 +112,7 @@ export const workflowsService: LocalService = {
       // Each function may start or read executions where its role allows it (states:StartExecution …), as in AWS.
       authorise: context.functionRoles.authorise,
       log: context.log,
+      ...(context.stepFunctionsClock ? { clock: context.stepFunctionsClock } : {}),
     });
     // local/start.ts stops only the services whose start returned: a failure from here on stops this server, and takes
     // its endpoint back from the functions' environment, before it is thrown.

@@ -23,6 +23,7 @@ import type { LocalQueuesService } from "../../local/services/queues";
 import type { LocalApp } from "../../local/start";
 import { startDevApp } from "../setup/dev-app";
 import { QueueClock, untilDrained } from "./queue-clock";
+import { StepFunctionsClock } from "./sfn-clock";
 import { registeredSpecs } from "../../components/spec-registry";
 import type { WorkflowSpec } from "../../components/workflow/spec";
 import { localStateMachineDefinitions } from "../../local/services/workflows";
@@ -31,13 +32,14 @@ import { startLocalSfn } from "../../local/sfn-server";
 
 let app: LocalApp;
 const queueClock = new QueueClock();
+const stepFunctionsClock = new StepFunctionsClock();
 let doc: DynamoDBDocumentClient;
 let s3: S3Client;
 let sfn: SFNClient;
 let events: EventBridgeClient;
 
 beforeAll(async () => {
-  app = await startDevApp("sf-album-deletion-", { queueClock: queueClock.now });
+  app = await startDevApp("sf-album-deletion-", { queueClock: queueClock.now, stepFunctionsClock });
   Object.assign(app.context.environment, { POWERTOOLS_LOG_LEVEL: "ERROR" });
   const env = app.context.environment;
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS }));
@@ -416,8 +418,12 @@ describe("an album deleted across executions", () => {
 
     // The other is claimed again, with Claim's retries: once its own mark arrives, it claims the album and deletes it.
     // Its own mark arrives only after ClaimAgain's first attempt was refused: the claim that succeeds is a retry.
-    await refusedByClaimAgain(later.albumId);
+    const { executionArn } = await refusedByClaimAgain(later.albumId);
     await markDeleting(later.owner, later.albumId, { requestedAt });
+    // ClaimAgain's first Retry interval (IntervalSeconds 4, index.ts), fired once the mark is in, not waited out.
+    const scheduled = async () => (await historyOf(executionArn)).filter((event) => event.type === "TaskScheduled" && event.taskScheduledEventDetails?.resource === "updateItem").length;
+    const before = await scheduled();
+    await stepFunctionsClock.fireOnceSet(4000, async () => (await scheduled()) > before);
     const [claimed] = await endedExecutions(later.albumId, 1);
     expect(claimed.status).toBe("SUCCEEDED");
     const claimedHistory = await historyOf(claimed.executionArn!);

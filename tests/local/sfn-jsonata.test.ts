@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from "vitest";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
 import { EVALUATION_BOUNDS, withEvaluationLimitsForTests } from "../../local/sfn-jsonata";
 import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskClock, type TaskFunction } from "../../local/sfn-server";
+import { StepFunctionsClock } from "./sfn-clock";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "123456789012";
@@ -328,8 +329,12 @@ describe("local Step Functions, JSONata states", () => {
       return {};
     };
     const local = machine({ QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: lambdaFunctionArn(REGION, "once"), Retry: [{ ErrorEquals: ["Boom"], MaxDelaySeconds: 1 }], End: true } } }, { once: fn });
-    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 60_000 });
+    // The interval on a clock the test fires: it waits 1 s, not the override's 60 (nor, unfired, any time at all here).
+    const clock = new StepFunctionsClock();
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 60_000, clock });
     const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await expect.poll(() => clock.pending()).toEqual([1000]);
+    clock.fire(1000);
     await sfn.drained();
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
     expect(calls).toBe(2);
@@ -341,9 +346,18 @@ describe("local Step Functions, JSONata states", () => {
       StartAt: "Slow",
       States: { Slow: { Type: "Task", Resource: lambdaFunctionArn(REGION, "slow"), TimeoutSeconds: "{% $states.input.limit %}", Catch: [{ ErrorEquals: ["States.Timeout"], Output: "{% $states.errorOutput.Error %}", Next: "Done" }], End: true }, Done: { Type: "Succeed" } },
     };
-    const started = Date.now();
-    expect(await ran(definition, { limit: 1 }, { slow: () => new Promise(() => {}) })).toMatchObject({ status: "SUCCEEDED", output: "States.Timeout" });
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Its 1 s on a clock the test fires, once the Task is under way (the library's own timer waits the longest it can).
+    const clock = new StepFunctionsClock();
+    const local = machine(definition, { slow: () => new Promise(() => {}) });
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0, clock });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify({ limit: 1 }) }, false);
+    await expect.poll(() => clock.pending()).toEqual([1000]);
+    clock.fire(1000);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: '"States.Timeout"' });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+    expect(events.map((event) => event.type)).toContain("LambdaFunctionTimedOut");
+    expect(clock.pending()).toEqual([]);
     expect(await ran(definition, { limit: 0 }, { slow: () => new Promise(() => {}) })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
   });
 

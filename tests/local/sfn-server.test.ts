@@ -32,6 +32,7 @@ import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, start
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
 import { ACCOUNT, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
+import { StepFunctionsClock } from "./sfn-clock";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -356,7 +357,7 @@ describe("local Step Functions, Fail states", () => {
 });
 
 describe("local Step Functions, the definition as it runs locally", () => {
-  it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
+  it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s; a literal one is the runtime's clock's), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
     const task = (extra: object = {}) => ({ Type: "Task", Resource: fnArn("f"), End: true, ...extra });
     const definition = {
       TimeoutSeconds: 99_999_999,
@@ -377,7 +378,9 @@ describe("local Step Functions, the definition as it runs locally", () => {
       path: run.definition.States.Path.TimeoutSeconds,
       whole: run.definition.TimeoutSeconds,
     });
-    expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 5, path: undefined, whole: 2_147_483 });
+    expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 2_147_483, path: undefined, whole: 2_147_483 });
+    // A literal limit is timed on the runtime's clock (TaskClock), at most as long (clockTimeLimit); a path's is the library's.
+    expect(standard.timeLimits).toEqual(new Map([["Item", 99_999_999], ["Short", 5]]));
     expect([...standard.tasks].filter(([, task]) => task.lambda !== undefined).map(([name]) => name).sort()).toEqual(["Inner", "Item", "Path", "Short"]);
     expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
   });
@@ -1266,6 +1269,28 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events.slice(events.indexOf(`${type}StateExited`)), type).toEqual([`${type}StateExited`, "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
       expect(events.filter((type) => type === "LambdaFunctionSucceeded"), type).toHaveLength(1);
     }
+  });
+
+  it("waits a JSONPath Task's Retry intervals and times its TimeoutSeconds on the runtime's clock (TaskClock), not Node's", async () => {
+    const clock = new StepFunctionsClock();
+    let calls = 0;
+    const f: TaskFunction = async () => {
+      if (++calls <= 2) throw new LambdaInvokeError("f", "Boom", "again", "Boom: again");
+      return new Promise(() => {});
+    };
+    const call = { Type: "Task", Resource: fnArn("f"), TimeoutSeconds: 5, Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 3, BackoffRate: 2, MaxAttempts: 2 }], Catch: [{ ErrorEquals: ["States.Timeout"], Next: "Done" }], End: true };
+    const sfn = new LocalStepFunctions([machine("clocked", { StartAt: "Call", States: { Call: call, Done: { Type: "Succeed" } } }, { f })], { clock });
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("clocked"), input: "{}" }, false);
+    // Each interval (3 s, then 6: BackoffRate), then the third attempt's limit: fired, none waited out.
+    for (const ms of [3000, 6000, 5000]) {
+      await expect.poll(() => clock.pending(), { message: `${ms} ms` }).toEqual([ms]);
+      clock.fire(ms);
+    }
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn }).status).toBe("SUCCEEDED");
+    expect(calls).toBe(3);
+    const events = types(sfn, executionArn);
+    expect(events.filter((type) => type.startsWith("LambdaFunction") && type !== "LambdaFunctionStarted")).toEqual(["LambdaFunctionScheduled", "LambdaFunctionFailed", "LambdaFunctionScheduled", "LambdaFunctionFailed", "LambdaFunctionScheduled", "LambdaFunctionTimedOut"]);
   });
 
   describe("starts no Task attempt after the library aborted its run (its Retry wait ends at the abort)", () => {

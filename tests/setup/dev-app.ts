@@ -44,7 +44,7 @@ async function runOrRead(): Promise<string> {
   return recorded;
 }
 
-/** The app on free ports, with fresh state in a new temporary folder named from `prefix` (and its queues on `queueClock`). */
-export async function startDevApp(prefix: string, options: Pick<StartOptions, "queueClock"> = {}): Promise<LocalApp> {
+/** The app on free ports, with fresh state in a new temporary folder named from `prefix` (its queues on `queueClock`, its Step Functions' timers on `stepFunctionsClock`). */
+export async function startDevApp(prefix: string, options: Pick<StartOptions, "queueClock" | "stepFunctionsClock"> = {}): Promise<LocalApp> {
   return startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), prefix)), recordedRun: await devAppRun(), ...options });
 }
