@@ -30,3 +30,17 @@ export function localMachine(
     functions: new Map(Object.entries(functions).map(([fn, run]) => [fnArn(fn), run])),
   };
 }
+
+/**
+ * A DISTRIBUTED Map's ItemProcessor (STANDARD child executions): an item `{ n, fail }` fails with Boom ("item failed")
+ * when `fail` is true, else answers its `n`.
+ */
+export const failingItemProcessor = {
+  ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+  StartAt: "Check",
+  States: {
+    Check: { Type: "Choice", Choices: [{ Variable: "$.fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" },
+    Boom: { Type: "Fail", Error: "Boom", Cause: "item failed" },
+    Ok: { Type: "Pass", OutputPath: "$.n", End: true },
+  },
+};

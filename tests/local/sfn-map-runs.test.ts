@@ -9,22 +9,13 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkMemberTypes, LocalStepFunctions, startLocalSfn, type LocalSfnServer, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
-import { ACCOUNT, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
+import { ACCOUNT, failingItemProcessor, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /** Items 1–4, item 2 failing (Boom). */
 const items = [1, 2, 3, 4].map((n) => ({ n, fail: n === 2 }));
-const processor = {
-  ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
-  StartAt: "Check",
-  States: {
-    Check: { Type: "Choice", Choices: [{ Variable: "$.fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" },
-    Boom: { Type: "Fail", Error: "Boom", Cause: "item failed" },
-    Ok: { Type: "Pass", OutputPath: "$.n", End: true },
-  },
-};
-const distributed = (fields: object, itemProcessor: object = processor) => ({
+const distributed = (fields: object, itemProcessor: object = failingItemProcessor) => ({
   StartAt: "Fan",
   States: { Fan: { Type: "Map", ItemsPath: "$.items", ItemProcessor: itemProcessor, End: true, ...fields } },
 });
@@ -72,7 +63,7 @@ describe("local Step Functions, Map Runs", () => {
   });
 
   it("reads a JSONata Map's MaxConcurrency and thresholds as its expressions gave them", async () => {
-    const definition = { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: "{% $states.input.most %}", ToleratedFailurePercentage: "{% $states.input.percent %}", ItemProcessor: { ...processor, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }, End: true } } };
+    const definition = { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: "{% $states.input.most %}", ToleratedFailurePercentage: "{% $states.input.percent %}", ItemProcessor: { ...failingItemProcessor, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }, End: true } } };
     const { execution, described, types } = await run(definition, { items, most: 3, percent: 25 });
     expect(execution.status).toBe("SUCCEEDED");
     expect(described).toMatchObject([{ status: "SUCCEEDED", maxConcurrency: 3, toleratedFailurePercentage: 25, toleratedFailureCount: 0, itemCounts: { total: 4, succeeded: 4 } }]);
@@ -92,7 +83,7 @@ describe("local Step Functions, Map Runs", () => {
   });
 
   it("counts a batched Map's children as its batches and its items as theirs", async () => {
-    const { described } = await run(distributed({ ItemBatcher: { MaxItemsPerBatch: 3 }, ToleratedFailureCount: 3 }, { ...processor, States: { Check: { Type: "Choice", Choices: [{ Variable: "$.Items[0].fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" }, Boom: processor.States.Boom, Ok: { Type: "Pass", End: true } } }), { items: [{ fail: true }, ...items] });
+    const { described } = await run(distributed({ ItemBatcher: { MaxItemsPerBatch: 3 }, ToleratedFailureCount: 3 }, { ...failingItemProcessor, States: { Check: { Type: "Choice", Choices: [{ Variable: "$.Items[0].fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" }, Boom: failingItemProcessor.States.Boom, Ok: { Type: "Pass", End: true } } }), { items: [{ fail: true }, ...items] });
     expect(described[0].itemCounts).toMatchObject({ total: 5, succeeded: 2, failed: 3, pending: 0, running: 0 });
     expect(described[0].executionCounts).toMatchObject({ total: 2, succeeded: 1, failed: 1 });
   });
@@ -158,7 +149,7 @@ describe("local Step Functions, Map Runs", () => {
 
   it("drops an execution's Map Runs with it once its machine keeps 1000 closed executions after it (a long npm start does not grow)", async () => {
     const name = `mr-${n++}`;
-    const sfn = new LocalStepFunctions([localMachine(name, distributed({}, { ...processor, States: { Check: { Type: "Pass", End: true } }, StartAt: "Check" }))], { retryIntervalMs: 0 });
+    const sfn = new LocalStepFunctions([localMachine(name, distributed({}, { ...failingItemProcessor, States: { Check: { Type: "Pass", End: true } }, StartAt: "Check" }))], { retryIntervalMs: 0 });
     const start = async () => ((await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1] }) }, false)) as { executionArn: string }).executionArn;
     const first = await start();
     await sfn.drained();

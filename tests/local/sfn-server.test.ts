@@ -31,7 +31,7 @@ import { ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-int
 import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
-import { ACCOUNT, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
+import { ACCOUNT, failingItemProcessor, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
 import { StepFunctionsClock } from "./sfn-clock";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -477,15 +477,7 @@ describe("local Step Functions, the definition as it runs locally", () => {
         Fan: {
           Type: "Map",
           ItemsPath: "$.items",
-          ItemProcessor: {
-            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
-            StartAt: "Check",
-            States: {
-              Check: { Type: "Choice", Choices: [{ Variable: "$.fail", BooleanEquals: true, Next: "Boom" }], Default: "Ok" },
-              Boom: { Type: "Fail", Error: "Boom", Cause: "item failed" },
-              Ok: { Type: "Pass", OutputPath: "$.n", End: true },
-            },
-          },
+          ItemProcessor: failingItemProcessor,
           Catch: [{ ErrorEquals: ["States.ExceedToleratedFailureThreshold"], ResultPath: "$.caught", Next: "Caught" }],
           End: true,
           ...fields,
