@@ -80,6 +80,22 @@ class HeldStore extends FileObjectStore {
 const completion = (parts: Array<[number, string]>) =>
   Buffer.from(`<CompleteMultipartUpload>${parts.map(([n, etag]) => `<Part><PartNumber>${n}</PartNumber><ETag>${etag}</ETag></Part>`).join("")}</CompleteMultipartUpload>`);
 
+/**
+ * Starts `server` on a HeldStore in a new folder, uploads parts 1 (5 MiB) and 2 ("two") of key `k`, and posts their
+ * completion: it is held at its object write's first bytes (`store.reading`) until the test calls `store.release`.
+ */
+async function startHeldCompletion() {
+  const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+  const store = new HeldStore(root);
+  server = await startLocalS3({ store, buckets: ["b"] });
+  const uploadId = await createUpload("k");
+  const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
+  const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
+  const completing = call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
+  await store.reading;
+  return { root, store, uploadId, one, completing };
+}
+
 /** A signed PUT whose first bytes are sent and the rest left to the test: the request and its answer. */
 async function startPut(path: string, first: Buffer, length: number, headers: Record<string, string> = {}): Promise<{ req: ClientRequest; answer: Promise<{ status: number; text: string; etag?: string }> }> {
   const url = new URL(path, server!.endpoint);
@@ -314,18 +330,10 @@ describe("local S3: UploadPart streams each part to the store", () => {
   });
 
   it("answers a completion whose upload is aborted while its parts are read NoSuchUpload, and stores nothing (was 500)", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
     // The completion's object write waits at its first bytes until the test has aborted the upload.
-    const store = new HeldStore(root);
-    const { reading, release } = store;
-    server = await startLocalS3({ store, buckets: ["b"] });
-    const uploadId = await createUpload("k");
-    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
-    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
-    const completing = call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
-    await reading;
+    const { root, store, uploadId, completing } = await startHeldCompletion();
     expect((await call("DELETE", `/b/k?uploadId=${uploadId}`)).status).toBe(204);
-    release();
+    store.release();
     const done = await completing;
     expect([done.status, done.code]).toEqual([404, "NoSuchUpload"]);
     expect(store.head("b", "k")).toBeUndefined();
@@ -333,19 +341,11 @@ describe("local S3: UploadPart streams each part to the store", () => {
   });
 
   it("answers a completion whose listed part is uploaded again while the parts are read 400 InvalidPart, and stores nothing (was 200: bytes that were not the ETag's)", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
     // The completion's object write waits at its first bytes (part 1's) until the test has uploaded part 2 again.
-    const store = new HeldStore(root);
-    const { reading, release } = store;
-    server = await startLocalS3({ store, buckets: ["b"] });
-    const uploadId = await createUpload("k");
-    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
-    const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
-    const completing = call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
-    await reading;
+    const { store, uploadId, one, completing } = await startHeldCompletion();
     const again = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("second two"));
     expect(again.status).toBe(200);
-    release();
+    store.release();
     const done = await completing;
     expect([done.status, done.code]).toEqual([400, "InvalidPart"]);
     expect(store.head("b", "k")).toBeUndefined();
