@@ -5,25 +5,41 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SignUpCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { type CognitoIdentityProviderClient, SignUpCommand, UpdateUserPoolClientCommand, type UpdateUserPoolClientCommandInput } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
-import { startCognitoEmulator } from "../../local/cognito-emulator";
+import { type CognitoEmulator, startCognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
-it("keeps a user's failures and lockout across a restart on the same state", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-lockout-restart-"));
+/** A state folder (`sf-cognito-<name>-…`) and a clock the test moves: `start` starts an emulator on them, again after each stop. */
+function restartable(name: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), `sf-cognito-${name}-`));
   const clock = { now: Date.now(), get: () => new Date(clock.now) };
+  return { clock, start: () => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock }) };
+}
+
+/** Pool `userPoolId` and its app client `clientId`, allowed USER_PASSWORD_AUTH (and `more`). */
+async function poolAndClient(emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, userPoolId: string, clientId: string, more: Partial<UpdateUserPoolClientCommandInput> = {}): Promise<void> {
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "restart" });
+  await emulator.ensureClient(userPoolId, clientId, "restart");
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], ...more }));
+}
+
+/** Ann's USER_PASSWORD_AUTH sign-in through `clientId`, as a line: "signed in" or the error's message. */
+const attempt = (sdk: CognitoIdentityProviderClient, clientId: string, pass: string) =>
+  passwordSignIn(sdk, clientId, "ann@example.com", pass).then(
+    () => "signed in",
+    (error: Error) => error.message,
+  );
+
+it("keeps a user's failures and lockout across a restart on the same state", async () => {
+  const { clock, start } = restartable("lockout-restart");
   const userPoolId = "us-east-1_Restart01";
   const clientId = "restartclient000000000000a";
   const password = "Correct-horse-9";
-  const start = () => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
   const signIn = async (url: string, pass: string) => {
     const sdk = localCognitoClient(url);
     try {
-      return await passwordSignIn(sdk, clientId, "ann@example.com", pass).then(
-        () => "signed in",
-        (error: Error) => error.message,
-      );
+      return await attempt(sdk, clientId, pass);
     } finally {
       sdk.destroy();
     }
@@ -31,9 +47,7 @@ it("keeps a user's failures and lockout across a restart on the same state", asy
 
   const first = await start();
   const sdk = localCognitoClient(first.url);
-  await first.ensureUserPool({ Id: userPoolId, Name: "restart" });
-  await first.ensureClient(userPoolId, clientId, "restart");
-  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], PreventUserExistenceErrors: "ENABLED" }));
+  await poolAndClient(first, sdk, userPoolId, clientId, { PreventUserExistenceErrors: "ENABLED" });
   await confirmedUser(sdk, userPoolId, clientId, "ann@example.com", password);
   sdk.destroy();
   for (let i = 0; i < 4; i++) expect(await signIn(first.url, "Wrong-horse-9")).toBe("Incorrect username or password.");
@@ -56,19 +70,15 @@ it("keeps a user's failures and lockout across a restart on the same state", asy
 });
 
 it("keeps every user's failures from sign-ins made at the same time (no write loses another's)", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-lockout-concurrent-"));
-  const clock = { now: Date.now(), get: () => new Date(clock.now) };
+  const { start } = restartable("lockout-concurrent");
   const userPoolId = "us-east-1_Restart02";
   const clientId = "restartclient000000000000b";
   const users = ["ann@example.com", "bob@example.com", "cid@example.com", "dee@example.com"];
-  const start = () => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
 
   const first = await start();
   const sdk = localCognitoClient(first.url);
   try {
-    await first.ensureUserPool({ Id: userPoolId, Name: "restart" });
-    await first.ensureClient(userPoolId, clientId, "restart");
-    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+    await poolAndClient(first, sdk, userPoolId, clientId);
     for (const user of users) await confirmedUser(sdk, userPoolId, clientId, user, "Correct-horse-9");
     const failures = await Promise.allSettled(users.flatMap((user) => [1, 2].map(() => passwordSignIn(sdk, clientId, user, "Wrong-horse-9"))));
     expect(failures.every((f) => f.status === "rejected")).toBe(true);
@@ -93,29 +103,20 @@ it("keeps every user's failures from sign-ins made at the same time (no write lo
 });
 
 it("keeps the time of an attempt that ended in another error across a restart: the quiet 15 minutes run from it", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-lockout-ended-"));
-  const clock = { now: Date.now(), get: () => new Date(clock.now) };
+  const { clock, start } = restartable("lockout-ended");
   const userPoolId = "us-east-1_Restart03";
   const clientId = "restartclient000000000000c";
   const password = "Correct-horse-9";
-  const start = () => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
-  const attempt = (sdk: ReturnType<typeof localCognitoClient>, pass: string) =>
-    passwordSignIn(sdk, clientId, "ann@example.com", pass).then(
-      () => "signed in",
-      (error: Error) => error.message,
-    );
 
   const first = await start();
   const sdk = localCognitoClient(first.url);
   try {
-    await first.ensureUserPool({ Id: userPoolId, Name: "restart" });
-    await first.ensureClient(userPoolId, clientId, "restart");
-    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+    await poolAndClient(first, sdk, userPoolId, clientId);
     await sdk.send(new SignUpCommand({ ClientId: clientId, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
-    for (let i = 0; i < 4; i++) expect(await attempt(sdk, "Wrong-horse-9")).toBe("Incorrect username or password.");
+    for (let i = 0; i < 4; i++) expect(await attempt(sdk, clientId, "Wrong-horse-9")).toBe("Incorrect username or password.");
     // Ten minutes on, the right password of a user not yet confirmed: neither a failure nor tokens. Its time is written.
     clock.now += 10 * 60_000;
-    expect(await attempt(sdk, password)).toBe("User is not confirmed.");
+    expect(await attempt(sdk, clientId, password)).toBe("User is not confirmed.");
   } finally {
     sdk.destroy();
     await first.stop();
@@ -125,8 +126,8 @@ it("keeps the time of an attempt that ended in another error across a restart: t
   const second = await start();
   const again = localCognitoClient(second.url);
   try {
-    expect(await attempt(again, "Wrong-horse-9")).toBe("Incorrect username or password.");
-    expect(await attempt(again, password)).toBe("Password attempts exceeded");
+    expect(await attempt(again, clientId, "Wrong-horse-9")).toBe("Incorrect username or password.");
+    expect(await attempt(again, clientId, password)).toBe("Password attempts exceeded");
   } finally {
     again.destroy();
     await second.stop();
