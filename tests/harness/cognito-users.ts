@@ -1,8 +1,17 @@
 /**
  * What the embedded Cognito emulator's tests each did by hand: an SDK client on the emulator, a user signed up and
- * confirmed by the admin (email as its username and its `email` attribute), a USER_PASSWORD_AUTH sign-in.
+ * confirmed by the admin (email as its username and its `email` attribute), a USER_PASSWORD_AUTH sign-in, an app
+ * client that signs in through the hosted UI.
  */
-import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminConfirmSignUpCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  SignUpCommand,
+  UpdateUserPoolClientCommand,
+  type UpdateUserPoolClientCommandInput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
 
 /** An SDK client on a local Cognito endpoint (the emulator takes any credentials). */
 export const localCognitoClient = (endpoint: string) =>
@@ -17,3 +26,30 @@ export async function confirmedUser(sdk: CognitoIdentityProviderClient, userPool
 /** InitiateAuth with USER_PASSWORD_AUTH (the SDK's answer, or its error). */
 export const passwordSignIn = (sdk: CognitoIdentityProviderClient, clientId: string, username: string, password: string) =>
   sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: password } }));
+
+/**
+ * Makes `clientId` (named after itself) an app client of `userPoolId` that signs in through the hosted UI: the
+ * authorization-code flow to `callbackUrls`, scopes openid and email, and USER_PASSWORD_AUTH; `more` adds or overrides.
+ */
+export async function hostedUiClient(
+  emulator: CognitoEmulator,
+  sdk: CognitoIdentityProviderClient,
+  userPoolId: string,
+  clientId: string,
+  callbackUrls: string[],
+  more: Partial<UpdateUserPoolClientCommandInput> = {},
+): Promise<void> {
+  await emulator.ensureClient(userPoolId, clientId, clientId);
+  await sdk.send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"],
+      CallbackURLs: callbackUrls,
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthScopes: ["openid", "email"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      ...more,
+    }),
+  );
+}

@@ -9,11 +9,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, DeleteUserPoolCommand, UpdateUserPoolClientCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, DeleteUserPoolCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
-import { localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+import { hostedUiClient, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_NewPass1";
 const clientId = "newpassclient0000000000a";
@@ -40,19 +40,7 @@ beforeAll(async () => {
   );
   await emulator.ensureUserPool({ Id: emailPoolId, Name: "newpass-email", UsernameAttributes: ["email"], UsernameConfiguration: { CaseSensitive: false } });
   for (const [pool, id] of [[userPoolId, clientId], [userPoolId, otherClientId], [emailPoolId, emailClientId]]) {
-    await emulator.ensureClient(pool, id, id);
-    await sdk.send(
-      new UpdateUserPoolClientCommand({
-        UserPoolId: pool,
-        ClientId: id,
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"],
-        PreventUserExistenceErrors: "ENABLED",
-        CallbackURLs: [callback],
-        AllowedOAuthFlows: ["code"],
-        AllowedOAuthScopes: ["openid", "email"],
-        AllowedOAuthFlowsUserPoolClient: true,
-      }),
-    );
+    await hostedUiClient(emulator, sdk, pool, id, [callback], { PreventUserExistenceErrors: "ENABLED" });
   }
 });
 afterAll(async () => {
@@ -213,8 +201,7 @@ describe("the hosted UI and a temporary password", () => {
     const pool = "us-east-1_NewPass3";
     const client = "newpassclient0000000000d";
     await emulator.ensureUserPool({ Id: pool, Name: "newpass-deleted" });
-    await emulator.ensureClient(pool, client, client);
-    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: pool, ClientId: client, CallbackURLs: [callback], AllowedOAuthFlows: ["code"], AllowedOAuthScopes: ["openid"], AllowedOAuthFlowsUserPoolClient: true }));
+    await hostedUiClient(emulator, sdk, pool, client, [callback]);
     await sdk.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: "gone@example.com", TemporaryPassword: temporary, MessageAction: "SUPPRESS" }));
     const session = (await signIn("gone@example.com", temporary, client)).answer.page.session!;
     expect(session).toBeDefined();

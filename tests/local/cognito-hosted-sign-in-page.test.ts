@@ -10,11 +10,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { unescapeXml } from "../../local/xml";
-import { confirmedUser, localCognitoClient } from "../harness/cognito-users";
+import { confirmedUser, hostedUiClient, localCognitoClient } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_SignInPg1";
 const clientId = "signinpageclient00000000a";
@@ -30,18 +30,7 @@ beforeAll(async () => {
   emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-signinpage-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "signinpage" });
-  await emulator.ensureClient(userPoolId, clientId, clientId);
-  await sdk.send(
-    new UpdateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientId: clientId,
-      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"],
-      CallbackURLs: [callback, callbackWithQuery],
-      AllowedOAuthFlows: ["code"],
-      AllowedOAuthScopes: ["openid", "email"],
-      AllowedOAuthFlowsUserPoolClient: true,
-    }),
-  );
+  await hostedUiClient(emulator, sdk, userPoolId, clientId, [callback, callbackWithQuery]);
 });
 afterAll(async () => {
   sdk?.destroy();
