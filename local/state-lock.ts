@@ -62,6 +62,24 @@ export class StateInUseError extends Error {
   }
 }
 
+/**
+ * link(2)'s answers when the filesystem has no hard links: "EPERM The filesystem containing oldpath and newpath does not
+ * support the creation of hard links" (Linux link(2): FAT/exFAT/vfat); EOPNOTSUPP/ENOTSUP and ENOSYS from other
+ * systems' filesystems (what macOS's msdos and Windows' FAT answer through libuv is not confirmed).
+ */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
+export class StateFolderUnsupportedError extends Error {
+  constructor(readonly stateDir: string, readonly code: string) {
+    super(
+      `npm start cannot lock ${stateDir}: its filesystem has no hard links (link failed with ${code}; FAT/exFAT drives have none), ` +
+        "which the lock that keeps a second npm start off the folder needs. Keep the state on another drive: " +
+        "npm start -- --state-dir <folder on it>.",
+    );
+    this.name = "StateFolderUnsupportedError";
+  }
+}
+
 /** Whether process `pid` runs (EPERM: it does, as another user's). */
 export function processRunning(pid: number): boolean {
   try {
@@ -87,6 +105,8 @@ export interface LockOptions {
   running?: (pid: number) => boolean;
   /** Called at each LockStep (tests: simulates another process acting there). */
   step?: (step: LockStep) => void;
+  /** link(2). @default linkSync (tests: a filesystem without hard links) */
+  link?: (existing: string, created: string) => void;
 }
 
 interface Owner {
@@ -102,13 +122,23 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
   const me: Owner = { pid: options.pid ?? process.pid, token: options.token ?? PROCESS_TOKEN };
   const running = options.running ?? processRunning;
   const step = options.step ?? (() => {});
+  const link = options.link ?? linkSync;
+  const linkOrRefuse = (temporary: string, created: string) => {
+    try {
+      link(temporary, created);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code && NO_HARD_LINKS.has(code)) throw new StateFolderUnsupportedError(stateDir, code);
+      throw error;
+    }
+  };
   const file = join(stateDir, LOCK_FILE);
   const release = () => {
     held.delete(release);
     if (isOwner(readOwner(file), me)) rmSync(file, { force: true });
   };
   for (;;) {
-    if (publish(stateDir, me, (temporary) => linkSync(temporary, file))) break;
+    if (publish(stateDir, me, (temporary) => linkOrRefuse(temporary, file))) break;
     step("lock-exists");
     const owner = readOwner(file);
     if (owner === undefined) continue; // released since: link again
