@@ -90,9 +90,25 @@ export function processRunning(pid: number): boolean {
   }
 }
 
-/** The release of each lock this process holds, run on exit: one listener for all, however many locks are taken. */
-const held = new Set<() => void>();
-let exitHooked = false;
+/**
+ * The release of each lock this process holds, run on exit: one listener for all, however many locks are taken. Kept
+ * on globalThis (Symbol.for), so that it stays one when this module is evaluated again in the process (a shared vitest
+ * worker evaluates this repository's modules afresh for each file: tests/setup/shared-process.ts).
+ */
+const HELD = Symbol.for("serverless-fullstack.state-lock.held");
+const held: Set<() => void> = ((globalThis as unknown as Record<symbol, Set<() => void> | undefined>)[HELD] ??= exitHook(new Set()));
+
+/**
+ * Releases `locks` on process exit. 'exit' comes on process.exit and after an uncaught exception, not on a signal's
+ * default action (the CLI handles SIGINT/SIGTERM); a lock left by a killed process names a dead pid, and the next start
+ * takes it over.
+ */
+function exitHook(locks: Set<() => void>): Set<() => void> {
+  process.on("exit", () => {
+    for (const release of [...locks]) release();
+  });
+  return locks;
+}
 
 /** Places where another process may act in the middle of lockStateDir; tests run one there. */
 export type LockStep = "lock-exists" | "stale" | "claimed" | "alone";
@@ -146,14 +162,6 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
     if (live(owner, me, running)) throw new StateInUseError(stateDir, owner.pid);
     step("stale");
     if (takeOver(stateDir, file, me, running, step)) break;
-  }
-  if (!exitHooked) {
-    exitHooked = true;
-    // 'exit' comes on process.exit and after an uncaught exception, not on a signal's default action (the CLI handles
-    // SIGINT/SIGTERM); a lock left by a killed process names a dead pid, and the next start takes it over.
-    process.on("exit", () => {
-      for (const releaseHeld of [...held]) releaseHeld();
-    });
   }
   held.add(release);
   return release;
