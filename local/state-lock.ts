@@ -62,6 +62,24 @@ export class StateInUseError extends Error {
   }
 }
 
+/**
+ * link(2)'s answers when the filesystem has no hard links: "EPERM The filesystem containing oldpath and newpath does not
+ * support the creation of hard links" (Linux link(2): FAT/exFAT/vfat); EOPNOTSUPP/ENOTSUP and ENOSYS from other
+ * systems' filesystems (what macOS's msdos and Windows' FAT answer through libuv is not confirmed).
+ */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
+export class StateFolderUnsupportedError extends Error {
+  constructor(readonly stateDir: string, readonly code: string) {
+    super(
+      `npm start cannot lock ${stateDir}: its filesystem has no hard links (link failed with ${code}; FAT/exFAT drives have none), ` +
+        "which the lock that keeps a second npm start off the folder needs. Keep the state on another drive: " +
+        "npm start -- --state-dir <folder on it>.",
+    );
+    this.name = "StateFolderUnsupportedError";
+  }
+}
+
 /** Whether process `pid` runs (EPERM: it does, as another user's). */
 export function processRunning(pid: number): boolean {
   try {
@@ -72,9 +90,25 @@ export function processRunning(pid: number): boolean {
   }
 }
 
-/** The release of each lock this process holds, run on exit: one listener for all, however many locks are taken. */
-const held = new Set<() => void>();
-let exitHooked = false;
+/**
+ * The release of each lock this process holds, run on exit: one listener for all, however many locks are taken. Kept
+ * on globalThis (Symbol.for), so that it stays one when this module is evaluated again in the process (a shared vitest
+ * worker evaluates this repository's modules afresh for each file: tests/setup/shared-process.ts).
+ */
+const HELD = Symbol.for("serverless-fullstack.state-lock.held");
+const held: Set<() => void> = ((globalThis as unknown as Record<symbol, Set<() => void> | undefined>)[HELD] ??= exitHook(new Set()));
+
+/**
+ * Releases `locks` on process exit. 'exit' comes on process.exit and after an uncaught exception, not on a signal's
+ * default action (the CLI handles SIGINT/SIGTERM); a lock left by a killed process names a dead pid, and the next start
+ * takes it over.
+ */
+function exitHook(locks: Set<() => void>): Set<() => void> {
+  process.on("exit", () => {
+    for (const release of [...locks]) release();
+  });
+  return locks;
+}
 
 /** Places where another process may act in the middle of lockStateDir; tests run one there. */
 export type LockStep = "lock-exists" | "stale" | "claimed" | "alone";
@@ -87,6 +121,8 @@ export interface LockOptions {
   running?: (pid: number) => boolean;
   /** Called at each LockStep (tests: simulates another process acting there). */
   step?: (step: LockStep) => void;
+  /** link(2). @default linkSync (tests: a filesystem without hard links) */
+  link?: (existing: string, created: string) => void;
 }
 
 interface Owner {
@@ -102,13 +138,23 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
   const me: Owner = { pid: options.pid ?? process.pid, token: options.token ?? PROCESS_TOKEN };
   const running = options.running ?? processRunning;
   const step = options.step ?? (() => {});
+  const link = options.link ?? linkSync;
+  const linkOrRefuse = (temporary: string, created: string) => {
+    try {
+      link(temporary, created);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code && NO_HARD_LINKS.has(code)) throw new StateFolderUnsupportedError(stateDir, code);
+      throw error;
+    }
+  };
   const file = join(stateDir, LOCK_FILE);
   const release = () => {
     held.delete(release);
     if (isOwner(readOwner(file), me)) rmSync(file, { force: true });
   };
   for (;;) {
-    if (publish(stateDir, me, (temporary) => linkSync(temporary, file))) break;
+    if (publish(stateDir, me, (temporary) => linkOrRefuse(temporary, file))) break;
     step("lock-exists");
     const owner = readOwner(file);
     if (owner === undefined) continue; // released since: link again
@@ -116,14 +162,6 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
     if (live(owner, me, running)) throw new StateInUseError(stateDir, owner.pid);
     step("stale");
     if (takeOver(stateDir, file, me, running, step)) break;
-  }
-  if (!exitHooked) {
-    exitHooked = true;
-    // 'exit' comes on process.exit and after an uncaught exception, not on a signal's default action (the CLI handles
-    // SIGINT/SIGTERM); a lock left by a killed process names a dead pid, and the next start takes it over.
-    process.on("exit", () => {
-      for (const releaseHeld of [...held]) releaseHeld();
-    });
   }
   held.add(release);
   return release;

@@ -17,7 +17,11 @@ export async function withHeldTimer<T>(ms: number, from: string, run: () => Prom
   }) as typeof setTimeout);
   try {
     let settled = false;
-    const result = run().finally(() => (settled = true));
+    const result = run();
+    // A handler from the start: a rejection while the loop below waits is this function's to answer (await result),
+    // not an unhandled one.
+    const settle = () => (settled = true);
+    result.then(settle, settle);
     // Polled on the real clock: until the timer is set (a cold sandbox bundles its handler first) or `run` has settled.
     while (!fire && !settled) await new Promise((resolve) => setTimer(resolve, 5));
     timers.mockRestore();
