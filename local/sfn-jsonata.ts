@@ -147,8 +147,8 @@ class HeldBindings {
 class EvaluationWorker {
   private worker?: Worker;
   private nextId = 0;
-  /** The heap cap of the workers spawned from now on, and the deadline of evaluations (withEvaluationLimitsForTests). */
-  limits: EvaluationLimits = { heapMb: EVALUATION_BOUNDS.heapMb, deadlineMs: EVALUATION_BOUNDS.deadlineMs };
+  /** The heap cap and jsonata timeout of the workers spawned from now on, and the deadline of evaluations (withEvaluationLimitsForTests). */
+  limits: EvaluationLimits = { heapMb: EVALUATION_BOUNDS.heapMb, deadlineMs: EVALUATION_BOUNDS.deadlineMs, timeout: EVALUATION_BOUNDS.timeout };
   private queue: Promise<unknown> = Promise.resolve();
   readonly held = new HeldBindings();
 
@@ -176,7 +176,8 @@ class EvaluationWorker {
   }
 
   private spawn(): Worker {
-    const { timeout, stack, sequence } = EVALUATION_BOUNDS;
+    const { stack, sequence } = EVALUATION_BOUNDS;
+    const { timeout } = this.limits;
     const worker = new Worker(workerModuleUrl(__dirname, "sfn-jsonata-worker.mjs"), { workerData: { bounds: { timeout, stack, sequence } }, resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
     worker.unref();
     this.held.forget();
@@ -244,14 +245,15 @@ function serialize(value: object): Uint8Array {
 
 const evaluations = new EvaluationWorker();
 
-/** The resource bounds of EVALUATION_BOUNDS that a test may lower (withEvaluationLimitsForTests). */
-type EvaluationLimits = { heapMb: number; deadlineMs: number };
+/** The bounds of EVALUATION_BOUNDS that a test may lower (withEvaluationLimitsForTests). */
+type EvaluationLimits = { heapMb: number; deadlineMs: number; timeout: number };
 
 /**
  * Tests only: runs `run` with evaluations bound by `limits` in place of EVALUATION_BOUNDS' (the worker replaced before
  * and after, so its heap cap is the one given), so a test shows a bound's effect at a fraction of its cost: the heap's
  * with a fraction of the 10 MiB of variables that fill 256 MB (deserializing them is most of such a test's time), a
- * stalled worker's replacement without waiting out the whole deadline.
+ * stalled worker's replacement without waiting out the whole deadline, a loop's D1012 without waiting out jsonata's
+ * whole timeout (keep the deadline past it, as EVALUATION_BOUNDS does).
  */
 export async function withEvaluationLimitsForTests<T>(limits: Partial<EvaluationLimits>, run: () => Promise<T>): Promise<T> {
   await evaluations.retire();
@@ -330,7 +332,7 @@ async function evaluated(text: string, field: string, bindings: Bindings): Promi
   if (reply.lost !== undefined) throw queryEvaluationError(expression, field, `threw an error during evaluation. ${reply.lost} (a bound of the local runtime, which stopped its evaluation worker and started another).`);
   if (reply.error) {
     const { code, message } = reply.error;
-    const bound = code === "D1011" || code === "D1012" || code === "D2015" ? ` (a bound of the local runtime: ${EVALUATION_BOUNDS.timeout} ms, ${EVALUATION_BOUNDS.stack} nested steps, ${EVALUATION_BOUNDS.sequence} items in a sequence)` : "";
+    const bound = code === "D1011" || code === "D1012" || code === "D2015" ? ` (a bound of the local runtime: ${evaluations.limits.timeout} ms, ${EVALUATION_BOUNDS.stack} nested steps, ${EVALUATION_BOUNDS.sequence} items in a sequence)` : "";
     throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message}${bound}`);
   }
   if (reply.nothing) throw queryEvaluationError(expression, field, "returned nothing (undefined).");

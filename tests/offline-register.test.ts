@@ -38,6 +38,42 @@ const SCRIPT = `
   console.log(JSON.stringify({ folder: m.folder, count: new m.Counter().count, field: Object.keys(new m.Counter()), top: stack.split("\\n").slice(0, 2) }));
 `;
 
+/** How many of the modules a pattern names are loaded in the child (`require.cache`), as a script expression. */
+const loadedCount = (pattern: RegExp) => `Object.keys(require.cache).filter((f) => ${pattern}.test(f)).length`;
+
+/**
+ * What loads when, of the modules @pulumi/pulumi loads on first use (issue 15), seen in one child process for the three
+ * tests that read it (each such child loads @pulumi/pulumi and its closure serialiser: a second of CPU). Every module
+ * is counted right after `require("@pulumi/pulumi")`, before any use; then a closure is serialised, then the
+ * Automation API read last, so neither use precedes the other's "before".
+ */
+let pulumiLoadsSeen: ReturnType<typeof JSON.parse> | undefined;
+function pulumiLoads() {
+  const arborist = loadedCount(/[\\/](@npmcli[\\/]arborist|typescript[\\/]lib)[\\/]/);
+  const closure = loadedCount(/[\\/](runtime[\\/]closure|normalize-package-data|fdir)[\\/]/);
+  const automation = loadedCount(/[\\/]@pulumi[\\/]pulumi[\\/]automation[\\/]/);
+  pulumiLoadsSeen ??= JSON.parse(
+    run(
+      `
+      const pulumi = require("@pulumi/pulumi");
+      const before = { arborist: ${arborist}, closure: ${closure}, automation: ${automation} };
+      const kinds = [typeof pulumi.runtime.serializeFunction, typeof pulumi.runtime.serializeFunctionAsync, typeof pulumi.runtime.computeCodePaths];
+      pulumi.runtime.serializeFunction(() => 42).then((s) => {
+        const text = s.text.includes("42");
+        const arboristOrTypeScript = { before: before.arborist, after: ${arborist} > 0, text };
+        const closureSerialiser = { before: before.closure, kinds, after: ${closure} > 0, text };
+        const workspace = typeof pulumi.automation.LocalWorkspace.create;
+        console.log(JSON.stringify({ arboristOrTypeScript, closureSerialiser, automation: { before: before.automation, after: ${automation} > 0, workspace } }));
+      });
+    `,
+      USUAL_CACHE,
+      // Pulumi's closure serialiser reads every Node global, deprecated (`sys`) and experimental (`wasi`) ones included.
+      ["--no-warnings"],
+    ),
+  );
+  return pulumiLoadsSeen;
+}
+
 describe("offline TypeScript loader", () => {
   it("runs TypeScript as CommonJS, with stack traces at the TypeScript lines", () => {
     const printed = JSON.parse(run(SCRIPT, mkdtempSync(join(tmpdir(), "sf-register-"))));
@@ -57,22 +93,7 @@ describe("offline TypeScript loader", () => {
   });
 
   it("loads @pulumi/pulumi without @npmcli/arborist and TypeScript, which load on first use: closures still serialise (issue 15)", () => {
-    const loaded = `Object.keys(require.cache).filter((f) => /[\\/](@npmcli[\\/]arborist|typescript[\\/]lib)[\\/]/.test(f)).length`;
-    const printed = JSON.parse(
-      run(
-        `
-        const pulumi = require("@pulumi/pulumi");
-        const before = ${loaded};
-        pulumi.runtime.serializeFunction(() => 42).then((s) => {
-          console.log(JSON.stringify({ before, after: ${loaded} > 0, text: s.text.includes("42") }));
-        });
-      `,
-        USUAL_CACHE,
-        // Pulumi's closure serialiser reads every Node global, deprecated (`sys`) and experimental (`wasi`) ones included.
-        ["--no-warnings"],
-      ),
-    );
-    expect(printed).toEqual({ before: 0, after: true, text: true });
+    expect(pulumiLoads().arboristOrTypeScript).toEqual({ before: 0, after: true, text: true });
   });
 
   it("compiles modules with V8's code cache of the last run, and never serves the cache of a changed source (local/offline/code-cache.cjs)", () => {
@@ -99,38 +120,11 @@ describe("offline TypeScript loader", () => {
   });
 
   it("loads @pulumi/pulumi without its closure serialiser (fdir, normalize-package-data, …), which loads on first use: runtime.serializeFunction and runtime.computeCodePaths still work (issue 15)", () => {
-    const loaded = `Object.keys(require.cache).filter((f) => /[\\/](runtime[\\/]closure|normalize-package-data|fdir)[\\/]/.test(f)).length`;
-    const printed = JSON.parse(
-      run(
-        `
-        const pulumi = require("@pulumi/pulumi");
-        const before = ${loaded};
-        const kinds = [typeof pulumi.runtime.serializeFunction, typeof pulumi.runtime.serializeFunctionAsync, typeof pulumi.runtime.computeCodePaths];
-        pulumi.runtime.serializeFunction(() => 42).then((s) => {
-          console.log(JSON.stringify({ before, kinds, after: ${loaded} > 0, text: s.text.includes("42") }));
-        });
-      `,
-        USUAL_CACHE,
-        ["--no-warnings"],
-      ),
-    );
-    expect(printed).toEqual({ before: 0, kinds: ["function", "function", "function"], after: true, text: true });
+    expect(pulumiLoads().closureSerialiser).toEqual({ before: 0, kinds: ["function", "function", "function"], after: true, text: true });
   });
 
   it("loads @pulumi/pulumi without its Automation API, which loads on first use (issue 15)", () => {
-    const loaded = `Object.keys(require.cache).filter((f) => /[\\/]@pulumi[\\/]pulumi[\\/]automation[\\/]/.test(f)).length`;
-    const printed = JSON.parse(
-      run(
-        `
-        const pulumi = require("@pulumi/pulumi");
-        const before = ${loaded};
-        const workspace = typeof pulumi.automation.LocalWorkspace.create;
-        console.log(JSON.stringify({ before, after: ${loaded} > 0, workspace }));
-      `,
-        USUAL_CACHE,
-      ),
-    );
-    expect(printed).toEqual({ before: 0, after: true, workspace: "function" });
+    expect(pulumiLoads().automation).toEqual({ before: 0, after: true, workspace: "function" });
   });
 
   it("loads the components without the AWS SDK: the SDK clients are for handlers and the site publisher, not for planning (issue 15)", () => {

@@ -28,6 +28,17 @@ function machine(definition: object, functions: Record<string, TaskFunction> = {
   };
 }
 
+/**
+ * The evaluation deadline of tests whose expression stalls the worker until the runtime's clock stops it (a backtracking
+ * regex, a quadratic $sort): each such evaluation keeps a core busy for the whole deadline (issue 15), and what it
+ * shows, that the clock stops it and another worker takes its place, is the same at any deadline. Below jsonata's own
+ * timeout (EVALUATION_BOUNDS.timeout), so these tests evaluate no expression jsonata's step checks would stop (a
+ * loop's D1012 is shown under the full deadline), and far above what the tests' other evaluations, of a few small
+ * values, take once the worker holds their bindings (where the clock starts). The 2 s default is pinned beside the
+ * runaway cases.
+ */
+const STALL_DEADLINE_MS = 300;
+
 /** A Parallel state's one branch of one Pass state, for a Parallel whose `Arguments` is what a test evaluates. */
 const PASS_BRANCH = [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }];
 
@@ -607,9 +618,8 @@ describe("local Step Functions, JSONata states", () => {
         Read: { Type: "Pass", Output: { w: "{% $w %}", v: "{% $v %}", caught: "{% $states.input %}" }, End: true },
       },
     };
-    // The stalled evaluation waits out the deadline: half of it here (issue 15), still past jsonata's own timeout
-    // (EVALUATION_BOUNDS.timeout), and a ceiling the other evaluations, of a few small values, stay far below.
-    const result = await withEvaluationLimitsForTests({ deadlineMs: EVALUATION_BOUNDS.deadlineMs / 2 }, () => ran(definition, { s: `${"a".repeat(32)}!` }));
+    // The stalled evaluation waits out the deadline: a lowered one here (STALL_DEADLINE_MS).
+    const result = await withEvaluationLimitsForTests({ deadlineMs: STALL_DEADLINE_MS }, () => ran(definition, { s: `${"a".repeat(32)}!` }));
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { w: 82, v: 42, caught: { v: 42, e: "States.QueryEvaluationError" } } });
   }, 30_000);
 
@@ -784,13 +794,17 @@ describe("local Step Functions, JSONata states", () => {
     // counterpart (States.ArrayRange) refuses past 1000 items; then single built-in calls jsonata's own bounds do not
     // interrupt: a quadratic $sort of a legal-size input (40,000 numbers, about 240 KB), one that filled the process's
     // heap, a backtracking regex, a huge sequence turned to text; then a plain expression. Those the runtime's clock
-    // stops wait it out: half of it here (issue 15: 3 × 1 s of a worker spinning on a core), as for the stalled Parallel
-    // above. None of them is stopped by jsonata's own timeout (they ran the whole 2 s before), so halving the deadline
-    // to jsonata's 1000 ms leaves which bound stops each as it was; the loop's D1012 runs under the full deadline.
-    expect(EVALUATION_BOUNDS.deadlineMs).toBe(2000);
-    const deadlineMs = EVALUATION_BOUNDS.deadlineMs / 2;
+    // stops wait it out: a lowered one here (STALL_DEADLINE_MS; issue 15: each is a worker spinning on a core for the
+    // deadline), as for the stalled Parallel above. None of them is stopped by jsonata's own timeout (they ran the whole
+    // 2 s before), so lowering the deadline leaves which bound stops each as it was; the loop's D1012 and the other
+    // cases run under the full deadline.
+    expect([EVALUATION_BOUNDS.deadlineMs, EVALUATION_BOUNDS.timeout]).toEqual([2000, 1000]);
+    const deadlineMs = STALL_DEADLINE_MS;
+    // The loop runs until jsonata's own timeout stops it: lowered here too (the 1000 ms default is pinned above), under
+    // the full deadline, past it as EVALUATION_BOUNDS' is, so the loop keeps its D1012.
+    const timeout = STALL_DEADLINE_MS;
     const cases: [expression: string, cause: string][] = [
-      ["($f := function(){ $f() }; $f())", "D1012: Evaluation timeout after 1000 milliseconds"],
+      ["($f := function(){ $f() }; $f())", `D1012: Evaluation timeout after ${timeout} milliseconds. Check for infinite loop (a bound of the local runtime: ${timeout} ms`],
       ["($f := function($n){ $n + $f($n+1) }; $f(0))", "D1011: Stack overflow"],
       ["$count($range(0, 1e8, 1))", "$range gives at most 1000 items (as States.ArrayRange), but 100000001 were asked for"],
       ["$count($sort($states.input.numbers))", "(a bound of the local runtime, which stopped its evaluation worker and started another)."],
@@ -810,14 +824,14 @@ describe("local Step Functions, JSONata states", () => {
     const stoppedByTheRuntime = (cause: string) => cause.includes("which stopped its evaluation worker");
     // The event loop runs on while an evaluation is under way: the failure of a loop is a starved event loop.
     let ticks = 0;
-    const ticker = setInterval(() => ticks++, 50);
+    const ticker = setInterval(() => ticks++, 20);
     try {
       for (const [i, [expression, cause]] of cases.entries()) {
         const before = ticks;
-        const result = stoppedByTheRuntime(cause) ? await withEvaluationLimitsForTests({ deadlineMs }, () => run(i)) : await run(i);
+        const result = stoppedByTheRuntime(cause) ? await withEvaluationLimitsForTests({ deadlineMs }, () => run(i)) : cause.startsWith("D1012") ? await withEvaluationLimitsForTests({ timeout }, () => run(i)) : await run(i);
         expect(result, expression).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining(cause) });
-        // Those that run until a clock or the heap cap stops them (a second or more) leave the event loop free: a timer
-        // of 50 ms fires many times, where a blocked loop let it fire once or twice at most (as I/O around the run).
+        // Those that run until a clock or the heap cap stops them (STALL_DEADLINE_MS or more) leave the event loop free:
+        // a timer of 20 ms fires many times, where a blocked loop let it fire once or twice at most (as I/O around the run).
         if (!/^D1011|\$range|D2015/.test(cause)) expect(ticks - before, expression).toBeGreaterThanOrEqual(5);
       }
     } finally {
