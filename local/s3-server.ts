@@ -1420,7 +1420,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // metadata's size checked (checkLimits) and then written.
     const fromHeaders = operation === "PutObject" || operation === "CreateMultipartUpload" || (operation === "CopyObject" && directiveOf(req, "metadata") === "REPLACE") ? newObject(key, req) : undefined;
     checkLimits(operation, key, req, fromHeaders);
-    const chunked = isAwsChunked(req);
+    const chunked = isAwsChunked(req, auth);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
     // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html). Decided on the
     // headers, before the body is read: one sent without a length was read whole, however long, to be refused.
@@ -2187,9 +2187,26 @@ function newObject(key: string, req: IncomingMessage): NewObject {
   };
 }
 
-/** Whether the SDK streamed the body `aws-chunked` (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html). */
-function isAwsChunked(req: IncomingMessage): boolean {
-  return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || String(req.headers["x-amz-content-sha256"] ?? "").startsWith("STREAMING-");
+/**
+ * Whether the body comes `aws-chunked` (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html), as the
+ * signature says: a STREAMING-* payload hash it signs (header-signed, x-amz-content-sha256; presigned, the query's
+ * X-Amz-Content-Sha256) is decoded, its chunk signatures checked, whatever Content-Encoding says. Otherwise
+ * Content-Encoding: aws-chunked decides. A header claiming signed chunks (STREAMING-AWS4-*) that the signature does not
+ * cover (a presigned URL signed UNSIGNED-PAYLOAD) is refused, as its chunks could not be checked: 403
+ * SignatureDoesNotMatch (what S3 answers a payload hash header that differs from the presigned one is not confirmed).
+ * STREAMING-UNSIGNED-PAYLOAD-TRAILER claims no signatures and is decoded.
+ */
+function isAwsChunked(req: IncomingMessage, auth: Authenticated): boolean {
+  if (auth.payloadHash.startsWith("STREAMING-")) return true;
+  const claimed = header(req.headers, "x-amz-content-sha256");
+  if (claimed?.startsWith("STREAMING-AWS4-")) {
+    throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
+      AWSAccessKeyId: auth.accessKeyId,
+      ClientComputedContentSHA256: claimed,
+      SignedContentSHA256: auth.payloadHash,
+    });
+  }
+  return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || claimed === "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 }
 
 /**

@@ -18,6 +18,8 @@ import { authenticate, ChunkSignatures, S3Error, type ChunkSeed } from "../../lo
 import { decodeAwsChunked, FileObjectStore, MemoryObjectStore, startLocalS3, type LocalS3, type ObjectStore } from "../../local/s3-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { localS3Client, signS3 } from "../harness/s3-local";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
@@ -174,19 +176,52 @@ async function signedChunkedPut(endpoint: string, path: string, chunks: Buffer[]
     "content-length": String(framedLength),
     ...(options.trailer && { "x-amz-trailer": options.trailer.name }),
   });
-  const longDate = headers["x-amz-date"];
+  const framed = signedChunks(all, headers["x-amz-date"], /Signature=([0-9a-f]{64})/.exec(headers.authorization)![1], { ...options, sizeLine, trailerText });
+  const req = request(url, { method: "PUT", headers });
+  return { req, framed, answer: answerOf(req) };
+}
+
+/**
+ * `all` (the final empty chunk last) framed with chunk signatures chained from `seed` (the request's own signature, from
+ * its Authorization header or its presigned query) at `longDate`, then the trailer section `trailerText` makes.
+ */
+function signedChunks(all: Buffer[], longDate: string, seed: string, options: { trailer?: { name: string; value: string }; corrupt?: number; sizeLine: (chunk: Buffer, signature: string) => string; trailerText: (signature: string) => string }): Buffer[] {
   const scope = `${longDate.slice(0, 8)}/us-east-1/s3/aws4_request`;
   const key = hmac(hmac(hmac(hmac(`AWS4${LOCAL_CREDENTIALS.secretAccessKey}`, longDate.slice(0, 8)), "us-east-1"), "s3"), "aws4_request");
-  let previous = /Signature=([0-9a-f]{64})/.exec(headers.authorization)![1];
+  let previous = seed;
   const framed = all.map((chunk, index) => {
     previous = hmac(key, ["AWS4-HMAC-SHA256-PAYLOAD", longDate, scope, previous, sha256(""), sha256(chunk)].join("\n")).toString("hex");
     const sent = index === options.corrupt ? changed(previous) : previous;
-    return Buffer.concat([Buffer.from(`${sizeLine(chunk, sent)}\r\n`), chunk, Buffer.from(chunk.length > 0 ? "\r\n" : "")]);
+    return Buffer.concat([Buffer.from(`${options.sizeLine(chunk, sent)}\r\n`), chunk, Buffer.from(chunk.length > 0 ? "\r\n" : "")]);
   });
   const trailerHash = options.trailer ? sha256(`${options.trailer.name}:${options.trailer.value}\n`) : "";
-  framed.push(Buffer.from(trailerText(hmac(key, ["AWS4-HMAC-SHA256-TRAILER", longDate, scope, previous, trailerHash].join("\n")).toString("hex"))));
-  const req = request(url, { method: "PUT", headers });
-  return { req, framed, answer: answerOf(req) };
+  framed.push(Buffer.from(options.trailerText(hmac(key, ["AWS4-HMAC-SHA256-TRAILER", longDate, scope, previous, trailerHash].join("\n")).toString("hex"))));
+  return framed;
+}
+
+/**
+ * A PUT of `chunks` framed aws-chunked, with chunk signatures seeded from its presigned signature (as ChunkSignatures.of
+ * seeds them), to a URL presigned as @aws-sdk/s3-request-presigner presigns (X-Amz-Content-Sha256 hoisted into the
+ * query) for the payload hash `signed`, x-amz-decoded-content-length signed as a header; sent with `headers` besides.
+ */
+async function presignedChunkedPut(endpoint: string, path: string, chunks: Buffer[], signed: string, headers: Record<string, string>, options: { corrupt?: number } = {}) {
+  const url = new URL(path, endpoint);
+  const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
+  const presigned = await signer.presign(
+    { method: "PUT", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { host: url.host, "X-Amz-Content-Sha256": signed, "x-amz-decoded-content-length": String(length) } },
+    { expiresIn: 60, unhoistableHeaders: new Set(["x-amz-decoded-content-length"]) },
+  );
+  const query = presigned.query as Record<string, string>;
+  const framed = signedChunks([...chunks, Buffer.alloc(0)], query["X-Amz-Date"], query["X-Amz-Signature"], {
+    ...options,
+    sizeLine: (chunk, signature) => `${chunk.length.toString(16)};chunk-signature=${signature}`,
+    trailerText: () => "\r\n",
+  });
+  const body = Buffer.concat(framed);
+  const target = new URL(`${url.pathname}?${new URLSearchParams(query)}`, endpoint);
+  const req = request(target, { method: "PUT", headers: { "x-amz-decoded-content-length": String(length), "content-length": String(body.length), ...headers } });
+  return { req, body, answer: answerOf(req) };
 }
 
 describe("chunk signatures: the local server", () => {
@@ -307,6 +342,32 @@ describe("chunk signatures: the local server", () => {
     const after = await signedChunkedPut(server.endpoint, "/b/after", chunks);
     after.req.end(Buffer.concat(after.framed));
     expect(await after.answer).toEqual({ status: 200, code: undefined });
+  });
+
+  it("decodes a presigned PUT whose query signs STREAMING-AWS4-HMAC-SHA256-PAYLOAD as aws-chunked, checking its chunk signatures, with or without Content-Encoding", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const signed = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+    for (const [key, headers] of [["bare", {}], ["encoded", { "content-encoding": "aws-chunked" }]] as const) {
+      const put = await presignedChunkedPut(server.endpoint, `/b/${key}`, chunks, signed, headers);
+      put.req.end(put.body);
+      expect(await put.answer).toEqual({ status: 200, code: undefined });
+      // The object's bytes, not its chunk framing.
+      expect(server.store.get("b", key)?.body.equals(Buffer.concat(chunks))).toBe(true);
+    }
+    const bad = await presignedChunkedPut(server.endpoint, "/b/bad", chunks, signed, {}, { corrupt: 1 });
+    bad.req.end(bad.body);
+    expect(await bad.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    expect(server.store.get("b", "bad")).toBeUndefined();
+  });
+
+  it("refuses a presigned UNSIGNED-PAYLOAD PUT whose x-amz-content-sha256 header claims signed chunks its signature does not cover (403 SignatureDoesNotMatch), storing nothing", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    for (const mode of ["STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"]) {
+      const put = await presignedChunkedPut(server.endpoint, "/b/claimed", chunks, "UNSIGNED-PAYLOAD", { "x-amz-content-sha256": mode, "content-encoding": "aws-chunked" });
+      put.req.end(put.body);
+      expect(await put.answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    }
+    expect(server.store.get("b", "claimed")).toBeUndefined();
   });
 
   it("the SDK v3 client sends a stream unsigned (STREAMING-UNSIGNED-PAYLOAD-TRAILER) over http too: no chunk signatures to check", async () => {
