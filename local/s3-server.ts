@@ -2200,11 +2200,7 @@ function isAwsChunked(req: IncomingMessage, auth: Authenticated): boolean {
   if (auth.payloadHash.startsWith("STREAMING-")) return true;
   const claimed = header(req.headers, "x-amz-content-sha256");
   if (claimed?.startsWith("STREAMING-AWS4-")) {
-    throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
-      AWSAccessKeyId: auth.accessKeyId,
-      ClientComputedContentSHA256: claimed,
-      SignedContentSHA256: auth.payloadHash,
-    });
+    throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", { AWSAccessKeyId: auth.accessKeyId });
   }
   return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || claimed === "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 }
