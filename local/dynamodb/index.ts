@@ -18,6 +18,7 @@ import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./s
 import { ensureTables, type LocalTable } from "./tables";
 import { serveTransactions } from "./transactions";
 import { startTtlSweeper, type TtlSweeper } from "./ttl";
+import { retryDelayOf } from "../retry-delay";
 
 // dynalite ships no typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -93,6 +94,8 @@ export async function startPatchedDynalite(options: PatchedDynaliteOptions): Pro
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const log = options.log ?? (() => {});
+  // Refused before anything is left running, subscribers or none (local/retry-delay.ts), as the Kinesis mapping's.
+  const retryDelayMs = retryDelayOf(options.retryDelayMs, "local DynamoDB streams");
   const { server, endpoint: dynaliteEndpoint, close: closeServer } = await startPatchedDynalite({ path: options.path, region: options.region, log });
 
   try {
@@ -102,7 +105,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     const subscribers = options.subscribers ?? [];
     const direct = (req: IncomingMessage, res: ServerResponse) => void server.emit("request", req, res);
     // In front of dynalite when a stream has subscribers (it records writes) or functions' roles are checked.
-    const proxy = subscribers.length > 0 || options.roles ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log, direct, roles: options.roles, retryDelayMs: options.retryDelayMs }) : undefined;
+    const proxy = subscribers.length > 0 || options.roles ? new StreamProxy({ target: dynaliteEndpoint, region: options.region, tables: options.tables, subscribers, log, direct, roles: options.roles, retryDelayMs }) : undefined;
     const endpoint = proxy ? await proxy.listen() : dynaliteEndpoint;
     const ttl = startTtlSweeper({ endpoint, region: options.region, tables: options.tables, intervalMs: options.ttlIntervalMs ?? 5000, log });
 

@@ -23,3 +23,7 @@ it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])("refuses retryDelay
 it("takes 0 and a whole hour", async () => {
   for (const retryDelayMs of [0, 3_600_000]) await (await start(retryDelayMs)).stop();
 });
+
+it("refuses a wrong retryDelayMs with no stream subscribers too, before dynalite starts", async () => {
+  await expect(startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec({}) }], region: "us-east-1", retryDelayMs: -1 })).rejects.toThrow(/^local DynamoDB streams: retryDelayMs must be .*milliseconds/);
+});
