@@ -2317,7 +2317,7 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
         signatures?.begin(sizeLine);
         if (size === 0) {
           ended = true;
-          await signatures?.end();
+          signatures?.end();
         } else left = size + 2;
         continue;
       }
@@ -2331,7 +2331,7 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
       left -= taken;
       if (left === 0) {
         left = -1;
-        await signatures?.end();
+        signatures?.end();
       }
     }
     if (ended && pending.length > MAX_TRAILERS) throw incomplete();
@@ -2341,7 +2341,7 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
     const colon = line.indexOf(":");
     if (colon > 0) trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  await signatures?.trailer(trailers);
+  signatures?.trailer(trailers);
 }
 
 function md5(body: Buffer): string {
