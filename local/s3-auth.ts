@@ -27,6 +27,7 @@ import {
   parseLongDate,
   sameSignature,
   scopeSigner,
+  scopeText,
   unsignedRequiredHeaders,
   type CredentialScope,
   type SignableRequest,
@@ -349,12 +350,12 @@ export class ChunkSignatures {
   }
 
   /** The current chunk has all arrived (a zero-length one at its size line): its signature is checked. */
-  async end(): Promise<void> {
+  end(): void {
     this.previous = this.check(["AWS4-HMAC-SHA256-PAYLOAD", EMPTY_SHA256, this.hash.digest("hex")], this.provided);
   }
 
   /** The trailing headers after the final chunk, lowercased, as sent: checked against x-amz-trailer-signature (trailer modes only). */
-  async trailer(trailers: Record<string, string>): Promise<void> {
+  trailer(trailers: Record<string, string>): void {
     if (!this.seed.trailer) return;
     const signed = Object.entries(trailers).filter(([name]) => name !== "x-amz-trailer-signature").map(([name, value]) => `${name}:${value}\n`).join("");
     this.previous = this.check(["AWS4-HMAC-SHA256-TRAILER", createHash("sha256").update(signed).digest("hex")], trailers["x-amz-trailer-signature"]);
@@ -363,8 +364,7 @@ export class ChunkSignatures {
   /** The signature of `[algorithm, ...hashes]` chained from the previous one, if it is `provided`; else SignatureDoesNotMatch. */
   private check([algorithm, ...hashes]: string[], provided: string | undefined): string {
     const { longDate, scope, credentials } = this.seed;
-    const scopeText = [scope.date, scope.region, scope.service, scope.terminator].join("/");
-    const stringToSign = [algorithm, longDate, scopeText, this.previous, ...hashes].join("\n");
+    const stringToSign = [algorithm, longDate, scopeText(scope), this.previous, ...hashes].join("\n");
     const expected = this.sign(stringToSign);
     if (provided === undefined || !sameSignature(expected, provided)) {
       throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {

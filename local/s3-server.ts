@@ -1038,7 +1038,6 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
-  // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
   const requestTimeout = options.requestTimeoutMs ?? NODE_REQUEST_TIMEOUT;
   // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time
   // out (0 turns the timeout off, not the interval).
@@ -1046,6 +1045,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Node's headersTimeout is min(60 s, requestTimeout) unless given, so 0 would turn it off too: headers still time out
   // (https://nodejs.org/api/http.html#serverheaderstimeout).
   const headersTimeout = Math.min(NODE_HEADERS_TIMEOUT, requestTimeout || NODE_HEADERS_TIMEOUT);
+  // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
   const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
@@ -2317,7 +2317,7 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
         signatures?.begin(sizeLine);
         if (size === 0) {
           ended = true;
-          await signatures?.end();
+          signatures?.end();
         } else left = size + 2;
         continue;
       }
@@ -2331,7 +2331,7 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
       left -= taken;
       if (left === 0) {
         left = -1;
-        await signatures?.end();
+        signatures?.end();
       }
     }
     if (ended && pending.length > MAX_TRAILERS) throw incomplete();
@@ -2341,7 +2341,7 @@ export async function* decodeAwsChunked(raw: AsyncIterable<Buffer>, trailers: Re
     const colon = line.indexOf(":");
     if (colon > 0) trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  await signatures?.trailer(trailers);
+  signatures?.trailer(trailers);
 }
 
 function md5(body: Buffer): string {

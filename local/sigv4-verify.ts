@@ -55,6 +55,11 @@ export interface CredentialScope {
   terminator: string;
 }
 
+/** A credential scope as a string to sign has it: `date/region/service/aws4_request`. */
+export function scopeText(scope: CredentialScope): string {
+  return [scope.date, scope.region, scope.service, scope.terminator].join("/");
+}
+
 /** What a signed request claims: who signed it, for what scope and when, over which headers. */
 export interface SignatureClaim {
   accessKeyId: string;
@@ -151,8 +156,7 @@ class Resigner extends SignatureV4 {
     // Every header the client listed is canonical, even ones the SDK would never sign itself.
     const canonicalHeaders = getCanonicalHeaders(httpRequest, undefined, new Set(claim.signedHeaders));
     const canonicalRequest = this.createCanonicalRequest(httpRequest, canonicalHeaders, payloadHash);
-    const scope = [claim.scope.date, claim.scope.region, claim.scope.service, claim.scope.terminator].join("/");
-    const stringToSign = await this.createStringToSign(claim.longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
+    const stringToSign = await this.createStringToSign(claim.longDate, scopeText(claim.scope), canonicalRequest, ALGORITHM_IDENTIFIER);
     const signature = await this.sign(stringToSign, { signingDate: parseLongDate(claim.longDate), signingRegion: claim.scope.region, signingService: claim.scope.service });
     return { signature, canonicalRequest, stringToSign };
   }

@@ -219,7 +219,7 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     const signed = await signS3("PUT", url, { "content-length": String(whole.length), "x-amz-content-sha256": sha256(whole) });
     // Node times a request out from its start, however slowly the server reaches the store: the timeouts are held (0: a
     // server reads them at each check for timed-out requests, https://nodejs.org/api/http.html#serverrequesttimeout)
-    // until the body is in the store, its temporary file written, then the request's given back, so the 408 comes after.
+    // until the body is in the store, its temporary file written, then the request's given back, so the timeout comes after.
     const held = serverOfNextConnection((accepting) => (accepting.requestTimeout = accepting.headersTimeout = 0));
     const socket = connect(Number(url.port), url.hostname);
     const received: Buffer[] = [];
