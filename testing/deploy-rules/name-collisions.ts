@@ -100,12 +100,15 @@ interface UniqueNameSpec {
   explicitCheckedBy?: string;
 }
 
+/** The names tables (names.ts, eventbridge.ts): how pulumi-aws names a type a configured naming names. */
+const NAMED: readonly PhysicalNameSpec[] = [...PHYSICAL_NAMES, ...EVENTBRIDGE_NAME_SPECS];
+
 /**
  * The names tables' entry for `type`'s `property` (names.ts PHYSICAL_NAMES, eventbridge.ts EVENTBRIDGE_NAME_SPECS), so
  * one wording names each type, and the fix offers Pulumi's autoname where the table says pulumi-aws makes one.
  */
 function fromTable(type: string, property = "name"): Pick<UniqueNameSpec, "property" | "what" | "autonamed"> {
-  const spec = [...PHYSICAL_NAMES, ...EVENTBRIDGE_NAME_SPECS].find((s) => s.type === type && s.property === property);
+  const spec = NAMED.find((s) => s.type === type && s.property === property);
   if (!spec) throw new Error(`PhysicalNameUnique: ${type} ${property} is not in the names tables`);
   return { property, what: spec.what, autonamed: spec.autoname !== undefined };
 }
@@ -204,9 +207,6 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
 ];
 
 const CREATE_STATE_MACHINE = "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html";
-
-/** The names tables (names.ts, eventbridge.ts): how pulumi-aws names a type a configured naming names. */
-const NAMED: readonly PhysicalNameSpec[] = [...PHYSICAL_NAMES, ...EVENTBRIDGE_NAME_SPECS];
 
 /**
  * The name `r` claims: its explicit `property`, or the one the stack's `pulumi:autonaming` makes when that has no random

@@ -6,7 +6,7 @@
  */
 import { actionMatches, arnComponents } from "../../components/iam-match";
 import { partitionOfRegion } from "../../components/arn";
-import { AUTONAME_SUFFIX_LENGTH } from "../../components/autoname";
+import { autonameLength } from "../../components/autoname";
 import { aslProblems, definitionBytes, failPathEscapeWarnings, itemBatcherWarnings, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
@@ -127,7 +127,7 @@ export const STATES_STATE_MACHINE_NAME: DeployRule = {
           ? [name, name.length, `the name "${name}"`]
           : typeof namePrefix === "string"
             ? [namePrefix, namePrefix.length + PROVIDER_UNIQUE_ID_SUFFIX_LENGTH, `the namePrefix "${namePrefix}" (with the provider's ${PROVIDER_UNIQUE_ID_SUFFIX_LENGTH}-character suffix)`]
-            : [stateMachine.name, stateMachine.name.length + AUTONAME_SUFFIX_LENGTH, `the autoname "${stateMachine.name}-<random suffix>"`];
+            : [stateMachine.name, autonameLength(stateMachine.name), `the autoname "${stateMachine.name}-<random suffix>"`];
       if (!STATE_MACHINE_NAME.test(whole)) findings.push(finding(this.id, stateMachine, `has ${shown}, with characters other than letters, digits, - and _`, "name it with letters, digits, - and _ only"));
       else if (length > STATES_LIMITS.nameLength) findings.push(finding(this.id, stateMachine, `has ${shown}, ${length} characters, over Step Functions' ${STATES_LIMITS.nameLength}`, `shorten it to at most ${STATES_LIMITS.nameLength} characters in all`));
     }
