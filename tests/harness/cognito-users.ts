@@ -11,7 +11,18 @@ import {
   UpdateUserPoolClientCommand,
   type UpdateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Clock } from "cognito-local/lib/services";
+import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+
+/** The emulator as the tests start it: no triggers, no log, on `clock` (the wall clock when none), in `dataDir`. */
+export const startQuietCognito = (dataDir: string, clock?: Clock) =>
+  startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+
+/** A new, empty data directory for an emulator, named after the test (`sf-cognito-<name>-...` in the OS's temp dir). */
+export const freshCognitoDir = (name: string) => mkdtempSync(join(tmpdir(), `sf-cognito-${name}-`));
 
 /** An SDK client on a local Cognito endpoint (the emulator takes any credentials). */
 export const localCognitoClient = (endpoint: string) =>

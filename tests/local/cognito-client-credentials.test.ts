@@ -8,8 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Server } from "node:http";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   CreateResourceServerCommand,
@@ -28,13 +27,13 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKind } from "../../components/serverless-api/args";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
 import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import type { LocalContext } from "../../local/services/types";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { gatewaySpec } from "../harness/api-spec";
-import { confirmedUser, localCognitoClient } from "../harness/cognito-users";
+import { confirmedUser, freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Scopes001";
 const machineId = "machineclient0000000000000";
@@ -43,7 +42,7 @@ const machineSecret = "machine-secret-0123456789";
 const webId = "webclient00000000000000000";
 const webSecret = "web-secret-0123456789";
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
-const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-m2m-"));
+const dataDir = freshCognitoDir("m2m");
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 let gateway: Server;
@@ -56,7 +55,7 @@ async function oauthClient(clientId: string, name: string, secret: string, oauth
 }
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  emulator = await startQuietCognito(dataDir, clock);
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "scopes" });
   await sdk.send(
@@ -289,7 +288,7 @@ describe("the hosted UI's authorization code grant", () => {
 
   it("keeps them across a restart, and through a rotation to the new refresh token", async () => {
     const { refresh_token: refreshToken } = await codeGrant("gallery/read");
-    const again = await startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+    const again = await startQuietCognito(dataDir, clock);
     const sdkAgain = localCognitoClient(again.url);
     try {
       const initiated = await sdkAgain.send(new InitiateAuthCommand({ ClientId: webId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));

@@ -3,10 +3,7 @@
  * (PreventUserExistenceErrors), error wording, and sign-out. cognito-local alone answers differently; each case
  * names where.
  */
-import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
@@ -28,8 +25,8 @@ import {
   UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, freshCognitoDir, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
 
 // cognito-local's signer and key, to make a token that has expired without waiting for one to.
 const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
@@ -47,7 +44,7 @@ let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-fidelity-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
+  emulator = await startQuietCognito(freshCognitoDir("fidelity"));
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity", UsernameConfiguration: { CaseSensitive: false } });
   await emulator.ensureClient(userPoolId, hiding, "hiding");

@@ -6,14 +6,11 @@
  * minutes. Browser-less: the forms are posted as a browser would post them, on a clock the test moves.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient, DeleteUserPoolCommand, UpdateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
-import { hostedUiClient, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_NewPass1";
 const clientId = "newpassclient0000000000a";
@@ -29,7 +26,7 @@ let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-newpass-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  emulator = await startQuietCognito(freshCognitoDir("newpass"), clock);
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "newpass" });
   await sdk.send(

@@ -7,14 +7,11 @@
  * would post them.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
 import { unescapeXml } from "../../local/xml";
-import { confirmedUser, hostedUiClient, localCognitoClient } from "../harness/cognito-users";
+import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_SignInPg1";
 const clientId = "signinpageclient00000000a";
@@ -27,7 +24,7 @@ let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-signinpage-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
+  emulator = await startQuietCognito(freshCognitoDir("signinpage"));
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "signinpage" });
   await hostedUiClient(emulator, sdk, userPoolId, clientId, [callback, callbackWithQuery]);

@@ -5,9 +5,6 @@
  * TokenValidityUnits, a blob, document members), go past it. An action cognito-local lacks answers another error
  * (CognitoLocal#Unsupported): what matters here is only that none is a SerializationException.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
@@ -21,15 +18,15 @@ import {
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
-import { localCognitoClient } from "../harness/cognito-users";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_JsonTypes1";
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-json-types-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock: { get: () => new Date() } });
+  emulator = await startQuietCognito(freshCognitoDir("json-types"));
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "json-types" });
 });

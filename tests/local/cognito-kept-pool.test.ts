@@ -2,18 +2,15 @@
  * A pool kept from an earlier `npm start` (state in the stack's folder) that was created before the emulator recorded
  * the username case sensitivity gets the one the program gives it when the emulator starts on that state again.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { CognitoIdentityProviderClient, CreateUserPoolCommand, DescribeUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CreateUserPoolCommand, DescribeUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
-import { startCognitoEmulator } from "../../local/cognito-emulator";
+import { freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
 
 it("fills in UsernameConfiguration on a pool kept from an earlier run that has none", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-kept-pool-"));
-  const start = () => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {} });
+  const dataDir = freshCognitoDir("kept-pool");
+  const start = () => startQuietCognito(dataDir);
   const describe = async (url: string, id: string) => {
-    const sdk = new CognitoIdentityProviderClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const sdk = localCognitoClient(url);
     try {
       return (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool;
     } finally {
@@ -23,7 +20,7 @@ it("fills in UsernameConfiguration on a pool kept from an earlier run that has n
 
   // The earlier run: a pool stored without UsernameConfiguration (cognito-local's CreateUserPool keeps none unless given).
   const earlier = await start();
-  const sdk = new CognitoIdentityProviderClient({ endpoint: earlier.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const sdk = localCognitoClient(earlier.url);
   const id = (await sdk.send(new CreateUserPoolCommand({ PoolName: "kept" }))).UserPool!.Id!;
   sdk.destroy();
   const kept = await describe(earlier.url, id);

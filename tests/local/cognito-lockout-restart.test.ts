@@ -2,19 +2,16 @@
  * A user's sign-in lockout outlives a restart of the emulator (`npm start` again on the same state), as it outlives
  * nothing in Cognito, which does not restart: the failures are kept in the state folder with the pools.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type CognitoIdentityProviderClient, SignUpCommand, UpdateUserPoolClientCommand, type UpdateUserPoolClientCommandInput } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
-import { type CognitoEmulator, startCognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, freshCognitoDir, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
 
 /** A state folder (`sf-cognito-<name>-…`) and a clock the test moves: `start` starts an emulator on them, again after each stop. */
 function restartable(name: string) {
-  const dataDir = mkdtempSync(join(tmpdir(), `sf-cognito-${name}-`));
+  const dataDir = freshCognitoDir(name);
   const clock = { now: Date.now(), get: () => new Date(clock.now) };
-  return { clock, start: () => startCognitoEmulator({ dataDir, triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock }) };
+  return { clock, start: () => startQuietCognito(dataDir, clock) };
 }
 
 /** Pool `userPoolId` and its app client `clientId`, allowed USER_PASSWORD_AUTH (and `more`). */

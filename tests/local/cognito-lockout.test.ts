@@ -5,13 +5,10 @@
  * lockout, or 15 quiet minutes, starts again from nothing. On a clock the test moves: no waiting.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { AdminConfirmSignUpCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminInitiateAuthCommand, SignUpCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Lockout1";
 const clientId = "lockoutclient00000000000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
@@ -29,22 +26,10 @@ const EXCEEDED = "NotAuthorizedException: Password attempts exceeded";
 const SIGNED_IN = "signed in";
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-lockout-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  emulator = await startQuietCognito(freshCognitoDir("lockout"), clock);
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "lockout", UsernameConfiguration: { CaseSensitive: false } });
-  await emulator.ensureClient(userPoolId, clientId, "lockout");
-  await sdk.send(
-    new UpdateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientId: clientId,
-      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
-      PreventUserExistenceErrors: "ENABLED",
-      CallbackURLs: [callback],
-      AllowedOAuthFlows: ["code"],
-      AllowedOAuthScopes: ["openid", "email"],
-      AllowedOAuthFlowsUserPoolClient: true,
-    }),
-  );
+  await hostedUiClient(emulator, sdk, userPoolId, clientId, [callback], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"], PreventUserExistenceErrors: "ENABLED" });
 });
 beforeAll(async () => {
   await emulator.ensureUserPool({ Id: emailPoolId, Name: "lockout-email", UsernameAttributes: ["email"], UsernameConfiguration: { CaseSensitive: false } });

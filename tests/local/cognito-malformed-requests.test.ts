@@ -3,16 +3,14 @@
  * a token request over the parsers' limit is a JSON OAuth error, a body that is not JSON to the API (an admin action)
  * is Cognito's JSON SerializationException.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { freshCognitoDir, startQuietCognito } from "../harness/cognito-users";
 
 let emulator: CognitoEmulator;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-malformed-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock: { get: () => new Date() } });
+  emulator = await startQuietCognito(freshCognitoDir("malformed"));
   await emulator.ensureUserPool({ Id: "us-east-1_Malformed1", Name: "malformed" });
 });
 

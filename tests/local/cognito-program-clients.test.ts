@@ -3,16 +3,13 @@
  * their scopes) and its other app clients, e.g. a machine client allowed client_credentials, under the offline run's
  * ids; such a client then gets tokens with its resource-server scopes from the local token endpoint.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DescribeResourceServerCommand, DescribeUserPoolClientCommand, type CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { provisionOtherClients, provisionResourceServers } from "../../local/services/cognito";
 import type { LocalContext } from "../../local/services/types";
-import { localCognitoClient } from "../harness/cognito-users";
+import { freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Program01";
 const ownClientId = "ownclient0000000000000000a";
@@ -53,7 +50,7 @@ const graph: RecordedResource[] = [
 ];
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-program-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
+  emulator = await startQuietCognito(freshCognitoDir("program"));
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "program" });
 });

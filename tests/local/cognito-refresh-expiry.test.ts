@@ -4,9 +4,6 @@
  * user; and the hosted UI's refreshed access tokens are revoked with their refresh token. On a clock the test moves.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
@@ -16,8 +13,8 @@ import {
   UpdateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Expiry1";
 const plain = "expiryplainclient0000000a"; // rotation DISABLED, hosted UI; refresh tokens for 60 minutes (Cognito's least)
@@ -30,23 +27,11 @@ let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-expiry-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  emulator = await startQuietCognito(freshCognitoDir("expiry"), clock);
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "expiry" });
   const shortLived = { RefreshTokenValidity: 60, TokenValidityUnits: { AccessToken: "hours", IdToken: "hours", RefreshToken: "minutes" }, EnableTokenRevocation: true } as const;
-  await emulator.ensureClient(userPoolId, plain, plain);
-  await sdk.send(
-    new UpdateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientId: plain,
-      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      CallbackURLs: [callback],
-      AllowedOAuthFlows: ["code"],
-      AllowedOAuthScopes: ["openid", "email"],
-      AllowedOAuthFlowsUserPoolClient: true,
-      ...shortLived,
-    }),
-  );
+  await hostedUiClient(emulator, sdk, userPoolId, plain, [callback], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], ...shortLived });
   await emulator.ensureClient(userPoolId, rotating, rotating);
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 }, ...shortLived }));
   await confirmedUser(sdk, userPoolId, plain, "ann@example.com", password);
