@@ -38,6 +38,14 @@
  * What pid reuse still can do: a lock or a left claim whose dead pid now belongs to an unrelated process reads as in
  * use until that process ends (or the file is deleted), as with any pid file.
  *
+ * Left files: a process killed (kill -9, a crash: no `finally`) between writing its temporary lock file
+ * (`npm-start.pid.<pid>.<random>.tmp`) and removing it, or while holding a claim, leaves that file behind, and `--fresh`
+ * keeps the lock's own files (`npm-start.*`). Each start that holds the lock removes those naming a dead pid, or its own
+ * pid (a dead process's that had it: lockStateDir runs through synchronously, so none of its own is open then). A live
+ * process's is never removed: it may be linking its lock (and will remove the file itself) or giving up its takeover;
+ * and a dead process never acts again, so removing its file races with no one. (A left file whose dead pid now belongs
+ * to an unrelated process stays until that process ends, as above.)
+ *
  * Why not proper-lockfile: it judges staleness by the lock's mtime, which its owner must keep touching on a timer
  * (a suspended laptop or a long GC pause makes a live lock look stale, and `npm start` runs for hours), and its stale
  * takeover has the race above. Here the owner is alive exactly while its pid runs, checked with `kill(pid, 0)`, which is
@@ -45,10 +53,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 const LOCK_FILE = "npm-start.pid";
 const CLAIM = /^npm-start\.takeover\.(\d+)\.[0-9a-f]+$/;
+/** A temporary lock file (publish), or a claim: what a killed process leaves, naming its pid. */
+const LEFT = /^npm-start\.(?:pid\.([1-9]\d*)\.[0-9a-f]+\.tmp|takeover\.([1-9]\d*)\.[0-9a-f]+)$/;
 /** This process's token, written after its pid: tells its own lock from a dead process's that had the same pid. */
 const PROCESS_TOKEN = randomBytes(8).toString("hex");
 
@@ -59,6 +69,17 @@ export class StateInUseError extends Error {
         "or run this one for another stack (npm start -- --stack prod).",
     );
     this.name = "StateInUseError";
+  }
+}
+
+export class StateLockNotAFileError extends Error {
+  constructor(readonly stateDir: string, readonly lockFile: string) {
+    super(
+      `npm start cannot lock ${stateDir}: ${lockFile} is a directory, where npm start keeps the file naming the npm start ` +
+        "that uses the folder (nothing of npm start's is in it). Move or remove it, or keep the state elsewhere: " +
+        "npm start -- --state-dir <folder>.",
+    );
+    this.name = "StateLockNotAFileError";
   }
 }
 
@@ -164,7 +185,23 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
     if (takeOver(stateDir, file, me, running, step)) break;
   }
   held.add(release);
+  try {
+    removeLeftFiles(stateDir, me, running);
+  } catch (error) {
+    release(); // the caller gets no release function to call
+    throw error;
+  }
   return release;
+}
+
+/** The temporary lock files and claims of dead processes (the header's "Left files"); run while holding the lock. */
+function removeLeftFiles(stateDir: string, me: Owner, running: (pid: number) => boolean): void {
+  for (const name of readdirSync(stateDir)) {
+    const left = LEFT.exec(name);
+    if (!left) continue;
+    const pid = Number(left[1] ?? left[2]);
+    if (pid === me.pid || !running(pid)) rmSync(join(stateDir, name), { force: true });
+  }
 }
 
 
@@ -221,13 +258,19 @@ function publish(stateDir: string, me: Owner, place: (temporary: string) => void
   }
 }
 
-/** The lock's owner; undefined when there is no lock. A lock not naming a pid (damaged) names pid 0: no process. */
+/**
+ * The lock's owner; undefined when there is no lock. A lock not naming a pid (damaged) names pid 0: no process. A
+ * directory in its place (EISDIR: read(2) "fd refers to a directory") is refused, naming it: never removed, it may hold
+ * someone's files.
+ */
 function readOwner(file: string): Owner | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "EISDIR") throw new StateLockNotAFileError(dirname(file), file);
     throw error;
   }
   const [pid, token] = text.trim().split(/\s+/);

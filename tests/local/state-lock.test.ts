@@ -219,6 +219,9 @@ describe("one npm start per state folder", () => {
     const dir = folder();
     mkdirSync(join(dir, "dynamodb"));
     writeFileSync(join(dir, "dynamodb", "data"), "old");
+    // A writer killed before it put its lock in place (kill -9: no finally): the lock's own name, so --fresh keeps it;
+    // it goes because its pid is dead (tests/local/state-lock-leftovers.test.ts).
+    writeFileSync(join(dir, `npm-start.pid.${DEAD}.0123abcd.tmp`), `${DEAD} token\n`);
     const failing = startLocalApp({
       stateDir: dir,
       fresh: true,

@@ -1,0 +1,76 @@
+/**
+ * What a crashed `npm start` leaves beside its state folder's lock (local/state-lock.ts), and a lock path that is not a
+ * file: a writer killed between writing its temporary lock file (`npm-start.pid.<pid>.<hex>.tmp`) and putting it in
+ * place, or a taker killed holding its claim (`npm-start.takeover.<pid>.<hex>`), leaves the file behind; `--fresh`
+ * keeps the lock's own files (`npm-start.*`), so they piled up. The next start that holds the lock removes those of
+ * dead processes, and never a live one's, which is still at work.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lockStateDir, StateLockNotAFileError, type LockOptions } from "../../local/state-lock";
+
+const folder = () => mkdtempSync(join(tmpdir(), "sf-lock-left-"));
+/** Process `pid` of simulated processes in this one, where those in `dead` do not run. */
+const as = (pid: number, dead: number[]): LockOptions => ({ pid, token: `token-${pid}`, running: (other) => !dead.includes(other) });
+const leave = (dir: string, ...names: string[]) => names.forEach((name) => writeFileSync(join(dir, name), ""));
+
+describe("npm start's lock: files left by crashed processes", () => {
+  it("removes a dead writer's temporary lock file and a dead taker's claim once the lock is taken; a live one's stay", () => {
+    const dir = folder();
+    leave(dir, "npm-start.pid.300.0123abcd.tmp", "npm-start.takeover.300.0123abcd", "npm-start.pid.200.4567cdef.tmp", "npm-start.takeover.200.4567cdef");
+    // 200 runs: its files are its work in progress (a start linking its lock, or giving up its takeover), not ours to remove.
+    const release = lockStateDir(dir, as(100, [300]));
+    expect(readdirSync(dir).sort()).toEqual(["npm-start.pid", "npm-start.pid.200.4567cdef.tmp", "npm-start.takeover.200.4567cdef"]);
+    release();
+    expect(readdirSync(dir).sort()).toEqual(["npm-start.pid.200.4567cdef.tmp", "npm-start.takeover.200.4567cdef"]);
+  });
+
+  it("removes a temporary lock file naming this process's pid: a dead process's that had it (lockStateDir is synchronous)", () => {
+    const dir = folder();
+    leave(dir, "npm-start.pid.100.0123abcd.tmp");
+    lockStateDir(dir, as(100, []));
+    expect(readdirSync(dir)).toEqual(["npm-start.pid"]);
+  });
+
+  it("a start refused by a live owner removes nothing (the folder is not its own)", () => {
+    const dir = folder();
+    lockStateDir(dir, as(200, []));
+    leave(dir, "npm-start.pid.300.0123abcd.tmp");
+    expect(() => lockStateDir(dir, as(100, [300]))).toThrow(expect.objectContaining({ name: "StateInUseError", pid: 200 }));
+    expect(readdirSync(dir).sort()).toEqual(["npm-start.pid", "npm-start.pid.300.0123abcd.tmp"]);
+  });
+
+  it("a failure while removing them lets the lock go (the caller gets no release function)", () => {
+    const dir = folder();
+    leave(dir, "npm-start.pid.300.0123abcd.tmp");
+    const running = (pid: number) => {
+      if (pid === 300) throw new Error("kill(300, 0) failed");
+      return true;
+    };
+    expect(() => lockStateDir(dir, { ...as(100, []), running })).toThrow("kill(300, 0) failed");
+    expect(readdirSync(dir)).toEqual(["npm-start.pid.300.0123abcd.tmp"]);
+  });
+
+  it("leaves other files alone, the state's and names only like the lock's", () => {
+    const dir = folder();
+    leave(dir, "npm-start.pid.300.tmp", "npm-start.pid.300.0123abcd.tmp.bak", "npm-start.notes", "data.tmp");
+    lockStateDir(dir, as(100, [300]));
+    expect(readdirSync(dir).sort()).toEqual(["data.tmp", "npm-start.notes", "npm-start.pid", "npm-start.pid.300.0123abcd.tmp.bak", "npm-start.pid.300.tmp"]);
+  });
+});
+
+describe("npm start's lock path taken by a directory", () => {
+  it("refuses the folder naming the path and the fix, not a bare EISDIR, and leaves the directory as it is", () => {
+    const dir = folder();
+    const lock = join(dir, "npm-start.pid");
+    mkdirSync(lock);
+    writeFileSync(join(lock, "kept"), "");
+    expect(() => lockStateDir(dir, as(100, []))).toThrow(StateLockNotAFileError);
+    const escaped = lock.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(() => lockStateDir(dir, as(100, []))).toThrow(new RegExp(`${escaped} is a directory.*Move or remove it.*--state-dir`));
+    expect(readdirSync(dir)).toEqual(["npm-start.pid"]);
+    expect(readdirSync(lock)).toEqual(["kept"]);
+  });
+});
