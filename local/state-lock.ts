@@ -76,7 +76,7 @@ export class StateLockNotAFileError extends Error {
   constructor(readonly stateDir: string, readonly lockFile: string) {
     super(
       `npm start cannot lock ${stateDir}: ${lockFile} is a directory, where npm start keeps the file naming the npm start ` +
-        "that uses the folder (nothing of npm start's is in it). Move or remove it, or keep the state elsewhere: " +
+        "that uses the folder (npm start never makes a directory there). Move or remove it, or keep the state elsewhere: " +
         "npm start -- --state-dir <folder>.",
     );
     this.name = "StateLockNotAFileError";
