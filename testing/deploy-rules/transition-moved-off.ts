@@ -12,7 +12,10 @@
  * `slices.Contains(state.ReplaceWith, urn)`, asked of `sg.deployment.olds` for every URN the program's resources did not
  * already answer for; a moved-off resource answers no there, so its deployed copy is asked). continueStepsFromDiff
  * gives each a DeleteReplacementStep (lines 2074-2124), and marks the target deleted (`sg.deletes[old.URN] = true`)
- * before any step is applied. Then:
+ * before any step is applied. calculateDependentReplacements, which the branch runs first, takes it too: DependingOn
+ * follows the deployed deletedWith edges, and "a resource deleted with a replaced resource ... must be replaced
+ * regardless of property diffs" (line 3320), transitively, so every resource deployed deletedWith the moved-off one
+ * (a chain) goes with it, its Delete skipped the same way (the finding names them). Then:
  * - a deployed copy deletedWith the target: its Delete is skipped, the target being marked (pkg/resource/deploy/step.go
  *   DeleteStep.Apply, `isDeletedWith(s.old.DeletedWith, s.otherDeletions)`): it leaves the stack without being deleted;
  * - a deployed copy whose replaceWith alone names the target: it is deleted (its provider's Delete);
@@ -71,6 +74,11 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
     const option = skipped ? "deletedWith" : "replaceWith";
     const now = option === "deletedWith" ? (next.deletedWith ? `deletedWith: ${afterByUrn.get(next.deletedWith)?.name ?? next.deletedWith}` : "no deletedWith") : `a replaceWith without ${target.name}`;
     const later = (position.get(next.urn) ?? 0) > (position.get(target.urn) ?? 0);
+    // The deployed resources deletedWith this one, transitively (calculateDependentReplacements' deletedWith chain): deleted, Delete skipped, with it.
+    const chain = new Set<string>([old.urn]);
+    for (const urn of chain) for (const r of deployed) if (r.deletedWith === urn && r.urn !== target.urn) chain.add(r.urn);
+    chain.delete(old.urn);
+    const withIt = chain.size > 0 ? ` With it go the resources deployed deletedWith it (${[...chain].map((urn) => afterByUrn.get(urn)?.name ?? deployed.find((r) => r.urn === urn)?.name ?? urn).join(", ")}: calculateDependentReplacements follows deployed deletedWith chains), their Deletes skipped the same way.` : "";
     const deleted = skipped
       ? `skips its Delete, ${target.name} being marked deleted (pulumi step.go DeleteStep.Apply, isDeletedWith): the deployed ${next.type} leaves the stack without being deleted`
       : `deletes it (its provider's Delete)${old.retainOnDelete ? ", a no-op for its retainOnDelete: it leaves the stack and stays in the account" : ""}`;
@@ -83,7 +91,7 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
       ...deployFinding(
         TRANSITION_MOVED_OFF_DELETE_FIRST_RULE.id,
         next,
-        `is moved off ${target.name} (deployed with ${option}: ${target.name}; the program now gives ${now}) in the update that replaces ${target.name} delete-first (${deleteFirstReason(update, target)}). The engine's delete-before-replace branch for ${target.name} deletes every resource whose deployed ${option} names it, whatever the program now gives (pulumi step_generator.go findDependentCascadeReplacements reads the deployed resources too), so it ${deleted}${outcome}`,
+        `is moved off ${target.name} (deployed with ${option}: ${target.name}; the program now gives ${now}) in the update that replaces ${target.name} delete-first (${deleteFirstReason(update, target)}). The engine's delete-before-replace branch for ${target.name} deletes every resource whose deployed ${option} names it, whatever the program now gives (pulumi step_generator.go findDependentCascadeReplacements reads the deployed resources too), so it ${deleted}${outcome}.${withIt}`,
         `move ${next.name} off ${target.name} in an update of its own before the one that replaces ${target.name} (its deployed ${option} then no longer names it), or replace ${target.name} create-first in this update (deleteBeforeReplace: false${update.order.byNaming.has(target.urn) ? ", and a pulumi:autonaming pattern with a random part for its type" : ""}), or keep ${target.name} as deployed`,
         stack,
       ),

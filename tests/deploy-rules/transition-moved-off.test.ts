@@ -27,14 +27,27 @@ describe("TransitionMovedOffDeleteFirstTarget", () => {
       expect(rest).toEqual([]);
       expect(f.resource).toBe("aws:cognito/identityPool:IdentityPool identities");
       expect(f.problem).toMatch(/^is moved off users \(deployed with deletedWith: users; the program now gives no deletedWith\) in the update that replaces users delete-first \(its deleteBeforeReplace\)\. /);
-      expect(f.problem).toMatch(/so it skips its Delete, users being marked deleted .*, then creates it anew when the program registers it \("Case 1: recreating"\): a replacement the program does not ask for, whose create asks for the name the deployed copy still holds/);
+      expect(f.problem).toMatch(/so it skips its Delete, users being marked deleted .*, then creates it anew when the program registers it \("Case 1: recreating"\): a replacement the program does not ask for, whose create asks for the name the deployed copy still holds.* the deployed one stays in the account outside the stack\.$/);
       expect(f.fix).toMatch(/^move identities off users in an update of its own before the one that replaces users/);
     }
   });
 
   it("finds a resource whose deployed replaceWith named the target: the branch deletes it (Delete sent) and re-creates it", () => {
     const [f] = found([deployedPool, identities({ replaceWith: [deployedPool.urn] })], [nextPool(true), identities()]);
-    expect(f.problem).toMatch(/\(deployed with replaceWith: users; the program now gives a replaceWith without users\).* so it deletes it \(its provider's Delete\), then creates it anew .*delete-first: what it held is gone$/);
+    expect(f.problem).toMatch(/\(deployed with replaceWith: users; the program now gives a replaceWith without users\).* so it deletes it \(its provider's Delete\), then creates it anew .*delete-first: what it held is gone\.$/);
+  });
+
+  it("names the resources deployed deletedWith the moved-off one: the branch takes them with it (calculateDependentReplacements' deletedWith chain)", () => {
+    const roles = handBuilt("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "identities-roles", { identityPoolId: "identities-id" });
+    const before = [deployedPool, identities({ deletedWith: deployedPool.urn }), { ...roles, deletedWith: identities().urn }];
+    const [f, ...rest] = found(before, [nextPool(true), identities(), { ...roles, deletedWith: identities().urn }]);
+    expect(rest).toEqual([]);
+    expect(f.problem).toMatch(/ With it go the resources deployed deletedWith it \(identities-roles: calculateDependentReplacements follows deployed deletedWith chains\), their Deletes skipped the same way\.$/);
+  });
+
+  it("says what is not confirmed for one the program registers before the target (it no longer reads it)", () => {
+    const [f] = found([deployedPool, identities({ deletedWith: deployedPool.urn })], [identities(), nextPool(true)]);
+    expect(f.problem).toMatch(/, after the program has already kept it \(it is registered before users\): the deployed copy stays in the account while the stack still records it \(not confirmed\)\.$/);
   });
 
   it("says a protected one stops the update", () => {
