@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { checkDeployRules } from "../../testing/deploy-rules/index";
 import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES } from "../../testing/deploy-rules/property-paths";
-import { handBuilt } from "./fixture";
+import { handBuilt, transition } from "./fixture";
 
 const strict = (path: string) => {
   const parsed = parsePropertyPathResult(path, { strict: true });
@@ -59,6 +59,15 @@ describe("ignoredBy: an entry the engine cannot parse ignores nothing", () => {
     expect(ignoredBy(bucket(["tags."]), ["tags"])).toEqual([]);
     expect(ignoredBy(bucket(["tags"]), ["tags", "Name"])).toEqual(["tags"]);
     expect(ignoredBy(bucket(["tags.[0]"]), ["tags", 0])).toEqual(["tags.[0]"]);
+  });
+});
+
+describe("the transition checks read ignoreChanges as the engine does", () => {
+  it("replaces a user pool whose sign-in options change under an ignoreChanges entry the engine skips ('aliasAttributes.'), not under 'aliasAttributes'", () => {
+    const pool = (aliasAttributes: string[], ignoreChanges: string[]) => handBuilt("aws:cognito/userPool:UserPool", "users", { name: "users-1a2b3c4", aliasAttributes }, { ignoreChanges });
+    const replaced = (entry: string) => transition([pool(["email"], [entry])], [pool(["phone_number"], [entry])]).filter((f) => f.rule === "TransitionStatefulReplaced");
+    expect(replaced("aliasAttributes")).toEqual([]);
+    expect(replaced("aliasAttributes.")).toEqual([expect.objectContaining({ resource: "aws:cognito/userPool:UserPool users" })]);
   });
 });
 
