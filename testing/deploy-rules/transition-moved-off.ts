@@ -24,8 +24,10 @@
  * program), the engine finds its deployed copy deleted and creates it anew ("Case 1: recreating", lines 1482-1506): a
  * replacement, delete-first, that the program does not ask for. A copy whose delete was skipped is still in the account
  * unless the target's delete takes it (what the deployed deletedWith said; moving off is for a resource it does not
- * take), and the new one asks for its name: the engine checked the new inputs against the deployed ones, and
- * pulumi-aws keeps a drawn name on such a check (inferred from the bridge's autonaming, not run here). Registered before
+ * take). The new copy is checked without the deployed inputs ("If we are re-creating this resource because it was
+ * deleted earlier, the old inputs are now invalid ... so don't consider them", lines 1321-1331), so an autonamed one
+ * gets a name drawn anew (a second copy, the deployed one left in the account outside the stack), and a name the
+ * program sets is asked for again while the deployed copy holds it (refused where names are unique). Registered before
  * the target, the resource was already kept (a same or update step) when the branch deletes its deployed copy; what
  * the stack then records is not confirmed here, and the resource is judged alike.
  *
@@ -85,7 +87,7 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
     const outcome = old.protect
       ? `; it is protected, so the engine stops the update there ("unable to replace resource … as part of replacing …")`
       : later
-        ? `, then creates it anew when the program registers it ("Case 1: recreating"): a replacement the program does not ask for${skipped ? `, whose create asks for the name the deployed copy still holds unless ${target.name}'s delete took that copy: refused where names are unique (the update fails), else a second copy while the deployed one stays in the account outside the stack` : ", delete-first: what it held is gone"}`
+        ? `, then creates it anew when the program registers it ("Case 1: recreating"): a replacement the program does not ask for${skipped ? `, and unless the delete of ${target.name} took the deployed copy, a second one: the engine checks the new copy without the deployed inputs, so a name drawn by the autonamer is drawn anew and the deployed one stays in the account outside the stack, and a name the program sets is asked for while the deployed copy holds it, refused where names are unique (the update fails)` : ", delete-first: what it held is gone"}`
         : `, after the program has already kept it (it is registered before ${target.name}): ${skipped ? "the deployed copy stays in the account" : "the resource is deleted in AWS"} while the stack still records it (not confirmed)`;
     findings.push({
       ...deployFinding(
