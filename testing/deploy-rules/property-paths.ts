@@ -2,41 +2,85 @@
  * ignoreChanges (and replaceOnChanges) paths as the Pulumi engine reads them: shared by the single-plan rules that let
  * an ignored input pass (RdsClusterZones) and the transition checks, which reset ignored paths as the engine does.
  */
+import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
 
 /**
- * A property path of `ignoreChanges` (or `replaceOnChanges`) as the engine parses it (pulumi
- * sdk/go/common/resource/properties_path.go `ParsePropertyPath`): names (`a.b`, `["a.b"]`), array indexes (`[0]`) and
- * the wildcard `[*]` (or `*`), which matches every element or key at its level. Undefined for a path it refuses.
+ * A property path as the engine parses it (pulumi/pulumi sdk/go/common/resource/properties_path.go `parsePropertyPath`,
+ * read at 1b5949891b3cefcb9974752b24a5ecef0acc86c8): names (any characters up to the next `.` or `[`: `a.b`, `foo-bar`),
+ * quoted keys (`["a.b"]`, `\"` for a quote), array indexes (`[0]`, and whatever Go's `strconv.ParseInt(segment, 10, 0)`
+ * takes: `[+1]` is index 1, `[-1]` is -1, which no reset or lookup finds), and the wildcard `*` (bare, `[*]` or `["*"]`),
+ * which matches every element or key at its level (`PropertyPath.Contains`).
  */
 export type PropertyPath = Array<string | number>;
-export function parsePropertyPath(path: string): PropertyPath | undefined {
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * `path` parsed as the engine parses it, or the error it returns (its words). `strict` is ParsePropertyPathStrict, which
+ * also refuses a `.` followed by `[` (`a.[0]`); the engine reads ignoreChanges and replaceOnChanges with the lenient
+ * ParsePropertyPath (pkg/resource/deploy/step_generator.go processIgnoreChanges, line 3082, and applyReplaceOnChanges,
+ * line 3180), and only config keys with the strict one (sdk/go/common/resource/config/map.go line 334). Both refuse: a
+ * leading `.`, a trailing `.`, an unclosed bracket or quote, a quoted key not followed by `]`, and an index that is not
+ * an integer (`[]`, `[a]`, `[1.5]`, one beyond Go's 64-bit int). An empty path is no error: it holds everything.
+ */
+export function parsePropertyPathResult(path: string, { strict = false }: { strict?: boolean } = {}): { path: PropertyPath } | { error: string } {
   const elements: PropertyPath = [];
+  if (path.startsWith(".")) return { error: "expected property path to start with a name or index" };
   let rest = path;
   while (rest.length > 0) {
     if (rest[0] === ".") {
       rest = rest.slice(1);
+      if (rest.length === 0) return { error: "expected property path to end with a name or index" };
+      // The lenient parser tolerates `.[` ("common from old providers"); the strict one refuses it.
+      if (rest[0] === "[" && strict) return { error: "expected property name after '.'" };
     } else if (rest[0] === "[") {
-      const quoted = /^\["((?:\\"|[^"])*)"\]/.exec(rest);
-      if (quoted) {
-        elements.push(quoted[1].replace(/\\"/g, '"'));
-        rest = rest.slice(quoted[0].length);
-        continue;
+      if (rest[1] === '"') {
+        // A quoted key, read one character at a time as Go does (no backtracking: `["a\\"]` has no closing quote).
+        let key = "";
+        let i = 2;
+        for (;;) {
+          if (i >= rest.length) return { error: "missing closing quote in property name" };
+          if (rest[i] === '"') {
+            i++;
+            break;
+          }
+          if (rest[i] === "\\" && i + 1 < rest.length && rest[i + 1] === '"') {
+            key += '"';
+            i += 2;
+          } else key += rest[i++];
+        }
+        if (i >= rest.length || rest[i] !== "]") return { error: "missing closing bracket in property access" };
+        elements.push(key);
+        rest = rest.slice(i + 1);
+      } else {
+        const close = rest.indexOf("]");
+        if (close < 0) return { error: "missing closing bracket in array index" };
+        const segment = rest.slice(1, close);
+        if (segment === "*") elements.push("*");
+        else {
+          // strconv.ParseInt(segment, 10, 0): an optional sign, then decimal digits, within Go's 64-bit int.
+          if (!/^[+-]?[0-9]+$/.test(segment)) return { error: `invalid array index: strconv.ParseInt: parsing ${JSON.stringify(segment)}: invalid syntax` };
+          const index = BigInt(segment);
+          if (index > INT64_MAX || index < -INT64_MAX - 1n) return { error: `invalid array index: strconv.ParseInt: parsing ${JSON.stringify(segment)}: value out of range` };
+          elements.push(Number(index));
+        }
+        rest = rest.slice(close + 1);
       }
-      const close = rest.indexOf("]");
-      if (close < 0) return undefined;
-      const segment = rest.slice(1, close);
-      if (segment === "*") elements.push("*");
-      else if (/^[0-9]+$/.test(segment)) elements.push(Number(segment));
-      else return undefined;
-      rest = rest.slice(close + 1);
     } else {
       const end = rest.search(/[.[]/);
       elements.push(end < 0 ? rest : rest.slice(0, end));
       rest = end < 0 ? "" : rest.slice(end);
     }
   }
-  return elements;
+  return { path: elements };
+}
+
+/** `path` as the engine's lenient ParsePropertyPath reads it (parsePropertyPathResult), undefined for a path it refuses. */
+export function parsePropertyPath(path: string): PropertyPath | undefined {
+  const parsed = parsePropertyPathResult(path);
+  return "path" in parsed ? parsed.path : undefined;
 }
 
 /** Whether `ignored` (an ignoreChanges path) holds `path`, as the engine's `PropertyPath.Contains`: a prefix, `*` matching any element or key. */
@@ -50,3 +94,61 @@ export const ignoredBy = (r: RecordedResource, path: PropertyPath): string[] =>
     const parsed = parsePropertyPath(entry);
     return parsed !== undefined && pathContains(parsed, path);
   });
+
+const PROPERTIES_PATH_SOURCE = "https://github.com/pulumi/pulumi/blob/1b5949891b3cefcb9974752b24a5ecef0acc86c8/sdk/go/common/resource/properties_path.go";
+
+/**
+ * A spelling of a refused `entry` the engine parses, where one is plain: without a leading or trailing `.`, and with a
+ * bracketed segment that is no index (`tags[Name]`) quoted (`tags["Name"]`). Undefined when that still fails.
+ */
+function suggestedPath(entry: string): string | undefined {
+  const fixed = entry
+    .replace(/^\.+|\.+$/g, "")
+    .replace(/\[([^\]"]*)\]/g, (whole, segment: string) => (segment === "*" || /^[+-]?[0-9]+$/.test(segment) ? whole : `[${JSON.stringify(segment)}]`));
+  return fixed !== entry && fixed.length > 0 && "path" in parsePropertyPathResult(fixed) ? fixed : undefined;
+}
+
+/**
+ * PropertyPathRefused: an `ignoreChanges` or `replaceOnChanges` entry the engine's ParsePropertyPath refuses
+ * (parsePropertyPathResult; the lenient parser: the engine reads both options with it, not the strict one). The engine
+ * does not check them when the program registers the resource; it meets them only when it diffs one:
+ * - replaceOnChanges: applyReplaceOnChanges parses every entry once the provider finds a change and returns the error
+ *   (pkg/resource/deploy/step_generator.go lines 3178-3185 at 1b5949891b3cefcb9974752b24a5ecef0acc86c8), which
+ *   continueStepsFromDiff returns (lines 1946-1949): the first update that changes the resource fails there, and so
+ *   does a delete-before-replace of a resource it depends on (calculateDependentReplacements, line 3376);
+ * - ignoreChanges: processIgnoreChanges skips an entry it cannot parse without a word (`if err != nil { continue }`,
+ *   lines 3082-3085), so nothing is ignored: the update sends the program's value, which the entry meant to keep out.
+ *   (The provider's Diff is sent the entries too; what pulumi-terraform-bridge does with one it cannot parse is not
+ *   read here.)
+ * One finding per entry, naming the resource, its component (the parent), the option, the entry and the parser's error.
+ */
+export function propertyPathFindings(graph: Graph): DeployFinding[] {
+  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  return graph.flatMap((r) =>
+    (["replaceOnChanges", "ignoreChanges"] as const).flatMap((option) =>
+      (r[option] ?? []).flatMap((entry) => {
+        const parsed = parsePropertyPathResult(entry);
+        if ("path" in parsed) return [];
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        const component = parent ? ` (in component ${parent.type} ${parent.name})` : "";
+        const outcome =
+          option === "replaceOnChanges"
+            ? `the engine parses replaceOnChanges only when the provider finds a change, and then returns the error (pulumi step_generator.go applyReplaceOnChanges): the first update that changes ${r.name}, or replaces a resource it depends on delete-first, fails at it`
+            : `the engine skips an ignoreChanges entry it cannot parse without a word (pulumi step_generator.go processIgnoreChanges), so nothing is ignored: every update sends the program's value of what the entry meant to keep`;
+        const suggestion = suggestedPath(entry);
+        const fix = `write ${option} entry ${JSON.stringify(entry)} of ${r.name} as a path the engine parses${suggestion ? `: ${JSON.stringify(suggestion)}` : ""} (names joined by ".", ["a quoted key"] for a key holding "." or "[", [0] for an index, [*] for every element or key; no leading or trailing ".")`;
+        return [finding("PropertyPathRefused", r, `${option} entry ${JSON.stringify(entry)}${component} is not a property path the engine parses (${parsed.error}): ${outcome}`, fix)];
+      }),
+    ),
+  );
+}
+
+/** The single-plan rule of this module (to be listed in index.ts DEPLOY_RULES). */
+export const PROPERTY_PATH_RULES: readonly DeployRule[] = [
+  {
+    id: "PropertyPathRefused",
+    title: "Every ignoreChanges and replaceOnChanges entry is a property path the engine parses",
+    source: PROPERTIES_PATH_SOURCE,
+    check: (graph) => propertyPathFindings(graph),
+  },
+];

@@ -55,6 +55,7 @@ import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
+import { movedOffDeleteFirstTargetFindings, TRANSITION_MOVED_OFF_DELETE_FIRST_RULE } from "./transition-moved-off";
 import { canonicalJson, keptByIgnoreChanges } from "./kept-by-ignore";
 import {
   API_GATEWAY_ONE_REST_API_POLICY,
@@ -797,6 +798,7 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_ROUTING_SLOT_TAKEN_RULE,
   ...TRANSITION_DATA_RULES,
   TRANSITION_USAGE_PLAN_KEY_MOVED_RULE,
+  TRANSITION_MOVED_OFF_DELETE_FIRST_RULE,
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -3491,6 +3493,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...usagePlanKeyMovedFindings(deployed, after, context.stack, restJudgement),
       ...restRouteStillServedFindings(deployed, after, context.stack),
       ...restApiPartFindings(deployed, after, context.stack, restJudgement),
+      ...movedOffDeleteFirstTargetFindings(update, context.stack),
     ];
     const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)), cascade.replacedWith, update)];
     return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;

@@ -1,0 +1,102 @@
+/**
+ * property-paths.ts against the engine's property-path parser (pulumi/pulumi sdk/go/common/resource/properties_path.go
+ * parsePropertyPath at 1b5949891b3cefcb9974752b24a5ecef0acc86c8; its cases from properties_path_test.go): the lenient
+ * ParsePropertyPath the engine reads ignoreChanges and replaceOnChanges with, and the strict one (config keys).
+ */
+import { describe, expect, it } from "vitest";
+import { checkDeployRules } from "../../testing/deploy-rules/index";
+import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES } from "../../testing/deploy-rules/property-paths";
+import { handBuilt, transition } from "./fixture";
+
+const strict = (path: string) => {
+  const parsed = parsePropertyPathResult(path, { strict: true });
+  return "path" in parsed ? parsed.path : undefined;
+};
+
+describe("parsePropertyPath: as the engine's ParsePropertyPath", () => {
+  it("reads the paths the engine's tests read", () => {
+    expect(parsePropertyPath("root.nested.array[0].double[1]")).toEqual(["root", "nested", "array", 0, "double", 1]);
+    expect(parsePropertyPath('root["key with \\"escaped\\" quotes"]')).toEqual(["root", 'key with "escaped" quotes']);
+    expect(parsePropertyPath('["root key with a ."][100]')).toEqual(["root key with a .", 100]);
+    expect(parsePropertyPath('root["*"].field[1]')).toEqual(["root", "*", "field", 1]);
+    expect(parsePropertyPath("root[3].*[3]")).toEqual(["root", 3, "*", 3]);
+    expect(parsePropertyPath("root.foo-bar[0]")).toEqual(["root", "foo-bar", 0]);
+    // A quote in a bare name is part of it (the engine's negative case, which it parses and then finds nothing at).
+    expect(parsePropertyPath('root."double".nest')).toEqual(["root", '"double"', "nest"]);
+    expect(parsePropertyPath("a..b")).toEqual(["a", "b"]);
+    expect(parsePropertyPath("")).toEqual([]);
+  });
+
+  it("refuses what the engine refuses: a leading or trailing '.', an unclosed bracket or quote, an index that is no integer", () => {
+    for (const path of [".tags", "tags.", "root[", 'root["nested]', 'root["a"x]', "root.array[abc]", "a[]", "a[1.5]", "a[99999999999999999999]"]) expect(parsePropertyPath(path), path).toBeUndefined();
+    // Read one character at a time, as Go does: `\\"` is a backslash and an escaped quote, so the key is never closed.
+    expect(parsePropertyPath('tags["a\\\\"]')).toBeUndefined();
+  });
+
+  it("takes an index as strconv.ParseInt does: a sign is allowed", () => {
+    expect(parsePropertyPath("a[+1]")).toEqual(["a", 1]);
+    expect(parsePropertyPath("a[-1]")).toEqual(["a", -1]);
+    expect(parsePropertyPath("a[007]")).toEqual(["a", 7]);
+  });
+
+  it("tolerates '.[' where the strict parser refuses it", () => {
+    expect(parsePropertyPath("root.array.[1]")).toEqual(["root", "array", 1]);
+    expect(strict("root.array.[1]")).toBeUndefined();
+    expect(strict('root.["key with a ."]')).toBeUndefined();
+    expect(strict("root.array[1]")).toEqual(["root", "array", 1]);
+  });
+
+  it("names the parser's error", () => {
+    expect(parsePropertyPathResult("tags.")).toEqual({ error: "expected property path to end with a name or index" });
+    expect(parsePropertyPathResult("tags[Name]")).toEqual({ error: 'invalid array index: strconv.ParseInt: parsing "Name": invalid syntax' });
+  });
+});
+
+describe("ignoredBy: an entry the engine cannot parse ignores nothing", () => {
+  it("does not let '.tags' or 'tags.' hold tags (the engine skips both)", () => {
+    const bucket = (ignoreChanges: string[]) => handBuilt("aws:s3/bucketV2:BucketV2", "site", {}, { ignoreChanges });
+    expect(ignoredBy(bucket([".tags"]), ["tags"])).toEqual([]);
+    expect(ignoredBy(bucket(["tags."]), ["tags"])).toEqual([]);
+    expect(ignoredBy(bucket(["tags"]), ["tags", "Name"])).toEqual(["tags"]);
+    expect(ignoredBy(bucket(["tags.[0]"]), ["tags", 0])).toEqual(["tags.[0]"]);
+  });
+});
+
+describe("the transition checks read ignoreChanges as the engine does", () => {
+  it("replaces a user pool whose sign-in options change under an ignoreChanges entry the engine skips ('aliasAttributes.'), not under 'aliasAttributes'", () => {
+    const pool = (aliasAttributes: string[], ignoreChanges: string[]) => handBuilt("aws:cognito/userPool:UserPool", "users", { name: "users-1a2b3c4", aliasAttributes }, { ignoreChanges });
+    const replaced = (entry: string) => transition([pool(["email"], [entry])], [pool(["phone_number"], [entry])]).filter((f) => f.rule === "TransitionStatefulReplaced");
+    expect(replaced("aliasAttributes")).toEqual([]);
+    expect(replaced("aliasAttributes.")).toEqual([expect.objectContaining({ resource: "aws:cognito/userPool:UserPool users" })]);
+  });
+});
+
+describe("PropertyPathRefused", () => {
+  const context = { stack: "dev", production: false, region: "us-east-1" };
+  const run = (ignoreChanges: string[], replaceOnChanges: string[]) => {
+    const component = handBuilt("serverless-fullstack:index:StaticSite", "site", {}, { custom: false });
+    const bucket = handBuilt("aws:s3/bucketV2:BucketV2", "site-bucket", {}, { parent: component.urn, ignoreChanges, replaceOnChanges });
+    return checkDeployRules([component, bucket], context, PROPERTY_PATH_RULES);
+  };
+
+  it("finds a replaceOnChanges entry the engine cannot parse: the first update that changes the resource fails at it", () => {
+    const [found, ...rest] = run([], ["tags[Name]"]);
+    expect(rest).toEqual([]);
+    expect(found).toMatchObject({ rule: "PropertyPathRefused", resource: "aws:s3/bucketV2:BucketV2 site-bucket" });
+    expect(found.problem).toMatch(/^replaceOnChanges entry "tags\[Name\]" \(in component serverless-fullstack:index:StaticSite site\) is not a property path the engine parses \(invalid array index: .*\): .* the first update that changes site-bucket, .* fails at it$/);
+    expect(found.fix).toMatch(/^write replaceOnChanges entry "tags\[Name\]" of site-bucket as a path the engine parses: "tags\[\\"Name\\"\]" \(/);
+  });
+
+  it("finds an ignoreChanges entry the engine skips, with a leading or trailing '.'", () => {
+    const found = run([".tags", "versioning."], []);
+    expect(found.map((f) => f.problem)).toEqual([
+      expect.stringMatching(/^ignoreChanges entry "\.tags" .*\(expected property path to start with a name or index\): the engine skips .* so nothing is ignored/),
+      expect.stringMatching(/^ignoreChanges entry "versioning\." .*\(expected property path to end with a name or index\)/),
+    ]);
+    expect(found.map((f) => f.fix)).toEqual([expect.stringContaining(': "tags" ('), expect.stringContaining(': "versioning" (')]);
+  });
+
+  it("passes the paths the engine parses, '.[' and a signed index included", () => {
+    expect(run(["tags", 'tags["Name"]', "lifecycleRules[*].expiration", "tags.[0]", "cors[+1]"], ["bucket", "versioning.enabled"])).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * TransitionMovedOffDeleteFirstTarget (transition-moved-off.ts): a resource moved off its deletedWith or replaceWith
+ * target in the update that replaces that target delete-first. The engine's delete-before-replace branch reads the
+ * deployed options too (pulumi step_generator.go findDependentCascadeReplacements ranges over `sg.deployment.olds`),
+ * so it deletes the moved-off resource's deployed copy anyway (its Delete skipped for a deployedWith target) and
+ * re-creates it. The fixture is the user-auth pattern: an identity pool deletedWith its user pool while the pool was
+ * retained (components/user-auth/identity-pool.ts), moved off when retainOnDelete goes, in the update that changes the
+ * pool's sign-in options (ForceNew) with deleteBeforeReplace.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { handBuilt, saved, transition } from "./fixture";
+
+const RULE = "TransitionMovedOffDeleteFirstTarget";
+const pool = (aliasAttributes: string[], more: Partial<RecordedResource> = {}) => handBuilt("aws:cognito/userPool:UserPool", "users", { name: "users-1a2b3c4", aliasAttributes }, more);
+const identities = (more: Partial<RecordedResource> = {}) => handBuilt("aws:cognito/identityPool:IdentityPool", "identities", { identityPoolName: "identities", allowUnauthenticatedIdentities: false }, more);
+const deployedPool = pool(["email"]);
+/** The pool as the next program gives it: sign-in options changed (ForceNew), replaced delete-first or create-first. */
+const nextPool = (deleteFirst: boolean) => pool(["phone_number"], { deleteBeforeReplace: deleteFirst, deleteBeforeReplaceDefined: true });
+const found = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).filter((f) => f.rule === RULE);
+
+describe("TransitionMovedOffDeleteFirstTarget", () => {
+  it("finds an identity pool moved off the user pool (deletedWith dropped) that the update replaces delete-first: its deployed copy's delete is skipped and it is created anew", () => {
+    const before = [deployedPool, identities({ deletedWith: deployedPool.urn })];
+    for (const plan of [before, saved(before)]) {
+      const [f, ...rest] = found(plan, [nextPool(true), identities()]);
+      expect(rest).toEqual([]);
+      expect(f.resource).toBe("aws:cognito/identityPool:IdentityPool identities");
+      expect(f.problem).toMatch(/^is moved off users \(deployed with deletedWith: users; the program now gives no deletedWith\) in the update that replaces users delete-first \(its deleteBeforeReplace\)\. /);
+      expect(f.problem).toMatch(/so it skips its Delete, users being marked deleted .*, then creates it anew when the program registers it \("Case 1: recreating"\): a replacement the program does not ask for, and unless the delete of users took the deployed copy, a second one: .*a name drawn by the autonamer is drawn anew and the deployed one stays in the account outside the stack, and a name the program sets is asked for while the deployed copy holds it/);
+      expect(f.fix).toMatch(/^move identities off users in an update of its own before the one that replaces users/);
+    }
+  });
+
+  it("finds a resource whose deployed replaceWith named the target: the branch deletes it (Delete sent) and re-creates it", () => {
+    const [f] = found([deployedPool, identities({ replaceWith: [deployedPool.urn] })], [nextPool(true), identities()]);
+    expect(f.problem).toMatch(/\(deployed with replaceWith: users; the program now gives a replaceWith without users\).* so it deletes it \(its provider's Delete\), then creates it anew .*delete-first: what it held is gone\.$/);
+  });
+
+  it("names the resources deployed deletedWith the moved-off one: the branch takes them with it (calculateDependentReplacements' deletedWith chain)", () => {
+    const roles = handBuilt("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "identities-roles", { identityPoolId: "identities-id" });
+    const before = [deployedPool, identities({ deletedWith: deployedPool.urn }), { ...roles, deletedWith: identities().urn }];
+    const [f, ...rest] = found(before, [nextPool(true), identities(), { ...roles, deletedWith: identities().urn }]);
+    expect(rest).toEqual([]);
+    expect(f.problem).toMatch(/ With it go the resources deployed deletedWith it \(identities-roles: calculateDependentReplacements follows deployed deletedWith chains\), their Deletes skipped the same way\.$/);
+  });
+
+  it("says what is not confirmed for one the program registers before the target (it no longer reads it)", () => {
+    const [f] = found([deployedPool, identities({ deletedWith: deployedPool.urn })], [identities(), nextPool(true)]);
+    expect(f.problem).toMatch(/, after the program has already kept it \(it is registered before users\): the deployed copy stays in the account while the stack still records it \(not confirmed\)\.$/);
+  });
+
+  it("says a protected one stops the update", () => {
+    const [f] = found([deployedPool, identities({ deletedWith: deployedPool.urn, protect: true })], [nextPool(true), identities({ protect: true })]);
+    expect(f.problem).toMatch(/; it is protected, so the engine stops the update there/);
+  });
+
+  it("passes the safe variants: the target replaced create-first, the move made in an update of its own first, the target kept, the resource still deletedWith it or removed", () => {
+    const movedBefore = [deployedPool, identities({ deletedWith: deployedPool.urn })];
+    // The target replaced create-first: no branch, the identity pool is kept as the program says.
+    expect(found(movedBefore, [nextPool(false), identities()])).toEqual([]);
+    // Moved off in an update of its own first: the deployed copy no longer names the pool.
+    expect(found([deployedPool, identities({ deletedWith: deployedPool.urn })], [deployedPool, identities()])).toEqual([]);
+    expect(found([deployedPool, identities()], [nextPool(true), identities()])).toEqual([]);
+    // The pool kept (no replace-forcing change): nothing is deleted.
+    expect(found(movedBefore, [pool(["email"], { deleteBeforeReplace: true, deleteBeforeReplaceDefined: true }), identities()])).toEqual([]);
+    // Still deletedWith the pool (replaced with it, the cascade's), or removed with it.
+    expect(found(movedBefore, [nextPool(true), identities({ deletedWith: deployedPool.urn })])).toEqual([]);
+    expect(found(movedBefore, [nextPool(true)])).toEqual([]);
+  });
+});
