@@ -27,6 +27,7 @@ import { LAMBDA_EDGE_RULES, LAMBDA_EDGE_WARNING_RULES } from "./lambda-edge";
 import { LOG_GROUP_KEY_ORDER_RULES } from "./log-group-key-order";
 import { NAME_COLLISION_RULES } from "./name-collisions";
 import { NAME_RULES } from "./names";
+import { PROPERTY_PATH_RULES } from "./property-paths";
 import { ECR_RULES, KMS_RULES } from "./one-policy";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
 import { ROUTE53_PROJECT_RULES, ROUTE53_RULES } from "./route53";
@@ -41,7 +42,7 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...API_AUTHORIZER_RULES, ...API_USAGE_PLAN_RULES, ...API_STAGE_LOGGING_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...LOG_GROUP_KEY_ORDER_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...NAME_COLLISION_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...API_AUTHORIZER_RULES, ...API_USAGE_PLAN_RULES, ...API_STAGE_LOGGING_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...LOG_GROUP_KEY_ORDER_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...NAME_COLLISION_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES, ...PROPERTY_PATH_RULES];
 
 /**
  * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may
@@ -118,6 +119,8 @@ export * from "./log-group-key-order";
 export { functionOf } from "./lambda-ref";
 export * from "./name-collisions";
 export * from "./names";
+// The engine's own refusals of ignoreChanges/replaceOnChanges entries (the parser is the transition checks' internal).
+export { PROPERTY_PATH_RULES } from "./property-paths";
 // The stack's pulumi:autonaming as the engine reads it, for checkPlanTransition's options.autonaming.
 export { parseAutonaming, type AutonamingConfig, type AutonamingStack, type Autonamer } from "./autonaming";
 export {

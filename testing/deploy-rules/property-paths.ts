@@ -143,7 +143,7 @@ export function propertyPathFindings(graph: Graph): DeployFinding[] {
   );
 }
 
-/** The single-plan rule of this module (to be listed in index.ts DEPLOY_RULES). */
+/** The single-plan rule of this module (listed in index.ts DEPLOY_RULES). */
 export const PROPERTY_PATH_RULES: readonly DeployRule[] = [
   {
     id: "PropertyPathRefused",
