@@ -44,7 +44,12 @@
  * pid (a dead process's that had it: lockStateDir runs through synchronously, so none of its own is open then). A live
  * process's is never removed: it may be linking its lock (and will remove the file itself) or giving up its takeover;
  * and a dead process never acts again, so removing its file races with no one. (A left file whose dead pid now belongs
- * to an unrelated process stays until that process ends, as above.)
+ * to an unrelated process stays until that process ends, as above.) Removing them is housekeeping: a left file is never
+ * the lock, so one that cannot be removed stays and the start goes on.
+ *
+ * Pids are those of this pid namespace: `npm start`s in two containers sharing one folder (a bind mount) see each
+ * other's pids as dead or as unrelated processes, so neither the lock nor the rules above keep them apart (either may
+ * take the other's lock over, or remove its files mid-start), as with any pid file. Run one per folder there.
  *
  * Why not proper-lockfile: it judges staleness by the lock's mtime, which its owner must keep touching on a timer
  * (a suspended laptop or a long GC pause makes a live lock look stale, and `npm start` runs for hours), and its stale
@@ -52,7 +57,7 @@
  * what matters for a folder only one local process should open.
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const LOCK_FILE = "npm-start.pid";
@@ -73,10 +78,15 @@ export class StateInUseError extends Error {
 }
 
 export class StateLockNotAFileError extends Error {
-  constructor(readonly stateDir: string, readonly lockFile: string) {
+  constructor(
+    readonly stateDir: string,
+    readonly lockFile: string,
+    /** What is there instead of a file. */
+    readonly found: "a directory" | "a symbolic link to nothing",
+  ) {
     super(
-      `npm start cannot lock ${stateDir}: ${lockFile} is a directory, where npm start keeps the file naming the npm start ` +
-        "that uses the folder (npm start never makes a directory there). Move or remove it, or keep the state elsewhere: " +
+      `npm start cannot lock ${stateDir}: ${lockFile} is ${found}, where npm start keeps the file naming the npm start ` +
+        "that uses the folder (npm start never makes one there). Move or remove it, or keep the state elsewhere: " +
         "npm start -- --state-dir <folder>.",
     );
     this.name = "StateLockNotAFileError";
@@ -144,6 +154,8 @@ export interface LockOptions {
   step?: (step: LockStep) => void;
   /** link(2). @default linkSync (tests: a filesystem without hard links) */
   link?: (existing: string, created: string) => void;
+  /** Removes a left file (removeLeftFiles). @default rmSync, force (tests: a file that cannot be removed) */
+  removeLeft?: (path: string) => void;
 }
 
 interface Owner {
@@ -174,33 +186,51 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
     held.delete(release);
     if (isOwner(readOwner(file), me)) rmSync(file, { force: true });
   };
+  let reentrant = false;
   for (;;) {
     if (publish(stateDir, me, (temporary) => linkOrRefuse(temporary, file))) break;
     step("lock-exists");
     const owner = readOwner(file);
     if (owner === undefined) continue; // released since: link again
-    if (isOwner(owner, me)) break; // re-entrant
+    if (isOwner(owner, me)) {
+      reentrant = true;
+      break;
+    }
     if (live(owner, me, running)) throw new StateInUseError(stateDir, owner.pid);
     step("stale");
     if (takeOver(stateDir, file, me, running, step)) break;
   }
   held.add(release);
   try {
-    removeLeftFiles(stateDir, me, running);
+    removeLeftFiles(stateDir, me, running, options.removeLeft ?? ((path) => rmSync(path, { force: true })));
   } catch (error) {
-    release(); // the caller gets no release function to call
+    // The caller gets no release function to call: let go of a lock this call took. A lock this process held already
+    // (re-entrant) stays its earlier caller's, who releases it.
+    if (!reentrant) release();
     throw error;
   }
   return release;
 }
 
-/** The temporary lock files and claims of dead processes (the header's "Left files"); run while holding the lock. */
-function removeLeftFiles(stateDir: string, me: Owner, running: (pid: number) => boolean): void {
-  for (const name of readdirSync(stateDir)) {
-    const left = LEFT.exec(name);
-    if (!left) continue;
+/**
+ * The temporary lock files and claims of dead processes (the header's "Left files"); run while holding the lock.
+ * Housekeeping: only files (npm start makes nothing else by those names), and one that cannot be removed is left as it
+ * was before this start, never a reason to refuse the start: a left file is never the lock. (EPERM/EACCES: another
+ * user's file in a shared sticky folder; on Windows, another program holding it open: isaacs/node-graceful-fs retries
+ * renames that fail with EACCES/EPERM "likely because antivirus software has locked the directory"; what unlink answers
+ * then is not confirmed here.)
+ */
+function removeLeftFiles(stateDir: string, me: Owner, running: (pid: number) => boolean, remove: (path: string) => void): void {
+  for (const entry of readdirSync(stateDir, { withFileTypes: true })) {
+    const left = LEFT.exec(entry.name);
+    if (!left || !entry.isFile()) continue;
     const pid = Number(left[1] ?? left[2]);
-    if (pid === me.pid || !running(pid)) rmSync(join(stateDir, name), { force: true });
+    if (pid !== me.pid && running(pid)) continue;
+    try {
+      remove(join(stateDir, entry.name));
+    } catch {
+      // left as it was (above)
+    }
   }
 }
 
@@ -261,7 +291,8 @@ function publish(stateDir: string, me: Owner, place: (temporary: string) => void
 /**
  * The lock's owner; undefined when there is no lock. A lock not naming a pid (damaged) names pid 0: no process. A
  * directory in its place (EISDIR: read(2) "fd refers to a directory") is refused, naming it: never removed, it may hold
- * someone's files.
+ * someone's files. So is a symbolic link to nothing: reading it finds no file (ENOENT) while link(2) finds the name taken
+ * (EEXIST: link does not follow a symbolic link at newpath), so "released since: link again" would go round for ever.
  */
 function readOwner(file: string): Owner | undefined {
   let text: string;
@@ -269,8 +300,11 @@ function readOwner(file: string): Owner | undefined {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
-    if (code === "EISDIR") throw new StateLockNotAFileError(dirname(file), file);
+    if (code === "ENOENT") {
+      if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) throw new StateLockNotAFileError(dirname(file), file, "a symbolic link to nothing");
+      return undefined;
+    }
+    if (code === "EISDIR") throw new StateLockNotAFileError(dirname(file), file, "a directory");
     throw error;
   }
   const [pid, token] = text.trim().split(/\s+/);

@@ -5,7 +5,7 @@
  * keeps the lock's own files (`npm-start.*`), so they piled up. The next start that holds the lock removes those of
  * dead processes, and never a live one's, which is still at work.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -53,6 +53,45 @@ describe("npm start's lock: files left by crashed processes", () => {
     expect(readdirSync(dir)).toEqual(["npm-start.pid.300.0123abcd.tmp"]);
   });
 
+  it("a failure while removing them under a lock this process held already keeps that lock: its first caller's", () => {
+    const dir = folder();
+    const release = lockStateDir(dir, as(100, []));
+    leave(dir, "npm-start.pid.300.0123abcd.tmp");
+    const running = (pid: number) => {
+      if (pid === 300) throw new Error("kill(300, 0) failed");
+      return true;
+    };
+    expect(() => lockStateDir(dir, { ...as(100, []), running })).toThrow("kill(300, 0) failed");
+    expect(readdirSync(dir).sort()).toEqual(["npm-start.pid", "npm-start.pid.300.0123abcd.tmp"]);
+    expect(readFileSync(join(dir, "npm-start.pid"), "utf8")).toBe("100 token-100\n");
+    release();
+    expect(readdirSync(dir)).toEqual(["npm-start.pid.300.0123abcd.tmp"]);
+  });
+
+  it("a left file that cannot be removed stays, and the start holds the lock as before it was left", () => {
+    const dir = folder();
+    leave(dir, "npm-start.pid.300.0123abcd.tmp", "npm-start.takeover.300.4567cdef");
+    // EPERM: another user's file in a shared folder, or (Windows) one a virus scanner has open.
+    const removeLeft = (path: string) => {
+      if (path.endsWith(".tmp")) throw Object.assign(new Error(`EPERM: operation not permitted, unlink '${path}'`), { code: "EPERM" });
+      rmSync(path);
+    };
+    const release = lockStateDir(dir, { ...as(100, [300]), removeLeft });
+    expect(readdirSync(dir).sort()).toEqual(["npm-start.pid", "npm-start.pid.300.0123abcd.tmp"]);
+    release();
+    expect(readdirSync(dir)).toEqual(["npm-start.pid.300.0123abcd.tmp"]);
+  });
+
+  it("a directory by a left file's name is not npm start's (it makes only files): kept, and the start goes on", () => {
+    const dir = folder();
+    mkdirSync(join(dir, "npm-start.pid.300.0123abcd.tmp"));
+    writeFileSync(join(dir, "npm-start.pid.300.0123abcd.tmp", "kept"), "");
+    const release = lockStateDir(dir, as(100, [300]));
+    expect(readdirSync(dir).sort()).toEqual(["npm-start.pid", "npm-start.pid.300.0123abcd.tmp"]);
+    expect(readdirSync(join(dir, "npm-start.pid.300.0123abcd.tmp"))).toEqual(["kept"]);
+    release();
+  });
+
   it("leaves other files alone, the state's and names only like the lock's", () => {
     const dir = folder();
     leave(dir, "npm-start.pid.300.tmp", "npm-start.pid.300.0123abcd.tmp.bak", "npm-start.notes", "data.tmp");
@@ -72,5 +111,20 @@ describe("npm start's lock path taken by a directory", () => {
     expect(() => lockStateDir(dir, as(100, []))).toThrow(new RegExp(`${escaped} is a directory.*Move or remove it.*--state-dir`));
     expect(readdirSync(dir)).toEqual(["npm-start.pid"]);
     expect(readdirSync(lock)).toEqual(["kept"]);
+  });
+
+  it("refuses a symbolic link to nothing there, rather than going round for ever (link: the name is taken; read: no file)", () => {
+    const dir = folder();
+    const lock = join(dir, "npm-start.pid");
+    symlinkSync(join(dir, "nowhere"), lock);
+    let tries = 0;
+    // Stops the loop the test would otherwise hang in: no start goes round more than a few times.
+    const step = (at: string) => {
+      if (at === "lock-exists" && ++tries > 100) throw new Error("went round 100 times");
+    };
+    expect(() => lockStateDir(dir, { ...as(100, []), step })).toThrow(expect.objectContaining({ name: "StateLockNotAFileError", lockFile: lock, found: "a symbolic link to nothing" }));
+    expect(() => lockStateDir(dir, as(100, []))).toThrow(/npm-start\.pid is a symbolic link to nothing.*Move or remove it.*--state-dir/);
+    expect(readdirSync(dir)).toEqual(["npm-start.pid"]);
+    expect(lstatSync(lock).isSymbolicLink()).toBe(true);
   });
 });
