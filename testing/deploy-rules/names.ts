@@ -297,7 +297,8 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   `clusterIdentifierPrefix`, an RDS instance's `identifierPrefix`) is measured as the name the provider makes of it
  *   (the prefix and 26 digits, `.fifo` after for a FIFO queue or topic) against the service's limits above, and against
  *   the provider's own check of the prefix (checkedPrefix, wholeNamePrefix). S3's `bucketPrefix` is S3BucketName's and a
- *   state machine's StatesStateMachineName's; a web ACL's `namePrefix` is not measured (its rule not read).
+ *   state machine's StatesStateMachineName's (those types have no `prefix` here, and a name from their prefix is left unknown);
+ *   wafv2/web_acl.go name_prefix: StringLenBetween(1, 128 − 26), `^[0-9A-Za-z_-]+$`.
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -376,7 +377,11 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   namedByName("aws:cloudfront/function:Function", "a CloudFront Function name", lettersDigitsDashUnderscore(1, CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateFunction.html"),
   namedByName("aws:cloudfront/keyValueStore:KeyValueStore", "a key value store name", lettersDigitsDashUnderscore(1, CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html", "CloudFrontKeyValueStore"),
   namedByName("aws:cloudfront/originAccessControl:OriginAccessControl", "an origin access control name", lengthWithin(CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html"),
-  namedByName("aws:wafv2/webAcl:WebAcl", "a web ACL name", lettersDigitsDashUnderscore(1, 128), "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html", "WafRuleNames"),
+  {
+    // WafRuleNames checks an explicit `name`; a `namePrefix` (web_acl.go: StringLenBetween(1, 128 − 26), `^[0-9A-Za-z_-]+$`) is measured here.
+    ...namedByName("aws:wafv2/webAcl:WebAcl", "a web ACL name", lettersDigitsDashUnderscore(1, 128), "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html", "WafRuleNames"),
+    prefix: checkedPrefix("namePrefix", PREFIX_MAX(128), /^[0-9A-Za-z_-]+$/, `1–${PREFIX_MAX(128)} letters, digits, - and _`),
+  },
   {
     ...namedByName("aws:secretsmanager/secret:Secret", "a secret name", withinLimits(1, 512, /[A-Za-z0-9/_+=.@-]/, "letters, digits and /_+=.@-"), "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
     prefix: checkedPrefix("namePrefix", PREFIX_MAX(512), /^[0-9A-Za-z/_+=.@-]+$/, `1–${PREFIX_MAX(512)} letters, digits and /_+=.@-`),
@@ -568,7 +573,8 @@ function logicalNameRoom(spec: PhysicalNameSpec, r: RecordedResource): number {
 
 function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): DeployFinding | undefined {
   const physical = physicalName(spec, r, naming);
-  if (!physical || (!physical.autonamed && spec.explicitCheckedBy) || (!physical.configured && spec.defaultAutonameCheckedBy)) return undefined;
+  // explicitCheckedBy rules read the explicit name input only: a prefixed name is this rule's.
+  if (!physical || (!physical.autonamed && physical.prefixed === undefined && spec.explicitCheckedBy) || (!physical.configured && spec.defaultAutonameCheckedBy)) return undefined;
   const component = owner(graph, r);
   const from = component ? ` (it comes from the ${component.type.split(":").pop()} named "${component.name}")` : "";
   const report = (problem: string, fix: string) => finding("PhysicalNameLimits", r, problem, fix);

@@ -66,9 +66,9 @@ describe("physicalName", () => {
   it("is a security group's namePrefix and the provider's 26-digit suffix, not an autoname; unknown for a type whose prefix is not measured", () => {
     const group = handBuilt("aws:ec2/securityGroup:SecurityGroup", "g".repeat(250), { vpcId: "vpc-1", description: "d", namePrefix: "app-" });
     expect(physicalName(spec("aws:ec2/securityGroup:SecurityGroup"), group)).toEqual({ name: `app-${"0".repeat(26)}`, shown: "app-<26-digit unique suffix>", autonamed: false, prefixed: "app-" });
-    // A web ACL's namePrefix is not measured (the table has no prefix rule for it): the name is unknown, not an autoname.
-    expect(physicalName(spec("aws:wafv2/webAcl:WebAcl"), handBuilt("aws:wafv2/webAcl:WebAcl", "w".repeat(250), { namePrefix: "edge-" }))).toBeUndefined();
-    expect(checkDeployRules([handBuilt("aws:wafv2/webAcl:WebAcl", "w".repeat(250), { namePrefix: "edge-", scope: "CLOUDFRONT", defaultAction: { allow: {} }, visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: "m", sampledRequestsEnabled: true } })], devContext).filter((f) => f.rule === "PhysicalNameLimits")).toEqual([]);
+    // A bucket's bucketPrefix is S3BucketName's (s3.ts), not measured here: the name is unknown, not an autoname.
+    expect(physicalName(spec("aws:s3/bucket:Bucket"), handBuilt("aws:s3/bucket:Bucket", "b".repeat(250), { bucketPrefix: "photos-" }))).toBeUndefined();
+    expect(checkDeployRules([handBuilt("aws:s3/bucket:Bucket", "b".repeat(250), { bucketPrefix: "photos-" })], devContext).filter((f) => f.rule === "PhysicalNameLimits")).toEqual([]);
   });
 
   it("tells a security group's namePrefix the provider refuses at preview (over 229, or sg-) from one EC2 refuses at up", () => {
