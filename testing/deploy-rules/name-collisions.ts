@@ -5,7 +5,7 @@
  * components name: compared per account (accountScope) and region where AWS scopes the name so, per account alone for
  * IAM, per VPC for security groups, across accounts for S3 buckets and Cognito domains; names still unknown at preview, autonames (`name` unset, or a
  * `namePrefix` the provider completes with a unique suffix) and names of other stacks are not compared. Names are
- * compared as written except where AWS documents that letter case does not tell them apart (IAM, security groups).
+ * compared as written except where AWS documents that letter case does not tell them apart (IAM, security groups, RDS).
  *
  * Types already judged by a uniqueness rule of their own are left out: log groups' explicit names (LogGroupNameUnique), API Gateway
  * custom domain names (ApiGatewayDomainNameUnique), CloudFront aliases (CloudFrontAliasUnique); API Gateway REST and HTTP
@@ -70,7 +70,31 @@
  *   create a security group with the same name as an existing security group in the same VPC" (Error codes for the
  *   Amazon EC2 API, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). A group named
  *   "default" in any letter case is PhysicalNameLimits' finding (every VPC has that group: names.ts).
+ * - RDS CreateDBSubnetGroup: DBSubnetGroupAlreadyExists "DBSubnetGroupName is already used by an existing DB subnet
+ *   group"; DBSubnetGroupName "This value is stored as a lowercase string" (API_CreateDBSubnetGroup), so names that differ
+ *   only by letter case are one name (terraform-provider-aws takes lower case only: validSubnetGroupName). CreateDBCluster
+ *   DBClusterIdentifier and CreateDBInstance DBInstanceIdentifier: "This parameter is stored as a lowercase string";
+ *   DBClusterAlreadyExistsFault "The user already has a DB cluster with the given identifier", DBInstanceAlreadyExists
+ *   "The user already has a DB instance with the given identifier" (the API references' error lists, as recalled: the
+ *   pages read here showed the lower-case sentences). The scope, one account's region, is the ARN's
+ *   (arn:aws:rds:<region>:<account>:subgrp:<name>, :cluster:, :db:); a sentence saying so was not found.
+ * - EventBridge Scheduler CreateSchedule: a schedule is named within its schedule group (GroupName: "If you omit this,
+ *   the default schedule group is used"; the ARN arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>; GetSchedule
+ *   and DeleteSchedule take Name and GroupName), and CreateSchedule may answer ConflictException. That a second schedule
+ *   of one name in one group gets ConflictException (and not some other error) was not confirmed; whether names differ
+ *   by letter case was not found: compared as written. A groupName unknown at preview is not compared.
+ * - AWS Backup CreateBackupVault: "Backup vaults are identified by names that are unique to the account used to create
+ *   them and the AWS Region where they are created"; AlreadyExistsException "The required resource already exists".
+ * - EventBridge PutRule: "Creates or updates the specified rule"; "If you are updating an existing rule, the rule is
+ *   replaced with what you specify in this PutRule command"; a rule is named within its event bus (EventBusName: "If
+ *   you omit this, the default event bus is used"; the ARN rule/<bus>/<name> for a custom bus). That
+ *   terraform-provider-aws's create calls PutRule without looking for a rule of the name first was not confirmed.
+ *   (Dashboards, global to the account and overwritten by PutDashboard, are CloudWatchDashboard's.) An eventBusName unknown at preview is not compared.
+ * - Cognito CreateGroup GroupName: "This name must be unique in your user pool"; GroupExistsException "This exception is
+ *   thrown when Amazon Cognito encounters a group that already exists in the user pool". Whether names differ by letter
+ *   case was not found: compared as written. A userPoolId unknown at preview is not compared.
  */
+import { busNameOf } from "../../components/arn";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { globalTables } from "./dynamodb";
@@ -157,7 +181,30 @@ function regional(type: string, outcome: string): UniqueNameSpec {
   return { types: [type], ...fromTable(type), scope: perAccountRegion, outcome };
 }
 
+/** A schedule in its schedule group (`groupName`, the account's `default` group when unset) of its account's region; none when the group is unknown at preview. */
+const perScheduleGroup: UniqueNameSpec["scope"] = (graph, r, context) => {
+  const region = regionOf(graph, r, context);
+  const group = r.inputs.groupName ?? "default";
+  return typeof group === "string" ? [{ key: [accountScope(graph, r), region, group], where: `in schedule group ${group} of ${region}` }] : [];
+};
+
+/** A rule on its event bus (busNameOf: `eventBusName` by name, the default bus when unset) of its account's region; none when the bus is unknown at preview. */
+const perEventBus: UniqueNameSpec["scope"] = (graph, r, context) => {
+  const reference = r.inputs.eventBusName;
+  if (reference !== undefined && typeof reference !== "string") return [];
+  const region = regionOf(graph, r, context);
+  const bus = busNameOf(reference);
+  return [{ key: [accountScope(graph, r), region, bus], where: `on event bus ${bus} in ${region}` }];
+};
+
+/** A user pool group in its user pool (`userPoolId`); none when the pool is unknown at preview. */
+const perUserPool: UniqueNameSpec["scope"] = (graph, r, context) => {
+  const pool = r.inputs.userPoolId;
+  return typeof pool === "string" ? [{ key: [accountScope(graph, r), regionOf(graph, r, context), pool], where: `in user pool ${pool}` }] : [];
+};
+
 const SHARED = "destroying either then deletes it for both";
+const lowerCase = (name: string) => name.toLowerCase();
 const EVENT_BUS = "aws:cloudwatch/eventBus:EventBus";
 
 export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
@@ -191,6 +238,13 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
     compared: (name) => name.toLowerCase(),
     outcome: "CreateSecurityGroup refuses the second (InvalidGroup.Duplicate; EC2 group names do not differ by letter case)",
   },
+  { ...regional("aws:rds/subnetGroup:SubnetGroup", "CreateDBSubnetGroup refuses the second (DBSubnetGroupAlreadyExists; RDS stores the name in lower case)"), compared: lowerCase },
+  { types: ["aws:rds/cluster:Cluster"], ...fromTable("aws:rds/cluster:Cluster", "clusterIdentifier"), scope: perAccountRegion, compared: lowerCase, outcome: "CreateDBCluster refuses the second (DBClusterAlreadyExistsFault; RDS stores the identifier in lower case)" },
+  { types: ["aws:rds/clusterInstance:ClusterInstance"], ...fromTable("aws:rds/clusterInstance:ClusterInstance", "identifier"), scope: perAccountRegion, compared: lowerCase, outcome: "CreateDBInstance refuses the second (DBInstanceAlreadyExists; RDS stores the identifier in lower case)" },
+  { types: ["aws:scheduler/schedule:Schedule"], ...fromTable("aws:scheduler/schedule:Schedule"), scope: perScheduleGroup, outcome: "CreateSchedule refuses the second (ConflictException)" },
+  regional("aws:backup/vault:Vault", "CreateBackupVault refuses the second (AlreadyExistsException)"),
+  { types: ["aws:cloudwatch/eventRule:EventRule"], ...fromTable("aws:cloudwatch/eventRule:EventRule"), scope: perEventBus, outcome: `PutRule, which creates or updates, replaces the first rule with the second (pattern, schedule, state), and both resources then own one rule (${SHARED})` },
+  { types: ["aws:cognito/userGroup:UserGroup"], property: "name", what: "a user pool group name", autonamed: false, scope: perUserPool, outcome: "CreateGroup refuses the second (GroupExistsException)" },
   {
     types: ["aws:cognito/userPoolDomain:UserPoolDomain"],
     property: "domain",
@@ -225,7 +279,7 @@ function claimedName(spec: UniqueNameSpec, r: RecordedResource, naming?: Configu
 export function physicalNameUnique(naming?: ConfiguredNaming): DeployRule {
   return {
     id: "PhysicalNameUnique",
-    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, log groups, metric alarms, IAM roles and policies, S3 buckets, security groups in a VPC, CloudFront functions, cache and response headers policies, Cognito domains), explicitly or through the stack's `pulumi:autonaming`",
+    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, log groups, metric alarms, IAM roles and policies, S3 buckets, security groups in a VPC, CloudFront functions, cache and response headers policies, Cognito domains, RDS subnet groups, clusters and instances, schedules in a schedule group, backup vaults, EventBridge rules on a bus, user pool groups in a pool), explicitly or through the stack's `pulumi:autonaming`",
     source: CREATE_STATE_MACHINE,
     check(graph, context) {
       const findings: DeployFinding[] = [];

@@ -100,7 +100,22 @@ export interface PhysicalNameSpec {
    * that whole name; and the provider's own check of the prefix, which fails `pulumi preview`. Types without it: a
    * `<property>Prefix` set leaves the name unmeasured.
    */
-  prefix?: { property: string; providerRefuses(prefix: string): boolean; providerRule: string };
+  prefix?: NamePrefix;
+}
+
+/**
+ * A `<property>Prefix` input terraform-provider-aws completes with its unique suffix (internal/create Name /
+ * NewNameGenerator: the prefix, id.PrefixedUniqueId's PROVIDER_UNIQUE_ID_SUFFIX_LENGTH digits, then any suffix the
+ * resource adds), and the provider's own check of it, which fails `pulumi preview`.
+ */
+export interface NamePrefix {
+  property: string;
+  /** Whether the provider refuses `prefix` (its ValidateFunc, or a CustomizeDiff that checks the whole name it makes). */
+  providerRefuses(prefix: string, r: RecordedResource): boolean;
+  /** The provider's rule, for messages ("at most 38 characters of letters, digits and _+=,.@-"). */
+  providerRule: string;
+  /** What the provider appends after its suffix (SQS and SNS: `.fifo` for a FIFO queue or topic). */
+  postfix?: (r: RecordedResource) => string;
 }
 
 /** A length-and-characters check: `min`–`max` characters, each matching `chars` (a one-character class). */
@@ -154,7 +169,7 @@ const refusalOf = (spec: Pick<PhysicalNameSpec, "refusal" | "providerRefusal">, 
  * vpc_security_group.go, name_prefix: `validation.StringLenBetween(0, 255-id.UniqueIDSuffixLength)`, in UTF-8 bytes, and
  * `StringDoesNotMatch(^sg-)`, "cannot begin with sg-"), so a longer prefix or one starting with "sg-" fails `pulumi preview`.
  */
-const SECURITY_GROUP_PREFIX: NonNullable<PhysicalNameSpec["prefix"]> = {
+const SECURITY_GROUP_PREFIX: NamePrefix = {
   property: "namePrefix",
   providerRefuses: (prefix) => goLength(prefix) > SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH || prefix.startsWith("sg-"),
   providerRule: `at most ${SECURITY_GROUP_NAME_LENGTH - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH} characters, not starting with "sg-"`,
@@ -169,6 +184,48 @@ const lettersDigitsDashUnderscore = (min: number, max: number) => withinLimits(m
 /** Names of 1–`max` characters of any kind, where AWS documents only a length (origin access controls, Lambda statement ids). */
 function lengthWithin(max: number): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
   return { problem: (name) => (name.length < 1 || name.length > max ? `is ${name.length} characters; 1–${max} allowed` : undefined), maxLength: max };
+}
+
+/**
+ * A prefix terraform-provider-aws checks with a ValidateFunc of its own: 1 to `max` bytes (Go's len) matching `pattern`,
+ * the whole prefix. Its sources, per type (hashicorp/terraform-provider-aws, internal/service/…):
+ * - iam/validate.go validResourceName(max): StringLenBetween(1, max) and `^[\w+=,.@-]*$`; role.go name_prefix
+ *   roleNamePrefixMaxLen = 64 − 26, policy.go policyNamePrefixMaxLen and role_policy.go rolePolicyNamePrefixMaxLen
+ *   = 128 − 26.
+ * - lambda/validate.go validPolicyStatementID, which permission.go applies to statement_id_prefix as to statement_id:
+ *   `^[0-9A-Za-z_-]+$`, 1–100 (the statement id's own maximum, so a prefix of 75–100 passes preview and AddPermission
+ *   refuses the 101–126-character id at `pulumi up`).
+ * - logs/validate.go validLogGroupNamePrefix: at most 483, `^[0-9A-Za-z_./#-]+$`.
+ * - scheduler/schedule.go name_prefix: StringLenBetween(1, 64 − 26), `^[0-9A-Za-z_.-]+$`.
+ * - secretsmanager/validate.go validSecretNamePrefix: `^[0-9A-Za-z/_+=.@-]+$`, at most 512 − 26.
+ * - rds/validate.go validSubnetGroupNamePrefix: `^[0-9a-z_ .-]+$`, at most 229 (255 − 26; not "a letter first", which
+ *   RDS then refuses at `pulumi up`); validIdentifierPrefix (cluster_identifier_prefix, identifier_prefix):
+ *   `^[0-9a-z-]+$`, a letter first, no `--`, and no length (RDS refuses an identifier over 63 at `pulumi up`, so a
+ *   prefix over 37).
+ */
+function checkedPrefix(property: string, max: number, pattern: RegExp, providerRule: string): NamePrefix {
+  return { property, providerRefuses: (prefix) => goLength(prefix) < 1 || goLength(prefix) > max || !pattern.test(prefix), providerRule };
+}
+
+const PREFIX_MAX = (nameMax: number) => nameMax - PROVIDER_UNIQUE_ID_SUFFIX_LENGTH;
+const iamPrefix = (nameMax: number) => checkedPrefix("namePrefix", PREFIX_MAX(nameMax), /^[\w+=,.@-]*$/, `1–${PREFIX_MAX(nameMax)} characters of letters, digits and _+=,.@-`);
+const RDS_IDENTIFIER_PREFIX = (property: string) => checkedPrefix(property, Infinity, /^[a-z](?!.*--)[0-9a-z-]*$/, "lower-case letters, digits and hyphens, a letter first, no two hyphens in a row");
+
+/**
+ * SQS and SNS: terraform-provider-aws checks the whole name it makes from the prefix (the prefix, its 26 digits and
+ * `.fifo` when FIFO) in a CustomizeDiff at `pulumi preview`: sqs/queue.go resourceQueueCustomizeDiff
+ * (`^[0-9A-Za-z_-]{1,75}\.fifo$` or `^[0-9A-Za-z_-]{1,80}$`, "invalid queue name") and sns/topic.go
+ * resourceTopicCustomizeDiff (`{1,251}\.fifo` or `{1,256}`, "invalid topic name"): the names withFifo checks.
+ */
+function wholeNamePrefix(flag: string, max: number): NamePrefix {
+  const check = withFifo(flag, max);
+  const postfix = fifo(flag);
+  return {
+    property: "namePrefix",
+    postfix,
+    providerRefuses: (prefix, r) => check(`${prefix}${UNIQUE_SUFFIX_STAND_IN}${postfix(r)}`, r) !== undefined,
+    providerRule: `a name (the prefix, its ${PROVIDER_UNIQUE_ID_SUFFIX_LENGTH}-digit suffix and .fifo when FIFO) of at most ${max} letters, digits, - and _`,
+  };
 }
 
 /**
@@ -218,8 +275,9 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   for terraform-provider-aws (validate.go validIdentifier); CreateDBSubnetGroup DBSubnetGroupName "Must contain no
  *   more than 255 letters, numbers, periods, underscores, spaces, or hyphens. Must not be default. First character
  *   must be a letter", lower case for terraform-provider-aws (validate.go validSubnetGroupName); DeleteDBCluster FinalDBSnapshotIdentifier "Must be 1 to 255 letters, numbers, or hyphens"
- *   (the identifier's other rules), whose explicit value RdsClusterSettings judges with whether one is needed. Only
- *   explicit names: pulumi-aws's autonaming of these types (maximum, case) was not read.
+ *   (the identifier's other rules), whose explicit value RdsClusterSettings judges with whether one is needed. Explicit
+ *   names and prefixes (RelationalDatabase's subnet group has `namePrefix`): pulumi-aws's autonaming of these types
+ *   (maximum, case) was not read.
  * - Step Functions CreateStateMachine `name`: "Length Constraints: Minimum length of 1. Maximum length of 80", no white
  *   space, brackets, wildcards or `" # % \ ^ | ~ \` $ & , ; : /`, and "To enable logging with CloudWatch Logs, the name
  *   should only contain 0-9, A-Z, a-z, - and _" (API_CreateStateMachine, API_StateMachineListItem), which
@@ -235,6 +293,12 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   PrivateNetwork's and RelationalDatabase's kind "security-group", which refuse a component name whose default
  *   autoname breaks it); pulumi-aws autonames a group within its default 255 (no override for aws_security_group). A
  *   `namePrefix` is measured with terraform-provider-aws's 26-digit suffix (SECURITY_GROUP_PREFIX).
+ * - Prefixes (`prefix`): a type's `namePrefix` (a Lambda permission's `statementIdPrefix`, an RDS cluster's
+ *   `clusterIdentifierPrefix`, an RDS instance's `identifierPrefix`) is measured as the name the provider makes of it
+ *   (the prefix and 26 digits, `.fifo` after for a FIFO queue or topic) against the service's limits above, and against
+ *   the provider's own check of the prefix (checkedPrefix, wholeNamePrefix). S3's `bucketPrefix` is S3BucketName's and a
+ *   state machine's StatesStateMachineName's (those types have no `prefix` here, and a name from their prefix is left unknown);
+ *   wafv2/web_acl.go name_prefix: StringLenBetween(1, 128 − 26), `^[0-9A-Za-z_-]+$`.
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -254,6 +318,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     what: "a Lambda permission statement id",
     ...lengthWithin(LAMBDA_STATEMENT_ID_LENGTH),
     autoname: { maxLength: LAMBDA_STATEMENT_ID_LENGTH },
+    prefix: checkedPrefix("statementIdPrefix", LAMBDA_STATEMENT_ID_LENGTH, /^[0-9A-Za-z_-]+$/, `1–${LAMBDA_STATEMENT_ID_LENGTH} letters, digits, - and _`),
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
   },
   {
@@ -262,10 +327,11 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     what: "an IAM role name",
     ...withinLimits(1, IAM_ROLE_NAME_LENGTH, IAM_NAME, "letters, digits and _+=,.@-"),
     autoname: { maxLength: IAM_ROLE_NAME_LENGTH },
+    prefix: iamPrefix(IAM_ROLE_NAME_LENGTH),
     source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
   },
-  namedByName("aws:iam/rolePolicy:RolePolicy", "an IAM inline policy name", withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"), "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"),
-  namedByName("aws:iam/policy:Policy", "an IAM policy name", withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"), "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html"),
+  { ...namedByName("aws:iam/rolePolicy:RolePolicy", "an IAM inline policy name", withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"), "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html"), prefix: iamPrefix(128) },
+  { ...namedByName("aws:iam/policy:Policy", "an IAM policy name", withinLimits(1, 128, IAM_NAME, "letters, digits and _+=,.@-"), "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html"), prefix: iamPrefix(128) },
   ...["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"].map(
     (type): PhysicalNameSpec => ({
       type,
@@ -285,6 +351,7 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     problem: withFifo("fifoQueue", 80),
     maxLength: 80,
     autoname: { maxLength: 80, postfix: fifo("fifoQueue") },
+    prefix: wholeNamePrefix("fifoQueue", 80),
     source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
   },
   {
@@ -294,17 +361,31 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     problem: withFifo("fifoTopic", 256),
     maxLength: 256,
     autoname: { maxLength: 80, postfix: fifo("fifoTopic") },
+    prefix: wholeNamePrefix("fifoTopic", 256),
     source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
   },
-  namedByName("aws:cloudwatch/logGroup:LogGroup", "a log group name", withinLimits(1, 512, /[.\-_/#A-Za-z0-9]/, "letters, digits and . - _ / #"), "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"),
+  {
+    ...namedByName("aws:cloudwatch/logGroup:LogGroup", "a log group name", withinLimits(1, 512, /[.\-_/#A-Za-z0-9]/, "letters, digits and . - _ / #"), "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"),
+    prefix: checkedPrefix("namePrefix", 483, /^[0-9A-Za-z_./#-]+$/, "1–483 characters of letters, digits and . - _ / #"),
+  },
   namedByName("aws:dynamodb/table:Table", "a DynamoDB table name", withinLimits(3, 255, /[A-Za-z0-9_.-]/, "letters, digits, _, - and ."), "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html"),
   namedByName("aws:cognito/userPoolClient:UserPoolClient", "a Cognito app client name", withinLimits(1, 128, /[\w\s+=,.@-]/, "letters, digits, spaces and _+=,.@-"), "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientDescription.html"),
-  namedByName("aws:scheduler/schedule:Schedule", "a schedule name", withinLimits(1, 64, /[0-9a-zA-Z_.-]/, "letters, digits, -, _ and ."), "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html"),
+  {
+    ...namedByName("aws:scheduler/schedule:Schedule", "a schedule name", withinLimits(1, 64, /[0-9a-zA-Z_.-]/, "letters, digits, -, _ and ."), "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html"),
+    prefix: checkedPrefix("namePrefix", PREFIX_MAX(64), /^[0-9A-Za-z_.-]+$/, `1–${PREFIX_MAX(64)} letters, digits, -, _ and .`),
+  },
   namedByName("aws:cloudfront/function:Function", "a CloudFront Function name", lettersDigitsDashUnderscore(1, CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateFunction.html"),
   namedByName("aws:cloudfront/keyValueStore:KeyValueStore", "a key value store name", lettersDigitsDashUnderscore(1, CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html", "CloudFrontKeyValueStore"),
   namedByName("aws:cloudfront/originAccessControl:OriginAccessControl", "an origin access control name", lengthWithin(CLOUDFRONT_NAME_LENGTH), "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html"),
-  namedByName("aws:wafv2/webAcl:WebAcl", "a web ACL name", lettersDigitsDashUnderscore(1, 128), "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html", "WafRuleNames"),
-  namedByName("aws:secretsmanager/secret:Secret", "a secret name", withinLimits(1, 512, /[A-Za-z0-9/_+=.@-]/, "letters, digits and /_+=.@-"), "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
+  {
+    // WafRuleNames checks an explicit `name`; a `namePrefix` (web_acl.go: StringLenBetween(1, 128 − 26), `^[0-9A-Za-z_-]+$`) is measured here.
+    ...namedByName("aws:wafv2/webAcl:WebAcl", "a web ACL name", lettersDigitsDashUnderscore(1, 128), "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html", "WafRuleNames"),
+    prefix: checkedPrefix("namePrefix", PREFIX_MAX(128), /^[0-9A-Za-z_-]+$/, `1–${PREFIX_MAX(128)} letters, digits, - and _`),
+  },
+  {
+    ...namedByName("aws:secretsmanager/secret:Secret", "a secret name", withinLimits(1, 512, /[A-Za-z0-9/_+=.@-]/, "letters, digits and /_+=.@-"), "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
+    prefix: checkedPrefix("namePrefix", PREFIX_MAX(512), /^[0-9A-Za-z/_+=.@-]+$/, `1–${PREFIX_MAX(512)} letters, digits and /_+=.@-`),
+  },
   {
     type: "aws:apigateway/stage:Stage",
     property: "stageName",
@@ -324,9 +405,34 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   // Kinesis CreateStream StreamName and RegisterStreamConsumer ConsumerName: 1–128 of `[a-zA-Z0-9_.-]+`.
   namedByName("aws:kinesis/stream:Stream", "a Kinesis stream name", withinLimits(1, 128, /[a-zA-Z0-9_.-]/, "letters, digits, _, . and -"), "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html"),
   namedByName("aws:kinesis/streamConsumer:StreamConsumer", "a Kinesis stream consumer name", withinLimits(1, 128, /[a-zA-Z0-9_.-]/, "letters, digits, _, . and -"), "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_RegisterStreamConsumer.html"),
-  { type: "aws:rds/cluster:Cluster", property: "clusterIdentifier", what: "an Aurora DB cluster identifier", problem: (name) => rdsIdentifierProblem(name, 63, true), maxLength: 63, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html" },
-  { type: "aws:rds/clusterInstance:ClusterInstance", property: "identifier", what: "an Aurora DB instance identifier", problem: (name) => rdsIdentifierProblem(name, 63, true), maxLength: 63, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html" },
-  { type: "aws:rds/subnetGroup:SubnetGroup", property: "name", what: "a DB subnet group name", problem: rdsSubnetGroupNameProblem, maxLength: 255, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html" },
+  {
+    type: "aws:rds/cluster:Cluster",
+    property: "clusterIdentifier",
+    what: "an Aurora DB cluster identifier",
+    problem: (name) => rdsIdentifierProblem(name, 63, true),
+    maxLength: 63,
+    prefix: RDS_IDENTIFIER_PREFIX("clusterIdentifierPrefix"),
+    source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html",
+  },
+  {
+    type: "aws:rds/clusterInstance:ClusterInstance",
+    property: "identifier",
+    what: "an Aurora DB instance identifier",
+    problem: (name) => rdsIdentifierProblem(name, 63, true),
+    maxLength: 63,
+    prefix: RDS_IDENTIFIER_PREFIX("identifierPrefix"),
+    source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
+  },
+  {
+    // RelationalDatabase names its subnet group by namePrefix (`<name>-`, lower case), measured with the provider's suffix.
+    type: "aws:rds/subnetGroup:SubnetGroup",
+    property: "name",
+    what: "a DB subnet group name",
+    problem: rdsSubnetGroupNameProblem,
+    maxLength: 255,
+    prefix: checkedPrefix("namePrefix", PREFIX_MAX(255), /^[0-9a-z_ .-]+$/, `1–${PREFIX_MAX(255)} lower-case letters, digits, hyphens, underscores, periods and spaces`),
+    source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
+  },
   {
     type: "aws:sfn/stateMachine:StateMachine",
     property: "name",
@@ -419,12 +525,14 @@ const UNIQUE_SUFFIX_STAND_IN = "0".repeat(PROVIDER_UNIQUE_ID_SUFFIX_LENGTH);
 export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): { name: string; shown: string; autonamed: boolean; configured?: ConfiguredAutoname; prefixed?: string } | undefined {
   const explicit = r.inputs[spec.property];
   if (typeof explicit === "string") return { name: explicit, shown: explicit, autonamed: false };
-  if (!spec.autoname || explicit !== undefined) return undefined;
+  if (explicit !== undefined) return undefined;
   const given = r.inputs[spec.prefix?.property ?? `${spec.property}Prefix`];
   if (given !== undefined) {
     if (!spec.prefix || typeof given !== "string") return undefined;
-    return { name: `${given}${UNIQUE_SUFFIX_STAND_IN}`, shown: `${given}<${PROVIDER_UNIQUE_ID_SUFFIX_LENGTH}-digit unique suffix>`, autonamed: false, prefixed: given };
+    const after = spec.prefix.postfix?.(r) ?? "";
+    return { name: `${given}${UNIQUE_SUFFIX_STAND_IN}${after}`, shown: `${given}<${PROVIDER_UNIQUE_ID_SUFFIX_LENGTH}-digit unique suffix>${after}`, autonamed: false, prefixed: given };
   }
+  if (!spec.autoname) return undefined;
   const transform = spec.autoname.transform ?? ((n: string) => n);
   const postfix = spec.autoname.postfix?.(r) ?? "";
   const configured = naming?.(r);
@@ -465,19 +573,21 @@ function logicalNameRoom(spec: PhysicalNameSpec, r: RecordedResource): number {
 
 function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource, naming?: ConfiguredNaming): DeployFinding | undefined {
   const physical = physicalName(spec, r, naming);
-  if (!physical || (!physical.autonamed && spec.explicitCheckedBy) || (!physical.configured && spec.defaultAutonameCheckedBy)) return undefined;
+  // explicitCheckedBy rules read the explicit name input only: a prefixed name is this rule's.
+  if (!physical || (!physical.autonamed && physical.prefixed === undefined && spec.explicitCheckedBy) || (!physical.configured && spec.defaultAutonameCheckedBy)) return undefined;
   const component = owner(graph, r);
   const from = component ? ` (it comes from the ${component.type.split(":").pop()} named "${component.name}")` : "";
   const report = (problem: string, fix: string) => finding("PhysicalNameLimits", r, problem, fix);
   if (physical.configured) return checkConfigured(spec, r, physical, physical.configured, report, from);
 
   if (physical.prefixed !== undefined && spec.prefix) {
+    // The provider's check of the prefix and AWS's of the name it makes: either one stops the create.
     const problem = spec.problem(physical.name, r);
-    if (!problem) return undefined;
-    const atPreview = spec.prefix.providerRefuses(physical.prefixed);
+    const atPreview = spec.prefix.providerRefuses(physical.prefixed, r);
+    if (!problem && !atPreview) return undefined;
     return report(
-      `has ${spec.prefix.property} ${JSON.stringify(physical.prefixed)}, so its name is ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${atPreview ? `terraform-provider-aws refuses the prefix (${spec.prefix.providerRule}) at \`pulumi preview\`` : "AWS refuses it at `pulumi up`"}`,
-      `use a ${spec.prefix.property} ${atPreview ? `of ${spec.prefix.providerRule}` : `of characters ${spec.what} takes`}${from}, or leave it unset for Pulumi's autonaming`,
+      `has ${spec.prefix.property} ${JSON.stringify(physical.prefixed)}, so its name is ${physical.shown} (${physical.name.length} characters), ${problem ? `${spec.what} that ${problem}` : `${spec.what} AWS takes`}: ${atPreview ? `terraform-provider-aws refuses the prefix (${spec.prefix.providerRule}) at \`pulumi preview\`` : "AWS refuses it at `pulumi up`"}`,
+      `use a ${spec.prefix.property} ${atPreview ? `of ${spec.prefix.providerRule}` : physical.name.length > spec.maxLength ? `of at most ${spec.maxLength - (physical.name.length - physical.prefixed.length)} characters` : `of characters ${spec.what} takes`}${from}, or leave it unset${spec.autoname ? " for Pulumi's autonaming" : ` and set ${spec.property}`}`,
     );
   }
 

@@ -53,3 +53,22 @@ describe("PhysicalNameUnique's fix", () => {
     ]);
   });
 });
+
+describe("PhysicalNameUnique on RDS names and schedules", () => {
+  const unique = (graph: ReturnType<typeof handBuilt>[]) => checkDeployRules(graph, devContext).filter((f) => f.rule === "PhysicalNameUnique").map(formatFinding);
+
+  // API_CreateDBSubnetGroup: "This value is stored as a lowercase string" (the provider takes lower case only, so such
+  // a pair is also PhysicalNameLimits' finding; here the comparison alone).
+  it("compares DB subnet group names without letter case, as RDS stores them", () => {
+    const group = (name: string, value: string) => handBuilt("aws:rds/subnetGroup:SubnetGroup", name, { name: value, subnetIds: ["subnet-a", "subnet-b"] });
+    expect(unique([group("subnets-a", "gallery-db"), group("subnets-b", "Gallery-DB")])).toEqual([expect.stringMatching(/\] aws:rds\/subnetGroup:SubnetGroup subnets-b: has name "Gallery-DB", as subnets-a does \("gallery-db"\), in us-east-1; DB subnet group names are unique there/)]);
+  });
+
+  it("offers no autoname in the fix for an RDS identifier (pulumi-aws's autonaming of these types not read), and compares schedules per group and region", () => {
+    const cluster = (name: string) => handBuilt("aws:rds/cluster:Cluster", name, { engine: "aurora-postgresql", clusterIdentifier: "gallery-db" });
+    expect(unique([cluster("c-a"), cluster("c-b")])).toEqual([expect.stringMatching(/Fix: give each Aurora DB cluster identifier its own clusterIdentifier$/)]);
+    const schedule = (name: string, more: Record<string, unknown>) => handBuilt("aws:scheduler/schedule:Schedule", name, { name: "nightly", scheduleExpression: "rate(1 day)", ...more });
+    expect(unique([schedule("s-a", { groupName: "reports" }), schedule("s-b", { groupName: "reports", region: "eu-west-1" }), schedule("s-c", { groupName: "other" })])).toEqual([]);
+    expect(unique([schedule("s-a", { groupName: "reports" }), schedule("s-b", { groupName: "reports" })])).toEqual([expect.stringMatching(/Fix: give each schedule its own name \(or leave name unset for Pulumi's autoname\)$/)]);
+  });
+});
