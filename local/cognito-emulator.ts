@@ -191,7 +191,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
-    (r) => checkTemporaryPasswords(r, cognito),
+    (r) => checkTemporaryPasswords(r, cognito, clock),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
@@ -447,7 +447,9 @@ interface NewPasswordSession {
  *    with that password: cognito-local's handler hands out the code and redirects (hostedUiScopes records its scope).
  * A wrong temporary password goes on to cognito-local's "Incorrect username or password.", which hostedUiLockout counts;
  * during a lockout it is refused there first. Setting the password is not a sign-in for the lockout (as through the
- * API, where RespondToAuthChallenge is not one): the user's failures are kept. Required attributes are not asked for,
+ * API, where RespondToAuthChallenge is not one): the user's failures are kept. The right temporary password past the
+ * pool's TemporaryPasswordValidityDays is refused as through the API (temporaryPasswordExpired): the sign-in form again
+ * with its message as the error line (managed login's wording not confirmed), no new-password form. Required attributes are not asked for,
  * as the API's challenge here (cognito-local's requiredAttributes is always "[]"). Not confirmed: managed login's
  * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
@@ -501,8 +503,10 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
       if (!strings || responseType !== "code" || method !== "S256") return next();
       const client = await appClientOf(cognito, ctx, clientId);
       if (!client?.CallbackURLs?.includes(redirectUri)) return next();
+      const pool = await poolOf(cognito, ctx, { ClientId: clientId });
       const found = await lockoutUser(cognito, ctx, { ClientId: clientId }, username);
-      if (!found || found.user.UserStatus !== "FORCE_CHANGE_PASSWORD" || found.user.Password !== password) return next();
+      if (!pool || !found || found.user.UserStatus !== "FORCE_CHANGE_PASSWORD" || found.user.Password !== password) return next();
+      if (temporaryPasswordExpired(pool, found.user, clock)) return res.status(200).type("text/html").send(signInPage(body, TEMPORARY_PASSWORD_EXPIRED));
       form(res, {
         clientId,
         userPoolId: client.UserPoolId,
@@ -807,20 +811,69 @@ const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedExcepti
  * returns a generic NotAuthorizedException error indicating either the user name or password is incorrect",
  * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html) and
  * lockOutFailedSignIns counts. Innermost: every other layer sees the answer cognito-local gives a wrong password.
+ * The right one past the pool's TemporaryPasswordValidityDays (temporaryPasswordExpired) is refused, NotAuthorizedException
+ * TEMPORARY_PASSWORD_EXPIRED, not counted; AdminSetUserPassword's temporary password (Permanent false) records when it
+ * was set, which that counts from.
  */
-function checkTemporaryPasswords(router: (target: string) => Route, cognito: CognitoService) {
+function checkTemporaryPasswords(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
   return (target: string): Route => {
     const route = router(target);
+    if (target === "AdminSetUserPassword") {
+      return async (ctx, req) => {
+        const answer = await route(ctx, req);
+        if (req?.Permanent !== true) {
+          const pool = await poolOf(cognito, ctx, req);
+          const user = pool && typeof req.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+          if (pool && user) await pool.saveUser(ctx, { ...user, TemporaryPasswordDate: clock.get() } as User);
+        }
+        return answer;
+      };
+    }
     if (!SIGN_IN_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const username = req?.AuthParameters?.USERNAME;
       if (PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string") {
-        const user = (await lockoutUser(cognito, ctx, req, username))?.user;
-        if (user?.UserStatus === "FORCE_CHANGE_PASSWORD" && user.Password !== req.AuthParameters.PASSWORD) throw new InvalidPasswordError();
+        const pool = await poolOf(cognito, ctx, req);
+        const user = pool ? await pool.getUserByUsername(ctx, username) : null;
+        if (pool && user?.UserStatus === "FORCE_CHANGE_PASSWORD") {
+          if (user.Password !== req.AuthParameters.PASSWORD) throw new InvalidPasswordError();
+          if (temporaryPasswordExpired(pool, user, clock)) throw new NotAuthorizedError(TEMPORARY_PASSWORD_EXPIRED);
+        }
       }
       return route(ctx, req);
     };
   };
+}
+
+/**
+ * Cognito's answer (NotAuthorizedException) to the right temporary password after the pool's TemporaryPasswordValidityDays:
+ * the service's wording as clients match on it (e.g. apps mapping `NotAuthorizedException` "User account has expired,
+ * it must be reset by an administrator." to their own text); not in AWS's documentation (not confirmed there).
+ */
+const TEMPORARY_PASSWORD_EXPIRED = "User account has expired, it must be reset by an administrator.";
+
+/** A user as the emulator keeps it: with when its temporary password was set by AdminSetUserPassword (checkTemporaryPasswords). */
+type UserWithTemporaryPasswordDate = User & { TemporaryPasswordDate?: Date | string };
+
+/**
+ * Whether the temporary password of `user` (FORCE_CHANGE_PASSWORD) is past the pool's TemporaryPasswordValidityDays on
+ * `clock`: "The number of days a temporary password is valid in the password policy. If the user doesn't sign in during
+ * this time, an administrator must reset their password. Defaults to 7. If you submit a value of 0, Amazon Cognito treats
+ * it as a null value and sets TemporaryPasswordValidityDays to its default value"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html). cognito-local
+ * keeps the setting but never checks it. The days run from when the password was set: AdminCreateUser's (the user's
+ * UserCreateDate; "The temporary password can only be used until the user account expiration limit that you set for your
+ * user pool. To reset the account after that time limit, you must call AdminCreateUser again and specify RESEND",
+ * API_AdminCreateUser.html, a RESEND cognito-local does not support), or AdminSetUserPassword's with Permanent false
+ * ("If the user does not sign in before it expires, the user will not be able to sign in and their password will need
+ * to be reset by an administrator", API_AdminSetUserPassword.html; its time kept as TemporaryPasswordDate). Not
+ * confirmed: whether Cognito counts whole days or from the second (here: from the millisecond), and whether it says so
+ * to a wrong password too (here only to the right one: a wrong one stays "Incorrect username or password.", counted).
+ */
+function temporaryPasswordExpired(pool: { options: UserPool }, user: User, clock: Clock): boolean {
+  const days = pool.options.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays || 7;
+  const set = new Date((user as UserWithTemporaryPasswordDate).TemporaryPasswordDate ?? user.UserCreateDate).getTime();
+  return clock.get().getTime() - set > days * 24 * 60 * 60 * 1000;
 }
 
 /**
