@@ -194,7 +194,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => checkTemporaryPasswords(r, cognito, clock),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
-    (r) => keepRefreshTokenRotation(r, cognito),
+    (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
     (r) => authenticationResultFields(r),
@@ -204,6 +204,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => lockOutFailedSignIns(r, cognito, lockout),
     (r) => enforceAuthFlows(r, cognito),
     (r) => enforcePasswordPolicy(r, cognito, ctx),
+    (r) => challengeSessions(r, cognito, clock),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
   ];
@@ -401,9 +402,6 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
   inFrontOf(app, "/oauth2/authorize", "hostedUiLockout", "POST");
 }
 
-/** How long the hosted UI's new-password form is good for: AuthSessionValidity's default ("between 3 and 15, with a default value of 3" minutes). */
-const NEW_PASSWORD_SESSION_SECONDS = 3 * 60;
-
 /** Cognito's answer to a challenge's session that is unknown, used or expired (NotAuthorizedException's message). */
 const INVALID_SESSION = "Invalid session for the user, session is expired.";
 
@@ -433,10 +431,9 @@ interface NewPasswordSession {
  * user a code for the temporary password. The form posted back (`session`, `new_password`, `confirm_password`):
  *  - its `session` is a random 256-bit token kept here, standing for the sign-in: the user (its sub, and still
  *    FORCE_CHANGE_PASSWORD), the app client (the form's `client_id` must be it), and the OAuth request (redirect_uri,
- *    code_challenge, scope, state: taken from the session, never from the form). It is good once, for three minutes
- *    (the API's challenge sessions, AuthSessionValidity's default: "The session token must be responded to by the
- *    native user of the user pool before it expires. Valid values ... between 3 and 15, with a default value of 3";
- *    cognito-local keeps no AuthSessionValidity, so the default always). An unknown, used, expired or another
+ *    code_challenge, scope, state: taken from the session, never from the form). It is good once, for the app client's
+ *    AuthSessionValidity (authSessionMilliseconds: 3 minutes unless the client says otherwise), as the API's challenge
+ *    sessions (challengeSessions). An unknown, used, expired or another
  *    client's session is refused, HTTP 400 `invalid_request` as cognito-local's form refusals, with the API's
  *    NotAuthorizedException wording (INVALID_SESSION, "Invalid session for the user, session is expired.", the
  *    message client code matches on; the hosted UI's own wording not confirmed) — nothing set, no code;
@@ -516,7 +513,7 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         codeChallenge,
         scope,
         state,
-        expires: clock.get().getTime() + NEW_PASSWORD_SESSION_SECONDS * 1000,
+        expires: clock.get().getTime() + authSessionMilliseconds(client),
       });
     } catch (error) {
       next(error);
@@ -792,6 +789,63 @@ function runPreAuthentication(router: (target: string) => Route, cognito: Cognit
         }
       }
       return route(requestCtx, req);
+    };
+  };
+}
+
+/** The operations that answer a challenge, with the session InitiateAuth (or the last answer) gave. */
+const CHALLENGE_OPERATIONS = new Set(["RespondToAuthChallenge", "AdminRespondToAuthChallenge"]);
+
+/** What a challenge's session stands for: the sign-in's app client and user (lockoutKey), and when it stops being good (ms). */
+interface ChallengeSession {
+  clientId: string;
+  user: string;
+  expires: number;
+}
+
+/**
+ * A challenge's `Session` (InitiateAuth's, AdminInitiateAuth's or RespondToAuthChallenge's answer with a ChallengeName,
+ * e.g. NEW_PASSWORD_REQUIRED) is good for the app client's AuthSessionValidity (authSessionMilliseconds, 3 minutes
+ * unless the client says otherwise), for that client and user, and once: "Amazon Cognito creates a session token for
+ * each API request in an authentication flow. AuthSessionValidity is the duration, in minutes, of that session token.
+ * Your user pool native user must respond to each authentication challenge before the session expires"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+ * cognito-local hands out a random UUID and takes any string back, at any time. An unknown, expired, used, or another
+ * client's or user's session is refused as Cognito refuses it: NotAuthorizedException INVALID_SESSION ("Invalid session
+ * for the user, session is expired.", the service's wording, which the hosted UI's new-password form uses too). A
+ * session is used up by an answer that goes on (tokens or the next challenge, with its own session); a refused answer
+ * (e.g. a new password the policy rejects) leaves it to be tried again until it expires. Sessions live in memory: a
+ * restart of the emulator ends them (the user signs in again). Not confirmed: that Cognito keeps a session after a
+ * refused answer, and its answer to another client's or user's session (here the same refusal).
+ */
+function challengeSessions(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
+  const sessions = new Map<string, ChallengeSession>();
+  const open = async (ctx: any, req: any, answer: any) => {
+    if (typeof answer?.Session !== "string" || !answer.ChallengeName) return answer;
+    const client = await appClientOf(cognito, ctx, req?.ClientId);
+    const found = await lockoutUser(cognito, ctx, req, String(answer.ChallengeParameters?.USER_ID_FOR_SRP ?? ""));
+    if (!client || !found) return answer;
+    const now = clock.get().getTime();
+    for (const [token, entry] of sessions) if (entry.expires <= now) sessions.delete(token);
+    sessions.set(answer.Session, { clientId: client.ClientId, user: found.key, expires: now + authSessionMilliseconds(client) });
+    return answer;
+  };
+  return (target: string): Route => {
+    const route = router(target);
+    if (SIGN_IN_OPERATIONS.has(target)) return async (ctx, req) => open(ctx, req, await route(ctx, req));
+    if (!CHALLENGE_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const token = req?.Session;
+      if (typeof token !== "string" || token === "") return route(ctx, req); // cognito-local's "Missing required parameter Session"
+      const entry = sessions.get(token);
+      const username = req?.ChallengeResponses?.USERNAME;
+      const found = typeof username === "string" ? await lockoutUser(cognito, ctx, req, username) : undefined;
+      if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== req.ClientId || (found && found.key !== entry.user)) {
+        throw new NotAuthorizedError(INVALID_SESSION);
+      }
+      const answer = await route(ctx, req);
+      sessions.delete(token);
+      return open(ctx, req, answer);
     };
   };
 }
@@ -1239,7 +1293,7 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
  * access, and optionally refresh tokens ... issues a new refresh token and invalidates the original refresh token after
  * an optional grace period when refresh token rotation is enabled"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
- * Whether it rotates is the client's RefreshTokenRotation (kept by keepRefreshTokenRotation; UserAuth's clients rotate
+ * Whether it rotates is the client's RefreshTokenRotation (kept by keepClientSettings; UserAuth's clients rotate
  * by default): "When enabled, your app client issues new ID, access, and refresh tokens when users renew their
  * sessions with refresh tokens. When disabled, token refresh issues only ID and access tokens"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html), so
@@ -1266,7 +1320,7 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
     if (target !== "GetTokensFromRefreshToken") return router(target);
     return async (ctx, req) => {
       const pool = await services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
-      const client = (await services.cognito.getAppClient(ctx, req.ClientId)) as RotatingAppClient | null;
+      const client = (await services.cognito.getAppClient(ctx, req.ClientId)) as AppClientWithSettings | null;
       const token: unknown = req.RefreshToken;
       if (!client || typeof token !== "string") throw new NotAuthorizedError("Invalid Refresh Token");
       const rotation = client.RefreshTokenRotation?.Feature === "ENABLED" ? client.RefreshTokenRotation : undefined;
@@ -1317,35 +1371,56 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
   };
 }
 
-/** An app client with its refresh token rotation (kept by keepRefreshTokenRotation; cognito-local's record has none). */
-type RotatingAppClient = NonNullable<Awaited<ReturnType<CognitoService["getAppClient"]>>> & { RefreshTokenRotation?: { Feature?: string; RetryGracePeriodSeconds?: number } };
+/** An app client with the settings keepClientSettings keeps (cognito-local's record has neither). */
+type AppClientWithSettings = NonNullable<Awaited<ReturnType<CognitoService["getAppClient"]>>> & {
+  RefreshTokenRotation?: { Feature?: string; RetryGracePeriodSeconds?: number };
+  AuthSessionValidity?: number;
+};
+
+/** The app client settings cognito-local's CreateUserPoolClient and UpdateUserPoolClient drop, which keepClientSettings keeps. */
+const KEPT_CLIENT_SETTINGS = ["RefreshTokenRotation", "AuthSessionValidity"] as const;
 
 /**
- * An app client's RefreshTokenRotation, which cognito-local's CreateUserPoolClient and UpdateUserPoolClient drop: kept
- * on the client as given (UpdateUserPoolClient sets what it is given, as Cognito does: "If you don't provide a value
- * for an attribute, Amazon Cognito sets it to its default value",
+ * An app client's RefreshTokenRotation and AuthSessionValidity, which cognito-local's CreateUserPoolClient and
+ * UpdateUserPoolClient drop: kept on the client as given (UpdateUserPoolClient sets what it is given, as Cognito does:
+ * "If you don't provide a value for an attribute, Amazon Cognito sets it to its default value",
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html), and
- * answered by DescribeUserPoolClient. enforceAuthFlows reads it.
+ * answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
+ * the session validity (authSessionMilliseconds).
  */
-function keepRefreshTokenRotation(router: (target: string) => Route, cognito: CognitoService) {
-  const withRotation = (answer: any, client: RotatingAppClient | undefined) =>
-    client?.RefreshTokenRotation && answer?.UserPoolClient ? { ...answer, UserPoolClient: { ...answer.UserPoolClient, RefreshTokenRotation: client.RefreshTokenRotation } } : answer;
+function keepClientSettings(router: (target: string) => Route, cognito: CognitoService) {
+  const withSettings = (answer: any, client: AppClientWithSettings | undefined) => {
+    const kept = Object.fromEntries(KEPT_CLIENT_SETTINGS.filter((name) => client?.[name] !== undefined).map((name) => [name, client![name]]));
+    return Object.keys(kept).length > 0 && answer?.UserPoolClient ? { ...answer, UserPoolClient: { ...answer.UserPoolClient, ...kept } } : answer;
+  };
   return (target: string): Route => {
     const route = router(target);
     if (target === "DescribeUserPoolClient") {
-      return async (ctx, req) => withRotation(await route(ctx, req), await appClientOf(cognito, ctx, req?.ClientId));
+      return async (ctx, req) => withSettings(await route(ctx, req), await appClientOf(cognito, ctx, req?.ClientId));
     }
     if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
     return async (ctx, req) => {
       const answer = await route(ctx, req);
-      const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as RotatingAppClient | undefined;
-      if (!client || (target === "CreateUserPoolClient" && req?.RefreshTokenRotation === undefined)) return answer;
-      const { RefreshTokenRotation: _, ...rest } = client;
-      const updated: RotatingAppClient = req?.RefreshTokenRotation === undefined ? rest : { ...rest, RefreshTokenRotation: req.RefreshTokenRotation };
+      const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as AppClientWithSettings | undefined;
+      const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined);
+      if (!client || (target === "CreateUserPoolClient" && given.length === 0)) return answer;
+      const updated: AppClientWithSettings = { ...client };
+      for (const name of KEPT_CLIENT_SETTINGS) delete updated[name];
+      for (const name of given) Object.assign(updated, { [name]: req[name] });
       await (await cognito.getUserPool(ctx, client.UserPoolId)).saveAppClient(ctx, updated);
-      return withRotation(answer, updated);
+      return withSettings(answer, updated);
     };
   };
+}
+
+/**
+ * How long a challenge's session of `client` is good for: its AuthSessionValidity, "the duration, in minutes, of that
+ * session token. Your user pool native user must respond to each authentication challenge before the session expires"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html); "Valid
+ * values for authSessionValidity are between 3 and 15, with a default value of 3" (pulumi-aws's UserPoolClient).
+ */
+function authSessionMilliseconds(client: AppClientWithSettings | undefined): number {
+  return (client?.AuthSessionValidity ?? 3) * 60 * 1000;
 }
 
 /** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
@@ -1376,7 +1451,7 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
     if (!SIGN_IN_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const flow = String(req?.AuthFlow ?? "");
-      if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as RotatingAppClient | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
+      if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as AppClientWithSettings | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
         throw new InvalidParameterError(`${flow} flow not enabled for this client`);
       }
       const settings = PASSWORD_FLOW_SETTINGS.get(flow);

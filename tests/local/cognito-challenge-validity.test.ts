@@ -2,14 +2,19 @@
  * How long the embedded Cognito emulator lets a user finish signing in, as Cognito does: a temporary password
  * (AdminCreateUser's, AdminSetUserPassword's) is good for the pool's TemporaryPasswordValidityDays, then refused
  * (NotAuthorizedException "User account has expired, it must be reset by an administrator."), through the API and the
- * hosted UI's sign-in form. On a clock the test moves: no waiting.
+ * hosted UI's sign-in form; a challenge's Session (NEW_PASSWORD_REQUIRED) is good once, for its app client and user,
+ * for the client's AuthSessionValidity (3 minutes by default), then refused (NotAuthorizedException "Invalid session for
+ * the user, session is expired."). On a clock the test moves: no waiting.
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  RespondToAuthChallengeCommand,
   UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,10 +23,13 @@ import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, st
 
 const userPoolId = "us-east-1_Validity1";
 const clientId = "validityclient0000000000a";
+/** A client whose challenge sessions last ten minutes (AuthSessionValidity 10). */
+const longClientId = "validityclient0000000000b";
 const callback = "http://localhost:5173/";
 const temporary = "Temporary-horse-9";
 const EXPIRED = "NotAuthorizedException: User account has expired, it must be reset by an administrator.";
 const INCORRECT = "NotAuthorizedException: Incorrect username or password.";
+const INVALID_SESSION = "NotAuthorizedException: Invalid session for the user, session is expired.";
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
@@ -37,6 +45,7 @@ beforeAll(async () => {
     PreventUserExistenceErrors: "ENABLED",
     ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
   });
+  await hostedUiClient(emulator, sdk, userPoolId, longClientId, [callback], { PreventUserExistenceErrors: "ENABLED", AuthSessionValidity: 10 });
 });
 afterAll(async () => {
   sdk?.destroy();
@@ -106,5 +115,58 @@ describe("a temporary password's validity (the pool's TemporaryPasswordValidityD
     clock.now += 2 * DAY + MINUTE;
     expect(await hostedSignIn(email, temporary)).toEqual({ status: 200, error: EXPIRED.replace("NotAuthorizedException: ", ""), asksNewPassword: false, code: undefined });
     expect((await hostedSignIn(email, "Wrong-horse-9")).error).toBe("Incorrect username or password.");
+  });
+});
+
+/** InitiateAuth's NEW_PASSWORD_REQUIRED session for a new temporary user through `client`. */
+async function challenged(client = clientId): Promise<{ email: string; session: string }> {
+  const email = await temporaryUser();
+  const answer = await passwordSignIn(sdk, client, email, temporary);
+  expect(answer.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+  return { email, session: answer.Session! };
+}
+
+/** RespondToAuthChallenge's NEW_PASSWORD answer with `session`, as `outcome` words it. */
+const newPassword = (email: string, session: string, password = "Chosen-horse-99", client = clientId) =>
+  outcome(sdk.send(new RespondToAuthChallengeCommand({ ClientId: client, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password } })));
+
+const status = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus;
+
+describe("a challenge's session (the app client's AuthSessionValidity)", () => {
+  it("is good for three minutes by default, then refused, setting nothing", async () => {
+    const early = await challenged();
+    clock.now += 3 * MINUTE - 1000;
+    expect(await newPassword(early.email, early.session)).toBe("signed in");
+    expect(await status(early.email)).toBe("CONFIRMED");
+
+    const late = await challenged();
+    clock.now += 3 * MINUTE + 1000;
+    expect(await newPassword(late.email, late.session)).toBe(INVALID_SESSION);
+    expect(await status(late.email)).toBe("FORCE_CHANGE_PASSWORD");
+  });
+
+  it("is good for the client's AuthSessionValidity, which DescribeUserPoolClient answers", async () => {
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient?.AuthSessionValidity).toBe(10);
+    const early = await challenged(longClientId);
+    clock.now += 10 * MINUTE - 1000;
+    expect(await newPassword(early.email, early.session, "Chosen-horse-99", longClientId)).toBe("signed in");
+
+    const late = await challenged(longClientId);
+    clock.now += 10 * MINUTE + 1000;
+    expect(await newPassword(late.email, late.session, "Chosen-horse-99", longClientId)).toBe(INVALID_SESSION);
+  });
+
+  it("is refused forged, used, or another client's or user's; a refused answer leaves it to try again", async () => {
+    const { email, session } = await challenged();
+    expect(await newPassword(email, "3f0e3a4e-2f7c-4d6f-9a59-7b1c0c1d2e3f")).toBe(INVALID_SESSION);
+    expect(await newPassword(email, session, "Chosen-horse-99", longClientId)).toBe(INVALID_SESSION);
+    const other = await challenged();
+    expect(await newPassword(other.email, session)).toBe(INVALID_SESSION);
+    expect(await status(other.email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    expect(await newPassword(email, session, "short")).toBe("InvalidPasswordException: Password did not conform with policy: Password not long enough");
+    expect(await newPassword(email, session)).toBe("signed in");
+    expect(await newPassword(email, session, "Another-horse-99")).toBe(INVALID_SESSION);
+    expect(await signIn(email, "Chosen-horse-99")).toBe("signed in");
   });
 });
