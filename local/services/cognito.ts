@@ -303,6 +303,8 @@ export async function provisionOtherClients(
         PreventUserExistenceErrors: inputs.preventUserExistenceErrors,
         EnableTokenRevocation: inputs.enableTokenRevocation,
         RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
+        // How long its challenge sessions last (the emulator refuses one used later, as Cognito does).
+        AuthSessionValidity: inputs.authSessionValidity,
       }),
     );
     if (secret && (inputs.allowedOauthFlows ?? []).includes("client_credentials")) {
