@@ -38,14 +38,14 @@ import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
 import { DateClock, LambdaService, MessagesService, TriggersService, type Clock, type CognitoService } from "cognito-local/lib/services";
-import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService";
+import { CognitoServiceFactoryImpl, USER_POOL_AWS_DEFAULTS } from "cognito-local/lib/services/cognitoService";
 import type { CryptoService } from "cognito-local/lib/services/crypto";
 import type { DataStore } from "cognito-local/lib/services/dataStore/dataStore";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
-import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { attribute, attributesAppend, attributesInclude, attributesToRecord, attributeValue, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { jsonTypeCheck } from "./json-member-types";
@@ -96,9 +96,11 @@ export interface CognitoEmulator {
    * `UsernameConfiguration` is the pool's case sensitivity, fixed at creation as in AWS; @default `{ CaseSensitive: true }`,
    * Cognito's ("true ... This is the default value",
    * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
-   * local/services/cognito.ts passes the one the program gives the pool (UserAuth: false).
+   * local/services/cognito.ts passes the one the program gives the pool (UserAuth: false). `Schema`: the attributes the
+   * program's pool declares (CreateUserPool's), e.g. UserAuth's required email, set on a kept pool too (withSchema);
+   * @default cognito-local's standard attributes, none required but `sub`.
    */
-  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean } }): Promise<void>;
+  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean }; Schema?: SchemaAttribute[] }): Promise<void>;
   /**
    * Creates the app client under `clientId` unless it exists. `secret`: its client secret (a confidential client, e.g.
    * one allowed the client_credentials grant), set on a kept client too; @default none (a public client).
@@ -192,6 +194,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
     (r) => checkTemporaryPasswords(r, cognito, clock),
+    (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepClientSettings(r, cognito),
@@ -228,10 +231,17 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   return {
     url,
     issuer: (userPoolId) => `${url}/${userPoolId}`,
-    async ensureUserPool(pool) {
+    async ensureUserPool({ Schema: schema = [], ...pool }) {
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
       const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: true };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
+      if (existing && schema.length > 0) {
+        const attributes = withSchema(existing.SchemaAttributes, schema);
+        if (JSON.stringify(attributes) !== JSON.stringify(existing.SchemaAttributes)) {
+          await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, SchemaAttributes: attributes });
+          existing.SchemaAttributes = attributes;
+        }
+      }
       if (existing && lostPools.delete(pool.Id)) {
         // Started empty from a file that could not be read (recoveringDataStores): only its id was left.
         const now = clock.get();
@@ -247,7 +257,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
         return;
       }
       const now = clock.get();
-      await cognito.createUserPool(ctx, { ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
+      const created = { ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool;
+      if (schema.length > 0) created.SchemaAttributes = withSchema(USER_POOL_AWS_DEFAULTS.SchemaAttributes, schema);
+      await cognito.createUserPool(ctx, created);
     },
     async ensureClient(userPoolId, clientId, clientName, { secret } = {}) {
       const existing = await cognito.getAppClient(ctx, clientId);
@@ -263,6 +275,22 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     signInFailuresInMemory: () => lockout.size(),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** An attribute of a pool's schema (CreateUserPool's SchemaAttributeType) as ensureUserPool takes it. */
+export type SchemaAttribute = NonNullable<UserPool["SchemaAttributes"]>[number];
+
+/**
+ * `attributes` (a pool's schema) with `schema`'s attributes (CreateUserPool's Schema: a custom attribute by its bare
+ * name, kept as `custom:<name>` as cognito-local's CreateUserPool keeps it) in place of those of the same name and the
+ * rest appended, in order: cognito-local's createUserPool merges a pool's SchemaAttributes into its defaults by
+ * position (lodash's merge), so the defaults' order is kept.
+ */
+function withSchema(attributes: SchemaAttribute[] | undefined, schema: SchemaAttribute[]): SchemaAttribute[] {
+  const standard = new Set((USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []).map((a) => a.Name));
+  const named = new Map(schema.map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` })).map((a) => [a.Name, a]));
+  const kept = (attributes ?? []).map((a) => (named.has(a.Name) ? { ...a, ...named.get(a.Name) } : a));
+  return [...kept, ...[...named.values()].filter((a) => !kept.some((k) => k.Name === a.Name))];
 }
 
 /**
@@ -446,8 +474,10 @@ interface NewPasswordSession {
  * during a lockout it is refused there first. Setting the password is not a sign-in for the lockout (as through the
  * API, where RespondToAuthChallenge is not one): the user's failures are kept. The right temporary password past the
  * pool's TemporaryPasswordValidityDays is refused as through the API (temporaryPasswordExpired): the sign-in form again
- * with its message as the error line (managed login's wording not confirmed), no new-password form. Required attributes are not asked for,
- * as the API's challenge here (cognito-local's requiredAttributes is always "[]"). Not confirmed: managed login's
+ * with its message as the error line (managed login's wording not confirmed), no new-password form. The form asks, as
+ * the API's challenge (requiredAttributesAtNewPassword), for the pool's required attributes the user lacks (a text
+ * field `userAttributes.<name>` each), refuses it without them (the API's "Invalid attributes given, <name> is
+ * missing", the form again) and sets them with the password; it takes no other attribute. Not confirmed: managed login's
  * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
 function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
@@ -459,8 +489,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
     sessions.set(token, session);
     return token;
   };
-  const form = (res: any, session: NewPasswordSession, error?: string) =>
-    res.status(200).type("text/html").send(newPasswordForm(session.clientId, open(session), error));
+  const form = (res: any, session: NewPasswordSession, required: string[], error?: string) =>
+    res.status(200).type("text/html").send(newPasswordForm(session.clientId, open(session), required, error));
   const refuse = (res: any, description = INVALID_SESSION) => res.status(400).json({ error: "invalid_request", error_description: description });
   app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
     try {
@@ -476,11 +506,15 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         const user = pool ? await pool.getUserByUsername(ctx, entry.username) : null;
         if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
         if (typeof password !== "string" || typeof confirm !== "string") return refuse(res, "Missing required fields");
-        if (!password) return form(res, entry, "Missing required parameter NEW_PASSWORD");
-        if (password !== confirm) return form(res, entry, "Passwords do not match.");
+        const required = missingRequiredAttributes(pool, user);
+        if (!password) return form(res, entry, required, "Missing required parameter NEW_PASSWORD");
+        if (password !== confirm) return form(res, entry, required, "Passwords do not match.");
         const problem = passwordPolicyProblem(pool, password);
-        if (problem) return form(res, entry, problem);
-        await pool.saveUser(ctx, { ...user, Password: password, UserStatus: "CONFIRMED", UserLastModifiedDate: clock.get() });
+        if (problem) return form(res, entry, required, problem);
+        const { attributes, missing } = newPasswordAttributes(pool, user, body);
+        if (missing) return form(res, entry, required, requiredAttributeMissing(missing).message);
+        const asked = attributes.filter((a) => required.includes(a.Name));
+        await pool.saveUser(ctx, { ...user, Password: password, UserStatus: "CONFIRMED", UserLastModifiedDate: clock.get(), Attributes: attributesAppend(user.Attributes, ...asked) });
         req.body = {
           client_id: entry.clientId,
           redirect_uri: entry.redirectUri,
@@ -514,7 +548,7 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         scope,
         state,
         expires: clock.get().getTime() + authSessionMilliseconds(client),
-      });
+      }, missingRequiredAttributes(pool, found.user));
     } catch (error) {
       next(error);
     }
@@ -526,7 +560,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
  * The hosted UI's new-password form (hostedUiNewPassword), with its error line as cognito-local's sign-in form has it.
  * Its text is escaped with local/'s one escape (escapeXml: its five entities, `&apos;` among them, are HTML's too).
  */
-function newPasswordForm(clientId: string, session: string, error?: string): string {
+function newPasswordForm(clientId: string, session: string, required: string[], error?: string): string {
+  const attributes = required.map((name) => `  <label>${escapeXml(name)}: <input type="text" name="${escapeXml(USER_ATTRIBUTES_PREFIX + name)}" /></label><br />\n`).join("");
   return `<!DOCTYPE html>
 <html>
 <head><title>Change password</title></head>
@@ -538,7 +573,7 @@ ${error ? `<p style="color:red">${escapeXml(error)}</p>` : ""}
   <input type="hidden" name="session" value="${escapeXml(session)}" />
   <label>New password: <input type="password" name="new_password" autocomplete="new-password" /></label><br />
   <label>Confirm password: <input type="password" name="confirm_password" autocomplete="new-password" /></label><br />
-  <button type="submit">Send</button>
+${attributes}  <button type="submit">Send</button>
 </form>
 </body>
 </html>`;
@@ -789,6 +824,80 @@ function runPreAuthentication(router: (target: string) => Route, cognito: Cognit
         }
       }
       return route(requestCtx, req);
+    };
+  };
+}
+
+/** The prefix of an attribute's name in NEW_PASSWORD_REQUIRED's `requiredAttributes` and in its answer's ChallengeResponses. */
+const USER_ATTRIBUTES_PREFIX = "userAttributes.";
+
+/** The pool's required attributes (its schema's `Required`) that `user` has no value for; `sub` aside, which Cognito sets. */
+function missingRequiredAttributes(pool: { options: UserPool }, user: User): string[] {
+  return (pool.options.SchemaAttributes ?? []).filter((a) => a.Required && a.Name && a.Name !== "sub" && !attributeValue(a.Name, user.Attributes)).map((a) => a.Name!);
+}
+
+/**
+ * Cognito's refusal of a new password that leaves a required attribute unset (InvalidParameterException), in the
+ * service's wording as clients report it ("Invalid attributes given, name is missing", e.g.
+ * aws/aws-sdk-net-extensions-cognito#40, aws-amplify/aws-sdk-android#1402); not documented, and how it names several
+ * missing ones is not confirmed (here the first).
+ */
+const requiredAttributeMissing = (name: string) => new InvalidParameterError(`Invalid attributes given, ${name} is missing`);
+
+/** Attributes a new-password answer never sets: Cognito's own (`sub`) and the verified flags, which only a verification sets here. */
+const NOT_SET_AT_NEW_PASSWORD = new Set(["sub", "email_verified", "phone_number_verified"]);
+
+/**
+ * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
+ * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out), and the first required one
+ * it leaves missing (missingRequiredAttributes), if any.
+ */
+function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string } {
+  const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable !== false && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
+  const attributes = Object.entries(given)
+    .filter(([key, value]) => key.startsWith(USER_ATTRIBUTES_PREFIX) && settable.has(key.slice(USER_ATTRIBUTES_PREFIX.length)) && typeof value === "string" && value !== "")
+    .map(([key, value]) => ({ Name: key.slice(USER_ATTRIBUTES_PREFIX.length), Value: value as string }));
+  const missing = missingRequiredAttributes(pool, user).find((name) => !attributes.some((a) => a.Name === name));
+  return { attributes, missing };
+}
+
+/**
+ * The NEW_PASSWORD_REQUIRED challenge asks for the pool's required attributes the user lacks, as Cognito does: its
+ * `requiredAttributes` (cognito-local: always "[]") lists them, each as `userAttributes.<name>` ("requiredAttributes:
+ * list of attributes that must be set by the user along with new password"; the prefix as Cognito's clients strip it,
+ * amazon-cognito-identity-js's getNewPasswordRequiredChallengeUserAttributePrefix), and the answer must give each in its
+ * ChallengeResponses (`userAttributes.<name>`), else InvalidParameterException (requiredAttributeMissing). The
+ * attributes an answer gives are set on the user with the new password (cognito-local ignored them), so its tokens
+ * carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
+ * in with a username) meets this at the first sign-in. The hosted UI's new-password form asks for the same
+ * (hostedUiNewPassword). Not confirmed: Cognito's answer to attributes outside the schema, immutable, or not in the
+ * app client's WriteAttributes (here left out, newPasswordAttributes).
+ */
+function requiredAttributesAtNewPassword(router: (target: string) => Route, cognito: CognitoService) {
+  const listRequired = async (ctx: any, req: any, answer: any) => {
+    if (answer?.ChallengeName !== "NEW_PASSWORD_REQUIRED") return answer;
+    const pool = await poolOf(cognito, ctx, req);
+    const user = pool ? await pool.getUserByUsername(ctx, String(answer.ChallengeParameters?.USER_ID_FOR_SRP ?? "")) : null;
+    if (!pool || !user) return answer;
+    const requiredAttributes = JSON.stringify(missingRequiredAttributes(pool, user).map((name) => `${USER_ATTRIBUTES_PREFIX}${name}`));
+    return { ...answer, ChallengeParameters: { ...answer.ChallengeParameters, requiredAttributes } };
+  };
+  return (target: string): Route => {
+    const route = router(target);
+    if (SIGN_IN_OPERATIONS.has(target)) return async (ctx, req) => listRequired(ctx, req, await route(ctx, req));
+    if (!CHALLENGE_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const responses = req?.ChallengeResponses;
+      if (req?.ChallengeName === "NEW_PASSWORD_REQUIRED" && typeof responses?.USERNAME === "string" && typeof responses.NEW_PASSWORD === "string" && responses.NEW_PASSWORD !== "") {
+        const pool = await poolOf(cognito, ctx, req);
+        const user = pool ? await pool.getUserByUsername(ctx, responses.USERNAME) : null;
+        if (pool && user?.UserStatus === "FORCE_CHANGE_PASSWORD") {
+          const { attributes, missing } = newPasswordAttributes(pool, user, responses);
+          if (missing) throw requiredAttributeMissing(missing);
+          if (attributes.length > 0) await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, ...attributes) });
+        }
+      }
+      return listRequired(ctx, req, await route(ctx, req));
     };
   };
 }
