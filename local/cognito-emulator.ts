@@ -197,6 +197,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
+    (r) => adminRespondToAuthChallenge(r),
     (r) => checkTemporaryPasswords(r, cognito, clock),
     (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
@@ -980,7 +981,11 @@ const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedExcepti
  * lockOutFailedSignIns counts. Innermost: every other layer sees the answer cognito-local gives a wrong password.
  * The right one past the pool's TemporaryPasswordValidityDays (temporaryPasswordExpired) is refused, NotAuthorizedException
  * TEMPORARY_PASSWORD_EXPIRED, not counted; AdminSetUserPassword's temporary password (Permanent false) records when it
- * was set, which that counts from.
+ * was set, which that counts from. AdminInitiateAuth answers the right one with the NEW_PASSWORD_REQUIRED challenge, as
+ * InitiateAuth does (cognito-local's handed out tokens, the temporary password working as a permanent one): "When the
+ * user next tries to sign in, the InitiateAuth/AdminInitiateAuth response will contain the NEW_PASSWORD_REQUIRED
+ * challenge" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html);
+ * AdminRespondToAuthChallenge answers it (adminRespondToAuthChallenge).
  */
 function checkTemporaryPasswords(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
   return (target: string): Route => {
@@ -1005,11 +1010,38 @@ function checkTemporaryPasswords(router: (target: string) => Route, cognito: Cog
         if (pool && user?.UserStatus === "FORCE_CHANGE_PASSWORD") {
           if (user.Password !== req.AuthParameters.PASSWORD) throw new InvalidPasswordError();
           if (temporaryPasswordExpired(pool, user, clock)) throw new NotAuthorizedError(TEMPORARY_PASSWORD_EXPIRED);
+          if (target === "AdminInitiateAuth") return newPasswordChallenge(user);
         }
       }
       return route(ctx, req);
     };
   };
+}
+
+/**
+ * The NEW_PASSWORD_REQUIRED challenge for `user`, as cognito-local's InitiateAuth answers it (its initiateAuth.js
+ * newPasswordChallenge, not exported; requiredAttributesAtNewPassword fills in `requiredAttributes`, challengeSessions
+ * keeps the session).
+ */
+function newPasswordChallenge(user: User) {
+  return {
+    ChallengeName: "NEW_PASSWORD_REQUIRED",
+    ChallengeParameters: { USER_ID_FOR_SRP: user.Username, requiredAttributes: "[]", userAttributes: JSON.stringify(attributesToRecord(user.Attributes)) },
+    Session: randomUUID(),
+  };
+}
+
+/**
+ * AdminRespondToAuthChallenge, which cognito-local lacks ("Unsupported x-amz-target header"), answered as its
+ * RespondToAuthChallenge: the same request but for the UserPoolId ("AdminRespondToAuthChallenge ... Responds to an
+ * authentication challenge, as an administrator",
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html),
+ * and its ClientId names the pool. Here for the NEW_PASSWORD_REQUIRED challenge AdminInitiateAuth answers a temporary
+ * password with (checkTemporaryPasswords); the other layers treat it as RespondToAuthChallenge (CHALLENGE_OPERATIONS,
+ * PASSWORD_FIELDS, TOKEN_OPERATIONS).
+ */
+function adminRespondToAuthChallenge(router: (target: string) => Route) {
+  return (target: string): Route => router(target === "AdminRespondToAuthChallenge" ? "RespondToAuthChallenge" : target);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminGetUserCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
@@ -133,6 +134,27 @@ const newPassword = (email: string, session: string, password = "Chosen-horse-99
 const status = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus;
 
 describe("a challenge's session (the app client's AuthSessionValidity)", () => {
+  it("comes from AdminInitiateAuth too (NEW_PASSWORD_REQUIRED for a temporary password, not tokens), answered by AdminRespondToAuthChallenge", async () => {
+    const email = await temporaryUser();
+    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    expect(started.AuthenticationResult).toBeUndefined();
+    expect(started.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    expect(JSON.parse(started.ChallengeParameters!.userAttributes)).toMatchObject({ email });
+    const answer = (session: string) =>
+      outcome(
+        sdk.send(
+          new AdminRespondToAuthChallengeCommand({ UserPoolId: userPoolId, ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: "Chosen-horse-99" } }),
+        ),
+      );
+    clock.now += 3 * MINUTE + 1000;
+    expect(await answer(started.Session!)).toBe(INVALID_SESSION);
+
+    const again = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    expect(await answer(again.Session!)).toBe("signed in");
+    expect(await status(email)).toBe("CONFIRMED");
+    expect(await adminSignIn(email, "Chosen-horse-99")).toBe("signed in");
+  });
+
   it("is good for three minutes by default, then refused, setting nothing", async () => {
     const early = await challenged();
     clock.now += 3 * MINUTE - 1000;
