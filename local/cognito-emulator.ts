@@ -14,6 +14,10 @@
  *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout), kept across restarts;
  *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
  *    the hosted UI asks for a new password after the right one before it hands out a code (cognito-local: the code);
+ *    past the pool's TemporaryPasswordValidityDays it is refused (cognito-local never checks);
+ *  - a challenge's Session is good once, for its client and user, for the client's AuthSessionValidity (cognito-local
+ *    takes any string, at any time); the new-password challenge asks for the required attributes the user lacks (its
+ *    requiredAttributes, the hosted UI's form) and sets them (cognito-local: "[]", and ignores them);
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
@@ -38,14 +42,14 @@ import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
 import { DateClock, LambdaService, MessagesService, TriggersService, type Clock, type CognitoService } from "cognito-local/lib/services";
-import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService";
+import { CognitoServiceFactoryImpl, USER_POOL_AWS_DEFAULTS } from "cognito-local/lib/services/cognitoService";
 import type { CryptoService } from "cognito-local/lib/services/crypto";
 import type { DataStore } from "cognito-local/lib/services/dataStore/dataStore";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
-import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { attribute, attributesAppend, attributesInclude, attributesToRecord, attributeValue, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { jsonTypeCheck } from "./json-member-types";
@@ -96,9 +100,11 @@ export interface CognitoEmulator {
    * `UsernameConfiguration` is the pool's case sensitivity, fixed at creation as in AWS; @default `{ CaseSensitive: true }`,
    * Cognito's ("true ... This is the default value",
    * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
-   * local/services/cognito.ts passes the one the program gives the pool (UserAuth: false).
+   * local/services/cognito.ts passes the one the program gives the pool (UserAuth: false). `Schema`: the attributes the
+   * program's pool declares (CreateUserPool's), e.g. UserAuth's required email, set on a kept pool too (withSchema);
+   * @default cognito-local's standard attributes, none required but `sub`.
    */
-  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean } }): Promise<void>;
+  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean }; Schema?: SchemaAttribute[] }): Promise<void>;
   /**
    * Creates the app client under `clientId` unless it exists. `secret`: its client secret (a confidential client, e.g.
    * one allowed the client_credentials grant), set on a kept client too; @default none (a public client).
@@ -191,10 +197,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
-    (r) => checkTemporaryPasswords(r, cognito),
+    (r) => adminRespondToAuthChallenge(r),
+    (r) => checkTemporaryPasswords(r, cognito, clock),
+    (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
-    (r) => keepRefreshTokenRotation(r, cognito),
+    (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
     (r) => authenticationResultFields(r),
@@ -204,6 +212,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => lockOutFailedSignIns(r, cognito, lockout),
     (r) => enforceAuthFlows(r, cognito),
     (r) => enforcePasswordPolicy(r, cognito, ctx),
+    (r) => challengeSessions(r, cognito, clock),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
   ];
@@ -227,10 +236,17 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   return {
     url,
     issuer: (userPoolId) => `${url}/${userPoolId}`,
-    async ensureUserPool(pool) {
+    async ensureUserPool({ Schema: schema = [], ...pool }) {
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
       const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: true };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
+      if (existing && schema.length > 0) {
+        const attributes = withSchema(existing.SchemaAttributes, schema);
+        if (JSON.stringify(attributes) !== JSON.stringify(existing.SchemaAttributes)) {
+          await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, SchemaAttributes: attributes });
+          existing.SchemaAttributes = attributes;
+        }
+      }
       if (existing && lostPools.delete(pool.Id)) {
         // Started empty from a file that could not be read (recoveringDataStores): only its id was left.
         const now = clock.get();
@@ -246,7 +262,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
         return;
       }
       const now = clock.get();
-      await cognito.createUserPool(ctx, { ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
+      const created = { ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool;
+      if (schema.length > 0) created.SchemaAttributes = withSchema(USER_POOL_AWS_DEFAULTS.SchemaAttributes, schema);
+      await cognito.createUserPool(ctx, created);
     },
     async ensureClient(userPoolId, clientId, clientName, { secret } = {}) {
       const existing = await cognito.getAppClient(ctx, clientId);
@@ -262,6 +280,22 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     signInFailuresInMemory: () => lockout.size(),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** An attribute of a pool's schema (CreateUserPool's SchemaAttributeType) as ensureUserPool takes it. */
+export type SchemaAttribute = NonNullable<UserPool["SchemaAttributes"]>[number];
+
+/**
+ * `attributes` (a pool's schema) with `schema`'s attributes (CreateUserPool's Schema: a custom attribute by its bare
+ * name, kept as `custom:<name>` as cognito-local's CreateUserPool keeps it) in place of those of the same name and the
+ * rest appended, in order: cognito-local's createUserPool merges a pool's SchemaAttributes into its defaults by
+ * position (lodash's merge), so the defaults' order is kept.
+ */
+function withSchema(attributes: SchemaAttribute[] | undefined, schema: SchemaAttribute[]): SchemaAttribute[] {
+  const standard = new Set((USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []).map((a) => a.Name));
+  const named = new Map(schema.map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` })).map((a) => [a.Name, a]));
+  const kept = (attributes ?? []).map((a) => (named.has(a.Name) ? { ...a, ...named.get(a.Name) } : a));
+  return [...kept, ...[...named.values()].filter((a) => !kept.some((k) => k.Name === a.Name))];
 }
 
 /**
@@ -401,9 +435,6 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
   inFrontOf(app, "/oauth2/authorize", "hostedUiLockout", "POST");
 }
 
-/** How long the hosted UI's new-password form is good for: AuthSessionValidity's default ("between 3 and 15, with a default value of 3" minutes). */
-const NEW_PASSWORD_SESSION_SECONDS = 3 * 60;
-
 /** Cognito's answer to a challenge's session that is unknown, used or expired (NotAuthorizedException's message). */
 const INVALID_SESSION = "Invalid session for the user, session is expired.";
 
@@ -433,10 +464,9 @@ interface NewPasswordSession {
  * user a code for the temporary password. The form posted back (`session`, `new_password`, `confirm_password`):
  *  - its `session` is a random 256-bit token kept here, standing for the sign-in: the user (its sub, and still
  *    FORCE_CHANGE_PASSWORD), the app client (the form's `client_id` must be it), and the OAuth request (redirect_uri,
- *    code_challenge, scope, state: taken from the session, never from the form). It is good once, for three minutes
- *    (the API's challenge sessions, AuthSessionValidity's default: "The session token must be responded to by the
- *    native user of the user pool before it expires. Valid values ... between 3 and 15, with a default value of 3";
- *    cognito-local keeps no AuthSessionValidity, so the default always). An unknown, used, expired or another
+ *    code_challenge, scope, state: taken from the session, never from the form). It is good once, for the app client's
+ *    AuthSessionValidity (authSessionMilliseconds: 3 minutes unless the client says otherwise), as the API's challenge
+ *    sessions (challengeSessions). An unknown, used, expired or another
  *    client's session is refused, HTTP 400 `invalid_request` as cognito-local's form refusals, with the API's
  *    NotAuthorizedException wording (INVALID_SESSION, "Invalid session for the user, session is expired.", the
  *    message client code matches on; the hosted UI's own wording not confirmed) — nothing set, no code;
@@ -447,8 +477,12 @@ interface NewPasswordSession {
  *    with that password: cognito-local's handler hands out the code and redirects (hostedUiScopes records its scope).
  * A wrong temporary password goes on to cognito-local's "Incorrect username or password.", which hostedUiLockout counts;
  * during a lockout it is refused there first. Setting the password is not a sign-in for the lockout (as through the
- * API, where RespondToAuthChallenge is not one): the user's failures are kept. Required attributes are not asked for,
- * as the API's challenge here (cognito-local's requiredAttributes is always "[]"). Not confirmed: managed login's
+ * API, where RespondToAuthChallenge is not one): the user's failures are kept. The right temporary password past the
+ * pool's TemporaryPasswordValidityDays is refused as through the API (temporaryPasswordExpired): the sign-in form again
+ * with its message as the error line (managed login's wording not confirmed), no new-password form. The form asks, as
+ * the API's challenge (requiredAttributesAtNewPassword), for the pool's required attributes the user lacks (a text
+ * field `userAttributes.<name>` each), refuses it without them (the API's "Invalid attributes given, <name> is
+ * missing", the form again) and sets them with the password; it takes no other attribute. Not confirmed: managed login's
  * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
 function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
@@ -460,8 +494,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
     sessions.set(token, session);
     return token;
   };
-  const form = (res: any, session: NewPasswordSession, error?: string) =>
-    res.status(200).type("text/html").send(newPasswordForm(session.clientId, open(session), error));
+  const form = (res: any, session: NewPasswordSession, required: string[], error?: string) =>
+    res.status(200).type("text/html").send(newPasswordForm(session.clientId, open(session), required, error));
   const refuse = (res: any, description = INVALID_SESSION) => res.status(400).json({ error: "invalid_request", error_description: description });
   app.post("/oauth2/authorize", async (req: any, res: any, next: (error?: unknown) => void) => {
     try {
@@ -477,11 +511,15 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         const user = pool ? await pool.getUserByUsername(ctx, entry.username) : null;
         if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
         if (typeof password !== "string" || typeof confirm !== "string") return refuse(res, "Missing required fields");
-        if (!password) return form(res, entry, "Missing required parameter NEW_PASSWORD");
-        if (password !== confirm) return form(res, entry, "Passwords do not match.");
+        const required = missingRequiredAttributes(pool, user);
+        if (!password) return form(res, entry, required, "Missing required parameter NEW_PASSWORD");
+        if (password !== confirm) return form(res, entry, required, "Passwords do not match.");
         const problem = passwordPolicyProblem(pool, password);
-        if (problem) return form(res, entry, problem);
-        await pool.saveUser(ctx, { ...user, Password: password, UserStatus: "CONFIRMED", UserLastModifiedDate: clock.get() });
+        if (problem) return form(res, entry, required, problem);
+        const { attributes, missing } = newPasswordAttributes(pool, user, body);
+        if (missing) return form(res, entry, required, requiredAttributeMissing(missing).message);
+        const asked = attributes.filter((a) => required.includes(a.Name));
+        await pool.saveUser(ctx, { ...user, Password: password, UserStatus: "CONFIRMED", UserLastModifiedDate: clock.get(), Attributes: attributesAppend(user.Attributes, ...asked) });
         req.body = {
           client_id: entry.clientId,
           redirect_uri: entry.redirectUri,
@@ -501,8 +539,10 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
       if (!strings || responseType !== "code" || method !== "S256") return next();
       const client = await appClientOf(cognito, ctx, clientId);
       if (!client?.CallbackURLs?.includes(redirectUri)) return next();
+      const pool = await poolOf(cognito, ctx, { ClientId: clientId });
       const found = await lockoutUser(cognito, ctx, { ClientId: clientId }, username);
-      if (!found || found.user.UserStatus !== "FORCE_CHANGE_PASSWORD" || found.user.Password !== password) return next();
+      if (!pool || !found || found.user.UserStatus !== "FORCE_CHANGE_PASSWORD" || found.user.Password !== password) return next();
+      if (temporaryPasswordExpired(pool, found.user, clock)) return res.status(200).type("text/html").send(signInPage(body, TEMPORARY_PASSWORD_EXPIRED));
       form(res, {
         clientId,
         userPoolId: client.UserPoolId,
@@ -512,8 +552,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         codeChallenge,
         scope,
         state,
-        expires: clock.get().getTime() + NEW_PASSWORD_SESSION_SECONDS * 1000,
-      });
+        expires: clock.get().getTime() + authSessionMilliseconds(client),
+      }, missingRequiredAttributes(pool, found.user));
     } catch (error) {
       next(error);
     }
@@ -525,7 +565,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
  * The hosted UI's new-password form (hostedUiNewPassword), with its error line as cognito-local's sign-in form has it.
  * Its text is escaped with local/'s one escape (escapeXml: its five entities, `&apos;` among them, are HTML's too).
  */
-function newPasswordForm(clientId: string, session: string, error?: string): string {
+function newPasswordForm(clientId: string, session: string, required: string[], error?: string): string {
+  const attributes = required.map((name) => `  <label>${escapeXml(name)}: <input type="text" name="${escapeXml(USER_ATTRIBUTES_PREFIX + name)}" /></label><br />\n`).join("");
   return `<!DOCTYPE html>
 <html>
 <head><title>Change password</title></head>
@@ -537,7 +578,7 @@ ${error ? `<p style="color:red">${escapeXml(error)}</p>` : ""}
   <input type="hidden" name="session" value="${escapeXml(session)}" />
   <label>New password: <input type="password" name="new_password" autocomplete="new-password" /></label><br />
   <label>Confirm password: <input type="password" name="confirm_password" autocomplete="new-password" /></label><br />
-  <button type="submit">Send</button>
+${attributes}  <button type="submit">Send</button>
 </form>
 </body>
 </html>`;
@@ -792,6 +833,137 @@ function runPreAuthentication(router: (target: string) => Route, cognito: Cognit
   };
 }
 
+/** The prefix of an attribute's name in NEW_PASSWORD_REQUIRED's `requiredAttributes` and in its answer's ChallengeResponses. */
+const USER_ATTRIBUTES_PREFIX = "userAttributes.";
+
+/** The pool's required attributes (its schema's `Required`) that `user` has no value for; `sub` aside, which Cognito sets. */
+function missingRequiredAttributes(pool: { options: UserPool }, user: User): string[] {
+  return (pool.options.SchemaAttributes ?? []).filter((a) => a.Required && a.Name && a.Name !== "sub" && !attributeValue(a.Name, user.Attributes)).map((a) => a.Name!);
+}
+
+/**
+ * Cognito's refusal of a new password that leaves a required attribute unset (InvalidParameterException), in the
+ * service's wording as clients report it ("Invalid attributes given, name is missing", e.g.
+ * aws/aws-sdk-net-extensions-cognito#40, aws-amplify/aws-sdk-android#1402); not documented, and how it names several
+ * missing ones is not confirmed (here the first).
+ */
+const requiredAttributeMissing = (name: string) => new InvalidParameterError(`Invalid attributes given, ${name} is missing`);
+
+/** Attributes a new-password answer never sets: Cognito's own (`sub`) and the verified flags, which only a verification sets here. */
+const NOT_SET_AT_NEW_PASSWORD = new Set(["sub", "email_verified", "phone_number_verified"]);
+
+/**
+ * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
+ * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out), and the first required one
+ * it leaves missing (missingRequiredAttributes), if any.
+ */
+function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string } {
+  const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable !== false && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
+  const attributes = Object.entries(given)
+    .filter(([key, value]) => key.startsWith(USER_ATTRIBUTES_PREFIX) && settable.has(key.slice(USER_ATTRIBUTES_PREFIX.length)) && typeof value === "string" && value !== "")
+    .map(([key, value]) => ({ Name: key.slice(USER_ATTRIBUTES_PREFIX.length), Value: value as string }));
+  const missing = missingRequiredAttributes(pool, user).find((name) => !attributes.some((a) => a.Name === name));
+  return { attributes, missing };
+}
+
+/**
+ * The NEW_PASSWORD_REQUIRED challenge asks for the pool's required attributes the user lacks, as Cognito does: its
+ * `requiredAttributes` (cognito-local: always "[]") lists them, each as `userAttributes.<name>` ("requiredAttributes:
+ * list of attributes that must be set by the user along with new password"; the prefix as Cognito's clients strip it,
+ * amazon-cognito-identity-js's getNewPasswordRequiredChallengeUserAttributePrefix), and the answer must give each in its
+ * ChallengeResponses (`userAttributes.<name>`), else InvalidParameterException (requiredAttributeMissing). The
+ * attributes an answer gives are set on the user with the new password (cognito-local ignored them), so its tokens
+ * carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
+ * in with a username) meets this at the first sign-in. The hosted UI's new-password form asks for the same
+ * (hostedUiNewPassword). Not confirmed: Cognito's answer to attributes outside the schema, immutable, or not in the
+ * app client's WriteAttributes (here left out, newPasswordAttributes).
+ */
+function requiredAttributesAtNewPassword(router: (target: string) => Route, cognito: CognitoService) {
+  const listRequired = async (ctx: any, req: any, answer: any) => {
+    if (answer?.ChallengeName !== "NEW_PASSWORD_REQUIRED") return answer;
+    const pool = await poolOf(cognito, ctx, req);
+    const user = pool ? await pool.getUserByUsername(ctx, String(answer.ChallengeParameters?.USER_ID_FOR_SRP ?? "")) : null;
+    if (!pool || !user) return answer;
+    const requiredAttributes = JSON.stringify(missingRequiredAttributes(pool, user).map((name) => `${USER_ATTRIBUTES_PREFIX}${name}`));
+    return { ...answer, ChallengeParameters: { ...answer.ChallengeParameters, requiredAttributes } };
+  };
+  return (target: string): Route => {
+    const route = router(target);
+    if (SIGN_IN_OPERATIONS.has(target)) return async (ctx, req) => listRequired(ctx, req, await route(ctx, req));
+    if (!CHALLENGE_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const responses = req?.ChallengeResponses;
+      if (req?.ChallengeName === "NEW_PASSWORD_REQUIRED" && typeof responses?.USERNAME === "string" && typeof responses.NEW_PASSWORD === "string" && responses.NEW_PASSWORD !== "") {
+        const pool = await poolOf(cognito, ctx, req);
+        const user = pool ? await pool.getUserByUsername(ctx, responses.USERNAME) : null;
+        if (pool && user?.UserStatus === "FORCE_CHANGE_PASSWORD") {
+          const { attributes, missing } = newPasswordAttributes(pool, user, responses);
+          if (missing) throw requiredAttributeMissing(missing);
+          if (attributes.length > 0) await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, ...attributes) });
+        }
+      }
+      return listRequired(ctx, req, await route(ctx, req));
+    };
+  };
+}
+
+/** The operations that answer a challenge, with the session InitiateAuth (or the last answer) gave. */
+const CHALLENGE_OPERATIONS = new Set(["RespondToAuthChallenge", "AdminRespondToAuthChallenge"]);
+
+/** What a challenge's session stands for: the sign-in's app client and user (lockoutKey), and when it stops being good (ms). */
+interface ChallengeSession {
+  clientId: string;
+  user: string;
+  expires: number;
+}
+
+/**
+ * A challenge's `Session` (InitiateAuth's, AdminInitiateAuth's or RespondToAuthChallenge's answer with a ChallengeName,
+ * e.g. NEW_PASSWORD_REQUIRED) is good for the app client's AuthSessionValidity (authSessionMilliseconds, 3 minutes
+ * unless the client says otherwise), for that client and user, and once: "Amazon Cognito creates a session token for
+ * each API request in an authentication flow. AuthSessionValidity is the duration, in minutes, of that session token.
+ * Your user pool native user must respond to each authentication challenge before the session expires"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+ * cognito-local hands out a random UUID and takes any string back, at any time. An unknown, expired, used, or another
+ * client's or user's session is refused as Cognito refuses it: NotAuthorizedException INVALID_SESSION ("Invalid session
+ * for the user, session is expired.", the service's wording, which the hosted UI's new-password form uses too). A
+ * session is used up by an answer that goes on (tokens or the next challenge, with its own session); a refused answer
+ * (e.g. a new password the policy rejects) leaves it to be tried again until it expires. Sessions live in memory: a
+ * restart of the emulator ends them (the user signs in again). Not confirmed: that Cognito keeps a session after a
+ * refused answer, and its answer to another client's or user's session (here the same refusal).
+ */
+function challengeSessions(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
+  const sessions = new Map<string, ChallengeSession>();
+  const open = async (ctx: any, req: any, answer: any) => {
+    if (typeof answer?.Session !== "string" || !answer.ChallengeName) return answer;
+    const client = await appClientOf(cognito, ctx, req?.ClientId);
+    const found = await lockoutUser(cognito, ctx, req, String(answer.ChallengeParameters?.USER_ID_FOR_SRP ?? ""));
+    if (!client || !found) return answer;
+    const now = clock.get().getTime();
+    for (const [token, entry] of sessions) if (entry.expires <= now) sessions.delete(token);
+    sessions.set(answer.Session, { clientId: client.ClientId, user: found.key, expires: now + authSessionMilliseconds(client) });
+    return answer;
+  };
+  return (target: string): Route => {
+    const route = router(target);
+    if (SIGN_IN_OPERATIONS.has(target)) return async (ctx, req) => open(ctx, req, await route(ctx, req));
+    if (!CHALLENGE_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const token = req?.Session;
+      if (typeof token !== "string" || token === "") return route(ctx, req); // cognito-local's "Missing required parameter Session"
+      const entry = sessions.get(token);
+      const username = req?.ChallengeResponses?.USERNAME;
+      const found = typeof username === "string" ? await lockoutUser(cognito, ctx, req, username) : undefined;
+      if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== req.ClientId || (found && found.key !== entry.user)) {
+        throw new NotAuthorizedError(INVALID_SESSION);
+      }
+      const answer = await route(ctx, req);
+      sessions.delete(token);
+      return open(ctx, req, answer);
+    };
+  };
+}
+
 /** The sign-in flows that check a user's password in one call (InitiateAuth / AdminInitiateAuth). */
 const PASSWORD_FLOWS = new Set(["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"]);
 
@@ -807,20 +979,100 @@ const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedExcepti
  * returns a generic NotAuthorizedException error indicating either the user name or password is incorrect",
  * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html) and
  * lockOutFailedSignIns counts. Innermost: every other layer sees the answer cognito-local gives a wrong password.
+ * The right one past the pool's TemporaryPasswordValidityDays (temporaryPasswordExpired) is refused, NotAuthorizedException
+ * TEMPORARY_PASSWORD_EXPIRED, not counted; AdminSetUserPassword's temporary password (Permanent false) records when it
+ * was set, which that counts from. AdminInitiateAuth answers the right one with the NEW_PASSWORD_REQUIRED challenge, as
+ * InitiateAuth does (cognito-local's handed out tokens, the temporary password working as a permanent one): "When the
+ * user next tries to sign in, the InitiateAuth/AdminInitiateAuth response will contain the NEW_PASSWORD_REQUIRED
+ * challenge" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html);
+ * AdminRespondToAuthChallenge answers it (adminRespondToAuthChallenge).
  */
-function checkTemporaryPasswords(router: (target: string) => Route, cognito: CognitoService) {
+function checkTemporaryPasswords(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
   return (target: string): Route => {
     const route = router(target);
+    if (target === "AdminSetUserPassword") {
+      return async (ctx, req) => {
+        const answer = await route(ctx, req);
+        if (req?.Permanent !== true) {
+          const pool = await poolOf(cognito, ctx, req);
+          const user = pool && typeof req.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+          if (pool && user) await pool.saveUser(ctx, { ...user, TemporaryPasswordDate: clock.get() } as User);
+        }
+        return answer;
+      };
+    }
     if (!SIGN_IN_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const username = req?.AuthParameters?.USERNAME;
       if (PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string") {
-        const user = (await lockoutUser(cognito, ctx, req, username))?.user;
-        if (user?.UserStatus === "FORCE_CHANGE_PASSWORD" && user.Password !== req.AuthParameters.PASSWORD) throw new InvalidPasswordError();
+        const pool = await poolOf(cognito, ctx, req);
+        const user = pool ? await pool.getUserByUsername(ctx, username) : null;
+        if (pool && user?.UserStatus === "FORCE_CHANGE_PASSWORD") {
+          if (user.Password !== req.AuthParameters.PASSWORD) throw new InvalidPasswordError();
+          if (temporaryPasswordExpired(pool, user, clock)) throw new NotAuthorizedError(TEMPORARY_PASSWORD_EXPIRED);
+          if (target === "AdminInitiateAuth") return newPasswordChallenge(user);
+        }
       }
       return route(ctx, req);
     };
   };
+}
+
+/**
+ * The NEW_PASSWORD_REQUIRED challenge for `user`, as cognito-local's InitiateAuth answers it (its initiateAuth.js
+ * newPasswordChallenge, not exported; requiredAttributesAtNewPassword fills in `requiredAttributes`, challengeSessions
+ * keeps the session).
+ */
+function newPasswordChallenge(user: User) {
+  return {
+    ChallengeName: "NEW_PASSWORD_REQUIRED",
+    ChallengeParameters: { USER_ID_FOR_SRP: user.Username, requiredAttributes: "[]", userAttributes: JSON.stringify(attributesToRecord(user.Attributes)) },
+    Session: randomUUID(),
+  };
+}
+
+/**
+ * AdminRespondToAuthChallenge, which cognito-local lacks ("Unsupported x-amz-target header"), answered as its
+ * RespondToAuthChallenge: the same request but for the UserPoolId ("AdminRespondToAuthChallenge ... Responds to an
+ * authentication challenge, as an administrator",
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html),
+ * and its ClientId names the pool. Here for the NEW_PASSWORD_REQUIRED challenge AdminInitiateAuth answers a temporary
+ * password with (checkTemporaryPasswords); the other layers treat it as RespondToAuthChallenge (CHALLENGE_OPERATIONS,
+ * PASSWORD_FIELDS, TOKEN_OPERATIONS).
+ */
+function adminRespondToAuthChallenge(router: (target: string) => Route) {
+  return (target: string): Route => router(target === "AdminRespondToAuthChallenge" ? "RespondToAuthChallenge" : target);
+}
+
+/**
+ * Cognito's answer (NotAuthorizedException) to the right temporary password after the pool's TemporaryPasswordValidityDays:
+ * the service's wording as clients match on it (e.g. apps mapping `NotAuthorizedException` "User account has expired,
+ * it must be reset by an administrator." to their own text); not in AWS's documentation (not confirmed there).
+ */
+const TEMPORARY_PASSWORD_EXPIRED = "User account has expired, it must be reset by an administrator.";
+
+/** A user as the emulator keeps it: with when its temporary password was set by AdminSetUserPassword (checkTemporaryPasswords). */
+type UserWithTemporaryPasswordDate = User & { TemporaryPasswordDate?: Date | string };
+
+/**
+ * Whether the temporary password of `user` (FORCE_CHANGE_PASSWORD) is past the pool's TemporaryPasswordValidityDays on
+ * `clock`: "The number of days a temporary password is valid in the password policy. If the user doesn't sign in during
+ * this time, an administrator must reset their password. Defaults to 7. If you submit a value of 0, Amazon Cognito treats
+ * it as a null value and sets TemporaryPasswordValidityDays to its default value"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html). cognito-local
+ * keeps the setting but never checks it. The days run from when the password was set: AdminCreateUser's (the user's
+ * UserCreateDate; "The temporary password can only be used until the user account expiration limit that you set for your
+ * user pool. To reset the account after that time limit, you must call AdminCreateUser again and specify RESEND",
+ * API_AdminCreateUser.html, a RESEND cognito-local does not support), or AdminSetUserPassword's with Permanent false
+ * ("If the user does not sign in before it expires, the user will not be able to sign in and their password will need
+ * to be reset by an administrator", API_AdminSetUserPassword.html; its time kept as TemporaryPasswordDate). Not
+ * confirmed: whether Cognito counts whole days or from the second (here: from the millisecond), and whether it says so
+ * to a wrong password too (here only to the right one: a wrong one stays "Incorrect username or password.", counted).
+ */
+function temporaryPasswordExpired(pool: { options: UserPool }, user: User, clock: Clock): boolean {
+  const days = pool.options.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays || 7;
+  const set = new Date((user as UserWithTemporaryPasswordDate).TemporaryPasswordDate ?? user.UserCreateDate).getTime();
+  return clock.get().getTime() - set > days * 24 * 60 * 60 * 1000;
 }
 
 /**
@@ -1186,7 +1438,7 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
  * access, and optionally refresh tokens ... issues a new refresh token and invalidates the original refresh token after
  * an optional grace period when refresh token rotation is enabled"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
- * Whether it rotates is the client's RefreshTokenRotation (kept by keepRefreshTokenRotation; UserAuth's clients rotate
+ * Whether it rotates is the client's RefreshTokenRotation (kept by keepClientSettings; UserAuth's clients rotate
  * by default): "When enabled, your app client issues new ID, access, and refresh tokens when users renew their
  * sessions with refresh tokens. When disabled, token refresh issues only ID and access tokens"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html), so
@@ -1213,7 +1465,7 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
     if (target !== "GetTokensFromRefreshToken") return router(target);
     return async (ctx, req) => {
       const pool = await services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
-      const client = (await services.cognito.getAppClient(ctx, req.ClientId)) as RotatingAppClient | null;
+      const client = (await services.cognito.getAppClient(ctx, req.ClientId)) as AppClientWithSettings | null;
       const token: unknown = req.RefreshToken;
       if (!client || typeof token !== "string") throw new NotAuthorizedError("Invalid Refresh Token");
       const rotation = client.RefreshTokenRotation?.Feature === "ENABLED" ? client.RefreshTokenRotation : undefined;
@@ -1264,35 +1516,56 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
   };
 }
 
-/** An app client with its refresh token rotation (kept by keepRefreshTokenRotation; cognito-local's record has none). */
-type RotatingAppClient = NonNullable<Awaited<ReturnType<CognitoService["getAppClient"]>>> & { RefreshTokenRotation?: { Feature?: string; RetryGracePeriodSeconds?: number } };
+/** An app client with the settings keepClientSettings keeps (cognito-local's record has neither). */
+type AppClientWithSettings = NonNullable<Awaited<ReturnType<CognitoService["getAppClient"]>>> & {
+  RefreshTokenRotation?: { Feature?: string; RetryGracePeriodSeconds?: number };
+  AuthSessionValidity?: number;
+};
+
+/** The app client settings cognito-local's CreateUserPoolClient and UpdateUserPoolClient drop, which keepClientSettings keeps. */
+const KEPT_CLIENT_SETTINGS = ["RefreshTokenRotation", "AuthSessionValidity"] as const;
 
 /**
- * An app client's RefreshTokenRotation, which cognito-local's CreateUserPoolClient and UpdateUserPoolClient drop: kept
- * on the client as given (UpdateUserPoolClient sets what it is given, as Cognito does: "If you don't provide a value
- * for an attribute, Amazon Cognito sets it to its default value",
+ * An app client's RefreshTokenRotation and AuthSessionValidity, which cognito-local's CreateUserPoolClient and
+ * UpdateUserPoolClient drop: kept on the client as given (UpdateUserPoolClient sets what it is given, as Cognito does:
+ * "If you don't provide a value for an attribute, Amazon Cognito sets it to its default value",
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html), and
- * answered by DescribeUserPoolClient. enforceAuthFlows reads it.
+ * answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
+ * the session validity (authSessionMilliseconds).
  */
-function keepRefreshTokenRotation(router: (target: string) => Route, cognito: CognitoService) {
-  const withRotation = (answer: any, client: RotatingAppClient | undefined) =>
-    client?.RefreshTokenRotation && answer?.UserPoolClient ? { ...answer, UserPoolClient: { ...answer.UserPoolClient, RefreshTokenRotation: client.RefreshTokenRotation } } : answer;
+function keepClientSettings(router: (target: string) => Route, cognito: CognitoService) {
+  const withSettings = (answer: any, client: AppClientWithSettings | undefined) => {
+    const kept = Object.fromEntries(KEPT_CLIENT_SETTINGS.filter((name) => client?.[name] !== undefined).map((name) => [name, client![name]]));
+    return Object.keys(kept).length > 0 && answer?.UserPoolClient ? { ...answer, UserPoolClient: { ...answer.UserPoolClient, ...kept } } : answer;
+  };
   return (target: string): Route => {
     const route = router(target);
     if (target === "DescribeUserPoolClient") {
-      return async (ctx, req) => withRotation(await route(ctx, req), await appClientOf(cognito, ctx, req?.ClientId));
+      return async (ctx, req) => withSettings(await route(ctx, req), await appClientOf(cognito, ctx, req?.ClientId));
     }
     if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
     return async (ctx, req) => {
       const answer = await route(ctx, req);
-      const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as RotatingAppClient | undefined;
-      if (!client || (target === "CreateUserPoolClient" && req?.RefreshTokenRotation === undefined)) return answer;
-      const { RefreshTokenRotation: _, ...rest } = client;
-      const updated: RotatingAppClient = req?.RefreshTokenRotation === undefined ? rest : { ...rest, RefreshTokenRotation: req.RefreshTokenRotation };
+      const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as AppClientWithSettings | undefined;
+      const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined);
+      if (!client || (target === "CreateUserPoolClient" && given.length === 0)) return answer;
+      const updated: AppClientWithSettings = { ...client };
+      for (const name of KEPT_CLIENT_SETTINGS) delete updated[name];
+      for (const name of given) Object.assign(updated, { [name]: req[name] });
       await (await cognito.getUserPool(ctx, client.UserPoolId)).saveAppClient(ctx, updated);
-      return withRotation(answer, updated);
+      return withSettings(answer, updated);
     };
   };
+}
+
+/**
+ * How long a challenge's session of `client` is good for: its AuthSessionValidity, "the duration, in minutes, of that
+ * session token. Your user pool native user must respond to each authentication challenge before the session expires"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html); "Valid
+ * values for authSessionValidity are between 3 and 15, with a default value of 3" (pulumi-aws's UserPoolClient).
+ */
+function authSessionMilliseconds(client: AppClientWithSettings | undefined): number {
+  return (client?.AuthSessionValidity ?? 3) * 60 * 1000;
 }
 
 /** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
@@ -1323,7 +1596,7 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
     if (!SIGN_IN_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const flow = String(req?.AuthFlow ?? "");
-      if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as RotatingAppClient | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
+      if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as AppClientWithSettings | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
         throw new InvalidParameterError(`${flow} flow not enabled for this client`);
       }
       const settings = PASSWORD_FLOW_SETTINGS.get(flow);

@@ -37,7 +37,7 @@ import { COGNITO_STANDARD_SCOPES, USER_AUTH_TRIGGERS, type UserAuthSpec, type Us
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { resource, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
-import { customScopesOf, startCognitoEmulator, type CognitoEmulator } from "../cognito-emulator";
+import { customScopesOf, startCognitoEmulator, type CognitoEmulator, type SchemaAttribute } from "../cognito-emulator";
 import { startIdentityPoolEmulator, type IdentityPoolEmulator, type LocalIdentityPoolConfig } from "../identity-pool-emulator";
 import type { LocalContext, LocalService, StartedService } from "./types";
 
@@ -157,6 +157,8 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
     Arn: String(pool.state.arn),
     UsernameAttributes: spec.usernameAttributes,
     ...(typeof caseSensitive === "boolean" ? { UsernameConfiguration: { CaseSensitive: caseSensitive } } : {}),
+    // Its attributes as the program declares them (UserAuth: email required), so a new password asks for a missing one.
+    Schema: schemaOf(pool.inputs.schemas),
   });
   if (spec.email) {
     context.log(`  ${name}: deployed, Cognito emails users through SES as ${spec.email.from}; locally nothing is sent, cognito-local prints each code here.`);
@@ -303,6 +305,8 @@ export async function provisionOtherClients(
         PreventUserExistenceErrors: inputs.preventUserExistenceErrors,
         EnableTokenRevocation: inputs.enableTokenRevocation,
         RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
+        // How long its challenge sessions last (the emulator refuses one used later, as Cognito does).
+        AuthSessionValidity: inputs.authSessionValidity,
       }),
     );
     if (secret && (inputs.allowedOauthFlows ?? []).includes("client_credentials")) {
@@ -320,6 +324,18 @@ function localClientSecret(clientId: string): string {
 
 /** The trigger's name in cognito-local and the LambdaConfig API: preSignUp → PreSignUp. */
 const cognitoTriggerName = (trigger: UserAuthTrigger): string => trigger[0].toUpperCase() + trigger.slice(1);
+
+/** The program's pool `schemas` (pulumi-aws's) in CreateUserPool's Schema shape; none: cognito-local's standard attributes. */
+function schemaOf(schemas: Array<{ name?: string; attributeDataType?: string; required?: boolean; mutable?: boolean }> | undefined): SchemaAttribute[] | undefined {
+  return schemas
+    ?.filter((a) => typeof a.name === "string")
+    .map((a) => ({
+      Name: a.name,
+      ...(a.attributeDataType ? { AttributeDataType: a.attributeDataType as SchemaAttribute["AttributeDataType"] } : {}),
+      ...(typeof a.required === "boolean" ? { Required: a.required } : {}),
+      ...(typeof a.mutable === "boolean" ? { Mutable: a.mutable } : {}),
+    }));
+}
 
 /** The deployed client's refreshTokenRotation in the API's shape (none recorded: Cognito's default, DISABLED). */
 function refreshTokenRotation(deployed: { feature?: string; retryGracePeriodSeconds?: number } | undefined): RefreshTokenRotationType {

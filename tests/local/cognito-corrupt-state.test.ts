@@ -139,10 +139,12 @@ it("says a pool's users are lost and gives it the program's options again when i
   try {
     expect(logs.join("\n")).toMatch(new RegExp(`USERS LOST: user pool ${userPoolId} starts empty`));
     expect(readdirSync(dataDir).filter((f) => f.startsWith(`${userPoolId}.json.unreadable-`))).toHaveLength(1);
-    await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt", UsernameAttributes: ["email"] });
+    await emulator.ensureUserPool({ Id: userPoolId, Name: "corrupt", UsernameAttributes: ["email"], Schema: [{ Name: "email", AttributeDataType: "String", Required: true, Mutable: true }] });
     const described = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool;
     expect(described?.Name).toBe("corrupt");
     expect(described?.UsernameAttributes).toEqual(["email"]);
+    // The program's schema on the standard attributes, as a new pool has them.
+    expect(described?.SchemaAttributes?.filter((a) => a.Required).map((a) => a.Name)).toEqual(["sub", "email"]);
   } finally {
     sdk.destroy();
     await emulator.stop();

@@ -18,6 +18,8 @@ const otherClientId = "newpassclient0000000000b";
 /** A pool that signs in with email, any case (UserAuth's defaults): a user's Username is its sub. */
 const emailPoolId = "us-east-1_NewPass2";
 const emailClientId = "newpassclient0000000000c";
+/** A client whose challenge sessions last ten minutes (AuthSessionValidity 10). */
+const longClientId = "newpassclient0000000000e";
 const callback = "http://localhost:5173/";
 const temporary = "Temporary-horse-9";
 const chosen = "Chosen-horse-99";
@@ -39,6 +41,7 @@ beforeAll(async () => {
   for (const [pool, id] of [[userPoolId, clientId], [userPoolId, otherClientId], [emailPoolId, emailClientId]]) {
     await hostedUiClient(emulator, sdk, pool, id, [callback], { PreventUserExistenceErrors: "ENABLED" });
   }
+  await hostedUiClient(emulator, sdk, userPoolId, longClientId, [callback], { PreventUserExistenceErrors: "ENABLED", AuthSessionValidity: 10 });
 });
 afterAll(async () => {
   sdk?.destroy();
@@ -192,6 +195,22 @@ describe("the hosted UI and a temporary password", () => {
     // The temporary password still starts it again.
     const again = (await signIn(email, temporary)).answer.page.session!;
     expect((await newPassword(again, chosen)).code).toBeDefined();
+  });
+
+  it("keeps a form's session for the app client's AuthSessionValidity when it sets one (ten minutes here)", async () => {
+    const early = await temporaryUser();
+    const kept = (await signIn(early, temporary, longClientId)).answer.page.session!;
+    clock.now += 10 * 60 * 1000 - 1000;
+    expect((await newPassword(kept, chosen, chosen, longClientId)).code).toBeDefined();
+    expect(await status(early)).toBe("CONFIRMED");
+
+    const late = await temporaryUser();
+    const expired = (await signIn(late, temporary, longClientId)).answer.page.session!;
+    clock.now += 10 * 60 * 1000 + 1000;
+    const refused = await newPassword(expired, chosen, chosen, longClientId);
+    expect({ status: refused.status, code: refused.code }).toEqual({ status: 400, code: undefined });
+    expect(refused.body).toContain("Invalid session for the user, session is expired.");
+    expect(await status(late)).toBe("FORCE_CHANGE_PASSWORD");
   });
 
   it("refuses the session of a pool deleted since (nothing to set), not with an HTTP 500", async () => {

@@ -45,6 +45,7 @@ const graph: RecordedResource[] = [
     // The second is a server's from another stack: not defined locally, so left out.
     allowedOauthScopes: ["gallery/read", "billing/read"],
     accessTokenValidity: 30,
+    authSessionValidity: 7,
     tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
   }),
 ];
@@ -75,7 +76,7 @@ it("creates the pool's resource servers and other clients from the program, and 
   const clients = await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined);
   expect(clients).toEqual([{ name: "reports-machine", clientId: machineId, secret: expect.any(String) }]);
   const described = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: machineId }))).UserPoolClient;
-  expect(described).toMatchObject({ AllowedOAuthFlows: ["client_credentials"], AllowedOAuthScopes: ["gallery/read"], AccessTokenValidity: 30 });
+  expect(described).toMatchObject({ AllowedOAuthFlows: ["client_credentials"], AllowedOAuthScopes: ["gallery/read"], AccessTokenValidity: 30, AuthSessionValidity: 7 });
   expect(logs.some((line) => line.includes("billing/read belong to a resource server outside this program"))).toBe(true);
   // The same secret on a restart (derived from the client id).
   expect((await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined))[0].secret).toBe(clients[0].secret);

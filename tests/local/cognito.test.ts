@@ -112,6 +112,11 @@ describe("npm start provisions the stack's user pool in cognito-local", { shuffl
     expect((await signIn("Alice@Example.COM", password)).AccessToken).toBeTruthy();
   });
 
+  it("gives the pool the attributes the program declares (UserAuth: email required), which a new password asks for when missing", async () => {
+    const attributes = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: env.USER_POOL_ID }))).UserPool?.SchemaAttributes ?? [];
+    expect(attributes.find((a) => a.Name === "email")).toMatchObject({ Required: true, Mutable: true });
+  });
+
   it("gives the app client the program's refresh token rotation (UserAuth's default, ENABLED): REFRESH_TOKEN_AUTH is refused, GetTokensFromRefreshToken refreshes", async () => {
     const client = app.context.run.resources.find((r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "auth-client")!;
     expect(client.inputs.refreshTokenRotation).toMatchObject({ feature: "ENABLED" });

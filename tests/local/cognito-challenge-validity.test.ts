@@ -1,0 +1,194 @@
+/**
+ * How long the embedded Cognito emulator lets a user finish signing in, as Cognito does: a temporary password
+ * (AdminCreateUser's, AdminSetUserPassword's) is good for the pool's TemporaryPasswordValidityDays, then refused
+ * (NotAuthorizedException "User account has expired, it must be reset by an administrator."), through the API and the
+ * hosted UI's sign-in form; a challenge's Session (NEW_PASSWORD_REQUIRED) is good once, for its app client and user,
+ * for the client's AuthSessionValidity (3 minutes by default), then refused (NotAuthorizedException "Invalid session for
+ * the user, session is expired."). On a clock the test moves: no waiting.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import {
+  AdminCreateUserCommand,
+  AdminInitiateAuthCommand,
+  AdminGetUserCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  RespondToAuthChallengeCommand,
+  UpdateUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+
+const userPoolId = "us-east-1_Validity1";
+const clientId = "validityclient0000000000a";
+/** A client whose challenge sessions last ten minutes (AuthSessionValidity 10). */
+const longClientId = "validityclient0000000000b";
+const callback = "http://localhost:5173/";
+const temporary = "Temporary-horse-9";
+const EXPIRED = "NotAuthorizedException: User account has expired, it must be reset by an administrator.";
+const INCORRECT = "NotAuthorizedException: Incorrect username or password.";
+const INVALID_SESSION = "NotAuthorizedException: Invalid session for the user, session is expired.";
+const MINUTE = 60 * 1000;
+const DAY = 24 * 60 * MINUTE;
+const clock = { now: Date.now(), get: () => new Date(clock.now) };
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  emulator = await startQuietCognito(freshCognitoDir("validity"), clock);
+  sdk = localCognitoClient(emulator.url);
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "validity" });
+  await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, Policies: { PasswordPolicy: { MinimumLength: 8, TemporaryPasswordValidityDays: 2 } } }));
+  await hostedUiClient(emulator, sdk, userPoolId, clientId, [callback], {
+    PreventUserExistenceErrors: "ENABLED",
+    ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+  });
+  await hostedUiClient(emulator, sdk, userPoolId, longClientId, [callback], { PreventUserExistenceErrors: "ENABLED", AuthSessionValidity: 10 });
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+let users = 0;
+/** A new user AdminCreateUser made now, with the temporary password (FORCE_CHANGE_PASSWORD). */
+async function temporaryUser(): Promise<string> {
+  const email = `user${++users}@example.com`;
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+  return email;
+}
+
+/** A sign-in's challenge name, or its error as `name: message`. */
+const outcome = (answer: Promise<{ ChallengeName?: string; AuthenticationResult?: unknown }>) =>
+  answer.then(
+    (a) => a.ChallengeName ?? (a.AuthenticationResult ? "signed in" : "nothing"),
+    (error: Error) => `${error.name}: ${error.message}`,
+  );
+const signIn = (email: string, password: string) => outcome(passwordSignIn(sdk, clientId, email, password));
+const adminSignIn = (email: string, password: string) =>
+  outcome(sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } })));
+
+/** The hosted UI's sign-in form posted: its status, error line, whether it asks for a new password, and the code. */
+async function hostedSignIn(username: string, password: string) {
+  const challenge = createHash("sha256").update(randomBytes(32).toString("base64url")).digest("base64url");
+  const body = new URLSearchParams({ client_id: clientId, redirect_uri: callback, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope: "openid email", state: "st", username, password });
+  const answer = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body, redirect: "manual" });
+  const html = await answer.text();
+  return {
+    status: answer.status,
+    error: /<p style="color:red">([^<]*)<\/p>/.exec(html)?.[1],
+    asksNewPassword: html.includes('name="new_password"'),
+    code: answer.status === 302 ? new URL(answer.headers.get("location") ?? "", callback).searchParams.get("code") : undefined,
+  };
+}
+
+describe("a temporary password's validity (the pool's TemporaryPasswordValidityDays)", () => {
+  it("is good for the pool's days, then refused through InitiateAuth and AdminInitiateAuth; a wrong one is still the wrong password", async () => {
+    const email = await temporaryUser();
+    clock.now += 2 * DAY - MINUTE;
+    expect(await signIn(email, temporary)).toBe("NEW_PASSWORD_REQUIRED");
+
+    clock.now += 2 * MINUTE;
+    expect(await signIn(email, temporary)).toBe(EXPIRED);
+    expect(await adminSignIn(email, temporary)).toBe(EXPIRED);
+    expect(await signIn(email, "Wrong-horse-9")).toBe(INCORRECT);
+  });
+
+  it("runs again from a temporary password AdminSetUserPassword sets (Permanent false)", async () => {
+    const email = await temporaryUser();
+    clock.now += 3 * DAY;
+    expect(await signIn(email, temporary)).toBe(EXPIRED);
+
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: "Another-horse-9", Permanent: false }));
+    clock.now += 2 * DAY - MINUTE;
+    expect(await signIn(email, "Another-horse-9")).toBe("NEW_PASSWORD_REQUIRED");
+    clock.now += 2 * MINUTE;
+    expect(await signIn(email, "Another-horse-9")).toBe(EXPIRED);
+  });
+
+  it("is refused by the hosted UI's sign-in form too: the form again with the error, no new-password form, no code", async () => {
+    const email = await temporaryUser();
+    expect(await hostedSignIn(email, temporary)).toMatchObject({ status: 200, asksNewPassword: true, error: undefined });
+
+    clock.now += 2 * DAY + MINUTE;
+    expect(await hostedSignIn(email, temporary)).toEqual({ status: 200, error: EXPIRED.replace("NotAuthorizedException: ", ""), asksNewPassword: false, code: undefined });
+    expect((await hostedSignIn(email, "Wrong-horse-9")).error).toBe("Incorrect username or password.");
+  });
+});
+
+/** InitiateAuth's NEW_PASSWORD_REQUIRED session for a new temporary user through `client`. */
+async function challenged(client = clientId): Promise<{ email: string; session: string }> {
+  const email = await temporaryUser();
+  const answer = await passwordSignIn(sdk, client, email, temporary);
+  expect(answer.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+  return { email, session: answer.Session! };
+}
+
+/** RespondToAuthChallenge's NEW_PASSWORD answer with `session`, as `outcome` words it. */
+const newPassword = (email: string, session: string, password = "Chosen-horse-99", client = clientId) =>
+  outcome(sdk.send(new RespondToAuthChallengeCommand({ ClientId: client, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password } })));
+
+const status = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus;
+
+describe("a challenge's session (the app client's AuthSessionValidity)", () => {
+  it("comes from AdminInitiateAuth too (NEW_PASSWORD_REQUIRED for a temporary password, not tokens), answered by AdminRespondToAuthChallenge", async () => {
+    const email = await temporaryUser();
+    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    expect(started.AuthenticationResult).toBeUndefined();
+    expect(started.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    expect(JSON.parse(started.ChallengeParameters!.userAttributes)).toMatchObject({ email });
+    const answer = (session: string) =>
+      outcome(
+        sdk.send(
+          new AdminRespondToAuthChallengeCommand({ UserPoolId: userPoolId, ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: "Chosen-horse-99" } }),
+        ),
+      );
+    clock.now += 3 * MINUTE + 1000;
+    expect(await answer(started.Session!)).toBe(INVALID_SESSION);
+
+    const again = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    expect(await answer(again.Session!)).toBe("signed in");
+    expect(await status(email)).toBe("CONFIRMED");
+    expect(await adminSignIn(email, "Chosen-horse-99")).toBe("signed in");
+  });
+
+  it("is good for three minutes by default, then refused, setting nothing", async () => {
+    const early = await challenged();
+    clock.now += 3 * MINUTE - 1000;
+    expect(await newPassword(early.email, early.session)).toBe("signed in");
+    expect(await status(early.email)).toBe("CONFIRMED");
+
+    const late = await challenged();
+    clock.now += 3 * MINUTE + 1000;
+    expect(await newPassword(late.email, late.session)).toBe(INVALID_SESSION);
+    expect(await status(late.email)).toBe("FORCE_CHANGE_PASSWORD");
+  });
+
+  it("is good for the client's AuthSessionValidity, which DescribeUserPoolClient answers", async () => {
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient?.AuthSessionValidity).toBe(10);
+    const early = await challenged(longClientId);
+    clock.now += 10 * MINUTE - 1000;
+    expect(await newPassword(early.email, early.session, "Chosen-horse-99", longClientId)).toBe("signed in");
+
+    const late = await challenged(longClientId);
+    clock.now += 10 * MINUTE + 1000;
+    expect(await newPassword(late.email, late.session, "Chosen-horse-99", longClientId)).toBe(INVALID_SESSION);
+  });
+
+  it("is refused forged, used, or another client's or user's; a refused answer leaves it to try again", async () => {
+    const { email, session } = await challenged();
+    expect(await newPassword(email, "3f0e3a4e-2f7c-4d6f-9a59-7b1c0c1d2e3f")).toBe(INVALID_SESSION);
+    expect(await newPassword(email, session, "Chosen-horse-99", longClientId)).toBe(INVALID_SESSION);
+    const other = await challenged();
+    expect(await newPassword(other.email, session)).toBe(INVALID_SESSION);
+    expect(await status(other.email)).toBe("FORCE_CHANGE_PASSWORD");
+
+    expect(await newPassword(email, session, "short")).toBe("InvalidPasswordException: Password did not conform with policy: Password not long enough");
+    expect(await newPassword(email, session)).toBe("signed in");
+    expect(await newPassword(email, session, "Another-horse-99")).toBe(INVALID_SESSION);
+    expect(await signIn(email, "Chosen-horse-99")).toBe("signed in");
+  });
+});
