@@ -116,12 +116,13 @@ describe("chunk signatures: AWS's documented examples", () => {
   it("names what it signed in the refusal of a bad chunk signature, as S3's SignatureDoesNotMatch does: the chunk's string to sign, the signature sent, the string's bytes", async () => {
     const seed: ChunkSeed = { signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9", longDate: "20130524T000000Z", scope: DOC_SCOPE, credentials: DOC_CREDENTIALS, trailer: false };
     const signatures = [DOC_SIGNATURES[0], changed(DOC_SIGNATURES[1]), DOC_SIGNATURES[2]];
-    const refusal = await (async () => {
+    const refusal = await (async (): Promise<S3Error | undefined> => {
       try {
         for await (const _ of decodeAwsChunked(pieces(docBody(signatures), 1000), {}, new ChunkSignatures(seed)));
       } catch (error) {
         return error as S3Error;
       }
+      return undefined;
     })();
     // The second chunk's string to sign (sigv4-streaming.html): chained from the first chunk's signature.
     const stringToSign = ["AWS4-HMAC-SHA256-PAYLOAD", "20130524T000000Z", "20130524/us-east-1/s3/aws4_request", DOC_SIGNATURES[0], sha256(""), sha256(DOC_DATA.subarray(65_536))].join("\n");
