@@ -202,6 +202,24 @@ describe("local S3: UploadPart streams each part to the store", () => {
     expect(uploadFolders(root)).toEqual([]);
   });
 
+  it("leaves an upload's abandoned part writes to its first use, not its start (a start does not list every upload's folder), and then removes them", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    await server.close();
+    // A part write a stopped process left (2147483646 is no process id Linux or macOS hands out), and one of a running process.
+    const folder = join(root, ".uploads", uploadId);
+    const abandoned = "2.part.2147483646.0a1b2c3d.tmp";
+    const running = `2.part.${process.ppid}.0a1b2c3d.tmp`;
+    for (const name of [abandoned, running]) writeFileSync(join(folder, name), "half");
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    expect(readdirSync(folder).sort()).toEqual(["1.part", abandoned, running].sort());
+    const listed = await call("GET", `/b/k?uploadId=${uploadId}`);
+    expect([...listed.text.matchAll(/<ETag>([^<]+)</g)].map(([, etag]) => etag)).toEqual([escapeXml(one.etag!)]);
+    expect(readdirSync(folder).sort()).toEqual(["1.part", running].sort());
+  });
+
   it("lists the uploads in progress (ListMultipartUploads), those kept across a restart too, in key order, paged and rolled up as S3 pages them (was 501)", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
     server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b", "other"] });
