@@ -81,9 +81,10 @@ export interface ObjectStore {
   /**
    * The uploads in progress the store keeps (read once, when the server starts), each with its parts read when first
    * asked for: the server asks when the upload is first used, so that its start reads the uploads' records, not their
-   * parts (an upload may have 10,000).
+   * parts (an upload may have 10,000). And the uploads whose completion stopped after their object was stored (a crash
+   * before their record and parts were removed: completeUpload), settled now: removed, and told as completed.
    */
-  keptUploads(): KeptUpload[];
+  keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] };
   /**
    * A multipart upload's part (UploadPart) written from its body as it arrives, as putStream writes an object: never
    * held whole by a store that keeps objects elsewhere than in memory; its ETag is the part's MD5, as S3's. It replaces
@@ -96,8 +97,17 @@ export interface ObjectStore {
    * when the upload has no such part (removed meanwhile).
    */
   readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable };
-  /** An upload's record and parts removed (AbortMultipartUpload, and once CompleteMultipartUpload stored the object). */
+  /** An upload's record and parts removed (AbortMultipartUpload). */
   removeUpload(uploadId: string): void;
+  /**
+   * CompleteMultipartUpload: the object written from the upload's parts (`source`) as putStream writes one, `beforeCommit`
+   * called just before it replaces the previous object, then the upload's record and parts removed. It throws only when
+   * the object was not stored (the upload is then as it was, to be completed again); once the object is stored the
+   * completion has happened, whatever follows: a store that keeps uploads across restarts makes sure that a crash
+   * between storing the object and removing the upload leaves an upload that is settled as completed when the store is
+   * next read (keptUploads), never one that is listed, completed again or lost.
+   */
+  completeUpload(uploadId: string, bucket: string, object: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit: (object: ListedObject) => void): Promise<ListedObject>;
   /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
   get(bucket: string, key: string): StoredObject | undefined;
   /** An object's metadata and size, its body unread (a conditional write's validators). */
@@ -143,6 +153,15 @@ export interface KeptUpload {
   uploadId: string;
   upload: UploadRecord;
   parts: () => Map<number, StoredPart>;
+}
+
+/** A completed upload (keptUploads): a retried CompleteMultipartUpload of it is answered as the first was. */
+export interface CompletedUpload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  /** The object's multipart ETag, quoted. */
+  etag: string;
 }
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
@@ -208,8 +227,15 @@ export class MemoryObjectStore implements ObjectStore {
   createUpload(uploadId: string, upload: UploadRecord): void {
     this.uploads.set(uploadId, upload);
   }
-  keptUploads(): KeptUpload[] {
-    return [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+  keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] } {
+    const inProgress = [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+    return { inProgress, completed: [] };
+  }
+  /** The object put, then the upload removed: nothing in memory outlives a crash, so there is no window to close. */
+  async completeUpload(uploadId: string, bucket: string, meta: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit: (object: ListedObject) => void): Promise<ListedObject> {
+    const object = await this.putStream(bucket, meta, source, beforeCommit);
+    this.removeUpload(uploadId);
+    return object;
   }
   /** Buffered, as putStream. */
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart> {
@@ -293,7 +319,8 @@ export class FileObjectStore implements ObjectStore {
    * Multipart uploads in progress (like `.objects`, no valid bucket name): each one's record, `.uploads/<uploadId>.json`
    * (its bucket, key, the object's metadata, when it began), and its parts, `.uploads/<uploadId>/<partNumber>.part`, each
    * a line of JSON (its ETag, size and time) then its bytes, as an object's file is. Each is written to a temporary file
-   * renamed over it, so an upload survives a restart as objects do, and a reader never sees half of one.
+   * renamed over it, so an upload survives a restart as objects do, and a reader never sees half of one. While an upload
+   * is being completed, `.uploads/<uploadId>.completing.json` names the object it is becoming (completeUpload).
    */
   private static readonly UPLOADS = ".uploads";
   /**
@@ -397,7 +424,8 @@ export class FileObjectStore implements ObjectStore {
    * NoSuchUpload, its files stay. A part file that is not whole is reported, when its upload's parts are read, and left
    * out: ListParts does not list it, and a completion naming it is InvalidPart until it is uploaded again.
    */
-  keptUploads(): KeptUpload[] {
+  keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] } {
+    const completed = this.settleCompletions();
     const kept: KeptUpload[] = [];
     for (const entry of entriesOf(this.uploads)) {
       const uploadId = /^([A-Za-z0-9-]{1,64})\.json$/.exec(entry.name)?.[1];
@@ -416,7 +444,73 @@ export class FileObjectStore implements ObjectStore {
       }
       kept.push({ uploadId, upload, parts: () => this.keptParts(uploadId) });
     }
-    return kept;
+    return { inProgress: kept, completed };
+  }
+  /**
+   * CompleteMultipartUpload made safe against a crash part-way. Its steps: (1) a completion file,
+   * `.uploads/<uploadId>.completing.json`, naming the object the upload becomes (bucket, key, ETag, LastModified), written
+   * whole; (2) the object written from the parts to a temporary file and renamed over the previous one (putStream): the
+   * completion happens at this rename; (3) the upload's record and parts removed (removeUpload); (4) the completion file
+   * removed. A crash before (2)'s rename leaves the upload as it was, the completion file naming an object that is not
+   * there (the next start, settleCompletions, removes the file: the upload can be completed again). A crash after it
+   * leaves the object whole and the completion file naming it: the next start removes what is left of the upload and
+   * tells the server it was completed, so it is not listed, a retried completion is answered as the first was (not
+   * written again over an object put since), and no part is lost before the object holds it. A removal that fails once
+   * the object is stored (3, 4) is reported and left to the next start, the completion file then marked committed (the
+   * object it names may be replaced meanwhile), not thrown: the completion happened.
+   */
+  async completeUpload(uploadId: string, bucket: string, meta: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit: (object: ListedObject) => void): Promise<ListedObject> {
+    const file = this.completionFile(uploadId);
+    const completion: CompletionLine = { bucket, key: meta.key, etag: meta.etag ?? "", lastModified: meta.lastModified.toISOString() };
+    mkdirSync(this.uploads, { recursive: true });
+    this.writeWhole(file, Buffer.from(JSON.stringify(completion)));
+    let object: ListedObject;
+    try {
+      object = await this.putStream(bucket, meta, source, beforeCommit);
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw error;
+    }
+    try {
+      this.removeUpload(uploadId);
+      rmSync(file, { force: true });
+    } catch (error) {
+      this.log(`local S3: multipart upload ${uploadId} is completed (its object ${JSON.stringify(meta.key)} stored) but its files could not all be removed (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next start removes them`);
+      try {
+        this.writeWhole(file, Buffer.from(JSON.stringify({ ...completion, committed: true } satisfies CompletionLine)));
+      } catch {
+        // Left as written: the next start finds the object it names, unless it is replaced before then.
+      }
+    }
+    return object;
+  }
+  /**
+   * The completions a crash stopped (see completeUpload), read from their completion files: one whose object was stored
+   * (the object under its key is the one it names, or it is marked committed) has what is left of its upload removed and
+   * is returned as completed; one whose object was not has only its completion file removed (the upload stays, to be
+   * completed again). A completion file that cannot be read was cut short before the object's write began: removed.
+   */
+  private settleCompletions(): CompletedUpload[] {
+    const completed: CompletedUpload[] = [];
+    for (const entry of entriesOf(this.uploads)) {
+      const uploadId = /^([A-Za-z0-9-]{1,64})\.completing\.json$/.exec(entry.name)?.[1];
+      if (uploadId === undefined || !entry.isFile()) continue;
+      const file = join(this.uploads, entry.name);
+      let completion: CompletionLine | undefined;
+      try {
+        completion = completionLineOf(JSON.parse(readFileSync(file, "utf8")));
+      } catch {
+        // cut short: the object's write had not begun
+      }
+      const object = completion && this.head(completion.bucket, completion.key);
+      const stored = completion !== undefined && (completion.committed === true || (object !== undefined && object.etag === completion.etag && object.lastModified.getTime() === Date.parse(completion.lastModified)));
+      if (stored) {
+        this.removeUpload(uploadId);
+        completed.push({ uploadId, bucket: completion!.bucket, key: completion!.key, etag: completion!.etag });
+      }
+      rmSync(file, { force: true });
+    }
+    return completed;
   }
   /** An upload's whole parts by number (see keptUploads). */
   private keptParts(uploadId: string): Map<number, StoredPart> {
@@ -474,6 +568,10 @@ export class FileObjectStore implements ObjectStore {
   /** An upload's record, beside its folder. */
   private recordFile(uploadId: string): string {
     return `${this.uploadFolder(uploadId)}.json`;
+  }
+  /** An upload's completion file while it is being completed (completeUpload), beside its record. */
+  private completionFile(uploadId: string): string {
+    return `${this.uploadFolder(uploadId)}.completing.json`;
   }
   /** An upload's folder of parts. */
   private uploadFolder(uploadId: string): string {
@@ -668,6 +766,26 @@ const FIRST_LAYOUT_META = ".__meta.json";
 
 /** An object file's first line: the object's metadata and its body's size (absent in files written before it was recorded). */
 type ObjectLine = Omit<StoredObject, "body"> & { size?: number };
+
+/**
+ * A completion file (FileObjectStore.completeUpload): the object an upload is becoming, by its bucket, key, ETag and
+ * LastModified (which together tell it from an object put under the key since), and, once it was stored but the upload
+ * could not be removed, `committed`.
+ */
+interface CompletionLine {
+  bucket: string;
+  key: string;
+  etag: string;
+  lastModified: string;
+  committed?: true;
+}
+
+/** A completion file's JSON, checked field by field. */
+function completionLineOf(value: unknown): CompletionLine | undefined {
+  const line = value as Partial<Record<keyof CompletionLine, unknown>> | null;
+  const fine = typeof line?.bucket === "string" && typeof line.key === "string" && typeof line.etag === "string" && typeof line.lastModified === "string" && (line.committed === undefined || line.committed === true);
+  return fine ? (line as CompletionLine) : undefined;
+}
 
 /** An object file opened for reading: its descriptor, the offset of its body, its metadata and body size. */
 interface OpenFile {
@@ -1036,7 +1154,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const requests: S3Request[] = [];
   // The uploads the store kept (a restart of the local runtime resumes them, as S3 keeps an upload until it is completed
   // or aborted: "you must either complete or abort the multipart upload" to stop paying for its parts, mpuoverview.html).
-  const uploads = new Map<string, MultipartUpload>(store.keptUploads().map((kept) => [kept.uploadId, resumedUpload(kept)]));
+  const kept = store.keptUploads();
+  const uploads = new Map<string, MultipartUpload>(kept.inProgress.map((upload) => [upload.uploadId, resumedUpload(upload)]));
+  // Uploads completed (by this server, or settled by the store after a crash part-way), for a retried completion:
+  // S3 answers one as it answered the first (completedAgain). The latest MAX_COMPLETED_KEPT only, in memory.
+  const completed = new Map<string, CompletedUpload>(kept.completed.map((upload) => [upload.uploadId, upload]));
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
   const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
@@ -1369,18 +1491,23 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   /**
    * CompleteMultipartUpload: the parts listed checked as S3 checks them, then streamed one after another from the store
-   * (readPart) into the object (putStream), never held whole, with the multipart ETag — the MD5 of the parts' binary
-   * MD5s, then `-` and their count — and the conditional write decided just before it replaces the previous object.
-   * Then the upload's parts are removed. A failed completion leaves the upload and its parts as they were. A listed part
-   * uploaded again while the parts are read is no longer the part listed: 400 InvalidPart ("the specified entity tag may
-   * not match the part's entity tag"), not an object whose bytes are not its ETag's (how S3 settles this race is not
-   * documented).
+   * (readPart) into the object (ObjectStore.completeUpload, as putStream), never held whole, with the multipart ETag —
+   * the MD5 of the parts' binary MD5s, then `-` and their count — and the conditional write decided just before it
+   * replaces the previous object. Then the upload's parts are removed. A failed completion leaves the upload and its
+   * parts as they were, to be completed again: a failure after the upload was claimed (the object's rename) gives it
+   * back (it was answered NoSuchUpload, the upload lost until a restart). A crash part-way is the store's to settle
+   * (FileObjectStore.completeUpload). A listed part uploaded again while the parts are read is no longer the part
+   * listed: 400 InvalidPart ("the specified entity tag may not match the part's entity tag"), not an object whose bytes
+   * are not its ETag's (how S3 settles this race is not documented). A completion of an upload completed already is
+   * answered as the first was (completedAgain).
    */
   async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
     const uploadId = param(query, "uploadId") ?? "";
+    const done = uploads.has(uploadId) ? undefined : completed.get(uploadId);
+    if (done) return completedAgain(res, body, request, done);
     const upload = uploadOf(uploadId, request);
     const parts = listedParts(body.toString("utf8"), upload);
-    const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
+    const etag = multipartEtag(parts.map((p) => p.etag));
     async function* concatenated(): AsyncGenerator<Buffer> {
       for (const listed of parts) {
         const { part, body } = store.readPart(uploadId, listed.partNumber);
@@ -1395,17 +1522,40 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
     // be gone under the read (which then fails): the answer is NoSuchUpload either way.
     const gone = () => uploads.get(uploadId) !== upload;
-    const write = store.putStream(upload.bucket, meta, concatenated(), () => {
+    let claimed = false;
+    const write = store.completeUpload(uploadId, upload.bucket, meta, concatenated(), () => {
       writePreconditions(req.headers, () => store.head(upload.bucket, upload.key));
       if (gone()) throw noSuchUpload();
       uploads.delete(uploadId);
+      claimed = true;
     });
     const object = await write.catch((error: unknown) => {
+      // Claimed, then not stored (the store throws only then): the upload is as it was, to be completed again.
+      if (claimed && !uploads.has(uploadId)) uploads.set(uploadId, upload);
       throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
     });
-    store.removeUpload(uploadId);
-    sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
+    completed.set(uploadId, { uploadId, bucket: upload.bucket, key: upload.key, etag });
+    for (const oldest of completed.keys()) {
+      if (completed.size <= MAX_COMPLETED_KEPT) break;
+      completed.delete(oldest);
+    }
+    sendXml(res, completionXml(upload.bucket, upload.key, etag));
     notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, object);
+  }
+
+  /**
+   * A CompleteMultipartUpload of an upload completed already, for the same bucket and key and listing the same parts (the
+   * ETag they make is the object's): answered 200 as the first completion was, nothing written again and no event. S3
+   * answers a retried completion so: run against S3, "the CompleteMultipartUpload API is idempotent when called multiple
+   * times with the same parameters" (adobe/S3Mock#2586), and a second completion "fails with Minio, succeeds with S3"
+   * (minio/minio#13318). Any other listing is 404 NoSuchUpload, as before (S3's answer to that is not confirmed), and so
+   * is a retry once the upload is no longer among the MAX_COMPLETED_KEPT latest, or after a restart (S3 keeps answering
+   * for some hours, minio/minio#2250, not confirmed; a completion a crash stopped is kept across the restart).
+   */
+  function completedAgain(res: ServerResponse, body: Buffer, request: S3Request, done: CompletedUpload): void {
+    const listed = partsListed(body.toString("utf8"), (partNumber, etag) => ({ partNumber, etag }));
+    if (done.bucket !== request.bucket || done.key !== request.key || multipartEtag(listed.map((p) => p.etag)) !== done.etag) throw noSuchUpload();
+    sendXml(res, completionXml(done.bucket, done.key, done.etag));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -1885,22 +2035,10 @@ function partRangeOf(object: ListedObject, partNumber: number): { start: number;
  * uploaded, or whose ETag is not the one given, 400 InvalidPart; a part but the last under 5 MiB, 400 EntityTooSmall.
  */
 function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: number; etag: string; size: number }> {
-  const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
-  if (listed.length === 0 || listed.length > MAX_PARTS) {
-    throw malformedXml();
-  }
-  // PartNumber is an Integer in S3's model (API_CompletedPart.html): one that is not (1.0, 1e0, +1, none) does not
-  // validate against the schema, 400 MalformedXML; Number() read `1.0` and `0x1` as part 1.
-  const numbers = listed.map(({ number }) => int32Of(number));
-  if (numbers.some((n) => n === undefined)) throw malformedXml();
-  const parts = listed.map(({ etag }, at) => {
-    const partNumber = numbers[at]!;
-    if (at > 0 && !(partNumber > numbers[at - 1]!)) {
-      throw new S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
-    }
+  const parts = partsListed(xml, (partNumber, etag) => {
     const part = upload.parts.get(partNumber);
     // The ETag as the client lists it, quoted or not (the SDKs send it quoted, as UploadPart answered it).
-    if (!part || part.etag.replace(/"/g, "") !== etag.trim().replace(/"/g, "")) {
+    if (!part || bareEtag(part.etag) !== bareEtag(etag)) {
       throw invalidPart();
     }
     return { partNumber, ...part };
@@ -1911,6 +2049,47 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
   }
   return parts;
 }
+
+/**
+ * A CompleteMultipartUpload body's parts, each passed to `partOf` (its number, and its ETag as listed) in the order
+ * listed once it is known to follow the one before: none, or more than 10,000, or a PartNumber that is no integer, is
+ * 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder (see listedParts).
+ */
+function partsListed<T>(xml: string, partOf: (partNumber: number, etag: string) => T): T[] {
+  const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
+  if (listed.length === 0 || listed.length > MAX_PARTS) {
+    throw malformedXml();
+  }
+  // PartNumber is an Integer in S3's model (API_CompletedPart.html): one that is not (1.0, 1e0, +1, none) does not
+  // validate against the schema, 400 MalformedXML; Number() read `1.0` and `0x1` as part 1.
+  const numbers = listed.map(({ number }) => int32Of(number));
+  if (numbers.some((n) => n === undefined)) throw malformedXml();
+  return listed.map(({ etag }, at) => {
+    const partNumber = numbers[at]!;
+    if (at > 0 && !(partNumber > numbers[at - 1]!)) {
+      throw new S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+    }
+    return partOf(partNumber, etag);
+  });
+}
+
+/** An ETag without its quotes and the white space around it (as a completion may list it). */
+function bareEtag(etag: string): string {
+  return etag.trim().replace(/"/g, "");
+}
+
+/** A multipart object's ETag, quoted: the MD5 of its parts' binary MD5s (their ETags), then `-` and their count. */
+function multipartEtag(partEtags: string[]): string {
+  return `"${md5(Buffer.concat(partEtags.map((etag) => Buffer.from(bareEtag(etag), "hex"))))}-${partEtags.length}"`;
+}
+
+/** CompleteMultipartUpload's answer. */
+function completionXml(bucket: string, key: string, etag: string): string {
+  return `<CompleteMultipartUploadResult><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`;
+}
+
+/** The completed uploads a server keeps for retried completions (completedAgain): the latest 10,000. */
+const MAX_COMPLETED_KEPT = 10_000;
 
 /**
  * ListParts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html): the upload's parts in part-number

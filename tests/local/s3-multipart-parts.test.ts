@@ -646,3 +646,119 @@ describe("local S3 polish: ListParts' and the listings' integer parameters, a co
     expect([both.status, both.code]).toEqual([400, "InvalidRequest"]);
   });
 });
+
+/**
+ * A file store that stops a completion right after its object is stored, as a crash there would: nothing after the
+ * object's rename runs (its upload's removal fails, and so does the report of that failure, which would mark the
+ * completion committed), so the folder is left as a crash leaves it for the next start.
+ */
+class CrashAfterObjectStore extends FileObjectStore {
+  crashes = false;
+  constructor(root: string) {
+    super(root, {
+      log: (message) => {
+        throw new Error(`crashed before reporting: ${message}`);
+      },
+    });
+  }
+  override removeUpload(uploadId: string): void {
+    if (this.crashes) throw new Error("crash after the object was stored");
+    super.removeUpload(uploadId);
+  }
+}
+
+/** A file store whose next object write fails at its rename, after the commit's checks claimed the upload. */
+class FailingRenameStore extends FileObjectStore {
+  failNext = false;
+  override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): ReturnType<FileObjectStore["putStream"]> {
+    if (!this.failNext) return super.putStream(bucket, object, source, beforeCommit);
+    this.failNext = false;
+    return super.putStream(bucket, object, source, (written) => {
+      beforeCommit?.(written);
+      throw Object.assign(new Error("EIO: i/o error, rename"), { code: "EIO" });
+    });
+  }
+}
+
+describe("local S3: a completion stopped part-way leaves the last good state, and a retried completion is answered as S3 answers it", () => {
+  /** Parts 1 (5 MiB) and 2 of `key` uploaded to a new upload: its id, and the completion body listing them. */
+  async function uploadTwoParts(key: string) {
+    const uploadId = await createUpload(key);
+    const one = await call("PUT", `/b/${key}?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
+    const two = await call("PUT", `/b/${key}?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
+    return { uploadId, body: completion([[1, one.etag!], [2, two.etag!]]), whole: Buffer.concat([Buffer.alloc(5 * MiB, "1"), Buffer.from("two")]) };
+  }
+  const listedUploads = async () => [...(await call("GET", "/b?uploads")).text.matchAll(/<UploadId>([^<]+)</g)].map(([, id]) => id);
+
+  it("settles a completion a crash stopped after the object was stored: the object whole, the upload not listed, its files gone, a retry answered 200 without writing again (was listed and written again)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    const crashing = new CrashAfterObjectStore(root);
+    server = await startLocalS3({ store: crashing, buckets: ["b"] });
+    const { uploadId, body, whole } = await uploadTwoParts("k");
+    crashing.crashes = true;
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, body)).status).toBe(500);
+    await server.close();
+    // The folder as the crash left it: the object stored, the upload's record, parts and completion file still there.
+    expect(uploadFolders(root).sort()).toEqual([uploadId, `${uploadId}.completing.json`, `${uploadId}.json`].sort());
+    const events: string[] = [];
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"], onObjectEvent: (event) => events.push(event.eventName) });
+    const stored = server.store.get("b", "k")!;
+    expect(stored.body.equals(whole)).toBe(true);
+    expect(uploadFolders(root)).toEqual([]);
+    expect(await listedUploads()).toEqual([]);
+    // Another object put under the key since: a retried completion answers as the first would have, and writes nothing.
+    expect((await call("PUT", "/b/k", Buffer.from("put since"))).status).toBe(200);
+    const retried = await call("POST", `/b/k?uploadId=${uploadId}`, body);
+    expect([retried.status, /<ETag>([^<]+)</.exec(retried.text)?.[1]]).toEqual([200, escapeXml(stored.etag)]);
+    expect(server.store.get("b", "k")?.body.toString()).toBe("put since");
+    expect(events).toEqual(["ObjectCreated:Put"]);
+    expect((await call("PUT", `/b/k?partNumber=3&uploadId=${uploadId}`, Buffer.from("3"))).code).toBe("NoSuchUpload");
+  });
+
+  it("leaves the upload completable when a crash stopped its completion before the object was stored (its completion file names an object that is not there)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    const { uploadId, body, whole } = await uploadTwoParts("k");
+    expect((await call("PUT", "/b/k", Buffer.from("previous"))).status).toBe(200);
+    await server.close();
+    // What a crash while the parts were being read leaves: the completion file, the previous object, the upload whole.
+    writeFileSync(join(root, ".uploads", `${uploadId}.completing.json`), JSON.stringify({ bucket: "b", key: "k", etag: '"0123456789abcdef0123456789abcdef-2"', lastModified: new Date().toISOString() }));
+    server = await startLocalS3({ store: new FileObjectStore(root), buckets: ["b"] });
+    expect(server.store.get("b", "k")?.body.toString()).toBe("previous");
+    expect(await listedUploads()).toEqual([uploadId]);
+    expect(uploadFolders(root).sort()).toEqual([uploadId, `${uploadId}.json`].sort());
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, body)).status).toBe(200);
+    expect(server.store.get("b", "k")?.body.equals(whole)).toBe(true);
+  });
+
+  it("gives the upload back when the object's write fails after the upload was claimed (500, then completable again; was NoSuchUpload)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-parts-"));
+    const store = new FailingRenameStore(root);
+    server = await startLocalS3({ store, buckets: ["b"] });
+    const { uploadId, body, whole } = await uploadTwoParts("k");
+    store.failNext = true;
+    const failed = await call("POST", `/b/k?uploadId=${uploadId}`, body);
+    expect([failed.status, failed.code]).toEqual([500, "InternalError"]);
+    expect(store.get("b", "k")).toBeUndefined();
+    expect(await listedUploads()).toEqual([uploadId]);
+    expect(uploadFolders(root).sort()).toEqual([uploadId, `${uploadId}.json`].sort());
+    expect((await call("POST", `/b/k?uploadId=${uploadId}`, body)).status).toBe(200);
+    expect(store.get("b", "k")?.body.equals(whole)).toBe(true);
+  });
+
+  it("answers a retried completion 200 as the first (S3 does: adobe/S3Mock#2586), writing nothing again; another listing or key is NoSuchUpload", async () => {
+    const events: string[] = [];
+    server = await startLocalS3({ buckets: ["b"], onObjectEvent: (event) => events.push(event.eventName) });
+    const { uploadId, body } = await uploadTwoParts("k");
+    const first = await call("POST", `/b/k?uploadId=${uploadId}`, body);
+    const written = server.store.head("b", "k")!;
+    const again = await call("POST", `/b/k?uploadId=${uploadId}`, body);
+    expect([again.status, again.text]).toEqual([200, first.text]);
+    expect(server.store.head("b", "k")?.lastModified).toEqual(written.lastModified);
+    expect(events).toEqual(["ObjectCreated:CompleteMultipartUpload"]);
+    const other = await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, `"${"0".repeat(32)}"`]]));
+    expect([other.status, other.code]).toEqual([404, "NoSuchUpload"]);
+    expect((await call("POST", `/b/elsewhere?uploadId=${uploadId}`, body)).code).toBe("NoSuchUpload");
+    expect((await call("DELETE", `/b/k?uploadId=${uploadId}`)).code).toBe("NoSuchUpload");
+  });
+});
