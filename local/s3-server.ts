@@ -1092,18 +1092,43 @@ export interface LocalS3Options {
    */
   authorise?: Authorise;
   /**
-   * How long a request may take to arrive, its body included: past it the answer is S3's 400 RequestTimeout and the connection closes
-   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none. Headers time out
-   * sooner, at 60 s or this if less (Node's server.headersTimeout), even with 0.
-   * @default 300000 (Node's)
+   * How long the server waits for more of a request's body: a body that stops arriving for that long (no byte read from
+   * the connection) is answered S3's 400 RequestTimeout and its connection closed; one that keeps arriving, however
+   * slowly, never times out. S3's timeout is an idle one too: "Your socket connection to the server was not read from or
+   * written to within the timeout period. Idle connections will be closed." (ErrorResponses.html, RequestTimeout). The
+   * body is checked a quarter of this at a time (idleClock), so it is closed after between this and 1.25 times this
+   * without a byte. Headers must all arrive within 60 s, or within this if less (Node's server.headersTimeout,
+   * https://nodejs.org/api/http.html#serverheaderstimeout), also with 0, which turns the body's timeout off. An answer
+   * the client does not read is not timed out.
+   * @default 20000: S3 closes a connection "after 20 seconds" without data, as AWS's knowledge-center article on the
+   * error says (quoted in Seagate/cortx-prvsnr#1960: "20sec idle results in the S3 server closing the connection with
+   * the error 400 RequestTimeout"; also ncri/s3_uploader_example#3, from AWS's forums); not on AWS's documentation pages
    */
-  requestTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  /**
+   * The repeating timer the idle timeout checks on: `every(ms, check)` calls `check` every `ms` until the function it
+   * returns is called. Tests pass one they run themselves, so that no test waits on the wall clock.
+   * @default Node's setInterval, not keeping the process alive
+   */
+  idleClock?: IdleClock;
 }
 
-/** Node's default server.requestTimeout: 300 s (https://nodejs.org/api/http.html#serverrequesttimeout). */
-const NODE_REQUEST_TIMEOUT = 300_000;
+/** A repeating timer (LocalS3Options.idleClock): `check` called every `ms` until the returned function is called. */
+export type IdleClock = (ms: number, check: () => void) => () => void;
+
+/** S3's idle timeout as reported (see LocalS3Options.idleTimeoutMs). */
+const S3_IDLE_TIMEOUT = 20_000;
 /** Node's longest server.headersTimeout by default: 60 s (https://nodejs.org/api/http.html#serverheaderstimeout). */
 const NODE_HEADERS_TIMEOUT = 60_000;
+/** The idle checks a timeout takes (LocalS3Options.idleTimeoutMs): a body is closed after this many finding no new byte. */
+const IDLE_CHECKS = 4;
+
+/** Node's setInterval, unref'd: a server's idle checks never keep the process alive. */
+const nodeIdleClock: IdleClock = (ms, check) => {
+  const timer = setInterval(check, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
 
 export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
@@ -1174,15 +1199,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
-  const requestTimeout = options.requestTimeoutMs ?? NODE_REQUEST_TIMEOUT;
-  // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time
-  // out (0 turns the timeout off, not the interval).
-  const connectionsCheckingInterval = Math.min(30_000, requestTimeout || 30_000);
-  // Node's headersTimeout is min(60 s, requestTimeout) unless given, so 0 would turn it off too: headers still time out
-  // (https://nodejs.org/api/http.html#serverheaderstimeout).
-  const headersTimeout = Math.min(NODE_HEADERS_TIMEOUT, requestTimeout || NODE_HEADERS_TIMEOUT);
-  // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
+  const idleTimeout = options.idleTimeoutMs ?? S3_IDLE_TIMEOUT;
+  const idleClock = options.idleClock ?? nodeIdleClock;
+  // Headers must all arrive within 60 s, or the idle timeout if less (0 turns off the body's timeout, not theirs).
+  const headersTimeout = Math.min(NODE_HEADERS_TIMEOUT, idleTimeout || NODE_HEADERS_TIMEOUT);
+  // Node looks for requests whose headers timed out every connectionsCheckingInterval (30 s by default): no less often.
+  const connectionsCheckingInterval = Math.min(30_000, headersTimeout);
+  // Node's requestTimeout, a whole request's (300 s by default, https://nodejs.org/api/http.html#serverrequesttimeout),
+  // is off: a body times out only when idle (watchIdle), as S3's does. Headers past Node's own limit would be answered
+  // by Node (431, no S3 error): S3's answer instead (headerOverflow).
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, (req, res) => {
+    if (idleTimeout > 0) watchIdle(req, res, idleTimeout, idleClock);
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -1207,14 +1234,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (socket.writableEnded) return;
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
-    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
-      // A request whose headers or body have not all arrived in time (headersTimeout, requestTimeout): S3's answer to a
-      // connection it stopped waiting on (REQUEST_TIMEOUT), not Node's 408. Once written the socket is destroyed, as Node
-      // does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`): the
-      // request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the client
-      // closes its connection, which a stalled client may never do.
-      return void socket.end(rawErrorAnswer(REQUEST_TIMEOUT), () => socket.destroy());
-    }
+    // A request whose headers have not all arrived in time (headersTimeout): S3's answer, not Node's 408 (timedOut).
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return timedOut(socket);
     socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
 
@@ -2330,6 +2351,43 @@ function headerOverflow(socket: Duplex): void {
  * as SDKs report it, aws/aws-sdk-js#4573: statusCode 400, code RequestTimeout).
  */
 const REQUEST_TIMEOUT = { code: "RequestTimeout", message: "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", details: {} };
+
+/**
+ * A connection the server stopped waiting on: S3's answer (REQUEST_TIMEOUT), not Node's 408, written on the socket, which
+ * is then destroyed, as Node does without a listener (lib/_http_server.js, socketOnError: the 408 written, then
+ * `this.destroy(e)`): a request's body then fails, so an upload it was streaming lets its temporary file go at once, not
+ * when the client closes its connection, which a stalled client may never do. One already answered (its body refused
+ * and drained, then stalled) is only closed.
+ */
+function timedOut(socket: Duplex, answered = false): void {
+  if (answered || socket.writableEnded) return void socket.destroy();
+  socket.end(rawErrorAnswer(REQUEST_TIMEOUT), () => socket.destroy());
+}
+
+/**
+ * S3's idle timeout on a request's body (LocalS3Options.idleTimeoutMs): checked every quarter of `timeout` (`clock`)
+ * until the body has all arrived or the request is closed; IDLE_CHECKS checks in a row finding no byte read from the
+ * connection since the one before time it out (timedOut). Bytes read are what counts, as S3 counts them ("not read from
+ * or written to"), however few: a slow but steady upload never times out. A body the server stops reading because it is
+ * busy (its store slow: the connection paused) counts as idle; locally that takes far longer than the timeout.
+ */
+function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, clock: IdleClock): void {
+  const { socket } = req;
+  let read = socket.bytesRead;
+  let idle = 0;
+  const stop = clock(timeout / IDLE_CHECKS, () => {
+    if (req.complete || socket.destroyed) return stop();
+    if (socket.bytesRead !== read) {
+      read = socket.bytesRead;
+      idle = 0;
+      return;
+    }
+    if (++idle < IDLE_CHECKS) return;
+    stop();
+    timedOut(socket, res.headersSent);
+  });
+  req.once("close", stop);
+}
 
 /** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */
 function rawErrorAnswer({ code, message, details }: { code: string; message: string; details: Record<string, string> }): string {
