@@ -285,6 +285,31 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect(clock.periods).toEqual([]);
   });
 
+  it("closes, without a second answer, a connection whose body stalls after it was answered (refused on its headers, the rest drained)", async () => {
+    const clock = new TestClock();
+    server = await startLocalS3({ buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
+    const url = new URL("/missing/k", server.endpoint);
+    const body = Buffer.alloc(1000, "x");
+    const signed = await signS3("PUT", url, { "content-length": String(body.length), "x-amz-content-sha256": sha256(body) });
+    const socket = connect(Number(url.port), url.hostname);
+    const received: Buffer[] = [];
+    const answered = new Promise<void>((resolve) =>
+      socket.on("data", (data: Buffer) => {
+        received.push(data);
+        if (Buffer.concat(received).includes("</Error>")) resolve();
+      }),
+    );
+    socket.on("error", () => {});
+    const closed = new Promise((resolve) => socket.once("close", resolve));
+    socket.write(`PUT /missing/k HTTP/1.1\r\n${Object.entries(signed).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`);
+    socket.write(body.subarray(0, 10));
+    await answered;
+    clock.tick(5);
+    await closed;
+    const text = Buffer.concat(received).toString();
+    expect([text.match(/HTTP\/1\.1 /g)?.length, /<Code>(\w+)</.exec(text)?.[1]]).toEqual([1, "NoSuchBucket"]);
+  });
+
   it("keeps a headers timeout, 60 s or the idle timeout if shorter, also when bodies may idle for any time (idleTimeoutMs: 0); no whole-request timeout", async () => {
     for (const [idleTimeoutMs, timeouts] of [[undefined, [0, 20_000]], [0, [0, 60_000]], [50, [0, 50]]] as const) {
       const s3 = await startLocalS3({ idleTimeoutMs });
