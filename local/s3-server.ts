@@ -79,10 +79,11 @@ export interface ObjectStore {
    */
   createUpload(uploadId: string, upload: UploadRecord): void;
   /**
-   * The uploads in progress the store keeps (read once, when the server starts), each with its parts read when first
-   * asked for: the server asks when the upload is first used, so that its start reads the uploads' records, not their
-   * parts (an upload may have 10,000). And the uploads whose completion stopped after their object was stored (a crash
-   * before their record and parts were removed: completeUpload), settled now: removed, and told as completed.
+   * The uploads in progress the store keeps (asked once, when the server starts), each with its record and its parts
+   * read when first asked for: the server asks when the upload is first used (or listed, ListMultipartUploads), so that
+   * its start reads neither (10,000 uploads' records took ~0.45 s to read; an upload may have 10,000 parts). And the
+   * uploads whose completion stopped after their object was stored (a crash before their record and parts were removed:
+   * completeUpload), settled now: removed, and told as completed.
    */
   keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] };
   /**
@@ -148,10 +149,13 @@ export interface StoredPart {
   lastModified: Date;
 }
 
-/** An upload a store keeps (keptUploads): its record, and its parts by number, read when called. */
+/**
+ * An upload a store keeps (keptUploads): its record, and its parts by number, each read when called (at most once by the
+ * server); a record that cannot be read is undefined (the upload answers NoSuchUpload).
+ */
 export interface KeptUpload {
   uploadId: string;
-  upload: UploadRecord;
+  upload: () => UploadRecord | undefined;
   parts: () => Map<number, StoredPart>;
 }
 
@@ -228,7 +232,7 @@ export class MemoryObjectStore implements ObjectStore {
     this.uploads.set(uploadId, upload);
   }
   keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] } {
-    const inProgress = [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+    const inProgress = [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload: () => upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
     return { inProgress, completed: [] };
   }
   /** The object put, then the upload removed: nothing in memory outlives a crash, so there is no window to close. */
@@ -419,10 +423,9 @@ export class FileObjectStore implements ObjectStore {
     this.writeWhole(this.recordFile(uploadId), Buffer.from(JSON.stringify(upload)));
   }
   /**
-   * The uploads whose records can be read, each with the parts whose files are whole (keptParts, when asked). A record
-   * that cannot be read (a power cut soon after it was written, an edit) is reported and passed over: its upload answers
-   * NoSuchUpload, its files stay. A part file that is not whole is reported, when its upload's parts are read, and left
-   * out: ListParts does not list it, and a completion naming it is InvalidPart until it is uploaded again.
+   * The uploads whose records are in `.uploads` (by their names, none read: keptRecord, when asked), each with the parts
+   * whose files are whole (keptParts, when asked). A part file that is not whole is reported, when its upload's parts are
+   * read, and left out: ListParts does not list it, and a completion naming it is InvalidPart until it is uploaded again.
    */
   keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] } {
     const completed = this.settleCompletions();
@@ -430,21 +433,25 @@ export class FileObjectStore implements ObjectStore {
     for (const entry of entriesOf(this.uploads)) {
       const uploadId = /^([A-Za-z0-9-]{1,64})\.json$/.exec(entry.name)?.[1];
       if (uploadId === undefined || !entry.isFile()) continue;
-      const file = join(this.uploads, entry.name);
-      let upload: UploadRecord | undefined;
-      let fault = "is no upload record";
-      try {
-        upload = uploadRecordOf(JSON.parse(readFileSync(file, "utf8")));
-      } catch (error) {
-        fault = error instanceof SyntaxError ? "is not JSON (cut short?)" : `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-      }
-      if (!upload) {
-        this.log(`local S3: ${relative(this.root, file)} ${fault}, so multipart upload ${uploadId} is not resumed (NoSuchUpload); its files are left as they are`);
-        continue;
-      }
-      kept.push({ uploadId, upload, parts: () => this.keptParts(uploadId) });
+      kept.push({ uploadId, upload: () => this.keptRecord(uploadId), parts: () => this.keptParts(uploadId) });
     }
     return { inProgress: kept, completed };
+  }
+  /**
+   * An upload's record, read. One that cannot be read (a power cut soon after it was written, an edit) is reported and
+   * undefined: its upload answers NoSuchUpload, its files stay.
+   */
+  private keptRecord(uploadId: string): UploadRecord | undefined {
+    const file = this.recordFile(uploadId);
+    let upload: UploadRecord | undefined;
+    let fault = "is no upload record";
+    try {
+      upload = uploadRecordOf(JSON.parse(readFileSync(file, "utf8")));
+    } catch (error) {
+      fault = error instanceof SyntaxError ? "is not JSON (cut short?)" : `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    }
+    if (!upload) this.log(`local S3: ${relative(this.root, file)} ${fault}, so multipart upload ${uploadId} is not resumed (NoSuchUpload); its files are left as they are`);
+    return upload;
   }
   /**
    * CompleteMultipartUpload made safe against a crash part-way. Its steps: (1) a completion file,
@@ -1160,10 +1167,10 @@ interface MultipartUpload extends UploadRecord {
 }
 
 /**
- * An upload the store kept, resumed: its parts read from the store when first used (`parts`, a getter), not when the
- * server starts (ObjectStore.keptUploads). A listing of uploads reads the record's fields only.
+ * An upload the store kept, resumed once its record is read: its parts read from the store when first used (`parts`, a
+ * getter), not when the server starts (ObjectStore.keptUploads). A listing of uploads reads the record's fields only.
  */
-function resumedUpload({ upload, parts }: KeptUpload): MultipartUpload {
+function resumedUpload(upload: UploadRecord, parts: () => Map<number, StoredPart>): MultipartUpload {
   let read: Map<number, StoredPart> | undefined;
   return {
     ...upload,
@@ -1179,8 +1186,20 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const requests: S3Request[] = [];
   // The uploads the store kept (a restart of the local runtime resumes them, as S3 keeps an upload until it is completed
   // or aborted: "you must either complete or abort the multipart upload" to stop paying for its parts, mpuoverview.html).
+  // Their records are read when each is first used (resumed), or all of them at the first listing of uploads.
   const kept = store.keptUploads();
-  const uploads = new Map<string, MultipartUpload>(kept.inProgress.map((upload) => [upload.uploadId, resumedUpload(upload)]));
+  const uploads = new Map<string, MultipartUpload>();
+  const unread = new Map<string, KeptUpload>(kept.inProgress.map((upload) => [upload.uploadId, upload]));
+  /** The upload in progress of this id, the store's record of it read if it was kept and not read yet. */
+  function uploadIn(uploadId: string): MultipartUpload | undefined {
+    const keptUpload = unread.get(uploadId);
+    if (keptUpload) {
+      unread.delete(uploadId);
+      const record = keptUpload.upload();
+      if (record) uploads.set(uploadId, resumedUpload(record, keptUpload.parts));
+    }
+    return uploads.get(uploadId);
+  }
   // Uploads completed (by this server, or settled by the store after a crash part-way), for a retried completion:
   // S3 answers one as it answered the first (completedAgain). The latest MAX_COMPLETED_KEPT only, in memory.
   const completed = new Map<string, CompletedUpload>(kept.completed.map((upload) => [upload.uploadId, upload]));
@@ -1505,7 +1524,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   /** The upload in progress of this id, for this bucket and key; else 404 NoSuchUpload. */
   function uploadOf(uploadId: string, request: S3Request): MultipartUpload {
-    const upload = uploads.get(uploadId);
+    const upload = uploadIn(uploadId);
     if (!upload || upload.bucket !== request.bucket || upload.key !== request.key) throw noSuchUpload();
     return upload;
   }
@@ -1524,7 +1543,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    */
   async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
     const uploadId = param(query, "uploadId") ?? "";
-    const done = uploads.has(uploadId) ? undefined : completed.get(uploadId);
+    const done = uploadIn(uploadId) ? undefined : completed.get(uploadId);
     if (done) return completedAgain(res, body, request, done);
     const upload = uploadOf(uploadId, request);
     const parts = listedParts(body.toString("utf8"), upload);
@@ -1789,6 +1808,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // used and not echoed (UploadIdMarker empty, as when none is sent).
     const uploadIdMarker = keyMarker ? param(query, "upload-id-marker") : undefined;
     const maxUploads = Math.min(countParam(query, "max-uploads") ?? 1000, 1000);
+    for (const uploadId of [...unread.keys()]) uploadIn(uploadId);
     const listed = [...uploads]
       .map(([uploadId, { bucket, key, initiated }]) => ({ uploadId, bucket, key, initiated }))
       .filter(({ bucket: of, key, uploadId }) => of === bucket && key.startsWith(prefix) && (compareKeys(key, keyMarker) > 0 || (uploadIdMarker !== undefined && key === keyMarker && uploadId > uploadIdMarker)))
