@@ -59,6 +59,26 @@ export function noSuchBucket(bucket: string): S3Error {
   return new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: bucket });
 }
 
+/**
+ * S3's answer to a signature that is not the one it calculates: 403 SignatureDoesNotMatch with what it signed, in the
+ * order S3 sends it — AWSAccessKeyId, StringToSign, SignatureProvided, StringToSignBytes, then CanonicalRequest and
+ * CanonicalRequestBytes when there is a canonical request — each `…Bytes` the string's UTF-8 bytes as two-digit hex
+ * separated by spaces. That order and form are from an answer of `Server: AmazonS3` to a header-signed PUT quoted in
+ * full in rahim/fog-s3-issue (README.md, 2023-09-22). A chunk's or a trailer's signature (aws-chunked) and a POST
+ * policy's have no canonical request: their answers carry the first four (the string to sign being the chunk's
+ * `AWS4-HMAC-SHA256-PAYLOAD…` or the policy); not confirmed against S3, which may word those answers otherwise.
+ */
+export function signatureDoesNotMatch(accessKeyId: string, stringToSign: string, signatureProvided: string, canonicalRequest?: string): S3Error {
+  const bytes = (text: string) => [...Buffer.from(text, "utf8")].map((byte) => byte.toString(16).padStart(2, "0")).join(" ");
+  return new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
+    AWSAccessKeyId: accessKeyId,
+    StringToSign: stringToSign,
+    SignatureProvided: signatureProvided,
+    StringToSignBytes: bytes(stringToSign),
+    ...(canonicalRequest !== undefined && { CanonicalRequest: canonicalRequest, CanonicalRequestBytes: bytes(canonicalRequest) }),
+  });
+}
+
 export type S3Credentials = SigV4Credentials;
 
 export interface Authenticated {
@@ -164,12 +184,7 @@ export async function authenticate(request: SignableRequest, options: VerifyOpti
   // S3 signs the path as sent (uriEscapePath false), as the SDK's S3 client does: no normalising, no double encoding.
   const expected = await computeSignature(request, signed, credentials, { payloadHash: signed.payloadHash, uriEscapePath: false });
   if (!sameSignature(expected.signature, signed.signature)) {
-    throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
-      AWSAccessKeyId: signed.accessKeyId,
-      StringToSign: expected.stringToSign,
-      SignatureProvided: signed.signature,
-      CanonicalRequest: expected.canonicalRequest,
-    });
+    throw signatureDoesNotMatch(signed.accessKeyId, expected.stringToSign, signed.signature, expected.canonicalRequest);
   }
   const chunked = SIGNED_CHUNKS[signed.payloadHash];
   const chunkSeed = chunked && { signature: signed.signature, longDate: signed.longDate, scope: signed.scope, credentials, trailer: chunked === "trailer" };
@@ -320,7 +335,8 @@ const EMPTY_SHA256 = createHash("sha256").digest("hex");
  * "AWS4-HMAC-SHA256-TRAILER\n" + date + "\n" + scope + "\n" + the final chunk's signature + "\n" + hash(trailing headers),
  * those headers written `name:value\n` each (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming-trailers.html;
  * the `\n` form is what reproduces that page's example signature, pinned in tests/local/s3-chunk-signatures.test.ts).
- * A wrong or missing signature is 403 SignatureDoesNotMatch (S3's answer to a missing one is not confirmed).
+ * A wrong or missing signature is 403 SignatureDoesNotMatch naming the chunk's string to sign (signatureDoesNotMatch; S3's
+ * answer to a missing one, and the elements of its answer for a chunk, are not confirmed).
  */
 export class ChunkSignatures {
   private previous: string;
@@ -367,11 +383,7 @@ export class ChunkSignatures {
     const stringToSign = [algorithm, longDate, scopeText(scope), this.previous, ...hashes].join("\n");
     const expected = this.sign(stringToSign);
     if (provided === undefined || !sameSignature(expected, provided)) {
-      throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
-        AWSAccessKeyId: credentials.accessKeyId,
-        StringToSign: stringToSign,
-        SignatureProvided: provided ?? "",
-      });
+      throw signatureDoesNotMatch(credentials.accessKeyId, stringToSign, provided ?? "");
     }
     return expected;
   }

@@ -11,7 +11,7 @@
  * RESTObjectPOST.html (success_action_status 200, 201 with a PostResponse document, or 204, the default;
  * success_action_redirect; `${filename}` in the key). Every failure is the S3Error S3 answers with.
  */
-import { noSuchBucket, S3Error, type S3Credentials } from "./s3-auth";
+import { noSuchBucket, S3Error, signatureDoesNotMatch, type S3Credentials } from "./s3-auth";
 import { ALGORITHM_IDENTIFIER, isLongDate, parseCredential, parseLongDate, sameSignature, signStringWithScope } from "./sigv4-verify";
 
 /**
@@ -226,11 +226,7 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
   if (!secret) throw new S3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: claim.accessKeyId });
   const expected = await signStringWithScope(policy, claim.scope, secret);
   if (!sameSignature(expected, signature)) {
-    throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
-      AWSAccessKeyId: claim.accessKeyId,
-      StringToSign: policy,
-      SignatureProvided: signature,
-    });
+    throw signatureDoesNotMatch(claim.accessKeyId, policy, signature);
   }
   if (!options.bucketExists) throw noSuchBucket(options.bucket);
 

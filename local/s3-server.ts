@@ -79,11 +79,13 @@ export interface ObjectStore {
    */
   createUpload(uploadId: string, upload: UploadRecord): void;
   /**
-   * The uploads in progress the store keeps (read once, when the server starts), each with its parts read when first
-   * asked for: the server asks when the upload is first used, so that its start reads the uploads' records, not their
-   * parts (an upload may have 10,000).
+   * The uploads in progress the store keeps (asked once, when the server starts), each with its record and its parts
+   * read when first asked for: the server asks when the upload is first used (or listed, ListMultipartUploads), so that
+   * its start reads neither (10,000 uploads' records took ~0.45 s to read; an upload may have 10,000 parts). And the
+   * uploads whose completion stopped after their object was stored (a crash before their record and parts were removed:
+   * completeUpload), settled now: removed, and told as completed.
    */
-  keptUploads(): KeptUpload[];
+  keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] };
   /**
    * A multipart upload's part (UploadPart) written from its body as it arrives, as putStream writes an object: never
    * held whole by a store that keeps objects elsewhere than in memory; its ETag is the part's MD5, as S3's. It replaces
@@ -96,8 +98,17 @@ export interface ObjectStore {
    * when the upload has no such part (removed meanwhile).
    */
   readPart(uploadId: string, partNumber: number): { part: StoredPart; body: Readable };
-  /** An upload's record and parts removed (AbortMultipartUpload, and once CompleteMultipartUpload stored the object). */
+  /** An upload's record and parts removed (AbortMultipartUpload). */
   removeUpload(uploadId: string): void;
+  /**
+   * CompleteMultipartUpload: the object written from the upload's parts (`source`) as putStream writes one, `beforeCommit`
+   * called just before it replaces the previous object, then the upload's record and parts removed. It throws only when
+   * the object was not stored (the upload is then as it was, to be completed again); once the object is stored the
+   * completion has happened, whatever follows: a store that keeps uploads across restarts makes sure that a crash
+   * between storing the object and removing the upload leaves an upload that is settled as completed when the store is
+   * next read (keptUploads), never one that is listed, completed again or lost.
+   */
+  completeUpload(uploadId: string, bucket: string, object: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit: (object: ListedObject) => void): Promise<ListedObject>;
   /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
   get(bucket: string, key: string): StoredObject | undefined;
   /** An object's metadata and size, its body unread (a conditional write's validators). */
@@ -138,11 +149,23 @@ export interface StoredPart {
   lastModified: Date;
 }
 
-/** An upload a store keeps (keptUploads): its record, and its parts by number, read when called. */
+/**
+ * An upload a store keeps (keptUploads): its record, and its parts by number, each read when called (at most once by the
+ * server); a record that cannot be read is undefined (the upload answers NoSuchUpload).
+ */
 export interface KeptUpload {
   uploadId: string;
-  upload: UploadRecord;
+  upload: () => UploadRecord | undefined;
   parts: () => Map<number, StoredPart>;
+}
+
+/** A completed upload (keptUploads): a retried CompleteMultipartUpload of it is answered as the first was. */
+export interface CompletedUpload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  /** The object's multipart ETag, quoted. */
+  etag: string;
 }
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
@@ -208,8 +231,15 @@ export class MemoryObjectStore implements ObjectStore {
   createUpload(uploadId: string, upload: UploadRecord): void {
     this.uploads.set(uploadId, upload);
   }
-  keptUploads(): KeptUpload[] {
-    return [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+  keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] } {
+    const inProgress = [...this.uploads].map(([uploadId, upload]) => ({ uploadId, upload: () => upload, parts: () => new Map([...(this.parts.get(uploadId) ?? [])].map(([n, { part }]) => [n, part])) }));
+    return { inProgress, completed: [] };
+  }
+  /** The object put, then the upload removed: nothing in memory outlives a crash, so there is no window to close. */
+  async completeUpload(uploadId: string, bucket: string, meta: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit: (object: ListedObject) => void): Promise<ListedObject> {
+    const object = await this.putStream(bucket, meta, source, beforeCommit);
+    this.removeUpload(uploadId);
+    return object;
   }
   /** Buffered, as putStream. */
   async putPart(uploadId: string, partNumber: number, source: AsyncIterable<Uint8Array>): Promise<StoredPart> {
@@ -293,7 +323,8 @@ export class FileObjectStore implements ObjectStore {
    * Multipart uploads in progress (like `.objects`, no valid bucket name): each one's record, `.uploads/<uploadId>.json`
    * (its bucket, key, the object's metadata, when it began), and its parts, `.uploads/<uploadId>/<partNumber>.part`, each
    * a line of JSON (its ETag, size and time) then its bytes, as an object's file is. Each is written to a temporary file
-   * renamed over it, so an upload survives a restart as objects do, and a reader never sees half of one.
+   * renamed over it, so an upload survives a restart as objects do, and a reader never sees half of one. While an upload
+   * is being completed, `.uploads/<uploadId>.completing.json` names the object it is becoming (completeUpload).
    */
   private static readonly UPLOADS = ".uploads";
   /**
@@ -392,37 +423,110 @@ export class FileObjectStore implements ObjectStore {
     this.writeWhole(this.recordFile(uploadId), Buffer.from(JSON.stringify(upload)));
   }
   /**
-   * The uploads whose records can be read, each with the parts whose files are whole (keptParts, when asked). A record
-   * that cannot be read (a power cut soon after it was written, an edit) is reported and passed over: its upload answers
-   * NoSuchUpload, its files stay. A part file that is not whole is reported, when its upload's parts are read, and left
-   * out: ListParts does not list it, and a completion naming it is InvalidPart until it is uploaded again.
+   * The uploads whose records are in `.uploads` (by their names, none read: keptRecord, when asked), each with the parts
+   * whose files are whole (keptParts, when asked). A part file that is not whole is reported, when its upload's parts are
+   * read, and left out: ListParts does not list it, and a completion naming it is InvalidPart until it is uploaded again.
    */
-  keptUploads(): KeptUpload[] {
+  keptUploads(): { inProgress: KeptUpload[]; completed: CompletedUpload[] } {
+    const completed = this.settleCompletions();
     const kept: KeptUpload[] = [];
     for (const entry of entriesOf(this.uploads)) {
       const uploadId = /^([A-Za-z0-9-]{1,64})\.json$/.exec(entry.name)?.[1];
       if (uploadId === undefined || !entry.isFile()) continue;
-      const file = join(this.uploads, entry.name);
-      let upload: UploadRecord | undefined;
-      let fault = "is no upload record";
-      try {
-        upload = uploadRecordOf(JSON.parse(readFileSync(file, "utf8")));
-      } catch (error) {
-        fault = error instanceof SyntaxError ? "is not JSON (cut short?)" : `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-      }
-      if (!upload) {
-        this.log(`local S3: ${relative(this.root, file)} ${fault}, so multipart upload ${uploadId} is not resumed (NoSuchUpload); its files are left as they are`);
-        continue;
-      }
-      kept.push({ uploadId, upload, parts: () => this.keptParts(uploadId) });
+      kept.push({ uploadId, upload: () => this.keptRecord(uploadId), parts: () => this.keptParts(uploadId) });
     }
-    return kept;
+    return { inProgress: kept, completed };
+  }
+  /**
+   * An upload's record, read. One that cannot be read (a power cut soon after it was written, an edit) is reported and
+   * undefined: its upload answers NoSuchUpload, its files stay.
+   */
+  private keptRecord(uploadId: string): UploadRecord | undefined {
+    const file = this.recordFile(uploadId);
+    let upload: UploadRecord | undefined;
+    let fault = "is no upload record";
+    try {
+      upload = uploadRecordOf(JSON.parse(readFileSync(file, "utf8")));
+    } catch (error) {
+      fault = error instanceof SyntaxError ? "is not JSON (cut short?)" : `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    }
+    if (!upload) this.log(`local S3: ${relative(this.root, file)} ${fault}, so multipart upload ${uploadId} is not resumed (NoSuchUpload); its files are left as they are`);
+    return upload;
+  }
+  /**
+   * CompleteMultipartUpload made safe against a crash part-way. Its steps: (1) a completion file,
+   * `.uploads/<uploadId>.completing.json`, naming the object the upload becomes (bucket, key, ETag, LastModified), written
+   * whole; (2) the object written from the parts to a temporary file and renamed over the previous one (putStream): the
+   * completion happens at this rename; (3) the upload's record and parts removed (removeUpload); (4) the completion file
+   * removed. A crash before (2)'s rename leaves the upload as it was, the completion file naming an object that is not
+   * there (the next start, settleCompletions, removes the file: the upload can be completed again). A crash after it
+   * leaves the object whole and the completion file naming it: the next start removes what is left of the upload and
+   * tells the server it was completed, so it is not listed, a retried completion is answered as the first was (not
+   * written again over an object put since), and no part is lost before the object holds it. A removal that fails once
+   * the object is stored (3, 4) is reported and left to the next start, the completion file then marked committed (the
+   * object it names may be replaced meanwhile), not thrown: the completion happened.
+   */
+  async completeUpload(uploadId: string, bucket: string, meta: NewObject, source: AsyncIterable<Uint8Array>, beforeCommit: (object: ListedObject) => void): Promise<ListedObject> {
+    const file = this.completionFile(uploadId);
+    const completion: CompletionLine = { bucket, key: meta.key, etag: meta.etag ?? "", lastModified: meta.lastModified.toISOString() };
+    mkdirSync(this.uploads, { recursive: true });
+    this.writeWhole(file, Buffer.from(JSON.stringify(completion)));
+    let object: ListedObject;
+    try {
+      object = await this.putStream(bucket, meta, source, beforeCommit);
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw error;
+    }
+    try {
+      this.removeUpload(uploadId);
+      rmSync(file, { force: true });
+    } catch (error) {
+      this.log(`local S3: multipart upload ${uploadId} is completed (its object ${JSON.stringify(meta.key)} stored) but its files could not all be removed (${(error as NodeJS.ErrnoException).code ?? String(error)}); the next start removes them`);
+      try {
+        this.writeWhole(file, Buffer.from(JSON.stringify({ ...completion, committed: true } satisfies CompletionLine)));
+      } catch {
+        // Left as written: the next start finds the object it names, unless it is replaced before then.
+      }
+    }
+    return object;
+  }
+  /**
+   * The completions a crash stopped (see completeUpload), read from their completion files: one whose object was stored
+   * (the object under its key is the one it names, or it is marked committed) has what is left of its upload removed and
+   * is returned as completed; one whose object was not has only its completion file removed (the upload stays, to be
+   * completed again). A completion file that cannot be read was cut short before the object's write began: removed.
+   */
+  private settleCompletions(): CompletedUpload[] {
+    const completed: CompletedUpload[] = [];
+    for (const entry of entriesOf(this.uploads)) {
+      const uploadId = /^([A-Za-z0-9-]{1,64})\.completing\.json$/.exec(entry.name)?.[1];
+      if (uploadId === undefined || !entry.isFile()) continue;
+      const file = join(this.uploads, entry.name);
+      let completion: CompletionLine | undefined;
+      try {
+        completion = completionLineOf(JSON.parse(readFileSync(file, "utf8")));
+      } catch {
+        // cut short: the object's write had not begun
+      }
+      const object = completion && this.head(completion.bucket, completion.key);
+      const stored = completion !== undefined && (completion.committed === true || (object !== undefined && object.etag === completion.etag && object.lastModified.getTime() === Date.parse(completion.lastModified)));
+      if (stored) {
+        this.removeUpload(uploadId);
+        completed.push({ uploadId, bucket: completion!.bucket, key: completion!.key, etag: completion!.etag });
+      }
+      rmSync(file, { force: true });
+    }
+    return completed;
   }
   /** An upload's whole parts by number (see keptUploads). */
   private keptParts(uploadId: string): Map<number, StoredPart> {
     const parts = new Map<number, StoredPart>();
     const folder = this.uploadFolder(uploadId);
-    for (const entry of entriesOf(folder)) {
+    const entries = entriesOf(folder);
+    // The upload's abandoned temporary files, which the store's start leaves to this first use (removeAbandonedWrites).
+    this.removeAbandonedWritesIn(folder, entries);
+    for (const entry of entries) {
       const number = /^(\d{1,5})\.part$/.exec(entry.name)?.[1];
       if (number === undefined) continue;
       const file = join(folder, entry.name);
@@ -471,6 +575,10 @@ export class FileObjectStore implements ObjectStore {
   /** An upload's record, beside its folder. */
   private recordFile(uploadId: string): string {
     return `${this.uploadFolder(uploadId)}.json`;
+  }
+  /** An upload's completion file while it is being completed (completeUpload), beside its record. */
+  private completionFile(uploadId: string): string {
+    return `${this.uploadFolder(uploadId)}.completing.json`;
   }
   /** An upload's folder of parts. */
   private uploadFolder(uploadId: string): string {
@@ -566,35 +674,46 @@ export class FileObjectStore implements ObjectStore {
     return undefined;
   }
   /**
-   * Temporary files (`<file>.<pid>.<random>.tmp`: objects', parts', upload records') of a process that stopped between
-   * writing one and renaming it (a crash, a kill): removed, as no rename will ever come. One of a process still running
-   * (another runtime on the same folder) is left to it. One of this process's own id is left only if this process writes
-   * it (writing): a container's processes start in the same order each time, so an earlier run's may have had the same id.
+   * Temporary files (`<file>.<pid>.<random>.tmp`: objects', upload records') of a process that stopped between writing one
+   * and renaming it (a crash, a kill), in the buckets' folders and `.uploads`: removed, as no rename will ever come. A
+   * part's, in its upload's folder, is removed when that upload is first used (keptParts), or with the folder when the
+   * upload is aborted or completed: a start does not list every upload's folder (10,000 uploads took ~0.6 s to list).
    */
   private removeAbandonedWrites(): void {
-    const uploadFolders = entriesOf(this.uploads).filter((entry) => entry.isDirectory()).map((entry) => join(this.uploads, entry.name));
-    const folders = [...readdirSync(this.objects).map((bucket) => join(this.objects, bucket)), this.uploads, ...uploadFolders];
-    for (const folder of folders) {
-      for (const entry of entriesOf(folder)) {
-        const pid = /\.(?:obj|part|json)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.name)?.[1];
-        if (pid === undefined) continue;
-        const path = resolve(folder, entry.name);
-        const running = Number(pid) === process.pid ? FileObjectStore.writing.has(path) : processRunning(Number(pid));
-        if (!running) rmSync(path, { force: true });
-      }
+    const folders = [...readdirSync(this.objects).map((bucket) => join(this.objects, bucket)), this.uploads];
+    for (const folder of folders) this.removeAbandonedWritesIn(folder, entriesOf(folder));
+  }
+  /**
+   * The abandoned temporary files among a folder's `entries` removed (see removeAbandonedWrites). One of a process still
+   * running (another runtime on the same folder) is left to it. One of this process's own id is left only if this process
+   * writes it (writing): a container's processes start in the same order each time, so an earlier run's may have had the
+   * same id.
+   */
+  private removeAbandonedWritesIn(folder: string, entries: Dirent[]): void {
+    for (const entry of entries) {
+      const pid = /\.(?:obj|part|json)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.name)?.[1];
+      if (pid === undefined) continue;
+      const path = resolve(folder, entry.name);
+      const running = Number(pid) === process.pid ? FileObjectStore.writing.has(path) : processRunning(Number(pid));
+      if (!running) rmSync(path, { force: true });
     }
   }
   /**
    * Upload folders no record names, which no request can reach: an abort or completion stopped between removing the
    * record and removing the parts (a crash, a kill). And folders of the layout before uploads were kept,
    * `<pid>.<uploadId>`, whose uploads lived in their server's memory and ended with it: removed unless another process
-   * still running (a runtime of that version on the same folder) writes them.
+   * still running (a runtime of that version on the same folder) writes them. Records are looked for among the names of
+   * the one listing of `.uploads`, and only a folder whose record is not among them is looked for again on its own (a
+   * record written by another runtime after the listing began), not every folder's.
    */
   private removeAbandonedUploads(): void {
-    for (const entry of entriesOf(this.uploads)) {
+    const entries = entriesOf(this.uploads);
+    const names = new Set(entries.map((entry) => entry.name));
+    for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       const pid = /^(\d+)\./.exec(entry.name)?.[1];
-      const abandoned = pid !== undefined ? Number(pid) === process.pid || !processRunning(Number(pid)) : !existsSync(join(this.uploads, `${entry.name}.json`));
+      const record = `${entry.name}.json`;
+      const abandoned = pid !== undefined ? Number(pid) === process.pid || !processRunning(Number(pid)) : !names.has(record) && !existsSync(join(this.uploads, record));
       if (abandoned) rmSync(join(this.uploads, entry.name), { recursive: true, force: true });
     }
   }
@@ -654,6 +773,26 @@ const FIRST_LAYOUT_META = ".__meta.json";
 
 /** An object file's first line: the object's metadata and its body's size (absent in files written before it was recorded). */
 type ObjectLine = Omit<StoredObject, "body"> & { size?: number };
+
+/**
+ * A completion file (FileObjectStore.completeUpload): the object an upload is becoming, by its bucket, key, ETag and
+ * LastModified (which together tell it from an object put under the key since), and, once it was stored but the upload
+ * could not be removed, `committed`.
+ */
+interface CompletionLine {
+  bucket: string;
+  key: string;
+  etag: string;
+  lastModified: string;
+  committed?: true;
+}
+
+/** A completion file's JSON, checked field by field. */
+function completionLineOf(value: unknown): CompletionLine | undefined {
+  const line = value as Partial<Record<keyof CompletionLine, unknown>> | null;
+  const fine = typeof line?.bucket === "string" && typeof line.key === "string" && typeof line.etag === "string" && typeof line.lastModified === "string" && (line.committed === undefined || line.committed === true);
+  return fine ? (line as CompletionLine) : undefined;
+}
 
 /** An object file opened for reading: its descriptor, the offset of its body, its metadata and body size. */
 interface OpenFile {
@@ -960,18 +1099,43 @@ export interface LocalS3Options {
    */
   authorise?: Authorise;
   /**
-   * How long a request may take to arrive, its body included: past it the answer is S3's 400 RequestTimeout and the connection closes
-   * (Node's server.requestTimeout, https://nodejs.org/api/http.html#serverrequesttimeout); 0 for none. Headers time out
-   * sooner, at 60 s or this if less (Node's server.headersTimeout), even with 0.
-   * @default 300000 (Node's)
+   * How long the server waits for more of a request's body: a body that stops arriving for that long (no byte read from
+   * the connection) is answered S3's 400 RequestTimeout and its connection closed; one that keeps arriving, however
+   * slowly, never times out. S3's timeout is an idle one too: "Your socket connection to the server was not read from or
+   * written to within the timeout period. Idle connections will be closed." (ErrorResponses.html, RequestTimeout). The
+   * body is checked a quarter of this at a time (idleClock), so it is closed after between this and 1.25 times this
+   * without a byte. Headers must all arrive within 60 s, or within this if less (Node's server.headersTimeout,
+   * https://nodejs.org/api/http.html#serverheaderstimeout), also with 0, which turns the body's timeout off. An answer
+   * the client does not read is not timed out.
+   * @default 20000: S3 closes a connection "after 20 seconds" without data, as AWS's knowledge-center article on the
+   * error says (quoted in Seagate/cortx-prvsnr#1960: "20sec idle results in the S3 server closing the connection with
+   * the error 400 RequestTimeout"; also ncri/s3_uploader_example#3, from AWS's forums); not on AWS's documentation pages
    */
-  requestTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  /**
+   * The repeating timer the idle timeout checks on: `every(ms, check)` calls `check` every `ms` until the function it
+   * returns is called. Tests pass one they run themselves, so that no test waits on the wall clock.
+   * @default Node's setInterval, not keeping the process alive
+   */
+  idleClock?: IdleClock;
 }
 
-/** Node's default server.requestTimeout: 300 s (https://nodejs.org/api/http.html#serverrequesttimeout). */
-const NODE_REQUEST_TIMEOUT = 300_000;
+/** A repeating timer (LocalS3Options.idleClock): `check` called every `ms` until the returned function is called. */
+export type IdleClock = (ms: number, check: () => void) => () => void;
+
+/** S3's idle timeout as reported (see LocalS3Options.idleTimeoutMs). */
+const S3_IDLE_TIMEOUT = 20_000;
 /** Node's longest server.headersTimeout by default: 60 s (https://nodejs.org/api/http.html#serverheaderstimeout). */
 const NODE_HEADERS_TIMEOUT = 60_000;
+/** The idle checks a timeout takes (LocalS3Options.idleTimeoutMs): a body is closed after this many finding no new byte. */
+const IDLE_CHECKS = 4;
+
+/** Node's setInterval, unref'd: a server's idle checks never keep the process alive. */
+const nodeIdleClock: IdleClock = (ms, check) => {
+  const timer = setInterval(check, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
 
 export interface LocalS3 {
   /** e.g. http://127.0.0.1:49152 — use with `forcePathStyle: true`. */
@@ -1003,10 +1167,10 @@ interface MultipartUpload extends UploadRecord {
 }
 
 /**
- * An upload the store kept, resumed: its parts read from the store when first used (`parts`, a getter), not when the
- * server starts (ObjectStore.keptUploads). A listing of uploads reads the record's fields only.
+ * An upload the store kept, resumed once its record is read: its parts read from the store when first used (`parts`, a
+ * getter), not when the server starts (ObjectStore.keptUploads). A listing of uploads reads the record's fields only.
  */
-function resumedUpload({ upload, parts }: KeptUpload): MultipartUpload {
+function resumedUpload(upload: UploadRecord, parts: () => Map<number, StoredPart>): MultipartUpload {
   let read: Map<number, StoredPart> | undefined;
   return {
     ...upload,
@@ -1022,7 +1186,23 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const requests: S3Request[] = [];
   // The uploads the store kept (a restart of the local runtime resumes them, as S3 keeps an upload until it is completed
   // or aborted: "you must either complete or abort the multipart upload" to stop paying for its parts, mpuoverview.html).
-  const uploads = new Map<string, MultipartUpload>(store.keptUploads().map((kept) => [kept.uploadId, resumedUpload(kept)]));
+  // Their records are read when each is first used (resumed), or all of them at the first listing of uploads.
+  const kept = store.keptUploads();
+  const uploads = new Map<string, MultipartUpload>();
+  const unread = new Map<string, KeptUpload>(kept.inProgress.map((upload) => [upload.uploadId, upload]));
+  /** The upload in progress of this id, the store's record of it read if it was kept and not read yet. */
+  function uploadIn(uploadId: string): MultipartUpload | undefined {
+    const keptUpload = unread.get(uploadId);
+    if (keptUpload) {
+      unread.delete(uploadId);
+      const record = keptUpload.upload();
+      if (record) uploads.set(uploadId, resumedUpload(record, keptUpload.parts));
+    }
+    return uploads.get(uploadId);
+  }
+  // Uploads completed (by this server, or settled by the store after a crash part-way), for a retried completion:
+  // S3 answers one as it answered the first (completedAgain). The latest MAX_COMPLETED_KEPT only, in memory.
+  const completed = new Map<string, CompletedUpload>(kept.completed.map((upload) => [upload.uploadId, upload]));
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
   const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
@@ -1038,15 +1218,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
-  const requestTimeout = options.requestTimeoutMs ?? NODE_REQUEST_TIMEOUT;
-  // Node looks for timed-out requests every connectionsCheckingInterval (30 s by default): no less often than they time
-  // out (0 turns the timeout off, not the interval).
-  const connectionsCheckingInterval = Math.min(30_000, requestTimeout || 30_000);
-  // Node's headersTimeout is min(60 s, requestTimeout) unless given, so 0 would turn it off too: headers still time out
-  // (https://nodejs.org/api/http.html#serverheaderstimeout).
-  const headersTimeout = Math.min(NODE_HEADERS_TIMEOUT, requestTimeout || NODE_HEADERS_TIMEOUT);
-  // Headers past Node's own limit would be answered by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout, headersTimeout, connectionsCheckingInterval }, (req, res) => {
+  const idleTimeout = options.idleTimeoutMs ?? S3_IDLE_TIMEOUT;
+  const idleClock = options.idleClock ?? nodeIdleClock;
+  // Headers must all arrive within 60 s, or the idle timeout if less (0 turns off the body's timeout, not theirs).
+  const headersTimeout = Math.min(NODE_HEADERS_TIMEOUT, idleTimeout || NODE_HEADERS_TIMEOUT);
+  // Node looks for requests whose headers timed out every connectionsCheckingInterval (30 s by default): no less often.
+  const connectionsCheckingInterval = Math.min(30_000, headersTimeout);
+  // Node's requestTimeout, a whole request's (300 s by default, https://nodejs.org/api/http.html#serverrequesttimeout),
+  // is off: a body times out only when idle (watchIdle), as S3's does. Headers past Node's own limit would be answered
+  // by Node (431, no S3 error): S3's answer instead (headerOverflow).
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, (req, res) => {
+    if (idleTimeout > 0) watchIdle(req, res, idleTimeout, idleClock);
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -1071,14 +1253,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (socket.writableEnded) return;
     if (!socket.writable) return void socket.destroy();
     if (error.code === "HPE_HEADER_OVERFLOW") return headerOverflow(socket);
-    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
-      // A request whose headers or body have not all arrived in time (headersTimeout, requestTimeout): S3's answer to a
-      // connection it stopped waiting on (REQUEST_TIMEOUT), not Node's 408. Once written the socket is destroyed, as Node
-      // does without a listener (lib/_http_server.js, socketOnError: the 408 written, then `this.destroy(e)`): the
-      // request's body then fails, so an upload it was streaming lets its temporary file go at once, not when the client
-      // closes its connection, which a stalled client may never do.
-      return void socket.end(rawErrorAnswer(REQUEST_TIMEOUT), () => socket.destroy());
-    }
+    // A request whose headers have not all arrived in time (headersTimeout): S3's answer, not Node's 408 (timedOut).
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return timedOut(socket);
     socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
 
@@ -1348,25 +1524,30 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
 
   /** The upload in progress of this id, for this bucket and key; else 404 NoSuchUpload. */
   function uploadOf(uploadId: string, request: S3Request): MultipartUpload {
-    const upload = uploads.get(uploadId);
+    const upload = uploadIn(uploadId);
     if (!upload || upload.bucket !== request.bucket || upload.key !== request.key) throw noSuchUpload();
     return upload;
   }
 
   /**
    * CompleteMultipartUpload: the parts listed checked as S3 checks them, then streamed one after another from the store
-   * (readPart) into the object (putStream), never held whole, with the multipart ETag — the MD5 of the parts' binary
-   * MD5s, then `-` and their count — and the conditional write decided just before it replaces the previous object.
-   * Then the upload's parts are removed. A failed completion leaves the upload and its parts as they were. A listed part
-   * uploaded again while the parts are read is no longer the part listed: 400 InvalidPart ("the specified entity tag may
-   * not match the part's entity tag"), not an object whose bytes are not its ETag's (how S3 settles this race is not
-   * documented).
+   * (readPart) into the object (ObjectStore.completeUpload, as putStream), never held whole, with the multipart ETag —
+   * the MD5 of the parts' binary MD5s, then `-` and their count — and the conditional write decided just before it
+   * replaces the previous object. Then the upload's parts are removed. A failed completion leaves the upload and its
+   * parts as they were, to be completed again: a failure after the upload was claimed (the object's rename) gives it
+   * back (it was answered NoSuchUpload, the upload lost until a restart). A crash part-way is the store's to settle
+   * (FileObjectStore.completeUpload). A listed part uploaded again while the parts are read is no longer the part
+   * listed: 400 InvalidPart ("the specified entity tag may not match the part's entity tag"), not an object whose bytes
+   * are not its ETag's (how S3 settles this race is not documented). A completion of an upload completed already is
+   * answered as the first was (completedAgain).
    */
   async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
     const uploadId = param(query, "uploadId") ?? "";
+    const done = uploadIn(uploadId) ? undefined : completed.get(uploadId);
+    if (done) return completedAgain(res, body, request, done);
     const upload = uploadOf(uploadId, request);
     const parts = listedParts(body.toString("utf8"), upload);
-    const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
+    const etag = multipartEtag(parts.map((p) => p.etag));
     async function* concatenated(): AsyncGenerator<Buffer> {
       for (const listed of parts) {
         const { part, body } = store.readPart(uploadId, listed.partNumber);
@@ -1381,17 +1562,40 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Completed or aborted by another request while this one read the parts: as S3, one completion only. Its parts may
     // be gone under the read (which then fails): the answer is NoSuchUpload either way.
     const gone = () => uploads.get(uploadId) !== upload;
-    const write = store.putStream(upload.bucket, meta, concatenated(), () => {
+    let claimed = false;
+    const write = store.completeUpload(uploadId, upload.bucket, meta, concatenated(), () => {
       writePreconditions(req.headers, () => store.head(upload.bucket, upload.key));
       if (gone()) throw noSuchUpload();
       uploads.delete(uploadId);
+      claimed = true;
     });
     const object = await write.catch((error: unknown) => {
+      // Claimed, then not stored (the store throws only then): the upload is as it was, to be completed again.
+      if (claimed && !uploads.has(uploadId)) uploads.set(uploadId, upload);
       throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
     });
-    store.removeUpload(uploadId);
-    sendXml(res, `<CompleteMultipartUploadResult><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`);
+    completed.set(uploadId, { uploadId, bucket: upload.bucket, key: upload.key, etag });
+    for (const oldest of completed.keys()) {
+      if (completed.size <= MAX_COMPLETED_KEPT) break;
+      completed.delete(oldest);
+    }
+    sendXml(res, completionXml(upload.bucket, upload.key, etag));
     notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, object);
+  }
+
+  /**
+   * A CompleteMultipartUpload of an upload completed already, for the same bucket and key and listing the same parts (the
+   * ETag they make is the object's): answered 200 as the first completion was, nothing written again and no event. S3
+   * answers a retried completion so: run against S3, "the CompleteMultipartUpload API is idempotent when called multiple
+   * times with the same parameters" (adobe/S3Mock#2586), and a second completion "fails with Minio, succeeds with S3"
+   * (minio/minio#13318). Any other listing is 404 NoSuchUpload, as before (S3's answer to that is not confirmed), and so
+   * is a retry once the upload is no longer among the MAX_COMPLETED_KEPT latest, or after a restart (S3 keeps answering
+   * for some hours, minio/minio#2250, not confirmed; a completion a crash stopped is kept across the restart).
+   */
+  function completedAgain(res: ServerResponse, body: Buffer, request: S3Request, done: CompletedUpload): void {
+    const listed = partsListed(body.toString("utf8"), (partNumber, etag) => ({ partNumber, etag }));
+    if (done.bucket !== request.bucket || done.key !== request.key || multipartEtag(listed.map((p) => p.etag)) !== done.etag) throw noSuchUpload();
+    sendXml(res, completionXml(done.bucket, done.key, done.etag));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -1604,6 +1808,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // used and not echoed (UploadIdMarker empty, as when none is sent).
     const uploadIdMarker = keyMarker ? param(query, "upload-id-marker") : undefined;
     const maxUploads = Math.min(countParam(query, "max-uploads") ?? 1000, 1000);
+    for (const uploadId of [...unread.keys()]) uploadIn(uploadId);
     const listed = [...uploads]
       .map(([uploadId, { bucket, key, initiated }]) => ({ uploadId, bucket, key, initiated }))
       .filter(({ bucket: of, key, uploadId }) => of === bucket && key.startsWith(prefix) && (compareKeys(key, keyMarker) > 0 || (uploadIdMarker !== undefined && key === keyMarker && uploadId > uploadIdMarker)))
@@ -1871,22 +2076,10 @@ function partRangeOf(object: ListedObject, partNumber: number): { start: number;
  * uploaded, or whose ETag is not the one given, 400 InvalidPart; a part but the last under 5 MiB, 400 EntityTooSmall.
  */
 function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: number; etag: string; size: number }> {
-  const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
-  if (listed.length === 0 || listed.length > MAX_PARTS) {
-    throw malformedXml();
-  }
-  // PartNumber is an Integer in S3's model (API_CompletedPart.html): one that is not (1.0, 1e0, +1, none) does not
-  // validate against the schema, 400 MalformedXML; Number() read `1.0` and `0x1` as part 1.
-  const numbers = listed.map(({ number }) => int32Of(number));
-  if (numbers.some((n) => n === undefined)) throw malformedXml();
-  const parts = listed.map(({ etag }, at) => {
-    const partNumber = numbers[at]!;
-    if (at > 0 && !(partNumber > numbers[at - 1]!)) {
-      throw new S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
-    }
+  const parts = partsListed(xml, (partNumber, etag) => {
     const part = upload.parts.get(partNumber);
     // The ETag as the client lists it, quoted or not (the SDKs send it quoted, as UploadPart answered it).
-    if (!part || part.etag.replace(/"/g, "") !== etag.trim().replace(/"/g, "")) {
+    if (!part || bareEtag(part.etag) !== bareEtag(etag)) {
       throw invalidPart();
     }
     return { partNumber, ...part };
@@ -1897,6 +2090,47 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
   }
   return parts;
 }
+
+/**
+ * A CompleteMultipartUpload body's parts, each passed to `partOf` (its number, and its ETag as listed) in the order
+ * listed once it is known to follow the one before: none, or more than 10,000, or a PartNumber that is no integer, is
+ * 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder (see listedParts).
+ */
+function partsListed<T>(xml: string, partOf: (partNumber: number, etag: string) => T): T[] {
+  const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
+  if (listed.length === 0 || listed.length > MAX_PARTS) {
+    throw malformedXml();
+  }
+  // PartNumber is an Integer in S3's model (API_CompletedPart.html): one that is not (1.0, 1e0, +1, none) does not
+  // validate against the schema, 400 MalformedXML; Number() read `1.0` and `0x1` as part 1.
+  const numbers = listed.map(({ number }) => int32Of(number));
+  if (numbers.some((n) => n === undefined)) throw malformedXml();
+  return listed.map(({ etag }, at) => {
+    const partNumber = numbers[at]!;
+    if (at > 0 && !(partNumber > numbers[at - 1]!)) {
+      throw new S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+    }
+    return partOf(partNumber, etag);
+  });
+}
+
+/** An ETag without its quotes and the white space around it (as a completion may list it). */
+function bareEtag(etag: string): string {
+  return etag.trim().replace(/"/g, "");
+}
+
+/** A multipart object's ETag, quoted: the MD5 of its parts' binary MD5s (their ETags), then `-` and their count. */
+function multipartEtag(partEtags: string[]): string {
+  return `"${md5(Buffer.concat(partEtags.map((etag) => Buffer.from(bareEtag(etag), "hex"))))}-${partEtags.length}"`;
+}
+
+/** CompleteMultipartUpload's answer. */
+function completionXml(bucket: string, key: string, etag: string): string {
+  return `<CompleteMultipartUploadResult><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`;
+}
+
+/** The completed uploads a server keeps for retried completions (completedAgain): the latest 10,000. */
+const MAX_COMPLETED_KEPT = 10_000;
 
 /**
  * ListParts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html): the upload's parts in part-number
@@ -2137,6 +2371,43 @@ function headerOverflow(socket: Duplex): void {
  * as SDKs report it, aws/aws-sdk-js#4573: statusCode 400, code RequestTimeout).
  */
 const REQUEST_TIMEOUT = { code: "RequestTimeout", message: "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", details: {} };
+
+/**
+ * A connection the server stopped waiting on: S3's answer (REQUEST_TIMEOUT), not Node's 408, written on the socket, which
+ * is then destroyed, as Node does without a listener (lib/_http_server.js, socketOnError: the 408 written, then
+ * `this.destroy(e)`): a request's body then fails, so an upload it was streaming lets its temporary file go at once, not
+ * when the client closes its connection, which a stalled client may never do. One already answered (its body refused
+ * and drained, then stalled) is only closed.
+ */
+function timedOut(socket: Duplex, answered = false): void {
+  if (answered || socket.writableEnded) return void socket.destroy();
+  socket.end(rawErrorAnswer(REQUEST_TIMEOUT), () => socket.destroy());
+}
+
+/**
+ * S3's idle timeout on a request's body (LocalS3Options.idleTimeoutMs): checked every quarter of `timeout` (`clock`)
+ * until the body has all arrived or the request is closed; IDLE_CHECKS checks in a row finding no byte read from the
+ * connection since the one before time it out (timedOut). Bytes read are what counts, as S3 counts them ("not read from
+ * or written to"), however few: a slow but steady upload never times out. A body the server stops reading because it is
+ * busy (its store slow: the connection paused) counts as idle; locally that takes far longer than the timeout.
+ */
+function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, clock: IdleClock): void {
+  const { socket } = req;
+  let read = socket.bytesRead;
+  let idle = 0;
+  const stop = clock(timeout / IDLE_CHECKS, () => {
+    if (req.complete || socket.destroyed) return stop();
+    if (socket.bytesRead !== read) {
+      read = socket.bytesRead;
+      idle = 0;
+      return;
+    }
+    if (++idle < IDLE_CHECKS) return;
+    stop();
+    timedOut(socket, res.headersSent);
+  });
+  req.once("close", stop);
+}
 
 /** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */
 function rawErrorAnswer({ code, message, details }: { code: string; message: string; details: Record<string, string> }): string {

@@ -113,6 +113,29 @@ describe("chunk signatures: AWS's documented examples", () => {
     expect(await decode(Buffer.from(docBody(DOC_SIGNATURES).toString("latin1").replace(`;chunk-signature=${DOC_SIGNATURES[1]}`, ""), "latin1"), seed)).toEqual(refused);
   });
 
+  it("names what it signed in the refusal of a bad chunk signature, as S3's SignatureDoesNotMatch does: the chunk's string to sign, the signature sent, the string's bytes", async () => {
+    const seed: ChunkSeed = { signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9", longDate: "20130524T000000Z", scope: DOC_SCOPE, credentials: DOC_CREDENTIALS, trailer: false };
+    const signatures = [DOC_SIGNATURES[0], changed(DOC_SIGNATURES[1]), DOC_SIGNATURES[2]];
+    const refusal = await (async (): Promise<S3Error | undefined> => {
+      try {
+        for await (const _ of decodeAwsChunked(pieces(docBody(signatures), 1000), {}, new ChunkSignatures(seed)));
+      } catch (error) {
+        return error as S3Error;
+      }
+      return undefined;
+    })();
+    // The second chunk's string to sign (sigv4-streaming.html): chained from the first chunk's signature.
+    const stringToSign = ["AWS4-HMAC-SHA256-PAYLOAD", "20130524T000000Z", "20130524/us-east-1/s3/aws4_request", DOC_SIGNATURES[0], sha256(""), sha256(DOC_DATA.subarray(65_536))].join("\n");
+    expect(refusal).toBeInstanceOf(S3Error);
+    expect([refusal!.status, refusal!.code]).toEqual([403, "SignatureDoesNotMatch"]);
+    expect(Object.entries(refusal!.details)).toEqual([
+      ["AWSAccessKeyId", DOC_CREDENTIALS.accessKeyId],
+      ["StringToSign", stringToSign],
+      ["SignatureProvided", signatures[1]],
+      ["StringToSignBytes", [...Buffer.from(stringToSign)].map((byte) => byte.toString(16).padStart(2, "0")).join(" ")],
+    ]);
+  });
+
   it("refuses the documented body ending early, wherever it ends (400 IncompleteBody): in a size line, a chunk's data, its CRLF, or before the final chunk", async () => {
     const seed: ChunkSeed = { signature: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9", longDate: "20130524T000000Z", scope: DOC_SCOPE, credentials: DOC_CREDENTIALS, trailer: false };
     const body = docBody(DOC_SIGNATURES);

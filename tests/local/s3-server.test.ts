@@ -288,6 +288,12 @@ describe("local S3 server: authentication as S3 does it (issue 11)", () => {
     const text = await wrongSecret.text();
     expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>SignatureDoesNotMatch<\/Code><Message>The request signature we calculated does not match/);
     expect(text).toContain("<CanonicalRequest>GET\n/uploads/originals/alice/1.png");
+    // S3's elements in S3's order, each string also as its bytes in hex (an answer of S3's quoted in rahim/fog-s3-issue).
+    const elements = [...text.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map(([, name, value]) => [name, value] as const);
+    expect(elements.map(([name]) => name)).toEqual(["Code", "Message", "AWSAccessKeyId", "StringToSign", "SignatureProvided", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes", "Resource", "RequestId", "HostId"]);
+    const value = (name: string) => elements.find(([named]) => named === name)![1];
+    const hex = (of: string) => [...Buffer.from(of)].map((byte) => byte.toString(16).padStart(2, "0")).join(" ");
+    expect([value("StringToSignBytes"), value("CanonicalRequestBytes")]).toEqual([hex(value("StringToSign")), hex(value("CanonicalRequest"))]);
     const unknown = await signedFetch(server.endpoint, "GET", "/uploads/originals/alice/1.png", { credentials: { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "local" } });
     expect([unknown.status, await errorCode(unknown)]).toEqual([403, "InvalidAccessKeyId"]);
     const signed = await signedFetch(server.endpoint, "GET", "/uploads/originals/alice/1.png");

@@ -116,6 +116,22 @@ function serverOfNextConnection(onAccept: (server: Server) => void = () => {}): 
   });
 }
 
+/** An idle clock (LocalS3Options.idleClock) the test runs: `tick` makes each running timer's check once, in no time. */
+class TestClock {
+  private readonly timers = new Map<() => void, number>();
+  readonly every = (ms: number, check: () => void): (() => void) => {
+    this.timers.set(check, ms);
+    return () => void this.timers.delete(check);
+  };
+  /** The periods of the timers running. */
+  get periods(): number[] {
+    return [...this.timers.values()];
+  }
+  tick(times = 1): void {
+    for (let i = 0; i < times; i++) for (const check of [...this.timers.keys()]) check();
+  }
+}
+
 describe("local S3 server: PutObject streams its body to the file store", () => {
   let server: LocalS3 | undefined;
   afterEach(() => server?.close());
@@ -211,16 +227,13 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
   it("removes the temporary file when a body that stopped arriving times out (400 RequestTimeout, as S3; was 408), not when its client closes the connection", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
     const store = new WatchedStore(root);
-    server = await startLocalS3({ store, buckets: ["b"], requestTimeoutMs: 50 });
+    const clock = new TestClock();
+    server = await startLocalS3({ store, buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
     await store.putStream("b", meta("k"), chunks("previous"));
     store.reset();
     // A client that sends half its body, then neither the rest nor a close (a Node client closes once answered).
     const url = new URL("/b/k", server.endpoint);
     const signed = await signS3("PUT", url, { "content-length": String(whole.length), "x-amz-content-sha256": sha256(whole) });
-    // Node times a request out from its start, however slowly the server reaches the store: the timeouts are held (0: a
-    // server reads them at each check for timed-out requests, https://nodejs.org/api/http.html#serverrequesttimeout)
-    // until the body is in the store, its temporary file written, then the request's given back, so the timeout comes after.
-    const held = serverOfNextConnection((accepting) => (accepting.requestTimeout = accepting.headersTimeout = 0));
     const socket = connect(Number(url.port), url.hostname);
     const received: Buffer[] = [];
     socket.on("data", (data: Buffer) => received.push(data));
@@ -228,9 +241,16 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     const closed = new Promise((resolve) => socket.once("close", resolve));
     socket.write(`PUT /b/k HTTP/1.1\r\n${Object.entries(signed).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`);
     socket.write(whole.subarray(0, half));
-    await store.firstBytes;
+    // All it sent is in the store's temporary file: nothing more is read from the connection.
+    await store.reached(half);
     expect(temporaryFiles(root, "b")).toHaveLength(1);
-    (await held).requestTimeout = 50;
+    // Checked a quarter of the timeout at a time: the first check finds the bytes read since the request began, three
+    // more without a byte are not yet the timeout (the check still runs), the fourth is (the check stops).
+    expect(clock.periods).toEqual([5_000]);
+    clock.tick(4);
+    expect(clock.periods).toEqual([5_000]);
+    clock.tick(1);
+    expect(clock.periods).toEqual([]);
     expect(await store.settled).toBeInstanceOf(Error);
     expect(temporaryFiles(root, "b")).toEqual([]);
     expect(store.get("b", "k")?.body.toString()).toBe("previous");
@@ -238,17 +258,67 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     // S3's answer to a body that stops arriving: 400 RequestTimeout, not 408 (ErrorResponses.html).
     const answer = Buffer.concat(received).toString();
     expect([answer.split("\r\n")[0], /<Code>(\w+)</.exec(answer)?.[1]]).toEqual(["HTTP/1.1 400 Bad Request", "RequestTimeout"]);
+    expect(clock.periods).toEqual([]);
   });
 
-  it("keeps a headers timeout, 60 s or the request timeout if shorter, when requests may take any time (requestTimeoutMs: 0)", async () => {
-    for (const [requestTimeoutMs, timeouts] of [[undefined, [300_000, 60_000]], [0, [0, 60_000]], [50, [50, 50]]] as const) {
-      const s3 = await startLocalS3({ requestTimeoutMs });
+  it("takes a slow but steady upload however long it takes: its timeout is an idle one, as S3's (was the whole request's, 300 s)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new WatchedStore(root);
+    const clock = new TestClock();
+    server = await startLocalS3({ store, buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
+    const pieces = 16;
+    const piece = whole.length / pieces;
+    const { req, answer } = await startPut(server.endpoint, "/b/slow", { "x-amz-content-sha256": sha256(whole) }, whole.subarray(0, piece), whole.length);
+    // Three checks after each piece is read, none finding a new byte (15 s of the 20; the first piece may have been read
+    // with the headers, before the request's first check): the whole body takes 16 times that, 4 minutes.
+    for (let at = 1; at <= pieces; at++) {
+      await store.reached(at * piece);
+      clock.tick(3);
+      if (at === pieces) break;
+      expect(clock.periods, `after piece ${at}`).toEqual([5_000]);
+      req.write(whole.subarray(at * piece, (at + 1) * piece));
+    }
+    req.end();
+    expect((await answer).status).toBe(200);
+    expect(store.get("b", "slow")?.body.equals(whole)).toBe(true);
+    // Its body all arrived, its check stopped.
+    expect(clock.periods).toEqual([]);
+  });
+
+  it("closes, without a second answer, a connection whose body stalls after it was answered (refused on its headers, the rest drained)", async () => {
+    const clock = new TestClock();
+    server = await startLocalS3({ buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
+    const url = new URL("/missing/k", server.endpoint);
+    const body = Buffer.alloc(1000, "x");
+    const signed = await signS3("PUT", url, { "content-length": String(body.length), "x-amz-content-sha256": sha256(body) });
+    const socket = connect(Number(url.port), url.hostname);
+    const received: Buffer[] = [];
+    const answered = new Promise<void>((resolve) =>
+      socket.on("data", (data: Buffer) => {
+        received.push(data);
+        if (Buffer.concat(received).includes("</Error>")) resolve();
+      }),
+    );
+    socket.on("error", () => {});
+    const closed = new Promise((resolve) => socket.once("close", resolve));
+    socket.write(`PUT /missing/k HTTP/1.1\r\n${Object.entries(signed).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`);
+    socket.write(body.subarray(0, 10));
+    await answered;
+    clock.tick(5);
+    await closed;
+    const text = Buffer.concat(received).toString();
+    expect([text.match(/HTTP\/1\.1 /g)?.length, /<Code>(\w+)</.exec(text)?.[1]]).toEqual([1, "NoSuchBucket"]);
+  });
+
+  it("keeps a headers timeout, 60 s or the idle timeout if shorter, also when bodies may idle for any time (idleTimeoutMs: 0); no whole-request timeout", async () => {
+    for (const [idleTimeoutMs, timeouts] of [[undefined, [0, 20_000]], [0, [0, 60_000]], [50, [0, 50]]] as const) {
+      const s3 = await startLocalS3({ idleTimeoutMs });
       const accepted = serverOfNextConnection();
       const socket = connect(Number(new URL(s3.endpoint).port), "127.0.0.1");
       const { requestTimeout, headersTimeout } = await accepted;
       socket.destroy();
       await s3.close();
-      expect([requestTimeout, headersTimeout], `requestTimeoutMs ${requestTimeoutMs}`).toEqual(timeouts);
+      expect([requestTimeout, headersTimeout], `idleTimeoutMs ${idleTimeoutMs}`).toEqual(timeouts);
     }
   });
 

@@ -13,10 +13,17 @@ export class WatchedStore extends FileObjectStore {
     super(root);
     this.reset();
   }
+  /** Bytes counts the test waits for (reached), each with what it resolves. */
+  private readonly awaited: Array<{ bytes: number; resolve: () => void }> = [];
   reset(): void {
     this.received = 0;
     this.largestChunk = 0;
     this.firstBytes = new Promise((resolve) => (this.sawFirst = resolve));
+  }
+  /** Resolves once the streaming puts since the last reset have received `bytes` bytes in all. */
+  reached(bytes: number): Promise<void> {
+    if (this.received >= bytes) return Promise.resolve();
+    return new Promise((resolve) => this.awaited.push({ bytes, resolve }));
   }
   override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): Promise<ListedObject> {
     const result = super.putStream(bucket, object, this.watched(source), beforeCommit);
@@ -32,6 +39,10 @@ export class WatchedStore extends FileObjectStore {
       this.received += chunk.length;
       this.largestChunk = Math.max(this.largestChunk, chunk.length);
       this.sawFirst();
+      for (const waiting of this.awaited.filter(({ bytes }) => this.received >= bytes)) {
+        this.awaited.splice(this.awaited.indexOf(waiting), 1);
+        waiting.resolve();
+      }
       yield chunk;
     }
   }
