@@ -25,7 +25,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
-import { definitionStates, itemBatcherWarnings } from "../components/workflow/definition";
+import { definitionStates, itemBatcherWarnings, mapLabelProblems } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -2583,9 +2583,18 @@ export class LocalStepFunctions {
    * above says. Not confirmed: AWS's message text (LocalStack's "State Machine Already Exists: '<arn>'" is used), and
    * whether AWS compares definitions as text or as parsed JSON (text here: the deployed JSON of one program is one text).
    * CreateStateMachine's publish and versionDescription are not modelled (the local runtime runs no versions of a state
-   * machine).
+   * machine). A Distributed Map Label AWS refuses (mapLabelProblems: over 40 characters, a character it does not take,
+   * one two Maps share) is InvalidDefinition, as CreateStateMachine and UpdateStateMachine answer it (the
+   * ValidateStateMachineDefinition codes INVALID_LABEL_NAME, DUPLICATE_LABEL_NAME; the message's wording is not
+   * confirmed). The Workflow component refuses it first, at plan time (aslProblems). Any other check of the definition
+   * is made as an execution starts (prepare).
    */
   createStateMachine(machine: LocalStateMachineDefinition): string {
+    const labels = mapLabelProblems(parsedOrUndefined(machine.definition));
+    if (labels.length > 0) {
+      const [{ name, path, code, problem, fix }] = labels;
+      throw new SfnError("InvalidDefinition", `Invalid State Machine Definition: '${code}: the Map state '${name}' (${path}) ${problem}' (${machine.name}). ${fix}`);
+    }
     const existing = this.machines.get(machine.arn);
     if (!existing) {
       this.machines.set(machine.arn, machine);
@@ -3134,6 +3143,15 @@ export class LocalStepFunctions {
   /** Aborts every running execution (the local runtime stops). */
   stopAll(): void {
     for (const execution of [...this.executions.values(), ...this.running]) abort(execution);
+  }
+}
+
+/** `text` parsed as JSON, or undefined when it is none (what refuses that is the caller's). */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

@@ -62,6 +62,15 @@ describe("local Step Functions, Map Runs", () => {
     expect(inline.mapRuns).toEqual([]);
   });
 
+  it("refuses at CreateStateMachine a Distributed Map Label AWS refuses (InvalidDefinition), takes one it takes", () => {
+    const create = (definition: object) => () => new LocalStepFunctions([localMachine(`mr-${n++}`, definition)]);
+    expect(create(distributed({ Label: "a".repeat(41) }))).toThrow(expect.objectContaining({ type: "InvalidDefinition", message: expect.stringMatching(/^Invalid State Machine Definition: 'INVALID_LABEL_NAME: the Map state 'Fan' \(definition\.States\.Fan\.Label\) is 41 characters long/) }));
+    expect(create(distributed({ Label: "photos [resized]" }))).toThrow(expect.objectContaining({ type: "InvalidDefinition", message: expect.stringContaining("INVALID_LABEL_NAME: the Map state 'Fan' (definition.States.Fan.Label) holds U+0020") }));
+    const twice = { StartAt: "A", States: { A: { ...distributed({ Label: "same" }).States.Fan, End: undefined, Next: "B" }, B: { ...distributed({ Label: "same" }).States.Fan } } };
+    expect(create(twice)).toThrow(expect.objectContaining({ type: "InvalidDefinition", message: expect.stringContaining("DUPLICATE_LABEL_NAME: the Map state 'B'") }));
+    expect(create(distributed({ Label: "a".repeat(40) }))).not.toThrow();
+  });
+
   it("reads a JSONata Map's MaxConcurrency and thresholds as its expressions gave them", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: "{% $states.input.most %}", ToleratedFailurePercentage: "{% $states.input.percent %}", ItemProcessor: { ...failingItemProcessor, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }, End: true } } };
     const { execution, described, types } = await run(definition, { items, most: 3, percent: 25 });
