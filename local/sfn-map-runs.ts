@@ -60,7 +60,8 @@ export interface MapRun extends MapRunSettings {
   readonly countedAsStarted: boolean;
   /**
    * UpdateMapRun's changes reach the Map under way through this: its maxConcurrency, read by the gate of its children
-   * not yet started (local/sfn-server.ts ChildGate), and its tolerated failure threshold, when it declared one.
+   * not yet started (local/sfn-server.ts ChildGate), and its tolerated failure threshold (one given to a Map that
+   * declared none too), read at its next failed item.
    */
   update?(settings: Partial<MapRunSettings>): void;
 }

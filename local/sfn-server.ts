@@ -685,11 +685,11 @@ function instrumentRuns(loaded: Library): void {
         enter(logger, name, type, input);
       });
     }
-    // A JSONPath DISTRIBUTED Map that tolerates failed items reads its threshold as it enters, for its iterations.
+    // A JSONPath DISTRIBUTED Map reads its tolerated failure threshold (none: 0) as it enters, for its iterations.
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
       enter(logger, name, type, input);
       // A JSONata Map reads its own, once its Items are known (runJsonataState).
-      const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
+      const processor = type === "Map" && !jsonataStates.has(states[name]) ? distributedProcessor(states[name]) : undefined;
       // Its item count as measureStateData read it for its MapStateStarted, as the Map entered (the hook within this one).
       const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext, measured.itemCount() ?? 0) : undefined;
       if (tolerance) toleratesFailures(run, processor!, tolerance);
@@ -1262,7 +1262,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
           // A DISTRIBUTED Map's tolerated failure threshold, for its iterations (toleratingFailures): literal or an
           // expression, evaluated once its items are known (where AWS evaluates it is not recorded).
-          const processor = toleratingProcessor(state);
+          const processor = distributedProcessor(state);
           if (processor) {
             const value = async (field: keyof typeof TOLERANCE_VALUES) => {
               const read = isExpression(state[field]) ? await evaluateField(state[field], field, bindings()) : (state[field] ?? 0);
@@ -1272,7 +1272,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
             };
             const count = await value("ToleratedFailureCount");
             const percentage = await value("ToleratedFailurePercentage");
-            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage, batched: "ItemBatcher" in state });
+            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage, batched: "ItemBatcher" in state, set: thresholdDeclared(state) });
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
@@ -3114,9 +3114,10 @@ export class LocalStepFunctions {
    * in-progress Map Run's configuration": maxConcurrency (Integer, from 0), toleratedFailureCount (Long, from 0),
    * toleratedFailurePercentage (Float, 0–100), each optional; the answer is empty. A toleratedFailureCount is taken up
    * to the Long's 9223372036854775807 (LONG_MAX). The children not yet started start under the new maxConcurrency
-   * (ChildGate: raised, those that now fit start at once; lowered, those under way go on). A Map that declared a
-   * tolerated failure threshold reads the new one at its next failed item (toleratingFailures); a threshold given to a
-   * Map that declared none is recorded only (it still fails on its first failed item, with that item's error). A Map Run no longer in progress is refused with ValidationException (AWS's error for it
+   * (ChildGate: raised, those that now fit start at once; lowered, those under way go on). The new tolerated failure
+   * threshold is read at the Map's next failed item (toleratingFailures), a Map that declared none too (until then it
+   * fails on its first failed item, with that item's error; after, over the threshold, with
+   * States.ExceedToleratedFailureThreshold). A Map Run no longer in progress is refused with ValidationException (AWS's error for it
    * is not confirmed).
    */
   updateMapRun(input: Record<string, unknown>): Record<string, Json> {
@@ -3593,6 +3594,11 @@ interface FailureTolerance {
   percentage: number;
   /** Its iterations are batches (batchesOf): a failed one fails each of its items. */
   batched: boolean;
+  /**
+   * A threshold was set: the Map declares one (thresholdDeclared), or an UpdateMapRun gave one since. Without, the Map
+   * fails on its first failed item with that item's error, as before UpdateMapRun could give it one.
+   */
+  set: boolean;
 }
 
 /** Per run, the tolerance each of its DISTRIBUTED Map states read as it entered, by the Map's ItemProcessor (its iterations' definition). */
@@ -3623,13 +3629,12 @@ function toleranceValue(field: keyof typeof TOLERANCE_VALUES, read: unknown): nu
 }
 
 /**
- * The ItemProcessor of a JSONPath Map state in Distributed mode that declares a tolerated failure threshold
- * (ToleratedFailureCount, ToleratedFailurePercentage or their paths; a JSONata Map's, literal or expressions,
- * runJsonataState reads); undefined for any other state.
+ * Whether a Map state declares a tolerated failure threshold (ToleratedFailureCount, ToleratedFailurePercentage or their
+ * paths; a JSONata Map's, literal or expressions, runJsonataState reads). A DISTRIBUTED Map that declares none tolerates
+ * none (0), until an UpdateMapRun gives it a threshold (FailureTolerance.set).
  */
-function toleratingProcessor(state: Record<string, unknown> | undefined): object | undefined {
-  const processor = distributedProcessor(state);
-  return processor && TOLERANCE_FIELDS.some((field) => state![field] !== undefined) ? processor : undefined;
+function thresholdDeclared(state: Record<string, unknown>): boolean {
+  return TOLERANCE_FIELDS.some((field) => state[field] !== undefined);
 }
 
 /** The ItemProcessor (or Iterator) of a Map state in Distributed mode (its ProcessorConfig's Mode "DISTRIBUTED"); undefined for any other state. */
@@ -3664,7 +3669,7 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
     throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage"), batched: state.ItemBatcher !== undefined };
+  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage"), batched: state.ItemBatcher !== undefined, set: thresholdDeclared(state) };
 }
 
 /**
@@ -3683,9 +3688,9 @@ function exceedsTolerance(failed: number, { total, count, percentage }: FailureT
 }
 
 /**
- * An iteration of a tolerating Map (toleratingProcessor), settled as its Map reads it: its failure, counted as its
+ * An iteration of a DISTRIBUTED Map (distributedProcessor), settled as its Map reads it: its failure, counted as its
  * `items` (a batch's items, batchesOf; else 1), is its result while the failures are within the threshold (exceedsTolerance), else the Map fails with
- * States.ExceedToleratedFailureThreshold, catchable and retryable as a Map's failure is, and the Map's iterations
+ * States.ExceedToleratedFailureThreshold (with the item's own error when no threshold was ever set: FailureTolerance.set), catchable and retryable as a Map's failure is, and the Map's iterations
  * still queued start nothing (failedGroups). A tolerated failure's result is `{"Status": "FAILED", "Error", "Cause"}`
  * in the Map's output, at its item's place (not confirmed in AWS's documentation: as a third party recorded it). An
  * iteration that was aborted (its Map or execution ended), and a failure no Catch may take (the local runtime's own:
@@ -3703,6 +3708,7 @@ function toleratingFailures(settled: Promise<unknown>, group: object, tolerance:
     groupFailures.set(group, failed);
     if (exceedsTolerance(failed, tolerance)) {
       failedGroups.add(group);
+      if (!tolerance.set) throw error;
       const threshold = [tolerance.count > 0 ? `ToleratedFailureCount ${tolerance.count}` : "", tolerance.percentage > 0 ? `ToleratedFailurePercentage ${tolerance.percentage}` : ""].filter(Boolean).join(", ");
       throw new ServiceTaskFailure("States.ExceedToleratedFailureThreshold", `The Map state '${tolerance.state}' failed: ${failed} of its ${tolerance.total} items failed, over its tolerated failure threshold (${threshold || "none tolerated"}).`);
     }
@@ -4028,11 +4034,11 @@ class MapRunTracker {
         ...settings,
       });
     if (topLevel) topLevelMapRuns.set(mapRun, name);
-    // UpdateMapRun: its threshold, when the Map declared one, read at the next failed item; its maxConcurrency, by
+    // UpdateMapRun: its threshold, read at the next failed item (set: a Map that declared none tolerates it too); its maxConcurrency, by
     // the gate of the Map's latest start, which reads it from the Map Run (ChildGate), for the children not yet started.
     mapRun.update = ({ maxConcurrency, toleratedFailureCount, toleratedFailurePercentage }) => {
-      if (tolerance && toleratedFailureCount !== undefined) tolerance.count = toleratedFailureCount;
-      if (tolerance && toleratedFailurePercentage !== undefined) tolerance.percentage = toleratedFailurePercentage;
+      if (tolerance && toleratedFailureCount !== undefined) Object.assign(tolerance, { count: toleratedFailureCount, set: true });
+      if (tolerance && toleratedFailurePercentage !== undefined) Object.assign(tolerance, { percentage: toleratedFailurePercentage, set: true });
       if (maxConcurrency !== undefined) childGates.get(run!)?.get(processor)?.pump();
     };
     // A Map started again before its last Map Run ended (not expected: its failure ended it) ends that one.

@@ -183,6 +183,34 @@ describe("local Step Functions, Map Runs", () => {
     }
   });
 
+  it("gives a Map that declared no threshold UpdateMapRun's, read at its next failed item", async () => {
+    const held: Array<(fail: boolean) => void> = [];
+    const wakes: Array<[number, () => void]> = [];
+    const work: TaskFunction = (event: any) =>
+      new Promise((resolve, reject) => {
+        held.push((fail) => (fail ? reject({ errorType: "Boom", message: "item failed" }) : resolve(event)));
+        for (const [count, wake] of wakes) if (held.length >= count) wake();
+      });
+    const startedAtLeast = (count: number) => (held.length >= count ? Promise.resolve() : new Promise<void>((wake) => wakes.push([count, wake])));
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
+    for (const [given, status] of [[{ toleratedFailureCount: 1 }, "SUCCEEDED"], [{ toleratedFailurePercentage: 50 }, "SUCCEEDED"], [{ maxConcurrency: 2 }, "FAILED"]] as const) {
+      held.length = 0;
+      const name = `mr-${n++}`;
+      const sfn = new LocalStepFunctions([localMachine(name, distributed({}, processor), { work })], { retryIntervalMs: 0 });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2] }) }, false)) as { executionArn: string };
+      await startedAtLeast(2);
+      for (let i = 0; i < 1000 && (sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
+      const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+      sfn.updateMapRun({ mapRunArn, ...given });
+      held[0](true);
+      held[1](false);
+      await sfn.drained();
+      // No threshold given: the Map fails on its failed item, with that item's error, as before.
+      expect(sfn.describeExecution({ executionArn }), JSON.stringify(given)).toMatchObject(status === "SUCCEEDED" ? { status } : { status, error: "Boom" });
+      expect(sfn.describeMapRun({ mapRunArn }), JSON.stringify(given)).toMatchObject({ status, ...given, itemCounts: { failed: 1 } });
+    }
+  });
+
   it("takes a tolerated failure count up to a Long's 2^63−1, in UpdateMapRun and in the definition", async () => {
     const big = 2 ** 60;
     const { execution, described } = await run(distributed({ ToleratedFailureCount: big }), { items });
