@@ -3117,8 +3117,8 @@ export class LocalStepFunctions {
    * (ChildGate: raised, those that now fit start at once; lowered, those under way go on). The new tolerated failure
    * threshold is read at the Map's next failed item (toleratingFailures), a Map that declared none too (until then it
    * fails on its first failed item, with that item's error; after, over the threshold, with
-   * States.ExceedToleratedFailureThreshold). A Map Run no longer in progress is refused with ValidationException (AWS's error for it
-   * is not confirmed).
+   * States.ExceedToleratedFailureThreshold). A Map Run no longer in progress is refused with ValidationException
+   * (AWS's error for it is not confirmed).
    */
   updateMapRun(input: Record<string, unknown>): Record<string, Json> {
     const run = this.mapRun(input.mapRunArn);
@@ -3399,9 +3399,9 @@ const routedMaps = new WeakSet<object>();
 
 /**
  * A JSONPath Map state in Distributed mode (or with an ItemBatcher) made one the library runs through runRoutedMap, in
- * place: its Type routed as a JSONata state's is (routedByType). A Map's `Parameters` is its ItemSelector's older name (the library
- * reads `ItemSelector ?? Parameters`): moved to ItemSelector, since the library's processInput reads a state's Type
- * when it has Parameters, which would spend the routing before the handler lookup.
+ * place: its Type routed as a JSONata state's is (routedByType). A Map's `Parameters` is its ItemSelector's older name
+ * (the library reads `ItemSelector ?? Parameters`): moved to ItemSelector, since the library's processInput reads a
+ * state's Type when it has Parameters, which would spend the routing before the handler lookup.
  */
 function routedMap(state: Record<string, unknown>): void {
   if ("Parameters" in state) {
