@@ -3043,6 +3043,14 @@ export class LocalStepFunctions {
     // "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions mapRunArn). The local
     // runtime runs a Distributed Map's children as iterations within its execution, not as child executions, so it has
     // none to list: a Map Run's is refused saying so, rather than answered with an empty list (AWS's answer is the list).
+    // Listing them as AWS does would take child executions of their own, not items: each child's ExecutionListItem
+    // (its executionArn and name, stateMachineArn `<machine>/<label>` as ListMapRuns answers it, status, dates, and the
+    // two fields only a mapRunArn listing has, itemCount and mapRunArn: API_ExecutionListItem), DescribeExecution,
+    // GetExecutionHistory (each child's own events, "Each child workflow execution has its own, separate execution
+    // history", concepts-asl-use-map-state-distributed.html, where the local runtime keeps them in the parent's) and
+    // DescribeStateMachineForExecution (its label and mapRunArn) answering that ARN, and StopExecution and redrive on
+    // it. The form of a child's executionArn is not in AWS's reference (an EXPRESS child's would be an `express:` ARN,
+    // which ListExecutions does not list for a state machine): not confirmed, so not invented here.
     if ((input.mapRunArn ?? undefined) !== undefined) {
       if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
       const mapRun = this.mapRun(input.mapRunArn);
