@@ -34,7 +34,7 @@ export interface MapRunCounts {
   pendingRedrive: number;
 }
 
-/** The settings UpdateMapRun changes, as the running Map reads them (its tolerated failure threshold is the Map's own). */
+/** The settings UpdateMapRun changes, as the running Map reads them (maxConcurrency from here; its tolerated failure threshold is the Map's own, MapRun.update). */
 export interface MapRunSettings {
   maxConcurrency: number;
   toleratedFailureCount: number;
@@ -58,7 +58,11 @@ export interface MapRun extends MapRunSettings {
   readonly childItems: Map<number, number>;
   /** Its children are counted as they start (a batched Map's: its batches are not known at its start). */
   readonly countedAsStarted: boolean;
-  /** UpdateMapRun's changes reach the Map under way through this (its tolerated failure threshold, when it has one). */
+  /**
+   * UpdateMapRun's changes reach the Map under way through this: its maxConcurrency, read by the gate of its children
+   * not yet started (local/sfn-server.ts ChildGate), and its tolerated failure threshold (one given to a Map that
+   * declared none too), read at its next failed item.
+   */
   update?(settings: Partial<MapRunSettings>): void;
 }
 

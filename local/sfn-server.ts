@@ -25,7 +25,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
-import { definitionStates, itemBatcherWarnings } from "../components/workflow/definition";
+import { definitionStates, itemBatcherWarnings, mapLabelProblems } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -144,7 +144,7 @@ function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution
  * API_GetExecutionHistory, API_DescribeStateMachine, API_SendTaskSuccess, API_SendTaskFailure, API_SendTaskHeartbeat,
  * API_ListMapRuns, API_DescribeMapRun, API_UpdateMapRun). Unknown members are ignored, as the JSON protocol does.
  */
-type MemberType = "string" | "integer" | "number" | "boolean";
+type MemberType = "string" | "integer" | "long" | "number" | "boolean";
 const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
   StartExecution: { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string" },
   StartSyncExecution: { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string", includedData: "string" },
@@ -157,10 +157,10 @@ const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
   SendTaskSuccess: { taskToken: "string", output: "string" },
   SendTaskFailure: { taskToken: "string", error: "string", cause: "string" },
   SendTaskHeartbeat: { taskToken: "string" },
-  // API_ListMapRuns, API_DescribeMapRun, API_UpdateMapRun (toleratedFailurePercentage a Float).
+  // API_ListMapRuns, API_DescribeMapRun, API_UpdateMapRun (toleratedFailureCount a Long, toleratedFailurePercentage a Float).
   ListMapRuns: { executionArn: "string", maxResults: "integer", nextToken: "string" },
   DescribeMapRun: { mapRunArn: "string" },
-  UpdateMapRun: { mapRunArn: "string", maxConcurrency: "integer", toleratedFailureCount: "integer", toleratedFailurePercentage: "number" },
+  UpdateMapRun: { mapRunArn: "string", maxConcurrency: "integer", toleratedFailureCount: "long", toleratedFailurePercentage: "number" },
 };
 
 /** The JSON type of a value as Jackson names it in a SerializationException (STRING_VALUE, NUMBER_VALUE, …). */
@@ -171,7 +171,7 @@ function jsonTypeName(value: unknown): string {
   return Array.isArray(value) ? "START_ARRAY" : "START_OBJECT";
 }
 
-const TYPE_NAMES: Record<MemberType, string> = { string: "a String", integer: "an Integer", number: "a Float", boolean: "a Boolean" };
+const TYPE_NAMES: Record<MemberType, string> = { string: "a String", integer: "an Integer", long: "a Long", number: "a Float", boolean: "a Boolean" };
 
 /** 400 SerializationException for a member of the wrong JSON type (Jackson's wording; AWS's exact text not confirmed). */
 const wrongType = (member: string, value: unknown, type: MemberType) => new SfnError("SerializationException", `${jsonTypeName(value)} can not be converted to ${TYPE_NAMES[type]} (member '${member}')`);
@@ -185,7 +185,8 @@ export function checkMemberTypes(operation: string, input: Record<string, unknow
   for (const [member, type] of Object.entries(MEMBER_TYPES[operation] ?? {})) {
     const value = Object.hasOwn(input, member) ? input[member] : undefined;
     if (value === undefined || value === null) continue;
-    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : type === "number" ? typeof value === "number" : Number.isSafeInteger(value);
+    // A Long past 2^53 is a whole number JSON.parse rounds (its range is checked by the operation: LONG_MAX).
+    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : type === "number" ? typeof value === "number" : type === "long" ? Number.isInteger(value) : Number.isSafeInteger(value);
     if (!ok) throw wrongType(member, value, type);
   }
 }
@@ -365,6 +366,8 @@ interface RunHooks {
   timeLimit<T>(task: Promise<T>, seconds: number): Promise<T>;
   /** The Task states' TimeoutSeconds waited on the runtime's clock (LocalRun.timeLimits). */
   timeLimits: ReadonlyMap<string, number>;
+  /** The Map Run under way of the DISTRIBUTED Map `name` of `run` (a STANDARD execution's: MapRunTracker), for its ChildGate. */
+  mapRun?(run: LibraryRun, name: string): MapRun | undefined;
 }
 
 /** A run's workflow variables at one point: each variable's value, and its JSON size (VariableScope). */
@@ -557,8 +560,27 @@ function instrumentRuns(loaded: Library): void {
   const execute = prototype.execute;
   let loggerChecked = false;
   prototype.execute = function (input, options, cleanup) {
-    const hooks = options.runOptions?.[LOCAL_EXECUTION] as RunHooks | undefined;
-    if (!hooks) return execute.call(this, input, options, cleanup);
+    if (!options.runOptions?.[LOCAL_EXECUTION]) return execute.call(this, input, options, cleanup);
+    // A child of a DISTRIBUTED Map starts once its Map Run's maxConcurrency lets it (ChildGate): all it does, its
+    // count among the runs within included, waits till then. Its events are read as soon as the library asks for
+    // them, which it does as this returns (StateMachine.run: settledOnceForwarded hooks that here, not as it starts),
+    // and its slot is free once they are, as the library's own queue frees one.
+    const gate = options.runOptions?.[WITHIN_RUN] === true ? childGates.get(options.runOptions[PARENT_RUN] as LibraryRun)?.get(this.definition) : undefined;
+    if (!gate) return begin.call(this, input, options, cleanup, false);
+    const started = withResolvers.call(Promise) as { promise: Promise<unknown>; resolve: (value: unknown) => void };
+    const outcome = settledOnceForwarded(options.eventLogger, started.promise);
+    return gate.admit(() => {
+      try {
+        started.resolve(begin.call(this, input, options, cleanup, true));
+      } catch (error) {
+        started.resolve(Promise.reject(error));
+      }
+      return outcome;
+    });
+  };
+  /** The run, as the library's execute runs it with the hooks; `forwarded`: its events' reading is awaited already (a gated child). */
+  const begin = function (this: { definition: Definition }, input: unknown, options: LibraryRunInternals, cleanup: () => void, forwarded: boolean): Promise<unknown> {
+    const hooks = options.runOptions![LOCAL_EXECUTION] as RunHooks;
     const logger = options.eventLogger;
     // Outside the version the hooks were written against, a renamed method would leave a hook unplaced, or throw in
     // the middle of a run: checked at the first run of each copy of the library instead, as the run starts.
@@ -663,11 +685,11 @@ function instrumentRuns(loaded: Library): void {
         enter(logger, name, type, input);
       });
     }
-    // A JSONPath DISTRIBUTED Map that tolerates failed items reads its threshold as it enters, for its iterations.
+    // A JSONPath DISTRIBUTED Map reads its tolerated failure threshold (none: 0) as it enters, for its iterations.
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
       enter(logger, name, type, input);
       // A JSONata Map reads its own, once its Items are known (runJsonataState).
-      const processor = type === "Map" && !jsonataStates.has(states[name]) ? toleratingProcessor(states[name]) : undefined;
+      const processor = type === "Map" && !jsonataStates.has(states[name]) ? distributedProcessor(states[name]) : undefined;
       // Its item count as measureStateData read it for its MapStateStarted, as the Map entered (the hook within this one).
       const tolerance = processor && !logger.isLoggerClosed ? toleranceAt(name, states[name], input, runContext, measured.itemCount() ?? 0) : undefined;
       if (tolerance) toleratesFailures(run, processor!, tolerance);
@@ -681,7 +703,7 @@ function instrumentRuns(loaded: Library): void {
       // Likewise a Pass state's falsy Result left armed (its InputPath failed before its action read it).
       falsyResultArmed = undefined;
       enter(logger, name, type, input);
-      if (jsonataStates.has(states[name]) || routesBatching(states[name], input, runContext)) armed = states[name];
+      if (jsonataStates.has(states[name]) || routesMap(states[name], input, runContext)) armed = states[name];
       else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
     });
     // The Retry intervals of this run's JSONPath Tasks that the library does not wait (LocalRun.clockRetries), by
@@ -691,7 +713,7 @@ function instrumentRuns(loaded: Library): void {
       retried(logger, name, type, input, retrier, attempt);
       if (hooks.clockRetries.has(name)) retryWaits.set(name, retryDelayMs(retrier as Retrier, attempt - 1, hooks.retryIntervalMs));
       // A batching Map's retry looks its handler up again, straight after its StateRetried (StateExecutor.execute).
-      if (routesBatching(states[name], input, runContext)) armed = states[name];
+      if (routesMap(states[name], input, runContext)) armed = states[name];
     });
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
@@ -728,7 +750,7 @@ function instrumentRuns(loaded: Library): void {
     // A batch's failure is its items' (toleratingFailures).
     const items = tolerance?.batched && typeof input === "object" && input !== null && Array.isArray((input as { Items?: unknown }).Items) ? (input as { Items: unknown[] }).Items.length : 1;
     const outcome = tolerance ? toleratingFailures(settled, group!, tolerance, signal, loaded, items) : settled;
-    return within ? settledOnceForwarded(logger, outcome) : outcome;
+    return within && !forwarded ? settledOnceForwarded(logger, outcome) : outcome;
   };
 }
 
@@ -1050,7 +1072,7 @@ function jsonataState(state: Record<string, unknown>): void {
 
 /**
  * `state`'s Type made the lookup of the local runtime's own handler (installJsonataHandler) once its entry armed it
- * (instrumentRuns): a JSONata state's (jsonataState), a batching JSONPath Map's (batchingMap).
+ * (instrumentRuns): a JSONata state's (jsonataState), a JSONPath Map's in Distributed mode (routedMap).
  */
 function routedByType(state: Record<string, unknown>, type: string): void {
   Object.defineProperty(state, "Type", {
@@ -1088,7 +1110,7 @@ function installJsonataHandler(): void {
       const called = lookedUp === state && typeof this?.Pass === "function" && typeof this?.Task === "function";
       lookedUp = undefined;
       if (!called) return Promise.reject(new ServiceTaskFailure("States.Runtime", `${LIBRARY_CHANGED} (the JSONata state '${stateName}' was not looked up as its handler is called).`));
-      return batchingMaps.has(state) ? runBatchingMap(this, state, rawInput, input, context, stateName, options) : runJsonataState(this, state, rawInput, context, stateName, options);
+      return routedMaps.has(state) ? runRoutedMap(this, state, rawInput, input, context, stateName, options) : runJsonataState(this, state, rawInput, context, stateName, options);
     },
   });
 }
@@ -1240,7 +1262,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
           // A DISTRIBUTED Map's tolerated failure threshold, for its iterations (toleratingFailures): literal or an
           // expression, evaluated once its items are known (where AWS evaluates it is not recorded).
-          const processor = toleratingProcessor(state);
+          const processor = distributedProcessor(state);
           if (processor) {
             const value = async (field: keyof typeof TOLERANCE_VALUES) => {
               const read = isExpression(state[field]) ? await evaluateField(state[field], field, bindings()) : (state[field] ?? 0);
@@ -1250,7 +1272,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
             };
             const count = await value("ToleratedFailureCount");
             const percentage = await value("ToleratedFailurePercentage");
-            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage, batched: "ItemBatcher" in state });
+            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage, batched: "ItemBatcher" in state, set: thresholdDeclared(state) });
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
@@ -1258,6 +1280,8 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           // follows it: assumed, not recorded (no AWS recording of a failing ItemSelector is at hand; LocalStack's own
           // runtime evaluates the selector within each iteration, after MapStateStarted). Whether AWS records a
           // MapIterationStarted/Failed around a failing selector is not known either: the local runtime records none.
+          // Its children's gate, in place before the history reads the Map's start (MapRunTracker.recorded).
+          const concurrency = gateChildren(state, stateName, maxConcurrency, options);
           const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
           eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length, ...(typeof maxConcurrency === "number" ? { maxConcurrency } : {}) });
           options.eventLogger.dispatch(started);
@@ -1279,7 +1303,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
             const refused = (name: string, value: unknown, what: string) => unexpectedResultType(config[name], `ItemBatcher/${name}`, what, value);
             selected = batchesOf(stateName, selected, await field("MaxItemsPerBatch"), await field("MaxInputBytesPerBatch"), await field("BatchInput"), refused);
           }
-          map.MaxConcurrency = maxConcurrency;
+          map.MaxConcurrency = concurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
           states = { ...states, result: stateResult };
           outcome = next(await output(stateResult));
@@ -1948,7 +1972,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       choiceRulesTold(state);
       wholeResultPathsDropped(state);
       if (state.Type === "Pass") falsyResultRead(state);
-      if (state.Type === "Map" && state.ItemBatcher !== undefined) batchingMap(state);
+      if (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) routedMap(state);
     }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
@@ -2583,9 +2607,18 @@ export class LocalStepFunctions {
    * above says. Not confirmed: AWS's message text (LocalStack's "State Machine Already Exists: '<arn>'" is used), and
    * whether AWS compares definitions as text or as parsed JSON (text here: the deployed JSON of one program is one text).
    * CreateStateMachine's publish and versionDescription are not modelled (the local runtime runs no versions of a state
-   * machine).
+   * machine). A Distributed Map Label AWS refuses (mapLabelProblems: over 40 characters, a character it does not take,
+   * one two Maps share) is InvalidDefinition, as CreateStateMachine and UpdateStateMachine answer it (the
+   * ValidateStateMachineDefinition codes INVALID_LABEL_NAME, DUPLICATE_LABEL_NAME; the message's wording is not
+   * confirmed). The Workflow component refuses it first, at plan time (aslProblems). Any other check of the definition
+   * is made as an execution starts (prepare).
    */
   createStateMachine(machine: LocalStateMachineDefinition): string {
+    const labels = mapLabelProblems(parsedOrUndefined(machine.definition));
+    if (labels.length > 0) {
+      const [{ name, path, code, problem, fix }] = labels;
+      throw new SfnError("InvalidDefinition", `Invalid State Machine Definition: '${code}: the Map state '${name}' (${path}) ${problem}' (${machine.name}). ${fix}`);
+    }
     const existing = this.machines.get(machine.arn);
     if (!existing) {
       this.machines.set(machine.arn, machine);
@@ -2714,8 +2747,8 @@ export class LocalStepFunctions {
         if (batchers.length > 0) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: ${batchers.map(({ name, path, problem, fix }) => `its Map state '${name}' (${path}) ${problem}. ${fix}`).join(" And ")}`);
         }
-        // A batching Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
-        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && state.ItemBatcher !== undefined))) await (this.jsonataChecked ??= jsonataSelfTest());
+        // A Distributed (or batching) Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
@@ -2808,7 +2841,10 @@ export class LocalStepFunctions {
         const overrides = intervals.length > 0 ? { retryIntervalOverrides: Object.fromEntries(intervals) } : {};
         // The starts of Map and Parallel states (their run groups) that have settled.
         const ended = new WeakSet<object>();
+        // A STANDARD execution's Map Runs (an EXPRESS one is not kept, nor are they), read as its history is.
+        const mapRuns = machine.type === "STANDARD" ? new MapRunTracker(execution, (mapRun) => this.mapRuns.set(mapRun.arn, mapRun), from?.name) : undefined;
         const hooks: RunHooks = {
+          mapRun: (libraryRun, state) => mapRuns?.opened(libraryRun, state),
           handlers: bound,
           aborted: (libraryRun) => journal.abort(libraryRun),
           log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`),
@@ -2855,8 +2891,6 @@ export class LocalStepFunctions {
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
-        // A STANDARD execution's Map Runs (an EXPRESS one is not kept, nor are they).
-        const mapRuns = machine.type === "STANDARD" ? new MapRunTracker(execution, (mapRun) => this.mapRuns.set(mapRun.arn, mapRun), from?.name) : undefined;
         const history = (async () => {
           const outcomes = new CompositeOutcomes();
           for await (const logged of run.eventLogs) {
@@ -3009,6 +3043,14 @@ export class LocalStepFunctions {
     // "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions mapRunArn). The local
     // runtime runs a Distributed Map's children as iterations within its execution, not as child executions, so it has
     // none to list: a Map Run's is refused saying so, rather than answered with an empty list (AWS's answer is the list).
+    // Listing them as AWS does would take child executions of their own, not items: each child's ExecutionListItem
+    // (its executionArn and name, stateMachineArn `<machine>/<label>` as ListMapRuns answers it, status, dates, and the
+    // two fields only a mapRunArn listing has, itemCount and mapRunArn: API_ExecutionListItem), DescribeExecution,
+    // GetExecutionHistory (each child's own events, "Each child workflow execution has its own, separate execution
+    // history", concepts-asl-use-map-state-distributed.html, where the local runtime keeps them in the parent's) and
+    // DescribeStateMachineForExecution (its label and mapRunArn) answering that ARN, and StopExecution and redrive on
+    // it. The form of a child's executionArn is not in AWS's reference (an EXPRESS child's would be an `express:` ARN,
+    // which ListExecutions does not list for a state machine): not confirmed, so not invented here.
     if ((input.mapRunArn ?? undefined) !== undefined) {
       if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
       const mapRun = this.mapRun(input.mapRunArn);
@@ -3078,21 +3120,23 @@ export class LocalStepFunctions {
   /**
    * UpdateMapRun (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html): "Updates an
    * in-progress Map Run's configuration": maxConcurrency (Integer, from 0), toleratedFailureCount (Long, from 0),
-   * toleratedFailurePercentage (Float, 0–100), each optional; the answer is empty. A Map that declared a tolerated
-   * failure threshold reads the new one at its next failed item (toleratingFailures); maxConcurrency is recorded only
-   * (the library's queue keeps the Map's own), and so is a threshold given to a Map that declared none (it still fails
-   * on its first failed item). A Map Run no longer in progress is refused with ValidationException (AWS's error for it
-   * is not confirmed).
+   * toleratedFailurePercentage (Float, 0–100), each optional; the answer is empty. A toleratedFailureCount is taken up
+   * to the Long's 9223372036854775807 (LONG_MAX). The children not yet started start under the new maxConcurrency
+   * (ChildGate: raised, those that now fit start at once; lowered, those under way go on). The new tolerated failure
+   * threshold is read at the Map's next failed item (toleratingFailures), a Map that declared none too (until then it
+   * fails on its first failed item, with that item's error; after, over the threshold, with
+   * States.ExceedToleratedFailureThreshold). A Map Run no longer in progress is refused with ValidationException
+   * (AWS's error for it is not confirmed).
    */
   updateMapRun(input: Record<string, unknown>): Record<string, Json> {
     const run = this.mapRun(input.mapRunArn);
-    const ranges = { maxConcurrency: [0, 2_147_483_647], toleratedFailureCount: [0, Number.MAX_SAFE_INTEGER], toleratedFailurePercentage: [0, 100] } as const;
+    const ranges = { maxConcurrency: [0, 2_147_483_647, "2147483647"], toleratedFailureCount: [0, LONG_MAX.value, LONG_MAX.text], toleratedFailurePercentage: [0, 100, "100"] } as const;
     const settings: Partial<Record<keyof typeof ranges, number>> = {};
-    for (const [member, [min, max]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number]]>) {
+    for (const [member, [min, max, maxText]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number, string]]>) {
       const value = input[member] ?? undefined;
       if (value === undefined) continue;
       if (typeof value !== "number" || value < min || value > max) {
-        const bound = typeof value === "number" && value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
+        const bound = typeof value === "number" && value < min ? `greater than or equal to ${min}` : `less than or equal to ${maxText}`;
         throw new SfnError("ValidationException", `1 validation error detected: Value '${quoted(value, 40)}' at '${member}' failed to satisfy constraint: Member must have value ${bound}`);
       }
       settings[member] = value;
@@ -3134,6 +3178,15 @@ export class LocalStepFunctions {
   /** Aborts every running execution (the local runtime stops). */
   stopAll(): void {
     for (const execution of [...this.executions.values(), ...this.running]) abort(execution);
+  }
+}
+
+/** `text` parsed as JSON, or undefined when it is none (what refuses that is the caller's). */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
 
@@ -3346,38 +3399,45 @@ function batchesOf(stateName: string, items: unknown[], maxItems: unknown, maxBy
   return batches;
 }
 
-/** The JSONPath Map states that batch their items (batchingMap); a JSONata one batches in runJsonataState. */
-const batchingMaps = new WeakSet<object>();
+/**
+ * The JSONPath Map states in Distributed mode (routedMap), those that batch their items among them; a JSONata one
+ * batches, and gates its children, in runJsonataState.
+ */
+const routedMaps = new WeakSet<object>();
 
 /**
- * A JSONPath Map state with an ItemBatcher made one the library runs through runBatchingMap, in place: its Type
- * routed as a JSONata state's is (routedByType). A Map's `Parameters` is its ItemSelector's older name (the library
- * reads `ItemSelector ?? Parameters`): moved to ItemSelector, since the library's processInput reads a state's Type
- * when it has Parameters, which would spend the routing before the handler lookup.
+ * A JSONPath Map state in Distributed mode (or with an ItemBatcher) made one the library runs through runRoutedMap, in
+ * place: its Type routed as a JSONata state's is (routedByType). A Map's `Parameters` is its ItemSelector's older name
+ * (the library reads `ItemSelector ?? Parameters`): moved to ItemSelector, since the library's processInput reads a
+ * state's Type when it has Parameters, which would spend the routing before the handler lookup.
  */
-function batchingMap(state: Record<string, unknown>): void {
+function routedMap(state: Record<string, unknown>): void {
   if ("Parameters" in state) {
     if (!("ItemSelector" in state)) state.ItemSelector = state.Parameters;
     delete state.Parameters;
   }
-  batchingMaps.add(state);
+  routedMaps.add(state);
   routedByType(state, state.Type as string);
 }
 
 /**
- * Whether a batching Map (batchingMap) entering with `input` is routed to runBatchingMap: not when its InputPath selects
+ * Whether a routed Map (routedMap) entering with `input` is routed to runRoutedMap: not when its InputPath selects
  * nothing, which the library fails before its handler lookup, reading the state's Type for the failure's event (which
  * would spend the routing there).
  */
-function routesBatching(state: object | undefined, input: unknown, context: unknown): boolean {
-  return state !== undefined && batchingMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
+function routesMap(state: object | undefined, input: unknown, context: unknown): boolean {
+  return state !== undefined && routedMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
 }
 
 /** A Map's iterations that only hand their input back (runBatchingMap's selection pass). */
 const HANDED_BACK = { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } };
 
 /**
- * A batching JSONPath Map (batchingMap), as the library's handler is called for it with its effective input: its
+ * A JSONPath Map in Distributed mode (routedMap), as the library's handler is called for it with its effective input:
+ * its MaxConcurrencyPath read here first, from the effective input, as the library reads it (AWS evaluates
+ * MaxConcurrency before the items: runJsonataState), its children then started through its ChildGate (gateChildren),
+ * which honours an UpdateMapRun's maxConcurrency; the library's own Map runs them all at once. Without an ItemBatcher,
+ * the library's Map reads its items as ever. With one, its
  * items (ItemsPath, else the input), each through its ItemSelector by the library itself (a pass of the library's Map
  * over iterations that hand their input back, outside the run: nothing recorded, no handler called); its BatchInput, a
  * payload template over the Map's effective input and `$$`, evaluated once by another such pass over one item that is
@@ -3387,7 +3447,7 @@ const HANDED_BACK = { StartAt: "Item", States: { Item: { Type: "Pass", End: true
  * library's Map over their batches (batchesOf), its MaxConcurrencyPath read here, from the effective input, as the
  * library reads it. Its ResultSelector, ResultPath, OutputPath, Retry and Catch stay the library's.
  */
-async function runBatchingMap(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
+async function runRoutedMap(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const { ItemsPath: itemsPath, ItemSelector: selector, ItemBatcher: batcher, MaxConcurrencyPath: concurrencyPath, Parameters: _parameters, ...map } = state;
   // A path that selects nothing fails as the library fails any path of the state (its jsonPathQuery's words).
   const read = (path: unknown) => {
@@ -3395,6 +3455,15 @@ async function runBatchingMap(handlers: Record<string, StateHandler>, state: Rec
     if (value === undefined) throw new ServiceTaskFailure("States.Runtime", `Path expression '${String(path)}' does not point to a value`);
     return value;
   };
+  let maxConcurrency = map.MaxConcurrency;
+  if (concurrencyPath !== undefined) {
+    maxConcurrency = read(concurrencyPath);
+    if (!(Number.isSafeInteger(maxConcurrency) && maxConcurrency >= 0)) throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its MaxConcurrencyPath '${String(concurrencyPath)}' selects ${JSON.stringify(maxConcurrency)}, where it takes a non-negative integer.`);
+  }
+  // Before any await: the gate is in place before the history reads the Map's start (MapRunTracker.recorded).
+  const concurrency = gateChildren(state, stateName, maxConcurrency, options);
+  const limited = concurrency === undefined ? {} : { MaxConcurrency: concurrency };
+  if (batcher === undefined) return handlers.Map({ ...map, ...(itemsPath === undefined ? {} : { ItemsPath: itemsPath }), ...(selector === undefined ? {} : { ItemSelector: selector }), Type: "Map", ...limited }, rawInput, input, context, stateName, options);
   const items = itemsPath === undefined ? input : read(itemsPath);
   if (!Array.isArray(items)) throw new ServiceTaskFailure("States.Runtime", "Input of Map state must be an array or ItemsPath property must point to an array");
   const config = (typeof batcher === "object" && batcher !== null ? batcher : {}) as Record<string, unknown>;
@@ -3412,12 +3481,84 @@ async function runBatchingMap(handlers: Record<string, StateHandler>, state: Rec
   const maxItems = "MaxItemsPerBatchPath" in config ? read(config.MaxItemsPerBatchPath) : config.MaxItemsPerBatch;
   const maxBytes = "MaxInputBytesPerBatchPath" in config ? read(config.MaxInputBytesPerBatchPath) : config.MaxInputBytesPerBatch;
   const batches = batchesOf(stateName, selected, maxItems, maxBytes, batchInput);
-  let maxConcurrency = map.MaxConcurrency;
-  if (concurrencyPath !== undefined) {
-    maxConcurrency = read(concurrencyPath);
-    if (!(Number.isSafeInteger(maxConcurrency) && maxConcurrency >= 0)) throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its MaxConcurrencyPath '${String(concurrencyPath)}' selects ${JSON.stringify(maxConcurrency)}, where it takes a non-negative integer.`);
+  return handlers.Map({ ...map, Type: "Map", ...limited }, rawInput, batches, context, stateName, options);
+}
+
+/**
+ * aws-local-stepfunctions' DEFAULT_MAX_CONCURRENCY: how many children a Map that sets no MaxConcurrency (or 0, "no
+ * limit") runs at once locally, as before the local runtime gated them itself (AWS runs up to 10,000 child workflow
+ * executions of a Distributed Map: docs/local-vs-aws.md).
+ */
+const UNSET_MAP_CONCURRENCY = 40;
+
+/**
+ * The children of one start of a DISTRIBUTED Map (its iterations, or batches): each starts once fewer than the Map
+ * Run's maxConcurrency are under way, in the order the library queues them, so that an UpdateMapRun's maxConcurrency
+ * holds for the children not yet started ("Updates an in-progress Map Run's configuration to include changes to the
+ * settings that control maximum concurrency", API_UpdateMapRun): raised, those waiting that now fit start at once;
+ * lowered, no child starts until fewer than the new limit run (those under way are not stopped). The limit is the Map
+ * Run's (its maxConcurrency, which UpdateMapRun changes), or the Map's own MaxConcurrency while it has no Map Run (an
+ * EXPRESS execution's Map, or before the history read its start); 0 or none: UNSET_MAP_CONCURRENCY.
+ */
+class ChildGate {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    /** The MaxConcurrency the Map read as it started (its Map Run's first maxConcurrency). */
+    readonly initial: number | undefined,
+    private readonly mapRun: () => MapRun | undefined,
+  ) {}
+
+  private limit(): number {
+    return (this.mapRun()?.maxConcurrency ?? this.initial) || UNSET_MAP_CONCURRENCY;
   }
-  return handlers.Map({ ...map, Type: "Map", ...(maxConcurrency === undefined ? {} : { MaxConcurrency: maxConcurrency }) }, rawInput, batches, context, stateName, options);
+
+  /** `start`ed now when under the limit and none waits, else once it fits (pump); the child's slot is free as it settles. */
+  admit<T>(start: () => Promise<T>): Promise<T> {
+    const go = (): Promise<T> => {
+      this.running++;
+      let started: Promise<T>;
+      try {
+        started = start();
+      } catch (error) {
+        started = Promise.reject(error);
+      }
+      const free = () => {
+        this.running--;
+        this.pump();
+      };
+      started.then(free, free);
+      return started;
+    };
+    if (this.waiting.length === 0 && this.running < this.limit()) return go();
+    return new Promise<T>((resolve, reject) => this.waiting.push(() => void go().then(resolve, reject)));
+  }
+
+  /** Starts the waiting children that fit under the limit (a child ended, or UpdateMapRun raised it). */
+  pump(): void {
+    while (this.waiting.length > 0 && this.running < this.limit()) this.waiting.shift()!();
+  }
+}
+
+/** The ChildGate of the latest start of each DISTRIBUTED Map, by the run the Map is in and its ItemProcessor (what its iterations run). */
+const childGates = new WeakMap<LibraryRun, Map<object, ChildGate>>();
+
+/**
+ * A DISTRIBUTED Map's start (`state`, named `stateName`, with the MaxConcurrency it read): its children's ChildGate
+ * put in place, and the MaxConcurrency the library's Map is to run with, Infinity (the gate limits them). Any other
+ * Map's MaxConcurrency is returned as it is. Called before the start's first await.
+ */
+function gateChildren(state: Record<string, unknown>, stateName: string, maxConcurrency: unknown, options: StateOptions): number | undefined {
+  const processor = distributedProcessor(state);
+  const given = typeof maxConcurrency === "number" ? maxConcurrency : undefined;
+  const parent = options.runOptions?.[PARENT_RUN];
+  if (!processor || !parent) return given;
+  const hooks = options.runOptions?.[LOCAL_EXECUTION];
+  let gates = childGates.get(parent);
+  if (!gates) childGates.set(parent, (gates = new Map()));
+  gates.set(processor, new ChildGate(given, () => hooks?.mapRun?.(parent, stateName)));
+  return Infinity;
 }
 
 /**
@@ -3461,6 +3602,11 @@ interface FailureTolerance {
   percentage: number;
   /** Its iterations are batches (batchesOf): a failed one fails each of its items. */
   batched: boolean;
+  /**
+   * A threshold was set: the Map declares one (thresholdDeclared), or an UpdateMapRun gave one since. Without, the Map
+   * fails on its first failed item with that item's error, as before UpdateMapRun could give it one.
+   */
+  set: boolean;
 }
 
 /** Per run, the tolerance each of its DISTRIBUTED Map states read as it entered, by the Map's ItemProcessor (its iterations' definition). */
@@ -3468,11 +3614,20 @@ const tolerances = new WeakMap<LibraryRun, Map<object, FailureTolerance>>();
 /** The iterations of one start of a tolerating Map (runGroup) that failed so far. */
 const groupFailures = new WeakMap<object, number>();
 
+/**
+ * The largest tolerated failure count: a Long's, 2^63−1. UpdateMapRun's toleratedFailureCount is "Type: Long. Valid
+ * Range: Minimum value of 0" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html),
+ * and so is DescribeMapRun's; the ASL field's bound is not documented, taken to be the same (asl-validator: an
+ * integer from 0, no maximum). JSON numbers are doubles here: 2^63−1 reads as 2^63, so a count up to 2^63 (and any
+ * text JSON.parse rounds to it) is taken. Not confirmed: AWS's answer to a count past the Long's range.
+ */
+const LONG_MAX = { value: 2 ** 63 - 1, text: "9223372036854775807" } as const;
+
 const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] as const;
 
 /** What each tolerated failure threshold takes (a JSONPath Map's value or path's, a JSONata Map's value or expression's). */
 const TOLERANCE_VALUES = {
-  ToleratedFailureCount: { valid: (n: number) => Number.isSafeInteger(n) && n >= 0, what: "a non-negative integer" },
+  ToleratedFailureCount: { valid: (n: number) => Number.isInteger(n) && n >= 0 && n <= LONG_MAX.value, what: `an integer from 0 to ${LONG_MAX.text}` },
   ToleratedFailurePercentage: { valid: (n: number) => n >= 0 && n <= 100, what: "a number from 0 to 100" },
 } as const;
 
@@ -3482,15 +3637,19 @@ function toleranceValue(field: keyof typeof TOLERANCE_VALUES, read: unknown): nu
 }
 
 /**
- * The ItemProcessor of a JSONPath Map state in Distributed mode that declares a tolerated failure threshold
- * (ToleratedFailureCount, ToleratedFailurePercentage or their paths; a JSONata Map's, literal or expressions,
- * runJsonataState reads); undefined for any other state.
+ * Whether a Map state declares a tolerated failure threshold (ToleratedFailureCount, ToleratedFailurePercentage or their
+ * paths; a JSONata Map's, literal or expressions, runJsonataState reads). A DISTRIBUTED Map that declares none tolerates
+ * none (0), until an UpdateMapRun gives it a threshold (FailureTolerance.set).
  */
-function toleratingProcessor(state: Record<string, unknown> | undefined): object | undefined {
+function thresholdDeclared(state: Record<string, unknown>): boolean {
+  return TOLERANCE_FIELDS.some((field) => state[field] !== undefined);
+}
+
+/** The ItemProcessor (or Iterator) of a Map state in Distributed mode (its ProcessorConfig's Mode "DISTRIBUTED"); undefined for any other state. */
+function distributedProcessor(state: Record<string, unknown> | undefined): object | undefined {
   if (!state || state.Type !== "Map") return undefined;
   const processor = (state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: unknown } } | undefined;
-  if (processor?.ProcessorConfig?.Mode !== "DISTRIBUTED") return undefined;
-  return TOLERANCE_FIELDS.some((field) => state[field] !== undefined) ? processor : undefined;
+  return processor?.ProcessorConfig?.Mode === "DISTRIBUTED" ? processor : undefined;
 }
 
 /** `run`'s tolerating Map whose iterations run `processor` tolerates failures up to `tolerance`, from the Map's start on. */
@@ -3518,7 +3677,7 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
     throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage"), batched: state.ItemBatcher !== undefined };
+  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage"), batched: state.ItemBatcher !== undefined, set: thresholdDeclared(state) };
 }
 
 /**
@@ -3537,9 +3696,9 @@ function exceedsTolerance(failed: number, { total, count, percentage }: FailureT
 }
 
 /**
- * An iteration of a tolerating Map (toleratingProcessor), settled as its Map reads it: its failure, counted as its
+ * An iteration of a DISTRIBUTED Map (distributedProcessor), settled as its Map reads it: its failure, counted as its
  * `items` (a batch's items, batchesOf; else 1), is its result while the failures are within the threshold (exceedsTolerance), else the Map fails with
- * States.ExceedToleratedFailureThreshold, catchable and retryable as a Map's failure is, and the Map's iterations
+ * States.ExceedToleratedFailureThreshold (with the item's own error when no threshold was ever set: FailureTolerance.set), catchable and retryable as a Map's failure is, and the Map's iterations
  * still queued start nothing (failedGroups). A tolerated failure's result is `{"Status": "FAILED", "Error", "Cause"}`
  * in the Map's output, at its item's place (not confirmed in AWS's documentation: as a third party recorded it). An
  * iteration that was aborted (its Map or execution ended), and a failure no Catch may take (the local runtime's own:
@@ -3557,6 +3716,7 @@ function toleratingFailures(settled: Promise<unknown>, group: object, tolerance:
     groupFailures.set(group, failed);
     if (exceedsTolerance(failed, tolerance)) {
       failedGroups.add(group);
+      if (!tolerance.set) throw error;
       const threshold = [tolerance.count > 0 ? `ToleratedFailureCount ${tolerance.count}` : "", tolerance.percentage > 0 ? `ToleratedFailurePercentage ${tolerance.percentage}` : ""].filter(Boolean).join(", ");
       throw new ServiceTaskFailure("States.ExceedToleratedFailureThreshold", `The Map state '${tolerance.state}' failed: ${failed} of its ${tolerance.total} items failed, over its tolerated failure threshold (${threshold || "none tolerated"}).`);
     }
@@ -3828,6 +3988,11 @@ class MapRunTracker {
     return processor?.ProcessorConfig?.Mode === "DISTRIBUTED" ? state : undefined;
   }
 
+  /** The Map Run under way of the DISTRIBUTED Map `name` of `run`, if its start has been read. */
+  opened(run: LibraryRun, name: string): MapRun | undefined {
+    return this.open.get(run)?.get(name);
+  }
+
   private take(run: LibraryRun | undefined, name: string | undefined): MapRun | undefined {
     const runs = this.open.get(run);
     const found = name === undefined ? undefined : runs?.get(name);
@@ -3846,7 +4011,9 @@ class MapRunTracker {
     const processor = (state.ItemProcessor ?? state.Iterator) as object;
     const tolerance = tolerances.get(run!)?.get(processor);
     const facts = eventFacts.get(event);
-    const concurrency = facts?.maxConcurrency ?? (typeof state.MaxConcurrencyPath === "string" ? readPath(state.MaxConcurrencyPath, effectiveInput(state, event.state?.input, undefined), undefined) : state.MaxConcurrency);
+    // The gate of its children (gateChildren), in place since the start began: the MaxConcurrency it read.
+    const gate = childGates.get(run!)?.get(processor);
+    const concurrency = gate ? gate.initial : facts?.maxConcurrency ?? (typeof state.MaxConcurrencyPath === "string" ? readPath(state.MaxConcurrencyPath, effectiveInput(state, event.state?.input, undefined), undefined) : state.MaxConcurrency);
     const at = new Date(event.timestamp);
     const settings = {
       // API_DescribeMapRun maxConcurrency: 0 for a Map that sets none (as MaxConcurrency's own default, "no limit"; AWS's answer there is not confirmed).
@@ -3875,13 +4042,13 @@ class MapRunTracker {
         ...settings,
       });
     if (topLevel) topLevelMapRuns.set(mapRun, name);
-    mapRun.update = undefined;
-    if (tolerance) {
-      mapRun.update = ({ toleratedFailureCount, toleratedFailurePercentage }) => {
-        if (toleratedFailureCount !== undefined) tolerance.count = toleratedFailureCount;
-        if (toleratedFailurePercentage !== undefined) tolerance.percentage = toleratedFailurePercentage;
-      };
-    }
+    // UpdateMapRun: its threshold, read at the next failed item (set: a Map that declared none tolerates it too); its maxConcurrency, by
+    // the gate of the Map's latest start, which reads it from the Map Run (ChildGate), for the children not yet started.
+    mapRun.update = ({ maxConcurrency, toleratedFailureCount, toleratedFailurePercentage }) => {
+      if (tolerance && toleratedFailureCount !== undefined) Object.assign(tolerance, { count: toleratedFailureCount, set: true });
+      if (tolerance && toleratedFailurePercentage !== undefined) Object.assign(tolerance, { percentage: toleratedFailurePercentage, set: true });
+      if (maxConcurrency !== undefined) childGates.get(run!)?.get(processor)?.pump();
+    };
     // A Map started again before its last Map Run ended (not expected: its failure ended it) ends that one.
     const stale = this.take(run, name);
     if (stale) endMapRun(stale, "ABORTED", at);

@@ -451,6 +451,66 @@ export const QUERY_LANGUAGE_DOWNGRADE = {
   fix: 'write the state in JSONata (Arguments and Output instead of Parameters, ResultSelector and the paths) and drop its QueryLanguage, or leave the state machine\'s QueryLanguage out (JSONPath) and set QueryLanguage "JSONata" on each JSONata state',
 };
 
+/**
+ * What a Distributed Map's `Label` may hold. The label names its Map Runs (`mapRun:<stateMachineName>/<label>:<id>`,
+ * state-map-distributed.html, Label) and Step Functions checks it at CreateStateMachine: ValidateStateMachineDefinition
+ * lists the errors INVALID_LABEL_NAME ("You have provided an invalid label name") and DUPLICATE_LABEL_NAME ("A label
+ * name appears more than once") (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinitionDiagnostic.html).
+ * The rule itself: at most 40 characters, none of them whitespace, a wildcard (`? *`), a bracket (`< > { } [ ]`), one
+ * of `: ; , \ | ^ ~ $ # % & \` "` or a control character (U+0000–001F, U+007F–009F): AWS CDK's DistributedMap refuses
+ * exactly these ("label must be 40 characters or less", "label cannot contain any whitespace or special characters",
+ * aws-cdk-lib aws-stepfunctions/lib/states/distributed-map.ts validateState), and LocalStack's Label
+ * (stepfunctions/asl/component/state/state_execution/state_map/label.py) the same 40 and the same characters. The
+ * guide's own sentence was not at hand to quote (not confirmed in AWS's words); nor is AWS's answer to an empty
+ * Label (LocalStack refuses it, CDK writes none): not refused here. Characters are counted as code points.
+ */
+export const MAP_LABEL_LIMITS = { length: 40 } as const;
+const MAP_LABEL_REFUSED = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/u;
+
+/** A Distributed Map Label AWS refuses (mapLabelProblems): its Map state, the Label's path, what is wrong and the fix. */
+export interface MapLabelProblem {
+  name: string;
+  /** `definition.States.Fan.Label`. */
+  path: string;
+  /** ValidateStateMachineDefinition's code for it. */
+  code: "INVALID_LABEL_NAME" | "DUPLICATE_LABEL_NAME";
+  problem: string;
+  fix: string;
+}
+
+/**
+ * The `Label`s of `definition`'s Map states in Distributed mode (Parallel branches and Map processors included) that
+ * CreateStateMachine refuses (MAP_LABEL_LIMITS): one over 40 characters, one with a character it does not take, one
+ * that another Distributed Map of the definition has already ("A label name appears more than once"). A Label that
+ * is no string is the schema's (asl-validator: `type: string`), a deploy-time one (its placeholder) is not known yet,
+ * and an Inline Map's is left alone (Label is a Distributed Map field: whether AWS checks it there is not confirmed).
+ * aslProblems refuses each; the local runtime's CreateStateMachine too (local/sfn-server.ts).
+ */
+export function mapLabelProblems(definition: unknown): MapLabelProblem[] {
+  const problems: MapLabelProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const { name, path, state } of definitionStates(definition)) {
+    const label = state.Label;
+    if (state.Type !== "Map" || (state.ItemProcessor ?? state.Iterator)?.ProcessorConfig?.Mode !== "DISTRIBUTED") continue;
+    if (typeof label !== "string" || label === PLACEHOLDER_VALUE) continue;
+    const at = `${path}.Label`;
+    const length = [...label].length;
+    const refused = MAP_LABEL_REFUSED.exec(label)?.[0];
+    if (length > MAP_LABEL_LIMITS.length) {
+      problems.push({ name, path: at, code: "INVALID_LABEL_NAME", problem: `is ${length} characters long, over the ${MAP_LABEL_LIMITS.length} a Distributed Map's Label takes (CreateStateMachine answers InvalidDefinition, INVALID_LABEL_NAME)`, fix: `Shorten the Label to ${MAP_LABEL_LIMITS.length} characters or fewer, or leave it out (Step Functions then makes one).` });
+    }
+    if (refused !== undefined) {
+      const shown = /[\s\u0000-\u001f\u007f-\u009f]/u.test(refused) ? `U+${refused.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}` : `'${refused}'`;
+      problems.push({ name, path: at, code: "INVALID_LABEL_NAME", problem: `holds ${shown}, which a Distributed Map's Label may not: no whitespace, wildcard (? *), bracket (< > { } [ ]), special (: ; , \\ | ^ ~ $ # % & \` ") or control character (CreateStateMachine answers InvalidDefinition, INVALID_LABEL_NAME)`, fix: "Write the Label with letters, digits, - and _ (e.g. \"resize-photos\")." });
+    }
+    const first = seen.get(label);
+    if (first !== undefined) {
+      problems.push({ name, path: at, code: "DUPLICATE_LABEL_NAME", problem: `is ${JSON.stringify(label)}, the Label of ${first} too, and Labels are unique within a state machine (CreateStateMachine answers InvalidDefinition, DUPLICATE_LABEL_NAME)`, fix: "Give each Distributed Map a Label of its own, or leave one out." });
+    } else seen.set(label, `the Map state "${name}" (${path})`);
+  }
+  return problems;
+}
+
 /** An ItemBatcher's limits: "An ItemBatcher Configuration MUST contain at least one of" them (the States Language, Batching Items). */
 const BATCH_LIMITS = ["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"] as const;
 
@@ -570,8 +630,9 @@ export function aslProblemsCached(): number {
  * once (asl-schema-check.ts, which also takes the JSONPath Assign array items and the JSONata Output and Condition
  * literals AWS takes and asl-validator refuses), and validates a copy (it writes each state's default QueryLanguage into
  * what it is given). A JSONPath state in a JSONata state machine, which asl-validator takes, is refused here
- * (queryLanguageDowngrades). Answers are kept by the definition's JSON text (ASL_PROBLEMS_CACHE_ENTRIES of them), and
- * each call returns an array of its own.
+ * (queryLanguageDowngrades), and so is a Distributed Map Label CreateStateMachine refuses (mapLabelProblems).
+ * Answers are kept by the definition's JSON text (ASL_PROBLEMS_CACHE_ENTRIES of them), and each call returns an array
+ * of its own.
  */
 export function aslProblems(definition: unknown): string[] {
   const text = JSON.stringify(definition);
@@ -599,6 +660,7 @@ function validateAsl(copy: unknown): string[] {
   const escapes = [
     ...queryLanguageDowngrades(copy).map(({ name, path }) => `state ${JSON.stringify(name)} (${path}) ${QUERY_LANGUAGE_DOWNGRADE.problem}; ${QUERY_LANGUAGE_DOWNGRADE.fix}`),
     ...intrinsicEscapeProblems(copy),
+    ...mapLabelProblems(copy).map(({ name, path, problem, fix }) => `state ${JSON.stringify(name)} (${path}) ${problem}; ${fix}`),
   ];
   const result = aslValidator(copy, { checkPaths: true, checkArn: true });
   if (result.isValid) return escapes;

@@ -62,6 +62,15 @@ describe("local Step Functions, Map Runs", () => {
     expect(inline.mapRuns).toEqual([]);
   });
 
+  it("refuses at CreateStateMachine a Distributed Map Label AWS refuses (InvalidDefinition), takes one it takes", () => {
+    const create = (definition: object) => () => new LocalStepFunctions([localMachine(`mr-${n++}`, definition)]);
+    expect(create(distributed({ Label: "a".repeat(41) }))).toThrow(expect.objectContaining({ type: "InvalidDefinition", message: expect.stringMatching(/^Invalid State Machine Definition: 'INVALID_LABEL_NAME: the Map state 'Fan' \(definition\.States\.Fan\.Label\) is 41 characters long/) }));
+    expect(create(distributed({ Label: "photos [resized]" }))).toThrow(expect.objectContaining({ type: "InvalidDefinition", message: expect.stringContaining("INVALID_LABEL_NAME: the Map state 'Fan' (definition.States.Fan.Label) holds U+0020") }));
+    const twice = { StartAt: "A", States: { A: { ...distributed({ Label: "same" }).States.Fan, End: undefined, Next: "B" }, B: { ...distributed({ Label: "same" }).States.Fan } } };
+    expect(create(twice)).toThrow(expect.objectContaining({ type: "InvalidDefinition", message: expect.stringContaining("DUPLICATE_LABEL_NAME: the Map state 'B'") }));
+    expect(create(distributed({ Label: "a".repeat(40) }))).not.toThrow();
+  });
+
   it("reads a JSONata Map's MaxConcurrency and thresholds as its expressions gave them", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: "{% $states.input.most %}", ToleratedFailurePercentage: "{% $states.input.percent %}", ItemProcessor: { ...failingItemProcessor, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } }, End: true } } };
     const { execution, described, types } = await run(definition, { items, most: 3, percent: 25 });
@@ -115,6 +124,116 @@ describe("local Step Functions, Map Runs", () => {
     expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", maxConcurrency: 5, toleratedFailureCount: 1, itemCounts: { succeeded: 1, failed: 1 } });
     // Closed: no longer updated.
     expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 })).toThrow(expect.objectContaining({ type: "ValidationException" }));
+  });
+
+  it("starts a running Map Run's children under UpdateMapRun's maxConcurrency, raised or lowered, for those not yet started", async () => {
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
+    const jsonata = { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: "{% $states.input.most %}", ItemProcessor: processor, End: true } } };
+    const batched = distributed({ MaxConcurrencyPath: "$.most", ItemBatcher: { MaxItemsPerBatch: 1 } }, processor);
+    // No timer: a child's start is awaited as its Task is called; that no other starts is read once the runtime has
+    // done all it would (what follows a child's end or an UpdateMapRun is promise jobs: drained by a few turns).
+    const settle = async () => {
+      for (let i = 0; i < 50; i++) await new Promise(setImmediate);
+    };
+    for (const [kind, definition] of [["JSONPath", distributed({ MaxConcurrency: 1 }, processor)], ["JSONata", jsonata], ["batched, MaxConcurrencyPath", batched]] as const) {
+      const held: Array<{ item: unknown; done(): void }> = [];
+      const wakes: Array<[number, () => void]> = [];
+      const work: TaskFunction = (event: any) =>
+        new Promise((resolve) => {
+          held.push({ item: event, done: () => resolve(event) });
+          for (const [count, wake] of wakes) if (held.length >= count) wake();
+        });
+      const startedAtLeast = (count: number) => (held.length >= count ? Promise.resolve() : new Promise<void>((wake) => wakes.push([count, wake])));
+      const name = `mr-${n++}`;
+      const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3, 4, 5, 6], most: 1 }) }, false)) as { executionArn: string };
+      await startedAtLeast(1);
+      for (let i = 0; i < 1000 && (sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
+      await settle();
+      const started = () => held.map(({ item }) => (item as { Items?: unknown[] }).Items?.[0] ?? item);
+      expect(started(), kind).toEqual([1]);
+      const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+      expect(sfn.describeMapRun({ mapRunArn }), kind).toMatchObject({ maxConcurrency: 1, itemCounts: { running: 1, pending: 5 } });
+      // Raised: two more start at once, the rest still wait.
+      sfn.updateMapRun({ mapRunArn, maxConcurrency: 3 });
+      await startedAtLeast(3);
+      await settle();
+      expect(started(), kind).toEqual([1, 2, 3]);
+      // Lowered under those running: they go on, and none starts until fewer than 1 run.
+      sfn.updateMapRun({ mapRunArn, maxConcurrency: 1 });
+      held[0].done();
+      held[1].done();
+      await settle();
+      expect(started(), kind).toEqual([1, 2, 3]);
+      expect(sfn.describeMapRun({ mapRunArn }), kind).toMatchObject({ status: "RUNNING", maxConcurrency: 1, itemCounts: { running: 1, succeeded: 2, pending: 3 } });
+      held[2].done();
+      await startedAtLeast(4);
+      await settle();
+      expect(started(), kind).toEqual([1, 2, 3, 4]);
+      for (const next of [4, 5]) {
+        held[next - 1].done();
+        await startedAtLeast(next + 1);
+        await settle();
+        expect(started(), kind).toHaveLength(next + 1);
+      }
+      held[5].done();
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn }), kind).toMatchObject({ status: "SUCCEEDED" });
+      expect(sfn.describeMapRun({ mapRunArn }), kind).toMatchObject({ status: "SUCCEEDED", maxConcurrency: 1, itemCounts: { succeeded: 6, total: 6 } });
+    }
+  });
+
+  it("gives a Map that declared no threshold UpdateMapRun's, read at its next failed item", async () => {
+    const held: Array<(fail: boolean) => void> = [];
+    const wakes: Array<[number, () => void]> = [];
+    const work: TaskFunction = (event: any) =>
+      new Promise((resolve, reject) => {
+        held.push((fail) => (fail ? reject({ errorType: "Boom", message: "item failed" }) : resolve(event)));
+        for (const [count, wake] of wakes) if (held.length >= count) wake();
+      });
+    const startedAtLeast = (count: number) => (held.length >= count ? Promise.resolve() : new Promise<void>((wake) => wakes.push([count, wake])));
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
+    for (const [given, status] of [[{ toleratedFailureCount: 1 }, "SUCCEEDED"], [{ toleratedFailurePercentage: 50 }, "SUCCEEDED"], [{ maxConcurrency: 2 }, "FAILED"]] as const) {
+      held.length = 0;
+      const name = `mr-${n++}`;
+      const sfn = new LocalStepFunctions([localMachine(name, distributed({}, processor), { work })], { retryIntervalMs: 0 });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2] }) }, false)) as { executionArn: string };
+      await startedAtLeast(2);
+      for (let i = 0; i < 1000 && (sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
+      const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+      sfn.updateMapRun({ mapRunArn, ...given });
+      held[0](true);
+      held[1](false);
+      await sfn.drained();
+      // No threshold given: the Map fails on its failed item, with that item's error, as before.
+      expect(sfn.describeExecution({ executionArn }), JSON.stringify(given)).toMatchObject(status === "SUCCEEDED" ? { status } : { status, error: "Boom" });
+      expect(sfn.describeMapRun({ mapRunArn }), JSON.stringify(given)).toMatchObject({ status, ...given, itemCounts: { failed: 1 } });
+    }
+  });
+
+  it("takes a tolerated failure count up to a Long's 2^63−1, in UpdateMapRun and in the definition", async () => {
+    const big = 2 ** 60;
+    const { execution, described } = await run(distributed({ ToleratedFailureCount: big }), { items });
+    expect(execution).toMatchObject({ status: "SUCCEEDED" });
+    expect(described[0]).toMatchObject({ toleratedFailureCount: big, itemCounts: { failed: 1 } });
+    expect((await run(distributed({ ToleratedFailureCountPath: "$.count" }), { items, count: big })).execution).toMatchObject({ status: "SUCCEEDED" });
+    expect((await run(distributed({ ToleratedFailureCountPath: "$.count" }), { items, count: 2 ** 64 })).execution).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("where it takes an integer from 0 to 9223372036854775807") });
+    // UpdateMapRun's toleratedFailureCount, a Long: not a SerializationException past 2^53, refused past 2^63−1.
+    expect(() => checkMemberTypes("UpdateMapRun", { mapRunArn: "x", toleratedFailureCount: big })).not.toThrow();
+    const held: Array<() => void> = [];
+    const work: TaskFunction = (event: any) => new Promise((resolve) => held.push(() => resolve(event)));
+    const name = `mr-${n++}`;
+    const sfn = new LocalStepFunctions([localMachine(name, distributed({}, { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } }), { work })], { retryIntervalMs: 0 });
+    const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1] }) }, false)) as { executionArn: string };
+    for (let i = 0; i < 1000 && held.length === 0; i++) await new Promise(setImmediate);
+    for (let i = 0; i < 1000 && (sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
+    const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+    expect(sfn.updateMapRun({ mapRunArn, toleratedFailureCount: big })).toEqual({});
+    expect(sfn.updateMapRun({ mapRunArn, toleratedFailureCount: JSON.parse("9223372036854775807") })).toEqual({});
+    expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 ** 64 })).toThrow(expect.objectContaining({ type: "ValidationException", message: expect.stringContaining("Member must have value less than or equal to 9223372036854775807") }));
+    held[0]();
+    await sfn.drained();
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", toleratedFailureCount: 2 ** 63 });
   });
 
   it("redrives the failed Map Run when a redrive runs the Map again (MapRunRedriven, redriveCount), the iterations it kept counted as succeeded", async () => {
