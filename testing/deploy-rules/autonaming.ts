@@ -49,6 +49,7 @@ import { apiDeploymentTriggerReplacedFirst } from "./deployment-triggers";
 import { eventBridgeNames, EVENTBRIDGE_NAME_SPECS } from "./eventbridge";
 import { physicalNameUnique } from "./name-collisions";
 import { AUTONAMING_KEY, configuredNameFix, physicalName, physicalNameLimits, PHYSICAL_NAMES, type ConfiguredAutoname, type ConfiguredNaming } from "./names";
+import { parsePropertyPathResult } from "./property-paths";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { SECURITY_GROUP } from "./security-groups";
 
@@ -232,7 +233,9 @@ function resolveStackExpressions(pattern: string, stack: AutonamingStack): strin
  * secret's. Not modelled: Go's json.Marshal escapes <, > and & in strings (\u003c), which no name AWS takes holds anyway.
  */
 function configPathValue(stack: AutonamingStack, key: string): string | { problem: "missing" | "invalid" } {
-  const path = propertyPath(key);
+  // resource.ParsePropertyPathStrict: the engine's parser in its strict mode (property-paths.ts), which refuses `.[` too.
+  const parsed = parsePropertyPathResult(key, { strict: true });
+  const path = "path" in parsed ? parsed.path : undefined;
   if (!path || typeof path[0] !== "string" || path[0] === "") return { problem: "invalid" };
   const rootKey = `${stack.project}:${path[0]}`;
   const raw = stack.values[rootKey];
@@ -253,59 +256,6 @@ function withSecretStandIns(value: unknown, path: Array<string | number>): unkno
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === "secure" && typeof value.secure === "string") return `offline-secret-for-${path.join("-")}`;
   return Object.fromEntries(keys.map((k) => [k, withSecretStandIns(value[k], [...path, k])]));
-}
-
-const INT64_MAX = 2n ** 63n - 1n;
-
-/**
- * A config key path as resource.ParsePropertyPathStrict reads it (sdk/go/common/resource/properties_path.go
- * parsePropertyPath, strict): names up to the next `.` or `[`, `["quoted"]` keys (`\"` for a quote), `[<integer>]`
- * indexes (`[*]` is the string "*": a map's key of that name, nothing in a list); undefined where it returns an error
- * (a leading or trailing `.`, `.[`, an unclosed bracket or quote, an index that is not an integer).
- */
-function propertyPath(path: string): Array<string | number> | undefined {
-  const elements: Array<string | number> = [];
-  if (path.startsWith(".")) return undefined;
-  let rest = path;
-  while (rest.length > 0) {
-    if (rest[0] === ".") {
-      rest = rest.slice(1);
-      if (rest.length === 0 || rest[0] === "[") return undefined;
-    } else if (rest[0] === "[") {
-      if (rest[1] === '"') {
-        let name = "";
-        let i = 2;
-        for (;;) {
-          if (i >= rest.length) return undefined;
-          if (rest[i] === '"') {
-            i++;
-            break;
-          }
-          if (rest[i] === "\\" && rest[i + 1] === '"') {
-            name += '"';
-            i += 2;
-          } else name += rest[i++];
-        }
-        if (rest[i] !== "]") return undefined;
-        elements.push(name);
-        rest = rest.slice(i + 1);
-      } else {
-        const close = rest.indexOf("]");
-        if (close === -1) return undefined;
-        const segment = rest.slice(1, close);
-        // strconv.ParseInt(segment, 10, 0): an optional sign and decimal digits, within Go's 64-bit int.
-        if (segment !== "*" && (!/^[+-]?\d+$/.test(segment) || BigInt(segment) > INT64_MAX || BigInt(segment) < -INT64_MAX - 1n)) return undefined;
-        elements.push(segment === "*" ? "*" : Number(segment));
-        rest = rest.slice(close + 1);
-      }
-    } else {
-      const end = rest.search(/[.[]/);
-      const name = end === -1 ? rest : rest.slice(0, end);
-      elements.push(name);
-      rest = rest.slice(name.length);
-    }
-  }
-  return elements;
 }
 
 /** JSON as Go's json.Marshal writes a decoded config value: compact, an object's keys sorted. */

@@ -87,8 +87,9 @@
  *   them and the AWS Region where they are created"; AlreadyExistsException "The required resource already exists".
  * - EventBridge PutRule: "Creates or updates the specified rule"; "If you are updating an existing rule, the rule is
  *   replaced with what you specify in this PutRule command"; a rule is named within its event bus (EventBusName: "If
- *   you omit this, the default event bus is used"; the ARN rule/<bus>/<name> for a custom bus). That
- *   terraform-provider-aws's create calls PutRule without looking for a rule of the name first was not confirmed.
+ *   you omit this, the default event bus is used"; the ARN rule/<bus>/<name> for a custom bus).
+ *   terraform-provider-aws's create calls PutRule without looking for a rule of the name first (events/rule.go
+ *   resourceRuleCreate: create.Name, expandPutRuleInput, retryPutRule; DescribeRule only after, to wait for it).
  *   (Dashboards, global to the account and overwritten by PutDashboard, are CloudWatchDashboard's.) An eventBusName unknown at preview is not compared.
  * - Cognito CreateGroup GroupName: "This name must be unique in your user pool"; GroupExistsException "This exception is
  *   thrown when Amazon Cognito encounters a group that already exists in the user pool". Whether names differ by letter

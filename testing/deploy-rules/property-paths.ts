@@ -23,7 +23,8 @@ const INT64_MAX = 2n ** 63n - 1n;
  * ParsePropertyPath (pkg/resource/deploy/step_generator.go processIgnoreChanges, line 3082, and applyReplaceOnChanges,
  * line 3180), and only config keys with the strict one (sdk/go/common/resource/config/map.go line 334). Both refuse: a
  * leading `.`, a trailing `.`, an unclosed bracket or quote, a quoted key not followed by `]`, and an index that is not
- * an integer (`[]`, `[a]`, `[1.5]`, one beyond Go's 64-bit int). An empty path is no error: it holds everything.
+ * an integer (`[]`, `[a]`, `[1.5]`, one beyond Go's 64-bit int). An empty path is no error; as an ignoreChanges entry it
+ * keeps nothing (the engine's Reset of an empty path does nothing: pathContains).
  */
 export function parsePropertyPathResult(path: string, { strict = false }: { strict?: boolean } = {}): { path: PropertyPath } | { error: string } {
   const elements: PropertyPath = [];
@@ -83,9 +84,13 @@ export function parsePropertyPath(path: string): PropertyPath | undefined {
   return "path" in parsed ? parsed.path : undefined;
 }
 
-/** Whether `ignored` (an ignoreChanges path) holds `path`, as the engine's `PropertyPath.Contains`: a prefix, `*` matching any element or key. */
+/**
+ * Whether `ignored` (an ignoreChanges path) holds `path`, as the engine's `PropertyPath.Contains`: a prefix, `*` matching
+ * any element or key. An empty path holds nothing: processIgnoreChanges resets each path (`PropertyPath.Reset`), and
+ * properties_path.go reset returns false for an empty one (`if len(p) == 0`), so the entry "" keeps no input.
+ */
 function pathContains(ignored: PropertyPath, path: PropertyPath): boolean {
-  return ignored.length <= path.length && ignored.every((element, i) => element === "*" || element === path[i]);
+  return ignored.length > 0 && ignored.length <= path.length && ignored.every((element, i) => element === "*" || element === path[i]);
 }
 
 /** The ignoreChanges entries of `r` that hold `path`. */

@@ -14,8 +14,10 @@
  * gives each a DeleteReplacementStep (lines 2074-2124), and marks the target deleted (`sg.deletes[old.URN] = true`)
  * before any step is applied. calculateDependentReplacements, which the branch runs first, takes it too: DependingOn
  * follows the deployed deletedWith edges, and "a resource deleted with a replaced resource ... must be replaced
- * regardless of property diffs" (line 3320), transitively, so every resource deployed deletedWith the moved-off one
- * (a chain) goes with it, its Delete skipped the same way (the finding names them). Then:
+ * regardless of property diffs" (line 3318), transitively, so every resource deployed deletedWith the moved-off one
+ * (a chain) goes with it, its Delete skipped the same way (the finding names them), where that walk reaches it: the
+ * moved-off one's deployed deletedWith names the target (a replaceWith edge forces no replacement there) and neither it
+ * nor the member is registered yet (registered ones are its impossibleDependents, lines 3387-3395). Then:
  * - a deployed copy deletedWith the target: its Delete is skipped, the target being marked (pkg/resource/deploy/step.go
  *   DeleteStep.Apply, `isDeletedWith(s.old.DeletedWith, s.otherDeletions)`): it leaves the stack without being deleted;
  * - a deployed copy whose replaceWith alone names the target: it is deleted (its provider's Delete);
@@ -77,8 +79,13 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
     const now = option === "deletedWith" ? (next.deletedWith ? `deletedWith: ${afterByUrn.get(next.deletedWith)?.name ?? next.deletedWith}` : "no deletedWith") : `a replaceWith without ${target.name}`;
     const later = (position.get(next.urn) ?? 0) > (position.get(target.urn) ?? 0);
     // The deployed resources deletedWith this one, transitively (calculateDependentReplacements' deletedWith chain): deleted, Delete skipped, with it.
-    const chain = new Set<string>([old.urn]);
-    for (const urn of chain) for (const r of deployed) if (r.deletedWith === urn && r.urn !== target.urn) chain.add(r.urn);
+    // calculateDependentReplacements runs from the target and takes this one only when its deployed deletedWith names
+    // the target (a replaceWith edge alone forces no replacement: requiresReplacement) and the program has not
+    // registered it yet (a registered resource is in impossibleDependents, and the walk does not pass through it);
+    // each chain member likewise.
+    const unregistered = (urn: string) => !afterByUrn.has(urn) || (position.get(urn) ?? 0) > (position.get(target.urn) ?? 0);
+    const chain = new Set<string>(skipped && later ? [old.urn] : []);
+    for (const urn of chain) for (const r of deployed) if (r.deletedWith === urn && r.urn !== target.urn && unregistered(r.urn)) chain.add(r.urn);
     chain.delete(old.urn);
     const withIt = chain.size > 0 ? ` With it go the resources deployed deletedWith it (${[...chain].map((urn) => afterByUrn.get(urn)?.name ?? deployed.find((r) => r.urn === urn)?.name ?? urn).join(", ")}: calculateDependentReplacements follows deployed deletedWith chains), their Deletes skipped the same way.` : "";
     const deleted = skipped

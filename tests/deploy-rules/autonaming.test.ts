@@ -106,6 +106,9 @@ describe("parseAutonaming", () => {
     expect(errors("${config.team.zones[2]}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
     expect(errors("${config.team.zones[-1]}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
     expect(errors("${config.team.name.first}-${name}")).toEqual([expect.stringContaining("which the stack does not set")]);
+    // ParsePropertyPathStrict (config/map.go): `.[` is refused, which the engine's lenient parser for ignoreChanges takes; a signed index is ParseInt's.
+    expect(errors("${config.team.zones.[1]}-${name}")).toEqual([expect.stringContaining('uses ${config.team.zones.[1]}, which is not a config key path the engine reads ("invalid config key path")')]);
+    expect(root("${config.team.zones[+1]}-${name}")).toMatchObject({ pattern: "b-${name}" });
     expect(errors("${config.team.zones[x]}-${name}")).toEqual([expect.stringContaining('uses ${config.team.zones[x]}, which is not a config key path the engine reads ("invalid config key path")')]);
     // A string value is not an object: a path into it finds nothing (object.Get's default case).
     expect(parseAutonaming(stackWith({ pattern: "${config.team.name}" }, { "serverless-fullstack:team": "photos" })).errors).toEqual([expect.stringContaining("which the stack does not set")]);

@@ -60,6 +60,14 @@ describe("ignoredBy: an entry the engine cannot parse ignores nothing", () => {
     expect(ignoredBy(bucket(["tags"]), ["tags", "Name"])).toEqual(["tags"]);
     expect(ignoredBy(bucket(["tags.[0]"]), ["tags", 0])).toEqual(["tags.[0]"]);
   });
+
+  it("does not let an empty entry hold anything: it parses, but the engine's Reset of an empty path resets nothing", () => {
+    // properties_path.go reset: `if len(p) == 0 { return false }`; processIgnoreChanges then only logs it as a path it could not ignore.
+    const bucket = (ignoreChanges: string[]) => handBuilt("aws:s3/bucketV2:BucketV2", "site", {}, { ignoreChanges });
+    expect(parsePropertyPath("")).toEqual([]);
+    expect(ignoredBy(bucket([""]), ["tags"])).toEqual([]);
+    expect(ignoredBy(bucket(["", "tags"]), ["tags"])).toEqual(["tags"]);
+  });
 });
 
 describe("the transition checks read ignoreChanges as the engine does", () => {

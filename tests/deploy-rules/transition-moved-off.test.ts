@@ -45,6 +45,21 @@ describe("TransitionMovedOffDeleteFirstTarget", () => {
     expect(f.problem).toMatch(/ With it go the resources deployed deletedWith it \(identities-roles: calculateDependentReplacements follows deployed deletedWith chains\), their Deletes skipped the same way\.$/);
   });
 
+  it("names no chain where calculateDependentReplacements does not take the moved-off one: moved off a replaceWith, or registered before the target", () => {
+    // calculateDependentReplacements runs from the target: a replaceWith edge alone forces no replacement (requiresReplacement),
+    // and a resource the program already registered is left out (impossibleDependents), so what is deletedWith it stays.
+    const roles = handBuilt("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "identities-roles", { identityPoolId: "identities-id" });
+    const chained = { ...roles, deletedWith: identities().urn };
+    const [byReplaceWith] = found([deployedPool, identities({ replaceWith: [deployedPool.urn] }), chained], [nextPool(true), identities(), chained]);
+    expect(byReplaceWith.problem).not.toMatch(/With it go/);
+    const [before] = found([deployedPool, identities({ deletedWith: deployedPool.urn }), chained], [identities(), nextPool(true), chained]);
+    expect(before.problem).not.toMatch(/With it go/);
+    // A chain member the program registers before the target is left out too, and so is what hangs below it.
+    const below = handBuilt("aws:iam/role:Role", "identities-auth", { name: "identities-auth" }, { deletedWith: roles.urn });
+    const [partly] = found([deployedPool, identities({ deletedWith: deployedPool.urn }), chained, below], [chained, below, nextPool(true), identities()]);
+    expect(partly.problem).not.toMatch(/With it go/);
+  });
+
   it("says what is not confirmed for one the program registers before the target (it no longer reads it)", () => {
     const [f] = found([deployedPool, identities({ deletedWith: deployedPool.urn })], [identities(), nextPool(true)]);
     expect(f.problem).toMatch(/, after the program has already kept it \(it is registered before users\): the deployed copy stays in the account while the stack still records it \(not confirmed\)\.$/);
