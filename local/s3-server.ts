@@ -1203,6 +1203,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Uploads completed (by this server, or settled by the store after a crash part-way), for a retried completion:
   // S3 answers one as it answered the first (completedAgain). The latest MAX_COMPLETED_KEPT only, in memory.
   const completed = new Map<string, CompletedUpload>(kept.completed.map((upload) => [upload.uploadId, upload]));
+  // The completions being written, by upload (completeUpload: one at a time), each settled when its write is, never failed.
+  const completing = new Map<string, Promise<void>>();
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
   const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
@@ -1539,10 +1541,18 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * (FileObjectStore.completeUpload). A listed part uploaded again while the parts are read is no longer the part
    * listed: 400 InvalidPart ("the specified entity tag may not match the part's entity tag"), not an object whose bytes
    * are not its ETag's (how S3 settles this race is not documented). A completion of an upload completed already is
-   * answered as the first was (completedAgain).
+   * answered as the first was (completedAgain); one of an upload being completed waits for that first (how S3 orders
+   * two completions at once is not documented).
    */
   async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
     const uploadId = param(query, "uploadId") ?? "";
+    // One completion of an upload at a time. A later one (a client's retry of a completion still being written, after its
+    // first attempt timed out, as the SDKs retry) waits for it, then is answered as a retry (completedAgain) or, if it
+    // failed, completes the upload itself: it was answered NoSuchUpload once the first claimed the upload, and the file
+    // store's completion file (FileObjectStore.completeUpload), written again by it, named its LastModified instead of
+    // the first's (a crash after the first's object was stored then left the upload listed and completable again) and
+    // was removed by its failure (the crash left no completion file at all).
+    for (let running = completing.get(uploadId); running; running = completing.get(uploadId)) await running;
     const done = uploadIn(uploadId) ? undefined : completed.get(uploadId);
     if (done) return completedAgain(res, body, request, done);
     const upload = uploadOf(uploadId, request);
@@ -1569,15 +1579,25 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       uploads.delete(uploadId);
       claimed = true;
     });
-    const object = await write.catch((error: unknown) => {
-      // Claimed, then not stored (the store throws only then): the upload is as it was, to be completed again.
-      if (claimed && !uploads.has(uploadId)) uploads.set(uploadId, upload);
-      throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
-    });
-    completed.set(uploadId, { uploadId, bucket: upload.bucket, key: upload.key, etag });
-    for (const oldest of completed.keys()) {
-      if (completed.size <= MAX_COMPLETED_KEPT) break;
-      completed.delete(oldest);
+    const running = write.then(
+      () => {},
+      () => {},
+    );
+    completing.set(uploadId, running);
+    let object: ListedObject;
+    try {
+      object = await write.catch((error: unknown) => {
+        // Claimed, then not stored (the store throws only then): the upload is as it was, to be completed again.
+        if (claimed && !uploads.has(uploadId)) uploads.set(uploadId, upload);
+        throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
+      });
+      completed.set(uploadId, { uploadId, bucket: upload.bucket, key: upload.key, etag });
+      for (const oldest of completed.keys()) {
+        if (completed.size <= MAX_COMPLETED_KEPT) break;
+        completed.delete(oldest);
+      }
+    } finally {
+      if (completing.get(uploadId) === running) completing.delete(uploadId);
     }
     sendXml(res, completionXml(upload.bucket, upload.key, etag));
     notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, object);
