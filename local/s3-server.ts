@@ -1101,7 +1101,7 @@ export interface LocalS3Options {
   /**
    * How long the server waits for more of a request's body: a body that stops arriving for that long (no byte read from
    * the connection) is answered S3's 400 RequestTimeout and its connection closed; one that keeps arriving, however
-   * slowly, never times out. S3's timeout is an idle one too: "Your socket connection to the server was not read from or
+   * slowly, never times out, nor one the server has not read yet (its store slow to take it). S3's timeout is an idle one too: "Your socket connection to the server was not read from or
    * written to within the timeout period. Idle connections will be closed." (ErrorResponses.html, RequestTimeout). The
    * body is checked a quarter of this at a time (idleClock), so it is closed after between this and 1.25 times this
    * without a byte. Headers must all arrive within 60 s, or within this if less (Node's server.headersTimeout,
@@ -2408,8 +2408,10 @@ function timedOut(socket: Duplex, answered = false): void {
  * S3's idle timeout on a request's body (LocalS3Options.idleTimeoutMs): checked every quarter of `timeout` (`clock`)
  * until the body has all arrived or the request is closed; IDLE_CHECKS checks in a row finding no byte read from the
  * connection since the one before time it out (timedOut). Bytes read are what counts, as S3 counts them ("not read from
- * or written to"), however few: a slow but steady upload never times out. A body the server stops reading because it is
- * busy (its store slow: the connection paused) counts as idle; locally that takes far longer than the timeout.
+ * or written to"), however few: a slow but steady upload never times out. Nor does a body the server is not reading
+ * (its store slow to take the bytes: the request's buffer holds bytes the server has not read, and the connection is
+ * paused once that buffer is full): the wait is the server's, not the client's, so a check that finds bytes unread in
+ * the request's buffer is not idle.
  */
 function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, clock: IdleClock): void {
   const { socket } = req;
@@ -2417,7 +2419,7 @@ function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, c
   let idle = 0;
   const stop = clock(timeout / IDLE_CHECKS, () => {
     if (req.complete || socket.destroyed) return stop();
-    if (socket.bytesRead !== read) {
+    if (socket.bytesRead !== read || req.readableLength > 0) {
       read = socket.bytesRead;
       idle = 0;
       return;

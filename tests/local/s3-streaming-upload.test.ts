@@ -116,6 +116,24 @@ function serverOfNextConnection(onAccept: (server: Server) => void = () => {}): 
   });
 }
 
+/** A file store whose streaming writes take no byte of their source until the test calls `release` (a slow disk). */
+class HeldStore extends FileObjectStore {
+  private entered!: () => void;
+  /** Resolves once a streaming write has begun and is holding. */
+  readonly holding = new Promise<void>((resolve) => (this.entered = resolve));
+  release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+  override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): ReturnType<FileObjectStore["putStream"]> {
+    const { entered, released } = this;
+    async function* held(): AsyncGenerator<Uint8Array> {
+      entered();
+      await released;
+      yield* source;
+    }
+    return super.putStream(bucket, object, held(), beforeCommit);
+  }
+}
+
 /** An idle clock (LocalS3Options.idleClock) the test runs: `tick` makes each running timer's check once, in no time. */
 class TestClock {
   private readonly timers = new Map<() => void, number>();
@@ -282,6 +300,28 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect((await answer).status).toBe(200);
     expect(store.get("b", "slow")?.body.equals(whole)).toBe(true);
     // Its body all arrived, its check stopped.
+    expect(clock.periods).toEqual([]);
+  });
+
+  it("does not time out a body the server is not reading (its store slow to take the bytes), however long that takes: the wait is the server's (was 400 RequestTimeout)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new HeldStore(root);
+    const clock = new TestClock();
+    server = await startLocalS3({ store, buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
+    const requested = new Promise<IncomingMessage>((resolve) => void serverOfNextConnection((accepting) => accepting.prependOnceListener("request", resolve)));
+    const { req, answer } = await startPut(server.endpoint, "/b/held", { "x-amz-content-sha256": sha256(whole) }, Buffer.alloc(0), whole.length);
+    req.flushHeaders();
+    const incoming = await requested;
+    await store.holding;
+    // The client sends bytes the store does not take: they wait in the request's buffer, unread by the server.
+    req.write(whole.subarray(0, 1000));
+    await new Promise((resolve) => incoming.once("readable", resolve));
+    clock.tick(8);
+    expect(clock.periods).toEqual([5_000]);
+    store.release();
+    req.end(whole.subarray(1000));
+    expect((await answer).status).toBe(200);
+    expect(store.get("b", "held")?.body.equals(whole)).toBe(true);
     expect(clock.periods).toEqual([]);
   });
 
