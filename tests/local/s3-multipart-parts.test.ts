@@ -399,7 +399,10 @@ describe("local S3: UploadPart streams each part to the store", () => {
     // The retry is let in (its body read and checked) while the first is held at its object's first bytes.
     let arrived!: () => void;
     const retryIn = new Promise<void>((resolve) => (arrived = resolve));
-    server!.fail((request) => void (request.operation === "CompleteMultipartUpload" && arrived()) ?? false);
+    server!.fail((request) => {
+      if (request.operation === "CompleteMultipartUpload") arrived();
+      return false;
+    });
     const retry = call("POST", `/b/k?uploadId=${uploadId}`, body);
     await retryIn;
     // The completion file still names the first's object, which a crash after it is stored leaves to the next start.
