@@ -1127,12 +1127,19 @@ export type IdleClock = (ms: number, check: () => void) => () => void;
 const S3_IDLE_TIMEOUT = 20_000;
 /** Node's longest server.headersTimeout by default: 60 s (https://nodejs.org/api/http.html#serverheaderstimeout). */
 const NODE_HEADERS_TIMEOUT = 60_000;
+/** Node's longest timer delay (nodeIdleClock). */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 /** The idle checks a timeout takes (LocalS3Options.idleTimeoutMs): a body is closed after this many finding no new byte. */
 const IDLE_CHECKS = 4;
 
-/** Node's setInterval, unref'd: a server's idle checks never keep the process alive. */
+/**
+ * Node's setInterval, unref'd: a server's idle checks never keep the process alive. A period longer than Node's longest
+ * delay, 2^31 - 1 ms (~24.8 days), is that longest: Node runs a longer one, Infinity too, every 1 ms ("When delay is
+ * larger than 2147483647 or less than 1, the delay will be set to 1",
+ * https://nodejs.org/api/timers.html#setintervalcallback-delay-args), which timed a body out after 4 ms.
+ */
 const nodeIdleClock: IdleClock = (ms, check) => {
-  const timer = setInterval(check, ms);
+  const timer = setInterval(check, Math.min(ms, MAX_TIMER_DELAY));
   timer.unref();
   return () => clearInterval(timer);
 };

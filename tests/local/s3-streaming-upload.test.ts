@@ -11,7 +11,7 @@ import { Agent, request, type ClientRequest, type IncomingMessage, type Server }
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { S3Error } from "../../local/s3-auth";
 import { decodeAwsChunked, FileObjectStore, startLocalS3, type LocalS3, type NewObject } from "../../local/s3-server";
 import { signS3 } from "../harness/s3-local";
@@ -323,6 +323,28 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect((await answer).status).toBe(200);
     expect(store.get("b", "held")?.body.equals(whole)).toBe(true);
     expect(clock.periods).toEqual([]);
+  });
+
+  it("checks an idle timeout longer than Node's longest timer (Infinity, days) at that longest, not every 1 ms (a body timed out after 4 ms)", async () => {
+    const periods: number[] = [];
+    const setIntervalSpy = vi.spyOn(globalThis, "setInterval").mockImplementation(((check: () => void, ms: number) => {
+      periods.push(ms);
+      return { unref: () => {} } as unknown as NodeJS.Timeout;
+    }) as typeof setInterval);
+    try {
+      for (const idleTimeoutMs of [Infinity, 100 * 86_400_000]) {
+        const s3 = await startLocalS3({ buckets: ["b"], idleTimeoutMs });
+        const url = new URL("/b/k", s3.endpoint);
+        const { req, answer } = await startPut(s3.endpoint, "/b/k", { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, Buffer.from("x"), 2);
+        req.end(Buffer.from("y"));
+        expect((await answer).status, String(url)).toBe(200);
+        await s3.close();
+      }
+    } finally {
+      setIntervalSpy.mockRestore();
+    }
+    expect(periods.filter((ms) => ms > 2 ** 31 - 1)).toEqual([]);
+    expect(periods.filter((ms) => ms === 2 ** 31 - 1).length).toBeGreaterThanOrEqual(2);
   });
 
   it("closes, without a second answer, a connection whose body stalls after it was answered (refused on its headers, the rest drained)", async () => {
