@@ -1101,7 +1101,7 @@ export interface LocalS3Options {
   /**
    * How long the server waits for more of a request's body: a body that stops arriving for that long (no byte read from
    * the connection) is answered S3's 400 RequestTimeout and its connection closed; one that keeps arriving, however
-   * slowly, never times out. S3's timeout is an idle one too: "Your socket connection to the server was not read from or
+   * slowly, never times out, nor one the server has not read yet (its store slow to take it). S3's timeout is an idle one too: "Your socket connection to the server was not read from or
    * written to within the timeout period. Idle connections will be closed." (ErrorResponses.html, RequestTimeout). The
    * body is checked a quarter of this at a time (idleClock), so it is closed after between this and 1.25 times this
    * without a byte. Headers must all arrive within 60 s, or within this if less (Node's server.headersTimeout,
@@ -1127,12 +1127,19 @@ export type IdleClock = (ms: number, check: () => void) => () => void;
 const S3_IDLE_TIMEOUT = 20_000;
 /** Node's longest server.headersTimeout by default: 60 s (https://nodejs.org/api/http.html#serverheaderstimeout). */
 const NODE_HEADERS_TIMEOUT = 60_000;
+/** Node's longest timer delay (nodeIdleClock). */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 /** The idle checks a timeout takes (LocalS3Options.idleTimeoutMs): a body is closed after this many finding no new byte. */
 const IDLE_CHECKS = 4;
 
-/** Node's setInterval, unref'd: a server's idle checks never keep the process alive. */
+/**
+ * Node's setInterval, unref'd: a server's idle checks never keep the process alive. A period longer than Node's longest
+ * delay, 2^31 - 1 ms (~24.8 days), is that longest: Node runs a longer one, Infinity too, every 1 ms ("When delay is
+ * larger than 2147483647 or less than 1, the delay will be set to 1",
+ * https://nodejs.org/api/timers.html#setintervalcallback-delay-args), which timed a body out after 4 ms.
+ */
 const nodeIdleClock: IdleClock = (ms, check) => {
-  const timer = setInterval(check, ms);
+  const timer = setInterval(check, Math.min(ms, MAX_TIMER_DELAY));
   timer.unref();
   return () => clearInterval(timer);
 };
@@ -1203,6 +1210,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Uploads completed (by this server, or settled by the store after a crash part-way), for a retried completion:
   // S3 answers one as it answered the first (completedAgain). The latest MAX_COMPLETED_KEPT only, in memory.
   const completed = new Map<string, CompletedUpload>(kept.completed.map((upload) => [upload.uploadId, upload]));
+  // The completions being written, by upload (completeUpload: one at a time), each settled when its write is, never failed.
+  const completing = new Map<string, Promise<void>>();
   let failing: ((request: S3Request) => boolean) | undefined;
   let sequence = 0;
   const notify = (eventName: string, bucket: string, key: string, object?: ListedObject) =>
@@ -1539,10 +1548,18 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * (FileObjectStore.completeUpload). A listed part uploaded again while the parts are read is no longer the part
    * listed: 400 InvalidPart ("the specified entity tag may not match the part's entity tag"), not an object whose bytes
    * are not its ETag's (how S3 settles this race is not documented). A completion of an upload completed already is
-   * answered as the first was (completedAgain).
+   * answered as the first was (completedAgain); one of an upload being completed waits for that first (how S3 orders
+   * two completions at once is not documented).
    */
   async function completeUpload(req: IncomingMessage, res: ServerResponse, query: Query, body: Buffer, request: S3Request): Promise<void> {
     const uploadId = param(query, "uploadId") ?? "";
+    // One completion of an upload at a time. A later one (a client's retry of a completion still being written, after its
+    // first attempt timed out, as the SDKs retry) waits for it, then is answered as a retry (completedAgain) or, if it
+    // failed, completes the upload itself: it was answered NoSuchUpload once the first claimed the upload, and the file
+    // store's completion file (FileObjectStore.completeUpload), written again by it, named its LastModified instead of
+    // the first's (a crash after the first's object was stored then left the upload listed and completable again) and
+    // was removed by its failure (the crash left no completion file at all).
+    for (let running = completing.get(uploadId); running; running = completing.get(uploadId)) await running;
     const done = uploadIn(uploadId) ? undefined : completed.get(uploadId);
     if (done) return completedAgain(res, body, request, done);
     const upload = uploadOf(uploadId, request);
@@ -1569,15 +1586,25 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       uploads.delete(uploadId);
       claimed = true;
     });
-    const object = await write.catch((error: unknown) => {
-      // Claimed, then not stored (the store throws only then): the upload is as it was, to be completed again.
-      if (claimed && !uploads.has(uploadId)) uploads.set(uploadId, upload);
-      throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
-    });
-    completed.set(uploadId, { uploadId, bucket: upload.bucket, key: upload.key, etag });
-    for (const oldest of completed.keys()) {
-      if (completed.size <= MAX_COMPLETED_KEPT) break;
-      completed.delete(oldest);
+    const running = write.then(
+      () => {},
+      () => {},
+    );
+    completing.set(uploadId, running);
+    let object: ListedObject;
+    try {
+      object = await write.catch((error: unknown) => {
+        // Claimed, then not stored (the store throws only then): the upload is as it was, to be completed again.
+        if (claimed && !uploads.has(uploadId)) uploads.set(uploadId, upload);
+        throw !(error instanceof S3Error) && gone() ? noSuchUpload() : error;
+      });
+      completed.set(uploadId, { uploadId, bucket: upload.bucket, key: upload.key, etag });
+      for (const oldest of completed.keys()) {
+        if (completed.size <= MAX_COMPLETED_KEPT) break;
+        completed.delete(oldest);
+      }
+    } finally {
+      if (completing.get(uploadId) === running) completing.delete(uploadId);
     }
     sendXml(res, completionXml(upload.bucket, upload.key, etag));
     notify("ObjectCreated:CompleteMultipartUpload", upload.bucket, upload.key, object);
@@ -2388,8 +2415,10 @@ function timedOut(socket: Duplex, answered = false): void {
  * S3's idle timeout on a request's body (LocalS3Options.idleTimeoutMs): checked every quarter of `timeout` (`clock`)
  * until the body has all arrived or the request is closed; IDLE_CHECKS checks in a row finding no byte read from the
  * connection since the one before time it out (timedOut). Bytes read are what counts, as S3 counts them ("not read from
- * or written to"), however few: a slow but steady upload never times out. A body the server stops reading because it is
- * busy (its store slow: the connection paused) counts as idle; locally that takes far longer than the timeout.
+ * or written to"), however few: a slow but steady upload never times out. Nor does a body the server is not reading
+ * (its store slow to take the bytes: the request's buffer holds bytes the server has not read, and the connection is
+ * paused once that buffer is full): the wait is the server's, not the client's, so a check that finds bytes unread in
+ * the request's buffer is not idle.
  */
 function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, clock: IdleClock): void {
   const { socket } = req;
@@ -2397,7 +2426,7 @@ function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, c
   let idle = 0;
   const stop = clock(timeout / IDLE_CHECKS, () => {
     if (req.complete || socket.destroyed) return stop();
-    if (socket.bytesRead !== read) {
+    if (socket.bytesRead !== read || req.readableLength > 0) {
       read = socket.bytesRead;
       idle = 0;
       return;

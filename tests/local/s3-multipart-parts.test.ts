@@ -91,9 +91,10 @@ async function startHeldCompletion() {
   const uploadId = await createUpload("k");
   const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.alloc(5 * MiB, "1"));
   const two = await call("PUT", `/b/k?partNumber=2&uploadId=${uploadId}`, Buffer.from("two"));
-  const completing = call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, two.etag!]]));
+  const body = completion([[1, one.etag!], [2, two.etag!]]);
+  const completing = call("POST", `/b/k?uploadId=${uploadId}`, body);
   await store.reading;
-  return { root, store, uploadId, one, completing };
+  return { root, store, uploadId, one, body, completing };
 }
 
 /** A signed PUT whose first bytes are sent and the rest left to the test: the request and its answer. */
@@ -391,6 +392,29 @@ describe("local S3: UploadPart streams each part to the store", () => {
     // The upload is left as it was, its part 2 the newer one: a completion naming that one stores its bytes.
     expect((await call("POST", `/b/k?uploadId=${uploadId}`, completion([[1, one.etag!], [2, again.etag!]]))).status).toBe(200);
     expect(store.get("b", "k")?.body.subarray(5 * MiB).toString()).toBe("second two");
+  });
+
+  it("answers a retry sent while the first completion is still being written 200 as the first, once that is written, writing nothing again (was 404 NoSuchUpload, and its completion file replaced the first's)", async () => {
+    const { root, store, uploadId, body, completing } = await startHeldCompletion();
+    // The retry is let in (its body read and checked) while the first is held at its object's first bytes.
+    let arrived!: () => void;
+    const retryIn = new Promise<void>((resolve) => (arrived = resolve));
+    server!.fail((request) => {
+      if (request.operation === "CompleteMultipartUpload") arrived();
+      return false;
+    });
+    const retry = call("POST", `/b/k?uploadId=${uploadId}`, body);
+    await retryIn;
+    // The completion file still names the first's object, which a crash after it is stored leaves to the next start.
+    const named = JSON.parse(readFileSync(join(root, ".uploads", `${uploadId}.completing.json`), "utf8")).lastModified;
+    store.release();
+    const [first, again] = await Promise.all([completing, retry]);
+    expect([first.status, again.status, again.text]).toEqual([200, 200, first.text]);
+    const written = store.head("b", "k")!;
+    expect(written.lastModified.toISOString()).toBe(named);
+    expect(written.etag).toBe(/<ETag>([^<]+)</.exec(first.text)![1].replace(/&quot;/g, '"'));
+    expect(uploadFolders(root)).toEqual([]);
+    expect(server!.count("CompleteMultipartUpload")).toBe(2);
   });
 
   it("refuses part numbers outside 1-10,000, and completions S3 refuses: no parts, out of order, a wrong ETag, a part but the last under 5 MiB", async () => {

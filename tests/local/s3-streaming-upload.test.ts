@@ -11,7 +11,7 @@ import { Agent, request, type ClientRequest, type IncomingMessage, type Server }
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { S3Error } from "../../local/s3-auth";
 import { decodeAwsChunked, FileObjectStore, startLocalS3, type LocalS3, type NewObject } from "../../local/s3-server";
 import { signS3 } from "../harness/s3-local";
@@ -114,6 +114,24 @@ function serverOfNextConnection(onAccept: (server: Server) => void = () => {}): 
     };
     subscribe("net.server.socket", accepted);
   });
+}
+
+/** A file store whose streaming writes take no byte of their source until the test calls `release` (a slow disk). */
+class HeldStore extends FileObjectStore {
+  private entered!: () => void;
+  /** Resolves once a streaming write has begun and is holding. */
+  readonly holding = new Promise<void>((resolve) => (this.entered = resolve));
+  release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+  override putStream(...[bucket, object, source, beforeCommit]: Parameters<FileObjectStore["putStream"]>): ReturnType<FileObjectStore["putStream"]> {
+    const { entered, released } = this;
+    async function* held(): AsyncGenerator<Uint8Array> {
+      entered();
+      await released;
+      yield* source;
+    }
+    return super.putStream(bucket, object, held(), beforeCommit);
+  }
 }
 
 /** An idle clock (LocalS3Options.idleClock) the test runs: `tick` makes each running timer's check once, in no time. */
@@ -283,6 +301,50 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect(store.get("b", "slow")?.body.equals(whole)).toBe(true);
     // Its body all arrived, its check stopped.
     expect(clock.periods).toEqual([]);
+  });
+
+  it("does not time out a body the server is not reading (its store slow to take the bytes), however long that takes: the wait is the server's (was 400 RequestTimeout)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-stream-"));
+    const store = new HeldStore(root);
+    const clock = new TestClock();
+    server = await startLocalS3({ store, buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
+    const requested = new Promise<IncomingMessage>((resolve) => void serverOfNextConnection((accepting) => accepting.prependOnceListener("request", resolve)));
+    const { req, answer } = await startPut(server.endpoint, "/b/held", { "x-amz-content-sha256": sha256(whole) }, Buffer.alloc(0), whole.length);
+    req.flushHeaders();
+    const incoming = await requested;
+    await store.holding;
+    // The client sends bytes the store does not take: they wait in the request's buffer, unread by the server.
+    req.write(whole.subarray(0, 1000));
+    await new Promise((resolve) => incoming.once("readable", resolve));
+    clock.tick(8);
+    expect(clock.periods).toEqual([5_000]);
+    store.release();
+    req.end(whole.subarray(1000));
+    expect((await answer).status).toBe(200);
+    expect(store.get("b", "held")?.body.equals(whole)).toBe(true);
+    expect(clock.periods).toEqual([]);
+  });
+
+  it("checks an idle timeout longer than Node's longest timer (Infinity, days) at that longest, not every 1 ms (a body timed out after 4 ms)", async () => {
+    const periods: number[] = [];
+    const setIntervalSpy = vi.spyOn(globalThis, "setInterval").mockImplementation(((check: () => void, ms: number) => {
+      periods.push(ms);
+      return { unref: () => {} } as unknown as NodeJS.Timeout;
+    }) as typeof setInterval);
+    try {
+      for (const idleTimeoutMs of [Infinity, 100 * 86_400_000]) {
+        const s3 = await startLocalS3({ buckets: ["b"], idleTimeoutMs });
+        const url = new URL("/b/k", s3.endpoint);
+        const { req, answer } = await startPut(s3.endpoint, "/b/k", { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" }, Buffer.from("x"), 2);
+        req.end(Buffer.from("y"));
+        expect((await answer).status, String(url)).toBe(200);
+        await s3.close();
+      }
+    } finally {
+      setIntervalSpy.mockRestore();
+    }
+    expect(periods.filter((ms) => ms > 2 ** 31 - 1)).toEqual([]);
+    expect(periods.filter((ms) => ms === 2 ** 31 - 1).length).toBeGreaterThanOrEqual(2);
   });
 
   it("closes, without a second answer, a connection whose body stalls after it was answered (refused on its headers, the rest drained)", async () => {
