@@ -52,6 +52,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, attributeValue, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
+import { OpenSessions } from "./cognito-sessions";
 import { jsonTypeCheck } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -466,7 +467,7 @@ interface NewPasswordSession {
  *    FORCE_CHANGE_PASSWORD), the app client (the form's `client_id` must be it), and the OAuth request (redirect_uri,
  *    code_challenge, scope, state: taken from the session, never from the form). It is good once, for the app client's
  *    AuthSessionValidity (authSessionMilliseconds: 3 minutes unless the client says otherwise), as the API's challenge
- *    sessions (challengeSessions). An unknown, used, expired or another
+ *    sessions (challengeSessions; both kept in an OpenSessions, ./cognito-sessions). An unknown, used, expired or another
  *    client's session is refused, HTTP 400 `invalid_request` as cognito-local's form refusals, with the API's
  *    NotAuthorizedException wording (INVALID_SESSION, "Invalid session for the user, session is expired.", the
  *    message client code matches on; the hosted UI's own wording not confirmed) — nothing set, no code;
@@ -486,12 +487,10 @@ interface NewPasswordSession {
  * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
 function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
-  const sessions = new Map<string, NewPasswordSession>();
+  const sessions = new OpenSessions<NewPasswordSession>(clock);
   const open = (session: NewPasswordSession): string => {
-    const now = clock.get().getTime();
-    for (const [token, entry] of sessions) if (entry.expires <= now) sessions.delete(token);
     const token = randomBytes(32).toString("base64url");
-    sessions.set(token, session);
+    sessions.put(token, session);
     return token;
   };
   const form = (res: any, session: NewPasswordSession, required: string[], error?: string) =>
@@ -504,9 +503,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
       if ("session" in body) {
         const { session, client_id: clientId, new_password: password, confirm_password: confirm } = body;
         if (typeof session !== "string" || typeof clientId !== "string" || "password" in body) return refuse(res);
-        const entry = sessions.get(session);
-        sessions.delete(session);
-        if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== clientId) return refuse(res);
+        const entry = sessions.take(session);
+        if (!entry || entry.clientId !== clientId) return refuse(res);
         const pool = await poolOf(cognito, ctx, { UserPoolId: entry.userPoolId }); // undefined: deleted since
         const user = pool ? await pool.getUserByUsername(ctx, entry.username) : null;
         if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
@@ -910,8 +908,9 @@ function requiredAttributesAtNewPassword(router: (target: string) => Route, cogn
 /** The operations that answer a challenge, with the session InitiateAuth (or the last answer) gave. */
 const CHALLENGE_OPERATIONS = new Set(["RespondToAuthChallenge", "AdminRespondToAuthChallenge"]);
 
-/** What a challenge's session stands for: the sign-in's app client and user (lockoutKey), and when it stops being good (ms). */
+/** What a challenge's session stands for: the challenge, the sign-in's app client and user (lockoutKey), and when it stops being good (ms). */
 interface ChallengeSession {
+  challenge: string;
   clientId: string;
   user: string;
   expires: number;
@@ -920,28 +919,30 @@ interface ChallengeSession {
 /**
  * A challenge's `Session` (InitiateAuth's, AdminInitiateAuth's or RespondToAuthChallenge's answer with a ChallengeName,
  * e.g. NEW_PASSWORD_REQUIRED) is good for the app client's AuthSessionValidity (authSessionMilliseconds, 3 minutes
- * unless the client says otherwise), for that client and user, and once: "Amazon Cognito creates a session token for
- * each API request in an authentication flow. AuthSessionValidity is the duration, in minutes, of that session token.
- * Your user pool native user must respond to each authentication challenge before the session expires"
+ * unless the client says otherwise), for that challenge, client and user, and once: "Amazon Cognito creates a session
+ * token for each API request in an authentication flow. AuthSessionValidity is the duration, in minutes, of that
+ * session token. Your user pool native user must respond to each authentication challenge before the session expires"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
- * cognito-local hands out a random UUID and takes any string back, at any time. An unknown, expired, used, or another
- * client's or user's session is refused as Cognito refuses it: NotAuthorizedException INVALID_SESSION ("Invalid session
- * for the user, session is expired.", the service's wording, which the hosted UI's new-password form uses too). A
- * session is used up by an answer that goes on (tokens or the next challenge, with its own session); a refused answer
- * (e.g. a new password the policy rejects) leaves it to be tried again until it expires. Sessions live in memory: a
- * restart of the emulator ends them (the user signs in again). Not confirmed: that Cognito keeps a session after a
- * refused answer, and its answer to another client's or user's session (here the same refusal).
+ * cognito-local hands out a random UUID and takes any string back, at any time, for any ChallengeName (its SMS_MFA
+ * compares a user's absent code with an absent answer: tokens for a NEW_PASSWORD_REQUIRED session, the temporary
+ * password never changed). An unknown, expired, used, another challenge's, or another client's or user's session is
+ * refused: NotAuthorizedException INVALID_SESSION ("Invalid session for the user, session is expired.", the service's
+ * wording, which the hosted UI's new-password form uses too). A session is taken (OpenSessions) before anything of the
+ * answer is awaited, so of answers sent together with one session one goes on, the others are refused; it is used up
+ * by an answer that goes on (tokens or the next challenge, with its own session); a refused answer (e.g. a new password
+ * the policy rejects, another user's) puts it back to be tried again until it expires. Sessions live in memory, at
+ * most MAX_OPEN_SESSIONS (./cognito-sessions): a restart of the emulator ends them (the user signs in again). Not
+ * confirmed: that Cognito keeps a session after a refused answer, and its answer to another challenge's, client's or
+ * user's session (here the same refusal).
  */
 function challengeSessions(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
-  const sessions = new Map<string, ChallengeSession>();
+  const sessions = new OpenSessions<ChallengeSession>(clock);
   const open = async (ctx: any, req: any, answer: any) => {
     if (typeof answer?.Session !== "string" || !answer.ChallengeName) return answer;
     const client = await appClientOf(cognito, ctx, req?.ClientId);
     const found = await lockoutUser(cognito, ctx, req, String(answer.ChallengeParameters?.USER_ID_FOR_SRP ?? ""));
     if (!client || !found) return answer;
-    const now = clock.get().getTime();
-    for (const [token, entry] of sessions) if (entry.expires <= now) sessions.delete(token);
-    sessions.set(answer.Session, { clientId: client.ClientId, user: found.key, expires: now + authSessionMilliseconds(client) });
+    sessions.put(answer.Session, { challenge: String(answer.ChallengeName), clientId: client.ClientId, user: found.key, expires: clock.get().getTime() + authSessionMilliseconds(client) });
     return answer;
   };
   return (target: string): Route => {
@@ -951,14 +952,18 @@ function challengeSessions(router: (target: string) => Route, cognito: CognitoSe
     return async (ctx, req) => {
       const token = req?.Session;
       if (typeof token !== "string" || token === "") return route(ctx, req); // cognito-local's "Missing required parameter Session"
-      const entry = sessions.get(token);
-      const username = req?.ChallengeResponses?.USERNAME;
-      const found = typeof username === "string" ? await lockoutUser(cognito, ctx, req, username) : undefined;
-      if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== req.ClientId || (found && found.key !== entry.user)) {
-        throw new NotAuthorizedError(INVALID_SESSION);
+      const entry = sessions.take(token); // before any await: answers sent together get it once
+      if (!entry) throw new NotAuthorizedError(INVALID_SESSION);
+      let answer: unknown;
+      try {
+        const username = req?.ChallengeResponses?.USERNAME;
+        const found = typeof username === "string" ? await lockoutUser(cognito, ctx, req, username) : undefined;
+        if (entry.challenge !== req.ChallengeName || entry.clientId !== req.ClientId || (found && found.key !== entry.user)) throw new NotAuthorizedError(INVALID_SESSION);
+        answer = await route(ctx, req);
+      } catch (error) {
+        sessions.put(token, entry);
+        throw error;
       }
-      const answer = await route(ctx, req);
-      sessions.delete(token);
       return open(ctx, req, answer);
     };
   };

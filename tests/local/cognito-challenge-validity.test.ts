@@ -191,4 +191,23 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
     expect(await newPassword(email, session, "Another-horse-99")).toBe(INVALID_SESSION);
     expect(await signIn(email, "Chosen-horse-99")).toBe("signed in");
   });
+  it("is good once for answers sent together: one sets the password and signs in, the others are refused", async () => {
+    const { email, session } = await challenged();
+    const answers = await Promise.all(["Chosen-horse-11", "Chosen-horse-22", "Chosen-horse-33"].map((password) => newPassword(email, session, password)));
+    expect(answers.filter((a) => a === "signed in")).toHaveLength(1);
+    expect(answers.filter((a) => a === INVALID_SESSION)).toHaveLength(2);
+    const chosen = ["Chosen-horse-11", "Chosen-horse-22", "Chosen-horse-33"][answers.indexOf("signed in")];
+    expect(await signIn(email, chosen)).toBe("signed in");
+  });
+
+  it("answers only its own challenge: NEW_PASSWORD_REQUIRED's session answered as another challenge is refused, no tokens, and left", async () => {
+    const { email, session } = await challenged();
+    const as = (ChallengeName: string, responses: Record<string, string>) =>
+      outcome(sdk.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as "SMS_MFA", Session: session, ChallengeResponses: { USERNAME: email, ...responses } })));
+    // cognito-local's SMS_MFA compares the user's (absent) code with the (absent) answer: tokens for the temporary password.
+    expect(await as("SMS_MFA", {})).toBe(INVALID_SESSION);
+    expect(await as("SELECT_MFA_TYPE", { ANSWER: "SOFTWARE_TOKEN_MFA" })).toBe(INVALID_SESSION);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+    expect(await newPassword(email, session)).toBe("signed in");
+  });
 });
