@@ -851,17 +851,34 @@ const requiredAttributeMissing = (name: string) => new InvalidParameterError(`In
 const NOT_SET_AT_NEW_PASSWORD = new Set(["sub", "email_verified", "phone_number_verified"]);
 
 /**
- * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
- * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out), and the first required one
- * it leaves missing (missingRequiredAttributes), if any.
+ * Cognito's refusal of a new-password answer that gives a required attribute the user already has: "In a
+ * NEW_PASSWORD_REQUIRED challenge response, you can't modify a required attribute that already has a value. In
+ * RespondToAuthChallenge, set a value for any keys that Amazon Cognito returned in the requiredAttributes parameter,
+ * then use the UpdateUserAttributes API operation to modify the value of any additional attributes"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html,
+ * ChallengeResponses, as the service model's text in the SDKs' docs; API_AdminRespondToAuthChallenge.html alike). The
+ * exception and wording as the service answered it, NotAuthorizedException "Cannot modify an already provided email"
+ * (aws-samples/aws-saas-factory-bootcamp#67; aws/aws-ops-wheel#87 fixed the same by no longer sending
+ * userAttributes.email); not documented. Not confirmed: whether the value the user already has is refused too (here
+ * any value), and which of this and a missing one Cognito answers first (here this).
  */
-function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string } {
+const requiredAttributeProvided = (name: string) => new NotAuthorizedError(`Cannot modify an already provided ${name}`);
+
+/**
+ * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
+ * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out); the first required one it
+ * leaves missing (missingRequiredAttributes), if any; and the first required one it gives that the user already has
+ * (requiredAttributeProvided), if any.
+ */
+function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string; provided?: string } {
   const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable !== false && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
   const attributes = Object.entries(given)
     .filter(([key, value]) => key.startsWith(USER_ATTRIBUTES_PREFIX) && settable.has(key.slice(USER_ATTRIBUTES_PREFIX.length)) && typeof value === "string" && value !== "")
     .map(([key, value]) => ({ Name: key.slice(USER_ATTRIBUTES_PREFIX.length), Value: value as string }));
   const missing = missingRequiredAttributes(pool, user).find((name) => !attributes.some((a) => a.Name === name));
-  return { attributes, missing };
+  const required = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Required).map((a) => a.Name));
+  const provided = attributes.find((a) => required.has(a.Name) && attributeValue(a.Name, user.Attributes))?.Name;
+  return { attributes, missing, provided };
 }
 
 /**
@@ -869,9 +886,9 @@ function newPasswordAttributes(pool: { options: UserPool }, user: User, given: R
  * `requiredAttributes` (cognito-local: always "[]") lists them, each as `userAttributes.<name>` ("requiredAttributes:
  * list of attributes that must be set by the user along with new password"; the prefix as Cognito's clients strip it,
  * amazon-cognito-identity-js's getNewPasswordRequiredChallengeUserAttributePrefix), and the answer must give each in its
- * ChallengeResponses (`userAttributes.<name>`), else InvalidParameterException (requiredAttributeMissing). The
- * attributes an answer gives are set on the user with the new password (cognito-local ignored them), so its tokens
- * carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
+ * ChallengeResponses (`userAttributes.<name>`), else InvalidParameterException (requiredAttributeMissing); one it
+ * gives for a required attribute the user already has is refused (requiredAttributeProvided). The attributes an answer
+ * gives are set on the user with the new password (cognito-local ignored them), so its tokens carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
  * in with a username) meets this at the first sign-in. The hosted UI's new-password form asks for the same
  * (hostedUiNewPassword). Not confirmed: Cognito's answer to attributes outside the schema, immutable, or not in the
  * app client's WriteAttributes (here left out, newPasswordAttributes).
@@ -895,7 +912,8 @@ function requiredAttributesAtNewPassword(router: (target: string) => Route, cogn
         const pool = await poolOf(cognito, ctx, req);
         const user = pool ? await pool.getUserByUsername(ctx, responses.USERNAME) : null;
         if (pool && user?.UserStatus === "FORCE_CHANGE_PASSWORD") {
-          const { attributes, missing } = newPasswordAttributes(pool, user, responses);
+          const { attributes, missing, provided } = newPasswordAttributes(pool, user, responses);
+          if (provided) throw requiredAttributeProvided(provided);
           if (missing) throw requiredAttributeMissing(missing);
           if (attributes.length > 0) await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, ...attributes) });
         }

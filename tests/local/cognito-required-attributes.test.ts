@@ -83,6 +83,17 @@ describe("required attributes at a new password", () => {
     expect((await attributesOf(username)).email_verified).toBeUndefined();
   });
 
+  it("refuses an answer that changes a required attribute the user has (NotAuthorizedException), setting nothing; the session is left", async () => {
+    const username = await temporaryUser({ name: "Dee", email: "dee@example.com" });
+    const challenge = await passwordSignIn(sdk, clientId, username, temporary);
+    await expect(respond(username, challenge.Session!, { "userAttributes.email": "mallory@example.com" })).rejects.toThrow(
+      expect.objectContaining({ name: "NotAuthorizedException", message: "Cannot modify an already provided email" }),
+    );
+    expect(await attributesOf(username)).toMatchObject({ email: "dee@example.com", name: "Dee" });
+    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    expect((await respond(username, challenge.Session!, {})).AuthenticationResult?.IdToken).toBeDefined();
+  });
+
   it("lists none for a user who has them all", async () => {
     const username = await temporaryUser({ email: "bob@example.com", name: "Bob" });
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
