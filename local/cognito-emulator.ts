@@ -1554,7 +1554,9 @@ const KEPT_CLIENT_SETTINGS = ["RefreshTokenRotation", "AuthSessionValidity"] as 
  * "If you don't provide a value for an attribute, Amazon Cognito sets it to its default value",
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html), and
  * answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
- * the session validity (authSessionMilliseconds).
+ * the session validity (authSessionMilliseconds). An AuthSessionValidity outside AUTH_SESSION_MINUTES is refused before
+ * anything is set (cognito-local took any; 0 would have ended every challenge session at once), InvalidParameterException
+ * in the wording of Cognito's model validation (as resourceServerProblems; not confirmed for this member).
  */
 function keepClientSettings(router: (target: string) => Route, cognito: CognitoService) {
   const withSettings = (answer: any, client: AppClientWithSettings | undefined) => {
@@ -1568,6 +1570,11 @@ function keepClientSettings(router: (target: string) => Route, cognito: CognitoS
     }
     if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
     return async (ctx, req) => {
+      const validity = req?.AuthSessionValidity;
+      if (typeof validity === "number" && (validity < AUTH_SESSION_MINUTES.min || validity > AUTH_SESSION_MINUTES.max)) {
+        const constraint = validity < AUTH_SESSION_MINUTES.min ? `greater than or equal to ${AUTH_SESSION_MINUTES.min}` : `less than or equal to ${AUTH_SESSION_MINUTES.max}`;
+        throw new InvalidParameterError(`1 validation error detected: Value '${validity}' at 'authSessionValidity' failed to satisfy constraint: Member must have value ${constraint}`);
+      }
       const answer = await route(ctx, req);
       const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as AppClientWithSettings | undefined;
       const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined);
@@ -1588,8 +1595,15 @@ function keepClientSettings(router: (target: string) => Route, cognito: CognitoS
  * values for authSessionValidity are between 3 and 15, with a default value of 3" (pulumi-aws's UserPoolClient).
  */
 function authSessionMilliseconds(client: AppClientWithSettings | undefined): number {
-  return (client?.AuthSessionValidity ?? 3) * 60 * 1000;
+  return (client?.AuthSessionValidity ?? AUTH_SESSION_MINUTES.default) * 60 * 1000;
 }
+
+/**
+ * AuthSessionValidity's range and default, in minutes: "Valid values for authSessionValidity are between 3 and 15, with
+ * a default value of 3" (pulumi-aws's UserPoolClient; terraform-provider-aws validates the same range). Not confirmed
+ * here in the API reference's own "Valid Range" (the SDK models at hand carry no ranges).
+ */
+const AUTH_SESSION_MINUTES = { min: 3, max: 15, default: 3 } as const;
 
 /** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
 const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([

@@ -13,9 +13,11 @@ import {
   AdminGetUserCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
   type CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
   RespondToAuthChallengeCommand,
+  UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,6 +167,19 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
     clock.now += 3 * MINUTE + 1000;
     expect(await newPassword(late.email, late.session)).toBe(INVALID_SESSION);
     expect(await status(late.email)).toBe("FORCE_CHANGE_PASSWORD");
+  });
+
+  it("is set between 3 and 15 minutes: CreateUserPoolClient and UpdateUserPoolClient refuse another, changing nothing", async () => {
+    const refused = (AuthSessionValidity: number) =>
+      sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId, AuthSessionValidity })).then(
+        () => "updated",
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+    expect(await refused(2)).toBe("InvalidParameterException: 1 validation error detected: Value '2' at 'authSessionValidity' failed to satisfy constraint: Member must have value greater than or equal to 3");
+    expect(await refused(16)).toBe("InvalidParameterException: 1 validation error detected: Value '16' at 'authSessionValidity' failed to satisfy constraint: Member must have value less than or equal to 15");
+    await expect(sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "zero", AuthSessionValidity: 0 }))).rejects.toThrow("Member must have value greater than or equal to 3");
+    const described = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient;
+    expect(described).toMatchObject({ AuthSessionValidity: 10, CallbackURLs: [callback] });
   });
 
   it("is good for the client's AuthSessionValidity, which DescribeUserPoolClient answers", async () => {
