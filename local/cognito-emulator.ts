@@ -1069,8 +1069,9 @@ function adminRespondToAuthChallenge(router: (target: string) => Route) {
 
 /**
  * Cognito's answer (NotAuthorizedException) to the right temporary password after the pool's TemporaryPasswordValidityDays:
- * the service's wording as clients match on it (e.g. apps mapping `NotAuthorizedException` "User account has expired,
- * it must be reset by an administrator." to their own text); not in AWS's documentation (not confirmed there).
+ * the service's wording, as a user quotes it for an AdminCreateUser user who signed in a month later ("Cognito returns
+ * this error: User account has expired, it must be reset by an administrator.", Stack Overflow question 51109154, whose
+ * answer resets the user with AdminCreateUser's MessageAction RESEND); not in AWS's documentation (not confirmed there).
  */
 const TEMPORARY_PASSWORD_EXPIRED = "User account has expired, it must be reset by an administrator.";
 
