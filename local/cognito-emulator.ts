@@ -935,6 +935,14 @@ interface ChallengeSession {
 }
 
 /**
+ * The answer to a RespondToAuthChallenge without its required ChallengeName, in the wording of Cognito's model
+ * validation (InvalidParameterException "1 validation error detected: Value null at '...' failed to satisfy
+ * constraint: Member must not be null", as resourceServerProblems; not confirmed for this member). cognito-local
+ * answered HTTP 500 "Cognito Local unsupported feature: respondToAuthChallenge with ChallengeName=undefined".
+ */
+const NO_CHALLENGE_NAME = "1 validation error detected: Value null at 'challengeName' failed to satisfy constraint: Member must not be null";
+
+/**
  * A challenge's `Session` (InitiateAuth's, AdminInitiateAuth's or RespondToAuthChallenge's answer with a ChallengeName,
  * e.g. NEW_PASSWORD_REQUIRED) is good for the app client's AuthSessionValidity (authSessionMilliseconds, 3 minutes
  * unless the client says otherwise), for that challenge, client and user, and once: "Amazon Cognito creates a session
@@ -951,7 +959,8 @@ interface ChallengeSession {
  * the policy rejects, another user's) puts it back to be tried again until it expires. Sessions live in memory, at
  * most MAX_OPEN_SESSIONS (./cognito-sessions): a restart of the emulator ends them (the user signs in again). Not
  * confirmed: that Cognito keeps a session after a refused answer, and its answer to another challenge's, client's or
- * user's session (here the same refusal).
+ * user's session (here the same refusal). An answer without a ChallengeName is refused before its session is looked at
+ * (NO_CHALLENGE_NAME), the session left.
  */
 function challengeSessions(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
   const sessions = new OpenSessions<ChallengeSession>(clock);
@@ -970,6 +979,7 @@ function challengeSessions(router: (target: string) => Route, cognito: CognitoSe
     return async (ctx, req) => {
       const token = req?.Session;
       if (typeof token !== "string" || token === "") return route(ctx, req); // cognito-local's "Missing required parameter Session"
+      if (req.ChallengeName === undefined || req.ChallengeName === null) throw new InvalidParameterError(NO_CHALLENGE_NAME);
       const entry = sessions.take(token); // before any await: answers sent together get it once
       if (!entry) throw new NotAuthorizedError(INVALID_SESSION);
       let answer: unknown;

@@ -225,4 +225,16 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
     expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
     expect(await newPassword(email, session)).toBe("signed in");
   });
+
+  it("is not looked at for an answer without a ChallengeName, refused as Cognito's model validation refuses it, the session left (cognito-local: HTTP 500 Unsupported)", async () => {
+    const { email, session } = await challenged();
+    const answer = await fetch(emulator.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.RespondToAuthChallenge" },
+      body: JSON.stringify({ ClientId: clientId, Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: "Chosen-horse-99" } }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ __type: "InvalidParameterException", message: "1 validation error detected: Value null at 'challengeName' failed to satisfy constraint: Member must not be null" });
+    expect(await newPassword(email, session)).toBe("signed in");
+  });
 });
