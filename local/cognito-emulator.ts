@@ -842,10 +842,11 @@ function missingRequiredAttributes(pool: { options: UserPool }, user: User): str
 /**
  * Cognito's refusal of a new password that leaves a required attribute unset (InvalidParameterException), in the
  * service's wording as clients report it ("Invalid attributes given, name is missing", e.g.
- * aws/aws-sdk-net-extensions-cognito#40, aws-amplify/aws-sdk-android#1402); not documented, and how it names several
- * missing ones is not confirmed (here the first).
+ * aws/aws-sdk-net-extensions-cognito#40, aws-amplify/aws-sdk-android#1402; two named: "Invalid attributes given, name
+ * and adress is missing", pmill/aws-cognito#25); not documented. Every missing one is named, joined by " and ", in the
+ * pool's schema order: not confirmed for three or more, nor Cognito's order.
  */
-const requiredAttributeMissing = (name: string) => new InvalidParameterError(`Invalid attributes given, ${name} is missing`);
+const requiredAttributeMissing = (names: string[]) => new InvalidParameterError(`Invalid attributes given, ${names.join(" and ")} is missing`);
 
 /** Attributes a new-password answer never sets: Cognito's own (`sub`) and the verified flags, which only a verification sets here. */
 const NOT_SET_AT_NEW_PASSWORD = new Set(["sub", "email_verified", "phone_number_verified"]);
@@ -866,16 +867,17 @@ const requiredAttributeProvided = (name: string) => new NotAuthorizedError(`Cann
 
 /**
  * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
- * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out); the first required one it
- * leaves missing (missingRequiredAttributes), if any; and the first required one it gives that the user already has
+ * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out); the required ones it leaves
+ * missing (missingRequiredAttributes), if any; and the first required one it gives that the user already has
  * (requiredAttributeProvided), if any.
  */
-function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string; provided?: string } {
+function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string[]; provided?: string } {
   const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable !== false && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
   const attributes = Object.entries(given)
     .filter(([key, value]) => key.startsWith(USER_ATTRIBUTES_PREFIX) && settable.has(key.slice(USER_ATTRIBUTES_PREFIX.length)) && typeof value === "string" && value !== "")
     .map(([key, value]) => ({ Name: key.slice(USER_ATTRIBUTES_PREFIX.length), Value: value as string }));
-  const missing = missingRequiredAttributes(pool, user).find((name) => !attributes.some((a) => a.Name === name));
+  const unset = missingRequiredAttributes(pool, user).filter((name) => !attributes.some((a) => a.Name === name));
+  const missing = unset.length > 0 ? unset : undefined;
   const required = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Required).map((a) => a.Name));
   const provided = attributes.find((a) => required.has(a.Name) && attributeValue(a.Name, user.Attributes))?.Name;
   return { attributes, missing, provided };

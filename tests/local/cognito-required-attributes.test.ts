@@ -110,6 +110,13 @@ describe("required attributes at a new password", () => {
     expect(await attributesOf(username)).toEqual({ ...before, email: "eve@example.com" });
   });
 
+  it("names every missing one in the refusal, joined by \"and\" as Cognito's message names two", async () => {
+    const username = await temporaryUser();
+    const challenge = await passwordSignIn(sdk, clientId, username, temporary);
+    expect(JSON.parse(challenge.ChallengeParameters!.requiredAttributes)).toEqual(["userAttributes.name", "userAttributes.email"]);
+    await expect(respond(username, challenge.Session!, {})).rejects.toThrow("Invalid attributes given, name and email is missing");
+  });
+
   it("lists none for a user who has them all", async () => {
     const username = await temporaryUser({ email: "bob@example.com", name: "Bob" });
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
