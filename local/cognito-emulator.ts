@@ -15,9 +15,10 @@
  *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
  *    the hosted UI asks for a new password after the right one before it hands out a code (cognito-local: the code);
  *    past the pool's TemporaryPasswordValidityDays it is refused (cognito-local never checks);
- *  - a challenge's Session is good once, for its client and user, for the client's AuthSessionValidity (cognito-local
- *    takes any string, at any time); the new-password challenge asks for the required attributes the user lacks (its
- *    requiredAttributes, the hosted UI's form) and sets them (cognito-local: "[]", and ignores them);
+ *  - a challenge's Session is good once (answers sent together included), for its challenge, client and user, for the
+ *    client's AuthSessionValidity (cognito-local takes any string, at any time, for any ChallengeName); the new-password
+ *    challenge asks for the required attributes the user lacks (its requiredAttributes, the hosted UI's form), sets them,
+ *    and refuses one the user already has (cognito-local: "[]", and ignores them);
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
