@@ -15,9 +15,10 @@
  *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
  *    the hosted UI asks for a new password after the right one before it hands out a code (cognito-local: the code);
  *    past the pool's TemporaryPasswordValidityDays it is refused (cognito-local never checks);
- *  - a challenge's Session is good once, for its client and user, for the client's AuthSessionValidity (cognito-local
- *    takes any string, at any time); the new-password challenge asks for the required attributes the user lacks (its
- *    requiredAttributes, the hosted UI's form) and sets them (cognito-local: "[]", and ignores them);
+ *  - a challenge's Session is good once (answers sent together included), for its challenge, client and user, for the
+ *    client's AuthSessionValidity (cognito-local takes any string, at any time, for any ChallengeName); the new-password
+ *    challenge asks for the required attributes the user lacks (its requiredAttributes, the hosted UI's form), sets them,
+ *    and refuses one the user already has (cognito-local: "[]", and ignores them);
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
@@ -52,6 +53,7 @@ import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, attributeValue, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
+import { OpenSessions } from "./cognito-sessions";
 import { jsonTypeCheck } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -466,7 +468,7 @@ interface NewPasswordSession {
  *    FORCE_CHANGE_PASSWORD), the app client (the form's `client_id` must be it), and the OAuth request (redirect_uri,
  *    code_challenge, scope, state: taken from the session, never from the form). It is good once, for the app client's
  *    AuthSessionValidity (authSessionMilliseconds: 3 minutes unless the client says otherwise), as the API's challenge
- *    sessions (challengeSessions). An unknown, used, expired or another
+ *    sessions (challengeSessions; both kept in an OpenSessions, ./cognito-sessions). An unknown, used, expired or another
  *    client's session is refused, HTTP 400 `invalid_request` as cognito-local's form refusals, with the API's
  *    NotAuthorizedException wording (INVALID_SESSION, "Invalid session for the user, session is expired.", the
  *    message client code matches on; the hosted UI's own wording not confirmed) — nothing set, no code;
@@ -486,12 +488,10 @@ interface NewPasswordSession {
  * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
 function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
-  const sessions = new Map<string, NewPasswordSession>();
+  const sessions = new OpenSessions<NewPasswordSession>(clock);
   const open = (session: NewPasswordSession): string => {
-    const now = clock.get().getTime();
-    for (const [token, entry] of sessions) if (entry.expires <= now) sessions.delete(token);
     const token = randomBytes(32).toString("base64url");
-    sessions.set(token, session);
+    sessions.put(token, session);
     return token;
   };
   const form = (res: any, session: NewPasswordSession, required: string[], error?: string) =>
@@ -504,9 +504,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
       if ("session" in body) {
         const { session, client_id: clientId, new_password: password, confirm_password: confirm } = body;
         if (typeof session !== "string" || typeof clientId !== "string" || "password" in body) return refuse(res);
-        const entry = sessions.get(session);
-        sessions.delete(session);
-        if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== clientId) return refuse(res);
+        const entry = sessions.take(session);
+        if (!entry || entry.clientId !== clientId) return refuse(res);
         const pool = await poolOf(cognito, ctx, { UserPoolId: entry.userPoolId }); // undefined: deleted since
         const user = pool ? await pool.getUserByUsername(ctx, entry.username) : null;
         if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
@@ -844,26 +843,45 @@ function missingRequiredAttributes(pool: { options: UserPool }, user: User): str
 /**
  * Cognito's refusal of a new password that leaves a required attribute unset (InvalidParameterException), in the
  * service's wording as clients report it ("Invalid attributes given, name is missing", e.g.
- * aws/aws-sdk-net-extensions-cognito#40, aws-amplify/aws-sdk-android#1402); not documented, and how it names several
- * missing ones is not confirmed (here the first).
+ * aws/aws-sdk-net-extensions-cognito#40, aws-amplify/aws-sdk-android#1402; two named: "Invalid attributes given, name
+ * and adress is missing", pmill/aws-cognito#25); not documented. Every missing one is named, joined by " and ", in the
+ * pool's schema order: not confirmed for three or more, nor Cognito's order.
  */
-const requiredAttributeMissing = (name: string) => new InvalidParameterError(`Invalid attributes given, ${name} is missing`);
+const requiredAttributeMissing = (names: string[]) => new InvalidParameterError(`Invalid attributes given, ${names.join(" and ")} is missing`);
 
 /** Attributes a new-password answer never sets: Cognito's own (`sub`) and the verified flags, which only a verification sets here. */
 const NOT_SET_AT_NEW_PASSWORD = new Set(["sub", "email_verified", "phone_number_verified"]);
 
 /**
- * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
- * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out), and the first required one
- * it leaves missing (missingRequiredAttributes), if any.
+ * Cognito's refusal of a new-password answer that gives a required attribute the user already has: "In a
+ * NEW_PASSWORD_REQUIRED challenge response, you can't modify a required attribute that already has a value. In
+ * RespondToAuthChallenge, set a value for any keys that Amazon Cognito returned in the requiredAttributes parameter,
+ * then use the UpdateUserAttributes API operation to modify the value of any additional attributes"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html,
+ * ChallengeResponses, as the service model's text in the SDKs' docs; API_AdminRespondToAuthChallenge.html alike). The
+ * exception and wording as the service answered it, NotAuthorizedException "Cannot modify an already provided email"
+ * (aws-samples/aws-saas-factory-bootcamp#67; aws/aws-ops-wheel#87 fixed the same by no longer sending
+ * userAttributes.email); not documented. Not confirmed: whether the value the user already has is refused too (here
+ * any value), and which of this and a missing one Cognito answers first (here this).
  */
-function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string } {
+const requiredAttributeProvided = (name: string) => new NotAuthorizedError(`Cannot modify an already provided ${name}`);
+
+/**
+ * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
+ * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out); the required ones it leaves
+ * missing (missingRequiredAttributes), if any; and the first required one it gives that the user already has
+ * (requiredAttributeProvided), if any.
+ */
+function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string[]; provided?: string } {
   const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable !== false && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
   const attributes = Object.entries(given)
     .filter(([key, value]) => key.startsWith(USER_ATTRIBUTES_PREFIX) && settable.has(key.slice(USER_ATTRIBUTES_PREFIX.length)) && typeof value === "string" && value !== "")
     .map(([key, value]) => ({ Name: key.slice(USER_ATTRIBUTES_PREFIX.length), Value: value as string }));
-  const missing = missingRequiredAttributes(pool, user).find((name) => !attributes.some((a) => a.Name === name));
-  return { attributes, missing };
+  const unset = missingRequiredAttributes(pool, user).filter((name) => !attributes.some((a) => a.Name === name));
+  const missing = unset.length > 0 ? unset : undefined;
+  const required = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Required).map((a) => a.Name));
+  const provided = attributes.find((a) => required.has(a.Name) && attributeValue(a.Name, user.Attributes))?.Name;
+  return { attributes, missing, provided };
 }
 
 /**
@@ -871,9 +889,9 @@ function newPasswordAttributes(pool: { options: UserPool }, user: User, given: R
  * `requiredAttributes` (cognito-local: always "[]") lists them, each as `userAttributes.<name>` ("requiredAttributes:
  * list of attributes that must be set by the user along with new password"; the prefix as Cognito's clients strip it,
  * amazon-cognito-identity-js's getNewPasswordRequiredChallengeUserAttributePrefix), and the answer must give each in its
- * ChallengeResponses (`userAttributes.<name>`), else InvalidParameterException (requiredAttributeMissing). The
- * attributes an answer gives are set on the user with the new password (cognito-local ignored them), so its tokens
- * carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
+ * ChallengeResponses (`userAttributes.<name>`), else InvalidParameterException (requiredAttributeMissing); one it
+ * gives for a required attribute the user already has is refused (requiredAttributeProvided). The attributes an answer
+ * gives are set on the user with the new password (cognito-local ignored them), so its tokens carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
  * in with a username) meets this at the first sign-in. The hosted UI's new-password form asks for the same
  * (hostedUiNewPassword). Not confirmed: Cognito's answer to attributes outside the schema, immutable, or not in the
  * app client's WriteAttributes (here left out, newPasswordAttributes).
@@ -897,7 +915,8 @@ function requiredAttributesAtNewPassword(router: (target: string) => Route, cogn
         const pool = await poolOf(cognito, ctx, req);
         const user = pool ? await pool.getUserByUsername(ctx, responses.USERNAME) : null;
         if (pool && user?.UserStatus === "FORCE_CHANGE_PASSWORD") {
-          const { attributes, missing } = newPasswordAttributes(pool, user, responses);
+          const { attributes, missing, provided } = newPasswordAttributes(pool, user, responses);
+          if (provided) throw requiredAttributeProvided(provided);
           if (missing) throw requiredAttributeMissing(missing);
           if (attributes.length > 0) await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, ...attributes) });
         }
@@ -910,38 +929,50 @@ function requiredAttributesAtNewPassword(router: (target: string) => Route, cogn
 /** The operations that answer a challenge, with the session InitiateAuth (or the last answer) gave. */
 const CHALLENGE_OPERATIONS = new Set(["RespondToAuthChallenge", "AdminRespondToAuthChallenge"]);
 
-/** What a challenge's session stands for: the sign-in's app client and user (lockoutKey), and when it stops being good (ms). */
+/** What a challenge's session stands for: the challenge, the sign-in's app client and user (lockoutKey), and when it stops being good (ms). */
 interface ChallengeSession {
+  challenge: string;
   clientId: string;
   user: string;
   expires: number;
 }
 
 /**
+ * The answer to a RespondToAuthChallenge without its required ChallengeName, in the wording of Cognito's model
+ * validation (InvalidParameterException "1 validation error detected: Value null at '...' failed to satisfy
+ * constraint: Member must not be null", as resourceServerProblems; not confirmed for this member). cognito-local
+ * answered HTTP 500 "Cognito Local unsupported feature: respondToAuthChallenge with ChallengeName=undefined".
+ */
+const NO_CHALLENGE_NAME = "1 validation error detected: Value null at 'challengeName' failed to satisfy constraint: Member must not be null";
+
+/**
  * A challenge's `Session` (InitiateAuth's, AdminInitiateAuth's or RespondToAuthChallenge's answer with a ChallengeName,
  * e.g. NEW_PASSWORD_REQUIRED) is good for the app client's AuthSessionValidity (authSessionMilliseconds, 3 minutes
- * unless the client says otherwise), for that client and user, and once: "Amazon Cognito creates a session token for
- * each API request in an authentication flow. AuthSessionValidity is the duration, in minutes, of that session token.
- * Your user pool native user must respond to each authentication challenge before the session expires"
+ * unless the client says otherwise), for that challenge, client and user, and once: "Amazon Cognito creates a session
+ * token for each API request in an authentication flow. AuthSessionValidity is the duration, in minutes, of that
+ * session token. Your user pool native user must respond to each authentication challenge before the session expires"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
- * cognito-local hands out a random UUID and takes any string back, at any time. An unknown, expired, used, or another
- * client's or user's session is refused as Cognito refuses it: NotAuthorizedException INVALID_SESSION ("Invalid session
- * for the user, session is expired.", the service's wording, which the hosted UI's new-password form uses too). A
- * session is used up by an answer that goes on (tokens or the next challenge, with its own session); a refused answer
- * (e.g. a new password the policy rejects) leaves it to be tried again until it expires. Sessions live in memory: a
- * restart of the emulator ends them (the user signs in again). Not confirmed: that Cognito keeps a session after a
- * refused answer, and its answer to another client's or user's session (here the same refusal).
+ * cognito-local hands out a random UUID and takes any string back, at any time, for any ChallengeName (its SMS_MFA
+ * compares a user's absent code with an absent answer: tokens for a NEW_PASSWORD_REQUIRED session, the temporary
+ * password never changed). An unknown, expired, used, another challenge's, or another client's or user's session is
+ * refused: NotAuthorizedException INVALID_SESSION ("Invalid session for the user, session is expired.", the service's
+ * wording, which the hosted UI's new-password form uses too). A session is taken (OpenSessions) before anything of the
+ * answer is awaited, so of answers sent together with one session one goes on, the others are refused; it is used up
+ * by an answer that goes on (tokens or the next challenge, with its own session); a refused answer (e.g. a new password
+ * the policy rejects, another user's) puts it back to be tried again until it expires. Sessions live in memory, at
+ * most MAX_OPEN_SESSIONS (./cognito-sessions): a restart of the emulator ends them (the user signs in again). Not
+ * confirmed: that Cognito keeps a session after a refused answer, and its answer to another challenge's, client's or
+ * user's session (here the same refusal). An answer without a ChallengeName is refused before its session is looked at
+ * (NO_CHALLENGE_NAME), the session left.
  */
 function challengeSessions(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
-  const sessions = new Map<string, ChallengeSession>();
+  const sessions = new OpenSessions<ChallengeSession>(clock);
   const open = async (ctx: any, req: any, answer: any) => {
     if (typeof answer?.Session !== "string" || !answer.ChallengeName) return answer;
     const client = await appClientOf(cognito, ctx, req?.ClientId);
     const found = await lockoutUser(cognito, ctx, req, String(answer.ChallengeParameters?.USER_ID_FOR_SRP ?? ""));
     if (!client || !found) return answer;
-    const now = clock.get().getTime();
-    for (const [token, entry] of sessions) if (entry.expires <= now) sessions.delete(token);
-    sessions.set(answer.Session, { clientId: client.ClientId, user: found.key, expires: now + authSessionMilliseconds(client) });
+    sessions.put(answer.Session, { challenge: String(answer.ChallengeName), clientId: client.ClientId, user: found.key, expires: clock.get().getTime() + authSessionMilliseconds(client) });
     return answer;
   };
   return (target: string): Route => {
@@ -951,14 +982,19 @@ function challengeSessions(router: (target: string) => Route, cognito: CognitoSe
     return async (ctx, req) => {
       const token = req?.Session;
       if (typeof token !== "string" || token === "") return route(ctx, req); // cognito-local's "Missing required parameter Session"
-      const entry = sessions.get(token);
-      const username = req?.ChallengeResponses?.USERNAME;
-      const found = typeof username === "string" ? await lockoutUser(cognito, ctx, req, username) : undefined;
-      if (!entry || entry.expires <= clock.get().getTime() || entry.clientId !== req.ClientId || (found && found.key !== entry.user)) {
-        throw new NotAuthorizedError(INVALID_SESSION);
+      if (req.ChallengeName === undefined || req.ChallengeName === null) throw new InvalidParameterError(NO_CHALLENGE_NAME);
+      const entry = sessions.take(token); // before any await: answers sent together get it once
+      if (!entry) throw new NotAuthorizedError(INVALID_SESSION);
+      let answer: unknown;
+      try {
+        const username = req?.ChallengeResponses?.USERNAME;
+        const found = typeof username === "string" ? await lockoutUser(cognito, ctx, req, username) : undefined;
+        if (entry.challenge !== req.ChallengeName || entry.clientId !== req.ClientId || (found && found.key !== entry.user)) throw new NotAuthorizedError(INVALID_SESSION);
+        answer = await route(ctx, req);
+      } catch (error) {
+        sessions.put(token, entry);
+        throw error;
       }
-      const answer = await route(ctx, req);
-      sessions.delete(token);
       return open(ctx, req, answer);
     };
   };
@@ -1046,8 +1082,9 @@ function adminRespondToAuthChallenge(router: (target: string) => Route) {
 
 /**
  * Cognito's answer (NotAuthorizedException) to the right temporary password after the pool's TemporaryPasswordValidityDays:
- * the service's wording as clients match on it (e.g. apps mapping `NotAuthorizedException` "User account has expired,
- * it must be reset by an administrator." to their own text); not in AWS's documentation (not confirmed there).
+ * the service's wording, as a user quotes it for an AdminCreateUser user who signed in a month later ("Cognito returns
+ * this error: User account has expired, it must be reset by an administrator.", Stack Overflow question 51109154, whose
+ * answer resets the user with AdminCreateUser's MessageAction RESEND); not in AWS's documentation (not confirmed there).
  */
 const TEMPORARY_PASSWORD_EXPIRED = "User account has expired, it must be reset by an administrator.";
 
@@ -1531,7 +1568,9 @@ const KEPT_CLIENT_SETTINGS = ["RefreshTokenRotation", "AuthSessionValidity"] as 
  * "If you don't provide a value for an attribute, Amazon Cognito sets it to its default value",
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html), and
  * answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
- * the session validity (authSessionMilliseconds).
+ * the session validity (authSessionMilliseconds). An AuthSessionValidity outside AUTH_SESSION_MINUTES is refused before
+ * anything is set (cognito-local took any; 0 would have ended every challenge session at once), InvalidParameterException
+ * in the wording of Cognito's model validation (as resourceServerProblems; not confirmed for this member).
  */
 function keepClientSettings(router: (target: string) => Route, cognito: CognitoService) {
   const withSettings = (answer: any, client: AppClientWithSettings | undefined) => {
@@ -1545,6 +1584,11 @@ function keepClientSettings(router: (target: string) => Route, cognito: CognitoS
     }
     if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
     return async (ctx, req) => {
+      const validity = req?.AuthSessionValidity;
+      if (typeof validity === "number" && (validity < AUTH_SESSION_MINUTES.min || validity > AUTH_SESSION_MINUTES.max)) {
+        const constraint = validity < AUTH_SESSION_MINUTES.min ? `greater than or equal to ${AUTH_SESSION_MINUTES.min}` : `less than or equal to ${AUTH_SESSION_MINUTES.max}`;
+        throw new InvalidParameterError(`1 validation error detected: Value '${validity}' at 'authSessionValidity' failed to satisfy constraint: Member must have value ${constraint}`);
+      }
       const answer = await route(ctx, req);
       const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as AppClientWithSettings | undefined;
       const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined);
@@ -1565,8 +1609,15 @@ function keepClientSettings(router: (target: string) => Route, cognito: CognitoS
  * values for authSessionValidity are between 3 and 15, with a default value of 3" (pulumi-aws's UserPoolClient).
  */
 function authSessionMilliseconds(client: AppClientWithSettings | undefined): number {
-  return (client?.AuthSessionValidity ?? 3) * 60 * 1000;
+  return (client?.AuthSessionValidity ?? AUTH_SESSION_MINUTES.default) * 60 * 1000;
 }
+
+/**
+ * AuthSessionValidity's range and default, in minutes: "Valid values for authSessionValidity are between 3 and 15, with
+ * a default value of 3" (pulumi-aws's UserPoolClient; terraform-provider-aws validates the same range). Not confirmed
+ * here in the API reference's own "Valid Range" (the SDK models at hand carry no ranges).
+ */
+const AUTH_SESSION_MINUTES = { min: 3, max: 15, default: 3 } as const;
 
 /** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
 const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([

@@ -13,9 +13,11 @@ import {
   AdminGetUserCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
   type CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
   RespondToAuthChallengeCommand,
+  UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,6 +169,19 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
     expect(await status(late.email)).toBe("FORCE_CHANGE_PASSWORD");
   });
 
+  it("is set between 3 and 15 minutes: CreateUserPoolClient and UpdateUserPoolClient refuse another, changing nothing", async () => {
+    const refused = (AuthSessionValidity: number) =>
+      sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId, AuthSessionValidity })).then(
+        () => "updated",
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+    expect(await refused(2)).toBe("InvalidParameterException: 1 validation error detected: Value '2' at 'authSessionValidity' failed to satisfy constraint: Member must have value greater than or equal to 3");
+    expect(await refused(16)).toBe("InvalidParameterException: 1 validation error detected: Value '16' at 'authSessionValidity' failed to satisfy constraint: Member must have value less than or equal to 15");
+    await expect(sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "zero", AuthSessionValidity: 0 }))).rejects.toThrow("Member must have value greater than or equal to 3");
+    const described = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient;
+    expect(described).toMatchObject({ AuthSessionValidity: 10, CallbackURLs: [callback] });
+  });
+
   it("is good for the client's AuthSessionValidity, which DescribeUserPoolClient answers", async () => {
     expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient?.AuthSessionValidity).toBe(10);
     const early = await challenged(longClientId);
@@ -190,5 +205,36 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
     expect(await newPassword(email, session)).toBe("signed in");
     expect(await newPassword(email, session, "Another-horse-99")).toBe(INVALID_SESSION);
     expect(await signIn(email, "Chosen-horse-99")).toBe("signed in");
+  });
+  it("is good once for answers sent together: one sets the password and signs in, the others are refused", async () => {
+    const { email, session } = await challenged();
+    const answers = await Promise.all(["Chosen-horse-11", "Chosen-horse-22", "Chosen-horse-33"].map((password) => newPassword(email, session, password)));
+    expect(answers.filter((a) => a === "signed in")).toHaveLength(1);
+    expect(answers.filter((a) => a === INVALID_SESSION)).toHaveLength(2);
+    const chosen = ["Chosen-horse-11", "Chosen-horse-22", "Chosen-horse-33"][answers.indexOf("signed in")];
+    expect(await signIn(email, chosen)).toBe("signed in");
+  });
+
+  it("answers only its own challenge: NEW_PASSWORD_REQUIRED's session answered as another challenge is refused, no tokens, and left", async () => {
+    const { email, session } = await challenged();
+    const as = (ChallengeName: string, responses: Record<string, string>) =>
+      outcome(sdk.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as "SMS_MFA", Session: session, ChallengeResponses: { USERNAME: email, ...responses } })));
+    // cognito-local's SMS_MFA compares the user's (absent) code with the (absent) answer: tokens for the temporary password.
+    expect(await as("SMS_MFA", {})).toBe(INVALID_SESSION);
+    expect(await as("SELECT_MFA_TYPE", { ANSWER: "SOFTWARE_TOKEN_MFA" })).toBe(INVALID_SESSION);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+    expect(await newPassword(email, session)).toBe("signed in");
+  });
+
+  it("is not looked at for an answer without a ChallengeName, refused as Cognito's model validation refuses it, the session left (cognito-local: HTTP 500 Unsupported)", async () => {
+    const { email, session } = await challenged();
+    const answer = await fetch(emulator.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.RespondToAuthChallenge" },
+      body: JSON.stringify({ ClientId: clientId, Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: "Chosen-horse-99" } }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ __type: "InvalidParameterException", message: "1 validation error detected: Value null at 'challengeName' failed to satisfy constraint: Member must not be null" });
+    expect(await newPassword(email, session)).toBe("signed in");
   });
 });

@@ -83,6 +83,40 @@ describe("required attributes at a new password", () => {
     expect((await attributesOf(username)).email_verified).toBeUndefined();
   });
 
+  it("refuses an answer that changes a required attribute the user has (NotAuthorizedException), setting nothing; the session is left", async () => {
+    const username = await temporaryUser({ name: "Dee", email: "dee@example.com" });
+    const challenge = await passwordSignIn(sdk, clientId, username, temporary);
+    await expect(respond(username, challenge.Session!, { "userAttributes.email": "mallory@example.com" })).rejects.toThrow(
+      expect.objectContaining({ name: "NotAuthorizedException", message: "Cannot modify an already provided email" }),
+    );
+    expect(await attributesOf(username)).toMatchObject({ email: "dee@example.com", name: "Dee" });
+    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    expect((await respond(username, challenge.Session!, {})).AuthenticationResult?.IdToken).toBeDefined();
+  });
+
+  it("never sets sub, a name outside the schema, or __proto__ from an answer; a value of the wrong JSON type is refused before anything", async () => {
+    const username = await temporaryUser({ name: "Eve" });
+    const before = await attributesOf(username);
+    const challenge = await passwordSignIn(sdk, clientId, username, temporary);
+    const raw = (responses: Record<string, unknown>) =>
+      fetch(emulator.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.RespondToAuthChallenge" },
+        body: JSON.stringify({ ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: challenge.Session, ChallengeResponses: { USERNAME: username, NEW_PASSWORD: chosen, ...responses } }),
+      }).then(async (r) => ({ status: r.status, body: JSON.parse(await r.text()) }));
+    expect(await raw({ "userAttributes.email": ["eve@example.com"] })).toMatchObject({ status: 400, body: { __type: "SerializationException" } });
+    const done = await raw({ "userAttributes.email": "eve@example.com", "userAttributes.sub": "someone-else", "userAttributes.__proto__": "x", "userAttributes.nickname2": "x", "userAttributes.": "x" });
+    expect(done.status).toBe(200);
+    expect(await attributesOf(username)).toEqual({ ...before, email: "eve@example.com" });
+  });
+
+  it("names every missing one in the refusal, joined by \"and\" as Cognito's message names two", async () => {
+    const username = await temporaryUser();
+    const challenge = await passwordSignIn(sdk, clientId, username, temporary);
+    expect(JSON.parse(challenge.ChallengeParameters!.requiredAttributes)).toEqual(["userAttributes.name", "userAttributes.email"]);
+    await expect(respond(username, challenge.Session!, {})).rejects.toThrow("Invalid attributes given, name and email is missing");
+  });
+
   it("lists none for a user who has them all", async () => {
     const username = await temporaryUser({ email: "bob@example.com", name: "Bob" });
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
