@@ -57,13 +57,14 @@
  * what matters for a folder only one local process should open.
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 
 const LOCK_FILE = "npm-start.pid";
+/** A takeover claim, naming its process's pid (parsePid: a name whose pid is none is no claim). */
 const CLAIM = /^npm-start\.takeover\.(\d+)\.[0-9a-f]+$/;
-/** A temporary lock file (publish), or a claim: what a killed process leaves, naming its pid. */
-const LEFT = /^npm-start\.(?:pid\.([1-9]\d*)\.[0-9a-f]+\.tmp|takeover\.([1-9]\d*)\.[0-9a-f]+)$/;
+/** A temporary lock file (publish), or a claim: what a killed process leaves, naming its pid (parsePid). */
+const LEFT = /^npm-start\.(?:pid\.(\d+)\.[0-9a-f]+\.tmp|takeover\.(\d+)\.[0-9a-f]+)$/;
 /** This process's token, written after its pid: tells its own lock from a dead process's that had the same pid. */
 const PROCESS_TOKEN = randomBytes(8).toString("hex");
 
@@ -77,12 +78,22 @@ export class StateInUseError extends Error {
   }
 }
 
+/** What can stand at the lock's path instead of a regular file ("not a regular file": a kind Node does not name). */
+export type NotAFile =
+  | "a directory"
+  | "a symbolic link to nothing"
+  | "a named pipe (FIFO)"
+  | "a socket"
+  | "a character device"
+  | "a block device"
+  | "not a regular file";
+
 export class StateLockNotAFileError extends Error {
   constructor(
     readonly stateDir: string,
     readonly lockFile: string,
     /** What is there instead of a file. */
-    readonly found: "a directory" | "a symbolic link to nothing",
+    readonly found: NotAFile,
   ) {
     super(
       `npm start cannot lock ${stateDir}: ${lockFile} is ${found}, where npm start keeps the file naming the npm start ` +
@@ -111,8 +122,25 @@ export class StateFolderUnsupportedError extends Error {
   }
 }
 
-/** Whether process `pid` runs (EPERM: it does, as another user's). */
+/**
+ * The pid a lock file or a left file's name gives, as npm start writes it: a decimal number from 1 to 2^31-1 (kill(2)'s
+ * pid_t), without leading zeros; undefined for anything else, which no process wrote and which names no process. Not 0
+ * or less: kill(2) "If pid equals 0, then sig is sent to every process in the process group of the calling process",
+ * -1 to every process it may signal, less than -1 to the group -pid, so kill(0, 0) answers for this process's own group
+ * and such a "pid" would read as running for ever. The one parser of pids in file names and in the lock file.
+ */
+export function parsePid(text: string | undefined): number | undefined {
+  if (text === undefined || !/^[1-9]\d{0,9}$/.test(text)) return undefined;
+  const pid = Number(text);
+  return pid <= 0x7fffffff ? pid : undefined;
+}
+
+/**
+ * Whether process `pid` runs (EPERM: it does, as another user's). A pid that is not a positive integer names no process
+ * (parsePid): false, never kill(2) on a process group.
+ */
 export function processRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -159,8 +187,15 @@ export interface LockOptions {
 }
 
 interface Owner {
-  pid: number;
+  /** None: a damaged lock's (parsePid), no process's. */
+  pid: number | undefined;
   token: string | undefined;
+}
+
+/** This process (or a simulated one): the pid and token its lock files name. */
+interface Me {
+  pid: number;
+  token: string;
 }
 
 /**
@@ -168,7 +203,7 @@ interface Owner {
  * still this process's (also run on process exit, should the caller not get to it).
  */
 export function lockStateDir(stateDir: string, options: LockOptions = {}): () => void {
-  const me: Owner = { pid: options.pid ?? process.pid, token: options.token ?? PROCESS_TOKEN };
+  const me: Me = { pid: options.pid ?? process.pid, token: options.token ?? PROCESS_TOKEN };
   const running = options.running ?? processRunning;
   const step = options.step ?? (() => {});
   const link = options.link ?? linkSync;
@@ -184,7 +219,15 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
   const file = join(stateDir, LOCK_FILE);
   const release = () => {
     held.delete(release);
-    if (isOwner(readOwner(file), me)) rmSync(file, { force: true });
+    try {
+      if (isOwner(readOwner(file), me)) rmSync(file, { force: true });
+    } catch (error) {
+      // Never thrown: release runs in the exit hook (a throw there ends the process with a stack trace and skips the other
+      // locks' releases) and after a failure whose error is the one the caller must see. What it could not do is said;
+      // a lock left behind names this process, which is gone once it ends, and the next start takes it over (or refuses
+      // a path that is no longer a file, saying what to do).
+      console.error(`npm start could not release its lock on ${stateDir}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
   let reentrant = false;
   for (;;) {
@@ -220,12 +263,12 @@ export function lockStateDir(stateDir: string, options: LockOptions = {}): () =>
  * renames that fail with EACCES/EPERM "likely because antivirus software has locked the directory"; what unlink answers
  * then is not confirmed here.)
  */
-function removeLeftFiles(stateDir: string, me: Owner, running: (pid: number) => boolean, remove: (path: string) => void): void {
+function removeLeftFiles(stateDir: string, me: Me, running: (pid: number) => boolean, remove: (path: string) => void): void {
   for (const entry of readdirSync(stateDir, { withFileTypes: true })) {
     const left = LEFT.exec(entry.name);
     if (!left || !entry.isFile()) continue;
-    const pid = Number(left[1] ?? left[2]);
-    if (pid !== me.pid && running(pid)) continue;
+    const pid = parsePid(left[1] ?? left[2]);
+    if (pid === undefined || (pid !== me.pid && running(pid))) continue; // no pid: not a file npm start makes
     try {
       remove(join(stateDir, entry.name));
     } catch {
@@ -246,16 +289,15 @@ export function emptyStateDir(stateDir: string): void {
 }
 
 /** Steps 1–4 of the header: whether this process now holds the lock; false to start over. */
-function takeOver(stateDir: string, file: string, me: Owner, running: (pid: number) => boolean, step: (step: LockStep) => void): boolean {
+function takeOver(stateDir: string, file: string, me: Me, running: (pid: number) => boolean, step: (step: LockStep) => void): boolean {
   const claimName = `npm-start.takeover.${me.pid}.${randomBytes(8).toString("hex")}`;
   const claim = join(stateDir, claimName);
   writeFileSync(claim, "", { flag: "wx" });
   try {
     step("claimed");
     for (const name of readdirSync(stateDir)) {
-      const other = CLAIM.exec(name);
-      if (!other || name === claimName) continue;
-      const pid = Number(other[1]);
+      const pid = parsePid(CLAIM.exec(name)?.[1]);
+      if (pid === undefined || name === claimName) continue; // no pid (npm-start.takeover.0.…): no process's claim
       // Our own pid on a claim not ours: a dead process's that had it (lockStateDir runs through, synchronously).
       if (pid !== me.pid && running(pid)) throw new StateInUseError(stateDir, pid);
       rmSync(join(stateDir, name), { force: true });
@@ -274,7 +316,7 @@ function takeOver(stateDir: string, file: string, me: Owner, running: (pid: numb
  * Writes this process's lock to a temporary file and puts it in place with `place` (link: fails if a lock exists;
  * rename: replaces it), so that the lock file is never seen half-written. False when a lock exists already.
  */
-function publish(stateDir: string, me: Owner, place: (temporary: string) => void): boolean {
+function publish(stateDir: string, me: Me, place: (temporary: string) => void): boolean {
   const temporary = join(stateDir, `npm-start.pid.${me.pid}.${randomBytes(8).toString("hex")}.tmp`);
   writeFileSync(temporary, `${me.pid} ${me.token}\n`, { flag: "wx" });
   try {
@@ -289,36 +331,66 @@ function publish(stateDir: string, me: Owner, place: (temporary: string) => void
 }
 
 /**
- * The lock's owner; undefined when there is no lock. A lock not naming a pid (damaged) names pid 0: no process. A
- * directory in its place (EISDIR: read(2) "fd refers to a directory") is refused, naming it: never removed, it may hold
- * someone's files. So is a symbolic link to nothing: reading it finds no file (ENOENT) while link(2) finds the name taken
- * (EEXIST: link does not follow a symbolic link at newpath), so "released since: link again" would go round for ever.
+ * The lock's owner; undefined when there is no lock. A lock not naming a pid (damaged) names none (parsePid): no process.
+ * Anything at the lock path but a regular file is refused, naming what it is: never removed (a directory may hold
+ * someone's files), never read. A named pipe (FIFO) would block the read for ever: open(2) of a FIFO for reading waits
+ * for a writer, unless O_NONBLOCK ("open() for reading-only shall return without delay", POSIX open), and a read then
+ * waits for data. So the path is opened with O_NONBLOCK and what was opened is judged by fstat(2) before any read: the
+ * file judged is the file read, whatever replaces the name meanwhile. (O_NONBLOCK does not change reading a regular
+ * file: "this flag has no effect for regular files and block devices", Linux open(2). Where fs.constants has no
+ * O_NONBLOCK, as on Windows (not confirmed here), there are no FIFOs among files to open.) A socket cannot be opened:
+ * ENXIO, "The file is a UNIX domain socket" (Linux open(2)). A symbolic link to nothing is refused too: reading it
+ * finds no file (ENOENT) while link(2) finds the name taken (EEXIST: link does not follow a symbolic link at newpath),
+ * so "released since: link again" would go round for ever.
  */
 function readOwner(file: string): Owner | undefined {
-  let text: string;
+  const refuse = (found: NotAFile) => new StateLockNotAFileError(dirname(file), file, found);
+  let fd: number;
   try {
-    text = readFileSync(file, "utf8");
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) throw new StateLockNotAFileError(dirname(file), file, "a symbolic link to nothing");
+      if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) throw refuse("a symbolic link to nothing");
       return undefined;
     }
-    if (code === "EISDIR") throw new StateLockNotAFileError(dirname(file), file, "a directory");
+    if (code === "EISDIR") throw refuse("a directory"); // where opening a directory fails (Linux opens it; fstat names it)
+    // ENXIO: a socket (or a device with no driver). Only names what is there: a file now there is not what failed.
+    const found = code === "ENXIO" ? notAFile(statSync(file, { throwIfNoEntry: false })) : undefined;
+    if (found) throw refuse(found);
     throw error;
   }
+  let text: string;
+  try {
+    const found = notAFile(fstatSync(fd));
+    if (found) throw refuse(found);
+    text = readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
   const [pid, token] = text.trim().split(/\s+/);
-  return { pid: /^[1-9]\d*$/.test(pid ?? "") ? Number(pid) : 0, token };
+  return { pid: parsePid(pid), token };
 }
 
-function isOwner(owner: Owner | undefined, me: Owner): boolean {
+/** What `stats` is when it is not a regular file (nor missing). */
+function notAFile(stats: Stats | undefined): NotAFile | undefined {
+  if (!stats || stats.isFile()) return undefined;
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a named pipe (FIFO)";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return "not a regular file";
+}
+
+function isOwner(owner: Owner | undefined, me: Me): boolean {
   // A lock written before tokens (pid only) by this pid is this process's, as it was then.
   return owner !== undefined && owner.pid === me.pid && (owner.token === undefined || owner.token === me.token);
 }
 
 /** Whether the lock's owner still runs: our own pid with another token is a dead process's lock (pid reuse). */
-function live(owner: Owner, me: Owner, running: (pid: number) => boolean): boolean {
-  if (owner.pid <= 0) return false; // kill(0) and kill(-1) signal groups, not a process
+function live(owner: Owner, me: Me, running: (pid: number) => boolean): owner is Owner & { pid: number } {
+  if (owner.pid === undefined) return false; // a damaged lock: no process (never kill(0) or kill(-1): parsePid)
   if (owner.pid === me.pid) return false;
   return running(owner.pid);
 }

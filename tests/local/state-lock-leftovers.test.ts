@@ -5,16 +5,26 @@
  * keeps the lock's own files (`npm-start.*`), so they piled up. The next start that holds the lock removes those of
  * dead processes, and never a live one's, which is still at work.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { join, resolve } from "node:path";
+import { describe, expect, it, vi } from "vitest";
 import { lockStateDir, StateLockNotAFileError, type LockOptions } from "../../local/state-lock";
 
 const folder = () => mkdtempSync(join(tmpdir(), "sf-lock-left-"));
 /** Process `pid` of simulated processes in this one, where those in `dead` do not run. */
 const as = (pid: number, dead: number[]): LockOptions => ({ pid, token: `token-${pid}`, running: (other) => !dead.includes(other) });
 const leave = (dir: string, ...names: string[]) => names.forEach((name) => writeFileSync(join(dir, name), ""));
+const PROJECT = resolve(__dirname, "..", "..");
+/** Runs `script` in a node process of its own (argv: its folders), as npm start does: what it printed and how it ended. */
+const inProcess = (script: string, ...dirs: string[]) => {
+  // A minute is a guard, not a measure: the script takes a second, and one blocked for ever (a FIFO read) is ended, so the
+  // test fails rather than hangs (no timer stops a synchronous read in this process).
+  const child = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script, ...dirs], { cwd: PROJECT, encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL" });
+  return { status: child.status, signal: child.signal, stdout: child.stdout, stderr: child.stderr };
+};
 
 describe("npm start's lock: files left by crashed processes", () => {
   it("removes a dead writer's temporary lock file and a dead taker's claim once the lock is taken; a live one's stay", () => {
@@ -94,13 +104,15 @@ describe("npm start's lock: files left by crashed processes", () => {
 
   it("leaves other files alone, the state's and names only like the lock's", () => {
     const dir = folder();
-    leave(dir, "npm-start.pid.300.tmp", "npm-start.pid.300.0123abcd.tmp.bak", "npm-start.notes", "data.tmp");
+    // Pid 0 or past 2^31-1: no process's (parsePid), so npm start never wrote them.
+    const odd = ["npm-start.pid.300.tmp", "npm-start.pid.300.0123abcd.tmp.bak", "npm-start.notes", "data.tmp", "npm-start.pid.0.0123abcd.tmp", "npm-start.takeover.0.0123abcd", "npm-start.pid.2147483648.0123abcd.tmp"];
+    leave(dir, ...odd);
     lockStateDir(dir, as(100, [300]));
-    expect(readdirSync(dir).sort()).toEqual(["data.tmp", "npm-start.notes", "npm-start.pid", "npm-start.pid.300.0123abcd.tmp.bak", "npm-start.pid.300.tmp"]);
+    expect(readdirSync(dir).sort()).toEqual([...odd, "npm-start.pid"].sort());
   });
 });
 
-describe("npm start's lock path taken by a directory", () => {
+describe("npm start's lock path taken by what is not a file", () => {
   it("refuses the folder naming the path and the fix, not a bare EISDIR, and leaves the directory as it is", () => {
     const dir = folder();
     const lock = join(dir, "npm-start.pid");
@@ -127,4 +139,83 @@ describe("npm start's lock path taken by a directory", () => {
     expect(readdirSync(dir)).toEqual(["npm-start.pid"]);
     expect(lstatSync(lock).isSymbolicLink()).toBe(true);
   });
+
+  it.skipIf(process.platform === "win32")("refuses a named pipe (FIFO) there, rather than blocking on it for ever", () => {
+    // Opening a FIFO to read waits for a writer, and reading it waits for data: npm start hung before saying anything.
+    const dir = folder();
+    const lock = join(dir, "npm-start.pid");
+    execFileSync("mkfifo", [lock]);
+    const child = inProcess(
+      `const { lockStateDir } = require("./local/state-lock");
+      try { lockStateDir(process.argv[1]); console.log("locked"); } catch (error) { console.log(JSON.stringify({ name: error.name, found: error.found, message: error.message })); }`,
+      dir,
+    );
+    expect(child.signal).toBeNull(); // not ended by the guard: it did not block
+    expect(JSON.parse(child.stdout)).toMatchObject({ name: "StateLockNotAFileError", found: "a named pipe (FIFO)", message: expect.stringMatching(/npm-start\.pid is a named pipe \(FIFO\).*Move or remove it/) });
+    expect(readdirSync(dir)).toEqual(["npm-start.pid"]);
+    expect(lstatSync(lock).isFIFO()).toBe(true);
+  }, 90_000);
+
+  it.skipIf(process.platform === "win32")("refuses a socket there, naming it, not a bare ENXIO", async () => {
+    const dir = folder();
+    const lock = join(dir, "npm-start.pid");
+    const server = createServer();
+    await new Promise<void>((listening) => server.listen(lock, listening));
+    try {
+      expect(() => lockStateDir(dir, as(100, []))).toThrow(expect.objectContaining({ name: "StateLockNotAFileError", lockFile: lock, found: "a socket" }));
+      expect(lstatSync(lock).isSocket()).toBe(true);
+    } finally {
+      await new Promise((closed) => server.close(closed));
+    }
+  });
+
+  it.skipIf(process.platform === "win32")("refuses a symbolic link to a device there (it was read as an empty lock and replaced)", () => {
+    const dir = folder();
+    const lock = join(dir, "npm-start.pid");
+    symlinkSync("/dev/null", lock);
+    expect(() => lockStateDir(dir, as(100, []))).toThrow(expect.objectContaining({ name: "StateLockNotAFileError", found: "a character device" }));
+    expect(lstatSync(lock).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe("npm start's lock path becoming a directory while the lock is held", () => {
+  it("release says it could not release the lock and goes on, the directory kept: it never throws", () => {
+    const dir = folder();
+    const lock = join(dir, "npm-start.pid");
+    const release = lockStateDir(dir, as(100, []));
+    rmSync(lock);
+    mkdirSync(lock);
+    writeFileSync(join(lock, "kept"), "");
+    const said = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      expect(() => release()).not.toThrow();
+      expect(said).toHaveBeenCalledWith(expect.stringMatching(/npm start could not release its lock on .*npm-start\.pid is a directory/));
+    } finally {
+      said.mockRestore();
+    }
+    expect(readdirSync(lock)).toEqual(["kept"]);
+  });
+
+  it("on exit, the process ends as it meant to and its other locks are released (the exit hook never throws)", () => {
+    // A throw in the exit hook ended the process with a stack trace and another exit code, and skipped the other releases.
+    const first = folder();
+    const second = folder();
+    const child = inProcess(
+      `const { mkdirSync, rmSync } = require("node:fs");
+      const { join } = require("node:path");
+      const { lockStateDir } = require("./local/state-lock");
+      const [first, second] = process.argv.slice(1);
+      lockStateDir(first);
+      lockStateDir(second);
+      rmSync(join(first, "npm-start.pid"));
+      mkdirSync(join(first, "npm-start.pid"));
+      process.exit(0);`,
+      first,
+      second,
+    );
+    expect(child).toMatchObject({ status: 0, signal: null });
+    expect(child.stderr).toMatch(/npm start could not release its lock on .*npm-start\.pid is a directory/);
+    expect(lstatSync(join(first, "npm-start.pid")).isDirectory()).toBe(true);
+    expect(existsSync(join(second, "npm-start.pid"))).toBe(false);
+  }, 90_000);
 });

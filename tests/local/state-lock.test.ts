@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { startLocalApp } from "../../local/start";
-import { lockStateDir, StateInUseError, type LockOptions, type LockStep } from "../../local/state-lock";
+import { lockStateDir, parsePid, processRunning, StateInUseError, type LockOptions, type LockStep } from "../../local/state-lock";
 
 const folder = () => mkdtempSync(join(tmpdir(), "sf-lock-"));
 const lockFile = (dir: string) => join(dir, "npm-start.pid");
@@ -32,6 +32,20 @@ function simulation(dead: number[] = []) {
 }
 
 const DEAD = 2147483646;
+
+describe("pids in the lock's file names and in the lock file", () => {
+  it("are decimal numbers from 1 to 2^31-1 as written (parsePid), nothing else", () => {
+    for (const [text, pid] of [["1", 1], ["4194304", 4194304], ["2147483647", 2147483647]] as const) expect(parsePid(text)).toBe(pid);
+    for (const text of [undefined, "", "0", "00", "01", "-1", "+1", "1.5", "1e3", " 1", "0x10", "2147483648", "99999999999"]) {
+      expect(parsePid(text)).toBeUndefined();
+    }
+  });
+
+  it("a pid that is not a positive integer names no running process (kill(0) and kill(-1) would answer for groups)", () => {
+    for (const pid of [0, -1, -process.pid, 1.5, Number.NaN]) expect(processRunning(pid)).toBe(false);
+    expect(processRunning(process.pid)).toBe(true);
+  });
+});
 
 describe("one npm start per state folder", () => {
   it("refuses a folder another live process holds, saying which and what to do", () => {
@@ -65,7 +79,8 @@ describe("one npm start per state folder", () => {
 
   it("takes a damaged lock over without signalling pid 0 or -1", () => {
     const { as } = simulation();
-    for (const content of ["", "0", "-1", "garbage"]) {
+    // 2147483648: past kill(2)'s pid_t, no process's (parsePid), never "in use".
+    for (const content of ["", "0", "00", "-1", "1.5", "2147483648", "garbage"]) {
       const dir = folder();
       writeFileSync(lockFile(dir), content);
       lockStateDir(dir, as(100));
@@ -144,6 +159,30 @@ describe("one npm start per state folder", () => {
       lockStateDir(dir, as(100));
       expect(ownerPid(dir)).toBe(100);
       expect(readdirSync(dir).sort()).toEqual(["npm-start.pid"]);
+    });
+
+    it.each(["0", "00", "007", "2147483648", "99999999999"])(
+      "a claim whose name gives no pid (npm-start.takeover.%s.…) is no process's: the takeover goes on and leaves it",
+      (pid) => {
+        // It was read as pid 0, and kill(0, 0) answers for this process's own group: "pid 0 is using it", every time.
+        const dir = folder();
+        writeFileSync(lockFile(dir), String(DEAD));
+        const claim = `npm-start.takeover.${pid}.0123abcd`;
+        writeFileSync(join(dir, claim), "");
+        const { as } = simulation([DEAD]);
+        lockStateDir(dir, as(100));
+        expect(ownerPid(dir)).toBe(100);
+        expect(readdirSync(dir).sort()).toEqual([claim, "npm-start.pid"].sort()); // not npm start's: left as it is
+      },
+    );
+
+    it("a claim named with pid 0 does not stop a takeover with this machine's kill(2) either", () => {
+      const dir = folder();
+      writeFileSync(lockFile(dir), String(DEAD));
+      writeFileSync(join(dir, "npm-start.takeover.0.0123abcd"), "");
+      const release = lockStateDir(dir);
+      expect(ownerPid(dir)).toBe(process.pid);
+      release();
     });
 
     it("a live taker's claim left by a slower taker: refused, naming it", () => {
