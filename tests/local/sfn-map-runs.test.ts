@@ -218,6 +218,18 @@ describe("local Step Functions, Map Runs", () => {
     }
   });
 
+  it("fails a Distributed Map whose MaxConcurrencyPath selects no non-negative integer with LocalStack's causes, batched or not", async () => {
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } };
+    for (const batcher of [{}, { ItemBatcher: { MaxItemsPerBatch: 1 } }]) {
+      const fails = async (most: unknown) => (await run(distributed({ MaxConcurrencyPath: "$.most", ...batcher }, processor), { items: [1], most })).execution;
+      expect(await fails(-1)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Expected non-negative integer for MaxConcurrency, got '-1' instead." });
+      expect(await fails("two")).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: 'The MaxConcurrencyPath field refers to value "two" which is not a valid integer: $.most' });
+      expect(await fails(1.5)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: 'The MaxConcurrencyPath field refers to value "1.5" which is not a valid integer: $.most' });
+      expect(await fails({ n: 1 })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: 'The MaxConcurrencyPath field refers to value "{"n":1}" which is not a valid integer: $.most' });
+      expect(await fails(2)).toMatchObject({ status: "SUCCEEDED" });
+    }
+  });
+
   it("takes a tolerated failure count up to a Long's 2^63−1, in UpdateMapRun and in the definition", async () => {
     const big = 2 ** 60;
     const { execution, described } = await run(distributed({ ToleratedFailureCount: big }), { items });
