@@ -218,6 +218,41 @@ describe("local Step Functions, Map Runs", () => {
     }
   });
 
+  it("starts none of the children waiting in the gate once the execution is stopped or the Map has failed (no bug: pinned)", async () => {
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
+    const turns = async (count: number) => {
+      for (let i = 0; i < count; i++) await new Promise(setImmediate);
+    };
+    for (const ending of ["StopExecution", "a failed child, caught"] as const) {
+      const calls: unknown[] = [];
+      const held: Array<() => void> = [];
+      const work: TaskFunction = (event: any) => {
+        calls.push(event);
+        return event.fail ? Promise.reject({ errorType: "Boom", message: "item failed" }) : new Promise((resolve) => held.push(() => resolve(event)));
+      };
+      const caught = ending === "StopExecution" ? {} : { Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "After" }], End: undefined, Next: "After" };
+      const fan = distributed({ MaxConcurrency: 2, ...caught }, processor);
+      const definition = ending === "StopExecution" ? fan : { ...fan, States: { ...fan.States, After: { Type: "Pass", End: true } } };
+      const name = `mr-${n++}`;
+      const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+      const items = [{ n: 1 }, { n: 2, fail: ending !== "StopExecution" }, { n: 3 }, { n: 4 }];
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items }) }, false)) as { executionArn: string };
+      for (let i = 0; i < 100_000 && calls.length < 2; i++) await new Promise(setImmediate);
+      if (ending === "StopExecution") sfn.stopExecution({ executionArn });
+      await turns(50);
+      // The child still running ends: its slot frees, and the children waiting for one start nothing.
+      while (held.length > 0) {
+        held.shift()!();
+        await turns(50);
+      }
+      await sfn.drained();
+      expect(calls, ending).toEqual(items.slice(0, 2));
+      expect(sfn.describeExecution({ executionArn }), ending).toMatchObject({ status: ending === "StopExecution" ? "ABORTED" : "SUCCEEDED" });
+      const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+      expect(sfn.describeMapRun({ mapRunArn }), ending).toMatchObject({ status: ending === "StopExecution" ? "ABORTED" : "FAILED", itemCounts: { pending: 2, succeeded: 0 } });
+    }
+  });
+
   it("fails a Distributed Map whose MaxConcurrencyPath selects no non-negative integer with LocalStack's causes, batched or not", async () => {
     const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } };
     for (const batcher of [{}, { ItemBatcher: { MaxItemsPerBatch: 1 } }]) {
