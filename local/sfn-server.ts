@@ -3458,7 +3458,11 @@ async function runRoutedMap(handlers: Record<string, StateHandler>, state: Recor
   let maxConcurrency = map.MaxConcurrency;
   if (concurrencyPath !== undefined) {
     maxConcurrency = read(concurrencyPath);
-    if (!(Number.isSafeInteger(maxConcurrency) && maxConcurrency >= 0)) throw new ServiceTaskFailure("States.Runtime", `The Map state '${stateName}': its MaxConcurrencyPath '${String(concurrencyPath)}' selects ${JSON.stringify(maxConcurrency)}, where it takes a non-negative integer.`);
+    // LocalStack's causes (MaxConcurrencyPath, max_concurrency.py; AWS's own text not confirmed). LocalStack takes a
+    // number in a string and truncates a fraction (int()): refused here, as the library refuses them for an Inline Map.
+    const shown = typeof maxConcurrency === "string" ? maxConcurrency : JSON.stringify(maxConcurrency);
+    if (!Number.isSafeInteger(maxConcurrency)) throw new ServiceTaskFailure("States.Runtime", `The MaxConcurrencyPath field refers to value "${shown}" which is not a valid integer: ${String(concurrencyPath)}`);
+    if (maxConcurrency < 0) throw new ServiceTaskFailure("States.Runtime", `Expected non-negative integer for MaxConcurrency, got '${shown}' instead.`);
   }
   // Before any await: the gate is in place before the history reads the Map's start (MapRunTracker.recorded).
   const concurrency = gateChildren(state, stateName, maxConcurrency, options);

@@ -460,9 +460,14 @@ export const QUERY_LANGUAGE_DOWNGRADE = {
  * of `: ; , \ | ^ ~ $ # % & \` "` or a control character (U+0000–001F, U+007F–009F): AWS CDK's DistributedMap refuses
  * exactly these ("label must be 40 characters or less", "label cannot contain any whitespace or special characters",
  * aws-cdk-lib aws-stepfunctions/lib/states/distributed-map.ts validateState), and LocalStack's Label
- * (stepfunctions/asl/component/state/state_execution/state_map/label.py) the same 40 and the same characters. The
- * guide's own sentence was not at hand to quote (not confirmed in AWS's words); nor is AWS's answer to an empty
- * Label (LocalStack refuses it, CDK writes none): not refused here. Characters are counted as code points.
+ * (stepfunctions/asl/component/state/state_execution/state_map/label.py) the same 40 and the same characters but for
+ * whitespace: of that it refuses the space and the control characters only, where CDK's `\s` (kept here) also refuses
+ * U+00A0, U+1680, U+2000–200A, U+2028, U+2029, U+202F, U+205F, U+3000 and U+FEFF (AWS's answer to those is not
+ * confirmed). The guide's own sentence was not at hand to quote (not confirmed in AWS's words); nor is AWS's answer to
+ * an empty Label (LocalStack refuses it, CDK writes none): not refused here; nor to a `/`, which the Map Run's ARN
+ * uses as a separator (`stateMachine:<name>/<label>`) and execution names may not hold, but neither CDK nor LocalStack
+ * refuses: taken here. Characters are counted as code points, as LocalStack counts them (CDK counts UTF-16 code
+ * units: a label of astral characters, e.g. emoji, over 20 of them, CDK refuses and this takes).
  */
 export const MAP_LABEL_LIMITS = { length: 40 } as const;
 const MAP_LABEL_REFUSED = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/u;

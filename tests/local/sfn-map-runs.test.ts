@@ -143,11 +143,18 @@ describe("local Step Functions, Map Runs", () => {
           held.push({ item: event, done: () => resolve(event) });
           for (const [count, wake] of wakes) if (held.length >= count) wake();
         });
-      const startedAtLeast = (count: number) => (held.length >= count ? Promise.resolve() : new Promise<void>((wake) => wakes.push([count, wake])));
+      // The first child, awaited as its Task is called (the library loads first); each later one within 1000 turns of the
+      // event loop (it starts within one: promise jobs, no timer or I/O), else refused there, not left to the test's
+      // timeout (without the gate, the children an UpdateMapRun lets start never do).
+      const startedAtLeast = async (count: number, bounded = true) => {
+        for (let turns = 0; bounded && turns < 1000 && held.length < count; turns++) await new Promise(setImmediate);
+        if (!bounded && held.length < count) await new Promise<void>((wake) => wakes.push([count, wake]));
+        expect(held.length, `${kind}: children started`).toBeGreaterThanOrEqual(count);
+      };
       const name = `mr-${n++}`;
       const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
       const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items: [1, 2, 3, 4, 5, 6], most: 1 }) }, false)) as { executionArn: string };
-      await startedAtLeast(1);
+      await startedAtLeast(1, false);
       for (let i = 0; i < 1000 && (sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
       await settle();
       const started = () => held.map(({ item }) => (item as { Items?: unknown[] }).Items?.[0] ?? item);
@@ -208,6 +215,53 @@ describe("local Step Functions, Map Runs", () => {
       // No threshold given: the Map fails on its failed item, with that item's error, as before.
       expect(sfn.describeExecution({ executionArn }), JSON.stringify(given)).toMatchObject(status === "SUCCEEDED" ? { status } : { status, error: "Boom" });
       expect(sfn.describeMapRun({ mapRunArn }), JSON.stringify(given)).toMatchObject({ status, ...given, itemCounts: { failed: 1 } });
+    }
+  });
+
+  it("starts none of the children waiting in the gate once the execution is stopped or the Map has failed (no bug: pinned)", async () => {
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
+    const turns = async (count: number) => {
+      for (let i = 0; i < count; i++) await new Promise(setImmediate);
+    };
+    for (const ending of ["StopExecution", "a failed child, caught"] as const) {
+      const calls: unknown[] = [];
+      const held: Array<() => void> = [];
+      const work: TaskFunction = (event: any) => {
+        calls.push(event);
+        return event.fail ? Promise.reject({ errorType: "Boom", message: "item failed" }) : new Promise((resolve) => held.push(() => resolve(event)));
+      };
+      const caught = ending === "StopExecution" ? {} : { Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "After" }], End: undefined, Next: "After" };
+      const fan = distributed({ MaxConcurrency: 2, ...caught }, processor);
+      const definition = ending === "StopExecution" ? fan : { ...fan, States: { ...fan.States, After: { Type: "Pass", End: true } } };
+      const name = `mr-${n++}`;
+      const sfn = new LocalStepFunctions([localMachine(name, definition, { work })], { retryIntervalMs: 0 });
+      const items = [{ n: 1 }, { n: 2, fail: ending !== "StopExecution" }, { n: 3 }, { n: 4 }];
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn(name), input: JSON.stringify({ items }) }, false)) as { executionArn: string };
+      for (let i = 0; i < 100_000 && calls.length < 2; i++) await new Promise(setImmediate);
+      if (ending === "StopExecution") sfn.stopExecution({ executionArn });
+      await turns(50);
+      // The child still running ends: its slot frees, and the children waiting for one start nothing.
+      while (held.length > 0) {
+        held.shift()!();
+        await turns(50);
+      }
+      await sfn.drained();
+      expect(calls, ending).toEqual(items.slice(0, 2));
+      expect(sfn.describeExecution({ executionArn }), ending).toMatchObject({ status: ending === "StopExecution" ? "ABORTED" : "SUCCEEDED" });
+      const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+      expect(sfn.describeMapRun({ mapRunArn }), ending).toMatchObject({ status: ending === "StopExecution" ? "ABORTED" : "FAILED", itemCounts: { pending: 2, succeeded: 0 } });
+    }
+  });
+
+  it("fails a Distributed Map whose MaxConcurrencyPath selects no non-negative integer with LocalStack's causes, batched or not", async () => {
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Ok", States: { Ok: { Type: "Pass", End: true } } };
+    for (const batcher of [{}, { ItemBatcher: { MaxItemsPerBatch: 1 } }]) {
+      const fails = async (most: unknown) => (await run(distributed({ MaxConcurrencyPath: "$.most", ...batcher }, processor), { items: [1], most })).execution;
+      expect(await fails(-1)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Expected non-negative integer for MaxConcurrency, got '-1' instead." });
+      expect(await fails("two")).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: 'The MaxConcurrencyPath field refers to value "two" which is not a valid integer: $.most' });
+      expect(await fails(1.5)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: 'The MaxConcurrencyPath field refers to value "1.5" which is not a valid integer: $.most' });
+      expect(await fails({ n: 1 })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: 'The MaxConcurrencyPath field refers to value "{"n":1}" which is not a valid integer: $.most' });
+      expect(await fails(2)).toMatchObject({ status: "SUCCEEDED" });
     }
   });
 
