@@ -22,6 +22,8 @@
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
  *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line;
+ *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
+ *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes;
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
@@ -192,7 +194,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
-    tokenGenerator: revocation.recording(verifiedClaimsAsBooleans(new JwtTokenGenerator(clock, triggers, tokenConfig))),
+    tokenGenerator: revocation.recording(new CognitoTokenGenerator(clock, triggers, tokenConfig)),
     triggers,
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
@@ -1181,16 +1183,145 @@ async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown)
 }
 
 /**
- * `email_verified` in the ID token is the attribute as a boolean (e.g. `"email_verified": true` in
- * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html).
- * cognito-local writes `Boolean("false")`, true, for a user whose address is unverified (UpdateUserAttributes with a
- * new email sets "false"); the generator is given the user without an attribute that says "false".
+ * The claims a pre token generation trigger can neither add, override nor suppress: cognito-local's RESERVED_CLAIMS
+ * (its tokenGenerator.js, not exported), kept as they were. Cognito's list: "You can't add, override, or suppress"
+ * acr, amr, aud, auth_time, azp, exp, iat, identities, iss, jti, nbf, nonce, origin_jti, sub, token_use
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html; whether
+ * `at_hash` and `cognito:username` are on it today not confirmed).
  */
-function verifiedClaimsAsBooleans(generator: JwtTokenGenerator): JwtTokenGenerator {
-  const generate = generator.generate.bind(generator);
-  generator.generate = (ctx, user, ...rest) =>
-    generate(ctx, { ...user, Attributes: (user.Attributes ?? []).filter((a) => !(a.Name === "email_verified" && a.Value === "false")) }, ...rest);
-  return generator;
+const RESERVED_CLAIMS = new Set(["acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"]);
+
+/** A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset. */
+function validitySeconds(validity: number | undefined, unit: string | undefined, fallback: number): number {
+  if (validity === undefined || validity === null) return fallback;
+  const seconds = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[unit ?? ""];
+  if (seconds === undefined) throw new Error(`Invalid unit: ${unit}`);
+  return validity * seconds;
+}
+
+/**
+ * The ID token claim of a user attribute, in the JSON type Cognito gives it: `email_verified` and
+ * `phone_number_verified` booleans, `updated_at` a number, `address` an object (OIDC's address claim, the attribute
+ * its `formatted` member), everything else the string. The sample payload has `"email_verified": true`
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html); the
+ * pre token generation guide names these four as the ID token claims whose type is fixed ("you can populate complex
+ * objects to the value of claims except for phone_number_verified, email_verified, updated_at, and address",
+ * user-pool-lambda-pre-token-generation.html); the address as `{ "formatted": ... }` is what apps see
+ * (aws-amplify/amplify-js#4935), not in AWS's documentation (not confirmed there).
+ */
+function attributeClaim(name: string, value: string): unknown {
+  if (name === "email_verified" || name === "phone_number_verified") return value === "true";
+  if (name === "updated_at") return Number.isFinite(Number(value)) && value.trim() !== "" ? Number(value) : value;
+  if (name === "address") return { formatted: value };
+  return value;
+}
+
+/**
+ * The user's attributes as ID token claims: those the app client may read, its ReadAttributes ("The list of user
+ * attributes that you want your app client to have read access to", API_CreateUserPoolClient.html), every one when it
+ * has none. `sub` is Cognito's own claim, always there. An `email` (a `phone_number`) without its verified flag comes
+ * with `email_verified` (`phone_number_verified`) false, as cognito-local's ID token always had `email_verified`.
+ * Not confirmed: that a client without ReadAttributes reads custom attributes too (the API reference names
+ * "email_verified, phone_number_verified, and the standard attributes"; cognito-local put them in, kept), and whether
+ * Cognito leaves an unset verified flag out rather than false.
+ */
+function readableAttributeClaims(user: User, client: { ReadAttributes?: string[] }): Record<string, unknown> {
+  const readable = (name: string) => name !== "sub" && (client.ReadAttributes === undefined || client.ReadAttributes.includes(name));
+  const values = new Map((user.Attributes ?? []).filter((a) => a.Value !== undefined).map((a) => [a.Name, a.Value as string]));
+  for (const [attribute, flag] of [["email", "email_verified"], ["phone_number", "phone_number_verified"]]) {
+    if (values.has(attribute) && !values.has(flag)) values.set(flag, "false");
+  }
+  return Object.fromEntries([...values].filter(([name]) => readable(name)).map(([name, value]) => [name, attributeClaim(name, value)]));
+}
+
+/**
+ * The tokens Cognito hands out, in place of cognito-local's JwtTokenGenerator (every sign-in, challenge answer,
+ * refresh and hosted-UI code exchange goes through `services.tokenGenerator`). cognito-local's ID token carried only
+ * `email`, `email_verified` (`Boolean("false")`, true, for an unverified address) and the custom attributes, and
+ * neither token an `origin_jti`. As Cognito's
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html and
+ * amazon-cognito-user-pools-using-the-access-token.html, their sample payloads):
+ *  - the ID token: the attributes the client may read (readableAttributeClaims), `sub`, `cognito:groups` (when the user
+ *    has any), `cognito:username`, `aud` (the client id), `iss`, `token_use` "id", `auth_time`, `iat`, `exp`, `jti`,
+ *    `origin_jti`, `event_id`;
+ *  - the access token: `sub`, `cognito:groups`, `iss`, `version` 2, `client_id`, `origin_jti`, `event_id`, `token_use`
+ *    "access", `scope` (aws.cognito.signin.user.admin; hostedUiScopes sets a hosted-UI sign-in's), `auth_time`, `exp`,
+ *    `iat`, `jti`, `username`, and no `aud`. `version` is in the client_credentials token too (clientCredentialsGrant);
+ *    its place in a user's access token is what apps see, not in the guide's sample (not confirmed there);
+ *  - the two share `origin_jti`, `event_id` and `auth_time`, each has its own `jti`;
+ *  - a pre token generation trigger (V1_0: the ID token) adds, overrides and suppresses claims after all of these,
+ *    the RESERVED_CLAIMS excepted, as cognito-local did; its event's `userAttributes` are the user's.
+ * The lifetimes, the refresh token (a JWT only cognito-local reads) and the signing key are cognito-local's. Not
+ * emulated: on a refresh Cognito keeps the original sign-in's `auth_time` and `origin_jti` ("On refreshes, it represents
+ * the time when the original authentication occurred"); here a refresh's are new.
+ */
+class CognitoTokenGenerator extends JwtTokenGenerator {
+  constructor(
+    private readonly now: Clock,
+    private readonly signInTriggers: TriggersService,
+    private readonly config: { IssuerDomain: string },
+  ) {
+    super(now, signInTriggers, config);
+  }
+
+  override async generate(...[ctx, user, userGroups, client, clientMetadata, source]: Parameters<JwtTokenGenerator["generate"]>) {
+    const now = Math.floor(this.now.get().getTime() / 1000);
+    const issuer = `${this.config.IssuerDomain}/${client.UserPoolId}`;
+    const shared = {
+      sub: attributeValue("sub", user.Attributes),
+      ...(userGroups.length > 0 ? { "cognito:groups": [...userGroups] } : {}),
+      iss: issuer,
+      origin_jti: randomUUID(),
+      event_id: randomUUID(),
+      auth_time: now,
+      iat: now,
+    };
+    const units = client.TokenValidityUnits;
+    const accessToken = {
+      ...shared,
+      version: 2,
+      client_id: client.ClientId,
+      token_use: "access",
+      scope: "aws.cognito.signin.user.admin",
+      exp: now + validitySeconds(client.AccessTokenValidity, units?.AccessToken ?? "hours", 24 * 3600),
+      jti: randomUUID(),
+      username: user.Username,
+    };
+    let idToken: Record<string, unknown> = {
+      ...readableAttributeClaims(user, client),
+      ...shared,
+      "cognito:username": user.Username,
+      aud: client.ClientId,
+      token_use: "id",
+      exp: now + validitySeconds(client.IdTokenValidity, units?.IdToken ?? "hours", 24 * 3600),
+      jti: randomUUID(),
+    };
+    if (this.signInTriggers.enabled("PreTokenGeneration")) {
+      const result = await this.signInTriggers.preTokenGeneration(ctx, {
+        clientId: client.ClientId,
+        clientMetadata,
+        source,
+        userAttributes: user.Attributes,
+        username: user.Username,
+        groupConfiguration: { groupsToOverride: undefined, iamRolesToOverride: undefined, preferredRole: undefined },
+        userPoolId: client.UserPoolId,
+      });
+      const overrides = result.claimsOverrideDetails;
+      const suppressed = new Set((overrides?.claimsToSuppress ?? []).filter((claim) => !RESERVED_CLAIMS.has(claim)));
+      const added = Object.entries(overrides?.claimsToAddOrOverride ?? {}).filter(([claim]) => !RESERVED_CLAIMS.has(claim));
+      idToken = Object.fromEntries([...Object.entries(idToken), ...added].filter(([claim]) => !suppressed.has(claim)));
+    }
+    const refreshToken = {
+      "cognito:username": user.Username,
+      email: attributeValue("email", user.Attributes),
+      iat: now,
+      exp: now + validitySeconds(client.RefreshTokenValidity, units?.RefreshToken ?? "days", 7 * 86400),
+      jti: randomUUID(),
+      iss: issuer,
+    };
+    const sign = (claims: object) => jwt.sign(claims, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" });
+    return { AccessToken: sign(accessToken), IdToken: sign(idToken), RefreshToken: sign(refreshToken) };
+  }
 }
 
 /** A token's claims, unverified (what cognito-local reads of a token, too). */
@@ -2155,8 +2286,7 @@ function answerBodyParserErrors(app: any): void {
 
 /** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
 function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
-  const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[client.TokenValidityUnits?.AccessToken ?? "hours"] ?? 3600;
-  return client.AccessTokenValidity ? client.AccessTokenValidity * unit : 3600;
+  return validitySeconds(client.AccessTokenValidity || undefined, client.TokenValidityUnits?.AccessToken ?? "hours", 3600);
 }
 
 /** Equal secrets, compared in constant time. */
