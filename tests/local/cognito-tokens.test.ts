@@ -5,7 +5,14 @@
  * `aud`. cognito-local's ID token carried only `email`, `email_verified` and custom attributes. A pre token generation
  * trigger's overrides still apply, after the attributes.
  */
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  GetTokensFromRefreshTokenCommand,
+  InitiateAuthCommand,
+  UpdateUserPoolClientCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { freshCognitoDir, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
@@ -13,11 +20,14 @@ import { freshCognitoDir, localCognitoClient, passwordSignIn } from "../harness/
 const userPoolId = "us-east-1_Tokens001";
 const allAttributes = "tokensallattributes00000a"; // ReadAttributes unset: every attribute
 const someAttributes = "tokenssomeattributes0000a"; // ReadAttributes email and name
+const rotating = "tokensrotatingclient0000a"; // refresh token rotation ENABLED
 const password = "Correct-horse-9";
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 /** The claims the next PreTokenGeneration trigger answers with (claimsOverrideDetails); undefined: the event back. */
 let overrides: Record<string, unknown> | undefined;
+/** The emulator's clock, moved by the refresh tests. */
+const clock = { now: Date.now(), get: () => new Date(clock.now) };
 
 beforeAll(async () => {
   emulator = await startCognitoEmulator({
@@ -25,11 +35,14 @@ beforeAll(async () => {
     triggers: ["PreTokenGeneration"],
     invokeTrigger: async (_pool, _trigger, event) => (overrides ? { ...(event as object), response: { claimsOverrideDetails: overrides } } : undefined),
     log: () => {},
+    clock,
   });
   sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "tokens" });
   await emulator.ensureClient(userPoolId, allAttributes, "all");
   await emulator.ensureClient(userPoolId, someAttributes, "some");
+  await emulator.ensureClient(userPoolId, rotating, "rotating");
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 } }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: allAttributes, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: someAttributes, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], ReadAttributes: ["email", "name"] }));
   await sdk.send(
@@ -127,5 +140,45 @@ describe("ID token", () => {
     } finally {
       overrides = undefined;
     }
+  });
+});
+
+describe("refreshed tokens", () => {
+  /** The claims a refresh keeps from the sign-in, of both tokens. */
+  const origin = (tokens: { IdToken?: string; AccessToken?: string }) => {
+    const [id, access] = [claims(tokens.IdToken), claims(tokens.AccessToken)];
+    return { id: { auth_time: id.auth_time, origin_jti: id.origin_jti }, access: { auth_time: access.auth_time, origin_jti: access.origin_jti } };
+  };
+
+  it("keep the sign-in's auth_time and origin_jti (REFRESH_TOKEN_AUTH, the token endpoint's refresh_token grant), with a new iat and jti", async () => {
+    const signedIn = await signIn(allAttributes);
+    const first = origin(signedIn);
+    expect(first.access).toEqual(first.id);
+    clock.now += 10 * 60 * 1000;
+    const refreshed = (await sdk.send(new InitiateAuthCommand({ ClientId: allAttributes, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: signedIn.RefreshToken! } }))).AuthenticationResult!;
+    expect(origin(refreshed)).toEqual(first);
+    expect(claims(refreshed.IdToken).iat).toBe(claims(signedIn.IdToken).iat + 600);
+    expect(claims(refreshed.IdToken).jti).not.toBe(claims(signedIn.IdToken).jti);
+
+    clock.now += 10 * 60 * 1000;
+    const response = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: signedIn.RefreshToken!, client_id: allAttributes }) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { id_token: string; access_token: string };
+    expect(origin({ IdToken: body.id_token, AccessToken: body.access_token })).toEqual(first);
+  });
+
+  it("keep them through a rotation: the rotated refresh token refreshes to the same sign-in (GetTokensFromRefreshToken)", async () => {
+    const signedIn = await signIn(rotating);
+    const first = origin(signedIn);
+    clock.now += 60 * 1000;
+    const rotated = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotating, RefreshToken: signedIn.RefreshToken! }))).AuthenticationResult!;
+    expect(origin(rotated)).toEqual(first);
+    clock.now += 60 * 1000;
+    const again = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotating, RefreshToken: rotated.RefreshToken! }))).AuthenticationResult!;
+    expect(origin(again)).toEqual(first);
+  });
+
+  it("a new sign-in has a new origin_jti", async () => {
+    expect(claims((await signIn(allAttributes)).IdToken).origin_jti).not.toBe(claims((await signIn(allAttributes)).IdToken).origin_jti);
   });
 });
