@@ -1255,11 +1255,12 @@ function keepSignInOnRefresh(router: (target: string) => Route) {
 }
 
 /**
- * The claims a pre token generation trigger can neither add, override nor suppress: cognito-local's RESERVED_CLAIMS
- * (its tokenGenerator.js, not exported), kept as they were. Cognito's list: "You can't add, override, or suppress"
- * acr, amr, aud, auth_time, azp, exp, iat, identities, iss, jti, nbf, nonce, origin_jti, sub, token_use
- * (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html; whether
- * `at_hash` and `cognito:username` are on it today not confirmed).
+ * The claims a pre token generation trigger can neither add, override nor suppress: "You can not modify the following
+ * claims: acr, amr, aud, at_hash, auth_time, azp, cognito:username, exp, iat, identities, iss, jti, nbf, nonce,
+ * origin_jti, sub, token_use" (the guide's pre token generation page, awsdocs/amazon-cognito-developer-guide
+ * doc_source/user-pool-lambda-pre-token-generation.md; today's
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html); cognito-local's
+ * RESERVED_CLAIMS (its tokenGenerator.js, not exported) is the same list.
  */
 const RESERVED_CLAIMS = new Set(["acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"]);
 
@@ -1322,7 +1323,9 @@ function readableAttributeClaims(user: User, client: { ReadAttributes?: string[]
  *    its place in a user's access token is what apps see, not in the guide's sample (not confirmed there);
  *  - the two share `origin_jti`, `event_id` and `auth_time`, each has its own `jti`;
  *  - a pre token generation trigger (V1_0: the ID token) adds, overrides and suppresses claims after all of these,
- *    the RESERVED_CLAIMS excepted, as cognito-local did; its event's `userAttributes` are the user's.
+ *    the RESERVED_CLAIMS excepted, as cognito-local did ("If a value is both suppressed and replaced, then it will be
+ *    suppressed"); its event's `userAttributes` are the user's. Not emulated, as in cognito-local: its
+ *    groupOverrideDetails (`cognito:groups` of both tokens) and a V2_0 event's access token claims;
  *  - a refresh keeps the sign-in's `auth_time` ("On refreshes, it represents the time when the original authentication
  *    occurred, not the time when the token was issued") and `origin_jti` ("The originating JWT identifier, from when the
  *    original authentication occurred"): the refresh token carries them (REFRESHED_SIGN_IN), a rotated one too.
