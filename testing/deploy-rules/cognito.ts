@@ -674,8 +674,10 @@ export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
  * An app client's AuthSessionValidity, how many minutes a user has to answer each authentication challenge, is a whole
  * number from 3 to 15 (APP_CLIENT_AUTH_SESSION_MINUTES: "Valid values between 3 and 15", the provider's and
  * CloudFormation's docs of the setting); CreateUserPoolClient / UpdateUserPoolClient refuse another. UserAuth's client
- * does not set it (Cognito's default, 3); a hand-built aws.cognito.UserPoolClient can. An unknown value (an Output) is
- * not judged.
+ * does not set it (Cognito's default, 3); a hand-built aws.cognito.UserPoolClient can. The provider refuses it too, at
+ * `pulumi preview` (terraform-provider-aws internal/service/cognitoidp/user_pool_client.go: auth_session_validity's
+ * `int64validator.Between(3, 15)`); the mocked plan runs no provider, so this rule says it there. An unknown value (an
+ * Output) is not judged.
  */
 export const COGNITO_CLIENT_AUTH_SESSION_VALIDITY: DeployRule = {
   id: "CognitoClientAuthSessionValidity",
