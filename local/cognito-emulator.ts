@@ -15,6 +15,7 @@
  *  - a temporary password (AdminCreateUser) is checked at sign-in: cognito-local answers the new-password challenge to any;
  *    the hosted UI asks for a new password after the right one before it hands out a code (cognito-local: the code);
  *    past the pool's TemporaryPasswordValidityDays it is refused (cognito-local never checks);
+ *    AdminCreateUser's MessageAction RESEND sends a new one and restarts those days (cognito-local: unsupported);
  *  - a challenge's Session is good once (answers sent together included), for its challenge, client and user, for the
  *    client's AuthSessionValidity (cognito-local takes any string, at any time, for any ChallengeName); the new-password
  *    challenge asks for the required attributes the user lacks (its requiredAttributes, the hosted UI's form), sets them,
@@ -23,12 +24,16 @@
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
  *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line;
+ *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
+ *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
+ *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, createPublicKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
@@ -48,8 +53,10 @@ import type { CryptoService } from "cognito-local/lib/services/crypto";
 import type { DataStore } from "cognito-local/lib/services/dataStore/dataStore";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
+import { selectAppropriateDeliveryMethod } from "cognito-local/lib/services/messageDelivery/deliveryMethod";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
+import { userToResponseObject } from "cognito-local/lib/targets/responses";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, attributeValue, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
@@ -194,13 +201,14 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
-    tokenGenerator: revocation.recording(verifiedClaimsAsBooleans(new JwtTokenGenerator(clock, triggers, tokenConfig))),
+    tokenGenerator: revocation.recording(new CognitoTokenGenerator(clock, triggers, tokenConfig)),
     triggers,
   };
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
     (r) => adminRespondToAuthChallenge(r),
     (r) => checkTemporaryPasswords(r, cognito, clock),
+    (r) => resendInvitations(r, services),
     (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
@@ -217,6 +225,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => challengeSessions(r, cognito, clock),
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
+    (r) => keepSignInOnRefresh(r),
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
@@ -369,7 +378,8 @@ function refuseExpiredRefreshTokens(router: (target: string) => Route, clock: Cl
  *    Cognito's endpoint answers an expired one with invalid_grant, and its `error_description` (the API's wording here);
  *  - the access token it answers with goes with the refresh token it was given, as the other refresh paths' do
  *    (revokeTokens), so RevokeToken revokes it: "revokes all of the access tokens generated by ... the specified refresh
- *    token" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html).
+ *    token" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html);
+ *  - its tokens keep the refresh token's sign-in (REFRESHED_SIGN_IN: `auth_time`, `origin_jti`).
  * cognito-local's routes are registered inside createServer, so this one is moved in front of its token route (after
  * the body parsers, which it reads from: inFrontOf).
  */
@@ -385,7 +395,7 @@ function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocatio
       revocation.issuedWith(token, answer.access_token);
       return json(answer);
     };
-    next();
+    REFRESHED_SIGN_IN.run(signInOf(token), next);
   });
   inFrontOf(app, "/oauth2/token", "hostedUiRefreshGrant");
 }
@@ -1055,6 +1065,48 @@ function checkTemporaryPasswords(router: (target: string) => Route, cognito: Cog
 }
 
 /**
+ * AdminCreateUser with MessageAction RESEND, which cognito-local refuses for every user (UnsupportedError, HTTP 500):
+ * "Set to RESEND to resend the invitation message to a user that already exists, and to reset the temporary-password
+ * duration with a new temporary password" (MessageAction,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html); "To reset the
+ * account after that time limit, you must call AdminCreateUser again and specify RESEND" (its TemporaryPassword). So
+ * for a user still in FORCE_CHANGE_PASSWORD: a new temporary password (the request's TemporaryPassword, or one made up
+ * as cognito-local's AdminCreateUser makes one; enforcePasswordPolicy checks a given one first), its validity counted
+ * from now (TemporaryPasswordDate, what temporaryPasswordExpired reads), and the invitation delivered again as
+ * cognito-local's AdminCreateUser delivers it (DesiredDeliveryMediums, SMS by default; the captured code is the
+ * password). Answers the user as AdminCreateUser does. A user in another status: UnsupportedUserStateException, worded
+ * "Resend not possible. <username> status is not FORCE_CHANGE_PASSWORD" as other emulators have it from the service
+ * (not in AWS's documentation: not confirmed); an unknown user: UserNotFoundException (not confirmed either). Not
+ * emulated: the request's UserAttributes are not applied to the existing user (what Cognito does with them on RESEND is
+ * not documented).
+ */
+function resendInvitations(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; clock: Clock }) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "AdminCreateUser") return route;
+    return async (ctx, req) => {
+      if (req?.MessageAction !== "RESEND") return route(ctx, req);
+      const pool = await poolOf(services.cognito, ctx, req);
+      const user = pool && typeof req.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      if (!pool || !user) throw new UserNotFoundError("User does not exist.");
+      if (user.UserStatus !== "FORCE_CHANGE_PASSWORD") {
+        throw new CognitoError("UnsupportedUserStateException", `Resend not possible. ${user.Username} status is not FORCE_CHANGE_PASSWORD`);
+      }
+      // cognito-local's AdminCreateUser picks the medium as this exported helper does, which names the attributes.
+      const mediums: unknown[] = Array.isArray(req.DesiredDeliveryMediums) ? req.DesiredDeliveryMediums : ["SMS"];
+      const delivery = selectAppropriateDeliveryMethod([...(mediums.includes("SMS") ? ["phone_number"] : []), ...(mediums.includes("EMAIL") ? ["email"] : [])], user);
+      if (!delivery) throw new InvalidParameterError("User has no attribute matching desired delivery mediums");
+      const now = services.clock.get();
+      const password: string = req.TemporaryPassword ?? process.env.CODE ?? randomBytes(6).toString("base64url").slice(0, 6);
+      const resent: UserWithTemporaryPasswordDate = { ...user, Password: password, TemporaryPasswordDate: now, UserLastModifiedDate: now };
+      await pool.saveUser(ctx, resent);
+      await services.messages.deliver(ctx, "AdminCreateUser", null, pool.options.Id, resent, password, req.ClientMetadata, delivery);
+      return { User: userToResponseObject(resent) };
+    };
+  };
+}
+
+/**
  * The NEW_PASSWORD_REQUIRED challenge for `user`, as cognito-local's InitiateAuth answers it (its initiateAuth.js
  * newPasswordChallenge, not exported; requiredAttributesAtNewPassword fills in `requiredAttributes`, challengeSessions
  * keeps the session).
@@ -1218,16 +1270,175 @@ async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown)
 }
 
 /**
- * `email_verified` in the ID token is the attribute as a boolean (e.g. `"email_verified": true` in
- * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html).
- * cognito-local writes `Boolean("false")`, true, for a user whose address is unverified (UpdateUserAttributes with a
- * new email sets "false"); the generator is given the user without an attribute that says "false".
+ * The sign-in a refresh carries on (its `origin_jti` and `auth_time`), read from the refresh token it refreshes with
+ * (CognitoTokenGenerator writes them into it) for the tokens it issues: set around a refresh by keepSignInOnRefresh
+ * (the API's) and hostedUiRefreshGrant (the token endpoint's). A refresh token without them (issued before the emulator
+ * wrote them) refreshes as a new sign-in.
  */
-function verifiedClaimsAsBooleans(generator: JwtTokenGenerator): JwtTokenGenerator {
-  const generate = generator.generate.bind(generator);
-  generator.generate = (ctx, user, ...rest) =>
-    generate(ctx, { ...user, Attributes: (user.Attributes ?? []).filter((a) => !(a.Name === "email_verified" && a.Value === "false")) }, ...rest);
-  return generator;
+const REFRESHED_SIGN_IN = new AsyncLocalStorage<{ origin_jti: string; auth_time: number } | undefined>();
+
+/** The sign-in `refreshToken` carries (REFRESHED_SIGN_IN), if it carries one. */
+function signInOf(refreshToken: unknown): { origin_jti: string; auth_time: number } | undefined {
+  const { origin_jti: originJti, auth_time: authTime } = claimsOf(refreshToken);
+  return typeof originJti === "string" && typeof authTime === "number" ? { origin_jti: originJti, auth_time: authTime } : undefined;
+}
+
+/** The API's refreshes (refreshTokenOf: REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken) issue their tokens for the refresh token's sign-in. */
+function keepSignInOnRefresh(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    return (ctx, req) => REFRESHED_SIGN_IN.run(signInOf(refreshTokenOf(target, req)), () => route(ctx, req));
+  };
+}
+
+/**
+ * The claims a pre token generation trigger can neither add, override nor suppress: "You can not modify the following
+ * claims: acr, amr, aud, at_hash, auth_time, azp, cognito:username, exp, iat, identities, iss, jti, nbf, nonce,
+ * origin_jti, sub, token_use" (the guide's pre token generation page, awsdocs/amazon-cognito-developer-guide
+ * doc_source/user-pool-lambda-pre-token-generation.md; today's
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html); cognito-local's
+ * RESERVED_CLAIMS (its tokenGenerator.js, not exported) is the same list.
+ */
+const RESERVED_CLAIMS = new Set(["acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"]);
+
+/** A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset. */
+function validitySeconds(validity: number | undefined, unit: string | undefined, fallback: number): number {
+  if (validity === undefined || validity === null) return fallback;
+  const seconds = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[unit ?? ""];
+  if (seconds === undefined) throw new Error(`Invalid unit: ${unit}`);
+  return validity * seconds;
+}
+
+/**
+ * The ID token claim of a user attribute, in the JSON type Cognito gives it: `email_verified` and
+ * `phone_number_verified` booleans, `updated_at` a number, `address` an object (OIDC's address claim, the attribute
+ * its `formatted` member), everything else the string. The sample payload has `"email_verified": true`
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html); the
+ * pre token generation guide names these four as the ID token claims whose type is fixed ("you can populate complex
+ * objects to the value of claims except for phone_number_verified, email_verified, updated_at, and address",
+ * user-pool-lambda-pre-token-generation.html); the address as `{ "formatted": ... }` is what apps see
+ * (aws-amplify/amplify-js#4935), not in AWS's documentation (not confirmed there).
+ */
+function attributeClaim(name: string, value: string): unknown {
+  if (name === "email_verified" || name === "phone_number_verified") return value === "true";
+  if (name === "updated_at") return Number.isFinite(Number(value)) && value.trim() !== "" ? Number(value) : value;
+  if (name === "address") return { formatted: value };
+  return value;
+}
+
+/**
+ * The user's attributes as ID token claims: those the app client may read, its ReadAttributes ("The list of user
+ * attributes that you want your app client to have read access to", API_CreateUserPoolClient.html), every one when it
+ * has none. `sub` is Cognito's own claim, always there. An `email` (a `phone_number`) without its verified flag comes
+ * with `email_verified` (`phone_number_verified`) false, as cognito-local's ID token always had `email_verified`.
+ * Not confirmed: that a client without ReadAttributes reads custom attributes too (the API reference names
+ * "email_verified, phone_number_verified, and the standard attributes"; cognito-local put them in, kept), and whether
+ * Cognito leaves an unset verified flag out rather than false.
+ */
+function readableAttributeClaims(user: User, client: { ReadAttributes?: string[] }): Record<string, unknown> {
+  const readable = (name: string) => name !== "sub" && (client.ReadAttributes === undefined || client.ReadAttributes.includes(name));
+  const values = new Map((user.Attributes ?? []).filter((a) => a.Value !== undefined).map((a) => [a.Name, a.Value as string]));
+  for (const [attribute, flag] of [["email", "email_verified"], ["phone_number", "phone_number_verified"]]) {
+    if (values.has(attribute) && !values.has(flag)) values.set(flag, "false");
+  }
+  return Object.fromEntries([...values].filter(([name]) => readable(name)).map(([name, value]) => [name, attributeClaim(name, value)]));
+}
+
+/**
+ * The tokens Cognito hands out, in place of cognito-local's JwtTokenGenerator (every sign-in, challenge answer,
+ * refresh and hosted-UI code exchange goes through `services.tokenGenerator`). cognito-local's ID token carried only
+ * `email`, `email_verified` (`Boolean("false")`, true, for an unverified address) and the custom attributes, and
+ * neither token an `origin_jti`. As Cognito's
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html and
+ * amazon-cognito-user-pools-using-the-access-token.html, their sample payloads):
+ *  - the ID token: the attributes the client may read (readableAttributeClaims), `sub`, `cognito:groups` (when the user
+ *    has any), `cognito:username`, `aud` (the client id), `iss`, `token_use` "id", `auth_time`, `iat`, `exp`, `jti`,
+ *    `origin_jti`, `event_id`;
+ *  - the access token: `sub`, `cognito:groups`, `iss`, `version` 2, `client_id`, `origin_jti`, `event_id`, `token_use`
+ *    "access", `scope` (aws.cognito.signin.user.admin; hostedUiScopes sets a hosted-UI sign-in's), `auth_time`, `exp`,
+ *    `iat`, `jti`, `username`, and no `aud`. `version` is in the client_credentials token too (clientCredentialsGrant);
+ *    its place in a user's access token is what apps see, not in the guide's sample (not confirmed there);
+ *  - the two share `origin_jti`, `event_id` and `auth_time`, each has its own `jti`;
+ *  - a pre token generation trigger (V1_0: the ID token) adds, overrides and suppresses claims after all of these,
+ *    the RESERVED_CLAIMS excepted, as cognito-local did ("If a value is both suppressed and replaced, then it will be
+ *    suppressed"); its event's `userAttributes` are the user's. Not emulated, as in cognito-local: its
+ *    groupOverrideDetails (`cognito:groups` of both tokens) and a V2_0 event's access token claims;
+ *  - a refresh keeps the sign-in's `auth_time` ("On refreshes, it represents the time when the original authentication
+ *    occurred, not the time when the token was issued") and `origin_jti` ("The originating JWT identifier, from when the
+ *    original authentication occurred"): the refresh token carries them (REFRESHED_SIGN_IN), a rotated one too.
+ * The lifetimes, the refresh token (a JWT only the emulator reads) and the signing key are cognito-local's.
+ */
+class CognitoTokenGenerator extends JwtTokenGenerator {
+  constructor(
+    private readonly now: Clock,
+    private readonly signInTriggers: TriggersService,
+    private readonly config: { IssuerDomain: string },
+  ) {
+    super(now, signInTriggers, config);
+  }
+
+  override async generate(...[ctx, user, userGroups, client, clientMetadata, source]: Parameters<JwtTokenGenerator["generate"]>) {
+    const now = Math.floor(this.now.get().getTime() / 1000);
+    const issuer = `${this.config.IssuerDomain}/${client.UserPoolId}`;
+    const signIn = (source === "RefreshTokens" ? REFRESHED_SIGN_IN.getStore() : undefined) ?? { origin_jti: randomUUID(), auth_time: now };
+    const shared = {
+      sub: attributeValue("sub", user.Attributes),
+      ...(userGroups.length > 0 ? { "cognito:groups": [...userGroups] } : {}),
+      iss: issuer,
+      origin_jti: signIn.origin_jti,
+      event_id: randomUUID(),
+      auth_time: signIn.auth_time,
+      iat: now,
+    };
+    const units = client.TokenValidityUnits;
+    const accessToken = {
+      ...shared,
+      version: 2,
+      client_id: client.ClientId,
+      token_use: "access",
+      scope: "aws.cognito.signin.user.admin",
+      exp: now + validitySeconds(client.AccessTokenValidity, units?.AccessToken ?? "hours", 24 * 3600),
+      jti: randomUUID(),
+      username: user.Username,
+    };
+    let idToken: Record<string, unknown> = {
+      ...readableAttributeClaims(user, client),
+      ...shared,
+      "cognito:username": user.Username,
+      aud: client.ClientId,
+      token_use: "id",
+      exp: now + validitySeconds(client.IdTokenValidity, units?.IdToken ?? "hours", 24 * 3600),
+      jti: randomUUID(),
+    };
+    if (this.signInTriggers.enabled("PreTokenGeneration")) {
+      const result = await this.signInTriggers.preTokenGeneration(ctx, {
+        clientId: client.ClientId,
+        clientMetadata,
+        source,
+        userAttributes: user.Attributes,
+        username: user.Username,
+        groupConfiguration: { groupsToOverride: undefined, iamRolesToOverride: undefined, preferredRole: undefined },
+        userPoolId: client.UserPoolId,
+      });
+      const overrides = result.claimsOverrideDetails;
+      const suppressed = new Set((overrides?.claimsToSuppress ?? []).filter((claim) => !RESERVED_CLAIMS.has(claim)));
+      const added = Object.entries(overrides?.claimsToAddOrOverride ?? {}).filter(([claim]) => !RESERVED_CLAIMS.has(claim));
+      idToken = Object.fromEntries([...Object.entries(idToken), ...added].filter(([claim]) => !suppressed.has(claim)));
+    }
+    const refreshToken = {
+      "cognito:username": user.Username,
+      email: attributeValue("email", user.Attributes),
+      // The sign-in it carries on to its refreshes (REFRESHED_SIGN_IN).
+      origin_jti: signIn.origin_jti,
+      auth_time: signIn.auth_time,
+      iat: now,
+      exp: now + validitySeconds(client.RefreshTokenValidity, units?.RefreshToken ?? "days", 7 * 86400),
+      jti: randomUUID(),
+      iss: issuer,
+    };
+    const sign = (claims: object) => jwt.sign(claims, privateKey, { algorithm: "RS256", keyid: "CognitoLocal" });
+    return { AccessToken: sign(accessToken), IdToken: sign(idToken), RefreshToken: sign(refreshToken) };
+  }
 }
 
 /** A token's claims, unverified (what cognito-local reads of a token, too). */
@@ -2206,8 +2417,7 @@ function answerBodyParserErrors(app: any): void {
 
 /** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
 function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
-  const unit = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[client.TokenValidityUnits?.AccessToken ?? "hours"] ?? 3600;
-  return client.AccessTokenValidity ? client.AccessTokenValidity * unit : 3600;
+  return validitySeconds(client.AccessTokenValidity || undefined, client.TokenValidityUnits?.AccessToken ?? "hours", 3600);
 }
 
 /** Equal secrets, compared in constant time. */

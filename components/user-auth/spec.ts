@@ -715,6 +715,16 @@ const TOKEN_VALIDITY_LIMITS = {
 } as const;
 
 /**
+ * How long an app client's authentication sessions (a challenge's Session) last, its AuthSessionValidity in minutes:
+ * "Amazon Cognito creates a session token for each API request in an authentication flow. AuthSessionValidity is the
+ * duration, in minutes, of that session token" (API_UserPoolClientType.html); "Valid values between 3 and 15. Default
+ * value is 3." (aws.cognito.UserPoolClient authSessionValidity, the provider's docs; AWS::Cognito::UserPoolClient
+ * AuthSessionValidity, "Minimum: 3, Maximum: 15"). UserAuth's own client leaves it at Cognito's default; the deploy rule
+ * CognitoClientAuthSessionValidity checks every app client of a plan against it.
+ */
+export const APP_CLIENT_AUTH_SESSION_MINUTES = { min: 3, max: 15 } as const;
+
+/**
  * Cognito's counts per app client, not raised on request: "Callback URLs per app client | 100 | No", "Logout URLs per
  * app client | 100 | No", "Scopes per app client | 50 | No" (Quotas in Amazon Cognito, resource quotas:
  * https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas; CreateUserPoolClient's

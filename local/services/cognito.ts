@@ -307,6 +307,8 @@ export async function provisionOtherClients(
         RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
         // How long its challenge sessions last (the emulator refuses one used later, as Cognito does).
         AuthSessionValidity: inputs.authSessionValidity,
+        // The attributes its users' ID tokens carry (the emulator's tokens, as Cognito's, carry only these; all when unset).
+        ReadAttributes: inputs.readAttributes,
       }),
     );
     if (secret && (inputs.allowedOauthFlows ?? []).includes("client_credentials")) {

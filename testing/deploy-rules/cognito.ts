@@ -4,7 +4,8 @@
  */
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { APP_CLIENT_QUOTAS, callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirectUrlCountProblem, RESOURCE_SERVER as RESOURCE_SERVER_SHAPE } from "../../components/user-auth/spec";
+import { APP_CLIENT_AUTH_SESSION_MINUTES, APP_CLIENT_QUOTAS, callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirectUrlCountProblem, RESOURCE_SERVER as RESOURCE_SERVER_SHAPE } from "../../components/user-auth/spec";
+import { wholeNumberRangeRefusal } from "../../components/ranges";
 import { certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { dnsName } from "./names";
@@ -669,6 +670,38 @@ export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
   },
 };
 
+/**
+ * An app client's AuthSessionValidity, how many minutes a user has to answer each authentication challenge, is a whole
+ * number from 3 to 15 (APP_CLIENT_AUTH_SESSION_MINUTES: "Valid values between 3 and 15", the provider's and
+ * CloudFormation's docs of the setting); CreateUserPoolClient / UpdateUserPoolClient refuse another. UserAuth's client
+ * does not set it (Cognito's default, 3); a hand-built aws.cognito.UserPoolClient can. The provider refuses it too, at
+ * `pulumi preview` (terraform-provider-aws internal/service/cognitoidp/user_pool_client.go: auth_session_validity's
+ * `int64validator.Between(3, 15)`); the mocked plan runs no provider, so this rule says it there. An unknown value (an
+ * Output) is not judged.
+ */
+export const COGNITO_CLIENT_AUTH_SESSION_VALIDITY: DeployRule = {
+  id: "CognitoClientAuthSessionValidity",
+  title: "An app client's authSessionValidity is 3 to 15 minutes",
+  source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-authsessionvalidity",
+  check(graph) {
+    return ofType(graph, CLIENT).flatMap((client) => {
+      const value: unknown = client.inputs.authSessionValidity;
+      if (typeof value !== "number") return [];
+      const { min, max } = APP_CLIENT_AUTH_SESSION_MINUTES;
+      const refusal = wholeNumberRangeRefusal(value, APP_CLIENT_AUTH_SESSION_MINUTES, { unit: "minutes", limit: "Cognito's range" });
+      if (!refusal) return [];
+      return [
+        finding(
+          "CognitoClientAuthSessionValidity",
+          client,
+          `has authSessionValidity ${value}, which ${refusal.problem}; CreateUserPoolClient refuses it`,
+          `set authSessionValidity to a whole number of minutes from ${min} to ${max} (how long a user has to answer each sign-in challenge), or leave it out for Cognito's default of ${min}`,
+        ),
+      ];
+    });
+  },
+};
+
 export const COGNITO_RULES: DeployRule[] = [
   COGNITO_MFA_METHOD,
   COGNITO_PHONE_VERIFICATION_SMS,
@@ -677,6 +710,7 @@ export const COGNITO_RULES: DeployRule[] = [
   COGNITO_CLIENT_SCOPES,
   COGNITO_RESOURCE_SERVER_SCOPES,
   COGNITO_CLIENT_CREDENTIALS_FLOW,
+  COGNITO_CLIENT_AUTH_SESSION_VALIDITY,
   COGNITO_DOMAIN_PREFIX,
   COGNITO_CUSTOM_DOMAIN_PARENT_RECORD,
   COGNITO_CUSTOM_DOMAIN_CERTIFICATE,
