@@ -46,8 +46,8 @@ const PLAYWRIGHT_DISABLED_FEATURES = [
  * Browser UI that headless Chromium (156) still builds for every window, and so for every browser context (each
  * test's newContext): the address bar's suggestion popups, two WebUI pages (chrome://omnibox-popup.top-chrome/ and
  * its omnibox_popup_aim.html) preloaded in a renderer process of their own. No test page can reach them. They were
- * about a third of Chromium's CPU in browser.test.ts (issue 15: Chromium 26.8 of the file's 46 CPU-seconds with
- * them, 12.4 without, the same 21 tests passing). browser.test.ts checks that no such page is left (browserUiPages).
+ * about half of Chromium's CPU in browser.test.ts (issue 15, three paired runs, Chromium's processes read from /proc:
+ * 26–30 CPU-seconds with them, 13–15 without, of the file's 42–49). browser.test.ts checks that none is open (browserUiPages).
  */
 const BROWSER_UI_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"];
 
