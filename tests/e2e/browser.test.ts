@@ -4,9 +4,9 @@
  * cost. The suites share the app's data, so none depends on what another writes (browser.ts: demoUser,
  * signUpUser), and each test opens a browser context of its own (newContext).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accountSuite } from "./account.spec";
-import { hasChromium, sharedApp, startSharedApp } from "./browser";
+import { browserUiPages, hasChromium, newContext, sharedApp, startSharedApp } from "./browser";
 import { gallerySuite } from "./gallery.spec";
 import { realtimeSuite } from "./realtime.spec";
 import { siteSuite } from "./site.spec";
@@ -24,6 +24,13 @@ describe.skipIf(!hasChromium)("the reference app in Chromium against npm start (
     const leftOpen = sharedApp().browser.contexts();
     await Promise.all(leftOpen.map((context) => context.close()));
     expect(leftOpen.length, "browser contexts an earlier test left open (now closed): open them with newContext() (browser.ts)").toBe(0);
+  });
+
+  // Each context is a window of its own in headless Chromium: browser UI built for every window costs every test.
+  it("builds no browser-UI pages beside a context's page (the omnibox popups: browser.ts, BROWSER_UI_FEATURES)", async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(sharedApp().app.urls.site);
+    expect(await browserUiPages(sharedApp().browser)).toEqual([]);
   });
 
   siteSuite();

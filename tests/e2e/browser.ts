@@ -4,7 +4,7 @@
  * as, and the waits they use.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
@@ -18,12 +18,107 @@ import { devAppRun } from "../setup/dev-app";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * The Chromium features Playwright switches off (playwright-core's chromiumSwitches.ts, its own `--disable-features`).
+ * Chromium reads only the last `--disable-features` on its command line, so ours repeats them: launchBrowser checks
+ * that it does (chromiumFeaturesKept), and names what Playwright added after an upgrade.
+ */
+const PLAYWRIGHT_DISABLED_FEATURES = [
+  "AvoidUnnecessaryBeforeUnloadCheckSync",
+  "DestroyProfileOnBrowserClose",
+  "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable",
+  "LensOverlay",
+  "MediaRouter",
+  "PaintHolding",
+  "ThirdPartyStoragePartitioning",
+  "AvoidCorsURLLoaderRestartOnRedirect",
+  "TcpPortRandomizationWin",
+  "OptimizationHints",
+  "NetworkTimeServiceQuerying",
+  "AimEnabled",
+  "PreconnectToSearch",
+  "msForceBrowserSignIn",
+  "msEdgeUpdateLaunchServicesPreferredVersion",
+];
+
+/**
+ * Browser UI that headless Chromium (156) still builds for every window, and so for every browser context (each
+ * test's newContext): the address bar's suggestion popups, two WebUI pages (chrome://omnibox-popup.top-chrome/ and
+ * its omnibox_popup_aim.html) preloaded in a renderer process of their own. No test page can reach them. They were
+ * about half of Chromium's CPU in browser.test.ts (issue 15, three paired runs, Chromium's processes read from /proc:
+ * 26–30 CPU-seconds with them, 13–15 without, of the file's 42–49). browser.test.ts checks that none is open (browserUiPages).
+ */
+const BROWSER_UI_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"];
+
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...BROWSER_UI_FEATURES].join(",")}`,
+    ],
   });
+  try {
+    chromiumFeaturesKept();
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+  return browser;
+}
+
+/**
+ * Throws unless the last `--disable-features` of every Chromium this process started (the one Chromium reads)
+ * names every feature an earlier one names (Playwright's own): otherwise launchBrowser would switch Playwright's
+ * features back on. Reads the command lines from /proc (Debian's Chromium, Linux only).
+ */
+function chromiumFeaturesKept(): void {
+  const children = readdirSync("/proc").filter((pid) => /^\d+$/.test(pid) && parentPid(pid) === process.pid);
+  const chromiums = children.map((pid) => readProc(pid, "cmdline").split("\0")).filter((argv) => argv.includes("--remote-debugging-pipe"));
+  if (chromiums.length === 0) throw new Error(`tests/e2e/browser.ts: found no Chromium process started by this process (pid ${process.pid}) in /proc to check its --disable-features`);
+  for (const argv of chromiums) {
+    const lists = argv.filter((arg) => arg.startsWith("--disable-features=")).map((arg) => arg.slice("--disable-features=".length).split(","));
+    const read = new Set(lists.at(-1));
+    const dropped = lists.flat().filter((feature) => !read.has(feature));
+    if (dropped.length > 0) throw new Error(`tests/e2e/browser.ts: Chromium reads only the last --disable-features, and ours leaves out ${[...new Set(dropped)].join(", ")} (Playwright's own, after an upgrade?): add them to PLAYWRIGHT_DISABLED_FEATURES`);
+  }
+}
+
+function readProc(pid: string, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    return ""; // the process has ended
+  }
+}
+
+/** A process's parent pid, from /proc/<pid>/stat (its 4th field, after the command name in parentheses). */
+function parentPid(pid: string): number | undefined {
+  const stat = readProc(pid, "stat");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return stat ? Number(fields[1]) : undefined;
+}
+
+/**
+ * The browser-UI pages (chrome:// WebUI outside any tab: the omnibox popups above) open in Chromium, with their
+ * addresses: browser.test.ts expects none.
+ */
+export async function browserUiPages(browser: Browser): Promise<string[]> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = (await cdp.send("Target.getTargets", { filter: [{}] })) as { targetInfos: Array<{ type: string; url: string }> };
+    return targetInfos.filter((target) => target.type === "browser_ui").map((target) => target.url);
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** The reference app as `npm start` runs the dev stack, in a state folder of its own, and Chromium. */

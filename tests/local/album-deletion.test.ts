@@ -132,9 +132,14 @@ describe("DELETE /albums/{albumId} of an album with photos", () => {
   }, 180_000);
 });
 
-/** A signed-up user and their API, and an album of `photos` pending photos (POST only: items, no objects). */
-async function albumWithPhotos(email: string, photos: number) {
-  const { owner, api } = await signedInApi(app, email);
+/**
+ * A user and their API, and an album of `photos` pending photos (POST only: items, no objects). `user`: an email to sign
+ * up, or a user signed up before, for a test of many albums: each album is its own deletion (its executions, its items,
+ * its notices are told apart by albumId), and a sign-up (three Cognito calls and the post-confirmation function) per
+ * album cost those tests 24 of them (issue 15).
+ */
+async function albumWithPhotos(user: string | Awaited<ReturnType<typeof signedInApi>>, photos: number) {
+  const { owner, api } = typeof user === "string" ? await signedInApi(app, user) : user;
   const { albumId } = (await api("POST", "/albums", { title: "Many" })).body as { albumId: string };
   for (let i = 0; i < photos; i++) expect((await api("POST", `/albums/${albumId}/photos`, { contentType: "image/jpeg", size: 10 })).status).toBe(201);
   return { owner, albumId, api };
@@ -149,24 +154,27 @@ const photosLeft = async (owner: string, albumId: string) =>
 const historyOf = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
 
 /**
- * The descriptions of executions that have ended, which never change: a poll describes again only the executions still
- * running. Every poll described every execution of the state machine, the earlier tests' too (issue 15: the file's
- * polls sent hundreds of DescribeExecution calls, each signed, verified and answered over HTTP, most for executions
- * long ended).
+ * What a poll knows of each execution: its description once it has ended (which never changes), and while it runs the
+ * description first read (for its input, which never changes either). Every poll described every execution of the state
+ * machine, the earlier tests' too (issue 15: the file's polls sent hundreds of DescribeExecution calls, each signed,
+ * verified and answered over HTTP, most for executions long ended); then every running execution at every poll, each
+ * answer carrying the execution's input (up to 256 KB in the tests below): 282 DescribeExecution calls in the file.
+ * Now ListExecutions' status (API_ExecutionListItem) tells when to describe a running execution again: once, when it has
+ * ended.
  */
-const endedDescriptions = new Map<string, DescribeExecutionOutput>();
-async function describedExecution(executionArn: string): Promise<DescribeExecutionOutput> {
-  const ended = endedDescriptions.get(executionArn);
-  if (ended) return ended;
-  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  if (described.status !== "RUNNING") endedDescriptions.set(executionArn, described);
+const descriptions = new Map<string, DescribeExecutionOutput>();
+async function describedExecution(listed: { executionArn?: string; status?: string }): Promise<DescribeExecutionOutput> {
+  const known = descriptions.get(listed.executionArn!);
+  if (known && (known.status !== "RUNNING" || listed.status === "RUNNING")) return known;
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn: listed.executionArn }));
+  descriptions.set(listed.executionArn!, described);
   return described;
 }
 
 /** The workflow's executions whose input names `albumId`, described (ListExecutions does not give the input). */
 async function executionsFor(albumId: string): Promise<DescribeExecutionOutput[]> {
   const listed = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }))).executions ?? [];
-  const described = await Promise.all(listed.map((execution) => describedExecution(execution.executionArn!)));
+  const described = await Promise.all(listed.map((execution) => describedExecution(execution)));
   return described.filter((execution) => JSON.parse(execution.input ?? "{}").albumId === albumId);
 }
 
@@ -268,8 +276,9 @@ describe("an album deleted across executions", () => {
       "1000000000000000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs -1000000000000000",
     ];
-    const albums = await Promise.all(settings.map(async (asked, i) => {
-      const { owner, albumId } = await albumWithPhotos(`album-bounds-${i}@example.com`, 1);
+    const user = await signedInApi(app, "album-bounds@example.com");
+    const albums = await Promise.all(settings.map(async (asked) => {
+      const { owner, albumId } = await albumWithPhotos(user, 1);
       await markDeleting(owner, albumId);
       const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, ...asked }) }] }));
       expect(put.FailedEntryCount).toBe(0);
@@ -313,8 +322,9 @@ describe("an album deleted across executions", () => {
       { pageSize: 1e15 + 1 },
       { handoffs: -1e300 },
     ];
-    const albums = await Promise.all(details.map(async (asked, i) => {
-      const { owner, albumId } = await albumWithPhotos(`album-long-figure-${i}@example.com`, 1);
+    const user = await signedInApi(app, "album-long-figure@example.com");
+    const albums = await Promise.all(details.map(async (asked) => {
+      const { owner, albumId } = await albumWithPhotos(user, 1);
       await markDeleting(owner, albumId);
       const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, ...asked }) }] }));
       expect(put.FailedEntryCount).toBe(0);
@@ -347,8 +357,9 @@ describe("an album deleted across executions", () => {
       { bytes: 261_900, lastState: "UnquotableFigures", error: "States.DataLimitExceeded", deletion: { state: "deleting", execution: expect.stringContaining(":execution:") }, notices: 0 },
       { bytes: 262_100, lastState: "Defaults", error: "States.DataLimitExceeded", deletion: { state: "deleting" }, notices: 0 },
     ];
-    const albums = await Promise.all(sizes.map(async ({ bytes }, i) => {
-      const { owner, albumId } = await albumWithPhotos(`album-near-limit-${i}@example.com`, 1);
+    const user = await signedInApi(app, "album-near-limit@example.com");
+    const albums = await Promise.all(sizes.map(async ({ bytes }) => {
+      const { owner, albumId } = await albumWithPhotos(user, 1);
       await markDeleting(owner, albumId);
       const shell = JSON.stringify({ sub: owner, albumId, pageSize: "" });
       const Detail = JSON.stringify({ sub: owner, albumId, pageSize: "2".repeat(bytes - shell.length) });
