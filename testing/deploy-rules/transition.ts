@@ -1042,6 +1042,11 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
  * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed). A target
  * deleted early itself runs no branch of its own: the engine re-creates it ("Case 1: recreating", lines 1482-1506).
+ * The same branch, of any resource the update replaces delete-first (`replaced`, planUpdate's judgement of its inputs
+ * and the cascade), also deletes first the deployed dependents calculateDependentReplacements finds (lines 3268-3414):
+ * those deployed deletedWith it, and those with a replace-forcing input whose property dependencies name it, as the
+ * provider's Diff judges that input unknown (forcedFrom), transitively, whatever their own deleteBeforeReplace; they are
+ * `early` too, and one the program keeps is re-created when it registers (planUpdate's `replaced`).
  */
 function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1120,8 +1125,10 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
 }
 
 /**
- * The order of the deletes the cascade makes (cascadeOrder): `early`, the resources the engine deletes before a
- * replaceWith or deletedWith target it replaces delete-first; `deleteFirstTargets`, those targets.
+ * The order of the deletes the cascade makes (cascadeOrder): `early`, the deployed resources the engine deletes in the
+ * delete-before-replace branch of a resource it replaces delete-first, before that resource (its replaceWith or
+ * deletedWith names it: findDependentCascadeReplacements; or a deletedWith chain or replace-forcing input leads to it:
+ * calculateDependentReplacements); `deleteFirstTargets`, the replaceWith and deletedWith targets that run such a branch.
  */
 export interface CascadeOrder {
   early: ReadonlySet<string>;
@@ -3114,14 +3121,22 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
 /**
  * The inputs whose unknown value replaces a deployed resource, for the types the transition checks judge: a policy
  * resource's ForceNew reference (POLICY_WRITER_DELETES), the replace-forcing inputs of the named, stateful, cascade and
- * policy holder types (replacementKindOf; `replaceWhenSet` too: an unknown value is a set one), and its
- * `replaceOnChanges` (`*`: every input).
+ * policy holder types (replacementKindOf; `replaceWhenSet` too: an unknown value is a set one), a REST API
+ * deployment's (DEPLOYMENT_KIND), those of DEPENDENT_FORCE_NEW, and its `replaceOnChanges` (`*`: every input).
  * Undefined for another type: what replaces it is not known here.
  */
 function forcingInputs(r: RecordedResource): readonly string[] | undefined {
   const policy = POLICY_WRITER_DELETES.find((k) => k.type === r.type);
   const kind = replacementKindOf(r.type);
-  const own = policy ? (policy.replacedOnMove ? (policy.replaceOn ?? [policy.kept[0]]) : []) : kind ? [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])] : DEPENDENT_FORCE_NEW[r.type];
+  const own = policy
+    ? policy.replacedOnMove
+      ? (policy.replaceOn ?? [policy.kept[0]])
+      : []
+    : kind
+      ? [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])]
+      : r.type === DEPLOYMENT
+        ? DEPLOYMENT_KIND.replaceOn
+        : DEPENDENT_FORCE_NEW[r.type];
   const requested = (r.replaceOnChanges ?? []).map((entry) => String(parsePropertyPath(entry)?.[0] ?? entry));
   return own === undefined && requested.length === 0 ? undefined : [...(own ?? []), ...requested];
 }
@@ -3572,7 +3587,8 @@ export interface PlanUpdate {
   /**
    * Whether the update replaces the resource of this URN (of `after`; a renamed one by its new URN) that both plans
    * hold: for its own inputs as the engine diffs them (asDiffed, replaceReasons with every table of its type, else its
-   * replaceOnChanges; cascaded values included) or through a replaceWith that names a replaced resource.
+   * replaceOnChanges; cascaded values included), through a replaceWith that names a replaced resource, or deleted early
+   * in a delete-before-replace branch and re-created (order.early).
    */
   replaced(urn: string): boolean;
   /**
@@ -3693,8 +3709,13 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const next = afterByUrn.get(old.urn);
     // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
     if (next && !holdsInputs(old)) continue;
-    // Replaced for its own inputs, or by the cascade (its replaceWith or deletedWith names a replaced resource).
-    const replaced = next && replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn);
+    // Replaced for its own inputs, or by the cascade (its replaceWith or deletedWith names a replaced resource), or
+    // deleted early in a delete-before-replace branch and re-created (order.early: a replace-forcing input, triggers or
+    // restApi, takes its value from a resource replaced delete-first).
+    const replaced =
+      next &&
+      (replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn) ??
+        (order.early.has(next.urn) ? "is replaced (re-created after the engine deletes it early, in a delete-before-replace branch)" : undefined));
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
     // planUpdate's judgement, for a removed or a replaced deployment) is never sent, so never refused.
@@ -3783,6 +3804,8 @@ function movedTooLateFix(order: CascadeOrder, urn: string): string {
   const createFirst = "so the deployment is replaced create-first and the stage moves to the new one before the deployed copy is deleted";
   if (order.byNaming.has(urn))
     return `set a per-type pattern with a random part for ${DEPLOYMENT} in pulumi:autonaming (providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }), ${createFirst} (a deployment has no name, so only the order changes)`;
+  const forced = order.forcedInputs.get(urn);
+  if (forced) return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${forced.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
   return order.early.has(urn)
     ? `take the deployment's replaceWith or deletedWith off the resource replaced delete-first, or let that one be replaced create-first, ${createFirst}`
     : `drop the deployment's deleteBeforeReplace, ${createFirst}`;

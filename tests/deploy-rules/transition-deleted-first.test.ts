@@ -167,3 +167,37 @@ describe("TransitionStatefulReplaced: a kept resource replaced delete-first whos
     expect(problem(false)).toEqual([expect.stringMatching(/\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds/)]);
   });
 });
+
+describe("Dependents deleted early: a replace-forcing input taking its value from a resource replaced delete-first (calculateDependentReplacements)", () => {
+  const RULE = "TransitionDeploymentStillServed";
+  const METHOD = "aws:apigateway/method:Method";
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const STAGE = "aws:apigateway/stage:Stage";
+  const method = handBuilt(METHOD, "get-items", { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", authorization: "NONE" }, { id: "method-id" });
+  // Replaced delete-first: replaceOnChanges on a changed input, and deleteBeforeReplace.
+  const methodReplaced = { ...method, inputs: { ...method.inputs, authorization: "AWS_IAM" }, replaceOnChanges: ["authorization"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+  // The deployment's triggers take the method's id (ForceNew, terraform-provider-aws apigateway/deployment.go).
+  const deployment = (more: Partial<RecordedResource> = {}) =>
+    handBuilt(DEPLOYMENT, "api-deployment", { restApi: "api-id", triggers: { method: "method-id" } }, { id: "dep123", dependencies: [method.urn], propertyDependencies: { triggers: [method.urn] }, ...more });
+  // The stage names the deployment by reference (not ForceNew: the engine updates it after the deployment is re-created).
+  const stage = handBuilt(STAGE, "api-stage-prod", { restApi: "api-id", stageName: "prod", deployment: "dep123" }, { dependencies: [deployment().urn], propertyDependencies: { deployment: [deployment().urn] } });
+  const found = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).filter((f) => f.rule === RULE);
+
+  it("finds a deployment whose triggers take a method's output, the method replaced delete-first: the engine deletes the deployment first, while the stage serves it", () => {
+    const findings = found([method, deployment(), stage], [methodReplaced, deployment(), stage]);
+    expect(findings.map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
+    expect(findings[0].problem).toMatch(
+      /^is replaced \(re-created after the engine deletes it early, in a delete-before-replace branch\), and its deployed copy is deleted first \(its replace-forcing triggers from get-items, replaced delete-first: the engine deletes such dependents first \(pulumi step_generator.go calculateDependentReplacements\)\), while stage api-stage-prod still serves it/,
+    );
+    expect(findings[0].fix).toMatch(/^keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs \(triggers from get-items; order it after them with dependsOn instead\)/);
+  });
+
+  it("passes it when the method is replaced create-first, the triggers do not take its output, or ignoreChanges holds them", () => {
+    const createFirst = { ...methodReplaced, deleteBeforeReplace: false };
+    expect(found([method, deployment(), stage], [createFirst, deployment(), stage])).toEqual([]);
+    const written = deployment({ propertyDependencies: {} });
+    expect(found([method, written, stage], [methodReplaced, written, stage])).toEqual([]);
+    const ignored = deployment({ ignoreChanges: ["triggers"] });
+    expect(found([method, ignored, stage], [methodReplaced, ignored, stage])).toEqual([]);
+  });
+});
