@@ -53,7 +53,7 @@ import { dnsName } from "./names";
 import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
-import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
+import { cascadeTargets, cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
 import { movedOffDeleteFirstTargetFindings, TRANSITION_MOVED_OFF_DELETE_FIRST_RULE } from "./transition-moved-off";
 import { canonicalJson, keptByIgnoreChanges } from "./kept-by-ignore";
@@ -1073,6 +1073,25 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // 3320: `r.DeletedWith != "" && replaceSet[r.DeletedWith]`), and one with an input whose property dependencies name a
   // resource of the set is replaced when the provider's Diff, given that input unknown, says so (lines 3324-3373). A
   // replaceWith alone puts none in that set (findDependentCascadeReplacements is not followed from there).
+  // The walk leaves out, and does not pass through, a resource the program has registered before the root
+  // (`impossibleDependents`, lines 3387-3401): one the next plan lists before it (registration order, as
+  // transition-moved-off.ts reads it) and that does not wait for it there (a resource registers only once the URNs it
+  // names, in dependencies, property dependencies, deletedWith or replaceWith, are resolved, after their registration).
+  const position = new Map(after.map((r, i) => [r.urn, i]));
+  const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r)] : []);
+  const waitsOn = (urn: string, root: string) => {
+    const seen = new Set<string>();
+    for (const pending = waitsFor(afterByUrn.get(urn)); pending.length > 0; ) {
+      const at = pending.pop()!;
+      if (at === root) return true;
+      if (!seen.has(at)) {
+        seen.add(at);
+        pending.push(...waitsFor(afterByUrn.get(at)));
+      }
+    }
+    return false;
+  };
+  const unregisteredAt = (urn: string, root: string) => !position.has(urn) || position.get(urn)! > (position.get(root) ?? -1) || waitsOn(urn, root);
   const chains = new Map<string, readonly string[]>();
   const chainRoots = (urn: string): readonly string[] => {
     let roots = chains.get(urn);
@@ -1081,8 +1100,9 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     const found = new Set<string>();
     for (const { from } of forced.get(urn) ?? []) {
       if (!deployedByUrn.has(from)) continue;
-      if (runsBranch(from)) found.add(from);
-      else for (const root of chainRoots(from)) found.add(root);
+      if (runsBranch(from)) {
+        if (unregisteredAt(urn, from)) found.add(from);
+      } else for (const root of chainRoots(from)) if (unregisteredAt(urn, root)) found.add(root);
     }
     roots = [...found];
     chains.set(urn, roots);
@@ -3151,8 +3171,8 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
  * from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were kept), or
  * of a type whose replace-forcing inputs are not known here, is replaced only by its deletedWith, so its delete is taken
  * to come where its own judgement puts it. Not modelled: a provider replaced with its resources (the engine deletes
- * every resource of a replaced provider first), and a dependent the new program registers before the target, which the
- * engine leaves out (`impossibleDependents`).
+ * every resource of a replaced provider first). A dependent the new program registers before the branch's resource is
+ * left out by cascadeOrder (`impossibleDependents`).
  */
 function forcedFrom(deployed: Graph): Map<string, Array<{ input?: string; from: string }>> {
   const edges = new Map<string, Array<{ input?: string; from: string }>>();

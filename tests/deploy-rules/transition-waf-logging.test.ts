@@ -65,6 +65,11 @@ describe("checkPlanTransition: a web ACL's one logging configuration", () => {
     // logDestinationConfigs ignored: the engine's Diff for the dependents resets it, so it does not replace it.
     const ignored = (destination: string) => ({ ...fromGroup(destination), ignoreChanges: ["logDestinationConfigs"], replaceOnChanges: ["loggingFilter"], inputs: { ...fromGroup(destination).inputs, loggingFilter: destination } });
     expect(rules([group("a"), ignored("a")], [group("b"), ignored("b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+    // Registered before the group (the next plan lists it first, its ARN now written out): the engine's walk leaves out
+    // a resource already registered (calculateDependentReplacements' impossibleDependents), so it is replaced
+    // create-first on its own diff. Listed after the group, the deployed property dependencies still take it first.
+    expect(rules([group("a"), fromGroup("a")], [logging("acl-logging", "b"), group("b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+    expect(rules([group("a"), fromGroup("a")], [group("b"), logging("acl-logging", "b")])).toEqual([]);
     // From a saved plan too (it keeps the property dependencies).
     const saved = readSavedPlan(JSON.stringify(toSavedPlan([group("a"), fromGroup("a")], { stack: "prod", region: "us-east-1" }))).resources;
     expect(rules(saved, [group("b"), fromGroup("b")])).toEqual([]);
