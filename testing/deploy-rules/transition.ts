@@ -2175,7 +2175,7 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
  * its replaceWith or deletedWith (`replacedWith`) has that as one more reason (cascadeChain), whatever its
  * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const changes = new Map<string, string[]>();
@@ -2184,7 +2184,10 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     const diffed = diffedOf.get(next.urn);
     if (!kind || !diffed) continue;
     const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded]);
+    // Deleted early in a delete-before-replace branch for a replace-forcing input (CascadeOrder.forcedInputs), and re-created.
+    const forced = order.forcedInputs.get(next.urn);
+    const early = forced ? [`${forced.join(", ")} (replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements)`] : [];
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded, ...early]);
   }
   return changes;
 }
@@ -2235,14 +2238,16 @@ const CASCADE_REASON = "its ";
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
  * deployed one's region, when that is the deployed one's own. Why it is deleted first, for the text: `beforeTarget`,
- * the cascade's (CascadeOrder.early); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
+ * the cascade's (CascadeOrder.early: for a replace-forcing input, CascadeOrder.forcedInputs, or a replaceWith); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
  * name set by hand or deleteBeforeReplace.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: boolean, byNaming: string | undefined): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: "replaceWith" | "input" | undefined, byNaming: string | undefined): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
   const deletedFirstBy = beforeTarget
-    ? "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
+    ? beforeTarget === "input"
+      ? "the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first"
+      : "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
     : byNaming
       ? namingDeleteFirstReason(byNaming)
       : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
@@ -2368,7 +2373,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), order.early.has(diffed.urn), order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2408,7 +2413,7 @@ function statefulFindings(
     if (candidates.length === 0) continue;
     const next = candidates[0];
     // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context), false, undefined);
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context), undefined, undefined);
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -3528,7 +3533,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
       ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
     ]);
-    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope, cascade.replacedWith);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope, cascade.replacedWith, order);
     const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
     const found = [
       ...aliasFindings(matched.duplicates, context.stack),

@@ -201,3 +201,30 @@ describe("Dependents deleted early: a replace-forcing input taking its value fro
     expect(found([method, ignored, stage], [methodReplaced, ignored, stage])).toEqual([]);
   });
 });
+
+describe("TransitionStatefulReplaced: a cluster deleted early for a replace-forcing input taking its value from a resource replaced delete-first", () => {
+  const RULE = "TransitionStatefulReplaced";
+  const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d";
+  // A KMS key replaced delete-first: keyUsage is ForceNew (kms/key.go), and the program sets deleteBeforeReplace.
+  const key = handBuilt("aws:kms/key:Key", "db-key", { keyUsage: "ENCRYPT_DECRYPT" }, { id: "0a1b2c3d", state: { arn: KEY_ARN }, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+  const keyReplaced = { ...key, inputs: { keyUsage: "SIGN_VERIFY" } };
+  const keyCreateFirst = { ...keyReplaced, deleteBeforeReplace: false };
+  // The cluster's kmsKeyId (ForceNew, rds/cluster.go) from the key's arn; the mocks give both plans the same ARN.
+  const database = (more: Partial<RecordedResource> = {}) =>
+    serverlessDatabase({ ...productionInputs, kmsKeyId: KEY_ARN, storageEncrypted: true }).map((r) => (r.type === CLUSTER ? { ...r, dependencies: [key.urn], propertyDependencies: { kmsKeyId: [key.urn] }, ...more } : r));
+  const found = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).filter((f) => f.rule === RULE);
+
+  it("finds the cluster the key's branch deletes first: its data goes with it, though none of its own inputs changed", () => {
+    const findings = found([key, ...database()], [keyReplaced, ...database()]);
+    expect(findings.map((f) => f.resource)).toEqual([`${CLUSTER} db-cluster`]);
+    expect(findings[0].problem).toMatch(
+      /^replaces Aurora DB cluster db-cluster: kmsKeyId from db-key \(replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements\) forces a new cluster \(terraform-provider-aws rds\/cluster.go\)\. The deployed one is deleted first \(the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first\)/,
+    );
+  });
+
+  it("passes it when the key is replaced create-first, the kmsKeyId is written out, or ignoreChanges holds it", () => {
+    expect(found([key, ...database()], [keyCreateFirst, ...database()])).toEqual([]);
+    expect(found([key, ...database({ propertyDependencies: {} })], [keyReplaced, ...database({ propertyDependencies: {} })])).toEqual([]);
+    expect(found([key, ...database({ ignoreChanges: ["kmsKeyId"] })], [keyReplaced, ...database({ ignoreChanges: ["kmsKeyId"] })])).toEqual([]);
+  });
+});
