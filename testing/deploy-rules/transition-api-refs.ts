@@ -130,7 +130,8 @@ export interface UpdateJudgement {
   replacedDeleteFirst(urn: string): boolean;
   /**
    * The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by
-   * their own judgement, and the resources deleted early, in such a target's delete-before-replace branch.
+   * their own judgement, and the resources deleted early, in the delete-before-replace branch of a resource replaced
+   * delete-first (its replaceWith or deletedWith names it, or a deletedWith chain or replace-forcing input leads to it).
    */
   order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string>; readonly deletedInBranch: ReadonlySet<string> };
 }

@@ -38,9 +38,10 @@
  *   deployment of the API snapshots the method without it: a non-proxy integration without a matching integration
  *   response answers 500 (components/serverless-api/routes.ts). Inferred from the provider's code, not observed.
  * A method response put on a method replaced delete-first (DeleteMethod is expected to take its responses) meets no
- * conflict, and is lost to its old copy's delete alike (inferred). Left out: a response deleted first because a ForceNew
- * input's property dependencies name a method the update replaces delete-first (the engine deletes such dependents
- * before the method, step_generator.go calculateDependentReplacements).
+ * conflict, and is lost to its old copy's delete alike (inferred). Left out: a part deleted first (judgement.deletedFirst),
+ * which includes one whose ForceNew input's property dependencies name a method the update replaces delete-first (the
+ * engine deletes such dependents before the method, step_generator.go calculateDependentReplacements; transition.ts
+ * cascadeOrder, CascadeOrder.early).
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -128,11 +129,8 @@ export function restResponseReplacedFindings(deployed: Graph, after: Graph, stac
     const { statusCode } = response.inputs;
     return identity && typeof statusCode === "string" ? { ...identity, key: `${identity.key} ${statusCode}` } : undefined;
   };
-  // Methods the update replaces delete-first: the engine deletes first every response whose ForceNew input depends on one.
-  const methodsDeletedFirst = new Set(ofType(after, METHOD).filter((m) => judgement.replaced(m.urn) && judgement.deletedFirst(m)).map((m) => m.urn));
   const findings: TransitionFinding[] = [];
   for (const { part: response, diffed } of replacedCreateFirstOnOwnKey(deployed, after, Object.keys(RESPONSE_OUTCOMES), judgement, keyOf)) {
-    if (["restApi", "resourceId", "httpMethod"].some((input) => (diffed.propertyDependencies?.[input] ?? []).some((urn) => methodsDeletedFirst.has(urn)))) continue;
     findings.push({
       ...deployFinding(
         TRANSITION_REST_METHOD_REPLACED_RULE.id,

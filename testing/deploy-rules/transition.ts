@@ -53,7 +53,7 @@ import { dnsName } from "./names";
 import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
-import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
+import { cascadeTargets, cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
 import { movedOffDeleteFirstTargetFindings, TRANSITION_MOVED_OFF_DELETE_FIRST_RULE } from "./transition-moved-off";
 import { canonicalJson, keptByIgnoreChanges } from "./kept-by-ignore";
@@ -1023,7 +1023,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1042,8 +1042,13 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * Only a direct target counts: a target replaced for its own replaceWith gets the engine's DiffResult, create-first
  * unless its deleteBeforeReplace (providerReplaces). A target is judged as the provider is sent it (asDiffed). A target
  * deleted early itself runs no branch of its own: the engine re-creates it ("Case 1: recreating", lines 1482-1506).
+ * The same branch, of any resource the update replaces delete-first (`replaced`, planUpdate's judgement of its inputs
+ * and the cascade), also deletes first the deployed dependents calculateDependentReplacements finds (lines 3268-3414):
+ * those deployed deletedWith it, and those with a replace-forcing input whose property dependencies name it, as the
+ * provider's Diff judges that input unknown (forcedFrom), transitively, whatever their own deleteBeforeReplace; they are
+ * `early` too, and one the program keeps is re-created when it registers (planUpdate's `replaced`).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
@@ -1058,49 +1063,92 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // so what names it is replaced by its own judgement (step_generator.go diff, `sg.replaces`), not deleted early.
   const ownDeleteFirst = deletesFirstGiven(new Set());
   const branches = new Map<string, boolean>();
-  // The replaced targets (what a branch can run for).
-  const targets = new Set([...replacedWith.values()].flat());
-  // The targets whose delete-before-replace branch deletes the resource of `urn` first: those its replaceWith or
-  // deletedWith names (findDependentCascadeReplacements), and those its deployed deletedWith chain leads to. The branch
-  // also deletes every deployed resource calculateDependentReplacements finds replaced among the target's dependents:
-  // DependingOn follows deletedWith edges (graph/dependency_graph.go lines 55-95), and "a resource deleted with a
-  // replaced resource ... must be replaced regardless of property diffs" (step_generator.go line 3320: `r.DeletedWith !=
-  // "" && replaceSet[r.DeletedWith]`), transitively; a replaceWith alone puts none in that set (not followed from there).
-  const chainRoots = (urn: string, seen: Set<string>): string[] => {
-    const target = deployedByUrn.get(urn)?.deletedWith;
-    if (target === undefined || seen.has(target)) return [];
-    seen.add(target);
-    return targets.has(target) && runsBranch(target) ? [target] : chainRoots(target, seen);
+  // Each deployed resource to what calculateDependentReplacements replaces it for (forcedFrom): its deployed deletedWith
+  // target, and the resources a replace-forcing input of it takes its value from.
+  const forced = forcedFrom(deployed);
+  // The deployed resources whose replacement the engine replaces the resource of `urn` for in a delete-before-replace
+  // branch, transitively (calculateDependentReplacements' replaceSet), up to the resources that run that branch: the
+  // roots. DependingOn follows deletedWith and property dependencies (graph/dependency_graph.go lines 55-95); "a
+  // resource deleted with a replaced resource ... must be replaced regardless of property diffs" (step_generator.go line
+  // 3320: `r.DeletedWith != "" && replaceSet[r.DeletedWith]`), and one with an input whose property dependencies name a
+  // resource of the set is replaced when the provider's Diff, given that input unknown, says so (lines 3324-3373). A
+  // replaceWith alone puts none in that set (findDependentCascadeReplacements is not followed from there).
+  // The walk leaves out, and does not pass through, a resource the program has registered before the root
+  // (`impossibleDependents`, lines 3387-3401): one the next plan lists before it (registration order, as
+  // transition-moved-off.ts reads it) and that does not wait for it there (a resource registers only once the URNs it
+  // names, in dependencies, property dependencies, deletedWith or replaceWith, are resolved, after their registration).
+  const position = new Map(after.map((r, i) => [r.urn, i]));
+  const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r)] : []);
+  const waitsOn = (urn: string, root: string) => {
+    const seen = new Set<string>();
+    for (const pending = waitsFor(afterByUrn.get(urn)); pending.length > 0; ) {
+      const at = pending.pop()!;
+      if (at === root) return true;
+      if (!seen.has(at)) {
+        seen.add(at);
+        pending.push(...waitsFor(afterByUrn.get(at)));
+      }
+    }
+    return false;
   };
-  const rootsOf = (urn: string): string[] => [...(replacedWith.get(urn) ?? []).filter(runsBranch), ...chainRoots(urn, new Set([urn]))];
+  const unregisteredAt = (urn: string, root: string) => !position.has(urn) || position.get(urn)! > (position.get(root) ?? -1) || waitsOn(urn, root);
+  const chains = new Map<string, readonly string[]>();
+  const chainRoots = (urn: string): readonly string[] => {
+    let roots = chains.get(urn);
+    if (roots !== undefined) return roots;
+    chains.set(urn, []); // asked again within its own chain (a cycle): none
+    const found = new Set<string>();
+    for (const { from } of forced.get(urn) ?? []) {
+      if (!deployedByUrn.has(from)) continue;
+      if (runsBranch(from)) {
+        if (unregisteredAt(urn, from)) found.add(from);
+      } else for (const root of chainRoots(from)) if (unregisteredAt(urn, root)) found.add(root);
+    }
+    roots = [...found];
+    chains.set(urn, roots);
+    return roots;
+  };
+  // The targets whose delete-before-replace branch deletes the resource of `urn` first: those its replaceWith or
+  // deletedWith names (findDependentCascadeReplacements), and the roots of its chains (chainRoots).
+  const rootsOf = (urn: string): string[] => [...new Set([...(replacedWith.get(urn) ?? []).filter(runsBranch), ...chainRoots(urn)])];
   const isEarly = (urn: string): boolean => rootsOf(urn).length > 0;
+  // Whether the engine runs a delete-before-replace branch for the resource of `urn`: one both plans hold, replaced, delete-first by its own judgement, and not early itself.
   const runsBranch = (target: string): boolean => {
     let runs = branches.get(target);
     if (runs === undefined) {
       branches.set(target, false); // asked again within its own chain (a cycle of replaceWith): no branch
-      runs = ownDeleteFirst(target) && !isEarly(target);
+      runs = deployedByUrn.has(target) && afterByUrn.has(target) && replaced(target) && ownDeleteFirst(target) && !isEarly(target);
       branches.set(target, runs);
     }
     return runs;
   };
+  // The replaced targets (what a branch can run for).
+  const targets = new Set([...replacedWith.values()].flat());
   const deleteFirstTargets = new Set([...targets].filter(runsBranch));
-  const early = new Set([...replacedWith.keys()].filter(isEarly));
+  const early = new Set(deployed.map((r) => r.urn).filter(isEarly));
   // Deleted in a branch that deletes its deployed deletedWith target too (or is that target's): the branch marks every
   // resource it deletes (`sg.deletes[...] = true`) before any of its steps is applied, so this one's delete is skipped.
-  const deletedInBranch = new Set(
-    deployed.flatMap((r) => {
-      const target = r.deletedWith;
-      if (target === undefined) return [];
-      const roots = rootsOf(r.urn);
-      return roots.length > 0 && (roots.includes(target) || rootsOf(target).some((root) => roots.includes(root))) ? [r.urn] : [];
+  const inBranchOf = (urn: string, target: string) => {
+    const roots = rootsOf(urn);
+    return roots.length > 0 && (roots.includes(target) || rootsOf(target).some((root) => roots.includes(root)));
+  };
+  const deletedInBranch = new Set(deployed.flatMap((r) => (r.deletedWith !== undefined && inBranchOf(r.urn, r.deletedWith) ? [r.urn] : [])));
+  // For deletedFirstBecause: each resource deleted early for a replace-forcing input, the inputs and the resources of the branch they take their value from.
+  const nameOf = (urn: string) => afterByUrn.get(urn)?.name ?? deployedByUrn.get(urn)?.name ?? urn;
+  const forcedInputs = new Map(
+    [...early].flatMap((urn) => {
+      const inputs = (forced.get(urn) ?? []).filter(({ input, from }) => input !== undefined && (runsBranch(from) || chainRoots(from).length > 0));
+      return inputs.length > 0 ? [[urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const] : [];
     }),
   );
-  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early) };
+  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedInputs, inBranchOf };
 }
 
 /**
- * The order of the deletes the cascade makes (cascadeOrder): `early`, the resources the engine deletes before a
- * replaceWith or deletedWith target it replaces delete-first; `deleteFirstTargets`, those targets.
+ * The order of the deletes the cascade makes (cascadeOrder): `early`, the deployed resources the engine deletes in the
+ * delete-before-replace branch of a resource it replaces delete-first, before that resource (its replaceWith or
+ * deletedWith names it: findDependentCascadeReplacements; or a deletedWith chain or replace-forcing input leads to it:
+ * calculateDependentReplacements); `deleteFirstTargets`, the replaceWith and deletedWith targets that run such a branch.
  */
 export interface CascadeOrder {
   early: ReadonlySet<string>;
@@ -1115,6 +1163,16 @@ export interface CascadeOrder {
   /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (naming-delete-first.ts deletedFirstByNaming), for the findings' text. */
   byNaming: ReadonlyMap<string, string>;
   /**
+   * The resources of `early` deleted in a branch for a replace-forcing input (calculateDependentReplacements), to those
+   * inputs as `input from resource` (the resource replaced delete-first, or deleted early itself), for the findings' text.
+   */
+  forcedInputs: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Whether the resource of `urn` is deleted early in the delete-before-replace branch `target` runs, or in one that also
+   * deletes `target`: before `target`'s deployed copy, so before anything created for its new copy.
+   */
+  inBranchOf(urn: string, target: string): boolean;
+  /**
    * Whether a replacement of the resource of this URN deletes its deployed copy first: `early`, or its own judgement
    * as the provider is sent it (replacedDeleteFirst: the program's option, pulumi:autonaming's, the bridge's for a name
    * set by hand). Asked of a resource the update replaces.
@@ -1123,7 +1181,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), deletesFirst: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1137,18 +1195,23 @@ const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.ea
 
 /**
  * Why deletedFirst holds for `urn`, for a finding's text: `replaceWith: errors replaced delete-first` (the targets
- * replaced delete-first that its replaceWith or deletedWith names, cascadeOrder), else `deleteBeforeReplace`.
+ * replaced delete-first that its replaceWith or deletedWith names, cascadeOrder), `its replace-forcing bucket from site,
+ * replaced delete-first` (a replace-forcing input taking its value from a resource of a branch: CascadeOrder.forcedInputs),
+ * else `deleteBeforeReplace`.
  */
 function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
   if (!order.early.has(urn)) {
     const setting = order.byNaming.get(urn);
     return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
-  return cascadeTargetsByOption(replacedWith, afterByUrn, urn)
-    .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.early.has(t))] as const)
-    .filter(([, of]) => of.length > 0)
-    .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`)
-    .join("; ");
+  const forced = order.forcedInputs.get(urn);
+  return [
+    ...cascadeTargetsByOption(replacedWith, afterByUrn, urn)
+      .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.early.has(t))] as const)
+      .filter(([, of]) => of.length > 0)
+      .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`),
+    ...(forced ? [`its replace-forcing ${forced.join(", ")}, replaced delete-first: the engine deletes such dependents first (pulumi step_generator.go calculateDependentReplacements)`] : []),
+  ].join("; ");
 }
 
 /**
@@ -2112,7 +2175,7 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
  * its replaceWith or deletedWith (`replacedWith`) has that as one more reason (cascadeChain), whatever its
  * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const changes = new Map<string, string[]>();
@@ -2121,7 +2184,10 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     const diffed = diffedOf.get(next.urn);
     if (!kind || !diffed) continue;
     const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded]);
+    // Deleted early in a delete-before-replace branch for a replace-forcing input (CascadeOrder.forcedInputs), and re-created.
+    const forced = order.forcedInputs.get(next.urn);
+    const early = forced ? [`${forced.join(", ")} (replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements)`] : [];
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded, ...early]);
   }
   return changes;
 }
@@ -2172,14 +2238,16 @@ const CASCADE_REASON = "its ";
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
  * deployed one's region, when that is the deployed one's own. Why it is deleted first, for the text: `beforeTarget`,
- * the cascade's (CascadeOrder.early); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
+ * the cascade's (CascadeOrder.early: for a replace-forcing input, CascadeOrder.forcedInputs, or a replaceWith); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
  * name set by hand or deleteBeforeReplace.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: boolean, byNaming: string | undefined): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: "replaceWith" | "input" | undefined, byNaming: string | undefined): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
   const deletedFirstBy = beforeTarget
-    ? "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
+    ? beforeTarget === "input"
+      ? "the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first"
+      : "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
     : byNaming
       ? namingDeleteFirstReason(byNaming)
       : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
@@ -2305,7 +2373,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), order.early.has(diffed.urn), order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2345,7 +2413,7 @@ function statefulFindings(
     if (candidates.length === 0) continue;
     const next = candidates[0];
     // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context), false, undefined);
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context), undefined, undefined);
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -2925,8 +2993,8 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * with the table as holder, DYNAMODB_TABLE_POLICY_TARGETS; and replacements.ts POLICY_HOLDER_TYPES: a topic, a KMS key,
  * an ECR repository, a data stream, a backup vault; holderReplaced): under a new name, or as a KMS key under the new id CreateKey gives it, the old
  * writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
- * under its name, the engine deletes first the writers it replaces with it (replacedWithHolder, by the recorded property
- * dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
+ * under its name, the engine deletes first the writers its branch replaces with it (CascadeOrder.inBranchOf, by the
+ * recorded property dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
  * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
  * Not seen: a holder of another type (a stream consumer, a replica or external key, an event bus, a function)
  * replaced under a new name the mocked id does not show.
@@ -2980,7 +3048,6 @@ function policyWriterDeletedFindings(
     if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
     return replacementDeletesFirst(order.early, holderKind, holder, diffed, replacedWith) ? "delete-first" : undefined;
   };
-  const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
   for (const kind of kinds) {
     const targetsOf = kind.targets ?? onePolicyTargets(kind.rule);
@@ -3015,11 +3082,10 @@ function policyWriterDeletedFindings(
       const replacement = holderReplaced(old.holder);
       // Replaced under a new name, the holder the old writers' deletes act on is the old one, itself deleted.
       if (replacement === "new name") continue;
-      // Replaced delete-first, under its name: the engine first deletes the deployed resources it replaces with it
-      // (replacedWithHolder), and so before any new writer writes; the other writers' deletes come at the end, and act on
-      // the new holder of that name.
-      const early = replacement === "delete-first" ? replacedWithHolderOf(old.holder!) : undefined;
-      const deleted = early ? deletes.filter(({ writer }) => !early.has(writer.urn)) : deletes;
+      // Replaced delete-first, under its name: the engine first deletes the deployed resources its branch replaces with it
+      // (order.inBranchOf: calculateDependentReplacements), and so before any new writer writes; the other writers'
+      // deletes come at the end, and act on the new holder of that name.
+      const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !order.inBranchOf(writer.urn, old.holder!.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
       for (const next of nexts) {
@@ -3062,61 +3128,71 @@ function policyWriterDeletedFindings(
 }
 
 /**
- * ForceNew references of types that commonly sit between a holder and its policy resource (a policy's `bucket` taken
- * from a public access block's output), for replacedWithHolder: terraform-provider-aws
- * s3/bucket_public_access_block.go, `bucket` Required and ForceNew.
+ * ForceNew references of types no table of the transition checks holds, for forcedFrom: of those that commonly sit
+ * between a holder and its policy resource (a policy's `bucket` taken from a public access block's output:
+ * terraform-provider-aws s3/bucket_public_access_block.go, `bucket` Required and ForceNew), and of a REST API's methods
+ * and responses.
  */
-const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = { "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"] };
+const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
+  // A REST method's, method response's and integration response's key: rest_api_id, resource_id and http_method are
+  // their ForceNew inputs (terraform-provider-aws apigateway/method.go, method_response.go, integration_response.go;
+  // transition-rest-method.ts), so a method replaced delete-first takes its responses first.
+  [METHOD]: ["restApi", "resourceId", "httpMethod"],
+  [METHOD_RESPONSE]: ["restApi", "resourceId", "httpMethod"],
+  [INTEGRATION_RESPONSE]: ["restApi", "resourceId", "httpMethod"],
+};
 
 /**
  * The inputs whose unknown value replaces a deployed resource, for the types the transition checks judge: a policy
  * resource's ForceNew reference (POLICY_WRITER_DELETES), the replace-forcing inputs of the named, stateful, cascade and
- * policy holder types (replacementKindOf; `replaceWhenSet` too: an unknown value is a set one), and its
- * `replaceOnChanges` (`*`: every input).
+ * policy holder types (replacementKindOf; `replaceWhenSet` too: an unknown value is a set one), a REST API
+ * deployment's (DEPLOYMENT_KIND), those of DEPENDENT_FORCE_NEW, and its `replaceOnChanges` (`*`: every input).
  * Undefined for another type: what replaces it is not known here.
  */
 function forcingInputs(r: RecordedResource): readonly string[] | undefined {
   const policy = POLICY_WRITER_DELETES.find((k) => k.type === r.type);
   const kind = replacementKindOf(r.type);
-  const own = policy ? (policy.replacedOnMove ? (policy.replaceOn ?? [policy.kept[0]]) : []) : kind ? [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])] : DEPENDENT_FORCE_NEW[r.type];
+  const own = policy
+    ? policy.replacedOnMove
+      ? (policy.replaceOn ?? [policy.kept[0]])
+      : []
+    : kind
+      ? [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])]
+      : r.type === DEPLOYMENT
+        ? DEPLOYMENT_KIND.replaceOn
+        : DEPENDENT_FORCE_NEW[r.type];
   const requested = (r.replaceOnChanges ?? []).map((entry) => String(parsePropertyPath(entry)?.[0] ?? entry));
   return own === undefined && requested.length === 0 ? undefined : [...(own ?? []), ...requested];
 }
 
 /**
- * For a holder, the deployed resources the engine replaces, and so deletes first, when it replaces it delete-first: it,
- * and each resource with an input whose property dependencies name one of these and that the provider's Diff, given
- * that input unknown, would replace (forcingInputs), unless ignoreChanges resets it (step_generator.go
- * calculateDependentReplacements, over the deployed dependency graph, transitively, so a resource the program dropped
- * too). Read from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were
- * kept), or of a type not judged, is not in the set, so its delete is taken to come at the end, the answer that reports.
+ * Each deployed resource to what the engine replaces it for in a delete-before-replace branch that replaces those
+ * (step_generator.go calculateDependentReplacements' requiresReplacement, lines 3295-3377 at
+ * 1b5949891b3cefcb9974752b24a5ecef0acc86c8): its deployed deletedWith target (`input` unset: "a resource deleted with a
+ * replaced resource ... must be replaced regardless of property diffs"), and, per input whose value would replace it
+ * unknown (forcingInputs), the resources its recorded property dependencies name: the engine gives the provider's Diff
+ * that input unknown, with the deployed inputs and ignoreChanges (an ignored input is reset, so does not replace). Read
+ * from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were kept), or
+ * of a type whose replace-forcing inputs are not known here, is replaced only by its deletedWith, so its delete is taken
+ * to come where its own judgement puts it. Not modelled: a provider replaced with its resources (the engine deletes
+ * every resource of a replaced provider first). A dependent the new program registers before the branch's resource is
+ * left out by cascadeOrder (`impossibleDependents`).
  */
-function replacedWithHolder(deployed: Graph): (holder: RecordedResource) => ReadonlySet<string> {
-  // Each deployed resource's dependents that the replacement of it replaces, indexed once (on the first delete-first
-  // holder) and walked per holder, so that a plan's order (a saved plan edited by hand) changes nothing.
-  let dependents: Map<string, string[]> | undefined;
-  const index = () => {
-    const edges = new Map<string, string[]>();
-    for (const r of deployed) {
-      const forcing = r.propertyDependencies && forcingInputs(r);
-      if (!forcing) continue;
+function forcedFrom(deployed: Graph): Map<string, Array<{ input?: string; from: string }>> {
+  const edges = new Map<string, Array<{ input?: string; from: string }>>();
+  for (const r of deployed) {
+    const of: Array<{ input?: string; from: string }> = r.deletedWith !== undefined ? [{ from: r.deletedWith }] : [];
+    const forcing = r.propertyDependencies && forcingInputs(r);
+    if (forcing) {
       for (const [input, urns] of Object.entries(r.propertyDependencies!)) {
         if (!(forcing.includes("*") || forcing.includes(input)) || ignoredBy(r, [input]).length > 0) continue;
-        for (const urn of urns) {
-          const of = edges.get(urn);
-          if (of) of.push(r.urn);
-          else edges.set(urn, [r.urn]);
-        }
+        for (const from of urns) of.push({ input, from });
       }
     }
-    return edges;
-  };
-  return (holder) => {
-    dependents ??= index();
-    const replaced = new Set([holder.urn]);
-    for (const urn of replaced) for (const dependent of dependents.get(urn) ?? []) replaced.add(dependent);
-    return replaced;
-  };
+    if (of.length > 0) edges.set(r.urn, of);
+  }
+  return edges;
 }
 
 /**
@@ -3457,7 +3533,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
       ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
     ]);
-    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope, cascade.replacedWith);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope, cascade.replacedWith, order);
     const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
     const found = [
       ...aliasFindings(matched.duplicates, context.stack),
@@ -3536,7 +3612,8 @@ export interface PlanUpdate {
   /**
    * Whether the update replaces the resource of this URN (of `after`; a renamed one by its new URN) that both plans
    * hold: for its own inputs as the engine diffs them (asDiffed, replaceReasons with every table of its type, else its
-   * replaceOnChanges; cascaded values included) or through a replaceWith that names a replaced resource.
+   * replaceOnChanges; cascaded values included), through a replaceWith that names a replaced resource, or deleted early
+   * in a delete-before-replace branch and re-created (order.early).
    */
   replaced(urn: string): boolean;
   /**
@@ -3581,7 +3658,7 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   // Asked per resource by several checks (deleteSkipped for every removed resource deletedWith another, every stage per
   // deployment in TransitionDeploymentStillServed): judged once per URN.
   const judged = new Map<string, boolean>();
-  const replaced = (urn: string) => {
+  const replacedByDiff = (urn: string) => {
     let is = judged.get(urn);
     if (is === undefined) {
       const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
@@ -3590,7 +3667,10 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
     }
     return is;
   };
-  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming);
+  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming, replacedByDiff);
+  // Deleted early in a delete-before-replace branch (order.early), a resource the program keeps is re-created when it
+  // registers: a replacement ("Case 1: recreating", step_generator.go lines 1482-1506, `sg.replaces[urn] = true`).
+  const replaced = (urn: string) => replacedByDiff(urn) || (order.early.has(urn) && deployedByUrn.has(urn) && afterByUrn.has(urn));
   const replacedDeleteFirst = (urn: string) => replaced(urn) && order.deletesFirst(urn);
   return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst };
 }
@@ -3654,8 +3734,13 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const next = afterByUrn.get(old.urn);
     // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
     if (next && !holdsInputs(old)) continue;
-    // Replaced for its own inputs, or by the cascade (its replaceWith or deletedWith names a replaced resource).
-    const replaced = next && replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn);
+    // Replaced for its own inputs, or by the cascade (its replaceWith or deletedWith names a replaced resource), or
+    // deleted early in a delete-before-replace branch and re-created (order.early: a replace-forcing input, triggers or
+    // restApi, takes its value from a resource replaced delete-first).
+    const replaced =
+      next &&
+      (replacedBecause(replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!), "a new deployment, terraform-provider-aws apigateway/deployment.go", replacedWith, afterByUrn, next.urn) ??
+        (order.early.has(next.urn) ? "is replaced (re-created after the engine deletes it early, in a delete-before-replace branch)" : undefined));
     const deleteFirst = next !== undefined && deletedFirst(order, diffedOf.get(next.urn) ?? next);
     // A delete the engine skips (retained, or deletedWith a target the update removes or replaces: deleteSkipped with
     // planUpdate's judgement, for a removed or a replaced deployment) is never sent, so never refused.
@@ -3744,6 +3829,8 @@ function movedTooLateFix(order: CascadeOrder, urn: string): string {
   const createFirst = "so the deployment is replaced create-first and the stage moves to the new one before the deployed copy is deleted";
   if (order.byNaming.has(urn))
     return `set a per-type pattern with a random part for ${DEPLOYMENT} in pulumi:autonaming (providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }), ${createFirst} (a deployment has no name, so only the order changes)`;
+  const forced = order.forcedInputs.get(urn);
+  if (forced) return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${forced.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
   return order.early.has(urn)
     ? `take the deployment's replaceWith or deletedWith off the resource replaced delete-first, or let that one be replaced create-first, ${createFirst}`
     : `drop the deployment's deleteBeforeReplace, ${createFirst}`;

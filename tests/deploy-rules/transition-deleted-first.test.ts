@@ -167,3 +167,64 @@ describe("TransitionStatefulReplaced: a kept resource replaced delete-first whos
     expect(problem(false)).toEqual([expect.stringMatching(/\. The deployed one's delete is skipped \(deletedWith a resource the update also deletes\): the update succeeds/)]);
   });
 });
+
+describe("Dependents deleted early: a replace-forcing input taking its value from a resource replaced delete-first (calculateDependentReplacements)", () => {
+  const RULE = "TransitionDeploymentStillServed";
+  const METHOD = "aws:apigateway/method:Method";
+  const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+  const STAGE = "aws:apigateway/stage:Stage";
+  const method = handBuilt(METHOD, "get-items", { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", authorization: "NONE" }, { id: "method-id" });
+  // Replaced delete-first: replaceOnChanges on a changed input, and deleteBeforeReplace.
+  const methodReplaced = { ...method, inputs: { ...method.inputs, authorization: "AWS_IAM" }, replaceOnChanges: ["authorization"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+  // The deployment's triggers take the method's id (ForceNew, terraform-provider-aws apigateway/deployment.go).
+  const deployment = (more: Partial<RecordedResource> = {}) =>
+    handBuilt(DEPLOYMENT, "api-deployment", { restApi: "api-id", triggers: { method: "method-id" } }, { id: "dep123", dependencies: [method.urn], propertyDependencies: { triggers: [method.urn] }, ...more });
+  // The stage names the deployment by reference (not ForceNew: the engine updates it after the deployment is re-created).
+  const stage = handBuilt(STAGE, "api-stage-prod", { restApi: "api-id", stageName: "prod", deployment: "dep123" }, { dependencies: [deployment().urn], propertyDependencies: { deployment: [deployment().urn] } });
+  const found = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).filter((f) => f.rule === RULE);
+
+  it("finds a deployment whose triggers take a method's output, the method replaced delete-first: the engine deletes the deployment first, while the stage serves it", () => {
+    const findings = found([method, deployment(), stage], [methodReplaced, deployment(), stage]);
+    expect(findings.map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
+    expect(findings[0].problem).toMatch(
+      /^is replaced \(re-created after the engine deletes it early, in a delete-before-replace branch\), and its deployed copy is deleted first \(its replace-forcing triggers from get-items, replaced delete-first: the engine deletes such dependents first \(pulumi step_generator.go calculateDependentReplacements\)\), while stage api-stage-prod still serves it/,
+    );
+    expect(findings[0].fix).toMatch(/^keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs \(triggers from get-items; order it after them with dependsOn instead\)/);
+  });
+
+  it("passes it when the method is replaced create-first, the triggers do not take its output, or ignoreChanges holds them", () => {
+    const createFirst = { ...methodReplaced, deleteBeforeReplace: false };
+    expect(found([method, deployment(), stage], [createFirst, deployment(), stage])).toEqual([]);
+    const written = deployment({ propertyDependencies: {} });
+    expect(found([method, written, stage], [methodReplaced, written, stage])).toEqual([]);
+    const ignored = deployment({ ignoreChanges: ["triggers"] });
+    expect(found([method, ignored, stage], [methodReplaced, ignored, stage])).toEqual([]);
+  });
+});
+
+describe("TransitionStatefulReplaced: a cluster deleted early for a replace-forcing input taking its value from a resource replaced delete-first", () => {
+  const RULE = "TransitionStatefulReplaced";
+  const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d";
+  // A KMS key replaced delete-first: keyUsage is ForceNew (kms/key.go), and the program sets deleteBeforeReplace.
+  const key = handBuilt("aws:kms/key:Key", "db-key", { keyUsage: "ENCRYPT_DECRYPT" }, { id: "0a1b2c3d", state: { arn: KEY_ARN }, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+  const keyReplaced = { ...key, inputs: { keyUsage: "SIGN_VERIFY" } };
+  const keyCreateFirst = { ...keyReplaced, deleteBeforeReplace: false };
+  // The cluster's kmsKeyId (ForceNew, rds/cluster.go) from the key's arn; the mocks give both plans the same ARN.
+  const database = (more: Partial<RecordedResource> = {}) =>
+    serverlessDatabase({ ...productionInputs, kmsKeyId: KEY_ARN, storageEncrypted: true }).map((r) => (r.type === CLUSTER ? { ...r, dependencies: [key.urn], propertyDependencies: { kmsKeyId: [key.urn] }, ...more } : r));
+  const found = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).filter((f) => f.rule === RULE);
+
+  it("finds the cluster the key's branch deletes first: its data goes with it, though none of its own inputs changed", () => {
+    const findings = found([key, ...database()], [keyReplaced, ...database()]);
+    expect(findings.map((f) => f.resource)).toEqual([`${CLUSTER} db-cluster`]);
+    expect(findings[0].problem).toMatch(
+      /^replaces Aurora DB cluster db-cluster: kmsKeyId from db-key \(replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements\) forces a new cluster \(terraform-provider-aws rds\/cluster.go\)\. The deployed one is deleted first \(the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first\)/,
+    );
+  });
+
+  it("passes it when the key is replaced create-first, the kmsKeyId is written out, or ignoreChanges holds it", () => {
+    expect(found([key, ...database()], [keyCreateFirst, ...database()])).toEqual([]);
+    expect(found([key, ...database({ propertyDependencies: {} })], [keyReplaced, ...database({ propertyDependencies: {} })])).toEqual([]);
+    expect(found([key, ...database({ ignoreChanges: ["kmsKeyId"] })], [keyReplaced, ...database({ ignoreChanges: ["kmsKeyId"] })])).toEqual([]);
+  });
+});

@@ -103,9 +103,20 @@ describe(RULE, () => {
       expect(transition(deployed, [restApi, resource, method, ...replacedResponses({ replaceOnChanges: [] })]).map((f) => f.rule)).not.toContain(RULE);
       const otherStatus = replacedResponses().map((r) => ({ ...r, inputs: { ...r.inputs, statusCode: "201" } }));
       expect(transition(deployed, [restApi, resource, method, ...otherStatus]).map((f) => f.rule)).not.toContain(RULE);
-      // The method replaced delete-first, and the responses' httpMethod its output: the engine deletes them before it.
-      const withMethodOutput = replacedResponses().map((r) => ({ ...r, propertyDependencies: { httpMethod: [method.urn] } }));
-      expect(transition(deployed, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, ...withMethodOutput]).map((f) => f.rule)).not.toContain(RULE);
+      // The method replaced delete-first, and the deployed responses' httpMethod its output: the engine deletes them
+      // before it (calculateDependentReplacements reads the deployed state's property dependencies).
+      const fromMethod = { propertyDependencies: { httpMethod: [method.urn] } };
+      const withMethodOutput = replacedResponses(fromMethod);
+      const deployedFromMethod = [restApi, resource, method, { ...methodResponse, ...fromMethod }, { ...integrationResponse, ...fromMethod }];
+      expect(transition(deployedFromMethod, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, ...withMethodOutput]).map((f) => f.rule)).not.toContain(RULE);
+      // Only the new copies take it: the deployed ones are not in the method's branch, and are replaced create-first.
+      expect(transition(deployed, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, ...withMethodOutput]).filter((f) => f.rule === RULE).map((f) => f.resource)).toEqual([`${METHOD_RESPONSE} get-items-200`, `${INTEGRATION_RESPONSE} get-items-200-integration`]);
+      // Nor does an ignored httpMethod: the engine's Diff for the dependents resets it.
+      const ignored = { ...fromMethod, ignoreChanges: ["httpMethod"] };
+      const deployedIgnored = [restApi, resource, method, { ...methodResponse, ...ignored }, { ...integrationResponse, ...ignored }];
+      expect(transition(deployedIgnored, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, ...replacedResponses(ignored)]).filter((f) => f.rule === RULE).map((f) => f.resource)).toEqual([`${METHOD_RESPONSE} get-items-200`, `${INTEGRATION_RESPONSE} get-items-200-integration`]);
+      // Deleted first with the method, a response the program keeps unchanged is re-created: no finding either.
+      expect(transition(deployedFromMethod, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, { ...methodResponse, ...fromMethod }, { ...integrationResponse, ...fromMethod }]).map((f) => f.rule)).not.toContain(RULE);
       // The method's own fix: responses given replaceWith: [method] (their keys written out, no property dependency on
       // it), the method replaced delete-first: its delete-before-replace branch deletes every resource whose replaceWith
       // names it before it (pulumi step_generator.go findDependentCascadeReplacements), so they are re-created only.

@@ -38,13 +38,41 @@ describe("checkPlanTransition: a web ACL's one logging configuration", () => {
     expect(rules([two("a", "b")], [two("b", "a")])).toEqual([]);
   });
 
-  it("passes WebAcl's own configuration on a new log group (it replaces delete-first), and finds it were it create-first", async () => {
+  it("passes WebAcl's own configuration on a new log group: it replaces delete-first, and the group's branch deletes it first whatever its own option", async () => {
     const before = await record(() => new WebAcl("edge"));
     const renamedGroup = (graph: RecordedResource[]) => mutate(graph, byName("edge-logs"), (r) => ({ ...r, inputs: { ...r.inputs, name: "aws-waf-logs-renamed" }, state: { ...r.state, arn: groupArn("renamed") } }));
     const withDestination = (graph: RecordedResource[], more: Partial<RecordedResource>) =>
       mutate(renamedGroup(graph), byName("edge-logging"), (r) => ({ ...r, ...more, inputs: { ...r.inputs, logDestinationConfigs: [groupArn("renamed")] } }));
     expect(checkPlanTransition(before, withDestination(before, {})).map(formatFinding)).toEqual([]);
-    expect(checkPlanTransition(before, withDestination(before, { deleteBeforeReplace: false })).map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${LOGGING} edge-logging`]]);
+    // deleteBeforeReplace: false on the configuration changes nothing: the group's name is set by hand, so the bridge
+    // replaces it delete-first, and the engine deletes first every deployed dependent whose replace-forcing input
+    // (logDestinationConfigs, from the group's arn) the provider's Diff replaces when unknown (pulumi step_generator.go
+    // calculateDependentReplacements), whatever that dependent's own option; its new copy is created after.
+    expect(checkPlanTransition(before, withDestination(before, { deleteBeforeReplace: false })).map(formatFinding)).toEqual([]);
+  });
+
+  it("passes one whose destination takes its value from a log group replaced delete-first (the group's branch deletes it first), not one that writes the ARN out", () => {
+    const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+    // Named by hand and renamed: the bridge replaces the group delete-first (its Diff's nameRequiresDeleteBeforeReplace).
+    const group = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(LOG_GROUP, "waf-logs", { name: `aws-waf-logs-${name}` }, { state: { arn: groupArn(name) }, ...more });
+    const fromGroup = (destination: string) => logging("acl-logging", destination, { dependencies: [group("a").urn], propertyDependencies: { logDestinationConfigs: [group("a").urn] } });
+    expect(rules([group("a"), fromGroup("a")], [group("b"), fromGroup("b")])).toEqual([]);
+    // The group replaced create-first (deleteBeforeReplace: false): no branch, the configuration is replaced create-first.
+    const createFirst = group("b", { deleteBeforeReplace: false, deleteBeforeReplaceDefined: true });
+    expect(rules([group("a"), fromGroup("a")], [createFirst, fromGroup("b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+    // The ARN written out (no property dependency on the group): replaced create-first on its own diff.
+    expect(rules([group("a"), logging("acl-logging", "a")], [group("b"), logging("acl-logging", "b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+    // logDestinationConfigs ignored: the engine's Diff for the dependents resets it, so it does not replace it.
+    const ignored = (destination: string) => ({ ...fromGroup(destination), ignoreChanges: ["logDestinationConfigs"], replaceOnChanges: ["loggingFilter"], inputs: { ...fromGroup(destination).inputs, loggingFilter: destination } });
+    expect(rules([group("a"), ignored("a")], [group("b"), ignored("b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+    // Registered before the group (the next plan lists it first, its ARN now written out): the engine's walk leaves out
+    // a resource already registered (calculateDependentReplacements' impossibleDependents), so it is replaced
+    // create-first on its own diff. Listed after the group, the deployed property dependencies still take it first.
+    expect(rules([group("a"), fromGroup("a")], [logging("acl-logging", "b"), group("b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+    expect(rules([group("a"), fromGroup("a")], [group("b"), logging("acl-logging", "b")])).toEqual([]);
+    // From a saved plan too (it keeps the property dependencies).
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([group("a"), fromGroup("a")], { stack: "prod", region: "us-east-1" }))).resources;
+    expect(rules(saved, [group("b"), fromGroup("b")])).toEqual([]);
   });
 
   it("keeps what the check reads in a saved plan", () => {
