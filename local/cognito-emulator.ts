@@ -1086,8 +1086,14 @@ function resendInvitations(router: (target: string) => Route, services: { cognit
     if (target !== "AdminCreateUser") return route;
     return async (ctx, req) => {
       if (req?.MessageAction !== "RESEND") return route(ctx, req);
+      // Username is required (API_AdminCreateUser.html, "Required: Yes"); Cognito's model validation answers its
+      // absence in this wording (as resourceServerProblems; not confirmed for this member). Its JSON type is checked
+      // before (refuseWrongJsonTypes): a string, or null.
+      if (req.Username === undefined || req.Username === null) {
+        throw new InvalidParameterError("1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null");
+      }
       const pool = await poolOf(services.cognito, ctx, req);
-      const user = pool && typeof req.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      const user = pool ? await pool.getUserByUsername(ctx, req.Username) : null;
       if (!pool || !user) throw new UserNotFoundError("User does not exist.");
       if (user.UserStatus !== "FORCE_CHANGE_PASSWORD") {
         throw new CognitoError("UnsupportedUserStateException", `Resend not possible. ${user.Username} status is not FORCE_CHANGE_PASSWORD`);
@@ -1915,7 +1921,9 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
     if (!passwordOf) return route;
     return async (requestCtx, req) => {
       const password = passwordOf(req ?? {});
-      if (password !== undefined) {
+      // A member sent as JSON null is one not sent (no password to check; HTTP 500 before); other types are refused
+      // before this (refuseWrongJsonTypes).
+      if (typeof password === "string") {
         const problem = passwordPolicyProblem(await poolOf(cognito, ctx, req), password);
         if (problem) throw new CognitoError("InvalidPasswordException", problem);
       }
