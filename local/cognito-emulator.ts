@@ -58,7 +58,7 @@ import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { userToResponseObject } from "cognito-local/lib/targets/responses";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, attributeValue, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
-import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
+import { APP_CLIENT_AUTH_SESSION_MINUTES, COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { OpenSessions } from "./cognito-sessions";
 import { jsonTypeCheck } from "./json-member-types";
@@ -1830,11 +1830,12 @@ function authSessionMilliseconds(client: AppClientWithSettings | undefined): num
 }
 
 /**
- * AuthSessionValidity's range and default, in minutes: "Valid values for authSessionValidity are between 3 and 15, with
- * a default value of 3" (pulumi-aws's UserPoolClient; terraform-provider-aws validates the same range). Not confirmed
- * here in the API reference's own "Valid Range" (the SDK models at hand carry no ranges).
+ * AuthSessionValidity's range, in minutes, the one the deploy rule CognitoClientAuthSessionValidity checks
+ * (APP_CLIENT_AUTH_SESSION_MINUTES, with its sources), and its default: "Valid values for authSessionValidity are
+ * between 3 and 15, with a default value of 3" (pulumi-aws's UserPoolClient; terraform-provider-aws validates the same
+ * range). Not confirmed here in the API reference's own "Valid Range" (the SDK models at hand carry no ranges).
  */
-const AUTH_SESSION_MINUTES = { min: 3, max: 15, default: 3 } as const;
+const AUTH_SESSION_MINUTES = { ...APP_CLIENT_AUTH_SESSION_MINUTES, default: 3 } as const;
 
 /** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
 const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([
