@@ -1078,20 +1078,20 @@ function checkTemporaryPasswords(router: (target: string) => Route, cognito: Cog
  * "Resend not possible. <username> status is not FORCE_CHANGE_PASSWORD" as other emulators have it from the service
  * (not in AWS's documentation: not confirmed); an unknown user: UserNotFoundException (not confirmed either). Not
  * emulated: the request's UserAttributes are not applied to the existing user (what Cognito does with them on RESEND is
- * not documented).
+ * not documented). Every AdminCreateUser without a Username, RESEND or not, is refused here first.
  */
 function resendInvitations(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; clock: Clock }) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "AdminCreateUser") return route;
     return async (ctx, req) => {
-      if (req?.MessageAction !== "RESEND") return route(ctx, req);
-      // Username is required (API_AdminCreateUser.html, "Required: Yes"); Cognito's model validation answers its
-      // absence in this wording (as resourceServerProblems; not confirmed for this member). Its JSON type is checked
-      // before (refuseWrongJsonTypes): a string, or null.
-      if (req.Username === undefined || req.Username === null) {
+      // Username is required (API_AdminCreateUser.html, "Required: Yes"), RESEND or not (cognito-local stored a user
+      // without one); Cognito's model validation answers its absence in this wording (as resourceServerProblems; not
+      // confirmed for this member). Its JSON type is checked before (refuseWrongJsonTypes): a string, or null.
+      if (req?.Username === undefined || req?.Username === null) {
         throw new InvalidParameterError("1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null");
       }
+      if (req.MessageAction !== "RESEND") return route(ctx, req);
       const pool = await poolOf(services.cognito, ctx, req);
       const user = pool ? await pool.getUserByUsername(ctx, req.Username) : null;
       if (!pool || !user) throw new UserNotFoundError("User does not exist.");

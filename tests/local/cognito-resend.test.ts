@@ -76,7 +76,7 @@ describe("AdminCreateUser MessageAction RESEND", () => {
     expect(await failure(invite("nobody", { MessageAction: "RESEND" }))).toMatchObject({ name: "UserNotFoundException" });
   });
 
-  it("answers a RESEND without a Username as Cognito's validation does, and takes a null TemporaryPassword as none (no HTTP 500)", async () => {
+  it("answers an AdminCreateUser (RESEND or not) without a Username as Cognito's validation does, and takes a null TemporaryPassword as none (no HTTP 500)", async () => {
     const raw = async (body: object) => {
       const response = await fetch(emulator.url, {
         method: "POST",
@@ -85,8 +85,9 @@ describe("AdminCreateUser MessageAction RESEND", () => {
       });
       return { status: response.status, body: (await response.json()) as { __type?: string; message?: string } };
     };
-    for (const username of [undefined, null]) {
-      expect(await raw({ UserPoolId: userPoolId, Username: username, MessageAction: "RESEND" })).toEqual({
+    // Without RESEND too: cognito-local stored a user without a Username.
+    for (const body of [{ MessageAction: "RESEND" }, { MessageAction: "RESEND", Username: null }, {}, { Username: null, MessageAction: "SUPPRESS" }]) {
+      expect(await raw({ UserPoolId: userPoolId, ...body })).toEqual({
         status: 400,
         body: { __type: "InvalidParameterException", message: "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null" },
       });
