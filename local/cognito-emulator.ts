@@ -58,7 +58,7 @@ import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { userToResponseObject } from "cognito-local/lib/targets/responses";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, attributeValue, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
-import { COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
+import { APP_CLIENT_AUTH_SESSION_MINUTES, COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { OpenSessions } from "./cognito-sessions";
 import { jsonTypeCheck } from "./json-member-types";
@@ -1078,16 +1078,22 @@ function checkTemporaryPasswords(router: (target: string) => Route, cognito: Cog
  * "Resend not possible. <username> status is not FORCE_CHANGE_PASSWORD" as other emulators have it from the service
  * (not in AWS's documentation: not confirmed); an unknown user: UserNotFoundException (not confirmed either). Not
  * emulated: the request's UserAttributes are not applied to the existing user (what Cognito does with them on RESEND is
- * not documented).
+ * not documented). Every AdminCreateUser without a Username, RESEND or not, is refused here first.
  */
 function resendInvitations(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; clock: Clock }) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "AdminCreateUser") return route;
     return async (ctx, req) => {
-      if (req?.MessageAction !== "RESEND") return route(ctx, req);
+      // Username is required (API_AdminCreateUser.html, "Required: Yes"), RESEND or not (cognito-local stored a user
+      // without one); Cognito's model validation answers its absence in this wording (as resourceServerProblems; not
+      // confirmed for this member). Its JSON type is checked before (refuseWrongJsonTypes): a string, or null.
+      if (req?.Username === undefined || req?.Username === null) {
+        throw new InvalidParameterError("1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null");
+      }
+      if (req.MessageAction !== "RESEND") return route(ctx, req);
       const pool = await poolOf(services.cognito, ctx, req);
-      const user = pool && typeof req.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      const user = pool ? await pool.getUserByUsername(ctx, req.Username) : null;
       if (!pool || !user) throw new UserNotFoundError("User does not exist.");
       if (user.UserStatus !== "FORCE_CHANGE_PASSWORD") {
         throw new CognitoError("UnsupportedUserStateException", `Resend not possible. ${user.Username} status is not FORCE_CHANGE_PASSWORD`);
@@ -1824,11 +1830,12 @@ function authSessionMilliseconds(client: AppClientWithSettings | undefined): num
 }
 
 /**
- * AuthSessionValidity's range and default, in minutes: "Valid values for authSessionValidity are between 3 and 15, with
- * a default value of 3" (pulumi-aws's UserPoolClient; terraform-provider-aws validates the same range). Not confirmed
- * here in the API reference's own "Valid Range" (the SDK models at hand carry no ranges).
+ * AuthSessionValidity's range, in minutes, the one the deploy rule CognitoClientAuthSessionValidity checks
+ * (APP_CLIENT_AUTH_SESSION_MINUTES, with its sources), and its default: "Valid values for authSessionValidity are
+ * between 3 and 15, with a default value of 3" (pulumi-aws's UserPoolClient; terraform-provider-aws validates the same
+ * range). Not confirmed here in the API reference's own "Valid Range" (the SDK models at hand carry no ranges).
  */
-const AUTH_SESSION_MINUTES = { min: 3, max: 15, default: 3 } as const;
+const AUTH_SESSION_MINUTES = { ...APP_CLIENT_AUTH_SESSION_MINUTES, default: 3 } as const;
 
 /** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
 const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([
@@ -1915,7 +1922,9 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
     if (!passwordOf) return route;
     return async (requestCtx, req) => {
       const password = passwordOf(req ?? {});
-      if (password !== undefined) {
+      // A member sent as JSON null is one not sent (no password to check; HTTP 500 before); other types are refused
+      // before this (refuseWrongJsonTypes).
+      if (typeof password === "string") {
         const problem = passwordPolicyProblem(await poolOf(cognito, ctx, req), password);
         if (problem) throw new CognitoError("InvalidPasswordException", problem);
       }

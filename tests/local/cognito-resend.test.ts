@@ -75,4 +75,28 @@ describe("AdminCreateUser MessageAction RESEND", () => {
     expect(await failure(invite("dan", { MessageAction: "RESEND" }))).toEqual({ name: "UnsupportedUserStateException", message: "Resend not possible. dan status is not FORCE_CHANGE_PASSWORD" });
     expect(await failure(invite("nobody", { MessageAction: "RESEND" }))).toMatchObject({ name: "UserNotFoundException" });
   });
+
+  it("answers an AdminCreateUser (RESEND or not) without a Username as Cognito's validation does, and takes a null TemporaryPassword as none (no HTTP 500)", async () => {
+    const raw = async (body: object) => {
+      const response = await fetch(emulator.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.AdminCreateUser" },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { __type?: string; message?: string } };
+    };
+    // Without RESEND too: cognito-local stored a user without a Username.
+    for (const body of [{ MessageAction: "RESEND" }, { MessageAction: "RESEND", Username: null }, {}, { Username: null, MessageAction: "SUPPRESS" }]) {
+      expect(await raw({ UserPoolId: userPoolId, ...body })).toEqual({
+        status: 400,
+        body: { __type: "InvalidParameterException", message: "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null" },
+      });
+    }
+    await invite("eve", { TemporaryPassword: "First-temp-9" });
+    const resent = await raw({ UserPoolId: userPoolId, Username: "eve", MessageAction: "RESEND", TemporaryPassword: null, DesiredDeliveryMediums: ["EMAIL"] });
+    expect(resent.status).toBe(200);
+    const second = emulator.lastCode("eve@example.com")!;
+    expect(second).not.toBe("First-temp-9");
+    expect((await passwordSignIn(sdk, clientId, "eve", second)).ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+  });
 });
