@@ -1074,9 +1074,14 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // resource of the set is replaced when the provider's Diff, given that input unknown, says so (lines 3324-3373). A
   // replaceWith alone puts none in that set (findDependentCascadeReplacements is not followed from there).
   // The walk leaves out, and does not pass through, a resource the program has registered before the root
-  // (`impossibleDependents`, lines 3387-3401): one the next plan lists before it (registration order, as
+  // (`impossibleDependents`, lines 3387-3401: every URN of the step maps, sg.reads, creates, sames, updates, deletes and
+  // replaces, when the root's diff is done; that is every resource registered before it, except, with PULUMI_PARALLEL_DIFF
+  // (off by default, sdk/go/common/env/env.go), one whose own diff still runs, and it adds those an earlier branch
+  // deleted, whose dependents that branch took already): one the next plan lists before it (registration order, as
   // transition-moved-off.ts reads it) and that does not wait for it there (a resource registers only once the URNs it
   // names, in dependencies, property dependencies, deletedWith or replaceWith, are resolved, after their registration).
+  // The walk is over the deployed graph (DependingOn of the snapshot's dependency graph): the deployed property
+  // dependencies, inputs, ignoreChanges and replaceOnChanges decide, not the new registration's.
   const position = new Map(after.map((r, i) => [r.urn, i]));
   const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r)] : []);
   const waitsOn = (urn: string, root: string) => {
