@@ -1074,9 +1074,14 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // resource of the set is replaced when the provider's Diff, given that input unknown, says so (lines 3324-3373). A
   // replaceWith alone puts none in that set (findDependentCascadeReplacements is not followed from there).
   // The walk leaves out, and does not pass through, a resource the program has registered before the root
-  // (`impossibleDependents`, lines 3387-3401): one the next plan lists before it (registration order, as
+  // (`impossibleDependents`, lines 3387-3401: every URN of the step maps, sg.reads, creates, sames, updates, deletes and
+  // replaces, when the root's diff is done; that is every resource registered before it, except, with PULUMI_PARALLEL_DIFF
+  // (off by default, sdk/go/common/env/env.go), one whose own diff still runs, and it adds those an earlier branch
+  // deleted, whose dependents that branch took already): one the next plan lists before it (registration order, as
   // transition-moved-off.ts reads it) and that does not wait for it there (a resource registers only once the URNs it
   // names, in dependencies, property dependencies, deletedWith or replaceWith, are resolved, after their registration).
+  // The walk is over the deployed graph (DependingOn of the snapshot's dependency graph): the deployed property
+  // dependencies, inputs, ignoreChanges and replaceOnChanges decide, not the new registration's.
   const position = new Map(after.map((r, i) => [r.urn, i]));
   const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r)] : []);
   const waitsOn = (urn: string, root: string) => {
@@ -1135,13 +1140,14 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   const deletedInBranch = new Set(deployed.flatMap((r) => (r.deletedWith !== undefined && inBranchOf(r.urn, r.deletedWith) ? [r.urn] : [])));
   // For deletedFirstBecause: each resource deleted early for a replace-forcing input, the inputs and the resources of the branch they take their value from.
   const nameOf = (urn: string) => afterByUrn.get(urn)?.name ?? deployedByUrn.get(urn)?.name ?? urn;
-  const forcedInputs = new Map(
+  const forcedBy = new Map(
     [...early].flatMap((urn) => {
-      const inputs = (forced.get(urn) ?? []).filter(({ input, from }) => input !== undefined && (runsBranch(from) || chainRoots(from).length > 0));
-      return inputs.length > 0 ? [[urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const] : [];
+      const inputs = (forced.get(urn) ?? []).flatMap(({ input, from }) => (input !== undefined && (runsBranch(from) || chainRoots(from).length > 0) ? [{ input, from }] : []));
+      return inputs.length > 0 ? [[urn, inputs] as const] : [];
     }),
   );
-  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedInputs, inBranchOf };
+  const forcedInputs = new Map([...forcedBy].map(([urn, inputs]) => [urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const));
+  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
 }
 
 /**
@@ -1164,8 +1170,11 @@ export interface CascadeOrder {
   byNaming: ReadonlyMap<string, string>;
   /**
    * The resources of `early` deleted in a branch for a replace-forcing input (calculateDependentReplacements), to those
-   * inputs as `input from resource` (the resource replaced delete-first, or deleted early itself), for the findings' text.
+   * inputs and the resources of the branch they take their value from (the resource replaced delete-first, or one deleted
+   * early itself: replaced either way).
    */
+  forcedBy: ReadonlyMap<string, ReadonlyArray<{ input: string; from: string }>>;
+  /** forcedBy as `input from resource` (by name), for the findings' text. */
   forcedInputs: ReadonlyMap<string, readonly string[]>;
   /**
    * Whether the resource of `urn` is deleted early in the delete-before-replace branch `target` runs, or in one that also
@@ -1181,7 +1190,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1547,6 +1556,10 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
     return `if ${is.name} is ${was.name} renamed, give it its earlier name: aliases: [{ name: ${JSON.stringify(was.name)} }] (its children follow it); otherwise `;
   };
 
+  // Deleted early for its restApi, which takes the id of a REST API the update replaces (CascadeOrder.forcedBy): the new
+  // copy is created in the new API, whose id CreateRestApi draws anew, so a name the deployed copy keeps in the old one
+  // (deleteMayKeepName) is no conflict; the mocked plans give both APIs one id.
+  const inReplacedApi = (urn: string) => (order.forcedBy.get(urn) ?? []).some(({ input, from }) => input === "restApi" && urnType(from) === REST_API);
   for (const kind of TRANSITION_NAMED_TYPES) {
     // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
     const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
@@ -1590,7 +1603,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
             // Its own deployed copy: only a create-first replacement under the same name (or a retained one, or one
             // whose delete the engine skips as its deletedWith target is replaced too) collides, or a delete-first one
             // whose delete may leave the resource in place.
-            if (action === "replace-delete-first" && !holder.retainOnDelete && !skippedWithTarget && !kind.deleteMayKeepName) continue;
+            if (action === "replace-delete-first" && !holder.retainOnDelete && !skippedWithTarget && (!kind.deleteMayKeepName || inReplacedApi(resource.urn))) continue;
             holds = holder.retainOnDelete
               ? "its deployed copy keeps the name: it is retained (retainOnDelete), so the replacement never deletes it"
               : skippedWithTarget
@@ -3182,6 +3195,9 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
 function forcedFrom(deployed: Graph): Map<string, Array<{ input?: string; from: string }>> {
   const edges = new Map<string, Array<{ input?: string; from: string }>>();
   for (const r of deployed) {
+    // "Neither component nor external resources require replacement" (requiresReplacement's first test, `!r.Custom`):
+    // a component deletedWith a resource of the set stays, and is no link of a chain either.
+    if (r.custom === false) continue;
     const of: Array<{ input?: string; from: string }> = r.deletedWith !== undefined ? [{ from: r.deletedWith }] : [];
     const forcing = r.propertyDependencies && forcingInputs(r);
     if (forcing) {

@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt, transition } from "./fixture";
+import { planUpdate } from "../../testing/deploy-rules";
 import { CLUSTER, productionInputs, serverlessDatabase } from "./fixtures/rds";
 
 const topic = handBuilt("aws:sns/topic:Topic", "errors", { name: "errors" });
@@ -226,5 +227,33 @@ describe("TransitionStatefulReplaced: a cluster deleted early for a replace-forc
     expect(found([key, ...database()], [keyCreateFirst, ...database()])).toEqual([]);
     expect(found([key, ...database({ propertyDependencies: {} })], [keyReplaced, ...database({ propertyDependencies: {} })])).toEqual([]);
     expect(found([key, ...database({ ignoreChanges: ["kmsKeyId"] })], [keyReplaced, ...database({ ignoreChanges: ["kmsKeyId"] })])).toEqual([]);
+  });
+});
+
+describe("Dependents deleted early under a REST API replaced delete-first, and components (calculateDependentReplacements)", () => {
+  const REST_API = "aws:apigateway/restApi:RestApi";
+  const AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
+  const api = handBuilt(REST_API, "api", { name: "api", description: "v1" }, { id: "a1b2c3d4e5", replaceOnChanges: ["description"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+  const apiReplaced = { ...api, inputs: { ...api.inputs, description: "v2" } };
+  // The authorizer's restApi (its only ForceNew input, authorizer.go) takes the API's id, and its name is set by hand.
+  const authorizer = handBuilt(AUTHORIZER, "api-authorizer", { restApi: "a1b2c3d4e5", name: "cognito", type: "COGNITO_USER_POOLS", providerArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"] }, { dependencies: [api.urn], propertyDependencies: { restApi: [api.urn] } });
+
+  it("passes an authorizer the API's branch deletes first: its new copy is in the new API (CreateRestApi draws a new id), so its name is free there", () => {
+    // The mocked plans give both APIs one id; the engine deletes the authorizer in the API's branch and re-creates it.
+    expect(planUpdate([api, authorizer], [apiReplaced, authorizer]).order.early.has(authorizer.urn)).toBe(true);
+    expect(transition([api, authorizer], [apiReplaced, authorizer]).map((f) => [f.rule, f.resource])).toEqual([]);
+    // Its own delete-first replacement in the same API still meets the name its deployed copy may keep.
+    const retyped = { ...authorizer, inputs: { ...authorizer.inputs, type: "TOKEN", authorizerUri: "arn:aws:apigateway:us-east-1:lambda:path/fn" }, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    expect(transition([api, authorizer], [api, retyped]).map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${AUTHORIZER} api-authorizer`]]);
+  });
+
+  it("leaves out a component deletedWith a dependent of the branch: requiresReplacement answers false for one that is not custom", () => {
+    // A custom resource deletedWith the API is deleted in its branch (and joins the replace set).
+    const held = handBuilt("aws:sns/topic:Topic", "held", { name: "held" }, { deletedWith: api.urn });
+    // A component deletedWith that one: calculateDependentReplacements does not replace it ("Neither component nor
+    // external resources require replacement"), and findDependentCascadeReplacements takes only what names the API itself.
+    const component = { ...handBuilt("fixture:index:Holder", "holder", {}, { deletedWith: held.urn }), custom: false, id: undefined };
+    const early = planUpdate([api, held, component], [apiReplaced, held, component]).order.early;
+    expect([early.has(held.urn), early.has(component.urn)]).toEqual([true, false]);
   });
 });
