@@ -20,7 +20,8 @@ export const hasChromium = existsSync(CHROMIUM);
 
 /**
  * The Chromium features Playwright switches off (playwright-core's chromiumSwitches.ts, its own `--disable-features`).
- * Chromium reads only the last `--disable-features` on its command line, so ours repeats them: launchBrowser checks
+ * Chromium reads only the last `--disable-features` on its command line (base::CommandLine keeps one value a switch;
+ * puppeteer/puppeteer#10883, "the second instance wipes out the first"), so ours repeats them: launchBrowser checks
  * that it does (chromiumFeaturesKept), and names what Playwright added after an upgrade.
  */
 const PLAYWRIGHT_DISABLED_FEATURES = [
