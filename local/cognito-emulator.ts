@@ -64,7 +64,7 @@ import { OpenSessions } from "./cognito-sessions";
 import { jsonTypeCheck } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { processRunning } from "./state-lock";
+import { parsePid, processRunning } from "./state-lock";
 import { escapeXml } from "./xml";
 
 // pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there, as jsonwebtoken, with which
@@ -2103,8 +2103,8 @@ function removeAbandonedWrites(folder: string): void {
     return; // none yet
   }
   for (const name of names) {
-    const pid = Number(/\.json\.(\d+)\.tmp$/.exec(name)?.[1]);
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !processRunning(pid)) rmSync(join(folder, name), { force: true });
+    const pid = parsePid(/\.json\.(\d+)\.tmp$/.exec(name)?.[1]); // none (0, leading zeros, past 2^31-1): no process's, left alone
+    if (pid !== undefined && pid !== process.pid && !processRunning(pid)) rmSync(join(folder, name), { force: true });
   }
 }
 

@@ -17,7 +17,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lambdaNativeInstallCommand, lambdaNativeInstallFlags, NATIVE_MODULES_DIR, runsOnLambda, type PlatformFields } from "../components/lambda/native-modules";
-import { processRunning } from "./state-lock";
+import { parsePid, processRunning } from "./state-lock";
 
 /** Runs `npm` with `args` in `cwd`; the exit status and what it printed. */
 export type NpmRunner = (args: string[], cwd: string) => { status: number | null; output: string };
@@ -89,8 +89,8 @@ function sleep(ms: number): void {
 
 /**
  * Runs `work` holding `folder`'s install lock: a file created exclusively, holding the holder's pid. A lock whose
- * process is gone (a crash, Ctrl+C during npm) is taken over; one with no pid yet is being written and is waited for,
- * unless it has stayed empty for a minute.
+ * process is gone (a crash, Ctrl+C during npm) is taken over; one with no pid yet (parsePid, the one parser of pids in
+ * files) is being written and is waited for, unless it has stayed so for a minute.
  */
 function withInstallLock<T>(folder: string, work: () => T): T {
   const lock = join(folder, ".install.lock");
@@ -101,15 +101,15 @@ function withInstallLock<T>(folder: string, work: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    let holder = 0;
+    let holder: number | undefined;
     let age = 0;
     try {
-      holder = Number(readFileSync(lock, "utf8"));
+      holder = parsePid(readFileSync(lock, "utf8").trim()); // none: being written, or not a pid this module writes
       age = Date.now() - statSync(lock).mtimeMs;
     } catch {
       continue; // released meanwhile
     }
-    if ((holder > 0 && !processRunning(holder)) || (!(holder > 0) && age > 60_000)) {
+    if (holder !== undefined ? !processRunning(holder) : age > 60_000) {
       // Taken over by a rename, which one waiter wins: a second waiter that saw the same stale lock then finds the
       // new holder's lock, not a gap to take.
       try {

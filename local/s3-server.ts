@@ -42,7 +42,7 @@ import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, t
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
-import { processRunning } from "./state-lock";
+import { parsePid, processRunning } from "./state-lock";
 import { escapeXml, MalformedXml, unescapeXml, xmlElements, xmlValues } from "./xml";
 
 export interface StoredObject {
@@ -691,10 +691,10 @@ export class FileObjectStore implements ObjectStore {
    */
   private removeAbandonedWritesIn(folder: string, entries: Dirent[]): void {
     for (const entry of entries) {
-      const pid = /\.(?:obj|part|json)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.name)?.[1];
-      if (pid === undefined) continue;
+      const pid = parsePid(/\.(?:obj|part|json)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.name)?.[1]);
+      if (pid === undefined) continue; // no pid (0, leading zeros, past 2^31-1): no process wrote it, left alone
       const path = resolve(folder, entry.name);
-      const running = Number(pid) === process.pid ? FileObjectStore.writing.has(path) : processRunning(Number(pid));
+      const running = pid === process.pid ? FileObjectStore.writing.has(path) : processRunning(pid);
       if (!running) rmSync(path, { force: true });
     }
   }
@@ -711,9 +711,9 @@ export class FileObjectStore implements ObjectStore {
     const names = new Set(entries.map((entry) => entry.name));
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
-      const pid = /^(\d+)\./.exec(entry.name)?.[1];
+      const pid = parsePid(/^(\d+)\./.exec(entry.name)?.[1]);
       const record = `${entry.name}.json`;
-      const abandoned = pid !== undefined ? Number(pid) === process.pid || !processRunning(Number(pid)) : !names.has(record) && !existsSync(join(this.uploads, record));
+      const abandoned = pid !== undefined ? pid === process.pid || !processRunning(pid) : !names.has(record) && !existsSync(join(this.uploads, record));
       if (abandoned) rmSync(join(this.uploads, entry.name), { recursive: true, force: true });
     }
   }

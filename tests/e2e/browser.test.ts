@@ -4,13 +4,21 @@
  * cost. The suites share the app's data, so none depends on what another writes (browser.ts: demoUser,
  * signUpUser), and each test opens a browser context of its own (newContext).
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accountSuite } from "./account.spec";
-import { browserUiPages, hasChromium, newContext, sharedApp, startSharedApp } from "./browser";
+import { browserUiPages, chromiumFeaturesKept, hasChromium, newContext, sharedApp, startSharedApp } from "./browser";
 import { gallerySuite } from "./gallery.spec";
 import { realtimeSuite } from "./realtime.spec";
 import { siteSuite } from "./site.spec";
 import { thumbnailsSuite } from "./thumbnails.spec";
+
+// Where there is no /proc (macOS, Windows, with CHROMIUM_PATH) the check cannot read Chromium's command line: it is
+// Linux's (CI's), and launchBrowser must not fail elsewhere for want of it.
+it("checks Chromium's --disable-features only where there is a /proc to read them from", () => {
+  expect(() => chromiumFeaturesKept(join(tmpdir(), "no-proc-here"))).not.toThrow();
+});
 
 describe.skipIf(!hasChromium)("the reference app in Chromium against npm start (apt-get install chromium; .ci/run installs it)", () => {
   let stop: (() => Promise<void>) | undefined;

@@ -20,7 +20,8 @@ export const hasChromium = existsSync(CHROMIUM);
 
 /**
  * The Chromium features Playwright switches off (playwright-core's chromiumSwitches.ts, its own `--disable-features`).
- * Chromium reads only the last `--disable-features` on its command line, so ours repeats them: launchBrowser checks
+ * Chromium reads only the last `--disable-features` on its command line (base::CommandLine keeps one value a switch;
+ * puppeteer/puppeteer#10883, "the second instance wipes out the first"), so ours repeats them: launchBrowser checks
  * that it does (chromiumFeaturesKept), and names what Playwright added after an upgrade.
  */
 const PLAYWRIGHT_DISABLED_FEATURES = [
@@ -78,12 +79,16 @@ export async function launchBrowser(): Promise<Browser> {
 /**
  * Throws unless the last `--disable-features` of every Chromium this process started (the one Chromium reads)
  * names every feature an earlier one names (Playwright's own): otherwise launchBrowser would switch Playwright's
- * features back on. Reads the command lines from /proc (Debian's Chromium, Linux only).
+ * features back on. Reads the command lines from /proc (`proc`), Linux's: the process this one started, whatever its
+ * name (Debian's /usr/bin/chromium is a script that execs /usr/lib/chromium/chromium; a wrapper that does not exec is
+ * checked by its own command line, which holds Playwright's arguments). Without /proc (macOS, Windows, with
+ * CHROMIUM_PATH) nothing is checked: Linux (CI) checks it.
  */
-function chromiumFeaturesKept(): void {
-  const children = readdirSync("/proc").filter((pid) => /^\d+$/.test(pid) && parentPid(pid) === process.pid);
-  const chromiums = children.map((pid) => readProc(pid, "cmdline").split("\0")).filter((argv) => argv.includes("--remote-debugging-pipe"));
-  if (chromiums.length === 0) throw new Error(`tests/e2e/browser.ts: found no Chromium process started by this process (pid ${process.pid}) in /proc to check its --disable-features`);
+export function chromiumFeaturesKept(proc = "/proc"): void {
+  if (!existsSync(proc)) return;
+  const children = readdirSync(proc).filter((pid) => /^\d+$/.test(pid) && parentPid(proc, pid) === process.pid);
+  const chromiums = children.map((pid) => readProc(proc, pid, "cmdline").split("\0")).filter((argv) => argv.includes("--remote-debugging-pipe"));
+  if (chromiums.length === 0) throw new Error(`tests/e2e/browser.ts: found no Chromium process started by this process (pid ${process.pid}) in ${proc} to check its --disable-features (a wrapper that starts it in a process of its own, not by exec? set CHROMIUM_PATH to the browser's binary)`);
   for (const argv of chromiums) {
     const lists = argv.filter((arg) => arg.startsWith("--disable-features=")).map((arg) => arg.slice("--disable-features=".length).split(","));
     const read = new Set(lists.at(-1));
@@ -92,17 +97,17 @@ function chromiumFeaturesKept(): void {
   }
 }
 
-function readProc(pid: string, file: string): string {
+function readProc(proc: string, pid: string, file: string): string {
   try {
-    return readFileSync(`/proc/${pid}/${file}`, "utf8");
+    return readFileSync(join(proc, pid, file), "utf8");
   } catch {
     return ""; // the process has ended
   }
 }
 
 /** A process's parent pid, from /proc/<pid>/stat (its 4th field, after the command name in parentheses). */
-function parentPid(pid: string): number | undefined {
-  const stat = readProc(pid, "stat");
+function parentPid(proc: string, pid: string): number | undefined {
+  const stat = readProc(proc, pid, "stat");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return stat ? Number(fields[1]) : undefined;
 }

@@ -176,11 +176,12 @@ it("leaves cognito-local's files readable when saves overlap: a shorter save aft
 
 it("removes at start the temporary files a crashed process left between writing a state file and renaming it, not those of a running one", async () => {
   // A process killed between writeFileSync and renameSync leaves `<file>.json.<pid>.tmp`: no rename will ever come,
-  // and one more would pile up in the state folder at each such crash.
+  // and one more would pile up in the state folder at each such crash. Names with no pid (parsePid: 0, leading zeros)
+  // are no process's: the emulator never writes them, and leaves them alone.
   const dataDir = stateWith("lockout.json", "[]");
   const stopped = spawnSync(process.execPath, ["-e", ""]).pid; // a process that has ended
   const abandoned = [join(dataDir, `us-east-1_Leftover1.json.${stopped}.tmp`), join(dataDir, "emulator", `lockout.json.${stopped}.tmp`)];
-  const kept = [join(dataDir, `clients.json.${process.ppid}.tmp`), join(dataDir, "emulator", `lockout.json.${process.pid}.tmp`), join(dataDir, "notes.9.tmp.txt")];
+  const kept = [join(dataDir, `clients.json.${process.ppid}.tmp`), join(dataDir, "emulator", `lockout.json.${process.pid}.tmp`), join(dataDir, "notes.9.tmp.txt"), join(dataDir, "clients.json.0.tmp"), join(dataDir, `clients.json.0${stopped}.tmp`)];
   for (const file of [...abandoned, ...kept]) writeFileSync(file, "{");
   const emulator = await start(dataDir, []);
   try {

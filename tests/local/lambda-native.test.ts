@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -128,6 +128,32 @@ describe("lambda-native: the packages Lambda functions ship, installed by the co
     expect(lambdaNativeInstalled(folder)).toBe(true);
     expect(readdirSync(folder).sort()).toEqual(["node_modules", "package-lock.json", "package.json"]);
   });
+
+  it("reads a lock's pid as state-lock's parsePid does: one with leading zeros names no process, and is taken over once a minute old", () => {
+    const { dir, folder } = project();
+    // "0<pid of a running process>" is no pid this module writes (String(process.pid)); read as a number it named the
+    // test runner, which runs: the install waited for ever. Run in a process of its own: the wait blocks its thread.
+    const lock = join(folder, ".install.lock");
+    writeFileSync(lock, `0${process.ppid}`);
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(lock, old, old);
+    const script = `
+      const { mkdirSync, readFileSync, writeFileSync } = require("node:fs");
+      const { join } = require("node:path");
+      require("./local/lambda-native").ensureLambdaNative(${JSON.stringify(dir)}, () => {}, (args, cwd) => {
+        const locked = JSON.parse(readFileSync(join(cwd, "package-lock.json"), "utf8")).packages;
+        const installed = { "node_modules/sharp": locked["node_modules/sharp"], "node_modules/@img/sharp-linux-arm64": locked["node_modules/@img/sharp-linux-arm64"] };
+        for (const path of Object.keys(installed)) { mkdirSync(join(cwd, path), { recursive: true }); writeFileSync(join(cwd, path, "package.json"), "{}"); }
+        writeFileSync(join(cwd, "node_modules", ".package-lock.json"), JSON.stringify({ packages: installed }));
+        return { status: 0, output: "" };
+      });
+    `;
+    // The timeout only ends a process that would wait for ever (the failure this test pins); it passes in about a second.
+    const run = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: resolve(__dirname, "..", ".."), stdio: "inherit", timeout: 30_000 });
+    expect(run.status).toBe(0);
+    expect(lambdaNativeInstalled(folder)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+  }, 40_000);
 
   it("installs once when two commands start at once: the second waits for the first's lock, then finds the tree", async () => {
     const { dir, folder } = project();
