@@ -2693,7 +2693,7 @@ const WITHOUT_RESOURCE = new Set(["SignatureDoesNotMatch"]);
  * to list such keys exactly (ListObjectsV2 EncodingType: "XML 1.0 parser cannot parse some characters, such as
  * characters with an ASCII value from 0 to 10"), and an error's `…Bytes` elements carry the exact bytes.
  */
-function xmlText(text: string): string {
+export function xmlText(text: string): string {
   return escapeXml(text.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD"));
 }
 
