@@ -40,6 +40,7 @@ import { corsRulesFromProgram, type CorsRule } from "../../local/s3-cors";
 import { compareKeys, FileObjectStore, LOCAL_CREDENTIALS, MAX_DOCUMENT_BODY, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import type { LocalContext } from "../../local/services/types";
 import { sendEndless } from "../harness/endless-body";
+import { expectXml10 } from "./s3-xml10";
 import { localS3Client, signS3, startLocalS3WithClient } from "../harness/s3-local";
 
 let s3: LocalS3;
@@ -586,19 +587,6 @@ describe("a bucket's subresources the local server does not serve (?policy, ?cor
     expect(s3.store.hasBucket(Bucket)).toBe(true);
   });
 });
-
-/**
- * `xml` as an XML 1.0 parser reads it, a browser's DOMParser among them, as far as characters go: every character and
- * character reference one XML 1.0 allows — Char is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
- * [#x10000-#x10FFFF] (§2.2), references included (§4.1, WFC: Legal Character). No strict XML parser is installed
- * (sax, there through xml2js, does not check characters), hence this check of the one rule at stake.
- */
-function expectXml10(xml: string): void {
-  expect(xml.match(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu) ?? []).toEqual([]);
-  const legal = (code: number) => code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-  const references = [...xml.matchAll(/&#(?:x([0-9a-fA-F]+)|(\d+));/g)].map(([reference, hex, dec]) => [reference, legal(hex ? parseInt(hex, 16) : Number(dec))]);
-  expect(references.filter(([, allowed]) => !allowed)).toEqual([]);
-}
 
 describe("local S3 server: XML answers an XML 1.0 parser reads, whatever the request held", () => {
   const element = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
