@@ -1332,7 +1332,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       for (const [name, value] of [["bucket", bucket], ["key", key], ["etag", object.etag]]) target.searchParams.set(name, value);
       send(res, 303, "", { ...headers, location: target.toString() });
     } else if (accepted.successStatus === 201) {
-      const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${xmlText(location)}</Location><Bucket>${xmlText(bucket)}</Bucket><Key>${xmlText(key)}</Key><ETag>${xmlText(object.etag)}</ETag></PostResponse>`;
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(object.etag)}</ETag></PostResponse>`;
       send(res, 201, xml, { ...headers, "content-type": "application/xml" });
     } else {
       send(res, accepted.successStatus, "", headers);
@@ -1500,7 +1500,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // REPLACE: the request's (read once from its headers, fromHeaders in handle); COPY: the source's.
       const meta: NewObject = replaced ?? { key, contentType: opened.contentType, cacheControl: opened.cacheControl, metadata: opened.metadata, lastModified: new Date() };
       const object = await store.putStream(bucket, meta, read(0, opened.size - 1) as AsyncIterable<Uint8Array>, () => writePreconditions(req.headers, () => store.head(bucket, key)));
-      sendXml(res, `<CopyObjectResult><ETag>${xmlText(object.etag)}</ETag><LastModified>${object.lastModified.toISOString()}</LastModified></CopyObjectResult>`);
+      sendXml(res, `<CopyObjectResult><ETag>${escapeXml(object.etag)}</ETag><LastModified>${object.lastModified.toISOString()}</LastModified></CopyObjectResult>`);
       notify("ObjectCreated:Copy", bucket, key, object);
     });
   }
@@ -1527,7 +1527,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     await readingCopySource(opened, async (read) => {
       const { start, end } = copyRangeOf(header(req.headers, "x-amz-copy-source-range"), opened.size);
       const part = await storePart(uploadId, upload, partNumber, read(start, end) as AsyncIterable<Uint8Array>);
-      sendXml(res, `<CopyPartResult><ETag>${xmlText(part.etag)}</ETag><LastModified>${part.lastModified.toISOString()}</LastModified></CopyPartResult>`);
+      sendXml(res, `<CopyPartResult><ETag>${escapeXml(part.etag)}</ETag><LastModified>${part.lastModified.toISOString()}</LastModified></CopyPartResult>`);
     });
   }
 
@@ -1748,12 +1748,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         for (const k of request.keys ?? []) {
           const keyRefused = refusal("s3:DeleteObject", `arn:aws:s3:::${bucket}/${k}`);
           if (keyRefused) {
-            results.push(`<Error><Key>${xmlText(k)}</Key><Code>AccessDenied</Code><Message>${xmlText(keyRefused)}</Message></Error>`);
+            results.push(`<Error><Key>${escapeXml(k)}</Key><Code>AccessDenied</Code><Message>${escapeXml(keyRefused)}</Message></Error>`);
             continue;
           }
           store.delete(request.bucket, k);
           notify("ObjectRemoved:Delete", request.bucket, k);
-          if (!quiet) results.push(`<Deleted><Key>${xmlText(k)}</Key></Deleted>`);
+          if (!quiet) results.push(`<Deleted><Key>${escapeXml(k)}</Key></Deleted>`);
         }
         return sendXml(res, `<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${results.join("")}</DeleteResult>`);
       }
@@ -1769,7 +1769,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const upload: UploadRecord = { bucket: request.bucket, key, contentType: template.contentType, cacheControl: template.cacheControl, metadata: template.metadata, initiated };
         store.createUpload(uploadId, upload);
         uploads.set(uploadId, { ...upload, parts: new Map() });
-        return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${xmlText(request.bucket)}</Bucket><Key>${xmlText(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
+        return sendXml(res, `<InitiateMultipartUploadResult><Bucket>${escapeXml(request.bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
       }
       case "CompleteMultipartUpload":
         return completeUpload(req, res, query, body, request);
@@ -1811,10 +1811,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const keys = store.list(bucket, prefix).filter((o) => compareKeys(o.key, after) > 0);
     const { items: objects, prefixes, last, truncated } = rolledUp(keys, prefix, delimiter, maxKeys, after);
     const contents = objects
-      .map((o) => `<Contents><Key>${xmlText(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlText(o.etag)}</ETag><Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
+      .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
       .join("");
-    const common = prefixes.map((p) => `<CommonPrefixes><Prefix>${xmlText(p)}</Prefix></CommonPrefixes>`).join("");
-    const head = `<Name>${xmlText(bucket)}</Name><Prefix>${xmlText(prefix)}</Prefix>${delimiter ? `<Delimiter>${xmlText(delimiter)}</Delimiter>` : ""}`;
+    const common = prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
+    const head = `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
     // With max-keys 0 nothing is returned and there is nothing to continue after.
     return { head, maxKeys, count: objects.length + prefixes.length, last, truncated, xml: contents + common };
   }
@@ -1842,16 +1842,16 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       .sort((a, b) => compareKeys(a.key, b.key) || a.initiated.getTime() - b.initiated.getTime() || (a.uploadId < b.uploadId ? -1 : 1));
     const page = rolledUp(listed, prefix, delimiter, maxUploads, keyMarker);
     const lastUpload = page.items.at(-1);
-    const nextKeyMarker = page.truncated ? `<NextKeyMarker>${xmlText(page.last)}</NextKeyMarker>` : "";
-    const nextUploadIdMarker = page.truncated && lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${xmlText(lastUpload.uploadId)}</NextUploadIdMarker>` : "";
+    const nextKeyMarker = page.truncated ? `<NextKeyMarker>${escapeXml(page.last)}</NextKeyMarker>` : "";
+    const nextUploadIdMarker = page.truncated && lastUpload && lastUpload.key === page.last ? `<NextUploadIdMarker>${escapeXml(lastUpload.uploadId)}</NextUploadIdMarker>` : "";
     const items = page.items
-      .map((u) => `<Upload><Key>${xmlText(u.key)}</Key><UploadId>${xmlText(u.uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
+      .map((u) => `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${escapeXml(u.uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`)
       .join("");
-    const common = page.prefixes.map((p) => `<CommonPrefixes><Prefix>${xmlText(p)}</Prefix></CommonPrefixes>`).join("");
+    const common = page.prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
     // The elements in the order of S3's model (ListMultipartUploadsOutput, as @aws-sdk/client-s3 carries it).
-    const markers = `<KeyMarker>${xmlText(keyMarker)}</KeyMarker><UploadIdMarker>${xmlText(uploadIdMarker ?? "")}</UploadIdMarker>${nextKeyMarker}`;
-    const echoed = `<Prefix>${xmlText(prefix)}</Prefix>${delimiter ? `<Delimiter>${xmlText(delimiter)}</Delimiter>` : ""}${nextUploadIdMarker}`;
-    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xmlText(bucket)}</Bucket>${markers}${echoed}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
+    const markers = `<KeyMarker>${escapeXml(keyMarker)}</KeyMarker><UploadIdMarker>${escapeXml(uploadIdMarker ?? "")}</UploadIdMarker>${nextKeyMarker}`;
+    const echoed = `<Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}${nextUploadIdMarker}`;
+    return `<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(bucket)}</Bucket>${markers}${echoed}<MaxUploads>${maxUploads}</MaxUploads><IsTruncated>${page.truncated}</IsTruncated>${items}${common}</ListMultipartUploadsResult>`;
   }
 
   function listXml(bucket: string, query: Query): string {
@@ -1860,7 +1860,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const after = token ? Buffer.from(token, "base64").toString("utf8") : startAfter ?? "";
     const page = listPage(bucket, query, after);
     const next = page.truncated ? `<NextContinuationToken>${Buffer.from(page.last).toString("base64")}</NextContinuationToken>` : "";
-    const echoed = (token ? `<ContinuationToken>${xmlText(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${xmlText(startAfter)}</StartAfter>` : "");
+    const echoed = (token ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${escapeXml(startAfter)}</StartAfter>` : "");
     return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<KeyCount>${page.count}</KeyCount><MaxKeys>${page.maxKeys}</MaxKeys>${echoed}<IsTruncated>${page.truncated}</IsTruncated>${page.xml}${next}</ListBucketResult>`;
   }
 
@@ -1872,8 +1872,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   function listV1Xml(bucket: string, query: Query): string {
     const marker = param(query, "marker") ?? "";
     const page = listPage(bucket, query, marker);
-    const next = page.truncated && param(query, "delimiter") ? `<NextMarker>${xmlText(page.last)}</NextMarker>` : "";
-    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<Marker>${xmlText(marker)}</Marker>${next}<MaxKeys>${page.maxKeys}</MaxKeys><IsTruncated>${page.truncated}</IsTruncated>${page.xml}</ListBucketResult>`;
+    const next = page.truncated && param(query, "delimiter") ? `<NextMarker>${escapeXml(page.last)}</NextMarker>` : "";
+    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<Marker>${escapeXml(marker)}</Marker>${next}<MaxKeys>${page.maxKeys}</MaxKeys><IsTruncated>${page.truncated}</IsTruncated>${page.xml}</ListBucketResult>`;
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -2153,7 +2153,7 @@ function multipartEtag(partEtags: string[]): string {
 
 /** CompleteMultipartUpload's answer. */
 function completionXml(bucket: string, key: string, etag: string): string {
-  return `<CompleteMultipartUploadResult><Bucket>${xmlText(bucket)}</Bucket><Key>${xmlText(key)}</Key><ETag>${xmlText(etag)}</ETag></CompleteMultipartUploadResult>`;
+  return `<CompleteMultipartUploadResult><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(etag)}</ETag></CompleteMultipartUploadResult>`;
 }
 
 /** The completed uploads a server keeps for retried completions (completedAgain): the latest 10,000. */
@@ -2180,9 +2180,9 @@ function listPartsXml(uploadId: string, upload: MultipartUpload, query: Query): 
   // IsTruncated for that reason (aws-sdk-go-v2#1141, smithy-rs#3679, aws-sdk-swift#1245, aws-sdk-kotlin#928).
   const next = page.length > 0 ? page[page.length - 1][0] : 0;
   const parts = page
-    .map(([number, part]) => `<Part><PartNumber>${number}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified><ETag>${xmlText(part.etag)}</ETag><Size>${part.size}</Size></Part>`)
+    .map(([number, part]) => `<Part><PartNumber>${number}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified><ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size></Part>`)
     .join("");
-  return `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xmlText(upload.bucket)}</Bucket><Key>${xmlText(upload.key)}</Key><UploadId>${xmlText(uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${next}</NextPartNumberMarker><MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}</ListPartsResult>`;
+  return `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${escapeXml(upload.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><UploadId>${escapeXml(uploadId)}</UploadId><StorageClass>STANDARD</StorageClass><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${next}</NextPartNumberMarker><MaxParts>${maxParts}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}</ListPartsResult>`;
 }
 
 /** S3's integer parameters and XML integers (API model type Integer): a 32-bit signed integer's largest value. */
@@ -2681,25 +2681,9 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  */
 const WITHOUT_RESOURCE = new Set(["SignatureDoesNotMatch"]);
 
-/**
- * Element content of the S3 server's XML answers, error documents and listings alike: escapeXml (local/xml.ts), after
- * putting U+FFFD in place of each character XML 1.0 cannot carry — the C0 controls but tab, line feed and carriage
- * return, U+FFFE, U+FFFF and lone surrogates: Char is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
- * [#x10000-#x10FFFF] (XML 1.0 §2.2), and a character reference must name a Char too (§4.1, WFC: Legal Character), so
- * `&#x1;` is no way out. Left in, one made the whole answer ill-formed: a browser's DOMParser rejects it. They come from
- * the request: a key (`%01` in a path), a chunk's `chunk-signature`, a POST form's policy or signature. S3 itself,
- * without encoding-type=url, writes such a key into a listing as it is (aws/aws-sdk-go#1914: "illegal character code
- * U+0004") or as `&#x1;` (basho/riak_cs#1255, 2015), an answer XML 1.0 parsers refuse; encoding-type=url is S3's way
- * to list such keys exactly (ListObjectsV2 EncodingType: "XML 1.0 parser cannot parse some characters, such as
- * characters with an ASCII value from 0 to 10"), and an error's `…Bytes` elements carry the exact bytes.
- */
-export function xmlText(text: string): string {
-  return escapeXml(text.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD"));
-}
-
 /** S3's error document (see sendError); without a Resource when there is none (a request never parsed) or S3 sends none. */
 function errorXml(code: string, message: string, details: Record<string, string>, resource: string, requestId: string, hostId: string): string {
-  const extra = Object.entries(details).map(([name, value]) => `<${name}>${xmlText(value)}</${name}>`).join("");
-  const at = resource && !WITHOUT_RESOURCE.has(code) ? `<Resource>${xmlText(resource)}</Resource>` : "";
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlText(message)}</Message>${extra}${at}<RequestId>${requestId}</RequestId><HostId>${xmlText(hostId)}</HostId></Error>`;
+  const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
+  const at = resource && !WITHOUT_RESOURCE.has(code) ? `<Resource>${escapeXml(resource)}</Resource>` : "";
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}${at}<RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`;
 }
