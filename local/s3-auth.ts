@@ -64,7 +64,8 @@ export function noSuchBucket(bucket: string): S3Error {
  * order S3 sends it — AWSAccessKeyId, StringToSign, SignatureProvided, StringToSignBytes, then CanonicalRequest and
  * CanonicalRequestBytes when there is a canonical request — each `…Bytes` the string's UTF-8 bytes as two-digit hex
  * separated by spaces. That order and form are from an answer of `Server: AmazonS3` to a header-signed PUT quoted in
- * full in rahim/fog-s3-issue (README.md, 2023-09-22). A chunk's or a trailer's signature (aws-chunked) and a POST
+ * full in rahim/fog-s3-issue (README.md, 2023-09-22), which has no Resource after them (s3-server.ts errorXml leaves
+ * it out for this code). A chunk's or a trailer's signature (aws-chunked) and a POST
  * policy's have no canonical request: their answers carry the first four (the string to sign being the chunk's
  * `AWS4-HMAC-SHA256-PAYLOAD…` or the policy); not confirmed against S3, which may word those answers otherwise.
  */

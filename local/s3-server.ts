@@ -2671,9 +2671,19 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   res.end(headOnly ? undefined : errorXml(code, message, details, resource, requestId, hostId));
 }
 
-/** S3's error document (see sendError); without a Resource when there is none (a request never parsed). */
+/**
+ * The codes whose error document carries no Resource. SignatureDoesNotMatch: S3's answers end
+ * `…<CanonicalRequestBytes>…</CanonicalRequestBytes><RequestId>…` (a header-signed PUT, rahim/fog-s3-issue README.md,
+ * 2023-09-22) and `…<StringToSignBytes>…</StringToSignBytes><RequestId>…` (SigV2 answers of 2009 and 2016 quoted in
+ * client code, and a POST-policy answer of 2015), never a `<Resource>`;
+ * ErrorResponses.html lists Resource ("The bucket or object that is involved in the error") without saying every
+ * code carries it. The other codes keep theirs (NoSuchKey's and NoSuchBucket's are in answers of S3's).
+ */
+const WITHOUT_RESOURCE = new Set(["SignatureDoesNotMatch"]);
+
+/** S3's error document (see sendError); without a Resource when there is none (a request never parsed) or S3 sends none. */
 function errorXml(code: string, message: string, details: Record<string, string>, resource: string, requestId: string, hostId: string): string {
   const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
-  const at = resource ? `<Resource>${escapeXml(resource)}</Resource>` : "";
+  const at = resource && !WITHOUT_RESOURCE.has(code) ? `<Resource>${escapeXml(resource)}</Resource>` : "";
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}${at}<RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`;
 }

@@ -16,6 +16,7 @@ import type { StaticSiteSpec } from "../components/static-site/spec";
 import { S3Error } from "./s3-auth";
 import { readPreconditions } from "./s3-conditions";
 import { byteRange } from "./s3-server";
+import { escapeXml } from "./xml";
 
 export interface OriginResponse {
   status: number;
@@ -35,9 +36,12 @@ export type OriginRequestHeaders = {
 /** S3's longest key, in UTF-8 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html */
 const MAX_KEY_BYTES = 1024;
 
-/** S3's error body, without the key or request ids (nothing the client sent comes back). */
+/**
+ * S3's error body, without the key or request ids (nothing the client sent comes back); its message written with the
+ * emulators' one escape of element content (escapeXml), as every S3 error document here is.
+ */
 function s3Error(status: number, code: string, message: string, headers: Record<string, string> = {}): OriginResponse {
-  return { status, headers: { "content-type": "application/xml", ...headers }, body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`) };
+  return { status, headers: { "content-type": "application/xml", ...headers }, body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`) };
 }
 
 /**

@@ -19,10 +19,23 @@ export function xmlValues(xml: string, tag: string): string[] {
  * XML parser, the AWS SDKs' included (@aws-sdk/xml-builder's parseXML decodes the five predefined entities and
  * numeric references): `&`, `<`, `>`, `"` and `'` as their entities, and a carriage return as `&#13;`, since a parser
  * turns a literal one into a line feed (XML 1.0 §2.11, end-of-line handling; parseXML does so before parsing).
- * The one escape of local/: the S3 and SNS servers and the CloudFront stub answer with it.
+ * A character XML 1.0 has no Char for (the C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF) is
+ * written as a numeric reference, `&#x1;`, as S3 writes a key holding one into a listing without encoding-type=url
+ * (basho/riak_cs#1255, matching S3; not on AWS's pages): the AWS SDKs' parser reads it back as the character, so a
+ * client lists the exact key, while a raw one is dropped or refused by some parsers and U+FFFD would name another key.
+ * Strict XML 1.0 parsers (a browser's DOMParser) refuse both forms ("Characters referred to using character
+ * references must match the production for Char", §4.1): S3's way to list such keys for them is encoding-type=url.
+ * The one escape of local/: the S3 and SNS servers, the CloudFront stub and the local hosted UI's pages answer with it.
  */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\r/g, "&#13;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;")
+    .replace(/\r/g, "&#13;")
+    .replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g, (char) => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
 /** `&amp;` last, so an escaped entity (`&amp;lt;`) reads as its text (`&lt;`), not as `<`. */

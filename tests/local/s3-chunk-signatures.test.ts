@@ -18,6 +18,7 @@ import { authenticate, ChunkSignatures, S3Error, type ChunkSeed } from "../../lo
 import { decodeAwsChunked, FileObjectStore, MemoryObjectStore, startLocalS3, type LocalS3, type ObjectStore } from "../../local/s3-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { localS3Client, signS3 } from "../harness/s3-local";
+import { expectNoRawNonChars } from "./s3-xml10";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 
@@ -278,6 +279,22 @@ describe("chunk signatures: the local server", () => {
     req.destroy();
     expect(server.store.get("b", "k")?.body.toString()).toBe("previous");
     expect(server.count("PutObject")).toBe(0);
+  });
+
+  it("refuses a chunk-signature holding control characters with a SignatureDoesNotMatch naming them as numeric references", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const { req, framed, answer } = await signedChunkedPut(server.endpoint, "/b/controls", chunks, { sizeLine: (size, signature) => `${size};chunk-signature=${signature.slice(0, 62)}\x01\x1f` });
+    const text = new Promise<string>((resolve) => req.on("response", (res: IncomingMessage) => {
+      const parts: Buffer[] = [];
+      res.on("data", (part: Buffer) => parts.push(part));
+      res.on("end", () => resolve(Buffer.concat(parts).toString()));
+    }));
+    req.end(Buffer.concat(framed));
+    expect(await answer).toEqual({ status: 403, code: "SignatureDoesNotMatch" });
+    const xml = await text;
+    expectNoRawNonChars(xml);
+    expect(/<SignatureProvided>([^<]*)<\/SignatureProvided>/.exec(xml)?.[1]).toMatch(/^[0-9a-f]{62}&#x1;&#x1F;$/);
+    expect(xml).not.toContain("<Resource>");
   });
 
   it("refuses a bad final-chunk or trailer signature, storing nothing", async () => {

@@ -13,6 +13,7 @@ import { MAX_POST_PRE_DATA, readMultipartForm } from "../../local/s3-post-policy
 import { startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalS3WithClient } from "../harness/s3-local";
 import { WatchedStore } from "./s3-watched-store";
+import { expectNoRawNonChars } from "./s3-xml10";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -131,6 +132,18 @@ describe("local S3 POST Object with a POST policy", () => {
       const xml = (await response.text()).replace(/&apos;/g, "'");
       expect([expiration, response.status, xml]).toEqual([expiration, 400, expect.stringContaining(`<Code>InvalidPolicyDocument</Code><Message>Invalid Policy: Invalid 'expiration' value: '${expiration}'</Message>`)]);
     }
+  });
+
+  it("refuses a signature or policy holding control characters with a SignatureDoesNotMatch its control characters as numeric references (the bytes exact)", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "controls.txt" } });
+    const refused = await post({ ...fields, Policy: `${fields.Policy}\x01`, "X-Amz-Signature": `${fields["X-Amz-Signature"]}\x1b` }, "x");
+    const text = await refused.text();
+    expect([refused.status, /<Code>([^<]*)<\/Code>/.exec(text)?.[1]]).toEqual([403, "SignatureDoesNotMatch"]);
+    expectNoRawNonChars(text);
+    const element = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
+    expect([element("StringToSign"), element("SignatureProvided")]).toEqual([`${fields.Policy}&#x1;`, `${fields["X-Amz-Signature"]}&#x1B;`]);
+    expect(element("StringToSignBytes")?.endsWith(" 01")).toBe(true);
+    expect(text).not.toContain("<Resource>");
   });
 
   it("answers a POST to a missing bucket 404 NoSuchBucket after the signature, before the policy decides", async () => {

@@ -40,6 +40,7 @@ import { corsRulesFromProgram, type CorsRule } from "../../local/s3-cors";
 import { compareKeys, FileObjectStore, LOCAL_CREDENTIALS, MAX_DOCUMENT_BODY, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import type { LocalContext } from "../../local/services/types";
 import { sendEndless } from "../harness/endless-body";
+import { expectNoRawNonChars } from "./s3-xml10";
 import { localS3Client, signS3, startLocalS3WithClient } from "../harness/s3-local";
 
 let s3: LocalS3;
@@ -290,9 +291,10 @@ describe("local S3 server: authentication as S3 does it (issue 11)", () => {
     const text = await wrongSecret.text();
     expect(text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>SignatureDoesNotMatch<\/Code><Message>The request signature we calculated does not match/);
     expect(text).toContain("<CanonicalRequest>GET\n/uploads/originals/alice/1.png");
-    // S3's elements in S3's order, each string also as its bytes in hex (an answer of S3's quoted in rahim/fog-s3-issue).
+    // S3's elements in S3's order, each string also as its bytes in hex, and no Resource: the answers of S3's quoted in
+    // rahim/fog-s3-issue (README.md) and in a 2015 POST-policy answer carry none (see signatureDoesNotMatch).
     const elements = [...text.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map(([, name, value]) => [name, value] as const);
-    expect(elements.map(([name]) => name)).toEqual(["Code", "Message", "AWSAccessKeyId", "StringToSign", "SignatureProvided", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes", "Resource", "RequestId", "HostId"]);
+    expect(elements.map(([name]) => name)).toEqual(["Code", "Message", "AWSAccessKeyId", "StringToSign", "SignatureProvided", "StringToSignBytes", "CanonicalRequest", "CanonicalRequestBytes", "RequestId", "HostId"]);
     const value = (name: string) => elements.find(([named]) => named === name)![1];
     const hex = (of: string) => [...Buffer.from(of)].map((byte) => byte.toString(16).padStart(2, "0")).join(" ");
     expect([value("StringToSignBytes"), value("CanonicalRequestBytes")]).toEqual([hex(value("StringToSign")), hex(value("CanonicalRequest"))]);
@@ -585,5 +587,42 @@ describe("a bucket's subresources the local server does not serve (?policy, ?cor
     expect(s3.store.hasBucket(Bucket)).toBe(false);
     await client.send(new CreateBucketCommand({ Bucket }));
     expect(s3.store.hasBucket(Bucket)).toBe(true);
+  });
+});
+
+describe("local S3 server: control characters in XML answers as S3 writes them (numeric references), whatever the request held", () => {
+  const element = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+
+  it("writes an error's values with their control characters as numeric references", async () => {
+    // A copy from a source key that does not exist: S3's NoSuchKey names that key in <Key>.
+    const missing = await signedFetch(s3.endpoint, "PUT", "/photos/copied", { headers: { "x-amz-copy-source": "/photos/no%01such%1F" } });
+    const text = await missing.text();
+    expect([missing.status, element(text, "Code")]).toEqual([404, "NoSuchKey"]);
+    expectNoRawNonChars(text);
+    expect(element(text, "Key")).toBe("no&#x1;such&#x1F;");
+  });
+
+  it("writes a SignatureDoesNotMatch's SignatureProvided so too, and no Resource (S3 sends none there)", async () => {
+    const url = new URL(await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "a b/ü.txt" }), { expiresIn: 60 }));
+    url.searchParams.set("X-Amz-Signature", "ab\x01cd\x1b");
+    const refused = await fetch(url);
+    const text = await refused.text();
+    expect([refused.status, element(text, "Code")]).toEqual([403, "SignatureDoesNotMatch"]);
+    expectNoRawNonChars(text);
+    expect(element(text, "SignatureProvided")).toBe("ab&#x1;cd&#x1B;");
+    expect(text).not.toContain("<Resource>");
+  });
+
+  it("lists a key holding control characters (no encoding-type) so that the SDK reads the exact key, as from S3", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "controls/a\x01b\x7f", Body: "x" }));
+    const plain = await signedFetch(s3.endpoint, "GET", "/photos?list-type=2&prefix=controls%2F");
+    const text = await plain.text();
+    expect(plain.status).toBe(200);
+    expectNoRawNonChars(text);
+    // U+007F is a Char (discouraged, §2.2), kept; the object itself is stored under its exact key.
+    expect(element(text, "Key")).toBe("controls/a&#x1;b\x7f");
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "controls/" }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(["controls/a\x01b\x7f"]);
+    expect(s3.store.get("photos", "controls/a\x01b\x7f")).toBeDefined();
   });
 });
