@@ -32,6 +32,26 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 /** API Gateway's payload limit (the front door holds a viewer's body for a route up to it and a byte). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * API Gateway's limit on a request's head, per kind, neither of which can be raised:
+ * - REST: "Total combined size of all header values, including header names, values, any line terminators, and
+ *   whitespaces: 10240 Bytes" (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html);
+ * - HTTP: "Total combined size of request line and header values: 10240 bytes"
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+ * Each is counted as its page words it (requestHeadBytes). Locally the limit applies to the request as the gateway gets
+ * it, whether straight on its own port or through the front door (which adds no headers; CloudFront adds a few).
+ */
+export const MAX_REQUEST_HEAD_BYTES = 10240;
+
+/** The bytes API Gateway counts against MAX_REQUEST_HEAD_BYTES for a request to an API of this kind. */
+export function requestHeadBytes(kind: ApiKind, request: IncomingMessage): number {
+  // rawHeaders are the bytes as sent, one character each (latin1), as is the request target.
+  let bytes = 0;
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    bytes += kind === ApiKind.Http ? request.rawHeaders[i + 1].length : request.rawHeaders[i].length + 2 + request.rawHeaders[i + 1].length + 2;
+  }
+  return kind === ApiKind.Http ? bytes + `${request.method} ${request.url} HTTP/${request.httpVersion}`.length : bytes;
+}
 const LOCAL_API_ID = "local";
 /** Lambda refusing the invocation (an event over the payload limit, a throttle), which API Gateway answers 500. */
 const LAMBDA_REFUSALS: ReadonlySet<string> = new Set(Object.keys(LAMBDA_REFUSAL_STATUS));
@@ -564,6 +584,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   }
 
   async function answer(request: IncomingMessage, gone: AbortSignal, requestId: string): Promise<HttpResult> {
+    // Refused before anything else looks at the request. The status and body are not in AWS's pages: 431 is RFC 6585's
+    // for it (and Node's own past its limit); one public report quotes AWS's error text as "HTTP header is larger than
+    // 10240 bytes." (ntsblog.homedev.com.au, 2021), without the status.
+    if (requestHeadBytes(spec.kind, request) > MAX_REQUEST_HEAD_BYTES) return json(431, { message: "Request Header Fields Too Large" });
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
     const deniedByPolicy = sourceIpDenial(request, method, url.pathname);

@@ -1307,9 +1307,29 @@ function keepSignInOnRefresh(router: (target: string) => Route) {
  */
 const RESERVED_CLAIMS = new Set(["acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"]);
 
-/** A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset. */
+/**
+ * Cognito's token lifetimes for an app client that sets none, in seconds (cognito-local's are 24 hours, 24 hours and 7
+ * days): "If you don't specify otherwise in the configuration of your app client, your access tokens are valid for one
+ * hour", the same for ID tokens, "your refresh tokens are valid for 30 days" (UserPoolClientType's AccessTokenValidity,
+ * IdTokenValidity, RefreshTokenValidity: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+ * A RefreshTokenValidity of 0 is one unset: "If you do, Amazon Cognito overrides the value with the default value of 30
+ * days" (the same page); 0 is taken the same way for the other two (Cognito's least is five minutes).
+ */
+const DEFAULT_TOKEN_SECONDS = { access: 3600, id: 3600, refresh: 30 * 86400 };
+
+/** An app client's token lifetimes in seconds: each validity in its TokenValidityUnits unit (the API's defaults: hours, hours, days), or Cognito's default. */
+function tokenLifetimes(client: { AccessTokenValidity?: number; IdTokenValidity?: number; RefreshTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string; IdToken?: string; RefreshToken?: string } }) {
+  const units = client.TokenValidityUnits;
+  return {
+    access: validitySeconds(client.AccessTokenValidity, units?.AccessToken ?? "hours", DEFAULT_TOKEN_SECONDS.access),
+    id: validitySeconds(client.IdTokenValidity, units?.IdToken ?? "hours", DEFAULT_TOKEN_SECONDS.id),
+    refresh: validitySeconds(client.RefreshTokenValidity, units?.RefreshToken ?? "days", DEFAULT_TOKEN_SECONDS.refresh),
+  };
+}
+
+/** A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset or 0. */
 function validitySeconds(validity: number | undefined, unit: string | undefined, fallback: number): number {
-  if (validity === undefined || validity === null) return fallback;
+  if (!validity) return fallback;
   const seconds = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[unit ?? ""];
   if (seconds === undefined) throw new Error(`Invalid unit: ${unit}`);
   return validity * seconds;
@@ -1396,14 +1416,14 @@ class CognitoTokenGenerator extends JwtTokenGenerator {
       auth_time: signIn.auth_time,
       iat: now,
     };
-    const units = client.TokenValidityUnits;
+    const lifetimes = tokenLifetimes(client);
     const accessToken = {
       ...shared,
       version: 2,
       client_id: client.ClientId,
       token_use: "access",
       scope: "aws.cognito.signin.user.admin",
-      exp: now + validitySeconds(client.AccessTokenValidity, units?.AccessToken ?? "hours", 24 * 3600),
+      exp: now + lifetimes.access,
       jti: randomUUID(),
       username: user.Username,
     };
@@ -1413,7 +1433,7 @@ class CognitoTokenGenerator extends JwtTokenGenerator {
       "cognito:username": user.Username,
       aud: client.ClientId,
       token_use: "id",
-      exp: now + validitySeconds(client.IdTokenValidity, units?.IdToken ?? "hours", 24 * 3600),
+      exp: now + lifetimes.id,
       jti: randomUUID(),
     };
     if (this.signInTriggers.enabled("PreTokenGeneration")) {
@@ -1438,7 +1458,7 @@ class CognitoTokenGenerator extends JwtTokenGenerator {
       origin_jti: signIn.origin_jti,
       auth_time: signIn.auth_time,
       iat: now,
-      exp: now + validitySeconds(client.RefreshTokenValidity, units?.RefreshToken ?? "days", 7 * 86400),
+      exp: now + lifetimes.refresh,
       jti: randomUUID(),
       iss: issuer,
     };
@@ -2424,11 +2444,6 @@ function answerBodyParserErrors(app: any): void {
   stack.splice(parsers + 1, 0, layer);
 }
 
-/** An app client's access token lifetime in seconds: AccessTokenValidity in its unit (the API's default unit, hours), or Cognito's default, 60 minutes. */
-function accessTokenSeconds(client: { AccessTokenValidity?: number; TokenValidityUnits?: { AccessToken?: string } }): number {
-  return validitySeconds(client.AccessTokenValidity || undefined, client.TokenValidityUnits?.AccessToken ?? "hours", 3600);
-}
-
 /** Equal secrets, compared in constant time. */
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -2499,7 +2514,7 @@ function clientCredentialsGrant(app: any, cognito: CognitoService, store: DataSt
       if (refused !== undefined) return refuse("invalid_scope", `The client is not allowed the scope ${refused}.`);
       if (granted.length === 0) return refuse("invalid_scope", "The client is allowed no custom scope.");
       const now = Math.floor(clock.get().getTime() / 1000);
-      const lifetime = accessTokenSeconds(client);
+      const lifetime = tokenLifetimes(client).access;
       const claims = { sub: client.ClientId, token_use: "access", scope: granted.join(" "), auth_time: now, iat: now, exp: now + lifetime, jti: randomUUID(), client_id: client.ClientId, version: 2 };
       const accessToken = jwt.sign(claims, privateKey, { algorithm: "RS256", issuer: `${tokenConfig.IssuerDomain}/${client.UserPoolId}`, keyid: "CognitoLocal" });
       return res.status(200).json({ access_token: accessToken, expires_in: lifetime, token_type: "Bearer" });

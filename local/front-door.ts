@@ -14,7 +14,7 @@
  * Hostile input gets CloudFront's answers, never a crash: behaviours match the path with dot segments and
  * repeated slashes resolved (behaviourPath) while functions and origins get the raw path and the query string as
  * sent, a URL
- * over CloudFront's 8,192 bytes is 414, a function that throws is 503 and one that returns what
+ * over CloudFront's 8,192 bytes is 414, a request (target and headers) over its 20,480 bytes 413, a function that throws is 503 and one that returns what
  * CloudFront would refuse (a header value with CR/LF, a bad status) is 502. Every request is answered
  * through one guard; error bodies are generic and the details go to the log (docs/local-vs-aws.md).
  */
@@ -35,6 +35,29 @@ const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** "Maximum length of a URL: 8,192 bytes": https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-general */
 export const MAX_URL_BYTES = 8192;
+
+/**
+ * "The maximum length of a request, including the path, the query string (if any), and headers, is 20,480 bytes. [...]
+ * If a request or a URL exceeds these maximums, CloudFront returns HTTP status code 413, Request Entity Too Large, to
+ * the viewer, and then terminates the TCP connection to the viewer"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html#RequestCustomMaxRequestStringLength).
+ * Counted as the request target plus each header line (`name: value` CRLF), the bytes as sent. The API behind a route
+ * has its own, lower limit (api-gateway.ts MAX_REQUEST_HEAD_BYTES), which its local gateway enforces.
+ */
+export const MAX_REQUEST_BYTES = 20480;
+
+/** The bytes of `request` CloudFront counts against MAX_REQUEST_BYTES (rawHeaders and the target are latin1, a byte a character). */
+function viewerRequestBytes(request: IncomingMessage): number {
+  let bytes = (request.url ?? "").length;
+  for (let i = 0; i < request.rawHeaders.length; i += 2) bytes += request.rawHeaders[i].length + 2 + request.rawHeaders[i + 1].length + 2;
+  return bytes;
+}
+
+/**
+ * Node's own ceiling on a request's head for the local servers (its default, 16 KiB, is below CloudFront's 20,480
+ * bytes): under it, CloudFront's and API Gateway's own answers are what a client gets; past it, Node's 431.
+ */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
 
 /**
  * A function result CloudFront would not accept (a header name or value HTTP cannot carry, a status outside
@@ -130,6 +153,12 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
 
   /** Every request goes through here: whatever goes wrong is logged and answered, and the process carries on. */
   const listener: FrontDoor = (request: IncomingMessage, response: ServerResponse) => {
+    // Refused before the WAF or any function sees it; the connection closes after the answer.
+    if (viewerRequestBytes(request) > MAX_REQUEST_BYTES) {
+      response.shouldKeepAlive = false;
+      send(response, request, errorResponse(413));
+      return;
+    }
     if (waf?.(request, response)) return;
     let answered: ReturnType<typeof respond>;
     try {
@@ -451,7 +480,7 @@ function send(response: ServerResponse, request: IncomingMessage, result: EdgeRe
 }
 
 export async function listen(listener: RequestListener, port: number): Promise<{ server: Server; url: string }> {
-  const server = createServer(listener);
+  const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(error.code === "EADDRINUSE" ? new Error(`Port ${port} is in use. Stop what runs there or pick another: npm start -- --port ${port + 1}`) : error),

@@ -190,8 +190,8 @@ describe("memory (issue 15)", () => {
     const revoked = (await signIn(plain)).AccessToken!;
     await sdk.send(new GlobalSignOutCommand({ AccessToken: revoked }));
 
-    // Past every token's expiry (cognito-local's default refresh token validity, 7 days, for the rotating clients).
-    clock.now += 8 * 24 * 3600 * 1000;
+    // Past every token's expiry (Cognito's default refresh token validity, 30 days, for the rotating clients).
+    clock.now += 31 * 24 * 3600 * 1000;
     await signIn(plain);
     expect(emulator.tokensInMemory()).toEqual({ accessTokens: 1, refreshTokens: 1, revoked: 0, retired: 0, retrying: 0 });
     // A revoked token forgotten this way is refused all the same, as expired.
@@ -200,7 +200,7 @@ describe("memory (issue 15)", () => {
     // The stored user, too, keeps only its refresh tokens still valid: cognito-local appends one at every sign-in.
     for (let i = 0; i < 5; i++) await signIn(i % 2 === 0 ? plain : noGrace);
     await refresh(noGrace, (await signIn(noGrace)).RefreshToken!);
-    clock.now += 8 * 24 * 3600 * 1000;
+    clock.now += 31 * 24 * 3600 * 1000;
     const kept = [(await signIn(plain)).RefreshToken, (await signIn(noGrace)).RefreshToken];
     const stored = JSON.parse(readFileSync(join(dataDir, `${userPoolId}.json`), "utf8")) as { Users: Record<string, { RefreshTokens?: string[] }> };
     expect(Object.values(stored.Users).map((user) => user.RefreshTokens)).toEqual([kept]);

@@ -182,3 +182,19 @@ describe("refreshed tokens", () => {
     expect(claims((await signIn(allAttributes)).IdToken).origin_jti).not.toBe(claims((await signIn(allAttributes)).IdToken).origin_jti);
   });
 });
+
+describe("token lifetimes of an app client that sets none", () => {
+  it("are Cognito's defaults: access and ID tokens 60 minutes, refresh tokens 30 days (cognito-local's: 24 hours, 7 days)", async () => {
+    const tokens = await signIn(allAttributes);
+    expect(tokens.ExpiresIn).toBe(3600);
+    const lifetime = (token: string | undefined) => claims(token).exp - claims(token).iat;
+    expect([lifetime(tokens.AccessToken), lifetime(tokens.IdToken), lifetime(tokens.RefreshToken)]).toEqual([3600, 3600, 30 * 86400]);
+
+    // The refresh token still refreshes after cognito-local's 7 days, and no longer after 30.
+    clock.now += 8 * 86400 * 1000;
+    const refresh = () => sdk.send(new InitiateAuthCommand({ ClientId: allAttributes, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+    expect((await refresh()).AuthenticationResult?.ExpiresIn).toBe(3600);
+    clock.now += 23 * 86400 * 1000;
+    await expect(refresh()).rejects.toMatchObject({ name: "NotAuthorizedException" });
+  });
+});
