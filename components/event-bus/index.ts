@@ -473,6 +473,13 @@ export class EventBus extends EventRuleBus {
       const kmsKey = checkedKmsKey(args.kmsKeyId, (key) => assertEventBusKmsKeyId(name, key));
       // pulumi-aws autonames the bus `<name>-bus-<7 characters>`: never "default", within 256 of CreateEventBus's characters.
       const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { kmsKeyIdentifier: kmsKey, region }, { parent: self });
+      // The archive takes the bus's ARN as an Output, so the engine deletes it before the bus (dependents first) on destroy
+      // and on a replacement of both. That order is all there is: EventBridge keeps a managed rule on the bus for the
+      // archive, removed with it (eb-archive-delete.html), DeleteEventBus refuses a bus with rules ("All rules associated
+      // with this event bus need to be deleted", API_DeleteEventBus.html), and terraform-provider-aws calls DeleteArchive
+      // and DeleteEventBus once each, with no waiter or retry (internal/service/events/archive.go, bus.go). There is no
+      // DELETING archive state to wait for; whether the managed rule can outlive DeleteArchive's answer was not confirmed.
+      // Hand-built archives and rules naming a bus by a plain value: deploy rule EventBridgeBusDeletedLast.
       const archive =
         args.archiveRetentionDays === undefined
           ? undefined

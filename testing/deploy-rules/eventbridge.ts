@@ -8,7 +8,7 @@
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
-import { asArray, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./lambda-ref";
 import { checkConfigured, physicalName, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
@@ -717,6 +717,46 @@ export const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = onePolicyRule({
   },
 });
 
+/**
+ * A rule or archive on a custom bus of the plan is deleted before the bus. DeleteEventBus: "All rules associated with
+ * this event bus need to be deleted" (API_DeleteEventBus.html); it answers ValidationException "EventBus can't be deleted
+ * since it has rules" otherwise (as reported in hashicorp/terraform-provider-aws#22131 and sst/sst#4325; the text is not
+ * in the API reference's error list). An archive holds such a rule: EventBridge makes a managed rule for it on its
+ * source bus and deletes that rule with the archive (eb-archive-delete.html: deleting an archive deletes "The managed
+ * rule EventBridge generated for the archive"). terraform-provider-aws calls DeleteRule, DeleteArchive and
+ * DeleteEventBus once each, with no wait or retry after (events/rule.go, archive.go, bus.go resource*Delete), so the
+ * order is the engine's alone: it deletes a resource's dependents first and runs unrelated deletes in parallel. A rule
+ * (`eventBusName`) or archive (`eventSourceArn`) that names a bus of the plan by a plain string, without the bus among
+ * its dependencies (dependencyClosure: dependsOn, Outputs of its inputs, its ancestors'), can then be deleted after
+ * or beside the bus on `pulumi destroy` or when both go, and DeleteEventBus refuses. EventBus and its subscriptions
+ * take the bus's name and ARN as Outputs, so theirs always wait. (That DeleteArchive finishes removing the managed
+ * rule before it answers, and so that an immediately following DeleteEventBus sees no rule, was not confirmed: no
+ * archive state DELETING exists, ArchiveState is ENABLED | DISABLED | CREATING | UPDATING | CREATE_FAILED | UPDATE_FAILED.)
+ */
+export const EVENTBRIDGE_BUS_DELETED_LAST: DeployRule = {
+  id: "EventBridgeBusDeletedLast",
+  title: "Rules and archives on a custom bus of the plan depend on the bus, so they are deleted before it",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DeleteEventBus.html",
+  check(graph) {
+    const onBus: Array<[RecordedResource, string, string]> = [
+      ...ofType(graph, RULE).map((r) => [r, "eventBusName", "rule"] as [RecordedResource, string, string]),
+      ...ofType(graph, ARCHIVE).map((r) => [r, "eventSourceArn", "archive (EventBridge keeps a managed rule on the bus for it)"] as [RecordedResource, string, string]),
+    ];
+    return onBus.flatMap(([r, property, what]) => {
+      const bus = referenced(graph, BUS, r.inputs[property]);
+      if (!bus || dependencyClosure(graph, r).has(bus.urn)) return [];
+      return [
+        finding(
+          this.id,
+          r,
+          `names ${bus.name} in ${property} by a plain value and does not depend on it, so the engine may delete the bus first or beside this ${what}; DeleteEventBus refuses a bus that still has rules ("EventBus can't be deleted since it has rules")`,
+          `pass the bus's ${property === "eventSourceArn" ? "arn" : "name"} Output (${property}: ${bus.name}.${property === "eventSourceArn" ? "arn" : "name"}), or add ${bus.name} to its dependsOn`,
+        ),
+      ];
+    });
+  },
+};
+
 export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_NAMES,
   EVENTBRIDGE_TARGETS_PER_RULE,
@@ -737,4 +777,5 @@ export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_TARGET_INPUT,
   EVENTBRIDGE_S3_DELIVERY,
   EVENTBRIDGE_ONE_BUS_POLICY,
+  EVENTBRIDGE_BUS_DELETED_LAST,
 ];

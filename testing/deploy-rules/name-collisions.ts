@@ -42,6 +42,13 @@
  *   AWS Region"; ResourceInUseException.
  * - EventBridge CreateEventBus: "Creates a new event bus within your account"; may throw ResourceAlreadyExistsException.
  *   A sentence on the name's uniqueness was not found.
+ * - EventBridge CreateArchive: may throw ResourceAlreadyExistsException "The resource you are trying to create already
+ *   exists" (the API model's error list, as @aws-sdk/client-eventbridge CreateArchiveCommand and aws-sdk-eventbridge's
+ *   CreateArchiveErrorKind render it). An archive is named within its account's region, not its bus: DescribeArchive,
+ *   UpdateArchive and DeleteArchive take ArchiveName alone (API_DescribeArchive.html), and terraform-provider-aws keeps
+ *   the name as the archive's id (events/archive.go resourceArchiveCreate: d.SetId(name)). So two archives of one name on
+ *   two buses of one region collide. A sentence saying so, and whether names differ by letter case, were not found:
+ *   compared as written.
  * - IAM CreateRole / CreatePolicy: "IAM user, group, role, and policy names must be unique within the account. Names are
  *   not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource"";
  *   EntityAlreadyExists. IAM is global: one name in two regions of one account collides.
@@ -218,6 +225,8 @@ export const UNIQUE_NAMES: readonly UniqueNameSpec[] = [
   regional("aws:kinesis/stream:Stream", "CreateStream refuses the second (ResourceInUseException)"),
   // EventBridgeNames' wording (eventbridge.ts); pulumi-aws autonames a bus (`name` is optional in EventBusArgs).
   regional(EVENT_BUS, "CreateEventBus refuses the second (ResourceAlreadyExistsException)"),
+  // Named per account and region whatever its bus (DescribeArchive takes the name alone); EventBridgeNames' wording.
+  regional("aws:cloudwatch/eventArchive:EventArchive", "CreateArchive refuses the second (ResourceAlreadyExistsException)"),
   // Explicit log group names are LogGroupNameUnique's (cloudwatch.ts); the names pulumi:autonaming makes are compared here.
   { ...regional("aws:cloudwatch/logGroup:LogGroup", "CreateLogGroup refuses the second (ResourceAlreadyExistsException)"), explicitCheckedBy: "LogGroupNameUnique" },
   regional("aws:cloudwatch/metricAlarm:MetricAlarm", `PutMetricAlarm, which creates or updates, overwrites the first alarm with the second's configuration, and both resources then own one alarm (${SHARED})`),
@@ -280,7 +289,7 @@ function claimedName(spec: UniqueNameSpec, r: RecordedResource, naming?: Configu
 export function physicalNameUnique(naming?: ConfiguredNaming): DeployRule {
   return {
     id: "PhysicalNameUnique",
-    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, log groups, metric alarms, IAM roles and policies, S3 buckets, security groups in a VPC, CloudFront functions, cache and response headers policies, Cognito domains, RDS subnet groups, clusters and instances, schedules in a schedule group, backup vaults, EventBridge rules on a bus, user pool groups in a pool), explicitly or through the stack's `pulumi:autonaming`",
+    title: "No two resources of the stack set one physical name AWS keeps unique (Lambda functions, state machines, queues, topics, tables, secrets, streams, event buses, event archives, log groups, metric alarms, IAM roles and policies, S3 buckets, security groups in a VPC, CloudFront functions, cache and response headers policies, Cognito domains, RDS subnet groups, clusters and instances, schedules in a schedule group, backup vaults, EventBridge rules on a bus, user pool groups in a pool), explicitly or through the stack's `pulumi:autonaming`",
     source: CREATE_STATE_MACHINE,
     check(graph, context) {
       const findings: DeployFinding[] = [];
