@@ -3154,6 +3154,17 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   [METHOD]: ["restApi", "resourceId", "httpMethod"],
   [METHOD_RESPONSE]: ["restApi", "resourceId", "httpMethod"],
   [INTEGRATION_RESPONSE]: ["restApi", "resourceId", "httpMethod"],
+  // A REST integration's key and its credentials (a role ARN): rest_api_id, resource_id, http_method, type,
+  // credentials, integration_http_method and passthrough_behavior are ForceNew (terraform-provider-aws
+  // apigateway/integration.go; uri is updated in place), so a method's integration goes with a REST API, resource or
+  // role replaced delete-first.
+  [INTEGRATION]: ["restApi", "resourceId", "httpMethod", "type", "credentials", "integrationHttpMethod", "passthroughBehavior"],
+  // A user pool client's pool: user_pool_id and generate_secret are RequiresReplace (terraform-provider-aws
+  // cognitoidp/user_pool_client.go, a framework resource), so UserAuth's client goes with a pool replaced delete-first.
+  "aws:cognito/userPoolClient:UserPoolClient": ["userPoolId", "generateSecret"],
+  // A Lambda permission has no Update: every argument is ForceNew (terraform-provider-aws lambda/permission.go: function_name,
+  // statement_id, principal, source_arn, qualifier, …), so one takes the function or source it names.
+  "aws:lambda/permission:Permission": ["*"],
 };
 
 /**
