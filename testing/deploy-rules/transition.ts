@@ -1439,8 +1439,15 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   // No cascade: nothing is replaced for its replaceWith or deletedWith, and only the program's own deleteBeforeReplace deletes first.
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const alone: UpdateJudgement = { replaced: () => false, replacedDeleteFirst: (urn) => explicitDeleteBeforeReplace(afterByUrn.get(urn)!) === true, order: NO_CASCADE };
-  return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE, new Map(), alone).findings;
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const diffedOf = diffedByUrn(before, after);
+  // Replaced for its own inputs only (as diffed), as planUpdate's `replaced` judges a cluster with no cascade.
+  const replaced = (urn: string) => {
+    const [old, diffed] = [beforeByUrn.get(urn), diffedOf.get(urn)];
+    return old !== undefined && diffed !== undefined && diffed.type === RDS_CLUSTER && replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed).length > 0;
+  };
+  const alone: UpdateJudgement = { replaced, replacedDeleteFirst: (urn) => replaced(urn) && explicitDeleteBeforeReplace(afterByUrn.get(urn)!) === true, order: NO_CASCADE };
+  return clusterNameFindings(before, after, diffedOf, stack, NO_CASCADE, new Map(), alone).findings;
 }
 
 /**
@@ -1472,8 +1479,14 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     const diffed = diffedOf.get(cluster.urn);
     if (!diffed) continue;
     const old = beforeByUrn.get(cluster.urn)!;
-    const why = replacedBecause(replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed), "a new Aurora cluster", replacedWith, afterByUrn, cluster.urn);
-    if (!why) continue;
+    // Whether the update replaces it is planUpdate's one judgement (update.replaced): its own inputs as diffed, its
+    // replaceWith or deletedWith target replaced, or deleted early in a delete-before-replace branch and re-created
+    // (order.early: a replace-forcing input such as kmsKeyId or dbSubnetGroupName taking its value from a resource
+    // replaced delete-first), which re-creates it from the program's inputs, its final snapshot name included.
+    if (!update.replaced(cluster.urn)) continue;
+    const why =
+      replacedBecause(replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed), "a new Aurora cluster", replacedWith, afterByUrn, cluster.urn) ??
+      `is deleted first and re-created (${deletedFirstBecause(order, replacedWith, afterByUrn, cluster.urn)})`;
     // The new cluster's names are the program's: the engine checks a replacement anew from goal.Properties, ignoreChanges
     // not applied (pulumi step_generator.go continueStepsFromDiff), so an ignored identifier is not put back.
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = cluster.inputs;
@@ -1813,24 +1826,28 @@ const HOSTED_UI_DOC = "docs/auth.md#moving-the-hosted-ui-to-another-domain";
  * domain at once (UserPoolType's `Domain` and `CustomDomain`), so moving between kinds can keep one serving throughout.
  * A domain whose deployed copy is retained is TransitionNameTaken's (the create is refused).
  */
-function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): TransitionFinding[] {
+function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, update: Pick<UpdateJudgement, "replaced">): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   // As diffed (diffedByUrn): a domain ignoreChanges holds does not replace it; one replaced otherwise takes the program's (below).
   const domains = ofType(after, POOL_DOMAIN).map((r) => diffedOf.get(r.urn) ?? r);
-  /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
+  /**
+   * A domain of the new plan that the update leaves as deployed: same URN, not replaced (planUpdate's one judgement,
+   * update.replaced: nothing replace-forcing changed as diffed, no replaced replaceWith or deletedWith target, and not
+   * deleted early in a delete-before-replace branch, order.early: its userPoolId from a pool replaced delete-first).
+   */
   const keptInPlace = (r: RecordedResource) => {
     const old = deployedByUrn.get(r.urn);
-    return old !== undefined && holdsInputs(old) && replaceReasons(kind, old, r).length === 0;
+    return old !== undefined && holdsInputs(old) && !update.replaced(r.urn);
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
     if (!old || !holdsInputs(old) || !deletedFirst(order, next) || old.retainOnDelete) continue;
-    // Replaced (as diffed: for its own inputs or its cascade): the new domain is the program's, which the engine checks
-    // anew from goal.Properties, ignoreChanges not applied (pulumi step_generator.go continueStepsFromDiff).
-    const replacedNow = replacedWith.has(next.urn) || replaceReasons(kind, old, next).length > 0;
+    // Replaced (update.replaced: for its own inputs as diffed, its cascade, or deleted early and re-created): the new
+    // domain is the program's, which the engine checks anew from goal.Properties, ignoreChanges not applied (pulumi
+    // step_generator.go continueStepsFromDiff; "Case 1: recreating" checks without the old inputs).
+    const replacedNow = update.replaced(next.urn);
     // The domain it is made with: its kind (prefix or custom) as well as its name.
     const made = replacedNow ? afterByUrn.get(next.urn)! : next;
     const [from, to] = [text(old.inputs.domain), text(made.inputs.domain)];
@@ -3572,7 +3589,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...kinesisShardScalingFindings(deployed, after, context.stack),
       ...rdsEngineVersionFindings(deployed, after, context.stack),
       ...rds.findings,
-      ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
+      ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update),
       ...edgeLogGroupFindings(deployed, after, context.stack),
       ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update),
       ...restApiEndpointFindings(deployed, after, context.stack),
