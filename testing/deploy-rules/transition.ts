@@ -1115,7 +1115,16 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   };
   // The targets whose delete-before-replace branch deletes the resource of `urn` first: those its replaceWith or
   // deletedWith names (findDependentCascadeReplacements), and the roots of its chains (chainRoots).
-  const rootsOf = (urn: string): string[] => [...new Set([...(replacedWith.get(urn) ?? []).filter(runsBranch), ...chainRoots(urn)])];
+  // findDependentCascadeReplacements asks the program's registered resources (sg.deployment.news), then every deployed
+  // one they did not answer yes for (sg.deployment.olds; `seen` is set only on a yes, step_generator.go lines 3419-3443),
+  // with no registration filter: a deployed copy whose deletedWith or replaceWith names the target is deleted in its
+  // branch whatever the program now gives (moved off it, transition-moved-off.ts) and whether or not the program has
+  // registered it before the target (`cascadesDeployed`).
+  const cascadesDeployed = (urn: string) => {
+    const old = deployedByUrn.get(urn);
+    return old === undefined || old.custom === false ? [] : cascadeTargets(old);
+  };
+  const rootsOf = (urn: string): string[] => [...new Set([...[...(replacedWith.get(urn) ?? []), ...cascadesDeployed(urn)].filter(runsBranch), ...chainRoots(urn)])];
   const isEarly = (urn: string): boolean => rootsOf(urn).length > 0;
   // Whether the engine runs a delete-before-replace branch for the resource of `urn`: one both plans hold, replaced, delete-first by its own judgement, and not early itself.
   const runsBranch = (target: string): boolean => {
@@ -1130,7 +1139,15 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // The replaced targets (what a branch can run for).
   const targets = new Set([...replacedWith.values()].flat());
   const deleteFirstTargets = new Set([...targets].filter(runsBranch));
-  const early = new Set(deployed.map((r) => r.urn).filter(isEarly));
+  // Of the deployed resources a branch deletes, those the program registered before every target whose branch deletes
+  // them (and that do not wait for it): the engine had already kept them (a same or update step) when the branch
+  // deletes their deployed copy, so it does not re-create them ("Case 1: recreating" runs only for a resource
+  // registered after its delete). Only findDependentCascadeReplacements takes such a one (calculateDependentReplacements
+  // leaves registered resources out, chainRoots): a deployed deletedWith or replaceWith the program has moved off
+  // (transition-moved-off.ts finds it). `early` holds the others: deleted first and re-created when they register.
+  const deleted = deployed.map((r) => r.urn).filter(isEarly);
+  const deletedAfterKept = new Set(deleted.filter((urn) => afterByUrn.has(urn) && rootsOf(urn).every((root) => !unregisteredAt(urn, root))));
+  const early = new Set(deleted.filter((urn) => !deletedAfterKept.has(urn)));
   // Deleted in a branch that deletes its deployed deletedWith target too (or is that target's): the branch marks every
   // resource it deletes (`sg.deletes[...] = true`) before any of its steps is applied, so this one's delete is skipped.
   const inBranchOf = (urn: string, target: string) => {
@@ -1147,7 +1164,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }),
   );
   const forcedInputs = new Map([...forcedBy].map(([urn, inputs]) => [urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const));
-  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
 }
 
 /**
@@ -1158,6 +1175,13 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
  */
 export interface CascadeOrder {
   early: ReadonlySet<string>;
+  /**
+   * The deployed resources a delete-before-replace branch deletes that the program registers before every target whose
+   * branch deletes them (a deployed deletedWith or replaceWith moved off, findDependentCascadeReplacements): deleted
+   * after the engine kept them, not re-created (cascadeOrder; what the stack then records is not confirmed). Not in
+   * `early`, which holds those re-created when they register; deletedInBranch and inBranchOf hold them too.
+   */
+  deletedAfterKept: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
   /**
    * The deployed resources a delete-before-replace branch deletes first together with their deployed deletedWith target
@@ -1190,7 +1214,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -3657,7 +3681,8 @@ export interface PlanUpdate {
    * Whether the update replaces the resource of this URN (of `after`; a renamed one by its new URN) that both plans
    * hold: for its own inputs as the engine diffs them (asDiffed, replaceReasons with every table of its type, else its
    * replaceOnChanges; cascaded values included), through a replaceWith that names a replaced resource, or deleted early
-   * in a delete-before-replace branch and re-created (order.early).
+   * in a delete-before-replace branch and re-created (order.early; not one deleted there after the engine kept it,
+   * order.deletedAfterKept).
    */
   replaced(urn: string): boolean;
   /**
