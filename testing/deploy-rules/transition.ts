@@ -1115,7 +1115,16 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   };
   // The targets whose delete-before-replace branch deletes the resource of `urn` first: those its replaceWith or
   // deletedWith names (findDependentCascadeReplacements), and the roots of its chains (chainRoots).
-  const rootsOf = (urn: string): string[] => [...new Set([...(replacedWith.get(urn) ?? []).filter(runsBranch), ...chainRoots(urn)])];
+  // findDependentCascadeReplacements asks the program's registered resources (sg.deployment.news), then every deployed
+  // one they did not answer yes for (sg.deployment.olds; `seen` is set only on a yes, step_generator.go lines 3419-3443),
+  // with no registration filter: a deployed copy whose deletedWith or replaceWith names the target is deleted in its
+  // branch whatever the program now gives (moved off it, transition-moved-off.ts) and whether or not the program has
+  // registered it before the target (`cascadesDeployed`).
+  const cascadesDeployed = (urn: string) => {
+    const old = deployedByUrn.get(urn);
+    return old === undefined || old.custom === false ? [] : cascadeTargets(old);
+  };
+  const rootsOf = (urn: string): string[] => [...new Set([...[...(replacedWith.get(urn) ?? []), ...cascadesDeployed(urn)].filter(runsBranch), ...chainRoots(urn)])];
   const isEarly = (urn: string): boolean => rootsOf(urn).length > 0;
   // Whether the engine runs a delete-before-replace branch for the resource of `urn`: one both plans hold, replaced, delete-first by its own judgement, and not early itself.
   const runsBranch = (target: string): boolean => {
@@ -1130,7 +1139,15 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // The replaced targets (what a branch can run for).
   const targets = new Set([...replacedWith.values()].flat());
   const deleteFirstTargets = new Set([...targets].filter(runsBranch));
-  const early = new Set(deployed.map((r) => r.urn).filter(isEarly));
+  // Of the deployed resources a branch deletes, those the program registered before every target whose branch deletes
+  // them (and that do not wait for it): the engine had already kept them (a same or update step) when the branch
+  // deletes their deployed copy, so it does not re-create them ("Case 1: recreating" runs only for a resource
+  // registered after its delete). Only findDependentCascadeReplacements takes such a one (calculateDependentReplacements
+  // leaves registered resources out, chainRoots): a deployed deletedWith or replaceWith the program has moved off
+  // (transition-moved-off.ts finds it). `early` holds the others: deleted first and re-created when they register.
+  const deleted = deployed.map((r) => r.urn).filter(isEarly);
+  const deletedAfterKept = new Set(deleted.filter((urn) => afterByUrn.has(urn) && rootsOf(urn).every((root) => !unregisteredAt(urn, root))));
+  const early = new Set(deleted.filter((urn) => !deletedAfterKept.has(urn)));
   // Deleted in a branch that deletes its deployed deletedWith target too (or is that target's): the branch marks every
   // resource it deletes (`sg.deletes[...] = true`) before any of its steps is applied, so this one's delete is skipped.
   const inBranchOf = (urn: string, target: string) => {
@@ -1147,7 +1164,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }),
   );
   const forcedInputs = new Map([...forcedBy].map(([urn, inputs]) => [urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const));
-  return { early, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
 }
 
 /**
@@ -1158,6 +1175,13 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
  */
 export interface CascadeOrder {
   early: ReadonlySet<string>;
+  /**
+   * The deployed resources a delete-before-replace branch deletes that the program registers before every target whose
+   * branch deletes them (a deployed deletedWith or replaceWith moved off, findDependentCascadeReplacements): deleted
+   * after the engine kept them, not re-created (cascadeOrder; what the stack then records is not confirmed). Not in
+   * `early`, which holds those re-created when they register; deletedInBranch and inBranchOf hold them too.
+   */
+  deletedAfterKept: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
   /**
    * The deployed resources a delete-before-replace branch deletes first together with their deployed deletedWith target
@@ -1190,7 +1214,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1439,8 +1463,15 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   // No cascade: nothing is replaced for its replaceWith or deletedWith, and only the program's own deleteBeforeReplace deletes first.
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const alone: UpdateJudgement = { replaced: () => false, replacedDeleteFirst: (urn) => explicitDeleteBeforeReplace(afterByUrn.get(urn)!) === true, order: NO_CASCADE };
-  return clusterNameFindings(before, after, diffedByUrn(before, after), stack, NO_CASCADE, new Map(), alone).findings;
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const diffedOf = diffedByUrn(before, after);
+  // Replaced for its own inputs only (as diffed), as planUpdate's `replaced` judges a cluster with no cascade.
+  const replaced = (urn: string) => {
+    const [old, diffed] = [beforeByUrn.get(urn), diffedOf.get(urn)];
+    return old !== undefined && diffed !== undefined && diffed.type === RDS_CLUSTER && replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed).length > 0;
+  };
+  const alone: UpdateJudgement = { replaced, replacedDeleteFirst: (urn) => replaced(urn) && explicitDeleteBeforeReplace(afterByUrn.get(urn)!) === true, order: NO_CASCADE };
+  return clusterNameFindings(before, after, diffedOf, stack, NO_CASCADE, new Map(), alone).findings;
 }
 
 /**
@@ -1472,8 +1503,14 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     const diffed = diffedOf.get(cluster.urn);
     if (!diffed) continue;
     const old = beforeByUrn.get(cluster.urn)!;
-    const why = replacedBecause(replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed), "a new Aurora cluster", replacedWith, afterByUrn, cluster.urn);
-    if (!why) continue;
+    // Whether the update replaces it is planUpdate's one judgement (update.replaced): its own inputs as diffed, its
+    // replaceWith or deletedWith target replaced, or deleted early in a delete-before-replace branch and re-created
+    // (order.early: a replace-forcing input such as kmsKeyId or dbSubnetGroupName taking its value from a resource
+    // replaced delete-first), which re-creates it from the program's inputs, its final snapshot name included.
+    if (!update.replaced(cluster.urn)) continue;
+    const why =
+      replacedBecause(replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed), "a new Aurora cluster", replacedWith, afterByUrn, cluster.urn) ??
+      `is deleted first and re-created (${deletedFirstBecause(order, replacedWith, afterByUrn, cluster.urn)})`;
     // The new cluster's names are the program's: the engine checks a replacement anew from goal.Properties, ignoreChanges
     // not applied (pulumi step_generator.go continueStepsFromDiff), so an ignored identifier is not put back.
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = cluster.inputs;
@@ -1813,24 +1850,28 @@ const HOSTED_UI_DOC = "docs/auth.md#moving-the-hosted-ui-to-another-domain";
  * domain at once (UserPoolType's `Domain` and `CustomDomain`), so moving between kinds can keep one serving throughout.
  * A domain whose deployed copy is retained is TransitionNameTaken's (the create is refused).
  */
-function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith): TransitionFinding[] {
+function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, order: CascadeOrder, replacedWith: ReplacedWith, update: Pick<UpdateJudgement, "replaced">): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
-  const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   // As diffed (diffedByUrn): a domain ignoreChanges holds does not replace it; one replaced otherwise takes the program's (below).
   const domains = ofType(after, POOL_DOMAIN).map((r) => diffedOf.get(r.urn) ?? r);
-  /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
+  /**
+   * A domain of the new plan that the update leaves as deployed: same URN, not replaced (planUpdate's one judgement,
+   * update.replaced: nothing replace-forcing changed as diffed, no replaced replaceWith or deletedWith target, and not
+   * deleted early in a delete-before-replace branch, order.early: its userPoolId from a pool replaced delete-first).
+   */
   const keptInPlace = (r: RecordedResource) => {
     const old = deployedByUrn.get(r.urn);
-    return old !== undefined && holdsInputs(old) && replaceReasons(kind, old, r).length === 0;
+    return old !== undefined && holdsInputs(old) && !update.replaced(r.urn);
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
     if (!old || !holdsInputs(old) || !deletedFirst(order, next) || old.retainOnDelete) continue;
-    // Replaced (as diffed: for its own inputs or its cascade): the new domain is the program's, which the engine checks
-    // anew from goal.Properties, ignoreChanges not applied (pulumi step_generator.go continueStepsFromDiff).
-    const replacedNow = replacedWith.has(next.urn) || replaceReasons(kind, old, next).length > 0;
+    // Replaced (update.replaced: for its own inputs as diffed, its cascade, or deleted early and re-created): the new
+    // domain is the program's, which the engine checks anew from goal.Properties, ignoreChanges not applied (pulumi
+    // step_generator.go continueStepsFromDiff; "Case 1: recreating" checks without the old inputs).
+    const replacedNow = update.replaced(next.urn);
     // The domain it is made with: its kind (prefix or custom) as well as its name.
     const made = replacedNow ? afterByUrn.get(next.urn)! : next;
     const [from, to] = [text(old.inputs.domain), text(made.inputs.domain)];
@@ -3154,6 +3195,17 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   [METHOD]: ["restApi", "resourceId", "httpMethod"],
   [METHOD_RESPONSE]: ["restApi", "resourceId", "httpMethod"],
   [INTEGRATION_RESPONSE]: ["restApi", "resourceId", "httpMethod"],
+  // A REST integration's key and its credentials (a role ARN): rest_api_id, resource_id, http_method, type,
+  // credentials, integration_http_method and passthrough_behavior are ForceNew (terraform-provider-aws
+  // apigateway/integration.go; uri is updated in place), so a method's integration goes with a REST API, resource or
+  // role replaced delete-first.
+  [INTEGRATION]: ["restApi", "resourceId", "httpMethod", "type", "credentials", "integrationHttpMethod", "passthroughBehavior"],
+  // A user pool client's pool: user_pool_id and generate_secret are RequiresReplace (terraform-provider-aws
+  // cognitoidp/user_pool_client.go, a framework resource), so UserAuth's client goes with a pool replaced delete-first.
+  "aws:cognito/userPoolClient:UserPoolClient": ["userPoolId", "generateSecret"],
+  // A Lambda permission has no Update: every argument is ForceNew (terraform-provider-aws lambda/permission.go: function_name,
+  // statement_id, principal, source_arn, qualifier, …), so one takes the function or source it names.
+  "aws:lambda/permission:Permission": ["*"],
 };
 
 /**
@@ -3561,7 +3613,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...kinesisShardScalingFindings(deployed, after, context.stack),
       ...rdsEngineVersionFindings(deployed, after, context.stack),
       ...rds.findings,
-      ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith),
+      ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update),
       ...edgeLogGroupFindings(deployed, after, context.stack),
       ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update),
       ...restApiEndpointFindings(deployed, after, context.stack),
@@ -3629,7 +3681,8 @@ export interface PlanUpdate {
    * Whether the update replaces the resource of this URN (of `after`; a renamed one by its new URN) that both plans
    * hold: for its own inputs as the engine diffs them (asDiffed, replaceReasons with every table of its type, else its
    * replaceOnChanges; cascaded values included), through a replaceWith that names a replaced resource, or deleted early
-   * in a delete-before-replace branch and re-created (order.early).
+   * in a delete-before-replace branch and re-created (order.early; not one deleted there after the engine kept it,
+   * order.deletedAfterKept).
    */
   replaced(urn: string): boolean;
   /**

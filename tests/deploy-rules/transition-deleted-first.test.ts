@@ -257,3 +257,37 @@ describe("Dependents deleted early under a REST API replaced delete-first, and c
     expect([early.has(held.urn), early.has(component.urn)]).toEqual([true, false]);
   });
 });
+
+describe("TransitionRdsClusterNameReused and TransitionHostedUiDomainGap read planUpdate's replaced (order.early too)", () => {
+  const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d";
+  const key = handBuilt("aws:kms/key:Key", "db-key", { keyUsage: "ENCRYPT_DECRYPT" }, { id: "0a1b2c3d", state: { arn: KEY_ARN }, deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+  const keyReplaced = { ...key, inputs: { keyUsage: "SIGN_VERIFY" } };
+
+  it("finds the final snapshot name of a cluster deleted early for its kmsKeyId (re-created with the same name), none of its own inputs changed", () => {
+    const database = serverlessDatabase({ ...productionInputs, clusterIdentifier: "db-cluster-1a2b3c4", kmsKeyId: KEY_ARN, storageEncrypted: true }).map((r) =>
+      r.type === CLUSTER ? { ...r, dependencies: [key.urn], propertyDependencies: { kmsKeyId: [key.urn] } } : r,
+    );
+    const findings = transition([key, ...database], [keyReplaced, ...database]).filter((f) => f.rule === "TransitionRdsClusterNameReused");
+    // Deleted first, the identifier is free; the final snapshot its old self writes is the new cluster's own delete's to meet.
+    expect(findings.map((f) => f.problem)).toEqual([
+      expect.stringMatching(/^is deleted first and re-created \(its replace-forcing kmsKeyId from db-key, replaced delete-first: .*\) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot/),
+    ]);
+  });
+
+  it("finds a custom domain replaced delete-first beside a prefix domain that its pool's delete-first branch deletes too", () => {
+    const POOL = "aws:cognito/userPool:UserPool";
+    const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+    const pool = handBuilt(POOL, "pool", { name: "pool", description: "v1" }, { id: "us-east-1_AbCdEf123", replaceOnChanges: ["description"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const poolReplaced = { ...pool, inputs: { ...pool.inputs, description: "v2" } };
+    const onPool = (name: string, domain: string, more: Partial<RecordedResource> = {}) =>
+      handBuilt(DOMAIN, name, { domain, userPoolId: "us-east-1_AbCdEf123" }, { dependencies: [pool.urn], propertyDependencies: { userPoolId: [pool.urn] }, ...more });
+    const prefix = onPool("prefix", "gallery-auth");
+    const custom = onPool("custom", "auth.gallery.example.com", { deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const renamed = { ...custom, inputs: { ...custom.inputs, domain: "login.gallery.example.com" } };
+    const gaps = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).filter((f) => f.rule === "TransitionHostedUiDomainGap").map((f) => f.resource);
+    // The prefix stays (the pool kept): sign-in stays up on it.
+    expect(gaps([pool, prefix, custom], [pool, prefix, renamed])).toEqual([]);
+    // The pool replaced delete-first: its branch deletes the prefix domain too (userPoolId is ForceNew), so nothing serves.
+    expect(gaps([pool, prefix, custom], [poolReplaced, prefix, renamed])).toContain(`${DOMAIN} custom`);
+  });
+});

@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt, saved, transition } from "./fixture";
+import { planUpdate } from "../../testing/deploy-rules";
 
 const RULE = "TransitionMovedOffDeleteFirstTarget";
 const pool = (aliasAttributes: string[], more: Partial<RecordedResource> = {}) => handBuilt("aws:cognito/userPool:UserPool", "users", { name: "users-1a2b3c4", aliasAttributes }, more);
@@ -82,5 +83,25 @@ describe("TransitionMovedOffDeleteFirstTarget", () => {
     // Still deletedWith the pool (replaced with it, the cascade's), or removed with it.
     expect(found(movedBefore, [nextPool(true), identities({ deletedWith: deployedPool.urn })])).toEqual([]);
     expect(found(movedBefore, [nextPool(true)])).toEqual([]);
+  });
+});
+
+describe("cascadeOrder reads the deployed deletedWith and replaceWith (findDependentCascadeReplacements asks sg.deployment.olds, no registration filter)", () => {
+  const order = (before: RecordedResource[], after: RecordedResource[]) => planUpdate(before, after).order;
+
+  it("takes a resource moved off its replaceWith target, registered after it: deleted early and re-created (replaced)", () => {
+    const o = order([deployedPool, identities({ replaceWith: [deployedPool.urn] })], [nextPool(true), identities()]);
+    expect([o.early.has(identities().urn), o.deletedAfterKept.has(identities().urn)]).toEqual([true, false]);
+  });
+
+  it("takes one registered before it too, deleted after the engine kept it (not re-created), and a deletedWith moved off so is deleted in the branch (its Delete skipped)", () => {
+    for (const option of [{ replaceWith: [deployedPool.urn] }, { deletedWith: deployedPool.urn }]) {
+      const o = order([deployedPool, identities(option)], [identities(), nextPool(true)]);
+      expect([o.early.has(identities().urn), o.deletedAfterKept.has(identities().urn)]).toEqual([false, true]);
+      expect(o.deletedInBranch.has(identities().urn)).toBe("deletedWith" in option);
+    }
+    // Replaced create-first: no branch.
+    const o = order([deployedPool, identities({ replaceWith: [deployedPool.urn] })], [identities(), nextPool(false)]);
+    expect([o.early.size, o.deletedAfterKept.size]).toEqual([0, 0]);
   });
 });
