@@ -82,11 +82,14 @@ describe("local Step Functions, a failed start", () => {
 
 describe("local Step Functions, the started service's drained()", () => {
   it("resolves only once the executions under way, and those they start, have ended", async () => {
-    // parent's Task starts child (as the album-deletion chain hands on) and ends; child's Task is held until released.
+    // parent's Task (held until released) starts child and ends: the child starts after drained() is called. child's
+    // Task is held until released.
     const deferred = () => {
       let resolve!: (value: unknown) => void;
       return { promise: new Promise<unknown>((r) => (resolve = r)), resolve };
     };
+    const starterCalled = deferred();
+    const starterReleased = deferred();
     const childCalled = deferred();
     const childReleased = deferred();
     const fnArn = (name: string) => `arn:aws:lambda:${REGION}:123456789012:function:${name}`;
@@ -94,6 +97,8 @@ describe("local Step Functions, the started service's drained()", () => {
     let client: SFNClient | undefined;
     const invoke: Record<string, (event: unknown) => Promise<unknown>> = {
       starter: async () => {
+        starterCalled.resolve(undefined);
+        await starterReleased.promise;
         const { executionArn } = await client!.send(new StartExecutionCommand({ stateMachineArn: machineArn("child-machine"), input: "{}" }));
         return { child: executionArn };
       },
@@ -116,10 +121,16 @@ describe("local Step Functions, the started service's drained()", () => {
     client = new SFNClient({ endpoint: context.environment.AWS_ENDPOINT_URL_SFN, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
     try {
       const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machineArn("parent-machine"), input: "{}" }));
+      await starterCalled.promise;
       let settled = false;
       const drained = started.drained().then(() => (settled = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      starterReleased.resolve(undefined);
       await childCalled.promise;
-      // The parent has started the child: whatever else has ended, the child's Task is held, so nothing may be drained.
+      // Once the parent has ended (what drained() was called with), the child's Task is still held: not drained. (Each
+      // read is a round trip on the server's own turn, no timer; the parent ends once its Task has returned.)
+      while ((await client.send(new DescribeExecutionCommand({ executionArn }))).status === "RUNNING");
       await new Promise((resolve) => setImmediate(resolve));
       expect(settled).toBe(false);
       childReleased.resolve(undefined);
