@@ -14,13 +14,34 @@ import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
 import { assumedRoleAuthorise } from "../function-roles";
 import { localServiceIntegrations } from "../sfn-integrations";
-import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
+import { startLocalSfn, type LocalStateMachineDefinition, type LocalStepFunctions, type TaskFunction } from "../sfn-server";
 import { recordedVersions } from "./lambda";
 import type { FunctionVersions } from "../lambda-function-name";
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
 
 const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
+
+/**
+ * The started service, with its endpoint: `drained()` waits for the executions under way to end, and for those they
+ * start before they end (a StartExecution Task, as the album-deletion chain hands on), as `kinesis.drained()` and
+ * `bucketEvents.drained()` wait for their deliveries. What is yet to start one (an event on its way) is not waited for.
+ */
+export interface LocalWorkflowsService extends StartedService {
+  drained(): Promise<void>;
+}
+
+/**
+ * LocalStepFunctions.drained() again until no STANDARD execution runs: it waits for those under way when called, and an
+ * execution that starts another ends after the other is listed. (EXPRESS executions are not listed: one started by an
+ * execution that has ended is not waited for.)
+ */
+async function drainedWithChildren(sfn: LocalStepFunctions, machines: LocalStateMachineDefinition[]): Promise<void> {
+  const running = () =>
+    machines.some((m) => m.type === "STANDARD" && ((sfn.listExecutions({ stateMachineArn: m.arn, statusFilter: "RUNNING", maxResults: 1 }).executions as unknown[]).length > 0));
+  do await sfn.drained();
+  while (running());
+}
 
 /**
  * Each Workflow as the local server defines it: the state machine's recorded ARN and role (or, for a spec outside a
@@ -124,7 +145,12 @@ export const workflowsService: LocalService = {
       await server.stop();
       throw error;
     }
-    const started: StartedService = { name: "sfn", urls: { sfn: server.endpoint }, stop: () => server.stop() };
+    const started: LocalWorkflowsService = {
+      name: "sfn",
+      urls: { sfn: server.endpoint },
+      drained: () => drainedWithChildren(server.sfn, stateMachines),
+      stop: () => server.stop(),
+    };
     return started;
   },
 };

@@ -26,7 +26,7 @@ import { QueueClock, untilDrained } from "./queue-clock";
 import { StepFunctionsClock } from "./sfn-clock";
 import { registeredSpecs } from "../../components/spec-registry";
 import type { WorkflowSpec } from "../../components/workflow/spec";
-import { localStateMachineDefinitions } from "../../local/services/workflows";
+import { localStateMachineDefinitions, type LocalWorkflowsService } from "../../local/services/workflows";
 import { localServiceIntegrations } from "../../local/sfn-integrations";
 import { startLocalSfn } from "../../local/sfn-server";
 
@@ -59,6 +59,8 @@ afterAll(async () => {
 const outputs = () => app.context.run.outputs as Record<string, string>;
 const sqs = () => (app.services.find((service) => service.name === "sqs") as LocalQueuesService).server.sqs;
 const bucketEvents = () => (app.services.find((s) => s.name === "events") as LocalEvents).bucketEvents;
+/** The workflows service: `drained()` waits for the executions under way, and those they start, to end (issue 15: not polled). */
+const workflows = () => app.services.find((s) => s.name === "sfn") as LocalWorkflowsService;
 const empty = (name: string) => {
   const a = sqs().attributes(name);
   return a.ApproximateNumberOfMessages === "0" && a.ApproximateNumberOfMessagesNotVisible === "0" && a.ApproximateNumberOfMessagesDelayed === "0";
@@ -104,7 +106,8 @@ describe("DELETE /albums/{albumId} of an album with photos", () => {
         async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }))).executions ?? [],
         (executions) => executions.length > 0,
       );
-      const ended = await until(() => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn })), (described) => described.status !== "RUNNING");
+      await workflows().drained();
+      const ended = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
       expect(ended.status).toBe("SUCCEEDED");
     } finally {
       sent = sendSpy.mock.calls.filter(([queue]) => queue === queueName).map(([queue, input]) => [queue, JSON.parse(input.body)]);
@@ -189,10 +192,18 @@ async function refusedByClaimAgain(albumId: string): Promise<{ executionArn: str
   return { executionArn: running.executionArn!, history };
 }
 
-/** The workflow's executions whose input names `albumId`, once `count` of them have ended. */
+/**
+ * The workflow's executions whose input names `albumId`, once `count` have started (an event's delivery starts each) and
+ * every execution under way, and those they start, has ended: the workflows service's drained(), not polls (issue 15).
+ * Every execution of the app is waited for: a test leaves none running that it does not wait for here.
+ */
 async function endedExecutions(albumId: string, count: number): Promise<Array<Omit<DescribeExecutionOutput, "input"> & { input: Record<string, unknown> }>> {
+  // A hand-off's event may still be on its way to start the next (drained() does not wait for events): read again then.
   return until(
-    async () => (await executionsFor(albumId)).map((execution) => ({ ...execution, input: JSON.parse(execution.input!) as Record<string, unknown> })),
+    async () => {
+      await workflows().drained();
+      return (await executionsFor(albumId)).map((execution) => ({ ...execution, input: JSON.parse(execution.input!) as Record<string, unknown> }));
+    },
     (executions) => executions.length >= count && executions.every((execution) => execution.status !== "RUNNING"),
   );
 }
@@ -418,15 +429,6 @@ describe("an album deleted across executions", () => {
     expect((await put(duplicate.owner, duplicate.albumId, requestedAt)).FailedEntryCount).toBe(0);
     expect((await put(later.owner, later.albumId, requestedAt)).FailedEntryCount).toBe(0);
 
-    // The duplicate ends after one refused claim and one read: no retry of the claim, the owner's mark and photo left.
-    const [ended] = await endedExecutions(duplicate.albumId, 1);
-    expect(ended.status).toBe("SUCCEEDED");
-    const history = await historyOf(ended.executionArn!);
-    expect(entered(history)).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "SameRequest", "NotMine"]);
-    expect(history.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(["DynamoDB.ConditionalCheckFailedException"]);
-    expect((await albumItem(duplicate.owner, duplicate.albumId))?.deletion).toEqual({ state: "deleting", requestedAt, execution: owner });
-    expect(await photosLeft(duplicate.owner, duplicate.albumId)).toHaveLength(1);
-
     // The other is claimed again, with Claim's retries: once its own mark arrives, it claims the album and deletes it.
     // Its own mark arrives only after ClaimAgain's first attempt was refused: the claim that succeeds is a retry.
     const { executionArn } = await refusedByClaimAgain(later.albumId);
@@ -437,6 +439,15 @@ describe("an album deleted across executions", () => {
     await stepFunctionsClock.fireOnceSet(4000, async () => (await scheduled()) > before);
     const [claimed] = await endedExecutions(later.albumId, 1);
     expect(claimed.status).toBe("SUCCEEDED");
+    // (Read once the other has ended: endedExecutions waits for every execution.) The duplicate ends after one refused claim and one read: no retry of the claim, the owner's mark and photo left.
+    const [ended] = await endedExecutions(duplicate.albumId, 1);
+    expect(ended.status).toBe("SUCCEEDED");
+    const history = await historyOf(ended.executionArn!);
+    expect(entered(history)).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "SameRequest", "NotMine"]);
+    expect(history.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(["DynamoDB.ConditionalCheckFailedException"]);
+    expect((await albumItem(duplicate.owner, duplicate.albumId))?.deletion).toEqual({ state: "deleting", requestedAt, execution: owner });
+    expect(await photosLeft(duplicate.owner, duplicate.albumId)).toHaveLength(1);
+
     const claimedHistory = await historyOf(claimed.executionArn!);
     expect(entered(claimedHistory).slice(0, 8)).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "SameRequest", "ClaimAgain", "Bounds"]);
     expect(entered(claimedHistory)).toContain("DeleteAlbum");
@@ -479,6 +490,9 @@ describe("an album deleted across executions", () => {
       expect(entered(history)).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "SameRequest", "ClaimAgain"]);
       expect(history.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(Array(2).fill("DynamoDB.ConditionalCheckFailedException"));
       await sfn.send(new StopExecutionCommand({ executionArn, error: "Test.Stopped", cause: "ClaimAgain seen" }));
+    }
+    // Each stopped; read once all three are (endedExecutions waits for every execution, the others' retries too).
+    for (const { owner, albumId } of [failed, gone, unnamed]) {
       expect((await endedExecutions(albumId, 1)).map((execution) => execution.status)).toEqual(["ABORTED"]);
       expect((await albumItem(owner, albumId))?.deletion).toEqual(albumId === failed.albumId ? { state: "failed", requestedAt } : albumId === unnamed.albumId ? { state: "deleting", execution: other } : undefined);
     }
@@ -517,7 +531,8 @@ describe("an album deleted across executions", () => {
     const claimer = `${machine.arn.replace(":stateMachine:", ":execution:")}:the-owner`;
     await markDeleting(owner, albumId, { requestedAt, execution: claimer });
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machine.arn, input: JSON.stringify({ sub: owner, albumId, requestedAt }) }));
-    const ended = await until(() => client.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== "RUNNING");
+    await server.sfn.drained();
+    const ended = await client.send(new DescribeExecutionCommand({ executionArn }));
     const history = (await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
     const entered = history.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
     const failed = (state: string) => {

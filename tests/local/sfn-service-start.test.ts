@@ -9,7 +9,9 @@ import type { WorkflowSpec } from "../../components/workflow/spec";
 import { registerSpec } from "../../components/spec-registry";
 import { FunctionRoles } from "../../local/function-roles";
 import type { LocalContext } from "../../local/services/types";
-import { workflowsService } from "../../local/services/workflows";
+import { workflowsService, type LocalWorkflowsService } from "../../local/services/workflows";
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { REGION } from "./sfn-helpers";
 
 const pass = { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } };
@@ -75,5 +77,71 @@ describe("local Step Functions, a failed start", () => {
     await expect(workflowsService.start(context)).rejects.toThrow(/^State Machine Already Exists: '.*:stateMachine:shared-machine' .*give each Workflow its own stateMachineName/);
     expect(endpoints).toEqual([]);
     expect(context.environment.AWS_ENDPOINT_URL_SFN).toBeUndefined();
+  });
+});
+
+describe("local Step Functions, the started service's drained()", () => {
+  it("resolves only once the executions under way, and those they start, have ended", async () => {
+    // parent's Task (held until released) starts child and ends: the child starts after drained() is called. child's
+    // Task is held until released.
+    const deferred = () => {
+      let resolve!: (value: unknown) => void;
+      return { promise: new Promise<unknown>((r) => (resolve = r)), resolve };
+    };
+    const starterCalled = deferred();
+    const starterReleased = deferred();
+    const childCalled = deferred();
+    const childReleased = deferred();
+    const fnArn = (name: string) => `arn:aws:lambda:${REGION}:123456789012:function:${name}`;
+    const machineArn = (name: string) => `arn:aws:states:${REGION}:123456789012:stateMachine:${name}`;
+    let client: SFNClient | undefined;
+    const invoke: Record<string, (event: unknown) => Promise<unknown>> = {
+      starter: async () => {
+        starterCalled.resolve(undefined);
+        await starterReleased.promise;
+        const { executionArn } = await client!.send(new StartExecutionCommand({ stateMachineArn: machineArn("child-machine"), input: "{}" }));
+        return { child: executionArn };
+      },
+      held: async (event) => {
+        childCalled.resolve(undefined);
+        await childReleased.promise;
+        return { held: event };
+      },
+    };
+    const fn = (name: string) => ({ name }) as never;
+    for (const [name, fnName] of [["parent", "starter"], ["child", "held"]]) {
+      const definition = { StartAt: "Run", States: { Run: { Type: "Task", Resource: fnArn(fnName), End: true } } };
+      const spec: WorkflowSpec = { name, stateMachineName: `${name}-machine`, type: "STANDARD", definition: JSON.stringify(definition), functions: [fn(fnName)], logLevel: "OFF", includeExecutionData: false, logRetentionDays: 30, tracing: false, encryption: "aws-owned", permissions: [], region: REGION };
+      registerSpec("Workflow", name, spec);
+      registered.push(spec);
+    }
+    const { context } = contextWith(() => {});
+    context.lambda = ((spec: { name: string }) => ({ invoke: (event: unknown) => invoke[spec.name](event), arn: () => fnArn(spec.name) })) as unknown as LocalContext["lambda"];
+    const started = (await workflowsService.start(context)) as LocalWorkflowsService;
+    client = new SFNClient({ endpoint: context.environment.AWS_ENDPOINT_URL_SFN, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machineArn("parent-machine"), input: "{}" }));
+      await starterCalled.promise;
+      let settled = false;
+      const drained = started.drained().then(() => (settled = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      starterReleased.resolve(undefined);
+      await childCalled.promise;
+      // Once the parent has ended (what drained() was called with), the child's Task is still held: not drained. (Each
+      // read is a round trip on the server's own turn, no timer; the parent ends once its Task has returned.)
+      while ((await client.send(new DescribeExecutionCommand({ executionArn }))).status === "RUNNING");
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      childReleased.resolve(undefined);
+      await drained;
+      const parent = await client.send(new DescribeExecutionCommand({ executionArn }));
+      expect(parent.status).toBe("SUCCEEDED");
+      const child = await client.send(new DescribeExecutionCommand({ executionArn: (JSON.parse(parent.output!) as { child: string }).child }));
+      expect([child.status, child.output]).toEqual(["SUCCEEDED", JSON.stringify({ held: {} })]);
+    } finally {
+      client.destroy();
+      await started.stop();
+    }
   });
 });
