@@ -9,10 +9,25 @@ export function xmlElements(xml: string, tag: string): string[] {
   return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1]);
 }
 
-/** Every `<tag>…</tag>` value of `xml`, unescaped, in order. */
+/**
+ * Every `<tag>…</tag>` value of `xml`, a document sent to an emulator (a request's body: S3's DeleteObjects and
+ * CompleteMultipartUpload, the CloudFront stub's invalidation), unescaped, in order, read as XML 1.0: a character it
+ * has no Char for is MalformedXml, written raw or as a numeric reference. S3 refuses both in a DeleteObjects body with
+ * MalformedXML: a raw control character (boto3#2005, aws-sdk-java#333: the SDKs write one raw) and `&#x1;`
+ * (basho/riak_cs#974, S3's answer quoted, 2015); not on AWS's pages. An answer an emulator wrote is read with
+ * unescapeXml, as an SDK reads it.
+ */
 export function xmlValues(xml: string, tag: string): string[] {
-  return xmlElements(xml, tag).map(unescapeXml);
+  return xmlElements(xml, tag).map((value) => {
+    const raw = NOT_XML_CHAR.exec(value);
+    if (raw) throw new MalformedXml(`U+${raw[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} is no character XML allows`);
+    return unescaped(value, isXmlChar);
+  });
 }
+
+/** A character XML 1.0 has no Char for, as escapeXml writes it as a reference (lone surrogates are U+FFFD once decoded as UTF-8). */
+const NOT_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const NOT_XML_CHARS = new RegExp(NOT_XML_CHAR.source, "g");
 
 /**
  * `text` as element content (or a quoted attribute value) of the emulators' XML answers, read back as it was by an
@@ -35,19 +50,29 @@ export function escapeXml(text: string): string {
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&apos;")
     .replace(/\r/g, "&#13;")
-    .replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g, (char) => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
+    .replace(NOT_XML_CHARS, (char) => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
-/** `&amp;` last, so an escaped entity (`&amp;lt;`) reads as its text (`&lt;`), not as `<`. */
+/**
+ * `text`, an answer's value an emulator wrote (escapeXml), read back as the AWS SDKs' parser reads it: a numeric
+ * reference to any code point is its character, the controls escapeXml writes so included (a local reader that
+ * refused `&#x1;` failed, as MalformedXml, on an SNS error that quoted a control character). A document sent to an
+ * emulator is read with xmlValues (XML 1.0).
+ */
 export function unescapeXml(text: string): string {
-  return text
-    .replace(/&#x([0-9a-fA-F]+);/g, (reference, hex) => xmlChar(reference, parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (reference, dec) => xmlChar(reference, Number(dec)))
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, "&");
+  return unescaped(text, () => true);
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" };
+
+/**
+ * One pass, so what a reference or entity stands for is never read again (`&amp;lt;` is `&lt;`, `&#x26;#49;` is
+ * `&#49;`); a reference `allowed` refuses is MalformedXml.
+ */
+function unescaped(text: string, allowed: (code: number) => boolean): string {
+  return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|quot|apos|amp));/g, (reference, hex?: string, dec?: string, entity?: string) =>
+    entity !== undefined ? ENTITIES[entity] : xmlChar(reference, hex !== undefined ? parseInt(hex, 16) : Number(dec), allowed),
+  );
 }
 
 /** A document the emulators cannot read as XML: each server answers it as its service answers malformed XML. */
@@ -58,8 +83,11 @@ export class MalformedXml extends Error {}
  * match the production for Char" (XML 1.0 §4.1, WFC: Legal Character; Char is #x9 | #xA | #xD | [#x20-#xD7FF] |
  * [#xE000-#xFFFD] | [#x10000-#x10FFFF], §2.2). Beyond U+10FFFF String.fromCodePoint threw a RangeError, a 500.
  */
-function xmlChar(reference: string, code: number): string {
-  const legal = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-  if (!legal) throw new MalformedXml(`${reference} names no character XML allows`);
+function xmlChar(reference: string, code: number, allowed: (code: number) => boolean): string {
+  if (!(code <= 0x10ffff && allowed(code))) throw new MalformedXml(`${reference} names no character XML allows`);
   return String.fromCodePoint(code);
+}
+
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }

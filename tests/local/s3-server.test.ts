@@ -625,4 +625,15 @@ describe("local S3 server: control characters in XML answers as S3 writes them (
     expect(listed.Contents?.map((o) => o.Key)).toEqual(["controls/a\x01b\x7f"]);
     expect(s3.store.get("photos", "controls/a\x01b\x7f")).toBeDefined();
   });
+
+  it("refuses a DeleteObjects body holding a control character, raw (as the SDK writes a key) or as a reference, with MalformedXML as S3 does", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "controls/del\x01", Body: "x" }));
+    // boto3#2005, aws-sdk-java#333 (a raw one), basho/riak_cs#974 (`&#x1;`): S3 answers 400 MalformedXML.
+    const sdk = await client.send(new DeleteObjectsCommand({ Bucket: "photos", Delete: { Objects: [{ Key: "controls/del\x01" }] } })).then(() => undefined, (e: { name: string; $metadata: { httpStatusCode?: number } }) => [e.$metadata.httpStatusCode, e.name]);
+    expect(sdk).toEqual([400, "MalformedXML"]);
+    const body = `<Delete><Object><Key>controls/del&#x1;</Key></Object></Delete>`;
+    const referenced = await signedFetch(s3.endpoint, "POST", "/photos?delete", { body, headers: { "content-md5": createHash("md5").update(body).digest("base64") } });
+    expect([referenced.status, element(await referenced.text(), "Code")]).toEqual([400, "MalformedXML"]);
+    expect(s3.store.get("photos", "controls/del\x01")).toBeDefined();
+  });
 });

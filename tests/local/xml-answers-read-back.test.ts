@@ -1,0 +1,35 @@
+/**
+ * The local emulators' XML answers read back by local/'s own readers as the AWS SDKs read them: the Step Functions
+ * SNS integration reads an SNS error that quotes a control character (local/xml.ts escapeXml writes it `&#x1;`) as
+ * SNS's error, not as a document it cannot read (unescapeXml refused the reference: MalformedXml).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localServiceIntegrations, ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
+
+const ACCOUNT = "123456789012";
+const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:news`;
+const context: ServiceTaskContext = { region: "us-east-1", account: ACCOUNT, executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:flow:run-1`, stateMachineArn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:flow` };
+
+let sns: LocalSnsServer;
+beforeAll(async () => {
+  sns = await startLocalSns({ topics: [{ arn: TOPIC, region: "us-east-1", fifo: false, contentBasedDeduplication: false, subscriptions: [] }] });
+});
+afterAll(async () => {
+  await sns?.stop();
+});
+
+describe("an SNS answer holding a control character, read by the Step Functions integration", () => {
+  it("fails the Task with SNS's error and its message, the control character as sent", async () => {
+    const integrations = localServiceIntegrations({ endpoints: () => ({ sns: sns.endpoint }), credentials: LOCAL_CREDENTIALS });
+    // An empty value for a custom String type: SNS's message quotes the type, U+0001 and all.
+    const error = await integrations.run("sns:publish", { TopicArn: TOPIC, Message: "m", MessageAttributes: { kind: { DataType: "String.a\x01b", StringValue: "" } } }, context).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ServiceTaskFailure);
+    expect((error as Error).name).toMatch(/^SNS\./);
+    expect((error as Error).message).toContain("message attribute type 'String.a\x01b'");
+  });
+});
