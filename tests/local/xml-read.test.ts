@@ -1,5 +1,6 @@
 /**
- * The local emulators' XML answers read back by local/'s own readers as the AWS SDKs read them: the Step Functions
+ * local/xml.ts's readers. A value is decoded in one pass: what a reference stands for is not read again. The local
+ * emulators' XML answers are read back by local/'s own readers as the AWS SDKs read them: the Step Functions
  * SNS integration reads an SNS error that quotes a control character (local/xml.ts escapeXml writes it `&#x1;`) as
  * SNS's error, not as a document it cannot read (unescapeXml refused the reference: MalformedXml).
  */
@@ -7,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localServiceIntegrations, ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
+import { unescapeXml, xmlValues } from "../../local/xml";
 
 const ACCOUNT = "123456789012";
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:news`;
@@ -31,5 +33,12 @@ describe("an SNS answer holding a control character, read by the Step Functions 
     expect(error).toBeInstanceOf(ServiceTaskFailure);
     expect((error as Error).name).toMatch(/^SNS\./);
     expect((error as Error).message).toContain("message attribute type 'String.a\x01b'");
+  });
+});
+
+describe("a value holding a reference to '&'", () => {
+  it("is decoded once: `&#x26;#49;` is the text `&#49;` (a DeleteObjects key), not `1`", () => {
+    expect(xmlValues("<Key>&#x26;#49;</Key><Key>&#38;lt;&#x26;amp;</Key>", "Key")).toEqual(["&#49;", "&lt;&amp;"]);
+    expect(unescapeXml("&#x26;#x1;")).toBe("&#x1;");
   });
 });
