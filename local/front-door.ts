@@ -14,7 +14,7 @@
  * Hostile input gets CloudFront's answers, never a crash: behaviours match the path with dot segments and
  * repeated slashes resolved (behaviourPath) while functions and origins get the raw path and the query string as
  * sent, a URL
- * over CloudFront's 8,192 bytes is 414, a request (target and headers) over its 20,480 bytes 413, a function that throws is 503 and one that returns what
+ * over CloudFront's 8,192 bytes or a request (target and headers) over its 20,480 bytes is 413 (the connection closed), a function that throws is 503 and one that returns what
  * CloudFront would refuse (a header value with CR/LF, a bad status) is 502. Every request is answered
  * through one guard; error bodies are generic and the details go to the log (docs/local-vs-aws.md).
  */
@@ -153,8 +153,9 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
 
   /** Every request goes through here: whatever goes wrong is logged and answered, and the process carries on. */
   const listener: FrontDoor = (request: IncomingMessage, response: ServerResponse) => {
-    // Refused before the WAF or any function sees it; the connection closes after the answer.
-    if (viewerRequestBytes(request) > MAX_REQUEST_BYTES) {
+    // A URL or a request over CloudFront's maximums: refused before the WAF or any function sees it, and the connection
+    // closes after the answer ("If a request or a URL exceeds these maximums, CloudFront returns HTTP status code 413").
+    if ((request.url ?? "/").length > MAX_URL_BYTES || viewerRequestBytes(request) > MAX_REQUEST_BYTES) {
       response.shouldKeepAlive = false;
       send(response, request, errorResponse(413));
       return;
@@ -197,7 +198,6 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   /** The answer to one request; undefined when a local origin answered the viewer directly. */
   function respond(request: IncomingMessage, response: ServerResponse): Promise<EdgeResponse | undefined> | EdgeResponse | undefined {
     const rawTarget = request.url ?? "/";
-    if (rawTarget.length > MAX_URL_BYTES) return errorResponse(414);
     const target = viewerTarget(rawTarget);
     if (!target) throw new BadRequestTarget(rawTarget);
 

@@ -144,11 +144,11 @@ describe("the S3 site origin answers as S3 does, without internal paths", () => 
     for (const path of ["/%00", `/${"a".repeat(300)}`]) expect((await raw(path)).status, path).toBe(404);
   });
 
-  it("answers a URL over CloudFront's 8,192 bytes with 414", async () => {
+  it("answers a URL over CloudFront's 8,192 bytes with 413, as CloudFront does for a URL or a request over its maximums", async () => {
     const answer = await raw(`/${"a".repeat(9000)}`);
-    expect(answer.status).toBe(414);
+    expect(answer.status).toBe(413);
     expectNoInternals(answer);
-    expect((await raw(`/robots.txt?${"q".repeat(8181)}`)).status).toBe(414); // 8,193 bytes
+    expect((await raw(`/robots.txt?${"q".repeat(8181)}`)).status).toBe(413); // 8,193 bytes
     expect((await raw(`/robots.txt?${"q".repeat(8180)}`)).status).toBe(200); // 8,192 bytes
   });
 
