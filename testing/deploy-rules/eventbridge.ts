@@ -19,7 +19,7 @@ import { BUS_POLICY, topicPolicies } from "../../local/resource-policies";
 import { granting, roleGrants, trustsService } from "./iam";
 import { keyPolicyMissing, planKey, serviceKeyRefusal } from "./key-policy";
 import { byReference, onePolicyRule } from "./one-policy";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { accountScope, arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
@@ -737,14 +737,19 @@ export const EVENTBRIDGE_BUS_DELETED_LAST: DeployRule = {
   id: "EventBridgeBusDeletedLast",
   title: "Rules and archives on a custom bus of the plan depend on the bus, so they are deleted before it",
   source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DeleteEventBus.html",
-  check(graph) {
+  check(graph, context) {
     const onBus: Array<[RecordedResource, string, string]> = [
       ...ofType(graph, RULE).map((r) => [r, "eventBusName", "rule"] as [RecordedResource, string, string]),
       ...ofType(graph, ARCHIVE).map((r) => [r, "eventSourceArn", "archive (EventBridge keeps a managed rule on the bus for it)"] as [RecordedResource, string, string]),
     ];
     return onBus.flatMap(([r, property, what]) => {
-      const bus = referenced(graph, BUS, r.inputs[property]);
+      const value = r.inputs[property];
+      const bus = referenced(graph, BUS, value);
       if (!bus || dependencyClosure(graph, r).has(bus.urn)) return [];
+      // A name (PutRule's EventBusName takes a name or an ARN) is the bus of that name in the rule's own account and
+      // region: one in another region or account is another bus. An ARN the plan's bus has names that bus itself.
+      const byName = typeof value === "string" && !value.startsWith("arn:");
+      if (byName && (regionOf(graph, r, context) !== regionOf(graph, bus, context) || accountScope(graph, r) !== accountScope(graph, bus))) return [];
       return [
         finding(
           this.id,
