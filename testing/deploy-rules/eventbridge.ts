@@ -19,7 +19,7 @@ import { BUS_POLICY, topicPolicies } from "../../local/resource-policies";
 import { granting, roleGrants, trustsService } from "./iam";
 import { keyPolicyMissing, planKey, serviceKeyRefusal } from "./key-policy";
 import { byReference, onePolicyRule } from "./one-policy";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { accountScope, arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
@@ -721,7 +721,10 @@ export const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = onePolicyRule({
  * A rule or archive on a custom bus of the plan is deleted before the bus. DeleteEventBus: "All rules associated with
  * this event bus need to be deleted" (API_DeleteEventBus.html); it answers ValidationException "EventBus can't be deleted
  * since it has rules" otherwise (as reported in hashicorp/terraform-provider-aws#22131 and sst/sst#4325; the text is not
- * in the API reference's error list). An archive holds such a rule: EventBridge makes a managed rule for it on its
+ * in the API reference's error list). The user guide's "Deleting an event bus deletes the rules associated with that
+ * event bus" (event-bus-delete.html) describes the console, which removes them first; the API does not. In sst#4325 the
+ * rules were deleted before the bus and DeleteEventBus still refused once (a second destroy passed; the maintainers
+ * suspect eventual consistency): the order this rule asks for is necessary, not shown sufficient. An archive holds such a rule: EventBridge makes a managed rule for it on its
  * source bus and deletes that rule with the archive (eb-archive-delete.html: deleting an archive deletes "The managed
  * rule EventBridge generated for the archive"). terraform-provider-aws calls DeleteRule, DeleteArchive and
  * DeleteEventBus once each, with no wait or retry after (events/rule.go, archive.go, bus.go resource*Delete), so the
@@ -729,22 +732,44 @@ export const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = onePolicyRule({
  * (`eventBusName`) or archive (`eventSourceArn`) that names a bus of the plan by a plain string, without the bus among
  * its dependencies (dependencyClosure: dependsOn, Outputs of its inputs, its ancestors'), can then be deleted after
  * or beside the bus on `pulumi destroy` or when both go, and DeleteEventBus refuses. EventBus and its subscriptions
- * take the bus's name and ARN as Outputs, so theirs always wait. (That DeleteArchive finishes removing the managed
+ * take the bus's name and ARN as Outputs, so theirs always wait. One the engine does not delete at all when the bus goes
+ * (retainOnDelete, or deletedWith: its delete is skipped when its target goes in the same operation) stays on the bus
+ * whatever the order, unless the bus is retained too. (That DeleteArchive finishes removing the managed
  * rule before it answers, and so that an immediately following DeleteEventBus sees no rule, was not confirmed: no
  * archive state DELETING exists, ArchiveState is ENABLED | DISABLED | CREATING | UPDATING | CREATE_FAILED | UPDATE_FAILED.)
  */
 export const EVENTBRIDGE_BUS_DELETED_LAST: DeployRule = {
   id: "EventBridgeBusDeletedLast",
-  title: "Rules and archives on a custom bus of the plan depend on the bus, so they are deleted before it",
+  title: "Rules and archives on a custom bus of the plan depend on the bus and are not kept when it goes (retainOnDelete, deletedWith), so they are deleted before it",
   source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DeleteEventBus.html",
-  check(graph) {
+  check(graph, context) {
     const onBus: Array<[RecordedResource, string, string]> = [
       ...ofType(graph, RULE).map((r) => [r, "eventBusName", "rule"] as [RecordedResource, string, string]),
       ...ofType(graph, ARCHIVE).map((r) => [r, "eventSourceArn", "archive (EventBridge keeps a managed rule on the bus for it)"] as [RecordedResource, string, string]),
     ];
     return onBus.flatMap(([r, property, what]) => {
-      const bus = referenced(graph, BUS, r.inputs[property]);
-      if (!bus || dependencyClosure(graph, r).has(bus.urn)) return [];
+      const value = r.inputs[property];
+      const bus = referenced(graph, BUS, value);
+      if (!bus) return [];
+      // A name (PutRule's EventBusName takes a name or an ARN) is the bus of that name in the rule's own account and
+      // region: one in another region or account is another bus. An ARN the plan's bus has names that bus itself.
+      const byName = typeof value === "string" && !value.startsWith("arn:");
+      if (byName && (regionOf(graph, r, context) !== regionOf(graph, bus, context) || accountScope(graph, r) !== accountScope(graph, bus))) return [];
+      // Kept when the bus goes: the engine skips the delete of a retainOnDelete resource, and of a deletedWith one whose
+      // target is deleted in the same operation (on `pulumi destroy` every target is; a retained target's delete step
+      // counts too), so the rule stays on the bus and DeleteEventBus refuses whatever the order.
+      const skipped = bus.retainOnDelete ? undefined : r.retainOnDelete ? "is retainOnDelete" : r.deletedWith !== undefined ? `is deletedWith ${r.deletedWith.split("::").pop()}` : undefined;
+      if (skipped) {
+        return [
+          finding(
+            this.id,
+            r,
+            `${skipped}, so Pulumi leaves this ${what} on bus ${bus.name} when it deletes the bus (pulumi destroy), which is not retained; DeleteEventBus refuses a bus that still has rules ("EventBus can't be deleted since it has rules")`,
+            `drop ${r.retainOnDelete ? "retainOnDelete" : "deletedWith"} from it, or give ${bus.name} retainOnDelete too`,
+          ),
+        ];
+      }
+      if (dependencyClosure(graph, r).has(bus.urn)) return [];
       return [
         finding(
           this.id,

@@ -1859,11 +1859,13 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   /**
    * A domain of the new plan that the update leaves as deployed: same URN, not replaced (planUpdate's one judgement,
    * update.replaced: nothing replace-forcing changed as diffed, no replaced replaceWith or deletedWith target, and not
-   * deleted early in a delete-before-replace branch, order.early: its userPoolId from a pool replaced delete-first).
+   * deleted early in a delete-before-replace branch, order.early: its userPoolId from a pool replaced delete-first), nor
+   * deleted in a branch after the engine kept it (order.deletedAfterKept: a deployed deletedWith or replaceWith moved
+   * off), which is not replaced but gone.
    */
   const keptInPlace = (r: RecordedResource) => {
     const old = deployedByUrn.get(r.urn);
-    return old !== undefined && holdsInputs(old) && !update.replaced(r.urn);
+    return old !== undefined && holdsInputs(old) && !update.replaced(r.urn) && !order.deletedAfterKept.has(r.urn);
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);

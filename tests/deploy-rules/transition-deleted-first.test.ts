@@ -289,5 +289,12 @@ describe("TransitionRdsClusterNameReused and TransitionHostedUiDomainGap read pl
     expect(gaps([pool, prefix, custom], [pool, prefix, renamed])).toEqual([]);
     // The pool replaced delete-first: its branch deletes the prefix domain too (userPoolId is ForceNew), so nothing serves.
     expect(gaps([pool, prefix, custom], [poolReplaced, prefix, renamed])).toContain(`${DOMAIN} custom`);
+    // A prefix domain whose deployed deletedWith names a topic replaced delete-first, moved off it and registered before
+    // it: the topic's branch deletes it after the engine kept it, and nothing re-creates it (order.deletedAfterKept), so
+    // it does not serve beside the custom domain either.
+    const topic = handBuilt("aws:sns/topic:Topic", "held-by", { name: "held-by", description: "v1" }, { replaceOnChanges: ["description"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const topicReplaced = { ...topic, inputs: { ...topic.inputs, description: "v2" } };
+    const prefixHeld = { ...prefix, deletedWith: topic.urn };
+    expect(gaps([pool, prefixHeld, custom, topic], [pool, prefix, renamed, topicReplaced])).toContain(`${DOMAIN} custom`);
   });
 });
