@@ -1193,17 +1193,17 @@ function attributeProblems(attributes: RequestAttribute[]): string[] {
 }
 
 /** The actions that take lists of user attributes (AttributeType), and those lists' members. */
-const ATTRIBUTE_LISTS: Record<string, string[]> = {
-  SignUp: ["UserAttributes", "ValidationData"],
-  AdminCreateUser: ["UserAttributes", "ValidationData"],
-  UpdateUserAttributes: ["UserAttributes"],
-  AdminUpdateUserAttributes: ["UserAttributes"],
-};
+const ATTRIBUTE_LISTS = new Map<string, string[]>([
+  ["SignUp", ["UserAttributes", "ValidationData"]],
+  ["AdminCreateUser", ["UserAttributes", "ValidationData"]],
+  ["UpdateUserAttributes", ["UserAttributes"]],
+  ["AdminUpdateUserAttributes", ["UserAttributes"]],
+]); // a Map: a target named as an object's built-in member (constructor) is no action of these
 
 /** The attributes of `req` for `target` (ATTRIBUTE_LISTS' lists, a NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`), each with where it is. */
 function requestAttributes(target: string, req: any): RequestAttribute[] {
   const lowerFirst = (member: string) => `${member[0].toLowerCase()}${member.slice(1)}`;
-  const listed = (ATTRIBUTE_LISTS[target] ?? []).flatMap((member) =>
+  const listed = (ATTRIBUTE_LISTS.get(target) ?? []).flatMap((member) =>
     (Array.isArray(req?.[member]) ? (req[member] as Array<{ Name?: unknown; Value?: unknown } | null>) : []).map((a, i) => {
       const at = `${lowerFirst(member)}.${i + 1}.member`;
       return { name: a?.Name, value: a?.Value, nameAt: `${at}.name`, valueAt: `${at}.value` };
@@ -1227,7 +1227,7 @@ function requestAttributes(target: string, req: any): RequestAttribute[] {
 function attributeLimits(router: (target: string) => Route) {
   return (target: string): Route => {
     const route = router(target);
-    if (!ATTRIBUTE_LISTS[target] && !CHALLENGE_OPERATIONS.has(target)) return route;
+    if (!ATTRIBUTE_LISTS.has(target) && !CHALLENGE_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const problems = attributeProblems(requestAttributes(target, req));
       if (problems.length > 0) throw validationErrors(problems);
