@@ -496,8 +496,9 @@ interface NewPasswordSession {
  * with its message as the error line (managed login's wording not confirmed), no new-password form. The form asks, as
  * the API's challenge (requiredAttributesAtNewPassword), for the pool's required attributes the user lacks (a text
  * field `userAttributes.<name>` each), refuses it without them (the API's "Invalid attributes given, <name> is
- * missing", the form again) and sets them with the password; it takes no other attribute. Not confirmed: managed login's
- * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
+ * missing", the form again) and sets them with the password; it takes no other attribute. An attribute over AttributeType's
+ * limits is refused first, as through the API (attributeLimits; the error line its words, the field at 'userAttributes.<name>').
+ * Not confirmed: managed login's field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
 function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
   const sessions = new OpenSessions<NewPasswordSession>(clock);
@@ -523,6 +524,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
         if (typeof password !== "string" || typeof confirm !== "string") return refuse(res, "Missing required fields");
         const required = missingRequiredAttributes(pool, user);
+        const tooLong = attributeProblems(newPasswordAnswerAttributes(body, "")); // the API's first check (attributeLimits)
+        if (tooLong.length > 0) return form(res, entry, required, validationErrors(tooLong).message);
         if (!password) return form(res, entry, required, "Missing required parameter NEW_PASSWORD");
         if (password !== confirm) return form(res, entry, required, "Passwords do not match.");
         const problem = passwordPolicyProblem(pool, password);
@@ -1210,10 +1213,14 @@ function requestAttributes(target: string, req: any): RequestAttribute[] {
     }),
   );
   const responses = CHALLENGE_OPERATIONS.has(target) && req?.ChallengeName === "NEW_PASSWORD_REQUIRED" && req.ChallengeResponses && typeof req.ChallengeResponses === "object" ? req.ChallengeResponses : {};
-  const answered = Object.entries(responses)
+  return [...listed, ...newPasswordAnswerAttributes(responses, "challengeResponses.")];
+}
+
+/** The `userAttributes.<name>` of a new-password answer (ChallengeResponses, or the hosted UI's form), each at `<at><field>`. */
+function newPasswordAnswerAttributes(given: Record<string, unknown>, at: string): RequestAttribute[] {
+  return Object.entries(given)
     .filter(([key]) => key.startsWith(USER_ATTRIBUTES_PREFIX))
-    .map(([key, value]) => ({ name: key.slice(USER_ATTRIBUTES_PREFIX.length), value, valueAt: `challengeResponses.${key}` }));
-  return [...listed, ...answered];
+    .map(([key, value]) => ({ name: key.slice(USER_ATTRIBUTES_PREFIX.length), value, valueAt: `${at}${key}` }));
 }
 
 /**
