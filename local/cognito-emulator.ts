@@ -1243,6 +1243,9 @@ function attributeLimits(router: (target: string) => Route) {
   };
 }
 
+/** Cognito's answer to an unknown UserPoolId (clientOfPool, resourceServers). */
+const userPoolNotFound = (userPoolId: unknown) => new CognitoError("ResourceNotFoundException", `User pool ${String(userPoolId)} does not exist.`);
+
 /**
  * A request naming both a user pool and an app client (AdminInitiateAuth, AdminRespondToAuthChallenge,
  * DescribeUserPoolClient, UpdateUserPoolClient, DeleteUserPoolClient, ...) names the client of that pool, as in
@@ -1258,7 +1261,7 @@ function clientOfPool(router: (target: string) => Route, cognito: CognitoService
     const route = router(target);
     return async (ctx, req) => {
       if (typeof req?.UserPoolId === "string" && typeof req.ClientId === "string") {
-        if (!(await cognito.listUserPools(ctx)).some((p) => p.Id === req.UserPoolId)) throw new CognitoError("ResourceNotFoundException", `User pool ${req.UserPoolId} does not exist.`);
+        if (!(await cognito.listUserPools(ctx)).some((p) => p.Id === req.UserPoolId)) throw userPoolNotFound(req.UserPoolId);
         if ((await appClientOf(cognito, ctx, req.ClientId))?.UserPoolId !== req.UserPoolId) throw new CognitoError("ResourceNotFoundException", `User pool client ${req.ClientId} does not exist.`);
       }
       return route(ctx, req);
@@ -2371,7 +2374,7 @@ async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Pr
 function resourceServers(router: (target: string) => Route, cognito: CognitoService, store: DataStore) {
   const describe = (server: ResourceServer) => ({ UserPoolId: server.UserPoolId, Identifier: server.Identifier, Name: server.Name, Scopes: server.Scopes });
   const poolServers = async (ctx: any, userPoolId: unknown) => {
-    if (typeof userPoolId !== "string" || !(await cognito.listUserPools(ctx)).some((p) => p.Id === userPoolId)) throw new CognitoError("ResourceNotFoundException", `User pool ${String(userPoolId)} does not exist.`);
+    if (typeof userPoolId !== "string" || !(await cognito.listUserPools(ctx)).some((p) => p.Id === userPoolId)) throw userPoolNotFound(userPoolId);
     return resourceServersOf(store, ctx, userPoolId);
   };
   const notFound = (identifier: unknown) => new CognitoError("ResourceNotFoundException", `Resource server ${String(identifier)} does not exist.`);
