@@ -226,6 +226,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => checkClientScopes(r, cognito, resourceServerStore),
     (r) => refuseExpiredRefreshTokens(r, clock),
     (r) => keepSignInOnRefresh(r),
+    (r) => clientOfPool(r, cognito),
+    (r) => attributeLimits(r), // outermost: the model's validation comes before anything is looked up
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
@@ -494,8 +496,9 @@ interface NewPasswordSession {
  * with its message as the error line (managed login's wording not confirmed), no new-password form. The form asks, as
  * the API's challenge (requiredAttributesAtNewPassword), for the pool's required attributes the user lacks (a text
  * field `userAttributes.<name>` each), refuses it without them (the API's "Invalid attributes given, <name> is
- * missing", the form again) and sets them with the password; it takes no other attribute. Not confirmed: managed login's
- * field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
+ * missing", the form again) and sets them with the password; it takes no other attribute. An attribute over AttributeType's
+ * limits is refused first, as through the API (attributeLimits; the error line its words, the field at 'userAttributes.<name>').
+ * Not confirmed: managed login's field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
 function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
   const sessions = new OpenSessions<NewPasswordSession>(clock);
@@ -521,6 +524,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         if (!pool || !user || lockoutKey(pool, user) !== entry.user || user.UserStatus !== "FORCE_CHANGE_PASSWORD") return refuse(res);
         if (typeof password !== "string" || typeof confirm !== "string") return refuse(res, "Missing required fields");
         const required = missingRequiredAttributes(pool, user);
+        const tooLong = attributeProblems(newPasswordAnswerAttributes(body, "")); // the API's first check (attributeLimits)
+        if (tooLong.length > 0) return form(res, entry, required, validationErrors(tooLong).message);
         if (!password) return form(res, entry, required, "Missing required parameter NEW_PASSWORD");
         if (password !== confirm) return form(res, entry, required, "Passwords do not match.");
         const problem = passwordPolicyProblem(pool, password);
@@ -1136,6 +1141,132 @@ function newPasswordChallenge(user: User) {
  */
 function adminRespondToAuthChallenge(router: (target: string) => Route) {
   return (target: string): Route => router(target === "AdminRespondToAuthChallenge" ? "RespondToAuthChallenge" : target);
+}
+
+/**
+ * Cognito's answer to a request outside its model's constraints: InvalidParameterException "<n> validation error(s)
+ * detected: <problem>; <problem>", every problem counted (e.g. "1 validation error detected: Value
+ * 'phone_number_verified' at 'schema.1.member.name' failed to satisfy constraint: Member must have length less than or
+ * equal to 20", the service's answer quoted in aws/aws-cdk#14175).
+ */
+function validationErrors(problems: string[]): InvalidParameterError {
+  return new InvalidParameterError(`${problems.length} validation error${problems.length > 1 ? "s" : ""} detected: ${problems.join("; ")}`);
+}
+
+/**
+ * A user attribute's constraints (AttributeType, "Name ... Length Constraints: Minimum length of 1. Maximum length of 32.
+ * Pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+ Required: Yes; Value ... Length Constraints: Maximum length of 2048",
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html; the same in
+ * AWS::Cognito::UserPoolUser AttributeType). The API documents no limit on the number of attributes in a list.
+ */
+const ATTRIBUTE = { name: { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, patternText: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+" }, value: { max: 2048 } };
+
+/** One attribute of a request: its name and value, and where each is in the request (`nameAt` absent: the name is not a member to check). */
+interface RequestAttribute {
+  name: unknown;
+  value: unknown;
+  nameAt?: string;
+  valueAt: string;
+}
+
+/**
+ * Where `attributes` break AttributeType's constraints (ATTRIBUTE), in the model validation's words. Lengths count
+ * characters (code points), not UTF-16 units: not confirmed how Cognito counts. The value is left out of its problem
+ * ("Value at '...'"), as the service model marks AttributeValueType sensitive (the SDKs' AttributeTypeFilterSensitiveLog
+ * hides it); not confirmed that the service's message leaves it out.
+ */
+function attributeProblems(attributes: RequestAttribute[]): string[] {
+  // The members' JSON types are checked before (refuseWrongJsonTypes): strings or null.
+  const problems: string[] = [];
+  // `shown`: the value as the problem quotes it ("'x'", "null", or "" for a sensitive one).
+  const failed = (shown: string, at: string, constraint: string) => problems.push(`Value ${shown ? `${shown} ` : ""}at '${at}' failed to satisfy constraint: ${constraint}`);
+  for (const { name, value, nameAt, valueAt } of attributes) {
+    if (nameAt !== undefined) {
+      if (typeof name !== "string") failed("null", nameAt, "Member must not be null");
+      else {
+        const length = [...name].length;
+        if (length < ATTRIBUTE.name.min) failed(`'${name}'`, nameAt, `Member must have length greater than or equal to ${ATTRIBUTE.name.min}`);
+        if (length > ATTRIBUTE.name.max) failed(`'${name}'`, nameAt, `Member must have length less than or equal to ${ATTRIBUTE.name.max}`);
+        if (length > 0 && !ATTRIBUTE.name.pattern.test(name)) failed(`'${name}'`, nameAt, `Member must satisfy regular expression pattern: ${ATTRIBUTE.name.patternText}`);
+      }
+    }
+    if (typeof value === "string" && [...value].length > ATTRIBUTE.value.max) failed("", valueAt, `Member must have length less than or equal to ${ATTRIBUTE.value.max}`);
+  }
+  return problems;
+}
+
+/** The actions that take lists of user attributes (AttributeType), and those lists' members. */
+const ATTRIBUTE_LISTS = new Map<string, string[]>([
+  ["SignUp", ["UserAttributes", "ValidationData"]],
+  ["AdminCreateUser", ["UserAttributes", "ValidationData"]],
+  ["UpdateUserAttributes", ["UserAttributes"]],
+  ["AdminUpdateUserAttributes", ["UserAttributes"]],
+]); // a Map: a target named as an object's built-in member (constructor) is no action of these
+
+/** The attributes of `req` for `target` (ATTRIBUTE_LISTS' lists, a NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`), each with where it is. */
+function requestAttributes(target: string, req: any): RequestAttribute[] {
+  const lowerFirst = (member: string) => `${member[0].toLowerCase()}${member.slice(1)}`;
+  const listed = (ATTRIBUTE_LISTS.get(target) ?? []).flatMap((member) =>
+    (Array.isArray(req?.[member]) ? (req[member] as Array<{ Name?: unknown; Value?: unknown } | null>) : []).map((a, i) => {
+      const at = `${lowerFirst(member)}.${i + 1}.member`;
+      return { name: a?.Name, value: a?.Value, nameAt: `${at}.name`, valueAt: `${at}.value` };
+    }),
+  );
+  const responses = CHALLENGE_OPERATIONS.has(target) && req?.ChallengeName === "NEW_PASSWORD_REQUIRED" && req.ChallengeResponses && typeof req.ChallengeResponses === "object" ? req.ChallengeResponses : {};
+  return [...listed, ...newPasswordAnswerAttributes(responses, "challengeResponses.")];
+}
+
+/** The `userAttributes.<name>` of a new-password answer (ChallengeResponses, or the hosted UI's form), each at `<at><field>`. */
+function newPasswordAnswerAttributes(given: Record<string, unknown>, at: string): RequestAttribute[] {
+  return Object.entries(given)
+    .filter(([key]) => key.startsWith(USER_ATTRIBUTES_PREFIX))
+    .map(([key, value]) => ({ name: key.slice(USER_ATTRIBUTES_PREFIX.length), value, valueAt: `${at}${key}` }));
+}
+
+/**
+ * Every action that takes user attributes (SignUp, AdminCreateUser, UpdateUserAttributes, AdminUpdateUserAttributes;
+ * the NEW_PASSWORD_REQUIRED answer of RespondToAuthChallenge and AdminRespondToAuthChallenge, whose
+ * `userAttributes.<name>` set attributes) refuses one outside AttributeType's constraints (attributeProblems) before
+ * anything else, nothing stored (cognito-local stored any length). Not confirmed: Cognito's wording for a
+ * NEW_PASSWORD_REQUIRED answer's attribute (ChallengeResponses is a map of strings without a length constraint in the
+ * model; here the attribute's limit, at 'challengeResponses.userAttributes.<name>').
+ */
+function attributeLimits(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!ATTRIBUTE_LISTS.has(target) && !CHALLENGE_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const problems = attributeProblems(requestAttributes(target, req));
+      if (problems.length > 0) throw validationErrors(problems);
+      return route(ctx, req);
+    };
+  };
+}
+
+/** Cognito's answer to an unknown UserPoolId (clientOfPool, resourceServers). */
+const userPoolNotFound = (userPoolId: unknown) => new CognitoError("ResourceNotFoundException", `User pool ${String(userPoolId)} does not exist.`);
+
+/**
+ * A request naming both a user pool and an app client (AdminInitiateAuth, AdminRespondToAuthChallenge,
+ * DescribeUserPoolClient, UpdateUserPoolClient, DeleteUserPoolClient, ...) names the client of that pool, as in
+ * Cognito: an unknown UserPoolId is ResourceNotFoundException "User pool <id> does not exist." (the service's words,
+ * aws/aws-aspnet-cognito-identity-provider#135), a ClientId the pool has no client of is ResourceNotFoundException
+ * "User pool client <id> does not exist." (the service's answer to AdminInitiateAuth with an unknown client,
+ * aws/aws-sdk-php#2183). cognito-local took the pool from the client for the sign-in actions (any UserPoolId went) and
+ * answered "Resource not found" for the client ones. Not confirmed: that Cognito answers a client of another pool with
+ * the unknown client's words (no source found for that case), and which of the two it checks first (here the pool).
+ */
+function clientOfPool(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    return async (ctx, req) => {
+      if (typeof req?.UserPoolId === "string" && typeof req.ClientId === "string") {
+        if (!(await cognito.listUserPools(ctx)).some((p) => p.Id === req.UserPoolId)) throw userPoolNotFound(req.UserPoolId);
+        if ((await appClientOf(cognito, ctx, req.ClientId))?.UserPoolId !== req.UserPoolId) throw new CognitoError("ResourceNotFoundException", `User pool client ${req.ClientId} does not exist.`);
+      }
+      return route(ctx, req);
+    };
+  };
 }
 
 /**
@@ -2243,7 +2374,7 @@ async function definedScopes(store: DataStore, ctx: any, userPoolId: string): Pr
 function resourceServers(router: (target: string) => Route, cognito: CognitoService, store: DataStore) {
   const describe = (server: ResourceServer) => ({ UserPoolId: server.UserPoolId, Identifier: server.Identifier, Name: server.Name, Scopes: server.Scopes });
   const poolServers = async (ctx: any, userPoolId: unknown) => {
-    if (typeof userPoolId !== "string" || !(await cognito.listUserPools(ctx)).some((p) => p.Id === userPoolId)) throw new CognitoError("ResourceNotFoundException", `User pool ${String(userPoolId)} does not exist.`);
+    if (typeof userPoolId !== "string" || !(await cognito.listUserPools(ctx)).some((p) => p.Id === userPoolId)) throw userPoolNotFound(userPoolId);
     return resourceServersOf(store, ctx, userPoolId);
   };
   const notFound = (identifier: unknown) => new CognitoError("ResourceNotFoundException", `Resource server ${String(identifier)} does not exist.`);
@@ -2259,7 +2390,7 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
       case "UpdateResourceServer":
         return async (ctx, req) => {
           const problems = resourceServerProblems(req);
-          if (problems.length > 0) throw new InvalidParameterError(`${problems.length} validation error${problems.length > 1 ? "s" : ""} detected: ${problems.join("; ")}`);
+          if (problems.length > 0) throw validationErrors(problems);
           const servers = await poolServers(ctx, req?.UserPoolId);
           const server = written(req);
           const index = servers.findIndex((s) => s.Identifier === server.Identifier);

@@ -160,6 +160,19 @@ describe("the hosted UI and a temporary password", () => {
     expect(await status(email)).toBe("CONFIRMED");
   });
 
+  it("refuses an attribute over AttributeType's 2048 characters as the API does: the form again, nothing set", async () => {
+    const email = await temporaryUser();
+    const first = (await signIn(email, temporary)).answer.page.session!;
+    const long = await post({ client_id: clientId, session: first, new_password: chosen, confirm_password: chosen, "userAttributes.name": "x".repeat(2049) });
+    expect(long.status).toBe(200);
+    expect(long.page.error).toBe(
+      "1 validation error detected: Value at &apos;userAttributes.name&apos; failed to satisfy constraint: Member must have length less than or equal to 2048",
+    );
+    expect(long.page.asksNewPassword).toBe(true);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+    expect((await newPassword(long.page.session!, chosen)).code).toBeDefined();
+  });
+
   it("takes a session once: a replayed one sets nothing and hands out no code", async () => {
     const email = await temporaryUser();
     const session = (await signIn(email, temporary)).answer.page.session!;

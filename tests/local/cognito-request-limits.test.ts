@@ -1,0 +1,162 @@
+/**
+ * Requests the embedded Cognito emulator refuses as Cognito does, where cognito-local took them:
+ *  - a user attribute outside AttributeType's constraints (Name 1–32 characters of [\p{L}\p{M}\p{S}\p{N}\p{P}], Value
+ *    at most 2048 characters) in SignUp, AdminCreateUser, UpdateUserAttributes, AdminUpdateUserAttributes and a
+ *    NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`: InvalidParameterException "1 validation error detected:
+ *    ...", nothing stored;
+ *  - a request naming a UserPoolId and a ClientId (AdminInitiateAuth, AdminRespondToAuthChallenge, ...) whose pool is
+ *    unknown ("User pool <id> does not exist.") or whose client is not of that pool ("User pool client <id> does not
+ *    exist."), both ResourceNotFoundException; cognito-local took the pool from the client.
+ */
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
+  SignUpCommand,
+  UpdateUserAttributesCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+
+const userPoolId = "us-east-1_Limits1";
+const otherPoolId = "us-east-1_Limits2";
+const clientId = "limitsclient000000000000a";
+const otherClientId = "limitsclient000000000000b";
+const password = "Chosen-horse-99";
+const temporary = "Temporary-horse-9";
+const LONG = "x".repeat(2049);
+const valueTooLong = (at: string) => `InvalidParameterException: 1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to 2048`;
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  emulator = await startQuietCognito(freshCognitoDir("limits"));
+  sdk = localCognitoClient(emulator.url);
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "limits" });
+  await emulator.ensureUserPool({ Id: otherPoolId, Name: "limits-other" });
+  await hostedUiClient(emulator, sdk, userPoolId, clientId, ["http://localhost:5173/"], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"] });
+  await hostedUiClient(emulator, sdk, otherPoolId, otherClientId, ["http://localhost:5173/"], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"] });
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+/** An answer's outcome: "ok", or its error as `name: message`. */
+const outcome = (answer: Promise<unknown>) =>
+  answer.then(
+    () => "ok",
+    (error: Error) => `${error.name}: ${error.message}`,
+  );
+let users = 0;
+const nextEmail = () => `user${++users}@example.com`;
+const nameOf = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "name")?.Value;
+async function temporaryUser(): Promise<string> {
+  const email = nextEmail();
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+  return email;
+}
+
+describe("user attributes (AttributeType: Name 1–32 characters, Value at most 2048)", () => {
+  it("SignUp and AdminCreateUser refuse a value over 2048 characters, naming where it is; 2048 is taken", async () => {
+    const email = nextEmail();
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, { Name: "name", Value: LONG }] })))).toBe(
+      valueTooLong("userAttributes.2.member.value"),
+    );
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(
+      await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "name", Value: LONG }] }))),
+    ).toBe(valueTooLong("userAttributes.1.member.value"));
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, { Name: "name", Value: "x".repeat(2048) }] })))).toBe("ok");
+    expect(await nameOf(email)).toHaveLength(2048);
+  });
+
+  it("counts characters, not UTF-16 units: 2048 emoji are taken", async () => {
+    const email = nextEmail();
+    expect(await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "name", Value: "😀".repeat(2048) }] })))).toBe("ok");
+  });
+
+  it("refuses a name over 32 characters or outside the pattern, every problem counted", async () => {
+    const email = nextEmail();
+    const name = `custom:${"n".repeat(26)}`;
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: name, Value: "v" }] })))).toBe(
+      `InvalidParameterException: 1 validation error detected: Value '${name}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32`,
+    );
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "my name", Value: LONG }] })))).toBe(
+      "InvalidParameterException: 2 validation errors detected: Value 'my name' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+; " +
+        "Value at 'userAttributes.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 2048",
+    );
+  });
+
+  it("AdminUpdateUserAttributes and UpdateUserAttributes refuse a value over 2048 characters, the user's left as it was", async () => {
+    const email = nextEmail();
+    await confirmedUser(sdk, userPoolId, clientId, email, password);
+    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "before" }] }));
+    expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
+    const signedIn = await passwordSignIn(sdk, clientId, email, password);
+    const accessToken = signedIn.AuthenticationResult!.AccessToken!;
+    expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "locale", Value: "en" }, { Name: "name", Value: LONG }] })))).toBe(
+      valueTooLong("userAttributes.2.member.value"),
+    );
+    expect(await nameOf(email)).toBe("before");
+  });
+
+  it("a NEW_PASSWORD_REQUIRED answer's userAttributes.<name> over 2048 characters is refused, the password not changed", async () => {
+    const email = await temporaryUser();
+    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    expect(started.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
+    const answer = (session: string, value: string) =>
+      outcome(
+        sdk.send(
+          new AdminRespondToAuthChallengeCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            ChallengeName: "NEW_PASSWORD_REQUIRED",
+            Session: session,
+            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password, "userAttributes.name": value },
+          }),
+        ),
+      );
+    expect(await answer(started.Session!, LONG)).toBe(valueTooLong("challengeResponses.userAttributes.name"));
+    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    expect(await answer(started.Session!, "Ann")).toBe("ok");
+    expect(await nameOf(email)).toBe("Ann");
+  });
+});
+
+describe("a request's UserPoolId and ClientId (the client must be of that pool)", () => {
+  it("AdminInitiateAuth refuses an unknown pool, and a client of another pool", async () => {
+    const email = nextEmail();
+    await confirmedUser(sdk, userPoolId, clientId, email, password);
+    const signIn = (poolId: string, client: string) =>
+      outcome(sdk.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } })));
+    expect(await signIn("us-east-1_Unknown9", clientId)).toBe("ResourceNotFoundException: User pool us-east-1_Unknown9 does not exist.");
+    expect(await signIn(otherPoolId, clientId)).toBe(`ResourceNotFoundException: User pool client ${clientId} does not exist.`);
+    expect(await signIn(userPoolId, otherClientId)).toBe(`ResourceNotFoundException: User pool client ${otherClientId} does not exist.`);
+    expect(await signIn(userPoolId, clientId)).toBe("ok");
+  });
+
+  it("AdminRespondToAuthChallenge refuses a client of another pool, the session kept for the right request", async () => {
+    const email = await temporaryUser();
+    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    const answer = (poolId: string) =>
+      outcome(
+        sdk.send(
+          new AdminRespondToAuthChallengeCommand({ UserPoolId: poolId, ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: started.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password } }),
+        ),
+      );
+    expect(await answer("us-east-1_Unknown9")).toBe("ResourceNotFoundException: User pool us-east-1_Unknown9 does not exist.");
+    expect(await answer(otherPoolId)).toBe(`ResourceNotFoundException: User pool client ${clientId} does not exist.`);
+    expect(await answer(userPoolId)).toBe("ok");
+  });
+
+  it("DescribeUserPoolClient answers a client of another pool in the same words", async () => {
+    expect(await outcome(sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: otherPoolId, ClientId: clientId })))).toBe(`ResourceNotFoundException: User pool client ${clientId} does not exist.`);
+  });
+});
