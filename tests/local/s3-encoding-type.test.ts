@@ -4,9 +4,11 @@
  * the way the SDKs do (botocore's unquote_plus, Go's url.QueryUnescape) gets the exact key; another value refused.
  */
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalS3 } from "../../local/s3-server";
+import { LOCAL_CREDENTIALS, type LocalS3 } from "../../local/s3-server";
 import { signS3, startLocalS3WithClient } from "../harness/s3-local";
 import { expectNoRawNonChars } from "./s3-xml10";
 
@@ -165,9 +167,23 @@ describe("local S3: encoding-type=url with awkward keys and clients", () => {
     expect([response.status, one(response.text, "Code")]).toEqual([400, code]);
   });
 
-  it("answers a repeated encoding-type without crashing and keeps serving", async () => {
-    const response = await listRaw("list-type=2&prefix=odd%2F&encoding-type=url&encoding-type=url");
-    expect(response.status, response.text).toBeLessThan(500);
-    expect((await list({ "list-type": "2", "encoding-type": "url", prefix: "odd/" })).status).toBe(200);
+  it.each([
+    ["url twice", ["url", "url"], 200],
+    ["url then another value", ["url", "base64"], 200],
+    ["another value then url", ["base64", "url"], 400],
+  ])("answers encoding-type given %s (the first one counts) without crashing", async (_case, values, status) => {
+    // The first value counts, as the server reads any repeated parameter (param); what S3 answers is not confirmed.
+    // Signed with the repeated parameter itself (signS3 keeps one value per name), as an SDK would sign it.
+    const url = new URL(`/photos?list-type=2&prefix=odd%2F&${values.map((v) => `encoding-type=${v}`).join("&")}`, s3.endpoint);
+    const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
+    const signed = await signer.sign({
+      method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname,
+      query: { "list-type": "2", prefix: "odd/", "encoding-type": values },
+      headers: { host: url.host, "x-amz-content-sha256": createHash("sha256").update("").digest("hex") },
+    });
+    const { host: _host, ...headers } = signed.headers as Record<string, string>;
+    const response = await fetch(url, { headers });
+    const text = await response.text();
+    expect([response.status, status === 200 ? one(text, "EncodingType") : one(text, "Code")]).toEqual([status, status === 200 ? "url" : "InvalidArgument"]);
   });
 });
