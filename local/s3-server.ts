@@ -2257,13 +2257,17 @@ function listEncoding(query: Query): ListEncoding {
 /**
  * A key-like value as S3 writes it under encoding-type=url: each UTF-8 byte but the letters, digits and `-_.*` and `/`
  * as `%XX` (upper-case hex), a space as `+` (so a key's `/` stays a path, a control character or a character XML 1.0
- * cannot carry becomes plain ASCII, and a key holding `+` is told from one holding a space: `a+b` is `a%2Bb`). That is
- * what every SDK's decoder reads back exactly: botocore's decode_list_object (urllib unquote_plus), aws-sdk-go's
- * url.QueryUnescape, the Java SDK's URLDecoder. The space as `+` is S3's as boto/boto#2654 and brekkylab/backlot#178
+ * cannot carry becomes plain ASCII, and a key holding `+` is told from one holding a space: `a+b` is `a%2Bb`). The API
+ * reference's one example (API_ListObjectsV2.html, EncodingType): "the object test_file(3).png will appear as
+ * test_file%283%29.png", so `(` and `)` are encoded too (encodeURIComponent, and local/s3-events.ts's encodeEventKey
+ * built on it, keep them). The SDKs that decode such a listing read `+` as a space: botocore's decode_list_object
+ * (urllib unquote_plus), the Java SDK v2's DecodeUrlEncodedResponseInterceptor (SdkHttpUtils.urlDecode, i.e.
+ * java.net.URLDecoder); @aws-sdk/client-s3 (v3) decodes nothing, so a JS caller that sets EncodingType gets these
+ * strings as they are. The space as `+` is S3's as boto/boto#2654, bcgov/gwells#1801 and brekkylab/backlot#178
  * observed it and MinIO writes it (cmd/api-utils.go s3URLEncode, which also keeps `*` and encodes `~`); ceph/s3-tests
- * test_bucket_list_encoding_basic expects `%20` instead (`quux%20ab/`). Either decodes to the same key with each of
- * those decoders; a client decoding with decodeURIComponent alone would keep the `+`. `*` and `~` as MinIO: not
- * confirmed against S3.
+ * test_bucket_list_encoding_basic expects `%20` instead (`quux%20ab/`). Either decodes to the same key with those
+ * decoders; a client decoding with decodeURIComponent alone would keep the `+`. `*` kept and `~`, `!`, `'` encoded as
+ * MinIO and java.net.URLEncoder do: not confirmed against S3.
  */
 function urlEncoded(value: string): string {
   let out = "";

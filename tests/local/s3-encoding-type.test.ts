@@ -3,10 +3,12 @@
  * key-like elements URL-encoded and `<EncodingType>url</EncodingType>` sent, as S3 does, so that a client decoding them
  * the way the SDKs do (botocore's unquote_plus, Go's url.QueryUnescape) gets the exact key; another value refused.
  */
-import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalS3 } from "../../local/s3-server";
+import { LOCAL_CREDENTIALS, type LocalS3 } from "../../local/s3-server";
 import { signS3, startLocalS3WithClient } from "../harness/s3-local";
 import { expectNoRawNonChars } from "./s3-xml10";
 
@@ -23,7 +25,12 @@ const KEYS = ["enc/a b.txt", "enc/a+b.txt", "enc/c\x01d", "enc/run books/x.txt",
 
 async function list(query: Record<string, string>): Promise<{ status: number; text: string }> {
   // Each value percent-encoded as the SDKs write it (a space as %20, not URLSearchParams' `+`).
-  const url = new URL(`/photos?${Object.entries(query).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&")}`, s3.endpoint);
+  return listRaw(Object.entries(query).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&"));
+}
+
+/** A signed GET of the bucket with `search` as the query string, exactly as written. */
+async function listRaw(search: string): Promise<{ status: number; text: string }> {
+  const url = new URL(`/photos?${search}`, s3.endpoint);
   const { host: _host, ...headers } = await signS3("GET", url, { "x-amz-content-sha256": createHash("sha256").update("").digest("hex") });
   const response = await fetch(url, { headers });
   return { status: response.status, text: await response.text() };
@@ -115,5 +122,68 @@ describe("local S3: listings under encoding-type=url as S3 encodes them", () => 
   ])("%s refuses another encoding-type as S3 does (400 InvalidArgument)", async (_operation, query) => {
     const { status, text } = await list({ ...query, "encoding-type": "base64" });
     expect([status, one(text, "Code"), one(text, "Message"), one(text, "ArgumentName"), one(text, "ArgumentValue")]).toEqual([400, "InvalidArgument", "Invalid Encoding Method specified in Request", "encoding-type", "base64"]);
+  });
+});
+
+describe("local S3: encoding-type=url with awkward keys and clients", () => {
+  /** A `%`, a `+` beside a space, the API reference's `test_file(3).png`, and U+FFFD (three UTF-8 bytes), in S3's order. */
+  const ODD = ["odd/100%.csv", "odd/a+b c", "odd/test_file(3).png", "odd/\uFFFD"];
+  beforeAll(async () => {
+    for (const key of ODD) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: key }));
+  });
+
+  it("encodes `%`, `+`, space, parentheses and U+FFFD so each decodes back to the key, and GetObject of the decoded key finds it", async () => {
+    const { text } = await list({ "list-type": "2", "encoding-type": "url", prefix: "odd/" });
+    // API_ListObjectsV2.html (EncodingType): "the object test_file(3).png will appear as test_file%283%29.png".
+    expect(all(text, "Key")).toEqual(["odd/100%25.csv", "odd/a%2Bb+c", "odd/test_file%283%29.png", "odd/%EF%BF%BD"]);
+    const decoded = all(text, "Key").map(unquotePlus);
+    expect(decoded).toEqual(ODD);
+    for (const key of decoded) expect(await (await client.send(new GetObjectCommand({ Bucket: "photos", Key: key }))).Body!.transformToString()).toBe(key);
+  });
+
+  it("@aws-sdk/client-s3 sending EncodingType url gets the encoded keys and EncodingType back (the JS SDK does not decode them)", async () => {
+    const v2 = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "odd/", EncodingType: "url", MaxKeys: 2 }));
+    expect([v2.EncodingType, v2.Contents?.map((o) => o.Key)]).toEqual(["url", ["odd/100%25.csv", "odd/a%2Bb+c"]]);
+    const rest = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "odd/", EncodingType: "url", ContinuationToken: v2.NextContinuationToken }));
+    expect(rest.Contents?.map((o) => o.Key)).toEqual(["odd/test_file%283%29.png", "odd/%EF%BF%BD"]);
+    // ListObjects (v1) continues from the decoded NextMarker, the key itself, as S3 reads `marker`.
+    const v1 = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "odd/", Delimiter: "/", EncodingType: "url", MaxKeys: 1 }));
+    expect([v1.EncodingType, v1.Contents?.map((o) => o.Key), v1.NextMarker]).toEqual(["url", ["odd/100%25.csv"], "odd/100%25.csv"]);
+    const after = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "odd/", EncodingType: "url", Marker: unquotePlus(v1.NextMarker!) }));
+    expect([after.Marker, after.Contents?.map((o) => o.Key)]).toEqual(["odd/100%25.csv", ["odd/a%2Bb+c", "odd/test_file%283%29.png", "odd/%EF%BF%BD"]]);
+    const plain = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "odd/" }));
+    expect([plain.EncodingType, plain.Contents?.map((o) => o.Key)]).toEqual([undefined, ODD]);
+  });
+
+  it.each([
+    ["an empty value", "list-type=2&encoding-type=", "InvalidArgument"],
+    ["the value in upper case", "list-type=2&encoding-type=URL", "InvalidArgument"],
+    ["no value at all", "list-type=2&encoding-type", "InvalidArgument"],
+    ["a ListMultipartUploads with an empty value", "uploads&encoding-type=", "InvalidArgument"],
+    // Refused before the listing reads it, as a query that is not UTF-8 is.
+    ["a percent-encoded non-UTF-8 value", "encoding-type=%FF", "InvalidURI"],
+  ])("answers %s (%s) with a 400, not a crash", async (_case, search, code) => {
+    const response = await listRaw(search);
+    expect([response.status, one(response.text, "Code")]).toEqual([400, code]);
+  });
+
+  it.each([
+    ["url twice", ["url", "url"], 200],
+    ["url then another value", ["url", "base64"], 200],
+    ["another value then url", ["base64", "url"], 400],
+  ])("answers encoding-type given %s (the first one counts) without crashing", async (_case, values, status) => {
+    // The first value counts, as the server reads any repeated parameter (param); what S3 answers is not confirmed.
+    // Signed with the repeated parameter itself (signS3 keeps one value per name), as an SDK would sign it.
+    const url = new URL(`/photos?list-type=2&prefix=odd%2F&${values.map((v) => `encoding-type=${v}`).join("&")}`, s3.endpoint);
+    const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
+    const signed = await signer.sign({
+      method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname,
+      query: { "list-type": "2", prefix: "odd/", "encoding-type": values },
+      headers: { host: url.host, "x-amz-content-sha256": createHash("sha256").update("").digest("hex") },
+    });
+    const { host: _host, ...headers } = signed.headers as Record<string, string>;
+    const response = await fetch(url, { headers });
+    const text = await response.text();
+    expect([response.status, status === 200 ? one(text, "EncodingType") : one(text, "Code")]).toEqual([status, status === 200 ? "url" : "InvalidArgument"]);
   });
 });
