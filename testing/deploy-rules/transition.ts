@@ -3227,6 +3227,45 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // A Lambda permission has no Update: every argument is ForceNew (terraform-provider-aws lambda/permission.go: function_name,
   // statement_id, principal, source_arn, qualifier, …), so one takes the function or source it names.
   "aws:lambda/permission:Permission": ["*"],
+  // IAM: an inline role policy's role, name and name_prefix are ForceNew, its policy is a PutRolePolicy in place
+  // (iam/role_policy.go, read at 02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07); a managed policy attachment has no Update:
+  // role and policy_arn are Required and ForceNew (iam/role_policy_attachment.go, read at
+  // 04c79849dbe7fbe76c3054b364357bcdaade9ac5). So both go with a role (or an attached policy) replaced delete-first.
+  "aws:iam/rolePolicy:RolePolicy": ["role", "name", "namePrefix"],
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
+  // A certificate validation has no Update: certificate_arn (Required) and validation_record_fqdns (Optional, a set)
+  // are ForceNew (acm/certificate_validation.go, read at 004eea7f9b6658d88d652e89e10c7520a10ad6b8), so it goes with a
+  // certificate or a validation record replaced delete-first.
+  "aws:acm/certificateValidation:CertificateValidation": ["certificateArn", "validationRecordFqdns"],
+  // S3 bucket configurations other than the named types' (CORS, notification, replication) and the public access
+  // block: bucket (Required) and expected_bucket_owner (Optional) are ForceNew, the configuration itself is put in place:
+  // s3/bucket_ownership_controls.go (bucket only, read at 01c08000ddb14181b5bd19201d8fca311dc570e4),
+  // bucket_versioning.go (at 01c08000…; mfa is not ForceNew), bucket_server_side_encryption_configuration.go and
+  // bucket_lifecycle_configuration.go (at 01606926a0c0ab9174aec440f976a48b0baee722; the lifecycle one a framework
+  // resource, RequiresReplace on both), bucket_logging.go (at 01f431114674c27cf790fafb67ac274bf8f765e1; target_bucket
+  // and target_prefix are updated in place), bucket_website_configuration.go (at 013f1736b90439e5a19567a87d3e5cd11858c420).
+  // pulumi-aws 7 keeps the V2 tokens of the same provider resources beside the new ones.
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["bucket"],
+  ...Object.fromEntries(
+    ["Versioning", "ServerSideEncryptionConfiguration", "LifecycleConfiguration", "Logging", "WebsiteConfiguration"].flatMap((kind) => [
+      [`aws:s3/bucket${kind}:Bucket${kind}`, ["bucket", "expectedBucketOwner"]],
+      [`aws:s3/bucket${kind}V2:Bucket${kind}V2`, ["bucket", "expectedBucketOwner"]],
+    ]),
+  ),
+  // The V2 token of the CORS configuration (the other is a named type, which carries its replaceOn).
+  "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2": ["bucket", "expectedBucketOwner"],
+  // Lambda: an alias's function_name and name are ForceNew, function_version and routing_config an UpdateAlias
+  // (lambda/alias.go, read at 029aff97f173b9de0ee3dfda29c2ef6d2833bb12); an event invoke config's function_name and
+  // qualifier are ForceNew, its destinations and retries put in place (lambda/function_event_invoke_config.go, read at
+  // 01606926a0c0ab9174aec440f976a48b0baee722).
+  "aws:lambda/alias:Alias": ["functionName", "name"],
+  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": ["functionName", "qualifier"],
+  // Cognito: a group's name and user_pool_id are ForceNew, description, precedence and role_arn an UpdateGroup
+  // (cognitoidp/user_group.go, read at 0389eecfc28a5e2ac619651541a16d7fc289abf6); a resource server's identifier, name
+  // and user_pool_id are ForceNew, its scopes updated in place (cognitoidp/resource_server.go, read at
+  // 088e0878080a74fcf1e35d901992372e4c041214).
+  "aws:cognito/userGroup:UserGroup": ["name", "userPoolId"],
+  "aws:cognito/resourceServer:ResourceServer": ["identifier", "name", "userPoolId"],
 };
 
 /**
