@@ -3266,6 +3266,15 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // 088e0878080a74fcf1e35d901992372e4c041214).
   "aws:cognito/userGroup:UserGroup": ["name", "userPoolId"],
   "aws:cognito/resourceServer:ResourceServer": ["identifier", "name", "userPoolId"],
+  // EventBridge: a rule's name, name_prefix and event_bus_name are ForceNew, its pattern, schedule and role a PutRule in
+  // place (events/rule.go, read at 0cdab4ae09a963535e03dde0bff4784afe8e3517); a target's rule, event_bus_name and
+  // target_id are ForceNew, its arn, input and the rest a PutTargets in place (events/target.go, read at
+  // 0762c41e2027fcd3cb8340d3e6886c6975fc0a59). So a bus replaced delete-first takes its rules and targets first.
+  "aws:cloudwatch/eventRule:EventRule": ["name", "namePrefix", "eventBusName"],
+  "aws:cloudwatch/eventTarget:EventTarget": ["rule", "eventBusName", "targetId"],
+  // A Kinesis stream consumer has no Update: name and stream_arn are Required and ForceNew (kinesis/stream_consumer.go,
+  // read at 0c13352b9dda23e8267eabdddc6f57fe2a81fccd).
+  "aws:kinesis/streamConsumer:StreamConsumer": ["name", "streamArn"],
 };
 
 /**

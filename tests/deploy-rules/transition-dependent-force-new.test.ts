@@ -3,7 +3,9 @@
  * the branch's resource (transition.ts forcedFrom, DEPENDENT_FORCE_NEW; pulumi step_generator.go
  * calculateDependentReplacements): a REST integration's restApi (terraform-provider-aws apigateway/integration.go:
  * ForceNew), a user pool client's userPoolId (cognitoidp/user_pool_client.go: RequiresReplace), a Lambda permission's
- * every argument (lambda/permission.go: no Update).
+ * every argument (lambda/permission.go: no Update); and the sub-resources the components create: IAM role policies and
+ * attachments, ACM certificate validations, S3 bucket configurations, Lambda aliases and event invoke configs, Cognito
+ * groups and resource servers, EventBridge rules and targets, Kinesis stream consumers (each cited in DEPENDENT_FORCE_NEW).
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -94,6 +96,19 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(pool, handBuilt("aws:cognito/resourceServer:ResourceServer", "api", { identifier: "api", name: "api", userPoolId: "us-east-1_AbCdEf123" }), "userPoolId")).toBe(true);
       // A group's role is an UpdateGroup: not replace-forcing.
       expect(early(role, handBuilt("aws:cognito/userGroup:UserGroup", "admins", { name: "admins", userPoolId: "p", roleArn: "arn:aws:iam::123456789012:role/role" }), "roleArn")).toBe(false);
+    });
+
+    it("deletes first an EventBridge rule whose eventBusName, a target whose rule or eventBusName, and a Kinesis consumer whose streamArn is the branch's (events/rule.go, target.go; kinesis/stream_consumer.go)", () => {
+      const bus = handBuilt("aws:cloudwatch/eventBus:EventBus", "bus", { name: "orders" }, { id: "orders" });
+      const rule = handBuilt("aws:cloudwatch/eventRule:EventRule", "rule", { name: "placed", eventBusName: "orders", eventPattern: "{}" }, { id: "orders/placed" });
+      const target = (inputs: Record<string, unknown>) => handBuilt("aws:cloudwatch/eventTarget:EventTarget", "target", { rule: "placed", eventBusName: "orders", arn: "arn:aws:lambda:us-east-1:123456789012:function:fn", ...inputs });
+      const stream = handBuilt("aws:kinesis/stream:Stream", "stream", { name: "events" }, { id: "events" });
+      expect(early(bus, rule, "eventBusName")).toBe(true);
+      expect(early(rule, target({}), "rule")).toBe(true);
+      expect(early(bus, target({}), "eventBusName")).toBe(true);
+      expect(early(stream, handBuilt("aws:kinesis/streamConsumer:StreamConsumer", "consumer", { name: "fanout", streamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/events" }), "streamArn")).toBe(true);
+      // A target's destination is a PutTargets in place: not replace-forcing.
+      expect(early(fn, target({}), "arn")).toBe(false);
     });
   });
 });
