@@ -3275,6 +3275,17 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // A Kinesis stream consumer has no Update: name and stream_arn are Required and ForceNew (kinesis/stream_consumer.go,
   // read at 0c13352b9dda23e8267eabdddc6f57fe2a81fccd).
   "aws:kinesis/streamConsumer:StreamConsumer": ["name", "streamArn"],
+  // A backup selection has no Update: every argument is ForceNew (backup/selection.go, read at
+  // 00a35305dc1b297a6fcdecdfbba33f1e63c3da39: name, plan_id, iam_role_arn, resources, not_resources, condition,
+  // selection_tag), so it goes with a plan, role or selected resource replaced delete-first.
+  "aws:backup/selection:Selection": ["*"],
+  // An identity pool's role attachment: identity_pool_id and roles are ForceNew, role_mapping a SetIdentityPoolRoles in
+  // place (cognitoidentity/pool_roles_attachment.go, read at 0aa0d338dafe65943bca03c295f5e248b74f29b7; whether later
+  // versions keep roles ForceNew is not confirmed).
+  "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment": ["identityPoolId", "roles"],
+  // REST method settings: rest_api_id, stage_name and method_path are ForceNew, the settings an UpdateStage patch
+  // (apigateway/method_settings.go, read at 1037711a99b6edb1a97fc6c5c1aa6644f010c4b8).
+  "aws:apigateway/methodSettings:MethodSettings": ["restApi", "stageName", "methodPath"],
 };
 
 /**

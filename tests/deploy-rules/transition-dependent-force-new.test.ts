@@ -5,7 +5,8 @@
  * ForceNew), a user pool client's userPoolId (cognitoidp/user_pool_client.go: RequiresReplace), a Lambda permission's
  * every argument (lambda/permission.go: no Update); and the sub-resources the components create: IAM role policies and
  * attachments, ACM certificate validations, S3 bucket configurations, Lambda aliases and event invoke configs, Cognito
- * groups and resource servers, EventBridge rules and targets, Kinesis stream consumers (each cited in DEPENDENT_FORCE_NEW).
+ * groups and resource servers, EventBridge rules and targets, Kinesis stream consumers, backup selections, identity pool
+ * role attachments, REST method settings (each cited in DEPENDENT_FORCE_NEW).
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -109,6 +110,26 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(stream, handBuilt("aws:kinesis/streamConsumer:StreamConsumer", "consumer", { name: "fanout", streamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/events" }), "streamArn")).toBe(true);
       // A target's destination is a PutTargets in place: not replace-forcing.
       expect(early(fn, target({}), "arn")).toBe(false);
+    });
+
+    it("deletes first a backup selection whose plan, role or resources, an identity pool's role attachment whose pool or roles, and REST method settings whose stage is the branch's (backup/selection.go: no Update; cognitoidentity/pool_roles_attachment.go; apigateway/method_settings.go)", () => {
+      const plan = handBuilt("aws:backup/plan:Plan", "plan", { name: "daily" }, { id: "plan-1" });
+      const table = handBuilt("aws:dynamodb/table:Table", "table", { name: "orders", hashKey: "pk" }, { id: "orders" });
+      const selection = handBuilt("aws:backup/selection:Selection", "sel", { name: "tables", planId: "plan-1", iamRoleArn: "arn:aws:iam::123456789012:role/role", resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/orders"] });
+      expect(early(plan, selection, "planId")).toBe(true);
+      expect(early(role, selection, "iamRoleArn")).toBe(true);
+      expect(early(table, selection, "resources")).toBe(true);
+      const identityPool = handBuilt("aws:cognito/identityPool:IdentityPool", "ids", { identityPoolName: "ids" }, { id: "us-east-1:0000" });
+      const attachment = handBuilt("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "roles", { identityPoolId: "us-east-1:0000", roles: { authenticated: "arn:aws:iam::123456789012:role/role" } });
+      expect(early(identityPool, attachment, "identityPoolId")).toBe(true);
+      expect(early(role, attachment, "roles")).toBe(true);
+      // Role mappings are a SetIdentityPoolRoles in place: not replace-forcing.
+      expect(early(role, attachment, "roleMappings")).toBe(false);
+      const stage = handBuilt("aws:apigateway/stage:Stage", "stage", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "d1" }, { id: "ags-a1b2c3d4e5-prod" });
+      const settings = handBuilt("aws:apigateway/methodSettings:MethodSettings", "all", { restApi: "a1b2c3d4e5", stageName: "prod", methodPath: "*/*", settings: { metricsEnabled: true } });
+      expect(early(stage, settings, "stageName")).toBe(true);
+      expect(early(api, settings, "restApi")).toBe(true);
+      expect(early(fn, settings, "settings")).toBe(false);
     });
   });
 });
