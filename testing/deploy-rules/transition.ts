@@ -3205,8 +3205,11 @@ function policyWriterDeletedFindings(
 /**
  * ForceNew references of types no table of the transition checks holds, for forcedFrom: of those that commonly sit
  * between a holder and its policy resource (a policy's `bucket` taken from a public access block's output:
- * terraform-provider-aws s3/bucket_public_access_block.go, `bucket` Required and ForceNew), and of a REST API's methods
- * and responses.
+ * terraform-provider-aws s3/bucket_public_access_block.go, `bucket` Required and ForceNew), of a REST API's methods
+ * and responses, and of the sub-resources the components create that take another resource's output in a ForceNew input
+ * (a role's policies, a bucket's configurations, a function's alias, a pool's groups, a bus's rules and targets, …).
+ * Every ForceNew input is listed, not only the reference, as the engine passes each input taken from the branch's
+ * resource to the provider's Diff unknown; an input updated in place is left out (it never deletes the dependent early).
  */
 const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
