@@ -674,6 +674,25 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     source: `${PROVIDER}/secretsmanager/secret.go`,
   },
   {
+    type: "aws:cloudwatch/eventArchive:EventArchive",
+    label: "EventBridge archive",
+    // Named per account and region whatever its bus (DescribeArchive and DeleteArchive take the name alone;
+    // name-collisions.ts UNIQUE_NAMES, EventBridgeNames' wording).
+    key: (r, graph, context) => (text(r.inputs.name) ? JSON.stringify([where(graph, r, context), r.inputs.name]) : undefined),
+    describe: (r) => `"${r.inputs.name}"`,
+    // archive.go (SDKv2, read at b11fc0fdd2efcc87bbff031692818008455bd048 and 0015017ad4056c21b70ab87f24a39c720202878f):
+    // name and event_source_arn are Required and ForceNew; description, event_pattern and retention_days are an
+    // UpdateArchive. pulumi-aws makes `name` optional and autonames it (eventbridge.ts NAMES: default AutoName, 255), so
+    // an explicit name makes the bridge replace delete-first. kms_key_identifier (pulumi-aws 7's kmsKeyIdentifier) is
+    // not in the versions read: taken as UpdateArchive's (its KmsKeyIdentifier), not confirmed.
+    replaceOn: ["name", "eventSourceArn"],
+    emptyIsUnset: true,
+    autonameField: "name",
+    refusal: "CreateArchive is refused (ResourceAlreadyExistsException)",
+    savedInputs: ["name", "eventSourceArn", "region"],
+    source: `${PROVIDER}/events/archive.go`,
+  },
+  {
     type: EVENT_SOURCE_MAPPING,
     label: "Lambda event source mapping",
     // Not a name: Lambda keeps one mapping per event source and function (eventSourceMappingPair, deploy rule
@@ -3186,8 +3205,11 @@ function policyWriterDeletedFindings(
 /**
  * ForceNew references of types no table of the transition checks holds, for forcedFrom: of those that commonly sit
  * between a holder and its policy resource (a policy's `bucket` taken from a public access block's output:
- * terraform-provider-aws s3/bucket_public_access_block.go, `bucket` Required and ForceNew), and of a REST API's methods
- * and responses.
+ * terraform-provider-aws s3/bucket_public_access_block.go, `bucket` Required and ForceNew), of a REST API's methods
+ * and responses, and of the sub-resources the components create that take another resource's output in a ForceNew input
+ * (a role's policies, a bucket's configurations, a function's alias, a pool's groups, a bus's rules and targets, …).
+ * Every ForceNew input is listed, not only the reference, as the engine passes each input taken from the branch's
+ * resource to the provider's Diff unknown; an input updated in place is left out (it never deletes the dependent early).
  */
 const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
@@ -3208,6 +3230,65 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // A Lambda permission has no Update: every argument is ForceNew (terraform-provider-aws lambda/permission.go: function_name,
   // statement_id, principal, source_arn, qualifier, …), so one takes the function or source it names.
   "aws:lambda/permission:Permission": ["*"],
+  // IAM: an inline role policy's role, name and name_prefix are ForceNew, its policy is a PutRolePolicy in place
+  // (iam/role_policy.go, read at 02f97af85f89a04e8ed89f5e8b64a9a67f3cfe07); a managed policy attachment has no Update:
+  // role and policy_arn are Required and ForceNew (iam/role_policy_attachment.go, read at
+  // 04c79849dbe7fbe76c3054b364357bcdaade9ac5). So both go with a role (or an attached policy) replaced delete-first.
+  "aws:iam/rolePolicy:RolePolicy": ["role", "name", "namePrefix"],
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
+  // A certificate validation has no Update: certificate_arn (Required) and validation_record_fqdns (Optional, a set)
+  // are ForceNew (acm/certificate_validation.go, read at 004eea7f9b6658d88d652e89e10c7520a10ad6b8), so it goes with a
+  // certificate or a validation record replaced delete-first.
+  "aws:acm/certificateValidation:CertificateValidation": ["certificateArn", "validationRecordFqdns"],
+  // S3 bucket configurations other than the named types' (CORS, notification, replication) and the public access
+  // block: bucket (Required) and expected_bucket_owner (Optional) are ForceNew, the configuration itself is put in place:
+  // s3/bucket_ownership_controls.go (bucket only, read at 01c08000ddb14181b5bd19201d8fca311dc570e4),
+  // bucket_versioning.go (at 01c08000…; mfa is not ForceNew), bucket_server_side_encryption_configuration.go and
+  // bucket_lifecycle_configuration.go (at 01606926a0c0ab9174aec440f976a48b0baee722; the lifecycle one a framework
+  // resource, RequiresReplace on both), bucket_logging.go (at 01f431114674c27cf790fafb67ac274bf8f765e1; target_bucket
+  // and target_prefix are updated in place), bucket_website_configuration.go (at 013f1736b90439e5a19567a87d3e5cd11858c420).
+  // pulumi-aws 7 keeps the V2 tokens of the same provider resources beside the new ones.
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["bucket"],
+  ...Object.fromEntries(
+    ["Versioning", "ServerSideEncryptionConfiguration", "LifecycleConfiguration", "Logging", "WebsiteConfiguration"].flatMap((kind) => [
+      [`aws:s3/bucket${kind}:Bucket${kind}`, ["bucket", "expectedBucketOwner"]],
+      [`aws:s3/bucket${kind}V2:Bucket${kind}V2`, ["bucket", "expectedBucketOwner"]],
+    ]),
+  ),
+  // The V2 token of the CORS configuration (the other is a named type, which carries its replaceOn).
+  "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2": ["bucket", "expectedBucketOwner"],
+  // Lambda: an alias's function_name and name are ForceNew, function_version and routing_config an UpdateAlias
+  // (lambda/alias.go, read at 029aff97f173b9de0ee3dfda29c2ef6d2833bb12); an event invoke config's function_name and
+  // qualifier are ForceNew, its destinations and retries put in place (lambda/function_event_invoke_config.go, read at
+  // 01606926a0c0ab9174aec440f976a48b0baee722).
+  "aws:lambda/alias:Alias": ["functionName", "name"],
+  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": ["functionName", "qualifier"],
+  // Cognito: a group's name and user_pool_id are ForceNew, description, precedence and role_arn an UpdateGroup
+  // (cognitoidp/user_group.go, read at 0389eecfc28a5e2ac619651541a16d7fc289abf6); a resource server's identifier, name
+  // and user_pool_id are ForceNew, its scopes updated in place (cognitoidp/resource_server.go, read at
+  // 088e0878080a74fcf1e35d901992372e4c041214).
+  "aws:cognito/userGroup:UserGroup": ["name", "userPoolId"],
+  "aws:cognito/resourceServer:ResourceServer": ["identifier", "name", "userPoolId"],
+  // EventBridge: a rule's name, name_prefix and event_bus_name are ForceNew, its pattern, schedule and role a PutRule in
+  // place (events/rule.go, read at 0cdab4ae09a963535e03dde0bff4784afe8e3517); a target's rule, event_bus_name and
+  // target_id are ForceNew, its arn, input and the rest a PutTargets in place (events/target.go, read at
+  // 0762c41e2027fcd3cb8340d3e6886c6975fc0a59). So a bus replaced delete-first takes its rules and targets first.
+  "aws:cloudwatch/eventRule:EventRule": ["name", "namePrefix", "eventBusName"],
+  "aws:cloudwatch/eventTarget:EventTarget": ["rule", "eventBusName", "targetId"],
+  // A Kinesis stream consumer has no Update: name and stream_arn are Required and ForceNew (kinesis/stream_consumer.go,
+  // read at 0c13352b9dda23e8267eabdddc6f57fe2a81fccd).
+  "aws:kinesis/streamConsumer:StreamConsumer": ["name", "streamArn"],
+  // A backup selection has no Update: every argument is ForceNew (backup/selection.go, read at
+  // 00a35305dc1b297a6fcdecdfbba33f1e63c3da39: name, plan_id, iam_role_arn, resources, not_resources, condition,
+  // selection_tag), so it goes with a plan, role or selected resource replaced delete-first.
+  "aws:backup/selection:Selection": ["*"],
+  // An identity pool's role attachment: identity_pool_id and roles are ForceNew, role_mapping a SetIdentityPoolRoles in
+  // place (cognitoidentity/pool_roles_attachment.go, read at 0aa0d338dafe65943bca03c295f5e248b74f29b7; whether later
+  // versions keep roles ForceNew is not confirmed).
+  "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment": ["identityPoolId", "roles"],
+  // REST method settings: rest_api_id, stage_name and method_path are ForceNew, the settings an UpdateStage patch
+  // (apigateway/method_settings.go, read at 1037711a99b6edb1a97fc6c5c1aa6644f010c4b8).
+  "aws:apigateway/methodSettings:MethodSettings": ["restApi", "stageName", "methodPath"],
 };
 
 /**

@@ -3,7 +3,10 @@
  * the branch's resource (transition.ts forcedFrom, DEPENDENT_FORCE_NEW; pulumi step_generator.go
  * calculateDependentReplacements): a REST integration's restApi (terraform-provider-aws apigateway/integration.go:
  * ForceNew), a user pool client's userPoolId (cognitoidp/user_pool_client.go: RequiresReplace), a Lambda permission's
- * every argument (lambda/permission.go: no Update).
+ * every argument (lambda/permission.go: no Update); and the sub-resources the components create: IAM role policies and
+ * attachments, ACM certificate validations, S3 bucket configurations, Lambda aliases and event invoke configs, Cognito
+ * groups and resource servers, EventBridge rules and targets, Kinesis stream consumers, backup selections, identity pool
+ * role attachments, REST method settings (each cited in DEPENDENT_FORCE_NEW).
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -39,5 +42,94 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
   it("keeps them when the input is not replace-forcing (an integration's uri) or ignoreChanges holds it", () => {
     expect(early(fn, integration, "uri")).toBe(false);
     expect(early(pool, client, "userPoolId", { ignoreChanges: ["userPoolId"] })).toBe(false);
+  });
+
+  describe("IAM, ACM, S3, Lambda and Cognito dependents of a resource replaced delete-first", () => {
+    const role = handBuilt("aws:iam/role:Role", "role", { name: "role", assumeRolePolicy: "{}" }, { id: "role" });
+    const policy = handBuilt("aws:iam/policy:Policy", "policy", { name: "policy", policy: "{}" }, { id: "arn:aws:iam::123456789012:policy/policy" });
+    const cert = handBuilt("aws:acm/certificate:Certificate", "cert", { domainName: "example.com", validationMethod: "DNS" }, { id: "arn:aws:acm:us-east-1:123456789012:certificate/1" });
+    const validationRecord = handBuilt("aws:route53/record:Record", "validation", { zoneId: "Z1", name: "_x.example.com", type: "CNAME", records: ["_y.acm-validations.aws"], ttl: 60 });
+    const bucket = handBuilt("aws:s3/bucket:Bucket", "bucket", { bucket: "photos-prod" }, { id: "photos-prod" });
+
+    it("deletes first an inline role policy and a policy attachment whose role, and an attachment whose policyArn, is the branch's (iam/role_policy.go, role_policy_attachment.go)", () => {
+      expect(early(role, handBuilt("aws:iam/rolePolicy:RolePolicy", "inline", { role: "role", policy: "{}" }), "role")).toBe(true);
+      expect(early(role, handBuilt("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "role", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }), "role")).toBe(true);
+      expect(early(policy, handBuilt("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "r", policyArn: "arn:aws:iam::123456789012:policy/policy" }), "policyArn")).toBe(true);
+      // An inline policy's document is put in place (PutRolePolicy): not replace-forcing.
+      expect(early(policy, handBuilt("aws:iam/rolePolicy:RolePolicy", "inline", { role: "r", policy: "{}" }), "policy")).toBe(false);
+    });
+
+    it("deletes first a certificate validation whose certificateArn or validationRecordFqdns is the branch's (acm/certificate_validation.go: no Update)", () => {
+      expect(early(cert, handBuilt("aws:acm/certificateValidation:CertificateValidation", "valid", { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1" }), "certificateArn")).toBe(true);
+      expect(early(validationRecord, handBuilt("aws:acm/certificateValidation:CertificateValidation", "valid", { certificateArn: "c", validationRecordFqdns: ["_x.example.com"] }), "validationRecordFqdns")).toBe(true);
+    });
+
+    it("deletes first each S3 bucket configuration whose bucket is the branch's (s3/bucket_*.go: bucket ForceNew), V2 tokens too", () => {
+      for (const type of [
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:s3/bucketVersioningV2:BucketVersioningV2",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketLoggingV2:BucketLoggingV2",
+        "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
+        "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2",
+        "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
+      ]) {
+        expect(early(bucket, handBuilt(type, "conf", { bucket: "photos-prod" }), "bucket"), type).toBe(true);
+      }
+      // A logging configuration's target bucket is put in place (PutBucketLogging): not replace-forcing.
+      expect(early(bucket, handBuilt("aws:s3/bucketLogging:BucketLogging", "conf", { bucket: "b", targetBucket: "photos-prod", targetPrefix: "logs/" }), "targetBucket")).toBe(false);
+    });
+
+    it("deletes first a Lambda alias and an event invoke config whose functionName is the branch's (lambda/alias.go, function_event_invoke_config.go)", () => {
+      expect(early(fn, handBuilt("aws:lambda/alias:Alias", "live", { name: "live", functionName: "fn", functionVersion: "1" }), "functionName")).toBe(true);
+      expect(early(fn, handBuilt("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async", { functionName: "fn" }), "functionName")).toBe(true);
+      // An alias's version is an UpdateAlias: not replace-forcing.
+      expect(early(fn, handBuilt("aws:lambda/alias:Alias", "live", { name: "live", functionName: "f", functionVersion: "1" }), "functionVersion")).toBe(false);
+    });
+
+    it("deletes first a Cognito group and resource server whose userPoolId is the branch's (cognitoidp/user_group.go, resource_server.go)", () => {
+      expect(early(pool, handBuilt("aws:cognito/userGroup:UserGroup", "admins", { name: "admins", userPoolId: "us-east-1_AbCdEf123" }), "userPoolId")).toBe(true);
+      expect(early(pool, handBuilt("aws:cognito/resourceServer:ResourceServer", "api", { identifier: "api", name: "api", userPoolId: "us-east-1_AbCdEf123" }), "userPoolId")).toBe(true);
+      // A group's role is an UpdateGroup: not replace-forcing.
+      expect(early(role, handBuilt("aws:cognito/userGroup:UserGroup", "admins", { name: "admins", userPoolId: "p", roleArn: "arn:aws:iam::123456789012:role/role" }), "roleArn")).toBe(false);
+    });
+
+    it("deletes first an EventBridge rule whose eventBusName, a target whose rule or eventBusName, and a Kinesis consumer whose streamArn is the branch's (events/rule.go, target.go; kinesis/stream_consumer.go)", () => {
+      const bus = handBuilt("aws:cloudwatch/eventBus:EventBus", "bus", { name: "orders" }, { id: "orders" });
+      const rule = handBuilt("aws:cloudwatch/eventRule:EventRule", "rule", { name: "placed", eventBusName: "orders", eventPattern: "{}" }, { id: "orders/placed" });
+      const target = (inputs: Record<string, unknown>) => handBuilt("aws:cloudwatch/eventTarget:EventTarget", "target", { rule: "placed", eventBusName: "orders", arn: "arn:aws:lambda:us-east-1:123456789012:function:fn", ...inputs });
+      const stream = handBuilt("aws:kinesis/stream:Stream", "stream", { name: "events" }, { id: "events" });
+      expect(early(bus, rule, "eventBusName")).toBe(true);
+      expect(early(rule, target({}), "rule")).toBe(true);
+      expect(early(bus, target({}), "eventBusName")).toBe(true);
+      expect(early(stream, handBuilt("aws:kinesis/streamConsumer:StreamConsumer", "consumer", { name: "fanout", streamArn: "arn:aws:kinesis:us-east-1:123456789012:stream/events" }), "streamArn")).toBe(true);
+      // A target's destination is a PutTargets in place: not replace-forcing.
+      expect(early(fn, target({}), "arn")).toBe(false);
+    });
+
+    it("deletes first a backup selection whose plan, role or resources, an identity pool's role attachment whose pool or roles, and REST method settings whose stage is the branch's (backup/selection.go: no Update; cognitoidentity/pool_roles_attachment.go; apigateway/method_settings.go)", () => {
+      const plan = handBuilt("aws:backup/plan:Plan", "plan", { name: "daily" }, { id: "plan-1" });
+      const table = handBuilt("aws:dynamodb/table:Table", "table", { name: "orders", hashKey: "pk" }, { id: "orders" });
+      const selection = handBuilt("aws:backup/selection:Selection", "sel", { name: "tables", planId: "plan-1", iamRoleArn: "arn:aws:iam::123456789012:role/role", resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/orders"] });
+      expect(early(plan, selection, "planId")).toBe(true);
+      expect(early(role, selection, "iamRoleArn")).toBe(true);
+      expect(early(table, selection, "resources")).toBe(true);
+      const identityPool = handBuilt("aws:cognito/identityPool:IdentityPool", "ids", { identityPoolName: "ids" }, { id: "us-east-1:0000" });
+      const attachment = handBuilt("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "roles", { identityPoolId: "us-east-1:0000", roles: { authenticated: "arn:aws:iam::123456789012:role/role" } });
+      expect(early(identityPool, attachment, "identityPoolId")).toBe(true);
+      expect(early(role, attachment, "roles")).toBe(true);
+      // Role mappings are a SetIdentityPoolRoles in place: not replace-forcing.
+      expect(early(role, attachment, "roleMappings")).toBe(false);
+      const stage = handBuilt("aws:apigateway/stage:Stage", "stage", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "d1" }, { id: "ags-a1b2c3d4e5-prod" });
+      const settings = handBuilt("aws:apigateway/methodSettings:MethodSettings", "all", { restApi: "a1b2c3d4e5", stageName: "prod", methodPath: "*/*", settings: { metricsEnabled: true } });
+      expect(early(stage, settings, "stageName")).toBe(true);
+      expect(early(api, settings, "restApi")).toBe(true);
+      expect(early(fn, settings, "settings")).toBe(false);
+    });
   });
 });
