@@ -1,7 +1,7 @@
 /**
  * S3 event notifications for `npm start`: the local S3 server reports each object written or
  * deleted; this turns it into S3's event message (eventVersion 2.1, the key URL-encoded with
- * spaces as `+`) and invokes, asynchronously, every function whose subscription (BucketEvents
+ * spaces as `+` by local/s3-key-encoding.ts, as a listing's encoding-type=url encodes it) and invokes, asynchronously, every function whose subscription (BucketEvents
  * spec: event types, prefix, suffix) matches — one event per object, as S3 sends them, with the
  * function's retries and failure queue (local/async-invoke.ts). For a bucket with EventBridge on, also S3's
  * EventBridge event (s3EventBridgeEvent), which the events service puts on the local default bus.
@@ -12,6 +12,7 @@ import type { S3Event, S3EventRecord } from "aws-lambda";
 import { subscriptionMatches, type ObjectEventSubscriptionSpec } from "../components/bucket-events";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
+import { s3UrlEncodeKey } from "./s3-key-encoding";
 import type { EventBridgeEvent } from "./eventbridge-server";
 
 /** What the local S3 server reports after a write or delete. */
@@ -30,11 +31,6 @@ export interface ObjectEvent {
   sourceIp?: string;
 }
 
-/** S3's key encoding in events: URL-encoded, spaces as `+`, slashes kept. */
-export function encodeEventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/");
-}
-
 export function s3EventRecord(event: ObjectEvent, options: { region: string; configurationId: string }): S3EventRecord {
   const created = event.eventName.startsWith("ObjectCreated");
   return {
@@ -51,7 +47,7 @@ export function s3EventRecord(event: ObjectEvent, options: { region: string; con
       configurationId: options.configurationId,
       bucket: { name: event.bucket, ownerIdentity: { principalId: "LOCAL" }, arn: `arn:aws:s3:::${event.bucket}` },
       object: {
-        key: encodeEventKey(event.key),
+        key: s3UrlEncodeKey(event.key),
         ...(created ? { size: event.size ?? 0, eTag: event.eTag ?? "" } : {}),
         ...(event.versionId ? { versionId: event.versionId } : {}),
         sequencer: event.sequencer,

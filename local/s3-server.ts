@@ -41,6 +41,7 @@ import { copySourcePreconditions, readPreconditions, writePreconditions } from "
 import { isPostObject, MAX_POST_PRE_DATA, readMultipartForm, verifyPostPolicy, type AcceptedPost } from "./s3-post-policy";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
+import { s3UrlEncodeKey } from "./s3-key-encoding";
 import type { Authorise } from "./function-roles";
 import { parsePid, processRunning } from "./state-lock";
 import { escapeXml, MalformedXml, unescapeXml, xmlElements, xmlValues } from "./xml";
@@ -2246,36 +2247,13 @@ type ListEncoding = { encode: (value: string) => string; element: string };
  * ceph/s3-tests test_bucket_list_encoding_basic); not the V2 continuation tokens (opaque) nor UploadIdMarker. Another
  * value is refused as S3 refuses it: 400 InvalidArgument "Invalid Encoding Method specified in Request", ArgumentName
  * encoding-type (a recorded S3 answer to `?versions&encoding-type=invalid`; openstack/swift's s3api answers the same).
+ * The encoding itself is local/s3-key-encoding.ts's, the one S3 event notifications' keys use too.
  */
 function listEncoding(query: Query): ListEncoding {
   const type = param(query, "encoding-type");
   if (type === undefined) return { encode: (value) => value, element: "" };
   if (type !== "url") throw new S3Error(400, "InvalidArgument", "Invalid Encoding Method specified in Request", { ArgumentName: "encoding-type", ArgumentValue: type });
-  return { encode: urlEncoded, element: "<EncodingType>url</EncodingType>" };
-}
-
-/**
- * A key-like value as S3 writes it under encoding-type=url: each UTF-8 byte but the letters, digits and `-_.*` and `/`
- * as `%XX` (upper-case hex), a space as `+` (so a key's `/` stays a path, a control character or a character XML 1.0
- * cannot carry becomes plain ASCII, and a key holding `+` is told from one holding a space: `a+b` is `a%2Bb`). The API
- * reference's one example (API_ListObjectsV2.html, EncodingType): "the object test_file(3).png will appear as
- * test_file%283%29.png", so `(` and `)` are encoded too (encodeURIComponent, and local/s3-events.ts's encodeEventKey
- * built on it, keep them). The SDKs that decode such a listing read `+` as a space: botocore's decode_list_object
- * (urllib unquote_plus), the Java SDK v2's DecodeUrlEncodedResponseInterceptor (SdkHttpUtils.urlDecode, i.e.
- * java.net.URLDecoder); @aws-sdk/client-s3 (v3) decodes nothing, so a JS caller that sets EncodingType gets these
- * strings as they are. The space as `+` is S3's as boto/boto#2654, bcgov/gwells#1801 and brekkylab/backlot#178
- * observed it and MinIO writes it (cmd/api-utils.go s3URLEncode, which also keeps `*` and encodes `~`); ceph/s3-tests
- * test_bucket_list_encoding_basic expects `%20` instead (`quux%20ab/`). Either decodes to the same key with those
- * decoders; a client decoding with decodeURIComponent alone would keep the `+`. `*` kept and `~`, `!`, `'` encoded as
- * MinIO and java.net.URLEncoder do: not confirmed against S3.
- */
-function urlEncoded(value: string): string {
-  let out = "";
-  for (const byte of Buffer.from(value, "utf8")) {
-    const c = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.*\/]/.test(c) ? c : c === " " ? "+" : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
+  return { encode: s3UrlEncodeKey, element: "<EncodingType>url</EncodingType>" };
 }
 
 /**
