@@ -3275,8 +3275,10 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // 0762c41e2027fcd3cb8340d3e6886c6975fc0a59). So a bus replaced delete-first takes its rules and targets first.
   "aws:cloudwatch/eventRule:EventRule": ["name", "namePrefix", "eventBusName"],
   "aws:cloudwatch/eventTarget:EventTarget": ["rule", "eventBusName", "targetId"],
-  // A Kinesis stream consumer has no Update: name and stream_arn are Required and ForceNew (kinesis/stream_consumer.go,
-  // read at 0c13352b9dda23e8267eabdddc6f57fe2a81fccd).
+  // A Kinesis stream consumer's name and stream_arn are Required and ForceNew (kinesis/stream_consumer.go, read at
+  // 0c13352b9dda23e8267eabdddc6f57fe2a81fccd, where it has no Update). Later provider versions add tags (the
+  // provider's release note "resource/aws_kinesis_stream_consumer: Add `tags` argument"; pulumi-aws 7's StreamConsumerArgs
+  // has tags), so it is not "*": tags are taken as updated in place, the source of that version not read.
   "aws:kinesis/streamConsumer:StreamConsumer": ["name", "streamArn"],
   // A backup selection has no Update: every argument is ForceNew (backup/selection.go, read at
   // 00a35305dc1b297a6fcdecdfbba33f1e63c3da39: name, plan_id, iam_role_arn, resources, not_resources, condition,
