@@ -92,6 +92,13 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
       "InvalidParameterException: 2 validation errors detected: Value 'my name' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+; " +
         "Value at 'userAttributes.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 2048",
     );
+    // One name breaking both: the pattern's problem first, as the service lists them (aws-amplify/amplify-flutter#3125).
+    const both = `custom:${"n ".repeat(13)}`;
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: both, Value: "v" }] })))).toBe(
+      `InvalidParameterException: 2 validation errors detected: Value '${both}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+; ` +
+        `Value '${both}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32`,
+    );
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
   });
 
   it("AdminUpdateUserAttributes and UpdateUserAttributes refuse a value over 2048 characters, the user's left as it was", async () => {
