@@ -69,6 +69,7 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
       valueTooLong("userAttributes.2.member.value"),
     );
     expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(emulator.lastCode(email)).toBeUndefined(); // no confirmation code sent either
     expect(
       await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "name", Value: LONG }] }))),
     ).toBe(valueTooLong("userAttributes.1.member.value"));
