@@ -1157,7 +1157,10 @@ function validationErrors(problems: string[]): InvalidParameterError {
  * A user attribute's constraints (AttributeType, "Name ... Length Constraints: Minimum length of 1. Maximum length of 32.
  * Pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+ Required: Yes; Value ... Length Constraints: Maximum length of 2048",
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html; the same in
- * AWS::Cognito::UserPoolUser AttributeType). The API documents no limit on the number of attributes in a list.
+ * AWS::Cognito::UserPoolUser AttributeType). The API documents no limit on the number of attributes in a list. The
+ * pattern must match the whole name (here anchored): Smithy's pattern trait alone is unanchored (a part of the string
+ * may match, smithy-lang/smithy docs/source-2.0/spec/constraint-traits.rst), but the service refused names with spaces
+ * and letters as outside this pattern (its answer quoted in aws-amplify/amplify-flutter#3125).
  */
 const ATTRIBUTE = { name: { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, patternText: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+" }, value: { max: 2048 } };
 
@@ -1171,9 +1174,12 @@ interface RequestAttribute {
 
 /**
  * Where `attributes` break AttributeType's constraints (ATTRIBUTE), in the model validation's words. Lengths count
- * characters (code points), not UTF-16 units: not confirmed how Cognito counts. The value is left out of its problem
+ * characters (code points), not UTF-16 units, as Smithy's length trait counts a string ("The number of Unicode scalar
+ * values", constraint-traits.rst): not confirmed that Cognito's service counts so. The value is left out of its problem
  * ("Value at '...'"), as the service model marks AttributeValueType sensitive (the SDKs' AttributeTypeFilterSensitiveLog
- * hides it); not confirmed that the service's message leaves it out.
+ * hides it), and the service leaves a sensitive member's value out so ("1 validation error detected: Value at
+ * 'password' failed to satisfy constraint: ...", its answer quoted in aws-amplify/amplify-js#3723); not confirmed for
+ * an attribute's value.
  */
 function attributeProblems(attributes: RequestAttribute[]): string[] {
   // The members' JSON types are checked before (refuseWrongJsonTypes): strings or null.
