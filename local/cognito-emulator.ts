@@ -1155,14 +1155,16 @@ function validationErrors(problems: string[]): InvalidParameterError {
 
 /**
  * A user attribute's constraints (AttributeType, "Name ... Length Constraints: Minimum length of 1. Maximum length of 32.
- * Pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+ Required: Yes; Value ... Length Constraints: Maximum length of 2048",
+ * Pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+ Required: Yes; Value ... Length Constraints: Maximum length of 2048",
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html; the same in
- * AWS::Cognito::UserPoolUser AttributeType). The API documents no limit on the number of attributes in a list. The
- * pattern must match the whole name (here anchored): Smithy's pattern trait alone is unanchored (a part of the string
- * may match, smithy-lang/smithy docs/source-2.0/spec/constraint-traits.rst), but the service refused names with spaces
- * and letters as outside this pattern (its answer quoted in aws-amplify/amplify-flutter#3125).
+ * AWS::Cognito::UserPoolUser AttributeType). The pattern takes tabs, line breaks and spaces: the page keeps the older
+ * [\p{L}\p{M}\p{S}\p{N}\p{P}]+ only for "some older user pools ... created before May 2024" in listed Regions, and a pool
+ * deployed now is a new one. The API documents no limit on the number of attributes in a list. The pattern must match
+ * the whole name (here anchored): Smithy's pattern trait alone is unanchored (a part of the string may match,
+ * smithy-lang/smithy docs/source-2.0/spec/constraint-traits.rst), but the service refused names with letters in them
+ * as outside the (older) pattern (its answer quoted in aws-amplify/amplify-flutter#3125, 2023).
  */
-const ATTRIBUTE = { name: { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, patternText: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+" }, value: { max: 2048 } };
+const ATTRIBUTE = { name: { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+$/u, patternText: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+" }, value: { max: 2048 } };
 
 /** One attribute of a request: its name and value, and where each is in the request (`nameAt` absent: the name is not a member to check). */
 interface RequestAttribute {
