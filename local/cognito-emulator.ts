@@ -1155,11 +1155,16 @@ function validationErrors(problems: string[]): InvalidParameterError {
 
 /**
  * A user attribute's constraints (AttributeType, "Name ... Length Constraints: Minimum length of 1. Maximum length of 32.
- * Pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+ Required: Yes; Value ... Length Constraints: Maximum length of 2048",
+ * Pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+ Required: Yes; Value ... Length Constraints: Maximum length of 2048",
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html; the same in
- * AWS::Cognito::UserPoolUser AttributeType). The API documents no limit on the number of attributes in a list.
+ * AWS::Cognito::UserPoolUser AttributeType). The pattern takes tabs, line breaks and spaces: the page keeps the older
+ * [\p{L}\p{M}\p{S}\p{N}\p{P}]+ only for "some older user pools ... created before May 2024" in listed Regions, and a pool
+ * deployed now is a new one. The API documents no limit on the number of attributes in a list. The pattern must match
+ * the whole name (here anchored): Smithy's pattern trait alone is unanchored (a part of the string may match,
+ * smithy-lang/smithy docs/source-2.0/spec/constraint-traits.rst), but the service refused names with letters in them
+ * as outside the (older) pattern (its answer quoted in aws-amplify/amplify-flutter#3125, 2023).
  */
-const ATTRIBUTE = { name: { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u, patternText: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+" }, value: { max: 2048 } };
+const ATTRIBUTE = { name: { min: 1, max: 32, pattern: /^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+$/u, patternText: "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+" }, value: { max: 2048 } };
 
 /** One attribute of a request: its name and value, and where each is in the request (`nameAt` absent: the name is not a member to check). */
 interface RequestAttribute {
@@ -1171,9 +1176,12 @@ interface RequestAttribute {
 
 /**
  * Where `attributes` break AttributeType's constraints (ATTRIBUTE), in the model validation's words. Lengths count
- * characters (code points), not UTF-16 units: not confirmed how Cognito counts. The value is left out of its problem
+ * characters (code points), not UTF-16 units, as Smithy's length trait counts a string ("The number of Unicode scalar
+ * values", constraint-traits.rst): not confirmed that Cognito's service counts so. The value is left out of its problem
  * ("Value at '...'"), as the service model marks AttributeValueType sensitive (the SDKs' AttributeTypeFilterSensitiveLog
- * hides it); not confirmed that the service's message leaves it out.
+ * hides it), and the service leaves a sensitive member's value out so ("1 validation error detected: Value at
+ * 'password' failed to satisfy constraint: ...", its answer quoted in aws-amplify/amplify-js#3723); not confirmed for
+ * an attribute's value.
  */
 function attributeProblems(attributes: RequestAttribute[]): string[] {
   // The members' JSON types are checked before (refuseWrongJsonTypes): strings or null.
@@ -1184,10 +1192,15 @@ function attributeProblems(attributes: RequestAttribute[]): string[] {
     if (nameAt !== undefined) {
       if (typeof name !== "string") failed("null", nameAt, "Member must not be null");
       else {
+        // The pattern's problem before the length's, as the service lists them for one name ("Value '...' at
+        // 'userAttributes.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern:
+        // ...; Value '...' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less
+        // than or equal to 32", the service's answer quoted in aws-amplify/amplify-flutter#3125). Not confirmed: whether
+        // it adds the pattern's problem for an empty name (here only the length's).
         const length = [...name].length;
+        if (length > 0 && !ATTRIBUTE.name.pattern.test(name)) failed(`'${name}'`, nameAt, `Member must satisfy regular expression pattern: ${ATTRIBUTE.name.patternText}`);
         if (length < ATTRIBUTE.name.min) failed(`'${name}'`, nameAt, `Member must have length greater than or equal to ${ATTRIBUTE.name.min}`);
         if (length > ATTRIBUTE.name.max) failed(`'${name}'`, nameAt, `Member must have length less than or equal to ${ATTRIBUTE.name.max}`);
-        if (length > 0 && !ATTRIBUTE.name.pattern.test(name)) failed(`'${name}'`, nameAt, `Member must satisfy regular expression pattern: ${ATTRIBUTE.name.patternText}`);
       }
     }
     if (typeof value === "string" && [...value].length > ATTRIBUTE.value.max) failed("", valueAt, `Member must have length less than or equal to ${ATTRIBUTE.value.max}`);
