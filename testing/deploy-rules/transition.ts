@@ -3291,6 +3291,28 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // REST method settings: rest_api_id, stage_name and method_path are ForceNew, the settings an UpdateStage patch
   // (apigateway/method_settings.go, read at 1037711a99b6edb1a97fc6c5c1aa6644f010c4b8).
   "aws:apigateway/methodSettings:MethodSettings": ["restApi", "stageName", "methodPath"],
+  // Application Auto Scaling: a target's resource_id, scalable_dimension and service_namespace are Required and
+  // ForceNew, its capacities and role a RegisterScalableTarget in place (appautoscaling/target.go, read at
+  // 0105d2191ae7e43ba37ba011b916843eddf361ed); a policy's name, resource_id, scalable_dimension and service_namespace are
+  // ForceNew, its type and configurations a PutScalingPolicy in place (appautoscaling/policy.go, read at
+  // 048320e88399c508ae6481be5d8ef6fd6f71a9f6, an older SDK v1 version; that later ones keep the same ForceNew set is not
+  // confirmed). So a table (its `table/<name>` resource ID) replaced delete-first takes its scaling first.
+  "aws:appautoscaling/target:Target": ["resourceId", "scalableDimension", "serviceNamespace"],
+  "aws:appautoscaling/policy:Policy": ["name", "resourceId", "scalableDimension", "serviceNamespace"],
+  // A metric alarm's alarm_name is its only ForceNew argument, the rest a PutMetricAlarm in place
+  // (cloudwatch/metric_alarm.go, read at 055611a654738da73e7b1e2b5d2b7672c6d4d531).
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ["alarmName"],
+  // A REST base path mapping's domain_name is its only ForceNew argument; api_id, base_path and stage_name are an
+  // UpdateBasePathMapping patch, domain_name_id Optional without ForceNew (apigateway/base_path_mapping.go, read at
+  // 0657871b7b47a26226bc031abac2e998ead1b088). So a custom domain replaced delete-first takes its mappings first.
+  "aws:apigateway/basePathMapping:BasePathMapping": ["domainName"],
+  // A secret version's secret_id, secret_binary, secret_string and secret_string_wo_version are ForceNew, version_stages an
+  // UpdateSecretVersionStage in place (secretsmanager/secret_version.go, read at 0042e8ea0de293c6cd8b003f89f7f4d2fb5fcf31;
+  // secret_string_wo is write-only, not ForceNew).
+  "aws:secretsmanager/secretVersion:SecretVersion": ["secretId", "secretBinary", "secretString", "secretStringWoVersion"],
+  // An SQS redrive allow policy's queue_url is Required and ForceNew, the policy a SetQueueAttributes in place
+  // (sqs/queue_redrive_allow_policy.go, read at 0389eecfc28a5e2ac619651541a16d7fc289abf6).
+  "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": ["queueUrl"],
 };
 
 /**

@@ -131,5 +131,35 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(api, settings, "restApi")).toBe(true);
       expect(early(fn, settings, "settings")).toBe(false);
     });
+
+    it("deletes first an auto scaling target and policy whose resourceId, an alarm whose alarmName, a base path mapping whose domainName, a secret version whose secretId, and a redrive allow policy whose queueUrl is the branch's (appautoscaling/target.go, policy.go; cloudwatch/metric_alarm.go; apigateway/base_path_mapping.go; secretsmanager/secret_version.go; sqs/queue_redrive_allow_policy.go)", () => {
+      const table = handBuilt("aws:dynamodb/table:Table", "table", { name: "orders", hashKey: "pk" }, { id: "orders" });
+      const target = handBuilt("aws:appautoscaling/target:Target", "read", { resourceId: "table/orders", scalableDimension: "dynamodb:table:ReadCapacityUnits", serviceNamespace: "dynamodb", minCapacity: 1, maxCapacity: 10 });
+      const scaling = handBuilt("aws:appautoscaling/policy:Policy", "read", { name: "read", resourceId: "table/orders", scalableDimension: "dynamodb:table:ReadCapacityUnits", serviceNamespace: "dynamodb", policyType: "TargetTrackingScaling" });
+      expect(early(table, target, "resourceId")).toBe(true);
+      expect(early(table, scaling, "resourceId")).toBe(true);
+      // A target's capacities are a RegisterScalableTarget in place: not replace-forcing.
+      expect(early(table, target, "maxCapacity")).toBe(false);
+      const alarm = handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "errors", { alarmName: "fn-errors", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] });
+      expect(early(fn, alarm, "alarmName")).toBe(true);
+      // Its actions and dimensions are a PutMetricAlarm in place.
+      expect(early(fn, alarm, "dimensions")).toBe(false);
+      const domain = handBuilt("aws:apigateway/domainName:DomainName", "domain", { domainName: "api.example.com" }, { id: "api.example.com" });
+      const mapping = handBuilt("aws:apigateway/basePathMapping:BasePathMapping", "mapping", { domainName: "api.example.com", restApi: "a1b2c3d4e5", stageName: "prod" });
+      expect(early(domain, mapping, "domainName")).toBe(true);
+      // Its API and stage are an UpdateBasePathMapping patch in place.
+      expect(early(api, mapping, "restApi")).toBe(false);
+      const secret = handBuilt("aws:secretsmanager/secret:Secret", "secret", { name: "db" }, { id: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" });
+      const version = handBuilt("aws:secretsmanager/secretVersion:SecretVersion", "v", { secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", secretString: "x" });
+      expect(early(secret, version, "secretId")).toBe(true);
+      expect(early(fn, version, "secretString")).toBe(true);
+      // Its version stages are an UpdateSecretVersionStage in place.
+      expect(early(fn, version, "versionStages")).toBe(false);
+      const queue = handBuilt("aws:sqs/queue:Queue", "dlq", { name: "dlq" }, { id: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq" });
+      const allow = handBuilt("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", "allow", { queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq", redriveAllowPolicy: "{}" });
+      expect(early(queue, allow, "queueUrl")).toBe(true);
+      // The policy document is a SetQueueAttributes in place.
+      expect(early(queue, allow, "redriveAllowPolicy")).toBe(false);
+    });
   });
 });
