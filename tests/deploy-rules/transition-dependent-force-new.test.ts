@@ -6,7 +6,9 @@
  * every argument (lambda/permission.go: no Update); and the sub-resources the components create: IAM role policies and
  * attachments, ACM certificate validations, S3 bucket configurations, Lambda aliases and event invoke configs, Cognito
  * groups and resource servers, EventBridge rules and targets, Kinesis stream consumers, backup selections, identity pool
- * role attachments, REST method settings (each cited in DEPENDENT_FORCE_NEW).
+ * role attachments, REST method settings, Application Auto Scaling targets and policies, metric alarms, REST base path
+ * mappings, secret versions, SQS redrive allow policies, KMS replica keys, CloudFront key value stores' exclusive keys
+ * (each cited in DEPENDENT_FORCE_NEW).
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -160,6 +162,17 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(queue, allow, "queueUrl")).toBe(true);
       // The policy document is a SetQueueAttributes in place.
       expect(early(queue, allow, "redriveAllowPolicy")).toBe(false);
+    });
+
+    it("deletes first a KMS replica key whose primaryKeyArn, and a CloudFront key value store's exclusive keys whose keyValueStoreArn is the branch's (kms/replica_key.go; cloudfrontkeyvaluestore/keys_exclusive.go)", () => {
+      const key = handBuilt("aws:kms/key:Key", "key", { description: "secret", multiRegion: true }, { id: "mrk-1234abcd12ab34cd56ef1234567890ab" });
+      const replica = handBuilt("aws:kms/replicaKey:ReplicaKey", "replica", { primaryKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab", description: "replica" });
+      expect(early(key, replica, "primaryKeyArn")).toBe(true);
+      // A replica's policy is a PutKeyPolicy in place.
+      expect(early(fn, replica, "policy")).toBe(false);
+      const store = handBuilt("aws:cloudfront/keyValueStore:KeyValueStore", "kvs", { name: "kvs", comment: "flags" }, { id: "kvs" });
+      const keys = handBuilt("aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive", "keys", { keyValueStoreArn: "arn:aws:cloudfront::123456789012:key-value-store/kvs", resourceKeyValuePairs: [{ key: "a", value: "1" }] });
+      expect(early(store, keys, "keyValueStoreArn")).toBe(true);
     });
   });
 });
