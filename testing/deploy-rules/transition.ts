@@ -3322,6 +3322,11 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   // resource whose delete is a no-op). A pair's key is RequiresReplace too, but nested in a set whose elements the
   // framework does not plan while the set is unknown; left out here.
   "aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive": ["keyValueStoreArn"],
+  // A Route 53 health check's type, measure_latency, reference_name, request_interval and routing_control_arn are
+  // ForceNew; fqdn, port, resource_path, search_string and the rest an UpdateHealthCheck in place
+  // (route53/health_check.go, read at 01606926a0c0ab9174aec440f976a48b0baee722). So a health check whose fqdn is a
+  // distribution's domain name stays when that distribution is replaced delete-first.
+  "aws:route53/healthCheck:HealthCheck": ["type", "measureLatency", "referenceName", "requestInterval", "routingControlArn"],
 };
 
 /**

@@ -7,8 +7,8 @@
  * attachments, ACM certificate validations, S3 bucket configurations, Lambda aliases and event invoke configs, Cognito
  * groups and resource servers, EventBridge rules and targets, Kinesis stream consumers, backup selections, identity pool
  * role attachments, REST method settings, Application Auto Scaling targets and policies, metric alarms, REST base path
- * mappings, secret versions, SQS redrive allow policies, KMS replica keys, CloudFront key value stores' exclusive keys
- * (each cited in DEPENDENT_FORCE_NEW).
+ * mappings, secret versions, SQS redrive allow policies, KMS replica keys, CloudFront key value stores' exclusive keys,
+ * Route 53 health checks (each cited in DEPENDENT_FORCE_NEW).
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -173,6 +173,14 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       const store = handBuilt("aws:cloudfront/keyValueStore:KeyValueStore", "kvs", { name: "kvs", comment: "flags" }, { id: "kvs" });
       const keys = handBuilt("aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive", "keys", { keyValueStoreArn: "arn:aws:cloudfront::123456789012:key-value-store/kvs", resourceKeyValuePairs: [{ key: "a", value: "1" }] });
       expect(early(store, keys, "keyValueStoreArn")).toBe(true);
+    });
+
+    it("deletes first a Route 53 health check whose referenceName is the branch's, not one whose fqdn is (route53/health_check.go)", () => {
+      const distribution = handBuilt("aws:cloudfront/distribution:Distribution", "cdn", { comment: "site" }, { id: "E2QWRUHAPOMQZL" });
+      const check = handBuilt("aws:route53/healthCheck:HealthCheck", "health", { type: "HTTPS", fqdn: "d111111abcdef8.cloudfront.net", port: 443, resourcePath: "/", referenceName: "site" });
+      expect(early(distribution, check, "referenceName")).toBe(true);
+      // Its fqdn, port and path are an UpdateHealthCheck in place.
+      expect(early(distribution, check, "fqdn")).toBe(false);
     });
   });
 });
