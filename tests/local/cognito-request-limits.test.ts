@@ -143,6 +143,78 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
   });
 });
 
+describe("user attributes not in the pool's schema", () => {
+  const notInSchema = (...names: string[]) => names.map((n) => `${n}: Attribute does not exist in the schema.\n`).join("");
+  it("SignUp and AdminCreateUser refuse every unknown name (Attributes did not conform to the schema), nothing stored; standard ones are taken undeclared", async () => {
+    const email = nextEmail();
+    const unknown = [{ Name: "名前", Value: "v" }, { Name: "custom:unknown", Value: "v" }, { Name: "custom:unknown", Value: "w" }];
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...unknown] })))).toBe(
+      `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("名前", "custom:unknown")}`,
+    );
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(emulator.lastCode(email)).toBeUndefined();
+    expect(await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "nickname2", Value: "v" }] })))).toBe(
+      `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("nickname2")}`,
+    );
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    // ValidationData is for the triggers, not the user's attributes: any name goes.
+    const standard = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "address"];
+    expect(
+      await outcome(
+        sdk.send(
+          new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...standard.map((Name) => ({ Name, Value: "v" }))], ValidationData: [{ Name: "custom:unknown", Value: "v" }] }),
+        ),
+      ),
+    ).toBe("ok");
+  });
+
+  it("the AttributeType limits come first", async () => {
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: nextEmail(), Password: password, UserAttributes: [{ Name: "custom:unknown", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
+  });
+
+  it("AdminUpdateUserAttributes and UpdateUserAttributes refuse an unknown name (user.<name>), the user's left as it was", async () => {
+    const email = nextEmail();
+    await confirmedUser(sdk, userPoolId, clientId, email, password);
+    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "before" }] }));
+    expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "custom:unknown", Value: "v" }] })))).toBe(
+      `InvalidParameterException: ${notInSchema("user.custom:unknown")}`,
+    );
+    const accessToken = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+    expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "名前", Value: "v" }, { Name: "team", Value: "v" }] })))).toBe(
+      `InvalidParameterException: ${notInSchema("user.名前", "user.team")}`,
+    );
+    expect(await nameOf(email)).toBe("before");
+  });
+
+  it("a NEW_PASSWORD_REQUIRED answer's unknown userAttributes.<name> is refused, the password not changed", async () => {
+    const email = await temporaryUser();
+    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    const answer = (attribute: string) =>
+      outcome(
+        sdk.send(
+          new AdminRespondToAuthChallengeCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            ChallengeName: "NEW_PASSWORD_REQUIRED",
+            Session: started.Session!,
+            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password, [`userAttributes.${attribute}`]: "Ann" },
+          }),
+        ),
+      );
+    expect(await answer("custom:unknown")).toBe(`InvalidParameterException: ${notInSchema("user.custom:unknown")}`);
+    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    expect(await answer("name")).toBe("ok");
+  });
+
+  it("a pool's declared custom attribute is taken as custom:<name>", async () => {
+    const poolId = "us-east-1_Limits3";
+    await emulator.ensureUserPool({ Id: poolId, Name: "limits-custom", Schema: [{ Name: "team", AttributeDataType: "String", Mutable: true }] });
+    const ok = (name: string) => outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: nextEmail(), MessageAction: "SUPPRESS", TemporaryPassword: temporary, UserAttributes: [{ Name: name, Value: "v" }] })));
+    expect(await ok("custom:team")).toBe("ok");
+    expect(await ok("team")).toBe(`InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("team")}`);
+  });
+});
+
 describe("a request's UserPoolId and ClientId (the client must be of that pool)", () => {
   it("AdminInitiateAuth refuses an unknown pool, and a client of another pool", async () => {
     const email = nextEmail();
