@@ -4,6 +4,11 @@
  *    at most 2048 characters) in SignUp, AdminCreateUser, UpdateUserAttributes, AdminUpdateUserAttributes and a
  *    NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`: InvalidParameterException "1 validation error detected:
  *    ...", nothing stored;
+ *  - then a user attribute not in the pool's schema (standard ones are in every pool's): "Attributes did not conform to
+ *    the schema: <name>: Attribute does not exist in the schema.\n..." (SignUp, AdminCreateUser), "user.<name>: ..."
+ *    ((Admin)UpdateUserAttributes, a new-password answer), every one named, nothing stored;
+ *  - an attribute name outside the same name constraints in AdminDeleteUserAttributes, DeleteUserAttributes,
+ *    VerifyUserAttribute and GetUserAttributeVerificationCode;
  *  - a request naming a UserPoolId and a ClientId (AdminInitiateAuth, AdminRespondToAuthChallenge, ...) whose pool is
  *    unknown ("User pool <id> does not exist.") or whose client is not of that pool ("User pool client <id> does not
  *    exist."), both ResourceNotFoundException; cognito-local took the pool from the client.
@@ -13,11 +18,15 @@ import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
+  AdminDeleteUserAttributesCommand,
   AdminUpdateUserAttributesCommand,
   type CognitoIdentityProviderClient,
+  DeleteUserAttributesCommand,
   DescribeUserPoolClientCommand,
+  GetUserAttributeVerificationCodeCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
@@ -140,6 +149,30 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
     expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
     expect(await answer(started.Session!, "Ann")).toBe("ok");
     expect(await nameOf(email)).toBe("Ann");
+  });
+});
+
+describe("attribute names without values (AttributeNameType: 1–32 characters of AttributeType's name pattern)", () => {
+  it("AdminDeleteUserAttributes, DeleteUserAttributes, VerifyUserAttribute and GetUserAttributeVerificationCode refuse a name outside it, the user's left as it was", async () => {
+    const email = nextEmail();
+    await confirmedUser(sdk, userPoolId, clientId, email, password);
+    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "kept" }] }));
+    const long = `custom:${"n".repeat(26)}`;
+    const tooLong = (at: string) => `InvalidParameterException: 1 validation error detected: Value '${long}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to 32`;
+    const pattern = "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+";
+    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", long] })))).toBe(tooLong("userAttributeNames.2.member"));
+    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", ""] })))).toBe(
+      "InvalidParameterException: 1 validation error detected: Value '' at 'userAttributeNames.2.member' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    const accessToken = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+    expect(await outcome(sdk.send(new DeleteUserAttributesCommand({ AccessToken: accessToken, UserAttributeNames: ["na\u0000me"] })))).toBe(
+      `InvalidParameterException: 1 validation error detected: Value 'na\u0000me' at 'userAttributeNames.1.member' failed to satisfy constraint: ${pattern}`,
+    );
+    expect(await nameOf(email)).toBe("kept");
+    expect(await outcome(sdk.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: long, Code: "123456" })))).toBe(tooLong("attributeName"));
+    expect(await outcome(sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: long })))).toBe(tooLong("attributeName"));
+    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name"] })))).toBe("ok");
+    expect(await nameOf(email)).toBeUndefined();
   });
 });
 
