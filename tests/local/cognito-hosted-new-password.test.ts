@@ -173,6 +173,17 @@ describe("the hosted UI and a temporary password", () => {
     expect((await newPassword(long.page.session!, chosen)).code).toBeDefined();
   });
 
+  it("refuses an attribute not in the pool's schema as the API does: the form again, nothing set", async () => {
+    const email = await temporaryUser();
+    const first = (await signIn(email, temporary)).answer.page.session!;
+    const unknown = await post({ client_id: clientId, session: first, new_password: chosen, confirm_password: chosen, "userAttributes.custom:unknown": "x" });
+    expect(unknown.status).toBe(200);
+    expect(unknown.page.error).toBe("user.custom:unknown: Attribute does not exist in the schema.\n");
+    expect(unknown.page.asksNewPassword).toBe(true);
+    expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
+    expect((await newPassword(unknown.page.session!, chosen)).code).toBeDefined();
+  });
+
   it("takes a session once: a replayed one sets nothing and hands out no code", async () => {
     const email = await temporaryUser();
     const session = (await signIn(email, temporary)).answer.page.session!;

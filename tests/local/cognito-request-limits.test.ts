@@ -4,6 +4,11 @@
  *    at most 2048 characters) in SignUp, AdminCreateUser, UpdateUserAttributes, AdminUpdateUserAttributes and a
  *    NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`: InvalidParameterException "1 validation error detected:
  *    ...", nothing stored;
+ *  - then a user attribute not in the pool's schema (standard ones are in every pool's): "Attributes did not conform to
+ *    the schema: <name>: Attribute does not exist in the schema.\n..." (SignUp, AdminCreateUser), "user.<name>: ..."
+ *    ((Admin)UpdateUserAttributes, a new-password answer), every one named, nothing stored;
+ *  - an attribute name outside the same name constraints in AdminDeleteUserAttributes, DeleteUserAttributes,
+ *    VerifyUserAttribute and GetUserAttributeVerificationCode;
  *  - a request naming a UserPoolId and a ClientId (AdminInitiateAuth, AdminRespondToAuthChallenge, ...) whose pool is
  *    unknown ("User pool <id> does not exist.") or whose client is not of that pool ("User pool client <id> does not
  *    exist."), both ResourceNotFoundException; cognito-local took the pool from the client.
@@ -13,11 +18,15 @@ import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
+  AdminDeleteUserAttributesCommand,
   AdminUpdateUserAttributesCommand,
   type CognitoIdentityProviderClient,
+  DeleteUserAttributesCommand,
   DescribeUserPoolClientCommand,
+  GetUserAttributeVerificationCodeCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
@@ -140,6 +149,102 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
     expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
     expect(await answer(started.Session!, "Ann")).toBe("ok");
     expect(await nameOf(email)).toBe("Ann");
+  });
+});
+
+describe("attribute names without values (AttributeNameType: 1–32 characters of AttributeType's name pattern)", () => {
+  it("AdminDeleteUserAttributes, DeleteUserAttributes, VerifyUserAttribute and GetUserAttributeVerificationCode refuse a name outside it, the user's left as it was", async () => {
+    const email = nextEmail();
+    await confirmedUser(sdk, userPoolId, clientId, email, password);
+    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "kept" }] }));
+    const long = `custom:${"n".repeat(26)}`;
+    const tooLong = (at: string) => `InvalidParameterException: 1 validation error detected: Value '${long}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to 32`;
+    const pattern = "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+";
+    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", long] })))).toBe(tooLong("userAttributeNames.2.member"));
+    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", ""] })))).toBe(
+      "InvalidParameterException: 1 validation error detected: Value '' at 'userAttributeNames.2.member' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    const accessToken = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+    expect(await outcome(sdk.send(new DeleteUserAttributesCommand({ AccessToken: accessToken, UserAttributeNames: ["na\u0000me"] })))).toBe(
+      `InvalidParameterException: 1 validation error detected: Value 'na\u0000me' at 'userAttributeNames.1.member' failed to satisfy constraint: ${pattern}`,
+    );
+    expect(await nameOf(email)).toBe("kept");
+    expect(await outcome(sdk.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: long, Code: "123456" })))).toBe(tooLong("attributeName"));
+    expect(await outcome(sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: long })))).toBe(tooLong("attributeName"));
+    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name"] })))).toBe("ok");
+    expect(await nameOf(email)).toBeUndefined();
+  });
+});
+
+describe("user attributes not in the pool's schema", () => {
+  const notInSchema = (...names: string[]) => names.map((n) => `${n}: Attribute does not exist in the schema.\n`).join("");
+  it("SignUp and AdminCreateUser refuse every unknown name (Attributes did not conform to the schema), nothing stored; standard ones are taken undeclared", async () => {
+    const email = nextEmail();
+    const unknown = [{ Name: "名前", Value: "v" }, { Name: "custom:unknown", Value: "v" }, { Name: "custom:unknown", Value: "w" }];
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...unknown] })))).toBe(
+      `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("名前", "custom:unknown")}`,
+    );
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(emulator.lastCode(email)).toBeUndefined();
+    expect(await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "nickname2", Value: "v" }] })))).toBe(
+      `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("nickname2")}`,
+    );
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    // ValidationData is for the triggers, not the user's attributes: any name goes.
+    const standard = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "address"];
+    expect(
+      await outcome(
+        sdk.send(
+          new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...standard.map((Name) => ({ Name, Value: "v" }))], ValidationData: [{ Name: "custom:unknown", Value: "v" }] }),
+        ),
+      ),
+    ).toBe("ok");
+  });
+
+  it("the AttributeType limits come first", async () => {
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: nextEmail(), Password: password, UserAttributes: [{ Name: "custom:unknown", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
+  });
+
+  it("AdminUpdateUserAttributes and UpdateUserAttributes refuse an unknown name (user.<name>), the user's left as it was", async () => {
+    const email = nextEmail();
+    await confirmedUser(sdk, userPoolId, clientId, email, password);
+    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "before" }] }));
+    expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "custom:unknown", Value: "v" }] })))).toBe(
+      `InvalidParameterException: ${notInSchema("user.custom:unknown")}`,
+    );
+    const accessToken = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+    expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "名前", Value: "v" }, { Name: "team", Value: "v" }] })))).toBe(
+      `InvalidParameterException: ${notInSchema("user.名前", "user.team")}`,
+    );
+    expect(await nameOf(email)).toBe("before");
+  });
+
+  it("a NEW_PASSWORD_REQUIRED answer's unknown userAttributes.<name> is refused, the password not changed", async () => {
+    const email = await temporaryUser();
+    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    const answer = (attribute: string) =>
+      outcome(
+        sdk.send(
+          new AdminRespondToAuthChallengeCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            ChallengeName: "NEW_PASSWORD_REQUIRED",
+            Session: started.Session!,
+            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password, [`userAttributes.${attribute}`]: "Ann" },
+          }),
+        ),
+      );
+    expect(await answer("custom:unknown")).toBe(`InvalidParameterException: ${notInSchema("user.custom:unknown")}`);
+    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    expect(await answer("name")).toBe("ok");
+  });
+
+  it("a pool's declared custom attribute is taken as custom:<name>", async () => {
+    const poolId = "us-east-1_Limits3";
+    await emulator.ensureUserPool({ Id: poolId, Name: "limits-custom", Schema: [{ Name: "team", AttributeDataType: "String", Mutable: true }] });
+    const ok = (name: string) => outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: nextEmail(), MessageAction: "SUPPRESS", TemporaryPassword: temporary, UserAttributes: [{ Name: name, Value: "v" }] })));
+    expect(await ok("custom:team")).toBe("ok");
+    expect(await ok("team")).toBe(`InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("team")}`);
   });
 });
 

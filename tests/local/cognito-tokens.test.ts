@@ -38,7 +38,7 @@ beforeAll(async () => {
     clock,
   });
   sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "tokens" });
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "tokens", Schema: [{ Name: "team", AttributeDataType: "String", Mutable: true }] }); // custom:team, as AWS takes only attributes in the schema
   await emulator.ensureClient(userPoolId, allAttributes, "all");
   await emulator.ensureClient(userPoolId, someAttributes, "some");
   await emulator.ensureClient(userPoolId, rotating, "rotating");
