@@ -3300,8 +3300,9 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "aws:appautoscaling/target:Target": ["resourceId", "scalableDimension", "serviceNamespace"],
   "aws:appautoscaling/policy:Policy": ["name", "resourceId", "scalableDimension", "serviceNamespace"],
   // A metric alarm's alarm_name is its only ForceNew argument, the rest a PutMetricAlarm in place
-  // (cloudwatch/metric_alarm.go, read at 055611a654738da73e7b1e2b5d2b7672c6d4d531).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": ["alarmName"],
+  // (cloudwatch/metric_alarm.go, read at 055611a654738da73e7b1e2b5d2b7672c6d4d531). Pulumi names alarm_name `name`
+  // (@pulumi/aws 7 MetricAlarmArgs has no `alarmName`), and the entries are Pulumi input names.
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
   // A REST base path mapping's domain_name is its only ForceNew argument; api_id, base_path and stage_name are an
   // UpdateBasePathMapping patch, domain_name_id Optional without ForceNew (apigateway/base_path_mapping.go, read at
   // 0657871b7b47a26226bc031abac2e998ead1b088). So a custom domain replaced delete-first takes its mappings first.

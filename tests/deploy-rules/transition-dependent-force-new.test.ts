@@ -134,7 +134,7 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(fn, settings, "settings")).toBe(false);
     });
 
-    it("deletes first an auto scaling target and policy whose resourceId, an alarm whose alarmName, a base path mapping whose domainName, a secret version whose secretId, and a redrive allow policy whose queueUrl is the branch's (appautoscaling/target.go, policy.go; cloudwatch/metric_alarm.go; apigateway/base_path_mapping.go; secretsmanager/secret_version.go; sqs/queue_redrive_allow_policy.go)", () => {
+    it("deletes first an auto scaling target and policy whose resourceId, an alarm whose name, a base path mapping whose domainName, a secret version whose secretId, and a redrive allow policy whose queueUrl is the branch's (appautoscaling/target.go, policy.go; cloudwatch/metric_alarm.go; apigateway/base_path_mapping.go; secretsmanager/secret_version.go; sqs/queue_redrive_allow_policy.go)", () => {
       const table = handBuilt("aws:dynamodb/table:Table", "table", { name: "orders", hashKey: "pk" }, { id: "orders" });
       const target = handBuilt("aws:appautoscaling/target:Target", "read", { resourceId: "table/orders", scalableDimension: "dynamodb:table:ReadCapacityUnits", serviceNamespace: "dynamodb", minCapacity: 1, maxCapacity: 10 });
       const scaling = handBuilt("aws:appautoscaling/policy:Policy", "read", { name: "read", resourceId: "table/orders", scalableDimension: "dynamodb:table:ReadCapacityUnits", serviceNamespace: "dynamodb", policyType: "TargetTrackingScaling" });
@@ -142,8 +142,10 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(table, scaling, "resourceId")).toBe(true);
       // A target's capacities are a RegisterScalableTarget in place: not replace-forcing.
       expect(early(table, target, "maxCapacity")).toBe(false);
-      const alarm = handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "errors", { alarmName: "fn-errors", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] });
-      expect(early(fn, alarm, "alarmName")).toBe(true);
+      // Pulumi names the provider's alarm_name `name` (@pulumi/aws cloudwatch/metricAlarm.d.ts MetricAlarmArgs has no
+      // `alarmName`): an entry keyed `alarmName` would never match a recorded input.
+      const alarm = handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "errors", { name: "fn-errors", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] });
+      expect(early(fn, alarm, "name")).toBe(true);
       // Its actions and dimensions are a PutMetricAlarm in place.
       expect(early(fn, alarm, "dimensions")).toBe(false);
       const domain = handBuilt("aws:apigateway/domainName:DomainName", "domain", { domainName: "api.example.com" }, { id: "api.example.com" });
