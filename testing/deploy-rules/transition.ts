@@ -3210,8 +3210,10 @@ function policyWriterDeletedFindings(
  * (a role's policies, a bucket's configurations, a function's alias, a pool's groups, a bus's rules and targets, …).
  * Every ForceNew input is listed, not only the reference, as the engine passes each input taken from the branch's
  * resource to the provider's Diff unknown; an input updated in place is left out (it never deletes the dependent early).
+ * Keys are Pulumi input names (@pulumi/aws's `<Type>Args`), which are not always the provider's camel-cased argument
+ * (a metric alarm's alarm_name is `name`); a name no Args declares never matches a recorded input.
  */
-const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
+export const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
   // A REST method's, method response's and integration response's key: rest_api_id, resource_id and http_method are
   // their ForceNew inputs (terraform-provider-aws apigateway/method.go, method_response.go, integration_response.go;

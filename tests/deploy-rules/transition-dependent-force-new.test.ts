@@ -14,6 +14,9 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt } from "./fixture";
 import { planUpdate } from "../../testing/deploy-rules";
+import { DEPENDENT_FORCE_NEW } from "../../testing/deploy-rules/transition";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** `r` replaced delete-first: replaceOnChanges on a changed description, with deleteBeforeReplace. */
 const deleteFirst = (r: RecordedResource): [RecordedResource, RecordedResource] => {
@@ -184,5 +187,17 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       // Its fqdn, port and path are an UpdateHealthCheck in place.
       expect(early(distribution, check, "fqdn")).toBe(false);
     });
+  });
+
+  it("names only inputs @pulumi/aws declares for each type (or `*`): a provider argument Pulumi renames (alarm_name: `name`) would never match", () => {
+    const root = join(process.cwd(), "node_modules/@pulumi/aws");
+    const undeclared = Object.entries(DEPENDENT_FORCE_NEW).flatMap(([type, inputs]) => {
+      const [, module, file, resource] = /^aws:([^/]+)\/([^:]+):(\w+)$/.exec(type)!;
+      const declarations = readFileSync(join(root, module, `${file}.d.ts`), "utf8");
+      const args = new RegExp(`^export interface ${resource}Args \\{[\\s\\S]*?^\\}`, "m").exec(declarations)?.[0] ?? "";
+      return inputs.filter((input) => input !== "*" && !new RegExp(`^\\s+${input}\\??: `, "m").test(args)).map((input) => `${type} ${input}`);
+    });
+    expect(Object.keys(DEPENDENT_FORCE_NEW).length).toBeGreaterThan(0);
+    expect(undeclared).toEqual([]);
   });
 });
