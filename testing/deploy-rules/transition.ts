@@ -3210,8 +3210,10 @@ function policyWriterDeletedFindings(
  * (a role's policies, a bucket's configurations, a function's alias, a pool's groups, a bus's rules and targets, …).
  * Every ForceNew input is listed, not only the reference, as the engine passes each input taken from the branch's
  * resource to the provider's Diff unknown; an input updated in place is left out (it never deletes the dependent early).
+ * Keys are Pulumi input names (@pulumi/aws's `<Type>Args`), which are not always the provider's camel-cased argument
+ * (a metric alarm's alarm_name is `name`); a name no Args declares never matches a recorded input.
  */
-const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
+export const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
   // A REST method's, method response's and integration response's key: rest_api_id, resource_id and http_method are
   // their ForceNew inputs (terraform-provider-aws apigateway/method.go, method_response.go, integration_response.go;
@@ -3300,8 +3302,9 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   "aws:appautoscaling/target:Target": ["resourceId", "scalableDimension", "serviceNamespace"],
   "aws:appautoscaling/policy:Policy": ["name", "resourceId", "scalableDimension", "serviceNamespace"],
   // A metric alarm's alarm_name is its only ForceNew argument, the rest a PutMetricAlarm in place
-  // (cloudwatch/metric_alarm.go, read at 055611a654738da73e7b1e2b5d2b7672c6d4d531).
-  "aws:cloudwatch/metricAlarm:MetricAlarm": ["alarmName"],
+  // (cloudwatch/metric_alarm.go, read at 055611a654738da73e7b1e2b5d2b7672c6d4d531). Pulumi names alarm_name `name`
+  // (@pulumi/aws 7 MetricAlarmArgs has no `alarmName`), and the entries are Pulumi input names.
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
   // A REST base path mapping's domain_name is its only ForceNew argument; api_id, base_path and stage_name are an
   // UpdateBasePathMapping patch, domain_name_id Optional without ForceNew (apigateway/base_path_mapping.go, read at
   // 0657871b7b47a26226bc031abac2e998ead1b088). So a custom domain replaced delete-first takes its mappings first.

@@ -14,6 +14,9 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt } from "./fixture";
 import { planUpdate } from "../../testing/deploy-rules";
+import { DEPENDENT_FORCE_NEW } from "../../testing/deploy-rules/transition";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** `r` replaced delete-first: replaceOnChanges on a changed description, with deleteBeforeReplace. */
 const deleteFirst = (r: RecordedResource): [RecordedResource, RecordedResource] => {
@@ -134,7 +137,7 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(fn, settings, "settings")).toBe(false);
     });
 
-    it("deletes first an auto scaling target and policy whose resourceId, an alarm whose alarmName, a base path mapping whose domainName, a secret version whose secretId, and a redrive allow policy whose queueUrl is the branch's (appautoscaling/target.go, policy.go; cloudwatch/metric_alarm.go; apigateway/base_path_mapping.go; secretsmanager/secret_version.go; sqs/queue_redrive_allow_policy.go)", () => {
+    it("deletes first an auto scaling target and policy whose resourceId, an alarm whose name, a base path mapping whose domainName, a secret version whose secretId, and a redrive allow policy whose queueUrl is the branch's (appautoscaling/target.go, policy.go; cloudwatch/metric_alarm.go; apigateway/base_path_mapping.go; secretsmanager/secret_version.go; sqs/queue_redrive_allow_policy.go)", () => {
       const table = handBuilt("aws:dynamodb/table:Table", "table", { name: "orders", hashKey: "pk" }, { id: "orders" });
       const target = handBuilt("aws:appautoscaling/target:Target", "read", { resourceId: "table/orders", scalableDimension: "dynamodb:table:ReadCapacityUnits", serviceNamespace: "dynamodb", minCapacity: 1, maxCapacity: 10 });
       const scaling = handBuilt("aws:appautoscaling/policy:Policy", "read", { name: "read", resourceId: "table/orders", scalableDimension: "dynamodb:table:ReadCapacityUnits", serviceNamespace: "dynamodb", policyType: "TargetTrackingScaling" });
@@ -142,8 +145,10 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       expect(early(table, scaling, "resourceId")).toBe(true);
       // A target's capacities are a RegisterScalableTarget in place: not replace-forcing.
       expect(early(table, target, "maxCapacity")).toBe(false);
-      const alarm = handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "errors", { alarmName: "fn-errors", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] });
-      expect(early(fn, alarm, "alarmName")).toBe(true);
+      // Pulumi names the provider's alarm_name `name` (@pulumi/aws cloudwatch/metricAlarm.d.ts MetricAlarmArgs has no
+      // `alarmName`): an entry keyed `alarmName` would never match a recorded input.
+      const alarm = handBuilt("aws:cloudwatch/metricAlarm:MetricAlarm", "errors", { name: "fn-errors", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, alarmActions: ["arn:aws:sns:us-east-1:123456789012:alerts"] });
+      expect(early(fn, alarm, "name")).toBe(true);
       // Its actions and dimensions are a PutMetricAlarm in place.
       expect(early(fn, alarm, "dimensions")).toBe(false);
       const domain = handBuilt("aws:apigateway/domainName:DomainName", "domain", { domainName: "api.example.com" }, { id: "api.example.com" });
@@ -182,5 +187,17 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       // Its fqdn, port and path are an UpdateHealthCheck in place.
       expect(early(distribution, check, "fqdn")).toBe(false);
     });
+  });
+
+  it("names only inputs @pulumi/aws declares for each type (or `*`): a provider argument Pulumi renames (alarm_name: `name`) would never match", () => {
+    const root = join(process.cwd(), "node_modules/@pulumi/aws");
+    const undeclared = Object.entries(DEPENDENT_FORCE_NEW).flatMap(([type, inputs]) => {
+      const [, module, file, resource] = /^aws:([^/]+)\/([^:]+):(\w+)$/.exec(type)!;
+      const declarations = readFileSync(join(root, module, `${file}.d.ts`), "utf8");
+      const args = new RegExp(`^export interface ${resource}Args \\{[\\s\\S]*?^\\}`, "m").exec(declarations)?.[0] ?? "";
+      return inputs.filter((input) => input !== "*" && !new RegExp(`^\\s+${input}\\??: `, "m").test(args)).map((input) => `${type} ${input}`);
+    });
+    expect(Object.keys(DEPENDENT_FORCE_NEW).length).toBeGreaterThan(0);
+    expect(undeclared).toEqual([]);
   });
 });
