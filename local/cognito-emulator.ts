@@ -1272,7 +1272,9 @@ function newPasswordAnswerAttributes(given: Record<string, unknown>, at: string)
  * the NEW_PASSWORD_REQUIRED answer of RespondToAuthChallenge and AdminRespondToAuthChallenge, whose
  * `userAttributes.<name>` set attributes) refuses one outside AttributeType's constraints (attributeProblems) before
  * anything else, nothing stored (cognito-local stored any length); then one not in the pool's schema
- * (attributesNotInSchema, notInSchema; cognito-local stored any name). Not confirmed: Cognito's wording for a
+ * (attributesNotInSchema, notInSchema; cognito-local's SignUp, AdminCreateUser and new-password answers stored any
+ * name; its (Admin)UpdateUserAttributes refused the first only, without the line break, and still answer within
+ * for an immutable one: "user.sub: Attribute cannot be updated. (changing an immutable attribute)"). Not confirmed: Cognito's wording for a
  * NEW_PASSWORD_REQUIRED answer's attribute (ChallengeResponses is a map of strings without a length constraint in the
  * model; here the attribute's limit, at 'challengeResponses.userAttributes.<name>').
  */
