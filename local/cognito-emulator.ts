@@ -1272,7 +1272,9 @@ function newPasswordAnswerAttributes(given: Record<string, unknown>, at: string)
  * the NEW_PASSWORD_REQUIRED answer of RespondToAuthChallenge and AdminRespondToAuthChallenge, whose
  * `userAttributes.<name>` set attributes) refuses one outside AttributeType's constraints (attributeProblems) before
  * anything else, nothing stored (cognito-local stored any length); then one not in the pool's schema
- * (attributesNotInSchema, notInSchema; cognito-local stored any name). Not confirmed: Cognito's wording for a
+ * (attributesNotInSchema, notInSchema; cognito-local's SignUp, AdminCreateUser and new-password answers stored any
+ * name; its (Admin)UpdateUserAttributes refused the first only, without the line break, and still answer within
+ * for an immutable one: "user.sub: Attribute cannot be updated. (changing an immutable attribute)"). Not confirmed: Cognito's wording for a
  * NEW_PASSWORD_REQUIRED answer's attribute (ChallengeResponses is a map of strings without a length constraint in the
  * model; here the attribute's limit, at 'challengeResponses.userAttributes.<name>').
  */
@@ -1288,10 +1290,21 @@ function attributeLimits(router: (target: string) => Route, cognito: CognitoServ
       const pool = attributes.some((a) => !a.notSet) ? await poolOf(cognito, ctx, req) : undefined;
       const unknown = pool ? attributesNotInSchema(pool, attributes) : [];
       if (unknown.length > 0) throw notInSchema(unknown, target === "SignUp" || target === "AdminCreateUser" ? "create" : "update");
+      if (pool && (target === "SignUp" || target === "AdminCreateUser") && attributes.some((a) => !a.notSet && a.name === "sub")) throw new NotAuthorizedError(SUB_NOT_WRITABLE);
       return route(ctx, req);
     };
   };
 }
+
+/**
+ * Cognito's answer to SignUp or AdminCreateUser giving the user's `sub`, which Cognito generates (cognito-local kept
+ * the caller's, so a user could sign up as another's sub, the key of the app's data). `sub` is not a writable
+ * attribute; a client writing one it may not is answered "A client attempted to write unauthorized attribute"
+ * (NotAuthorizedException; SignUp with email_verified, aws/aws-sdk-js#3603). Not confirmed: that Cognito answers
+ * `sub` so, and AdminCreateUser's answer (here the same); (Admin)UpdateUserAttributes' is cognito-local's immutable
+ * answer ("user.sub: Attribute cannot be updated. (changing an immutable attribute)").
+ */
+const SUB_NOT_WRITABLE = "A client attempted to write unauthorized attribute";
 
 /**
  * The names of `attributes` (ValidationData's aside) that are not in `pool`'s schema, each once, in the request's

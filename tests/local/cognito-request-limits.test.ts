@@ -201,6 +201,18 @@ describe("user attributes not in the pool's schema", () => {
     ).toBe("ok");
   });
 
+  it("SignUp and AdminCreateUser refuse a caller's own sub (Cognito generates it), nothing stored", async () => {
+    const email = nextEmail();
+    const withSub = [{ Name: "email", Value: email }, { Name: "sub", Value: "chosen-sub" }];
+    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: withSub })))).toBe(
+      "NotAuthorizedException: A client attempted to write unauthorized attribute",
+    );
+    expect(await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: withSub })))).toBe(
+      "NotAuthorizedException: A client attempted to write unauthorized attribute",
+    );
+    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+  });
+
   it("the AttributeType limits come first", async () => {
     expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: nextEmail(), Password: password, UserAttributes: [{ Name: "custom:unknown", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
   });
