@@ -70,6 +70,24 @@ async function temporaryUser(): Promise<string> {
   await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
   return email;
 }
+/** A temporary user signed in with AdminInitiateAuth (NEW_PASSWORD_REQUIRED) and a way to answer with the new password plus `extra` responses. */
+async function newPasswordChallenge() {
+  const email = await temporaryUser();
+  const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+  const answer = (extra: Record<string, string>) =>
+    outcome(
+      sdk.send(
+        new AdminRespondToAuthChallengeCommand({
+          UserPoolId: userPoolId,
+          ClientId: clientId,
+          ChallengeName: "NEW_PASSWORD_REQUIRED",
+          Session: started.Session!,
+          ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password, ...extra },
+        }),
+      ),
+    );
+  return { email, started, answer };
+}
 
 describe("user attributes (AttributeType: Name 1–32 characters, Value at most 2048)", () => {
   it("SignUp and AdminCreateUser refuse a value over 2048 characters, naming where it is; 2048 is taken", async () => {
@@ -130,24 +148,11 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
   });
 
   it("a NEW_PASSWORD_REQUIRED answer's userAttributes.<name> over 2048 characters is refused, the password not changed", async () => {
-    const email = await temporaryUser();
-    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    const { email, started, answer } = await newPasswordChallenge();
     expect(started.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
-    const answer = (session: string, value: string) =>
-      outcome(
-        sdk.send(
-          new AdminRespondToAuthChallengeCommand({
-            UserPoolId: userPoolId,
-            ClientId: clientId,
-            ChallengeName: "NEW_PASSWORD_REQUIRED",
-            Session: session,
-            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password, "userAttributes.name": value },
-          }),
-        ),
-      );
-    expect(await answer(started.Session!, LONG)).toBe(valueTooLong("challengeResponses.userAttributes.name"));
+    expect(await answer({ "userAttributes.name": LONG })).toBe(valueTooLong("challengeResponses.userAttributes.name"));
     expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
-    expect(await answer(started.Session!, "Ann")).toBe("ok");
+    expect(await answer({ "userAttributes.name": "Ann" })).toBe("ok");
     expect(await nameOf(email)).toBe("Ann");
   });
 });
@@ -232,20 +237,8 @@ describe("user attributes not in the pool's schema", () => {
   });
 
   it("a NEW_PASSWORD_REQUIRED answer's unknown userAttributes.<name> is refused, the password not changed", async () => {
-    const email = await temporaryUser();
-    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
-    const answer = (attribute: string) =>
-      outcome(
-        sdk.send(
-          new AdminRespondToAuthChallengeCommand({
-            UserPoolId: userPoolId,
-            ClientId: clientId,
-            ChallengeName: "NEW_PASSWORD_REQUIRED",
-            Session: started.Session!,
-            ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password, [`userAttributes.${attribute}`]: "Ann" },
-          }),
-        ),
-      );
+    const { email, answer: respond } = await newPasswordChallenge();
+    const answer = (attribute: string) => respond({ [`userAttributes.${attribute}`]: "Ann" });
     expect(await answer("custom:unknown")).toBe(`InvalidParameterException: ${notInSchema("user.custom:unknown")}`);
     expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
     expect(await answer("name")).toBe("ok");
