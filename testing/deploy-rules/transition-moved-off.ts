@@ -76,7 +76,7 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
     const target = afterByUrn.get(targets[0])!;
     const skipped = old.deletedWith === target.urn;
     const option = skipped ? "deletedWith" : "replaceWith";
-    const now = option === "deletedWith" ? (next.deletedWith ? `deletedWith: ${afterByUrn.get(next.deletedWith)?.name ?? next.deletedWith}` : "no deletedWith") : `a replaceWith without ${target.name}`;
+    const now = skipped ? (next.deletedWith ? `deletedWith: ${afterByUrn.get(next.deletedWith)?.name ?? next.deletedWith}` : "no deletedWith") : `a replaceWith without ${target.name}`;
     const later = (position.get(next.urn) ?? 0) > (position.get(target.urn) ?? 0);
     // The deployed resources deletedWith this one, transitively (calculateDependentReplacements' deletedWith chain): deleted, Delete skipped, with it.
     // calculateDependentReplacements runs from the target and takes this one only when its deployed deletedWith names
