@@ -4,7 +4,7 @@
  * notification); DataTier's idempotency table and grants. Each construction-time check fails with
  * the component, argument, value and fix.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -15,6 +15,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { resolveNativeModules } from "../../components/lambda/native-modules";
 import { argFailer } from "../../components/errors";
 import { UploadBucket } from "../../components/upload-bucket";
+import { EM_X86_64, plantFakeNativeAddon } from "../harness/fake-native";
 import { dependencyClosure, ofType, policyDocument, record, resource, useMocks } from "../harness/mocks";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
@@ -174,15 +175,8 @@ describe("LambdaFunction native modules", () => {
       /LambdaFunction "img": nativeModules "sharp" is not installed for linux-arm64 \(needed by the function\)\. Install it: npm ci --prefix lambda-native\/linux-arm64 --os=linux --cpu=arm64 --libc=glibc/,
     );
     // A package whose addon is an x86-64 ELF, posing as the arm64 build.
-    const pkg = join(project, "lambda-native", "linux-arm64", "node_modules", "fake-native");
-    mkdirSync(join(pkg, "lib"), { recursive: true });
-    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "fake-native", version: "1.0.0" }));
-    const elf = Buffer.alloc(64);
-    elf.writeUInt32BE(0x7f454c46, 0);
-    elf[5] = 1; // little-endian
-    elf.writeUInt16LE(0x3e, 18); // EM_X86_64
-    writeFileSync(join(pkg, "lib", "addon.node"), elf);
-    expect(existsSync(pkg)).toBe(true);
+    const addon = plantFakeNativeAddon(project, EM_X86_64);
+    expect(existsSync(addon)).toBe(true);
     expect(() => resolveNativeModules(fail, ["fake-native"], "arm64", project)).toThrow(/nativeModules "node_modules\/fake-native\/lib\/addon\.node" is not a linux arm64 binary \(ELF machine 0x3e\)/);
   });
 });

@@ -3,11 +3,12 @@
  * native-sizes.json): by path, so a file that is gone (another folder's lambda-native/, a removed checkout sharing
  * the cache) is dropped when the sizes are written again, instead of being read by every later run (issue 15).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { argFailer } from "../../components/errors";
+import { EM_AARCH64, plantFakeNativeAddon } from "../harness/fake-native";
 
 const previous = process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
 afterEach(() => {
@@ -19,16 +20,7 @@ afterEach(() => {
 /** A project whose lambda-native/linux-arm64 holds a package with one arm64 addon (an ELF header, EM_AARCH64). */
 function projectWithAddon(): { project: string; addon: string } {
   const project = mkdtempSync(join(tmpdir(), "sf-native-sizes-"));
-  const pkg = join(project, "lambda-native", "linux-arm64", "node_modules", "fake-native");
-  mkdirSync(join(pkg, "lib"), { recursive: true });
-  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "fake-native", version: "1.0.0" }));
-  const elf = Buffer.alloc(64);
-  elf.writeUInt32BE(0x7f454c46, 0);
-  elf[5] = 1; // little-endian
-  elf.writeUInt16LE(0xb7, 18); // EM_AARCH64
-  const addon = join(pkg, "lib", "addon.node");
-  writeFileSync(addon, elf);
-  return { project, addon };
+  return { project, addon: plantFakeNativeAddon(project, EM_AARCH64) };
 }
 
 describe("native modules' size cache", () => {
