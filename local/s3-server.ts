@@ -1238,7 +1238,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // is off: a body times out only when idle (watchIdle), as S3's does. Headers past Node's own limit would be answered
   // by Node (431, no S3 error): S3's answer instead (headerOverflow).
   const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, (req, res) => {
-    if (idleTimeout > 0) watchIdle(req, res, idleTimeout, idleClock);
+    // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to time out, no timer.
+    if (idleTimeout > 0 && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)) watchIdle(req, res, idleTimeout, idleClock);
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));

@@ -372,6 +372,18 @@ describe("local S3 server: PutObject streams its body to the file store", () => 
     expect([text.match(/HTTP\/1\.1 /g)?.length, /<Code>(\w+)</.exec(text)?.[1]]).toEqual([1, "NoSuchBucket"]);
   });
 
+  it("starts no idle timer for a request without a body (a GET), one for a PUT's", async () => {
+    const started: number[] = [];
+    const clock = new TestClock();
+    server = await startLocalS3({ buckets: ["b"], idleTimeoutMs: 20_000, idleClock: (ms, check) => (started.push(ms), clock.every(ms, check)) });
+    const url = new URL("/b/k", server.endpoint);
+    const body = Buffer.from("x");
+    expect((await fetch(url, { method: "PUT", body, headers: await signS3("PUT", url, { "x-amz-content-sha256": sha256(body) }) })).status).toBe(200);
+    expect(started.length).toBe(1);
+    expect((await fetch(url, { headers: await signS3("GET", url, { "x-amz-content-sha256": sha256(Buffer.alloc(0)) }) })).status).toBe(200);
+    expect(started.length).toBe(1);
+  });
+
   it("keeps a headers timeout, 60 s or the idle timeout if shorter, also when bodies may idle for any time (idleTimeoutMs: 0); no whole-request timeout", async () => {
     for (const [idleTimeoutMs, timeouts] of [[undefined, [0, 20_000]], [0, [0, 60_000]], [50, [0, 50]]] as const) {
       const s3 = await startLocalS3({ idleTimeoutMs });
