@@ -3330,6 +3330,32 @@ export const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = 
   // (route53/health_check.go, read at 01606926a0c0ab9174aec440f976a48b0baee722). So a health check whose fqdn is a
   // distribution's domain name stays when that distribution is replaced delete-first.
   "aws:route53/healthCheck:HealthCheck": ["type", "measureLatency", "referenceName", "requestInterval", "routingControlArn"],
+  // API Gateway v2 parts (terraform-provider-aws internal/service/apigatewayv2; a route and a custom domain are named
+  // types, whose replaceOn is read instead). Each part's api_id is ForceNew, so an API replaced delete-first takes its
+  // parts first: a stage's api_id and name (stage.go, read at 02f6d2d9fb6028a483e4c2b92d7e2432ff0b9127; deployment_id,
+  // settings and variables an UpdateStage); an integration's api_id, integration_type and integration_subtype
+  // (integration.go at 3db496c3ef13bcbf12b401ce6f353c55b76701fa; integration_uri, credentials_arn and the rest an
+  // UpdateIntegration); an integration response's api_id and integration_id (integration_response.go at
+  // 0657871b7b47a26226bc031abac2e998ead1b088) and a route response's api_id and route_id (route_response.go at
+  // 01f06a3b0af5fdca7c45f478e584edc2d6b154c8), their keys updated in place; a model's and an authorizer's api_id only
+  // (model.go at 0cc2ccc64cbdca0c4ac5557f3fc864d78c4d6008, authorizer.go at 01f431114674c27cf790fafb67ac274bf8f765e1:
+  // name, type, URI and identity sources an update); a deployment's api_id and triggers (deployment.go at
+  // b4affb1fa9cc7f10d3c4932bd09b37a752b37f48); an API mapping's api_id and domain_name, its stage and key an
+  // UpdateApiMapping (api_mapping.go at b4affb1f…); a VPC link's security_group_ids and subnet_ids, its name an
+  // UpdateVpcLink (vpc_link.go at 050ac11163cab8cdae5936a7f40b0e528ff780df); a routing rule's domain_name
+  // (RequiresReplace; its actions, conditions and priority a PutRoutingRule: routing_rule.go at
+  // 18fc80b64733d85f8a2797c09547815503f27fe7, a framework resource). A route's target and authorizer_id are an
+  // UpdateRoute, so a route stays when its integration or authorizer is replaced delete-first.
+  "aws:apigatewayv2/stage:Stage": ["apiId", "name"],
+  "aws:apigatewayv2/integration:Integration": ["apiId", "integrationType", "integrationSubtype"],
+  "aws:apigatewayv2/integrationResponse:IntegrationResponse": ["apiId", "integrationId"],
+  "aws:apigatewayv2/routeResponse:RouteResponse": ["apiId", "routeId"],
+  "aws:apigatewayv2/model:Model": ["apiId"],
+  "aws:apigatewayv2/authorizer:Authorizer": ["apiId"],
+  "aws:apigatewayv2/deployment:Deployment": ["apiId", "triggers"],
+  "aws:apigatewayv2/apiMapping:ApiMapping": ["apiId", "domainName"],
+  "aws:apigatewayv2/vpcLink:VpcLink": ["securityGroupIds", "subnetIds"],
+  "aws:apigatewayv2/routingRule:RoutingRule": ["domainName"],
 };
 
 /**

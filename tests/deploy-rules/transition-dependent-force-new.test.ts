@@ -8,7 +8,8 @@
  * groups and resource servers, EventBridge rules and targets, Kinesis stream consumers, backup selections, identity pool
  * role attachments, REST method settings, Application Auto Scaling targets and policies, metric alarms, REST base path
  * mappings, secret versions, SQS redrive allow policies, KMS replica keys, CloudFront key value stores' exclusive keys,
- * Route 53 health checks (each cited in DEPENDENT_FORCE_NEW).
+ * Route 53 health checks, API Gateway v2 stages, integrations, responses, models, authorizers, deployments, API mappings,
+ * VPC links and routing rules (each cited in DEPENDENT_FORCE_NEW).
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -187,6 +188,39 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
       // Its fqdn, port and path are an UpdateHealthCheck in place.
       expect(early(distribution, check, "fqdn")).toBe(false);
     });
+  });
+
+  it("deletes first the API Gateway v2 parts whose apiId, an integration or route response whose integrationId or routeId, an API mapping whose domainName is the branch's, not a route whose target is (apigatewayv2/*.go)", () => {
+    const httpApi = handBuilt("aws:apigatewayv2/api:Api", "http", { name: "http", protocolType: "HTTP" }, { id: "a1b2c3d4e5" });
+    const ofApi = (type: string, name: string, inputs: Record<string, unknown>) => handBuilt(type, name, { apiId: "a1b2c3d4e5", ...inputs });
+    const stage = ofApi("aws:apigatewayv2/stage:Stage", "prod", { name: "prod", autoDeploy: true });
+    const integration = ofApi("aws:apigatewayv2/integration:Integration", "photos", { integrationType: "AWS_PROXY", integrationUri: "arn:aws:lambda:us-east-1:123456789012:function:fn" });
+    const route = ofApi("aws:apigatewayv2/route:Route", "get-photos", { routeKey: "GET /photos", target: "integrations/i1" });
+    for (const part of [
+      stage,
+      integration,
+      ofApi("aws:apigatewayv2/model:Model", "photo", { name: "Photo", contentType: "application/json", schema: "{}" }),
+      ofApi("aws:apigatewayv2/authorizer:Authorizer", "jwt", { name: "jwt", authorizerType: "JWT" }),
+      ofApi("aws:apigatewayv2/deployment:Deployment", "deploy", { triggers: { routes: "h1" } }),
+      ofApi("aws:apigatewayv2/apiMapping:ApiMapping", "mapping", { domainName: "api.example.com", stage: "prod" }),
+    ]) {
+      expect(early(httpApi, part, "apiId"), part.type).toBe(true);
+    }
+    const integrationResponse = ofApi("aws:apigatewayv2/integrationResponse:IntegrationResponse", "ok", { integrationId: "i1", integrationResponseKey: "/200/" });
+    const routeResponse = ofApi("aws:apigatewayv2/routeResponse:RouteResponse", "ok", { routeId: "r1", routeResponseKey: "$default" });
+    expect(early(integration, integrationResponse, "integrationId")).toBe(true);
+    expect(early(route, routeResponse, "routeId")).toBe(true);
+    // A deployment whose triggers hash a route replaced delete-first goes with it.
+    expect(early(route, ofApi("aws:apigatewayv2/deployment:Deployment", "deploy", { triggers: { routes: "h1" } }), "triggers")).toBe(true);
+    const domain = handBuilt("aws:apigatewayv2/domainName:DomainName", "domain", { domainName: "api.example.com" }, { id: "api.example.com" });
+    expect(early(domain, ofApi("aws:apigatewayv2/apiMapping:ApiMapping", "mapping", { domainName: "api.example.com", stage: "prod" }), "domainName")).toBe(true);
+    expect(early(domain, handBuilt("aws:apigatewayv2/routingRule:RoutingRule", "rule", { domainName: "api.example.com", priority: 1, actions: [], conditions: [] }), "domainName")).toBe(true);
+    const securityGroup = handBuilt("aws:ec2/securityGroup:SecurityGroup", "link-sg", { name: "link" }, { id: "sg-0123456789abcdef0" });
+    expect(early(securityGroup, handBuilt("aws:apigatewayv2/vpcLink:VpcLink", "link", { name: "link", securityGroupIds: ["sg-0123456789abcdef0"], subnetIds: ["subnet-1"] }), "securityGroupIds")).toBe(true);
+    // In place: a route's target (UpdateRoute), a stage's deployment (UpdateStage), an API mapping's stage (UpdateApiMapping).
+    expect(early(integration, route, "target")).toBe(false);
+    expect(early(httpApi, stage, "deploymentId")).toBe(false);
+    expect(early(stage, ofApi("aws:apigatewayv2/apiMapping:ApiMapping", "mapping", { domainName: "d", stage: "prod" }), "stage")).toBe(false);
   });
 
   it("names only inputs @pulumi/aws declares for each type (or `*`): a provider argument Pulumi renames (alarm_name: `name`) would never match", () => {
