@@ -33,6 +33,11 @@
  * the target, the resource was already kept (a same or update step) when the branch deletes its deployed copy; what
  * the stack then records is not confirmed here, and the resource is judged alike.
  *
+ * A resource moved off several such targets (a deletedWith one and the elements of a replaceWith list) is deleted by the
+ * branch of the one the program registers first; the later branches skip it (continueStepsFromDiff, `if
+ * sg.pendingDeletes[dependentResource] { continue }`), so that target decides whether its Delete is skipped (its
+ * deployed deletedWith) or sent, and whether the resource registers after the delete. One finding names them all.
+ *
  * Not found: a target replaced create-first (no branch: the moved-off resource is kept), a target deleted early in a
  * branch of its own target (the engine re-creates it without a branch, cascadeOrder), a resource the program removes
  * (deleted or skipped with the target, as deployed: deleteSkipped), and one the program still names the target for
@@ -57,6 +62,9 @@ function deleteFirstReason(update: Pick<PlanUpdate, "order">, target: RecordedRe
   return target.deleteBeforeReplace === true ? "its deleteBeforeReplace" : "the provider asks it for a name set by hand";
 }
 
+/** "a", "a and b", "a, b and c". */
+const listed = (names: readonly string[]) => (names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0]);
+
 /** One finding per resource moved off a target the update replaces delete-first (see the module's comment). */
 export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "deployed" | "after" | "replaced" | "order">, stack: string | undefined): TransitionFinding[] {
   const { deployed, after } = update;
@@ -66,24 +74,43 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
   // A target runs a delete-before-replace branch: both plans hold it, the update replaces it delete-first, and it is
   // not deleted early in a branch of its own target (then the engine re-creates it without one, cascadeOrder).
   const runsBranch = (urn: string) => deployedUrns.has(urn) && afterByUrn.has(urn) && update.replaced(urn) && update.order.deletesFirst(urn) && !update.order.early.has(urn);
+  const at = (urn: string) => position.get(urn) ?? 0;
   const findings: TransitionFinding[] = [];
   for (const old of deployed) {
     const next = afterByUrn.get(old.urn);
     if (!next || !old.custom) continue;
     const named = new Set(cascadeTargets(next));
-    const targets = cascadeTargets(old).filter((urn) => !named.has(urn) && runsBranch(urn));
+    // Every target it is moved off, in registration order: deletedWith names one, replaceWith a list, and
+    // findDependentCascadeReplacements matches any element (`slices.Contains(state.ReplaceWith, urn)`). The engine runs
+    // a target's branch at the target's registration, so the first one registered deletes the deployed copy; a later
+    // branch finds it deleted already and skips it (continueStepsFromDiff: `if sg.pendingDeletes[dependentResource]`).
+    const targets = cascadeTargets(old)
+      .filter((urn) => !named.has(urn) && runsBranch(urn))
+      .map((urn) => afterByUrn.get(urn)!)
+      .sort((a, b) => at(a.urn) - at(b.urn));
     if (targets.length === 0) continue;
-    const target = afterByUrn.get(targets[0])!;
+    const [target] = targets;
+    const several = targets.length > 1;
+    const names = listed(targets.map((t) => t.name));
+    const optionOf = (t: RecordedResource) => (old.deletedWith === t.urn ? "deletedWith" : "replaceWith");
+    // Skipped only when the deployed deletedWith is the branch's own target, marked before any of its steps is applied;
+    // a deletedWith target registered later is marked only by its own branch, after this copy's delete has started.
     const skipped = old.deletedWith === target.urn;
-    const option = skipped ? "deletedWith" : "replaceWith";
-    const now = skipped ? (next.deletedWith ? `deletedWith: ${afterByUrn.get(next.deletedWith)?.name ?? next.deletedWith}` : "no deletedWith") : `a replaceWith without ${target.name}`;
-    const later = (position.get(next.urn) ?? 0) > (position.get(target.urn) ?? 0);
+    const option = optionOf(target);
+    const offReplaceWith = targets.filter((t) => optionOf(t) === "replaceWith").map((t) => t.name);
+    const now = [
+      ...(targets.some((t) => optionOf(t) === "deletedWith") ? [next.deletedWith ? `deletedWith: ${afterByUrn.get(next.deletedWith)?.name ?? next.deletedWith}` : "no deletedWith"] : []),
+      ...(offReplaceWith.length > 0 ? [`a replaceWith without ${offReplaceWith.join(" or ")}`] : []),
+    ].join(" and ");
+    const reasons = several ? targets.map((t) => `${t.name}: ${deleteFirstReason(update, t)}`).join("; ") : deleteFirstReason(update, target);
+    const later = at(next.urn) > at(target.urn);
     // The deployed resources deletedWith this one, transitively (calculateDependentReplacements' deletedWith chain): deleted, Delete skipped, with it.
     // calculateDependentReplacements runs from the target and takes this one only when its deployed deletedWith names
     // the target (a replaceWith edge alone forces no replacement: requiresReplacement) and the program has not
     // registered it yet (a registered resource is in impossibleDependents, and the walk does not pass through it);
-    // each chain member likewise.
-    const unregistered = (urn: string) => !afterByUrn.has(urn) || (position.get(urn) ?? 0) > (position.get(target.urn) ?? 0);
+    // each chain member likewise. A later target's branch finds this one in sg.deletes (impossibleDependents) and
+    // takes no chain through it.
+    const unregistered = (urn: string) => !afterByUrn.has(urn) || at(urn) > at(target.urn);
     const chain = new Set<string>(skipped && later ? [old.urn] : []);
     for (const urn of chain) for (const r of deployed) if (r.deletedWith === urn && r.urn !== target.urn && unregistered(r.urn)) chain.add(r.urn);
     chain.delete(old.urn);
@@ -95,13 +122,14 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
       ? `; it is protected, so the engine stops the update there ("unable to replace resource … as part of replacing …")`
       : later
         ? `, then creates it anew when the program registers it ("Case 1: recreating"): a replacement the program does not ask for${skipped ? `, and unless the delete of ${target.name} took the deployed copy, a second one: the engine checks the new copy without the deployed inputs, so a name drawn by the autonamer is drawn anew and the deployed one stays in the account outside the stack, and a name the program sets is asked for while the deployed copy holds it, refused where names are unique (the update fails)` : ", delete-first: what it held is gone"}`
-        : `, after the program has already kept it (it is registered before ${target.name}): ${skipped ? "the deployed copy stays in the account" : "the resource is deleted in AWS"} while the stack still records it (not confirmed)`;
+        : `, after the program has already kept it (it is registered before ${names}): ${skipped ? "the deployed copy stays in the account" : "the resource is deleted in AWS"} while the stack still records it (not confirmed)`;
+    const branch = several ? `${target.name}, the first of them the program registers (a later branch finds it deleted already: step_generator.go continueStepsFromDiff, pendingDeletes),` : target.name;
     findings.push({
       ...deployFinding(
         TRANSITION_MOVED_OFF_DELETE_FIRST_RULE.id,
         next,
-        `is moved off ${target.name} (deployed with ${option}: ${target.name}; the program now gives ${now}) in the update that replaces ${target.name} delete-first (${deleteFirstReason(update, target)}). The engine's delete-before-replace branch for ${target.name} deletes every resource whose deployed ${option} names it, whatever the program now gives (pulumi step_generator.go findDependentCascadeReplacements reads the deployed resources too), so it ${deleted}${outcome}.${withIt}`,
-        `move ${next.name} off ${target.name} in an update of its own before the one that replaces ${target.name} (its deployed ${option} then no longer names it), or replace ${target.name} create-first in this update (deleteBeforeReplace: false${update.order.byNaming.has(target.urn) ? ", and a pulumi:autonaming pattern with a random part for its type" : ""}), or keep ${target.name} as deployed`,
+        `is moved off ${names} (deployed with ${targets.map((t) => `${optionOf(t)}: ${t.name}`).join(", ")}; the program now gives ${now}) in the update that replaces ${names} delete-first (${reasons}). The engine's delete-before-replace branch for ${branch} deletes every resource whose deployed ${option} names it, whatever the program now gives (pulumi step_generator.go findDependentCascadeReplacements reads the deployed resources too), so it ${deleted}${outcome}.${withIt}`,
+        `move ${next.name} off ${names} in an update of its own before the one that replaces ${several ? "them" : target.name} (its deployed ${several ? "options then no longer name them" : `${option} then no longer names it`}), or replace ${names} create-first in this update (deleteBeforeReplace: false${targets.some((t) => update.order.byNaming.has(t.urn)) ? ", and a pulumi:autonaming pattern with a random part for its type" : ""}), or keep ${names} as deployed`,
         stack,
       ),
       urn: next.urn,

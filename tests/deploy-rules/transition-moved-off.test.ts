@@ -71,6 +71,32 @@ describe("TransitionMovedOffDeleteFirstTarget", () => {
     expect(f.problem).toMatch(/; it is protected, so the engine stops the update there/);
   });
 
+  describe("judges every target it is moved off (deletedWith names one, replaceWith a list): the first one the program registers runs the branch that deletes it", () => {
+    // continueStepsFromDiff runs a target's delete-before-replace branch at the target's registration, and skips a
+    // dependent an earlier branch already deleted (`sg.pendingDeletes`); findDependentCascadeReplacements matches any
+    // element of a replaceWith list (`slices.Contains(state.ReplaceWith, urn)`).
+    const admins = (aliasAttributes: string[], more: Partial<RecordedResource> = {}) => handBuilt("aws:cognito/userPool:UserPool", "admins", { name: "admins-5d6e7f8", aliasAttributes }, more);
+    const [deployedAdmins, nextAdmins] = [admins(["email"]), admins(["phone_number"], { deleteBeforeReplace: true, deleteBeforeReplaceDefined: true })];
+
+    it("names the replaceWith target registered first, and creates it anew when it registers after that one only", () => {
+      const before = [deployedPool, deployedAdmins, identities({ replaceWith: [deployedPool.urn, deployedAdmins.urn] })];
+      // admins registers before the identity pool, users after it: admins' branch deletes it first, so it is re-created.
+      const [f, ...rest] = found(before, [nextAdmins, identities(), nextPool(true)]);
+      expect(rest).toEqual([]);
+      expect(f.problem).toMatch(/^is moved off admins and users \(deployed with replaceWith: admins, replaceWith: users; the program now gives a replaceWith without admins or users\) in the update that replaces admins and users delete-first \(admins: its deleteBeforeReplace; users: its deleteBeforeReplace\)\. The engine's delete-before-replace branch for admins, the first of them the program registers/);
+      expect(f.problem).toMatch(/, then creates it anew when the program registers it \("Case 1: recreating"\)/);
+      expect(f.fix).toMatch(/^move identities off admins and users in an update of its own before the one that replaces them/);
+    });
+
+    it("skips the Delete when the deletedWith target registers first, and sends it when a replaceWith target does", () => {
+      const before = [deployedPool, deployedAdmins, identities({ deletedWith: deployedAdmins.urn, replaceWith: [deployedPool.urn] })];
+      const [skipped] = found(before, [nextAdmins, nextPool(true), identities()]);
+      expect(skipped.problem).toMatch(/branch for admins, the first of them the program registers .* so it skips its Delete, admins being marked deleted/);
+      const [sent] = found(before, [nextPool(true), nextAdmins, identities()]);
+      expect(sent.problem).toMatch(/branch for users, the first of them the program registers .* so it deletes it \(its provider's Delete\)/);
+    });
+  });
+
   it("passes the safe variants: the target replaced create-first, the move made in an update of its own first, the target kept, the resource still deletedWith it or removed", () => {
     const movedBefore = [deployedPool, identities({ deletedWith: deployedPool.urn })];
     // The target replaced create-first: no branch, the identity pool is kept as the program says.
