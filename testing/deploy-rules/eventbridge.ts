@@ -136,7 +136,10 @@ export function eventBridgeNames(naming?: ConfiguredNaming): DeployRule {
 
 export const EVENTBRIDGE_NAMES: DeployRule = eventBridgeNames();
 
-/** "Each rule can have up to five (5) targets associated with it at one time" (API_PutTargets); PutTargets answers LimitExceededException. */
+/**
+ * "Each rule can have up to five (5) targets associated with it at one time" (API_PutTargets); PutTargets answers
+ * LimitExceededException. Targets whose rule or bus is unknown at preview are not counted.
+ */
 export const EVENTBRIDGE_TARGETS_PER_RULE: DeployRule = {
   id: "EventBridgeTargetsPerRule",
   title: "A rule has at most five targets",
@@ -144,6 +147,8 @@ export const EVENTBRIDGE_TARGETS_PER_RULE: DeployRule = {
   check(graph) {
     const byRule = new Map<string, RecordedResource[]>();
     for (const target of ofType(graph, TARGET)) {
+      // A rule or bus unknown at preview (an Output) may be any rule: counting those together would make one rule of many.
+      if (typeof target.inputs.rule !== "string" || (target.inputs.eventBusName !== undefined && typeof target.inputs.eventBusName !== "string")) continue;
       const key = `${busNameOf(target.inputs.eventBusName)}/${String(target.inputs.rule)}`;
       byRule.set(key, [...(byRule.get(key) ?? []), target]);
     }
