@@ -3361,19 +3361,20 @@ export const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = 
 /**
  * The inputs whose unknown value replaces a deployed resource, for the types the transition checks judge: a policy
  * resource's ForceNew reference (POLICY_WRITER_DELETES), the replace-forcing inputs of the named, stateful, cascade and
- * policy holder types (replacementKindOf; `replaceWhenSet` too: an unknown value is a set one), a REST API
+ * policy holder types (every table's kind of the type, replacementKindsOf; `replaceWhenSet` too: an unknown value is a set one), a REST API
  * deployment's (DEPLOYMENT_KIND), those of DEPENDENT_FORCE_NEW, and its `replaceOnChanges` (`*`: every input).
  * Undefined for another type: what replaces it is not known here.
  */
 function forcingInputs(r: RecordedResource): readonly string[] | undefined {
   const policy = POLICY_WRITER_DELETES.find((k) => k.type === r.type);
-  const kind = replacementKindOf(r.type);
+  // Every table's kind of the type: a bucket's named kind lists its name inputs, its stateful kind objectLockEnabled too.
+  const kinds = replacementKindsOf(r.type);
   const own = policy
     ? policy.replacedOnMove
       ? (policy.replaceOn ?? [policy.kept[0]])
       : []
-    : kind
-      ? [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])]
+    : kinds.length > 0
+      ? [...new Set(kinds.flatMap((kind) => [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])]))]
       : r.type === DEPLOYMENT
         ? DEPLOYMENT_KIND.replaceOn
         : DEPENDENT_FORCE_NEW[r.type];

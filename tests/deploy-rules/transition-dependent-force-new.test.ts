@@ -223,6 +223,14 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
     expect(early(stage, ofApi("aws:apigatewayv2/apiMapping:ApiMapping", "mapping", { domainName: "d", stage: "prod" }), "stage")).toBe(false);
   });
 
+  it("reads every table that knows a type: a bucket's objectLockEnabled (its stateful kind's, not its named kind's) is replace-forcing too", () => {
+    const config = handBuilt("aws:ssm/parameter:Parameter", "lock", { name: "lock", type: "String", value: "true" }, { id: "lock" });
+    const bucket = handBuilt("aws:s3/bucket:Bucket", "archive", { objectLockEnabled: true });
+    expect(early(config, bucket, "objectLockEnabled")).toBe(true);
+    // Its tags are updated in place.
+    expect(early(config, bucket, "tags")).toBe(false);
+  });
+
   it("names only inputs @pulumi/aws declares for each type (or `*`): a provider argument Pulumi renames (alarm_name: `name`) would never match", () => {
     const root = join(process.cwd(), "node_modules/@pulumi/aws");
     const undeclared = Object.entries(DEPENDENT_FORCE_NEW).flatMap(([type, inputs]) => {
