@@ -8,7 +8,7 @@
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
-import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, isUnknown, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./lambda-ref";
 import { checkConfigured, physicalName, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
@@ -200,7 +200,8 @@ export const EVENTBRIDGE_RETRY_POLICY: DeployRule = {
   source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    const within = (value: unknown, min: number, max: number) => value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
+    // Unset, or unknown at preview (an Output): nothing known to refuse.
+    const within = (value: unknown, min: number, max: number) => value === undefined || isUnknown(value) || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
     for (const target of ofType(graph, TARGET)) {
       const retry = target.inputs.retryPolicy ?? {};
       if (!within(retry.maximumRetryAttempts, 0, 185)) findings.push(finding(this.id, target, `retries ${retry.maximumRetryAttempts} times; EventBridge allows 0–185`, "set retryPolicy.maximumRetryAttempts between 0 and 185"));
@@ -625,9 +626,10 @@ export const EVENTBRIDGE_TARGET_INPUT: DeployRule = {
         else if (input.length > 8192) findings.push(finding(this.id, target, `has an input of ${input.length} characters; EventBridge takes at most 8192`, "send less, or pick what the target needs with an inputTransformer"));
       }
       if (typeof inputPath === "string" && inputPath.length > 256) findings.push(finding(this.id, target, `has an inputPath of ${inputPath.length} characters; EventBridge takes at most 256`, "shorten the JSON path"));
-      if (inputTransformer) {
+      // A transformer or template unknown at preview (an Output) is not judged.
+      if (inputTransformer && !isUnknown(inputTransformer)) {
         const template = inputTransformer.inputTemplate;
-        if (typeof template !== "string" || template.length < 1 || template.length > 8192) findings.push(finding(this.id, target, `has an inputTemplate of ${typeof template === "string" ? template.length : 0} characters; EventBridge takes 1–8192`, "write a template of 1–8192 characters"));
+        if (!isUnknown(template) && (typeof template !== "string" || template.length < 1 || template.length > 8192)) findings.push(finding(this.id, target, `has an inputTemplate of ${typeof template === "string" ? template.length : 0} characters; EventBridge takes 1–8192`, "write a template of 1–8192 characters"));
         const names = Object.keys(inputTransformer.inputPaths ?? {});
         if (names.length > 100) findings.push(finding(this.id, target, `has ${names.length} inputPaths; an input transformer takes at most 100`, "use at most 100 variables"));
         const bad = names.filter((n) => !/^[A-Za-z0-9_-]+$/.test(n) || n.startsWith("AWS"));
