@@ -166,7 +166,7 @@ const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
 /** The JSON type of a value as Jackson names it in a SerializationException (STRING_VALUE, NUMBER_VALUE, …). */
 function jsonTypeName(value: unknown): string {
   if (typeof value === "string") return "STRING_VALUE";
-  if (typeof value === "number") return "NUMBER_VALUE";
+  if (typeof value === "number" || typeof value === "bigint") return "NUMBER_VALUE";
   if (typeof value === "boolean") return value ? "VALUE_TRUE" : "VALUE_FALSE";
   return Array.isArray(value) ? "START_ARRAY" : "START_OBJECT";
 }
@@ -185,15 +185,63 @@ export function checkMemberTypes(operation: string, input: Record<string, unknow
   for (const [member, type] of Object.entries(MEMBER_TYPES[operation] ?? {})) {
     const value = Object.hasOwn(input, member) ? input[member] : undefined;
     if (value === undefined || value === null) continue;
-    // A Long past 2^53 is a whole number JSON.parse rounds (its range is checked by the operation: LONG_MAX).
-    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : type === "number" ? typeof value === "number" : type === "long" ? Number.isInteger(value) : Number.isSafeInteger(value);
+    // A Long is read from the request's digits (exactLongs: a bigint), or is a whole number (its range is checked by the operation: LONG_MAX).
+    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : type === "number" ? typeof value === "number" : type === "long" ? typeof value === "bigint" || Number.isInteger(value) : Number.isSafeInteger(value);
     if (!ok) throw wrongType(member, value, type);
+  }
+}
+
+/**
+ * An operation's answer: JSON, and a Long member past 2^53 as a bigint (answerText writes its digits: a double would
+ * be written rounded, 2^60 as 1152921504606847000, and 2^63−1 as 9223372036854776000, past the Long).
+ */
+type Answer = Record<string, Json | bigint>;
+
+/** `answer` as the JSON text the response carries, each bigint member as its digits (JSON.stringify refuses a bigint). */
+function answerText(answer: Answer): string {
+  const members = Object.entries(answer).filter(([, value]) => value !== undefined);
+  return `{${members.map(([name, value]) => `${JSON.stringify(name)}:${typeof value === "bigint" ? String(value) : JSON.stringify(value)}`).join(",")}}`;
+}
+
+/** A Long the runtime holds as a double, answered as the whole number that double is, at most LONG_MAX (2^63−1 reads as 2^63). */
+function longAnswer(value: number): number | bigint {
+  if (Number.isSafeInteger(value)) return value;
+  const exact = BigInt(value);
+  return exact > LONG_MAX ? LONG_MAX : exact;
+}
+
+/** The JSON tokens of a valid JSON text: a string, a structural character, or a literal (number, true, false, null). */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\]:,]|[^\s{}[\]:,"]+/g;
+
+/**
+ * The operation's Long members (MEMBER_TYPES) given as whole numbers, read again from the request's JSON `text` as
+ * bigints: JSON.parse reads a number as a double, which past 2^53 is not the number sent (2^63 and 2^63−1 both read as
+ * 2^63). Only the members of the top-level object are read (a request's), the last of a repeated name (as JSON.parse
+ * keeps); a Long written with a fraction or an exponent is left as JSON.parse read it.
+ */
+function exactLongs(operation: string, fields: Record<string, unknown>, text: string): void {
+  const longs = Object.entries(MEMBER_TYPES[operation] ?? {}).filter(([, type]) => type === "long").map(([member]) => member);
+  if (longs.length === 0) return;
+  // Each top-level member's value, when it is a whole number's digits.
+  const digits = new Map<string, string | undefined>();
+  let depth = 0;
+  let [before, last] = ["", ""];
+  for (const [token] of text.matchAll(JSON_TOKEN)) {
+    // In the top-level object, a value follows its name and a colon.
+    if (depth === 1 && last === ":") digits.set(JSON.parse(before) as string, /^-?\d+$/.test(token) ? token : undefined);
+    if (token === "{" || token === "[") depth++;
+    else if (token === "}" || token === "]") depth--;
+    [before, last] = [last, token];
+  }
+  for (const member of longs) {
+    const given = digits.get(member);
+    if (given !== undefined) fields[member] = BigInt(given);
   }
 }
 
 /** A client's value quoted in a message: a string cut to `max`, anything else as JSON; never throws. */
 function quoted(value: unknown, max: number): string {
-  if (typeof value === "string") return value.slice(0, max);
+  if (typeof value === "string" || typeof value === "bigint") return String(value).slice(0, max);
   try {
     return String(JSON.stringify(value)).slice(0, max);
   } catch {
@@ -3113,16 +3161,19 @@ export class LocalStepFunctions {
   }
 
   /** DescribeMapRun (API_DescribeMapRun): its status, settings and item and child counts as its iterations have gone so far. */
-  describeMapRun(input: Record<string, unknown>): Record<string, Json> {
-    return describeMapRun(this.mapRun(input.mapRunArn));
+  describeMapRun(input: Record<string, unknown>): Answer {
+    const described = describeMapRun(this.mapRun(input.mapRunArn));
+    return { ...described, toleratedFailureCount: longAnswer(described.toleratedFailureCount as number) };
   }
 
   /**
    * UpdateMapRun (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html): "Updates an
    * in-progress Map Run's configuration": maxConcurrency (Integer, from 0), toleratedFailureCount (Long, from 0),
    * toleratedFailurePercentage (Float, 0–100), each optional; the answer is empty. A toleratedFailureCount is taken up
-   * to the Long's 9223372036854775807 (LONG_MAX). The children not yet started start under the new maxConcurrency
-   * (ChildGate: raised, those that now fit start at once; lowered, those under way go on). The new tolerated failure
+   * to the Long's 9223372036854775807 (LONG_MAX), compared exactly (a bigint, as the request's digits: exactLongs), and
+   * DescribeMapRun answers the value a double holds of it (past 2^53, the nearest one, written exactly: longAnswer).
+   * The children not yet started start under the new maxConcurrency (ChildGate: raised, those that now fit start at
+   * once; lowered, those under way go on). The new tolerated failure
    * threshold is read at the Map's next failed item (toleratingFailures), a Map that declared none too (until then it
    * fails on its first failed item, with that item's error; after, over the threshold, with
    * States.ExceedToleratedFailureThreshold). A Map Run no longer in progress is refused with ValidationException
@@ -3130,16 +3181,17 @@ export class LocalStepFunctions {
    */
   updateMapRun(input: Record<string, unknown>): Record<string, Json> {
     const run = this.mapRun(input.mapRunArn);
-    const ranges = { maxConcurrency: [0, 2_147_483_647, "2147483647"], toleratedFailureCount: [0, LONG_MAX.value, LONG_MAX.text], toleratedFailurePercentage: [0, 100, "100"] } as const;
+    // Bounds and values compared as numbers or bigints alike: JavaScript compares the two exactly.
+    const ranges = { maxConcurrency: [0, 2_147_483_647], toleratedFailureCount: [0, LONG_MAX], toleratedFailurePercentage: [0, 100] } as const;
     const settings: Partial<Record<keyof typeof ranges, number>> = {};
-    for (const [member, [min, max, maxText]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number, string]]>) {
+    for (const [member, [min, max]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number | bigint]]>) {
       const value = input[member] ?? undefined;
       if (value === undefined) continue;
-      if (typeof value !== "number" || value < min || value > max) {
-        const bound = typeof value === "number" && value < min ? `greater than or equal to ${min}` : `less than or equal to ${maxText}`;
+      if ((typeof value !== "number" && typeof value !== "bigint") || value < min || value > max) {
+        const bound = (typeof value === "number" || typeof value === "bigint") && value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
         throw new SfnError("ValidationException", `1 validation error detected: Value '${quoted(value, 40)}' at '${member}' failed to satisfy constraint: Member must have value ${bound}`);
       }
-      settings[member] = value;
+      settings[member] = Number(value);
     }
     if (run.status !== "RUNNING") throw new SfnError("ValidationException", `Map Run ${run.arn} is not in progress (${run.status}): UpdateMapRun updates a running Map Run only.`);
     Object.assign(run, settings);
@@ -3622,16 +3674,18 @@ const groupFailures = new WeakMap<object, number>();
  * The largest tolerated failure count: a Long's, 2^63−1. UpdateMapRun's toleratedFailureCount is "Type: Long. Valid
  * Range: Minimum value of 0" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html),
  * and so is DescribeMapRun's; the ASL field's bound is not documented, taken to be the same (asl-validator: an
- * integer from 0, no maximum). JSON numbers are doubles here: 2^63−1 reads as 2^63, so a count up to 2^63 (and any
- * text JSON.parse rounds to it) is taken. Not confirmed: AWS's answer to a count past the Long's range.
+ * integer from 0, no maximum). UpdateMapRun's is compared exactly (the request's digits, exactLongs). A definition's,
+ * or its path's, is a double (its JSON parsed): 2^63−1 reads as 2^63, so there a count up to 2^63 (and any text
+ * JSON.parse rounds to it) is taken, and answered as 2^63−1 (longAnswer). Not confirmed: AWS's answer to a count past
+ * the Long's range.
  */
-const LONG_MAX = { value: 2 ** 63 - 1, text: "9223372036854775807" } as const;
+const LONG_MAX = 9223372036854775807n;
 
 const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] as const;
 
 /** What each tolerated failure threshold takes (a JSONPath Map's value or path's, a JSONata Map's value or expression's). */
 const TOLERANCE_VALUES = {
-  ToleratedFailureCount: { valid: (n: number) => Number.isInteger(n) && n >= 0 && n <= LONG_MAX.value, what: `an integer from 0 to ${LONG_MAX.text}` },
+  ToleratedFailureCount: { valid: (n: number) => Number.isInteger(n) && n >= 0 && n <= Number(LONG_MAX), what: `an integer from 0 to ${LONG_MAX}` },
   ToleratedFailurePercentage: { valid: (n: number) => n >= 0 && n <= 100, what: "a number from 0 to 100" },
 } as const;
 
@@ -4401,7 +4455,7 @@ const JSON_10 = "application/x-amz-json-1.0";
 /** Larger than any valid request (an input of 256 KiB, escaped in JSON, with the ARN and name). */
 const LARGEST_REQUEST_BYTES = 2 * 1024 * 1024;
 
-type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Record<string, Json> | Promise<Record<string, Json>>;
+type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Answer | Promise<Answer>;
 
 // Each operation's run; what it is authorised as is OPERATION_PERMISSIONS' (local/sfn-permissions.ts), one key set.
 const RUNS: Record<keyof typeof OPERATION_PERMISSIONS, Operation> = {
@@ -4480,6 +4534,7 @@ async function handle(
   }
   if (typeof input !== "object" || input === null || Array.isArray(input)) return reply(response, new SfnError("SerializationException", "The request body must be a JSON object."));
   const fields = input as Record<string, unknown>;
+  exactLongs(name, fields, body.toString("utf8"));
   try {
     checkMemberTypes(name, fields);
   } catch (error) {
@@ -4516,7 +4571,7 @@ async function handle(
     const output = await operation.run(sfn, fields);
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
-    response.end(JSON.stringify(output));
+    response.end(answerText(output));
   } catch (error) {
     if (!(error instanceof SfnError)) throw error;
     if (!response.destroyed) reply(response, error);
