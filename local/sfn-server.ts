@@ -123,7 +123,11 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 /**
  * The ARN a request names, checked as Step Functions checks it before looking it up (LocalStack's snapshots recorded
- * against AWS, test_sfn_api.snapshot.json): not an ARN at all is InvalidArn "Invalid Arn: 'Invalid ARN prefix: …'";
+ * against AWS, test_sfn_api.snapshot.json), after the model's length constraint (ValidationException, as any member's
+ * length: a state machine's or an execution's ARN 1–256 characters, an `Arn`; a Map Run's 1–2000, a `LongArn`;
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html, API_DescribeMapRun, and
+ * the service model, botocore's stepfunctions 2016-11-23 service-2.json): not an ARN at all is InvalidArn "Invalid
+ * Arn: 'Invalid ARN prefix: …'";
  * a resource type the operation does not take is InvalidArn "Invalid Arn: 'Resource type not valid in this context:
  * express'" (an Express execution's, the one recorded; others by analogy); a well-formed ARN of nothing (a state
  * machine version or alias too: the local runtime serves none) is the operation's DoesNotExist error.
@@ -131,11 +135,19 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution" | "mapRun"): string {
   if (arn === undefined || arn === null) throw new SfnError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
   if (typeof arn !== "string") throw wrongType(field, arn, "string");
+  checkLength(field, arn, 1, type === "mapRun" ? 2000 : 256);
   if (!arn.startsWith("arn:")) throw new SfnError("InvalidArn", `Invalid Arn: 'Invalid ARN prefix: ${arn.slice(0, 256)}'`);
   const parts = arn.split(":");
   if (parts.length < 7 || parts[2] !== "states") throw new SfnError("InvalidArn", `Invalid Arn: '${arn.slice(0, 256)}'`);
   if (parts[5] !== type) throw new SfnError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: ${parts[5].toLowerCase().slice(0, 40)}'`);
   return arn;
+}
+
+/** A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted (cut to 100 characters). */
+function checkLength(field: string, value: string, min: number, max: number): void {
+  if (value.length >= min && value.length <= max) return;
+  const bound = value.length < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
+  throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 100)}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
 }
 
 /**
@@ -3099,6 +3111,7 @@ export class LocalStepFunctions {
     // DescribeStateMachineForExecution (its label and mapRunArn) answering that ARN, and StopExecution and redrive on
     // it. The form of a child's executionArn is not in AWS's reference (an EXPRESS child's would be an `express:` ARN,
     // which ListExecutions does not list for a state machine): not confirmed, so not invented here.
+    const page = pager(input, 3096);
     if ((input.mapRunArn ?? undefined) !== undefined) {
       if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
       const mapRun = this.mapRun(input.mapRunArn);
@@ -3124,7 +3137,7 @@ export class LocalStepFunctions {
     const matching = [...this.executions.values()]
       .filter((e) => e.machine === machine && (filter === undefined || e.status === filter) && (redrive === undefined || (e.redriveCount > 0) === (redrive === "REDRIVEN")))
       .reverse();
-    const { items, nextToken } = page(input, matching);
+    const { items, nextToken } = page(matching);
     return {
       executions: items.map((e) => ({
         executionArn: e.arn,
@@ -3146,15 +3159,15 @@ export class LocalStepFunctions {
    * (maxResults 0–1000, 0 the default of 100). In the order they started (AWS's order is not documented).
    */
   listMapRuns(input: Record<string, unknown>): Record<string, Json> {
+    const page = pager(input, 1024);
     const execution = this.execution(input.executionArn);
-    const { items, nextToken } = page(input, execution.mapRuns);
+    const { items, nextToken } = page(execution.mapRuns);
     return { mapRuns: items.map(mapRunListItem), ...nextToken };
   }
 
-  /** A Map Run by its ARN (API_DescribeMapRun mapRunArn: "Length Constraints: Minimum length of 1. Maximum length of 2000"); ResourceNotFound for none. */
+  /** A Map Run by its ARN (checkArn); ResourceNotFound for none. */
   private mapRun(value: unknown): MapRun {
     const arn = checkArn(value, "mapRunArn", "mapRun");
-    if (arn.length > 2000) throw new SfnError("ValidationException", "1 validation error detected: Value at 'mapRunArn' failed to satisfy constraint: Member must have length less than or equal to 2000");
     const found = this.mapRuns.get(arn);
     if (!found) throw mapRunNotFound(arn);
     return found;
@@ -3200,10 +3213,11 @@ export class LocalStepFunctions {
   }
 
   getExecutionHistory(input: Record<string, unknown>): Record<string, Json> {
+    const page = pager(input, 1024);
     const execution = this.execution(input.executionArn);
     const events = input.reverseOrder === true ? [...execution.history].reverse() : execution.history;
     const includeData = input.includeExecutionData !== false;
-    const { items, nextToken } = page(input, events);
+    const { items, nextToken } = page(events);
     return { events: items.map((event) => ({ ...(includeData ? event : withoutData(event)), timestamp: epoch(event.timestamp) }) as unknown as Json), ...nextToken };
   }
 
@@ -3284,10 +3298,14 @@ function abort(execution: Execution, error?: string, cause?: string): void {
 }
 
 /**
- * One page of `items` as ListExecutions and GetExecutionHistory page them: maxResults 0–1000 (0 or none: 100), and a
- * nextToken (opaque: where this page stopped) while more remain.
+ * The paging a ListExecutions, GetExecutionHistory or ListMapRuns request asks for, checked before the operation looks
+ * anything up (as the model's constraints are): maxResults 0–1000 (0 or none: 100), and a nextToken of 1 to `tokenMax`
+ * characters (ListExecutions' ListExecutionsPageToken 3096, the others' PageToken 1024: API_ListExecutions,
+ * API_GetExecutionHistory, API_ListMapRuns), else ValidationException. Answers how to page the items: one page, and a
+ * nextToken (opaque: where this page stopped) while more remain; a nextToken this runtime did not give is InvalidToken
+ * there, once the operation has found what it lists (AWS's order for that is not confirmed).
  */
-function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; nextToken: { nextToken?: string } } {
+function pager(input: Record<string, unknown>, tokenMax: number): <T>(items: T[]) => { items: T[]; nextToken: { nextToken?: string } } {
   const given = input.maxResults ?? undefined;
   if (given !== undefined && !Number.isSafeInteger(given)) throw wrongType("maxResults", given, "integer");
   const max = given === undefined || given === 0 ? SFN_LIMITS.defaultResults : (given as number);
@@ -3295,9 +3313,12 @@ function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; next
     const bound = max < 0 ? "greater than or equal to 0" : `less than or equal to ${SFN_LIMITS.maxResults}`;
     throw new SfnError("ValidationException", `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`);
   }
-  const from = typeof input.nextToken === "string" ? Number.parseInt(Buffer.from(input.nextToken, "base64url").toString("utf8"), 10) : 0;
-  if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${quoted(input.nextToken, 100)}'`);
-  return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
+  if (typeof input.nextToken === "string") checkLength("nextToken", input.nextToken, 1, tokenMax);
+  return (items) => {
+    const from = typeof input.nextToken === "string" ? Number.parseInt(Buffer.from(input.nextToken, "base64url").toString("utf8"), 10) : 0;
+    if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${quoted(input.nextToken, 100)}'`);
+    return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
+  };
 }
 
 

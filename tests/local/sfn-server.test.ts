@@ -240,6 +240,27 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never` })))).toMatchObject({ name: "ExecutionDoesNotExist", status: 400 });
   });
 
+  it("refuses an ARN or a nextToken of a length the API's model does not take (ValidationException, before looking it up)", async () => {
+    const tooLong = (field: string, max: number) => ({ name: "ValidationException", message: expect.stringMatching(new RegExp(`^1 validation error detected: Value '.*' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}$`)), status: 400 });
+    const empty = (field: string) => ({ name: "ValidationException", message: `1 validation error detected: Value '' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 1`, status: 400 });
+    // Arn: 1–256 (API_StartExecution stateMachineArn, API_DescribeExecution executionArn, …).
+    const longMachine = `${machineArn("echo")}${"x".repeat(257 - machineArn("echo").length)}`;
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: longMachine })))).toEqual(tooLong("stateMachineArn", 256));
+    expect(await failure(client().send(new DescribeStateMachineCommand({ stateMachineArn: "" })))).toEqual(empty("stateMachineArn"));
+    const execution = `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:`;
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: execution.padEnd(257, "x") })))).toEqual(tooLong("executionArn", 256));
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: execution.padEnd(256, "x") })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn: "" })))).toEqual(empty("executionArn"));
+    // nextToken: ListExecutions' 1–3096 (ListExecutionsPageToken), GetExecutionHistory's 1–1024 (PageToken).
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3097) })))).toEqual(tooLong("nextToken", 3096));
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3096) })))).toMatchObject({ name: "InvalidToken" });
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "" })))).toEqual(empty("nextToken"));
+    // Checked before the execution is looked up (none of this name exists).
+    const executionArn = `${execution}never`;
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn, nextToken: "x".repeat(1025) })))).toEqual(tooLong("nextToken", 1024));
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn, nextToken: "x".repeat(1024) })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+  });
+
   it("returns the running STANDARD execution for the same name and input, refuses other input or a closed one (ExecutionAlreadyExists), and stops one", async () => {
     const start = (input: string, name = "held-1") => client().send(new StartExecutionCommand({ stateMachineArn: machineArn("held"), name, input }));
     const first = await start('{"n":1}');
