@@ -150,6 +150,24 @@ function checkLength(field: string, value: string, min: number, max: number): vo
   throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 100)}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
 }
 
+/** An enum member's value (the API's model): ValidationException for any other (quoted, cut to 40 characters); none is none. */
+function checkEnum(field: string, value: unknown, values: readonly string[]): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "string") throw wrongType(field, value, "string");
+  if (!values.includes(value)) throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 40)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+}
+
+/** IncludedData's values: DescribeExecution's, DescribeStateMachine's and StartSyncExecution's includedData (API_DescribeExecution). */
+const INCLUDED_DATA = ["ALL_DATA", "METADATA_ONLY"] as const;
+
+/** StartExecution's and StartSyncExecution's traceHeader: 0–256 characters matching `\p{ASCII}*` (API_StartExecution traceHeader, TraceHeader). */
+function checkTraceHeader(value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "string") throw wrongType("traceHeader", value, "string");
+  checkLength("traceHeader", value, 0, 256);
+  if (!/^[\u0000-\u007f]*$/.test(value)) throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 100)}' at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*`);
+}
+
 /**
  * The JSON type of each request member an operation takes (the Step Functions API reference's request syntax:
  * API_StartExecution, API_StartSyncExecution, API_DescribeExecution, API_StopExecution, API_ListExecutions,
@@ -2711,23 +2729,24 @@ export class LocalStepFunctions {
 
   /** StartExecution (any type) and StartSyncExecution (EXPRESS): validates, starts, and for a sync start waits for the end. */
   async start(input: Record<string, unknown>, sync: boolean): Promise<Record<string, Json>> {
-    const machine = this.machine(input.stateMachineArn);
-    // "StartSyncExecution is not available for STANDARD workflows" (API_StartSyncExecution).
-    if (sync && machine.type !== "EXPRESS") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+    // The model's constraints first, answered before the service's own checks ("1 validation error detected: Value
+    // 'xxx' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80",
+    // wolfeidau/buildkite-serverless-agent#37): the name's length, the input's (in bytes; input is sensitive, so the
+    // value is not echoed: unconfirmed wording), the traceHeader's (API_StartExecution), StartSyncExecution's includedData.
     const name = input.name === undefined || input.name === null ? randomUUID() : input.name;
     if (typeof name !== "string") throw wrongType("name", name, "string");
-    if (name.length < 1 || name.length > SFN_LIMITS.nameLength) {
-      // A model constraint, answered before the service's own checks ("1 validation error detected: Value 'xxx' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80", wolfeidau/buildkite-serverless-agent#37).
-      const bound = name.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.nameLength}`;
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${name.slice(0, 100)}' at 'name' failed to satisfy constraint: Member must have length ${bound}`);
-    }
-    if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
+    checkLength("name", name, 1, SFN_LIMITS.nameLength);
     const text = input.input === undefined || input.input === null ? "{}" : input.input;
     if (typeof text !== "string") throw wrongType("input", text, "string");
     if (Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
-      // The model's length constraint (in bytes): a ValidationException, as for the name; input is sensitive, so the value is not echoed (unconfirmed wording).
       throw new SfnError("ValidationException", `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${SFN_LIMITS.inputBytes}`);
     }
+    checkTraceHeader(input.traceHeader);
+    if (sync) checkEnum("includedData", input.includedData, INCLUDED_DATA);
+    const machine = this.machine(input.stateMachineArn);
+    // "StartSyncExecution is not available for STANDARD workflows" (API_StartSyncExecution).
+    if (sync && machine.type !== "EXPRESS") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+    if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
     let parsed: Json;
     try {
       parsed = JSON.parse(text) as Json;
@@ -2997,6 +3016,8 @@ export class LocalStepFunctions {
 
   /** DescribeExecution: StartSyncExecution's fields (describe) and the redrive ones, which only this answer has. */
   describeExecution(input: Record<string, unknown>): Record<string, Json> {
+    // No data is encrypted locally (no KMS): METADATA_ONLY answers what ALL_DATA does.
+    checkEnum("includedData", input.includedData, INCLUDED_DATA);
     const execution = this.execution(input.executionArn);
     return { ...describe(execution), ...redriveFields(execution) };
   }
@@ -3112,6 +3133,13 @@ export class LocalStepFunctions {
     // it. The form of a child's executionArn is not in AWS's reference (an EXPRESS child's would be an `express:` ARN,
     // which ListExecutions does not list for a state machine): not confirmed, so not invented here.
     const page = pager(input, 3096);
+    const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
+    checkEnum("statusFilter", input.statusFilter, statuses);
+    const filter = (input.statusFilter ?? undefined) as string | undefined;
+    // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
+    // REDRIVEN | NOT_REDRIVEN" (API_ListExecutions); each item's redriveCount and redriveDate (API_ExecutionListItem).
+    checkEnum("redriveFilter", input.redriveFilter, ["REDRIVEN", "NOT_REDRIVEN"]);
+    const redrive = (input.redriveFilter ?? undefined) as string | undefined;
     if ((input.mapRunArn ?? undefined) !== undefined) {
       if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
       const mapRun = this.mapRun(input.mapRunArn);
@@ -3120,19 +3148,6 @@ export class LocalStepFunctions {
     const machine = this.machine(input.stateMachineArn);
     // "This API action is not supported by EXPRESS state machines" (API_ListExecutions).
     if (machine.type !== "STANDARD") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
-    const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
-    const filter = input.statusFilter ?? undefined;
-    if (filter !== undefined && typeof filter !== "string") throw wrongType("statusFilter", filter, "string");
-    if (filter !== undefined && !statuses.includes(filter)) {
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${filter.slice(0, 40)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
-    }
-    // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
-    // REDRIVEN | NOT_REDRIVEN" (API_ListExecutions); each item's redriveCount and redriveDate (API_ExecutionListItem).
-    const redrives = ["REDRIVEN", "NOT_REDRIVEN"];
-    const redrive = input.redriveFilter ?? undefined;
-    if (redrive !== undefined && !redrives.includes(redrive as string)) {
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(redrive).slice(0, 40)}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [${redrives.join(", ")}]`);
-    }
     // Newest first.
     const matching = [...this.executions.values()]
       .filter((e) => e.machine === machine && (filter === undefined || e.status === filter) && (redrive === undefined || (e.redriveCount > 0) === (redrive === "REDRIVEN")))
@@ -3222,6 +3237,8 @@ export class LocalStepFunctions {
   }
 
   describeStateMachine(input: Record<string, unknown>): Record<string, Json> {
+    // No definition is encrypted locally (no KMS): METADATA_ONLY answers what ALL_DATA does.
+    checkEnum("includedData", input.includedData, INCLUDED_DATA);
     const machine = this.machine(input.stateMachineArn);
     return {
       stateMachineArn: machine.arn,

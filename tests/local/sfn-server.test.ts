@@ -240,6 +240,23 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never` })))).toMatchObject({ name: "ExecutionDoesNotExist", status: 400 });
   });
 
+  it("refuses an includedData, statusFilter or redriveFilter outside its enum and a traceHeader the model does not take (ValidationException, before looking anything up)", async () => {
+    const notIn = (field: string, value: string, values: string) => ({ name: "ValidationException", message: `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values}]`, status: 400 });
+    const missing = machineArn("none-such");
+    // IncludedData: ALL_DATA | METADATA_ONLY (API_DescribeExecution, API_DescribeStateMachine, API_StartSyncExecution).
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never`, includedData: "EVERYTHING" as never })))).toEqual(notIn("includedData", "EVERYTHING", "ALL_DATA, METADATA_ONLY"));
+    expect(await failure(client().send(new DescribeStateMachineCommand({ stateMachineArn: missing, includedData: "some" as never })))).toEqual(notIn("includedData", "some", "ALL_DATA, METADATA_ONLY"));
+    expect(await failure(client().send(new StartSyncExecutionCommand({ stateMachineArn: missing, includedData: "" as never })))).toEqual(notIn("includedData", "", "ALL_DATA, METADATA_ONLY"));
+    expect((await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo"), includedData: "METADATA_ONLY" }))).name).toBe("echo");
+    // ListExecutions' filters, checked before the state machine is looked up.
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: missing, statusFilter: "DONE" as never })))).toEqual(notIn("statusFilter", "DONE", "RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE"));
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: missing, redriveFilter: "ALL" as never })))).toEqual(notIn("redriveFilter", "ALL", "REDRIVEN, NOT_REDRIVEN"));
+    // TraceHeader: 0–256 characters of \p{ASCII} (API_StartExecution traceHeader).
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "t".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'traceHeader' failed to satisfy constraint: Member must have length less than or equal to 256") });
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "Root=é" })))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value 'Root=é' at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*", status: 400 });
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "Root=1-5759e988-bd862e3fe1be46a994272793" })))).toMatchObject({ name: "StateMachineDoesNotExist" });
+  });
+
   it("refuses an ARN or a nextToken of a length the API's model does not take (ValidationException, before looking it up)", async () => {
     const tooLong = (field: string, max: number) => ({ name: "ValidationException", message: expect.stringMatching(new RegExp(`^1 validation error detected: Value '.*' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}$`)), status: 400 });
     const empty = (field: string) => ({ name: "ValidationException", message: `1 validation error detected: Value '' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 1`, status: 400 });
