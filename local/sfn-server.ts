@@ -3041,13 +3041,15 @@ export class LocalStepFunctions {
    * NOT_REDRIVABLE reasons), and ExecutionLimitExceeded.
    */
   async redriveExecution(input: Record<string, unknown>): Promise<Record<string, Json>> {
-    const execution = this.execution(input.executionArn);
     const token = input.clientToken ?? undefined;
     if (token !== undefined && typeof token !== "string") throw wrongType("clientToken", token, "string");
-    // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (API_RedriveExecution).
-    if (token !== undefined && (token.length < 1 || token.length > 64)) {
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${token.slice(0, 100)}' at 'clientToken' failed to satisfy constraint: Member must have length ${token.length < 1 ? "greater than or equal to 1" : "less than or equal to 64"}`);
+    // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64. Pattern: [!-~]+" (API_RedriveExecution),
+    // a model constraint: checked before the execution is looked up.
+    if (token !== undefined) {
+      checkLength("clientToken", token, 1, 64);
+      if (!/^[!-~]+$/.test(token)) throw new SfnError("ValidationException", `1 validation error detected: Value '${token}' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+`);
     }
+    const execution = this.execution(input.executionArn);
     const repeated = () => (token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token));
     const before = repeated();
     if (before) return { redriveDate: epoch(before.date) };
@@ -3073,8 +3075,9 @@ export class LocalStepFunctions {
 
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
   stopExecution(input: Record<string, unknown>): Record<string, Json> {
-    const execution = this.execution(input.executionArn);
+    // The model's constraints on error and cause first, before the execution is looked up.
     const { error, cause } = errorAndCause(input);
+    const execution = this.execution(input.executionArn);
     abort(execution, error, cause);
     return { stopDate: epoch(execution.stopDate ?? new Date()) };
   }

@@ -11,6 +11,7 @@ import {
   DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
+  RedriveExecutionCommand,
   SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
@@ -255,6 +256,17 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "t".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'traceHeader' failed to satisfy constraint: Member must have length less than or equal to 256") });
     expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "Root=é" })))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value 'Root=é' at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*", status: 400 });
     expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "Root=1-5759e988-bd862e3fe1be46a994272793" })))).toMatchObject({ name: "StateMachineDoesNotExist" });
+  });
+
+  it("checks StopExecution's error and cause and RedriveExecution's clientToken before looking the execution up, and a clientToken outside [!-~]+ (ValidationException)", async () => {
+    const missing = `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never`;
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: missing, error: "e".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'error' failed to satisfy constraint") });
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: missing, cause: "c".repeat(32_769) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'cause' failed to satisfy constraint") });
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: missing, error: "e" })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+    // ClientToken: 1–64 characters matching [!-~]+ (API_RedriveExecution clientToken).
+    expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "t".repeat(65) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64") });
+    expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "has space" })))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value 'has space' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+", status: 400 });
+    expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "ok-token_1" })))).toMatchObject({ name: "ExecutionDoesNotExist" });
   });
 
   it("refuses an ARN or a nextToken of a length the API's model does not take (ValidationException, before looking it up)", async () => {
