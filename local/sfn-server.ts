@@ -781,7 +781,7 @@ function instrumentRuns(loaded: Library): void {
       // Likewise a Pass state's falsy Result left armed (its InputPath failed before its action read it).
       falsyResultArmed = undefined;
       enter(logger, name, type, input);
-      if (jsonataStates.has(states[name]) || routesMap(states[name], input, runContext)) armed = states[name];
+      if (jsonataStates.has(states[name]) || routesMap(states[name], input, runContext) || routesWait(states[name], input, runContext)) armed = states[name];
       else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
     });
     // The Retry intervals of this run's JSONPath Tasks that the library does not wait (LocalRun.clockRetries), by
@@ -1188,7 +1188,9 @@ function installJsonataHandler(): void {
       const called = lookedUp === state && typeof this?.Pass === "function" && typeof this?.Task === "function";
       lookedUp = undefined;
       if (!called) return Promise.reject(new ServiceTaskFailure("States.Runtime", `${LIBRARY_CHANGED} (the JSONata state '${stateName}' was not looked up as its handler is called).`));
-      return routedMaps.has(state) ? runRoutedMap(this, state, rawInput, input, context, stateName, options) : runJsonataState(this, state, rawInput, context, stateName, options);
+      if (routedMaps.has(state)) return runRoutedMap(this, state, rawInput, input, context, stateName, options);
+      if (routedWaits.has(state)) return waitInPieces(this, state, waitMs(state, input, context), rawInput, input, context, stateName, options);
+      return runJsonataState(this, state, rawInput, context, stateName, options);
     },
   });
 }
@@ -1393,7 +1395,8 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
           // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
           if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
-          await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
+          const waitMs = field === "Seconds" ? (value as number) * 1000 : Date.parse(value as string) - Date.now();
+          await waitInPieces(handlers, { Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, waitMs, rawInput, rawInput, context, stateName, options);
           outcome = next(await output(rawInput));
           break;
         }
@@ -2051,6 +2054,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       wholeResultPathsDropped(state);
       if (state.Type === "Pass") falsyResultRead(state);
       if (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) routedMap(state);
+      routedWait(state);
     }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
@@ -2826,8 +2830,9 @@ export class LocalStepFunctions {
         if (batchers.length > 0) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: ${batchers.map(({ name, path, problem, fix }) => `its Map state '${name}' (${path}) ${problem}. ${fix}`).join(" And ")}`);
         }
-        // A Distributed (or batching) Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
-        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))))) await (this.jsonataChecked ??= jsonataSelfTest());
+        // A Distributed (or batching) Map, and a Wait that may wait past a Node timer, are routed to their handler as a
+        // JSONata state is (routedByType): checked likewise.
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) || waitMayOverflow(state))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
@@ -3520,6 +3525,62 @@ function routedMap(state: Record<string, unknown>): void {
  */
 function routesMap(state: object | undefined, input: unknown, context: unknown): boolean {
   return state !== undefined && routedMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
+}
+
+/** The JSONPath Wait states routedWait routed. */
+const routedWaits = new WeakSet<object>();
+
+/**
+ * A JSONPath Wait state that may wait longer than a Node timer takes (LONGEST_TIMER_SECONDS, about 24.8 days: its
+ * Seconds over that, or a Timestamp, SecondsPath or TimestampPath, known only as it runs) made one the library runs
+ * through waitInPieces, in place (routedByType, as routedMap). Its Type is read by no one between its entry and its
+ * handler's lookup: a Wait state has no Parameters.
+ */
+function routedWait(state: Record<string, unknown>): void {
+  if (!waitMayOverflow(state)) return;
+  routedWaits.add(state);
+  routedByType(state, "Wait");
+}
+
+/** Whether a JSONPath state is a Wait that may wait longer than a Node timer takes (routedWait). */
+function waitMayOverflow(state: Record<string, unknown>): boolean {
+  return state.Type === "Wait" && ((typeof state.Seconds === "number" && state.Seconds > LONGEST_TIMER_SECONDS) || ["Timestamp", "SecondsPath", "TimestampPath"].some((field) => field in state));
+}
+
+/** Whether a routed Wait (routedWait) entering with `input` is routed: not when its InputPath selects nothing (routesMap's reason). */
+function routesWait(state: object | undefined, input: unknown, context: unknown): boolean {
+  return state !== undefined && routedWaits.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
+}
+
+/**
+ * How long a JSONPath Wait state waits with its effective `input` (its Seconds or SecondsPath's, or until its Timestamp
+ * or TimestampPath's), as the library reads them (WaitStateAction); undefined for a value the library refuses, which
+ * is left to it.
+ */
+function waitMs(state: Record<string, unknown>, input: unknown, context: unknown): number | undefined {
+  if ("Seconds" in state || "SecondsPath" in state) {
+    const seconds = "SecondsPath" in state ? readPath(state.SecondsPath, input, context) : state.Seconds;
+    return Number.isSafeInteger(seconds) && (seconds as number) >= 0 ? (seconds as number) * 1000 : undefined;
+  }
+  const timestamp = "TimestampPath" in state ? readPath(state.TimestampPath, input, context) : state.Timestamp;
+  return isWaitTimestamp(timestamp) ? Date.parse(timestamp) - Date.now() : undefined;
+}
+
+/**
+ * The library's Wait handler for `state`, which waits `ms`. The library waits with a Node timer, which fires at once
+ * for a wait past 2^31−1 ms (about 24.8 days; Node's TimeoutOverflowWarning): such a wait is waited here instead, on
+ * the runtime's clock, in pieces a timer takes, until the run is aborted, and the library's handler then given the
+ * state with nothing left to wait (its Next or End kept). AWS waits any Wait within the execution's time (a STANDARD
+ * execution's year: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+ */
+async function waitInPieces(handlers: Record<string, StateHandler>, state: Record<string, unknown>, ms: number | undefined, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
+  const piece = LONGEST_TIMER_SECONDS * 1000;
+  if (ms === undefined || ms <= piece) return handlers.Wait(state, rawInput, input, context, stateName, options);
+  const hooks = options.runOptions?.[LOCAL_EXECUTION];
+  for (let left = ms; left > 0 && !options.abortSignal?.aborted; left -= piece) {
+    await (hooks ? hooks.wait(Math.min(left, piece), options.abortSignal) : clockWait(NODE_CLOCK, Math.min(left, piece), options.abortSignal));
+  }
+  return handlers.Wait({ Type: "Wait", ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, input, context, stateName, options);
 }
 
 /** A Map's iterations that only hand their input back (runBatchingMap's selection pass). */

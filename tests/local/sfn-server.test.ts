@@ -29,7 +29,7 @@ import { localStateMachineDefinitions, workflowsService } from "../../local/serv
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
-import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskClock, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
 import { ACCOUNT, failingItemProcessor, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
@@ -407,6 +407,40 @@ describe("local Step Functions, Fail states", () => {
 });
 
 describe("local Step Functions, the definition as it runs locally", () => {
+  it("waits a Wait state longer than a Node timer takes (about 24.8 days) in full, on the runtime's clock, where the library's timer fired at once", async () => {
+    const seconds = 2_600_000;
+    const longest = 2_147_483_000;
+    const cases: Array<[string, object, object]> = [
+      ["Seconds", { Type: "Wait", Seconds: seconds, Next: "Done" }, {}],
+      ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: seconds }],
+      ["TimestampPath", { Type: "Wait", TimestampPath: "$.until", Next: "Done" }, { until: new Date(Date.now() + seconds * 1000).toISOString() }],
+      ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: seconds }],
+    ];
+    for (const [field, wait, input] of cases) {
+      const timers: Array<{ ms: number; fire: () => void }> = [];
+      let timerSet!: () => void;
+      const nextTimer = () => new Promise<void>((resolve) => (timerSet = resolve));
+      let set = nextTimer();
+      const clock: TaskClock = { setTimeout: (fire, ms) => (timers.push({ ms, fire }), timerSet(), timers.length), clearTimeout: () => {} };
+      const sfn = new LocalStepFunctions([machine("long-wait", { StartAt: "Hold", States: { Hold: wait, Done: { Type: "Pass", End: true } } })], { clock });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn("long-wait"), input: JSON.stringify(input) }, false)) as { executionArn: string };
+      // Before, the library's own timer (over 2^31 - 1 ms) fired at once and the execution ended.
+      await Promise.race([set, sfn.drained()]);
+      expect([field, sfn.describeExecution({ executionArn }).status]).toEqual([field, "RUNNING"]);
+      expect(timers.map(({ ms }) => ms)).toEqual([longest]);
+      set = nextTimer();
+      timers[0].fire();
+      await set;
+      // The rest, to the millisecond for Seconds (a timestamp's is what is left of it then).
+      if (field !== "TimestampPath") expect(timers[1].ms).toBe(seconds * 1000 - longest);
+      else expect(timers[1].ms).toBeGreaterThan(seconds * 1000 - longest - 60_000);
+      expect(sfn.describeExecution({ executionArn }).status).toBe("RUNNING");
+      timers[1].fire();
+      await sfn.drained();
+      expect([field, sfn.describeExecution({ executionArn }).status]).toEqual([field, "SUCCEEDED"]);
+    }
+  });
+
   it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s; a literal one is the runtime's clock's), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
     const task = (extra: object = {}) => ({ Type: "Task", Resource: fnArn("f"), End: true, ...extra });
     const definition = {
