@@ -4651,7 +4651,10 @@ async function handle(
     try {
       resource = sfn.taskTokenMachine(fields);
     } catch (error) {
-      return reply(response, error as SfnError);
+      // A token refused (missing, of a length the model does not take, or not this server's) has no state machine to
+      // authorise on: the operation refuses it, after the model's checks of its other members (output, error, cause).
+      if (!(error instanceof SfnError)) throw error;
+      resource = undefined;
     }
   }
   if (typeof resource === "string") {

@@ -12,6 +12,9 @@ import {
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   RedriveExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
@@ -267,6 +270,16 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "t".repeat(65) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64") });
     expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "has space" })))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value 'has space' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+", status: 400 });
     expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "ok-token_1" })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+  });
+
+  it("checks SendTaskSuccess's output and SendTaskFailure's error and cause before the token (ValidationException, then InvalidToken)", async () => {
+    const taskToken = "not-a-token-this-server-issued";
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken } as never)))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null", status: 400 });
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken, output: "x".repeat(262_145) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'output' failed to satisfy constraint") });
+    expect(await failure(client().send(new SendTaskFailureCommand({ taskToken, error: "e".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'error' failed to satisfy constraint") });
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken, output: "{}" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
+    expect(await failure(client().send(new SendTaskFailureCommand({ taskToken, error: "e" })))).toMatchObject({ name: "InvalidToken" });
+    expect(await failure(client().send(new SendTaskHeartbeatCommand({ taskToken })))).toMatchObject({ name: "InvalidToken" });
   });
 
   it("refuses an ARN or a nextToken of a length the API's model does not take (ValidationException, before looking it up)", async () => {
