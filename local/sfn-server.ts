@@ -123,7 +123,11 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 /**
  * The ARN a request names, checked as Step Functions checks it before looking it up (LocalStack's snapshots recorded
- * against AWS, test_sfn_api.snapshot.json): not an ARN at all is InvalidArn "Invalid Arn: 'Invalid ARN prefix: …'";
+ * against AWS, test_sfn_api.snapshot.json), after the model's length constraint (ValidationException, as any member's
+ * length: a state machine's or an execution's ARN 1–256 characters, an `Arn`; a Map Run's 1–2000, a `LongArn`;
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html, API_DescribeMapRun, and
+ * the service model, botocore's stepfunctions 2016-11-23 service-2.json): not an ARN at all is InvalidArn "Invalid
+ * Arn: 'Invalid ARN prefix: …'";
  * a resource type the operation does not take is InvalidArn "Invalid Arn: 'Resource type not valid in this context:
  * express'" (an Express execution's, the one recorded; others by analogy); a well-formed ARN of nothing (a state
  * machine version or alias too: the local runtime serves none) is the operation's DoesNotExist error.
@@ -131,11 +135,37 @@ const INVALID_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution" | "mapRun"): string {
   if (arn === undefined || arn === null) throw new SfnError("ValidationException", `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
   if (typeof arn !== "string") throw wrongType(field, arn, "string");
+  checkLength(field, arn, 1, type === "mapRun" ? 2000 : 256);
   if (!arn.startsWith("arn:")) throw new SfnError("InvalidArn", `Invalid Arn: 'Invalid ARN prefix: ${arn.slice(0, 256)}'`);
   const parts = arn.split(":");
   if (parts.length < 7 || parts[2] !== "states") throw new SfnError("InvalidArn", `Invalid Arn: '${arn.slice(0, 256)}'`);
   if (parts[5] !== type) throw new SfnError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: ${parts[5].toLowerCase().slice(0, 40)}'`);
   return arn;
+}
+
+/** A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted (cut to 100 characters). */
+function checkLength(field: string, value: string, min: number, max: number): void {
+  if (value.length >= min && value.length <= max) return;
+  const bound = value.length < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
+  throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 100)}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
+}
+
+/** An enum member's value (the API's model): ValidationException for any other (quoted, cut to 40 characters); none is none. */
+function checkEnum(field: string, value: unknown, values: readonly string[]): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "string") throw wrongType(field, value, "string");
+  if (!values.includes(value)) throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 40)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`);
+}
+
+/** IncludedData's values: DescribeExecution's, DescribeStateMachine's and StartSyncExecution's includedData (API_DescribeExecution). */
+const INCLUDED_DATA = ["ALL_DATA", "METADATA_ONLY"] as const;
+
+/** StartExecution's and StartSyncExecution's traceHeader: 0–256 characters matching `\p{ASCII}*` (API_StartExecution traceHeader, TraceHeader). */
+function checkTraceHeader(value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "string") throw wrongType("traceHeader", value, "string");
+  checkLength("traceHeader", value, 0, 256);
+  if (!/^[\u0000-\u007f]*$/.test(value)) throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 100)}' at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*`);
 }
 
 /**
@@ -166,7 +196,7 @@ const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
 /** The JSON type of a value as Jackson names it in a SerializationException (STRING_VALUE, NUMBER_VALUE, …). */
 function jsonTypeName(value: unknown): string {
   if (typeof value === "string") return "STRING_VALUE";
-  if (typeof value === "number") return "NUMBER_VALUE";
+  if (typeof value === "number" || typeof value === "bigint") return "NUMBER_VALUE";
   if (typeof value === "boolean") return value ? "VALUE_TRUE" : "VALUE_FALSE";
   return Array.isArray(value) ? "START_ARRAY" : "START_OBJECT";
 }
@@ -185,15 +215,63 @@ export function checkMemberTypes(operation: string, input: Record<string, unknow
   for (const [member, type] of Object.entries(MEMBER_TYPES[operation] ?? {})) {
     const value = Object.hasOwn(input, member) ? input[member] : undefined;
     if (value === undefined || value === null) continue;
-    // A Long past 2^53 is a whole number JSON.parse rounds (its range is checked by the operation: LONG_MAX).
-    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : type === "number" ? typeof value === "number" : type === "long" ? Number.isInteger(value) : Number.isSafeInteger(value);
+    // A Long is read from the request's digits (exactLongs: a bigint), or is a whole number (its range is checked by the operation: LONG_MAX).
+    const ok = type === "string" ? typeof value === "string" : type === "boolean" ? typeof value === "boolean" : type === "number" ? typeof value === "number" : type === "long" ? typeof value === "bigint" || Number.isInteger(value) : Number.isSafeInteger(value);
     if (!ok) throw wrongType(member, value, type);
+  }
+}
+
+/**
+ * An operation's answer: JSON, and a Long member past 2^53 as a bigint (answerText writes its digits: a double would
+ * be written rounded, 2^60 as 1152921504606847000, and 2^63−1 as 9223372036854776000, past the Long).
+ */
+type Answer = Record<string, Json | bigint>;
+
+/** `answer` as the JSON text the response carries, each bigint member as its digits (JSON.stringify refuses a bigint). */
+function answerText(answer: Answer): string {
+  const members = Object.entries(answer).filter(([, value]) => value !== undefined);
+  return `{${members.map(([name, value]) => `${JSON.stringify(name)}:${typeof value === "bigint" ? String(value) : JSON.stringify(value)}`).join(",")}}`;
+}
+
+/** A Long the runtime holds as a double, answered as the whole number that double is, at most LONG_MAX (2^63−1 reads as 2^63). */
+function longAnswer(value: number): number | bigint {
+  if (Number.isSafeInteger(value)) return value;
+  const exact = BigInt(value);
+  return exact > LONG_MAX ? LONG_MAX : exact;
+}
+
+/** The JSON tokens of a valid JSON text: a string, a structural character, or a literal (number, true, false, null). */
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\]:,]|[^\s{}[\]:,"]+/g;
+
+/**
+ * The operation's Long members (MEMBER_TYPES) given as whole numbers, read again from the request's JSON `text` as
+ * bigints: JSON.parse reads a number as a double, which past 2^53 is not the number sent (2^63 and 2^63−1 both read as
+ * 2^63). Only the members of the top-level object are read (a request's), the last of a repeated name (as JSON.parse
+ * keeps); a Long written with a fraction or an exponent is left as JSON.parse read it.
+ */
+function exactLongs(operation: string, fields: Record<string, unknown>, text: string): void {
+  const longs = Object.entries(MEMBER_TYPES[operation] ?? {}).filter(([, type]) => type === "long").map(([member]) => member);
+  if (longs.length === 0) return;
+  // Each top-level member's value, when it is a whole number's digits.
+  const digits = new Map<string, string | undefined>();
+  let depth = 0;
+  let [before, last] = ["", ""];
+  for (const [token] of text.matchAll(JSON_TOKEN)) {
+    // In the top-level object, a value follows its name and a colon.
+    if (depth === 1 && last === ":") digits.set(JSON.parse(before) as string, /^-?\d+$/.test(token) ? token : undefined);
+    if (token === "{" || token === "[") depth++;
+    else if (token === "}" || token === "]") depth--;
+    [before, last] = [last, token];
+  }
+  for (const member of longs) {
+    const given = digits.get(member);
+    if (given !== undefined) fields[member] = BigInt(given);
   }
 }
 
 /** A client's value quoted in a message: a string cut to `max`, anything else as JSON; never throws. */
 function quoted(value: unknown, max: number): string {
-  if (typeof value === "string") return value.slice(0, max);
+  if (typeof value === "string" || typeof value === "bigint") return String(value).slice(0, max);
   try {
     return String(JSON.stringify(value)).slice(0, max);
   } catch {
@@ -703,7 +781,7 @@ function instrumentRuns(loaded: Library): void {
       // Likewise a Pass state's falsy Result left armed (its InputPath failed before its action read it).
       falsyResultArmed = undefined;
       enter(logger, name, type, input);
-      if (jsonataStates.has(states[name]) || routesMap(states[name], input, runContext)) armed = states[name];
+      if (jsonataStates.has(states[name]) || routesMap(states[name], input, runContext) || routesWait(states[name], input, runContext)) armed = states[name];
       else if (falsyResults.has(states[name])) falsyResultArmed = states[name];
     });
     // The Retry intervals of this run's JSONPath Tasks that the library does not wait (LocalRun.clockRetries), by
@@ -1110,7 +1188,9 @@ function installJsonataHandler(): void {
       const called = lookedUp === state && typeof this?.Pass === "function" && typeof this?.Task === "function";
       lookedUp = undefined;
       if (!called) return Promise.reject(new ServiceTaskFailure("States.Runtime", `${LIBRARY_CHANGED} (the JSONata state '${stateName}' was not looked up as its handler is called).`));
-      return routedMaps.has(state) ? runRoutedMap(this, state, rawInput, input, context, stateName, options) : runJsonataState(this, state, rawInput, context, stateName, options);
+      if (routedMaps.has(state)) return runRoutedMap(this, state, rawInput, input, context, stateName, options);
+      if (routedWaits.has(state)) return waitInPieces(this, state, waitMs(state, input, context), rawInput, input, context, stateName, options);
+      return runJsonataState(this, state, rawInput, context, stateName, options);
     },
   });
 }
@@ -1315,7 +1395,8 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
           // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
           if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
-          await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
+          const waitMs = field === "Seconds" ? (value as number) * 1000 : Date.parse(value as string) - Date.now();
+          await waitInPieces(handlers, { Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, waitMs, rawInput, rawInput, context, stateName, options);
           outcome = next(await output(rawInput));
           break;
         }
@@ -1973,6 +2054,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       wholeResultPathsDropped(state);
       if (state.Type === "Pass") falsyResultRead(state);
       if (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) routedMap(state);
+      routedWait(state);
     }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
@@ -2651,23 +2733,24 @@ export class LocalStepFunctions {
 
   /** StartExecution (any type) and StartSyncExecution (EXPRESS): validates, starts, and for a sync start waits for the end. */
   async start(input: Record<string, unknown>, sync: boolean): Promise<Record<string, Json>> {
-    const machine = this.machine(input.stateMachineArn);
-    // "StartSyncExecution is not available for STANDARD workflows" (API_StartSyncExecution).
-    if (sync && machine.type !== "EXPRESS") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+    // The model's constraints first, answered before the service's own checks ("1 validation error detected: Value
+    // 'xxx' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80",
+    // wolfeidau/buildkite-serverless-agent#37): the name's length, the input's (in bytes; input is sensitive, so the
+    // value is not echoed: unconfirmed wording), the traceHeader's (API_StartExecution), StartSyncExecution's includedData.
     const name = input.name === undefined || input.name === null ? randomUUID() : input.name;
     if (typeof name !== "string") throw wrongType("name", name, "string");
-    if (name.length < 1 || name.length > SFN_LIMITS.nameLength) {
-      // A model constraint, answered before the service's own checks ("1 validation error detected: Value 'xxx' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80", wolfeidau/buildkite-serverless-agent#37).
-      const bound = name.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.nameLength}`;
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${name.slice(0, 100)}' at 'name' failed to satisfy constraint: Member must have length ${bound}`);
-    }
-    if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
+    checkLength("name", name, 1, SFN_LIMITS.nameLength);
     const text = input.input === undefined || input.input === null ? "{}" : input.input;
     if (typeof text !== "string") throw wrongType("input", text, "string");
     if (Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
-      // The model's length constraint (in bytes): a ValidationException, as for the name; input is sensitive, so the value is not echoed (unconfirmed wording).
       throw new SfnError("ValidationException", `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${SFN_LIMITS.inputBytes}`);
     }
+    checkTraceHeader(input.traceHeader);
+    if (sync) checkEnum("includedData", input.includedData, INCLUDED_DATA);
+    const machine = this.machine(input.stateMachineArn);
+    // "StartSyncExecution is not available for STANDARD workflows" (API_StartSyncExecution).
+    if (sync && machine.type !== "EXPRESS") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
+    if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
     let parsed: Json;
     try {
       parsed = JSON.parse(text) as Json;
@@ -2747,8 +2830,9 @@ export class LocalStepFunctions {
         if (batchers.length > 0) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: ${batchers.map(({ name, path, problem, fix }) => `its Map state '${name}' (${path}) ${problem}. ${fix}`).join(" And ")}`);
         }
-        // A Distributed (or batching) Map is routed to its handler as a JSONata state is (routedByType): checked likewise.
-        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))))) await (this.jsonataChecked ??= jsonataSelfTest());
+        // A Distributed (or batching) Map, and a Wait that may wait past a Node timer, are routed to their handler as a
+        // JSONata state is (routedByType): checked likewise.
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) || waitMayOverflow(state))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
@@ -2937,6 +3021,8 @@ export class LocalStepFunctions {
 
   /** DescribeExecution: StartSyncExecution's fields (describe) and the redrive ones, which only this answer has. */
   describeExecution(input: Record<string, unknown>): Record<string, Json> {
+    // No data is encrypted locally (no KMS): METADATA_ONLY answers what ALL_DATA does.
+    checkEnum("includedData", input.includedData, INCLUDED_DATA);
     const execution = this.execution(input.executionArn);
     return { ...describe(execution), ...redriveFields(execution) };
   }
@@ -2960,13 +3046,15 @@ export class LocalStepFunctions {
    * NOT_REDRIVABLE reasons), and ExecutionLimitExceeded.
    */
   async redriveExecution(input: Record<string, unknown>): Promise<Record<string, Json>> {
-    const execution = this.execution(input.executionArn);
     const token = input.clientToken ?? undefined;
     if (token !== undefined && typeof token !== "string") throw wrongType("clientToken", token, "string");
-    // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (API_RedriveExecution).
-    if (token !== undefined && (token.length < 1 || token.length > 64)) {
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${token.slice(0, 100)}' at 'clientToken' failed to satisfy constraint: Member must have length ${token.length < 1 ? "greater than or equal to 1" : "less than or equal to 64"}`);
+    // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64. Pattern: [!-~]+" (API_RedriveExecution),
+    // a model constraint: checked before the execution is looked up.
+    if (token !== undefined) {
+      checkLength("clientToken", token, 1, 64);
+      if (!/^[!-~]+$/.test(token)) throw new SfnError("ValidationException", `1 validation error detected: Value '${token}' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+`);
     }
+    const execution = this.execution(input.executionArn);
     const repeated = () => (token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token));
     const before = repeated();
     if (before) return { redriveDate: epoch(before.date) };
@@ -2992,8 +3080,9 @@ export class LocalStepFunctions {
 
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
   stopExecution(input: Record<string, unknown>): Record<string, Json> {
-    const execution = this.execution(input.executionArn);
+    // The model's constraints on error and cause first, before the execution is looked up.
     const { error, cause } = errorAndCause(input);
+    const execution = this.execution(input.executionArn);
     abort(execution, error, cause);
     return { stopDate: epoch(execution.stopDate ?? new Date()) };
   }
@@ -3051,6 +3140,14 @@ export class LocalStepFunctions {
     // DescribeStateMachineForExecution (its label and mapRunArn) answering that ARN, and StopExecution and redrive on
     // it. The form of a child's executionArn is not in AWS's reference (an EXPRESS child's would be an `express:` ARN,
     // which ListExecutions does not list for a state machine): not confirmed, so not invented here.
+    const page = pager(input, 3096);
+    const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
+    checkEnum("statusFilter", input.statusFilter, statuses);
+    const filter = (input.statusFilter ?? undefined) as string | undefined;
+    // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
+    // REDRIVEN | NOT_REDRIVEN" (API_ListExecutions); each item's redriveCount and redriveDate (API_ExecutionListItem).
+    checkEnum("redriveFilter", input.redriveFilter, ["REDRIVEN", "NOT_REDRIVEN"]);
+    const redrive = (input.redriveFilter ?? undefined) as string | undefined;
     if ((input.mapRunArn ?? undefined) !== undefined) {
       if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
       const mapRun = this.mapRun(input.mapRunArn);
@@ -3059,24 +3156,11 @@ export class LocalStepFunctions {
     const machine = this.machine(input.stateMachineArn);
     // "This API action is not supported by EXPRESS state machines" (API_ListExecutions).
     if (machine.type !== "STANDARD") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
-    const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
-    const filter = input.statusFilter ?? undefined;
-    if (filter !== undefined && typeof filter !== "string") throw wrongType("statusFilter", filter, "string");
-    if (filter !== undefined && !statuses.includes(filter)) {
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${filter.slice(0, 40)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
-    }
-    // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
-    // REDRIVEN | NOT_REDRIVEN" (API_ListExecutions); each item's redriveCount and redriveDate (API_ExecutionListItem).
-    const redrives = ["REDRIVEN", "NOT_REDRIVEN"];
-    const redrive = input.redriveFilter ?? undefined;
-    if (redrive !== undefined && !redrives.includes(redrive as string)) {
-      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(redrive).slice(0, 40)}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [${redrives.join(", ")}]`);
-    }
     // Newest first.
     const matching = [...this.executions.values()]
       .filter((e) => e.machine === machine && (filter === undefined || e.status === filter) && (redrive === undefined || (e.redriveCount > 0) === (redrive === "REDRIVEN")))
       .reverse();
-    const { items, nextToken } = page(input, matching);
+    const { items, nextToken } = page(matching);
     return {
       executions: items.map((e) => ({
         executionArn: e.arn,
@@ -3098,31 +3182,34 @@ export class LocalStepFunctions {
    * (maxResults 0–1000, 0 the default of 100). In the order they started (AWS's order is not documented).
    */
   listMapRuns(input: Record<string, unknown>): Record<string, Json> {
+    const page = pager(input, 1024);
     const execution = this.execution(input.executionArn);
-    const { items, nextToken } = page(input, execution.mapRuns);
+    const { items, nextToken } = page(execution.mapRuns);
     return { mapRuns: items.map(mapRunListItem), ...nextToken };
   }
 
-  /** A Map Run by its ARN (API_DescribeMapRun mapRunArn: "Length Constraints: Minimum length of 1. Maximum length of 2000"); ResourceNotFound for none. */
+  /** A Map Run by its ARN (checkArn); ResourceNotFound for none. */
   private mapRun(value: unknown): MapRun {
     const arn = checkArn(value, "mapRunArn", "mapRun");
-    if (arn.length > 2000) throw new SfnError("ValidationException", "1 validation error detected: Value at 'mapRunArn' failed to satisfy constraint: Member must have length less than or equal to 2000");
     const found = this.mapRuns.get(arn);
     if (!found) throw mapRunNotFound(arn);
     return found;
   }
 
   /** DescribeMapRun (API_DescribeMapRun): its status, settings and item and child counts as its iterations have gone so far. */
-  describeMapRun(input: Record<string, unknown>): Record<string, Json> {
-    return describeMapRun(this.mapRun(input.mapRunArn));
+  describeMapRun(input: Record<string, unknown>): Answer {
+    const described = describeMapRun(this.mapRun(input.mapRunArn));
+    return { ...described, toleratedFailureCount: longAnswer(described.toleratedFailureCount as number) };
   }
 
   /**
    * UpdateMapRun (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html): "Updates an
    * in-progress Map Run's configuration": maxConcurrency (Integer, from 0), toleratedFailureCount (Long, from 0),
    * toleratedFailurePercentage (Float, 0–100), each optional; the answer is empty. A toleratedFailureCount is taken up
-   * to the Long's 9223372036854775807 (LONG_MAX). The children not yet started start under the new maxConcurrency
-   * (ChildGate: raised, those that now fit start at once; lowered, those under way go on). The new tolerated failure
+   * to the Long's 9223372036854775807 (LONG_MAX), compared exactly (a bigint, as the request's digits: exactLongs), and
+   * DescribeMapRun answers the value a double holds of it (past 2^53, the nearest one, written exactly: longAnswer).
+   * The children not yet started start under the new maxConcurrency (ChildGate: raised, those that now fit start at
+   * once; lowered, those under way go on). The new tolerated failure
    * threshold is read at the Map's next failed item (toleratingFailures), a Map that declared none too (until then it
    * fails on its first failed item, with that item's error; after, over the threshold, with
    * States.ExceedToleratedFailureThreshold). A Map Run no longer in progress is refused with ValidationException
@@ -3130,16 +3217,17 @@ export class LocalStepFunctions {
    */
   updateMapRun(input: Record<string, unknown>): Record<string, Json> {
     const run = this.mapRun(input.mapRunArn);
-    const ranges = { maxConcurrency: [0, 2_147_483_647, "2147483647"], toleratedFailureCount: [0, LONG_MAX.value, LONG_MAX.text], toleratedFailurePercentage: [0, 100, "100"] } as const;
+    // Bounds and values compared as numbers or bigints alike: JavaScript compares the two exactly.
+    const ranges = { maxConcurrency: [0, 2_147_483_647], toleratedFailureCount: [0, LONG_MAX], toleratedFailurePercentage: [0, 100] } as const;
     const settings: Partial<Record<keyof typeof ranges, number>> = {};
-    for (const [member, [min, max, maxText]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number, string]]>) {
+    for (const [member, [min, max]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number | bigint]]>) {
       const value = input[member] ?? undefined;
       if (value === undefined) continue;
-      if (typeof value !== "number" || value < min || value > max) {
-        const bound = typeof value === "number" && value < min ? `greater than or equal to ${min}` : `less than or equal to ${maxText}`;
+      if ((typeof value !== "number" && typeof value !== "bigint") || value < min || value > max) {
+        const bound = (typeof value === "number" || typeof value === "bigint") && value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
         throw new SfnError("ValidationException", `1 validation error detected: Value '${quoted(value, 40)}' at '${member}' failed to satisfy constraint: Member must have value ${bound}`);
       }
-      settings[member] = value;
+      settings[member] = Number(value);
     }
     if (run.status !== "RUNNING") throw new SfnError("ValidationException", `Map Run ${run.arn} is not in progress (${run.status}): UpdateMapRun updates a running Map Run only.`);
     Object.assign(run, settings);
@@ -3148,14 +3236,17 @@ export class LocalStepFunctions {
   }
 
   getExecutionHistory(input: Record<string, unknown>): Record<string, Json> {
+    const page = pager(input, 1024);
     const execution = this.execution(input.executionArn);
     const events = input.reverseOrder === true ? [...execution.history].reverse() : execution.history;
     const includeData = input.includeExecutionData !== false;
-    const { items, nextToken } = page(input, events);
+    const { items, nextToken } = page(events);
     return { events: items.map((event) => ({ ...(includeData ? event : withoutData(event)), timestamp: epoch(event.timestamp) }) as unknown as Json), ...nextToken };
   }
 
   describeStateMachine(input: Record<string, unknown>): Record<string, Json> {
+    // No definition is encrypted locally (no KMS): METADATA_ONLY answers what ALL_DATA does.
+    checkEnum("includedData", input.includedData, INCLUDED_DATA);
     const machine = this.machine(input.stateMachineArn);
     return {
       stateMachineArn: machine.arn,
@@ -3232,10 +3323,14 @@ function abort(execution: Execution, error?: string, cause?: string): void {
 }
 
 /**
- * One page of `items` as ListExecutions and GetExecutionHistory page them: maxResults 0–1000 (0 or none: 100), and a
- * nextToken (opaque: where this page stopped) while more remain.
+ * The paging a ListExecutions, GetExecutionHistory or ListMapRuns request asks for, checked before the operation looks
+ * anything up (as the model's constraints are): maxResults 0–1000 (0 or none: 100), and a nextToken of 1 to `tokenMax`
+ * characters (ListExecutions' ListExecutionsPageToken 3096, the others' PageToken 1024: API_ListExecutions,
+ * API_GetExecutionHistory, API_ListMapRuns), else ValidationException. Answers how to page the items: one page, and a
+ * nextToken (opaque: where this page stopped) while more remain; a nextToken this runtime did not give is InvalidToken
+ * there, once the operation has found what it lists (AWS's order for that is not confirmed).
  */
-function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; nextToken: { nextToken?: string } } {
+function pager(input: Record<string, unknown>, tokenMax: number): <T>(items: T[]) => { items: T[]; nextToken: { nextToken?: string } } {
   const given = input.maxResults ?? undefined;
   if (given !== undefined && !Number.isSafeInteger(given)) throw wrongType("maxResults", given, "integer");
   const max = given === undefined || given === 0 ? SFN_LIMITS.defaultResults : (given as number);
@@ -3243,9 +3338,12 @@ function page<T>(input: Record<string, unknown>, items: T[]): { items: T[]; next
     const bound = max < 0 ? "greater than or equal to 0" : `less than or equal to ${SFN_LIMITS.maxResults}`;
     throw new SfnError("ValidationException", `1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`);
   }
-  const from = typeof input.nextToken === "string" ? Number.parseInt(Buffer.from(input.nextToken, "base64url").toString("utf8"), 10) : 0;
-  if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${quoted(input.nextToken, 100)}'`);
-  return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
+  if (typeof input.nextToken === "string") checkLength("nextToken", input.nextToken, 1, tokenMax);
+  return (items) => {
+    const from = typeof input.nextToken === "string" ? Number.parseInt(Buffer.from(input.nextToken, "base64url").toString("utf8"), 10) : 0;
+    if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${quoted(input.nextToken, 100)}'`);
+    return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
+  };
 }
 
 
@@ -3427,6 +3525,62 @@ function routedMap(state: Record<string, unknown>): void {
  */
 function routesMap(state: object | undefined, input: unknown, context: unknown): boolean {
   return state !== undefined && routedMaps.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
+}
+
+/** The JSONPath Wait states routedWait routed. */
+const routedWaits = new WeakSet<object>();
+
+/**
+ * A JSONPath Wait state that may wait longer than a Node timer takes (LONGEST_TIMER_SECONDS, about 24.8 days: its
+ * Seconds over that, or a Timestamp, SecondsPath or TimestampPath, known only as it runs) made one the library runs
+ * through waitInPieces, in place (routedByType, as routedMap). Its Type is read by no one between its entry and its
+ * handler's lookup: a Wait state has no Parameters.
+ */
+function routedWait(state: Record<string, unknown>): void {
+  if (!waitMayOverflow(state)) return;
+  routedWaits.add(state);
+  routedByType(state, "Wait");
+}
+
+/** Whether a JSONPath state is a Wait that may wait longer than a Node timer takes (routedWait). */
+function waitMayOverflow(state: Record<string, unknown>): boolean {
+  return state.Type === "Wait" && ((typeof state.Seconds === "number" && state.Seconds > LONGEST_TIMER_SECONDS) || ["Timestamp", "SecondsPath", "TimestampPath"].some((field) => field in state));
+}
+
+/** Whether a routed Wait (routedWait) entering with `input` is routed: not when its InputPath selects nothing (routesMap's reason). */
+function routesWait(state: object | undefined, input: unknown, context: unknown): boolean {
+  return state !== undefined && routedWaits.has(state) && effectiveInput(state as Record<string, unknown>, input, context) !== undefined;
+}
+
+/**
+ * How long a JSONPath Wait state waits with its effective `input` (its Seconds or SecondsPath's, or until its Timestamp
+ * or TimestampPath's), as the library reads them (WaitStateAction); undefined for a value the library refuses, which
+ * is left to it.
+ */
+function waitMs(state: Record<string, unknown>, input: unknown, context: unknown): number | undefined {
+  if ("Seconds" in state || "SecondsPath" in state) {
+    const seconds = "SecondsPath" in state ? readPath(state.SecondsPath, input, context) : state.Seconds;
+    return Number.isSafeInteger(seconds) && (seconds as number) >= 0 ? (seconds as number) * 1000 : undefined;
+  }
+  const timestamp = "TimestampPath" in state ? readPath(state.TimestampPath, input, context) : state.Timestamp;
+  return isWaitTimestamp(timestamp) ? Date.parse(timestamp) - Date.now() : undefined;
+}
+
+/**
+ * The library's Wait handler for `state`, which waits `ms`. The library waits with a Node timer, which fires at once
+ * for a wait past 2^31−1 ms (about 24.8 days; Node's TimeoutOverflowWarning): such a wait is waited here instead, on
+ * the runtime's clock, in pieces a timer takes, until the run is aborted, and the library's handler then given the
+ * state with nothing left to wait (its Next or End kept). AWS waits any Wait within the execution's time (a STANDARD
+ * execution's year: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+ */
+async function waitInPieces(handlers: Record<string, StateHandler>, state: Record<string, unknown>, ms: number | undefined, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
+  const piece = LONGEST_TIMER_SECONDS * 1000;
+  if (ms === undefined || ms <= piece) return handlers.Wait(state, rawInput, input, context, stateName, options);
+  const hooks = options.runOptions?.[LOCAL_EXECUTION];
+  for (let left = ms; left > 0 && !options.abortSignal?.aborted; left -= piece) {
+    await (hooks ? hooks.wait(Math.min(left, piece), options.abortSignal) : clockWait(NODE_CLOCK, Math.min(left, piece), options.abortSignal));
+  }
+  return handlers.Wait({ Type: "Wait", ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, input, context, stateName, options);
 }
 
 /** A Map's iterations that only hand their input back (runBatchingMap's selection pass). */
@@ -3622,16 +3776,18 @@ const groupFailures = new WeakMap<object, number>();
  * The largest tolerated failure count: a Long's, 2^63−1. UpdateMapRun's toleratedFailureCount is "Type: Long. Valid
  * Range: Minimum value of 0" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html),
  * and so is DescribeMapRun's; the ASL field's bound is not documented, taken to be the same (asl-validator: an
- * integer from 0, no maximum). JSON numbers are doubles here: 2^63−1 reads as 2^63, so a count up to 2^63 (and any
- * text JSON.parse rounds to it) is taken. Not confirmed: AWS's answer to a count past the Long's range.
+ * integer from 0, no maximum). UpdateMapRun's is compared exactly (the request's digits, exactLongs). A definition's,
+ * or its path's, is a double (its JSON parsed): 2^63−1 reads as 2^63, so there a count up to 2^63 (and any text
+ * JSON.parse rounds to it) is taken, and answered as 2^63−1 (longAnswer). Not confirmed: AWS's answer to a count past
+ * the Long's range.
  */
-const LONG_MAX = { value: 2 ** 63 - 1, text: "9223372036854775807" } as const;
+const LONG_MAX = 9223372036854775807n;
 
 const TOLERANCE_FIELDS = ["ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"] as const;
 
 /** What each tolerated failure threshold takes (a JSONPath Map's value or path's, a JSONata Map's value or expression's). */
 const TOLERANCE_VALUES = {
-  ToleratedFailureCount: { valid: (n: number) => Number.isInteger(n) && n >= 0 && n <= LONG_MAX.value, what: `an integer from 0 to ${LONG_MAX.text}` },
+  ToleratedFailureCount: { valid: (n: number) => Number.isInteger(n) && n >= 0 && n <= Number(LONG_MAX), what: `an integer from 0 to ${LONG_MAX}` },
   ToleratedFailurePercentage: { valid: (n: number) => n >= 0 && n <= 100, what: "a number from 0 to 100" },
 } as const;
 
@@ -4401,7 +4557,7 @@ const JSON_10 = "application/x-amz-json-1.0";
 /** Larger than any valid request (an input of 256 KiB, escaped in JSON, with the ARN and name). */
 const LARGEST_REQUEST_BYTES = 2 * 1024 * 1024;
 
-type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Record<string, Json> | Promise<Record<string, Json>>;
+type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Answer | Promise<Answer>;
 
 // Each operation's run; what it is authorised as is OPERATION_PERMISSIONS' (local/sfn-permissions.ts), one key set.
 const RUNS: Record<keyof typeof OPERATION_PERMISSIONS, Operation> = {
@@ -4480,6 +4636,7 @@ async function handle(
   }
   if (typeof input !== "object" || input === null || Array.isArray(input)) return reply(response, new SfnError("SerializationException", "The request body must be a JSON object."));
   const fields = input as Record<string, unknown>;
+  exactLongs(name, fields, body.toString("utf8"));
   try {
     checkMemberTypes(name, fields);
   } catch (error) {
@@ -4494,7 +4651,10 @@ async function handle(
     try {
       resource = sfn.taskTokenMachine(fields);
     } catch (error) {
-      return reply(response, error as SfnError);
+      // A token refused (missing, of a length the model does not take, or not this server's) has no state machine to
+      // authorise on: the operation refuses it, after the model's checks of its other members (output, error, cause).
+      if (!(error instanceof SfnError)) throw error;
+      resource = undefined;
     }
   }
   if (typeof resource === "string") {
@@ -4516,7 +4676,7 @@ async function handle(
     const output = await operation.run(sfn, fields);
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
-    response.end(JSON.stringify(output));
+    response.end(answerText(output));
   } catch (error) {
     if (!(error instanceof SfnError)) throw error;
     if (!response.destroyed) reply(response, error);

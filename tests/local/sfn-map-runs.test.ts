@@ -269,7 +269,8 @@ describe("local Step Functions, Map Runs", () => {
     const big = 2 ** 60;
     const { execution, described } = await run(distributed({ ToleratedFailureCount: big }), { items });
     expect(execution).toMatchObject({ status: "SUCCEEDED" });
-    expect(described[0]).toMatchObject({ toleratedFailureCount: big, itemCounts: { failed: 1 } });
+    // Past 2^53, answered as the whole number it is (a bigint: written as its digits).
+    expect(described[0]).toMatchObject({ toleratedFailureCount: BigInt(big), itemCounts: { failed: 1 } });
     expect((await run(distributed({ ToleratedFailureCountPath: "$.count" }), { items, count: big })).execution).toMatchObject({ status: "SUCCEEDED" });
     expect((await run(distributed({ ToleratedFailureCountPath: "$.count" }), { items, count: 2 ** 64 })).execution).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("where it takes an integer from 0 to 9223372036854775807") });
     // UpdateMapRun's toleratedFailureCount, a Long: not a SerializationException past 2^53, refused past 2^63−1.
@@ -283,11 +284,13 @@ describe("local Step Functions, Map Runs", () => {
     for (let i = 0; i < 1000 && (sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
     const [{ mapRunArn }] = (sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
     expect(sfn.updateMapRun({ mapRunArn, toleratedFailureCount: big })).toEqual({});
-    expect(sfn.updateMapRun({ mapRunArn, toleratedFailureCount: JSON.parse("9223372036854775807") })).toEqual({});
+    // Compared exactly: the double 2^63 (what JSON.parse reads 2^63−1 as) is past the Long; the request's digits are read as a bigint (exactLongs).
+    expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: JSON.parse("9223372036854775807") })).toThrow(expect.objectContaining({ type: "ValidationException" }));
+    expect(sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 9223372036854775807n })).toEqual({});
     expect(() => sfn.updateMapRun({ mapRunArn, toleratedFailureCount: 2 ** 64 })).toThrow(expect.objectContaining({ type: "ValidationException", message: expect.stringContaining("Member must have value less than or equal to 9223372036854775807") }));
     held[0]();
     await sfn.drained();
-    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", toleratedFailureCount: 2 ** 63 });
+    expect(sfn.describeMapRun({ mapRunArn })).toMatchObject({ status: "SUCCEEDED", toleratedFailureCount: 9223372036854775807n });
   });
 
   it("redrives the failed Map Run when a redrive runs the Map again (MapRunRedriven, redriveCount), the iterations it kept counted as succeeded", async () => {
@@ -359,6 +362,16 @@ describe("local Step Functions, Map Runs", () => {
   });
 });
 
+/** A request to `local` signed as the SDK signs it, with any body: its status and the text it answered. */
+async function signedRaw(local: LocalSfnServer, operation: string, body: string): Promise<{ status: number; text: string }> {
+  const url = new URL(local.endpoint);
+  const headers: Record<string, string> = { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": `AWSStepFunctions.${operation}` };
+  const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: REGION, service: "states", sha256: Sha256 });
+  const { host: _host, ...sent } = (await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers, body })).headers;
+  const response = await fetch(local.endpoint, { method: "POST", headers: sent, body });
+  return { status: response.status, text: await response.text() };
+}
+
 describe("local Step Functions server, Map Run API", () => {
   let server: LocalSfnServer;
   let client: SFNClient;
@@ -402,6 +415,38 @@ describe("local Step Functions server, Map Run API", () => {
     await expect(client.send(new ListExecutionsCommand({ mapRunArn: elsewhere }))).rejects.toMatchObject({ name: "ResourceNotFound" });
   });
 
+  it("takes UpdateMapRun's toleratedFailureCount as the exact Long sent, refusing one past 2^63−1, and DescribeMapRun answers it exactly", async () => {
+    const held: Array<() => void> = [];
+    let called!: () => void;
+    const workCalled = new Promise<void>((resolve) => (called = resolve));
+    const work: TaskFunction = (event: any) => new Promise((resolve) => (held.push(() => resolve(event)), called()));
+    const processor = { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("work"), End: true } } };
+    const local = await startLocalSfn({ stateMachines: [localMachine("held-fan", distributed({}, processor), { work })] });
+    try {
+      const { executionArn } = (await local.sfn.start({ stateMachineArn: machineArn("held-fan"), input: JSON.stringify({ items: [1] }) }, false)) as { executionArn: string };
+      await workCalled;
+      // The history is read as the run goes: yielded to until it has read the Map Run's start (no timer).
+      for (let i = 0; i < 1000 && (local.sfn.listMapRuns({ executionArn }) as { mapRuns: unknown[] }).mapRuns.length === 0; i++) await new Promise(setImmediate);
+      const [{ mapRunArn }] = (local.sfn.listMapRuns({ executionArn }) as { mapRuns: Array<{ mapRunArn: string }> }).mapRuns;
+      const update = (count: string) => signedRaw(local, "UpdateMapRun", `{"mapRunArn":${JSON.stringify(mapRunArn)},"toleratedFailureCount":${count}}`);
+      const describedCount = async () => /"toleratedFailureCount":(-?[\d.e+]+)/.exec((await signedRaw(local, "DescribeMapRun", JSON.stringify({ mapRunArn }))).text)?.[1];
+      // 2^63 and 2^63+1 are past the Long (JSON.parse reads both as 2^63, as it reads 2^63−1).
+      for (const over of ["9223372036854775808", "9223372036854775809"]) {
+        expect(await update(over)).toEqual({ status: 400, text: expect.stringContaining('"__type":"ValidationException"') });
+      }
+      expect((await update("9223372036854775807")).status).toBe(200);
+      expect(await describedCount()).toBe("9223372036854775807");
+      // 2^60: a double holds it, but writes it as 1152921504606847000.
+      expect((await update("1152921504606846976")).status).toBe(200);
+      expect(await describedCount()).toBe("1152921504606846976");
+      expect((await update("3")).status).toBe(200);
+      expect(await describedCount()).toBe("3");
+    } finally {
+      held.forEach((release) => release());
+      await local.stop();
+    }
+  });
+
   it("refuses bad input with 400 and AWS's error types, never crashing", async () => {
     const missing = `arn:aws:states:${REGION}:${ACCOUNT}:mapRun:fan/x:00000000-0000-0000-0000-000000000000`;
     const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error) => ({ name: error.name, status: error.$metadata?.httpStatusCode }));
@@ -427,12 +472,8 @@ describe("local Step Functions server, Map Run API", () => {
     // Raw bodies the SDK would not send, each member of each Map Run operation given hostile values: 4xx in the JSON
     // shape, never a 5xx nor a crash, and the server still serves.
     const signed = async (operation: string, body: string) => {
-      const url = new URL(server.endpoint);
-      const headers: Record<string, string> = { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": `AWSStepFunctions.${operation}` };
-      const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: REGION, service: "states", sha256: Sha256 });
-      const { host: _host, ...sent } = (await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/", query: {}, headers, body })).headers;
-      const response = await fetch(server.endpoint, { method: "POST", headers: sent, body });
-      return { status: response.status, type: ((await response.json()) as { __type?: unknown }).__type };
+      const { status, text } = await signedRaw(server, operation, body);
+      return { status, type: (JSON.parse(text) as { __type?: unknown }).__type };
     };
     const values = ["null", "1", "-1", "1.5", "1e400", "-1e400", "99999999999999999999", "2147483648", "true", '""', `"${"x".repeat(3000)}"`, "[]", "{}", '{"__proto__":{"polluted":true}}', JSON.stringify(executionArn), JSON.stringify(machineArn("fan")), JSON.stringify(`${mapRunArn}:extra`), JSON.stringify("arn:aws:states:::mapRun")];
     const answers: Array<{ operation: string; body: string; status: number; type: unknown }> = [];

@@ -11,6 +11,10 @@ import {
   DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
+  RedriveExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
@@ -28,7 +32,7 @@ import { localStateMachineDefinitions, workflowsService } from "../../local/serv
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
-import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskClock, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
 import { ACCOUNT, failingItemProcessor, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
@@ -240,6 +244,65 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never` })))).toMatchObject({ name: "ExecutionDoesNotExist", status: 400 });
   });
 
+  it("refuses an includedData, statusFilter or redriveFilter outside its enum and a traceHeader the model does not take (ValidationException, before looking anything up)", async () => {
+    const notIn = (field: string, value: string, values: string) => ({ name: "ValidationException", message: `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values}]`, status: 400 });
+    const missing = machineArn("none-such");
+    // IncludedData: ALL_DATA | METADATA_ONLY (API_DescribeExecution, API_DescribeStateMachine, API_StartSyncExecution).
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never`, includedData: "EVERYTHING" as never })))).toEqual(notIn("includedData", "EVERYTHING", "ALL_DATA, METADATA_ONLY"));
+    expect(await failure(client().send(new DescribeStateMachineCommand({ stateMachineArn: missing, includedData: "some" as never })))).toEqual(notIn("includedData", "some", "ALL_DATA, METADATA_ONLY"));
+    expect(await failure(client().send(new StartSyncExecutionCommand({ stateMachineArn: missing, includedData: "" as never })))).toEqual(notIn("includedData", "", "ALL_DATA, METADATA_ONLY"));
+    expect((await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo"), includedData: "METADATA_ONLY" }))).name).toBe("echo");
+    // ListExecutions' filters, checked before the state machine is looked up.
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: missing, statusFilter: "DONE" as never })))).toEqual(notIn("statusFilter", "DONE", "RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE"));
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: missing, redriveFilter: "ALL" as never })))).toEqual(notIn("redriveFilter", "ALL", "REDRIVEN, NOT_REDRIVEN"));
+    // TraceHeader: 0–256 characters of \p{ASCII} (API_StartExecution traceHeader).
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "t".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'traceHeader' failed to satisfy constraint: Member must have length less than or equal to 256") });
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "Root=é" })))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value 'Root=é' at 'traceHeader' failed to satisfy constraint: Member must satisfy regular expression pattern: \\p{ASCII}*", status: 400 });
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "Root=1-5759e988-bd862e3fe1be46a994272793" })))).toMatchObject({ name: "StateMachineDoesNotExist" });
+  });
+
+  it("checks StopExecution's error and cause and RedriveExecution's clientToken before looking the execution up, and a clientToken outside [!-~]+ (ValidationException)", async () => {
+    const missing = `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:never`;
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: missing, error: "e".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'error' failed to satisfy constraint") });
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: missing, cause: "c".repeat(32_769) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'cause' failed to satisfy constraint") });
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: missing, error: "e" })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+    // ClientToken: 1–64 characters matching [!-~]+ (API_RedriveExecution clientToken).
+    expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "t".repeat(65) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64") });
+    expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "has space" })))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value 'has space' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+", status: 400 });
+    expect(await failure(client().send(new RedriveExecutionCommand({ executionArn: missing, clientToken: "ok-token_1" })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+  });
+
+  it("checks SendTaskSuccess's output and SendTaskFailure's error and cause before the token (ValidationException, then InvalidToken)", async () => {
+    const taskToken = "not-a-token-this-server-issued";
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken } as never)))).toEqual({ name: "ValidationException", message: "1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null", status: 400 });
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken, output: "x".repeat(262_145) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'output' failed to satisfy constraint") });
+    expect(await failure(client().send(new SendTaskFailureCommand({ taskToken, error: "e".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'error' failed to satisfy constraint") });
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken, output: "{}" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
+    expect(await failure(client().send(new SendTaskFailureCommand({ taskToken, error: "e" })))).toMatchObject({ name: "InvalidToken" });
+    expect(await failure(client().send(new SendTaskHeartbeatCommand({ taskToken })))).toMatchObject({ name: "InvalidToken" });
+  });
+
+  it("refuses an ARN or a nextToken of a length the API's model does not take (ValidationException, before looking it up)", async () => {
+    const tooLong = (field: string, max: number) => ({ name: "ValidationException", message: expect.stringMatching(new RegExp(`^1 validation error detected: Value '.*' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}$`)), status: 400 });
+    const empty = (field: string) => ({ name: "ValidationException", message: `1 validation error detected: Value '' at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 1`, status: 400 });
+    // Arn: 1–256 (API_StartExecution stateMachineArn, API_DescribeExecution executionArn, …).
+    const longMachine = `${machineArn("echo")}${"x".repeat(257 - machineArn("echo").length)}`;
+    expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: longMachine })))).toEqual(tooLong("stateMachineArn", 256));
+    expect(await failure(client().send(new DescribeStateMachineCommand({ stateMachineArn: "" })))).toEqual(empty("stateMachineArn"));
+    const execution = `arn:aws:states:${REGION}:${ACCOUNT}:execution:echo:`;
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: execution.padEnd(257, "x") })))).toEqual(tooLong("executionArn", 256));
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: execution.padEnd(256, "x") })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn: "" })))).toEqual(empty("executionArn"));
+    // nextToken: ListExecutions' 1–3096 (ListExecutionsPageToken), GetExecutionHistory's 1–1024 (PageToken).
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3097) })))).toEqual(tooLong("nextToken", 3096));
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3096) })))).toMatchObject({ name: "InvalidToken" });
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "" })))).toEqual(empty("nextToken"));
+    // Checked before the execution is looked up (none of this name exists).
+    const executionArn = `${execution}never`;
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn, nextToken: "x".repeat(1025) })))).toEqual(tooLong("nextToken", 1024));
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn, nextToken: "x".repeat(1024) })))).toMatchObject({ name: "ExecutionDoesNotExist" });
+  });
+
   it("returns the running STANDARD execution for the same name and input, refuses other input or a closed one (ExecutionAlreadyExists), and stops one", async () => {
     const start = (input: string, name = "held-1") => client().send(new StartExecutionCommand({ stateMachineArn: machineArn("held"), name, input }));
     const first = await start('{"n":1}');
@@ -357,6 +420,40 @@ describe("local Step Functions, Fail states", () => {
 });
 
 describe("local Step Functions, the definition as it runs locally", () => {
+  it("waits a Wait state longer than a Node timer takes (about 24.8 days) in full, on the runtime's clock, where the library's timer fired at once", async () => {
+    const seconds = 2_600_000;
+    const longest = 2_147_483_000;
+    const cases: Array<[string, object, object]> = [
+      ["Seconds", { Type: "Wait", Seconds: seconds, Next: "Done" }, {}],
+      ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: seconds }],
+      ["TimestampPath", { Type: "Wait", TimestampPath: "$.until", Next: "Done" }, { until: new Date(Date.now() + seconds * 1000).toISOString() }],
+      ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: seconds }],
+    ];
+    for (const [field, wait, input] of cases) {
+      const timers: Array<{ ms: number; fire: () => void }> = [];
+      let timerSet!: () => void;
+      const nextTimer = () => new Promise<void>((resolve) => (timerSet = resolve));
+      let set = nextTimer();
+      const clock: TaskClock = { setTimeout: (fire, ms) => (timers.push({ ms, fire }), timerSet(), timers.length), clearTimeout: () => {} };
+      const sfn = new LocalStepFunctions([machine("long-wait", { StartAt: "Hold", States: { Hold: wait, Done: { Type: "Pass", End: true } } })], { clock });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn("long-wait"), input: JSON.stringify(input) }, false)) as { executionArn: string };
+      // Before, the library's own timer (over 2^31 - 1 ms) fired at once and the execution ended.
+      await Promise.race([set, sfn.drained()]);
+      expect([field, sfn.describeExecution({ executionArn }).status]).toEqual([field, "RUNNING"]);
+      expect(timers.map(({ ms }) => ms)).toEqual([longest]);
+      set = nextTimer();
+      timers[0].fire();
+      await set;
+      // The rest, to the millisecond for Seconds (a timestamp's is what is left of it then).
+      if (field !== "TimestampPath") expect(timers[1].ms).toBe(seconds * 1000 - longest);
+      else expect(timers[1].ms).toBeGreaterThan(seconds * 1000 - longest - 60_000);
+      expect(sfn.describeExecution({ executionArn }).status).toBe("RUNNING");
+      timers[1].fire();
+      await sfn.drained();
+      expect([field, sfn.describeExecution({ executionArn }).status]).toEqual([field, "SUCCEEDED"]);
+    }
+  });
+
   it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s; a literal one is the runtime's clock's), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
     const task = (extra: object = {}) => ({ Type: "Task", Resource: fnArn("f"), End: true, ...extra });
     const definition = {
