@@ -371,6 +371,14 @@ describe("local S3 server: authentication as S3 does it (issue 11)", () => {
     expect(await response.text()).toContain("<Message>There were headers present in the request which were not signed</Message><HeadersNotSigned>x-amz-acl</HeadersNotSigned>");
   });
 
+  it("signs and reads query parameters named as an object's built-in members (constructor, toString, __proto__) as any other (were 403 SignatureDoesNotMatch)", async () => {
+    // The query was a plain object: `constructor` found Object, `__proto__` was dropped, so the canonical query differed.
+    for (const name of ["constructor", "toString", "hasOwnProperty", "__proto__"]) {
+      const response = await signedFetch(server.endpoint, "GET", `/uploads/originals/alice/1.png?${name}=1`);
+      expect([name, response.status, await response.text()]).toEqual([name, 200, "alice's photo"]);
+    }
+  });
+
   it("answers a malformed path with 400 InvalidURI, never 500", async () => {
     const response = await fetch(`${server.endpoint}/uploads/%zz`);
     expect([response.status, await errorCode(response)]).toEqual([400, "InvalidURI"]);
