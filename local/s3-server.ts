@@ -1861,7 +1861,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   function listXml(bucket: string, query: Query): string {
     const token = param(query, "continuation-token");
     const startAfter = param(query, "start-after");
-    const after = token ? Buffer.from(token, "base64").toString("utf8") : startAfter ?? "";
+    const after = token ? continuationKey(token) : startAfter ?? "";
     const encoded = listEncoding(query);
     const page = listPage(bucket, query, after, encoded);
     const next = page.truncated ? `<NextContinuationToken>${Buffer.from(page.last).toString("base64")}</NextContinuationToken>` : "";
@@ -2222,6 +2222,21 @@ function countParam(query: Query, name: string): number | undefined {
   if (value === undefined) throw new S3Error(400, "InvalidArgument", `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
   if (value < 0) throw new S3Error(400, "InvalidArgument", `Argument ${name} must be an integer between 0 and ${MAX_INT32}`, { ArgumentName: name, ArgumentValue: text });
   return value;
+}
+
+/**
+ * The key a ListObjectsV2 continuation token continues after: the token is the base64 of that key's UTF-8, as
+ * listXml writes NextContinuationToken. One this server did not write (not base64 of UTF-8 that encodes back to it) is
+ * S3's 400 InvalidArgument, "The continuation token provided is incorrect", ArgumentName continuation-token and no
+ * ArgumentValue (S3's answer as recorded against it in versity/versitygw#993): Buffer's lenient base64 read any text as some key, and the page
+ * after it was answered 200. An empty token is no token (S3's answer to one is not confirmed).
+ */
+function continuationKey(token: string): string {
+  const key = Buffer.from(token, "base64").toString("utf8");
+  if (Buffer.from(key, "utf8").toString("base64") !== token) {
+    throw new S3Error(400, "InvalidArgument", "The continuation token provided is incorrect", { ArgumentName: "continuation-token" });
+  }
+  return key;
 }
 
 function param(query: Query, name: string): string | undefined {

@@ -187,6 +187,19 @@ describe("ListObjectsV2 with a delimiter", () => {
     expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key), second.IsTruncated]).toEqual([["tree/d/"], ["tree/c.txt"], false]);
   });
 
+  it("answers a continuation token it did not give with S3's 400 InvalidArgument (was a page after whatever the token decoded to)", async () => {
+    // S3's answer as recorded against S3 in versity/versitygw#993: InvalidArgument, "The continuation token provided is
+    // incorrect", ArgumentName continuation-token, no ArgumentValue.
+    for (const token of ["zzzz", "not a token", "/w=="]) {
+      const response = await signedGet(`/photos?list-type=2&prefix=tree/&continuation-token=${encodeURIComponent(token)}`);
+      const text = await response.text();
+      expect([token, response.status, text]).toEqual([token, 400, expect.stringContaining("<Code>InvalidArgument</Code><Message>The continuation token provided is incorrect</Message><ArgumentName>continuation-token</ArgumentName><Resource>")]);
+    }
+    const first = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", MaxKeys: 1 }));
+    const next = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", MaxKeys: 1, ContinuationToken: first.NextContinuationToken }));
+    expect([first.Contents?.[0].Key, next.Contents?.[0].Key, next.ContinuationToken]).toEqual(["tree/a/1", "tree/a/2", first.NextContinuationToken]);
+  });
+
   it("rolls up for ListObjects (v1) too, paging by NextMarker", async () => {
     const first = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 1 }));
     expect([first.CommonPrefixes?.map((p) => p.Prefix), first.NextMarker, first.IsTruncated]).toEqual([["tree/a/"], "tree/a/", true]);
