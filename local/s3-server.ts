@@ -1679,7 +1679,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const refusal = (action: string, resource: string) => refusalOf(auth.accessKeyId, action, resource);
     admit(auth.accessKeyId, request);
-    if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", `${method} ${path} is not supported by the local S3 server`, method === "HEAD");
+    if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", notServed(method, path, query, key), method === "HEAD");
     if (operation === "CreateBucket") {
       store.createBucket(request.bucket);
       return send(res, 200, "");
@@ -1746,6 +1746,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return notify("ObjectRemoved:Delete", request.bucket, key);
       case "DeleteObjects": {
         const results: string[] = [];
+        if (xmlValues(body.toString("utf8"), "VersionId").length > 0) throw new S3Error(501, "NotImplemented", `DeleteObjects of an object version (VersionId) ${NO_VERSIONS}`);
         const quiet = /<Quiet>true<\/Quiet>/.test(body.toString("utf8"));
         for (const k of request.keys ?? []) {
           const keyRefused = refusal("s3:DeleteObject", `arn:aws:s3:::${bucket}/${k}`);
@@ -1991,7 +1992,7 @@ function copySourceOf(req: IncomingMessage): { bucket: string; key: string } {
   const queryAt = value.indexOf("?");
   const path = queryAt < 0 ? value : value.slice(0, queryAt);
   if (queryAt >= 0 && param(parseQuery(value.slice(queryAt + 1)), "versionId") !== undefined) {
-    throw new S3Error(501, "NotImplemented", "x-amz-copy-source with a versionId is not supported by the local S3 server: it keeps no object versions");
+    throw new S3Error(501, "NotImplemented", `x-amz-copy-source with a versionId ${NO_VERSIONS}`);
   }
   let decoded: string;
   try {
@@ -2337,6 +2338,8 @@ const OBJECT_SUBRESOURCES = ["tagging", "acl", "retention", "legal-hold", "attri
 function operationOf(method: string, query: Query, key: string, copy: boolean): S3Operation {
   const has = (name: string) => name in query;
   if (key !== "" && OBJECT_SUBRESOURCES.some(has)) return "Unsupported";
+  // A version of an object (notServed): read as the object itself, GetObject answered the current object and DeleteObject deleted it.
+  if (key !== "" && has("versionId") && VERSIONED_OPERATIONS[method] !== undefined) return "Unsupported";
   if (key === "") {
     // CreateBucket is `PUT /{Bucket}` with no subresource (API_CreateBucket.html); a PUT of one (?policy, ?cors,
     // ?tagging, ?notification, ...) was taken as CreateBucket: 200, the setting dropped, a missing bucket made. The
@@ -2357,6 +2360,32 @@ function operationOf(method: string, query: Query, key: string, copy: boolean): 
   if (method === "GET") return has("uploadId") ? "ListParts" : "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
+}
+
+/**
+ * The object operations S3 serves for one version of an object, by method: GetObject, HeadObject and DeleteObject take
+ * `?versionId=` (API_GetObject.html, API_HeadObject.html, API_DeleteObject.html: "VersionId used to reference a
+ * specific version of the object").
+ */
+const VERSIONED_OPERATIONS: Record<string, string | undefined> = { GET: "GetObject", HEAD: "HeadObject", DELETE: "DeleteObject" };
+
+/** Why the object version calls are not served (notServed; DeleteObjects' VersionId; copySourceOf's versionId). */
+const NO_VERSIONS = "is not supported by the local S3 server: it keeps no object versions";
+
+/**
+ * An Unsupported request's 501 message, naming the operation where it is one of S3's that needs versions the server does
+ * not keep: ListObjectVersions, `GET /{Bucket}?versions` (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html),
+ * and a version of an object (VERSIONED_OPERATIONS); S3's 501 NotImplemented is "A header you provided implies
+ * functionality that is not implemented" (ErrorResponses.html). The program's buckets may be versioned in AWS (the
+ * components turn versioning on), but neither the app nor the publisher lists or reads versions, and the local server
+ * gives no version ids (no x-amz-version-id), so a client has none of its own to ask for. S3 serves `versionId=null`
+ * as the object of an unversioned bucket; refused here too, as a copy source's is (copySourceOf).
+ */
+function notServed(method: string, path: string, query: Query, key: string): string {
+  if (key === "" && method === "GET" && "versions" in query) return `ListObjectVersions ${NO_VERSIONS}`;
+  const versioned = VERSIONED_OPERATIONS[method];
+  if (key !== "" && "versionId" in query && versioned !== undefined && !OBJECT_SUBRESOURCES.some((name) => name in query)) return `${versioned} of an object version (versionId) ${NO_VERSIONS}`;
+  return `${method} ${path} is not supported by the local S3 server`;
 }
 
 /** S3's largest object in one PUT, and largest part: 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html, qfacts.html). */

@@ -14,6 +14,7 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
@@ -577,6 +578,29 @@ describe("an object's subresources the local server does not serve (?tagging, ?a
     }
     const got = await client.send(new GetObjectCommand({ Bucket, Key }));
     expect([await got.Body!.transformToString(), got.ContentType]).toEqual(["the object's bytes", "text/plain"]);
+  });
+});
+
+describe("object versions, which the local server does not keep", () => {
+  it("answers ListObjectVersions and a versionId on GetObject, HeadObject, DeleteObject and DeleteObjects 501 NotImplemented naming the operation; nothing is read as the current object or deleted", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "versioned", Body: "current" }));
+    const refused = (call: Promise<unknown>) =>
+      call.then(
+        () => undefined,
+        (e: { name: string; message: string; $metadata: { httpStatusCode?: number } }) => [e.$metadata.httpStatusCode, e.name, e.message],
+      );
+    const Bucket = "photos";
+    const Key = "versioned";
+    const VersionId = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo";
+    // ListObjectVersions: the message named no operation ("GET /photos is not supported").
+    expect(await refused(client.send(new ListObjectVersionsCommand({ Bucket })))).toEqual([501, "NotImplemented", "ListObjectVersions is not supported by the local S3 server: it keeps no object versions"]);
+    // A versionId was ignored: GetObject and HeadObject answered the current object, DeleteObject deleted it.
+    expect(await refused(client.send(new GetObjectCommand({ Bucket, Key, VersionId })))).toEqual([501, "NotImplemented", "GetObject of an object version (versionId) is not supported by the local S3 server: it keeps no object versions"]);
+    // A HEAD answer has no body: the SDK sees the status alone.
+    expect((await refused(client.send(new HeadObjectCommand({ Bucket, Key, VersionId }))))?.[0]).toBe(501);
+    expect(await refused(client.send(new DeleteObjectCommand({ Bucket, Key, VersionId })))).toEqual([501, "NotImplemented", "DeleteObject of an object version (versionId) is not supported by the local S3 server: it keeps no object versions"]);
+    expect(await refused(client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key, VersionId }] } })))).toEqual([501, "NotImplemented", "DeleteObjects of an object version (VersionId) is not supported by the local S3 server: it keeps no object versions"]);
+    expect(await (await client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()).toBe("current");
   });
 });
 
