@@ -1648,7 +1648,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Who is asking first: an unsigned request is refused before its body is read.
     const signable = { method, path, query, headers: req.headers };
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
-    const operation = operationOf(method, query, key, req.headers["x-amz-copy-source"] !== undefined);
+    const operation = operationOf(method, query, bucket, key, req.headers["x-amz-copy-source"] !== undefined);
     // The object a PutObject, CreateMultipartUpload or CopyObject with REPLACE writes from its headers: read once, its
     // metadata's size checked (checkLimits) and then written.
     const fromHeaders = operation === "PutObject" || operation === "CreateMultipartUpload" || (operation === "CopyObject" && directiveOf(req, "metadata") === "REPLACE") ? newObject(key, req) : undefined;
@@ -1679,7 +1679,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const refusal = (action: string, resource: string) => refusalOf(auth.accessKeyId, action, resource);
     admit(auth.accessKeyId, request);
-    if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", notServed(method, path, query, key), method === "HEAD");
+    if (operation === "Unsupported") return sendError(res, 501, "NotImplemented", notServed(method, path, query, bucket, key), method === "HEAD");
     if (operation === "CreateBucket") {
       store.createBucket(request.bucket);
       return send(res, 200, "");
@@ -2335,8 +2335,12 @@ const OBJECT_SUBRESOURCES = ["tagging", "acl", "retention", "legal-hold", "attri
  * does not keep (OBJECT_SUBRESOURCES) is Unsupported: taken as the object's own PutObject, GetObject or DeleteObject,
  * PutObjectTagging stored its XML as the object, PutObjectAcl emptied it and DeleteObjectTagging deleted it.
  */
-function operationOf(method: string, query: Query, key: string, copy: boolean): S3Operation {
+function operationOf(method: string, query: Query, bucket: string, key: string, copy: boolean): S3Operation {
   const has = (name: string) => name in query;
+  // `/` names no bucket: `GET /` is ListBuckets (API_ListBuckets.html), which this server does not serve (notServed). It
+  // was read as a request of a bucket named "": ListObjects of it (200, an empty listing, on the file store, where every
+  // bucket exists), and a PUT created it.
+  if (bucket === "") return "Unsupported";
   if (key !== "" && OBJECT_SUBRESOURCES.some(has)) return "Unsupported";
   // A version of an object (notServed): read as the object itself, GetObject answered the current object and DeleteObject deleted it.
   if (key !== "" && has("versionId") && VERSIONED_OPERATIONS[method] !== undefined) return "Unsupported";
@@ -2373,15 +2377,17 @@ const VERSIONED_OPERATIONS: Record<string, string | undefined> = { GET: "GetObje
 const NO_VERSIONS = "is not supported by the local S3 server: it keeps no object versions";
 
 /**
- * An Unsupported request's 501 message, naming the operation where it is one of S3's that needs versions the server does
- * not keep: ListObjectVersions, `GET /{Bucket}?versions` (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html),
+ * An Unsupported request's 501 message, naming the operation where it is one of S3's: ListBuckets, `GET /`
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html; the server knows only the buckets it is given
+ * and those made since), and those that need versions the server does not keep: ListObjectVersions, `GET /{Bucket}?versions` (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html),
  * and a version of an object (VERSIONED_OPERATIONS); S3's 501 NotImplemented is "A header you provided implies
  * functionality that is not implemented" (ErrorResponses.html). The program's buckets may be versioned in AWS (the
  * components turn versioning on), but neither the app nor the publisher lists or reads versions, and the local server
  * gives no version ids (no x-amz-version-id), so a client has none of its own to ask for. S3 serves `versionId=null`
  * as the object of an unversioned bucket; refused here too, as a copy source's is (copySourceOf).
  */
-function notServed(method: string, path: string, query: Query, key: string): string {
+function notServed(method: string, path: string, query: Query, bucket: string, key: string): string {
+  if (bucket === "" && key === "" && method === "GET") return "ListBuckets is not supported by the local S3 server";
   if (key === "" && method === "GET" && "versions" in query) return `ListObjectVersions ${NO_VERSIONS}`;
   const versioned = VERSIONED_OPERATIONS[method];
   if (key !== "" && "versionId" in query && versioned !== undefined && !OBJECT_SUBRESOURCES.some((name) => name in query)) return `${versioned} of an object version (versionId) ${NO_VERSIONS}`;

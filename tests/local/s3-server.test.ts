@@ -13,6 +13,7 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListBucketsCommand,
   ListObjectsCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
@@ -578,6 +579,19 @@ describe("an object's subresources the local server does not serve (?tagging, ?a
     }
     const got = await client.send(new GetObjectCommand({ Bucket, Key }));
     expect([await got.Body!.transformToString(), got.ContentType]).toEqual(["the object's bytes", "text/plain"]);
+  });
+});
+
+describe("requests naming no bucket (`/`)", () => {
+  it("answers ListBuckets (GET /) 501 NotImplemented naming it, and any other request of `/` 501, creating no bucket (were a bucket named '' listed, or created)", async () => {
+    const refused = await client.send(new ListBucketsCommand({})).then(
+      () => undefined,
+      (e: { name: string; message: string; $metadata: { httpStatusCode?: number } }) => [e.$metadata.httpStatusCode, e.name, e.message],
+    );
+    expect(refused).toEqual([501, "NotImplemented", "ListBuckets is not supported by the local S3 server"]);
+    const put = await signedFetch(s3.endpoint, "PUT", "/");
+    expect([put.status, await errorCode(put)]).toEqual([501, "NotImplemented"]);
+    expect(s3.store.hasBucket("")).toBe(false);
   });
 });
 
