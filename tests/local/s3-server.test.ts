@@ -582,6 +582,21 @@ describe("an object's subresources the local server does not serve (?tagging, ?a
   });
 });
 
+describe("CreateBucket of a name S3 refuses", () => {
+  it("answers 400 InvalidBucketName with BucketName, as S3 does, and makes no bucket (any name was made)", async () => {
+    for (const Bucket of ["ab", "Upper", "under_score", "-dash", "two..dots", "192.168.5.4", "xn--bucket", "bucket-s3alias", "a".repeat(64)]) {
+      const refused = await client.send(new CreateBucketCommand({ Bucket })).then(
+        () => undefined,
+        (e: { name: string; message: string; BucketName?: string; $metadata: { httpStatusCode?: number } }) => [e.$metadata.httpStatusCode, e.name, e.message, e.BucketName],
+      );
+      expect([Bucket, refused]).toEqual([Bucket, [400, "InvalidBucketName", "The specified bucket is not valid.", Bucket]]);
+      expect(s3.store.hasBucket(Bucket)).toBe(false);
+    }
+    await client.send(new CreateBucketCommand({ Bucket: "a-valid.name-1" }));
+    expect(s3.store.hasBucket("a-valid.name-1")).toBe(true);
+  });
+});
+
 describe("requests naming no bucket (`/`)", () => {
   it("answers ListBuckets (GET /) 501 NotImplemented naming it, and any other request of `/` 501, creating no bucket (were a bucket named '' listed, or created)", async () => {
     const refused = await client.send(new ListBucketsCommand({})).then(
