@@ -1325,7 +1325,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       yield* sized();
       await admitted(size);
     };
-    const meta: NewObject = { key, contentType: accepted.contentType ?? "binary/octet-stream", cacheControl: accepted.cacheControl, metadata: accepted.metadata, lastModified: new Date() };
+    // Kept as the header bytes a PUT would carry (headerBytes), so that both are served alike (headerValue).
+    const metadata = Object.fromEntries(Object.entries(accepted.metadata).map(([name, value]) => [name, headerBytes(value)]));
+    const cacheControl = accepted.cacheControl === undefined ? undefined : headerBytes(accepted.cacheControl);
+    const meta: NewObject = { key, contentType: accepted.contentType === undefined ? "binary/octet-stream" : headerBytes(accepted.contentType), cacheControl, metadata, lastModified: new Date() };
     const object = await store.putStream(bucket, meta, checked());
     const location = `${(req.headers.host ? `http://${req.headers.host}` : "")}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, "/")}`;
     const headers = { etag: object.etag, location };
@@ -1713,20 +1716,20 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
             // "the production AWS behavior which is to return these headers with the 304 response"), and Cache-Control,
             // which RFC 9110 §15.4.5 has a 304 repeat; not the headers of a body it does not send.
             const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
-            if (object.cacheControl) kept["cache-control"] = object.cacheControl;
+            if (object.cacheControl) kept["cache-control"] = headerValue(object.cacheControl);
             res.writeHead(304, kept);
             res.end();
             return;
           }
           const headers: Record<string, string> = {
-            "content-type": object.contentType,
+            "content-type": headerValue(object.contentType),
             "content-length": String(object.size),
             etag: object.etag,
             "last-modified": object.lastModified.toUTCString(),
             "accept-ranges": "bytes",
-            ...Object.fromEntries(Object.entries(object.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
+            ...metadataHeaders(object.metadata),
           };
-          if (object.cacheControl) headers["cache-control"] = object.cacheControl;
+          if (object.cacheControl) headers["cache-control"] = headerValue(object.cacheControl);
           if (partNumber !== undefined && object.partSizes) headers["x-amz-mp-parts-count"] = String(object.partSizes.length);
           const range = partNumber !== undefined ? partRangeOf(object, partNumber) : byteRange(header(req.headers, "range"), object.size);
           if (range === "unsatisfiable") {
@@ -2553,6 +2556,48 @@ export function byteRange(value: string | undefined, size: number): { start: num
   if (start >= size) return "unsatisfiable";
   const end = match[2] === "" ? size - 1 : Number(match[2]);
   return { start, end: Math.min(end, size - 1) };
+}
+
+/**
+ * A form field's value (POST Object: metadata, Content-Type, Cache-Control) as the bytes a PUT's header would carry it
+ * in, its UTF-8: Node gives a header's value as its bytes, one character each (latin1), and the object keeps the value
+ * so; a form's field is text. Kept so, every stored value is one headerValue can serve.
+ */
+function headerBytes(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
+/**
+ * A stored header value (its bytes, one character each: headerBytes) as an answer carries it: as it is when it is
+ * US-ASCII a header may hold (visible characters, space, tab), else RFC 2047's encoded word of its UTF-8, as S3 returns
+ * user metadata: "Values of such headers are character decoded as per RFC 2047 before storing and encoded as per RFC
+ * 2047 to make them mail-safe before returning. If the string contains only US-ASCII characters, it is presented as is"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html). Node refuses to write a control character
+ * or one past U+00FF in a header: a POST's form, whose fields are not headers, stored an object every GET and HEAD of
+ * which was 500. Not confirmed: S3's encoded form (the base64 `B` encoding here; LocalStack writes the `Q` one), and
+ * that it encodes a POST's Content-Type or Cache-Control so too (the page speaks of user metadata).
+ */
+function headerValue(stored: string): string {
+  return /^[\x20-\x7e\t]*$/.test(stored) ? stored : `=?UTF-8?B?${Buffer.from(stored, "latin1").toString("base64")}?=`;
+}
+
+/**
+ * An object's user metadata as an answer's headers (GetObject, HeadObject): `x-amz-meta-<name>`, each value as
+ * headerValue writes it. A name no header may have (a POST's field `x-amz-meta-日付`; a PUT's are headers already) is
+ * left out and counted in x-amz-missing-meta, as S3 answers metadata "whose values are not legal HTTP headers": "This is
+ * set to the number of metadata entries not returned in x-amz-meta headers" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html,
+ * MissingMeta). Node refuses such a name (the answer was 500).
+ */
+function metadataHeaders(metadata: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  let missing = 0;
+  for (const [name, value] of Object.entries(metadata)) {
+    // RFC 9110's token, a field name's characters.
+    if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) headers[`x-amz-meta-${name}`] = headerValue(value);
+    else missing++;
+  }
+  if (missing > 0) headers["x-amz-missing-meta"] = String(missing);
+  return headers;
 }
 
 /** A PutObject's or CreateMultipartUpload's object, from its headers. */
