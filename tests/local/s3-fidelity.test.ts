@@ -287,6 +287,30 @@ describe("limits", () => {
     await client.send(new PutObjectCommand({ Bucket: "photos", Key: "k".repeat(1024), Body: "x" }));
   });
 
+  it("measures user metadata by its UTF-8 bytes, as sent (1,500 bytes of é pass; they were counted twice, 400 MetadataTooLarge)", async () => {
+    // "The size of user-defined metadata is measured by taking the sum of the number of bytes in the UTF-8 encoding of
+    // each key and value" (UsingMetadata.html). A header's bytes reach the server one character each (latin1).
+    const put = async (value: string) => {
+      const url = new URL("/photos/metadata-bytes", s3.endpoint);
+      // Signed over the bytes as the server reads them; sent as text, which Node's client writes as UTF-8.
+      const headers = { ...(await sign("PUT", url, { "content-length": "1", "x-amz-meta-a": Buffer.from(value, "utf8").toString("latin1") })), "x-amz-meta-a": value };
+      return new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        const req = request(url, { method: "PUT", headers }, (res) => {
+          let body = "";
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode, body }));
+        });
+        req.on("error", reject);
+        req.end("x");
+      });
+    };
+    const fits = await put("é".repeat(750));
+    expect([fits.status, fits.body]).toEqual([200, ""]);
+    // 1 byte of name and 2,048 of value: one past 2 KB.
+    const over = await put("é".repeat(1024));
+    expect([over.status, /<Code>(\w+)</.exec(over.body)?.[1], /<Size>(\d+)</.exec(over.body)?.[1]]).toEqual([400, "MetadataTooLarge", "2049"]);
+  });
+
   it("refuses a PutObject declaring more than 5 GiB with 400 EntityTooLarge, before reading its body", async () => {
     const size = 5 * 1024 ** 3 + 1;
     const url = new URL("/photos/huge.bin", s3.endpoint);
