@@ -82,6 +82,26 @@ describe("local S3 server", () => {
     expect([second.IsTruncated, second.Marker]).toEqual([false, "v1/2"]);
   });
 
+  it("overrides the answer's headers by GetObject's and HeadObject's response-* parameters, and refuses a value ISO-8859-1 cannot hold as S3 does (they were ignored)", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "download.txt", Body: "text", ContentType: "text/plain" }));
+    const overrides = {
+      ResponseContentDisposition: 'attachment; filename="report.txt"',
+      ResponseContentType: "text/csv",
+      ResponseCacheControl: "no-store",
+      ResponseContentLanguage: "fr",
+      ResponseContentEncoding: "identity",
+      ResponseExpires: new Date("2030-01-01T00:00:00Z"),
+    };
+    const expected = { ContentDisposition: overrides.ResponseContentDisposition, ContentType: "text/csv", CacheControl: "no-store", ContentLanguage: "fr", ContentEncoding: "identity", ExpiresString: "Tue, 01 Jan 2030 00:00:00 GMT" };
+    const got = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "download.txt", ...overrides }));
+    expect([await got.Body!.transformToString(), got]).toEqual(["text", expect.objectContaining(expected)]);
+    expect(await client.send(new HeadObjectCommand({ Bucket: "photos", Key: "download.txt", ...overrides }))).toEqual(expect.objectContaining(expected));
+    // S3's answer to a value it cannot write as a header, as users report it for a filename (a presigned download URL).
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "download.txt", ResponseContentDisposition: 'attachment; filename="文.txt"' }));
+    const refused = await fetch(url);
+    expect([refused.status, await refused.text()]).toEqual([400, expect.stringContaining("<Code>InvalidArgument</Code><Message>Header value cannot be represented using ISO-8859-1.</Message><ArgumentName>response-content-disposition</ArgumentName><ArgumentValue>attachment; filename=&quot;文.txt&quot;</ArgumentValue>")]);
+  });
+
   it("answers missing keys and buckets as S3 does, and counts requests", async () => {
     s3.resetRequests();
     await client.send(new DeleteObjectCommand({ Bucket: "photos", Key: "list/1" }));
