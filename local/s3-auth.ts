@@ -483,10 +483,12 @@ function queryValue(query: SignableRequest["query"], name: string): string | und
 
 /**
  * `a=1&b=%2F&b=2` → `{ a: "1", b: ["/", "2"] }`. Unlike URLSearchParams, `+` stays a plus: the
- * signature covers the URI-encoded form, where a space is `%20`.
+ * signature covers the URI-encoded form, where a space is `%20`. An object without a prototype, so that a parameter
+ * named `constructor`, `toString` or `__proto__` is one like any other (a plain object found Object's own members under
+ * those names, or took `__proto__` as its prototype: the canonical query differed, 403 SignatureDoesNotMatch).
  */
 export function parseQuery(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  const query: Record<string, string | string[]> = Object.create(null);
   for (const pair of search.replace(/^\?/, "").split("&")) {
     if (pair === "") continue;
     const at = pair.indexOf("=");

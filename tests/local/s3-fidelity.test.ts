@@ -187,6 +187,19 @@ describe("ListObjectsV2 with a delimiter", () => {
     expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key), second.IsTruncated]).toEqual([["tree/d/"], ["tree/c.txt"], false]);
   });
 
+  it("answers a continuation token it did not give with S3's 400 InvalidArgument (was a page after whatever the token decoded to)", async () => {
+    // S3's answer as recorded against S3 in versity/versitygw#993: InvalidArgument, "The continuation token provided is
+    // incorrect", ArgumentName continuation-token, no ArgumentValue.
+    for (const token of ["zzzz", "not a token", "/w=="]) {
+      const response = await signedGet(`/photos?list-type=2&prefix=tree/&continuation-token=${encodeURIComponent(token)}`);
+      const text = await response.text();
+      expect([token, response.status, text]).toEqual([token, 400, expect.stringContaining("<Code>InvalidArgument</Code><Message>The continuation token provided is incorrect</Message><ArgumentName>continuation-token</ArgumentName><Resource>")]);
+    }
+    const first = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", MaxKeys: 1 }));
+    const next = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", MaxKeys: 1, ContinuationToken: first.NextContinuationToken }));
+    expect([first.Contents?.[0].Key, next.Contents?.[0].Key, next.ContinuationToken]).toEqual(["tree/a/1", "tree/a/2", first.NextContinuationToken]);
+  });
+
   it("rolls up for ListObjects (v1) too, paging by NextMarker", async () => {
     const first = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 1 }));
     expect([first.CommonPrefixes?.map((p) => p.Prefix), first.NextMarker, first.IsTruncated]).toEqual([["tree/a/"], "tree/a/", true]);
@@ -272,6 +285,30 @@ describe("limits", () => {
   it("refuses a key longer than 1024 bytes with 400 KeyTooLongError", async () => {
     expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "k".repeat(1025), Body: "x" })))).toEqual({ name: "KeyTooLongError", status: 400 });
     await client.send(new PutObjectCommand({ Bucket: "photos", Key: "k".repeat(1024), Body: "x" }));
+  });
+
+  it("measures user metadata by its UTF-8 bytes, as sent (1,500 bytes of é pass; they were counted twice, 400 MetadataTooLarge)", async () => {
+    // "The size of user-defined metadata is measured by taking the sum of the number of bytes in the UTF-8 encoding of
+    // each key and value" (UsingMetadata.html). A header's bytes reach the server one character each (latin1).
+    const put = async (value: string) => {
+      const url = new URL("/photos/metadata-bytes", s3.endpoint);
+      // Signed over the bytes as the server reads them; sent as text, which Node's client writes as UTF-8.
+      const headers = { ...(await sign("PUT", url, { "content-length": "1", "x-amz-meta-a": Buffer.from(value, "utf8").toString("latin1") })), "x-amz-meta-a": value };
+      return new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        const req = request(url, { method: "PUT", headers }, (res) => {
+          let body = "";
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode, body }));
+        });
+        req.on("error", reject);
+        req.end("x");
+      });
+    };
+    const fits = await put("é".repeat(750));
+    expect([fits.status, fits.body]).toEqual([200, ""]);
+    // 1 byte of name and 2,048 of value: one past 2 KB.
+    const over = await put("é".repeat(1024));
+    expect([over.status, /<Code>(\w+)</.exec(over.body)?.[1], /<Size>(\d+)</.exec(over.body)?.[1]]).toEqual([400, "MetadataTooLarge", "2049"]);
   });
 
   it("refuses a PutObject declaring more than 5 GiB with 400 EntityTooLarge, before reading its body", async () => {

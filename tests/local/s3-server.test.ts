@@ -13,7 +13,9 @@ import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListBucketsCommand,
   ListObjectsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketCorsCommand,
   PutBucketPolicyCommand,
@@ -78,6 +80,26 @@ describe("local S3 server", () => {
     const second = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "v1/", Marker: first.Contents!.at(-1)!.Key }));
     expect(second.Contents?.map((o) => o.Key)).toEqual(["v1/3"]);
     expect([second.IsTruncated, second.Marker]).toEqual([false, "v1/2"]);
+  });
+
+  it("overrides the answer's headers by GetObject's and HeadObject's response-* parameters, and refuses a value ISO-8859-1 cannot hold as S3 does (they were ignored)", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "download.txt", Body: "text", ContentType: "text/plain" }));
+    const overrides = {
+      ResponseContentDisposition: 'attachment; filename="report.txt"',
+      ResponseContentType: "text/csv",
+      ResponseCacheControl: "no-store",
+      ResponseContentLanguage: "fr",
+      ResponseContentEncoding: "identity",
+      ResponseExpires: new Date("2030-01-01T00:00:00Z"),
+    };
+    const expected = { ContentDisposition: overrides.ResponseContentDisposition, ContentType: "text/csv", CacheControl: "no-store", ContentLanguage: "fr", ContentEncoding: "identity", ExpiresString: "Tue, 01 Jan 2030 00:00:00 GMT" };
+    const got = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "download.txt", ...overrides }));
+    expect([await got.Body!.transformToString(), got]).toEqual(["text", expect.objectContaining(expected)]);
+    expect(await client.send(new HeadObjectCommand({ Bucket: "photos", Key: "download.txt", ...overrides }))).toEqual(expect.objectContaining(expected));
+    // S3's answer to a value it cannot write as a header, as users report it for a filename (a presigned download URL).
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "download.txt", ResponseContentDisposition: 'attachment; filename="文.txt"' }));
+    const refused = await fetch(url);
+    expect([refused.status, await refused.text()]).toEqual([400, expect.stringContaining("<Code>InvalidArgument</Code><Message>Header value cannot be represented using ISO-8859-1.</Message><ArgumentName>response-content-disposition</ArgumentName><ArgumentValue>attachment; filename=&quot;文.txt&quot;</ArgumentValue>")]);
   });
 
   it("answers missing keys and buckets as S3 does, and counts requests", async () => {
@@ -371,6 +393,14 @@ describe("local S3 server: authentication as S3 does it (issue 11)", () => {
     expect(await response.text()).toContain("<Message>There were headers present in the request which were not signed</Message><HeadersNotSigned>x-amz-acl</HeadersNotSigned>");
   });
 
+  it("signs and reads query parameters named as an object's built-in members (constructor, toString, __proto__) as any other (were 403 SignatureDoesNotMatch)", async () => {
+    // The query was a plain object: `constructor` found Object, `__proto__` was dropped, so the canonical query differed.
+    for (const name of ["constructor", "toString", "hasOwnProperty", "__proto__"]) {
+      const response = await signedFetch(server.endpoint, "GET", `/uploads/originals/alice/1.png?${name}=1`);
+      expect([name, response.status, await response.text()]).toEqual([name, 200, "alice's photo"]);
+    }
+  });
+
   it("answers a malformed path with 400 InvalidURI, never 500", async () => {
     const response = await fetch(`${server.endpoint}/uploads/%zz`);
     expect([response.status, await errorCode(response)]).toEqual([400, "InvalidURI"]);
@@ -569,6 +599,57 @@ describe("an object's subresources the local server does not serve (?tagging, ?a
     }
     const got = await client.send(new GetObjectCommand({ Bucket, Key }));
     expect([await got.Body!.transformToString(), got.ContentType]).toEqual(["the object's bytes", "text/plain"]);
+  });
+});
+
+describe("CreateBucket of a name S3 refuses", () => {
+  it("answers 400 InvalidBucketName with BucketName, as S3 does, and makes no bucket (any name was made)", async () => {
+    for (const Bucket of ["ab", "Upper", "under_score", "-dash", "two..dots", "192.168.5.4", "xn--bucket", "bucket-s3alias", "a".repeat(64)]) {
+      const refused = await client.send(new CreateBucketCommand({ Bucket })).then(
+        () => undefined,
+        (e: { name: string; message: string; BucketName?: string; $metadata: { httpStatusCode?: number } }) => [e.$metadata.httpStatusCode, e.name, e.message, e.BucketName],
+      );
+      expect([Bucket, refused]).toEqual([Bucket, [400, "InvalidBucketName", "The specified bucket is not valid.", Bucket]]);
+      expect(s3.store.hasBucket(Bucket)).toBe(false);
+    }
+    await client.send(new CreateBucketCommand({ Bucket: "a-valid.name-1" }));
+    expect(s3.store.hasBucket("a-valid.name-1")).toBe(true);
+  });
+});
+
+describe("requests naming no bucket (`/`)", () => {
+  it("answers ListBuckets (GET /) 501 NotImplemented naming it, and any other request of `/` 501, creating no bucket (were a bucket named '' listed, or created)", async () => {
+    const refused = await client.send(new ListBucketsCommand({})).then(
+      () => undefined,
+      (e: { name: string; message: string; $metadata: { httpStatusCode?: number } }) => [e.$metadata.httpStatusCode, e.name, e.message],
+    );
+    expect(refused).toEqual([501, "NotImplemented", "ListBuckets is not supported by the local S3 server"]);
+    const put = await signedFetch(s3.endpoint, "PUT", "/");
+    expect([put.status, await errorCode(put)]).toEqual([501, "NotImplemented"]);
+    expect(s3.store.hasBucket("")).toBe(false);
+  });
+});
+
+describe("object versions, which the local server does not keep", () => {
+  it("answers ListObjectVersions and a versionId on GetObject, HeadObject, DeleteObject and DeleteObjects 501 NotImplemented naming the operation; nothing is read as the current object or deleted", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "versioned", Body: "current" }));
+    const refused = (call: Promise<unknown>) =>
+      call.then(
+        () => undefined,
+        (e: { name: string; message: string; $metadata: { httpStatusCode?: number } }) => [e.$metadata.httpStatusCode, e.name, e.message],
+      );
+    const Bucket = "photos";
+    const Key = "versioned";
+    const VersionId = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo";
+    // ListObjectVersions: the message named no operation ("GET /photos is not supported").
+    expect(await refused(client.send(new ListObjectVersionsCommand({ Bucket })))).toEqual([501, "NotImplemented", "ListObjectVersions is not supported by the local S3 server: it keeps no object versions"]);
+    // A versionId was ignored: GetObject and HeadObject answered the current object, DeleteObject deleted it.
+    expect(await refused(client.send(new GetObjectCommand({ Bucket, Key, VersionId })))).toEqual([501, "NotImplemented", "GetObject of an object version (versionId) is not supported by the local S3 server: it keeps no object versions"]);
+    // A HEAD answer has no body: the SDK sees the status alone.
+    expect((await refused(client.send(new HeadObjectCommand({ Bucket, Key, VersionId }))))?.[0]).toBe(501);
+    expect(await refused(client.send(new DeleteObjectCommand({ Bucket, Key, VersionId })))).toEqual([501, "NotImplemented", "DeleteObject of an object version (versionId) is not supported by the local S3 server: it keeps no object versions"]);
+    expect(await refused(client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key, VersionId }] } })))).toEqual([501, "NotImplemented", "DeleteObjects of an object version (VersionId) is not supported by the local S3 server: it keeps no object versions"]);
+    expect(await (await client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()).toBe("current");
   });
 });
 
