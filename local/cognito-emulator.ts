@@ -42,6 +42,7 @@ import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
+import { NormalizedSchema } from "@smithy/core/schema";
 import { CognitoError, InvalidParameterError, InvalidPasswordError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
@@ -227,7 +228,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => refuseExpiredRefreshTokens(r, clock),
     (r) => keepSignInOnRefresh(r),
     (r) => clientOfPool(r, cognito),
-    (r) => attributeLimits(r, cognito), // outermost: the model's validation comes before anything else
+    (r) => schemaAttributes(r, cognito),
+    (r) => modelValidation(r, options.log), // outermost: the model's validation comes before anything else
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
@@ -497,7 +499,7 @@ interface NewPasswordSession {
  * the API's challenge (requiredAttributesAtNewPassword), for the pool's required attributes the user lacks (a text
  * field `userAttributes.<name>` each), refuses it without them (the API's "Invalid attributes given, <name> is
  * missing", the form again) and sets them with the password; it takes no other attribute. An attribute over AttributeType's
- * limits is refused first, as through the API (attributeLimits; the error line its words, the field at 'userAttributes.<name>').
+ * limits is refused first, as through the API (modelValidation; the error line its words, the field at 'userAttributes.<name>').
  * Not confirmed: managed login's field names, wording and error lines (this form's are its own), and that its form's session lasts as the API's.
  */
 function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): void {
@@ -525,7 +527,7 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         if (typeof password !== "string" || typeof confirm !== "string") return refuse(res, "Missing required fields");
         const required = missingRequiredAttributes(pool, user);
         const given = newPasswordAnswerAttributes(body, "");
-        const tooLong = attributeProblems(given); // the API's first checks (attributeLimits)
+        const tooLong = attributeProblems(given); // the API's first checks (modelValidation)
         if (tooLong.length > 0) return form(res, entry, required, validationErrors(tooLong).message);
         const unknown = attributesNotInSchema(pool, given);
         if (unknown.length > 0) return form(res, entry, required, notInSchema(unknown, "update").message);
@@ -911,7 +913,7 @@ function newPasswordAttributes(pool: { options: UserPool }, user: User, given: R
  * gives for a required attribute the user already has is refused (requiredAttributeProvided). The attributes an answer
  * gives are set on the user with the new password (cognito-local ignored them), so its tokens carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
  * in with a username) meets this at the first sign-in. The hosted UI's new-password form asks for the same
- * (hostedUiNewPassword). An attribute outside the pool's schema is refused before (attributeLimits, notInSchema). Not confirmed: Cognito's answer to attributes immutable, or not in the
+ * (hostedUiNewPassword). An attribute outside the pool's schema is refused before (schemaAttributes, notInSchema). Not confirmed: Cognito's answer to attributes immutable, or not in the
  * app client's WriteAttributes (here left out, newPasswordAttributes).
  */
 function requiredAttributesAtNewPassword(router: (target: string) => Route, cognito: CognitoService) {
@@ -956,14 +958,6 @@ interface ChallengeSession {
 }
 
 /**
- * The answer to a RespondToAuthChallenge without its required ChallengeName, in the wording of Cognito's model
- * validation (InvalidParameterException "1 validation error detected: Value null at '...' failed to satisfy
- * constraint: Member must not be null", as resourceServerProblems; not confirmed for this member). cognito-local
- * answered HTTP 500 "Cognito Local unsupported feature: respondToAuthChallenge with ChallengeName=undefined".
- */
-const NO_CHALLENGE_NAME = "1 validation error detected: Value null at 'challengeName' failed to satisfy constraint: Member must not be null";
-
-/**
  * A challenge's `Session` (InitiateAuth's, AdminInitiateAuth's or RespondToAuthChallenge's answer with a ChallengeName,
  * e.g. NEW_PASSWORD_REQUIRED) is good for the app client's AuthSessionValidity (authSessionMilliseconds, 3 minutes
  * unless the client says otherwise), for that challenge, client and user, and once: "Amazon Cognito creates a session
@@ -981,7 +975,7 @@ const NO_CHALLENGE_NAME = "1 validation error detected: Value null at 'challenge
  * most MAX_OPEN_SESSIONS (./cognito-sessions): a restart of the emulator ends them (the user signs in again). Not
  * confirmed: that Cognito keeps a session after a refused answer, and its answer to another challenge's, client's or
  * user's session (here the same refusal). An answer without a ChallengeName is refused before its session is looked at
- * (NO_CHALLENGE_NAME), the session left.
+ * (modelValidation), the session left.
  */
 function challengeSessions(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
   const sessions = new OpenSessions<ChallengeSession>(clock);
@@ -1000,7 +994,6 @@ function challengeSessions(router: (target: string) => Route, cognito: CognitoSe
     return async (ctx, req) => {
       const token = req?.Session;
       if (typeof token !== "string" || token === "") return route(ctx, req); // cognito-local's "Missing required parameter Session"
-      if (req.ChallengeName === undefined || req.ChallengeName === null) throw new InvalidParameterError(NO_CHALLENGE_NAME);
       const entry = sessions.take(token); // before any await: answers sent together get it once
       if (!entry) throw new NotAuthorizedError(INVALID_SESSION);
       let answer: unknown;
@@ -1086,19 +1079,14 @@ function checkTemporaryPasswords(router: (target: string) => Route, cognito: Cog
  * "Resend not possible. <username> status is not FORCE_CHANGE_PASSWORD" as other emulators have it from the service
  * (not in AWS's documentation: not confirmed); an unknown user: UserNotFoundException (not confirmed either). Not
  * emulated: the request's UserAttributes are not applied to the existing user (what Cognito does with them on RESEND is
- * not documented). Every AdminCreateUser without a Username, RESEND or not, is refused here first.
+ * not documented).
  */
 function resendInvitations(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; clock: Clock }) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "AdminCreateUser") return route;
     return async (ctx, req) => {
-      // Username is required (API_AdminCreateUser.html, "Required: Yes"), RESEND or not (cognito-local stored a user
-      // without one); Cognito's model validation answers its absence in this wording (as resourceServerProblems; not
-      // confirmed for this member). Its JSON type is checked before (refuseWrongJsonTypes): a string, or null.
-      if (req?.Username === undefined || req?.Username === null) {
-        throw new InvalidParameterError("1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null");
-      }
+      // A request without its required Username never comes here (modelValidation; cognito-local stored a user without one).
       if (req.MessageAction !== "RESEND") return route(ctx, req);
       const pool = await poolOf(services.cognito, ctx, req);
       const user = pool ? await pool.getUserByUsername(ctx, req.Username) : null;
@@ -1189,24 +1177,22 @@ interface RequestAttribute {
  * an attribute's value.
  */
 function attributeProblems(attributes: RequestAttribute[]): string[] {
-  // The members' JSON types are checked before (refuseWrongJsonTypes): strings or null.
+  // The members' JSON types are checked before (refuseWrongJsonTypes): strings or null; a required name that is null or
+  // absent is the model's missing member (modelValidation).
   const problems: string[] = [];
-  // `shown`: the value as the problem quotes it ("'x'", "null", or "" for a sensitive one).
+  // `shown`: the value as the problem quotes it ("'x'", or "" for a sensitive one).
   const failed = (shown: string, at: string, constraint: string) => problems.push(`Value ${shown ? `${shown} ` : ""}at '${at}' failed to satisfy constraint: ${constraint}`);
   for (const { name, value, nameAt, valueAt } of attributes) {
-    if (nameAt !== undefined) {
-      if (typeof name !== "string") failed("null", nameAt, "Member must not be null");
-      else {
-        // The pattern's problem before the length's, as the service lists them for one name ("Value '...' at
-        // 'userAttributes.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern:
-        // ...; Value '...' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less
-        // than or equal to 32", the service's answer quoted in aws-amplify/amplify-flutter#3125). Not confirmed: whether
-        // it adds the pattern's problem for an empty name (here only the length's).
-        const length = [...name].length;
-        if (length > 0 && !ATTRIBUTE.name.pattern.test(name)) failed(`'${name}'`, nameAt, `Member must satisfy regular expression pattern: ${ATTRIBUTE.name.patternText}`);
-        if (length < ATTRIBUTE.name.min) failed(`'${name}'`, nameAt, `Member must have length greater than or equal to ${ATTRIBUTE.name.min}`);
-        if (length > ATTRIBUTE.name.max) failed(`'${name}'`, nameAt, `Member must have length less than or equal to ${ATTRIBUTE.name.max}`);
-      }
+    if (nameAt !== undefined && typeof name === "string") {
+      // The pattern's problem before the length's, as the service lists them for one name ("Value '...' at
+      // 'userAttributes.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern:
+      // ...; Value '...' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less
+      // than or equal to 32", the service's answer quoted in aws-amplify/amplify-flutter#3125). Not confirmed: whether
+      // it adds the pattern's problem for an empty name (here only the length's).
+      const length = [...name].length;
+      if (length > 0 && !ATTRIBUTE.name.pattern.test(name)) failed(`'${name}'`, nameAt, `Member must satisfy regular expression pattern: ${ATTRIBUTE.name.patternText}`);
+      if (length < ATTRIBUTE.name.min) failed(`'${name}'`, nameAt, `Member must have length greater than or equal to ${ATTRIBUTE.name.min}`);
+      if (length > ATTRIBUTE.name.max) failed(`'${name}'`, nameAt, `Member must have length less than or equal to ${ATTRIBUTE.name.max}`);
     }
     if (typeof value === "string" && valueAt !== undefined && [...value].length > ATTRIBUTE.value.max) failed("", valueAt, `Member must have length less than or equal to ${ATTRIBUTE.value.max}`);
   }
@@ -1242,7 +1228,6 @@ const ATTRIBUTE_NAMES = new Map<string, string>([
 
 /** The attributes of `req` for `target` (ATTRIBUTE_LISTS' lists, a NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`), each with where it is. */
 function requestAttributes(target: string, req: any): RequestAttribute[] {
-  const lowerFirst = (member: string) => `${member[0].toLowerCase()}${member.slice(1)}`;
   const listed = (ATTRIBUTE_LISTS.get(target) ?? []).flatMap((member) =>
     (Array.isArray(req?.[member]) ? (req[member] as Array<{ Name?: unknown; Value?: unknown } | null>) : []).map((a, i) => {
       const at = `${lowerFirst(member)}.${i + 1}.member`;
@@ -1267,25 +1252,125 @@ function newPasswordAnswerAttributes(given: Record<string, unknown>, at: string)
     .map(([key, value]) => ({ name: key.slice(USER_ATTRIBUTES_PREFIX.length), value, valueAt: `${at}${key}` }));
 }
 
+/** A request member's name as the model validation's problems name it ('userPoolId', 'userAttributes.1.member.name'). */
+const lowerFirst = (member: string) => `${member[0].toLowerCase()}${member.slice(1)}`;
+
 /**
- * Every action that takes user attributes (SignUp, AdminCreateUser, UpdateUserAttributes, AdminUpdateUserAttributes;
- * the NEW_PASSWORD_REQUIRED answer of RespondToAuthChallenge and AdminRespondToAuthChallenge, whose
- * `userAttributes.<name>` set attributes) refuses one outside AttributeType's constraints (attributeProblems) before
- * anything else, nothing stored (cognito-local stored any length); then one not in the pool's schema
- * (attributesNotInSchema, notInSchema; cognito-local's SignUp, AdminCreateUser and new-password answers stored any
- * name; its (Admin)UpdateUserAttributes refused the first only, without the line break, and still answer within
- * for an immutable one: "user.sub: Attribute cannot be updated. (changing an immutable attribute)"). Not confirmed: Cognito's wording for a
+ * Where `value` lacks a member its shape (`schema`, the SDK model's) requires, within the structures and lists it holds,
+ * at `at` (the member's path, "" for the request): a problem each, in the model validation's words ("Value null at
+ * '<member>' failed to satisfy constraint: Member must not be null", the service's answer quoted in
+ * amazon-archives/amazon-cognito-auth-js#65). A structure's schema in the SDK's model is `[3, namespace, name, traits,
+ * memberNames, memberSchemas, requiredMemberCount]`, its required members first (e.g. CreateGroupRequest's GroupName and
+ * UserPoolId, "Required: Yes" on
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html): a schema without
+ * that count requires nothing. A list's items are `<list>.<n>.member`. Map values are not looked into (Cognito's maps
+ * are of strings).
+ */
+function missingMemberProblems(schema: NormalizedSchema, value: unknown, at: string): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  if (schema.isListSchema()) return Array.isArray(value) ? value.flatMap((item, i) => missingMemberProblems(schema.getValueSchema(), item, `${at}.${i + 1}.member`)) : [];
+  if (!schema.isStructSchema() || Array.isArray(value)) return [];
+  const raw = schema.getSchema();
+  const required = Array.isArray(raw) && typeof raw[6] === "number" ? raw[6] : 0;
+  const problems: string[] = [];
+  let index = 0;
+  for (const [name, member] of schema.structIterator()) {
+    const memberAt = at ? `${at}.${lowerFirst(name)}` : lowerFirst(name);
+    const given = (value as Record<string, unknown>)[name];
+    if (index++ < required && (given === undefined || given === null)) problems.push(`Value null at '${memberAt}' failed to satisfy constraint: Member must not be null`);
+    else problems.push(...missingMemberProblems(member, given, memberAt));
+  }
+  return problems;
+}
+
+/**
+ * The enumerations whose members the model validation checks here, by action: AuthFlowType, ChallengeNameType and
+ * MessageActionType (the values as the SDK's model lists them). Cognito refuses another value: "Value '<value>' at
+ * '<member>' failed to satisfy constraint: Member must satisfy enum value set: [<values>]" (the service's wording,
+ * quoted in aws-solutions/media-insights-on-aws#199 for explicitAuthFlows); the values' order in Cognito's message is
+ * not confirmed (here the SDK's). cognito-local answered an unknown AuthFlow or ChallengeName with an HTTP 500
+ * ("Cognito Local unsupported feature: ...").
+ */
+const ENUM_MEMBERS = new Map<string, Array<[member: string, values: readonly string[]]>>([
+  ["InitiateAuth", [["AuthFlow", Object.values(cognitoModel.AuthFlowType)]]],
+  ["AdminInitiateAuth", [["AuthFlow", Object.values(cognitoModel.AuthFlowType)]]],
+  ["RespondToAuthChallenge", [["ChallengeName", Object.values(cognitoModel.ChallengeNameType)]]],
+  ["AdminRespondToAuthChallenge", [["ChallengeName", Object.values(cognitoModel.ChallengeNameType)]]],
+  ["AdminCreateUser", [["MessageAction", Object.values(cognitoModel.MessageActionType)]]],
+]);
+
+/**
+ * The AuthFlowType values a sign-in action does not take: "ADMIN_USER_PASSWORD_AUTH is a flow type of AdminInitiateAuth
+ * and isn't valid for InitiateAuth. ADMIN_NO_SRP_AUTH is a legacy server-side username-password flow and isn't valid for
+ * InitiateAuth" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html,
+ * AuthFlow); "USER_PASSWORD_AUTH is a flow type of InitiateAuth and isn't valid for AdminInitiateAuth"
+ * (API_AdminInitiateAuth.html). Cognito answers them InvalidParameterException "Initiate Auth method not supported", as
+ * moto emulates it from AWS's answer (getmoto/moto#4836, after #4623); cognito-local answered an HTTP 500.
+ */
+const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
+  ["InitiateAuth", new Set(["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])],
+  ["AdminInitiateAuth", new Set(["USER_PASSWORD_AUTH"])],
+]);
+
+/**
+ * Cognito's model validation, before anything else looks at a request (cognito-local has none): every action's
+ * required members (missingMemberProblems, read from the SDK's model of the action's input as refuseWrongJsonTypes reads
+ * it; an action the model lacks, or a model that cannot be read, goes on unchecked), ENUM_MEMBERS' values, and the user
+ * attributes' AttributeType constraints (attributeProblems: SignUp, AdminCreateUser, (Admin)UpdateUserAttributes, a
+ * NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`, and the attribute names of the actions that name them) are
+ * answered together, InvalidParameterException "<n> validation error(s) detected: ..." (validationErrors), nothing
+ * stored. Before, cognito-local answered a missing member as it happened to: an HTTP 500 (AdminAddUserToGroup without
+ * GroupName, AddCustomAttributes without CustomAttributes, DescribeUserPoolClient without either id, AdminInitiateAuth
+ * without AuthFlow), a group stored without a name (CreateGroup), or another error. Then a sign-in action's flow of the
+ * other action (FLOWS_OF_THE_OTHER_ACTION). Not confirmed: the order of the problems in Cognito's message (here the
+ * missing members, the enumerations, the attributes; each in the request's order), and Cognito's wording for a
  * NEW_PASSWORD_REQUIRED answer's attribute (ChallengeResponses is a map of strings without a length constraint in the
  * model; here the attribute's limit, at 'challengeResponses.userAttributes.<name>').
  */
-function attributeLimits(router: (target: string) => Route, cognito: CognitoService) {
+function modelValidation(router: (target: string) => Route, log: (message: string) => void) {
+  let modelReadable = true;
+  const inputOf = (target: string): NormalizedSchema | undefined => {
+    const operation = Object.hasOwn(cognitoModel, `${target}$`) ? (cognitoModel as Record<string, unknown>)[`${target}$`] : undefined;
+    if (!modelReadable || !Array.isArray(operation) || operation[0] !== 9) return undefined;
+    try {
+      return NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]);
+    } catch (error) {
+      modelReadable = false;
+      log(`  cognito-local: required request members are not checked: the SDK's model of ${target} could not be read (${error instanceof Error ? error.message : String(error)})`);
+      return undefined;
+    }
+  };
   return (target: string): Route => {
     const route = router(target);
-    if (!ATTRIBUTE_LISTS.has(target) && !ATTRIBUTE_NAMES.has(target) && !CHALLENGE_OPERATIONS.has(target)) return route;
+    const input = inputOf(target);
+    return async (ctx, req) => {
+      const enums = (ENUM_MEMBERS.get(target) ?? []).flatMap(([member, values]) => {
+        const value: unknown = req?.[member];
+        return typeof value === "string" && !values.includes(value) ? [`Value '${value}' at '${lowerFirst(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`] : [];
+      });
+      const problems = [...(input ? missingMemberProblems(input, req ?? {}, "") : []), ...enums, ...attributeProblems(requestAttributes(target, req))];
+      if (problems.length > 0) throw validationErrors(problems);
+      if (FLOWS_OF_THE_OTHER_ACTION.get(target)?.has(req?.AuthFlow)) throw new InvalidParameterError("Initiate Auth method not supported");
+      return route(ctx, req);
+    };
+  };
+}
+
+/**
+ * The user attributes a request sets (SignUp, AdminCreateUser, UpdateUserAttributes, AdminUpdateUserAttributes; the
+ * NEW_PASSWORD_REQUIRED answer of RespondToAuthChallenge and AdminRespondToAuthChallenge, whose
+ * `userAttributes.<name>` set attributes), past the model's constraints (modelValidation), must be in the pool's schema
+ * (attributesNotInSchema, notInSchema; cognito-local's SignUp, AdminCreateUser and new-password answers stored any
+ * name; its (Admin)UpdateUserAttributes refused the first only, without the line break, and still answer within
+ * for an immutable one: "user.sub: Attribute cannot be updated. (changing an immutable attribute)"), and SignUp and
+ * AdminCreateUser may not give `sub` (SUB_NOT_WRITABLE). Nothing is stored when one is refused.
+ */
+function schemaAttributes(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!ATTRIBUTE_LISTS.has(target) && !CHALLENGE_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const attributes = requestAttributes(target, req);
-      const problems = attributeProblems(attributes);
-      if (problems.length > 0) throw validationErrors(problems);
       // undefined: no attributes to check, or an unknown pool or client, which the layers within answer
       const pool = attributes.some((a) => !a.notSet) ? await poolOf(cognito, ctx, req) : undefined;
       const unknown = pool ? attributesNotInSchema(pool, attributes) : [];
@@ -2515,9 +2600,9 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
 
 /**
  * Where a CreateResourceServer or UpdateResourceServer request breaks the API's constraints (the same RESOURCE_SERVER
- * rules UserAuth checks at plan time): Identifier and Name required, "Minimum length of 1. Maximum length of 256",
+ * rules UserAuth checks at plan time), its required members given (modelValidation): Identifier and Name "Minimum length of 1. Maximum length of 256",
  * Identifier "Pattern: [\x21\x23-\x5B\x5D-\x7E]+", Name "[\w\s+=,.@-]+", Scopes "Maximum number of 100 items", each
- * scope's ScopeName (1–256, "[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+", no `/`) and ScopeDescription (1–256) required
+ * scope's ScopeName (1–256, "[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+", no `/`) and ScopeDescription (1–256)
  * (API_CreateResourceServer.html, API_ResourceServerType.html, API_ResourceServerScopeType.html). Cognito answers such a
  * request InvalidParameterException "1 validation error detected: Value 'x' at 'userPoolId' failed to satisfy
  * constraint: Member must satisfy regular expression pattern: ..." (its answer for other actions, quoted in
@@ -2525,11 +2610,11 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
  * it, not confirmed for these actions. Without these checks a scope without a name was stored as "undefined".
  */
 function resourceServerProblems(req: any): string[] {
-  // The members' JSON types are checked before (refuseWrongJsonTypes): strings, a list of objects, or null.
+  // The members' JSON types are checked before (refuseWrongJsonTypes): strings, a list of objects, or null; a required
+  // one absent (Identifier, Name, a scope's ScopeName and ScopeDescription) before too (modelValidation).
   const problems: string[] = [];
   const check = (value: string | null | undefined, at: string, rule: RegExp, pattern: string) => {
-    if (value === undefined || value === null) problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
-    else if (!rule.test(value)) problems.push(`Value '${value}' at '${at}' failed to satisfy constraint: Member must have length between 1 and 256 and satisfy regular expression pattern: ${pattern}`);
+    if (typeof value === "string" && !rule.test(value)) problems.push(`Value '${value}' at '${at}' failed to satisfy constraint: Member must have length between 1 and 256 and satisfy regular expression pattern: ${pattern}`);
   };
   check(req?.Identifier, "identifier", RESOURCE_SERVER.identifier, "[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
   check(req?.Name, "name", RESOURCE_SERVER.name, "[\\w\\s+=,.@-]+");

@@ -3,7 +3,7 @@
  * a token request over the parsers' limit is a JSON OAuth error, a body that is not JSON to the API (an admin action)
  * is Cognito's JSON SerializationException.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
 import { freshCognitoDir, startQuietCognito } from "../harness/cognito-users";
 
@@ -163,4 +163,64 @@ it("answers an AuthFlow or action named as an object's built-in member (construc
   // An action so named is any unknown action too.
   const action = await api("NoSuchAction", {});
   for (const target of ["constructor", "__proto__"]) expect((await api(target, {})).body.__type, target).toBe(action.body.__type);
+});
+
+describe("the model's validation (InvalidParameterException, HTTP 400) before anything is acted on", () => {
+  const pool = "us-east-1_Malformed1";
+  const notNull = (member: string) => `Value null at '${member}' failed to satisfy constraint: Member must not be null`;
+  const refused = (problems: string[]) => ({
+    status: 400,
+    body: { __type: "InvalidParameterException", message: `${problems.length} validation error${problems.length > 1 ? "s" : ""} detected: ${problems.join("; ")}` },
+  });
+
+  it("refuses a request without a required member, naming every one missing, where cognito-local answered a 500 or stored it", async () => {
+    const groups = async () => (await api("ListGroups", { UserPoolId: pool })).body.Groups.length;
+    const before = await groups();
+    for (const [target, body, missing] of [
+      ["AdminAddUserToGroup", { UserPoolId: pool, Username: "ann" }, ["groupName"]],
+      ["AdminAddUserToGroup", {}, ["userPoolId", "username", "groupName"]],
+      ["AddCustomAttributes", { UserPoolId: pool }, ["customAttributes"]],
+      ["DescribeUserPoolClient", {}, ["userPoolId", "clientId"]],
+      ["AdminInitiateAuth", { UserPoolId: pool, ClientId: "malformedclient00000000000", AuthParameters: { USERNAME: "ann", PASSWORD: "x" } }, ["authFlow"]],
+      ["CreateGroup", { UserPoolId: pool }, ["groupName"]],
+      ["CreateGroup", { UserPoolId: pool, GroupName: null }, ["groupName"]],
+      ["GetUser", {}, ["accessToken"]],
+      // Required members of the structures in a list: AttributeType's Name, ResourceServerScopeType's two.
+      ["SignUp", { ClientId: "malformedclient00000000000", Username: "ann", UserAttributes: [{ Name: "name", Value: "Ann" }, { Value: "x" }] }, ["userAttributes.2.member.name"]],
+      ["CreateResourceServer", { UserPoolId: pool, Identifier: "api", Name: "Api", Scopes: [{ ScopeName: "read" }] }, ["scopes.1.member.scopeDescription"]],
+    ] as const) {
+      expect(await api(target, body), `${target} ${JSON.stringify(body)}`).toEqual(refused(missing.map(notNull)));
+    }
+    expect(await groups()).toBe(before);
+    expect((await api("ListResourceServers", { UserPoolId: pool })).body.ResourceServers).toEqual([]);
+  });
+
+  it("answers a missing member and an attribute over AttributeType's limits in one answer", async () => {
+    const answer = await api("AdminCreateUser", { UserPoolId: pool, UserAttributes: [{ Name: "n".repeat(33), Value: "v" }] });
+    expect(answer).toEqual(refused([notNull("username"), `Value '${"n".repeat(33)}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32`]));
+  });
+
+  it("refuses an AuthFlow, ChallengeName or MessageAction outside its enumeration, not with cognito-local's 500", async () => {
+    const clientId = "malformedclient00000000000";
+    await emulator.ensureClient(pool, clientId, "malformed");
+    const flows = "ADMIN_NO_SRP_AUTH, ADMIN_USER_PASSWORD_AUTH, CUSTOM_AUTH, REFRESH_TOKEN, REFRESH_TOKEN_AUTH, USER_AUTH, USER_PASSWORD_AUTH, USER_SRP_AUTH";
+    const enumProblem = (value: string, member: string, values: string) => `Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${values}]`;
+    expect(await api("InitiateAuth", { ClientId: clientId, AuthFlow: "NO_SUCH_FLOW", AuthParameters: {} })).toEqual(refused([enumProblem("NO_SUCH_FLOW", "authFlow", flows)]));
+    expect(await api("AdminInitiateAuth", { UserPoolId: pool, ClientId: clientId, AuthFlow: "user_password_auth" })).toEqual(refused([enumProblem("user_password_auth", "authFlow", flows)]));
+    const challenge = await api("RespondToAuthChallenge", { ClientId: clientId, ChallengeName: "NO_SUCH_CHALLENGE", Session: "s", ChallengeResponses: {} });
+    expect(challenge.status).toBe(400);
+    expect(challenge.body.message).toMatch(/^1 validation error detected: Value 'NO_SUCH_CHALLENGE' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: \[ADMIN_NO_SRP_AUTH, .*NEW_PASSWORD_REQUIRED, .*\]$/);
+    const before = (await api("ListUsers", { UserPoolId: pool })).body.Users.length;
+    expect(await api("AdminCreateUser", { UserPoolId: pool, Username: "loud", MessageAction: "LOUD" })).toEqual(refused([enumProblem("LOUD", "messageAction", "RESEND, SUPPRESS")]));
+    expect((await api("ListUsers", { UserPoolId: pool })).body.Users.length).toBe(before);
+  });
+
+  it("refuses the other sign-in action's password flow: InitiateAuth ADMIN_USER_PASSWORD_AUTH, AdminInitiateAuth USER_PASSWORD_AUTH", async () => {
+    const clientId = "malformedclient00000000000";
+    await emulator.ensureClient(pool, clientId, "malformed");
+    const notSupported = { status: 400, body: { __type: "InvalidParameterException", message: "Initiate Auth method not supported" } };
+    const parameters = { USERNAME: "ann", PASSWORD: "Correct-horse-9" };
+    for (const flow of ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]) expect(await api("InitiateAuth", { ClientId: clientId, AuthFlow: flow, AuthParameters: parameters }), flow).toEqual(notSupported);
+    expect(await api("AdminInitiateAuth", { UserPoolId: pool, ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: parameters })).toEqual(notSupported);
+  });
 });
