@@ -1284,6 +1284,40 @@ function missingMemberProblems(schema: NormalizedSchema, value: unknown, at: str
 }
 
 /**
+ * The length and pattern constraints of the members that name a pool, an app client or a user in nearly every action,
+ * as the API reference gives them: UserPoolId "Minimum length of 1. Maximum length of 55. Pattern: [\w-]+_[0-9a-zA-Z]+",
+ * ClientId "Minimum length of 1. Maximum length of 128. Pattern: [\w+]+"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientDescription.html, the
+ * same on every action's page), Username at most 128 characters (UsernameType, the SDKs' generated checks, e.g. the
+ * Dart aws_client's adminGetUser). The service quotes the value it refuses ("Value 'ap-northeast-1_xxxxxxxxx' at
+ * 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: ...", boto/boto3#3581); a
+ * username's is left out, as the model marks it sensitive as it does a password, whose value the service leaves out
+ * (attributeProblems): not confirmed for a username. Username's pattern is not checked (whether it takes spaces since
+ * AttributeType's May 2024 change is not confirmed). cognito-local took any: a 5,000-character ClientId was looked up.
+ */
+const MEMBER_CONSTRAINTS = new Map<string, { min: number; max: number; pattern?: RegExp; patternText?: string; sensitive?: true }>([
+  ["UserPoolId", { min: 1, max: 55, pattern: /^[\w-]+_[0-9a-zA-Z]+$/, patternText: "[\\w-]+_[0-9a-zA-Z]+" }],
+  ["ClientId", { min: 1, max: 128, pattern: /^[\w+]+$/, patternText: "[\\w+]+" }],
+  ["Username", { min: 1, max: 128, sensitive: true }],
+]);
+
+/** Where the request's top-level members break MEMBER_CONSTRAINTS (the pattern's problem before the length's, as attributeProblems). */
+function memberConstraintProblems(input: NormalizedSchema, req: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name] of input.structIterator()) {
+    const constraint = MEMBER_CONSTRAINTS.get(name);
+    const value = req[name];
+    if (!constraint || typeof value !== "string") continue;
+    const failed = (rule: string) => problems.push(`Value ${constraint.sensitive ? "" : `'${value}' `}at '${lowerFirst(name)}' failed to satisfy constraint: ${rule}`);
+    const length = [...value].length;
+    if (constraint.pattern && length > 0 && !constraint.pattern.test(value)) failed(`Member must satisfy regular expression pattern: ${constraint.patternText}`);
+    if (length < constraint.min) failed(`Member must have length greater than or equal to ${constraint.min}`);
+    if (length > constraint.max) failed(`Member must have length less than or equal to ${constraint.max}`);
+  }
+  return problems;
+}
+
+/**
  * The enumerations whose members the model validation checks here, by action: AuthFlowType, ChallengeNameType and
  * MessageActionType (the values as the SDK's model lists them). Cognito refuses another value: "Value '<value>' at
  * '<member>' failed to satisfy constraint: Member must satisfy enum value set: [<values>]" (the service's wording,
@@ -1315,7 +1349,8 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
 /**
  * Cognito's model validation, before anything else looks at a request (cognito-local has none): every action's
  * required members (missingMemberProblems, read from the SDK's model of the action's input as refuseWrongJsonTypes reads
- * it; an action the model lacks, or a model that cannot be read, goes on unchecked), ENUM_MEMBERS' values, and the user
+ * it; an action the model lacks, or a model that cannot be read, goes on unchecked), MEMBER_CONSTRAINTS (UserPoolId,
+ * ClientId, Username), ENUM_MEMBERS' values, and the user
  * attributes' AttributeType constraints (attributeProblems: SignUp, AdminCreateUser, (Admin)UpdateUserAttributes, a
  * NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`, and the attribute names of the actions that name them) are
  * answered together, InvalidParameterException "<n> validation error(s) detected: ..." (validationErrors), nothing
@@ -1323,7 +1358,7 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
  * GroupName, AddCustomAttributes without CustomAttributes, DescribeUserPoolClient without either id, AdminInitiateAuth
  * without AuthFlow), a group stored without a name (CreateGroup), or another error. Then a sign-in action's flow of the
  * other action (FLOWS_OF_THE_OTHER_ACTION). Not confirmed: the order of the problems in Cognito's message (here the
- * missing members, the enumerations, the attributes; each in the request's order), and Cognito's wording for a
+ * missing members, the members' constraints, the enumerations, the attributes; each in the request's order), and Cognito's wording for a
  * NEW_PASSWORD_REQUIRED answer's attribute (ChallengeResponses is a map of strings without a length constraint in the
  * model; here the attribute's limit, at 'challengeResponses.userAttributes.<name>').
  */
@@ -1348,7 +1383,8 @@ function modelValidation(router: (target: string) => Route, log: (message: strin
         const value: unknown = req?.[member];
         return typeof value === "string" && !values.includes(value) ? [`Value '${value}' at '${lowerFirst(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`] : [];
       });
-      const problems = [...(input ? missingMemberProblems(input, req ?? {}, "") : []), ...enums, ...attributeProblems(requestAttributes(target, req))];
+      const members = input ? [...missingMemberProblems(input, req ?? {}, ""), ...memberConstraintProblems(input, req ?? {})] : [];
+      const problems = [...members, ...enums, ...attributeProblems(requestAttributes(target, req))];
       if (problems.length > 0) throw validationErrors(problems);
       if (FLOWS_OF_THE_OTHER_ACTION.get(target)?.has(req?.AuthFlow)) throw new InvalidParameterError("Initiate Auth method not supported");
       return route(ctx, req);

@@ -195,6 +195,24 @@ describe("the model's validation (InvalidParameterException, HTTP 400) before an
     expect((await api("ListResourceServers", { UserPoolId: pool })).body.ResourceServers).toEqual([]);
   });
 
+  it("refuses a UserPoolId, ClientId or Username outside its length and pattern, the username's value left out", async () => {
+    const longPool = `us-east-1_${"a".repeat(46)}`;
+    expect(await api("AdminGetUser", { UserPoolId: longPool, Username: "u".repeat(129) })).toEqual(
+      refused([`Value '${longPool}' at 'userPoolId' failed to satisfy constraint: Member must have length less than or equal to 55`, "Value at 'username' failed to satisfy constraint: Member must have length less than or equal to 128"]),
+    );
+    expect(await api("ListUsers", { UserPoolId: "nopool" })).toEqual(refused(["Value 'nopool' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"]));
+    expect(await api("SignUp", { ClientId: "", Username: "", Password: "Correct-horse-9" })).toEqual(
+      refused(["Value '' at 'clientId' failed to satisfy constraint: Member must have length greater than or equal to 1", "Value at 'username' failed to satisfy constraint: Member must have length greater than or equal to 1"]),
+    );
+    const longClient = "c".repeat(129);
+    expect(await api("InitiateAuth", { ClientId: `${longClient}-`, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: {} })).toEqual(
+      refused([
+        `Value '${longClient}-' at 'clientId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+]+`,
+        `Value '${longClient}-' at 'clientId' failed to satisfy constraint: Member must have length less than or equal to 128`,
+      ]),
+    );
+  });
+
   it("answers a missing member and an attribute over AttributeType's limits in one answer", async () => {
     const answer = await api("AdminCreateUser", { UserPoolId: pool, UserAttributes: [{ Name: "n".repeat(33), Value: "v" }] });
     expect(answer).toEqual(refused([notNull("username"), `Value '${"n".repeat(33)}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32`]));
