@@ -217,6 +217,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
     (r) => authenticationResultFields(r),
+    (r) => clientWriteAttributes(r, cognito), // within revokeTokens: an access token is checked before its client is read
     (r) => revokeTokens(r, cognito, revocation, clock, refreshScopes),
     (r) => userExistenceErrors(r, cognito),
     (r) => runPreAuthentication(r, cognito, options, (name) => triggers.enabled(name as never)),
@@ -1399,7 +1400,7 @@ function modelValidation(router: (target: string) => Route, log: (message: strin
  * (attributesNotInSchema, notInSchema; cognito-local's SignUp, AdminCreateUser and new-password answers stored any
  * name; its (Admin)UpdateUserAttributes refused the first only, without the line break, and still answer within
  * for an immutable one: "user.sub: Attribute cannot be updated. (changing an immutable attribute)"), and SignUp and
- * AdminCreateUser may not give `sub` (SUB_NOT_WRITABLE). Nothing is stored when one is refused.
+ * AdminCreateUser may not give `sub` (UNAUTHORIZED_ATTRIBUTE). Nothing is stored when one is refused.
  */
 function schemaAttributes(router: (target: string) => Route, cognito: CognitoService) {
   return (target: string): Route => {
@@ -1411,21 +1412,51 @@ function schemaAttributes(router: (target: string) => Route, cognito: CognitoSer
       const pool = attributes.some((a) => !a.notSet) ? await poolOf(cognito, ctx, req) : undefined;
       const unknown = pool ? attributesNotInSchema(pool, attributes) : [];
       if (unknown.length > 0) throw notInSchema(unknown, target === "SignUp" || target === "AdminCreateUser" ? "create" : "update");
-      if (pool && (target === "SignUp" || target === "AdminCreateUser") && attributes.some((a) => !a.notSet && a.name === "sub")) throw new NotAuthorizedError(SUB_NOT_WRITABLE);
+      if (pool && (target === "SignUp" || target === "AdminCreateUser") && attributes.some((a) => !a.notSet && a.name === "sub")) throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
       return route(ctx, req);
     };
   };
 }
 
 /**
- * Cognito's answer to SignUp or AdminCreateUser giving the user's `sub`, which Cognito generates (cognito-local kept
- * the caller's, so a user could sign up as another's sub, the key of the app's data). `sub` is not a writable
+ * Cognito's answer (NotAuthorizedException) to an attribute the caller may not write: one outside the app client's
+ * WriteAttributes (clientWriteAttributes), and the user's `sub` in SignUp or AdminCreateUser, which Cognito generates
+ * (cognito-local kept the caller's, so a user could sign up as another's sub, the key of the app's data). `sub` is not a writable
  * attribute; a client writing one it may not is answered "A client attempted to write unauthorized attribute"
  * (NotAuthorizedException; SignUp with email_verified, aws/aws-sdk-js#3603). Not confirmed: that Cognito answers
  * `sub` so, and AdminCreateUser's answer (here the same); (Admin)UpdateUserAttributes' is cognito-local's immutable
  * answer ("user.sub: Attribute cannot be updated. (changing an immutable attribute)").
  */
-const SUB_NOT_WRITABLE = "A client attempted to write unauthorized attribute";
+const UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute";
+
+/**
+ * An app client that lists WriteAttributes may write only those: "The list of user attributes that you want your app
+ * client to have write access to. After your user authenticates in your app, their access token authorizes them to set
+ * or modify their own attribute value for any attribute in this list"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html). So SignUp
+ * through the client (its ClientId) and UpdateUserAttributes with an access token it issued (its `client_id`) giving
+ * another attribute are refused, NotAuthorizedException UNAUTHORIZED_ATTRIBUTE's "A client attempted to write unauthorized
+ * attribute" (the service's answer to SignUp, aws/aws-sdk-js#1319, aws-amplify/aws-sdk-ios#3483; to UpdateUserAttributes
+ * not confirmed), nothing stored; cognito-local kept the list (Create/UpdateUserPoolClient) and never read it. A client
+ * without the list (or an empty one) is not checked: "When you don't specify the WriteAttributes for your app client,
+ * your app can write the values of the Standard attributes of your user pool" (the same page); whether it may write
+ * custom attributes then is not confirmed (here it may). The administrator's actions (AdminCreateUser,
+ * AdminUpdateUserAttributes) name no client and are not checked, as in Cognito. Not checked either: a NEW_PASSWORD_REQUIRED
+ * answer's attributes (newPasswordAttributes), Cognito's answer for them not confirmed.
+ */
+function clientWriteAttributes(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "SignUp" && target !== "UpdateUserAttributes") return route;
+    return async (ctx, req) => {
+      const clientId = target === "SignUp" ? req?.ClientId : claimsOf(req?.AccessToken).client_id;
+      const writable = (await appClientOf(cognito, ctx, clientId))?.WriteAttributes ?? [];
+      const written = requestAttributes(target, req).filter((a) => !a.notSet);
+      if (writable.length > 0 && written.some((a) => typeof a.name !== "string" || !writable.includes(a.name))) throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
+      return route(ctx, req);
+    };
+  };
+}
 
 /**
  * The names of `attributes` (ValidationData's aside) that are not in `pool`'s schema, each once, in the request's

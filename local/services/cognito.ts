@@ -307,8 +307,10 @@ export async function provisionOtherClients(
         RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
         // How long its challenge sessions last (the emulator refuses one used later, as Cognito does).
         AuthSessionValidity: inputs.authSessionValidity,
-        // The attributes its users' ID tokens carry (the emulator's tokens, as Cognito's, carry only these; all when unset).
+        // The attributes its users' ID tokens carry (the emulator's tokens, as Cognito's, carry only these; all when unset),
+        // and those its users may write (SignUp, UpdateUserAttributes: the emulator, as Cognito, refuses others).
         ReadAttributes: inputs.readAttributes,
+        WriteAttributes: inputs.writeAttributes,
       }),
     );
     if (secret && (inputs.allowedOauthFlows ?? []).includes("client_credentials")) {
