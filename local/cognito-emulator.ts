@@ -530,8 +530,8 @@ function hostedUiNewPassword(app: any, cognito: CognitoService, clock: Clock): v
         const given = newPasswordAnswerAttributes(body, "");
         const tooLong = attributeProblems(given); // the API's first checks (modelValidation)
         if (tooLong.length > 0) return form(res, entry, required, validationErrors(tooLong).message);
-        const unknown = attributesNotInSchema(pool, given);
-        if (unknown.length > 0) return form(res, entry, required, notInSchema(unknown, "update").message);
+        const unfit = schemaProblems(pool, given);
+        if (unfit.length > 0) return form(res, entry, required, schemaRefusal(unfit, "update").message);
         if (!password) return form(res, entry, required, "Missing required parameter NEW_PASSWORD");
         if (password !== confirm) return form(res, entry, required, "Passwords do not match.");
         const problem = passwordPolicyProblem(pool, password);
@@ -914,7 +914,7 @@ function newPasswordAttributes(pool: { options: UserPool }, user: User, given: R
  * gives for a required attribute the user already has is refused (requiredAttributeProvided). The attributes an answer
  * gives are set on the user with the new password (cognito-local ignored them), so its tokens carry them. A user created by AdminCreateUser without a required attribute (e.g. email in a pool whose users sign
  * in with a username) meets this at the first sign-in. The hosted UI's new-password form asks for the same
- * (hostedUiNewPassword). An attribute outside the pool's schema is refused before (schemaAttributes, notInSchema). Not confirmed: Cognito's answer to attributes immutable, or not in the
+ * (hostedUiNewPassword). An attribute outside the pool's schema or its constraints is refused before (schemaAttributes, schemaProblems). Not confirmed: Cognito's answer to attributes immutable, or not in the
  * app client's WriteAttributes (here left out, newPasswordAttributes).
  */
 function requiredAttributesAtNewPassword(router: (target: string) => Route, cognito: CognitoService) {
@@ -1397,7 +1397,7 @@ function modelValidation(router: (target: string) => Route, log: (message: strin
  * The user attributes a request sets (SignUp, AdminCreateUser, UpdateUserAttributes, AdminUpdateUserAttributes; the
  * NEW_PASSWORD_REQUIRED answer of RespondToAuthChallenge and AdminRespondToAuthChallenge, whose
  * `userAttributes.<name>` set attributes), past the model's constraints (modelValidation), must be in the pool's schema
- * (attributesNotInSchema, notInSchema; cognito-local's SignUp, AdminCreateUser and new-password answers stored any
+ * and its constraints (schemaProblems, schemaRefusal; cognito-local's SignUp, AdminCreateUser and new-password answers stored any
  * name; its (Admin)UpdateUserAttributes refused the first only, without the line break, and still answer within
  * for an immutable one: "user.sub: Attribute cannot be updated. (changing an immutable attribute)"), and SignUp and
  * AdminCreateUser may not give `sub` (UNAUTHORIZED_ATTRIBUTE). Nothing is stored when one is refused.
@@ -1410,8 +1410,8 @@ function schemaAttributes(router: (target: string) => Route, cognito: CognitoSer
       const attributes = requestAttributes(target, req);
       // undefined: no attributes to check, or an unknown pool or client, which the layers within answer
       const pool = attributes.some((a) => !a.notSet) ? await poolOf(cognito, ctx, req) : undefined;
-      const unknown = pool ? attributesNotInSchema(pool, attributes) : [];
-      if (unknown.length > 0) throw notInSchema(unknown, target === "SignUp" || target === "AdminCreateUser" ? "create" : "update");
+      const unfit = pool ? schemaProblems(pool, attributes) : [];
+      if (unfit.length > 0) throw schemaRefusal(unfit, target === "SignUp" || target === "AdminCreateUser" ? "create" : "update");
       if (pool && (target === "SignUp" || target === "AdminCreateUser") && attributes.some((a) => !a.notSet && a.name === "sub")) throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
       return route(ctx, req);
     };
@@ -1459,23 +1459,52 @@ function clientWriteAttributes(router: (target: string) => Route, cognito: Cogni
 }
 
 /**
- * The names of `attributes` (ValidationData's aside) that are not in `pool`'s schema, each once, in the request's
- * order. A pool's schema has every standard attribute, declared or not (cognito-local's CreateUserPool merges its
- * USER_POOL_AWS_DEFAULTS, AWS's standard set: sub, name, given_name, family_name, middle_name, nickname,
- * preferred_username, profile, picture, website, email, email_verified, gender, birthdate, zoneinfo, locale,
- * phone_number, phone_number_verified, address, updated_at; "Amazon Cognito assigns all user pools a set of standard
- * attributes", https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html), and its
- * custom ones as `custom:<name>` (withSchema). The standard names are taken for a pool kept without them too.
+ * Where the attributes a request sets (ValidationData's aside) break `pool`'s schema, a problem `<name>: <why>` each:
+ *  - names not in the schema, each once, in the request's order ("<name>: Attribute does not exist in the schema.").
+ *    A pool's schema has every standard attribute, declared or not (cognito-local's CreateUserPool merges its
+ *    USER_POOL_AWS_DEFAULTS, AWS's standard set: sub, name, given_name, family_name, middle_name, nickname,
+ *    preferred_username, profile, picture, website, email, email_verified, gender, birthdate, zoneinfo, locale,
+ *    phone_number, phone_number_verified, address, updated_at; "Amazon Cognito assigns all user pools a set of standard
+ *    attributes", https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html), and its
+ *    custom ones as `custom:<name>` (withSchema). The standard names are taken for a pool kept without them too;
+ *  - then values outside the attribute's own constraints in the schema: a String attribute's StringAttributeConstraints
+ *    ("The minimum and maximum length values of an attribute that is of the string type, for example custom:department",
+ *    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StringAttributeConstraintsType.html;
+ *    its length in characters, as attributeProblems counts), a Number attribute's NumberAttributeConstraints ("The
+ *    minimum and maximum values of an attribute that is of the number type, for example custom:age",
+ *    API_NumberAttributeConstraintsType.html) for a value that is a number; the standard attributes' too, as every
+ *    pool's schema has them (a birthdate 10 characters, an updated_at at least 0). cognito-local stored any value. Not
+ *    confirmed: Cognito's wording for these (here the schema refusal's form, schemaRefusal, with a reason of the
+ *    emulator's), and its answer to a Number attribute's value that is no number (here taken).
  */
-function attributesNotInSchema(pool: { options: UserPool }, attributes: RequestAttribute[]): string[] {
-  const known = new Set([...(USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []), ...(pool.options.SchemaAttributes ?? [])].map((a) => a.Name));
-  const names = attributes.filter((a) => !a.notSet && typeof a.name === "string").map((a) => a.name as string);
-  return [...new Set(names.filter((name) => !known.has(name)))];
+function schemaProblems(pool: { options: UserPool }, attributes: RequestAttribute[]): string[] {
+  const schema = new Map([...(USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []), ...(pool.options.SchemaAttributes ?? [])].map((a) => [a.Name, a]));
+  const set = attributes.filter((a): a is RequestAttribute & { name: string } => !a.notSet && typeof a.name === "string");
+  const unknown = [...new Set(set.filter((a) => !schema.has(a.name)).map((a) => a.name))].map((name) => `${name}: Attribute does not exist in the schema.`);
+  const outside = set.flatMap(({ name, value }) => {
+    const attribute = schema.get(name);
+    if (!attribute || typeof value !== "string") return [];
+    const bound = (limit: string | undefined) => (limit !== undefined && limit.trim() !== "" && Number.isFinite(Number(limit)) ? Number(limit) : undefined);
+    if (attribute.AttributeDataType === "Number") {
+      const number = value.trim() === "" ? Number.NaN : Number(value);
+      const [min, max] = [bound(attribute.NumberAttributeConstraints?.MinValue), bound(attribute.NumberAttributeConstraints?.MaxValue)];
+      if (!Number.isFinite(number)) return [];
+      if (min !== undefined && number < min) return [`${name}: Value is less than the attribute's MinValue ${min}.`];
+      if (max !== undefined && number > max) return [`${name}: Value is greater than the attribute's MaxValue ${max}.`];
+      return [];
+    }
+    const length = [...value].length;
+    const [min, max] = [bound(attribute.StringAttributeConstraints?.MinLength), bound(attribute.StringAttributeConstraints?.MaxLength)];
+    if (min !== undefined && length < min) return [`${name}: Value is shorter than the attribute's MinLength ${min}.`];
+    if (max !== undefined && length > max) return [`${name}: Value is longer than the attribute's MaxLength ${max}.`];
+    return [];
+  });
+  return [...unknown, ...outside];
 }
 
 /**
- * Cognito's refusal of attributes that are not in the pool's schema (InvalidParameterException), every one named, each
- * on a line of its own ending in a line break, in the service's wording as clients quote it: for SignUp
+ * Cognito's refusal of attributes that do not conform to the pool's schema (InvalidParameterException, schemaProblems),
+ * every problem on a line of its own ending in a line break, in the service's wording as clients quote it: for SignUp
  * ("Attributes did not conform to the schema: custom:firstName: Attribute does not exist in the schema.\ncustom:dateOfBirth:
  * Attribute does not exist in the schema.\n...", aws-amplify/amplify-flutter#509; one name, aws-amplify/amplify-js#2167),
  * for UpdateUserAttributes each name after "user." and no preamble ("user.custom:address: Attribute does not exist in
@@ -1483,8 +1512,8 @@ function attributesNotInSchema(pool: { options: UserPool }, attributes: RequestA
  * (here SignUp's), AdminUpdateUserAttributes' and a NEW_PASSWORD_REQUIRED answer's (here UpdateUserAttributes'), and
  * the order of the names (here the request's).
  */
-function notInSchema(names: string[], action: "create" | "update"): InvalidParameterError {
-  const lines = names.map((name) => `${action === "update" ? "user." : ""}${name}: Attribute does not exist in the schema.\n`).join("");
+function schemaRefusal(problems: string[], action: "create" | "update"): InvalidParameterError {
+  const lines = problems.map((problem) => `${action === "update" ? "user." : ""}${problem}\n`).join("");
   return new InvalidParameterError(action === "create" ? `Attributes did not conform to the schema: ${lines}` : lines);
 }
 

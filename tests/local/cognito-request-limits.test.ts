@@ -190,12 +190,13 @@ describe("user attributes not in the pool's schema", () => {
       `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("nickname2")}`,
     );
     expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
-    // ValidationData is for the triggers, not the user's attributes: any name goes.
+    // ValidationData is for the triggers, not the user's attributes: any name goes. (A birthdate is 10 characters, the
+    // standard attribute's MinLength and MaxLength in every pool's schema.)
     const standard = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "address"];
     expect(
       await outcome(
         sdk.send(
-          new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...standard.map((Name) => ({ Name, Value: "v" }))], ValidationData: [{ Name: "custom:unknown", Value: "v" }] }),
+          new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...standard.map((Name) => ({ Name, Value: Name === "birthdate" ? "1990-01-01" : "v" }))], ValidationData: [{ Name: "custom:unknown", Value: "v" }] }),
         ),
       ),
     ).toBe("ok");
