@@ -2471,14 +2471,47 @@ function recoveringDataStores(directory: string, log: (message: string) => void,
     const file = join(directory, `${id}.json`);
     if (sizeOf(file) === 0) moveAside(file, "it is empty", id);
     try {
-      return await create(ctx, id, defaults);
+      return ownKeysOnly(await create(ctx, id, defaults));
     } catch (error) {
       if (!existsSync(file)) throw error;
       moveAside(file, (error as Error).message, id);
-      return create(ctx, id, defaults);
+      return ownKeysOnly(await create(ctx, id, defaults));
     }
   };
   return factory;
+}
+
+/**
+ * A StormDB store that finds only what was stored. cognito-local looks a user up as `["Users", <username>]`, a group as
+ * `["Groups", <name>]`, a client as `["Clients", <id>]`, and StormDB walks plain objects: a name that is an
+ * Object.prototype member ("constructor", "toString", "__proto__") found the inherited function or object, so
+ * AdminGetUser answered 200 for a user "constructor" that no one created, SignUp as "toString" was
+ * UsernameExistsException and ForgotPassword an HTTP 500; and a pool without any group yet has no `Groups` object,
+ * where StormDB throws ("Can't run .value() on non-existant property of non-existant object.": AdminAddUserToGroup,
+ * AdminRemoveUserFromGroup, GetGroup, ... an HTTP 500 in place of "Group not found"). Here a key that is not an own
+ * property along the way is absent (the default, or null). Writing under a key `__proto__` would replace the stored
+ * object's prototype (StormDB assigns it) and lose the record at the next save: such a write is refused,
+ * InvalidParameterException (Cognito takes the name: a difference kept, docs/local-vs-aws.md).
+ */
+function ownKeysOnly<T extends DataStore>(store: T): T {
+  const get = store.get.bind(store) as (ctx: any, key: string | string[], defaultValue?: unknown) => Promise<unknown>;
+  const set = store.set.bind(store);
+  const path = (key: string | string[]) => (Array.isArray(key) ? key : [key]);
+  Object.assign(store, {
+    async get(ctx: any, key: string | string[], defaultValue?: unknown) {
+      let node: unknown = await store.getRoot(ctx);
+      for (const k of path(key)) {
+        if (typeof node !== "object" || node === null || !Object.hasOwn(node, k)) return defaultValue ?? null;
+        node = (node as Record<string, unknown>)[k];
+      }
+      return get(ctx, key, defaultValue);
+    },
+    async set(ctx: any, key: string | string[], value: unknown) {
+      if (path(key).includes("__proto__")) throw new InvalidParameterError("__proto__ cannot be stored by the local Cognito emulator (its store would lose the record)");
+      return set(ctx, key, value);
+    },
+  });
+  return store;
 }
 
 /** The size of `file` in bytes, undefined when there is none. */

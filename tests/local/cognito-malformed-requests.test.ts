@@ -242,3 +242,31 @@ describe("the model's validation (InvalidParameterException, HTTP 400) before an
     expect(await api("AdminInitiateAuth", { UserPoolId: pool, ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: parameters })).toEqual(notSupported);
   });
 });
+
+describe("names that are Object.prototype members, and a pool without groups (the emulator's store finds only what was stored)", () => {
+  const pool = "us-east-1_Malformed1";
+  const clientId = "malformedclient00000000000";
+
+  it("answers a group of a pool that has none yet as not found, not with an HTTP 500", async () => {
+    await emulator.ensureUserPool({ Id: "us-east-1_NoGroups1", Name: "no-groups" });
+    for (const target of ["GetGroup", "AdminAddUserToGroup", "AdminRemoveUserFromGroup"]) {
+      const answer = await api(target, { UserPoolId: "us-east-1_NoGroups1", Username: "ann", GroupName: "admins" });
+      expect(answer, target).toEqual({ status: 400, body: { __type: "ResourceNotFoundException", message: "Group not found" } });
+    }
+  });
+
+  it("finds no user, group or client named constructor, toString or __proto__ that no one created, and signs such a name up", async () => {
+    await emulator.ensureClient(pool, clientId, "malformed");
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      expect(await api("AdminGetUser", { UserPoolId: pool, Username: name }), name).toEqual({ status: 400, body: { __type: "UserNotFoundException", message: "User does not exist." } });
+      expect((await api("GetGroup", { UserPoolId: pool, GroupName: name })).body.__type, name).toBe("ResourceNotFoundException");
+    }
+    for (const name of ["constructor", "toString"]) {
+      expect((await api("SignUp", { ClientId: clientId, Username: name, Password: "Correct-horse-9" })).status, name).toBe(200);
+      expect((await api("AdminGetUser", { UserPoolId: pool, Username: name })).body.Username, name).toBe(name);
+    }
+    // One named __proto__ cannot be kept by the emulator's store: refused, not lost.
+    expect((await api("SignUp", { ClientId: clientId, Username: "__proto__", Password: "Correct-horse-9" })).body.__type).toBe("InvalidParameterException");
+    expect((await api("ListUsers", { UserPoolId: pool })).body.Users.map((u: { Username: string }) => u.Username)).not.toContain("__proto__");
+  });
+});
