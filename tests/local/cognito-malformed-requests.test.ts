@@ -270,3 +270,14 @@ describe("names that are Object.prototype members, and a pool without groups (th
     expect((await api("ListUsers", { UserPoolId: pool })).body.Users.map((u: { Username: string }) => u.Username)).not.toContain("__proto__");
   });
 });
+
+it("answers ForgotPassword for a user without an email address or phone number with Cognito's InvalidParameterException, not an HTTP 500", async () => {
+  const pool = "us-east-1_Malformed1";
+  const clientId = "malformedclient00000000000";
+  await emulator.ensureClient(pool, clientId, "malformed");
+  expect((await api("AdminCreateUser", { UserPoolId: pool, Username: "nocontact", TemporaryPassword: "Temporary-horse-9", MessageAction: "SUPPRESS" })).status).toBe(200);
+  expect(await api("ForgotPassword", { ClientId: clientId, Username: "nocontact" })).toEqual({
+    status: 400,
+    body: { __type: "InvalidParameterException", message: "Cannot reset password for the user as there is no registered/verified email or phone_number" },
+  });
+});
