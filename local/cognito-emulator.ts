@@ -1320,20 +1320,49 @@ function memberConstraintProblems(input: NormalizedSchema, req: Record<string, u
 }
 
 /**
- * The enumerations whose members the model validation checks here, by action: AuthFlowType, ChallengeNameType and
- * MessageActionType (the values as the SDK's model lists them). Cognito refuses another value: "Value '<value>' at
- * '<member>' failed to satisfy constraint: Member must satisfy enum value set: [<values>]" (the service's wording,
- * quoted in aws-solutions/media-insights-on-aws#199 for explicitAuthFlows); the values' order in Cognito's message is
- * not confirmed (here the SDK's). cognito-local answered an unknown AuthFlow or ChallengeName with an HTTP 500
- * ("Cognito Local unsupported feature: ...").
+ * The enumerations whose members the model validation checks here, by action, each at its member's path: AuthFlowType,
+ * ChallengeNameType, MessageActionType, and an app client's TimeUnitsType (TokenValidityUnits'), ExplicitAuthFlowsType
+ * and OAuthFlowType lists (the values as the SDK's model lists them). Cognito refuses another value: "Value '<value>' at
+ * '<member>' failed to satisfy constraint: Member must satisfy enum value set: [<values>]", and for a list "Value
+ * '[<items>]' at '<member>' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum
+ * value set: [<values>]]" (the service's wording for explicitAuthFlows, quoted in aws-solutions/media-insights-on-aws#199);
+ * the values' order in Cognito's message is not confirmed (here the SDK's). cognito-local answered an unknown AuthFlow
+ * or ChallengeName with an HTTP 500 ("Cognito Local unsupported feature: ..."), and stored any unit, so a client with
+ * TokenValidityUnits "weeks" failed every later sign-in with an HTTP 500 (tokenLifetimes).
  */
-const ENUM_MEMBERS = new Map<string, Array<[member: string, values: readonly string[]]>>([
-  ["InitiateAuth", [["AuthFlow", Object.values(cognitoModel.AuthFlowType)]]],
-  ["AdminInitiateAuth", [["AuthFlow", Object.values(cognitoModel.AuthFlowType)]]],
-  ["RespondToAuthChallenge", [["ChallengeName", Object.values(cognitoModel.ChallengeNameType)]]],
-  ["AdminRespondToAuthChallenge", [["ChallengeName", Object.values(cognitoModel.ChallengeNameType)]]],
-  ["AdminCreateUser", [["MessageAction", Object.values(cognitoModel.MessageActionType)]]],
-]);
+const ENUM_MEMBERS = (() => {
+  const flows = Object.values(cognitoModel.AuthFlowType);
+  const challenges = Object.values(cognitoModel.ChallengeNameType);
+  const units = Object.values(cognitoModel.TimeUnitsType);
+  const client: Array<[path: string[], values: readonly string[]]> = [
+    ...["AccessToken", "IdToken", "RefreshToken"].map((token): [string[], readonly string[]] => [["TokenValidityUnits", token], units]),
+    [["ExplicitAuthFlows"], Object.values(cognitoModel.ExplicitAuthFlowsType)],
+    [["AllowedOAuthFlows"], Object.values(cognitoModel.OAuthFlowType)],
+  ];
+  return new Map<string, Array<[path: string[], values: readonly string[]]>>([
+    ["InitiateAuth", [[["AuthFlow"], flows]]],
+    ["AdminInitiateAuth", [[["AuthFlow"], flows]]],
+    ["RespondToAuthChallenge", [[["ChallengeName"], challenges]]],
+    ["AdminRespondToAuthChallenge", [[["ChallengeName"], challenges]]],
+    ["AdminCreateUser", [[["MessageAction"], Object.values(cognitoModel.MessageActionType)]]],
+    ["CreateUserPoolClient", client],
+    ["UpdateUserPoolClient", client],
+  ]);
+})();
+
+/** Where `req`'s members break ENUM_MEMBERS' enumerations for `target` (the JSON types are checked before: strings, lists of strings). */
+function enumProblems(target: string, req: unknown): string[] {
+  return (ENUM_MEMBERS.get(target) ?? []).flatMap(([path, values]) => {
+    const value = path.reduce<unknown>((node, member) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[member] : undefined), req);
+    const at = path.map(lowerFirst).join(".");
+    const set = `Member must satisfy enum value set: [${values.join(", ")}]`;
+    if (typeof value === "string") return values.includes(value) ? [] : [`Value '${value}' at '${at}' failed to satisfy constraint: ${set}`];
+    if (Array.isArray(value) && value.some((item) => typeof item === "string" && !values.includes(item))) {
+      return [`Value '[${value.join(", ")}]' at '${at}' failed to satisfy constraint: Member must satisfy constraint: [${set}]`];
+    }
+    return [];
+  });
+}
 
 /**
  * The AuthFlowType values a sign-in action does not take: "ADMIN_USER_PASSWORD_AUTH is a flow type of AdminInitiateAuth
@@ -1381,12 +1410,8 @@ function modelValidation(router: (target: string) => Route, log: (message: strin
     const route = router(target);
     const input = inputOf(target);
     return async (ctx, req) => {
-      const enums = (ENUM_MEMBERS.get(target) ?? []).flatMap(([member, values]) => {
-        const value: unknown = req?.[member];
-        return typeof value === "string" && !values.includes(value) ? [`Value '${value}' at '${lowerFirst(member)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`] : [];
-      });
       const members = input ? [...missingMemberProblems(input, req ?? {}, ""), ...memberConstraintProblems(input, req ?? {})] : [];
-      const problems = [...members, ...enums, ...attributeProblems(requestAttributes(target, req))];
+      const problems = [...members, ...enumProblems(target, req), ...attributeProblems(requestAttributes(target, req))];
       if (problems.length > 0) throw validationErrors(problems);
       if (FLOWS_OF_THE_OTHER_ACTION.get(target)?.has(req?.AuthFlow)) throw new InvalidParameterError("Initiate Auth method not supported");
       return route(ctx, req);

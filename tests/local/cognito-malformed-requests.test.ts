@@ -233,6 +233,22 @@ describe("the model's validation (InvalidParameterException, HTTP 400) before an
     expect((await api("ListUsers", { UserPoolId: pool })).body.Users.length).toBe(before);
   });
 
+  it("refuses an app client's TokenValidityUnits, ExplicitAuthFlows or AllowedOAuthFlows outside their enumerations; a unit stored so failed every later sign-in with a 500", async () => {
+    const created = await api("CreateUserPoolClient", { UserPoolId: pool, ClientName: "units", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] });
+    const clientId: string = created.body.UserPoolClient.ClientId;
+    const units = "days, hours, minutes, seconds";
+    expect(await api("UpdateUserPoolClient", { UserPoolId: pool, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], TokenValidityUnits: { AccessToken: "weeks" } })).toEqual(
+      refused([`Value 'weeks' at 'tokenValidityUnits.accessToken' failed to satisfy constraint: Member must satisfy enum value set: [${units}]`]),
+    );
+    const flows = await api("CreateUserPoolClient", { UserPoolId: pool, ClientName: "flows", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "PASSWORD"], AllowedOAuthFlows: ["code", "device"] });
+    expect(flows.status).toBe(400);
+    expect(flows.body.message).toMatch(/^2 validation errors detected: Value '\[ALLOW_USER_PASSWORD_AUTH, PASSWORD\]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[ADMIN_NO_SRP_AUTH, .*\]\]; Value '\[code, device\]' at 'allowedOAuthFlows' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[client_credentials, code, implicit\]\]$/);
+    // The client kept its settings: a password sign-in is answered (an unknown user), not with an HTTP 500.
+    const signIn = await api("InitiateAuth", { ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "nobody", PASSWORD: "Correct-horse-9" } });
+    expect(signIn.status).toBe(400);
+    expect(signIn.body.__type).toBe("UserNotFoundException");
+  });
+
   it("refuses the other sign-in action's password flow: InitiateAuth ADMIN_USER_PASSWORD_AUTH, AdminInitiateAuth USER_PASSWORD_AUTH", async () => {
     const clientId = "malformedclient00000000000";
     await emulator.ensureClient(pool, clientId, "malformed");
