@@ -2482,7 +2482,7 @@ function readRecords<T>(path: string, isRecord: (record: unknown) => record is T
   return [];
 }
 
-/** `[<pool id>/<username>, Failures]` with finite numbers, as `lockoutFile` writes them. */
+/** `[<lockoutKey>, Failures]` (the key `<pool id>/<sub>`) with finite numbers, as `lockoutFile` writes them. */
 function isLockoutRecord(record: unknown): record is [string, Failures] {
   if (!Array.isArray(record) || record.length !== 2 || typeof record[0] !== "string") return false;
   const failures = record[1] as Partial<Failures> | null;
