@@ -171,6 +171,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const resourceServerStore = await resourceServerStoreIn(ownState, ctx, options.log);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
+  notFoundInCognitosWords(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
   const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
   // cognito-local logs and ignores a failed post-authentication trigger ("PostAuthentication error, ignored"); Cognito
@@ -725,6 +726,27 @@ function matchUsernamesInAnyCase(cognito: CognitoService): void {
   const getUserPoolForClientId = cognito.getUserPoolForClientId.bind(cognito);
   cognito.getUserPool = async (ctx, id) => widen(await getUserPool(ctx, id));
   cognito.getUserPoolForClientId = async (ctx, id) => widen(await getUserPoolForClientId(ctx, id));
+}
+
+/**
+ * An unknown user pool or app client is answered in Cognito's words wherever cognito-local looks one up (its
+ * getUserPool and getUserPoolForClientId, which every action of one id goes through): ResourceNotFoundException "User
+ * pool <id> does not exist." (aws/aws-aspnet-cognito-identity-provider#135) and "User pool client <id> does not exist."
+ * (SignUp's answer in anomalyco/guide#82 and aws-amplify/amplify-flutter#740, AdminInitiateAuth's in
+ * aws/aws-sdk-php#2183), as clientOfPool answers a request naming both; cognito-local said "User Pool <id> not found" and
+ * "App Client <id> not found".
+ */
+function notFoundInCognitosWords(cognito: CognitoService): void {
+  const reworded = (error: unknown): unknown => {
+    if (!(error instanceof CognitoError) || (error as CognitoError & { code: string }).code !== "ResourceNotFoundException") return error;
+    const pool = /^User Pool (.*) not found$/.exec(error.message)?.[1];
+    const client = /^App Client (.*) not found$/.exec(error.message)?.[1];
+    return pool !== undefined ? userPoolNotFound(pool) : client !== undefined ? userPoolClientNotFound(client) : error;
+  };
+  const getUserPool = cognito.getUserPool.bind(cognito);
+  const getUserPoolForClientId = cognito.getUserPoolForClientId.bind(cognito);
+  cognito.getUserPool = (ctx, id) => getUserPool(ctx, id).catch((error) => Promise.reject(reworded(error)));
+  cognito.getUserPoolForClientId = (ctx, id) => getUserPoolForClientId(ctx, id).catch((error) => Promise.reject(reworded(error)));
 }
 
 /**
@@ -1543,8 +1565,11 @@ function schemaRefusal(problems: string[], action: "create" | "update"): Invalid
   return new InvalidParameterError(action === "create" ? `Attributes did not conform to the schema: ${lines}` : lines);
 }
 
-/** Cognito's answer to an unknown UserPoolId (clientOfPool, resourceServers). */
+/** Cognito's answer to an unknown UserPoolId (clientOfPool, resourceServers, notFoundInCognitosWords). */
 const userPoolNotFound = (userPoolId: unknown) => new CognitoError("ResourceNotFoundException", `User pool ${String(userPoolId)} does not exist.`);
+
+/** Cognito's answer to an unknown ClientId (clientOfPool, notFoundInCognitosWords). */
+const userPoolClientNotFound = (clientId: unknown) => new CognitoError("ResourceNotFoundException", `User pool client ${String(clientId)} does not exist.`);
 
 /**
  * A request naming both a user pool and an app client (AdminInitiateAuth, AdminRespondToAuthChallenge,
@@ -1562,7 +1587,7 @@ function clientOfPool(router: (target: string) => Route, cognito: CognitoService
     return async (ctx, req) => {
       if (typeof req?.UserPoolId === "string" && typeof req.ClientId === "string") {
         if (!(await cognito.listUserPools(ctx)).some((p) => p.Id === req.UserPoolId)) throw userPoolNotFound(req.UserPoolId);
-        if ((await appClientOf(cognito, ctx, req.ClientId))?.UserPoolId !== req.UserPoolId) throw new CognitoError("ResourceNotFoundException", `User pool client ${req.ClientId} does not exist.`);
+        if ((await appClientOf(cognito, ctx, req.ClientId))?.UserPoolId !== req.UserPoolId) throw userPoolClientNotFound(req.ClientId);
       }
       return route(ctx, req);
     };

@@ -297,3 +297,13 @@ it("answers ForgotPassword for a user without an email address or phone number w
     body: { __type: "InvalidParameterException", message: "Cannot reset password for the user as there is no registered/verified email or phone_number" },
   });
 });
+
+it("answers an unknown ClientId or UserPoolId in Cognito's words, whichever action names it", async () => {
+  const clientGone = { status: 400, body: { __type: "ResourceNotFoundException", message: "User pool client nosuchclient does not exist." } };
+  const poolGone = { status: 400, body: { __type: "ResourceNotFoundException", message: "User pool us-east-1_Nope does not exist." } };
+  expect(await api("SignUp", { ClientId: "nosuchclient", Username: "ann", Password: "Correct-horse-9" })).toEqual(clientGone);
+  expect(await api("InitiateAuth", { ClientId: "nosuchclient", AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ann", PASSWORD: "x" } })).toEqual(clientGone);
+  expect(await api("ForgotPassword", { ClientId: "nosuchclient", Username: "ann" })).toEqual(clientGone);
+  expect(await api("AdminGetUser", { UserPoolId: "us-east-1_Nope", Username: "ann" })).toEqual(poolGone);
+  expect(await api("DescribeUserPool", { UserPoolId: "us-east-1_Nope" })).toEqual(poolGone);
+});
