@@ -27,7 +27,10 @@
  *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
  *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
  *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);
- *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does;
+ *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does, and
+ *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
+ *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
+ *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
