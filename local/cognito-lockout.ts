@@ -67,7 +67,7 @@ export interface LockoutPersistence {
  * changed, nothing written: a successful sign-in of a user without failures touches no file.
  */
 export class SignInLockout {
-  /** `<pool id>/<username>` → the user's failures. */
+  /** The user's key (the emulator's lockoutKey: `<pool id>/<sub>`, its username for a user without one) → its failures. */
   private readonly byUser: Map<string, Failures>;
   private nextSweep = 0;
   /** Whether the records in memory differ from those last written. */

@@ -307,8 +307,10 @@ export async function provisionOtherClients(
         RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
         // How long its challenge sessions last (the emulator refuses one used later, as Cognito does).
         AuthSessionValidity: inputs.authSessionValidity,
-        // The attributes its users' ID tokens carry (the emulator's tokens, as Cognito's, carry only these; all when unset).
+        // The attributes its users' ID tokens carry (the emulator's tokens, as Cognito's, carry only these; all when unset),
+        // and those its users may write (SignUp, UpdateUserAttributes: the emulator, as Cognito, refuses others).
         ReadAttributes: inputs.readAttributes,
+        WriteAttributes: inputs.writeAttributes,
       }),
     );
     if (secret && (inputs.allowedOauthFlows ?? []).includes("client_credentials")) {
@@ -327,16 +329,47 @@ function localClientSecret(clientId: string): string {
 /** The trigger's name in cognito-local and the LambdaConfig API: preSignUp → PreSignUp. */
 const cognitoTriggerName = (trigger: UserAuthTrigger): string => trigger[0].toUpperCase() + trigger.slice(1);
 
-/** The program's pool `schemas` (pulumi-aws's) in CreateUserPool's Schema shape; none: cognito-local's standard attributes. */
-function schemaOf(schemas: Array<{ name?: string; attributeDataType?: string; required?: boolean; mutable?: boolean }> | undefined): SchemaAttribute[] | undefined {
+/** A pulumi-aws schema attribute's constraints block: an object, or (as a recorded list-of-one block) its only item. */
+type ConstraintsBlock<T> = T | T[] | undefined;
+const blockOf = <T>(block: ConstraintsBlock<T>): T | undefined => (Array.isArray(block) ? block[0] : block);
+
+/**
+ * The program's pool `schemas` (pulumi-aws's) in CreateUserPool's Schema shape, with their string and number constraints
+ * (StringAttributeConstraints' MinLength/MaxLength, NumberAttributeConstraints' MinValue/MaxValue: the emulator keeps
+ * them, DescribeUserPool answers them, and a value outside them is refused as the deployed pool refuses it); none:
+ * cognito-local's standard attributes.
+ */
+export function schemaOf(
+  schemas:
+    | Array<{
+        name?: string;
+        attributeDataType?: string;
+        required?: boolean;
+        mutable?: boolean;
+        stringAttributeConstraints?: ConstraintsBlock<{ minLength?: string; maxLength?: string }>;
+        numberAttributeConstraints?: ConstraintsBlock<{ minValue?: string; maxValue?: string }>;
+      }>
+    | undefined,
+): SchemaAttribute[] | undefined {
   return schemas
     ?.filter((a) => typeof a.name === "string")
-    .map((a) => ({
-      Name: a.name,
-      ...(a.attributeDataType ? { AttributeDataType: a.attributeDataType as SchemaAttribute["AttributeDataType"] } : {}),
-      ...(typeof a.required === "boolean" ? { Required: a.required } : {}),
-      ...(typeof a.mutable === "boolean" ? { Mutable: a.mutable } : {}),
-    }));
+    .map((a) => {
+      const text = blockOf(a.stringAttributeConstraints);
+      const number = blockOf(a.numberAttributeConstraints);
+      return {
+        Name: a.name,
+        ...(a.attributeDataType ? { AttributeDataType: a.attributeDataType as SchemaAttribute["AttributeDataType"] } : {}),
+        ...(typeof a.required === "boolean" ? { Required: a.required } : {}),
+        ...(typeof a.mutable === "boolean" ? { Mutable: a.mutable } : {}),
+        ...(text ? { StringAttributeConstraints: definedOnly({ MinLength: text.minLength, MaxLength: text.maxLength }) } : {}),
+        ...(number ? { NumberAttributeConstraints: definedOnly({ MinValue: number.minValue, MaxValue: number.maxValue }) } : {}),
+      };
+    });
+}
+
+/** `record` without its undefined members (an unset bound is no bound). */
+function definedOnly<T extends Record<string, string | undefined>>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** The deployed client's refreshTokenRotation in the API's shape (none recorded: Cognito's default, DISABLED). */

@@ -1,10 +1,11 @@
 /**
  * What the embedded Cognito emulator's tests each did by hand: an SDK client on the emulator, a user signed up and
- * confirmed by the admin (email as its username and its `email` attribute), a USER_PASSWORD_AUTH sign-in, an app
- * client that signs in through the hosted UI.
+ * confirmed by the admin (email as its username and its `email` attribute), a user an administrator created with a
+ * temporary password, a USER_PASSWORD_AUTH sign-in, an app client that signs in through the hosted UI.
  */
 import {
   AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
@@ -32,6 +33,23 @@ export const localCognitoClient = (endpoint: string) =>
 export async function confirmedUser(sdk: CognitoIdentityProviderClient, userPoolId: string, clientId: string, email: string, password: string): Promise<void> {
   await sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }] }));
   await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
+}
+
+/**
+ * Creates `username` in `userPoolId` as an administrator does (AdminCreateUser, no invitation sent) with
+ * `temporaryPassword`, so it is FORCE_CHANGE_PASSWORD, and `attributes` (by default its `email`, the username); answers
+ * the username.
+ */
+export async function temporaryUser(
+  sdk: CognitoIdentityProviderClient,
+  userPoolId: string,
+  username: string,
+  temporaryPassword: string,
+  attributes: Record<string, string> = { email: username },
+): Promise<string> {
+  const UserAttributes = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, TemporaryPassword: temporaryPassword, MessageAction: "SUPPRESS", UserAttributes }));
+  return username;
 }
 
 /** InitiateAuth with USER_PASSWORD_AUTH (the SDK's answer, or its error). */

@@ -8,7 +8,6 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
-  AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminGetUserCommand,
   AdminRespondToAuthChallengeCommand,
@@ -22,7 +21,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Validity1";
 const clientId = "validityclient0000000000a";
@@ -56,12 +55,7 @@ afterAll(async () => {
 });
 
 let users = 0;
-/** A new user AdminCreateUser made now, with the temporary password (FORCE_CHANGE_PASSWORD). */
-async function temporaryUser(): Promise<string> {
-  const email = `user${++users}@example.com`;
-  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
-  return email;
-}
+const nextEmail = () => `user${++users}@example.com`;
 
 /** A sign-in's challenge name, or its error as `name: message`. */
 const outcome = (answer: Promise<{ ChallengeName?: string; AuthenticationResult?: unknown }>) =>
@@ -89,7 +83,7 @@ async function hostedSignIn(username: string, password: string) {
 
 describe("a temporary password's validity (the pool's TemporaryPasswordValidityDays)", () => {
   it("is good for the pool's days, then refused through InitiateAuth and AdminInitiateAuth; a wrong one is still the wrong password", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     clock.now += 2 * DAY - MINUTE;
     expect(await signIn(email, temporary)).toBe("NEW_PASSWORD_REQUIRED");
 
@@ -100,7 +94,7 @@ describe("a temporary password's validity (the pool's TemporaryPasswordValidityD
   });
 
   it("runs again from a temporary password AdminSetUserPassword sets (Permanent false)", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     clock.now += 3 * DAY;
     expect(await signIn(email, temporary)).toBe(EXPIRED);
 
@@ -112,7 +106,7 @@ describe("a temporary password's validity (the pool's TemporaryPasswordValidityD
   });
 
   it("is refused by the hosted UI's sign-in form too: the form again with the error, no new-password form, no code", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     expect(await hostedSignIn(email, temporary)).toMatchObject({ status: 200, asksNewPassword: true, error: undefined });
 
     clock.now += 2 * DAY + MINUTE;
@@ -123,7 +117,7 @@ describe("a temporary password's validity (the pool's TemporaryPasswordValidityD
 
 /** InitiateAuth's NEW_PASSWORD_REQUIRED session for a new temporary user through `client`. */
 async function challenged(client = clientId): Promise<{ email: string; session: string }> {
-  const email = await temporaryUser();
+  const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
   const answer = await passwordSignIn(sdk, client, email, temporary);
   expect(answer.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
   return { email, session: answer.Session! };
@@ -137,7 +131,7 @@ const status = async (email: string) => (await sdk.send(new AdminGetUserCommand(
 
 describe("a challenge's session (the app client's AuthSessionValidity)", () => {
   it("comes from AdminInitiateAuth too (NEW_PASSWORD_REQUIRED for a temporary password, not tokens), answered by AdminRespondToAuthChallenge", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
     expect(started.AuthenticationResult).toBeUndefined();
     expect(started.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");

@@ -10,7 +10,7 @@ import { AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, ty
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_NewPass1";
 const clientId = "newpassclient0000000000a";
@@ -49,12 +49,7 @@ afterAll(async () => {
 });
 
 let users = 0;
-/** A new user AdminCreateUser made, with the temporary password (FORCE_CHANGE_PASSWORD). */
-async function temporaryUser(): Promise<string> {
-  const email = `user${++users}@example.com`;
-  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
-  return email;
-}
+const nextEmail = () => `user${++users}@example.com`;
 
 const status = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus;
 
@@ -90,7 +85,7 @@ const newPassword = (session: string, password: string, confirm = password, clie
 
 describe("the hosted UI and a temporary password", () => {
   it("asks for a new password after the right temporary one, sets it, and only then redirects with a code that gives tokens", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const page = await fetch(`${emulator.url}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: callback, response_type: "code", code_challenge: "x".repeat(43), code_challenge_method: "S256" })}`);
     expect(page.status).toBe(200);
 
@@ -121,8 +116,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("does the same in a pool that signs in with email (UserAuth's default), where the user's name is its sub", async () => {
-    const email = `emailpool${++users}@example.com`;
-    await sdk.send(new AdminCreateUserCommand({ UserPoolId: emailPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+    const email = await temporaryUser(sdk, emailPoolId, `emailpool${++users}@example.com`, temporary);
     const { answer, verifier } = await signIn(email.toUpperCase(), temporary, emailClientId);
     expect(answer.page.asksNewPassword).toBe(true);
     const done = await newPassword(answer.page.session!, chosen, chosen, emailClientId);
@@ -137,7 +131,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("refuses a new password the pool's policy rejects, and one not typed the same twice: the form again, with a new session", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const first = (await signIn(email, temporary)).answer.page.session!;
 
     const weak = await newPassword(first, "short9A");
@@ -161,7 +155,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("refuses an attribute over AttributeType's 2048 characters as the API does: the form again, nothing set", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const first = (await signIn(email, temporary)).answer.page.session!;
     const long = await post({ client_id: clientId, session: first, new_password: chosen, confirm_password: chosen, "userAttributes.name": "x".repeat(2049) });
     expect(long.status).toBe(200);
@@ -174,7 +168,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("refuses an attribute not in the pool's schema as the API does: the form again, nothing set", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const first = (await signIn(email, temporary)).answer.page.session!;
     const unknown = await post({ client_id: clientId, session: first, new_password: chosen, confirm_password: chosen, "userAttributes.custom:unknown": "x" });
     expect(unknown.status).toBe(200);
@@ -185,7 +179,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("takes a session once: a replayed one sets nothing and hands out no code", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const session = (await signIn(email, temporary)).answer.page.session!;
     expect((await newPassword(session, chosen)).code).toBeDefined();
     const replayed = await newPassword(session, "Another-horse-99");
@@ -196,7 +190,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("refuses a forged session, one of another app client, one three minutes old, and one of a user since deleted", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     expect((await newPassword(randomBytes(32).toString("base64url"), chosen)).status).toBe(400);
     expect((await newPassword("", chosen)).status).toBe(400);
 
@@ -212,7 +206,7 @@ describe("the hosted UI and a temporary password", () => {
     // Another user under the same name (deleted and created again) is not the session's.
     const before = (await signIn(email, temporary)).answer.page.session!;
     await sdk.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
-    await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
+    await temporaryUser(sdk, userPoolId, email, temporary);
     expect((await newPassword(before, chosen)).status).toBe(400);
     expect(await status(email)).toBe("FORCE_CHANGE_PASSWORD");
 
@@ -222,13 +216,13 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("keeps a form's session for the app client's AuthSessionValidity when it sets one (ten minutes here)", async () => {
-    const early = await temporaryUser();
+    const early = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const kept = (await signIn(early, temporary, longClientId)).answer.page.session!;
     clock.now += 10 * 60 * 1000 - 1000;
     expect((await newPassword(kept, chosen, chosen, longClientId)).code).toBeDefined();
     expect(await status(early)).toBe("CONFIRMED");
 
-    const late = await temporaryUser();
+    const late = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const expired = (await signIn(late, temporary, longClientId)).answer.page.session!;
     clock.now += 10 * 60 * 1000 + 1000;
     const refused = await newPassword(expired, chosen, chosen, longClientId);
@@ -251,7 +245,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("counts a wrong temporary password towards the lockout, and asks nothing during one", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     for (let i = 0; i < 5; i++) expect((await signIn(email, "Wrong-horse-99")).answer.page.error).toBe("Incorrect username or password.");
     const locked = (await signIn(email, temporary)).answer;
     expect(locked.page.error, locked.body).toBe("Password attempts exceeded");
@@ -261,7 +255,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("takes a form opened before a lockout (the temporary password was right), and keeps the user's failures: setting the password is no sign-in", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const session = (await signIn(email, temporary)).answer.page.session!;
     for (let i = 0; i < 5; i++) expect((await signIn(email, "Wrong-horse-99")).answer.page.error).toBe("Incorrect username or password.");
     expect((await newPassword(session, chosen)).code).toBeDefined();
@@ -272,7 +266,7 @@ describe("the hosted UI and a temporary password", () => {
   });
 
   it("answers forms of the wrong shape without failing", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const session = (await signIn(email, temporary)).answer.page.session!;
     const forms: Array<Record<string, string | string[]>> = [
       { client_id: clientId, session: [session, session], new_password: chosen, confirm_password: chosen },

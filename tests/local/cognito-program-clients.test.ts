@@ -46,8 +46,9 @@ const graph: RecordedResource[] = [
     allowedOauthScopes: ["gallery/read", "billing/read"],
     accessTokenValidity: 30,
     authSessionValidity: 7,
-    // What its users' ID tokens may carry (the emulator's tokens honour it).
+    // What its users' ID tokens may carry, and what they may write (the emulator honours both).
     readAttributes: ["email", "name"],
+    writeAttributes: ["name"],
     tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
   }),
 ];
@@ -78,7 +79,7 @@ it("creates the pool's resource servers and other clients from the program, and 
   const clients = await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined);
   expect(clients).toEqual([{ name: "reports-machine", clientId: machineId, secret: expect.any(String) }]);
   const described = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: machineId }))).UserPoolClient;
-  expect(described).toMatchObject({ AllowedOAuthFlows: ["client_credentials"], AllowedOAuthScopes: ["gallery/read"], AccessTokenValidity: 30, AuthSessionValidity: 7, ReadAttributes: ["email", "name"] });
+  expect(described).toMatchObject({ AllowedOAuthFlows: ["client_credentials"], AllowedOAuthScopes: ["gallery/read"], AccessTokenValidity: 30, AuthSessionValidity: 7, ReadAttributes: ["email", "name"], WriteAttributes: ["name"] });
   expect(logs.some((line) => line.includes("billing/read belong to a resource server outside this program"))).toBe(true);
   // The same secret on a restart (derived from the client id).
   expect((await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined))[0].secret).toBe(clients[0].secret);

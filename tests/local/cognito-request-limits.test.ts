@@ -30,7 +30,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Limits1";
 const otherPoolId = "us-east-1_Limits2";
@@ -65,14 +65,9 @@ const outcome = (answer: Promise<unknown>) =>
 let users = 0;
 const nextEmail = () => `user${++users}@example.com`;
 const nameOf = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "name")?.Value;
-async function temporaryUser(): Promise<string> {
-  const email = nextEmail();
-  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: email }] }));
-  return email;
-}
 /** A temporary user signed in with AdminInitiateAuth (NEW_PASSWORD_REQUIRED) and a way to answer with the new password plus `extra` responses. */
 async function newPasswordChallenge() {
-  const email = await temporaryUser();
+  const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
   const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
   const answer = (extra: Record<string, string>) =>
     outcome(
@@ -195,12 +190,13 @@ describe("user attributes not in the pool's schema", () => {
       `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("nickname2")}`,
     );
     expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
-    // ValidationData is for the triggers, not the user's attributes: any name goes.
+    // ValidationData is for the triggers, not the user's attributes: any name goes. (A birthdate is 10 characters, the
+    // standard attribute's MinLength and MaxLength in every pool's schema.)
     const standard = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "address"];
     expect(
       await outcome(
         sdk.send(
-          new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...standard.map((Name) => ({ Name, Value: "v" }))], ValidationData: [{ Name: "custom:unknown", Value: "v" }] }),
+          new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...standard.map((Name) => ({ Name, Value: Name === "birthdate" ? "1990-01-01" : "v" }))], ValidationData: [{ Name: "custom:unknown", Value: "v" }] }),
         ),
       ),
     ).toBe("ok");
@@ -266,7 +262,7 @@ describe("a request's UserPoolId and ClientId (the client must be of that pool)"
   });
 
   it("AdminRespondToAuthChallenge refuses a client of another pool, the session kept for the right request", async () => {
-    const email = await temporaryUser();
+    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
     const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
     const answer = (poolId: string) =>
       outcome(

@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
-  AdminCreateUserCommand,
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
@@ -14,7 +13,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Required1";
 const clientId = "requiredclient0000000000a";
@@ -42,13 +41,7 @@ afterAll(async () => {
 
 let users = 0;
 /** A new user AdminCreateUser made with `attributes` only, and the temporary password. */
-async function temporaryUser(attributes: Record<string, string> = {}): Promise<string> {
-  const username = `user${++users}`;
-  await sdk.send(
-    new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) }),
-  );
-  return username;
-}
+const userWith = (attributes: Record<string, string> = {}) => temporaryUser(sdk, userPoolId, `user${++users}`, temporary, attributes);
 
 const attributesOf = async (username: string) =>
   Object.fromEntries(((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))).UserAttributes ?? []).map((a) => [a.Name, a.Value]));
@@ -67,7 +60,7 @@ describe("required attributes at a new password", () => {
   });
 
   it("lists the ones the user lacks in the challenge, refuses an answer without them, and sets them with the password", async () => {
-    const username = await temporaryUser({ name: "Ann" });
+    const username = await userWith({ name: "Ann" });
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
     expect(challenge.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
     expect(JSON.parse(challenge.ChallengeParameters!.requiredAttributes)).toEqual(["userAttributes.email"]);
@@ -84,7 +77,7 @@ describe("required attributes at a new password", () => {
   });
 
   it("refuses an answer that changes a required attribute the user has (NotAuthorizedException), setting nothing; the session is left", async () => {
-    const username = await temporaryUser({ name: "Dee", email: "dee@example.com" });
+    const username = await userWith({ name: "Dee", email: "dee@example.com" });
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
     await expect(respond(username, challenge.Session!, { "userAttributes.email": "mallory@example.com" })).rejects.toThrow(
       expect.objectContaining({ name: "NotAuthorizedException", message: "Cannot modify an already provided email" }),
@@ -95,7 +88,7 @@ describe("required attributes at a new password", () => {
   });
 
   it("never sets sub from an answer; refuses a name outside the schema or __proto__; a value of the wrong JSON type is refused before anything", async () => {
-    const username = await temporaryUser({ name: "Eve" });
+    const username = await userWith({ name: "Eve" });
     const before = await attributesOf(username);
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
     const raw = (responses: Record<string, unknown>) =>
@@ -117,21 +110,21 @@ describe("required attributes at a new password", () => {
   });
 
   it("names every missing one in the refusal, joined by \"and\" as Cognito's message names two", async () => {
-    const username = await temporaryUser();
+    const username = await userWith();
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
     expect(JSON.parse(challenge.ChallengeParameters!.requiredAttributes)).toEqual(["userAttributes.name", "userAttributes.email"]);
     await expect(respond(username, challenge.Session!, {})).rejects.toThrow("Invalid attributes given, name and email is missing");
   });
 
   it("lists none for a user who has them all", async () => {
-    const username = await temporaryUser({ email: "bob@example.com", name: "Bob" });
+    const username = await userWith({ email: "bob@example.com", name: "Bob" });
     const challenge = await passwordSignIn(sdk, clientId, username, temporary);
     expect(challenge.ChallengeParameters?.requiredAttributes).toBe("[]");
     expect((await respond(username, challenge.Session!, {})).AuthenticationResult?.IdToken).toBeDefined();
   });
 
   it("asks for them in the hosted UI's new-password form, and sets them", async () => {
-    const username = await temporaryUser({ email: "cy@example.com" });
+    const username = await userWith({ email: "cy@example.com" });
     const post = async (form: Record<string, string>) => {
       const answer = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
       const html = await answer.text();

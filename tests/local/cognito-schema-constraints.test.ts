@@ -1,0 +1,90 @@
+/**
+ * A pool's own attribute constraints (a String attribute's StringAttributeConstraints, a Number attribute's
+ * NumberAttributeConstraints) come from the program's schema (local/services/cognito.ts schemaOf), are kept by the
+ * emulator (DescribeUserPool), and a value outside them is refused in SignUp, AdminCreateUser, (Admin)UpdateUserAttributes
+ * and a new-password answer with the schema refusal (InvalidParameterException), nothing stored; cognito-local stored any.
+ */
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
+  SignUpCommand,
+  UpdateUserAttributesCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { schemaOf } from "../../local/services/cognito";
+import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+
+const userPoolId = "us-east-1_Constrain1";
+const clientId = "constrainclient00000000000";
+const password = "Chosen-horse-99";
+/** The program's schema as pulumi-aws records it (UserAuth's email, and custom attributes another program might declare). */
+const programSchema = [
+  { name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "2048" } },
+  { name: "code", attributeDataType: "String", mutable: true, stringAttributeConstraints: { minLength: "2", maxLength: "5" } },
+  // A recorded block may be a list of one; an unset bound is no bound.
+  { name: "age", attributeDataType: "Number", mutable: true, numberAttributeConstraints: [{ minValue: "0" }] },
+];
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  emulator = await startQuietCognito(freshCognitoDir("constraints"));
+  sdk = localCognitoClient(emulator.url);
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "constraints", Schema: schemaOf(programSchema) });
+  await hostedUiClient(emulator, sdk, userPoolId, clientId, ["http://localhost:5173/"]);
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+/** An answer's outcome: "ok", or its error as `name: message`. */
+const outcome = (answer: Promise<unknown>) =>
+  answer.then(
+    () => "ok",
+    (error: Error) => `${error.name}: ${error.message}`,
+  );
+const attributes = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
+
+it("carries the program's string and number constraints to the local pool", async () => {
+  expect(schemaOf(programSchema)).toEqual([
+    { Name: "email", AttributeDataType: "String", Required: true, Mutable: true, StringAttributeConstraints: { MinLength: "0", MaxLength: "2048" } },
+    { Name: "code", AttributeDataType: "String", Mutable: true, StringAttributeConstraints: { MinLength: "2", MaxLength: "5" } },
+    { Name: "age", AttributeDataType: "Number", Mutable: true, NumberAttributeConstraints: { MinValue: "0" } },
+  ]);
+  const schema = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool?.SchemaAttributes ?? [];
+  expect(schema.find((a) => a.Name === "custom:code")?.StringAttributeConstraints).toEqual({ MinLength: "2", MaxLength: "5" });
+  expect(schema.find((a) => a.Name === "custom:age")?.NumberAttributeConstraints).toEqual({ MinValue: "0" });
+});
+
+it("refuses a value outside them in SignUp and AdminCreateUser, every one named, and creates no user", async () => {
+  const signUp = (username: string, given: Record<string, string>) => outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributes({ email: username, ...given }) })));
+  expect(await signUp("ann@example.com", { "custom:code": "abcdef", "custom:age": "-1" })).toBe(
+    "InvalidParameterException: Attributes did not conform to the schema: custom:code: Value is longer than the attribute's MaxLength 5.\ncustom:age: Value is less than the attribute's MinValue 0.\n",
+  );
+  expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: "ann@example.com" })))).toBe("UserNotFoundException: User does not exist.");
+  expect(await signUp("ann@example.com", { "custom:code": "abcde", "custom:age": "120" })).toBe("ok");
+  const create = (given: Record<string, string>) => outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: "bob@example.com", MessageAction: "SUPPRESS", UserAttributes: attributes(given) })));
+  expect(await create({ email: "bob@example.com", "custom:code": "a" })).toBe("InvalidParameterException: Attributes did not conform to the schema: custom:code: Value is shorter than the attribute's MinLength 2.\n");
+  expect(await create({ email: "bob@example.com", "custom:code": "ab" })).toBe("ok");
+});
+
+it("refuses a value outside them in UpdateUserAttributes and AdminUpdateUserAttributes, the value kept", async () => {
+  const email = "cy@example.com";
+  await confirmedUser(sdk, userPoolId, clientId, email, password);
+  const token = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+  const code = async () => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "custom:code")?.Value;
+  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributes({ "custom:code": "toolong" }) })))).toBe(
+    "InvalidParameterException: user.custom:code: Value is longer than the attribute's MaxLength 5.\n",
+  );
+  expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: attributes({ "custom:code": "x" }) })))).toBe(
+    "InvalidParameterException: user.custom:code: Value is shorter than the attribute's MinLength 2.\n",
+  );
+  expect(await code()).toBeUndefined();
+  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributes({ "custom:code": "fine" }) })))).toBe("ok");
+  expect(await code()).toBe("fine");
+});

@@ -1,0 +1,63 @@
+/**
+ * An app client that lists WriteAttributes writes only those (UserPoolClientType's WriteAttributes): SignUp through it
+ * and UpdateUserAttributes with its access token giving another attribute are NotAuthorizedException "A client attempted
+ * to write unauthorized attribute", nothing stored; a client without the list, and the administrator's actions, are not
+ * held to it. cognito-local kept the list and never read it.
+ */
+import { AdminGetUserCommand, AdminUpdateUserAttributesCommand, type CognitoIdentityProviderClient, SignUpCommand, UpdateUserAttributesCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, freshCognitoDir, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+
+const userPoolId = "us-east-1_Writes1";
+const limitedClient = "writesclient000000000000a";
+const openClient = "writesclient000000000000b";
+const password = "Chosen-horse-99";
+const UNAUTHORIZED = "NotAuthorizedException: A client attempted to write unauthorized attribute";
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  emulator = await startQuietCognito(freshCognitoDir("writes"));
+  sdk = localCognitoClient(emulator.url);
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "writes" });
+  for (const clientId of [limitedClient, openClient]) await emulator.ensureClient(userPoolId, clientId, clientId);
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: limitedClient, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], WriteAttributes: ["email", "name"] }));
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: openClient, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+/** An answer's outcome: "ok", or its error as `name: message`. */
+const outcome = (answer: Promise<unknown>) =>
+  answer.then(
+    () => "ok",
+    (error: Error) => `${error.name}: ${error.message}`,
+  );
+const attributesOf = async (username: string) => Object.fromEntries(((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))).UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+
+it("refuses SignUp through a client giving an attribute outside its WriteAttributes, and creates no user", async () => {
+  const signUp = (username: string, clientId: string, attributes: Record<string, string>) =>
+    outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) })));
+  expect(await signUp("ann@example.com", limitedClient, { email: "ann@example.com", nickname: "Annie" })).toBe(UNAUTHORIZED);
+  expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: "ann@example.com" })))).toBe("UserNotFoundException: User does not exist.");
+  expect(await signUp("ann@example.com", limitedClient, { email: "ann@example.com", name: "Ann" })).toBe("ok");
+  expect(await signUp("bob@example.com", openClient, { email: "bob@example.com", nickname: "Bobby" })).toBe("ok");
+});
+
+it("refuses UpdateUserAttributes with the client's access token for an attribute outside its WriteAttributes; the administrator is not held to it", async () => {
+  const email = "cy@example.com";
+  await confirmedUser(sdk, userPoolId, limitedClient, email, password);
+  const update = async (clientId: string, attributes: Record<string, string>) => {
+    const token = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+    return outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })) })));
+  };
+  expect(await update(limitedClient, { name: "Cy", nickname: "C" })).toBe(UNAUTHORIZED);
+  expect(await attributesOf(email)).not.toHaveProperty("name");
+  expect(await update(limitedClient, { name: "Cy" })).toBe("ok");
+  expect(await update(openClient, { nickname: "C" })).toBe("ok");
+  await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "website", Value: "https://example.com" }] }));
+  expect(await attributesOf(email)).toMatchObject({ name: "Cy", nickname: "C", website: "https://example.com" });
+});
