@@ -29,7 +29,7 @@ describe("TransitionApiV2PartInUse: a route removed while deletedWith a resource
   const RULE = "TransitionApiV2PartInUse";
   const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
   const API = "aws:apigatewayv2/api:Api";
-  // Replaced through replaceOnChanges when its name changes (planUpdate judges a type no table knows by it).
+  // Replaced through replaceOnChanges when its name changes (its name is an UpdateApi: only replaceOnChanges replaces it for that).
   const api = (name: string) => handBuilt(API, "api", { name, protocolType: "HTTP" }, { id: "api-id", replaceOnChanges: ["name"] });
   const on = { dependencies: [api("api").urn], propertyDependencies: { apiId: [api("api").urn] } };
   const authorizer = handBuilt(AUTHORIZER, "jwt", { apiId: "api-id", authorizerType: "JWT", name: "jwt" }, on);
