@@ -11,7 +11,7 @@ import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 import { asArray, dependencyClosure, isUnknown, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./lambda-ref";
-import { checkConfigured, physicalName, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
+import { autonamerRefusal, checkConfigured, physicalName, refusalOf, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";
 import { busNameOf, customBusNameOf } from "../../components/arn";
@@ -63,12 +63,31 @@ function ruleOf(graph: Graph, target: RecordedResource): RecordedResource | unde
  * resource name is over 56 characters gets an id over 64, which validateTargetID refuses. Under the stack's
  * `pulumi:autonaming` (autonaming.ts) the name the config makes is measured instead, as PhysicalNameLimits measures
  * it (names.ts checkConfigured: a proposed name over pulumi-aws's maximum fails `pulumi preview`).
+ *
+ * Who refuses a name, and when: an autoname over pulumi-aws's maximum, Pulumi's autonamer at `pulumi preview`
+ * (names.ts autonamerRefusal); otherwise terraform-provider-aws's check of the name input, which the bridge's Check runs
+ * on an autoname too, at `pulumi preview`: rule.go `name` validateRuleName, target.go `target_id` validateTargetID,
+ * archive.go `name` validArchiveName, and bus.go `name` validCustomEventBusName, which checks only 1–256 and "default"
+ * (events/validate.go, read at 088e0878080a74fcf1e35d901992372e4c041214; bus.go at 01606926a0c0ab9174aec440f976a48b0baee722).
+ * A bus name's other characters and its `/` reach CreateEventBus, which refuses them at `pulumi up` ("Custom event bus
+ * names can't contain the / character", API_CreateEventBus.html).
  */
+const atPreview = (check: string) => `terraform-provider-aws refuses it at \`pulumi preview\` (events/validate.go ${check})`;
 const RULE_CHARACTERS = /^[0-9A-Za-z_.-]+$/;
-const NAMES: ReadonlyArray<{ type: string; property: string; what: string; max: number; autonameMax: number; problem?: (name: string) => string | undefined }> = [
-  { type: RULE, property: "name", what: "a rule name", max: 64, autonameMax: 64 },
-  { type: ARCHIVE, property: "name", what: "an archive name", max: 48, autonameMax: 255 },
-  { type: TARGET, property: "targetId", what: "a target id", max: 64, autonameMax: 255 },
+const NAMES: ReadonlyArray<{
+  type: string;
+  property: string;
+  what: string;
+  max: number;
+  autonameMax: number;
+  problem?: (name: string) => string | undefined;
+  /** Who refuses a name with a problem before EventBridge sees it (see above); else `refusal`. */
+  providerRefusal: (name: string) => string | undefined;
+  refusal?: string;
+}> = [
+  { type: RULE, property: "name", what: "a rule name", max: 64, autonameMax: 64, providerRefusal: () => atPreview("validateRuleName") },
+  { type: ARCHIVE, property: "name", what: "an archive name", max: 48, autonameMax: 255, providerRefusal: () => atPreview("validArchiveName") },
+  { type: TARGET, property: "targetId", what: "a target id", max: 64, autonameMax: 255, providerRefusal: () => atPreview("validateTargetID") },
   {
     type: BUS,
     property: "name",
@@ -76,6 +95,9 @@ const NAMES: ReadonlyArray<{ type: string; property: string; what: string; max: 
     max: 256,
     autonameMax: 255,
     problem: (name) => (name === "default" ? 'is "default", the name of the account\'s default bus, which no custom bus may take' : name.includes("/") ? "holds /, which a custom bus's name may not (only a partner bus's, matching its event source)" : undefined),
+    // StringLenBetween measures Go's len (bytes); a name of other letters fails EventBridge's characters anyway.
+    providerRefusal: (name) => (name === "default" || name.length < 1 || Buffer.byteLength(name, "utf8") > 256 ? atPreview("validCustomEventBusName") : undefined),
+    refusal: "EventBridge refuses it at `pulumi up` (CreateEventBus)",
   },
 ];
 
@@ -97,7 +119,8 @@ export const EVENTBRIDGE_NAME_SPECS: readonly PhysicalNameSpec[] = NAMES.map((sp
   maxLength: spec.max,
   problem: (name: string) => nameProblem(name, spec.max, spec.problem),
   autoname: { maxLength: spec.autonameMax },
-  refusal: "EventBridge refuses it",
+  providerRefusal: spec.providerRefusal,
+  refusal: spec.refusal,
   source: NAMES_SOURCE,
 }));
 
@@ -119,12 +142,18 @@ export function eventBridgeNames(naming?: ConfiguredNaming): DeployRule {
             if (configured) findings.push(configured);
             continue;
           }
+          const shorten = `shorten the resource name "${r.name}" to at most ${nameSpec.maxLength - 8} characters of letters, digits, ., - and _`;
+          const overMaximum = physical.autonamed ? autonamerRefusal(nameSpec, physical) : undefined;
+          if (overMaximum) {
+            findings.push(report(`is autonamed ${physical.shown}, ${overMaximum}`, shorten));
+            continue;
+          }
           const problem = nameSpec.problem(physical.name, r);
           if (!problem) continue;
           findings.push(
             report(
-              `${physical.autonamed ? `is autonamed ${physical.shown}` : `has ${nameSpec.property} ${JSON.stringify(physical.name)}`}, ${nameSpec.what} that ${problem}; EventBridge refuses it`,
-              physical.autonamed ? `shorten the resource name "${r.name}" to at most ${nameSpec.maxLength - 8} characters of letters, digits, ., - and _` : `use ${nameSpec.what} of 1–${nameSpec.maxLength} letters, digits, ., - and _`,
+              `${physical.autonamed ? `is autonamed ${physical.shown}` : `has ${nameSpec.property} ${JSON.stringify(physical.name)}`}, ${nameSpec.what} that ${problem}: ${refusalOf(nameSpec, physical.name)}`,
+              physical.autonamed ? shorten : `use ${nameSpec.what} of 1–${nameSpec.maxLength} letters, digits, ., - and _`,
             ),
           );
         }

@@ -162,7 +162,7 @@ const securityGroupProviderRefusal = (name: string): string | undefined =>
   goLength(name) > SECURITY_GROUP_NAME_LENGTH || name.startsWith("sg-") ? 'terraform-provider-aws refuses it at `pulumi preview` (name: at most 255 characters, "cannot begin with sg-")' : undefined;
 
 /** Who refuses `name`, and when: the provider at preview where it checks the name, else the service (`spec.refusal`, or AWS at `pulumi up`). */
-const refusalOf = (spec: Pick<PhysicalNameSpec, "refusal" | "providerRefusal">, name: string) => spec.providerRefusal?.(name) ?? spec.refusal ?? "AWS refuses it at `pulumi up`";
+export const refusalOf = (spec: Pick<PhysicalNameSpec, "refusal" | "providerRefusal">, name: string) => spec.providerRefusal?.(name) ?? spec.refusal ?? "AWS refuses it at `pulumi up`";
 
 /**
  * A security group's `namePrefix` as terraform-provider-aws checks it before any call (internal/service/ec2/
@@ -606,16 +606,8 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   const ascii = goLength(r.name) === r.name.length;
   const size = ascii ? `${r.name.length} characters` : `${goLength(r.name)} bytes, ${r.name.length} characters`;
   const shorten = `shorten the resource name "${r.name}" (${size}) to at most ${room}${ascii ? "" : " bytes"}${from}: a shorter component name or key, or set ${spec.property} explicitly`;
-  const prefix = physical.shown.slice(0, physical.shown.indexOf("<random suffix>"));
-  // pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName: `len(prefix)+randlen > maxlen`, Go's len, in
-  // bytes. The components' construction checks count characters (components/autoname.ts autonameLength): their names are
-  // ASCII, held to each service's characters first.
-  if (goLength(prefix) + AUTONAME_RANDOM_LENGTH > spec.autoname!.maxLength) {
-    return report(
-      `is autonamed ${physical.shown}, ${measured(physical.name)}: over the ${spec.autoname!.maxLength} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${spec.autoname!.maxLength}")`,
-      shorten,
-    );
-  }
+  const overMaximum = autonamerRefusal(spec, physical);
+  if (overMaximum) return report(`is autonamed ${physical.shown}, ${overMaximum}`, shorten);
   const problem = spec.problem(physical.name, r);
   if (!problem) return undefined;
   const tooLong = physical.name.length > spec.maxLength;
@@ -623,6 +615,20 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
     `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
     tooLong ? shorten : `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`,
   );
+}
+
+/**
+ * Pulumi's autonamer's refusal of a default autoname (`physical`, `<name>-<random suffix>`) whose prefix and random part
+ * exceed pulumi-aws's maximum for the type, for a finding's text; undefined when it fits. pulumi/pulumi
+ * sdk/go/common/resource/resource_id.go NewUniqueName: `len(prefix)+randlen > maxlen`, Go's len, in bytes; the bridge
+ * computes the default in the provider's Check, so `pulumi preview` fails. The components' construction checks count
+ * characters (components/autoname.ts autonameLength): their names are ASCII, held to each service's characters first.
+ */
+export function autonamerRefusal(spec: Pick<PhysicalNameSpec, "what" | "autoname">, physical: { name: string; shown: string }): string | undefined {
+  const prefix = physical.shown.slice(0, physical.shown.indexOf("<random suffix>"));
+  const maximum = spec.autoname!.maxLength;
+  if (goLength(prefix) + AUTONAME_RANDOM_LENGTH <= maximum) return undefined;
+  return `${measured(physical.name)}: over the ${maximum} pulumi-aws allows for ${spec.what}, so \`pulumi preview\` fails ("name '${prefix}' plus ${AUTONAME_RANDOM_LENGTH} random chars is longer than maximum length ${maximum}")`;
 }
 
 /**

@@ -164,6 +164,19 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
     emptyIsUnset: true,
     drawnAnew: autonamed("identifier"),
   },
+  // apigatewayv2/api.go (SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39): protocol_type (Required) and the
+  // quick-create inputs credentials_arn, route_key and target (Optional, not Computed) are ForceNew; name, description,
+  // CORS, the selection expressions, version and the rest are an UpdateApi, body a ReimportApi. CreateApi answers a new
+  // ApiId, in the endpoint and ARNs too. pulumi-aws autonames `name` (deployment-triggers.ts NAMED_DELETE_FIRST reads
+  // the same rule; an API is left out of that list only for its own check), so a name set by hand makes the bridge
+  // replace it delete-first.
+  {
+    type: "aws:apigatewayv2/api:Api",
+    replaceOn: ["protocolType", "credentialsArn", "routeKey", "target"],
+    emptyIsUnset: true,
+    autonameField: "name",
+    drawnAnew: (r) => [r.id, r.state.apiEndpoint, r.state.arn, r.state.executionArn],
+  },
   // logs/group.go (SDKv2, read at 0073593e7d6993ba482409f4dc35438daaa79bb3): name, name_prefix and log_group_class
   // are Optional+Computed+ForceNew. name and name_prefix stay compared on any change (pulumi-aws AutoNames `name`, as
   // for the subnet group); log_group_class is not autonamed: the class AWS gives an unset one is read back into the

@@ -87,39 +87,36 @@ export const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<stri
  *   deletedWith it first (findDependentCascadeReplacements: cascadeOrder `early`);
  * - replaced create-first: by GenerateDeletes, with its pending-delete old copy (`if res.Delete` → `sg.deletes[res.URN] = true`);
  * - deleted early, in the delete-before-replace branch of its own replaceWith or deletedWith target (cascadeOrder
- *   `early`): marked there, before any of the branch's steps is applied, so a resource deleted in the same branch is
- *   skipped (`order.deletedInBranch`: the branch's findDependentCascadeReplacements, and calculateDependentReplacements,
- *   which follows deployed deletedWith chains); but it is unmarked when the program registers it again (stepGenerator
- *   "Case 1: recreating", "Unmark this resource as deleted, we now know it's being replaced instead":
- *   `delete(sg.deletes, urn)`), and its new copy is created with no pending delete, so GenerateDeletes does not mark it
- *   again: a delete after that is not skipped.
- * So a removed resource (deleted by GenerateDeletes too) is skipped when its target is removed or replaced. A resource
- * the update keeps and replaces is deleted delete-first at its registration (continueStepsFromDiff's
- * DeleteReplacementStep), before GenerateDeletes marks anything, or create-first with the pending deletes: with a target
- * removed from the program it is skipped unless replaced delete-first (replacedDeleteFirst); with a target both plans
- * hold, that target replaced, it is skipped when the target is replaced delete-first by its own judgement
- * (`order.deleteFirstTargets`: its branch deletes this one too, and marks the target before any of the steps it
- * returns is applied) or when this copy is deleted at the end too (not replacedDeleteFirst); a copy deleted first by
- * its own deleteBeforeReplace while the target is replaced create-first is deleted before the target is marked. The
- * target is the deployed copy's (`s.old.DeletedWith`), whatever the program now gives: one the program moves off its
- * replaced target is skipped too (the cascade replaces only for the program's deletedWith, step_generator.go diff).
- * Not modelled: `deleteFirstTargets` holds the targets a resource of the next plan names, so a target replaced
- * delete-first that the program moved this one off is read as create-first; its branch also deletes the deployed
- * resources deletedWith it (findDependentCascadeReplacements ranges over `sg.deployment.olds` too), which then skips
- * this one's delete when the target registers first.
+ *   `early`): marked there, before any of the branch's steps is applied; but it is unmarked when the program registers
+ *   it again (stepGenerator "Case 1: recreating", "Unmark this resource as deleted, we now know it's being replaced
+ *   instead": `delete(sg.deletes, urn)`), and its new copy is created with no pending delete, so GenerateDeletes does
+ *   not mark it again: a delete after that is not skipped.
+ * A deployed copy a delete-before-replace branch deletes (its deployed replaceWith or deletedWith names a target
+ * replaced delete-first, or a deletedWith chain or replace-forcing input leads to one) is deleted there and nowhere
+ * else: in the branch of the first such target the program registers (`order.branchOf`; later branches and
+ * GenerateDeletes skip a pending delete), so that branch alone decides: skipped when the deployed deletedWith target is
+ * marked by then (`order.deletedInBranch`), sent otherwise, whatever a later branch marks. This holds whatever the
+ * program now gives (findDependentCascadeReplacements reads `sg.deployment.olds` too: a resource moved off its target
+ * is still taken, transition-moved-off.ts).
+ * Any other removed resource (deleted by GenerateDeletes) is skipped when its target is removed or replaced. Any other
+ * resource the update keeps and replaces is deleted delete-first at its registration (continueStepsFromDiff's
+ * DeleteReplacementStep), before GenerateDeletes marks anything, or create-first with the pending deletes: with a
+ * target removed from the program it is skipped unless replaced delete-first (replacedDeleteFirst); with a target both
+ * plans hold, that target replaced, it is skipped when this copy is deleted at the end too (not replacedDeleteFirst); a
+ * copy deleted first by its own deleteBeforeReplace is deleted before the target is marked.
  */
 export function skippedForDeletedWith(old: RecordedResource, afterUrns: ReadonlySet<string>, update: UpdateJudgement): boolean {
   const target = old.deletedWith;
   if (target === undefined) return false;
-  // Deleted in a delete-before-replace branch that deletes its deployed deletedWith target too, or is that target's
-  // (order.deletedInBranch): the target is marked before any of the branch's steps is applied.
-  if (update.order.deletedInBranch.has(old.urn)) return true;
+  // Deleted in a delete-before-replace branch (order.branchOf), and only there: skipped if the deployed deletedWith
+  // target is marked when that branch's steps are applied (order.deletedInBranch), else sent.
+  if (update.order.branchOf(old.urn) !== undefined) return update.order.deletedInBranch.has(old.urn);
   // Replaced, and marked when the deletes run: not one deleted early, in the delete-before-replace branch of a target of
   // its own (order.early), which the engine unmarks when it registers it again ("recreating": `delete(sg.deletes, urn)`).
   const replacedMarked = update.replaced(target) && !update.order.early.has(target);
   if (!afterUrns.has(old.urn)) return !afterUrns.has(target) || replacedMarked;
   if (!afterUrns.has(target)) return !update.replacedDeleteFirst(old.urn);
-  return replacedMarked && (update.order.deleteFirstTargets.has(target) || !update.replacedDeleteFirst(old.urn));
+  return replacedMarked && !update.replacedDeleteFirst(old.urn);
 }
 
 /** What deleteSkipped reads of the update: planUpdate's one judgement (PlanUpdate). */
@@ -129,11 +126,12 @@ export interface UpdateJudgement {
   /** Whether it replaces it delete-first: its deployed copy deleted before its new one is created (transition.ts cascadeOrder). */
   replacedDeleteFirst(urn: string): boolean;
   /**
-   * The cascade's order (transition.ts cascadeOrder): the replaceWith or deletedWith targets replaced delete-first by
-   * their own judgement, and the resources deleted early, in the delete-before-replace branch of a resource replaced
-   * delete-first (its replaceWith or deletedWith names it, or a deletedWith chain or replace-forcing input leads to it).
+   * The cascade's order (transition.ts cascadeOrder): the resources deleted early, in the delete-before-replace branch
+   * of a resource replaced delete-first (its replaceWith or deletedWith names it, or a deletedWith chain or
+   * replace-forcing input leads to it), the branch that deletes each deployed copy, and those deleted there with their
+   * deletedWith target marked.
    */
-  order: { readonly deleteFirstTargets: ReadonlySet<string>; readonly early: ReadonlySet<string>; readonly deletedInBranch: ReadonlySet<string> };
+  order: { readonly early: ReadonlySet<string>; readonly deletedInBranch: ReadonlySet<string>; branchOf(urn: string): string | undefined };
 }
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */

@@ -84,19 +84,24 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
     // findDependentCascadeReplacements matches any element (`slices.Contains(state.ReplaceWith, urn)`). The engine runs
     // a target's branch at the target's registration, so the first one registered deletes the deployed copy; a later
     // branch finds it deleted already and skips it (continueStepsFromDiff: `if sg.pendingDeletes[dependentResource]`).
+    // That branch is cascadeOrder's (order.branchOf, the one skippedForDeletedWith reads): when it is one the program
+    // still names, or a chain's root, the deletion is the cascade the program asks for, not this rule's.
     const targets = cascadeTargets(old)
       .filter((urn) => !named.has(urn) && runsBranch(urn))
       .map((urn) => afterByUrn.get(urn)!)
       .sort((a, b) => at(a.urn) - at(b.urn));
-    if (targets.length === 0) continue;
-    const [target] = targets;
+    const target = targets.find((t) => t.urn === update.order.branchOf(old.urn));
+    if (!target) continue;
     const several = targets.length > 1;
     const names = listed(targets.map((t) => t.name));
     const optionOf = (t: RecordedResource) => (old.deletedWith === t.urn ? "deletedWith" : "replaceWith");
-    // Skipped when the deployed deletedWith is the branch's own target, marked before any of its steps is applied. A
-    // deletedWith target registered later is marked by its own branch, at its registration, which the step executor
-    // applying this copy's delete does not wait for: taken as marked after that delete (a race, not modelled).
-    const skipped = old.deletedWith === target.urn;
+    // Skipped when the deployed deletedWith target is marked before any of the branch's steps is applied: the branch's
+    // own target, or one deleted in that branch or an earlier one (order.deletedInBranch, the one judgement
+    // skippedForDeletedWith reads). A deletedWith target registered later is marked by its own branch, at its
+    // registration, which the step executor applying this copy's delete does not wait for: taken as marked after that
+    // delete (a race, not modelled).
+    const skipped = update.order.deletedInBranch.has(old.urn);
+    const markedName = old.deletedWith === undefined ? target.name : (afterByUrn.get(old.deletedWith)?.name ?? deployed.find((r) => r.urn === old.deletedWith)?.name ?? old.deletedWith);
     const option = optionOf(target);
     const offReplaceWith = targets.filter((t) => optionOf(t) === "replaceWith").map((t) => t.name);
     const now = [
@@ -112,17 +117,17 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
     // each chain member likewise. A later target's branch finds this one in sg.deletes (impossibleDependents) and
     // takes no chain through it.
     const unregistered = (urn: string) => !afterByUrn.has(urn) || at(urn) > at(target.urn);
-    const chain = new Set<string>(skipped && later ? [old.urn] : []);
+    const chain = new Set<string>(old.deletedWith === target.urn && later ? [old.urn] : []);
     for (const urn of chain) for (const r of deployed) if (r.deletedWith === urn && r.urn !== target.urn && unregistered(r.urn)) chain.add(r.urn);
     chain.delete(old.urn);
     const withIt = chain.size > 0 ? ` With it go the resources deployed deletedWith it (${[...chain].map((urn) => afterByUrn.get(urn)?.name ?? deployed.find((r) => r.urn === urn)?.name ?? urn).join(", ")}: calculateDependentReplacements follows deployed deletedWith chains), their Deletes skipped the same way.` : "";
     const deleted = skipped
-      ? `skips its Delete, ${target.name} being marked deleted (pulumi step.go DeleteStep.Apply, isDeletedWith): the deployed ${next.type} leaves the stack without being deleted`
+      ? `skips its Delete, ${markedName} being marked deleted (pulumi step.go DeleteStep.Apply, isDeletedWith): the deployed ${next.type} leaves the stack without being deleted`
       : `deletes it (its provider's Delete)${old.retainOnDelete ? ", a no-op for its retainOnDelete: it leaves the stack and stays in the account" : ""}`;
     const outcome = old.protect
       ? `; it is protected, so the engine stops the update there ("unable to replace resource … as part of replacing …")`
       : later
-        ? `, then creates it anew when the program registers it ("Case 1: recreating"): a replacement the program does not ask for${skipped ? `, and unless the delete of ${target.name} took the deployed copy, a second one: the engine checks the new copy without the deployed inputs, so a name drawn by the autonamer is drawn anew and the deployed one stays in the account outside the stack, and a name the program sets is asked for while the deployed copy holds it, refused where names are unique (the update fails)` : ", delete-first: what it held is gone"}`
+        ? `, then creates it anew when the program registers it ("Case 1: recreating"): a replacement the program does not ask for${skipped ? `, and unless the delete of ${markedName} took the deployed copy, a second one: the engine checks the new copy without the deployed inputs, so a name drawn by the autonamer is drawn anew and the deployed one stays in the account outside the stack, and a name the program sets is asked for while the deployed copy holds it, refused where names are unique (the update fails)` : ", delete-first: what it held is gone"}`
         : `, after the program has already kept it (it is registered before ${names}): ${skipped ? "the deployed copy stays in the account" : "the resource is deleted in AWS"} while the stack still records it (not confirmed)`;
     const branch = several ? `${target.name}, the first of them the program registers (a later branch finds it deleted already: step_generator.go continueStepsFromDiff, pendingDeletes),` : target.name;
     findings.push({

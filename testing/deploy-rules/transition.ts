@@ -1167,13 +1167,32 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   const deleted = deployed.map((r) => r.urn).filter(isEarly);
   const deletedAfterKept = new Set(deleted.filter((urn) => afterByUrn.has(urn) && rootsOf(urn).every((root) => !unregisteredAt(urn, root))));
   const early = new Set(deleted.filter((urn) => !deletedAfterKept.has(urn)));
-  // Deleted in a branch that deletes its deployed deletedWith target too (or is that target's): the branch marks every
-  // resource it deletes (`sg.deletes[...] = true`) before any of its steps is applied, so this one's delete is skipped.
   const inBranchOf = (urn: string, target: string) => {
     const roots = rootsOf(urn);
     return roots.length > 0 && (roots.includes(target) || rootsOf(target).some((root) => roots.includes(root)));
   };
-  const deletedInBranch = new Set(deployed.flatMap((r) => (r.deletedWith !== undefined && inBranchOf(r.urn, r.deletedWith) ? [r.urn] : [])));
+  // The engine runs a root's branch at the root's registration (a resource registers after what it waits for, else in
+  // the next plan's order), and a later branch skips what an earlier one deleted (continueStepsFromDiff: `if
+  // sg.pendingDeletes[dependentResource] { continue }`): of a resource's roots, the first registered deletes it.
+  const registersBefore = (a: string, b: string) => waitsOn(b, a) || (!waitsOn(a, b) && (position.get(a) ?? Infinity) < (position.get(b) ?? Infinity));
+  const branchOf = (urn: string) => rootsOf(urn).reduce<string | undefined>((first, root) => (first === undefined || registersBefore(root, first) ? root : first), undefined);
+  // Whether `target` is in sg.deletes when the steps of `branch` are applied: it is that branch's root, or is deleted in
+  // that branch or in one registered before it (a branch marks every resource it deletes, `sg.deletes[...] = true`,
+  // before any of its steps is applied) and not registered again in between ("Case 1: recreating" unmarks it:
+  // `delete(sg.deletes, urn)`). A target marked later, by a branch registered after, does not count: its mark races
+  // this branch's delete (taken as after it, as transition-moved-off.ts does).
+  const markedFor = (target: string, branch: string) => {
+    if (target === branch) return true;
+    const its = branchOf(target);
+    return its !== undefined && (its === branch || (registersBefore(its, branch) && !(early.has(target) && afterByUrn.has(target) && registersBefore(target, branch))));
+  };
+  // Deleted in a branch with its deployed deletedWith target marked by then: its Delete is skipped (step.go isDeletedWith).
+  const deletedInBranch = new Set(
+    deployed.flatMap((r) => {
+      const branch = branchOf(r.urn);
+      return r.deletedWith !== undefined && branch !== undefined && markedFor(r.deletedWith, branch) ? [r.urn] : [];
+    }),
+  );
   // For deletedFirstBecause: each resource deleted early for a replace-forcing input, the inputs and the resources of the branch they take their value from.
   const nameOf = (urn: string) => afterByUrn.get(urn)?.name ?? deployedByUrn.get(urn)?.name ?? urn;
   const forcedBy = new Map(
@@ -1183,7 +1202,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }),
   );
   const forcedInputs = new Map([...forcedBy].map(([urn, inputs]) => [urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const));
-  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
 }
 
 /**
@@ -1203,12 +1222,20 @@ export interface CascadeOrder {
   deletedAfterKept: ReadonlySet<string>;
   deleteFirstTargets: ReadonlySet<string>;
   /**
-   * The deployed resources a delete-before-replace branch deletes first together with their deployed deletedWith target
-   * (or for that target): through findDependentCascadeReplacements, or a deployed deletedWith chain to the branch's
-   * target (calculateDependentReplacements), the program's resource or not. Each is deleted with its target already
-   * marked in that branch, so its delete is skipped (transition-api-refs.ts skippedForDeletedWith).
+   * The deployed resources a delete-before-replace branch deletes (the one branchOf names) with their deployed
+   * deletedWith target already marked: the target is the branch's, or is deleted in that branch or an earlier one and
+   * not registered again since. Through findDependentCascadeReplacements, or a deployed deletedWith chain to the
+   * branch's target (calculateDependentReplacements), the program's resource or not. Each one's delete is skipped
+   * (transition-api-refs.ts skippedForDeletedWith); the others branchOf names are deleted there.
    */
   deletedInBranch: ReadonlySet<string>;
+  /**
+   * The target whose delete-before-replace branch deletes the deployed copy of `urn` (early or deletedAfterKept): of
+   * those whose branch would take it (its deployed replaceWith or deletedWith, the roots of its deletedWith chains and
+   * replace-forcing inputs), the first the program registers; later branches skip it (step_generator.go
+   * continueStepsFromDiff, `sg.pendingDeletes`). Undefined for a deployed copy no branch deletes.
+   */
+  branchOf(urn: string): string | undefined;
   /** The resources the stack's `pulumi:autonaming` makes the engine replace delete-first, to that setting (naming-delete-first.ts deletedFirstByNaming), for the findings' text. */
   byNaming: ReadonlyMap<string, string>;
   /**
@@ -1233,7 +1260,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new

@@ -265,7 +265,7 @@ describe("EventBridgeNames under pulumi:autonaming", () => {
     expect(findingsUnder({ mode: "default" }, [target("t".repeat(60))])).toEqual([expect.stringContaining(`is autonamed ${"t".repeat(60)}-<random suffix>, a target id that is 68 characters`)]);
     expect(findingsUnder({ mode: "verbatim" }, [target("t".repeat(60))])).toEqual([]);
     expect(findingsUnder({ pattern: "${name}-${hex(70)}" }, [target("t")])).toEqual([
-      'dev: [EventBridgeNames] aws:cloudwatch/eventTarget:EventTarget t: is named t-<hex(70)> (72 characters) by pulumi:autonaming pattern "${name}-${hex(70)}", a target id that is 72 characters; 1–64 allowed: EventBridge refuses it. Fix: change pulumi:autonaming so the name fits (a target id of at most 64 characters AWS takes), set it for aws:cloudwatch/eventTarget:EventTarget alone (providers.aws.resources["aws:cloudwatch/eventTarget:EventTarget"]), or shorten the resource name "t"',
+      'dev: [EventBridgeNames] aws:cloudwatch/eventTarget:EventTarget t: is named t-<hex(70)> (72 characters) by pulumi:autonaming pattern "${name}-${hex(70)}", a target id that is 72 characters; 1–64 allowed: terraform-provider-aws refuses it at `pulumi preview` (events/validate.go validateTargetID). Fix: change pulumi:autonaming so the name fits (a target id of at most 64 characters AWS takes), set it for aws:cloudwatch/eventTarget:EventTarget alone (providers.aws.resources["aws:cloudwatch/eventTarget:EventTarget"]), or shorten the resource name "t"',
     ]);
   });
 

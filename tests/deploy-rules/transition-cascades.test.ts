@@ -29,7 +29,7 @@ describe("TransitionApiV2PartInUse: a route removed while deletedWith a resource
   const RULE = "TransitionApiV2PartInUse";
   const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
   const API = "aws:apigatewayv2/api:Api";
-  // Replaced through replaceOnChanges when its name changes (planUpdate judges a type no table knows by it).
+  // Replaced through replaceOnChanges when its name changes (its name is an UpdateApi: only replaceOnChanges replaces it for that).
   const api = (name: string) => handBuilt(API, "api", { name, protocolType: "HTTP" }, { id: "api-id", replaceOnChanges: ["name"] });
   const on = { dependencies: [api("api").urn], propertyDependencies: { apiId: [api("api").urn] } };
   const authorizer = handBuilt(AUTHORIZER, "jwt", { apiId: "api-id", authorizerType: "JWT", name: "jwt" }, on);
@@ -344,5 +344,39 @@ describe("TransitionHostedUiDomainGap: a domain its cascade replaces delete-firs
     const custom = of("TransitionHostedUiDomainGap", transition([domain("gallery-auth"), topic], [domain("auth.example.com", { ignoreChanges: ["domain"] }), renamed(true)]));
     expect(custom.map((f) => f.problem)).toEqual([expect.stringMatching(/replaces the hosted UI domain "gallery-auth" with "auth\.example\.com" delete-first .*a custom domain "is online within five minutes/)]);
     expect(custom[0].fix).toMatch(/^add the new domain beside the deployed one first/);
+  });
+});
+
+describe("A deployed copy two delete-before-replace branches would delete is deleted by the first the program registers: its Delete is skipped only if its deletedWith target is marked by then", () => {
+  // pulumi step_generator.go continueStepsFromDiff runs a target's branch at the target's registration, and a later
+  // branch skips what an earlier one deleted (`if sg.pendingDeletes[dependentResource] { continue }`); step.go
+  // DeleteStep.Apply skips the Delete only when the deployed deletedWith target is in sg.deletes (isDeletedWith).
+  const alerts = handBuilt("aws:sns/topic:Topic", "alerts", { name: "alerts" });
+  // Renamed by hand: both replaced delete-first (the bridge's answer for a name set by hand).
+  const renamedAlerts: RecordedResource = { ...alerts, inputs: { name: "alerts-2" } };
+  const options = { replaceWith: [alerts.urn], deletedWith: topic.urn };
+
+  it("TransitionRecordSetOrphaned: a removed record replaceWith one topic and deletedWith another is deleted in the branch of the one registered first", () => {
+    const zone = handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "Z0FIXTUREZONE", state: { zoneId: "Z0FIXTUREZONE" } });
+    const cname = (name: string, more: Partial<RecordedResource> = {}) =>
+      handBuilt("aws:route53/record:Record", name, { zoneId: "Z0FIXTUREZONE", name: "www.example.com", type: "CNAME", ttl: 300, records: ["origin.example.net"] }, more);
+    const before = [zone, cname("www"), cname("www-old", options), alerts, topic];
+    // alerts first: its branch sends the record's Delete, errors not yet marked, and it takes the set the kept record writes.
+    expect(of("TransitionRecordSetOrphaned", transition(before, [zone, cname("www"), renamedAlerts, renamed(true)])).map((f) => f.resource)).toEqual(["aws:route53/record:Record www-old"]);
+    // errors first: its own branch deletes the record with errors marked, so the Delete is skipped.
+    expect(of("TransitionRecordSetOrphaned", transition(before, [zone, cname("www"), renamed(true), renamedAlerts]))).toEqual([]);
+  });
+
+  it("TransitionDeploymentStillServed: a kept stage replaceWith one topic and deletedWith another has its old copy deleted in the branch of the one registered first", () => {
+    const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+    const deployment = (redeploy: string) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "a1b2c3d4e5", triggers: { redeploy } }, { id: "dep123" });
+    const stage = handBuilt("aws:apigateway/stage:Stage", "api-stage-prod", { restApi: "a1b2c3d4e5", stageName: "prod", deployment: "dep123" }, { ignoreChanges: ["deployment"], ...options });
+    const before = [deployment("1"), alerts, topic, stage];
+    // alerts first: the stage's old copy is deleted in its branch (errors not yet marked), before the deployment's delete.
+    expect(of("TransitionDeploymentStillServed", transition(before, [deployment("2"), renamedAlerts, renamed(true), stage]))).toEqual([]);
+    // errors first: deleted in errors' branch with errors marked, so skipped: the old copy still serves the deployment.
+    expect(of("TransitionDeploymentStillServed", transition(before, [deployment("2"), renamed(true), renamedAlerts, stage])).map((f) => f.problem)).toEqual([
+      expect.stringMatching(/its delete is skipped for its deletedWith target errors/),
+    ]);
   });
 });

@@ -16,8 +16,17 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt } from "./fixture";
 import { planUpdate } from "../../testing/deploy-rules";
 import { DEPENDENT_FORCE_NEW } from "../../testing/deploy-rules/transition";
+import { CASCADE_TYPES, POLICY_HOLDER_TYPES } from "../../testing/deploy-rules/replacements";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+
+/** Of `inputs` (`*`: every input), those @pulumi/aws's `<Type>Args` of the aws `type` does not declare, as `type input`. */
+function undeclaredInputs(type: string, inputs: readonly string[]): string[] {
+  const [, module, file, resource] = /^aws:([^/]+)\/([^:]+):(\w+)$/.exec(type)!;
+  const declarations = readFileSync(join(process.cwd(), "node_modules/@pulumi/aws", module, `${file}.d.ts`), "utf8");
+  const args = new RegExp(`^export interface ${resource}Args \\{[\\s\\S]*?^\\}`, "m").exec(declarations)?.[0] ?? "";
+  return inputs.filter((input) => input !== "*" && !new RegExp(`^\\s+${input}\\??: `, "m").test(args)).map((input) => `${type} ${input}`);
+}
 
 /** `r` replaced delete-first: replaceOnChanges on a changed description, with deleteBeforeReplace. */
 const deleteFirst = (r: RecordedResource): [RecordedResource, RecordedResource] => {
@@ -231,15 +240,42 @@ describe("DEPENDENT_FORCE_NEW: dependents deleted early in a delete-before-repla
     expect(early(config, bucket, "tags")).toBe(false);
   });
 
-  it("names only inputs @pulumi/aws declares for each type (or `*`): a provider argument Pulumi renames (alarm_name: `name`) would never match", () => {
-    const root = join(process.cwd(), "node_modules/@pulumi/aws");
-    const undeclared = Object.entries(DEPENDENT_FORCE_NEW).flatMap(([type, inputs]) => {
-      const [, module, file, resource] = /^aws:([^/]+)\/([^:]+):(\w+)$/.exec(type)!;
-      const declarations = readFileSync(join(root, module, `${file}.d.ts`), "utf8");
-      const args = new RegExp(`^export interface ${resource}Args \\{[\\s\\S]*?^\\}`, "m").exec(declarations)?.[0] ?? "";
-      return inputs.filter((input) => input !== "*" && !new RegExp(`^\\s+${input}\\??: `, "m").test(args)).map((input) => `${type} ${input}`);
+  describe("an HTTP or WebSocket API (aws.apigatewayv2.Api) is replaced for its ForceNew inputs (apigatewayv2/api.go), not only through replaceOnChanges", () => {
+    const api = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt("aws:apigatewayv2/api:Api", "chat", { name: "chat", protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action", ...inputs }, { id: "a1b2c3d4e5", ...more });
+    const replaced = (before: RecordedResource, after: RecordedResource) => planUpdate([before], [after]).replaced(before.urn);
+
+    it("replaces it when protocolType, or a quick-create target, routeKey or credentialsArn changes; not for a name or description (UpdateApi)", () => {
+      expect(replaced(api({}), api({ protocolType: "HTTP" }))).toBe(true);
+      const quick = api({ protocolType: "HTTP", target: "arn:aws:lambda:us-east-1:123456789012:function:a", routeKey: "GET /" });
+      expect(replaced(quick, { ...quick, inputs: { ...quick.inputs, target: "arn:aws:lambda:us-east-1:123456789012:function:b" } })).toBe(true);
+      expect(replaced(quick, { ...quick, inputs: { ...quick.inputs, routeKey: "POST /" } })).toBe(true);
+      expect(replaced(quick, { ...quick, inputs: { ...quick.inputs, credentialsArn: "arn:aws:iam::123456789012:role/invoke" } })).toBe(true);
+      expect(replaced(api({}), api({ name: "chat-2", description: "v2" }))).toBe(false);
     });
+
+    it("deletes its stage first when a name set by hand makes the bridge replace it delete-first (pulumi-aws autonames `name`)", () => {
+      const stage = handBuilt("aws:apigatewayv2/stage:Stage", "prod", { apiId: "a1b2c3d4e5", name: "prod" }, { dependencies: [api({}).urn], propertyDependencies: { apiId: [api({}).urn] } });
+      expect(planUpdate([api({}), stage], [api({ protocolType: "HTTP" }), stage]).order.early.has(stage.urn)).toBe(true);
+      // Replaced create-first (deleteBeforeReplace: false): no branch, the stage is replaced when it registers.
+      expect(planUpdate([api({}), stage], [api({ protocolType: "HTTP" }, { deleteBeforeReplace: false, deleteBeforeReplaceDefined: true }), stage]).order.early.has(stage.urn)).toBe(false);
+    });
+
+    it("deletes it first when its quick-create target is a function replaced delete-first", () => {
+      const fn = handBuilt("aws:lambda/function:Function", "fn", { name: "fn" }, { id: "fn" });
+      expect(early(fn, api({ protocolType: "HTTP", target: "arn:aws:lambda:us-east-1:123456789012:function:fn" }), "target")).toBe(true);
+      expect(early(fn, api({ protocolType: "HTTP", description: "fn" }), "description")).toBe(false);
+    });
+  });
+
+  it("names only inputs @pulumi/aws declares for each type (or `*`): a provider argument Pulumi renames (alarm_name: `name`) would never match", () => {
+    const undeclared = Object.entries(DEPENDENT_FORCE_NEW).flatMap(([type, inputs]) => undeclaredInputs(type, inputs));
     expect(Object.keys(DEPENDENT_FORCE_NEW).length).toBeGreaterThan(0);
     expect(undeclared).toEqual([]);
+  });
+
+  it("the replace-forcing tables of the cascade and of policy holders name only inputs @pulumi/aws declares for each aws type", () => {
+    const kinds = [...CASCADE_TYPES, ...POLICY_HOLDER_TYPES].filter((kind) => kind.type.startsWith("aws:"));
+    expect(kinds.map((kind) => kind.type)).toContain("aws:apigatewayv2/api:Api");
+    expect(kinds.flatMap((kind) => undeclaredInputs(kind.type, [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])]))).toEqual([]);
   });
 });

@@ -95,6 +95,23 @@ describe("TransitionMovedOffDeleteFirstTarget", () => {
       const [sent] = found(before, [nextPool(true), nextAdmins, identities()]);
       expect(sent.problem).toMatch(/branch for users, the first of them the program registers .* so it deletes it \(its provider's Delete\)/);
     });
+
+    it("passes one whose first branch is a target the program still names: that branch deletes and re-creates it as the program asks, and the moved-off one's later branch skips it", () => {
+      const before = [deployedPool, deployedAdmins, identities({ deletedWith: deployedPool.urn, replaceWith: [deployedAdmins.urn] })];
+      expect(found(before, [nextAdmins, nextPool(true), identities({ replaceWith: [deployedAdmins.urn] })])).toEqual([]);
+      // users registered first: its branch takes the copy the program moved off it.
+      expect(found(before, [nextPool(true), nextAdmins, identities({ replaceWith: [deployedAdmins.urn] })]).map((f) => f.resource)).toEqual(["aws:cognito/identityPool:IdentityPool identities"]);
+    });
+  });
+
+  it("skips the Delete when its deployed deletedWith target is deleted in the same branch: the branch marks all it deletes before any step is applied", () => {
+    // The identity pool moved off users (replaceWith) and off holder (deletedWith), holder deployed deletedWith users: users'
+    // branch deletes holder too (findDependentCascadeReplacements) and marks it (`sg.deletes[...] = true`) before the
+    // identity pool's DeleteReplacementStep is applied, so step.go isDeletedWith skips that Delete.
+    const holder = handBuilt("aws:iam/role:Role", "holder", { name: "holder" }, { deletedWith: deployedPool.urn });
+    const [f, ...rest] = found([deployedPool, holder, identities({ replaceWith: [deployedPool.urn], deletedWith: holder.urn })], [nextPool(true), holder, identities()]);
+    expect(rest).toEqual([]);
+    expect(f.problem).toMatch(/so it skips its Delete, holder being marked deleted .*unless the delete of holder took the deployed copy, a second one/);
   });
 
   it("passes the safe variants: the target replaced create-first, the move made in an update of its own first, the target kept, the resource still deletedWith it or removed", () => {
