@@ -117,11 +117,6 @@ const SHARED = [
  *   earlier files loaded from node_modules (serialising StaticSite's publisher provider, on a cache miss, loads it).
  * - tests/local/kinesis-http2-deadline.test.ts fakes the global setTimeout and clearTimeout: in a shared worker, a later
  *   file's timeouts never fired (timers long-lived code armed during the fake window stay on the dead clock).
- * - tests/local/edge-sandbox.test.ts stops a CloudFront Function that runs away after an await: the vm timeout ends a
- *   microtask of the sandbox's own queue, and where promise hooks are on (an AsyncLocalStorage in use: the Pulumi SDK's,
- *   once an earlier file of a shared worker ran a program) node leaves an async context on its stack and aborts the whole
- *   process at its next native immediate ("Assertion failed: (env_->execution_async_id()) == (0)", nodejs/node#38503,
- *   open). In a shared worker that crashed the worker whenever such a file ran before it (seen once in a full run).
  * - tests/components/private-network-zones-refused.test.ts and private-network-local-zones-refused.test.ts refuse a VPC
  *   at its dependsOn: the VPC's outputs never settle, nor what waits on them, so the end-of-file settle would wait.
  */
@@ -135,7 +130,6 @@ const ISOLATED = [
   "tests/components/private-network-zones-refused.test.ts",
   "tests/components/private-network-local-zones-refused.test.ts",
   "tests/local/site-watch-reads.test.ts",
-  "tests/local/edge-sandbox.test.ts",
 ];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */

@@ -18,7 +18,7 @@
  * invocation slow in wall time never fails a request. Only code that is still running
  * after RUNAWAY_TIMEOUT_MS of wall time (an endless loop) is stopped, and fails.
  */
-import { Script, createContext, type Context } from "node:vm";
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { EdgeAssociation, EdgeEventType } from "../components/edge-logic/associations";
 import type { EdgeLogicRegisteredSpec } from "../components/edge-logic";
 import { sandboxScriptSource } from "../components/edge-logic/function-code";
@@ -28,6 +28,7 @@ import {
   functionEvent, isLambdaResponse, lambdaEvent, requestFromFunction, requestFromLambda, responseFromFunction, responseFromLambda,
   type EdgeRequest, type EdgeResponse,
 } from "./edge-events";
+import { workerModuleUrl } from "./worker-module-url";
 
 export * from "./edge-events";
 
@@ -52,13 +53,6 @@ const COMPUTE_SAMPLES = 10;
  */
 export const RUNAWAY_TIMEOUT_MS = 5_000;
 
-/** Milliseconds of CPU this thread (or, on Node versions without `process.threadCpuUsage`, this process) has used. */
-export function cpuTimeMs(): number {
-  const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
-  const usage = typeof threadCpuUsage === "function" ? threadCpuUsage.call(process) : process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
-
 export class EdgeFunctionError extends Error {
   constructor(readonly functionName: string, readonly eventType: EdgeEventType, message: string) {
     super(`${functionName} (${eventType}): ${message}`);
@@ -67,51 +61,6 @@ export class EdgeFunctionError extends Error {
 }
 
 // ---------------------------------------------------------------- CloudFront Functions sandbox
-
-/** Runs inside the context before the function: console, require('cloudfront') and the JSON bridge. */
-const PRELUDE = `
-var __logs = [];
-var console = (function () {
-  function write() { var parts = []; for (var i = 0; i < arguments.length; i++) parts.push(typeof arguments[i] === "string" ? arguments[i] : JSON.stringify(arguments[i])); __logs.push(parts.join(" ")); }
-  return { log: write, info: write, warn: write, error: write, debug: write };
-})();
-var __kvsData = JSON.parse(__kvsJson);
-var require = function (name) {
-  if (name !== "cloudfront") throw new Error("Cannot find module '" + name + "': cloudfront-js-2.0 has no module '" + name + "' (only 'cloudfront')");
-  return {
-    kvs: function () {
-      if (__kvsData === null) throw new Error("No KeyValueStore is associated with this function");
-      function lookup(key) {
-        if (!Object.prototype.hasOwnProperty.call(__kvsData, key)) throw new Error("Key " + key + " not found");
-        return __kvsData[key];
-      }
-      return {
-        get: function (key, options) {
-          return new Promise(function (resolve) {
-            var value = lookup(key);
-            var format = options && options.format;
-            resolve(format === "json" ? JSON.parse(value) : value);
-          });
-        },
-        exists: function (key) { return Promise.resolve(Object.prototype.hasOwnProperty.call(__kvsData, key)); },
-        meta: function () { return Promise.resolve({ creationDateTime: "1970-01-01T00:00:00Z", lastUpdatedDateTime: "1970-01-01T00:00:00Z", keyCount: Object.keys(__kvsData).length }); },
-      };
-    },
-  };
-};
-`;
-
-const INVOKE = `
-__outcome = undefined; __logs = [];
-(function () {
-  function settle(ok, value) { __outcome = JSON.stringify({ ok: ok, value: ok ? value : String(value && value.stack || value) }); }
-  try {
-    var result = handler(JSON.parse(__event));
-    if (result && typeof result.then === "function") result.then(function (v) { settle(true, v); }, function (e) { settle(false, e); });
-    else settle(true, result);
-  } catch (e) { settle(false, e); }
-})();
-`;
 
 export interface CloudFrontFunctionOptions {
   /** KeyValueStore contents; undefined when no store is associated. */
@@ -133,8 +82,8 @@ export interface CloudFrontFunctionOptions {
    */
   computeBudgetMs?: number;
   /**
-   * Reads CPU time in milliseconds; invocations are measured as the difference around the run. Tests inject a clock.
-   * @default cpuTimeMs
+   * Reads CPU time in milliseconds; invocations are then measured as the difference around the round trip to the
+   * sandbox's thread. Tests inject a clock. By default the thread measures its own CPU time around each run.
    */
   cpuClock?: () => number;
   /**
@@ -142,75 +91,225 @@ export interface CloudFrontFunctionOptions {
    * @default console.warn
    */
   warn?: (message: string) => void;
+  /** Called with each worker thread the sandbox starts (tests watch them end). */
+  onThread?: (worker: Worker) => void;
   name?: string;
 }
 
-/** One CloudFront Function, compiled once into its own context and invoked per event. */
+/**
+ * How long the caller waits for a new sandbox thread to start running the function's code: node's bootstrap of a
+ * worker, which a loaded machine can make slow. Generous; only a thread that never starts reaches it.
+ */
+const THREAD_START_TIMEOUT_MS = 30_000;
+
+/**
+ * A sandbox thread's heap limits: room for a KeyValueStore's data (up to 5 MB, EDGE_LIMITS.keyValueStore, parsed in the
+ * thread) and a function's own garbage, while a function that allocates without bound ends its own thread (the caller
+ * then sees no answer, as from runaway code) instead of growing the local runtime's memory.
+ */
+const THREAD_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 };
+
+/** The values of a sandbox thread's signal word (cloudfront-function-worker.mjs sets them too). */
+const STARTING = 0;
+const RUNNING = 1;
+const ANSWERED = 2;
+
+/** What a sandbox thread answers: an error the function's code threw (its name and message), or an invocation's outcome. */
+interface ThreadReply {
+  error?: { name: string; message: string };
+  /** The invocation's settled result as JSON ({ ok, value }); undefined when the handler's promise never settled. */
+  outcome?: string;
+  logs?: string[];
+  computeMs?: number;
+}
+
+/** What a sandbox thread needs to compile the function (cloudfront-function-worker.mjs reads it as workerData). */
+interface ThreadSetup {
+  name: string;
+  filename: string;
+  source: string;
+  kvsJson: string;
+}
+
+/**
+ * One worker thread running a CloudFront Function (cloudfront-function-worker.mjs), and the synchronous round trip to
+ * it: the caller posts, then sleeps in Atomics.wait until the thread has posted its reply and notified, and reads the
+ * reply with receiveMessageOnPort. Holds nothing of its sandbox, so a sandbox nobody closed can still be collected
+ * (and its thread terminated: SANDBOX_THREADS).
+ */
+class SandboxThread {
+  readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  /** Set when the thread died (an uncaught error, its memory limit): the next invocation starts a fresh one. */
+  failed = false;
+
+  constructor(private readonly setup: ThreadSetup) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(workerModuleUrl(__dirname, "cloudfront-function-worker.mjs"), {
+      workerData: { ...setup, signal: this.signal.buffer, port: port2 },
+      transferList: [port2],
+      resourceLimits: THREAD_RESOURCE_LIMITS,
+    });
+    // Without a listener a dead thread's error would be thrown in the caller's thread, ending the process.
+    this.worker.on("error", () => (this.failed = true));
+    // Idle sandboxes never keep the process alive.
+    this.worker.unref();
+  }
+
+  /** The compile's reply; undefined when the thread did not answer within `timeoutMs` once started. */
+  compiled(timeoutMs: number): ThreadReply | undefined {
+    if (!this.waitWhile(STARTING, THREAD_START_TIMEOUT_MS)) throw new Error(`${this.setup.name}: the sandbox's worker thread did not start within ${THREAD_START_TIMEOUT_MS} ms`);
+    return this.reply(timeoutMs);
+  }
+
+  /** Posts an event to the handler; its reply, or undefined when the thread did not answer within `timeoutMs`. */
+  invoke(eventJson: string, timeoutMs: number): ThreadReply | undefined {
+    Atomics.store(this.signal, 0, RUNNING);
+    this.port.postMessage(eventJson);
+    return this.reply(timeoutMs);
+  }
+
+  private reply(timeoutMs: number): ThreadReply | undefined {
+    if (!this.waitWhile(RUNNING, timeoutMs)) return undefined;
+    return receiveMessageOnPort(this.port)?.message as ThreadReply;
+  }
+
+  /**
+   * Sleeps while the signal word holds `state`; false when it still does after `timeoutMs`. A wake-up alone proves
+   * nothing: the thread's notify for the previous answer can arrive after this thread has read that answer (seen
+   * ANSWERED before the notify) and is waiting for the next one.
+   */
+  private waitWhile(state: number, timeoutMs: number): boolean {
+    const deadline = performance.now() + timeoutMs;
+    while (Atomics.load(this.signal, 0) === state) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.signal, 0, state, left);
+    }
+    return true;
+  }
+
+  async terminate(): Promise<void> {
+    this.port.close();
+    await this.worker.terminate();
+  }
+}
+
+/** Terminates the thread of a sandbox that was dropped without close() (StaticSite's own function in a front door). */
+const SANDBOX_THREADS = new FinalizationRegistry<SandboxThread>((thread) => void thread.terminate());
+
+/** The error of code still running after `ms` milliseconds. */
+function runawayError(ms: number): Error {
+  return new Error(`was stopped after ${ms} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
+}
+
+/** An error the function's code threw in its thread, rebuilt with its name and message. */
+function threadError({ name, message }: { name: string; message: string }): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/**
+ * One CloudFront Function, compiled once into a context of a worker thread of its own and invoked per event. The
+ * constructor and each invocation wait for the thread synchronously, as when the context lived in this thread, and
+ * that wait is the runaway guard: a thread that has not answered in time is terminated, and the next invocation
+ * compiles the function again in a fresh one.
+ */
 export class CloudFrontFunctionSandbox {
-  private readonly context: Context;
-  private readonly invokeScript = new Script(INVOKE, { filename: "cloudfront-invoke.js" });
-  private readonly cpuClock: () => number;
+  private readonly setup: ThreadSetup;
+  private readonly compileTimeoutMs: number;
+  private readonly cpuClock?: () => number;
   private readonly warn: (message: string) => void;
+  private readonly onThread?: (worker: Worker) => void;
+  /** The running thread; undefined once it was stopped (the next invocation starts a fresh one) or closed. */
+  private thread?: SandboxThread;
+  private closed = false;
   private invocations = 0;
   private readonly recentComputeMs: number[] = [];
   private warned = false;
   readonly name: string;
-  readonly runawayTimeoutMs: number;
+  /** Wall-clock time after which an invocation is stopped as runaway code; read by each invocation. */
+  runawayTimeoutMs: number;
   readonly computeBudgetMs: number;
   /** Lines the function logged during the last invocation. */
   logs: string[] = [];
-  /** CPU time of the last invocation, in milliseconds (the JSON bridge in and out of the sandbox included). */
+  /**
+   * CPU time of the last invocation, in milliseconds (the JSON bridge in and out of the sandbox included); for one
+   * stopped as runaway code, the wall-clock time it was given.
+   */
   lastComputeMs = 0;
 
   constructor(code: string, options: CloudFrontFunctionOptions = {}) {
     this.name = options.name ?? "function";
     this.runawayTimeoutMs = options.runawayTimeoutMs ?? RUNAWAY_TIMEOUT_MS;
+    this.compileTimeoutMs = options.compileTimeoutMs ?? this.runawayTimeoutMs;
     this.computeBudgetMs = options.computeBudgetMs ?? COMPUTE_BUDGET_MS;
-    this.cpuClock = options.cpuClock ?? cpuTimeMs;
+    this.cpuClock = options.cpuClock;
     this.warn = options.warn ?? ((message) => console.warn(message));
-    // A null-prototype global: nothing in the context leads back to the host's Function constructor.
-    const global = Object.create(null) as Record<string, unknown>;
-    global.__kvsJson = JSON.stringify(options.keyValueStore ?? null);
-    // afterEvaluate: the context's own microtask queue, drained before runInContext returns and under its timeout.
-    this.context = createContext(global, { codeGeneration: { strings: false, wasm: false }, name: this.name, microtaskMode: "afterEvaluate" });
-    new Script(PRELUDE, { filename: "cloudfront-prelude.js" }).runInContext(this.context);
-    delete global.__kvsJson;
-    this.run(new Script(sandboxScriptSource(code), { filename: `${this.name}.js` }), options.compileTimeoutMs ?? this.runawayTimeoutMs);
-    if (new Script("typeof handler").runInContext(this.context) !== "function") {
-      throw new Error(`${this.name}: the code defines no handler function`);
-    }
+    this.onThread = options.onThread;
+    this.setup = { name: this.name, filename: `${this.name}.js`, source: sandboxScriptSource(code), kvsJson: JSON.stringify(options.keyValueStore ?? null) };
+    this.thread = this.start();
   }
 
   /** Runs `handler(event)`; resolves with what it returned (as JSON data) or rejects with why it failed. */
   async invoke<T = unknown>(event: unknown): Promise<T> {
-    const global = this.context as Record<string, unknown>;
-    global.__event = JSON.stringify(event);
-    const cpuBefore = this.cpuClock();
-    try {
-      this.run(this.invokeScript);
-    } finally {
-      this.lastComputeMs = this.cpuClock() - cpuBefore;
-      this.logs = [...(global.__logs as string[])];
+    if (this.closed) throw new Error("the sandbox is closed");
+    const eventJson = JSON.stringify(event);
+    if (this.thread?.failed) this.stopThread();
+    const thread = (this.thread ??= this.start());
+    const cpuBefore = this.cpuClock?.();
+    const reply = thread.invoke(eventJson, this.runawayTimeoutMs);
+    if (!reply) {
+      this.stopThread();
+      this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : this.runawayTimeoutMs;
+      this.logs = [];
+      throw runawayError(this.runawayTimeoutMs);
     }
+    this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : reply.computeMs!;
+    this.logs = reply.logs ?? [];
+    if (reply.error) throw threadError(reply.error);
     this.invocations++;
     this.checkCompute();
-    const outcome = global.__outcome as string | undefined;
-    if (outcome === undefined) throw new Error("returned a promise that never settled (CloudFront Functions cannot wait on timers or network)");
-    const parsed = JSON.parse(outcome) as { ok: boolean; value: unknown };
+    if (reply.outcome === undefined) throw new Error("returned a promise that never settled (CloudFront Functions cannot wait on timers or network)");
+    const parsed = JSON.parse(reply.outcome) as { ok: boolean; value: unknown };
     if (!parsed.ok) throw new Error(String(parsed.value));
     return parsed.value as T;
   }
 
-  /** Runs a script in the sandbox (its microtasks included), stopping it only when it runs away. */
-  private run(script: Script, timeoutMs = this.runawayTimeoutMs): void {
+  /** Terminates the sandbox's thread; later invocations fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const thread = this.thread;
+    this.thread = undefined;
+    SANDBOX_THREADS.unregister(this);
+    await thread?.terminate();
+  }
+
+  /** Starts a thread and compiles the function in it; throws what failed the compile, or a runaway error. */
+  private start(): SandboxThread {
+    const thread = new SandboxThread(this.setup);
+    this.onThread?.(thread.worker);
     try {
-      script.runInContext(this.context, { timeout: timeoutMs });
+      const reply = thread.compiled(this.compileTimeoutMs);
+      if (!reply) throw runawayError(this.compileTimeoutMs);
+      if (reply.error) throw threadError(reply.error);
     } catch (error) {
-      if (/Script execution timed out/.test((error as Error).message)) {
-        throw new Error(`was stopped after ${timeoutMs} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
-      }
+      void thread.terminate();
       throw error;
     }
+    SANDBOX_THREADS.register(this, thread, this);
+    return thread;
+  }
+
+  /** Terminates the thread (runaway code, or a thread that died); the next invocation starts a fresh one. */
+  private stopThread(): void {
+    const thread = this.thread;
+    this.thread = undefined;
+    SANDBOX_THREADS.unregister(this);
+    void thread?.terminate();
   }
 
   /**
@@ -311,11 +410,16 @@ export interface EdgeRuntime {
   behaviour(pathPattern: string): BehaviourRunners;
 }
 
+/** The edge runtime of a site: its runners, and `close` to terminate its CloudFront Functions' sandbox threads. */
+export interface SiteEdgeRuntime extends EdgeRuntime {
+  close(): Promise<void>;
+}
+
 /**
  * Builds the runners for a site's associations from the EdgeLogic specs registered while
  * index.ts ran. Fails loudly when an association names an EdgeLogic or key that no spec has.
  */
-export function createEdgeRuntime(associations: readonly EdgeAssociation[], lambdaHost: LambdaHost, options: Pick<CloudFrontFunctionOptions, "runawayTimeoutMs" | "computeBudgetMs" | "warn"> = {}): EdgeRuntime {
+export function createEdgeRuntime(associations: readonly EdgeAssociation[], lambdaHost: LambdaHost, options: Pick<CloudFrontFunctionOptions, "runawayTimeoutMs" | "computeBudgetMs" | "warn"> = {}): SiteEdgeRuntime {
   const specs = new Map(registeredSpecs<EdgeLogicRegisteredSpec>("EdgeLogic").map((entry) => [entry.name, entry.spec]));
   const sandboxes = new Map<string, CloudFrontFunctionSandbox>();
   const byBehaviour = new Map<string, BehaviourRunners>();
@@ -342,5 +446,10 @@ export function createEdgeRuntime(associations: readonly EdgeAssociation[], lamb
     runners[association.eventType] = runner;
     byBehaviour.set(association.pathPattern, runners);
   }
-  return { behaviour: (pathPattern) => byBehaviour.get(pathPattern) ?? {} };
+  return {
+    behaviour: (pathPattern) => byBehaviour.get(pathPattern) ?? {},
+    close: async () => {
+      await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+    },
+  };
 }

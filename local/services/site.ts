@@ -1,7 +1,7 @@
 import { registeredSpecs } from "../../components/spec-registry";
 import type { BuiltSite } from "../../components/static-site/build";
 import type { StaticSiteSpec } from "../../components/static-site/spec";
-import { createEdgeRuntime } from "../edge-runtime";
+import { createEdgeRuntime, type SiteEdgeRuntime } from "../edge-runtime";
 import { createFrontDoor, listen } from "../front-door";
 import { watchSiteBuild, type SiteWatcher } from "../site-watch";
 import type { LocalService } from "./types";
@@ -29,7 +29,7 @@ export const siteService: LocalService = {
   async start(context) {
     const sites = registeredSpecs<StaticSiteSpec>("StaticSite");
     if (sites.length === 0) return undefined;
-    const running: Array<{ name: string; server: import("node:http").Server; url: string; close?: () => Promise<void> }> = [];
+    const running: Array<{ name: string; server: import("node:http").Server; url: string; close?: () => Promise<void>; edge?: SiteEdgeRuntime }> = [];
     const watchers: SiteWatcher[] = [];
     for (const [index, { name, spec }] of sites.entries()) {
       const port = context.port === 0 ? 0 : context.port + index;
@@ -37,7 +37,7 @@ export const siteService: LocalService = {
       const door = createFrontDoor(spec, context.origins, { edge, log: context.log, localOrigins: browserOrigins(context.environment) });
       const { server, url } = await listen(door, port);
       context.siteUrls.set(name, url);
-      running.push({ name, server, url, close: door.close });
+      running.push({ name, server, url, close: door.close, edge });
       const build = context.watch ? registeredSpecs<BuiltSite>("StaticSiteBuild").find((b) => b.name === name) : undefined;
       if (build) watchers.push(watchSiteBuild(build.spec, context.log));
     }
@@ -50,6 +50,8 @@ export const siteService: LocalService = {
         for (const { name } of running) context.siteUrls.delete(name);
         await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
         await Promise.all(running.map((r) => r.close?.()));
+        // After the servers: no request is left to invoke a CloudFront Function whose thread this terminates.
+        await Promise.all(running.map((r) => r.edge?.close()));
       },
     };
   },

@@ -1,9 +1,32 @@
+import { createHook } from "node:async_hooks";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { CloudFrontFunctionSandbox, functionEvent, lambdaEvent, requestFromFunction, responseFromFunction, RUNAWAY_TIMEOUT_MS } from "../../local/edge-runtime";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { Worker } from "node:worker_threads";
+import { afterEach, describe, expect, it } from "vitest";
+import type { EdgeLogicRegisteredSpec } from "../../components/edge-logic";
+import { registerSpec } from "../../components/spec-registry";
+import {
+  CloudFrontFunctionSandbox, createEdgeRuntime, EdgeFunctionError, functionEvent, lambdaEvent, requestFromFunction, responseFromFunction, RUNAWAY_TIMEOUT_MS,
+  type CloudFrontFunctionOptions, type EdgeRequest,
+} from "../../local/edge-runtime";
 
 const fixture = (name: string) => readFileSync(`tests/fixtures/edge/${name}`, "utf8");
-const event = functionEvent("viewer-request", { method: "GET", uri: "/", querystring: "", headers: { host: ["localhost"] }, clientIp: "127.0.0.1" }, undefined, "localhost");
+const viewerRequest = (uri: string): EdgeRequest => ({ method: "GET", uri, querystring: "", headers: { host: ["localhost"] }, clientIp: "127.0.0.1" });
+const event = functionEvent("viewer-request", viewerRequest("/"), undefined, "localhost");
+
+/** Sandboxes this file started: each runs in a worker thread, which is terminated after its test. */
+const started: CloudFrontFunctionSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((sandbox) => sandbox.close()));
+});
+
+function sandboxOf(code: string, options?: CloudFrontFunctionOptions): CloudFrontFunctionSandbox {
+  const sandbox = new CloudFrontFunctionSandbox(code, options);
+  started.push(sandbox);
+  return sandbox;
+}
 
 describe("the CloudFront Functions sandbox is as strict as cloudfront-js-2.0", () => {
   it.each([
@@ -17,12 +40,12 @@ describe("the CloudFront Functions sandbox is as strict as cloudfront-js-2.0", (
     // Only the endless loop's invocation gets the short runaway timeout: on a loaded machine a compile or another
     // fixture's first run can take longer than 20 ms of wall-clock time, and the timeout would then hide the error the
     // test is about (a compile stopped at 20 ms failed this test under load).
-    const sandbox = new CloudFrontFunctionSandbox(fixture(file), { name: file, runawayTimeoutMs: file === "busy-loop.js" ? 20 : undefined, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
+    const sandbox = sandboxOf(fixture(file), { name: file, runawayTimeoutMs: file === "busy-loop.js" ? 20 : undefined, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
     await expect(sandbox.invoke(event)).rejects.toThrow(message);
   });
 
   it("refuses a module import other than cloudfront when compiling", () => {
-    expect(() => new CloudFrontFunctionSandbox(fixture("imports-module.js"))).toThrow(/Cannot use import statement/);
+    expect(() => sandboxOf(fixture("imports-module.js"))).toThrow(/Cannot use import statement/);
   });
 
   it("offers the cloudfront module's KeyValueStore helpers over the spec's data, and captures console output", async () => {
@@ -35,15 +58,15 @@ describe("the CloudFront Functions sandbox is as strict as cloudfront-js-2.0", (
         try { await kvs.get('nope'); } catch (e) { missing = e.message; }
         return { statusCode: 200, headers: { 'x-beta': { value: String(flags.beta) }, 'x-missing': { value: missing }, 'x-exists': { value: String(await kvs.exists('flags')) } } };
       }`;
-    const sandbox = new CloudFrontFunctionSandbox(code, { keyValueStore: { flags: JSON.stringify({ beta: true }) } });
+    const sandbox = sandboxOf(code, { keyValueStore: { flags: JSON.stringify({ beta: true }) } });
     const result: any = await sandbox.invoke(event);
     expect(result.headers).toEqual({ "x-beta": { value: "true" }, "x-missing": { value: "Key nope not found" }, "x-exists": { value: "true" } });
     expect(sandbox.logs).toEqual(["looking up /"]);
-    expect(() => new CloudFrontFunctionSandbox(code)).toThrow(/No KeyValueStore is associated with this function/);
+    expect(() => sandboxOf(code)).toThrow(/No KeyValueStore is associated with this function/);
   });
 
   it("keeps nothing from the host: state set by one invocation's event never leaks into the host", async () => {
-    const sandbox = new CloudFrontFunctionSandbox("function handler(event) { event.request.uri = '/changed'; return event.request; }");
+    const sandbox = sandboxOf("function handler(event) { event.request.uri = '/changed'; return event.request; }");
     const result: any = await sandbox.invoke(event);
     expect(result.uri).toBe("/changed");
     expect((event as any).request.uri).toBe("/");
@@ -67,7 +90,7 @@ describe("the sandbox limits compute as CloudFront does, not the machine's wall-
     // loaded machine does; the old 100 ms wall-clock budget failed such requests with a 503.
     const code = "function handler(event) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); return event.request; }";
     const warnings: string[] = [];
-    const sandbox = new CloudFrontFunctionSandbox(code, { name: "held-up", cpuClock: cpuClock(() => 0.05), warn: (m) => warnings.push(m) });
+    const sandbox = sandboxOf(code, { name: "held-up", cpuClock: cpuClock(() => 0.05), warn: (m) => warnings.push(m) });
     for (let i = 0; i < 2; i++) expect(await sandbox.invoke<{ uri: string }>(event)).toMatchObject({ uri: "/" });
     expect(warnings).toEqual([]);
   });
@@ -75,7 +98,7 @@ describe("the sandbox limits compute as CloudFront does, not the machine's wall-
   it("warns once when a function is heavy: each of 10 warm invocations used more CPU than CloudFront's budget; it still answers", async () => {
     const warnings: string[] = [];
     // The first (cold) invocation includes V8's lazy compile and is not judged.
-    const sandbox = new CloudFrontFunctionSandbox(passThrough, { name: "heavy", cpuClock: cpuClock((n) => (n === 1 ? 20 : 1.5)), warn: (m) => warnings.push(m) });
+    const sandbox = sandboxOf(passThrough, { name: "heavy", cpuClock: cpuClock((n) => (n === 1 ? 20 : 1.5)), warn: (m) => warnings.push(m) });
     for (let i = 0; i < 10; i++) expect(await sandbox.invoke<{ uri: string }>(event)).toMatchObject({ uri: "/" });
     expect(sandbox.lastComputeMs).toBe(1.5);
     expect(warnings).toEqual([]);
@@ -87,7 +110,7 @@ describe("the sandbox limits compute as CloudFront does, not the machine's wall-
 
   it("does not warn for a light function, even when some invocations are slow (GC, other threads, a loaded machine)", async () => {
     const warnings: string[] = [];
-    const sandbox = new CloudFrontFunctionSandbox(passThrough, { name: "light", cpuClock: cpuClock((n) => (n % 3 === 0 ? 8 : 0.3)), warn: (m) => warnings.push(m) });
+    const sandbox = sandboxOf(passThrough, { name: "light", cpuClock: cpuClock((n) => (n % 3 === 0 ? 8 : 0.3)), warn: (m) => warnings.push(m) });
     for (let i = 0; i < 30; i++) await sandbox.invoke(event);
     expect(warnings).toEqual([]);
   });
@@ -96,9 +119,101 @@ describe("the sandbox limits compute as CloudFront does, not the machine's wall-
     const afterAwait = `import cf from 'cloudfront';
       const kvs = cf.kvs();
       async function handler(event) { await kvs.get('flags'); for (;;) {} }`;
-    const sandbox = new CloudFrontFunctionSandbox(afterAwait, { name: "after-await", runawayTimeoutMs: 20, compileTimeoutMs: RUNAWAY_TIMEOUT_MS, keyValueStore: { flags: "{}" } });
+    const sandbox = sandboxOf(afterAwait, { name: "after-await", runawayTimeoutMs: 20, compileTimeoutMs: RUNAWAY_TIMEOUT_MS, keyValueStore: { flags: "{}" } });
     await expect(sandbox.invoke(event)).rejects.toThrow(/was stopped after 20 ms of wall-clock time: runaway code/);
-    expect(() => new CloudFrontFunctionSandbox(`for (;;) {}\n${passThrough}`, { name: "top-level", runawayTimeoutMs: 20 })).toThrow(/was stopped after 20 ms/);
+    expect(() => sandboxOf(`for (;;) {}\n${passThrough}`, { name: "top-level", runawayTimeoutMs: 20 })).toThrow(/was stopped after 20 ms/);
+  });
+});
+
+describe("each sandbox runs in a worker thread of its own", () => {
+  /** A sandbox, and the worker threads it starts. */
+  function watched(code: string, options: CloudFrontFunctionOptions) {
+    const threads: Worker[] = [];
+    const sandbox = sandboxOf(code, { ...options, onThread: (worker) => threads.push(worker) });
+    return { sandbox, threads };
+  }
+  const on = (uri: string) => functionEvent("viewer-request", viewerRequest(uri), undefined, "localhost");
+
+  it("stops code that runs away after an await while promise hooks are on, without aborting the process, and serves the next request", async () => {
+    // Promise hooks on, as the Pulumi SDK's AsyncLocalStorage has them in `npm start` (and in a shared test worker
+    // after a file that ran a program). With the context in this thread, node's vm timeout ended a microtask of the
+    // context's own queue and node aborted the whole process ("async hook stack has become corrupted", nodejs/node#38503).
+    const hook = createHook({ init() {} }).enable();
+    try {
+      const code = `import cf from 'cloudfront';
+        const kvs = cf.kvs();
+        async function handler(event) { await kvs.get('flags'); if (event.request.uri === '/loop') for (;;) {} return event.request; }`;
+      const { sandbox, threads } = watched(code, { name: "after-await", runawayTimeoutMs: 20, compileTimeoutMs: RUNAWAY_TIMEOUT_MS, keyValueStore: { flags: "{}" } });
+      const stopped = once(threads[0], "exit");
+      await expect(sandbox.invoke(on("/loop"))).rejects.toThrow(/^was stopped after 20 ms of wall-clock time: runaway code/);
+      // Node found its async context stack corrupted at the next callback from native code (an immediate) and aborted there.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await stopped).toEqual([1]);
+      // The next request compiles the function in a fresh thread and is served (with the default limit: a request
+      // that must succeed is never given 20 ms of a loaded machine's wall-clock time).
+      sandbox.runawayTimeoutMs = RUNAWAY_TIMEOUT_MS;
+      expect(await sandbox.invoke<{ uri: string }>(on("/"))).toMatchObject({ uri: "/" });
+      expect(threads).toHaveLength(2);
+    } finally {
+      hook.disable();
+    }
+  });
+
+  it("terminates a thread that never answers, and compiles the function in a fresh thread for the next request", async () => {
+    // Atomics.wait on a buffer nobody notifies: the thread sleeps for good, answering nothing.
+    const code = "function handler(event) { if (event.request.uri === '/stuck') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return event.request; }";
+    const { sandbox, threads } = watched(code, { name: "stuck", runawayTimeoutMs: 20, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
+    const stopped = once(threads[0], "exit");
+    await expect(sandbox.invoke(on("/stuck"))).rejects.toThrow(/^was stopped after 20 ms of wall-clock time: runaway code/);
+    expect(await stopped).toEqual([1]);
+    sandbox.runawayTimeoutMs = RUNAWAY_TIMEOUT_MS;
+    expect(await sandbox.invoke<{ uri: string }>(on("/about"))).toMatchObject({ uri: "/about" });
+    expect(threads).toHaveLength(2);
+  });
+
+  it("close() terminates the thread; a closed sandbox refuses invocations", async () => {
+    const { sandbox, threads } = watched("function handler(event) { return event.request; }", { name: "closing" });
+    expect(await sandbox.invoke<{ uri: string }>(event)).toMatchObject({ uri: "/" });
+    const stopped = once(threads[0], "exit");
+    await sandbox.close();
+    expect(await stopped).toEqual([1]);
+    await expect(sandbox.invoke(event)).rejects.toThrow("the sandbox is closed");
+    expect(threads).toHaveLength(1);
+  });
+
+  it("terminates the thread of a sandbox dropped without close() once it is collected (StaticSite's own function in a front door)", async () => {
+    // A gc() of this test's own: --expose-gc for one new context only, then off again (V8's flags are process-wide,
+    // and every later context, a sandbox's too, would get a global gc).
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    setFlagsFromString("--no-expose-gc");
+    const threads: Worker[] = [];
+    // In a function of its own, so that nothing here still holds the sandbox once it has answered.
+    const serveOnce = async () => {
+      const sandbox = new CloudFrontFunctionSandbox("function handler(event) { return event.request; }", { name: "dropped", onThread: (worker) => threads.push(worker) });
+      return sandbox.invoke<{ uri: string }>(event);
+    };
+    expect(await serveOnce()).toMatchObject({ uri: "/" });
+    const stopped = once(threads[0], "exit");
+    gc();
+    expect(await stopped).toEqual([1]);
+  });
+
+  it("closes a site's CloudFront Functions with its edge runtime", async () => {
+    const spec: EdgeLogicRegisteredSpec = {
+      name: "edge",
+      functions: [{ key: "viewer-request", file: "viewer-request.js", eventType: "viewer-request", pathPatterns: ["default"], config: {}, code: "function handler(event) { return event.request; }", codeBytes: 50, keyValueStore: false, comment: "" }],
+      lambdas: [],
+      logs: { regions: [], retentionDays: 30 },
+    };
+    registerSpec("EdgeLogic", "edge", spec);
+    const runtime = createEdgeRuntime([{ pathPattern: "default", eventType: "viewer-request", kind: "function", edgeLogic: "edge", key: "viewer-request", arn: "arn" }], () => {
+      throw new Error("no Lambda@Edge here");
+    });
+    const runner = runtime.behaviour("default")["viewer-request"]!;
+    expect(await runner.onRequest(viewerRequest("/a"), "localhost")).toMatchObject({ request: { uri: "/a" } });
+    await runtime.close();
+    await expect(runner.onRequest(viewerRequest("/a"), "localhost")).rejects.toThrow(new EdgeFunctionError("edge-viewer-request", "viewer-request", "the sandbox is closed"));
   });
 });
 
