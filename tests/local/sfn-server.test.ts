@@ -454,6 +454,29 @@ describe("local Step Functions, the definition as it runs locally", () => {
     }
   });
 
+  it("clears the timer of a long Wait when its execution is stopped, and sets no further piece (JSONPath and JSONata)", async () => {
+    const seconds = 2_600_000;
+    const waits: Array<[string, object]> = [
+      ["JSONPath", { Type: "Wait", Seconds: seconds, Next: "Done" }],
+      ["JSONata", { Type: "Wait", QueryLanguage: "JSONata", Seconds: seconds, Next: "Done" }],
+    ];
+    for (const [language, wait] of waits) {
+      const set = new Set<number>();
+      const cleared = new Set<number>();
+      let timerSet!: () => void;
+      const firstTimer = new Promise<void>((resolve) => (timerSet = resolve));
+      const clock: TaskClock = { setTimeout: () => (set.add(set.size + 1), timerSet(), set.size), clearTimeout: (id) => void cleared.add(id as number) };
+      const sfn = new LocalStepFunctions([machine("long-wait", { StartAt: "Hold", States: { Hold: wait, Done: { Type: "Pass", End: true } } })], { clock });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn("long-wait") }, false)) as { executionArn: string };
+      await Promise.race([firstTimer, sfn.drained()]);
+      expect([language, [...set]]).toEqual([language, [1]]);
+      sfn.stopExecution({ executionArn });
+      await sfn.drained();
+      // The piece under way is cleared as the run aborts (not left to fire 24.8 days on), and no next piece is set.
+      expect([language, sfn.describeExecution({ executionArn }).status, [...set], [...cleared]]).toEqual([language, "ABORTED", [1], [1]]);
+    }
+  });
+
   it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s; a literal one is the runtime's clock's), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
     const task = (extra: object = {}) => ({ Type: "Task", Resource: fnArn("f"), End: true, ...extra });
     const definition = {
