@@ -3141,7 +3141,9 @@ export class LocalStepFunctions {
     // it. The form of a child's executionArn is not in AWS's reference (an EXPRESS child's would be an `express:` ARN,
     // which ListExecutions does not list for a state machine): not confirmed, so not invented here.
     const page = pager(input, 3096);
-    const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
+    // In the order AWS's message lists them ("Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, …]": LocalStack's
+    // test_sfn_api snapshot list_executions_filter_exc, recorded against AWS).
+    const statuses = ["SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"];
     checkEnum("statusFilter", input.statusFilter, statuses);
     const filter = (input.statusFilter ?? undefined) as string | undefined;
     // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
