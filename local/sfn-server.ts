@@ -143,11 +143,15 @@ function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution
   return arn;
 }
 
-/** A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted (cut to 100 characters). */
+/**
+ * A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted
+ * whole, as AWS quotes it (a nextToken of 1025 and of 3097 characters, in LocalStack's test_sfn_api snapshot recorded
+ * against AWS; the request's size bounds it, LARGEST_REQUEST_BYTES).
+ */
 function checkLength(field: string, value: string, min: number, max: number): void {
   if (value.length >= min && value.length <= max) return;
   const bound = value.length < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
-  throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 100)}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
+  throw new SfnError("ValidationException", `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
 }
 
 /** An enum member's value (the API's model): ValidationException for any other (quoted, cut to 40 characters); none is none. */
