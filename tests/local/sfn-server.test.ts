@@ -431,7 +431,11 @@ describe("local Step Functions, the definition as it runs locally", () => {
       ["Seconds", { Type: "Wait", Seconds: seconds, Next: "Done" }, {}],
       ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: seconds }],
       ["TimestampPath", { Type: "Wait", TimestampPath: "$.until", Next: "Done" }, { until: new Date(Date.now() + seconds * 1000).toISOString() }],
+      ["Timestamp", { Type: "Wait", Timestamp: new Date(Date.now() + seconds * 1000).toISOString(), Next: "Done" }, {}],
       ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: seconds }],
+      // Within a Parallel's branch and a Map's iteration: their runs wait on the execution's clock too.
+      ["Parallel branch", { Type: "Parallel", Branches: [{ StartAt: "Long", States: { Long: { Type: "Wait", Seconds: seconds, End: true } } }], Next: "Done" }, {}],
+      ["Map iteration", { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "Long", States: { Long: { Type: "Wait", SecondsPath: "$", End: true } } }, Next: "Done" }, { items: [seconds] }],
     ];
     for (const [field, wait, input] of cases) {
       const timers: Array<{ ms: number; fire: () => void }> = [];
@@ -449,7 +453,7 @@ describe("local Step Functions, the definition as it runs locally", () => {
       timers[0].fire();
       await set;
       // The rest, to the millisecond for Seconds (a timestamp's is what is left of it then).
-      if (field !== "TimestampPath") expect(timers[1].ms).toBe(seconds * 1000 - longest);
+      if (!field.startsWith("Timestamp")) expect(timers[1].ms).toBe(seconds * 1000 - longest);
       else expect(timers[1].ms).toBeGreaterThan(seconds * 1000 - longest - 60_000);
       expect(sfn.describeExecution({ executionArn }).status).toBe("RUNNING");
       timers[1].fire();
