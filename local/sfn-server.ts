@@ -3223,8 +3223,8 @@ export class LocalStepFunctions {
    * (AWS's error for it is not confirmed).
    */
   updateMapRun(input: Record<string, unknown>): Record<string, Json> {
-    const run = this.mapRun(input.mapRunArn);
-    // Bounds and values compared as numbers or bigints alike: JavaScript compares the two exactly.
+    // The model's ranges first, before the Map Run is looked up (as for every other operation); bounds and values
+    // compared as numbers or bigints alike: JavaScript compares the two exactly.
     const ranges = { maxConcurrency: [0, 2_147_483_647], toleratedFailureCount: [0, LONG_MAX], toleratedFailurePercentage: [0, 100] } as const;
     const settings: Partial<MapRunSettings> = {};
     for (const [member, [min, max]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number | bigint]]>) {
@@ -3240,6 +3240,7 @@ export class LocalStepFunctions {
         settings[member] = typeof value === "bigint" ? value : BigInt(value);
       } else settings[member] = Number(value);
     }
+    const run = this.mapRun(input.mapRunArn);
     if (run.status !== "RUNNING") throw new SfnError("ValidationException", `Map Run ${run.arn} is not in progress (${run.status}): UpdateMapRun updates a running Map Run only.`);
     Object.assign(run, settings);
     run.update?.(settings);

@@ -467,6 +467,10 @@ describe("local Step Functions server, Map Run API", () => {
     const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error) => ({ name: error.name, status: error.$metadata?.httpStatusCode }));
     expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: missing })))).toEqual({ name: "ResourceNotFound", status: 400 });
     expect(await refusal(client.send(new UpdateMapRunCommand({ mapRunArn: missing, maxConcurrency: 1 })))).toEqual({ name: "ResourceNotFound", status: 400 });
+    // The model's ranges are checked before the Map Run is looked up (as the other operations' constraints are).
+    for (const bad of [{ maxConcurrency: -1 }, { toleratedFailureCount: -1 }, { toleratedFailurePercentage: 100.5 }]) {
+      expect([bad, await refusal(client.send(new UpdateMapRunCommand({ mapRunArn: missing, ...bad })))]).toEqual([bad, { name: "ValidationException", status: 400 }]);
+    }
     expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: "nope" })))).toEqual({ name: "InvalidArn", status: 400 });
     expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: machineArn("fan") })))).toEqual({ name: "InvalidArn", status: 400 });
     expect(await refusal(client.send(new DescribeMapRunCommand({} as never)))).toEqual({ name: "ValidationException", status: 400 });
