@@ -299,7 +299,9 @@ describe("local Step Functions, the API", () => {
     // snapshot, recorded against AWS).
     const wholeValue = (field: string, value: string, max: number) => ({ name: "ValidationException", message: `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`, status: 400 });
     expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3097) })))).toEqual(wholeValue("nextToken", "x".repeat(3097), 3096));
-    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3096) })))).toMatchObject({ name: "InvalidToken" });
+    // One it did not give, in AWS's words ("Invalid Token: 'Invalid token'", LocalStack's AWS-recorded test_sfn_api_aliasing snapshot).
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3096) })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn: (await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo") }))).executionArn, nextToken: "InvalidToken" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
     expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "" })))).toEqual(empty("nextToken"));
     // Checked before the execution is looked up (none of this name exists).
     const executionArn = `${execution}never`;
