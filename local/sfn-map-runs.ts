@@ -37,7 +37,8 @@ export interface MapRunCounts {
 /** The settings UpdateMapRun changes, as the running Map reads them (maxConcurrency from here; its tolerated failure threshold is the Map's own, MapRun.update). */
 export interface MapRunSettings {
   maxConcurrency: number;
-  toleratedFailureCount: number;
+  /** A Long (API_DescribeMapRun), held exactly: a double past 2^53 is not the count UpdateMapRun was given. */
+  toleratedFailureCount: bigint;
   toleratedFailurePercentage: number;
 }
 
@@ -168,8 +169,11 @@ export function mapRunListItem(run: MapRun): Record<string, Json> {
   return { executionArn: run.executionArn, mapRunArn: run.arn, stateMachineArn: run.stateMachineArn, startDate: epoch(run.startDate), ...(run.stopDate ? { stopDate: epoch(run.stopDate) } : {}) };
 }
 
-/** API_DescribeMapRun's answer (redriveDate "null" until it is redriven: left out). */
-export function describeMapRun(run: MapRun): Record<string, Json> {
+/**
+ * API_DescribeMapRun's answer (redriveDate "null" until it is redriven: left out). Its toleratedFailureCount, a Long,
+ * is a number while a double holds it exactly, else the bigint itself (the server writes its digits).
+ */
+export function describeMapRun(run: MapRun): Record<string, Json | bigint> {
   return {
     mapRunArn: run.arn,
     executionArn: run.executionArn,
@@ -178,7 +182,7 @@ export function describeMapRun(run: MapRun): Record<string, Json> {
     ...(run.stopDate ? { stopDate: epoch(run.stopDate) } : {}),
     maxConcurrency: run.maxConcurrency,
     toleratedFailurePercentage: run.toleratedFailurePercentage,
-    toleratedFailureCount: run.toleratedFailureCount,
+    toleratedFailureCount: run.toleratedFailureCount <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(run.toleratedFailureCount) : run.toleratedFailureCount,
     itemCounts: { ...run.items },
     executionCounts: { ...run.executions },
     redriveCount: run.redriveCount,

@@ -33,7 +33,7 @@ import { jsonDepth } from "./json-depth";
 import { executedVersion, functionNotFound, invokeTarget, QUALIFIER_CONFLICT, qualifierInvalid, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
-import { childEnded, childStarted, describeMapRun, endMapRun, epoch, mapRunListItem, redriveMapRun, startMapRun, type Json, type MapRun } from "./sfn-map-runs";
+import { childEnded, childStarted, describeMapRun, endMapRun, epoch, mapRunListItem, redriveMapRun, startMapRun, type Json, type MapRun, type MapRunSettings } from "./sfn-map-runs";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -143,11 +143,15 @@ function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution
   return arn;
 }
 
-/** A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted (cut to 100 characters). */
+/**
+ * A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted
+ * whole, as AWS quotes it (a nextToken of 1025 and of 3097 characters, in LocalStack's test_sfn_api snapshot recorded
+ * against AWS; the request's size bounds it, LARGEST_REQUEST_BYTES).
+ */
 function checkLength(field: string, value: string, min: number, max: number): void {
   if (value.length >= min && value.length <= max) return;
   const bound = value.length < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
-  throw new SfnError("ValidationException", `1 validation error detected: Value '${value.slice(0, 100)}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
+  throw new SfnError("ValidationException", `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
 }
 
 /** An enum member's value (the API's model): ValidationException for any other (quoted, cut to 40 characters); none is none. */
@@ -233,9 +237,11 @@ function answerText(answer: Answer): string {
   return `{${members.map(([name, value]) => `${JSON.stringify(name)}:${typeof value === "bigint" ? String(value) : JSON.stringify(value)}`).join(",")}}`;
 }
 
-/** A Long the runtime holds as a double, answered as the whole number that double is, at most LONG_MAX (2^63−1 reads as 2^63). */
-function longAnswer(value: number): number | bigint {
-  if (Number.isSafeInteger(value)) return value;
+/**
+ * A whole number read as a double (a definition's, or its path's, JSON parsed) as the Long it stands for: the whole
+ * number that double is, at most LONG_MAX (2^63−1 reads as 2^63).
+ */
+function longOf(value: number): bigint {
   const exact = BigInt(value);
   return exact > LONG_MAX ? LONG_MAX : exact;
 }
@@ -1352,7 +1358,7 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
             };
             const count = await value("ToleratedFailureCount");
             const percentage = await value("ToleratedFailurePercentage");
-            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count, percentage, batched: "ItemBatcher" in state, set: thresholdDeclared(state) });
+            toleratesFailures(options.runOptions?.[PARENT_RUN] as LibraryRun, processor, { state: stateName, total: items.length, count: longOf(count), percentage, batched: "ItemBatcher" in state, set: thresholdDeclared(state) });
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
@@ -3141,7 +3147,9 @@ export class LocalStepFunctions {
     // it. The form of a child's executionArn is not in AWS's reference (an EXPRESS child's would be an `express:` ARN,
     // which ListExecutions does not list for a state machine): not confirmed, so not invented here.
     const page = pager(input, 3096);
-    const statuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
+    // In the order AWS's message lists them ("Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, …]": LocalStack's
+    // test_sfn_api snapshot list_executions_filter_exc, recorded against AWS).
+    const statuses = ["SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"];
     checkEnum("statusFilter", input.statusFilter, statuses);
     const filter = (input.statusFilter ?? undefined) as string | undefined;
     // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
@@ -3198,16 +3206,15 @@ export class LocalStepFunctions {
 
   /** DescribeMapRun (API_DescribeMapRun): its status, settings and item and child counts as its iterations have gone so far. */
   describeMapRun(input: Record<string, unknown>): Answer {
-    const described = describeMapRun(this.mapRun(input.mapRunArn));
-    return { ...described, toleratedFailureCount: longAnswer(described.toleratedFailureCount as number) };
+    return describeMapRun(this.mapRun(input.mapRunArn));
   }
 
   /**
    * UpdateMapRun (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html): "Updates an
    * in-progress Map Run's configuration": maxConcurrency (Integer, from 0), toleratedFailureCount (Long, from 0),
    * toleratedFailurePercentage (Float, 0–100), each optional; the answer is empty. A toleratedFailureCount is taken up
-   * to the Long's 9223372036854775807 (LONG_MAX), compared exactly (a bigint, as the request's digits: exactLongs), and
-   * DescribeMapRun answers the value a double holds of it (past 2^53, the nearest one, written exactly: longAnswer).
+   * to the Long's 9223372036854775807 (LONG_MAX), compared and kept exactly (a bigint, as the request's digits:
+   * exactLongs): DescribeMapRun answers the count given, and the Map's threshold is that count.
    * The children not yet started start under the new maxConcurrency (ChildGate: raised, those that now fit start at
    * once; lowered, those under way go on). The new tolerated failure
    * threshold is read at the Map's next failed item (toleratingFailures), a Map that declared none too (until then it
@@ -3216,10 +3223,10 @@ export class LocalStepFunctions {
    * (AWS's error for it is not confirmed).
    */
   updateMapRun(input: Record<string, unknown>): Record<string, Json> {
-    const run = this.mapRun(input.mapRunArn);
-    // Bounds and values compared as numbers or bigints alike: JavaScript compares the two exactly.
+    // The model's ranges first, before the Map Run is looked up (as for every other operation); bounds and values
+    // compared as numbers or bigints alike: JavaScript compares the two exactly.
     const ranges = { maxConcurrency: [0, 2_147_483_647], toleratedFailureCount: [0, LONG_MAX], toleratedFailurePercentage: [0, 100] } as const;
-    const settings: Partial<Record<keyof typeof ranges, number>> = {};
+    const settings: Partial<MapRunSettings> = {};
     for (const [member, [min, max]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number | bigint]]>) {
       const value = input[member] ?? undefined;
       if (value === undefined) continue;
@@ -3227,8 +3234,13 @@ export class LocalStepFunctions {
         const bound = (typeof value === "number" || typeof value === "bigint") && value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
         throw new SfnError("ValidationException", `1 validation error detected: Value '${quoted(value, 40)}' at '${member}' failed to satisfy constraint: Member must have value ${bound}`);
       }
-      settings[member] = Number(value);
+      if (member === "toleratedFailureCount") {
+        // A whole number (checkMemberTypes: a Long's fraction is refused before), kept exactly.
+        if (typeof value === "number" && !Number.isInteger(value)) throw wrongType(member, value, "long");
+        settings[member] = typeof value === "bigint" ? value : BigInt(value);
+      } else settings[member] = Number(value);
     }
+    const run = this.mapRun(input.mapRunArn);
     if (run.status !== "RUNNING") throw new SfnError("ValidationException", `Map Run ${run.arn} is not in progress (${run.status}): UpdateMapRun updates a running Map Run only.`);
     Object.assign(run, settings);
     run.update?.(settings);
@@ -3341,7 +3353,9 @@ function pager(input: Record<string, unknown>, tokenMax: number): <T>(items: T[]
   if (typeof input.nextToken === "string") checkLength("nextToken", input.nextToken, 1, tokenMax);
   return (items) => {
     const from = typeof input.nextToken === "string" ? Number.parseInt(Buffer.from(input.nextToken, "base64url").toString("utf8"), 10) : 0;
-    if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", `Invalid Token: '${quoted(input.nextToken, 100)}'`);
+    // AWS's words for a paging token it did not give, the token not echoed (ListStateMachineAliases' nextToken
+    // "InvalidToken" in LocalStack's test_sfn_api_aliasing snapshot, recorded against AWS; other operations' by analogy).
+    if (!Number.isInteger(from) || from < 0) throw new SfnError("InvalidToken", "Invalid Token: 'Invalid token'");
     return { items: items.slice(from, from + max), nextToken: from + max < items.length ? { nextToken: Buffer.from(String(from + max)).toString("base64url") } : {} };
   };
 }
@@ -3755,8 +3769,8 @@ interface FailureTolerance {
   state: string;
   /** The items the Map iterates. */
   total: number;
-  /** ToleratedFailureCount, ToleratedFailurePercentage (or their paths' values); 0 when absent. */
-  count: number;
+  /** ToleratedFailureCount (a Long, exactly: UpdateMapRun's as given), ToleratedFailurePercentage (or their paths' values); 0 when absent. */
+  count: bigint;
   percentage: number;
   /** Its iterations are batches (batchesOf): a failed one fails each of its items. */
   batched: boolean;
@@ -3776,10 +3790,10 @@ const groupFailures = new WeakMap<object, number>();
  * The largest tolerated failure count: a Long's, 2^63−1. UpdateMapRun's toleratedFailureCount is "Type: Long. Valid
  * Range: Minimum value of 0" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html),
  * and so is DescribeMapRun's; the ASL field's bound is not documented, taken to be the same (asl-validator: an
- * integer from 0, no maximum). UpdateMapRun's is compared exactly (the request's digits, exactLongs). A definition's,
- * or its path's, is a double (its JSON parsed): 2^63−1 reads as 2^63, so there a count up to 2^63 (and any text
- * JSON.parse rounds to it) is taken, and answered as 2^63−1 (longAnswer). Not confirmed: AWS's answer to a count past
- * the Long's range.
+ * integer from 0, no maximum). UpdateMapRun's is compared and kept exactly (the request's digits, exactLongs). A
+ * definition's, or its path's, is a double (its JSON parsed): 2^63−1 reads as 2^63, so there a count up to 2^63 (and
+ * any text JSON.parse rounds to it) is taken, as 2^63−1 (longOf). Not confirmed: AWS's answer to a count past the
+ * Long's range.
  */
 const LONG_MAX = 9223372036854775807n;
 
@@ -3837,7 +3851,7 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
     const source = path === undefined ? field : `${field}Path '${String(path)}' selects`;
     throw new ServiceTaskFailure("States.Runtime", `The Map state '${name}': its ${source} ${JSON.stringify(read) ?? "nothing"}, where it takes ${TOLERANCE_VALUES[field].what}.`);
   };
-  return { state: name, total, count: value("ToleratedFailureCount"), percentage: value("ToleratedFailurePercentage"), batched: state.ItemBatcher !== undefined, set: thresholdDeclared(state) };
+  return { state: name, total, count: longOf(value("ToleratedFailureCount")), percentage: value("ToleratedFailurePercentage"), batched: state.ItemBatcher !== undefined, set: thresholdDeclared(state) };
 }
 
 /**
@@ -3851,8 +3865,8 @@ function toleranceAt(name: string, state: Record<string, unknown>, input: unknow
  */
 function exceedsTolerance(failed: number, { total, count, percentage }: FailureTolerance): boolean {
   if (failed === 0) return false;
-  if (count === 0 && percentage === 0) return true;
-  return (count > 0 && failed > count) || (percentage > 0 && (failed * 100) / Math.max(total, 1) > percentage);
+  if (count === 0n && percentage === 0) return true;
+  return (count > 0n && failed > count) || (percentage > 0 && (failed * 100) / Math.max(total, 1) > percentage);
 }
 
 /**
@@ -3877,7 +3891,7 @@ function toleratingFailures(settled: Promise<unknown>, group: object, tolerance:
     if (exceedsTolerance(failed, tolerance)) {
       failedGroups.add(group);
       if (!tolerance.set) throw error;
-      const threshold = [tolerance.count > 0 ? `ToleratedFailureCount ${tolerance.count}` : "", tolerance.percentage > 0 ? `ToleratedFailurePercentage ${tolerance.percentage}` : ""].filter(Boolean).join(", ");
+      const threshold = [tolerance.count > 0n ? `ToleratedFailureCount ${tolerance.count}` : "", tolerance.percentage > 0 ? `ToleratedFailurePercentage ${tolerance.percentage}` : ""].filter(Boolean).join(", ");
       throw new ServiceTaskFailure("States.ExceedToleratedFailureThreshold", `The Map state '${tolerance.state}' failed: ${failed} of its ${tolerance.total} items failed, over its tolerated failure threshold (${threshold || "none tolerated"}).`);
     }
     const name = typeof failure?.name === "string" ? failure.name : "";
@@ -4178,7 +4192,7 @@ class MapRunTracker {
     const settings = {
       // API_DescribeMapRun maxConcurrency: 0 for a Map that sets none (as MaxConcurrency's own default, "no limit"; AWS's answer there is not confirmed).
       maxConcurrency: Number.isSafeInteger(concurrency) ? (concurrency as number) : 0,
-      toleratedFailureCount: tolerance?.count ?? 0,
+      toleratedFailureCount: tolerance?.count ?? 0n,
       toleratedFailurePercentage: tolerance?.percentage ?? 0,
     };
     // The redrive's first start of the Map it starts from, one of the execution's own states (not within an iteration

@@ -439,8 +439,23 @@ describe("local Step Functions server, Map Run API", () => {
       // 2^60: a double holds it, but writes it as 1152921504606847000.
       expect((await update("1152921504606846976")).status).toBe(200);
       expect(await describedCount()).toBe("1152921504606846976");
+      // Kept exactly, not as the nearest double: 2^53+1 (a double holds 2^53) and 2^63−2 (a double holds 2^63).
+      for (const exact of ["9007199254740993", "9223372036854775806"]) {
+        expect((await update(exact)).status).toBe(200);
+        expect(await describedCount()).toBe(exact);
+      }
       expect((await update("3")).status).toBe(200);
       expect(await describedCount()).toBe("3");
+      // Not digits alone: read as JSON reads the number (a whole one is the Long it is; a fraction is refused, and a
+      // number a double reads as 2^63 is past the Long), never as the digits before an exponent or a point.
+      for (const [sent, answered] of [["1e3", "1000"], ["1.0", "1"], ["-0", "0"], ["2E1", "20"]]) {
+        expect([sent, (await update(sent)).status]).toEqual([sent, 200]);
+        expect([sent, await describedCount()]).toEqual([sent, answered]);
+      }
+      for (const [sent, type] of [["1.5", "SerializationException"], ["-1", "ValidationException"], ["9223372036854775807e0", "ValidationException"], ["9.223372036854775807E18", "ValidationException"], ["1e19", "ValidationException"]]) {
+        expect([sent, await update(sent)]).toEqual([sent, { status: 400, text: expect.stringContaining(`"__type":"${type}"`) }]);
+      }
+      expect(await describedCount()).toBe("20");
     } finally {
       held.forEach((release) => release());
       await local.stop();
@@ -452,6 +467,10 @@ describe("local Step Functions server, Map Run API", () => {
     const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error) => ({ name: error.name, status: error.$metadata?.httpStatusCode }));
     expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: missing })))).toEqual({ name: "ResourceNotFound", status: 400 });
     expect(await refusal(client.send(new UpdateMapRunCommand({ mapRunArn: missing, maxConcurrency: 1 })))).toEqual({ name: "ResourceNotFound", status: 400 });
+    // The model's ranges are checked before the Map Run is looked up (as the other operations' constraints are).
+    for (const bad of [{ maxConcurrency: -1 }, { toleratedFailureCount: -1 }, { toleratedFailurePercentage: 100.5 }]) {
+      expect([bad, await refusal(client.send(new UpdateMapRunCommand({ mapRunArn: missing, ...bad })))]).toEqual([bad, { name: "ValidationException", status: 400 }]);
+    }
     expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: "nope" })))).toEqual({ name: "InvalidArn", status: 400 });
     expect(await refusal(client.send(new DescribeMapRunCommand({ mapRunArn: machineArn("fan") })))).toEqual({ name: "InvalidArn", status: 400 });
     expect(await refusal(client.send(new DescribeMapRunCommand({} as never)))).toEqual({ name: "ValidationException", status: 400 });

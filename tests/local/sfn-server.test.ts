@@ -252,8 +252,9 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new DescribeStateMachineCommand({ stateMachineArn: missing, includedData: "some" as never })))).toEqual(notIn("includedData", "some", "ALL_DATA, METADATA_ONLY"));
     expect(await failure(client().send(new StartSyncExecutionCommand({ stateMachineArn: missing, includedData: "" as never })))).toEqual(notIn("includedData", "", "ALL_DATA, METADATA_ONLY"));
     expect((await client().send(new DescribeStateMachineCommand({ stateMachineArn: machineArn("echo"), includedData: "METADATA_ONLY" }))).name).toBe("echo");
-    // ListExecutions' filters, checked before the state machine is looked up.
-    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: missing, statusFilter: "DONE" as never })))).toEqual(notIn("statusFilter", "DONE", "RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE"));
+    // ListExecutions' filters, checked before the state machine is looked up; statusFilter's values in the order AWS
+    // lists them (LocalStack's test_sfn_api snapshot list_executions_filter_exc, recorded against AWS).
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: missing, statusFilter: "DONE" as never })))).toEqual(notIn("statusFilter", "DONE", "SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING"));
     expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: missing, redriveFilter: "ALL" as never })))).toEqual(notIn("redriveFilter", "ALL", "REDRIVEN, NOT_REDRIVEN"));
     // TraceHeader: 0–256 characters of \p{ASCII} (API_StartExecution traceHeader).
     expect(await failure(client().send(new StartExecutionCommand({ stateMachineArn: missing, traceHeader: "t".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'traceHeader' failed to satisfy constraint: Member must have length less than or equal to 256") });
@@ -294,12 +295,17 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: execution.padEnd(256, "x") })))).toMatchObject({ name: "ExecutionDoesNotExist" });
     expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn: "" })))).toEqual(empty("executionArn"));
     // nextToken: ListExecutions' 1–3096 (ListExecutionsPageToken), GetExecutionHistory's 1–1024 (PageToken).
-    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3097) })))).toEqual(tooLong("nextToken", 3096));
-    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3096) })))).toMatchObject({ name: "InvalidToken" });
+    // The value quoted whole, as AWS quotes a nextToken of 3097 and of 1025 characters (LocalStack's test_sfn_api
+    // snapshot, recorded against AWS).
+    const wholeValue = (field: string, value: string, max: number) => ({ name: "ValidationException", message: `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`, status: 400 });
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3097) })))).toEqual(wholeValue("nextToken", "x".repeat(3097), 3096));
+    // One it did not give, in AWS's words ("Invalid Token: 'Invalid token'", LocalStack's AWS-recorded test_sfn_api_aliasing snapshot).
+    expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "x".repeat(3096) })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn: (await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo") }))).executionArn, nextToken: "InvalidToken" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
     expect(await failure(client().send(new ListExecutionsCommand({ stateMachineArn: machineArn("echo"), nextToken: "" })))).toEqual(empty("nextToken"));
     // Checked before the execution is looked up (none of this name exists).
     const executionArn = `${execution}never`;
-    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn, nextToken: "x".repeat(1025) })))).toEqual(tooLong("nextToken", 1024));
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn, nextToken: "y".repeat(1025) })))).toEqual(wholeValue("nextToken", "y".repeat(1025), 1024));
     expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn, nextToken: "x".repeat(1024) })))).toMatchObject({ name: "ExecutionDoesNotExist" });
   });
 
@@ -427,7 +433,11 @@ describe("local Step Functions, the definition as it runs locally", () => {
       ["Seconds", { Type: "Wait", Seconds: seconds, Next: "Done" }, {}],
       ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: seconds }],
       ["TimestampPath", { Type: "Wait", TimestampPath: "$.until", Next: "Done" }, { until: new Date(Date.now() + seconds * 1000).toISOString() }],
+      ["Timestamp", { Type: "Wait", Timestamp: new Date(Date.now() + seconds * 1000).toISOString(), Next: "Done" }, {}],
       ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: seconds }],
+      // Within a Parallel's branch and a Map's iteration: their runs wait on the execution's clock too.
+      ["Parallel branch", { Type: "Parallel", Branches: [{ StartAt: "Long", States: { Long: { Type: "Wait", Seconds: seconds, End: true } } }], Next: "Done" }, {}],
+      ["Map iteration", { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "Long", States: { Long: { Type: "Wait", SecondsPath: "$", End: true } } }, Next: "Done" }, { items: [seconds] }],
     ];
     for (const [field, wait, input] of cases) {
       const timers: Array<{ ms: number; fire: () => void }> = [];
@@ -445,12 +455,35 @@ describe("local Step Functions, the definition as it runs locally", () => {
       timers[0].fire();
       await set;
       // The rest, to the millisecond for Seconds (a timestamp's is what is left of it then).
-      if (field !== "TimestampPath") expect(timers[1].ms).toBe(seconds * 1000 - longest);
+      if (!field.startsWith("Timestamp")) expect(timers[1].ms).toBe(seconds * 1000 - longest);
       else expect(timers[1].ms).toBeGreaterThan(seconds * 1000 - longest - 60_000);
       expect(sfn.describeExecution({ executionArn }).status).toBe("RUNNING");
       timers[1].fire();
       await sfn.drained();
       expect([field, sfn.describeExecution({ executionArn }).status]).toEqual([field, "SUCCEEDED"]);
+    }
+  });
+
+  it("clears the timer of a long Wait when its execution is stopped, and sets no further piece (JSONPath and JSONata)", async () => {
+    const seconds = 2_600_000;
+    const waits: Array<[string, object]> = [
+      ["JSONPath", { Type: "Wait", Seconds: seconds, Next: "Done" }],
+      ["JSONata", { Type: "Wait", QueryLanguage: "JSONata", Seconds: seconds, Next: "Done" }],
+    ];
+    for (const [language, wait] of waits) {
+      const set = new Set<number>();
+      const cleared = new Set<number>();
+      let timerSet!: () => void;
+      const firstTimer = new Promise<void>((resolve) => (timerSet = resolve));
+      const clock: TaskClock = { setTimeout: () => (set.add(set.size + 1), timerSet(), set.size), clearTimeout: (id) => void cleared.add(id as number) };
+      const sfn = new LocalStepFunctions([machine("long-wait", { StartAt: "Hold", States: { Hold: wait, Done: { Type: "Pass", End: true } } })], { clock });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn("long-wait") }, false)) as { executionArn: string };
+      await Promise.race([firstTimer, sfn.drained()]);
+      expect([language, [...set]]).toEqual([language, [1]]);
+      sfn.stopExecution({ executionArn });
+      await sfn.drained();
+      // The piece under way is cleared as the run aborts (not left to fire 24.8 days on), and no next piece is set.
+      expect([language, sfn.describeExecution({ executionArn }).status, [...set], [...cleared]]).toEqual([language, "ABORTED", [1], [1]]);
     }
   });
 
