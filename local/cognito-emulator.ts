@@ -2340,19 +2340,64 @@ function authSessionMilliseconds(client: AppClientWithSettings | undefined): num
  */
 const AUTH_SESSION_MINUTES = { ...APP_CLIENT_AUTH_SESSION_MINUTES, default: 3 } as const;
 
-/** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
-const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([
+/**
+ * The ExplicitAuthFlows values that enable each AuthFlow a client may be refused (a Map: AuthFlow is the caller's text):
+ * the ALLOW_ value and the legacy one (UserPoolClientType's ExplicitAuthFlows: "ALLOW_ADMIN_USER_PASSWORD_AUTH ...
+ * This setting replaces the ADMIN_NO_SRP_AUTH setting", ALLOW_CUSTOM_AUTH for CUSTOM_AUTH_FLOW_ONLY, ALLOW_USER_AUTH,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html). A legacy
+ * list (no ALLOW_ value) gates only the flows it names: USER_SRP_AUTH stays enabled under it (not confirmed).
+ */
+const FLOW_SETTINGS = new Map<string, string[]>([
   ["USER_PASSWORD_AUTH", ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"]],
   ["ADMIN_USER_PASSWORD_AUTH", ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]],
+  ["ADMIN_NO_SRP_AUTH", ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]],
+  ["USER_SRP_AUTH", ["ALLOW_USER_SRP_AUTH"]],
+  ["CUSTOM_AUTH", ["ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"]],
+  ["USER_AUTH", ["ALLOW_USER_AUTH"]],
 ]);
 
 /**
- * A password sign-in on a client whose ExplicitAuthFlows do not enable it is refused, as Cognito refuses it:
- * InvalidParameterException "USER_PASSWORD_AUTH flow not enabled for this client" (ExplicitAuthFlows,
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html; the
- * wording as the service answers it). cognito-local never checks. Checked before the pre-authentication trigger, and
- * only for clients that list flows: AWS gives a client without a list SRP, custom and refresh auth, but UserAuth's
- * local client lists them (with ALLOW_USER_PASSWORD_AUTH, local/services/cognito.ts).
+ * The flows an app client without ExplicitAuthFlows has: "If you don't specify a value for ExplicitAuthFlows, your app
+ * client supports ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH" (API_UserPoolClientType.html).
+ * The password flows are taken locally from such a client too (a difference kept: tests and tools make clients without
+ * a list and sign in with a password); USER_AUTH is not enabled.
+ */
+const FLOWS_WITHOUT_A_LIST = new Set(["USER_SRP_AUTH", "CUSTOM_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]);
+
+/**
+ * The sign-in flows Cognito has and the emulator does not (cognito-local answered each HTTP 500 "Cognito Local
+ * unsupported feature"): SRP (USER_SRP_AUTH), custom authentication (CUSTOM_AUTH) and choice-based sign-in (USER_AUTH).
+ * A client that enables one is answered UnsupportedOperationException (HTTP 400, a type InitiateAuth and
+ * AdminInitiateAuth declare: "Exception that is thrown when you attempt to perform an operation that isn't enabled for
+ * the user pool client", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html)
+ * whose message says it is the local emulator's gap; docs/local-vs-aws.md lists them.
+ */
+const UNEMULATED_FLOWS = new Set(["USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH"]);
+
+/**
+ * Cognito's refusal of a flow the app client does not enable (InvalidParameterException): "USER_SRP_AUTH is not enabled
+ * for the client." for SRP (the service's answer quoted in aws-samples/aws-serverless-workshops#277 and client code
+ * handling it), "<flow> flow not enabled for this client" for the others (USER_PASSWORD_AUTH's, widely quoted;
+ * USER_AUTH's as Amplify UI's authenticator matches it; CUSTOM_AUTH's and the admin flows' not confirmed).
+ */
+const flowNotEnabled = (flow: string) => new InvalidParameterError(flow === "USER_SRP_AUTH" ? "USER_SRP_AUTH is not enabled for the client." : `${flow} flow not enabled for this client`);
+
+/** Whether app client `enabled` (its ExplicitAuthFlows) enables `flow` (FLOW_SETTINGS, FLOWS_WITHOUT_A_LIST). */
+function flowEnabled(flow: string, enabled: string[] | undefined): boolean {
+  if (!enabled || enabled.length === 0) return FLOWS_WITHOUT_A_LIST.has(flow);
+  if (flow === "USER_SRP_AUTH" && !enabled.some((f) => f.startsWith("ALLOW_"))) return true;
+  return enabled.some((f) => FLOW_SETTINGS.get(flow)!.includes(f));
+}
+
+/**
+ * A sign-in on a client whose ExplicitAuthFlows do not enable its flow is refused, as Cognito refuses it
+ * (flowNotEnabled; ExplicitAuthFlows,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+ * cognito-local never checks. Checked before the pre-authentication trigger. An enabled flow the emulator lacks
+ * (UNEMULATED_FLOWS) is refused after, never with cognito-local's HTTP 500. AdminInitiateAuth's ADMIN_NO_SRP_AUTH, the
+ * legacy name of ADMIN_USER_PASSWORD_AUTH ("ADMIN_USER_PASSWORD_AUTH: Admin-based user password authentication. This
+ * replaces the ADMIN_NO_SRP_AUTH authentication flow", API_AdminInitiateAuth.html), signs in as that flow (cognito-local
+ * answered HTTP 500), the layers within (lockout, user existence errors, triggers) seeing ADMIN_USER_PASSWORD_AUTH.
  *
  * Refresh flows are refused on a client with refresh token rotation ENABLED (UserAuth's default), the rest not gated:
  * "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token rotation enabled"
@@ -2369,14 +2414,15 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
     return async (ctx, req) => {
       const flow = String(req?.AuthFlow ?? "");
       if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as AppClientWithSettings | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
-        throw new InvalidParameterError(`${flow} flow not enabled for this client`);
+        throw flowNotEnabled(flow);
       }
-      const settings = PASSWORD_FLOW_SETTINGS.get(flow);
-      const enabled = settings ? (await appClientOf(cognito, ctx, req?.ClientId))?.ExplicitAuthFlows : undefined;
-      if (settings && enabled && enabled.length > 0 && !enabled.some((f) => settings.includes(f))) {
-        throw new InvalidParameterError(`${flow} flow not enabled for this client`);
+      const client = FLOW_SETTINGS.has(flow) ? await appClientOf(cognito, ctx, req?.ClientId) : undefined;
+      if (!client) return route(ctx, req); // a refresh, or an unknown client, which cognito-local answers
+      if (!flowEnabled(flow, client.ExplicitAuthFlows)) throw flowNotEnabled(flow);
+      if (UNEMULATED_FLOWS.has(flow)) {
+        throw new CognitoError("UnsupportedOperationException", `${flow} is not emulated by the local Cognito (npm start); sign in with USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH locally (docs/local-vs-aws.md)`);
       }
-      return route(ctx, req);
+      return route(ctx, flow === "ADMIN_NO_SRP_AUTH" ? { ...req, AuthFlow: "ADMIN_USER_PASSWORD_AUTH" } : req);
     };
   };
 }
