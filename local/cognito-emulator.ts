@@ -1480,6 +1480,9 @@ function schemaAttributes(router: (target: string) => Route, cognito: CognitoSer
  */
 const UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute";
 
+/** The attributes a client without WriteAttributes may not write: the verified flags, which only verification (or an administrator) sets. */
+const UNLISTED_NOT_WRITABLE = new Set(["email_verified", "phone_number_verified"]);
+
 /**
  * An app client that lists WriteAttributes may write only those: "The list of user attributes that you want your app
  * client to have write access to. After your user authenticates in your app, their access token authorizes them to set
@@ -1489,9 +1492,11 @@ const UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribu
  * another attribute are refused, NotAuthorizedException UNAUTHORIZED_ATTRIBUTE's "A client attempted to write unauthorized
  * attribute" (the service's answer to SignUp, aws/aws-sdk-js#1319, aws-amplify/aws-sdk-ios#3483; to UpdateUserAttributes
  * not confirmed), nothing stored; cognito-local kept the list (Create/UpdateUserPoolClient) and never read it. A client
- * without the list (or an empty one) is not checked: "When you don't specify the WriteAttributes for your app client,
- * your app can write the values of the Standard attributes of your user pool" (the same page); whether it may write
- * custom attributes then is not confirmed (here it may). The administrator's actions (AdminCreateUser,
+ * without the list (or an empty one) may write every attribute but the verified flags (UNLISTED_NOT_WRITABLE): "When you
+ * don't specify the WriteAttributes for your app client, your app can write the values of the Standard attributes of
+ * your user pool" (the same page), where ReadAttributes' default names "email_verified, phone_number_verified, and the
+ * standard attributes"; SignUp giving email_verified is the service's NotAuthorizedException (aws/aws-sdk-js#3603).
+ * Whether such a client may write custom attributes is not confirmed (here it may). The administrator's actions (AdminCreateUser,
  * AdminUpdateUserAttributes) name no client and are not checked, as in Cognito. Not checked either: a NEW_PASSWORD_REQUIRED
  * answer's attributes (newPasswordAttributes), Cognito's answer for them not confirmed.
  */
@@ -1501,9 +1506,13 @@ function clientWriteAttributes(router: (target: string) => Route, cognito: Cogni
     if (target !== "SignUp" && target !== "UpdateUserAttributes") return route;
     return async (ctx, req) => {
       const clientId = target === "SignUp" ? req?.ClientId : claimsOf(req?.AccessToken).client_id;
-      const writable = (await appClientOf(cognito, ctx, clientId))?.WriteAttributes ?? [];
+      const client = await appClientOf(cognito, ctx, clientId);
+      if (!client) return route(ctx, req); // an unknown client, which cognito-local answers (ResourceNotFoundException)
+      const listed = client.WriteAttributes ?? [];
+      const mayWrite = (name: string) => (listed.length > 0 ? listed.includes(name) : !UNLISTED_NOT_WRITABLE.has(name));
+      // The names are strings here: a null or absent one is refused before (modelValidation).
       const written = requestAttributes(target, req).filter((a) => !a.notSet);
-      if (writable.length > 0 && written.some((a) => typeof a.name !== "string" || !writable.includes(a.name))) throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
+      if (written.some((a) => typeof a.name === "string" && !mayWrite(a.name))) throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
       return route(ctx, req);
     };
   };
