@@ -175,6 +175,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
   notFoundInCognitosWords(cognito);
+  await repairTokenValidityUnits(cognito, ctx, options.log);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
   const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
   // cognito-local logs and ignores a failed post-authentication trigger ("PostAuthentication error, ignored"); Cognito
@@ -1795,12 +1796,41 @@ function tokenLifetimes(client: { AccessTokenValidity?: number; IdTokenValidity?
   };
 }
 
-/** A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset or 0. */
+/** TimeUnitsType's values (an app client's TokenValidityUnits), in seconds. */
+const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+
+/**
+ * A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset or 0.
+ * The unit is one of TimeUnitsType's: the model validation refuses another, and repairTokenValidityUnits takes out one
+ * an older emulator stored.
+ */
 function validitySeconds(validity: number | undefined, unit: string | undefined, fallback: number): number {
   if (!validity) return fallback;
-  const seconds = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[unit ?? ""];
+  const seconds = Object.hasOwn(UNIT_SECONDS, unit ?? "") ? UNIT_SECONDS[unit!] : undefined;
   if (seconds === undefined) throw new Error(`Invalid unit: ${unit}`);
   return validity * seconds;
+}
+
+/**
+ * An app client's TokenValidityUnits outside TimeUnitsType (seconds, minutes, hours, days), which emulators before the
+ * model validation stored (CreateUserPoolClient/UpdateUserPoolClient with e.g. "weeks"; Cognito refuses it) and which
+ * then failed every sign-in of the client with an HTTP 500, is taken out of the kept client at start, so the API's
+ * default unit for that token applies (hours for access and ID tokens, days for refresh tokens:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html), and the
+ * log says which client lost which unit. The program's clients get their units again at every start.
+ */
+async function repairTokenValidityUnits(cognito: CognitoService, ctx: any, log: (message: string) => void): Promise<void> {
+  for (const pool of await cognito.listUserPools(ctx)) {
+    for (const client of await cognito.listAppClients(ctx, pool.Id)) {
+      const units: Record<string, unknown> = { ...client.TokenValidityUnits };
+      const bad = Object.entries(units).filter(([, unit]) => unit !== undefined && unit !== null && !(typeof unit === "string" && Object.hasOwn(UNIT_SECONDS, unit)));
+      if (bad.length === 0) continue;
+      for (const [token] of bad) delete units[token];
+      await (await cognito.getUserPool(ctx, pool.Id)).saveAppClient(ctx, { ...client, TokenValidityUnits: units });
+      const found = bad.map(([token, unit]) => `TokenValidityUnits.${token} ${JSON.stringify(unit)}`).join(", ");
+      log(`  cognito-local: app client ${client.ClientId} of ${pool.Id} had ${found}, not a unit Cognito takes (${Object.keys(UNIT_SECONDS).join(", ")}; stored by an older emulator): removed, the API's default unit applies (set one with UpdateUserPoolClient)`);
+    }
+  }
 }
 
 /**
