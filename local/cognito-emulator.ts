@@ -175,6 +175,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
   notFoundInCognitosWords(cognito);
+  await repairTokenValidityUnits(cognito, ctx, options.log);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
   const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
   // cognito-local logs and ignores a failed post-authentication trigger ("PostAuthentication error, ignored"); Cognito
@@ -1480,6 +1481,9 @@ function schemaAttributes(router: (target: string) => Route, cognito: CognitoSer
  */
 const UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute";
 
+/** The attributes a client without WriteAttributes may not write: the verified flags, which only verification (or an administrator) sets. */
+const UNLISTED_NOT_WRITABLE = new Set(["email_verified", "phone_number_verified"]);
+
 /**
  * An app client that lists WriteAttributes may write only those: "The list of user attributes that you want your app
  * client to have write access to. After your user authenticates in your app, their access token authorizes them to set
@@ -1489,9 +1493,11 @@ const UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribu
  * another attribute are refused, NotAuthorizedException UNAUTHORIZED_ATTRIBUTE's "A client attempted to write unauthorized
  * attribute" (the service's answer to SignUp, aws/aws-sdk-js#1319, aws-amplify/aws-sdk-ios#3483; to UpdateUserAttributes
  * not confirmed), nothing stored; cognito-local kept the list (Create/UpdateUserPoolClient) and never read it. A client
- * without the list (or an empty one) is not checked: "When you don't specify the WriteAttributes for your app client,
- * your app can write the values of the Standard attributes of your user pool" (the same page); whether it may write
- * custom attributes then is not confirmed (here it may). The administrator's actions (AdminCreateUser,
+ * without the list (or an empty one) may write every attribute but the verified flags (UNLISTED_NOT_WRITABLE): "When you
+ * don't specify the WriteAttributes for your app client, your app can write the values of the Standard attributes of
+ * your user pool" (the same page), where ReadAttributes' default names "email_verified, phone_number_verified, and the
+ * standard attributes"; SignUp giving email_verified is the service's NotAuthorizedException (aws/aws-sdk-js#3603).
+ * Whether such a client may write custom attributes is not confirmed (here it may). The administrator's actions (AdminCreateUser,
  * AdminUpdateUserAttributes) name no client and are not checked, as in Cognito. Not checked either: a NEW_PASSWORD_REQUIRED
  * answer's attributes (newPasswordAttributes), Cognito's answer for them not confirmed.
  */
@@ -1501,9 +1507,13 @@ function clientWriteAttributes(router: (target: string) => Route, cognito: Cogni
     if (target !== "SignUp" && target !== "UpdateUserAttributes") return route;
     return async (ctx, req) => {
       const clientId = target === "SignUp" ? req?.ClientId : claimsOf(req?.AccessToken).client_id;
-      const writable = (await appClientOf(cognito, ctx, clientId))?.WriteAttributes ?? [];
+      const client = await appClientOf(cognito, ctx, clientId);
+      if (!client) return route(ctx, req); // an unknown client, which cognito-local answers (ResourceNotFoundException)
+      const listed = client.WriteAttributes ?? [];
+      const mayWrite = (name: string) => (listed.length > 0 ? listed.includes(name) : !UNLISTED_NOT_WRITABLE.has(name));
+      // The names are strings here: a null or absent one is refused before (modelValidation).
       const written = requestAttributes(target, req).filter((a) => !a.notSet);
-      if (writable.length > 0 && written.some((a) => typeof a.name !== "string" || !writable.includes(a.name))) throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
+      if (written.some((a) => typeof a.name === "string" && !mayWrite(a.name))) throw new NotAuthorizedError(UNAUTHORIZED_ATTRIBUTE);
       return route(ctx, req);
     };
   };
@@ -1786,12 +1796,41 @@ function tokenLifetimes(client: { AccessTokenValidity?: number; IdTokenValidity?
   };
 }
 
-/** A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset or 0. */
+/** TimeUnitsType's values (an app client's TokenValidityUnits), in seconds. */
+const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+
+/**
+ * A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset or 0.
+ * The unit is one of TimeUnitsType's: the model validation refuses another, and repairTokenValidityUnits takes out one
+ * an older emulator stored.
+ */
 function validitySeconds(validity: number | undefined, unit: string | undefined, fallback: number): number {
   if (!validity) return fallback;
-  const seconds = { seconds: 1, minutes: 60, hours: 3600, days: 86400 }[unit ?? ""];
+  const seconds = Object.hasOwn(UNIT_SECONDS, unit ?? "") ? UNIT_SECONDS[unit!] : undefined;
   if (seconds === undefined) throw new Error(`Invalid unit: ${unit}`);
   return validity * seconds;
+}
+
+/**
+ * An app client's TokenValidityUnits outside TimeUnitsType (seconds, minutes, hours, days), which emulators before the
+ * model validation stored (CreateUserPoolClient/UpdateUserPoolClient with e.g. "weeks"; Cognito refuses it) and which
+ * then failed every sign-in of the client with an HTTP 500, is taken out of the kept client at start, so the API's
+ * default unit for that token applies (hours for access and ID tokens, days for refresh tokens:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html), and the
+ * log says which client lost which unit. The program's clients get their units again at every start.
+ */
+async function repairTokenValidityUnits(cognito: CognitoService, ctx: any, log: (message: string) => void): Promise<void> {
+  for (const pool of await cognito.listUserPools(ctx)) {
+    for (const client of await cognito.listAppClients(ctx, pool.Id)) {
+      const units: Record<string, unknown> = { ...client.TokenValidityUnits };
+      const bad = Object.entries(units).filter(([, unit]) => unit !== undefined && unit !== null && !(typeof unit === "string" && Object.hasOwn(UNIT_SECONDS, unit)));
+      if (bad.length === 0) continue;
+      for (const [token] of bad) delete units[token];
+      await (await cognito.getUserPool(ctx, pool.Id)).saveAppClient(ctx, { ...client, TokenValidityUnits: units });
+      const found = bad.map(([token, unit]) => `TokenValidityUnits.${token} ${JSON.stringify(unit)}`).join(", ");
+      log(`  cognito-local: app client ${client.ClientId} of ${pool.Id} had ${found}, not a unit Cognito takes (${Object.keys(UNIT_SECONDS).join(", ")}; stored by an older emulator): removed, the API's default unit applies (set one with UpdateUserPoolClient)`);
+    }
+  }
 }
 
 /**
@@ -2340,19 +2379,64 @@ function authSessionMilliseconds(client: AppClientWithSettings | undefined): num
  */
 const AUTH_SESSION_MINUTES = { ...APP_CLIENT_AUTH_SESSION_MINUTES, default: 3 } as const;
 
-/** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one (a Map: AuthFlow is the caller's text). */
-const PASSWORD_FLOW_SETTINGS = new Map<string, string[]>([
+/**
+ * The ExplicitAuthFlows values that enable each AuthFlow a client may be refused (a Map: AuthFlow is the caller's text):
+ * the ALLOW_ value and the legacy one (UserPoolClientType's ExplicitAuthFlows: "ALLOW_ADMIN_USER_PASSWORD_AUTH ...
+ * This setting replaces the ADMIN_NO_SRP_AUTH setting", ALLOW_CUSTOM_AUTH for CUSTOM_AUTH_FLOW_ONLY, ALLOW_USER_AUTH,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html). A legacy
+ * list (no ALLOW_ value) gates only the flows it names: USER_SRP_AUTH stays enabled under it (not confirmed).
+ */
+const FLOW_SETTINGS = new Map<string, string[]>([
   ["USER_PASSWORD_AUTH", ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"]],
   ["ADMIN_USER_PASSWORD_AUTH", ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]],
+  ["ADMIN_NO_SRP_AUTH", ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]],
+  ["USER_SRP_AUTH", ["ALLOW_USER_SRP_AUTH"]],
+  ["CUSTOM_AUTH", ["ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"]],
+  ["USER_AUTH", ["ALLOW_USER_AUTH"]],
 ]);
 
 /**
- * A password sign-in on a client whose ExplicitAuthFlows do not enable it is refused, as Cognito refuses it:
- * InvalidParameterException "USER_PASSWORD_AUTH flow not enabled for this client" (ExplicitAuthFlows,
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html; the
- * wording as the service answers it). cognito-local never checks. Checked before the pre-authentication trigger, and
- * only for clients that list flows: AWS gives a client without a list SRP, custom and refresh auth, but UserAuth's
- * local client lists them (with ALLOW_USER_PASSWORD_AUTH, local/services/cognito.ts).
+ * The flows an app client without ExplicitAuthFlows has: "If you don't specify a value for ExplicitAuthFlows, your app
+ * client supports ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH" (API_UserPoolClientType.html).
+ * The password flows are taken locally from such a client too (a difference kept: tests and tools make clients without
+ * a list and sign in with a password); USER_AUTH is not enabled.
+ */
+const FLOWS_WITHOUT_A_LIST = new Set(["USER_SRP_AUTH", "CUSTOM_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]);
+
+/**
+ * The sign-in flows Cognito has and the emulator does not (cognito-local answered each HTTP 500 "Cognito Local
+ * unsupported feature"): SRP (USER_SRP_AUTH), custom authentication (CUSTOM_AUTH) and choice-based sign-in (USER_AUTH).
+ * A client that enables one is answered UnsupportedOperationException (HTTP 400, a type InitiateAuth and
+ * AdminInitiateAuth declare: "Exception that is thrown when you attempt to perform an operation that isn't enabled for
+ * the user pool client", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html)
+ * whose message says it is the local emulator's gap; docs/local-vs-aws.md lists them.
+ */
+const UNEMULATED_FLOWS = new Set(["USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH"]);
+
+/**
+ * Cognito's refusal of a flow the app client does not enable (InvalidParameterException): "USER_SRP_AUTH is not enabled
+ * for the client." for SRP (the service's answer quoted in aws-samples/aws-serverless-workshops#277 and client code
+ * handling it), "<flow> flow not enabled for this client" for the others (USER_PASSWORD_AUTH's, widely quoted;
+ * USER_AUTH's as Amplify UI's authenticator matches it; CUSTOM_AUTH's and the admin flows' not confirmed).
+ */
+const flowNotEnabled = (flow: string) => new InvalidParameterError(flow === "USER_SRP_AUTH" ? "USER_SRP_AUTH is not enabled for the client." : `${flow} flow not enabled for this client`);
+
+/** Whether app client `enabled` (its ExplicitAuthFlows) enables `flow` (FLOW_SETTINGS, FLOWS_WITHOUT_A_LIST). */
+function flowEnabled(flow: string, enabled: string[] | undefined): boolean {
+  if (!enabled || enabled.length === 0) return FLOWS_WITHOUT_A_LIST.has(flow);
+  if (flow === "USER_SRP_AUTH" && !enabled.some((f) => f.startsWith("ALLOW_"))) return true;
+  return enabled.some((f) => FLOW_SETTINGS.get(flow)!.includes(f));
+}
+
+/**
+ * A sign-in on a client whose ExplicitAuthFlows do not enable its flow is refused, as Cognito refuses it
+ * (flowNotEnabled; ExplicitAuthFlows,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+ * cognito-local never checks. Checked before the pre-authentication trigger. An enabled flow the emulator lacks
+ * (UNEMULATED_FLOWS) is refused after, never with cognito-local's HTTP 500. AdminInitiateAuth's ADMIN_NO_SRP_AUTH, the
+ * legacy name of ADMIN_USER_PASSWORD_AUTH ("ADMIN_USER_PASSWORD_AUTH: Admin-based user password authentication. This
+ * replaces the ADMIN_NO_SRP_AUTH authentication flow", API_AdminInitiateAuth.html), signs in as that flow (cognito-local
+ * answered HTTP 500), the layers within (lockout, user existence errors, triggers) seeing ADMIN_USER_PASSWORD_AUTH.
  *
  * Refresh flows are refused on a client with refresh token rotation ENABLED (UserAuth's default), the rest not gated:
  * "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token rotation enabled"
@@ -2369,14 +2453,15 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
     return async (ctx, req) => {
       const flow = String(req?.AuthFlow ?? "");
       if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as AppClientWithSettings | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
-        throw new InvalidParameterError(`${flow} flow not enabled for this client`);
+        throw flowNotEnabled(flow);
       }
-      const settings = PASSWORD_FLOW_SETTINGS.get(flow);
-      const enabled = settings ? (await appClientOf(cognito, ctx, req?.ClientId))?.ExplicitAuthFlows : undefined;
-      if (settings && enabled && enabled.length > 0 && !enabled.some((f) => settings.includes(f))) {
-        throw new InvalidParameterError(`${flow} flow not enabled for this client`);
+      const client = FLOW_SETTINGS.has(flow) ? await appClientOf(cognito, ctx, req?.ClientId) : undefined;
+      if (!client) return route(ctx, req); // a refresh, or an unknown client, which cognito-local answers
+      if (!flowEnabled(flow, client.ExplicitAuthFlows)) throw flowNotEnabled(flow);
+      if (UNEMULATED_FLOWS.has(flow)) {
+        throw new CognitoError("UnsupportedOperationException", `${flow} is not emulated by the local Cognito (npm start); sign in with USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH locally (docs/local-vs-aws.md)`);
       }
-      return route(ctx, req);
+      return route(ctx, flow === "ADMIN_NO_SRP_AUTH" ? { ...req, AuthFlow: "ADMIN_USER_PASSWORD_AUTH" } : req);
     };
   };
 }

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CognitoIdentityProviderClient, CreateResourceServerCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUsersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { type CognitoIdentityProviderClient, CreateResourceServerCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUsersCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { type CognitoEmulator, startCognitoEmulator } from "../../local/cognito-emulator";
@@ -189,5 +189,39 @@ it("removes at start the temporary files a crashed process left between writing 
     expect(kept.filter(existsSync)).toEqual(kept);
   } finally {
     await emulator.stop();
+  }
+});
+
+it("takes out at start an app client's TokenValidityUnits outside Cognito's units (an older emulator stored them), saying so: its sign-ins work again, with the default unit", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-corrupt-"));
+  const userPoolId = "us-east-1_Weeks01";
+  const clientId = "weeksclient00000000000000a";
+  const first = await start(dataDir, []);
+  let sdk = localCognitoClient(first.url);
+  try {
+    await passwordPool(first, sdk, userPoolId, clientId);
+    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], AccessTokenValidity: 2, TokenValidityUnits: { AccessToken: "minutes", IdToken: "hours" } }));
+    await confirmedUser(sdk, userPoolId, clientId, "ann@example.com", "Correct-horse-9");
+  } finally {
+    sdk.destroy();
+    await first.stop();
+  }
+  // What CreateUserPoolClient/UpdateUserPoolClient stored before the model validation refused such a unit.
+  const clients = JSON.parse(readFileSync(join(dataDir, "clients.json"), "utf8"));
+  clients.Clients[clientId].TokenValidityUnits.AccessToken = "weeks";
+  writeFileSync(join(dataDir, "clients.json"), JSON.stringify(clients));
+
+  const logs: string[] = [];
+  const again = await start(dataDir, logs);
+  sdk = localCognitoClient(again.url);
+  try {
+    expect(logs.join("\n")).toContain(`app client ${clientId} of ${userPoolId} had TokenValidityUnits.AccessToken "weeks", not a unit Cognito takes`);
+    const accessToken = (await passwordSignIn(sdk, clientId, "ann@example.com", "Correct-horse-9")).AuthenticationResult!.AccessToken!;
+    const { exp, iat } = JSON.parse(Buffer.from(accessToken.split(".")[1], "base64url").toString("utf8"));
+    expect(exp - iat).toBe(2 * 3600); // 2 in the API's default unit for access tokens, hours
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }))).UserPoolClient?.TokenValidityUnits).not.toHaveProperty("AccessToken");
+  } finally {
+    sdk.destroy();
+    await again.stop();
   }
 });

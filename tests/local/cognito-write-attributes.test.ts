@@ -1,8 +1,9 @@
 /**
  * An app client that lists WriteAttributes writes only those (UserPoolClientType's WriteAttributes): SignUp through it
  * and UpdateUserAttributes with its access token giving another attribute are NotAuthorizedException "A client attempted
- * to write unauthorized attribute", nothing stored; a client without the list, and the administrator's actions, are not
- * held to it. cognito-local kept the list and never read it.
+ * to write unauthorized attribute", nothing stored; a client without the list may write any attribute but the verified
+ * flags (email_verified, phone_number_verified), and the administrator's actions are not held to it. cognito-local kept
+ * the list and never read it.
  */
 import { AdminGetUserCommand, AdminUpdateUserAttributesCommand, type CognitoIdentityProviderClient, SignUpCommand, UpdateUserAttributesCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -60,4 +61,29 @@ it("refuses UpdateUserAttributes with the client's access token for an attribute
   expect(await update(openClient, { nickname: "C" })).toBe("ok");
   await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "website", Value: "https://example.com" }] }));
   expect(await attributesOf(email)).toMatchObject({ name: "Cy", nickname: "C", website: "https://example.com" });
+});
+
+it("refuses the verified flags from a client without WriteAttributes (its default is the standard attributes without them); the administrator sets them", async () => {
+  const email = "dee@example.com";
+  const signUp = outcome(
+    sdk.send(new SignUpCommand({ ClientId: openClient, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, { Name: "email_verified", Value: "true" }] })),
+  );
+  expect(await signUp).toBe(UNAUTHORIZED);
+  expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+  await confirmedUser(sdk, userPoolId, openClient, email, password);
+  const token = (await passwordSignIn(sdk, openClient, email, password)).AuthenticationResult!.AccessToken!;
+  for (const flag of ["email_verified", "phone_number_verified"]) {
+    const update = sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: flag, Value: "true" }] }));
+    expect(await outcome(update)).toBe(UNAUTHORIZED);
+  }
+  expect(await attributesOf(email)).not.toHaveProperty("phone_number_verified");
+  await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "email", Value: email }, { Name: "email_verified", Value: "true" }] }));
+  expect(await attributesOf(email)).toMatchObject({ email_verified: "true" });
+});
+
+it("answers SignUp through an unknown client that there is no such client, whatever attributes it gives", async () => {
+  const signUp = sdk.send(
+    new SignUpCommand({ ClientId: "nosuchclient", Username: "eve@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "eve@example.com" }, { Name: "email_verified", Value: "true" }] }),
+  );
+  expect(await outcome(signUp)).toBe("ResourceNotFoundException: User pool client nosuchclient does not exist.");
 });
