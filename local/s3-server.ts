@@ -45,7 +45,7 @@ import { s3UrlEncodeKey } from "./s3-key-encoding";
 import type { Authorise } from "./function-roles";
 import { parsePid, processRunning } from "./state-lock";
 import { bucketNameProblem } from "../components/autoname";
-import { escapeXml, MalformedXml, unescapeXml, xmlElements, xmlValues } from "./xml";
+import { escapeXml, MalformedXml, unescapeXml, xmlDocument, xmlElements, xmlValues } from "./xml";
 
 export interface StoredObject {
   key: string;
@@ -1673,8 +1673,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const body = await readS3Body(req, received, MAX_DOCUMENT_BODY);
     await verifyBody(signable, auth, received);
 
+    // DeleteObjects' body, a well-formed <Delete> (xmlDocument; API_DeleteObjects.html's request syntax).
+    const deletion = operation === "DeleteObjects" ? xmlDocument(body.toString("utf8"), "Delete") : "";
     if (operation === "DeleteObjects") {
-      request.keys = xmlValues(body.toString("utf8"), "Key");
+      request.keys = xmlValues(deletion, "Key");
       // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
       // Object and its Key are required (API_DeleteObjects.html): none, or an empty Key, does not validate. An empty key was a 500 on the file store.
       if (request.keys.length === 0 || request.keys.length > 1000 || request.keys.includes("")) {
@@ -1757,8 +1759,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return notify("ObjectRemoved:Delete", request.bucket, key);
       case "DeleteObjects": {
         const results: string[] = [];
-        if (xmlValues(body.toString("utf8"), "VersionId").length > 0) throw new S3Error(501, "NotImplemented", `DeleteObjects of an object version (VersionId) ${NO_VERSIONS}`);
-        const quiet = /<Quiet>true<\/Quiet>/.test(body.toString("utf8"));
+        if (xmlValues(deletion, "VersionId").length > 0) throw new S3Error(501, "NotImplemented", `DeleteObjects of an object version (VersionId) ${NO_VERSIONS}`);
+        const quiet = /<Quiet>true<\/Quiet>/.test(deletion);
         for (const k of request.keys ?? []) {
           const keyRefused = refusal("s3:DeleteObject", `arn:aws:s3:::${bucket}/${k}`);
           if (keyRefused) {
@@ -2138,11 +2140,12 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
 
 /**
  * A CompleteMultipartUpload body's parts, each passed to `partOf` (its number, and its ETag as listed) in the order
- * listed once it is known to follow the one before: none, or more than 10,000, or a PartNumber that is no integer, is
- * 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder (see listedParts).
+ * listed once it is known to follow the one before: a body not a well-formed <CompleteMultipartUpload> (xmlDocument;
+ * API_CompleteMultipartUpload.html's request syntax), no part or more than 10,000, or a PartNumber that is no integer,
+ * is 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder (see listedParts).
  */
 function partsListed<T>(xml: string, partOf: (partNumber: number, etag: string) => T): T[] {
-  const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
+  const listed = xmlElements(xmlDocument(xml, "CompleteMultipartUpload"), "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
   if (listed.length === 0 || listed.length > MAX_PARTS) {
     throw malformedXml();
   }

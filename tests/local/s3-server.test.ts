@@ -734,6 +734,19 @@ describe("local S3 server: control characters in XML answers as S3 writes them (
     expect(s3.store.get("photos", "controls/a\x01b\x7f")).toBeDefined();
   });
 
+  it("refuses a DeleteObjects body that is not a well-formed <Delete> (unclosed, another root element) with MalformedXML, deleting nothing (its keys were deleted)", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "kept/1", Body: "x" }));
+    // S3: "The XML you provided was not well-formed or did not validate against our published schema" (ErrorResponses.html).
+    for (const body of ["<Delete><Object><Key>kept/1</Key></Object>", "<Remove><Object><Key>kept/1</Key></Object></Remove>", "<Delete><Object><Key>kept/1</Key></Object></Delete><Delete/>"]) {
+      const refused = await signedFetch(s3.endpoint, "POST", "/photos?delete", { body, headers: { "content-md5": createHash("md5").update(body).digest("base64") } });
+      expect([body, refused.status, element(await refused.text(), "Code")]).toEqual([body, 400, "MalformedXML"]);
+    }
+    expect(s3.store.get("photos", "kept/1")).toBeDefined();
+    // As the SDK writes it (a declaration, S3's namespace): deleted.
+    await client.send(new DeleteObjectsCommand({ Bucket: "photos", Delete: { Objects: [{ Key: "kept/1" }] } }));
+    expect(s3.store.get("photos", "kept/1")).toBeUndefined();
+  });
+
   it("refuses a DeleteObjects body holding a control character, raw (as the SDK writes a key) or as a reference, with MalformedXML as S3 does", async () => {
     await client.send(new PutObjectCommand({ Bucket: "photos", Key: "controls/del\x01", Body: "x" }));
     // boto3#2005, aws-sdk-java#333 (a raw one), basho/riak_cs#974 (`&#x1;`): S3 answers 400 MalformedXML.
