@@ -1875,11 +1875,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   function listXml(bucket: string, query: Query): string {
     const token = param(query, "continuation-token");
     const startAfter = param(query, "start-after");
-    const after = token ? continuationKey(token) : startAfter ?? "";
+    const after = token !== undefined ? continuationKey(token) : startAfter ?? "";
     const encoded = listEncoding(query);
     const page = listPage(bucket, query, after, encoded);
     const next = page.truncated ? `<NextContinuationToken>${Buffer.from(page.last).toString("base64")}</NextContinuationToken>` : "";
-    const echoed = (token ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${escapeXml(encoded.encode(startAfter))}</StartAfter>` : "");
+    const echoed = (token !== undefined ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${escapeXml(encoded.encode(startAfter))}</StartAfter>` : "");
     return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<KeyCount>${page.count}</KeyCount><MaxKeys>${page.maxKeys}</MaxKeys>${echoed}<IsTruncated>${page.truncated}</IsTruncated>${page.xml}${next}</ListBucketResult>`;
   }
 
@@ -2244,11 +2244,12 @@ function countParam(query: Query, name: string): number | undefined {
  * listXml writes NextContinuationToken. One this server did not write (not base64 of UTF-8 that encodes back to it) is
  * S3's 400 InvalidArgument, "The continuation token provided is incorrect", ArgumentName continuation-token and no
  * ArgumentValue (S3's answer as recorded against it in versity/versitygw#993): Buffer's lenient base64 read any text as some key, and the page
- * after it was answered 200. An empty token is no token (S3's answer to one is not confirmed).
+ * after it was answered 200. An empty token is one too (`continuation-token=`, S3's same 400 as measured in
+ * brekkylab/backlot#205): it was read as no token, the first page.
  */
 function continuationKey(token: string): string {
   const key = Buffer.from(token, "base64").toString("utf8");
-  if (Buffer.from(key, "utf8").toString("base64") !== token) {
+  if (token === "" || Buffer.from(key, "utf8").toString("base64") !== token) {
     throw new S3Error(400, "InvalidArgument", "The continuation token provided is incorrect", { ArgumentName: "continuation-token" });
   }
   return key;
