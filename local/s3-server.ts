@@ -45,7 +45,7 @@ import { s3UrlEncodeKey } from "./s3-key-encoding";
 import type { Authorise } from "./function-roles";
 import { parsePid, processRunning } from "./state-lock";
 import { bucketNameProblem } from "../components/autoname";
-import { escapeXml, MalformedXml, unescapeXml, xmlElements, xmlValues } from "./xml";
+import { escapeXml, MalformedXml, unescapeXml, xmlDocument, xmlElements, xmlValues } from "./xml";
 
 export interface StoredObject {
   key: string;
@@ -1673,8 +1673,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     const body = await readS3Body(req, received, MAX_DOCUMENT_BODY);
     await verifyBody(signable, auth, received);
 
+    // DeleteObjects' body, a well-formed <Delete> (xmlDocument; API_DeleteObjects.html's request syntax).
+    const deletion = operation === "DeleteObjects" ? xmlDocument(body.toString("utf8"), "Delete") : "";
     if (operation === "DeleteObjects") {
-      request.keys = xmlValues(body.toString("utf8"), "Key");
+      request.keys = xmlValues(deletion, "Key");
       // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
       // Object and its Key are required (API_DeleteObjects.html): none, or an empty Key, does not validate. An empty key was a 500 on the file store.
       if (request.keys.length === 0 || request.keys.length > 1000 || request.keys.includes("")) {
@@ -1723,7 +1725,6 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
           }
           const headers: Record<string, string> = {
             "content-type": headerValue(object.contentType),
-            "content-length": String(object.size),
             etag: object.etag,
             "last-modified": object.lastModified.toUTCString(),
             "accept-ranges": "bytes",
@@ -1738,8 +1739,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
             throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: String(req.headers.range), ActualObjectSize: String(object.size) });
           }
           const { start, end } = range ?? { start: 0, end: object.size - 1 };
-          if (range) Object.assign(headers, { "content-range": `bytes ${start}-${end}/${object.size}`, "content-length": String(end - start + 1) });
-          res.writeHead(range ? 206 : 200, headers);
+          if (range) headers["content-range"] = `bytes ${start}-${end}/${object.size}`;
+          // Content-Length last: Node writes a Content-Disposition that follows a Content-Length as its latin1 bytes read
+          // back as UTF-8 (nodejs/node#58240), so a response-content-disposition's `é` (E9) reached the client as U+FFFD's
+          // low byte, FD. One before it is written as it is.
+          res.writeHead(range ? 206 : 200, { ...headers, "content-length": String(end - start + 1) });
           if (operation === "HeadObject") return void res.end();
           reading = true;
           // A failure part-way (the client gone, the file unreadable) ends the answer short: its length says so.
@@ -1755,8 +1759,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         return notify("ObjectRemoved:Delete", request.bucket, key);
       case "DeleteObjects": {
         const results: string[] = [];
-        if (xmlValues(body.toString("utf8"), "VersionId").length > 0) throw new S3Error(501, "NotImplemented", `DeleteObjects of an object version (VersionId) ${NO_VERSIONS}`);
-        const quiet = /<Quiet>true<\/Quiet>/.test(body.toString("utf8"));
+        if (xmlValues(deletion, "VersionId").length > 0) throw new S3Error(501, "NotImplemented", `DeleteObjects of an object version (VersionId) ${NO_VERSIONS}`);
+        const quiet = /<Quiet>true<\/Quiet>/.test(deletion);
         for (const k of request.keys ?? []) {
           const keyRefused = refusal("s3:DeleteObject", `arn:aws:s3:::${bucket}/${k}`);
           if (keyRefused) {
@@ -1871,11 +1875,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   function listXml(bucket: string, query: Query): string {
     const token = param(query, "continuation-token");
     const startAfter = param(query, "start-after");
-    const after = token ? continuationKey(token) : startAfter ?? "";
+    const after = token !== undefined ? continuationKey(token) : startAfter ?? "";
     const encoded = listEncoding(query);
     const page = listPage(bucket, query, after, encoded);
     const next = page.truncated ? `<NextContinuationToken>${Buffer.from(page.last).toString("base64")}</NextContinuationToken>` : "";
-    const echoed = (token ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${escapeXml(encoded.encode(startAfter))}</StartAfter>` : "");
+    const echoed = (token !== undefined ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${escapeXml(encoded.encode(startAfter))}</StartAfter>` : "");
     return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<KeyCount>${page.count}</KeyCount><MaxKeys>${page.maxKeys}</MaxKeys>${echoed}<IsTruncated>${page.truncated}</IsTruncated>${page.xml}${next}</ListBucketResult>`;
   }
 
@@ -2136,11 +2140,12 @@ function listedParts(xml: string, upload: MultipartUpload): Array<{ partNumber: 
 
 /**
  * A CompleteMultipartUpload body's parts, each passed to `partOf` (its number, and its ETag as listed) in the order
- * listed once it is known to follow the one before: none, or more than 10,000, or a PartNumber that is no integer, is
- * 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder (see listedParts).
+ * listed once it is known to follow the one before: a body not a well-formed <CompleteMultipartUpload> (xmlDocument;
+ * API_CompleteMultipartUpload.html's request syntax), no part or more than 10,000, or a PartNumber that is no integer,
+ * is 400 MalformedXML; part numbers not ascending, 400 InvalidPartOrder (see listedParts).
  */
 function partsListed<T>(xml: string, partOf: (partNumber: number, etag: string) => T): T[] {
-  const listed = xmlElements(xml, "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
+  const listed = xmlElements(xmlDocument(xml, "CompleteMultipartUpload"), "Part").map((part) => ({ number: xmlValues(part, "PartNumber")[0] ?? "", etag: xmlValues(part, "ETag")[0] ?? "" }));
   if (listed.length === 0 || listed.length > MAX_PARTS) {
     throw malformedXml();
   }
@@ -2239,11 +2244,12 @@ function countParam(query: Query, name: string): number | undefined {
  * listXml writes NextContinuationToken. One this server did not write (not base64 of UTF-8 that encodes back to it) is
  * S3's 400 InvalidArgument, "The continuation token provided is incorrect", ArgumentName continuation-token and no
  * ArgumentValue (S3's answer as recorded against it in versity/versitygw#993): Buffer's lenient base64 read any text as some key, and the page
- * after it was answered 200. An empty token is no token (S3's answer to one is not confirmed).
+ * after it was answered 200. An empty token is one too (`continuation-token=`, S3's same 400 as measured in
+ * brekkylab/backlot#205): it was read as no token, the first page.
  */
 function continuationKey(token: string): string {
   const key = Buffer.from(token, "base64").toString("utf8");
-  if (Buffer.from(key, "utf8").toString("base64") !== token) {
+  if (token === "" || Buffer.from(key, "utf8").toString("base64") !== token) {
     throw new S3Error(400, "InvalidArgument", "The continuation token provided is incorrect", { ArgumentName: "continuation-token" });
   }
   return key;
@@ -2611,9 +2617,10 @@ function metadataHeaders(metadata: Record<string, string>): Record<string, strin
  * ignored: a presigned download URL's Content-Disposition never came. A value with a character ISO-8859-1 does not
  * have (or a control character, which no header may hold) is refused as S3 refuses it, 400 InvalidArgument "Header
  * value cannot be represented using ISO-8859-1." naming the parameter and its value (S3's answers as users quote them for
- * response-content-disposition, e.g. a filename in Japanese); a value within ISO-8859-1 is set as it is. Not
- * confirmed: S3's answer to a control character. Seen, not explained: a character past ASCII (`é`) in an answer of this
- * server came out as another byte (FD for E9) in the test runner, where a bare Node server writes E9.
+ * response-content-disposition, e.g. a filename in Japanese); a value within ISO-8859-1 is set as it is, each
+ * character its byte (`é` as E9; the GetObject answer writes Content-Length last, for Node's sake). Not confirmed: S3's
+ * answer to a control character. Every request here is signed (authenticate refuses an anonymous one 403), as S3 asks
+ * of these parameters.
  */
 function responseOverrides(query: Query): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -189,8 +189,9 @@ describe("ListObjectsV2 with a delimiter", () => {
 
   it("answers a continuation token it did not give with S3's 400 InvalidArgument (was a page after whatever the token decoded to)", async () => {
     // S3's answer as recorded against S3 in versity/versitygw#993: InvalidArgument, "The continuation token provided is
-    // incorrect", ArgumentName continuation-token, no ArgumentValue.
-    for (const token of ["zzzz", "not a token", "/w=="]) {
+    // incorrect", ArgumentName continuation-token, no ArgumentValue; an empty one too, as measured in brekkylab/backlot#205
+    // (it was read as no token: the first page, 200).
+    for (const token of ["zzzz", "not a token", "/w==", ""]) {
       const response = await signedGet(`/photos?list-type=2&prefix=tree/&continuation-token=${encodeURIComponent(token)}`);
       const text = await response.text();
       expect([token, response.status, text]).toEqual([token, 400, expect.stringContaining("<Code>InvalidArgument</Code><Message>The continuation token provided is incorrect</Message><ArgumentName>continuation-token</ArgumentName><Resource>")]);

@@ -635,6 +635,21 @@ describe("local S3 polish: ListParts' and the listings' integer parameters, a co
     expect([keys.status, /<MaxKeys>(\d+)</.exec(keys.text)?.[1]]).toEqual([200, "1000"]);
   });
 
+  it("refuses a completion body that is not a well-formed <CompleteMultipartUpload> (unclosed, another root element, a stray close tag) as MalformedXML, and completes the upload after", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const uploadId = await createUpload("k");
+    const one = await call("PUT", `/b/k?partNumber=1&uploadId=${uploadId}`, Buffer.from("one"));
+    const part = `<Part><PartNumber>1</PartNumber><ETag>${one.etag}</ETag></Part>`;
+    // S3: "The XML you provided was not well-formed or did not validate against our published schema" (ErrorResponses.html).
+    for (const body of [`<CompleteMultipartUpload>${part}`, `<CompleteMultipartUploadX>${part}</CompleteMultipartUploadX>`, `<Delete>${part}</Delete>`, `<CompleteMultipartUpload>${part}</Part></CompleteMultipartUpload>`]) {
+      const refused = await call("POST", `/b/k?uploadId=${uploadId}`, Buffer.from(body));
+      expect([body, refused.status, refused.code]).toEqual([body, 400, "MalformedXML"]);
+    }
+    // As the SDK writes it: a declaration and S3's namespace.
+    const done = await call("POST", `/b/k?uploadId=${uploadId}`, Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${part}</CompleteMultipartUpload>`));
+    expect(done.status).toBe(200);
+  });
+
   it("refuses a completion whose PartNumber is not an integer (1.0, 1e0, +1, empty) as MalformedXML, not part 1", async () => {
     server = await startLocalS3({ buckets: ["b"] });
     const uploadId = await createUpload("k");

@@ -33,6 +33,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { request, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -100,6 +101,18 @@ describe("local S3 server", () => {
     const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "download.txt", ResponseContentDisposition: 'attachment; filename="文.txt"' }));
     const refused = await fetch(url);
     expect([refused.status, await refused.text()]).toEqual([400, expect.stringContaining("<Code>InvalidArgument</Code><Message>Header value cannot be represented using ISO-8859-1.</Message><ArgumentName>response-content-disposition</ArgumentName><ArgumentValue>attachment; filename=&quot;文.txt&quot;</ArgumentValue>")]);
+  });
+
+  it("writes a response-content-disposition's ISO-8859-1 characters as their bytes, é as E9, for GetObject and HeadObject (é reached the client as FD)", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "latin1.txt", Body: "text" }));
+    for (const command of [GetObjectCommand, HeadObjectCommand]) {
+      const url = new URL(await getSignedUrl(client, new command({ Bucket: "photos", Key: "latin1.txt", ResponseContentDisposition: 'attachment; filename="café.txt"' })));
+      // The bytes on the wire: an HTTP client decodes the header section (fetch as latin1), which would hide which byte came.
+      const head = await answerHeadBytes(url, command === GetObjectCommand ? "GET" : "HEAD");
+      const line = head.subarray(head.indexOf("content-disposition:"));
+      // One character a byte (latin1): E9 reads as é, FD as ý.
+      expect([command.name, line.subarray(0, line.indexOf("\r\n")).toString("latin1")]).toEqual([command.name, 'content-disposition: attachment; filename="caf\xe9.txt"']);
+    }
   });
 
   it("answers missing keys and buckets as S3 does, and counts requests", async () => {
@@ -274,6 +287,20 @@ async function signedFetch(
   const signed = await signS3(method, url, { "x-amz-content-sha256": contentSha256 ?? createHash("sha256").update(body).digest("hex"), ...headers }, credentials);
   const { host: _host, ...sent } = signed; // fetch sets Host itself, to the same value
   return fetch(url, { method, headers: sent, body: method === "GET" || method === "HEAD" ? undefined : body });
+}
+
+/** The status line and headers of the answer to a `method` request of `url`, as the bytes the server wrote. */
+function answerHeadBytes(url: URL, method: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(`${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("end", () => {
+      const answer = Buffer.concat(chunks);
+      resolve(answer.subarray(0, answer.indexOf("\r\n\r\n") + 2));
+    });
+    socket.on("error", reject);
+  });
 }
 
 const errorCode = async (response: Response) => /<Code>([^<]*)<\/Code>/.exec(await response.text())?.[1];
@@ -705,6 +732,19 @@ describe("local S3 server: control characters in XML answers as S3 writes them (
     const listed = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "controls/" }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual(["controls/a\x01b\x7f"]);
     expect(s3.store.get("photos", "controls/a\x01b\x7f")).toBeDefined();
+  });
+
+  it("refuses a DeleteObjects body that is not a well-formed <Delete> (unclosed, another root element) with MalformedXML, deleting nothing (its keys were deleted)", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "kept/1", Body: "x" }));
+    // S3: "The XML you provided was not well-formed or did not validate against our published schema" (ErrorResponses.html).
+    for (const body of ["<Delete><Object><Key>kept/1</Key></Object>", "<Remove><Object><Key>kept/1</Key></Object></Remove>", "<Delete><Object><Key>kept/1</Key></Object></Delete><Delete/>"]) {
+      const refused = await signedFetch(s3.endpoint, "POST", "/photos?delete", { body, headers: { "content-md5": createHash("md5").update(body).digest("base64") } });
+      expect([body, refused.status, element(await refused.text(), "Code")]).toEqual([body, 400, "MalformedXML"]);
+    }
+    expect(s3.store.get("photos", "kept/1")).toBeDefined();
+    // As the SDK writes it (a declaration, S3's namespace): deleted.
+    await client.send(new DeleteObjectsCommand({ Bucket: "photos", Delete: { Objects: [{ Key: "kept/1" }] } }));
+    expect(s3.store.get("photos", "kept/1")).toBeUndefined();
   });
 
   it("refuses a DeleteObjects body holding a control character, raw (as the SDK writes a key) or as a reference, with MalformedXML as S3 does", async () => {
