@@ -1064,8 +1064,9 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * The same branch, of any resource the update replaces delete-first (`replaced`, planUpdate's judgement of its inputs
  * and the cascade), also deletes first the deployed dependents calculateDependentReplacements finds (lines 3268-3414):
  * those deployed deletedWith it, and those with a replace-forcing input whose property dependencies name it, as the
- * provider's Diff judges that input unknown (forcedFrom), transitively, whatever their own deleteBeforeReplace; they are
- * `early` too, and one the program keeps is re-created when it registers (planUpdate's `replaced`).
+ * provider's Diff judges that input unknown (forcedFrom), and those whose provider it is (a provider replaced
+ * delete-first takes every resource of it), transitively, whatever their own deleteBeforeReplace; they are `early` too,
+ * and one the program keeps is re-created when it registers (planUpdate's `replaced`).
  */
 function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1102,7 +1103,8 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // The walk is over the deployed graph (DependingOn of the snapshot's dependency graph): the deployed property
   // dependencies, inputs, ignoreChanges and replaceOnChanges decide, not the new registration's.
   const position = new Map(after.map((r, i) => [r.urn, i]));
-  const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r)] : []);
+  // Its provider too: the SDK registers a resource once its provider reference (URN and id) is known.
+  const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r), ...(providerUrnOf(r) !== undefined ? [providerUrnOf(r)!] : [])] : []);
   const waitsOn = (urn: string, root: string) => {
     const seen = new Set<string>();
     for (const pending = waitsFor(afterByUrn.get(urn)); pending.length > 0; ) {
@@ -1202,7 +1204,14 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }),
   );
   const forcedInputs = new Map([...forcedBy].map(([urn, inputs]) => [urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const));
-  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
+  // Each resource deleted early because its provider is replaced delete-first (or deleted early itself), to that provider's name.
+  const forcedByProvider = new Map(
+    [...early].flatMap((urn) => {
+      const providers = (forced.get(urn) ?? []).flatMap(({ from, provider }) => (provider && (runsBranch(from) || chainRoots(from).length > 0) ? [nameOf(from)] : []));
+      return providers.length > 0 ? [[urn, providers[0]] as const] : [];
+    }),
+  );
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf };
 }
 
 /**
@@ -1247,6 +1256,12 @@ export interface CascadeOrder {
   /** forcedBy as `input from resource` (by name), for the findings' text. */
   forcedInputs: ReadonlyMap<string, readonly string[]>;
   /**
+   * The resources of `early` deleted in a branch because their provider is in its replace set (replaced delete-first,
+   * or deleted early itself: calculateDependentReplacements' requiresReplacement, forcedFrom), to that provider's name,
+   * for the findings' text.
+   */
+  forcedByProvider: ReadonlyMap<string, string>;
+  /**
    * Whether the resource of `urn` is deleted early in the delete-before-replace branch `target` runs, or in one that also
    * deletes `target`: before `target`'s deployed copy, so before anything created for its new copy.
    */
@@ -1260,7 +1275,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1276,7 +1291,7 @@ const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.ea
  * Why deletedFirst holds for `urn`, for a finding's text: `replaceWith: errors replaced delete-first` (the targets
  * replaced delete-first that its replaceWith or deletedWith names, cascadeOrder), `its replace-forcing bucket from site,
  * replaced delete-first` (a replace-forcing input taking its value from a resource of a branch: CascadeOrder.forcedInputs),
- * else `deleteBeforeReplace`.
+ * `its provider east, replaced delete-first` (CascadeOrder.forcedByProvider), else `deleteBeforeReplace`.
  */
 function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
   if (!order.early.has(urn)) {
@@ -1290,6 +1305,7 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
       .filter(([, of]) => of.length > 0)
       .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`),
     ...(forced ? [`its replace-forcing ${forced.join(", ")}, replaced delete-first: the engine deletes such dependents first (pulumi step_generator.go calculateDependentReplacements)`] : []),
+    ...(order.forcedByProvider.has(urn) ? [`its provider ${order.forcedByProvider.get(urn)}, replaced delete-first: ${PROVIDER_DELETES_FIRST}`] : []),
   ].join("; ");
 }
 
@@ -2289,7 +2305,10 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     // Deleted early in a delete-before-replace branch for a replace-forcing input (CascadeOrder.forcedInputs), and re-created.
     const forced = order.forcedInputs.get(next.urn);
     const early = forced ? [`${forced.join(", ")} (replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements)`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded, ...early]);
+    // Deleted early because its provider is replaced delete-first (CascadeOrder.forcedByProvider), and re-created.
+    const provider = order.forcedByProvider.get(next.urn);
+    const byProvider = provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : [];
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded, ...early, ...byProvider]);
   }
   return changes;
 }
@@ -2335,21 +2354,26 @@ function cascadeChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string
 /** The start of the cascade's reason among statefulChangesOf's (cascadeChain). */
 const CASCADE_REASON = "its ";
 
+/** Why a resource of a provider replaced delete-first goes before it (CascadeOrder.forcedByProvider), for the findings' text. */
+const PROVIDER_DELETES_FIRST = "the engine deletes every resource of a provider it replaces delete-first before the provider, pulumi step_generator.go calculateDependentReplacements";
+
 /**
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
  * deployed one's region, when that is the deployed one's own. Why it is deleted first, for the text: `beforeTarget`,
- * the cascade's (CascadeOrder.early: for a replace-forcing input, CascadeOrder.forcedInputs, or a replaceWith); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
+ * the cascade's (CascadeOrder.early: for a replace-forcing input, CascadeOrder.forcedInputs, its provider, CascadeOrder.forcedByProvider, or a replaceWith); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
  * name set by hand or deleteBeforeReplace.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: "replaceWith" | "input" | undefined, byNaming: string | undefined): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: "replaceWith" | "input" | "provider" | undefined, byNaming: string | undefined): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
   const deletedFirstBy = beforeTarget
     ? beforeTarget === "input"
       ? "the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first"
-      : "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
+      : beforeTarget === "provider"
+        ? "the engine deletes it before its provider, which is replaced delete-first"
+        : "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
     : byNaming
       ? namingDeleteFirstReason(byNaming)
       : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
@@ -2475,7 +2499,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : order.forcedByProvider.has(diffed.urn) ? "provider" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -3410,6 +3434,19 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
 }
 
 /**
+ * One reason calculateDependentReplacements replaces a deployed resource (forcedFrom): a replace-forcing `input` taking
+ * its value from `from`, its deletedWith target `from` (no input), or its provider `from` (`provider`).
+ */
+interface ForcedEdge {
+  input?: string;
+  from: string;
+  provider?: true;
+}
+
+/** The URN of the provider a resource's provider reference (`<provider URN>::<provider id>`) names; undefined for none (a component, or a plan recorded without it). */
+const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefined => (r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined);
+
+/**
  * Each deployed resource to what the engine replaces it for in a delete-before-replace branch that replaces those
  * (step_generator.go calculateDependentReplacements' requiresReplacement, lines 3295-3377 at
  * 1b5949891b3cefcb9974752b24a5ecef0acc86c8): its deployed deletedWith target (`input` unset: "a resource deleted with a
@@ -3417,18 +3454,29 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
  * unknown (forcingInputs), the resources its recorded property dependencies name: the engine gives the provider's Diff
  * that input unknown, with the deployed inputs and ignoreChanges (an ignored input is reset, so does not replace). Read
  * from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were kept), or
- * of a type whose replace-forcing inputs are not known here, is replaced only by its deletedWith, so its delete is taken
- * to come where its own judgement puts it. Not modelled: a provider replaced with its resources (the engine deletes
- * every resource of a replaced provider first). A dependent the new program registers before the branch's resource is
- * left out by cascadeOrder (`impossibleDependents`).
+ * of a type whose replace-forcing inputs are not known here, is replaced only by its deletedWith and its provider, so its
+ * delete is taken to come where its own judgement puts it. And its deployed provider (`provider: true`): "If the
+ * resource's provider is in the replace set, we must replace this resource" (requiresReplacement's second test, before
+ * the deletedWith one), and DependingOn walks provider references (pkg/resource/graph/dependency_graph.go isDependent:
+ * `if dependentSet[ref.URN()]`), so a provider replaced delete-first deletes every deployed resource of it first, and
+ * their dependents on. A provider gets there only by its options: pulumi-aws 7's DiffConfig never asks for a
+ * replacement (pulumi-terraform-bridge pkg/tfbridge/provider.go configDiffer.DiffConfig replaces only a config key with
+ * ForcesProviderReplace, and pulumi-aws's Config gives none since pulumi/pulumi-aws#5656, provider/resources.go at
+ * d273034ca4dff0fdfe4e1ab5f8896e4673055ece: `"region"` has only its Default), so a provider is replaced for its
+ * replaceOnChanges, a replaceWith or deletedWith target, or `--replace`, and delete-first only for its own
+ * deleteBeforeReplace or pulumi:autonaming (DiffConfig answers `DeleteBeforeReplace: false`). A dependent the new
+ * program registers before the branch's resource is left out by cascadeOrder (`impossibleDependents`).
  */
-function forcedFrom(deployed: Graph): Map<string, Array<{ input?: string; from: string }>> {
-  const edges = new Map<string, Array<{ input?: string; from: string }>>();
+function forcedFrom(deployed: Graph): Map<string, ForcedEdge[]> {
+  const edges = new Map<string, ForcedEdge[]>();
   for (const r of deployed) {
     // "Neither component nor external resources require replacement" (requiresReplacement's first test, `!r.Custom`):
     // a component deletedWith a resource of the set stays, and is no link of a chain either.
     if (r.custom === false) continue;
-    const of: Array<{ input?: string; from: string }> = r.deletedWith !== undefined ? [{ from: r.deletedWith }] : [];
+    const provider = providerUrnOf(r);
+    const of: ForcedEdge[] = [];
+    if (provider !== undefined) of.push({ from: provider, provider: true });
+    if (r.deletedWith !== undefined) of.push({ from: r.deletedWith });
     const forcing = r.propertyDependencies && forcingInputs(r);
     if (forcing) {
       for (const [input, urns] of Object.entries(r.propertyDependencies!)) {
@@ -4078,6 +4126,8 @@ function movedTooLateFix(order: CascadeOrder, urn: string): string {
     return `set a per-type pattern with a random part for ${DEPLOYMENT} in pulumi:autonaming (providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }), ${createFirst} (a deployment has no name, so only the order changes)`;
   const forced = order.forcedInputs.get(urn);
   if (forced) return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${forced.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
+  const provider = order.forcedByProvider.get(urn);
+  if (provider !== undefined) return `let provider ${provider} be replaced create-first (drop its deleteBeforeReplace), or keep it as deployed, so the engine does not delete the deployment with the provider's other resources before the stage moves`;
   return order.early.has(urn)
     ? `take the deployment's replaceWith or deletedWith off the resource replaced delete-first, or let that one be replaced create-first, ${createFirst}`
     : `drop the deployment's deleteBeforeReplace, ${createFirst}`;
