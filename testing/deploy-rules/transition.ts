@@ -242,6 +242,36 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
 const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
 /**
+ * The pulumi-aws modules whose resources are global, so not region-aware: they take no `region` and a region change
+ * does not replace them (pulumi-aws docs/enhanced-region-support.md, "Global services", read at
+ * d273034ca4dff0fdfe4e1ab5f8896e4673055ece), and the global resources of regional services listed there.
+ */
+const GLOBAL_MODULES = new Set(["billing", "bcmdataexports", "budgets", "cloudfront", "cloudfrontkeyvaluestore", "ce", "costoptimizationhub", "cur", "globalaccelerator", "iam", "rolesanywhere", "networkmanager", "organizations", "pricing", "route53", "route53domains", "route53recoverycontrolconfig", "route53recoveryreadiness", "shield", "notifications", "notificationscontacts", "waf"]);
+const GLOBAL_TYPES = new Set(["aws:backup/globalSettings:GlobalSettings", "aws:chimesdkvoice/globalSettings:GlobalSettings", "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount", "aws:directconnect/gateway:Gateway", "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess", "aws:fms/adminAccount:AdminAccount", "aws:ec2/vpcIpamOrganizationAdminAccount:VpcIpamOrganizationAdminAccount", "aws:quicksight/accountSettings:AccountSettings", "aws:ram/sharingWithOrganization:SharingWithOrganization", "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:servicecatalog/organizationsAccess:OrganizationsAccess"]);
+const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
+
+/**
+ * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to
+ * another region through its provider: its own `region` unset on both sides, and the region its provider gives (its
+ * explicit provider's, else the stack's) changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
+ * internal/provider/sdkv2/region.go forceNewIfRegionChanges; "Changing the value of `region` will force resource
+ * replacement", pulumi-aws enhanced region support), not by the engine: the provider reference is compared with the new
+ * provider's DiffConfig, which never replaces (pulumi step_generator.go providerChanged), and a provider whose region
+ * changes is updated in place (providers/registry.go Update keeps its id). So the bridge's delete-first for a name set by
+ * hand holds (providerReplaces). A change of the resource's own `region` is its tables' (a bucket's replaceOn) or
+ * statefulChanges'. Judged only where both regions are known: the deployed plan holds the resource's `region` input (a
+ * saved plan keeps it for the named and stateful types) and both resolve to a region (`context.region` empty: the
+ * stack's is unknown).
+ */
+function movedRegion(deployed: Graph, after: Graph, context: TransitionContext): (old: RecordedResource, diffed: RecordedResource) => boolean {
+  return (old, diffed) => {
+    if (!regionAware(diffed.type) || !holds(old, "region") || text(old.inputs.region) !== undefined || text(diffed.inputs.region) !== undefined) return false;
+    const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
+    return from !== "" && to !== "" && from !== to;
+  };
+}
+
+/**
  * API Gateway custom domain names: "A custom domain name must be unique within a Region across all AWS accounts", and
  * the v2 API manages the REST APIs' regional ones too ("You can use the API Gateway Version 2 APIs to create and manage
  * Regional custom domain names for REST APIs", https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html),
@@ -1036,13 +1066,14 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
  * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
  * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
- * create-first unless deleteBeforeReplace (providerReplaces). A deployed resource whose inputs the deployed plan does
+ * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region by its provider (`moved`,
+ * movedRegion). A deployed resource whose inputs the deployed plan does
  * not hold (a plan saved before its type was checked) is not judged.
  */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder): Action | undefined {
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder, moved: (old: RecordedResource, diffed: RecordedResource) => boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0 || moved(old, after)) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1659,6 +1690,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
   // copy is created in the new API, whose id CreateRestApi draws anew, so a name the deployed copy keeps in the old one
   // (deleteMayKeepName) is no conflict; the mocked plans give both APIs one id.
   const inReplacedApi = (urn: string) => (order.forcedBy.get(urn) ?? []).some(({ input, from }) => input === "restApi" && urnType(from) === REST_API);
+  const moved = movedRegion(before, after, context);
   for (const kind of TRANSITION_NAMED_TYPES) {
     // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
     const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
@@ -1676,10 +1708,10 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const diffed = diffedOf.get(next.urn) ?? next;
       const old = beforeByUrn.get(next.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
-      const replacing = actionOf(kind, old, diffed, true, replacedWith, order)?.startsWith("replace") === true;
+      const replacing = actionOf(kind, old, diffed, true, replacedWith, order, moved)?.startsWith("replace") === true;
       const resource = replacing ? next : diffed;
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
+        const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order, moved);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
         const skippedWithTarget = old !== undefined && skippedForDeletedWith(old, afterUrns, update);
@@ -1722,7 +1754,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
-            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, order);
+            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, order, moved);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
             if (releasedFirst) continue;
@@ -1731,7 +1763,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? "a replace-forcing input changed"})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `its provider moves it from ${where(before, old, context)} to ${where(after, diffed, context)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -3943,9 +3975,11 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
   // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
   // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
+  // Or moved to another region through its provider (movedRegion; the stack's region is not known here).
+  const moved = movedRegion(deployed, after, { region: "" });
   const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
     const kinds: ReplaceRule[] = replacementKindsOf(next.type);
-    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
+    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next)) || (holdsInputs(old) && moved(old, asDiffed({}, old, next)));
   };
   const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));

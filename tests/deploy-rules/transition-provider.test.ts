@@ -93,3 +93,36 @@ describe("calculateDependentReplacements follows its replace set on (a dependent
     expect([alias, grant, child, grandchild].map((r) => update.order.early.has(r.urn))).toEqual([true, true, true, true]);
   });
 });
+
+describe("a resource moved to another region through its provider is replaced by its own Diff (forceNewIfRegionChanges)", () => {
+  const west = handBuilt(PROVIDER, "west", { region: "eu-west-1" }, { id: "w-1" });
+  const east = handBuilt(PROVIDER, "east", { region: "us-east-1" }, { id: "e-1" });
+  const westAgain = handBuilt(PROVIDER, "west-2", { region: "eu-west-1" }, { id: "w-2" });
+
+  it("replaces a Lambda function moved to a provider of another region, and not one moved to a provider of the same region", () => {
+    const deployed = fn(of(west));
+    expect(planUpdate([west, east, deployed], [west, east, fn(of(east))]).replaced(deployed.urn)).toBe(true);
+    expect(planUpdate([west, westAgain, deployed], [west, westAgain, fn(of(westAgain))]).replaced(deployed.urn)).toBe(false);
+  });
+
+  it("replaces a function whose provider's region changes in place (the provider keeps its id; the function's Diff replaces it)", () => {
+    const moved = { ...west, inputs: { region: "us-east-1" } };
+    const deployed = fn(of(west));
+    expect(planUpdate([west, deployed], [moved, deployed]).replaced(deployed.urn)).toBe(true);
+  });
+
+  it("keeps a global resource (an IAM role) and one that sets its own region", () => {
+    const role = handBuilt("aws:iam/role:Role", "role", { name: "role", assumeRolePolicy: "{}" }, { id: "role", ...of(west) });
+    expect(planUpdate([west, east, role], [west, east, { ...role, ...of(east) }]).replaced(role.urn)).toBe(false);
+    const pinned = handBuilt("aws:lambda/function:Function", "pinned", { name: "pinned", region: "eu-west-1" }, { id: "pinned", ...of(west) });
+    expect(planUpdate([west, east, pinned], [west, east, { ...pinned, ...of(east) }]).replaced(pinned.urn)).toBe(false);
+  });
+
+  it("finds an edge-optimized API Gateway domain moved to another region through its provider: replaced create-first under its one name in every region, which the deployed one still holds", () => {
+    const domain = (provider: RecordedResource) =>
+      handBuilt("aws:apigateway/domainName:DomainName", "api-domain", { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", endpointConfiguration: { types: ["EDGE"] } }, { id: "api.example.com", ...of(provider) });
+    const findings = checkPlanTransition([west, east, domain(west)], [west, east, domain(east)], { region: "eu-west-1" }).filter((f) => f.rule === "TransitionNameTaken");
+    expect(findings.map((f) => f.urn)).toEqual([domain(east).urn]);
+    expect(findings[0].problem).toContain("is replaced create-before-delete (its provider moves it from eu-west-1 to us-east-1");
+  });
+});
