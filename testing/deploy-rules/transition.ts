@@ -242,6 +242,36 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
 const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
 /**
+ * The pulumi-aws modules whose resources are global, so not region-aware: they take no `region` and a region change
+ * does not replace them (pulumi-aws docs/enhanced-region-support.md, "Global services", read at
+ * d273034ca4dff0fdfe4e1ab5f8896e4673055ece), and the global resources of regional services listed there.
+ */
+const GLOBAL_MODULES = new Set(["billing", "bcmdataexports", "budgets", "cloudfront", "cloudfrontkeyvaluestore", "ce", "costoptimizationhub", "cur", "globalaccelerator", "iam", "rolesanywhere", "networkmanager", "organizations", "pricing", "route53", "route53domains", "route53recoverycontrolconfig", "route53recoveryreadiness", "shield", "notifications", "notificationscontacts", "waf"]);
+const GLOBAL_TYPES = new Set(["aws:backup/globalSettings:GlobalSettings", "aws:chimesdkvoice/globalSettings:GlobalSettings", "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount", "aws:directconnect/gateway:Gateway", "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess", "aws:fms/adminAccount:AdminAccount", "aws:ec2/vpcIpamOrganizationAdminAccount:VpcIpamOrganizationAdminAccount", "aws:quicksight/accountSettings:AccountSettings", "aws:ram/sharingWithOrganization:SharingWithOrganization", "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:servicecatalog/organizationsAccess:OrganizationsAccess"]);
+const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
+
+/**
+ * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to
+ * another region through its provider: its own `region` unset on both sides, and the region its provider gives (its
+ * explicit provider's, else the stack's) changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
+ * internal/provider/sdkv2/region.go forceNewIfRegionChanges; "Changing the value of `region` will force resource
+ * replacement", pulumi-aws enhanced region support), not by the engine: the provider reference is compared with the new
+ * provider's DiffConfig, which never replaces (pulumi step_generator.go providerChanged), and a provider whose region
+ * changes is updated in place (providers/registry.go Update keeps its id). So the bridge's delete-first for a name set by
+ * hand holds (providerReplaces). A change of the resource's own `region` is its tables' (a bucket's replaceOn) or
+ * statefulChanges'. Judged only where both regions are known: the deployed plan holds the resource's `region` input (a
+ * saved plan keeps it for the named and stateful types) and both resolve to a region (`context.region` empty: the
+ * stack's is unknown).
+ */
+function movedRegion(deployed: Graph, after: Graph, context: TransitionContext): (old: RecordedResource, diffed: RecordedResource) => boolean {
+  return (old, diffed) => {
+    if (!regionAware(diffed.type) || !holds(old, "region") || text(old.inputs.region) !== undefined || text(diffed.inputs.region) !== undefined) return false;
+    const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
+    return from !== "" && to !== "" && from !== to;
+  };
+}
+
+/**
  * API Gateway custom domain names: "A custom domain name must be unique within a Region across all AWS accounts", and
  * the v2 API manages the REST APIs' regional ones too ("You can use the API Gateway Version 2 APIs to create and manage
  * Regional custom domain names for REST APIs", https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html),
@@ -1036,13 +1066,14 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
  * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
  * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
- * create-first unless deleteBeforeReplace (providerReplaces). A deployed resource whose inputs the deployed plan does
+ * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region by its provider (`moved`,
+ * movedRegion). A deployed resource whose inputs the deployed plan does
  * not hold (a plan saved before its type was checked) is not judged.
  */
-function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder): Action | undefined {
+function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder, moved: (old: RecordedResource, diffed: RecordedResource) => boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0 || moved(old, after)) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1064,8 +1095,9 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * The same branch, of any resource the update replaces delete-first (`replaced`, planUpdate's judgement of its inputs
  * and the cascade), also deletes first the deployed dependents calculateDependentReplacements finds (lines 3268-3414):
  * those deployed deletedWith it, and those with a replace-forcing input whose property dependencies name it, as the
- * provider's Diff judges that input unknown (forcedFrom), transitively, whatever their own deleteBeforeReplace; they are
- * `early` too, and one the program keeps is re-created when it registers (planUpdate's `replaced`).
+ * provider's Diff judges that input unknown (forcedFrom), and those whose provider it is (a provider replaced
+ * delete-first takes every resource of it), transitively, whatever their own deleteBeforeReplace; they are `early` too,
+ * and one the program keeps is re-created when it registers (planUpdate's `replaced`).
  */
 function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1102,7 +1134,8 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // The walk is over the deployed graph (DependingOn of the snapshot's dependency graph): the deployed property
   // dependencies, inputs, ignoreChanges and replaceOnChanges decide, not the new registration's.
   const position = new Map(after.map((r, i) => [r.urn, i]));
-  const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r)] : []);
+  // Its provider too: the SDK registers a resource once its provider reference (URN and id) is known.
+  const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r), ...(providerUrnOf(r) !== undefined ? [providerUrnOf(r)!] : [])] : []);
   const waitsOn = (urn: string, root: string) => {
     const seen = new Set<string>();
     for (const pending = waitsFor(afterByUrn.get(urn)); pending.length > 0; ) {
@@ -1202,7 +1235,14 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }),
   );
   const forcedInputs = new Map([...forcedBy].map(([urn, inputs]) => [urn, inputs.map(({ input, from }) => `${input} from ${nameOf(from)}`)] as const));
-  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, inBranchOf };
+  // Each resource deleted early because its provider is replaced delete-first (or deleted early itself), to that provider's name.
+  const forcedByProvider = new Map(
+    [...early].flatMap((urn) => {
+      const providers = (forced.get(urn) ?? []).flatMap(({ from, provider }) => (provider && (runsBranch(from) || chainRoots(from).length > 0) ? [nameOf(from)] : []));
+      return providers.length > 0 ? [[urn, providers[0]] as const] : [];
+    }),
+  );
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf };
 }
 
 /**
@@ -1247,6 +1287,12 @@ export interface CascadeOrder {
   /** forcedBy as `input from resource` (by name), for the findings' text. */
   forcedInputs: ReadonlyMap<string, readonly string[]>;
   /**
+   * The resources of `early` deleted in a branch because their provider is in its replace set (replaced delete-first,
+   * or deleted early itself: calculateDependentReplacements' requiresReplacement, forcedFrom), to that provider's name,
+   * for the findings' text.
+   */
+  forcedByProvider: ReadonlyMap<string, string>;
+  /**
    * Whether the resource of `urn` is deleted early in the delete-before-replace branch `target` runs, or in one that also
    * deletes `target`: before `target`'s deployed copy, so before anything created for its new copy.
    */
@@ -1260,7 +1306,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), deletesFirst: () => false, inBranchOf: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1276,7 +1322,7 @@ const deletedFirst = (order: CascadeOrder, diffed: RecordedResource) => order.ea
  * Why deletedFirst holds for `urn`, for a finding's text: `replaceWith: errors replaced delete-first` (the targets
  * replaced delete-first that its replaceWith or deletedWith names, cascadeOrder), `its replace-forcing bucket from site,
  * replaced delete-first` (a replace-forcing input taking its value from a resource of a branch: CascadeOrder.forcedInputs),
- * else `deleteBeforeReplace`.
+ * `its provider east, replaced delete-first` (CascadeOrder.forcedByProvider), else `deleteBeforeReplace`.
  */
 function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string, RecordedResource>, urn: string): string {
   if (!order.early.has(urn)) {
@@ -1290,6 +1336,7 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
       .filter(([, of]) => of.length > 0)
       .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`),
     ...(forced ? [`its replace-forcing ${forced.join(", ")}, replaced delete-first: the engine deletes such dependents first (pulumi step_generator.go calculateDependentReplacements)`] : []),
+    ...(order.forcedByProvider.has(urn) ? [`its provider ${order.forcedByProvider.get(urn)}, replaced delete-first: ${PROVIDER_DELETES_FIRST}`] : []),
   ].join("; ");
 }
 
@@ -1643,6 +1690,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
   // copy is created in the new API, whose id CreateRestApi draws anew, so a name the deployed copy keeps in the old one
   // (deleteMayKeepName) is no conflict; the mocked plans give both APIs one id.
   const inReplacedApi = (urn: string) => (order.forcedBy.get(urn) ?? []).some(({ input, from }) => input === "restApi" && urnType(from) === REST_API);
+  const moved = movedRegion(before, after, context);
   for (const kind of TRANSITION_NAMED_TYPES) {
     // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
     const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
@@ -1660,10 +1708,10 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       const diffed = diffedOf.get(next.urn) ?? next;
       const old = beforeByUrn.get(next.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
-      const replacing = actionOf(kind, old, diffed, true, replacedWith, order)?.startsWith("replace") === true;
+      const replacing = actionOf(kind, old, diffed, true, replacedWith, order, moved)?.startsWith("replace") === true;
       const resource = replacing ? next : diffed;
       for (const key of keysOf(kind, resource, after, context)) {
-        const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order);
+        const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order, moved);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
         const skippedWithTarget = old !== undefined && skippedForDeletedWith(old, afterUrns, update);
@@ -1706,7 +1754,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
-            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, order);
+            const holderAction = actionOf(holderKind, holder, holderAfter, false, replacedWith, order, moved);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
             if (releasedFirst) continue;
@@ -1715,7 +1763,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? "a replace-forcing input changed"})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `its provider moves it from ${where(before, old, context)} to ${where(after, diffed, context)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -2289,7 +2337,10 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     // Deleted early in a delete-before-replace branch for a replace-forcing input (CascadeOrder.forcedInputs), and re-created.
     const forced = order.forcedInputs.get(next.urn);
     const early = forced ? [`${forced.join(", ")} (replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements)`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded, ...early]);
+    // Deleted early because its provider is replaced delete-first (CascadeOrder.forcedByProvider), and re-created.
+    const provider = order.forcedByProvider.get(next.urn);
+    const byProvider = provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : [];
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded, ...early, ...byProvider]);
   }
   return changes;
 }
@@ -2335,21 +2386,26 @@ function cascadeChain(replacedWith: ReplacedWith, afterByUrn: ReadonlyMap<string
 /** The start of the cascade's reason among statefulChangesOf's (cascadeChain). */
 const CASCADE_REASON = "its ";
 
+/** Why a resource of a provider replaced delete-first goes before it (CascadeOrder.forcedByProvider), for the findings' text. */
+const PROVIDER_DELETES_FIRST = "the engine deletes every resource of a provider it replaces delete-first before the provider, pulumi step_generator.go calculateDependentReplacements";
+
 /**
  * What becomes of the deployed copy and its data once the update stops using it. `deleteFirst`: the bridge or
  * deleteBeforeReplace deletes it before the new one exists; otherwise Pulumi creates the new one first (a removed
  * resource is deleted at the end of the update). `keptName`: the name set by hand that the new one asks for in the
  * deployed one's region, when that is the deployed one's own. Why it is deleted first, for the text: `beforeTarget`,
- * the cascade's (CascadeOrder.early: for a replace-forcing input, CascadeOrder.forcedInputs, or a replaceWith); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
+ * the cascade's (CascadeOrder.early: for a replace-forcing input, CascadeOrder.forcedInputs, its provider, CascadeOrder.forcedByProvider, or a replaceWith); `byNaming`, the pulumi:autonaming setting (CascadeOrder.byNaming); neither, its
  * name set by hand or deleteBeforeReplace.
  */
-function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: "replaceWith" | "input" | undefined, byNaming: string | undefined): string {
+function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName: string | undefined, beforeTarget: "replaceWith" | "input" | "provider" | undefined, byNaming: string | undefined): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
   const deletedFirstBy = beforeTarget
     ? beforeTarget === "input"
       ? "the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first"
-      : "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
+      : beforeTarget === "provider"
+        ? "the engine deletes it before its provider, which is replaced delete-first"
+        : "the engine deletes it before a resource its replaceWith names, which is replaced delete-first"
     : byNaming
       ? namingDeleteFirstReason(byNaming)
       : kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
@@ -2475,7 +2531,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : order.forcedByProvider.has(diffed.urn) ? "provider" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -3410,6 +3466,19 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
 }
 
 /**
+ * One reason calculateDependentReplacements replaces a deployed resource (forcedFrom): a replace-forcing `input` taking
+ * its value from `from`, its deletedWith target `from` (no input), or its provider `from` (`provider`).
+ */
+interface ForcedEdge {
+  input?: string;
+  from: string;
+  provider?: true;
+}
+
+/** The URN of the provider a resource's provider reference (`<provider URN>::<provider id>`) names; undefined for none (a component, or a plan recorded without it). */
+const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefined => (r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined);
+
+/**
  * Each deployed resource to what the engine replaces it for in a delete-before-replace branch that replaces those
  * (step_generator.go calculateDependentReplacements' requiresReplacement, lines 3295-3377 at
  * 1b5949891b3cefcb9974752b24a5ecef0acc86c8): its deployed deletedWith target (`input` unset: "a resource deleted with a
@@ -3417,18 +3486,29 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
  * unknown (forcingInputs), the resources its recorded property dependencies name: the engine gives the provider's Diff
  * that input unknown, with the deployed inputs and ignoreChanges (an ignored input is reset, so does not replace). Read
  * from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were kept), or
- * of a type whose replace-forcing inputs are not known here, is replaced only by its deletedWith, so its delete is taken
- * to come where its own judgement puts it. Not modelled: a provider replaced with its resources (the engine deletes
- * every resource of a replaced provider first). A dependent the new program registers before the branch's resource is
- * left out by cascadeOrder (`impossibleDependents`).
+ * of a type whose replace-forcing inputs are not known here, is replaced only by its deletedWith and its provider, so its
+ * delete is taken to come where its own judgement puts it. And its deployed provider (`provider: true`): "If the
+ * resource's provider is in the replace set, we must replace this resource" (requiresReplacement's second test, before
+ * the deletedWith one), and DependingOn walks provider references (pkg/resource/graph/dependency_graph.go isDependent:
+ * `if dependentSet[ref.URN()]`), so a provider replaced delete-first deletes every deployed resource of it first, and
+ * their dependents on. A provider gets there only by its options: pulumi-aws 7's DiffConfig never asks for a
+ * replacement (pulumi-terraform-bridge pkg/tfbridge/provider.go configDiffer.DiffConfig replaces only a config key with
+ * ForcesProviderReplace, and pulumi-aws's Config gives none since pulumi/pulumi-aws#5656, provider/resources.go at
+ * d273034ca4dff0fdfe4e1ab5f8896e4673055ece: `"region"` has only its Default), so a provider is replaced for its
+ * replaceOnChanges, a replaceWith or deletedWith target, or `--replace`, and delete-first only for its own
+ * deleteBeforeReplace or pulumi:autonaming (DiffConfig answers `DeleteBeforeReplace: false`). A dependent the new
+ * program registers before the branch's resource is left out by cascadeOrder (`impossibleDependents`).
  */
-function forcedFrom(deployed: Graph): Map<string, Array<{ input?: string; from: string }>> {
-  const edges = new Map<string, Array<{ input?: string; from: string }>>();
+function forcedFrom(deployed: Graph): Map<string, ForcedEdge[]> {
+  const edges = new Map<string, ForcedEdge[]>();
   for (const r of deployed) {
     // "Neither component nor external resources require replacement" (requiresReplacement's first test, `!r.Custom`):
     // a component deletedWith a resource of the set stays, and is no link of a chain either.
     if (r.custom === false) continue;
-    const of: Array<{ input?: string; from: string }> = r.deletedWith !== undefined ? [{ from: r.deletedWith }] : [];
+    const provider = providerUrnOf(r);
+    const of: ForcedEdge[] = [];
+    if (provider !== undefined) of.push({ from: provider, provider: true });
+    if (r.deletedWith !== undefined) of.push({ from: r.deletedWith });
     const forcing = r.propertyDependencies && forcingInputs(r);
     if (forcing) {
       for (const [input, urns] of Object.entries(r.propertyDependencies!)) {
@@ -3895,9 +3975,11 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
   // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
   // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
+  // Or moved to another region through its provider (movedRegion; the stack's region is not known here).
+  const moved = movedRegion(deployed, after, { region: "" });
   const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
     const kinds: ReplaceRule[] = replacementKindsOf(next.type);
-    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
+    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next)) || (holdsInputs(old) && moved(old, asDiffed({}, old, next)));
   };
   const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -4078,6 +4160,8 @@ function movedTooLateFix(order: CascadeOrder, urn: string): string {
     return `set a per-type pattern with a random part for ${DEPLOYMENT} in pulumi:autonaming (providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }), ${createFirst} (a deployment has no name, so only the order changes)`;
   const forced = order.forcedInputs.get(urn);
   if (forced) return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${forced.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
+  const provider = order.forcedByProvider.get(urn);
+  if (provider !== undefined) return `let provider ${provider} be replaced create-first (drop its deleteBeforeReplace), or keep it as deployed, so the engine does not delete the deployment with the provider's other resources before the stage moves`;
   return order.early.has(urn)
     ? `take the deployment's replaceWith or deletedWith off the resource replaced delete-first, or let that one be replaced create-first, ${createFirst}`
     : `drop the deployment's deleteBeforeReplace, ${createFirst}`;

@@ -1,0 +1,128 @@
+/**
+ * What the engine does to the resources of an explicit provider the update replaces, or moves to another provider
+ * (transition.ts forcedFrom, cascadeOrder): pulumi step_generator.go providerChanged asks the new provider's DiffConfig
+ * whether a changed provider reference replaces a resource, and pulumi-aws 7's DiffConfig never says so (no config key
+ * has ForcesProviderReplace since pulumi/pulumi-aws#5656), so a provider replaced create-first, or a move to another
+ * provider, replaces a resource only for its own Diff (a region-aware resource's region). A provider replaced
+ * delete-first (its own deleteBeforeReplace) runs a delete-before-replace branch whose calculateDependentReplacements
+ * puts every deployed resource of it in the replace set ("If the resource's provider is in the replace set, we must
+ * replace this resource"), and their dependents on, transitively: all deleted before the provider, re-created when they
+ * register.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { handBuilt } from "./fixture";
+import { checkPlanTransition, planUpdate } from "../../testing/deploy-rules";
+
+const PROVIDER = "pulumi:providers:aws";
+/** A provider whose `profile` changes, which its replaceOnChanges turns into a replacement; delete-first when `deleteFirst`. */
+function replacedProvider(deleteFirst: boolean): [RecordedResource, RecordedResource] {
+  const options = deleteFirst ? { deleteBeforeReplace: true, deleteBeforeReplaceDefined: true } : {};
+  const old = handBuilt(PROVIDER, "east", { region: "us-east-1", profile: "deploy-a" }, { id: "p-1", replaceOnChanges: ["profile"], ...options });
+  return [old, { ...old, inputs: { ...old.inputs, profile: "deploy-b" }, id: "p-2" }];
+}
+const of = (provider: RecordedResource) => ({ provider: `${provider.urn}::${provider.id}` });
+
+const table = (more: Partial<RecordedResource>) =>
+  handBuilt("aws:dynamodb/table:Table", "photos", { name: "photos", hashKey: "id", attributes: [{ name: "id", type: "S" }], billingMode: "PAY_PER_REQUEST" }, { id: "photos", ...more });
+const fn = (more: Partial<RecordedResource>) => handBuilt("aws:lambda/function:Function", "thumbnail", { name: "thumbnail" }, { id: "thumbnail", ...more });
+/** A Lambda permission (every argument replaces it: lambda/permission.go has no Update) whose `function` is `target`'s name. */
+const permission = (target: RecordedResource) =>
+  handBuilt("aws:lambda/permission:Permission", "thumbnail-invoke", { function: "thumbnail", action: "lambda:InvokeFunction", principal: "s3.amazonaws.com" }, { dependencies: [target.urn], propertyDependencies: { function: [target.urn] } });
+
+describe("a provider replaced delete-first deletes its resources first (calculateDependentReplacements)", () => {
+  const [oldProvider, newProvider] = replacedProvider(true);
+
+  it("deletes a table of the provider early and re-creates it: a new, empty table, reported with the provider as the reason", () => {
+    const [oldTable, newTable] = [table(of(oldProvider)), table(of(newProvider))];
+    const update = planUpdate([oldProvider, oldTable], [newProvider, newTable]);
+    expect(update.order.early.has(newTable.urn)).toBe(true);
+    expect(update.replaced(newTable.urn)).toBe(true);
+    expect(update.replacedDeleteFirst(newTable.urn)).toBe(true);
+    const findings = checkPlanTransition([oldProvider, oldTable], [newProvider, newTable]).filter((f) => f.rule === "TransitionStatefulReplaced");
+    expect(findings.map((f) => f.urn)).toEqual([newTable.urn]);
+    expect(findings[0].problem).toContain("provider east (replaced delete-first");
+    expect(findings[0].problem).toContain("the engine deletes it before its provider, which is replaced delete-first");
+  });
+
+  it("follows the cascade on from a resource of the provider: a permission whose function is the provider's function goes first too", () => {
+    const [oldFn, newFn] = [fn(of(oldProvider)), fn(of(newProvider))];
+    const grant = permission(oldFn);
+    const update = planUpdate([oldProvider, oldFn, grant], [newProvider, newFn, grant]);
+    expect([update.order.early.has(newFn.urn), update.order.early.has(grant.urn)]).toEqual([true, true]);
+  });
+
+  it("leaves a resource of another provider alone", () => {
+    const other = handBuilt(PROVIDER, "west", { region: "us-west-2" }, { id: "w-1" });
+    const t = table(of(other));
+    const update = planUpdate([oldProvider, other, t], [newProvider, other, t]);
+    expect(update.replaced(t.urn)).toBe(false);
+  });
+});
+
+describe("a provider replaced create-first, or a move to another provider, replaces nothing by itself (pulumi-aws 7 DiffConfig)", () => {
+  it("keeps a table of a provider replaced create-first: providerChanged asks DiffConfig, which never replaces", () => {
+    const [oldProvider, newProvider] = replacedProvider(false);
+    const [oldTable, newTable] = [table(of(oldProvider)), table(of(newProvider))];
+    const update = planUpdate([oldProvider, oldTable], [newProvider, newTable]);
+    expect(update.replaced(oldProvider.urn)).toBe(true);
+    expect(update.replaced(newTable.urn)).toBe(false);
+    expect(checkPlanTransition([oldProvider, oldTable], [newProvider, newTable]).filter((f) => f.rule === "TransitionStatefulReplaced")).toEqual([]);
+  });
+
+  it("keeps a table moved to another provider of the same region, and replaces one moved to another region (its own Diff: region)", () => {
+    const first = handBuilt(PROVIDER, "first", { region: "eu-west-1" }, { id: "f-1" });
+    const same = handBuilt(PROVIDER, "same", { region: "eu-west-1" }, { id: "s-1" });
+    const away = handBuilt(PROVIDER, "away", { region: "us-east-1" }, { id: "a-1" });
+    const deployed = table(of(first));
+    expect(checkPlanTransition([first, same, deployed], [first, same, table(of(same))]).filter((f) => f.rule === "TransitionStatefulReplaced")).toEqual([]);
+    const moved = checkPlanTransition([first, away, deployed], [first, away, table(of(away))]).filter((f) => f.rule === "TransitionStatefulReplaced");
+    expect(moved.map((f) => f.problem)).toEqual([expect.stringContaining("region (eu-west-1 → us-east-1)")]);
+  });
+});
+
+describe("calculateDependentReplacements follows its replace set on (a dependent deleted first takes its own dependents)", () => {
+  it("deletes first a deletedWith chain two links below the resource replaced delete-first, and a forced dependent of a forced dependent", () => {
+    const root = handBuilt("aws:lambda/function:Function", "root", { name: "root", description: "v1" }, { id: "root", replaceOnChanges: ["description"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const next = { ...root, inputs: { ...root.inputs, description: "v2" } };
+    const alias = handBuilt("aws:lambda/alias:Alias", "live", { name: "live", functionName: "root" }, { dependencies: [root.urn], propertyDependencies: { functionName: [root.urn] } });
+    const grant = handBuilt("aws:lambda/permission:Permission", "live-invoke", { function: "live", action: "lambda:InvokeFunction", principal: "s3.amazonaws.com" }, { dependencies: [alias.urn], propertyDependencies: { function: [alias.urn] } });
+    const child = handBuilt("aws:s3/bucketObject:BucketObject", "marker", { key: "k" }, { deletedWith: alias.urn });
+    const grandchild = handBuilt("aws:s3/bucketObject:BucketObject", "marker2", { key: "k2" }, { deletedWith: child.urn });
+    const update = planUpdate([root, alias, grant, child, grandchild], [next, alias, grant, child, grandchild]);
+    expect([alias, grant, child, grandchild].map((r) => update.order.early.has(r.urn))).toEqual([true, true, true, true]);
+  });
+});
+
+describe("a resource moved to another region through its provider is replaced by its own Diff (forceNewIfRegionChanges)", () => {
+  const west = handBuilt(PROVIDER, "west", { region: "eu-west-1" }, { id: "w-1" });
+  const east = handBuilt(PROVIDER, "east", { region: "us-east-1" }, { id: "e-1" });
+  const westAgain = handBuilt(PROVIDER, "west-2", { region: "eu-west-1" }, { id: "w-2" });
+
+  it("replaces a Lambda function moved to a provider of another region, and not one moved to a provider of the same region", () => {
+    const deployed = fn(of(west));
+    expect(planUpdate([west, east, deployed], [west, east, fn(of(east))]).replaced(deployed.urn)).toBe(true);
+    expect(planUpdate([west, westAgain, deployed], [west, westAgain, fn(of(westAgain))]).replaced(deployed.urn)).toBe(false);
+  });
+
+  it("replaces a function whose provider's region changes in place (the provider keeps its id; the function's Diff replaces it)", () => {
+    const moved = { ...west, inputs: { region: "us-east-1" } };
+    const deployed = fn(of(west));
+    expect(planUpdate([west, deployed], [moved, deployed]).replaced(deployed.urn)).toBe(true);
+  });
+
+  it("keeps a global resource (an IAM role) and one that sets its own region", () => {
+    const role = handBuilt("aws:iam/role:Role", "role", { name: "role", assumeRolePolicy: "{}" }, { id: "role", ...of(west) });
+    expect(planUpdate([west, east, role], [west, east, { ...role, ...of(east) }]).replaced(role.urn)).toBe(false);
+    const pinned = handBuilt("aws:lambda/function:Function", "pinned", { name: "pinned", region: "eu-west-1" }, { id: "pinned", ...of(west) });
+    expect(planUpdate([west, east, pinned], [west, east, { ...pinned, ...of(east) }]).replaced(pinned.urn)).toBe(false);
+  });
+
+  it("finds an edge-optimized API Gateway domain moved to another region through its provider: replaced create-first under its one name in every region, which the deployed one still holds", () => {
+    const domain = (provider: RecordedResource) =>
+      handBuilt("aws:apigateway/domainName:DomainName", "api-domain", { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", endpointConfiguration: { types: ["EDGE"] } }, { id: "api.example.com", ...of(provider) });
+    const findings = checkPlanTransition([west, east, domain(west)], [west, east, domain(east)], { region: "eu-west-1" }).filter((f) => f.rule === "TransitionNameTaken");
+    expect(findings.map((f) => f.urn)).toEqual([domain(east).urn]);
+    expect(findings[0].problem).toContain("is replaced create-before-delete (its provider moves it from eu-west-1 to us-east-1");
+  });
+});
