@@ -6,6 +6,7 @@
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
@@ -35,6 +36,20 @@ export async function confirmedUser(sdk: CognitoIdentityProviderClient, userPool
   await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
 }
 
+/** An answer's outcome: "ok", or its error as `name: message` (what the tests compare with Cognito's answers). */
+export const outcome = (answer: Promise<unknown>): Promise<string> =>
+  answer.then(
+    () => "ok",
+    (error: Error) => `${error.name}: ${error.message}`,
+  );
+
+/** `record` as a request's UserAttributes (AttributeType list): `{ email: "a@b" }` → `[{ Name: "email", Value: "a@b" }]`. */
+export const attributeList = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
+
+/** `username`'s attributes in `userPoolId` (AdminGetUser) by name. */
+export const attributesOf = async (sdk: CognitoIdentityProviderClient, userPoolId: string, username: string): Promise<Record<string, string | undefined>> =>
+  Object.fromEntries(((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))).UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+
 /**
  * Creates `username` in `userPoolId` as an administrator does (AdminCreateUser, no invitation sent) with
  * `temporaryPassword`, so it is FORCE_CHANGE_PASSWORD, and `attributes` (by default its `email`, the username); answers
@@ -47,8 +62,7 @@ export async function temporaryUser(
   temporaryPassword: string,
   attributes: Record<string, string> = { email: username },
 ): Promise<string> {
-  const UserAttributes = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
-  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, TemporaryPassword: temporaryPassword, MessageAction: "SUPPRESS", UserAttributes }));
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, TemporaryPassword: temporaryPassword, MessageAction: "SUPPRESS", UserAttributes: attributeList(attributes) }));
   return username;
 }
 

@@ -30,7 +30,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
+import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, outcome, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Limits1";
 const otherPoolId = "us-east-1_Limits2";
@@ -56,12 +56,6 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-/** An answer's outcome: "ok", or its error as `name: message`. */
-const outcome = (answer: Promise<unknown>) =>
-  answer.then(
-    () => "ok",
-    (error: Error) => `${error.name}: ${error.message}`,
-  );
 let users = 0;
 const nextEmail = () => `user${++users}@example.com`;
 const nameOf = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "name")?.Value;

@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
 import { schemaOf } from "../../local/services/cognito";
-import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+import { attributeList, confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, outcome, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Constrain1";
 const clientId = "constrainclient00000000000";
@@ -42,13 +42,6 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-/** An answer's outcome: "ok", or its error as `name: message`. */
-const outcome = (answer: Promise<unknown>) =>
-  answer.then(
-    () => "ok",
-    (error: Error) => `${error.name}: ${error.message}`,
-  );
-const attributes = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
 
 it("carries the program's string and number constraints to the local pool", async () => {
   expect(schemaOf(programSchema)).toEqual([
@@ -62,13 +55,13 @@ it("carries the program's string and number constraints to the local pool", asyn
 });
 
 it("refuses a value outside them in SignUp and AdminCreateUser, every one named, and creates no user", async () => {
-  const signUp = (username: string, given: Record<string, string>) => outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributes({ email: username, ...given }) })));
+  const signUp = (username: string, given: Record<string, string>) => outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributeList({ email: username, ...given }) })));
   expect(await signUp("ann@example.com", { "custom:code": "abcdef", "custom:age": "-1" })).toBe(
     "InvalidParameterException: Attributes did not conform to the schema: custom:code: Value is longer than the attribute's MaxLength 5.\ncustom:age: Value is less than the attribute's MinValue 0.\n",
   );
   expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: "ann@example.com" })))).toBe("UserNotFoundException: User does not exist.");
   expect(await signUp("ann@example.com", { "custom:code": "abcde", "custom:age": "120" })).toBe("ok");
-  const create = (given: Record<string, string>) => outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: "bob@example.com", MessageAction: "SUPPRESS", UserAttributes: attributes(given) })));
+  const create = (given: Record<string, string>) => outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: "bob@example.com", MessageAction: "SUPPRESS", UserAttributes: attributeList(given) })));
   expect(await create({ email: "bob@example.com", "custom:code": "a" })).toBe("InvalidParameterException: Attributes did not conform to the schema: custom:code: Value is shorter than the attribute's MinLength 2.\n");
   expect(await create({ email: "bob@example.com", "custom:code": "ab" })).toBe("ok");
 });
@@ -78,13 +71,13 @@ it("refuses a value outside them in UpdateUserAttributes and AdminUpdateUserAttr
   await confirmedUser(sdk, userPoolId, clientId, email, password);
   const token = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
   const code = async () => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "custom:code")?.Value;
-  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributes({ "custom:code": "toolong" }) })))).toBe(
+  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributeList({ "custom:code": "toolong" }) })))).toBe(
     "InvalidParameterException: user.custom:code: Value is longer than the attribute's MaxLength 5.\n",
   );
-  expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: attributes({ "custom:code": "x" }) })))).toBe(
+  expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: attributeList({ "custom:code": "x" }) })))).toBe(
     "InvalidParameterException: user.custom:code: Value is shorter than the attribute's MinLength 2.\n",
   );
   expect(await code()).toBeUndefined();
-  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributes({ "custom:code": "fine" }) })))).toBe("ok");
+  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributeList({ "custom:code": "fine" }) })))).toBe("ok");
   expect(await code()).toBe("fine");
 });
