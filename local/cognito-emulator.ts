@@ -2502,7 +2502,10 @@ const PASSWORD_FIELDS = new Map<string, (req: any) => string | undefined>([
   ["AdminRespondToAuthChallenge", (req) => req.ChallengeResponses?.NEW_PASSWORD],
 ]);
 
-/** Refuses passwords the pool's policy rejects, with Cognito's error and wording. */
+/**
+ * Refuses passwords the pool's policy rejects, with Cognito's error and wording, and a SignUp without a password in a
+ * pool that allows no passwordless sign-in (passwordSignUpRequired).
+ */
 function enforcePasswordPolicy(router: (target: string) => Route, cognito: CognitoService, ctx: any) {
   return (target: string): Route => {
     const route = router(target);
@@ -2510,6 +2513,12 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
     if (!passwordOf) return route;
     return async (requestCtx, req) => {
       const password = passwordOf(req ?? {});
+      if (target === "SignUp" && (password === undefined || password === null || password === "")) {
+        const pool = await poolOf(cognito, ctx, req);
+        if (pool && !allowsPasswordlessSignIn(pool)) throw passwordSignUpRequired();
+        // A passwordless user has no password: a blank one stored would sign in with a blank PASSWORD.
+        return route(requestCtx, { ...req, Password: undefined });
+      }
       // A member sent as JSON null is one not sent (no password to check; HTTP 500 before); other types are refused
       // before this (refuseWrongJsonTypes).
       if (typeof password === "string") {
@@ -2520,6 +2529,28 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
     };
   };
 }
+
+/**
+ * SignUp's Password is optional in the API's model only for passwordless users: "Users can sign up without a password
+ * when your user pool supports passwordless sign-in with email or SMS OTPs. To create a user with no password, omit this
+ * parameter or submit a blank value. You can only create a passwordless user when passwordless sign-in is available"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html). Passwordless sign-in is
+ * the pool's SignInPolicy's AllowedFirstAuthFactors with EMAIL_OTP or SMS_OTP; a pool without the policy allows PASSWORD
+ * only (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html), as
+ * UserAuth's pools do (they set none). cognito-local stored a user without a password, who could never sign in.
+ */
+function allowsPasswordlessSignIn(pool: { options: UserPool }): boolean {
+  const factors = (pool.options.Policies as { SignInPolicy?: { AllowedFirstAuthFactors?: unknown } } | undefined)?.SignInPolicy?.AllowedFirstAuthFactors;
+  return Array.isArray(factors) && factors.some((factor) => factor === "EMAIL_OTP" || factor === "SMS_OTP");
+}
+
+/**
+ * SignUp without a password in a pool that allows no passwordless sign-in (allowsPasswordlessSignIn). The error code and
+ * wording are the emulator's: Cognito's answer was not found in public reports (InvalidParameterException assumed, as for
+ * the other requests Cognito refuses for the pool's configuration).
+ */
+const passwordSignUpRequired = () =>
+  new InvalidParameterError("Password is required: this user pool's sign-in policy allows no passwordless sign-in (AllowedFirstAuthFactors without EMAIL_OTP or SMS_OTP).");
 
 /**
  * What the pool's password policy finds wrong with `password`, in Cognito's words ("Password did not conform with
