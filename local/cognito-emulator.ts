@@ -123,7 +123,7 @@ export interface CognitoEmulator {
    * one allowed the client_credentials grant), set on a kept client too; @default none (a public client).
    */
   ensureClient(userPoolId: string, clientId: string, clientName: string, options?: { secret?: string }): Promise<void>;
-  /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
+  /** The last code sent to `destination` (an email address, or a phone number: the local runtime sends no SMS), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
   /**
    * How many token records the emulator keeps in memory (TokenRevocation), for the flat-memory tests (issue 15):
@@ -218,7 +218,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
-    (r) => forgotPasswordWithoutContact(r, cognito),
+    (r) => forgotPasswordWithoutEmail(r, services),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -2209,24 +2209,46 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
  * ForgotPassword for a user who has neither an email address nor a phone number to send the code to is refused as
  * Cognito refuses it: InvalidParameterException "Cannot reset password for the user as there is no registered/verified
  * email or phone_number" (the service's answer quoted in aws-amplify/aws-sdk-android#142 and
- * amazon-archives/amazon-cognito-identity-js#678); cognito-local answered an HTTP 500 ("Cognito Local unsupported
- * feature: ForgotPassword without email on user"). Not emulated: Cognito asks for a *verified* address (a user whose
- * email is unverified gets a code locally), and a user with a phone number only (SMS recovery) still gets
- * cognito-local's 500. An unknown user is answered before (userExistenceErrors).
+ * amazon-archives/amazon-cognito-identity-js#678, and in https://repost.aws/knowledge-center/cognito-forgot-password);
+ * cognito-local answered an HTTP 500 ("Cognito Local unsupported feature: ForgotPassword without email on user").
+ *
+ * A user with a phone number and no email address (cognito-local: the same HTTP 500) gets the code by SMS as Cognito
+ * sends it, if the number is verified ("If neither a verified phone number nor a verified email exists, this API
+ * returns InvalidParameterException", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html)
+ * and the pool's AccountRecoverySetting, when it has one, lists verified_phone_number (RecoveryOptionType's names,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html; without the
+ * setting Cognito's legacy behaviour prefers SMS, https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-recover-a-user-account.html);
+ * otherwise the InvalidParameterException above (for a pool that recovers by email only, not confirmed). The local
+ * runtime sends no SMS: the code is captured as an email code is (lastCode(phone number), and the log). UserAuth's
+ * pools never get here: email is required, and they recover by verified email only. Not emulated: Cognito asks for a
+ * *verified* email address too (a user whose email is unverified gets a code locally), and the pool's recovery order
+ * for a user with both (cognito-local sends to the email). An unknown user is answered before (userExistenceErrors).
  */
-function forgotPasswordWithoutContact(router: (target: string) => Route, cognito: CognitoService) {
+function forgotPasswordWithoutEmail(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; otp: () => string; clock: Clock }) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "ForgotPassword") return route;
     return async (ctx, req) => {
-      const pool = await poolOf(cognito, ctx, req ?? {});
+      const pool = await poolOf(services.cognito, ctx, req ?? {});
       const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
-      if (user && !attributeValue("email", user.Attributes) && !attributeValue("phone_number", user.Attributes)) {
+      if (!pool || !user || attributeValue("email", user.Attributes)) return route(ctx, req);
+      const phoneNumber = attributeValue("phone_number", user.Attributes);
+      if (!phoneNumber || attributeValue("phone_number_verified", user.Attributes) !== "true" || !recoversByPhone(pool.options)) {
         throw new InvalidParameterError("Cannot reset password for the user as there is no registered/verified email or phone_number");
       }
-      return route(ctx, req);
+      const deliveryDetails = { AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: phoneNumber } as const;
+      const code = services.otp();
+      await services.messages.deliver(ctx, "ForgotPassword", req.ClientId, pool.options.Id, user, code, req.ClientMetadata, deliveryDetails);
+      await pool.saveUser(ctx, { ...user, UserLastModifiedDate: services.clock.get(), ConfirmationCode: code });
+      return { CodeDeliveryDetails: deliveryDetails };
     };
   };
+}
+
+/** Whether the pool's account recovery may send a code to a verified phone number (no setting: Cognito's legacy behaviour, which does). */
+function recoversByPhone(pool: UserPool): boolean {
+  const mechanisms = (pool as { AccountRecoverySetting?: { RecoveryMechanisms?: Array<{ Name?: string }> } }).AccountRecoverySetting?.RecoveryMechanisms;
+  return !mechanisms || mechanisms.some((mechanism) => mechanism.Name === "verified_phone_number");
 }
 
 /**
