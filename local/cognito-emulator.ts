@@ -312,10 +312,23 @@ export type SchemaAttribute = NonNullable<UserPool["SchemaAttributes"]>[number];
  * name, kept as `custom:<name>` as cognito-local's CreateUserPool keeps it) in place of those of the same name and the
  * rest appended, in order: cognito-local's createUserPool merges a pool's SchemaAttributes into its defaults by
  * position (lodash's merge), so the defaults' order is kept.
+ *
+ * An attribute the schema gives without `Mutable` is immutable, as the service makes it: a pool created with
+ * `{"Name": "email", "Required": true}` describes email as `"Mutable": false`, where the standard attributes left out of
+ * Schema are `true` (aws/aws-cdk#8624, a CDK maintainer's test against the service; custom attributes without it were
+ * immutable too, aws/aws-cdk#7011). SchemaAttributeType documents no default
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html). Before,
+ * a standard attribute kept its default `true` (updatable locally, not on AWS) and a custom one had none (immutable,
+ * as cognito-local reads a missing `Mutable`, but described without it). UserAuth gives its email `mutable: true`.
  */
 function withSchema(attributes: SchemaAttribute[] | undefined, schema: SchemaAttribute[]): SchemaAttribute[] {
   const standard = new Set((USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []).map((a) => a.Name));
-  const named = new Map(schema.map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` })).map((a) => [a.Name, a]));
+  const named = new Map(
+    schema
+      .map((a) => ({ ...a, Mutable: a.Mutable ?? false }))
+      .map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` }))
+      .map((a) => [a.Name, a]),
+  );
   const kept = (attributes ?? []).map((a) => (named.has(a.Name) ? { ...a, ...named.get(a.Name) } : a));
   return [...kept, ...[...named.values()].filter((a) => !kept.some((k) => k.Name === a.Name))];
 }

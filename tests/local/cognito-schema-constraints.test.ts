@@ -81,3 +81,20 @@ it("refuses a value outside them in UpdateUserAttributes and AdminUpdateUserAttr
   expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributeList({ "custom:code": "fine" }) })))).toBe("ok");
   expect(await code()).toBe("fine");
 });
+
+it("makes an attribute the program's schema gives without mutable immutable, as the service does: a standard one too, which was updatable locally", async () => {
+  const poolId = "us-east-1_Constrain2";
+  await emulator.ensureUserPool({ Id: poolId, Name: "immutable", Schema: schemaOf([{ name: "name", required: true }, { name: "team", attributeDataType: "String" }]) });
+  const schema = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.SchemaAttributes ?? [];
+  expect(schema.filter((a) => a.Name === "name" || a.Name === "custom:team").map((a) => [a.Name, a.Mutable])).toEqual([
+    ["name", false],
+    ["custom:team", false],
+  ]);
+  expect(schema.find((a) => a.Name === "nickname")?.Mutable).toBe(true);
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "dee", MessageAction: "SUPPRESS", UserAttributes: attributeList({ name: "Dee", "custom:team": "red" }) }));
+  for (const [attribute, value] of [["name", "Deedee"], ["custom:team", "blue"]]) {
+    const update = sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: "dee", UserAttributes: attributeList({ [attribute]: value }) }));
+    expect(await outcome(update)).toBe(`InvalidParameterException: user.${attribute}: Attribute cannot be updated. (changing an immutable attribute)`);
+  }
+  expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: "dee", UserAttributes: attributeList({ nickname: "D" }) })))).toBe("ok");
+});
