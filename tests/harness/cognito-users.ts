@@ -17,6 +17,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "cognito-local/lib/services";
+import { afterAll, beforeAll } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 
 /** The emulator as the tests start it: no triggers, no log, on `clock` (the wall clock when none), in `dataDir`. */
@@ -29,6 +30,24 @@ export const freshCognitoDir = (name: string) => mkdtempSync(join(tmpdir(), `sf-
 /** An SDK client on a local Cognito endpoint (the emulator takes any credentials). */
 export const localCognitoClient = (endpoint: string) =>
   new CognitoIdentityProviderClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+
+/**
+ * A quiet emulator in a fresh data directory (named after `name`) and an SDK client on it for a test file: started in a
+ * beforeAll registered now (so before the file's own, which sets up its pools), stopped in an afterAll. Read its members
+ * in hooks and tests, once started.
+ */
+export function quietCognitoForFile(name: string): { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient } {
+  const local = {} as { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient };
+  beforeAll(async () => {
+    local.emulator = await startQuietCognito(freshCognitoDir(name));
+    local.sdk = localCognitoClient(local.emulator.url);
+  });
+  afterAll(async () => {
+    local.sdk?.destroy();
+    await local.emulator?.stop();
+  });
+  return local;
+}
 
 /** Signs `email` up through `clientId` and confirms it (AdminConfirmSignUp), so it can sign in at once. */
 export async function confirmedUser(sdk: CognitoIdentityProviderClient, userPoolId: string, clientId: string, email: string, password: string): Promise<void> {
