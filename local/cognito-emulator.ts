@@ -30,7 +30,11 @@
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does, and
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
- *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any);
+ *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any), and an
+ *    attribute the program's schema gives without Mutable is immutable, as the service makes it (withSchema);
+ *  - SignUp without a password only in a pool that allows passwordless sign-in (cognito-local: in any), ForgotPassword
+ *    for a user with a verified phone number and no email address by SMS, the code captured as an email code is
+ *    (cognito-local: HTTP 500), and AdminUpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
