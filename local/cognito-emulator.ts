@@ -30,7 +30,11 @@
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does, and
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
- *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any);
+ *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any), and an
+ *    attribute the program's schema gives without Mutable is immutable, as the service makes it (withSchema);
+ *  - SignUp without a password only in a pool that allows passwordless sign-in (cognito-local: in any), ForgotPassword
+ *    for a user with a verified phone number and no email address by SMS, the code captured as an email code is
+ *    (cognito-local: HTTP 500), and AdminUpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -123,7 +127,7 @@ export interface CognitoEmulator {
    * one allowed the client_credentials grant), set on a kept client too; @default none (a public client).
    */
   ensureClient(userPoolId: string, clientId: string, clientName: string, options?: { secret?: string }): Promise<void>;
-  /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
+  /** The last code sent to `destination` (an email address, or a phone number: the local runtime sends no SMS), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
   /**
    * How many token records the emulator keeps in memory (TokenRevocation), for the flat-memory tests (issue 15):
@@ -218,7 +222,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
-    (r) => forgotPasswordWithoutContact(r, cognito),
+    (r) => forgotPasswordWithoutEmail(r, services),
+    (r) => verifiedFlagsAlone(r, cognito, clock),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -312,10 +317,23 @@ export type SchemaAttribute = NonNullable<UserPool["SchemaAttributes"]>[number];
  * name, kept as `custom:<name>` as cognito-local's CreateUserPool keeps it) in place of those of the same name and the
  * rest appended, in order: cognito-local's createUserPool merges a pool's SchemaAttributes into its defaults by
  * position (lodash's merge), so the defaults' order is kept.
+ *
+ * An attribute the schema gives without `Mutable` is immutable, as the service makes it: a pool created with
+ * `{"Name": "email", "Required": true}` describes email as `"Mutable": false`, where the standard attributes left out of
+ * Schema are `true` (aws/aws-cdk#8624, a CDK maintainer's test against the service; custom attributes without it were
+ * immutable too, aws/aws-cdk#7011). SchemaAttributeType documents no default
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html). Before,
+ * a standard attribute kept its default `true` (updatable locally, not on AWS) and a custom one had none (immutable,
+ * as cognito-local reads a missing `Mutable`, but described without it). UserAuth gives its email `mutable: true`.
  */
 function withSchema(attributes: SchemaAttribute[] | undefined, schema: SchemaAttribute[]): SchemaAttribute[] {
   const standard = new Set((USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []).map((a) => a.Name));
-  const named = new Map(schema.map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` })).map((a) => [a.Name, a]));
+  const named = new Map(
+    schema
+      .map((a) => ({ ...a, Mutable: a.Mutable ?? false }))
+      .map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` }))
+      .map((a) => [a.Name, a]),
+  );
   const kept = (attributes ?? []).map((a) => (named.has(a.Name) ? { ...a, ...named.get(a.Name) } : a));
   return [...kept, ...[...named.values()].filter((a) => !kept.some((k) => k.Name === a.Name))];
 }
@@ -2205,28 +2223,96 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
   };
 }
 
+/** Each verified flag and the attribute it verifies. */
+const VERIFIED_FLAGS = new Map([
+  ["email_verified", "email"],
+  ["phone_number_verified", "phone_number"],
+]);
+
+/**
+ * AdminUpdateUserAttributes marks a user's email address or phone number verified (or not) with the flag alone: "In
+ * addition to updating user attributes, this API can also be used to mark phone and email as verified"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html);
+ * administrators send `email_verified` alone to verify an AdminCreateUser user's address
+ * (https://www.softwarepragmatism.com/amazon-cognito-2-email-addresses-not-verified). cognito-local refused a flag sent
+ * without its attribute ("Email is required to verify/un-verify an email"). Such a flag, for an attribute the user has,
+ * is set after cognito-local has taken the rest of the request (its other checks and any code it sends, for the rest
+ * only). Kept: cognito-local's refusal for a user without the attribute (Cognito's answer there not confirmed), and for
+ * a flag the pool's schema makes immutable.
+ */
+function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "AdminUpdateUserAttributes") return route;
+    return async (ctx, req) => {
+      const given: Array<{ Name?: unknown; Value?: unknown }> = Array.isArray(req?.UserAttributes) ? req.UserAttributes : [];
+      const pool = await poolOf(cognito, ctx, req ?? {});
+      const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      if (!pool || !user) return route(ctx, req);
+      const schema = pool.options.SchemaAttributes ?? USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? [];
+      const alone = given.filter((flag) => {
+        const verifies = VERIFIED_FLAGS.get(String(flag.Name));
+        return (
+          verifies !== undefined &&
+          !given.some((a) => a.Name === verifies) &&
+          attributeValue(verifies, user.Attributes) !== undefined &&
+          schema.some((a) => a.Name === flag.Name && a.Mutable)
+        );
+      });
+      if (alone.length === 0) return route(ctx, req);
+      const answer = await route(ctx, { ...req, UserAttributes: given.filter((a) => !alone.includes(a)) });
+      const updated = (await pool.getUserByUsername(ctx, req.Username)) ?? user;
+      const flags = alone.map((flag) => attribute(String(flag.Name), String(flag.Value ?? "")));
+      await pool.saveUser(ctx, { ...updated, Attributes: attributesAppend(updated.Attributes, ...flags), UserLastModifiedDate: clock.get() });
+      return answer;
+    };
+  };
+}
+
 /**
  * ForgotPassword for a user who has neither an email address nor a phone number to send the code to is refused as
  * Cognito refuses it: InvalidParameterException "Cannot reset password for the user as there is no registered/verified
  * email or phone_number" (the service's answer quoted in aws-amplify/aws-sdk-android#142 and
- * amazon-archives/amazon-cognito-identity-js#678); cognito-local answered an HTTP 500 ("Cognito Local unsupported
- * feature: ForgotPassword without email on user"). Not emulated: Cognito asks for a *verified* address (a user whose
- * email is unverified gets a code locally), and a user with a phone number only (SMS recovery) still gets
- * cognito-local's 500. An unknown user is answered before (userExistenceErrors).
+ * amazon-archives/amazon-cognito-identity-js#678, and in https://repost.aws/knowledge-center/cognito-forgot-password);
+ * cognito-local answered an HTTP 500 ("Cognito Local unsupported feature: ForgotPassword without email on user").
+ *
+ * A user with a phone number and no email address (cognito-local: the same HTTP 500) gets the code by SMS as Cognito
+ * sends it, if the number is verified ("If neither a verified phone number nor a verified email exists, this API
+ * returns InvalidParameterException", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html)
+ * and the pool's AccountRecoverySetting, when it has one, lists verified_phone_number (RecoveryOptionType's names,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html; without the
+ * setting Cognito's legacy behaviour prefers SMS, https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-recover-a-user-account.html);
+ * otherwise the InvalidParameterException above (for a pool that recovers by email only, not confirmed). The local
+ * runtime sends no SMS: the code is captured as an email code is (lastCode(phone number), and the log). UserAuth's
+ * pools never get here: email is required, and they recover by verified email only. Not emulated: Cognito asks for a
+ * *verified* email address too (a user whose email is unverified gets a code locally), and the pool's recovery order
+ * for a user with both (cognito-local sends to the email). An unknown user is answered before (userExistenceErrors).
  */
-function forgotPasswordWithoutContact(router: (target: string) => Route, cognito: CognitoService) {
+function forgotPasswordWithoutEmail(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; otp: () => string; clock: Clock }) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "ForgotPassword") return route;
     return async (ctx, req) => {
-      const pool = await poolOf(cognito, ctx, req ?? {});
+      const pool = await poolOf(services.cognito, ctx, req ?? {});
       const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
-      if (user && !attributeValue("email", user.Attributes) && !attributeValue("phone_number", user.Attributes)) {
+      if (!pool || !user || attributeValue("email", user.Attributes)) return route(ctx, req);
+      const phoneNumber = attributeValue("phone_number", user.Attributes);
+      if (!phoneNumber || attributeValue("phone_number_verified", user.Attributes) !== "true" || !recoversByPhone(pool.options)) {
         throw new InvalidParameterError("Cannot reset password for the user as there is no registered/verified email or phone_number");
       }
-      return route(ctx, req);
+      const deliveryDetails = { AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: phoneNumber } as const;
+      const code = services.otp();
+      await services.messages.deliver(ctx, "ForgotPassword", req.ClientId, pool.options.Id, user, code, req.ClientMetadata, deliveryDetails);
+      await pool.saveUser(ctx, { ...user, UserLastModifiedDate: services.clock.get(), ConfirmationCode: code });
+      return { CodeDeliveryDetails: deliveryDetails };
     };
   };
+}
+
+/** Whether the pool's account recovery may send a code to a verified phone number (no setting: Cognito's legacy behaviour, which does). */
+function recoversByPhone(pool: UserPool): boolean {
+  const mechanisms = (pool as { AccountRecoverySetting?: { RecoveryMechanisms?: Array<{ Name?: string }> } }).AccountRecoverySetting?.RecoveryMechanisms;
+  return !mechanisms || mechanisms.some((mechanism) => mechanism.Name === "verified_phone_number");
 }
 
 /**
@@ -2502,7 +2588,10 @@ const PASSWORD_FIELDS = new Map<string, (req: any) => string | undefined>([
   ["AdminRespondToAuthChallenge", (req) => req.ChallengeResponses?.NEW_PASSWORD],
 ]);
 
-/** Refuses passwords the pool's policy rejects, with Cognito's error and wording. */
+/**
+ * Refuses passwords the pool's policy rejects, with Cognito's error and wording, and a SignUp without a password in a
+ * pool that allows no passwordless sign-in (passwordSignUpRequired).
+ */
 function enforcePasswordPolicy(router: (target: string) => Route, cognito: CognitoService, ctx: any) {
   return (target: string): Route => {
     const route = router(target);
@@ -2510,6 +2599,12 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
     if (!passwordOf) return route;
     return async (requestCtx, req) => {
       const password = passwordOf(req ?? {});
+      if (target === "SignUp" && (password === undefined || password === null || password === "")) {
+        const pool = await poolOf(cognito, ctx, req);
+        if (pool && !allowsPasswordlessSignIn(pool)) throw passwordSignUpRequired();
+        // A passwordless user has no password: a blank one stored would sign in with a blank PASSWORD.
+        return route(requestCtx, { ...req, Password: undefined });
+      }
       // A member sent as JSON null is one not sent (no password to check; HTTP 500 before); other types are refused
       // before this (refuseWrongJsonTypes).
       if (typeof password === "string") {
@@ -2520,6 +2615,28 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
     };
   };
 }
+
+/**
+ * SignUp's Password is optional in the API's model only for passwordless users: "Users can sign up without a password
+ * when your user pool supports passwordless sign-in with email or SMS OTPs. To create a user with no password, omit this
+ * parameter or submit a blank value. You can only create a passwordless user when passwordless sign-in is available"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html). Passwordless sign-in is
+ * the pool's SignInPolicy's AllowedFirstAuthFactors with EMAIL_OTP or SMS_OTP; a pool without the policy allows PASSWORD
+ * only (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html), as
+ * UserAuth's pools do (they set none). cognito-local stored a user without a password, who could never sign in.
+ */
+function allowsPasswordlessSignIn(pool: { options: UserPool }): boolean {
+  const factors = (pool.options.Policies as { SignInPolicy?: { AllowedFirstAuthFactors?: unknown } } | undefined)?.SignInPolicy?.AllowedFirstAuthFactors;
+  return Array.isArray(factors) && factors.some((factor) => factor === "EMAIL_OTP" || factor === "SMS_OTP");
+}
+
+/**
+ * SignUp without a password in a pool that allows no passwordless sign-in (allowsPasswordlessSignIn). The error code and
+ * wording are the emulator's: Cognito's answer was not found in public reports (InvalidParameterException assumed, as for
+ * the other requests Cognito refuses for the pool's configuration).
+ */
+const passwordSignUpRequired = () =>
+  new InvalidParameterError("Password is required: this user pool's sign-in policy allows no passwordless sign-in (AllowedFirstAuthFactors without EMAIL_OTP or SMS_OTP).");
 
 /**
  * What the pool's password policy finds wrong with `password`, in Cognito's words ("Password did not conform with

@@ -6,6 +6,7 @@
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   SignUpCommand,
@@ -16,6 +17,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "cognito-local/lib/services";
+import { afterAll, beforeAll } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 
 /** The emulator as the tests start it: no triggers, no log, on `clock` (the wall clock when none), in `dataDir`. */
@@ -29,11 +31,43 @@ export const freshCognitoDir = (name: string) => mkdtempSync(join(tmpdir(), `sf-
 export const localCognitoClient = (endpoint: string) =>
   new CognitoIdentityProviderClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 
+/**
+ * A quiet emulator in a fresh data directory (named after `name`) and an SDK client on it for a test file: started in a
+ * beforeAll registered now (so before the file's own, which sets up its pools), stopped in an afterAll. Read its members
+ * in hooks and tests, once started.
+ */
+export function quietCognitoForFile(name: string): { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient } {
+  const local = {} as { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient };
+  beforeAll(async () => {
+    local.emulator = await startQuietCognito(freshCognitoDir(name));
+    local.sdk = localCognitoClient(local.emulator.url);
+  });
+  afterAll(async () => {
+    local.sdk?.destroy();
+    await local.emulator?.stop();
+  });
+  return local;
+}
+
 /** Signs `email` up through `clientId` and confirms it (AdminConfirmSignUp), so it can sign in at once. */
 export async function confirmedUser(sdk: CognitoIdentityProviderClient, userPoolId: string, clientId: string, email: string, password: string): Promise<void> {
   await sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }] }));
   await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
 }
+
+/** An answer's outcome: "ok", or its error as `name: message` (what the tests compare with Cognito's answers). */
+export const outcome = (answer: Promise<unknown>): Promise<string> =>
+  answer.then(
+    () => "ok",
+    (error: Error) => `${error.name}: ${error.message}`,
+  );
+
+/** `record` as a request's UserAttributes (AttributeType list): `{ email: "a@b" }` → `[{ Name: "email", Value: "a@b" }]`. */
+export const attributeList = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
+
+/** `username`'s attributes in `userPoolId` (AdminGetUser) by name. */
+export const attributesOf = async (sdk: CognitoIdentityProviderClient, userPoolId: string, username: string): Promise<Record<string, string | undefined>> =>
+  Object.fromEntries(((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }))).UserAttributes ?? []).map((a) => [a.Name, a.Value]));
 
 /**
  * Creates `username` in `userPoolId` as an administrator does (AdminCreateUser, no invitation sent) with
@@ -47,8 +81,7 @@ export async function temporaryUser(
   temporaryPassword: string,
   attributes: Record<string, string> = { email: username },
 ): Promise<string> {
-  const UserAttributes = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
-  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, TemporaryPassword: temporaryPassword, MessageAction: "SUPPRESS", UserAttributes }));
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, TemporaryPassword: temporaryPassword, MessageAction: "SUPPRESS", UserAttributes: attributeList(attributes) }));
   return username;
 }
 

@@ -20,7 +20,6 @@ import {
   AdminRespondToAuthChallengeCommand,
   AdminDeleteUserAttributesCommand,
   AdminUpdateUserAttributesCommand,
-  type CognitoIdentityProviderClient,
   DeleteUserAttributesCommand,
   DescribeUserPoolClientCommand,
   GetUserAttributeVerificationCodeCommand,
@@ -28,9 +27,8 @@ import {
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
+import { beforeAll, describe, expect, it } from "vitest";
+import { confirmedUser, hostedUiClient, outcome, passwordSignIn, quietCognitoForFile, temporaryUser } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Limits1";
 const otherPoolId = "us-east-1_Limits2";
@@ -40,38 +38,25 @@ const password = "Chosen-horse-99";
 const temporary = "Temporary-horse-9";
 const LONG = "x".repeat(2049);
 const valueTooLong = (at: string) => `InvalidParameterException: 1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to 2048`;
-let emulator: CognitoEmulator;
-let sdk: CognitoIdentityProviderClient;
+const local = quietCognitoForFile("limits");
 
 beforeAll(async () => {
-  emulator = await startQuietCognito(freshCognitoDir("limits"));
-  sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "limits" });
-  await emulator.ensureUserPool({ Id: otherPoolId, Name: "limits-other" });
-  await hostedUiClient(emulator, sdk, userPoolId, clientId, ["http://localhost:5173/"], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"] });
-  await hostedUiClient(emulator, sdk, otherPoolId, otherClientId, ["http://localhost:5173/"], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"] });
-});
-afterAll(async () => {
-  sdk?.destroy();
-  await emulator?.stop();
+  await local.emulator.ensureUserPool({ Id: userPoolId, Name: "limits" });
+  await local.emulator.ensureUserPool({ Id: otherPoolId, Name: "limits-other" });
+  await hostedUiClient(local.emulator, local.sdk, userPoolId, clientId, ["http://localhost:5173/"], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"] });
+  await hostedUiClient(local.emulator, local.sdk, otherPoolId, otherClientId, ["http://localhost:5173/"], { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"] });
 });
 
-/** An answer's outcome: "ok", or its error as `name: message`. */
-const outcome = (answer: Promise<unknown>) =>
-  answer.then(
-    () => "ok",
-    (error: Error) => `${error.name}: ${error.message}`,
-  );
 let users = 0;
 const nextEmail = () => `user${++users}@example.com`;
-const nameOf = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "name")?.Value;
+const nameOf = async (email: string) => (await local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "name")?.Value;
 /** A temporary user signed in with AdminInitiateAuth (NEW_PASSWORD_REQUIRED) and a way to answer with the new password plus `extra` responses. */
 async function newPasswordChallenge() {
-  const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
-  const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+  const email = await temporaryUser(local.sdk, userPoolId, nextEmail(), temporary);
+  const started = await local.sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
   const answer = (extra: Record<string, string>) =>
     outcome(
-      sdk.send(
+      local.sdk.send(
         new AdminRespondToAuthChallengeCommand({
           UserPoolId: userPoolId,
           ClientId: clientId,
@@ -87,56 +72,56 @@ async function newPasswordChallenge() {
 describe("user attributes (AttributeType: Name 1–32 characters, Value at most 2048)", () => {
   it("SignUp and AdminCreateUser refuse a value over 2048 characters, naming where it is; 2048 is taken", async () => {
     const email = nextEmail();
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, { Name: "name", Value: LONG }] })))).toBe(
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, { Name: "name", Value: LONG }] })))).toBe(
       valueTooLong("userAttributes.2.member.value"),
     );
-    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
-    expect(emulator.lastCode(email)).toBeUndefined(); // no confirmation code sent either
+    expect(await outcome(local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(local.emulator.lastCode(email)).toBeUndefined(); // no confirmation code sent either
     expect(
-      await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "name", Value: LONG }] }))),
+      await outcome(local.sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "name", Value: LONG }] }))),
     ).toBe(valueTooLong("userAttributes.1.member.value"));
-    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, { Name: "name", Value: "x".repeat(2048) }] })))).toBe("ok");
+    expect(await outcome(local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, { Name: "name", Value: "x".repeat(2048) }] })))).toBe("ok");
     expect(await nameOf(email)).toHaveLength(2048);
   });
 
   it("counts characters, not UTF-16 units: 2048 emoji are taken", async () => {
     const email = nextEmail();
-    expect(await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "name", Value: "😀".repeat(2048) }] })))).toBe("ok");
+    expect(await outcome(local.sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "name", Value: "😀".repeat(2048) }] })))).toBe("ok");
   });
 
   it("refuses a name over 32 characters or outside the pattern, every problem counted", async () => {
     const email = nextEmail();
     const name = `custom:${"n".repeat(26)}`;
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: name, Value: "v" }] })))).toBe(
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: name, Value: "v" }] })))).toBe(
       `InvalidParameterException: 1 validation error detected: Value '${name}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32`,
     );
     const pattern = "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+";
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "my\u0000name", Value: LONG }] })))).toBe(
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "my\u0000name", Value: LONG }] })))).toBe(
       `InvalidParameterException: 2 validation errors detected: Value 'my\u0000name' at 'userAttributes.1.member.name' failed to satisfy constraint: ${pattern}; ` +
         "Value at 'userAttributes.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 2048",
     );
     // A space, tab or line break is in the pattern of a pool created since May 2024 (API_AttributeType.html): only the value is refused.
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "my name\t\r\n", Value: LONG }] })))).toBe(
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "my name\t\r\n", Value: LONG }] })))).toBe(
       valueTooLong("userAttributes.1.member.value"),
     );
     // One name breaking both: the pattern's problem first, as the service lists them (aws-amplify/amplify-flutter#3125).
     const both = `custom:${"n\u0000".repeat(13)}`;
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: both, Value: "v" }] })))).toBe(
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: both, Value: "v" }] })))).toBe(
       `InvalidParameterException: 2 validation errors detected: Value '${both}' at 'userAttributes.1.member.name' failed to satisfy constraint: ${pattern}; ` +
         `Value '${both}' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length less than or equal to 32`,
     );
-    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(await outcome(local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
   });
 
   it("AdminUpdateUserAttributes and UpdateUserAttributes refuse a value over 2048 characters, the user's left as it was", async () => {
     const email = nextEmail();
-    await confirmedUser(sdk, userPoolId, clientId, email, password);
-    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "before" }] }));
-    expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
-    const signedIn = await passwordSignIn(sdk, clientId, email, password);
+    await confirmedUser(local.sdk, userPoolId, clientId, email, password);
+    await local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "before" }] }));
+    expect(await outcome(local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
+    const signedIn = await passwordSignIn(local.sdk, clientId, email, password);
     const accessToken = signedIn.AuthenticationResult!.AccessToken!;
-    expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "locale", Value: "en" }, { Name: "name", Value: LONG }] })))).toBe(
+    expect(await outcome(local.sdk.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "locale", Value: "en" }, { Name: "name", Value: LONG }] })))).toBe(
       valueTooLong("userAttributes.2.member.value"),
     );
     expect(await nameOf(email)).toBe("before");
@@ -146,7 +131,7 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
     const { email, started, answer } = await newPasswordChallenge();
     expect(started.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
     expect(await answer({ "userAttributes.name": LONG })).toBe(valueTooLong("challengeResponses.userAttributes.name"));
-    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    expect((await local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
     expect(await answer({ "userAttributes.name": "Ann" })).toBe("ok");
     expect(await nameOf(email)).toBe("Ann");
   });
@@ -155,23 +140,23 @@ describe("user attributes (AttributeType: Name 1–32 characters, Value at most 
 describe("attribute names without values (AttributeNameType: 1–32 characters of AttributeType's name pattern)", () => {
   it("AdminDeleteUserAttributes, DeleteUserAttributes, VerifyUserAttribute and GetUserAttributeVerificationCode refuse a name outside it, the user's left as it was", async () => {
     const email = nextEmail();
-    await confirmedUser(sdk, userPoolId, clientId, email, password);
-    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "kept" }] }));
+    await confirmedUser(local.sdk, userPoolId, clientId, email, password);
+    await local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "kept" }] }));
     const long = `custom:${"n".repeat(26)}`;
     const tooLong = (at: string) => `InvalidParameterException: 1 validation error detected: Value '${long}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to 32`;
     const pattern = "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+";
-    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", long] })))).toBe(tooLong("userAttributeNames.2.member"));
-    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", ""] })))).toBe(
+    expect(await outcome(local.sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", long] })))).toBe(tooLong("userAttributeNames.2.member"));
+    expect(await outcome(local.sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name", ""] })))).toBe(
       "InvalidParameterException: 1 validation error detected: Value '' at 'userAttributeNames.2.member' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
-    const accessToken = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
-    expect(await outcome(sdk.send(new DeleteUserAttributesCommand({ AccessToken: accessToken, UserAttributeNames: ["na\u0000me"] })))).toBe(
+    const accessToken = (await passwordSignIn(local.sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+    expect(await outcome(local.sdk.send(new DeleteUserAttributesCommand({ AccessToken: accessToken, UserAttributeNames: ["na\u0000me"] })))).toBe(
       `InvalidParameterException: 1 validation error detected: Value 'na\u0000me' at 'userAttributeNames.1.member' failed to satisfy constraint: ${pattern}`,
     );
     expect(await nameOf(email)).toBe("kept");
-    expect(await outcome(sdk.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: long, Code: "123456" })))).toBe(tooLong("attributeName"));
-    expect(await outcome(sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: long })))).toBe(tooLong("attributeName"));
-    expect(await outcome(sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name"] })))).toBe("ok");
+    expect(await outcome(local.sdk.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: long, Code: "123456" })))).toBe(tooLong("attributeName"));
+    expect(await outcome(local.sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: long })))).toBe(tooLong("attributeName"));
+    expect(await outcome(local.sdk.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributeNames: ["name"] })))).toBe("ok");
     expect(await nameOf(email)).toBeUndefined();
   });
 });
@@ -181,21 +166,21 @@ describe("user attributes not in the pool's schema", () => {
   it("SignUp and AdminCreateUser refuse every unknown name (Attributes did not conform to the schema), nothing stored; standard ones are taken undeclared", async () => {
     const email = nextEmail();
     const unknown = [{ Name: "名前", Value: "v" }, { Name: "custom:unknown", Value: "v" }, { Name: "custom:unknown", Value: "w" }];
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...unknown] })))).toBe(
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...unknown] })))).toBe(
       `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("名前", "custom:unknown")}`,
     );
-    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
-    expect(emulator.lastCode(email)).toBeUndefined();
-    expect(await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "nickname2", Value: "v" }] })))).toBe(
+    expect(await outcome(local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(local.emulator.lastCode(email)).toBeUndefined();
+    expect(await outcome(local.sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: [{ Name: "nickname2", Value: "v" }] })))).toBe(
       `InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("nickname2")}`,
     );
-    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(await outcome(local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
     // ValidationData is for the triggers, not the user's attributes: any name goes. (A birthdate is 10 characters, the
     // standard attribute's MinLength and MaxLength in every pool's schema.)
     const standard = ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "address"];
     expect(
       await outcome(
-        sdk.send(
+        local.sdk.send(
           new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }, ...standard.map((Name) => ({ Name, Value: Name === "birthdate" ? "1990-01-01" : "v" }))], ValidationData: [{ Name: "custom:unknown", Value: "v" }] }),
         ),
       ),
@@ -205,28 +190,28 @@ describe("user attributes not in the pool's schema", () => {
   it("SignUp and AdminCreateUser refuse a caller's own sub (Cognito generates it), nothing stored", async () => {
     const email = nextEmail();
     const withSub = [{ Name: "email", Value: email }, { Name: "sub", Value: "chosen-sub" }];
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: withSub })))).toBe(
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: withSub })))).toBe(
       "NotAuthorizedException: A client attempted to write unauthorized attribute",
     );
-    expect(await outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: withSub })))).toBe(
+    expect(await outcome(local.sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: email, TemporaryPassword: temporary, MessageAction: "SUPPRESS", UserAttributes: withSub })))).toBe(
       "NotAuthorizedException: A client attempted to write unauthorized attribute",
     );
-    expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
+    expect(await outcome(local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })))).toBe("UserNotFoundException: User does not exist.");
   });
 
   it("the AttributeType limits come first", async () => {
-    expect(await outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: nextEmail(), Password: password, UserAttributes: [{ Name: "custom:unknown", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
+    expect(await outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: nextEmail(), Password: password, UserAttributes: [{ Name: "custom:unknown", Value: LONG }] })))).toBe(valueTooLong("userAttributes.1.member.value"));
   });
 
   it("AdminUpdateUserAttributes and UpdateUserAttributes refuse an unknown name (user.<name>), the user's left as it was", async () => {
     const email = nextEmail();
-    await confirmedUser(sdk, userPoolId, clientId, email, password);
-    await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "before" }] }));
-    expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "custom:unknown", Value: "v" }] })))).toBe(
+    await confirmedUser(local.sdk, userPoolId, clientId, email, password);
+    await local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "before" }] }));
+    expect(await outcome(local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "custom:unknown", Value: "v" }] })))).toBe(
       `InvalidParameterException: ${notInSchema("user.custom:unknown")}`,
     );
-    const accessToken = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
-    expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "名前", Value: "v" }, { Name: "team", Value: "v" }] })))).toBe(
+    const accessToken = (await passwordSignIn(local.sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+    expect(await outcome(local.sdk.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "name", Value: "after" }, { Name: "名前", Value: "v" }, { Name: "team", Value: "v" }] })))).toBe(
       `InvalidParameterException: ${notInSchema("user.名前", "user.team")}`,
     );
     expect(await nameOf(email)).toBe("before");
@@ -236,14 +221,14 @@ describe("user attributes not in the pool's schema", () => {
     const { email, answer: respond } = await newPasswordChallenge();
     const answer = (attribute: string) => respond({ [`userAttributes.${attribute}`]: "Ann" });
     expect(await answer("custom:unknown")).toBe(`InvalidParameterException: ${notInSchema("user.custom:unknown")}`);
-    expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
+    expect((await local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus).toBe("FORCE_CHANGE_PASSWORD");
     expect(await answer("name")).toBe("ok");
   });
 
   it("a pool's declared custom attribute is taken as custom:<name>", async () => {
     const poolId = "us-east-1_Limits3";
-    await emulator.ensureUserPool({ Id: poolId, Name: "limits-custom", Schema: [{ Name: "team", AttributeDataType: "String", Mutable: true }] });
-    const ok = (name: string) => outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: nextEmail(), MessageAction: "SUPPRESS", TemporaryPassword: temporary, UserAttributes: [{ Name: name, Value: "v" }] })));
+    await local.emulator.ensureUserPool({ Id: poolId, Name: "limits-custom", Schema: [{ Name: "team", AttributeDataType: "String", Mutable: true }] });
+    const ok = (name: string) => outcome(local.sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: nextEmail(), MessageAction: "SUPPRESS", TemporaryPassword: temporary, UserAttributes: [{ Name: name, Value: "v" }] })));
     expect(await ok("custom:team")).toBe("ok");
     expect(await ok("team")).toBe(`InvalidParameterException: Attributes did not conform to the schema: ${notInSchema("team")}`);
   });
@@ -252,9 +237,9 @@ describe("user attributes not in the pool's schema", () => {
 describe("a request's UserPoolId and ClientId (the client must be of that pool)", () => {
   it("AdminInitiateAuth refuses an unknown pool, and a client of another pool", async () => {
     const email = nextEmail();
-    await confirmedUser(sdk, userPoolId, clientId, email, password);
+    await confirmedUser(local.sdk, userPoolId, clientId, email, password);
     const signIn = (poolId: string, client: string) =>
-      outcome(sdk.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } })));
+      outcome(local.sdk.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } })));
     expect(await signIn("us-east-1_Unknown9", clientId)).toBe("ResourceNotFoundException: User pool us-east-1_Unknown9 does not exist.");
     expect(await signIn(otherPoolId, clientId)).toBe(`ResourceNotFoundException: User pool client ${clientId} does not exist.`);
     expect(await signIn(userPoolId, otherClientId)).toBe(`ResourceNotFoundException: User pool client ${otherClientId} does not exist.`);
@@ -262,11 +247,11 @@ describe("a request's UserPoolId and ClientId (the client must be of that pool)"
   });
 
   it("AdminRespondToAuthChallenge refuses a client of another pool, the session kept for the right request", async () => {
-    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
-    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    const email = await temporaryUser(local.sdk, userPoolId, nextEmail(), temporary);
+    const started = await local.sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
     const answer = (poolId: string) =>
       outcome(
-        sdk.send(
+        local.sdk.send(
           new AdminRespondToAuthChallengeCommand({ UserPoolId: poolId, ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: started.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password } }),
         ),
       );
@@ -276,6 +261,6 @@ describe("a request's UserPoolId and ClientId (the client must be of that pool)"
   });
 
   it("DescribeUserPoolClient answers a client of another pool in the same words", async () => {
-    expect(await outcome(sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: otherPoolId, ClientId: clientId })))).toBe(`ResourceNotFoundException: User pool client ${clientId} does not exist.`);
+    expect(await outcome(local.sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: otherPoolId, ClientId: clientId })))).toBe(`ResourceNotFoundException: User pool client ${clientId} does not exist.`);
   });
 });

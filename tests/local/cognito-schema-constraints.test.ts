@@ -8,15 +8,13 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
-  type CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { beforeAll, expect, it } from "vitest";
 import { schemaOf } from "../../local/services/cognito";
-import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito } from "../harness/cognito-users";
+import { attributeList, confirmedUser, hostedUiClient, outcome, passwordSignIn, quietCognitoForFile } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Constrain1";
 const clientId = "constrainclient00000000000";
@@ -28,27 +26,12 @@ const programSchema = [
   // A recorded block may be a list of one; an unset bound is no bound.
   { name: "age", attributeDataType: "Number", mutable: true, numberAttributeConstraints: [{ minValue: "0" }] },
 ];
-let emulator: CognitoEmulator;
-let sdk: CognitoIdentityProviderClient;
+const local = quietCognitoForFile("constraints");
 
 beforeAll(async () => {
-  emulator = await startQuietCognito(freshCognitoDir("constraints"));
-  sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "constraints", Schema: schemaOf(programSchema) });
-  await hostedUiClient(emulator, sdk, userPoolId, clientId, ["http://localhost:5173/"]);
+  await local.emulator.ensureUserPool({ Id: userPoolId, Name: "constraints", Schema: schemaOf(programSchema) });
+  await hostedUiClient(local.emulator, local.sdk, userPoolId, clientId, ["http://localhost:5173/"]);
 });
-afterAll(async () => {
-  sdk?.destroy();
-  await emulator?.stop();
-});
-
-/** An answer's outcome: "ok", or its error as `name: message`. */
-const outcome = (answer: Promise<unknown>) =>
-  answer.then(
-    () => "ok",
-    (error: Error) => `${error.name}: ${error.message}`,
-  );
-const attributes = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
 
 it("carries the program's string and number constraints to the local pool", async () => {
   expect(schemaOf(programSchema)).toEqual([
@@ -56,35 +39,52 @@ it("carries the program's string and number constraints to the local pool", asyn
     { Name: "code", AttributeDataType: "String", Mutable: true, StringAttributeConstraints: { MinLength: "2", MaxLength: "5" } },
     { Name: "age", AttributeDataType: "Number", Mutable: true, NumberAttributeConstraints: { MinValue: "0" } },
   ]);
-  const schema = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool?.SchemaAttributes ?? [];
+  const schema = (await local.sdk.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))).UserPool?.SchemaAttributes ?? [];
   expect(schema.find((a) => a.Name === "custom:code")?.StringAttributeConstraints).toEqual({ MinLength: "2", MaxLength: "5" });
   expect(schema.find((a) => a.Name === "custom:age")?.NumberAttributeConstraints).toEqual({ MinValue: "0" });
 });
 
 it("refuses a value outside them in SignUp and AdminCreateUser, every one named, and creates no user", async () => {
-  const signUp = (username: string, given: Record<string, string>) => outcome(sdk.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributes({ email: username, ...given }) })));
+  const signUp = (username: string, given: Record<string, string>) => outcome(local.sdk.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: password, UserAttributes: attributeList({ email: username, ...given }) })));
   expect(await signUp("ann@example.com", { "custom:code": "abcdef", "custom:age": "-1" })).toBe(
     "InvalidParameterException: Attributes did not conform to the schema: custom:code: Value is longer than the attribute's MaxLength 5.\ncustom:age: Value is less than the attribute's MinValue 0.\n",
   );
-  expect(await outcome(sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: "ann@example.com" })))).toBe("UserNotFoundException: User does not exist.");
+  expect(await outcome(local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: "ann@example.com" })))).toBe("UserNotFoundException: User does not exist.");
   expect(await signUp("ann@example.com", { "custom:code": "abcde", "custom:age": "120" })).toBe("ok");
-  const create = (given: Record<string, string>) => outcome(sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: "bob@example.com", MessageAction: "SUPPRESS", UserAttributes: attributes(given) })));
+  const create = (given: Record<string, string>) => outcome(local.sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: "bob@example.com", MessageAction: "SUPPRESS", UserAttributes: attributeList(given) })));
   expect(await create({ email: "bob@example.com", "custom:code": "a" })).toBe("InvalidParameterException: Attributes did not conform to the schema: custom:code: Value is shorter than the attribute's MinLength 2.\n");
   expect(await create({ email: "bob@example.com", "custom:code": "ab" })).toBe("ok");
 });
 
 it("refuses a value outside them in UpdateUserAttributes and AdminUpdateUserAttributes, the value kept", async () => {
   const email = "cy@example.com";
-  await confirmedUser(sdk, userPoolId, clientId, email, password);
-  const token = (await passwordSignIn(sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
-  const code = async () => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "custom:code")?.Value;
-  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributes({ "custom:code": "toolong" }) })))).toBe(
+  await confirmedUser(local.sdk, userPoolId, clientId, email, password);
+  const token = (await passwordSignIn(local.sdk, clientId, email, password)).AuthenticationResult!.AccessToken!;
+  const code = async () => (await local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserAttributes?.find((a) => a.Name === "custom:code")?.Value;
+  expect(await outcome(local.sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributeList({ "custom:code": "toolong" }) })))).toBe(
     "InvalidParameterException: user.custom:code: Value is longer than the attribute's MaxLength 5.\n",
   );
-  expect(await outcome(sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: attributes({ "custom:code": "x" }) })))).toBe(
+  expect(await outcome(local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: email, UserAttributes: attributeList({ "custom:code": "x" }) })))).toBe(
     "InvalidParameterException: user.custom:code: Value is shorter than the attribute's MinLength 2.\n",
   );
   expect(await code()).toBeUndefined();
-  expect(await outcome(sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributes({ "custom:code": "fine" }) })))).toBe("ok");
+  expect(await outcome(local.sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributeList({ "custom:code": "fine" }) })))).toBe("ok");
   expect(await code()).toBe("fine");
+});
+
+it("makes an attribute the program's schema gives without mutable immutable, as the service does: a standard one too, which was updatable locally", async () => {
+  const poolId = "us-east-1_Constrain2";
+  await local.emulator.ensureUserPool({ Id: poolId, Name: "immutable", Schema: schemaOf([{ name: "name", required: true }, { name: "team", attributeDataType: "String" }]) });
+  const schema = (await local.sdk.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.SchemaAttributes ?? [];
+  expect(schema.filter((a) => a.Name === "name" || a.Name === "custom:team").map((a) => [a.Name, a.Mutable])).toEqual([
+    ["name", false],
+    ["custom:team", false],
+  ]);
+  expect(schema.find((a) => a.Name === "nickname")?.Mutable).toBe(true);
+  await local.sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "dee", MessageAction: "SUPPRESS", UserAttributes: attributeList({ name: "Dee", "custom:team": "red" }) }));
+  for (const [attribute, value] of [["name", "Deedee"], ["custom:team", "blue"]]) {
+    const update = local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: "dee", UserAttributes: attributeList({ [attribute]: value }) }));
+    expect(await outcome(update)).toBe(`InvalidParameterException: user.${attribute}: Attribute cannot be updated. (changing an immutable attribute)`);
+  }
+  expect(await outcome(local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: "dee", UserAttributes: attributeList({ nickname: "D" }) })))).toBe("ok");
 });
