@@ -171,6 +171,21 @@ describe("each sandbox runs in a worker thread of its own", () => {
     expect(threads).toHaveLength(2);
   });
 
+  it("answers a function that redefines the bridge's globals, instead of losing its thread to an exception there", async () => {
+    // A getter that is a string when checked and a function when read again; then a setter that throws. Either ended
+    // the thread with an exception outside the function's run, and the caller waited out the runaway timeout.
+    const outcomeTwice = `var reads = 0;
+      Object.defineProperty(globalThis, "__outcome", { get: function () { return ++reads % 2 ? '{"ok":true,"value":"first read"}' : function () {}; }, set: function () {} });
+      function handler(event) { return event.request; }`;
+    const { sandbox, threads } = watched(outcomeTwice, { name: "outcome-getter" });
+    expect(await sandbox.invoke(event)).toBe("first read");
+    const throwingSetter = `Object.defineProperty(globalThis, "__event", { get: function () { return "{}"; }, set: function () { throw new Error("no event here"); } });
+      function handler(event) { return event.request; }`;
+    const second = watched(throwingSetter, { name: "event-setter" });
+    await expect(second.sandbox.invoke(event)).rejects.toThrow(/^no event here$/);
+    expect([...threads, ...second.threads]).toHaveLength(2);
+  });
+
   it("close() terminates the thread; a closed sandbox refuses invocations", async () => {
     const { sandbox, threads } = watched("function handler(event) { return event.request; }", { name: "closing" });
     expect(await sandbox.invoke<{ uri: string }>(event)).toMatchObject({ uri: "/" });
