@@ -7,10 +7,13 @@ import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EdgeLogicRegisteredSpec } from "../../components/edge-logic";
 import { registerSpec } from "../../components/spec-registry";
+import { normalise, withBehaviourPatterns } from "../../components/static-site/spec";
 import {
   CloudFrontFunctionSandbox, createEdgeRuntime, EdgeFunctionError, functionEvent, lambdaEvent, requestFromFunction, responseFromFunction, RUNAWAY_TIMEOUT_MS,
   type CloudFrontFunctionOptions, type EdgeRequest,
 } from "../../local/edge-runtime";
+import { createFrontDoor } from "../../local/front-door";
+import { openDoor } from "../harness/front-door";
 
 const fixture = (name: string) => readFileSync(`tests/fixtures/edge/${name}`, "utf8");
 const viewerRequest = (uri: string): EdgeRequest => ({ method: "GET", uri, querystring: "", headers: { host: ["localhost"] }, clientIp: "127.0.0.1" });
@@ -229,6 +232,21 @@ describe("each sandbox runs in a worker thread of its own", () => {
     expect(await runner.onRequest(viewerRequest("/a"), "localhost")).toMatchObject({ request: { uri: "/a" } });
     await runtime.close();
     await expect(runner.onRequest(viewerRequest("/a"), "localhost")).rejects.toThrow(new EdgeFunctionError("edge-viewer-request", "viewer-request", "the sandbox is closed"));
+  });
+
+  it("closes StaticSite's own function (the SPA fallback) with the front door", async () => {
+    const door = createFrontDoor(normalise("spa", withBehaviourPatterns({ path: "tests/fixtures/multi-page-site", spa: true })), new Map(), { log: () => undefined });
+    const open = await openDoor(door);
+    // The SPA fallback (StaticSite's own viewer-request function) serves the index document for a client route.
+    expect((await fetch(`${open.base}/some/client/route`)).status).toBe(200);
+    await open.close();
+    // Served again by the closed door: the function's sandbox was closed with it (its thread terminated), so CloudFront's 503.
+    const reopened = await openDoor(door);
+    try {
+      expect((await fetch(`${reopened.base}/some/client/route`)).status).toBe(503);
+    } finally {
+      await reopened.close();
+    }
   });
 });
 
