@@ -105,7 +105,8 @@ const THREAD_START_TIMEOUT_MS = 30_000;
 /**
  * A sandbox thread's heap limits: room for a KeyValueStore's data (up to 5 MB, EDGE_LIMITS.keyValueStore, parsed in the
  * thread) and a function's own garbage, while a function that allocates without bound ends its own thread (the caller
- * then sees no answer, as from runaway code) instead of growing the local runtime's memory.
+ * then sees no answer within its runaway timeout, and is told which it was once the thread is gone: outOfMemory)
+ * instead of growing the local runtime's memory.
  */
 const THREAD_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 };
 
@@ -143,6 +144,11 @@ class SandboxThread {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   /** Set when the thread died (an uncaught error, its memory limit): the next invocation starts a fresh one. */
   failed = false;
+  /**
+   * Set when the thread died of its memory limit. Node emits that 'error' before the 'exit' that terminate() waits for,
+   * so it is known once terminate() has resolved (the caller, waiting synchronously, cannot see it sooner).
+   */
+  outOfMemory = false;
 
   constructor(private readonly setup: ThreadSetup) {
     const { port1, port2 } = new MessageChannel();
@@ -153,7 +159,10 @@ class SandboxThread {
       resourceLimits: THREAD_RESOURCE_LIMITS,
     });
     // Without a listener a dead thread's error would be thrown in the caller's thread, ending the process.
-    this.worker.on("error", () => (this.failed = true));
+    this.worker.on("error", (error: Error & { code?: string }) => {
+      this.failed = true;
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") this.outOfMemory = true;
+    });
     // Idle sandboxes never keep the process alive.
     this.worker.unref();
   }
@@ -203,6 +212,21 @@ const SANDBOX_THREADS = new FinalizationRegistry<SandboxThread>((thread) => void
 /** The error of code still running after `ms` milliseconds. */
 function runawayError(ms: number): Error {
   return new Error(`was stopped after ${ms} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
+}
+
+/** The error of a thread that died of its memory limit (THREAD_RESOURCE_LIMITS). */
+function outOfMemoryError(): Error {
+  return new Error(`was stopped for exceeding the local sandbox's memory limit (${THREAD_RESOURCE_LIMITS.maxOldGenerationSizeMb} MB of heap): does it allocate without bound?`);
+}
+
+/**
+ * The error of a compile that did not answer within `ms` milliseconds: the constructor waits synchronously, so it cannot
+ * learn whether the thread was still running or had died of its memory limit.
+ */
+function compileStoppedError(ms: number): Error {
+  return new Error(
+    `was stopped after ${ms} ms of wall-clock time: its top-level code ran away (an endless loop?) or exceeded the local sandbox's memory limit (${THREAD_RESOURCE_LIMITS.maxOldGenerationSizeMb} MB of heap).`,
+  );
 }
 
 /** An error the function's code threw in its thread, rebuilt with its name and message. */
@@ -258,15 +282,16 @@ export class CloudFrontFunctionSandbox {
   async invoke<T = unknown>(event: unknown): Promise<T> {
     if (this.closed) throw new Error("the sandbox is closed");
     const eventJson = JSON.stringify(event);
-    if (this.thread?.failed) this.stopThread();
+    if (this.thread?.failed) void this.stopThread();
     const thread = (this.thread ??= this.start());
     const cpuBefore = this.cpuClock?.();
     const reply = thread.invoke(eventJson, this.runawayTimeoutMs);
     if (!reply) {
-      this.stopThread();
       this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : this.runawayTimeoutMs;
       this.logs = [];
-      throw runawayError(this.runawayTimeoutMs);
+      // Once terminated, the thread has told (or not) that its memory limit ended it first.
+      await this.stopThread();
+      throw thread.outOfMemory ? outOfMemoryError() : runawayError(this.runawayTimeoutMs);
     }
     this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : reply.computeMs!;
     this.logs = reply.logs ?? [];
@@ -294,7 +319,7 @@ export class CloudFrontFunctionSandbox {
     this.onThread?.(thread.worker);
     try {
       const reply = thread.compiled(this.compileTimeoutMs);
-      if (!reply) throw runawayError(this.compileTimeoutMs);
+      if (!reply) throw compileStoppedError(this.compileTimeoutMs);
       if (reply.error) throw threadError(reply.error);
     } catch (error) {
       void thread.terminate();
@@ -305,11 +330,11 @@ export class CloudFrontFunctionSandbox {
   }
 
   /** Terminates the thread (runaway code, or a thread that died); the next invocation starts a fresh one. */
-  private stopThread(): void {
+  private async stopThread(): Promise<void> {
     const thread = this.thread;
     this.thread = undefined;
     SANDBOX_THREADS.unregister(this);
-    void thread?.terminate();
+    await thread?.terminate();
   }
 
   /**

@@ -189,6 +189,18 @@ describe("each sandbox runs in a worker thread of its own", () => {
     expect([...threads, ...second.threads]).toHaveLength(2);
   });
 
+  it("tells a function stopped by its thread's memory limit from runaway code, and serves the next request in a fresh thread", async () => {
+    // Arrays of a million numbers (8 MB each) fill the thread's 64 MB heap within a few; with the default runaway
+    // timeout, which the caller waits out (it cannot see the thread die while it waits), and which the fill stays far within.
+    const code = "function handler(event) { if (event.request.uri === '/hoard') { var kept = []; for (;;) kept.push(new Array(1e6).fill(0)); } return event.request; }";
+    const { sandbox, threads } = watched(code, { name: "hoarder" });
+    const died = once(threads[0], "error");
+    await expect(sandbox.invoke(on("/hoard"))).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit \(64 MB of heap\): does it allocate without bound\?$/);
+    expect(((await died)[0] as { code: string }).code).toBe("ERR_WORKER_OUT_OF_MEMORY");
+    expect(await sandbox.invoke<{ uri: string }>(on("/"))).toMatchObject({ uri: "/" });
+    expect(threads).toHaveLength(2);
+  });
+
   it("close() terminates the thread; a closed sandbox refuses invocations", async () => {
     const { sandbox, threads } = watched("function handler(event) { return event.request; }", { name: "closing" });
     expect(await sandbox.invoke<{ uri: string }>(event)).toMatchObject({ uri: "/" });
