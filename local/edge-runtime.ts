@@ -209,9 +209,11 @@ class SandboxThread {
 /** Terminates the thread of a sandbox that was dropped without close() (StaticSite's own function in a front door). */
 const SANDBOX_THREADS = new FinalizationRegistry<SandboxThread>((thread) => void thread.terminate());
 
-/** The error of code still running after `ms` milliseconds. */
-function runawayError(ms: number): Error {
-  return new Error(`was stopped after ${ms} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
+/** An invocation still running after `ms` milliseconds of wall-clock time, stopped (the bench tells it from a function's own errors). */
+export class RunawayError extends Error {
+  constructor(ms: number) {
+    super(`was stopped after ${ms} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
+  }
 }
 
 /** The error of a thread that died of its memory limit (THREAD_RESOURCE_LIMITS). */
@@ -291,7 +293,7 @@ export class CloudFrontFunctionSandbox {
       this.logs = [];
       // Once terminated, the thread has told (or not) that its memory limit ended it first.
       await this.stopThread();
-      throw thread.outOfMemory ? outOfMemoryError() : runawayError(this.runawayTimeoutMs);
+      throw thread.outOfMemory ? outOfMemoryError() : new RunawayError(this.runawayTimeoutMs);
     }
     this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : reply.computeMs!;
     this.logs = reply.logs ?? [];
