@@ -93,6 +93,12 @@ export interface CloudFrontFunctionOptions {
   warn?: (message: string) => void;
   /** Called with each worker thread the sandbox starts (tests watch them end). */
   onThread?: (worker: Worker) => void;
+  /**
+   * Start the function's thread without waiting for its compile: compiled() (or the first invocation) waits for it and
+   * throws what failed it. Starting a thread costs tens to hundreds of milliseconds, so a caller that starts several
+   * sandboxes before waiting for any pays about one (createEdgeRuntime).
+   */
+  deferCompile?: boolean;
   name?: string;
 }
 
@@ -144,6 +150,8 @@ class SandboxThread {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   /** Set when the thread died (an uncaught error, its memory limit): the next invocation starts a fresh one. */
   failed = false;
+  /** Set once the function compiled in this thread (its compile's reply was read, without an error). */
+  private compiled = false;
   /**
    * Set when the thread died of its memory limit. Node emits that 'error' before the 'exit' that terminate() waits for,
    * so it is known once terminate() has resolved (the caller, waiting synchronously, cannot see it sooner).
@@ -167,10 +175,17 @@ class SandboxThread {
     this.worker.unref();
   }
 
-  /** The compile's reply; undefined when the thread did not answer within `timeoutMs` once started. */
-  compiled(timeoutMs: number): ThreadReply | undefined {
+  /**
+   * Waits for the function's compile (the first time; later calls return at once); throws what failed it, or that it
+   * did not answer within `timeoutMs` once the thread started.
+   */
+  waitForCompile(timeoutMs: number): void {
+    if (this.compiled) return;
     if (!this.waitWhile(STARTING, THREAD_START_TIMEOUT_MS)) throw new Error(`${this.setup.name}: the sandbox's worker thread did not start within ${THREAD_START_TIMEOUT_MS} ms`);
-    return this.reply(timeoutMs);
+    const reply = this.reply(timeoutMs);
+    if (!reply) throw compileStoppedError(timeoutMs);
+    if (reply.error) throw threadError(reply.error);
+    this.compiled = true;
   }
 
   /** Posts an event to the handler; its reply, or undefined when the thread did not answer within `timeoutMs`. */
@@ -277,15 +292,21 @@ export class CloudFrontFunctionSandbox {
     this.warn = options.warn ?? ((message) => console.warn(message));
     this.onThread = options.onThread;
     this.setup = { name: this.name, filename: `${this.name}.js`, source: sandboxScriptSource(code), kvsJson: JSON.stringify(options.keyValueStore ?? null) };
-    this.thread = this.start();
+    this.thread = this.startThread();
+    if (!options.deferCompile) this.compiled();
+  }
+
+  /** Waits until the function has compiled in its thread; throws what failed the compile. */
+  compiled(): void {
+    if (this.closed) throw new Error("the sandbox is closed");
+    this.compiledThread();
   }
 
   /** Runs `handler(event)`; resolves with what it returned (as JSON data) or rejects with why it failed. */
   async invoke<T = unknown>(event: unknown): Promise<T> {
     if (this.closed) throw new Error("the sandbox is closed");
     const eventJson = JSON.stringify(event);
-    if (this.thread?.failed) void this.stopThread();
-    const thread = (this.thread ??= this.start());
+    const thread = this.compiledThread();
     const cpuBefore = this.cpuClock?.();
     const reply = thread.invoke(eventJson, this.runawayTimeoutMs);
     if (!reply) {
@@ -315,19 +336,27 @@ export class CloudFrontFunctionSandbox {
     await thread?.terminate();
   }
 
-  /** Starts a thread and compiles the function in it; throws what failed the compile, or a runaway error. */
-  private start(): SandboxThread {
+  /** Starts a thread, which compiles the function (waited for by compiledThread). */
+  private startThread(): SandboxThread {
     const thread = new SandboxThread(this.setup);
     this.onThread?.(thread.worker);
+    SANDBOX_THREADS.register(this, thread, this);
+    return thread;
+  }
+
+  /**
+   * The thread, the function compiled in it: a fresh one when the last was stopped or died. Throws what failed the
+   * compile, and terminates that thread (the next invocation tries a fresh one).
+   */
+  private compiledThread(): SandboxThread {
+    if (this.thread?.failed) void this.stopThread();
+    const thread = (this.thread ??= this.startThread());
     try {
-      const reply = thread.compiled(this.compileTimeoutMs);
-      if (!reply) throw compileStoppedError(this.compileTimeoutMs);
-      if (reply.error) throw threadError(reply.error);
+      thread.waitForCompile(this.compileTimeoutMs);
     } catch (error) {
-      void thread.terminate();
+      void this.stopThread();
       throw error;
     }
-    SANDBOX_THREADS.register(this, thread, this);
     return thread;
   }
 
@@ -437,46 +466,72 @@ export interface EdgeRuntime {
   behaviour(pathPattern: string): BehaviourRunners;
 }
 
-/** The edge runtime of a site: its runners, and `close` to terminate its CloudFront Functions' sandbox threads. */
+/**
+ * The edge runtime of a site: its runners; `compiled` to wait for its CloudFront Functions' compiles, and `close` to
+ * terminate their sandbox threads.
+ */
 export interface SiteEdgeRuntime extends EdgeRuntime {
+  /**
+   * Waits for each CloudFront Function's compile in its thread; throws the first that failed. The threads all start
+   * when the runtime is made, so waiting for them together costs about one thread's start.
+   */
+  compiled(): void;
   close(): Promise<void>;
 }
 
 /**
  * Builds the runners for a site's associations from the EdgeLogic specs registered while
  * index.ts ran. Fails loudly when an association names an EdgeLogic or key that no spec has.
+ * Starts each CloudFront Function's thread without waiting for its compile: call `compiled()` before serving.
  */
-export function createEdgeRuntime(associations: readonly EdgeAssociation[], lambdaHost: LambdaHost, options: Pick<CloudFrontFunctionOptions, "runawayTimeoutMs" | "computeBudgetMs" | "warn"> = {}): SiteEdgeRuntime {
+export function createEdgeRuntime(
+  associations: readonly EdgeAssociation[],
+  lambdaHost: LambdaHost,
+  options: Pick<CloudFrontFunctionOptions, "runawayTimeoutMs" | "computeBudgetMs" | "warn" | "onThread"> = {},
+): SiteEdgeRuntime {
   const specs = new Map(registeredSpecs<EdgeLogicRegisteredSpec>("EdgeLogic").map((entry) => [entry.name, entry.spec]));
   const sandboxes = new Map<string, CloudFrontFunctionSandbox>();
   const byBehaviour = new Map<string, BehaviourRunners>();
-  for (const association of associations) {
-    const spec = specs.get(association.edgeLogic);
-    if (!spec) throw new Error(`No EdgeLogic "${association.edgeLogic}" was constructed by index.ts, but a StaticSite attaches its ${association.key}.`);
-    const name = `${association.edgeLogic}-${association.key}`;
-    let runner: EdgeRunner;
-    if (association.kind === "function") {
-      const fn = spec.functions.find((f) => f.key === association.key);
-      if (!fn) throw new Error(`EdgeLogic "${association.edgeLogic}" has no CloudFront Function "${association.key}".`);
-      let sandbox = sandboxes.get(name);
-      if (!sandbox) {
-        sandbox = new CloudFrontFunctionSandbox(fn.code, { ...options, name, keyValueStore: fn.keyValueStore ? spec.keyValueStore?.data : undefined });
-        sandboxes.set(name, sandbox);
-      }
-      runner = cloudFrontFunctionRunner(name, fn.eventType, sandbox);
-    } else {
-      const lambda = spec.lambdas.find((l) => l.key === association.key);
-      if (!lambda) throw new Error(`EdgeLogic "${association.edgeLogic}" has no Lambda@Edge function "${association.key}".`);
-      runner = lambdaEdgeRunner(name, association.eventType, lambda.function, lambdaHost, association.includeBody ?? false);
-    }
-    const runners = byBehaviour.get(association.pathPattern) ?? {};
-    runners[association.eventType] = runner;
-    byBehaviour.set(association.pathPattern, runners);
+  const close = async () => {
+    await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+  };
+  try {
+    addRunners();
+  } catch (error) {
+    void close();
+    throw error;
   }
   return {
     behaviour: (pathPattern) => byBehaviour.get(pathPattern) ?? {},
-    close: async () => {
-      await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+    compiled: () => {
+      for (const sandbox of sandboxes.values()) sandbox.compiled();
     },
+    close,
   };
+
+  function addRunners(): void {
+    for (const association of associations) {
+      const spec = specs.get(association.edgeLogic);
+      if (!spec) throw new Error(`No EdgeLogic "${association.edgeLogic}" was constructed by index.ts, but a StaticSite attaches its ${association.key}.`);
+      const name = `${association.edgeLogic}-${association.key}`;
+      let runner: EdgeRunner;
+      if (association.kind === "function") {
+        const fn = spec.functions.find((f) => f.key === association.key);
+        if (!fn) throw new Error(`EdgeLogic "${association.edgeLogic}" has no CloudFront Function "${association.key}".`);
+        let sandbox = sandboxes.get(name);
+        if (!sandbox) {
+          sandbox = new CloudFrontFunctionSandbox(fn.code, { ...options, name, keyValueStore: fn.keyValueStore ? spec.keyValueStore?.data : undefined, deferCompile: true });
+          sandboxes.set(name, sandbox);
+        }
+        runner = cloudFrontFunctionRunner(name, fn.eventType, sandbox);
+      } else {
+        const lambda = spec.lambdas.find((l) => l.key === association.key);
+        if (!lambda) throw new Error(`EdgeLogic "${association.edgeLogic}" has no Lambda@Edge function "${association.key}".`);
+        runner = lambdaEdgeRunner(name, association.eventType, lambda.function, lambdaHost, association.includeBody ?? false);
+      }
+      const runners = byBehaviour.get(association.pathPattern) ?? {};
+      runners[association.eventType] = runner;
+      byBehaviour.set(association.pathPattern, runners);
+    }
+  }
 }

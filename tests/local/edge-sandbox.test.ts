@@ -251,6 +251,33 @@ describe("each sandbox runs in a worker thread of its own", () => {
     await expect(runner.onRequest(viewerRequest("/a"), "localhost")).rejects.toThrow(new EdgeFunctionError("edge-viewer-request", "viewer-request", "the sandbox is closed"));
   });
 
+  it("starts all of a site's CloudFront Functions' threads before waiting for any compile; compiled() throws what failed one", async () => {
+    const fn = (key: "viewer-request" | "viewer-response", code: string) => ({ key, file: `${key}.js`, eventType: key, pathPatterns: ["default"], config: {}, code, codeBytes: code.length, keyValueStore: false, comment: "" });
+    // The first function's top-level code never finishes: a runtime that waited for each compile in turn started the
+    // second thread only after giving up on the first.
+    const spec: EdgeLogicRegisteredSpec = {
+      name: "together",
+      functions: [fn("viewer-request", "for (;;) {}\nfunction handler(event) { return event.request; }"), fn("viewer-response", "function handler(event) { return event.response; }")],
+      lambdas: [],
+      logs: { regions: [], retentionDays: 30 },
+    };
+    registerSpec("EdgeLogic", "together", spec);
+    const threads: Worker[] = [];
+    const runtime = createEdgeRuntime(
+      (["viewer-request", "viewer-response"] as const).map((key) => ({ pathPattern: "default", eventType: key, kind: "function" as const, edgeLogic: "together", key, arn: "arn" })),
+      () => {
+        throw new Error("no Lambda@Edge here");
+      },
+      { runawayTimeoutMs: 20, onThread: (worker) => threads.push(worker) },
+    );
+    try {
+      expect(threads).toHaveLength(2);
+      expect(() => runtime.compiled()).toThrow(/^was stopped after 20 ms of wall-clock time: its top-level code ran away \(an endless loop\?\) or exceeded the local sandbox's memory limit/);
+    } finally {
+      await runtime.close();
+    }
+  });
+
   it("closes StaticSite's own function (the SPA fallback) with the front door", async () => {
     const door = createFrontDoor(normalise("spa", withBehaviourPatterns({ path: "tests/fixtures/multi-page-site", spa: true })), new Map(), { log: () => undefined });
     const open = await openDoor(door);
