@@ -1,6 +1,6 @@
 import { createHook } from "node:async_hooks";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Worker } from "node:worker_threads";
@@ -14,6 +14,7 @@ import {
 } from "../../local/edge-runtime";
 import { createFrontDoor } from "../../local/front-door";
 import { openDoor } from "../harness/front-door";
+import { startDevApp } from "../setup/dev-app";
 
 const fixture = (name: string) => readFileSync(`tests/fixtures/edge/${name}`, "utf8");
 const viewerRequest = (uri: string): EdgeRequest => ({ method: "GET", uri, querystring: "", headers: { host: ["localhost"] }, clientIp: "127.0.0.1" });
@@ -291,6 +292,26 @@ describe("each sandbox runs in a worker thread of its own", () => {
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe("npm start's CloudFront Functions' threads end with the app", () => {
+  /** This process's threads, as the kernel lists them. */
+  const threadCount = () => readdirSync("/proc/self/task").length;
+
+  it.runIf(existsSync("/proc/self/task"))("leaves no thread behind when the dev app stops", async () => {
+    // A first start and stop: what node and the SDKs start once per process (and keep) is then running already.
+    await (await startDevApp("sf-edge-threads-")).stop();
+    const before = threadCount();
+    const app = await startDevApp("sf-edge-threads-");
+    try {
+      // The dev stack's CloudFront Functions (viewer-request, viewer-response) run in threads of their own.
+      expect(threadCount()).toBeGreaterThanOrEqual(before + 2);
+    } finally {
+      await app.stop();
+    }
+    // At most as many: a sandbox an earlier file of this process dropped may be collected meanwhile, and its thread end.
+    expect(threadCount()).toBeLessThanOrEqual(before);
   });
 });
 
