@@ -267,6 +267,8 @@ export class CloudFrontFunctionSandbox {
   private readonly onThread?: (worker: Worker) => void;
   /** The running thread; undefined once it was stopped (the next invocation starts a fresh one) or closed. */
   private thread?: SandboxThread;
+  /** Terminations of threads stopped without waiting (a failed compile, a dead thread): close() waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
   private closed = false;
   private invocations = 0;
   private readonly recentComputeMs: number[] = [];
@@ -327,13 +329,10 @@ export class CloudFrontFunctionSandbox {
     return parsed.value as T;
   }
 
-  /** Terminates the sandbox's thread; later invocations fail. */
+  /** Terminates the sandbox's thread, and waits until every thread it started has ended; later invocations fail. */
   async close(): Promise<void> {
     this.closed = true;
-    const thread = this.thread;
-    this.thread = undefined;
-    SANDBOX_THREADS.unregister(this);
-    await thread?.terminate();
+    await Promise.all([this.stopThread(), ...this.stopping]);
   }
 
   /** Starts a thread, which compiles the function (waited for by compiledThread). */
@@ -365,7 +364,14 @@ export class CloudFrontFunctionSandbox {
     const thread = this.thread;
     this.thread = undefined;
     SANDBOX_THREADS.unregister(this);
-    await thread?.terminate();
+    if (!thread) return;
+    const stopped = thread.terminate();
+    this.stopping.add(stopped);
+    try {
+      await stopped;
+    } finally {
+      this.stopping.delete(stopped);
+    }
   }
 
   /**

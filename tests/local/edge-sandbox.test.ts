@@ -4,15 +4,17 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Worker } from "node:worker_threads";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, assert, describe, expect, it } from "vitest";
 import type { EdgeLogicRegisteredSpec } from "../../components/edge-logic";
-import { registerSpec } from "../../components/spec-registry";
+import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
 import { normalise, withBehaviourPatterns } from "../../components/static-site/spec";
 import {
   CloudFrontFunctionSandbox, createEdgeRuntime, EdgeFunctionError, functionEvent, lambdaEvent, requestFromFunction, responseFromFunction, RUNAWAY_TIMEOUT_MS, RunawayError,
   type CloudFrontFunctionOptions, type EdgeRequest,
 } from "../../local/edge-runtime";
 import { createFrontDoor } from "../../local/front-door";
+import { siteService } from "../../local/services/site";
+import type { LocalContext } from "../../local/services/types";
 import { openDoor } from "../harness/front-door";
 import { startDevApp } from "../setup/dev-app";
 
@@ -25,6 +27,15 @@ const started: CloudFrontFunctionSandbox[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((sandbox) => sandbox.close()));
 });
+
+/** This process's threads, as the kernel lists them (Linux). */
+const threadCount = () => readdirSync("/proc/self/task").length;
+
+/** An EdgeLogic spec's CloudFront Function on the default behaviour. */
+const edgeFunction = (key: "viewer-request" | "viewer-response", code: string) => ({ key, file: `${key}.js`, eventType: key, pathPatterns: ["default"], config: {}, code, codeBytes: code.length, keyValueStore: false, comment: "" });
+/** Associations of both of an EdgeLogic's viewer functions with the default behaviour. */
+const viewerAssociations = (edgeLogic: string) =>
+  (["viewer-request", "viewer-response"] as const).map((key) => ({ pathPattern: "default", eventType: key, kind: "function" as const, edgeLogic, key, arn: "arn" }));
 
 function sandboxOf(code: string, options?: CloudFrontFunctionOptions): CloudFrontFunctionSandbox {
   const sandbox = new CloudFrontFunctionSandbox(code, options);
@@ -253,19 +264,18 @@ describe("each sandbox runs in a worker thread of its own", () => {
   });
 
   it("starts all of a site's CloudFront Functions' threads before waiting for any compile; compiled() throws what failed one", async () => {
-    const fn = (key: "viewer-request" | "viewer-response", code: string) => ({ key, file: `${key}.js`, eventType: key, pathPatterns: ["default"], config: {}, code, codeBytes: code.length, keyValueStore: false, comment: "" });
     // The first function's top-level code never finishes: a runtime that waited for each compile in turn started the
     // second thread only after giving up on the first.
     const spec: EdgeLogicRegisteredSpec = {
       name: "together",
-      functions: [fn("viewer-request", "for (;;) {}\nfunction handler(event) { return event.request; }"), fn("viewer-response", "function handler(event) { return event.response; }")],
+      functions: [edgeFunction("viewer-request", "for (;;) {}\nfunction handler(event) { return event.request; }"), edgeFunction("viewer-response", "function handler(event) { return event.response; }")],
       lambdas: [],
       logs: { regions: [], retentionDays: 30 },
     };
     registerSpec("EdgeLogic", "together", spec);
     const threads: Worker[] = [];
     const runtime = createEdgeRuntime(
-      (["viewer-request", "viewer-response"] as const).map((key) => ({ pathPattern: "default", eventType: key, kind: "function" as const, edgeLogic: "together", key, arn: "arn" })),
+      viewerAssociations("together"),
       () => {
         throw new Error("no Lambda@Edge here");
       },
@@ -277,6 +287,24 @@ describe("each sandbox runs in a worker thread of its own", () => {
     } finally {
       await runtime.close();
     }
+  });
+
+  it.runIf(existsSync("/proc/self/task"))("a site that fails to start (a function that does not compile) ends the threads it started", async () => {
+    // This test's site and EdgeLogic only (a program's run clears them too before registering its own).
+    clearRegisteredSpecs();
+    const logs = { regions: [], retentionDays: 30 };
+    registerSpec<EdgeLogicRegisteredSpec>("EdgeLogic", "half", {
+      name: "half",
+      functions: [edgeFunction("viewer-request", "function handler(event) { return event.request; }"), edgeFunction("viewer-response", "throw new Error('broken at the top');")],
+      lambdas: [],
+      logs,
+    });
+    registerSpec("StaticSite", "half-site", normalise("half-site", withBehaviourPatterns({ path: "tests/fixtures/multi-page-site", edge: viewerAssociations("half") })));
+    const context = { port: 0, watch: false, origins: new Map(), siteUrls: new Map(), environment: {}, log: () => undefined, lambda: () => assert.fail("no Lambda@Edge here") };
+    const before = threadCount();
+    await expect(siteService.start(context as unknown as LocalContext)).rejects.toThrow(/^broken at the top$/);
+    // The viewer-request function's thread, started and compiled, ended with the start (and the broken one's too).
+    expect(threadCount()).toBeLessThanOrEqual(before);
   });
 
   it("closes StaticSite's own function (the SPA fallback) with the front door", async () => {
@@ -296,9 +324,6 @@ describe("each sandbox runs in a worker thread of its own", () => {
 });
 
 describe("npm start's CloudFront Functions' threads end with the app", () => {
-  /** This process's threads, as the kernel lists them. */
-  const threadCount = () => readdirSync("/proc/self/task").length;
-
   it.runIf(existsSync("/proc/self/task"))("leaves no thread behind when the dev app stops", async () => {
     // A first start and stop: what node and the SDKs start once per process (and keep) is then running already.
     await (await startDevApp("sf-edge-threads-")).stop();
