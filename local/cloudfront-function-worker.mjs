@@ -108,20 +108,31 @@ try {
 if (compiled) {
   answer({});
   port.on("message", (event) => {
-    sandboxGlobal.__event = event;
     const cpuBefore = cpuTimeMs();
     let error;
     try {
+      // Inside the try: the function's code can define a setter for the bridge's globals that throws.
+      sandboxGlobal.__event = event;
       invokeScript.runInContext(context);
     } catch (thrown) {
       error = describe(thrown);
     }
     const computeMs = cpuTimeMs() - cpuBefore;
-    // The function's code can reassign the bridge's globals: what cannot cross is left out rather than lost with
-    // this thread (a postMessage that throws here would end it, and the caller would wait out the runaway timeout).
-    const outcome = typeof sandboxGlobal.__outcome === "string" ? sandboxGlobal.__outcome : undefined;
+    // The function's code can also redefine the globals read back (a getter that answers differently each time, or
+    // throws): each is read once, and what cannot cross is left out rather than lost with this thread (an exception
+    // here would end it, and the caller would wait out the runaway timeout and blame an endless loop).
+    let outcome;
+    let logs = [];
     try {
-      answer({ outcome, logs: Array.isArray(sandboxGlobal.__logs) ? sandboxGlobal.__logs : [], computeMs, error });
+      const settled = sandboxGlobal.__outcome;
+      if (typeof settled === "string") outcome = settled;
+      const logged = sandboxGlobal.__logs;
+      if (Array.isArray(logged)) logs = logged;
+    } catch (thrown) {
+      error ??= describe(thrown);
+    }
+    try {
+      answer({ outcome, logs, computeMs, error });
     } catch {
       answer({ outcome, logs: [], computeMs, error });
     }

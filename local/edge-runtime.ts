@@ -93,6 +93,12 @@ export interface CloudFrontFunctionOptions {
   warn?: (message: string) => void;
   /** Called with each worker thread the sandbox starts (tests watch them end). */
   onThread?: (worker: Worker) => void;
+  /**
+   * Start the function's thread without waiting for its compile: compiled() (or the first invocation) waits for it and
+   * throws what failed it. Starting a thread costs tens to hundreds of milliseconds, so a caller that starts several
+   * sandboxes before waiting for any pays about one (createEdgeRuntime).
+   */
+  deferCompile?: boolean;
   name?: string;
 }
 
@@ -105,7 +111,8 @@ const THREAD_START_TIMEOUT_MS = 30_000;
 /**
  * A sandbox thread's heap limits: room for a KeyValueStore's data (up to 5 MB, EDGE_LIMITS.keyValueStore, parsed in the
  * thread) and a function's own garbage, while a function that allocates without bound ends its own thread (the caller
- * then sees no answer, as from runaway code) instead of growing the local runtime's memory.
+ * then sees no answer within its runaway timeout, and is told which it was once the thread is gone: outOfMemory)
+ * instead of growing the local runtime's memory.
  */
 const THREAD_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 };
 
@@ -143,6 +150,13 @@ class SandboxThread {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   /** Set when the thread died (an uncaught error, its memory limit): the next invocation starts a fresh one. */
   failed = false;
+  /** Set once the function compiled in this thread (its compile's reply was read, without an error). */
+  private compiled = false;
+  /**
+   * Set when the thread died of its memory limit. Node emits that 'error' before the 'exit' that terminate() waits for,
+   * so it is known once terminate() has resolved (the caller, waiting synchronously, cannot see it sooner).
+   */
+  outOfMemory = false;
 
   constructor(private readonly setup: ThreadSetup) {
     const { port1, port2 } = new MessageChannel();
@@ -153,15 +167,25 @@ class SandboxThread {
       resourceLimits: THREAD_RESOURCE_LIMITS,
     });
     // Without a listener a dead thread's error would be thrown in the caller's thread, ending the process.
-    this.worker.on("error", () => (this.failed = true));
+    this.worker.on("error", (error: Error & { code?: string }) => {
+      this.failed = true;
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") this.outOfMemory = true;
+    });
     // Idle sandboxes never keep the process alive.
     this.worker.unref();
   }
 
-  /** The compile's reply; undefined when the thread did not answer within `timeoutMs` once started. */
-  compiled(timeoutMs: number): ThreadReply | undefined {
+  /**
+   * Waits for the function's compile (the first time; later calls return at once); throws what failed it, or that it
+   * did not answer within `timeoutMs` once the thread started.
+   */
+  waitForCompile(timeoutMs: number): void {
+    if (this.compiled) return;
     if (!this.waitWhile(STARTING, THREAD_START_TIMEOUT_MS)) throw new Error(`${this.setup.name}: the sandbox's worker thread did not start within ${THREAD_START_TIMEOUT_MS} ms`);
-    return this.reply(timeoutMs);
+    const reply = this.reply(timeoutMs);
+    if (!reply) throw compileStoppedError(timeoutMs);
+    if (reply.error) throw threadError(reply.error);
+    this.compiled = true;
   }
 
   /** Posts an event to the handler; its reply, or undefined when the thread did not answer within `timeoutMs`. */
@@ -200,9 +224,26 @@ class SandboxThread {
 /** Terminates the thread of a sandbox that was dropped without close() (StaticSite's own function in a front door). */
 const SANDBOX_THREADS = new FinalizationRegistry<SandboxThread>((thread) => void thread.terminate());
 
-/** The error of code still running after `ms` milliseconds. */
-function runawayError(ms: number): Error {
-  return new Error(`was stopped after ${ms} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
+/** An invocation still running after `ms` milliseconds of wall-clock time, stopped (the bench tells it from a function's own errors). */
+export class RunawayError extends Error {
+  constructor(ms: number) {
+    super(`was stopped after ${ms} ms of wall-clock time: runaway code (an endless loop?). CloudFront would fail it for exceeding its compute budget.`);
+  }
+}
+
+/** The error of a thread that died of its memory limit (THREAD_RESOURCE_LIMITS). */
+function outOfMemoryError(): Error {
+  return new Error(`was stopped for exceeding the local sandbox's memory limit (${THREAD_RESOURCE_LIMITS.maxOldGenerationSizeMb} MB of heap): does it allocate without bound?`);
+}
+
+/**
+ * The error of a compile that did not answer within `ms` milliseconds: the constructor waits synchronously, so it cannot
+ * learn whether the thread was still running or had died of its memory limit.
+ */
+function compileStoppedError(ms: number): Error {
+  return new Error(
+    `was stopped after ${ms} ms of wall-clock time: its top-level code ran away (an endless loop?) or exceeded the local sandbox's memory limit (${THREAD_RESOURCE_LIMITS.maxOldGenerationSizeMb} MB of heap).`,
+  );
 }
 
 /** An error the function's code threw in its thread, rebuilt with its name and message. */
@@ -226,6 +267,8 @@ export class CloudFrontFunctionSandbox {
   private readonly onThread?: (worker: Worker) => void;
   /** The running thread; undefined once it was stopped (the next invocation starts a fresh one) or closed. */
   private thread?: SandboxThread;
+  /** Terminations of threads stopped without waiting (a failed compile, a dead thread): close() waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
   private closed = false;
   private invocations = 0;
   private readonly recentComputeMs: number[] = [];
@@ -251,22 +294,29 @@ export class CloudFrontFunctionSandbox {
     this.warn = options.warn ?? ((message) => console.warn(message));
     this.onThread = options.onThread;
     this.setup = { name: this.name, filename: `${this.name}.js`, source: sandboxScriptSource(code), kvsJson: JSON.stringify(options.keyValueStore ?? null) };
-    this.thread = this.start();
+    this.thread = this.startThread();
+    if (!options.deferCompile) this.compiled();
+  }
+
+  /** Waits until the function has compiled in its thread; throws what failed the compile. */
+  compiled(): void {
+    if (this.closed) throw new Error("the sandbox is closed");
+    this.compiledThread();
   }
 
   /** Runs `handler(event)`; resolves with what it returned (as JSON data) or rejects with why it failed. */
   async invoke<T = unknown>(event: unknown): Promise<T> {
     if (this.closed) throw new Error("the sandbox is closed");
     const eventJson = JSON.stringify(event);
-    if (this.thread?.failed) this.stopThread();
-    const thread = (this.thread ??= this.start());
+    const thread = this.compiledThread();
     const cpuBefore = this.cpuClock?.();
     const reply = thread.invoke(eventJson, this.runawayTimeoutMs);
     if (!reply) {
-      this.stopThread();
       this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : this.runawayTimeoutMs;
       this.logs = [];
-      throw runawayError(this.runawayTimeoutMs);
+      // Once terminated, the thread has told (or not) that its memory limit ended it first.
+      await this.stopThread();
+      throw thread.outOfMemory ? outOfMemoryError() : new RunawayError(this.runawayTimeoutMs);
     }
     this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : reply.computeMs!;
     this.logs = reply.logs ?? [];
@@ -279,37 +329,49 @@ export class CloudFrontFunctionSandbox {
     return parsed.value as T;
   }
 
-  /** Terminates the sandbox's thread; later invocations fail. */
+  /** Terminates the sandbox's thread, and waits until every thread it started has ended; later invocations fail. */
   async close(): Promise<void> {
     this.closed = true;
-    const thread = this.thread;
-    this.thread = undefined;
-    SANDBOX_THREADS.unregister(this);
-    await thread?.terminate();
+    await Promise.all([this.stopThread(), ...this.stopping]);
   }
 
-  /** Starts a thread and compiles the function in it; throws what failed the compile, or a runaway error. */
-  private start(): SandboxThread {
+  /** Starts a thread, which compiles the function (waited for by compiledThread). */
+  private startThread(): SandboxThread {
     const thread = new SandboxThread(this.setup);
     this.onThread?.(thread.worker);
-    try {
-      const reply = thread.compiled(this.compileTimeoutMs);
-      if (!reply) throw runawayError(this.compileTimeoutMs);
-      if (reply.error) throw threadError(reply.error);
-    } catch (error) {
-      void thread.terminate();
-      throw error;
-    }
     SANDBOX_THREADS.register(this, thread, this);
     return thread;
   }
 
+  /**
+   * The thread, the function compiled in it: a fresh one when the last was stopped or died. Throws what failed the
+   * compile, and terminates that thread (the next invocation tries a fresh one).
+   */
+  private compiledThread(): SandboxThread {
+    if (this.thread?.failed) void this.stopThread();
+    const thread = (this.thread ??= this.startThread());
+    try {
+      thread.waitForCompile(this.compileTimeoutMs);
+    } catch (error) {
+      void this.stopThread();
+      throw error;
+    }
+    return thread;
+  }
+
   /** Terminates the thread (runaway code, or a thread that died); the next invocation starts a fresh one. */
-  private stopThread(): void {
+  private async stopThread(): Promise<void> {
     const thread = this.thread;
     this.thread = undefined;
     SANDBOX_THREADS.unregister(this);
-    void thread?.terminate();
+    if (!thread) return;
+    const stopped = thread.terminate();
+    this.stopping.add(stopped);
+    try {
+      await stopped;
+    } finally {
+      this.stopping.delete(stopped);
+    }
   }
 
   /**
@@ -410,46 +472,72 @@ export interface EdgeRuntime {
   behaviour(pathPattern: string): BehaviourRunners;
 }
 
-/** The edge runtime of a site: its runners, and `close` to terminate its CloudFront Functions' sandbox threads. */
+/**
+ * The edge runtime of a site: its runners; `compiled` to wait for its CloudFront Functions' compiles, and `close` to
+ * terminate their sandbox threads.
+ */
 export interface SiteEdgeRuntime extends EdgeRuntime {
+  /**
+   * Waits for each CloudFront Function's compile in its thread; throws the first that failed. The threads all start
+   * when the runtime is made, so waiting for them together costs about one thread's start.
+   */
+  compiled(): void;
   close(): Promise<void>;
 }
 
 /**
  * Builds the runners for a site's associations from the EdgeLogic specs registered while
  * index.ts ran. Fails loudly when an association names an EdgeLogic or key that no spec has.
+ * Starts each CloudFront Function's thread without waiting for its compile: call `compiled()` before serving.
  */
-export function createEdgeRuntime(associations: readonly EdgeAssociation[], lambdaHost: LambdaHost, options: Pick<CloudFrontFunctionOptions, "runawayTimeoutMs" | "computeBudgetMs" | "warn"> = {}): SiteEdgeRuntime {
+export function createEdgeRuntime(
+  associations: readonly EdgeAssociation[],
+  lambdaHost: LambdaHost,
+  options: Pick<CloudFrontFunctionOptions, "runawayTimeoutMs" | "computeBudgetMs" | "warn" | "onThread"> = {},
+): SiteEdgeRuntime {
   const specs = new Map(registeredSpecs<EdgeLogicRegisteredSpec>("EdgeLogic").map((entry) => [entry.name, entry.spec]));
   const sandboxes = new Map<string, CloudFrontFunctionSandbox>();
   const byBehaviour = new Map<string, BehaviourRunners>();
-  for (const association of associations) {
-    const spec = specs.get(association.edgeLogic);
-    if (!spec) throw new Error(`No EdgeLogic "${association.edgeLogic}" was constructed by index.ts, but a StaticSite attaches its ${association.key}.`);
-    const name = `${association.edgeLogic}-${association.key}`;
-    let runner: EdgeRunner;
-    if (association.kind === "function") {
-      const fn = spec.functions.find((f) => f.key === association.key);
-      if (!fn) throw new Error(`EdgeLogic "${association.edgeLogic}" has no CloudFront Function "${association.key}".`);
-      let sandbox = sandboxes.get(name);
-      if (!sandbox) {
-        sandbox = new CloudFrontFunctionSandbox(fn.code, { ...options, name, keyValueStore: fn.keyValueStore ? spec.keyValueStore?.data : undefined });
-        sandboxes.set(name, sandbox);
-      }
-      runner = cloudFrontFunctionRunner(name, fn.eventType, sandbox);
-    } else {
-      const lambda = spec.lambdas.find((l) => l.key === association.key);
-      if (!lambda) throw new Error(`EdgeLogic "${association.edgeLogic}" has no Lambda@Edge function "${association.key}".`);
-      runner = lambdaEdgeRunner(name, association.eventType, lambda.function, lambdaHost, association.includeBody ?? false);
-    }
-    const runners = byBehaviour.get(association.pathPattern) ?? {};
-    runners[association.eventType] = runner;
-    byBehaviour.set(association.pathPattern, runners);
+  const close = async () => {
+    await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+  };
+  try {
+    addRunners();
+  } catch (error) {
+    void close();
+    throw error;
   }
   return {
     behaviour: (pathPattern) => byBehaviour.get(pathPattern) ?? {},
-    close: async () => {
-      await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+    compiled: () => {
+      for (const sandbox of sandboxes.values()) sandbox.compiled();
     },
+    close,
   };
+
+  function addRunners(): void {
+    for (const association of associations) {
+      const spec = specs.get(association.edgeLogic);
+      if (!spec) throw new Error(`No EdgeLogic "${association.edgeLogic}" was constructed by index.ts, but a StaticSite attaches its ${association.key}.`);
+      const name = `${association.edgeLogic}-${association.key}`;
+      let runner: EdgeRunner;
+      if (association.kind === "function") {
+        const fn = spec.functions.find((f) => f.key === association.key);
+        if (!fn) throw new Error(`EdgeLogic "${association.edgeLogic}" has no CloudFront Function "${association.key}".`);
+        let sandbox = sandboxes.get(name);
+        if (!sandbox) {
+          sandbox = new CloudFrontFunctionSandbox(fn.code, { ...options, name, keyValueStore: fn.keyValueStore ? spec.keyValueStore?.data : undefined, deferCompile: true });
+          sandboxes.set(name, sandbox);
+        }
+        runner = cloudFrontFunctionRunner(name, fn.eventType, sandbox);
+      } else {
+        const lambda = spec.lambdas.find((l) => l.key === association.key);
+        if (!lambda) throw new Error(`EdgeLogic "${association.edgeLogic}" has no Lambda@Edge function "${association.key}".`);
+        runner = lambdaEdgeRunner(name, association.eventType, lambda.function, lambdaHost, association.includeBody ?? false);
+      }
+      const runners = byBehaviour.get(association.pathPattern) ?? {};
+      runners[association.eventType] = runner;
+      byBehaviour.set(association.pathPattern, runners);
+    }
+  }
 }

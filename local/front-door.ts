@@ -131,7 +131,10 @@ export interface FrontDoorOptions {
   localOrigins?: readonly string[];
 }
 
-/** The front door's request handler; `close` stops the loopback servers it started for routes with edge functions. */
+/**
+ * The front door's request handler; `close` stops the loopback servers it started for routes with edge functions, and
+ * the worker thread of StaticSite's own viewer-request function.
+ */
 export type FrontDoor = RequestListener & { close?: () => Promise<void> };
 
 export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<string, RequestListener>, options: FrontDoorOptions = {}): FrontDoor {
@@ -145,7 +148,7 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   };
   const log = options.log ?? ((message: string) => console.error(message));
   const siteBehaviours = edgeSiteBehaviours(spec).map((pattern) => ({ pattern, matches: pathPatternMatcher(pattern) }));
-  const runnersFor = behaviourRunners(spec, options.edge);
+  const { runnersFor, ownSandbox } = behaviourRunners(spec, options.edge);
   // The policy's headers in the order a direct origin gets them, built once.
   const directPolicyHeaders = Object.entries({ ...policy.defaults, ...policy.overriding });
   const hops = new LoopbackHops();
@@ -229,7 +232,11 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
     const behaviour = siteBehaviours.find((b) => b.matches(matchedPath))?.pattern ?? DEFAULT_BEHAVIOUR;
     return serveSite(runnersFor(behaviour), edgeRequest(request, target), hostOf(request));
   }
-  listener.close = () => hops.close();
+  listener.close = async () => {
+    await hops.close();
+    // After the hops: no request is left to invoke the function whose thread this terminates.
+    await ownSandbox?.close();
+  };
   return listener;
 
   /** CloudFront's order for one request on a site-origin behaviour. */
@@ -305,17 +312,20 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
  * Each behaviour's runners: the site's EdgeLogic associations, plus StaticSite's own viewer-request function (the SPA
  * fallback, or folder index documents) on the behaviours the distribution attaches it to — the same code, from the same
  * description (distribution.ts siteRequestFunction). spec.ts keeps it off behaviours whose viewer-request an edge
- * association takes; a runtime given other runners than the spec's associations keeps its own.
+ * association takes; a runtime given other runners than the spec's associations keeps its own. `ownSandbox` is that
+ * function's sandbox, whose worker thread the door's close() terminates.
  */
-function behaviourRunners(spec: StaticSiteSpec, edge: EdgeRuntime | undefined): (pathPattern: string) => BehaviourRunners {
+function behaviourRunners(spec: StaticSiteSpec, edge: EdgeRuntime | undefined): { runnersFor: (pathPattern: string) => BehaviourRunners; ownSandbox?: CloudFrontFunctionSandbox } {
   const own = siteRequestFunction(spec);
   const name = own?.resourceName ?? "";
-  const runner = own && cloudFrontFunctionRunner(name, "viewer-request", new CloudFrontFunctionSandbox(own.code, { name }));
-  return (pathPattern) => {
+  const ownSandbox = own && new CloudFrontFunctionSandbox(own.code, { name });
+  const runner = ownSandbox && cloudFrontFunctionRunner(name, "viewer-request", ownSandbox);
+  const runnersFor = (pathPattern: string) => {
     const runners = { ...(edge?.behaviour(pathPattern) ?? {}) };
     if (runner && own.behaviours.includes(pathPattern)) runners["viewer-request"] ??= runner;
     return runners;
   };
+  return { runnersFor, ownSandbox };
 }
 
 function hostOf(request: IncomingMessage): string {

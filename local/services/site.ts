@@ -2,7 +2,7 @@ import { registeredSpecs } from "../../components/spec-registry";
 import type { BuiltSite } from "../../components/static-site/build";
 import type { StaticSiteSpec } from "../../components/static-site/spec";
 import { createEdgeRuntime, type SiteEdgeRuntime } from "../edge-runtime";
-import { createFrontDoor, listen } from "../front-door";
+import { createFrontDoor, listen, type FrontDoor } from "../front-door";
 import { watchSiteBuild, type SiteWatcher } from "../site-watch";
 import type { LocalService } from "./types";
 
@@ -29,30 +29,45 @@ export const siteService: LocalService = {
   async start(context) {
     const sites = registeredSpecs<StaticSiteSpec>("StaticSite");
     if (sites.length === 0) return undefined;
-    const running: Array<{ name: string; server: import("node:http").Server; url: string; close?: () => Promise<void>; edge?: SiteEdgeRuntime }> = [];
+    const running: Array<{ name: string; server: import("node:http").Server; url: string }> = [];
+    /** Each site's front door and edge runtime, closed (their CloudFront Functions' threads terminated) once no server is left. */
+    const opened: Array<{ door?: FrontDoor; edge?: SiteEdgeRuntime }> = [];
     const watchers: SiteWatcher[] = [];
-    for (const [index, { name, spec }] of sites.entries()) {
-      const port = context.port === 0 ? 0 : context.port + index;
-      const edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
-      const door = createFrontDoor(spec, context.origins, { edge, log: context.log, localOrigins: browserOrigins(context.environment) });
-      const { server, url } = await listen(door, port);
-      context.siteUrls.set(name, url);
-      running.push({ name, server, url, close: door.close, edge });
-      const build = context.watch ? registeredSpecs<BuiltSite>("StaticSiteBuild").find((b) => b.name === name) : undefined;
-      if (build) watchers.push(watchSiteBuild(build.spec, context.log));
+    const stop = async () => {
+      await Promise.all(watchers.map((w) => w.close()));
+      for (const { name } of running) context.siteUrls.delete(name);
+      await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
+      await Promise.all(opened.map((o) => o.door?.close?.()));
+      // After the servers: no request is left to invoke a CloudFront Function whose thread this terminates.
+      await Promise.all(opened.map((o) => o.edge?.close()));
+    };
+    try {
+      for (const [index, { name, spec }] of sites.entries()) {
+        const port = context.port === 0 ? 0 : context.port + index;
+        const site: (typeof opened)[number] = {};
+        opened.push(site);
+        // The edge functions' threads start here and compile while the front door's own function compiles; compiled()
+        // then waits for them: a site's CloudFront Functions cost about one thread start, and one that does not compile
+        // fails the start.
+        site.edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
+        site.door = createFrontDoor(spec, context.origins, { edge: site.edge, log: context.log, localOrigins: browserOrigins(context.environment) });
+        site.edge?.compiled();
+        const { server, url } = await listen(site.door, port);
+        context.siteUrls.set(name, url);
+        running.push({ name, server, url });
+        const build = context.watch ? registeredSpecs<BuiltSite>("StaticSiteBuild").find((b) => b.name === name) : undefined;
+        if (build) watchers.push(watchSiteBuild(build.spec, context.log));
+      }
+    } catch (error) {
+      // A site that did not start: what the others and it started is stopped (threads and servers would outlive it).
+      await stop();
+      throw error;
     }
     return {
       name: "site",
       urls: Object.fromEntries(running.map((r) => [r.name, r.url])),
       watchers,
-      async stop() {
-        await Promise.all(watchers.map((w) => w.close()));
-        for (const { name } of running) context.siteUrls.delete(name);
-        await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
-        await Promise.all(running.map((r) => r.close?.()));
-        // After the servers: no request is left to invoke a CloudFront Function whose thread this terminates.
-        await Promise.all(running.map((r) => r.edge?.close()));
-      },
+      stop,
     };
   },
 };

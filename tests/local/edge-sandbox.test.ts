@@ -1,16 +1,22 @@
 import { createHook } from "node:async_hooks";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Worker } from "node:worker_threads";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, assert, describe, expect, it } from "vitest";
 import type { EdgeLogicRegisteredSpec } from "../../components/edge-logic";
-import { registerSpec } from "../../components/spec-registry";
+import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
+import { normalise, withBehaviourPatterns } from "../../components/static-site/spec";
 import {
-  CloudFrontFunctionSandbox, createEdgeRuntime, EdgeFunctionError, functionEvent, lambdaEvent, requestFromFunction, responseFromFunction, RUNAWAY_TIMEOUT_MS,
+  CloudFrontFunctionSandbox, createEdgeRuntime, EdgeFunctionError, functionEvent, lambdaEvent, requestFromFunction, responseFromFunction, RUNAWAY_TIMEOUT_MS, RunawayError,
   type CloudFrontFunctionOptions, type EdgeRequest,
 } from "../../local/edge-runtime";
+import { createFrontDoor } from "../../local/front-door";
+import { siteService } from "../../local/services/site";
+import type { LocalContext } from "../../local/services/types";
+import { openDoor } from "../harness/front-door";
+import { startDevApp } from "../setup/dev-app";
 
 const fixture = (name: string) => readFileSync(`tests/fixtures/edge/${name}`, "utf8");
 const viewerRequest = (uri: string): EdgeRequest => ({ method: "GET", uri, querystring: "", headers: { host: ["localhost"] }, clientIp: "127.0.0.1" });
@@ -21,6 +27,15 @@ const started: CloudFrontFunctionSandbox[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((sandbox) => sandbox.close()));
 });
+
+/** This process's threads, as the kernel lists them (Linux). */
+const threadCount = () => readdirSync("/proc/self/task").length;
+
+/** An EdgeLogic spec's CloudFront Function on the default behaviour. */
+const edgeFunction = (key: "viewer-request" | "viewer-response", code: string) => ({ key, file: `${key}.js`, eventType: key, pathPatterns: ["default"], config: {}, code, codeBytes: code.length, keyValueStore: false, comment: "" });
+/** Associations of both of an EdgeLogic's viewer functions with the default behaviour. */
+const viewerAssociations = (edgeLogic: string) =>
+  (["viewer-request", "viewer-response"] as const).map((key) => ({ pathPattern: "default", eventType: key, kind: "function" as const, edgeLogic, key, arn: "arn" }));
 
 function sandboxOf(code: string, options?: CloudFrontFunctionOptions): CloudFrontFunctionSandbox {
   const sandbox = new CloudFrontFunctionSandbox(code, options);
@@ -164,10 +179,42 @@ describe("each sandbox runs in a worker thread of its own", () => {
     const code = "function handler(event) { if (event.request.uri === '/stuck') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return event.request; }";
     const { sandbox, threads } = watched(code, { name: "stuck", runawayTimeoutMs: 20, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
     const stopped = once(threads[0], "exit");
-    await expect(sandbox.invoke(on("/stuck"))).rejects.toThrow(/^was stopped after 20 ms of wall-clock time: runaway code/);
+    const stuck = sandbox.invoke(on("/stuck"));
+    await expect(stuck).rejects.toThrow(/^was stopped after 20 ms of wall-clock time: runaway code/);
+    // What the bench tolerates (a stall of the machine), told from the function's own errors by its class.
+    await expect(stuck).rejects.toBeInstanceOf(RunawayError);
     expect(await stopped).toEqual([1]);
     sandbox.runawayTimeoutMs = RUNAWAY_TIMEOUT_MS;
     expect(await sandbox.invoke<{ uri: string }>(on("/about"))).toMatchObject({ uri: "/about" });
+    expect(threads).toHaveLength(2);
+  });
+
+  it("answers a function that redefines the bridge's globals, instead of losing its thread to an exception there", async () => {
+    // A getter that is a string when checked and a function when read again; then a setter that throws. Either ended
+    // the thread with an exception outside the function's run, and the caller waited out the runaway timeout.
+    const outcomeTwice = `var reads = 0;
+      Object.defineProperty(globalThis, "__outcome", { get: function () { return ++reads % 2 ? '{"ok":true,"value":"first read"}' : function () {}; }, set: function () {} });
+      function handler(event) { return event.request; }`;
+    const { sandbox, threads } = watched(outcomeTwice, { name: "outcome-getter" });
+    expect(await sandbox.invoke(event)).toBe("first read");
+    const throwingSetter = `Object.defineProperty(globalThis, "__event", { get: function () { return "{}"; }, set: function () { throw new Error("no event here"); } });
+      function handler(event) { return event.request; }`;
+    const second = watched(throwingSetter, { name: "event-setter" });
+    await expect(second.sandbox.invoke(event)).rejects.toThrow(/^no event here$/);
+    expect([...threads, ...second.threads]).toHaveLength(2);
+  });
+
+  it("tells a function stopped by its thread's memory limit from runaway code, and serves the next request in a fresh thread", async () => {
+    // Arrays of a million numbers (8 MB each) fill the thread's 64 MB heap within a few; with the default runaway
+    // timeout, which the caller waits out (it cannot see the thread die while it waits), and which the fill stays far within.
+    const code = "function handler(event) { if (event.request.uri === '/hoard') { var kept = []; for (;;) kept.push(new Array(1e6).fill(0)); } return event.request; }";
+    const { sandbox, threads } = watched(code, { name: "hoarder" });
+    const died = once(threads[0], "error");
+    const hoarding = sandbox.invoke(on("/hoard"));
+    await expect(hoarding).rejects.not.toBeInstanceOf(RunawayError);
+    await expect(hoarding).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit \(64 MB of heap\): does it allocate without bound\?$/);
+    expect(((await died)[0] as { code: string }).code).toBe("ERR_WORKER_OUT_OF_MEMORY");
+    expect(await sandbox.invoke<{ uri: string }>(on("/"))).toMatchObject({ uri: "/" });
     expect(threads).toHaveLength(2);
   });
 
@@ -214,6 +261,82 @@ describe("each sandbox runs in a worker thread of its own", () => {
     expect(await runner.onRequest(viewerRequest("/a"), "localhost")).toMatchObject({ request: { uri: "/a" } });
     await runtime.close();
     await expect(runner.onRequest(viewerRequest("/a"), "localhost")).rejects.toThrow(new EdgeFunctionError("edge-viewer-request", "viewer-request", "the sandbox is closed"));
+  });
+
+  it("starts all of a site's CloudFront Functions' threads before waiting for any compile; compiled() throws what failed one", async () => {
+    // The first function's top-level code never finishes: a runtime that waited for each compile in turn started the
+    // second thread only after giving up on the first.
+    const spec: EdgeLogicRegisteredSpec = {
+      name: "together",
+      functions: [edgeFunction("viewer-request", "for (;;) {}\nfunction handler(event) { return event.request; }"), edgeFunction("viewer-response", "function handler(event) { return event.response; }")],
+      lambdas: [],
+      logs: { regions: [], retentionDays: 30 },
+    };
+    registerSpec("EdgeLogic", "together", spec);
+    const threads: Worker[] = [];
+    const runtime = createEdgeRuntime(
+      viewerAssociations("together"),
+      () => {
+        throw new Error("no Lambda@Edge here");
+      },
+      { runawayTimeoutMs: 20, onThread: (worker) => threads.push(worker) },
+    );
+    try {
+      expect(threads).toHaveLength(2);
+      expect(() => runtime.compiled()).toThrow(/^was stopped after 20 ms of wall-clock time: its top-level code ran away \(an endless loop\?\) or exceeded the local sandbox's memory limit/);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it.runIf(existsSync("/proc/self/task"))("a site that fails to start (a function that does not compile) ends the threads it started", async () => {
+    // This test's site and EdgeLogic only (a program's run clears them too before registering its own).
+    clearRegisteredSpecs();
+    const logs = { regions: [], retentionDays: 30 };
+    registerSpec<EdgeLogicRegisteredSpec>("EdgeLogic", "half", {
+      name: "half",
+      functions: [edgeFunction("viewer-request", "function handler(event) { return event.request; }"), edgeFunction("viewer-response", "throw new Error('broken at the top');")],
+      lambdas: [],
+      logs,
+    });
+    registerSpec("StaticSite", "half-site", normalise("half-site", withBehaviourPatterns({ path: "tests/fixtures/multi-page-site", edge: viewerAssociations("half") })));
+    const context = { port: 0, watch: false, origins: new Map(), siteUrls: new Map(), environment: {}, log: () => undefined, lambda: () => assert.fail("no Lambda@Edge here") };
+    const before = threadCount();
+    await expect(siteService.start(context as unknown as LocalContext)).rejects.toThrow(/^broken at the top$/);
+    // The viewer-request function's thread, started and compiled, ended with the start (and the broken one's too).
+    expect(threadCount()).toBeLessThanOrEqual(before);
+  });
+
+  it("closes StaticSite's own function (the SPA fallback) with the front door", async () => {
+    const door = createFrontDoor(normalise("spa", withBehaviourPatterns({ path: "tests/fixtures/multi-page-site", spa: true })), new Map(), { log: () => undefined });
+    const open = await openDoor(door);
+    // The SPA fallback (StaticSite's own viewer-request function) serves the index document for a client route.
+    expect((await fetch(`${open.base}/some/client/route`)).status).toBe(200);
+    await open.close();
+    // Served again by the closed door: the function's sandbox was closed with it (its thread terminated), so CloudFront's 503.
+    const reopened = await openDoor(door);
+    try {
+      expect((await fetch(`${reopened.base}/some/client/route`)).status).toBe(503);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+describe("npm start's CloudFront Functions' threads end with the app", () => {
+  it.runIf(existsSync("/proc/self/task"))("leaves no thread behind when the dev app stops", async () => {
+    // A first start and stop: what node and the SDKs start once per process (and keep) is then running already.
+    await (await startDevApp("sf-edge-threads-")).stop();
+    const before = threadCount();
+    const app = await startDevApp("sf-edge-threads-");
+    try {
+      // The dev stack's CloudFront Functions (viewer-request, viewer-response) run in threads of their own.
+      expect(threadCount()).toBeGreaterThanOrEqual(before + 2);
+    } finally {
+      await app.stop();
+    }
+    // At most as many: a sandbox an earlier file of this process dropped may be collected meanwhile, and its thread end.
+    expect(threadCount()).toBeLessThanOrEqual(before);
   });
 });
 

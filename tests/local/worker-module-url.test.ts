@@ -1,6 +1,6 @@
 /**
- * The local runtime's worker threads (a function's sandbox, a database's PGlite, Step Functions' JSONata) find their module in a project
- * folder whose path has `#` or `%` (local/worker-module-url.ts; both workers are started through it).
+ * The local runtime's worker threads (a function's sandbox, a CloudFront Function's, a database's PGlite, Step Functions' JSONata) find
+ * their module in a project folder whose path has `#` or `%` (local/worker-module-url.ts; every worker is started through it).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ describe("workerModuleUrl", () => {
   });
 
   it("is how every worker is started", () => {
-    for (const [source, worker] of [["lambda-runtime.ts", "lambda-worker.mjs"], ["rds-data-server.ts", "rds-data-worker.mjs"], ["sfn-jsonata.ts", "sfn-jsonata-worker.mjs"]]) {
+    for (const [source, worker] of [["lambda-runtime.ts", "lambda-worker.mjs"], ["rds-data-server.ts", "rds-data-worker.mjs"], ["sfn-jsonata.ts", "sfn-jsonata-worker.mjs"], ["edge-runtime.ts", "cloudfront-function-worker.mjs"]]) {
       expect(readFileSync(join(__dirname, "..", "..", "local", source), "utf8")).toContain(`new Worker(workerModuleUrl(__dirname, "${worker}"), {`);
     }
   });
