@@ -242,13 +242,45 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
 const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
 /**
- * The pulumi-aws modules whose resources are global, so not region-aware: they take no `region` and a region change
- * does not replace them (pulumi-aws docs/enhanced-region-support.md, "Global services", read at
- * d273034ca4dff0fdfe4e1ab5f8896e4673055ece), and the global resources of regional services listed there.
+ * The pulumi-aws 7 modules whose resources are all global, so not region-aware: their Args take no `region`, and a
+ * region change does not replace them. The services pulumi-aws docs/enhanced-region-support.md lists as global ("Global
+ * services", read at d273034ca4dff0fdfe4e1ab5f8896e4673055ece), under Pulumi's module names, which are not the guide's
+ * (taken from Terraform): Cost Explorer is `costexplorer` (not `ce`), BCM Data Exports `bcmdata`, Route 53 ARC
+ * `route53recoverycontrol`, Account Management `account`, CloudFront KeyValueStore keys and notification contacts are in
+ * `cloudfront` and `notifications`; with the global modules the guide leaves out (`savingsplans`, `uxc`). Route 53's
+ * own module is not among them: its Resolver and Profiles resources are regional (ResolverEndpointArgs has `region`).
+ * Checked against @pulumi/aws 7.48.0's Args by tests/deploy-rules/transition-provider.test.ts.
  */
-const GLOBAL_MODULES = new Set(["billing", "bcmdataexports", "budgets", "cloudfront", "cloudfrontkeyvaluestore", "ce", "costoptimizationhub", "cur", "globalaccelerator", "iam", "rolesanywhere", "networkmanager", "organizations", "pricing", "route53", "route53domains", "route53recoverycontrolconfig", "route53recoveryreadiness", "shield", "notifications", "notificationscontacts", "waf"]);
-const GLOBAL_TYPES = new Set(["aws:backup/globalSettings:GlobalSettings", "aws:chimesdkvoice/globalSettings:GlobalSettings", "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount", "aws:directconnect/gateway:Gateway", "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess", "aws:fms/adminAccount:AdminAccount", "aws:ec2/vpcIpamOrganizationAdminAccount:VpcIpamOrganizationAdminAccount", "aws:quicksight/accountSettings:AccountSettings", "aws:ram/sharingWithOrganization:SharingWithOrganization", "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:servicecatalog/organizationsAccess:OrganizationsAccess"]);
-const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
+const GLOBAL_MODULES = new Set(["account", "bcmdata", "billing", "budgets", "cloudfront", "costexplorer", "costoptimizationhub", "cur", "globalaccelerator", "iam", "networkmanager", "notifications", "organizations", "rolesanywhere", "route53domains", "route53recoverycontrol", "route53recoveryreadiness", "savingsplans", "shield", "uxc", "waf"]);
+/**
+ * The global resources of regional modules: the guide's "Global resources in regional services" (under Pulumi's tokens:
+ * Chime SDK Voice's is `chime/sdkvoiceGlobalSettings`; EC2 ImageBlockPublicAccess and QuickSight AccountSettings take a
+ * `region` in 7.48.0, so are region-aware there), Bedrock's UseCaseForModelAccess, and Route 53's DNS resources (hosted
+ * zones, records, health checks, traffic policies, DNSSEC, CIDR collections, query logs); and the resources whose own
+ * `region` predates v7 and means something else (the guide's "Resources deprecating `region`": a stack set instance's
+ * target region, ...), which take no provider region: Terraform registers them with `ResourceRegionDisabled()`
+ * (terraform-provider-aws internal/service/cloudformation/service_package_gen.go, aws_cloudformation_stack_set_instance).
+ */
+const GLOBAL_TYPES = new Set([
+  "aws:backup/globalSettings:GlobalSettings",
+  "aws:bedrock/useCaseForModelAccess:UseCaseForModelAccess",
+  "aws:chime/sdkvoiceGlobalSettings:SdkvoiceGlobalSettings",
+  "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount",
+  "aws:directconnect/gateway:Gateway",
+  "aws:ec2/vpcIpamOrganizationAdminAccount:VpcIpamOrganizationAdminAccount",
+  "aws:fms/adminAccount:AdminAccount",
+  "aws:ram/sharingWithOrganization:SharingWithOrganization",
+  "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+  "aws:servicecatalog/organizationsAccess:OrganizationsAccess",
+  ...["cidrCollection", "cidrLocation", "delegationSet", "healthCheck", "hostedZoneDnsSec", "keySigningKey", "queryLog", "record", "recordsExclusive", "trafficPolicy", "trafficPolicyInstance", "vpcAssociationAuthorization", "zone", "zoneAssociation"].map((file) => `aws:route53/${file}:${file[0].toUpperCase()}${file.slice(1)}`),
+  "aws:cfg/aggregateAuthorization:AggregateAuthorization",
+  "aws:cloudformation/stackSetInstance:StackSetInstance",
+  "aws:directconnect/hostedConnection:HostedConnection",
+  "aws:servicequotas/template:Template",
+  "aws:ssmincidents/replicationSet:ReplicationSet",
+]);
+/** Whether a resource of `type` takes pulumi-aws 7's per-resource `region`, defaulting to its provider's (GLOBAL_MODULES, GLOBAL_TYPES). */
+export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
 
 /**
  * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to

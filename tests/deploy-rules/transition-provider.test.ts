@@ -13,6 +13,9 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt } from "./fixture";
 import { checkPlanTransition, planUpdate } from "../../testing/deploy-rules";
+import { regionAware } from "../../testing/deploy-rules/transition";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 const PROVIDER = "pulumi:providers:aws";
 /** A provider whose `profile` changes, which its replaceOnChanges turns into a replacement; delete-first when `deleteFirst`. */
@@ -124,5 +127,57 @@ describe("a resource moved to another region through its provider is replaced by
     const findings = checkPlanTransition([west, east, domain(west)], [west, east, domain(east)], { region: "eu-west-1" }).filter((f) => f.rule === "TransitionNameTaken");
     expect(findings.map((f) => f.urn)).toEqual([domain(east).urn]);
     expect(findings[0].problem).toContain("is replaced create-before-delete (its provider moves it from eu-west-1 to us-east-1");
+  });
+});
+
+/**
+ * Every resource type of the installed @pulumi/aws (7.48.0), to whether it is region-aware: its `<Type>Args` declares
+ * pulumi-aws 7's `region`, not the resource's own older `region` of another meaning, which is deprecated ("region is
+ * deprecated. Use stackSetInstanceRegion instead"; enhanced region support, "Resources deprecating `region`"). A
+ * per-resource region deprecated as a whole ("This attribute will be removed", an ARC Region switch plan) is still
+ * region-aware: Terraform's ResourceRegionDeprecatedOverride keeps IsOverrideEnabled (internal/types/service_package.go).
+ */
+function sdkRegionAwareness(): Map<string, boolean> {
+  const root = join(process.cwd(), "node_modules/@pulumi/aws");
+  const types = new Map<string, boolean>();
+  for (const module of readdirSync(root)) {
+    if (module === "types" || module === "config" || !statSync(join(root, module)).isDirectory()) continue;
+    for (const file of readdirSync(join(root, module))) {
+      if (!file.endsWith(".js") || file === "index.js") continue;
+      const type = /__pulumiType = '([^']+)'/.exec(readFileSync(join(root, module, file), "utf8"))?.[1];
+      if (!type) continue;
+      const declarations = readFileSync(join(root, module, file.replace(/\.js$/, ".d.ts")), "utf8");
+      const args = new RegExp(`^export interface ${type.split(":")[2]}Args \\{[\\s\\S]*?^\\}`, "m").exec(declarations)?.[0] ?? "";
+      const region = /\/\*\*((?:\n {5}\*.*)*)\n {5}\*\/\n {4}region\?: /.exec(args);
+      types.set(type, region !== null && !region[1].includes("@deprecated region is deprecated"));
+    }
+  }
+  return types;
+}
+
+describe("which resources a provider's region moves: pulumi-aws 7's region-aware types (GLOBAL_MODULES, GLOBAL_TYPES)", () => {
+  it("reads as region-aware exactly the @pulumi/aws types whose Args take the per-resource region", () => {
+    const sdk = sdkRegionAwareness();
+    expect(sdk.size).toBeGreaterThan(1000);
+    const disagree = [...sdk].filter(([type, aware]) => regionAware(type) !== aware).map(([type, aware]) => `${type}: ${aware ? "region-aware" : "global"} in @pulumi/aws`);
+    expect(disagree).toEqual([]);
+  });
+
+  const west = handBuilt(PROVIDER, "west", { region: "eu-west-1" }, { id: "w-1" });
+  const east = handBuilt(PROVIDER, "east", { region: "us-east-1" }, { id: "e-1" });
+  const movedTo = (r: RecordedResource, provider: RecordedResource) => planUpdate([west, east, { ...r, ...of(west) }], [west, east, { ...r, ...of(provider) }]).replaced(r.urn);
+
+  it("replaces a Route 53 Resolver endpoint moved to another region (regional, though in Route 53's module), not a hosted zone", () => {
+    const endpoint = handBuilt("aws:route53/resolverEndpoint:ResolverEndpoint", "resolver", { name: "resolver", direction: "INBOUND", securityGroupIds: ["sg-1"], ipAddresses: [{ subnetId: "subnet-1" }] });
+    expect(movedTo(endpoint, east)).toBe(true);
+    const zone = handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" });
+    expect(movedTo(zone, east)).toBe(false);
+  });
+
+  it("keeps a Cost Explorer anomaly monitor and an account contact (global, under Pulumi's module names costexplorer and account)", () => {
+    const monitor = handBuilt("aws:costexplorer/anomalyMonitor:AnomalyMonitor", "monitor", { name: "monitor", monitorType: "DIMENSIONAL", monitorDimension: "SERVICE" });
+    expect(movedTo(monitor, east)).toBe(false);
+    const contact = handBuilt("aws:account/alternativeContact:AlternativeContact", "billing", { alternateContactType: "BILLING", name: "Billing", title: "Billing", emailAddress: "billing@example.com", phoneNumber: "+15555550100" });
+    expect(movedTo(contact, east)).toBe(false);
   });
 });
