@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnName, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, isUnknown, nameGiven, ofType, urnName, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -284,23 +284,34 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
 
 /**
  * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to
- * another region through its provider: its own `region` unset on both sides, and the region its provider gives (its
- * explicit provider's, else the stack's) changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
- * internal/provider/sdkv2/region.go forceNewIfRegionChanges; "Changing the value of `region` will force resource
- * replacement", pulumi-aws enhanced region support), not by the engine: the provider reference is compared with the new
- * provider's DiffConfig, which never replaces (pulumi step_generator.go providerChanged), and a provider whose region
- * changes is updated in place (providers/registry.go Update keeps its id). So the bridge's delete-first for a name set by
- * hand holds (providerReplaces). A change of the resource's own `region` is its tables' (a bucket's replaceOn) or
- * statefulChanges'. Judged only where both regions are known: the deployed plan holds the resource's `region` input (a
- * saved plan keeps it for the named and stateful types) and both resolve to a region (`context.region` empty: the
- * stack's is unknown).
+ * another region: the region it is managed in, its own `region` or, where it sets none, its provider's (its explicit
+ * provider's, else the stack's), changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
+ * internal/provider/sdkv2/region.go: defaultRegion plans an unset `region` as the provider's, and
+ * forceNewIfRegionChanges forces a new resource when that differs from the one in state; "Changing the value of
+ * `region` will force resource replacement", pulumi-aws enhanced region support), whichever side the region comes from:
+ * its own set, changed or dropped, or its provider's. Not by the engine: a changed provider reference is compared with
+ * the new provider's DiffConfig, which never replaces (pulumi step_generator.go providerChanged), and a provider whose
+ * region changes is updated in place (providers/registry.go Update keeps its id). So the bridge's delete-first for a
+ * name set by hand holds (providerReplaces). An ignoreChanges `region` has put the deployed own region back in `diffed`.
+ * Judged only where both regions are known: the deployed plan holds the resource's `region` input (a saved plan keeps
+ * it for the named and stateful types), neither its own region nor the provider's it falls back to is an Output
+ * unknown at preview, and both resolve to a region (`context.region` empty: the stack's is unknown).
  */
 function movedRegion(deployed: Graph, after: Graph, context: TransitionContext): (old: RecordedResource, diffed: RecordedResource) => boolean {
   return (old, diffed) => {
-    if (!regionAware(diffed.type) || !holds(old, "region") || text(old.inputs.region) !== undefined || text(diffed.inputs.region) !== undefined) return false;
+    if (!regionAware(diffed.type) || !holds(old, "region") || !regionKnown(deployed, old) || !regionKnown(after, diffed)) return false;
     const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
     return from !== "" && to !== "" && from !== to;
   };
+}
+
+/** Whether the plan knows the region `r` is managed in: its own `region`, or the region of the provider it falls back to, is not unknown at preview. */
+function regionKnown(graph: Graph, r: RecordedResource): boolean {
+  if (isUnknown(r.inputs.region)) return false;
+  if (text(r.inputs.region) !== undefined) return true;
+  const providerUrn = providerUrnOf(r);
+  const provider = providerUrn === undefined ? undefined : graph.find((p) => p.urn === providerUrn);
+  return provider === undefined || !isUnknown(provider.inputs.region);
 }
 
 /**
@@ -1098,8 +1109,8 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
  * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
  * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
- * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region by its provider (`moved`,
- * movedRegion). A deployed resource whose inputs the deployed plan does
+ * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region, by its own region or its
+ * provider's (`moved`, movedRegion). A deployed resource whose inputs the deployed plan does
  * not hold (a plan saved before its type was checked) is not judged.
  */
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder, moved: (old: RecordedResource, diffed: RecordedResource) => boolean): Action | undefined {
@@ -1795,7 +1806,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `its provider moves it from ${where(before, old, context)} to ${where(after, diffed, context)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${text(old.inputs.region) === undefined && text(diffed.inputs.region) === undefined ? "its provider moves it" : "its region changes"} from ${where(before, old, context)} to ${where(after, diffed, context)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -4007,7 +4018,7 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
   // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
   // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  // Or moved to another region through its provider (movedRegion; the stack's region is not known here).
+  // Or moved to another region, by its own region or its provider's (movedRegion; the stack's region is not known here).
   const moved = movedRegion(deployed, after, { region: "" });
   const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
     const kinds: ReplaceRule[] = replacementKindsOf(next.type);

@@ -121,6 +121,28 @@ describe("a resource moved to another region through its provider is replaced by
     expect(planUpdate([west, east, pinned], [west, east, { ...pinned, ...of(east) }]).replaced(pinned.urn)).toBe(false);
   });
 
+  it("replaces a function whose own region is dropped for a provider of another region, or changed: forceNewIfRegionChanges reads the region it is managed in", () => {
+    const pinned = fn({ ...of(east) });
+    const ownWest = { ...pinned, inputs: { ...pinned.inputs, region: "eu-west-1" } };
+    expect(planUpdate([east, ownWest], [east, pinned]).replaced(pinned.urn)).toBe(true);
+    expect(planUpdate([east, ownWest], [east, { ...ownWest, inputs: { ...ownWest.inputs, region: "us-west-2" } }]).replaced(pinned.urn)).toBe(true);
+    // Set by hand to the region its provider gave: the same region, kept.
+    expect(planUpdate([west, east, fn(of(west))], [west, east, { ...ownWest, ...of(east) }]).replaced(pinned.urn)).toBe(false);
+    // An ignoreChanges region keeps the deployed one.
+    expect(planUpdate([east, ownWest], [east, { ...pinned, ignoreChanges: ["region"] }]).replaced(pinned.urn)).toBe(false);
+  });
+
+  it("does not judge a region unknown at preview (an Output): the function's own, or its new provider's", () => {
+    const unknown = { __pulumiUnknown: true };
+    const deployed = fn(of(west));
+    expect(planUpdate([west, east, deployed], [west, east, { ...fn(of(east)), inputs: { name: "thumbnail", region: unknown } }]).replaced(deployed.urn)).toBe(false);
+    const later = handBuilt(PROVIDER, "later", { region: unknown }, { id: "l-1" });
+    expect(checkPlanTransition([west, deployed], [west, later, fn(of(later))], { region: "us-east-1" }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+    const domain = (provider: RecordedResource) =>
+      handBuilt("aws:apigateway/domainName:DomainName", "api-domain", { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", endpointConfiguration: { types: ["EDGE"] } }, { id: "api.example.com", ...of(provider) });
+    expect(checkPlanTransition([west, domain(west)], [west, later, domain(later)], { region: "us-east-1" }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+  });
+
   it("finds an edge-optimized API Gateway domain moved to another region through its provider: replaced create-first under its one name in every region, which the deployed one still holds", () => {
     const domain = (provider: RecordedResource) =>
       handBuilt("aws:apigateway/domainName:DomainName", "api-domain", { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", endpointConfiguration: { types: ["EDGE"] } }, { id: "api.example.com", ...of(provider) });
