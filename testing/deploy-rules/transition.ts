@@ -3536,8 +3536,9 @@ const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefine
  * `if dependentSet[ref.URN()]`), so a provider replaced delete-first deletes every deployed resource of it first, and
  * their dependents on. A provider gets there only by its options: pulumi-aws 7's DiffConfig never asks for a
  * replacement (pulumi-terraform-bridge pkg/tfbridge/provider.go configDiffer.DiffConfig replaces only a config key with
- * ForcesProviderReplace, and pulumi-aws's Config gives none since pulumi/pulumi-aws#5656, provider/resources.go at
- * d273034ca4dff0fdfe4e1ab5f8896e4673055ece: `"region"` has only its Default), so a provider is replaced for its
+ * ForcesProviderReplace, and pulumi-aws 7's Config gives none: the v7 upgrade, provider/resources.go at
+ * d273034ca4dff0fdfe4e1ab5f8896e4673055ece, dropped region's, which `"region"` had since pulumi/pulumi-aws#4000, and
+ * keeps only its Default, as pulumi/pulumi-aws#5656 says, itself a v6 pull request that was closed), so a provider is replaced for its
  * replaceOnChanges, a replaceWith or deletedWith target, or `--replace`, and delete-first only for its own
  * deleteBeforeReplace or pulumi:autonaming (DiffConfig answers `DeleteBeforeReplace: false`). A dependent the new
  * program registers before the branch's resource is left out by cascadeOrder (`impossibleDependents`).

@@ -2,7 +2,7 @@
  * What the engine does to the resources of an explicit provider the update replaces, or moves to another provider
  * (transition.ts forcedFrom, cascadeOrder): pulumi step_generator.go providerChanged asks the new provider's DiffConfig
  * whether a changed provider reference replaces a resource, and pulumi-aws 7's DiffConfig never says so (no config key
- * has ForcesProviderReplace since pulumi/pulumi-aws#5656), so a provider replaced create-first, or a move to another
+ * has ForcesProviderReplace since the v7 upgrade dropped region's, pulumi-aws d273034ca4dff0fdfe4e1ab5f8896e4673055ece), so a provider replaced create-first, or a move to another
  * provider, replaces a resource only for its own Diff (a region-aware resource's region). A provider replaced
  * delete-first (its own deleteBeforeReplace) runs a delete-before-replace branch whose calculateDependentReplacements
  * puts every deployed resource of it in the replace set ("If the resource's provider is in the replace set, we must
