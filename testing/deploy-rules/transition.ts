@@ -1110,13 +1110,14 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
  * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
  * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region, by its own region or its
- * provider's (`moved`, movedRegion). A deployed resource whose inputs the deployed plan does
- * not hold (a plan saved before its type was checked) is not judged.
+ * provider's (`moved`, movedRegion), a replacement the provider's Diff makes, so the bridge's delete-first for a name
+ * set by hand holds even where a replaceOnChanges also replaces it (providerReplaces' `forcedBeyondTables`). A deployed
+ * resource whose inputs the deployed plan does not hold (a plan saved before its type was checked) is not judged.
  */
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder, moved: (old: RecordedResource, diffed: RecordedResource) => boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0 || moved(old, after)) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0 || moved(old, after)) return replacementDeletesFirst(order.early, kind, old, after, replacedWith, (diffed) => moved(old, diffed)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1146,11 +1147,13 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
+  // A move to another region is the provider's replacement too (providerReplaces' forcedBeyondTables).
+  const moved = movedRegion(deployed, after, { region: "" });
   const deletesFirstGiven = (early: ReadonlySet<string>) => (urn: string) => {
     const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
     if (!next) return early.has(urn);
     const kind = replacementKindOf(next.type) ?? {};
-    return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith);
+    return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith, old && ((diffed) => moved(old, diffed)));
   };
   // A target's own judgement (none is early to it), for a target that is not early itself: one deleted in the branch of
   // a target of its own is re-created without a branch ("Case 1: recreating" returns only its replace and create steps),

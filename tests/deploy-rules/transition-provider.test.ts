@@ -132,6 +132,13 @@ describe("a resource moved to another region through its provider is replaced by
     expect(planUpdate([east, ownWest], [east, { ...pinned, ignoreChanges: ["region"] }]).replaced(pinned.urn)).toBe(false);
   });
 
+  it("keeps the bridge's delete-first for a bucket named by hand that a replaceOnChanges also replaces when its provider moves it: the region is the provider's replacement, so no create of the name before the delete", () => {
+    const bucket = (provider: RecordedResource, tags: Record<string, string>) => handBuilt("aws:s3/bucket:Bucket", "photos", { bucket: "photos-example", tags }, { id: "photos-example", replaceOnChanges: ["tags"], ...of(provider) });
+    const [deployed, next] = [bucket(west, { v: "1" }), bucket(east, { v: "2" })];
+    expect(planUpdate([west, east, deployed], [west, east, next]).replacedDeleteFirst(next.urn)).toBe(true);
+    expect(checkPlanTransition([west, east, deployed], [west, east, next], { region: "us-east-1" }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+  });
+
   it("does not judge a region unknown at preview (an Output): the function's own, or its new provider's", () => {
     const unknown = { __pulumiUnknown: true };
     const deployed = fn(of(west));
