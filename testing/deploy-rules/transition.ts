@@ -287,7 +287,8 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
  * another region: the region it is managed in, its own `region` or, where it sets none, its provider's (its explicit
  * provider's, else the stack's), changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
  * internal/provider/sdkv2/region.go: defaultRegion plans an unset `region` as the provider's, and
- * forceNewIfRegionChanges forces a new resource when that differs from the one in state; "Changing the value of
+ * forceNewIfRegionChanges forces a new resource when that differs from the one in state, as framework/region.go's
+ * resourceDefaultRegion and resourceForceNewIfRegionChanges do for Plugin Framework resources; "Changing the value of
  * `region` will force resource replacement", pulumi-aws enhanced region support), whichever side the region comes from:
  * its own set, changed or dropped, or its provider's. Not by the engine: a changed provider reference is compared with
  * the new provider's DiffConfig, which never replaces (pulumi step_generator.go providerChanged), and a provider whose
