@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, nameGiven, ofType, urnName, urnType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBeforeReplace, identitiesOf, isUnknown, nameGiven, ofType, urnName, urnType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -242,33 +242,77 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
 const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
 /**
- * The pulumi-aws modules whose resources are global, so not region-aware: they take no `region` and a region change
- * does not replace them (pulumi-aws docs/enhanced-region-support.md, "Global services", read at
- * d273034ca4dff0fdfe4e1ab5f8896e4673055ece), and the global resources of regional services listed there.
+ * The pulumi-aws 7 modules whose resources are all global, so not region-aware: their Args take no `region`, and a
+ * region change does not replace them. The services pulumi-aws docs/enhanced-region-support.md lists as global ("Global
+ * services", read at d273034ca4dff0fdfe4e1ab5f8896e4673055ece), under Pulumi's module names, which are not the guide's
+ * (taken from Terraform): Cost Explorer is `costexplorer` (not `ce`), BCM Data Exports `bcmdata`, Route 53 ARC
+ * `route53recoverycontrol`, Account Management `account`, CloudFront KeyValueStore keys and notification contacts are in
+ * `cloudfront` and `notifications`; with the global modules the guide leaves out (`savingsplans`, `uxc`). Route 53's
+ * own module is not among them: its Resolver and Profiles resources are regional (ResolverEndpointArgs has `region`).
+ * Checked against @pulumi/aws 7.48.0's Args by tests/deploy-rules/transition-provider.test.ts.
  */
-const GLOBAL_MODULES = new Set(["billing", "bcmdataexports", "budgets", "cloudfront", "cloudfrontkeyvaluestore", "ce", "costoptimizationhub", "cur", "globalaccelerator", "iam", "rolesanywhere", "networkmanager", "organizations", "pricing", "route53", "route53domains", "route53recoverycontrolconfig", "route53recoveryreadiness", "shield", "notifications", "notificationscontacts", "waf"]);
-const GLOBAL_TYPES = new Set(["aws:backup/globalSettings:GlobalSettings", "aws:chimesdkvoice/globalSettings:GlobalSettings", "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount", "aws:directconnect/gateway:Gateway", "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess", "aws:fms/adminAccount:AdminAccount", "aws:ec2/vpcIpamOrganizationAdminAccount:VpcIpamOrganizationAdminAccount", "aws:quicksight/accountSettings:AccountSettings", "aws:ram/sharingWithOrganization:SharingWithOrganization", "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "aws:servicecatalog/organizationsAccess:OrganizationsAccess"]);
-const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
+const GLOBAL_MODULES = new Set(["account", "bcmdata", "billing", "budgets", "cloudfront", "costexplorer", "costoptimizationhub", "cur", "globalaccelerator", "iam", "networkmanager", "notifications", "organizations", "rolesanywhere", "route53domains", "route53recoverycontrol", "route53recoveryreadiness", "savingsplans", "shield", "uxc", "waf"]);
+/**
+ * The global resources of regional modules: the guide's "Global resources in regional services" (under Pulumi's tokens:
+ * Chime SDK Voice's is `chime/sdkvoiceGlobalSettings`; EC2 ImageBlockPublicAccess and QuickSight AccountSettings take a
+ * `region` in 7.48.0, so are region-aware there), Bedrock's UseCaseForModelAccess, and Route 53's DNS resources (hosted
+ * zones, records, health checks, traffic policies, DNSSEC, CIDR collections, query logs); and the resources whose own
+ * `region` predates v7 and means something else (the guide's "Resources deprecating `region`": a stack set instance's
+ * target region, ...), which take no provider region: Terraform registers them with `ResourceRegionDisabled()`
+ * (terraform-provider-aws internal/service/cloudformation/service_package_gen.go, aws_cloudformation_stack_set_instance).
+ */
+const GLOBAL_TYPES = new Set([
+  "aws:backup/globalSettings:GlobalSettings",
+  "aws:bedrock/useCaseForModelAccess:UseCaseForModelAccess",
+  "aws:chime/sdkvoiceGlobalSettings:SdkvoiceGlobalSettings",
+  "aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount",
+  "aws:directconnect/gateway:Gateway",
+  "aws:ec2/vpcIpamOrganizationAdminAccount:VpcIpamOrganizationAdminAccount",
+  "aws:fms/adminAccount:AdminAccount",
+  "aws:ram/sharingWithOrganization:SharingWithOrganization",
+  "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+  "aws:servicecatalog/organizationsAccess:OrganizationsAccess",
+  ...["cidrCollection", "cidrLocation", "delegationSet", "healthCheck", "hostedZoneDnsSec", "keySigningKey", "queryLog", "record", "recordsExclusive", "trafficPolicy", "trafficPolicyInstance", "vpcAssociationAuthorization", "zone", "zoneAssociation"].map((file) => `aws:route53/${file}:${file[0].toUpperCase()}${file.slice(1)}`),
+  "aws:cfg/aggregateAuthorization:AggregateAuthorization",
+  "aws:cloudformation/stackSetInstance:StackSetInstance",
+  "aws:directconnect/hostedConnection:HostedConnection",
+  "aws:servicequotas/template:Template",
+  "aws:ssmincidents/replicationSet:ReplicationSet",
+]);
+/** Whether a resource of `type` takes pulumi-aws 7's per-resource `region`, defaulting to its provider's (GLOBAL_MODULES, GLOBAL_TYPES). */
+export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
 
 /**
  * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to
- * another region through its provider: its own `region` unset on both sides, and the region its provider gives (its
- * explicit provider's, else the stack's) changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
- * internal/provider/sdkv2/region.go forceNewIfRegionChanges; "Changing the value of `region` will force resource
- * replacement", pulumi-aws enhanced region support), not by the engine: the provider reference is compared with the new
- * provider's DiffConfig, which never replaces (pulumi step_generator.go providerChanged), and a provider whose region
- * changes is updated in place (providers/registry.go Update keeps its id). So the bridge's delete-first for a name set by
- * hand holds (providerReplaces). A change of the resource's own `region` is its tables' (a bucket's replaceOn) or
- * statefulChanges'. Judged only where both regions are known: the deployed plan holds the resource's `region` input (a
- * saved plan keeps it for the named and stateful types) and both resolve to a region (`context.region` empty: the
- * stack's is unknown).
+ * another region: the region it is managed in, its own `region` or, where it sets none, its provider's (its explicit
+ * provider's, else the stack's), changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
+ * internal/provider/sdkv2/region.go: defaultRegion plans an unset `region` as the provider's, and
+ * forceNewIfRegionChanges forces a new resource when that differs from the one in state, as framework/region.go's
+ * resourceDefaultRegion and resourceForceNewIfRegionChanges do for Plugin Framework resources; "Changing the value of
+ * `region` will force resource replacement", pulumi-aws enhanced region support), whichever side the region comes from:
+ * its own set, changed or dropped, or its provider's. Not by the engine: a changed provider reference is compared with
+ * the new provider's DiffConfig, which never replaces (pulumi step_generator.go providerChanged), and a provider whose
+ * region changes is updated in place (providers/registry.go Update keeps its id). So the bridge's delete-first for a
+ * name set by hand holds (providerReplaces). An ignoreChanges `region` has put the deployed own region back in `diffed`.
+ * Judged only where both regions are known: the deployed plan holds the resource's `region` input (a saved plan keeps
+ * it for the named and stateful types), neither its own region nor the provider's it falls back to is an Output
+ * unknown at preview, and both resolve to a region (`context.region` empty: the stack's is unknown).
  */
 function movedRegion(deployed: Graph, after: Graph, context: TransitionContext): (old: RecordedResource, diffed: RecordedResource) => boolean {
   return (old, diffed) => {
-    if (!regionAware(diffed.type) || !holds(old, "region") || text(old.inputs.region) !== undefined || text(diffed.inputs.region) !== undefined) return false;
+    if (!regionAware(diffed.type) || !holds(old, "region") || !regionKnown(deployed, old) || !regionKnown(after, diffed)) return false;
     const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
     return from !== "" && to !== "" && from !== to;
   };
+}
+
+/** Whether the plan knows the region `r` is managed in: its own `region`, or the region of the provider it falls back to, is not unknown at preview. */
+function regionKnown(graph: Graph, r: RecordedResource): boolean {
+  if (isUnknown(r.inputs.region)) return false;
+  if (text(r.inputs.region) !== undefined) return true;
+  const providerUrn = providerUrnOf(r);
+  const provider = providerUrn === undefined ? undefined : graph.find((p) => p.urn === providerUrn);
+  return provider === undefined || !isUnknown(provider.inputs.region);
 }
 
 /**
@@ -1066,14 +1110,15 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
  * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
  * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
- * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region by its provider (`moved`,
- * movedRegion). A deployed resource whose inputs the deployed plan does
- * not hold (a plan saved before its type was checked) is not judged.
+ * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region, by its own region or its
+ * provider's (`moved`, movedRegion), a replacement the provider's Diff makes, so the bridge's delete-first for a name
+ * set by hand holds even where a replaceOnChanges also replaces it (providerReplaces' `forcedBeyondTables`). A deployed
+ * resource whose inputs the deployed plan does not hold (a plan saved before its type was checked) is not judged.
  */
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean, replacedWith: ReplacedWith, order: CascadeOrder, moved: (old: RecordedResource, diffed: RecordedResource) => boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0 || moved(old, after)) return replacementDeletesFirst(order.early, kind, old, after, replacedWith) ? "replace-delete-first" : "replace";
+  if (replacedWith.has(after.urn) || order.early.has(after.urn) || replaceReasons(kind, old, after).length > 0 || moved(old, after)) return replacementDeletesFirst(order.early, kind, old, after, replacedWith, (diffed) => moved(old, diffed)) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -1103,11 +1148,13 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
+  // A move to another region is the provider's replacement too (providerReplaces' forcedBeyondTables).
+  const moved = movedRegion(deployed, after, { region: "" });
   const deletesFirstGiven = (early: ReadonlySet<string>) => (urn: string) => {
     const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
     if (!next) return early.has(urn);
     const kind = replacementKindOf(next.type) ?? {};
-    return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith);
+    return replacementDeletesFirst(early, kind, old, old ? asDiffed(kind, old, next) : next, replacedWith, old && ((diffed) => moved(old, diffed)));
   };
   // A target's own judgement (none is early to it), for a target that is not early itself: one deleted in the branch of
   // a target of its own is re-created without a branch ("Case 1: recreating" returns only its replace and create steps),
@@ -1763,7 +1810,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `its provider moves it from ${where(before, old, context)} to ${where(after, diffed, context)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${text(old.inputs.region) === undefined && text(diffed.inputs.region) === undefined ? "its provider moves it" : "its region changes"} from ${where(before, old, context)} to ${where(after, diffed, context)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -3493,8 +3540,9 @@ const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefine
  * `if dependentSet[ref.URN()]`), so a provider replaced delete-first deletes every deployed resource of it first, and
  * their dependents on. A provider gets there only by its options: pulumi-aws 7's DiffConfig never asks for a
  * replacement (pulumi-terraform-bridge pkg/tfbridge/provider.go configDiffer.DiffConfig replaces only a config key with
- * ForcesProviderReplace, and pulumi-aws's Config gives none since pulumi/pulumi-aws#5656, provider/resources.go at
- * d273034ca4dff0fdfe4e1ab5f8896e4673055ece: `"region"` has only its Default), so a provider is replaced for its
+ * ForcesProviderReplace, and pulumi-aws 7's Config gives none: the v7 upgrade, provider/resources.go at
+ * d273034ca4dff0fdfe4e1ab5f8896e4673055ece, dropped region's, which `"region"` had since pulumi/pulumi-aws#4000, and
+ * keeps only its Default, as pulumi/pulumi-aws#5656 says, itself a v6 pull request that was closed), so a provider is replaced for its
  * replaceOnChanges, a replaceWith or deletedWith target, or `--replace`, and delete-first only for its own
  * deleteBeforeReplace or pulumi:autonaming (DiffConfig answers `DeleteBeforeReplace: false`). A dependent the new
  * program registers before the branch's resource is left out by cascadeOrder (`impossibleDependents`).
@@ -3975,7 +4023,7 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
   // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
   // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  // Or moved to another region through its provider (movedRegion; the stack's region is not known here).
+  // Or moved to another region, by its own region or its provider's (movedRegion; the stack's region is not known here).
   const moved = movedRegion(deployed, after, { region: "" });
   const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
     const kinds: ReplaceRule[] = replacementKindsOf(next.type);

@@ -2,7 +2,7 @@
  * What the engine does to the resources of an explicit provider the update replaces, or moves to another provider
  * (transition.ts forcedFrom, cascadeOrder): pulumi step_generator.go providerChanged asks the new provider's DiffConfig
  * whether a changed provider reference replaces a resource, and pulumi-aws 7's DiffConfig never says so (no config key
- * has ForcesProviderReplace since pulumi/pulumi-aws#5656), so a provider replaced create-first, or a move to another
+ * has ForcesProviderReplace since the v7 upgrade dropped region's, pulumi-aws d273034ca4dff0fdfe4e1ab5f8896e4673055ece), so a provider replaced create-first, or a move to another
  * provider, replaces a resource only for its own Diff (a region-aware resource's region). A provider replaced
  * delete-first (its own deleteBeforeReplace) runs a delete-before-replace branch whose calculateDependentReplacements
  * puts every deployed resource of it in the replace set ("If the resource's provider is in the replace set, we must
@@ -13,6 +13,9 @@ import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt } from "./fixture";
 import { checkPlanTransition, planUpdate } from "../../testing/deploy-rules";
+import { regionAware } from "../../testing/deploy-rules/transition";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 const PROVIDER = "pulumi:providers:aws";
 /** A provider whose `profile` changes, which its replaceOnChanges turns into a replacement; delete-first when `deleteFirst`. */
@@ -118,11 +121,92 @@ describe("a resource moved to another region through its provider is replaced by
     expect(planUpdate([west, east, pinned], [west, east, { ...pinned, ...of(east) }]).replaced(pinned.urn)).toBe(false);
   });
 
+  it("replaces a function whose own region is dropped for a provider of another region, or changed: forceNewIfRegionChanges reads the region it is managed in", () => {
+    const pinned = fn({ ...of(east) });
+    const ownWest = { ...pinned, inputs: { ...pinned.inputs, region: "eu-west-1" } };
+    expect(planUpdate([east, ownWest], [east, pinned]).replaced(pinned.urn)).toBe(true);
+    expect(planUpdate([east, ownWest], [east, { ...ownWest, inputs: { ...ownWest.inputs, region: "us-west-2" } }]).replaced(pinned.urn)).toBe(true);
+    // Set by hand to the region its provider gave: the same region, kept.
+    expect(planUpdate([west, east, fn(of(west))], [west, east, { ...ownWest, ...of(east) }]).replaced(pinned.urn)).toBe(false);
+    // An ignoreChanges region keeps the deployed one.
+    expect(planUpdate([east, ownWest], [east, { ...pinned, ignoreChanges: ["region"] }]).replaced(pinned.urn)).toBe(false);
+  });
+
+  it("keeps the bridge's delete-first for a bucket named by hand that a replaceOnChanges also replaces when its provider moves it: the region is the provider's replacement, so no create of the name before the delete", () => {
+    const bucket = (provider: RecordedResource, tags: Record<string, string>) => handBuilt("aws:s3/bucket:Bucket", "photos", { bucket: "photos-example", tags }, { id: "photos-example", replaceOnChanges: ["tags"], ...of(provider) });
+    const [deployed, next] = [bucket(west, { v: "1" }), bucket(east, { v: "2" })];
+    expect(planUpdate([west, east, deployed], [west, east, next]).replacedDeleteFirst(next.urn)).toBe(true);
+    expect(checkPlanTransition([west, east, deployed], [west, east, next], { region: "us-east-1" }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+  });
+
+  it("does not judge a region unknown at preview (an Output): the function's own, or its new provider's", () => {
+    const unknown = { __pulumiUnknown: true };
+    const deployed = fn(of(west));
+    expect(planUpdate([west, east, deployed], [west, east, { ...fn(of(east)), inputs: { name: "thumbnail", region: unknown } }]).replaced(deployed.urn)).toBe(false);
+    const later = handBuilt(PROVIDER, "later", { region: unknown }, { id: "l-1" });
+    expect(checkPlanTransition([west, deployed], [west, later, fn(of(later))], { region: "us-east-1" }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+    const domain = (provider: RecordedResource) =>
+      handBuilt("aws:apigateway/domainName:DomainName", "api-domain", { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", endpointConfiguration: { types: ["EDGE"] } }, { id: "api.example.com", ...of(provider) });
+    expect(checkPlanTransition([west, domain(west)], [west, later, domain(later)], { region: "us-east-1" }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+  });
+
   it("finds an edge-optimized API Gateway domain moved to another region through its provider: replaced create-first under its one name in every region, which the deployed one still holds", () => {
     const domain = (provider: RecordedResource) =>
       handBuilt("aws:apigateway/domainName:DomainName", "api-domain", { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", endpointConfiguration: { types: ["EDGE"] } }, { id: "api.example.com", ...of(provider) });
     const findings = checkPlanTransition([west, east, domain(west)], [west, east, domain(east)], { region: "eu-west-1" }).filter((f) => f.rule === "TransitionNameTaken");
     expect(findings.map((f) => f.urn)).toEqual([domain(east).urn]);
     expect(findings[0].problem).toContain("is replaced create-before-delete (its provider moves it from eu-west-1 to us-east-1");
+  });
+});
+
+/**
+ * Every resource type of the installed @pulumi/aws (7.48.0), to whether it is region-aware: its `<Type>Args` declares
+ * pulumi-aws 7's `region`, not the resource's own older `region` of another meaning, which is deprecated ("region is
+ * deprecated. Use stackSetInstanceRegion instead"; enhanced region support, "Resources deprecating `region`"). A
+ * per-resource region deprecated as a whole ("This attribute will be removed", an ARC Region switch plan) is still
+ * region-aware: Terraform's ResourceRegionDeprecatedOverride keeps IsOverrideEnabled (internal/types/service_package.go).
+ */
+function sdkRegionAwareness(): Map<string, boolean> {
+  const root = join(process.cwd(), "node_modules/@pulumi/aws");
+  const types = new Map<string, boolean>();
+  for (const module of readdirSync(root)) {
+    if (module === "types" || module === "config" || !statSync(join(root, module)).isDirectory()) continue;
+    for (const file of readdirSync(join(root, module))) {
+      if (!file.endsWith(".js") || file === "index.js") continue;
+      const type = /__pulumiType = '([^']+)'/.exec(readFileSync(join(root, module, file), "utf8"))?.[1];
+      if (!type) continue;
+      const declarations = readFileSync(join(root, module, file.replace(/\.js$/, ".d.ts")), "utf8");
+      const args = new RegExp(`^export interface ${type.split(":")[2]}Args \\{[\\s\\S]*?^\\}`, "m").exec(declarations)?.[0] ?? "";
+      const region = /\/\*\*((?:\n {5}\*.*)*)\n {5}\*\/\n {4}region\?: /.exec(args);
+      types.set(type, region !== null && !region[1].includes("@deprecated region is deprecated"));
+    }
+  }
+  return types;
+}
+
+describe("which resources a provider's region moves: pulumi-aws 7's region-aware types (GLOBAL_MODULES, GLOBAL_TYPES)", () => {
+  it("reads as region-aware exactly the @pulumi/aws types whose Args take the per-resource region", () => {
+    const sdk = sdkRegionAwareness();
+    expect(sdk.size).toBeGreaterThan(1000);
+    const disagree = [...sdk].filter(([type, aware]) => regionAware(type) !== aware).map(([type, aware]) => `${type}: ${aware ? "region-aware" : "global"} in @pulumi/aws`);
+    expect(disagree).toEqual([]);
+  });
+
+  const west = handBuilt(PROVIDER, "west", { region: "eu-west-1" }, { id: "w-1" });
+  const east = handBuilt(PROVIDER, "east", { region: "us-east-1" }, { id: "e-1" });
+  const movedTo = (r: RecordedResource, provider: RecordedResource) => planUpdate([west, east, { ...r, ...of(west) }], [west, east, { ...r, ...of(provider) }]).replaced(r.urn);
+
+  it("replaces a Route 53 Resolver endpoint moved to another region (regional, though in Route 53's module), not a hosted zone", () => {
+    const endpoint = handBuilt("aws:route53/resolverEndpoint:ResolverEndpoint", "resolver", { name: "resolver", direction: "INBOUND", securityGroupIds: ["sg-1"], ipAddresses: [{ subnetId: "subnet-1" }] });
+    expect(movedTo(endpoint, east)).toBe(true);
+    const zone = handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" });
+    expect(movedTo(zone, east)).toBe(false);
+  });
+
+  it("keeps a Cost Explorer anomaly monitor and an account contact (global, under Pulumi's module names costexplorer and account)", () => {
+    const monitor = handBuilt("aws:costexplorer/anomalyMonitor:AnomalyMonitor", "monitor", { name: "monitor", monitorType: "DIMENSIONAL", monitorDimension: "SERVICE" });
+    expect(movedTo(monitor, east)).toBe(false);
+    const contact = handBuilt("aws:account/alternativeContact:AlternativeContact", "billing", { alternateContactType: "BILLING", name: "Billing", title: "Billing", emailAddress: "billing@example.com", phoneNumber: "+15555550100" });
+    expect(movedTo(contact, east)).toBe(false);
   });
 });
