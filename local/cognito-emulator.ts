@@ -224,6 +224,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => verifyOnConfirmation(r, cognito),
     (r) => forgotPasswordWithoutEmail(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
+    (r) => schemaImmutableUnlessSaid(r),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -330,12 +331,41 @@ function withSchema(attributes: SchemaAttribute[] | undefined, schema: SchemaAtt
   const standard = new Set((USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []).map((a) => a.Name));
   const named = new Map(
     schema
-      .map((a) => ({ ...a, Mutable: a.Mutable ?? false }))
+      .map(immutableUnlessSaid)
       .map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` }))
       .map((a) => [a.Name, a]),
   );
   const kept = (attributes ?? []).map((a) => (named.has(a.Name) ? { ...a, ...named.get(a.Name) } : a));
   return [...kept, ...[...named.values()].filter((a) => !kept.some((k) => k.Name === a.Name))];
+}
+
+/** A schema attribute as the service keeps it when it is given without `Mutable`: immutable (withSchema says why). */
+const immutableUnlessSaid = <T extends { Mutable?: boolean }>(attribute: T): T => ({ ...attribute, Mutable: attribute.Mutable ?? false });
+
+/** The schema attributes each action that declares them takes, by its request member. */
+const SCHEMA_MEMBERS = new Map([
+  ["CreateUserPool", "Schema"],
+  ["AddCustomAttributes", "CustomAttributes"],
+]);
+
+/**
+ * CreateUserPool's Schema and AddCustomAttributes' CustomAttributes keep an attribute given without `Mutable` immutable,
+ * as the service does and as the program's pools are kept (withSchema); cognito-local made it mutable (CreateUserPool's
+ * custom attributes and AddCustomAttributes: `Mutable ?? true`; a standard attribute kept its default `true`), so
+ * UpdateUserAttributes changed locally what AWS refuses to change. An entry that is not an object is left to the model's
+ * validation and the layers within.
+ */
+function schemaImmutableUnlessSaid(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    const member = SCHEMA_MEMBERS.get(target);
+    if (!member) return route;
+    return (ctx, req) => {
+      const given: unknown = req?.[member];
+      if (!Array.isArray(given)) return route(ctx, req);
+      return route(ctx, { ...req, [member]: given.map((a) => (a !== null && typeof a === "object" ? immutableUnlessSaid(a) : a)) });
+    };
+  };
 }
 
 /**
@@ -934,12 +964,13 @@ const requiredAttributeProvided = (name: string) => new NotAuthorizedError(`Cann
 
 /**
  * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
- * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out); the required ones it leaves
+ * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others, and one kept without `Mutable`, which the
+ * service makes immutable (withSchema), are left out); the required ones it leaves
  * missing (missingRequiredAttributes), if any; and the first required one it gives that the user already has
  * (requiredAttributeProvided), if any.
  */
 function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string[]; provided?: string } {
-  const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable !== false && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
+  const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable === true && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
   const attributes = Object.entries(given)
     .filter(([key, value]) => key.startsWith(USER_ATTRIBUTES_PREFIX) && settable.has(key.slice(USER_ATTRIBUTES_PREFIX.length)) && typeof value === "string" && value !== "")
     .map(([key, value]) => ({ Name: key.slice(USER_ATTRIBUTES_PREFIX.length), Value: value as string }));
