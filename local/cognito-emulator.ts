@@ -33,8 +33,8 @@
  *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any), and an
  *    attribute the program's schema gives without Mutable is immutable, as the service makes it (withSchema);
  *  - SignUp without a password only in a pool that allows passwordless sign-in (cognito-local: in any), ForgotPassword
- *    for a user with a verified phone number and no email address by SMS, the code captured as an email code is
- *    (cognito-local: HTTP 500), and AdminUpdateUserAttributes' verified flags without their attribute (cognito-local refused);
+ *    to a verified email address or phone number in the order of the pool's AccountRecoverySetting, by SMS too, the
+ *    code captured as an email code is (cognito-local: to the email address, verified or not; HTTP 500 without one), and AdminUpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -60,7 +60,7 @@ import { CognitoServiceFactoryImpl, USER_POOL_AWS_DEFAULTS } from "cognito-local
 import type { CryptoService } from "cognito-local/lib/services/crypto";
 import type { DataStore } from "cognito-local/lib/services/dataStore/dataStore";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
-import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
+import { MessageDeliveryService, type DeliveryDetails } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { selectAppropriateDeliveryMethod } from "cognito-local/lib/services/messageDelivery/deliveryMethod";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
@@ -222,7 +222,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
-    (r) => forgotPasswordWithoutEmail(r, services),
+    (r) => forgotPasswordByRecoverySetting(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
     (r) => schemaImmutableUnlessSaid(r),
     (r) => keepClientSettings(r, cognito),
@@ -2301,37 +2301,37 @@ function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoS
 }
 
 /**
- * ForgotPassword for a user who has neither an email address nor a phone number to send the code to is refused as
- * Cognito refuses it: InvalidParameterException "Cannot reset password for the user as there is no registered/verified
- * email or phone_number" (the service's answer quoted in aws-amplify/aws-sdk-android#142 and
- * amazon-archives/amazon-cognito-identity-js#678, and in https://repost.aws/knowledge-center/cognito-forgot-password);
- * cognito-local answered an HTTP 500 ("Cognito Local unsupported feature: ForgotPassword without email on user").
- *
- * A user with a phone number and no email address (cognito-local: the same HTTP 500) gets the code by SMS as Cognito
- * sends it, if the number is verified ("If neither a verified phone number nor a verified email exists, this API
- * returns InvalidParameterException", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html)
- * and the pool's AccountRecoverySetting, when it has one, lists verified_phone_number (RecoveryOptionType's names,
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html; without the
- * setting Cognito's legacy behaviour prefers SMS, https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-recover-a-user-account.html);
- * otherwise the InvalidParameterException above (for a pool that recovers by email only, not confirmed). The local
- * runtime sends no SMS: the code is captured as an email code is (lastCode(phone number), and the log). UserAuth's
- * pools never get here: email is required, and they recover by verified email only. Not emulated: Cognito asks for a
- * *verified* email address too (a user whose email is unverified gets a code locally), and the pool's recovery order
- * for a user with both (cognito-local sends to the email). An unknown user is answered before (userExistenceErrors).
+ * ForgotPassword sends its code as Cognito does, to a *verified* email address or phone number chosen by the pool's
+ * AccountRecoverySetting: "The available verified method a user can use to recover their password when they call
+ * ForgotPassword. You can use this setting to define a preferred method when a user has more than one method
+ * available. With this setting, SMS doesn't qualify for a valid password recovery mechanism if the user also has SMS
+ * multi-factor authentication (MFA) activated. Email MFA is also disqualifying for account recovery with email. In the
+ * absence of this setting, Amazon Cognito uses the legacy behavior to determine the recovery method where SMS is
+ * preferred over email" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html,
+ * AccountRecoverySetting); its mechanisms `verified_email` and `verified_phone_number` are tried by Priority, lowest
+ * first (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html). A
+ * user with no such address or number is refused: "If neither a verified phone number nor a verified email exists, this
+ * API returns InvalidParameterException"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html), in the
+ * service's words "Cannot reset password for the user as there is no registered/verified email or phone_number"
+ * (aws-amplify/aws-sdk-android#142, amazon-archives/amazon-cognito-identity-js#678,
+ * https://repost.aws/knowledge-center/cognito-forgot-password). cognito-local sent to the email address, verified or
+ * not, whatever the setting, and answered HTTP 500 for a user without one ("ForgotPassword without email on user").
+ * Not confirmed: the answer for a pool whose setting is `admin_only` (here the same refusal: no mechanism a user may use).
+ * The local runtime sends no SMS: the code is captured as an email code is (lastCode(phone number), and the log).
+ * UserAuth's pools recover by verified email only; a confirmed sign-up's address is verified (verifyOnConfirmation). An
+ * unknown user is answered before (userExistenceErrors), and by cognito-local within.
  */
-function forgotPasswordWithoutEmail(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; otp: () => string; clock: Clock }) {
+function forgotPasswordByRecoverySetting(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; otp: () => string; clock: Clock }) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "ForgotPassword") return route;
     return async (ctx, req) => {
       const pool = await poolOf(services.cognito, ctx, req ?? {});
       const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
-      if (!pool || !user || attributeValue("email", user.Attributes)) return route(ctx, req);
-      const phoneNumber = attributeValue("phone_number", user.Attributes);
-      if (!phoneNumber || attributeValue("phone_number_verified", user.Attributes) !== "true" || !recoversByPhone(pool.options)) {
-        throw new InvalidParameterError("Cannot reset password for the user as there is no registered/verified email or phone_number");
-      }
-      const deliveryDetails = { AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: phoneNumber } as const;
+      if (!pool || !user) return route(ctx, req);
+      const deliveryDetails = recoveryDelivery(pool.options, user);
+      if (!deliveryDetails) throw new InvalidParameterError("Cannot reset password for the user as there is no registered/verified email or phone_number");
       const code = services.otp();
       await services.messages.deliver(ctx, "ForgotPassword", req.ClientId, pool.options.Id, user, code, req.ClientMetadata, deliveryDetails);
       await pool.saveUser(ctx, { ...user, UserLastModifiedDate: services.clock.get(), ConfirmationCode: code });
@@ -2340,10 +2340,27 @@ function forgotPasswordWithoutEmail(router: (target: string) => Route, services:
   };
 }
 
-/** Whether the pool's account recovery may send a code to a verified phone number (no setting: Cognito's legacy behaviour, which does). */
-function recoversByPhone(pool: UserPool): boolean {
-  const mechanisms = (pool as { AccountRecoverySetting?: { RecoveryMechanisms?: Array<{ Name?: string }> } }).AccountRecoverySetting?.RecoveryMechanisms;
-  return !mechanisms || mechanisms.some((mechanism) => mechanism.Name === "verified_phone_number");
+/** Each account recovery mechanism: the attribute it sends to, the flag that must be "true", the medium, and the MFA that disqualifies it. */
+const RECOVERY_MECHANISMS = {
+  verified_email: { attribute: "email", verified: "email_verified", medium: "EMAIL", mfa: "EMAIL_OTP" },
+  verified_phone_number: { attribute: "phone_number", verified: "phone_number_verified", medium: "SMS", mfa: "SMS_MFA" },
+} as const;
+
+/** Cognito's legacy recovery, for a pool without AccountRecoverySetting: SMS first, then email. */
+const LEGACY_RECOVERY = [{ Name: "verified_phone_number", Priority: 1 }, { Name: "verified_email", Priority: 2 }];
+
+/** Where ForgotPassword sends `user`'s code in `pool` (forgotPasswordByRecoverySetting), or undefined: nowhere. */
+function recoveryDelivery(pool: UserPool, user: User): DeliveryDetails | undefined {
+  const setting = (pool as { AccountRecoverySetting?: { RecoveryMechanisms?: Array<{ Name?: string; Priority?: number }> } }).AccountRecoverySetting?.RecoveryMechanisms;
+  const mechanisms = [...(setting ?? LEGACY_RECOVERY)].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0));
+  for (const { Name } of mechanisms) {
+    const mechanism = Name === "verified_email" || Name === "verified_phone_number" ? RECOVERY_MECHANISMS[Name] : undefined;
+    const destination = mechanism && attributeValue(mechanism.attribute, user.Attributes);
+    if (!mechanism || !destination || attributeValue(mechanism.verified, user.Attributes) !== "true") continue;
+    if (setting && user.UserMFASettingList?.includes(mechanism.mfa)) continue;
+    return { AttributeName: mechanism.attribute, DeliveryMedium: mechanism.medium, Destination: destination } as DeliveryDetails;
+  }
+  return undefined;
 }
 
 /**
