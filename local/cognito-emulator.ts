@@ -31,10 +31,11 @@
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
  *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any), and an
- *    attribute the program's schema gives without Mutable is immutable, as the service makes it (withSchema);
+ *    attribute a schema gives without Mutable is immutable, as the service makes it (withSchema, schemaImmutableUnlessSaid);
  *  - SignUp without a password only in a pool that allows passwordless sign-in (cognito-local: in any), ForgotPassword
  *    to a verified email address or phone number in the order of the pool's AccountRecoverySetting, by SMS too, the
- *    code captured as an email code is (cognito-local: to the email address, verified or not; HTTP 500 without one), and AdminUpdateUserAttributes' verified flags without their attribute (cognito-local refused);
+ *    code captured as an email code is (cognito-local: to the email address, verified or not; HTTP 500 without one),
+ *    and (Admin)UpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -2265,7 +2266,13 @@ const VERIFIED_FLAGS = new Map([
  * addition to updating user attributes, this API can also be used to mark phone and email as verified"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html);
  * administrators send `email_verified` alone to verify an AdminCreateUser user's address
- * (https://www.softwarepragmatism.com/amazon-cognito-2-email-addresses-not-verified). cognito-local refused a flag sent
+ * (https://www.softwarepragmatism.com/amazon-cognito-2-email-addresses-not-verified). UpdateUserAttributes takes it so
+ * through an app client whose WriteAttributes list the flag: "their access token authorizes them to set or modify their
+ * own attribute value for any attribute in this list"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html; the flags
+ * are listable, CDK's StandardAttributesMask has them); a client that does not list it is refused before
+ * (clientWriteAttributes). Not confirmed: a public report of a user's own `email_verified` answered SUCCESS and left
+ * unchanged (aws-amplify/amplify-js#6100, the client's WriteAttributes unknown). cognito-local refused a flag sent
  * without its attribute ("Email is required to verify/un-verify an email"). Such a flag, for an attribute the user has,
  * is set after cognito-local has taken the rest of the request (its other checks and any code it sends, for the rest
  * only). Kept: cognito-local's refusal for a user without the attribute (Cognito's answer there not confirmed), and for
@@ -2274,11 +2281,13 @@ const VERIFIED_FLAGS = new Map([
 function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
   return (target: string): Route => {
     const route = router(target);
-    if (target !== "AdminUpdateUserAttributes") return route;
+    if (target !== "AdminUpdateUserAttributes" && target !== "UpdateUserAttributes") return route;
     return async (ctx, req) => {
       const given: Array<{ Name?: unknown; Value?: unknown }> = Array.isArray(req?.UserAttributes) ? req.UserAttributes : [];
       const pool = await poolOf(cognito, ctx, req ?? {});
-      const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      // The user itself: its access token's `sub`, as cognito-local's UpdateUserAttributes finds it.
+      const username: unknown = target === "UpdateUserAttributes" ? claimsOf(req?.AccessToken).sub : req?.Username;
+      const user = pool && typeof username === "string" ? await pool.getUserByUsername(ctx, username) : null;
       if (!pool || !user) return route(ctx, req);
       const schema = pool.options.SchemaAttributes ?? USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? [];
       const alone = given.filter((flag) => {
@@ -2292,7 +2301,7 @@ function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoS
       });
       if (alone.length === 0) return route(ctx, req);
       const answer = await route(ctx, { ...req, UserAttributes: given.filter((a) => !alone.includes(a)) });
-      const updated = (await pool.getUserByUsername(ctx, req.Username)) ?? user;
+      const updated = (await pool.getUserByUsername(ctx, username as string)) ?? user;
       const flags = alone.map((flag) => attribute(String(flag.Name), String(flag.Value ?? "")));
       await pool.saveUser(ctx, { ...updated, Attributes: attributesAppend(updated.Attributes, ...flags), UserLastModifiedDate: clock.get() });
       return answer;
