@@ -31,10 +31,11 @@
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
  *  - a pool attribute's own constraints and an app client's WriteAttributes are enforced (cognito-local stored any), and an
- *    attribute the program's schema gives without Mutable is immutable, as the service makes it (withSchema);
+ *    attribute a schema gives without Mutable is immutable, as the service makes it (withSchema, schemaImmutableUnlessSaid);
  *  - SignUp without a password only in a pool that allows passwordless sign-in (cognito-local: in any), ForgotPassword
- *    for a user with a verified phone number and no email address by SMS, the code captured as an email code is
- *    (cognito-local: HTTP 500), and AdminUpdateUserAttributes' verified flags without their attribute (cognito-local refused);
+ *    to a verified email address or phone number in the order of the pool's AccountRecoverySetting, by SMS too, the
+ *    code captured as an email code is (cognito-local: to the email address, verified or not; HTTP 500 without one),
+ *    and (Admin)UpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -60,7 +61,7 @@ import { CognitoServiceFactoryImpl, USER_POOL_AWS_DEFAULTS } from "cognito-local
 import type { CryptoService } from "cognito-local/lib/services/crypto";
 import type { DataStore } from "cognito-local/lib/services/dataStore/dataStore";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
-import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
+import { MessageDeliveryService, type DeliveryDetails } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { selectAppropriateDeliveryMethod } from "cognito-local/lib/services/messageDelivery/deliveryMethod";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
@@ -222,8 +223,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => requiredAttributesAtNewPassword(r, cognito),
     (r) => resourceServers(r, cognito, resourceServerStore),
     (r) => verifyOnConfirmation(r, cognito),
-    (r) => forgotPasswordWithoutEmail(r, services),
+    (r) => forgotPasswordByRecoverySetting(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
+    (r) => schemaImmutableUnlessSaid(r),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -330,12 +332,41 @@ function withSchema(attributes: SchemaAttribute[] | undefined, schema: SchemaAtt
   const standard = new Set((USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? []).map((a) => a.Name));
   const named = new Map(
     schema
-      .map((a) => ({ ...a, Mutable: a.Mutable ?? false }))
+      .map(immutableUnlessSaid)
       .map((a) => (standard.has(a.Name) || a.Name?.startsWith("custom:") ? a : { ...a, Name: `custom:${a.Name}` }))
       .map((a) => [a.Name, a]),
   );
   const kept = (attributes ?? []).map((a) => (named.has(a.Name) ? { ...a, ...named.get(a.Name) } : a));
   return [...kept, ...[...named.values()].filter((a) => !kept.some((k) => k.Name === a.Name))];
+}
+
+/** A schema attribute as the service keeps it when it is given without `Mutable`: immutable (withSchema says why). */
+const immutableUnlessSaid = <T extends { Mutable?: boolean }>(attribute: T): T => ({ ...attribute, Mutable: attribute.Mutable ?? false });
+
+/** The schema attributes each action that declares them takes, by its request member. */
+const SCHEMA_MEMBERS = new Map([
+  ["CreateUserPool", "Schema"],
+  ["AddCustomAttributes", "CustomAttributes"],
+]);
+
+/**
+ * CreateUserPool's Schema and AddCustomAttributes' CustomAttributes keep an attribute given without `Mutable` immutable,
+ * as the service does and as the program's pools are kept (withSchema); cognito-local made it mutable (CreateUserPool's
+ * custom attributes and AddCustomAttributes: `Mutable ?? true`; a standard attribute kept its default `true`), so
+ * UpdateUserAttributes changed locally what AWS refuses to change. An entry that is not an object is left to the model's
+ * validation and the layers within.
+ */
+function schemaImmutableUnlessSaid(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    const member = SCHEMA_MEMBERS.get(target);
+    if (!member) return route;
+    return (ctx, req) => {
+      const given: unknown = req?.[member];
+      if (!Array.isArray(given)) return route(ctx, req);
+      return route(ctx, { ...req, [member]: given.map((a) => (a !== null && typeof a === "object" ? immutableUnlessSaid(a) : a)) });
+    };
+  };
 }
 
 /**
@@ -934,12 +965,13 @@ const requiredAttributeProvided = (name: string) => new NotAuthorizedError(`Cann
 
 /**
  * The attributes a new-password answer sets (`userAttributes.<name>` of ChallengeResponses, or of the hosted UI's form):
- * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others are left out); the required ones it leaves
+ * the pool's mutable schema attributes but NOT_SET_AT_NEW_PASSWORD (others, and one kept without `Mutable`, which the
+ * service makes immutable (withSchema), are left out); the required ones it leaves
  * missing (missingRequiredAttributes), if any; and the first required one it gives that the user already has
  * (requiredAttributeProvided), if any.
  */
 function newPasswordAttributes(pool: { options: UserPool }, user: User, given: Record<string, unknown>): { attributes: Array<{ Name: string; Value: string }>; missing?: string[]; provided?: string } {
-  const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable !== false && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
+  const settable = new Set((pool.options.SchemaAttributes ?? []).filter((a) => a.Name && a.Mutable === true && !NOT_SET_AT_NEW_PASSWORD.has(a.Name)).map((a) => a.Name!));
   const attributes = Object.entries(given)
     .filter(([key, value]) => key.startsWith(USER_ATTRIBUTES_PREFIX) && settable.has(key.slice(USER_ATTRIBUTES_PREFIX.length)) && typeof value === "string" && value !== "")
     .map(([key, value]) => ({ Name: key.slice(USER_ATTRIBUTES_PREFIX.length), Value: value as string }));
@@ -2234,7 +2266,13 @@ const VERIFIED_FLAGS = new Map([
  * addition to updating user attributes, this API can also be used to mark phone and email as verified"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html);
  * administrators send `email_verified` alone to verify an AdminCreateUser user's address
- * (https://www.softwarepragmatism.com/amazon-cognito-2-email-addresses-not-verified). cognito-local refused a flag sent
+ * (https://www.softwarepragmatism.com/amazon-cognito-2-email-addresses-not-verified). UpdateUserAttributes takes it so
+ * through an app client whose WriteAttributes list the flag: "their access token authorizes them to set or modify their
+ * own attribute value for any attribute in this list"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html; the flags
+ * are listable, CDK's StandardAttributesMask has them); a client that does not list it is refused before
+ * (clientWriteAttributes). Not confirmed: a public report of a user's own `email_verified` answered SUCCESS and left
+ * unchanged (aws-amplify/amplify-js#6100, the client's WriteAttributes unknown). cognito-local refused a flag sent
  * without its attribute ("Email is required to verify/un-verify an email"). Such a flag, for an attribute the user has,
  * is set after cognito-local has taken the rest of the request (its other checks and any code it sends, for the rest
  * only). Kept: cognito-local's refusal for a user without the attribute (Cognito's answer there not confirmed), and for
@@ -2243,11 +2281,13 @@ const VERIFIED_FLAGS = new Map([
 function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoService, clock: Clock) {
   return (target: string): Route => {
     const route = router(target);
-    if (target !== "AdminUpdateUserAttributes") return route;
+    if (target !== "AdminUpdateUserAttributes" && target !== "UpdateUserAttributes") return route;
     return async (ctx, req) => {
       const given: Array<{ Name?: unknown; Value?: unknown }> = Array.isArray(req?.UserAttributes) ? req.UserAttributes : [];
       const pool = await poolOf(cognito, ctx, req ?? {});
-      const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      // The user itself: its access token's `sub`, as cognito-local's UpdateUserAttributes finds it.
+      const username: unknown = target === "UpdateUserAttributes" ? claimsOf(req?.AccessToken).sub : req?.Username;
+      const user = pool && typeof username === "string" ? await pool.getUserByUsername(ctx, username) : null;
       if (!pool || !user) return route(ctx, req);
       const schema = pool.options.SchemaAttributes ?? USER_POOL_AWS_DEFAULTS.SchemaAttributes ?? [];
       const alone = given.filter((flag) => {
@@ -2261,7 +2301,7 @@ function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoS
       });
       if (alone.length === 0) return route(ctx, req);
       const answer = await route(ctx, { ...req, UserAttributes: given.filter((a) => !alone.includes(a)) });
-      const updated = (await pool.getUserByUsername(ctx, req.Username)) ?? user;
+      const updated = (await pool.getUserByUsername(ctx, username as string)) ?? user;
       const flags = alone.map((flag) => attribute(String(flag.Name), String(flag.Value ?? "")));
       await pool.saveUser(ctx, { ...updated, Attributes: attributesAppend(updated.Attributes, ...flags), UserLastModifiedDate: clock.get() });
       return answer;
@@ -2270,37 +2310,37 @@ function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoS
 }
 
 /**
- * ForgotPassword for a user who has neither an email address nor a phone number to send the code to is refused as
- * Cognito refuses it: InvalidParameterException "Cannot reset password for the user as there is no registered/verified
- * email or phone_number" (the service's answer quoted in aws-amplify/aws-sdk-android#142 and
- * amazon-archives/amazon-cognito-identity-js#678, and in https://repost.aws/knowledge-center/cognito-forgot-password);
- * cognito-local answered an HTTP 500 ("Cognito Local unsupported feature: ForgotPassword without email on user").
- *
- * A user with a phone number and no email address (cognito-local: the same HTTP 500) gets the code by SMS as Cognito
- * sends it, if the number is verified ("If neither a verified phone number nor a verified email exists, this API
- * returns InvalidParameterException", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html)
- * and the pool's AccountRecoverySetting, when it has one, lists verified_phone_number (RecoveryOptionType's names,
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html; without the
- * setting Cognito's legacy behaviour prefers SMS, https://docs.aws.amazon.com/cognito/latest/developerguide/how-to-recover-a-user-account.html);
- * otherwise the InvalidParameterException above (for a pool that recovers by email only, not confirmed). The local
- * runtime sends no SMS: the code is captured as an email code is (lastCode(phone number), and the log). UserAuth's
- * pools never get here: email is required, and they recover by verified email only. Not emulated: Cognito asks for a
- * *verified* email address too (a user whose email is unverified gets a code locally), and the pool's recovery order
- * for a user with both (cognito-local sends to the email). An unknown user is answered before (userExistenceErrors).
+ * ForgotPassword sends its code as Cognito does, to a *verified* email address or phone number chosen by the pool's
+ * AccountRecoverySetting: "The available verified method a user can use to recover their password when they call
+ * ForgotPassword. You can use this setting to define a preferred method when a user has more than one method
+ * available. With this setting, SMS doesn't qualify for a valid password recovery mechanism if the user also has SMS
+ * multi-factor authentication (MFA) activated. Email MFA is also disqualifying for account recovery with email. In the
+ * absence of this setting, Amazon Cognito uses the legacy behavior to determine the recovery method where SMS is
+ * preferred over email" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html,
+ * AccountRecoverySetting); its mechanisms `verified_email` and `verified_phone_number` are tried by Priority, lowest
+ * first (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html). A
+ * user with no such address or number is refused: "If neither a verified phone number nor a verified email exists, this
+ * API returns InvalidParameterException"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html), in the
+ * service's words "Cannot reset password for the user as there is no registered/verified email or phone_number"
+ * (aws-amplify/aws-sdk-android#142, amazon-archives/amazon-cognito-identity-js#678,
+ * https://repost.aws/knowledge-center/cognito-forgot-password). cognito-local sent to the email address, verified or
+ * not, whatever the setting, and answered HTTP 500 for a user without one ("ForgotPassword without email on user").
+ * Not confirmed: the answer for a pool whose setting is `admin_only` (here the same refusal: no mechanism a user may use).
+ * The local runtime sends no SMS: the code is captured as an email code is (lastCode(phone number), and the log).
+ * UserAuth's pools recover by verified email only; a confirmed sign-up's address is verified (verifyOnConfirmation). An
+ * unknown user is answered before (userExistenceErrors), and by cognito-local within.
  */
-function forgotPasswordWithoutEmail(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; otp: () => string; clock: Clock }) {
+function forgotPasswordByRecoverySetting(router: (target: string) => Route, services: { cognito: CognitoService; messages: MessagesService; otp: () => string; clock: Clock }) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "ForgotPassword") return route;
     return async (ctx, req) => {
       const pool = await poolOf(services.cognito, ctx, req ?? {});
       const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
-      if (!pool || !user || attributeValue("email", user.Attributes)) return route(ctx, req);
-      const phoneNumber = attributeValue("phone_number", user.Attributes);
-      if (!phoneNumber || attributeValue("phone_number_verified", user.Attributes) !== "true" || !recoversByPhone(pool.options)) {
-        throw new InvalidParameterError("Cannot reset password for the user as there is no registered/verified email or phone_number");
-      }
-      const deliveryDetails = { AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: phoneNumber } as const;
+      if (!pool || !user) return route(ctx, req);
+      const deliveryDetails = recoveryDelivery(pool.options, user);
+      if (!deliveryDetails) throw new InvalidParameterError("Cannot reset password for the user as there is no registered/verified email or phone_number");
       const code = services.otp();
       await services.messages.deliver(ctx, "ForgotPassword", req.ClientId, pool.options.Id, user, code, req.ClientMetadata, deliveryDetails);
       await pool.saveUser(ctx, { ...user, UserLastModifiedDate: services.clock.get(), ConfirmationCode: code });
@@ -2309,10 +2349,27 @@ function forgotPasswordWithoutEmail(router: (target: string) => Route, services:
   };
 }
 
-/** Whether the pool's account recovery may send a code to a verified phone number (no setting: Cognito's legacy behaviour, which does). */
-function recoversByPhone(pool: UserPool): boolean {
-  const mechanisms = (pool as { AccountRecoverySetting?: { RecoveryMechanisms?: Array<{ Name?: string }> } }).AccountRecoverySetting?.RecoveryMechanisms;
-  return !mechanisms || mechanisms.some((mechanism) => mechanism.Name === "verified_phone_number");
+/** Each account recovery mechanism: the attribute it sends to, the flag that must be "true", the medium, and the MFA that disqualifies it. */
+const RECOVERY_MECHANISMS = {
+  verified_email: { attribute: "email", verified: "email_verified", medium: "EMAIL", mfa: "EMAIL_OTP" },
+  verified_phone_number: { attribute: "phone_number", verified: "phone_number_verified", medium: "SMS", mfa: "SMS_MFA" },
+} as const;
+
+/** Cognito's legacy recovery, for a pool without AccountRecoverySetting: SMS first, then email. */
+const LEGACY_RECOVERY = [{ Name: "verified_phone_number", Priority: 1 }, { Name: "verified_email", Priority: 2 }];
+
+/** Where ForgotPassword sends `user`'s code in `pool` (forgotPasswordByRecoverySetting), or undefined: nowhere. */
+function recoveryDelivery(pool: UserPool, user: User): DeliveryDetails | undefined {
+  const setting = (pool as { AccountRecoverySetting?: { RecoveryMechanisms?: Array<{ Name?: string; Priority?: number }> } }).AccountRecoverySetting?.RecoveryMechanisms;
+  const mechanisms = [...(setting ?? LEGACY_RECOVERY)].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0));
+  for (const { Name } of mechanisms) {
+    const mechanism = Name === "verified_email" || Name === "verified_phone_number" ? RECOVERY_MECHANISMS[Name] : undefined;
+    const destination = mechanism && attributeValue(mechanism.attribute, user.Attributes);
+    if (!mechanism || !destination || attributeValue(mechanism.verified, user.Attributes) !== "true") continue;
+    if (setting && user.UserMFASettingList?.includes(mechanism.mfa)) continue;
+    return { AttributeName: mechanism.attribute, DeliveryMedium: mechanism.medium, Destination: destination } as DeliveryDetails;
+  }
+  return undefined;
 }
 
 /**

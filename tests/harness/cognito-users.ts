@@ -32,14 +32,14 @@ export const localCognitoClient = (endpoint: string) =>
   new CognitoIdentityProviderClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 
 /**
- * A quiet emulator in a fresh data directory (named after `name`) and an SDK client on it for a test file: started in a
- * beforeAll registered now (so before the file's own, which sets up its pools), stopped in an afterAll. Read its members
- * in hooks and tests, once started.
+ * A quiet emulator in a fresh data directory (named after `name`, made now: `dataDir`) on `clock` (the wall clock when
+ * none), and an SDK client on it, for a test file: started in a beforeAll registered now (so before the file's own,
+ * which sets up its pools), stopped in an afterAll. Read `emulator` and `sdk` in hooks and tests, once started.
  */
-export function quietCognitoForFile(name: string): { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient } {
-  const local = {} as { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient };
+export function quietCognitoForFile(name: string, clock?: Clock): { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient; dataDir: string } {
+  const local = { dataDir: freshCognitoDir(name) } as { emulator: CognitoEmulator; sdk: CognitoIdentityProviderClient; dataDir: string };
   beforeAll(async () => {
-    local.emulator = await startQuietCognito(freshCognitoDir(name));
+    local.emulator = await startQuietCognito(local.dataDir, clock);
     local.sdk = localCognitoClient(local.emulator.url);
   });
   afterAll(async () => {

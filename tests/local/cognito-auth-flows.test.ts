@@ -5,10 +5,9 @@
  * lacks gets UnsupportedOperationException (400) naming the local gap, and ADMIN_NO_SRP_AUTH signs in as
  * ADMIN_USER_PASSWORD_AUTH, which replaced it.
  */
-import { AdminInitiateAuthCommand, type AuthFlowType, type CognitoIdentityProviderClient, type ExplicitAuthFlowsType, InitiateAuthCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { confirmedUser, freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
+import { AdminInitiateAuthCommand, type AuthFlowType, type ExplicitAuthFlowsType, InitiateAuthCommand, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { beforeAll, expect, it } from "vitest";
+import { confirmedUser, quietCognitoForFile } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Flows1";
 const password = "Chosen-horse-99";
@@ -20,22 +19,15 @@ const clients = {
   none: { id: "flowsclient0000000000000c", flows: undefined },
   legacyAdmin: { id: "flowsclient0000000000000d", flows: ["ADMIN_NO_SRP_AUTH"] },
 } satisfies Record<string, { id: string; flows: ExplicitAuthFlowsType[] | undefined }>;
-let emulator: CognitoEmulator;
-let sdk: CognitoIdentityProviderClient;
+const local = quietCognitoForFile("flows");
 
 beforeAll(async () => {
-  emulator = await startQuietCognito(freshCognitoDir("flows"));
-  sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "flows" });
+  await local.emulator.ensureUserPool({ Id: userPoolId, Name: "flows" });
   for (const { id, flows } of Object.values(clients)) {
-    await emulator.ensureClient(userPoolId, id, id);
-    if (flows) await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: id, ExplicitAuthFlows: flows }));
+    await local.emulator.ensureClient(userPoolId, id, id);
+    if (flows) await local.sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: id, ExplicitAuthFlows: flows }));
   }
-  await confirmedUser(sdk, userPoolId, clients.passwordOnly.id, username, password);
-});
-afterAll(async () => {
-  sdk?.destroy();
-  await emulator?.stop();
+  await confirmedUser(local.sdk, userPoolId, clients.passwordOnly.id, username, password);
 });
 
 /** An answer's outcome: "tokens", the challenge's name, or its error as `name (status): message`. */
@@ -45,9 +37,9 @@ const outcome = (answer: Promise<{ AuthenticationResult?: unknown; ChallengeName
     (error: Error & { $metadata?: { httpStatusCode?: number } }) => `${error.name} (${error.$metadata?.httpStatusCode}): ${error.message}`,
   );
 const initiate = (clientId: string, flow: AuthFlowType) =>
-  outcome(sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: flow, AuthParameters: { USERNAME: username, SRP_A: "abcd", PASSWORD: password } })));
+  outcome(local.sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: flow, AuthParameters: { USERNAME: username, SRP_A: "abcd", PASSWORD: password } })));
 const adminInitiate = (clientId: string, flow: AuthFlowType, pass = password) =>
-  outcome(sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: flow, AuthParameters: { USERNAME: username, SRP_A: "abcd", PASSWORD: pass } })));
+  outcome(local.sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: flow, AuthParameters: { USERNAME: username, SRP_A: "abcd", PASSWORD: pass } })));
 const unemulated = (flow: string) =>
   `UnsupportedOperationException (400): ${flow} is not emulated by the local Cognito (npm start); sign in with USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH locally (docs/local-vs-aws.md)`;
 

@@ -13,15 +13,13 @@ import {
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
-  type CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
   RespondToAuthChallengeCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { freshCognitoDir, hostedUiClient, localCognitoClient, passwordSignIn, startQuietCognito, temporaryUser } from "../harness/cognito-users";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hostedUiClient, passwordSignIn, quietCognitoForFile, temporaryUser } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Validity1";
 const clientId = "validityclient0000000000a";
@@ -35,23 +33,16 @@ const INVALID_SESSION = "NotAuthorizedException: Invalid session for the user, s
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
-let emulator: CognitoEmulator;
-let sdk: CognitoIdentityProviderClient;
+const local = quietCognitoForFile("validity", clock);
 
 beforeAll(async () => {
-  emulator = await startQuietCognito(freshCognitoDir("validity"), clock);
-  sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "validity" });
-  await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, Policies: { PasswordPolicy: { MinimumLength: 8, TemporaryPasswordValidityDays: 2 } } }));
-  await hostedUiClient(emulator, sdk, userPoolId, clientId, [callback], {
+  await local.emulator.ensureUserPool({ Id: userPoolId, Name: "validity" });
+  await local.sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, Policies: { PasswordPolicy: { MinimumLength: 8, TemporaryPasswordValidityDays: 2 } } }));
+  await hostedUiClient(local.emulator, local.sdk, userPoolId, clientId, [callback], {
     PreventUserExistenceErrors: "ENABLED",
     ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
   });
-  await hostedUiClient(emulator, sdk, userPoolId, longClientId, [callback], { PreventUserExistenceErrors: "ENABLED", AuthSessionValidity: 10 });
-});
-afterAll(async () => {
-  sdk?.destroy();
-  await emulator?.stop();
+  await hostedUiClient(local.emulator, local.sdk, userPoolId, longClientId, [callback], { PreventUserExistenceErrors: "ENABLED", AuthSessionValidity: 10 });
 });
 
 let users = 0;
@@ -63,15 +54,15 @@ const outcome = (answer: Promise<{ ChallengeName?: string; AuthenticationResult?
     (a) => a.ChallengeName ?? (a.AuthenticationResult ? "signed in" : "nothing"),
     (error: Error) => `${error.name}: ${error.message}`,
   );
-const signIn = (email: string, password: string) => outcome(passwordSignIn(sdk, clientId, email, password));
+const signIn = (email: string, password: string) => outcome(passwordSignIn(local.sdk, clientId, email, password));
 const adminSignIn = (email: string, password: string) =>
-  outcome(sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } })));
+  outcome(local.sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: password } })));
 
 /** The hosted UI's sign-in form posted: its status, error line, whether it asks for a new password, and the code. */
 async function hostedSignIn(username: string, password: string) {
   const challenge = createHash("sha256").update(randomBytes(32).toString("base64url")).digest("base64url");
   const body = new URLSearchParams({ client_id: clientId, redirect_uri: callback, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope: "openid email", state: "st", username, password });
-  const answer = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body, redirect: "manual" });
+  const answer = await fetch(`${local.emulator.url}/oauth2/authorize`, { method: "POST", body, redirect: "manual" });
   const html = await answer.text();
   return {
     status: answer.status,
@@ -83,7 +74,7 @@ async function hostedSignIn(username: string, password: string) {
 
 describe("a temporary password's validity (the pool's TemporaryPasswordValidityDays)", () => {
   it("is good for the pool's days, then refused through InitiateAuth and AdminInitiateAuth; a wrong one is still the wrong password", async () => {
-    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
+    const email = await temporaryUser(local.sdk, userPoolId, nextEmail(), temporary);
     clock.now += 2 * DAY - MINUTE;
     expect(await signIn(email, temporary)).toBe("NEW_PASSWORD_REQUIRED");
 
@@ -94,11 +85,11 @@ describe("a temporary password's validity (the pool's TemporaryPasswordValidityD
   });
 
   it("runs again from a temporary password AdminSetUserPassword sets (Permanent false)", async () => {
-    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
+    const email = await temporaryUser(local.sdk, userPoolId, nextEmail(), temporary);
     clock.now += 3 * DAY;
     expect(await signIn(email, temporary)).toBe(EXPIRED);
 
-    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: "Another-horse-9", Permanent: false }));
+    await local.sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: "Another-horse-9", Permanent: false }));
     clock.now += 2 * DAY - MINUTE;
     expect(await signIn(email, "Another-horse-9")).toBe("NEW_PASSWORD_REQUIRED");
     clock.now += 2 * MINUTE;
@@ -106,7 +97,7 @@ describe("a temporary password's validity (the pool's TemporaryPasswordValidityD
   });
 
   it("is refused by the hosted UI's sign-in form too: the form again with the error, no new-password form, no code", async () => {
-    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
+    const email = await temporaryUser(local.sdk, userPoolId, nextEmail(), temporary);
     expect(await hostedSignIn(email, temporary)).toMatchObject({ status: 200, asksNewPassword: true, error: undefined });
 
     clock.now += 2 * DAY + MINUTE;
@@ -117,35 +108,35 @@ describe("a temporary password's validity (the pool's TemporaryPasswordValidityD
 
 /** InitiateAuth's NEW_PASSWORD_REQUIRED session for a new temporary user through `client`. */
 async function challenged(client = clientId): Promise<{ email: string; session: string }> {
-  const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
-  const answer = await passwordSignIn(sdk, client, email, temporary);
+  const email = await temporaryUser(local.sdk, userPoolId, nextEmail(), temporary);
+  const answer = await passwordSignIn(local.sdk, client, email, temporary);
   expect(answer.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
   return { email, session: answer.Session! };
 }
 
 /** RespondToAuthChallenge's NEW_PASSWORD answer with `session`, as `outcome` words it. */
 const newPassword = (email: string, session: string, password = "Chosen-horse-99", client = clientId) =>
-  outcome(sdk.send(new RespondToAuthChallengeCommand({ ClientId: client, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password } })));
+  outcome(local.sdk.send(new RespondToAuthChallengeCommand({ ClientId: client, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password } })));
 
-const status = async (email: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus;
+const status = async (email: string) => (await local.sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))).UserStatus;
 
 describe("a challenge's session (the app client's AuthSessionValidity)", () => {
   it("comes from AdminInitiateAuth too (NEW_PASSWORD_REQUIRED for a temporary password, not tokens), answered by AdminRespondToAuthChallenge", async () => {
-    const email = await temporaryUser(sdk, userPoolId, nextEmail(), temporary);
-    const started = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    const email = await temporaryUser(local.sdk, userPoolId, nextEmail(), temporary);
+    const started = await local.sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
     expect(started.AuthenticationResult).toBeUndefined();
     expect(started.ChallengeName).toBe("NEW_PASSWORD_REQUIRED");
     expect(JSON.parse(started.ChallengeParameters!.userAttributes)).toMatchObject({ email });
     const answer = (session: string) =>
       outcome(
-        sdk.send(
+        local.sdk.send(
           new AdminRespondToAuthChallengeCommand({ UserPoolId: userPoolId, ClientId: clientId, ChallengeName: "NEW_PASSWORD_REQUIRED", Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: "Chosen-horse-99" } }),
         ),
       );
     clock.now += 3 * MINUTE + 1000;
     expect(await answer(started.Session!)).toBe(INVALID_SESSION);
 
-    const again = await sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
+    const again = await local.sdk.send(new AdminInitiateAuthCommand({ UserPoolId: userPoolId, ClientId: clientId, AuthFlow: "ADMIN_USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD: temporary } }));
     expect(await answer(again.Session!)).toBe("signed in");
     expect(await status(email)).toBe("CONFIRMED");
     expect(await adminSignIn(email, "Chosen-horse-99")).toBe("signed in");
@@ -165,19 +156,19 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
 
   it("is set between 3 and 15 minutes: CreateUserPoolClient and UpdateUserPoolClient refuse another, changing nothing", async () => {
     const refused = (AuthSessionValidity: number) =>
-      sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId, AuthSessionValidity })).then(
+      local.sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId, AuthSessionValidity })).then(
         () => "updated",
         (error: Error) => `${error.name}: ${error.message}`,
       );
     expect(await refused(2)).toBe("InvalidParameterException: 1 validation error detected: Value '2' at 'authSessionValidity' failed to satisfy constraint: Member must have value greater than or equal to 3");
     expect(await refused(16)).toBe("InvalidParameterException: 1 validation error detected: Value '16' at 'authSessionValidity' failed to satisfy constraint: Member must have value less than or equal to 15");
-    await expect(sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "zero", AuthSessionValidity: 0 }))).rejects.toThrow("Member must have value greater than or equal to 3");
-    const described = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient;
+    await expect(local.sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "zero", AuthSessionValidity: 0 }))).rejects.toThrow("Member must have value greater than or equal to 3");
+    const described = (await local.sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient;
     expect(described).toMatchObject({ AuthSessionValidity: 10, CallbackURLs: [callback] });
   });
 
   it("is good for the client's AuthSessionValidity, which DescribeUserPoolClient answers", async () => {
-    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient?.AuthSessionValidity).toBe(10);
+    expect((await local.sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: longClientId }))).UserPoolClient?.AuthSessionValidity).toBe(10);
     const early = await challenged(longClientId);
     clock.now += 10 * MINUTE - 1000;
     expect(await newPassword(early.email, early.session, "Chosen-horse-99", longClientId)).toBe("signed in");
@@ -212,7 +203,7 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
   it("answers only its own challenge: NEW_PASSWORD_REQUIRED's session answered as another challenge is refused, no tokens, and left", async () => {
     const { email, session } = await challenged();
     const as = (ChallengeName: string, responses: Record<string, string>) =>
-      outcome(sdk.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as "SMS_MFA", Session: session, ChallengeResponses: { USERNAME: email, ...responses } })));
+      outcome(local.sdk.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as "SMS_MFA", Session: session, ChallengeResponses: { USERNAME: email, ...responses } })));
     // cognito-local's SMS_MFA compares the user's (absent) code with the (absent) answer: tokens for the temporary password.
     expect(await as("SMS_MFA", {})).toBe(INVALID_SESSION);
     expect(await as("SELECT_MFA_TYPE", { ANSWER: "SOFTWARE_TOKEN_MFA" })).toBe(INVALID_SESSION);
@@ -222,7 +213,7 @@ describe("a challenge's session (the app client's AuthSessionValidity)", () => {
 
   it("is not looked at for an answer without a ChallengeName, refused as Cognito's model validation refuses it, the session left (cognito-local: HTTP 500 Unsupported)", async () => {
     const { email, session } = await challenged();
-    const answer = await fetch(emulator.url, {
+    const answer = await fetch(local.emulator.url, {
       method: "POST",
       headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.RespondToAuthChallenge" },
       body: JSON.stringify({ ClientId: clientId, Session: session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: "Chosen-horse-99" } }),

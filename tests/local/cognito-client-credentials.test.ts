@@ -23,17 +23,15 @@ import {
   UpdateResourceServerCommand,
   UpdateUserPoolClientCommand,
   type UpdateUserPoolClientCommandInput,
-  type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKind } from "../../components/serverless-api/args";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
 import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import type { LocalContext } from "../../local/services/types";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { gatewaySpec } from "../harness/api-spec";
-import { confirmedUser, freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
+import { confirmedUser, localCognitoClient, quietCognitoForFile, startQuietCognito } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Scopes001";
 const machineId = "machineclient0000000000000";
@@ -42,23 +40,19 @@ const machineSecret = "machine-secret-0123456789";
 const webId = "webclient00000000000000000";
 const webSecret = "web-secret-0123456789";
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
-const dataDir = freshCognitoDir("m2m");
-let emulator: CognitoEmulator;
-let sdk: CognitoIdentityProviderClient;
+const local = quietCognitoForFile("m2m", clock);
 let gateway: Server;
 let gatewayUrl: string;
 
 /** A confidential client of the pool (`secret`) allowed OAuth flows (`oauth`: its flows, scopes, and the rest). */
 async function oauthClient(clientId: string, name: string, secret: string, oauth: Omit<UpdateUserPoolClientCommandInput, "UserPoolId" | "ClientId" | "AllowedOAuthFlowsUserPoolClient">): Promise<void> {
-  await emulator.ensureClient(userPoolId, clientId, name, { secret });
-  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: true, ...oauth }));
+  await local.emulator.ensureClient(userPoolId, clientId, name, { secret });
+  await local.sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, AllowedOAuthFlowsUserPoolClient: true, ...oauth }));
 }
 
 beforeAll(async () => {
-  emulator = await startQuietCognito(dataDir, clock);
-  sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "scopes" });
-  await sdk.send(
+  await local.emulator.ensureUserPool({ Id: userPoolId, Name: "scopes" });
+  await local.sdk.send(
     new CreateResourceServerCommand({
       UserPoolId: userPoolId,
       Identifier: "gallery",
@@ -69,7 +63,7 @@ beforeAll(async () => {
       ],
     }),
   );
-  await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "https://reports.example.com", Name: "Reports", Scopes: [{ ScopeName: "export", ScopeDescription: "Export reports" }] }));
+  await local.sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "https://reports.example.com", Name: "Reports", Scopes: [{ ScopeName: "export", ScopeDescription: "Export reports" }] }));
   await oauthClient(machineId, "machine", machineSecret, {
     AllowedOAuthFlows: ["client_credentials"],
     AllowedOAuthScopes: ["gallery/read", "gallery/write"],
@@ -91,18 +85,16 @@ beforeAll(async () => {
     run: { config: { region: "us-east-1" } },
     lambda: () => ({ invoke: async () => ({ statusCode: 200, body: "ok" }) }),
   } as unknown as LocalContext;
-  ({ server: gateway, url: gatewayUrl } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: (id) => (id === userPoolId ? emulator.issuer(userPoolId) : undefined) }), 0));
+  ({ server: gateway, url: gatewayUrl } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: (id) => (id === userPoolId ? local.emulator.issuer(userPoolId) : undefined) }), 0));
 });
 
 afterAll(async () => {
   gateway?.close();
-  sdk?.destroy();
-  await emulator?.stop();
 });
 
 /** POST /oauth2/token with grant_type=client_credentials; `basic`: the client's id and secret in the Authorization header. */
 async function tokenRequest(options: { basic?: [string, string]; body?: Record<string, string> }) {
-  const response = await fetch(`${emulator.url}/oauth2/token`, {
+  const response = await fetch(`${local.emulator.url}/oauth2/token`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
@@ -117,16 +109,16 @@ const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1], 
 
 describe("resource servers", () => {
   it("are created, described, listed and updated in the pool", async () => {
-    const described = (await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer;
+    const described = (await local.sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer;
     expect(described).toEqual({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Gallery API", Scopes: [{ ScopeName: "read", ScopeDescription: "Read the gallery" }, { ScopeName: "write", ScopeDescription: "Change the gallery" }] });
-    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers?.map((s) => s.Identifier)).toEqual(["gallery", "https://reports.example.com"]);
-    await expect(sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Again", Scopes: [] }))).rejects.toThrow(/already exists/);
-    await expect(sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
-    await expect(sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope", Name: "x", Scopes: [] }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    expect((await local.sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers?.map((s) => s.Identifier)).toEqual(["gallery", "https://reports.example.com"]);
+    await expect(local.sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Again", Scopes: [] }))).rejects.toThrow(/already exists/);
+    await expect(local.sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    await expect(local.sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "nope", Name: "x", Scopes: [] }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   });
 
   it("refuse a request outside the API's constraints (InvalidParameterException) and keep nothing of it", async () => {
-    const before = (await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers;
+    const before = (await local.sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers;
     const scope = (name: string) => ({ ScopeName: name, ScopeDescription: `Scope ${name}` });
     for (const [what, request] of [
       ["an empty identifier", { Identifier: "", Name: "Empty", Scopes: [scope("read")] }],
@@ -138,30 +130,30 @@ describe("resource servers", () => {
       ["a scope without a description", { Identifier: "undescribed", Name: "Undescribed", Scopes: [{ ScopeName: "read" }] }],
       ["101 scopes", { Identifier: "many", Name: "Many", Scopes: Array.from({ length: 101 }, (_, i) => scope(`s${i}`)) }],
     ] as const) {
-      await expect(sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, ...request } as any)), what).rejects.toMatchObject({ name: "InvalidParameterException", message: expect.stringMatching(/validation errors? detected: Value .* failed to satisfy constraint/) });
+      await expect(local.sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, ...request } as any)), what).rejects.toMatchObject({ name: "InvalidParameterException", message: expect.stringMatching(/validation errors? detected: Value .* failed to satisfy constraint/) });
     }
-    await expect(sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Gallery API", Scopes: [{ ScopeDescription: "No name" }] } as any))).rejects.toMatchObject({ name: "InvalidParameterException" });
-    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual(before);
+    await expect(local.sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery", Name: "Gallery API", Scopes: [{ ScopeDescription: "No name" }] } as any))).rejects.toMatchObject({ name: "InvalidParameterException" });
+    expect((await local.sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual(before);
     // The limits themselves are taken: 256 characters, 100 scopes.
     const longest = "x".repeat(256);
-    await sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: longest, Scopes: Array.from({ length: 100 }, (_, i) => ({ ScopeName: `${i}`.padEnd(256, "y"), ScopeDescription: longest })) }));
-    await sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: "Longest" }));
+    await local.sdk.send(new CreateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: longest, Scopes: Array.from({ length: 100 }, (_, i) => ({ ScopeName: `${i}`.padEnd(256, "y"), ScopeDescription: longest })) }));
+    await local.sdk.send(new UpdateResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest, Name: "Longest" }));
     // Gone again, so the pool's list is the one the other tests expect whatever their order.
-    await sdk.send(new DeleteResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest }));
-    expect((await sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual(before);
+    await local.sdk.send(new DeleteResourceServerCommand({ UserPoolId: userPoolId, Identifier: longest }));
+    expect((await local.sdk.send(new ListResourceServersCommand({ UserPoolId: userPoolId, MaxResults: 50 }))).ResourceServers).toEqual(before);
   });
 
   it("define the custom scopes an app client may be allowed: another is ScopeDoesNotExistException", async () => {
     await expect(
-      sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: webId, AllowedOAuthFlows: ["code"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["openid", "gallery/delete"], CallbackURLs: ["http://localhost:5173/"] })),
+      local.sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: webId, AllowedOAuthFlows: ["code"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["openid", "gallery/delete"], CallbackURLs: ["http://localhost:5173/"] })),
     ).rejects.toMatchObject({ name: "ScopeDoesNotExistException", message: "Invalid scope requested: gallery/delete" });
   });
 
   it("the client_credentials flow needs a client secret", async () => {
     await expect(
-      sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "public", AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["gallery/read"] })),
+      local.sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "public", AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["gallery/read"] })),
     ).rejects.toMatchObject({ name: "InvalidOAuthFlowException" });
-    const created = await sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "confidential", GenerateSecret: true, AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["gallery/read"] }));
+    const created = await local.sdk.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "confidential", GenerateSecret: true, AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ["gallery/read"] }));
     expect(created.UserPoolClient?.ClientSecret).toEqual(expect.any(String));
   });
 });
@@ -173,8 +165,8 @@ describe("the token endpoint's client_credentials grant", () => {
     expect(body).toEqual({ access_token: expect.any(String), expires_in: 900, token_type: "Bearer" });
     expect(body.id_token).toBeUndefined();
     expect(body.refresh_token).toBeUndefined();
-    const verified = await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: machineId, tokenUse: "access" }).verify(body.access_token);
-    expect(verified).toMatchObject({ sub: machineId, client_id: machineId, token_use: "access", scope: "gallery/read", iss: emulator.issuer(userPoolId), version: 2 });
+    const verified = await createTokenVerifier({ issuer: local.emulator.issuer(userPoolId), clientId: machineId, tokenUse: "access" }).verify(body.access_token);
+    expect(verified).toMatchObject({ sub: machineId, client_id: machineId, token_use: "access", scope: "gallery/read", iss: local.emulator.issuer(userPoolId), version: 2 });
     expect(verified.exp! - verified.iat!).toBe(900);
     expect(verified.username).toBeUndefined();
   });
@@ -200,7 +192,7 @@ describe("the token endpoint's client_credentials grant", () => {
   it("refuses a Basic header without a colon (no id:secret pair) invalid_client, whatever the body holds", async () => {
     const b64 = (text: string) => Buffer.from(text).toString("base64");
     for (const authorization of [`Basic ${b64(machineId)}`, `Basic ${b64(`${machineId}${machineSecret}`)}`, "Basic !!!", "Basic ", "Basic"]) {
-      const response = await fetch(`${emulator.url}/oauth2/token`, {
+      const response = await fetch(`${local.emulator.url}/oauth2/token`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", authorization },
         body: new URLSearchParams({ grant_type: "client_credentials", client_id: machineId, client_secret: machineSecret }).toString(),
@@ -217,7 +209,7 @@ describe("the token endpoint's client_credentials grant", () => {
       ["text/plain", `grant_type=client_credentials&client_id=${machineId}&client_secret=${machineSecret}`],
       [undefined, undefined],
     ] as const) {
-      const response = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body });
+      const response = await fetch(`${local.emulator.url}/oauth2/token`, { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body });
       expect(response.status, contentType).toBe(400);
       expect(await response.json()).toEqual({ error: "invalid_request" });
     }
@@ -253,42 +245,42 @@ describe("the hosted UI's authorization code grant", () => {
   /** Signs a new user in through the sign-in form asking for `scope`, and exchanges the code: the tokens. */
   async function codeGrant(scope: string, options: { incompleteFirst?: boolean } = {}): Promise<{ access_token: string; refresh_token: string }> {
     const email = `user${++users}@example.com`;
-    await confirmedUser(sdk, userPoolId, webId, email, "Correct-horse-9");
+    await confirmedUser(local.sdk, userPoolId, webId, email, "Correct-horse-9");
     const verifier = randomBytes(32).toString("base64url");
     const challenge = createHash("sha256").update(verifier).digest("base64url");
     const redirectUri = "http://localhost:5173/";
     const form = { client_id: webId, redirect_uri: redirectUri, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope, state: "s", username: email, password: "Correct-horse-9" };
-    const signedIn = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
+    const signedIn = await fetch(`${local.emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
     const code = new URL(signedIn.headers.get("location") ?? "", redirectUri).searchParams.get("code")!;
     if (options.incompleteFirst) {
       // Without the code_verifier: refused before the code is used, so it can still be exchanged.
-      const incomplete = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId }) });
+      const incomplete = await fetch(`${local.emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId }) });
       expect(await incomplete.json()).toMatchObject({ error: "invalid_request" });
     }
-    const exchanged = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId, code_verifier: verifier }) });
+    const exchanged = await fetch(`${local.emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirectUri, client_id: webId, code_verifier: verifier }) });
     const body = (await exchanged.json()) as { access_token: string; refresh_token: string };
-    await createTokenVerifier({ issuer: emulator.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(body.access_token);
+    await createTokenVerifier({ issuer: local.emulator.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(body.access_token);
     return body;
   }
 
   /** The verified claims of a refreshed access token. */
-  const verifiedAccess = async (token: string | undefined, on = emulator) =>
+  const verifiedAccess = async (token: string | undefined, on = local.emulator) =>
     (await createTokenVerifier({ issuer: on.issuer(userPoolId), clientId: webId, tokenUse: "access" }).verify(String(token))) as Record<string, any>;
 
   it("keeps the sign-in's scopes in the access tokens of its refreshes: the token endpoint's refresh_token grant, REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken", async () => {
     const { refresh_token: refreshToken } = await codeGrant("openid gallery/read");
-    const refreshed = await fetch(`${emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: webId }) });
+    const refreshed = await fetch(`${local.emulator.url}/oauth2/token`, { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: webId }) });
     expect(refreshed.status).toBe(200);
     expect((await verifiedAccess(((await refreshed.json()) as { access_token: string }).access_token)).scope).toBe("openid gallery/read");
-    const initiated = await sdk.send(new InitiateAuthCommand({ ClientId: webId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+    const initiated = await local.sdk.send(new InitiateAuthCommand({ ClientId: webId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));
     expect((await verifiedAccess(initiated.AuthenticationResult?.AccessToken)).scope).toBe("openid gallery/read");
-    const fromRefresh = await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: webId, ClientSecret: webSecret, RefreshToken: refreshToken }));
+    const fromRefresh = await local.sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: webId, ClientSecret: webSecret, RefreshToken: refreshToken }));
     expect((await verifiedAccess(fromRefresh.AuthenticationResult?.AccessToken)).scope).toBe("openid gallery/read");
   });
 
   it("keeps them across a restart, and through a rotation to the new refresh token", async () => {
     const { refresh_token: refreshToken } = await codeGrant("gallery/read");
-    const again = await startQuietCognito(dataDir, clock);
+    const again = await startQuietCognito(local.dataDir, clock);
     const sdkAgain = localCognitoClient(again.url);
     try {
       const initiated = await sdkAgain.send(new InitiateAuthCommand({ ClientId: webId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));
@@ -306,15 +298,15 @@ describe("the hosted UI's authorization code grant", () => {
   });
 
   it("forgets the scopes of a refresh token that is revoked (RevokeToken) or signed out (GlobalSignOut): nothing kept for a token no longer any use", async () => {
-    const file = join(dataDir, "emulator", "refresh-token-scopes.json");
+    const file = join(local.dataDir, "emulator", "refresh-token-scopes.json");
     const kept = (token: string) => (JSON.parse(readFileSync(file, "utf8")) as Array<[string, unknown]>).some(([key]) => key === createHash("sha256").update(token).digest("hex"));
     const revoked = await codeGrant("gallery/read");
     const signedOut = await codeGrant("openid gallery/read");
     expect(kept(revoked.refresh_token) && kept(signedOut.refresh_token)).toBe(true);
-    await sdk.send(new RevokeTokenCommand({ ClientId: webId, ClientSecret: webSecret, Token: revoked.refresh_token }));
+    await local.sdk.send(new RevokeTokenCommand({ ClientId: webId, ClientSecret: webSecret, Token: revoked.refresh_token }));
     expect(kept(revoked.refresh_token)).toBe(false);
     expect(kept(signedOut.refresh_token)).toBe(true);
-    await sdk.send(new GlobalSignOutCommand({ AccessToken: signedOut.access_token }));
+    await local.sdk.send(new GlobalSignOutCommand({ AccessToken: signedOut.access_token }));
     expect(kept(signedOut.refresh_token)).toBe(false);
   });
 

@@ -7,11 +7,9 @@
  * would post them.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
+import { beforeAll, describe, expect, it } from "vitest";
 import { unescapeXml } from "../../local/xml";
-import { confirmedUser, freshCognitoDir, hostedUiClient, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
+import { confirmedUser, hostedUiClient, quietCognitoForFile } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_SignInPg1";
 const clientId = "signinpageclient00000000a";
@@ -20,24 +18,17 @@ const callback = "http://localhost:5173/";
 const callbackWithQuery = "http://localhost:5173/cb?a=1&b='x'";
 const password = "Correct-horse-9";
 const markup = `"><script>alert(document.domain)</script><x a='`;
-let emulator: CognitoEmulator;
-let sdk: CognitoIdentityProviderClient;
+const local = quietCognitoForFile("signinpage");
 
 beforeAll(async () => {
-  emulator = await startQuietCognito(freshCognitoDir("signinpage"));
-  sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "signinpage" });
-  await hostedUiClient(emulator, sdk, userPoolId, clientId, [callback, callbackWithQuery]);
-});
-afterAll(async () => {
-  sdk?.destroy();
-  await emulator?.stop();
+  await local.emulator.ensureUserPool({ Id: userPoolId, Name: "signinpage" });
+  await hostedUiClient(local.emulator, local.sdk, userPoolId, clientId, [callback, callbackWithQuery]);
 });
 
 let users = 0;
 async function newUser(): Promise<string> {
   const email = `user${++users}@example.com`;
-  await confirmedUser(sdk, userPoolId, clientId, email, password);
+  await confirmedUser(local.sdk, userPoolId, clientId, email, password);
   return email;
 }
 
@@ -55,8 +46,8 @@ function expectNoMarkupFrom(body: string) {
   expect(body).not.toContain("<x a=");
 }
 
-const getPage = (params: Record<string, string>, path = "/oauth2/authorize") => fetch(`${emulator.url}${path}?${new URLSearchParams(params)}`);
-const post = (form: Record<string, string>) => fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
+const getPage = (params: Record<string, string>, path = "/oauth2/authorize") => fetch(`${local.emulator.url}${path}?${new URLSearchParams(params)}`);
+const post = (form: Record<string, string>) => fetch(`${local.emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
 
 describe("the hosted sign-in page", () => {
   it("writes a crafted state, scope and code_challenge escaped into the page GET /oauth2/authorize answers, read back as sent", async () => {

@@ -15,31 +15,21 @@ import {
   RespondToAuthChallengeCommand,
   SetUICustomizationCommand,
   UpdateUserPoolCommand,
-  type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { CognitoEmulator } from "../../local/cognito-emulator";
-import { freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
+import { beforeAll, expect, it } from "vitest";
+import { quietCognitoForFile } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_JsonTypes1";
-let emulator: CognitoEmulator;
-let sdk: CognitoIdentityProviderClient;
+const local = quietCognitoForFile("json-types");
 
 beforeAll(async () => {
-  emulator = await startQuietCognito(freshCognitoDir("json-types"));
-  sdk = localCognitoClient(emulator.url);
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "json-types" });
-});
-
-afterAll(async () => {
-  sdk?.destroy();
-  await emulator?.stop();
+  await local.emulator.ensureUserPool({ Id: userPoolId, Name: "json-types" });
 });
 
 /** The answer's error name, or "ok" (any answer but a SerializationException passed the type check). */
 async function outcome(command: object): Promise<{ name: string; result?: any }> {
   try {
-    return { name: "ok", result: await sdk.send(command as never) };
+    return { name: "ok", result: await local.sdk.send(command as never) };
   } catch (error) {
     return { name: (error as Error).name };
   }

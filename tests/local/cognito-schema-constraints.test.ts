@@ -5,16 +5,33 @@
  * and a new-password answer with the schema refusal (InvalidParameterException), nothing stored; cognito-local stored any.
  */
 import {
+  AddCustomAttributesCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
+  CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { schemaOf } from "../../local/services/cognito";
-import { attributeList, confirmedUser, hostedUiClient, outcome, passwordSignIn, quietCognitoForFile } from "../harness/cognito-users";
+import {
+  attributeList,
+  attributesOf,
+  confirmedUser,
+  freshCognitoDir,
+  hostedUiClient,
+  localCognitoClient,
+  outcome,
+  passwordSignIn,
+  quietCognitoForFile,
+  startQuietCognito,
+  temporaryUser,
+} from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Constrain1";
 const clientId = "constrainclient00000000000";
@@ -87,4 +104,54 @@ it("makes an attribute the program's schema gives without mutable immutable, as 
     expect(await outcome(update)).toBe(`InvalidParameterException: user.${attribute}: Attribute cannot be updated. (changing an immutable attribute)`);
   }
   expect(await outcome(local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: "dee", UserAttributes: attributeList({ nickname: "D" }) })))).toBe("ok");
+});
+
+it("makes an attribute CreateUserPool or AddCustomAttributes gives without Mutable immutable too (cognito-local: mutable)", async () => {
+  const created = await local.sdk.send(
+    new CreateUserPoolCommand({ PoolName: "api-immutable", Schema: [{ Name: "name", Required: true }, { Name: "team", AttributeDataType: "String" }, { Name: "level", AttributeDataType: "String", Mutable: true }] }),
+  );
+  const poolId = created.UserPool!.Id!;
+  await local.sdk.send(new AddCustomAttributesCommand({ UserPoolId: poolId, CustomAttributes: [{ Name: "badge", AttributeDataType: "String" }] }));
+  const schema = (await local.sdk.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.SchemaAttributes ?? [];
+  expect(Object.fromEntries(schema.filter((a) => ["name", "custom:team", "custom:level", "custom:badge", "nickname"].includes(a.Name!)).map((a) => [a.Name, a.Mutable]))).toEqual({
+    name: false,
+    "custom:team": false,
+    "custom:level": true,
+    "custom:badge": false,
+    nickname: true,
+  });
+  await local.sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: "eve", MessageAction: "SUPPRESS", UserAttributes: attributeList({ name: "Eve", "custom:team": "red", "custom:badge": "gold" }) }));
+  for (const [attribute, value] of [["name", "Evie"], ["custom:team", "blue"], ["custom:badge", "silver"]]) {
+    const update = local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: "eve", UserAttributes: attributeList({ [attribute]: value }) }));
+    expect(await outcome(update)).toBe(`InvalidParameterException: user.${attribute}: Attribute cannot be updated. (changing an immutable attribute)`);
+  }
+  expect(await outcome(local.sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: "eve", UserAttributes: attributeList({ "custom:level": "2" }) })))).toBe("ok");
+});
+
+it("leaves out of a new-password answer an attribute a kept pool holds without Mutable, which cognito-local's updates treat as immutable too", async () => {
+  // A pool kept by an older emulator, whose custom attribute was stored without Mutable.
+  const dataDir = freshCognitoDir("legacy-schema");
+  const poolId = "us-east-1_Constrain3";
+  const poolFile = join(dataDir, `${poolId}.json`);
+  const first = await startQuietCognito(dataDir);
+  await first.ensureUserPool({ Id: poolId, Name: "legacy", Schema: [{ Name: "legacy", AttributeDataType: "String", Mutable: true }] });
+  await first.stop();
+  const kept = JSON.parse(readFileSync(poolFile, "utf8"));
+  for (const attribute of kept.Options.SchemaAttributes) if (attribute.Name === "custom:legacy") delete attribute.Mutable;
+  writeFileSync(poolFile, JSON.stringify(kept));
+  const emulator = await startQuietCognito(dataDir);
+  const sdk = localCognitoClient(emulator.url);
+  try {
+    await hostedUiClient(emulator, sdk, poolId, "legacyclient0000000000000", ["http://localhost:5173/"]);
+    await temporaryUser(sdk, poolId, "fay", "Temporary-horse-9", { nickname: "F" });
+    const challenge = await passwordSignIn(sdk, "legacyclient0000000000000", "fay", "Temporary-horse-9");
+    const answer = { USERNAME: "fay", NEW_PASSWORD: password, "userAttributes.custom:legacy": "x", "userAttributes.nickname": "Fay" };
+    await sdk.send(new RespondToAuthChallengeCommand({ ClientId: "legacyclient0000000000000", ChallengeName: "NEW_PASSWORD_REQUIRED", Session: challenge.Session, ChallengeResponses: answer }));
+    const attributes = await attributesOf(sdk, poolId, "fay");
+    expect(attributes).not.toHaveProperty("custom:legacy");
+    expect(attributes).toMatchObject({ nickname: "Fay" });
+  } finally {
+    sdk.destroy();
+    await emulator.stop();
+  }
 });

@@ -12,6 +12,7 @@ import { attributeList, attributesOf, confirmedUser, outcome, passwordSignIn, qu
 const userPoolId = "us-east-1_Writes1";
 const limitedClient = "writesclient000000000000a";
 const openClient = "writesclient000000000000b";
+const verifyingClient = "writesclient000000000000c";
 const password = "Chosen-horse-99";
 const UNAUTHORIZED = "NotAuthorizedException: A client attempted to write unauthorized attribute";
 const local = quietCognitoForFile("writes");
@@ -21,6 +22,9 @@ beforeAll(async () => {
   for (const clientId of [limitedClient, openClient]) await local.emulator.ensureClient(userPoolId, clientId, clientId);
   await local.sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: limitedClient, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], WriteAttributes: ["email", "name"] }));
   await local.sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: openClient, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"] }));
+  await local.emulator.ensureClient(userPoolId, verifyingClient, verifyingClient);
+  const verifying = { UserPoolId: userPoolId, ClientId: verifyingClient, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH" as const], WriteAttributes: ["email", "email_verified"] };
+  await local.sdk.send(new UpdateUserPoolClientCommand(verifying));
 });
 
 it("refuses SignUp through a client giving an attribute outside its WriteAttributes, and creates no user", async () => {
@@ -83,4 +87,16 @@ it("lets the administrator mark a user's email address verified with email_verif
   expect(await attributesOf(local.sdk, userPoolId, email)).toMatchObject({ email, email_verified: "false" });
   // A flag for an attribute the user lacks is still refused (Cognito's answer there not confirmed).
   expect(await adminUpdate({ phone_number_verified: "true" })).toBe("InvalidParameterException: Phone Number is required to verify/un-verify a phone number");
+});
+
+it("lets a user mark their own email address verified with email_verified alone through a client whose WriteAttributes list it", async () => {
+  const email = "fay@example.com";
+  await confirmedUser(local.sdk, userPoolId, verifyingClient, email, password);
+  expect(await attributesOf(local.sdk, userPoolId, email)).not.toHaveProperty("email_verified");
+  const token = (await passwordSignIn(local.sdk, verifyingClient, email, password)).AuthenticationResult!.AccessToken!;
+  const update = (attributes: Record<string, string>) => outcome(local.sdk.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributeList(attributes) })));
+  expect(await update({ email_verified: "true" })).toBe("ok");
+  expect(await attributesOf(local.sdk, userPoolId, email)).toMatchObject({ email, email_verified: "true" });
+  // A flag the client does not list is refused before, as ever.
+  expect(await update({ phone_number_verified: "true" })).toBe(UNAUTHORIZED);
 });
