@@ -210,3 +210,38 @@ describe("which resources a provider's region moves: pulumi-aws 7's region-aware
     expect(movedTo(contact, east)).toBe(false);
   });
 });
+
+describe("a change of the stack's aws:region moves the default provider's resources (deployedRegion, planUpdate's context)", () => {
+  const moved = { region: "eu-west-1", deployedRegion: "us-east-1" };
+  const site = (more: Partial<RecordedResource> = {}) => handBuilt("aws:s3/bucket:Bucket", "site", { bucket: "site-example", tags: { v: "1" } }, { id: "site-example", ...more });
+
+  it("replaces a table and a function of the default provider, not one that sets its own region or a global role", () => {
+    const pinned = handBuilt("aws:lambda/function:Function", "pinned", { name: "pinned", region: "us-east-1" }, { id: "pinned" });
+    const role = handBuilt("aws:iam/role:Role", "role", { name: "role", assumeRolePolicy: "{}" }, { id: "role" });
+    const graph = [table({}), fn({}), pinned, role];
+    const update = planUpdate(graph, graph, undefined, moved);
+    expect(graph.map((r) => [r.name, update.replaced(r.urn)])).toEqual([["photos", true], ["thumbnail", true], ["pinned", false], ["role", false]]);
+    expect(update.regions).toEqual({ deployed: "us-east-1", next: "eu-west-1" });
+    // The same region on both sides, or none given (unknown): nothing moves.
+    expect(planUpdate(graph, graph, undefined, { region: "eu-west-1" }).replaced(table({}).urn)).toBe(false);
+    expect(planUpdate(graph, graph).replaced(table({}).urn)).toBe(false);
+  });
+
+  it("deletes first a bucket named by hand that the move replaces (the bridge's delete-first), so its dependents go first too", () => {
+    const policy = handBuilt("aws:s3/bucketPolicy:BucketPolicy", "site-policy", { bucket: "site-example", policy: "{}" }, { dependencies: [site().urn], propertyDependencies: { bucket: [site().urn] } });
+    const update = planUpdate([site(), policy], [site(), policy], undefined, moved);
+    expect(update.replacedDeleteFirst(site().urn)).toBe(true);
+    expect(update.order.early.has(policy.urn)).toBe(true);
+    expect(checkPlanTransition([site()], [site()], moved).map((f) => [f.rule, f.problem.match(/^[^:]+: [^(]+\([^)]+\)/)?.[0]])).toEqual([
+      ["TransitionStatefulReplaced", "replaces S3 bucket site: region (us-east-1 → eu-west-1: the stack's aws:region)"],
+    ]);
+  });
+
+  it("refuses an update judged under other stack regions than the checks are given", () => {
+    const graph = [table({})];
+    expect(() => checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph) })).toThrow(
+      "checkPlanTransition: options.update was judged under the stack regions unknown → unknown, the context gives us-east-1 → eu-west-1: pass options.update = planUpdate(before, after, naming, context) with this context",
+    );
+    expect(checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph, undefined, moved) }).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
+  });
+});
