@@ -264,8 +264,19 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
   if (protocol === "sms") return `…${value.slice(-2)} ${digest}`;
   return value;
 }
-/** The region a resource of the plan is managed in: its own, its provider's, or the stack's (`context.region`, the `aws:region` of the plan's side). */
-const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
+/**
+ * The region a resource of the plan is managed in: its own `region`, else its explicit provider's, else, under the
+ * default provider, the stack's (`context.region`, the `aws:region` of the plan's side). "" where the plan cannot tell:
+ * an explicit provider that sets no region takes none from the stack's config (that is the default provider's), but
+ * AWS_REGION or AWS_DEFAULT_REGION, which @pulumi/aws's Provider reads when the program runs (so a plan recorded with
+ * either set shows it as the provider's `region`), else the profile's region when `pulumi up` runs
+ * (https://www.pulumi.com/registry/packages/aws/installation-configuration/).
+ */
+function where(graph: Graph, r: RecordedResource, context: TransitionContext): string {
+  const providerUrn = providerUrnOf(r);
+  if (text(r.inputs.region) !== undefined || providerUrn === undefined) return regionOf(graph, r, { stack: "", production: false, ...context });
+  return text(graph.find((p) => p.urn === providerUrn)?.inputs.region) ?? "";
+}
 
 /**
  * The pulumi-aws 7 modules whose resources are all global, so not region-aware: their Args take no `region`, and a
@@ -322,7 +333,8 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
  * name set by hand holds (providerReplaces). An ignoreChanges `region` has put the deployed own region back in `diffed`.
  * Judged only where both regions are known: the deployed plan holds the resource's `region` input (a saved plan keeps
  * it for the named and stateful types), neither its own region nor the provider's it falls back to is an Output
- * unknown at preview, and both resolve to a region (the stack's region of that side known).
+ * unknown at preview, and both resolve to a region (where: not an explicit provider that sets none; the stack's
+ * region of that side known).
  */
 function movedRegion(deployed: Graph, after: Graph, regions: StackRegions): (old: RecordedResource, diffed: RecordedResource) => boolean {
   const move = regionMove(deployed, after, regions);

@@ -237,6 +237,15 @@ describe("a change of the stack's aws:region moves the default provider's resour
     ]);
   });
 
+  it("does not judge a resource of an explicit provider that sets no region: it reads AWS_REGION or the profile, not the stack's config", () => {
+    const unset = handBuilt(PROVIDER, "ambient", {}, { id: "amb-1" });
+    const graph = [unset, table(of(unset))];
+    expect(planUpdate(graph, graph, undefined, moved).replaced(table({}).urn)).toBe(false);
+    expect(checkPlanTransition(graph, graph, moved)).toEqual([]);
+    // Nor a move between it and the default provider: where it is managed is unknown on one side.
+    expect(planUpdate([table({})], graph, undefined, { region: "eu-west-1" }).replaced(table({}).urn)).toBe(false);
+  });
+
   it("refuses an update judged under other stack regions than the checks are given", () => {
     const graph = [table({})];
     expect(() => checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph) })).toThrow(
