@@ -2406,8 +2406,9 @@ function shown(value: unknown): string {
 
 /**
  * Why the update replaces a deployed resource with its next self, as `field (old → new)`: replaceReasons (so
- * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and the region as resolved
- * through the graphs (the resource's own, its provider's, or the stack's). `diffed`: the next self as diffedByUrn gives
+ * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and a move to another
+ * region as planUpdate judges it (regionMove: the resource's own region, its provider's, or the stack's of each side;
+ * not judged where either is unknown). `diffed`: the next self as diffedByUrn gives
  * it (a resource created anew, which no options of its own reset, as it is). The resource's own `region` is an input
  * like any other, so an ignoreChanges path `region` has put the deployed one back, and the region as resolved from it
  * does not change. A region that comes from the provider on both sides is not an input the reset reaches: the
