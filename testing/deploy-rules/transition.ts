@@ -98,6 +98,13 @@ export interface TransitionNamedType extends InputComparison {
    * CloudFront distribution's alternate domain names) gives one key for each.
    */
   key(resource: RecordedResource, graph: Graph, context: TransitionContext): string | readonly string[] | undefined;
+  /**
+   * The key (a JSON array) is scoped by the id of a regional resource (a REST or v2 API's, a VPC's), which AWS draws in
+   * the region it is created in, while the mocked plans draw it from the logical name alone: one id in every region.
+   * keysOf puts the resource's region in front, so that, as for every regional key, a move to another region (the
+   * parent moves too, and is a new one there) is another scope.
+   */
+  scopedByRegionalId?: true;
   /** The name as findings print it after the label: `"PostAlbumsBody" of REST API abc123`; `key` is the one in question. */
   describe(resource: RecordedResource, key: string): string;
   /** Inputs whose change replaces the resource (the provider's ForceNew), with the source that says so. */
@@ -441,6 +448,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     type: "aws:apigateway/model:Model",
     label: "API Gateway model",
     key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.restApi, r.inputs.name]) : undefined),
+    scopedByRegionalId: true,
     describe: (r) => `"${r.inputs.name}" of REST API ${r.inputs.restApi}`,
     // model.go (SDKv2, read at 0593466d96e383de3f75587805537f6e590ebf4e): content_type, name and rest_api_id are
     // Required and ForceNew; description and schema are patched in place.
@@ -453,6 +461,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     type: "aws:apigateway/stage:Stage",
     label: "API Gateway stage",
     key: (r) => (text(r.inputs.stageName) ? JSON.stringify([r.inputs.restApi, r.inputs.stageName]) : undefined),
+    scopedByRegionalId: true,
     describe: (r) => `"${r.inputs.stageName}" of REST API ${r.inputs.restApi}`,
     // stage.go (SDKv2, read at 050ac11163cab8cdae5936a7f40b0e528ff780df): rest_api_id and stage_name are Required and
     // the only ForceNew inputs; deployment_id, variables, canary_settings and the rest are UpdateStage patches.
@@ -667,6 +676,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
       const kind = vpcEndpointKind(r);
       return kind && text(r.inputs.vpcId) && text(r.inputs.serviceName) ? JSON.stringify([r.inputs.vpcId, r.inputs.serviceName, kind]) : undefined;
     },
+    scopedByRegionalId: true,
     describe: (r) => `${r.inputs.serviceName} (${vpcEndpointKind(r)}) in ${r.inputs.vpcId}`,
     // vpc_endpoint.go: vpc_id, service_name, vpc_endpoint_type, service_region, service_network_arn and
     // resource_configuration_arn are `ForceNew: true`; private_dns_enabled changes in place on an Interface endpoint.
@@ -688,6 +698,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
       if (!pathPart || !text(r.inputs.parentId)) return undefined;
       return JSON.stringify([r.inputs.restApi, r.inputs.parentId, isVariablePathPart(pathPart) ? "{}" : pathPart]);
     },
+    scopedByRegionalId: true,
     describe: (r) => `${r.inputs.pathPart}${isVariablePathPart(r.inputs.pathPart) ? " (a variable path part)" : ""} under resource ${r.inputs.parentId} of REST API ${r.inputs.restApi}`,
     // resource.go (SDKv2, read at 06739b22cee5cb2a12cc0ca4458e3f84767869af): rest_api_id is the only ForceNew input; a
     // new parent_id or path_part is an UpdateResource (`OpReplace` on /parentId and /pathPart), so renaming {albumId}
@@ -707,6 +718,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     type: "aws:apigateway/authorizer:Authorizer",
     label: "API Gateway authorizer",
     key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.restApi, r.inputs.name]) : undefined),
+    scopedByRegionalId: true,
     describe: (r) => `"${r.inputs.name}" (${authorizerType(r)}) of REST API ${r.inputs.restApi}`,
     replaceOn: ["restApi"],
     // authorizer.go resourceAuthorizerCustomizeDiff: "switch type between COGNITO_USER_POOLS and TOKEN/REQUEST will
@@ -1752,7 +1764,8 @@ const heldBy = (kind: TransitionNamedType, key: string, holderKey: string) => ke
 /** The names (keys) a resource holds as `kind`: none, one, or several. */
 function keysOf(kind: TransitionNamedType, r: RecordedResource, graph: Graph, context: TransitionContext): string[] {
   const key = kind.key(r, graph, context);
-  return key === undefined ? [] : typeof key === "string" ? [key] : [...new Set(key)];
+  const keys = key === undefined ? [] : typeof key === "string" ? [key] : [...new Set(key)];
+  return kind.scopedByRegionalId ? keys.map((k) => JSON.stringify([where(graph, r, context), ...JSON.parse(k)])) : keys;
 }
 
 /** A name the update asks for while a deployed resource still holds it: the finding, with both resources. */

@@ -246,6 +246,20 @@ describe("a change of the stack's aws:region moves the default provider's resour
     expect(planUpdate([table({})], graph, undefined, { region: "eu-west-1" }).replaced(table({}).urn)).toBe(false);
   });
 
+  it("takes a stage, resource or route of an API moved with it for another scope: the API is a new one there, with another id (the mocks draw one id in every region)", () => {
+    const api = handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api" }, { id: "a1b2c3" });
+    const stage = handBuilt("aws:apigateway/stage:Stage", "api-stage-dev", { restApi: "a1b2c3", stageName: "dev", deployment: "d1" }, { dependencies: [api.urn] });
+    const part = handBuilt("aws:apigateway/resource:Resource", "api-res-albums", { restApi: "a1b2c3", parentId: "root1", pathPart: "albums" }, { dependencies: [api.urn] });
+    const route = handBuilt("aws:apigatewayv2/route:Route", "live-route-ping", { apiId: "w1", routeKey: "ping" });
+    const graph = [api, stage, part, route];
+    const update = planUpdate(graph, graph, undefined, moved);
+    expect([stage, part, route].map((r) => update.replaced(r.urn))).toEqual([true, true, true]);
+    expect(checkPlanTransition(graph, graph, moved, { update }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+    // In one region the id still scopes them: a second stage "dev" on the API is still found.
+    const second = { ...stage, name: "api-stage-dev-2", urn: stage.urn.replace(/api-stage-dev$/, "api-stage-dev-2") };
+    expect(checkPlanTransition([api, stage], [api, second], { region: "eu-west-1" }).map((f) => f.rule)).toContain("TransitionNameTaken");
+  });
+
   it("refuses an update judged under other stack regions than the checks are given", () => {
     const graph = [table({})];
     expect(() => checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph) })).toThrow(
