@@ -136,11 +136,15 @@ async function main(): Promise<number> {
  * `--since`: the update from the `saved` plan (read from `options.since`) to `plan`, judged once (planUpdate: aliases
  * matched, replacements cascaded, and replaced delete-first where the stack's pulumi:autonaming, `naming`, makes the
  * engine do so) for the findings and the warnings; prints both, and returns 1 when a finding is left (not accepted).
+ * The saved plan is read under the stack's region it was saved with, the plan under the current one, so a change of the
+ * stack's `aws:region` moves every resource of the default provider; a plan saved without its region is read under the
+ * current one.
  */
 export function reportSince(saved: SavedPlan, plan: StackPlan, naming: AutonamingConfig | undefined, options: { since: string; accept?: string[] }, print: (line: string) => void): number {
-  const update = planUpdate(saved.resources, plan.graph, naming);
-  const status = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, plan.context, { update }), options.accept ?? []), options.since, print);
-  reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, plan.context, { update }), options.since, print);
+  const context = { ...plan.context, deployedRegion: saved.region ?? plan.context.region };
+  const update = planUpdate(saved.resources, plan.graph, naming, context);
+  const status = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, context, { update }), options.accept ?? []), options.since, print);
+  reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, context, { update }), options.since, print);
   return status;
 }
 

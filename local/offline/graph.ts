@@ -161,6 +161,11 @@ export function referencedResource(graph: Graph, value: unknown): RecordedResour
  * The region a recorded resource is created in: its own `region` input (provider v7's per-resource region), else its
  * explicit provider's region, else the stack's (`stackRegion`). Read by the deploy rules (testing/deploy-rules/rule.ts
  * regionOf) and by the local runtime's resource policies (local/resource-policies.ts: a bus policy's region).
+ * Under an explicit provider that sets no region, the stack's is a guess, as the recording mocks make it: such a
+ * provider reads AWS_REGION / AWS_DEFAULT_REGION (@pulumi/aws's Provider fills `region` from them when the program
+ * runs) or the profile's region, never the stack's `aws:region`, which is the default provider's config
+ * (https://www.pulumi.com/registry/packages/aws/installation-configuration/). The transition checks, which compare
+ * regions across a change of the stack's region, take it as unknown instead (testing/deploy-rules/transition.ts where).
  * Internal: the package's testing entry point offers it as regionOf, with a rule's context.
  * @internal
  */

@@ -69,6 +69,7 @@ export const V2_ROUTE_NAMED_TYPE: TransitionNamedType = {
   type: V2_ROUTE,
   label: "API Gateway v2 route",
   key: (r) => (typeof r.inputs.apiId === "string" && r.inputs.apiId && routeKey(r) ? JSON.stringify([r.inputs.apiId, routeKey(r)]) : undefined),
+  scopedByRegionalId: true,
   describe: (r) => `${JSON.stringify(r.inputs.routeKey)} of API ${r.inputs.apiId}`,
   replaceOn: ["apiId"],
   refusal: 'CreateRoute is refused: an API holds each route key once ("ConflictException: Route with key … already exists for this API", anomalyco/sst#5031)',

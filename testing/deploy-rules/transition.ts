@@ -98,6 +98,13 @@ export interface TransitionNamedType extends InputComparison {
    * CloudFront distribution's alternate domain names) gives one key for each.
    */
   key(resource: RecordedResource, graph: Graph, context: TransitionContext): string | readonly string[] | undefined;
+  /**
+   * The key (a JSON array) is scoped by the id of a regional resource (a REST or v2 API's, a VPC's), which AWS draws in
+   * the region it is created in, while the mocked plans draw it from the logical name alone: one id in every region.
+   * keysOf puts the resource's region in front, so that, as for every regional key, a move to another region (the
+   * parent moves too, and is a new one there) is another scope.
+   */
+  scopedByRegionalId?: true;
   /** The name as findings print it after the label: `"PostAlbumsBody" of REST API abc123`; `key` is the one in question. */
   describe(resource: RecordedResource, key: string): string;
   /** Inputs whose change replaces the resource (the provider's ForceNew), with the source that says so. */
@@ -159,6 +166,32 @@ export interface TransitionNamedType extends InputComparison {
 }
 
 type TransitionContext = Pick<DeployRuleContext, "region">;
+
+/**
+ * The stack's `aws:region` on each side of an update: `deployed`, the one the deployed plan was made under (a saved
+ * plan's `region`), and `next`, the one the next plan is made under; "" where unknown. The default provider reads it
+ * from the stack's config ("each provider uses its package's global configuration settings, which are controlled by
+ * your stack's configuration", https://www.pulumi.com/docs/concepts/resources/providers/), so when it changes,
+ * pulumi-aws 7 updates the default provider in place and every region-aware resource that sets no region of its own is
+ * replaced by its own Diff (movedRegion).
+ */
+export interface StackRegions {
+  deployed: string;
+  next: string;
+}
+
+/**
+ * The stack's regions a comparison is given: `region`, the stack's `aws:region` now; `deployedRegion`, the one the
+ * deployed plan was made under (unset: the same, the stack's region has not changed).
+ */
+export interface StackRegionContext {
+  region?: string;
+  deployedRegion?: string;
+}
+
+const stackRegions = (context: StackRegionContext): StackRegions => ({ deployed: context.deployedRegion ?? context.region ?? "", next: context.region ?? "" });
+/** The context a plan of each side is read under: the deployed plan under the deployed stack region, the next under the next. */
+const sidesOf = (regions: StackRegions): { deployed: TransitionContext; next: TransitionContext } => ({ deployed: { region: regions.deployed }, next: { region: regions.next } });
 
 /** A finding of `checkPlanTransition`: a deploy finding with the URN of its resource, which an acceptance names. */
 export interface TransitionFinding extends DeployFinding {
@@ -238,8 +271,19 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
   if (protocol === "sms") return `…${value.slice(-2)} ${digest}`;
   return value;
 }
-/** The region a resource of the plan is created in (its own, its provider's, or the stack's). */
-const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
+/**
+ * The region a resource of the plan is managed in: its own `region`, else its explicit provider's, else, under the
+ * default provider, the stack's (`context.region`, the `aws:region` of the plan's side). "" where the plan cannot tell:
+ * an explicit provider that sets no region takes none from the stack's config (that is the default provider's), but
+ * AWS_REGION or AWS_DEFAULT_REGION, which @pulumi/aws's Provider reads when the program runs (so a plan recorded with
+ * either set shows it as the provider's `region`), else the profile's region when `pulumi up` runs
+ * (https://www.pulumi.com/registry/packages/aws/installation-configuration/).
+ */
+function where(graph: Graph, r: RecordedResource, context: TransitionContext): string {
+  const providerUrn = providerUrnOf(r);
+  if (text(r.inputs.region) !== undefined || providerUrn === undefined) return regionOf(graph, r, { stack: "", production: false, ...context });
+  return text(graph.find((p) => p.urn === providerUrn)?.inputs.region) ?? "";
+}
 
 /**
  * The pulumi-aws 7 modules whose resources are all global, so not region-aware: their Args take no `region`, and a
@@ -284,8 +328,8 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
 
 /**
  * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to
- * another region: the region it is managed in, its own `region` or, where it sets none, its provider's (its explicit
- * provider's, else the stack's), changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
+ * another region (regionMove): the region it is managed in, its own `region` or, where it sets none, its provider's
+ * (its explicit provider's, else the stack's: `regions.deployed` for `old`, `regions.next` for `diffed`), changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
  * internal/provider/sdkv2/region.go: defaultRegion plans an unset `region` as the provider's, and
  * forceNewIfRegionChanges forces a new resource when that differs from the one in state, as framework/region.go's
  * resourceDefaultRegion and resourceForceNewIfRegionChanges do for Plugin Framework resources; "Changing the value of
@@ -296,14 +340,32 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
  * name set by hand holds (providerReplaces). An ignoreChanges `region` has put the deployed own region back in `diffed`.
  * Judged only where both regions are known: the deployed plan holds the resource's `region` input (a saved plan keeps
  * it for the named and stateful types), neither its own region nor the provider's it falls back to is an Output
- * unknown at preview, and both resolve to a region (`context.region` empty: the stack's is unknown).
+ * unknown at preview, and both resolve to a region (where: not an explicit provider that sets none; the stack's
+ * region of that side known).
  */
-function movedRegion(deployed: Graph, after: Graph, context: TransitionContext): (old: RecordedResource, diffed: RecordedResource) => boolean {
+function movedRegion(deployed: Graph, after: Graph, regions: StackRegions): (old: RecordedResource, diffed: RecordedResource) => boolean {
+  const move = regionMove(deployed, after, regions);
+  return (old, diffed) => move(old, diffed) !== undefined;
+}
+
+/** The regions a resource moves between (`from`, deployed; `to`, next), when the update moves it to another region (movedRegion); else undefined. */
+function regionMove(deployed: Graph, after: Graph, regions: StackRegions): (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined {
+  const sides = sidesOf(regions);
   return (old, diffed) => {
-    if (!regionAware(diffed.type) || !holds(old, "region") || !regionKnown(deployed, old) || !regionKnown(after, diffed)) return false;
-    const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
-    return from !== "" && to !== "" && from !== to;
+    if (!regionAware(diffed.type) || !holds(old, "region") || !regionKnown(deployed, old) || !regionKnown(after, diffed)) return undefined;
+    const [from, to] = [where(deployed, old, sides.deployed), where(after, diffed, sides.next)];
+    return from !== "" && to !== "" && from !== to ? { from, to } : undefined;
   };
+}
+
+const STACK_MOVES = "the stack's aws:region moves it";
+/**
+ * Where a move to another region (movedRegion) comes from, as findings say it: the resource's own `region` on either
+ * side, else its explicit provider on either side, else the stack's `aws:region`, which its default provider reads.
+ */
+function moveCause(old: RecordedResource, diffed: RecordedResource): string {
+  if (text(old.inputs.region) !== undefined || text(diffed.inputs.region) !== undefined) return "its region changes";
+  return providerUrnOf(old) === undefined && providerUrnOf(diffed) === undefined ? STACK_MOVES : "its provider moves it";
 }
 
 /** Whether the plan knows the region `r` is managed in: its own `region`, or the region of the provider it falls back to, is not unknown at preview. */
@@ -386,6 +448,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     type: "aws:apigateway/model:Model",
     label: "API Gateway model",
     key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.restApi, r.inputs.name]) : undefined),
+    scopedByRegionalId: true,
     describe: (r) => `"${r.inputs.name}" of REST API ${r.inputs.restApi}`,
     // model.go (SDKv2, read at 0593466d96e383de3f75587805537f6e590ebf4e): content_type, name and rest_api_id are
     // Required and ForceNew; description and schema are patched in place.
@@ -398,6 +461,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     type: "aws:apigateway/stage:Stage",
     label: "API Gateway stage",
     key: (r) => (text(r.inputs.stageName) ? JSON.stringify([r.inputs.restApi, r.inputs.stageName]) : undefined),
+    scopedByRegionalId: true,
     describe: (r) => `"${r.inputs.stageName}" of REST API ${r.inputs.restApi}`,
     // stage.go (SDKv2, read at 050ac11163cab8cdae5936a7f40b0e528ff780df): rest_api_id and stage_name are Required and
     // the only ForceNew inputs; deployment_id, variables, canary_settings and the rest are UpdateStage patches.
@@ -612,6 +676,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
       const kind = vpcEndpointKind(r);
       return kind && text(r.inputs.vpcId) && text(r.inputs.serviceName) ? JSON.stringify([r.inputs.vpcId, r.inputs.serviceName, kind]) : undefined;
     },
+    scopedByRegionalId: true,
     describe: (r) => `${r.inputs.serviceName} (${vpcEndpointKind(r)}) in ${r.inputs.vpcId}`,
     // vpc_endpoint.go: vpc_id, service_name, vpc_endpoint_type, service_region, service_network_arn and
     // resource_configuration_arn are `ForceNew: true`; private_dns_enabled changes in place on an Interface endpoint.
@@ -633,6 +698,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
       if (!pathPart || !text(r.inputs.parentId)) return undefined;
       return JSON.stringify([r.inputs.restApi, r.inputs.parentId, isVariablePathPart(pathPart) ? "{}" : pathPart]);
     },
+    scopedByRegionalId: true,
     describe: (r) => `${r.inputs.pathPart}${isVariablePathPart(r.inputs.pathPart) ? " (a variable path part)" : ""} under resource ${r.inputs.parentId} of REST API ${r.inputs.restApi}`,
     // resource.go (SDKv2, read at 06739b22cee5cb2a12cc0ca4458e3f84767869af): rest_api_id is the only ForceNew input; a
     // new parent_id or path_part is an UpdateResource (`OpReplace` on /parentId and /pathPart), so renaming {albumId}
@@ -652,6 +718,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     type: "aws:apigateway/authorizer:Authorizer",
     label: "API Gateway authorizer",
     key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.restApi, r.inputs.name]) : undefined),
+    scopedByRegionalId: true,
     describe: (r) => `"${r.inputs.name}" (${authorizerType(r)}) of REST API ${r.inputs.restApi}`,
     replaceOn: ["restApi"],
     // authorizer.go resourceAuthorizerCustomizeDiff: "switch type between COGNITO_USER_POOLS and TOKEN/REQUEST will
@@ -1144,12 +1211,12 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * delete-first takes every resource of it), transitively, whatever their own deleteBeforeReplace; they are `early` too,
  * and one the program keeps is re-created when it registers (planUpdate's `replaced`).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean, regions: StackRegions): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
   // A move to another region is the provider's replacement too (providerReplaces' forcedBeyondTables).
-  const moved = movedRegion(deployed, after, { region: "" });
+  const moved = movedRegion(deployed, after, regions);
   const deletesFirstGiven = (early: ReadonlySet<string>) => (urn: string) => {
     const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
     if (!next) return early.has(urn);
@@ -1697,7 +1764,8 @@ const heldBy = (kind: TransitionNamedType, key: string, holderKey: string) => ke
 /** The names (keys) a resource holds as `kind`: none, one, or several. */
 function keysOf(kind: TransitionNamedType, r: RecordedResource, graph: Graph, context: TransitionContext): string[] {
   const key = kind.key(r, graph, context);
-  return key === undefined ? [] : typeof key === "string" ? [key] : [...new Set(key)];
+  const keys = key === undefined ? [] : typeof key === "string" ? [key] : [...new Set(key)];
+  return kind.scopedByRegionalId ? keys.map((k) => JSON.stringify([where(graph, r, context), ...JSON.parse(k)])) : keys;
 }
 
 /** A name the update asks for while a deployed resource still holds it: the finding, with both resources. */
@@ -1716,8 +1784,10 @@ interface NameCollision {
  * whose old copy a delete-first cascade deleted, "recreating"). A holder of the deployed plan is read as diffed: one
  * updated in place keeps a name its ignoreChanges holds.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, context: TransitionContext, stack: string | undefined, update: UpdateJudgement): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, regions: StackRegions, stack: string | undefined, update: UpdateJudgement): NameCollision[] {
   const collisions: NameCollision[] = [];
+  // Each plan's names in its own stack region: a name of a resource of the default provider moves with it.
+  const sides = sidesOf(regions);
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
@@ -1737,13 +1807,13 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
   // copy is created in the new API, whose id CreateRestApi draws anew, so a name the deployed copy keeps in the old one
   // (deleteMayKeepName) is no conflict; the mocked plans give both APIs one id.
   const inReplacedApi = (urn: string) => (order.forcedBy.get(urn) ?? []).some(({ input, from }) => input === "restApi" && urnType(from) === REST_API);
-  const moved = movedRegion(before, after, context);
+  const moved = movedRegion(before, after, regions);
   for (const kind of TRANSITION_NAMED_TYPES) {
     // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
     const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
     for (const holderKind of TRANSITION_NAMED_TYPES.filter((k) => namespaceOf(k) === namespaceOf(kind))) {
       for (const r of ofType(before, holderKind.type)) {
-        for (const key of keysOf(holderKind, r, before, context)) holders.set(key, [...(holders.get(key) ?? []), { holder: r, holderKind }]);
+        for (const key of keysOf(holderKind, r, before, sides.deployed)) holders.set(key, [...(holders.get(key) ?? []), { holder: r, holderKind }]);
       }
     }
     /** The holders of `key`: of the key itself, and of the keys that hold its name too (`alsoHeldBy`). */
@@ -1754,10 +1824,10 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
       // the diffed ones (an ignored name stays the deployed one).
       const diffed = diffedOf.get(next.urn) ?? next;
       const old = beforeByUrn.get(next.urn);
-      const oldKeys = old ? keysOf(kind, old, before, context) : [];
+      const oldKeys = old ? keysOf(kind, old, before, sides.deployed) : [];
       const replacing = actionOf(kind, old, diffed, true, replacedWith, order, moved)?.startsWith("replace") === true;
       const resource = replacing ? next : diffed;
-      for (const key of keysOf(kind, resource, after, context)) {
+      for (const key of keysOf(kind, resource, after, sides.next)) {
         const action = actionOf(kind, old, diffed, oldKeys.includes(key), replacedWith, order, moved);
         if (!action) continue;
         // Its deployed copy deletedWith a resource the update replaces: the engine may skip that copy's delete.
@@ -1773,7 +1843,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           // Moved in place from one of the name's keys to another (a domain's endpoint type updated): it is still one domain.
           if (self && action === "move") continue;
           const holderAfter = self ? undefined : (diffedOf.get(holder.urn) ?? afterByUrn.get(holder.urn));
-          const holdsKey = (r: RecordedResource) => keysOf(holderKind, r, after, context).some((holderKey) => heldBy(kind, key, holderKey));
+          const holdsKey = (r: RecordedResource) => keysOf(holderKind, r, after, sides.next).some((holderKey) => heldBy(kind, key, holderKey));
           // Kept by its ignoreChanges only: the name stays with it through the update, and the new program on its own does not show it.
           const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!) ? keptByIgnoreChanges(afterByUrn.get(holder.urn)!, holderAfter) : undefined;
           let holds: string;
@@ -1810,7 +1880,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${text(old.inputs.region) === undefined && text(diffed.inputs.region) === undefined ? "its provider moves it" : "its region changes"} from ${where(before, old, context)} to ${where(after, diffed, context)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${moveCause(old, diffed)} from ${where(before, old, sides.deployed)} to ${where(after, diffed, sides.next)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -2349,8 +2419,9 @@ function shown(value: unknown): string {
 
 /**
  * Why the update replaces a deployed resource with its next self, as `field (old → new)`: replaceReasons (so
- * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and the region as resolved
- * through the graphs (the resource's own, its provider's, or the stack's). `diffed`: the next self as diffedByUrn gives
+ * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and a move to another
+ * region as planUpdate judges it (regionMove: the resource's own region, its provider's, or the stack's of each side;
+ * not judged where either is unknown). `diffed`: the next self as diffedByUrn gives
  * it (a resource created anew, which no options of its own reset, as it is). The resource's own `region` is an input
  * like any other, so an ignoreChanges path `region` has put the deployed one back, and the region as resolved from it
  * does not change. A region that comes from the provider on both sides is not an input the reset reaches: the
@@ -2358,10 +2429,10 @@ function shown(value: unknown): string {
  * `providerChanged`, the new provider's DiffConfig) reads no ignoreChanges, and whether the provider's own Diff drops
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
-function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, diffed: RecordedResource, after: Graph, context: TransitionContext): string[] {
+function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, diffed: RecordedResource, after: Graph, regions: StackRegions): string[] {
   const changes = replaceReasons(kind, old, diffed);
-  const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
-  if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
+  const move = regionMove(deployed, after, regions)(old, diffed);
+  if (move) changes.push(`region (${move.from} → ${move.to}${moveCause(old, diffed) === STACK_MOVES ? ": the stack's aws:region" : ""})`);
   return changes;
 }
 
@@ -2372,7 +2443,7 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
  * its replaceWith or deletedWith (`replacedWith`) has that as one more reason (cascadeChain), whatever its
  * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, regions: StackRegions, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const changes = new Map<string, string[]>();
@@ -2387,7 +2458,7 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     // Deleted early because its provider is replaced delete-first (CascadeOrder.forcedByProvider), and re-created.
     const provider = order.forcedByProvider.get(next.urn);
     const byProvider = provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context), ...cascaded, ...early, ...byProvider]);
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, regions), ...cascaded, ...early, ...byProvider]);
   }
   return changes;
 }
@@ -2490,11 +2561,12 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
  * goal.Properties, ignoreChanges not applied: pulumi step_generator.go continueStepsFromDiff), so an ignored name or
  * region is not put back in the new copy.
  */
-function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
+function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, regions: StackRegions): string | undefined {
   const field = kind.nameField ?? kind.autonameField;
   if (field === undefined) return undefined;
   const name = text(old.inputs[field]);
-  return name !== undefined && next.inputs[field] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
+  const sides = sidesOf(regions);
+  return name !== undefined && next.inputs[field] === name && where(deployed, old, sides.deployed) === where(after, next, sides.next) ? name : undefined;
 }
 
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
@@ -2537,7 +2609,7 @@ function copyBuckets(graph: Graph): Set<string> {
 function statefulFindings(
   deployed: Graph,
   after: Graph,
-  context: TransitionContext,
+  regions: StackRegions,
   stack: string | undefined,
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
   statefulChangesOf: ReadonlyMap<string, string[]>,
@@ -2570,7 +2642,7 @@ function statefulFindings(
 
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
-    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, context).length > 0;
+    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, regions).length > 0;
     const deleteFirst = replacementDeletesFirst(order.early, kind, old, diffed, replacedWith, statefulForced);
     // Retained, or deleted with a target the update removes or replaces: the engine may skip this one's delete.
     const skipped = deleteSkipped(old, afterUrns, update);
@@ -2578,7 +2650,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : order.forcedByProvider.has(diffed.urn) ? "provider" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, regions), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : order.forcedByProvider.has(diffed.urn) ? "provider" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2612,13 +2684,13 @@ function statefulFindings(
     const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
     // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
-    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
+    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, regions).length === 0;
     const paired = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     const candidates = old.type === QUEUE ? paired.filter((next) => queueRenamed(old, next)) : paired;
     if (candidates.length === 0) continue;
     const next = candidates[0];
     // Removed: its delete is skipped when retained, or deletedWith a target the update removes or replaces (planUpdate's judgement).
-    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, context), undefined, undefined);
+    const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns, update), false, keptName(kind, old, deployed, next, after, regions), undefined, undefined);
     const oldParent = nameOf(deployed, old.parent);
     const newParent = nameOf(after, next.parent);
     const parentRenamed = old.parent !== next.parent && oldParent !== undefined && newParent !== undefined;
@@ -3207,7 +3279,7 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
 function policyWriterDeletedFindings(
   deployed: Graph,
   after: Graph,
-  context: TransitionContext,
+  regions: StackRegions,
   stack: string | undefined,
   replacedWith: ReadonlyMap<string, readonly string[]>,
   order: CascadeOrder,
@@ -3222,7 +3294,8 @@ function policyWriterDeletedFindings(
   if (kinds.length === 0) return [];
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
-  const ruleContext: DeployRuleContext = { stack: stack ?? "", production: false, region: context.region };
+  // Each plan read under its own stack region: a holder of the default provider moves with it.
+  const [deployedContext, nextContext]: DeployRuleContext[] = [regions.deployed, regions.next].map((region) => ({ stack: stack ?? "", production: false, region }));
   const describe = (writer: RecordedResource, holder: RecordedResource | undefined) =>
     writer !== holder ? writer.name : writer.type === REST_API && restApiPolicyWrite(writer) === "body" ? `${writer.name}'s OpenAPI body (x-amazon-apigateway-policy)` : `${writer.name}'s own \`policy\``;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -3263,7 +3336,7 @@ function policyWriterDeletedFindings(
     // then comes before its own new copy writes, but not after another writer's write (below).
     const replacedBy = (w: RecordedResource, copy: RecordedResource) => [...replaceReasons(replacing, w, asDiffed(replacing, w, copy)), ...cascadedBy(copy)];
     // The deployed writers the update deletes after every create and update, by the deployed target they wrote.
-    const candidates = targetsOf(deployed, ruleContext).flatMap((old) => {
+    const candidates = targetsOf(deployed, deployedContext).flatMap((old) => {
       const deleted = old.writers.flatMap((w) => {
         // Not deleted: retained, or removed deletedWith a target the update removes or replaces (deleteSkipped, planUpdate's judgement).
         if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns, update) || kind.keeps?.(w)) return [];
@@ -3276,8 +3349,8 @@ function policyWriterDeletedFindings(
     // Most updates delete no policy resource: the next plan's targets are read, and indexed, only when one does.
     if (candidates.length === 0) continue;
     const nextByKey = new Map<string, PolicyTarget[]>();
-    for (const next of targetsOf(after, ruleContext)) {
-      for (const key of policyTargetKeys(after, ruleContext, next)) {
+    for (const next of targetsOf(after, nextContext)) {
+      for (const key of policyTargetKeys(after, nextContext, next)) {
         const same = nextByKey.get(key);
         if (same) same.push(next);
         else nextByKey.set(key, [next]);
@@ -3292,7 +3365,7 @@ function policyWriterDeletedFindings(
       // deletes come at the end, and act on the new holder of that name.
       const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !order.inBranchOf(writer.urn, old.holder!.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
-      const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
+      const nexts = new Set(policyTargetKeys(deployed, deployedContext, old).flatMap((key) => nextByKey.get(key) ?? []));
       for (const next of nexts) {
         const writers = next.writers.filter((w) => w.type !== REST_API || restApiPolicyWrite(w) !== "clears");
         if (writers.length === 0) continue;
@@ -3875,18 +3948,25 @@ export function acceptTransitionFindings(findings: readonly TransitionFinding[],
  * What goes wrong when a stack deployed with plan `before` is updated to plan `after` (both recorded in update mode,
  * e.g. main's plan and a branch's). An empty list means none of the known second-deploy failures; the single-plan
  * rules (`checkDeployRules`) still apply to `after` on its own. `context.stack` is copied onto the findings;
- * `context.region` is the stack's `aws:region` (scopes regional names). `options.accept` leaves out findings accepted
+ * `context.region` is the stack's `aws:region` (scopes regional names), `context.deployedRegion` the one `before` was
+ * made under (a saved plan's `region`; unset: the same), so that a change of the stack's region moves every resource
+ * of the default provider (StackRegions). `options.accept` leaves out findings accepted
  * after review; `options.update` is the update of these two plans already judged (planUpdate), else it is judged here
  * under `options.autonaming`, the stack's `pulumi:autonaming` (parseAutonaming), as `npm run plan -- --since` does.
  */
-export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack" | "region">> = {}, options: TransitionOptions = {}): TransitionFinding[] {
-  const scope: TransitionContext = { region: context.region ?? "" };
+export function checkPlanTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack">> & StackRegionContext = {}, options: TransitionOptions = {}): TransitionFinding[] {
+  const regions = stackRegions(context);
   if (options.update && options.autonaming) {
     throw new Error(
       "checkPlanTransition: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone",
     );
   }
-  const update = options.update ?? planUpdate(before, after, options.autonaming);
+  // One judgement of which resources move: the update's and the checks' stack regions are one.
+  if (options.update && (options.update.regions.deployed !== regions.deployed || options.update.regions.next !== regions.next)) {
+    const shown = (r: StackRegions) => `${r.deployed || "unknown"} → ${r.next || "unknown"}`;
+    throw new Error(`checkPlanTransition: options.update was judged under the stack regions ${shown(options.update.regions)}, the context gives ${shown(regions)}: pass options.update = planUpdate(before, after, naming, context) with this context`);
+  }
+  const update = options.update ?? planUpdate(before, after, options.autonaming, context);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -3898,7 +3978,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     // Resources the engine deletes before a replaceWith target it replaces delete-first: delete-first themselves.
     const order = update.order;
     const restJudgement = restPartJudgement(deployed, update, order);
-    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, scope, context.stack, update);
+    const collisions = nameCollisions(deployed, after, diffedOf, cascade.replacedWith, order, regions, context.stack, update);
     const rds = clusterNameFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update);
     // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
     // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
@@ -3907,7 +3987,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
       ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
     ]);
-    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope, cascade.replacedWith, order);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, regions, cascade.replacedWith, order);
     const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
     const found = [
       ...aliasFindings(matched.duplicates, context.stack),
@@ -3921,9 +4001,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...rds.findings,
       ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack, order, cascade.replacedWith, update),
       ...edgeLogGroupFindings(deployed, after, context.stack),
-      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update),
+      ...statefulFindings(deployed, after, regions, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf, cascade.replacedWith, order, update),
       ...restApiEndpointFindings(deployed, after, context.stack),
-      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf, update),
+      ...policyWriterDeletedFindings(deployed, after, regions, context.stack, cascade.replacedWith, order, diffedOf, statefulChangesOf, update),
       ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
       ...preTokenTriggerKeptFindings(deployed, after, context.stack),
       ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),
@@ -4003,6 +4083,8 @@ export interface PlanUpdate {
    * replaced delete-first (cascadeOrder). The engine then deletes its deployed copy when it registers, in its own step.
    */
   replacedDeleteFirst(urn: string): boolean;
+  /** The stack's regions the update was judged under (planUpdate's `context`): checkPlanTransition reads the plans under the same. */
+  regions: StackRegions;
 }
 
 /**
@@ -4010,9 +4092,11 @@ export interface PlanUpdate {
  * transition warnings (checkPlanTransitionWarnings): deployed resources matched to the next plan's through aliases as
  * the engine matches them (claims, renamedByAliases), then the replacements cascaded (withCascadedReplacements).
  * `naming` is the stack's `pulumi:autonaming` (autonaming.ts parseAutonaming; undefined: Pulumi's default): the
- * resources it makes the engine replace delete-first (deletedFirstByNaming) are judged so.
+ * resources it makes the engine replace delete-first (deletedFirstByNaming) are judged so. `context` gives the stack's
+ * `aws:region` of each plan (StackRegionContext: `region` now, `deployedRegion` the deployed plan's); unset, the stack's
+ * region is unknown, and a resource of the default provider is not judged moved to another region.
  */
-export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfig): PlanUpdate {
+export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfig, context: StackRegionContext = {}): PlanUpdate {
   // The goal the engine replaces with: deleteBeforeReplace set where the stack's pulumi:autonaming sets it, so every
   // judgement of delete-first (deletedFirst, replacedDeleteFirst, cascadeOrder) reads it as the program's.
   const byNaming = deletedFirstByNaming(after, naming && configuredNaming(naming));
@@ -4023,8 +4107,9 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
   // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
   // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  // Or moved to another region, by its own region or its provider's (movedRegion; the stack's region is not known here).
-  const moved = movedRegion(deployed, after, { region: "" });
+  // Or moved to another region, by its own region or its provider's (movedRegion), the default provider's too when the stack's region changes.
+  const regions = stackRegions(context);
+  const moved = movedRegion(deployed, after, regions);
   const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
     const kinds: ReplaceRule[] = replacementKindsOf(next.type);
     return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next)) || (holdsInputs(old) && moved(old, asDiffed({}, old, next)));
@@ -4044,12 +4129,12 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
     }
     return is;
   };
-  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming, replacedByDiff);
+  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming, replacedByDiff, regions);
   // Deleted early in a delete-before-replace branch (order.early), a resource the program keeps is re-created when it
   // registers: a replacement ("Case 1: recreating", step_generator.go lines 1482-1506, `sg.replaces[urn] = true`).
   const replaced = (urn: string) => replacedByDiff(urn) || (order.early.has(urn) && deployedByUrn.has(urn) && afterByUrn.has(urn));
   const replacedDeleteFirst = (urn: string) => replaced(urn) && order.deletesFirst(urn);
-  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst };
+  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst, regions };
 }
 
 /**
@@ -4060,8 +4145,8 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
  * stack's `pulumi:autonaming` changes only which replacements delete first (planUpdate), and the one warning,
  * TransitionDbSubnetInUse, reads which resources are replaced, not in what order.
  */
-export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
-  const update = options.update ?? planUpdate(before, after);
+export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } & StackRegionContext = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
+  const update = options.update ?? planUpdate(before, after, undefined, context);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
@@ -4365,7 +4450,11 @@ function everyAlias(graph: Graph): (resource: RecordedResource) => string[] {
 export interface SavedPlan {
   format: "serverless-fullstack/plan@1";
   stack: string;
-  region: string;
+  /**
+   * The stack's `aws:region` the plan was made under: the deployed side's (checkPlanTransition's `deployedRegion`).
+   * `--save` has always written it; a file without it (made otherwise) is read under the current stack's region.
+   */
+  region?: string;
   resources: SavedResource[];
 }
 
@@ -4476,6 +4565,9 @@ export function readSavedPlan(json: string, origin = "the saved plan"): SavedPla
   }
   if (parsed?.format !== "serverless-fullstack/plan@1" || !Array.isArray(parsed.resources) || typeof parsed.stack !== "string") {
     throw new Error(`${origin} is not a saved plan (format "serverless-fullstack/plan@1" with stack and resources): write it with npm run plan -- --stack <stack> --save <file>`);
+  }
+  if (parsed.region !== undefined && (typeof parsed.region !== "string" || parsed.region === "")) {
+    throw new Error(`${origin} has region ${JSON.stringify(parsed.region)}, not the stack's aws:region it was made under: save the plan again with npm run plan -- --stack ${parsed.stack} --save <file>`);
   }
   const plan = parsed as SavedPlan;
   return { ...plan, resources: plan.resources.map((r) => (r.savedInputs ? r : { ...r, savedInputs: savedBefore(r) })) };

@@ -25,7 +25,7 @@ const record = (aliases: unknown[], more: Partial<RecordedResource> = {}) =>
 const naming = (value?: unknown) => (value === undefined ? undefined : parseAutonaming({ project: "serverless-fullstack", stack: "prod", values: { "pulumi:autonaming": JSON.stringify(value) }, objectKeys: ["pulumi:autonaming"] }).config);
 /** The findings of an update from `before` to `after` under `autonaming` (the stack's config value). */
 const under = (autonaming: unknown, before: RecordedResource[], after: RecordedResource[]) =>
-  checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after, naming(autonaming)) });
+  checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after, naming(autonaming), transitionContext) });
 const rulesUnder = (autonaming: unknown, before: RecordedResource[], after: RecordedResource[]) => under(autonaming, before, after).map((f) => [f.rule, f.resource]);
 
 describe("planUpdate under pulumi:autonaming: the replacements the engine makes delete-first", () => {
@@ -52,7 +52,7 @@ describe("planUpdate under pulumi:autonaming: the replacements the engine makes 
       expect(rulesUnder(autonaming, before, after), JSON.stringify(autonaming ?? "unset")).toEqual(taken);
     }
     // Without naming, planUpdate judges as before.
-    expect(checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after) }).map((f) => [f.rule, f.resource])).toEqual(taken);
+    expect(checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after, undefined, transitionContext) }).map((f) => [f.rule, f.resource])).toEqual(taken);
   });
 
   it("judges the update itself under options.autonaming when no update is given: the findings npm run plan -- --since prints (reportSince)", () => {
@@ -66,7 +66,7 @@ describe("planUpdate under pulumi:autonaming: the replacements the engine makes 
     // @ts-expect-error options.autonaming is not an option of checkPlanTransitionWarnings
     checkPlanTransitionWarnings(before, after, transitionContext, { autonaming: naming({ mode: "verbatim" }) });
     // A judgement given is that of one naming already: the two together are refused, naming both options.
-    expect(() => checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after), autonaming: naming({ mode: "verbatim" }) })).toThrow(
+    expect(() => checkPlanTransition(before, after, transitionContext, { update: planUpdate(before, after, undefined, transitionContext), autonaming: naming({ mode: "verbatim" }) })).toThrow(
       /checkPlanTransition: options\.update and options\.autonaming are both given.*planUpdate\(before, after, autonaming\)/,
     );
   });

@@ -160,3 +160,42 @@ describe("the --since comparison under the stack's pulumi:autonaming", () => {
     expect(unset[1]).toMatch(/\[TransitionNameTaken\] aws:route53\/record:Record site-a-0: /);
   });
 });
+
+describe("the --since comparison when the stack's aws:region changes (the saved plan's region is the deployed side's)", () => {
+  // A table and an edge-optimized API Gateway domain (one name in every region, a required input: no bridge
+  // delete-first) of the default provider, which reads the stack's aws:region: pulumi-aws 7 updates it in place and
+  // each region-aware resource is replaced by its own Diff (forceNewIfRegionChanges).
+  const table = handBuilt("aws:dynamodb/table:Table", "data-gallery", { name: "gallery-dev", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], billingMode: "PAY_PER_REQUEST" }, { id: "gallery-dev" });
+  const domain = handBuilt("aws:apigateway/domainName:DomainName", "api-domain", { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", endpointConfiguration: { types: ["EDGE"] } }, { id: "api.example.com" });
+  const savedUnder = (region: string | undefined) => {
+    const saved = toSavedPlan([table, domain], { stack: "dev", region: region ?? "us-east-1" });
+    return savedPlanFor(JSON.stringify(region === undefined ? { ...saved, region: undefined } : saved), "main.json", "dev");
+  };
+  const planIn = (region: string) => ({ graph: [table, domain], context: { stack: "dev", production: false, region } });
+  const report = (region: string | undefined, now: string) => {
+    const lines: string[] = [];
+    const status = reportSince(savedUnder(region), planIn(now), undefined, { since: "main.json" }, (line) => lines.push(line));
+    return { status, lines };
+  };
+
+  it("reports the table replaced (a new, empty one in the new region) and the edge domain's name taken by its deployed copy", () => {
+    const { status, lines } = report("us-east-1", "eu-west-1");
+    expect(status).toBe(1);
+    const findings = lines.filter((line) => line.startsWith("  - "));
+    expect(findings).toEqual([
+      expect.stringMatching(/^ {2}- dev: \[TransitionNameTaken\] aws:apigateway\/domainName:DomainName api-domain: is replaced create-before-delete \(the stack's aws:region moves it from us-east-1 to eu-west-1, and pulumi-aws 7 replaces a resource whose region changes\)/),
+      expect.stringMatching(/^ {2}- dev: \[TransitionStatefulReplaced\] aws:dynamodb\/table:Table data-gallery: replaces DynamoDB table data-gallery: region \(us-east-1 → eu-west-1: the stack's aws:region\) forces a new table/),
+    ]);
+  });
+
+  it("finds nothing when the region is the same, or when the saved plan has no region (an older file: read under the current one)", () => {
+    expect(report("eu-west-1", "eu-west-1")).toEqual({ status: 0, lines: ["\nSince main.json: no findings."] });
+    expect(savedUnder(undefined).region).toBeUndefined();
+    expect(report(undefined, "eu-west-1")).toEqual({ status: 0, lines: ["\nSince main.json: no findings."] });
+  });
+
+  it("refuses a saved plan whose region is not a region name's string", () => {
+    const json = JSON.stringify({ format: "serverless-fullstack/plan@1", stack: "dev", region: 7, resources: [] });
+    expect(() => readSavedPlan(json, "main.json")).toThrow('main.json has region 7, not the stack\'s aws:region it was made under: save the plan again with npm run plan -- --stack dev --save <file>');
+  });
+});

@@ -210,3 +210,61 @@ describe("which resources a provider's region moves: pulumi-aws 7's region-aware
     expect(movedTo(contact, east)).toBe(false);
   });
 });
+
+describe("a change of the stack's aws:region moves the default provider's resources (deployedRegion, planUpdate's context)", () => {
+  const moved = { region: "eu-west-1", deployedRegion: "us-east-1" };
+  const site = (more: Partial<RecordedResource> = {}) => handBuilt("aws:s3/bucket:Bucket", "site", { bucket: "site-example", tags: { v: "1" } }, { id: "site-example", ...more });
+
+  it("replaces a table and a function of the default provider, not one that sets its own region or a global role", () => {
+    const pinned = handBuilt("aws:lambda/function:Function", "pinned", { name: "pinned", region: "us-east-1" }, { id: "pinned" });
+    const role = handBuilt("aws:iam/role:Role", "role", { name: "role", assumeRolePolicy: "{}" }, { id: "role" });
+    const graph = [table({}), fn({}), pinned, role];
+    const update = planUpdate(graph, graph, undefined, moved);
+    expect(graph.map((r) => [r.name, update.replaced(r.urn)])).toEqual([["photos", true], ["thumbnail", true], ["pinned", false], ["role", false]]);
+    expect(update.regions).toEqual({ deployed: "us-east-1", next: "eu-west-1" });
+    // The same region on both sides, or none given (unknown): nothing moves.
+    expect(planUpdate(graph, graph, undefined, { region: "eu-west-1" }).replaced(table({}).urn)).toBe(false);
+    expect(planUpdate(graph, graph).replaced(table({}).urn)).toBe(false);
+  });
+
+  it("deletes first a bucket named by hand that the move replaces (the bridge's delete-first), so its dependents go first too", () => {
+    const policy = handBuilt("aws:s3/bucketPolicy:BucketPolicy", "site-policy", { bucket: "site-example", policy: "{}" }, { dependencies: [site().urn], propertyDependencies: { bucket: [site().urn] } });
+    const update = planUpdate([site(), policy], [site(), policy], undefined, moved);
+    expect(update.replacedDeleteFirst(site().urn)).toBe(true);
+    expect(update.order.early.has(policy.urn)).toBe(true);
+    expect(checkPlanTransition([site()], [site()], moved).map((f) => [f.rule, f.problem.match(/^[^:]+: [^(]+\([^)]+\)/)?.[0]])).toEqual([
+      ["TransitionStatefulReplaced", "replaces S3 bucket site: region (us-east-1 → eu-west-1: the stack's aws:region)"],
+    ]);
+  });
+
+  it("does not judge a resource of an explicit provider that sets no region: it reads AWS_REGION or the profile, not the stack's config", () => {
+    const unset = handBuilt(PROVIDER, "ambient", {}, { id: "amb-1" });
+    const graph = [unset, table(of(unset))];
+    expect(planUpdate(graph, graph, undefined, moved).replaced(table({}).urn)).toBe(false);
+    expect(checkPlanTransition(graph, graph, moved)).toEqual([]);
+    // Nor a move between it and the default provider: where it is managed is unknown on one side.
+    expect(planUpdate([table({})], graph, undefined, { region: "eu-west-1" }).replaced(table({}).urn)).toBe(false);
+  });
+
+  it("takes a stage, resource or route of an API moved with it for another scope: the API is a new one there, with another id (the mocks draw one id in every region)", () => {
+    const api = handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api" }, { id: "a1b2c3" });
+    const stage = handBuilt("aws:apigateway/stage:Stage", "api-stage-dev", { restApi: "a1b2c3", stageName: "dev", deployment: "d1" }, { dependencies: [api.urn] });
+    const part = handBuilt("aws:apigateway/resource:Resource", "api-res-albums", { restApi: "a1b2c3", parentId: "root1", pathPart: "albums" }, { dependencies: [api.urn] });
+    const route = handBuilt("aws:apigatewayv2/route:Route", "live-route-ping", { apiId: "w1", routeKey: "ping" });
+    const graph = [api, stage, part, route];
+    const update = planUpdate(graph, graph, undefined, moved);
+    expect([stage, part, route].map((r) => update.replaced(r.urn))).toEqual([true, true, true]);
+    expect(checkPlanTransition(graph, graph, moved, { update }).filter((f) => f.rule === "TransitionNameTaken")).toEqual([]);
+    // In one region the id still scopes them: a second stage "dev" on the API is still found.
+    const second = { ...stage, name: "api-stage-dev-2", urn: stage.urn.replace(/api-stage-dev$/, "api-stage-dev-2") };
+    expect(checkPlanTransition([api, stage], [api, second], { region: "eu-west-1" }).map((f) => f.rule)).toContain("TransitionNameTaken");
+  });
+
+  it("refuses an update judged under other stack regions than the checks are given", () => {
+    const graph = [table({})];
+    expect(() => checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph) })).toThrow(
+      "checkPlanTransition: options.update was judged under the stack regions unknown → unknown, the context gives us-east-1 → eu-west-1: pass options.update = planUpdate(before, after, naming, context) with this context",
+    );
+    expect(checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph, undefined, moved) }).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
+  });
+});
