@@ -3961,8 +3961,14 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       "checkPlanTransition: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone",
     );
   }
-  // One judgement of which resources move: the update's and the checks' stack regions are one.
-  if (options.update && (options.update.regions.deployed !== regions.deployed || options.update.regions.next !== regions.next)) {
+  // One judgement of which resources move: the update's and the checks' stack regions are one. An update judged without
+  // them (planUpdate(before, after, naming), as every caller made it before planUpdate took a context) is still read
+  // under a context that keeps the stack's region, as it was then: that moves no resource of the default provider (the
+  // update leaves unjudged only a move between a resource's own region and the stack's). Refused where the context
+  // changes the stack's region (deployedRegion ≠ region), which such an update knows nothing of.
+  const judgedWithoutRegions = options.update && !options.update.regions.deployed && !options.update.regions.next;
+  const sameRegions = (r: StackRegions) => r.deployed === regions.deployed && r.next === regions.next;
+  if (options.update && !sameRegions(options.update.regions) && !(judgedWithoutRegions && regions.deployed === regions.next)) {
     const shown = (r: StackRegions) => `${r.deployed || "unknown"} → ${r.next || "unknown"}`;
     throw new Error(`checkPlanTransition: options.update was judged under the stack regions ${shown(options.update.regions)}, the context gives ${shown(regions)}: pass options.update = planUpdate(before, after, naming, context) with this context`);
   }

@@ -266,5 +266,18 @@ describe("a change of the stack's aws:region moves the default provider's resour
       "checkPlanTransition: options.update was judged under the stack regions unknown → unknown, the context gives us-east-1 → eu-west-1: pass options.update = planUpdate(before, after, naming, context) with this context",
     );
     expect(checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph, undefined, moved) }).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
+    // Judged under a known stack region other than the context's: refused too.
+    expect(() => checkPlanTransition(graph, graph, { region: "us-east-1" }, { update: planUpdate(graph, graph, undefined, { region: "eu-west-1" }) })).toThrow(
+      "options.update was judged under the stack regions eu-west-1 → eu-west-1, the context gives us-east-1 → us-east-1",
+    );
+  });
+
+  it("reads an update built the old way (planUpdate without a context) under a context that keeps the stack's region, as before", () => {
+    // A consumer of the testing entry that judged the update once for both checks before planUpdate took a context.
+    const context = { stack: "prod", region: "us-east-1" };
+    const [before, after] = [[table({})], [table({ inputs: { ...table({}).inputs, name: "photos-v2" } })]];
+    const found = checkPlanTransition(before, after, context, { update: planUpdate(before, after) });
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", "aws:dynamodb/table:Table photos"]]);
+    expect(found).toEqual(checkPlanTransition(before, after, context));
   });
 });
