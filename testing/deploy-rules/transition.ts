@@ -99,10 +99,12 @@ export interface TransitionNamedType extends InputComparison {
    */
   key(resource: RecordedResource, graph: Graph, context: TransitionContext): string | readonly string[] | undefined;
   /**
-   * The key (a JSON array) is scoped by the id of a regional resource (a REST or v2 API's, a VPC's), which AWS draws in
-   * the region it is created in, while the mocked plans draw it from the logical name alone: one id in every region.
-   * keysOf puts the resource's region in front, so that, as for every regional key, a move to another region (the
-   * parent moves too, and is a new one there) is another scope.
+   * The key (a JSON array) is scoped by the id or ARN of a regional resource (a REST or v2 API's id, a VPC's; a
+   * subscription's topic ARN; a mapping's event source and function), not by the region the resource is created in:
+   * the mocked plans draw an id from the logical name alone (one id in every region), and an ARN in the region the
+   * plan was recorded in (the stack's for an explicit provider that sets none; a saved plan's ARNs are not rewritten
+   * when its `region` is). keysOf puts the resource's region (where) in front, so that, as for every regional key, a
+   * move to another region is another scope: AWS holds such a name, or pair, in one region only.
    */
   scopedByRegionalId?: true;
   /** The name as findings print it after the label: `"PostAlbumsBody" of REST API abc123`; `key` is the one in question. */
@@ -440,8 +442,10 @@ function withApiGatewayAutonames(kinds: TransitionNamedType[]): TransitionNamedT
 
 /**
  * The types checked, with their replace-forcing inputs as terraform-provider-aws declares them (`ForceNew: true`),
- * which pulumi-aws 7 wraps. `region` (the v7 per-resource region) is part of every regional key rather than listed:
- * a move to another region is a different scope, so it cannot collide.
+ * which pulumi-aws 7 wraps. `region` (the v7 per-resource region) is part of every regional key rather than listed
+ * (where, in the key or through scopedByRegionalId): a move to another region is a different scope, so it cannot
+ * collide. The keys without it are global names: a dashboard's, a bucket's, a CloudFront alias, an edge-optimized
+ * domain's, a Cognito custom domain's, a Route 53 record's (its zone is global).
  */
 export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGatewayAutonames([
   {
@@ -541,9 +545,10 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
   {
     type: SUBSCRIPTION,
     label: "SNS topic subscription",
-    // SNS keeps one subscription per topic, protocol and endpoint; the topic's ARN names its region.
+    // SNS keeps one subscription per topic, protocol and endpoint, in the topic's region (scopedByRegionalId).
     // The endpoint (an email address, a phone number, a webhook URL with its token) is keyed and saved as its digest.
     key: (r) => (text(r.inputs.topic) && text(r.inputs.protocol) && text(r.inputs.endpoint) ? JSON.stringify([r.inputs.topic, r.inputs.protocol, savedDigest(r.inputs.endpoint)]) : undefined),
+    scopedByRegionalId: true,
     describe: (r) => `${r.inputs.protocol} ${maskedEndpoint(r.inputs.protocol, r.inputs.endpoint)} to topic ${r.inputs.topic}`,
     // topic_subscription.go (SDKv2, read at 04a2e6e5bc625ec85ea8c678219b483fc674877e): endpoint, protocol and
     // topic_arn are Required and `ForceNew: true`; the Optional ones (with `Default`s: raw_message_delivery false,
@@ -839,8 +844,10 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     // Not a name: Lambda keeps one mapping per event source and function (eventSourceMappingPair, deploy rule
     // LambdaEventSourceMappingUnique), and a mapping has no name field, so the bridge never replaces it delete-first.
     key: (r, graph, context) => eventSourceMappingPair(graph, r, where(graph, r, context)),
+    // The pair names the function's region only where functionName is an ARN (eventSourceMappingPair).
+    scopedByRegionalId: true,
     describe: (_r, key) => {
-      const [source, fn] = JSON.parse(key) as string[];
+      const [, source, fn] = JSON.parse(key) as string[];
       return `of ${source} to function ${fn}`;
     },
     // event_source_mapping.go: event_source_arn, starting_position, starting_position_timestamp, queues, topics and

@@ -260,6 +260,27 @@ describe("a change of the stack's aws:region moves the default provider's resour
     expect(checkPlanTransition([api, stage], [api, second], { region: "eu-west-1" }).map((f) => f.rule)).toContain("TransitionNameTaken");
   });
 
+  it("takes a subscription or an event source mapping moved with the stack's region for another scope, whatever region the ARNs it keys by name", () => {
+    // ARNs as a saved plan keeps them (the region they were recorded in): AWS holds a subscription, and a mapping's
+    // pair, in the region it is created in, so the deployed copy in us-east-1 holds nothing in eu-west-1.
+    const subscription = handBuilt("aws:sns/topicSubscription:TopicSubscription", "alerts-email", { topic: "arn:aws:sns:us-east-1:123456789012:alerts", protocol: "email", endpoint: "ops@example.com" });
+    const mapping = handBuilt(
+      "aws:lambda/eventSourceMapping:EventSourceMapping",
+      "removals-mapping",
+      { eventSourceArn: "arn:aws:sqs:us-east-1:123456789012:removals", functionName: "arn:aws:lambda:us-east-1:123456789012:function:removals" },
+      { id: "uuid-1" },
+    );
+    const graph = [subscription, mapping];
+    const update = planUpdate(graph, graph, undefined, moved);
+    expect(graph.map((r) => update.replaced(r.urn))).toEqual([true, true]);
+    expect(checkPlanTransition(graph, graph, moved, { update })).toEqual([]);
+    // In one region they still hold their pair: a second mapping of the pair is still found, and named as before.
+    const second = { ...mapping, name: "removals-mapping-2", urn: mapping.urn.replace(/removals-mapping$/, "removals-mapping-2") };
+    expect(checkPlanTransition([mapping], [second], { region: "us-east-1" }).map((f) => f.problem.match(/event source mapping of \S+ to function [^;\s]+/)?.[0])).toEqual([
+      "event source mapping of arn:aws:sqs:us-east-1:123456789012:removals to function removals",
+    ]);
+  });
+
   it("refuses an update judged under other stack regions than the checks are given", () => {
     const graph = [table({})];
     expect(() => checkPlanTransition(graph, graph, moved, { update: planUpdate(graph, graph) })).toThrow(
