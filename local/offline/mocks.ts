@@ -179,6 +179,11 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     if (!zones) zonesByRegion.set(zoneRegion, (zones = new Set("abcdef".split("").map((letter) => `${zoneRegion}${letter}`))));
     return zones;
   };
+  // A resource's own region, else its explicit provider's, else the stack's. Under an explicit provider that sets no
+  // region the stack's is a guess (AWS_REGION / AWS_DEFAULT_REGION, which @pulumi/aws's Provider reads into its
+  // `region` input when the program runs, are unset; the profile's region is not known here): ARNs drawn there need
+  // some region, and graph.ts resourceRegion makes the same guess. The transition checks do not take it for a region
+  // (testing/deploy-rules/transition.ts where: unknown), as such ARNs follow the stack's region while AWS's do not.
   const regionFor = (inputs: Record<string, any>, providerReference: string | undefined): string => {
     if (typeof inputs.region === "string" && inputs.region) return inputs.region;
     const providerId = providerReference?.slice(providerReference.lastIndexOf("::") + 2);
