@@ -1674,8 +1674,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     await verifyBody(signable, auth, received);
 
     // DeleteObjects' body, a well-formed <Delete> (xmlDocument; API_DeleteObjects.html's request syntax).
-    const deletion = operation === "DeleteObjects" ? xmlDocument(body.toString("utf8"), "Delete") : "";
+    let deletion = "";
     if (operation === "DeleteObjects") {
+      deletion = xmlDocument(body.toString("utf8"), "Delete");
       request.keys = xmlValues(deletion, "Key");
       // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
       // Object and its Key are required (API_DeleteObjects.html): none, or an empty Key, does not validate. An empty key was a 500 on the file store.

@@ -1401,8 +1401,8 @@ async function attemptJsonataState(handlers: Record<string, StateHandler>, state
           if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
           // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
           if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
-          const waitMs = field === "Seconds" ? (value as number) * 1000 : Date.parse(value as string) - Date.now();
-          await waitInPieces(handlers, { Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, waitMs, rawInput, rawInput, context, stateName, options);
+          const ms = field === "Seconds" ? (value as number) * 1000 : Date.parse(value as string) - Date.now();
+          await waitInPieces(handlers, { Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, ms, rawInput, rawInput, context, stateName, options);
           outcome = next(await output(rawInput));
           break;
         }

@@ -88,7 +88,8 @@ export function xmlDocument(xml: string, root: string): string {
       if (empty === "") open.push(name);
       at += tag.length;
     } else {
-      const end = xml.indexOf("<", at) < 0 ? xml.length : xml.indexOf("<", at);
+      const nextTag = xml.indexOf("<", at);
+      const end = nextTag < 0 ? xml.length : nextTag;
       const text = xml.slice(at, end);
       if (open.length === 0 && !/^[ \t\r\n]*$/.test(text)) refuse("text is outside the root element");
       if (text.includes("]]>")) refuse("character data holds ]]>");
