@@ -1471,7 +1471,15 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
  */
 function modelValidation(router: (target: string) => Route, log: (message: string) => void) {
   let modelReadable = true;
+  // cognito-local builds the route (this layer's outer function) on every request: each action's input is read once.
+  const inputs = new Map<string, NormalizedSchema | undefined>();
   const inputOf = (target: string): NormalizedSchema | undefined => {
+    if (inputs.has(target)) return inputs.get(target);
+    const input = readInput(target);
+    if (modelReadable) inputs.set(target, input);
+    return input;
+  };
+  const readInput = (target: string): NormalizedSchema | undefined => {
     const operation = Object.hasOwn(cognitoModel, `${target}$`) ? (cognitoModel as Record<string, unknown>)[`${target}$`] : undefined;
     if (!modelReadable || !Array.isArray(operation) || operation[0] !== 9) return undefined;
     try {
@@ -2284,6 +2292,8 @@ function verifiedFlagsAlone(router: (target: string) => Route, cognito: CognitoS
     if (target !== "AdminUpdateUserAttributes" && target !== "UpdateUserAttributes") return route;
     return async (ctx, req) => {
       const given: Array<{ Name?: unknown; Value?: unknown }> = Array.isArray(req?.UserAttributes) ? req.UserAttributes : [];
+      // Nearly every update carries no verified flag: no pool or user lookup for those.
+      if (!given.some((a) => VERIFIED_FLAGS.has(String(a.Name)))) return route(ctx, req);
       const pool = await poolOf(cognito, ctx, req ?? {});
       // The user itself: its access token's `sub`, as cognito-local's UpdateUserAttributes finds it.
       const username: unknown = target === "UpdateUserAttributes" ? claimsOf(req?.AccessToken).sub : req?.Username;

@@ -141,7 +141,7 @@ async function main(): Promise<number> {
  * current one.
  */
 export function reportSince(saved: SavedPlan, plan: StackPlan, naming: AutonamingConfig | undefined, options: { since: string; accept?: string[] }, print: (line: string) => void): number {
-  const context = { ...plan.context, deployedRegion: saved.region ?? plan.context.region };
+  const context = { ...plan.context, deployedRegion: saved.region };
   const update = planUpdate(saved.resources, plan.graph, naming, context);
   const status = reportTransitionFindings(acceptTransitionFindings(checkPlanTransition(saved.resources, plan.graph, context, { update }), options.accept ?? []), options.since, print);
   reportTransitionWarnings(checkPlanTransitionWarnings(saved.resources, plan.graph, context, { update }), options.since, print);
