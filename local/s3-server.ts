@@ -1253,6 +1253,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       req.resume();
       const headOnly = req.method === "HEAD";
       const refusal = error instanceof MalformedXml ? malformedXml() : error;
+      // Node then ends the connection once the answer is written (its response's `Connection: close`), reading no more.
+      if (refusal instanceof UploadTooLarge) res.setHeader("connection", "close");
       if (refusal instanceof S3Error) return sendError(res, refusal.status, refusal.code, refusal.message, headOnly, refusal.details);
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
@@ -1292,9 +1294,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    */
   async function postObject(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
     const declared = Number(header(req.headers, "content-length") ?? 0);
-    const tooLarge = (size: number) => new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
-    if (declared > MAX_POST_BODY) throw tooLarge(declared);
-    const form = await readMultipartForm(atMost(req, MAX_POST_BODY, () => tooLarge(MAX_POST_BODY + 1)), header(req.headers, "content-type") ?? "", { maxFileBytes: MAX_SINGLE_UPLOAD });
+    if (declared > MAX_POST_BODY) throw new UploadTooLarge(declared);
+    const form = await readMultipartForm(atMost(req, MAX_POST_BODY, () => new UploadTooLarge(MAX_POST_BODY + 1)), header(req.headers, "content-type") ?? "", { maxFileBytes: MAX_SINGLE_UPLOAD });
     const { filename } = form.file;
     const policyOptions = { bucket, credentials, region: options.bucketRegion?.(bucket), bucketExists: store.hasBucket(bucket) };
     /** The policy checked with the file's size, then what follows it; the upload accepted, or the S3Error thrown. */
@@ -2430,8 +2431,20 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, 
   checkKeyLength(key);
   if (operation === "CreateMultipartUpload") return;
   const declared = Number(header(req.headers, "x-amz-decoded-content-length") ?? header(req.headers, "content-length") ?? 0);
-  if (declared > MAX_SINGLE_UPLOAD) {
-    throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(declared), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
+  if (declared > MAX_SINGLE_UPLOAD) throw new UploadTooLarge(declared);
+}
+
+/**
+ * An upload over S3's 5 GiB, 400 EntityTooLarge, refused by the length it declares (or, a POST's without one, once it
+ * is past the limit): the rest of its body, up to gigabytes, is not worth reading to keep the connection, so the answer
+ * carries `Connection: close` and the connection is closed once the answer is written (the server's catch), as HTTP lets
+ * a server do with a body too large: "the server MAY close the connection" (RFC 9110 section 15.5.14). The answer is
+ * written before the close, and TCP delivers it ahead of the connection's end (RFC 9112 section 9.6). Other refusals
+ * part-way drain the rest of a body instead, so the connection serves the next request.
+ */
+class UploadTooLarge extends S3Error {
+  constructor(size: number) {
+    super(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
   }
 }
 

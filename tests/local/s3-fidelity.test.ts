@@ -317,9 +317,10 @@ describe("limits", () => {
     const url = new URL("/photos/huge.bin", s3.endpoint);
     const signed = await sign("PUT", url, { "content-length": String(size) });
     const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
-      // A connection of its own (agent: false): this request declares 5 GiB and sends 16 bytes, and the server drains
-      // the rest to reuse the connection, so on node's shared keep-alive agent the next test's request on that socket was
-      // read as more of this body and never answered ("socket hang up" in a shuffled run).
+      // A connection of its own (agent: false): this request declares 5 GiB and sends 16 bytes, and the server closes the
+      // connection after its answer (s3-refused-connection.test.ts); when it drained the rest to reuse the connection, on
+      // node's shared keep-alive agent the next test's request on that socket was read as more of this body and never
+      // answered ("socket hang up" in a shuffled run).
       const req = request(url, { method: "PUT", headers: signed, agent: false }, (res) => {
         let body = "";
         res.on("data", (chunk) => (body += chunk));
