@@ -33,7 +33,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative, resolve, sep } from "node:path";
-import { PassThrough, type Duplex, type Readable } from "node:stream";
+import { PassThrough, Readable, type Duplex } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { authenticate, BodyDigests, ChunkSignatures, decodeUriPart, header, isChecksumAlgorithm, lengthMismatch, noSuchBucket, parseQuery, S3Error, verifyBody, type Authenticated, type ReceivedBody, type S3Credentials, type SignableRequest } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
@@ -803,12 +803,17 @@ interface OpenFile {
   object: ListedObject;
 }
 
-/** A stream of one buffer. */
+/**
+ * A stream of one buffer, in pieces the size of a file's read stream's (64 KiB), as the file store's bytes come: an
+ * answer takes them a piece at a time, so that its progress shows (watchStalledAnswer; Node counts a write as done only
+ * once all of it is), and holds no more than a piece waiting for a slow client.
+ */
 function streamOf(bytes: Buffer): Readable {
-  const stream = new PassThrough();
-  stream.end(bytes);
-  return stream;
+  return Readable.from((function* () {
+    for (let at = 0; at < bytes.length; at += MEMORY_PIECE) yield bytes.subarray(at, at + MEMORY_PIECE);
+  })());
 }
+const MEMORY_PIECE = 64 * 1024;
 
 /** A folder's entries; none when it is gone (or is no folder). */
 function entriesOf(folder: string): Dirent[] {
@@ -1107,8 +1112,8 @@ export interface LocalS3Options {
    * written to within the timeout period. Idle connections will be closed." (ErrorResponses.html, RequestTimeout). The
    * body is checked a quarter of this at a time (idleClock), so it is closed after between this and 1.25 times this
    * without a byte. Headers must all arrive within 60 s, or within this if less (Node's server.headersTimeout,
-   * https://nodejs.org/api/http.html#serverheaderstimeout), also with 0, which turns the body's timeout off. An answer
-   * the client does not read is not timed out.
+   * https://nodejs.org/api/http.html#serverheaderstimeout), also with 0, which turns the body's timeout off. An object's
+   * answer the client stops reading is closed after as long without a byte written (watchStalledAnswer).
    * @default 20000: S3 closes a connection "after 20 seconds" without data, as AWS's knowledge-center article on the
    * error says (quoted in Seagate/cortx-prvsnr#1960: "20sec idle results in the S3 server closing the connection with
    * the error 400 RequestTimeout"; also ncri/s3_uploader_example#3, from AWS's forums); not on AWS's documentation pages
@@ -1748,6 +1753,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
           res.writeHead(range ? 206 : 200, { ...headers, "content-length": String(end - start + 1) });
           if (operation === "HeadObject") return void res.end();
           reading = true;
+          if (idleTimeout > 0 && end - start + 1 > res.writableHighWaterMark) watchStalledAnswer(res, idleTimeout, idleClock);
           // A failure part-way (the client gone, the file unreadable) ends the answer short: its length says so.
           await pipeline(object.read(start, end), res);
         } finally {
@@ -2545,6 +2551,39 @@ function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, c
     timedOut(socket, res.headersSent);
   });
   req.once("close", stop);
+}
+
+/**
+ * S3's idle timeout on an answer's body (LocalS3Options.idleTimeoutMs), as on a request's: "Your socket connection to the
+ * server was not read from or written to within the timeout period. Idle connections will be closed."
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html, RequestTimeout). A client that stops reading an
+ * object held its connection, the file's descriptor and the bytes waiting for it for as long as it stayed connected.
+ * Checked every quarter of `timeout` until the answer has all gone out or the connection is closed; IDLE_CHECKS checks
+ * in a row finding bytes waiting for the client and none of them written since the one before destroy the connection
+ * (an answer part-way can only be cut short; its Content-Length tells the client so). Bytes waiting for the server (its
+ * store slow to read) are not the client's idling: a check that finds none waiting is not idle. Only for a body larger
+ * than the answer's buffer (writableHighWaterMark): a smaller one is handed to the socket whole at once, holding no more
+ * than that, and a GET of it starts no timer, as it starts none for the request's body it does not have.
+ */
+function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClock): void {
+  const { socket } = res;
+  if (!socket) return;
+  // Bytes the kernel took: Node counts a write in bytesWritten when it starts, and in writableLength until it is done.
+  const written = () => socket.bytesWritten - socket.writableLength;
+  let last = written();
+  let idle = 0;
+  const stop = clock(timeout / IDLE_CHECKS, () => {
+    if (res.writableFinished || socket.destroyed) return stop();
+    if (socket.writableLength === 0 || written() !== last) {
+      last = written();
+      idle = 0;
+      return;
+    }
+    if (++idle < IDLE_CHECKS) return;
+    stop();
+    socket.destroy();
+  });
+  res.once("close", stop);
 }
 
 /** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */

@@ -1,7 +1,9 @@
 /**
- * What becomes of a connection whose request the server refused on its headers: an upload declaring more than S3 takes
- * is answered and the connection closed, the rest of its body never read.
+ * What becomes of a connection the server stops serving: an upload declaring more than S3 takes is answered and the
+ * connection closed, the rest of its body never read; an answer the client stops reading is closed once it has been
+ * stalled for the idle timeout.
  */
+import { createHash } from "node:crypto";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startLocalS3, type LocalS3 } from "../../local/s3-server";
@@ -42,5 +44,68 @@ describe("local S3: an upload refused by its declared length", () => {
       const answer = await exchange(server.endpoint, head, "--x\r\nonly a few bytes");
       expect([/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1], /<Code>(\w+)</.exec(answer)?.[1], /\r\nconnection: (\w+)/i.exec(answer)?.[1]], path).toEqual(["400", "EntityTooLarge", "close"]);
     }
+  });
+});
+
+/** A clock the test runs itself (LocalS3Options.idleClock): no test waits on the wall clock. */
+class TestClock {
+  private readonly timers = new Map<() => void, number>();
+  readonly every = (ms: number, check: () => void): (() => void) => {
+    this.timers.set(check, ms);
+    return () => void this.timers.delete(check);
+  };
+  get running(): number {
+    return this.timers.size;
+  }
+  tick(): void {
+    for (const check of [...this.timers.keys()]) check();
+  }
+}
+
+describe("local S3: an answer the client stops reading", () => {
+  it("is closed once no byte of it has gone out for the idle timeout, as S3 closes a connection not written to; a small one starts no timer", async () => {
+    const clock = new TestClock();
+    server = await startLocalS3({ buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
+    // Larger than what the sockets' buffers hold on both sides, so that the answer stalls when the client stops reading.
+    const size = 64 * 1024 ** 2;
+    await server.store.putStream("b", { key: "big", contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() }, (async function* () {
+      for (let sent = 0; sent < size; sent += 1024 ** 2) yield Buffer.alloc(1024 ** 2, "b");
+    })());
+    await server.store.putStream("b", { key: "small", contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() }, (async function* () {
+      yield Buffer.from("small");
+    })());
+    const signedGet = async (key: string) => signS3("GET", new URL(`/b/${key}`, server!.endpoint), { "x-amz-content-sha256": createHash("sha256").update("").digest("hex") });
+    // A small answer is handed to the socket whole at once: no timer.
+    const { host: _host, ...smallHeaders } = await signedGet("small");
+    const small = await fetch(new URL("/b/small", server.endpoint), { headers: smallHeaders });
+    expect([small.status, await small.text(), clock.running]).toEqual([200, "small", 0]);
+
+    const url = new URL(server.endpoint);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on("error", () => {});
+    const firstBytes = new Promise<Buffer>((resolve) => socket.once("data", resolve));
+    socket.write(`GET /b/big HTTP/1.1\r\n${Object.entries(await signedGet("big")).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`);
+    // The answer has begun; the client then reads no more of it.
+    const first = await firstBytes;
+    expect(first.toString("latin1")).toMatch(/^HTTP\/1\.1 200 /);
+    socket.pause();
+    // Each check finds bytes gone out while the sockets' buffers fill, then none: IDLE_CHECKS (4) checks in a row
+    // without one close the connection, and the timer stops. Bounded, so that a server that never does fails here.
+    for (let turn = 0; turn < 20_000 && clock.running > 0; turn++) {
+      clock.tick();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // The client reads what reached it: the connection ends short of the whole answer (before the fix it all came).
+    let received = first.length;
+    const ended = await new Promise<string>((resolve) => {
+      socket.on("data", (data: Buffer) => {
+        received += data.length;
+        if (received > size) resolve("whole answer");
+      });
+      socket.once("close", () => resolve("closed"));
+      socket.resume();
+    });
+    socket.destroy();
+    expect([ended, received < size]).toEqual(["closed", true]);
   });
 });
