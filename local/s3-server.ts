@@ -1768,7 +1768,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "DeleteObjects": {
         const results: string[] = [];
         if (xmlValues(deletion, "VersionId").length > 0) throw new S3Error(501, "NotImplemented", `DeleteObjects of an object version (VersionId) ${NO_VERSIONS}`);
-        const quiet = /<Quiet>true<\/Quiet>/.test(deletion);
+        const quiet = isQuiet(xmlValues(deletion, "Quiet")[0]);
         for (const k of request.keys ?? []) {
           const keyRefused = refusal("s3:DeleteObject", `arn:aws:s3:::${bucket}/${k}`);
           if (keyRefused) {
@@ -2590,6 +2590,18 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
 function rawErrorAnswer({ code, message, details }: { code: string; message: string; details: Record<string, string> }): string {
   const xml = errorXml(code, message, details, "", randomBytes(8).toString("hex").toUpperCase(), randomBytes(48).toString("base64"));
   return `HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nx-amz-error-code: ${code}\r\nContent-Length: ${Buffer.byteLength(xml)}\r\nConnection: close\r\n\r\n${xml}`;
+}
+
+/**
+ * Whether DeleteObjects' `<Quiet>` value (unescaped; undefined without one) asks for quiet mode: "Element to enable
+ * quiet mode for the request. When you add this element, you must set its value to true" (Type: Boolean,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_Delete.html). Read as XML Schema reads a boolean, white space
+ * around it collapsed (https://www.w3.org/TR/xmlschema-2/#boolean), and in any case: AWS S3 takes `True`, which
+ * minio-py sends (minio/minio-py#1185). A `<Quiet> true </Quiet>` was read as not quiet. Not confirmed: what S3 does
+ * with `1`, which XML Schema allows, or with a value that is no boolean (taken here: not quiet, as any value but true).
+ */
+function isQuiet(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === "true";
 }
 
 /** A key over 1,024 bytes of UTF-8 is 400 KeyTooLongError (see checkLimits). */

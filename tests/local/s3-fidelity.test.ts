@@ -341,6 +341,16 @@ describe("limits", () => {
     }
   });
 
+  it("reads DeleteObjects' Quiet as an element: white space around its value and any case of true are quiet, false and none are not", async () => {
+    // AWS S3 takes <Quiet>True</Quiet> (minio/minio-py#1185); XML Schema's boolean collapses white space around its value.
+    for (const [quiet, listed] of [["<Quiet>true</Quiet>", false], ["<Quiet> true </Quiet>", false], ["<Quiet>\n  True\n</Quiet>", false], ["<Quiet>false</Quiet>", true], ["", true]] as const) {
+      const body = `<Delete><Object><Key>quiet-${listed}</Key></Object>${quiet}</Delete>`;
+      const url = new URL("/photos?delete", s3.endpoint);
+      const response = await fetch(url, { method: "POST", body, headers: await sign("POST", url, { "content-length": String(Buffer.byteLength(body)) }) });
+      expect([response.status, (await response.text()).includes("<Deleted>")], quiet).toEqual([200, listed]);
+    }
+  });
+
   it("refuses a character reference XML does not allow (beyond U+10FFFF, NUL, a surrogate) with 400 MalformedXML, not a 500", async () => {
     for (const reference of ["&#x110000;", "&#0;", "&#xD800;", "&#99999999999;"]) {
       const body = `<Delete><Object><Key>a${reference}</Key></Object></Delete>`;
