@@ -9,6 +9,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -310,6 +311,30 @@ describe("limits", () => {
     // 1 byte of name and 2,048 of value: one past 2 KB.
     const over = await put("é".repeat(1024));
     expect([over.status, /<Code>(\w+)</.exec(over.body)?.[1], /<Size>(\d+)</.exec(over.body)?.[1]]).toEqual([400, "MetadataTooLarge", "2049"]);
+  });
+
+  it("serves a PUT's Content-Type and Cache-Control as the bytes it sent, not RFC 2047-encoded as user metadata is", async () => {
+    // S3 answered a PUT's Cache-Control of UTF-8 "ÄMÄZÕÑ S3" with the same bytes (LocalStack's test against AWS,
+    // test_system_metadata_with_unicode); RFC 2047 is for user metadata (UsingMetadata.html).
+    const url = new URL("/photos/system-bytes", s3.endpoint);
+    const sent = { "content-type": "text/plain; name=ÄM", "cache-control": "ÄMÄZÕÑ S3" };
+    const asBytes = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    const signed = await sign("PUT", url, { "content-length": "1", "content-type": asBytes(sent["content-type"]), "cache-control": asBytes(sent["cache-control"]) });
+    const exchange = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname);
+        const received: Buffer[] = [];
+        socket.on("data", (data: Buffer) => received.push(data));
+        socket.on("error", reject);
+        socket.on("end", () => resolve(Buffer.concat(received).toString("latin1")));
+        // Bytes as they are: the header block written as latin1, one byte a character.
+        socket.end(Buffer.from(head, "latin1"));
+      });
+    const headOf = (method: string, headers: Record<string, string>) => `${method} ${url.pathname} HTTP/1.1\r\nconnection: close\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`;
+    expect(await exchange(headOf("PUT", signed) + "x")).toMatch(/^HTTP\/1\.1 200 /);
+    const answer = await exchange(headOf("HEAD", await sign("HEAD", url)));
+    const headerOf = (name: string) => new RegExp(`\r\n${name}: ([^\r]*)`, "i").exec(answer)?.[1];
+    expect([headerOf("content-type"), headerOf("cache-control")]).toEqual([asBytes(sent["content-type"]), asBytes(sent["cache-control"])]);
   });
 
   it("refuses a PutObject declaring more than 5 GiB with 400 EntityTooLarge, before reading its body", async () => {

@@ -85,19 +85,22 @@ describe("local S3 POST Object with a POST policy", () => {
     expect(events).toContain("ObjectCreated:Post uploads/photo.jpg");
   });
 
-  it("serves an object whose form gave metadata or a Content-Type no header can carry as it is (non-ASCII, control characters): RFC 2047, as S3 returns such values (every GET and HEAD of it was 500)", async () => {
+  it("serves an object whose form gave metadata, a Content-Type or a Cache-Control no header can carry (non-ASCII, control characters): metadata RFC 2047-encoded, the others in ISO-8859-1 (every GET and HEAD of it was 500)", async () => {
     // "Values of such headers are character decoded as per RFC 2047 before storing and encoded as per RFC 2047 to make
     // them mail-safe before returning. If the string contains only US-ASCII characters, it is presented as is" (UsingMetadata.html).
     // And a metadata name no header can have is left out, counted in x-amz-missing-meta: "the number of metadata entries
     // not returned in x-amz-meta headers … metadata whose values are not legal HTTP headers" (API_GetObject.html, MissingMeta).
-    const values = { "x-amz-meta-owner": "Zoë 日本", "x-amz-meta-note": "line\r\nbreak", "Content-Type": "text/plain; name=\u0001日", "x-amz-meta-日付": "today", "x-amz-meta-a b": "c" };
+    // A form's Content-Type and Cache-Control are not RFC 2047-encoded: S3 serves their ISO-8859-1 characters as they
+    // are (é as its byte, E9, which Node reads as "é") and each other one as a space (LocalStack's test against AWS,
+    // test_post_object_with_unicode_metadata: "non-ascii-%E2%80%94_—_é_" came back "non-ascii-%E2%80%94_ _é_").
+    const values = { "x-amz-meta-owner": "Zoë 日本", "x-amz-meta-note": "line\r\nbreak", "Content-Type": "text/plain; name=\u0001日é", "Cache-Control": "no-cache, x=—é", "x-amz-meta-日付": "today", "x-amz-meta-a b": "c" };
     const conditions = [["eq", "$key", "uploads/unicode.txt"], ...Object.keys(values).map((name) => ["starts-with", `$${name}`, ""])];
     const response = await post({ ...presignedPost({ conditions, fields: { key: "uploads/unicode.txt" } }), ...values }, "body");
     expect(response.status).toBe(204);
     const encoded = (value: string) => `=?UTF-8?B?${Buffer.from(value, "utf8").toString("base64")}?=`;
     for (const read of [new GetObjectCommand({ Bucket: "photos", Key: "uploads/unicode.txt" }), new HeadObjectCommand({ Bucket: "photos", Key: "uploads/unicode.txt" })]) {
       const got = await client.send(read as GetObjectCommand);
-      expect([got.ContentType, got.Metadata, got.MissingMeta]).toEqual([encoded(values["Content-Type"]), { owner: encoded(values["x-amz-meta-owner"]), note: encoded(values["x-amz-meta-note"]) }, 2]);
+      expect([got.ContentType, got.CacheControl, got.Metadata, got.MissingMeta]).toEqual(["text/plain; name=  é", "no-cache, x= é", { owner: encoded(values["x-amz-meta-owner"]), note: encoded(values["x-amz-meta-note"]) }, 2]);
     }
     // US-ASCII values are presented as they are.
     const ascii = { "x-amz-meta-owner": "ann ~!", "Content-Type": "text/plain; charset=utf-8" };
@@ -376,14 +379,14 @@ describe("local S3 POST Object streams its file to the file store", () => {
     const fits = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("fits.bin", { "x-amz-meta-a": "v".repeat(2047) }) });
     expect(fits.status).toBe(204);
     expect(store.head("photos", "fits.bin")?.metadata).toEqual({ a: "v".repeat(2047) });
-    // A Content-Type of control characters (escaped six times over in the object's metadata line) is still served, RFC
-    // 2047-encoded (the test of such values above).
-    const typed = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("typed.bin", { "Content-Type": "\u0001".repeat(19000) }) });
+    // A long Content-Type with control characters is stored and served, each control character as a space (the test of
+    // such values above).
+    const typed = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form("typed.bin", { "Content-Type": "\u0001x".repeat(9500) }) });
     expect(typed.status).toBe(204);
     const url = new URL(await getSignedUrl(localS3Client(server.endpoint), new GetObjectCommand({ Bucket: "photos", Key: "typed.bin" })));
     // Its header is ~25 KB: past fetch's limit, taken by Node's with a larger one.
     const served = await new Promise<IncomingMessage>((resolve, reject) => request(url, { maxHeaderSize: 64 * 1024 }, resolve).on("error", reject).end());
-    expect([served.statusCode, (await served.toArray()).join(""), served.headers["content-type"]?.startsWith("=?UTF-8?B?AQEB")]).toEqual([200, "x", true]);
+    expect([served.statusCode, (await served.toArray()).join(""), served.headers["content-type"]]).toEqual([200, "x", `x${" x".repeat(9499)}`]);
   });
 
   it("answers a form refused before its file is read (fields too long, metadata too large) and drains the rest, so the connection is used again", async () => {
