@@ -2891,10 +2891,17 @@ function md5(body: Buffer): string {
   return createHash("md5").update(body).digest("hex");
 }
 
+/**
+ * An answer of `body` (text, sent as UTF-8) with its length, as S3 sends one, rather than an empty chunked body. Header
+ * values are written as their bytes, a character up to U+00FF one byte, also beside a body: the body goes as bytes, for
+ * Node writes the header section with a string body as one UTF-8 string (a 201's Location whose Host held é, E9, went
+ * out as C3 A9); and Content-Length last, as GetObject writes it, where one before a value past ASCII had Node send
+ * that value's é as FD (nodejs/node#58240).
+ */
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  // A length, as S3 sends, rather than an empty chunked body.
-  res.writeHead(status, { "content-length": String(Buffer.byteLength(body)), ...headers });
-  res.end(body);
+  const bytes = Buffer.from(body, "utf8");
+  res.writeHead(status, { ...headers, "content-length": String(bytes.length) });
+  res.end(bytes);
 }
 
 function sendXml(res: ServerResponse, xml: string): void {

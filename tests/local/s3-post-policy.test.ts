@@ -7,6 +7,7 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createHmac } from "node:crypto";
 import { Agent, request, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_POST_PRE_DATA, readMultipartForm } from "../../local/s3-post-policy";
 
@@ -108,6 +109,25 @@ describe("local S3 POST Object with a POST policy", () => {
     expect((await post({ ...presignedPost({ conditions: asciiConditions, fields: { key: "uploads/ascii.txt" } }), ...ascii }, "body")).status).toBe(204);
     const plain = await client.send(new HeadObjectCommand({ Bucket: "photos", Key: "uploads/ascii.txt" }));
     expect([plain.ContentType, plain.Metadata, plain.MissingMeta]).toEqual([ascii["Content-Type"], { owner: ascii["x-amz-meta-owner"] }, undefined]);
+  });
+
+  it("writes an answer's header values as their bytes also when the answer has a body (a 201's Location from a Host of é)", async () => {
+    // Node writes the header section with a string body as one UTF-8 string: the Location's é (E9, as the Host came) went
+    // out as C3 A9.
+    const fields = presignedPost({ conditions: [["eq", "$key", "uploads/host.txt"]], fields: { key: "uploads/host.txt", success_action_status: "201" } });
+    const { raw, contentType } = await encoded(formOf(fields, "h"));
+    const url = new URL(s3.endpoint);
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname);
+      const received: Buffer[] = [];
+      socket.on("data", (data: Buffer) => received.push(data));
+      socket.on("error", reject);
+      socket.on("end", () => resolve(Buffer.concat(received)));
+      const head = `POST /photos HTTP/1.1\r\nhost: caf\xe9.localhost\r\nconnection: close\r\ncontent-type: ${contentType}\r\ncontent-length: ${raw.length}\r\n\r\n`;
+      socket.end(Buffer.concat([Buffer.from(head, "latin1"), raw]));
+    });
+    const text = answer.toString("latin1");
+    expect([/^HTTP\/1\.1 (\d+)/.exec(text)?.[1], /\r\nlocation: ([^\r]*)/i.exec(text)?.[1]]).toEqual(["201", "http://caf\xe9.localhost/photos/uploads/host.txt"]);
   });
 
   it("checks conditions against the key with ${filename} replaced, as createPresignedPost's starts-with for such a key expects", async () => {
