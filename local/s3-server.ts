@@ -2444,9 +2444,12 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, 
  * An upload over S3's 5 GiB, 400 EntityTooLarge, refused by the length it declares (or, a POST's without one, once it
  * is past the limit): the rest of its body, up to gigabytes, is not worth reading to keep the connection, so the answer
  * carries `Connection: close` and the connection is closed once the answer is written (the server's catch), as HTTP lets
- * a server do with a body too large: "the server MAY close the connection" (RFC 9110 section 15.5.14). The answer is
- * written before the close, and TCP delivers it ahead of the connection's end (RFC 9112 section 9.6). Other refusals
- * part-way drain the rest of a body instead, so the connection serves the next request.
+ * a server do with a body too large: "the server MAY close the connection" (RFC 9110 section 15.5.14). Node closes it
+ * once the answer is written: the answer is on the wire ahead of the close, but a client still sending when its bytes
+ * meet the closed socket gets a reset, which RFC 9112 section 9.6 warns may cost it the answer; a client that waits for
+ * 100 Continue (Expect, which the SDKs send with large bodies) or reads the answer first gets it. Not confirmed: that S3
+ * closes the connection on this refusal (clients report broken pipes on refused uploads, not which refusals). Other
+ * refusals part-way drain the rest of a body instead, so the connection serves the next request.
  */
 class UploadTooLarge extends S3Error {
   constructor(size: number) {
@@ -2675,7 +2678,8 @@ function headerValue(stored: string): string {
  * localstack/localstack tests/aws/services/s3/test_s3.py; UsingMetadata.html documents RFC 2047 for user metadata only,
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html). Both were served RFC 2047-encoded. Not
  * confirmed: what S3 does with a control character (a space here; Node refuses to write one in a header, and a PUT's
- * header cannot hold one). Applied when stored (a form's) and when served, where a stored value is left as it is.
+ * header cannot hold one). Applied when a form's value is stored, and again when served, where it changes only a control
+ * character an object stored before held.
  */
 function systemHeaderValue(value: string): string {
   return value.replace(/[^\t\x20-\x7e\x80-\xff]/g, " ");
