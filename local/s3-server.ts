@@ -2446,9 +2446,9 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, 
  * carries `Connection: close` and the connection is closed once the answer is written (the server's catch), as HTTP lets
  * a server do with a body too large: "the server MAY close the connection" (RFC 9110 section 15.5.14). Node closes it
  * once the answer is written: the answer is on the wire ahead of the close, but a client still sending when its bytes
- * meet the closed socket gets a reset, which RFC 9112 section 9.6 warns may cost it the answer; a client that waits for
- * 100 Continue (Expect, which the SDKs send with large bodies) or reads the answer first gets it. Not confirmed: that S3
- * closes the connection on this refusal (clients report broken pipes on refused uploads, not which refusals). Other
+ * meet the closed socket gets a reset, which RFC 9112 section 9.6 warns may cost it the answer (its staged close, reading
+ * on until the client closes, would read what closing is meant to spare). Not confirmed: that S3 closes the connection
+ * on this refusal (clients report broken pipes on refused uploads, not on which refusals). Other
  * refusals part-way drain the rest of a body instead, so the connection serves the next request.
  */
 class UploadTooLarge extends S3Error {
