@@ -227,6 +227,24 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn })))).toMatchObject({ name: "InvalidArn" });
   });
 
+  it("checks a request's members and the execution name before looking up what it names, as the API validates a request before acting on it", async () => {
+    // A state machine of another region than the request was signed for, or of none: the name's length and characters
+    // are refused as for one that exists (API_StartExecution, name), not answered StateMachineDoesNotExist.
+    const elsewhere = machineArn("echo").replace(`:${REGION}:`, ":eu-west-3:");
+    const start = (stateMachineArn: string, name: string) => failure(client().send(new StartExecutionCommand({ stateMachineArn, name })));
+    for (const arn of [elsewhere, `${machineArn("echo")}-gone`]) {
+      expect(await start(arn, "x".repeat(81))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'name' failed to satisfy constraint: Member must have length less than or equal to 80") });
+      expect(await start(arn, "has space")).toEqual({ name: "InvalidName", message: "Invalid Name: 'has space'", status: 400 });
+    }
+    expect(await start(elsewhere, "fine")).toEqual({ name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${elsewhere}'`, status: 400 });
+    // An execution of another region: its operation's constraints first, then ExecutionDoesNotExist.
+    const executionElsewhere = `arn:aws:states:eu-west-3:${ACCOUNT}:execution:echo:never`;
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: executionElsewhere, includedData: "NONE" as never })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'includedData'") });
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: executionElsewhere, error: "e".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'error'") });
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn: executionElsewhere, maxResults: 1001 })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'maxResults'") });
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: executionElsewhere })))).toEqual({ name: "ExecutionDoesNotExist", message: `Execution Does Not Exist: '${executionElsewhere}'`, status: 400 });
+  });
+
   it("answers names, inputs and ARNs Step Functions refuses with its errors", async () => {
     const start = (fields: { name?: string; input?: string; stateMachineArn?: string }) => failure(client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo"), ...fields })));
     expect(await start({ name: "x".repeat(81) })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("Member must have length less than or equal to 80") });
