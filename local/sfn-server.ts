@@ -1734,8 +1734,9 @@ export interface TaskExecution {
 
 /**
  * The timers the runtime waits on (tests fire them by hand, or move them on): callback Tasks' TimeoutSeconds and
- * HeartbeatSeconds, other Tasks' TimeoutSeconds (but a JSONPath TimeoutSecondsPath's), and the Retry intervals of
- * Task states and of every JSONata state (LocalRun.clockRetries, timeLimits). Node's by default.
+ * HeartbeatSeconds, other Tasks' TimeoutSeconds (but a JSONPath TimeoutSecondsPath's), the Retry intervals of
+ * Task states and of every JSONata state (LocalRun.clockRetries, timeLimits), and every Wait state (waitInPieces).
+ * Node's by default.
  */
 export interface TaskClock {
   setTimeout(fire: () => void, ms: number): unknown;
@@ -2856,9 +2857,9 @@ export class LocalStepFunctions {
         if (batchers.length > 0) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: ${batchers.map(({ name, path, problem, fix }) => `its Map state '${name}' (${path}) ${problem}. ${fix}`).join(" And ")}`);
         }
-        // A Distributed (or batching) Map, and a Wait that may wait past a Node timer, are routed to their handler as a
+        // A Distributed (or batching) Map, and a Wait, are routed to their handler as a
         // JSONata state is (routedByType): checked likewise.
-        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) || waitMayOverflow(state))) await (this.jsonataChecked ??= jsonataSelfTest());
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) || state.Type === "Wait")) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
@@ -3565,20 +3566,14 @@ function routesMap(state: object | undefined, input: unknown, context: unknown):
 const routedWaits = new WeakSet<object>();
 
 /**
- * A JSONPath Wait state that may wait longer than a Node timer takes (LONGEST_TIMER_SECONDS, about 24.8 days: its
- * Seconds over that, or a Timestamp, SecondsPath or TimestampPath, known only as it runs) made one the library runs
- * through waitInPieces, in place (routedByType, as routedMap). Its Type is read by no one between its entry and its
- * handler's lookup: a Wait state has no Parameters.
+ * A JSONPath Wait state made one the library runs through waitInPieces, in place (routedByType, as routedMap), so that
+ * every Wait waits on the runtime's clock, as a JSONata Wait does (runJsonataState), whatever its length. Its Type is
+ * read by no one between its entry and its handler's lookup: a Wait state has no Parameters.
  */
 function routedWait(state: Record<string, unknown>): void {
-  if (!waitMayOverflow(state)) return;
+  if (state.Type !== "Wait") return;
   routedWaits.add(state);
   routedByType(state, "Wait");
-}
-
-/** Whether a JSONPath state is a Wait that may wait longer than a Node timer takes (routedWait). */
-function waitMayOverflow(state: Record<string, unknown>): boolean {
-  return state.Type === "Wait" && ((typeof state.Seconds === "number" && state.Seconds > LONGEST_TIMER_SECONDS) || ["Timestamp", "SecondsPath", "TimestampPath"].some((field) => field in state));
 }
 
 /** Whether a routed Wait (routedWait) entering with `input` is routed: not when its InputPath selects nothing (routesMap's reason). */
@@ -3601,15 +3596,18 @@ function waitMs(state: Record<string, unknown>, input: unknown, context: unknown
 }
 
 /**
- * The library's Wait handler for `state`, which waits `ms`. The library waits with a Node timer, which fires at once
- * for a wait past 2^31−1 ms (about 24.8 days; Node's TimeoutOverflowWarning): such a wait is waited here instead, on
- * the runtime's clock, in pieces a timer takes, until the run is aborted, and the library's handler then given the
- * state with nothing left to wait (its Next or End kept). AWS waits any Wait within the execution's time (a STANDARD
- * execution's year: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+ * The library's Wait handler for `state`, which waits `ms`: waited here, on the runtime's clock (the one its Task
+ * timeouts and Retry intervals run on, which a test fires), in pieces a Node timer takes, until the run is aborted,
+ * and the library's handler then given the state with nothing left to wait (its Next or End kept). The library's own
+ * wait is a Node timer of its own, which no runtime clock moves, and which fires at once for a wait past 2^31−1 ms
+ * (about 24.8 days; Node's TimeoutOverflowWarning), where AWS waits any Wait within the execution's time (a STANDARD
+ * execution's year: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). A Timestamp's `ms` is
+ * measured from the wall clock (Date.now): the timestamp is wall-clock time, and the runtime's clock is a source of
+ * timers, not of the time. A value the library refuses (`ms` undefined) is left to its handler, which fails the state.
  */
 async function waitInPieces(handlers: Record<string, StateHandler>, state: Record<string, unknown>, ms: number | undefined, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const piece = LONGEST_TIMER_SECONDS * 1000;
-  if (ms === undefined || ms <= piece) return handlers.Wait(state, rawInput, input, context, stateName, options);
+  if (ms === undefined) return handlers.Wait(state, rawInput, input, context, stateName, options);
   const hooks = options.runOptions?.[LOCAL_EXECUTION];
   for (let left = ms; left > 0 && !options.abortSignal?.aborted; left -= piece) {
     await (hooks ? hooks.wait(Math.min(left, piece), options.abortSignal) : clockWait(NODE_CLOCK, Math.min(left, piece), options.abortSignal));

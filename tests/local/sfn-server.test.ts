@@ -506,6 +506,39 @@ describe("local Step Functions, the definition as it runs locally", () => {
     }
   });
 
+  it("waits every Wait on the runtime's clock, a short one too (Seconds, SecondsPath, Timestamp, TimestampPath, JSONata), not on the library's timer", async () => {
+    const seconds = 3600;
+    const until = () => new Date(Date.now() + seconds * 1000).toISOString();
+    const cases: Array<[string, object, object]> = [
+      ["Seconds", { Type: "Wait", Seconds: seconds, Next: "Done" }, {}],
+      ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: seconds }],
+      ["Timestamp", { Type: "Wait", Timestamp: until(), Next: "Done" }, {}],
+      ["TimestampPath", { Type: "Wait", TimestampPath: "$.until", Next: "Done" }, { until: until() }],
+      ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: seconds }],
+      ["JSONata Timestamp", { Type: "Wait", QueryLanguage: "JSONata", Timestamp: "{% $states.input.until %}", Next: "Done" }, { until: until() }],
+    ];
+    for (const [field, wait, input] of cases) {
+      const timers: Array<{ ms: number; fire: () => void }> = [];
+      const clock: TaskClock = { setTimeout: (fire, ms) => (timers.push({ ms, fire }), timers.length), clearTimeout: () => {} };
+      const sfn = new LocalStepFunctions([machine("short-wait", { StartAt: "Hold", States: { Hold: wait, Done: { Type: "Pass", End: true } } })], { clock });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn("short-wait"), input: JSON.stringify(input) }, false)) as { executionArn: string };
+      // Entered the Wait, then a few turns on: its timer is set on the clock by then (no real time waited either way).
+      const entered = () => (sfn.getExecutionHistory({ executionArn }) as { events: Array<{ type: string }> }).events.some((event) => event.type === "WaitStateEntered");
+      for (let turn = 0; turn < 100_000 && timers.length === 0 && !entered(); turn++) await new Promise(setImmediate);
+      for (let turn = 0; turn < 50 && timers.length === 0; turn++) await new Promise(setImmediate);
+      // Before, a wait shorter than a Node timer's longest was the library's own timer: none was set on the clock.
+      const set = timers.map(({ ms }) => ms);
+      if (timers.length === 0) sfn.stopExecution({ executionArn });
+      expect([field, set.length]).toEqual([field, 1]);
+      if (field.includes("Timestamp")) expect(set[0]).toBeGreaterThan(seconds * 1000 - 60_000);
+      else expect(set[0]).toBe(seconds * 1000);
+      expect(sfn.describeExecution({ executionArn }).status).toBe("RUNNING");
+      timers[0].fire();
+      await sfn.drained();
+      expect([field, sfn.describeExecution({ executionArn }).status]).toEqual([field, "SUCCEEDED"]);
+    }
+  });
+
   it("gives every Task a timeout Node's timers can wait (AWS's default is 99999999 s, the library's 60 s; a literal one is the runtime's clock's), caps an Express run at 5 minutes, and names the Lambda tasks", () => {
     const task = (extra: object = {}) => ({ Type: "Task", Resource: fnArn("f"), End: true, ...extra });
     const definition = {
