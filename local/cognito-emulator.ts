@@ -70,7 +70,7 @@ import { attribute, attributesAppend, attributesInclude, attributesToRecord, att
 import { APP_CLIENT_AUTH_SESSION_MINUTES, COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { OpenSessions } from "./cognito-sessions";
-import { jsonTypeCheck } from "./json-member-types";
+import { jsonTypeCheck, ModelInputs } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { parsePid, processRunning } from "./state-lock";
@@ -215,6 +215,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokenGenerator: revocation.recording(new CognitoTokenGenerator(clock, triggers, tokenConfig)),
     triggers,
   };
+  // The SDK's model of each action's input, read once for the JSON types (refuseWrongJsonTypes) and the required
+  // members and constraints (modelValidation); one that cannot be read turns both off, said once.
+  const inputs = new ModelInputs(cognitoModel as Record<string, unknown>, (message) => options.log(`  cognito-local: ${message}`));
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
     (r) => adminRespondToAuthChallenge(r),
@@ -243,12 +246,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => keepSignInOnRefresh(r),
     (r) => clientOfPool(r, cognito),
     (r) => schemaAttributes(r, cognito),
-    (r) => modelValidation(r, options.log), // outermost: the model's validation comes before anything else
+    (r) => modelValidation(r, inputs), // outermost: the model's validation comes before anything else
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   answerBodyParserErrors(http.application);
-  refuseWrongJsonTypes(http.application, options.log); // in front of the API's route: no layer sees a request of the wrong shape
+  refuseWrongJsonTypes(http.application, inputs); // in front of the API's route: no layer sees a request of the wrong shape
   // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
@@ -1455,8 +1458,8 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
 
 /**
  * Cognito's model validation, before anything else looks at a request (cognito-local has none): every action's
- * required members (missingMemberProblems, read from the SDK's model of the action's input as refuseWrongJsonTypes reads
- * it; an action the model lacks, or a model that cannot be read, goes on unchecked), MEMBER_CONSTRAINTS (UserPoolId,
+ * required members (missingMemberProblems, read from the SDK's model of the action's input by the ModelInputs
+ * refuseWrongJsonTypes reads it with; an action the model lacks, or a model that cannot be read, goes on unchecked), MEMBER_CONSTRAINTS (UserPoolId,
  * ClientId, Username), ENUM_MEMBERS' values, and the user
  * attributes' AttributeType constraints (attributeProblems: SignUp, AdminCreateUser, (Admin)UpdateUserAttributes, a
  * NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`, and the attribute names of the actions that name them) are
@@ -1469,32 +1472,12 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
  * NEW_PASSWORD_REQUIRED answer's attribute (ChallengeResponses is a map of strings without a length constraint in the
  * model; here the attribute's limit, at 'challengeResponses.userAttributes.<name>').
  */
-function modelValidation(router: (target: string) => Route, log: (message: string) => void) {
-  let modelReadable = true;
-  // cognito-local builds the route (this layer's outer function) on every request: each action's input is read once.
-  const inputs = new Map<string, NormalizedSchema | undefined>();
-  const inputOf = (target: string): NormalizedSchema | undefined => {
-    if (inputs.has(target)) return inputs.get(target);
-    const input = readInput(target);
-    if (modelReadable) inputs.set(target, input);
-    return input;
-  };
-  const readInput = (target: string): NormalizedSchema | undefined => {
-    const operation = Object.hasOwn(cognitoModel, `${target}$`) ? (cognitoModel as Record<string, unknown>)[`${target}$`] : undefined;
-    if (!modelReadable || !Array.isArray(operation) || operation[0] !== 9) return undefined;
-    try {
-      return NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]);
-    } catch (error) {
-      modelReadable = false;
-      log(`  cognito-local: required request members are not checked: the SDK's model of ${target} could not be read (${error instanceof Error ? error.message : String(error)})`);
-      return undefined;
-    }
-  };
+function modelValidation(router: (target: string) => Route, inputs: ModelInputs) {
+  // cognito-local builds the route (this layer's outer function) on every request: each action's input is read once (ModelInputs).
   return (target: string): Route => {
     const route = router(target);
-    const input = inputOf(target);
     return async (ctx, req) => {
-      const members = input ? [...missingMemberProblems(input, req ?? {}, ""), ...memberConstraintProblems(input, req ?? {})] : [];
+      const members = inputs.check(target, (input) => [...missingMemberProblems(input, req ?? {}, ""), ...memberConstraintProblems(input, req ?? {})]) ?? [];
       const problems = [...members, ...enumProblems(target, req), ...attributeProblems(requestAttributes(target, req))];
       if (problems.length > 0) throw validationErrors(problems);
       if (FLOWS_OF_THE_OTHER_ACTION.get(target)?.has(req?.AuthFlow)) throw new InvalidParameterError("Initiate Auth method not supported");
@@ -3162,12 +3145,12 @@ function formBodiedRequests(app: any): void {
  * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
  * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
  * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
- * unchecked, and so does every request once the model cannot be read (jsonTypeCheck: one log line). An express handler
+ * unchecked, and so does every request once the model cannot be read (ModelInputs: one log line). An express handler
  * in front of cognito-local's API route (not a router layer: cognito-local writes a thrown CognitoError's text as
  * "message", Cognito's SerializationException has "Message", answerSerializationException).
  */
-function refuseWrongJsonTypes(app: any, log: (message: string) => void): void {
-  const problemOf = jsonTypeCheck(cognitoModel as Record<string, unknown>, (message) => log(`  cognito-local: ${message}`));
+function refuseWrongJsonTypes(app: any, inputs: ModelInputs): void {
+  const problemOf = jsonTypeCheck(inputs);
   app.post("/", (req: any, res: any, next: () => void) => {
     // The action as cognito-local's route reads it (`<service>.<Action>`); a header it refuses is left to it.
     const header = req.headers["x-amz-target"];
