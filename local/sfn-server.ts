@@ -2857,9 +2857,10 @@ export class LocalStepFunctions {
         if (batchers.length > 0) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: ${batchers.map(({ name, path, problem, fix }) => `its Map state '${name}' (${path}) ${problem}. ${fix}`).join(" And ")}`);
         }
-        // A Distributed (or batching) Map, and a Wait, are routed to their handler as a
-        // JSONata state is (routedByType): checked likewise.
-        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) || state.Type === "Wait")) await (this.jsonataChecked ??= jsonataSelfTest());
+        // A Distributed (or batching) Map, and a Wait, are routed to their handler as a JSONata state is
+        // (routedByType): checked likewise, but for a Wait the library can wait itself (waitMayOverflow), which, were
+        // the routing not to take it, still waits, on the library's timer.
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) || waitMayOverflow(state))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
@@ -3574,6 +3575,15 @@ function routedWait(state: Record<string, unknown>): void {
   if (state.Type !== "Wait") return;
   routedWaits.add(state);
   routedByType(state, "Wait");
+}
+
+/**
+ * Whether a JSONPath state is a Wait that may wait longer than a Node timer takes (LONGEST_TIMER_SECONDS, about 24.8
+ * days: its Seconds over that, or a Timestamp, SecondsPath or TimestampPath, known only as it runs), which the
+ * library's own timer would end at once.
+ */
+function waitMayOverflow(state: Record<string, unknown>): boolean {
+  return state.Type === "Wait" && ((typeof state.Seconds === "number" && state.Seconds > LONGEST_TIMER_SECONDS) || ["Timestamp", "SecondsPath", "TimestampPath"].some((field) => field in state));
 }
 
 /** Whether a routed Wait (routedWait) entering with `input` is routed: not when its InputPath selects nothing (routesMap's reason). */

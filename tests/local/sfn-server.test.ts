@@ -507,31 +507,29 @@ describe("local Step Functions, the definition as it runs locally", () => {
   });
 
   it("waits every Wait on the runtime's clock, a short one too (Seconds, SecondsPath, Timestamp, TimestampPath, JSONata), not on the library's timer", async () => {
-    const seconds = 3600;
-    const until = () => new Date(Date.now() + seconds * 1000).toISOString();
+    // Seconds: 1 s, which the library's own timer (before) waited out, ending the execution with no timer on the clock;
+    // a timestamp an hour on, which it would have waited out an hour later.
+    const until = () => new Date(Date.now() + 3_600_000).toISOString();
     const cases: Array<[string, object, object]> = [
-      ["Seconds", { Type: "Wait", Seconds: seconds, Next: "Done" }, {}],
-      ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: seconds }],
+      ["Seconds", { Type: "Wait", Seconds: 1, Next: "Done" }, {}],
+      ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: 1 }],
       ["Timestamp", { Type: "Wait", Timestamp: until(), Next: "Done" }, {}],
       ["TimestampPath", { Type: "Wait", TimestampPath: "$.until", Next: "Done" }, { until: until() }],
-      ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: seconds }],
+      ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: 1 }],
       ["JSONata Timestamp", { Type: "Wait", QueryLanguage: "JSONata", Timestamp: "{% $states.input.until %}", Next: "Done" }, { until: until() }],
     ];
     for (const [field, wait, input] of cases) {
       const timers: Array<{ ms: number; fire: () => void }> = [];
-      const clock: TaskClock = { setTimeout: (fire, ms) => (timers.push({ ms, fire }), timers.length), clearTimeout: () => {} };
+      let timerSet!: () => void;
+      const set = new Promise<void>((resolve) => (timerSet = resolve));
+      const clock: TaskClock = { setTimeout: (fire, ms) => (timers.push({ ms, fire }), timerSet(), timers.length), clearTimeout: () => {} };
       const sfn = new LocalStepFunctions([machine("short-wait", { StartAt: "Hold", States: { Hold: wait, Done: { Type: "Pass", End: true } } })], { clock });
       const { executionArn } = (await sfn.start({ stateMachineArn: machineArn("short-wait"), input: JSON.stringify(input) }, false)) as { executionArn: string };
-      // Entered the Wait, then a few turns on: its timer is set on the clock by then (no real time waited either way).
-      const entered = () => (sfn.getExecutionHistory({ executionArn }) as { events: Array<{ type: string }> }).events.some((event) => event.type === "WaitStateEntered");
-      for (let turn = 0; turn < 100_000 && timers.length === 0 && !entered(); turn++) await new Promise(setImmediate);
-      for (let turn = 0; turn < 50 && timers.length === 0; turn++) await new Promise(setImmediate);
-      // Before, a wait shorter than a Node timer's longest was the library's own timer: none was set on the clock.
-      const set = timers.map(({ ms }) => ms);
-      if (timers.length === 0) sfn.stopExecution({ executionArn });
-      expect([field, set.length]).toEqual([field, 1]);
-      if (field.includes("Timestamp")) expect(set[0]).toBeGreaterThan(seconds * 1000 - 60_000);
-      else expect(set[0]).toBe(seconds * 1000);
+      await Promise.race([set, sfn.drained()]);
+      const ms = timers.map((timer) => timer.ms);
+      expect([field, ms.length]).toEqual([field, 1]);
+      if (field.includes("Timestamp")) expect(ms[0]).toBeGreaterThan(3_600_000 - 60_000);
+      else expect(ms[0]).toBe(1000);
       expect(sfn.describeExecution({ executionArn }).status).toBe("RUNNING");
       timers[0].fire();
       await sfn.drained();
