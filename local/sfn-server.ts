@@ -156,12 +156,16 @@ function ofOtherRegion(arn: string, region: string | undefined): boolean {
 /**
  * A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted
  * whole, as AWS quotes it (a nextToken of 1025 and of 3097 characters, in LocalStack's test_sfn_api snapshot recorded
- * against AWS; the request's size bounds it, LARGEST_REQUEST_BYTES).
+ * against AWS; the request's size bounds it, LARGEST_REQUEST_BYTES). A `sensitive` member's (the model's sensitive
+ * trait: TaskToken, SensitiveError, SensitiveCause) is not echoed: "Value at '<member>' failed to satisfy constraint",
+ * as AWS words it for one (Cognito's sensitive password: "1 validation error detected: Value at 'password' failed to
+ * satisfy constraint: Member must have length greater than or equal to 6", quoted from the live API by many clients;
+ * Step Functions' own wording for it is not confirmed).
  */
-function checkLength(field: string, value: string, min: number, max: number): void {
+function checkLength(field: string, value: string, min: number, max: number, sensitive = false): void {
   if (value.length >= min && value.length <= max) return;
   const bound = value.length < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
-  throw new SfnError("ValidationException", `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
+  throw new SfnError("ValidationException", `1 validation error detected: Value ${sensitive ? "" : `'${value}' `}at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
 }
 
 /** An enum member's value (the API's model): ValidationException for any other (quoted, cut to 40 characters); none is none. */
@@ -3331,21 +3335,18 @@ function errorAndCause(input: Record<string, unknown>): { error?: string; cause?
     const value = input[member] ?? undefined;
     if (value === undefined) continue;
     if (typeof value !== "string") throw wrongType(member, value, "string");
-    if (value.length > limit) throw new SfnError("ValidationException", `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`);
+    checkLength(member, value, 0, limit, true);
     found[member] = value;
   }
   return found;
 }
 
-/** A SendTask* request's taskToken: required, 1–2048 characters (API_SendTaskSuccess "Length Constraints"). */
+/** A SendTask* request's taskToken: required, 1–2048 characters (API_SendTaskSuccess "Length Constraints"), sensitive (TaskToken): not echoed. */
 function taskToken(input: Record<string, unknown>): string {
   const token = input.taskToken ?? undefined;
   if (token === undefined) throw new SfnError("ValidationException", "1 validation error detected: Value null at 'taskToken' failed to satisfy constraint: Member must not be null");
   if (typeof token !== "string") throw wrongType("taskToken", token, "string");
-  if (token.length < 1 || token.length > SFN_LIMITS.taskTokenLength) {
-    const bound = token.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.taskTokenLength}`;
-    throw new SfnError("ValidationException", `1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length ${bound}`);
-  }
+  checkLength("taskToken", token, 1, SFN_LIMITS.taskTokenLength, true);
   return token;
 }
 
