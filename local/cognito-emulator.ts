@@ -1837,8 +1837,16 @@ function tokenLifetimes(client: { AccessTokenValidity?: number; IdTokenValidity?
   };
 }
 
-/** TimeUnitsType's values (an app client's TokenValidityUnits), in seconds. */
-const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+/**
+ * The model's TimeUnitsType values (an app client's TokenValidityUnits), in seconds: keyed by the SDK's own enum, so
+ * the type check fails when a release adds a unit, rather than a token of it failing to sign in.
+ */
+const UNIT_SECONDS: Record<cognitoModel.TimeUnitsType, number> = {
+  [cognitoModel.TimeUnitsType.SECONDS]: 1,
+  [cognitoModel.TimeUnitsType.MINUTES]: 60,
+  [cognitoModel.TimeUnitsType.HOURS]: 3600,
+  [cognitoModel.TimeUnitsType.DAYS]: 86400,
+};
 
 /**
  * A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset or 0.
@@ -1847,7 +1855,7 @@ const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3
  */
 function validitySeconds(validity: number | undefined, unit: string | undefined, fallback: number): number {
   if (!validity) return fallback;
-  const seconds = Object.hasOwn(UNIT_SECONDS, unit ?? "") ? UNIT_SECONDS[unit!] : undefined;
+  const seconds = Object.hasOwn(UNIT_SECONDS, unit ?? "") ? UNIT_SECONDS[unit as cognitoModel.TimeUnitsType] : undefined;
   if (seconds === undefined) throw new Error(`Invalid unit: ${unit}`);
   return validity * seconds;
 }
