@@ -246,6 +246,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => keepSignInOnRefresh(r),
     (r) => clientOfPool(r, cognito),
     (r) => schemaAttributes(r, cognito),
+    (r) => maskDeliveryDestinations(r), // outside every layer that answers a delivery
     (r) => modelValidation(r, inputs), // outermost: the model's validation comes before anything else
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
@@ -1768,12 +1769,48 @@ function userExistenceErrors(router: (target: string) => Route, cognito: Cognito
 
 /**
  * A delivery as ForgotPassword reports it for a user who does not exist: by email (the pool's account recovery is
- * verified_email), to a masked address. The masking (first character, then `***`) is how Cognito shows a destination;
- * the exact mask of a simulated one is not documented.
+ * verified_email), to the user name, masked as any destination is (maskDeliveryDestinations); the exact mask of a
+ * simulated one is not documented.
  */
 function simulatedDelivery(username: string) {
-  const [local, domain = ""] = username.split("@");
-  return { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: `${local.slice(0, 1)}***@${domain.slice(0, 1)}***` };
+  return { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: username };
+}
+
+/**
+ * The Destination of an answer's CodeDeliveryDetails (SignUp, ForgotPassword, ...) and of each of its
+ * CodeDeliveryDetailsList (UpdateUserAttributes) masked as Cognito masks it (maskedDestination); the code itself went
+ * to the address or number unmasked. cognito-local answered the address or number itself.
+ */
+function maskDeliveryDestinations(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    return async (ctx, req) => {
+      const answer = await route(ctx, req);
+      if (typeof answer !== "object" || answer === null) return answer;
+      const masked = (details: unknown) => (typeof details === "object" && details !== null && typeof (details as { Destination?: unknown }).Destination === "string" ? { ...details, Destination: maskedDestination((details as { Destination: string }).Destination) } : details);
+      const { CodeDeliveryDetails: one, CodeDeliveryDetailsList: list } = answer as { CodeDeliveryDetails?: unknown; CodeDeliveryDetailsList?: unknown };
+      return { ...answer, ...(one !== undefined ? { CodeDeliveryDetails: masked(one) } : {}), ...(Array.isArray(list) ? { CodeDeliveryDetailsList: list.map(masked) } : {}) };
+    };
+  };
+}
+
+/**
+ * An email address or phone number as Cognito shows where it sent a code: an address's first character, `***@`, its
+ * domain's first character, `***` and the domain's last label (jane@example.com is "j***@e***.com" in AWS's ForgotPassword
+ * example, https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity-provider_example_cognito-identity-provider_ForgotPassword_section.html;
+ * responses quoted from the live API also show "j***@g***", without the label: not confirmed which the service gives
+ * today); a phone number's `+`, a `*` for each digit but the last four ("+********1234", aws-amplify/amplify-js#2341).
+ * Anything else: its first character and `***` (not confirmed).
+ */
+function maskedDestination(destination: string): string {
+  const at = destination.lastIndexOf("@");
+  if (at >= 0) {
+    const domain = destination.slice(at + 1);
+    const dot = domain.lastIndexOf(".");
+    return `${destination.slice(0, 1)}***@${domain.slice(0, 1)}***${dot > 0 ? domain.slice(dot) : ""}`;
+  }
+  if (/^\+\d{5,}$/.test(destination)) return `+${"*".repeat(destination.length - 5)}${destination.slice(-4)}`;
+  return `${destination.slice(0, 1)}***`;
 }
 
 async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown) {
