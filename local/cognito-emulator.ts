@@ -70,7 +70,7 @@ import { attribute, attributesAppend, attributesInclude, attributesToRecord, att
 import { APP_CLIENT_AUTH_SESSION_MINUTES, COGNITO_STANDARD_SCOPES, passwordProblems, RESOURCE_SERVER } from "../components/user-auth/spec";
 import { SignInLockout, type Failures, type LockoutPersistence } from "./cognito-lockout";
 import { OpenSessions } from "./cognito-sessions";
-import { jsonTypeCheck } from "./json-member-types";
+import { jsonTypeCheck, ModelInputs } from "./json-member-types";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { parsePid, processRunning } from "./state-lock";
@@ -215,6 +215,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokenGenerator: revocation.recording(new CognitoTokenGenerator(clock, triggers, tokenConfig)),
     triggers,
   };
+  // The SDK's model of each action's input, read once for the JSON types (refuseWrongJsonTypes) and the required
+  // members and constraints (modelValidation); one that cannot be read turns both off, said once.
+  const inputs = new ModelInputs(cognitoModel as Record<string, unknown>, (message) => options.log(`  cognito-local: ${message}`));
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
     (r) => adminRespondToAuthChallenge(r),
@@ -243,12 +246,13 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => keepSignInOnRefresh(r),
     (r) => clientOfPool(r, cognito),
     (r) => schemaAttributes(r, cognito),
-    (r) => modelValidation(r, options.log), // outermost: the model's validation comes before anything else
+    (r) => maskDeliveryDestinations(r), // outside every layer that answers a delivery
+    (r) => modelValidation(r, inputs), // outermost: the model's validation comes before anything else
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   answerBodyParserErrors(http.application);
-  refuseWrongJsonTypes(http.application, options.log); // in front of the API's route: no layer sees a request of the wrong shape
+  refuseWrongJsonTypes(http.application, inputs); // in front of the API's route: no layer sees a request of the wrong shape
   // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
@@ -1455,8 +1459,8 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
 
 /**
  * Cognito's model validation, before anything else looks at a request (cognito-local has none): every action's
- * required members (missingMemberProblems, read from the SDK's model of the action's input as refuseWrongJsonTypes reads
- * it; an action the model lacks, or a model that cannot be read, goes on unchecked), MEMBER_CONSTRAINTS (UserPoolId,
+ * required members (missingMemberProblems, read from the SDK's model of the action's input by the ModelInputs
+ * refuseWrongJsonTypes reads it with; an action the model lacks, or a model that cannot be read, goes on unchecked), MEMBER_CONSTRAINTS (UserPoolId,
  * ClientId, Username), ENUM_MEMBERS' values, and the user
  * attributes' AttributeType constraints (attributeProblems: SignUp, AdminCreateUser, (Admin)UpdateUserAttributes, a
  * NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`, and the attribute names of the actions that name them) are
@@ -1469,32 +1473,12 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
  * NEW_PASSWORD_REQUIRED answer's attribute (ChallengeResponses is a map of strings without a length constraint in the
  * model; here the attribute's limit, at 'challengeResponses.userAttributes.<name>').
  */
-function modelValidation(router: (target: string) => Route, log: (message: string) => void) {
-  let modelReadable = true;
-  // cognito-local builds the route (this layer's outer function) on every request: each action's input is read once.
-  const inputs = new Map<string, NormalizedSchema | undefined>();
-  const inputOf = (target: string): NormalizedSchema | undefined => {
-    if (inputs.has(target)) return inputs.get(target);
-    const input = readInput(target);
-    if (modelReadable) inputs.set(target, input);
-    return input;
-  };
-  const readInput = (target: string): NormalizedSchema | undefined => {
-    const operation = Object.hasOwn(cognitoModel, `${target}$`) ? (cognitoModel as Record<string, unknown>)[`${target}$`] : undefined;
-    if (!modelReadable || !Array.isArray(operation) || operation[0] !== 9) return undefined;
-    try {
-      return NormalizedSchema.of(operation[4] as Parameters<typeof NormalizedSchema.of>[0]);
-    } catch (error) {
-      modelReadable = false;
-      log(`  cognito-local: required request members are not checked: the SDK's model of ${target} could not be read (${error instanceof Error ? error.message : String(error)})`);
-      return undefined;
-    }
-  };
+function modelValidation(router: (target: string) => Route, inputs: ModelInputs) {
+  // cognito-local builds the route (this layer's outer function) on every request: each action's input is read once (ModelInputs).
   return (target: string): Route => {
     const route = router(target);
-    const input = inputOf(target);
     return async (ctx, req) => {
-      const members = input ? [...missingMemberProblems(input, req ?? {}, ""), ...memberConstraintProblems(input, req ?? {})] : [];
+      const members = inputs.check(target, (input) => [...missingMemberProblems(input, req ?? {}, ""), ...memberConstraintProblems(input, req ?? {})]) ?? [];
       const problems = [...members, ...enumProblems(target, req), ...attributeProblems(requestAttributes(target, req))];
       if (problems.length > 0) throw validationErrors(problems);
       if (FLOWS_OF_THE_OTHER_ACTION.get(target)?.has(req?.AuthFlow)) throw new InvalidParameterError("Initiate Auth method not supported");
@@ -1785,12 +1769,48 @@ function userExistenceErrors(router: (target: string) => Route, cognito: Cognito
 
 /**
  * A delivery as ForgotPassword reports it for a user who does not exist: by email (the pool's account recovery is
- * verified_email), to a masked address. The masking (first character, then `***`) is how Cognito shows a destination;
- * the exact mask of a simulated one is not documented.
+ * verified_email), to the user name, masked as any destination is (maskDeliveryDestinations); the exact mask of a
+ * simulated one is not documented.
  */
 function simulatedDelivery(username: string) {
-  const [local, domain = ""] = username.split("@");
-  return { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: `${local.slice(0, 1)}***@${domain.slice(0, 1)}***` };
+  return { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: username };
+}
+
+/**
+ * The Destination of an answer's CodeDeliveryDetails (SignUp, ForgotPassword, ...) and of each of its
+ * CodeDeliveryDetailsList (UpdateUserAttributes) masked as Cognito masks it (maskedDestination); the code itself went
+ * to the address or number unmasked. cognito-local answered the address or number itself.
+ */
+function maskDeliveryDestinations(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    return async (ctx, req) => {
+      const answer = await route(ctx, req);
+      if (typeof answer !== "object" || answer === null) return answer;
+      const masked = (details: unknown) => (typeof details === "object" && details !== null && typeof (details as { Destination?: unknown }).Destination === "string" ? { ...details, Destination: maskedDestination((details as { Destination: string }).Destination) } : details);
+      const { CodeDeliveryDetails: one, CodeDeliveryDetailsList: list } = answer as { CodeDeliveryDetails?: unknown; CodeDeliveryDetailsList?: unknown };
+      return { ...answer, ...(one !== undefined ? { CodeDeliveryDetails: masked(one) } : {}), ...(Array.isArray(list) ? { CodeDeliveryDetailsList: list.map(masked) } : {}) };
+    };
+  };
+}
+
+/**
+ * An email address or phone number as Cognito shows where it sent a code: an address's first character, `***@`, its
+ * domain's first character, `***` and the domain's last label (jane@example.com is "j***@e***.com" in AWS's ForgotPassword
+ * example, https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity-provider_example_cognito-identity-provider_ForgotPassword_section.html;
+ * responses quoted from the live API also show "j***@g***", without the label: not confirmed which the service gives
+ * today); a phone number's `+`, a `*` for each digit but the last four ("+********1234", aws-amplify/amplify-js#2341).
+ * Anything else: its first character and `***` (not confirmed).
+ */
+function maskedDestination(destination: string): string {
+  const at = destination.lastIndexOf("@");
+  if (at >= 0) {
+    const domain = destination.slice(at + 1);
+    const dot = domain.lastIndexOf(".");
+    return `${destination.slice(0, 1)}***@${domain.slice(0, 1)}***${dot > 0 ? domain.slice(dot) : ""}`;
+  }
+  if (/^\+\d{5,}$/.test(destination)) return `+${"*".repeat(destination.length - 5)}${destination.slice(-4)}`;
+  return `${destination.slice(0, 1)}***`;
 }
 
 async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown) {
@@ -1854,8 +1874,16 @@ function tokenLifetimes(client: { AccessTokenValidity?: number; IdTokenValidity?
   };
 }
 
-/** TimeUnitsType's values (an app client's TokenValidityUnits), in seconds. */
-const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+/**
+ * The model's TimeUnitsType values (an app client's TokenValidityUnits), in seconds: keyed by the SDK's own enum, so
+ * the type check fails when a release adds a unit, rather than a token of it failing to sign in.
+ */
+const UNIT_SECONDS: Record<cognitoModel.TimeUnitsType, number> = {
+  [cognitoModel.TimeUnitsType.SECONDS]: 1,
+  [cognitoModel.TimeUnitsType.MINUTES]: 60,
+  [cognitoModel.TimeUnitsType.HOURS]: 3600,
+  [cognitoModel.TimeUnitsType.DAYS]: 86400,
+};
 
 /**
  * A token's lifetime in seconds: `validity` in `unit` (an app client's TokenValidityUnits), `fallback` when unset or 0.
@@ -1864,7 +1892,7 @@ const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3
  */
 function validitySeconds(validity: number | undefined, unit: string | undefined, fallback: number): number {
   if (!validity) return fallback;
-  const seconds = Object.hasOwn(UNIT_SECONDS, unit ?? "") ? UNIT_SECONDS[unit!] : undefined;
+  const seconds = Object.hasOwn(UNIT_SECONDS, unit ?? "") ? UNIT_SECONDS[unit as cognitoModel.TimeUnitsType] : undefined;
   if (seconds === undefined) throw new Error(`Invalid unit: ${unit}`);
   return validity * seconds;
 }
@@ -3162,12 +3190,12 @@ function formBodiedRequests(app: any): void {
  * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
  * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
  * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
- * unchecked, and so does every request once the model cannot be read (jsonTypeCheck: one log line). An express handler
+ * unchecked, and so does every request once the model cannot be read (ModelInputs: one log line). An express handler
  * in front of cognito-local's API route (not a router layer: cognito-local writes a thrown CognitoError's text as
  * "message", Cognito's SerializationException has "Message", answerSerializationException).
  */
-function refuseWrongJsonTypes(app: any, log: (message: string) => void): void {
-  const problemOf = jsonTypeCheck(cognitoModel as Record<string, unknown>, (message) => log(`  cognito-local: ${message}`));
+function refuseWrongJsonTypes(app: any, inputs: ModelInputs): void {
+  const problemOf = jsonTypeCheck(inputs);
   app.post("/", (req: any, res: any, next: () => void) => {
     // The action as cognito-local's route reads it (`<service>.<Action>`); a header it refuses is left to it.
     const header = req.headers["x-amz-target"];

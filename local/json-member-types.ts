@@ -19,42 +19,63 @@
 import { NormalizedSchema } from "@smithy/core/schema";
 
 /**
- * The type check of the actions of `model`, an SDK client's exports (its operations' schemas, `<Action>$`:
- * `[9 (operation), namespace, name, traits, input, output]`): `(target, body)` → the first mismatch of `body` with the
- * action's input, or undefined (fits, or an action the model lacks). The schemas and NormalizedSchema are the SDK's
- * internals (@smithy/core/schema, pinned with the client in package.json), which a release may change: a model without
- * operation schemas, or one the check cannot read (any error), turns the check off (said once through `log`), and
- * requests go on unchecked as before it, rather than each failing. Inputs are read once per action the model has.
+ * The input schemas of the actions of `model`, an SDK client's exports (its operations' schemas, `<Action>$`:
+ * `[9 (operation), namespace, name, traits, input, output]`), each read once: the one reader of them for every check
+ * of a request against the model (the JSON types here, an emulator's required members and constraints). The schemas
+ * and NormalizedSchema are the SDK's internals (@smithy/core/schema, pinned with the client in package.json), which a
+ * release may change: a model without operation schemas, or one a check cannot read (any error, reading the schema or
+ * walking it), turns every check off (said once through `log`), and requests go on unchecked as before them, rather
+ * than each failing.
  */
-export function jsonTypeCheck(model: Record<string, unknown>, log: (message: string) => void): (target: string, body: unknown) => string | undefined {
-  const operation = (target: string) => {
-    const schema = model[`${target}$`];
-    return Array.isArray(schema) && schema[0] === 9 ? schema : undefined;
-  };
-  const inputs = new Map<string, NormalizedSchema>();
-  let on = true;
-  const off = (why: string) => {
-    on = false;
-    inputs.clear();
-    log(`request members' JSON types are not checked (SerializationException): ${why}`);
-  };
-  if (!Object.keys(model).some((key) => key.endsWith("$") && operation(key.slice(0, -1)))) off("the SDK's model has no operation schemas (<Action>$)");
-  return (target, body) => {
-    if (!on) return undefined;
+export class ModelInputs {
+  private readonly inputs = new Map<string, NormalizedSchema>();
+  private on = true;
+
+  constructor(
+    private readonly model: Record<string, unknown>,
+    private readonly log: (message: string) => void,
+  ) {
+    if (!Object.keys(model).some((key) => key.endsWith("$") && this.operation(key.slice(0, -1)))) this.off("the SDK's model has no operation schemas (<Action>$)");
+  }
+
+  /** `check` of `target`'s input; undefined for an action the model lacks, or once the model could not be read. */
+  check<T>(target: string, check: (input: NormalizedSchema) => T): T | undefined {
+    if (!this.on) return undefined;
     try {
-      let input = inputs.get(target);
+      let input = this.inputs.get(target);
       if (!input) {
-        const schema = operation(target);
+        const schema = this.operation(target);
         if (!schema) return undefined;
         input = NormalizedSchema.of(schema[4] as Parameters<typeof NormalizedSchema.of>[0]);
-        inputs.set(target, input);
+        this.inputs.set(target, input);
       }
-      return jsonTypeProblem(input, body);
+      return check(input);
     } catch (error) {
-      off(`the SDK's model of ${target} could not be read (${error instanceof Error ? error.message : String(error)})`);
+      this.off(`the SDK's model of ${target} could not be read (${error instanceof Error ? error.message : String(error)})`);
       return undefined;
     }
-  };
+  }
+
+  private operation(target: string): unknown[] | undefined {
+    const schema = Object.hasOwn(this.model, `${target}$`) ? this.model[`${target}$`] : undefined;
+    return Array.isArray(schema) && schema[0] === 9 ? schema : undefined;
+  }
+
+  private off(why: string): void {
+    this.on = false;
+    this.inputs.clear();
+    this.log(`request members are not checked against the SDK's model (their JSON types, required members and constraints): ${why}`);
+  }
+}
+
+/**
+ * The type check of the actions of a model (`model`'s inputs, read by a ModelInputs of its own with `log` unless
+ * given one): `(target, body)` → the first mismatch of `body` with the action's input, or undefined (fits, an action
+ * the model lacks, or a model that cannot be read).
+ */
+export function jsonTypeCheck(model: Record<string, unknown> | ModelInputs, log: (message: string) => void = () => {}): (target: string, body: unknown) => string | undefined {
+  const inputs = model instanceof ModelInputs ? model : new ModelInputs(model, log);
+  return (target, body) => inputs.check(target, (input) => jsonTypeProblem(input, body));
 }
 
 /** What is wrong with `value` as `schema`'s input (the first mismatch), or undefined when its JSON types fit. */

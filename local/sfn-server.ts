@@ -144,14 +144,28 @@ function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution
 }
 
 /**
+ * Whether `arn` is of another region than `region`, the one a request was signed for: one local endpoint serves every
+ * region's state machines, and a resource of another region does not exist in the request's (its operation's
+ * DoesNotExist error, InvalidToken for a task token; which error AWS gives is not confirmed). No region (a call from
+ * within the runtime, not a request): none is another.
+ */
+function ofOtherRegion(arn: string, region: string | undefined): boolean {
+  return region !== undefined && arn.split(":")[3] !== region;
+}
+
+/**
  * A string member's length constraint (the API's model): ValidationException outside `min`–`max`, the value quoted
  * whole, as AWS quotes it (a nextToken of 1025 and of 3097 characters, in LocalStack's test_sfn_api snapshot recorded
- * against AWS; the request's size bounds it, LARGEST_REQUEST_BYTES).
+ * against AWS; the request's size bounds it, LARGEST_REQUEST_BYTES). A `sensitive` member's (the model's sensitive
+ * trait: TaskToken, SensitiveError, SensitiveCause) is not echoed: "Value at '<member>' failed to satisfy constraint",
+ * as AWS words it for one (Cognito's sensitive password: "1 validation error detected: Value at 'password' failed to
+ * satisfy constraint: Member must have length greater than or equal to 6", quoted from the live API by many clients;
+ * Step Functions' own wording for it is not confirmed).
  */
-function checkLength(field: string, value: string, min: number, max: number): void {
+function checkLength(field: string, value: string, min: number, max: number, sensitive = false): void {
   if (value.length >= min && value.length <= max) return;
   const bound = value.length < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`;
-  throw new SfnError("ValidationException", `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
+  throw new SfnError("ValidationException", `1 validation error detected: Value ${sensitive ? "" : `'${value}' `}at '${field}' failed to satisfy constraint: Member must have length ${bound}`);
 }
 
 /** An enum member's value (the API's model): ValidationException for any other (quoted, cut to 40 characters); none is none. */
@@ -1724,8 +1738,9 @@ export interface TaskExecution {
 
 /**
  * The timers the runtime waits on (tests fire them by hand, or move them on): callback Tasks' TimeoutSeconds and
- * HeartbeatSeconds, other Tasks' TimeoutSeconds (but a JSONPath TimeoutSecondsPath's), and the Retry intervals of
- * Task states and of every JSONata state (LocalRun.clockRetries, timeLimits). Node's by default.
+ * HeartbeatSeconds, other Tasks' TimeoutSeconds (but a JSONPath TimeoutSecondsPath's), the Retry intervals of
+ * Task states and of every JSONata state (LocalRun.clockRetries, timeLimits), and every Wait state (waitInPieces).
+ * Node's by default.
  */
 export interface TaskClock {
   setTimeout(fire: () => void, ms: number): unknown;
@@ -1777,12 +1792,15 @@ class TaskTokens {
     throw new SfnError("InvalidToken", "Invalid Token: 'Invalid token'");
   }
 
-  /** The wait of a Task under way; TaskTimedOut once it closed (succeeded, failed, timed out, or its execution ended). */
-  waiter(token: string): Waiter {
+  /**
+   * The wait of a Task under way; TaskTimedOut once it closed (succeeded, failed, timed out, or its execution ended);
+   * InvalidToken for a token issued in another region than `region`, the request's (ofOtherRegion).
+   */
+  waiter(token: string, region?: string): Waiter {
     // A waiting token is one this server issued: only a missing one needs its signature read (InvalidToken or TaskTimedOut).
     const waiter = this.waiting.get(token);
-    if (waiter) return waiter;
-    this.machineOf(token);
+    if (waiter && !ofOtherRegion(tokenIssuer(token)!, region)) return waiter;
+    if (ofOtherRegion(this.machineOf(token), region)) throw new SfnError("InvalidToken", "Invalid Token: 'Invalid token'");
     throw new SfnError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'");
   }
 
@@ -2721,24 +2739,29 @@ export class LocalStepFunctions {
     return [...this.machines.keys()];
   }
 
-  machine(value: unknown): LocalStateMachineDefinition {
+  /** A state machine by its ARN (checkArn); StateMachineDoesNotExist for none, or one of another region than `region` (ofOtherRegion). */
+  machine(value: unknown, region?: string): LocalStateMachineDefinition {
     const arn = checkArn(value, "stateMachineArn", "stateMachine");
-    const machine = this.machines.get(arn);
+    const machine = ofOtherRegion(arn, region) ? undefined : this.machines.get(arn);
     if (!machine) throw new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${arn}'`);
     return machine;
   }
 
-  private execution(value: unknown): Execution {
+  private execution(value: unknown, region?: string): Execution {
     // Express executions are not kept, and these operations do not take them (DescribeExecution: "Executions of an
     // EXPRESS state machine aren't supported"): InvalidArn, as AWS answers (LocalStack's snapshot, test_sfn_api_express).
     const arn = checkArn(value, "executionArn", "execution");
-    const execution = this.executions.get(arn);
+    const execution = ofOtherRegion(arn, region) ? undefined : this.executions.get(arn);
     if (!execution) throw new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${arn}'`);
     return execution;
   }
 
-  /** StartExecution (any type) and StartSyncExecution (EXPRESS): validates, starts, and for a sync start waits for the end. */
-  async start(input: Record<string, unknown>, sync: boolean): Promise<Record<string, Json>> {
+  /**
+   * StartExecution (any type) and StartSyncExecution (EXPRESS): validates, starts, and for a sync start waits for the
+   * end. `region`, here and in each operation, is the one the request was signed for (ofOtherRegion); none from
+   * within the runtime.
+   */
+  async start(input: Record<string, unknown>, sync: boolean, region?: string): Promise<Record<string, Json>> {
     // The model's constraints first, answered before the service's own checks ("1 validation error detected: Value
     // 'xxx' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80",
     // wolfeidau/buildkite-serverless-agent#37): the name's length, the input's (in bytes; input is sensitive, so the
@@ -2746,6 +2769,9 @@ export class LocalStepFunctions {
     const name = input.name === undefined || input.name === null ? randomUUID() : input.name;
     if (typeof name !== "string") throw wrongType("name", name, "string");
     checkLength("name", name, 1, SFN_LIMITS.nameLength);
+    // The name's characters too are a rule of the request, not of the state machine it names (API_StartExecution
+    // name): refused before the lookup, for a state machine that does not exist too.
+    if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
     const text = input.input === undefined || input.input === null ? "{}" : input.input;
     if (typeof text !== "string") throw wrongType("input", text, "string");
     if (Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
@@ -2753,10 +2779,9 @@ export class LocalStepFunctions {
     }
     checkTraceHeader(input.traceHeader);
     if (sync) checkEnum("includedData", input.includedData, INCLUDED_DATA);
-    const machine = this.machine(input.stateMachineArn);
+    const machine = this.machine(input.stateMachineArn, region);
     // "StartSyncExecution is not available for STANDARD workflows" (API_StartSyncExecution).
     if (sync && machine.type !== "EXPRESS") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
-    if (INVALID_NAME.test(name)) throw new SfnError("InvalidName", `Invalid Name: '${name}'`);
     let parsed: Json;
     try {
       parsed = JSON.parse(text) as Json;
@@ -2764,10 +2789,10 @@ export class LocalStepFunctions {
       throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(error as Error).message}'`);
     }
     if (jsonDepth(text) > JSON_NESTING_LIMIT) throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
-    const [, , , region, account] = machine.arn.split(":");
+    const [, , , machineRegion, account] = machine.arn.split(":");
     if (machine.type === "EXPRESS") {
       // `arn:aws:states:<region>:<account>:express:<state machine>:<execution name>:<id>` (an Express execution's ARN; LocalStack's stepfunctions_express_execution_arn).
-      const arn = `arn:aws:states:${region}:${account}:express:${machine.name}:${name}:${randomUUID()}`;
+      const arn = `arn:aws:states:${machineRegion}:${account}:express:${machine.name}:${name}:${randomUUID()}`;
       const execution = this.run(machine, arn, name, text, parsed);
       this.running.add(execution);
       void execution.done.finally(() => this.running.delete(execution));
@@ -2776,7 +2801,7 @@ export class LocalStepFunctions {
       // Express is billed in 64 MB and 100 ms steps (https://aws.amazon.com/step-functions/pricing/); nothing is billed locally.
       return { ...describe(execution), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil(((execution.stopDate?.getTime() ?? 0) - execution.startDate.getTime()) / 100) * 100) } };
     }
-    const arn = `arn:aws:states:${region}:${account}:execution:${machine.name}:${name}`;
+    const arn = `arn:aws:states:${machineRegion}:${account}:execution:${machine.name}:${name}`;
     const existing = this.executions.get(arn);
     if (existing) {
       // "StartExecution is idempotent for STANDARD workflows … with the same name and input as a running execution, the
@@ -2836,8 +2861,9 @@ export class LocalStepFunctions {
         if (batchers.length > 0) {
           throw new Error(`The local runtime (npm start) does not run ${machine.name}: ${batchers.map(({ name, path, problem, fix }) => `its Map state '${name}' (${path}) ${problem}. ${fix}`).join(" And ")}`);
         }
-        // A Distributed (or batching) Map, and a Wait that may wait past a Node timer, are routed to their handler as a
-        // JSONata state is (routedByType): checked likewise.
+        // A Distributed (or batching) Map, and a Wait, are routed to their handler as a JSONata state is
+        // (routedByType): checked likewise, but for a Wait the library can wait itself (waitMayOverflow), which, were
+        // the routing not to take it, still waits, on the library's timer.
         if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata" || (state.Type === "Map" && (state.ItemBatcher !== undefined || distributedProcessor(state))) || waitMayOverflow(state))) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
@@ -3026,10 +3052,10 @@ export class LocalStepFunctions {
   }
 
   /** DescribeExecution: StartSyncExecution's fields (describe) and the redrive ones, which only this answer has. */
-  describeExecution(input: Record<string, unknown>): Record<string, Json> {
+  describeExecution(input: Record<string, unknown>, region?: string): Record<string, Json> {
     // No data is encrypted locally (no KMS): METADATA_ONLY answers what ALL_DATA does.
     checkEnum("includedData", input.includedData, INCLUDED_DATA);
-    const execution = this.execution(input.executionArn);
+    const execution = this.execution(input.executionArn, region);
     return { ...describe(execution), ...redriveFields(execution) };
   }
 
@@ -3051,7 +3077,7 @@ export class LocalStepFunctions {
    * reproduced: the 15 minutes a client token is valid, the history quota and the execution's maximum time (AWS's other
    * NOT_REDRIVABLE reasons), and ExecutionLimitExceeded.
    */
-  async redriveExecution(input: Record<string, unknown>): Promise<Record<string, Json>> {
+  async redriveExecution(input: Record<string, unknown>, region?: string): Promise<Record<string, Json>> {
     const token = input.clientToken ?? undefined;
     if (token !== undefined && typeof token !== "string") throw wrongType("clientToken", token, "string");
     // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64. Pattern: [!-~]+" (API_RedriveExecution),
@@ -3060,7 +3086,7 @@ export class LocalStepFunctions {
       checkLength("clientToken", token, 1, 64);
       if (!/^[!-~]+$/.test(token)) throw new SfnError("ValidationException", `1 validation error detected: Value '${token}' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+`);
     }
-    const execution = this.execution(input.executionArn);
+    const execution = this.execution(input.executionArn, region);
     const repeated = () => (token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token));
     const before = repeated();
     if (before) return { redriveDate: epoch(before.date) };
@@ -3085,10 +3111,10 @@ export class LocalStepFunctions {
   }
 
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
-  stopExecution(input: Record<string, unknown>): Record<string, Json> {
+  stopExecution(input: Record<string, unknown>, region?: string): Record<string, Json> {
     // The model's constraints on error and cause first, before the execution is looked up.
     const { error, cause } = errorAndCause(input);
-    const execution = this.execution(input.executionArn);
+    const execution = this.execution(input.executionArn, region);
     abort(execution, error, cause);
     return { stopDate: epoch(execution.stopDate ?? new Date()) };
   }
@@ -3099,14 +3125,14 @@ export class LocalStepFunctions {
   }
 
   /** SendTaskSuccess: the waiting Task's result is `output` (JSON of at most 262144 bytes). */
-  sendTaskSuccess(input: Record<string, unknown>): Record<string, Json> {
+  sendTaskSuccess(input: Record<string, unknown>, region?: string): Record<string, Json> {
     const token = taskToken(input);
     const output = input.output ?? undefined;
     if (output === undefined) throw new SfnError("ValidationException", "1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
     if (typeof output !== "string") throw wrongType("output", output, "string");
     // Sensitive (SensitiveData): the value is not echoed.
     if (Buffer.byteLength(output) > SFN_LIMITS.inputBytes) throw new SfnError("ValidationException", `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${SFN_LIMITS.inputBytes}`);
-    const waiter = this.tokens.waiter(token);
+    const waiter = this.tokens.waiter(token, region);
     let parsed: unknown;
     try {
       parsed = JSON.parse(output);
@@ -3121,20 +3147,20 @@ export class LocalStepFunctions {
   }
 
   /** SendTaskFailure: the waiting Task fails with `error` and `cause` (both optional: null in the Catch's error output then). */
-  sendTaskFailure(input: Record<string, unknown>): Record<string, Json> {
+  sendTaskFailure(input: Record<string, unknown>, region?: string): Record<string, Json> {
     const token = taskToken(input);
     const { error, cause } = errorAndCause(input);
-    this.tokens.waiter(token).fail(taskFailure(error, cause));
+    this.tokens.waiter(token, region).fail(taskFailure(error, cause));
     return {};
   }
 
   /** SendTaskHeartbeat: the waiting Task's HeartbeatSeconds start again (a Task without them goes on waiting). */
-  sendTaskHeartbeat(input: Record<string, unknown>): Record<string, Json> {
-    this.tokens.waiter(taskToken(input)).heartbeat();
+  sendTaskHeartbeat(input: Record<string, unknown>, region?: string): Record<string, Json> {
+    this.tokens.waiter(taskToken(input), region).heartbeat();
     return {};
   }
 
-  listExecutions(input: Record<string, unknown>): Record<string, Json> {
+  listExecutions(input: Record<string, unknown>, region?: string): Record<string, Json> {
     // "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions mapRunArn). The local
     // runtime runs a Distributed Map's children as iterations within its execution, not as child executions, so it has
     // none to list: a Map Run's is refused saying so, rather than answered with an empty list (AWS's answer is the list).
@@ -3158,10 +3184,10 @@ export class LocalStepFunctions {
     const redrive = (input.redriveFilter ?? undefined) as string | undefined;
     if ((input.mapRunArn ?? undefined) !== undefined) {
       if ((input.stateMachineArn ?? undefined) !== undefined) throw new SfnError("ValidationException", "Only one of stateMachineArn or mapRunArn may be given: you can specify either a mapRunArn or a stateMachineArn, but not both.");
-      const mapRun = this.mapRun(input.mapRunArn);
+      const mapRun = this.mapRun(input.mapRunArn, region);
       throw new SfnError("ValidationException", `The local runtime (npm start) runs the child workflows of Map Run ${mapRun.arn} as iterations of its execution, not as child executions, so ListExecutions by mapRunArn lists none; DescribeMapRun gives their counts (docs/local-vs-aws.md).`);
     }
-    const machine = this.machine(input.stateMachineArn);
+    const machine = this.machine(input.stateMachineArn, region);
     // "This API action is not supported by EXPRESS state machines" (API_ListExecutions).
     if (machine.type !== "STANDARD") throw new SfnError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
     // Newest first.
@@ -3189,24 +3215,24 @@ export class LocalStepFunctions {
    * Runs that were started by a given state machine execution", each a MapRunListItem, paged as ListExecutions is
    * (maxResults 0–1000, 0 the default of 100). In the order they started (AWS's order is not documented).
    */
-  listMapRuns(input: Record<string, unknown>): Record<string, Json> {
+  listMapRuns(input: Record<string, unknown>, region?: string): Record<string, Json> {
     const page = pager(input, 1024);
-    const execution = this.execution(input.executionArn);
+    const execution = this.execution(input.executionArn, region);
     const { items, nextToken } = page(execution.mapRuns);
     return { mapRuns: items.map(mapRunListItem), ...nextToken };
   }
 
-  /** A Map Run by its ARN (checkArn); ResourceNotFound for none. */
-  private mapRun(value: unknown): MapRun {
+  /** A Map Run by its ARN (checkArn); ResourceNotFound for none, or one of another region than `region` (ofOtherRegion). */
+  private mapRun(value: unknown, region?: string): MapRun {
     const arn = checkArn(value, "mapRunArn", "mapRun");
-    const found = this.mapRuns.get(arn);
+    const found = ofOtherRegion(arn, region) ? undefined : this.mapRuns.get(arn);
     if (!found) throw mapRunNotFound(arn);
     return found;
   }
 
   /** DescribeMapRun (API_DescribeMapRun): its status, settings and item and child counts as its iterations have gone so far. */
-  describeMapRun(input: Record<string, unknown>): Answer {
-    return describeMapRun(this.mapRun(input.mapRunArn));
+  describeMapRun(input: Record<string, unknown>, region?: string): Answer {
+    return describeMapRun(this.mapRun(input.mapRunArn, region));
   }
 
   /**
@@ -3222,7 +3248,7 @@ export class LocalStepFunctions {
    * States.ExceedToleratedFailureThreshold). A Map Run no longer in progress is refused with ValidationException
    * (AWS's error for it is not confirmed).
    */
-  updateMapRun(input: Record<string, unknown>): Record<string, Json> {
+  updateMapRun(input: Record<string, unknown>, region?: string): Record<string, Json> {
     // The model's ranges first, before the Map Run is looked up (as for every other operation); bounds and values
     // compared as numbers or bigints alike: JavaScript compares the two exactly.
     const ranges = { maxConcurrency: [0, 2_147_483_647], toleratedFailureCount: [0, LONG_MAX], toleratedFailurePercentage: [0, 100] } as const;
@@ -3240,26 +3266,26 @@ export class LocalStepFunctions {
         settings[member] = typeof value === "bigint" ? value : BigInt(value);
       } else settings[member] = Number(value);
     }
-    const run = this.mapRun(input.mapRunArn);
+    const run = this.mapRun(input.mapRunArn, region);
     if (run.status !== "RUNNING") throw new SfnError("ValidationException", `Map Run ${run.arn} is not in progress (${run.status}): UpdateMapRun updates a running Map Run only.`);
     Object.assign(run, settings);
     run.update?.(settings);
     return {};
   }
 
-  getExecutionHistory(input: Record<string, unknown>): Record<string, Json> {
+  getExecutionHistory(input: Record<string, unknown>, region?: string): Record<string, Json> {
     const page = pager(input, 1024);
-    const execution = this.execution(input.executionArn);
+    const execution = this.execution(input.executionArn, region);
     const events = input.reverseOrder === true ? [...execution.history].reverse() : execution.history;
     const includeData = input.includeExecutionData !== false;
     const { items, nextToken } = page(events);
     return { events: items.map((event) => ({ ...(includeData ? event : withoutData(event)), timestamp: epoch(event.timestamp) }) as unknown as Json), ...nextToken };
   }
 
-  describeStateMachine(input: Record<string, unknown>): Record<string, Json> {
+  describeStateMachine(input: Record<string, unknown>, region?: string): Record<string, Json> {
     // No definition is encrypted locally (no KMS): METADATA_ONLY answers what ALL_DATA does.
     checkEnum("includedData", input.includedData, INCLUDED_DATA);
-    const machine = this.machine(input.stateMachineArn);
+    const machine = this.machine(input.stateMachineArn, region);
     return {
       stateMachineArn: machine.arn,
       name: machine.name,
@@ -3309,21 +3335,18 @@ function errorAndCause(input: Record<string, unknown>): { error?: string; cause?
     const value = input[member] ?? undefined;
     if (value === undefined) continue;
     if (typeof value !== "string") throw wrongType(member, value, "string");
-    if (value.length > limit) throw new SfnError("ValidationException", `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`);
+    checkLength(member, value, 0, limit, true);
     found[member] = value;
   }
   return found;
 }
 
-/** A SendTask* request's taskToken: required, 1–2048 characters (API_SendTaskSuccess "Length Constraints"). */
+/** A SendTask* request's taskToken: required, 1–2048 characters (API_SendTaskSuccess "Length Constraints"), sensitive (TaskToken): not echoed. */
 function taskToken(input: Record<string, unknown>): string {
   const token = input.taskToken ?? undefined;
   if (token === undefined) throw new SfnError("ValidationException", "1 validation error detected: Value null at 'taskToken' failed to satisfy constraint: Member must not be null");
   if (typeof token !== "string") throw wrongType("taskToken", token, "string");
-  if (token.length < 1 || token.length > SFN_LIMITS.taskTokenLength) {
-    const bound = token.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.taskTokenLength}`;
-    throw new SfnError("ValidationException", `1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length ${bound}`);
-  }
+  checkLength("taskToken", token, 1, SFN_LIMITS.taskTokenLength, true);
   return token;
 }
 
@@ -3545,18 +3568,21 @@ function routesMap(state: object | undefined, input: unknown, context: unknown):
 const routedWaits = new WeakSet<object>();
 
 /**
- * A JSONPath Wait state that may wait longer than a Node timer takes (LONGEST_TIMER_SECONDS, about 24.8 days: its
- * Seconds over that, or a Timestamp, SecondsPath or TimestampPath, known only as it runs) made one the library runs
- * through waitInPieces, in place (routedByType, as routedMap). Its Type is read by no one between its entry and its
- * handler's lookup: a Wait state has no Parameters.
+ * A JSONPath Wait state made one the library runs through waitInPieces, in place (routedByType, as routedMap), so that
+ * every Wait waits on the runtime's clock, as a JSONata Wait does (runJsonataState), whatever its length. Its Type is
+ * read by no one between its entry and its handler's lookup: a Wait state has no Parameters.
  */
 function routedWait(state: Record<string, unknown>): void {
-  if (!waitMayOverflow(state)) return;
+  if (state.Type !== "Wait") return;
   routedWaits.add(state);
   routedByType(state, "Wait");
 }
 
-/** Whether a JSONPath state is a Wait that may wait longer than a Node timer takes (routedWait). */
+/**
+ * Whether a JSONPath state is a Wait that may wait longer than a Node timer takes (LONGEST_TIMER_SECONDS, about 24.8
+ * days: its Seconds over that, or a Timestamp, SecondsPath or TimestampPath, known only as it runs), which the
+ * library's own timer would end at once.
+ */
 function waitMayOverflow(state: Record<string, unknown>): boolean {
   return state.Type === "Wait" && ((typeof state.Seconds === "number" && state.Seconds > LONGEST_TIMER_SECONDS) || ["Timestamp", "SecondsPath", "TimestampPath"].some((field) => field in state));
 }
@@ -3581,15 +3607,18 @@ function waitMs(state: Record<string, unknown>, input: unknown, context: unknown
 }
 
 /**
- * The library's Wait handler for `state`, which waits `ms`. The library waits with a Node timer, which fires at once
- * for a wait past 2^31−1 ms (about 24.8 days; Node's TimeoutOverflowWarning): such a wait is waited here instead, on
- * the runtime's clock, in pieces a timer takes, until the run is aborted, and the library's handler then given the
- * state with nothing left to wait (its Next or End kept). AWS waits any Wait within the execution's time (a STANDARD
- * execution's year: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+ * The library's Wait handler for `state`, which waits `ms`: waited here, on the runtime's clock (the one its Task
+ * timeouts and Retry intervals run on, which a test fires), in pieces a Node timer takes, until the run is aborted,
+ * and the library's handler then given the state with nothing left to wait (its Next or End kept). The library's own
+ * wait is a Node timer of its own, which no runtime clock moves, and which fires at once for a wait past 2^31−1 ms
+ * (about 24.8 days; Node's TimeoutOverflowWarning), where AWS waits any Wait within the execution's time (a STANDARD
+ * execution's year: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). A Timestamp's `ms` is
+ * measured from the wall clock (Date.now): the timestamp is wall-clock time, and the runtime's clock is a source of
+ * timers, not of the time. A value the library refuses (`ms` undefined) is left to its handler, which fails the state.
  */
 async function waitInPieces(handlers: Record<string, StateHandler>, state: Record<string, unknown>, ms: number | undefined, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const piece = LONGEST_TIMER_SECONDS * 1000;
-  if (ms === undefined || ms <= piece) return handlers.Wait(state, rawInput, input, context, stateName, options);
+  if (ms === undefined) return handlers.Wait(state, rawInput, input, context, stateName, options);
   const hooks = options.runOptions?.[LOCAL_EXECUTION];
   for (let left = ms; left > 0 && !options.abortSignal?.aborted; left -= piece) {
     await (hooks ? hooks.wait(Math.min(left, piece), options.abortSignal) : clockWait(NODE_CLOCK, Math.min(left, piece), options.abortSignal));
@@ -4571,24 +4600,25 @@ const JSON_10 = "application/x-amz-json-1.0";
 /** Larger than any valid request (an input of 256 KiB, escaped in JSON, with the ARN and name). */
 const LARGEST_REQUEST_BYTES = 2 * 1024 * 1024;
 
-type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Answer | Promise<Answer>;
+/** An operation run for a request signed for `region` (ofOtherRegion: a resource of another region is none). */
+type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>, region: string) => Answer | Promise<Answer>;
 
 // Each operation's run; what it is authorised as is OPERATION_PERMISSIONS' (local/sfn-permissions.ts), one key set.
 const RUNS: Record<keyof typeof OPERATION_PERMISSIONS, Operation> = {
-  StartExecution: (sfn, input) => sfn.start(input, false),
-  StartSyncExecution: (sfn, input) => sfn.start(input, true),
-  DescribeExecution: (sfn, input) => sfn.describeExecution(input),
-  StopExecution: (sfn, input) => sfn.stopExecution(input),
-  RedriveExecution: (sfn, input) => sfn.redriveExecution(input),
-  ListExecutions: (sfn, input) => sfn.listExecutions(input),
-  GetExecutionHistory: (sfn, input) => sfn.getExecutionHistory(input),
-  DescribeStateMachine: (sfn, input) => sfn.describeStateMachine(input),
-  SendTaskSuccess: (sfn, input) => sfn.sendTaskSuccess(input),
-  SendTaskFailure: (sfn, input) => sfn.sendTaskFailure(input),
-  SendTaskHeartbeat: (sfn, input) => sfn.sendTaskHeartbeat(input),
-  ListMapRuns: (sfn, input) => sfn.listMapRuns(input),
-  DescribeMapRun: (sfn, input) => sfn.describeMapRun(input),
-  UpdateMapRun: (sfn, input) => sfn.updateMapRun(input),
+  StartExecution: (sfn, input, region) => sfn.start(input, false, region),
+  StartSyncExecution: (sfn, input, region) => sfn.start(input, true, region),
+  DescribeExecution: (sfn, input, region) => sfn.describeExecution(input, region),
+  StopExecution: (sfn, input, region) => sfn.stopExecution(input, region),
+  RedriveExecution: (sfn, input, region) => sfn.redriveExecution(input, region),
+  ListExecutions: (sfn, input, region) => sfn.listExecutions(input, region),
+  GetExecutionHistory: (sfn, input, region) => sfn.getExecutionHistory(input, region),
+  DescribeStateMachine: (sfn, input, region) => sfn.describeStateMachine(input, region),
+  SendTaskSuccess: (sfn, input, region) => sfn.sendTaskSuccess(input, region),
+  SendTaskFailure: (sfn, input, region) => sfn.sendTaskFailure(input, region),
+  SendTaskHeartbeat: (sfn, input, region) => sfn.sendTaskHeartbeat(input, region),
+  ListMapRuns: (sfn, input, region) => sfn.listMapRuns(input, region),
+  DescribeMapRun: (sfn, input, region) => sfn.describeMapRun(input, region),
+  UpdateMapRun: (sfn, input, region) => sfn.updateMapRun(input, region),
 };
 const OPERATIONS: Record<string, { run: Operation; action: string; resource: OperationResource }> = Object.fromEntries(
   Object.entries(OPERATION_PERMISSIONS).map(([name, permission]) => [name, { ...permission, run: RUNS[name as keyof typeof RUNS] }]),
@@ -4671,15 +4701,10 @@ async function handle(
       resource = undefined;
     }
   }
-  if (typeof resource === "string") {
-    // One local endpoint serves every region's state machines: a resource of another region than the request was
-    // signed for does not exist there (unconfirmed which error AWS gives: the one for a missing resource here, and
-    // InvalidToken for a token another region's execution issued).
-    const region = resource.split(":")[3];
-    if (region !== undefined && region !== verdict.signer.region && /^arn:/.test(resource)) {
-      const missing = { stateMachineArn: new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`), executionArn: new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`), mapRunArn: mapRunNotFound(resource), taskToken: new SfnError("InvalidToken", "Invalid Token: 'Invalid token'") };
-      return reply(response, missing[named]);
-    }
+  // A resource of another region than the request was signed for is none (ofOtherRegion): not authorised on, and
+  // refused as missing by its operation's lookup, after the operation's checks of the request's members (AWS
+  // validates a request before acting on it).
+  if (typeof resource === "string" && !(/^arn:/.test(resource) && ofOtherRegion(resource, verdict.signer.region))) {
     // AccessDeniedException with 400, as Step Functions refuses (a Lambda's StartExecution refused with statusCode 400:
     // FormidableLabs/aws-lambda-serverless-reference#31; "… because no session policy allows the states:ListExecutions
     // action": aws/aws-sdk-js-v3#3262).
@@ -4687,7 +4712,7 @@ async function handle(
     if (refused) return reply(response, new SfnError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: ${operation.action} on resource: ${resource} ${refused.reason}`));
   }
   try {
-    const output = await operation.run(sfn, fields);
+    const output = await operation.run(sfn, fields, verdict.signer.region);
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(answerText(output));

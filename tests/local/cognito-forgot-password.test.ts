@@ -4,6 +4,7 @@
  * (cognito-local: HTTP 500 "ForgotPassword without email on user") gets it by SMS (captured locally as an email code
  * is); a user with nothing verified, or only what the pool's recovery does not use, is Cognito's
  * InvalidParameterException (cognito-local sent to any email address, verified or not, and always to the email).
+ * The answer's Destination is masked, as Cognito's is (cognito-delivery-destinations.test.ts).
  */
 import {
   AdminCreateUserCommand,
@@ -61,7 +62,7 @@ async function phoneUser(poolId: string, username: string, phoneNumber: string, 
 it("sends the code for a verified phone number by SMS, and the code resets the password", async () => {
   await phoneUser(userPoolId, "ann", "+15550100001", true);
   const answer = await local.sdk.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "ann" }));
-  expect(answer.CodeDeliveryDetails).toEqual({ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+15550100001" });
+  expect(answer.CodeDeliveryDetails).toEqual({ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+*******0001" });
   const code = local.emulator.lastCode("+15550100001");
   expect(code).toMatch(/^\d+$/);
   await local.sdk.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: "ann", ConfirmationCode: code, Password: "Another-horse-77" }));
@@ -89,16 +90,16 @@ it("refuses a user whose email address is not verified, and sends nothing (cogni
 it("sends to the first verified destination in the pool's recovery order: SMS first without a setting, else by Priority", async () => {
   const both = (email: string, phoneNumber: string) => ({ email, email_verified: "true", phone_number: phoneNumber, phone_number_verified: "true" });
   await userWith(userPoolId, "fay", both("fay@example.com", "+15550100006"));
-  expect(await forgot(clientId, "fay")).toEqual({ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+15550100006" });
+  expect(await forgot(clientId, "fay")).toEqual({ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+*******0006" });
   await userWith(emailFirstPoolId, "gus", both("gus@example.com", "+15550100007"));
-  expect(await forgot(emailFirstClientId, "gus")).toEqual({ AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "gus@example.com" });
+  expect(await forgot(emailFirstClientId, "gus")).toEqual({ AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "g***@e***.com" });
   expect(local.emulator.lastCode("gus@example.com")).toMatch(/^\d+$/);
   expect(local.emulator.lastCode("+15550100007")).toBeUndefined();
   // The first mechanism the user cannot use is passed over for the next.
   await userWith(emailFirstPoolId, "hal", { email: "hal@example.com", phone_number: "+15550100008", phone_number_verified: "true" });
-  expect(await forgot(emailFirstClientId, "hal")).toEqual({ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+15550100008" });
+  expect(await forgot(emailFirstClientId, "hal")).toEqual({ AttributeName: "phone_number", DeliveryMedium: "SMS", Destination: "+*******0008" });
   await userWith(userPoolId, "ivy", { email: "ivy@example.com", email_verified: "true", phone_number: "+15550100009" });
-  expect(await forgot(clientId, "ivy")).toEqual({ AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "ivy@example.com" });
+  expect(await forgot(clientId, "ivy")).toEqual({ AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "i***@e***.com" });
 });
 
 it("passes over SMS for a user with SMS MFA in a pool with a recovery setting", async () => {

@@ -462,6 +462,30 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-7", failed: { Error: null, Cause: null } } });
   });
 
+  it("answers a token issued in another region than the request's InvalidToken, after the checks of the request's other members", async () => {
+    const OTHER = "eu-west-2";
+    const elsewhere = machine("approve", {});
+    elsewhere.arn = elsewhere.arn.replace(`:${REGION}:`, `:${OTHER}:`);
+    const local = await startLocalSfn({ stateMachines: [machine("approve", {}), elsewhere], clock });
+    try {
+      const signedFor = (region: string) => new SFNClient({ endpoint: local.endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+      const { executionArn } = await signedFor(OTHER).send(new StartExecutionCommand({ stateMachineArn: elsewhere.arn, input: JSON.stringify({ order: "o-far" }) }));
+      const { token } = await asked.next();
+      const here = signedFor(REGION);
+      // The members' constraints first (API_SendTaskSuccess output, API_SendTaskFailure error), as for any token.
+      expect(await failure(here.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify("x".repeat(262_144)) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'output'") });
+      expect(await failure(here.send(new SendTaskFailureCommand({ taskToken: token, error: "e".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'error'") });
+      expect(await failure(here.send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
+      expect(await failure(here.send(new SendTaskHeartbeatCommand({ taskToken: token })))).toMatchObject({ name: "InvalidToken" });
+      // In its own region the token is the waiting Task's.
+      await signedFor(OTHER).send(new SendTaskSuccessCommand({ taskToken: token, output: '"ok"' }));
+      await local.sfn.drained();
+      expect(local.sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: '"ok"' });
+    } finally {
+      await local.stop();
+    }
+  });
+
   it("hands each callback Task under way at once its own token (Parallel branches, Map iterations) and takes each answer as that Task's result", async () => {
     // Each Task's token is the one its Parameters read: the library runs a Task's handler right after resolving its
     // Parameters, with no await between (ExecutionCallbacks). A library change there would cross the tokens over.

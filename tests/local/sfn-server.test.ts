@@ -227,6 +227,24 @@ describe("local Step Functions, the API", () => {
     expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn })))).toMatchObject({ name: "InvalidArn" });
   });
 
+  it("checks a request's members and the execution name before looking up what it names, as the API validates a request before acting on it", async () => {
+    // A state machine of another region than the request was signed for, or of none: the name's length and characters
+    // are refused as for one that exists (API_StartExecution, name), not answered StateMachineDoesNotExist.
+    const elsewhere = machineArn("echo").replace(`:${REGION}:`, ":eu-west-3:");
+    const start = (stateMachineArn: string, name: string) => failure(client().send(new StartExecutionCommand({ stateMachineArn, name })));
+    for (const arn of [elsewhere, `${machineArn("echo")}-gone`]) {
+      expect(await start(arn, "x".repeat(81))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'name' failed to satisfy constraint: Member must have length less than or equal to 80") });
+      expect(await start(arn, "has space")).toEqual({ name: "InvalidName", message: "Invalid Name: 'has space'", status: 400 });
+    }
+    expect(await start(elsewhere, "fine")).toEqual({ name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${elsewhere}'`, status: 400 });
+    // An execution of another region: its operation's constraints first, then ExecutionDoesNotExist.
+    const executionElsewhere = `arn:aws:states:eu-west-3:${ACCOUNT}:execution:echo:never`;
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: executionElsewhere, includedData: "NONE" as never })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'includedData'") });
+    expect(await failure(client().send(new StopExecutionCommand({ executionArn: executionElsewhere, error: "e".repeat(257) })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'error'") });
+    expect(await failure(client().send(new GetExecutionHistoryCommand({ executionArn: executionElsewhere, maxResults: 1001 })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'maxResults'") });
+    expect(await failure(client().send(new DescribeExecutionCommand({ executionArn: executionElsewhere })))).toEqual({ name: "ExecutionDoesNotExist", message: `Execution Does Not Exist: '${executionElsewhere}'`, status: 400 });
+  });
+
   it("answers names, inputs and ARNs Step Functions refuses with its errors", async () => {
     const start = (fields: { name?: string; input?: string; stateMachineArn?: string }) => failure(client().send(new StartExecutionCommand({ stateMachineArn: machineArn("echo"), ...fields })));
     expect(await start({ name: "x".repeat(81) })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("Member must have length less than or equal to 80") });
@@ -485,6 +503,37 @@ describe("local Step Functions, the definition as it runs locally", () => {
       await sfn.drained();
       // The piece under way is cleared as the run aborts (not left to fire 24.8 days on), and no next piece is set.
       expect([language, sfn.describeExecution({ executionArn }).status, [...set], [...cleared]]).toEqual([language, "ABORTED", [1], [1]]);
+    }
+  });
+
+  it("waits every Wait on the runtime's clock, a short one too (Seconds, SecondsPath, Timestamp, TimestampPath, JSONata), not on the library's timer", async () => {
+    // Seconds: 1 s, which the library's own timer (before) waited out, ending the execution with no timer on the clock;
+    // a timestamp an hour on, which it would have waited out an hour later.
+    const until = () => new Date(Date.now() + 3_600_000).toISOString();
+    const cases: Array<[string, object, object]> = [
+      ["Seconds", { Type: "Wait", Seconds: 1, Next: "Done" }, {}],
+      ["SecondsPath", { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, { wait: 1 }],
+      ["Timestamp", { Type: "Wait", Timestamp: until(), Next: "Done" }, {}],
+      ["TimestampPath", { Type: "Wait", TimestampPath: "$.until", Next: "Done" }, { until: until() }],
+      ["JSONata Seconds", { Type: "Wait", QueryLanguage: "JSONata", Seconds: "{% $states.input.wait %}", Next: "Done" }, { wait: 1 }],
+      ["JSONata Timestamp", { Type: "Wait", QueryLanguage: "JSONata", Timestamp: "{% $states.input.until %}", Next: "Done" }, { until: until() }],
+    ];
+    for (const [field, wait, input] of cases) {
+      const timers: Array<{ ms: number; fire: () => void }> = [];
+      let timerSet!: () => void;
+      const set = new Promise<void>((resolve) => (timerSet = resolve));
+      const clock: TaskClock = { setTimeout: (fire, ms) => (timers.push({ ms, fire }), timerSet(), timers.length), clearTimeout: () => {} };
+      const sfn = new LocalStepFunctions([machine("short-wait", { StartAt: "Hold", States: { Hold: wait, Done: { Type: "Pass", End: true } } })], { clock });
+      const { executionArn } = (await sfn.start({ stateMachineArn: machineArn("short-wait"), input: JSON.stringify(input) }, false)) as { executionArn: string };
+      await Promise.race([set, sfn.drained()]);
+      const ms = timers.map((timer) => timer.ms);
+      expect([field, ms.length]).toEqual([field, 1]);
+      if (field.includes("Timestamp")) expect(ms[0]).toBeGreaterThan(3_600_000 - 60_000);
+      else expect(ms[0]).toBe(1000);
+      expect(sfn.describeExecution({ executionArn }).status).toBe("RUNNING");
+      timers[0].fire();
+      await sfn.drained();
+      expect([field, sfn.describeExecution({ executionArn }).status]).toEqual([field, "SUCCEEDED"]);
     }
   });
 
