@@ -1321,15 +1321,19 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   const deleted = deployed.map((r) => r.urn).filter(isEarly);
   const deletedAfterKept = new Set(deleted.filter((urn) => afterByUrn.has(urn) && rootsOf(urn).every((root) => !unregisteredAt(urn, root))));
   const early = new Set(deleted.filter((urn) => !deletedAfterKept.has(urn)));
-  const inBranchOf = (urn: string, target: string) => {
-    const roots = rootsOf(urn);
-    return roots.length > 0 && (roots.includes(target) || rootsOf(target).some((root) => roots.includes(root)));
-  };
   // The engine runs a root's branch at the root's registration (a resource registers after what it waits for, else in
   // the next plan's order), and a later branch skips what an earlier one deleted (continueStepsFromDiff: `if
   // sg.pendingDeletes[dependentResource] { continue }`): of a resource's roots, the first registered deletes it.
   const registersBefore = (a: string, b: string) => waitsOn(b, a) || (!waitsOn(a, b) && (position.get(a) ?? Infinity) < (position.get(b) ?? Infinity));
   const branchOf = (urn: string) => rootsOf(urn).reduce<string | undefined>((first, root) => (first === undefined || registersBefore(root, first) ? root : first), undefined);
+  // The new copy of `target` is created at its registration: in its own branch, or re-created there after the branch
+  // that deleted it early ("Case 1: recreating"), which registers before it. A deployed resource is deleted at the
+  // registration of the one branch that takes it (branchOf): before that create when that branch is the target's own or
+  // registers before the target; a later branch deletes it after the new copy exists.
+  const inBranchOf = (urn: string, target: string) => {
+    const branch = branchOf(urn);
+    return branch !== undefined && (branch === target || registersBefore(branch, target));
+  };
   // Whether `target` is in sg.deletes when the steps of `branch` are applied: it is that branch's root, or is deleted in
   // that branch or in one registered before it (a branch marks every resource it deletes, `sg.deletes[...] = true`,
   // before any of its steps is applied) and not registered again in between ("Case 1: recreating" unmarks it:
@@ -1414,8 +1418,9 @@ export interface CascadeOrder {
    */
   forcedByProvider: ReadonlyMap<string, string>;
   /**
-   * Whether the resource of `urn` is deleted early in the delete-before-replace branch `target` runs, or in one that also
-   * deletes `target`: before `target`'s deployed copy, so before anything created for its new copy.
+   * Whether the deployed copy of `urn` is deleted early, in a delete-before-replace branch (the one branchOf names), before
+   * `target`'s new copy is created: the branch is `target`'s own, or registers before `target` (an earlier branch that
+   * deleted `target` too, or another one), so before anything created for or after that new copy.
    */
   inBranchOf(urn: string, target: string): boolean;
   /**
@@ -3277,8 +3282,9 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * with the table as holder, DYNAMODB_TABLE_POLICY_TARGETS; and replacements.ts POLICY_HOLDER_TYPES: a topic, a KMS key,
  * an ECR repository, a data stream, a backup vault; holderReplaced): under a new name, or as a KMS key under the new id CreateKey gives it, the old
  * writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
- * under its name, the engine deletes first the writers its branch replaces with it (CascadeOrder.inBranchOf, by the
- * recorded property dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
+ * under its name, the writers a delete-before-replace branch deletes before the holder registers (its own branch, by the
+ * recorded property dependencies, or an earlier one: CascadeOrder.inBranchOf) are gone before the new holder exists, and
+ * only the others' deletes reach it. Besides the references, a saved plan gives this
  * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
  * Not seen: a holder of another type (a stream consumer, a replica or external key, an event bus, a function)
  * replaced under a new name the mocked id does not show.
@@ -3367,9 +3373,9 @@ function policyWriterDeletedFindings(
       const replacement = holderReplaced(old.holder);
       // Replaced under a new name, the holder the old writers' deletes act on is the old one, itself deleted.
       if (replacement === "new name") continue;
-      // Replaced delete-first, under its name: the engine first deletes the deployed resources its branch replaces with it
-      // (order.inBranchOf: calculateDependentReplacements), and so before any new writer writes; the other writers'
-      // deletes come at the end, and act on the new holder of that name.
+      // Replaced delete-first, under its name: a writer deleted in its branch (calculateDependentReplacements) or in one
+      // registered before it (order.inBranchOf) is gone before the new holder exists, so before any new writer writes;
+      // the other writers' deletes come later, at the end or in a later branch, and act on the new holder of that name.
       const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !order.inBranchOf(writer.urn, old.holder!.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, deployedContext, old).flatMap((key) => nextByKey.get(key) ?? []));
