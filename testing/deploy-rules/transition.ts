@@ -54,7 +54,7 @@ import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTargets, cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
-import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
+import { changeReportedUnder, ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
 import { movedOffDeleteFirstTargetFindings, TRANSITION_MOVED_OFF_DELETE_FIRST_RULE } from "./transition-moved-off";
 import { canonicalJson, keptByIgnoreChanges } from "./kept-by-ignore";
 import {
@@ -1548,7 +1548,11 @@ type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen
  * (the named and stateful types, REST API deployments, the replacement cascade, TransitionRdsClusterNameReused).
  */
 function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: RecordedResource): string[] {
-  const requested = diffed.replaceOnChanges ?? [];
+  // Each entry as the engine parses it (one it cannot parse replaces nothing here: PropertyPathRefused reports it).
+  const requestedPaths = (diffed.replaceOnChanges ?? []).flatMap((entry) => {
+    const path = parsePropertyPath(entry);
+    return path && path.length > 0 ? [{ entry, path }] : [];
+  });
   const hashed = new Set(kind.hashedInputs ?? []);
   const { inputs } = diffed;
   const normalise = (field: string, value: unknown) =>
@@ -1559,7 +1563,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
       : kind.type === RECORD && field === "name"
         ? dnsName(value)
         : providerCanonical(kind, field, value);
-  if (requested.includes("*")) {
+  if (requestedPaths.some(({ path }) => path.length === 1 && path[0] === "*")) {
     // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
     // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
     const specs = heldInputs(old) ?? [...new Set([...Object.keys(old.inputs), ...Object.keys(inputs)])];
@@ -1569,6 +1573,15 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
     });
     return changed ? ["replaceOnChanges: *"] : [];
   }
+  // An entry of one top-level input replaces on any change of it; a longer one (`tags.Name`, `list[0].field`) only for a
+  // change the provider's Diff reports at or below its path (changeReportedUnder), compared as given: an input the plan
+  // holds as a digest (hashedInputs) cannot be looked into, so a nested entry under one is unknown, not changed.
+  const requested = requestedPaths.flatMap(({ path }) => (path.length === 1 ? [String(path[0])] : []));
+  const nested = requestedPaths
+    .filter(({ path }) => path.length > 1 && typeof path[0] === "string" && path[0] !== "*" && !hashed.has(path[0]))
+    .filter(({ path }) => holds(old, String(path[0])) || (typeof path[1] === "string" && holds(old, `${path[0]}.${path[1]}`)))
+    .filter(({ path }) => changeReportedUnder(path.slice(1), old.inputs[path[0] as string], inputs[path[0] as string]))
+    .map(({ entry }) => `${entry} (changed)`);
   // An input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one that replaces
   // only when set replaces on any change once requested.
   const always = new Set([...kind.replaceOn, ...requested].filter((field) => holds(old, field)));
@@ -1582,7 +1595,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
       return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
   const own = kind.replaceWhen?.(old, diffed);
-  return own ? [...reasons, own] : reasons;
+  return own ? [...reasons, ...nested, own] : [...reasons, ...nested];
 }
 
 /**
@@ -3594,7 +3607,12 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
       : r.type === DEPLOYMENT
         ? DEPLOYMENT_KIND.replaceOn
         : DEPENDENT_FORCE_NEW[r.type];
-  const requested = (r.replaceOnChanges ?? []).map((entry) => String(parsePropertyPath(entry)?.[0] ?? entry));
+  // The input is given to the provider's Diff unknown, which the bridge reports at the input's own path: only an entry of
+  // that one input contains it (changeReportedUnder), not a longer one such as `tags.Name`, nor one it cannot parse.
+  const requested = (r.replaceOnChanges ?? []).flatMap((entry) => {
+    const path = parsePropertyPath(entry);
+    return path?.length === 1 ? [String(path[0])] : [];
+  });
   return own === undefined && requested.length === 0 ? undefined : [...(own ?? []), ...requested];
 }
 
