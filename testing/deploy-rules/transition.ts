@@ -1325,7 +1325,12 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // the next plan's order), and a later branch skips what an earlier one deleted (continueStepsFromDiff: `if
   // sg.pendingDeletes[dependentResource] { continue }`): of a resource's roots, the first registered deletes it.
   const registersBefore = (a: string, b: string) => waitsOn(b, a) || (!waitsOn(a, b) && (position.get(a) ?? Infinity) < (position.get(b) ?? Infinity));
-  const branchOf = (urn: string) => rootsOf(urn).reduce<string | undefined>((first, root) => (first === undefined || registersBefore(root, first) ? root : first), undefined);
+  // Asked per deployed resource and again per check (markedFor, inBranchOf, skippedForDeletedWith): found once per URN.
+  const firstBranches = new Map<string, string | undefined>();
+  const branchOf = (urn: string) => {
+    if (!firstBranches.has(urn)) firstBranches.set(urn, rootsOf(urn).reduce<string | undefined>((first, root) => (first === undefined || registersBefore(root, first) ? root : first), undefined));
+    return firstBranches.get(urn);
+  };
   // The new copy of `target` is created at its registration: in its own branch, or re-created there after the branch
   // that deleted it early ("Case 1: recreating"), which registers before it. A deployed resource is deleted at the
   // registration of the one branch that takes it (branchOf): before that create when that branch is the target's own or
