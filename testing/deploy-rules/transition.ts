@@ -175,7 +175,7 @@ type TransitionContext = Pick<DeployRuleContext, "region">;
  * from the stack's config ("each provider uses its package's global configuration settings, which are controlled by
  * your stack's configuration", https://www.pulumi.com/docs/concepts/resources/providers/), so when it changes,
  * pulumi-aws 7 updates the default provider in place and every region-aware resource that sets no region of its own is
- * replaced by its own Diff (movedRegion).
+ * replaced by its own Diff (regionMove).
  */
 export interface StackRegions {
   deployed: string;
@@ -329,8 +329,8 @@ const GLOBAL_TYPES = new Set([
 export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
 
 /**
- * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to
- * another region (regionMove): the region it is managed in, its own `region` or, where it sets none, its provider's
+ * The regions the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs
+ * it) between (`from`, deployed; `to`, next), when it moves it to another region; else undefined: the region it is managed in, its own `region` or, where it sets none, its provider's
  * (its explicit provider's, else the stack's: `regions.deployed` for `old`, `regions.next` for `diffed`), changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
  * internal/provider/sdkv2/region.go: defaultRegion plans an unset `region` as the provider's, and
  * forceNewIfRegionChanges forces a new resource when that differs from the one in state, as framework/region.go's
@@ -345,13 +345,18 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
  * unknown at preview, and both resolve to a region (where: not an explicit provider that sets none; the stack's
  * region of that side known).
  */
-function movedRegion(deployed: Graph, after: Graph, regions: StackRegions): (old: RecordedResource, diffed: RecordedResource) => boolean {
-  const move = regionMove(deployed, after, regions);
-  return (old, diffed) => move(old, diffed) !== undefined;
-}
+type RegionMove = (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined;
 
-/** The regions a resource moves between (`from`, deployed; `to`, next), when the update moves it to another region (movedRegion); else undefined. */
-function regionMove(deployed: Graph, after: Graph, regions: StackRegions): (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined {
+/** Whether a RegionMove moves the resource (the question actionOf, cascadeOrder and replacedAsAnyKind ask). */
+const movesRegion = (move: RegionMove) => (old: RecordedResource, diffed: RecordedResource) => move(old, diffed) !== undefined;
+
+/**
+ * The RegionMove of an update, under the stack regions of each side. Built once per update (planUpdate: PlanUpdate.regionMove)
+ * and read by every check that asks. The graphs give only each resource's explicit provider (its region, or an Output
+ * unknown at preview): the next plan's before or after the cascade alike, which draws new values into names and ids,
+ * never into a provider's region.
+ */
+function regionMove(deployed: Graph, after: Graph, regions: StackRegions): RegionMove {
   const sides = sidesOf(regions);
   return (old, diffed) => {
     if (!regionAware(diffed.type) || !holds(old, "region") || !regionKnown(deployed, old) || !regionKnown(after, diffed)) return undefined;
@@ -362,7 +367,7 @@ function regionMove(deployed: Graph, after: Graph, regions: StackRegions): (old:
 
 const STACK_MOVES = "the stack's aws:region moves it";
 /**
- * Where a move to another region (movedRegion) comes from, as findings say it: the resource's own `region` on either
+ * Where a move to another region (regionMove) comes from, as findings say it: the resource's own `region` on either
  * side, else its explicit provider on either side, else the stack's `aws:region`, which its default provider reads.
  */
 function moveCause(old: RecordedResource, diffed: RecordedResource): string {
@@ -1185,7 +1190,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
  * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
  * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region, by its own region or its
- * provider's (`moved`, movedRegion), a replacement the provider's Diff makes, so the bridge's delete-first for a name
+ * provider's (`moved`, RegionMove), a replacement the provider's Diff makes, so the bridge's delete-first for a name
  * set by hand holds even where a replaceOnChanges also replaces it (providerReplaces' `forcedBeyondTables`). A deployed
  * resource whose inputs the deployed plan does not hold (a plan saved before its type was checked) is not judged.
  */
@@ -1218,12 +1223,12 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * delete-first takes every resource of it), transitively, whatever their own deleteBeforeReplace; they are `early` too,
  * and one the program keeps is re-created when it registers (planUpdate's `replaced`).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean, regions: StackRegions): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean, move: RegionMove): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
   // A move to another region is the provider's replacement too (providerReplaces' forcedBeyondTables).
-  const moved = movedRegion(deployed, after, regions);
+  const moved = movesRegion(move);
   const deletesFirstGiven = (early: ReadonlySet<string>) => (urn: string) => {
     const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
     if (!next) return early.has(urn);
@@ -1814,7 +1819,7 @@ interface NameCollision {
  * whose old copy a delete-first cascade deleted, "recreating"). A holder of the deployed plan is read as diffed: one
  * updated in place keeps a name its ignoreChanges holds.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, regions: StackRegions, stack: string | undefined, update: UpdateJudgement): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, regions: StackRegions, stack: string | undefined, update: UpdateJudgement & Pick<PlanUpdate, "regionMove">): NameCollision[] {
   const collisions: NameCollision[] = [];
   // Each plan's names in its own stack region: a name of a resource of the default provider moves with it.
   const sides = sidesOf(regions);
@@ -1837,7 +1842,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
   // copy is created in the new API, whose id CreateRestApi draws anew, so a name the deployed copy keeps in the old one
   // (deleteMayKeepName) is no conflict; the mocked plans give both APIs one id.
   const inReplacedApi = (urn: string) => (order.forcedBy.get(urn) ?? []).some(({ input, from }) => input === "restApi" && urnType(from) === REST_API);
-  const moved = movedRegion(before, after, regions);
+  const moved = movesRegion(update.regionMove);
   for (const kind of TRANSITION_NAMED_TYPES) {
     // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
     const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
@@ -1910,7 +1915,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${moveCause(old, diffed)} from ${where(before, old, sides.deployed)} to ${where(after, diffed, sides.next)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${moveCause(old, diffed)} from ${update.regionMove(old, diffed)!.from} to ${update.regionMove(old, diffed)!.to}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -2459,9 +2464,9 @@ function shown(value: unknown): string {
  * `providerChanged`, the new provider's DiffConfig) reads no ignoreChanges, and whether the provider's own Diff drops
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
-function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, diffed: RecordedResource, after: Graph, regions: StackRegions): string[] {
+function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, diffed: RecordedResource, regionMove: RegionMove): string[] {
   const changes = replaceReasons(kind, old, diffed);
-  const move = regionMove(deployed, after, regions)(old, diffed);
+  const move = regionMove(old, diffed);
   if (move) changes.push(`region (${move.from} → ${move.to}${moveCause(old, diffed) === STACK_MOVES ? ": the stack's aws:region" : ""})`);
   return changes;
 }
@@ -2473,7 +2478,7 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
  * its replaceWith or deletedWith (`replacedWith`) has that as one more reason (cascadeChain), whatever its
  * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, regions: StackRegions, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, regionMove: RegionMove, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const changes = new Map<string, string[]>();
@@ -2488,7 +2493,7 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     // Deleted early because its provider is replaced delete-first (CascadeOrder.forcedByProvider), and re-created.
     const provider = order.forcedByProvider.get(next.urn);
     const byProvider = provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, regions), ...cascaded, ...early, ...byProvider]);
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, diffed, regionMove), ...cascaded, ...early, ...byProvider]);
   }
   return changes;
 }
@@ -2646,7 +2651,7 @@ function statefulFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
   order: CascadeOrder,
-  update: UpdateJudgement,
+  update: UpdateJudgement & Pick<PlanUpdate, "regionMove">,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2672,7 +2677,7 @@ function statefulFindings(
 
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
-    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, regions).length > 0;
+    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, asProviderDiffs, update.regionMove).length > 0;
     const deleteFirst = replacementDeletesFirst(order.early, kind, old, diffed, replacedWith, statefulForced);
     // Retained, or deleted with a target the update removes or replaces: the engine may skip this one's delete.
     const skipped = deleteSkipped(old, afterUrns, update);
@@ -2714,7 +2719,7 @@ function statefulFindings(
     const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
     // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
-    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, regions).length === 0;
+    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, asMade, update.regionMove).length === 0;
     const paired = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     const candidates = old.type === QUEUE ? paired.filter((next) => queueRenamed(old, next)) : paired;
     if (candidates.length === 0) continue;
@@ -3997,18 +4002,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       "checkPlanTransition: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone",
     );
   }
-  // One judgement of which resources move: the update's and the checks' stack regions are one. An update judged without
-  // them (planUpdate(before, after, naming), as every caller made it before planUpdate took a context) is still read
-  // under a context that keeps the stack's region, as it was then: that moves no resource of the default provider (the
-  // update leaves unjudged only a move between a resource's own region and the stack's). Refused where the context
-  // changes the stack's region (deployedRegion ≠ region), which such an update knows nothing of.
-  const judgedWithoutRegions = options.update && !options.update.regions.deployed && !options.update.regions.next;
-  const sameRegions = (r: StackRegions) => r.deployed === regions.deployed && r.next === regions.next;
-  if (options.update && !sameRegions(options.update.regions) && !(judgedWithoutRegions && regions.deployed === regions.next)) {
-    const shown = (r: StackRegions) => `${r.deployed || "unknown"} → ${r.next || "unknown"}`;
-    throw new Error(`checkPlanTransition: options.update was judged under the stack regions ${shown(options.update.regions)}, the context gives ${shown(regions)}: pass options.update = planUpdate(before, after, naming, context) with this context`);
-  }
-  const update = options.update ?? planUpdate(before, after, options.autonaming, context);
+  const update = options.update ? updateUnder(options.update, regions, "checkPlanTransition") : planUpdate(before, after, options.autonaming, context);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -4029,7 +4023,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
       ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
     ]);
-    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, regions, cascade.replacedWith, order);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, update.regionMove, cascade.replacedWith, order);
     const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
     const found = [
       ...aliasFindings(matched.duplicates, context.stack),
@@ -4127,6 +4121,8 @@ export interface PlanUpdate {
   replacedDeleteFirst(urn: string): boolean;
   /** The stack's regions the update was judged under (planUpdate's `context`): checkPlanTransition reads the plans under the same. */
   regions: StackRegions;
+  /** The regions the update moves a resource of both plans between, if it does (regionMove, under `regions`): the one judgement of moves every check reads. */
+  regionMove: RegionMove;
 }
 
 /**
@@ -4149,9 +4145,10 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
   // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
   // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  // Or moved to another region, by its own region or its provider's (movedRegion), the default provider's too when the stack's region changes.
+  // Or moved to another region, by its own region or its provider's (regionMove), the default provider's too when the stack's region changes.
   const regions = stackRegions(context);
-  const moved = movedRegion(deployed, after, regions);
+  const move = regionMove(deployed, after, regions);
+  const moved = movesRegion(move);
   const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
     const kinds: ReplaceRule[] = replacementKindsOf(next.type);
     return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next)) || (holdsInputs(old) && moved(old, asDiffed({}, old, next)));
@@ -4171,12 +4168,30 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
     }
     return is;
   };
-  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming, replacedByDiff, regions);
+  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming, replacedByDiff, move);
   // Deleted early in a delete-before-replace branch (order.early), a resource the program keeps is re-created when it
   // registers: a replacement ("Case 1: recreating", step_generator.go lines 1482-1506, `sg.replaces[urn] = true`).
   const replaced = (urn: string) => replacedByDiff(urn) || (order.early.has(urn) && deployedByUrn.has(urn) && afterByUrn.has(urn));
   const replacedDeleteFirst = (urn: string) => replaced(urn) && order.deletesFirst(urn);
-  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst, regions };
+  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst, regions, regionMove: move };
+}
+
+/**
+ * `update` (a caller's options.update) as the checks read it under their stack `regions`: one judgement of which
+ * resources move, so the update's and the checks' stack regions are one. An update judged without them
+ * (planUpdate(before, after, naming), as every caller made it before planUpdate took a context) is still read under
+ * regions that keep the stack's region, as it was then: that moves no resource of the default provider (the update
+ * leaves unjudged only a move between a resource's own region and the stack's, which the checks' regionMove, under
+ * `regions`, judges as they did before). Refused where the regions change the stack's region (deployedRegion ≠ region),
+ * which such an update knows nothing of, and where the update's known regions differ (`caller` names the check).
+ */
+function updateUnder(update: PlanUpdate, regions: StackRegions, caller: string): PlanUpdate {
+  const sameRegions = update.regions.deployed === regions.deployed && update.regions.next === regions.next;
+  if (sameRegions) return update;
+  const judgedWithoutRegions = !update.regions.deployed && !update.regions.next;
+  if (judgedWithoutRegions && regions.deployed === regions.next) return { ...update, regionMove: regionMove(update.deployed, update.after, regions) };
+  const shown = (r: StackRegions) => `${r.deployed || "unknown"} → ${r.next || "unknown"}`;
+  throw new Error(`${caller}: options.update was judged under the stack regions ${shown(update.regions)}, the context gives ${shown(regions)}: pass options.update = planUpdate(before, after, naming, context) with this context`);
 }
 
 /**
@@ -4188,7 +4203,7 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
  * TransitionDbSubnetInUse, reads which resources are replaced, not in what order.
  */
 export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } & StackRegionContext = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
-  const update = options.update ?? planUpdate(before, after, undefined, context);
+  const update = options.update ? updateUnder(options.update, stackRegions(context), "checkPlanTransitionWarnings") : planUpdate(before, after, undefined, context);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
