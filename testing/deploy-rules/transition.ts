@@ -848,8 +848,15 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     label: "Lambda event source mapping",
     // Not a name: Lambda keeps one mapping per event source and function (eventSourceMappingPair, deploy rule
     // LambdaEventSourceMappingUnique), and a mapping has no name field, so the bridge never replaces it delete-first.
-    key: (r, graph, context) => eventSourceMappingPair(graph, r, where(graph, r, context)),
-    // The pair names the function's region only where functionName is an ARN (eventSourceMappingPair).
+    // The pair (eventSourceMappingPair) without the function's region where that is the mapping's own, which
+    // scopedByRegionalId puts first: kept only where functionName is an ARN naming another region.
+    key: (r, graph, context) => {
+      const region = where(graph, r, context);
+      const pair = eventSourceMappingPair(graph, r, region);
+      if (pair === undefined) return undefined;
+      const [source, fn, fnRegion] = JSON.parse(pair) as string[];
+      return JSON.stringify(fnRegion === region ? [source, fn] : [source, fn, fnRegion]);
+    },
     scopedByRegionalId: true,
     describe: (_r, key) => {
       const [, source, fn] = JSON.parse(key) as string[];
