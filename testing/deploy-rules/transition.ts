@@ -44,7 +44,7 @@ import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBef
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+import { finding as deployFinding, providerOf, providerUrnOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
@@ -282,9 +282,8 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
  * (https://www.pulumi.com/registry/packages/aws/installation-configuration/).
  */
 function where(graph: Graph, r: RecordedResource, context: TransitionContext): string {
-  const providerUrn = providerUrnOf(r);
-  if (text(r.inputs.region) !== undefined || providerUrn === undefined) return regionOf(graph, r, { stack: "", production: false, ...context });
-  return text(graph.find((p) => p.urn === providerUrn)?.inputs.region) ?? "";
+  if (text(r.inputs.region) !== undefined || providerUrnOf(r) === undefined) return regionOf(graph, r, { stack: "", production: false, ...context });
+  return text(providerOf(graph, r)?.inputs.region) ?? "";
 }
 
 /**
@@ -379,8 +378,7 @@ function moveCause(old: RecordedResource, diffed: RecordedResource): string {
 function regionKnown(graph: Graph, r: RecordedResource): boolean {
   if (isUnknown(r.inputs.region)) return false;
   if (text(r.inputs.region) !== undefined) return true;
-  const providerUrn = providerUrnOf(r);
-  const provider = providerUrn === undefined ? undefined : graph.find((p) => p.urn === providerUrn);
+  const provider = providerOf(graph, r);
   return provider === undefined || !isUnknown(provider.inputs.region);
 }
 
@@ -3643,8 +3641,6 @@ interface ForcedEdge {
   provider?: true;
 }
 
-/** The URN of the provider a resource's provider reference (`<provider URN>::<provider id>`) names; undefined for none (a component, or a plan recorded without it). */
-const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefined => (r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined);
 
 /**
  * Each deployed resource to what the engine replaces it for in a delete-before-replace branch that replaces those
