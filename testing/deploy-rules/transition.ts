@@ -1470,16 +1470,40 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
     const setting = order.byNaming.get(urn);
     return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
-  const forced = order.forcedInputs.get(urn);
   return [
     ...cascadeTargetsByOption(replacedWith, afterByUrn, urn)
       .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.early.has(t))] as const)
       .filter(([, of]) => of.length > 0)
       .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`),
-    ...(forced ? [`its replace-forcing ${forced.join(", ")}, replaced delete-first: the engine deletes such dependents first (pulumi step_generator.go calculateDependentReplacements)`] : []),
-    ...(order.forcedByProvider.has(urn) ? [`its provider ${order.forcedByProvider.get(urn)}, replaced delete-first: ${PROVIDER_DELETES_FIRST}`] : []),
+    ...branchCauses(order, urn).map((cause) => `its ${cause}`),
   ].join("; ");
 }
+
+/** Why the engine deletes a resource of a branch's replace-forcing input's dependents first (CascadeOrder.forcedInputs), for the findings' text. */
+const FORCED_INPUT_DELETES_FIRST = "the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements";
+
+/**
+ * Why a delete-before-replace branch deletes the resource of `urn` early other than for its replaceWith or deletedWith,
+ * each as `replace-forcing <input> from <resource> (replaced delete-first: why)` (CascadeOrder.forcedInputs) or
+ * `provider <name> (replaced delete-first: why)` (CascadeOrder.forcedByProvider): the one wording of these causes, which
+ * deletedFirstBecause and statefulChangesByUrn give. Empty for a resource deleted early for its replaceWith alone.
+ */
+function branchCauses(order: CascadeOrder, urn: string): string[] {
+  const forced = order.forcedInputs.get(urn);
+  const provider = order.forcedByProvider.get(urn);
+  return [
+    ...(forced ? [`replace-forcing ${forced.join(", ")} (replaced delete-first: ${FORCED_INPUT_DELETES_FIRST})`] : []),
+    ...(provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : []),
+  ];
+}
+
+/**
+ * Which branch cause deletes the resource of `urn` early (CascadeOrder.early), for statefulOutcome's and
+ * movedTooLateFix's text: a replace-forcing input (forcedInputs), else its provider (forcedByProvider), else its
+ * replaceWith or deletedWith; undefined when it is not deleted early.
+ */
+const earlyCause = (order: CascadeOrder, urn: string): "input" | "provider" | "replaceWith" | undefined =>
+  !order.early.has(urn) ? undefined : order.forcedInputs.has(urn) ? "input" : order.forcedByProvider.has(urn) ? "provider" : "replaceWith";
 
 /**
  * Whether the bridge replaces `diffed` (a resource of `after` as diffedByUrn gives it) delete-first for its name: its
@@ -2492,13 +2516,8 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     const diffed = diffedOf.get(next.urn);
     if (!kind || !diffed) continue;
     const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
-    // Deleted early in a delete-before-replace branch for a replace-forcing input (CascadeOrder.forcedInputs), and re-created.
-    const forced = order.forcedInputs.get(next.urn);
-    const early = forced ? [`${forced.join(", ")} (replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements)`] : [];
-    // Deleted early because its provider is replaced delete-first (CascadeOrder.forcedByProvider), and re-created.
-    const provider = order.forcedByProvider.get(next.urn);
-    const byProvider = provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, diffed, regionMove), ...cascaded, ...early, ...byProvider]);
+    // Deleted early in a delete-before-replace branch for a replace-forcing input or its provider (branchCauses), and re-created.
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, diffed, regionMove), ...cascaded, ...branchCauses(order, next.urn)]);
   }
   return changes;
 }
@@ -2690,7 +2709,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, regions), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : order.forcedByProvider.has(diffed.urn) ? "provider" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, regions), earlyCause(order, diffed.urn), order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -4351,11 +4370,10 @@ function movedTooLateFix(order: CascadeOrder, urn: string): string {
   const createFirst = "so the deployment is replaced create-first and the stage moves to the new one before the deployed copy is deleted";
   if (order.byNaming.has(urn))
     return `set a per-type pattern with a random part for ${DEPLOYMENT} in pulumi:autonaming (providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }), ${createFirst} (a deployment has no name, so only the order changes)`;
-  const forced = order.forcedInputs.get(urn);
-  if (forced) return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${forced.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
-  const provider = order.forcedByProvider.get(urn);
-  if (provider !== undefined) return `let provider ${provider} be replaced create-first (drop its deleteBeforeReplace), or keep it as deployed, so the engine does not delete the deployment with the provider's other resources before the stage moves`;
-  return order.early.has(urn)
+  const cause = earlyCause(order, urn);
+  if (cause === "input") return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${order.forcedInputs.get(urn)!.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
+  if (cause === "provider") return `let provider ${order.forcedByProvider.get(urn)} be replaced create-first (drop its deleteBeforeReplace), or keep it as deployed, so the engine does not delete the deployment with the provider's other resources before the stage moves`;
+  return cause === "replaceWith"
     ? `take the deployment's replaceWith or deletedWith off the resource replaced delete-first, or let that one be replaced create-first, ${createFirst}`
     : `drop the deployment's deleteBeforeReplace, ${createFirst}`;
 }
