@@ -11,7 +11,7 @@ import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 import { asArray, dependencyClosure, isUnknown, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./lambda-ref";
-import { autonamerRefusal, checkConfigured, physicalName, refusalOf, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
+import { autonamerRefusal, checkConfigured, goLength, physicalName, refusalOf, type ConfiguredNaming, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";
 import { busNameOf, customBusNameOf } from "../../components/arn";
@@ -96,7 +96,7 @@ const NAMES: ReadonlyArray<{
     autonameMax: 255,
     problem: (name) => (name === "default" ? 'is "default", the name of the account\'s default bus, which no custom bus may take' : name.includes("/") ? "holds /, which a custom bus's name may not (only a partner bus's, matching its event source)" : undefined),
     // StringLenBetween measures Go's len (bytes); a name of other letters fails EventBridge's characters anyway.
-    providerRefusal: (name) => (name === "default" || name.length < 1 || Buffer.byteLength(name, "utf8") > 256 ? atPreview("validCustomEventBusName") : undefined),
+    providerRefusal: (name) => (name === "default" || name.length < 1 || goLength(name) > 256 ? atPreview("validCustomEventBusName") : undefined),
     refusal: "EventBridge refuses it at `pulumi up` (CreateEventBus)",
   },
 ];

@@ -547,7 +547,7 @@ export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming
 }
 
 /** A name's length as pulumi-aws measures it against its maximum: Go's len, in UTF-8 bytes. */
-const goLength = (text: string) => Buffer.byteLength(text, "utf8");
+export const goLength = (text: string) => Buffer.byteLength(text, "utf8");
 
 /** "70 characters", or "256 bytes (132 characters)" where pulumi-aws's byte count differs from the characters. */
 function measured(text: string): string {

@@ -2,6 +2,7 @@
  * ignoreChanges (and replaceOnChanges) paths as the Pulumi engine reads them: shared by the single-plan rules that let
  * an ignored input pass (RdsClusterZones) and the transition checks, which reset ignored paths as the engine does.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -91,6 +92,29 @@ export function parsePropertyPath(path: string): PropertyPath | undefined {
  */
 function pathContains(ignored: PropertyPath, path: PropertyPath): boolean {
   return ignored.length > 0 && ignored.length <= path.length && ignored.every((element, i) => element === "*" || element === path[i]);
+}
+
+/**
+ * Whether the provider's Diff of `old` to `next` (values at the same path) reports a change at or below `path`, so that a
+ * replaceOnChanges entry of that path turns it into a replacement: the engine's applyReplaceOnChanges marks a detailed-diff
+ * key (or changed top-level key) for replacement only when the entry's path contains it (pkg/resource/deploy/
+ * step_generator.go lines 3178-3225, `replaceOnChangePath.Contains(diffPath)`, at 1b5949891b3cefcb9974752b24a5ecef0acc86c8),
+ * and `Contains` is a prefix test: a change reported at a shorter path, the whole input, does not count for a longer entry.
+ * The bridge reports a change of a map or list element by element, and one where either side is null, unset or unknown
+ * at that value's own path (pulumi-terraform-bridge pkg/tfbridge/detailed_diff.go makePropDiff, makeShortCircuitDiff,
+ * makeMapDiff, makeListDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4): so `tags.Name` counts when the tag changes
+ * in a map both sides hold, not when `tags` is set or dropped as a whole. `*` matches every key or index at its level.
+ * A list of scalars and a set are read element by element too (the bridge diffs them by its own alignment: not read).
+ */
+export function changeReportedUnder(path: PropertyPath, old: unknown, next: unknown): boolean {
+  if (isDeepStrictEqual(old, next)) return false;
+  if (path.length === 0) return true;
+  if (old === undefined || old === null || next === undefined || next === null) return false;
+  const [element, ...rest] = path;
+  const child = (value: unknown, key: string | number) => (typeof key === "number" ? (Array.isArray(value) ? value[key] : undefined) : value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
+  const keysOf = (value: unknown): Array<string | number> => (Array.isArray(value) ? value.map((_, i) => i) : typeof value === "object" ? Object.keys(value as object) : []);
+  const keys = element === "*" ? [...new Set([...keysOf(old), ...keysOf(next)])] : [element];
+  return keys.some((key) => changeReportedUnder(rest, child(old, key), child(next, key)));
 }
 
 /** The ignoreChanges entries of `r` that hold `path`. */

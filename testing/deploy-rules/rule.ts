@@ -71,6 +71,15 @@ export function regionOf(graph: Graph, resource: RecordedResource, context: Depl
   return resourceRegion(graph, resource, context.region);
 }
 
+/** The URN of the provider a resource's provider reference (`<provider URN>::<provider id>`) names; undefined for none (a component, or a plan recorded without it). */
+export const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefined => (r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined);
+
+/** The explicit provider `resource` names (providerUrnOf) among `graph`'s resources; undefined for the default provider or one the plan does not hold. */
+export const providerOf = (graph: Graph, resource: Pick<RecordedResource, "provider">): RecordedResource | undefined => {
+  const urn = providerUrnOf(resource);
+  return urn === undefined ? undefined : graph.find((p) => p.urn === urn && p.type.startsWith("pulumi:providers:"));
+};
+
 /** Provider inputs that choose other credentials than the stack's (pulumi-aws ProviderArgs), so possibly another account. */
 const PROVIDER_CREDENTIAL_INPUTS = ["accessKey", "secretKey", "token", "profile", "sharedConfigFiles", "sharedCredentialsFiles", "assumeRoles", "assumeRoleWithWebIdentity"];
 
@@ -86,8 +95,7 @@ const PROVIDER_CREDENTIAL_INPUTS = ["accessKey", "secretKey", "token", "profile"
  * id that already names one account's resource (VpcEndpointUnique's VPC id).
  */
 export function accountScope(graph: Graph, resource: RecordedResource): string {
-  if (!resource.provider) return "stack";
-  const provider = graph.find((p) => p.type.startsWith("pulumi:providers:") && resource.provider!.startsWith(`${p.urn}::`));
+  const provider = providerOf(graph, resource);
   if (!provider || !PROVIDER_CREDENTIAL_INPUTS.some((input) => provider.inputs[input] !== undefined)) return "stack";
   const roles = asArray<Record<string, unknown>>(provider.inputs.assumeRoles);
   const roleAccount = roles.length === 1 && typeof roles[0]?.roleArn === "string" ? String(roles[0].roleArn).split(":")[4] : undefined;

@@ -44,7 +44,7 @@ import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBef
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+import { finding as deployFinding, providerOf, providerUrnOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
@@ -54,7 +54,7 @@ import { configuredNaming, type AutonamingConfig } from "./autonaming";
 import { deletedFirstByNaming } from "./naming-delete-first";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTargets, cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
-import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
+import { changeReportedUnder, ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
 import { movedOffDeleteFirstTargetFindings, TRANSITION_MOVED_OFF_DELETE_FIRST_RULE } from "./transition-moved-off";
 import { canonicalJson, keptByIgnoreChanges } from "./kept-by-ignore";
 import {
@@ -175,7 +175,7 @@ type TransitionContext = Pick<DeployRuleContext, "region">;
  * from the stack's config ("each provider uses its package's global configuration settings, which are controlled by
  * your stack's configuration", https://www.pulumi.com/docs/concepts/resources/providers/), so when it changes,
  * pulumi-aws 7 updates the default provider in place and every region-aware resource that sets no region of its own is
- * replaced by its own Diff (movedRegion).
+ * replaced by its own Diff (regionMove).
  */
 export interface StackRegions {
   deployed: string;
@@ -282,9 +282,8 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
  * (https://www.pulumi.com/registry/packages/aws/installation-configuration/).
  */
 function where(graph: Graph, r: RecordedResource, context: TransitionContext): string {
-  const providerUrn = providerUrnOf(r);
-  if (text(r.inputs.region) !== undefined || providerUrn === undefined) return regionOf(graph, r, { stack: "", production: false, ...context });
-  return text(graph.find((p) => p.urn === providerUrn)?.inputs.region) ?? "";
+  if (text(r.inputs.region) !== undefined || providerUrnOf(r) === undefined) return regionOf(graph, r, { stack: "", production: false, ...context });
+  return text(providerOf(graph, r)?.inputs.region) ?? "";
 }
 
 /**
@@ -329,8 +328,8 @@ const GLOBAL_TYPES = new Set([
 export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_MODULES.has(type.slice(4, type.indexOf("/"))) && !GLOBAL_TYPES.has(type);
 
 /**
- * Whether the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs it) to
- * another region (regionMove): the region it is managed in, its own `region` or, where it sets none, its provider's
+ * The regions the update moves a region-aware resource of both plans (`old`, deployed; `diffed`, as the engine diffs
+ * it) between (`from`, deployed; `to`, next), when it moves it to another region; else undefined: the region it is managed in, its own `region` or, where it sets none, its provider's
  * (its explicit provider's, else the stack's: `regions.deployed` for `old`, `regions.next` for `diffed`), changed. pulumi-aws 7 replaces it then by its own Diff (terraform-provider-aws
  * internal/provider/sdkv2/region.go: defaultRegion plans an unset `region` as the provider's, and
  * forceNewIfRegionChanges forces a new resource when that differs from the one in state, as framework/region.go's
@@ -345,13 +344,18 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
  * unknown at preview, and both resolve to a region (where: not an explicit provider that sets none; the stack's
  * region of that side known).
  */
-function movedRegion(deployed: Graph, after: Graph, regions: StackRegions): (old: RecordedResource, diffed: RecordedResource) => boolean {
-  const move = regionMove(deployed, after, regions);
-  return (old, diffed) => move(old, diffed) !== undefined;
-}
+type RegionMove = (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined;
 
-/** The regions a resource moves between (`from`, deployed; `to`, next), when the update moves it to another region (movedRegion); else undefined. */
-function regionMove(deployed: Graph, after: Graph, regions: StackRegions): (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined {
+/** Whether a RegionMove moves the resource (the question actionOf, cascadeOrder and replacedAsAnyKind ask). */
+const movesRegion = (move: RegionMove) => (old: RecordedResource, diffed: RecordedResource) => move(old, diffed) !== undefined;
+
+/**
+ * The RegionMove of an update, under the stack regions of each side. Built once per update (planUpdate: PlanUpdate.regionMove)
+ * and read by every check that asks. The graphs give only each resource's explicit provider (its region, or an Output
+ * unknown at preview): the next plan's before or after the cascade alike, which draws new values into names and ids,
+ * never into a provider's region.
+ */
+function regionMove(deployed: Graph, after: Graph, regions: StackRegions): RegionMove {
   const sides = sidesOf(regions);
   return (old, diffed) => {
     if (!regionAware(diffed.type) || !holds(old, "region") || !regionKnown(deployed, old) || !regionKnown(after, diffed)) return undefined;
@@ -362,7 +366,7 @@ function regionMove(deployed: Graph, after: Graph, regions: StackRegions): (old:
 
 const STACK_MOVES = "the stack's aws:region moves it";
 /**
- * Where a move to another region (movedRegion) comes from, as findings say it: the resource's own `region` on either
+ * Where a move to another region (regionMove) comes from, as findings say it: the resource's own `region` on either
  * side, else its explicit provider on either side, else the stack's `aws:region`, which its default provider reads.
  */
 function moveCause(old: RecordedResource, diffed: RecordedResource): string {
@@ -374,8 +378,7 @@ function moveCause(old: RecordedResource, diffed: RecordedResource): string {
 function regionKnown(graph: Graph, r: RecordedResource): boolean {
   if (isUnknown(r.inputs.region)) return false;
   if (text(r.inputs.region) !== undefined) return true;
-  const providerUrn = providerUrnOf(r);
-  const provider = providerUrn === undefined ? undefined : graph.find((p) => p.urn === providerUrn);
+  const provider = providerOf(graph, r);
   return provider === undefined || !isUnknown(provider.inputs.region);
 }
 
@@ -843,8 +846,15 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = withApiGat
     label: "Lambda event source mapping",
     // Not a name: Lambda keeps one mapping per event source and function (eventSourceMappingPair, deploy rule
     // LambdaEventSourceMappingUnique), and a mapping has no name field, so the bridge never replaces it delete-first.
-    key: (r, graph, context) => eventSourceMappingPair(graph, r, where(graph, r, context)),
-    // The pair names the function's region only where functionName is an ARN (eventSourceMappingPair).
+    // The pair (eventSourceMappingPair) without the function's region where that is the mapping's own, which
+    // scopedByRegionalId puts first: kept only where functionName is an ARN naming another region.
+    key: (r, graph, context) => {
+      const region = where(graph, r, context);
+      const pair = eventSourceMappingPair(graph, r, region);
+      if (pair === undefined) return undefined;
+      const [source, fn, fnRegion] = JSON.parse(pair) as string[];
+      return JSON.stringify(fnRegion === region ? [source, fn] : [source, fn, fnRegion]);
+    },
     scopedByRegionalId: true,
     describe: (_r, key) => {
       const [, source, fn] = JSON.parse(key) as string[];
@@ -1185,7 +1195,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  * deployed self `old` (same URN) if any and whether that held the name. Replaced: for its own inputs (replaceReasons) or
  * for its replaceWith (`replacedWith`, the cascade's: a resource it names there is replaced), which the engine makes
  * create-first unless deleteBeforeReplace (providerReplaces), or moved to another region, by its own region or its
- * provider's (`moved`, movedRegion), a replacement the provider's Diff makes, so the bridge's delete-first for a name
+ * provider's (`moved`, RegionMove), a replacement the provider's Diff makes, so the bridge's delete-first for a name
  * set by hand holds even where a replaceOnChanges also replaces it (providerReplaces' `forcedBeyondTables`). A deployed
  * resource whose inputs the deployed plan does not hold (a plan saved before its type was checked) is not judged.
  */
@@ -1218,12 +1228,12 @@ type ReplacedWith = ReadonlyMap<string, readonly string[]>;
  * delete-first takes every resource of it), transitively, whatever their own deleteBeforeReplace; they are `early` too,
  * and one the program keeps is re-created when it registers (planUpdate's `replaced`).
  */
-function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean, regions: StackRegions): CascadeOrder {
+function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith, byNaming: ReadonlyMap<string, string>, replaced: (urn: string) => boolean, move: RegionMove): CascadeOrder {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   // replacementDeletesFirst of the resource of `urn`, as the provider is sent it, given the cascade's `early`.
   // A move to another region is the provider's replacement too (providerReplaces' forcedBeyondTables).
-  const moved = movedRegion(deployed, after, regions);
+  const moved = movesRegion(move);
   const deletesFirstGiven = (early: ReadonlySet<string>) => (urn: string) => {
     const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
     if (!next) return early.has(urn);
@@ -1321,15 +1331,24 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   const deleted = deployed.map((r) => r.urn).filter(isEarly);
   const deletedAfterKept = new Set(deleted.filter((urn) => afterByUrn.has(urn) && rootsOf(urn).every((root) => !unregisteredAt(urn, root))));
   const early = new Set(deleted.filter((urn) => !deletedAfterKept.has(urn)));
-  const inBranchOf = (urn: string, target: string) => {
-    const roots = rootsOf(urn);
-    return roots.length > 0 && (roots.includes(target) || rootsOf(target).some((root) => roots.includes(root)));
-  };
   // The engine runs a root's branch at the root's registration (a resource registers after what it waits for, else in
   // the next plan's order), and a later branch skips what an earlier one deleted (continueStepsFromDiff: `if
   // sg.pendingDeletes[dependentResource] { continue }`): of a resource's roots, the first registered deletes it.
   const registersBefore = (a: string, b: string) => waitsOn(b, a) || (!waitsOn(a, b) && (position.get(a) ?? Infinity) < (position.get(b) ?? Infinity));
-  const branchOf = (urn: string) => rootsOf(urn).reduce<string | undefined>((first, root) => (first === undefined || registersBefore(root, first) ? root : first), undefined);
+  // Asked per deployed resource and again per check (markedFor, inBranchOf, skippedForDeletedWith): found once per URN.
+  const firstBranches = new Map<string, string | undefined>();
+  const branchOf = (urn: string) => {
+    if (!firstBranches.has(urn)) firstBranches.set(urn, rootsOf(urn).reduce<string | undefined>((first, root) => (first === undefined || registersBefore(root, first) ? root : first), undefined));
+    return firstBranches.get(urn);
+  };
+  // The new copy of `target` is created at its registration: in its own branch, or re-created there after the branch
+  // that deleted it early ("Case 1: recreating"), which registers before it. A deployed resource is deleted at the
+  // registration of the one branch that takes it (branchOf): before that create when that branch is the target's own or
+  // registers before the target; a later branch deletes it after the new copy exists.
+  const inBranchOf = (urn: string, target: string) => {
+    const branch = branchOf(urn);
+    return branch !== undefined && (branch === target || registersBefore(branch, target));
+  };
   // Whether `target` is in sg.deletes when the steps of `branch` are applied: it is that branch's root, or is deleted in
   // that branch or in one registered before it (a branch marks every resource it deletes, `sg.deletes[...] = true`,
   // before any of its steps is applied) and not registered again in between ("Case 1: recreating" unmarks it:
@@ -1414,8 +1433,9 @@ export interface CascadeOrder {
    */
   forcedByProvider: ReadonlyMap<string, string>;
   /**
-   * Whether the resource of `urn` is deleted early in the delete-before-replace branch `target` runs, or in one that also
-   * deletes `target`: before `target`'s deployed copy, so before anything created for its new copy.
+   * Whether the deployed copy of `urn` is deleted early, in a delete-before-replace branch (the one branchOf names), before
+   * `target`'s new copy is created: the branch is `target`'s own, or registers before `target` (an earlier branch that
+   * deleted `target` too, or another one), so before anything created for or after that new copy.
    */
   inBranchOf(urn: string, target: string): boolean;
   /**
@@ -1450,16 +1470,40 @@ function deletedFirstBecause(order: CascadeOrder, replacedWith: ReplacedWith, af
     const setting = order.byNaming.get(urn);
     return setting ? namingDeleteFirstReason(setting) : "deleteBeforeReplace";
   }
-  const forced = order.forcedInputs.get(urn);
   return [
     ...cascadeTargetsByOption(replacedWith, afterByUrn, urn)
       .map(([option, of]) => [option, of.filter((t) => order.deleteFirstTargets.has(t) || order.early.has(t))] as const)
       .filter(([, of]) => of.length > 0)
       .map(([option, of]) => `${option}: ${of.map((t) => afterByUrn.get(t)?.name ?? t).join(", ")} replaced delete-first`),
-    ...(forced ? [`its replace-forcing ${forced.join(", ")}, replaced delete-first: the engine deletes such dependents first (pulumi step_generator.go calculateDependentReplacements)`] : []),
-    ...(order.forcedByProvider.has(urn) ? [`its provider ${order.forcedByProvider.get(urn)}, replaced delete-first: ${PROVIDER_DELETES_FIRST}`] : []),
+    ...branchCauses(order, urn).map((cause) => `its ${cause}`),
   ].join("; ");
 }
+
+/** Why the engine deletes a resource of a branch's replace-forcing input's dependents first (CascadeOrder.forcedInputs), for the findings' text. */
+const FORCED_INPUT_DELETES_FIRST = "the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements";
+
+/**
+ * Why a delete-before-replace branch deletes the resource of `urn` early other than for its replaceWith or deletedWith,
+ * each as `replace-forcing <input> from <resource> (replaced delete-first: why)` (CascadeOrder.forcedInputs) or
+ * `provider <name> (replaced delete-first: why)` (CascadeOrder.forcedByProvider): the one wording of these causes, which
+ * deletedFirstBecause and statefulChangesByUrn give. Empty for a resource deleted early for its replaceWith alone.
+ */
+function branchCauses(order: CascadeOrder, urn: string): string[] {
+  const forced = order.forcedInputs.get(urn);
+  const provider = order.forcedByProvider.get(urn);
+  return [
+    ...(forced ? [`replace-forcing ${forced.join(", ")} (replaced delete-first: ${FORCED_INPUT_DELETES_FIRST})`] : []),
+    ...(provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : []),
+  ];
+}
+
+/**
+ * Which branch cause deletes the resource of `urn` early (CascadeOrder.early), for statefulOutcome's and
+ * movedTooLateFix's text: a replace-forcing input (forcedInputs), else its provider (forcedByProvider), else its
+ * replaceWith or deletedWith; undefined when it is not deleted early.
+ */
+const earlyCause = (order: CascadeOrder, urn: string): "input" | "provider" | "replaceWith" | undefined =>
+  !order.early.has(urn) ? undefined : order.forcedInputs.has(urn) ? "input" : order.forcedByProvider.has(urn) ? "provider" : "replaceWith";
 
 /**
  * Whether the bridge replaces `diffed` (a resource of `after` as diffedByUrn gives it) delete-first for its name: its
@@ -1543,7 +1587,11 @@ type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen
  * (the named and stateful types, REST API deployments, the replacement cascade, TransitionRdsClusterNameReused).
  */
 function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: RecordedResource): string[] {
-  const requested = diffed.replaceOnChanges ?? [];
+  // Each entry as the engine parses it (one it cannot parse replaces nothing here: PropertyPathRefused reports it).
+  const requestedPaths = (diffed.replaceOnChanges ?? []).flatMap((entry) => {
+    const path = parsePropertyPath(entry);
+    return path && path.length > 0 ? [{ entry, path }] : [];
+  });
   const hashed = new Set(kind.hashedInputs ?? []);
   const { inputs } = diffed;
   const normalise = (field: string, value: unknown) =>
@@ -1554,7 +1602,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
       : kind.type === RECORD && field === "name"
         ? dnsName(value)
         : providerCanonical(kind, field, value);
-  if (requested.includes("*")) {
+  if (requestedPaths.some(({ path }) => path.length === 1 && path[0] === "*")) {
     // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
     // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
     const specs = heldInputs(old) ?? [...new Set([...Object.keys(old.inputs), ...Object.keys(inputs)])];
@@ -1564,6 +1612,15 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
     });
     return changed ? ["replaceOnChanges: *"] : [];
   }
+  // An entry of one top-level input replaces on any change of it; a longer one (`tags.Name`, `list[0].field`) only for a
+  // change the provider's Diff reports at or below its path (changeReportedUnder), compared as given: an input the plan
+  // holds as a digest (hashedInputs) cannot be looked into, so a nested entry under one is unknown, not changed.
+  const requested = requestedPaths.flatMap(({ path }) => (path.length === 1 ? [String(path[0])] : []));
+  const nested = requestedPaths
+    .filter(({ path }) => path.length > 1 && typeof path[0] === "string" && path[0] !== "*" && !hashed.has(path[0]))
+    .filter(({ path }) => holds(old, String(path[0])) || (typeof path[1] === "string" && holds(old, `${path[0]}.${path[1]}`)))
+    .filter(({ path }) => changeReportedUnder(path.slice(1), old.inputs[path[0] as string], inputs[path[0] as string]))
+    .map(({ entry }) => `${entry} (changed)`);
   // An input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one that replaces
   // only when set replaces on any change once requested.
   const always = new Set([...kind.replaceOn, ...requested].filter((field) => holds(old, field)));
@@ -1577,7 +1634,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
       return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
   const own = kind.replaceWhen?.(old, diffed);
-  return own ? [...reasons, own] : reasons;
+  return own ? [...reasons, ...nested, own] : [...reasons, ...nested];
 }
 
 /**
@@ -1791,7 +1848,7 @@ interface NameCollision {
  * whose old copy a delete-first cascade deleted, "recreating"). A holder of the deployed plan is read as diffed: one
  * updated in place keeps a name its ignoreChanges holds.
  */
-function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, regions: StackRegions, stack: string | undefined, update: UpdateJudgement): NameCollision[] {
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, replacedWith: ReplacedWith, order: CascadeOrder, regions: StackRegions, stack: string | undefined, update: UpdateJudgement & Pick<PlanUpdate, "regionMove">): NameCollision[] {
   const collisions: NameCollision[] = [];
   // Each plan's names in its own stack region: a name of a resource of the default provider moves with it.
   const sides = sidesOf(regions);
@@ -1814,7 +1871,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
   // copy is created in the new API, whose id CreateRestApi draws anew, so a name the deployed copy keeps in the old one
   // (deleteMayKeepName) is no conflict; the mocked plans give both APIs one id.
   const inReplacedApi = (urn: string) => (order.forcedBy.get(urn) ?? []).some(({ input, from }) => input === "restApi" && urnType(from) === REST_API);
-  const moved = movedRegion(before, after, regions);
+  const moved = movesRegion(update.regionMove);
   for (const kind of TRANSITION_NAMED_TYPES) {
     // Who holds each name in the deployed plan: resources of this type, and of the types that share its names.
     const holders = new Map<string, Array<{ holder: RecordedResource; holderKind: TransitionNamedType }>>();
@@ -1887,7 +1944,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} holds the name in the deployed plan and is replaced under another name, but its old copy, which keeps this name, is deleted only at the end of the update${holder.retainOnDelete ? " (or never: retainOnDelete)" : ""}`
                 : `${at(holder)} holds the name in the deployed plan and gives it up in its own update, which ${resource.name} does not wait for (no dependency), so the engine may run it later`;
           }
-          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${moveCause(old, diffed)} from ${where(before, old, sides.deployed)} to ${where(after, diffed, sides.next)}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
+          const how = { create: "is created by the update", move: "is updated in place onto this name", replace: `is replaced create-before-delete (${cascadedBy ?? (old !== undefined && replaceReasons(kind, old, diffed).length === 0 && moved(old, diffed) ? `${moveCause(old, diffed)} from ${update.regionMove(old, diffed)!.from} to ${update.regionMove(old, diffed)!.to}, and pulumi-aws 7 replaces a resource whose region changes` : "a replace-forcing input changed")})`, "replace-delete-first": "is replaced" }[action];
           const reason = `${how} as ${kind.label} ${kind.describe(resource, key)}; ${holds}`;
           const fix = self
             ? kind.deleteMayKeepName
@@ -2436,9 +2493,9 @@ function shown(value: unknown): string {
  * `providerChanged`, the new provider's DiffConfig) reads no ignoreChanges, and whether the provider's own Diff drops
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
-function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, diffed: RecordedResource, after: Graph, regions: StackRegions): string[] {
+function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, diffed: RecordedResource, regionMove: RegionMove): string[] {
   const changes = replaceReasons(kind, old, diffed);
-  const move = regionMove(deployed, after, regions)(old, diffed);
+  const move = regionMove(old, diffed);
   if (move) changes.push(`region (${move.from} → ${move.to}${moveCause(old, diffed) === STACK_MOVES ? ": the stack's aws:region" : ""})`);
   return changes;
 }
@@ -2450,7 +2507,7 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
  * its replaceWith or deletedWith (`replacedWith`) has that as one more reason (cascadeChain), whatever its
  * own inputs do: the engine replaces it without asking the provider (providerReplaces), so it is not updated in place.
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, regions: StackRegions, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, regionMove: RegionMove, replacedWith: ReplacedWith, order: CascadeOrder): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const changes = new Map<string, string[]>();
@@ -2459,13 +2516,8 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
     const diffed = diffedOf.get(next.urn);
     if (!kind || !diffed) continue;
     const cascaded = replacedWith.has(next.urn) ? [`${cascadeChain(replacedWith, afterByUrn, next.urn)}, which the update replaces`] : [];
-    // Deleted early in a delete-before-replace branch for a replace-forcing input (CascadeOrder.forcedInputs), and re-created.
-    const forced = order.forcedInputs.get(next.urn);
-    const early = forced ? [`${forced.join(", ")} (replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements)`] : [];
-    // Deleted early because its provider is replaced delete-first (CascadeOrder.forcedByProvider), and re-created.
-    const provider = order.forcedByProvider.get(next.urn);
-    const byProvider = provider !== undefined ? [`provider ${provider} (replaced delete-first: ${PROVIDER_DELETES_FIRST})`] : [];
-    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, regions), ...cascaded, ...early, ...byProvider]);
+    // Deleted early in a delete-before-replace branch for a replace-forcing input or its provider (branchCauses), and re-created.
+    changes.set(next.urn, [...statefulChanges(kind, deployedByUrn.get(next.urn)!, diffed, regionMove), ...cascaded, ...branchCauses(order, next.urn)]);
   }
   return changes;
 }
@@ -2623,7 +2675,7 @@ function statefulFindings(
   diffedOf: ReadonlyMap<string, RecordedResource>,
   replacedWith: ReplacedWith,
   order: CascadeOrder,
-  update: UpdateJudgement,
+  update: UpdateJudgement & Pick<PlanUpdate, "regionMove">,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -2649,7 +2701,7 @@ function statefulFindings(
 
     // The region's change is the provider's too (statefulChanges), unless the engine replaces it for its replaceWith
     // without asking the provider (providerReplaces).
-    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, deployed, asProviderDiffs, after, regions).length > 0;
+    const statefulForced = (asProviderDiffs: RecordedResource) => statefulChanges(kind, old, asProviderDiffs, update.regionMove).length > 0;
     const deleteFirst = replacementDeletesFirst(order.early, kind, old, diffed, replacedWith, statefulForced);
     // Retained, or deleted with a target the update removes or replaces: the engine may skip this one's delete.
     const skipped = deleteSkipped(old, afterUrns, update);
@@ -2657,7 +2709,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, regions), !order.early.has(diffed.urn) ? undefined : order.forcedInputs.has(diffed.urn) ? "input" : order.forcedByProvider.has(diffed.urn) ? "provider" : "replaceWith", order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${why}. ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, regions), earlyCause(order, diffed.urn), order.byNaming.get(next.urn))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}${unchain}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -2691,7 +2743,7 @@ function statefulFindings(
     const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
     // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
-    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, regions).length === 0;
+    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, asMade, update.regionMove).length === 0;
     const paired = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     const candidates = old.type === QUEUE ? paired.filter((next) => queueRenamed(old, next)) : paired;
     if (candidates.length === 0) continue;
@@ -3277,8 +3329,9 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * with the table as holder, DYNAMODB_TABLE_POLICY_TARGETS; and replacements.ts POLICY_HOLDER_TYPES: a topic, a KMS key,
  * an ECR repository, a data stream, a backup vault; holderReplaced): under a new name, or as a KMS key under the new id CreateKey gives it, the old
  * writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
- * under its name, the engine deletes first the writers its branch replaces with it (CascadeOrder.inBranchOf, by the
- * recorded property dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
+ * under its name, the writers a delete-before-replace branch deletes before the holder registers (its own branch, by the
+ * recorded property dependencies, or an earlier one: CascadeOrder.inBranchOf) are gone before the new holder exists, and
+ * only the others' deletes reach it. Besides the references, a saved plan gives this
  * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
  * Not seen: a holder of another type (a stream consumer, a replica or external key, an event bus, a function)
  * replaced under a new name the mocked id does not show.
@@ -3367,9 +3420,9 @@ function policyWriterDeletedFindings(
       const replacement = holderReplaced(old.holder);
       // Replaced under a new name, the holder the old writers' deletes act on is the old one, itself deleted.
       if (replacement === "new name") continue;
-      // Replaced delete-first, under its name: the engine first deletes the deployed resources its branch replaces with it
-      // (order.inBranchOf: calculateDependentReplacements), and so before any new writer writes; the other writers'
-      // deletes come at the end, and act on the new holder of that name.
+      // Replaced delete-first, under its name: a writer deleted in its branch (calculateDependentReplacements) or in one
+      // registered before it (order.inBranchOf) is gone before the new holder exists, so before any new writer writes;
+      // the other writers' deletes come later, at the end or in a later branch, and act on the new holder of that name.
       const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !order.inBranchOf(writer.urn, old.holder!.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, deployedContext, old).flatMap((key) => nextByKey.get(key) ?? []));
@@ -3588,7 +3641,12 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
       : r.type === DEPLOYMENT
         ? DEPLOYMENT_KIND.replaceOn
         : DEPENDENT_FORCE_NEW[r.type];
-  const requested = (r.replaceOnChanges ?? []).map((entry) => String(parsePropertyPath(entry)?.[0] ?? entry));
+  // The input is given to the provider's Diff unknown, which the bridge reports at the input's own path: only an entry of
+  // that one input contains it (changeReportedUnder), not a longer one such as `tags.Name`, nor one it cannot parse.
+  const requested = (r.replaceOnChanges ?? []).flatMap((entry) => {
+    const path = parsePropertyPath(entry);
+    return path?.length === 1 ? [String(path[0])] : [];
+  });
   return own === undefined && requested.length === 0 ? undefined : [...(own ?? []), ...requested];
 }
 
@@ -3602,8 +3660,6 @@ interface ForcedEdge {
   provider?: true;
 }
 
-/** The URN of the provider a resource's provider reference (`<provider URN>::<provider id>`) names; undefined for none (a component, or a plan recorded without it). */
-const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefined => (r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined);
 
 /**
  * Each deployed resource to what the engine replaces it for in a delete-before-replace branch that replaces those
@@ -3968,18 +4024,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       "checkPlanTransition: options.update and options.autonaming are both given, but the update is already judged under a naming (planUpdate's third argument): pass options.update = planUpdate(before, after, autonaming), or options.autonaming alone",
     );
   }
-  // One judgement of which resources move: the update's and the checks' stack regions are one. An update judged without
-  // them (planUpdate(before, after, naming), as every caller made it before planUpdate took a context) is still read
-  // under a context that keeps the stack's region, as it was then: that moves no resource of the default provider (the
-  // update leaves unjudged only a move between a resource's own region and the stack's). Refused where the context
-  // changes the stack's region (deployedRegion ≠ region), which such an update knows nothing of.
-  const judgedWithoutRegions = options.update && !options.update.regions.deployed && !options.update.regions.next;
-  const sameRegions = (r: StackRegions) => r.deployed === regions.deployed && r.next === regions.next;
-  if (options.update && !sameRegions(options.update.regions) && !(judgedWithoutRegions && regions.deployed === regions.next)) {
-    const shown = (r: StackRegions) => `${r.deployed || "unknown"} → ${r.next || "unknown"}`;
-    throw new Error(`checkPlanTransition: options.update was judged under the stack regions ${shown(options.update.regions)}, the context gives ${shown(regions)}: pass options.update = planUpdate(before, after, naming, context) with this context`);
-  }
-  const update = options.update ?? planUpdate(before, after, options.autonaming, context);
+  const update = options.update ? updateUnder(options.update, regions, "checkPlanTransition") : planUpdate(before, after, options.autonaming, context);
   const { matched, deployed, cascade } = update;
   after = update.after;
   // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
@@ -4000,7 +4045,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
       ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
       ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
     ]);
-    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, regions, cascade.replacedWith, order);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, update.regionMove, cascade.replacedWith, order);
     const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
     const found = [
       ...aliasFindings(matched.duplicates, context.stack),
@@ -4098,6 +4143,8 @@ export interface PlanUpdate {
   replacedDeleteFirst(urn: string): boolean;
   /** The stack's regions the update was judged under (planUpdate's `context`): checkPlanTransition reads the plans under the same. */
   regions: StackRegions;
+  /** The regions the update moves a resource of both plans between, if it does (regionMove, under `regions`): the one judgement of moves every check reads. */
+  regionMove: RegionMove;
 }
 
 /**
@@ -4120,9 +4167,10 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
   // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
   // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
-  // Or moved to another region, by its own region or its provider's (movedRegion), the default provider's too when the stack's region changes.
+  // Or moved to another region, by its own region or its provider's (regionMove), the default provider's too when the stack's region changes.
   const regions = stackRegions(context);
-  const moved = movedRegion(deployed, after, regions);
+  const move = regionMove(deployed, after, regions);
+  const moved = movesRegion(move);
   const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
     const kinds: ReplaceRule[] = replacementKindsOf(next.type);
     return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next)) || (holdsInputs(old) && moved(old, asDiffed({}, old, next)));
@@ -4142,12 +4190,30 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
     }
     return is;
   };
-  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming, replacedByDiff, regions);
+  const order = cascadeOrder(deployed, cascade.after, cascade.replacedWith, byNaming, replacedByDiff, move);
   // Deleted early in a delete-before-replace branch (order.early), a resource the program keeps is re-created when it
   // registers: a replacement ("Case 1: recreating", step_generator.go lines 1482-1506, `sg.replaces[urn] = true`).
   const replaced = (urn: string) => replacedByDiff(urn) || (order.early.has(urn) && deployedByUrn.has(urn) && afterByUrn.has(urn));
   const replacedDeleteFirst = (urn: string) => replaced(urn) && order.deletesFirst(urn);
-  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst, regions };
+  return { matched, deployed, after: cascade.after, cascade, replaced, order, replacedDeleteFirst, regions, regionMove: move };
+}
+
+/**
+ * `update` (a caller's options.update) as the checks read it under their stack `regions`: one judgement of which
+ * resources move, so the update's and the checks' stack regions are one. An update judged without them
+ * (planUpdate(before, after, naming), as every caller made it before planUpdate took a context) is still read under
+ * regions that keep the stack's region, as it was then: that moves no resource of the default provider (the update
+ * leaves unjudged only a move between a resource's own region and the stack's, which the checks' regionMove, under
+ * `regions`, judges as they did before). Refused where the regions change the stack's region (deployedRegion ≠ region),
+ * which such an update knows nothing of, and where the update's known regions differ (`caller` names the check).
+ */
+function updateUnder(update: PlanUpdate, regions: StackRegions, caller: string): PlanUpdate {
+  const sameRegions = update.regions.deployed === regions.deployed && update.regions.next === regions.next;
+  if (sameRegions) return update;
+  const judgedWithoutRegions = !update.regions.deployed && !update.regions.next;
+  if (judgedWithoutRegions && regions.deployed === regions.next) return { ...update, regionMove: regionMove(update.deployed, update.after, regions) };
+  const shown = (r: StackRegions) => `${r.deployed || "unknown"} → ${r.next || "unknown"}`;
+  throw new Error(`${caller}: options.update was judged under the stack regions ${shown(update.regions)}, the context gives ${shown(regions)}: pass options.update = planUpdate(before, after, naming, context) with this context`);
 }
 
 /**
@@ -4159,7 +4225,7 @@ export function planUpdate(before: Graph, after: Graph, naming?: AutonamingConfi
  * TransitionDbSubnetInUse, reads which resources are replaced, not in what order.
  */
 export function checkPlanTransitionWarnings(before: Graph, after: Graph, context: { stack?: string } & StackRegionContext = {}, options: Pick<TransitionOptions, "update"> = {}): TransitionFinding[] {
-  const update = options.update ?? planUpdate(before, after, undefined, context);
+  const update = options.update ? updateUnder(options.update, stackRegions(context), "checkPlanTransitionWarnings") : planUpdate(before, after, undefined, context);
   return dbSubnetInUseWarnings(update.deployed, update.after, context.stack, update.replaced);
 }
 
@@ -4304,11 +4370,10 @@ function movedTooLateFix(order: CascadeOrder, urn: string): string {
   const createFirst = "so the deployment is replaced create-first and the stage moves to the new one before the deployed copy is deleted";
   if (order.byNaming.has(urn))
     return `set a per-type pattern with a random part for ${DEPLOYMENT} in pulumi:autonaming (providers.aws.resources["${DEPLOYMENT}"]: { pattern: "\${name}-\${hex(7)}" }), ${createFirst} (a deployment has no name, so only the order changes)`;
-  const forced = order.forcedInputs.get(urn);
-  if (forced) return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${forced.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
-  const provider = order.forcedByProvider.get(urn);
-  if (provider !== undefined) return `let provider ${provider} be replaced create-first (drop its deleteBeforeReplace), or keep it as deployed, so the engine does not delete the deployment with the provider's other resources before the stage moves`;
-  return order.early.has(urn)
+  const cause = earlyCause(order, urn);
+  if (cause === "input") return `keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs (${order.forcedInputs.get(urn)!.join(", ")}; order it after them with dependsOn instead), or let those be replaced create-first, so the engine does not delete the deployment before them and the stage moves to the new one before the deployed copy is deleted`;
+  if (cause === "provider") return `let provider ${order.forcedByProvider.get(urn)} be replaced create-first (drop its deleteBeforeReplace), or keep it as deployed, so the engine does not delete the deployment with the provider's other resources before the stage moves`;
+  return cause === "replaceWith"
     ? `take the deployment's replaceWith or deletedWith off the resource replaced delete-first, or let that one be replaced create-first, ${createFirst}`
     : `drop the deployment's deleteBeforeReplace, ${createFirst}`;
 }

@@ -4,7 +4,7 @@
  * ParsePropertyPath the engine reads ignoreChanges and replaceOnChanges with, and the strict one (config keys).
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules } from "../../testing/deploy-rules/index";
+import { checkDeployRules, planUpdate } from "../../testing/deploy-rules/index";
 import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES } from "../../testing/deploy-rules/property-paths";
 import { handBuilt, transition } from "./fixture";
 
@@ -106,5 +106,39 @@ describe("PropertyPathRefused", () => {
 
   it("passes the paths the engine parses, '.[' and a signed index included", () => {
     expect(run(["tags", 'tags["Name"]', "lifecycleRules[*].expiration", "tags.[0]", "cors[+1]"], ["bucket", "versioning.enabled"])).toEqual([]);
+  });
+});
+
+describe("replaceOnChanges: a nested entry replaces only for a change the provider's Diff reports at or below it (applyReplaceOnChanges, PropertyPath.Contains)", () => {
+  const LAMBDA = "aws:lambda/function:Function";
+  const fn = (inputs: Record<string, unknown>, replaceOnChanges: string[]) => handBuilt(LAMBDA, "fn", { name: "fn", ...inputs }, { id: "fn", replaceOnChanges });
+  const replaced = (before: Record<string, unknown>, after: Record<string, unknown>, entries: string[]) => planUpdate([fn(before, entries)], [fn(after, entries)]).replaced(fn({}, entries).urn);
+
+  it("replaces for the tag it names, not for another tag", () => {
+    expect(replaced({ tags: { Name: "a", team: "x" } }, { tags: { Name: "b", team: "x" } }, ["tags.Name"])).toBe(true);
+    expect(replaced({ tags: { Name: "a", team: "x" } }, { tags: { Name: "a", team: "y" } }, ["tags.Name"])).toBe(false);
+    // The quoted spelling and a wildcard below the map are the same paths to the engine.
+    expect(replaced({ tags: { Name: "a" } }, { tags: { Name: "b" } }, ['tags["Name"]'])).toBe(true);
+    expect(replaced({ tags: { Name: "a", team: "x" } }, { tags: { Name: "a", team: "y" } }, ["tags.*"])).toBe(true);
+  });
+
+  it("replaces for a field of the list element it names, not for another element's", () => {
+    const layers = (first: string, second: string) => ({ fileSystemConfig: [{ arn: first, localMountPath: "/mnt/a" }, { arn: second, localMountPath: "/mnt/b" }] });
+    expect(replaced(layers("a1", "b1"), layers("a2", "b1"), ["fileSystemConfig[0].arn"])).toBe(true);
+    expect(replaced(layers("a1", "b1"), layers("a1", "b2"), ["fileSystemConfig[0].arn"])).toBe(false);
+    expect(replaced(layers("a1", "b1"), layers("a1", "b2"), ["fileSystemConfig[*].arn"])).toBe(true);
+  });
+
+  it("does not replace when the whole map is set or dropped: the bridge reports that at the map's own path, which `tags.Name` does not contain", () => {
+    expect(replaced({}, { tags: { Name: "b" } }, ["tags.Name"])).toBe(false);
+    expect(replaced({}, { tags: { Name: "b" } }, ["tags"])).toBe(true);
+  });
+
+  it("does not delete a dependent early for a nested entry under the input a delete-first branch makes unknown (the engine's Diff reports the whole input)", () => {
+    const api = (description: string) => handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api", description }, { id: "a1b2c3d4e5", replaceOnChanges: ["description"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
+    const dependent = (entries: string[]) => handBuilt(LAMBDA, "fn", { name: "fn", environment: { variables: { API: "a1b2c3d4e5" } } }, { dependencies: [api("v1").urn], propertyDependencies: { environment: [api("v1").urn] }, replaceOnChanges: entries });
+    const early = (entries: string[]) => planUpdate([api("v1"), dependent(entries)], [api("v2"), dependent(entries)]).order.early.has(dependent(entries).urn);
+    expect(early(["environment"])).toBe(true);
+    expect(early(["environment.variables.API"])).toBe(false);
   });
 });

@@ -188,7 +188,7 @@ describe("Dependents deleted early: a replace-forcing input taking its value fro
     const findings = found([method, deployment(), stage], [methodReplaced, deployment(), stage]);
     expect(findings.map((f) => f.resource)).toEqual([`${DEPLOYMENT} api-deployment`]);
     expect(findings[0].problem).toMatch(
-      /^is replaced \(re-created after the engine deletes it early, in a delete-before-replace branch\), and its deployed copy is deleted first \(its replace-forcing triggers from get-items, replaced delete-first: the engine deletes such dependents first \(pulumi step_generator.go calculateDependentReplacements\)\), while stage api-stage-prod still serves it/,
+      /^is replaced \(re-created after the engine deletes it early, in a delete-before-replace branch\), and its deployed copy is deleted first \(its replace-forcing triggers from get-items \(replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements\)\), while stage api-stage-prod still serves it/,
     );
     expect(findings[0].fix).toMatch(/^keep the outputs of the resources replaced delete-first out of the deployment's replace-forcing inputs \(triggers from get-items; order it after them with dependsOn instead\)/);
   });
@@ -219,7 +219,7 @@ describe("TransitionStatefulReplaced: a cluster deleted early for a replace-forc
     const findings = found([key, ...database()], [keyReplaced, ...database()]);
     expect(findings.map((f) => f.resource)).toEqual([`${CLUSTER} db-cluster`]);
     expect(findings[0].problem).toMatch(
-      /^replaces Aurora DB cluster db-cluster: kmsKeyId from db-key \(replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements\) forces a new cluster \(terraform-provider-aws rds\/cluster.go\)\. The deployed one is deleted first \(the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first\)/,
+      /^replaces Aurora DB cluster db-cluster: replace-forcing kmsKeyId from db-key \(replaced delete-first: the engine deletes the resources whose replace-forcing input takes its value first, pulumi step_generator.go calculateDependentReplacements\) forces a new cluster \(terraform-provider-aws rds\/cluster.go\)\. The deployed one is deleted first \(the engine deletes it before the resource its replace-forcing input takes its value from, which is replaced delete-first\)/,
     );
   });
 
@@ -270,7 +270,7 @@ describe("TransitionRdsClusterNameReused and TransitionHostedUiDomainGap read pl
     const findings = transition([key, ...database], [keyReplaced, ...database]).filter((f) => f.rule === "TransitionRdsClusterNameReused");
     // Deleted first, the identifier is free; the final snapshot its old self writes is the new cluster's own delete's to meet.
     expect(findings.map((f) => f.problem)).toEqual([
-      expect.stringMatching(/^is deleted first and re-created \(its replace-forcing kmsKeyId from db-key, replaced delete-first: .*\) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot/),
+      expect.stringMatching(/^is deleted first and re-created \(its replace-forcing kmsKeyId from db-key \(replaced delete-first: .*\)\) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot/),
     ]);
   });
 

@@ -324,6 +324,24 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(ours(transition([named(), fromBlock, block], [...next, block]))).toEqual([]);
   });
 
+  it("passes a writer deleted in an earlier branch than the holder's delete-first replacement, and finds it when that branch comes later (the first branch registered deletes it)", () => {
+    // The holder named by hand: the bridge replaces it delete-first under its name, and its own `policy` takes the document.
+    const site = (inputs: Record<string, unknown> = {}) => bucket(inputs);
+    // Another bucket named by hand, also replaced delete-first: its branch deletes every deployed resource whose
+    // replaceWith names it (findDependentCascadeReplacements reads the deployed ones too), the removed policy included.
+    const logs = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "logs", { bucket: "logs-bucket", ...inputs }, { id: "logs-bucket" });
+    // The policy names the bucket by a literal (no property dependency on it), and is removed from the program.
+    const policy = handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document }, { replaceWith: [logs().urn] });
+    const before = [logs(), site(), policy];
+    const [nextLogs, nextSite] = [logs({ objectLockEnabled: true }), site({ objectLockEnabled: true, policy: document })];
+    // The logs bucket registers first: its branch deletes the policy before the site bucket is replaced, so no delete
+    // reaches the new bucket's document.
+    expect(ours(transition(before, [nextLogs, nextSite]))).toEqual([]);
+    // Registered after the site bucket: the new bucket writes its policy first, then the logs branch deletes the old
+    // policy resource, and its DeleteBucketPolicy empties the new bucket's document.
+    expect(ours(transition(before, [nextSite, nextLogs]))).toEqual([`${BUCKET_POLICY} site-policy`]);
+  });
+
   it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
     const deployedBucket = handBuilt(BUCKET, "uploads", { bucket: "uploads-1a2b3c" }, { id: "uploads-1a2b3c" });
     const oldPolicy = handBuilt(BUCKET_POLICY, "p", { bucket: "uploads-1a2b3c", policy: document });

@@ -12,7 +12,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { handBuilt } from "./fixture";
-import { checkPlanTransition, planUpdate } from "../../testing/deploy-rules";
+import { checkPlanTransition, checkPlanTransitionWarnings, planUpdate } from "../../testing/deploy-rules";
 import { regionAware } from "../../testing/deploy-rules/transition";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -291,6 +291,15 @@ describe("a change of the stack's aws:region moves the default provider's resour
     expect(() => checkPlanTransition(graph, graph, { region: "us-east-1" }, { update: planUpdate(graph, graph, undefined, { region: "eu-west-1" }) })).toThrow(
       "options.update was judged under the stack regions eu-west-1 → eu-west-1, the context gives us-east-1 → us-east-1",
     );
+    // The warnings read the same judgement of which resources the update replaces (a move replaces), so the same guard.
+    expect(() => checkPlanTransitionWarnings(graph, graph, moved, { update: planUpdate(graph, graph) })).toThrow(
+      "checkPlanTransitionWarnings: options.update was judged under the stack regions unknown → unknown, the context gives us-east-1 → eu-west-1",
+    );
+    expect(() => checkPlanTransitionWarnings(graph, graph, { region: "us-east-1" }, { update: planUpdate(graph, graph, undefined, { region: "eu-west-1" }) })).toThrow(
+      "options.update was judged under the stack regions eu-west-1 → eu-west-1, the context gives us-east-1 → us-east-1",
+    );
+    expect(checkPlanTransitionWarnings(graph, graph, moved, { update: planUpdate(graph, graph, undefined, moved) })).toEqual([]);
+    expect(checkPlanTransitionWarnings(graph, graph, { region: "us-east-1" }, { update: planUpdate(graph, graph) })).toEqual([]);
   });
 
   it("reads an update built the old way (planUpdate without a context) under a context that keeps the stack's region, as before", () => {

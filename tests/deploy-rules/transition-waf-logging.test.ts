@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { WebAcl } from "../../components/web-acl";
-import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { checkDeployRules, checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { WAF_CLOUDFRONT_REGION } from "../../testing/deploy-rules/waf";
 import { byName, mutate, record } from "../../testing/harness";
 import { handBuilt } from "./fixture";
 
@@ -78,5 +79,23 @@ describe("checkPlanTransition: a web ACL's one logging configuration", () => {
   it("keeps what the check reads in a saved plan", () => {
     const saved = readSavedPlan(JSON.stringify(toSavedPlan([logging("acl-logging", "a")], { stack: "prod", region: "us-east-1" }))).resources;
     expect(rules(saved, [logging("acl-logging", "b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+  });
+});
+
+describe("a CLOUDFRONT web ACL moved off us-east-1 (its own region, or the stack's for the default provider)", () => {
+  // AWS WAF creates a CLOUDFRONT-scope web ACL in us-east-1 only ("you must use the Region US East (N. Virginia) to
+  // create your web ACL", https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html): the
+  // move is a create AWS refuses, not a replacement. The single-plan rule WafCloudFrontRegion refuses the next plan in the
+  // same `--since` run (read under the next stack region), and the transition checks add no finding that calls it one.
+  const acl = (inputs: Record<string, unknown> = {}) => handBuilt("aws:wafv2/webAcl:WebAcl", "edge", { name: "edge", scope: "CLOUDFRONT", defaultAction: { allow: {} }, ...inputs }, { id: "0123abcd", state: { arn: ACL_ARN } });
+  it("is refused by WafCloudFrontRegion on the next plan and reported by no transition check", () => {
+    const moves = [
+      { before: [acl({ region: "us-east-1" })], after: [acl({ region: "eu-west-1" })], context: { stack: "prod", region: "us-east-1" } },
+      { before: [acl()], after: [acl()], context: { stack: "prod", region: "eu-west-1", deployedRegion: "us-east-1" } },
+    ];
+    for (const { before, after, context } of moves) {
+      expect(checkDeployRules(after, { stack: context.stack, production: true, region: context.region }, [WAF_CLOUDFRONT_REGION]).map((f) => f.rule)).toEqual(["WafCloudFrontRegion"]);
+      expect(checkPlanTransition(before, after, context)).toEqual([]);
+    }
   });
 });
