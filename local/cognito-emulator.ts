@@ -1796,19 +1796,18 @@ function maskDeliveryDestinations(router: (target: string) => Route) {
 
 /**
  * An email address or phone number as Cognito shows where it sent a code: an address's first character, `***@`, its
- * domain's first character, `***` and the domain's last label (jane@example.com is "j***@e***.com" in AWS's ForgotPassword
- * example, https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity-provider_example_cognito-identity-provider_ForgotPassword_section.html;
- * responses quoted from the live API also show "j***@g***", without the label: not confirmed which the service gives
- * today); a phone number's `+`, a `*` for each digit but the last four ("+********1234", aws-amplify/amplify-js#2341).
- * Anything else: its first character and `***` (not confirmed).
+ * domain's first character and `***`, no more (the live API's answers: ForgotPassword's raw response body
+ * {"CodeDeliveryDetails":{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"u***@y***"}},
+ * aws-amplify/aws-sdk-ios#4837, 2023; SignUp answers quoted as "g***@g***" and "m***@g***"). AWS's CLI examples show
+ * "j***@e***.com" for jane@example.com (forgot-password, resend-confirmation-code,
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity-provider_example_cognito-identity-provider_ForgotPassword_section.html),
+ * which no recorded answer of the service has: written by hand, not the service's. A phone number: its `+`, a `*` for
+ * each digit but the last four ("+*******0008", the live SMS_MFA challenge's CODE_DELIVERY_DESTINATION,
+ * amazon-archives/amazon-cognito-identity-js#236). Anything else: its first character and `***` (not confirmed).
  */
 function maskedDestination(destination: string): string {
   const at = destination.lastIndexOf("@");
-  if (at >= 0) {
-    const domain = destination.slice(at + 1);
-    const dot = domain.lastIndexOf(".");
-    return `${destination.slice(0, 1)}***@${domain.slice(0, 1)}***${dot > 0 ? domain.slice(dot) : ""}`;
-  }
+  if (at >= 0) return `${destination.slice(0, 1)}***@${destination.slice(at + 1, at + 2)}***`;
   if (/^\+\d{5,}$/.test(destination)) return `+${"*".repeat(destination.length - 5)}${destination.slice(-4)}`;
   return `${destination.slice(0, 1)}***`;
 }
