@@ -40,16 +40,24 @@ export class ModelInputs {
 
   /** `check` of `target`'s input; undefined for an action the model lacks, or once the model could not be read. */
   check<T>(target: string, check: (input: NormalizedSchema) => T): T | undefined {
+    const input = this.input(target);
+    // Outside the model read's try: an error while checking one request fails that request only; a request must not
+    // be able to switch the checks off for every later one.
+    return input && check(input);
+  }
+
+  private input(target: string): NormalizedSchema | undefined {
     if (!this.on) return undefined;
+    const known = this.inputs.get(target);
+    if (known) return known;
     try {
-      let input = this.inputs.get(target);
-      if (!input) {
-        const schema = this.operation(target);
-        if (!schema) return undefined;
-        input = NormalizedSchema.of(schema[4] as Parameters<typeof NormalizedSchema.of>[0]);
-        this.inputs.set(target, input);
-      }
-      return check(input);
+      const schema = this.operation(target);
+      if (!schema) return undefined;
+      const input = NormalizedSchema.of(schema[4] as Parameters<typeof NormalizedSchema.of>[0]);
+      // Reading a member's schema is lazy: touch them now, so a model this reader cannot read is found here, once.
+      if (input.isStructSchema()) for (const _ of input.structIterator());
+      this.inputs.set(target, input);
+      return input;
     } catch (error) {
       this.off(`the SDK's model of ${target} could not be read (${error instanceof Error ? error.message : String(error)})`);
       return undefined;

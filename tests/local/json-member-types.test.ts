@@ -5,7 +5,7 @@
  */
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
 import { expect, it } from "vitest";
-import { jsonTypeCheck } from "../../local/json-member-types";
+import { jsonTypeCheck, ModelInputs } from "../../local/json-member-types";
 
 it("checks the real model's actions: a wrong type refused, the right types and an unknown action let through", () => {
   const logs: string[] = [];
@@ -39,4 +39,17 @@ it("turns itself off, with one log line, when a schema cannot be read, and lets 
   expect(check("Broken", { Name: "a", Inner: "b" })).toBeUndefined();
   expect(check("Fine", { Name: 1 })).toBeUndefined();
   expect(logs).toEqual([expect.stringContaining("unknown schema format")]);
+});
+
+it("fails only the request whose check throws: one request cannot switch the checks off for every later one", () => {
+  const logs: string[] = [];
+  const inputs = new ModelInputs(cognitoModel as Record<string, unknown>, (m) => logs.push(m));
+  const check = jsonTypeCheck(inputs);
+  expect(() =>
+    inputs.check("InitiateAuth", () => {
+      throw new RangeError("Maximum call stack size exceeded");
+    }),
+  ).toThrow(RangeError);
+  expect(check("InitiateAuth", { AuthFlow: "USER_PASSWORD_AUTH", ClientId: 7 })).toBe("ClientId: expected a string, got a number");
+  expect(logs).toEqual([]);
 });
