@@ -108,4 +108,38 @@ describe("local S3: an answer the client stops reading", () => {
     socket.destroy();
     expect([ended, received < size]).toEqual(["closed", true]);
   });
+
+  it("is not closed while the client reads it, however the checks fall: each 64 KiB piece written shows progress", async () => {
+    const clock = new TestClock();
+    server = await startLocalS3({ buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every });
+    const size = 64 * 1024 ** 2;
+    await server.store.putStream("b", { key: "big", contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() }, (async function* () {
+      for (let sent = 0; sent < size; sent += 1024 ** 2) yield Buffer.alloc(1024 ** 2, "b");
+    })());
+    const url = new URL(server.endpoint);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on("error", () => {});
+    const signed = await signS3("GET", new URL("/b/big", server.endpoint), { "x-amz-content-sha256": createHash("sha256").update("").digest("hex") });
+    // The client reads all the time, and the clock ticks after each 4 MiB it reads: IDLE_CHECKS (4) ticks in a row
+    // without progress would take 16 MiB read meanwhile, more than the sockets' buffers and a piece in flight hold, so
+    // some piece must have been written between two of them. Served as one 64 MiB write, none was done until all of it
+    // was, and the connection was closed under a client reading as fast as it could.
+    const TICK_EVERY = 4 * 1024 ** 2;
+    let received = 0;
+    let ticked = 0;
+    const ended = await new Promise<string>((resolve) => {
+      socket.on("data", (data: Buffer) => {
+        received += data.length;
+        if (received > size) resolve("whole answer");
+        while (received - ticked >= TICK_EVERY) {
+          ticked += TICK_EVERY;
+          setImmediate(() => clock.tick());
+        }
+      });
+      socket.once("close", () => resolve("closed"));
+      socket.write(`GET /b/big HTTP/1.1\r\n${Object.entries(signed).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`);
+    });
+    socket.destroy();
+    expect([ended, ticked >= 15 * TICK_EVERY]).toEqual(["whole answer", true]);
+  });
 });
