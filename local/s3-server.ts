@@ -1243,7 +1243,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Node's requestTimeout, a whole request's (300 s by default, https://nodejs.org/api/http.html#serverrequesttimeout),
   // is off: a body times out only when idle (watchIdle), as S3's does. Headers past Node's own limit would be answered
   // by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to time out, no timer.
     if (idleTimeout > 0 && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)) watchIdle(req, res, idleTimeout, idleClock);
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
@@ -1264,6 +1264,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
     });
+  };
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, onRequest);
+  // A request with `Expect: 100-continue` comes here instead of to onRequest (without this listener Node answers 100
+  // Continue at once, before any check): its 100 Continue waits for the body's first read (continueOnFirstRead).
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    continueOnFirstRead(req, res);
+    onRequest(req, res);
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
@@ -2447,7 +2454,8 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, 
  * a server do with a body too large: "the server MAY close the connection" (RFC 9110 section 15.5.14). Node closes it
  * once the answer is written: the answer is on the wire ahead of the close, but a client still sending when its bytes
  * meet the closed socket gets a reset, which RFC 9112 section 9.6 warns may cost it the answer (its staged close, reading
- * on until the client closes, would read what closing is meant to spare). Not confirmed: that S3 closes the connection
+ * on until the client closes, would read what closing is meant to spare); a client that sent `Expect: 100-continue`
+ * (the SDKs do with large bodies) is refused before it sends a byte (continueOnFirstRead). Not confirmed: that S3 closes the connection
  * on this refusal (clients report broken pipes on refused uploads, not on which refusals). Other
  * refusals part-way drain the rest of a body instead, so the connection serves the next request.
  */
@@ -2587,6 +2595,26 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
     socket.destroy();
   });
   res.once("close", stop);
+}
+
+/**
+ * `Expect: 100-continue` honoured as S3 honours it: "When your application uses 100-continue, it does not send the
+ * request body until it receives an acknowledgment. If the message is rejected based on the headers, the body of the
+ * message is not sent" (the Expect request header, https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPUT.html).
+ * The request's checks (signature, IAM, the bucket, the limits) all run before its body is first read, so 100 Continue
+ * is written then, when the handler first asks the body for bytes (IncomingMessage's _read: it starts the socket
+ * flowing), never once the answer has begun. A refusal before it is the final answer: Node marks it `Connection: close`
+ * (lib/_http_server.js: "Don't keep alive connections where the client expects 100 Continue but we sent a final status;
+ * they may put extra bytes on the wire"), so a body sent anyway (a client tired of waiting) is not read as the next
+ * request. A body the client sent without waiting is read as it comes.
+ */
+function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
+  const read = req._read;
+  req._read = function (size: number): void {
+    req._read = read;
+    if (!res.headersSent) res.writeContinue();
+    read.call(this, size);
+  };
 }
 
 /** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */

@@ -4,7 +4,7 @@
  * stalled for the idle timeout.
  */
 import { createHash } from "node:crypto";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { signS3 } from "../harness/s3-local";
@@ -141,5 +141,66 @@ describe("local S3: an answer the client stops reading", () => {
     });
     socket.destroy();
     expect([ended, ticked >= 15 * TICK_EVERY]).toEqual(["whole answer", true]);
+  });
+});
+
+/**
+ * Reads a connection's answers until a final one (not 1xx) has arrived whole (its Content-Length); everything read, as
+ * latin1 text, and whether the server then closed the connection.
+ */
+function finalAnswer(socket: Socket): Promise<{ text: string; closed: Promise<void> }> {
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  let text = "";
+  return new Promise((resolve, reject) => {
+    socket.on("error", () => {});
+    socket.on("data", (data: Buffer) => {
+      text += data.toString("latin1");
+      const final = /(?:^|\r\n\r\n)(HTTP\/1\.1 [2-5]\d\d [^]*?\r\n\r\n)/.exec(text);
+      if (!final) return;
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(final[1])?.[1] ?? 0);
+      if (text.length >= final.index + final[0].length + length) resolve({ text, closed });
+    });
+    socket.once("close", () => reject(new Error(`closed before a final answer: ${JSON.stringify(text)}`)));
+  });
+}
+
+describe("local S3: a request with Expect: 100-continue", () => {
+  const headOf = (method: string, path: string, headers: Record<string, string>) =>
+    `${method} ${path} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")}expect: 100-continue\r\n\r\n`;
+
+  it("refused on its headers is answered without 100 Continue, with Connection: close, its body never sent (a missing bucket, a declared 6 GiB)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    for (const [path, length, status, code] of [
+      ["/missing/key", "5", "404", "NoSuchBucket"],
+      ["/b/huge.bin", String(6 * 1024 ** 3), "400", "EntityTooLarge"],
+    ] as const) {
+      const url = new URL(path, server.endpoint);
+      const signed = await signS3("PUT", url, { "content-length": length, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" });
+      const socket = connect(Number(url.port), url.hostname);
+      const answer = finalAnswer(socket);
+      // Headers only: the client waits for 100 Continue before its body.
+      socket.write(headOf("PUT", path, signed));
+      const { text, closed } = await answer;
+      // Before the fix Node wrote "HTTP/1.1 100 Continue" at once, ahead of the checks.
+      expect([text.slice(0, 12), /<Code>(\w+)</.exec(text)?.[1], /\r\nconnection: (\w+)/i.exec(text)?.[1]], path).toEqual([`HTTP/1.1 ${status}`, code, "close"]);
+      // The server closes the connection: a body the client sent after all is not read as the next request.
+      await closed;
+    }
+  });
+
+  it("accepted on its headers gets 100 Continue before it sends its body, then the answer to it", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const url = new URL("/b/continued.txt", server.endpoint);
+    const signed = await signS3("PUT", url, { "content-length": "5", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" });
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on("error", () => {});
+    const interim = new Promise<string>((resolve) => socket.once("data", (data: Buffer) => resolve(data.toString("latin1"))));
+    socket.write(headOf("PUT", url.pathname, { ...signed, connection: "close" }));
+    expect(await interim).toBe("HTTP/1.1 100 Continue\r\n\r\n");
+    const answer = finalAnswer(socket);
+    socket.write("hello");
+    const { text, closed } = await answer;
+    await closed;
+    expect([text.slice(0, 12), server.store.get("b", "continued.txt")?.body.toString()]).toEqual(["HTTP/1.1 200", "hello"]);
   });
 });
