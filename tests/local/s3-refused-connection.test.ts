@@ -1,7 +1,8 @@
 /**
  * What becomes of a connection the server stops serving: an upload declaring more than S3 takes is answered and the
  * connection closed, the rest of its body never read; an answer the client stops reading is closed once it has been
- * stalled for the idle timeout.
+ * stalled for the idle timeout; a request expecting 100 Continue refused on its headers is answered without it and its
+ * connection closed.
  */
 import { createHash } from "node:crypto";
 import { connect, type Socket } from "node:net";
