@@ -2578,7 +2578,9 @@ function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, c
  */
 function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClock): void {
   const { socket } = res;
-  if (!socket) return;
+  // An answer queued behind another on its connection (pipelined requests) is held, bounded by its buffer, until Node
+  // hands it the connection once those are done ('socket'): watched from then, as a stall before is the other's.
+  if (!socket) return void res.once("socket", () => watchStalledAnswer(res, timeout, clock));
   // Bytes the kernel took: Node counts a write in bytesWritten when it starts, and in writableLength until it is done.
   const written = () => socket.bytesWritten - socket.writableLength;
   let last = written();

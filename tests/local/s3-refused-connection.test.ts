@@ -145,6 +145,59 @@ describe("local S3: an answer the client stops reading", () => {
   });
 });
 
+describe("local S3: an answer queued behind another on its connection (pipelined requests)", () => {
+  it("is watched once it has the connection: the client that stops reading it is closed too", async () => {
+    const clock = new TestClock();
+    // Each GetObject authorised, in order: the second's answer is queued once this has been called for it (what follows
+    // up to its body is synchronous).
+    let authorised = 0;
+    let secondAuthorised!: () => void;
+    const second = new Promise<void>((resolve) => (secondAuthorised = resolve));
+    server = await startLocalS3({ buckets: ["b"], idleTimeoutMs: 20_000, idleClock: clock.every, authorise: () => void (++authorised === 2 && secondAuthorised()) });
+    const size = 64 * 1024 ** 2;
+    await server.store.putStream("b", { key: "big", contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() }, (async function* () {
+      for (let sent = 0; sent < size; sent += 1024 ** 2) yield Buffer.alloc(1024 ** 2, "b");
+    })());
+    const signed = await signS3("GET", new URL("/b/big", server.endpoint), { "x-amz-content-sha256": createHash("sha256").update("").digest("hex") });
+    const get = `GET /b/big HTTP/1.1\r\n${Object.entries(signed).map(([name, value]) => `${name}: ${value}\r\n`).join("")}\r\n`;
+    const url = new URL(server.endpoint);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on("error", () => {});
+    socket.pause();
+    // Both at once: the second's answer is queued while the first, larger than the sockets' buffers, waits for the client.
+    socket.write(get + get);
+    await second;
+    // The client reads the first answer whole and the start of the second, then no more.
+    let received = 0;
+    await new Promise<void>((resolve) => {
+      socket.on("data", (data: Buffer) => {
+        received += data.length;
+        if (received <= size + 1024) return;
+        socket.pause();
+        resolve();
+      });
+      socket.resume();
+    });
+    socket.removeAllListeners("data");
+    // As in the test above: the checks run until the watch closes the connection (bounded).
+    for (let turn = 0; turn < 20_000 && clock.running > 0; turn++) {
+      clock.tick();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const ended = await new Promise<string>((resolve) => {
+      socket.on("data", (data: Buffer) => {
+        received += data.length;
+        if (received > 2 * size) resolve("whole answers");
+      });
+      socket.once("close", () => resolve("closed"));
+      socket.resume();
+    });
+    socket.destroy();
+    // Before the fix the queued answer, which had no connection when it began, was never watched: it all came.
+    expect([ended, received < 2 * size]).toEqual(["closed", true]);
+  });
+});
+
 /**
  * Reads a connection's answers until a final one (not 1xx) has arrived whole (its Content-Length); everything read, as
  * latin1 text, and whether the server then closed the connection.
