@@ -2455,8 +2455,8 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, 
  * once the answer is written: the answer is on the wire ahead of the close, but a client still sending when its bytes
  * meet the closed socket gets a reset, which RFC 9112 section 9.6 warns may cost it the answer (its staged close, reading
  * on until the client closes, would read what closing is meant to spare); a client that sent `Expect: 100-continue`
- * (the SDKs do with large bodies) is refused before it sends a byte (continueOnFirstRead). Not confirmed: that S3 closes the connection
- * on this refusal (clients report broken pipes on refused uploads, not on which refusals). Other
+ * (the SDKs do with large bodies) is refused before it sends a byte (continueOnFirstRead). Not confirmed: that S3
+ * closes the connection on this refusal (clients report broken pipes on refused uploads, not on which refusals). Other
  * refusals part-way drain the rest of a body instead, so the connection serves the next request.
  */
 class UploadTooLarge extends S3Error {
@@ -2603,12 +2603,14 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
  * `Expect: 100-continue` honoured as S3 honours it: "When your application uses 100-continue, it does not send the
  * request body until it receives an acknowledgment. If the message is rejected based on the headers, the body of the
  * message is not sent" (the Expect request header, https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPUT.html).
- * The request's checks (signature, IAM, the bucket, the limits) all run before its body is first read, so 100 Continue
- * is written then, when the handler first asks the body for bytes (IncomingMessage's _read: it starts the socket
- * flowing), never once the answer has begun. A refusal before it is the final answer: Node marks it `Connection: close`
- * (lib/_http_server.js: "Don't keep alive connections where the client expects 100 Continue but we sent a final status;
- * they may put extra bytes on the wire"), so a body sent anyway (a client tired of waiting) is not read as the next
- * request. A body the client sent without waiting is read as it comes.
+ * 100 Continue is written when the handler first asks the body for bytes (IncomingMessage's _read: it starts the socket
+ * flowing), never once the answer has begun: an upload's (PutObject, UploadPart) after its signature, IAM, bucket and
+ * limits are checked; a document's (DeleteObjects, a completion) or a POST's form after the signature's or the length's
+ * checks only, as IAM and the bucket are checked once it is read. A refusal before is the final answer, and Node marks it
+ * `Connection: close` (lib/_http_server.js: "Don't keep alive connections where the client expects 100 Continue but we
+ * sent a final status; they may put extra bytes on the wire"), so a body sent anyway (a client tired of waiting) is not
+ * read as the next request. A body sent without waiting is read as it comes; one that had all arrived before it was
+ * read needs no 100, and its answer closes the connection the same way.
  */
 function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
   const read = req._read;
