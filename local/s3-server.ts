@@ -1243,7 +1243,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Node's requestTimeout, a whole request's (300 s by default, https://nodejs.org/api/http.html#serverrequesttimeout),
   // is off: a body times out only when idle (watchIdle), as S3's does. Headers past Node's own limit would be answered
   // by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to time out, no timer.
     if (idleTimeout > 0 && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)) watchIdle(req, res, idleTimeout, idleClock);
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
@@ -1264,6 +1264,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
     });
+  };
+  const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, onRequest);
+  // A request with `Expect: 100-continue` comes here instead of to onRequest (without this listener Node answers 100
+  // Continue at once, before any check): its 100 Continue waits for the body's first read (continueOnFirstRead).
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    continueOnFirstRead(req, res);
+    onRequest(req, res);
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
@@ -2447,8 +2454,9 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage, 
  * a server do with a body too large: "the server MAY close the connection" (RFC 9110 section 15.5.14). Node closes it
  * once the answer is written: the answer is on the wire ahead of the close, but a client still sending when its bytes
  * meet the closed socket gets a reset, which RFC 9112 section 9.6 warns may cost it the answer (its staged close, reading
- * on until the client closes, would read what closing is meant to spare). Not confirmed: that S3 closes the connection
- * on this refusal (clients report broken pipes on refused uploads, not on which refusals). Other
+ * on until the client closes, would read what closing is meant to spare); a client that sent `Expect: 100-continue`
+ * (the SDKs do with large bodies) is refused before it sends a byte (continueOnFirstRead). Not confirmed: that S3
+ * closes the connection on this refusal (clients report broken pipes on refused uploads, not on which refusals). Other
  * refusals part-way drain the rest of a body instead, so the connection serves the next request.
  */
 class UploadTooLarge extends S3Error {
@@ -2570,7 +2578,9 @@ function watchIdle(req: IncomingMessage, res: ServerResponse, timeout: number, c
  */
 function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClock): void {
   const { socket } = res;
-  if (!socket) return;
+  // An answer queued behind another on its connection (pipelined requests) is held, bounded by its buffer, until Node
+  // hands it the connection once those are done ('socket'): watched from then, as a stall before is the other's.
+  if (!socket) return void res.once("socket", () => watchStalledAnswer(res, timeout, clock));
   // Bytes the kernel took: Node counts a write in bytesWritten when it starts, and in writableLength until it is done.
   const written = () => socket.bytesWritten - socket.writableLength;
   let last = written();
@@ -2587,6 +2597,28 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
     socket.destroy();
   });
   res.once("close", stop);
+}
+
+/**
+ * `Expect: 100-continue` honoured as S3 honours it: "When your application uses 100-continue, it does not send the
+ * request body until it receives an acknowledgment. If the message is rejected based on the headers, the body of the
+ * message is not sent" (the Expect request header, https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPUT.html).
+ * 100 Continue is written when the handler first asks the body for bytes (IncomingMessage's _read: it starts the socket
+ * flowing), never once the answer has begun: an upload's (PutObject, UploadPart) after its signature, IAM, bucket and
+ * limits are checked; a document's (DeleteObjects, a completion) or a POST's form after the signature's or the length's
+ * checks only, as IAM and the bucket are checked once it is read. A refusal before is the final answer, and Node marks it
+ * `Connection: close` (lib/_http_server.js: "Don't keep alive connections where the client expects 100 Continue but we
+ * sent a final status; they may put extra bytes on the wire"), so a body sent anyway (a client tired of waiting) is not
+ * read as the next request. A body sent without waiting is read as it comes; one that had all arrived before it was
+ * read needs no 100, and its answer closes the connection the same way.
+ */
+function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
+  const read = req._read;
+  req._read = function (size: number): void {
+    req._read = read;
+    if (!res.headersSent) res.writeContinue();
+    read.call(this, size);
+  };
 }
 
 /** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */
