@@ -4229,7 +4229,8 @@ function updateUnder(update: PlanUpdate, regions: StackRegions, caller: string):
  * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
  * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
  * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded),
- * or is `options.update`, that judgement of these two plans already made (one for both checks). No `autonaming`: the
+ * or is `options.update`, that judgement of these two plans already made (one for both checks), refused as
+ * checkPlanTransition refuses it when judged under other stack regions than `context` gives. No `autonaming`: the
  * stack's `pulumi:autonaming` changes only which replacements delete first (planUpdate), and the one warning,
  * TransitionDbSubnetInUse, reads which resources are replaced, not in what order.
  */
