@@ -1620,9 +1620,13 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
   // An entry of one top-level input replaces on any change of it; a longer one (`tags.Name`, `list[0].field`) only for a
   // change the provider's Diff reports at or below its path (changeReportedUnder), compared as given: an input the plan
   // holds as a digest (hashedInputs) cannot be looked into, so a nested entry under one is unknown, not changed.
+  // A longer entry that starts with `*` (`*.Name`) stands for each top-level input: Contains matches `*` to any key.
   const requested = requestedPaths.flatMap(({ path }) => (path.length === 1 ? [String(path[0])] : []));
+  const topLevel = [...new Set([...Object.keys(old.inputs), ...Object.keys(inputs)])].filter((input) => !input.startsWith("__"));
   const nested = requestedPaths
-    .filter(({ path }) => path.length > 1 && typeof path[0] === "string" && path[0] !== "*" && !hashed.has(path[0]))
+    .filter(({ path }) => path.length > 1 && typeof path[0] === "string")
+    .flatMap(({ entry, path }) => (path[0] === "*" ? topLevel.map((input) => ({ entry, path: [input, ...path.slice(1)] })) : [{ entry, path }]))
+    .filter(({ path }) => !hashed.has(String(path[0])))
     .filter(({ path }) => holds(old, String(path[0])) || (typeof path[1] === "string" && holds(old, `${path[0]}.${path[1]}`)))
     .filter(({ path }) => changeReportedUnder(path.slice(1), old.inputs[path[0] as string], inputs[path[0] as string]))
     .map(({ entry }) => `${entry} (changed)`);
@@ -1639,7 +1643,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
       return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
   const own = kind.replaceWhen?.(old, diffed);
-  return own ? [...reasons, ...nested, own] : [...reasons, ...nested];
+  return [...reasons, ...new Set(nested), ...(own ? [own] : [])];
 }
 
 /**
