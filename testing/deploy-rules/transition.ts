@@ -345,7 +345,7 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
  * unknown at preview, and both resolve to a region (where: not an explicit provider that sets none; the stack's
  * region of that side known).
  */
-type RegionMove = (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined;
+export type RegionMove = (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined;
 
 /** Whether a RegionMove moves the resource (the question actionOf, cascadeOrder and replacedAsAnyKind ask). */
 const movesRegion = (move: RegionMove) => (old: RecordedResource, diffed: RecordedResource) => move(old, diffed) !== undefined;
