@@ -329,8 +329,8 @@ function lettersDigitsAnd(symbols: Iterable<string>): string {
   return series(["letters", "digits", ...[...symbols].map((symbol) => JSON.stringify(symbol))]);
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-function series(items: readonly string[]): string {
+/** `a`, `a and b`, `a, b and c` (also the deploy rules' lists of names: testing/deploy-rules/transition-moved-off.ts). */
+export function series(items: readonly string[]): string {
   return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 

@@ -41,6 +41,7 @@ import { ALARM_LIMITS } from "../../components/monitoring/validate";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { goLength } from "./go-length";
 
 /**
  * What terraform-provider-aws adds to a `namePrefix` / `bucketPrefix`: id.PrefixedUniqueId's suffix,
@@ -545,9 +546,6 @@ export function physicalName(spec: PhysicalNameSpec, r: RecordedResource, naming
   const prefix = `${transform(r.name)}${SEPARATOR}`;
   return { name: `${prefix}${RANDOM_STAND_IN}${postfix}`, shown: `${prefix}<random suffix>${postfix}`, autonamed: true };
 }
-
-/** A name's length as pulumi-aws measures it against its maximum: Go's len, in UTF-8 bytes. */
-export const goLength = (text: string) => Buffer.byteLength(text, "utf8");
 
 /** "70 characters", or "256 bytes (132 characters)" where pulumi-aws's byte count differs from the characters. */
 function measured(text: string): string {

@@ -102,7 +102,8 @@ function pathContains(ignored: PropertyPath, path: PropertyPath): boolean {
  * and `Contains` is a prefix test: a change reported at a shorter path, the whole input, does not count for a longer entry.
  * The bridge reports a change of a map or list element by element, and one where either side is null, unset or unknown
  * at that value's own path (pulumi-terraform-bridge pkg/tfbridge/detailed_diff.go makePropDiff, makeShortCircuitDiff,
- * makeMapDiff, makeListDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4): so `tags.Name` counts when the tag changes
+ * makeMapDiff, makeListDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4; makeDetailedDiffV2, which pulumi-aws 7 gets: its
+ * provider/resources.go sets EnableAccurateBridgePreview, the bridge's default since v3.107.0): so `tags.Name` counts when the tag changes
  * in a map both sides hold, not when `tags` is set or dropped as a whole. `*` matches every key or index at its level.
  * A list of scalars and a set are read element by element too (the bridge diffs them by its own alignment: not read).
  */

@@ -10,6 +10,7 @@
  */
 import { asArray, findOfType, identitiesOf, ofType, resourceRegion, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { providerOf } from "./provider-ref";
 
 export interface DeployFinding {
   rule: string;
@@ -70,15 +71,6 @@ export function formatFinding(f: DeployFinding): string {
 export function regionOf(graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
   return resourceRegion(graph, resource, context.region);
 }
-
-/** The URN of the provider a resource's provider reference (`<provider URN>::<provider id>`) names; undefined for none (a component, or a plan recorded without it). */
-export const providerUrnOf = (r: Pick<RecordedResource, "provider">): string | undefined => (r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : undefined);
-
-/** The explicit provider `resource` names (providerUrnOf) among `graph`'s resources; undefined for the default provider or one the plan does not hold. */
-export const providerOf = (graph: Graph, resource: Pick<RecordedResource, "provider">): RecordedResource | undefined => {
-  const urn = providerUrnOf(resource);
-  return urn === undefined ? undefined : graph.find((p) => p.urn === urn && p.type.startsWith("pulumi:providers:"));
-};
 
 /** Provider inputs that choose other credentials than the stack's (pulumi-aws ProviderArgs), so possibly another account. */
 const PROVIDER_CREDENTIAL_INPUTS = ["accessKey", "secretKey", "token", "profile", "sharedConfigFiles", "sharedCredentialsFiles", "assumeRoles", "assumeRoleWithWebIdentity"];

@@ -44,6 +44,7 @@
  * (the cascade's, transition.ts cascadeOrder). Safe: move the resource off in an update of its own, then replace the
  * target; or replace the target create-first in this update.
  */
+import { series } from "../../components/autoname";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { cascadeTargets } from "./replacements";
 import { finding as deployFinding } from "./rule";
@@ -61,9 +62,6 @@ function deleteFirstReason(update: Pick<PlanUpdate, "order">, target: RecordedRe
   if (setting) return `pulumi:autonaming ${setting}`;
   return target.deleteBeforeReplace === true ? "its deleteBeforeReplace" : "the provider asks it for a name set by hand";
 }
-
-/** "a", "a and b", "a, b and c". */
-const listed = (names: readonly string[]) => (names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0]);
 
 /** One finding per resource moved off a target the update replaces delete-first (see the module's comment). */
 export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "deployed" | "after" | "replaced" | "order">, stack: string | undefined): TransitionFinding[] {
@@ -93,7 +91,7 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
     const target = targets.find((t) => t.urn === update.order.branchOf(old.urn));
     if (!target) continue;
     const several = targets.length > 1;
-    const names = listed(targets.map((t) => t.name));
+    const names = series(targets.map((t) => t.name));
     const optionOf = (t: RecordedResource) => (old.deletedWith === t.urn ? "deletedWith" : "replaceWith");
     // Skipped when the deployed deletedWith target is marked before any of the branch's steps is applied: the branch's
     // own target, or one deleted in that branch or an earlier one (order.deletedInBranch, the one judgement

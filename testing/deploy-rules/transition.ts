@@ -44,7 +44,8 @@ import { asArray, dependencyClosure, hasInputs, holdingGraphs, explicitDeleteBef
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding as deployFinding, providerOf, providerUrnOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+import { providerOf, providerUrnOf } from "./provider-ref";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
@@ -344,7 +345,7 @@ export const regionAware = (type: string) => type.startsWith("aws:") && !GLOBAL_
  * unknown at preview, and both resolve to a region (where: not an explicit provider that sets none; the stack's
  * region of that side known).
  */
-type RegionMove = (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined;
+export type RegionMove = (old: RecordedResource, diffed: RecordedResource) => { from: string; to: string } | undefined;
 
 /** Whether a RegionMove moves the resource (the question actionOf, cascadeOrder and replacedAsAnyKind ask). */
 const movesRegion = (move: RegionMove) => (old: RecordedResource, diffed: RecordedResource) => move(old, diffed) !== undefined;
@@ -1342,12 +1343,15 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     return firstBranches.get(urn);
   };
   // The new copy of `target` is created at its registration: in its own branch, or re-created there after the branch
-  // that deleted it early ("Case 1: recreating"), which registers before it. A deployed resource is deleted at the
-  // registration of the one branch that takes it (branchOf): before that create when that branch is the target's own or
-  // registers before the target; a later branch deletes it after the new copy exists.
+  // that deleted it early ("Case 1: recreating"). A deployed resource is deleted in the one branch that takes it
+  // (branchOf). Its delete comes before that create only when it is in the same chain of steps (the branch is the
+  // target's own), or when the target waits for that branch's root: the SDK registers a resource only once what it waits
+  // for has its outputs, after the root's whole chain (the branch's deletes, then the root's create). Two chains run in
+  // parallel (pkg/resource/deploy/step_executor.go: "antichains can be executed concurrently"), so a branch that only
+  // registers earlier races the target's create: taken as after it, as a later branch's delete is.
   const inBranchOf = (urn: string, target: string) => {
     const branch = branchOf(urn);
-    return branch !== undefined && (branch === target || registersBefore(branch, target));
+    return branch !== undefined && (branch === target || waitsOn(target, branch));
   };
   // Whether `target` is in sg.deletes when the steps of `branch` are applied: it is that branch's root, or is deleted in
   // that branch or in one registered before it (a branch marks every resource it deletes, `sg.deletes[...] = true`,
@@ -1434,8 +1438,9 @@ export interface CascadeOrder {
   forcedByProvider: ReadonlyMap<string, string>;
   /**
    * Whether the deployed copy of `urn` is deleted early, in a delete-before-replace branch (the one branchOf names), before
-   * `target`'s new copy is created: the branch is `target`'s own, or registers before `target` (an earlier branch that
-   * deleted `target` too, or another one), so before anything created for or after that new copy.
+   * `target`'s new copy is created: the branch is `target`'s own (one chain of steps), or `target` waits for that
+   * branch's root (its dependencies, property dependencies, replaceWith, deletedWith or provider lead there), so before
+   * anything created for or after that new copy. A branch that only registers before `target` runs beside its create.
    */
   inBranchOf(urn: string, target: string): boolean;
   /**
@@ -1615,9 +1620,13 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
   // An entry of one top-level input replaces on any change of it; a longer one (`tags.Name`, `list[0].field`) only for a
   // change the provider's Diff reports at or below its path (changeReportedUnder), compared as given: an input the plan
   // holds as a digest (hashedInputs) cannot be looked into, so a nested entry under one is unknown, not changed.
+  // A longer entry that starts with `*` (`*.Name`) stands for each top-level input: Contains matches `*` to any key.
   const requested = requestedPaths.flatMap(({ path }) => (path.length === 1 ? [String(path[0])] : []));
+  const topLevel = [...new Set([...Object.keys(old.inputs), ...Object.keys(inputs)])].filter((input) => !input.startsWith("__"));
   const nested = requestedPaths
-    .filter(({ path }) => path.length > 1 && typeof path[0] === "string" && path[0] !== "*" && !hashed.has(path[0]))
+    .filter(({ path }) => path.length > 1 && typeof path[0] === "string")
+    .flatMap(({ entry, path }) => (path[0] === "*" ? topLevel.map((input) => ({ entry, path: [input, ...path.slice(1)] })) : [{ entry, path }]))
+    .filter(({ path }) => !hashed.has(String(path[0])))
     .filter(({ path }) => holds(old, String(path[0])) || (typeof path[1] === "string" && holds(old, `${path[0]}.${path[1]}`)))
     .filter(({ path }) => changeReportedUnder(path.slice(1), old.inputs[path[0] as string], inputs[path[0] as string]))
     .map(({ entry }) => `${entry} (changed)`);
@@ -1634,7 +1643,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
       return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
   const own = kind.replaceWhen?.(old, diffed);
-  return own ? [...reasons, ...nested, own] : [...reasons, ...nested];
+  return [...reasons, ...new Set(nested), ...(own ? [own] : [])];
 }
 
 /**
@@ -3330,7 +3339,7 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * an ECR repository, a data stream, a backup vault; holderReplaced): under a new name, or as a KMS key under the new id CreateKey gives it, the old
  * writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
  * under its name, the writers a delete-before-replace branch deletes before the holder registers (its own branch, by the
- * recorded property dependencies, or an earlier one: CascadeOrder.inBranchOf) are gone before the new holder exists, and
+ * recorded property dependencies, or one whose root the holder waits for: CascadeOrder.inBranchOf) are gone before the new holder exists, and
  * only the others' deletes reach it. Besides the references, a saved plan gives this
  * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
  * Not seen: a holder of another type (a stream consumer, a replica or external key, an event bus, a function)
@@ -3421,8 +3430,9 @@ function policyWriterDeletedFindings(
       // Replaced under a new name, the holder the old writers' deletes act on is the old one, itself deleted.
       if (replacement === "new name") continue;
       // Replaced delete-first, under its name: a writer deleted in its branch (calculateDependentReplacements) or in one
-      // registered before it (order.inBranchOf) is gone before the new holder exists, so before any new writer writes;
-      // the other writers' deletes come later, at the end or in a later branch, and act on the new holder of that name.
+      // whose root the holder waits for (order.inBranchOf) is gone before the new holder exists, so before any new writer
+      // writes; the other writers' deletes come later (at the end, or in another branch, beside or after the holder's
+      // create), and act on the new holder of that name.
       const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !order.inBranchOf(writer.urn, old.holder!.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, deployedContext, old).flatMap((key) => nextByKey.get(key) ?? []));
@@ -3442,8 +3452,11 @@ function policyWriterDeletedFindings(
           const first = copy !== undefined && deletedFirst(order, diffedOf.get(copy.urn) ?? copy);
           if (first && ownOnly) continue;
           const refusal = kind.refused?.(writer);
+          const branch = order.branchOf(writer.urn);
           const when = !copy
-            ? `Pulumi deletes removed resources at the end of the update, after ${by} has written the document`
+            ? branch !== undefined
+              ? `Pulumi deletes it in the delete-before-replace branch of ${afterByUrn.get(branch)?.name ?? branch} (replaced delete-first), which nothing orders after ${by} writes the document`
+              : `Pulumi deletes removed resources at the end of the update, after ${by} has written the document`
             : first
               ? order.early.has(copy.urn)
                 ? `deleted first (${deletedFirstBecause(order, replacedWith, afterByUrn, copy.urn)}), Pulumi deletes the old copy before that target's old copy, which nothing orders after ${by} writes the document`
@@ -4220,7 +4233,8 @@ function updateUnder(update: PlanUpdate, regions: StackRegions, caller: string):
  * The transition warnings of an update from plan `before` to `after` (PLAN_TRANSITION_WARNING_RULES, transition-data.ts):
  * what AWS refuses only in a state the plans do not show. Print them; never fail on them (checkPlanTransition's are the
  * failures). The update is judged as checkPlanTransition judges it (planUpdate: aliases followed, replacements cascaded),
- * or is `options.update`, that judgement of these two plans already made (one for both checks). No `autonaming`: the
+ * or is `options.update`, that judgement of these two plans already made (one for both checks), refused as
+ * checkPlanTransition refuses it when judged under other stack regions than `context` gives. No `autonaming`: the
  * stack's `pulumi:autonaming` changes only which replacements delete first (planUpdate), and the one warning,
  * TransitionDbSubnetInUse, reads which resources are replaced, not in what order.
  */

@@ -8,6 +8,7 @@ import { functionIndex, functionOf } from "../../testing/deploy-rules/lambda-ref
 import { functionNameParts } from "../../local/lambda-function-name";
 import { referencedIndex } from "../../testing/deploy-rules/rule";
 import { API_GATEWAY_ONE_REST_API_POLICY } from "../../testing/deploy-rules/one-policy";
+import * as deployRuleExports from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("redirect URLs (Cognito)", () => {
@@ -406,5 +407,11 @@ describe("a RestApi's OpenAPI body as ApiGatewayOneRestApiPolicy reads it", () =
       warned.mockRestore();
       printed.mockRestore();
     }
+  });
+});
+
+describe("the rules' shared look-ups stay out of serverless-fullstack/testing (testing/index.ts re-exports testing/deploy-rules)", () => {
+  it("does not export goLength, providerOf or providerUrnOf", () => {
+    expect(Object.keys(deployRuleExports).filter((name) => ["goLength", "providerOf", "providerUrnOf"].includes(name))).toEqual([]);
   });
 });

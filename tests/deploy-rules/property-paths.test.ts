@@ -120,6 +120,9 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     // The quoted spelling and a wildcard below the map are the same paths to the engine.
     expect(replaced({ tags: { Name: "a" } }, { tags: { Name: "b" } }, ['tags["Name"]'])).toBe(true);
     expect(replaced({ tags: { Name: "a", team: "x" } }, { tags: { Name: "a", team: "y" } }, ["tags.*"])).toBe(true);
+    // A leading wildcard stands for every top-level input: `*.Name` contains `tags.Name`.
+    expect(replaced({ tags: { Name: "a", team: "x" } }, { tags: { Name: "b", team: "x" } }, ["*.Name"])).toBe(true);
+    expect(replaced({ tags: { Name: "a", team: "x" } }, { tags: { Name: "a", team: "y" } }, ["*.Name"])).toBe(false);
   });
 
   it("replaces for a field of the list element it names, not for another element's", () => {

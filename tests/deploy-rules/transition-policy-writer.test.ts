@@ -324,7 +324,7 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(ours(transition([named(), fromBlock, block], [...next, block]))).toEqual([]);
   });
 
-  it("passes a writer deleted in an earlier branch than the holder's delete-first replacement, and finds it when that branch comes later (the first branch registered deletes it)", () => {
+  it("passes a writer deleted in a branch whose root the holder waits for, and finds it when that branch only registers earlier (chains run in parallel) or comes later (the first branch registered deletes it)", () => {
     // The holder named by hand: the bridge replaces it delete-first under its name, and its own `policy` takes the document.
     const site = (inputs: Record<string, unknown> = {}) => bucket(inputs);
     // Another bucket named by hand, also replaced delete-first: its branch deletes every deployed resource whose
@@ -334,9 +334,15 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     const policy = handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document }, { replaceWith: [logs().urn] });
     const before = [logs(), site(), policy];
     const [nextLogs, nextSite] = [logs({ objectLockEnabled: true }), site({ objectLockEnabled: true, policy: document })];
-    // The logs bucket registers first: its branch deletes the policy before the site bucket is replaced, so no delete
-    // reaches the new bucket's document.
-    expect(ours(transition(before, [nextLogs, nextSite]))).toEqual([]);
+    // The site bucket waits for the logs bucket (dependsOn): it registers once the logs branch's chain (the policy's
+    // delete, then the logs bucket's replacement) is done, so no delete reaches the new bucket's document.
+    const waiting = { ...nextSite, dependencies: [nextLogs.urn] };
+    expect(ours(transition(before, [nextLogs, waiting]))).toEqual([]);
+    // Only listed first, the logs bucket's branch runs beside the site bucket's replacement (the step executor runs
+    // the two chains in parallel): the old policy's DeleteBucketPolicy may come after the new bucket wrote its policy.
+    const racing = transition(before, [nextLogs, nextSite]).filter((f) => f.rule === "TransitionPolicyWriterDeleted");
+    expect(racing.map((f) => f.resource)).toEqual([`${BUCKET_POLICY} site-policy`]);
+    expect(racing[0].problem).toContain("Pulumi deletes it in the delete-before-replace branch of logs (replaced delete-first), which nothing orders after");
     // Registered after the site bucket: the new bucket writes its policy first, then the logs branch deletes the old
     // policy resource, and its DeleteBucketPolicy empties the new bucket's document.
     expect(ours(transition(before, [nextSite, nextLogs]))).toEqual([`${BUCKET_POLICY} site-policy`]);
