@@ -106,3 +106,54 @@ describe.each([
     expect([answer.status, answer.headers.get("expires")]).toEqual([304, servedSent[3]]);
   });
 });
+
+/**
+ * User metadata a PUT sends RFC 2047-encoded is decoded before it is stored: "Values of such headers are character
+ * decoded as per RFC 2047 before storing and encoded as per RFC 2047 to make them mail-safe before returning"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html). The values and S3's answers are
+ * LocalStack's tests recorded against AWS (test_user_metadata_rfc2047_encoded, test_user_metadata_rfc2047_bad_b64_encoded
+ * in localstack/localstack tests/aws/services/s3/test_s3.py and its snapshot).
+ */
+describe("RFC 2047-encoded user metadata", () => {
+  let s3: LocalS3;
+  let client: S3Client;
+  beforeAll(async () => {
+    ({ server: s3, client } = await startLocalS3WithClient({ buckets: ["b"] }));
+  });
+  afterAll(() => s3.close());
+
+  it("decodes a PUT's encoded words before storing them, and serves them as S3 does (they were stored encoded)", async () => {
+    const Metadata = {
+      "non-ascii": "=?UTF-8?Q?test=5F=E2=80=94=5Ffile%E2%80%94=5F=C3=A9=5F2=3F.pdf?=",
+      "non-ascii-2": "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=",
+      "non-ascii-binary": "=?UTF-8?B?AAECAw==?=",
+      "replacement-chars": "=?UTF-8?B?77+977+977+977+977+977+977+9?=",
+      "fake-encoded": "=?UTF-8?Q?actually-ascii?=",
+      "asciib64-encoded": "=?UTF-8?B?YWJj?=",
+      // Base64 with `=` where a letter should be: S3 answered the bytes FC 61 86 as UTF-8, U+FFFD "a" U+FFFD.
+      "bad-b64-encoded": "=?UTF-8?B?=GGG?=",
+      // Whitespace between adjacent encoded words is not part of the text (RFC 2047 section 6.2).
+      split: "=?UTF-8?Q?caf=C3=A9_?= =?UTF-8?B?b2xl?=",
+    };
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "encoded", Body: "", Metadata }));
+    const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "encoded" }));
+    expect(got.Metadata).toEqual({
+      "non-ascii": "=?UTF-8?Q?test=5F=E2=80=94=5Ffile%E2%80%94=5F=C3=A9=5F2=3F.pdf?=",
+      "non-ascii-2": "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=",
+      "non-ascii-binary": "=?UTF-8?B?AAECAw==?=",
+      "replacement-chars": "=?UTF-8?B?77+977+977+977+977+977+977+9?=",
+      "fake-encoded": "actually-ascii",
+      "asciib64-encoded": "abc",
+      "bad-b64-encoded": "=?UTF-8?B?77+9Ye+/vQ==?=",
+      split: "=?UTF-8?Q?caf=C3=A9_ole?=",
+    });
+  });
+
+  it("measures the 2 KB metadata limit on the decoded values", async () => {
+    // 1,016 bytes of "é" (508 characters) Q-encoded is 3,048 characters: over 2 KB as sent, 1,016 bytes stored.
+    const encoded = `=?UTF-8?Q?${"=C3=A9".repeat(508)}?=`;
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "decoded-size", Body: "", Metadata: { m: encoded } }));
+    const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "decoded-size" }));
+    expect(got.Metadata).toEqual({ m: encoded });
+  });
+});
