@@ -872,7 +872,7 @@ function objectLineOf(value: unknown): ObjectLine | undefined {
 
 /**
  * The longest metadata line read. The longest the server writes: a POST's form before its file (MAX_POST_PRE_DATA,
- * 20,480 bytes) as its Content-Type or Cache-Control, control characters each escaped to six (`\u0001`), about
+ * 20,480 bytes) as its Content-Type or other system metadata (StoredHeaders), control characters each escaped to six (`\u0001`), about
  * 123 KB; a PUT's headers are at most S3's 8 KB (checkHeaderSection). 64 KiB left such a POST's object answered 204 and never served.
  */
 const MAX_LINE = 256 * 1024;
