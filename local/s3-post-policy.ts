@@ -13,6 +13,7 @@
  */
 import { noSuchBucket, S3Error, signatureDoesNotMatch, type S3Credentials } from "./s3-auth";
 import { ALGORITHM_IDENTIFIER, isLongDate, parseCredential, parseLongDate, sameSignature, signStringWithScope } from "./sigv4-verify";
+import { storedHeadersFrom, type StoredHeaders } from "./s3-system-metadata";
 
 /**
  * A POST's form as its policy is checked against it (verifyPostPolicy): its fields before the file, in order, and the
@@ -150,13 +151,12 @@ async function* fileBody(first: Buffer, rest: AsyncIterator<Buffer>, delimiter: 
 }
 
 /** What an accepted POST stores, and how to answer it. */
-export interface AcceptedPost {
+export interface AcceptedPost extends StoredHeaders {
   /** Who signed the policy: the credential's access key, authorised as for any signed request. */
   accessKeyId: string;
   /** The key, `${filename}` replaced by the file's name. */
   key: string;
   contentType?: string;
-  cacheControl?: string;
   metadata: Record<string, string>;
   /** 200, 201 or 204 (the default, and what any other value means). */
   successStatus: 200 | 201 | 204;
@@ -272,7 +272,7 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
     accessKeyId: claim.accessKeyId,
     key: values.get("key")!,
     contentType: values.get("content-type"),
-    cacheControl: values.get("cache-control"),
+    ...storedHeadersFrom((name) => values.get(name)),
     metadata,
     successStatus: status === "200" ? 200 : status === "201" ? 201 : 204,
     // "If Amazon S3 cannot interpret the URL, it acts as if the field is not present" (RESTObjectPOST.html): the
