@@ -117,7 +117,7 @@ const waitAsync = (Atomics as unknown as { waitAsync(array: Int32Array, index: n
 const STARTING = 0;
 const RUNNING = 1;
 const ANSWERED = 2;
-/** Set by THREAD_ENDS once the thread has ended, whatever ended it; final. */
+/** Set once the thread has ended, whatever ended it (by THREAD_ENDS, or on its 'exit'); final. */
 const ENDED = 3;
 
 /**
@@ -128,10 +128,10 @@ const ENDED = 3;
  * 'error' and 'exit' reach the caller only once it stops waiting.
  */
 const THREAD_END_WATCHER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { workerData } = require("node:worker_threads");
 // Held, so that no lifeline is collected (and closed) while its thread runs.
 const lifelines = new Set();
-parentPort.on("message", ({ signal, lifeline }) => {
+workerData.inbox.on("message", ({ signal, lifeline }) => {
   const word = new Int32Array(signal);
   lifelines.add(lifeline);
   lifeline.once("close", () => {
@@ -143,40 +143,54 @@ parentPort.on("message", ({ signal, lifeline }) => {
 `;
 
 /**
- * One watcher thread for every sandbox thread of the process (THREAD_END_WATCHER_SOURCE), started with the first and
- * ended with the last: no thread is left behind once every sandbox has closed.
+ * One watcher thread for every sandbox thread of the process (THREAD_END_WATCHER_SOURCE), started before the first
+ * synchronous wait (an invocation; not at npm start, where it would be one more thread to start before serving) and
+ * ended with the last sandbox thread: no thread is left behind once every sandbox has closed.
  */
 class ThreadEndWatcher {
+  /**
+   * The lifelines on their way to the watcher: queued in transit, where this thread never handles their close (it
+   * would, and they could no longer be handed on, were they held here), until the watcher takes the inbox.
+   */
+  private inbox?: MessageChannel;
   private watcher?: Worker;
   private watched = 0;
 
   /**
-   * Marks `signal` ENDED once the thread holding the other end of `lifeline` has ended. Returns what to call once that
-   * thread is gone (terminated), which ends the watcher when it watched the last one.
+   * Marks `signal` ENDED once the thread holding the other end of `lifeline` has ended (once the watcher runs: start).
+   * Returns what to call once that thread is gone (terminated), which ends the watcher when it watched the last one.
    */
   watch(signal: SharedArrayBuffer, lifeline: MessagePort): () => Promise<void> {
-    if (!this.watcher) {
-      const watcher = new Worker(THREAD_END_WATCHER_SOURCE, { eval: true });
-      // Should node fail to run it, waits fall back to their time limits, and the next sandbox thread starts another:
-      // its error must not end the process (an 'error' without a listener is thrown).
-      watcher.on("error", () => {
-        if (this.watcher === watcher) this.watcher = undefined;
-      });
-      // It never keeps the process alive; a lifeline that closed before it started waits in its queue for it.
-      watcher.unref();
-      this.watcher = watcher;
-    }
-    this.watcher.postMessage({ signal, lifeline }, [lifeline]);
+    this.inbox ??= new MessageChannel();
+    this.inbox.port1.postMessage({ signal, lifeline }, [lifeline]);
     this.watched++;
     let released = false;
     return async () => {
       if (released) return;
       released = true;
       if (--this.watched > 0) return;
-      const watcher = this.watcher;
+      const { watcher, inbox } = this;
       this.watcher = undefined;
+      this.inbox = undefined;
+      inbox?.port1.close();
       await watcher?.terminate();
     };
+  }
+
+  /** Starts the watcher, if it is not running; it takes the lifelines posted so far, and the later ones. */
+  start(): void {
+    if (this.watcher || !this.inbox) return;
+    const watcher = new Worker(THREAD_END_WATCHER_SOURCE, { eval: true, workerData: { inbox: this.inbox.port2 }, transferList: [this.inbox.port2] });
+    // Should node fail to run it, waits fall back to their time limits, and the next sandbox thread starts another
+    // (with an inbox of its own): its error must not end the process (an 'error' without a listener is thrown).
+    watcher.on("error", () => {
+      if (this.watcher !== watcher) return;
+      this.watcher = undefined;
+      this.inbox = undefined;
+    });
+    // It never keeps the process alive.
+    watcher.unref();
+    this.watcher = watcher;
   }
 }
 
@@ -234,7 +248,14 @@ class SandboxThread {
     });
     // Without a listener a dead thread's error would be thrown in the caller's thread, ending the process.
     this.worker.on("error", (error: Error & { code?: string }) => (this.endedBy = error));
-    this.exited = new Promise((resolve) => this.worker.once("exit", () => resolve()));
+    this.exited = new Promise((resolve) =>
+      this.worker.once("exit", () => {
+        // For a compile being waited for: its wait lets events through, and the watcher may not be running yet.
+        Atomics.store(this.signal, 0, ENDED);
+        Atomics.notify(this.signal, 0);
+        resolve();
+      }),
+    );
     this.unwatch = THREAD_ENDS.watch(this.signal.buffer, lifeline.port1);
     // Idle sandboxes never keep the process alive.
     this.worker.unref();
@@ -280,6 +301,7 @@ class SandboxThread {
   invoke(eventJson: string, timeoutMs: number): ThreadReply | undefined {
     // From ANSWERED only: a thread that has ended since its last answer keeps ENDED, and is posted nothing.
     if (Atomics.compareExchange(this.signal, 0, ANSWERED, RUNNING) !== ANSWERED) return undefined;
+    THREAD_ENDS.start();
     this.port.postMessage(eventJson);
     if (!this.waitWhile(RUNNING, timeoutMs)) return undefined;
     return this.takeReply();
