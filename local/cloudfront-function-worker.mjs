@@ -4,7 +4,9 @@
 // The caller waits for each answer synchronously: it sets `signal[0]` to RUNNING, posts the event on `port`, and
 // sleeps in Atomics.wait until this thread has posted its reply and set ANSWERED; it reads the reply with
 // receiveMessageOnPort. The caller's wait is also what stops runaway code: when no answer comes within the runaway
-// timeout it terminates this thread (and compiles the function in a fresh one for the next invocation). So no vm
+// timeout it terminates this thread (and compiles the function in a fresh one for the next invocation). When this
+// thread ends first (its memory limit), the caller is woken through `lifeline`, which this thread holds and never
+// uses: node closes it as the thread ends, and a watcher thread holding its other end tells the caller. So no vm
 // timeout runs here: node's vm timeout starts a watchdog thread on every call (most of an invocation's cost), and
 // where promise hooks are on, one that fires inside a microtask of the context's own queue aborts the process
 // (nodejs/node#38503).
@@ -59,7 +61,8 @@ __outcome = undefined; __logs = [];
 })();
 `;
 
-const { name, filename, source, kvsJson, signal: signalBuffer, port } = workerData;
+// `lifeline` is held here (as workerData is) until the thread ends: see above.
+const { name, filename, source, kvsJson, signal: signalBuffer, port, lifeline } = workerData;
 const signal = new Int32Array(signalBuffer);
 
 /** Milliseconds of CPU this thread (or, on Node versions without `process.threadCpuUsage`, this process) has used. */

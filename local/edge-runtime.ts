@@ -93,12 +93,6 @@ export interface CloudFrontFunctionOptions {
   warn?: (message: string) => void;
   /** Called with each worker thread the sandbox starts (tests watch them end). */
   onThread?: (worker: Worker) => void;
-  /**
-   * Start the function's thread without waiting for its compile: compiled() (or the first invocation) waits for it and
-   * throws what failed it. Starting a thread costs tens to hundreds of milliseconds, so a caller that starts several
-   * sandboxes before waiting for any pays about one (createEdgeRuntime).
-   */
-  deferCompile?: boolean;
   name?: string;
 }
 
@@ -111,15 +105,96 @@ const THREAD_START_TIMEOUT_MS = 30_000;
 /**
  * A sandbox thread's heap limits: room for a KeyValueStore's data (up to 5 MB, EDGE_LIMITS.keyValueStore, parsed in the
  * thread) and a function's own garbage, while a function that allocates without bound ends its own thread (the caller
- * then sees no answer within its runaway timeout, and is told which it was once the thread is gone: outOfMemory)
- * instead of growing the local runtime's memory.
+ * is woken as soon as it has ended, THREAD_ENDS, and told why once node has said: outOfMemoryError) instead of growing
+ * the local runtime's memory.
  */
 const THREAD_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 };
 
-/** The values of a sandbox thread's signal word (cloudfront-function-worker.mjs sets them too). */
+/** Atomics.waitAsync (node 16 and later), which TypeScript declares from lib es2024 only, past this project's. */
+const waitAsync = (Atomics as unknown as { waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: unknown } }).waitAsync;
+
+/** The values of a sandbox thread's signal word (cloudfront-function-worker.mjs sets RUNNING and ANSWERED too). */
 const STARTING = 0;
 const RUNNING = 1;
 const ANSWERED = 2;
+/** Set once the thread has ended, whatever ended it (by THREAD_ENDS, or on its 'exit'); final. */
+const ENDED = 3;
+
+/**
+ * The watcher's code (an eval'd worker): each sandbox thread holds one end of a lifeline channel for as long as it
+ * runs, and node closes it when the thread ends, however it ends (its memory limit included). The watcher holds the
+ * other end, and on its 'close' marks the thread's signal word ENDED and wakes whoever waits on it. Its own event loop
+ * is free to see that close while the caller's thread sleeps in Atomics.wait, which delivers no event: a sandbox's
+ * 'error' and 'exit' reach the caller only once it stops waiting.
+ */
+const THREAD_END_WATCHER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+// Held, so that no lifeline is collected (and closed) while its thread runs.
+const lifelines = new Set();
+workerData.inbox.on("message", ({ signal, lifeline }) => {
+  const word = new Int32Array(signal);
+  lifelines.add(lifeline);
+  lifeline.once("close", () => {
+    lifelines.delete(lifeline);
+    Atomics.store(word, 0, ${ENDED});
+    Atomics.notify(word, 0);
+  });
+});
+`;
+
+/**
+ * One watcher thread for every sandbox thread of the process (THREAD_END_WATCHER_SOURCE), started before the first
+ * synchronous wait (an invocation; not at npm start, where it would be one more thread to start before serving) and
+ * ended with the last sandbox thread: no thread is left behind once every sandbox has closed.
+ */
+class ThreadEndWatcher {
+  /**
+   * The lifelines on their way to the watcher: queued in transit, where this thread never handles their close (it
+   * would, and they could no longer be handed on, were they held here), until the watcher takes the inbox.
+   */
+  private inbox?: MessageChannel;
+  private watcher?: Worker;
+  private watched = 0;
+
+  /**
+   * Marks `signal` ENDED once the thread holding the other end of `lifeline` has ended (once the watcher runs: start).
+   * Returns what to call once that thread is gone (terminated), which ends the watcher when it watched the last one.
+   */
+  watch(signal: SharedArrayBuffer, lifeline: MessagePort): () => Promise<void> {
+    this.inbox ??= new MessageChannel();
+    this.inbox.port1.postMessage({ signal, lifeline }, [lifeline]);
+    this.watched++;
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (--this.watched > 0) return;
+      const { watcher, inbox } = this;
+      this.watcher = undefined;
+      this.inbox = undefined;
+      inbox?.port1.close();
+      await watcher?.terminate();
+    };
+  }
+
+  /** Starts the watcher, if it is not running; it takes the lifelines posted so far, and the later ones. */
+  start(): void {
+    if (this.watcher || !this.inbox) return;
+    const watcher = new Worker(THREAD_END_WATCHER_SOURCE, { eval: true, workerData: { inbox: this.inbox.port2 }, transferList: [this.inbox.port2] });
+    // Should node fail to run it, waits fall back to their time limits, and the next sandbox thread starts another
+    // (with an inbox of its own): its error must not end the process (an 'error' without a listener is thrown).
+    watcher.on("error", () => {
+      if (this.watcher !== watcher) return;
+      this.watcher = undefined;
+      this.inbox = undefined;
+    });
+    // It never keeps the process alive.
+    watcher.unref();
+    this.watcher = watcher;
+  }
+}
+
+const THREAD_ENDS = new ThreadEndWatcher();
 
 /** What a sandbox thread answers: an error the function's code threw (its name and message), or an invocation's outcome. */
 interface ThreadReply {
@@ -139,8 +214,9 @@ interface ThreadSetup {
 }
 
 /**
- * One worker thread running a CloudFront Function (cloudfront-function-worker.mjs), and the synchronous round trip to
- * it: the caller posts, then sleeps in Atomics.wait until the thread has posted its reply and notified, and reads the
+ * One worker thread running a CloudFront Function (cloudfront-function-worker.mjs). Its compile is waited for without
+ * blocking (a site's first request waits for it, not the start), its invocations synchronously: the caller posts, then
+ * sleeps in Atomics.wait until the thread has posted its reply and notified, or has ended (THREAD_ENDS), and reads the
  * reply with receiveMessageOnPort. Holds nothing of its sandbox, so a sandbox nobody closed can still be collected
  * (and its thread terminated: SANDBOX_THREADS).
  */
@@ -148,56 +224,99 @@ class SandboxThread {
   readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
-  /** Set when the thread died (an uncaught error, its memory limit): the next invocation starts a fresh one. */
-  failed = false;
-  /** Set once the function compiled in this thread (its compile's reply was read, without an error). */
-  private compiled = false;
-  /**
-   * Set when the thread died of its memory limit. Node emits that 'error' before the 'exit' that terminate() waits for,
-   * so it is known once terminate() has resolved (the caller, waiting synchronously, cannot see it sooner).
-   */
-  outOfMemory = false;
+  /** What ended the thread, as node reports it ('error', before 'exit'): its memory limit, say. */
+  private endedBy?: Error & { code?: string };
+  /** Settles once the thread has ended and node has said why. */
+  private readonly exited: Promise<void>;
+  /** The compile's outcome, read once (compile). */
+  private compileOutcome?: Promise<Error | undefined>;
+  /** Set by terminate(): wakes a compile still being waited for. */
+  private stopped = false;
+  /** Tells THREAD_ENDS that this thread is gone. */
+  private readonly unwatch: () => Promise<void>;
+  /** Set once the function compiled in this thread. */
+  compiled = false;
 
   constructor(private readonly setup: ThreadSetup) {
     const { port1, port2 } = new MessageChannel();
+    const lifeline = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(workerModuleUrl(__dirname, "cloudfront-function-worker.mjs"), {
-      workerData: { ...setup, signal: this.signal.buffer, port: port2 },
-      transferList: [port2],
+      workerData: { ...setup, signal: this.signal.buffer, port: port2, lifeline: lifeline.port2 },
+      transferList: [port2, lifeline.port2],
       resourceLimits: THREAD_RESOURCE_LIMITS,
     });
     // Without a listener a dead thread's error would be thrown in the caller's thread, ending the process.
-    this.worker.on("error", (error: Error & { code?: string }) => {
-      this.failed = true;
-      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") this.outOfMemory = true;
-    });
+    this.worker.on("error", (error: Error & { code?: string }) => (this.endedBy = error));
+    this.exited = new Promise((resolve) =>
+      this.worker.once("exit", () => {
+        // For a compile being waited for: its wait lets events through, and the watcher may not be running yet.
+        Atomics.store(this.signal, 0, ENDED);
+        Atomics.notify(this.signal, 0);
+        resolve();
+      }),
+    );
+    this.unwatch = THREAD_ENDS.watch(this.signal.buffer, lifeline.port1);
     // Idle sandboxes never keep the process alive.
     this.worker.unref();
   }
 
+  /** The thread has ended (died, or was terminated); it answers nothing more. */
+  get ended(): boolean {
+    return Atomics.load(this.signal, 0) === ENDED;
+  }
+
+  /** Node said the thread died of its memory limit (known once it has ended: `exited`). */
+  get outOfMemory(): boolean {
+    return this.endedBy?.code === "ERR_WORKER_OUT_OF_MEMORY";
+  }
+
   /**
-   * Waits for the function's compile (the first time; later calls return at once); throws what failed it, or that it
-   * did not answer within `timeoutMs` once the thread started.
+   * Waits, without blocking this thread, for the function's compile; what failed it (the function's own error, a
+   * thread that did not start, or ended, or did not answer within `timeoutMs`), or undefined once it compiled or was
+   * stopped by terminate(). Every caller shares the first one's wait.
    */
-  waitForCompile(timeoutMs: number): void {
-    if (this.compiled) return;
-    if (!this.waitWhile(STARTING, THREAD_START_TIMEOUT_MS)) throw new Error(`${this.setup.name}: the sandbox's worker thread did not start within ${THREAD_START_TIMEOUT_MS} ms`);
-    const reply = this.reply(timeoutMs);
-    if (!reply) throw compileStoppedError(timeoutMs);
-    if (reply.error) throw threadError(reply.error);
+  compile(timeoutMs: number): Promise<Error | undefined> {
+    return (this.compileOutcome ??= this.awaitCompile(timeoutMs));
+  }
+
+  private async awaitCompile(timeoutMs: number): Promise<Error | undefined> {
+    const started = await this.waitAsyncWhile(STARTING, THREAD_START_TIMEOUT_MS);
+    if (started === "timed out") return new Error(`${this.setup.name}: the sandbox's worker thread did not start within ${THREAD_START_TIMEOUT_MS} ms`);
+    const waited = started === "changed" ? await this.waitAsyncWhile(RUNNING, timeoutMs) : started;
+    // Not the function's failure: its sandbox stopped the thread, and knows why.
+    if (waited === "stopped") return undefined;
+    if (waited === "timed out") return compileStoppedError(timeoutMs);
+    const reply = this.takeReply();
+    if (!reply) return this.endedError();
+    if (reply.error) return threadError(reply.error);
     this.compiled = true;
+    return undefined;
   }
 
-  /** Posts an event to the handler; its reply, or undefined when the thread did not answer within `timeoutMs`. */
+  /**
+   * Posts an event to the handler; its reply, or undefined when the thread did not answer within `timeoutMs`
+   * (runaway code), or ended first (`ended`: its memory limit).
+   */
   invoke(eventJson: string, timeoutMs: number): ThreadReply | undefined {
-    Atomics.store(this.signal, 0, RUNNING);
+    // From ANSWERED only: a thread that has ended since its last answer keeps ENDED, and is posted nothing.
+    if (Atomics.compareExchange(this.signal, 0, ANSWERED, RUNNING) !== ANSWERED) return undefined;
+    THREAD_ENDS.start();
     this.port.postMessage(eventJson);
-    return this.reply(timeoutMs);
+    if (!this.waitWhile(RUNNING, timeoutMs)) return undefined;
+    return this.takeReply();
   }
 
-  private reply(timeoutMs: number): ThreadReply | undefined {
-    if (!this.waitWhile(RUNNING, timeoutMs)) return undefined;
-    return receiveMessageOnPort(this.port)?.message as ThreadReply;
+  /** Why the thread ended by itself, once node has said. */
+  async endedError(): Promise<Error> {
+    await this.exited;
+    if (this.outOfMemory) return outOfMemoryError();
+    return new Error(`its sandbox's worker thread ended${this.endedBy ? `: ${this.endedBy.message}` : ""}`);
+  }
+
+  /** The reply the thread posted, if it did (it posts before it signals ANSWERED; one that ended may not have). */
+  private takeReply(): ThreadReply | undefined {
+    return receiveMessageOnPort(this.port)?.message as ThreadReply | undefined;
   }
 
   /**
@@ -215,9 +334,34 @@ class SandboxThread {
     return true;
   }
 
+  /** waitWhile without blocking this thread: "changed", or "timed out" after `timeoutMs`, or "stopped" by terminate(). */
+  private async waitAsyncWhile(state: number, timeoutMs: number): Promise<"changed" | "timed out" | "stopped"> {
+    let timedOut = false;
+    // A pending Atomics.waitAsync does not keep node's event loop alive: this timer does (a compile keeps the process
+    // alive, as the wait in this thread did), and wakes the wait at the deadline.
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      Atomics.notify(this.signal, 0);
+    }, timeoutMs);
+    try {
+      while (Atomics.load(this.signal, 0) === state) {
+        if (this.stopped) return "stopped";
+        if (timedOut) return "timed out";
+        const wait = waitAsync(this.signal, 0, state);
+        if (wait.async) await wait.value;
+      }
+      return "changed";
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
   async terminate(): Promise<void> {
+    this.stopped = true;
+    Atomics.notify(this.signal, 0);
     this.port.close();
     await this.worker.terminate();
+    await this.unwatch();
   }
 }
 
@@ -236,14 +380,9 @@ function outOfMemoryError(): Error {
   return new Error(`was stopped for exceeding the local sandbox's memory limit (${THREAD_RESOURCE_LIMITS.maxOldGenerationSizeMb} MB of heap): does it allocate without bound?`);
 }
 
-/**
- * The error of a compile that did not answer within `ms` milliseconds: the constructor waits synchronously, so it cannot
- * learn whether the thread was still running or had died of its memory limit.
- */
+/** The error of a compile still running after `ms` milliseconds (a thread that died of its memory limit is told apart: outOfMemoryError). */
 function compileStoppedError(ms: number): Error {
-  return new Error(
-    `was stopped after ${ms} ms of wall-clock time: its top-level code ran away (an endless loop?) or exceeded the local sandbox's memory limit (${THREAD_RESOURCE_LIMITS.maxOldGenerationSizeMb} MB of heap).`,
-  );
+  return new Error(`was stopped after ${ms} ms of wall-clock time: its top-level code ran away (an endless loop?).`);
 }
 
 /** An error the function's code threw in its thread, rebuilt with its name and message. */
@@ -255,9 +394,10 @@ function threadError({ name, message }: { name: string; message: string }): Erro
 
 /**
  * One CloudFront Function, compiled once into a context of a worker thread of its own and invoked per event. The
- * constructor and each invocation wait for the thread synchronously, as when the context lived in this thread, and
- * that wait is the runaway guard: a thread that has not answered in time is terminated, and the next invocation
- * compiles the function again in a fresh one.
+ * constructor starts the thread; the compile is waited for by compiled() or the first invocation, without blocking
+ * this thread. Each invocation waits for the thread synchronously, as when the context lived in this thread, and that
+ * wait is the runaway guard: a thread that has not answered in time is terminated, and the next invocation compiles
+ * the function again in a fresh one. A thread that ends first (its memory limit) wakes the wait at once.
  */
 export class CloudFrontFunctionSandbox {
   private readonly setup: ThreadSetup;
@@ -281,7 +421,7 @@ export class CloudFrontFunctionSandbox {
   logs: string[] = [];
   /**
    * CPU time of the last invocation, in milliseconds (the JSON bridge in and out of the sandbox included); for one
-   * stopped as runaway code, the wall-clock time it was given.
+   * stopped as runaway code, the wall-clock time it was given, and for one whose thread died, the time it ran.
    */
   lastComputeMs = 0;
 
@@ -294,29 +434,29 @@ export class CloudFrontFunctionSandbox {
     this.warn = options.warn ?? ((message) => console.warn(message));
     this.onThread = options.onThread;
     this.setup = { name: this.name, filename: `${this.name}.js`, source: sandboxScriptSource(code), kvsJson: JSON.stringify(options.keyValueStore ?? null) };
+    // Starting a thread costs tens to hundreds of milliseconds: started now, and waited for only when needed.
     this.thread = this.startThread();
-    if (!options.deferCompile) this.compiled();
   }
 
-  /** Waits until the function has compiled in its thread; throws what failed the compile. */
-  compiled(): void {
-    if (this.closed) throw new Error("the sandbox is closed");
-    this.compiledThread();
+  /** Waits until the function has compiled in its thread; rejects with what failed the compile. */
+  async compiled(): Promise<void> {
+    await this.compiledThread();
   }
 
   /** Runs `handler(event)`; resolves with what it returned (as JSON data) or rejects with why it failed. */
   async invoke<T = unknown>(event: unknown): Promise<T> {
-    if (this.closed) throw new Error("the sandbox is closed");
     const eventJson = JSON.stringify(event);
-    const thread = this.compiledThread();
+    const thread = await this.compiledThread();
+    const startedAt = performance.now();
     const cpuBefore = this.cpuClock?.();
     const reply = thread.invoke(eventJson, this.runawayTimeoutMs);
     if (!reply) {
-      this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : this.runawayTimeoutMs;
+      const died = thread.ended;
+      this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : died ? performance.now() - startedAt : this.runawayTimeoutMs;
       this.logs = [];
-      // Once terminated, the thread has told (or not) that its memory limit ended it first.
+      // Once terminated, the thread has told (or not) that its memory limit ended it, even as its time ran out.
       await this.stopThread();
-      throw thread.outOfMemory ? outOfMemoryError() : new RunawayError(this.runawayTimeoutMs);
+      throw died || thread.outOfMemory ? await thread.endedError() : new RunawayError(this.runawayTimeoutMs);
     }
     this.lastComputeMs = this.cpuClock ? this.cpuClock() - cpuBefore! : reply.computeMs!;
     this.logs = reply.logs ?? [];
@@ -345,18 +485,23 @@ export class CloudFrontFunctionSandbox {
 
   /**
    * The thread, the function compiled in it: a fresh one when the last was stopped or died. Throws what failed the
-   * compile, and terminates that thread (the next invocation tries a fresh one).
+   * compile (to every caller waiting for it), and terminates that thread (the next invocation tries a fresh one).
    */
-  private compiledThread(): SandboxThread {
-    if (this.thread?.failed) void this.stopThread();
-    const thread = (this.thread ??= this.startThread());
-    try {
-      thread.waitForCompile(this.compileTimeoutMs);
-    } catch (error) {
-      void this.stopThread();
-      throw error;
+  private async compiledThread(): Promise<SandboxThread> {
+    for (;;) {
+      if (this.closed) throw new Error("the sandbox is closed");
+      if (this.thread?.ended) void this.stopThread();
+      const thread = (this.thread ??= this.startThread());
+      if (thread.compiled) return thread;
+      const failure = await thread.compile(this.compileTimeoutMs);
+      if (failure) {
+        // Every caller that waited for this compile is told; the first stops the thread.
+        if (this.thread === thread) void this.stopThread();
+        throw failure;
+      }
+      if (this.thread === thread) return thread;
+      // Stopped while compiling or since (closed, or a runaway invocation meanwhile): start over.
     }
-    return thread;
   }
 
   /** Terminates the thread (runaway code, or a thread that died); the next invocation starts a fresh one. */
@@ -473,22 +618,23 @@ export interface EdgeRuntime {
 }
 
 /**
- * The edge runtime of a site: its runners; `compiled` to wait for its CloudFront Functions' compiles, and `close` to
- * terminate their sandbox threads.
+ * The edge runtime of a site: its runners; `compileFailures` to wait for its CloudFront Functions' compiles, and
+ * `close` to terminate their sandbox threads.
  */
 export interface SiteEdgeRuntime extends EdgeRuntime {
   /**
-   * Waits for each CloudFront Function's compile in its thread; throws the first that failed. The threads all start
-   * when the runtime is made, so waiting for them together costs about one thread's start.
+   * Waits for each CloudFront Function's compile in its thread (the first request a function handles waits for it
+   * too); what failed, one error per function that did not compile. Empty when the runtime was closed meanwhile.
    */
-  compiled(): void;
+  compileFailures(): Promise<EdgeFunctionError[]>;
   close(): Promise<void>;
 }
 
 /**
  * Builds the runners for a site's associations from the EdgeLogic specs registered while
  * index.ts ran. Fails loudly when an association names an EdgeLogic or key that no spec has.
- * Starts each CloudFront Function's thread without waiting for its compile: call `compiled()` before serving.
+ * Starts each CloudFront Function's thread, all before any compile is waited for (by the first request each function
+ * handles, or compileFailures): a site's functions cost about one thread's start, and none is waited for to serve.
  */
 export function createEdgeRuntime(
   associations: readonly EdgeAssociation[],
@@ -496,10 +642,12 @@ export function createEdgeRuntime(
   options: Pick<CloudFrontFunctionOptions, "runawayTimeoutMs" | "computeBudgetMs" | "warn" | "onThread"> = {},
 ): SiteEdgeRuntime {
   const specs = new Map(registeredSpecs<EdgeLogicRegisteredSpec>("EdgeLogic").map((entry) => [entry.name, entry.spec]));
-  const sandboxes = new Map<string, CloudFrontFunctionSandbox>();
+  const sandboxes = new Map<string, { sandbox: CloudFrontFunctionSandbox; eventType: "viewer-request" | "viewer-response" }>();
   const byBehaviour = new Map<string, BehaviourRunners>();
+  let closed = false;
   const close = async () => {
-    await Promise.all([...sandboxes.values()].map((sandbox) => sandbox.close()));
+    closed = true;
+    await Promise.all([...sandboxes.values()].map(({ sandbox }) => sandbox.close()));
   };
   try {
     addRunners();
@@ -509,8 +657,14 @@ export function createEdgeRuntime(
   }
   return {
     behaviour: (pathPattern) => byBehaviour.get(pathPattern) ?? {},
-    compiled: () => {
-      for (const sandbox of sandboxes.values()) sandbox.compiled();
+    compileFailures: async () => {
+      const failures = await Promise.all(
+        [...sandboxes].map(([name, { sandbox, eventType }]) => sandbox.compiled().then(
+          () => undefined,
+          (error: Error) => new EdgeFunctionError(name, eventType, error.message),
+        )),
+      );
+      return closed ? [] : failures.filter((failure) => failure !== undefined);
     },
     close,
   };
@@ -524,10 +678,10 @@ export function createEdgeRuntime(
       if (association.kind === "function") {
         const fn = spec.functions.find((f) => f.key === association.key);
         if (!fn) throw new Error(`EdgeLogic "${association.edgeLogic}" has no CloudFront Function "${association.key}".`);
-        let sandbox = sandboxes.get(name);
+        let sandbox = sandboxes.get(name)?.sandbox;
         if (!sandbox) {
-          sandbox = new CloudFrontFunctionSandbox(fn.code, { ...options, name, keyValueStore: fn.keyValueStore ? spec.keyValueStore?.data : undefined, deferCompile: true });
-          sandboxes.set(name, sandbox);
+          sandbox = new CloudFrontFunctionSandbox(fn.code, { ...options, name, keyValueStore: fn.keyValueStore ? spec.keyValueStore?.data : undefined });
+          sandboxes.set(name, { sandbox, eventType: fn.eventType });
         }
         runner = cloudFrontFunctionRunner(name, fn.eventType, sandbox);
       } else {

@@ -59,8 +59,8 @@ describe("the CloudFront Functions sandbox is as strict as cloudfront-js-2.0", (
     await expect(sandbox.invoke(event)).rejects.toThrow(message);
   });
 
-  it("refuses a module import other than cloudfront when compiling", () => {
-    expect(() => sandboxOf(fixture("imports-module.js"))).toThrow(/Cannot use import statement/);
+  it("refuses a module import other than cloudfront when compiling", async () => {
+    await expect(sandboxOf(fixture("imports-module.js")).compiled()).rejects.toThrow(/Cannot use import statement/);
   });
 
   it("offers the cloudfront module's KeyValueStore helpers over the spec's data, and captures console output", async () => {
@@ -77,7 +77,7 @@ describe("the CloudFront Functions sandbox is as strict as cloudfront-js-2.0", (
     const result: any = await sandbox.invoke(event);
     expect(result.headers).toEqual({ "x-beta": { value: "true" }, "x-missing": { value: "Key nope not found" }, "x-exists": { value: "true" } });
     expect(sandbox.logs).toEqual(["looking up /"]);
-    expect(() => sandboxOf(code)).toThrow(/No KeyValueStore is associated with this function/);
+    await expect(sandboxOf(code).compiled()).rejects.toThrow(/No KeyValueStore is associated with this function/);
   });
 
   it("keeps nothing from the host: state set by one invocation's event never leaks into the host", async () => {
@@ -136,11 +136,13 @@ describe("the sandbox limits compute as CloudFront does, not the machine's wall-
       async function handler(event) { await kvs.get('flags'); for (;;) {} }`;
     const sandbox = sandboxOf(afterAwait, { name: "after-await", runawayTimeoutMs: 20, compileTimeoutMs: RUNAWAY_TIMEOUT_MS, keyValueStore: { flags: "{}" } });
     await expect(sandbox.invoke(event)).rejects.toThrow(/was stopped after 20 ms of wall-clock time: runaway code/);
-    expect(() => sandboxOf(`for (;;) {}\n${passThrough}`, { name: "top-level", runawayTimeoutMs: 20 })).toThrow(/was stopped after 20 ms/);
+    await expect(sandboxOf(`for (;;) {}\n${passThrough}`, { name: "top-level", runawayTimeoutMs: 20 }).compiled()).rejects.toThrow(/^was stopped after 20 ms of wall-clock time: its top-level code ran away/);
   });
 });
 
 describe("each sandbox runs in a worker thread of its own", () => {
+  /** A time limit no test waits out (vitest's own timeout ends the test first): only the thread's end can answer. */
+  const NEVER_MS = 60 * 60_000;
   /** A sandbox, and the worker threads it starts. */
   function watched(code: string, options: CloudFrontFunctionOptions) {
     const threads: Worker[] = [];
@@ -204,17 +206,27 @@ describe("each sandbox runs in a worker thread of its own", () => {
     expect([...threads, ...second.threads]).toHaveLength(2);
   });
 
-  it("tells a function stopped by its thread's memory limit from runaway code, and serves the next request in a fresh thread", async () => {
-    // Arrays of a million numbers (8 MB each) fill the thread's 64 MB heap within a few; with the default runaway
-    // timeout, which the caller waits out (it cannot see the thread die while it waits), and which the fill stays far within.
+  it("tells a function stopped by its thread's memory limit from runaway code as soon as the thread dies, and serves the next request in a fresh thread", async () => {
+    // Arrays of a million numbers (8 MB each) fill the thread's 64 MB heap within a few. The runaway timeout is longer
+    // than this test may run: the caller, asleep in Atomics.wait, must be woken by the thread's death, not wait it out.
     const code = "function handler(event) { if (event.request.uri === '/hoard') { var kept = []; for (;;) kept.push(new Array(1e6).fill(0)); } return event.request; }";
-    const { sandbox, threads } = watched(code, { name: "hoarder" });
+    const { sandbox, threads } = watched(code, { name: "hoarder", runawayTimeoutMs: NEVER_MS, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
     const died = once(threads[0], "error");
     const hoarding = sandbox.invoke(on("/hoard"));
     await expect(hoarding).rejects.not.toBeInstanceOf(RunawayError);
     await expect(hoarding).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit \(64 MB of heap\): does it allocate without bound\?$/);
     expect(((await died)[0] as { code: string }).code).toBe("ERR_WORKER_OUT_OF_MEMORY");
     expect(await sandbox.invoke<{ uri: string }>(on("/"))).toMatchObject({ uri: "/" });
+    expect(threads).toHaveLength(2);
+  });
+
+  it("tells a compile stopped by the thread's memory limit as soon as the thread dies", async () => {
+    // The top-level code hoards; the compile's time limit is longer than this test may run.
+    const code = "var kept = []; for (;;) kept.push(new Array(1e6).fill(0));\nfunction handler(event) { return event.request; }";
+    const { sandbox, threads } = watched(code, { name: "hoarding-top-level", compileTimeoutMs: NEVER_MS });
+    await expect(sandbox.invoke(event)).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit \(64 MB of heap\)/);
+    await expect(sandbox.compiled()).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit/);
+    // Each compile in a thread of its own: the dead one was replaced.
     expect(threads).toHaveLength(2);
   });
 
@@ -263,7 +275,7 @@ describe("each sandbox runs in a worker thread of its own", () => {
     await expect(runner.onRequest(viewerRequest("/a"), "localhost")).rejects.toThrow(new EdgeFunctionError("edge-viewer-request", "viewer-request", "the sandbox is closed"));
   });
 
-  it("starts all of a site's CloudFront Functions' threads before waiting for any compile; compiled() throws what failed one", async () => {
+  it("starts all of a site's CloudFront Functions' threads before waiting for any compile; compileFailures() tells which failed", async () => {
     // The first function's top-level code never finishes: a runtime that waited for each compile in turn started the
     // second thread only after giving up on the first.
     const spec: EdgeLogicRegisteredSpec = {
@@ -283,27 +295,64 @@ describe("each sandbox runs in a worker thread of its own", () => {
     );
     try {
       expect(threads).toHaveLength(2);
-      expect(() => runtime.compiled()).toThrow(/^was stopped after 20 ms of wall-clock time: its top-level code ran away \(an endless loop\?\) or exceeded the local sandbox's memory limit/);
+      const failures = await runtime.compileFailures();
+      expect(failures.map((failure) => failure.message)).toEqual(["together-viewer-request (viewer-request): was stopped after 20 ms of wall-clock time: its top-level code ran away (an endless loop?)."]);
+      expect(failures[0]).toBeInstanceOf(EdgeFunctionError);
     } finally {
       await runtime.close();
     }
   });
 
-  it.runIf(existsSync("/proc/self/task"))("a site that fails to start (a function that does not compile) ends the threads it started", async () => {
-    // This test's site and EdgeLogic only (a program's run clears them too before registering its own).
+  /** A site of its own (this test's only: a program's run clears them too) whose viewer functions are `viewerRequest` and `viewerResponse`. */
+  function siteWithFunctions(name: string, viewerRequest: string, viewerResponse: string) {
     clearRegisteredSpecs();
-    const logs = { regions: [], retentionDays: 30 };
-    registerSpec<EdgeLogicRegisteredSpec>("EdgeLogic", "half", {
-      name: "half",
-      functions: [edgeFunction("viewer-request", "function handler(event) { return event.request; }"), edgeFunction("viewer-response", "throw new Error('broken at the top');")],
+    registerSpec<EdgeLogicRegisteredSpec>("EdgeLogic", name, {
+      name,
+      functions: [edgeFunction("viewer-request", viewerRequest), edgeFunction("viewer-response", viewerResponse)],
       lambdas: [],
-      logs,
+      logs: { regions: [], retentionDays: 30 },
     });
-    registerSpec("StaticSite", "half-site", normalise("half-site", withBehaviourPatterns({ path: "tests/fixtures/multi-page-site", edge: viewerAssociations("half") })));
-    const context = { port: 0, watch: false, origins: new Map(), siteUrls: new Map(), environment: {}, log: () => undefined, lambda: () => assert.fail("no Lambda@Edge here") };
+    registerSpec("StaticSite", `${name}-site`, normalise(`${name}-site`, withBehaviourPatterns({ path: "tests/fixtures/multi-page-site", edge: viewerAssociations(name) })));
+    const logged: string[] = [];
+    const waiting: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+    const log = (line: string) => {
+      logged.push(line);
+      for (const waiter of waiting.filter((w) => w.pattern.test(line))) waiter.resolve(line);
+    };
+    /** The first line logged that matches `pattern`, once it is. */
+    const logLine = (pattern: RegExp) => new Promise<string>((resolve) => (logged.some((line) => pattern.test(line)) ? resolve(logged.find((line) => pattern.test(line))!) : waiting.push({ pattern, resolve })));
+    const context = { port: 0, watch: false, origins: new Map(), siteUrls: new Map(), environment: {}, log, lambda: () => assert.fail("no Lambda@Edge here") };
+    return { context: context as unknown as LocalContext, logged, logLine };
+  }
+
+  it("serves a site before its CloudFront Functions have compiled: a function whose top-level code never finishes does not hold up the start", async () => {
+    // The compile never answers (its time limit, 5 s, is what a start that waited for it failed with); the other
+    // function compiles. The start does not wait for either.
+    const { context, logged } = siteWithFunctions("slow", "for (;;) {}\nfunction handler(event) { return event.request; }", "function handler(event) { return event.response; }");
+    const started = await siteService.start(context);
+    try {
+      expect(started?.urls?.["slow-site"]).toMatch(/^http:\/\/localhost:\d+$/);
+    } finally {
+      await started?.stop();
+    }
+    // Stopped while compiling: nothing was reported as a failure.
+    expect(logged.filter((line) => /does not compile/.test(line))).toEqual([]);
+  });
+
+  it.runIf(existsSync("/proc/self/task"))("a site whose function does not compile starts, logs it, fails the requests it handles with CloudFront's 503, and ends its threads when stopped", async () => {
+    const { context, logLine } = siteWithFunctions("half", "function handler(event) { return event.request; }", "throw new Error('broken at the top');");
     const before = threadCount();
-    await expect(siteService.start(context as unknown as LocalContext)).rejects.toThrow(/^broken at the top$/);
-    // The viewer-request function's thread, started and compiled, ended with the start (and the broken one's too).
+    const started = await siteService.start(context);
+    try {
+      expect(await logLine(/does not compile/)).toBe('site "half-site": CloudFront Function half-viewer-response (viewer-response): broken at the top\n  It does not compile: the requests it handles answer 503.');
+      // The viewer-response function fails each response it handles, as CloudFront fails a function that throws.
+      const response = await fetch(`${started!.urls!["half-site"]}/index.html`);
+      expect(response.status).toBe(503);
+      expect(await logLine(/answered 503/)).toMatch(/^front door: GET \/index\.html answered 503: EdgeFunctionError: half-viewer-response \(viewer-response\): broken at the top/);
+    } finally {
+      await started?.stop();
+    }
+    // The viewer-request function's thread and the broken one's (each request tries a fresh one), and the watcher, ended.
     expect(threadCount()).toBeLessThanOrEqual(before);
   });
 
