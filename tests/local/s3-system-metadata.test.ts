@@ -149,6 +149,13 @@ describe("RFC 2047-encoded user metadata", () => {
     });
   });
 
+  it("leaves a word with no charset, only an RFC 2231 language, as it was sent (it was 500 InternalError)", async () => {
+    const Metadata = { star: "=?*?Q?a?=", language: "=?*en?Q?a?=", "then-a-word": "=?*?Q?a?= =?UTF-8?Q?b?=" };
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "no-charset", Body: "", Metadata }));
+    const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "no-charset" }));
+    expect(got.Metadata).toEqual({ star: "=?*?Q?a?=", language: "=?*en?Q?a?=", "then-a-word": "=?*?Q?a?= b" });
+  });
+
   it("measures the 2 KB metadata limit on the decoded values", async () => {
     // 1,016 bytes of "é" (508 characters) Q-encoded is 3,048 characters: over 2 KB as sent, 1,016 bytes stored.
     const encoded = `=?UTF-8?Q?${"=C3=A9".repeat(508)}?=`;
