@@ -2476,8 +2476,9 @@ class UploadTooLarge extends S3Error {
  * encoding of each key and value" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html; the code,
  * ErrorResponses.html). Not confirmed: whether 2 KB is 2,048 bytes (taken here) or 2,000, whether the x-amz-meta-
  * prefix counts (taken: not, "each key"), and whether a PUT's RFC 2047-encoded value counts as sent or decoded (taken:
- * decoded, as stored, decodeEncodedWords: "the UTF-8 encoding of each key and value" reads as of the text, and lakeFS,
- * which checked its count against S3's, treeverse/lakeFS#9909, counts the decoded value). Without the limit a POST's form could make a metadata line the file store
+ * decoded, as stored, decodeEncodedWords: "the UTF-8 encoding of each key and value" reads as of the text, and lakeFS's
+ * S3 gateway counts the decoded value too, treeverse/lakeFS#9909, though what it compared with S3 was a plain value,
+ * treeverse/lakeFS#9728). Without the limit a POST's form could make a metadata line the file store
  * cannot read back (MAX_LINE): answered 204, then never served.
  */
 function checkMetadataSize(metadata: Record<string, string>): void {
