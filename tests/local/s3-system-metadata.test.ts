@@ -162,6 +162,15 @@ describe("RFC 2047-encoded user metadata", () => {
     expect(got.Metadata).toEqual({ star: "=?*?Q?a?=", language: "=?*en?Q?a?=", "then-a-word": "=?*?Q?a?= b" });
   });
 
+  it("serves a value that decodes to CR, LF or NUL as a B word, which a header can carry (Node's setHeader refuses the characters)", async () => {
+    // S3 served the bytes 00-03 sent encoded as "=?UTF-8?B?AAECAw==?=" (test_user_metadata_rfc2047_encoded above).
+    const Metadata = { "line-break": "=?UTF-8?Q?a=0D=0Ab?=", nul: "=?UTF-8?B?AA==?=" };
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "controls", Body: "", Metadata }));
+    for (const read of [new GetObjectCommand({ Bucket: "b", Key: "controls" }), new HeadObjectCommand({ Bucket: "b", Key: "controls" })]) {
+      expect((await client.send(read as GetObjectCommand)).Metadata).toEqual({ "line-break": "=?UTF-8?B?YQ0KYg==?=", nul: "=?UTF-8?B?AA==?=" });
+    }
+  });
+
   it("measures the 2 KB metadata limit on the decoded values", async () => {
     // 1,016 bytes of "é" (508 characters) Q-encoded is 3,048 characters: over 2 KB as sent, 1,016 bytes stored.
     const encoded = `=?UTF-8?Q?${"=C3=A9".repeat(508)}?=`;
