@@ -2476,8 +2476,9 @@ class UploadTooLarge extends S3Error {
  * encoding of each key and value" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html; the code,
  * ErrorResponses.html). Not confirmed: whether 2 KB is 2,048 bytes (taken here) or 2,000, whether the x-amz-meta-
  * prefix counts (taken: not, "each key"), and whether a PUT's RFC 2047-encoded value counts as sent or decoded (taken:
- * decoded, as stored, decodeEncodedWords: "the UTF-8 encoding of each key and value" reads as of the text, and lakeFS,
- * which checked its count against S3's, treeverse/lakeFS#9909, counts the decoded value). Without the limit a POST's form could make a metadata line the file store
+ * decoded, as stored, decodeEncodedWords: "the UTF-8 encoding of each key and value" reads as of the text, and lakeFS's
+ * S3 gateway counts the decoded value too, treeverse/lakeFS#9909, though what it compared with S3 was a plain value,
+ * treeverse/lakeFS#9728). Without the limit a POST's form could make a metadata line the file store
  * cannot read back (MAX_LINE): answered 204, then never served.
  */
 function checkMetadataSize(metadata: Record<string, string>): void {
@@ -2689,8 +2690,8 @@ function headerBytes(text: string): string {
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html). LocalStack's test recorded against AWS
  * (test_user_metadata_rfc2047_encoded, localstack/localstack tests/aws/services/s3/test_s3.py) sent
  * `=?UTF-8?Q?actually-ascii?=` and `=?UTF-8?B?YWJj?=` and got back `actually-ascii` and `abc`; they were stored and
- * served encoded. Each word's bytes are read in its charset (TextDecoder's labels; a word in one it does not know is
- * left as it is), a character that is not valid there as U+FFFD, and kept as their UTF-8 (headerBytes), the form every
+ * served encoded. Each word's bytes are read in its charset (TextDecoder's labels; a word in one it does not know, or
+ * with none, ENCODED_WORD, is left as it is), a character that is not valid there as U+FFFD, and kept as their UTF-8 (headerBytes), the form every
  * stored value has. White space between two encoded words is dropped (RFC 2047 section 6.2). A `B` word that is not
  * base64 is decoded as S3 answered `=?UTF-8?B?=GGG?=`: "\uFFFDa\uFFFD" (test_user_metadata_rfc2047_bad_b64_encoded), the
  * bytes FC 61 86, each character outside base64's alphabet taken as six 1 bits — a rule read from that one answer,
@@ -2703,20 +2704,28 @@ function decodeEncodedWords(value: string): string {
   let decoded = "";
   let after = 0;
   let afterWord = false;
-  for (const match of value.matchAll(/=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=/g)) {
+  for (const match of value.matchAll(ENCODED_WORD)) {
     const between = value.slice(after, match.index);
-    const word = decodedWord(match[0]);
+    const [whole, charset, encoding, text] = match;
+    const word = decodedWord(charset, encoding, text);
     decoded += afterWord && word !== undefined && /^[ \t]+$/.test(between) ? "" : between;
-    decoded += word ?? match[0];
+    decoded += word ?? whole;
     afterWord = word !== undefined;
-    after = match.index + match[0].length;
+    after = match.index + whole.length;
   }
   return decoded + value.slice(after);
 }
 
-/** An encoded word's text as header bytes (headerBytes), or undefined when its charset is not one TextDecoder knows. */
-function decodedWord(word: string): string | undefined {
-  const [, charset, encoding, text] = /^=\?([^?*]+)(?:\*[^?]*)?\?([QqBb])\?(.*)\?=$/.exec(word)!;
+/**
+ * An RFC 2047 encoded word: `=?charset?encoding?text?=`, the charset perhaps followed by an RFC 2231 language
+ * (`*en`, left aside). A charset is required: `=?*en?Q?a?=` is no word and is kept as sent (a second pattern that
+ * read the parts again found no charset there and threw, 500 InternalError). Each part stops at the next `?` or
+ * white space, so a search costs time linear in the value however many `=?` it holds.
+ */
+const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=/g;
+
+/** An encoded word's text (ENCODED_WORD's parts) as header bytes (headerBytes), or undefined when its charset is not one TextDecoder knows. */
+function decodedWord(charset: string, encoding: string, text: string): string | undefined {
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(charset);
