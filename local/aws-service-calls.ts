@@ -24,6 +24,8 @@
  * AWS (local/aws-service-integration.ts methodResponse).
  */
 import { randomUUID } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Refusal } from "./function-roles";
@@ -199,13 +201,44 @@ const send = (call: ServiceCall, signingName: string, endpoint: string, headers:
   signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName });
 
 /** A service's answer as a result, with a problem line naming its error code (JSON `__type`, XML `<Code>`, or S3's x-amz-error-code). */
-export const asResult = async (response: Response): Promise<ServiceResult> => {
-  const body = Buffer.from(await response.arrayBuffer());
+export const asResult = async (response: Response): Promise<ServiceResult> =>
+  resultOf(response.status, (name) => response.headers.get(name), Buffer.from(await response.arrayBuffer()));
+
+function resultOf(status: number, header: (name: string) => string | null, body: Buffer): ServiceResult {
   const text = body.toString("utf8");
-  const code = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(text)?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? response.headers.get("x-amz-error-code") ?? "";
-  const problem = response.status >= 300 ? `answered ${response.status} ${code}`.trimEnd() : undefined;
-  return { status: response.status, contentType: response.headers.get("content-type"), body, problem };
-};
+  const code = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(text)?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? header("x-amz-error-code") ?? "";
+  const problem = status >= 300 ? `answered ${status} ${code}`.trimEnd() : undefined;
+  return { status, contentType: header("content-type"), body, problem };
+}
+
+/**
+ * One SigV4-signed request whose answer's body is read as sent. fetch decodes a body by its Content-Encoding, so an
+ * object S3 keeps with `Content-Encoding: gzip` reached an API Gateway S3 integration decompressed (or, when its
+ * bytes were not gzip, as a 500), where API Gateway passes S3's bytes through as they are.
+ */
+export async function signedRawRequest(request: SigningRequest): Promise<ServiceResult> {
+  const { headers } = await signRequest(request);
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  // Not signed, as fetch adds it after signing too; S3 refuses a PUT without it (411 MissingContentLength).
+  if (body) headers["content-length"] = String(body.length);
+  const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = send(request.url, { method: request.method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        const header = (name: string) => {
+          const value = response.headers[name];
+          return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+        };
+        resolve(resultOf(response.statusCode ?? 500, header, Buffer.concat(chunks)));
+      });
+    });
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+}
 
 /** A result that is not the service's: `npm start` cannot make this call (the gateway answers 501). */
 export class CallNotEmulated extends Error {}

@@ -33,7 +33,7 @@ import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import type { RecordedPlan } from "./resource-policies";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
-import { asResult, CallNotEmulated, callService, serviceCallNotEmulated, signedFetch, type ServiceResult } from "./aws-service-calls";
+import { CallNotEmulated, callService, serviceCallNotEmulated, signedRawRequest, type ServiceResult } from "./aws-service-calls";
 import { jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
@@ -413,9 +413,8 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
 
   const sentBody = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : body;
   const headers = integrationHeaders(method, event, mapped.header);
-  let response: Response;
   try {
-    response = await signedFetch({
+    return await signedRawRequest({
       url,
       method,
       headers: { ...headers, "x-amz-content-sha256": createHash("sha256").update(sentBody ?? Buffer.alloc(0)).digest("hex") },
@@ -426,8 +425,6 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
       uriEscapePath: false,
     });
   } catch (error) {
-    const cause = (error as Error & { cause?: { code?: string } }).cause;
-    throw new Error(`could not reach the local S3 server at ${endpoint}: ${cause?.code ?? (error as Error).message}`);
+    throw new Error(`could not reach the local S3 server at ${endpoint}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return asResult(response);
 }
