@@ -3450,7 +3450,10 @@ function policyWriterDeletedFindings(
           // Deleted first as well when its replaceWith target is replaced delete-first (deletedFirst: that branch deletes it
           // before the target, and its new copy is created after).
           const first = copy !== undefined && deletedFirst(order, diffedOf.get(copy.urn) ?? copy);
-          if (first && ownOnly) continue;
+          // Deleted before every new writer writes, nothing deletes the document after: its own new copy is created after
+          // it when deleted first, and another writer writes at its registration, after the branch that deletes the old
+          // writer when that is the writer's own branch or one whose root it waits for (order.inBranchOf, as for the holder).
+          if (writers.every((w) => (w.urn === writer.urn ? first : order.inBranchOf(writer.urn, w.urn)))) continue;
           const refusal = kind.refused?.(writer);
           const branch = order.branchOf(writer.urn);
           const when = !copy
@@ -3467,7 +3470,7 @@ function policyWriterDeletedFindings(
               "TransitionPolicyWriterDeleted",
               writer,
               `${copy ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: ${when}, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
-              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : ""}`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : ""}`,
               stack,
             ),
           );
