@@ -1628,7 +1628,11 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
     .flatMap(({ entry, path }) => (path[0] === "*" ? topLevel.map((input) => ({ entry, path: [input, ...path.slice(1)] })) : [{ entry, path }]))
     .filter(({ path }) => !hashed.has(String(path[0])))
     .filter(({ path }) => holds(old, String(path[0])) || (typeof path[1] === "string" && holds(old, `${path[0]}.${path[1]}`)))
-    .filter(({ path }) => changeReportedUnder(path.slice(1), old.inputs[path[0] as string], inputs[path[0] as string]))
+    .filter(({ path }) => {
+      const input = String(path[0]);
+      // An array input the kind keeps as a set is aligned as the bridge aligns a set; others as either may be.
+      return changeReportedUnder(path.slice(1), old.inputs[input], inputs[input], kind.sets?.[input] !== undefined ? "set" : undefined);
+    })
     .map(({ entry }) => `${entry} (changed)`);
   // An input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one that replaces
   // only when set replaces on any change once requested.

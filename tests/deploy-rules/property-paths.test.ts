@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkDeployRules, planUpdate } from "../../testing/deploy-rules/index";
-import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES } from "../../testing/deploy-rules/property-paths";
+import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES, scalarArrayChanges } from "../../testing/deploy-rules/property-paths";
 import { handBuilt, transition } from "./fixture";
 
 const strict = (path: string) => {
@@ -132,6 +132,25 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     expect(replaced(layers("a1", "b1"), layers("a1", "b2"), ["fileSystemConfig[*].arn"])).toBe(true);
   });
 
+  it("reads a list of scalars by the bridge's edit script: removing the first layer reports [0] alone, not every index after it", () => {
+    const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:1`;
+    const [a, b, c] = [arn("a"), arn("b"), arn("c")];
+    expect(replaced({ layers: [a, b, c] }, { layers: [b, c] }, ["layers[0]"])).toBe(true);
+    expect(replaced({ layers: [a, b, c] }, { layers: [b, c] }, ["layers[1]"])).toBe(false);
+    expect(replaced({ layers: [a, b, c] }, { layers: [b, c] }, ["layers[*]"])).toBe(true);
+    // One layer swapped for another: reported at its index.
+    expect(replaced({ layers: [a, b] }, { layers: [a, c] }, ["layers[1]"])).toBe(true);
+    expect(replaced({ layers: [a, b] }, { layers: [a, c] }, ["layers[0]"])).toBe(false);
+  });
+
+  it("reads an input its kind keeps as a set by element: a reordering reports nothing", () => {
+    const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+    const mapping = (topics: string[]) => handBuilt(MAPPING, "orders", { eventSourceArn: "arn:aws:kafka:us-east-1:123456789012:cluster/orders/1", functionName: "fn", topics }, { replaceOnChanges: ["topics[*]"] });
+    const replacedMapping = (before: string[], after: string[]) => planUpdate([mapping(before)], [mapping(after)]).replaced(mapping(before).urn);
+    expect(replacedMapping(["orders", "refunds"], ["refunds", "orders"])).toBe(false);
+    expect(replacedMapping(["orders", "refunds"], ["refunds", "orders", "returns"])).toBe(true);
+  });
+
   it("does not replace when the whole map is set or dropped: the bridge reports that at the map's own path, which `tags.Name` does not contain", () => {
     expect(replaced({}, { tags: { Name: "b" } }, ["tags.Name"])).toBe(false);
     expect(replaced({}, { tags: { Name: "b" } }, ["tags"])).toBe(true);
@@ -143,5 +162,32 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     const early = (entries: string[]) => planUpdate([api("v1"), dependent(entries)], [api("v2"), dependent(entries)]).order.early.has(dependent(entries).urn);
     expect(early(["environment"])).toBe(true);
     expect(early(["environment.variables.API"])).toBe(false);
+  });
+});
+
+describe("scalarArrayChanges: the indices the bridge's detailed diff reports for an array of scalars (detailed_diff_test.go's cases)", () => {
+  it("aligns a list by its edit script (TestDetailedDiffList)", () => {
+    expect([...scalarArrayChanges(["val1"], ["val2"], "list")]).toEqual([0]);
+    expect([...scalarArrayChanges(["val1", "val2"], ["val1"], "list")]).toEqual([1]);
+    expect([...scalarArrayChanges(["val1", "val2", "val3"], ["val2", "val3"], "list")]).toEqual([0]);
+    expect([...scalarArrayChanges([], ["val1", "val2"], "list")].sort()).toEqual([0, 1]);
+    // A reordered list is a change.
+    expect(scalarArrayChanges(["val1", "val2"], ["val2", "val1"], "list").size).toBeGreaterThan(0);
+  });
+
+  it("aligns a set by element (TestDetailedDiffSetAttribute)", () => {
+    const set = (old: string[], next: string[]) => [...scalarArrayChanges(old, next, "set")].sort();
+    expect(set(["val1", "val2", "val3"], ["val3", "val2", "val1"])).toEqual([]);
+    expect(set(["val1", "val2", "val3"], ["val3", "val2", "val1", "val1"])).toEqual([]);
+    expect(set(["val1", "val2", "val3"], ["val3", "val1"])).toEqual([1]);
+    expect(set(["val1", "val2", "val3"], ["val2", "val1"])).toEqual([2]);
+    expect(set(["val1", "val3"], ["val3", "val2", "val1"])).toEqual([1]);
+    expect(set(["val1", "val2", "val3"], ["val1", "val4", "val3"])).toEqual([1]);
+    expect(set(["stable1", "stable2", "val1", "val2"], ["val4", "val3", "stable1", "stable2"])).toEqual([0, 1, 2, 3]);
+  });
+
+  it("takes either alignment's indices where the kind is not known", () => {
+    expect([...scalarArrayChanges(["val1", "val2"], ["val2", "val1"])].sort()).toEqual([...scalarArrayChanges(["val1", "val2"], ["val2", "val1"], "list")].sort());
+    expect([...scalarArrayChanges(["a", "b", "c"], ["b", "c"])]).toEqual([0]);
   });
 });
