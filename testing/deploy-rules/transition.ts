@@ -1578,6 +1578,25 @@ const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedRes
   return kinds.some((kind) => replaceReasons(kind, old, asProviderDiffs).length > 0) || forcedBeyondTables?.(asProviderDiffs) === true;
 };
 
+/**
+ * A deployed input as the provider's prior state holds it, which the bridge's detailed diff compares (makeDetailedDiffV2
+ * diffs the prior state, not the deployed inputs): pulumi-aws 7 runs every SDKv2 resource (a kind with `emptyIsUnset`)
+ * through PlanResourceChange (pulumi/pulumi-aws#4419), which stores a map or a set the program left unset or wrote empty
+ * as null, and a list written empty as [] (pulumi-terraform-bridge pkg/tests/refresh_test.go
+ * TestCollectionsNullEmptyRefreshClean, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4: "map empty", "set empty" → nil,
+ * also with the cloud's {} written by Create, as AWS's tags are; terraform-plugin-sdk normalizeNullValues, pulumi/
+ * pulumi-terraform-bridge#2063). So under `tags: {}` deployed, setting a tag is reported at `tags` alone. A map is
+ * `tags` (terraform-provider-aws tftags.TagsSchema, a TypeMap everywhere) or a kind's `maps`; a set a kind's `sets`. A
+ * kind not known as SDKv2 keeps {} (a Plugin Framework resource stores a map written {} as {}, hashicorp/
+ * terraform-provider-aws#39279), and an unset input is null either way.
+ */
+function asPriorState(kind: ReplaceRule, input: string, value: unknown): unknown {
+  if (kind.emptyIsUnset !== true) return value;
+  const emptyMap = isEmptyMap(value) && (input === "tags" || kind.maps?.includes(input) === true);
+  const emptySet = Array.isArray(value) && value.length === 0 && kind.sets?.[input] !== undefined;
+  return emptyMap || emptySet ? undefined : value;
+}
+
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "canonical" | "hashedInputs">;
 
@@ -1631,7 +1650,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
     .filter(({ path }) => {
       const input = String(path[0]);
       // An array input the kind keeps as a set is aligned as the bridge aligns a set; others as either may be.
-      return changeReportedUnder(path.slice(1), old.inputs[input], inputs[input], kind.sets?.[input] !== undefined ? "set" : undefined);
+      return changeReportedUnder(path.slice(1), asPriorState(kind, input, old.inputs[input]), inputs[input], kind.sets?.[input] !== undefined ? "set" : undefined);
     })
     .map(({ entry }) => `${entry} (changed)`);
   // An input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one that replaces

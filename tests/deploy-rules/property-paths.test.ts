@@ -156,6 +156,16 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     expect(replaced({}, { tags: { Name: "b" } }, ["tags"])).toBe(true);
   });
 
+  it("reads tags deployed as {} on an SDKv2 resource as null, as PlanResourceChange stores them: setting a tag is reported at `tags` alone", () => {
+    const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+    const group = (tags: Record<string, string> | undefined) => handBuilt(LOG_GROUP, "audit", { name: "audit", ...(tags ? { tags } : {}) }, { id: "audit", replaceOnChanges: ["tags.Name"] });
+    const replacedGroup = (before: Record<string, string> | undefined, after: Record<string, string> | undefined) => planUpdate([group(before)], [group(after)]).replaced(group(before).urn);
+    expect(replacedGroup({}, { Name: "b" })).toBe(false);
+    expect(replacedGroup(undefined, { Name: "b" })).toBe(false);
+    // A tag changed in a map the state holds still counts.
+    expect(replacedGroup({ Name: "a" }, { Name: "b" })).toBe(true);
+  });
+
   it("does not delete a dependent early for a nested entry under the input a delete-first branch makes unknown (the engine's Diff reports the whole input)", () => {
     const api = (description: string) => handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api", description }, { id: "a1b2c3d4e5", replaceOnChanges: ["description"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true });
     const dependent = (entries: string[]) => handBuilt(LAMBDA, "fn", { name: "fn", environment: { variables: { API: "a1b2c3d4e5" } } }, { dependencies: [api("v1").urn], propertyDependencies: { environment: [api("v1").urn] }, replaceOnChanges: entries });
