@@ -126,10 +126,16 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
   });
 
   it("replaces for a field of the list element it names, not for another element's", () => {
-    const layers = (first: string, second: string) => ({ fileSystemConfig: [{ arn: first, localMountPath: "/mnt/a" }, { arn: second, localMountPath: "/mnt/b" }] });
-    expect(replaced(layers("a1", "b1"), layers("a2", "b1"), ["fileSystemConfig[0].arn"])).toBe(true);
-    expect(replaced(layers("a1", "b1"), layers("a1", "b2"), ["fileSystemConfig[0].arn"])).toBe(false);
-    expect(replaced(layers("a1", "b1"), layers("a1", "b2"), ["fileSystemConfig[*].arn"])).toBe(true);
+    // A distribution's ordered cache behaviours: a TypeList of blocks (terraform-provider-aws cloudfront/distribution.go
+    // `ordered_cache_behavior`), an array of objects in DistributionArgs, which the bridge diffs index by index.
+    const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+    const behaviour = (pathPattern: string, targetOriginId: string) => ({ pathPattern, targetOriginId, viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] });
+    const site = (first: string, second: string, replaceOnChanges: string[]) =>
+      handBuilt(DISTRIBUTION, "site", { enabled: true, orderedCacheBehaviors: [behaviour("/api/*", first), behaviour("/media/*", second)] }, { id: "E2QWRUHAPOMQZL", replaceOnChanges });
+    const replacedSite = (before: [string, string], after: [string, string], entries: string[]) => planUpdate([site(...before, entries)], [site(...after, entries)]).replaced(site(...before, entries).urn);
+    expect(replacedSite(["api", "media"], ["api-v2", "media"], ["orderedCacheBehaviors[0].targetOriginId"])).toBe(true);
+    expect(replacedSite(["api", "media"], ["api", "media-v2"], ["orderedCacheBehaviors[0].targetOriginId"])).toBe(false);
+    expect(replacedSite(["api", "media"], ["api", "media-v2"], ["orderedCacheBehaviors[*].targetOriginId"])).toBe(true);
   });
 
   it("reads a list of scalars by the bridge's edit script: removing the first layer reports [0] alone, not every index after it", () => {
