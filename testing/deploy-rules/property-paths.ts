@@ -111,9 +111,9 @@ export type ArrayKind = "list" | "set";
  * makeMapDiff, makeListDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4; makeDetailedDiffV2, which pulumi-aws 7 gets: its
  * provider/resources.go sets EnableAccurateBridgePreview, the bridge's default since v3.107.0): so `tags.Name` counts when the tag changes
  * in a map both sides hold, not when `tags` is set or dropped as a whole. `*` matches every key or index at its level.
- * An array of scalars is aligned as the bridge aligns it (scalarArrayChanges), by `kind`, the top-level input's
- * (`old` and `next` being that input's values); an array of objects, and any array below the top level, index by index
- * (makeListDiff; a set of objects, which the bridge aligns by its elements' hashes, is not told apart from a list).
+ * An array of scalars is aligned as the bridge aligns it (scalarArrayChanges): by `kind`, the top-level input's (`old`
+ * and `next` being that input's values), and below it as either a list or a set may be; an array of objects index by
+ * index (makeListDiff; a set of objects, which the bridge aligns by its elements' hashes, is not told apart from a list).
  */
 export function changeReportedUnder(path: PropertyPath, old: unknown, next: unknown, kind?: ArrayKind): boolean {
   if (isDeepStrictEqual(old, next)) return false;
