@@ -95,6 +95,12 @@ function pathContains(ignored: PropertyPath, path: PropertyPath): boolean {
 }
 
 /**
+ * How the provider's schema holds an array input, where the model knows it: a TypeList keeps its order, a TypeSet does
+ * not. Undefined where it does not know (a type no table describes, or an input its table does not list).
+ */
+export type ArrayKind = "list" | "set";
+
+/**
  * Whether the provider's Diff of `old` to `next` (values at the same path) reports a change at or below `path`, so that a
  * replaceOnChanges entry of that path turns it into a replacement: the engine's applyReplaceOnChanges marks a detailed-diff
  * key (or changed top-level key) for replacement only when the entry's path contains it (pkg/resource/deploy/
@@ -105,17 +111,75 @@ function pathContains(ignored: PropertyPath, path: PropertyPath): boolean {
  * makeMapDiff, makeListDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4; makeDetailedDiffV2, which pulumi-aws 7 gets: its
  * provider/resources.go sets EnableAccurateBridgePreview, the bridge's default since v3.107.0): so `tags.Name` counts when the tag changes
  * in a map both sides hold, not when `tags` is set or dropped as a whole. `*` matches every key or index at its level.
- * A list of scalars and a set are read element by element too (the bridge diffs them by its own alignment: not read).
+ * An array of scalars is aligned as the bridge aligns it (scalarArrayChanges): by `kind`, the top-level input's (`old`
+ * and `next` being that input's values), and below it as either a list or a set may be; an array of objects index by
+ * index (makeListDiff; a set of objects, which the bridge aligns by its elements' hashes, is not told apart from a list).
  */
-export function changeReportedUnder(path: PropertyPath, old: unknown, next: unknown): boolean {
+export function changeReportedUnder(path: PropertyPath, old: unknown, next: unknown, kind?: ArrayKind): boolean {
   if (isDeepStrictEqual(old, next)) return false;
   if (path.length === 0) return true;
   if (old === undefined || old === null || next === undefined || next === null) return false;
   const [element, ...rest] = path;
+  if (Array.isArray(old) && Array.isArray(next) && [...old, ...next].every(isScalar)) {
+    // The change of a scalar element is reported at its index, which a longer entry (`list[0].field`) does not contain.
+    const changed = scalarArrayChanges(old, next, kind);
+    return rest.length === 0 && (element === "*" ? changed.size > 0 : typeof element === "number" && changed.has(element));
+  }
   const child = (value: unknown, key: string | number) => (typeof key === "number" ? (Array.isArray(value) ? value[key] : undefined) : value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
   const keysOf = (value: unknown): Array<string | number> => (Array.isArray(value) ? value.map((_, i) => i) : typeof value === "object" ? Object.keys(value as object) : []);
   const keys = element === "*" ? [...new Set([...keysOf(old), ...keysOf(next)])] : [element];
   return keys.some((key) => changeReportedUnder(rest, child(old, key), child(next, key)));
+}
+
+const isScalar = (value: unknown) => value === null || ["string", "number", "boolean"].includes(typeof value);
+
+/**
+ * The indices at which the bridge's detailed diff reports a change between two arrays of scalars (detailed_diff.go, at
+ * 59de6c661df1e7561e6ece7ad7f1c835c63010c4):
+ * - a list (makeListAttributeDiff): the shortest edit script of inserts and removes (unstable/difft DiffT, whose ties
+ *   prefer a remove, then an insert, to a keep): a removed element at its old index, an inserted one at its new index.
+ *   Removing the first of [a, b, c] reports [0] alone, where index by index [0], [1] and [2] all differ;
+ * - a set (makeSetDiff): by element, in any order: a removed element at its index on the old side, an added one at
+ *   the index of the first input that holds it (matchPlanElementsToInputs), and a reordering none. The old side is the
+ *   provider's prior state, whose order is taken here as the deployed inputs' (not confirmed: the state may hold the set
+ *   in the provider's order, which moves a removed element's index);
+ * - unknown: the indices either reports, so that an entry replaces where either alignment says so.
+ */
+export function scalarArrayChanges(old: readonly unknown[], next: readonly unknown[], kind?: ArrayKind): ReadonlySet<number> {
+  if (kind === "list") return listEdits(old, next);
+  if (kind === "set") return setChanges(old, next);
+  return new Set([...listEdits(old, next), ...setChanges(old, next)]);
+}
+
+function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> {
+  // remaining[x][y]: the fewest inserts and removes that turn xs[x..] into ys[y..] (difft's difflen matrix).
+  const remaining = Array.from({ length: xs.length + 1 }, () => new Array<number>(ys.length + 1).fill(0));
+  const choose = (x: number, y: number): [number, "remove" | "insert" | "keep"] => {
+    if (x === xs.length) return [ys.length - y, "insert"];
+    if (y === ys.length) return [xs.length - x, "remove"];
+    let best: [number, "remove" | "insert" | "keep"] = [1 + remaining[x + 1][y], "remove"];
+    if (1 + remaining[x][y + 1] < best[0]) best = [1 + remaining[x][y + 1], "insert"];
+    if (xs[x] === ys[y] && remaining[x + 1][y + 1] < best[0]) best = [remaining[x + 1][y + 1], "keep"];
+    return best;
+  };
+  for (let x = xs.length; x >= 0; x--) for (let y = ys.length; y >= 0; y--) remaining[x][y] = choose(x, y)[0];
+  const changed = new Set<number>();
+  for (let x = 0, y = 0; x < xs.length || y < ys.length; ) {
+    const [, edit] = choose(x, y);
+    if (edit === "remove") changed.add(x++);
+    else if (edit === "insert") changed.add(y++);
+    else (x++, y++);
+  }
+  return changed;
+}
+
+function setChanges(old: readonly unknown[], next: readonly unknown[]): Set<number> {
+  // The bridge keys each side by element hash; a value held twice keeps its last index (hashIndexMap).
+  const lastIndex = new Map(old.map((value, i) => [value, i] as const));
+  const nextValues = new Set(next);
+  const removed = [...lastIndex].filter(([value]) => !nextValues.has(value)).map(([, i]) => i);
+  const added = [...nextValues].filter((value) => !lastIndex.has(value)).map((value) => next.indexOf(value));
+  return new Set([...removed, ...added]);
 }
 
 /** The ignoreChanges entries of `r` that hold `path`. */

@@ -1578,6 +1578,25 @@ const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedRes
   return kinds.some((kind) => replaceReasons(kind, old, asProviderDiffs).length > 0) || forcedBeyondTables?.(asProviderDiffs) === true;
 };
 
+/**
+ * A deployed input as the provider's prior state holds it, which the bridge's detailed diff compares (makeDetailedDiffV2
+ * diffs the prior state, not the deployed inputs): pulumi-aws 7 runs every SDKv2 resource (a kind with `emptyIsUnset`)
+ * through PlanResourceChange (pulumi/pulumi-aws#4419), which stores a map or a set the program left unset or wrote empty
+ * as null, and a list written empty as [] (pulumi-terraform-bridge pkg/tests/refresh_test.go
+ * TestCollectionsNullEmptyRefreshClean, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4: "map empty", "set empty" → nil,
+ * also with the cloud's {} written by Create, as AWS's tags are; terraform-plugin-sdk normalizeNullValues, pulumi/
+ * pulumi-terraform-bridge#2063). So under `tags: {}` deployed, setting a tag is reported at `tags` alone. A map is
+ * `tags` (terraform-provider-aws tftags.TagsSchema, a TypeMap everywhere) or a kind's `maps`; a set a kind's `sets`. A
+ * kind not known as SDKv2 keeps {} (a Plugin Framework resource stores a map written {} as {}, hashicorp/
+ * terraform-provider-aws#39279), and an unset input is null either way.
+ */
+function asPriorState(kind: ReplaceRule, input: string, value: unknown): unknown {
+  if (kind.emptyIsUnset !== true) return value;
+  const emptyMap = isEmptyMap(value) && (input === "tags" || kind.maps?.includes(input) === true);
+  const emptySet = Array.isArray(value) && value.length === 0 && kind.sets?.[input] !== undefined;
+  return emptyMap || emptySet ? undefined : value;
+}
+
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "canonical" | "hashedInputs">;
 
@@ -1628,7 +1647,11 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
     .flatMap(({ entry, path }) => (path[0] === "*" ? topLevel.map((input) => ({ entry, path: [input, ...path.slice(1)] })) : [{ entry, path }]))
     .filter(({ path }) => !hashed.has(String(path[0])))
     .filter(({ path }) => holds(old, String(path[0])) || (typeof path[1] === "string" && holds(old, `${path[0]}.${path[1]}`)))
-    .filter(({ path }) => changeReportedUnder(path.slice(1), old.inputs[path[0] as string], inputs[path[0] as string]))
+    .filter(({ path }) => {
+      const input = String(path[0]);
+      // An array input the kind keeps as a set is aligned as the bridge aligns a set; others as either may be.
+      return changeReportedUnder(path.slice(1), asPriorState(kind, input, old.inputs[input]), inputs[input], kind.sets?.[input] !== undefined ? "set" : undefined);
+    })
     .map(({ entry }) => `${entry} (changed)`);
   // An input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one that replaces
   // only when set replaces on any change once requested.
@@ -3450,7 +3473,10 @@ function policyWriterDeletedFindings(
           // Deleted first as well when its replaceWith target is replaced delete-first (deletedFirst: that branch deletes it
           // before the target, and its new copy is created after).
           const first = copy !== undefined && deletedFirst(order, diffedOf.get(copy.urn) ?? copy);
-          if (first && ownOnly) continue;
+          // Deleted before every new writer writes, nothing deletes the document after: its own new copy is created after
+          // it when deleted first, and another writer writes at its registration, after the branch that deletes the old
+          // writer when that is the writer's own branch or one whose root it waits for (order.inBranchOf, as for the holder).
+          if (writers.every((w) => (w.urn === writer.urn ? first : order.inBranchOf(writer.urn, w.urn)))) continue;
           const refusal = kind.refused?.(writer);
           const branch = order.branchOf(writer.urn);
           const when = !copy
@@ -3467,7 +3493,7 @@ function policyWriterDeletedFindings(
               "TransitionPolicyWriterDeleted",
               writer,
               `${copy ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: ${when}, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
-              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : ""}`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : ""}`,
               stack,
             ),
           );

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkDeployRules, planUpdate } from "../../testing/deploy-rules/index";
-import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES } from "../../testing/deploy-rules/property-paths";
+import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES, scalarArrayChanges } from "../../testing/deploy-rules/property-paths";
 import { handBuilt, transition } from "./fixture";
 
 const strict = (path: string) => {
@@ -126,15 +126,50 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
   });
 
   it("replaces for a field of the list element it names, not for another element's", () => {
-    const layers = (first: string, second: string) => ({ fileSystemConfig: [{ arn: first, localMountPath: "/mnt/a" }, { arn: second, localMountPath: "/mnt/b" }] });
-    expect(replaced(layers("a1", "b1"), layers("a2", "b1"), ["fileSystemConfig[0].arn"])).toBe(true);
-    expect(replaced(layers("a1", "b1"), layers("a1", "b2"), ["fileSystemConfig[0].arn"])).toBe(false);
-    expect(replaced(layers("a1", "b1"), layers("a1", "b2"), ["fileSystemConfig[*].arn"])).toBe(true);
+    // A distribution's ordered cache behaviours: a TypeList of blocks (terraform-provider-aws cloudfront/distribution.go
+    // `ordered_cache_behavior`), an array of objects in DistributionArgs, which the bridge diffs index by index.
+    const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+    const behaviour = (pathPattern: string, targetOriginId: string) => ({ pathPattern, targetOriginId, viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] });
+    const site = (first: string, second: string, replaceOnChanges: string[]) =>
+      handBuilt(DISTRIBUTION, "site", { enabled: true, orderedCacheBehaviors: [behaviour("/api/*", first), behaviour("/media/*", second)] }, { id: "E2QWRUHAPOMQZL", replaceOnChanges });
+    const replacedSite = (before: [string, string], after: [string, string], entries: string[]) => planUpdate([site(...before, entries)], [site(...after, entries)]).replaced(site(...before, entries).urn);
+    expect(replacedSite(["api", "media"], ["api-v2", "media"], ["orderedCacheBehaviors[0].targetOriginId"])).toBe(true);
+    expect(replacedSite(["api", "media"], ["api", "media-v2"], ["orderedCacheBehaviors[0].targetOriginId"])).toBe(false);
+    expect(replacedSite(["api", "media"], ["api", "media-v2"], ["orderedCacheBehaviors[*].targetOriginId"])).toBe(true);
+  });
+
+  it("reads a list of scalars by the bridge's edit script: removing the first layer reports [0] alone, not every index after it", () => {
+    const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:1`;
+    const [a, b, c] = [arn("a"), arn("b"), arn("c")];
+    expect(replaced({ layers: [a, b, c] }, { layers: [b, c] }, ["layers[0]"])).toBe(true);
+    expect(replaced({ layers: [a, b, c] }, { layers: [b, c] }, ["layers[1]"])).toBe(false);
+    expect(replaced({ layers: [a, b, c] }, { layers: [b, c] }, ["layers[*]"])).toBe(true);
+    // One layer swapped for another: reported at its index.
+    expect(replaced({ layers: [a, b] }, { layers: [a, c] }, ["layers[1]"])).toBe(true);
+    expect(replaced({ layers: [a, b] }, { layers: [a, c] }, ["layers[0]"])).toBe(false);
+  });
+
+  it("reads an input its kind keeps as a set by element: a reordering reports nothing", () => {
+    const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+    const mapping = (topics: string[]) => handBuilt(MAPPING, "orders", { eventSourceArn: "arn:aws:kafka:us-east-1:123456789012:cluster/orders/1", functionName: "fn", topics }, { replaceOnChanges: ["topics[*]"] });
+    const replacedMapping = (before: string[], after: string[]) => planUpdate([mapping(before)], [mapping(after)]).replaced(mapping(before).urn);
+    expect(replacedMapping(["orders", "refunds"], ["refunds", "orders"])).toBe(false);
+    expect(replacedMapping(["orders", "refunds"], ["refunds", "orders", "returns"])).toBe(true);
   });
 
   it("does not replace when the whole map is set or dropped: the bridge reports that at the map's own path, which `tags.Name` does not contain", () => {
     expect(replaced({}, { tags: { Name: "b" } }, ["tags.Name"])).toBe(false);
     expect(replaced({}, { tags: { Name: "b" } }, ["tags"])).toBe(true);
+  });
+
+  it("reads tags deployed as {} on an SDKv2 resource as null, as PlanResourceChange stores them: setting a tag is reported at `tags` alone", () => {
+    const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+    const group = (tags: Record<string, string> | undefined) => handBuilt(LOG_GROUP, "audit", { name: "audit", ...(tags ? { tags } : {}) }, { id: "audit", replaceOnChanges: ["tags.Name"] });
+    const replacedGroup = (before: Record<string, string> | undefined, after: Record<string, string> | undefined) => planUpdate([group(before)], [group(after)]).replaced(group(before).urn);
+    expect(replacedGroup({}, { Name: "b" })).toBe(false);
+    expect(replacedGroup(undefined, { Name: "b" })).toBe(false);
+    // A tag changed in a map the state holds still counts.
+    expect(replacedGroup({ Name: "a" }, { Name: "b" })).toBe(true);
   });
 
   it("does not delete a dependent early for a nested entry under the input a delete-first branch makes unknown (the engine's Diff reports the whole input)", () => {
@@ -143,5 +178,32 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     const early = (entries: string[]) => planUpdate([api("v1"), dependent(entries)], [api("v2"), dependent(entries)]).order.early.has(dependent(entries).urn);
     expect(early(["environment"])).toBe(true);
     expect(early(["environment.variables.API"])).toBe(false);
+  });
+});
+
+describe("scalarArrayChanges: the indices the bridge's detailed diff reports for an array of scalars (detailed_diff_test.go's cases)", () => {
+  it("aligns a list by its edit script (TestDetailedDiffList)", () => {
+    expect([...scalarArrayChanges(["val1"], ["val2"], "list")]).toEqual([0]);
+    expect([...scalarArrayChanges(["val1", "val2"], ["val1"], "list")]).toEqual([1]);
+    expect([...scalarArrayChanges(["val1", "val2", "val3"], ["val2", "val3"], "list")]).toEqual([0]);
+    expect([...scalarArrayChanges([], ["val1", "val2"], "list")].sort()).toEqual([0, 1]);
+    // A reordered list is a change.
+    expect(scalarArrayChanges(["val1", "val2"], ["val2", "val1"], "list").size).toBeGreaterThan(0);
+  });
+
+  it("aligns a set by element (TestDetailedDiffSetAttribute)", () => {
+    const set = (old: string[], next: string[]) => [...scalarArrayChanges(old, next, "set")].sort();
+    expect(set(["val1", "val2", "val3"], ["val3", "val2", "val1"])).toEqual([]);
+    expect(set(["val1", "val2", "val3"], ["val3", "val2", "val1", "val1"])).toEqual([]);
+    expect(set(["val1", "val2", "val3"], ["val3", "val1"])).toEqual([1]);
+    expect(set(["val1", "val2", "val3"], ["val2", "val1"])).toEqual([2]);
+    expect(set(["val1", "val3"], ["val3", "val2", "val1"])).toEqual([1]);
+    expect(set(["val1", "val2", "val3"], ["val1", "val4", "val3"])).toEqual([1]);
+    expect(set(["stable1", "stable2", "val1", "val2"], ["val4", "val3", "stable1", "stable2"])).toEqual([0, 1, 2, 3]);
+  });
+
+  it("takes either alignment's indices where the kind is not known", () => {
+    expect([...scalarArrayChanges(["val1", "val2"], ["val2", "val1"])].sort()).toEqual([...scalarArrayChanges(["val1", "val2"], ["val2", "val1"], "list")].sort());
+    expect([...scalarArrayChanges(["a", "b", "c"], ["b", "c"])]).toEqual([0]);
   });
 });

@@ -348,6 +348,31 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(ours(transition(before, [nextSite, nextLogs]))).toEqual([`${BUCKET_POLICY} site-policy`]);
   });
 
+  it("passes a removed writer deleted in a branch whose root every new writer waits for, the holder kept (the delete comes before their writes)", () => {
+    const logs = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "logs", { bucket: "logs-bucket", ...inputs }, { id: "logs-bucket" });
+    // Removed from the program; its deployed replaceWith puts it in the logs bucket's delete-before-replace branch.
+    const policy = handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document }, { replaceWith: [logs().urn] });
+    const before = [logs(), bucket(), policy];
+    const nextLogs = logs({ objectLockEnabled: true });
+    // The site bucket is kept and takes the document in its own `policy` (an update in place).
+    const site = bucket({ policy: document });
+    // It waits for the logs bucket: its update runs once the logs branch's chain (the old policy's delete, then the logs
+    // bucket's replacement) is done.
+    expect(ours(transition(before, [nextLogs, { ...site, dependencies: [nextLogs.urn] }]))).toEqual([]);
+    // Another policy resource writes it, waiting for the logs bucket by a property dependency.
+    const access = handBuilt(BUCKET_POLICY, "site-access", { bucket: "site-bucket", policy: document }, { dependencies: [nextLogs.urn], propertyDependencies: { policy: [nextLogs.urn] } });
+    expect(ours(transition(before, [nextLogs, bucket(), access]))).toEqual([]);
+    // Not waiting, the new writer's write races the branch's delete (the step executor runs the chains in parallel).
+    const racing = transition(before, [nextLogs, site]).filter((f) => f.rule === RULE);
+    expect(racing.map((f) => f.resource)).toEqual([`${BUCKET_POLICY} site-policy`]);
+    expect(racing[0].fix).toContain("or make site wait for logs (dependsOn), so that it writes after that branch deletes site-policy");
+    // Of two new writers, one that does not wait may write before the delete: still found.
+    const other = handBuilt(BUCKET_POLICY, "site-other", { bucket: "site-bucket", policy: document });
+    const [partly] = transition(before, [nextLogs, bucket(), access, other]).filter((f) => f.rule === RULE);
+    expect(partly.resource).toBe(`${BUCKET_POLICY} site-policy`);
+    expect(partly.fix).toContain("or make site-other wait for logs (dependsOn)");
+  });
+
   it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
     const deployedBucket = handBuilt(BUCKET, "uploads", { bucket: "uploads-1a2b3c" }, { id: "uploads-1a2b3c" });
     const oldPolicy = handBuilt(BUCKET_POLICY, "p", { bucket: "uploads-1a2b3c", policy: document });
