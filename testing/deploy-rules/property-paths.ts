@@ -135,6 +135,10 @@ export function changeReportedUnder(path: PropertyPath, old: unknown, next: unkn
 // compares it by DeepEquals, under which it equals no known value.
 const isScalar = (value: unknown) => value === null || ["string", "number", "boolean"].includes(typeof value) || isUnknown(value);
 
+/** An element as the alignment compares it: every unknown one alike (DeepEquals of two computed values is true). */
+const UNKNOWN_ELEMENT = Symbol("unknown");
+const elementKey = (value: unknown) => (isUnknown(value) ? UNKNOWN_ELEMENT : value);
+
 /** makeListDiff aligns a list of scalars by its edit script only below this many elements on each side. */
 const LIST_EDIT_SCRIPT_LIMIT = 1000;
 
@@ -178,7 +182,7 @@ function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> 
     if (y === ys.length) return [xs.length - x, "remove"];
     let best: [number, "remove" | "insert" | "keep"] = [1 + remaining[x + 1][y], "remove"];
     if (1 + remaining[x][y + 1] < best[0]) best = [1 + remaining[x][y + 1], "insert"];
-    if (xs[x] === ys[y] && remaining[x + 1][y + 1] < best[0]) best = [remaining[x + 1][y + 1], "keep"];
+    if (elementKey(xs[x]) === elementKey(ys[y]) && remaining[x + 1][y + 1] < best[0]) best = [remaining[x + 1][y + 1], "keep"];
     return best;
   };
   for (let x = xs.length; x >= 0; x--) for (let y = ys.length; y >= 0; y--) remaining[x][y] = choose(x, y)[0];
@@ -194,10 +198,11 @@ function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> 
 
 function setChanges(old: readonly unknown[], next: readonly unknown[]): Set<number> {
   // The bridge keys each side by element hash; a value held twice keeps its last index (hashIndexMap).
-  const lastIndex = new Map(old.map((value, i) => [value, i] as const));
-  const nextValues = new Set(next);
+  const lastIndex = new Map(old.map((value, i) => [elementKey(value), i] as const));
+  const nextKeys = next.map(elementKey);
+  const nextValues = new Set(nextKeys);
   const removed = [...lastIndex].filter(([value]) => !nextValues.has(value)).map(([, i]) => i);
-  const added = [...nextValues].filter((value) => !lastIndex.has(value)).map((value) => next.indexOf(value));
+  const added = [...nextValues].filter((value) => !lastIndex.has(value)).map((value) => nextKeys.indexOf(value));
   return new Set([...removed, ...added]);
 }
 

@@ -228,6 +228,13 @@ describe("scalarArrayChanges: the indices the bridge's detailed diff reports for
     expect([...scalarArrayChanges(["a", "b"], [unknownArn, "a", "b"], "set")]).toEqual([0]);
   });
 
+  it("takes an element unknown in both plans (a saved preview's) as unchanged, as the whole input unknown in both is", () => {
+    const unknownIn = () => ({ __pulumiUnknown: true });
+    expect([...scalarArrayChanges([unknownIn(), "a"], [unknownIn(), "a", "b"], "list")]).toEqual([2]);
+    expect([...scalarArrayChanges([unknownIn(), "a"], [unknownIn(), "a", "b"], "set")]).toEqual([2]);
+    expect(scalarArrayChanges([unknownIn(), "a"], ["a", unknownIn()], "set").size).toBe(0);
+  });
+
   it("takes either alignment's indices where the kind is not known", () => {
     expect([...scalarArrayChanges(["val1", "val2"], ["val2", "val1"])].sort()).toEqual([...scalarArrayChanges(["val1", "val2"], ["val2", "val1"], "list")].sort());
     expect([...scalarArrayChanges(["a", "b", "c"], ["b", "c"])]).toEqual([0]);
