@@ -3,7 +3,7 @@
  * an ignored input pass (RdsClusterZones) and the transition checks, which reset ignored paths as the engine does.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { Graph } from "../../local/offline/graph";
+import { isUnknown, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 
@@ -131,14 +131,24 @@ export function changeReportedUnder(path: PropertyPath, old: unknown, next: unkn
   return keys.some((key) => changeReportedUnder(rest, child(old, key), child(next, key)));
 }
 
-const isScalar = (value: unknown) => value === null || ["string", "number", "boolean"].includes(typeof value);
+// An element unknown at preview (an ARN the update creates) is aligned as one scalar more: the bridge's alignment
+// compares it by DeepEquals, under which it equals no known value.
+const isScalar = (value: unknown) => value === null || ["string", "number", "boolean"].includes(typeof value) || isUnknown(value);
+
+/** An element as the alignment compares it: every unknown one alike (DeepEquals of two computed values is true). */
+const UNKNOWN_ELEMENT = Symbol("unknown");
+const elementKey = (value: unknown) => (isUnknown(value) ? UNKNOWN_ELEMENT : value);
+
+/** makeListDiff aligns a list of scalars by its edit script only below this many elements on each side. */
+const LIST_EDIT_SCRIPT_LIMIT = 1000;
 
 /**
  * The indices at which the bridge's detailed diff reports a change between two arrays of scalars (detailed_diff.go, at
  * 59de6c661df1e7561e6ece7ad7f1c835c63010c4):
  * - a list (makeListAttributeDiff): the shortest edit script of inserts and removes (unstable/difft DiffT, whose ties
  *   prefer a remove, then an insert, to a keep): a removed element at its old index, an inserted one at its new index.
- *   Removing the first of [a, b, c] reports [0] alone, where index by index [0], [1] and [2] all differ;
+ *   Removing the first of [a, b, c] reports [0] alone, where index by index [0], [1] and [2] all differ. From 1,000
+ *   elements on either side, index by index (listChanges);
  * - a set (makeSetDiff): by element, in any order: a removed element at its index on the old side, an added one at
  *   the index of the first input that holds it (matchPlanElementsToInputs), and a reordering none. The old side is the
  *   provider's prior state, whose order is taken here as the deployed inputs' (not confirmed: the state may hold the set
@@ -146,9 +156,22 @@ const isScalar = (value: unknown) => value === null || ["string", "number", "boo
  * - unknown: the indices either reports, so that an entry replaces where either alignment says so.
  */
 export function scalarArrayChanges(old: readonly unknown[], next: readonly unknown[], kind?: ArrayKind): ReadonlySet<number> {
-  if (kind === "list") return listEdits(old, next);
+  if (kind === "list") return listChanges(old, next);
   if (kind === "set") return setChanges(old, next);
-  return new Set([...listEdits(old, next), ...setChanges(old, next)]);
+  return new Set([...listChanges(old, next), ...setChanges(old, next)]);
+}
+
+/**
+ * A list's changed indices: its edit script below LIST_EDIT_SCRIPT_LIMIT elements on each side, else index by index,
+ * as makeListDiff (`scalarElemType && len(oldList) < 1000 && len(newList) < 1000`, else makePropDiff of each index, an
+ * index one side lacks read as null). The edit script's matrix is (n+1)·(m+1) cells: 10,000 elements on each side
+ * would be 10^8.
+ */
+function listChanges(xs: readonly unknown[], ys: readonly unknown[]): Set<number> {
+  if (xs.length < LIST_EDIT_SCRIPT_LIMIT && ys.length < LIST_EDIT_SCRIPT_LIMIT) return listEdits(xs, ys);
+  const changed = new Set<number>();
+  for (let i = 0; i < Math.max(xs.length, ys.length); i++) if (!isDeepStrictEqual(xs[i] ?? null, ys[i] ?? null)) changed.add(i);
+  return changed;
 }
 
 function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> {
@@ -159,7 +182,7 @@ function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> 
     if (y === ys.length) return [xs.length - x, "remove"];
     let best: [number, "remove" | "insert" | "keep"] = [1 + remaining[x + 1][y], "remove"];
     if (1 + remaining[x][y + 1] < best[0]) best = [1 + remaining[x][y + 1], "insert"];
-    if (xs[x] === ys[y] && remaining[x + 1][y + 1] < best[0]) best = [remaining[x + 1][y + 1], "keep"];
+    if (elementKey(xs[x]) === elementKey(ys[y]) && remaining[x + 1][y + 1] < best[0]) best = [remaining[x + 1][y + 1], "keep"];
     return best;
   };
   for (let x = xs.length; x >= 0; x--) for (let y = ys.length; y >= 0; y--) remaining[x][y] = choose(x, y)[0];
@@ -175,10 +198,11 @@ function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> 
 
 function setChanges(old: readonly unknown[], next: readonly unknown[]): Set<number> {
   // The bridge keys each side by element hash; a value held twice keeps its last index (hashIndexMap).
-  const lastIndex = new Map(old.map((value, i) => [value, i] as const));
-  const nextValues = new Set(next);
+  const lastIndex = new Map(old.map((value, i) => [elementKey(value), i] as const));
+  const nextKeys = next.map(elementKey);
+  const nextValues = new Set(nextKeys);
   const removed = [...lastIndex].filter(([value]) => !nextValues.has(value)).map(([, i]) => i);
-  const added = [...nextValues].filter((value) => !lastIndex.has(value)).map((value) => next.indexOf(value));
+  const added = [...nextValues].filter((value) => !lastIndex.has(value)).map((value) => nextKeys.indexOf(value));
   return new Set([...removed, ...added]);
 }
 

@@ -149,6 +149,13 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     expect(replaced({ layers: [a, b] }, { layers: [a, c] }, ["layers[0]"])).toBe(false);
   });
 
+  it("reads a layer unknown at preview (a LayerVersion the update creates) put first as an insert at [0], not a change of every index", () => {
+    const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:1`;
+    const created = { __pulumiUnknown: true };
+    expect(replaced({ layers: [arn("a"), arn("b")] }, { layers: [created, arn("a"), arn("b")] }, ["layers[1]"])).toBe(false);
+    expect(replaced({ layers: [arn("a"), arn("b")] }, { layers: [created, arn("a"), arn("b")] }, ["layers[0]"])).toBe(true);
+  });
+
   it("reads an input its kind keeps as a set by element: a reordering reports nothing", () => {
     const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
     const mapping = (topics: string[]) => handBuilt(MAPPING, "orders", { eventSourceArn: "arn:aws:kafka:us-east-1:123456789012:cluster/orders/1", functionName: "fn", topics }, { replaceOnChanges: ["topics[*]"] });
@@ -200,6 +207,32 @@ describe("scalarArrayChanges: the indices the bridge's detailed diff reports for
     expect(set(["val1", "val3"], ["val3", "val2", "val1"])).toEqual([1]);
     expect(set(["val1", "val2", "val3"], ["val1", "val4", "val3"])).toEqual([1]);
     expect(set(["stable1", "stable2", "val1", "val2"], ["val4", "val3", "stable1", "stable2"])).toEqual([0, 1, 2, 3]);
+  });
+
+  it("aligns a list of 1,000 elements or more index by index, as makeListDiff does (its edit script is O(n·m): used below 1,000 only)", () => {
+    const values = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `val${from + i}`);
+    // 999 on each side: the edit script; removing the first reports [0] alone.
+    expect([...scalarArrayChanges(values(0, 999), values(1, 999), "list")]).toEqual([0]);
+    // 1,000 on the old side: every index whose value differs (makePropDiff element by element, a missing one null).
+    expect(scalarArrayChanges(values(0, 1000), values(1, 1000), "list").size).toBe(1000);
+    expect(scalarArrayChanges(values(0, 1000), [...values(0, 999), "other"], "list")).toEqual(new Set([999]));
+    // A plan's list of 10,000 is read without a 10,000 × 10,000 matrix.
+    expect(scalarArrayChanges(values(0, 10_000), [...values(0, 5_000), "other", ...values(5_001, 10_000)], "list")).toEqual(new Set([5_000]));
+    // A set has no such bound (makeSetDiff keys elements by hash).
+    expect([...scalarArrayChanges(values(0, 1000), values(1, 1000), "set")]).toEqual([0]);
+  });
+
+  it("aligns an element unknown at preview as a value equal to no other (the bridge's DeepEquals): a layer created by the update, put first", () => {
+    const unknownArn = { __pulumiUnknown: true };
+    expect([...scalarArrayChanges(["a", "b"], [unknownArn, "a", "b"], "list")]).toEqual([0]);
+    expect([...scalarArrayChanges(["a", "b"], [unknownArn, "a", "b"], "set")]).toEqual([0]);
+  });
+
+  it("takes an element unknown in both plans (a saved preview's) as unchanged, as the whole input unknown in both is", () => {
+    const unknownIn = () => ({ __pulumiUnknown: true });
+    expect([...scalarArrayChanges([unknownIn(), "a"], [unknownIn(), "a", "b"], "list")]).toEqual([2]);
+    expect([...scalarArrayChanges([unknownIn(), "a"], [unknownIn(), "a", "b"], "set")]).toEqual([2]);
+    expect(scalarArrayChanges([unknownIn(), "a"], ["a", unknownIn()], "set").size).toBe(0);
   });
 
   it("takes either alignment's indices where the kind is not known", () => {
