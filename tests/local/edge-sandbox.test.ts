@@ -230,6 +230,17 @@ describe("each sandbox runs in a worker thread of its own", () => {
     expect(threads).toHaveLength(2);
   });
 
+  it("runs each request that waited for the compile, in a fresh thread when another of them lost the thread first", async () => {
+    // Both wait for the compile; the first to run fills the thread's heap. The second had not run when the thread died:
+    // it is served in a fresh thread, not failed with the first one's error (nor does it stop that fresh thread).
+    const code = "function handler(event) { if (event.request.uri === '/hoard') { var kept = []; for (;;) kept.push(new Array(1e6).fill(0)); } return event.request; }";
+    const { sandbox, threads } = watched(code, { name: "hoarder-and-neighbour", runawayTimeoutMs: NEVER_MS, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
+    const [hoarding, neighbour] = await Promise.allSettled([sandbox.invoke(on("/hoard")), sandbox.invoke<{ uri: string }>(on("/neighbour"))]);
+    expect(hoarding).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/^was stopped for exceeding the local sandbox's memory limit/) } });
+    expect(neighbour).toMatchObject({ status: "fulfilled", value: { uri: "/neighbour" } });
+    expect(threads).toHaveLength(2);
+  });
+
   it("close() terminates the thread; a closed sandbox refuses invocations", async () => {
     const { sandbox, threads } = watched("function handler(event) { return event.request; }", { name: "closing" });
     expect(await sandbox.invoke<{ uri: string }>(event)).toMatchObject({ uri: "/" });
