@@ -401,14 +401,23 @@ describe("each sandbox runs in a worker thread of its own", () => {
 });
 
 describe("npm start's CloudFront Functions' threads end with the app", () => {
-  it.runIf(existsSync("/proc/self/task"))("leaves no thread behind when the dev app stops", async () => {
-    // A first start and stop: what node and the SDKs start once per process (and keep) is then running already.
-    await (await startDevApp("sf-edge-threads-")).stop();
+  it.runIf(existsSync("/proc/self/task"))("leaves no thread behind when the dev app stops, the thread-end watcher its requests started included", async () => {
+    /** A page the dev site's viewer-request and viewer-response functions run for: the first run starts the watcher. */
+    const servePage = async (app: Awaited<ReturnType<typeof startDevApp>>) => expect((await fetch(`${app.urls.site}/`)).status).toBe(200);
+    // A first start, request and stop: what node and the SDKs start once per process (and keep: libuv's pool, which
+    // resolving localhost starts) is then running already.
+    const first = await startDevApp("sf-edge-threads-");
+    try {
+      await servePage(first);
+    } finally {
+      await first.stop();
+    }
     const before = threadCount();
     const app = await startDevApp("sf-edge-threads-");
     try {
       // The dev stack's CloudFront Functions (viewer-request, viewer-response) run in threads of their own.
       expect(threadCount()).toBeGreaterThanOrEqual(before + 2);
+      await servePage(app);
     } finally {
       await app.stop();
     }
