@@ -446,7 +446,11 @@ export class CloudFrontFunctionSandbox {
   /** Runs `handler(event)`; resolves with what it returned (as JSON data) or rejects with why it failed. */
   async invoke<T = unknown>(event: unknown): Promise<T> {
     const eventJson = JSON.stringify(event);
-    const thread = await this.compiledThread();
+    let thread = await this.compiledThread();
+    // The invocations that waited for the compile with this one can have run first (each synchronously), and one of
+    // them lost the thread (runaway code, its memory limit): this one has not run, and runs in a fresh thread rather
+    // than being failed with that one's error (or stopping the fresh thread as if it were its own).
+    while (thread !== this.thread) thread = await this.compiledThread();
     const startedAt = performance.now();
     const cpuBefore = this.cpuClock?.();
     const reply = thread.invoke(eventJson, this.runawayTimeoutMs);

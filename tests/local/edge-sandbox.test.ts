@@ -6,6 +6,7 @@ import { runInNewContext } from "node:vm";
 import type { Worker } from "node:worker_threads";
 import { afterEach, assert, describe, expect, it } from "vitest";
 import type { EdgeLogicRegisteredSpec } from "../../components/edge-logic";
+import { codeProblem } from "../../components/edge-logic/function-code";
 import { clearRegisteredSpecs, registerSpec } from "../../components/spec-registry";
 import { normalise, withBehaviourPatterns } from "../../components/static-site/spec";
 import {
@@ -141,8 +142,17 @@ describe("the sandbox limits compute as CloudFront does, not the machine's wall-
 });
 
 describe("each sandbox runs in a worker thread of its own", () => {
-  /** A time limit no test waits out (vitest's own timeout ends the test first): only the thread's end can answer. */
+  /**
+   * A compile's time limit no test waits out: the compile is waited for without blocking, so vitest's own timeout ends
+   * the test first, and only the thread's end can answer.
+   */
   const NEVER_MS = 60 * 60_000;
+  /**
+   * An invocation's time limit, for a test where the thread's end must wake the caller. The caller waits in
+   * Atomics.wait, where vitest's timeout cannot fire: one not woken by the thread's end waits this limit out (and then
+   * reports it as the compute it gave, lastComputeMs), bounded well within vitest's timeout, never an hour.
+   */
+  const WAITED_OUT_MS = 60_000;
   /** A sandbox, and the worker threads it starts. */
   function watched(code: string, options: CloudFrontFunctionOptions) {
     const threads: Worker[] = [];
@@ -210,11 +220,13 @@ describe("each sandbox runs in a worker thread of its own", () => {
     // Arrays of a million numbers (8 MB each) fill the thread's 64 MB heap within a few. The runaway timeout is longer
     // than this test may run: the caller, asleep in Atomics.wait, must be woken by the thread's death, not wait it out.
     const code = "function handler(event) { if (event.request.uri === '/hoard') { var kept = []; for (;;) kept.push(new Array(1e6).fill(0)); } return event.request; }";
-    const { sandbox, threads } = watched(code, { name: "hoarder", runawayTimeoutMs: NEVER_MS, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
+    const { sandbox, threads } = watched(code, { name: "hoarder", runawayTimeoutMs: WAITED_OUT_MS, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
     const died = once(threads[0], "error");
     const hoarding = sandbox.invoke(on("/hoard"));
     await expect(hoarding).rejects.not.toBeInstanceOf(RunawayError);
     await expect(hoarding).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit \(64 MB of heap\): does it allocate without bound\?$/);
+    // Woken by the thread's end: what it ran, not the limit waited out.
+    expect(sandbox.lastComputeMs).toBeLessThan(WAITED_OUT_MS);
     expect(((await died)[0] as { code: string }).code).toBe("ERR_WORKER_OUT_OF_MEMORY");
     expect(await sandbox.invoke<{ uri: string }>(on("/"))).toMatchObject({ uri: "/" });
     expect(threads).toHaveLength(2);
@@ -227,6 +239,17 @@ describe("each sandbox runs in a worker thread of its own", () => {
     await expect(sandbox.invoke(event)).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit \(64 MB of heap\)/);
     await expect(sandbox.compiled()).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit/);
     // Each compile in a thread of its own: the dead one was replaced.
+    expect(threads).toHaveLength(2);
+  });
+
+  it("runs each request that waited for the compile, in a fresh thread when another of them lost the thread first", async () => {
+    // Both wait for the compile; the first to run fills the thread's heap. The second had not run when the thread died:
+    // it is served in a fresh thread, not failed with the first one's error (nor does it stop that fresh thread).
+    const code = "function handler(event) { if (event.request.uri === '/hoard') { var kept = []; for (;;) kept.push(new Array(1e6).fill(0)); } return event.request; }";
+    const { sandbox, threads } = watched(code, { name: "hoarder-and-neighbour", runawayTimeoutMs: WAITED_OUT_MS, compileTimeoutMs: RUNAWAY_TIMEOUT_MS });
+    const [hoarding, neighbour] = await Promise.allSettled([sandbox.invoke(on("/hoard")), sandbox.invoke<{ uri: string }>(on("/neighbour"))]);
+    expect(hoarding).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/^was stopped for exceeding the local sandbox's memory limit/) } });
+    expect(neighbour).toMatchObject({ status: "fulfilled", value: { uri: "/neighbour" } });
     expect(threads).toHaveLength(2);
   });
 
@@ -325,22 +348,27 @@ describe("each sandbox runs in a worker thread of its own", () => {
     return { context: context as unknown as LocalContext, logged, logLine };
   }
 
-  it("serves a site before its CloudFront Functions have compiled: a function whose top-level code never finishes does not hold up the start", async () => {
+  it.runIf(existsSync("/proc/self/task"))("serves a site before its CloudFront Functions have compiled: a function whose top-level code never finishes does not hold up the start, and its thread ends with the site", async () => {
     // The compile never answers (its time limit, 5 s, is what a start that waited for it failed with); the other
     // function compiles. The start does not wait for either.
     const { context, logged } = siteWithFunctions("slow", "for (;;) {}\nfunction handler(event) { return event.request; }", "function handler(event) { return event.response; }");
+    const before = threadCount();
     const started = await siteService.start(context);
     try {
       expect(started?.urls?.["slow-site"]).toMatch(/^http:\/\/localhost:\d+$/);
     } finally {
       await started?.stop();
     }
-    // Stopped while compiling: nothing was reported as a failure.
+    // Stopped while compiling: nothing was reported as a failure, and the looping thread was terminated.
     expect(logged.filter((line) => /does not compile/.test(line))).toEqual([]);
+    expect(threadCount()).toBeLessThanOrEqual(before);
   });
 
   it.runIf(existsSync("/proc/self/task"))("a site whose function does not compile starts, logs it, fails the requests it handles with CloudFront's 503, and ends its threads when stopped", async () => {
-    const { context, logLine } = siteWithFunctions("half", "function handler(event) { return event.request; }", "throw new Error('broken at the top');");
+    // Code the program's own check lets through (it parses, and has its handler): only running its top level fails it.
+    const broken = "throw new Error('broken at the top');\nfunction handler(event) { return event.response; }";
+    expect(codeProblem(broken)).toBeUndefined();
+    const { context, logLine } = siteWithFunctions("half", "function handler(event) { return event.request; }", broken);
     const before = threadCount();
     const started = await siteService.start(context);
     try {
@@ -373,14 +401,23 @@ describe("each sandbox runs in a worker thread of its own", () => {
 });
 
 describe("npm start's CloudFront Functions' threads end with the app", () => {
-  it.runIf(existsSync("/proc/self/task"))("leaves no thread behind when the dev app stops", async () => {
-    // A first start and stop: what node and the SDKs start once per process (and keep) is then running already.
-    await (await startDevApp("sf-edge-threads-")).stop();
+  it.runIf(existsSync("/proc/self/task"))("leaves no thread behind when the dev app stops, the thread-end watcher its requests started included", async () => {
+    /** A page the dev site's viewer-request and viewer-response functions run for: the first run starts the watcher. */
+    const servePage = async (app: Awaited<ReturnType<typeof startDevApp>>) => expect((await fetch(`${app.urls.site}/`)).status).toBe(200);
+    // A first start, request and stop: what node and the SDKs start once per process (and keep: libuv's pool, which
+    // resolving localhost starts) is then running already.
+    const first = await startDevApp("sf-edge-threads-");
+    try {
+      await servePage(first);
+    } finally {
+      await first.stop();
+    }
     const before = threadCount();
     const app = await startDevApp("sf-edge-threads-");
     try {
       // The dev stack's CloudFront Functions (viewer-request, viewer-response) run in threads of their own.
       expect(threadCount()).toBeGreaterThanOrEqual(before + 2);
+      await servePage(app);
     } finally {
       await app.stop();
     }
