@@ -102,6 +102,9 @@ const SHARED = [
   "tests/setup/handler-logs.test.ts",
   // The setup file it checks runs first for every file of a shared worker too.
   "tests/setup/worker-young-generation.test.ts",
+  // Its spy on setTimeout is restored before withHeldTimer returns, and its unhandledRejection listener after each
+  // test: a process of its own cost it a worker's start and the setup files (issue 15: ≈0.4 CPU-seconds).
+  "tests/harness/held-timer.test.ts",
 ];
 
 /**
@@ -169,6 +172,9 @@ const transformCache = transformCacheWanted(process.argv, process.env) ? transfo
 /**
  * The test workers' semi-space size in MB (V8's default: 16), see execArgv below. tests/fuzz and tests/stacks in one
  * shared worker, user+sys CPU on the loaded 2-core machine: 46–48 s with 16, 48 s with 32, 42–45 s with 64, 42 s with 128.
+ * Also their starting size (V8 starts at 1 MB and doubles it only after scavenges that find most of it alive, as loading
+ * the SDKs and the program does): tests/stacks in one worker, 109 → 76 scavenges, user+sys 25.3 → 24.7 s (medians of
+ * 7 and 6 runs on the loaded machine, 22.3–26.1 s against 23.2–29.9 s).
  */
 const SEMI_SPACE_MB = 64;
 
@@ -190,14 +196,15 @@ const perFile = {
   // Larger semi-spaces: the programs and fuzz runs keep most of what they allocate, so with V8's 16 MB each the
   // scavenges (copying what survives, ≈16 ms each) and the old-generation collections after them were about a third of
   // a shared worker's CPU (issue 15, measured with --trace-gc). V8's flag reaches every worker thread and overrides
-  // its resourceLimits (a Lambda sandbox's 8 MB young generation became 384 MB at 128 MB semi-spaces): the first setup
-  // file sets it back for the threads the tests start, and leaves the test worker's own heap as it started
-  // (tests/setup/worker-young-generation.ts), so npm start's Lambda and database workers keep npm start's limits.
+  // its resourceLimits (a Lambda sandbox's 8 MB young generation became 384 MB at 128 MB semi-spaces; with the minimum
+  // a thread starts at the most its limits allow): the first setup file sets both back for the threads the tests start,
+  // and leaves the test worker's own heap as it started (tests/setup/worker-young-generation.ts), so npm start's Lambda
+  // and database workers keep npm start's limits.
   // WebAssembly (only PGlite's pglite.wasm, 9 MB, in the local Data API's worker threads) runs on V8's baseline
   // compiler alone: the optimising compiler recompiled its hot functions on background threads, CPU a test file's few
   // dozen statements never earned back (issue 15: the rds-data and schema-migrations files, 70 tests, 40.1 → 37.7
   // CPU-seconds, medians of 3). What the SQL does is the same; npm start keeps V8's default.
-  execArgv: ["--single-threaded-gc", `--max-semi-space-size=${SEMI_SPACE_MB}`, "--liftoff-only"],
+  execArgv: ["--single-threaded-gc", `--max-semi-space-size=${SEMI_SPACE_MB}`, `--min-semi-space-size=${SEMI_SPACE_MB}`, "--liftoff-only"],
 } satisfies TestProjectInlineConfiguration["test"];
 
 export default defineConfig({
