@@ -29,6 +29,8 @@
  * any write to it, and hands each reader its own parsed copy (dynalite mutates and re-puts
  * descriptions).
  */
+import type { TableDescription } from "@aws-sdk/client-dynamodb";
+
 // dynalite ships no typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynaliteDb = require("dynalite/db") as { create: (options: Record<string, unknown>) => DynaliteStore; __patchedStore?: true; __stores?: WeakMap<object, DynaliteStore> };
@@ -53,6 +55,8 @@ interface DynaliteStore {
   db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator };
   /** awsRegion and awsAccountId: what CreateTable writes into a table's and its indexes' ARNs. */
   tableDb: TableStore & { awsRegion?: string; awsAccountId?: string };
+  /** dynalite's read of a table's description (what DescribeTable answers), `checkStatus` false: whatever its status. */
+  getTable(name: string, checkStatus: boolean, callback: Callback): void;
   /** The table's description as last read or written, synchronously (a table's keys never change while it exists); undefined before either or after its deletion. */
   describedTable?(name: string): unknown;
 }
@@ -162,6 +166,20 @@ const stores = (dynaliteDb.__stores ??= new WeakMap<object, DynaliteStore>());
  */
 export function dynaliteStoreOf(options: object): object | undefined {
   return stores.get(options);
+}
+
+/**
+ * A table's description read from `store` (a dynaliteStoreOf) as dynalite's DescribeTable reads it, without a request:
+ * undefined when there is no such table.
+ */
+export function describeStoredTable(store: object, name: string): Promise<TableDescription | undefined> {
+  return new Promise((resolve, reject) =>
+    (store as DynaliteStore).getTable(name, false, (error, table) => {
+      if (!error) resolve(table as TableDescription);
+      else if (error.name === "NotFoundError") resolve(undefined);
+      else reject(error);
+    }),
+  );
 }
 
 export function patchDynaliteStore(): void {

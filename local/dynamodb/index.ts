@@ -3,19 +3,19 @@
  * memory), the program's tables created from DataTier specs, a stream proxy in front
  * when functions subscribe to streams, and a TTL sweeper.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, type TableDescription } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { patchDynaliteConditionFailures } from "./dynalite-condition-failure";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteKeySizes } from "./dynalite-keys";
-import { dynaliteStoreOf, patchDynaliteStore } from "./dynalite-store";
+import { describeStoredTable, dynaliteStoreOf, patchDynaliteStore } from "./dynalite-store";
 import { patchDynaliteTableArns, serveTableArns } from "./dynalite-table-arns";
 import { guardDynaliteValidations } from "./dynalite-validations";
 import { dropDynaliteRequestErrors } from "./replayed-request";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
-import { ensureTables, type LocalTable } from "./tables";
+import { apiTableCatalog, ensureTables, type LocalTable, type TableCatalog } from "./tables";
 import { serveTransactions } from "./transactions";
 import { startTtlSweeper, type TtlSweeper } from "./ttl";
 import { retryDelayOf } from "../retry-delay";
@@ -39,6 +39,8 @@ export interface PatchedDynalite {
   server: Server;
   /** e.g. http://127.0.0.1:49152 */
   endpoint: string;
+  /** A table's description (DescribeTable's `Table`) read from the server's store, without a request; undefined when there is none. */
+  describeTable(name: string): Promise<TableDescription | undefined>;
   close(): Promise<void>;
 }
 
@@ -83,24 +85,31 @@ export async function startPatchedDynalite(options: PatchedDynaliteOptions): Pro
   // A client hanging up mid-body no longer stops the process (dynalite throws its request's error: ./replayed-request.ts).
   dropDynaliteRequestErrors(server);
   // TransactWriteItems and TransactGetItems, which dynalite does not serve, served on its store (./transactions.ts).
-  serveTransactions(server, dynaliteStoreOf(serverOptions), { log });
+  const store = dynaliteStoreOf(serverOptions);
+  serveTransactions(server, store, { log });
   // Requests naming tables by their ARNs: batches keyed by their names for dynalite, and every answer's ConsumedCapacity
   // naming the ARN the request gave (./dynalite-table-arns.ts).
   serveTableArns(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, endpoint, close: () => new Promise<void>((resolve) => server.close(() => resolve())).finally(unguard) };
+  return { server, endpoint, describeTable: (name) => describeStoredTable(store!, name), close: () => new Promise<void>((resolve) => server.close(() => resolve())).finally(unguard) };
 }
 
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const log = options.log ?? (() => {});
   // Refused before anything is left running, subscribers or none (local/retry-delay.ts), as the Kinesis mapping's.
   const retryDelayMs = retryDelayOf(options.retryDelayMs, "local DynamoDB streams");
-  const { server, endpoint: dynaliteEndpoint, close: closeServer } = await startPatchedDynalite({ path: options.path, region: options.region, log });
+  const { server, endpoint: dynaliteEndpoint, describeTable, close: closeServer } = await startPatchedDynalite({ path: options.path, region: options.region, log });
 
   try {
-    const admin = new DynamoDBClient({ endpoint: dynaliteEndpoint, region: options.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-    const { created } = await ensureTables(admin, options.tables).finally(() => admin.destroy());
+    // Tables are checked in the store, as DescribeTable reads them: an SDK client's first request costs more than all of
+    // a start's reads (issue 15). Only a table that is missing is created through the API (CreateTable), as a client would.
+    let admin: DynamoDBClient | undefined;
+    const catalog: TableCatalog = {
+      describe: describeTable,
+      create: (input) => apiTableCatalog((admin ??= new DynamoDBClient({ endpoint: dynaliteEndpoint, region: options.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } }))).create(input),
+    };
+    const { created } = await ensureTables(catalog, options.tables).finally(() => admin?.destroy());
 
     const subscribers = options.subscribers ?? [];
     const direct = (req: IncomingMessage, res: ServerResponse) => void server.emit("request", req, res);

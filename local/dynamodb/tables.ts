@@ -11,6 +11,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
   type Projection as DynamoProjection,
+  type TableDescription,
 } from "@aws-sdk/client-dynamodb";
 import type { Projection, TableSpec } from "../../components/data-tier/spec";
 
@@ -53,19 +54,36 @@ function projection(projection: Projection): DynamoProjection {
 }
 
 /**
+ * How ensureTables reads and creates tables. `describe` answers DescribeTable's `Table`, or undefined when there is no
+ * such table.
+ */
+export interface TableCatalog {
+  describe(tableName: string): Promise<TableDescription | undefined>;
+  create(input: CreateTableCommandInput): Promise<void>;
+}
+
+/** Tables read and created through DynamoDB's API (DescribeTable, CreateTable) with `client`. */
+export function apiTableCatalog(client: DynamoDBClient): TableCatalog {
+  return {
+    describe: (tableName) => describe(client, tableName),
+    create: async (input) => void (await client.send(new CreateTableCommand(input))),
+  };
+}
+
+/**
  * Creates each table that does not exist yet. A persisted table whose key schema or
  * indexes no longer match the program is an error: the fix (`--fresh`) drops local data,
  * so we say so rather than do it.
  */
-export async function ensureTables(client: DynamoDBClient, tables: LocalTable[]): Promise<{ created: string[]; existing: string[] }> {
+export async function ensureTables(catalog: TableCatalog, tables: LocalTable[]): Promise<{ created: string[]; existing: string[] }> {
   const created: string[] = [];
   const existing: string[] = [];
   for (const table of tables) {
     const wanted = createTableInput(table);
-    const current = await describe(client, table.tableName);
+    const current = await catalog.describe(table.tableName);
     if (!current) {
-      await client.send(new CreateTableCommand(wanted));
-      await untilActive(client, table.tableName);
+      await catalog.create(wanted);
+      await untilActive(catalog, table.tableName);
       created.push(table.tableName);
       continue;
     }
@@ -81,15 +99,15 @@ export async function ensureTables(client: DynamoDBClient, tables: LocalTable[])
 }
 
 /** dynalite answers writes to a CREATING table with ResourceNotFound; wait until it is ACTIVE. */
-async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+async function untilActive(catalog: TableCatalog, tableName: string): Promise<void> {
   for (let attempt = 0; attempt < 500; attempt++) {
-    if ((await describe(client, tableName))?.TableStatus === "ACTIVE") return;
+    if ((await catalog.describe(tableName))?.TableStatus === "ACTIVE") return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`local DynamoDB: table ${tableName} did not become ACTIVE`);
 }
 
-async function describe(client: DynamoDBClient, tableName: string) {
+async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
   try {
     return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {
@@ -98,9 +116,7 @@ async function describe(client: DynamoDBClient, tableName: string) {
   }
 }
 
-type Described = NonNullable<Awaited<ReturnType<typeof describe>>>;
-
-function schemaDrift(wanted: CreateTableCommandInput, current: Described): string | undefined {
+function schemaDrift(wanted: CreateTableCommandInput, current: TableDescription): string | undefined {
   const keys = (schema: KeySchemaElement[] | undefined) => JSON.stringify((schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`));
   if (keys(wanted.KeySchema) !== keys(current.KeySchema)) return `key schema ${keys(current.KeySchema)} instead of ${keys(wanted.KeySchema)}`;
   const indexes = (list: Array<{ IndexName?: string; KeySchema?: KeySchemaElement[] }> | undefined) =>

@@ -28,7 +28,7 @@
 import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FileHashes, writeAtomically, type HashRecord } from "../../components/file-hashes";
+import { FileHashes, fingerprintOf, writeAtomically, type HashRecord } from "../../components/file-hashes";
 import { defaultCacheDir, digest } from "../../components/lambda/bundle-cache";
 import { clearRegisteredSpecs, registerSpec, type RegisteredSpec } from "../../components/spec-registry";
 import type { OfflineRun } from "./program";
@@ -362,6 +362,10 @@ function unchanged(path: string, record: InputRecord): boolean {
   if (!stat) return false;
   if ("folder" in record) return stat.isDirectory() && (record.folder === null || listingHash(path) === record.folder);
   if (!stat.isFile()) return false;
+  // Most inputs are untouched: a fingerprint recorded (only when not racy) that still holds vouches for the hash, as the
+  // hash store would find, without a record made for each of the run's thousands of files. A miss records the run anew
+  // with these records as claims (previousInputs).
+  if (record.at !== null && record.at === fingerprintOf(stat)) return true;
   return inputHashes.current(path, claimOf(record), stat).hash === record.file;
 }
 

@@ -10,26 +10,25 @@
  * cognito-local has no identity pools, so there are no per-user AWS credentials
  * locally; see README ("UserAuth locally") for how the data path keeps users apart.
  */
-import { join } from "node:path";
 import { createHash } from "node:crypto";
-import {
-  AdminAddUserToGroupCommand,
-  AdminConfirmSignUpCommand,
-  AdminUpdateUserAttributesCommand,
-  CognitoIdentityProviderClient,
-  CreateGroupCommand,
-  CreateResourceServerCommand,
-  type ExplicitAuthFlowsType,
-  type LambdaConfigType,
-  ListGroupsCommand,
-  type OAuthFlowType,
-  type RefreshTokenRotationType,
-  ResourceNotFoundException,
-  SignUpCommand,
-  UpdateResourceServerCommand,
-  UpdateUserPoolClientCommand,
-  UpdateUserPoolCommand,
-  UsernameExistsException,
+import { Agent, request } from "node:http";
+import { join } from "node:path";
+import type {
+  AdminAddUserToGroupCommandInput,
+  AdminConfirmSignUpCommandInput,
+  AdminUpdateUserAttributesCommandInput,
+  CreateGroupCommandInput,
+  CreateResourceServerCommandInput,
+  ExplicitAuthFlowsType,
+  LambdaConfigType,
+  ListGroupsCommandInput,
+  ListGroupsCommandOutput,
+  OAuthFlowType,
+  RefreshTokenRotationType,
+  SignUpCommandInput,
+  UpdateResourceServerCommandInput,
+  UpdateUserPoolClientCommandInput,
+  UpdateUserPoolCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
@@ -104,19 +103,15 @@ export const cognitoService: LocalService = {
       },
       log: (message) => context.log(message),
     });
-    const sdk = new CognitoIdentityProviderClient({
-      endpoint: emulator.url,
-      region: context.run.config.region,
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
+    const api = cognitoApi(emulator.url);
 
     let identity: IdentityPoolEmulator | undefined;
     try {
       const pools: LocalUserPool[] = [];
       for (const { name, spec } of specs) {
-        const pool = await provision(context, emulator, sdk, name, spec);
+        const pool = await provision(context, emulator, api.send, name, spec);
         poolsById.set(pool.userPoolId, spec);
-        if (spec.localDemoUser) await seedDemoUser(context, emulator, sdk, pool, spec);
+        if (spec.localDemoUser) await seedDemoUser(context, api.send, pool, spec);
         pools.push(pool);
         running.set(pool.userPoolId, pool);
       }
@@ -126,14 +121,14 @@ export const cognitoService: LocalService = {
       if (identity) context.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY = identity.url;
       const stop = async () => {
         for (const pool of pools) running.delete(pool.userPoolId);
-        sdk.destroy();
+        api.destroy();
         await identity?.stop();
         await emulator.stop();
       };
       const urls: Record<string, string> = { cognito: emulator.url, ...(identity ? { identity: identity.url } : {}) };
       return { name: "cognito", urls, emulator, pools, identity, stop } satisfies LocalCognito;
     } catch (error) {
-      sdk.destroy();
+      api.destroy();
       await identity?.stop();
       await emulator.stop();
       throw error;
@@ -141,8 +136,62 @@ export const cognitoService: LocalService = {
   },
 };
 
+/** The actions start-up provisions a pool with: each one's input, and its output where one is read. */
+interface ProvisioningActions {
+  UpdateUserPool: [UpdateUserPoolCommandInput, object];
+  UpdateUserPoolClient: [UpdateUserPoolClientCommandInput, object];
+  UpdateResourceServer: [UpdateResourceServerCommandInput, object];
+  CreateResourceServer: [CreateResourceServerCommandInput, object];
+  ListGroups: [ListGroupsCommandInput, Omit<ListGroupsCommandOutput, "$metadata">];
+  CreateGroup: [CreateGroupCommandInput, object];
+  SignUp: [SignUpCommandInput, object];
+  AdminConfirmSignUp: [AdminConfirmSignUpCommandInput, object];
+  AdminUpdateUserAttributes: [AdminUpdateUserAttributesCommandInput, object];
+  AdminAddUserToGroup: [AdminAddUserToGroupCommandInput, object];
+}
+
+/** Sends one of the ProvisioningActions to the emulator; an error answer rejects with an Error named as its `__type` (e.g. ResourceNotFoundException). */
+export type CognitoApi = <Action extends keyof ProvisioningActions>(action: Action, input: ProvisioningActions[Action][0]) => Promise<ProvisioningActions[Action][1]>;
+
+/**
+ * Cognito's API on the emulator at `endpoint` as its wire protocol has it (AWS JSON 1.1: a POST of the input with
+ * `X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`), which is what an SDK client sends, through every layer of
+ * the emulator. Not an SDK client: the first request of one costs ≈40 ms of npm start's ready path (its middleware
+ * stack, endpoint rules and signer, issue 15), and the emulator, as cognito-local, checks no signature.
+ */
+export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): void } {
+  const agent = new Agent({ keepAlive: true });
+  const send = ((action: string, input: object) =>
+    new Promise<object>((resolve, reject) => {
+      const body = JSON.stringify(input);
+      const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${action}`, "content-length": Buffer.byteLength(body) };
+      const req = request(new URL("/", endpoint), { method: "POST", agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let answer: Record<string, unknown>;
+          try {
+            answer = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          } catch {
+            answer = { message: text };
+          }
+          if (res.statusCode === 200) return resolve(answer);
+          const error = new Error(String(answer.message ?? answer.Message ?? `${action} answered HTTP ${res.statusCode}`));
+          // "CognitoLocal#Unsupported" and the like name the error after the #, as the SDK does.
+          error.name = String(answer.__type ?? `HTTP ${res.statusCode}`).split("#").pop()!;
+          reject(error);
+        });
+      });
+      req.on("error", reject);
+      req.end(body);
+    })) as CognitoApi;
+  return { send, destroy: () => agent.destroy() };
+}
+
 /** Creates (or brings up to date) the pool, its client and groups from the spec, under the ids of the offline run. */
-async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, name: string, spec: UserAuthSpec): Promise<LocalUserPool> {
+async function provision(context: LocalContext, emulator: CognitoEmulator, send: CognitoApi, name: string, spec: UserAuthSpec): Promise<LocalUserPool> {
   const pool = resource(context.run.resources, "aws:cognito/userPool:UserPool", `${name}-pool`);
   const client = resource(context.run.resources, USER_POOL_CLIENT_TYPE, `${name}-client`);
   const userPoolId = pool.id!;
@@ -166,62 +215,58 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
   if (spec.mfa === "ON") {
     context.log(`  ${name}: MFA is ON in this stack; cognito-local cannot walk a new user through TOTP setup, so the local pool makes it OPTIONAL.`);
   }
-  await sdk.send(
-    new UpdateUserPoolCommand({
-      UserPoolId: userPoolId,
-      Policies: {
-        PasswordPolicy: {
-          MinimumLength: spec.passwordPolicy.minimumLength,
-          RequireLowercase: spec.passwordPolicy.requireLowercase,
-          RequireUppercase: spec.passwordPolicy.requireUppercase,
-          RequireNumbers: spec.passwordPolicy.requireNumbers,
-          RequireSymbols: spec.passwordPolicy.requireSymbols,
-          TemporaryPasswordValidityDays: spec.passwordPolicy.temporaryPasswordValidityDays,
-        },
+  await send("UpdateUserPool", {
+    UserPoolId: userPoolId,
+    Policies: {
+      PasswordPolicy: {
+        MinimumLength: spec.passwordPolicy.minimumLength,
+        RequireLowercase: spec.passwordPolicy.requireLowercase,
+        RequireUppercase: spec.passwordPolicy.requireUppercase,
+        RequireNumbers: spec.passwordPolicy.requireNumbers,
+        RequireSymbols: spec.passwordPolicy.requireSymbols,
+        TemporaryPasswordValidityDays: spec.passwordPolicy.temporaryPasswordValidityDays,
       },
-      MfaConfiguration: spec.mfa === "ON" ? "OPTIONAL" : spec.mfa,
-      AutoVerifiedAttributes: spec.autoVerifiedAttributes,
-      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
-      VerificationMessageTemplate: { DefaultEmailOption: "CONFIRM_WITH_CODE" },
-      LambdaConfig: lambdaConfig(pool.inputs.lambdaConfig),
-    }),
-  );
+    },
+    MfaConfiguration: spec.mfa === "ON" ? "OPTIONAL" : spec.mfa,
+    AutoVerifiedAttributes: spec.autoVerifiedAttributes,
+    AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
+    AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
+    VerificationMessageTemplate: { DefaultEmailOption: "CONFIRM_WITH_CODE" },
+    LambdaConfig: lambdaConfig(pool.inputs.lambdaConfig),
+  });
 
   // Resource servers first: the emulator, as Cognito, allows a client only the custom scopes the pool defines.
-  const defined = await provisionResourceServers(context.run.resources, sdk, userPoolId);
+  const defined = await provisionResourceServers(context.run.resources, send, userPoolId);
   await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? `${name}-client`));
-  await sdk.send(
-    new UpdateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientId: clientId,
-      AllowedOAuthFlows: spec.client.oauthFlows,
-      AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: localScopes(context, `${name}-client`, spec.client.oauthScopes, defined),
-      CallbackURLs: await urls(spec.client.callbackUrls),
-      LogoutURLs: await urls(spec.client.logoutUrls),
-      SupportedIdentityProviders: ["COGNITO"],
-      // cognito-local has no SRP; locally the browser (and tests) sign in with USER_PASSWORD_AUTH.
-      ExplicitAuthFlows: [...spec.client.explicitAuthFlows, "ALLOW_USER_PASSWORD_AUTH"] as ExplicitAuthFlowsType[],
-      AccessTokenValidity: spec.client.accessTokenMinutes,
-      IdTokenValidity: spec.client.idTokenMinutes,
-      RefreshTokenValidity: spec.client.refreshTokenDays,
-      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
-      PreventUserExistenceErrors: "ENABLED",
-      EnableTokenRevocation: true,
-      // The rotation the program gives the client (components/user-auth/client.ts): the emulator refuses
-      // REFRESH_TOKEN_AUTH on a rotating client, as Cognito does.
-      RefreshTokenRotation: refreshTokenRotation(client.inputs.refreshTokenRotation),
-    }),
-  );
+  await send("UpdateUserPoolClient", {
+    UserPoolId: userPoolId,
+    ClientId: clientId,
+    AllowedOAuthFlows: spec.client.oauthFlows,
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthScopes: localScopes(context, `${name}-client`, spec.client.oauthScopes, defined),
+    CallbackURLs: await urls(spec.client.callbackUrls),
+    LogoutURLs: await urls(spec.client.logoutUrls),
+    SupportedIdentityProviders: ["COGNITO"],
+    // cognito-local has no SRP; locally the browser (and tests) sign in with USER_PASSWORD_AUTH.
+    ExplicitAuthFlows: [...spec.client.explicitAuthFlows, "ALLOW_USER_PASSWORD_AUTH"] as ExplicitAuthFlowsType[],
+    AccessTokenValidity: spec.client.accessTokenMinutes,
+    IdTokenValidity: spec.client.idTokenMinutes,
+    RefreshTokenValidity: spec.client.refreshTokenDays,
+    TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
+    PreventUserExistenceErrors: "ENABLED",
+    EnableTokenRevocation: true,
+    // The rotation the program gives the client (components/user-auth/client.ts): the emulator refuses
+    // REFRESH_TOKEN_AUTH on a rotating client, as Cognito does.
+    RefreshTokenRotation: refreshTokenRotation(client.inputs.refreshTokenRotation),
+  });
 
-  const existing = new Set(((await sdk.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups ?? []).map((g) => g.GroupName));
+  const existing = new Set(((await send("ListGroups", { UserPoolId: userPoolId })).Groups ?? []).map((g) => g.GroupName));
   for (const group of spec.groups) {
     // CreateGroup in cognito-local overwrites (and forgets members); create only what is missing.
-    if (!existing.has(group.name)) await sdk.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description, Precedence: group.precedence }));
+    if (!existing.has(group.name)) await send("CreateGroup", { UserPoolId: userPoolId, GroupName: group.name, Description: group.description, Precedence: group.precedence });
   }
 
-  const otherClients = await provisionOtherClients(context, emulator, sdk, userPoolId, clientId, defined);
+  const otherClients = await provisionOtherClients(context, emulator, send, userPoolId, clientId, defined);
   const issuer = emulator.issuer(userPoolId);
   return { name, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, deployedIssuer: `https://${pool.state.endpoint}`, otherClients };
 }
@@ -235,17 +280,17 @@ const USER_POOL_CLIENT_TYPE = "aws:cognito/userPoolClient:UserPoolClient";
  * `aws.cognito.ResourceServer` beside it whose userPoolId is this pool's, with their names and scopes as deployed.
  * Answers the custom scopes they define (customScopesOf: `<identifier>/<scope name>`).
  */
-export async function provisionResourceServers(graph: Graph, sdk: CognitoIdentityProviderClient, userPoolId: string): Promise<Set<string>> {
+export async function provisionResourceServers(graph: Graph, send: CognitoApi, userPoolId: string): Promise<Set<string>> {
   const provisioned: Array<{ Identifier: string; Scopes: Array<{ ScopeName: string; ScopeDescription: string }> }> = [];
   for (const server of graph.filter((r) => r.type === RESOURCE_SERVER_TYPE && r.inputs.userPoolId === userPoolId)) {
     const scopes: Array<{ scopeName: string; scopeDescription: string }> = server.inputs.scopes ?? [];
     // `name` is optional in pulumi-aws (autonamed; the recorded inputs lack it, the mocks' state has the autoname).
     const input = { UserPoolId: userPoolId, Identifier: String(server.inputs.identifier), Name: String(server.inputs.name ?? server.state.name ?? server.name), Scopes: scopes.map((s) => ({ ScopeName: s.scopeName, ScopeDescription: s.scopeDescription })) };
     try {
-      await sdk.send(new UpdateResourceServerCommand(input));
+      await send("UpdateResourceServer", input);
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
-      await sdk.send(new CreateResourceServerCommand(input));
+      if ((error as Error).name !== "ResourceNotFoundException") throw error;
+      await send("CreateResourceServer", input);
     }
     provisioned.push(input);
   }
@@ -274,7 +319,7 @@ function localScopes(context: Pick<LocalContext, "log">, client: string, scopes:
 export async function provisionOtherClients(
   context: Pick<LocalContext, "log" | "run">,
   emulator: Pick<CognitoEmulator, "ensureClient" | "url">,
-  sdk: CognitoIdentityProviderClient,
+  send: CognitoApi,
   userPoolId: string,
   ownClientId: string,
   defined: Set<string>,
@@ -286,33 +331,31 @@ export async function provisionOtherClients(
     const secret = inputs.generateSecret ? String(client.state.clientSecret ?? localClientSecret(clientId)) : undefined;
     await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? client.name), { secret });
     const units = Array.isArray(inputs.tokenValidityUnits) ? inputs.tokenValidityUnits[0] : inputs.tokenValidityUnits;
-    await sdk.send(
-      new UpdateUserPoolClientCommand({
-        UserPoolId: userPoolId,
-        ClientId: clientId,
-        ClientName: String(client.state.name ?? client.name),
-        AllowedOAuthFlows: inputs.allowedOauthFlows as OAuthFlowType[] | undefined,
-        AllowedOAuthFlowsUserPoolClient: inputs.allowedOauthFlowsUserPoolClient,
-        AllowedOAuthScopes: localScopes(context, client.name, inputs.allowedOauthScopes, defined),
-        CallbackURLs: inputs.callbackUrls,
-        LogoutURLs: inputs.logoutUrls,
-        SupportedIdentityProviders: inputs.supportedIdentityProviders,
-        ExplicitAuthFlows: inputs.explicitAuthFlows as ExplicitAuthFlowsType[] | undefined,
-        AccessTokenValidity: inputs.accessTokenValidity,
-        IdTokenValidity: inputs.idTokenValidity,
-        RefreshTokenValidity: inputs.refreshTokenValidity,
-        ...(units ? { TokenValidityUnits: { AccessToken: units.accessToken, IdToken: units.idToken, RefreshToken: units.refreshToken } } : {}),
-        PreventUserExistenceErrors: inputs.preventUserExistenceErrors,
-        EnableTokenRevocation: inputs.enableTokenRevocation,
-        RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
-        // How long its challenge sessions last (the emulator refuses one used later, as Cognito does).
-        AuthSessionValidity: inputs.authSessionValidity,
-        // The attributes its users' ID tokens carry (the emulator's tokens, as Cognito's, carry only these; all when unset),
-        // and those its users may write (SignUp, UpdateUserAttributes: the emulator, as Cognito, refuses others).
-        ReadAttributes: inputs.readAttributes,
-        WriteAttributes: inputs.writeAttributes,
-      }),
-    );
+    await send("UpdateUserPoolClient", {
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      ClientName: String(client.state.name ?? client.name),
+      AllowedOAuthFlows: inputs.allowedOauthFlows as OAuthFlowType[] | undefined,
+      AllowedOAuthFlowsUserPoolClient: inputs.allowedOauthFlowsUserPoolClient,
+      AllowedOAuthScopes: localScopes(context, client.name, inputs.allowedOauthScopes, defined),
+      CallbackURLs: inputs.callbackUrls,
+      LogoutURLs: inputs.logoutUrls,
+      SupportedIdentityProviders: inputs.supportedIdentityProviders,
+      ExplicitAuthFlows: inputs.explicitAuthFlows as ExplicitAuthFlowsType[] | undefined,
+      AccessTokenValidity: inputs.accessTokenValidity,
+      IdTokenValidity: inputs.idTokenValidity,
+      RefreshTokenValidity: inputs.refreshTokenValidity,
+      ...(units ? { TokenValidityUnits: { AccessToken: units.accessToken, IdToken: units.idToken, RefreshToken: units.refreshToken } } : {}),
+      PreventUserExistenceErrors: inputs.preventUserExistenceErrors,
+      EnableTokenRevocation: inputs.enableTokenRevocation,
+      RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),
+      // How long its challenge sessions last (the emulator refuses one used later, as Cognito does).
+      AuthSessionValidity: inputs.authSessionValidity,
+      // The attributes its users' ID tokens carry (the emulator's tokens, as Cognito's, carry only these; all when unset),
+      // and those its users may write (SignUp, UpdateUserAttributes: the emulator, as Cognito, refuses others).
+      ReadAttributes: inputs.readAttributes,
+      WriteAttributes: inputs.writeAttributes,
+    });
     if (secret && (inputs.allowedOauthFlows ?? []).includes("client_credentials")) {
       context.log(`  ${client.name}: client_credentials tokens from ${emulator.url}/oauth2/token with client id ${clientId} and local secret ${secret}.`);
     }
@@ -413,17 +456,17 @@ async function urls(inputs: UserAuthSpec["client"]["callbackUrls"]): Promise<str
  * would — which fires the post-confirmation trigger (creating their profile) exactly as
  * a user confirming their code does — marks the email verified and adds their groups.
  */
-async function seedDemoUser(context: LocalContext, emulator: CognitoEmulator, sdk: CognitoIdentityProviderClient, pool: LocalUserPool, spec: UserAuthSpec): Promise<void> {
+async function seedDemoUser(context: LocalContext, send: CognitoApi, pool: LocalUserPool, spec: UserAuthSpec): Promise<void> {
   const user = spec.localDemoUser!;
   try {
-    await sdk.send(new SignUpCommand({ ClientId: pool.clientId, Username: user.email, Password: user.password, UserAttributes: [{ Name: "email", Value: user.email }] }));
+    await send("SignUp", { ClientId: pool.clientId, Username: user.email, Password: user.password, UserAttributes: [{ Name: "email", Value: user.email }] });
   } catch (error) {
-    if (error instanceof UsernameExistsException) return; // seeded on an earlier run (state persists until --fresh)
+    if ((error as Error).name === "UsernameExistsException") return; // seeded on an earlier run (state persists until --fresh)
     throw error;
   }
-  await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.userPoolId, Username: user.email }));
-  await sdk.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool.userPoolId, Username: user.email, UserAttributes: [{ Name: "email", Value: user.email }, { Name: "email_verified", Value: "true" }] }));
-  for (const group of user.groups) await sdk.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.userPoolId, Username: user.email, GroupName: group }));
+  await send("AdminConfirmSignUp", { UserPoolId: pool.userPoolId, Username: user.email });
+  await send("AdminUpdateUserAttributes", { UserPoolId: pool.userPoolId, Username: user.email, UserAttributes: [{ Name: "email", Value: user.email }, { Name: "email_verified", Value: "true" }] });
+  for (const group of user.groups) await send("AdminAddUserToGroup", { UserPoolId: pool.userPoolId, Username: user.email, GroupName: group });
   context.log(`  ${pool.name}: demo user ${user.email} (password from localDemoPassword) is confirmed${user.groups.length ? ` and in ${user.groups.join(", ")}` : ""}.`);
 }
 

@@ -7,7 +7,7 @@ import { DescribeResourceServerCommand, DescribeUserPoolClientCommand, type Cogn
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { provisionOtherClients, provisionResourceServers } from "../../local/services/cognito";
+import { cognitoApi, provisionOtherClients, provisionResourceServers, type CognitoApi } from "../../local/services/cognito";
 import type { LocalContext } from "../../local/services/types";
 import { freshCognitoDir, localCognitoClient, startQuietCognito } from "../harness/cognito-users";
 
@@ -16,6 +16,8 @@ const ownClientId = "ownclient0000000000000000a";
 const machineId = "machineclient000000000000b";
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
+/** What npm start provisions with (local/services/cognito.ts); `sdk` reads what it made, as a client would. */
+let api: { send: CognitoApi; destroy(): void };
 const logs: string[] = [];
 
 /** A recorded resource as the offline run keeps it (inputs resolved, the mocks' state). */
@@ -56,33 +58,35 @@ const graph: RecordedResource[] = [
 beforeAll(async () => {
   emulator = await startQuietCognito(freshCognitoDir("program"));
   sdk = localCognitoClient(emulator.url);
+  api = cognitoApi(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "program" });
 });
 afterAll(async () => {
   sdk?.destroy();
+  api?.destroy();
   await emulator?.stop();
 });
 
 it("creates the pool's resource servers and other clients from the program, and the machine client gets scoped tokens", async () => {
   const context = { log: (line: string) => logs.push(line), run: { resources: graph } } as unknown as LocalContext;
-  const defined = await provisionResourceServers(graph, sdk, userPoolId);
+  const defined = await provisionResourceServers(graph, api.send, userPoolId);
   expect([...defined]).toEqual(["gallery/read", "gallery/write", "reports/export"]);
   expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "reports" }))).ResourceServer?.Name).toBe("reports-server-4f2a9c1");
   expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read", "write"]);
   // A later start finds them there and brings them up to date in place (here a scope the program no longer has).
   const fewer = graph.map((r) => (r.name === "auth-resource-server-gallery" ? { ...r, inputs: { ...r.inputs, scopes: r.inputs.scopes.slice(0, 1) } } : r));
-  expect([...(await provisionResourceServers(fewer, sdk, userPoolId))]).toEqual(["gallery/read", "reports/export"]);
+  expect([...(await provisionResourceServers(fewer, api.send, userPoolId))]).toEqual(["gallery/read", "reports/export"]);
   expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read"]);
-  await provisionResourceServers(graph, sdk, userPoolId);
+  await provisionResourceServers(graph, api.send, userPoolId);
   expect((await sdk.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: "gallery" }))).ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(["read", "write"]);
 
-  const clients = await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined);
+  const clients = await provisionOtherClients(context, emulator, api.send, userPoolId, ownClientId, defined);
   expect(clients).toEqual([{ name: "reports-machine", clientId: machineId, secret: expect.any(String) }]);
   const described = (await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: machineId }))).UserPoolClient;
   expect(described).toMatchObject({ AllowedOAuthFlows: ["client_credentials"], AllowedOAuthScopes: ["gallery/read"], AccessTokenValidity: 30, AuthSessionValidity: 7, ReadAttributes: ["email", "name"], WriteAttributes: ["name"] });
   expect(logs.some((line) => line.includes("billing/read belong to a resource server outside this program"))).toBe(true);
   // The same secret on a restart (derived from the client id).
-  expect((await provisionOtherClients(context, emulator, sdk, userPoolId, ownClientId, defined))[0].secret).toBe(clients[0].secret);
+  expect((await provisionOtherClients(context, emulator, api.send, userPoolId, ownClientId, defined))[0].secret).toBe(clients[0].secret);
 
   const response = await fetch(`${emulator.url}/oauth2/token`, {
     method: "POST",

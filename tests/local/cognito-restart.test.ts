@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { UserAuth } from "../../components/user-auth";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { startLocalApp } from "../../local/start";
@@ -41,5 +41,18 @@ describe("auth state across npm start runs", () => {
     const second = await demoSignIn();
     expect(second.sub).toBe(first.sub);
     expect(second["cognito:groups"]).toEqual(["admin"]);
+  });
+
+  it("provisions a kept pool, its client, groups and demo user with no SDK client (the first request of one is ≈40 ms of the ready path, issue 15)", async () => {
+    await demoSignIn();
+    const send = vi.spyOn(CognitoIdentityProviderClient.prototype, "send");
+    try {
+      const app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir, load: program });
+      await app.stop();
+      expect(send).not.toHaveBeenCalled();
+    } finally {
+      send.mockRestore();
+    }
+    expect((await demoSignIn())["cognito:groups"]).toEqual(["admin"]);
   });
 });

@@ -13,7 +13,7 @@ import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord 
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID, type RecordedResource } from "../../local/offline/mocks";
 import { dynaliteStoreOf, patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
-import { ensureTables } from "../../local/dynamodb/tables";
+import { apiTableCatalog, ensureTables } from "../../local/dynamodb/tables";
 import { IDEMPOTENCY_WINDOW_MS, serveTransactions } from "../../local/dynamodb/transactions";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
@@ -47,7 +47,7 @@ async function ownServer(options: Parameters<typeof serveTransactions>[2]) {
   running.push({ stop: () => new Promise<void>((resolve) => server.close(() => resolve())) } as LocalDynamo);
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const admin = new DynamoDBClient({ endpoint, region: "eu-west-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
-  await ensureTables(admin, [table()]).finally(() => admin.destroy());
+  await ensureTables(apiTableCatalog(admin), [table()]).finally(() => admin.destroy());
   return { doc: client(endpoint), store };
 }
 

@@ -258,6 +258,25 @@ describe("local DynamoDB persistence", () => {
       /table t\.items \(items-local\) in the persisted data has key schema .* unlike index\.ts\. Run `npm start -- --fresh`/,
     );
   });
+
+  it("checks persisted tables in dynalite's store, with no API request (an SDK client's first one costs more than a start's reads, issue 15)", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sf-ddb-")), "dynamodb");
+    const send = vi.spyOn(DynamoDBClient.prototype, "send");
+    try {
+      const first = await start({ tables: [table()], region: "us-east-1", path });
+      expect(first.dynamo.created).toEqual(["items-local"]);
+      expect(send.mock.calls.map(([command]) => command.constructor.name)).toContain("CreateTableCommand");
+      await running.pop()!.stop();
+
+      send.mockClear();
+      const second = await startLocalDynamo({ tables: [table()], region: "us-east-1", path });
+      running.push(second);
+      expect(second.created).toEqual([]);
+      expect(send).not.toHaveBeenCalled();
+    } finally {
+      send.mockRestore();
+    }
+  });
 });
 
 describe("local DynamoDB memory", () => {
