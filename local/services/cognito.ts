@@ -171,16 +171,16 @@ export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): voi
         res.on("error", reject);
         res.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
-          let answer: Record<string, unknown>;
-          try {
-            answer = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-          } catch {
-            answer = { message: text };
+          const answer = text ? jsonObject(text) : {};
+          if (res.statusCode === 200) {
+            // An SDK client fails on a body it cannot read; taken as empty, ListGroups' would read as no groups.
+            if (answer) return resolve(answer);
+            return reject(new Error(`${action} answered HTTP 200 with a body that is not a JSON object: ${text.slice(0, 200)}`));
           }
-          if (res.statusCode === 200) return resolve(answer);
-          const error = new Error(String(answer.message ?? answer.Message ?? `${action} answered HTTP ${res.statusCode}`));
+          const fallback = `${action} answered HTTP ${res.statusCode}${text ? `: ${text.slice(0, 200)}` : ""}`;
+          const error = new Error(String(answer?.message ?? answer?.Message ?? fallback));
           // "CognitoLocal#Unsupported" and the like name the error after the #, as the SDK does.
-          error.name = String(answer.__type ?? `HTTP ${res.statusCode}`).split("#").pop()!;
+          error.name = String(answer?.__type ?? `HTTP ${res.statusCode}`).split("#").pop()!;
           reject(error);
         });
       });
@@ -188,6 +188,16 @@ export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): voi
       req.end(body);
     })) as CognitoApi;
   return { send, destroy: () => agent.destroy() };
+}
+
+/** `text` parsed, when it is a JSON object (an AWS JSON 1.1 body); undefined otherwise. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates (or brings up to date) the pool, its client and groups from the spec, under the ids of the offline run. */

@@ -4,7 +4,9 @@
  * ids; such a client then gets tokens with its resource-server scopes from the local token endpoint.
  */
 import { DescribeResourceServerCommand, DescribeUserPoolClientCommand, type CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CognitoEmulator } from "../../local/cognito-emulator";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { cognitoApi, provisionOtherClients, provisionResourceServers, type CognitoApi } from "../../local/services/cognito";
@@ -97,4 +99,34 @@ it("creates the pool's resource servers and other clients from the program, and 
   expect(response.status).toBe(200);
   expect(body.expires_in).toBe(1800);
   expect(JSON.parse(Buffer.from(body.access_token.split(".")[1], "base64url").toString("utf8"))).toMatchObject({ client_id: machineId, scope: "gallery/read" });
+});
+
+/** `cognitoApi` against a server answering every request with `status` and `body` (what an emulator in trouble may send). */
+async function answeredWith(status: number, body: string): Promise<unknown> {
+  const server = createServer((_req, res) => res.writeHead(status, { "content-type": "application/x-amz-json-1.1" }).end(body));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const client = cognitoApi(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  try {
+    return await client.send("ListGroups", { UserPoolId: userPoolId }).then(
+      (answer) => ({ answer }),
+      (error: Error) => ({ name: error.name, message: error.message }),
+    );
+  } finally {
+    client.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe("cognitoApi's answers the emulator should not give", () => {
+  it("refuses a 200 whose body is not JSON (an SDK client fails to read it), rather than taking it as an empty answer", async () => {
+    // Taken as ListGroups' answer, it would read as no groups, and start-up would re-create (empty) every group.
+    expect(await answeredWith(200, "<html>Bad Gateway</html>")).toEqual({ name: "Error", message: expect.stringMatching(/^ListGroups answered HTTP 200 with a body that is not a JSON object: <html>Bad Gateway<\/html>$/) });
+    expect(await answeredWith(200, "[]")).toEqual({ name: "Error", message: expect.stringMatching(/^ListGroups answered HTTP 200 with a body that is not a JSON object: \[\]$/) });
+  });
+
+  it("rejects an error answer whose JSON is not an object (null) with its status, rather than throwing in the response's handler", async () => {
+    expect(await answeredWith(500, "null")).toEqual({ name: "HTTP 500", message: "ListGroups answered HTTP 500: null" });
+    expect(await answeredWith(502, "")).toEqual({ name: "HTTP 502", message: "ListGroups answered HTTP 502" });
+    expect(await answeredWith(400, JSON.stringify({ __type: "ResourceNotFoundException", message: "User pool not found" }))).toEqual({ name: "ResourceNotFoundException", message: "User pool not found" });
+  });
 });
