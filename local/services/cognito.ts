@@ -150,7 +150,10 @@ interface ProvisioningActions {
   AdminAddUserToGroup: [AdminAddUserToGroupCommandInput, object];
 }
 
-/** Sends one of the ProvisioningActions to the emulator; an error answer rejects with an Error named as its `__type` (e.g. ResourceNotFoundException). */
+/**
+ * Sends one of the ProvisioningActions to the emulator; an error answer rejects with an Error named as its `__type` (e.g.
+ * ResourceNotFoundException), or `HTTP <status>` without one, and a 200 whose body is not a JSON object rejects too.
+ */
 export type CognitoApi = <Action extends keyof ProvisioningActions>(action: Action, input: ProvisioningActions[Action][0]) => Promise<ProvisioningActions[Action][1]>;
 
 /**
