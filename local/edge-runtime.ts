@@ -402,6 +402,8 @@ function threadError({ name, message }: { name: string; message: string }): Erro
 export class CloudFrontFunctionSandbox {
   private readonly setup: ThreadSetup;
   private readonly compileTimeoutMs: number;
+  /** What failed the function's compile, given to every later invocation (compiledThread). */
+  private compileFailure?: Error;
   private readonly cpuClock?: () => number;
   private readonly warn: (message: string) => void;
   private readonly onThread?: (worker: Worker) => void;
@@ -489,11 +491,14 @@ export class CloudFrontFunctionSandbox {
 
   /**
    * The thread, the function compiled in it: a fresh one when the last was stopped or died. Throws what failed the
-   * compile (to every caller waiting for it), and terminates that thread (the next invocation tries a fresh one).
+   * compile (to every caller waiting for it, and to every later one) and terminates that thread. A failed compile is
+   * not tried again: the code cannot change while the sandbox lives (npm start reads it when index.ts runs), and each
+   * try cost a thread's start, or the whole compile time limit for top-level code that never ends, before its 503.
    */
   private async compiledThread(): Promise<SandboxThread> {
     for (;;) {
       if (this.closed) throw new Error("the sandbox is closed");
+      if (this.compileFailure) throw this.compileFailure;
       if (this.thread?.ended) void this.stopThread();
       const thread = (this.thread ??= this.startThread());
       if (thread.compiled) return thread;
@@ -501,6 +506,7 @@ export class CloudFrontFunctionSandbox {
       if (failure) {
         // Every caller that waited for this compile is told; the first stops the thread.
         if (this.thread === thread) void this.stopThread();
+        this.compileFailure ??= failure;
         throw failure;
       }
       if (this.thread === thread) return thread;

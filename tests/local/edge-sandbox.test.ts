@@ -237,9 +237,19 @@ describe("each sandbox runs in a worker thread of its own", () => {
     const code = "var kept = []; for (;;) kept.push(new Array(1e6).fill(0));\nfunction handler(event) { return event.request; }";
     const { sandbox, threads } = watched(code, { name: "hoarding-top-level", compileTimeoutMs: NEVER_MS });
     await expect(sandbox.invoke(event)).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit \(64 MB of heap\)/);
+    // A failed compile is not tried again (the code cannot change while the sandbox lives): later requests are told at
+    // once, with no new thread.
+    await expect(sandbox.invoke(event)).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit/);
     await expect(sandbox.compiled()).rejects.toThrow(/^was stopped for exceeding the local sandbox's memory limit/);
-    // Each compile in a thread of its own: the dead one was replaced.
-    expect(threads).toHaveLength(2);
+    expect(threads).toHaveLength(1);
+  });
+
+  it("does not compile a function whose compile failed again: later requests are told at once, with no new thread", async () => {
+    const { sandbox, threads } = watched('throw new Error("broken at the top");\nfunction handler(event) { return event.request; }', { name: "broken-top-level" });
+    await expect(sandbox.invoke(event)).rejects.toThrow(/broken at the top/);
+    await expect(sandbox.invoke(event)).rejects.toThrow(/broken at the top/);
+    await expect(sandbox.compiled()).rejects.toThrow(/broken at the top/);
+    expect(threads).toHaveLength(1);
   });
 
   it("runs each request that waited for the compile, in a fresh thread when another of them lost the thread first", async () => {
