@@ -205,6 +205,23 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     }
   });
 
+  // A mapped value is the client's (a JSON body's field here): one a header cannot carry (a line break, a character past
+  // U+00FF) is API Gateway's 500, logged as what it is, not as the local S3 server being out of reach.
+  it("a mapped header value no header can carry answers 500, logged naming the header, and the gateway keeps serving", async () => {
+    const api = await gateway({
+      "PUT /by-body": s3Route("PUT", { requestParameters: { "integration.request.path.key": "method.request.body.name", "integration.request.header.x-amz-meta-owner": "method.request.body.owner" } }),
+    });
+    for (const owner of ["ann\r\nx-amz-acl: public-read", "日本"]) {
+      const refused = await api.call("/by-body", { method: "PUT", body: JSON.stringify({ name: "owned.json", owner }) });
+      expect(refused.status, owner).toBe(500);
+    }
+    const log = api.logged.join("\n");
+    expect(log).not.toMatch(/could not reach/);
+    expect(log.match(/header "x-amz-meta-owner" cannot be sent/g)).toHaveLength(2);
+    expect(s3.store.get("drops", "owned.json")).toBeUndefined();
+    expect((await api.call("/by-body", { method: "PUT", body: JSON.stringify({ name: "owned.json", owner: "ann" }) })).status).toBe(200);
+  });
+
   it("an unmapped header does not reach S3; a mapped one does", async () => {
     const api = await gateway({
       "PUT /drop/{key}": s3Route("PUT"),
