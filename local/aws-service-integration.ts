@@ -436,6 +436,7 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
       uriEscapePath: false,
     });
   } catch (error) {
-    throw new Error(`could not reach the local S3 server at ${endpoint}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    // Not only a server out of reach: also an answer cut short or one that could not be read.
+    throw new Error(`the call to the local S3 server at ${endpoint} failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
