@@ -24,7 +24,7 @@
  * AWS (local/aws-service-integration.ts methodResponse).
  */
 import { randomUUID } from "node:crypto";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -222,22 +222,20 @@ export async function signedRawRequest(request: SigningRequest): Promise<Service
   // Not signed, as fetch adds it after signing too; S3 refuses a PUT without it (411 MissingContentLength).
   if (body) headers["content-length"] = String(body.length);
   const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const outgoing = send(request.url, { method: request.method, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("error", reject);
-      response.on("end", () => {
-        const header = (name: string) => {
-          const value = response.headers[name];
-          return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-        };
-        resolve(resultOf(response.statusCode ?? 500, header, Buffer.concat(chunks)));
-      });
-    });
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const outgoing = send(request.url, { method: request.method, headers }, resolve);
     outgoing.on("error", reject);
     outgoing.end(body);
   });
+  // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
+  // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  const header = (name: string) => {
+    const value = response.headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  };
+  return resultOf(response.statusCode ?? 500, header, Buffer.concat(chunks));
 }
 
 /** A result that is not the service's: `npm start` cannot make this call (the gateway answers 501). */

@@ -23,6 +23,7 @@
  * Services without one answer 501 (awsServiceNotEmulated).
  */
 import { createHash } from "node:crypto";
+import { validateHeaderName, validateHeaderValue } from "node:http";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { bodyMappingPath } from "../components/serverless-api/args";
 import { integrationRoleName, routeSlug } from "../components/serverless-api/routes";
@@ -413,6 +414,16 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
 
   const sentBody = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : body;
   const headers = integrationHeaders(method, event, mapped.header);
+  // A mapped value is the client's (a body's field, a query string's): one a header cannot carry (a line break, a
+  // character past U+00FF) makes Node refuse the request before it is sent, which read as the server being unreachable.
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch (error) {
+      throw new Error(`the integration request's header ${JSON.stringify(name)} cannot be sent: ${(error as Error).message}`);
+    }
+  }
   try {
     return await signedRawRequest({
       url,
@@ -425,6 +436,7 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
       uriEscapePath: false,
     });
   } catch (error) {
-    throw new Error(`could not reach the local S3 server at ${endpoint}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    // Not only a server out of reach: also an answer cut short or one that could not be read.
+    throw new Error(`the call to the local S3 server at ${endpoint} failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
