@@ -47,7 +47,7 @@ import type { Authorise } from "./function-roles";
 import { parsePid, processRunning } from "./state-lock";
 import { bucketNameProblem } from "../components/autoname";
 import { escapeXml, MalformedXml, unescapeXml, xmlDocument, xmlElements, xmlValues } from "./xml";
-import { storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
+import { STORED_HEADER_NAMES, storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
 
 /** An object as stored: its body, ETag, Content-Type, the other system metadata it was given (StoredHeaders), user metadata. */
 export interface StoredObject extends StoredHeaders {
@@ -2801,8 +2801,14 @@ function headerValue(stored: string): string {
  * character an object stored before held.
  */
 function systemHeaderValue(value: string): string {
-  return value.replace(/[^\t\x20-\x7e\x80-\xff]/g, " ");
+  return value.replace(NOT_HEADER_TEXT, " ");
 }
+
+/** A character a header value cannot carry as ISO-8859-1 text (a control character, or one past U+00FF). */
+const NOT_HEADER_TEXT = /[^\t\x20-\x7e\x80-\xff]/g;
+
+/** The headers a signed GetObject may override with `response-<header>`: Content-Type and the stored ones. */
+const OVERRIDABLE_HEADERS = ["content-type", ...Object.values(STORED_HEADER_NAMES)].sort();
 
 /**
  * An object's user metadata as an answer's headers (GetObject, HeadObject): `x-amz-meta-<name>`, each value as
@@ -2838,10 +2844,10 @@ function metadataHeaders(metadata: Record<string, string>): Record<string, strin
  */
 function responseOverrides(query: Query): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const name of ["cache-control", "content-disposition", "content-encoding", "content-language", "content-type", "expires"]) {
+  for (const name of OVERRIDABLE_HEADERS) {
     const value = param(query, `response-${name}`);
     if (value === undefined) continue;
-    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+    if (value.search(NOT_HEADER_TEXT) >= 0) {
       throw new S3Error(400, "InvalidArgument", "Header value cannot be represented using ISO-8859-1.", { ArgumentName: `response-${name}`, ArgumentValue: value });
     }
     headers[name] = value;
