@@ -29,7 +29,7 @@ import { request as httpsRequest } from "node:https";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Refusal } from "./function-roles";
-import type { SigV4Credentials } from "./sigv4-verify";
+import { header, type SigV4Credentials } from "./sigv4-verify";
 
 /** A call of one request, as the integration request built it. */
 export interface ServiceCall {
@@ -231,11 +231,7 @@ export async function signedRawRequest(request: SigningRequest): Promise<Service
   // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
-  const header = (name: string) => {
-    const value = response.headers[name];
-    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-  };
-  return resultOf(response.statusCode ?? 500, header, Buffer.concat(chunks));
+  return resultOf(response.statusCode ?? 500, (name) => header(response.headers, name) ?? null, Buffer.concat(chunks));
 }
 
 /** A result that is not the service's: `npm start` cannot make this call (the gateway answers 501). */
