@@ -23,9 +23,10 @@ import { NormalizedSchema } from "@smithy/core/schema";
  * `[9 (operation), namespace, name, traits, input, output]`), each read once: the one reader of them for every check
  * of a request against the model (the JSON types here, an emulator's required members and constraints). The schemas
  * and NormalizedSchema are the SDK's internals (@smithy/core/schema, pinned with the client in package.json), which a
- * release may change: a model without operation schemas, or one a check cannot read (any error, reading the schema or
- * walking it), turns every check off (said once through `log`), and requests go on unchecked as before them, rather
- * than each failing.
+ * release may change: a model without operation schemas, or an action's input this reader cannot read (any error
+ * reading it and its top-level members), turns every check off (said once through `log`), and requests go on unchecked
+ * as before them, rather than each failing. An error while a check walks one request (a nested member's schema read
+ * lazily included) fails that request only: a request must not be able to switch the checks off for every later one.
  */
 export class ModelInputs {
   private readonly inputs = new Map<string, NormalizedSchema>();
