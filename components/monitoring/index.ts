@@ -83,6 +83,24 @@ function topicResourceName(name: string, region: string): string {
   return `${name}-alarms${region ? `-${region}` : ""}`;
 }
 
+/**
+ * SNS takes a display name of at most 100 characters ("The display name must be maximum 100 characters long, including
+ * hyphens (-), underscores (_), spaces, and tabs",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-displayname;
+ * CreateTopic refuses a longer one, getlift/lift#348), and Pulumi project and stack names take up to 100 each.
+ */
+const TOPIC_DISPLAY_NAME_MAX = 100;
+
+/**
+ * The alarm topic's display name, the "From" name of its alarm emails: `<project> <stack> alarms`, the project and stack
+ * cut so that it fits SNS's 100 characters (the names of a stack that fits are kept whole, as before).
+ */
+function alarmTopicDisplayName(project: string, stack: string): string {
+  const suffix = " alarms";
+  const full = `${project} ${stack}`;
+  return `${full.slice(0, TOPIC_DISPLAY_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+}
+
 /** One topic per alarm region: an alarm notifies a topic in its own region. */
 interface AlarmTopic {
   key: aws.kms.Key;
@@ -194,7 +212,7 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const topic = new aws.sns.Topic(topicResourceName(name, region), { displayName: `${pulumi.getProject()} ${pulumi.getStack()} alarms`, kmsMasterKeyId: key.arn, region: at }, { parent: this });
+    const topic = new aws.sns.Topic(topicResourceName(name, region), { displayName: alarmTopicDisplayName(pulumi.getProject(), pulumi.getStack()), kmsMasterKeyId: key.arn, region: at }, { parent: this });
     const subscriptions = this.spec.alarmEmails.map(
       (email, index) =>
         new aws.sns.TopicSubscription(
