@@ -1,7 +1,7 @@
 /**
  * What Monitoring should watch, read off the components a program built: every function (API routes and
  * authorizers, stream and queue consumers, DataTier's export, UserAuth's triggers), API stage, table, dead-letter queue
- * (functions' failure queues, schedules', stream subscriptions', MessageQueues') and
+ * (functions' failure queues, schedules', stream subscriptions', MessageQueues', Topic subscriptions') and
  * distribution, user pools with threat protection, workflows (Step Functions state machines), and event buses' rules
  * with their dead-letter queues. Lambda@Edge functions are left out: their metrics land in the region that ran them, under
  * `us-east-1.<name>`, so an alarm per edge region would be needed.
@@ -13,6 +13,7 @@ import type { LambdaFunction } from "../lambda/function";
 import type { MessageQueue } from "../message-queue";
 import type { ServerlessApi } from "../serverless-api";
 import type { StaticSite } from "../static-site";
+import type { Topic } from "../topic";
 import type { UserAuth } from "../user-auth";
 import type { Workflow } from "../workflow";
 import type { MonitoredFunction, MonitoringTargets } from "./alarms";
@@ -32,6 +33,12 @@ export interface MonitoredComponents {
    * dead-letter queue, in the bus's region; the targets are not added: list them under their own kinds.
    */
   eventBuses?: EventRuleBus[];
+  /**
+   * Each subscription's dead-letter queue, in the topic's region: a message there is one SNS gave up delivering (the
+   * subscriber's function or queue refused it or was gone), which no subscriber's alarm sees. The subscribers are not
+   * added: list them under their own kinds. Only the subscriptions made before this call (`subscribe`, `subscribeQueue`).
+   */
+  topics?: Topic[];
 }
 
 /** A key from a resource name: lowercase letters, digits and hyphens. */
@@ -103,6 +110,11 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
       // A custom bus's rule is published under EventBusName and RuleName, a default bus's under RuleName alone (MonitoredRule).
       targets.rules[key] = { ruleName: subscription.ruleName, ...(bus.spec.default ? {} : { eventBusName: bus.busName }), region: bus.spec.region };
       targets.queues[keyOf(`${key}-dlq`)] = { queueName: subscription.deadLetterQueueName, region: bus.spec.region };
+    }
+  }
+  for (const topic of components.topics ?? []) {
+    for (const subscription of topic.spec.subscriptions) {
+      targets.queues[keyOf(`${topic.spec.name}-${subscription.name}-dlq`)] = { queueName: subscription.deadLetterQueueName, region: topic.spec.region };
     }
   }
   return targets;

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DefaultEventBus, EventBus } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
 import { Monitoring, monitoringTargets, type MonitoringArgs } from "../../components/monitoring";
+import { MessageQueue } from "../../components/message-queue";
+import { Topic } from "../../components/topic";
 import { Workflow } from "../../components/workflow";
 import { ALARM_DIMENSION_LIMITS } from "../../testing/deploy-rules";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
@@ -396,6 +398,27 @@ describe("monitoringTargets", () => {
     expect(resource(graph, ALARM, "eb-rule-aws-uploads-rule-failed-invocations").inputs).toMatchObject({ metricName: "FailedInvocations", dimensions: { RuleName: rule("aws-uploads") }, region: "us-west-2" });
     expect(resource(graph, ALARM, "eb-rule-aws-uploads-rule-failed-invocations").inputs.dimensions.EventBusName).toBeUndefined();
     expect(resource(graph, ALARM, "eb-queue-orders-placed-dlq-queue-depth").inputs).toMatchObject({ dimensions: { QueueName: resource(graph, "aws:sqs/queue:Queue", "orders-placed-dlq").state.name }, region: "us-west-2" });
+  });
+
+  it("alarms on each Topic subscription's dead-letter queue (deliveries SNS gave up on), in the topic's region", async () => {
+    let found: MonitoringArgs = {};
+    const graph = await record(() => {
+      const fn = new LambdaFunction("notice-indexer", { entry: "tests/fixtures/handlers/echo.ts", region: "us-west-2" });
+      const notices = new Topic("notices", { region: "us-west-2" });
+      notices.subscribe("index", fn);
+      const jobs = new MessageQueue("notice-jobs", { consumer: { function: fn }, topics: [notices], region: "us-west-2" });
+      notices.subscribeQueue("jobs", jobs);
+      found = monitoringTargets({ topics: [notices] });
+      return new Monitoring("tp", { ...found, dashboard: false });
+    });
+    // The subscribers are not added: list them under their own kinds (as an EventBus's targets).
+    expect(found.functions).toEqual({});
+    expect(Object.keys(found.queues ?? {})).toEqual(["notices-index-dlq", "notices-jobs-dlq"]);
+    for (const key of ["notices-index-dlq", "notices-jobs-dlq"]) {
+      expect(resource(graph, ALARM, `tp-queue-${key}-queue-depth`).inputs).toMatchObject({
+        metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: resource(graph, "aws:sqs/queue:Queue", key).state.name }, region: "us-west-2",
+      });
+    }
   });
 
   it("alarms on a scheduled function's Scheduler dead-letter queue (undelivered invocations never reach the function's Errors alarm)", async () => {
