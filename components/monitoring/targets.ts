@@ -16,7 +16,7 @@ import type { StaticSite } from "../static-site";
 import type { Topic } from "../topic";
 import type { UserAuth } from "../user-auth";
 import type { Workflow } from "../workflow";
-import type { MonitoredFunction, MonitoringTargets } from "./alarms";
+import type { MonitoredFunction, MonitoredQueue, MonitoringTargets } from "./alarms";
 
 export interface MonitoredComponents {
   functions?: LambdaFunction[];
@@ -55,11 +55,25 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     if (fn.spec.edge) return;
     functions[keyOf(fn.spec.name)] = { ...functions[keyOf(fn.spec.name)], functionName: fn.functionName, region: fn.spec.region };
     // Failed asynchronous events (e.g. S3 notifications) wait there: depth > 0 needs someone.
-    if (fn.failureQueue) targets.queues[keyOf(`${fn.spec.name}-failures`)] = { queueName: fn.failureQueue.name, region: fn.spec.region };
+    if (fn.failureQueue) addQueue(`${fn.spec.name}-failures`, { queueName: fn.failureQueue.name, region: fn.spec.region }, `LambdaFunction "${fn.spec.name}"'s failure queue`);
     // Scheduled invocations Scheduler could not deliver (role, throttling, target gone): the function never ran, so its Errors alarm stays quiet.
-    if (fn.schedule) targets.queues[keyOf(`${fn.spec.name}-schedule-dlq`)] = { queueName: fn.schedule.deadLetterQueue.name, region: fn.spec.region };
+    if (fn.schedule) addQueue(`${fn.spec.name}-schedule-dlq`, { queueName: fn.schedule.deadLetterQueue.name, region: fn.spec.region }, `LambdaFunction "${fn.spec.name}"'s schedule dead-letter queue`);
   };
   const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {}, workflows: {}, rules: {} };
+  // What gave each queue key, so that two queues of one key are refused rather than the second replacing the first.
+  const queueSources = new Map<string, string>();
+  const addQueue = (name: string, queue: MonitoredQueue, what: string) => {
+    const key = keyOf(name);
+    const earlier = targets.queues[key];
+    // One queue reached twice (a component listed twice, a function in `functions` and an API) is one target.
+    if (earlier && earlier.queueName !== queue.queueName) {
+      throw new Error(
+        `monitoringTargets: queues key "${key}" is ${queueSources.get(key)} and ${what}; one would replace the other and go unwatched. Rename one of the components (or the subscription), or list the queues under Monitoring's queues with keys of your own.`,
+      );
+    }
+    targets.queues[key] = queue;
+    queueSources.set(key, what);
+  };
 
   for (const fn of components.functions ?? []) addFunction(fn);
   for (const api of components.apis ?? []) {
@@ -79,17 +93,17 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
       functions[key] = known
         ? { ...known, streamConsumer: true }
         : { functionName: functionNameOf(subscription.mapping.functionName), region: subscription.spec.function.region, streamConsumer: true };
-      targets.queues[keyOf(`${tier.spec.name}-${subscription.spec.name}-dlq`)] = { queueName: subscription.deadLetterQueue.name, region: tier.spec.region };
+      addQueue(`${tier.spec.name}-${subscription.spec.name}-dlq`, { queueName: subscription.deadLetterQueue.name, region: tier.spec.region }, `DataTier "${tier.spec.name}" subscription "${subscription.spec.name}"'s dead-letter queue`);
     }
     if (tier.nodes.export) {
       addFunction(tier.nodes.export.function);
-      targets.queues[keyOf(`${tier.spec.name}-export-dlq`)] = { queueName: tier.nodes.export.deadLetterQueue.name, region: tier.spec.region };
+      addQueue(`${tier.spec.name}-export-dlq`, { queueName: tier.nodes.export.deadLetterQueue.name, region: tier.spec.region }, `DataTier "${tier.spec.name}"'s export dead-letter queue`);
     }
   }
   for (const queue of components.messageQueues ?? []) {
     const consumer = queue.spec.consumer.function;
     functions[keyOf(consumer.name)] ??= { functionName: functionNameOf(queue.mapping.functionName), region: consumer.region };
-    targets.queues[keyOf(`${queue.spec.name}-dlq`)] = { queueName: queue.deadLetterQueue.name, region: queue.spec.region };
+    addQueue(`${queue.spec.name}-dlq`, { queueName: queue.deadLetterQueue.name, region: queue.spec.region }, `MessageQueue "${queue.spec.name}"'s dead-letter queue`);
   }
   for (const site of components.sites ?? []) targets.distributions[keyOf(site.spec.name)] = { distributionId: site.nodes.distribution.id };
   for (const auth of components.auth ?? []) {
@@ -109,12 +123,12 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
       const key = keyOf(`${bus.spec.name}-${subscription.name}`);
       // A custom bus's rule is published under EventBusName and RuleName, a default bus's under RuleName alone (MonitoredRule).
       targets.rules[key] = { ruleName: subscription.ruleName, ...(bus.spec.default ? {} : { eventBusName: bus.busName }), region: bus.spec.region };
-      targets.queues[keyOf(`${key}-dlq`)] = { queueName: subscription.deadLetterQueueName, region: bus.spec.region };
+      addQueue(`${key}-dlq`, { queueName: subscription.deadLetterQueueName, region: bus.spec.region }, `${bus.spec.default ? "DefaultEventBus" : "EventBus"} "${bus.spec.name}" subscription "${subscription.name}"'s dead-letter queue`);
     }
   }
   for (const topic of components.topics ?? []) {
     for (const subscription of topic.spec.subscriptions) {
-      targets.queues[keyOf(`${topic.spec.name}-${subscription.name}-dlq`)] = { queueName: subscription.deadLetterQueueName, region: topic.spec.region };
+      addQueue(`${topic.spec.name}-${subscription.name}-dlq`, { queueName: subscription.deadLetterQueueName, region: topic.spec.region }, `Topic "${topic.spec.name}" subscription "${subscription.name}"'s dead-letter queue`);
     }
   }
   return targets;

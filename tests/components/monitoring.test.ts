@@ -421,6 +421,20 @@ describe("monitoringTargets", () => {
     }
   });
 
+  it("refuses two dead-letter queues that would share a key (the second would replace the first, which nothing would watch)", async () => {
+    await record(() => {
+      const fn = new LambdaFunction("clash-worker", { entry: "tests/fixtures/handlers/echo.ts" });
+      const photo = new Topic("photo", {});
+      photo.subscribe("events", fn);
+      const photoEvents = new MessageQueue("photo-events", { consumer: { function: fn } });
+      expect(() => monitoringTargets({ messageQueues: [photoEvents], topics: [photo] })).toThrow(
+        /^monitoringTargets: queues key "photo-events-dlq" is MessageQueue "photo-events"'s dead-letter queue and Topic "photo" subscription "events"'s dead-letter queue; one would replace the other and go unwatched\. Rename one of the components \(or the subscription\), or list the queues under Monitoring's queues with keys of your own\.$/,
+      );
+      // The same component listed twice is one queue, not a clash.
+      expect(Object.keys(monitoringTargets({ messageQueues: [photoEvents, photoEvents] }).queues ?? {})).toEqual(["photo-events-dlq"]);
+    });
+  });
+
   it("alarms on a scheduled function's Scheduler dead-letter queue (undelivered invocations never reach the function's Errors alarm)", async () => {
     let found: MonitoringArgs = {};
     const graph = await record(() => {
