@@ -51,9 +51,24 @@ function functionNameOf(arn: pulumi.Input<string>): pulumi.Output<string> {
 
 export function monitoringTargets(components: MonitoredComponents): MonitoringTargets {
   const functions: Record<string, MonitoredFunction> = {};
+  // The LambdaFunction (by component name) each functions key is for: two functions of one key ("thumb_worker" and
+  // "thumb-worker") are refused rather than the second's alarms replacing the first's. One reached twice is one target.
+  const functionSources = new Map<string, string>();
+  const functionKey = (name: string): string => {
+    const key = keyOf(name);
+    const earlier = functionSources.get(key);
+    if (earlier !== undefined && earlier !== name) {
+      throw new Error(
+        `monitoringTargets: functions key "${key}" is LambdaFunction "${earlier}" and LambdaFunction "${name}"; one would replace the other and go unwatched. Rename one of them, or list the functions under Monitoring's functions with keys of your own.`,
+      );
+    }
+    functionSources.set(key, name);
+    return key;
+  };
   const addFunction = (fn: LambdaFunction) => {
     if (fn.spec.edge) return;
-    functions[keyOf(fn.spec.name)] = { ...functions[keyOf(fn.spec.name)], functionName: fn.functionName, region: fn.spec.region };
+    const key = functionKey(fn.spec.name);
+    functions[key] = { ...functions[key], functionName: fn.functionName, region: fn.spec.region };
     // Failed asynchronous events (e.g. S3 notifications) wait there: depth > 0 needs someone.
     if (fn.failureQueue) addQueue(`${fn.spec.name}-failures`, { queueName: fn.failureQueue.name, region: fn.spec.region }, `LambdaFunction "${fn.spec.name}"'s failure queue`);
     // Scheduled invocations Scheduler could not deliver (role, throttling, target gone): the function never ran, so its Errors alarm stays quiet.
@@ -88,7 +103,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
       targets.tables[keyOf(`${tier.spec.name}-${table}`)] = { tableName: resource.name, region: tier.spec.region };
     }
     for (const subscription of tier.nodes.subscriptions) {
-      const key = keyOf(subscription.spec.function.name);
+      const key = functionKey(subscription.spec.function.name);
       const known = functions[key];
       functions[key] = known
         ? { ...known, streamConsumer: true }
@@ -102,7 +117,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
   }
   for (const queue of components.messageQueues ?? []) {
     const consumer = queue.spec.consumer.function;
-    functions[keyOf(consumer.name)] ??= { functionName: functionNameOf(queue.mapping.functionName), region: consumer.region };
+    functions[functionKey(consumer.name)] ??= { functionName: functionNameOf(queue.mapping.functionName), region: consumer.region };
     addQueue(`${queue.spec.name}-dlq`, { queueName: queue.deadLetterQueue.name, region: queue.spec.region }, `MessageQueue "${queue.spec.name}"'s dead-letter queue`);
   }
   for (const site of components.sites ?? []) targets.distributions[keyOf(site.spec.name)] = { distributionId: site.nodes.distribution.id };

@@ -435,6 +435,20 @@ describe("monitoringTargets", () => {
     });
   });
 
+  it("refuses two functions whose names make one key (the second's alarms would replace the first's)", async () => {
+    await record(() => {
+      const entry = "tests/fixtures/handlers/echo.ts";
+      const snake = new LambdaFunction("thumb_worker", { entry });
+      const kebab = new LambdaFunction("thumb-worker", { entry });
+      expect(() => monitoringTargets({ functions: [snake, kebab] })).toThrow(
+        /^monitoringTargets: functions key "thumb-worker" is LambdaFunction "thumb_worker" and LambdaFunction "thumb-worker"; one would replace the other and go unwatched\. Rename one of them, or list the functions under Monitoring's functions with keys of your own\.$/,
+      );
+      // A function reached twice (listed, and a queue's consumer) is one target.
+      const jobs = new MessageQueue("thumb-jobs", { consumer: { function: kebab } });
+      expect(Object.keys(monitoringTargets({ functions: [kebab], messageQueues: [jobs] }).functions ?? {})).toEqual(["thumb-worker"]);
+    });
+  });
+
   it("alarms on a scheduled function's Scheduler dead-letter queue (undelivered invocations never reach the function's Errors alarm)", async () => {
     let found: MonitoringArgs = {};
     const graph = await record(() => {
