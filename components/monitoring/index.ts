@@ -87,7 +87,8 @@ function topicResourceName(name: string, region: string): string {
  * SNS takes a display name of at most 100 characters ("The display name must be maximum 100 characters long, including
  * hyphens (-), underscores (_), spaces, and tabs",
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-displayname;
- * CreateTopic refuses a longer one, getlift/lift#348), and Pulumi project and stack names take up to 100 each.
+ * a longer one failed a deployment in getlift/lift#348; the SNS API reference gives no length), and a Pulumi project and
+ * stack name together can be longer.
  */
 const TOPIC_DISPLAY_NAME_MAX = 100;
 

@@ -3,8 +3,8 @@
  * display name of at most 100 characters ("The display name must be maximum 100 characters long, including hyphens (-),
  * underscores (_), spaces, and tabs",
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-displayname;
- * CreateTopic refuses a longer one, getlift/lift#348), while Pulumi takes project and stack names of up to 100 each. Its
- * own file: the project and stack names are the mocks', which are process-wide.
+ * a longer one failed a deployment in getlift/lift#348), while a Pulumi project and stack name together can be longer.
+ * Its own file: the project and stack names are the mocks', which are process-wide.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Monitoring } from "../../components/monitoring";
