@@ -1214,7 +1214,7 @@ function siteWaf(): WebAclArgs | undefined {
  */
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
-  const targets = monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals], workflows: [albumDeletion], eventBuses: [galleryEvents] });
+  const targets = monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals], workflows: [albumDeletion], eventBuses: [galleryEvents], topics: [albumNotices] });
   return new Monitoring("ops", {
     ...targets,
     queues: {
