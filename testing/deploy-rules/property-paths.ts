@@ -106,11 +106,15 @@ export type ArrayKind = "list" | "set";
  * key (or changed top-level key) for replacement only when the entry's path contains it (pkg/resource/deploy/
  * step_generator.go lines 3178-3225, `replaceOnChangePath.Contains(diffPath)`, at 1b5949891b3cefcb9974752b24a5ecef0acc86c8),
  * and `Contains` is a prefix test: a change reported at a shorter path, the whole input, does not count for a longer entry.
- * The bridge reports a change of a map or list element by element, and one where either side is null, unset or unknown
- * at that value's own path (pulumi-terraform-bridge pkg/tfbridge/detailed_diff.go makePropDiff, makeShortCircuitDiff,
+ * The bridge reports a change of a map or list element by element, and one where either side is null or unset, or the
+ * new side unknown at preview (`new.IsComputed()`), at that value's own path (pulumi-terraform-bridge
+ * pkg/tfbridge/detailed_diff.go makePropDiff, makeShortCircuitDiff,
  * makeMapDiff, makeListDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4; makeDetailedDiffV2, which pulumi-aws 7 gets: its
  * provider/resources.go sets EnableAccurateBridgePreview, the bridge's default since v3.107.0): so `tags.Name` counts when the tag changes
- * in a map both sides hold, not when `tags` is set or dropped as a whole. `*` matches every key or index at its level.
+ * in a map both sides hold, not when `tags` is set or dropped as a whole, nor when `tags` is unknown at preview (an
+ * entry of `tags` alone replaces then). The old side is the provider's prior state, known to the bridge; a saved
+ * preview's plan may hold a value unknown there, whose deployed value is not known here: a change below it is reported,
+ * toward replacing. `*` matches every key or index at its level.
  * An array is aligned as the bridge aligns it, by `kind`, the top-level input's (`old` and `next` being that input's
  * values), and below it as either a list or a set may be: an array of scalars by scalarArrayChanges; an array of objects
  * as a list index by index (makeListDiff, which makePropDiff's each index), as a set by element (setElementPairs: an
@@ -119,7 +123,7 @@ export type ArrayKind = "list" | "set";
 export function changeReportedUnder(path: PropertyPath, old: unknown, next: unknown, kind?: ArrayKind): boolean {
   if (isDeepStrictEqual(old, next)) return false;
   if (path.length === 0) return true;
-  if (old === undefined || old === null || next === undefined || next === null) return false;
+  if (old === undefined || old === null || next === undefined || next === null || isUnknown(next)) return false;
   const [element, ...rest] = path;
   if (Array.isArray(old) && Array.isArray(next) && [...old, ...next].every(isScalar)) {
     // The change of a scalar element is reported at its index, which a longer entry (`list[0].field`) does not contain.

@@ -176,6 +176,18 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     expect(replacedTable([index("byDate", "date"), index("byTotal", "total")], [index("byDate", "day"), index("byTotal", "total")])).toBe(true);
   });
 
+  it("does not replace for a nested entry when the whole input is unknown at preview: the bridge reports an unknown value at its own path (makeShortCircuitDiff)", () => {
+    const unknown = { __pulumiUnknown: true };
+    expect(replaced({ tags: { Name: "a" } }, { tags: unknown }, ["tags.Name"])).toBe(false);
+    expect(replaced({ tags: { Name: "a" } }, { tags: unknown }, ["tags"])).toBe(true);
+    // A field unknown below the entry's own path is reported at that field, which the entry contains.
+    expect(changeReportedUnder(["Name"], { Name: "a" }, { Name: unknown })).toBe(true);
+    expect(changeReportedUnder(["config", "Name"], { config: { Name: "a" } }, { config: unknown })).toBe(false);
+    // An element of a list of objects unknown at preview: reported at its index.
+    expect(changeReportedUnder([0, "name"], [{ name: "a" }], [unknown], "list")).toBe(false);
+    expect(changeReportedUnder([0], [{ name: "a" }], [unknown], "list")).toBe(true);
+  });
+
   it("does not replace when the whole map is set or dropped: the bridge reports that at the map's own path, which `tags.Name` does not contain", () => {
     expect(replaced({}, { tags: { Name: "b" } }, ["tags.Name"])).toBe(false);
     expect(replaced({}, { tags: { Name: "b" } }, ["tags"])).toBe(true);
