@@ -1445,7 +1445,7 @@ export interface CascadeOrder {
   /**
    * Whether the deployed copy of `urn` is deleted early, in a delete-before-replace branch (the one branchOf names), before
    * `target`'s new copy is created: the branch is `target`'s own (one chain of steps), or `target` waits for that
-   * branch's root (its dependencies, property dependencies, replaceWith, deletedWith or provider lead there), so before
+   * branch's root (its dependencies, property dependencies, replaceWith, deletedWith, provider or parent lead there), so before
    * anything created for or after that new copy. A branch that only registers before `target` runs beside its create.
    */
   inBranchOf(urn: string, target: string): boolean;
