@@ -106,19 +106,24 @@ export type ArrayKind = "list" | "set";
  * key (or changed top-level key) for replacement only when the entry's path contains it (pkg/resource/deploy/
  * step_generator.go lines 3178-3225, `replaceOnChangePath.Contains(diffPath)`, at 1b5949891b3cefcb9974752b24a5ecef0acc86c8),
  * and `Contains` is a prefix test: a change reported at a shorter path, the whole input, does not count for a longer entry.
- * The bridge reports a change of a map or list element by element, and one where either side is null, unset or unknown
- * at that value's own path (pulumi-terraform-bridge pkg/tfbridge/detailed_diff.go makePropDiff, makeShortCircuitDiff,
+ * The bridge reports a change of a map or list element by element, and one where either side is null or unset, or the
+ * new side unknown at preview (`new.IsComputed()`), at that value's own path (pulumi-terraform-bridge
+ * pkg/tfbridge/detailed_diff.go makePropDiff, makeShortCircuitDiff,
  * makeMapDiff, makeListDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4; makeDetailedDiffV2, which pulumi-aws 7 gets: its
  * provider/resources.go sets EnableAccurateBridgePreview, the bridge's default since v3.107.0): so `tags.Name` counts when the tag changes
- * in a map both sides hold, not when `tags` is set or dropped as a whole. `*` matches every key or index at its level.
- * An array of scalars is aligned as the bridge aligns it (scalarArrayChanges): by `kind`, the top-level input's (`old`
- * and `next` being that input's values), and below it as either a list or a set may be; an array of objects index by
- * index (makeListDiff; a set of objects, which the bridge aligns by its elements' hashes, is not told apart from a list).
+ * in a map both sides hold, not when `tags` is set or dropped as a whole, nor when `tags` is unknown at preview (an
+ * entry of `tags` alone replaces then). The old side is the provider's prior state, known to the bridge; a saved
+ * preview's plan may hold a value unknown there, whose deployed value is not known here: a change below it is reported,
+ * toward replacing. `*` matches every key or index at its level.
+ * An array is aligned as the bridge aligns it, by `kind`, the top-level input's (`old` and `next` being that input's
+ * values), and below it as either a list or a set may be: an array of scalars by scalarArrayChanges; an array of objects
+ * as a list index by index (makeListDiff, which makePropDiff's each index), as a set by element (setElementPairs: an
+ * element both sides hold is unchanged wherever it stands), and where the kind is not known by either.
  */
 export function changeReportedUnder(path: PropertyPath, old: unknown, next: unknown, kind?: ArrayKind): boolean {
   if (isDeepStrictEqual(old, next)) return false;
   if (path.length === 0) return true;
-  if (old === undefined || old === null || next === undefined || next === null) return false;
+  if (old === undefined || old === null || next === undefined || next === null || isUnknown(next)) return false;
   const [element, ...rest] = path;
   if (Array.isArray(old) && Array.isArray(next) && [...old, ...next].every(isScalar)) {
     // The change of a scalar element is reported at its index, which a longer entry (`list[0].field`) does not contain.
@@ -127,17 +132,38 @@ export function changeReportedUnder(path: PropertyPath, old: unknown, next: unkn
   }
   const child = (value: unknown, key: string | number) => (typeof key === "number" ? (Array.isArray(value) ? value[key] : undefined) : value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
   const keysOf = (value: unknown): Array<string | number> => (Array.isArray(value) ? value.map((_, i) => i) : typeof value === "object" ? Object.keys(value as object) : []);
-  const keys = element === "*" ? [...new Set([...keysOf(old), ...keysOf(next)])] : [element];
-  return keys.some((key) => changeReportedUnder(rest, child(old, key), child(next, key)));
+  const byKey = () => (element === "*" ? [...new Set([...keysOf(old), ...keysOf(next)])] : [element]).some((key) => changeReportedUnder(rest, child(old, key), child(next, key)));
+  if (!Array.isArray(old) || !Array.isArray(next) || kind === "list") return byKey();
+  // A changed element only one side holds is reported at its index as a whole (makeShortCircuitDiff), which a longer
+  // entry does not contain; one removed where another is added, field by field (the recursion reads both the same way).
+  const bySet = [...setElementPairs(old, next)].some(([index, [was, is]]) => (element === "*" || element === index) && changeReportedUnder(rest, was, is));
+  return bySet || (kind === undefined && byKey());
 }
 
 // An element unknown at preview (an ARN the update creates) is aligned as one scalar more: the bridge's alignment
 // compares it by DeepEquals, under which it equals no known value.
 const isScalar = (value: unknown) => value === null || ["string", "number", "boolean"].includes(typeof value) || isUnknown(value);
 
-/** An element as the alignment compares it: every unknown one alike (DeepEquals of two computed values is true). */
-const UNKNOWN_ELEMENT = Symbol("unknown");
-const elementKey = (value: unknown) => (isUnknown(value) ? UNKNOWN_ELEMENT : value);
+/**
+ * An element as the alignments compare it, one string per value: every unknown one alike (DeepEquals of two computed
+ * values is true), written `?`, which no JSON value is. An object's keys in one order, an absent key and a null one
+ * alike: the set's element hash (terraform-plugin-sdk schema.HashResource, SerializeResourceForHash) reads each field of
+ * the element's schema, absent or null being no value either way. The bridge drops a field unknown at preview before
+ * it hashes (makeSetElementTerraformInput, DropUnknowns); here the field stays, as `?`, so an element with a field
+ * unknown differs from its deployed self: a change more, never one less.
+ */
+function elementKey(value: unknown): string {
+  if (isUnknown(value)) return "?";
+  if (Array.isArray(value)) return `[${value.map(elementKey).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const fields = Object.entries(value).filter(([, field]) => field !== undefined && field !== null);
+    return `{${fields
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, field]) => `${JSON.stringify(key)}:${elementKey(field)}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
 
 /** makeListDiff aligns a list of scalars by its edit script only below this many elements on each side. */
 const LIST_EDIT_SCRIPT_LIMIT = 1000;
@@ -175,6 +201,7 @@ function listChanges(xs: readonly unknown[], ys: readonly unknown[]): Set<number
 }
 
 function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> {
+  const [xKeys, yKeys] = [xs.map(elementKey), ys.map(elementKey)];
   // remaining[x][y]: the fewest inserts and removes that turn xs[x..] into ys[y..] (difft's difflen matrix).
   const remaining = Array.from({ length: xs.length + 1 }, () => new Array<number>(ys.length + 1).fill(0));
   const choose = (x: number, y: number): [number, "remove" | "insert" | "keep"] => {
@@ -182,7 +209,7 @@ function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> 
     if (y === ys.length) return [xs.length - x, "remove"];
     let best: [number, "remove" | "insert" | "keep"] = [1 + remaining[x + 1][y], "remove"];
     if (1 + remaining[x][y + 1] < best[0]) best = [1 + remaining[x][y + 1], "insert"];
-    if (elementKey(xs[x]) === elementKey(ys[y]) && remaining[x + 1][y + 1] < best[0]) best = [remaining[x + 1][y + 1], "keep"];
+    if (xKeys[x] === yKeys[y] && remaining[x + 1][y + 1] < best[0]) best = [remaining[x + 1][y + 1], "keep"];
     return best;
   };
   for (let x = xs.length; x >= 0; x--) for (let y = ys.length; y >= 0; y--) remaining[x][y] = choose(x, y)[0];
@@ -196,14 +223,31 @@ function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> 
   return changed;
 }
 
-function setChanges(old: readonly unknown[], next: readonly unknown[]): Set<number> {
-  // The bridge keys each side by element hash; a value held twice keeps its last index (hashIndexMap).
+const setChanges = (old: readonly unknown[], next: readonly unknown[]): Set<number> => new Set(setElementPairs(old, next).keys());
+
+/**
+ * The indices at which the bridge's detailed diff of a set (pulumi-terraform-bridge pkg/tfbridge/detailed_diff.go
+ * makeSetDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4) diffs something, each with the two values it diffs there:
+ * it keys each side by element hash (calculateSetHashIndexMap: a value held twice keeps its last index), an element
+ * only the old side holds is removed at its old index, one only the new side holds added at the index of the first
+ * input that holds it (matchPlanElementsToInputs; the new side here is the inputs themselves), and where a removed and
+ * an added one meet at one index both are diffed there (makeSetChangeMap, makeSetDiffElementResult: makePropDiff of
+ * the old element against the new); elsewhere the missing side is null. An element both sides hold is in none. The
+ * old side is the provider's prior state, whose order is taken as the deployed inputs' (not confirmed: the state may
+ * hold the set in the provider's order, which moves a removed element's index).
+ */
+function setElementPairs(old: readonly unknown[], next: readonly unknown[]): Map<number, [unknown, unknown]> {
   const lastIndex = new Map(old.map((value, i) => [elementKey(value), i] as const));
   const nextKeys = next.map(elementKey);
   const nextValues = new Set(nextKeys);
-  const removed = [...lastIndex].filter(([value]) => !nextValues.has(value)).map(([, i]) => i);
-  const added = [...nextValues].filter((value) => !lastIndex.has(value)).map((value) => nextKeys.indexOf(value));
-  return new Set([...removed, ...added]);
+  const pairs = new Map<number, [unknown, unknown]>();
+  for (const [value, i] of lastIndex) if (!nextValues.has(value)) pairs.set(i, [old[i], null]);
+  for (const value of nextValues) {
+    if (lastIndex.has(value)) continue;
+    const i = nextKeys.indexOf(value);
+    pairs.set(i, [pairs.get(i)?.[0] ?? null, next[i]]);
+  }
+  return pairs;
 }
 
 /** The ignoreChanges entries of `r` that hold `path`. */

@@ -1266,8 +1266,14 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
   // The walk is over the deployed graph (DependingOn of the snapshot's dependency graph): the deployed property
   // dependencies, inputs, ignoreChanges and replaceOnChanges decide, not the new registration's.
   const position = new Map(after.map((r, i) => [r.urn, i]));
-  // Its provider too: the SDK registers a resource once its provider reference (URN and id) is known.
-  const waitsFor = (r: RecordedResource | undefined) => (r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r), ...(providerUrnOf(r) !== undefined ? [providerUrnOf(r)!] : [])] : []);
+  // Its provider too: the SDK registers a resource once its provider reference (URN and id) is known. And its parent:
+  // the Node SDK sends a child's RegisterResource once its parent's URN resolves (@pulumi/pulumi runtime/resource.js
+  // prepareResource, `await parent.urn.promise()`), which is when the parent's own RegisterResource answers, itself
+  // sent only once the parent's dependencies have their URNs (gatherExplicitDependencies and
+  // getAllTransitivelyReferencedResourceURNs, awaited before it): a child waits for what its parent, component or
+  // custom, waits for, and a custom parent's own step.
+  const waitsFor = (r: RecordedResource | undefined) =>
+    r ? [...r.dependencies, ...Object.values(r.propertyDependencies ?? {}).flat(), ...cascadeTargets(r), ...(providerUrnOf(r) !== undefined ? [providerUrnOf(r)!] : []), ...(r.parent !== undefined ? [r.parent] : [])] : [];
   const waitsOn = (urn: string, root: string) => {
     const seen = new Set<string>();
     for (const pending = waitsFor(afterByUrn.get(urn)); pending.length > 0; ) {
@@ -1386,7 +1392,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
       return providers.length > 0 ? [[urn, providers[0]] as const] : [];
     }),
   );
-  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf };
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf, waitsOn };
 }
 
 /**
@@ -1439,10 +1445,16 @@ export interface CascadeOrder {
   /**
    * Whether the deployed copy of `urn` is deleted early, in a delete-before-replace branch (the one branchOf names), before
    * `target`'s new copy is created: the branch is `target`'s own (one chain of steps), or `target` waits for that
-   * branch's root (its dependencies, property dependencies, replaceWith, deletedWith or provider lead there), so before
+   * branch's root (its dependencies, property dependencies, replaceWith, deletedWith, provider or parent lead there), so before
    * anything created for or after that new copy. A branch that only registers before `target` runs beside its create.
    */
   inBranchOf(urn: string, target: string): boolean;
+  /**
+   * Whether the new plan's resource of `urn` registers only after `on`'s registration has answered: its dependencies,
+   * property dependencies, replaceWith, deletedWith, provider or parent lead there, so its steps come after `on`'s
+   * whole chain.
+   */
+  waitsOn(urn: string, on: string): boolean;
   /**
    * Whether a replacement of the resource of this URN deletes its deployed copy first: `early`, or its own judgement
    * as the provider is sent it (replacedDeleteFirst: the program's option, pulumi:autonaming's, the bridge's for a name
@@ -1452,7 +1464,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false, waitsOn: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -1588,7 +1600,11 @@ const providerReplaces = (old: RecordedResource | undefined, diffed: RecordedRes
  * pulumi-terraform-bridge#2063). So under `tags: {}` deployed, setting a tag is reported at `tags` alone. A map is
  * `tags` (terraform-provider-aws tftags.TagsSchema, a TypeMap everywhere) or a kind's `maps`; a set a kind's `sets`. A
  * kind not known as SDKv2 keeps {} (a Plugin Framework resource stores a map written {} as {}, hashicorp/
- * terraform-provider-aws#39279), and an unset input is null either way.
+ * terraform-provider-aws#39279), and an unset input is null either way. Within a block the bridge stores an empty map
+ * or set as null too (that test's "nested" runs: a map or set inside a TypeList block, expectedOutputNested nil), but
+ * the kinds name their maps and sets at the top level only, and a nested `[]` may be a list (kept []) and a nested
+ * `{}` a block: a nested one is left as given, so a nested replaceOnChanges entry below an empty map or set deployed
+ * within a block may replace where the bridge reports the whole collection (toward replacing).
  */
 function asPriorState(kind: ReplaceRule, input: string, value: unknown): unknown {
   if (kind.emptyIsUnset !== true) return value;
@@ -3475,8 +3491,11 @@ function policyWriterDeletedFindings(
           const first = copy !== undefined && deletedFirst(order, diffedOf.get(copy.urn) ?? copy);
           // Deleted before every new writer writes, nothing deletes the document after: its own new copy is created after
           // it when deleted first, and another writer writes at its registration, after the branch that deletes the old
-          // writer when that is the writer's own branch or one whose root it waits for (order.inBranchOf, as for the holder).
-          if (writers.every((w) => (w.urn === writer.urn ? first : order.inBranchOf(writer.urn, w.urn)))) continue;
+          // writer when that is the writer's own branch or one whose root it waits for (order.inBranchOf, as for the holder),
+          // or, the old copy deleted first, after that copy's new one, which it waits for (the delete comes before that
+          // create: in the new copy's chain with deleteBeforeReplace, in an earlier branch when early).
+          const writesAfterDelete = (w: RecordedResource) => (w.urn === writer.urn ? first : order.inBranchOf(writer.urn, w.urn) || (first && order.waitsOn(w.urn, writer.urn)));
+          if (writers.every(writesAfterDelete)) continue;
           const refusal = kind.refused?.(writer);
           const branch = order.branchOf(writer.urn);
           const when = !copy
@@ -3493,7 +3512,7 @@ function policyWriterDeletedFindings(
               "TransitionPolicyWriterDeleted",
               writer,
               `${copy ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: ${when}, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
-              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : ""}`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : first ? `; or make ${writers.filter((w) => !writesAfterDelete(w)).map((w) => w.name).join(", ")} wait for ${writer.name} (dependsOn), so that it writes after ${writer.name}'s old copy is deleted` : ""}`,
               stack,
             ),
           );

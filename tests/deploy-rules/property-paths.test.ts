@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkDeployRules, planUpdate } from "../../testing/deploy-rules/index";
-import { ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES, scalarArrayChanges } from "../../testing/deploy-rules/property-paths";
+import { changeReportedUnder, ignoredBy, parsePropertyPath, parsePropertyPathResult, PROPERTY_PATH_RULES, scalarArrayChanges } from "../../testing/deploy-rules/property-paths";
 import { handBuilt, transition } from "./fixture";
 
 const strict = (path: string) => {
@@ -164,6 +164,30 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     expect(replacedMapping(["orders", "refunds"], ["refunds", "orders", "returns"])).toBe(true);
   });
 
+  it("reads a set of objects by element, as the bridge keys a set by element hash: a reordering reports nothing", () => {
+    // A table's local secondary indexes: a TypeSet of blocks (table.go `local_secondary_index`), kept as a set here.
+    const TABLE = "aws:dynamodb/table:Table";
+    const index = (name: string, rangeKey: string) => ({ name, rangeKey, projectionType: "ALL" });
+    const table = (indexes: object[]) =>
+      handBuilt(TABLE, "orders", { name: "orders", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], localSecondaryIndexes: indexes }, { id: "orders", replaceOnChanges: ["localSecondaryIndexes[0].rangeKey"] });
+    const replacedTable = (before: object[], after: object[]) => planUpdate([table(before)], [table(after)]).replaced(table(before).urn);
+    expect(replacedTable([index("byDate", "date"), index("byTotal", "total")], [index("byTotal", "total"), index("byDate", "date")])).toBe(false);
+    // The element at [0] changed in place (removed and added at one index): its fields are diffed, `rangeKey` counts.
+    expect(replacedTable([index("byDate", "date"), index("byTotal", "total")], [index("byDate", "day"), index("byTotal", "total")])).toBe(true);
+  });
+
+  it("does not replace for a nested entry when the whole input is unknown at preview: the bridge reports an unknown value at its own path (makeShortCircuitDiff)", () => {
+    const unknown = { __pulumiUnknown: true };
+    expect(replaced({ tags: { Name: "a" } }, { tags: unknown }, ["tags.Name"])).toBe(false);
+    expect(replaced({ tags: { Name: "a" } }, { tags: unknown }, ["tags"])).toBe(true);
+    // A field unknown below the entry's own path is reported at that field, which the entry contains.
+    expect(changeReportedUnder(["Name"], { Name: "a" }, { Name: unknown })).toBe(true);
+    expect(changeReportedUnder(["config", "Name"], { config: { Name: "a" } }, { config: unknown })).toBe(false);
+    // An element of a list of objects unknown at preview: reported at its index.
+    expect(changeReportedUnder([0, "name"], [{ name: "a" }], [unknown], "list")).toBe(false);
+    expect(changeReportedUnder([0], [{ name: "a" }], [unknown], "list")).toBe(true);
+  });
+
   it("does not replace when the whole map is set or dropped: the bridge reports that at the map's own path, which `tags.Name` does not contain", () => {
     expect(replaced({}, { tags: { Name: "b" } }, ["tags.Name"])).toBe(false);
     expect(replaced({}, { tags: { Name: "b" } }, ["tags"])).toBe(true);
@@ -185,6 +209,44 @@ describe("replaceOnChanges: a nested entry replaces only for a change the provid
     const early = (entries: string[]) => planUpdate([api("v1"), dependent(entries)], [api("v2"), dependent(entries)]).order.early.has(dependent(entries).urn);
     expect(early(["environment"])).toBe(true);
     expect(early(["environment.variables.API"])).toBe(false);
+  });
+});
+
+describe("changeReportedUnder: a set of objects as the bridge's makeSetDiff aligns it (by element hash, detailed_diff.go makeSetDiffElementResult)", () => {
+  const rule = (protocol: string, fromPort: number, cidr: string) => ({ protocol, fromPort, toPort: fromPort, cidrBlocks: [cidr] });
+  const [https, ssh, dns] = [rule("tcp", 443, "0.0.0.0/0"), rule("tcp", 22, "10.0.0.0/8"), rule("udp", 53, "10.0.0.0/8")];
+
+  it("reports nothing for a reordering, and an added element only at its own index, as a whole", () => {
+    expect(changeReportedUnder(["*"], [https, ssh], [ssh, https], "set")).toBe(false);
+    expect(changeReportedUnder(["*", "fromPort"], [https, ssh], [ssh, https], "set")).toBe(false);
+    // Added at [0] before the kept ones: reported at [0] alone, and as the whole element, which a field entry does not contain.
+    expect(changeReportedUnder([0], [https, ssh], [dns, https, ssh], "set")).toBe(true);
+    expect(changeReportedUnder([1], [https, ssh], [dns, https, ssh], "set")).toBe(false);
+    expect(changeReportedUnder(["*", "fromPort"], [https, ssh], [dns, https, ssh], "set")).toBe(false);
+    // Removed: at its old index, as a whole.
+    expect(changeReportedUnder([0], [https, ssh], [ssh], "set")).toBe(true);
+    expect(changeReportedUnder([1], [https, ssh], [ssh], "set")).toBe(false);
+  });
+
+  it("diffs field by field an element removed at the index another is added at (makeSetChangeMap: old and new changed)", () => {
+    const sshFromVpn = { ...ssh, cidrBlocks: ["10.8.0.0/16"] };
+    expect(changeReportedUnder([1, "cidrBlocks"], [https, ssh], [https, sshFromVpn], "set")).toBe(true);
+    expect(changeReportedUnder([1, "fromPort"], [https, ssh], [https, sshFromVpn], "set")).toBe(false);
+    // Removed from [1] and added at [0]: two indexes, each reported as a whole.
+    expect(changeReportedUnder(["*", "cidrBlocks"], [https, ssh], [sshFromVpn, https], "set")).toBe(false);
+    expect(changeReportedUnder([0], [https, ssh], [sshFromVpn, https], "set")).toBe(true);
+  });
+
+  it("takes an absent field and a null one as one element (the element hash reads either as no value), and an unknown field as a change", () => {
+    expect(changeReportedUnder(["*"], [{ fromPort: 22, description: null }], [{ fromPort: 22 }], "set")).toBe(false);
+    expect(changeReportedUnder([0, "description"], [{ fromPort: 22, description: "ssh" }], [{ fromPort: 22, description: { __pulumiUnknown: true } }], "set")).toBe(true);
+  });
+
+  it("takes either alignment where the kind is not known, and a list index by index", () => {
+    expect(changeReportedUnder(["*", "fromPort"], [https, ssh], [ssh, https])).toBe(true);
+    expect(changeReportedUnder(["*", "fromPort"], [https, ssh], [ssh, https], "list")).toBe(true);
+    expect(changeReportedUnder([2], [https, ssh], [https, ssh, dns])).toBe(true);
+    expect(changeReportedUnder([0], [https, ssh], [https, ssh, dns])).toBe(false);
   });
 });
 

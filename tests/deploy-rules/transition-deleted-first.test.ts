@@ -298,3 +298,23 @@ describe("TransitionRdsClusterNameReused and TransitionHostedUiDomainGap read pl
     expect(gaps([pool, prefixHeld, custom, topic], [pool, prefix, renamed, topicReplaced])).toContain(`${DOMAIN} custom`);
   });
 });
+
+describe("calculateDependentReplacements leaves out what the program registered before the branch's resource (impossibleDependents): a child registers after what its parent waits for", () => {
+  const BUCKET = "aws:s3/bucket:Bucket";
+  const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+  // A bucket named by hand: the bridge replaces it delete-first; the policy takes `bucket` (ForceNew) from its output.
+  const site = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "site", { bucket: "site-bucket", ...inputs }, { id: "site-bucket" });
+  const storage = (dependencies: string[]) => handBuilt("serverless-fullstack:index:Storage", "storage", {}, { custom: false, id: "", dependencies });
+  const policy = (more: Partial<RecordedResource> = {}) =>
+    handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: "{}" }, { dependencies: [site().urn], propertyDependencies: { bucket: [site().urn] }, ...more });
+  const early = (after: RecordedResource[]) => planUpdate([site(), policy()], after).order.early.has(policy().urn);
+
+  it("deletes in the bucket's branch a policy registered after the bucket, or listed before it but parented by a component that waits for it", () => {
+    const replaced = site({ objectLockEnabled: true });
+    expect(early([replaced, policy()])).toBe(true);
+    // Listed first and waiting for nothing: the program had registered it when the bucket's diff ran.
+    expect(early([storage([]), policy({ parent: storage([]).urn, dependencies: [], propertyDependencies: {} }), replaced])).toBe(false);
+    // Its parent waits for the bucket (dependsOn): the SDK sends the policy's registration once the parent's URN resolves, after the bucket's.
+    expect(early([storage([replaced.urn]), policy({ parent: storage([]).urn, dependencies: [], propertyDependencies: {} }), replaced])).toBe(true);
+  });
+});

@@ -373,6 +373,33 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(partly.fix).toContain("or make site-other wait for logs (dependsOn)");
   });
 
+  it("passes a new writer that waits for the branch's root through its parent: the SDK registers a child once its parent's URN resolves, after the parent's own dependencies", () => {
+    const logs = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "logs", { bucket: "logs-bucket", ...inputs }, { id: "logs-bucket" });
+    const policy = handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document }, { replaceWith: [logs().urn] });
+    const before = [logs(), bucket(), policy];
+    const nextLogs = logs({ objectLockEnabled: true });
+    // The component waits for the logs bucket (dependsOn); the bucket that takes the document only through it.
+    const storage = (dependencies: string[]) => handBuilt("serverless-fullstack:index:Storage", "storage", {}, { custom: false, id: "", dependencies });
+    const site = bucket({ policy: document });
+    const child = { ...site, parent: storage([]).urn };
+    expect(ours(transition(before, [nextLogs, storage([nextLogs.urn]), child]))).toEqual([]);
+    // Its parent waiting for nothing, the child races the branch's delete as before.
+    expect(ours(transition(before, [nextLogs, storage([]), child]))).toEqual([`${BUCKET_POLICY} site-policy`]);
+  });
+
+  it("passes a writer replaced by its own deleteBeforeReplace when every other new writer waits for its new copy: its old copy is deleted before that copy is created", () => {
+    const replacing = { replaceOnChanges: ["policy"], deleteBeforeReplace: true, deleteBeforeReplaceDefined: true };
+    const moved = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }] });
+    const before = [queue(), queuePolicy("jobs-policy", replacing)];
+    const copy = handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl, policy: moved }, replacing);
+    // The queue's own policy, written once the policy resource's new copy exists (dependsOn).
+    expect(ours(transition(before, [copy, { ...queue({ policy: moved }), dependencies: [copy.urn] }]))).toEqual([]);
+    // Not waiting for it, the queue's write may come before the old copy's delete.
+    const [racing] = transition(before, [copy, queue({ policy: moved })]).filter((f) => f.rule === RULE);
+    expect(racing.resource).toBe(`${QUEUE_POLICY} jobs-policy`);
+    expect(racing.fix).toContain("or make jobs wait for jobs-policy (dependsOn), so that it writes after jobs-policy's old copy is deleted");
+  });
+
   it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
     const deployedBucket = handBuilt(BUCKET, "uploads", { bucket: "uploads-1a2b3c" }, { id: "uploads-1a2b3c" });
     const oldPolicy = handBuilt(BUCKET_POLICY, "p", { bucket: "uploads-1a2b3c", policy: document });
