@@ -1,5 +1,5 @@
 /** Small HTTP helpers shared by the local emulators. */
-import { validateHeaderName, validateHeaderValue, type IncomingMessage } from "node:http";
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from "node:http";
 
 /**
  * A request's whole body. With `maxBytes`, keeps at most one byte past it — so a body over the
@@ -71,3 +71,18 @@ export function unsendable(status: unknown, headers: Record<string, string | rea
   }
   return undefined;
 }
+
+/**
+ * `res.writeHead(status, headers)`, all or nothing. Once a response has any header set (setHeader: every S3 answer's
+ * request ids), Node's writeHead sets an object's headers one at a time (lib/_http_server.js, writeHead), so a value it
+ * refuses (ERR_INVALID_CHAR, e.g. a damaged stored ETag) threw with the headers before it already set, and the error
+ * answer written next went out with them. Each is checked first, so a refusal leaves the response as it was.
+ */
+export function writeHeadWhole(res: ServerResponse, status: number, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  }
+  res.writeHead(status, headers);
+}
+

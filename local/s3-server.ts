@@ -47,6 +47,7 @@ import type { Authorise } from "./function-roles";
 import { parsePid, processRunning } from "./state-lock";
 import { bucketNameProblem } from "../components/autoname";
 import { escapeXml, MalformedXml, unescapeXml, xmlDocument, xmlElements, xmlValues } from "./xml";
+import { writeHeadWhole } from "./http";
 import { STORED_HEADER_NAMES, storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
 
 /** An object as stored: its body, ETag, Content-Type, the other system metadata it was given (StoredHeaders), user metadata. */
@@ -1738,7 +1739,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
             const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
             if (cacheControl) kept["cache-control"] = cacheControl;
             if (expires) kept.expires = expires;
-            res.writeHead(304, kept);
+            writeHeadWhole(res, 304, kept);
             res.end();
             return;
           }
@@ -1762,7 +1763,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
           // Content-Length last: Node writes a Content-Disposition that follows a Content-Length as its latin1 bytes read
           // back as UTF-8 (nodejs/node#58240), so a response-content-disposition's `é` (E9) reached the client as U+FFFD's
           // low byte, FD. One before it is written as it is.
-          res.writeHead(range ? 206 : 200, { ...headers, "content-length": String(end - start + 1) });
+          writeHeadWhole(res, range ? 206 : 200, { ...headers, "content-length": String(end - start + 1) });
           if (operation === "HeadObject") return void res.end();
           reading = true;
           if (idleTimeout > 0 && end - start + 1 > res.writableHighWaterMark) watchStalledAnswer(res, idleTimeout, idleClock);
@@ -3040,7 +3041,7 @@ function md5(body: Buffer): string {
  */
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   const bytes = Buffer.from(body, "utf8");
-  res.writeHead(status, { ...headers, "content-length": String(bytes.length) });
+  writeHeadWhole(res, status, { ...headers, "content-length": String(bytes.length) });
   res.end(bytes);
 }
 
