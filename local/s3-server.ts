@@ -48,7 +48,7 @@ import { parsePid, processRunning } from "./state-lock";
 import { bucketNameProblem } from "../components/autoname";
 import { escapeXml, MalformedXml, unescapeXml, xmlDocument, xmlElements, xmlValues } from "./xml";
 import { writeHeadWhole } from "./http";
-import { STORED_HEADER_NAMES, storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
+import { hasAwsChunked, STORED_HEADER_NAMES, storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
 
 /** An object as stored: its body, ETag, Content-Type, the other system metadata it was given (StoredHeaders), user metadata. */
 export interface StoredObject extends StoredHeaders {
@@ -2875,7 +2875,7 @@ function newObject(key: string, req: IncomingMessage): NewObject {
  * Whether the body comes `aws-chunked` (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html), as the
  * signature says: a STREAMING-* payload hash it signs (header-signed, x-amz-content-sha256; presigned, the query's
  * X-Amz-Content-Sha256) is decoded, its chunk signatures checked, whatever Content-Encoding says. Otherwise
- * Content-Encoding: aws-chunked decides. A header claiming signed chunks (STREAMING-AWS4-*) that the signature does not
+ * an aws-chunked coding in Content-Encoding decides (hasAwsChunked, the test the stored header's takes it out by). A header claiming signed chunks (STREAMING-AWS4-*) that the signature does not
  * cover (a presigned URL signed UNSIGNED-PAYLOAD) is refused, as its chunks could not be checked: 403
  * SignatureDoesNotMatch (what S3 answers a payload hash header that differs from the presigned one is not confirmed).
  * STREAMING-UNSIGNED-PAYLOAD-TRAILER claims no signatures and is decoded.
@@ -2886,7 +2886,7 @@ function isAwsChunked(req: IncomingMessage, auth: Authenticated): boolean {
   if (claimed?.startsWith("STREAMING-AWS4-")) {
     throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", { AWSAccessKeyId: auth.accessKeyId });
   }
-  return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || claimed === "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+  return hasAwsChunked(header(req.headers, "content-encoding")) || claimed === "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 }
 
 /**

@@ -71,6 +71,18 @@ describe.each([
     expect([await gzip.Body!.transformToString(), gzip.ContentEncoding, plain.ContentEncoding]).toEqual(["x", "gzip", undefined]);
   });
 
+  it("reads aws-chunked as a Content-Encoding token in any case, never as part of another coding's name", async () => {
+    // Content-Encoding is a comma-separated list of codings, and "All content codings are case-insensitive"
+    // (RFC 9110 sections 8.4 and 8.4.1). "AWS-Chunked" was not decoded (the framing was stored as the object) though
+    // the stored header left it out; "x-aws-chunked-z", another coding's name, was decoded as if it were aws-chunked.
+    const unsigned = { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-decoded-content-length": "1" };
+    expect((await rawPut("upper-chunked", { ...unsigned, "content-encoding": "AWS-Chunked, gzip" }, "1\r\nx\r\n0\r\n\r\n")).status).toBe(200);
+    expect((await rawPut("named-like", { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-encoding": "x-aws-chunked-z" }, "1\r\nx\r\n0\r\n\r\n")).status).toBe(200);
+    const upper = await client.send(new GetObjectCommand({ Bucket: "b", Key: "upper-chunked" }));
+    const named = await client.send(new GetObjectCommand({ Bucket: "b", Key: "named-like" }));
+    expect([await upper.Body!.transformToString(), upper.ContentEncoding, await named.Body!.transformToString(), named.ContentEncoding]).toEqual(["x", "gzip", "1\r\nx\r\n0\r\n\r\n", "x-aws-chunked-z"]);
+  });
+
   it("keeps a Content-Encoding that holds no aws-chunked as it was sent (\"gzip, br\" was served \"gzip,br\")", async () => {
     // S3 leaves out only the aws-chunked coding (sigv4-streaming.html); a value without it is the object's as sent.
     expect((await rawPut("two-codings", { "content-encoding": "gzip, br" }, "x")).status).toBe(200);
