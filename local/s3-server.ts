@@ -47,7 +47,7 @@ import type { Authorise } from "./function-roles";
 import { parsePid, processRunning } from "./state-lock";
 import { bucketNameProblem } from "../components/autoname";
 import { escapeXml, MalformedXml, unescapeXml, xmlDocument, xmlElements, xmlValues } from "./xml";
-import { writeHeadWhole } from "./http";
+import { bytesDelivered, closeAfterAnswer, onFirstRead, writeHeadWhole } from "./http";
 import { hasAwsChunked, STORED_HEADER_NAMES, storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
 
 /** An object as stored: its body, ETag, Content-Type, the other system metadata it was given (StoredHeaders), user metadata. */
@@ -1245,9 +1245,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Node's requestTimeout, a whole request's (300 s by default, https://nodejs.org/api/http.html#serverrequesttimeout),
   // is off: a body times out only when idle (watchIdle), as S3's does. Headers past Node's own limit would be answered
   // by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to time out, no timer.
+  // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to time out, no timer.
+  const watchBody = (req: IncomingMessage, res: ServerResponse): void => {
     if (idleTimeout > 0 && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)) watchIdle(req, res, idleTimeout, idleClock);
+  };
+  // `bodyWatched`: false for a request awaiting 100 Continue, whose body is watched from its first read (checkContinue).
+  const onRequest = (req: IncomingMessage, res: ServerResponse, bodyWatched = true): void => {
+    if (bodyWatched) watchBody(req, res);
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -1260,8 +1264,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       req.resume();
       const headOnly = req.method === "HEAD";
       const refusal = error instanceof MalformedXml ? malformedXml() : error;
-      // Node then ends the connection once the answer is written (its response's `Connection: close`), reading no more.
-      if (refusal instanceof UploadTooLarge) res.setHeader("connection", "close");
+      if (refusal instanceof UploadTooLarge) closeAfterAnswer(res);
       if (refusal instanceof S3Error) return sendError(res, refusal.status, refusal.code, refusal.message, headOnly, refusal.details);
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
@@ -1269,10 +1272,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   };
   const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, onRequest);
   // A request with `Expect: 100-continue` comes here instead of to onRequest (without this listener Node answers 100
-  // Continue at once, before any check): its 100 Continue waits for the body's first read (continueOnFirstRead).
+  // Continue at once, before any check): its 100 Continue waits for the body's first read (continueOnFirstRead), and so
+  // does the watch for a stalled body, as the client sends nothing before it (the idle checks timed a client out for the
+  // server's own wait, its checks before the body was read).
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-    continueOnFirstRead(req, res);
-    onRequest(req, res);
+    continueOnFirstRead(req, res, () => watchBody(req, res));
+    onRequest(req, res, false);
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
@@ -2590,8 +2595,7 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
   // An answer queued behind another on its connection (pipelined requests) is held, bounded by its buffer, until Node
   // hands it the connection once those are done ('socket'): watched from then, as a stall before is the other's.
   if (!socket) return void res.once("socket", () => watchStalledAnswer(res, timeout, clock));
-  // Bytes the kernel took: Node counts a write in bytesWritten when it starts, and in writableLength until it is done.
-  const written = () => socket.bytesWritten - socket.writableLength;
+  const written = () => bytesDelivered(socket);
   let last = written();
   let idle = 0;
   const stop = clock(timeout / IDLE_CHECKS, () => {
@@ -2612,22 +2616,19 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
  * `Expect: 100-continue` honoured as S3 honours it: "When your application uses 100-continue, it does not send the
  * request body until it receives an acknowledgment. If the message is rejected based on the headers, the body of the
  * message is not sent" (the Expect request header, https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPUT.html).
- * 100 Continue is written when the handler first asks the body for bytes (IncomingMessage's _read: it starts the socket
- * flowing), never once the answer has begun: an upload's (PutObject, UploadPart) after its signature, IAM, bucket and
+ * 100 Continue is written when the handler first asks the body for bytes (onFirstRead, and local/http.ts's note on Node's
+ * accounting), never once the answer has begun: an upload's (PutObject, UploadPart) after its signature, IAM, bucket and
  * limits are checked; a document's (DeleteObjects, a completion) or a POST's form after the signature's or the length's
- * checks only, as IAM and the bucket are checked once it is read. A refusal before is the final answer, and Node marks it
- * `Connection: close` (lib/_http_server.js: "Don't keep alive connections where the client expects 100 Continue but we
- * sent a final status; they may put extra bytes on the wire"), so a body sent anyway (a client tired of waiting) is not
- * read as the next request. A body sent without waiting is read as it comes; one that had all arrived before it was
- * read needs no 100, and its answer closes the connection the same way.
+ * checks only, as IAM and the bucket are checked once it is read. A refusal before is the final answer, which Node marks
+ * `Connection: close` (the same note), so a body sent anyway (a client tired of waiting) is not read as the next request.
+ * A body sent without waiting is read as it comes; one that had all arrived before it was read needs no 100, and its
+ * answer closes the connection the same way. `thenWatch` starts the watch for a stalled body, from the same moment.
  */
-function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
-  const read = req._read;
-  req._read = function (size: number): void {
-    req._read = read;
+function continueOnFirstRead(req: IncomingMessage, res: ServerResponse, thenWatch: () => void): void {
+  onFirstRead(req, () => {
     if (!res.headersSent) res.writeContinue();
-    read.call(this, size);
-  };
+    thenWatch();
+  });
 }
 
 /** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */
