@@ -1737,10 +1737,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         try {
           // Preconditions before the range (local/s3-conditions.ts); a failed one is thrown as 412 PreconditionFailed.
           if (readPreconditions(req.headers, object) === "not-modified") {
-            // 304 without a body. It keeps the validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61:
-            // "the production AWS behavior which is to return these headers with the 304 response"), and Cache-Control
-            // and Expires, which RFC 9110 §15.4.5 has a 304 repeat; not the headers of a body it does not send.
-            const { "cache-control": cacheControl, expires } = storedHeadersAnswer(object, systemHeaderValue);
+            // 304 without a body. "The server generating a 304 response MUST generate any of the following header fields
+            // that would have been sent in a 200 (OK) response to the same request: Content-Location, Date, ETag, and
+            // Vary; Cache-Control and Expires", and "SHOULD NOT generate representation metadata other than the above
+            // listed fields unless said metadata exists for the purpose of guiding cache updates (e.g., Last-Modified
+            // might be useful …)" (https://www.rfc-editor.org/rfc/rfc9110#section-15.4.5). So the 200's Cache-Control
+            // and Expires, a response-* parameter's over the stored one (the stored ones were sent whatever the request
+            // asked), and its validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61: "the production
+            // AWS behavior which is to return these headers with the 304 response"); Date is Node's, and S3 sends no
+            // Content-Location, nor a Vary but CORS's (set before). Not confirmed: that S3 applies response-* to a 304,
+            // and whether it refuses a bad one (400 InvalidArgument, responseOverrides) before answering 304, as here.
+            const { "cache-control": cacheControl, expires } = { ...storedHeadersAnswer(object, systemHeaderValue), ...responseOverrides(query) };
             const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
             if (cacheControl) kept["cache-control"] = cacheControl;
             if (expires) kept.expires = expires;

@@ -1,6 +1,6 @@
 /**
  * The headers of GetObject's answers that are not a plain 200: a 500 after the object's headers could not be written
- * carries none of them.
+ * carries none of them; a 304 carries what RFC 9110 section 15.4.5 has it repeat of the 200 it stands for.
  */
 import { createHash } from "node:crypto";
 import { once } from "node:events";
@@ -70,5 +70,19 @@ describe("writeHeadWhole (local/http.ts)", () => {
     } finally {
       http.close();
     }
+  });
+});
+
+describe("local S3: a conditional GetObject not modified (304)", () => {
+  it("sends the Cache-Control and Expires its 200 would have sent, a response-* override's over the stored one (RFC 9110 section 15.4.5)", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const etag = '"c"';
+    server.store.put("b", { key: "k", body: Buffer.from("body"), etag, contentType: "text/plain", cacheControl: "max-age=60", expires: "Tue, 01 Jan 2030 00:00:00 GMT", contentDisposition: "inline", metadata: { m: "1" }, lastModified: new Date("2024-05-01T10:00:00Z") });
+    const overridden = await get("/b/k?response-cache-control=no-cache&response-expires=0&response-content-disposition=attachment", { "if-none-match": etag });
+    const plain = await get("/b/k", { "if-none-match": etag });
+    const headersOf = (answer: Response) => ["cache-control", "expires", "etag", "content-disposition", "content-type", "x-amz-meta-m"].map((name) => answer.headers.get(name));
+    // Before the fix the 304 repeated the stored max-age=60 and the stored date, which the 200 to the same request did not send.
+    expect([overridden.status, ...headersOf(overridden)]).toEqual([304, "no-cache", "0", etag, null, null, null]);
+    expect([plain.status, ...headersOf(plain)]).toEqual([304, "max-age=60", "Tue, 01 Jan 2030 00:00:00 GMT", etag, null, null, null]);
   });
 });
