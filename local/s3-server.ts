@@ -808,7 +808,9 @@ interface OpenFile {
 /**
  * A stream of one buffer, in pieces the size of a file's read stream's (64 KiB), as the file store's bytes come: an
  * answer takes them a piece at a time, so that its progress shows (watchStalledAnswer; Node counts a write as done only
- * once all of it is), and holds no more than a piece waiting for a slow client.
+ * once all of it is, local/http.ts), and holds no more than a piece waiting for a slow client: Readable.from's
+ * highWaterMark is one object (Node 20's lib/internal/streams/from.js sets `highWaterMark: 1`, not object mode's usual
+ * 16), held by the test of it in tests/local/s3-answer-headers.test.ts.
  */
 function streamOf(bytes: Buffer): Readable {
   return Readable.from((function* () {

@@ -1,6 +1,7 @@
 /**
  * The headers of GetObject's answers that are not a plain 200: a 500 after the object's headers could not be written
- * carries none of them; a 304 carries what RFC 9110 section 15.4.5 has it repeat of the 200 it stands for.
+ * carries none of them; a 304 carries what RFC 9110 section 15.4.5 has it repeat of the 200 it stands for. And the
+ * memory store's read stream, which holds one piece at a time as its comment says.
  */
 import { createHash } from "node:crypto";
 import { once } from "node:events";
@@ -84,5 +85,20 @@ describe("local S3: a conditional GetObject not modified (304)", () => {
     // Before the fix the 304 repeated the stored max-age=60 and the stored date, which the 200 to the same request did not send.
     expect([overridden.status, ...headersOf(overridden)]).toEqual([304, "no-cache", "0", etag, null, null, null]);
     expect([plain.status, ...headersOf(plain)]).toEqual([304, "max-age=60", "Tue, 01 Jan 2030 00:00:00 GMT", etag, null, null, null]);
+  });
+});
+
+describe("local S3: the memory store's read of an object", () => {
+  it("holds one 64 KiB piece waiting for its reader, as streamOf's comment says (Readable.from's highWaterMark is 1 object)", async () => {
+    const store = new MemoryObjectStore();
+    store.createBucket("b");
+    store.put("b", { key: "big", body: Buffer.alloc(4 * 1024 ** 2, "b"), etag: '"b"', contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() });
+    const stream = store.open("b", "big")!.read(0, 4 * 1024 ** 2 - 1);
+    // Asked for bytes once and not read: what it buffered meanwhile is what a stalled client's answer holds.
+    stream.read(0);
+    await once(stream, "readable");
+    // Node 20's Readable.from sets highWaterMark 1 (object mode's usual default is 16, which would hold 1 MiB here).
+    expect(stream.readableLength).toBe(1);
+    stream.destroy();
   });
 });
