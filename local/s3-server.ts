@@ -2735,7 +2735,18 @@ function decodeEncodedWords(value: string): string {
  */
 const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=/g;
 
-/** An encoded word's text (ENCODED_WORD's parts) as header bytes (headerBytes), or undefined when its charset is not one TextDecoder knows. */
+/**
+ * An encoded word's text (ENCODED_WORD's parts) as header bytes (headerBytes), or undefined when its charset is not one
+ * TextDecoder knows. A MIME charset named ISO-8859-1 (or latin1, l1 and its other aliases) is ISO-8859-1, each byte the
+ * code point of its value, 80-9F the C1 controls (https://www.iana.org/assignments/character-sets); TextDecoder takes
+ * those names as labels of windows-1252 (https://encoding.spec.whatwg.org/#names-and-labels), whose 80 is the euro sign.
+ * Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 anyway (seen on 20.20: 80 gives U+0080); a Node whose decoder
+ * follows the standard would store an ISO-8859-1 word's 80 as the euro sign. So the word's bytes are read as ISO-8859-1
+ * here, on any Node, for every label of windows-1252 but windows-1252's own names (the US-ASCII labels too: a byte past
+ * 7F is none of ASCII's, and each is then its Latin-1 character). A C1 control so stored is Unicode's category C, served
+ * as a B word (headerValue), as the bytes 00-03 are. Not confirmed: how S3 decodes an ISO-8859-1 word, and what it
+ * serves for a C1 control; a windows-1252 word is left to TextDecoder, which decodes it as ISO-8859-1 on Node 20.
+ */
 function decodedWord(charset: string, encoding: string, text: string): string | undefined {
   let decoder: TextDecoder;
   try {
@@ -2744,8 +2755,12 @@ function decodedWord(charset: string, encoding: string, text: string): string | 
     return undefined;
   }
   const bytes = encoding.toUpperCase() === "B" ? base64Bytes(text) : quotedBytes(text);
-  return headerBytes(decoder.decode(bytes));
+  const latin1 = decoder.encoding === "windows-1252" && !WINDOWS_1252_NAMES.has(charset.toLowerCase());
+  return headerBytes(latin1 ? bytes.toString("latin1") : decoder.decode(bytes));
 }
+
+/** windows-1252's own labels among those TextDecoder reads as windows-1252 (the others name ISO-8859-1 or US-ASCII). */
+const WINDOWS_1252_NAMES = new Set(["windows-1252", "cp1252", "x-cp1252"]);
 
 /** A `Q` word's bytes (RFC 2047 section 4.2): `_` a space, `=XX` the byte XX, any other character its own byte. */
 function quotedBytes(text: string): Buffer {

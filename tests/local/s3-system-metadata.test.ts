@@ -174,6 +174,17 @@ describe("RFC 2047-encoded user metadata", () => {
     expect(got.Metadata).toEqual({ star: "=?*?Q?a?=", language: "=?*en?Q?a?=", "then-a-word": "=?*?Q?a?= b" });
   });
 
+  it("decodes an ISO-8859-1 word as ISO-8859-1, 80-9F as C1 controls (served as a B word), not as windows-1252's euro sign", async () => {
+    // TextDecoder's "iso-8859-1" is windows-1252 (WHATWG Encoding); Node 20's decodes that as ISO-8859-1 anyway, so this
+    // held there before the fix, and failed only on a Node whose decoder follows the standard (=80 as the euro sign).
+    const Metadata = { latin1: "=?ISO-8859-1?Q?caf=E9_=80?=", alias: "=?latin1?Q?=9F?=" };
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "latin1", Body: "", Metadata }));
+    const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "latin1" }));
+    // "café " and U+0080, as UTF-8 63 61 66 C3 A9 20 C2 80: a C1 control is Unicode's category C, so a B word; U+009F alike.
+    const utf8 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+    expect(got.Metadata).toEqual({ latin1: `=?UTF-8?B?${utf8("caf\u00e9 \u0080")}?=`, alias: `=?UTF-8?B?${utf8("\u009f")}?=` });
+  });
+
   it("serves a value that decodes to CR, LF or NUL as a B word, which a header can carry (Node's setHeader refuses the characters)", async () => {
     // S3 served the bytes 00-03 sent encoded as "=?UTF-8?B?AAECAw==?=" (test_user_metadata_rfc2047_encoded above).
     const Metadata = { "line-break": "=?UTF-8?Q?a=0D=0Ab?=", nul: "=?UTF-8?B?AA==?=" };
