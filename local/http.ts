@@ -1,5 +1,6 @@
 /** Small HTTP helpers shared by the local emulators. */
-import { validateHeaderName, validateHeaderValue, type IncomingMessage } from "node:http";
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 
 /**
  * A request's whole body. With `maxBytes`, keeps at most one byte past it — so a body over the
@@ -70,4 +71,54 @@ export function unsendable(status: unknown, headers: Record<string, string | rea
     }
   }
   return undefined;
+}
+
+/**
+ * `res.writeHead(status, headers)`, all or nothing. Once a response has any header set (setHeader: every S3 answer's
+ * request ids), Node's writeHead sets an object's headers one at a time (lib/_http_server.js, writeHead), so a value it
+ * refuses (ERR_INVALID_CHAR, e.g. a damaged stored ETag) threw with the headers before it already set, and the error
+ * answer written next went out with them. Each is checked first, so a refusal leaves the response as it was.
+ */
+export function writeHeadWhole(res: ServerResponse, status: number, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  }
+  res.writeHead(status, headers);
+}
+
+/*
+ * How Node (20, lib/_http_server.js, lib/_http_incoming.js, lib/net.js) accounts for a connection's reads and writes,
+ * which the three helpers below rest on, and which a server watching a client for stalls, or closing on it, must follow:
+ * - A request's body is asked of the socket only when the handler first reads it (IncomingMessage's _read resumes the
+ *   socket). A client that sent `Expect: 100-continue` sends nothing before its 100 Continue, so until the server has
+ *   asked for the body the wait is the server's: neither 100 Continue nor a watch for the client's stalls may come
+ *   before that first read (onFirstRead).
+ * - A socket counts a write in bytesWritten when it starts it, and in writableLength until all of it is done: the bytes
+ *   the kernel took are the one less the other (bytesDelivered), and a write is one piece however large it is.
+ * - A response whose headers say `Connection: close` ends its connection once it has been written, reading no more of
+ *   the request (its `_last`). The header can only be set before the headers go out (setHeader throws
+ *   ERR_HTTP_HEADERS_SENT after), so closeAfterAnswer sets it only then. Node marks a final answer `Connection: close`
+ *   itself when the client expected 100 Continue and got none ("Don't keep alive connections where the client expects
+ *   100 Continue but we sent a final status; they may put extra bytes on the wire").
+ */
+
+/** Calls `first` once, when the handler first asks `req` for its body (see the note above), before the socket is read. */
+export function onFirstRead(req: IncomingMessage, first: () => void): void {
+  const read = req._read;
+  req._read = function (size: number): void {
+    req._read = read;
+    first();
+    read.call(this, size);
+  };
+}
+
+/** The bytes of a socket's writes the kernel has taken (see the note above): not those still waiting in its buffer. */
+export function bytesDelivered(socket: Duplex & { bytesWritten: number }): number {
+  return socket.bytesWritten - socket.writableLength;
+}
+
+/** Has the connection ended once this response has been written, when its headers have not gone out yet (see the note above). */
+export function closeAfterAnswer(res: ServerResponse): void {
+  if (!res.headersSent) res.setHeader("connection", "close");
 }

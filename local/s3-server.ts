@@ -47,7 +47,8 @@ import type { Authorise } from "./function-roles";
 import { parsePid, processRunning } from "./state-lock";
 import { bucketNameProblem } from "../components/autoname";
 import { escapeXml, MalformedXml, unescapeXml, xmlDocument, xmlElements, xmlValues } from "./xml";
-import { STORED_HEADER_NAMES, storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
+import { bytesDelivered, closeAfterAnswer, onFirstRead, writeHeadWhole } from "./http";
+import { hasAwsChunked, STORED_HEADER_NAMES, storedHeadersAnswer, storedHeadersFine, storedHeadersFrom, storedHeadersOf, type StoredHeaders } from "./s3-system-metadata";
 
 /** An object as stored: its body, ETag, Content-Type, the other system metadata it was given (StoredHeaders), user metadata. */
 export interface StoredObject extends StoredHeaders {
@@ -807,7 +808,9 @@ interface OpenFile {
 /**
  * A stream of one buffer, in pieces the size of a file's read stream's (64 KiB), as the file store's bytes come: an
  * answer takes them a piece at a time, so that its progress shows (watchStalledAnswer; Node counts a write as done only
- * once all of it is), and holds no more than a piece waiting for a slow client.
+ * once all of it is, local/http.ts), and holds no more than a piece waiting for a slow client: Readable.from's
+ * highWaterMark is one object (Node 20's lib/internal/streams/from.js sets `highWaterMark: 1`, not object mode's usual
+ * 16), held by the test of it in tests/local/s3-answer-headers.test.ts.
  */
 function streamOf(bytes: Buffer): Readable {
   return Readable.from((function* () {
@@ -1244,9 +1247,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // Node's requestTimeout, a whole request's (300 s by default, https://nodejs.org/api/http.html#serverrequesttimeout),
   // is off: a body times out only when idle (watchIdle), as S3's does. Headers past Node's own limit would be answered
   // by Node (431, no S3 error): S3's answer instead (headerOverflow).
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to time out, no timer.
+  // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 section 6.3): nothing to time out, no timer.
+  const watchBody = (req: IncomingMessage, res: ServerResponse): void => {
     if (idleTimeout > 0 && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)) watchIdle(req, res, idleTimeout, idleClock);
+  };
+  // `bodyWatched`: false for a request awaiting 100 Continue, whose body is watched from its first read (checkContinue).
+  const onRequest = (req: IncomingMessage, res: ServerResponse, bodyWatched = true): void => {
+    if (bodyWatched) watchBody(req, res);
     // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
     res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
@@ -1259,8 +1266,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       req.resume();
       const headOnly = req.method === "HEAD";
       const refusal = error instanceof MalformedXml ? malformedXml() : error;
-      // Node then ends the connection once the answer is written (its response's `Connection: close`), reading no more.
-      if (refusal instanceof UploadTooLarge) res.setHeader("connection", "close");
+      if (refusal instanceof UploadTooLarge) closeAfterAnswer(res);
       if (refusal instanceof S3Error) return sendError(res, refusal.status, refusal.code, refusal.message, headOnly, refusal.details);
       // Never a stack trace or a local path in an answer.
       sendError(res, 500, "InternalError", "We encountered an internal error. Please try again.", headOnly);
@@ -1268,10 +1274,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   };
   const server = createServer({ maxHeaderSize: MAX_NODE_HEADER_SECTION, requestTimeout: 0, headersTimeout, connectionsCheckingInterval }, onRequest);
   // A request with `Expect: 100-continue` comes here instead of to onRequest (without this listener Node answers 100
-  // Continue at once, before any check): its 100 Continue waits for the body's first read (continueOnFirstRead).
+  // Continue at once, before any check): its 100 Continue waits for the body's first read (continueOnFirstRead), and so
+  // does the watch for a stalled body, as the client sends nothing before it (the idle checks timed a client out for the
+  // server's own wait, its checks before the body was read).
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-    continueOnFirstRead(req, res);
-    onRequest(req, res);
+    continueOnFirstRead(req, res, () => watchBody(req, res));
+    onRequest(req, res, false);
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Node's own answers otherwise, as it gives them without a listener (https://nodejs.org/api/http.html#event-clienterror).
@@ -1731,14 +1739,21 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         try {
           // Preconditions before the range (local/s3-conditions.ts); a failed one is thrown as 412 PreconditionFailed.
           if (readPreconditions(req.headers, object) === "not-modified") {
-            // 304 without a body. It keeps the validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61:
-            // "the production AWS behavior which is to return these headers with the 304 response"), and Cache-Control
-            // and Expires, which RFC 9110 §15.4.5 has a 304 repeat; not the headers of a body it does not send.
-            const { "cache-control": cacheControl, expires } = storedHeadersAnswer(object, systemHeaderValue);
+            // 304 without a body. "The server generating a 304 response MUST generate any of the following header fields
+            // that would have been sent in a 200 (OK) response to the same request: Content-Location, Date, ETag, and
+            // Vary; Cache-Control and Expires", and "SHOULD NOT generate representation metadata other than the above
+            // listed fields unless said metadata exists for the purpose of guiding cache updates (e.g., Last-Modified
+            // might be useful …)" (https://www.rfc-editor.org/rfc/rfc9110#section-15.4.5). So the 200's Cache-Control
+            // and Expires, a response-* parameter's over the stored one (the stored ones were sent whatever the request
+            // asked), and its validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61: "the production
+            // AWS behavior which is to return these headers with the 304 response"); Date is Node's, and S3 sends no
+            // Content-Location, nor a Vary but CORS's (set before). Not confirmed: that S3 applies response-* to a 304,
+            // and whether it refuses a bad one (400 InvalidArgument, responseOverrides) before answering 304, as here.
+            const { "cache-control": cacheControl, expires } = { ...storedHeadersAnswer(object, systemHeaderValue), ...responseOverrides(query) };
             const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
             if (cacheControl) kept["cache-control"] = cacheControl;
             if (expires) kept.expires = expires;
-            res.writeHead(304, kept);
+            writeHeadWhole(res, 304, kept);
             res.end();
             return;
           }
@@ -1762,7 +1777,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
           // Content-Length last: Node writes a Content-Disposition that follows a Content-Length as its latin1 bytes read
           // back as UTF-8 (nodejs/node#58240), so a response-content-disposition's `é` (E9) reached the client as U+FFFD's
           // low byte, FD. One before it is written as it is.
-          res.writeHead(range ? 206 : 200, { ...headers, "content-length": String(end - start + 1) });
+          writeHeadWhole(res, range ? 206 : 200, { ...headers, "content-length": String(end - start + 1) });
           if (operation === "HeadObject") return void res.end();
           reading = true;
           if (idleTimeout > 0 && end - start + 1 > res.writableHighWaterMark) watchStalledAnswer(res, idleTimeout, idleClock);
@@ -2589,8 +2604,7 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
   // An answer queued behind another on its connection (pipelined requests) is held, bounded by its buffer, until Node
   // hands it the connection once those are done ('socket'): watched from then, as a stall before is the other's.
   if (!socket) return void res.once("socket", () => watchStalledAnswer(res, timeout, clock));
-  // Bytes the kernel took: Node counts a write in bytesWritten when it starts, and in writableLength until it is done.
-  const written = () => socket.bytesWritten - socket.writableLength;
+  const written = () => bytesDelivered(socket);
   let last = written();
   let idle = 0;
   const stop = clock(timeout / IDLE_CHECKS, () => {
@@ -2611,22 +2625,19 @@ function watchStalledAnswer(res: ServerResponse, timeout: number, clock: IdleClo
  * `Expect: 100-continue` honoured as S3 honours it: "When your application uses 100-continue, it does not send the
  * request body until it receives an acknowledgment. If the message is rejected based on the headers, the body of the
  * message is not sent" (the Expect request header, https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPUT.html).
- * 100 Continue is written when the handler first asks the body for bytes (IncomingMessage's _read: it starts the socket
- * flowing), never once the answer has begun: an upload's (PutObject, UploadPart) after its signature, IAM, bucket and
+ * 100 Continue is written when the handler first asks the body for bytes (onFirstRead, and local/http.ts's note on Node's
+ * accounting), never once the answer has begun: an upload's (PutObject, UploadPart) after its signature, IAM, bucket and
  * limits are checked; a document's (DeleteObjects, a completion) or a POST's form after the signature's or the length's
- * checks only, as IAM and the bucket are checked once it is read. A refusal before is the final answer, and Node marks it
- * `Connection: close` (lib/_http_server.js: "Don't keep alive connections where the client expects 100 Continue but we
- * sent a final status; they may put extra bytes on the wire"), so a body sent anyway (a client tired of waiting) is not
- * read as the next request. A body sent without waiting is read as it comes; one that had all arrived before it was
- * read needs no 100, and its answer closes the connection the same way.
+ * checks only, as IAM and the bucket are checked once it is read. A refusal before is the final answer, which Node marks
+ * `Connection: close` (the same note), so a body sent anyway (a client tired of waiting) is not read as the next request.
+ * A body sent without waiting is read as it comes; one that had all arrived before it was read needs no 100, and its
+ * answer closes the connection the same way. `thenWatch` starts the watch for a stalled body, from the same moment.
  */
-function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
-  const read = req._read;
-  req._read = function (size: number): void {
-    req._read = read;
+function continueOnFirstRead(req: IncomingMessage, res: ServerResponse, thenWatch: () => void): void {
+  onFirstRead(req, () => {
     if (!res.headersSent) res.writeContinue();
-    read.call(this, size);
-  };
+    thenWatch();
+  });
 }
 
 /** A 400 error answer as raw HTTP, for a socket Node did not hand to the server as a request (clientError). */
@@ -2724,7 +2735,18 @@ function decodeEncodedWords(value: string): string {
  */
 const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=/g;
 
-/** An encoded word's text (ENCODED_WORD's parts) as header bytes (headerBytes), or undefined when its charset is not one TextDecoder knows. */
+/**
+ * An encoded word's text (ENCODED_WORD's parts) as header bytes (headerBytes), or undefined when its charset is not one
+ * TextDecoder knows. A MIME charset named ISO-8859-1 (or latin1, l1 and its other aliases) is ISO-8859-1, each byte the
+ * code point of its value, 80-9F the C1 controls (https://www.iana.org/assignments/character-sets); TextDecoder takes
+ * those names as labels of windows-1252 (https://encoding.spec.whatwg.org/#names-and-labels), whose 80 is the euro sign.
+ * Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 anyway (seen on 20.20: 80 gives U+0080); a Node whose decoder
+ * follows the standard would store an ISO-8859-1 word's 80 as the euro sign. So the word's bytes are read as ISO-8859-1
+ * here, on any Node, for every label of windows-1252 but windows-1252's own names (the US-ASCII labels too: a byte past
+ * 7F is none of ASCII's, and each is then its Latin-1 character). A C1 control so stored is Unicode's category C, served
+ * as a B word (headerValue), as the bytes 00-03 are. Not confirmed: how S3 decodes an ISO-8859-1 word, and what it
+ * serves for a C1 control; a windows-1252 word is left to TextDecoder, which decodes it as ISO-8859-1 on Node 20.
+ */
 function decodedWord(charset: string, encoding: string, text: string): string | undefined {
   let decoder: TextDecoder;
   try {
@@ -2733,8 +2755,12 @@ function decodedWord(charset: string, encoding: string, text: string): string | 
     return undefined;
   }
   const bytes = encoding.toUpperCase() === "B" ? base64Bytes(text) : quotedBytes(text);
-  return headerBytes(decoder.decode(bytes));
+  const latin1 = decoder.encoding === "windows-1252" && !WINDOWS_1252_NAMES.has(charset.toLowerCase());
+  return headerBytes(latin1 ? bytes.toString("latin1") : decoder.decode(bytes));
 }
+
+/** windows-1252's own labels among those TextDecoder reads as windows-1252 (the others name ISO-8859-1 or US-ASCII). */
+const WINDOWS_1252_NAMES = new Set(["windows-1252", "cp1252", "x-cp1252"]);
 
 /** A `Q` word's bytes (RFC 2047 section 4.2): `_` a space, `=XX` the byte XX, any other character its own byte. */
 function quotedBytes(text: string): Buffer {
@@ -2874,7 +2900,7 @@ function newObject(key: string, req: IncomingMessage): NewObject {
  * Whether the body comes `aws-chunked` (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html), as the
  * signature says: a STREAMING-* payload hash it signs (header-signed, x-amz-content-sha256; presigned, the query's
  * X-Amz-Content-Sha256) is decoded, its chunk signatures checked, whatever Content-Encoding says. Otherwise
- * Content-Encoding: aws-chunked decides. A header claiming signed chunks (STREAMING-AWS4-*) that the signature does not
+ * an aws-chunked coding in Content-Encoding decides (hasAwsChunked, the test the stored header's takes it out by). A header claiming signed chunks (STREAMING-AWS4-*) that the signature does not
  * cover (a presigned URL signed UNSIGNED-PAYLOAD) is refused, as its chunks could not be checked: 403
  * SignatureDoesNotMatch (what S3 answers a payload hash header that differs from the presigned one is not confirmed).
  * STREAMING-UNSIGNED-PAYLOAD-TRAILER claims no signatures and is decoded.
@@ -2885,7 +2911,7 @@ function isAwsChunked(req: IncomingMessage, auth: Authenticated): boolean {
   if (claimed?.startsWith("STREAMING-AWS4-")) {
     throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", { AWSAccessKeyId: auth.accessKeyId });
   }
-  return String(req.headers["content-encoding"] ?? "").includes("aws-chunked") || claimed === "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+  return hasAwsChunked(header(req.headers, "content-encoding")) || claimed === "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 }
 
 /**
@@ -3040,7 +3066,7 @@ function md5(body: Buffer): string {
  */
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   const bytes = Buffer.from(body, "utf8");
-  res.writeHead(status, { ...headers, "content-length": String(bytes.length) });
+  writeHeadWhole(res, status, { ...headers, "content-length": String(bytes.length) });
   res.end(bytes);
 }
 

@@ -7,7 +7,8 @@
  * templates rendered (local/vtl.ts). Services without a local emulator answer 501 (the others:
  * api-gateway-service-actions.test.ts).
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { gatewaySpec } from "../harness/api-spec";
@@ -169,6 +170,46 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     // The answer came: not logged as the server being out of reach.
     expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: AWS-service integration failed: the call to the local S3 server at \S+ failed: ERR_STRING_TOO_LONG/);
     expect(await api.call("/drop/huge.bin")).toMatchObject({ status: 200, bytes: huge });
+  });
+
+  it("an S3 answer past API Gateway's 10 MB payload limit is its 500, read no further than the limit; one at the limit is served", async () => {
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") });
+    const limit = 10 * 1024 * 1024;
+    const meta = { contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() };
+    s3.store.put("drops", { key: "at-limit.bin", body: Buffer.alloc(limit, "a"), etag: '"a"', ...meta });
+    s3.store.put("drops", { key: "past-limit.bin", body: Buffer.alloc(limit + 1, "p"), etag: '"p"', ...meta });
+    const at = await api.call("/drop/at-limit.bin");
+    expect([at.status, at.bytes.length]).toEqual([200, limit]);
+    // Before the fix the whole answer was held and served: 200 with 10 MiB and a byte.
+    const past = await api.call("/drop/past-limit.bin");
+    expect([past.status, JSON.parse(past.body).message]).toEqual([500, "Internal server error"]);
+    expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: AWS-service integration failed: S3's answer is larger than API Gateway's 10485760-byte payload limit/);
+  });
+
+  it("an S3 answer of no declared length is read no further than the limit: the connection is closed before the rest is sent", async () => {
+    // A stand-in for S3 that sends 64 MiB chunked, its length undeclared, as long as the gateway reads.
+    const size = 64 * 1024 * 1024;
+    let served!: (outcome: { finished: boolean }) => void;
+    const outcome = new Promise<{ finished: boolean }>((resolve) => (served = resolve));
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "binary/octet-stream" });
+      res.once("close", () => served({ finished: res.writableFinished }));
+      let sent = 0;
+      const more = (): void => {
+        while (sent < size) {
+          sent += 1024 * 1024;
+          if (!res.write(Buffer.alloc(1024 * 1024, "e"))) return void res.once("drain", more);
+        }
+        res.end();
+      };
+      more();
+    });
+    servers.push(endless);
+    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, `http://127.0.0.1:${(endless.address() as AddressInfo).port}`);
+    const answer = await api.call("/drop/endless.bin");
+    // Before the fix all 64 MiB were read and served, 200.
+    expect([answer.status, await outcome]).toEqual([500, { finished: false }]);
   });
 
   it("GETs an object S3 keeps with Content-Encoding: gzip as its stored bytes, gzip or not (no decoding on the way)", async () => {

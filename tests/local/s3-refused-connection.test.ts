@@ -257,4 +257,36 @@ describe("local S3: a request with Expect: 100-continue", () => {
     await closed;
     expect([text.slice(0, 12), server.store.get("b", "continued.txt")?.body.toString()]).toEqual(["HTTP/1.1 200", "hello"]);
   });
+
+  it("is not timed out as idle while the server checks it before its 100 Continue: its body is watched from then", async () => {
+    const clock = new TestClock();
+    // The idle timeout's checks all run while the server is still checking the upload (IAM, before the body is read):
+    // the client, waiting for 100 Continue, has sent nothing, and the wait is the server's.
+    const ticked: number[] = [];
+    server = await startLocalS3({
+      buckets: ["b"],
+      idleTimeoutMs: 20_000,
+      idleClock: clock.every,
+      authorise: () => {
+        ticked.push(clock.running);
+        for (let check = 0; check < 8; check++) clock.tick();
+        return undefined;
+      },
+    });
+    const url = new URL("/b/checked.txt", server.endpoint);
+    const signed = await signS3("PUT", url, { "content-length": "5", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" });
+    const socket = connect(Number(url.port), url.hostname);
+    socket.on("error", () => {});
+    const interim = new Promise<string>((resolve) => socket.once("data", (data: Buffer) => resolve(data.toString("latin1"))));
+    socket.write(headOf("PUT", url.pathname, { ...signed, connection: "close" }));
+    // Before the fix the body's watch ran from the request's arrival: the checks timed it out, 400 RequestTimeout.
+    expect([await interim, ticked]).toEqual(["HTTP/1.1 100 Continue\r\n\r\n", [0]]);
+    // Watched once its body is asked for.
+    expect(clock.running).toBe(1);
+    const answer = finalAnswer(socket);
+    socket.write("hello");
+    const { text, closed } = await answer;
+    await closed;
+    expect([text.slice(0, 12), server.store.get("b", "checked.txt")?.body.toString(), clock.running]).toEqual(["HTTP/1.1 200", "hello", 0]);
+  });
 });

@@ -71,6 +71,18 @@ describe.each([
     expect([await gzip.Body!.transformToString(), gzip.ContentEncoding, plain.ContentEncoding]).toEqual(["x", "gzip", undefined]);
   });
 
+  it("reads aws-chunked as a Content-Encoding token in any case, never as part of another coding's name", async () => {
+    // Content-Encoding is a comma-separated list of codings, and "All content codings are case-insensitive"
+    // (RFC 9110 sections 8.4 and 8.4.1). "AWS-Chunked" was not decoded (the framing was stored as the object) though
+    // the stored header left it out; "x-aws-chunked-z", another coding's name, was decoded as if it were aws-chunked.
+    const unsigned = { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-decoded-content-length": "1" };
+    expect((await rawPut("upper-chunked", { ...unsigned, "content-encoding": "AWS-Chunked, gzip" }, "1\r\nx\r\n0\r\n\r\n")).status).toBe(200);
+    expect((await rawPut("named-like", { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "content-encoding": "x-aws-chunked-z" }, "1\r\nx\r\n0\r\n\r\n")).status).toBe(200);
+    const upper = await client.send(new GetObjectCommand({ Bucket: "b", Key: "upper-chunked" }));
+    const named = await client.send(new GetObjectCommand({ Bucket: "b", Key: "named-like" }));
+    expect([await upper.Body!.transformToString(), upper.ContentEncoding, await named.Body!.transformToString(), named.ContentEncoding]).toEqual(["x", "gzip", "1\r\nx\r\n0\r\n\r\n", "x-aws-chunked-z"]);
+  });
+
   it("keeps a Content-Encoding that holds no aws-chunked as it was sent (\"gzip, br\" was served \"gzip,br\")", async () => {
     // S3 leaves out only the aws-chunked coding (sigv4-streaming.html); a value without it is the object's as sent.
     expect((await rawPut("two-codings", { "content-encoding": "gzip, br" }, "x")).status).toBe(200);
@@ -160,6 +172,17 @@ describe("RFC 2047-encoded user metadata", () => {
     await client.send(new PutObjectCommand({ Bucket: "b", Key: "no-charset", Body: "", Metadata }));
     const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "no-charset" }));
     expect(got.Metadata).toEqual({ star: "=?*?Q?a?=", language: "=?*en?Q?a?=", "then-a-word": "=?*?Q?a?= b" });
+  });
+
+  it("decodes an ISO-8859-1 word as ISO-8859-1, 80-9F as C1 controls (served as a B word), not as windows-1252's euro sign", async () => {
+    // TextDecoder's "iso-8859-1" is windows-1252 (WHATWG Encoding); Node 20's decodes that as ISO-8859-1 anyway, so this
+    // held there before the fix, and failed only on a Node whose decoder follows the standard (=80 as the euro sign).
+    const Metadata = { latin1: "=?ISO-8859-1?Q?caf=E9_=80?=", alias: "=?latin1?Q?=9F?=" };
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "latin1", Body: "", Metadata }));
+    const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "latin1" }));
+    // "café " and U+0080, as UTF-8 63 61 66 C3 A9 20 C2 80: a C1 control is Unicode's category C, so a B word; U+009F alike.
+    const utf8 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+    expect(got.Metadata).toEqual({ latin1: `=?UTF-8?B?${utf8("caf\u00e9 \u0080")}?=`, alias: `=?UTF-8?B?${utf8("\u009f")}?=` });
   });
 
   it("serves a value that decodes to CR, LF or NUL as a B word, which a header can carry (Node's setHeader refuses the characters)", async () => {
