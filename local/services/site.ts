@@ -22,9 +22,10 @@ export function browserOrigins(environment: Record<string, string>): string[] {
  * Serves each StaticSite as its CloudFront distribution would, edge functions included
  * (from the EdgeLogic specs its `edge` associations name); the first site on the chosen
  * port, others on the ports after it. With `context.watch`, a site with a `build` is rebuilt
- * when its sources change (site-watch.ts). Its CloudFront Functions compile in their threads while the start goes on:
- * the first request each one handles waits for its compile, and one that does not compile is logged as soon as that is
- * known, and fails the requests it handles (503, as CloudFront answers a function that fails).
+ * when its sources change (site-watch.ts). Its CloudFront Functions load (compile and run their top-level code) in
+ * their threads while the start goes on: the first request each one handles waits for its load, and one that fails to
+ * load (its top-level code throws, say: the program's own check lets only code that parses through) is logged as soon
+ * as that is known, and fails the requests it handles (503, as CloudFront answers a function that fails).
  */
 export const siteService: LocalService = {
   name: "static site (local CloudFront + edge + S3)",
@@ -55,7 +56,7 @@ export const siteService: LocalService = {
         site.door = createFrontDoor(spec, context.origins, { edge: site.edge, log: context.log, localOrigins: browserOrigins(context.environment) });
         void site.edge?.compileFailures().then((failures) => {
           if (stopping) return;
-          for (const failure of failures) context.log(`site "${name}": CloudFront Function ${failure.message}\n  It does not compile: the requests it handles answer 503.`);
+          for (const failure of failures) context.log(`site "${name}": CloudFront Function ${failure.message}\n  It failed to load: the requests it handles answer 503.`);
         });
         const { server, url } = await listen(site.door, port);
         context.siteUrls.set(name, url);
