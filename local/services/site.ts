@@ -36,9 +36,7 @@ export const siteService: LocalService = {
     /** Each site's front door and edge runtime, closed (their CloudFront Functions' threads terminated) once no server is left. */
     const opened: Array<{ door?: FrontDoor; edge?: SiteEdgeRuntime }> = [];
     const watchers: SiteWatcher[] = [];
-    let stopping = false;
     const stop = async () => {
-      stopping = true;
       await Promise.all(watchers.map((w) => w.close()));
       for (const { name } of running) context.siteUrls.delete(name);
       await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
@@ -54,8 +52,8 @@ export const siteService: LocalService = {
         // The edge functions' threads start here; nothing waits for their compiles but the requests they handle.
         site.edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
         site.door = createFrontDoor(spec, context.origins, { edge: site.edge, log: context.log, localOrigins: browserOrigins(context.environment) });
+        // None once the site is stopped (compileFailures answers none once the edge runtime is closed).
         void site.edge?.compileFailures().then((failures) => {
-          if (stopping) return;
           for (const failure of failures) context.log(`site "${name}": CloudFront Function ${failure.message}\n  It failed to load: the requests it handles answer 503.`);
         });
         const { server, url } = await listen(site.door, port);
