@@ -634,7 +634,8 @@ export interface EdgeRuntime {
 export interface SiteEdgeRuntime extends EdgeRuntime {
   /**
    * Waits for each CloudFront Function's compile in its thread (the first request a function handles waits for it
-   * too); what failed, one error per function that did not compile. Empty when the runtime was closed meanwhile.
+   * too); what failed, one error per function that failed to load (its top-level code threw, ran away or ran out of
+   * memory, or its thread failed). Empty when the runtime was closed meanwhile.
    */
   compileFailures(): Promise<EdgeFunctionError[]>;
   close(): Promise<void>;

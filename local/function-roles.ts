@@ -9,7 +9,7 @@
  * way (assumedRoleAuthorise).
  *
  * The credentials are derived from the function's name, so presigned URLs a function handed out stay valid across
- * restarts, as they do in AWS until they expire. The policies (recordedRolePolicies): the role's inline policies (every
+ * restarts, as they do in AWS until they expire. The policies (RolePolicyIndex.rolePolicies): the role's inline policies (every
  * `aws:iam/rolePolicy` on it, as every component writes them, and the role's own `inlinePolicies`), the customer
  * managed policies the plan creates and attaches to it, and the target's resource policy. A role with another managed
  * policy attached, other than the execution roles' own (logs, traces, VPC networking, which grant no data access), is
@@ -27,7 +27,7 @@ import type { SigV4Credentials } from "./sigv4-verify";
 /**
  * AWS managed policies that grant only what every function's runtime does (logs, traces, ENIs), no data access: none of
  * their actions is one a local service authorises, so a role that has them is checked as if it had not. Their ARNs in
- * the `aws` partition (recordedRolePolicies reads another partition's as these). The other AWS managed policies the
+ * the `aws` partition (RolePolicyIndex.rolePolicies reads another partition's as these). The other AWS managed policies the
  * components attach are on roles no local call is made as (API Gateway's account-wide CloudWatch role, AWS Backup's).
  */
 const RUNTIME_MANAGED_POLICIES = new Set([
@@ -75,37 +75,72 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment";
 const MANAGED_POLICY = "aws:iam/policy:Policy";
+const ROLE = "aws:iam/role:Role";
 
 /**
- * The role's identity policies as the plan records them: the statements of its inline policies (every
- * `aws:iam/rolePolicy` on it, and the Role's own `inlinePolicies`) and of the customer managed policies the plan
- * creates (`aws:iam/policy`) and attaches to it (an `aws:iam/rolePolicyAttachment`, an `aws:iam/policyAttachment`
- * naming it, or the Role's own `managedPolicyArns`); and `managed`, the ARNs of the attached policies whose documents
- * the plan does not hold (AWS managed ones, other than RUNTIME_MANAGED_POLICIES, or a policy made outside the program):
- * while there is one, what the role may do is not known offline.
+ * The plan's IAM resources a role's policies are read from, indexed in one pass over the graph, so that reading every
+ * function's role (FunctionRoles.fromGraph, on npm start's ready path) costs one pass, not one per role.
  */
-function recordedRolePolicies(graph: Graph, role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
-  const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
-  const documents: unknown[] = asArray<{ policy?: unknown } | undefined>(role.inputs.inlinePolicies).map((inline) => inline?.policy);
-  const attached: unknown[] = asArray<unknown>(role.inputs.managedPolicyArns);
-  const customer = new Map<unknown, unknown>();
-  for (const r of graph) {
-    if (r.type === ROLE_POLICY && names.includes(r.inputs.role)) documents.push(r.inputs.policy);
-    else if (r.type === ROLE_POLICY_ATTACHMENT && names.includes(r.inputs.role)) attached.push(r.inputs.policyArn);
-    else if (r.type === POLICY_ATTACHMENT && asArray<unknown>(r.inputs.roles).some((name) => names.includes(name as string))) attached.push(r.inputs.policyArn);
-    else if (r.type === MANAGED_POLICY) customer.set(r.state.arn, r.inputs.policy);
+class RolePolicyIndex {
+  /** Each role by its ARN: the first of the graph's with that ARN, as a search of the graph finds it. */
+  private readonly rolesByArn = new Map<unknown, Graph[number]>();
+  /** The positions in the graph of the RolePolicies, RolePolicyAttachments and PolicyAttachments naming a role, by the name, ARN or id they name it by. */
+  private readonly naming = new Map<string, number[]>();
+  /** The customer managed policies the plan creates, by ARN: their documents. */
+  private readonly customer = new Map<unknown, unknown>();
+
+  constructor(private readonly graph: Graph) {
+    graph.forEach((r, position) => {
+      if (r.type === ROLE && !this.rolesByArn.has(r.state.arn)) this.rolesByArn.set(r.state.arn, r);
+      else if (r.type === ROLE_POLICY || r.type === ROLE_POLICY_ATTACHMENT) this.name(r.inputs.role, position);
+      else if (r.type === POLICY_ATTACHMENT) for (const role of new Set(asArray<unknown>(r.inputs.roles))) this.name(role, position);
+      else if (r.type === MANAGED_POLICY) this.customer.set(r.state.arn, r.inputs.policy);
+    });
   }
-  const managed: string[] = [];
-  for (const arn of attached) {
-    if (customer.has(arn)) documents.push(customer.get(arn));
-    else if (!RUNTIME_MANAGED_POLICIES.has(String(arn).replace(/^arn:[^:]+:/, "arn:aws:"))) managed.push(String(arn));
+
+  private name(reference: unknown, position: number): void {
+    if (typeof reference !== "string") return;
+    const positions = this.naming.get(reference);
+    if (positions) positions.push(position);
+    else this.naming.set(reference, [position]);
   }
-  return { statements: documents.filter((document) => typeof document === "string").flatMap((document) => policyStatements(document)), managed };
+
+  /** The role whose ARN is `arn`, if the plan has one. */
+  role(arn: unknown): Graph[number] | undefined {
+    return this.rolesByArn.get(arn);
+  }
+
+  /**
+   * The role's identity policies as the plan records them: the statements of its inline policies (every
+   * `aws:iam/rolePolicy` on it, and the Role's own `inlinePolicies`) and of the customer managed policies the plan
+   * creates (`aws:iam/policy`) and attaches to it (an `aws:iam/rolePolicyAttachment`, an `aws:iam/policyAttachment`
+   * naming it, or the Role's own `managedPolicyArns`); and `managed`, the ARNs of the attached policies whose documents
+   * the plan does not hold (AWS managed ones, other than RUNTIME_MANAGED_POLICIES, or a policy made outside the program):
+   * while there is one, what the role may do is not known offline.
+   */
+  rolePolicies(role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
+    const names = new Set([role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string"));
+    const documents: unknown[] = asArray<{ policy?: unknown } | undefined>(role.inputs.inlinePolicies).map((inline) => inline?.policy);
+    const attached: unknown[] = asArray<unknown>(role.inputs.managedPolicyArns);
+    // In the graph's order, each once (a PolicyAttachment may name the role by its name and by its ARN).
+    const positions = new Set([...names].flatMap((name) => this.naming.get(name) ?? []));
+    for (const position of [...positions].sort((a, b) => a - b)) {
+      const r = this.graph[position];
+      if (r.type === ROLE_POLICY) documents.push(r.inputs.policy);
+      else attached.push(r.inputs.policyArn);
+    }
+    const managed: string[] = [];
+    for (const arn of attached) {
+      if (this.customer.has(arn)) documents.push(this.customer.get(arn));
+      else if (!RUNTIME_MANAGED_POLICIES.has(String(arn).replace(/^arn:[^:]+:/, "arn:aws:"))) managed.push(String(arn));
+    }
+    return { statements: documents.filter((document) => typeof document === "string").flatMap((document) => policyStatements(document)), managed };
+  }
 }
 
 /**
  * `identityComplete`: whether `statements` are all of the role's identity policies; false for a role with a managed
- * policy the plan does not hold (recordedRolePolicies `managed`), whose explicit Denies (its recorded ones, the target's
+ * policy the plan does not hold (RolePolicyIndex.rolePolicies `managed`), whose explicit Denies (its recorded ones, the target's
  * resource policy's) still refuse, and nothing else does.
  *
  * IAM's refusal of `action` on `resource` to `caller` (a session of a role whose identity policies hold `statements`),
@@ -133,13 +168,13 @@ export function roleRefusal(plan: RecordedPlan, statements: readonly IamStatemen
  * AWS's is known (API Gateway's), else one made up here, as for Step Functions and EventBridge, whose session names
  * AWS does not document (so no resource policy's named session matches it: resource-policies.ts RoleCaller):
  * the role's recorded policies with the target's resource policy (roleRefusal), from outside any VPC (a service's own
- * call). A role whose policies are not all known offline (recordedRolePolicies `managed`) is refused only by an
+ * call). A role whose policies are not all known offline (RolePolicyIndex.rolePolicies `managed`) is refused only by an
  * explicit Deny. Undefined when the role is not in the plan: nothing is refused then.
  */
 export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, sessionName?: string): ((action: string, resource: string) => Refusal | undefined) | undefined {
-  const role = plan.graph.find((r) => r.type === "aws:iam/role:Role" && (r.state.arn === roleReference || r.state.name === roleReference));
+  const role = plan.graph.find((r) => r.type === ROLE && (r.state.arn === roleReference || r.state.name === roleReference));
   if (!role) return undefined;
-  const { statements, managed } = recordedRolePolicies(plan.graph, role);
+  const { statements, managed } = new RolePolicyIndex(plan.graph).rolePolicies(role);
   const caller = serviceCaller(String(role.state.arn), String(role.state.name), sessionName);
   return (action, resource) => roleRefusal(plan, statements, caller, action, resource, managed.length === 0);
 }
@@ -176,11 +211,12 @@ export class FunctionRoles {
    */
   static fromGraph(graph: Graph, stackRegion = "us-east-1"): FunctionRoles {
     const roles: FunctionRole[] = [];
+    const index = new RolePolicyIndex(graph);
     for (const fn of graph) {
       if (fn.type !== "aws:lambda/function:Function" || typeof fn.state.name !== "string") continue;
-      const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.arn === fn.inputs.role);
+      const role = index.role(fn.inputs.role);
       if (!role) continue;
-      const { statements, managed } = recordedRolePolicies(graph, role);
+      const { statements, managed } = index.rolePolicies(role);
       roles.push({
         functionName: fn.state.name,
         roleName: String(role.state.name),

@@ -22,9 +22,10 @@ export function browserOrigins(environment: Record<string, string>): string[] {
  * Serves each StaticSite as its CloudFront distribution would, edge functions included
  * (from the EdgeLogic specs its `edge` associations name); the first site on the chosen
  * port, others on the ports after it. With `context.watch`, a site with a `build` is rebuilt
- * when its sources change (site-watch.ts). Its CloudFront Functions compile in their threads while the start goes on:
- * the first request each one handles waits for its compile, and one that does not compile is logged as soon as that is
- * known, and fails the requests it handles (503, as CloudFront answers a function that fails).
+ * when its sources change (site-watch.ts). Its CloudFront Functions load (compile and run their top-level code) in
+ * their threads while the start goes on: the first request each one handles waits for its load, and one that fails to
+ * load (its top-level code throws, say: the program's own check lets only code that parses through) is logged as soon
+ * as that is known, and fails the requests it handles (503, as CloudFront answers a function that fails).
  */
 export const siteService: LocalService = {
   name: "static site (local CloudFront + edge + S3)",
@@ -35,9 +36,7 @@ export const siteService: LocalService = {
     /** Each site's front door and edge runtime, closed (their CloudFront Functions' threads terminated) once no server is left. */
     const opened: Array<{ door?: FrontDoor; edge?: SiteEdgeRuntime }> = [];
     const watchers: SiteWatcher[] = [];
-    let stopping = false;
     const stop = async () => {
-      stopping = true;
       await Promise.all(watchers.map((w) => w.close()));
       for (const { name } of running) context.siteUrls.delete(name);
       await Promise.all(running.map((r) => new Promise((resolve) => r.server.close(resolve))));
@@ -53,9 +52,9 @@ export const siteService: LocalService = {
         // The edge functions' threads start here; nothing waits for their compiles but the requests they handle.
         site.edge = spec.edge.length > 0 ? createEdgeRuntime(spec.edge, (lambda) => context.lambda(lambda)) : undefined;
         site.door = createFrontDoor(spec, context.origins, { edge: site.edge, log: context.log, localOrigins: browserOrigins(context.environment) });
+        // None once the site is stopped (compileFailures answers none once the edge runtime is closed).
         void site.edge?.compileFailures().then((failures) => {
-          if (stopping) return;
-          for (const failure of failures) context.log(`site "${name}": CloudFront Function ${failure.message}\n  It does not compile: the requests it handles answer 503.`);
+          for (const failure of failures) context.log(`site "${name}": CloudFront Function ${failure.message}\n  It failed to load: the requests it handles answer 503.`);
         });
         const { server, url } = await listen(site.door, port);
         context.siteUrls.set(name, url);

@@ -370,11 +370,11 @@ describe("each sandbox runs in a worker thread of its own", () => {
       await started?.stop();
     }
     // Stopped while compiling: nothing was reported as a failure, and the looping thread was terminated.
-    expect(logged.filter((line) => /does not compile/.test(line))).toEqual([]);
+    expect(logged.filter((line) => /CloudFront Function/.test(line))).toEqual([]);
     expect(threadCount()).toBeLessThanOrEqual(before);
   });
 
-  it.runIf(existsSync("/proc/self/task"))("a site whose function does not compile starts, logs it, fails the requests it handles with CloudFront's 503, and ends its threads when stopped", async () => {
+  it.runIf(existsSync("/proc/self/task"))("a site whose function throws at load starts, logs that it failed to load, fails the requests it handles with CloudFront's 503, and ends its threads when stopped", async () => {
     // Code the program's own check lets through (it parses, and has its handler): only running its top level fails it.
     const broken = "throw new Error('broken at the top');\nfunction handler(event) { return event.response; }";
     expect(codeProblem(broken)).toBeUndefined();
@@ -382,7 +382,7 @@ describe("each sandbox runs in a worker thread of its own", () => {
     const before = threadCount();
     const started = await siteService.start(context);
     try {
-      expect(await logLine(/does not compile/)).toBe('site "half-site": CloudFront Function half-viewer-response (viewer-response): broken at the top\n  It does not compile: the requests it handles answer 503.');
+      expect(await logLine(/CloudFront Function/)).toBe('site "half-site": CloudFront Function half-viewer-response (viewer-response): broken at the top\n  It failed to load: the requests it handles answer 503.');
       // The viewer-response function fails each response it handles, as CloudFront fails a function that throws.
       const response = await fetch(`${started!.urls!["half-site"]}/index.html`);
       expect(response.status).toBe(503);

@@ -127,6 +127,50 @@ describe("the functions' roles", () => {
     const vpc = { ...role, inputs: { managedPolicyArns: ["arn:aws-cn:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"] } };
     expect(FunctionRoles.fromGraph([vpc, ...rest]).governs(accessKeyId)).toBe(true);
   });
+
+  it("give each function its own role's policies, however a policy names the role (its name, ARN or id), read from one pass over the graph", () => {
+    const document = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+    const role = (name: string, id: string) => ({ ...recorded("aws:iam/role:Role", name, {}, { name, arn: `arn:aws:iam::123456789012:role/${name}` }), id });
+    const policyArn = "arn:aws:iam::123456789012:policy/shared-send";
+    const graph = [
+      // The policies come before the roles and functions they are for: the graph's order is the program's.
+      recorded("aws:iam/rolePolicy:RolePolicy", "a-by-arn", { role: "arn:aws:iam::123456789012:role/role-a", policy: document("s3:GetObject") }),
+      recorded("aws:iam/rolePolicy:RolePolicy", "b-by-id", { role: "role-b-id", policy: document("s3:PutObject") }),
+      recorded("aws:iam/policy:Policy", "shared-send", { policy: document("sqs:SendMessage") }, { arn: policyArn }),
+      // Naming role-a twice (by name and by ARN): attached once.
+      recorded("aws:iam/policyAttachment:PolicyAttachment", "send", { roles: ["role-a", "arn:aws:iam::123456789012:role/role-a"], policyArn }),
+      role("role-a", "role-a-id"),
+      role("role-b", "role-b-id"),
+      recorded("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "b-managed", { role: "role-b", policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }),
+      recorded("aws:lambda/function:Function", "fn-a", { role: "arn:aws:iam::123456789012:role/role-a" }, { name: "fn-a" }),
+      recorded("aws:lambda/function:Function", "fn-b", { role: "arn:aws:iam::123456789012:role/role-b" }, { name: "fn-b" }),
+      // Sharing role-a.
+      recorded("aws:lambda/function:Function", "fn-c", { role: "arn:aws:iam::123456789012:role/role-a" }, { name: "fn-c" }),
+      // A role the plan does not hold: not one of the roles.
+      recorded("aws:lambda/function:Function", "fn-d", { role: "arn:aws:iam::123456789012:role/elsewhere" }, { name: "fn-d" }),
+    ];
+    const roles = FunctionRoles.fromGraph(graph);
+    const key = (name: string) => functionCredentials(name).accessKeyId;
+    expect(roles.credentials().map((c) => c.accessKeyId)).toEqual([key("fn-a"), key("fn-b"), key("fn-c")]);
+    for (const fn of ["fn-a", "fn-c"]) {
+      expect(roles.governs(key(fn))).toBe(true);
+      expect(roles.authorise(key(fn), "s3:GetObject", "arn:aws:s3:::uploads/a")).toBeUndefined();
+      expect(roles.authorise(key(fn), "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs")).toBeUndefined();
+      expect(roles.authorise(key(fn), "s3:PutObject", "arn:aws:s3:::uploads/a")).toEqual({
+        caller: `arn:aws:sts::123456789012:assumed-role/role-a/${fn}`,
+        reason: "because no identity-based policy allows the s3:PutObject action",
+      });
+    }
+    // role-b's AWS managed policy is not in the plan: only an explicit Deny would refuse it.
+    expect(roles.governs(key("fn-b"))).toBe(false);
+    expect(roles.authorise(key("fn-b"), "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs")).toBeUndefined();
+    expect(roles.governs(key("fn-d"))).toBe(false);
+    // role-b without its managed policy: its own policy (named by the role's id) and nothing of role-a's.
+    const roleB = FunctionRoles.fromGraph(graph.filter((r) => r.name !== "b-managed"));
+    expect(roleB.authorise(key("fn-b"), "s3:PutObject", "arn:aws:s3:::uploads/a")).toBeUndefined();
+    expect(roleB.authorise(key("fn-b"), "s3:GetObject", "arn:aws:s3:::uploads/a")).toMatchObject({ reason: "because no identity-based policy allows the s3:GetObject action" });
+    expect(roleB.authorise(key("fn-b"), "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs")).toMatchObject({ reason: "because no identity-based policy allows the sqs:SendMessage action" });
+  });
 });
 
 describe("the local S3 server, authorising the functions by their roles", () => {
