@@ -306,17 +306,18 @@ function walkFolder(folder: string, recorder: Recorder): void {
 }
 
 /**
- * The record of every path the run read. A file modified after the run started may have been read before the change:
- * its record matches nothing, so the next start runs the program again — except in a site build's output folder,
- * which the build wrote during the run and the manifest read after.
+ * The record of every path the run read. A file modified after the run started may have been read before the change
+ * (a listed folder too: folderRecord): its record matches nothing, so the next start runs the program again — except in
+ * a site build's output folder, which the build wrote during the run and the manifest read after.
  */
 function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>, run: { startedAt: number; outputs: string[] }): Record<string, InputRecord> {
   const records: Record<string, InputRecord> = {};
   for (const path of [...new Set([...recorder.touched, ...recorder.listed])].sort()) {
     const stat = statSync(path, { throwIfNoEntry: false });
-    const modifiedSinceStart = (at: Stats | undefined) => !at || (Math.max(at.mtimeMs, at.ctimeMs) >= run.startedAt && !run.outputs.some((folder) => path.startsWith(folder + sep)));
+    const modifiedSinceStart = (at: Stats | undefined) =>
+      !at || (Math.max(at.mtimeMs, at.ctimeMs) >= run.startedAt && !run.outputs.some((folder) => path === folder || path.startsWith(folder + sep)));
     if (!stat) records[path] = { absent: true };
-    else if (stat.isDirectory()) records[path] = { folder: recorder.listed.has(path) ? listingHash(path) : null };
+    else if (stat.isDirectory()) records[path] = { folder: recorder.listed.has(path) ? folderRecord(path, modifiedSinceStart) : null };
     else if (modifiedSinceStart(stat)) records[path] = { file: CHANGED_DURING_RUN, at: null };
     else {
       const record = fileRecord(path, stat, previous[path]);
@@ -325,6 +326,16 @@ function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>,
     }
   }
   return records;
+}
+
+/**
+ * A listed folder's entries, or CHANGED_DURING_RUN when an entry was added, removed or renamed since the run started (a
+ * folder's mtime moves then, POSIX unlink/rename/open): the program may have listed it before the change. Stat after
+ * listing, so a change between the two is seen too.
+ */
+function folderRecord(folder: string, modifiedSinceStart: (at: Stats | undefined) => boolean): string | null {
+  const listing = listingHash(folder);
+  return modifiedSinceStart(statSync(folder, { throwIfNoEntry: false })) ? CHANGED_DURING_RUN : listing;
 }
 
 /** Hashes to nothing: the file changed while the program ran. */

@@ -32,4 +32,22 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
     writeFileSync(note, "second, longer");
     expect(await start()).toMatchObject({ cached: false, run: { outputs: { note: "second, longer" } } });
   });
+
+  it("runs the program again after a run during which a folder it listed gained an entry (it may have listed it before)", async () => {
+    const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
+    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    let addDuringRun = true;
+    const program = async (): Promise<OfflineRun> => {
+      const listed = fs.readdirSync(folder).sort();
+      // Something else (an editor, a build) adds a file after the program listed the folder, before the run ends.
+      if (addDuringRun) writeFileSync(join(folder, "late.txt"), "late");
+      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed } };
+    };
+    const start = () => cachedProgramRun(key, program, () => {});
+    writeFileSync(join(folder, "early.txt"), "early");
+    expect(await start()).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt"] } } });
+    addDuringRun = false;
+    expect(await start()).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
+    expect(await start()).toMatchObject({ cached: true, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
+  });
 });
