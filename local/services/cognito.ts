@@ -13,12 +13,19 @@
 import { createHash } from "node:crypto";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import type {
   AdminAddUserToGroupCommandInput,
   AdminConfirmSignUpCommandInput,
   AdminUpdateUserAttributesCommandInput,
   CreateGroupCommandInput,
   CreateResourceServerCommandInput,
+  DescribeResourceServerCommandInput,
+  DescribeResourceServerCommandOutput,
+  DescribeUserPoolClientCommandInput,
+  DescribeUserPoolClientCommandOutput,
+  DescribeUserPoolCommandInput,
+  DescribeUserPoolCommandOutput,
   ExplicitAuthFlowsType,
   LambdaConfigType,
   ListGroupsCommandInput,
@@ -138,6 +145,9 @@ export const cognitoService: LocalService = {
 
 /** The actions start-up provisions a pool with: each one's input, and its output where one is read. */
 interface ProvisioningActions {
+  DescribeUserPool: [DescribeUserPoolCommandInput, Omit<DescribeUserPoolCommandOutput, "$metadata">];
+  DescribeUserPoolClient: [DescribeUserPoolClientCommandInput, Omit<DescribeUserPoolClientCommandOutput, "$metadata">];
+  DescribeResourceServer: [DescribeResourceServerCommandInput, Omit<DescribeResourceServerCommandOutput, "$metadata">];
   UpdateUserPool: [UpdateUserPoolCommandInput, object];
   UpdateUserPoolClient: [UpdateUserPoolClientCommandInput, object];
   UpdateResourceServer: [UpdateResourceServerCommandInput, object];
@@ -203,6 +213,29 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * Whether `update` (an Update* request: the members start sets, with their values) would change `described` (what the
+ * matching Describe* answers): a member it sets that the description lacks or has otherwise, a member set to undefined
+ * (left out of the request) that the description has. Start sends its updates only then, as a deploy without changes
+ * updates nothing: cognito-local rewrites the whole data file (the pool's, clients.json, resource-servers.json) at every
+ * update, changed or not, and start sends the same ones at every run. Compared as JSON, which is how both travel; the
+ * members that name the pool, client or server are not settings (DescribeUserPool names its pool `Id`).
+ */
+export function changesAnything(update: object, described: object | undefined): boolean {
+  const asJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+  const settings = Object.entries(update).filter(([member]) => !NAMING_MEMBERS.has(member));
+  return settings.some(([member, value]) => !isDeepStrictEqual(asJson(value), asJson((described as Record<string, unknown> | undefined)?.[member])));
+}
+
+/** The members of an Update* request that name what it updates. */
+const NAMING_MEMBERS = new Set(["UserPoolId", "ClientId", "Identifier"]);
+
+/** UpdateUserPoolClient with `settings`, unless the client has them all already (changesAnything). */
+async function updateClient(send: CognitoApi, settings: UpdateUserPoolClientCommandInput): Promise<void> {
+  const described = (await send("DescribeUserPoolClient", { UserPoolId: settings.UserPoolId, ClientId: settings.ClientId })).UserPoolClient;
+  if (changesAnything(settings, described)) await send("UpdateUserPoolClient", settings);
+}
+
 /** Creates (or brings up to date) the pool, its client and groups from the spec, under the ids of the offline run. */
 async function provision(context: LocalContext, emulator: CognitoEmulator, send: CognitoApi, name: string, spec: UserAuthSpec): Promise<LocalUserPool> {
   const pool = resource(context.run.resources, "aws:cognito/userPool:UserPool", `${name}-pool`);
@@ -228,7 +261,7 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, send:
   if (spec.mfa === "ON") {
     context.log(`  ${name}: MFA is ON in this stack; cognito-local cannot walk a new user through TOTP setup, so the local pool makes it OPTIONAL.`);
   }
-  await send("UpdateUserPool", {
+  const poolSettings: UpdateUserPoolCommandInput = {
     UserPoolId: userPoolId,
     Policies: {
       PasswordPolicy: {
@@ -246,12 +279,13 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, send:
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
     VerificationMessageTemplate: { DefaultEmailOption: "CONFIRM_WITH_CODE" },
     LambdaConfig: lambdaConfig(pool.inputs.lambdaConfig),
-  });
+  };
+  if (changesAnything(poolSettings, (await send("DescribeUserPool", { UserPoolId: userPoolId })).UserPool)) await send("UpdateUserPool", poolSettings);
 
   // Resource servers first: the emulator, as Cognito, allows a client only the custom scopes the pool defines.
   const defined = await provisionResourceServers(context.run.resources, send, userPoolId);
   await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? `${name}-client`));
-  await send("UpdateUserPoolClient", {
+  await updateClient(send, {
     UserPoolId: userPoolId,
     ClientId: clientId,
     AllowedOAuthFlows: spec.client.oauthFlows,
@@ -299,12 +333,14 @@ export async function provisionResourceServers(graph: Graph, send: CognitoApi, u
     const scopes: Array<{ scopeName: string; scopeDescription: string }> = server.inputs.scopes ?? [];
     // `name` is optional in pulumi-aws (autonamed; the recorded inputs lack it, the mocks' state has the autoname).
     const input = { UserPoolId: userPoolId, Identifier: String(server.inputs.identifier), Name: String(server.inputs.name ?? server.state.name ?? server.name), Scopes: scopes.map((s) => ({ ScopeName: s.scopeName, ScopeDescription: s.scopeDescription })) };
-    try {
-      await send("UpdateResourceServer", input);
-    } catch (error) {
-      if ((error as Error).name !== "ResourceNotFoundException") throw error;
-      await send("CreateResourceServer", input);
-    }
+    const described = await send("DescribeResourceServer", { UserPoolId: userPoolId, Identifier: input.Identifier }).then(
+      (answer) => answer.ResourceServer,
+      (error: Error) => {
+        if (error.name !== "ResourceNotFoundException") throw error;
+      },
+    );
+    if (!described) await send("CreateResourceServer", input);
+    else if (changesAnything(input, described)) await send("UpdateResourceServer", input);
     provisioned.push(input);
   }
   return customScopesOf(provisioned);
@@ -344,7 +380,7 @@ export async function provisionOtherClients(
     const secret = inputs.generateSecret ? String(client.state.clientSecret ?? localClientSecret(clientId)) : undefined;
     await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? client.name), { secret });
     const units = Array.isArray(inputs.tokenValidityUnits) ? inputs.tokenValidityUnits[0] : inputs.tokenValidityUnits;
-    await send("UpdateUserPoolClient", {
+    await updateClient(send, {
       UserPoolId: userPoolId,
       ClientId: clientId,
       ClientName: String(client.state.name ?? client.name),
