@@ -17,6 +17,8 @@ import { isDeepStrictEqual } from "node:util";
 import type {
   AdminAddUserToGroupCommandInput,
   AdminConfirmSignUpCommandInput,
+  AdminGetUserCommandInput,
+  AdminGetUserCommandOutput,
   AdminUpdateUserAttributesCommandInput,
   CreateGroupCommandInput,
   CreateResourceServerCommandInput,
@@ -156,6 +158,7 @@ interface ProvisioningActions {
   CreateGroup: [CreateGroupCommandInput, object];
   SignUp: [SignUpCommandInput, object];
   AdminConfirmSignUp: [AdminConfirmSignUpCommandInput, object];
+  AdminGetUser: [AdminGetUserCommandInput, Omit<AdminGetUserCommandOutput, "$metadata">];
   AdminUpdateUserAttributes: [AdminUpdateUserAttributesCommandInput, object];
   AdminAddUserToGroup: [AdminAddUserToGroupCommandInput, object];
 }
@@ -501,21 +504,23 @@ async function urls(inputs: UserAuthSpec["client"]["callbackUrls"]): Promise<str
 }
 
 /**
- * Signs the demo user up through the app client, then confirms them as an administrator
- * would — which fires the post-confirmation trigger (creating their profile) exactly as
- * a user confirming their code does — marks the email verified and adds their groups.
+ * Signs the demo user up through the app client, marks the email verified, adds their groups, then confirms them as an
+ * administrator would, which fires the post-confirmation trigger (creating their profile) as a user confirming their
+ * code does. Confirmation comes last: a user seeded on an earlier run (state persists until --fresh) is left as it is
+ * unless that run stopped before it (killed mid-start), where the user is still UNCONFIRMED, and its seeding is
+ * finished now (each step before the confirmation sets what is already set, if it ran).
  */
 async function seedDemoUser(context: LocalContext, send: CognitoApi, pool: LocalUserPool, spec: UserAuthSpec): Promise<void> {
   const user = spec.localDemoUser!;
   try {
     await send("SignUp", { ClientId: pool.clientId, Username: user.email, Password: user.password, UserAttributes: [{ Name: "email", Value: user.email }] });
   } catch (error) {
-    if ((error as Error).name === "UsernameExistsException") return; // seeded on an earlier run (state persists until --fresh)
-    throw error;
+    if ((error as Error).name !== "UsernameExistsException") throw error;
+    if ((await send("AdminGetUser", { UserPoolId: pool.userPoolId, Username: user.email })).UserStatus !== "UNCONFIRMED") return;
   }
-  await send("AdminConfirmSignUp", { UserPoolId: pool.userPoolId, Username: user.email });
   await send("AdminUpdateUserAttributes", { UserPoolId: pool.userPoolId, Username: user.email, UserAttributes: [{ Name: "email", Value: user.email }, { Name: "email_verified", Value: "true" }] });
   for (const group of user.groups) await send("AdminAddUserToGroup", { UserPoolId: pool.userPoolId, Username: user.email, GroupName: group });
+  await send("AdminConfirmSignUp", { UserPoolId: pool.userPoolId, Username: user.email });
   context.log(`  ${pool.name}: demo user ${user.email} (password from localDemoPassword) is confirmed${user.groups.length ? ` and in ${user.groups.join(", ")}` : ""}.`);
 }
 
