@@ -166,6 +166,8 @@ interface ProvisioningActions {
 /**
  * Sends one of the ProvisioningActions to the emulator; an error answer rejects with an Error named as its `__type` (e.g.
  * ResourceNotFoundException), or `HTTP <status>` without one, and a 200 whose body is not a JSON object rejects too.
+ * An action safe to repeat (REPEATABLE_ACTIONS) is sent again after a failure an SDK client retries (retriedFailure),
+ * up to MAX_ATTEMPTS in all; the last failure rejects.
  */
 export type CognitoApi = <Action extends keyof ProvisioningActions>(action: Action, input: ProvisioningActions[Action][0]) => Promise<ProvisioningActions[Action][1]>;
 
@@ -177,7 +179,7 @@ export type CognitoApi = <Action extends keyof ProvisioningActions>(action: Acti
  */
 export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): void } {
   const agent = new Agent({ keepAlive: true });
-  const send = ((action: string, input: object) =>
+  const sendOnce = (action: string, input: object) =>
     new Promise<object>((resolve, reject) => {
       const body = JSON.stringify(input);
       const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${action}`, "content-length": Buffer.byteLength(body) };
@@ -197,13 +199,62 @@ export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): voi
           const error = new Error(String(answer?.message ?? answer?.Message ?? fallback));
           // "CognitoLocal#Unsupported" and the like name the error after the #, as the SDK does.
           error.name = String(answer?.__type ?? `HTTP ${res.statusCode}`).split("#").pop()!;
-          reject(error);
+          reject(Object.assign(error, { statusCode: res.statusCode }));
         });
       });
       req.on("error", reject);
       req.end(body);
-    })) as CognitoApi;
+    });
+  const send = (async (action: keyof ProvisioningActions, input: object) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await sendOnce(action, input);
+      } catch (error) {
+        if (attempt === MAX_ATTEMPTS || !REPEATABLE_ACTIONS.has(action) || !retriedFailure(error)) throw error;
+      }
+    }
+  }) as CognitoApi;
   return { send, destroy: () => agent.destroy() };
+}
+
+/**
+ * How many times a request is sent at most: an SDK client's default, "standard – ... The default maximum number of
+ * attempts with this mode is three" (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ * Sent again at once, without the SDK's backoff: the emulator is in this process, on loopback, and the failure worth
+ * retrying is a reset keep-alive connection, which a new connection mends; waiting would mend nothing else.
+ */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The ProvisioningActions that can be sent again after a failure whose answer never came (the first may have been
+ * carried out): those that only read, and those that set what they are given (sent twice, the effect of once). Not
+ * SignUp, CreateGroup, CreateResourceServer (a second answers that it exists, and cognito-local's CreateGroup forgets
+ * the group's members) nor AdminConfirmSignUp (a second is NotAuthorizedException "User cannot be confirmed. Current
+ * status is CONFIRMED", and the post-confirmation trigger would run twice): their failure fails the start, and the next
+ * start finishes what it left (provision creates what is missing, seedDemoUser confirms an UNCONFIRMED demo user).
+ */
+const REPEATABLE_ACTIONS = new Set<keyof ProvisioningActions>([
+  "DescribeUserPool",
+  "DescribeUserPoolClient",
+  "DescribeResourceServer",
+  "ListGroups",
+  "AdminGetUser",
+  "UpdateUserPool",
+  "UpdateUserPoolClient",
+  "UpdateResourceServer",
+  "AdminUpdateUserAttributes",
+  "AdminAddUserToGroup",
+]);
+
+/**
+ * A failure an SDK client retries as transient: an answer with status 500, 502, 503 or 504, or a connection that failed
+ * with ECONNRESET, ECONNREFUSED, EPIPE or ETIMEDOUT (TRANSIENT_ERROR_STATUS_CODES and NODEJS_TIMEOUT_ERROR_CODES of
+ * @smithy/service-error-classification, which the SDK's standard retry strategy reads); not an error Cognito answers
+ * (4xx: the request is wrong, sending it again changes nothing).
+ */
+function retriedFailure(error: unknown): boolean {
+  const { statusCode, code } = error as { statusCode?: number; code?: string };
+  return [500, 502, 503, 504].includes(statusCode ?? 0) || ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"].includes(code ?? "");
 }
 
 /** `text` parsed, when it is a JSON object (an AWS JSON 1.1 body); undefined otherwise. */
