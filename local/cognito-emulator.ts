@@ -23,7 +23,8 @@
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
- *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line;
+ *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line; a state
+ *    file is written only when what it holds changes (cognito-local rewrote every file it opened, at every start);
  *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
  *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
  *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);

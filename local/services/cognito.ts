@@ -271,11 +271,12 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
  * Whether `update` (an Update* request: the members start sets, with their values) would change `described` (what the
  * matching Describe* answers): a member it sets that the description lacks or has otherwise, a member set to undefined
  * (left out of the request) that the description has. Start sends its updates only then, as a deploy without changes
- * updates nothing: cognito-local rewrites the whole data file (the pool's, clients.json, resource-servers.json) at every
- * update, changed or not, and start sends the same ones at every run. Compared as JSON, which is how both travel; the
- * members that name the pool, client or server are not settings (DescribeUserPool names its pool `Id`).
+ * updates nothing: start sends the same ones at every run, and an UpdateUserPoolClient that changes no setting still
+ * rewrites clients.json (cognito-local sets the client's LastModifiedDate), so an unchanged start wrote its state. Compared
+ * as JSON, which is how both travel; the members that name the pool, client or server are not settings
+ * (DescribeUserPool names its pool `Id`). A setting start does not send is left as it is, as a deploy leaves it.
  */
-export function changesAnything(update: object, described: object | undefined): boolean {
+function changesAnything(update: object, described: object | undefined): boolean {
   const asJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
   const settings = Object.entries(update).filter(([member]) => !NAMING_MEMBERS.has(member));
   return settings.some(([member, value]) => !isDeepStrictEqual(asJson(value), asJson((described as Record<string, unknown> | undefined)?.[member])));
