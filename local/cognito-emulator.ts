@@ -23,7 +23,8 @@
  *  - resource servers (custom scopes), the token endpoint's client_credentials grant, and the custom scopes of a hosted-UI
  *    sign-in's access token and of its refreshes, which cognito-local lacks;
  *  - an unreadable state file is not a failed start: a pool's, the clients' or resource-servers.json is moved aside, the
- *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line;
+ *    emulator's other files (lockout.json, refresh-token-scopes.json) are started fresh, each with a log line; a state
+ *    file is written only when what it holds changes (cognito-local rewrote every file it opened, at every start);
  *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
  *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
  *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);
@@ -2988,7 +2989,7 @@ function removeAbandonedWrites(folder: string): void {
 function atomicStormDBWrites(): void {
   type Engine = { path: string; async: boolean; serialize(data: unknown): string };
   type Waiting = { engine: Engine; data: unknown; settle: Array<(error?: unknown) => void> };
-  const engine = (createRequire(require.resolve("cognito-local/lib/services/dataStore/stormDb"))("stormdb") as { localFileEngine: { prototype: any } }).localFileEngine.prototype;
+  const engine = stormDB().localFileEngine.prototype;
   if (engine.atomicWrites) return;
   engine.atomicWrites = true;
   /** Per file: the saves waiting for the next write (undefined while none wait); a file is in the map while it is written. */
@@ -3023,6 +3024,59 @@ function atomicStormDBWrites(): void {
   };
 }
 atomicStormDBWrites();
+
+/** StormDB, the store cognito-local keeps its files with (its module: the store class, with its file engine). */
+function stormDB() {
+  return createRequire(require.resolve("cognito-local/lib/services/dataStore/stormDb"))("stormdb") as { prototype: any; localFileEngine: { prototype: any } };
+}
+
+/**
+ * A StormDB store saves only a state its file does not hold already. cognito-local saves every store it opens (each
+ * pool's file and clients.json, at every start) and saves the whole store at every change, changed or not (an update
+ * that sets what is there), each a rewrite of the whole file (issue 15: a pool file grows with its users); an
+ * unchanged `npm start` rewrote every file. Here a save is skipped when its text is the last one the file was read with
+ * or saved with in this process (kept as a hash, not the text: a pool's file can be large); one whose write failed is
+ * forgotten, so the next save writes. Applied once, to the classes cognito-local uses.
+ */
+function skipUnchangedStormDBSaves(): void {
+  const { prototype: store, localFileEngine } = stormDB();
+  if (store.skipsUnchanged) return;
+  store.skipsUnchanged = true;
+  type Engine = { path: string; async: boolean; serialize(data: unknown): string };
+  /** Per file: the hash of the text it holds, or is being written with (its last save). */
+  const held = new Map<string, string>();
+  const hashOf = (engine: Engine, data: unknown) => createHash("sha256").update(engine.serialize(data)).digest("base64");
+  // A file opened afresh (a new store, or one a --fresh run or a test removed) holds nothing known yet: its `init`
+  // writes `{}` itself when there is none, and reads it otherwise.
+  const init = localFileEngine.prototype.init as (this: Engine) => unknown;
+  localFileEngine.prototype.init = function (this: Engine) {
+    held.delete(this.path);
+    return init.call(this);
+  };
+  const read = localFileEngine.prototype.read as (this: Engine) => unknown;
+  localFileEngine.prototype.read = function (this: Engine) {
+    const data = read.call(this);
+    held.set(this.path, hashOf(this, data));
+    return data;
+  };
+  const save = store.save as (this: { engine: Engine; state: unknown }) => Promise<void> | null;
+  store.save = function (this: { engine: Engine; state: unknown }) {
+    const { path } = this.engine;
+    const hash = hashOf(this.engine, this.state);
+    if (held.get(path) === hash) return this.engine.async ? Promise.resolve() : null;
+    held.set(path, hash);
+    const forget = (error: unknown) => {
+      if (held.get(path) === hash) held.delete(path);
+      throw error;
+    };
+    try {
+      return save.call(this)?.catch(forget) ?? null;
+    } catch (error) {
+      return forget(error);
+    }
+  };
+}
+skipUnchangedStormDBSaves();
 
 /**
  * cognito-local's store of the hosted UI's authorization codes (POST /oauth2/authorize hands them out) forgets a code

@@ -13,12 +13,21 @@
 import { createHash } from "node:crypto";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import type {
   AdminAddUserToGroupCommandInput,
   AdminConfirmSignUpCommandInput,
+  AdminGetUserCommandInput,
+  AdminGetUserCommandOutput,
   AdminUpdateUserAttributesCommandInput,
   CreateGroupCommandInput,
   CreateResourceServerCommandInput,
+  DescribeResourceServerCommandInput,
+  DescribeResourceServerCommandOutput,
+  DescribeUserPoolClientCommandInput,
+  DescribeUserPoolClientCommandOutput,
+  DescribeUserPoolCommandInput,
+  DescribeUserPoolCommandOutput,
   ExplicitAuthFlowsType,
   LambdaConfigType,
   ListGroupsCommandInput,
@@ -138,6 +147,9 @@ export const cognitoService: LocalService = {
 
 /** The actions start-up provisions a pool with: each one's input, and its output where one is read. */
 interface ProvisioningActions {
+  DescribeUserPool: [DescribeUserPoolCommandInput, Omit<DescribeUserPoolCommandOutput, "$metadata">];
+  DescribeUserPoolClient: [DescribeUserPoolClientCommandInput, Omit<DescribeUserPoolClientCommandOutput, "$metadata">];
+  DescribeResourceServer: [DescribeResourceServerCommandInput, Omit<DescribeResourceServerCommandOutput, "$metadata">];
   UpdateUserPool: [UpdateUserPoolCommandInput, object];
   UpdateUserPoolClient: [UpdateUserPoolClientCommandInput, object];
   UpdateResourceServer: [UpdateResourceServerCommandInput, object];
@@ -146,6 +158,7 @@ interface ProvisioningActions {
   CreateGroup: [CreateGroupCommandInput, object];
   SignUp: [SignUpCommandInput, object];
   AdminConfirmSignUp: [AdminConfirmSignUpCommandInput, object];
+  AdminGetUser: [AdminGetUserCommandInput, Omit<AdminGetUserCommandOutput, "$metadata">];
   AdminUpdateUserAttributes: [AdminUpdateUserAttributesCommandInput, object];
   AdminAddUserToGroup: [AdminAddUserToGroupCommandInput, object];
 }
@@ -153,6 +166,8 @@ interface ProvisioningActions {
 /**
  * Sends one of the ProvisioningActions to the emulator; an error answer rejects with an Error named as its `__type` (e.g.
  * ResourceNotFoundException), or `HTTP <status>` without one, and a 200 whose body is not a JSON object rejects too.
+ * An action safe to repeat (REPEATABLE_ACTIONS) is sent again after a failure an SDK client retries (retriedFailure),
+ * up to MAX_ATTEMPTS in all; the last failure rejects.
  */
 export type CognitoApi = <Action extends keyof ProvisioningActions>(action: Action, input: ProvisioningActions[Action][0]) => Promise<ProvisioningActions[Action][1]>;
 
@@ -164,7 +179,7 @@ export type CognitoApi = <Action extends keyof ProvisioningActions>(action: Acti
  */
 export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): void } {
   const agent = new Agent({ keepAlive: true });
-  const send = ((action: string, input: object) =>
+  const sendOnce = (action: string, input: object) =>
     new Promise<object>((resolve, reject) => {
       const body = JSON.stringify(input);
       const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${action}`, "content-length": Buffer.byteLength(body) };
@@ -184,13 +199,62 @@ export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): voi
           const error = new Error(String(answer?.message ?? answer?.Message ?? fallback));
           // "CognitoLocal#Unsupported" and the like name the error after the #, as the SDK does.
           error.name = String(answer?.__type ?? `HTTP ${res.statusCode}`).split("#").pop()!;
-          reject(error);
+          reject(Object.assign(error, { statusCode: res.statusCode }));
         });
       });
       req.on("error", reject);
       req.end(body);
-    })) as CognitoApi;
+    });
+  const send = (async (action: keyof ProvisioningActions, input: object) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await sendOnce(action, input);
+      } catch (error) {
+        if (attempt === MAX_ATTEMPTS || !REPEATABLE_ACTIONS.has(action) || !retriedFailure(error)) throw error;
+      }
+    }
+  }) as CognitoApi;
   return { send, destroy: () => agent.destroy() };
+}
+
+/**
+ * How many times a request is sent at most: an SDK client's default, "standard – ... The default maximum number of
+ * attempts with this mode is three" (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ * Sent again at once, without the SDK's backoff: the emulator is in this process, on loopback, and the failure worth
+ * retrying is a reset keep-alive connection, which a new connection mends; waiting would mend nothing else.
+ */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The ProvisioningActions that can be sent again after a failure whose answer never came (the first may have been
+ * carried out): those that only read, and those that set what they are given (sent twice, the effect of once). Not
+ * SignUp, CreateGroup, CreateResourceServer (a second answers that it exists, and cognito-local's CreateGroup forgets
+ * the group's members) nor AdminConfirmSignUp (a second is NotAuthorizedException "User cannot be confirmed. Current
+ * status is CONFIRMED", and the post-confirmation trigger would run twice): their failure fails the start, and the next
+ * start finishes what it left (provision creates what is missing, seedDemoUser confirms an UNCONFIRMED demo user).
+ */
+const REPEATABLE_ACTIONS = new Set<keyof ProvisioningActions>([
+  "DescribeUserPool",
+  "DescribeUserPoolClient",
+  "DescribeResourceServer",
+  "ListGroups",
+  "AdminGetUser",
+  "UpdateUserPool",
+  "UpdateUserPoolClient",
+  "UpdateResourceServer",
+  "AdminUpdateUserAttributes",
+  "AdminAddUserToGroup",
+]);
+
+/**
+ * A failure an SDK client retries as transient: an answer with status 500, 502, 503 or 504, or a connection that failed
+ * with ECONNRESET, ECONNREFUSED, EPIPE or ETIMEDOUT (TRANSIENT_ERROR_STATUS_CODES and NODEJS_TIMEOUT_ERROR_CODES of
+ * @smithy/service-error-classification, which the SDK's standard retry strategy reads); not an error Cognito answers
+ * (4xx: the request is wrong, sending it again changes nothing).
+ */
+function retriedFailure(error: unknown): boolean {
+  const { statusCode, code } = error as { statusCode?: number; code?: string };
+  return [500, 502, 503, 504].includes(statusCode ?? 0) || ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"].includes(code ?? "");
 }
 
 /** `text` parsed, when it is a JSON object (an AWS JSON 1.1 body); undefined otherwise. */
@@ -201,6 +265,30 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `update` (an Update* request: the members start sets, with their values) would change `described` (what the
+ * matching Describe* answers): a member it sets that the description lacks or has otherwise, a member set to undefined
+ * (left out of the request) that the description has. Start sends its updates only then, as a deploy without changes
+ * updates nothing: start sends the same ones at every run, and an UpdateUserPoolClient that changes no setting still
+ * rewrites clients.json (cognito-local sets the client's LastModifiedDate), so an unchanged start wrote its state. Compared
+ * as JSON, which is how both travel; the members that name the pool, client or server are not settings
+ * (DescribeUserPool names its pool `Id`). A setting start does not send is left as it is, as a deploy leaves it.
+ */
+function changesAnything(update: object, described: object | undefined): boolean {
+  const asJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+  const settings = Object.entries(update).filter(([member]) => !NAMING_MEMBERS.has(member));
+  return settings.some(([member, value]) => !isDeepStrictEqual(asJson(value), asJson((described as Record<string, unknown> | undefined)?.[member])));
+}
+
+/** The members of an Update* request that name what it updates. */
+const NAMING_MEMBERS = new Set(["UserPoolId", "ClientId", "Identifier"]);
+
+/** UpdateUserPoolClient with `settings`, unless the client has them all already (changesAnything). */
+async function updateClient(send: CognitoApi, settings: UpdateUserPoolClientCommandInput): Promise<void> {
+  const described = (await send("DescribeUserPoolClient", { UserPoolId: settings.UserPoolId, ClientId: settings.ClientId })).UserPoolClient;
+  if (changesAnything(settings, described)) await send("UpdateUserPoolClient", settings);
 }
 
 /** Creates (or brings up to date) the pool, its client and groups from the spec, under the ids of the offline run. */
@@ -228,7 +316,7 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, send:
   if (spec.mfa === "ON") {
     context.log(`  ${name}: MFA is ON in this stack; cognito-local cannot walk a new user through TOTP setup, so the local pool makes it OPTIONAL.`);
   }
-  await send("UpdateUserPool", {
+  const poolSettings: UpdateUserPoolCommandInput = {
     UserPoolId: userPoolId,
     Policies: {
       PasswordPolicy: {
@@ -246,12 +334,13 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, send:
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: !spec.selfSignUp },
     VerificationMessageTemplate: { DefaultEmailOption: "CONFIRM_WITH_CODE" },
     LambdaConfig: lambdaConfig(pool.inputs.lambdaConfig),
-  });
+  };
+  if (changesAnything(poolSettings, (await send("DescribeUserPool", { UserPoolId: userPoolId })).UserPool)) await send("UpdateUserPool", poolSettings);
 
   // Resource servers first: the emulator, as Cognito, allows a client only the custom scopes the pool defines.
   const defined = await provisionResourceServers(context.run.resources, send, userPoolId);
   await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? `${name}-client`));
-  await send("UpdateUserPoolClient", {
+  await updateClient(send, {
     UserPoolId: userPoolId,
     ClientId: clientId,
     AllowedOAuthFlows: spec.client.oauthFlows,
@@ -299,12 +388,14 @@ export async function provisionResourceServers(graph: Graph, send: CognitoApi, u
     const scopes: Array<{ scopeName: string; scopeDescription: string }> = server.inputs.scopes ?? [];
     // `name` is optional in pulumi-aws (autonamed; the recorded inputs lack it, the mocks' state has the autoname).
     const input = { UserPoolId: userPoolId, Identifier: String(server.inputs.identifier), Name: String(server.inputs.name ?? server.state.name ?? server.name), Scopes: scopes.map((s) => ({ ScopeName: s.scopeName, ScopeDescription: s.scopeDescription })) };
-    try {
-      await send("UpdateResourceServer", input);
-    } catch (error) {
-      if ((error as Error).name !== "ResourceNotFoundException") throw error;
-      await send("CreateResourceServer", input);
-    }
+    const described = await send("DescribeResourceServer", { UserPoolId: userPoolId, Identifier: input.Identifier }).then(
+      (answer) => answer.ResourceServer,
+      (error: Error) => {
+        if (error.name !== "ResourceNotFoundException") throw error;
+      },
+    );
+    if (!described) await send("CreateResourceServer", input);
+    else if (changesAnything(input, described)) await send("UpdateResourceServer", input);
     provisioned.push(input);
   }
   return customScopesOf(provisioned);
@@ -344,7 +435,7 @@ export async function provisionOtherClients(
     const secret = inputs.generateSecret ? String(client.state.clientSecret ?? localClientSecret(clientId)) : undefined;
     await emulator.ensureClient(userPoolId, clientId, String(client.state.name ?? client.name), { secret });
     const units = Array.isArray(inputs.tokenValidityUnits) ? inputs.tokenValidityUnits[0] : inputs.tokenValidityUnits;
-    await send("UpdateUserPoolClient", {
+    await updateClient(send, {
       UserPoolId: userPoolId,
       ClientId: clientId,
       ClientName: String(client.state.name ?? client.name),
@@ -465,21 +556,23 @@ async function urls(inputs: UserAuthSpec["client"]["callbackUrls"]): Promise<str
 }
 
 /**
- * Signs the demo user up through the app client, then confirms them as an administrator
- * would — which fires the post-confirmation trigger (creating their profile) exactly as
- * a user confirming their code does — marks the email verified and adds their groups.
+ * Signs the demo user up through the app client, marks the email verified, adds their groups, then confirms them as an
+ * administrator would, which fires the post-confirmation trigger (creating their profile) as a user confirming their
+ * code does. Confirmation comes last: a user seeded on an earlier run (state persists until --fresh) is left as it is
+ * unless that run stopped before it (killed mid-start), where the user is still UNCONFIRMED, and its seeding is
+ * finished now (each step before the confirmation sets what is already set, if it ran).
  */
 async function seedDemoUser(context: LocalContext, send: CognitoApi, pool: LocalUserPool, spec: UserAuthSpec): Promise<void> {
   const user = spec.localDemoUser!;
   try {
     await send("SignUp", { ClientId: pool.clientId, Username: user.email, Password: user.password, UserAttributes: [{ Name: "email", Value: user.email }] });
   } catch (error) {
-    if ((error as Error).name === "UsernameExistsException") return; // seeded on an earlier run (state persists until --fresh)
-    throw error;
+    if ((error as Error).name !== "UsernameExistsException") throw error;
+    if ((await send("AdminGetUser", { UserPoolId: pool.userPoolId, Username: user.email })).UserStatus !== "UNCONFIRMED") return;
   }
-  await send("AdminConfirmSignUp", { UserPoolId: pool.userPoolId, Username: user.email });
   await send("AdminUpdateUserAttributes", { UserPoolId: pool.userPoolId, Username: user.email, UserAttributes: [{ Name: "email", Value: user.email }, { Name: "email_verified", Value: "true" }] });
   for (const group of user.groups) await send("AdminAddUserToGroup", { UserPoolId: pool.userPoolId, Username: user.email, GroupName: group });
+  await send("AdminConfirmSignUp", { UserPoolId: pool.userPoolId, Username: user.email });
   context.log(`  ${pool.name}: demo user ${user.email} (password from localDemoPassword) is confirmed${user.groups.length ? ` and in ${user.groups.join(", ")}` : ""}.`);
 }
 

@@ -130,3 +130,58 @@ describe("cognitoApi's answers the emulator should not give", () => {
     expect(await answeredWith(400, JSON.stringify({ __type: "ResourceNotFoundException", message: "User pool not found" }))).toEqual({ name: "ResourceNotFoundException", message: "User pool not found" });
   });
 });
+
+/**
+ * `cognitoApi` against a server that answers its requests, in order, as `script` says: "reset" closes the connection
+ * unanswered (ECONNRESET), [status, body] answers; past the script, 200 with `{}`. Answers the outcome and the targets
+ * the server received.
+ */
+async function scripted(action: "ListGroups" | "UpdateUserPool" | "CreateGroup" | "SignUp" | "AdminConfirmSignUp", script: Array<"reset" | [number, string]>) {
+  const received: string[] = [];
+  const server = createServer((req, res) => {
+    received.push(String(req.headers["x-amz-target"]).replace("AWSCognitoIdentityProviderService.", ""));
+    const step = script.shift() ?? [200, "{}"];
+    req.resume();
+    if (step === "reset") req.socket.destroy();
+    else res.writeHead(step[0], { "content-type": "application/x-amz-json-1.1" }).end(step[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const client = cognitoApi(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const inputs = {
+    ListGroups: { UserPoolId: userPoolId },
+    UpdateUserPool: { UserPoolId: userPoolId, MfaConfiguration: "OFF" },
+    CreateGroup: { UserPoolId: userPoolId, GroupName: "admin" },
+    SignUp: { ClientId: ownClientId, Username: "demo@example.com", Password: "Local-demo-pass-1" },
+    AdminConfirmSignUp: { UserPoolId: userPoolId, Username: "demo@example.com" },
+  } as const;
+  try {
+    const outcome = await (client.send as (action: string, input: object) => Promise<object>)(action, inputs[action]).then(
+      (answer) => ({ answer }),
+      (error: Error & { code?: string }) => ({ name: error.name, ...(error.code ? { code: error.code } : {}) }),
+    );
+    return { outcome, received };
+  } finally {
+    client.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe("cognitoApi's retries (an SDK client retried a 5xx and a reset connection)", () => {
+  it("sends a request that is safe to repeat again after a reset connection or a 5xx, and takes the answer that comes", async () => {
+    expect(await scripted("ListGroups", ["reset", [200, JSON.stringify({ Groups: [{ GroupName: "admin" }] })]])).toEqual({ outcome: { answer: { Groups: [{ GroupName: "admin" }] } }, received: ["ListGroups", "ListGroups"] });
+    expect(await scripted("UpdateUserPool", [[503, ""], [500, JSON.stringify({ __type: "InternalErrorException", message: "try again" })]])).toEqual({ outcome: { answer: {} }, received: ["UpdateUserPool", "UpdateUserPool", "UpdateUserPool"] });
+  });
+
+  it("sends it three times at most, and rejects with the last failure", async () => {
+    expect(await scripted("ListGroups", [[502, ""], "reset", [500, "null"], [200, "{}"]])).toEqual({ outcome: { name: "HTTP 500" }, received: ["ListGroups", "ListGroups", "ListGroups"] });
+    expect(await scripted("ListGroups", ["reset", "reset", "reset"])).toEqual({ outcome: { name: "Error", code: "ECONNRESET" }, received: ["ListGroups", "ListGroups", "ListGroups"] });
+  });
+
+  it("does not send again an error Cognito answers (4xx), nor an action a second sending would change (SignUp, Create*, AdminConfirmSignUp)", async () => {
+    expect(await scripted("ListGroups", [[400, JSON.stringify({ __type: "ResourceNotFoundException", message: "User pool not found" })]])).toEqual({ outcome: { name: "ResourceNotFoundException" }, received: ["ListGroups"] });
+    for (const action of ["CreateGroup", "SignUp", "AdminConfirmSignUp"] as const) {
+      expect(await scripted(action, ["reset"])).toEqual({ outcome: { name: "Error", code: "ECONNRESET" }, received: [action] });
+      expect(await scripted(action, [[500, ""]])).toEqual({ outcome: { name: "HTTP 500" }, received: [action] });
+    }
+  });
+});

@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminGetUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it, vi } from "vitest";
 import { UserAuth } from "../../components/user-auth";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
@@ -54,5 +54,42 @@ describe("auth state across npm start runs", () => {
       send.mockRestore();
     }
     expect((await demoSignIn())["cognito:groups"]).toEqual(["admin"]);
+  });
+});
+
+describe("a demo user whose seeding a start did not finish", () => {
+  it("is confirmed, verified and put in its groups by the next start when a start stopped after signing it up (it was UNCONFIRMED for good)", async () => {
+    const interruptedState = mkdtempSync(join(tmpdir(), "sf-cognito-interrupted-"));
+    // The state a start killed between SignUp and AdminConfirmSignUp leaves: the pool and client, the user signed up.
+    const withoutDemoUser = () => {
+      new UserAuth("auth", { callbackUrls: ["http://localhost:3000/"], mfa: "OPTIONAL", groups: [{ name: "admin" }] });
+      return {};
+    };
+    const first = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: interruptedState, load: withoutDemoUser });
+    const env = first.context.environment;
+    const sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      await sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: "demo@example.com", Password: "Local-demo-pass-1", UserAttributes: [{ Name: "email", Value: "demo@example.com" }] }));
+      expect((await sdk.send(new AdminGetUserCommand({ UserPoolId: env.USER_POOL_ID, Username: "demo@example.com" }))).UserStatus).toBe("UNCONFIRMED");
+    } finally {
+      sdk.destroy();
+      await first.stop();
+    }
+
+    const app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: interruptedState, load: program });
+    const again = new CognitoIdentityProviderClient({ endpoint: app.context.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      const user = await again.send(new AdminGetUserCommand({ UserPoolId: app.context.environment.USER_POOL_ID, Username: "demo@example.com" }));
+      expect(user.UserStatus).toBe("CONFIRMED");
+      expect(user.UserAttributes).toContainEqual({ Name: "email_verified", Value: "true" });
+      const result = await again.send(
+        new InitiateAuthCommand({ ClientId: app.context.environment.USER_POOL_CLIENT_ID, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "demo@example.com", PASSWORD: "Local-demo-pass-1" } }),
+      );
+      const claims = await createTokenVerifier({ issuer: app.context.environment.COGNITO_ISSUER, clientId: app.context.environment.USER_POOL_CLIENT_ID, tokenUse: "id" }).verify(result.AuthenticationResult!.IdToken!);
+      expect(claims["cognito:groups"]).toEqual(["admin"]);
+    } finally {
+      again.destroy();
+      await app.stop();
+    }
   });
 });
