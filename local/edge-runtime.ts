@@ -60,6 +60,12 @@ export class EdgeFunctionError extends Error {
   }
 }
 
+/** What a function's code threw, for the log: its type too when it says more than "Error" (a TypeError, a RangeError). */
+function thrownText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.name && error.name !== "Error" ? `${error.name}: ${error.message}` : error.message;
+}
+
 // ---------------------------------------------------------------- CloudFront Functions sandbox
 
 export interface CloudFrontFunctionOptions {
@@ -570,7 +576,7 @@ export function cloudFrontFunctionRunner(name: string, eventType: "viewer-reques
     try {
       return await sandbox.invoke<any>(event);
     } catch (error) {
-      throw new EdgeFunctionError(name, eventType, (error as Error).message);
+      throw new EdgeFunctionError(name, eventType, thrownText(error));
     }
   };
   return {
@@ -672,7 +678,7 @@ export function createEdgeRuntime(
       const failures = await Promise.all(
         [...sandboxes].map(([name, { sandbox, eventType }]) => sandbox.compiled().then(
           () => undefined,
-          (error: Error) => new EdgeFunctionError(name, eventType, error.message),
+          (error: unknown) => new EdgeFunctionError(name, eventType, thrownText(error)),
         )),
       );
       return closed ? [] : failures.filter((failure) => failure !== undefined);

@@ -376,17 +376,17 @@ describe("each sandbox runs in a worker thread of its own", () => {
 
   it.runIf(existsSync("/proc/self/task"))("a site whose function throws at load starts, logs that it failed to load, fails the requests it handles with CloudFront's 503, and ends its threads when stopped", async () => {
     // Code the program's own check lets through (it parses, and has its handler): only running its top level fails it.
-    const broken = "throw new Error('broken at the top');\nfunction handler(event) { return event.response; }";
+    const broken = "throw new TypeError('broken at the top');\nfunction handler(event) { return event.response; }";
     expect(codeProblem(broken)).toBeUndefined();
     const { context, logLine } = siteWithFunctions("half", "function handler(event) { return event.request; }", broken);
     const before = threadCount();
     const started = await siteService.start(context);
     try {
-      expect(await logLine(/CloudFront Function/)).toBe('site "half-site": CloudFront Function half-viewer-response (viewer-response): broken at the top\n  It failed to load: the requests it handles answer 503.');
+      expect(await logLine(/CloudFront Function/)).toBe('site "half-site": CloudFront Function half-viewer-response (viewer-response): TypeError: broken at the top\n  It failed to load: the requests it handles answer 503.');
       // The viewer-response function fails each response it handles, as CloudFront fails a function that throws.
       const response = await fetch(`${started!.urls!["half-site"]}/index.html`);
       expect(response.status).toBe(503);
-      expect(await logLine(/answered 503/)).toMatch(/^front door: GET \/index\.html answered 503: EdgeFunctionError: half-viewer-response \(viewer-response\): broken at the top/);
+      expect(await logLine(/answered 503/)).toMatch(/^front door: GET \/index\.html answered 503: EdgeFunctionError: half-viewer-response \(viewer-response\): TypeError: broken at the top/);
     } finally {
       await started?.stop();
     }
