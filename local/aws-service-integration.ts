@@ -472,14 +472,17 @@ async function cappedS3Call(request: SigningRequest): Promise<ServiceResult | "t
   });
   // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
   // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
-  const declared = Number(response.headers["content-length"] ?? 0);
+  // A HEAD's answer, a 204 and a 304 have no body, whatever their Content-Length says (RFC 9110 sections 8.6 and 9.3.2,
+  // https://www.rfc-editor.org/rfc/rfc9110#section-8.6): HeadObject's is the object's size.
+  const bodiless = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
+  const declared = bodiless ? 0 : Number(response.headers["content-length"] ?? 0);
   const bytes = declared > MAX_PAYLOAD_BYTES ? undefined : await readBody(response, MAX_PAYLOAD_BYTES, { answerEarly: true });
   if (!bytes || bytes.length > MAX_PAYLOAD_BYTES) {
     response.destroy();
     return "too large";
   }
   // The answer as a Response only to read its error code the one way every service call's is read (asResult).
-  const emptyBodied = bytes.length === 0 || response.statusCode === 204 || response.statusCode === 304;
+  const emptyBodied = bytes.length === 0 || bodiless;
   const answer = new Response(emptyBodied ? null : bytes, { status: response.statusCode ?? 500, headers: answerHeaders(response) });
   return { ...(await asResult(answer)), body: bytes };
 }

@@ -186,6 +186,15 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: AWS-service integration failed: S3's answer is larger than API Gateway's 10485760-byte payload limit/);
   });
 
+  it("a HEAD of an object past the payload limit is 200: S3's Content-Length there declares no body", async () => {
+    // A HEAD's answer has no body whatever its Content-Length says (RFC 9110 section 9.3.2): HeadObject's is the
+    // object's size. It was taken for a body past the limit, and the HEAD answered 500.
+    const api = await gateway({ "HEAD /drop/{key}": s3Route("HEAD", { actions: ["s3:GetObject"] }) });
+    s3.store.put("drops", { key: "headed.bin", body: Buffer.alloc(10 * 1024 * 1024 + 1, "h"), etag: '"h"', contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() });
+    const headed = await api.call("/drop/headed.bin", { method: "HEAD" });
+    expect([headed.status, api.logged]).toEqual([200, []]);
+  });
+
   it("an S3 answer of no declared length is read no further than the limit: the connection is closed before the rest is sent", async () => {
     // A stand-in for S3 that sends 64 MiB chunked, its length undeclared, as long as the gateway reads.
     const size = 64 * 1024 * 1024;
