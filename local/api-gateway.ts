@@ -26,12 +26,12 @@ import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, integrationRoleAuthorise, invokeAwsServiceIntegration, type AwsServiceIntegrationSpec, type IntegrationAuthorise } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
-import { FRAMING_HEADERS, hasBody, readBody, unsendable } from "./http";
+import { FRAMING_HEADERS, hasBody, MAX_PAYLOAD_BYTES, readBody, unsendable } from "./http";
 import { resourceMatches, type ResourceReading } from "../components/iam-match";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
-/** API Gateway's payload limit (the front door holds a viewer's body for a route up to it and a byte). */
-export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+// Exported here too for the front door (local/front-door.ts), which reads it as the gateway's.
+export { MAX_PAYLOAD_BYTES };
 /**
  * API Gateway's limit on a request's head, per kind, neither of which can be raised:
  * - REST: "Total combined size of all header values, including header names, values, any line terminators, and

@@ -34,10 +34,9 @@ import type { IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import type { RecordedPlan } from "./resource-policies";
-import { LOCAL_CREDENTIALS } from "./sigv4-verify";
-import { asResult, CallNotEmulated, callService, serviceCallNotEmulated, signRequest, type ServiceResult, type SigningRequest } from "./aws-service-calls";
-import { MAX_PAYLOAD_BYTES } from "./api-gateway";
-import { readBody } from "./http";
+import { CallNotEmulated, callService, resultOf, serviceCallNotEmulated, signRequest, type ServiceResult, type SigningRequest } from "./aws-service-calls";
+import { MAX_PAYLOAD_BYTES, readBody } from "./http";
+import { header, LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
@@ -470,26 +469,16 @@ async function cappedS3Call(request: SigningRequest): Promise<ServiceResult | "t
     outgoing.on("error", reject);
     outgoing.end(body);
   });
-  // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
-  // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
   // A HEAD's answer, a 204 and a 304 have no body, whatever their Content-Length says (RFC 9110 sections 8.6 and 9.3.2,
   // https://www.rfc-editor.org/rfc/rfc9110#section-8.6): HeadObject's is the object's size.
   const bodiless = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
   const declared = bodiless ? 0 : Number(response.headers["content-length"] ?? 0);
+  // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
+  // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
   const bytes = declared > MAX_PAYLOAD_BYTES ? undefined : await readBody(response, MAX_PAYLOAD_BYTES, { answerEarly: true });
   if (!bytes || bytes.length > MAX_PAYLOAD_BYTES) {
     response.destroy();
     return "too large";
   }
-  // The answer as a Response only to read its error code the one way every service call's is read (asResult).
-  const emptyBodied = bytes.length === 0 || bodiless;
-  const answer = new Response(emptyBodied ? null : bytes, { status: response.statusCode ?? 500, headers: answerHeaders(response) });
-  return { ...(await asResult(answer)), body: bytes };
-}
-
-/** An answer's headers as a Headers (each repeated one's values joined, as Headers joins them). */
-function answerHeaders(response: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) for (const one of typeof value === "string" ? [value] : (value ?? [])) headers.append(name, one);
-  return headers;
+  return resultOf(response.statusCode ?? 500, (name) => header(response.headers, name) ?? null, bytes);
 }
