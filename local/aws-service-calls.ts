@@ -48,6 +48,8 @@ export interface ServiceCall {
   credentials: SigV4Credentials;
   /** IAM's refusal of `action` on `resource` to the integration role, or undefined when it may. */
   authorise(action: string, resource: string): Promise<Refusal | undefined>;
+  /** Aborted when the gateway gives the request up (its integration timeout): the call to the emulator is abandoned. */
+  signal?: AbortSignal;
 }
 
 /** What the service answered (or, for a refusal by the role, what the service would answer). */
@@ -177,6 +179,8 @@ export interface SigningRequest {
   uriEscapePath?: boolean;
   /** @default now */
   signingDate?: Date;
+  /** Aborts the request once sent (not part of what is signed). */
+  signal?: AbortSignal;
 }
 
 /** The request signed as an AWS SDK signs it, unsent: the headers to send (fetch sets Host itself, to the same value, so it is left out). */
@@ -192,11 +196,11 @@ export async function signRequest(request: SigningRequest): Promise<{ headers: R
 /** One SigV4-signed request to a local emulator (the S3 path-style call and the JSON/query-protocol calls alike). */
 export async function signedFetch(request: SigningRequest): Promise<Response> {
   const { headers } = await signRequest(request);
-  return fetch(request.url, { method: request.method, headers, body: request.body });
+  return fetch(request.url, { method: request.method, headers, body: request.body, signal: request.signal });
 }
 
 const send = (call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> =>
-  signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName });
+  signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName, signal: call.signal });
 
 /** A service's answer as a result, with a problem line naming its error code (JSON `__type`, XML `<Code>`, or S3's x-amz-error-code). */
 const asResult = async (response: Response): Promise<ServiceResult> =>

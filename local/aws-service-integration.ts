@@ -66,6 +66,8 @@ export interface AwsServiceRequest {
   /** IAM for the integration role (integrationRoleAuthorise). */
   authorise: IntegrationAuthorise;
   log(message: string): void;
+  /** Aborted when the gateway gives the request up (its integration timeout): the call to the service is abandoned. */
+  signal?: AbortSignal;
 }
 
 export interface AwsServiceAnswer {
@@ -336,8 +338,9 @@ function unsupportedMediaType(): AwsServiceAnswer {
 }
 
 /**
- * Serves one request of an AWS-service integration route; never throws (what goes wrong is logged and answered 500,
- * as API Gateway answers an integration it cannot run).
+ * Serves one request of an AWS-service integration route; throws only the reason of `request.signal`, once the gateway
+ * has given the request up (what else goes wrong is logged and answered 500, as API Gateway answers an integration it
+ * cannot run).
  */
 export async function invokeAwsServiceIntegration(request: AwsServiceRequest): Promise<AwsServiceAnswer> {
   const { route, integration, event, log } = request;
@@ -361,6 +364,7 @@ export async function invokeAwsServiceIntegration(request: AwsServiceRequest): P
     const templated = Object.keys(integration.responseTemplates).length > 0 ? { templates: integration.responseTemplates, accept: headerValues(event, "accept")?.at(-1), input } : undefined;
     return methodResponse(result.status, result.contentType, result.body, requestId, templated);
   } catch (error) {
+    if (request.signal?.aborted) throw request.signal.reason;
     if (error instanceof CallNotEmulated) return { status: 501, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: `${route.key}: ${error.message}` }), gateway: true };
     // A template that fails, a path that does not decode, an Output that failed, an emulator that is down: API
     // Gateway's 500, never a crash.
@@ -391,6 +395,7 @@ async function callAction(request: AwsServiceRequest, body: Buffer, mapped: Mapp
     environment,
     credentials: runtimeCredentials(environment),
     authorise: request.authorise,
+    signal: request.signal,
   });
 }
 
@@ -437,6 +442,7 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
       region: request.region,
       service: "s3",
       uriEscapePath: false,
+      signal: request.signal,
     });
   } catch (error) {
     // Not only a server out of reach: also an answer cut short or one that could not be read.
@@ -465,7 +471,7 @@ async function cappedS3Call(request: SigningRequest): Promise<ServiceResult | "t
   if (body) headers["content-length"] = String(body.length);
   const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const outgoing = send(request.url, { method: request.method, headers }, resolve);
+    const outgoing = send(request.url, { method: request.method, headers, signal: request.signal }, resolve);
     outgoing.on("error", reject);
     outgoing.end(body);
   });

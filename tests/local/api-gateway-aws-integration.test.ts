@@ -221,6 +221,37 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     expect([answer.status, await outcome]).toEqual([500, { finished: false }]);
   });
 
+  it("an S3 call still unanswered at the integration's 29 s is API Gateway's 504 Endpoint request timed out, and the call is abandoned", async () => {
+    // A stand-in for S3 that takes the request and never answers.
+    let arrived!: () => void;
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    let abandoned!: () => void;
+    const closed = new Promise<void>((resolve) => (abandoned = resolve));
+    const silent = createServer((req) => {
+      req.socket.once("close", abandoned);
+      arrived();
+    });
+    servers.push(silent);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+    // Only the gateway's timers are faked; the sockets run for real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let answered = false;
+      const answer = api.call("/drop/never.bin").finally(() => (answered = true));
+      await waiting;
+      await vi.advanceTimersByTimeAsync(28_999);
+      expect([answered, api.logged]).toEqual([false, []]);
+      // Before the fix nothing ended the wait: the client waited as long as S3 did.
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await answer).toMatchObject({ status: 504, body: JSON.stringify({ message: "Endpoint request timed out" }) });
+      expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: Endpoint request timed out after 29000 ms/);
+      await closed;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("GETs an object S3 keeps with Content-Encoding: gzip as its stored bytes, gzip or not (no decoding on the way)", async () => {
     const api = await gateway({
       "PUT /drop/{key}": s3Route("PUT", { requestParameters: { "integration.request.path.key": "method.request.path.key", "integration.request.header.Content-Encoding": "method.request.header.X-Encoding" } }),
