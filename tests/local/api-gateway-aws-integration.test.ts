@@ -221,6 +221,22 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     expect([answer.status, await outcome]).toEqual([500, { finished: false }]);
   });
 
+  it("an S3 answer cut short by a reset connection is API Gateway's 500, and the gateway carries on", async () => {
+    // A stand-in for S3 that sends part of what it declares (and, chunked, part of an undeclared body), then resets.
+    const cutting = createServer((req, res) => {
+      res.writeHead(200, req.url?.includes("declared") ? { "content-length": "1000" } : {});
+      res.write(Buffer.alloc(100, "c"), () => res.socket?.resetAndDestroy());
+    });
+    servers.push(cutting);
+    await new Promise<void>((resolve) => cutting.listen(0, "127.0.0.1", resolve));
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, `http://127.0.0.1:${(cutting.address() as AddressInfo).port}`);
+    for (const key of ["declared.bin", "chunked.bin"]) {
+      const cut = await api.call(`/drop/${key}`);
+      expect([cut.status, JSON.parse(cut.body).message]).toEqual([500, "Internal server error"]);
+    }
+    expect(api.logged.join("\n")).toMatch(/AWS-service integration failed: the call to the local S3 server at .* failed: ECONNRESET/);
+  });
+
   it("an S3 call still unanswered at the integration's 29 s is API Gateway's 504 Endpoint request timed out, and the call is abandoned", async () => {
     // A stand-in for S3 that takes the request and never answers.
     let arrived!: () => void;
