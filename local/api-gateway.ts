@@ -17,6 +17,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "../components/serverless-api/spec";
 import { corsHeaderValues } from "../components/serverless-api/routes";
+import { API_INTEGRATION_TIMEOUT_SECONDS } from "../components/serverless-api/validate";
 import { ApiKind, functionIntegrationTimeoutMs, substituteUriStageVariables } from "../components/serverless-api/args";
 import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
@@ -26,12 +27,12 @@ import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, integrationRoleAuthorise, invokeAwsServiceIntegration, type AwsServiceIntegrationSpec, type IntegrationAuthorise } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
-import { FRAMING_HEADERS, hasBody, readBody, unsendable } from "./http";
+import { FRAMING_HEADERS, hasBody, MAX_PAYLOAD_BYTES, readBody, unsendable } from "./http";
 import { resourceMatches, type ResourceReading } from "../components/iam-match";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
-/** API Gateway's payload limit (the front door holds a viewer's body for a route up to it and a byte). */
-export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+// Exported here too for the front door (local/front-door.ts), which reads it as the gateway's.
+export { MAX_PAYLOAD_BYTES };
 /**
  * API Gateway's limit on a request's head, per kind, neither of which can be raised:
  * - REST: "Total combined size of all header values, including header names, values, any line terminators, and
@@ -53,6 +54,8 @@ export function requestHeadBytes(kind: ApiKind, request: IncomingMessage): numbe
   return kind === ApiKind.Http ? bytes + `${request.method} ${request.url} HTTP/${request.httpVersion}`.length : bytes;
 }
 const LOCAL_API_ID = "local";
+/** How long API Gateway waits for an AWS-service integration: the default, as ServerlessApi sets none (see integrate). */
+const AWS_INTEGRATION_TIMEOUT_MS = API_INTEGRATION_TIMEOUT_SECONDS * 1000;
 /** Lambda refusing the invocation (an event over the payload limit, a throttle), which API Gateway answers 500. */
 const LAMBDA_REFUSALS: ReadonlySet<string> = new Set(Object.keys(LAMBDA_REFUSAL_STATUS));
 const NO_BODY = Buffer.alloc(0);
@@ -348,7 +351,22 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       case "aws": {
         const notEmulated = awsServiceNotEmulated(integration);
         if (notEmulated) return json(501, { message: notEmulated });
-        return invokeAwsServiceIntegration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, account: accountId, environment: context.environment, authorise: (action, resource) => integrationRole(route, integration).then((authorise) => authorise(action, resource)), log: context.log });
+        // API Gateway waits 29 s for an AWS-service integration as for any other ("Integration timeout: 50 milliseconds
+        // - 29 seconds for all integration types, including ... AWS integrations",
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html),
+        // 29,000 ms when the integration sets none (timeoutInMillis, https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html),
+        // as the component deploys it (routes.ts); then it answers its timeout (integrationTimedOut), and the call is abandoned.
+        const abandon = new AbortController();
+        const timer = setTimeout(() => abandon.abort(new IntegrationTimeout(AWS_INTEGRATION_TIMEOUT_MS)), AWS_INTEGRATION_TIMEOUT_MS);
+        try {
+          return await invokeAwsServiceIntegration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, account: accountId, environment: context.environment, authorise: (action, resource) => integrationRole(route, integration).then((authorise) => authorise(action, resource)), log: context.log, signal: abandon.signal });
+        } catch (error) {
+          if (!(error instanceof IntegrationTimeout)) throw error;
+          context.log(`  ${route.key}: ${error.message}, waiting for ${integration.service}`);
+          return integrationTimedOut();
+        } finally {
+          clearTimeout(timer);
+        }
       }
       case "lambda": {
         const fn = spec.functions[integration.functionName];

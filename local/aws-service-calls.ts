@@ -24,12 +24,10 @@
  * AWS (local/aws-service-integration.ts methodResponse).
  */
 import { randomUUID } from "node:crypto";
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Refusal } from "./function-roles";
-import { header, type SigV4Credentials } from "./sigv4-verify";
+import type { SigV4Credentials } from "./sigv4-verify";
 
 /** A call of one request, as the integration request built it. */
 export interface ServiceCall {
@@ -50,6 +48,8 @@ export interface ServiceCall {
   credentials: SigV4Credentials;
   /** IAM's refusal of `action` on `resource` to the integration role, or undefined when it may. */
   authorise(action: string, resource: string): Promise<Refusal | undefined>;
+  /** Aborted when the gateway gives the request up (its integration timeout): the call to the emulator is abandoned. */
+  signal?: AbortSignal;
 }
 
 /** What the service answered (or, for a refusal by the role, what the service would answer). */
@@ -179,6 +179,8 @@ export interface SigningRequest {
   uriEscapePath?: boolean;
   /** @default now */
   signingDate?: Date;
+  /** Aborts the request once sent (not part of what is signed). */
+  signal?: AbortSignal;
 }
 
 /** The request signed as an AWS SDK signs it, unsent: the headers to send (fetch sets Host itself, to the same value, so it is left out). */
@@ -194,44 +196,22 @@ export async function signRequest(request: SigningRequest): Promise<{ headers: R
 /** One SigV4-signed request to a local emulator (the S3 path-style call and the JSON/query-protocol calls alike). */
 export async function signedFetch(request: SigningRequest): Promise<Response> {
   const { headers } = await signRequest(request);
-  return fetch(request.url, { method: request.method, headers, body: request.body });
+  return fetch(request.url, { method: request.method, headers, body: request.body, signal: request.signal });
 }
 
 const send = (call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> =>
-  signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName });
+  signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName, signal: call.signal });
 
 /** A service's answer as a result, with a problem line naming its error code (JSON `__type`, XML `<Code>`, or S3's x-amz-error-code). */
-export const asResult = async (response: Response): Promise<ServiceResult> =>
+const asResult = async (response: Response): Promise<ServiceResult> =>
   resultOf(response.status, (name) => response.headers.get(name), Buffer.from(await response.arrayBuffer()));
 
-function resultOf(status: number, header: (name: string) => string | null, body: Buffer): ServiceResult {
+/** An answer's status, headers (by lower-case name) and body as a result, read the one way every service call's is (asResult). */
+export function resultOf(status: number, header: (name: string) => string | null, body: Buffer): ServiceResult {
   const text = body.toString("utf8");
   const code = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(text)?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? header("x-amz-error-code") ?? "";
   const problem = status >= 300 ? `answered ${status} ${code}`.trimEnd() : undefined;
   return { status, contentType: header("content-type"), body, problem };
-}
-
-/**
- * One SigV4-signed request whose answer's body is read as sent. fetch decodes a body by its Content-Encoding, so an
- * object S3 keeps with `Content-Encoding: gzip` reached an API Gateway S3 integration decompressed (or, when its
- * bytes were not gzip, as a 500), where API Gateway passes S3's bytes through as they are.
- */
-export async function signedRawRequest(request: SigningRequest): Promise<ServiceResult> {
-  const { headers } = await signRequest(request);
-  const body = request.body === undefined ? undefined : Buffer.from(request.body);
-  // Not signed, as fetch adds it after signing too; S3 refuses a PUT without it (411 MissingContentLength).
-  if (body) headers["content-length"] = String(body.length);
-  const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const outgoing = send(request.url, { method: request.method, headers }, resolve);
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
-  // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
-  // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return resultOf(response.statusCode ?? 500, (name) => header(response.headers, name) ?? null, Buffer.concat(chunks));
 }
 
 /** A result that is not the service's: `npm start` cannot make this call (the gateway answers 501). */

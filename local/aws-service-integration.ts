@@ -34,10 +34,9 @@ import type { IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import type { RecordedPlan } from "./resource-policies";
-import { LOCAL_CREDENTIALS } from "./sigv4-verify";
-import { asResult, CallNotEmulated, callService, serviceCallNotEmulated, signRequest, type ServiceResult, type SigningRequest } from "./aws-service-calls";
-import { MAX_PAYLOAD_BYTES } from "./api-gateway";
-import { readBody } from "./http";
+import { CallNotEmulated, callService, resultOf, serviceCallNotEmulated, signRequest, type ServiceResult, type SigningRequest } from "./aws-service-calls";
+import { MAX_PAYLOAD_BYTES, readBody } from "./http";
+import { header, LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
@@ -67,6 +66,8 @@ export interface AwsServiceRequest {
   /** IAM for the integration role (integrationRoleAuthorise). */
   authorise: IntegrationAuthorise;
   log(message: string): void;
+  /** Aborted when the gateway gives the request up (its integration timeout): the call to the service is abandoned. */
+  signal?: AbortSignal;
 }
 
 export interface AwsServiceAnswer {
@@ -337,8 +338,9 @@ function unsupportedMediaType(): AwsServiceAnswer {
 }
 
 /**
- * Serves one request of an AWS-service integration route; never throws (what goes wrong is logged and answered 500,
- * as API Gateway answers an integration it cannot run).
+ * Serves one request of an AWS-service integration route; throws only the reason of `request.signal`, once the gateway
+ * has given the request up (what else goes wrong is logged and answered 500, as API Gateway answers an integration it
+ * cannot run).
  */
 export async function invokeAwsServiceIntegration(request: AwsServiceRequest): Promise<AwsServiceAnswer> {
   const { route, integration, event, log } = request;
@@ -362,6 +364,7 @@ export async function invokeAwsServiceIntegration(request: AwsServiceRequest): P
     const templated = Object.keys(integration.responseTemplates).length > 0 ? { templates: integration.responseTemplates, accept: headerValues(event, "accept")?.at(-1), input } : undefined;
     return methodResponse(result.status, result.contentType, result.body, requestId, templated);
   } catch (error) {
+    if (request.signal?.aborted) throw request.signal.reason;
     if (error instanceof CallNotEmulated) return { status: 501, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: `${route.key}: ${error.message}` }), gateway: true };
     // A template that fails, a path that does not decode, an Output that failed, an emulator that is down: API
     // Gateway's 500, never a crash.
@@ -392,6 +395,7 @@ async function callAction(request: AwsServiceRequest, body: Buffer, mapped: Mapp
     environment,
     credentials: runtimeCredentials(environment),
     authorise: request.authorise,
+    signal: request.signal,
   });
 }
 
@@ -438,6 +442,7 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
       region: request.region,
       service: "s3",
       uriEscapePath: false,
+      signal: request.signal,
     });
   } catch (error) {
     // Not only a server out of reach: also an answer cut short or one that could not be read.
@@ -466,27 +471,20 @@ async function cappedS3Call(request: SigningRequest): Promise<ServiceResult | "t
   if (body) headers["content-length"] = String(body.length);
   const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const outgoing = send(request.url, { method: request.method, headers }, resolve);
+    const outgoing = send(request.url, { method: request.method, headers, signal: request.signal }, resolve);
     outgoing.on("error", reject);
     outgoing.end(body);
   });
+  // A HEAD's answer, a 204 and a 304 have no body, whatever their Content-Length says (RFC 9110 sections 8.6 and 9.3.2,
+  // https://www.rfc-editor.org/rfc/rfc9110#section-8.6): HeadObject's is the object's size.
+  const bodiless = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
+  const declared = bodiless ? 0 : Number(response.headers["content-length"] ?? 0);
   // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
   // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
-  const declared = Number(response.headers["content-length"] ?? 0);
   const bytes = declared > MAX_PAYLOAD_BYTES ? undefined : await readBody(response, MAX_PAYLOAD_BYTES, { answerEarly: true });
   if (!bytes || bytes.length > MAX_PAYLOAD_BYTES) {
     response.destroy();
     return "too large";
   }
-  // The answer as a Response only to read its error code the one way every service call's is read (asResult).
-  const emptyBodied = bytes.length === 0 || response.statusCode === 204 || response.statusCode === 304;
-  const answer = new Response(emptyBodied ? null : bytes, { status: response.statusCode ?? 500, headers: answerHeaders(response) });
-  return { ...(await asResult(answer)), body: bytes };
-}
-
-/** An answer's headers as a Headers (each repeated one's values joined, as Headers joins them). */
-function answerHeaders(response: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) for (const one of typeof value === "string" ? [value] : (value ?? [])) headers.append(name, one);
-  return headers;
+  return resultOf(response.statusCode ?? 500, (name) => header(response.headers, name) ?? null, bytes);
 }

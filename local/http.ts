@@ -3,6 +3,13 @@ import { validateHeaderName, validateHeaderValue, type IncomingMessage, type Ser
 import type { Duplex } from "node:stream";
 
 /**
+ * API Gateway's payload limit, "Payload size: 10 MB" (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html),
+ * taken as 10 MiB: the most of a request's body the gateway takes (the front door holds a viewer's body for a route up
+ * to it and a byte) and of an S3 integration's answer it reads (local/aws-service-integration.ts).
+ */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
  * A request's whole body. With `maxBytes`, keeps at most one byte past it — so a body over the
  * limit always comes back longer than `maxBytes` and the caller can answer 413 — and drains the
  * rest unbuffered, so the socket stays usable for that answer. With `answerEarly`, it returns as soon as it has that

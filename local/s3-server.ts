@@ -2737,15 +2737,15 @@ const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=/g;
 
 /**
  * An encoded word's text (ENCODED_WORD's parts) as header bytes (headerBytes), or undefined when its charset is not one
- * TextDecoder knows. A MIME charset named ISO-8859-1 (or latin1, l1 and its other aliases) is ISO-8859-1, each byte the
- * code point of its value, 80-9F the C1 controls (https://www.iana.org/assignments/character-sets); TextDecoder takes
- * those names as labels of windows-1252 (https://encoding.spec.whatwg.org/#names-and-labels), whose 80 is the euro sign.
- * Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 anyway (seen on 20.20: 80 gives U+0080); a Node whose decoder
- * follows the standard would store an ISO-8859-1 word's 80 as the euro sign. So the word's bytes are read as ISO-8859-1
- * here, on any Node, for every label of windows-1252 but windows-1252's own names (the US-ASCII labels too: a byte past
- * 7F is none of ASCII's, and each is then its Latin-1 character). A C1 control so stored is Unicode's category C, served
- * as a B word (headerValue), as the bytes 00-03 are. Not confirmed: how S3 decodes an ISO-8859-1 word, and what it
- * serves for a C1 control; a windows-1252 word is left to TextDecoder, which decodes it as ISO-8859-1 on Node 20.
+ * TextDecoder knows. TextDecoder takes ISO-8859-1's names (latin1, l1 and its other aliases) and US-ASCII's as labels
+ * of windows-1252 (https://encoding.spec.whatwg.org/#names-and-labels), and Node's decodes windows-1252 as ISO-8859-1
+ * since 20.18.3 and 22.13.0 (nodejs/node#60888: 80 gives U+0080, not the euro sign), so neither is left to it:
+ * - a MIME charset named ISO-8859-1 (or US-ASCII: a byte past 7F is none of ASCII's, and each is then its Latin-1
+ *   character) is ISO-8859-1, each byte the code point of its value, 80-9F the C1 controls
+ *   (https://www.iana.org/assignments/character-sets); a C1 control so stored is Unicode's category C, served as a B
+ *   word (headerValue), as the bytes 00-03 are;
+ * - one named windows-1252 is windows-1252 (windows1252), 80-9F its own characters, on any Node.
+ * Not confirmed: how S3 decodes an ISO-8859-1 or windows-1252 word, and what it serves for a C1 control.
  */
 function decodedWord(charset: string, encoding: string, text: string): string | undefined {
   let decoder: TextDecoder;
@@ -2755,12 +2755,23 @@ function decodedWord(charset: string, encoding: string, text: string): string | 
     return undefined;
   }
   const bytes = encoding.toUpperCase() === "B" ? base64Bytes(text) : quotedBytes(text);
-  const latin1 = decoder.encoding === "windows-1252" && !WINDOWS_1252_NAMES.has(charset.toLowerCase());
-  return headerBytes(latin1 ? bytes.toString("latin1") : decoder.decode(bytes));
+  if (decoder.encoding !== "windows-1252") return headerBytes(decoder.decode(bytes));
+  return headerBytes(WINDOWS_1252_NAMES.has(charset.toLowerCase()) ? windows1252(bytes) : bytes.toString("latin1"));
 }
 
 /** windows-1252's own labels among those TextDecoder reads as windows-1252 (the others name ISO-8859-1 or US-ASCII). */
 const WINDOWS_1252_NAMES = new Set(["windows-1252", "cp1252", "x-cp1252"]);
+
+/**
+ * windows-1252's characters for the bytes 80-9F, in order (WHATWG's index-windows-1252,
+ * https://encoding.spec.whatwg.org/index-windows-1252.txt: 81, 8D, 8F, 90 and 9D are the C1 controls of their value).
+ */
+const WINDOWS_1252_80_TO_9F = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+/** Bytes as windows-1252 text: ISO-8859-1's characters but for 80-9F (WINDOWS_1252_80_TO_9F). */
+function windows1252(bytes: Buffer): string {
+  return bytes.toString("latin1").replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252_80_TO_9F[c.charCodeAt(0) - 0x80]);
+}
 
 /** A `Q` word's bytes (RFC 2047 section 4.2): `_` a space, `=XX` the byte XX, any other character its own byte. */
 function quotedBytes(text: string): Buffer {

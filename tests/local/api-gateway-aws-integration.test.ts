@@ -186,6 +186,15 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: AWS-service integration failed: S3's answer is larger than API Gateway's 10485760-byte payload limit/);
   });
 
+  it("a HEAD of an object past the payload limit is 200: S3's Content-Length there declares no body", async () => {
+    // A HEAD's answer has no body whatever its Content-Length says (RFC 9110 section 9.3.2): HeadObject's is the
+    // object's size. It was taken for a body past the limit, and the HEAD answered 500.
+    const api = await gateway({ "HEAD /drop/{key}": s3Route("HEAD", { actions: ["s3:GetObject"] }) });
+    s3.store.put("drops", { key: "headed.bin", body: Buffer.alloc(10 * 1024 * 1024 + 1, "h"), etag: '"h"', contentType: "binary/octet-stream", metadata: {}, lastModified: new Date() });
+    const headed = await api.call("/drop/headed.bin", { method: "HEAD" });
+    expect([headed.status, api.logged]).toEqual([200, []]);
+  });
+
   it("an S3 answer of no declared length is read no further than the limit: the connection is closed before the rest is sent", async () => {
     // A stand-in for S3 that sends 64 MiB chunked, its length undeclared, as long as the gateway reads.
     const size = 64 * 1024 * 1024;
@@ -210,6 +219,53 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     const answer = await api.call("/drop/endless.bin");
     // Before the fix all 64 MiB were read and served, 200.
     expect([answer.status, await outcome]).toEqual([500, { finished: false }]);
+  });
+
+  it("an S3 answer cut short by a reset connection is API Gateway's 500, and the gateway carries on", async () => {
+    // A stand-in for S3 that sends part of what it declares (and, chunked, part of an undeclared body), then resets.
+    const cutting = createServer((req, res) => {
+      res.writeHead(200, req.url?.includes("declared") ? { "content-length": "1000" } : {});
+      res.write(Buffer.alloc(100, "c"), () => res.socket?.resetAndDestroy());
+    });
+    servers.push(cutting);
+    await new Promise<void>((resolve) => cutting.listen(0, "127.0.0.1", resolve));
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, `http://127.0.0.1:${(cutting.address() as AddressInfo).port}`);
+    for (const key of ["declared.bin", "chunked.bin"]) {
+      const cut = await api.call(`/drop/${key}`);
+      expect([cut.status, JSON.parse(cut.body).message]).toEqual([500, "Internal server error"]);
+    }
+    expect(api.logged.join("\n")).toMatch(/AWS-service integration failed: the call to the local S3 server at .* failed: ECONNRESET/);
+  });
+
+  it("an S3 call still unanswered at the integration's 29 s is API Gateway's 504 Endpoint request timed out, and the call is abandoned", async () => {
+    // A stand-in for S3 that takes the request and never answers.
+    let arrived!: () => void;
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    let abandoned!: () => void;
+    const closed = new Promise<void>((resolve) => (abandoned = resolve));
+    const silent = createServer((req) => {
+      req.socket.once("close", abandoned);
+      arrived();
+    });
+    servers.push(silent);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+    // Only the gateway's timers are faked; the sockets run for real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let answered = false;
+      const answer = api.call("/drop/never.bin").finally(() => (answered = true));
+      await waiting;
+      await vi.advanceTimersByTimeAsync(28_999);
+      expect([answered, api.logged]).toEqual([false, []]);
+      // Before the fix nothing ended the wait: the client waited as long as S3 did.
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await answer).toMatchObject({ status: 504, body: JSON.stringify({ message: "Endpoint request timed out" }) });
+      expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: Endpoint request timed out after 29000 ms/);
+      await closed;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("GETs an object S3 keeps with Content-Encoding: gzip as its stored bytes, gzip or not (no decoding on the way)", async () => {

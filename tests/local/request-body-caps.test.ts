@@ -6,11 +6,10 @@
 import { request, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalise } from "../../components/static-site/spec";
-import { MAX_PAYLOAD_BYTES } from "../../local/api-gateway";
 import type { EdgeRequest, EdgeRunner } from "../../local/edge-runtime";
 import { createFrontDoor } from "../../local/front-door";
 import { sendEndless } from "../harness/endless-body";
-import { readBody } from "../../local/http";
+import { MAX_PAYLOAD_BYTES, readBody } from "../../local/http";
 import { startIdentityPoolEmulator, type IdentityPoolEmulator } from "../../local/identity-pool-emulator";
 import { startCloudFrontStub, type CloudFrontStub } from "../../local/cloudfront-stub";
 import { openDoor, type OpenDoor } from "../harness/front-door";

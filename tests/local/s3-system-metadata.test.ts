@@ -175,14 +175,25 @@ describe("RFC 2047-encoded user metadata", () => {
   });
 
   it("decodes an ISO-8859-1 word as ISO-8859-1, 80-9F as C1 controls (served as a B word), not as windows-1252's euro sign", async () => {
-    // TextDecoder's "iso-8859-1" is windows-1252 (WHATWG Encoding); Node 20's decodes that as ISO-8859-1 anyway, so this
-    // held there before the fix, and failed only on a Node whose decoder follows the standard (=80 as the euro sign).
+    // TextDecoder's "iso-8859-1" is windows-1252 (WHATWG Encoding), which this Node decodes as ISO-8859-1 anyway
+    // (nodejs/node#60888): a decoder that follows the standard, as a newer Node's or the server's own windows1252, reads =80
+    // as the euro sign.
     const Metadata = { latin1: "=?ISO-8859-1?Q?caf=E9_=80?=", alias: "=?latin1?Q?=9F?=" };
     await client.send(new PutObjectCommand({ Bucket: "b", Key: "latin1", Body: "", Metadata }));
     const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "latin1" }));
     // "café " and U+0080, as UTF-8 63 61 66 C3 A9 20 C2 80: a C1 control is Unicode's category C, so a B word; U+009F alike.
     const utf8 = (text: string) => Buffer.from(text, "utf8").toString("base64");
     expect(got.Metadata).toEqual({ latin1: `=?UTF-8?B?${utf8("caf\u00e9 \u0080")}?=`, alias: `=?UTF-8?B?${utf8("\u009f")}?=` });
+  });
+
+  it("decodes a windows-1252 word as windows-1252, 80-9F its own characters (=80 the euro sign), on any Node", async () => {
+    // Node's TextDecoder("windows-1252") decodes as ISO-8859-1 since 20.18.3 and 22.13.0 (nodejs/node#60888), as this
+    // Node's does: =80 was stored as U+0080 (served as a B word), not "€".
+    const Metadata = { euro: "=?windows-1252?Q?=80_5=92?=", alias: "=?CP1252?B?iQ==?=" };
+    await client.send(new PutObjectCommand({ Bucket: "b", Key: "windows-1252", Body: "", Metadata }));
+    const got = await client.send(new HeadObjectCommand({ Bucket: "b", Key: "windows-1252" }));
+    // "€ 5’" (E2 82 AC, space, 5, E2 80 99) and "‰" (89, E2 80 B0), printable: Q words.
+    expect(got.Metadata).toEqual({ euro: "=?UTF-8?Q?=E2=82=AC_5=E2=80=99?=", alias: "=?UTF-8?Q?=E2=80=B0?=" });
   });
 
   it("serves a value that decodes to CR, LF or NUL as a B word, which a header can carry (Node's setHeader refuses the characters)", async () => {
