@@ -31,8 +31,6 @@ import { FRAMING_HEADERS, hasBody, MAX_PAYLOAD_BYTES, readBody, unsendable } fro
 import { resourceMatches, type ResourceReading } from "../components/iam-match";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
-// Exported here too for the front door (local/front-door.ts), which reads it as the gateway's.
-export { MAX_PAYLOAD_BYTES };
 /**
  * API Gateway's limit on a request's head, per kind, neither of which can be raised:
  * - REST: "Total combined size of all header values, including header names, values, any line terminators, and

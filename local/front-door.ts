@@ -26,9 +26,8 @@ import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "..
 import {
   CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
-import { MAX_PAYLOAD_BYTES } from "./api-gateway";
 import { createSiteOrigin, type OriginRequestHeaders } from "./s3-site-origin";
-import { FRAMING_HEADERS, pathPatternMatcher, readBody, unsendable } from "./http";
+import { FRAMING_HEADERS, MAX_PAYLOAD_BYTES, pathPatternMatcher, readBody, unsendable } from "./http";
 import { createLocalWaf } from "./waf";
 
 const DEFAULT_BEHAVIOUR_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
