@@ -94,12 +94,15 @@ const TOPIC_DISPLAY_NAME_MAX = 100;
 
 /**
  * The alarm topic's display name, the "From" name of its alarm emails: `<project> <stack> alarms`, the project and stack
- * cut so that it fits SNS's 100 characters (the names of a stack that fits are kept whole, as before).
+ * cut so that it fits SNS's 100 characters (the names of a stack that fits are kept whole, as before). The cut counts
+ * UTF-16 units, never fewer than characters, so the result fits however SNS counts; a cut that would keep the first
+ * half of a surrogate pair (a character outside the BMP, such as an emoji) drops that half too: a lone surrogate is not
+ * text, and has no UTF-8 form to send.
  */
 function alarmTopicDisplayName(project: string, stack: string): string {
   const suffix = " alarms";
-  const full = `${project} ${stack}`;
-  return `${full.slice(0, TOPIC_DISPLAY_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+  const kept = `${project} ${stack}`.slice(0, TOPIC_DISPLAY_NAME_MAX - suffix.length);
+  return `${kept.replace(/[\uD800-\uDBFF]$/, "").trimEnd()}${suffix}`;
 }
 
 /** One topic per alarm region: an alarm notifies a topic in its own region. */
