@@ -200,6 +200,26 @@ describe("Monitoring dashboard", () => {
   });
 });
 
+describe("Monitoring dashboard periods", () => {
+  // An alarm takes a period of 10, 20, 30 or a multiple of 60 s (API_PutMetricAlarm.html), a dashboard graph 1, 5, 10,
+  // 30, 60 or a multiple of 60 (CloudWatch-Dashboard-Body-Structure.html, "period"): 20 is an alarm's only.
+  it("draws a 20 s alarm's graph per 30 s, the nearest period a graph takes above it; 10 and 60 s alarms' graphs keep theirs", async () => {
+    const graph = await record(() =>
+      new Monitoring("hires", {
+        queues: {
+          twenty: { queueName: "twenty", alarms: { queueDepth: { periodSeconds: 20 } } },
+          ten: { queueName: "ten", alarms: { queueDepth: { periodSeconds: 10 } } },
+          minute: { queueName: "minute", alarms: { queueDepth: { periodSeconds: 60 } } },
+        },
+      }),
+    );
+    expect(resource(graph, ALARM, "hires-queue-twenty-queue-depth").inputs.period).toBe(20);
+    const widgets = JSON.parse(resource(graph, "aws:cloudwatch/dashboard:Dashboard", "hires-dashboard").inputs.dashboardBody).widgets;
+    const periodOf = (queue: string) => widgets.find((w: any) => w.properties.metrics[0].includes(queue)).properties.period;
+    expect([periodOf("twenty"), periodOf("ten"), periodOf("minute")]).toEqual([30, 10, 60]);
+  });
+});
+
 describe("Monitoring workflows in another region", () => {
   const EU_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:eu";
   it("alarms on and draws a written-out ARN's workflow in the ARN's region when `region` is left out or \"\" (the provider's), with a topic there", async () => {
