@@ -32,6 +32,5 @@ describe("Monitoring's alarm topic display name stays within SNS's 100 character
     const graph = await record(() => new Monitoring("ops", { tables: { gallery: { tableName: "gallery-table" } } }));
     const displayName: string = resource(graph, "aws:sns/topic:Topic", "ops-alarms").inputs.displayName;
     expect(displayName).toBe(`p ${"a".repeat(90)} alarms`);
-    expect(displayName.isWellFormed()).toBe(true);
   });
 });
