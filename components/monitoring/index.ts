@@ -94,12 +94,15 @@ const TOPIC_DISPLAY_NAME_MAX = 100;
 
 /**
  * The alarm topic's display name, the "From" name of its alarm emails: `<project> <stack> alarms`, the project and stack
- * cut so that it fits SNS's 100 characters (the names of a stack that fits are kept whole, as before).
+ * cut so that it fits SNS's 100 characters (the names of a stack that fits are kept whole, as before). The cut counts
+ * UTF-16 units, never fewer than characters, so the result fits however SNS counts; a cut that would keep the first
+ * half of a surrogate pair (a character outside the BMP, such as an emoji) drops that half too: a lone surrogate is not
+ * text, and has no UTF-8 form to send.
  */
 function alarmTopicDisplayName(project: string, stack: string): string {
   const suffix = " alarms";
-  const full = `${project} ${stack}`;
-  return `${full.slice(0, TOPIC_DISPLAY_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+  const kept = `${project} ${stack}`.slice(0, TOPIC_DISPLAY_NAME_MAX - suffix.length);
+  return `${kept.replace(/[\uD800-\uDBFF]$/, "").trimEnd()}${suffix}`;
 }
 
 /** One topic per alarm region: an alarm notifies a topic in its own region. */
@@ -287,6 +290,22 @@ export function assertProviderRegion(name: string, providerRegion: string | unde
 /** Where the `index`th graph goes: two to a row. */
 const place = (index: number) => ({ type: "metric", x: (index % 2) * 12, y: Math.floor(index / 2) * 6, width: 12, height: 6 });
 
+/**
+ * The periods under a minute a dashboard graph takes ("Valid Values: 1, 5, 10, 30, 60, and any multiple of 60",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html, "period");
+ * an alarm's are 10, 20 and 30 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ */
+const GRAPH_PERIODS_UNDER_A_MINUTE = [1, 5, 10, 30];
+
+/**
+ * The period a graph of `periodSeconds` is drawn with: that one when a graph takes it, else the nearest longer one a
+ * graph takes (a 20 s alarm's graph is drawn per 30 s: a Sum there is over 30 s, the alarm's over 20 s).
+ */
+function graphPeriod(periodSeconds: number): number {
+  if (periodSeconds >= 60) return Math.ceil(periodSeconds / 60) * 60;
+  return GRAPH_PERIODS_UNDER_A_MINUTE.find((period) => period >= periodSeconds) ?? 60;
+}
+
 /** A graph per alarm, with the alarm's threshold drawn on it, then the other graphs; each in its metrics' region. */
 function dashboardBody(alarms: readonly AlarmSpec[], graphs: readonly GraphSpec[], region: pulumi.Input<string>): pulumi.Output<string> {
   const alarmWidgets = alarms.map((alarm, index) => ({
@@ -295,7 +314,7 @@ function dashboardBody(alarms: readonly AlarmSpec[], graphs: readonly GraphSpec[
       title: `${alarm.target} — ${alarm.metricName}`,
       // "" is the provider's region, as for the topics.
       region: alarm.region || region,
-      period: alarm.periodSeconds,
+      period: graphPeriod(alarm.periodSeconds),
       stat: alarm.extendedStatistic ?? alarm.statistic ?? "Sum",
       metrics: alarm.query
         ? [[{ expression: alarm.query, label: alarm.metricName, id: "q1" }]]
@@ -308,7 +327,7 @@ function dashboardBody(alarms: readonly AlarmSpec[], graphs: readonly GraphSpec[
     properties: {
       title: graph.title,
       region: graph.region || region,
-      period: graph.periodSeconds,
+      period: graphPeriod(graph.periodSeconds),
       stat: graph.stat,
       metrics: graph.metrics.map((metric) => [metric.namespace, metric.metricName, ...Object.entries(metric.dimensions).flat()]),
     },

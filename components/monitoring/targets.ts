@@ -16,7 +16,7 @@ import type { StaticSite } from "../static-site";
 import type { Topic } from "../topic";
 import type { UserAuth } from "../user-auth";
 import type { Workflow } from "../workflow";
-import type { MonitoredFunction, MonitoredQueue, MonitoringTargets } from "./alarms";
+import type { MonitoringTargets } from "./alarms";
 
 export interface MonitoredComponents {
   functions?: LambdaFunction[];
@@ -49,101 +49,119 @@ function functionNameOf(arn: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(arn).apply((value) => value.split(":")[6] ?? value);
 }
 
-export function monitoringTargets(components: MonitoredComponents): MonitoringTargets {
-  const functions: Record<string, MonitoredFunction> = {};
-  // The LambdaFunction (by component name) each functions key is for: two functions of one key ("thumb_worker" and
-  // "thumb-worker") are refused rather than the second's alarms replacing the first's. One reached twice is one target.
-  const functionSources = new Map<string, string>();
-  const functionKey = (name: string): string => {
+/**
+ * Puts targets of one group (`functions`, `queues`, ...) under keys made from component names (keyOf), refusing a second,
+ * different thing under a key already taken: keyOf folds case, `_` and the `-` that joins names, so "thumb_worker" and
+ * "thumb-worker", or bus "a-b" with subscription "c" and bus "a" with subscription "b-c", meet, and the second would
+ * replace the first, which would then go unwatched. `same` stands for what the target watches and is compared with
+ * `===`: the component, spec or resource object each path reaches it through (a queue's name, a string or the one
+ * Output of its resource), so one thing reached twice (a component listed twice, a function listed and an API's) is one
+ * target. `add` makes the target, given the one already there for such a second reach.
+ */
+function keyedGroup<T>(group: keyof MonitoringTargets, targets: Record<string, T>, fix: string) {
+  const sources = new Map<string, { same: unknown; what: string }>();
+  return (name: string, same: unknown, what: string, add: (earlier: T | undefined) => T): void => {
     const key = keyOf(name);
-    const earlier = functionSources.get(key);
-    if (earlier !== undefined && earlier !== name) {
-      throw new Error(
-        `monitoringTargets: functions key "${key}" is LambdaFunction "${earlier}" and LambdaFunction "${name}"; one would replace the other and go unwatched. Rename one of them, or list the functions under Monitoring's functions with keys of your own.`,
-      );
+    const earlier = sources.get(key);
+    if (earlier && earlier.same !== same) {
+      throw new Error(`monitoringTargets: ${group} key "${key}" is ${earlier.what} and ${what}; one would replace the other and go unwatched. ${fix}`);
     }
-    functionSources.set(key, name);
-    return key;
+    sources.set(key, earlier ?? { same, what });
+    targets[key] = add(targets[key]);
   };
+}
+
+export function monitoringTargets(components: MonitoredComponents): MonitoringTargets {
+  const targets: Required<MonitoringTargets> = { functions: {}, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {}, workflows: {}, rules: {} };
+  // A function is known by its spec, the one object its LambdaFunction, a MessageQueue's consumer and a stream
+  // subscription all hold; a queue by its name, the `name` Output of its aws.sqs.Queue (one object however often read),
+  // which every path below reads.
+  const addFunctionTarget = keyedGroup("functions", targets.functions, "Rename one of them, or list the functions under Monitoring's functions with keys of your own.");
+  const addQueue = keyedGroup("queues", targets.queues, "Rename one of the components (or the subscription), or list the queues under Monitoring's queues with keys of your own.");
+  const addApiStage = keyedGroup("apiStages", targets.apiStages, "Rename one of the APIs (or the stage), or list the stages under Monitoring's apiStages with keys of your own.");
+  const addTable = keyedGroup("tables", targets.tables, "Rename one of the DataTiers (or the table), or list the tables under Monitoring's tables with keys of your own.");
+  const addDistribution = keyedGroup("distributions", targets.distributions, "Rename one of the sites, or list the distributions under Monitoring's distributions with keys of your own.");
+  const addUserPool = keyedGroup("userPools", targets.userPools, "Rename one of them, or list the user pools under Monitoring's userPools with keys of your own.");
+  const addWorkflow = keyedGroup("workflows", targets.workflows, "Rename one of them, or list the workflows under Monitoring's workflows with keys of your own.");
+  const addRule = keyedGroup("rules", targets.rules, "Rename one of the buses (or the subscription), or list the rules under Monitoring's rules with keys of your own.");
+
   const addFunction = (fn: LambdaFunction) => {
     if (fn.spec.edge) return;
-    const key = functionKey(fn.spec.name);
-    functions[key] = { ...functions[key], functionName: fn.functionName, region: fn.spec.region };
+    addFunctionTarget(fn.spec.name, fn.spec, `LambdaFunction "${fn.spec.name}"`, (earlier) => ({ ...earlier, functionName: fn.functionName, region: fn.spec.region }));
     // Failed asynchronous events (e.g. S3 notifications) wait there: depth > 0 needs someone.
-    if (fn.failureQueue) addQueue(`${fn.spec.name}-failures`, { queueName: fn.failureQueue.name, region: fn.spec.region }, `LambdaFunction "${fn.spec.name}"'s failure queue`);
-    // Scheduled invocations Scheduler could not deliver (role, throttling, target gone): the function never ran, so its Errors alarm stays quiet.
-    if (fn.schedule) addQueue(`${fn.spec.name}-schedule-dlq`, { queueName: fn.schedule.deadLetterQueue.name, region: fn.spec.region }, `LambdaFunction "${fn.spec.name}"'s schedule dead-letter queue`);
-  };
-  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {}, workflows: {}, rules: {} };
-  // What gave each queue key, so that two queues of one key are refused rather than the second replacing the first.
-  const queueSources = new Map<string, string>();
-  const addQueue = (name: string, queue: MonitoredQueue, what: string) => {
-    const key = keyOf(name);
-    const earlier = targets.queues[key];
-    // One queue reached twice (a component listed twice, a function in `functions` and an API) is one target.
-    if (earlier && earlier.queueName !== queue.queueName) {
-      throw new Error(
-        `monitoringTargets: queues key "${key}" is ${queueSources.get(key)} and ${what}; one would replace the other and go unwatched. Rename one of the components (or the subscription), or list the queues under Monitoring's queues with keys of your own.`,
-      );
+    if (fn.failureQueue) {
+      const queueName = fn.failureQueue.name;
+      addQueue(`${fn.spec.name}-failures`, queueName, `LambdaFunction "${fn.spec.name}"'s failure queue`, () => ({ queueName, region: fn.spec.region }));
     }
-    targets.queues[key] = queue;
-    queueSources.set(key, what);
+    // Scheduled invocations Scheduler could not deliver (role, throttling, target gone): the function never ran, so its Errors alarm stays quiet.
+    if (fn.schedule) {
+      const queueName = fn.schedule.deadLetterQueue.name;
+      addQueue(`${fn.spec.name}-schedule-dlq`, queueName, `LambdaFunction "${fn.spec.name}"'s schedule dead-letter queue`, () => ({ queueName, region: fn.spec.region }));
+    }
   };
 
   for (const fn of components.functions ?? []) addFunction(fn);
   for (const api of components.apis ?? []) {
     for (const fn of api.nodes.functions.values()) addFunction(fn);
     // REST stages only (ApiName dimension); the HTTP kind has no REST stages in nodes.stages.
-    for (const stage of api.nodes.stages.keys()) {
-      targets.apiStages[keyOf(`${api.spec.name}-${stage}`)] = { apiName: api.nodes.restApi!.name, stage, region: api.spec.region };
+    for (const [stage, resource] of api.nodes.stages) {
+      addApiStage(`${api.spec.name}-${stage}`, resource, `ServerlessApi "${api.spec.name}" stage "${stage}"`, () => ({ apiName: api.nodes.restApi!.name, stage, region: api.spec.region }));
     }
   }
   for (const tier of components.dataTiers ?? []) {
     for (const [table, resource] of Object.entries(tier.nodes.tables)) {
-      targets.tables[keyOf(`${tier.spec.name}-${table}`)] = { tableName: resource.name, region: tier.spec.region };
+      addTable(`${tier.spec.name}-${table}`, resource, `DataTier "${tier.spec.name}" table "${table}"`, () => ({ tableName: resource.name, region: tier.spec.region }));
     }
     for (const subscription of tier.nodes.subscriptions) {
-      const key = functionKey(subscription.spec.function.name);
-      const known = functions[key];
-      functions[key] = known
-        ? { ...known, streamConsumer: true }
-        : { functionName: functionNameOf(subscription.mapping.functionName), region: subscription.spec.function.region, streamConsumer: true };
-      addQueue(`${tier.spec.name}-${subscription.spec.name}-dlq`, { queueName: subscription.deadLetterQueue.name, region: tier.spec.region }, `DataTier "${tier.spec.name}" subscription "${subscription.spec.name}"'s dead-letter queue`);
+      const fn = subscription.spec.function;
+      addFunctionTarget(fn.name, fn, `LambdaFunction "${fn.name}"`, (known) =>
+        known ? { ...known, streamConsumer: true } : { functionName: functionNameOf(subscription.mapping.functionName), region: fn.region, streamConsumer: true },
+      );
+      const queueName = subscription.deadLetterQueue.name;
+      addQueue(`${tier.spec.name}-${subscription.spec.name}-dlq`, queueName, `DataTier "${tier.spec.name}" subscription "${subscription.spec.name}"'s dead-letter queue`, () => ({ queueName, region: tier.spec.region }));
     }
     if (tier.nodes.export) {
       addFunction(tier.nodes.export.function);
-      addQueue(`${tier.spec.name}-export-dlq`, { queueName: tier.nodes.export.deadLetterQueue.name, region: tier.spec.region }, `DataTier "${tier.spec.name}"'s export dead-letter queue`);
+      const queueName = tier.nodes.export.deadLetterQueue.name;
+      addQueue(`${tier.spec.name}-export-dlq`, queueName, `DataTier "${tier.spec.name}"'s export dead-letter queue`, () => ({ queueName, region: tier.spec.region }));
     }
   }
   for (const queue of components.messageQueues ?? []) {
     const consumer = queue.spec.consumer.function;
-    functions[functionKey(consumer.name)] ??= { functionName: functionNameOf(queue.mapping.functionName), region: consumer.region };
-    addQueue(`${queue.spec.name}-dlq`, { queueName: queue.deadLetterQueue.name, region: queue.spec.region }, `MessageQueue "${queue.spec.name}"'s dead-letter queue`);
+    addFunctionTarget(consumer.name, consumer, `LambdaFunction "${consumer.name}"`, (known) => known ?? { functionName: functionNameOf(queue.mapping.functionName), region: consumer.region });
+    const queueName = queue.deadLetterQueue.name;
+    addQueue(`${queue.spec.name}-dlq`, queueName, `MessageQueue "${queue.spec.name}"'s dead-letter queue`, () => ({ queueName, region: queue.spec.region }));
   }
-  for (const site of components.sites ?? []) targets.distributions[keyOf(site.spec.name)] = { distributionId: site.nodes.distribution.id };
+  for (const site of components.sites ?? []) {
+    const distribution = site.nodes.distribution;
+    addDistribution(site.spec.name, distribution, `StaticSite "${site.spec.name}"'s distribution`, () => ({ distributionId: distribution.id }));
+  }
   for (const auth of components.auth ?? []) {
     for (const fn of Object.values(auth.nodes.triggers)) addFunction(fn!);
     // Risk metrics exist only with threat protection on (AUDIT or ENFORCED).
-    if (auth.spec.threatProtection !== "OFF") targets.userPools[keyOf(auth.spec.name)] = { userPoolId: auth.userPoolId, region: auth.spec.region };
+    if (auth.spec.threatProtection !== "OFF") addUserPool(auth.spec.name, auth, `UserAuth "${auth.spec.name}"'s user pool`, () => ({ userPoolId: auth.userPoolId, region: auth.spec.region }));
   }
   for (const workflow of components.workflows ?? []) {
     // Express workflows have no state transition throttling (StateTransition bucket and refill "Unlimited", and
     // "Throttling on the StateTransition service metric is reported as ExecutionThrottled",
     // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html): that alarm could never fire.
     const express = workflow.spec.type === "EXPRESS" ? { alarms: { workflowExecutionThrottled: { enabled: false } } } : {};
-    targets.workflows[keyOf(workflow.spec.name)] = { stateMachineArn: workflow.stateMachineArn, region: workflow.spec.region, ...express };
+    addWorkflow(workflow.spec.name, workflow, `Workflow "${workflow.spec.name}"`, () => ({ stateMachineArn: workflow.stateMachineArn, region: workflow.spec.region, ...express }));
   }
   for (const bus of components.eventBuses ?? []) {
+    const kind = bus.spec.default ? "DefaultEventBus" : "EventBus";
     for (const subscription of bus.spec.subscriptions) {
-      const key = keyOf(`${bus.spec.name}-${subscription.name}`);
+      const name = `${bus.spec.name}-${subscription.name}`;
       // A custom bus's rule is published under EventBusName and RuleName, a default bus's under RuleName alone (MonitoredRule).
-      targets.rules[key] = { ruleName: subscription.ruleName, ...(bus.spec.default ? {} : { eventBusName: bus.busName }), region: bus.spec.region };
-      addQueue(`${key}-dlq`, { queueName: subscription.deadLetterQueueName, region: bus.spec.region }, `${bus.spec.default ? "DefaultEventBus" : "EventBus"} "${bus.spec.name}" subscription "${subscription.name}"'s dead-letter queue`);
+      addRule(name, subscription, `${kind} "${bus.spec.name}" subscription "${subscription.name}"'s rule`, () => ({ ruleName: subscription.ruleName, ...(bus.spec.default ? {} : { eventBusName: bus.busName }), region: bus.spec.region }));
+      const queueName = subscription.deadLetterQueueName;
+      addQueue(`${name}-dlq`, queueName, `${kind} "${bus.spec.name}" subscription "${subscription.name}"'s dead-letter queue`, () => ({ queueName, region: bus.spec.region }));
     }
   }
   for (const topic of components.topics ?? []) {
     for (const subscription of topic.spec.subscriptions) {
-      addQueue(`${topic.spec.name}-${subscription.name}-dlq`, { queueName: subscription.deadLetterQueueName, region: topic.spec.region }, `Topic "${topic.spec.name}" subscription "${subscription.name}"'s dead-letter queue`);
+      const queueName = subscription.deadLetterQueueName;
+      addQueue(`${topic.spec.name}-${subscription.name}-dlq`, queueName, `Topic "${topic.spec.name}" subscription "${subscription.name}"'s dead-letter queue`, () => ({ queueName, region: topic.spec.region }));
     }
   }
   return targets;

@@ -25,4 +25,12 @@ describe("Monitoring's alarm topic display name stays within SNS's 100 character
     expect(displayName.length).toBeLessThanOrEqual(100);
     expect(displayName).toMatch(/^photo-gallery-reference-application-for-the-serverless-fullstack-components production\.eu.* alarms$/);
   });
+
+  it("a cut that would fall between the two halves of a character outside the BMP (an emoji) leaves the whole character out, not half of it", async () => {
+    // "p " and 90 letters are 92 UTF-16 units, so the emoji's high surrogate is the 93rd: the last the cut to 93 (100 less " alarms") keeps.
+    await useMocks({ project: "p", stack: `${"a".repeat(90)}\u{1F600}-stack` });
+    const graph = await record(() => new Monitoring("ops", { tables: { gallery: { tableName: "gallery-table" } } }));
+    const displayName: string = resource(graph, "aws:sns/topic:Topic", "ops-alarms").inputs.displayName;
+    expect(displayName).toBe(`p ${"a".repeat(90)} alarms`);
+  });
 });

@@ -4,11 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DataTier } from "../../components/data-tier";
 import { DefaultEventBus, EventBus } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
 import { Monitoring, monitoringTargets, type MonitoringArgs } from "../../components/monitoring";
 import { MessageQueue } from "../../components/message-queue";
+import { ServerlessApi } from "../../components/serverless-api";
+import { StaticSite } from "../../components/static-site";
 import { Topic } from "../../components/topic";
+import { UserAuth } from "../../components/user-auth";
 import { Workflow } from "../../components/workflow";
 import { ALARM_DIMENSION_LIMITS } from "../../testing/deploy-rules";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
@@ -197,6 +201,26 @@ describe("Monitoring dashboard", () => {
         properties: { title: "workflow orders — ExecutionTime (ms)", region: "us-east-1", period: 300, stat: "p99", metrics: [["AWS/States", "ExecutionTime", ...arn]] },
       },
     ]);
+  });
+});
+
+describe("Monitoring dashboard periods", () => {
+  // An alarm takes a period of 10, 20, 30 or a multiple of 60 s (API_PutMetricAlarm.html), a dashboard graph 1, 5, 10,
+  // 30, 60 or a multiple of 60 (CloudWatch-Dashboard-Body-Structure.html, "period"): 20 is an alarm's only.
+  it("draws a 20 s alarm's graph per 30 s, the nearest period a graph takes above it; 10 and 60 s alarms' graphs keep theirs", async () => {
+    const graph = await record(() =>
+      new Monitoring("hires", {
+        queues: {
+          twenty: { queueName: "twenty", alarms: { queueDepth: { periodSeconds: 20 } } },
+          ten: { queueName: "ten", alarms: { queueDepth: { periodSeconds: 10 } } },
+          minute: { queueName: "minute", alarms: { queueDepth: { periodSeconds: 60 } } },
+        },
+      }),
+    );
+    expect(resource(graph, ALARM, "hires-queue-twenty-queue-depth").inputs.period).toBe(20);
+    const widgets = JSON.parse(resource(graph, "aws:cloudwatch/dashboard:Dashboard", "hires-dashboard").inputs.dashboardBody).widgets;
+    const periodOf = (queue: string) => widgets.find((w: any) => w.properties.metrics[0].includes(queue)).properties.period;
+    expect([periodOf("twenty"), periodOf("ten"), periodOf("minute")]).toEqual([30, 10, 60]);
   });
 });
 
@@ -446,6 +470,81 @@ describe("monitoringTargets", () => {
       // A function reached twice (listed, and a queue's consumer) is one target.
       const jobs = new MessageQueue("thumb-jobs", { consumer: { function: kebab } });
       expect(Object.keys(monitoringTargets({ functions: [kebab], messageQueues: [jobs] }).functions ?? {})).toEqual(["thumb-worker"]);
+    });
+  });
+
+  // Keys fold case and `_` into `-`, and join a component's name to a stage's, table's or subscription's with `-`: two
+  // different targets whose names meet would share a key, and the second would replace the first, unwatched.
+  const health = { "GET /health": { handler: "handlers/api/health.ts", auth: "none" as const } };
+  const table = { attributes: { pk: "S" as const }, partitionKey: "pk" };
+  const definition = { StartAt: "Done", States: { Done: { Type: "Succeed" as const } } };
+  const clashes: Array<[string, () => Parameters<typeof monitoringTargets>[0], RegExp]> = [
+    [
+      "functions: a LambdaFunction named as an API's route function (one name, two functions)",
+      () => ({ functions: [new LambdaFunction("api-get-health", { entry: "tests/fixtures/handlers/echo.ts" })], apis: [new ServerlessApi("api", { routes: health })] }),
+      /functions key "api-get-health" is LambdaFunction "api-get-health" and LambdaFunction "api-get-health"; one would replace the other and go unwatched\. Rename one of them, or list the functions under Monitoring's functions/,
+    ],
+    [
+      "apiStages: API \"shop-v1\" stage \"prod\" and API \"shop\" stage \"v1-prod\"",
+      () => ({ apis: [new ServerlessApi("shop-v1", { routes: health, stages: { prod: {} } }), new ServerlessApi("shop", { routes: health, stages: { "v1-prod": {} } })] }),
+      /apiStages key "shop-v1-prod" is ServerlessApi "shop-v1" stage "prod" and ServerlessApi "shop" stage "v1-prod"; one would replace the other and go unwatched\. Rename one of the APIs \(or the stage\), or list the stages under Monitoring's apiStages/,
+    ],
+    [
+      "tables: DataTiers \"Media\" and \"media\", each with a table \"albums\"",
+      () => ({ dataTiers: ["Media", "media"].map((name) => new DataTier(name, { tables: { albums: table } })) }),
+      /tables key "media-albums" is DataTier "Media" table "albums" and DataTier "media" table "albums"; one would replace the other and go unwatched\. Rename one of the DataTiers \(or the table\), or list the tables under Monitoring's tables/,
+    ],
+    [
+      "distributions: StaticSites \"Gallery\" and \"gallery\"",
+      () => ({ sites: [new StaticSite("Gallery", { path: "tests/fixtures/site" }), new StaticSite("gallery", { path: "tests/fixtures/site" })] }),
+      /distributions key "gallery" is StaticSite "Gallery"'s distribution and StaticSite "gallery"'s distribution; one would replace the other and go unwatched\. Rename one of the sites, or list the distributions under Monitoring's distributions/,
+    ],
+    [
+      "userPools: UserAuths \"Members\" and \"members\"",
+      () => ({ auth: ["Members", "members"].map((name) => new UserAuth(name, { callbackUrls: ["https://gallery.example.com/"], threatProtection: "AUDIT" })) }),
+      /userPools key "members" is UserAuth "Members"'s user pool and UserAuth "members"'s user pool; one would replace the other and go unwatched\. Rename one of them, or list the user pools under Monitoring's userPools/,
+    ],
+    [
+      "workflows: Workflows \"Orders\" and \"orders\"",
+      () => ({ workflows: [new Workflow("Orders", { definition }), new Workflow("orders", { definition })] }),
+      /workflows key "orders" is Workflow "Orders" and Workflow "orders"; one would replace the other and go unwatched\. Rename one of them, or list the workflows under Monitoring's workflows/,
+    ],
+    [
+      "rules: EventBuses \"Shop\" and \"shop\", each with a subscription \"placed\"",
+      () => {
+        const fn = new LambdaFunction("clash-handler", { entry: "tests/fixtures/handlers/echo.ts" });
+        const buses = ["Shop", "shop"].map((name) => new EventBus(name, {}));
+        for (const bus of buses) bus.subscribe("placed", fn, { pattern: { source: ["shop.orders"] } });
+        return { eventBuses: buses };
+      },
+      /rules key "shop-placed" is EventBus "Shop" subscription "placed"'s rule and EventBus "shop" subscription "placed"'s rule; one would replace the other and go unwatched\. Rename one of the buses \(or the subscription\), or list the rules under Monitoring's rules/,
+    ],
+  ];
+  it.each(clashes)("refuses two targets of one key, naming both and the fix — %s", async (_, build, refusal) => {
+    await record(() => {
+      const components = build();
+      expect(() => monitoringTargets(components)).toThrow(refusal);
+    });
+  });
+
+  it("takes a component reached twice as one target of each kind (listed twice, or a function listed and an API's)", async () => {
+    await record(() => {
+      const api = new ServerlessApi("api", { routes: health });
+      const tier = new DataTier("media", { tables: { albums: table } });
+      const site = new StaticSite("gallery", { path: "tests/fixtures/site" });
+      const auth = new UserAuth("members", { callbackUrls: ["https://gallery.example.com/"], threatProtection: "AUDIT" });
+      const flow = new Workflow("orders", { definition });
+      const fn = api.nodes.functions.values().next().value!;
+      const bus = new EventBus("shop", {});
+      bus.subscribe("placed", fn, { pattern: { source: ["shop.orders"] } });
+      const found = monitoringTargets({ functions: [fn], apis: [api, api], dataTiers: [tier, tier], sites: [site, site], auth: [auth, auth], workflows: [flow, flow], eventBuses: [bus, bus] });
+      expect(Object.keys(found.apiStages ?? {})).toEqual(["api-prod"]);
+      expect(Object.keys(found.tables ?? {})).toEqual(["media-albums"]);
+      expect(Object.keys(found.distributions ?? {})).toEqual(["gallery"]);
+      expect(Object.keys(found.userPools ?? {})).toEqual(["members"]);
+      expect(Object.keys(found.workflows ?? {})).toEqual(["orders"]);
+      expect(Object.keys(found.rules ?? {})).toEqual(["shop-placed"]);
+      expect(Object.keys(found.queues ?? {})).toEqual(["shop-placed-dlq"]);
     });
   });
 
