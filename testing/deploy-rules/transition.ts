@@ -1286,7 +1286,8 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }
     return false;
   };
-  const unregisteredAt = (urn: string, root: string) => !position.has(urn) || position.get(urn)! > (position.get(root) ?? -1) || waitsOn(urn, root);
+  const registeredBefore = (urn: string, root: string) => position.has(urn) && position.get(urn)! < (position.get(root) ?? -1) && !waitsOn(urn, root);
+  const unregisteredAt = (urn: string, root: string) => !registeredBefore(urn, root);
   const chains = new Map<string, readonly string[]>();
   const chainRoots = (urn: string): readonly string[] => {
     let roots = chains.get(urn);
@@ -1392,7 +1393,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
       return providers.length > 0 ? [[urn, providers[0]] as const] : [];
     }),
   );
-  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf, waitsOn };
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf, waitsOn, registeredBefore };
 }
 
 /**
@@ -1456,6 +1457,11 @@ export interface CascadeOrder {
    */
   waitsOn(urn: string, on: string): boolean;
   /**
+   * Whether the program has registered the resource of `urn` when `root`'s registration is diffed (the engine's
+   * impossibleDependents then): the next plan lists it before `root` and it does not wait for `root` (waitsOn).
+   */
+  registeredBefore(urn: string, root: string): boolean;
+  /**
    * Whether a replacement of the resource of this URN deletes its deployed copy first: `early`, or its own judgement
    * as the provider is sent it (replacedDeleteFirst: the program's option, pulumi:autonaming's, the bridge's for a name
    * set by hand). Asked of a resource the update replaces.
@@ -1464,7 +1470,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false, waitsOn: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false, waitsOn: () => false, registeredBefore: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
