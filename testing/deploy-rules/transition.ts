@@ -3487,8 +3487,10 @@ function policyWriterDeletedFindings(
         const by = writers.map((w) => describe(w, next.holder)).join(", ");
         // deleteBeforeReplace orders the old copy's delete before its own new copy's create only: the engine deletes it
         // when the new copy registers (step_generator.go, the delete-before-replace branch), which nothing orders after
-        // another writer's write (the new copy depends on its new target alone). So it helps, and is offered, only where
-        // the one new writer is the writer's own new copy.
+        // another writer's write (the new copy depends on its new target alone) unless that writer waits for the new
+        // copy: it registers once the new copy's registration answers, after the whole chain (the delete, then the
+        // create: step_executor.go runs a registration's steps as one chain). So it is offered where the one new writer
+        // is the writer's own new copy, and otherwise the other writers are offered a dependsOn on it.
         for (const { writer, reasons } of deleted) {
           const copy = afterByUrn.get(writer.urn);
           const ownOnly = writers.every((w) => w.urn === writer.urn);
