@@ -3497,12 +3497,16 @@ function policyWriterDeletedFindings(
           // Deleted first as well when its replaceWith target is replaced delete-first (deletedFirst: that branch deletes it
           // before the target, and its new copy is created after).
           const first = copy !== undefined && deletedFirst(order, diffedOf.get(copy.urn) ?? copy);
+          // Its old copy deleted before its new copy is created: with deleteBeforeReplace, in the new copy's own chain (the
+          // delete, then the create); deleted early, in another resource's branch, only when the new copy waits for that
+          // branch's root (order.inBranchOf): else it is re-created ("Case 1: recreating") in a chain of its own, which
+          // step_executor.go runs beside that branch's (taken as after the delete, as inBranchOf takes any such race).
+          const beforeOwnCreate = first && (!order.early.has(writer.urn) || order.inBranchOf(writer.urn, writer.urn));
           // Deleted before every new writer writes, nothing deletes the document after: its own new copy is created after
-          // it when deleted first, and another writer writes at its registration, after the branch that deletes the old
+          // it (beforeOwnCreate), and another writer writes at its registration, after the branch that deletes the old
           // writer when that is the writer's own branch or one whose root it waits for (order.inBranchOf, as for the holder),
-          // or, the old copy deleted first, after that copy's new one, which it waits for (the delete comes before that
-          // create: in the new copy's chain with deleteBeforeReplace, in an earlier branch when early).
-          const writesAfterDelete = (w: RecordedResource) => (w.urn === writer.urn ? first : order.inBranchOf(writer.urn, w.urn) || (first && order.waitsOn(w.urn, writer.urn)));
+          // or after the new copy it waits for, when that copy is created after the delete.
+          const writesAfterDelete = (w: RecordedResource) => (w.urn === writer.urn ? beforeOwnCreate : order.inBranchOf(writer.urn, w.urn) || (beforeOwnCreate && order.waitsOn(w.urn, writer.urn)));
           if (writers.every(writesAfterDelete)) continue;
           const refusal = kind.refused?.(writer);
           const branch = order.branchOf(writer.urn);
@@ -3520,7 +3524,7 @@ function policyWriterDeletedFindings(
               "TransitionPolicyWriterDeleted",
               writer,
               `${copy ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: ${when}, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
-              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : first ? `; or make ${writers.filter((w) => !writesAfterDelete(w)).map((w) => w.name).join(", ")} wait for ${writer.name} (dependsOn), so that it writes after ${writer.name}'s old copy is deleted` : ""}`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : order.early.has(writer.urn) && branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}'s old copy` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : first ? `; or make ${writers.filter((w) => !writesAfterDelete(w)).map((w) => w.name).join(", ")} wait for ${writer.name} (dependsOn), so that it writes after ${writer.name}'s old copy is deleted` : ""}`,
               stack,
             ),
           );
