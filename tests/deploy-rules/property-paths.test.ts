@@ -241,6 +241,10 @@ describe("changeReportedUnder: a set of objects as the bridge's makeSetDiff alig
     // may stand first there, where the added element is diffed against it field by field.
     expect(changeReportedUnder(["*", "cidrBlocks"], [https, ssh], [sshFromVpn, https], "set")).toBe(true);
     expect(changeReportedUnder([0, "cidrBlocks"], [https, ssh], [sshFromVpn, https], "set")).toBe(true);
+    // A set of scalars alike: its removed element may stand at any index below the set's size.
+    expect(changeReportedUnder([1], ["email", "phone_number"], ["phone_number"], "set")).toBe(true);
+    expect(changeReportedUnder([2], ["email", "phone_number"], ["phone_number"], "set")).toBe(false);
+    expect(changeReportedUnder([1], ["email", "phone_number"], ["phone_number", "email"], "set")).toBe(false);
     // Added past the state's size, it meets no removed element: reported as a whole only.
     expect(changeReportedUnder(["*", "cidrBlocks"], [https], [https, sshFromVpn], "set")).toBe(false);
   });
