@@ -117,7 +117,7 @@ export type ArrayKind = "list" | "set";
  * toward replacing. `*` matches every key or index at its level.
  * An array is aligned as the bridge aligns it, by `kind`, the top-level input's (`old` and `next` being that input's
  * values), and below it as either a list or a set may be: an array of scalars by scalarArrayChanges; an array of objects
- * as a list index by index (makeListDiff, which makePropDiff's each index), as a set by element (setElementPairs: an
+ * as a list index by index (makeListDiff, which makePropDiff's each index), as a set by element (setObjectDiffs: an
  * element both sides hold is unchanged wherever it stands), and where the kind is not known by either.
  */
 export function changeReportedUnder(path: PropertyPath, old: unknown, next: unknown, kind?: ArrayKind): boolean {
@@ -127,8 +127,13 @@ export function changeReportedUnder(path: PropertyPath, old: unknown, next: unkn
   const [element, ...rest] = path;
   if (Array.isArray(old) && Array.isArray(next) && [...old, ...next].every(isScalar)) {
     // The change of a scalar element is reported at its index, which a longer entry (`list[0].field`) does not contain.
+    // A set's removed element at its index in the provider's state, which may be any below the set's size (setObjectDiffs);
+    // for an input a kind keeps as a set only: one not known as either is most likely a list (a Lambda function's
+    // `layers`), whose entries at one index keep the deployed order.
     const changed = scalarArrayChanges(old, next, kind);
-    return rest.length === 0 && (element === "*" ? changed.size > 0 : typeof element === "number" && changed.has(element));
+    const set = kind === "set" ? setElementChanges(old, next) : undefined;
+    const removedMayStandAt = (index: number) => set !== undefined && set.removed.length > 0 && index < set.size;
+    return rest.length === 0 && (element === "*" ? changed.size > 0 : typeof element === "number" && (changed.has(element) || removedMayStandAt(element)));
   }
   const child = (value: unknown, key: string | number) => (typeof key === "number" ? (Array.isArray(value) ? value[key] : undefined) : value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
   const keysOf = (value: unknown): Array<string | number> => (Array.isArray(value) ? value.map((_, i) => i) : typeof value === "object" ? Object.keys(value as object) : []);
@@ -136,7 +141,7 @@ export function changeReportedUnder(path: PropertyPath, old: unknown, next: unkn
   if (!Array.isArray(old) || !Array.isArray(next) || kind === "list") return byKey();
   // A changed element only one side holds is reported at its index as a whole (makeShortCircuitDiff), which a longer
   // entry does not contain; one removed where another is added, field by field (the recursion reads both the same way).
-  const bySet = [...setElementPairs(old, next)].some(([index, [was, is]]) => (element === "*" || element === index) && changeReportedUnder(rest, was, is));
+  const bySet = setObjectDiffs(old, next).some(([index, was, is]) => (element === "*" || element === index) && changeReportedUnder(rest, was, is));
   return bySet || (kind === undefined && byKey());
 }
 
@@ -177,8 +182,9 @@ const LIST_EDIT_SCRIPT_LIMIT = 1000;
  *   elements on either side, index by index (listChanges);
  * - a set (makeSetDiff): by element, in any order: a removed element at its index on the old side, an added one at
  *   the index of the first input that holds it (matchPlanElementsToInputs), and a reordering none. The old side is the
- *   provider's prior state, whose order is taken here as the deployed inputs' (not confirmed: the state may hold the set
- *   in the provider's order, which moves a removed element's index);
+ *   provider's prior state, read here in the order given (the bridge's tests give it so); the state holds a set in the
+ *   provider's order, so changeReportedUnder, given the deployed inputs, takes a removed element at any index below the
+ *   set's size (setObjectDiffs);
  * - unknown: the indices either reports, so that an entry replaces where either alignment says so.
  */
 export function scalarArrayChanges(old: readonly unknown[], next: readonly unknown[], kind?: ArrayKind): ReadonlySet<number> {
@@ -223,31 +229,46 @@ function listEdits(xs: readonly unknown[], ys: readonly unknown[]): Set<number> 
   return changed;
 }
 
-const setChanges = (old: readonly unknown[], next: readonly unknown[]): Set<number> => new Set(setElementPairs(old, next).keys());
-
 /**
- * The indices at which the bridge's detailed diff of a set (pulumi-terraform-bridge pkg/tfbridge/detailed_diff.go
- * makeSetDiff, at 59de6c661df1e7561e6ece7ad7f1c835c63010c4) diffs something, each with the two values it diffs there:
- * it keys each side by element hash (calculateSetHashIndexMap: a value held twice keeps its last index), an element
- * only the old side holds is removed at its old index, one only the new side holds added at the index of the first
- * input that holds it (matchPlanElementsToInputs; the new side here is the inputs themselves), and where a removed and
- * an added one meet at one index both are diffed there (makeSetChangeMap, makeSetDiffElementResult: makePropDiff of
- * the old element against the new); elsewhere the missing side is null. An element both sides hold is in none. The
- * old side is the provider's prior state, whose order is taken as the deployed inputs' (not confirmed: the state may
- * hold the set in the provider's order, which moves a removed element's index).
+ * The elements the bridge's detailed diff of a set (pulumi-terraform-bridge pkg/tfbridge/detailed_diff.go makeSetDiff,
+ * at 59de6c661df1e7561e6ece7ad7f1c835c63010c4) finds changed: it keys each side by element hash
+ * (calculateSetHashIndexMap: a value held twice keeps its last index); an element only the old side holds is removed at
+ * its old index, one only the new side holds added at the index of the first input that holds it
+ * (matchPlanElementsToInputs; the new side here is the inputs themselves). An element both sides hold is in neither.
  */
-function setElementPairs(old: readonly unknown[], next: readonly unknown[]): Map<number, [unknown, unknown]> {
+function setElementChanges(old: readonly unknown[], next: readonly unknown[]) {
   const lastIndex = new Map(old.map((value, i) => [elementKey(value), i] as const));
   const nextKeys = next.map(elementKey);
   const nextValues = new Set(nextKeys);
-  const pairs = new Map<number, [unknown, unknown]>();
-  for (const [value, i] of lastIndex) if (!nextValues.has(value)) pairs.set(i, [old[i], null]);
-  for (const value of nextValues) {
-    if (lastIndex.has(value)) continue;
-    const i = nextKeys.indexOf(value);
-    pairs.set(i, [pairs.get(i)?.[0] ?? null, next[i]]);
-  }
-  return pairs;
+  const removed = [...lastIndex].flatMap(([value, i]) => (nextValues.has(value) ? [] : [i]));
+  const added = [...nextValues].flatMap((value) => (lastIndex.has(value) ? [] : [nextKeys.indexOf(value)]));
+  return { removed, added, size: lastIndex.size };
+}
+
+/** The indices a set's detailed diff reports, the old side read in the order given (scalarArrayChanges' cases). */
+function setChanges(old: readonly unknown[], next: readonly unknown[]): Set<number> {
+  const { removed, added } = setElementChanges(old, next);
+  return new Set([...removed, ...added]);
+}
+
+/**
+ * What the bridge's detailed diff of a set of objects may diff, each as [index, old value, new value] (a missing side
+ * null): a removed element as a whole at its index, an added one as a whole at its index, and, where a removed and an
+ * added one meet at one index, the two field by field (makeSetChangeMap, makeSetDiffElementResult: makePropDiff of the
+ * old element against the new). The removed element's index is its index in the provider's prior state, which holds
+ * a set in the provider's order (the SDK's, by element hash), not the program's: the bridge's cross-test
+ * pkg/tests/diff_test TestSDKv2DetailedDiffSetBlock `same_element_updated_unordered` gives inputs [val2, val3, val1],
+ * then [val2, val4, val1], and reports `props[1]` added and `props[2]` removed. That order is not known here, so a
+ * removed element is taken at every index below the state's size, and met there by any added element: every diff the
+ * bridge may report is among these (toward replacing).
+ */
+function setObjectDiffs(old: readonly unknown[], next: readonly unknown[]): Array<[number, unknown, unknown]> {
+  const { removed, added, size } = setElementChanges(old, next);
+  const below = Array.from({ length: size }, (_, i) => i);
+  return [
+    ...removed.flatMap((r) => below.map((i): [number, unknown, unknown] => [i, old[r], null])),
+    ...added.flatMap((a) => [[a, null, next[a]] as [number, unknown, unknown], ...(a < size ? removed.map((r): [number, unknown, unknown] => [a, old[r], next[a]]) : [])]),
+  ];
 }
 
 /** The ignoreChanges entries of `r` that hold `path`. */

@@ -22,8 +22,8 @@
  *   DeleteStep.Apply, `isDeletedWith(s.old.DeletedWith, s.otherDeletions)`): it leaves the stack without being deleted;
  * - a deployed copy whose replaceWith alone names the target: it is deleted (its provider's Delete);
  * - protected, the engine stops the update ("unable to replace resource … as part of replacing …", the same branch).
- * When the program registers the resource after the target (it reads the target's outputs, or comes later in the
- * program), the engine finds its deployed copy deleted and creates it anew ("Case 1: recreating", lines 1482-1506): a
+ * When the program registers the resource after the target (it waits for the target, through its inputs, dependsOn or
+ * its parent, or comes later in the program: cascadeOrder's registeredBefore), the engine finds its deployed copy deleted and creates it anew ("Case 1: recreating", lines 1482-1506): a
  * replacement, delete-first, that the program does not ask for. A copy whose delete was skipped is still in the account
  * unless the target's delete takes it (what the deployed deletedWith said; moving off is for a resource it does not
  * take). The new copy is checked without the deployed inputs ("If we are re-creating this resource because it was
@@ -107,14 +107,15 @@ export function movedOffDeleteFirstTargetFindings(update: Pick<PlanUpdate, "depl
       ...(offReplaceWith.length > 0 ? [`a replaceWith without ${offReplaceWith.join(" or ")}`] : []),
     ].join(" and ");
     const reasons = several ? targets.map((t) => `${t.name}: ${deleteFirstReason(update, t)}`).join("; ") : deleteFirstReason(update, target);
-    const later = at(next.urn) > at(target.urn);
+    // Registered after the target's branch: listed after it, or waiting for it (cascadeOrder's judgement, the one `early` reads).
+    const later = !update.order.registeredBefore(next.urn, target.urn);
     // The deployed resources deletedWith this one, transitively (calculateDependentReplacements' deletedWith chain): deleted, Delete skipped, with it.
     // calculateDependentReplacements runs from the target and takes this one only when its deployed deletedWith names
     // the target (a replaceWith edge alone forces no replacement: requiresReplacement) and the program has not
     // registered it yet (a registered resource is in impossibleDependents, and the walk does not pass through it);
     // each chain member likewise. A later target's branch finds this one in sg.deletes (impossibleDependents) and
     // takes no chain through it.
-    const unregistered = (urn: string) => !afterByUrn.has(urn) || at(urn) > at(target.urn);
+    const unregistered = (urn: string) => !update.order.registeredBefore(urn, target.urn);
     const chain = new Set<string>(old.deletedWith === target.urn && later ? [old.urn] : []);
     for (const urn of chain) for (const r of deployed) if (r.deletedWith === urn && r.urn !== target.urn && unregistered(r.urn)) chain.add(r.urn);
     chain.delete(old.urn);

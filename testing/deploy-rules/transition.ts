@@ -1286,7 +1286,8 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
     }
     return false;
   };
-  const unregisteredAt = (urn: string, root: string) => !position.has(urn) || position.get(urn)! > (position.get(root) ?? -1) || waitsOn(urn, root);
+  const registeredBefore = (urn: string, root: string) => position.has(urn) && position.get(urn)! < (position.get(root) ?? -1) && !waitsOn(urn, root);
+  const unregisteredAt = (urn: string, root: string) => !registeredBefore(urn, root);
   const chains = new Map<string, readonly string[]>();
   const chainRoots = (urn: string): readonly string[] => {
     let roots = chains.get(urn);
@@ -1392,7 +1393,7 @@ function cascadeOrder(deployed: Graph, after: Graph, replacedWith: ReplacedWith,
       return providers.length > 0 ? [[urn, providers[0]] as const] : [];
     }),
   );
-  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf, waitsOn };
+  return { early, deletedAfterKept, deleteFirstTargets, deletedInBranch, branchOf, byNaming, deletesFirst: deletesFirstGiven(early), forcedBy, forcedInputs, forcedByProvider, inBranchOf, waitsOn, registeredBefore };
 }
 
 /**
@@ -1456,6 +1457,11 @@ export interface CascadeOrder {
    */
   waitsOn(urn: string, on: string): boolean;
   /**
+   * Whether the program has registered the resource of `urn` when `root`'s registration is diffed (the engine's
+   * impossibleDependents then): the next plan lists it before `root` and it does not wait for `root` (waitsOn).
+   */
+  registeredBefore(urn: string, root: string): boolean;
+  /**
    * Whether a replacement of the resource of this URN deletes its deployed copy first: `early`, or its own judgement
    * as the provider is sent it (replacedDeleteFirst: the program's option, pulumi:autonaming's, the bridge's for a name
    * set by hand). Asked of a resource the update replaces.
@@ -1464,7 +1470,7 @@ export interface CascadeOrder {
 }
 
 /** The order of a plan with no cascade (a check called on its own, without checkPlanTransition's judgement). */
-const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false, waitsOn: () => false };
+const NO_CASCADE: CascadeOrder = { early: new Set(), deletedAfterKept: new Set(), deleteFirstTargets: new Set(), deletedInBranch: new Set(), branchOf: () => undefined, byNaming: new Map(), forcedBy: new Map(), forcedInputs: new Map(), forcedByProvider: new Map(), deletesFirst: () => false, inBranchOf: () => false, waitsOn: () => false, registeredBefore: () => false };
 
 /**
  * Whether a resource the update replaces (`diffed`, as diffedByUrn gives it) has its deployed copy deleted before its new
@@ -3481,20 +3487,26 @@ function policyWriterDeletedFindings(
         const by = writers.map((w) => describe(w, next.holder)).join(", ");
         // deleteBeforeReplace orders the old copy's delete before its own new copy's create only: the engine deletes it
         // when the new copy registers (step_generator.go, the delete-before-replace branch), which nothing orders after
-        // another writer's write (the new copy depends on its new target alone). So it helps, and is offered, only where
-        // the one new writer is the writer's own new copy.
+        // another writer's write (the new copy depends on its new target alone) unless that writer waits for the new
+        // copy: it registers once the new copy's registration answers, after the whole chain (the delete, then the
+        // create: step_executor.go runs a registration's steps as one chain). So it is offered where the one new writer
+        // is the writer's own new copy, and otherwise the other writers are offered a dependsOn on it.
         for (const { writer, reasons } of deleted) {
           const copy = afterByUrn.get(writer.urn);
           const ownOnly = writers.every((w) => w.urn === writer.urn);
           // Deleted first as well when its replaceWith target is replaced delete-first (deletedFirst: that branch deletes it
           // before the target, and its new copy is created after).
           const first = copy !== undefined && deletedFirst(order, diffedOf.get(copy.urn) ?? copy);
+          // Its old copy deleted before its new copy is created: with deleteBeforeReplace, in the new copy's own chain (the
+          // delete, then the create); deleted early, in another resource's branch, only when the new copy waits for that
+          // branch's root (order.inBranchOf): else it is re-created ("Case 1: recreating") in a chain of its own, which
+          // step_executor.go runs beside that branch's (taken as after the delete, as inBranchOf takes any such race).
+          const beforeOwnCreate = first && (!order.early.has(writer.urn) || order.inBranchOf(writer.urn, writer.urn));
           // Deleted before every new writer writes, nothing deletes the document after: its own new copy is created after
-          // it when deleted first, and another writer writes at its registration, after the branch that deletes the old
+          // it (beforeOwnCreate), and another writer writes at its registration, after the branch that deletes the old
           // writer when that is the writer's own branch or one whose root it waits for (order.inBranchOf, as for the holder),
-          // or, the old copy deleted first, after that copy's new one, which it waits for (the delete comes before that
-          // create: in the new copy's chain with deleteBeforeReplace, in an earlier branch when early).
-          const writesAfterDelete = (w: RecordedResource) => (w.urn === writer.urn ? first : order.inBranchOf(writer.urn, w.urn) || (first && order.waitsOn(w.urn, writer.urn)));
+          // or after the new copy it waits for, when that copy is created after the delete.
+          const writesAfterDelete = (w: RecordedResource) => (w.urn === writer.urn ? beforeOwnCreate : order.inBranchOf(writer.urn, w.urn) || (beforeOwnCreate && order.waitsOn(w.urn, writer.urn)));
           if (writers.every(writesAfterDelete)) continue;
           const refusal = kind.refused?.(writer);
           const branch = order.branchOf(writer.urn);
@@ -3512,7 +3524,7 @@ function policyWriterDeletedFindings(
               "TransitionPolicyWriterDeleted",
               writer,
               `${copy ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: ${when}, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
-              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : first ? `; or make ${writers.filter((w) => !writesAfterDelete(w)).map((w) => w.name).join(", ")} wait for ${writer.name} (dependsOn), so that it writes after ${writer.name}'s old copy is deleted` : ""}`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]${branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}` : ""}` : order.early.has(writer.urn) && branch !== undefined ? `; or make ${writers.filter((w) => !order.inBranchOf(writer.urn, w.urn)).map((w) => w.name).join(", ")} wait for ${afterByUrn.get(branch)?.name ?? branch} (dependsOn), so that it writes after that branch deletes ${writer.name}'s old copy` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : first ? `; or make ${writers.filter((w) => !writesAfterDelete(w)).map((w) => w.name).join(", ")} wait for ${writer.name} (dependsOn), so that it writes after ${writer.name}'s old copy is deleted` : ""}`,
               stack,
             ),
           );

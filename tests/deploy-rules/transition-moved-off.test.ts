@@ -61,6 +61,27 @@ describe("TransitionMovedOffDeleteFirstTarget", () => {
     expect(partly.problem).not.toMatch(/With it go/);
   });
 
+  it("reads registration as cascadeOrder does: one listed before the target but waiting for it (dependsOn, or a parent that does) registers after its branch", () => {
+    // The SDK sends a registration once the URNs it waits for resolve (its dependencies, and its parent's: prepareResource
+    // awaits the parent's URN), so a resource that waits for the target registers after the target's branch whatever
+    // the list's order: calculateDependentReplacements takes it in the chain, and the moved-off one is created anew.
+    const roles = handBuilt("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "identities-roles", { identityPoolId: "identities-id" });
+    const chained = { ...roles, deletedWith: identities().urn };
+    const before = [deployedPool, identities({ deletedWith: deployedPool.urn }), chained];
+    const auth = (dependencies: string[]) => handBuilt("serverless-fullstack:index:UserAuth", "auth", {}, { custom: false, id: "", dependencies });
+    for (const after of [
+      [{ ...chained, dependencies: [deployedPool.urn] }, nextPool(true), identities()],
+      [auth([deployedPool.urn]), { ...chained, parent: auth([]).urn }, nextPool(true), identities()],
+    ]) {
+      const [f, ...rest] = found(before, after);
+      expect(rest).toEqual([]);
+      expect(f.problem).toMatch(/ With it go the resources deployed deletedWith it \(identities-roles: /);
+    }
+    const [waiting] = found([deployedPool, identities({ deletedWith: deployedPool.urn })], [identities({ dependencies: [deployedPool.urn] }), nextPool(true)]);
+    expect(waiting.problem).toMatch(/, then creates it anew when the program registers it \("Case 1: recreating"\)/);
+    expect(planUpdate([deployedPool, identities({ deletedWith: deployedPool.urn })], [identities({ dependencies: [deployedPool.urn] }), nextPool(true)]).order.early.has(identities().urn)).toBe(true);
+  });
+
   it("says what is not confirmed for one the program registers before the target (it no longer reads it)", () => {
     const [f] = found([deployedPool, identities({ deletedWith: deployedPool.urn })], [identities(), nextPool(true)]);
     expect(f.problem).toMatch(/, after the program has already kept it \(it is registered before users\): the deployed copy stays in the account while the stack still records it \(not confirmed\)\.$/);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { formatFinding } from "../../testing/deploy-rules";
+import { formatFinding, planUpdate } from "../../testing/deploy-rules";
 import { handBuilt, rules, saved, transition } from "./fixture";
 
 const RULE = "TransitionPolicyWriterDeleted";
@@ -398,6 +398,26 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     const [racing] = transition(before, [copy, queue({ policy: moved })]).filter((f) => f.rule === RULE);
     expect(racing.resource).toBe(`${QUEUE_POLICY} jobs-policy`);
     expect(racing.fix).toContain("or make jobs wait for jobs-policy (dependsOn), so that it writes after jobs-policy's old copy is deleted");
+  });
+
+  it("finds a writer deleted early in another resource's branch whose new copy does not wait for that resource: its re-create runs beside that branch's delete", () => {
+    // The deployed policy takes its document from the logs bucket (replaceOnChanges on it), so the bucket's
+    // delete-before-replace branch deletes the old copy (calculateDependentReplacements); the new copy, a written-out
+    // document registered after the bucket, is re-created in a chain of its own ("Case 1: recreating"), which
+    // step_executor.go runs beside the bucket's, so the old copy's delete may come after the new copy's write.
+    const logs = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "logs", { bucket: "logs-bucket", ...inputs }, { id: "logs-bucket" });
+    const fromLogs = queuePolicy("jobs-policy", { replaceOnChanges: ["policy"], dependencies: [logs().urn], propertyDependencies: { policy: [logs().urn] } });
+    const before = [logs(), queue(), fromLogs];
+    const written = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }] });
+    const copy = handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl, policy: written }, { replaceOnChanges: ["policy"] });
+    const nextLogs = logs({ objectLockEnabled: true });
+    expect(planUpdate(before, [nextLogs, queue(), copy]).order.early.has(copy.urn)).toBe(true);
+    const [racing, ...rest] = transition(before, [nextLogs, queue(), copy]).filter((f) => f.rule === RULE);
+    expect(rest).toEqual([]);
+    expect(racing.resource).toBe(`${QUEUE_POLICY} jobs-policy`);
+    expect(racing.fix).toContain("or make jobs-policy wait for logs (dependsOn)");
+    // Waiting for the bucket, it registers once the bucket's chain (the old copy's delete first) is done.
+    expect(ours(transition(before, [nextLogs, queue(), { ...copy, dependencies: [nextLogs.urn] }]))).toEqual([]);
   });
 
   it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
