@@ -3035,16 +3035,19 @@ function stormDB() {
  * pool's file and clients.json, at every start) and saves the whole store at every change, changed or not (an update
  * that sets what is there), each a rewrite of the whole file (issue 15: a pool file grows with its users); an
  * unchanged `npm start` rewrote every file. Here a save is skipped when its text is the last one the file was read with
- * or saved with in this process (kept as a hash, not the text: a pool's file can be large); one whose write failed is
- * forgotten, so the next save writes. Applied once, to the classes cognito-local uses.
+ * or written with in this process (kept as a hash, not the text: a pool's file can be large), and no write of the file
+ * is under way: a save asked for while one is written is written too (after it, atomicStormDBWrites), so a failed write
+ * is not taken for the text the file holds, and the next save writes. Applied once, to the classes cognito-local uses.
  */
 function skipUnchangedStormDBSaves(): void {
   const { prototype: store, localFileEngine } = stormDB();
   if (store.skipsUnchanged) return;
   store.skipsUnchanged = true;
   type Engine = { path: string; async: boolean; serialize(data: unknown): string };
-  /** Per file: the hash of the text it holds, or is being written with (its last save). */
+  /** Per file: the hash of the text it holds, as last read or written (unknown while a write is under way). */
   const held = new Map<string, string>();
+  /** Per file: how many of its saves are being written. */
+  const writing = new Map<string, number>();
   const hashOf = (engine: Engine, data: unknown) => createHash("sha256").update(engine.serialize(data)).digest("base64");
   // A file opened afresh (a new store, or one a --fresh run or a test removed) holds nothing known yet: its `init`
   // writes `{}` itself when there is none, and reads it otherwise.
@@ -3063,17 +3066,34 @@ function skipUnchangedStormDBSaves(): void {
   store.save = function (this: { engine: Engine; state: unknown }) {
     const { path } = this.engine;
     const hash = hashOf(this.engine, this.state);
-    if (held.get(path) === hash) return this.engine.async ? Promise.resolve() : null;
-    held.set(path, hash);
-    const forget = (error: unknown) => {
-      if (held.get(path) === hash) held.delete(path);
-      throw error;
+    if (!writing.has(path) && held.get(path) === hash) return this.engine.async ? Promise.resolve() : null;
+    held.delete(path);
+    writing.set(path, (writing.get(path) ?? 0) + 1);
+    const settled = (written: boolean) => {
+      const left = writing.get(path)! - 1;
+      if (left > 0) writing.set(path, left);
+      else writing.delete(path);
+      // A file's writes settle one at a time, in the order asked for: the last one holds the store's latest text.
+      if (written && left === 0) held.set(path, hash);
     };
+    let result: Promise<void> | null;
     try {
-      return save.call(this)?.catch(forget) ?? null;
+      result = save.call(this);
     } catch (error) {
-      return forget(error);
+      settled(false);
+      throw error;
     }
+    if (!result) {
+      settled(true);
+      return null;
+    }
+    return result.then(
+      () => settled(true),
+      (error: unknown) => {
+        settled(false);
+        throw error;
+      },
+    );
   };
 }
 skipUnchangedStormDBSaves();
