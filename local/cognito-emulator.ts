@@ -28,6 +28,8 @@
  *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
  *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
  *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);
+ *  - an app client's token unit left out is the API's default, hours for the ID token too (cognito-local: minutes), and
+ *    UpdateUserPoolClient sets one it is not given to its default (defaultTokenValidityUnits);
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does, and
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
@@ -231,6 +233,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => attributeVerificationCodeDelivery(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
     (r) => schemaImmutableUnlessSaid(r),
+    (r) => defaultTokenValidityUnits(r),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -2525,6 +2528,38 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
       }
     };
   };
+}
+
+/**
+ * The unit of each token's validity where an app client's TokenValidityUnits leaves it out: "The default
+ * AccessTokenValidity time unit is hours", "The default IdTokenValidity time unit is hours", "The default
+ * RefreshTokenValidity time unit is days"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html).
+ */
+export const DEFAULT_TOKEN_VALIDITY_UNITS = { AccessToken: "hours", IdToken: "hours", RefreshToken: "days" } as const;
+
+/**
+ * CreateUserPoolClient and UpdateUserPoolClient store the API's default unit (DEFAULT_TOKEN_VALIDITY_UNITS) for a token
+ * whose unit the request leaves out. cognito-local stored minutes for the ID token (an IdTokenValidity of 1 gave ID
+ * tokens of one minute, Cognito's last an hour), and its update kept the unit the client had, where Cognito's sets a
+ * member it is not given to its default ("If you don't provide a value for an attribute, Amazon Cognito sets it to its
+ * default value", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html).
+ * A client an earlier emulator stored keeps its units until it is updated.
+ */
+function defaultTokenValidityUnits(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
+    return (ctx, req) => {
+      const given = typeof req?.TokenValidityUnits === "object" && req.TokenValidityUnits !== null ? req.TokenValidityUnits : {};
+      return route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
+    };
+  };
+}
+
+/** `record` without its members that are undefined or null (a member sent as JSON null is one not sent). */
+function definedMembers(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
 }
 
 /** An app client with the settings keepClientSettings keeps (cognito-local's record has neither). */
