@@ -28,6 +28,8 @@
  *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
  *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
  *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);
+ *  - an app client's token unit left out is the API's default, hours for the ID token too (cognito-local: minutes), and
+ *    UpdateUserPoolClient sets one it is not given to its default (defaultTokenValidityUnits);
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does, and
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
@@ -231,6 +233,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => attributeVerificationCodeDelivery(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
     (r) => schemaImmutableUnlessSaid(r),
+    (r) => defaultTokenValidityUnits(r),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -2527,6 +2530,38 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
   };
 }
 
+/**
+ * The unit of each token's validity where an app client's TokenValidityUnits leaves it out: "The default
+ * AccessTokenValidity time unit is hours", "The default IdTokenValidity time unit is hours", "The default
+ * RefreshTokenValidity time unit is days"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html).
+ */
+export const DEFAULT_TOKEN_VALIDITY_UNITS = { AccessToken: "hours", IdToken: "hours", RefreshToken: "days" } as const;
+
+/**
+ * CreateUserPoolClient and UpdateUserPoolClient store the API's default unit (DEFAULT_TOKEN_VALIDITY_UNITS) for a token
+ * whose unit the request leaves out. cognito-local stored minutes for the ID token (an IdTokenValidity of 1 gave ID
+ * tokens of one minute, Cognito's last an hour), and its update kept the unit the client had, where Cognito's sets a
+ * member it is not given to its default ("If you don't provide a value for an attribute, Amazon Cognito sets it to its
+ * default value", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html).
+ * A client an earlier emulator stored keeps its units until it is updated.
+ */
+function defaultTokenValidityUnits(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
+    return (ctx, req) => {
+      const given = typeof req?.TokenValidityUnits === "object" && req.TokenValidityUnits !== null ? req.TokenValidityUnits : {};
+      return route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
+    };
+  };
+}
+
+/** `record` without its members that are undefined or null (a member sent as JSON null is one not sent). */
+function definedMembers(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
+}
+
 /** An app client with the settings keepClientSettings keeps (cognito-local's record has neither). */
 type AppClientWithSettings = NonNullable<Awaited<ReturnType<CognitoService["getAppClient"]>>> & {
   RefreshTokenRotation?: { Feature?: string; RetryGracePeriodSeconds?: number };
@@ -3035,16 +3070,19 @@ function stormDB() {
  * pool's file and clients.json, at every start) and saves the whole store at every change, changed or not (an update
  * that sets what is there), each a rewrite of the whole file (issue 15: a pool file grows with its users); an
  * unchanged `npm start` rewrote every file. Here a save is skipped when its text is the last one the file was read with
- * or saved with in this process (kept as a hash, not the text: a pool's file can be large); one whose write failed is
- * forgotten, so the next save writes. Applied once, to the classes cognito-local uses.
+ * or written with in this process (kept as a hash, not the text: a pool's file can be large), and no write of the file
+ * is under way: a save asked for while one is written is written too (after it, atomicStormDBWrites), so a failed write
+ * is not taken for the text the file holds, and the next save writes. Applied once, to the classes cognito-local uses.
  */
 function skipUnchangedStormDBSaves(): void {
   const { prototype: store, localFileEngine } = stormDB();
   if (store.skipsUnchanged) return;
   store.skipsUnchanged = true;
   type Engine = { path: string; async: boolean; serialize(data: unknown): string };
-  /** Per file: the hash of the text it holds, or is being written with (its last save). */
+  /** Per file: the hash of the text it holds, as last read or written (unknown while a write is under way). */
   const held = new Map<string, string>();
+  /** Per file: how many of its saves are being written. */
+  const writing = new Map<string, number>();
   const hashOf = (engine: Engine, data: unknown) => createHash("sha256").update(engine.serialize(data)).digest("base64");
   // A file opened afresh (a new store, or one a --fresh run or a test removed) holds nothing known yet: its `init`
   // writes `{}` itself when there is none, and reads it otherwise.
@@ -3063,17 +3101,34 @@ function skipUnchangedStormDBSaves(): void {
   store.save = function (this: { engine: Engine; state: unknown }) {
     const { path } = this.engine;
     const hash = hashOf(this.engine, this.state);
-    if (held.get(path) === hash) return this.engine.async ? Promise.resolve() : null;
-    held.set(path, hash);
-    const forget = (error: unknown) => {
-      if (held.get(path) === hash) held.delete(path);
-      throw error;
+    if (!writing.has(path) && held.get(path) === hash) return this.engine.async ? Promise.resolve() : null;
+    held.delete(path);
+    writing.set(path, (writing.get(path) ?? 0) + 1);
+    const settled = (written: boolean) => {
+      const left = writing.get(path)! - 1;
+      if (left > 0) writing.set(path, left);
+      else writing.delete(path);
+      // A file's writes settle one at a time, in the order asked for: the last one holds the store's latest text.
+      if (written && left === 0) held.set(path, hash);
     };
+    let result: Promise<void> | null;
     try {
-      return save.call(this)?.catch(forget) ?? null;
+      result = save.call(this);
     } catch (error) {
-      return forget(error);
+      settled(false);
+      throw error;
     }
+    if (!result) {
+      settled(true);
+      return null;
+    }
+    return result.then(
+      () => settled(true),
+      (error: unknown) => {
+        settled(false);
+        throw error;
+      },
+    );
   };
 }
 skipUnchangedStormDBSaves();

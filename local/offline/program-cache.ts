@@ -206,6 +206,11 @@ interface Recorder {
   touched: Set<string>;
   /** Folders listed. */
   listed: Set<string>;
+  /**
+   * Per folder the program listed (readdir, not recursive), the names it was answered, or NAMES_DIFFERED when two of its
+   * listings differed: the folder changed during the run.
+   */
+  names: Map<string, string>;
   /** Environment variables read by name. */
   variables: Set<string>;
   stop(): void;
@@ -218,15 +223,30 @@ const PROMISE_LISTS = ["readdir", "opendir"] as const;
 
 /** Hooks `node:fs` and `process.env` until `stop`: every path the run reads or lists, every variable it reads. */
 function startRecording(excluded: string[]): Recorder {
-  const recorder: Recorder = { touched: new Set(), listed: new Set(), variables: new Set(), stop: () => {} };
+  const recorder: Recorder = { touched: new Set(), listed: new Set(), names: new Map(), variables: new Set(), stop: () => {} };
   const restore: Array<() => void> = [];
   const hook = (target: Record<string, unknown>, name: string, into: Set<string>) => {
     const original = target[name] as ((...args: unknown[]) => unknown) | undefined;
     if (typeof original !== "function") return;
+    const listing = name === "readdir" || name === "readdirSync";
     const wrapped = Object.assign(function (this: unknown, ...args: unknown[]) {
       const path = pathOf(args[0]);
-      if (path && !isExcluded(path, excluded)) into.add(path);
-      return original.apply(this, args);
+      if (!path || isExcluded(path, excluded)) return original.apply(this, args);
+      into.add(path);
+      if (!listing || isRecursive(args[1])) return original.apply(this, args);
+      const note = (entries: unknown) => noteNames(recorder, path, entries);
+      const callback = args[args.length - 1];
+      if (typeof callback === "function") {
+        args[args.length - 1] = function (this: unknown, error: unknown, entries: unknown) {
+          if (!error) note(entries);
+          return callback.call(this, error, entries);
+        };
+        return original.apply(this, args);
+      }
+      const result = original.apply(this, args);
+      if (result instanceof Promise) void result.then(note, () => {});
+      else note(result);
+      return result;
     }, original);
     target[name] = wrapped;
     restore.push(() => {
@@ -314,10 +334,10 @@ function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>,
   const records: Record<string, InputRecord> = {};
   for (const path of [...new Set([...recorder.touched, ...recorder.listed])].sort()) {
     const stat = statSync(path, { throwIfNoEntry: false });
-    const modifiedSinceStart = (at: Stats | undefined) =>
-      !at || (Math.max(at.mtimeMs, at.ctimeMs) >= run.startedAt && !run.outputs.some((folder) => path === folder || path.startsWith(folder + sep)));
+    const output = run.outputs.some((folder) => path === folder || path.startsWith(folder + sep));
+    const modifiedSinceStart = (at: Stats | undefined) => !at || (Math.max(at.mtimeMs, at.ctimeMs) >= run.startedAt && !output);
     if (!stat) records[path] = { absent: true };
-    else if (stat.isDirectory()) records[path] = { folder: recorder.listed.has(path) ? folderRecord(path, modifiedSinceStart) : null };
+    else if (stat.isDirectory()) records[path] = { folder: recorder.listed.has(path) ? folderRecord(path, modifiedSinceStart, output ? undefined : recorder.names.get(path)) : null };
     else if (modifiedSinceStart(stat)) records[path] = { file: CHANGED_DURING_RUN, at: null };
     else {
       const record = fileRecord(path, stat, previous[path]);
@@ -329,13 +349,50 @@ function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>,
 }
 
 /**
- * A listed folder's entries, or CHANGED_DURING_RUN when an entry was added, removed or renamed since the run started (a
- * folder's mtime moves then, POSIX unlink/rename/open): the program may have listed it before the change. Stat after
- * listing, so a change between the two is seen too.
+ * A listed folder's entries, or CHANGED_DURING_RUN when an entry was added, removed or renamed since the run started: the
+ * program may have listed it before the change. Seen two ways: its names are not those a readdir answered the program
+ * (`seen`), which needs no clock; or its mtime moved since the start (POSIX unlink/rename/open), for a listing whose
+ * names were not seen (opendir, a recursive readdir) — a file's times come from the kernel's coarse clock, a tick behind
+ * Date.now() (Linux: one jiffy, 1 to 10 ms), so a change within that tick of the start can read as before it. Stat
+ * after listing, so a change between the two is seen too.
  */
-function folderRecord(folder: string, modifiedSinceStart: (at: Stats | undefined) => boolean): string | null {
+function folderRecord(folder: string, modifiedSinceStart: (at: Stats | undefined) => boolean, seen: string | undefined): string | null {
   const listing = listingHash(folder);
+  if (seen !== undefined && seen !== currentNames(folder)) return CHANGED_DURING_RUN;
   return modifiedSinceStart(statSync(folder, { throwIfNoEntry: false })) ? CHANGED_DURING_RUN : listing;
+}
+
+/** The names `folder` holds now (undefined: it cannot be listed). */
+function currentNames(folder: string): string | undefined {
+  try {
+    return namesOf(readdirSync(folder));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stands for the names of a folder the run listed twice with different answers. */
+const NAMES_DIFFERED = "listed differently during the run";
+
+/** The names in a listing (readdir's strings, Buffers or Dirents) as one text, in order. */
+function namesOf(entries: unknown): string {
+  if (!Array.isArray(entries)) return "";
+  return entries
+    .map((entry: unknown) => (typeof entry === "string" ? entry : Buffer.isBuffer(entry) ? entry.toString() : String((entry as { name?: unknown }).name)))
+    .sort()
+    .join("\n");
+}
+
+/** Notes the names a listing of `folder` answered the program (NAMES_DIFFERED once two listings differ). */
+function noteNames(recorder: Recorder, folder: string, entries: unknown): void {
+  const names = namesOf(entries);
+  const before = recorder.names.get(folder);
+  recorder.names.set(folder, before === undefined || before === names ? names : NAMES_DIFFERED);
+}
+
+/** Whether readdir's options ask for a recursive listing (names of the folders within too). */
+function isRecursive(options: unknown): boolean {
+  return typeof options === "object" && options !== null && (options as { recursive?: unknown }).recursive === true;
 }
 
 /** Hashes to nothing: the file changed while the program ran. */

@@ -45,7 +45,7 @@ import { COGNITO_STANDARD_SCOPES, USER_AUTH_TRIGGERS, type UserAuthSpec, type Us
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { resource, type Graph } from "../offline/graph";
 import { resolveValue } from "../offline/program";
-import { customScopesOf, startCognitoEmulator, type CognitoEmulator, type SchemaAttribute } from "../cognito-emulator";
+import { customScopesOf, DEFAULT_TOKEN_VALIDITY_UNITS, startCognitoEmulator, type CognitoEmulator, type SchemaAttribute } from "../cognito-emulator";
 import { startIdentityPoolEmulator, type IdentityPoolEmulator, type LocalIdentityPoolConfig } from "../identity-pool-emulator";
 import type { LocalContext, LocalService, StartedService } from "./types";
 
@@ -449,7 +449,12 @@ export async function provisionOtherClients(
       AccessTokenValidity: inputs.accessTokenValidity,
       IdTokenValidity: inputs.idTokenValidity,
       RefreshTokenValidity: inputs.refreshTokenValidity,
-      ...(units ? { TokenValidityUnits: { AccessToken: units.accessToken, IdToken: units.idToken, RefreshToken: units.refreshToken } } : {}),
+      // Each unit the program leaves out as the API defaults it, as the emulator stores it (so a later start finds it so).
+      TokenValidityUnits: {
+        AccessToken: units?.accessToken ?? DEFAULT_TOKEN_VALIDITY_UNITS.AccessToken,
+        IdToken: units?.idToken ?? DEFAULT_TOKEN_VALIDITY_UNITS.IdToken,
+        RefreshToken: units?.refreshToken ?? DEFAULT_TOKEN_VALIDITY_UNITS.RefreshToken,
+      },
       PreventUserExistenceErrors: inputs.preventUserExistenceErrors,
       EnableTokenRevocation: inputs.enableTokenRevocation,
       RefreshTokenRotation: refreshTokenRotation(inputs.refreshTokenRotation),

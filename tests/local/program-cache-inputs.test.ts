@@ -6,7 +6,7 @@
 import fs, { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { cachedProgramRun } from "../../local/offline/program-cache";
 
@@ -49,5 +49,29 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
     addDuringRun = false;
     expect(await start()).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
     expect(await start()).toMatchObject({ cached: true, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
+  });
+
+  it("runs the program again after a run during which a folder it listed gained an entry stamped before the run started (file times come from a coarse clock)", async () => {
+    const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
+    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    let addDuringRun = true;
+    const program = async (): Promise<OfflineRun> => {
+      const listed = fs.readdirSync(folder, { withFileTypes: true }).map((entry) => entry.name).sort();
+      if (addDuringRun) writeFileSync(join(folder, "late.txt"), "late");
+      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed } };
+    };
+    writeFileSync(join(folder, "early.txt"), "early");
+    // The clock the run's start is read from is ahead of the one the kernel stamps files with (Linux: its coarse clock,
+    // up to a jiffy behind), here by more than the change takes: the folder's new mtime reads as before the start.
+    const now = Date.now.bind(Date);
+    const ahead = vi.spyOn(Date, "now").mockImplementation(() => now() + 60_000);
+    try {
+      expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt"] } } });
+    } finally {
+      ahead.mockRestore();
+    }
+    addDuringRun = false;
+    expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
+    expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
   });
 });
