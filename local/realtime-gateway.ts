@@ -69,6 +69,15 @@ function connectionId(): string {
   return randomBytes(11).toString("base64");
 }
 
+/** A connection id from the management path (the SDK percent-encodes `+`, `/`, `=`); one that does not decode names no connection. */
+function decodedConnectionId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The value `$request.body.a.b` names in a message, or undefined (not JSON, or not there). */
 export function selectRouteKey(expression: string, body: string): string | undefined {
   let value: unknown;
@@ -95,7 +104,13 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   const log = options.log ?? (() => {});
   const open = new Map<string, Connection>();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const server: Server = createServer((request, response) => void manage(request, response));
+  const server: Server = createServer((request, response) => {
+    manage(request, response).catch((error: unknown) => {
+      // A body the client abandoned mid-way: nobody is left to answer.
+      log(`  realtime management error: ${(error as Error).message}`);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
   server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -278,7 +293,8 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     const located = locate(request.url ?? "/");
     const match = located && /^@connections\/(.+)$/.exec(located.rest);
     if (!located || !match) return send(404, { message: "Not Found" });
-    const connection = open.get(decodeURIComponent(match[1]));
+    const id = decodedConnectionId(match[1]);
+    const connection = id === undefined ? undefined : open.get(id);
     if (!connection || connection.api !== located.api || connection.socket.readyState !== connection.socket.OPEN) {
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
       return send(410, { message: null }, { "x-amzn-errortype": "GoneException" });

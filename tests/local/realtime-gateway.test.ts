@@ -172,6 +172,15 @@ describe("local WebSocket API", () => {
     carol.socket.close();
   });
 
+  it("answers a management request it cannot take with a 4xx instead of failing (an id that is not percent-decodable is not connected)", async () => {
+    const base = `${gateway.origin}/${apiId}/dev/@connections`;
+    for (const method of ["POST", "GET", "DELETE"]) {
+      const response = await fetch(`${base}/%E0%A4%A`, { method, ...(method === "POST" ? { body: "{}" } : {}) });
+      expect(response.status).toBe(410);
+      expect(response.headers.get("x-amzn-errortype")).toBe("GoneException");
+    }
+  });
+
   it("selects routes by the expression and rewrites deployed URLs to the local server", () => {
     expect(selectRouteKey("$request.body.action", '{"action":"ping"}')).toBe("ping");
     expect(selectRouteKey("$request.body.meta.kind", '{"meta":{"kind":"x"}}')).toBe("x");
