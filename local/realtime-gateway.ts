@@ -24,8 +24,16 @@ import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LambdaInvokeError } from "./lambda-runtime";
 
-/** API Gateway's WebSocket frame limit is 32 KB and message limit 128 KB: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
+/**
+ * API Gateway's WebSocket limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html):
+ * message payload 128 KB (a larger one closes the connection with 1009, as `ws`'s maxPayload does); idle connection
+ * timeout 10 minutes; connection duration 2 hours. The 32 KB frame limit is not enforced locally (`ws` does not show frames).
+ */
 const MAX_MESSAGE_BYTES = 128 * 1024;
+const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+const MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
+/** The close code a connection API Gateway ends (idle, or at its duration) gets: 1001 Going Away (not confirmed against AWS). */
+const GOING_AWAY = 1001;
 
 export interface LocalRealtimeApi {
   spec: RealtimeApiSpec;
@@ -44,6 +52,10 @@ export interface RealtimeGatewayOptions {
   /** Runs one of the API's functions (by resource name) with an event; resolves with its result. */
   invoke(api: LocalRealtimeApi, functionName: string, event: unknown): Promise<unknown>;
   log?(message: string): void;
+  /** How long a connection may go without a message from its client before it is closed. @default 10 minutes, API Gateway's */
+  idleTimeoutMs?: number;
+  /** How long a connection may last. @default 2 hours, API Gateway's */
+  maxConnectionMs?: number;
 }
 
 export interface RealtimeGateway {
@@ -243,13 +255,20 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   function accept(api: LocalRealtimeApi, socket: WebSocket, base: Omit<Connection, "api" | "socket" | "lastActiveAt">): void {
     const connection: Connection = { ...base, api, socket, lastActiveAt: Date.now() };
     open.set(connection.id, connection);
+    // API Gateway ends a connection that outlives its duration or goes idle; $disconnect runs as for any close.
+    const end = (why: string) => () => socket.close(GOING_AWAY, why);
+    const lifetime = setTimeout(end("Connection duration exceeded"), options.maxConnectionMs ?? MAX_CONNECTION_MS).unref();
+    const idle = setTimeout(end("Idle timeout"), options.idleTimeoutMs ?? IDLE_TIMEOUT_MS).unref();
     // Messages of one connection run in order, as the page sent them.
     let queue = Promise.resolve();
     socket.on("message", (data, isBinary) => {
       connection.lastActiveAt = Date.now();
+      idle.refresh();
       queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary));
     });
     socket.on("close", (code, reason) => {
+      clearTimeout(lifetime);
+      clearTimeout(idle);
       open.delete(connection.id);
       queue = queue.then(() => disconnect(connection, code, reason.toString()));
     });

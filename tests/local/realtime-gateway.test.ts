@@ -188,3 +188,50 @@ describe("local WebSocket API", () => {
     expect(localiseRealtimeUrls('{"url":"wss://abc123def4.execute-api.us-east-1.amazonaws.com/dev"}', "http://127.0.0.1:4000")).toBe('{"url":"ws://127.0.0.1:4000/abc123def4/dev"}');
   });
 });
+
+describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html)", () => {
+  const limitsSpec = normalise("limits", {
+    connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" },
+    stage: "dev",
+    routes: { $disconnect: { handler: handlerFile, export: "disconnect" }, $default: { handler: handlerFile, export: "message" } },
+  });
+
+  /** A gateway whose connections end after the given idle time or duration; resolves with the close code, reason and $disconnect event of one connection. */
+  async function closedConnection(limits: { idleTimeoutMs?: number; maxConnectionMs?: number }) {
+    const disconnects: Array<Record<string, any>> = [];
+    const limited = await startRealtimeGateway({
+      apis: [{ spec: limitsSpec, apiId: "limits1" }],
+      region: "us-east-1",
+      ...limits,
+      async invoke(_, __, event) {
+        const e = event as Record<string, any>;
+        if (e.requestContext.eventType === "DISCONNECT") disconnects.push(e);
+        return undefined;
+      },
+    });
+    try {
+      const socket = new WebSocket(`${limited.origin.replace(/^http/, "ws")}/limits1/dev`);
+      const [code, reason] = await new Promise<[number, string]>((resolve, reject) => {
+        socket.once("close", (closeCode, closeReason) => resolve([closeCode, String(closeReason)]));
+        socket.once("error", reject);
+      });
+      await eventually(() => disconnects).toHaveLength(1);
+      return { code, reason, disconnect: disconnects[0], open: limited.connections("limits1") };
+    } finally {
+      await limited.close();
+    }
+  }
+
+  it("closes a connection that stays idle past the idle timeout (10 minutes on AWS), and runs $disconnect", async () => {
+    const closed = await closedConnection({ idleTimeoutMs: 1 });
+    expect([closed.code, closed.reason]).toEqual([1001, "Idle timeout"]);
+    expect(closed.disconnect.requestContext).toMatchObject({ routeKey: "$disconnect", disconnectStatusCode: 1001 });
+    expect(closed.open).toEqual([]);
+  });
+
+  it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {
+    const closed = await closedConnection({ maxConnectionMs: 1 });
+    expect([closed.code, closed.reason]).toEqual([1001, "Connection duration exceeded"]);
+    expect(closed.disconnect.requestContext).toMatchObject({ routeKey: "$disconnect", disconnectStatusCode: 1001 });
+  });
+});
