@@ -46,10 +46,19 @@ export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQu
       requestId: context.requestId,
       routeKey,
       stage: context.stage,
-      time: new Date(now).toUTCString(),
+      time: requestTime(now),
       timeEpoch: now,
     } as APIGatewayProxyEventV2["requestContext"],
   };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `requestContext.time` as API Gateway writes it, in UTC: "12/Mar/2020:19:03:58 +0000" (the 2.0 example event of http-api-develop-integrations-lambda.html). */
+export function requestTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 }
 
 /**

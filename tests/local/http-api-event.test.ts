@@ -39,4 +39,9 @@ describe("HTTP API payload 2.0", () => {
     expect(event.cookies).toEqual(["a=1", "b=2", "c=3"]);
     expect(event.headers.cookie).toBeUndefined();
   });
+
+  it("writes requestContext.time as API Gateway does (\"12/Mar/2020:19:03:58 +0000\"), in UTC", () => {
+    const event = toHttpApiEvent({ ...restEvent({}), requestContext: { ...restEvent({}).requestContext, requestTimeEpoch: Date.UTC(2020, 2, 2, 9, 3, 58) } }, route, "");
+    expect(event.requestContext).toMatchObject({ time: "02/Mar/2020:09:03:58 +0000", timeEpoch: Date.UTC(2020, 2, 2, 9, 3, 58) });
+  });
 });
