@@ -21,6 +21,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { RealtimeApiSpec } from "../components/realtime-api/spec";
 import { authorizerOutput, policyAllows, type AuthorizerOutput } from "./api-gateway";
 import { readBody } from "./http";
+import { requestTime } from "./http-api-event";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LambdaInvokeError } from "./lambda-runtime";
 
@@ -145,7 +146,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       routeKey,
       eventType,
       extendedRequestId: randomUUID(),
-      requestTime: new Date(now).toUTCString(),
+      requestTime: requestTime(now),
       messageDirection: "IN",
       stage: api.spec.stage,
       connectedAt: connection.connectedAt,

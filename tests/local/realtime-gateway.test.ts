@@ -124,7 +124,8 @@ describe("local WebSocket API", () => {
     const connect = lastEvent("$connect")!;
     expect(connect).toMatchObject({
       isBase64Encoded: false,
-      requestContext: { routeKey: "$connect", eventType: "CONNECT", stage: "dev", apiId, domainName: `${apiId}.execute-api.us-east-1.amazonaws.com`, authorizer: { principalId: "alice", sub: "alice" } },
+      // As API Gateway writes it: "13/Dec/2020:10:17:47 +0000" (a $connect event AWS sent, https://gist.github.com/noid11/4aa8933d0b5cdbcc09d377c5d65d28c1).
+      requestContext: { requestTime: expect.stringMatching(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/), routeKey: "$connect", eventType: "CONNECT", stage: "dev", apiId, domainName: `${apiId}.execute-api.us-east-1.amazonaws.com`, authorizer: { principalId: "alice", sub: "alice" } },
     });
     const connectionId = connect.requestContext.connectionId as string;
     expect(gateway.connections(apiId)).toContain(connectionId);
