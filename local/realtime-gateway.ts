@@ -130,6 +130,8 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
 
   /** `/<api-id>/<stage>[/rest]` → the API and stage it names, if served. */
   function locate(url: string): { api: LocalRealtimeApi; rest: string } | undefined {
+    // A target Node's parser let through but that is no URL (`http://[`) names no API either.
+    if (!URL.canParse(url, origin)) return undefined;
     const [, apiId, stage, ...rest] = new URL(url, origin).pathname.split("/");
     const api = options.apis.find((a) => a.apiId === apiId && a.spec.stage === stage);
     return api && { api, rest: rest.join("/") };

@@ -4,6 +4,7 @@
  * the management endpoint reached through @aws-sdk/client-apigatewaymanagementapi.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "node:net";
 import WebSocket from "ws";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -180,6 +181,21 @@ describe("local WebSocket API", () => {
       expect(response.status).toBe(410);
       expect(response.headers.get("x-amzn-errortype")).toBe("GoneException");
     }
+  });
+
+  it("answers a request target that is not a URL with 404, on the management API and on an upgrade", async () => {
+    const port = Number(new URL(gateway.origin).port);
+    const statusLine = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write(request));
+        let data = "";
+        socket.on("data", (chunk) => (data += chunk));
+        socket.on("end", () => resolve(data.split("\r\n")[0]));
+        socket.on("error", reject);
+      });
+    expect(await statusLine("GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toBe("HTTP/1.1 404 Not Found");
+    const upgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
+    expect(await statusLine(`GET http://[ HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n\r\n`)).toBe("HTTP/1.1 404 Not Found");
   });
 
   it("selects routes by the expression and rewrites deployed URLs to the local server", () => {
