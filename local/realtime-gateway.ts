@@ -35,6 +35,7 @@ const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
 /** The close code a connection API Gateway ends (idle, or at its duration) gets: 1001 Going Away (not confirmed against AWS). */
 const GOING_AWAY = 1001;
+const UNSUPPORTED_DATA = 1003;
 
 export interface LocalRealtimeApi {
   spec: RealtimeApiSpec;
@@ -265,9 +266,12 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     // Messages of one connection run in order, as the page sent them.
     let queue = Promise.resolve();
     socket.on("message", (data, isBinary) => {
+      // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
+      if (isBinary) return socket.close(UNSUPPORTED_DATA, "Binary frames are not supported");
       connection.lastActiveAt = Date.now();
       idle.refresh();
-      queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary));
+      queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)));
     });
     socket.on("close", (code, reason) => {
       clearTimeout(lifetime);
@@ -277,10 +281,11 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     });
   }
 
-  async function message(connection: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+  /** A text message: its route's function gets it. */
+  async function message(connection: Connection, data: Buffer): Promise<void> {
     const { api } = connection;
-    const body = isBinary ? data.toString("base64") : data.toString("utf8");
-    const selected = isBinary ? undefined : selectRouteKey(api.spec.routeSelectionExpression, body);
+    const body = data.toString("utf8");
+    const selected = selectRouteKey(api.spec.routeSelectionExpression, body);
     const target = (selected !== undefined && !selected.startsWith("$") ? route(api, selected) : undefined) ?? route(api, "$default");
     const context = requestContext(api, connection, target?.key ?? "$default", "MESSAGE", { messageId: randomBytes(11).toString("base64") });
     if (!target) {
@@ -289,7 +294,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       return;
     }
     try {
-      await options.invoke(api, target.functionName, { requestContext: context, body, isBase64Encoded: isBinary });
+      await options.invoke(api, target.functionName, { requestContext: context, body, isBase64Encoded: false });
     } catch (error) {
       log(`  ${api.spec.name} ${target.key} failed: ${(error as Error).message}`);
       connection.socket.send(JSON.stringify({ message: "Internal server error", connectionId: connection.id, requestId: context.requestId }));

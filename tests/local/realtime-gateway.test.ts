@@ -183,6 +183,15 @@ describe("local WebSocket API", () => {
     }
   });
 
+  it("disconnects a client that sends a binary frame with 1003, running no route (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html)", async () => {
+    const { socket } = await open(tokenOf("dave"));
+    const before = events.filter((e) => e.requestContext?.eventType === "MESSAGE").length;
+    const closed = new Promise<[number, string]>((resolve) => socket.once("close", (code, reason) => resolve([code, String(reason)])));
+    socket.send(Buffer.from(JSON.stringify({ action: "ping" })), { binary: true });
+    expect(await closed).toEqual([1003, "Binary frames are not supported"]);
+    expect(events.filter((e) => e.requestContext?.eventType === "MESSAGE")).toHaveLength(before);
+  });
+
   it("answers a request target that is not a URL with 404, on the management API and on an upgrade", async () => {
     const port = Number(new URL(gateway.origin).port);
     const statusLine = (request: string) =>
