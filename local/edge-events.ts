@@ -137,6 +137,14 @@ function fromLambdaHeaders(headers: Record<string, Array<{ key?: string; value: 
   return out;
 }
 
+/**
+ * How much of a request body Lambda@Edge shows a function with Include Body: "For viewer requests, the body is truncated
+ * at 40 KB. For origin requests, the body is truncated at 1 MB." (the rest still goes to the origin)
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body
+ */
+const VIEWER_REQUEST_BODY_BYTES = 40 * 1024;
+const ORIGIN_REQUEST_BODY_BYTES = 1024 * 1024;
+
 /** Lambda@Edge event (`Records[0].cf`) for any of the four trigger points. */
 export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, response: EdgeResponse | undefined, host: string, includeBody: boolean) {
   const cfRequest: Record<string, unknown> = {
@@ -147,7 +155,8 @@ export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, resp
     uri: request.uri,
   };
   if (includeBody && request.body !== undefined) {
-    cfRequest.body = { inputTruncated: false, action: "read-only", encoding: "base64", data: Buffer.from(request.body).toString("base64") };
+    const exposed = request.body.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
+    cfRequest.body = { inputTruncated: exposed.length < request.body.length, action: "read-only", encoding: "base64", data: exposed.toString("base64") };
   }
   if (eventType.startsWith("origin-")) {
     cfRequest.origin = { s3: { authMethod: "origin-access-control", customHeaders: {}, domainName: `${host}.local-origin`, path: "" } };

@@ -11,10 +11,13 @@ import type { RouteSpec } from "../components/serverless-api/spec";
 export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQueryString: string): APIGatewayProxyEventV2 {
   const routeKey = `${route.method} ${route.fullPath}`;
   // 2.0 lower-cases header names and joins repeated headers (and query parameters) with commas; cookies get their own field.
-  const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(v1.multiValueHeaders ?? {})) headers[name.toLowerCase()] = (values ?? []).join(",");
-  const cookies = headers.cookie ? headers.cookie.split(/;\s*/).filter(Boolean) : undefined;
-  delete headers.cookie;
+  // v1's names are each header line's own spelling: `X-A` and `x-a` are one header here.
+  const lines: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(v1.multiValueHeaders ?? {})) (lines[name.toLowerCase()] ??= []).push(...(values ?? []));
+  const { cookie: cookieLines, ...others } = lines;
+  const headers = Object.fromEntries(Object.entries(others).map(([name, values]) => [name, values.join(",")]));
+  // Each Cookie line holds `a=1; b=2`: every cookie of every line is one entry.
+  const cookies = cookieLines?.flatMap((line) => line.split(/;\s*/)).filter(Boolean);
   const query = v1.multiValueQueryStringParameters ? Object.fromEntries(Object.entries(v1.multiValueQueryStringParameters).map(([k, v]) => [k, (v ?? []).join(",")])) : undefined;
   const context = v1.requestContext;
   const authorizer = context.authorizer as { claims?: Record<string, string>; principalId?: string } | null;
@@ -24,7 +27,7 @@ export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQu
     routeKey,
     rawPath: v1.path,
     rawQueryString,
-    ...(cookies ? { cookies } : {}),
+    ...(cookies?.length ? { cookies } : {}),
     headers,
     ...(query ? { queryStringParameters: query } : {}),
     ...(v1.pathParameters ? { pathParameters: v1.pathParameters as Record<string, string> } : {}),
@@ -43,10 +46,19 @@ export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQu
       requestId: context.requestId,
       routeKey,
       stage: context.stage,
-      time: new Date(now).toUTCString(),
+      time: requestTime(now),
       timeEpoch: now,
     } as APIGatewayProxyEventV2["requestContext"],
   };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `requestContext.time` as API Gateway writes it, in UTC: "12/Mar/2020:19:03:58 +0000" (the 2.0 example event of http-api-develop-integrations-lambda.html). */
+export function requestTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 }
 
 /**

@@ -21,11 +21,21 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { RealtimeApiSpec } from "../components/realtime-api/spec";
 import { authorizerOutput, policyAllows, type AuthorizerOutput } from "./api-gateway";
 import { readBody } from "./http";
+import { requestTime } from "./http-api-event";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LambdaInvokeError } from "./lambda-runtime";
 
-/** API Gateway's WebSocket frame limit is 32 KB and message limit 128 KB: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
+/**
+ * API Gateway's WebSocket limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html):
+ * message payload 128 KB (a larger one closes the connection with 1009, as `ws`'s maxPayload does); idle connection
+ * timeout 10 minutes; connection duration 2 hours. The 32 KB frame limit is not enforced locally (`ws` does not show frames).
+ */
 const MAX_MESSAGE_BYTES = 128 * 1024;
+const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+const MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
+/** The close code a connection API Gateway ends (idle, or at its duration) gets: 1001 Going Away (not confirmed against AWS). */
+const GOING_AWAY = 1001;
+const UNSUPPORTED_DATA = 1003;
 
 export interface LocalRealtimeApi {
   spec: RealtimeApiSpec;
@@ -44,6 +54,10 @@ export interface RealtimeGatewayOptions {
   /** Runs one of the API's functions (by resource name) with an event; resolves with its result. */
   invoke(api: LocalRealtimeApi, functionName: string, event: unknown): Promise<unknown>;
   log?(message: string): void;
+  /** How long a connection may go without a message from its client before it is closed. @default 10 minutes, API Gateway's */
+  idleTimeoutMs?: number;
+  /** How long a connection may last. @default 2 hours, API Gateway's */
+  maxConnectionMs?: number;
 }
 
 export interface RealtimeGateway {
@@ -67,6 +81,15 @@ interface Connection {
 /** A connection id shaped like API Gateway's (base64 of random bytes: may hold `+`, `/` and `=`). */
 function connectionId(): string {
   return randomBytes(11).toString("base64");
+}
+
+/** A connection id from the management path (the SDK percent-encodes `+`, `/`, `=`); one that does not decode names no connection. */
+function decodedConnectionId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The value `$request.body.a.b` names in a message, or undefined (not JSON, or not there). */
@@ -95,13 +118,21 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   const log = options.log ?? (() => {});
   const open = new Map<string, Connection>();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const server: Server = createServer((request, response) => void manage(request, response));
+  const server: Server = createServer((request, response) => {
+    manage(request, response).catch((error: unknown) => {
+      // A body the client abandoned mid-way: nobody is left to answer.
+      log(`  realtime management error: ${(error as Error).message}`);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
   server.on("upgrade", (request, socket, head) => void upgrade(request, socket, head));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   /** `/<api-id>/<stage>[/rest]` → the API and stage it names, if served. */
   function locate(url: string): { api: LocalRealtimeApi; rest: string } | undefined {
+    // A target Node's parser let through but that is no URL (`http://[`) names no API either.
+    if (!URL.canParse(url, origin)) return undefined;
     const [, apiId, stage, ...rest] = new URL(url, origin).pathname.split("/");
     const api = options.apis.find((a) => a.apiId === apiId && a.spec.stage === stage);
     return api && { api, rest: rest.join("/") };
@@ -118,7 +149,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       routeKey,
       eventType,
       extendedRequestId: randomUUID(),
-      requestTime: new Date(now).toUTCString(),
+      requestTime: requestTime(now),
       messageDirection: "IN",
       stage: api.spec.stage,
       connectedAt: connection.connectedAt,
@@ -228,22 +259,33 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   function accept(api: LocalRealtimeApi, socket: WebSocket, base: Omit<Connection, "api" | "socket" | "lastActiveAt">): void {
     const connection: Connection = { ...base, api, socket, lastActiveAt: Date.now() };
     open.set(connection.id, connection);
+    // API Gateway ends a connection that outlives its duration or goes idle; $disconnect runs as for any close.
+    const end = (why: string) => () => socket.close(GOING_AWAY, why);
+    const lifetime = setTimeout(end("Connection duration exceeded"), options.maxConnectionMs ?? MAX_CONNECTION_MS).unref();
+    const idle = setTimeout(end("Idle timeout"), options.idleTimeoutMs ?? IDLE_TIMEOUT_MS).unref();
     // Messages of one connection run in order, as the page sent them.
     let queue = Promise.resolve();
     socket.on("message", (data, isBinary) => {
+      // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
+      if (isBinary) return socket.close(UNSUPPORTED_DATA, "Binary frames are not supported");
       connection.lastActiveAt = Date.now();
-      queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary));
+      idle.refresh();
+      queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)));
     });
     socket.on("close", (code, reason) => {
+      clearTimeout(lifetime);
+      clearTimeout(idle);
       open.delete(connection.id);
       queue = queue.then(() => disconnect(connection, code, reason.toString()));
     });
   }
 
-  async function message(connection: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+  /** A text message: its route's function gets it. */
+  async function message(connection: Connection, data: Buffer): Promise<void> {
     const { api } = connection;
-    const body = isBinary ? data.toString("base64") : data.toString("utf8");
-    const selected = isBinary ? undefined : selectRouteKey(api.spec.routeSelectionExpression, body);
+    const body = data.toString("utf8");
+    const selected = selectRouteKey(api.spec.routeSelectionExpression, body);
     const target = (selected !== undefined && !selected.startsWith("$") ? route(api, selected) : undefined) ?? route(api, "$default");
     const context = requestContext(api, connection, target?.key ?? "$default", "MESSAGE", { messageId: randomBytes(11).toString("base64") });
     if (!target) {
@@ -252,7 +294,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       return;
     }
     try {
-      await options.invoke(api, target.functionName, { requestContext: context, body, isBase64Encoded: isBinary });
+      await options.invoke(api, target.functionName, { requestContext: context, body, isBase64Encoded: false });
     } catch (error) {
       log(`  ${api.spec.name} ${target.key} failed: ${(error as Error).message}`);
       connection.socket.send(JSON.stringify({ message: "Internal server error", connectionId: connection.id, requestId: context.requestId }));
@@ -278,7 +320,8 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     const located = locate(request.url ?? "/");
     const match = located && /^@connections\/(.+)$/.exec(located.rest);
     if (!located || !match) return send(404, { message: "Not Found" });
-    const connection = open.get(decodeURIComponent(match[1]));
+    const id = decodedConnectionId(match[1]);
+    const connection = id === undefined ? undefined : open.get(id);
     if (!connection || connection.api !== located.api || connection.socket.readyState !== connection.socket.OPEN) {
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
       return send(410, { message: null }, { "x-amzn-errortype": "GoneException" });

@@ -82,16 +82,18 @@ export class LocalScheduler {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private arm(armed: Armed): void {
+  /** Sets the timer for the schedule's next fire time after now, or after `fired` (the time it just fired for) when the clock has not reached it yet. */
+  private arm(armed: Armed, fired?: number): void {
     const spec = armed.schedule.function.schedule!;
-    armed.next = nextFireTime(armed.parsed, this.now(), { timeZone: spec.timezone, start: this.started });
+    armed.next = nextFireTime(armed.parsed, Math.max(this.now(), fired ?? -Infinity), { timeZone: spec.timezone, start: this.started });
     if (armed.next === undefined || !this.running) return;
     const wait = Math.max(0, armed.next - this.now());
     armed.timer = setTimeout(() => {
       if (!this.running) return;
       if (this.now() + 5 < armed.next!) return this.arm(armed); // a capped wait: not yet due
+      // Up to 5 ms early counts as due (timers and Date.now() are different clocks); the next fire time is after this one even then.
       void this.fire(armed, armed.next);
-      this.arm(armed);
+      this.arm(armed, armed.next);
     }, Math.min(wait, MAX_TIMER_MS));
     armed.timer.unref();
   }

@@ -48,6 +48,9 @@ const JSON_11 = "application/x-amz-json-1.1";
 /** Larger than any request of the two operations (a secret id of 2048 characters, a parameter name of 2048). */
 const LARGEST_REQUEST_BYTES = 64 * 1024;
 
+/** The one version each local secret has (GetSecretValue's VersionId). */
+const LOCAL_VERSION_ID = "local";
+
 /** The two operations served, by X-Amz-Target: the service that signs for it and the IAM action it is authorised as. */
 const OPERATIONS: Record<string, { service: "secretsmanager" | "ssm"; action: string }> = {
   "secretsmanager.GetSecretValue": { service: "secretsmanager", action: "secretsmanager:GetSecretValue" },
@@ -89,12 +92,14 @@ async function answer(values: LocalSecretValues, auth: { credentials: readonly S
     const failure = jsonProtocolFailure(verdict.failure);
     throw new SecretsError(failure.code, failure.message, failure.status);
   }
-  let input: { SecretId?: unknown; Name?: unknown };
+  let input: { SecretId?: unknown; Name?: unknown; VersionId?: unknown; VersionStage?: unknown };
   try {
     input = JSON.parse(body.toString("utf8") || "{}");
   } catch {
     throw new SecretsError("SerializationException", "request body is not JSON");
   }
+  // `null`, a list or a string is JSON but not the operation's input object (reading a field of null threw: a 500).
+  if (!input || typeof input !== "object" || Array.isArray(input)) throw new SecretsError("SerializationException", "request body is not a JSON object");
   const region = verdict.signer.region;
   const refuse = (resource: string) => {
     const refused = auth.authorise?.(verdict.signer.accessKeyId, operation.action, resource);
@@ -106,7 +111,14 @@ async function answer(values: LocalSecretValues, auth: { credentials: readonly S
     refuse(identity.arn);
     const value = values.secretsManager.get(id);
     if (value === undefined) throw new SecretsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
-    return { ARN: identity.arn, Name: identity.name, SecretString: value, VersionId: "local", VersionStages: ["AWSCURRENT"], CreatedDate: 0 };
+    // Each local secret has one version, LOCAL_VERSION_ID, labelled AWSCURRENT: naming another is asking for one that is not there.
+    if (input.VersionStage !== undefined && input.VersionStage !== "AWSCURRENT") {
+      throw new SecretsError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for staging label: ${String(input.VersionStage)}`);
+    }
+    if (input.VersionId !== undefined && input.VersionId !== LOCAL_VERSION_ID) {
+      throw new SecretsError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for VersionId: ${String(input.VersionId)}`);
+    }
+    return { ARN: identity.arn, Name: identity.name, SecretString: value, VersionId: LOCAL_VERSION_ID, VersionStages: ["AWSCURRENT"], CreatedDate: 0 };
   }
   const name = typeof input.Name === "string" ? input.Name : "";
   // A parameter's ARN has no slash of its own before the name: /a/b is parameter/a/b (sysman-paramstore-access.html).

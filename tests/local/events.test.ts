@@ -187,6 +187,24 @@ describe("local scheduler", () => {
   });
 });
 
+describe("local scheduler, its clock behind its timers", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("fires a schedule once per fire time when its timer runs a few ms before the clock reaches it (a wall clock set back, timers on a monotonic clock)", async () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z") });
+    const inputs: unknown[] = [];
+    let behindMs = 0;
+    const job = fn("job", { schedule: { expression: "rate(5 minutes)", timezone: "UTC", input: { at: "<aws.scheduler.scheduled-time>" }, maxRetryAttempts: 0, maxEventAgeSeconds: 3600, deadLetterRetentionDays: 14, minimumIntervalMinutes: 1, enabled: true } });
+    const scheduler = new LocalScheduler([{ name: "job", function: job, invoke: async (e) => void inputs.push(e) }], { queues: new LocalQueues(), region: "us-east-1", now: () => Date.now() - behindMs });
+    scheduler.start();
+    behindMs = 3;
+    await vi.advanceTimersByTimeAsync(5 * 60_000 + 1_000);
+    expect(inputs).toEqual([{ at: "2026-01-01T00:05:00Z" }]);
+    expect(scheduler.nextFireTimes().job?.toISOString()).toBe("2026-01-01T00:10:00.000Z");
+    scheduler.stop();
+  });
+});
+
 describe("local schedules in a program", () => {
   afterEach(() => clearRegisteredSpecs());
 

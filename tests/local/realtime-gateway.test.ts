@@ -4,6 +4,7 @@
  * the management endpoint reached through @aws-sdk/client-apigatewaymanagementapi.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "node:net";
 import WebSocket from "ws";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -124,7 +125,8 @@ describe("local WebSocket API", () => {
     const connect = lastEvent("$connect")!;
     expect(connect).toMatchObject({
       isBase64Encoded: false,
-      requestContext: { routeKey: "$connect", eventType: "CONNECT", stage: "dev", apiId, domainName: `${apiId}.execute-api.us-east-1.amazonaws.com`, authorizer: { principalId: "alice", sub: "alice" } },
+      // As API Gateway writes it: "13/Dec/2020:10:17:47 +0000" (a $connect event AWS sent, https://gist.github.com/noid11/4aa8933d0b5cdbcc09d377c5d65d28c1).
+      requestContext: { requestTime: expect.stringMatching(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/), routeKey: "$connect", eventType: "CONNECT", stage: "dev", apiId, domainName: `${apiId}.execute-api.us-east-1.amazonaws.com`, authorizer: { principalId: "alice", sub: "alice" } },
     });
     const connectionId = connect.requestContext.connectionId as string;
     expect(gateway.connections(apiId)).toContain(connectionId);
@@ -172,10 +174,90 @@ describe("local WebSocket API", () => {
     carol.socket.close();
   });
 
+  it("answers a management request it cannot take with a 4xx instead of failing (an id that is not percent-decodable is not connected)", async () => {
+    const base = `${gateway.origin}/${apiId}/dev/@connections`;
+    for (const method of ["POST", "GET", "DELETE"]) {
+      const response = await fetch(`${base}/%E0%A4%A`, { method, ...(method === "POST" ? { body: "{}" } : {}) });
+      expect(response.status).toBe(410);
+      expect(response.headers.get("x-amzn-errortype")).toBe("GoneException");
+    }
+  });
+
+  it("disconnects a client that sends a binary frame with 1003, running no route (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html)", async () => {
+    const { socket } = await open(tokenOf("dave"));
+    const before = events.filter((e) => e.requestContext?.eventType === "MESSAGE").length;
+    const closed = new Promise<[number, string]>((resolve) => socket.once("close", (code, reason) => resolve([code, String(reason)])));
+    socket.send(Buffer.from(JSON.stringify({ action: "ping" })), { binary: true });
+    expect(await closed).toEqual([1003, "Binary frames are not supported"]);
+    expect(events.filter((e) => e.requestContext?.eventType === "MESSAGE")).toHaveLength(before);
+  });
+
+  it("answers a request target that is not a URL with 404, on the management API and on an upgrade", async () => {
+    const port = Number(new URL(gateway.origin).port);
+    const statusLine = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write(request));
+        let data = "";
+        socket.on("data", (chunk) => (data += chunk));
+        socket.on("end", () => resolve(data.split("\r\n")[0]));
+        socket.on("error", reject);
+      });
+    expect(await statusLine("GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toBe("HTTP/1.1 404 Not Found");
+    const upgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
+    expect(await statusLine(`GET http://[ HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n\r\n`)).toBe("HTTP/1.1 404 Not Found");
+  });
+
   it("selects routes by the expression and rewrites deployed URLs to the local server", () => {
     expect(selectRouteKey("$request.body.action", '{"action":"ping"}')).toBe("ping");
     expect(selectRouteKey("$request.body.meta.kind", '{"meta":{"kind":"x"}}')).toBe("x");
     expect(selectRouteKey("$request.body.action", "[1]")).toBeUndefined();
     expect(localiseRealtimeUrls('{"url":"wss://abc123def4.execute-api.us-east-1.amazonaws.com/dev"}', "http://127.0.0.1:4000")).toBe('{"url":"ws://127.0.0.1:4000/abc123def4/dev"}');
+  });
+});
+
+describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html)", () => {
+  const limitsSpec = normalise("limits", {
+    connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" },
+    stage: "dev",
+    routes: { $disconnect: { handler: handlerFile, export: "disconnect" }, $default: { handler: handlerFile, export: "message" } },
+  });
+
+  /** A gateway whose connections end after the given idle time or duration; resolves with the close code, reason and $disconnect event of one connection. */
+  async function closedConnection(limits: { idleTimeoutMs?: number; maxConnectionMs?: number }) {
+    const disconnects: Array<Record<string, any>> = [];
+    const limited = await startRealtimeGateway({
+      apis: [{ spec: limitsSpec, apiId: "limits1" }],
+      region: "us-east-1",
+      ...limits,
+      async invoke(_, __, event) {
+        const e = event as Record<string, any>;
+        if (e.requestContext.eventType === "DISCONNECT") disconnects.push(e);
+        return undefined;
+      },
+    });
+    try {
+      const socket = new WebSocket(`${limited.origin.replace(/^http/, "ws")}/limits1/dev`);
+      const [code, reason] = await new Promise<[number, string]>((resolve, reject) => {
+        socket.once("close", (closeCode, closeReason) => resolve([closeCode, String(closeReason)]));
+        socket.once("error", reject);
+      });
+      await eventually(() => disconnects).toHaveLength(1);
+      return { code, reason, disconnect: disconnects[0], open: limited.connections("limits1") };
+    } finally {
+      await limited.close();
+    }
+  }
+
+  it("closes a connection that stays idle past the idle timeout (10 minutes on AWS), and runs $disconnect", async () => {
+    const closed = await closedConnection({ idleTimeoutMs: 1 });
+    expect([closed.code, closed.reason]).toEqual([1001, "Idle timeout"]);
+    expect(closed.disconnect.requestContext).toMatchObject({ routeKey: "$disconnect", disconnectStatusCode: 1001 });
+    expect(closed.open).toEqual([]);
+  });
+
+  it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {
+    const closed = await closedConnection({ maxConnectionMs: 1 });
+    expect([closed.code, closed.reason]).toEqual([1001, "Connection duration exceeded"]);
+    expect(closed.disconnect.requestContext).toMatchObject({ routeKey: "$disconnect", disconnectStatusCode: 1001 });
   });
 });

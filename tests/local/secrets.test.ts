@@ -18,6 +18,7 @@ import { startLocalSecrets } from "../../local/secrets-server";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { record } from "../harness/mocks";
+import { signRequest } from "../harness/signed-fetch";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 const dir = mkdtempSync(join(tmpdir(), "sf-secrets-"));
@@ -105,6 +106,40 @@ describe("the local secrets server", () => {
       const ssm = new SSMClient(client);
       expect((await ssm.send(new GetParameterCommand({ Name: "/shop/token", WithDecryption: true }))).Parameter?.Value).toBe("t0ken");
       await expect(ssm.send(new GetParameterCommand({ Name: "/other" }))).rejects.toMatchObject({ name: "ParameterNotFound" });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("the local secrets server's answers to requests it cannot serve", () => {
+  it("answers a version stage or id the secret does not have with ResourceNotFoundException naming it, as Secrets Manager does", async () => {
+    // "Secrets Manager can't find the specified secret value for staging label: AWSPENDING" (400): https://github.com/aws/aws-sdk-js-v3/issues/7701
+    const server = await startLocalSecrets({ secretsManager: new Map([["shop/stripe", "sk_test_1"]]), ssm: new Map() });
+    const sm = new SecretsManagerClient({ endpoint: server.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      const current = await sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe", VersionStage: "AWSCURRENT" }));
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe", VersionId: current.VersionId }))).SecretString).toBe("sk_test_1");
+      await expect(sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe", VersionStage: "AWSPENDING" }))).rejects.toMatchObject({
+        name: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret value for staging label: AWSPENDING", $metadata: { httpStatusCode: 400 },
+      });
+      await expect(sm.send(new GetSecretValueCommand({ SecretId: "shop/stripe", VersionId: "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1" }))).rejects.toMatchObject({
+        name: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret value for VersionId: EXAMPLE1-90ab-cdef-fedc-ba987SECRET1",
+      });
+    } finally {
+      sm.destroy();
+      await server.stop();
+    }
+  });
+
+  it("answers a body that is JSON but not an object with a 400 SerializationException, not a 500", async () => {
+    const server = await startLocalSecrets({ secretsManager: new Map(), ssm: new Map() });
+    try {
+      for (const body of ["null", "[]", '"shop/stripe"']) {
+        const headers = await signRequest(server.endpoint, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" }, body }, { service: "secretsmanager" });
+        const response = await fetch(server.endpoint, { method: "POST", headers, body });
+        expect([response.status, ((await response.json()) as { __type: string }).__type]).toEqual([400, "SerializationException"]);
+      }
     } finally {
       await server.stop();
     }

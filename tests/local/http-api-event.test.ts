@@ -1,0 +1,47 @@
+/**
+ * The HTTP API's payload format 2.0 built from the gateway's REST event: "Duplicate headers are combined with commas
+ * and included in the headers field" and "All cookie headers in the request are combined with commas and added to the
+ * cookies field" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ */
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { describe, expect, it } from "vitest";
+import type { RouteSpec } from "../../components/serverless-api/spec";
+import { toHttpApiEvent } from "../../local/http-api-event";
+
+const route = { method: "GET", fullPath: "/api/items" } as RouteSpec;
+
+/** The REST event the local gateway builds: multiValueHeaders keyed by each header line's name as the client spelt it. */
+function restEvent(multiValueHeaders: Record<string, string[]>): APIGatewayProxyEvent {
+  return {
+    resource: "/api/items",
+    path: "/api/items",
+    httpMethod: "GET",
+    headers: Object.fromEntries(Object.entries(multiValueHeaders).map(([name, values]) => [name, values.at(-1)!])),
+    multiValueHeaders,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: { accountId: "123456789012", apiId: "api", stage: "$default", requestId: "r", requestTimeEpoch: 0, protocol: "HTTP/1.1", identity: { sourceIp: "127.0.0.1", userAgent: "t" } },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+describe("HTTP API payload 2.0", () => {
+  it("combines a header sent on several lines with commas, whatever case each line spelt its name in", () => {
+    const event = toHttpApiEvent(restEvent({ "X-Trace": ["a"], "x-trace": ["b", "c"], Accept: ["text/html"] }), route, "");
+    expect(event.headers).toEqual({ "x-trace": "a,b,c", accept: "text/html" });
+  });
+
+  it("gives every cookie of every Cookie header its own entry in cookies, and no cookie header", () => {
+    const event = toHttpApiEvent(restEvent({ Cookie: ["a=1; b=2"], cookie: ["c=3"] }), route, "");
+    expect(event.cookies).toEqual(["a=1", "b=2", "c=3"]);
+    expect(event.headers.cookie).toBeUndefined();
+  });
+
+  it("writes requestContext.time as API Gateway does (\"12/Mar/2020:19:03:58 +0000\"), in UTC", () => {
+    const event = toHttpApiEvent({ ...restEvent({}), requestContext: { ...restEvent({}).requestContext, requestTimeEpoch: Date.UTC(2020, 2, 2, 9, 3, 58) } }, route, "");
+    expect(event.requestContext).toMatchObject({ time: "02/Mar/2020:09:03:58 +0000", timeEpoch: Date.UTC(2020, 2, 2, 9, 3, 58) });
+  });
+});
