@@ -3362,8 +3362,9 @@ function isCognitoAction(action: string): boolean {
  *    without SMS MFAOption") is HTTP 501 UnsupportedOperationException naming the action and saying it is the local
  *    emulator's gap. cognito-local answered HTTP 500 `CognitoLocal#Unsupported`, which AWS SDKs take for a passing
  *    server fault and send again (they retry 500, 502, 503 and 504: @smithy's TRANSIENT_ERROR_STATUS_CODES), and which
- *    reads as a crash. 501 is what `npm start` answers for what it does not emulate (docs/local-vs-aws.md), no SDK retries
- *    it, and the type is Cognito's (the one the emulator answers an unemulated sign-in flow with, enforceAuthFlows), so
+ *    reads as a crash. 501 is what `npm start` answers for what it does not emulate (docs/local-vs-aws.md), HTTP's "the
+ *    server does not support the functionality required to fulfill the request" (RFC 9110 §15.6.2,
+ *    https://www.rfc-editor.org/rfc/rfc9110#section-15.6.2), no SDK retries it, and the type is Cognito's (the one the emulator answers an unemulated sign-in flow with, enforceAuthFlows), so
  *    an SDK throws it as UnsupportedOperationException with the message.
  * Any other error stays cognito-local's HTTP 500.
  */
