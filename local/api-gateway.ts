@@ -353,17 +353,18 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         // - 29 seconds for all integration types, including ... AWS integrations",
         // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html),
         // 29,000 ms when the integration sets none (timeoutInMillis, https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html),
-        // as the component deploys it (routes.ts); then it answers its timeout (integrationTimedOut), and the call is abandoned.
-        const abandon = new AbortController();
-        const timer = setTimeout(() => abandon.abort(new IntegrationTimeout(AWS_INTEGRATION_TIMEOUT_MS)), AWS_INTEGRATION_TIMEOUT_MS);
+        // as the component deploys it (routes.ts); then it answers its timeout (integrationTimedOut), and the call is
+        // abandoned. A client that disconnects first abandons it too (throwing ClientGone), as an HTTP proxy's request.
+        const abandon = integrationAbandonment(AWS_INTEGRATION_TIMEOUT_MS, client.gone);
         try {
           return await invokeAwsServiceIntegration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, account: accountId, environment: context.environment, authorise: (action, resource) => integrationRole(route, integration).then((authorise) => authorise(action, resource)), log: context.log, signal: abandon.signal });
         } catch (error) {
+          if (error instanceof ClientGone) context.log(`  ${route.key}: the client disconnected; abandoned the call to ${integration.service}`);
           if (!(error instanceof IntegrationTimeout)) throw error;
           context.log(`  ${route.key}: ${error.message}, waiting for ${integration.service}`);
           return integrationTimedOut();
         } finally {
-          clearTimeout(timer);
+          abandon.end();
         }
       }
       case "lambda": {
@@ -432,12 +433,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-http.html; REST:
     // "simply passes the entire request and response", api-gateway-set-up-simple-proxy.html).
     const body = client.body.length === 0 || method === "GET" || method === "HEAD" ? undefined : client.body;
-    // One way to give the backend request up, with why: the integration's timeout or the client's disconnect.
-    const abandon = new AbortController();
-    const timer = setTimeout(() => abandon.abort(new IntegrationTimeout(integration.timeoutMs)), integration.timeoutMs);
-    const clientGone = () => abandon.abort(client.gone.reason);
-    if (client.gone.aborted) clientGone();
-    else client.gone.addEventListener("abort", clientGone, { once: true });
+    const abandon = integrationAbandonment(integration.timeoutMs, client.gone);
     try {
       const response = await fetch(uri, { method, headers, body, redirect: "manual", signal: abandon.signal });
       const answer = Buffer.from(await response.arrayBuffer());
@@ -467,8 +463,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       context.log(`  ${route.key}: could not reach ${integration.uri}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
       return internalError(500);
     } finally {
-      clearTimeout(timer);
-      client.gone.removeEventListener("abort", clientGone);
+      abandon.end();
     }
   }
 
@@ -890,6 +885,26 @@ class ClientGone extends Error {
     super("the client disconnected before it was answered");
     this.name = "ClientGone";
   }
+}
+
+/**
+ * One way to give an integration's call up, with why: the integration's timeout after `timeoutMs` (IntegrationTimeout)
+ * or the client's disconnect (`gone`'s reason, ClientGone), whichever comes first. `end()` once the call is over, so
+ * neither outlives it.
+ */
+function integrationAbandonment(timeoutMs: number, gone: AbortSignal): { signal: AbortSignal; end(): void } {
+  const abandon = new AbortController();
+  const timer = setTimeout(() => abandon.abort(new IntegrationTimeout(timeoutMs)), timeoutMs);
+  const clientGone = () => abandon.abort(gone.reason);
+  if (gone.aborted) clientGone();
+  else gone.addEventListener("abort", clientGone, { once: true });
+  return {
+    signal: abandon.signal,
+    end() {
+      clearTimeout(timer);
+      gone.removeEventListener("abort", clientGone);
+    },
+  };
 }
 
 /** API Gateway stopped waiting for the integration (its timeout, not the function's). */

@@ -66,7 +66,7 @@ export interface AwsServiceRequest {
   /** IAM for the integration role (integrationRoleAuthorise). */
   authorise: IntegrationAuthorise;
   log(message: string): void;
-  /** Aborted when the gateway gives the request up (its integration timeout): the call to the service is abandoned. */
+  /** Aborted when the gateway gives the request up (its integration timeout, or the client's disconnect): the call to the service is abandoned. */
   signal?: AbortSignal;
 }
 

@@ -39,6 +39,8 @@
  *    to a verified email address or phone number in the order of the pool's AccountRecoverySetting, by SMS too, the
  *    code captured as an email code is (cognito-local: to the email address, verified or not; HTTP 500 without one),
  *    and (Admin)UpdateUserAttributes' verified flags without their attribute (cognito-local refused);
+ *  - an action cognito-local lacks, or a feature of one, is HTTP 501 UnsupportedOperationException naming it, and an action
+ *    that is not Cognito's UnknownOperationException (answerApiRequests); cognito-local answered both HTTP 500, which SDKs retry;
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -54,10 +56,11 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import * as cognitoModel from "@aws-sdk/client-cognito-identity-provider";
 import { NormalizedSchema } from "@smithy/core/schema";
-import { CognitoError, InvalidParameterError, InvalidPasswordError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
+import { CognitoError, InvalidParameterError, InvalidPasswordError, NotAuthorizedError, UnsupportedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { AuthorizationCodeStore } from "cognito-local/lib/oauth2/authorizationCodeStore";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
+import { isSupportedTarget } from "cognito-local/lib/targets/Target";
 import { createServer } from "cognito-local/lib/server/server";
 import { DateClock, LambdaService, MessagesService, TriggersService, type Clock, type CognitoService } from "cognito-local/lib/services";
 import { CognitoServiceFactoryImpl, USER_POOL_AWS_DEFAULTS } from "cognito-local/lib/services/cognitoService";
@@ -254,9 +257,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => maskDeliveryDestinations(r), // outside every layer that answers a delivery
     (r) => modelValidation(r, inputs), // outermost: the model's validation comes before anything else
   ];
-  const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
+  const router = layers.reduce((inner, layer) => layer(inner), cognitoLocalActions(Router(services) as (target: string) => Route));
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
   answerBodyParserErrors(http.application);
+  answerApiRequests(http.application, router); // before refuseWrongJsonTypes, which goes in front of it
   refuseWrongJsonTypes(http.application, inputs); // in front of the API's route: no layer sees a request of the wrong shape
   // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
@@ -3324,6 +3328,78 @@ function formBodiedRequests(app: any): void {
     });
     inFrontOf(app, path, "formBodiedRequests", "POST");
   }
+}
+
+/**
+ * cognito-local's actions; one it lacks (and no layer answers) is ActionNotEmulated, which names it, where its router
+ * answered `Unsupported x-amz-target header "<action>"` (answerApiRequests: HTTP 501).
+ */
+function cognitoLocalActions(router: (target: string) => Route): (target: string) => Route {
+  return (target) => (isSupportedTarget(target) ? router(target) : async () => Promise.reject(new ActionNotEmulated(target)));
+}
+
+/** A Cognito action the local Cognito does not have at all (cognitoLocalActions). */
+class ActionNotEmulated extends UnsupportedError {
+  constructor(action: string) {
+    super(`${action} is not emulated by the local Cognito (npm start); docs/local-vs-aws.md lists what is`);
+  }
+}
+
+/** Whether `action` is one of Cognito's (the AWS SDK's client has a command of that name). */
+function isCognitoAction(action: string): boolean {
+  return /^[A-Z][A-Za-z0-9]*$/.test(action) && Object.hasOwn(cognitoModel, `${action}Command`);
+}
+
+/**
+ * The API (POST / with `X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`), answered in front of cognito-local's
+ * route, which it replaces; as that route did (an action's result as JSON with its dates in epoch seconds, a thrown
+ * CognitoError HTTP 400 `{"__type": <code>, "message"}`, its answers to a header missing, repeated or naming no
+ * action), but:
+ *  - an action that is not Cognito's (no such operation in the AWS SDK's model of the service) is HTTP 400
+ *    `{"__type":"UnknownOperationException"}`, the AWS JSON protocols' answer to an X-Amz-Target naming no operation
+ *    (CloudWatch Logs' body and status, aws/aws-sdk-net#1536; Cognito's own not confirmed). cognito-local answered 500;
+ *  - what cognito-local lacks (UnsupportedError: an action, ActionNotEmulated; or a feature of one, such as "SMS_MFA
+ *    without SMS MFAOption") is HTTP 501 UnsupportedOperationException naming the action and saying it is the local
+ *    emulator's gap. cognito-local answered HTTP 500 `CognitoLocal#Unsupported`, which AWS SDKs take for a passing
+ *    server fault and send again (they retry 500, 502, 503 and 504: @smithy's TRANSIENT_ERROR_STATUS_CODES), and which
+ *    reads as a crash. 501 is what `npm start` answers for what it does not emulate (docs/local-vs-aws.md), HTTP's "the
+ *    server does not support the functionality required to fulfill the request" (RFC 9110 §15.6.2,
+ *    https://www.rfc-editor.org/rfc/rfc9110#section-15.6.2), no SDK retries it, and the type is Cognito's (the one the emulator answers an unemulated sign-in flow with, enforceAuthFlows), so
+ *    an SDK throws it as UnsupportedOperationException with the message.
+ * Any other error stays cognito-local's HTTP 500.
+ */
+function answerApiRequests(app: any, router: (target: string) => Route): void {
+  const answer = (res: any, status: number, body: object) => res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
+  app.post("/", (req: any, res: any) => {
+    const header = req.headers["x-amz-target"];
+    if (!header) return res.status(400).json({ message: "Missing x-amz-target header" });
+    if (Array.isArray(header)) return res.status(400).json({ message: "Too many x-amz-target headers" });
+    const target: string | undefined = header.split(".")[1];
+    if (!target) return res.status(400).json({ message: "Invalid x-amz-target header" });
+    if (!isCognitoAction(target)) return answer(res, 400, { __type: "UnknownOperationException", message: `Unknown operation ${target}` });
+    router(target)({ logger: req.log }, req.body).then(
+      (output) => res.status(200).type("application/x-amz-json-1.1").send(JSON.stringify(output, epochSecondsForDates)),
+      (error) => {
+        if (error instanceof UnsupportedError) {
+          const message = error instanceof ActionNotEmulated ? error.message : `${target}: ${error.message} is not emulated by the local Cognito (npm start)`;
+          req.log.warn(message);
+          return answer(res, 501, { __type: "UnsupportedOperationException", message });
+        }
+        if (error instanceof CognitoError) {
+          req.log.warn(error, `Error handling target: ${target}`);
+          return res.status(400).json({ __type: error.code, message: error.message });
+        }
+        req.log.error(error, `Error handling target: ${target}`);
+        res.status(500).json(error);
+      },
+    );
+  });
+  inFrontOf(app, "/", "answerApiRequests", "POST");
+}
+
+/** JSON.stringify's replacer for an answer: a Date as epoch seconds, as the AWS JSON protocols write timestamps. */
+function epochSecondsForDates(this: any, key: string, value: unknown): unknown {
+  return this[key] instanceof Date ? Math.floor(this[key].getTime() / 1000) : value;
 }
 
 /**

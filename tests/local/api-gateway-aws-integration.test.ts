@@ -7,7 +7,7 @@
  * templates rendered (local/vtl.ts). Services without a local emulator answer 501 (the others:
  * api-gateway-service-actions.test.ts).
  */
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -57,7 +57,7 @@ async function gateway(routes: Routes, endpoint = s3.endpoint, endpoints: Record
     const bytes = Buffer.from(await response.arrayBuffer());
     return { status: response.status, headers: response.headers, body: bytes.toString("utf8"), bytes };
   };
-  return { call, logged };
+  return { call, logged, url };
 }
 
 const OBJECTS = "arn:aws:s3:::drops/*";
@@ -263,6 +263,51 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
       expect(await answer).toMatchObject({ status: 504, body: JSON.stringify({ message: "Endpoint request timed out" }) });
       expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: Endpoint request timed out after 29000 ms/);
       await closed;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a client that disconnects before the answer abandons the call to the service: an S3 call, and an action's (EventBridge PutEvents)", { timeout: 60_000 }, async () => {
+    const bus = "arn:aws:events:us-east-1:123456789012:event-bus/orders";
+    const putEvents = {
+      integration: {
+        type: "aws" as const,
+        service: "events",
+        action: "PutEvents",
+        requestParameters: { "integration.request.header.X-Amz-Target": "'AWSEvents.PutEvents'", "integration.request.header.Content-Type": "'application/x-amz-json-1.1'" },
+        requestTemplates: { "application/json": `{"Entries":[{"EventBusName":"orders","Source":"shop.api","DetailType":"order placed","Detail":"{}"}]}` },
+        permissions: [{ actions: ["events:PutEvents"], resources: [bus] }],
+      },
+      auth: "none" as const,
+    };
+    // Only the gateway's timers are faked, so its 29 s integration timeout cannot be what ends the call; the sockets run for real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      for (const [path, method, body] of [["/drop/never.bin", "GET", undefined], ["/orders", "POST", "{}"]] as const) {
+        // A stand-in for the service that takes the request and never answers; it sees its socket close.
+        let arrived!: () => void;
+        const reached = new Promise<void>((resolve) => (arrived = resolve));
+        let abandoned!: () => void;
+        const closed = new Promise<void>((resolve) => (abandoned = resolve));
+        const silent = createServer((req) => {
+          req.socket.once("close", abandoned);
+          arrived();
+        });
+        servers.push(silent);
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+        const api = await gateway({ "GET /drop/{key}": s3Route("GET"), "POST /orders": putEvents }, endpoint, { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint });
+        const client = request(`${api.url}/api${path}`, { method, headers: body ? { "content-type": "application/json", "content-length": body.length } : {} });
+        client.on("error", () => {}); // destroy() below: the socket hang-up is the point
+        client.end(body);
+        await reached;
+        client.destroy();
+        // Before the fix the gateway's call stayed open until the 29 s timeout, which never comes here.
+        await closed;
+        expect(api.logged.join("\n"), path).toMatch(new RegExp(`${method} ${path === "/orders" ? "/orders" : "/drop/\\{key\\}"}: the client disconnected; abandoned the call to (s3|events)`));
+        expect(api.logged.join("\n"), path).not.toMatch(/AWS-service integration failed|local API error|timed out/);
+      }
     } finally {
       vi.useRealTimers();
     }

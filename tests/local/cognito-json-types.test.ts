@@ -3,7 +3,7 @@
  * of the heavy actions, as the AWS SDK serialises them (every member type the model's inputs use: strings and enums,
  * integers, booleans, lists, maps, nested structures such as UserAttributes, LambdaConfig, AnalyticsConfiguration,
  * TokenValidityUnits, a blob, document members), go past it. An action cognito-local lacks answers another error
- * (CognitoLocal#Unsupported): what matters here is only that none is a SerializationException.
+ * (UnsupportedOperationException, HTTP 501): what matters here is only that none is a SerializationException.
  */
 import {
   AdminCreateUserCommand,
