@@ -269,6 +269,9 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     // Messages of one connection run in order, as the page sent them.
     let queue = Promise.resolve();
     socket.on("message", (data, isBinary) => {
+      // `ws` still hands over frames that arrive after the gateway began closing (a binary frame's 1003, a timeout):
+      // the connection is ending, so they reach no route.
+      if (socket.readyState !== socket.OPEN) return;
       // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
       if (isBinary) return socket.close(UNSUPPORTED_DATA, "Binary frames are not supported");

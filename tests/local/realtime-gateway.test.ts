@@ -192,6 +192,19 @@ describe("local WebSocket API", () => {
     expect(events.filter((e) => e.requestContext?.eventType === "MESSAGE")).toHaveLength(before);
   });
 
+  it("runs no route for a text frame the client sent after its binary one, once the gateway is closing the connection", async () => {
+    const { socket } = await open(tokenOf("erin"));
+    const connectionId = lastEvent("$connect")!.requestContext.connectionId as string;
+    const routed = () => events.filter((e) => e.requestContext?.connectionId === connectionId && e.requestContext?.eventType === "MESSAGE");
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    // Both frames leave before the gateway's close frame can arrive: the text one reaches a connection already closing.
+    socket.send(Buffer.from("binary"), { binary: true });
+    socket.send(JSON.stringify({ action: "ping" }));
+    expect(await closed).toBe(1003);
+    await eventually(() => events.some((e) => e.requestContext?.connectionId === connectionId && e.requestContext?.eventType === "DISCONNECT")).toBe(true);
+    expect(routed()).toEqual([]);
+  });
+
   it("answers a request target that is not a URL with 404, on the management API and on an upgrade", async () => {
     const port = Number(new URL(gateway.origin).port);
     const statusLine = (request: string) =>
