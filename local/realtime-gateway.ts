@@ -74,6 +74,8 @@ interface Connection {
   socket: WebSocket;
   connectedAt: number;
   lastActiveAt: number;
+  /** Closes the connection once it has gone the idle timeout without a message either way; refreshed by each. */
+  idle: NodeJS.Timeout;
   identity: { sourceIp: string; userAgent: string | null };
   authorizer?: Record<string, unknown>;
 }
@@ -256,16 +258,20 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     }
   }
 
-  function accept(api: LocalRealtimeApi, socket: WebSocket, base: Omit<Connection, "api" | "socket" | "lastActiveAt">): void {
-    const connection: Connection = { ...base, api, socket, lastActiveAt: Date.now() };
-    open.set(connection.id, connection);
+  function accept(api: LocalRealtimeApi, socket: WebSocket, base: Omit<Connection, "api" | "socket" | "lastActiveAt" | "idle">): void {
     // API Gateway ends a connection that outlives its duration or goes idle; $disconnect runs as for any close.
+    // Idle is no message either way: a message the backend posts counts too (manage's POST refreshes the timer).
     const end = (why: string) => () => socket.close(GOING_AWAY, why);
     const lifetime = setTimeout(end("Connection duration exceeded"), options.maxConnectionMs ?? MAX_CONNECTION_MS).unref();
     const idle = setTimeout(end("Idle timeout"), options.idleTimeoutMs ?? IDLE_TIMEOUT_MS).unref();
+    const connection: Connection = { ...base, api, socket, lastActiveAt: Date.now(), idle };
+    open.set(connection.id, connection);
     // Messages of one connection run in order, as the page sent them.
     let queue = Promise.resolve();
     socket.on("message", (data, isBinary) => {
+      // `ws` still hands over frames that arrive after the gateway began closing (a binary frame's 1003, a timeout):
+      // the connection is ending, so they reach no route.
+      if (socket.readyState !== socket.OPEN) return;
       // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
       if (isBinary) return socket.close(UNSUPPORTED_DATA, "Binary frames are not supported");
@@ -331,6 +337,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
         const body = await readBody(request, MAX_MESSAGE_BYTES + 1);
         if (body.length > MAX_MESSAGE_BYTES) return send(413, { message: "Request Too Long" }, { "x-amzn-errortype": "PayloadTooLargeException" });
         connection.socket.send(body.toString("utf8"));
+        connection.idle.refresh();
         return send(200);
       }
       case "GET":

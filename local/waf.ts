@@ -23,18 +23,13 @@ export function createLocalWaf(spec: WebAclSpec | undefined, options: LocalWafOp
   if (!spec) return undefined;
   const now = options.now ?? Date.now;
   const log = options.log ?? ((message: string) => console.error(message));
-  const windowMs = spec.rateWindowSeconds * 1000;
-  const seen = new Map<string, number[]>();
+  const rate = new RateWindow(spec.rateWindowSeconds * 1000, spec.rateLimit);
 
   return (request, response) => {
     const ip = request.socket.remoteAddress ?? "unknown";
-    const at = now();
-    const recent = (seen.get(ip) ?? []).filter((t) => t > at - windowMs);
-    recent.push(at);
-    seen.set(ip, recent);
     const length = Number(request.headers["content-length"] ?? 0);
-    const blocked = recent.length > spec.rateLimit
-      ? `rate limit: ${recent.length} requests from ${ip} in ${spec.rateWindowSeconds} s (limit ${spec.rateLimit})`
+    const blocked = rate.overLimit(ip, now())
+      ? `rate limit: more than ${spec.rateLimit} requests from ${ip} in ${spec.rateWindowSeconds} s`
       : length > spec.maxBodyBytes
         ? `body size: ${length} bytes (limit ${spec.maxBodyBytes})`
         : undefined;
@@ -45,4 +40,47 @@ export function createLocalWaf(spec: WebAclSpec | undefined, options: LocalWafOp
     response.end("Forbidden: blocked by the web ACL (local stand-in, see docs/operations.md).\n");
     return true;
   };
+}
+
+/**
+ * The rate-based rule's count: requests per client IP in the last `windowMs`, blocked ones included. Only whether an
+ * IP has sent more than `limit` matters, so it holds an IP's newest `limit + 1` request times and no more, and forgets
+ * IPs whose requests have all left the window (checked at most once a window): a flood, or many clients each sending
+ * once, does not grow the local front door's memory without end.
+ */
+export class RateWindow {
+  private readonly times = new Map<string, number[]>();
+  private sweptAt = -Infinity;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly limit: number,
+  ) {}
+
+  /** Counts a request from `ip` at `at`; true when it makes more than `limit` in the window. */
+  overLimit(ip: string, at: number): boolean {
+    this.forgetIdle(at);
+    const recent = (this.times.get(ip) ?? []).filter((t) => t > at - this.windowMs);
+    recent.push(at);
+    if (recent.length > this.limit + 1) recent.shift();
+    this.times.set(ip, recent);
+    return recent.length > this.limit;
+  }
+
+  /** Drops the IPs whose newest request has left the window, once per window: amortised, not a scan per request. */
+  private forgetIdle(at: number): void {
+    if (at - this.sweptAt < this.windowMs) return;
+    this.sweptAt = at;
+    for (const [ip, times] of this.times) if (times[times.length - 1] <= at - this.windowMs) this.times.delete(ip);
+  }
+
+  /** How many client IPs have request times held. */
+  get trackedIps(): number {
+    return this.times.size;
+  }
+
+  /** How many request times are held for `ip`. */
+  heldTimes(ip: string): number {
+    return this.times.get(ip)?.length ?? 0;
+  }
 }

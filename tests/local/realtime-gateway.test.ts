@@ -3,7 +3,7 @@
  * real $connect authorizer (tokens from a test issuer), the connections table on dynalite and
  * the management endpoint reached through @aws-sdk/client-apigatewaymanagementapi.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { connect } from "node:net";
 import WebSocket from "ws";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -192,6 +192,19 @@ describe("local WebSocket API", () => {
     expect(events.filter((e) => e.requestContext?.eventType === "MESSAGE")).toHaveLength(before);
   });
 
+  it("runs no route for a text frame the client sent after its binary one, once the gateway is closing the connection", async () => {
+    const { socket } = await open(tokenOf("erin"));
+    const connectionId = lastEvent("$connect")!.requestContext.connectionId as string;
+    const routed = () => events.filter((e) => e.requestContext?.connectionId === connectionId && e.requestContext?.eventType === "MESSAGE");
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    // Both frames leave before the gateway's close frame can arrive: the text one reaches a connection already closing.
+    socket.send(Buffer.from("binary"), { binary: true });
+    socket.send(JSON.stringify({ action: "ping" }));
+    expect(await closed).toBe(1003);
+    await eventually(() => events.some((e) => e.requestContext?.connectionId === connectionId && e.requestContext?.eventType === "DISCONNECT")).toBe(true);
+    expect(routed()).toEqual([]);
+  });
+
   it("answers a request target that is not a URL with 404, on the management API and on an upgrade", async () => {
     const port = Number(new URL(gateway.origin).port);
     const statusLine = (request: string) =>
@@ -253,6 +266,33 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     expect([closed.code, closed.reason]).toEqual([1001, "Idle timeout"]);
     expect(closed.disconnect.requestContext).toMatchObject({ routeKey: "$disconnect", disconnectStatusCode: 1001 });
     expect(closed.open).toEqual([]);
+  });
+
+  it("counts a message the backend posts to the connection as activity: a connection the server keeps talking to is not idle", async () => {
+    // "If no messages are sent between the server and client for a 10-minute period, API Gateway closes the connection";
+    // a server-sent keep-alive every 9.5 minutes keeps one open to the 2-hour mark (https://hotsock.io/docs/connections/keep-alive).
+    // Only setTimeout is faked: sockets and fetch run for real, no test waits for 10 minutes to pass.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const limited = await startRealtimeGateway({ apis: [{ spec: limitsSpec, apiId: "limits1" }], region: "us-east-1", invoke: async () => undefined });
+    try {
+      const socket = new WebSocket(`${limited.origin.replace(/^http/, "ws")}/limits1/dev`);
+      const received: string[] = [];
+      socket.on("message", (data) => received.push(String(data)));
+      await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+      const [id] = limited.connections("limits1");
+      const management = `${limited.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`;
+      vi.advanceTimersByTime(9 * 60_000);
+      expect((await fetch(management, { method: "POST", body: "keep-alive" })).status).toBe(200);
+      // 18 minutes after the client last spoke, 9 after the server did: still open.
+      vi.advanceTimersByTime(9 * 60_000);
+      expect((await fetch(management)).status).toBe(200);
+      vi.advanceTimersByTime(60_000 + 1);
+      expect((await fetch(management)).status).toBe(410);
+      expect(received).toEqual(["keep-alive"]);
+    } finally {
+      vi.useRealTimers();
+      await limited.close();
+    }
   });
 
   it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalise } from "../../components/static-site/spec";
 import { normaliseWebAcl } from "../../components/web-acl/spec";
 import { createFrontDoor } from "../../local/front-door";
-import { createLocalWaf } from "../../local/waf";
+import { createLocalWaf, RateWindow } from "../../local/waf";
 import { openDoor } from "../harness/front-door";
 
 function fakeRequest(ip: string, contentLength?: number): IncomingMessage {
@@ -54,6 +54,24 @@ describe("createLocalWaf", () => {
     const blocked = fakeResponse();
     expect(waf(fakeRequest("10.0.0.3", 101), blocked.response)).toBe(true);
     expect(blocked.sent.status).toBe(403);
+  });
+
+  it("holds at most rateLimit + 1 request times per client IP, and forgets an IP once its window has emptied", () => {
+    // A client flooding the local site (or many clients, each once) must not grow the front door's memory without end.
+    const rate = new RateWindow(60_000, 10);
+    let clock = 0;
+    for (let i = 0; i < 1000; i++) rate.overLimit("10.0.0.1", (clock += 10));
+    expect(rate.overLimit("10.0.0.1", clock)).toBe(true);
+    expect(rate.heldTimes("10.0.0.1")).toBe(11);
+    for (let i = 0; i < 100; i++) rate.overLimit(`10.0.1.${i}`, clock);
+    expect(rate.trackedIps).toBe(101);
+    // Two windows later every one of those IPs' requests has left its window: only the newcomer is held.
+    clock += 120_000;
+    expect(rate.overLimit("10.0.2.1", clock)).toBe(false);
+    expect(rate.trackedIps).toBe(1);
+    // The first client is counted afresh.
+    expect(rate.overLimit("10.0.0.1", clock)).toBe(false);
+    expect(rate.heldTimes("10.0.0.1")).toBe(1);
   });
 
   it("is absent when the site has no web ACL", () => {
