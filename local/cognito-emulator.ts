@@ -41,6 +41,7 @@
  *    and (Admin)UpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - an action cognito-local lacks, or a feature of one, is HTTP 501 UnsupportedOperationException naming it, and an action
  *    that is not Cognito's UnknownOperationException (answerApiRequests); cognito-local answered both HTTP 500, which SDKs retry;
+ *    any other failure is Cognito's InternalErrorException (HTTP 500), where cognito-local's body was the error object (`{}`);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -3366,33 +3367,40 @@ function isCognitoAction(action: string): boolean {
  *    server does not support the functionality required to fulfill the request" (RFC 9110 §15.6.2,
  *    https://www.rfc-editor.org/rfc/rfc9110#section-15.6.2), no SDK retries it, and the type is Cognito's (the one the emulator answers an unemulated sign-in flow with, enforceAuthFlows), so
  *    an SDK throws it as UnsupportedOperationException with the message.
- * Any other error stays cognito-local's HTTP 500.
+ * Any other error (not one of Cognito's: a bug, a data file that cannot be written) is Cognito's answer to its own
+ * failures, HTTP 500 `{"__type":"InternalErrorException","message"}`, which every action lists ("This exception is thrown
+ * when Amazon Cognito encounters an internal error", HTTP 500:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html#API_AdminGetUser_Errors),
+ * its message naming the action and the error (Cognito's own message not confirmed). cognito-local answered HTTP 500
+ * with the error object as the body (`{}`), which an SDK throws as an `Unknown` error.
  */
 function answerApiRequests(app: any, router: (target: string) => Route): void {
   const answer = (res: any, status: number, body: object) => res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
-  app.post("/", (req: any, res: any) => {
+  app.post("/", async (req: any, res: any) => {
     const header = req.headers["x-amz-target"];
     if (!header) return res.status(400).json({ message: "Missing x-amz-target header" });
     if (Array.isArray(header)) return res.status(400).json({ message: "Too many x-amz-target headers" });
     const target: string | undefined = header.split(".")[1];
     if (!target) return res.status(400).json({ message: "Invalid x-amz-target header" });
     if (!isCognitoAction(target)) return answer(res, 400, { __type: "UnknownOperationException", message: `Unknown operation ${target}` });
-    router(target)({ logger: req.log }, req.body).then(
-      (output) => res.status(200).type("application/x-amz-json-1.1").send(JSON.stringify(output, epochSecondsForDates)),
-      (error) => {
-        if (error instanceof UnsupportedError) {
-          const message = error instanceof ActionNotEmulated ? error.message : `${target}: ${error.message} is not emulated by the local Cognito (npm start)`;
-          req.log.warn(message);
-          return answer(res, 501, { __type: "UnsupportedOperationException", message });
-        }
-        if (error instanceof CognitoError) {
-          req.log.warn(error, `Error handling target: ${target}`);
-          return res.status(400).json({ __type: error.code, message: error.message });
-        }
-        req.log.error(error, `Error handling target: ${target}`);
-        res.status(500).json(error);
-      },
-    );
+    // One try for the route's building, its run and its answer's writing, so whatever throws in any of them is answered.
+    try {
+      const output = await router(target)({ logger: req.log }, req.body);
+      res.status(200).type("application/x-amz-json-1.1").send(JSON.stringify(output, epochSecondsForDates));
+    } catch (error) {
+      if (error instanceof UnsupportedError) {
+        const message = error instanceof ActionNotEmulated ? error.message : `${target}: ${error.message} is not emulated by the local Cognito (npm start)`;
+        req.log.warn(message);
+        return answer(res, 501, { __type: "UnsupportedOperationException", message });
+      }
+      if (error instanceof CognitoError) {
+        req.log.warn(error, `Error handling target: ${target}`);
+        return res.status(400).json({ __type: error.code, message: error.message });
+      }
+      req.log.error(error, `Error handling target: ${target}`);
+      if (res.headersSent) return res.destroy();
+      answer(res, 500, { __type: "InternalErrorException", message: `${target} failed in the local Cognito (npm start): ${(error as Error)?.message ?? String(error)}` });
+    }
   });
   inFrontOf(app, "/", "answerApiRequests", "POST");
 }

@@ -197,7 +197,7 @@ export function cognitoApi(endpoint: string): { send: CognitoApi; destroy(): voi
           }
           const fallback = `${action} answered HTTP ${res.statusCode}${text ? `: ${text.slice(0, 200)}` : ""}`;
           const error = new Error(String(answer?.message ?? answer?.Message ?? fallback));
-          // "CognitoLocal#Unsupported" and the like name the error after the #, as the SDK does.
+          // A namespaced type (`<namespace>#<Name>`, as AWS JSON services may answer) names the error after the #, as the SDK does.
           error.name = String(answer?.__type ?? `HTTP ${res.statusCode}`).split("#").pop()!;
           reject(Object.assign(error, { statusCode: res.statusCode }));
         });
