@@ -125,13 +125,74 @@ export function responseFromFunction(result: any): EdgeResponse {
   return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
 }
 
-const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
-
-function lambdaHeaders(headers: Record<string, string[]>) {
-  return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.map((value) => ({ key: CANONICAL(name), value }))]));
+/**
+ * A function result CloudFront refuses: a Lambda validation error, answered 502
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html), as are
+ * results HTTP cannot carry (front-door.ts). A function that throws is 503 instead (EdgeFunctionError).
+ */
+export class InvalidEdgeResult extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidEdgeResult";
+  }
 }
 
-function fromLambdaHeaders(headers: Record<string, Array<{ key?: string; value: string }>> | undefined): Record<string, string[]> {
+/** The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part, separated by hyphens" (lambda-event-structure.html#request-event-fields-request). */
+const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
+const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html";
+
+/**
+ * "The following HTTP headers are not exposed to edge functions, and functions can't add them. If your function adds
+ * one of these headers, it fails CloudFront validation and CloudFront returns HTTP status code 502" (Disallowed
+ * headers, edge-functions-restrictions.html#function-restrictions-disallowed-headers).
+ */
+const DISALLOWED_HEADER = /^(connection|expect|keep-alive|proxy-authenticate|proxy-authorization|proxy-connection|trailer|upgrade|x-accel-(buffering|charset|limit-rate|redirect)|x-amz-cf-.*|x-amzn-(auth|cf-billing|cf-id|cf-xff|errortype|fle-profile|header-count|header-order|lambda-integration-tag|requestid)|x-cache|x-edge-.*|x-forwarded-proto|x-real-ip)$/;
+
+/**
+ * Headers a function can read but not add, change or remove, by event type: "If your function adds or edits a
+ * read-only header, the request fails CloudFront validation and CloudFront returns HTTP status code 502" (Read-only
+ * headers, edge-functions-restrictions.html#function-restrictions-read-only-headers). Removing one fails too: CloudFront's
+ * message is "The function tried to add, delete, or change a read-only header" (https://github.com/jordaneremieff/mangum/issues/262).
+ */
+const READ_ONLY_HEADERS: Record<EdgeEventType, readonly string[]> = {
+  "viewer-request": ["content-length", "host", "transfer-encoding", "via"],
+  "origin-request": ["accept-encoding", "content-length", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "transfer-encoding", "via"],
+  "origin-response": ["transfer-encoding", "via"],
+  "viewer-response": ["warning", "via"],
+};
+
+/** The headers an edge function is shown: all but the disallowed ones. */
+function exposedHeaders(headers: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !DISALLOWED_HEADER.test(name)));
+}
+
+/** The disallowed headers CloudFront kept from the function; they go on as they were. */
+function hiddenHeaders(headers: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => DISALLOWED_HEADER.test(name)));
+}
+
+/**
+ * Why CloudFront refuses the headers a Lambda@Edge function returned (`after`) for the ones it was shown (`before`):
+ * a disallowed header added, or a read-only header of its event type added, changed or removed. Undefined when none.
+ * `readOnly` is false for a response generated at a request event, which no read-only list covers.
+ */
+export function headerViolation(eventType: EdgeEventType, before: Record<string, string[]>, after: Record<string, string[]>, readOnly = true): string | undefined {
+  const added = Object.keys(after).find((name) => DISALLOWED_HEADER.test(name));
+  if (added) return `Lambda validation error: the function added the disallowed header ${added} (${RESTRICTIONS_URL}#function-restrictions-disallowed-headers)`;
+  if (!readOnly) return undefined;
+  const changed = READ_ONLY_HEADERS[eventType].find((name) => JSON.stringify(before[name] ?? []) !== JSON.stringify(after[name] ?? []));
+  if (changed) return `Lambda validation error: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`;
+  return undefined;
+}
+
+function lambdaHeaders(headers: Record<string, string[]>) {
+  return Object.fromEntries(Object.entries(exposedHeaders(headers)).map(([name, values]) => [name, values.map((value) => ({ key: CANONICAL(name), value }))]));
+}
+
+type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | undefined;
+
+function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(headers ?? {})) out[name.toLowerCase()] = values.map((v) => String(v.value));
   return out;
@@ -178,13 +239,41 @@ export function responseFromLambda(result: any): EdgeResponse {
   return { status: Number(result.status), statusDescription: result.statusDescription, headers: fromLambdaHeaders(result.headers), body };
 }
 
-export function requestFromLambda(result: any, original: EdgeRequest): EdgeRequest {
+/** A response a viewer-request or origin-request function generated; throws InvalidEdgeResult when it adds a disallowed header. */
+export function generatedResponseFromLambda(result: any, eventType: EdgeEventType): EdgeResponse {
+  const response = responseFromLambda(result);
+  const violation = headerViolation(eventType, {}, response.headers, false);
+  if (violation) throw new InvalidEdgeResult(violation);
+  return response;
+}
+
+/**
+ * The response an origin-response or viewer-response function returned for `original`: the origin's body unless it
+ * generated one (Lambda@Edge cannot read an origin's body), and the disallowed headers it was not shown. Throws
+ * InvalidEdgeResult for a Lambda validation error (headerViolation).
+ */
+export function changedResponseFromLambda(result: any, original: EdgeResponse, eventType: EdgeEventType): EdgeResponse {
+  const changed = responseFromLambda(result);
+  const violation = headerViolation(eventType, exposedHeaders(original.headers), changed.headers);
+  if (violation) throw new InvalidEdgeResult(violation);
+  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
+}
+
+/**
+ * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
+ * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
+ * Throws InvalidEdgeResult for a Lambda validation error (headerViolation).
+ */
+export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType): EdgeRequest {
+  const shown = exposedHeaders(original.headers);
+  const returned = fromLambdaHeaders(result.headers);
+  const violation = headerViolation(eventType, shown, returned);
+  if (violation) throw new InvalidEdgeResult(violation);
   return {
     ...original,
-    method: result.method ?? original.method,
     uri: String(result.uri ?? original.uri),
     querystring: String(result.querystring ?? ""),
-    headers: fromLambdaHeaders(result.headers),
+    headers: { ...returned, ...hiddenHeaders(original.headers) },
   };
 }
 
