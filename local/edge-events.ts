@@ -259,21 +259,56 @@ export function changedResponseFromLambda(result: any, original: EdgeResponse, e
   return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The body a request function's result sends on: the viewer's own for `read-only` (the default: "Lambda@Edge ignores
+ * any changes to encoding or data"), the function's `data` for `replace`, "base64 (the default) or text"; "If you
+ * specify encoding as base64 but the body is not valid base64, CloudFront returns an error" (`body`, Fields in the
+ * request object, lambda-event-structure.html#request-event-fields-request). Throws InvalidEdgeResult for what
+ * CloudFront refuses. Undefined when the body is kept.
+ *
+ * A replaced body is cut: "If the Lambda@Edge function returns the body as plain text: For viewer request events, the
+ * body is truncated at 40 KB. For origin request events, the body is truncated at 1 MB. [...] as base64 encoded text:
+ * [...] 53.2 KB [...] 1.33 MB" (Restrictions on the request body with the include body option,
+ * edge-functions-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
+ * of the same 40 KB and 1 MB, so both cuts are made on the decoded bytes, at the limits that cut what the event shows.
+ */
+function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  const action = body.action ?? "read-only";
+  if (action === "read-only") return undefined;
+  if (action !== "replace") throw new InvalidEdgeResult(`Lambda validation error: body.action is ${JSON.stringify(action)}, not "read-only" or "replace"`);
+  const encoding = body.encoding ?? "base64";
+  if (encoding !== "base64" && encoding !== "text") throw new InvalidEdgeResult(`Lambda validation error: body.encoding is ${JSON.stringify(encoding)}, not "base64" or "text"`);
+  if (typeof body.data !== "string") throw new InvalidEdgeResult("Lambda validation error: body.data of a replaced body is not a string");
+  if (encoding === "base64" && !BASE64.test(body.data)) throw new InvalidEdgeResult("Lambda validation error: body.encoding is base64 but body.data is not valid base64");
+  const data = Buffer.from(body.data, encoding === "base64" ? "base64" : "utf8");
+  return data.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
+}
+
 /**
  * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
  * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
- * Throws InvalidEdgeResult for a Lambda validation error (headerViolation).
+ * Throws InvalidEdgeResult for a Lambda validation error (headerViolation, replacedBody).
  */
-export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType): EdgeRequest {
+export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean): EdgeRequest {
   const shown = exposedHeaders(original.headers);
   const returned = fromLambdaHeaders(result.headers);
   const violation = headerViolation(eventType, shown, returned);
   if (violation) throw new InvalidEdgeResult(violation);
-  return {
+  const headers = { ...returned, ...hiddenHeaders(original.headers) };
+  const request: EdgeRequest = {
     ...original,
     uri: String(result.uri ?? original.uri),
     querystring: String(result.querystring ?? ""),
-    headers: { ...returned, ...hiddenHeaders(original.headers) },
+    headers,
   };
+  // A function without Include Body was shown no body, and has none to replace.
+  const replaced = includeBody ? replacedBody(result.body, eventType) : undefined;
+  if (!replaced) return request;
+  // Content-Length is read-only to the function: CloudFront's own framing of the body it sends on.
+  const { "transfer-encoding": _chunked, ...framed } = headers;
+  return { ...request, body: replaced, headers: { ...framed, "content-length": [String(replaced.length)] } };
 }
 

@@ -622,7 +622,7 @@ export function lambdaEdgeRunner(name: string, eventType: EdgeEventType, spec: L
       const result = await run(lambdaEvent(eventType, request, undefined, distributionHost, includeBody));
       if (isLambdaResponse(result)) return { response: validated(() => generatedResponseFromLambda(result, eventType)) };
       if (!result || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
-      return { request: validated(() => requestFromLambda(result, request, eventType)) };
+      return { request: validated(() => requestFromLambda(result, request, eventType, includeBody)) };
     },
     async onResponse(request, response, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, response, distributionHost, false));

@@ -1,6 +1,6 @@
 /**
- * What CloudFront takes from a Lambda@Edge function's result: the read-only fields it ignores, and the results it
- * refuses with a Lambda validation error (502), disallowed and read-only headers.
+ * What CloudFront takes from a Lambda@Edge function's result: a replaced request body (Include Body), the read-only
+ * fields it ignores, and the results it refuses with a Lambda validation error (502), disallowed and read-only headers.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#request-event-fields-request
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
  */
@@ -35,6 +35,44 @@ async function forwarded(eventType: "viewer-request" | "origin-request", request
   if (!outcome.request) throw new Error("the function answered instead of forwarding");
   return outcome.request;
 }
+
+const replacing = (encoding: string | undefined, data: string) => ({ request }: Cf) => ({ ...request, body: { ...request.body, action: "replace", encoding, data } });
+
+describe("Include Body: a replaced request body is what goes on to the origin", () => {
+  it("replace with base64 data (the default encoding) and with text data; Content-Length follows the new body", async () => {
+    const base64 = await forwarded("origin-request", post("name=a"), replacing(undefined, Buffer.from("name=replaced").toString("base64")));
+    expect([base64.body?.toString(), base64.headers["content-length"]]).toEqual(["name=replaced", ["13"]]);
+    const text = await forwarded("viewer-request", post("name=a"), replacing("text", "é"));
+    expect([text.body?.toString(), text.headers["content-length"]]).toEqual(["é", ["2"]]);
+  });
+
+  it("read-only (the default) keeps the viewer's body, whatever the function put in data", async () => {
+    const readOnly = await forwarded("origin-request", post("name=a"), ({ request }) => ({ ...request, body: { ...request.body, encoding: "text", data: "changed" } }));
+    expect(readOnly.body?.toString()).toBe("name=a");
+    const withoutBody = await forwarded("origin-request", post("name=a"), ({ request }) => ({ ...request, body: undefined }));
+    expect(withoutBody.body?.toString()).toBe("name=a");
+  });
+
+  it("cuts a replaced body at 40 KB on viewer request and 1 MB on origin request, text or base64", async () => {
+    const viewer = await forwarded("viewer-request", post("a"), replacing("text", "x".repeat(40 * 1024 + 10)));
+    expect([viewer.body?.length, viewer.headers["content-length"]]).toEqual([40 * 1024, [String(40 * 1024)]]);
+    const origin = await forwarded("origin-request", post("a"), replacing("base64", Buffer.alloc(1024 * 1024 + 3, 1).toString("base64")));
+    expect(origin.body?.length).toBe(1024 * 1024);
+  });
+
+  it("refuses base64 data that is not base64, and an unknown action or encoding (502, naming the function)", async () => {
+    for (const body of [{ action: "replace", encoding: "base64", data: "not base64!" }, { action: "swap", data: "" }, { action: "replace", encoding: "hex", data: "00" }]) {
+      const refused = forwarded("origin-request", post("a"), ({ request }) => ({ ...request, body }));
+      await expect(refused).rejects.toThrow(InvalidEdgeResult);
+      await expect(refused).rejects.toThrow(/^edge-origin-request \(origin-request\): Lambda validation error: body/);
+    }
+  });
+
+  it("a function without Include Body has no body to replace", async () => {
+    const kept = await forwarded("origin-request", post("name=a"), replacing("text", "changed"), false);
+    expect(kept.body?.toString()).toBe("name=a");
+  });
+});
 
 describe("read-only request fields", () => {
   it("method and clientIp a function changes are not used", async () => {

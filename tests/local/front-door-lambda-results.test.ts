@@ -1,6 +1,6 @@
 /**
- * The front door with a Lambda@Edge function on a route: a Lambda validation error answers 502 with the function,
- * header and rule in the log.
+ * The front door with a Lambda@Edge function on a route: a replaced body reaches the origin, a Lambda validation
+ * error answers 502 with the function, header and rule in the log.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,6 +53,12 @@ function post(path: string, body: string, headers: Record<string, string> = {}):
 }
 
 describe("front door: Lambda@Edge origin-request results", () => {
+  it("sends the origin the body a function replaced, with its length", async () => {
+    handler = ({ request }) => ({ ...request, body: { ...request.body, action: "replace", encoding: "text", data: "redacted=true" } });
+    const answer = await post("/api/forms", "card=4111111111111111");
+    expect([answer.status, JSON.parse(answer.body)]).toEqual([200, { body: "redacted=true", length: "13" }]);
+  });
+
   it("answers 502 for a read-only header changed, and logs the function, the header and the rule", async () => {
     logged.length = 0;
     handler = ({ request }) => ({ ...request, headers: { ...request.headers, "content-length": [{ key: "Content-Length", value: "1" }] } });
