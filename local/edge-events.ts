@@ -14,6 +14,13 @@ export interface EdgeRequest {
   headers: Record<string, string[]>;
   clientIp: string;
   body?: Buffer;
+  /**
+   * Header names as the viewer spelled them, by lower-case name: a Lambda@Edge event's `key` "contains the
+   * case-sensitive name of the header as it appeared in the HTTP request" (Fields in the request object,
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#request-event-fields-request).
+   * A name missing here (added by a function or CloudFront) gets Lambda@Edge's capitalised form.
+   */
+  headerNames?: Record<string, string>;
 }
 
 export interface EdgeResponse {
@@ -186,8 +193,8 @@ export function headerViolation(eventType: EdgeEventType, before: Record<string,
   return undefined;
 }
 
-function lambdaHeaders(headers: Record<string, string[]>) {
-  return Object.fromEntries(Object.entries(exposedHeaders(headers)).map(([name, values]) => [name, values.map((value) => ({ key: CANONICAL(name), value }))]));
+function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, string> = {}) {
+  return Object.fromEntries(Object.entries(exposedHeaders(headers)).map(([name, values]) => [name, values.map((value) => ({ key: names[name] ?? CANONICAL(name), value }))]));
 }
 
 type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | undefined;
@@ -195,6 +202,16 @@ type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | un
 function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(headers ?? {})) out[name.toLowerCase()] = values.map((v) => String(v.value));
+  return out;
+}
+
+/** The spellings a function's header list gives (its keys), by lower-case name. */
+function lambdaHeaderNames(headers: LambdaHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, values] of Object.entries(headers ?? {})) {
+    const key = values.find((v) => typeof v.key === "string")?.key;
+    if (key) out[name.toLowerCase()] = key;
+  }
   return out;
 }
 
@@ -210,7 +227,7 @@ const ORIGIN_REQUEST_BODY_BYTES = 1024 * 1024;
 export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, response: EdgeResponse | undefined, host: string, includeBody: boolean) {
   const cfRequest: Record<string, unknown> = {
     clientIp: request.clientIp,
-    headers: lambdaHeaders(request.headers),
+    headers: lambdaHeaders(request.headers, request.headerNames),
     method: request.method,
     querystring: request.querystring,
     uri: request.uri,
@@ -303,6 +320,7 @@ export function requestFromLambda(result: any, original: EdgeRequest, eventType:
     uri: String(result.uri ?? original.uri),
     querystring: String(result.querystring ?? ""),
     headers,
+    headerNames: { ...original.headerNames, ...lambdaHeaderNames(result.headers) },
   };
   // A function without Include Body was shown no body, and has none to replace.
   const replaced = includeBody ? replacedBody(result.body, eventType) : undefined;

@@ -328,8 +328,14 @@ function hostOf(request: IncomingMessage): string {
 
 function edgeRequest(request: IncomingMessage, target: { path: string; querystring: string }): EdgeRequest {
   const headers: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) (headers[request.rawHeaders[i].toLowerCase()] ??= []).push(request.rawHeaders[i + 1]);
-  return { method: request.method ?? "GET", uri: target.path, querystring: target.querystring, headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
+  // Each name as the viewer first spelled it, for Lambda@Edge's header keys.
+  const headerNames: Record<string, string> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i].toLowerCase();
+    (headers[name] ??= []).push(request.rawHeaders[i + 1]);
+    headerNames[name] ??= request.rawHeaders[i];
+  }
+  return { method: request.method ?? "GET", uri: target.path, querystring: target.querystring, headers, headerNames, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
 }
 
 /**

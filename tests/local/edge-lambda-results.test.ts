@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { EdgeEventType } from "../../components/edge-logic/associations";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
-import { InvalidEdgeResult, lambdaEdgeRunner, type EdgeRequest, type EdgeResponse } from "../../local/edge-runtime";
+import { InvalidEdgeResult, lambdaEdgeRunner, lambdaEvent, type EdgeRequest, type EdgeResponse } from "../../local/edge-runtime";
 
 type Cf = { request: Record<string, any>; response?: Record<string, any> };
 
@@ -140,3 +140,10 @@ describe("Lambda validation errors: disallowed and read-only headers", () => {
   });
 });
 
+describe("header keys", () => {
+  it("are the names as the viewer spelled them; a name CloudFront has no spelling for is capitalised", () => {
+    const request = { ...post("a", { "x-custom-thing": ["1"] }), headerNames: { "x-custom-thing": "x-Custom-THING", host: "host" } };
+    const headers = (lambdaEvent("viewer-request", request, undefined, "d111.cloudfront.net", false).Records[0].cf.request as { headers: Record<string, Array<{ key: string }>> }).headers;
+    expect([headers["x-custom-thing"][0].key, headers.host[0].key, headers["content-type"][0].key]).toEqual(["x-Custom-THING", "host", "Content-Type"]);
+  });
+});

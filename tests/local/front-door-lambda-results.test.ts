@@ -1,6 +1,6 @@
 /**
  * The front door with a Lambda@Edge function on a route: a replaced body reaches the origin, a Lambda validation
- * error answers 502 with the function, header and rule in the log.
+ * error answers 502 with the function, header and rule in the log, and the event's header keys are the viewer's.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,10 +12,12 @@ import { openDoor, type OpenDoor } from "../harness/front-door";
 
 type Cf = { request: Record<string, any> };
 let handler: (cf: Cf) => unknown = ({ request }) => request;
+const seen: Cf[] = [];
 const logged: string[] = [];
 const host = () => ({
   invoke: async <T,>(event: unknown) => {
     const cf = JSON.parse(JSON.stringify(event)).Records[0].cf as Cf;
+    seen.push(cf);
     return handler(cf) as T;
   },
 });
@@ -38,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => door.close());
 
-/** A POST sent with node:http. */
+/** A POST sent with node:http, so header names go out exactly as written. */
 function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(`${door.base}${path}`, { method: "POST", headers: { "content-type": "text/plain", ...headers } }, (response) => {
@@ -67,4 +69,11 @@ describe("front door: Lambda@Edge origin-request results", () => {
     expect(logged.join("\n")).toContain("forms-origin-request (origin-request): Lambda validation error: the function added, changed or removed the header content-length, read-only in origin-request events");
   });
 
+  it("gives the function each header's key as the viewer spelled it", async () => {
+    seen.length = 0;
+    handler = ({ request }) => request;
+    await post("/api/forms", "a=1", { "x-tRaCe-id": "7" });
+    const headers = seen[0].request.headers as Record<string, Array<{ key: string; value: string }>>;
+    expect(headers["x-trace-id"]).toEqual([{ key: "x-tRaCe-id", value: "7" }]);
+  });
 });
