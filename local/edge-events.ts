@@ -14,6 +14,13 @@ export interface EdgeRequest {
   headers: Record<string, string[]>;
   clientIp: string;
   body?: Buffer;
+  /**
+   * Header names as the viewer spelled them, by lower-case name: a Lambda@Edge event's `key` "contains the
+   * case-sensitive name of the header as it appeared in the HTTP request" (Fields in the request object,
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#request-event-fields-request).
+   * A name missing here (added by a function or CloudFront) gets Lambda@Edge's capitalised form.
+   */
+  headerNames?: Record<string, string>;
 }
 
 export interface EdgeResponse {
@@ -125,15 +132,86 @@ export function responseFromFunction(result: any): EdgeResponse {
   return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
 }
 
-const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
-
-function lambdaHeaders(headers: Record<string, string[]>) {
-  return Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.map((value) => ({ key: CANONICAL(name), value }))]));
+/**
+ * A function result CloudFront refuses: a Lambda validation error, answered 502
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html), as are
+ * results HTTP cannot carry (front-door.ts). A function that throws is 503 instead (EdgeFunctionError).
+ */
+export class InvalidEdgeResult extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidEdgeResult";
+  }
 }
 
-function fromLambdaHeaders(headers: Record<string, Array<{ key?: string; value: string }>> | undefined): Record<string, string[]> {
+/** The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part, separated by hyphens" (lambda-event-structure.html#request-event-fields-request). */
+const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
+const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html";
+
+/**
+ * "The following HTTP headers are not exposed to edge functions, and functions can't add them. If your function adds
+ * one of these headers, it fails CloudFront validation and CloudFront returns HTTP status code 502" (Disallowed
+ * headers, edge-functions-restrictions.html#function-restrictions-disallowed-headers).
+ */
+const DISALLOWED_HEADER = /^(connection|expect|keep-alive|proxy-authenticate|proxy-authorization|proxy-connection|trailer|upgrade|x-accel-(buffering|charset|limit-rate|redirect)|x-amz-cf-.*|x-amzn-(auth|cf-billing|cf-id|cf-xff|errortype|fle-profile|header-count|header-order|lambda-integration-tag|requestid)|x-cache|x-edge-.*|x-forwarded-proto|x-real-ip)$/;
+
+/**
+ * Headers a function can read but not add, change or remove, by event type: "If your function adds or edits a
+ * read-only header, the request fails CloudFront validation and CloudFront returns HTTP status code 502" (Read-only
+ * headers, edge-functions-restrictions.html#function-restrictions-read-only-headers). Removing one fails too: CloudFront's
+ * message is "The function tried to add, delete, or change a read-only header" (https://github.com/jordaneremieff/mangum/issues/262).
+ */
+const READ_ONLY_HEADERS: Record<EdgeEventType, readonly string[]> = {
+  "viewer-request": ["content-length", "host", "transfer-encoding", "via"],
+  "origin-request": ["accept-encoding", "content-length", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since", "transfer-encoding", "via"],
+  "origin-response": ["transfer-encoding", "via"],
+  "viewer-response": ["warning", "via"],
+};
+
+/** The headers an edge function is shown: all but the disallowed ones. */
+function exposedHeaders(headers: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !DISALLOWED_HEADER.test(name)));
+}
+
+/** The disallowed headers CloudFront kept from the function; they go on as they were. */
+function hiddenHeaders(headers: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => DISALLOWED_HEADER.test(name)));
+}
+
+/**
+ * Why CloudFront refuses the headers a Lambda@Edge function returned (`after`) for the ones it was shown (`before`):
+ * a disallowed header added, or a read-only header of its event type added, changed or removed. Undefined when none.
+ * `readOnly` is false for a response generated at a request event, which no read-only list covers.
+ */
+export function headerViolation(eventType: EdgeEventType, before: Record<string, string[]>, after: Record<string, string[]>, readOnly = true): string | undefined {
+  const added = Object.keys(after).find((name) => DISALLOWED_HEADER.test(name));
+  if (added) return `Lambda validation error: the function added the disallowed header ${added} (${RESTRICTIONS_URL}#function-restrictions-disallowed-headers)`;
+  if (!readOnly) return undefined;
+  const changed = READ_ONLY_HEADERS[eventType].find((name) => JSON.stringify(before[name] ?? []) !== JSON.stringify(after[name] ?? []));
+  if (changed) return `Lambda validation error: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`;
+  return undefined;
+}
+
+function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, string> = {}) {
+  return Object.fromEntries(Object.entries(exposedHeaders(headers)).map(([name, values]) => [name, values.map((value) => ({ key: names[name] ?? CANONICAL(name), value }))]));
+}
+
+type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | undefined;
+
+function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(headers ?? {})) out[name.toLowerCase()] = values.map((v) => String(v.value));
+  return out;
+}
+
+/** The spellings a function's header list gives (its keys), by lower-case name. */
+function lambdaHeaderNames(headers: LambdaHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, values] of Object.entries(headers ?? {})) {
+    const key = values.find((v) => typeof v.key === "string")?.key;
+    if (key) out[name.toLowerCase()] = key;
+  }
   return out;
 }
 
@@ -149,7 +227,7 @@ const ORIGIN_REQUEST_BODY_BYTES = 1024 * 1024;
 export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, response: EdgeResponse | undefined, host: string, includeBody: boolean) {
   const cfRequest: Record<string, unknown> = {
     clientIp: request.clientIp,
-    headers: lambdaHeaders(request.headers),
+    headers: lambdaHeaders(request.headers, request.headerNames),
     method: request.method,
     querystring: request.querystring,
     uri: request.uri,
@@ -178,13 +256,77 @@ export function responseFromLambda(result: any): EdgeResponse {
   return { status: Number(result.status), statusDescription: result.statusDescription, headers: fromLambdaHeaders(result.headers), body };
 }
 
-export function requestFromLambda(result: any, original: EdgeRequest): EdgeRequest {
-  return {
+/** A response a viewer-request or origin-request function generated; throws InvalidEdgeResult when it adds a disallowed header. */
+export function generatedResponseFromLambda(result: any, eventType: EdgeEventType): EdgeResponse {
+  const response = responseFromLambda(result);
+  const violation = headerViolation(eventType, {}, response.headers, false);
+  if (violation) throw new InvalidEdgeResult(violation);
+  return response;
+}
+
+/**
+ * The response an origin-response or viewer-response function returned for `original`: the origin's body unless it
+ * generated one (Lambda@Edge cannot read an origin's body), and the disallowed headers it was not shown. Throws
+ * InvalidEdgeResult for a Lambda validation error (headerViolation).
+ */
+export function changedResponseFromLambda(result: any, original: EdgeResponse, eventType: EdgeEventType): EdgeResponse {
+  const changed = responseFromLambda(result);
+  const violation = headerViolation(eventType, exposedHeaders(original.headers), changed.headers);
+  if (violation) throw new InvalidEdgeResult(violation);
+  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The body a request function's result sends on: the viewer's own for `read-only` (the default: "Lambda@Edge ignores
+ * any changes to encoding or data"), the function's `data` for `replace`, "base64 (the default) or text"; "If you
+ * specify encoding as base64 but the body is not valid base64, CloudFront returns an error" (`body`, Fields in the
+ * request object, lambda-event-structure.html#request-event-fields-request). Throws InvalidEdgeResult for what
+ * CloudFront refuses. Undefined when the body is kept.
+ *
+ * A replaced body is cut: "If the Lambda@Edge function returns the body as plain text: For viewer request events, the
+ * body is truncated at 40 KB. For origin request events, the body is truncated at 1 MB. [...] as base64 encoded text:
+ * [...] 53.2 KB [...] 1.33 MB" (Restrictions on the request body with the include body option,
+ * edge-functions-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
+ * of the same 40 KB and 1 MB, so both cuts are made on the decoded bytes, at the limits that cut what the event shows.
+ */
+function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  const action = body.action ?? "read-only";
+  if (action === "read-only") return undefined;
+  if (action !== "replace") throw new InvalidEdgeResult(`Lambda validation error: body.action is ${JSON.stringify(action)}, not "read-only" or "replace"`);
+  const encoding = body.encoding ?? "base64";
+  if (encoding !== "base64" && encoding !== "text") throw new InvalidEdgeResult(`Lambda validation error: body.encoding is ${JSON.stringify(encoding)}, not "base64" or "text"`);
+  if (typeof body.data !== "string") throw new InvalidEdgeResult("Lambda validation error: body.data of a replaced body is not a string");
+  if (encoding === "base64" && !BASE64.test(body.data)) throw new InvalidEdgeResult("Lambda validation error: body.encoding is base64 but body.data is not valid base64");
+  const data = Buffer.from(body.data, encoding === "base64" ? "base64" : "utf8");
+  return data.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
+}
+
+/**
+ * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
+ * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
+ * Throws InvalidEdgeResult for a Lambda validation error (headerViolation, replacedBody).
+ */
+export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean): EdgeRequest {
+  const shown = exposedHeaders(original.headers);
+  const returned = fromLambdaHeaders(result.headers);
+  const violation = headerViolation(eventType, shown, returned);
+  if (violation) throw new InvalidEdgeResult(violation);
+  const headers = { ...returned, ...hiddenHeaders(original.headers) };
+  const request: EdgeRequest = {
     ...original,
-    method: result.method ?? original.method,
     uri: String(result.uri ?? original.uri),
     querystring: String(result.querystring ?? ""),
-    headers: fromLambdaHeaders(result.headers),
+    headers,
+    headerNames: { ...original.headerNames, ...lambdaHeaderNames(result.headers) },
   };
+  // A function without Include Body was shown no body, and has none to replace.
+  const replaced = includeBody ? replacedBody(result.body, eventType) : undefined;
+  if (!replaced) return request;
+  // Content-Length is read-only to the function: CloudFront's own framing of the body it sends on.
+  const { "transfer-encoding": _chunked, ...framed } = headers;
+  return { ...request, body: replaced, headers: { ...framed, "content-length": [String(replaced.length)] } };
 }
 

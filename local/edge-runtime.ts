@@ -25,8 +25,8 @@ import { sandboxScriptSource } from "../components/edge-logic/function-code";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { registeredSpecs } from "../components/spec-registry";
 import {
-  functionEvent, isLambdaResponse, lambdaEvent, requestFromFunction, requestFromLambda, responseFromFunction, responseFromLambda,
-  type EdgeRequest, type EdgeResponse,
+  changedResponseFromLambda, functionEvent, generatedResponseFromLambda, InvalidEdgeResult, isLambdaResponse, lambdaEvent, requestFromFunction,
+  requestFromLambda, responseFromFunction, type EdgeRequest, type EdgeResponse,
 } from "./edge-events";
 import { workerModuleUrl } from "./worker-module-url";
 
@@ -605,22 +605,29 @@ export function lambdaEdgeRunner(name: string, eventType: EdgeEventType, spec: L
       throw new EdgeFunctionError(name, eventType, (error as Error).message);
     }
   };
+  /** What CloudFront takes from the function's result; a validation error names the function for the log. */
+  const validated = <T>(take: () => T): T => {
+    try {
+      return take();
+    } catch (error) {
+      if (error instanceof InvalidEdgeResult) throw new InvalidEdgeResult(`${name} (${eventType}): ${error.message}`);
+      throw error;
+    }
+  };
   return {
     name,
     kind: "lambda",
     eventType,
     async onRequest(request, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, undefined, distributionHost, includeBody));
-      if (isLambdaResponse(result)) return { response: responseFromLambda(result) };
+      if (isLambdaResponse(result)) return { response: validated(() => generatedResponseFromLambda(result, eventType)) };
       if (!result || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
-      return { request: requestFromLambda(result, request) };
+      return { request: validated(() => requestFromLambda(result, request, eventType, includeBody)) };
     },
     async onResponse(request, response, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, response, distributionHost, false));
       if (!isLambdaResponse(result)) throw new EdgeFunctionError(name, eventType, "did not return a response object");
-      // Lambda@Edge cannot read an origin's body; it keeps it unless it generates one.
-      const changed = responseFromLambda(result);
-      return { ...changed, body: result.body === undefined ? response.body : changed.body };
+      return validated(() => changedResponseFromLambda(result, response, eventType));
     },
   };
 }

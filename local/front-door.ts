@@ -15,7 +15,7 @@
  * repeated slashes resolved (behaviourPath) while functions and origins get the raw path and the query string as
  * sent, a URL
  * over CloudFront's 8,192 bytes or a request (target and headers) over its 20,480 bytes is 413 (the connection closed), a function that throws is 503 and one that returns what
- * CloudFront would refuse (a header value with CR/LF, a bad status) is 502. Every request is answered
+ * CloudFront would refuse (a header value with CR/LF, a bad status, a Lambda@Edge disallowed or read-only header) is 502. Every request is answered
  * through one guard; error bodies are generic and the details go to the log (docs/local-vs-aws.md).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
@@ -24,7 +24,7 @@ import { CACHED_METHODS, siteRequestFunction } from "../components/static-site/d
 import { customHeaderValues, securityHeaderValues } from "../components/static-site/headers";
 import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "../components/static-site/spec";
 import {
-  CloudFrontFunctionSandbox, EdgeFunctionError, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
+  CloudFrontFunctionSandbox, EdgeFunctionError, InvalidEdgeResult, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
 import { createSiteOrigin, type OriginRequestHeaders } from "./s3-site-origin";
 import { FRAMING_HEADERS, MAX_PAYLOAD_BYTES, pathPatternMatcher, readBody, unsendable } from "./http";
@@ -60,16 +60,11 @@ const NODE_MAX_HEADER_BYTES = 64 * 1024;
 
 /**
  * A function result CloudFront would not accept (a header name or value HTTP cannot carry, a status outside
- * 100–599): CloudFront answers those 502, as it does a Lambda@Edge validation error
+ * 100–599, a Lambda validation error) is InvalidEdgeResult, answered 502
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html);
  * a function that throws is 503 (EdgeFunctionError; http-503-function-execution-error.html on the same guide).
  */
-export class InvalidEdgeResult extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidEdgeResult";
-  }
-}
+export { InvalidEdgeResult };
 
 /** A request target CloudFront cannot route (not an origin-form path). */
 class BadRequestTarget extends Error {}
@@ -333,8 +328,14 @@ function hostOf(request: IncomingMessage): string {
 
 function edgeRequest(request: IncomingMessage, target: { path: string; querystring: string }): EdgeRequest {
   const headers: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) (headers[request.rawHeaders[i].toLowerCase()] ??= []).push(request.rawHeaders[i + 1]);
-  return { method: request.method ?? "GET", uri: target.path, querystring: target.querystring, headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
+  // Each name as the viewer first spelled it, for Lambda@Edge's header keys.
+  const headerNames: Record<string, string> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i].toLowerCase();
+    (headers[name] ??= []).push(request.rawHeaders[i + 1]);
+    headerNames[name] ??= request.rawHeaders[i];
+  }
+  return { method: request.method ?? "GET", uri: target.path, querystring: target.querystring, headers, headerNames, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
 }
 
 /**

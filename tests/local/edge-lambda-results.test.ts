@@ -1,0 +1,149 @@
+/**
+ * What CloudFront takes from a Lambda@Edge function's result: a replaced request body (Include Body), the read-only
+ * fields it ignores, and the results it refuses with a Lambda validation error (502), disallowed and read-only headers.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#request-event-fields-request
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
+ */
+import { describe, expect, it } from "vitest";
+import type { EdgeEventType } from "../../components/edge-logic/associations";
+import type { LambdaFunctionSpec } from "../../components/lambda/function";
+import { InvalidEdgeResult, lambdaEdgeRunner, lambdaEvent, type EdgeRequest, type EdgeResponse } from "../../local/edge-runtime";
+
+type Cf = { request: Record<string, any>; response?: Record<string, any> };
+
+/** A runner whose function is `handler`, run on CloudFront's event; `seen` holds the events it got. */
+function runner(eventType: EdgeEventType, handler: (cf: Cf) => unknown, includeBody = true) {
+  const seen: Cf[] = [];
+  const host = () => ({
+    invoke: async <T,>(event: unknown) => {
+      // The function gets JSON, as the Lambda runtime hands it over.
+      const cf = JSON.parse(JSON.stringify(event)).Records[0].cf as Cf;
+      seen.push(cf);
+      return handler(cf) as T;
+    },
+  });
+  return { run: lambdaEdgeRunner(`edge-${eventType}`, eventType, {} as LambdaFunctionSpec, host, includeBody), seen };
+}
+
+const post = (body: string, headers: Record<string, string[]> = {}): EdgeRequest => ({
+  method: "POST", uri: "/form", querystring: "", clientIp: "203.0.113.1", body: Buffer.from(body),
+  headers: { host: ["d111.cloudfront.net"], "content-type": ["text/plain"], "content-length": [String(Buffer.byteLength(body))], ...headers },
+});
+
+async function forwarded(eventType: "viewer-request" | "origin-request", request: EdgeRequest, handler: (cf: Cf) => unknown, includeBody = true): Promise<EdgeRequest> {
+  const outcome = await runner(eventType, handler, includeBody).run.onRequest(request, "d111.cloudfront.net");
+  if (!outcome.request) throw new Error("the function answered instead of forwarding");
+  return outcome.request;
+}
+
+const replacing = (encoding: string | undefined, data: string) => ({ request }: Cf) => ({ ...request, body: { ...request.body, action: "replace", encoding, data } });
+
+describe("Include Body: a replaced request body is what goes on to the origin", () => {
+  it("replace with base64 data (the default encoding) and with text data; Content-Length follows the new body", async () => {
+    const base64 = await forwarded("origin-request", post("name=a"), replacing(undefined, Buffer.from("name=replaced").toString("base64")));
+    expect([base64.body?.toString(), base64.headers["content-length"]]).toEqual(["name=replaced", ["13"]]);
+    const text = await forwarded("viewer-request", post("name=a"), replacing("text", "é"));
+    expect([text.body?.toString(), text.headers["content-length"]]).toEqual(["é", ["2"]]);
+  });
+
+  it("read-only (the default) keeps the viewer's body, whatever the function put in data", async () => {
+    const readOnly = await forwarded("origin-request", post("name=a"), ({ request }) => ({ ...request, body: { ...request.body, encoding: "text", data: "changed" } }));
+    expect(readOnly.body?.toString()).toBe("name=a");
+    const withoutBody = await forwarded("origin-request", post("name=a"), ({ request }) => ({ ...request, body: undefined }));
+    expect(withoutBody.body?.toString()).toBe("name=a");
+  });
+
+  it("cuts a replaced body at 40 KB on viewer request and 1 MB on origin request, text or base64", async () => {
+    const viewer = await forwarded("viewer-request", post("a"), replacing("text", "x".repeat(40 * 1024 + 10)));
+    expect([viewer.body?.length, viewer.headers["content-length"]]).toEqual([40 * 1024, [String(40 * 1024)]]);
+    const origin = await forwarded("origin-request", post("a"), replacing("base64", Buffer.alloc(1024 * 1024 + 3, 1).toString("base64")));
+    expect(origin.body?.length).toBe(1024 * 1024);
+  });
+
+  it("refuses base64 data that is not base64, and an unknown action or encoding (502, naming the function)", async () => {
+    for (const body of [{ action: "replace", encoding: "base64", data: "not base64!" }, { action: "swap", data: "" }, { action: "replace", encoding: "hex", data: "00" }]) {
+      const refused = forwarded("origin-request", post("a"), ({ request }) => ({ ...request, body }));
+      await expect(refused).rejects.toThrow(InvalidEdgeResult);
+      await expect(refused).rejects.toThrow(/^edge-origin-request \(origin-request\): Lambda validation error: body/);
+    }
+  });
+
+  it("a function without Include Body has no body to replace", async () => {
+    const kept = await forwarded("origin-request", post("name=a"), replacing("text", "changed"), false);
+    expect(kept.body?.toString()).toBe("name=a");
+  });
+});
+
+describe("read-only request fields", () => {
+  it("method and clientIp a function changes are not used", async () => {
+    const request = await forwarded("viewer-request", post("a"), ({ request }) => ({ ...request, method: "DELETE", clientIp: "198.51.100.9" }));
+    expect([request.method, request.clientIp]).toEqual(["POST", "203.0.113.1"]);
+  });
+});
+
+describe("Lambda validation errors: disallowed and read-only headers", () => {
+  const withHeader = (name: string, value: string | undefined) => ({ request }: Cf) => {
+    const headers = { ...request.headers };
+    if (value === undefined) delete headers[name];
+    else headers[name] = [{ key: name, value }];
+    return { ...request, headers };
+  };
+
+  it("a disallowed header is not shown to the function, and still goes on", async () => {
+    const { run, seen } = runner("viewer-request", ({ request }) => request);
+    const outcome = await run.onRequest(post("a", { connection: ["keep-alive"], "x-forwarded-proto": ["https"] }), "d111.cloudfront.net");
+    expect(Object.keys(seen[0].request.headers)).not.toContain("connection");
+    expect(outcome.request?.headers).toMatchObject({ connection: ["keep-alive"], "x-forwarded-proto": ["https"] });
+  });
+
+  it.each([
+    ["viewer-request", "x-real-ip", "203.0.113.9"],
+    ["origin-request", "x-amz-cf-id", "abc"],
+    ["viewer-request", "x-edge-location", "LHR"],
+    ["origin-request", "upgrade", "websocket"],
+  ] as const)("%s: adding %s is refused", async (eventType, name, value) => {
+    const refused = forwarded(eventType, post("a"), withHeader(name, value));
+    await expect(refused).rejects.toThrow(InvalidEdgeResult);
+    await expect(refused).rejects.toThrow(`edge-${eventType} (${eventType}): Lambda validation error: the function added the disallowed header ${name}`);
+  });
+
+  it.each([
+    ["viewer-request", "host", "evil.example"],
+    ["viewer-request", "via", "1.1 proxy"],
+    ["viewer-request", "content-length", undefined],
+    ["origin-request", "accept-encoding", "identity"],
+    ["origin-request", "content-length", "999"],
+    ["origin-request", "if-none-match", '"abc"'],
+  ] as const)("%s: adding, changing or removing %s is refused", async (eventType, name, value) => {
+    const refused = forwarded(eventType, post("a", { "accept-encoding": ["gzip"] }), withHeader(name, value));
+    await expect(refused).rejects.toThrow(`edge-${eventType} (${eventType}): Lambda validation error: the function added, changed or removed the header ${name}, read-only in ${eventType} events`);
+  });
+
+  it("headers read-only elsewhere may change: Host on origin request, Accept-Encoding on viewer request", async () => {
+    expect((await forwarded("origin-request", post("a"), withHeader("host", "origin.example"))).headers.host).toEqual(["origin.example"]);
+    expect((await forwarded("viewer-request", post("a"), withHeader("accept-encoding", "br"))).headers["accept-encoding"]).toEqual(["br"]);
+  });
+
+  it("a generated response may not carry a disallowed header", async () => {
+    const { run } = runner("viewer-request", () => ({ status: "200", headers: { "x-cache": [{ key: "X-Cache", value: "Hit" }] } }));
+    await expect(run.onRequest(post("a"), "d111.cloudfront.net")).rejects.toThrow("the function added the disallowed header x-cache");
+  });
+
+  it("response events: Via and Warning are read-only on viewer response, Transfer-Encoding on origin response", async () => {
+    const response: EdgeResponse = { status: 200, headers: { "content-type": ["text/html"] }, body: Buffer.from("<p>") };
+    const adding = (name: string) => ({ response }: Cf) => ({ ...response, headers: { ...response!.headers, [name]: [{ key: name, value: "x" }] } });
+    for (const [eventType, name] of [["viewer-response", "warning"], ["viewer-response", "via"], ["origin-response", "transfer-encoding"]] as const) {
+      await expect(runner(eventType, adding(name)).run.onResponse(post("a"), response, "d111.cloudfront.net")).rejects.toThrow(`the header ${name}, read-only in ${eventType} events`);
+    }
+    const changed = await runner("origin-response", adding("x-robots-tag")).run.onResponse(post("a"), response, "d111.cloudfront.net");
+    expect([changed.headers["x-robots-tag"], changed.body?.toString()]).toEqual([["x"], "<p>"]);
+  });
+});
+
+describe("header keys", () => {
+  it("are the names as the viewer spelled them; a name CloudFront has no spelling for is capitalised", () => {
+    const request = { ...post("a", { "x-custom-thing": ["1"] }), headerNames: { "x-custom-thing": "x-Custom-THING", host: "host" } };
+    const headers = (lambdaEvent("viewer-request", request, undefined, "d111.cloudfront.net", false).Records[0].cf.request as { headers: Record<string, Array<{ key: string }>> }).headers;
+    expect([headers["x-custom-thing"][0].key, headers.host[0].key, headers["content-type"][0].key]).toEqual(["x-Custom-THING", "host", "Content-Type"]);
+  });
+});
