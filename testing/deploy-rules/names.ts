@@ -668,6 +668,9 @@ export function physicalNameLimits(naming?: ConfiguredNaming): DeployRule {
 
 export const PHYSICAL_NAME_LIMITS: DeployRule = physicalNameLimits();
 
+/** The most characters SNS takes in a topic's DisplayName (DESCRIPTION_LIMITS_TABLE's source). */
+export const SNS_DISPLAY_NAME_CHARACTERS = 100;
+
 /** A free-text field (description, comment) whose length the service limits, and where that limit is stated. */
 export interface DescriptionLimitSpec {
   type: string;
@@ -693,10 +696,14 @@ export interface DescriptionLimitSpec {
  *   for .NET page said 0–255, superseded.)
  * - Lambda CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256."
  *   (API_CreateFunction; LambdaFunction refuses a longer one at construction, LAMBDA_LIMITS.descriptionCharacters.)
+ * - SNS topic DisplayName: "The display name must be maximum 100 characters long, including hyphens (-), underscores
+ *   (_), spaces, and tabs" (AWS::SNS::Topic, the same attribute CreateTopic and SetTopicAttributes take). terraform-
+ *   provider-aws gives `display_name` no ValidateFunc (internal/service/sns/topic.go) and sets it with
+ *   SetTopicAttributes after CreateTopic, so a longer one passes `pulumi preview` and fails at `pulumi up`.
  * Left out: fields the provider itself refuses at `pulumi preview`, so no plan that deploys holds them (an IAM role's
  * description, `validRoleDescription`: at most 1000 characters; a distribution's comment, `StringLenBetween(0, 128)`,
  * terraform-provider-aws iam/role.go and cloudfront/distribution.go, review 24); and fields whose limits could not be
- * confirmed in AWS's documentation: IAM policy descriptions, SNS topic DisplayName, EventBridge Scheduler (512 in a
+ * confirmed in AWS's documentation: IAM policy descriptions, EventBridge Scheduler (512 in a
  * schema generated from AWS's API model, not AWS's page) and KMS key descriptions.
  */
 export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
@@ -716,6 +723,14 @@ export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
     maxLength: LAMBDA_LIMITS.descriptionCharacters,
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
   },
+  {
+    type: "aws:sns/topic:Topic",
+    property: "displayName",
+    what: "a topic display name",
+    call: "SetTopicAttributes",
+    maxLength: SNS_DISPLAY_NAME_CHARACTERS,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-displayname",
+  },
 ];
 
 /** The findings of `rule` for each resource of `spec.type` whose text field is longer than AWS takes: one check for every length-limited text rule. */
@@ -727,7 +742,7 @@ export function textLengthFindings(graph: Graph, rule: string, spec: Description
 
 export const DESCRIPTION_LIMITS: DeployRule = {
   id: "DescriptionLimits",
-  title: "Descriptions and comments fit the length their service takes (CloudWatch alarm descriptions ≤ 1024 characters)",
+  title: "Descriptions, comments and display names fit the length their service takes (CloudWatch alarm descriptions ≤ 1024 characters, SNS display names ≤ 100)",
   source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html",
   check(graph) {
     return DESCRIPTION_LIMITS_TABLE.flatMap((spec) => textLengthFindings(graph, "DescriptionLimits", spec));
