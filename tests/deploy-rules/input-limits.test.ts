@@ -3,7 +3,7 @@
  * or of the form AWS takes, gives no finding, so the rules refuse only what AWS refuses.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, DESCRIPTION_LIMITS, SNS_DISPLAY_NAME_CHARACTERS } from "../../testing/deploy-rules";
+import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, iamPathProblem, SNS_DISPLAY_NAME_CHARACTERS } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("DescriptionLimits: an SNS topic's display name", () => {
@@ -25,5 +25,37 @@ describe("DescriptionLimits: an SNS topic's display name", () => {
         fix: "shorten displayName to 100 characters or fewer",
       },
     ]);
+  });
+});
+
+describe("IamPath", () => {
+  const role = (path: string) => handBuilt("aws:iam/role:Role", "app-role", { assumeRolePolicy: "{}", path }, { id: "app-role" });
+  const policy = (path: string) => handBuilt("aws:iam/policy:Policy", "app-policy", { policy: "{}", path });
+  const run = (...graph: ReturnType<typeof handBuilt>[]) => checkDeployRules(graph, devContext, [IAM_PATH]);
+
+  it("takes /, a path between slashes of printable ASCII, and one of exactly 512 characters", () => {
+    const longest = `/${"a".repeat(510)}/`;
+    expect(longest).toHaveLength(512);
+    expect(run(role("/"), role("/service-role/"), role("/a/b-c_d.e@f+g=/"), role(longest), policy("/teams/ops/"), policy(longest))).toEqual([]);
+  });
+
+  it("takes * in a role's path (CreateRole's pattern has it) but not in a policy's", () => {
+    expect(run(role("/ops/*/"))).toEqual([]);
+    expect(run(policy("/ops/*/")).map((f) => f.fix)).toEqual(['set path to "/ops/" (/ around printable ASCII, at most 512 characters), or leave it unset for /']);
+  });
+
+  it("refuses a path without its slashes, over 512 characters, or with a space, and proposes one IAM takes", () => {
+    const findings = run(role("service-role"), role(`/${"a".repeat(511)}/`), role("/ops team/"));
+    expect(findings.map((f) => f.problem)).toEqual([
+      'has path "service-role", which is not / or a path that begins and ends with / and holds only the printable ASCII characters ! to ~: CreateRole refuses it at `pulumi up` (ValidationError)',
+      expect.stringMatching(/^has path "\/a+\/", which is 513 characters; IAM takes at most 512: CreateRole refuses it/),
+      'has path "/ops team/", which is not / or a path that begins and ends with / and holds only the printable ASCII characters ! to ~: CreateRole refuses it at `pulumi up` (ValidationError)',
+    ]);
+    expect(findings.map((f) => f.fix.split(" (/")[0])).toEqual(['set path to "/service-role/"', `set path to "/${"a".repeat(510)}/"`, 'set path to "/opsteam/"']);
+    for (const path of ["/service-role/", `/${"a".repeat(510)}/`, "/opsteam/"]) expect(iamPathProblem(path, false)).toBeUndefined();
+  });
+
+  it("leaves an unset or empty path alone (the provider's default is /)", () => {
+    expect(run(handBuilt("aws:iam/role:Role", "plain-role", { assumeRolePolicy: "{}" }), role(""))).toEqual([]);
   });
 });
