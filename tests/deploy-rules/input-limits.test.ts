@@ -1,9 +1,9 @@
 /**
- * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts): a value at the limit,
+ * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts): a value at the limit,
  * or of the form AWS takes, gives no finding, so the rules refuse only what AWS refuses.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, iamPathProblem, SNS_DISPLAY_NAME_CHARACTERS } from "../../testing/deploy-rules";
+import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, iamPathProblem, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("DescriptionLimits: an SNS topic's display name", () => {
@@ -57,5 +57,32 @@ describe("IamPath", () => {
 
   it("leaves an unset or empty path alone (the provider's default is /)", () => {
     expect(run(handBuilt("aws:iam/role:Role", "plain-role", { assumeRolePolicy: "{}" }), role(""))).toEqual([]);
+  });
+});
+
+describe("SqsPolicyQuotas", () => {
+  const run = (policy: unknown) => checkDeployRules([handBuilt("aws:sqs/queuePolicy:QueuePolicy", "q-policy", { queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", policy })], devContext, [SQS_POLICY_QUOTAS]);
+  const statement = (i: number, Action: string | string[] = "sqs:SendMessage") => ({ Sid: `S${i}`, Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action, Resource: "*" });
+  const doc = (Statement: unknown[], padding = "") => ({ Version: "2012-10-17", Id: padding, Statement });
+
+  it("takes a policy at each quota: 20 statements, 7 actions in one, exactly 8,192 bytes as compact JSON", () => {
+    expect(run(JSON.stringify(doc(Array.from({ length: 20 }, (_, i) => statement(i)))))).toEqual([]);
+    expect(run(JSON.stringify(doc([statement(0, ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ChangeMessageVisibility", "sqs:PurgeQueue"])])))).toEqual([]);
+    const base = Buffer.byteLength(JSON.stringify(doc([statement(0)])));
+    const exact = doc([statement(0)], "x".repeat(8192 - base));
+    expect(Buffer.byteLength(JSON.stringify(exact))).toBe(8192);
+    // White space outside strings is not counted: the same document pretty-printed is still within the quota.
+    expect(run(JSON.stringify(exact, null, 2))).toEqual([]);
+    expect(run(exact)).toEqual([]);
+  });
+
+  it("refuses one byte more, naming the size", () => {
+    const base = Buffer.byteLength(JSON.stringify(doc([statement(0)])));
+    expect(run(JSON.stringify(doc([statement(0)], "x".repeat(8193 - base)))).map((f) => f.problem)).toEqual(["has an access policy of 8193 bytes (as compact JSON); SQS takes at most 8192; SetQueueAttributes refuses it at `pulumi up`"]);
+  });
+
+  it("counts sqs:* as one action, and skips a policy it cannot read", () => {
+    expect(run(JSON.stringify(doc([statement(0, "sqs:*")])))).toEqual([]);
+    expect(run("not json")).toEqual([]);
   });
 });
