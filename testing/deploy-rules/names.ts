@@ -696,6 +696,9 @@ export interface DescriptionLimitSpec {
  *   for .NET page said 0–255, superseded.)
  * - Lambda CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256."
  *   (API_CreateFunction; LambdaFunction refuses a longer one at construction, LAMBDA_LIMITS.descriptionCharacters.)
+ * - IAM CreatePolicy Description: "The policy description is immutable", "Length Constraints: Maximum length of 1000."
+ *   (API_CreatePolicy); terraform-provider-aws gives a policy's `description` no ValidateFunc (iam/policy.go), unlike a
+ *   role's, so a longer one passes `pulumi preview` and fails CreatePolicy at `pulumi up`.
  * - SNS topic DisplayName: "The display name must be maximum 100 characters long, including hyphens (-), underscores
  *   (_), spaces, and tabs" (AWS::SNS::Topic, the same attribute CreateTopic and SetTopicAttributes take). terraform-
  *   provider-aws gives `display_name` no ValidateFunc (internal/service/sns/topic.go) and sets it with
@@ -703,7 +706,7 @@ export interface DescriptionLimitSpec {
  * Left out: fields the provider itself refuses at `pulumi preview`, so no plan that deploys holds them (an IAM role's
  * description, `validRoleDescription`: at most 1000 characters; a distribution's comment, `StringLenBetween(0, 128)`,
  * terraform-provider-aws iam/role.go and cloudfront/distribution.go, review 24); and fields whose limits could not be
- * confirmed in AWS's documentation: IAM policy descriptions, EventBridge Scheduler (512 in a
+ * confirmed in AWS's documentation: EventBridge Scheduler (512 in a
  * schema generated from AWS's API model, not AWS's page) and KMS key descriptions.
  */
 export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
@@ -722,6 +725,14 @@ export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
     call: "CreateFunction",
     maxLength: LAMBDA_LIMITS.descriptionCharacters,
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  },
+  {
+    type: "aws:iam/policy:Policy",
+    property: "description",
+    what: "a managed policy description",
+    call: "CreatePolicy",
+    maxLength: 1000,
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html",
   },
   {
     type: "aws:sns/topic:Topic",

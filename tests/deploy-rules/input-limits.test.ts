@@ -28,6 +28,15 @@ describe("DescriptionLimits: an SNS topic's display name", () => {
   });
 });
 
+describe("DescriptionLimits: a managed policy's description", () => {
+  const policy = (description: string) => handBuilt("aws:iam/policy:Policy", "readers", { policy: "{}", description });
+
+  it("takes 1000 characters and refuses 1001", () => {
+    expect(checkDeployRules([policy("d".repeat(1000))], devContext, [DESCRIPTION_LIMITS])).toEqual([]);
+    expect(checkDeployRules([policy("d".repeat(1001))], devContext, [DESCRIPTION_LIMITS]).map((f) => f.problem)).toEqual(["has description of 1001 characters; CreatePolicy takes a managed policy description of at most 1000"]);
+  });
+});
+
 describe("IamPath", () => {
   const role = (path: string) => handBuilt("aws:iam/role:Role", "app-role", { assumeRolePolicy: "{}", path }, { id: "app-role" });
   const policy = (path: string) => handBuilt("aws:iam/policy:Policy", "app-policy", { policy: "{}", path });
