@@ -9,7 +9,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { MESSAGE_QUEUE_LIMITS } from "../../components/message-queue";
 import { SQS_ARN } from "./events";
 import { functionOf } from "./lambda-ref";
-import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { compactPolicyBytes, finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
 import { onePolicyRule, writersByHolder } from "./one-policy";
 
@@ -177,8 +177,7 @@ export const SQS_ONE_QUEUE_POLICY: DeployRule = onePolicyRule({
  * a queue's access policy has at most "Bytes | 8,192", "Statements | 20" and "Actions per statement | 7". The policy is
  * written by SetQueueAttributes (a QueuePolicy's, or the queue's own `policy`), which terraform-provider-aws sends
  * unmeasured, so a policy past them passes `pulumi preview` and fails at `pulumi up`. Bytes are counted as compact JSON
- * (UTF-8, no white space outside strings): the smallest form the document can be sent in, so a policy over it is over
- * whatever form is sent. Actions are a statement's `Action` (or `NotAction`) entries, `sqs:*` counting one. The quotas'
+ * (compactPolicyBytes: the smallest form the document can be sent in). Actions are a statement's `Action` (or `NotAction`) entries, `sqs:*` counting one. The quotas'
  * "Conditions | 10" and "Principals | 50" are not checked: whether they count per statement or per policy, and keys or
  * operators, is not stated. Documents the plan cannot read are skipped.
  */
@@ -196,7 +195,7 @@ export const SQS_POLICY_QUOTAS: DeployRule = {
       const document = policy === undefined || policy === "" ? undefined : readablePolicyDocument(policy);
       if (!document) continue;
       const report = (problem: string, fix: string) => findings.push(finding(this.id, r, `${problem}; SetQueueAttributes refuses it at \`pulumi up\``, fix));
-      const bytes = Buffer.byteLength(JSON.stringify(typeof policy === "string" ? JSON.parse(policy) : policy));
+      const bytes = compactPolicyBytes(policy) ?? 0;
       if (bytes > limits.bytes) report(`has an access policy of ${bytes} bytes (as compact JSON); SQS takes at most ${limits.bytes}`, "grant fewer, broader statements (one per service, with every source ARN in one aws:SourceArn condition)");
       const statements = document.Statement;
       if (statements.length > limits.statements) report(`has an access policy of ${statements.length} statements; SQS takes at most ${limits.statements}`, "merge statements that grant the same actions to the same principal");

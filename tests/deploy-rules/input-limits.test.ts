@@ -1,9 +1,9 @@
 /**
- * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts): a value at the limit,
+ * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts, fixtures/lambda-s3.ts): a value at the limit,
  * or of the form AWS takes, gives no finding, so the rules refuse only what AWS refuses.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, iamPathProblem, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
+import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("DescriptionLimits: an SNS topic's display name", () => {
@@ -93,5 +93,23 @@ describe("SqsPolicyQuotas", () => {
   it("counts sqs:* as one action, and skips a policy it cannot read", () => {
     expect(run(JSON.stringify(doc([statement(0, "sqs:*")])))).toEqual([]);
     expect(run("not json")).toEqual([]);
+  });
+});
+
+describe("S3BucketPolicySize", () => {
+  const document = (padding: number) => ({ Version: "2012-10-17", Id: "x".repeat(padding), Statement: [{ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }] });
+  const sized = (bytes: number) => document(bytes - Buffer.byteLength(JSON.stringify(document(0))));
+  const run = (policy: unknown, type = "aws:s3/bucketPolicy:BucketPolicy") => checkDeployRules([handBuilt(type, "site-policy", { bucket: "site", policy })], devContext, [S3_BUCKET_POLICY_SIZE]);
+
+  it("takes a policy of exactly 20,480 bytes as compact JSON, pretty-printed or not, and as an object", () => {
+    expect(Buffer.byteLength(JSON.stringify(sized(20_480)))).toBe(20_480);
+    expect(run(JSON.stringify(sized(20_480), null, 2))).toEqual([]);
+    expect(run(sized(20_480))).toEqual([]);
+  });
+
+  it("refuses one byte more, on a BucketPolicy and on a bucket's own policy", () => {
+    const problem = "has a bucket policy of 20481 bytes (as compact JSON); S3 takes at most 20 KB (20480 bytes), so PutBucketPolicy refuses it at `pulumi up`";
+    expect(run(JSON.stringify(sized(20_481))).map((f) => f.problem)).toEqual([problem]);
+    expect(run(JSON.stringify(sized(20_481)), "aws:s3/bucket:Bucket").map((f) => f.problem)).toEqual([problem]);
   });
 });
