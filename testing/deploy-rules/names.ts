@@ -91,6 +91,11 @@ export interface PhysicalNameSpec {
   defaultAutonameCheckedBy?: string;
   /** The AWS documentation of the limits. */
   source: string;
+  /**
+   * The fix for a default autoname the service refuses for a character Pulumi itself adds (the `-` before the random
+   * part), which no logical name avoids; unset, the fix is to change the logical name's characters.
+   */
+  autonameRefusedFix?: string;
   /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
   refusal?: string;
   /** Who refuses `name` before AWS sees it, and when: the provider's own check of the name input, where it has one. */
@@ -284,6 +289,8 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   should only contain 0-9, A-Z, a-z, - and _" (API_CreateStateMachine, API_StateMachineListItem), which
  *   terraform-provider-aws enforces at preview (StatesStateMachineName, states.ts, which checks explicit names and the
  *   default autoname; this table adds the names `pulumi:autonaming` makes, and the type for its rules).
+ * - API Gateway CreateModel name: "The name of the model. Must be alphanumeric." (no length documented; pulumi-aws's 255
+ *   is the maximum measured). An autonamed model always holds the autoname's "-" (autonameRefusedFix).
  * - AUTONAMED_ONLY: types the components leave unnamed that pulumi-aws autonames with its default `AutoName("name",
  *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
  *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
@@ -444,6 +451,13 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
   },
   { ...namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"), prefix: SECURITY_GROUP_PREFIX, providerRefusal: securityGroupProviderRefusal },
+  {
+    // CreateModel name: "The name of the model. Must be alphanumeric." No length is documented: only pulumi-aws's 255 is
+    // measured. terraform-provider-aws leaves `name` unchecked (apigateway/model.go), and Pulumi's default autoname,
+    // `<name>-<7 hex>`, always holds the "-" CreateModel refuses: a hand-written model must be named.
+    ...namedByName("aws:apigateway/model:Model", "a REST API model name", withinLimits(1, 255, /[A-Za-z0-9]/, "letters and digits"), "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html"),
+    autonameRefusedFix: 'set name explicitly, of letters and digits only (e.g. "PostAlbumsBody"): Pulumi\'s autoname puts a "-" before its random part',
+  },
   ...autonamedOnly([
     ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
     ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],
@@ -611,7 +625,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   const tooLong = physical.name.length > spec.maxLength;
   return report(
     `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
-    tooLong ? shorten : `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`,
+    tooLong ? shorten : (spec.autonameRefusedFix ?? `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`),
   );
 }
 

@@ -1,9 +1,9 @@
 /**
- * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts, fixtures/lambda-s3.ts): a value at the limit,
+ * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts, fixtures/lambda-s3.ts, fixtures/names.ts): a value at the limit,
  * or of the form AWS takes, gives no finding, so the rules refuse only what AWS refuses.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
+import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, PHYSICAL_NAME_LIMITS, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("DescriptionLimits: an SNS topic's display name", () => {
@@ -111,5 +111,17 @@ describe("S3BucketPolicySize", () => {
     const problem = "has a bucket policy of 20481 bytes (as compact JSON); S3 takes at most 20 KB (20480 bytes), so PutBucketPolicy refuses it at `pulumi up`";
     expect(run(JSON.stringify(sized(20_481))).map((f) => f.problem)).toEqual([problem]);
     expect(run(JSON.stringify(sized(20_481)), "aws:s3/bucket:Bucket").map((f) => f.problem)).toEqual([problem]);
+  });
+});
+
+describe("PhysicalNameLimits: a REST API model's name", () => {
+  const model = (inputs: Record<string, unknown>) => handBuilt("aws:apigateway/model:Model", "photo", { restApi: "api-id", contentType: "application/json", schema: "{}", ...inputs });
+
+  it("takes letters and digits", () => {
+    expect(checkDeployRules([model({ name: "PostAlbumsAlbumIdPhotosBody" }), model({ name: "Photo2" })], devContext, [PHYSICAL_NAME_LIMITS])).toEqual([]);
+  });
+
+  it("tells a hand-written model left unnamed to set a name, since the autoname's - is Pulumi's", () => {
+    expect(checkDeployRules([model({})], devContext, [PHYSICAL_NAME_LIMITS]).map((f) => f.fix)).toEqual(['set name explicitly, of letters and digits only (e.g. "PostAlbumsBody"): Pulumi\'s autoname puts a "-" before its random part']);
   });
 });
