@@ -1,9 +1,9 @@
 /**
- * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts, fixtures/lambda-s3.ts, fixtures/names.ts): a value at the limit,
+ * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts, fixtures/lambda-s3.ts, fixtures/names.ts, fixtures/route53.ts): a value at the limit,
  * or of the form AWS takes, gives no finding, so the rules refuse only what AWS refuses.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, PHYSICAL_NAME_LIMITS, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
+import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, PHYSICAL_NAME_LIMITS, ROUTE53_TXT_STRINGS, txtCharacterStrings, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("DescriptionLimits: an SNS topic's display name", () => {
@@ -123,5 +123,31 @@ describe("PhysicalNameLimits: a REST API model's name", () => {
 
   it("tells a hand-written model left unnamed to set a name, since the autoname's - is Pulumi's", () => {
     expect(checkDeployRules([model({})], devContext, [PHYSICAL_NAME_LIMITS]).map((f) => f.fix)).toEqual(['set name explicitly, of letters and digits only (e.g. "PostAlbumsBody"): Pulumi\'s autoname puts a "-" before its random part']);
+  });
+});
+
+describe("Route53TxtStrings", () => {
+  const txt = (...records: string[]) => handBuilt("aws:route53/record:Record", "dkim", { zoneId: "Z0123456789", name: "mail._domainkey.example.com", type: "TXT", ttl: 300, records });
+  const run = (...records: string[]) => checkDeployRules([txt(...records)], devContext, [ROUTE53_TXT_STRINGS]);
+
+  it("reads an entry as the provider sends it, in double quotes: \"\" or \" \" splits it, an escaped quote is one character", () => {
+    expect(txtCharacterStrings("abc")).toEqual(["abc"]);
+    expect(txtCharacterStrings('abc""def')).toEqual(["abc", "def"]);
+    expect(txtCharacterStrings('abc" "def')).toEqual(["abc", "def"]);
+    expect(txtCharacterStrings('say \\"hi\\"')).toEqual(['say "hi"']);
+  });
+
+  it("takes a string of exactly 255 characters, and a long key split into strings of at most 255", () => {
+    expect(run("a".repeat(255), `${"b".repeat(255)}""${"c".repeat(155)}`)).toEqual([]);
+  });
+
+  it("refuses 256 characters in one string, with the fix of splitting it", () => {
+    const findings = run("a".repeat(256));
+    expect(findings.map((f) => f.problem)).toEqual([`has a TXT value holding a string of 256 characters (${JSON.stringify("a".repeat(24))}…); Route 53 takes strings of at most 255 and refuses it (CharacterStringTooLong, "Value is too long") at \`pulumi up\``]);
+    expect(findings[0].fix).toMatch(/^split the value into strings of at most 255 characters with "" between them/);
+  });
+
+  it("leaves other record types alone", () => {
+    expect(checkDeployRules([handBuilt("aws:route53/record:Record", "cname", { zoneId: "Z0123456789", name: "www.example.com", type: "CNAME", ttl: 300, records: ["a".repeat(300)] })], devContext, [ROUTE53_TXT_STRINGS])).toEqual([]);
   });
 });
