@@ -1,9 +1,9 @@
 /**
- * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts, fixtures/lambda-s3.ts, fixtures/names.ts, fixtures/route53.ts): a value at the limit,
+ * The passing side of input limits the fixtures fail (fixtures/descriptions.ts, fixtures/iam.ts, fixtures/sqs.ts, fixtures/lambda-s3.ts, fixtures/names.ts, fixtures/route53.ts, fixtures/key-policy.ts): a value at the limit,
  * or of the form AWS takes, gives no finding, so the rules refuse only what AWS refuses.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, PHYSICAL_NAME_LIMITS, ROUTE53_TXT_STRINGS, txtCharacterStrings, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
+import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, KMS_KEY_POLICY_SIZE, PHYSICAL_NAME_LIMITS, ROUTE53_TXT_STRINGS, txtCharacterStrings, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
 describe("DescriptionLimits: an SNS topic's display name", () => {
@@ -149,5 +149,25 @@ describe("Route53TxtStrings", () => {
 
   it("leaves other record types alone", () => {
     expect(checkDeployRules([handBuilt("aws:route53/record:Record", "cname", { zoneId: "Z0123456789", name: "www.example.com", type: "CNAME", ttl: 300, records: ["a".repeat(300)] })], devContext, [ROUTE53_TXT_STRINGS])).toEqual([]);
+  });
+});
+
+describe("KmsKeyPolicySize", () => {
+  const document = (padding: number) => ({ Version: "2012-10-17", Id: "x".repeat(padding), Statement: [{ Sid: "Account", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] });
+  const sized = (bytes: number) => document(bytes - Buffer.byteLength(JSON.stringify(document(0))));
+  const run = (type: string, policy: unknown) => checkDeployRules([handBuilt(type, "app-key", { keyId: "key-id", policy })], devContext, [KMS_KEY_POLICY_SIZE]);
+
+  it("takes exactly 32,768 bytes as compact JSON, pretty-printed or not", () => {
+    expect(Buffer.byteLength(JSON.stringify(sized(32_768)))).toBe(32_768);
+    expect(run("aws:kms/key:Key", JSON.stringify(sized(32_768), null, 2))).toEqual([]);
+  });
+
+  it("refuses one byte more on a key, a replica key and a KeyPolicy, naming the call that refuses it", () => {
+    const over = JSON.stringify(sized(32_769));
+    expect([run("aws:kms/key:Key", over), run("aws:kms/replicaKey:ReplicaKey", over), run("aws:kms/keyPolicy:KeyPolicy", over)].map((findings) => findings.map((f) => f.problem.split("so ")[1]))).toEqual([
+      ["CreateKey refuses it at `pulumi up`"],
+      ["ReplicateKey refuses it at `pulumi up`"],
+      ["PutKeyPolicy refuses it at `pulumi up`"],
+    ]);
   });
 });
