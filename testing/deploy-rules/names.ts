@@ -710,6 +710,8 @@ export interface DescriptionLimitSpec {
  *   for .NET page said 0–255, superseded.)
  * - Lambda CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256."
  *   (API_CreateFunction; LambdaFunction refuses a longer one at construction, LAMBDA_LIMITS.descriptionCharacters.)
+ * - Lambda CreateAlias Description: "Length Constraints: Minimum length of 0. Maximum length of 256." (API_CreateAlias);
+ *   terraform-provider-aws leaves an alias's `description` unchecked (lambda/alias.go).
  * - IAM CreatePolicy Description: "The policy description is immutable", "Length Constraints: Maximum length of 1000."
  *   (API_CreatePolicy); terraform-provider-aws gives a policy's `description` no ValidateFunc (iam/policy.go), unlike a
  *   role's, so a longer one passes `pulumi preview` and fails CreatePolicy at `pulumi up`.
@@ -739,6 +741,14 @@ export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
     call: "CreateFunction",
     maxLength: LAMBDA_LIMITS.descriptionCharacters,
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  },
+  {
+    type: "aws:lambda/alias:Alias",
+    property: "description",
+    what: "an alias description",
+    call: "CreateAlias",
+    maxLength: 256,
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html",
   },
   {
     type: "aws:iam/policy:Policy",

@@ -37,6 +37,15 @@ describe("DescriptionLimits: a managed policy's description", () => {
   });
 });
 
+describe("DescriptionLimits: a Lambda alias's description", () => {
+  const alias = (description: string) => handBuilt("aws:lambda/alias:Alias", "live", { name: "live", functionName: "worker", functionVersion: "3", description });
+
+  it("takes 256 characters and refuses 257", () => {
+    expect(checkDeployRules([alias("a".repeat(256))], devContext, [DESCRIPTION_LIMITS])).toEqual([]);
+    expect(checkDeployRules([alias("a".repeat(257))], devContext, [DESCRIPTION_LIMITS]).map((f) => f.problem)).toEqual(["has description of 257 characters; CreateAlias takes an alias description of at most 256"]);
+  });
+});
+
 describe("IamPath", () => {
   const role = (path: string) => handBuilt("aws:iam/role:Role", "app-role", { assumeRolePolicy: "{}", path }, { id: "app-role" });
   const policy = (path: string) => handBuilt("aws:iam/policy:Policy", "app-policy", { policy: "{}", path });
