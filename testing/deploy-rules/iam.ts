@@ -359,6 +359,54 @@ export const IAM_POLICY_STATEMENTS: DeployRule = {
 };
 
 /**
+ * An IAM path, the `path` of a role or a managed policy: "a forward slash (/) by itself or a string that must begin and
+ * end with forward slashes", of "any ASCII character from the ! (\u0021) through the DEL character (\u007F)" (CreateRole
+ * and CreatePolicy Path, pattern `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`, length 1–512), and for a policy without
+ * `*` ("You cannot use an asterisk (*) in the path name", CreatePolicy). IAM refuses another: "The specified value for
+ * path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters"
+ * (ValidationError, as quoted in aws-cloudformation/cfn-lint#3020). terraform-provider-aws checks only a role path's
+ * length (iam/role.go `path`: StringLenBetween(0, 512)) and nothing of a policy's (iam/policy.go), so `pulumi preview`
+ * passes and the create fails at `pulumi up`; the path forces replacement, so a later fix replaces the role. An empty
+ * string is not judged (whether the provider sends it or its default "/" is not confirmed).
+ */
+export const IAM_PATH_PATTERN = /^(\/|\/[\x21-\x7E]+\/)$/;
+
+/** The longest IAM path (CreateRole and CreatePolicy Path: "Maximum length of 512"). */
+export const IAM_PATH_LENGTH = 512;
+
+/** Why IAM refuses `path` for a role (`policy` false) or a managed policy, or undefined when it takes it. */
+export function iamPathProblem(path: string, policy: boolean): string | undefined {
+  if (path.length > IAM_PATH_LENGTH) return `is ${path.length} characters; IAM takes at most ${IAM_PATH_LENGTH}`;
+  if (!IAM_PATH_PATTERN.test(path)) return "is not / or a path that begins and ends with / and holds only the printable ASCII characters ! to ~";
+  if (policy && path.includes("*")) return "holds *, which a policy path may not";
+  return undefined;
+}
+
+/** `path` as IAM takes it, for the fix: its printable ASCII characters (no `*` in a policy's) between slashes; "/" when none are left. */
+function pathLike(path: string, policy: boolean): string {
+  const inner = [...path].filter((c) => /[\x21-\x7E]/.test(c) && !(policy && c === "*")).join("").replace(/^\/+|\/+$/g, "");
+  return inner ? `/${inner}/`.slice(0, IAM_PATH_LENGTH - 1).replace(/\/?$/, "/") : "/";
+}
+
+export const IAM_PATH: DeployRule = {
+  id: "IamPath",
+  title: "A role's or managed policy's path is / or begins and ends with / (printable ASCII, at most 512 characters; no * in a policy's)",
+  source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const [type, call, policy] of [["aws:iam/role:Role", "CreateRole", false], ["aws:iam/policy:Policy", "CreatePolicy", true]] as const) {
+      for (const r of ofType(graph, type)) {
+        const path = r.inputs.path;
+        if (typeof path !== "string" || path === "") continue;
+        const problem = iamPathProblem(path, policy);
+        if (problem) findings.push(finding(this.id, r, `has path ${JSON.stringify(path)}, which ${problem}: ${call} refuses it at \`pulumi up\` (ValidationError)`, `set path to ${JSON.stringify(pathLike(path, policy))} (/ around printable ASCII, at most ${IAM_PATH_LENGTH} characters), or leave it unset for /`));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
  * IAM's default quotas on a role that an account may raise, so warnings, not failures
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): "Managed policies attached to an IAM
  * role" 10 by default (up to 20), and "Role trust policy length" 2,048 characters by default (up to 4,096), white space
@@ -389,4 +437,4 @@ export const IAM_ROLE_QUOTAS: DeployRule = {
 /** IAM's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
 export const IAM_WARNING_RULES: DeployRule[] = [IAM_ROLE_QUOTAS];
 
-export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE, IAM_UNIQUE_SID, IAM_POLICY_STATEMENTS];
+export const IAM_RULES: DeployRule[] = [IAM_POLICY_LIMITS_RULE, IAM_UNIQUE_SID, IAM_POLICY_STATEMENTS, IAM_PATH];

@@ -7,7 +7,7 @@
 import { asArray, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { policyWriters } from "../../local/resource-policies";
-import { referenced } from "./rule";
+import { compactPolicyBytes, finding, referenced, type DeployRule } from "./rule";
 
 export const KMS_KEY = "aws:kms/key:Key";
 export const KMS_REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey";
@@ -234,3 +234,27 @@ export function* logGroupsOnPlanKeys(graph: Graph): Generator<{ group: RecordedR
  */
 export const logsKeyMissing = (graph: Graph, key: RecordedResource, region: string): string[] =>
   keyPolicyMissing(graph, key, logsPrincipals(region), LOGS_KEY_ACTIONS, [], { viaService: logsPrincipal(region) });
+
+/**
+ * "Up to 32 kilobytes (32,768 bytes)": the first rule of a key policy document's format (AWS KMS Developer Guide, Key
+ * policy format). A key's or replica key's own `policy` goes with CreateKey or ReplicateKey, an aws.kms.KeyPolicy's with
+ * PutKeyPolicy; terraform-provider-aws checks only that the text is JSON (kms/key.go `policy`: StringIsJSON), so a larger
+ * one passes `pulumi preview` and fails at `pulumi up`. Measured with compactPolicyBytes (the smallest form it can be
+ * sent in). External keys' policies are read the same way.
+ */
+export const KMS_KEY_POLICY_BYTES = 32_768;
+
+export const KMS_KEY_POLICY_SIZE: DeployRule = {
+  id: "KmsKeyPolicySize",
+  title: "A KMS key policy is at most 32 KB (32,768 bytes)",
+  source: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+  check(graph) {
+    const writers = [...KEY_TYPES, "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey", KEY_POLICY].flatMap((type) => ofType(graph, type));
+    return writers.flatMap((r) => {
+      const bytes = compactPolicyBytes(r.inputs.policy);
+      if (bytes === undefined || bytes <= KMS_KEY_POLICY_BYTES) return [];
+      const call = r.type === KEY_POLICY ? "PutKeyPolicy" : r.type.includes("replica") ? "ReplicateKey" : "CreateKey";
+      return [finding(this.id, r, `has a key policy of ${bytes} bytes (as compact JSON); AWS KMS takes at most ${KMS_KEY_POLICY_BYTES}, so ${call} refuses it at \`pulumi up\``, "grant fewer, broader statements (several principals or services in one statement), or grant through IAM policies where the key policy allows the account")];
+    });
+  },
+};

@@ -91,6 +91,11 @@ export interface PhysicalNameSpec {
   defaultAutonameCheckedBy?: string;
   /** The AWS documentation of the limits. */
   source: string;
+  /**
+   * The fix for a default autoname the service refuses for a character Pulumi itself adds (the `-` before the random
+   * part), which no logical name avoids; unset, the fix is to change the logical name's characters.
+   */
+  autonameRefusedFix?: string;
   /** Who refuses a name the service does not take, and when: "AWS refuses it at `pulumi up`" unless set. */
   refusal?: string;
   /** Who refuses `name` before AWS sees it, and when: the provider's own check of the name input, where it has one. */
@@ -284,6 +289,8 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   should only contain 0-9, A-Z, a-z, - and _" (API_CreateStateMachine, API_StateMachineListItem), which
  *   terraform-provider-aws enforces at preview (StatesStateMachineName, states.ts, which checks explicit names and the
  *   default autoname; this table adds the names `pulumi:autonaming` makes, and the type for its rules).
+ * - API Gateway CreateModel name: "The name of the model. Must be alphanumeric." (no length documented; pulumi-aws's 255
+ *   is the maximum measured). An autonamed model always holds the autoname's "-" (autonameRefusedFix).
  * - AUTONAMED_ONLY: types the components leave unnamed that pulumi-aws autonames with its default `AutoName("name",
  *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
  *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
@@ -444,6 +451,13 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
     source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
   },
   { ...namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"), prefix: SECURITY_GROUP_PREFIX, providerRefusal: securityGroupProviderRefusal },
+  {
+    // CreateModel name: "The name of the model. Must be alphanumeric." No length is documented: only pulumi-aws's 255 is
+    // measured. terraform-provider-aws leaves `name` unchecked (apigateway/model.go), and Pulumi's default autoname,
+    // `<name>-<7 hex>`, always holds the "-" CreateModel refuses: a hand-written model must be named.
+    ...namedByName("aws:apigateway/model:Model", "a REST API model name", withinLimits(1, 255, /[A-Za-z0-9]/, "letters and digits"), "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html"),
+    autonameRefusedFix: 'set name explicitly, of letters and digits only (e.g. "PostAlbumsBody"): Pulumi\'s autoname puts a "-" before its random part',
+  },
   ...autonamedOnly([
     ["aws:cognito/userPool:UserPool", "a user pool name", "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html"],
     ["aws:cloudfront/cachePolicy:CachePolicy", "a cache policy name", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyConfig.html"],
@@ -611,7 +625,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
   const tooLong = physical.name.length > spec.maxLength;
   return report(
     `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
-    tooLong ? shorten : `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`,
+    tooLong ? shorten : (spec.autonameRefusedFix ?? `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`),
   );
 }
 
@@ -668,6 +682,9 @@ export function physicalNameLimits(naming?: ConfiguredNaming): DeployRule {
 
 export const PHYSICAL_NAME_LIMITS: DeployRule = physicalNameLimits();
 
+/** The most characters SNS takes in a topic's DisplayName (DESCRIPTION_LIMITS_TABLE's source). */
+export const SNS_DISPLAY_NAME_CHARACTERS = 100;
+
 /** A free-text field (description, comment) whose length the service limits, and where that limit is stated. */
 export interface DescriptionLimitSpec {
   type: string;
@@ -693,10 +710,19 @@ export interface DescriptionLimitSpec {
  *   for .NET page said 0–255, superseded.)
  * - Lambda CreateFunction Description: "Length Constraints: Minimum length of 0. Maximum length of 256."
  *   (API_CreateFunction; LambdaFunction refuses a longer one at construction, LAMBDA_LIMITS.descriptionCharacters.)
+ * - Lambda CreateAlias Description: "Length Constraints: Minimum length of 0. Maximum length of 256." (API_CreateAlias);
+ *   terraform-provider-aws leaves an alias's `description` unchecked (lambda/alias.go).
+ * - IAM CreatePolicy Description: "The policy description is immutable", "Length Constraints: Maximum length of 1000."
+ *   (API_CreatePolicy); terraform-provider-aws gives a policy's `description` no ValidateFunc (iam/policy.go), unlike a
+ *   role's, so a longer one passes `pulumi preview` and fails CreatePolicy at `pulumi up`.
+ * - SNS topic DisplayName: "The display name must be maximum 100 characters long, including hyphens (-), underscores
+ *   (_), spaces, and tabs" (AWS::SNS::Topic, the same attribute CreateTopic and SetTopicAttributes take). terraform-
+ *   provider-aws gives `display_name` no ValidateFunc (internal/service/sns/topic.go) and sets it with
+ *   SetTopicAttributes after CreateTopic, so a longer one passes `pulumi preview` and fails at `pulumi up`.
  * Left out: fields the provider itself refuses at `pulumi preview`, so no plan that deploys holds them (an IAM role's
  * description, `validRoleDescription`: at most 1000 characters; a distribution's comment, `StringLenBetween(0, 128)`,
  * terraform-provider-aws iam/role.go and cloudfront/distribution.go, review 24); and fields whose limits could not be
- * confirmed in AWS's documentation: IAM policy descriptions, SNS topic DisplayName, EventBridge Scheduler (512 in a
+ * confirmed in AWS's documentation: EventBridge Scheduler (512 in a
  * schema generated from AWS's API model, not AWS's page) and KMS key descriptions.
  */
 export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
@@ -716,6 +742,30 @@ export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
     maxLength: LAMBDA_LIMITS.descriptionCharacters,
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
   },
+  {
+    type: "aws:lambda/alias:Alias",
+    property: "description",
+    what: "an alias description",
+    call: "CreateAlias",
+    maxLength: 256,
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html",
+  },
+  {
+    type: "aws:iam/policy:Policy",
+    property: "description",
+    what: "a managed policy description",
+    call: "CreatePolicy",
+    maxLength: 1000,
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html",
+  },
+  {
+    type: "aws:sns/topic:Topic",
+    property: "displayName",
+    what: "a topic display name",
+    call: "SetTopicAttributes",
+    maxLength: SNS_DISPLAY_NAME_CHARACTERS,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html#cfn-sns-topic-displayname",
+  },
 ];
 
 /** The findings of `rule` for each resource of `spec.type` whose text field is longer than AWS takes: one check for every length-limited text rule. */
@@ -727,7 +777,7 @@ export function textLengthFindings(graph: Graph, rule: string, spec: Description
 
 export const DESCRIPTION_LIMITS: DeployRule = {
   id: "DescriptionLimits",
-  title: "Descriptions and comments fit the length their service takes (CloudWatch alarm descriptions ≤ 1024 characters)",
+  title: "Descriptions, comments and display names fit the length their service takes (CloudWatch alarm descriptions ≤ 1024 characters, SNS display names ≤ 100)",
   source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html",
   check(graph) {
     return DESCRIPTION_LIMITS_TABLE.flatMap((spec) => textLengthFindings(graph, "DescriptionLimits", spec));

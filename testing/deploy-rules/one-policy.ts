@@ -9,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { attachedIndex, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { BUCKET, BUCKET_POLICY, BUCKET_V2, TABLE_POLICY } from "../../local/resource-policies";
-import { KEY_POLICY, KMS_KEY, KMS_REPLICA_KEY } from "./key-policy";
+import { KEY_POLICY, KMS_KEY, KMS_KEY_POLICY_SIZE, KMS_REPLICA_KEY } from "./key-policy";
 import { functionNameParts } from "../../local/lambda-function-name";
 import { KMS_KEY_ARN } from "../../components/kms";
 import { functionIndex, permissionFunction, unqualified } from "./lambda-ref";
@@ -423,5 +423,5 @@ export const LAMBDA_ONE_RESOURCE_POLICY = onePolicyRule({
 });
 
 /** The table's rules of services with no rule list of their own. */
-export const KMS_RULES: DeployRule[] = [KMS_ONE_KEY_POLICY];
+export const KMS_RULES: DeployRule[] = [KMS_ONE_KEY_POLICY, KMS_KEY_POLICY_SIZE];
 export const ECR_RULES: DeployRule[] = [ECR_ONE_REPOSITORY_POLICY];

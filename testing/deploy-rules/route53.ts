@@ -566,5 +566,47 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
   },
 };
 
-export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_RECORD_OWNED_ONCE, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];
+/**
+ * A TXT (or SPF) record's value is one or more character strings of at most 255 characters each: Route 53 refuses a
+ * longer string with CharacterStringTooLong, "Value is too long" (AWS Knowledge Center,
+ * https://repost.aws/knowledge-center/route53-resolve-dkim-text-record-error: split the value into strings of up to 255
+ * characters, each in double quotes). terraform-provider-aws does not check it (hashicorp/terraform-provider-aws#14941,
+ * "Route53 doesn't validate TXT record lengths") and sends each `records` entry wrapped in double quotes
+ * (route53 flattenTxtEntry: `"%s"`), so `abc""def` or `abc" "def` is two strings and a DKIM key written whole is one too
+ * long: `pulumi preview` passes and ChangeResourceRecordSets fails at `pulumi up`. A string's length counts an escaped
+ * character (`\"`, `\\`) as one.
+ */
+export const TXT_STRING_CHARACTERS = 255;
+
+/** The character strings Route 53 reads from a TXT entry as terraform-provider-aws sends it (the entry in double quotes). */
+export function txtCharacterStrings(entry: string): string[] {
+  return [...`"${entry}"`.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
+}
+
+export const ROUTE53_TXT_STRINGS: DeployRule = {
+  id: "Route53TxtStrings",
+  title: "A TXT or SPF record's value is strings of at most 255 characters each",
+  source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const record of ofType(graph, RECORD).filter((r) => r.inputs.type === "TXT" || r.inputs.type === "SPF")) {
+      for (const entry of (record.inputs.records ?? []) as unknown[]) {
+        if (typeof entry !== "string") continue;
+        const long = txtCharacterStrings(entry).filter((string) => string.length > TXT_STRING_CHARACTERS);
+        if (long.length === 0) continue;
+        findings.push(
+          finding(
+            this.id,
+            record,
+            `has a ${record.inputs.type} value holding a string of ${Math.max(...long.map((string) => string.length))} characters (${JSON.stringify(entry.slice(0, 24))}…); Route 53 takes strings of at most ${TXT_STRING_CHARACTERS} and refuses it (CharacterStringTooLong, "Value is too long") at \`pulumi up\``,
+            `split the value into strings of at most ${TXT_STRING_CHARACTERS} characters with "" between them in the records entry (first255characters""therest); DNS clients join them back`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_RECORD_OWNED_ONCE, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION, ROUTE53_TXT_STRINGS];
 export const ROUTE53_PROJECT_RULES: ProjectDeployRule[] = [ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS, ROUTE53_ROUTING_POLICY_ACROSS_STACKS];

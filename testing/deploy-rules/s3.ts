@@ -6,7 +6,7 @@ import { bucketNameBreach, bucketNameProblem } from "../../components/autoname";
 import { S3_ONE_BUCKET_POLICY } from "./one-policy";
 import { queueSendFix, resourceSendRefusal, type QueueSender } from "./queue-policy";
 import { PROVIDER_UNIQUE_ID_SUFFIX_LENGTH } from "./names";
-import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { compactPolicyBytes, finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const NAMING_RULES = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
@@ -427,4 +427,26 @@ export const S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_REPLICATION_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_NOTIFICATION_DESTINATION_POLICY, S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS, S3_ONE_BUCKET_POLICY];
+/**
+ * "Bucket policies are limited to 20 KB in size" (S3 User Guide, Bucket policies and user policies). Each
+ * aws.s3.BucketPolicy (and a bucket's deprecated own `policy`) puts the document with PutBucketPolicy, which
+ * terraform-provider-aws sends as compact JSON without measuring it (s3/bucket_policy.go), so a larger one passes
+ * `pulumi preview` and fails at `pulumi up`. Measured with compactPolicyBytes against 20 KB read as 20,480 bytes: whether
+ * S3 means 20,000 is not stated, and the larger reading reports no policy S3 takes.
+ */
+export const S3_BUCKET_POLICY_BYTES = 20_480;
+
+export const S3_BUCKET_POLICY_SIZE: DeployRule = {
+  id: "S3BucketPolicySize",
+  title: "A bucket policy is at most 20 KB",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html",
+  check(graph) {
+    return [...ofType(graph, "aws:s3/bucketPolicy:BucketPolicy"), ...BUCKET_TYPES.flatMap((t) => ofType(graph, t))].flatMap((r) => {
+      const bytes = compactPolicyBytes(r.inputs.policy);
+      if (bytes === undefined || bytes <= S3_BUCKET_POLICY_BYTES) return [];
+      return [finding(this.id, r, `has a bucket policy of ${bytes} bytes (as compact JSON); S3 takes at most 20 KB (${S3_BUCKET_POLICY_BYTES} bytes), so PutBucketPolicy refuses it at \`pulumi up\``, "grant fewer, broader statements (one per principal, several resources or source ARNs in one statement), or move grants to the principals' IAM policies")];
+    });
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_REPLICATION_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_NOTIFICATION_DESTINATION_POLICY, S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS, S3_ONE_BUCKET_POLICY, S3_BUCKET_POLICY_SIZE];

@@ -3,13 +3,13 @@
  * CreateEventSourceMapping takes for a queue, the visibility timeout it checks against the function's timeout, and a
  * redrive policy's dead-letter queue of the queue's own type.
  */
-import { ofType, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import { QUEUE_POLICY } from "../../local/resource-policies";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { MESSAGE_QUEUE_LIMITS } from "../../components/message-queue";
 import { SQS_ARN } from "./events";
 import { functionOf } from "./lambda-ref";
-import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { compactPolicyBytes, finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
 import { onePolicyRule, writersByHolder } from "./one-policy";
 
@@ -172,4 +172,42 @@ export const SQS_ONE_QUEUE_POLICY: DeployRule = onePolicyRule({
   wording: { on: "holder", policy: "access policy", fix: "write every statement into one policy (one QueuePolicy, or the queue's `policy`)" },
 });
 
-export const SQS_RULES: DeployRule[] = [SQS_MAPPING_VISIBILITY_TIMEOUT, SQS_MAPPING_SETTINGS, SQS_REDRIVE_QUEUE_TYPE, SQS_ONE_QUEUE_POLICY];
+/**
+ * Amazon SQS policy quotas (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html):
+ * a queue's access policy has at most "Bytes | 8,192", "Statements | 20" and "Actions per statement | 7". The policy is
+ * written by SetQueueAttributes (a QueuePolicy's, or the queue's own `policy`), which terraform-provider-aws sends
+ * unmeasured, so a policy past them passes `pulumi preview` and fails at `pulumi up`. Bytes are counted as compact JSON
+ * (compactPolicyBytes: the smallest form the document can be sent in). Actions are a statement's `Action` (or `NotAction`) entries, `sqs:*` counting one. The quotas'
+ * "Conditions | 10" and "Principals | 50" are not checked: whether they count per statement or per policy, and keys or
+ * operators, is not stated. Documents the plan cannot read are skipped.
+ */
+export const SQS_POLICY_QUOTAS_LIMITS = { bytes: 8_192, statements: 20, actionsPerStatement: 7 } as const;
+
+export const SQS_POLICY_QUOTAS: DeployRule = {
+  id: "SqsPolicyQuotas",
+  title: "A queue's access policy fits SQS's policy quotas: 8,192 bytes, 20 statements, 7 actions per statement",
+  source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const limits = SQS_POLICY_QUOTAS_LIMITS;
+    for (const r of [...ofType(graph, QUEUE_POLICY), ...ofType(graph, QUEUE)]) {
+      const policy = r.inputs.policy;
+      const document = policy === undefined || policy === "" ? undefined : readablePolicyDocument(policy);
+      if (!document) continue;
+      const report = (problem: string, fix: string) => findings.push(finding(this.id, r, `${problem}; SetQueueAttributes refuses it at \`pulumi up\``, fix));
+      const bytes = compactPolicyBytes(policy) ?? 0;
+      if (bytes > limits.bytes) report(`has an access policy of ${bytes} bytes (as compact JSON); SQS takes at most ${limits.bytes}`, "grant fewer, broader statements (one per service, with every source ARN in one aws:SourceArn condition)");
+      const statements = document.Statement;
+      if (statements.length > limits.statements) report(`has an access policy of ${statements.length} statements; SQS takes at most ${limits.statements}`, "merge statements that grant the same actions to the same principal");
+      statements.forEach((statement, index) => {
+        const actions = asArray(statement?.Action ?? statement?.NotAction);
+        if (actions.length > limits.actionsPerStatement) {
+          report(`has a statement (${typeof statement.Sid === "string" ? `Sid ${statement.Sid}` : `number ${index + 1}`}) of ${actions.length} actions; SQS takes at most ${limits.actionsPerStatement} per statement`, "split the statement in two, or name the actions with a wildcard (sqs:Get*, sqs:*)");
+        }
+      });
+    }
+    return findings;
+  },
+};
+
+export const SQS_RULES: DeployRule[] = [SQS_MAPPING_VISIBILITY_TIMEOUT, SQS_MAPPING_SETTINGS, SQS_REDRIVE_QUEUE_TYPE, SQS_ONE_QUEUE_POLICY, SQS_POLICY_QUOTAS];
