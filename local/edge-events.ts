@@ -84,7 +84,7 @@ function parseCookies(headers: Record<string, string[]>): Array<[string, string]
 
 /** CloudFront Functions event (version 1.0) for a request, and for a response when there is one. */
 export function functionEvent(eventType: "viewer-request" | "viewer-response", request: EdgeRequest, response: EdgeResponse | undefined, host: string) {
-  const { cookie: _cookie, ...headers } = request.headers;
+  const { cookie: _cookie, ...headers } = exposedHeaders(request.headers);
   const event: Record<string, unknown> = {
     version: "1.0",
     context: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
@@ -98,7 +98,7 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
     },
   };
   if (response) {
-    const { "set-cookie": setCookies = [], ...responseHeaders } = response.headers;
+    const { "set-cookie": setCookies = [], ...responseHeaders } = exposedHeaders(response.headers);
     event.response = {
       statusCode: response.status,
       statusDescription: response.statusDescription ?? "",
@@ -113,12 +113,19 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
   return event;
 }
 
+/**
+ * The request a viewer-request CloudFront Function returned, as CloudFront takes it: `method` is "the only read-only
+ * field in the request object" (functions-event-structure.html#functions-event-structure-request), so what a function
+ * sets there is not used; the disallowed headers it was not shown go on. Throws InvalidEdgeResult for a disallowed or
+ * read-only header (checkHeaders), as for Lambda@Edge: those restrictions apply to all edge functions.
+ */
 export function requestFromFunction(result: any, original: EdgeRequest): EdgeRequest {
   const headers: Record<string, string[]> = {};
   for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
+  checkHeaders("function", "viewer-request", exposedHeaders(original.headers), headers);
   const cookies = fromFunctionValues(result.cookies);
   if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
-  return { ...original, method: result.method ?? original.method, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers };
+  return { ...original, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers: { ...headers, ...hiddenHeaders(original.headers) } };
 }
 
 export function responseFromFunction(result: any): EdgeResponse {
@@ -130,6 +137,24 @@ export function responseFromFunction(result: any): EdgeResponse {
   const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
     ? Buffer.from(result.body.data, result.body.encoding === "base64" ? "base64" : "utf8") : undefined;
   return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
+}
+
+/** A response a viewer-request CloudFront Function generated; throws InvalidEdgeResult when it adds a disallowed header. */
+export function generatedResponseFromFunction(result: any): EdgeResponse {
+  const response = responseFromFunction(result);
+  checkHeaders("function", "viewer-request", {}, response.headers, false);
+  return response;
+}
+
+/**
+ * The response a viewer-response CloudFront Function returned for `original`, as CloudFront takes it: the original
+ * body, and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header
+ * (checkHeaders).
+ */
+export function changedResponseFromFunction(result: any, original: EdgeResponse): EdgeResponse {
+  const changed = responseFromFunction(result);
+  checkHeaders("function", "viewer-response", exposedHeaders(original.headers), changed.headers);
+  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: original.body };
 }
 
 /**
@@ -147,7 +172,7 @@ export class InvalidEdgeResult extends Error {
 /** The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part, separated by hyphens" (lambda-event-structure.html#request-event-fields-request). */
 const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 
-const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html";
+const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html";
 
 /**
  * "The following HTTP headers are not exposed to edge functions, and functions can't add them. If your function adds
@@ -180,17 +205,18 @@ function hiddenHeaders(headers: Record<string, string[]>): Record<string, string
 }
 
 /**
- * Why CloudFront refuses the headers a Lambda@Edge function returned (`after`) for the ones it was shown (`before`):
- * a disallowed header added, or a read-only header of its event type added, changed or removed. Undefined when none.
- * `readOnly` is false for a response generated at a request event, which no read-only list covers.
+ * Refuses the headers an edge function returned (`after`) for the ones it was shown (`before`) as CloudFront does: a
+ * disallowed header added, or a read-only header of its event type added, changed or removed, throws InvalidEdgeResult
+ * (502). `readOnly` is false for a response generated at a request event, which no read-only list covers. The message
+ * starts with what CloudFront's logs call it for the kind of function: a Lambda or a function validation error.
  */
-export function headerViolation(eventType: EdgeEventType, before: Record<string, string[]>, after: Record<string, string[]>, readOnly = true): string | undefined {
+function checkHeaders(kind: "lambda" | "function", eventType: EdgeEventType, before: Record<string, string[]>, after: Record<string, string[]>, readOnly = true): void {
+  const error = kind === "lambda" ? "Lambda validation error" : "Function validation error";
   const added = Object.keys(after).find((name) => DISALLOWED_HEADER.test(name));
-  if (added) return `Lambda validation error: the function added the disallowed header ${added} (${RESTRICTIONS_URL}#function-restrictions-disallowed-headers)`;
-  if (!readOnly) return undefined;
+  if (added) throw new InvalidEdgeResult(`${error}: the function added the disallowed header ${added} (${RESTRICTIONS_URL}#function-restrictions-disallowed-headers)`);
+  if (!readOnly) return;
   const changed = READ_ONLY_HEADERS[eventType].find((name) => JSON.stringify(before[name] ?? []) !== JSON.stringify(after[name] ?? []));
-  if (changed) return `Lambda validation error: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`;
-  return undefined;
+  if (changed) throw new InvalidEdgeResult(`${error}: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`);
 }
 
 function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, string> = {}) {
@@ -259,20 +285,18 @@ export function responseFromLambda(result: any): EdgeResponse {
 /** A response a viewer-request or origin-request function generated; throws InvalidEdgeResult when it adds a disallowed header. */
 export function generatedResponseFromLambda(result: any, eventType: EdgeEventType): EdgeResponse {
   const response = responseFromLambda(result);
-  const violation = headerViolation(eventType, {}, response.headers, false);
-  if (violation) throw new InvalidEdgeResult(violation);
+  checkHeaders("lambda", eventType, {}, response.headers, false);
   return response;
 }
 
 /**
  * The response an origin-response or viewer-response function returned for `original`: the origin's body unless it
  * generated one (Lambda@Edge cannot read an origin's body), and the disallowed headers it was not shown. Throws
- * InvalidEdgeResult for a Lambda validation error (headerViolation).
+ * InvalidEdgeResult for a Lambda validation error (checkHeaders).
  */
 export function changedResponseFromLambda(result: any, original: EdgeResponse, eventType: EdgeEventType): EdgeResponse {
   const changed = responseFromLambda(result);
-  const violation = headerViolation(eventType, exposedHeaders(original.headers), changed.headers);
-  if (violation) throw new InvalidEdgeResult(violation);
+  checkHeaders("lambda", eventType, exposedHeaders(original.headers), changed.headers);
   return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
 }
 
@@ -307,13 +331,12 @@ function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
 /**
  * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
  * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
- * Throws InvalidEdgeResult for a Lambda validation error (headerViolation, replacedBody).
+ * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody).
  */
 export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean): EdgeRequest {
   const shown = exposedHeaders(original.headers);
   const returned = fromLambdaHeaders(result.headers);
-  const violation = headerViolation(eventType, shown, returned);
-  if (violation) throw new InvalidEdgeResult(violation);
+  checkHeaders("lambda", eventType, shown, returned);
   const headers = { ...returned, ...hiddenHeaders(original.headers) };
   const request: EdgeRequest = {
     ...original,
