@@ -231,6 +231,11 @@ function checkHeaders(kind: "lambda" | "function", eventType: EdgeEventType, bef
   const added = Object.keys(after).find(isDisallowed);
   if (added) throw new InvalidEdgeResult(`${error}: the function added the disallowed header ${added} (${RESTRICTIONS_URL}#function-restrictions-disallowed-headers)`);
   if (!readOnly) return;
+  // "CloudFront-Viewer-Country header – If a viewer request function adds this header, it fails validation" (CloudFront
+  // headers, lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-cloudfront-headers): CloudFront adds it after that event.
+  if (kind === "lambda" && eventType === "viewer-request" && after["cloudfront-viewer-country"] && !before["cloudfront-viewer-country"]) {
+    throw new InvalidEdgeResult(`${error}: the function added the header cloudfront-viewer-country, which CloudFront adds after viewer-request events (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-cloudfront-headers)`);
+  }
   const changed = READ_ONLY_HEADERS[eventType].find((name) => !sameValues(before[name], after[name]));
   if (changed) throw new InvalidEdgeResult(`${error}: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`);
 }
