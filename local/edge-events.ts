@@ -147,14 +147,15 @@ export function generatedResponseFromFunction(result: any): EdgeResponse {
 }
 
 /**
- * The response a viewer-response CloudFront Function returned for `original`, as CloudFront takes it: the original
- * body, and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header
- * (checkHeaders).
+ * The response a viewer-response CloudFront Function returned for `original`, as CloudFront takes it: the body it set,
+ * else the original ("If you don't specify the body field in your viewer response function, the original body returned
+ * by the CloudFront cache or origin is returned to viewer", functions-event-structure.html#functions-event-structure-response),
+ * and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header (checkHeaders).
  */
 export function changedResponseFromFunction(result: any, original: EdgeResponse): EdgeResponse {
   const changed = responseFromFunction(result);
   checkHeaders("function", "viewer-response", exposedHeaders(original.headers), changed.headers);
-  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: original.body };
+  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
 }
 
 /**

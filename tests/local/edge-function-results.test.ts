@@ -82,3 +82,20 @@ describe("CloudFront Functions: the method is read-only", () => {
     expect(outcome.request?.method).toBe("GET");
   });
 });
+
+describe("CloudFront Functions: a viewer-response function's body", () => {
+  // "If you don't specify the body field in your viewer response function, the original body returned by the CloudFront
+  // cache or origin is returned to viewer" (functions-event-structure.html#functions-event-structure-response).
+  it("replaces the origin's body when it sets one (data with text or base64 encoding, or a string), and keeps it otherwise", async () => {
+    const text = await onResponse((event) => ({ ...event.response, body: { encoding: "text", data: "replaced" } }));
+    expect(text.body?.toString()).toBe("replaced");
+    const base64 = await onResponse((event) => ({ ...event.response, body: { encoding: "base64", data: Buffer.from("bytes").toString("base64") } }));
+    expect(base64.body?.toString()).toBe("bytes");
+    const shortcut = await onResponse((event) => ({ ...event.response, body: "plain" }));
+    expect(shortcut.body?.toString()).toBe("plain");
+    const emptied = await onResponse((event) => ({ ...event.response, body: "" }));
+    expect(emptied.body?.length).toBe(0);
+    const kept = await onResponse((event) => event.response);
+    expect(kept.body?.toString()).toBe("<p>a</p>");
+  });
+});
