@@ -159,8 +159,9 @@ export function changedResponseFromFunction(result: any, original: EdgeResponse)
 }
 
 /**
- * A function result CloudFront refuses: a Lambda validation error, answered 502
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html), as are
+ * A function result CloudFront refuses: a Lambda (or CloudFront Function) validation error, answered 502
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html;
+ * edge-function-restrictions-all.html for the headers of both kinds), as are
  * results HTTP cannot carry (front-door.ts). A function that throws is 503 instead (EdgeFunctionError).
  */
 export class InvalidEdgeResult extends Error {
@@ -178,7 +179,7 @@ const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/De
 /**
  * "The following HTTP headers are not exposed to edge functions, and functions can't add them. If your function adds
  * one of these headers, it fails CloudFront validation and CloudFront returns HTTP status code 502" (Disallowed
- * headers, edge-functions-restrictions.html#function-restrictions-disallowed-headers).
+ * headers, edge-function-restrictions-all.html#function-restrictions-disallowed-headers).
  */
 const DISALLOWED_NAMES = new Set([
   "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "trailer", "upgrade",
@@ -193,8 +194,8 @@ const isDisallowed = (name: string) => DISALLOWED_NAMES.has(name) || name.starts
 /**
  * Headers a function can read but not add, change or remove, by event type: "If your function adds or edits a
  * read-only header, the request fails CloudFront validation and CloudFront returns HTTP status code 502" (Read-only
- * headers, edge-functions-restrictions.html#function-restrictions-read-only-headers). Removing one fails too: CloudFront's
- * message is "The function tried to add, delete, or change a read-only header" (https://github.com/jordaneremieff/mangum/issues/262).
+ * headers, edge-function-restrictions-all.html#function-restrictions-read-only-headers). Removing one fails too: CloudFront's
+ * message is "The function tried to add, delete, or change a read-only header" (https://github.com/Kludex/mangum/issues/262; "tried to delete read-only header, headerName : Transfer-Encoding", https://github.com/CodeGenieApp/serverless-express/issues/369).
  */
 const READ_ONLY_HEADERS: Record<EdgeEventType, readonly string[]> = {
   "viewer-request": ["content-length", "host", "transfer-encoding", "via"],
@@ -334,7 +335,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * A replaced body is cut: "If the Lambda@Edge function returns the body as plain text: For viewer request events, the
  * body is truncated at 40 KB. For origin request events, the body is truncated at 1 MB. [...] as base64 encoded text:
  * [...] 53.2 KB [...] 1.33 MB" (Restrictions on the request body with the include body option,
- * edge-functions-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
+ * lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
  * of the same 40 KB and 1 MB, so both cuts are made on the decoded bytes, at the limits that cut what the event shows.
  */
 function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
