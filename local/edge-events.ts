@@ -84,7 +84,7 @@ function parseCookies(headers: Record<string, string[]>): Array<[string, string]
 
 /** CloudFront Functions event (version 1.0) for a request, and for a response when there is one. */
 export function functionEvent(eventType: "viewer-request" | "viewer-response", request: EdgeRequest, response: EdgeResponse | undefined, host: string) {
-  const { cookie: _cookie, ...headers } = request.headers;
+  const { cookie: _cookie, ...headers } = exposedHeaders(request.headers);
   const event: Record<string, unknown> = {
     version: "1.0",
     context: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
@@ -98,7 +98,7 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
     },
   };
   if (response) {
-    const { "set-cookie": setCookies = [], ...responseHeaders } = response.headers;
+    const { "set-cookie": setCookies = [], ...responseHeaders } = exposedHeaders(response.headers);
     event.response = {
       statusCode: response.status,
       statusDescription: response.statusDescription ?? "",
@@ -113,12 +113,19 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
   return event;
 }
 
+/**
+ * The request a viewer-request CloudFront Function returned, as CloudFront takes it: `method` is "the only read-only
+ * field in the request object" (functions-event-structure.html#functions-event-structure-request), so what a function
+ * sets there is not used; the disallowed headers it was not shown go on. Throws InvalidEdgeResult for a disallowed or
+ * read-only header (checkHeaders), as for Lambda@Edge: those restrictions apply to all edge functions.
+ */
 export function requestFromFunction(result: any, original: EdgeRequest): EdgeRequest {
   const headers: Record<string, string[]> = {};
   for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
+  checkHeaders("function", "viewer-request", exposedHeaders(original.headers), headers);
   const cookies = fromFunctionValues(result.cookies);
   if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
-  return { ...original, method: result.method ?? original.method, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers };
+  return { ...original, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers: { ...headers, ...hiddenHeaders(original.headers) } };
 }
 
 export function responseFromFunction(result: any): EdgeResponse {
@@ -132,9 +139,29 @@ export function responseFromFunction(result: any): EdgeResponse {
   return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
 }
 
+/** A response a viewer-request CloudFront Function generated; throws InvalidEdgeResult when it adds a disallowed header. */
+export function generatedResponseFromFunction(result: any): EdgeResponse {
+  const response = responseFromFunction(result);
+  checkHeaders("function", "viewer-request", {}, response.headers, false);
+  return response;
+}
+
 /**
- * A function result CloudFront refuses: a Lambda validation error, answered 502
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html), as are
+ * The response a viewer-response CloudFront Function returned for `original`, as CloudFront takes it: the body it set,
+ * else the original ("If you don't specify the body field in your viewer response function, the original body returned
+ * by the CloudFront cache or origin is returned to viewer", functions-event-structure.html#functions-event-structure-response),
+ * and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header (checkHeaders).
+ */
+export function changedResponseFromFunction(result: any, original: EdgeResponse): EdgeResponse {
+  const changed = responseFromFunction(result);
+  checkHeaders("function", "viewer-response", exposedHeaders(original.headers), changed.headers);
+  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
+}
+
+/**
+ * A function result CloudFront refuses: a Lambda (or CloudFront Function) validation error, answered 502
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html;
+ * edge-function-restrictions-all.html for the headers of both kinds), as are
  * results HTTP cannot carry (front-door.ts). A function that throws is 503 instead (EdgeFunctionError).
  */
 export class InvalidEdgeResult extends Error {
@@ -147,20 +174,28 @@ export class InvalidEdgeResult extends Error {
 /** The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part, separated by hyphens" (lambda-event-structure.html#request-event-fields-request). */
 const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 
-const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html";
+const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html";
 
 /**
  * "The following HTTP headers are not exposed to edge functions, and functions can't add them. If your function adds
  * one of these headers, it fails CloudFront validation and CloudFront returns HTTP status code 502" (Disallowed
- * headers, edge-functions-restrictions.html#function-restrictions-disallowed-headers).
+ * headers, edge-function-restrictions-all.html#function-restrictions-disallowed-headers).
  */
-const DISALLOWED_HEADER = /^(connection|expect|keep-alive|proxy-authenticate|proxy-authorization|proxy-connection|trailer|upgrade|x-accel-(buffering|charset|limit-rate|redirect)|x-amz-cf-.*|x-amzn-(auth|cf-billing|cf-id|cf-xff|errortype|fle-profile|header-count|header-order|lambda-integration-tag|requestid)|x-cache|x-edge-.*|x-forwarded-proto|x-real-ip)$/;
+const DISALLOWED_NAMES = new Set([
+  "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "trailer", "upgrade",
+  "x-accel-buffering", "x-accel-charset", "x-accel-limit-rate", "x-accel-redirect", "x-amzn-auth", "x-amzn-cf-billing", "x-amzn-cf-id",
+  "x-amzn-cf-xff", "x-amzn-errortype", "x-amzn-fle-profile", "x-amzn-header-count", "x-amzn-header-order", "x-amzn-lambda-integration-tag",
+  "x-amzn-requestid", "x-cache", "x-forwarded-proto", "x-real-ip",
+]);
+
+/** A lower-case header name on the disallowed list (a Set and two prefixes: this runs for every header of every event). */
+const isDisallowed = (name: string) => DISALLOWED_NAMES.has(name) || name.startsWith("x-amz-cf-") || name.startsWith("x-edge-");
 
 /**
  * Headers a function can read but not add, change or remove, by event type: "If your function adds or edits a
  * read-only header, the request fails CloudFront validation and CloudFront returns HTTP status code 502" (Read-only
- * headers, edge-functions-restrictions.html#function-restrictions-read-only-headers). Removing one fails too: CloudFront's
- * message is "The function tried to add, delete, or change a read-only header" (https://github.com/jordaneremieff/mangum/issues/262).
+ * headers, edge-function-restrictions-all.html#function-restrictions-read-only-headers). Removing one fails too: CloudFront's
+ * message is "The function tried to add, delete, or change a read-only header" (https://github.com/Kludex/mangum/issues/262; "tried to delete read-only header, headerName : Transfer-Encoding", https://github.com/CodeGenieApp/serverless-express/issues/369).
  */
 const READ_ONLY_HEADERS: Record<EdgeEventType, readonly string[]> = {
   "viewer-request": ["content-length", "host", "transfer-encoding", "via"],
@@ -169,28 +204,42 @@ const READ_ONLY_HEADERS: Record<EdgeEventType, readonly string[]> = {
   "viewer-response": ["warning", "via"],
 };
 
-/** The headers an edge function is shown: all but the disallowed ones. */
+/** The headers an edge function is shown: all but the disallowed ones (the same object when there are none, as usual). */
 function exposedHeaders(headers: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !DISALLOWED_HEADER.test(name)));
+  const names = Object.keys(headers);
+  if (!names.some(isDisallowed)) return headers;
+  return Object.fromEntries(names.filter((name) => !isDisallowed(name)).map((name) => [name, headers[name]]));
 }
 
 /** The disallowed headers CloudFront kept from the function; they go on as they were. */
 function hiddenHeaders(headers: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => DISALLOWED_HEADER.test(name)));
+  const hidden: Record<string, string[]> = {};
+  for (const name of Object.keys(headers)) if (isDisallowed(name)) hidden[name] = headers[name];
+  return hidden;
+}
+
+function sameValues(a: string[] = [], b: string[] = []): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 /**
- * Why CloudFront refuses the headers a Lambda@Edge function returned (`after`) for the ones it was shown (`before`):
- * a disallowed header added, or a read-only header of its event type added, changed or removed. Undefined when none.
- * `readOnly` is false for a response generated at a request event, which no read-only list covers.
+ * Refuses the headers an edge function returned (`after`) for the ones it was shown (`before`) as CloudFront does: a
+ * disallowed header added, or a read-only header of its event type added, changed or removed, throws InvalidEdgeResult
+ * (502). `readOnly` is false for a response generated at a request event, which no read-only list covers. The message
+ * starts with what CloudFront's logs call it for the kind of function: a Lambda or a function validation error.
  */
-export function headerViolation(eventType: EdgeEventType, before: Record<string, string[]>, after: Record<string, string[]>, readOnly = true): string | undefined {
-  const added = Object.keys(after).find((name) => DISALLOWED_HEADER.test(name));
-  if (added) return `Lambda validation error: the function added the disallowed header ${added} (${RESTRICTIONS_URL}#function-restrictions-disallowed-headers)`;
-  if (!readOnly) return undefined;
-  const changed = READ_ONLY_HEADERS[eventType].find((name) => JSON.stringify(before[name] ?? []) !== JSON.stringify(after[name] ?? []));
-  if (changed) return `Lambda validation error: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`;
-  return undefined;
+function checkHeaders(kind: "lambda" | "function", eventType: EdgeEventType, before: Record<string, string[]>, after: Record<string, string[]>, readOnly = true): void {
+  const error = kind === "lambda" ? "Lambda validation error" : "Function validation error";
+  const added = Object.keys(after).find(isDisallowed);
+  if (added) throw new InvalidEdgeResult(`${error}: the function added the disallowed header ${added} (${RESTRICTIONS_URL}#function-restrictions-disallowed-headers)`);
+  if (!readOnly) return;
+  // "CloudFront-Viewer-Country header – If a viewer request function adds this header, it fails validation" (CloudFront
+  // headers, lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-cloudfront-headers): CloudFront adds it after that event.
+  if (kind === "lambda" && eventType === "viewer-request" && after["cloudfront-viewer-country"] && !before["cloudfront-viewer-country"]) {
+    throw new InvalidEdgeResult(`${error}: the function added the header cloudfront-viewer-country, which CloudFront adds after viewer-request events (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-cloudfront-headers)`);
+  }
+  const changed = READ_ONLY_HEADERS[eventType].find((name) => !sameValues(before[name], after[name]));
+  if (changed) throw new InvalidEdgeResult(`${error}: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`);
 }
 
 function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, string> = {}) {
@@ -259,20 +308,18 @@ export function responseFromLambda(result: any): EdgeResponse {
 /** A response a viewer-request or origin-request function generated; throws InvalidEdgeResult when it adds a disallowed header. */
 export function generatedResponseFromLambda(result: any, eventType: EdgeEventType): EdgeResponse {
   const response = responseFromLambda(result);
-  const violation = headerViolation(eventType, {}, response.headers, false);
-  if (violation) throw new InvalidEdgeResult(violation);
+  checkHeaders("lambda", eventType, {}, response.headers, false);
   return response;
 }
 
 /**
  * The response an origin-response or viewer-response function returned for `original`: the origin's body unless it
  * generated one (Lambda@Edge cannot read an origin's body), and the disallowed headers it was not shown. Throws
- * InvalidEdgeResult for a Lambda validation error (headerViolation).
+ * InvalidEdgeResult for a Lambda validation error (checkHeaders).
  */
 export function changedResponseFromLambda(result: any, original: EdgeResponse, eventType: EdgeEventType): EdgeResponse {
   const changed = responseFromLambda(result);
-  const violation = headerViolation(eventType, exposedHeaders(original.headers), changed.headers);
-  if (violation) throw new InvalidEdgeResult(violation);
+  checkHeaders("lambda", eventType, exposedHeaders(original.headers), changed.headers);
   return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
 }
 
@@ -288,7 +335,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * A replaced body is cut: "If the Lambda@Edge function returns the body as plain text: For viewer request events, the
  * body is truncated at 40 KB. For origin request events, the body is truncated at 1 MB. [...] as base64 encoded text:
  * [...] 53.2 KB [...] 1.33 MB" (Restrictions on the request body with the include body option,
- * edge-functions-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
+ * lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
  * of the same 40 KB and 1 MB, so both cuts are made on the decoded bytes, at the limits that cut what the event shows.
  */
 function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
@@ -307,13 +354,12 @@ function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
 /**
  * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
  * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
- * Throws InvalidEdgeResult for a Lambda validation error (headerViolation, replacedBody).
+ * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody).
  */
 export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean): EdgeRequest {
   const shown = exposedHeaders(original.headers);
   const returned = fromLambdaHeaders(result.headers);
-  const violation = headerViolation(eventType, shown, returned);
-  if (violation) throw new InvalidEdgeResult(violation);
+  checkHeaders("lambda", eventType, shown, returned);
   const headers = { ...returned, ...hiddenHeaders(original.headers) };
   const request: EdgeRequest = {
     ...original,

@@ -25,8 +25,8 @@ import { sandboxScriptSource } from "../components/edge-logic/function-code";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { registeredSpecs } from "../components/spec-registry";
 import {
-  changedResponseFromLambda, functionEvent, generatedResponseFromLambda, InvalidEdgeResult, isLambdaResponse, lambdaEvent, requestFromFunction,
-  requestFromLambda, responseFromFunction, type EdgeRequest, type EdgeResponse,
+  changedResponseFromFunction, changedResponseFromLambda, functionEvent, generatedResponseFromFunction, generatedResponseFromLambda, InvalidEdgeResult,
+  isLambdaResponse, lambdaEvent, requestFromFunction, requestFromLambda, type EdgeRequest, type EdgeResponse,
 } from "./edge-events";
 import { workerModuleUrl } from "./worker-module-url";
 
@@ -571,6 +571,16 @@ export interface EdgeRunner {
 /** Invokes Lambda@Edge handlers; `context.lambda` from the local app. */
 export type LambdaHost = (spec: LambdaFunctionSpec) => { invoke<T = unknown>(event: unknown): Promise<T> };
 
+/** What CloudFront takes from a function's result; a validation error names the function for the log. */
+function validated<T>(name: string, eventType: EdgeEventType, take: () => T): T {
+  try {
+    return take();
+  } catch (error) {
+    if (error instanceof InvalidEdgeResult) throw new InvalidEdgeResult(`${name} (${eventType}): ${error.message}`);
+    throw error;
+  }
+}
+
 export function cloudFrontFunctionRunner(name: string, eventType: "viewer-request" | "viewer-response", sandbox: CloudFrontFunctionSandbox): EdgeRunner {
   const run = async (event: unknown) => {
     try {
@@ -585,14 +595,14 @@ export function cloudFrontFunctionRunner(name: string, eventType: "viewer-reques
     eventType,
     async onRequest(request, host) {
       const result = await run(functionEvent("viewer-request", request, undefined, host));
-      if (result && typeof result === "object" && "statusCode" in result) return { response: responseFromFunction(result) };
+      if (result && typeof result === "object" && "statusCode" in result) return { response: validated(name, eventType, () => generatedResponseFromFunction(result)) };
       if (!result || typeof result !== "object" || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
-      return { request: requestFromFunction(result, request) };
+      return { request: validated(name, eventType, () => requestFromFunction(result, request)) };
     },
     async onResponse(request, response, host) {
       const result = await run(functionEvent("viewer-response", request, response, host));
       if (!result || typeof result !== "object" || !("statusCode" in result)) throw new EdgeFunctionError(name, eventType, "did not return a response object");
-      return { ...responseFromFunction(result), body: response.body };
+      return validated(name, eventType, () => changedResponseFromFunction(result, response));
     },
   };
 }
@@ -605,29 +615,20 @@ export function lambdaEdgeRunner(name: string, eventType: EdgeEventType, spec: L
       throw new EdgeFunctionError(name, eventType, (error as Error).message);
     }
   };
-  /** What CloudFront takes from the function's result; a validation error names the function for the log. */
-  const validated = <T>(take: () => T): T => {
-    try {
-      return take();
-    } catch (error) {
-      if (error instanceof InvalidEdgeResult) throw new InvalidEdgeResult(`${name} (${eventType}): ${error.message}`);
-      throw error;
-    }
-  };
   return {
     name,
     kind: "lambda",
     eventType,
     async onRequest(request, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, undefined, distributionHost, includeBody));
-      if (isLambdaResponse(result)) return { response: validated(() => generatedResponseFromLambda(result, eventType)) };
+      if (isLambdaResponse(result)) return { response: validated(name, eventType, () => generatedResponseFromLambda(result, eventType)) };
       if (!result || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
-      return { request: validated(() => requestFromLambda(result, request, eventType, includeBody)) };
+      return { request: validated(name, eventType, () => requestFromLambda(result, request, eventType, includeBody)) };
     },
     async onResponse(request, response, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, response, distributionHost, false));
       if (!isLambdaResponse(result)) throw new EdgeFunctionError(name, eventType, "did not return a response object");
-      return validated(() => changedResponseFromLambda(result, response, eventType));
+      return validated(name, eventType, () => changedResponseFromLambda(result, response, eventType));
     },
   };
 }

@@ -15,7 +15,7 @@
  * repeated slashes resolved (behaviourPath) while functions and origins get the raw path and the query string as
  * sent, a URL
  * over CloudFront's 8,192 bytes or a request (target and headers) over its 20,480 bytes is 413 (the connection closed), a function that throws is 503 and one that returns what
- * CloudFront would refuse (a header value with CR/LF, a bad status, a Lambda@Edge disallowed or read-only header) is 502. Every request is answered
+ * CloudFront would refuse (a header value with CR/LF, a bad status, an edge function's disallowed or read-only header) is 502. Every request is answered
  * through one guard; error bodies are generic and the details go to the log (docs/local-vs-aws.md).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
@@ -60,7 +60,7 @@ const NODE_MAX_HEADER_BYTES = 64 * 1024;
 
 /**
  * A function result CloudFront would not accept (a header name or value HTTP cannot carry, a status outside
- * 100–599, a Lambda validation error) is InvalidEdgeResult, answered 502
+ * 100–599, a Lambda or function validation error) is InvalidEdgeResult, answered 502
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-lambda-validation-error.html);
  * a function that throws is 503 (EdgeFunctionError; http-503-function-execution-error.html on the same guide).
  */

@@ -119,6 +119,24 @@ describe("Lambda validation errors: disallowed and read-only headers", () => {
     await expect(refused).rejects.toThrow(`edge-${eventType} (${eventType}): Lambda validation error: the function added, changed or removed the header ${name}, read-only in ${eventType} events`);
   });
 
+  it("a viewer-request function may not add CloudFront-Viewer-Country; one the viewer sent may go on, and origin request may add it", async () => {
+    // "If a viewer request function adds this header, it fails validation and CloudFront returns HTTP status code 502"
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-cloudfront-headers)
+    await expect(forwarded("viewer-request", post("a"), withHeader("cloudfront-viewer-country", "GB"))).rejects.toThrow(
+      "edge-viewer-request (viewer-request): Lambda validation error: the function added the header cloudfront-viewer-country",
+    );
+    expect((await forwarded("viewer-request", post("a", { "cloudfront-viewer-country": ["GB"] }), ({ request }) => request)).headers["cloudfront-viewer-country"]).toEqual(["GB"]);
+    expect((await forwarded("origin-request", post("a"), withHeader("cloudfront-viewer-country", "GB"))).headers["cloudfront-viewer-country"]).toEqual(["GB"]);
+  });
+
+  it("a request returned as it came, its header names in another case and order, goes on", async () => {
+    const request = await forwarded("viewer-request", post("a", { via: ["1.1 a"] }), ({ request }) => ({
+      ...request,
+      headers: Object.fromEntries(Object.entries(request.headers).reverse().map(([name, values]) => [name.toUpperCase(), values])),
+    }));
+    expect(request.headers).toEqual(post("a", { via: ["1.1 a"] }).headers);
+  });
+
   it("headers read-only elsewhere may change: Host on origin request, Accept-Encoding on viewer request", async () => {
     expect((await forwarded("origin-request", post("a"), withHeader("host", "origin.example"))).headers.host).toEqual(["origin.example"]);
     expect((await forwarded("viewer-request", post("a"), withHeader("accept-encoding", "br"))).headers["accept-encoding"]).toEqual(["br"]);

@@ -1,0 +1,101 @@
+/**
+ * What CloudFront takes from a CloudFront Function's result. The disallowed and read-only headers are "Restrictions on
+ * all edge functions, both CloudFront Functions and Lambda@Edge": a disallowed header is not shown and cannot be added,
+ * a read-only one of the event type cannot be added or changed, else 502
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html#function-restrictions-headers);
+ * the request's `method` "cannot" be modified, "the only read-only field in the request object"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html#functions-event-structure-request).
+ */
+import { describe, expect, it } from "vitest";
+import { cloudFrontFunctionRunner, InvalidEdgeResult, type CloudFrontFunctionSandbox, type EdgeRequest, type EdgeResponse } from "../../local/edge-runtime";
+
+type Event = { request: Record<string, any>; response?: Record<string, any> };
+
+/** A runner whose function is `handler`, given the event as JSON (as the sandbox hands it over); `seen` holds the events. */
+function runner(eventType: "viewer-request" | "viewer-response", handler: (event: Event) => unknown) {
+  const seen: Event[] = [];
+  const sandbox = {
+    invoke: async <T,>(event: unknown) => {
+      const copy = JSON.parse(JSON.stringify(event)) as Event;
+      seen.push(copy);
+      return handler(copy) as T;
+    },
+  } as unknown as CloudFrontFunctionSandbox;
+  return { run: cloudFrontFunctionRunner(`site-${eventType}`, eventType, sandbox), seen };
+}
+
+const get = (headers: Record<string, string[]> = {}): EdgeRequest => ({
+  method: "GET", uri: "/a", querystring: "", clientIp: "203.0.113.1", headers: { host: ["d111.cloudfront.net"], accept: ["*/*"], ...headers },
+});
+
+const ok = (headers: Record<string, string[]> = {}): EdgeResponse => ({ status: 200, headers: { "content-type": ["text/html"], ...headers }, body: Buffer.from("<p>a</p>") });
+
+const onRequest = (handler: (event: Event) => unknown, request = get()) => runner("viewer-request", handler).run.onRequest(request, "d111.cloudfront.net");
+const onResponse = (handler: (event: Event) => unknown, response = ok()) => runner("viewer-response", handler).run.onResponse(get(), response, "d111.cloudfront.net");
+
+describe("CloudFront Functions: disallowed headers", () => {
+  it("are not shown to the function, and still go on", async () => {
+    const { run, seen } = runner("viewer-request", (event) => event.request);
+    const outcome = await run.onRequest(get({ "x-amz-cf-id": ["abc"], "x-real-ip": ["10.0.0.1"] }), "d111.cloudfront.net");
+    expect(Object.keys(seen[0].request.headers)).toEqual(["host", "accept"]);
+    expect(outcome.request?.headers).toMatchObject({ "x-amz-cf-id": ["abc"], "x-real-ip": ["10.0.0.1"] });
+
+    const response = runner("viewer-response", (event) => event.response);
+    const changed = await response.run.onResponse(get(), ok({ "x-cache": ["Miss from cloudfront"] }), "d111.cloudfront.net");
+    expect(Object.keys(response.seen[0].response?.headers)).toEqual(["content-type"]);
+    expect(changed.headers["x-cache"]).toEqual(["Miss from cloudfront"]);
+  });
+
+  it("one a function adds to a request, a generated response or a changed response is a 502 validation error", async () => {
+    await expect(onRequest((event) => ({ ...event.request, headers: { ...event.request.headers, "x-forwarded-proto": { value: "https" } } }))).rejects.toThrow(InvalidEdgeResult);
+    await expect(onRequest(() => ({ statusCode: 302, headers: { location: { value: "/b" }, connection: { value: "close" } } }))).rejects.toThrow(/disallowed header connection/);
+    await expect(onResponse((event) => ({ ...event.response, headers: { ...event.response?.headers, "x-edge-origin-shield-skipped": { value: "1" } } }))).rejects.toThrow(InvalidEdgeResult);
+  });
+});
+
+describe("CloudFront Functions: read-only headers", () => {
+  it("a viewer-request function that changes, adds or removes Host, Content-Length, Transfer-Encoding or Via is a 502", async () => {
+    await expect(onRequest((event) => ({ ...event.request, headers: { ...event.request.headers, host: { value: "example.com" } } }))).rejects.toThrow(/header host, read-only in viewer-request/);
+    await expect(onRequest((event) => ({ ...event.request, headers: { ...event.request.headers, via: { value: "1.1 proxy" } } }))).rejects.toThrow(InvalidEdgeResult);
+    await expect(onRequest((event) => ({ ...event.request, headers: { accept: event.request.headers.accept } }))).rejects.toThrow(/header host/);
+  });
+
+  it("a viewer-response function that changes Warning or Via is a 502; Content-Length is its own there", async () => {
+    await expect(onResponse((event) => ({ ...event.response, headers: { ...event.response?.headers, warning: { value: "199 - x" } } }))).rejects.toThrow(/header warning, read-only in viewer-response/);
+    const changed = await onResponse((event) => ({ ...event.response, headers: { ...event.response?.headers, "content-length": { value: "3" } }, body: { encoding: "text", data: "abc" } }));
+    expect(changed.headers["content-length"]).toEqual(["3"]);
+  });
+
+  it("a function that returns the request or response as it came, or changes other headers, goes on", async () => {
+    const unchanged = await onRequest((event) => event.request, get({ "content-length": ["0"], via: ["1.1 a"] }));
+    expect(unchanged.request?.headers).toEqual(get({ "content-length": ["0"], via: ["1.1 a"] }).headers);
+    const other = await onRequest((event) => ({ ...event.request, headers: { ...event.request.headers, "x-variant": { value: "b" } } }));
+    expect(other.request?.headers["x-variant"]).toEqual(["b"]);
+    const response = await onResponse((event) => event.response, ok({ via: ["1.1 a"] }));
+    expect(response.headers.via).toEqual(["1.1 a"]);
+  });
+});
+
+describe("CloudFront Functions: the method is read-only", () => {
+  it("a method the function set is not used", async () => {
+    const outcome = await onRequest((event) => ({ ...event.request, method: "DELETE" }));
+    expect(outcome.request?.method).toBe("GET");
+  });
+});
+
+describe("CloudFront Functions: a viewer-response function's body", () => {
+  // "If you don't specify the body field in your viewer response function, the original body returned by the CloudFront
+  // cache or origin is returned to viewer" (functions-event-structure.html#functions-event-structure-response).
+  it("replaces the origin's body when it sets one (data with text or base64 encoding, or a string), and keeps it otherwise", async () => {
+    const text = await onResponse((event) => ({ ...event.response, body: { encoding: "text", data: "replaced" } }));
+    expect(text.body?.toString()).toBe("replaced");
+    const base64 = await onResponse((event) => ({ ...event.response, body: { encoding: "base64", data: Buffer.from("bytes").toString("base64") } }));
+    expect(base64.body?.toString()).toBe("bytes");
+    const shortcut = await onResponse((event) => ({ ...event.response, body: "plain" }));
+    expect(shortcut.body?.toString()).toBe("plain");
+    const emptied = await onResponse((event) => ({ ...event.response, body: "" }));
+    expect(emptied.body?.length).toBe(0);
+    const kept = await onResponse((event) => event.response);
+    expect(kept.body?.toString()).toBe("<p>a</p>");
+  });
+});
