@@ -683,7 +683,7 @@ export function physicalNameLimits(naming?: ConfiguredNaming): DeployRule {
 export const PHYSICAL_NAME_LIMITS: DeployRule = physicalNameLimits();
 
 /** The most characters SNS takes in a topic's DisplayName (DESCRIPTION_LIMITS_TABLE's source). */
-export const SNS_DISPLAY_NAME_CHARACTERS = 100;
+const SNS_DISPLAY_NAME_CHARACTERS = 100;
 
 /** A free-text field (description, comment) whose length the service limits, and where that limit is stated. */
 export interface DescriptionLimitSpec {

@@ -576,10 +576,10 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
  * long: `pulumi preview` passes and ChangeResourceRecordSets fails at `pulumi up`. A string's length counts an escaped
  * character (`\"`, `\\`) as one.
  */
-export const TXT_STRING_CHARACTERS = 255;
+const TXT_STRING_CHARACTERS = 255;
 
 /** The character strings Route 53 reads from a TXT entry as terraform-provider-aws sends it (the entry in double quotes). */
-export function txtCharacterStrings(entry: string): string[] {
+function txtCharacterStrings(entry: string): string[] {
   return [...`"${entry}"`.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
 }
 
