@@ -146,6 +146,11 @@ describe("Route53TxtStrings", () => {
     expect(run(`${long}${long}`, `${"q".repeat(254)}\\"\\"`).map((f) => f.problem.split(" (")[0])).toEqual(["has a TXT value holding a string of 400 characters", "has a TXT value holding a string of 256 characters"]);
   });
 
+  it("counts a \\ddd octal escape as the one character it stands for (Route 53's TXT format: \"ex\\344mple.com\")", () => {
+    expect(run(`${"a".repeat(254)}\\351`)).toEqual([]);
+    expect(run(`${"a".repeat(255)}\\351`).map((f) => f.problem.split(" (")[0])).toEqual(["has a TXT value holding a string of 256 characters"]);
+  });
+
   it("takes a string of exactly 255 characters, and a long key split into strings of at most 255", () => {
     expect(run("a".repeat(255), `${"b".repeat(255)}""${"c".repeat(155)}`)).toEqual([]);
   });
