@@ -131,6 +131,14 @@ describe("PhysicalNameLimits: a REST API model's name", () => {
     expect(checkDeployRules([model({ name: "PostAlbumsAlbumIdPhotosBody" }), model({ name: "Photo2" })], devContext, [PHYSICAL_NAME_LIMITS])).toEqual([]);
   });
 
+  it("takes an explicit name longer than 255: CreateModel documents no length (255 is pulumi-aws's autoname maximum)", () => {
+    expect(checkDeployRules([model({ name: "A".repeat(300) })], devContext, [PHYSICAL_NAME_LIMITS])).toEqual([]);
+  });
+
+  it("does not tell a model named with an underscore to leave its name to the autoname, which CreateModel refuses too", () => {
+    expect(checkDeployRules([model({ name: "Album_Body" })], devContext, [PHYSICAL_NAME_LIMITS]).map((f) => f.fix)).toEqual(["set a REST API model name AWS takes"]);
+  });
+
   it("tells a hand-written model left unnamed to set a name, since the autoname's - is Pulumi's", () => {
     expect(checkDeployRules([model({})], devContext, [PHYSICAL_NAME_LIMITS]).map((f) => f.fix)).toEqual(['set name explicitly, of letters and digits only (e.g. "PostAlbumsBody"): Pulumi\'s autoname puts a "-" before its random part']);
   });
