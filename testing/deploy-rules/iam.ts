@@ -369,10 +369,10 @@ export const IAM_POLICY_STATEMENTS: DeployRule = {
  * passes and the create fails at `pulumi up`; the path forces replacement, so a later fix replaces the role. An empty
  * string is not judged (whether the provider sends it or its default "/" is not confirmed).
  */
-export const IAM_PATH_PATTERN = /^(\/|\/[\x21-\x7E]+\/)$/;
+const IAM_PATH_PATTERN = /^(\/|\/[\x21-\x7E]+\/)$/;
 
 /** The longest IAM path (CreateRole and CreatePolicy Path: "Maximum length of 512"). */
-export const IAM_PATH_LENGTH = 512;
+const IAM_PATH_LENGTH = 512;
 
 /** Why IAM refuses `path` for a role (`policy` false) or a managed policy, or undefined when it takes it. */
 export function iamPathProblem(path: string, policy: boolean): string | undefined {

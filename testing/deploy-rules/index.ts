@@ -107,9 +107,9 @@ export * from "./cognito";
 export * from "./dynamodb";
 export * from "./events";
 export * from "./eventbridge";
-export { IAM_PATH, IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_ROLE_DEFAULT_QUOTAS, IAM_ROLE_QUOTAS, IAM_RULES, IAM_UNIQUE_SID, IAM_WARNING_RULES, iamPathProblem, iamPolicySize } from "./iam";
+export { IAM_PATH, IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_ROLE_DEFAULT_QUOTAS, IAM_ROLE_QUOTAS, IAM_RULES, IAM_UNIQUE_SID, IAM_WARNING_RULES, iamPolicySize } from "./iam";
 export * from "./kinesis";
-export { KMS_KEY_POLICY_BYTES, KMS_KEY_POLICY_SIZE } from "./key-policy";
+export { KMS_KEY_POLICY_SIZE } from "./key-policy";
 export * from "./rds";
 // TransitionNamedType and TransitionStatefulType extend it.
 export type { InputComparison } from "./replacements";

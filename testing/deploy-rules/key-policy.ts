@@ -7,7 +7,8 @@
 import { asArray, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { policyWriters } from "../../local/resource-policies";
-import { compactPolicyBytes, finding, referenced, type DeployRule } from "./rule";
+import { finding, referenced, type DeployRule } from "./rule";
+import { compactPolicyBytes } from "./policy-bytes";
 
 export const KMS_KEY = "aws:kms/key:Key";
 export const KMS_REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey";

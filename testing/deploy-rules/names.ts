@@ -128,10 +128,22 @@ export interface NamePrefix {
 function limits(min: number, max: number, chars: RegExp, allowed: string): (name: string) => string | undefined {
   return (name) => {
     if (name.length < min || name.length > max) return `is ${name.length} characters; ${min === max ? max : `${min}–${max}`} allowed`;
-    const bad = [...new Set([...name].filter((c) => !chars.test(c)))];
-    if (bad.length > 0) return `has ${bad.map((c) => JSON.stringify(c)).join(", ")}; only ${allowed} allowed`;
-    return undefined;
+    return characterProblem(name, chars, allowed);
   };
+}
+
+function characterProblem(name: string, chars: RegExp, allowed: string): string | undefined {
+  const bad = [...new Set([...name].filter((c) => !chars.test(c)))];
+  return bad.length > 0 ? `has ${bad.map((c) => JSON.stringify(c)).join(", ")}; only ${allowed} allowed` : undefined;
+}
+
+/**
+ * A spec's `problem` and `maxLength` for a name whose service documents its characters but no length: an explicit name
+ * is judged by its characters only (a length limit would be a guess that could refuse what AWS takes), and `maxLength`
+ * is pulumi-aws's autoname maximum, which bounds only autonames.
+ */
+function charactersOnly(autonameMaximum: number, chars: RegExp, allowed: string): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
+  return { problem: (name) => (name.length === 0 ? "is empty" : characterProblem(name, chars, allowed)), maxLength: autonameMaximum };
 }
 
 /** A spec's `problem` check and `maxLength` from one limit: names of `min`–`max` characters from `chars`. */
@@ -289,8 +301,8 @@ function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source:
  *   should only contain 0-9, A-Z, a-z, - and _" (API_CreateStateMachine, API_StateMachineListItem), which
  *   terraform-provider-aws enforces at preview (StatesStateMachineName, states.ts, which checks explicit names and the
  *   default autoname; this table adds the names `pulumi:autonaming` makes, and the type for its rules).
- * - API Gateway CreateModel name: "The name of the model. Must be alphanumeric." (no length documented; pulumi-aws's 255
- *   is the maximum measured). An autonamed model always holds the autoname's "-" (autonameRefusedFix).
+ * - API Gateway CreateModel name: "The name of the model. Must be alphanumeric." (no length documented: an explicit
+ *   name's characters are judged, its length not; pulumi-aws's 255 bounds autonames). An autonamed model always holds the autoname's "-" (autonameRefusedFix).
  * - AUTONAMED_ONLY: types the components leave unnamed that pulumi-aws autonames with its default `AutoName("name",
  *   255, "-")` (provider/autonaming.go setAutonaming: every resource with a `name` input; the metric alarm's
  *   `alarm_name`, Pulumi's `name`, by provider/resource_overrides.go `tfbridge.AutoName("name", 255, "-")`), whose own
@@ -452,10 +464,10 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   },
   { ...namedByName("aws:ec2/securityGroup:SecurityGroup", "a security group name", securityGroupName(), "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"), prefix: SECURITY_GROUP_PREFIX, providerRefusal: securityGroupProviderRefusal },
   {
-    // CreateModel name: "The name of the model. Must be alphanumeric." No length is documented: only pulumi-aws's 255 is
-    // measured. terraform-provider-aws leaves `name` unchecked (apigateway/model.go), and Pulumi's default autoname,
+    // CreateModel name: "The name of the model. Must be alphanumeric." No length is documented: an explicit name is judged by
+    // its characters only, and pulumi-aws's 255 bounds autonames. terraform-provider-aws leaves `name` unchecked (apigateway/model.go), and Pulumi's default autoname,
     // `<name>-<7 hex>`, always holds the "-" CreateModel refuses: a hand-written model must be named.
-    ...namedByName("aws:apigateway/model:Model", "a REST API model name", withinLimits(1, 255, /[A-Za-z0-9]/, "letters and digits"), "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html"),
+    ...namedByName("aws:apigateway/model:Model", "a REST API model name", charactersOnly(255, /[A-Za-z0-9]/, "letters and digits"), "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateModel.html"),
     autonameRefusedFix: 'set name explicitly, of letters and digits only (e.g. "PostAlbumsBody"): Pulumi\'s autoname puts a "-" before its random part',
   },
   ...autonamedOnly([
@@ -608,7 +620,8 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
     if (!problem) return undefined;
     return report(
       `has ${spec.property} ${JSON.stringify(physical.name)}, ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
-      `set ${spec.what} of at most ${spec.maxLength} characters AWS takes${from}, or leave ${spec.property} unset for Pulumi's autonaming`,
+      // A type whose autoname the service refuses (autonameRefusedFix) must keep an explicit name; its maxLength bounds autonames only.
+      spec.autonameRefusedFix ? `set ${spec.what} AWS takes${from}` : `set ${spec.what} of at most ${spec.maxLength} characters AWS takes${from}, or leave ${spec.property} unset for Pulumi's autonaming`,
     );
   }
 
@@ -683,7 +696,7 @@ export function physicalNameLimits(naming?: ConfiguredNaming): DeployRule {
 export const PHYSICAL_NAME_LIMITS: DeployRule = physicalNameLimits();
 
 /** The most characters SNS takes in a topic's DisplayName (DESCRIPTION_LIMITS_TABLE's source). */
-export const SNS_DISPLAY_NAME_CHARACTERS = 100;
+const SNS_DISPLAY_NAME_CHARACTERS = 100;
 
 /** A free-text field (description, comment) whose length the service limits, and where that limit is stated. */
 export interface DescriptionLimitSpec {

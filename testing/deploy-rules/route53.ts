@@ -574,13 +574,14 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
  * "Route53 doesn't validate TXT record lengths") and sends each `records` entry wrapped in double quotes
  * (route53 flattenTxtEntry: `"%s"`), so `abc""def` or `abc" "def` is two strings and a DKIM key written whole is one too
  * long: `pulumi preview` passes and ChangeResourceRecordSets fails at `pulumi up`. A string's length counts an escaped
- * character (`\"`, `\\`) as one.
+ * character (`\"`, `\\`, an octal code `\ddd`: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat) as one.
  */
-export const TXT_STRING_CHARACTERS = 255;
+const TXT_STRING_CHARACTERS = 255;
 
 /** The character strings Route 53 reads from a TXT entry as terraform-provider-aws sends it (the entry in double quotes). */
-export function txtCharacterStrings(entry: string): string[] {
-  return [...`"${entry}"`.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, "$1"));
+function txtCharacterStrings(entry: string): string[] {
+  // An escape is one character: \" or \\, and a \ddd code ("ex\344mple.com", Route 53's TXT record format).
+  return [...`"${entry}"`.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(\d{3}|.)/g, (_, escaped: string) => (escaped.length === 3 ? String.fromCharCode(parseInt(escaped, 8) || 0) : escaped)));
 }
 
 export const ROUTE53_TXT_STRINGS: DeployRule = {

@@ -148,18 +148,3 @@ export function nameHasRandomPart(graph: Graph, resource: RecordedResource, name
     );
   return graph.filter((r) => r.type.startsWith("random:") && resource.dependencies.includes(r.urn)).flatMap(randomValues).some((part) => name.includes(part));
 }
-
-/**
- * The UTF-8 bytes of a policy input (JSON text, or the object Pulumi serialises) as compact JSON, no white space outside
- * strings: the smallest form it can reach the service in, so a document over a service's size limit by this count is
- * over it however it is sent (terraform-provider-aws sends bucket policies so, structure.NormalizeJsonString). Undefined
- * when unset, empty, or text that is not JSON. For the resource policy size rules (SqsPolicyQuotas, S3BucketPolicySize).
- */
-export function compactPolicyBytes(policy: unknown): number | undefined {
-  if (policy === undefined || policy === null || policy === "") return undefined;
-  try {
-    return Buffer.byteLength(JSON.stringify(typeof policy === "string" ? JSON.parse(policy) : policy));
-  } catch {
-    return undefined;
-  }
-}

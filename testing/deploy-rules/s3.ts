@@ -6,7 +6,8 @@ import { bucketNameBreach, bucketNameProblem } from "../../components/autoname";
 import { S3_ONE_BUCKET_POLICY } from "./one-policy";
 import { queueSendFix, resourceSendRefusal, type QueueSender } from "./queue-policy";
 import { PROVIDER_UNIQUE_ID_SUFFIX_LENGTH } from "./names";
-import { compactPolicyBytes, finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { compactPolicyBytes } from "./policy-bytes";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const NAMING_RULES = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
@@ -434,7 +435,7 @@ export const S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS: DeployRule = {
  * `pulumi preview` and fails at `pulumi up`. Measured with compactPolicyBytes against 20 KB read as 20,480 bytes: whether
  * S3 means 20,000 is not stated, and the larger reading reports no policy S3 takes.
  */
-export const S3_BUCKET_POLICY_BYTES = 20_480;
+const S3_BUCKET_POLICY_BYTES = 20_480;
 
 export const S3_BUCKET_POLICY_SIZE: DeployRule = {
   id: "S3BucketPolicySize",

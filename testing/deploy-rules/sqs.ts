@@ -9,7 +9,8 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { MESSAGE_QUEUE_LIMITS } from "../../components/message-queue";
 import { SQS_ARN } from "./events";
 import { functionOf } from "./lambda-ref";
-import { compactPolicyBytes, finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { compactPolicyBytes } from "./policy-bytes";
 import { isFifo, redriveTarget } from "./queue-shape";
 import { onePolicyRule, writersByHolder } from "./one-policy";
 
@@ -181,7 +182,7 @@ export const SQS_ONE_QUEUE_POLICY: DeployRule = onePolicyRule({
  * "Conditions | 10" and "Principals | 50" are not checked: whether they count per statement or per policy, and keys or
  * operators, is not stated. Documents the plan cannot read are skipped.
  */
-export const SQS_POLICY_QUOTAS_LIMITS = { bytes: 8_192, statements: 20, actionsPerStatement: 7 } as const;
+const SQS_POLICY_QUOTAS_LIMITS = { bytes: 8_192, statements: 20, actionsPerStatement: 7 } as const;
 
 export const SQS_POLICY_QUOTAS: DeployRule = {
   id: "SqsPolicyQuotas",

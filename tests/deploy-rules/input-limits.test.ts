@@ -3,14 +3,15 @@
  * or of the form AWS takes, gives no finding, so the rules refuse only what AWS refuses.
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, KMS_KEY_POLICY_SIZE, PHYSICAL_NAME_LIMITS, ROUTE53_TXT_STRINGS, txtCharacterStrings, iamPathProblem, S3_BUCKET_POLICY_SIZE, SNS_DISPLAY_NAME_CHARACTERS, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
+import { checkDeployRules, DESCRIPTION_LIMITS, IAM_PATH, KMS_KEY_POLICY_SIZE, PHYSICAL_NAME_LIMITS, ROUTE53_TXT_STRINGS, S3_BUCKET_POLICY_SIZE, SQS_POLICY_QUOTAS } from "../../testing/deploy-rules";
+import { iamPathProblem } from "../../testing/deploy-rules/iam";
 import { devContext, handBuilt } from "./fixture";
 
 describe("DescriptionLimits: an SNS topic's display name", () => {
   const topic = (displayName: string) => handBuilt("aws:sns/topic:Topic", "alerts", { displayName });
 
   it("takes a display name of exactly 100 characters, spaces, hyphens and underscores counted", () => {
-    const displayName = "Gallery alerts - prod_".padEnd(SNS_DISPLAY_NAME_CHARACTERS, "x");
+    const displayName = "Gallery alerts - prod_".padEnd(100, "x");
     expect(displayName).toHaveLength(100);
     expect(checkDeployRules([topic(displayName)], devContext, [DESCRIPTION_LIMITS])).toEqual([]);
   });
@@ -130,6 +131,14 @@ describe("PhysicalNameLimits: a REST API model's name", () => {
     expect(checkDeployRules([model({ name: "PostAlbumsAlbumIdPhotosBody" }), model({ name: "Photo2" })], devContext, [PHYSICAL_NAME_LIMITS])).toEqual([]);
   });
 
+  it("takes an explicit name longer than 255: CreateModel documents no length (255 is pulumi-aws's autoname maximum)", () => {
+    expect(checkDeployRules([model({ name: "A".repeat(300) })], devContext, [PHYSICAL_NAME_LIMITS])).toEqual([]);
+  });
+
+  it("does not tell a model named with an underscore to leave its name to the autoname, which CreateModel refuses too", () => {
+    expect(checkDeployRules([model({ name: "Album_Body" })], devContext, [PHYSICAL_NAME_LIMITS]).map((f) => f.fix)).toEqual(["set a REST API model name AWS takes"]);
+  });
+
   it("tells a hand-written model left unnamed to set a name, since the autoname's - is Pulumi's", () => {
     expect(checkDeployRules([model({})], devContext, [PHYSICAL_NAME_LIMITS]).map((f) => f.fix)).toEqual(['set name explicitly, of letters and digits only (e.g. "PostAlbumsBody"): Pulumi\'s autoname puts a "-" before its random part']);
   });
@@ -140,10 +149,14 @@ describe("Route53TxtStrings", () => {
   const run = (...records: string[]) => checkDeployRules([txt(...records)], devContext, [ROUTE53_TXT_STRINGS]);
 
   it("reads an entry as the provider sends it, in double quotes: \"\" or \" \" splits it, an escaped quote is one character", () => {
-    expect(txtCharacterStrings("abc")).toEqual(["abc"]);
-    expect(txtCharacterStrings('abc""def')).toEqual(["abc", "def"]);
-    expect(txtCharacterStrings('abc" "def')).toEqual(["abc", "def"]);
-    expect(txtCharacterStrings('say \\"hi\\"')).toEqual(['say "hi"']);
+    const long = "a".repeat(200);
+    expect(run(`${long}""${long}`, `${long}" "${long}`, `${"q".repeat(253)}\\"\\"`)).toEqual([]);
+    expect(run(`${long}${long}`, `${"q".repeat(254)}\\"\\"`).map((f) => f.problem.split(" (")[0])).toEqual(["has a TXT value holding a string of 400 characters", "has a TXT value holding a string of 256 characters"]);
+  });
+
+  it("counts a \\ddd octal escape as the one character it stands for (Route 53's TXT format: \"ex\\344mple.com\")", () => {
+    expect(run(`${"a".repeat(254)}\\351`)).toEqual([]);
+    expect(run(`${"a".repeat(255)}\\351`).map((f) => f.problem.split(" (")[0])).toEqual(["has a TXT value holding a string of 256 characters"]);
   });
 
   it("takes a string of exactly 255 characters, and a long key split into strings of at most 255", () => {
