@@ -30,6 +30,21 @@ beforeAll(async () => {
 afterAll(() => s3.close());
 
 let servers: Server[] = [];
+
+/** A stand-in for a service that takes each request and never answers: `reached` once one arrives, `closed` once its socket closes. */
+async function silentService(): Promise<{ endpoint: string; reached: Promise<void>; closed: Promise<void> }> {
+  let arrived!: () => void;
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  let abandoned!: () => void;
+  const closed = new Promise<void>((resolve) => (abandoned = resolve));
+  const silent = createServer((req) => {
+    req.socket.once("close", abandoned);
+    arrived();
+  });
+  servers.push(silent);
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  return { endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, reached, closed };
+}
 afterEach(async () => {
   await Promise.all(
     servers.map((server) => {
@@ -239,17 +254,8 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
 
   it("an S3 call still unanswered at the integration's 29 s is API Gateway's 504 Endpoint request timed out, and the call is abandoned", async () => {
     // A stand-in for S3 that takes the request and never answers.
-    let arrived!: () => void;
-    const waiting = new Promise<void>((resolve) => (arrived = resolve));
-    let abandoned!: () => void;
-    const closed = new Promise<void>((resolve) => (abandoned = resolve));
-    const silent = createServer((req) => {
-      req.socket.once("close", abandoned);
-      arrived();
-    });
-    servers.push(silent);
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+    const { endpoint, reached: waiting, closed } = await silentService();
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, endpoint);
     // Only the gateway's timers are faked; the sockets run for real.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
@@ -286,17 +292,7 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     try {
       for (const [path, method, body] of [["/drop/never.bin", "GET", undefined], ["/orders", "POST", "{}"]] as const) {
         // A stand-in for the service that takes the request and never answers; it sees its socket close.
-        let arrived!: () => void;
-        const reached = new Promise<void>((resolve) => (arrived = resolve));
-        let abandoned!: () => void;
-        const closed = new Promise<void>((resolve) => (abandoned = resolve));
-        const silent = createServer((req) => {
-          req.socket.once("close", abandoned);
-          arrived();
-        });
-        servers.push(silent);
-        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-        const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+        const { endpoint, reached, closed } = await silentService();
         const api = await gateway({ "GET /drop/{key}": s3Route("GET"), "POST /orders": putEvents }, endpoint, { AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint });
         const client = request(`${api.url}/api${path}`, { method, headers: body ? { "content-type": "application/json", "content-length": body.length } : {} });
         client.on("error", () => {}); // destroy() below: the socket hang-up is the point
