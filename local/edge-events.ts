@@ -138,6 +138,9 @@ export function responseFromFunction(result: any): EdgeResponse {
   for (const [name, cookie] of Object.entries((result.cookies ?? {}) as Record<string, FunctionValue & { attributes?: string }>)) {
     (headers["set-cookie"] ??= []).push(`${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`);
   }
+  // `data` is "The body string" (functions-event-structure.html#functions-event-structure-response): anything else read as
+  // a Buffer source could have the front door allocate whatever `{ length }` it claims.
+  if (result.body?.data !== undefined && typeof result.body.data !== "string") throw new InvalidEdgeResult("Function validation error: body.data is not a string");
   const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
     ? Buffer.from(result.body.data, result.body.encoding === "base64" ? "base64" : "utf8") : undefined;
   return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
