@@ -120,20 +120,27 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
  * read-only header (checkHeaders), as for Lambda@Edge: those restrictions apply to all edge functions.
  */
 export function requestFromFunction(result: any, original: EdgeRequest): EdgeRequest {
-  const headers: Record<string, string[]> = {};
-  for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
-  checkHeaders("function", "viewer-request", exposedHeaders(original.headers), headers);
+  const headers = returnedHeaders("function", "viewer-request", original.headers, headersFromFunction(result.headers));
   const cookies = fromFunctionValues(result.cookies);
   if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
-  return { ...original, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers: { ...headers, ...hiddenHeaders(original.headers) } };
+  return { ...original, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers };
+}
+
+/** A function result's `headers` as CloudFront holds them: lower-case names, every value of each. */
+function headersFromFunction(values: Record<string, FunctionValue> | undefined): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of fromFunctionValues(values)) (headers[name.toLowerCase()] ??= []).push(value);
+  return headers;
 }
 
 export function responseFromFunction(result: any): EdgeResponse {
-  const headers: Record<string, string[]> = {};
-  for (const [name, value] of fromFunctionValues(result.headers)) (headers[name.toLowerCase()] ??= []).push(value);
+  const headers = headersFromFunction(result.headers);
   for (const [name, cookie] of Object.entries((result.cookies ?? {}) as Record<string, FunctionValue & { attributes?: string }>)) {
     (headers["set-cookie"] ??= []).push(`${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`);
   }
+  // `data` is "The body string" (functions-event-structure.html#functions-event-structure-response): anything else read as
+  // a Buffer source could have the front door allocate whatever `{ length }` it claims.
+  if (result.body?.data !== undefined && typeof result.body.data !== "string") throw new InvalidEdgeResult("Function validation error: body.data is not a string");
   const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
     ? Buffer.from(result.body.data, result.body.encoding === "base64" ? "base64" : "utf8") : undefined;
   return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
@@ -153,9 +160,7 @@ export function generatedResponseFromFunction(result: any): EdgeResponse {
  * and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header (checkHeaders).
  */
 export function changedResponseFromFunction(result: any, original: EdgeResponse): EdgeResponse {
-  const changed = responseFromFunction(result);
-  checkHeaders("function", "viewer-response", exposedHeaders(original.headers), changed.headers);
-  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
+  return changedResponse("function", "viewer-response", responseFromFunction(result), result.body !== undefined, original);
 }
 
 /**
@@ -242,6 +247,20 @@ function checkHeaders(kind: "lambda" | "function", eventType: EdgeEventType, bef
   if (changed) throw new InvalidEdgeResult(`${error}: the function added, changed or removed the header ${changed}, read-only in ${eventType} events (${RESTRICTIONS_URL}#function-restrictions-read-only-headers)`);
 }
 
+/**
+ * The headers a function returned (`returned`) for the ones CloudFront held (`original`), as CloudFront takes them:
+ * refused as checkHeaders says, with the disallowed headers the function was not shown put back.
+ */
+function returnedHeaders(kind: "lambda" | "function", eventType: EdgeEventType, original: Record<string, string[]>, returned: Record<string, string[]>): Record<string, string[]> {
+  checkHeaders(kind, eventType, exposedHeaders(original), returned);
+  return { ...returned, ...hiddenHeaders(original) };
+}
+
+/** A response a function returned at a response event for `original`: its headers as returnedHeaders takes them, and its own body if it set one, else the original's. */
+function changedResponse(kind: "lambda" | "function", eventType: EdgeEventType, changed: EdgeResponse, setBody: boolean, original: EdgeResponse): EdgeResponse {
+  return { ...changed, headers: returnedHeaders(kind, eventType, original.headers, changed.headers), body: setBody ? changed.body : original.body };
+}
+
 function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, string> = {}) {
   return Object.fromEntries(Object.entries(exposedHeaders(headers)).map(([name, values]) => [name, values.map((value) => ({ key: names[name] ?? CANONICAL(name), value }))]));
 }
@@ -318,9 +337,7 @@ export function generatedResponseFromLambda(result: any, eventType: EdgeEventTyp
  * InvalidEdgeResult for a Lambda validation error (checkHeaders).
  */
 export function changedResponseFromLambda(result: any, original: EdgeResponse, eventType: EdgeEventType): EdgeResponse {
-  const changed = responseFromLambda(result);
-  checkHeaders("lambda", eventType, exposedHeaders(original.headers), changed.headers);
-  return { ...changed, headers: { ...changed.headers, ...hiddenHeaders(original.headers) }, body: result.body === undefined ? original.body : changed.body };
+  return changedResponse("lambda", eventType, responseFromLambda(result), result.body !== undefined, original);
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -357,10 +374,7 @@ function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
  * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody).
  */
 export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean): EdgeRequest {
-  const shown = exposedHeaders(original.headers);
-  const returned = fromLambdaHeaders(result.headers);
-  checkHeaders("lambda", eventType, shown, returned);
-  const headers = { ...returned, ...hiddenHeaders(original.headers) };
+  const headers = returnedHeaders("lambda", eventType, original.headers, fromLambdaHeaders(result.headers));
   const request: EdgeRequest = {
     ...original,
     uri: String(result.uri ?? original.uri),

@@ -328,14 +328,15 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     if (!located || !match) return send(404, { message: "Not Found" });
     const id = decodedConnectionId(match[1]);
     const connection = id === undefined ? undefined : open.get(id);
-    if (!connection || connection.api !== located.api || connection.socket.readyState !== connection.socket.OPEN) {
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
-      return send(410, { message: null }, { "x-amzn-errortype": "GoneException" });
-    }
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
+    const gone = () => send(410, { message: null }, { "x-amzn-errortype": "GoneException" });
+    if (!connection || connection.api !== located.api || connection.socket.readyState !== connection.socket.OPEN) return gone();
     switch (request.method) {
       case "POST": {
         const body = await readBody(request, MAX_MESSAGE_BYTES + 1);
         if (body.length > MAX_MESSAGE_BYTES) return send(413, { message: "Request Too Long" }, { "x-amzn-errortype": "PayloadTooLargeException" });
+        // The connection may have closed while the body arrived: `ws` drops a send to a closed socket without a word.
+        if (connection.socket.readyState !== connection.socket.OPEN) return gone();
         connection.socket.send(body.toString("utf8"));
         connection.idle.refresh();
         return send(200);

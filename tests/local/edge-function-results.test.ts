@@ -99,3 +99,14 @@ describe("CloudFront Functions: a viewer-response function's body", () => {
     expect(kept.body?.toString()).toBe("<p>a</p>");
   });
 });
+
+describe("CloudFront Functions: a body that is not a string", () => {
+  // `body.data` is "The body string" (functions-event-structure.html#functions-event-structure-response). Read as a
+  // Buffer source instead, `{ length: 1e9 }` had the front door allocate and fill a gigabyte, holding every request.
+  it("is a 502 validation error, for a generated response and a changed one", async () => {
+    for (const data of [{ length: 4 }, [104, 105], 5]) {
+      await expect(onRequest(() => ({ statusCode: 200, body: { encoding: "text", data } }))).rejects.toThrow(InvalidEdgeResult);
+      await expect(onResponse((event) => ({ ...event.response, body: { encoding: "base64", data } }))).rejects.toThrow(/body\.data is not a string/);
+    }
+  });
+});

@@ -4,6 +4,7 @@
  * the management endpoint reached through @aws-sdk/client-apigatewaymanagementapi.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import WebSocket from "ws";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -296,6 +297,40 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
       expect(received).toEqual(["keep-alive"]);
     } finally {
       vi.useRealTimers();
+      await limited.close();
+    }
+  });
+
+  it("answers 410 GoneException to a post whose connection closed while its body was arriving, not 200 for a message nobody gets", async () => {
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
+    const disconnects: string[] = [];
+    const limited = await startRealtimeGateway({
+      apis: [{ spec: limitsSpec, apiId: "limits1" }],
+      region: "us-east-1",
+      async invoke(_, __, event) {
+        const e = event as Record<string, any>;
+        if (e.requestContext.eventType === "DISCONNECT") disconnects.push(e.requestContext.connectionId);
+        return undefined;
+      },
+    });
+    try {
+      const socket = new WebSocket(`${limited.origin.replace(/^http/, "ws")}/limits1/dev`);
+      await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+      const [id] = limited.connections("limits1");
+      const body = "still arriving";
+      const post = httpRequest(`${limited.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`, {
+        method: "POST",
+        // Node's server answers 100 Continue as it hands the request over: the gateway has found the connection open.
+        headers: { "content-length": String(body.length), expect: "100-continue" },
+      });
+      const status = new Promise<number | undefined>((resolve, reject) => post.once("response", (response) => resolve(response.resume().statusCode)).once("error", reject));
+      await new Promise((resolve) => post.once("continue", resolve));
+      post.write(body.slice(0, 5));
+      socket.close();
+      await eventually(() => disconnects).toEqual([id]);
+      post.end(body.slice(5));
+      expect(await status).toBe(410);
+    } finally {
       await limited.close();
     }
   });
