@@ -237,7 +237,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => attributeVerificationCodeDelivery(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
     (r) => schemaImmutableUnlessSaid(r),
-    (r) => defaultTokenValidityUnits(r),
+    (r) => defaultTokenValidityUnits(r, cognito),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -2549,18 +2549,35 @@ export const DEFAULT_TOKEN_VALIDITY_UNITS = { AccessToken: "hours", IdToken: "ho
  * tokens of one minute, Cognito's last an hour), and its update kept the unit the client had, where Cognito's sets a
  * member it is not given to its default ("If you don't provide a value for an attribute, Amazon Cognito sets it to its
  * default value", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html).
+ * So does a validity the update leaves out, which cognito-local's update kept too: it is taken off the client, whose
+ * tokens then last Cognito's default (tokenLifetimes), not the old number in the default unit (5 minutes left 5 hours).
  * A client an earlier emulator stored keeps its units until it is updated.
  */
-function defaultTokenValidityUnits(router: (target: string) => Route) {
+function defaultTokenValidityUnits(router: (target: string) => Route, cognito: CognitoService) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
-    return (ctx, req) => {
+    return async (ctx, req) => {
       const given = typeof req?.TokenValidityUnits === "object" && req.TokenValidityUnits !== null ? req.TokenValidityUnits : {};
-      return route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
+      const answer = await route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
+      if (target === "CreateUserPoolClient") return answer;
+      const client = await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId);
+      const reset = TOKEN_VALIDITIES.filter((name) => (req?.[name] === undefined || req[name] === null) && client?.[name] !== undefined);
+      if (!client || reset.length === 0) return answer;
+      const updated = { ...client };
+      const shown: Record<string, unknown> = { ...answer.UserPoolClient };
+      for (const name of reset) {
+        delete updated[name];
+        delete shown[name];
+      }
+      await (await cognito.getUserPool(ctx, client.UserPoolId)).saveAppClient(ctx, updated);
+      return { ...answer, UserPoolClient: shown };
     };
   };
 }
+
+/** An app client's token validities, each in its TokenValidityUnits unit. */
+const TOKEN_VALIDITIES = ["AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity"] as const;
 
 /** `record` without its members that are undefined or null (a member sent as JSON null is one not sent). */
 function definedMembers(record: Record<string, unknown>): Record<string, unknown> {

@@ -207,8 +207,8 @@ interface Recorder {
   /** Folders listed. */
   listed: Set<string>;
   /**
-   * Per folder the program listed (readdir, not recursive), the names it was answered, or NAMES_DIFFERED when two of its
-   * listings differed: the folder changed during the run.
+   * Per folder the program listed (readdir, not recursive, names in UTF-8 or Buffers: namesComparable), the names it was
+   * answered, or NAMES_DIFFERED when two of its listings differed: the folder changed during the run.
    */
   names: Map<string, string>;
   /** Environment variables read by name. */
@@ -233,11 +233,14 @@ function startRecording(excluded: string[]): Recorder {
       const path = pathOf(args[0]);
       if (!path || isExcluded(path, excluded)) return original.apply(this, args);
       into.add(path);
-      if (!listing || isRecursive(args[1])) return original.apply(this, args);
+      if (!listing || !namesComparable(args[1])) return original.apply(this, args);
       const note = (entries: unknown) => noteNames(recorder, path, entries);
-      const callback = args[args.length - 1];
+      // Where fs.readdir takes its callback from: the second argument when it is a function, else the third (Node's
+      // `typeof options === "function" ? options : callback`), whatever follows it.
+      const at = typeof args[1] === "function" ? 1 : 2;
+      const callback = args[at];
       if (typeof callback === "function") {
-        args[args.length - 1] = function (this: unknown, error: unknown, entries: unknown) {
+        args[at] = function (this: unknown, error: unknown, entries: unknown) {
           if (!error) note(entries);
           return callback.call(this, error, entries);
         };
@@ -352,9 +355,9 @@ function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>,
  * A listed folder's entries, or CHANGED_DURING_RUN when an entry was added, removed or renamed since the run started: the
  * program may have listed it before the change. Seen two ways: its names are not those a readdir answered the program
  * (`seen`), which needs no clock; or its mtime moved since the start (POSIX unlink/rename/open), for a listing whose
- * names were not seen (opendir, a recursive readdir) — a file's times come from the kernel's coarse clock, a tick behind
- * Date.now() (Linux: one jiffy, 1 to 10 ms), so a change within that tick of the start can read as before it. Stat
- * after listing, so a change between the two is seen too.
+ * names were not seen (opendir, a readdir namesComparable refuses) — a file's times come from the kernel's coarse clock,
+ * a tick behind Date.now() (Linux: one jiffy, 1 to 10 ms), so a change within that tick of the start can read as before
+ * it. Stat after listing, so a change between the two is seen too.
  */
 function folderRecord(folder: string, modifiedSinceStart: (at: Stats | undefined) => boolean, seen: string | undefined): string | null {
   const listing = listingHash(folder);
@@ -385,14 +388,21 @@ function namesOf(entries: unknown): string {
 
 /** Notes the names a listing of `folder` answered the program (NAMES_DIFFERED once two listings differ). */
 function noteNames(recorder: Recorder, folder: string, entries: unknown): void {
+  if (!Array.isArray(entries)) return; // not a listing's answer: the callback API's return value
   const names = namesOf(entries);
   const before = recorder.names.get(folder);
   recorder.names.set(folder, before === undefined || before === names ? names : NAMES_DIFFERED);
 }
 
-/** Whether readdir's options ask for a recursive listing (names of the folders within too). */
-function isRecursive(options: unknown): boolean {
-  return typeof options === "object" && options !== null && (options as { recursive?: unknown }).recursive === true;
+/**
+ * Whether a listing with readdir's `options` answers names as currentNames reads them (folderRecord compares the two):
+ * not a recursive one (names of the folders within too), nor one in an encoding other than UTF-8 or Buffers (a name in
+ * hex or base64 is not the name).
+ */
+function namesComparable(options: unknown): boolean {
+  if (typeof options === "function") return true; // fs.readdir's callback in the options' place: no options
+  const { encoding, recursive } = typeof options === "object" && options !== null ? (options as { encoding?: unknown; recursive?: unknown }) : { encoding: options, recursive: false };
+  return recursive !== true && (encoding === undefined || encoding === null || ["utf8", "utf-8", "buffer"].includes(String(encoding).toLowerCase()));
 }
 
 /** Hashes to nothing: the file changed while the program ran. */

@@ -37,6 +37,23 @@ it("makes a unit a request leaves out the API's default (hours, hours, days): an
   expect(await unitsOf(clientId)).toEqual({ AccessToken: "minutes", IdToken: "hours", RefreshToken: "days" });
 });
 
+it("resets a validity UpdateUserPoolClient leaves out to Cognito's default lifetime, not the old number in the default unit", async () => {
+  const { UserPoolClient } = await local.sdk.send(
+    new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: "short", IdTokenValidity: 5, AccessTokenValidity: 5, TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" }, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
+  );
+  const clientId = UserPoolClient!.ClientId!;
+  await confirmedUser(local.sdk, userPoolId, clientId, "short@example.com", "Short-pass-123");
+  const lifetimes = async () => {
+    const { IdToken, AccessToken } = (await passwordSignIn(local.sdk, clientId, "short@example.com", "Short-pass-123")).AuthenticationResult!;
+    return [claims(IdToken!).exp - claims(IdToken!).iat, claims(AccessToken!).exp - claims(AccessToken!).iat];
+  };
+  expect(await lifetimes()).toEqual([300, 300]);
+  // An update that names neither validity nor unit sets both to their defaults: tokens of one hour
+  // (UserPoolClientType: "your access tokens are valid for one hour", the same for ID tokens), not of five hours.
+  await local.sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ClientName: "short", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
+  expect(await lifetimes()).toEqual([3600, 3600]);
+});
+
 it("provisions a program's client whose tokenValidityUnits leave units out with their defaults, and updates it no more at the next start", async () => {
   const api = cognitoApi(local.emulator.url);
   const clientId = "unitsmachine0000000000000a";

@@ -74,4 +74,51 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
   });
+
+  // The same, for the callback API, its callback second (with or without an argument after it, which Node ignores) or third.
+  for (const [how, args] of [
+    ["its callback second", []],
+    ["its callback second and an argument after it", [undefined]],
+  ] as const) {
+    it(`sees a folder listed with fs.readdir, ${how}, gain an entry during the run, however coarse the file clock`, async () => {
+      const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
+      const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+      let addDuringRun = true;
+      const program = async (): Promise<OfflineRun> => {
+        const names = await new Promise<string[]>((resolve, reject) => (fs.readdir as (...args: unknown[]) => void)(folder, (error: Error | null, found: string[]) => (error ? reject(error) : resolve(found)), ...args));
+        if (addDuringRun) writeFileSync(join(folder, "late.txt"), "late");
+        return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed: names.sort() } };
+      };
+      writeFileSync(join(folder, "early.txt"), "early");
+      const now = Date.now.bind(Date);
+      const ahead = vi.spyOn(Date, "now").mockImplementation(() => now() + 60_000);
+      try {
+        expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt"] } } });
+      } finally {
+        ahead.mockRestore();
+      }
+      addDuringRun = false;
+      expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
+    });
+  }
+
+  // Node takes readdir's callback second or third (`typeof options === "function" ? options : callback`), so it need
+  // not be the last argument; and it answers names in the encoding asked for. Neither listing is a change of the folder.
+  for (const [how, list] of [
+    ["with its callback second and an argument after it", (folder: string) => new Promise<string[]>((resolve, reject) => (fs.readdir as (...args: unknown[]) => void)(folder, (error: Error | null, names: string[]) => (error ? reject(error) : resolve(names)), undefined))],
+    ["in hex", (folder: string) => Promise.resolve(fs.readdirSync(folder, "hex").map((name) => Buffer.from(name, "hex").toString()))],
+    ["in base64, through fs.promises", async (folder: string) => (await fs.promises.readdir(folder, { encoding: "base64" })).map((name) => Buffer.from(name, "base64").toString())],
+  ] as const) {
+    it(`keeps the run of a program that lists an unchanged folder ${how}`, async () => {
+      const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
+      const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+      const program = async (): Promise<OfflineRun> => {
+        const listed = (await list(folder)).sort();
+        return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed } };
+      };
+      writeFileSync(join(folder, "only.txt"), "only");
+      expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["only.txt"] } } });
+      expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { listed: ["only.txt"] } } });
+    });
+  }
 });
