@@ -3093,8 +3093,9 @@ function stormDB() {
  * that sets what is there), each a rewrite of the whole file (issue 15: a pool file grows with its users); an
  * unchanged `npm start` rewrote every file. Here a save is skipped when its text is the one last written, or the
  * serialisation of the data last read from the file, in this process (the same data, however the file spelt it; kept
- * as a hash, not the text: a pool's file can be large), and no write of the file is under way: a save asked for while one is written is written too (after it, atomicStormDBWrites), so a failed write
- * is not taken for the text the file holds, and the next save writes. Applied once, to the classes cognito-local uses.
+ * as a hash, not the text: a pool's file can be large), and no write of the file is under way: a save asked for while
+ * one is written is written too (after it, atomicStormDBWrites), so a failed write is not taken for the text the file
+ * holds, and the next save writes. Applied once, to the classes cognito-local uses.
  */
 function skipUnchangedStormDBSaves(): void {
   const { prototype: store, localFileEngine } = stormDB();
