@@ -572,12 +572,15 @@ export interface EdgeRunner {
 export type LambdaHost = (spec: LambdaFunctionSpec) => { invoke<T = unknown>(event: unknown): Promise<T> };
 
 /** What CloudFront takes from a function's result; a validation error names the function for the log. */
-function validated<T>(name: string, eventType: EdgeEventType, take: () => T): T {
+function validated<T>(kind: "lambda" | "function", name: string, eventType: EdgeEventType, take: () => T): T {
   try {
     return take();
   } catch (error) {
     if (error instanceof InvalidEdgeResult) throw new InvalidEdgeResult(`${name} (${eventType}): ${error.message}`);
-    throw error;
+    // A result of the wrong shape (headers that are not lists, a null entry) fails as it is read: CloudFront refuses it
+    // as a validation error too, and the log should say which function returned it.
+    const validation = kind === "lambda" ? "Lambda validation error" : "Function validation error";
+    throw new InvalidEdgeResult(`${name} (${eventType}): ${validation}: the result could not be read: ${thrownText(error)}`);
   }
 }
 
@@ -595,14 +598,14 @@ export function cloudFrontFunctionRunner(name: string, eventType: "viewer-reques
     eventType,
     async onRequest(request, host) {
       const result = await run(functionEvent("viewer-request", request, undefined, host));
-      if (result && typeof result === "object" && "statusCode" in result) return { response: validated(name, eventType, () => generatedResponseFromFunction(result)) };
+      if (result && typeof result === "object" && "statusCode" in result) return { response: validated("function", name, eventType, () => generatedResponseFromFunction(result)) };
       if (!result || typeof result !== "object" || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
-      return { request: validated(name, eventType, () => requestFromFunction(result, request)) };
+      return { request: validated("function", name, eventType, () => requestFromFunction(result, request)) };
     },
     async onResponse(request, response, host) {
       const result = await run(functionEvent("viewer-response", request, response, host));
       if (!result || typeof result !== "object" || !("statusCode" in result)) throw new EdgeFunctionError(name, eventType, "did not return a response object");
-      return validated(name, eventType, () => changedResponseFromFunction(result, response));
+      return validated("function", name, eventType, () => changedResponseFromFunction(result, response));
     },
   };
 }
@@ -621,14 +624,14 @@ export function lambdaEdgeRunner(name: string, eventType: EdgeEventType, spec: L
     eventType,
     async onRequest(request, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, undefined, distributionHost, includeBody));
-      if (isLambdaResponse(result)) return { response: validated(name, eventType, () => generatedResponseFromLambda(result, eventType)) };
+      if (isLambdaResponse(result)) return { response: validated("lambda", name, eventType, () => generatedResponseFromLambda(result, eventType)) };
       if (!result || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
-      return { request: validated(name, eventType, () => requestFromLambda(result, request, eventType, includeBody)) };
+      return { request: validated("lambda", name, eventType, () => requestFromLambda(result, request, eventType, includeBody)) };
     },
     async onResponse(request, response, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, response, distributionHost, false));
       if (!isLambdaResponse(result)) throw new EdgeFunctionError(name, eventType, "did not return a response object");
-      return validated(name, eventType, () => changedResponseFromLambda(result, response, eventType));
+      return validated("lambda", name, eventType, () => changedResponseFromLambda(result, response, eventType));
     },
   };
 }

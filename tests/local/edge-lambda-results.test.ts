@@ -165,3 +165,12 @@ describe("header keys", () => {
     expect([headers["x-custom-thing"][0].key, headers.host[0].key, headers["content-type"][0].key]).toEqual(["x-Custom-THING", "host", "Content-Type"]);
   });
 });
+
+describe("a result CloudFront cannot read", () => {
+  it("is a Lambda validation error naming the function (502), not a bare TypeError, when its headers are not lists", async () => {
+    const malformed = runner("origin-request", ({ request }) => ({ ...request, headers: { ...request.headers, "x-trace": "not a list" } }));
+    const refused = await malformed.run.onRequest(post("a"), "d111.cloudfront.net").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidEdgeResult);
+    expect((refused as Error).message).toMatch(/^edge-origin-request \(origin-request\): Lambda validation error: the result could not be read: TypeError: /);
+  });
+});
