@@ -378,8 +378,7 @@ function currentNames(folder: string): string | undefined {
 const NAMES_DIFFERED = "listed differently during the run";
 
 /** The names in a listing (readdir's strings, Buffers or Dirents) as one text, in order. */
-function namesOf(entries: unknown): string {
-  if (!Array.isArray(entries)) return "";
+function namesOf(entries: readonly unknown[]): string {
   return entries
     .map((entry: unknown) => (typeof entry === "string" ? entry : Buffer.isBuffer(entry) ? entry.toString() : String((entry as { name?: unknown }).name)))
     .sort()
