@@ -25,8 +25,8 @@
  *
  * Where: the bundle cache's folder (SERVERLESS_FULLSTACK_CACHE_DIR; `off` disables this cache too).
  */
-import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
-import { isAbsolute, join, resolve, sep } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FileHashes, fingerprintOf, writeAtomically, type HashRecord } from "../../components/file-hashes";
 import { defaultCacheDir, digest } from "../../components/lambda/bundle-cache";
@@ -136,8 +136,8 @@ export interface RecordedRun {
 export async function recordProgramRun(key: ProgramCacheKey, program: () => Promise<OfflineRun>): Promise<RecordedRun> {
   const file = entryFile(key);
   if (!file) return { run: await program() };
+  const startedAt = await fileClockStart(dirname(file));
   const recorder = startRecording(excludedRoots(key));
-  const startedAt = Date.now();
   let run: OfflineRun;
   try {
     run = await program();
@@ -174,6 +174,36 @@ function label(key: ProgramCacheKey): string {
 function cacheRoot(key: ProgramCacheKey): string | undefined {
   return key.cacheDir ?? defaultCacheDir();
 }
+
+/**
+ * The run's start on the clock the kernel stamps files with, for comparing with the times of the files the run read.
+ * Linux stamps them from its coarse clock, up to a tick (1 to 10 ms) behind Date.now(): a file rewritten within that
+ * tick after a Date.now() start would read as older than the run, and its new content be recorded as what the run read.
+ * Files written in the tick before the start carry that tick's stamp too, so the start is the first stamp of the next
+ * tick: a marker file is stamped until its stamp moves (a file system whose stamps do not move within
+ * MARKER_STAMPS keeps the last one: a file saved in the same stamp before the start then reads as changed during the
+ * run, and the next start runs the program again, which is safe).
+ */
+async function fileClockStart(folder: string): Promise<number> {
+  const marker = join(folder, `.run-start-${process.pid}`);
+  try {
+    mkdirSync(folder, { recursive: true });
+    const stamp = () => (writeFileSync(marker, "."), statSync(marker).mtimeMs);
+    const before = stamp();
+    let now = before;
+    for (let tries = 0; now === before && tries < MARKER_STAMPS; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      now = stamp();
+    }
+    return now;
+  } catch {
+    return Date.now(); // the cache folder cannot be written: the entry will not be either
+  } finally {
+    rmSync(marker, { force: true });
+  }
+}
+/** Ticks are 1 to 10 ms (Linux's HZ); a timer of 1 ms takes at least that. */
+const MARKER_STAMPS = 20;
 
 function entryFile(key: ProgramCacheKey): string | undefined {
   const root = cacheRoot(key);
@@ -354,10 +384,9 @@ function inputRecords(recorder: Recorder, previous: Record<string, InputRecord>,
 /**
  * A listed folder's entries, or CHANGED_DURING_RUN when an entry was added, removed or renamed since the run started: the
  * program may have listed it before the change. Seen two ways: its names are not those a readdir answered the program
- * (`seen`), which needs no clock; or its mtime moved since the start (POSIX unlink/rename/open), for a listing whose
- * names were not seen (opendir, a readdir namesComparable refuses) — a file's times come from the kernel's coarse clock,
- * a tick behind Date.now() (Linux: one jiffy, 1 to 10 ms), so a change within that tick of the start can read as before
- * it. Stat after listing, so a change between the two is seen too.
+ * (`seen`), which needs no clock; or its mtime moved since the start (POSIX unlink/rename/open; the start is read on
+ * the file clock, fileClockStart), for a listing whose names were not seen (opendir, a readdir namesComparable
+ * refuses). Stat after listing, so a change between the two is seen too.
  */
 function folderRecord(folder: string, modifiedSinceStart: (at: Stats | undefined) => boolean, seen: string | undefined): string | null {
   const listing = listingHash(folder);

@@ -75,6 +75,30 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
   });
 
+  it("runs the program again after a run during which a file it read was rewritten, however far the run's clock is ahead of the file clock", async () => {
+    const note = join(folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1], "note.txt");
+    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    let rewriteDuringRun = true;
+    const program = async (): Promise<OfflineRun> => {
+      const read = fs.readFileSync(note, "utf8");
+      // An editor saves the file after the program read it, before the run ends.
+      if (rewriteDuringRun) writeFileSync(note, "saved during the run");
+      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { note: read } };
+    };
+    writeFileSync(note, "before");
+    // As in the folder test above: the new mtime would read as before a start taken from Date.now().
+    const now = Date.now.bind(Date);
+    const ahead = vi.spyOn(Date, "now").mockImplementation(() => now() + 60_000);
+    try {
+      expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { note: "before" } } });
+    } finally {
+      ahead.mockRestore();
+    }
+    rewriteDuringRun = false;
+    expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { note: "saved during the run" } } });
+    expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { note: "saved during the run" } } });
+  });
+
   // The same, for the callback API, its callback second (with or without an argument after it, which Node ignores) or third.
   for (const [how, args] of [
     ["its callback second", []],
