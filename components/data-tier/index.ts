@@ -1,6 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, type ArgFailure } from "../errors";
+import { checkNotMonitoredYet } from "../monitoring/read-components";
 import type { LambdaFunction } from "../lambda/function";
 import { regionWhereCreated } from "../region";
 import { sdkResolvedOptions } from "../resource-options";
@@ -144,6 +145,7 @@ export class DataTier extends pulumi.ComponentResource {
    */
   subscribe(subscription: string, table: string, fn: LambdaFunction, args: StreamSubscriptionArgs = {}): StreamSubscription {
     const fail = argFailer("DataTier", this.resourceName);
+    checkNotMonitoredYet(fail, "subscribe name", subscription, this);
     validateSubscription(fail, subscription, table, this.spec.tables[table], Object.keys(this.spec.tables), args);
     if (this.nodes.subscriptions.some((s) => s.spec.name === subscription)) {
       fail("subscribe name", subscription, "is already used by another subscription", "Give each subscription its own name.");

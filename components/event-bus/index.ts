@@ -11,6 +11,7 @@ import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH, autonameLength, validateAutonames } from "../autoname";
 import { s3PatternOrigin } from "../bucket-events";
 import { argFailer, type ArgFailure } from "../errors";
+import { checkNotMonitoredYet } from "../monitoring/read-components";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
 import { policyJson } from "../iam";
@@ -168,6 +169,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
    */
   subscribe(name: string, target: LambdaFunction | MessageQueue | Workflow | Topic, options: EventBusSubscribeOptions): EventBusSubscription {
     const at = `subscribe("${name}")`;
+    checkNotMonitoredYet(this.fail, "subscribe name", name, this);
     this.subscriptionNames.claim(name);
     const kind = targetKind(target);
     if (kind === "lambda") {

@@ -17,6 +17,7 @@ import type { Topic } from "../topic";
 import type { UserAuth } from "../user-auth";
 import type { Workflow } from "../workflow";
 import type { MonitoringTargets } from "./alarms";
+import { noteMonitoringRead } from "./read-components";
 
 export interface MonitoredComponents {
   functions?: LambdaFunction[];
@@ -36,7 +37,8 @@ export interface MonitoredComponents {
   /**
    * Each subscription's dead-letter queue, in the topic's region: a message there is one SNS gave up delivering (the
    * subscriber's function or queue refused it or was gone), which no subscriber's alarm sees. The subscribers are not
-   * added: list them under their own kinds. Only the subscriptions made before this call (`subscribe`, `subscribeQueue`).
+   * added: list them under their own kinds. Make every subscription (`subscribe`, `subscribeQueue`) before this call: one
+   * made afterwards is refused.
    */
   topics?: Topic[];
 }
@@ -109,6 +111,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     }
   }
   for (const tier of components.dataTiers ?? []) {
+    noteMonitoringRead(tier);
     for (const [table, resource] of Object.entries(tier.nodes.tables)) {
       addTable(`${tier.spec.name}-${table}`, resource, `DataTier "${tier.spec.name}" table "${table}"`, () => ({ tableName: resource.name, region: tier.spec.region }));
     }
@@ -149,6 +152,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     addWorkflow(workflow.spec.name, workflow, `Workflow "${workflow.spec.name}"`, () => ({ stateMachineArn: workflow.stateMachineArn, region: workflow.spec.region, ...express }));
   }
   for (const bus of components.eventBuses ?? []) {
+    noteMonitoringRead(bus);
     const kind = bus.spec.default ? "DefaultEventBus" : "EventBus";
     for (const subscription of bus.spec.subscriptions) {
       const name = `${bus.spec.name}-${subscription.name}`;
@@ -159,6 +163,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     }
   }
   for (const topic of components.topics ?? []) {
+    noteMonitoringRead(topic);
     for (const subscription of topic.spec.subscriptions) {
       const queueName = subscription.deadLetterQueueName;
       addQueue(`${topic.spec.name}-${subscription.name}-dlq`, queueName, `Topic "${topic.spec.name}" subscription "${subscription.name}"'s dead-letter queue`, () => ({ queueName, region: topic.spec.region }));

@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
+import { checkNotMonitoredYet } from "../monitoring/read-components";
 import { arnPatternKeepsAccount } from "../iam-match";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
@@ -210,6 +211,7 @@ export class Topic extends pulumi.ComponentResource {
    */
   subscribe(name: string, fn: LambdaFunction, options: TopicSubscribeOptions = {}): TopicLambdaSubscription {
     const at = `subscribe("${name}")`;
+    checkNotMonitoredYet(this.fail, "subscribe name", name, this);
     this.subscriptionNames.claim(name);
     checkSubscribedFunction(this.fail, at, fn, "SNS");
     this.checkEndpointOnce(`${at} function`, fn.spec.name, (s) => s.protocol === "lambda" && s.function.name === fn.spec.name);
@@ -265,6 +267,7 @@ export class Topic extends pulumi.ComponentResource {
    */
   subscribeQueue(name: string, queue: MessageQueue, options: TopicSubscribeQueueOptions = {}): TopicQueueSubscription {
     const at = `subscribeQueue("${name}")`;
+    checkNotMonitoredYet(this.fail, "subscribeQueue name", name, this);
     this.subscriptionNames.claim(name);
     if (!queue?.spec || !queue.queueArn || !Array.isArray(queue.topics)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue SNS should send to.");
     this.checkEndpointOnce(`${at} queue`, queue.spec.name, (s) => s.protocol === "sqs" && s.queue === queue.spec.name);

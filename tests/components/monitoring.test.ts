@@ -445,6 +445,27 @@ describe("monitoringTargets", () => {
     }
   });
 
+  it("refuses a subscription made after monitoringTargets read its topic, bus or data tier (its dead-letter queue would go unwatched)", async () => {
+    await record(() => {
+      const fn = new LambdaFunction("late-worker", { entry: "tests/fixtures/handlers/echo.ts" });
+      const notices = new Topic("late-notices", {});
+      const bus = new EventBus("late-bus", {});
+      const tier = new DataTier("late-data", { tables: { items: { attributes: { id: "S" }, partitionKey: "id", stream: "NEW_AND_OLD_IMAGES" } } });
+      notices.subscribe("early", fn);
+      monitoringTargets({ topics: [notices], eventBuses: [bus], dataTiers: [tier] });
+      const fix = "Make every subscription before calling monitoringTargets, or list its queue under Monitoring's queues with a key of your own.";
+      const late = (component: string, argument: string, name: string) =>
+        new RegExp(`^${component} "[^"]+": ${argument} "${name}" is added after monitoringTargets read this component, so its dead-letter queue \\(and rule\\) would go unwatched\\. ${fix.replace(/[.'()]/g, "\\$&")}$`);
+      expect(() => notices.subscribe("late", fn)).toThrow(late("Topic", "subscribe name", "late"));
+      const jobs = new MessageQueue("late-jobs", { consumer: { function: fn } });
+      expect(() => notices.subscribeQueue("late-queue", jobs)).toThrow(late("Topic", "subscribeQueue name", "late-queue"));
+      expect(() => bus.subscribe("late-rule", fn, { pattern: { source: ["shop"] } })).toThrow(late("EventBus", "subscribe name", "late-rule"));
+      expect(() => tier.subscribe("late-stream", "items", fn)).toThrow(late("DataTier", "subscribe name", "late-stream"));
+      // A component monitoringTargets did not read takes subscriptions as before.
+      expect(() => new Topic("unread", {}).subscribe("any", fn)).not.toThrow();
+    });
+  });
+
   it("refuses two dead-letter queues that would share a key (the second would replace the first, which nothing would watch)", async () => {
     await record(() => {
       const fn = new LambdaFunction("clash-worker", { entry: "tests/fixtures/handlers/echo.ts" });
