@@ -237,7 +237,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => attributeVerificationCodeDelivery(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
     (r) => schemaImmutableUnlessSaid(r),
-    (r) => defaultTokenValidityUnits(r, cognito),
+    (r) => updateSetsEveryMember(r, cognito), // inside the layers that set an updated client's members
+    (r) => defaultTokenValidityUnits(r),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -2547,22 +2548,45 @@ export const DEFAULT_TOKEN_VALIDITY_UNITS = { AccessToken: "hours", IdToken: "ho
  * CreateUserPoolClient and UpdateUserPoolClient store the API's default unit (DEFAULT_TOKEN_VALIDITY_UNITS) for a token
  * whose unit the request leaves out. cognito-local stored minutes for the ID token (an IdTokenValidity of 1 gave ID
  * tokens of one minute, Cognito's last an hour), and its update kept the unit the client had, where Cognito's sets a
- * member it is not given to its default ("If you don't provide a value for an attribute, Amazon Cognito sets it to its
- * default value", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html).
- * So does a validity the update leaves out, which cognito-local's update kept too: it is taken off the client, whose
- * tokens then last Cognito's default (tokenLifetimes), not the old number in the default unit (5 minutes left 5 hours).
- * A client an earlier emulator stored keeps its units until it is updated.
+ * member it is not given to its default (updateSetsEveryMember, which resets the other members). A client an earlier
+ * emulator stored keeps its units until it is updated.
  */
-function defaultTokenValidityUnits(router: (target: string) => Route, cognito: CognitoService) {
+function defaultTokenValidityUnits(router: (target: string) => Route) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
     return async (ctx, req) => {
       const given = typeof req?.TokenValidityUnits === "object" && req.TokenValidityUnits !== null ? req.TokenValidityUnits : {};
-      const answer = await route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
-      if (target === "CreateUserPoolClient") return answer;
-      const client = await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId);
-      const reset = TOKEN_VALIDITIES.filter((name) => (req?.[name] === undefined || req[name] === null) && client?.[name] !== undefined);
+      return route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
+    };
+  };
+}
+
+/**
+ * UpdateUserPoolClient sets every setting of the app client: one the request leaves out (or sends as null) is reset to
+ * its default, as Cognito's: "If you don't provide a value for an attribute, Amazon Cognito sets it to its default
+ * value" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html);
+ * "When you submit an update request with just one parameter, Amazon Cognito sets that parameter to the value of your
+ * choosing and sets all others to a default value"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html). cognito-local's update
+ * kept the client's value of each (`req.X ?? client.X`): an update of the callback URLs alone kept the client's auth
+ * flows, scopes, attributes and validities. The default is the member not set, which every reader of a client takes for
+ * the API's default (ExplicitAuthFlows: FLOWS_WITHOUT_A_LIST; ReadAttributes and WriteAttributes: every attribute;
+ * EnableTokenRevocation: on; PreventUserExistenceErrors: LEGACY; a validity: tokenLifetimes, not the old number in the
+ * default unit; AuthSessionValidity: AUTH_SESSION_MINUTES.default; RefreshTokenRotation: off); TokenValidityUnits is
+ * always given here (defaultTokenValidityUnits fills in the API's units, outside this). The client's name is kept when
+ * the update leaves it out (a name has no default; Cognito's handling not confirmed), and so are what is no setting: its
+ * id, pool, secret and creation date. Inside every other layer that acts on the update (defaultTokenValidityUnits,
+ * keepClientSettings), so what they set is what the request gives.
+ */
+function updateSetsEveryMember(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "UpdateUserPoolClient") return route;
+    return async (ctx, req) => {
+      const answer = await route(ctx, req);
+      const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as (AppClientWithSettings & Record<string, unknown>) | undefined;
+      const reset = CLIENT_SETTINGS.filter((name) => (req?.[name] === undefined || req[name] === null) && client?.[name] !== undefined);
       if (!client || reset.length === 0) return answer;
       const updated = { ...client };
       const shown: Record<string, unknown> = { ...answer.UserPoolClient };
@@ -2576,8 +2600,32 @@ function defaultTokenValidityUnits(router: (target: string) => Route, cognito: C
   };
 }
 
-/** An app client's token validities, each in its TokenValidityUnits unit. */
-const TOKEN_VALIDITIES = ["AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity"] as const;
+/**
+ * The settings UpdateUserPoolClient sets: every member of its request but those naming the pool, the client and its
+ * name (UpdateUserPoolClientRequest, https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html#API_UpdateUserPoolClient_RequestSyntax).
+ */
+const CLIENT_SETTINGS = [
+  "RefreshTokenValidity",
+  "AccessTokenValidity",
+  "IdTokenValidity",
+  "TokenValidityUnits",
+  "ReadAttributes",
+  "WriteAttributes",
+  "ExplicitAuthFlows",
+  "SupportedIdentityProviders",
+  "CallbackURLs",
+  "LogoutURLs",
+  "DefaultRedirectURI",
+  "AllowedOAuthFlows",
+  "AllowedOAuthScopes",
+  "AllowedOAuthFlowsUserPoolClient",
+  "AnalyticsConfiguration",
+  "PreventUserExistenceErrors",
+  "EnableTokenRevocation",
+  "EnablePropagateAdditionalUserContextData",
+  "AuthSessionValidity",
+  "RefreshTokenRotation",
+] as const;
 
 /** `record` without its members that are undefined or null (a member sent as JSON null is one not sent). */
 function definedMembers(record: Record<string, unknown>): Record<string, unknown> {
@@ -2595,10 +2643,8 @@ const KEPT_CLIENT_SETTINGS = ["RefreshTokenRotation", "AuthSessionValidity"] as 
 
 /**
  * An app client's RefreshTokenRotation and AuthSessionValidity, which cognito-local's CreateUserPoolClient and
- * UpdateUserPoolClient drop: kept on the client as given (UpdateUserPoolClient sets what it is given, as Cognito does:
- * "If you don't provide a value for an attribute, Amazon Cognito sets it to its default value",
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html), and
- * answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
+ * UpdateUserPoolClient drop: kept on the client as given (an update that leaves one out resets it,
+ * updateSetsEveryMember), and answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
  * the session validity (authSessionMilliseconds). An AuthSessionValidity outside AUTH_SESSION_MINUTES is refused before
  * anything is set (cognito-local took any; 0 would have ended every challenge session at once), InvalidParameterException
  * in the wording of Cognito's model validation (as resourceServerProblems; not confirmed for this member).
@@ -2622,10 +2668,9 @@ function keepClientSettings(router: (target: string) => Route, cognito: CognitoS
       }
       const answer = await route(ctx, req);
       const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as AppClientWithSettings | undefined;
-      const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined);
-      if (!client || (target === "CreateUserPoolClient" && given.length === 0)) return answer;
+      const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined && req[name] !== null);
+      if (!client || given.length === 0) return answer;
       const updated: AppClientWithSettings = { ...client };
-      for (const name of KEPT_CLIENT_SETTINGS) delete updated[name];
       for (const name of given) Object.assign(updated, { [name]: req[name] });
       await (await cognito.getUserPool(ctx, client.UserPoolId)).saveAppClient(ctx, updated);
       return withSettings(answer, updated);
