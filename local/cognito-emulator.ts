@@ -135,6 +135,12 @@ export interface CognitoEmulator {
    * one allowed the client_credentials grant), set on a kept client too; @default none (a public client).
    */
   ensureClient(userPoolId: string, clientId: string, clientName: string, options?: { secret?: string }): Promise<void>;
+  /**
+   * Whether the user `username` of the pool exists and its password is `password`: read from the store, so no sign-in is
+   * tried (none counts towards a lockout or runs the pre-authentication trigger). npm start's seeding tells the demo user
+   * it signed up from one signed up by hand with it (local/services/cognito.ts, seedDemoUser).
+   */
+  hasPassword(userPoolId: string, username: string, password: string): Promise<boolean>;
   /** The last code sent to `destination` (an email address, or a phone number: the local runtime sends no SMS), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
   /**
@@ -318,6 +324,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       if (existing) return pool.saveAppClient(ctx, { ...existing, ClientSecret: secret });
       const now = clock.get();
       await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now, ...(secret !== undefined ? { ClientSecret: secret } : {}) });
+    },
+    async hasPassword(userPoolId, username, password) {
+      const user = await (await cognito.getUserPool(ctx, userPoolId)).getUserByUsername(ctx, username);
+      return typeof user?.Password === "string" && sameSecret(user.Password, password);
     },
     lastCode: (destination) => codes.get(destination),
     tokensInMemory: () => revocation.sizes(),
