@@ -28,8 +28,9 @@
  *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
  *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
  *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);
- *  - an app client's token unit left out is the API's default, hours for the ID token too (cognito-local: minutes), and
- *    UpdateUserPoolClient sets one it is not given to its default (defaultTokenValidityUnits);
+ *  - an app client's token unit left out is the API's default, hours for the ID token too (cognito-local: minutes)
+ *    (defaultTokenValidityUnits), and UpdateUserPoolClient sets every setting it is not given to its default
+ *    (updateSetsEveryMember; cognito-local kept the client's);
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does, and
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
@@ -41,6 +42,8 @@
  *    and (Admin)UpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - an action cognito-local lacks, or a feature of one, is HTTP 501 UnsupportedOperationException naming it, and an action
  *    that is not Cognito's UnknownOperationException (answerApiRequests); cognito-local answered both HTTP 500, which SDKs retry;
+ *    the API takes only its own X-Amz-Target (AWSCognitoIdentityProviderService.<Action>) and content type
+ *    (application/x-amz-json-1.1, refuseOtherContentTypes), where cognito-local served `Foo.<Action>` and form bodies;
  *    any other failure is Cognito's InternalErrorException (HTTP 500), where cognito-local's body was the error object (`{}`);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,

@@ -274,7 +274,10 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
  * updates nothing: start sends the same ones at every run, and an UpdateUserPoolClient that changes no setting still
  * rewrites clients.json (cognito-local sets the client's LastModifiedDate), so an unchanged start wrote its state. Compared
  * as JSON, which is how both travel; the members that name the pool, client or server are not settings
- * (DescribeUserPool names its pool `Id`). A setting start does not send is left as it is, as a deploy leaves it.
+ * (DescribeUserPool names its pool `Id`). A setting start does not send is not compared: left as it is when nothing
+ * start sends changed, and reset to its default by an update start sends, as Cognito's UpdateUserPoolClient and
+ * UpdateUserPool reset what they are not given (the emulator's: updateSetsEveryMember for the client; cognito-local's
+ * UpdateUserPool sets the pool's settings from the request alone).
  */
 function changesAnything(update: object, described: object | undefined): boolean {
   const asJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
