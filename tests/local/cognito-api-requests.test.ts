@@ -44,6 +44,9 @@ it("refuses a target that is not AWSCognitoIdentityProviderService.<Action> (ano
   const missing = await post({ "content-type": JSON_11 }, createGroup);
   expect(missing, "no X-Amz-Target").toEqual({ status: 400, type: expect.stringMatching(/^application\/x-amz-json-1\.1/), body: { __type: "UnknownOperationException", message: expect.stringContaining("X-Amz-Target") } });
   expect(await groupNames()).toEqual([]);
+  // A body that does not parse, without a target, is a JSON protocol error too (express's HTML page before).
+  const unparsed = await post({ "content-type": JSON_11 }, "{not json");
+  expect(unparsed).toEqual({ status: 400, type: expect.stringMatching(/^application\/x-amz-json-1\.1/), body: { __type: "SerializationException", Message: expect.any(String) } });
   // Another service's name for a reading action is not served as Cognito's either.
   const read = await post({ "content-type": JSON_11, "x-amz-target": "Foo.AdminGetUser" }, JSON.stringify({ UserPoolId: userPoolId, Username: "ann" }));
   expect([read.status, read.body.__type]).toEqual([400, "UnknownOperationException"]);
