@@ -28,8 +28,9 @@
  *  - the ID and access tokens carry Cognito's claims (CognitoTokenGenerator): the ID token every attribute the app client
  *    may read (its ReadAttributes), in Cognito's JSON types, cognito-local's only `email` and custom attributes; a
  *    refresh keeps the sign-in's `auth_time` and `origin_jti` (cognito-local: new ones, and no `origin_jti`);
- *  - an app client's token unit left out is the API's default, hours for the ID token too (cognito-local: minutes), and
- *    UpdateUserPoolClient sets one it is not given to its default (defaultTokenValidityUnits);
+ *  - an app client's token unit left out is the API's default, hours for the ID token too (cognito-local: minutes)
+ *    (defaultTokenValidityUnits), and UpdateUserPoolClient sets every setting it is not given to its default
+ *    (updateSetsEveryMember; cognito-local kept the client's);
  *  - a request member of the wrong JSON type is refused for every action (SerializationException), as Cognito does, and
  *    so is a request missing a required member or outside an enumeration or a member's limits (InvalidParameterException,
  *    modelValidation), an unknown pool or client in Cognito's words; cognito-local answered some with an HTTP 500;
@@ -41,6 +42,8 @@
  *    and (Admin)UpdateUserAttributes' verified flags without their attribute (cognito-local refused);
  *  - an action cognito-local lacks, or a feature of one, is HTTP 501 UnsupportedOperationException naming it, and an action
  *    that is not Cognito's UnknownOperationException (answerApiRequests); cognito-local answered both HTTP 500, which SDKs retry;
+ *    the API takes only its own X-Amz-Target (AWSCognitoIdentityProviderService.<Action>) and content type
+ *    (application/x-amz-json-1.1, refuseOtherContentTypes), where cognito-local served `Foo.<Action>` and form bodies;
  *    any other failure is Cognito's InternalErrorException (HTTP 500), where cognito-local's body was the error object (`{}`);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
@@ -135,6 +138,12 @@ export interface CognitoEmulator {
    * one allowed the client_credentials grant), set on a kept client too; @default none (a public client).
    */
   ensureClient(userPoolId: string, clientId: string, clientName: string, options?: { secret?: string }): Promise<void>;
+  /**
+   * Whether the user `username` of the pool exists and its password is `password`: read from the store, so no sign-in is
+   * tried (none counts towards a lockout or runs the pre-authentication trigger). npm start's seeding tells the demo user
+   * it signed up from one signed up by hand with it (local/services/cognito.ts, seedDemoUser).
+   */
+  hasPassword(userPoolId: string, username: string, password: string): Promise<boolean>;
   /** The last code sent to `destination` (an email address, or a phone number: the local runtime sends no SMS), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
   /**
@@ -222,7 +231,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokenGenerator: revocation.recording(new CognitoTokenGenerator(clock, triggers, tokenConfig)),
     triggers,
   };
-  // The SDK's model of each action's input, read once for the JSON types (refuseWrongJsonTypes) and the required
+  // The SDK's model of each action's input, read once for the JSON types (answerApiRequests) and the required
   // members and constraints (modelValidation); one that cannot be read turns both off, said once.
   const inputs = new ModelInputs(cognitoModel as Record<string, unknown>, (message) => options.log(`  cognito-local: ${message}`));
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
@@ -237,7 +246,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => attributeVerificationCodeDelivery(r, services),
     (r) => verifiedFlagsAlone(r, cognito, clock),
     (r) => schemaImmutableUnlessSaid(r),
-    (r) => defaultTokenValidityUnits(r, cognito),
+    (r) => updateSetsEveryMember(r, cognito), // inside the layers that set an updated client's members
+    (r) => defaultTokenValidityUnits(r),
     (r) => keepClientSettings(r, cognito),
     (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => keepRefreshedScopes(r, refreshScopes),
@@ -260,9 +270,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   ];
   const router = layers.reduce((inner, layer) => layer(inner), cognitoLocalActions(Router(services) as (target: string) => Route));
   const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
+  refuseOtherContentTypes(http.application);
   answerBodyParserErrors(http.application);
-  answerApiRequests(http.application, router); // before refuseWrongJsonTypes, which goes in front of it
-  refuseWrongJsonTypes(http.application, inputs); // in front of the API's route: no layer sees a request of the wrong shape
+  answerApiRequests(http.application, router, inputs);
   // Each of these goes in front of those of its path before it (inFrontOf): on a path, the last one runs first.
   hostedUiRefreshGrant(http.application, clock, revocation, refreshScopes);
   clientCredentialsGrant(http.application, cognito, resourceServerStore, clock, tokenConfig);
@@ -317,6 +327,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       if (existing) return pool.saveAppClient(ctx, { ...existing, ClientSecret: secret });
       const now = clock.get();
       await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now, ...(secret !== undefined ? { ClientSecret: secret } : {}) });
+    },
+    async hasPassword(userPoolId, username, password) {
+      const user = await (await cognito.getUserPool(ctx, userPoolId)).getUserByUsername(ctx, username);
+      return typeof user?.Password === "string" && sameSecret(user.Password, password);
     },
     lastCode: (destination) => codes.get(destination),
     tokensInMemory: () => revocation.sizes(),
@@ -1269,7 +1283,7 @@ interface RequestAttribute {
  * an attribute's value.
  */
 function attributeProblems(attributes: RequestAttribute[]): string[] {
-  // The members' JSON types are checked before (refuseWrongJsonTypes): strings or null; a required name that is null or
+  // The members' JSON types are checked before (answerApiRequests): strings or null; a required name that is null or
   // absent is the model's missing member (modelValidation).
   const problems: string[] = [];
   // `shown`: the value as the problem quotes it ("'x'", or "" for a sensitive one).
@@ -1470,7 +1484,7 @@ const FLOWS_OF_THE_OTHER_ACTION = new Map<string, Set<string>>([
 /**
  * Cognito's model validation, before anything else looks at a request (cognito-local has none): every action's
  * required members (missingMemberProblems, read from the SDK's model of the action's input by the ModelInputs
- * refuseWrongJsonTypes reads it with; an action the model lacks, or a model that cannot be read, goes on unchecked), MEMBER_CONSTRAINTS (UserPoolId,
+ * answerApiRequests checks the JSON types with; an action the model lacks, or a model that cannot be read, goes on unchecked), MEMBER_CONSTRAINTS (UserPoolId,
  * ClientId, Username), ENUM_MEMBERS' values, and the user
  * attributes' AttributeType constraints (attributeProblems: SignUp, AdminCreateUser, (Admin)UpdateUserAttributes, a
  * NEW_PASSWORD_REQUIRED answer's `userAttributes.<name>`, and the attribute names of the actions that name them) are
@@ -2547,22 +2561,45 @@ export const DEFAULT_TOKEN_VALIDITY_UNITS = { AccessToken: "hours", IdToken: "ho
  * CreateUserPoolClient and UpdateUserPoolClient store the API's default unit (DEFAULT_TOKEN_VALIDITY_UNITS) for a token
  * whose unit the request leaves out. cognito-local stored minutes for the ID token (an IdTokenValidity of 1 gave ID
  * tokens of one minute, Cognito's last an hour), and its update kept the unit the client had, where Cognito's sets a
- * member it is not given to its default ("If you don't provide a value for an attribute, Amazon Cognito sets it to its
- * default value", https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html).
- * So does a validity the update leaves out, which cognito-local's update kept too: it is taken off the client, whose
- * tokens then last Cognito's default (tokenLifetimes), not the old number in the default unit (5 minutes left 5 hours).
- * A client an earlier emulator stored keeps its units until it is updated.
+ * member it is not given to its default (updateSetsEveryMember, which resets the other members). A client an earlier
+ * emulator stored keeps its units until it is updated.
  */
-function defaultTokenValidityUnits(router: (target: string) => Route, cognito: CognitoService) {
+function defaultTokenValidityUnits(router: (target: string) => Route) {
   return (target: string): Route => {
     const route = router(target);
     if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
     return async (ctx, req) => {
       const given = typeof req?.TokenValidityUnits === "object" && req.TokenValidityUnits !== null ? req.TokenValidityUnits : {};
-      const answer = await route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
-      if (target === "CreateUserPoolClient") return answer;
-      const client = await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId);
-      const reset = TOKEN_VALIDITIES.filter((name) => (req?.[name] === undefined || req[name] === null) && client?.[name] !== undefined);
+      return route(ctx, { ...req, TokenValidityUnits: { ...DEFAULT_TOKEN_VALIDITY_UNITS, ...definedMembers(given) } });
+    };
+  };
+}
+
+/**
+ * UpdateUserPoolClient sets every setting of the app client: one the request leaves out (or sends as null) is reset to
+ * its default, as Cognito's: "If you don't provide a value for an attribute, Amazon Cognito sets it to its default
+ * value" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html);
+ * "When you submit an update request with just one parameter, Amazon Cognito sets that parameter to the value of your
+ * choosing and sets all others to a default value"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html). cognito-local's update
+ * kept the client's value of each (`req.X ?? client.X`): an update of the callback URLs alone kept the client's auth
+ * flows, scopes, attributes and validities. The default is the member not set, which every reader of a client takes for
+ * the API's default (ExplicitAuthFlows: FLOWS_WITHOUT_A_LIST; ReadAttributes and WriteAttributes: every attribute;
+ * EnableTokenRevocation: on; PreventUserExistenceErrors: LEGACY; a validity: tokenLifetimes, not the old number in the
+ * default unit; AuthSessionValidity: AUTH_SESSION_MINUTES.default; RefreshTokenRotation: off); TokenValidityUnits is
+ * always given here (defaultTokenValidityUnits fills in the API's units, outside this). The client's name is kept when
+ * the update leaves it out (a name has no default; Cognito's handling not confirmed), and so are what is no setting: its
+ * id, pool, secret and creation date. Inside every other layer that acts on the update (defaultTokenValidityUnits,
+ * keepClientSettings), so what they set is what the request gives.
+ */
+function updateSetsEveryMember(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "UpdateUserPoolClient") return route;
+    return async (ctx, req) => {
+      const answer = await route(ctx, req);
+      const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as (AppClientWithSettings & Record<string, unknown>) | undefined;
+      const reset = CLIENT_SETTINGS.filter((name) => (req?.[name] === undefined || req[name] === null) && client?.[name] !== undefined);
       if (!client || reset.length === 0) return answer;
       const updated = { ...client };
       const shown: Record<string, unknown> = { ...answer.UserPoolClient };
@@ -2576,8 +2613,32 @@ function defaultTokenValidityUnits(router: (target: string) => Route, cognito: C
   };
 }
 
-/** An app client's token validities, each in its TokenValidityUnits unit. */
-const TOKEN_VALIDITIES = ["AccessTokenValidity", "IdTokenValidity", "RefreshTokenValidity"] as const;
+/**
+ * The settings UpdateUserPoolClient sets: every member of its request but those naming the pool, the client and its
+ * name (UpdateUserPoolClientRequest, https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html#API_UpdateUserPoolClient_RequestSyntax).
+ */
+const CLIENT_SETTINGS = [
+  "RefreshTokenValidity",
+  "AccessTokenValidity",
+  "IdTokenValidity",
+  "TokenValidityUnits",
+  "ReadAttributes",
+  "WriteAttributes",
+  "ExplicitAuthFlows",
+  "SupportedIdentityProviders",
+  "CallbackURLs",
+  "LogoutURLs",
+  "DefaultRedirectURI",
+  "AllowedOAuthFlows",
+  "AllowedOAuthScopes",
+  "AllowedOAuthFlowsUserPoolClient",
+  "AnalyticsConfiguration",
+  "PreventUserExistenceErrors",
+  "EnableTokenRevocation",
+  "EnablePropagateAdditionalUserContextData",
+  "AuthSessionValidity",
+  "RefreshTokenRotation",
+] as const;
 
 /** `record` without its members that are undefined or null (a member sent as JSON null is one not sent). */
 function definedMembers(record: Record<string, unknown>): Record<string, unknown> {
@@ -2595,10 +2656,8 @@ const KEPT_CLIENT_SETTINGS = ["RefreshTokenRotation", "AuthSessionValidity"] as 
 
 /**
  * An app client's RefreshTokenRotation and AuthSessionValidity, which cognito-local's CreateUserPoolClient and
- * UpdateUserPoolClient drop: kept on the client as given (UpdateUserPoolClient sets what it is given, as Cognito does:
- * "If you don't provide a value for an attribute, Amazon Cognito sets it to its default value",
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html), and
- * answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
+ * UpdateUserPoolClient drop: kept on the client as given (an update that leaves one out resets it,
+ * updateSetsEveryMember), and answered by DescribeUserPoolClient. enforceAuthFlows reads the rotation, challengeSessions and hostedUiNewPassword
  * the session validity (authSessionMilliseconds). An AuthSessionValidity outside AUTH_SESSION_MINUTES is refused before
  * anything is set (cognito-local took any; 0 would have ended every challenge session at once), InvalidParameterException
  * in the wording of Cognito's model validation (as resourceServerProblems; not confirmed for this member).
@@ -2622,10 +2681,9 @@ function keepClientSettings(router: (target: string) => Route, cognito: CognitoS
       }
       const answer = await route(ctx, req);
       const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as AppClientWithSettings | undefined;
-      const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined);
-      if (!client || (target === "CreateUserPoolClient" && given.length === 0)) return answer;
+      const given = KEPT_CLIENT_SETTINGS.filter((name) => req?.[name] !== undefined && req[name] !== null);
+      if (!client || given.length === 0) return answer;
       const updated: AppClientWithSettings = { ...client };
-      for (const name of KEPT_CLIENT_SETTINGS) delete updated[name];
       for (const name of given) Object.assign(updated, { [name]: req[name] });
       await (await cognito.getUserPool(ctx, client.UserPoolId)).saveAppClient(ctx, updated);
       return withSettings(answer, updated);
@@ -2792,7 +2850,7 @@ function enforcePasswordPolicy(router: (target: string) => Route, cognito: Cogni
         return route(requestCtx, { ...req, Password: undefined });
       }
       // A member sent as JSON null is one not sent (no password to check; HTTP 500 before); other types are refused
-      // before this (refuseWrongJsonTypes).
+      // before this (answerApiRequests).
       if (typeof password === "string") {
         const problem = passwordPolicyProblem(await poolOf(cognito, ctx, req), password);
         if (problem) throw new CognitoError("InvalidPasswordException", problem);
@@ -3279,7 +3337,7 @@ function resourceServers(router: (target: string) => Route, cognito: CognitoServ
  * it, not confirmed for these actions. Without these checks a scope without a name was stored as "undefined".
  */
 function resourceServerProblems(req: any): string[] {
-  // The members' JSON types are checked before (refuseWrongJsonTypes): strings, a list of objects, or null; a required
+  // The members' JSON types are checked before (answerApiRequests): strings, a list of objects, or null; a required
   // one absent (Identifier, Name, a scope's ScopeName and ScopeDescription) before too (modelValidation).
   const problems: string[] = [];
   const check = (value: string | null | undefined, at: string, rule: RegExp, pattern: string) => {
@@ -3372,11 +3430,26 @@ function isCognitoAction(action: string): boolean {
 /**
  * The API (POST / with `X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`), answered in front of cognito-local's
  * route, which it replaces; as that route did (an action's result as JSON with its dates in epoch seconds, a thrown
- * CognitoError HTTP 400 `{"__type": <code>, "message"}`, its answers to a header missing, repeated or naming no
- * action), but:
- *  - an action that is not Cognito's (no such operation in the AWS SDK's model of the service) is HTTP 400
- *    `{"__type":"UnknownOperationException"}`, the AWS JSON protocols' answer to an X-Amz-Target naming no operation
- *    (CloudWatch Logs' body and status, aws/aws-sdk-net#1536; Cognito's own not confirmed). cognito-local answered 500;
+ * CognitoError HTTP 400 `{"__type": <code>, "message"}`), but:
+ *  - the target is read once, here (apiAction), and must be the service's name and one of its actions: "The value of this
+ *    header is the shape name of the service's shape ID joined to the shape name of the operation's shape ID, separated by
+ *    a single period" (the AWS JSON 1.1 protocol, https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html; the
+ *    service's name, AWSCognitoIdentityProviderService, is the AWS SDK's serviceTarget). cognito-local took the text
+ *    after the first "." of any header, so `Foo.CreateGroup` created a group. A target that names no action of Cognito's
+ *    (another service's, none, no header at all, or no such operation in the SDK's model of the service) is HTTP 400
+ *    `{"__type":"UnknownOperationException","message"}`, the AWS JSON protocols' answer to an X-Amz-Target naming no
+ *    operation (CloudWatch Logs' body and status, aws/aws-sdk-net#1536; DynamoDB's to a missing or wrong target alike,
+ *    as dynalite's tests of the live service have it, mhart/dynalite test/connection.js; Cognito's own not confirmed).
+ *    cognito-local answered a missing or bare target `{"message"}` without a type (an SDK throws that as `Unknown`) and
+ *    an unknown action HTTP 500;
+ *  - a request whose members are not of their shapes' JSON types (a string where the action takes a list, a string for
+ *    a number, ...) is refused next, for every action, SerializationException (HTTP 400), before anything of it is acted
+ *    on, no layer seeing it (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took
+ *    such a request, and answered it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The
+ *    shapes are the SDK client's model of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider);
+ *    an action the model lacks goes on unchecked, and so does every request once the model cannot be read (ModelInputs:
+ *    one log line). Answered here, not by a router layer: a thrown CognitoError's text is written as "message",
+ *    Cognito's SerializationException has "Message" (answerSerializationException);
  *  - what cognito-local lacks (UnsupportedError: an action, ActionNotEmulated; or a feature of one, such as "SMS_MFA
  *    without SMS MFAOption") is HTTP 501 UnsupportedOperationException naming the action and saying it is the local
  *    emulator's gap. cognito-local answered HTTP 500 `CognitoLocal#Unsupported`, which AWS SDKs take for a passing
@@ -3390,37 +3463,58 @@ function isCognitoAction(action: string): boolean {
  * when Amazon Cognito encounters an internal error", HTTP 500:
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html#API_AdminGetUser_Errors),
  * its message naming the action and the error (Cognito's own message not confirmed). cognito-local answered HTTP 500
- * with the error object as the body (`{}`), which an SDK throws as an `Unknown` error.
+ * with the error object as the body (`{}`), which an SDK throws as an `Unknown` error. Every answer is
+ * `application/x-amz-json-1.1` (answerJson11), the protocol's, errors included (cognito-local's were `application/json`).
  */
-function answerApiRequests(app: any, router: (target: string) => Route): void {
-  const answer = (res: any, status: number, body: object) => res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
+function answerApiRequests(app: any, router: (target: string) => Route, inputs: ModelInputs): void {
+  const jsonTypeProblemOf = jsonTypeCheck(inputs);
   app.post("/", async (req: any, res: any) => {
-    const header = req.headers["x-amz-target"];
-    if (!header) return res.status(400).json({ message: "Missing x-amz-target header" });
-    if (Array.isArray(header)) return res.status(400).json({ message: "Too many x-amz-target headers" });
-    const target: string | undefined = header.split(".")[1];
-    if (!target) return res.status(400).json({ message: "Invalid x-amz-target header" });
-    if (!isCognitoAction(target)) return answer(res, 400, { __type: "UnknownOperationException", message: `Unknown operation ${target}` });
-    // One try for the route's building, its run and its answer's writing, so whatever throws in any of them is answered.
+    const named = apiAction(req.headers["x-amz-target"]);
+    if ("problem" in named) return answerJson11(res, 400, { __type: "UnknownOperationException", message: named.problem });
+    const target = named.action;
+    // One try for the type check, the route's building, its run and its answer's writing, so whatever throws in any of them is answered.
     try {
+      const wrongType = jsonTypeProblemOf(target, req.body);
+      if (wrongType) return answerSerializationException(res, wrongType);
       const output = await router(target)({ logger: req.log }, req.body);
       res.status(200).type("application/x-amz-json-1.1").send(JSON.stringify(output, epochSecondsForDates));
     } catch (error) {
       if (error instanceof UnsupportedError) {
         const message = error instanceof ActionNotEmulated ? error.message : `${target}: ${error.message} is not emulated by the local Cognito (npm start)`;
         req.log.warn(message);
-        return answer(res, 501, { __type: "UnsupportedOperationException", message });
+        return answerJson11(res, 501, { __type: "UnsupportedOperationException", message });
       }
       if (error instanceof CognitoError) {
         req.log.warn(error, `Error handling target: ${target}`);
-        return res.status(400).json({ __type: error.code, message: error.message });
+        return answerJson11(res, 400, { __type: error.code, message: error.message });
       }
       req.log.error(error, `Error handling target: ${target}`);
       if (res.headersSent) return res.destroy();
-      answer(res, 500, { __type: "InternalErrorException", message: `${target} failed in the local Cognito (npm start): ${(error as Error)?.message ?? String(error)}` });
+      answerJson11(res, 500, { __type: "InternalErrorException", message: `${target} failed in the local Cognito (npm start): ${(error as Error)?.message ?? String(error)}` });
     }
   });
   inFrontOf(app, "/", "answerApiRequests", "POST");
+}
+
+/** The X-Amz-Target of Cognito's actions, `AWSCognitoIdentityProviderService.<Action>` (the AWS SDK's serviceTarget). */
+const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
+
+/**
+ * The action an API request's X-Amz-Target `header` names, or why it names none of Cognito's (answerApiRequests). Node
+ * joins a repeated header into one text ("a, b"), which names no action.
+ */
+function apiAction(header: string | string[] | undefined): { action: string } | { problem: string } {
+  if (typeof header !== "string" || header === "") return { problem: `Missing X-Amz-Target header: Cognito's actions are ${TARGET_PREFIX}<Action>` };
+  const shown = header.length > 100 ? `${header.slice(0, 100)}...` : header;
+  if (!header.startsWith(TARGET_PREFIX)) return { problem: `X-Amz-Target ${shown} names none of Cognito's actions (${TARGET_PREFIX}<Action>)` };
+  const action = header.slice(TARGET_PREFIX.length);
+  if (!isCognitoAction(action)) return { problem: `Unknown operation ${shown.slice(TARGET_PREFIX.length)}` };
+  return { action };
+}
+
+/** An answer of the API: `body` as JSON, `application/x-amz-json-1.1` (the AWS JSON 1.1 protocol's content type). */
+function answerJson11(res: any, status: number, body: object): void {
+  res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify(body));
 }
 
 /** JSON.stringify's replacer for an answer: a Date as epoch seconds, as the AWS JSON protocols write timestamps. */
@@ -3429,26 +3523,31 @@ function epochSecondsForDates(this: any, key: string, value: unknown): unknown {
 }
 
 /**
- * A request whose members are not of their shapes' JSON types (a string where the action takes a list, a string for a
- * number, ...) is refused for every action, SerializationException (HTTP 400), before anything of it is acted on
- * (jsonTypeProblem: the rules and the sources). cognito-local and this emulator's layers took such a request, and answered
- * it 200 (a string AllowedOAuthScopes, a string MaxResults) or with another error. The shapes are the SDK client's model
- * of the action's input (`<Action>$`, @aws-sdk/client-cognito-identity-provider); an action the model lacks goes on
- * unchecked, and so does every request once the model cannot be read (ModelInputs: one log line). An express handler
- * in front of cognito-local's API route (not a router layer: cognito-local writes a thrown CognitoError's text as
- * "message", Cognito's SerializationException has "Message", answerSerializationException).
+ * The API reads bodies of the AWS JSON 1.1 protocol's content type only: "Content-Type ... This header has a static
+ * value of application/x-amz-json-1.1" (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html). Any other (a
+ * form, `application/json`, text, none) is refused before a body parser reads it, HTTP 404
+ * `{"__type":"UnknownOperationException","message"}`. cognito-local's form parser read a form body as the action's
+ * input (`UserPoolId=...&GroupName=...` created the group), and took any other body for no input at all. AWS's JSON
+ * services answer a body of another content type HTTP 404 `<UnknownOperationException/>` (DynamoDB: "should return 404
+ * if body but incorrect content-type", dynalite's tests of the live service, mhart/dynalite test/connection.js; Kinesis
+ * answered `application/octet-stream` with that body, disneystreaming/smithy4s#167): the status and the type are
+ * theirs; the body here is the JSON protocol's error, with a message saying what to send, not their XML, which an SDK's
+ * JSON error reader cannot read. What Cognito itself answers is not confirmed.
  */
-function refuseWrongJsonTypes(app: any, inputs: ModelInputs): void {
-  const problemOf = jsonTypeCheck(inputs);
-  app.post("/", (req: any, res: any, next: () => void) => {
-    // The action as cognito-local's route reads it (`<service>.<Action>`); a header it refuses is left to it.
-    const header = req.headers["x-amz-target"];
-    const target = typeof header === "string" ? header.split(".")[1] : undefined;
-    const problem = target ? problemOf(target, req.body) : undefined;
-    if (problem) return answerSerializationException(res, problem);
-    next();
+function refuseOtherContentTypes(app: any): void {
+  app.use((req: any, res: any, next: () => void) => {
+    if (req.method !== "POST" || req.path !== "/") return next();
+    const given = String(req.headers["content-type"] ?? "");
+    if (given.split(";")[0].trim().toLowerCase() === "application/x-amz-json-1.1") return next();
+    const shown = given === "" ? "none" : given.length > 100 ? `${given.slice(0, 100)}...` : given;
+    answerJson11(res, 404, { __type: "UnknownOperationException", message: `The Cognito API reads Content-Type application/x-amz-json-1.1 (the AWS JSON 1.1 protocol), not ${shown}` });
   });
-  inFrontOf(app, "/", "refuseWrongJsonTypes", "POST");
+  // Before the parsers: a body the API will not read is not parsed (nor refused by a parser for its charset or encoding).
+  const stack: Array<{ name?: string }> = app.router.stack;
+  const layer = stack.pop()!;
+  const parsers = stack.findIndex((l) => l.name === "jsonParser");
+  if (parsers < 0) throw new Error("cognito-local's body parsers were not found: refuseOtherContentTypes cannot go before them");
+  stack.splice(parsers, 0, layer);
 }
 
 /**
@@ -3456,11 +3555,11 @@ function refuseWrongJsonTypes(app: any, inputs: ModelInputs): void {
  * "Message", as the service's bodies quoted from the live API have it (`{"__type":"SerializationException","Message":
  * "Expected map or null"}`, aws-amplify/amplify-js#4738; `{"Message":"Unexpected field type"}`, floci-io/floci#2869,
  * where the same live API's InvalidParameterException has "message"), not cognito-local's `{"__type", "message"}` for
- * its errors. The one writer of it (refuseWrongJsonTypes, answerBodyParserErrors). SDKs read either (AWS SDK v3's JSON
+ * its errors. The one writer of it (answerApiRequests, answerBodyParserErrors). SDKs read either (AWS SDK v3's JSON
  * error parser takes `message ?? Message`).
  */
 function answerSerializationException(res: any, message: string): void {
-  res.status(400).type("application/x-amz-json-1.1").send(JSON.stringify({ __type: "SerializationException", Message: message }));
+  answerJson11(res, 400, { __type: "SerializationException", Message: message });
 }
 
 /**
@@ -3490,9 +3589,10 @@ function answerBodyParserErrors(app: any): void {
     const status = typeof error?.status === "number" && error.status >= 400 && error.status < 500 ? error.status : undefined;
     if (!status || req.method !== "POST") return next(error);
     if (req.path === "/oauth2/token") return res.status(status).json({ error: "invalid_request", error_description: error.message });
-    if (req.path !== "/" || !req.headers["x-amz-target"]) return next(error);
+    // Every POST / is the API's, with or without a target (answerApiRequests refuses one without, after its body is read).
+    if (req.path !== "/") return next(error);
     if (error.type === "entity.parse.failed") return answerSerializationException(res, error.message);
-    res.status(status).type("application/x-amz-json-1.1").send(JSON.stringify({ message: error.message }));
+    answerJson11(res, status, { message: error.message });
   });
   const stack: Array<{ name?: string }> = app.router.stack;
   const layer = stack.pop()!;

@@ -120,7 +120,7 @@ export const cognitoService: LocalService = {
       for (const { name, spec } of specs) {
         const pool = await provision(context, emulator, api.send, name, spec);
         poolsById.set(pool.userPoolId, spec);
-        if (spec.localDemoUser) await seedDemoUser(context, api.send, pool, spec);
+        if (spec.localDemoUser) await seedDemoUser(context, emulator, api.send, pool, spec);
         pools.push(pool);
         running.set(pool.userPoolId, pool);
       }
@@ -274,7 +274,10 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
  * updates nothing: start sends the same ones at every run, and an UpdateUserPoolClient that changes no setting still
  * rewrites clients.json (cognito-local sets the client's LastModifiedDate), so an unchanged start wrote its state. Compared
  * as JSON, which is how both travel; the members that name the pool, client or server are not settings
- * (DescribeUserPool names its pool `Id`). A setting start does not send is left as it is, as a deploy leaves it.
+ * (DescribeUserPool names its pool `Id`). A setting start does not send is not compared: left as it is when nothing
+ * start sends changed, and reset to its default by an update start sends, as Cognito's UpdateUserPoolClient and
+ * UpdateUserPool reset what they are not given (the emulator's: updateSetsEveryMember for the client; cognito-local's
+ * UpdateUserPool sets the pool's settings from the request alone).
  */
 function changesAnything(update: object, described: object | undefined): boolean {
   const asJson = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
@@ -565,15 +568,26 @@ async function urls(inputs: UserAuthSpec["client"]["callbackUrls"]): Promise<str
  * administrator would, which fires the post-confirmation trigger (creating their profile) as a user confirming their
  * code does. Confirmation comes last: a user seeded on an earlier run (state persists until --fresh) is left as it is
  * unless that run stopped before it (killed mid-start), where the user is still UNCONFIRMED, and its seeding is
- * finished now (each step before the confirmation sets what is already set, if it ran).
+ * finished now (each step before the confirmation sets what is already set, if it ran). Only a user a start signed up:
+ * one whose password is the demo password (the emulator's store, hasPassword). A user of that name signed up by hand,
+ * with another password, is left UNCONFIRMED, with a log line; confirming it would hand its account, to whoever signed
+ * it up, the demo user's groups. The password rather than a marker the start writes: it is what SignUp gave the user, so
+ * it holds from the moment the user exists, where a marker written after SignUp misses a start killed between the two,
+ * and one written before it cannot tell whose SignUp made the user; and it is read from the store, not tried in a
+ * sign-in (which would count a failure towards the hand-made user's lockout and run the pre-authentication trigger).
+ * A user signed up by hand with the demo password is the demo user in all but its origin, and is finished as one.
  */
-async function seedDemoUser(context: LocalContext, send: CognitoApi, pool: LocalUserPool, spec: UserAuthSpec): Promise<void> {
+async function seedDemoUser(context: LocalContext, emulator: Pick<CognitoEmulator, "hasPassword">, send: CognitoApi, pool: LocalUserPool, spec: UserAuthSpec): Promise<void> {
   const user = spec.localDemoUser!;
   try {
     await send("SignUp", { ClientId: pool.clientId, Username: user.email, Password: user.password, UserAttributes: [{ Name: "email", Value: user.email }] });
   } catch (error) {
     if ((error as Error).name !== "UsernameExistsException") throw error;
     if ((await send("AdminGetUser", { UserPoolId: pool.userPoolId, Username: user.email })).UserStatus !== "UNCONFIRMED") return;
+    if (!(await emulator.hasPassword(pool.userPoolId, user.email, user.password))) {
+      context.log(`  ${pool.name}: ${user.email} was signed up with a password other than localDemoPassword and is not confirmed; it is left as it is (confirm it, or delete it and start again to seed the demo user).`);
+      return;
+    }
   }
   await send("AdminUpdateUserAttributes", { UserPoolId: pool.userPoolId, Username: user.email, UserAttributes: [{ Name: "email", Value: user.email }, { Name: "email_verified", Value: "true" }] });
   for (const group of user.groups) await send("AdminAddUserToGroup", { UserPoolId: pool.userPoolId, Username: user.email, GroupName: group });

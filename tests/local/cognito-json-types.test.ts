@@ -1,5 +1,5 @@
 /**
- * The JSON type check (refuseWrongJsonTypes, jsonTypeProblem) refuses nothing a real client sends: realistic requests
+ * The JSON type check (answerApiRequests, jsonTypeProblem) refuses nothing a real client sends: realistic requests
  * of the heavy actions, as the AWS SDK serialises them (every member type the model's inputs use: strings and enums,
  * integers, booleans, lists, maps, nested structures such as UserAttributes, LambdaConfig, AnalyticsConfiguration,
  * TokenValidityUnits, a blob, document members), go past it. An action cognito-local lacks answers another error

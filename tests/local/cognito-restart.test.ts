@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminGetUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminGetUserCommand, AdminListGroupsForUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, it, vi } from "vitest";
 import { UserAuth } from "../../components/user-auth";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
@@ -87,6 +87,36 @@ describe("a demo user whose seeding a start did not finish", () => {
       );
       const claims = await createTokenVerifier({ issuer: app.context.environment.COGNITO_ISSUER, clientId: app.context.environment.USER_POOL_CLIENT_ID, tokenUse: "id" }).verify(result.AuthenticationResult!.IdToken!);
       expect(claims["cognito:groups"]).toEqual(["admin"]);
+    } finally {
+      again.destroy();
+      await app.stop();
+    }
+  });
+
+  it("leaves an UNCONFIRMED user of that name alone when its password is not the demo user's (one signed up by hand, not by a start)", async () => {
+    const state = mkdtempSync(join(tmpdir(), "sf-cognito-by-hand-"));
+    const withoutDemoUser = () => {
+      new UserAuth("auth", { callbackUrls: ["http://localhost:3000/"], mfa: "OPTIONAL", groups: [{ name: "admin" }] });
+      return {};
+    };
+    const first = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: state, load: withoutDemoUser });
+    const env = first.context.environment;
+    const sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      await sdk.send(new SignUpCommand({ ClientId: env.USER_POOL_CLIENT_ID, Username: "demo@example.com", Password: "Someone-elses-9", UserAttributes: [{ Name: "email", Value: "demo@example.com" }] }));
+    } finally {
+      sdk.destroy();
+      await first.stop();
+    }
+
+    const app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: state, load: program });
+    const again = new CognitoIdentityProviderClient({ endpoint: app.context.environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    try {
+      const user = await again.send(new AdminGetUserCommand({ UserPoolId: app.context.environment.USER_POOL_ID, Username: "demo@example.com" }));
+      expect(user.UserStatus).toBe("UNCONFIRMED");
+      expect(user.UserAttributes).not.toContainEqual({ Name: "email_verified", Value: "true" });
+      const groups = await again.send(new AdminListGroupsForUserCommand({ UserPoolId: app.context.environment.USER_POOL_ID, Username: "demo@example.com" }));
+      expect(groups.Groups).toEqual([]);
     } finally {
       again.destroy();
       await app.stop();
