@@ -87,7 +87,8 @@ export interface GatewayResult {
  * statusCode is 200. content-type is application/json. body is the function's response."
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html, "Lambda
  * function response for format 2.0"). So an object without `statusCode`, a string or a number is a 200; an object
- * with one is a structured response (`cookies` become Set-Cookie headers), whose body must be a string. `result` is
+ * with one is a structured response (`cookies` become Set-Cookie headers), whose body must be a string and headers an
+ * object. `result` is
  * the JSON the function returned, parsed (local/lambda-runtime.ts); a function that returned nothing gave `null`.
  * The status and headers are checked by the caller, as for REST results.
  */
@@ -97,6 +98,10 @@ export function fromHttpApiResult(result: unknown): GatewayResult | { problem: s
   if (typeof result === "object" && "statusCode" in result) {
     const structured = result as APIGatewayProxyStructuredResultV2;
     if (structured.body !== undefined && structured.body !== null && typeof structured.body !== "string") return { problem: "its body is not a string" };
+    // The format's headers are an object of names and values (`"headers": { "headername": "headervalue", ... }`, the
+    // page above): a string's characters or a list's items are not headers, but a response in the wrong format.
+    const given: unknown = structured.headers;
+    if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given))) return { problem: "its headers are not an object" };
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
     if (structured.cookies !== undefined && !(Array.isArray(structured.cookies) && structured.cookies.every((c) => typeof c === "string"))) return { problem: "its cookies are not a list of strings" };

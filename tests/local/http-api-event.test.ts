@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import type { RouteSpec } from "../../components/serverless-api/spec";
-import { toHttpApiEvent } from "../../local/http-api-event";
+import { fromHttpApiResult, toHttpApiEvent } from "../../local/http-api-event";
 
 const route = { method: "GET", fullPath: "/api/items" } as RouteSpec;
 
@@ -43,5 +43,21 @@ describe("HTTP API payload 2.0", () => {
   it("writes requestContext.time as API Gateway does (\"12/Mar/2020:19:03:58 +0000\"), in UTC", () => {
     const event = toHttpApiEvent({ ...restEvent({}), requestContext: { ...restEvent({}).requestContext, requestTimeEpoch: Date.UTC(2020, 2, 2, 9, 3, 58) } }, route, "");
     expect(event.requestContext).toMatchObject({ time: "02/Mar/2020:09:03:58 +0000", timeEpoch: Date.UTC(2020, 2, 2, 9, 3, 58) });
+  });
+});
+
+describe("a 2.0 result as API Gateway reads it", () => {
+  // The format's headers are an object ("headers": { "headername": "headervalue", ... }); a result of another shape is
+  // malformed, which an HTTP API answers 500 {"message":"Internal Server Error"} (the gateway's internalError).
+  it("takes headers that are a string or a list as malformed, not as headers named 0, 1, 2 ...", () => {
+    // Before the fix a string's characters became headers: {"0":"a","1":"b","2":"c"}, and the gateway answered 200.
+    expect(fromHttpApiResult({ statusCode: 200, headers: "abc", body: "x" })).toEqual({ problem: "its headers are not an object" });
+    expect(fromHttpApiResult({ statusCode: 200, headers: ["x-a: 1"], body: "x" })).toEqual({ problem: "its headers are not an object" });
+    expect(fromHttpApiResult({ statusCode: 200, headers: 7, body: "x" })).toEqual({ problem: "its headers are not an object" });
+  });
+
+  it("reads an object of headers, lower-casing their names, and no headers (absent or null) as none", () => {
+    expect(fromHttpApiResult({ statusCode: 201, headers: { "X-A": "1" }, body: "x" })).toEqual({ status: 201, headers: { "x-a": "1" }, body: "x" });
+    expect(fromHttpApiResult({ statusCode: 204, headers: null })).toEqual({ status: 204, headers: {}, body: "" });
   });
 });
