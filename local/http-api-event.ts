@@ -88,9 +88,8 @@ export interface GatewayResult {
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html, "Lambda
  * function response for format 2.0"). So an object without `statusCode`, a string or a number is a 200; an object
  * with one is a structured response (`cookies` become Set-Cookie headers), whose body must be a string and headers an
- * object. `result` is
- * the JSON the function returned, parsed (local/lambda-runtime.ts); a function that returned nothing gave `null`.
- * The status and headers are checked by the caller, as for REST results.
+ * object. `result` is the JSON the function returned, parsed (local/lambda-runtime.ts); a function that returned
+ * nothing gave `null`. The status and headers are checked by the caller, as for REST results.
  */
 export function fromHttpApiResult(result: unknown): GatewayResult | { problem: string } {
   // Unconfirmed against AWS: a 2.0 function that returns nothing (the runtime sends `null`) is taken as a failure.
