@@ -629,7 +629,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     // gateway response (routes.ts createGatewayResponses) shapes the answer.
     const invalid = route.requestSchema && requestModelProblem(route.requestSchema, headerOf(request, "content-type"), body);
     if (invalid) return json(400, { message: "Request body is invalid", errors: { "(body)": [invalid] } }, { "x-amzn-errortype": "BadRequestException" });
-    const result = await integrate(route, event, { search: url.search, body, gone }, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
+    const result = await integrate(route, event, { search: url.search, body, gone }, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1), request.rawHeaders) : event);
     return canary ? { ...result, headers: { ...result.headers, "x-local-canary": "true" } } : result;
   }
 

@@ -24,10 +24,13 @@
  * AWS (local/aws-service-integration.ts methodResponse).
  */
 import { randomUUID } from "node:crypto";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { Refusal } from "./function-roles";
-import type { SigV4Credentials } from "./sigv4-verify";
+import { MAX_PAYLOAD_BYTES, readBody } from "./http";
+import { header, type SigV4Credentials } from "./sigv4-verify";
 
 /** A call of one request, as the integration request built it. */
 export interface ServiceCall {
@@ -193,21 +196,63 @@ export async function signRequest(request: SigningRequest): Promise<{ headers: R
   return { headers };
 }
 
-/** One SigV4-signed request to a local emulator (the S3 path-style call and the JSON/query-protocol calls alike). */
+/** One SigV4-signed request to a local emulator, its answer read whole (Step Functions' Tasks, EventBridge's targets). */
 export async function signedFetch(request: SigningRequest): Promise<Response> {
   const { headers } = await signRequest(request);
   return fetch(request.url, { method: request.method, headers, body: request.body, signal: request.signal });
 }
 
-const send = (call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> =>
-  signedFetch({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName, signal: call.signal });
+const send = (call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<ServiceResult> =>
+  integrationCall({ url: new URL(endpoint), method: "POST", headers, body, credentials: call.credentials, region: call.region, service: signingName, signal: call.signal });
 
-/** A service's answer as a result, with a problem line naming its error code (JSON `__type`, XML `<Code>`, or S3's x-amz-error-code). */
-const asResult = async (response: Response): Promise<ServiceResult> =>
-  resultOf(response.status, (name) => response.headers.get(name), Buffer.from(await response.arrayBuffer()));
+/** An integration's answer past API Gateway's payload limit (integrationCall): the gateway's 500, as for an integration it cannot run. */
+export class AnswerTooLarge extends Error {
+  constructor(service: string) {
+    super(`the ${service} answer is larger than API Gateway's ${MAX_PAYLOAD_BYTES}-byte payload limit`);
+    this.name = "AnswerTooLarge";
+  }
+}
 
-/** An answer's status, headers (by lower-case name) and body as a result, read the one way every service call's is (asResult). */
-export function resultOf(status: number, header: (name: string) => string | null, body: Buffer): ServiceResult {
+/**
+ * One SigV4-signed call of an API Gateway integration (S3's path-style calls, and the JSON- and query-protocol
+ * services' here), whose answer's body is read as sent, and throws AnswerTooLarge once it is past API Gateway's payload
+ * limit ("Payload size: 10 MB", REST API quotas, https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html;
+ * MAX_PAYLOAD_BYTES, as the gateway takes a request's), read no further: the connection is closed there, so an answer
+ * of gigabytes is never held, and one that declares its length past the limit is not read at all. Every service's
+ * answer the integration reads is capped so, not only S3's (DynamoDB's, Kinesis's GetRecords, SQS's and SNS's were read
+ * whole). Not confirmed: what API Gateway answers an integration response over 10 MB (no AWS page says; the
+ * INTEGRATION_FAILURE gateway response defaults to 504, supported-gateway-response-types.html, but no page ties it to
+ * this), and whether its 10 MB is 10,485,760 bytes (taken) or 10,000,000. Read as sent, not through fetch, which
+ * decodes a body by its Content-Encoding: an object S3 keeps with `Content-Encoding: gzip` reached the integration
+ * decompressed (or, its bytes not gzip, as a 500), where API Gateway passes the service's bytes through as they are.
+ */
+export async function integrationCall(request: SigningRequest): Promise<ServiceResult> {
+  const { headers } = await signRequest(request);
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  // Not signed, as fetch adds it after signing too; S3 refuses a PUT without it (411 MissingContentLength).
+  if (body) headers["content-length"] = String(body.length);
+  const transport = request.url.protocol === "https:" ? httpsRequest : httpRequest;
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const outgoing = transport(request.url, { method: request.method, headers, signal: request.signal }, resolve);
+    outgoing.on("error", reject);
+    outgoing.end(body);
+  });
+  // A HEAD's answer, a 204 and a 304 have no body, whatever their Content-Length says (RFC 9110 sections 8.6 and 9.3.2,
+  // https://www.rfc-editor.org/rfc/rfc9110#section-8.6): HeadObject's is the object's size.
+  const bodiless = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
+  const declared = bodiless ? 0 : Number(response.headers["content-length"] ?? 0);
+  // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
+  // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
+  const bytes = declared > MAX_PAYLOAD_BYTES ? undefined : await readBody(response, MAX_PAYLOAD_BYTES, { answerEarly: true });
+  if (!bytes || bytes.length > MAX_PAYLOAD_BYTES) {
+    response.destroy();
+    throw new AnswerTooLarge(request.service);
+  }
+  return resultOf(response.statusCode ?? 500, (name) => header(response.headers, name) ?? null, bytes);
+}
+
+/** An answer's status, headers (by lower-case name) and body as a result, with a problem line naming its error code (JSON `__type`, XML `<Code>`, or S3's x-amz-error-code). */
+function resultOf(status: number, header: (name: string) => string | null, body: Buffer): ServiceResult {
   const text = body.toString("utf8");
   const code = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]*)"/.exec(text)?.[1] ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? header("x-amz-error-code") ?? "";
   const problem = status >= 300 ? `answered ${status} ${code}`.trimEnd() : undefined;
@@ -247,7 +292,7 @@ async function callJsonService(call: ServiceCall, service: JsonService, endpoint
   }
   const headers: Record<string, string> = { ...call.headers };
   if (service.targetPrefix) headers["x-amz-target"] = `${service.targetPrefix}.${action}`;
-  return asResult(await send(call, service.signingName, endpoint, headers, text));
+  return send(call, service.signingName, endpoint, headers, text);
 }
 
 /** Form fields of a query-protocol call: the query string (with the URI's Action), then the body's. */
@@ -287,7 +332,7 @@ async function callQueryService(call: ServiceCall, endpoint: string): Promise<Se
     if (fields.has("DelaySeconds")) input.DelaySeconds = Number(fields.get("DelaySeconds"));
     for (const field of ["MessageGroupId", "MessageDeduplicationId"]) if (fields.has(field)) input[field] = fields.get(field);
     if (Object.keys(attributes).length) input.MessageAttributes = attributes;
-    const result = await asResult(await send(call, "sqs", endpoint, { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" }, JSON.stringify(input)));
+    const result = await send(call, "sqs", endpoint, { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.SendMessage" }, JSON.stringify(input));
     if (result.status !== 200) return result;
     const sent = record(JSON.parse(result.body.toString("utf8")));
     return wrapped("SendMessage", { MD5OfMessageAttributes: sent.MD5OfMessageAttributes ?? null, MD5OfMessageBody: sent.MD5OfMessageBody ?? null, MD5OfMessageSystemAttributes: null, MessageId: sent.MessageId ?? null, SequenceNumber: sent.SequenceNumber ?? null }, randomUUID());
@@ -297,7 +342,7 @@ async function callQueryService(call: ServiceCall, endpoint: string): Promise<Se
   const topic = fields.get("TopicArn") ?? fields.get("TargetArn") ?? "*";
   const refusal = await call.authorise("sns:Publish", topic);
   if (refusal) return denied("sns", "sns:Publish", topic, refusal);
-  const result = await asResult(await send(call, "sns", endpoint, { "content-type": "application/x-www-form-urlencoded" }, fields.toString()));
+  const result = await send(call, "sns", endpoint, { "content-type": "application/x-www-form-urlencoded" }, fields.toString());
   if (result.status !== 200) return result;
   const xml = result.body.toString("utf8");
   const tag = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? null;

@@ -23,8 +23,7 @@
  * Services without one answer 501 (awsServiceNotEmulated).
  */
 import { createHash } from "node:crypto";
-import { request as httpRequest, validateHeaderName, validateHeaderValue, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { validateHeaderName, validateHeaderValue } from "node:http";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { bodyMappingPath } from "../components/serverless-api/args";
 import { integrationRoleName, routeSlug } from "../components/serverless-api/routes";
@@ -34,9 +33,8 @@ import type { IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import type { RecordedPlan } from "./resource-policies";
-import { CallNotEmulated, callService, resultOf, serviceCallNotEmulated, signRequest, type ServiceResult, type SigningRequest } from "./aws-service-calls";
-import { MAX_PAYLOAD_BYTES, readBody } from "./http";
-import { header, LOCAL_CREDENTIALS } from "./sigv4-verify";
+import { AnswerTooLarge, CallNotEmulated, callService, integrationCall, serviceCallNotEmulated, type ServiceResult } from "./aws-service-calls";
+import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
@@ -431,9 +429,8 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
       throw new Error(`the integration request's header ${JSON.stringify(name)} cannot be sent: ${(error as Error).message}`);
     }
   }
-  let answer: ServiceResult | "too large";
   try {
-    answer = await cappedS3Call({
+    return await integrationCall({
       url,
       method,
       headers: { ...headers, "x-amz-content-sha256": createHash("sha256").update(sentBody ?? Buffer.alloc(0)).digest("hex") },
@@ -445,46 +442,8 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
       signal: request.signal,
     });
   } catch (error) {
+    if (error instanceof AnswerTooLarge) throw error;
     // Not only a server out of reach: also an answer cut short or one that could not be read.
     throw new Error(`the call to the local S3 server at ${endpoint} failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  if (answer === "too large") throw new Error(`S3's answer is larger than API Gateway's ${MAX_PAYLOAD_BYTES}-byte payload limit`);
-  return answer;
-}
-
-/**
- * One SigV4-signed S3 call whose answer's body is read as sent, or "too large" once it is past API Gateway's payload
- * limit ("Payload size: 10 MB", REST API quotas, https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html;
- * MAX_PAYLOAD_BYTES, as the gateway takes a request's), read no further: the connection is closed there, so an object of
- * gigabytes is never held (it was read whole into memory), and one that declares its length past the limit is not read
- * at all. Its caller answers API Gateway's 500 "Internal server error", as for an integration it cannot run. Not
- * confirmed: what API Gateway answers an integration response over 10 MB (no AWS page says; the INTEGRATION_FAILURE
- * gateway response defaults to 504, supported-gateway-response-types.html, but no page ties it to this), and whether
- * its 10 MB is 10,485,760 bytes (taken) or 10,000,000. Read as sent, not through fetch, which decodes a body by its
- * Content-Encoding: an object S3 keeps with `Content-Encoding: gzip` reached the integration decompressed (or, its
- * bytes not gzip, as a 500), where API Gateway passes S3's bytes through as they are.
- */
-async function cappedS3Call(request: SigningRequest): Promise<ServiceResult | "too large"> {
-  const { headers } = await signRequest(request);
-  const body = request.body === undefined ? undefined : Buffer.from(request.body);
-  // Not signed, as fetch adds it after signing too; S3 refuses a PUT without it (411 MissingContentLength).
-  if (body) headers["content-length"] = String(body.length);
-  const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const outgoing = send(request.url, { method: request.method, headers, signal: request.signal }, resolve);
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
-  // A HEAD's answer, a 204 and a 304 have no body, whatever their Content-Length says (RFC 9110 sections 8.6 and 9.3.2,
-  // https://www.rfc-editor.org/rfc/rfc9110#section-8.6): HeadObject's is the object's size.
-  const bodiless = request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304;
-  const declared = bodiless ? 0 : Number(response.headers["content-length"] ?? 0);
-  // Read here, not in the answer's listeners: what throws while the answer is made a result (a body too long for a
-  // string) rejects this call, where a listener's throw was an uncaught exception that stopped the local runtime.
-  const bytes = declared > MAX_PAYLOAD_BYTES ? undefined : await readBody(response, MAX_PAYLOAD_BYTES, { answerEarly: true });
-  if (!bytes || bytes.length > MAX_PAYLOAD_BYTES) {
-    response.destroy();
-    return "too large";
-  }
-  return resultOf(response.statusCode ?? 500, (name) => header(response.headers, name) ?? null, bytes);
 }

@@ -7,17 +7,28 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { RouteSpec } from "../components/serverless-api/spec";
 
-/** The v2 event for the request `v1` describes; `rawQueryString` as the client sent it (without `?`). */
-export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQueryString: string): APIGatewayProxyEventV2 {
+/**
+ * The v2 event for the request `v1` describes; `rawQueryString` as the client sent it (without `?`); `headerLines` the
+ * request's header lines as they arrived, name then value (Node's `rawHeaders`).
+ */
+export function toHttpApiEvent(v1: APIGatewayProxyEvent, route: RouteSpec, rawQueryString: string, headerLines: readonly string[]): APIGatewayProxyEventV2 {
   const routeKey = `${route.method} ${route.fullPath}`;
-  // 2.0 lower-cases header names and joins repeated headers (and query parameters) with commas; cookies get their own field.
-  // v1's names are each header line's own spelling: `X-A` and `x-a` are one header here.
-  const lines: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(v1.multiValueHeaders ?? {})) (lines[name.toLowerCase()] ??= []).push(...(values ?? []));
-  const { cookie: cookieLines, ...others } = lines;
-  const headers = Object.fromEntries(Object.entries(others).map(([name, values]) => [name, values.join(",")]));
+  // 2.0 lower-cases header names ("All headernames are lowercased") and combines duplicate headers (and query
+  // parameters) with commas; cookies get their own field. Names are case-insensitive (RFC 9110 section 5.1), and lines
+  // of one name combine "by appending each subsequent field line value to the initial field line value in order"
+  // (section 5.3): in the order they arrived, whatever case each spelt its name in. Read from v1's multiValueHeaders,
+  // which group them by each line's own spelling, `X-A: 1`, `x-a: 2`, `X-A: 3` was "1,3,2". A Map, as a header may be
+  // named `__proto__`.
+  const lines = new Map<string, string[]>();
+  for (let i = 0; i + 1 < headerLines.length; i += 2) {
+    const name = headerLines[i].toLowerCase();
+    const values = lines.get(name);
+    if (values) values.push(headerLines[i + 1]);
+    else lines.set(name, [headerLines[i + 1]]);
+  }
+  const headers = Object.fromEntries([...lines].filter(([name]) => name !== "cookie").map(([name, values]) => [name, values.join(",")]));
   // Each Cookie line holds `a=1; b=2`: every cookie of every line is one entry.
-  const cookies = cookieLines?.flatMap((line) => line.split(/;\s*/)).filter(Boolean);
+  const cookies = lines.get("cookie")?.flatMap((line) => line.split(/;\s*/)).filter(Boolean);
   const query = v1.multiValueQueryStringParameters ? Object.fromEntries(Object.entries(v1.multiValueQueryStringParameters).map(([k, v]) => [k, (v ?? []).join(",")])) : undefined;
   const context = v1.requestContext;
   const authorizer = context.authorizer as { claims?: Record<string, string>; principalId?: string } | null;
@@ -87,9 +98,9 @@ export interface GatewayResult {
  * statusCode is 200. content-type is application/json. body is the function's response."
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html, "Lambda
  * function response for format 2.0"). So an object without `statusCode`, a string or a number is a 200; an object
- * with one is a structured response (`cookies` become Set-Cookie headers), whose body must be a string. `result` is
- * the JSON the function returned, parsed (local/lambda-runtime.ts); a function that returned nothing gave `null`.
- * The status and headers are checked by the caller, as for REST results.
+ * with one is a structured response (`cookies` become Set-Cookie headers), whose body must be a string and headers an
+ * object. `result` is the JSON the function returned, parsed (local/lambda-runtime.ts); a function that returned
+ * nothing gave `null`. The status and headers are checked by the caller, as for REST results.
  */
 export function fromHttpApiResult(result: unknown): GatewayResult | { problem: string } {
   // Unconfirmed against AWS: a 2.0 function that returns nothing (the runtime sends `null`) is taken as a failure.
@@ -97,6 +108,10 @@ export function fromHttpApiResult(result: unknown): GatewayResult | { problem: s
   if (typeof result === "object" && "statusCode" in result) {
     const structured = result as APIGatewayProxyStructuredResultV2;
     if (structured.body !== undefined && structured.body !== null && typeof structured.body !== "string") return { problem: "its body is not a string" };
+    // The format's headers are an object of names and values (`"headers": { "headername": "headervalue", ... }`, the
+    // page above): a string's characters or a list's items are not headers, but a response in the wrong format.
+    const given: unknown = structured.headers;
+    if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given))) return { problem: "its headers are not an object" };
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
     if (structured.cookies !== undefined && !(Array.isArray(structured.cookies) && structured.cookies.every((c) => typeof c === "string"))) return { problem: "its cookies are not a list of strings" };

@@ -1730,6 +1730,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         if (partNumber !== undefined && req.headers.range !== undefined) {
           throw new S3Error(400, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
         }
+        // The response-* parameters are validated here, with partNumber, before the object and its preconditions are
+        // looked at: a bad one is 400 InvalidArgument whatever the object's state. It was read in the 304's answer and
+        // the 200's, after the preconditions: 400 beside an If-None-Match that matched, 412 beside an If-Match that did
+        // not. Not confirmed: S3's order (API_GetObject.html does not give one).
+        const overrides = responseOverrides(query);
         // Opened, not read: its metadata and size now, its body (or the range asked for) only once it is sent.
         const object = store.open(request.bucket, key);
         const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${bucket}`);
@@ -1747,9 +1752,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
             // and Expires, a response-* parameter's over the stored one (the stored ones were sent whatever the request
             // asked), and its validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61: "the production
             // AWS behavior which is to return these headers with the 304 response"); Date is Node's, and S3 sends no
-            // Content-Location, nor a Vary but CORS's (set before). Not confirmed: that S3 applies response-* to a 304,
-            // and whether it refuses a bad one (400 InvalidArgument, responseOverrides) before answering 304, as here.
-            const { "cache-control": cacheControl, expires } = { ...storedHeadersAnswer(object, systemHeaderValue), ...responseOverrides(query) };
+            // Content-Location, nor a Vary but CORS's (set before). Not confirmed: that S3 applies response-* to a 304.
+            const { "cache-control": cacheControl, expires } = { ...storedHeadersAnswer(object, systemHeaderValue), ...overrides };
             const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
             if (cacheControl) kept["cache-control"] = cacheControl;
             if (expires) kept.expires = expires;
@@ -1764,7 +1768,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
             "accept-ranges": "bytes",
             ...metadataHeaders(object.metadata),
             ...storedHeadersAnswer(object, systemHeaderValue),
-            ...responseOverrides(query),
+            ...overrides,
           };
           if (partNumber !== undefined && object.partSizes) headers["x-amz-mp-parts-count"] = String(object.partSizes.length);
           const range = partNumber !== undefined ? partRangeOf(object, partNumber) : byteRange(header(req.headers, "range"), object.size);

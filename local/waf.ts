@@ -16,7 +16,7 @@ export interface LocalWafOptions {
   log?: (message: string) => void;
 }
 
-/** Answers (403) and returns true when the web ACL would block the request; false lets it through. */
+/** Answers (403; 400 for a malformed Content-Length) and returns true when the web ACL would block the request; false lets it through. */
 export type LocalWaf = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 export function createLocalWaf(spec: WebAclSpec | undefined, options: LocalWafOptions = {}): LocalWaf | undefined {
@@ -27,7 +27,20 @@ export function createLocalWaf(spec: WebAclSpec | undefined, options: LocalWafOp
 
   return (request, response) => {
     const ip = request.socket.remoteAddress ?? "unknown";
-    const length = Number(request.headers["content-length"] ?? 0);
+    const declared = request.headers["content-length"]?.trim();
+    // Content-Length is 1*DIGIT (RFC 9110 section 8.6); "If a message is received without Transfer-Encoding and with an
+    // invalid Content-Length header field, then the message framing is invalid and the recipient MUST treat it as an
+    // unrecoverable error ... the server MUST respond with a 400 (Bad Request) status code and then close the
+    // connection" (RFC 9112 section 6.3). The front door's server (Node's parser) answers such a request so before the
+    // WAF runs; this is the same answer for one that reaches the WAF another way, where Number() read `abc` as NaN (let
+    // through whatever its size) and `1e3` as 1000.
+    if (declared !== undefined && !/^\d+$/.test(declared)) {
+      log(`waf ${spec.name}: refused ${request.method} ${request.url} (Content-Length ${JSON.stringify(declared.slice(0, 40))} is not a number of bytes)`);
+      response.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      response.end("Bad Request: the Content-Length header is not a number of bytes.\n");
+      return true;
+    }
+    const length = Number(declared ?? 0);
     const blocked = rate.overLimit(ip, now())
       ? `rate limit: more than ${spec.rateLimit} requests from ${ip} in ${spec.rateWindowSeconds} s`
       : length > spec.maxBodyBytes

@@ -45,6 +45,32 @@ async function silentService(): Promise<{ endpoint: string; reached: Promise<voi
   await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
   return { endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, reached, closed };
 }
+/**
+ * A stand-in for a service that answers every request 200 with 64 MiB, chunked (its length undeclared), for as long as
+ * the gateway reads: `outcomes` resolves, per request, whether its answer was sent to the end before the connection closed.
+ */
+async function endlessService(): Promise<{ endpoint: string; outcomes: Array<Promise<{ finished: boolean }>> }> {
+  const size = 64 * 1024 * 1024;
+  const outcomes: Array<Promise<{ finished: boolean }>> = [];
+  const endless = createServer((req, res) => {
+    req.resume();
+    outcomes.push(new Promise((served) => res.once("close", () => served({ finished: res.writableFinished }))));
+    res.writeHead(200, { "content-type": "application/json" });
+    let sent = 0;
+    const more = (): void => {
+      while (sent < size) {
+        sent += 1024 * 1024;
+        if (!res.write(Buffer.alloc(1024 * 1024, "e"))) return void res.once("drain", more);
+      }
+      res.end();
+    };
+    more();
+  });
+  servers.push(endless);
+  await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
+  return { endpoint: `http://127.0.0.1:${(endless.address() as AddressInfo).port}`, outcomes };
+}
+
 afterEach(async () => {
   await Promise.all(
     servers.map((server) => {
@@ -198,7 +224,7 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     // Before the fix the whole answer was held and served: 200 with 10 MiB and a byte.
     const past = await api.call("/drop/past-limit.bin");
     expect([past.status, JSON.parse(past.body).message]).toEqual([500, "Internal server error"]);
-    expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: AWS-service integration failed: S3's answer is larger than API Gateway's 10485760-byte payload limit/);
+    expect(api.logged.join("\n")).toMatch(/GET \/drop\/\{key\}: AWS-service integration failed: the s3 answer is larger than API Gateway's 10485760-byte payload limit/);
   });
 
   it("a HEAD of an object past the payload limit is 200: S3's Content-Length there declares no body", async () => {
@@ -211,29 +237,11 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
   });
 
   it("an S3 answer of no declared length is read no further than the limit: the connection is closed before the rest is sent", async () => {
-    // A stand-in for S3 that sends 64 MiB chunked, its length undeclared, as long as the gateway reads.
-    const size = 64 * 1024 * 1024;
-    let served!: (outcome: { finished: boolean }) => void;
-    const outcome = new Promise<{ finished: boolean }>((resolve) => (served = resolve));
-    const endless = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "binary/octet-stream" });
-      res.once("close", () => served({ finished: res.writableFinished }));
-      let sent = 0;
-      const more = (): void => {
-        while (sent < size) {
-          sent += 1024 * 1024;
-          if (!res.write(Buffer.alloc(1024 * 1024, "e"))) return void res.once("drain", more);
-        }
-        res.end();
-      };
-      more();
-    });
-    servers.push(endless);
-    await new Promise<void>((resolve) => endless.listen(0, "127.0.0.1", resolve));
-    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, `http://127.0.0.1:${(endless.address() as AddressInfo).port}`);
+    const { endpoint, outcomes } = await endlessService();
+    const api = await gateway({ "GET /drop/{key}": s3Route("GET") }, endpoint);
     const answer = await api.call("/drop/endless.bin");
     // Before the fix all 64 MiB were read and served, 200.
-    expect([answer.status, await outcome]).toEqual([500, { finished: false }]);
+    expect([answer.status, await outcomes[0]]).toEqual([500, { finished: false }]);
   });
 
   it("an S3 answer cut short by a reset connection is API Gateway's 500, and the gateway carries on", async () => {
@@ -465,6 +473,27 @@ describe("other AWS services", () => {
     const answer = await api.call("/table", { method: "POST", body: "{}" });
     expect(answer.status).toBe(501);
     expect(JSON.parse(answer.body).message).toMatch(/path-style integrations with dynamodb are not emulated locally/);
+  });
+
+  it("a DynamoDB, SQS or SNS answer past the 10 MB payload limit is API Gateway's 500, read no further than the limit, as S3's is", async () => {
+    // Before the fix these answers were read whole, whatever their size: DynamoDB's 64 MiB were served 200, and SNS's
+    // and SQS's read to the end before they were unwrapped.
+    const { endpoint, outcomes } = await endlessService();
+    const form = { "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'" };
+    const api = await gateway(
+      {
+        "POST /item": { integration: { type: "aws", service: "dynamodb", action: "GetItem", requestTemplates: { "application/json": '{"TableName":"items","Key":{"id":{"S":"1"}}}' }, permissions: [{ actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/items"] }] }, auth: "none" },
+        "POST /job": { integration: { type: "aws", service: "sqs", method: "POST", path: "123456789012/jobs", requestParameters: form, requestTemplates: { "application/json": "Action=SendMessage&MessageBody=job" }, permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:jobs"] }] }, auth: "none" },
+        "POST /alert": { integration: { type: "aws", service: "sns", action: "Publish", requestParameters: form, requestTemplates: { "application/json": "TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Aalerts&Message=m" }, permissions: [{ actions: ["sns:Publish"], resources: ["arn:aws:sns:us-east-1:123456789012:alerts"] }] }, auth: "none" },
+      },
+      s3.endpoint,
+      { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_SQS: endpoint, AWS_ENDPOINT_URL_SNS: endpoint },
+    );
+    for (const [path, service] of [["/item", "dynamodb"], ["/job", "sqs"], ["/alert", "sns"]] as const) {
+      const answer = await api.call(path, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+      expect([answer.status, answer.body.slice(0, 34), await outcomes.at(-1)], service).toEqual([500, '{"message":"Internal server error"', { finished: false }]);
+      expect(api.logged.at(-1), service).toMatch(new RegExp(`AWS-service integration failed: the ${service} answer is larger than API Gateway's 10485760-byte payload limit`));
+    }
   });
 
   it("an action-style route whose service the program does not define (no local endpoint) answers 501, naming why", async () => {

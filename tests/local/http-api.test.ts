@@ -2,6 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
@@ -38,6 +39,22 @@ describe("local HTTP API (payload format 2.0)", () => {
     expect(event.headers["x-custom"]).toBe("Yes");
     expect(event.headers.cookie).toBeUndefined();
     expect(event.body).toBeUndefined();
+  });
+
+  it("joins a header sent on several lines, its name spelt in different cases, in the order the lines arrived", async () => {
+    // fetch would merge the lines itself: the request is written as it goes on the wire.
+    const { hostname, port } = new URL(base);
+    const socket = connect(Number(port), hostname);
+    // Written, not ended: the server closes the connection once it has answered (Connection: close).
+    socket.write(["GET /api/events/7 HTTP/1.1", `Host: ${hostname}`, "X-A: 1", "x-a: 2", "X-A: 3", "Cookie: a=1", "cookie: b=2", "Cookie: c=3", "Connection: close", "", ""].join("\r\n"));
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    const answer = Buffer.concat(chunks).toString("utf8");
+    expect(answer).toMatch(/^HTTP\/1\.1 201 /);
+    expect(answer).toMatch(/\r\ncontent-length: \d+\r\n/i);
+    const event = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) as { headers: Record<string, string>; cookies: string[] };
+    // Before the fix the lines were grouped by spelling: "1,3,2", and the cookies a=1, c=3, b=2.
+    expect([event.headers["x-a"], event.cookies]).toEqual(["1,2,3", ["a=1", "b=2", "c=3"]]);
   });
 
   it("answers a result without statusCode as a 200 JSON body, and an unknown route 404", async () => {

@@ -88,6 +88,23 @@ describe("local S3: a conditional GetObject not modified (304)", () => {
   });
 });
 
+describe("local S3: a bad response-* parameter beside preconditions", () => {
+  it("is 400 InvalidArgument whatever the preconditions say: beside an If-Match that fails, an If-None-Match that matches, or none", async () => {
+    server = await startLocalS3({ buckets: ["b"] });
+    const etag = '"c"';
+    server.store.put("b", { key: "k", body: Buffer.from("body"), etag, contentType: "text/plain", metadata: {}, lastModified: new Date("2024-05-01T10:00:00Z") });
+    const bad = `/b/k?response-content-disposition=${encodeURIComponent('attachment; filename="文.txt"')}`;
+    const codeOf = async (answer: Response) => [answer.status, /<Code>(\w+)</.exec(await answer.text())?.[1]];
+    // Before the fix a failed If-Match was 412 PreconditionFailed here, while a matching If-None-Match was 400.
+    expect(await codeOf(await get(bad, { "if-match": '"other"' }))).toEqual([400, "InvalidArgument"]);
+    expect(await codeOf(await get(bad, { "if-none-match": etag }))).toEqual([400, "InvalidArgument"]);
+    expect(await codeOf(await get(bad, { "if-unmodified-since": "Mon, 01 Jan 2024 00:00:00 GMT" }))).toEqual([400, "InvalidArgument"]);
+    expect(await codeOf(await get(bad))).toEqual([400, "InvalidArgument"]);
+    // The preconditions still answer for themselves when the parameters are good.
+    expect(await codeOf(await get("/b/k?response-content-disposition=attachment", { "if-match": '"other"' }))).toEqual([412, "PreconditionFailed"]);
+  });
+});
+
 describe("local S3: the memory store's read of an object", () => {
   it("holds one 64 KiB piece waiting for its reader, as streamOf's comment says (Readable.from's highWaterMark is 1 object)", async () => {
     const store = new MemoryObjectStore();

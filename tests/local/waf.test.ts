@@ -10,7 +10,7 @@ import { createFrontDoor } from "../../local/front-door";
 import { createLocalWaf, RateWindow } from "../../local/waf";
 import { openDoor } from "../harness/front-door";
 
-function fakeRequest(ip: string, contentLength?: number): IncomingMessage {
+function fakeRequest(ip: string, contentLength?: number | string): IncomingMessage {
   return { socket: { remoteAddress: ip }, headers: contentLength === undefined ? {} : { "content-length": String(contentLength) }, method: "POST", url: "/api/albums" } as unknown as IncomingMessage;
 }
 
@@ -54,6 +54,18 @@ describe("createLocalWaf", () => {
     const blocked = fakeResponse();
     expect(waf(fakeRequest("10.0.0.3", 101), blocked.response)).toBe(true);
     expect(blocked.sent.status).toBe(403);
+  });
+
+  it("answers a Content-Length that is not a number of bytes 400, as Node's parser answers it before the front door's WAF runs", () => {
+    // RFC 9112 section 6.3: an invalid Content-Length is answered 400 and the connection closed. Before the fix `abc`
+    // was NaN, let through whatever the body's size, and `1e3` 1000 bytes, blocked 403.
+    const waf = createLocalWaf(spec, { now: () => 0, log: () => {} })!;
+    for (const malformed of ["abc", "1e3", "-1", "0x10", "1.0", "5, 5"]) {
+      const refused = fakeResponse();
+      expect(waf(fakeRequest("10.0.0.4", malformed), refused.response), malformed).toBe(true);
+      expect(refused.sent, malformed).toMatchObject({ status: 400, body: expect.stringContaining("Content-Length") });
+    }
+    expect(waf(fakeRequest("10.0.0.5", " 100 "), fakeResponse().response)).toBe(false);
   });
 
   it("holds at most rateLimit + 1 request times per client IP, and forgets an IP once its window has emptied", () => {
