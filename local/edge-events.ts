@@ -43,10 +43,27 @@ function functionValues(entries: Array<[string, string]>): Record<string, Functi
   return out;
 }
 
-function fromFunctionValues(values: Record<string, FunctionValue> | undefined): Array<[string, string]> {
+/**
+ * The name/value pairs a function's `querystring`, `headers` or `cookies` object stands for, given the object the event
+ * showed (`shown`). A name with duplicates is shown with its first value in `value` and every value in `multiValue`;
+ * "If the multiValue array exists and has any modification, then that modification is applied. The first element in
+ * the value property is ignored. Otherwise, any modification to the value property is applied, and subsequent values
+ * (if they exist) remain unchanged." (Duplicate query strings, headers, and cookies,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html#functions-event-structure-multivalue).
+ * Throws InvalidEdgeResult for a `multiValue` that is not a list of `{ value }` objects (a string would otherwise be
+ * read character by character).
+ */
+function fromFunctionValues(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue> = {}, field = "headers"): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const [name, entry] of Object.entries(values ?? {})) {
-    for (const item of entry.multiValue ?? [entry]) out.push([name, String(item.value ?? "")]);
+    const { multiValue } = entry;
+    if (multiValue !== undefined && (!Array.isArray(multiValue) || !multiValue.every((item) => item !== null && typeof item === "object"))) {
+      throw new InvalidEdgeResult(`Function validation error: ${field}.${name}.multiValue is not an array of { value } objects`);
+    }
+    const before = Object.hasOwn(shown, name) ? shown[name] : undefined;
+    const keptMultiValue = multiValue !== undefined && before?.multiValue !== undefined && JSON.stringify(multiValue) === JSON.stringify(before.multiValue);
+    const items = keptMultiValue ? [{ value: entry.value }, ...before!.multiValue!.slice(1)] : (multiValue ?? [entry]);
+    for (const item of items) out.push([name, String(item.value ?? "")]);
   }
   return out;
 }
@@ -69,8 +86,9 @@ export function rawQueryPairs(querystring: string): Array<[string, string]> {
  */
 function queryFromFunction(querystring: unknown, original: string): string {
   if (typeof querystring === "string") return querystring.replace(/^\?/, "");
-  if (JSON.stringify(querystring) === JSON.stringify(functionValues(rawQueryPairs(original)))) return original;
-  return fromFunctionValues(querystring as Record<string, FunctionValue> | undefined).map(([name, value]) => (value === "" ? name : `${name}=${value}`)).join("&");
+  const shown = functionValues(rawQueryPairs(original));
+  if (JSON.stringify(querystring) === JSON.stringify(shown)) return original;
+  return fromFunctionValues(querystring as Record<string, FunctionValue> | undefined, shown, "querystring").map(([name, value]) => (value === "" ? name : `${name}=${value}`)).join("&");
 }
 
 function parseCookies(headers: Record<string, string[]>): Array<[string, string]> {
@@ -82,9 +100,24 @@ function parseCookies(headers: Record<string, string[]>): Array<[string, string]
   );
 }
 
+/** A request's headers (but Cookie) as a CloudFront Function's event shows them. */
+function functionRequestHeaders(request: EdgeRequest): Record<string, FunctionValue> {
+  const { cookie: _cookie, ...headers } = exposedHeaders(request.headers);
+  return functionHeaderValues(headers);
+}
+
+/** A response's headers (but Set-Cookie) as a CloudFront Function's event shows them. */
+function functionResponseHeaders(response: EdgeResponse): Record<string, FunctionValue> {
+  const { "set-cookie": _setCookies, ...headers } = exposedHeaders(response.headers);
+  return functionHeaderValues(headers);
+}
+
+function functionHeaderValues(headers: Record<string, string[]>): Record<string, FunctionValue> {
+  return functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v])));
+}
+
 /** CloudFront Functions event (version 1.0) for a request, and for a response when there is one. */
 export function functionEvent(eventType: "viewer-request" | "viewer-response", request: EdgeRequest, response: EdgeResponse | undefined, host: string) {
-  const { cookie: _cookie, ...headers } = exposedHeaders(request.headers);
   const event: Record<string, unknown> = {
     version: "1.0",
     context: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
@@ -93,16 +126,16 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
       method: request.method,
       uri: request.uri,
       querystring: functionValues(rawQueryPairs(request.querystring)),
-      headers: functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      headers: functionRequestHeaders(request),
       cookies: functionValues(parseCookies(request.headers)),
     },
   };
   if (response) {
-    const { "set-cookie": setCookies = [], ...responseHeaders } = exposedHeaders(response.headers);
+    const setCookies = exposedHeaders(response.headers)["set-cookie"] ?? [];
     event.response = {
       statusCode: response.status,
       statusDescription: response.statusDescription ?? "",
-      headers: functionValues(Object.entries(responseHeaders).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      headers: functionResponseHeaders(response),
       cookies: Object.fromEntries(setCookies.map((line) => {
         const [pair, ...attributes] = line.split(";");
         const at = pair.indexOf("=");
@@ -120,21 +153,22 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
  * read-only header (checkHeaders), as for Lambda@Edge: those restrictions apply to all edge functions.
  */
 export function requestFromFunction(result: any, original: EdgeRequest): EdgeRequest {
-  const headers = returnedHeaders("function", "viewer-request", original.headers, headersFromFunction(result.headers));
-  const cookies = fromFunctionValues(result.cookies);
+  const headers = returnedHeaders("function", "viewer-request", original.headers, headersFromFunction(result.headers, functionRequestHeaders(original)));
+  const cookies = fromFunctionValues(result.cookies, functionValues(parseCookies(original.headers)), "cookies");
   if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
   return { ...original, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers };
 }
 
-/** A function result's `headers` as CloudFront holds them: lower-case names, every value of each. */
-function headersFromFunction(values: Record<string, FunctionValue> | undefined): Record<string, string[]> {
+/** A function result's `headers` as CloudFront holds them (for the ones the event showed): lower-case names, every value of each. */
+function headersFromFunction(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue> = {}): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
-  for (const [name, value] of fromFunctionValues(values)) (headers[name.toLowerCase()] ??= []).push(value);
+  for (const [name, value] of fromFunctionValues(values, shown)) (headers[name.toLowerCase()] ??= []).push(value);
   return headers;
 }
 
-export function responseFromFunction(result: any): EdgeResponse {
-  const headers = headersFromFunction(result.headers);
+/** A response a function returned (for `shown`, the response headers its event showed, at viewer-response). */
+export function responseFromFunction(result: any, shown: Record<string, FunctionValue> = {}): EdgeResponse {
+  const headers = headersFromFunction(result.headers, shown);
   for (const [name, cookie] of Object.entries((result.cookies ?? {}) as Record<string, FunctionValue & { attributes?: string }>)) {
     (headers["set-cookie"] ??= []).push(`${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`);
   }
@@ -160,7 +194,7 @@ export function generatedResponseFromFunction(result: any): EdgeResponse {
  * and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header (checkHeaders).
  */
 export function changedResponseFromFunction(result: any, original: EdgeResponse): EdgeResponse {
-  return changedResponse("function", "viewer-response", responseFromFunction(result), result.body !== undefined, original);
+  return changedResponse("function", "viewer-response", responseFromFunction(result, functionResponseHeaders(original)), result.body !== undefined, original);
 }
 
 /**
