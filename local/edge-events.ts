@@ -175,8 +175,9 @@ export function responseFromFunction(result: any, shown: Record<string, Function
   // `data` is "The body string" (functions-event-structure.html#functions-event-structure-response): anything else read as
   // a Buffer source could have the front door allocate whatever `{ length }` it claims.
   if (result.body?.data !== undefined && typeof result.body.data !== "string") throw new InvalidEdgeResult("Function validation error: body.data is not a string");
+  // "If you specify encoding as base64 but the body is not valid base64, CloudFront returns an error" (the same section).
   const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
-    ? Buffer.from(result.body.data, result.body.encoding === "base64" ? "base64" : "utf8") : undefined;
+    ? decodedBody("Function validation error: body.encoding is base64 but body.data", result.body.data, result.body.encoding === "base64") : undefined;
   return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
 }
 
@@ -208,6 +209,18 @@ export class InvalidEdgeResult extends Error {
     super(message);
     this.name = "InvalidEdgeResult";
   }
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * A body an edge function gave as text or, when `base64`, as base64, which CloudFront refuses when it is not valid
+ * base64 (Buffer.from would skip the characters it cannot read). `refusal` starts the message: "<kind of error>: <field>".
+ */
+function decodedBody(refusal: string, data: string, base64: boolean): Buffer {
+  if (!base64) return Buffer.from(data, "utf8");
+  if (!BASE64.test(data)) throw new InvalidEdgeResult(`${refusal} is not valid base64`);
+  return Buffer.from(data, "base64");
 }
 
 /** The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part, separated by hyphens" (lambda-event-structure.html#request-event-fields-request). */
@@ -353,8 +366,14 @@ export function isLambdaResponse(result: any): boolean {
   return result && typeof result === "object" && "status" in result && !("uri" in result);
 }
 
+/**
+ * A response a Lambda@Edge function returned. "If you specify bodyEncoding as base64 but the body is not valid base64,
+ * CloudFront returns an error" (`bodyEncoding`, Fields in the response object,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#lambda-event-structure-response-response):
+ * InvalidEdgeResult, as for a replaced request body.
+ */
 export function responseFromLambda(result: any): EdgeResponse {
-  const body = result.body === undefined ? undefined : Buffer.from(String(result.body), result.bodyEncoding === "base64" ? "base64" : "utf8");
+  const body = result.body === undefined ? undefined : decodedBody("Lambda validation error: bodyEncoding is base64 but body", String(result.body), result.bodyEncoding === "base64");
   return { status: Number(result.status), statusDescription: result.statusDescription, headers: fromLambdaHeaders(result.headers), body };
 }
 
@@ -374,7 +393,6 @@ export function changedResponseFromLambda(result: any, original: EdgeResponse, e
   return changedResponse("lambda", eventType, responseFromLambda(result), result.body !== undefined, original);
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * The body a request function's result sends on: the viewer's own for `read-only` (the default: "Lambda@Edge ignores
@@ -397,8 +415,7 @@ function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
   const encoding = body.encoding ?? "base64";
   if (encoding !== "base64" && encoding !== "text") throw new InvalidEdgeResult(`Lambda validation error: body.encoding is ${JSON.stringify(encoding)}, not "base64" or "text"`);
   if (typeof body.data !== "string") throw new InvalidEdgeResult("Lambda validation error: body.data of a replaced body is not a string");
-  if (encoding === "base64" && !BASE64.test(body.data)) throw new InvalidEdgeResult("Lambda validation error: body.encoding is base64 but body.data is not valid base64");
-  const data = Buffer.from(body.data, encoding === "base64" ? "base64" : "utf8");
+  const data = decodedBody("Lambda validation error: body.encoding is base64 but body.data", body.data, encoding === "base64");
   return data.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
 }
 

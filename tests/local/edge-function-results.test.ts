@@ -111,6 +111,17 @@ describe("CloudFront Functions: a body that is not a string", () => {
   });
 });
 
+describe("CloudFront Functions: base64 body data that is not base64", () => {
+  // "If you specify encoding as base64 but the body is not valid base64, CloudFront returns an error"
+  // (functions-event-structure.html#functions-event-structure-response).
+  it("is a 502 validation error, for a generated response and a changed one", async () => {
+    await expect(onRequest(() => ({ statusCode: 200, body: { encoding: "base64", data: "not base64!" } }))).rejects.toThrow(
+      "site-viewer-request (viewer-request): Function validation error: body.encoding is base64 but body.data is not valid base64",
+    );
+    await expect(onResponse((event) => ({ ...event.response, body: { encoding: "base64", data: "YWJj=" } }))).rejects.toThrow(InvalidEdgeResult);
+  });
+});
+
 describe("CloudFront Functions: duplicate headers, query strings and cookies (multiValue)", () => {
   // "If the multiValue array exists and has any modification, then that modification is applied. The first element in
   // the value property is ignored. Otherwise, any modification to the value property is applied, and subsequent values

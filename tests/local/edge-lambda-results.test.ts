@@ -174,3 +174,20 @@ describe("a result CloudFront cannot read", () => {
     expect((refused as Error).message).toMatch(/^edge-origin-request \(origin-request\): Lambda validation error: the result could not be read: TypeError: /);
   });
 });
+
+describe("a response a function returns", () => {
+  const generating = (response: Record<string, unknown>) => () => ({ status: "200", headers: { "content-type": [{ key: "Content-Type", value: "text/plain" }] }, ...response });
+
+  it("with bodyEncoding base64 and a body that is not base64 is a Lambda validation error (502), generated or changed", async () => {
+    // "If you specify bodyEncoding as base64 but the body is not valid base64, CloudFront returns an error"
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#lambda-event-structure-response-response)
+    const generated = runner("viewer-request", generating({ body: "not base64!", bodyEncoding: "base64" })).run.onRequest(post("a"), "d111.cloudfront.net");
+    await expect(generated).rejects.toThrow("edge-viewer-request (viewer-request): Lambda validation error: bodyEncoding is base64 but body is not valid base64");
+    const origin: EdgeResponse = { status: 200, headers: {}, body: Buffer.from("<p>") };
+    const changed = runner("origin-response", ({ response }) => ({ ...response, body: "YQ", bodyEncoding: "base64" })).run.onResponse(post("a"), origin, "d111.cloudfront.net");
+    await expect(changed).rejects.toThrow(InvalidEdgeResult);
+    const valid = await runner("viewer-request", generating({ body: Buffer.from("ok").toString("base64"), bodyEncoding: "base64" })).run.onRequest(post("a"), "d111.cloudfront.net");
+    expect(valid.response?.body?.toString()).toBe("ok");
+  });
+
+});
