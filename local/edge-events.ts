@@ -314,9 +314,20 @@ function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, 
 
 type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | undefined;
 
+/**
+ * A function's header lists as CloudFront holds them. Each entry's `key` "contains the case-sensitive name of the
+ * header" whose lower-case form names the list (lambda-event-structure.html#request-event-fields-request, and the same
+ * for responses): a key that names another header is refused as a Lambda validation error rather than sent under
+ * either name (CloudFront's own answer to such a key is not documented).
+ */
 function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(headers ?? {})) out[name.toLowerCase()] = values.map((v) => String(v.value));
+  for (const [name, values] of Object.entries(headers ?? {})) {
+    const lowerName = name.toLowerCase();
+    const stray = values.find((v) => v.key !== undefined && String(v.key).toLowerCase() !== lowerName);
+    if (stray) throw new InvalidEdgeResult(`Lambda validation error: the header list ${name} holds an entry whose key is ${JSON.stringify(stray.key)}, another header's name`);
+    out[lowerName] = values.map((v) => String(v.value));
+  }
   return out;
 }
 

@@ -207,3 +207,16 @@ describe("a response a function returns", () => {
     await expect(viewerResponse).rejects.toThrow(/over Lambda@Edge's 40 KB for viewer-response events/);
   });
 });
+
+describe("a header entry whose key names another header", () => {
+  // `key` "contains the case-sensitive name of the header" under whose lower-case name the entry is listed
+  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#request-event-fields-request)
+  it("is a Lambda validation error (502), in a request or a response; another case of the same name is that header", async () => {
+    const stray = forwarded("origin-request", post("a"), ({ request }) => ({ ...request, headers: { ...request.headers, "x-a": [{ key: "X-B", value: "1" }] } }));
+    await expect(stray).rejects.toThrow('edge-origin-request (origin-request): Lambda validation error: the header list x-a holds an entry whose key is "X-B", another header\'s name');
+    const generated = runner("viewer-request", () => ({ status: "302", headers: { location: [{ key: "Refresh", value: "/b" }] } })).run.onRequest(post("a"), "d111.cloudfront.net");
+    await expect(generated).rejects.toThrow(InvalidEdgeResult);
+    const sameName = await forwarded("origin-request", post("a"), ({ request }) => ({ ...request, headers: { ...request.headers, "x-a": [{ key: "X-a", value: "1" }] } }));
+    expect(sameName.headers["x-a"]).toEqual(["1"]);
+  });
+});
