@@ -346,8 +346,14 @@ function lambdaHeaderNames(headers: LambdaHeaders): Record<string, string> {
  * at 40 KB. For origin requests, the body is truncated at 1 MB." (the rest still goes to the origin)
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body
  */
+const REQUEST_BODY_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body";
 const VIEWER_REQUEST_BODY_BYTES = 40 * 1024;
 const ORIGIN_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/** The `origin` an origin event shows: the local stand-in for the site's S3 origin. */
+function eventOrigin(host: string) {
+  return { s3: { authMethod: "origin-access-control", customHeaders: {}, domainName: `${host}.local-origin`, path: "" } };
+}
 
 /** Lambda@Edge event (`Records[0].cf`) for any of the four trigger points. */
 export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, response: EdgeResponse | undefined, host: string, includeBody: boolean) {
@@ -362,9 +368,7 @@ export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, resp
     const exposed = request.body.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
     cfRequest.body = { inputTruncated: exposed.length < request.body.length, action: "read-only", encoding: "base64", data: exposed.toString("base64") };
   }
-  if (eventType.startsWith("origin-")) {
-    cfRequest.origin = { s3: { authMethod: "origin-access-control", customHeaders: {}, domainName: `${host}.local-origin`, path: "" } };
-  }
+  if (eventType.startsWith("origin-")) cfRequest.origin = eventOrigin(host);
   const cf: Record<string, unknown> = {
     config: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
     request: cfRequest,
@@ -450,7 +454,7 @@ export function changedResponseFromLambda(result: any, original: EdgeResponse, e
  * lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
  * of the same 40 KB and 1 MB, so both cuts are made on the decoded bytes, at the limits that cut what the event shows.
  */
-function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
+function replacedBody(body: any, eventType: EdgeEventType, notice: (message: string) => void): Buffer | undefined {
   if (body === undefined || body === null) return undefined;
   const action = body.action ?? "read-only";
   if (action === "read-only") return undefined;
@@ -459,15 +463,26 @@ function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
   if (encoding !== "base64" && encoding !== "text") throw new InvalidEdgeResult(`Lambda validation error: body.encoding is ${JSON.stringify(encoding)}, not "base64" or "text"`);
   if (typeof body.data !== "string") throw new InvalidEdgeResult("Lambda validation error: body.data of a replaced body is not a string");
   const data = decodedBody("Lambda validation error: body.encoding is base64 but body.data", body.data, encoding === "base64");
-  return data.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
+  const limit = eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES;
+  if (data.length > limit) {
+    notice(`the body it replaced is ${data.length} bytes; CloudFront truncates a replaced body at ${sizeText(limit)} in ${eventType} events, so the origin gets its first ${limit} bytes (${REQUEST_BODY_URL})`);
+  }
+  return data.subarray(0, limit);
 }
 
 /**
  * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
  * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
- * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody).
+ * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody). `notice` is told what the user
+ * should know of the result: a replaced body CloudFront cut, and an `origin` changed at origin request, which the local
+ * runtime does not follow (a function may change the origin at origin request: `origin` in Fields in the request object,
+ * lambda-event-structure.html; locally the request still goes to the behaviour's origin). `host` is the distribution's,
+ * whose origin the event showed.
  */
-export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean): EdgeRequest {
+export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean, notice: (message: string) => void = () => {}, host = ""): EdgeRequest {
+  if (eventType === "origin-request" && result.origin !== undefined && JSON.stringify(result.origin) !== JSON.stringify(eventOrigin(host))) {
+    notice("it changed the request's origin, which the local runtime does not emulate: the request goes to the behaviour's own origin, as it would without the change");
+  }
   const headers = returnedHeaders("lambda", eventType, original.headers, fromLambdaHeaders(result.headers));
   const request: EdgeRequest = {
     ...original,
@@ -477,7 +492,7 @@ export function requestFromLambda(result: any, original: EdgeRequest, eventType:
     headerNames: { ...original.headerNames, ...lambdaHeaderNames(result.headers) },
   };
   // A function without Include Body was shown no body, and has none to replace.
-  const replaced = includeBody ? replacedBody(result.body, eventType) : undefined;
+  const replaced = includeBody ? replacedBody(result.body, eventType, notice) : undefined;
   if (!replaced) return request;
   // Content-Length is read-only to the function: CloudFront's own framing of the body it sends on.
   const { "transfer-encoding": _chunked, ...framed } = headers;

@@ -220,3 +220,35 @@ describe("a header entry whose key names another header", () => {
     expect(sameName.headers["x-a"]).toEqual(["1"]);
   });
 });
+
+describe("what the local runtime tells the user of a request result", () => {
+  function logged(eventType: "viewer-request" | "origin-request", handler: (cf: Cf) => unknown) {
+    const warnings: string[] = [];
+    const host = () => ({ invoke: async <T,>(event: unknown) => handler(JSON.parse(JSON.stringify(event)).Records[0].cf as Cf) as T });
+    const run = lambdaEdgeRunner(`edge-${eventType}`, eventType, {} as LambdaFunctionSpec, host, true, (message) => warnings.push(message));
+    return { run, warnings };
+  }
+
+  it("a replaced body CloudFront cuts is logged with its size and the limit; one within the limit is not", async () => {
+    const cut = logged("viewer-request", replacing("text", "x".repeat(40 * 1024 + 10)));
+    await cut.run.onRequest(post("a"), "d111.cloudfront.net");
+    expect(cut.warnings).toEqual([
+      `Lambda@Edge edge-viewer-request (viewer-request): the body it replaced is ${40 * 1024 + 10} bytes; CloudFront truncates a replaced body at 40 KB in viewer-request events, so the origin gets its first ${40 * 1024} bytes (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body)`,
+    ]);
+    const whole = logged("origin-request", replacing("text", "x".repeat(40 * 1024 + 10)));
+    await whole.run.onRequest(post("a"), "d111.cloudfront.net");
+    expect(whole.warnings).toEqual([]);
+  });
+
+  it("an origin an origin-request function changed is logged as not emulated; one returned as shown is not", async () => {
+    const changed = logged("origin-request", ({ request }) => ({ ...request, origin: { custom: { domainName: "example.com", port: 443, protocol: "https", path: "", sslProtocols: ["TLSv1.2"], readTimeout: 5, keepaliveTimeout: 5, customHeaders: {} } } }));
+    const outcome = await changed.run.onRequest(post("a"), "d111.cloudfront.net");
+    expect(outcome.request?.uri).toBe("/form");
+    expect(changed.warnings).toEqual([
+      "Lambda@Edge edge-origin-request (origin-request): it changed the request's origin, which the local runtime does not emulate: the request goes to the behaviour's own origin, as it would without the change",
+    ]);
+    const kept = logged("origin-request", ({ request }) => request);
+    await kept.run.onRequest(post("a"), "d111.cloudfront.net");
+    expect(kept.warnings).toEqual([]);
+  });
+});
