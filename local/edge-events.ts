@@ -28,6 +28,14 @@ export interface EdgeResponse {
   statusDescription?: string;
   headers: Record<string, string[]>;
   body?: Buffer;
+  /**
+   * Header names as spelt on the wire, by lower-case name: a local origin's as it wrote them (a Lambda@Edge response
+   * event's keys, and what the viewer gets, as when no function runs), a CloudFront Function's with "the first letter of
+   * each word in header names [...] capitalized" (functions-event-structure.html#functions-event-structure-response),
+   * a Lambda@Edge function's as its `key` spells them (lambda-event-structure.html, Fields in the response object).
+   * A name missing here goes to the viewer lower-case, and to a Lambda@Edge event capitalised.
+   */
+  headerNames?: Record<string, string>;
 }
 
 
@@ -178,7 +186,8 @@ export function responseFromFunction(result: any, shown: Record<string, Function
   // "If you specify encoding as base64 but the body is not valid base64, CloudFront returns an error" (the same section).
   const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
     ? decodedBody("Function validation error: body.encoding is base64 but body.data", result.body.data, result.body.encoding === "base64") : undefined;
-  return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
+  const headerNames = Object.fromEntries(Object.keys(headers).map((name) => [name, CANONICAL(name)]));
+  return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body, headerNames };
 }
 
 /** A response a viewer-request CloudFront Function generated; throws InvalidEdgeResult when it adds a disallowed header. */
@@ -373,7 +382,9 @@ export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, resp
     config: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
     request: cfRequest,
   };
-  if (response) cf.response = { status: String(response.status), statusDescription: response.statusDescription ?? "", headers: lambdaHeaders(response.headers) };
+  // Response keys spelt as the origin (or the function before) wrote them: "the case-sensitive name of the header as it
+  // appears in an HTTP response" (lambda-event-structure.html, Fields in the response object).
+  if (response) cf.response = { status: String(response.status), statusDescription: response.statusDescription ?? "", headers: lambdaHeaders(response.headers, response.headerNames) };
   return { Records: [{ cf }] };
 }
 
@@ -389,7 +400,10 @@ export function isLambdaResponse(result: any): boolean {
  */
 export function responseFromLambda(result: any): EdgeResponse {
   const body = result.body === undefined ? undefined : decodedBody("Lambda validation error: bodyEncoding is base64 but body", String(result.body), result.bodyEncoding === "base64");
-  return { status: Number(result.status), statusDescription: result.statusDescription, headers: fromLambdaHeaders(result.headers), body };
+  const headers = fromLambdaHeaders(result.headers);
+  const keys = lambdaHeaderNames(result.headers);
+  const headerNames = Object.fromEntries(Object.keys(headers).map((name) => [name, keys[name] ?? CANONICAL(name)]));
+  return { status: Number(result.status), statusDescription: result.statusDescription, headers, body, headerNames };
 }
 
 /**
