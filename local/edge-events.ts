@@ -394,8 +394,8 @@ export function isLambdaResponse(result: any): boolean {
 
 /**
  * A response a Lambda@Edge function returned. "If you specify bodyEncoding as base64 but the body is not valid base64,
- * CloudFront returns an error" (`bodyEncoding`, Fields in the response object,
- * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#lambda-event-structure-response-response):
+ * CloudFront returns an error" (`bodyEncoding`, Generate HTTP responses in request triggers,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-generating-http-responses.html#lambda-generating-http-responses-in-requests):
  * InvalidEdgeResult, as for a replaced request body.
  */
 export function responseFromLambda(result: any): EdgeResponse {

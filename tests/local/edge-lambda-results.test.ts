@@ -180,7 +180,7 @@ describe("a response a function returns", () => {
 
   it("with bodyEncoding base64 and a body that is not base64 is a Lambda validation error (502), generated or changed", async () => {
     // "If you specify bodyEncoding as base64 but the body is not valid base64, CloudFront returns an error"
-    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html#lambda-event-structure-response-response)
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-generating-http-responses.html#lambda-generating-http-responses-in-requests)
     const generated = runner("viewer-request", generating({ body: "not base64!", bodyEncoding: "base64" })).run.onRequest(post("a"), "d111.cloudfront.net");
     await expect(generated).rejects.toThrow("edge-viewer-request (viewer-request): Lambda validation error: bodyEncoding is base64 but body is not valid base64");
     const origin: EdgeResponse = { status: 200, headers: {}, body: Buffer.from("<p>") };
