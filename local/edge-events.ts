@@ -28,6 +28,14 @@ export interface EdgeResponse {
   statusDescription?: string;
   headers: Record<string, string[]>;
   body?: Buffer;
+  /**
+   * Header names as spelt on the wire, by lower-case name: a local origin's as it wrote them (a Lambda@Edge response
+   * event's keys, and what the viewer gets, as when no function runs), a CloudFront Function's with "the first letter of
+   * each word in header names [...] capitalized" (functions-event-structure.html#functions-event-structure-response),
+   * a Lambda@Edge function's as its `key` spells them (lambda-event-structure.html, Fields in the response object).
+   * A name missing here goes to the viewer lower-case, and to a Lambda@Edge event capitalised.
+   */
+  headerNames?: Record<string, string>;
 }
 
 
@@ -43,10 +51,27 @@ function functionValues(entries: Array<[string, string]>): Record<string, Functi
   return out;
 }
 
-function fromFunctionValues(values: Record<string, FunctionValue> | undefined): Array<[string, string]> {
+/**
+ * The name/value pairs a function's `querystring`, `headers` or `cookies` object stands for, given the object the event
+ * showed (`shown`). A name with duplicates is shown with its first value in `value` and every value in `multiValue`;
+ * "If the multiValue array exists and has any modification, then that modification is applied. The first element in
+ * the value property is ignored. Otherwise, any modification to the value property is applied, and subsequent values
+ * (if they exist) remain unchanged." (Duplicate query strings, headers, and cookies,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html#functions-event-structure-multivalue).
+ * Throws InvalidEdgeResult for a `multiValue` that is not a list of `{ value }` objects (a string would otherwise be
+ * read character by character).
+ */
+function fromFunctionValues(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue> = {}, field = "headers"): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const [name, entry] of Object.entries(values ?? {})) {
-    for (const item of entry.multiValue ?? [entry]) out.push([name, String(item.value ?? "")]);
+    const { multiValue } = entry;
+    if (multiValue !== undefined && (!Array.isArray(multiValue) || !multiValue.every((item) => item !== null && typeof item === "object"))) {
+      throw new InvalidEdgeResult(`Function validation error: ${field}.${name}.multiValue is not an array of { value } objects`);
+    }
+    const before = Object.hasOwn(shown, name) ? shown[name] : undefined;
+    const keptMultiValue = multiValue !== undefined && before?.multiValue !== undefined && JSON.stringify(multiValue) === JSON.stringify(before.multiValue);
+    const items = keptMultiValue ? [{ value: entry.value }, ...before!.multiValue!.slice(1)] : (multiValue ?? [entry]);
+    for (const item of items) out.push([name, String(item.value ?? "")]);
   }
   return out;
 }
@@ -69,8 +94,9 @@ export function rawQueryPairs(querystring: string): Array<[string, string]> {
  */
 function queryFromFunction(querystring: unknown, original: string): string {
   if (typeof querystring === "string") return querystring.replace(/^\?/, "");
-  if (JSON.stringify(querystring) === JSON.stringify(functionValues(rawQueryPairs(original)))) return original;
-  return fromFunctionValues(querystring as Record<string, FunctionValue> | undefined).map(([name, value]) => (value === "" ? name : `${name}=${value}`)).join("&");
+  const shown = functionValues(rawQueryPairs(original));
+  if (JSON.stringify(querystring) === JSON.stringify(shown)) return original;
+  return fromFunctionValues(querystring as Record<string, FunctionValue> | undefined, shown, "querystring").map(([name, value]) => (value === "" ? name : `${name}=${value}`)).join("&");
 }
 
 function parseCookies(headers: Record<string, string[]>): Array<[string, string]> {
@@ -82,9 +108,24 @@ function parseCookies(headers: Record<string, string[]>): Array<[string, string]
   );
 }
 
+/** A request's headers (but Cookie) as a CloudFront Function's event shows them. */
+function functionRequestHeaders(request: EdgeRequest): Record<string, FunctionValue> {
+  const { cookie: _cookie, ...headers } = exposedHeaders(request.headers);
+  return functionHeaderValues(headers);
+}
+
+/** A response's headers (but Set-Cookie) as a CloudFront Function's event shows them. */
+function functionResponseHeaders(response: EdgeResponse): Record<string, FunctionValue> {
+  const { "set-cookie": _setCookies, ...headers } = exposedHeaders(response.headers);
+  return functionHeaderValues(headers);
+}
+
+function functionHeaderValues(headers: Record<string, string[]>): Record<string, FunctionValue> {
+  return functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v])));
+}
+
 /** CloudFront Functions event (version 1.0) for a request, and for a response when there is one. */
 export function functionEvent(eventType: "viewer-request" | "viewer-response", request: EdgeRequest, response: EdgeResponse | undefined, host: string) {
-  const { cookie: _cookie, ...headers } = exposedHeaders(request.headers);
   const event: Record<string, unknown> = {
     version: "1.0",
     context: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
@@ -93,16 +134,16 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
       method: request.method,
       uri: request.uri,
       querystring: functionValues(rawQueryPairs(request.querystring)),
-      headers: functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      headers: functionRequestHeaders(request),
       cookies: functionValues(parseCookies(request.headers)),
     },
   };
   if (response) {
-    const { "set-cookie": setCookies = [], ...responseHeaders } = exposedHeaders(response.headers);
+    const setCookies = exposedHeaders(response.headers)["set-cookie"] ?? [];
     event.response = {
       statusCode: response.status,
       statusDescription: response.statusDescription ?? "",
-      headers: functionValues(Object.entries(responseHeaders).flatMap(([name, values]) => values.map((v): [string, string] => [name, v]))),
+      headers: functionResponseHeaders(response),
       cookies: Object.fromEntries(setCookies.map((line) => {
         const [pair, ...attributes] = line.split(";");
         const at = pair.indexOf("=");
@@ -120,30 +161,33 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
  * read-only header (checkHeaders), as for Lambda@Edge: those restrictions apply to all edge functions.
  */
 export function requestFromFunction(result: any, original: EdgeRequest): EdgeRequest {
-  const headers = returnedHeaders("function", "viewer-request", original.headers, headersFromFunction(result.headers));
-  const cookies = fromFunctionValues(result.cookies);
+  const headers = returnedHeaders("function", "viewer-request", original.headers, headersFromFunction(result.headers, functionRequestHeaders(original)));
+  const cookies = fromFunctionValues(result.cookies, functionValues(parseCookies(original.headers)), "cookies");
   if (cookies.length > 0) headers.cookie = [cookies.map(([name, value]) => `${name}=${value}`).join("; ")];
   return { ...original, uri: String(result.uri ?? original.uri), querystring: queryFromFunction(result.querystring, original.querystring), headers };
 }
 
-/** A function result's `headers` as CloudFront holds them: lower-case names, every value of each. */
-function headersFromFunction(values: Record<string, FunctionValue> | undefined): Record<string, string[]> {
+/** A function result's `headers` as CloudFront holds them (for the ones the event showed): lower-case names, every value of each. */
+function headersFromFunction(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue> = {}): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
-  for (const [name, value] of fromFunctionValues(values)) (headers[name.toLowerCase()] ??= []).push(value);
+  for (const [name, value] of fromFunctionValues(values, shown)) (headers[name.toLowerCase()] ??= []).push(value);
   return headers;
 }
 
-export function responseFromFunction(result: any): EdgeResponse {
-  const headers = headersFromFunction(result.headers);
+/** A response a function returned (for `shown`, the response headers its event showed, at viewer-response). */
+export function responseFromFunction(result: any, shown: Record<string, FunctionValue> = {}): EdgeResponse {
+  const headers = headersFromFunction(result.headers, shown);
   for (const [name, cookie] of Object.entries((result.cookies ?? {}) as Record<string, FunctionValue & { attributes?: string }>)) {
     (headers["set-cookie"] ??= []).push(`${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`);
   }
   // `data` is "The body string" (functions-event-structure.html#functions-event-structure-response): anything else read as
   // a Buffer source could have the front door allocate whatever `{ length }` it claims.
   if (result.body?.data !== undefined && typeof result.body.data !== "string") throw new InvalidEdgeResult("Function validation error: body.data is not a string");
+  // "If you specify encoding as base64 but the body is not valid base64, CloudFront returns an error" (the same section).
   const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body?.data !== undefined
-    ? Buffer.from(result.body.data, result.body.encoding === "base64" ? "base64" : "utf8") : undefined;
-  return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body };
+    ? decodedBody("Function validation error: body.encoding is base64 but body.data", result.body.data, result.body.encoding === "base64") : undefined;
+  const headerNames = Object.fromEntries(Object.keys(headers).map((name) => [name, CANONICAL(name)]));
+  return { status: Number(result.statusCode), statusDescription: result.statusDescription, headers, body, headerNames };
 }
 
 /** A response a viewer-request CloudFront Function generated; throws InvalidEdgeResult when it adds a disallowed header. */
@@ -160,7 +204,7 @@ export function generatedResponseFromFunction(result: any): EdgeResponse {
  * and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header (checkHeaders).
  */
 export function changedResponseFromFunction(result: any, original: EdgeResponse): EdgeResponse {
-  return changedResponse("function", "viewer-response", responseFromFunction(result), result.body !== undefined, original);
+  return changedResponse("function", "viewer-response", responseFromFunction(result, functionResponseHeaders(original)), result.body !== undefined, original);
 }
 
 /**
@@ -174,6 +218,18 @@ export class InvalidEdgeResult extends Error {
     super(message);
     this.name = "InvalidEdgeResult";
   }
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * A body an edge function gave as text or, when `base64`, as base64, which CloudFront refuses when it is not valid
+ * base64 (Buffer.from would skip the characters it cannot read). `refusal` starts the message: "<kind of error>: <field>".
+ */
+function decodedBody(refusal: string, data: string, base64: boolean): Buffer {
+  if (!base64) return Buffer.from(data, "utf8");
+  if (!BASE64.test(data)) throw new InvalidEdgeResult(`${refusal} is not valid base64`);
+  return Buffer.from(data, "base64");
 }
 
 /** The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part, separated by hyphens" (lambda-event-structure.html#request-event-fields-request). */
@@ -267,9 +323,20 @@ function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, 
 
 type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | undefined;
 
+/**
+ * A function's header lists as CloudFront holds them. Each entry's `key` "contains the case-sensitive name of the
+ * header" whose lower-case form names the list (lambda-event-structure.html#request-event-fields-request, and the same
+ * for responses): a key that names another header is refused as a Lambda validation error rather than sent under
+ * either name (CloudFront's own answer to such a key is not documented).
+ */
 function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(headers ?? {})) out[name.toLowerCase()] = values.map((v) => String(v.value));
+  for (const [name, values] of Object.entries(headers ?? {})) {
+    const lowerName = name.toLowerCase();
+    const stray = values.find((v) => v.key !== undefined && String(v.key).toLowerCase() !== lowerName);
+    if (stray) throw new InvalidEdgeResult(`Lambda validation error: the header list ${name} holds an entry whose key is ${JSON.stringify(stray.key)}, another header's name`);
+    out[lowerName] = values.map((v) => String(v.value));
+  }
   return out;
 }
 
@@ -288,8 +355,14 @@ function lambdaHeaderNames(headers: LambdaHeaders): Record<string, string> {
  * at 40 KB. For origin requests, the body is truncated at 1 MB." (the rest still goes to the origin)
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body
  */
+const REQUEST_BODY_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body";
 const VIEWER_REQUEST_BODY_BYTES = 40 * 1024;
 const ORIGIN_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/** The `origin` an origin event shows: the local stand-in for the site's S3 origin. */
+function eventOrigin(host: string) {
+  return { s3: { authMethod: "origin-access-control", customHeaders: {}, domainName: `${host}.local-origin`, path: "" } };
+}
 
 /** Lambda@Edge event (`Records[0].cf`) for any of the four trigger points. */
 export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, response: EdgeResponse | undefined, host: string, includeBody: boolean) {
@@ -304,14 +377,14 @@ export function lambdaEvent(eventType: EdgeEventType, request: EdgeRequest, resp
     const exposed = request.body.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
     cfRequest.body = { inputTruncated: exposed.length < request.body.length, action: "read-only", encoding: "base64", data: exposed.toString("base64") };
   }
-  if (eventType.startsWith("origin-")) {
-    cfRequest.origin = { s3: { authMethod: "origin-access-control", customHeaders: {}, domainName: `${host}.local-origin`, path: "" } };
-  }
+  if (eventType.startsWith("origin-")) cfRequest.origin = eventOrigin(host);
   const cf: Record<string, unknown> = {
     config: { distributionDomainName: host, distributionId: "ELOCAL", eventType, requestId: `local-${Date.now().toString(36)}` },
     request: cfRequest,
   };
-  if (response) cf.response = { status: String(response.status), statusDescription: response.statusDescription ?? "", headers: lambdaHeaders(response.headers) };
+  // Response keys spelt as the origin (or the function before) wrote them: "the case-sensitive name of the header as it
+  // appears in an HTTP response" (lambda-event-structure.html, Fields in the response object).
+  if (response) cf.response = { status: String(response.status), statusDescription: response.statusDescription ?? "", headers: lambdaHeaders(response.headers, response.headerNames) };
   return { Records: [{ cf }] };
 }
 
@@ -319,13 +392,53 @@ export function isLambdaResponse(result: any): boolean {
   return result && typeof result === "object" && "status" in result && !("uri" in result);
 }
 
+/**
+ * A response a Lambda@Edge function returned. "If you specify bodyEncoding as base64 but the body is not valid base64,
+ * CloudFront returns an error" (`bodyEncoding`, Generate HTTP responses in request triggers,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-generating-http-responses.html#lambda-generating-http-responses-in-requests):
+ * InvalidEdgeResult, as for a replaced request body.
+ */
 export function responseFromLambda(result: any): EdgeResponse {
-  const body = result.body === undefined ? undefined : Buffer.from(String(result.body), result.bodyEncoding === "base64" ? "base64" : "utf8");
-  return { status: Number(result.status), statusDescription: result.statusDescription, headers: fromLambdaHeaders(result.headers), body };
+  const body = result.body === undefined ? undefined : decodedBody("Lambda validation error: bodyEncoding is base64 but body", String(result.body), result.bodyEncoding === "base64");
+  const headers = fromLambdaHeaders(result.headers);
+  const keys = lambdaHeaderNames(result.headers);
+  const headerNames = Object.fromEntries(Object.keys(headers).map((name) => [name, keys[name] ?? CANONICAL(name)]));
+  return { status: Number(result.status), statusDescription: result.statusDescription, headers, body, headerNames };
 }
 
-/** A response a viewer-request or origin-request function generated; throws InvalidEdgeResult when it adds a disallowed header. */
+/**
+ * Lambda@Edge's quota on "Size of a response that is generated by a Lambda function, including headers and body": 40 KB
+ * for viewer request and viewer response events, 1 MB for origin request and origin response events (Quotas on
+ * Lambda@Edge, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge).
+ */
+const GENERATED_RESPONSE_BYTES: Record<EdgeEventType, number> = {
+  "viewer-request": 40 * 1024, "viewer-response": 40 * 1024, "origin-request": 1024 * 1024, "origin-response": 1024 * 1024,
+};
+
+/** A limit as AWS states it: "40 KB", "1 MB". */
+const sizeText = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes / 1024} KB`);
+
+/**
+ * Refuses a response result over GENERATED_RESPONSE_BYTES as a Lambda validation error (502: "your Lambda function
+ * response was incorrectly formed or included invalid content", http-502-lambda-validation-error.html). CloudFront's
+ * error page for it reads "The Lambda function result failed validation: The body is not a string, is not an object, or
+ * exceeds the maximum size", as projects quote it (AWS documents no status for this case itself). Counted as the
+ * function returned it: the body string as given (base64 or text), and each header as a `key: value` line.
+ */
+function checkResponseSize(result: any, eventType: EdgeEventType): void {
+  let bytes = result.body === undefined ? 0 : Buffer.byteLength(String(result.body));
+  for (const [name, values] of Object.entries((result.headers ?? {}) as Record<string, Array<{ key?: string; value: string }>>)) {
+    for (const entry of values) bytes += Buffer.byteLength(`${entry.key ?? name}: ${entry.value}\r\n`);
+  }
+  const limit = GENERATED_RESPONSE_BYTES[eventType];
+  if (bytes > limit) {
+    throw new InvalidEdgeResult(`Lambda validation error: the response the function returned is ${bytes} bytes (headers and body), over Lambda@Edge's ${sizeText(limit)} for ${eventType} events (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge)`);
+  }
+}
+
+/** A response a viewer-request or origin-request function generated; throws InvalidEdgeResult when it adds a disallowed header or is over the size quota. */
 export function generatedResponseFromLambda(result: any, eventType: EdgeEventType): EdgeResponse {
+  checkResponseSize(result, eventType);
   const response = responseFromLambda(result);
   checkHeaders("lambda", eventType, {}, response.headers, false);
   return response;
@@ -334,13 +447,13 @@ export function generatedResponseFromLambda(result: any, eventType: EdgeEventTyp
 /**
  * The response an origin-response or viewer-response function returned for `original`: the origin's body unless it
  * generated one (Lambda@Edge cannot read an origin's body), and the disallowed headers it was not shown. Throws
- * InvalidEdgeResult for a Lambda validation error (checkHeaders).
+ * InvalidEdgeResult for a Lambda validation error (checkHeaders, checkResponseSize).
  */
 export function changedResponseFromLambda(result: any, original: EdgeResponse, eventType: EdgeEventType): EdgeResponse {
+  checkResponseSize(result, eventType);
   return changedResponse("lambda", eventType, responseFromLambda(result), result.body !== undefined, original);
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * The body a request function's result sends on: the viewer's own for `read-only` (the default: "Lambda@Edge ignores
@@ -355,7 +468,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
  * of the same 40 KB and 1 MB, so both cuts are made on the decoded bytes, at the limits that cut what the event shows.
  */
-function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
+function replacedBody(body: any, eventType: EdgeEventType, notice: (message: string) => void): Buffer | undefined {
   if (body === undefined || body === null) return undefined;
   const action = body.action ?? "read-only";
   if (action === "read-only") return undefined;
@@ -363,17 +476,27 @@ function replacedBody(body: any, eventType: EdgeEventType): Buffer | undefined {
   const encoding = body.encoding ?? "base64";
   if (encoding !== "base64" && encoding !== "text") throw new InvalidEdgeResult(`Lambda validation error: body.encoding is ${JSON.stringify(encoding)}, not "base64" or "text"`);
   if (typeof body.data !== "string") throw new InvalidEdgeResult("Lambda validation error: body.data of a replaced body is not a string");
-  if (encoding === "base64" && !BASE64.test(body.data)) throw new InvalidEdgeResult("Lambda validation error: body.encoding is base64 but body.data is not valid base64");
-  const data = Buffer.from(body.data, encoding === "base64" ? "base64" : "utf8");
-  return data.subarray(0, eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES);
+  const data = decodedBody("Lambda validation error: body.encoding is base64 but body.data", body.data, encoding === "base64");
+  const limit = eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES;
+  if (data.length > limit) {
+    notice(`the body it replaced is ${data.length} bytes; CloudFront truncates a replaced body at ${sizeText(limit)} in ${eventType} events, so the origin gets its first ${limit} bytes (${REQUEST_BODY_URL})`);
+  }
+  return data.subarray(0, limit);
 }
 
 /**
  * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
  * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
- * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody).
+ * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody). `notice` is told what the user
+ * should know of the result: a replaced body CloudFront cut, and an `origin` changed at origin request, which the local
+ * runtime does not follow (a function may change the origin at origin request: `origin` in Fields in the request object,
+ * lambda-event-structure.html; locally the request still goes to the behaviour's origin). `host` is the distribution's,
+ * whose origin the event showed.
  */
-export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean): EdgeRequest {
+export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean, notice: (message: string) => void = () => {}, host = ""): EdgeRequest {
+  if (eventType === "origin-request" && result.origin !== undefined && JSON.stringify(result.origin) !== JSON.stringify(eventOrigin(host))) {
+    notice("it changed the request's origin, which the local runtime does not emulate: the request goes to the behaviour's own origin, as it would without the change");
+  }
   const headers = returnedHeaders("lambda", eventType, original.headers, fromLambdaHeaders(result.headers));
   const request: EdgeRequest = {
     ...original,
@@ -383,7 +506,7 @@ export function requestFromLambda(result: any, original: EdgeRequest, eventType:
     headerNames: { ...original.headerNames, ...lambdaHeaderNames(result.headers) },
   };
   // A function without Include Body was shown no body, and has none to replace.
-  const replaced = includeBody ? replacedBody(result.body, eventType) : undefined;
+  const replaced = includeBody ? replacedBody(result.body, eventType, notice) : undefined;
   if (!replaced) return request;
   // Content-Length is read-only to the function: CloudFront's own framing of the body it sends on.
   const { "transfer-encoding": _chunked, ...framed } = headers;

@@ -610,7 +610,14 @@ export function cloudFrontFunctionRunner(name: string, eventType: "viewer-reques
   };
 }
 
-export function lambdaEdgeRunner(name: string, eventType: EdgeEventType, spec: LambdaFunctionSpec, host: LambdaHost, includeBody: boolean): EdgeRunner {
+/**
+ * Runs a Lambda@Edge function at `eventType`. `warn` gets what a user should know of a result the local runtime takes
+ * otherwise than CloudFront, or that CloudFront cut (requestFromLambda's notices), naming the function.
+ */
+export function lambdaEdgeRunner(
+  name: string, eventType: EdgeEventType, spec: LambdaFunctionSpec, host: LambdaHost, includeBody: boolean, warn: (message: string) => void = (message) => console.warn(message),
+): EdgeRunner {
+  const notice = (message: string) => warn(`Lambda@Edge ${name} (${eventType}): ${message}`);
   const run = async (event: unknown) => {
     try {
       return await host(spec).invoke<any>(event);
@@ -626,7 +633,7 @@ export function lambdaEdgeRunner(name: string, eventType: EdgeEventType, spec: L
       const result = await run(lambdaEvent(eventType, request, undefined, distributionHost, includeBody));
       if (isLambdaResponse(result)) return { response: validated("lambda", name, eventType, () => generatedResponseFromLambda(result, eventType)) };
       if (!result || typeof result.uri !== "string") throw new EdgeFunctionError(name, eventType, "returned neither a request nor a response object");
-      return { request: validated("lambda", name, eventType, () => requestFromLambda(result, request, eventType, includeBody)) };
+      return { request: validated("lambda", name, eventType, () => requestFromLambda(result, request, eventType, includeBody, notice, distributionHost)) };
     },
     async onResponse(request, response, distributionHost) {
       const result = await run(lambdaEvent(eventType, request, response, distributionHost, false));
@@ -715,7 +722,7 @@ export function createEdgeRuntime(
       } else {
         const lambda = spec.lambdas.find((l) => l.key === association.key);
         if (!lambda) throw new Error(`EdgeLogic "${association.edgeLogic}" has no Lambda@Edge function "${association.key}".`);
-        runner = lambdaEdgeRunner(name, association.eventType, lambda.function, lambdaHost, association.includeBody ?? false);
+        runner = lambdaEdgeRunner(name, association.eventType, lambda.function, lambdaHost, association.includeBody ?? false, options.warn);
       }
       const runners = byBehaviour.get(association.pathPattern) ?? {};
       runners[association.eventType] = runner;

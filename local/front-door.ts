@@ -436,11 +436,15 @@ class LoopbackHops {
         incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
         incoming.on("end", () => {
           const responseHeaders: Record<string, string[]> = {};
+          // Each name as the origin first spelt it (EdgeResponse.headerNames).
+          const headerNames: Record<string, string> = {};
           for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
             const name = incoming.rawHeaders[i].toLowerCase();
-            if (name !== "content-length" && name !== "transfer-encoding" && name !== "connection" && name !== "keep-alive" && name !== "date") (responseHeaders[name] ??= []).push(incoming.rawHeaders[i + 1]);
+            if (name === "content-length" || name === "transfer-encoding" || name === "connection" || name === "keep-alive" || name === "date") continue;
+            (responseHeaders[name] ??= []).push(incoming.rawHeaders[i + 1]);
+            headerNames[name] ??= incoming.rawHeaders[i];
           }
-          resolve({ status: incoming.statusCode ?? 502, statusDescription: incoming.statusMessage, headers: responseHeaders, body: Buffer.concat(chunks) });
+          resolve({ status: incoming.statusCode ?? 502, statusDescription: incoming.statusMessage, headers: responseHeaders, headerNames, body: Buffer.concat(chunks) });
         });
         incoming.on("error", reject);
       });
@@ -478,7 +482,8 @@ function send(response: ServerResponse, request: IncomingMessage, result: EdgeRe
   const status = Number(result.status);
   const headers: Array<[string, string | string[]]> = [];
   for (const [name, values] of Object.entries(result.headers)) {
-    if (!FRAMING_HEADERS.has(name)) headers.push([name, values.length === 1 && name !== "set-cookie" ? values[0] : values]);
+    // Spelt as EdgeResponse.headerNames has them (an edge function's as CloudFront writes them, a local origin's as it did); the rest lower-case.
+    if (!FRAMING_HEADERS.has(name)) headers.push([result.headerNames?.[name] ?? name, values.length === 1 && name !== "set-cookie" ? values[0] : values]);
   }
   for (const name of response.getHeaderNames()) response.removeHeader(name);
   response.statusCode = status;

@@ -110,3 +110,61 @@ describe("CloudFront Functions: a body that is not a string", () => {
     }
   });
 });
+
+describe("CloudFront Functions: base64 body data that is not base64", () => {
+  // "If you specify encoding as base64 but the body is not valid base64, CloudFront returns an error"
+  // (functions-event-structure.html#functions-event-structure-response).
+  it("is a 502 validation error, for a generated response and a changed one", async () => {
+    await expect(onRequest(() => ({ statusCode: 200, body: { encoding: "base64", data: "not base64!" } }))).rejects.toThrow(
+      "site-viewer-request (viewer-request): Function validation error: body.encoding is base64 but body.data is not valid base64",
+    );
+    await expect(onResponse((event) => ({ ...event.response, body: { encoding: "base64", data: "YWJj=" } }))).rejects.toThrow(InvalidEdgeResult);
+  });
+});
+
+describe("CloudFront Functions: duplicate headers, query strings and cookies (multiValue)", () => {
+  // "If the multiValue array exists and has any modification, then that modification is applied. The first element in
+  // the value property is ignored. Otherwise, any modification to the value property is applied, and subsequent values
+  // (if they exist) remain unchanged." (functions-event-structure.html#functions-event-structure-multivalue)
+  const duplicated = () => ({ ...get({ accept: ["a/1", "a/2", "a/3"], cookie: ["c=1; c=2"] }), querystring: "q=1&q=2" });
+
+  it("a changed value alone replaces the first value; the others stay", async () => {
+    const outcome = await onRequest((event) => {
+      const { headers, querystring, cookies } = event.request;
+      headers.accept.value = "b/1";
+      querystring.q.value = "9";
+      cookies.c.value = "8";
+      return event.request;
+    }, duplicated());
+    expect(outcome.request?.headers.accept).toEqual(["b/1", "a/2", "a/3"]);
+    expect(outcome.request?.querystring).toBe("q=9&q=2");
+    expect(outcome.request?.headers.cookie).toEqual(["c=8; c=2"]);
+  });
+
+  it("a changed multiValue is applied, whatever value says; one left as it came keeps every value", async () => {
+    const changed = await onRequest((event) => {
+      event.request.headers.accept = { value: "ignored", multiValue: [{ value: "x/1" }, { value: "x/2" }] };
+      return event.request;
+    }, duplicated());
+    expect(changed.request?.headers.accept).toEqual(["x/1", "x/2"]);
+    const kept = await onRequest((event) => event.request, duplicated());
+    expect(kept.request?.headers.accept).toEqual(["a/1", "a/2", "a/3"]);
+  });
+
+  it("the same rules on a viewer-response function's headers", async () => {
+    const changed = await onResponse((event) => {
+      event.response!.headers.link.value = "</c>";
+      return event.response;
+    }, ok({ link: ["</a>", "</b>"] }));
+    expect(changed.headers.link).toEqual(["</c>", "</b>"]);
+  });
+
+  it("a multiValue that is not a list of { value } objects is a 502 validation error naming the field", async () => {
+    for (const multiValue of ["a/1", [null], 3]) {
+      await expect(onRequest((event) => ({ ...event.request, headers: { ...event.request.headers, accept: { value: "a", multiValue } } }), duplicated())).rejects.toThrow(
+        "site-viewer-request (viewer-request): Function validation error: headers.accept.multiValue is not an array of { value } objects",
+      );
+    }
+    await expect(onRequest((event) => ({ ...event.request, querystring: { q: { value: "1", multiValue: "12" } } }))).rejects.toThrow(/querystring\.q\.multiValue/);
+  });
+});
