@@ -8,7 +8,7 @@ import { HTTP_METHODS } from "../../components/serverless-api/args";
 import { LOG_GROUP } from "./key-policy";
 import { API_GATEWAY_ONE_REST_API_POLICY } from "./one-policy";
 import { API_DEPLOYMENT_TRIGGER_REPLACED_FIRST } from "./deployment-triggers";
-import { arnRegion, finding, protocolOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
+import { arnRegion, finding, protocolOf, referenced, referencedIndex, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
 
@@ -237,6 +237,62 @@ export const API_RESOURCE_VARIABLE_SIBLINGS: DeployRule = {
             resource,
             `has the variable path part ${resource.inputs.pathPart} beside ${others.map((o) => `${o.inputs.pathPart} (${o.name})`).join(", ")} under the same parent; CreateResource of the later one is refused ("A sibling (${others[0].inputs.pathPart}) of this resource already has a variable path part -- only one is allowed")`,
             "give every route the same parameter name at this level (ServerlessApi refuses such routes at construction), or move one route under a literal path part",
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** A path part that is a path parameter: `{name}`, or greedy `{name+}`. */
+const PATH_PARAMETER = /^\{[^{}+]+\+?\}$/;
+const isGreedy = (part: unknown) => typeof part === "string" && PATH_PARAMETER.test(part) && part.endsWith("+}");
+
+/**
+ * A REST resource's `pathPart` is one segment: literal, or a path parameter `{name}`, or a greedy one `{name+}` ("a
+ * proxy resource … with a greedy path variable of {proxy+}",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html).
+ * Two refusals of CreateResource are read:
+ * - curly braces anywhere but around the whole part (`v{id}`, `{id}.json`, `{id`), or `+` outside `{name+}`:
+ *   BadRequestException "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end."
+ *   (claudiajs/claudia#11; CloudFormation relaying it in 2020, awslabs/aws-api-gateway-developer-portal#424). The
+ *   characters that message names are no longer the whole rule: a colon is accepted (aws/aws-cdk#22477, "works in both
+ *   the L1 construct and the console"), so the characters of a literal part are not judged, only where braces and `+` go.
+ * - a child of a greedy resource: "Cannot create a child of a resource with a greedy path variable: {proxy+}"
+ *   (LocalStack's AWS-parity message, localstack/localstack#7746): a greedy variable matches every deeper path, so it
+ *   ends its path. A child whose parent is not in the plan is not judged.
+ * AWS's API reference documents `pathPart` only as "The last path segment for this resource" (API_CreateResource):
+ * neither message is AWS documentation. ServerlessApi builds its tree from route keys it has checked.
+ */
+export const API_RESOURCE_PATH_PART: DeployRule = {
+  id: "ApiResourcePathPart",
+  title: "A REST resource's path part has braces only around a whole {name} or {name+}, and no resource is under a greedy {name+}",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const resourceById = referencedIndex(graph, RESOURCE);
+    for (const resource of ofType(graph, RESOURCE)) {
+      const part = resource.inputs.pathPart;
+      if (typeof part !== "string") continue;
+      if (/[{}+]/.test(part) && !PATH_PARAMETER.test(part)) {
+        findings.push(
+          finding(
+            this.id,
+            resource,
+            `has pathPart ${JSON.stringify(part)}; a path part is literal or one whole path parameter ({name}, or greedy {name+}), and CreateResource refuses braces or + elsewhere ("Resource's path part only allow … curly braces at the beginning and the end")`,
+            "make the part one parameter ({id}) or literal text, and put the rest in a part of its own (v1/{id}, not v{id})",
+          ),
+        );
+      }
+      const parent = resourceById(resource.inputs.parentId);
+      if (parent && isGreedy(parent.inputs.pathPart)) {
+        findings.push(
+          finding(
+            this.id,
+            resource,
+            `is under ${parent.name}, whose pathPart ${parent.inputs.pathPart} is a greedy path variable; CreateResource refuses it ("Cannot create a child of a resource with a greedy path variable: ${parent.inputs.pathPart}"), as the greedy variable already matches every deeper path`,
+            `put ${JSON.stringify(part)} beside ${parent.inputs.pathPart}, under its parent (a literal sibling takes precedence over the greedy one), or make ${parent.name} a plain {name}`,
           ),
         );
       }
@@ -486,5 +542,5 @@ export function httpMethodFindings(graph: Graph, rule: string, fields: Array<[ty
   return findings;
 }
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED, API_GATEWAY_ONE_REST_API_POLICY, API_METHOD_HTTP_METHOD, API_DEPLOYMENT_TRIGGER_REPLACED_FIRST];
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_RESOURCE_PATH_PART, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED, API_GATEWAY_ONE_REST_API_POLICY, API_METHOD_HTTP_METHOD, API_DEPLOYMENT_TRIGGER_REPLACED_FIRST];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

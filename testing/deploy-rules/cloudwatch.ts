@@ -313,6 +313,54 @@ export const CLOUDWATCH_DASHBOARD: DeployRule = {
   },
 };
 
+/** A metric widget's period and each of its metrics' own (`[namespace, name, …dimensions, { period }]`), as `[where, period]`. */
+function widgetPeriods(widget: unknown): Array<[where: string, period: number]> {
+  const w = widget as { type?: unknown; properties?: { period?: unknown; metrics?: unknown } } | null;
+  if (!w || w.type !== "metric" || !w.properties) return [];
+  const periods: Array<[string, number]> = [];
+  if (typeof w.properties.period === "number") periods.push(["properties.period", w.properties.period]);
+  asArray<unknown>(w.properties.metrics).forEach((metric, i) => {
+    const options = Array.isArray(metric) ? metric[metric.length - 1] : undefined;
+    if (options && typeof options === "object" && typeof (options as { period?: unknown }).period === "number") periods.push([`properties.metrics[${i}] period`, (options as { period: number }).period]);
+  });
+  return periods;
+}
+
+/** The periods under a minute a dashboard metric widget takes (CLOUDWATCH_DASHBOARD_PERIOD). */
+const DASHBOARD_PERIODS_UNDER_A_MINUTE = [1, 5, 10, 30];
+
+/**
+ * A metric widget's `period`, Dashboard Body Structure: "Valid Values: 1, 5, 10, 30, 60, and any multiple of 60" (the
+ * periods Monitoring draws its graphs with, components/monitoring/index.ts graphPeriod: 20, an alarm's, is not one).
+ * Read on the widget's `properties.period` and on each metric's own `period` option. A warning, not a failure: **not
+ * confirmed** that PutDashboard refuses another period (its DashboardValidationMessages are documented for the body's
+ * structure, not for this value), nor what the console then draws. Bodies that are not JSON are CloudWatchDashboard's.
+ */
+export const CLOUDWATCH_DASHBOARD_PERIOD: DeployRule = {
+  id: "CloudWatchDashboardPeriod",
+  title: "A dashboard metric widget's period is 1, 5, 10, 30 or a multiple of 60 seconds",
+  source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const dashboard of ofType(graph, DASHBOARD)) {
+      (widgetsOf(dashboard.inputs.dashboardBody) ?? []).forEach((widget, index) => {
+        for (const [where, period] of widgetPeriods(widget)) {
+          if (DASHBOARD_PERIODS_UNDER_A_MINUTE.includes(period) || (period > 0 && period % 60 === 0)) continue;
+          findings.push(
+            finding(
+              this.id,
+              dashboard,
+              `has widget ${index} with ${where} ${period}; a dashboard graph's period is 1, 5, 10, 30 or a multiple of 60 seconds (whether PutDashboard refuses another is not confirmed)`,
+              period < 60 ? "use a period of 60 seconds (or 1, 5, 10 or 30 for high-resolution metrics)" : `use a period of ${Math.round(period / 60) * 60} seconds`,
+            ),
+          );
+        }
+      });
+    }
+    return findings;
+  },
+};
+
 const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
 const EVENTBRIDGE_METRICS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html";
 
@@ -494,4 +542,4 @@ export const ALARM_DIMENSION_LIMITS: DeployRule = {
 export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, ALARM_DIMENSION_LIMITS, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY, LOG_GROUP_KEY_POLICY, LOG_GROUP_NAME_UNIQUE];
 
 /** CloudWatch's warning rules (alarms AWS accepts that can never fire): part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS, ALARM_STATES_DIMENSIONS, ALARM_SNS_DIMENSIONS];
+export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS, ALARM_STATES_DIMENSIONS, ALARM_SNS_DIMENSIONS, CLOUDWATCH_DASHBOARD_PERIOD];

@@ -2,6 +2,7 @@
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { byReference, onePolicyRule } from "./one-policy";
+import { compactPolicyBytes } from "./policy-bytes";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const TABLE = "aws:dynamodb/table:Table";
@@ -218,6 +219,38 @@ export const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
 });
 
 /**
+ * "The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when
+ * calculating the size of a policy against this limit" (DynamoDB resource-based policy considerations; PutResourcePolicy's
+ * `Policy` says the same). Read on aws.dynamodb.ResourcePolicy's `policy` (pulumi-aws 7.48's Table has no policy input
+ * of its own). Measured with compactPolicyBytes, the smallest form the document can be sent in, against 20 × 1,024
+ * bytes: a policy over that is refused however the provider sends it. Not judged, so never refused here: a document
+ * within it only with its white space removed (whether the provider sends the program's text as written, white space
+ * counted, is not confirmed), and one of 20,001–20,480 bytes (whether DynamoDB's "20 KB" is 20,000 or 20,480 bytes is
+ * not confirmed).
+ */
+export const DYNAMODB_RESOURCE_POLICY_BYTES = 20_480;
+
+export const DYNAMODB_RESOURCE_POLICY_SIZE: DeployRule = {
+  id: "DynamoDbResourcePolicySize",
+  title: "A DynamoDB resource-based policy is at most 20 KB",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html",
+  check(graph) {
+    return ofType(graph, TABLE_POLICY).flatMap((policy) => {
+      const bytes = compactPolicyBytes(policy.inputs.policy);
+      if (bytes === undefined || bytes <= DYNAMODB_RESOURCE_POLICY_BYTES) return [];
+      return [
+        finding(
+          this.id,
+          policy,
+          `has a policy of ${bytes} bytes even as compact JSON; DynamoDB takes a resource-based policy of at most 20 KB (${DYNAMODB_RESOURCE_POLICY_BYTES} bytes), white space counted, so PutResourcePolicy refuses it at \`pulumi up\``,
+          "grant fewer, broader statements (several principals or actions in one statement), or grant through the callers' IAM policies",
+        ),
+      ];
+    });
+  },
+};
+
+/**
  * Table deletion protection: "When this feature is turned on, you must give your explicit delete confirmation before
  * the table can be deleted" (https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection; the Developer
  * Guide's "Using deletion protection", WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection). The
@@ -326,4 +359,4 @@ export const KEPT_DATA_KEY_KEPT: DeployRule = {
   },
 };
 
-export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY, DYNAMODB_TABLE_DESTROYABLE, KEPT_DATA_KEY_KEPT];
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY, DYNAMODB_RESOURCE_POLICY_SIZE, DYNAMODB_TABLE_DESTROYABLE, KEPT_DATA_KEY_KEPT];

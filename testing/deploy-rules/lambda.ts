@@ -297,6 +297,83 @@ export const LAMBDA_PROVISIONED_CONCURRENCY: DeployRule = {
   },
 };
 
+/**
+ * Log-level filtering needs JSON logs: "To use log-level filtering, your function must be configured to use the JSON
+ * log format" (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html). CreateFunction
+ * and UpdateFunctionConfiguration refuse `ApplicationLogLevel` or `SystemLogLevel` beside `LogFormat` "Text": "LogLevel is
+ * not supported when LogFormat is set to "Text". Remove LogLevel from your request or change the LogFormat to "Json" and
+ * try again." (the error as CloudFormation relayed it, quoted in aws/aws-cdk#28045, which made the CDK refuse it at
+ * synth). pulumi-aws requires `loggingConfig.logFormat` and takes `Text` or `JSON`; the provider does not check the pair,
+ * so `pulumi preview` passes. LambdaFunction writes JSON with its levels (components/lambda/function.ts).
+ */
+export const LAMBDA_LOG_LEVEL_FORMAT: DeployRule = {
+  id: "LambdaLogLevelFormat",
+  title: "A function that sets an application or system log level logs in JSON",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const fn of ofType(graph, "aws:lambda/function:Function")) {
+      const logging = fn.inputs.loggingConfig;
+      if (!logging || typeof logging.logFormat !== "string" || logging.logFormat === "JSON") continue;
+      const levels = ["applicationLogLevel", "systemLogLevel"].filter((level) => typeof logging[level] === "string" && logging[level] !== "");
+      if (levels.length === 0) continue;
+      findings.push(
+        finding(
+          this.id,
+          fn,
+          `sets loggingConfig.${levels.join(" and loggingConfig.")} with loggingConfig.logFormat ${JSON.stringify(logging.logFormat)}; Lambda filters log levels of JSON logs only, and refuses the configuration: LogLevel is not supported when LogFormat is set to "Text"`,
+          `set loggingConfig.logFormat "JSON", or drop ${levels.join(" and ")}`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/**
+ * The managed runtimes SnapStart runs on: Java 11 and later, Python 3.12 and later, .NET 8 and later
+ * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html; Python and .NET since November 2024: "Python 3.12 and
+ * higher and .NET 8 and higher managed runtimes", https://infoq.com/news/2024/12/aws-lambda-snapstart-python-net).
+ */
+const SNAPSTART_RUNTIME = /^(java(\d+)(\.al2)?|python3\.(\d+)|dotnet(\d+))$/;
+
+/** Whether SnapStart runs on `runtime` (a managed runtime identifier, e.g. java21, python3.13, dotnet8). */
+function snapStartRuns(runtime: string): boolean {
+  const m = SNAPSTART_RUNTIME.exec(runtime);
+  if (!m) return false;
+  if (m[2] !== undefined) return Number(m[2]) >= 11;
+  if (m[4] !== undefined) return Number(m[4]) >= 12;
+  return Number(m[5]) >= 8;
+}
+
+/**
+ * SnapStart (`snapStart.applyOn: "PublishedVersions"`) is refused on a managed runtime it does not support:
+ * CreateFunction answers InvalidParameterValueException "nodejs22.x is not supported for SnapStart enabled functions."
+ * (recorded against AWS by LocalStack, localstack/localstack#12458, March 2025; AWS's list: snapStartRuns). Only the
+ * Node.js refusal is recorded; the others (Ruby, OS-only `provided*`, Java 8, Python before 3.12, .NET before 8) rest on
+ * the documented list, not on a recorded answer. In December 2024 AWS briefly took SnapStart on every runtime
+ * (localstack/localstack#12006), and refused it again by March 2025. A container image function (no `runtime`) is not
+ * judged: SnapStart takes images built on the supported base images. pulumi-aws takes only `PublishedVersions` as
+ * `applyOn`, so an unpublished function is not a refusal (SnapStart then applies to the versions it never publishes).
+ */
+export const LAMBDA_SNAPSTART_RUNTIME: DeployRule = {
+  id: "LambdaSnapStartRuntime",
+  title: "SnapStart is on a function whose runtime SnapStart supports (Java 11+, Python 3.12+, .NET 8+)",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html",
+  check(graph) {
+    return ofType(graph, "aws:lambda/function:Function")
+      .filter((fn) => fn.inputs.snapStart?.applyOn === "PublishedVersions" && typeof fn.inputs.runtime === "string" && !snapStartRuns(fn.inputs.runtime))
+      .map((fn) =>
+        finding(
+          this.id,
+          fn,
+          `turns SnapStart on (snapStart.applyOn "PublishedVersions") with runtime ${fn.inputs.runtime}; SnapStart runs on Java 11+, Python 3.12+ and .NET 8+ only, and CreateFunction refuses it ("${fn.inputs.runtime} is not supported for SnapStart enabled functions")`,
+          "remove snapStart (for Node.js, provisioned concurrency on an alias keeps environments initialised), or move the function to a supported runtime",
+        ),
+      );
+  },
+};
+
 const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 
 /**
@@ -361,4 +438,4 @@ export const LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PERMISSION_SOURCE_ARN, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE, LAMBDA_ONE_RESOURCE_POLICY];
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PERMISSION_SOURCE_ARN, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE, LAMBDA_ONE_RESOURCE_POLICY, LAMBDA_LOG_LEVEL_FORMAT, LAMBDA_SNAPSTART_RUNTIME];

@@ -76,8 +76,13 @@ export interface PhysicalNameSpec {
   property: string;
   /** What AWS calls the name, with its article, for messages ("a Lambda function name"). */
   what: string;
-  /** The most characters AWS takes. */
+  /** The most characters AWS takes; with lengthUndocumented, pulumi-aws's autoname maximum instead (AWS documents none). */
   maxLength: number;
+  /**
+   * AWS documents no length for the name: `maxLength` is pulumi-aws's autoname maximum, which bounds the names it makes
+   * (and a configured pattern's, unless enforced), never an explicit or enforced name. Messages then give no length as AWS's.
+   */
+  lengthUndocumented?: true;
   /** Why AWS refuses `name`, or undefined when it takes it. */
   problem(name: string, r: RecordedResource): string | undefined;
   /** How Pulumi names the resource when `property` is unset; absent when the property is required. */
@@ -142,8 +147,8 @@ function characterProblem(name: string, chars: RegExp, allowed: string): string 
  * is judged by its characters only (a length limit would be a guess that could refuse what AWS takes), and `maxLength`
  * is pulumi-aws's autoname maximum, which bounds only autonames.
  */
-function charactersOnly(autonameMaximum: number, chars: RegExp, allowed: string): Pick<PhysicalNameSpec, "problem" | "maxLength"> {
-  return { problem: (name) => (name.length === 0 ? "is empty" : characterProblem(name, chars, allowed)), maxLength: autonameMaximum };
+function charactersOnly(autonameMaximum: number, chars: RegExp, allowed: string): Pick<PhysicalNameSpec, "problem" | "maxLength" | "lengthUndocumented"> {
+  return { problem: (name) => (name.length === 0 ? "is empty" : characterProblem(name, chars, allowed)), maxLength: autonameMaximum, lengthUndocumented: true };
 }
 
 /** A spec's `problem` check and `maxLength` from one limit: names of `min`–`max` characters from `chars`. */
@@ -251,7 +256,7 @@ function wholeNamePrefix(flag: string, max: number): NamePrefix {
  * without an override of its own, `AutoName("name", 255, "-")` (provider/autonaming.go, setAutonaming). Where the
  * service takes fewer than 255 characters, such an autoname passes preview and the create call fails at `pulumi up`.
  */
-function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "problem" | "maxLength">, source: string, explicitCheckedBy?: string): PhysicalNameSpec {
+function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "problem" | "maxLength" | "lengthUndocumented">, source: string, explicitCheckedBy?: string): PhysicalNameSpec {
   return { type, property: "name", what, ...check, autoname: { maxLength: 255 }, ...(explicitCheckedBy === undefined ? {} : { explicitCheckedBy }), source };
 }
 
@@ -261,7 +266,7 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
  * rules (autonaming.ts) see them when the program leaves them unnamed.
  */
 function autonamedOnly(types: ReadonlyArray<[type: string, what: string, source: string]>): PhysicalNameSpec[] {
-  return types.map(([type, what, source]) => ({ type, property: "name", what, maxLength: 255, problem: () => undefined, autoname: { maxLength: 255 }, source }));
+  return types.map(([type, what, source]) => ({ type, property: "name", what, maxLength: 255, lengthUndocumented: true, problem: () => undefined, autoname: { maxLength: 255 }, source }));
 }
 
 /**
@@ -621,7 +626,7 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
     return report(
       `has ${spec.property} ${JSON.stringify(physical.name)}, ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
       // A type whose autoname the service refuses (autonameRefusedFix) must keep an explicit name; its maxLength bounds autonames only.
-      spec.autonameRefusedFix ? `set ${spec.what} AWS takes${from}` : `set ${spec.what} of at most ${spec.maxLength} characters AWS takes${from}, or leave ${spec.property} unset for Pulumi's autonaming`,
+      spec.autonameRefusedFix ? `set ${spec.what} AWS takes${from}` : `set ${nameAwsTakes(spec)}${from}, or leave ${spec.property} unset for Pulumi's autonaming`,
     );
   }
 
@@ -640,6 +645,16 @@ function checkResource(graph: Graph, spec: PhysicalNameSpec, r: RecordedResource
     `is autonamed ${physical.shown} (${physical.name.length} characters), ${spec.what} that ${problem}: ${refusalOf(spec, physical.name)}`,
     tooLong ? shorten : (spec.autonameRefusedFix ?? `use only characters ${spec.what} takes in the resource name "${r.name}"${from}, or set ${spec.property} explicitly`),
   );
+}
+
+/**
+ * "a Lambda function name of at most 64 characters AWS takes", for fixes: the shorter of AWS's length and `autonameMaximum`
+ * (pulumi-aws's, for a name it makes). Where AWS documents no length (lengthUndocumented), only pulumi-aws's maximum is
+ * given, as pulumi-aws's; an explicit or enforced name (no `autonameMaximum`) then gets no length.
+ */
+function nameAwsTakes(spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "lengthUndocumented">, autonameMaximum?: number): string {
+  if (spec.lengthUndocumented) return autonameMaximum === undefined ? `${spec.what} AWS takes` : `${spec.what} AWS takes, at most ${autonameMaximum} characters: pulumi-aws's maximum for a name it makes`;
+  return `${spec.what} of at most ${Math.min(spec.maxLength, autonameMaximum ?? spec.maxLength)} characters AWS takes`;
 }
 
 /**
@@ -663,14 +678,14 @@ export function autonamerRefusal(spec: Pick<PhysicalNameSpec, "what" | "autoname
  * EventBridgeNames (eventbridge.ts) measure configured names with it.
  */
 export function checkConfigured(
-  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "problem" | "autoname" | "refusal" | "providerRefusal">,
+  spec: Pick<PhysicalNameSpec, "what" | "maxLength" | "lengthUndocumented" | "problem" | "autoname" | "refusal" | "providerRefusal">,
   r: RecordedResource,
   physical: { name: string; shown: string },
   configured: ConfiguredAutoname,
   report: (problem: string, fix: string) => DeployFinding,
   from: string,
 ): DeployFinding | undefined {
-  const fix = `change ${configured.key} so the name fits (${spec.what} of at most ${Math.min(spec.maxLength, configured.enforce ? spec.maxLength : spec.autoname!.maxLength)} characters AWS takes)${configured.key.includes(".resources[") ? "" : `, set it for ${r.type} alone (providers.aws.resources["${r.type}"])`}, or shorten the resource name "${r.name}"${from}`;
+  const fix = `change ${configured.key} so the name fits (${nameAwsTakes(spec, configured.enforce ? undefined : spec.autoname!.maxLength)})${configured.key.includes(".resources[") ? "" : `, set it for ${r.type} alone (providers.aws.resources["${r.type}"])`}, or shorten the resource name "${r.name}"${from}`;
   // ComputeAutoNameDefault measures the transformed proposal, before the postfix, with Go's len: in bytes (UTF-8), so a
   // logical name of non-ASCII letters counts 2–4 per letter ("if options.Maxlen > 0 && len(vs) > options.Maxlen").
   const proposal = physical.name.slice(0, physical.name.length - (spec.autoname!.postfix?.(r).length ?? 0));

@@ -609,5 +609,43 @@ export const ROUTE53_TXT_STRINGS: DeployRule = {
   },
 };
 
-export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_RECORD_OWNED_ONCE, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION, ROUTE53_TXT_STRINGS];
+/** ResourceRecord Value: "The current or new DNS record value, not to exceed 4,000 characters" (Length Constraints: Maximum length of 4000). */
+const RECORD_VALUE_CHARACTERS = 4000;
+
+/**
+ * Each value of a record set is at most 4,000 characters (Route 53 API reference, ResourceRecord `Value`). Read on every
+ * `records` entry of an `aws.route53.Record` as terraform-provider-aws sends it: a TXT or SPF entry wrapped in double
+ * quotes (flattenTxtEntry, as Route53TxtStrings reads it), so two characters more than written; other types as written.
+ * Counted in characters (code points). A TXT value of many 255-character strings (a long SPF or a 4096-bit DKIM key
+ * split right) passes Route53TxtStrings and can still be over this. Whether the provider checks the length at
+ * `pulumi preview` is not confirmed; Route 53 refuses it at `pulumi up` either way.
+ */
+export const ROUTE53_RECORD_VALUE_LENGTH: DeployRule = {
+  id: "Route53RecordValueLength",
+  title: "Each value of a Route 53 record is at most 4,000 characters",
+  source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecord.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const record of ofType(graph, RECORD)) {
+      const quoted = record.inputs.type === "TXT" || record.inputs.type === "SPF";
+      for (const entry of (record.inputs.records ?? []) as unknown[]) {
+        if (typeof entry !== "string") continue;
+        const sent = quoted ? `"${entry}"` : entry;
+        const characters = [...sent].length;
+        if (characters <= RECORD_VALUE_CHARACTERS) continue;
+        findings.push(
+          finding(
+            this.id,
+            record,
+            `has a ${record.inputs.type} value of ${characters} characters${quoted ? " as sent (the entry in double quotes)" : ""} (${JSON.stringify(entry.slice(0, 24))}…); Route 53 takes a record value of at most ${RECORD_VALUE_CHARACTERS} characters and refuses it at \`pulumi up\``,
+            quoted ? "split it into several records entries (each one value of the set), or shorten it (a DKIM key of 2048 bits, an SPF include)" : `shorten the value to at most ${RECORD_VALUE_CHARACTERS} characters`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_RECORD_OWNED_ONCE, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION, ROUTE53_TXT_STRINGS, ROUTE53_RECORD_VALUE_LENGTH];
 export const ROUTE53_PROJECT_RULES: ProjectDeployRule[] = [ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS, ROUTE53_ROUTING_POLICY_ACROSS_STACKS];
