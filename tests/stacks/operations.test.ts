@@ -2,11 +2,14 @@
  * The operations pieces in the reference app (docs/operations.md): what prod gets (web ACL on the distribution,
  * alarms with their SNS action, the dashboard, the backup plan) and what dev goes without, so it stays cheap.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
 import { ofType, resource } from "../harness/mocks";
 import { runStacks } from "./run-stack";
 
+const ROOT = join(__dirname, "..", "..");
 let runs: Map<string, OfflineRun>;
 
 beforeAll(async () => {
@@ -62,6 +65,15 @@ describe("prod alarms and dashboard", () => {
       "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles",
       "ops-table-data-idempotency-table-system-errors", "ops-table-data-idempotency-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
     ].sort());
+  });
+
+  it("is the alarm count the README's and the deploy guide's cost tables give (at $0.10 an alarm-month)", () => {
+    const count = ofType(runs.get("prod")!.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length;
+    const dollars = (count * 0.1).toFixed(2);
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain(`${count} alarms ~$${dollars}`);
+    const guide = readFileSync(join(ROOT, "docs", "deploy-guide.md"), "utf8");
+    expect(guide).toContain(`${count} in the reference app`);
+    expect(guide).toContain(`≈ $${dollars}`);
   });
 
   it("points every alarm's ALARM and OK actions at its region's alarm topic (the home one in us-east-1, CloudFront's metric region), mailed to alarmEmails", () => {
