@@ -27,15 +27,18 @@ import { LambdaInvokeError } from "./lambda-runtime";
 
 /**
  * API Gateway's WebSocket limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html):
- * message payload 128 KB (a larger one closes the connection with 1009, as `ws`'s maxPayload does); idle connection
- * timeout 10 minutes; connection duration 2 hours. The 32 KB frame limit is not enforced locally (`ws` does not show frames).
+ * frame 32 KB and message payload 128 KB ("a message larger than 32 KB must be split into multiple frames, each 32 KB or
+ * smaller […] If a larger message (or larger frame size) is received, the connection is closed with code 1009");
+ * idle connection timeout 10 minutes; connection duration 2 hours.
  */
+const MAX_FRAME_BYTES = 32 * 1024;
 const MAX_MESSAGE_BYTES = 128 * 1024;
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
 /** The close code a connection API Gateway ends (idle, or at its duration) gets: 1001 Going Away (not confirmed against AWS). */
 const GOING_AWAY = 1001;
 const UNSUPPORTED_DATA = 1003;
+const MESSAGE_TOO_BIG = 1009;
 
 export interface LocalRealtimeApi {
   spec: RealtimeApiSpec;
@@ -92,6 +95,46 @@ function decodedConnectionId(encoded: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Watches the frames a client sends on `socket` (the raw stream `ws` reads too) and calls `tooBig` once with the size of
+ * the first data frame whose payload is over `limit` bytes. `ws` checks the size of whole messages only and shows no
+ * frames, so this reads each frame's header (RFC 6455 §5.2) and skips its payload. Prepended to the socket's listeners,
+ * it sees a frame's header before `ws` can have delivered that frame's message.
+ */
+export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: number) => void): void {
+  let header = Buffer.alloc(0);
+  let payloadLeft = 0;
+  const onData = (chunk: Buffer) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (payloadLeft > 0) {
+        const skipped = Math.min(payloadLeft, chunk.length - at);
+        payloadLeft -= skipped;
+        at += skipped;
+        continue;
+      }
+      // A header is 2–14 bytes and may end in a later chunk: `header` keeps the bytes of it seen so far.
+      const seen = header.length;
+      header = Buffer.concat([header, chunk.subarray(at, at + 14 - seen)]);
+      if (header.length < 2) return;
+      const length7 = header[1] & 0x7f;
+      const lengthBytes = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
+      const headerBytes = 2 + lengthBytes + (header[1] & 0x80 ? 4 : 0);
+      if (header.length < headerBytes) return;
+      const length = lengthBytes === 0 ? length7 : lengthBytes === 2 ? header.readUInt16BE(2) : Number(header.readBigUInt64BE(2));
+      // Opcodes 0–2 carry data (continuation, text, binary); control frames are 125 bytes at most.
+      if ((header[0] & 0x0f) < 0x08 && length > limit) {
+        socket.removeListener("data", onData);
+        return tooBig(length);
+      }
+      at += headerBytes - seen;
+      header = Buffer.alloc(0);
+      payloadLeft = length;
+    }
+  };
+  socket.prependListener("data", onData);
 }
 
 /** The value `$request.body.a.b` names in a message, or undefined (not JSON, or not there). */
@@ -251,7 +294,14 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
         }
         if (status < 200 || status > 299) return refuse(socket, status, "Connection refused");
       }
-      sockets.handleUpgrade(request, socket, head, (ws) => accept(api, ws, connection));
+      sockets.handleUpgrade(request, socket, head, (ws) => {
+        // `ws` closes a message over MAX_MESSAGE_BYTES with 1009 itself (maxPayload); frames are this watch's.
+        watchFrameSizes(socket, MAX_FRAME_BYTES, (bytes) => {
+          log(`  ${api.spec.name} closed ${connection.id} with 1009: a frame of ${bytes} bytes (API Gateway takes ${MAX_FRAME_BYTES} at most)`);
+          ws.close(MESSAGE_TOO_BIG);
+        });
+        accept(api, ws, connection);
+      });
     } catch (error) {
       log(`  realtime upgrade error: ${(error as Error).stack ?? error}`);
       refuse(socket, 500, "Internal Server Error");
@@ -279,6 +329,9 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       idle.refresh();
       queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)));
     });
+    // What `ws` found wrong in the client's frames (a message over MAX_MESSAGE_BYTES, bad UTF-8, …): it closes the
+    // connection itself with the matching code; unheard, the error would end the local runtime.
+    socket.on("error", (error) => log(`  ${api.spec.name} connection ${connection.id}: ${error.message}`));
     socket.on("close", (code, reason) => {
       clearTimeout(lifetime);
       clearTimeout(idle);

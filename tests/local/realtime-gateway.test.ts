@@ -335,6 +335,67 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     }
   });
 
+  /** A gateway whose functions record the events they get; `opened` connects a client to it. */
+  async function recordingGateway() {
+    const events: Array<Record<string, any>> = [];
+    const gateway = await startRealtimeGateway({
+      apis: [{ spec: limitsSpec, apiId: "limits1" }],
+      region: "us-east-1",
+      async invoke(_, __, event) {
+        events.push(event as Record<string, any>);
+        return undefined;
+      },
+    });
+    const opened = async () => {
+      const socket = new WebSocket(`${gateway.origin.replace(/^http/, "ws")}/limits1/dev`);
+      const closed = new Promise<[number, string]>((resolve) => socket.once("close", (code, reason) => resolve([code, String(reason)])));
+      await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+      return { socket, closed };
+    };
+    const of = (eventType: string) => events.filter((e) => e.requestContext.eventType === eventType);
+    return { gateway, opened, of };
+  }
+
+  /** Sends `text` as one message in frames of `frameBytes`. */
+  function sendInFrames(socket: WebSocket, text: string, frameBytes: number) {
+    for (let at = 0; at < text.length; at += frameBytes) socket.send(text.slice(at, at + frameBytes), { fin: at + frameBytes >= text.length });
+  }
+
+  it("takes a 128 KB message sent in 32 KB frames, and closes with 1009 a connection whose client sends a frame over 32 KB, running no route for it", async () => {
+    const { gateway, opened, of } = await recordingGateway();
+    try {
+      const fits = await opened();
+      sendInFrames(fits.socket, "a".repeat(128 * 1024), 32 * 1024);
+      await eventually(() => of("MESSAGE").map((e) => e.body.length)).toEqual([128 * 1024]);
+      fits.socket.close();
+
+      const tooBig = await opened();
+      tooBig.socket.send("b".repeat(32 * 1024 + 1));
+      expect((await tooBig.closed)[0]).toBe(1009);
+      await eventually(() => of("DISCONNECT")).toHaveLength(2);
+      expect(of("MESSAGE")).toHaveLength(1);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("closes with 1009 a connection whose message is over 128 KB though each frame fits, and the gateway goes on serving", async () => {
+    const { gateway, opened, of } = await recordingGateway();
+    try {
+      const tooBig = await opened();
+      sendInFrames(tooBig.socket, "c".repeat(128 * 1024 + 1), 32 * 1024);
+      expect((await tooBig.closed)[0]).toBe(1009);
+      await eventually(() => of("DISCONNECT")).toHaveLength(1);
+      expect(of("MESSAGE")).toEqual([]);
+      const next = await opened();
+      next.socket.send("still here");
+      await eventually(() => of("MESSAGE").map((e) => e.body)).toEqual(["still here"]);
+      next.socket.close();
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {
     const closed = await closedConnection({ maxConnectionMs: 1 });
     expect([closed.code, closed.reason]).toEqual([1001, "Connection duration exceeded"]);
