@@ -33,6 +33,14 @@ import { LambdaInvokeError } from "./lambda-runtime";
  */
 const MAX_FRAME_BYTES = 32 * 1024;
 const MAX_MESSAGE_BYTES = 128 * 1024;
+/**
+ * How much may wait to reach a client that reads slower than the backend posts before a post answers 429
+ * LimitExceededException, which AWS answers when "the WebSocket client side buffer is full"
+ * (https://docs.aws.amazon.com/AWSJavaSDK/latest/javadoc/com/amazonaws/services/apigatewaymanagementapi/model/LimitExceededException.html).
+ * AWS does not say how large its buffer is: this bound (8 messages of the largest size, past what the operating system
+ * holds) is local only, and keeps a client that stops reading from growing the local runtime's memory without end.
+ */
+const MAX_UNSENT_BYTES = 8 * MAX_MESSAGE_BYTES;
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
 /** The close code a connection API Gateway ends (idle, or at its duration) gets: 1001 Going Away (not confirmed against AWS). */
@@ -390,6 +398,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
         if (body.length > MAX_MESSAGE_BYTES) return send(413, { message: "Request Too Long" }, { "x-amzn-errortype": "PayloadTooLargeException" });
         // The connection may have closed while the body arrived: `ws` drops a send to a closed socket without a word.
         if (connection.socket.readyState !== connection.socket.OPEN) return gone();
+        if (connection.socket.bufferedAmount > MAX_UNSENT_BYTES) return send(429, { message: "Limit exceeded" }, { "x-amzn-errortype": "LimitExceededException" });
         connection.socket.send(body.toString("utf8"));
         connection.idle.refresh();
         return send(200);

@@ -396,6 +396,25 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     }
   });
 
+  it("answers 429 LimitExceededException to a post for a client that stopped reading once its buffer is full, instead of buffering without end", async () => {
+    // https://docs.aws.amazon.com/AWSJavaSDK/latest/javadoc/com/amazonaws/services/apigatewaymanagementapi/model/LimitExceededException.html
+    const { gateway, opened } = await recordingGateway();
+    try {
+      const { socket } = await opened();
+      socket.pause();
+      const [id] = gateway.connections("limits1");
+      const post = () => fetch(`${gateway.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`, { method: "POST", body: "d".repeat(128 * 1024) });
+      // The operating system's socket buffers fill first (some MB on loopback); 64 MB is far past them and the bound.
+      let response = await post();
+      for (let posts = 1; response.status === 200 && posts < 512; posts++) response = await post();
+      expect(response.status).toBe(429);
+      expect(response.headers.get("x-amzn-errortype")).toBe("LimitExceededException");
+      socket.terminate();
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {
     const closed = await closedConnection({ maxConnectionMs: 1 });
     expect([closed.code, closed.reason]).toEqual([1001, "Connection duration exceeded"]);
