@@ -20,7 +20,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { RealtimeApiSpec } from "../components/realtime-api/spec";
 import { authorizerOutput, policyAllows, type AuthorizerOutput } from "./api-gateway";
-import { readBody } from "./http";
+import { readBody, unsendable } from "./http";
 import { requestTime } from "./http-api-event";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LambdaInvokeError } from "./lambda-runtime";
@@ -294,8 +294,13 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
         const event = { ...headersOf(request), requestContext: requestContext(api, connection, "$connect", "CONNECT"), isBase64Encoded: false };
         let status = 200;
         try {
-          const result = (await options.invoke(api, connect.functionName, event)) as { statusCode?: number } | undefined;
-          status = result?.statusCode ?? 200;
+          const result = (await options.invoke(api, connect.functionName, event)) as { statusCode?: unknown } | null | undefined;
+          const answered = result?.statusCode ?? 200;
+          // A status no HTTP response can carry ("ok", 42) is the function's fault, as a throw is: 500, not a
+          // connection (the comparisons below are false for NaN) nor a malformed status line.
+          const problem = unsendable(answered, {});
+          if (problem) throw new Error(`its statusCode is not an HTTP status: ${problem}`);
+          status = Number(answered);
         } catch (error) {
           log(`  ${api.spec.name} $connect failed: ${(error as Error).message}`);
           status = 500;

@@ -415,6 +415,32 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     }
   });
 
+  it("refuses a connection with 500 when $connect answers a statusCode that is no HTTP status, as when it throws", async () => {
+    const connectSpec = normalise("connecting", { connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" }, stage: "dev", routes: { $connect: { handler: handlerFile, export: "connect" } } });
+    let answer: unknown;
+    const gateway = await startRealtimeGateway({ apis: [{ spec: connectSpec, apiId: "connect1" }], region: "us-east-1", invoke: async () => answer });
+    const status = (statusCode: unknown) =>
+      new Promise<number | string>((resolve) => {
+        answer = { statusCode };
+        const socket = new WebSocket(`${gateway.origin.replace(/^http/, "ws")}/connect1/dev`);
+        socket.once("open", () => {
+          resolve("open");
+          socket.close();
+        });
+        socket.once("unexpected-response", (_, response) => resolve(response.statusCode!));
+        socket.once("error", (error) => resolve(error.message));
+      });
+    try {
+      expect(await status("ok")).toBe(500);
+      expect(await status(42)).toBe(500);
+      expect(await status(99999)).toBe(500);
+      expect(await status("403")).toBe(403);
+      expect(await status(200)).toBe("open");
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {
     const closed = await closedConnection({ maxConnectionMs: 1 });
     expect([closed.code, closed.reason]).toEqual([1001, "Connection duration exceeded"]);
