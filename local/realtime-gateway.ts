@@ -411,7 +411,10 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       case "GET":
         return send(200, { connectedAt: new Date(connection.connectedAt).toISOString(), identity: connection.identity, lastActiveAt: new Date(connection.lastActiveAt).toISOString() });
       case "DELETE":
-        connection.socket.close(1000, "Going away");
+        // The $disconnect AWS sends after DeleteConnection: "disconnectStatusCode": 1000, "disconnectReason":
+        // "Connection Closed Normally" (its execution log in https://github.com/boto/boto3/issues/3789). The reason in
+        // the close frame the client gets is not confirmed: locally it is the same text.
+        connection.socket.close(1000, "Connection Closed Normally");
         return send(204);
       default:
         return send(405, { message: "Method Not Allowed" });

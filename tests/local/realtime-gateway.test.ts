@@ -441,6 +441,20 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     }
   });
 
+  it("closes a connection DeleteConnection deletes with 1000 \"Connection Closed Normally\", as AWS's $disconnect reports it", async () => {
+    const { gateway, opened, of } = await recordingGateway();
+    try {
+      const { closed } = await opened();
+      const [id] = gateway.connections("limits1");
+      expect((await fetch(`${gateway.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`, { method: "DELETE" })).status).toBe(204);
+      expect(await closed).toEqual([1000, "Connection Closed Normally"]);
+      await eventually(() => of("DISCONNECT")).toHaveLength(1);
+      expect(of("DISCONNECT")[0].requestContext).toMatchObject({ disconnectStatusCode: 1000, disconnectReason: "Connection Closed Normally" });
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {
     const closed = await closedConnection({ maxConnectionMs: 1 });
     expect([closed.code, closed.reason]).toEqual([1001, "Connection duration exceeded"]);
