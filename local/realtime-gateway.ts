@@ -84,8 +84,13 @@ interface Connection {
   api: LocalRealtimeApi;
   socket: WebSocket;
   connectedAt: number;
+  /**
+   * When a message last went either way (GetConnection's "when the connection was last active",
+   * https://docs.aws.amazon.com/cli/latest/reference/apigatewaymanagementapi/get-connection.html): the activity
+   * the idle timer counts, so the two cannot disagree. Whether AWS's moves on a backend post is not confirmed.
+   */
   lastActiveAt: number;
-  /** Closes the connection once it has gone the idle timeout without a message either way; refreshed by each. */
+  /** Closes the connection once it has gone the idle timeout without a message either way; refreshed by each (`active`). */
   idle: NodeJS.Timeout;
   identity: { sourceIp: string; userAgent: string | null };
   authorizer?: Record<string, unknown>;
@@ -338,8 +343,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
       if (isBinary) return socket.close(UNSUPPORTED_DATA, "Binary frames are not supported");
-      connection.lastActiveAt = Date.now();
-      idle.refresh();
+      active(connection);
       queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)));
     });
     // What `ws` found wrong in the client's frames (a message over MAX_MESSAGE_BYTES, bad UTF-8, …): it closes the
@@ -351,6 +355,12 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       open.delete(connection.id);
       queue = queue.then(() => disconnect(connection, code, reason.toString()));
     });
+  }
+
+  /** A message went between the client and the server, either way. */
+  function active(connection: Connection): void {
+    connection.lastActiveAt = Date.now();
+    connection.idle.refresh();
   }
 
   /** A text message: its route's function gets it. */
@@ -405,7 +415,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
         if (connection.socket.readyState !== connection.socket.OPEN) return gone();
         if (connection.socket.bufferedAmount > MAX_UNSENT_BYTES) return send(429, { message: "Limit exceeded" }, { "x-amzn-errortype": "LimitExceededException" });
         connection.socket.send(body.toString("utf8"));
-        connection.idle.refresh();
+        active(connection);
         return send(200);
       }
       case "GET":

@@ -455,6 +455,31 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     }
   });
 
+  it("moves GetConnection's lastActiveAt on a message either way, the same activity the idle timer counts", async () => {
+    // Only Date is faked: each step is at a time of the test's choosing, none waits for one.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const { gateway, opened, of } = await recordingGateway();
+    try {
+      vi.setSystemTime(Date.parse("2026-01-01T00:00:00.000Z"));
+      const { socket } = await opened();
+      const [id] = gateway.connections("limits1");
+      const management = `${gateway.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`;
+      const lastActiveAt = async () => ((await (await fetch(management)).json()) as { lastActiveAt: string }).lastActiveAt;
+      expect(await lastActiveAt()).toBe("2026-01-01T00:00:00.000Z");
+      vi.setSystemTime(Date.parse("2026-01-01T00:01:00.000Z"));
+      socket.send("from the client");
+      await eventually(() => of("MESSAGE")).toHaveLength(1);
+      expect(await lastActiveAt()).toBe("2026-01-01T00:01:00.000Z");
+      vi.setSystemTime(Date.parse("2026-01-01T00:02:00.000Z"));
+      expect((await fetch(management, { method: "POST", body: "from the backend" })).status).toBe(200);
+      expect(await lastActiveAt()).toBe("2026-01-01T00:02:00.000Z");
+      socket.close();
+    } finally {
+      vi.useRealTimers();
+      await gateway.close();
+    }
+  });
+
   it("closes a connection at the end of its duration (2 hours on AWS), and runs $disconnect", async () => {
     const closed = await closedConnection({ maxConnectionMs: 1 });
     expect([closed.code, closed.reason]).toEqual([1001, "Connection duration exceeded"]);
