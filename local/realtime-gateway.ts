@@ -137,7 +137,7 @@ export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: n
       const headerBytes = 2 + lengthBytes + (header[1] & 0x80 ? 4 : 0);
       if (header.length < headerBytes) return;
       const length = lengthBytes === 0 ? length7 : lengthBytes === 2 ? header.readUInt16BE(2) : Number(header.readBigUInt64BE(2));
-      // Opcodes 0–2 carry data (continuation, text, binary); control frames are 125 bytes at most.
+      // Opcodes below 8 are data frames (continuation, text, binary); control frames carry 125 bytes at most.
       if ((header[0] & 0x0f) < 0x08 && length > limit) {
         socket.removeListener("data", onData);
         return tooBig(length);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
+import { PassThrough } from "node:stream";
 import WebSocket from "ws";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -13,7 +14,7 @@ import { normalise as normaliseDataTier } from "../../components/data-tier/spec"
 import { connectionsFromEnvironment, connectionsTableArgs, type Connections } from "../../components/realtime-api/connections";
 import { normalise } from "../../components/realtime-api/spec";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
-import { localiseRealtimeUrls, selectRouteKey, startRealtimeGateway, type RealtimeGateway } from "../../local/realtime-gateway";
+import { localiseRealtimeUrls, selectRouteKey, startRealtimeGateway, watchFrameSizes, type RealtimeGateway } from "../../local/realtime-gateway";
 import { handler as authorize } from "../../handlers/realtime/authorizer";
 import * as handlers from "../../handlers/realtime/connections";
 import { eventually } from "../e2e/browser";
@@ -224,6 +225,29 @@ describe("local WebSocket API", () => {
     expect(await statusLine("GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).toBe("HTTP/1.1 404 Not Found");
     const upgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
     expect(await statusLine(`GET http://[ HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n\r\n`)).toBe("HTTP/1.1 404 Not Found");
+  });
+
+  it("reads frame sizes from headers split across chunks (RFC 6455 §5.2 lengths of 7, 16 and 64 bits)", () => {
+    /** A masked client frame header: FIN + opcode, then the length in its shortest form, then the mask. */
+    const header = (opcode: number, length: number) => {
+      const extended = length < 126 ? Buffer.alloc(0) : length < 65536 ? Buffer.alloc(2) : Buffer.alloc(8);
+      if (extended.length === 2) extended.writeUInt16BE(length);
+      if (extended.length === 8) extended.writeBigUInt64BE(BigInt(length));
+      return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | (length < 126 ? length : extended.length === 2 ? 126 : 127)]), extended, Buffer.alloc(4)]);
+    };
+    const frame = (opcode: number, length: number) => Buffer.concat([header(opcode, length), Buffer.alloc(length)]);
+    const sizesSeen = (bytes: Buffer, step: number) => {
+      const socket = new PassThrough();
+      socket.resume();
+      const tooBig: number[] = [];
+      watchFrameSizes(socket, 32 * 1024, (size) => tooBig.push(size));
+      for (let at = 0; at < bytes.length; at += step) socket.emit("data", bytes.subarray(at, at + step));
+      return tooBig;
+    };
+    // A ping, a 16-bit-length frame and a 32 KB one fit; a 64-bit-length frame after them does not.
+    const stream = Buffer.concat([frame(0x9, 4), frame(0x1, 300), frame(0x0, 32 * 1024), frame(0x1, 70_000), frame(0x1, 5)]);
+    for (const step of [1, 3, 13, stream.length]) expect(sizesSeen(stream, step)).toEqual([70_000]);
+    expect(sizesSeen(Buffer.concat([frame(0x1, 125), frame(0x1, 32 * 1024 + 1)]), 7)).toEqual([32 * 1024 + 1]);
   });
 
   it("selects routes by the expression and rewrites deployed URLs to the local server", () => {
