@@ -20,22 +20,33 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { RealtimeApiSpec } from "../components/realtime-api/spec";
 import { authorizerOutput, policyAllows, type AuthorizerOutput } from "./api-gateway";
-import { readBody } from "./http";
+import { readBody, unsendable } from "./http";
 import { requestTime } from "./http-api-event";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LambdaInvokeError } from "./lambda-runtime";
 
 /**
  * API Gateway's WebSocket limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html):
- * message payload 128 KB (a larger one closes the connection with 1009, as `ws`'s maxPayload does); idle connection
- * timeout 10 minutes; connection duration 2 hours. The 32 KB frame limit is not enforced locally (`ws` does not show frames).
+ * frame 32 KB and message payload 128 KB ("a message larger than 32 KB must be split into multiple frames, each 32 KB or
+ * smaller […] If a larger message (or larger frame size) is received, the connection is closed with code 1009");
+ * idle connection timeout 10 minutes; connection duration 2 hours.
  */
+const MAX_FRAME_BYTES = 32 * 1024;
 const MAX_MESSAGE_BYTES = 128 * 1024;
+/**
+ * How much may wait to reach a client that reads slower than the backend posts before a post answers 429
+ * LimitExceededException, which AWS answers when "the WebSocket client side buffer is full"
+ * (https://docs.aws.amazon.com/AWSJavaSDK/latest/javadoc/com/amazonaws/services/apigatewaymanagementapi/model/LimitExceededException.html).
+ * AWS does not say how large its buffer is: this bound (8 messages of the largest size, past what the operating system
+ * holds) is local only, and keeps a client that stops reading from growing the local runtime's memory without end.
+ */
+const MAX_UNSENT_BYTES = 8 * MAX_MESSAGE_BYTES;
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
 /** The close code a connection API Gateway ends (idle, or at its duration) gets: 1001 Going Away (not confirmed against AWS). */
 const GOING_AWAY = 1001;
 const UNSUPPORTED_DATA = 1003;
+const MESSAGE_TOO_BIG = 1009;
 
 export interface LocalRealtimeApi {
   spec: RealtimeApiSpec;
@@ -73,8 +84,13 @@ interface Connection {
   api: LocalRealtimeApi;
   socket: WebSocket;
   connectedAt: number;
+  /**
+   * When a message last went either way (GetConnection's "when the connection was last active",
+   * https://docs.aws.amazon.com/cli/latest/reference/apigatewaymanagementapi/get-connection.html): the activity
+   * the idle timer counts, so the two cannot disagree. Whether AWS's moves on a backend post is not confirmed.
+   */
   lastActiveAt: number;
-  /** Closes the connection once it has gone the idle timeout without a message either way; refreshed by each. */
+  /** Closes the connection once it has gone the idle timeout without a message either way; refreshed by each (`active`). */
   idle: NodeJS.Timeout;
   identity: { sourceIp: string; userAgent: string | null };
   authorizer?: Record<string, unknown>;
@@ -92,6 +108,46 @@ function decodedConnectionId(encoded: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Watches the frames a client sends on `socket` (the raw stream `ws` reads too) and calls `tooBig` once with the size of
+ * the first data frame whose payload is over `limit` bytes. `ws` checks the size of whole messages only and shows no
+ * frames, so this reads each frame's header (RFC 6455 §5.2) and skips its payload. Prepended to the socket's listeners,
+ * it sees a frame's header before `ws` can have delivered that frame's message.
+ */
+export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: number) => void): void {
+  let header = Buffer.alloc(0);
+  let payloadLeft = 0;
+  const onData = (chunk: Buffer) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (payloadLeft > 0) {
+        const skipped = Math.min(payloadLeft, chunk.length - at);
+        payloadLeft -= skipped;
+        at += skipped;
+        continue;
+      }
+      // A header is 2–14 bytes and may end in a later chunk: `header` keeps the bytes of it seen so far.
+      const seen = header.length;
+      header = Buffer.concat([header, chunk.subarray(at, at + 14 - seen)]);
+      if (header.length < 2) return;
+      const length7 = header[1] & 0x7f;
+      const lengthBytes = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
+      const headerBytes = 2 + lengthBytes + (header[1] & 0x80 ? 4 : 0);
+      if (header.length < headerBytes) return;
+      const length = lengthBytes === 0 ? length7 : lengthBytes === 2 ? header.readUInt16BE(2) : Number(header.readBigUInt64BE(2));
+      // Opcodes below 8 are data frames (continuation, text, binary); control frames carry 125 bytes at most.
+      if ((header[0] & 0x0f) < 0x08 && length > limit) {
+        socket.removeListener("data", onData);
+        return tooBig(length);
+      }
+      at += headerBytes - seen;
+      header = Buffer.alloc(0);
+      payloadLeft = length;
+    }
+  };
+  socket.prependListener("data", onData);
 }
 
 /** The value `$request.body.a.b` names in a message, or undefined (not JSON, or not there). */
@@ -243,15 +299,27 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
         const event = { ...headersOf(request), requestContext: requestContext(api, connection, "$connect", "CONNECT"), isBase64Encoded: false };
         let status = 200;
         try {
-          const result = (await options.invoke(api, connect.functionName, event)) as { statusCode?: number } | undefined;
-          status = result?.statusCode ?? 200;
+          const result = (await options.invoke(api, connect.functionName, event)) as { statusCode?: unknown } | null | undefined;
+          const answered = result?.statusCode ?? 200;
+          // A status no HTTP response can carry ("ok", 42) is the function's fault, as a throw is: 500, not a
+          // connection (the comparisons below are false for NaN) nor a malformed status line.
+          const problem = unsendable(answered, {});
+          if (problem) throw new Error(`its statusCode is not an HTTP status: ${problem}`);
+          status = Number(answered);
         } catch (error) {
           log(`  ${api.spec.name} $connect failed: ${(error as Error).message}`);
           status = 500;
         }
         if (status < 200 || status > 299) return refuse(socket, status, "Connection refused");
       }
-      sockets.handleUpgrade(request, socket, head, (ws) => accept(api, ws, connection));
+      sockets.handleUpgrade(request, socket, head, (ws) => {
+        // `ws` closes a message over MAX_MESSAGE_BYTES with 1009 itself (maxPayload); frames are this watch's.
+        watchFrameSizes(socket, MAX_FRAME_BYTES, (bytes) => {
+          log(`  ${api.spec.name} closed ${connection.id} with 1009: a frame of ${bytes} bytes (API Gateway takes ${MAX_FRAME_BYTES} at most)`);
+          ws.close(MESSAGE_TOO_BIG);
+        });
+        accept(api, ws, connection);
+      });
     } catch (error) {
       log(`  realtime upgrade error: ${(error as Error).stack ?? error}`);
       refuse(socket, 500, "Internal Server Error");
@@ -275,16 +343,24 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
       if (isBinary) return socket.close(UNSUPPORTED_DATA, "Binary frames are not supported");
-      connection.lastActiveAt = Date.now();
-      idle.refresh();
+      active(connection);
       queue = queue.then(() => message(connection, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)));
     });
+    // What `ws` found wrong in the client's frames (a message over MAX_MESSAGE_BYTES, bad UTF-8, …): it closes the
+    // connection itself with the matching code; unheard, the error would end the local runtime.
+    socket.on("error", (error) => log(`  ${api.spec.name} connection ${connection.id}: ${error.message}`));
     socket.on("close", (code, reason) => {
       clearTimeout(lifetime);
       clearTimeout(idle);
       open.delete(connection.id);
       queue = queue.then(() => disconnect(connection, code, reason.toString()));
     });
+  }
+
+  /** A message went between the client and the server, either way. */
+  function active(connection: Connection): void {
+    connection.lastActiveAt = Date.now();
+    connection.idle.refresh();
   }
 
   /** A text message: its route's function gets it. */
@@ -337,14 +413,18 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
         if (body.length > MAX_MESSAGE_BYTES) return send(413, { message: "Request Too Long" }, { "x-amzn-errortype": "PayloadTooLargeException" });
         // The connection may have closed while the body arrived: `ws` drops a send to a closed socket without a word.
         if (connection.socket.readyState !== connection.socket.OPEN) return gone();
+        if (connection.socket.bufferedAmount > MAX_UNSENT_BYTES) return send(429, { message: "Limit exceeded" }, { "x-amzn-errortype": "LimitExceededException" });
         connection.socket.send(body.toString("utf8"));
-        connection.idle.refresh();
+        active(connection);
         return send(200);
       }
       case "GET":
         return send(200, { connectedAt: new Date(connection.connectedAt).toISOString(), identity: connection.identity, lastActiveAt: new Date(connection.lastActiveAt).toISOString() });
       case "DELETE":
-        connection.socket.close(1000, "Going away");
+        // The $disconnect AWS sends after DeleteConnection: "disconnectStatusCode": 1000, "disconnectReason":
+        // "Connection Closed Normally" (its execution log in https://github.com/boto/boto3/issues/3789). The reason in
+        // the close frame the client gets is not confirmed: locally it is the same text.
+        connection.socket.close(1000, "Connection Closed Normally");
         return send(204);
       default:
         return send(405, { message: "Method Not Allowed" });

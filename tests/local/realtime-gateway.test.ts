@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
+import { PassThrough } from "node:stream";
 import WebSocket from "ws";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -13,7 +14,7 @@ import { normalise as normaliseDataTier } from "../../components/data-tier/spec"
 import { connectionsFromEnvironment, connectionsTableArgs, type Connections } from "../../components/realtime-api/connections";
 import { normalise } from "../../components/realtime-api/spec";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
-import { localiseRealtimeUrls, selectRouteKey, startRealtimeGateway, type RealtimeGateway } from "../../local/realtime-gateway";
+import { localiseRealtimeUrls, selectRouteKey, startRealtimeGateway, watchFrameSizes, type RealtimeGateway } from "../../local/realtime-gateway";
 import { handler as authorize } from "../../handlers/realtime/authorizer";
 import * as handlers from "../../handlers/realtime/connections";
 import { eventually } from "../e2e/browser";
@@ -226,6 +227,29 @@ describe("local WebSocket API", () => {
     expect(await statusLine(`GET http://[ HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n\r\n`)).toBe("HTTP/1.1 404 Not Found");
   });
 
+  it("reads frame sizes from headers split across chunks (RFC 6455 §5.2 lengths of 7, 16 and 64 bits)", () => {
+    /** A masked client frame header: FIN + opcode, then the length in its shortest form, then the mask. */
+    const header = (opcode: number, length: number) => {
+      const extended = length < 126 ? Buffer.alloc(0) : length < 65536 ? Buffer.alloc(2) : Buffer.alloc(8);
+      if (extended.length === 2) extended.writeUInt16BE(length);
+      if (extended.length === 8) extended.writeBigUInt64BE(BigInt(length));
+      return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | (length < 126 ? length : extended.length === 2 ? 126 : 127)]), extended, Buffer.alloc(4)]);
+    };
+    const frame = (opcode: number, length: number) => Buffer.concat([header(opcode, length), Buffer.alloc(length)]);
+    const sizesSeen = (bytes: Buffer, step: number) => {
+      const socket = new PassThrough();
+      socket.resume();
+      const tooBig: number[] = [];
+      watchFrameSizes(socket, 32 * 1024, (size) => tooBig.push(size));
+      for (let at = 0; at < bytes.length; at += step) socket.emit("data", bytes.subarray(at, at + step));
+      return tooBig;
+    };
+    // A ping, a 16-bit-length frame and a 32 KB one fit; a 64-bit-length frame after them does not.
+    const stream = Buffer.concat([frame(0x9, 4), frame(0x1, 300), frame(0x0, 32 * 1024), frame(0x1, 70_000), frame(0x1, 5)]);
+    for (const step of [1, 3, 13, stream.length]) expect(sizesSeen(stream, step)).toEqual([70_000]);
+    expect(sizesSeen(Buffer.concat([frame(0x1, 125), frame(0x1, 32 * 1024 + 1)]), 7)).toEqual([32 * 1024 + 1]);
+  });
+
   it("selects routes by the expression and rewrites deployed URLs to the local server", () => {
     expect(selectRouteKey("$request.body.action", '{"action":"ping"}')).toBe("ping");
     expect(selectRouteKey("$request.body.meta.kind", '{"meta":{"kind":"x"}}')).toBe("x");
@@ -332,6 +356,159 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
       expect(await status).toBe(410);
     } finally {
       await limited.close();
+    }
+  });
+
+  /** A gateway whose functions record the events they get; `opened` connects a client to it, `next` waits for an event. */
+  async function recordingGateway() {
+    const events: Array<Record<string, any>> = [];
+    const waiting: Array<(event: Record<string, any>) => void> = [];
+    const gateway = await startRealtimeGateway({
+      apis: [{ spec: limitsSpec, apiId: "limits1" }],
+      region: "us-east-1",
+      async invoke(_, __, event) {
+        events.push(event as Record<string, any>);
+        for (const notify of waiting.splice(0)) notify(event as Record<string, any>);
+        return undefined;
+      },
+    });
+    const next = (eventType: string): Promise<Record<string, any>> =>
+      new Promise((resolve) => {
+        const wait = (event: Record<string, any>) => (event.requestContext.eventType === eventType ? resolve(event) : waiting.push(wait));
+        waiting.push(wait);
+      });
+    const opened = async () => {
+      const socket = new WebSocket(`${gateway.origin.replace(/^http/, "ws")}/limits1/dev`);
+      const closed = new Promise<[number, string]>((resolve) => socket.once("close", (code, reason) => resolve([code, String(reason)])));
+      await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+      return { socket, closed };
+    };
+    const of = (eventType: string) => events.filter((e) => e.requestContext.eventType === eventType);
+    return { gateway, opened, of, next };
+  }
+
+  /** Sends `text` as one message in frames of `frameBytes`. */
+  function sendInFrames(socket: WebSocket, text: string, frameBytes: number) {
+    for (let at = 0; at < text.length; at += frameBytes) socket.send(text.slice(at, at + frameBytes), { fin: at + frameBytes >= text.length });
+  }
+
+  it("takes a 128 KB message sent in 32 KB frames, and closes with 1009 a connection whose client sends a frame over 32 KB, running no route for it", async () => {
+    const { gateway, opened, of, next } = await recordingGateway();
+    try {
+      const fits = await opened();
+      sendInFrames(fits.socket, "a".repeat(128 * 1024), 32 * 1024);
+      await eventually(() => of("MESSAGE").map((e) => e.body.length)).toEqual([128 * 1024]);
+      fits.socket.close();
+
+      const tooBig = await opened();
+      tooBig.socket.send("b".repeat(32 * 1024 + 1));
+      // Whichever comes first: the close, or the message reaching its route.
+      expect(await Promise.race([tooBig.closed.then(([code]) => code), next("MESSAGE").then(() => "routed")])).toBe(1009);
+      await eventually(() => of("DISCONNECT")).toHaveLength(2);
+      expect(of("MESSAGE")).toHaveLength(1);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("closes with 1009 a connection whose message is over 128 KB though each frame fits, and the gateway goes on serving", async () => {
+    const { gateway, opened, of } = await recordingGateway();
+    try {
+      const tooBig = await opened();
+      sendInFrames(tooBig.socket, "c".repeat(128 * 1024 + 1), 32 * 1024);
+      expect((await tooBig.closed)[0]).toBe(1009);
+      await eventually(() => of("DISCONNECT")).toHaveLength(1);
+      expect(of("MESSAGE")).toEqual([]);
+      const next = await opened();
+      next.socket.send("still here");
+      await eventually(() => of("MESSAGE").map((e) => e.body)).toEqual(["still here"]);
+      next.socket.close();
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("answers 429 LimitExceededException to a post for a client that stopped reading once its buffer is full, instead of buffering without end", async () => {
+    // https://docs.aws.amazon.com/AWSJavaSDK/latest/javadoc/com/amazonaws/services/apigatewaymanagementapi/model/LimitExceededException.html
+    const { gateway, opened } = await recordingGateway();
+    try {
+      const { socket } = await opened();
+      socket.pause();
+      const [id] = gateway.connections("limits1");
+      const post = () => fetch(`${gateway.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`, { method: "POST", body: "d".repeat(128 * 1024) });
+      // The operating system's socket buffers fill first (some MB on loopback); 64 MB is far past them and the bound.
+      let response = await post();
+      for (let posts = 1; response.status === 200 && posts < 512; posts++) response = await post();
+      expect(response.status).toBe(429);
+      expect(response.headers.get("x-amzn-errortype")).toBe("LimitExceededException");
+      socket.terminate();
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("refuses a connection with 500 when $connect answers a statusCode that is no HTTP status, as when it throws", async () => {
+    const connectSpec = normalise("connecting", { connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" }, stage: "dev", routes: { $connect: { handler: handlerFile, export: "connect" } } });
+    let answer: unknown;
+    const gateway = await startRealtimeGateway({ apis: [{ spec: connectSpec, apiId: "connect1" }], region: "us-east-1", invoke: async () => answer });
+    const status = (statusCode: unknown) =>
+      new Promise<number | string>((resolve) => {
+        answer = { statusCode };
+        const socket = new WebSocket(`${gateway.origin.replace(/^http/, "ws")}/connect1/dev`);
+        socket.once("open", () => {
+          resolve("open");
+          socket.close();
+        });
+        socket.once("unexpected-response", (_, response) => resolve(response.statusCode!));
+        socket.once("error", (error) => resolve(error.message));
+      });
+    try {
+      expect(await status("ok")).toBe(500);
+      expect(await status(42)).toBe(500);
+      expect(await status(99999)).toBe(500);
+      expect(await status("403")).toBe(403);
+      expect(await status(200)).toBe("open");
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("closes a connection DeleteConnection deletes with 1000 \"Connection Closed Normally\", as AWS's $disconnect reports it", async () => {
+    const { gateway, opened, of } = await recordingGateway();
+    try {
+      const { closed } = await opened();
+      const [id] = gateway.connections("limits1");
+      expect((await fetch(`${gateway.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`, { method: "DELETE" })).status).toBe(204);
+      expect(await closed).toEqual([1000, "Connection Closed Normally"]);
+      await eventually(() => of("DISCONNECT")).toHaveLength(1);
+      expect(of("DISCONNECT")[0].requestContext).toMatchObject({ disconnectStatusCode: 1000, disconnectReason: "Connection Closed Normally" });
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("moves GetConnection's lastActiveAt on a message either way, the same activity the idle timer counts", async () => {
+    // Only Date is faked: each step is at a time of the test's choosing, none waits for one.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const { gateway, opened, of } = await recordingGateway();
+    try {
+      vi.setSystemTime(Date.parse("2026-01-01T00:00:00.000Z"));
+      const { socket } = await opened();
+      const [id] = gateway.connections("limits1");
+      const management = `${gateway.origin}/limits1/dev/@connections/${encodeURIComponent(id)}`;
+      const lastActiveAt = async () => ((await (await fetch(management)).json()) as { lastActiveAt: string }).lastActiveAt;
+      expect(await lastActiveAt()).toBe("2026-01-01T00:00:00.000Z");
+      vi.setSystemTime(Date.parse("2026-01-01T00:01:00.000Z"));
+      socket.send("from the client");
+      await eventually(() => of("MESSAGE")).toHaveLength(1);
+      expect(await lastActiveAt()).toBe("2026-01-01T00:01:00.000Z");
+      vi.setSystemTime(Date.parse("2026-01-01T00:02:00.000Z"));
+      expect((await fetch(management, { method: "POST", body: "from the backend" })).status).toBe(200);
+      expect(await lastActiveAt()).toBe("2026-01-01T00:02:00.000Z");
+      socket.close();
+    } finally {
+      vi.useRealTimers();
+      await gateway.close();
     }
   });
 
