@@ -30,12 +30,18 @@ export function formatSummary(summary: Summary, digits = 2): string {
   return `${summary.min.toFixed(digits)} / ${summary.median.toFixed(digits)} / ${summary.max.toFixed(digits)}`;
 }
 
-/** Runs each variant `samples` times, interleaved (one of each per round), after one unrecorded warm-up round. */
-export async function interleaved<V extends Record<string, () => Promise<unknown>>>(variants: V, samples = SAMPLES): Promise<{ [K in keyof V]: Array<Awaited<ReturnType<V[K]>>> }> {
+/**
+ * Runs each variant `samples` times, interleaved (one of each per round), after one unrecorded warm-up round.
+ * `alternate`: every other round runs the variants in reverse order (A B, B A, A B, …), so neither always runs right
+ * after the other (and pays for what the other left: garbage to collect, a busier machine's tail).
+ */
+export async function interleaved<V extends Record<string, () => Promise<unknown>>>(variants: V, samples = SAMPLES, { alternate = false }: { alternate?: boolean } = {}): Promise<{ [K in keyof V]: Array<Awaited<ReturnType<V[K]>>> }> {
   const keys = Object.keys(variants) as Array<keyof V>;
   for (const key of keys) await variants[key]();
   const results = Object.fromEntries(keys.map((key) => [key, [] as unknown[]])) as { [K in keyof V]: Array<Awaited<ReturnType<V[K]>>> };
-  for (let round = 0; round < samples; round++) for (const key of keys) results[key].push((await variants[key]()) as Awaited<ReturnType<V[keyof V]>>);
+  for (let round = 0; round < samples; round++) {
+    for (const key of alternate && round % 2 === 1 ? [...keys].reverse() : keys) results[key].push((await variants[key]()) as Awaited<ReturnType<V[keyof V]>>);
+  }
   return results;
 }
 

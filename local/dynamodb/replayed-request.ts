@@ -28,20 +28,46 @@ export function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+type ServeInFront = (operation: string, req: IncomingMessage, res: ServerResponse, toListeners: Listener) => void;
+
+/** Each server's operations served in front of its listeners (inFront), by X-Amz-Target's operation. */
+const servedInFront = new WeakMap<Server, Map<string, ServeInFront>>();
+
+/** X-Amz-Target's operation (`DynamoDB_20120810.Query`: `Query`), or "" (no dot), as `split(".")[1]` reads it, without the array. */
+function operationOf(target: string | string[] | undefined): string {
+  const text = String(target ?? "");
+  const dot = text.indexOf(".");
+  if (dot < 0) return "";
+  const next = text.indexOf(".", dot + 1);
+  return text.slice(dot + 1, next < 0 ? undefined : next);
+}
 
 /**
  * Puts `serve` in front of `server`'s listeners (a dynalite server's) for `operations` (X-Amz-Target's operation, on a
  * POST), with those listeners to hand the request to; every other request goes to them as it came, unread.
+ * One listener per server reads the operation and picks whose it is, however many call this (transactions, batches,
+ * single-table operations): every request went through one wrapper per call before, each reading the operation again
+ * (issue 15). So an operation is served in front by one `serve` only; a second is refused.
  */
-function inFront(server: Server, operations: ReadonlySet<string>, serve: (operation: string, req: IncomingMessage, res: ServerResponse, toListeners: Listener) => void): void {
-  const listeners = server.listeners("request") as Listener[];
-  server.removeAllListeners("request");
-  const toListeners: Listener = listeners.length === 1 ? listeners[0] : (req, res) => listeners.forEach((listener) => listener(req, res));
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const operation = req.method === "POST" ? (String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "") : "";
-    if (!operations.has(operation)) return toListeners(req, res);
-    serve(operation, req, res, toListeners);
-  });
+function inFront(server: Server, operations: ReadonlySet<string>, serve: ServeInFront): void {
+  let served = servedInFront.get(server);
+  if (!served) {
+    const listeners = server.listeners("request") as Listener[];
+    server.removeAllListeners("request");
+    const toListeners: Listener = listeners.length === 1 ? listeners[0] : (req, res) => listeners.forEach((listener) => listener(req, res));
+    const byOperation = new Map<string, ServeInFront>();
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      const operation = req.method === "POST" ? operationOf(req.headers["x-amz-target"]) : "";
+      const serveIt = byOperation.get(operation);
+      if (!serveIt) return toListeners(req, res);
+      serveIt(operation, req, res, toListeners);
+    });
+    servedInFront.set(server, (served = byOperation));
+  }
+  for (const operation of operations) {
+    if (served.has(operation)) throw new Error(`local DynamoDB: ${operation} is already served in front of this server`);
+  }
+  for (const operation of operations) served.set(operation, serve);
 }
 
 /**

@@ -88,6 +88,13 @@ describe("the table-ARN wrapper's reading of bodies", () => {
     });
   });
 
+  it("refuses to serve an operation in front of a server that is served in front of it already (one listener picks each operation's server-side handler)", () => {
+    const server = createServer(() => {});
+    serveTableArns(server);
+    expect(() => serveTableArns(server)).toThrow("local DynamoDB: BatchGetItem is already served in front of this server");
+    expect(server.listenerCount("request")).toBe(1);
+  });
+
   const arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/items";
   const operations = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"];
 
