@@ -218,6 +218,9 @@ export const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
   wording: { on: "writer", of: (arn) => `resource-based policy of ${arn}`, removes: "the policy", fix: (arn) => `write every statement for ${arn} into one aws.dynamodb.ResourcePolicy` },
 });
 
+/** DynamoDB's "20 KB" for a resource-based policy, read as 20 × 1,024 bytes (DYNAMODB_RESOURCE_POLICY_SIZE). */
+const DYNAMODB_RESOURCE_POLICY_BYTES = 20_480;
+
 /**
  * "The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when
  * calculating the size of a policy against this limit" (DynamoDB resource-based policy considerations; PutResourcePolicy's
@@ -228,8 +231,6 @@ export const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
  * counted, is not confirmed), and one of 20,001–20,480 bytes (whether DynamoDB's "20 KB" is 20,000 or 20,480 bytes is
  * not confirmed).
  */
-export const DYNAMODB_RESOURCE_POLICY_BYTES = 20_480;
-
 export const DYNAMODB_RESOURCE_POLICY_SIZE: DeployRule = {
   id: "DynamoDbResourcePolicySize",
   title: "A DynamoDB resource-based policy is at most 20 KB",
