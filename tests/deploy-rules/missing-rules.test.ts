@@ -73,15 +73,18 @@ describe("DynamoDbResourcePolicySize", () => {
   it("refuses a policy over 20 KB as compact JSON, and takes one of exactly 20480 bytes", () => {
     expect(Buffer.byteLength(JSON.stringify(policyOf(20_481)))).toBe(20_481);
     expect(problems([policy("over", policyOf(20_481)), policy("at", policyOf(20_480))], DYNAMODB_RESOURCE_POLICY_SIZE)).toEqual([
-      "aws:dynamodb/resourcePolicy:ResourcePolicy over: has a policy of 20481 bytes even as compact JSON; DynamoDB takes a resource-based policy of at most 20 KB (20480 bytes), white space counted, so PutResourcePolicy refuses it at `pulumi up`",
+      "aws:dynamodb/resourcePolicy:ResourcePolicy over: has a policy of 20481 bytes as sent; DynamoDB takes a resource-based policy of at most 20 KB (20480 bytes), white space counted, so PutResourcePolicy refuses it at `pulumi up`",
     ]);
   });
 
-  it("does not count white space it cannot be sure is sent: an indented policy within 20 KB compact passes", () => {
+  it("counts white space as the provider sends the text: a policy over 20 KB as written is refused, though within it compact", () => {
     const compact = JSON.stringify(policyOf(20_000));
-    const indented = `{${" ".repeat(1000)}${compact.slice(1)}`;
-    expect(Buffer.byteLength(indented)).toBeGreaterThan(20_480);
-    expect(problems([policy("indented", indented)], DYNAMODB_RESOURCE_POLICY_SIZE)).toEqual([]);
+    const spaced = `{${" ".repeat(1000)}${compact.slice(1)}`;
+    expect(Buffer.byteLength(compact)).toBeLessThanOrEqual(20_480);
+    expect(Buffer.byteLength(spaced)).toBeGreaterThan(20_480);
+    expect(problems([policy("spaced", spaced), policy("compact", compact)], DYNAMODB_RESOURCE_POLICY_SIZE)).toEqual([
+      `aws:dynamodb/resourcePolicy:ResourcePolicy spaced: has a policy of ${Buffer.byteLength(spaced)} bytes as sent; DynamoDB takes a resource-based policy of at most 20 KB (20480 bytes), white space counted, so PutResourcePolicy refuses it at \`pulumi up\``,
+    ]);
   });
 });
 
