@@ -56,8 +56,13 @@ describe("LambdaSnapStartRuntime", () => {
     ]);
   });
 
-  it("takes SnapStart on Java 11+, Python 3.12+ and .NET 8+, a container image (no runtime), and no SnapStart on Node.js", () => {
-    const graph = [...["java11", "java17", "java21", "java25", "python3.12", "python3.13", "dotnet8", "dotnet10"].map(snap), fn("image", { packageType: "Image", imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1", snapStart: { applyOn: "PublishedVersions" } }), fn("node", { runtime: "nodejs22.x" })];
+  it("takes SnapStart on Java 11+, Python 3.12+ and .NET 8+, a container image (no runtime), and no SnapStart on Node.js (none, or applyOn None)", () => {
+    const graph = [
+      ...["java11", "java17", "java21", "java25", "python3.12", "python3.13", "dotnet8", "dotnet10"].map(snap),
+      fn("image", { packageType: "Image", imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1", snapStart: { applyOn: "PublishedVersions" } }),
+      fn("node", { runtime: "nodejs22.x" }),
+      fn("node-off", { runtime: "nodejs22.x", publish: true, snapStart: { applyOn: "None" } }),
+    ];
     expect(problems(graph, LAMBDA_SNAPSTART_RUNTIME)).toEqual([]);
   });
 });
