@@ -19,6 +19,8 @@ import {
 } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { ServerlessApi } from "../../components/serverless-api";
+import { record } from "../../testing/harness";
 
 const problems = (graph: RecordedResource[], rule: DeployRule) => checkDeployRules(graph, devContext, [rule]).map((f) => `${f.resource}: ${f.problem}`);
 const fn = (name: string, inputs: Record<string, unknown>) => handBuilt("aws:lambda/function:Function", name, { handler: "index.handler", role: "arn:aws:iam::123456789012:role/r", ...inputs });
@@ -108,6 +110,27 @@ describe("ApiResourcePathPart", () => {
   it("takes literal parts (a colon included, which AWS takes), {name} and a greedy {name+} at the end of its path", () => {
     const graph = [resource("albums", "albums"), resource("album", "{albumId}", "albums-id"), resource("batch", "events:batch"), resource("v1", "v1.2_beta-3"), resource("proxy", "{proxy+}", "albums-id")];
     expect(problems(graph, API_RESOURCE_PATH_PART)).toEqual([]);
+  });
+
+  it("reads parentId as the program gives it (another resource's id): ServerlessApi's greedy routes pass, a resource put under one is refused", async () => {
+    const graph = await record(
+      () =>
+        new ServerlessApi("gr", {
+          accountCloudWatchRole: false,
+          routes: {
+            "GET /files/{proxy+}": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" },
+            "GET /albums/{albumId}": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" },
+            "GET /albums/{albumId}/{proxy+}": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" },
+          },
+        }),
+    );
+    expect(problems(graph, API_RESOURCE_PATH_PART)).toEqual([]);
+    const greedy = graph.filter((r) => r.type === "aws:apigateway/resource:Resource" && r.inputs.pathPart === "{proxy+}");
+    expect(greedy).toHaveLength(2);
+    const under = resource("thumbs", "thumbnails", greedy[0].id);
+    expect(problems([...graph, under], API_RESOURCE_PATH_PART)).toEqual([
+      `aws:apigateway/resource:Resource thumbs: is under ${greedy[0].name}, whose pathPart {proxy+} is a greedy path variable; CreateResource refuses it ("Cannot create a child of a resource with a greedy path variable: {proxy+}"), as the greedy variable already matches every deeper path`,
+    ]);
   });
 
   it("refuses a resource under a greedy {name+}", () => {
