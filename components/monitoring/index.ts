@@ -294,8 +294,10 @@ const place = (index: number) => ({ type: "metric", x: (index % 2) * 12, y: Math
  * The periods under a minute a dashboard graph takes ("Valid Values: 1, 5, 10, 30, 60, and any multiple of 60",
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html, "period");
  * an alarm's are 10, 20 and 30 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ * Also the deploy rule CloudWatchDashboardPeriod's list (testing/deploy-rules/cloudwatch.ts); not re-exported by components/index.ts.
+ * @internal
  */
-const GRAPH_PERIODS_UNDER_A_MINUTE = [1, 5, 10, 30];
+export const GRAPH_PERIODS_UNDER_A_MINUTE: readonly number[] = [1, 5, 10, 30];
 
 /**
  * The period a graph of `periodSeconds` is drawn with: that one when a graph takes it, else the nearest longer one a

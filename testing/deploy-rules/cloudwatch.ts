@@ -5,6 +5,7 @@
  * alarms whose dimensions no metric is published under.
  */
 import { customBusNameOf } from "../../components/arn";
+import { GRAPH_PERIODS_UNDER_A_MINUTE } from "../../components/monitoring";
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_MAX_WIDGETS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -326,12 +327,9 @@ function widgetPeriods(widget: unknown): Array<[where: string, period: number]> 
   return periods;
 }
 
-/** The periods under a minute a dashboard metric widget takes (CLOUDWATCH_DASHBOARD_PERIOD). */
-const DASHBOARD_PERIODS_UNDER_A_MINUTE = [1, 5, 10, 30];
-
 /**
  * A metric widget's `period`, Dashboard Body Structure: "Valid Values: 1, 5, 10, 30, 60, and any multiple of 60" (the
- * periods Monitoring draws its graphs with, components/monitoring/index.ts graphPeriod: 20, an alarm's, is not one).
+ * periods Monitoring draws its graphs with: GRAPH_PERIODS_UNDER_A_MINUTE, its list, and graphPeriod; 20, an alarm's, is not one).
  * Read on the widget's `properties.period` and on each metric's own `period` option. A warning, not a failure: **not
  * confirmed** that PutDashboard refuses another period (its DashboardValidationMessages are documented for the body's
  * structure, not for this value), nor what the console then draws. Bodies that are not JSON are CloudWatchDashboard's.
@@ -345,7 +343,7 @@ export const CLOUDWATCH_DASHBOARD_PERIOD: DeployRule = {
     for (const dashboard of ofType(graph, DASHBOARD)) {
       (widgetsOf(dashboard.inputs.dashboardBody) ?? []).forEach((widget, index) => {
         for (const [where, period] of widgetPeriods(widget)) {
-          if (DASHBOARD_PERIODS_UNDER_A_MINUTE.includes(period) || (period > 0 && period % 60 === 0)) continue;
+          if (GRAPH_PERIODS_UNDER_A_MINUTE.includes(period) || (period > 0 && period % 60 === 0)) continue;
           findings.push(
             finding(
               this.id,

@@ -218,32 +218,42 @@ export const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
   wording: { on: "writer", of: (arn) => `resource-based policy of ${arn}`, removes: "the policy", fix: (arn) => `write every statement for ${arn} into one aws.dynamodb.ResourcePolicy` },
 });
 
+/** DynamoDB's "20 KB" for a resource-based policy, read as 20 × 1,024 bytes (DYNAMODB_RESOURCE_POLICY_SIZE). */
+const DYNAMODB_RESOURCE_POLICY_BYTES = 20_480;
+
+/**
+ * The bytes of an aws.dynamodb.ResourcePolicy's `policy` as PutResourcePolicy receives it: a string as written, white
+ * space and all (pulumi-aws 7.48 types `policy` as a string; terraform-provider-aws's framework resource holds it as
+ * fwtypes.IAMPolicy, whose only check is json.Valid, and fwflex.Expand hands its ValueString to PutResourcePolicyInput
+ * unchanged, so nothing compacts it); anything else as compact JSON. Undefined when unset or not JSON.
+ */
+function sentPolicyBytes(policy: unknown): number | undefined {
+  const compact = compactPolicyBytes(policy);
+  return compact !== undefined && typeof policy === "string" ? Buffer.byteLength(policy) : compact;
+}
+
 /**
  * "The maximum size supported for a resource-based policy document is 20 KB. DynamoDB counts whitespaces when
  * calculating the size of a policy against this limit" (DynamoDB resource-based policy considerations; PutResourcePolicy's
  * `Policy` says the same). Read on aws.dynamodb.ResourcePolicy's `policy` (pulumi-aws 7.48's Table has no policy input
- * of its own). Measured with compactPolicyBytes, the smallest form the document can be sent in, against 20 × 1,024
- * bytes: a policy over that is refused however the provider sends it. Not judged, so never refused here: a document
- * within it only with its white space removed (whether the provider sends the program's text as written, white space
- * counted, is not confirmed), and one of 20,001–20,480 bytes (whether DynamoDB's "20 KB" is 20,000 or 20,480 bytes is
- * not confirmed).
+ * of its own), measured as sent (sentPolicyBytes: the program's text, white space counted) against 20 × 1,024 bytes.
+ * Not judged, so never refused here: a policy of 20,001–20,480 bytes (whether DynamoDB's "20 KB" is 20,000 or 20,480
+ * bytes is not confirmed).
  */
-export const DYNAMODB_RESOURCE_POLICY_BYTES = 20_480;
-
 export const DYNAMODB_RESOURCE_POLICY_SIZE: DeployRule = {
   id: "DynamoDbResourcePolicySize",
   title: "A DynamoDB resource-based policy is at most 20 KB",
   source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html",
   check(graph) {
     return ofType(graph, TABLE_POLICY).flatMap((policy) => {
-      const bytes = compactPolicyBytes(policy.inputs.policy);
+      const bytes = sentPolicyBytes(policy.inputs.policy);
       if (bytes === undefined || bytes <= DYNAMODB_RESOURCE_POLICY_BYTES) return [];
       return [
         finding(
           this.id,
           policy,
-          `has a policy of ${bytes} bytes even as compact JSON; DynamoDB takes a resource-based policy of at most 20 KB (${DYNAMODB_RESOURCE_POLICY_BYTES} bytes), white space counted, so PutResourcePolicy refuses it at \`pulumi up\``,
-          "grant fewer, broader statements (several principals or actions in one statement), or grant through the callers' IAM policies",
+          `has a policy of ${bytes} bytes as sent; DynamoDB takes a resource-based policy of at most 20 KB (${DYNAMODB_RESOURCE_POLICY_BYTES} bytes), white space counted, so PutResourcePolicy refuses it at \`pulumi up\``,
+          "send it as compact JSON (JSON.stringify without indentation), grant fewer, broader statements (several principals or actions in one statement), or grant through the callers' IAM policies",
         ),
       ];
     });

@@ -303,8 +303,10 @@ export const LAMBDA_PROVISIONED_CONCURRENCY: DeployRule = {
  * and UpdateFunctionConfiguration refuse `ApplicationLogLevel` or `SystemLogLevel` beside `LogFormat` "Text": "LogLevel is
  * not supported when LogFormat is set to "Text". Remove LogLevel from your request or change the LogFormat to "Json" and
  * try again." (the error as CloudFormation relayed it, quoted in aws/aws-cdk#28045, which made the CDK refuse it at
- * synth). pulumi-aws requires `loggingConfig.logFormat` and takes `Text` or `JSON`; the provider does not check the pair,
- * so `pulumi preview` passes. LambdaFunction writes JSON with its levels (components/lambda/function.ts).
+ * synth). pulumi-aws requires `loggingConfig.logFormat` (terraform-provider-aws `log_format` Required: no loggingConfig
+ * reaches AWS without it) and takes `Text` or `JSON`; the provider does not check the pair, so `pulumi preview` passes.
+ * Its expandLoggingConfig sends a level only when set (the levels default to ""), so a loggingConfig of `logFormat` "Text"
+ * alone sends no level and is not a refusal. LambdaFunction writes JSON with its levels (components/lambda/function.ts).
  */
 export const LAMBDA_LOG_LEVEL_FORMAT: DeployRule = {
   id: "LambdaLogLevelFormat",
@@ -353,8 +355,12 @@ function snapStartRuns(runtime: string): boolean {
  * Node.js refusal is recorded; the others (Ruby, OS-only `provided*`, Java 8, Python before 3.12, .NET before 8) rest on
  * the documented list, not on a recorded answer. In December 2024 AWS briefly took SnapStart on every runtime
  * (localstack/localstack#12006), and refused it again by March 2025. A container image function (no `runtime`) is not
- * judged: SnapStart takes images built on the supported base images. pulumi-aws takes only `PublishedVersions` as
- * `applyOn`, so an unpublished function is not a refusal (SnapStart then applies to the versions it never publishes).
+ * judged: SnapStart takes images, Lambda's Java 11+, Python 3.12+ and .NET 8+ base images as they are and any other
+ * (provided.al2023, Node.js, Ruby, an own base) with the SnapStart hooks or label
+ * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-custom.html). Only `applyOn` "PublishedVersions"
+ * is read: terraform-provider-aws also takes "None" (enum.Validate[SnapStartApplyOn], though pulumi-aws's docs list only
+ * PublishedVersions), which turns SnapStart off on any runtime. An unpublished function is not a refusal (SnapStart then
+ * applies to the versions it never publishes).
  */
 export const LAMBDA_SNAPSTART_RUNTIME: DeployRule = {
   id: "LambdaSnapStartRuntime",

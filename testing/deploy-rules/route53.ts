@@ -617,8 +617,8 @@ const RECORD_VALUE_CHARACTERS = 4000;
  * `records` entry of an `aws.route53.Record` as terraform-provider-aws sends it: a TXT or SPF entry wrapped in double
  * quotes (flattenTxtEntry, as Route53TxtStrings reads it), so two characters more than written; other types as written.
  * Counted in characters (code points). A TXT value of many 255-character strings (a long SPF or a 4096-bit DKIM key
- * split right) passes Route53TxtStrings and can still be over this. Whether the provider checks the length at
- * `pulumi preview` is not confirmed; Route 53 refuses it at `pulumi up` either way.
+ * split right) passes Route53TxtStrings and can still be over this. terraform-provider-aws's `records` is a set of strings
+ * with no ValidateFunc (route53 record.go), so `pulumi preview` passes and ChangeResourceRecordSets refuses it at `pulumi up`.
  */
 export const ROUTE53_RECORD_VALUE_LENGTH: DeployRule = {
   id: "Route53RecordValueLength",

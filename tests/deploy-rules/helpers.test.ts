@@ -416,8 +416,8 @@ describe("the rules' shared look-ups stay out of serverless-fullstack/testing (t
   });
 
   it("exports the input-limit rules but not their measures and limits (compactPolicyBytes, iamPathProblem, txtCharacterStrings, the byte and character limits)", () => {
-    const internals = ["compactPolicyBytes", "iamPathProblem", "IAM_PATH_PATTERN", "IAM_PATH_LENGTH", "txtCharacterStrings", "TXT_STRING_CHARACTERS", "KMS_KEY_POLICY_BYTES", "S3_BUCKET_POLICY_BYTES", "SQS_POLICY_QUOTAS_LIMITS", "SNS_DISPLAY_NAME_CHARACTERS"];
+    const internals = ["compactPolicyBytes", "iamPathProblem", "IAM_PATH_PATTERN", "IAM_PATH_LENGTH", "txtCharacterStrings", "TXT_STRING_CHARACTERS", "KMS_KEY_POLICY_BYTES", "S3_BUCKET_POLICY_BYTES", "SQS_POLICY_QUOTAS_LIMITS", "SNS_DISPLAY_NAME_CHARACTERS", "DYNAMODB_RESOURCE_POLICY_BYTES"];
     expect(Object.keys(deployRuleExports).filter((name) => internals.includes(name))).toEqual([]);
-    expect(["IAM_PATH", "KMS_KEY_POLICY_SIZE", "S3_BUCKET_POLICY_SIZE", "SQS_POLICY_QUOTAS", "ROUTE53_TXT_STRINGS"].filter((name) => !(name in deployRuleExports))).toEqual([]);
+    expect(["IAM_PATH", "KMS_KEY_POLICY_SIZE", "S3_BUCKET_POLICY_SIZE", "SQS_POLICY_QUOTAS", "ROUTE53_TXT_STRINGS", "DYNAMODB_RESOURCE_POLICY_SIZE"].filter((name) => !(name in deployRuleExports))).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ import {
 } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { ServerlessApi } from "../../components/serverless-api";
+import { record } from "../../testing/harness";
 
 const problems = (graph: RecordedResource[], rule: DeployRule) => checkDeployRules(graph, devContext, [rule]).map((f) => `${f.resource}: ${f.problem}`);
 const fn = (name: string, inputs: Record<string, unknown>) => handBuilt("aws:lambda/function:Function", name, { handler: "index.handler", role: "arn:aws:iam::123456789012:role/r", ...inputs });
@@ -56,8 +58,13 @@ describe("LambdaSnapStartRuntime", () => {
     ]);
   });
 
-  it("takes SnapStart on Java 11+, Python 3.12+ and .NET 8+, a container image (no runtime), and no SnapStart on Node.js", () => {
-    const graph = [...["java11", "java17", "java21", "java25", "python3.12", "python3.13", "dotnet8", "dotnet10"].map(snap), fn("image", { packageType: "Image", imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1", snapStart: { applyOn: "PublishedVersions" } }), fn("node", { runtime: "nodejs22.x" })];
+  it("takes SnapStart on Java 11+, Python 3.12+ and .NET 8+, a container image (no runtime), and no SnapStart on Node.js (none, or applyOn None)", () => {
+    const graph = [
+      ...["java11", "java17", "java21", "java25", "python3.12", "python3.13", "dotnet8", "dotnet10"].map(snap),
+      fn("image", { packageType: "Image", imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1", snapStart: { applyOn: "PublishedVersions" } }),
+      fn("node", { runtime: "nodejs22.x" }),
+      fn("node-off", { runtime: "nodejs22.x", publish: true, snapStart: { applyOn: "None" } }),
+    ];
     expect(problems(graph, LAMBDA_SNAPSTART_RUNTIME)).toEqual([]);
   });
 });
@@ -73,15 +80,18 @@ describe("DynamoDbResourcePolicySize", () => {
   it("refuses a policy over 20 KB as compact JSON, and takes one of exactly 20480 bytes", () => {
     expect(Buffer.byteLength(JSON.stringify(policyOf(20_481)))).toBe(20_481);
     expect(problems([policy("over", policyOf(20_481)), policy("at", policyOf(20_480))], DYNAMODB_RESOURCE_POLICY_SIZE)).toEqual([
-      "aws:dynamodb/resourcePolicy:ResourcePolicy over: has a policy of 20481 bytes even as compact JSON; DynamoDB takes a resource-based policy of at most 20 KB (20480 bytes), white space counted, so PutResourcePolicy refuses it at `pulumi up`",
+      "aws:dynamodb/resourcePolicy:ResourcePolicy over: has a policy of 20481 bytes as sent; DynamoDB takes a resource-based policy of at most 20 KB (20480 bytes), white space counted, so PutResourcePolicy refuses it at `pulumi up`",
     ]);
   });
 
-  it("does not count white space it cannot be sure is sent: an indented policy within 20 KB compact passes", () => {
+  it("counts white space as the provider sends the text: a policy over 20 KB as written is refused, though within it compact", () => {
     const compact = JSON.stringify(policyOf(20_000));
-    const indented = `{${" ".repeat(1000)}${compact.slice(1)}`;
-    expect(Buffer.byteLength(indented)).toBeGreaterThan(20_480);
-    expect(problems([policy("indented", indented)], DYNAMODB_RESOURCE_POLICY_SIZE)).toEqual([]);
+    const spaced = `{${" ".repeat(1000)}${compact.slice(1)}`;
+    expect(Buffer.byteLength(compact)).toBeLessThanOrEqual(20_480);
+    expect(Buffer.byteLength(spaced)).toBeGreaterThan(20_480);
+    expect(problems([policy("spaced", spaced), policy("compact", compact)], DYNAMODB_RESOURCE_POLICY_SIZE)).toEqual([
+      `aws:dynamodb/resourcePolicy:ResourcePolicy spaced: has a policy of ${Buffer.byteLength(spaced)} bytes as sent; DynamoDB takes a resource-based policy of at most 20 KB (20480 bytes), white space counted, so PutResourcePolicy refuses it at \`pulumi up\``,
+    ]);
   });
 });
 
@@ -100,6 +110,27 @@ describe("ApiResourcePathPart", () => {
   it("takes literal parts (a colon included, which AWS takes), {name} and a greedy {name+} at the end of its path", () => {
     const graph = [resource("albums", "albums"), resource("album", "{albumId}", "albums-id"), resource("batch", "events:batch"), resource("v1", "v1.2_beta-3"), resource("proxy", "{proxy+}", "albums-id")];
     expect(problems(graph, API_RESOURCE_PATH_PART)).toEqual([]);
+  });
+
+  it("reads parentId as the program gives it (another resource's id): ServerlessApi's greedy routes pass, a resource put under one is refused", async () => {
+    const graph = await record(
+      () =>
+        new ServerlessApi("gr", {
+          accountCloudWatchRole: false,
+          routes: {
+            "GET /files/{proxy+}": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" },
+            "GET /albums/{albumId}": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" },
+            "GET /albums/{albumId}/{proxy+}": { handler: "tests/fixtures/handlers/echo.ts", auth: "none" },
+          },
+        }),
+    );
+    expect(problems(graph, API_RESOURCE_PATH_PART)).toEqual([]);
+    const greedy = graph.filter((r) => r.type === "aws:apigateway/resource:Resource" && r.inputs.pathPart === "{proxy+}");
+    expect(greedy).toHaveLength(2);
+    const under = resource("thumbs", "thumbnails", greedy[0].id);
+    expect(problems([...graph, under], API_RESOURCE_PATH_PART)).toEqual([
+      `aws:apigateway/resource:Resource thumbs: is under ${greedy[0].name}, whose pathPart {proxy+} is a greedy path variable; CreateResource refuses it ("Cannot create a child of a resource with a greedy path variable: {proxy+}"), as the greedy variable already matches every deeper path`,
+    ]);
   });
 
   it("refuses a resource under a greedy {name+}", () => {
