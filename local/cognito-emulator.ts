@@ -3528,11 +3528,14 @@ function epochSecondsForDates(this: any, key: string, value: unknown): unknown {
  * form, `application/json`, text, none) is refused before a body parser reads it, HTTP 404
  * `{"__type":"UnknownOperationException","message"}`. cognito-local's form parser read a form body as the action's
  * input (`UserPoolId=...&GroupName=...` created the group), and took any other body for no input at all. AWS's JSON
- * services answer a body of another content type HTTP 404 `<UnknownOperationException/>` (DynamoDB: "should return 404
- * if body but incorrect content-type", dynalite's tests of the live service, mhart/dynalite test/connection.js; Kinesis
+ * services answer a body of another content type HTTP 404 UnknownOperationException (DynamoDB: "should return 404 if
+ * body but incorrect content-type", dynalite's tests of the live service, mhart/dynalite test/connection.js; Kinesis
  * answered `application/octet-stream` with that body, disneystreaming/smithy4s#167): the status and the type are
  * theirs; the body here is the JSON protocol's error, with a message saying what to send, not their XML, which an SDK's
- * JSON error reader cannot read. What Cognito itself answers is not confirmed.
+ * JSON error reader cannot read. `application/json` is refused too, as Kinesis, a JSON 1.1 service as Cognito is,
+ * refuses it (HTTP 404 UnknownOperationException for a valid target and body, kinesalite's tests of the live service,
+ * mhart/kinesalite test/connection.js); DynamoDB, a JSON 1.0 service, serves it (dynalite's). What Cognito itself
+ * answers is not confirmed.
  */
 function refuseOtherContentTypes(app: any): void {
   app.use((req: any, res: any, next: () => void) => {

@@ -70,6 +70,10 @@ it("refuses a body that is not application/x-amz-json-1.1 (a form, plain JSON, t
   const created = await post({ ...target, "content-type": `${JSON_11}; charset=utf-8` }, JSON.stringify({ UserPoolId: userPoolId, GroupName: "typed" }));
   expect(created.status).toBe(200);
   expect(await groupNames()).toEqual(["typed"]);
+  // Media types are case-insensitive (RFC 9110 §8.3.1), and whitespace may stand around a parameter's ";".
+  const cased = await post({ ...target, "content-type": "Application/X-Amz-JSON-1.1 ; Charset=UTF-8" }, JSON.stringify({ UserPoolId: userPoolId, GroupName: "cased" }));
+  expect(cased.status).toBe(200);
+  expect((await groupNames()).sort()).toEqual(["cased", "typed"]);
 });
 
 it("answers an action's error (a CognitoError) in the protocol's content type, as its other answers", async () => {
