@@ -470,7 +470,7 @@ export function changedResponseFromLambda(result: any, original: EdgeResponse, e
  * lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body). The base64 figures are the base64 length
  * of the same 40 KB and 1 MB, so both cuts are made on the decoded bytes, at the limits that cut what the event shows.
  */
-function replacedBody(body: any, eventType: EdgeEventType, notice: (message: string) => void): Buffer | undefined {
+function replacedBody(body: any, eventType: EdgeEventType, notice: EdgeNotice): Buffer | undefined {
   if (body === undefined || body === null) return undefined;
   const action = body.action ?? "read-only";
   if (action === "read-only") return undefined;
@@ -487,6 +487,13 @@ function replacedBody(body: any, eventType: EdgeEventType, notice: (message: str
 }
 
 /**
+ * Tells the user of a function result the local runtime takes otherwise than CloudFront, or that CloudFront cut.
+ * `onceKey`, when given, names what the message is about: the same key needs telling once (a function that changes
+ * the origin does so on every request).
+ */
+export type EdgeNotice = (message: string, onceKey?: string) => void;
+
+/**
  * The request a viewer-request or origin-request function returned, as CloudFront takes it. `method` and `clientIp`
  * are read-only (lambda-event-structure.html#request-event-fields-request): what a function sets there is not used.
  * Throws InvalidEdgeResult for a Lambda validation error (checkHeaders, replacedBody). `notice` is told what the user
@@ -495,9 +502,12 @@ function replacedBody(body: any, eventType: EdgeEventType, notice: (message: str
  * lambda-event-structure.html; locally the request still goes to the behaviour's origin). `host` is the distribution's,
  * whose origin the event showed.
  */
-export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean, notice: (message: string) => void = () => {}, host = ""): EdgeRequest {
-  if (eventType === "origin-request" && result.origin !== undefined && JSON.stringify(result.origin) !== JSON.stringify(eventOrigin(host))) {
-    notice("it changed the request's origin, which the local runtime does not emulate: the request goes to the behaviour's own origin, as it would without the change");
+export function requestFromLambda(result: any, original: EdgeRequest, eventType: EdgeEventType, includeBody: boolean, notice: EdgeNotice = () => {}, host = ""): EdgeRequest {
+  if (eventType === "origin-request" && result.origin !== undefined) {
+    const origin = JSON.stringify(result.origin);
+    if (origin !== JSON.stringify(eventOrigin(host))) {
+      notice(`it changed the request's origin to ${origin}, which the local runtime does not emulate: the request goes to the behaviour's own origin, as it would without the change`, origin);
+    }
   }
   const headers = returnedHeaders("lambda", eventType, original.headers, fromLambdaHeaders(result.headers));
   const request: EdgeRequest = {

@@ -249,14 +249,24 @@ describe("what the local runtime tells the user of a request result", () => {
   });
 
   it("an origin an origin-request function changed is logged as not emulated; one returned as shown is not", async () => {
-    const changed = logged("origin-request", ({ request }) => ({ ...request, origin: { custom: { domainName: "example.com", port: 443, protocol: "https", path: "", sslProtocols: ["TLSv1.2"], readTimeout: 5, keepaliveTimeout: 5, customHeaders: {} } } }));
+    const custom = { domainName: "example.com", port: 443, protocol: "https", path: "", sslProtocols: ["TLSv1.2"], readTimeout: 5, keepaliveTimeout: 5, customHeaders: {} };
+    const changed = logged("origin-request", ({ request }) => ({ ...request, origin: { custom } }));
     const outcome = await changed.run.onRequest(post("a"), "d111.cloudfront.net");
     expect(outcome.request?.uri).toBe("/form");
     expect(changed.warnings).toEqual([
-      "Lambda@Edge edge-origin-request (origin-request): it changed the request's origin, which the local runtime does not emulate: the request goes to the behaviour's own origin, as it would without the change",
+      `Lambda@Edge edge-origin-request (origin-request): it changed the request's origin to ${JSON.stringify({ custom })}, which the local runtime does not emulate: the request goes to the behaviour's own origin, as it would without the change`,
     ]);
     const kept = logged("origin-request", ({ request }) => request);
     await kept.run.onRequest(post("a"), "d111.cloudfront.net");
     expect(kept.warnings).toEqual([]);
+  });
+
+  it("an origin change is logged once per function and origin, not on every request", async () => {
+    const toHost = (domainName: string) => ({ s3: { authMethod: "none", customHeaders: {}, domainName, path: "" } });
+    const changed = logged("origin-request", ({ request }) => ({ ...request, origin: toHost(request.uri === "/b" ? "b.example" : "a.example") }));
+    for (const uri of ["/a", "/a", "/b", "/a", "/b"]) await changed.run.onRequest({ ...post("a"), uri }, "d111.cloudfront.net");
+    expect(changed.warnings).toHaveLength(2);
+    expect(changed.warnings[0]).toContain('"domainName":"a.example"');
+    expect(changed.warnings[1]).toContain('"domainName":"b.example"');
   });
 });
