@@ -232,8 +232,23 @@ function decodedBody(refusal: string, data: string, base64: boolean): Buffer {
   return Buffer.from(data, "base64");
 }
 
-/** The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part, separated by hyphens" (lambda-event-structure.html#request-event-fields-request). */
-const CANONICAL = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+/** Names CANONICAL has spelt, so a header seen before costs a Map lookup, not a regex run, per event; bounded by CANONICAL_NAMES_KEPT. */
+const canonicalNames = new Map<string, string>();
+const CANONICAL_NAMES_KEPT = 1000;
+
+/**
+ * The key Lambda@Edge inserts for a header a function gives without one: "initial capitalization for each part,
+ * separated by hyphens" (lambda-event-structure.html#request-event-fields-request); the same spelling CloudFront
+ * Functions give response header names (functions-event-structure.html#functions-event-structure-response).
+ */
+function CANONICAL(name: string): string {
+  let spelt = canonicalNames.get(name);
+  if (spelt === undefined) {
+    spelt = name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+    if (canonicalNames.size < CANONICAL_NAMES_KEPT) canonicalNames.set(name, spelt);
+  }
+  return spelt;
+}
 
 const RESTRICTIONS_URL = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html";
 
