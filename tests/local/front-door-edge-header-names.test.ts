@@ -36,6 +36,7 @@ const passingLambda = () => ({
 });
 
 const byPattern: Record<string, BehaviourRunners> = {
+  default: { "origin-response": lambdaEdgeRunner("site-default", "origin-response", {} as LambdaFunctionSpec, passingLambda, false) },
   "/origin/*": { "origin-response": lambdaEdgeRunner("site-origin", "origin-response", {} as LambdaFunctionSpec, passingLambda, false) },
   "/fn/*": { "viewer-request": cloudFrontFunctionRunner("site-fn", "viewer-request", generatingFunction) },
   "/lambda/*": { "viewer-request": lambdaEdgeRunner("site-lambda", "viewer-request", {} as LambdaFunctionSpec, generatingLambda, false) },
@@ -83,5 +84,15 @@ describe("front door: header names of a response an edge function returned", () 
     const names = await rawNames("/origin/a");
     expect(originResponseKeys[0]).toEqual(expect.arrayContaining(["ETag", "x-Amz-Thing"]));
     expect(names).toEqual(expect.arrayContaining(["ETag", "x-Amz-Thing"]));
+  });
+
+  it("the site origin's are spelt as S3 spells them, in a Lambda@Edge origin-response event's keys and to the viewer", async () => {
+    // S3's response headers: ETag, Last-Modified, Content-Type, Cache-Control, Accept-Ranges
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_ResponseSyntax)
+    originResponseKeys.length = 0;
+    const names = await rawNames("/about.html");
+    const s3Names = ["ETag", "Last-Modified", "Content-Type", "Cache-Control", "Accept-Ranges"];
+    expect(originResponseKeys[0]).toEqual(expect.arrayContaining(s3Names));
+    expect(names).toEqual(expect.arrayContaining(s3Names));
   });
 });
