@@ -329,7 +329,9 @@ function returnedHeaders(kind: "lambda" | "function", eventType: EdgeEventType, 
 
 /** A response a function returned at a response event for `original`: its headers as returnedHeaders takes them, and its own body if it set one, else the original's. */
 function changedResponse(kind: "lambda" | "function", eventType: EdgeEventType, changed: EdgeResponse, setBody: boolean, original: EdgeResponse): EdgeResponse {
-  return { ...changed, headers: returnedHeaders(kind, eventType, original.headers, changed.headers), body: setBody ? changed.body : original.body };
+  // The hidden headers returnedHeaders puts back keep the spelling they came with.
+  const headerNames = original.headerNames ? { ...original.headerNames, ...changed.headerNames } : changed.headerNames;
+  return { ...changed, headers: returnedHeaders(kind, eventType, original.headers, changed.headers), headerNames, body: setBody ? changed.body : original.body };
 }
 
 function lambdaHeaders(headers: Record<string, string[]>, names: Record<string, string> = {}) {
