@@ -498,7 +498,7 @@ function replacedBody(body: any, eventType: EdgeEventType, notice: EdgeNotice): 
   const data = decodedBody("Lambda validation error: body.encoding is base64 but body.data", body.data, encoding === "base64");
   const limit = eventType === "viewer-request" ? VIEWER_REQUEST_BODY_BYTES : ORIGIN_REQUEST_BODY_BYTES;
   if (data.length > limit) {
-    notice(`the body it replaced is ${data.length} bytes; CloudFront truncates a replaced body at ${sizeText(limit)} in ${eventType} events, so the origin gets its first ${limit} bytes (${REQUEST_BODY_URL})`);
+    notice(`the body it replaced is ${data.length} bytes; CloudFront truncates a replaced body at ${sizeText(limit)} in ${eventType} events, so the origin gets its first ${limit} bytes (${REQUEST_BODY_URL})`, "truncated replaced body");
   }
   return data.subarray(0, limit);
 }
@@ -506,7 +506,7 @@ function replacedBody(body: any, eventType: EdgeEventType, notice: EdgeNotice): 
 /**
  * Tells the user of a function result the local runtime takes otherwise than CloudFront, or that CloudFront cut.
  * `onceKey`, when given, names what the message is about: the same key needs telling once (a function that changes
- * the origin does so on every request).
+ * the origin, or replaces a body too long, does so on every request).
  */
 export type EdgeNotice = (message: string, onceKey?: string) => void;
 

@@ -621,7 +621,8 @@ export function lambdaEdgeRunner(
   name: string, eventType: EdgeEventType, spec: LambdaFunctionSpec, host: LambdaHost, includeBody: boolean, warn: (message: string) => void = (message) => console.warn(message),
 ): EdgeRunner {
   /**
-   * The onceKeys already told: each origin the function changes requests to is logged once, not on every request; past
+   * The onceKeys already told: each origin the function changes requests to, and a replaced body CloudFront would cut,
+   * is logged once, not on every request; past
    * the first TOLD_KEYS (a function picking an origin per request) no more are, so the set stays small.
    */
   const told = new Set<string>();

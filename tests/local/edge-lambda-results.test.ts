@@ -239,6 +239,8 @@ describe("what the local runtime tells the user of a request result", () => {
 
   it("a replaced body CloudFront cuts is logged with its size and the limit; one within the limit is not", async () => {
     const cut = logged("viewer-request", replacing("text", "x".repeat(40 * 1024 + 10)));
+    // Logged once per function, not on every request it cuts.
+    await cut.run.onRequest(post("a"), "d111.cloudfront.net");
     await cut.run.onRequest(post("a"), "d111.cloudfront.net");
     expect(cut.warnings).toEqual([
       `Lambda@Edge edge-viewer-request (viewer-request): the body it replaced is ${40 * 1024 + 10} bytes; CloudFront truncates a replaced body at 40 KB in viewer-request events, so the origin gets its first ${40 * 1024} bytes (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-request-body)`,
