@@ -25,7 +25,7 @@ import { sandboxScriptSource } from "../components/edge-logic/function-code";
 import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { registeredSpecs } from "../components/spec-registry";
 import {
-  changedResponseFromFunction, changedResponseFromLambda, functionEvent, generatedResponseFromFunction, generatedResponseFromLambda, InvalidEdgeResult,
+  changedResponseFromFunction, changedResponseFromLambda, type EdgeNotice, functionEvent, generatedResponseFromFunction, generatedResponseFromLambda, InvalidEdgeResult,
   isLambdaResponse, lambdaEvent, requestFromFunction, requestFromLambda, type EdgeRequest, type EdgeResponse,
 } from "./edge-events";
 import { workerModuleUrl } from "./worker-module-url";
@@ -610,6 +610,9 @@ export function cloudFrontFunctionRunner(name: string, eventType: "viewer-reques
   };
 }
 
+/** How many distinct once-only notices (EdgeNotice) a Lambda@Edge function's runner logs. */
+const TOLD_KEYS = 100;
+
 /**
  * Runs a Lambda@Edge function at `eventType`. `warn` gets what a user should know of a result the local runtime takes
  * otherwise than CloudFront, or that CloudFront cut (requestFromLambda's notices), naming the function.
@@ -617,7 +620,19 @@ export function cloudFrontFunctionRunner(name: string, eventType: "viewer-reques
 export function lambdaEdgeRunner(
   name: string, eventType: EdgeEventType, spec: LambdaFunctionSpec, host: LambdaHost, includeBody: boolean, warn: (message: string) => void = (message) => console.warn(message),
 ): EdgeRunner {
-  const notice = (message: string) => warn(`Lambda@Edge ${name} (${eventType}): ${message}`);
+  /**
+   * The onceKeys already told: each origin the function changes requests to, and a replaced body CloudFront would cut,
+   * is logged once, not on every request; past
+   * the first TOLD_KEYS (a function picking an origin per request) no more are, so the set stays small.
+   */
+  const told = new Set<string>();
+  const notice: EdgeNotice = (message, onceKey) => {
+    if (onceKey !== undefined) {
+      if (told.has(onceKey) || told.size >= TOLD_KEYS) return;
+      told.add(onceKey);
+    }
+    warn(`Lambda@Edge ${name} (${eventType}): ${message}`);
+  };
   const run = async (event: unknown) => {
     try {
       return await host(spec).invoke<any>(event);

@@ -26,7 +26,7 @@ import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "..
 import {
   CloudFrontFunctionSandbox, EdgeFunctionError, InvalidEdgeResult, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
-import { createSiteOrigin, type OriginRequestHeaders } from "./s3-site-origin";
+import { createSiteOrigin, SITE_ORIGIN_HEADER_NAMES, type OriginRequestHeaders } from "./s3-site-origin";
 import { FRAMING_HEADERS, MAX_PAYLOAD_BYTES, pathPatternMatcher, readBody, unsendable } from "./http";
 import { createLocalWaf } from "./waf";
 
@@ -296,7 +296,8 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
 
   async function fromOrigin(runners: BehaviourRunners, request: EdgeRequest, host: string, headers?: OriginRequestHeaders): Promise<EdgeResponse> {
     const fetched = fetchFromSite(request.uri, headers);
-    let result: EdgeResponse = { status: fetched.status, headers: Object.fromEntries(Object.entries(fetched.headers).map(([k, v]) => [k, [v]])), body: fetched.body };
+    const fetchedHeaders = Object.fromEntries(Object.entries(fetched.headers).map(([k, v]) => [k, [v]]));
+    let result: EdgeResponse = { status: fetched.status, headers: fetchedHeaders, headerNames: SITE_ORIGIN_HEADER_NAMES, body: fetched.body };
     if (runners["origin-response"]) result = await runners["origin-response"].onResponse(request, result, host);
     return result;
   }

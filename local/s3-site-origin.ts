@@ -24,6 +24,23 @@ export interface OriginResponse {
   body: Buffer;
 }
 
+/**
+ * How S3 spells, on the wire, each header this origin writes (its keys are lower-case, for reading): as in GetObject's
+ * response syntax (ETag, Last-Modified, Content-Type, Cache-Control, Accept-Ranges, Content-Range,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_ResponseSyntax) and a website
+ * endpoint's redirect (Location). Shown as such to a Lambda@Edge origin-response event's keys and to the viewer
+ * (EdgeResponse.headerNames).
+ */
+export const SITE_ORIGIN_HEADER_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  etag: "ETag",
+  "last-modified": "Last-Modified",
+  "content-type": "Content-Type",
+  "cache-control": "Cache-Control",
+  "accept-ranges": "Accept-Ranges",
+  "content-range": "Content-Range",
+  location: "Location",
+});
+
 /** The viewer's headers S3 acts on (lower-case names); a type, so it reads as Node's IncomingHttpHeaders. */
 export type OriginRequestHeaders = {
   range?: string;

@@ -36,6 +36,7 @@ const passingLambda = () => ({
 });
 
 const byPattern: Record<string, BehaviourRunners> = {
+  default: { "origin-response": lambdaEdgeRunner("site-default", "origin-response", {} as LambdaFunctionSpec, passingLambda, false) },
   "/origin/*": { "origin-response": lambdaEdgeRunner("site-origin", "origin-response", {} as LambdaFunctionSpec, passingLambda, false) },
   "/fn/*": { "viewer-request": cloudFrontFunctionRunner("site-fn", "viewer-request", generatingFunction) },
   "/lambda/*": { "viewer-request": lambdaEdgeRunner("site-lambda", "viewer-request", {} as LambdaFunctionSpec, generatingLambda, false) },
@@ -52,6 +53,8 @@ beforeAll(async () => {
   const api = (_request: IncomingMessage, response: ServerResponse) => {
     response.setHeader("ETag", '"1"');
     response.setHeader("x-Amz-Thing", "t");
+    // A disallowed header: kept from Lambda@Edge's event, and put back after it as it was.
+    response.setHeader("X-Accel-Buffering", "no");
     response.end("api");
   };
   door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => byPattern[pattern] ?? {} }, log: () => {} }));
@@ -82,6 +85,17 @@ describe("front door: header names of a response an edge function returned", () 
     originResponseKeys.length = 0;
     const names = await rawNames("/origin/a");
     expect(originResponseKeys[0]).toEqual(expect.arrayContaining(["ETag", "x-Amz-Thing"]));
-    expect(names).toEqual(expect.arrayContaining(["ETag", "x-Amz-Thing"]));
+    expect(names).toEqual(expect.arrayContaining(["ETag", "x-Amz-Thing", "X-Accel-Buffering"]));
+    expect(originResponseKeys[0]).not.toContain("X-Accel-Buffering");
+  });
+
+  it("the site origin's are spelt as S3 spells them, in a Lambda@Edge origin-response event's keys and to the viewer", async () => {
+    // S3's response headers: ETag, Last-Modified, Content-Type, Cache-Control, Accept-Ranges
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_ResponseSyntax)
+    originResponseKeys.length = 0;
+    const names = await rawNames("/about.html");
+    const s3Names = ["ETag", "Last-Modified", "Content-Type", "Cache-Control", "Accept-Ranges"];
+    expect(originResponseKeys[0]).toEqual(expect.arrayContaining(s3Names));
+    expect(names).toEqual(expect.arrayContaining(s3Names));
   });
 });
