@@ -2,7 +2,7 @@
  * How the deploy rules read a reference to a Lambda function (an input that names one: a Permission's `function`, an
  * event source mapping's `functionName`, a target's ARN) and find the plan's function it names.
  */
-import { referencedResource, type Graph } from "../../local/offline/graph";
+import { ofType, referencedResource, type Graph } from "../../local/offline/graph";
 import { functionNameParts } from "../../local/lambda-function-name";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { referenced, referencedIndex, regionOf, type DeployRuleContext } from "./rule";
@@ -71,3 +71,21 @@ export function permissionFunction(graph: Graph, context: DeployRuleContext, per
   const inRegion = fn && (named.region !== undefined || regionOf(graph, fn, context) === region) ? fn : undefined;
   return { ...named, reference, region, qualifier, fn: inRegion };
 }
+
+/**
+ * The resources of `type` (a function's configuration: provisioned concurrency, runtime management, asynchronous
+ * invocation) by the function of the plan their `functionName` names, as name, partial ARN or ARN: a name or partial ARN
+ * names the function in the configuration's region, any qualifier. Internal: the rules that judge a function's
+ * configurations by the function (LambdaEdgeFeatures, LambdaEdgeSettingsIgnored).
+ */
+export function configsByFunction(graph: Graph, type: string, context: DeployRuleContext): Map<RecordedResource, RecordedResource[]> {
+  const byFunction = new Map<RecordedResource, RecordedResource[]>();
+  for (const config of ofType(graph, type)) {
+    const reference = config.inputs.functionName;
+    const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
+    if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
+    byFunction.set(fn, [...(byFunction.get(fn) ?? []), config]);
+  }
+  return byFunction;
+}
+
