@@ -76,16 +76,29 @@ export function permissionFunction(graph: Graph, context: DeployRuleContext, per
  * The resources of `type` (a function's configuration: provisioned concurrency, runtime management, asynchronous
  * invocation) by the function of the plan their `functionName` names, as name, partial ARN or ARN: a name or partial ARN
  * names the function in the configuration's region, any qualifier. Internal: the rules that judge a function's
- * configurations by the function (LambdaEdgeFeatures, LambdaEdgeSettingsIgnored).
+ * configurations by the function (LambdaEdgeFeatures, LambdaEdgeSettingsIgnored, LambdaSnapStartFeatures).
  */
 export function configsByFunction(graph: Graph, type: string, context: DeployRuleContext): Map<RecordedResource, RecordedResource[]> {
   const byFunction = new Map<RecordedResource, RecordedResource[]>();
   for (const config of ofType(graph, type)) {
     const reference = config.inputs.functionName;
-    const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
+    if (typeof reference !== "string") continue;
+    const fn = functionOf(graph, reference) ?? partialArnFunction(graph, reference);
     if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
     byFunction.set(fn, [...(byFunction.get(fn) ?? []), config]);
   }
   return byFunction;
 }
 
+/**
+ * The plan's function a partial ARN (`123456789012:function:name`, with or without a qualifier) names: by its name, when
+ * the account is the function's own (its ARN's) or its ARN is unknown. A partial ARN is no identity of the function
+ * (ids, names and full ARNs are), so functionOf does not find it.
+ */
+function partialArnFunction(graph: Graph, reference: string): RecordedResource | undefined {
+  const named = functionNameParts(reference);
+  if (!named || named.account === undefined || named.region !== undefined || reference.startsWith("arn:")) return undefined;
+  const fn = functionOf(graph, named.name);
+  const fnAccount = typeof fn?.state.arn === "string" ? fn.state.arn.split(":")[4] : undefined;
+  return fnAccount === undefined || fnAccount === named.account ? fn : undefined;
+}
