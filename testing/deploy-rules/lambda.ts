@@ -433,6 +433,40 @@ export const LAMBDA_SNAPSTART_FEATURES: DeployRule = {
   },
 };
 
+/**
+ * A function mounts an EFS file system through the file system's mount targets in its VPC: "Create a file system in
+ * Amazon EFS with a mount target in every Availability Zone that your function connects to"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html), so a function with `fileSystemConfig`
+ * naming an EFS access point and no `vpcConfig` subnets is refused at `pulumi up`: "Function must be configured to
+ * execute in a VPC to reference access point arn:aws:elasticfilesystem:…" (as CloudFormation relayed it,
+ * aws-cloudformation/cfn-lint#4369; cfn-lint#4408 made `VpcConfig` required beside `FileSystemConfigs`). pulumi-aws
+ * checks only the access point's ARN and the mount path (terraform-provider-aws function.go `file_system_config`), so
+ * `pulumi preview` passes. A `vpcConfig` with no subnets is no VPC (the provider takes the empty block as "not in a
+ * VPC"). An Amazon S3 Files access point (pulumi-aws 7.48 also takes one) is not judged: whether it needs a VPC is not
+ * confirmed. Which call refuses (CreateFunction/UpdateFunctionConfiguration) and its exception are not confirmed.
+ */
+export const LAMBDA_FILE_SYSTEM_VPC: DeployRule = {
+  id: "LambdaFileSystemVpc",
+  title: "A function that mounts an EFS file system runs in a VPC",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html",
+  check(graph) {
+    return ofType(graph, "aws:lambda/function:Function")
+      .filter((fn) => {
+        const accessPoint: unknown = fn.inputs.fileSystemConfig?.arn;
+        const subnets: unknown[] = fn.inputs.vpcConfig?.subnetIds ?? [];
+        return typeof accessPoint === "string" && EFS_ACCESS_POINT_ARN.test(accessPoint) && subnets.length === 0;
+      })
+      .map((fn) =>
+        finding(
+          this.id,
+          fn,
+          `mounts EFS access point ${fn.inputs.fileSystemConfig.arn} without a VPC (no vpcConfig subnets); Lambda reaches the file system through its mount targets in the VPC and refuses the function ("Function must be configured to execute in a VPC to reference access point …")`,
+          "give the function vpcConfig with subnets where the file system has mount targets and a security group allowing NFS (TCP 2049) to them, or remove fileSystemConfig",
+        ),
+      );
+  },
+};
+
 const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 
 /**
@@ -497,4 +531,4 @@ export const LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PERMISSION_SOURCE_ARN, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE, LAMBDA_ONE_RESOURCE_POLICY, LAMBDA_LOG_LEVEL_FORMAT, LAMBDA_SNAPSTART_RUNTIME, LAMBDA_SNAPSTART_FEATURES];
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PERMISSION_SOURCE_ARN, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE, LAMBDA_ONE_RESOURCE_POLICY, LAMBDA_LOG_LEVEL_FORMAT, LAMBDA_SNAPSTART_RUNTIME, LAMBDA_SNAPSTART_FEATURES, LAMBDA_FILE_SYSTEM_VPC];

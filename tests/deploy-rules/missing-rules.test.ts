@@ -1,7 +1,8 @@
 /**
  * Deploy rules for inputs AWS refuses at `pulumi up` that mocks and `pulumi preview` take: a Lambda log level beside
  * Text logs (LambdaLogLevelFormat), SnapStart on a runtime it does not run on (LambdaSnapStartRuntime) or beside EFS,
- * over 512 MB of /tmp or provisioned concurrency (LambdaSnapStartFeatures), a DynamoDB
+ * over 512 MB of /tmp or provisioned concurrency (LambdaSnapStartFeatures), an EFS mount outside a VPC
+ * (LambdaFileSystemVpc), a DynamoDB
  * resource-based policy over 20 KB (DynamoDbResourcePolicySize), a REST resource path part with braces out of place or
  * under a greedy variable (ApiResourcePathPart), a Route 53 record value over 4,000 characters
  * (Route53RecordValueLength); and the warning on a dashboard graph's period CloudWatch does not query by
@@ -13,6 +14,7 @@ import {
   checkDeployRules,
   CLOUDWATCH_DASHBOARD_PERIOD,
   DYNAMODB_RESOURCE_POLICY_SIZE,
+  LAMBDA_FILE_SYSTEM_VPC,
   LAMBDA_LOG_LEVEL_FORMAT,
   LAMBDA_SNAPSTART_FEATURES,
   LAMBDA_SNAPSTART_RUNTIME,
@@ -109,6 +111,26 @@ describe("LambdaSnapStartFeatures", () => {
       warm("other-account", "210987654321:function:tmp-512"),
     ];
     expect(problems(graph, LAMBDA_SNAPSTART_FEATURES)).toEqual([]);
+  });
+});
+
+describe("LambdaFileSystemVpc", () => {
+  const efs = "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0";
+  const mounts = (name: string, inputs: Record<string, unknown>) => fn(name, { runtime: "nodejs22.x", fileSystemConfig: { arn: efs, localMountPath: "/mnt/data" }, ...inputs });
+
+  it("refuses an EFS access point on a function without vpcConfig, or with an empty one", () => {
+    expect(problems([mounts("no-vpc", {}), mounts("empty-vpc", { vpcConfig: { subnetIds: [], securityGroupIds: [] } })], LAMBDA_FILE_SYSTEM_VPC)).toEqual(
+      ["no-vpc", "empty-vpc"].map((name) => `aws:lambda/function:Function ${name}: mounts EFS access point ${efs} without a VPC (no vpcConfig subnets); Lambda reaches the file system through its mount targets in the VPC and refuses the function ("Function must be configured to execute in a VPC to reference access point …")`),
+    );
+  });
+
+  it("takes an EFS access point in a VPC, an S3 Files access point (not judged), and a function without a file system", () => {
+    const graph = [
+      mounts("in-vpc", { vpcConfig: { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] } }),
+      fn("s3-files", { runtime: "nodejs22.x", fileSystemConfig: { arn: "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0123456789abcdef0/access-point/fsap-0123456789abcdef0", localMountPath: "/mnt/data" } }),
+      fn("plain", { runtime: "nodejs22.x" }),
+    ];
+    expect(problems(graph, LAMBDA_FILE_SYSTEM_VPC)).toEqual([]);
   });
 });
 
