@@ -4,12 +4,11 @@
  * function is kept on delete (Lambda refuses to delete it while CloudFront still holds its replicas).
  */
 import { EDGE_LIMITS } from "../../components/edge-logic/spec";
-import { functionNameParts } from "../../local/lambda-function-name";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { describeAssociation, edgeAssociations, VIEWER_EVENTS, type EdgeAssociation } from "./cloudfront";
 import { trustsService } from "./iam";
-import { functionOf } from "./lambda-ref";
+import { configsByFunction } from "./lambda-ref";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -31,22 +30,6 @@ function edgeFunctions(graph: Graph): Array<{ fn: RecordedResource; associations
     if (fn) byFunction.set(fn, [...(byFunction.get(fn) ?? []), a]);
   }
   return [...byFunction].map(([fn, associations]) => ({ fn, associations }));
-}
-
-/**
- * The resources of `type` (a function's configuration: provisioned concurrency, runtime management) by the function of
- * the plan their `functionName` names, as name, partial ARN or ARN: a name or partial ARN names the function in the
- * configuration's region, any qualifier.
- */
-function configsByFunction(graph: Graph, type: string, context: DeployRuleContext): Map<RecordedResource, RecordedResource[]> {
-  const byFunction = new Map<RecordedResource, RecordedResource[]>();
-  for (const config of ofType(graph, type)) {
-    const reference = config.inputs.functionName;
-    const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
-    if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
-    byFunction.set(fn, [...(byFunction.get(fn) ?? []), config]);
-  }
-  return byFunction;
 }
 
 /**

@@ -2,7 +2,7 @@
  * How the deploy rules read a reference to a Lambda function (an input that names one: a Permission's `function`, an
  * event source mapping's `functionName`, a target's ARN) and find the plan's function it names.
  */
-import { referencedResource, type Graph } from "../../local/offline/graph";
+import { ofType, referencedResource, type Graph } from "../../local/offline/graph";
 import { functionNameParts } from "../../local/lambda-function-name";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { referenced, referencedIndex, regionOf, type DeployRuleContext } from "./rule";
@@ -70,4 +70,35 @@ export function permissionFunction(graph: Graph, context: DeployRuleContext, per
   // A name or partial ARN names the function of the Permission's region; the plan's same-named function elsewhere is another one.
   const inRegion = fn && (named.region !== undefined || regionOf(graph, fn, context) === region) ? fn : undefined;
   return { ...named, reference, region, qualifier, fn: inRegion };
+}
+
+/**
+ * The resources of `type` (a function's configuration: provisioned concurrency, runtime management, asynchronous
+ * invocation) by the function of the plan their `functionName` names, as name, partial ARN or ARN: a name or partial ARN
+ * names the function in the configuration's region, any qualifier. Internal: the rules that judge a function's
+ * configurations by the function (LambdaEdgeFeatures, LambdaEdgeSettingsIgnored, LambdaSnapStartFeatures).
+ */
+export function configsByFunction(graph: Graph, type: string, context: DeployRuleContext): Map<RecordedResource, RecordedResource[]> {
+  const byFunction = new Map<RecordedResource, RecordedResource[]>();
+  for (const config of ofType(graph, type)) {
+    const reference = config.inputs.functionName;
+    if (typeof reference !== "string") continue;
+    const fn = functionOf(graph, reference) ?? partialArnFunction(graph, reference);
+    if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
+    byFunction.set(fn, [...(byFunction.get(fn) ?? []), config]);
+  }
+  return byFunction;
+}
+
+/**
+ * The plan's function a partial ARN (`123456789012:function:name`, with or without a qualifier) names: by its name, when
+ * the account is the function's own (its ARN's) or its ARN is unknown. A partial ARN is no identity of the function
+ * (ids, names and full ARNs are), so functionOf does not find it.
+ */
+function partialArnFunction(graph: Graph, reference: string): RecordedResource | undefined {
+  const named = functionNameParts(reference);
+  if (!named || named.account === undefined || named.region !== undefined || reference.startsWith("arn:")) return undefined;
+  const fn = functionOf(graph, named.name);
+  const fnAccount = typeof fn?.state.arn === "string" ? fn.state.arn.split(":")[4] : undefined;
+  return fnAccount === undefined || fnAccount === named.account ? fn : undefined;
 }

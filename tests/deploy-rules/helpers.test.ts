@@ -411,8 +411,8 @@ describe("a RestApi's OpenAPI body as ApiGatewayOneRestApiPolicy reads it", () =
 });
 
 describe("the rules' shared look-ups stay out of serverless-fullstack/testing (testing/index.ts re-exports testing/deploy-rules)", () => {
-  it("does not export goLength, providerOf or providerUrnOf", () => {
-    expect(Object.keys(deployRuleExports).filter((name) => ["goLength", "providerOf", "providerUrnOf"].includes(name))).toEqual([]);
+  it("does not export goLength, providerOf, providerUrnOf or configsByFunction", () => {
+    expect(Object.keys(deployRuleExports).filter((name) => ["goLength", "providerOf", "providerUrnOf", "configsByFunction"].includes(name))).toEqual([]);
   });
 
   it("exports the input-limit rules but not their measures and limits (compactPolicyBytes, iamPathProblem, txtCharacterStrings, the byte and character limits)", () => {

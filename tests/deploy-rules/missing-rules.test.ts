@@ -1,6 +1,8 @@
 /**
  * Deploy rules for inputs AWS refuses at `pulumi up` that mocks and `pulumi preview` take: a Lambda log level beside
- * Text logs (LambdaLogLevelFormat), SnapStart on a runtime it does not run on (LambdaSnapStartRuntime), a DynamoDB
+ * Text logs (LambdaLogLevelFormat), SnapStart on a runtime it does not run on (LambdaSnapStartRuntime) or beside EFS,
+ * over 512 MB of /tmp or provisioned concurrency (LambdaSnapStartFeatures), an EFS mount outside a VPC
+ * (LambdaFileSystemVpc), a DynamoDB
  * resource-based policy over 20 KB (DynamoDbResourcePolicySize), a REST resource path part with braces out of place or
  * under a greedy variable (ApiResourcePathPart), a Route 53 record value over 4,000 characters
  * (Route53RecordValueLength); and the warning on a dashboard graph's period CloudWatch does not query by
@@ -12,7 +14,9 @@ import {
   checkDeployRules,
   CLOUDWATCH_DASHBOARD_PERIOD,
   DYNAMODB_RESOURCE_POLICY_SIZE,
+  LAMBDA_FILE_SYSTEM_VPC,
   LAMBDA_LOG_LEVEL_FORMAT,
+  LAMBDA_SNAPSTART_FEATURES,
   LAMBDA_SNAPSTART_RUNTIME,
   ROUTE53_RECORD_VALUE_LENGTH,
   type DeployRule,
@@ -66,6 +70,67 @@ describe("LambdaSnapStartRuntime", () => {
       fn("node-off", { runtime: "nodejs22.x", publish: true, snapStart: { applyOn: "None" } }),
     ];
     expect(problems(graph, LAMBDA_SNAPSTART_RUNTIME)).toEqual([]);
+  });
+});
+
+describe("LambdaSnapStartFeatures", () => {
+  const PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
+  const arnOf = (name: string, region = "us-east-1") => `arn:aws:lambda:${region}:123456789012:function:${name}`;
+  const snapFn = (name: string, inputs: Record<string, unknown> = {}, region?: string) =>
+    handBuilt("aws:lambda/function:Function", name, { handler: "example.Handler::handleRequest", role: "arn:aws:iam::123456789012:role/r", runtime: "java21", publish: true, snapStart: { applyOn: "PublishedVersions" }, ...(region ? { region } : {}), ...inputs }, { state: { name, arn: arnOf(name, region) } });
+  const warm = (name: string, functionName: string, qualifier = "1", region?: string) => handBuilt(PROVISIONED, name, { functionName, qualifier, provisionedConcurrentExecutions: 1, ...(region ? { region } : {}) });
+  const efs = { arn: "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0", localMountPath: "/mnt/data" };
+
+  it("refuses an EFS access point and more than 512 MB of /tmp on a function that publishes with SnapStart", () => {
+    expect(problems([snapFn("mounts", { fileSystemConfig: efs }), snapFn("big-tmp", { ephemeralStorage: { size: 513 } })], LAMBDA_SNAPSTART_FEATURES)).toEqual([
+      `aws:lambda/function:Function mounts: turns SnapStart on (snapStart.applyOn "PublishedVersions") and mounts an EFS file system (fileSystemConfig.arn ${efs.arn}); SnapStart does not support Amazon EFS`,
+      'aws:lambda/function:Function big-tmp: turns SnapStart on (snapStart.applyOn "PublishedVersions") with 513 MB of ephemeral storage; SnapStart supports at most 512 MB',
+    ]);
+  });
+
+  it("refuses provisioned concurrency naming the function by name, partial ARN, ARN or qualified ARN, on the configuration", () => {
+    const graph = [snapFn("api"), warm("by-name", "api"), warm("by-partial", "123456789012:function:api", "2"), warm("by-arn", arnOf("api"), "live"), warm("by-qualified", `${arnOf("api")}:3`, "3")];
+    expect(checkDeployRules(graph, devContext, [LAMBDA_SNAPSTART_FEATURES]).map((f) => f.resource)).toEqual(["by-name", "by-partial", "by-arn", "by-qualified"].map((n) => `${PROVISIONED} ${n}`));
+    expect(problems([snapFn("api"), warm("by-name", "api")], LAMBDA_SNAPSTART_FEATURES)).toEqual([
+      `${PROVISIONED} by-name: puts provisioned concurrency on function api (qualifier 1), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`,
+    ]);
+  });
+
+  it("takes 512 MB of /tmp, an S3 Files access point, SnapStart off (none, or applyOn None) beside all three, a function that never publishes, provisioned concurrency on a same-named function of another region, and a partial ARN of another account", () => {
+    const s3Files = { arn: "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0123456789abcdef0/access-point/fsap-0123456789abcdef0", localMountPath: "/mnt/data" };
+    const graph = [
+      snapFn("tmp-512", { ephemeralStorage: { size: 512 } }),
+      snapFn("s3-files", { fileSystemConfig: s3Files }),
+      snapFn("off", { snapStart: { applyOn: "None" }, fileSystemConfig: efs, ephemeralStorage: { size: 10240 } }),
+      snapFn("none", { snapStart: undefined, fileSystemConfig: efs }),
+      snapFn("unpublished", { publish: false, fileSystemConfig: efs, ephemeralStorage: { size: 1024 } }),
+      warm("off-warm", "off"),
+      warm("none-warm", "none"),
+      snapFn("west", {}, "eu-west-1"),
+      warm("west-by-name-here", "west"),
+      warm("other-account", "210987654321:function:tmp-512"),
+    ];
+    expect(problems(graph, LAMBDA_SNAPSTART_FEATURES)).toEqual([]);
+  });
+});
+
+describe("LambdaFileSystemVpc", () => {
+  const efs = "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0";
+  const mounts = (name: string, inputs: Record<string, unknown>) => fn(name, { runtime: "nodejs22.x", fileSystemConfig: { arn: efs, localMountPath: "/mnt/data" }, ...inputs });
+
+  it("refuses an EFS access point on a function without vpcConfig, or with an empty one", () => {
+    expect(problems([mounts("no-vpc", {}), mounts("empty-vpc", { vpcConfig: { subnetIds: [], securityGroupIds: [] } })], LAMBDA_FILE_SYSTEM_VPC)).toEqual(
+      ["no-vpc", "empty-vpc"].map((name) => `aws:lambda/function:Function ${name}: mounts EFS access point ${efs} without a VPC (no vpcConfig subnets); Lambda reaches the file system through its mount targets in the VPC and refuses the function ("Function must be configured to execute in a VPC to reference access point …")`),
+    );
+  });
+
+  it("takes an EFS access point in a VPC, an S3 Files access point (not judged), and a function without a file system", () => {
+    const graph = [
+      mounts("in-vpc", { vpcConfig: { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] } }),
+      fn("s3-files", { runtime: "nodejs22.x", fileSystemConfig: { arn: "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0123456789abcdef0/access-point/fsap-0123456789abcdef0", localMountPath: "/mnt/data" } }),
+      fn("plain", { runtime: "nodejs22.x" }),
+    ];
+    expect(problems(graph, LAMBDA_FILE_SYSTEM_VPC)).toEqual([]);
   });
 });
 
