@@ -33,13 +33,18 @@ type ServeInFront = (operation: string, req: IncomingMessage, res: ServerRespons
 /** Each server's operations served in front of its listeners (inFront), by X-Amz-Target's operation. */
 const servedInFront = new WeakMap<Server, Map<string, ServeInFront>>();
 
-/** X-Amz-Target's operation (`DynamoDB_20120810.Query`: `Query`), or "" (no dot), as `split(".")[1]` reads it, without the array. */
+/** The prefix of every X-Amz-Target of DynamoDB's API (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.LowLevelAPI.html). */
+const TARGET_PREFIX = "DynamoDB_20120810.";
+
+/**
+ * X-Amz-Target's operation (`DynamoDB_20120810.Query`: `Query`), or "" for any other target (another prefix, more than
+ * an operation, none): such a request is dynalite's to refuse (UnknownOperationException), not an operation's to serve.
+ */
 function operationOf(target: string | string[] | undefined): string {
-  const text = String(target ?? "");
-  const dot = text.indexOf(".");
-  if (dot < 0) return "";
-  const next = text.indexOf(".", dot + 1);
-  return text.slice(dot + 1, next < 0 ? undefined : next);
+  // A string whenever it is there: Node joins a repeated X-Amz-Target with ", " (not one of the headers it keeps apart).
+  if (typeof target !== "string" || !target.startsWith(TARGET_PREFIX)) return "";
+  const operation = target.slice(TARGET_PREFIX.length);
+  return operation.includes(".") ? "" : operation;
 }
 
 /**
