@@ -634,15 +634,17 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   }
 
   function proxyEvent(request: IncomingMessage, url: URL, route: RouteSpec, pathParameters: Record<string, string>, body: Buffer, stageVariables: Record<string, string>, requestId: string): APIGatewayProxyEvent {
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Keyed by the client's names, so without a prototype: a header or parameter named `__proto__` is one like any
+    // other (on a plain object its `??= []` found Object.prototype, and the request was a 500), `constructor` too.
+    const headers: Record<string, string> = Object.create(null);
+    const multiValueHeaders: Record<string, string[]> = Object.create(null);
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
       const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
       headers[name] = value;
       (multiValueHeaders[name] ??= []).push(value);
     }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
+    const query: Record<string, string> = Object.create(null);
+    const multiQuery: Record<string, string[]> = Object.create(null);
     for (const [name, value] of url.searchParams) {
       query[name] = value;
       (multiQuery[name] ??= []).push(value);
