@@ -89,6 +89,12 @@ describe("a handler result HTTP cannot carry (review 13, finding 1)", () => {
     "no status": { body: "hello" },
     "nothing (null)": null,
     "multiValueHeaders that are not lists": { statusCode: 200, multiValueHeaders: { "x-a": "b" }, body: "" },
+    // The format's headers and multiValueHeaders are objects ({"headerName": "headerValue", ...}): a string's characters
+    // or a list's items are not headers named 0, 1, 2 (they were, and the result a 200).
+    "headers that are a string": { statusCode: 200, headers: "x-a: 1", body: "" },
+    "headers that are a list": { statusCode: 200, headers: ["x-a: 1"], body: "" },
+    "headers that are a number": { statusCode: 200, headers: 7, body: "" },
+    "multiValueHeaders that are a list": { statusCode: 200, multiValueHeaders: [["b"]], body: "" },
   };
 
   it.each(Object.entries(malformed))("REST: %s is API Gateway's 502, and the server answers the next request", async (_, result) => {
@@ -104,7 +110,7 @@ describe("a handler result HTTP cannot carry (review 13, finding 1)", () => {
   });
 
   // Payload 2.0 infers a 200 from a result without statusCode (below), and has no multiValueHeaders.
-  it.each(Object.entries(malformed).filter(([name]) => !["no status", "nothing (null)", "multiValueHeaders that are not lists"].includes(name)))(
+  it.each(Object.entries(malformed).filter(([name]) => !["no status", "nothing (null)", "multiValueHeaders that are not lists", "multiValueHeaders that are a list"].includes(name)))(
     "HTTP kind: %s is 500 Internal Server Error, and the server answers the next request",
     async (_, result) => {
       let current: unknown = result;
