@@ -19,7 +19,7 @@ import type { AuthorizerSpec, RouteSpec, ServerlessApiSpec, StageSpec } from "..
 import { corsHeaderValues } from "../components/serverless-api/routes";
 import { API_INTEGRATION_TIMEOUT_SECONDS } from "../components/serverless-api/validate";
 import { ApiKind, functionIntegrationTimeoutMs, substituteUriStageVariables } from "../components/serverless-api/args";
-import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
+import { fromHttpApiResult, givenButNotAnObject, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { REST_TOKEN_IDENTITY_SOURCE, httpIdentitySource, type IdentitySourcePart, httpIdentitySourcePart, restIdentitySourceList, restIdentitySourcePart } from "../components/serverless-api/identity-source";
 import { LAMBDA_REFUSAL_STATUS, LambdaInvokeError } from "./lambda-runtime";
@@ -634,15 +634,17 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   }
 
   function proxyEvent(request: IncomingMessage, url: URL, route: RouteSpec, pathParameters: Record<string, string>, body: Buffer, stageVariables: Record<string, string>, requestId: string): APIGatewayProxyEvent {
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Keyed by the client's names, so without a prototype: a header or parameter named `__proto__` is one like any
+    // other (on a plain object its `??= []` found Object.prototype, and the request was a 500), `constructor` too.
+    const headers: Record<string, string> = Object.create(null);
+    const multiValueHeaders: Record<string, string[]> = Object.create(null);
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
       const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
       headers[name] = value;
       (multiValueHeaders[name] ??= []).push(value);
     }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
+    const query: Record<string, string> = Object.create(null);
+    const multiQuery: Record<string, string[]> = Object.create(null);
     for (const [name, value] of url.searchParams) {
       query[name] = value;
       (multiQuery[name] ??= []).push(value);
@@ -826,6 +828,8 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
   if (!result || typeof result !== "object" || Array.isArray(result)) return { problem: "not an object" };
   const proxy = result as Partial<Record<keyof APIGatewayProxyResult, unknown>>;
   if (proxy.body !== undefined && proxy.body !== null && typeof proxy.body !== "string") return { problem: "its body is not a string" };
+  if (givenButNotAnObject(proxy.headers)) return { problem: "its headers are not an object" };
+  if (givenButNotAnObject(proxy.multiValueHeaders)) return { problem: "its multiValueHeaders are not an object" };
   const headers: Record<string, string | string[]> = {};
   // API Gateway gives a result without Content-Type `application/json`; a function stops that with a null Content-Type
   // (AWS's own Amazon.Lambda.AspNetCoreServer does, for a 204: aws/aws-sam-cli#1218, "If a lambda function does not set

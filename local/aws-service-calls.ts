@@ -186,7 +186,7 @@ export interface SigningRequest {
   signal?: AbortSignal;
 }
 
-/** The request signed as an AWS SDK signs it, unsent: the headers to send (fetch sets Host itself, to the same value, so it is left out). */
+/** The request signed as an AWS SDK signs it, unsent: the headers to send (fetch and http.request set Host themselves, to the same value, so it is left out). */
 export async function signRequest(request: SigningRequest): Promise<{ headers: Record<string, string> }> {
   const { url } = request;
   const signer = new SignatureV4({ credentials: request.credentials, region: request.region, service: request.service, sha256: Sha256, uriEscapePath: request.uriEscapePath ?? true });
@@ -262,7 +262,10 @@ function resultOf(status: number, header: (name: string) => string | null, body:
 /** A result that is not the service's: `npm start` cannot make this call (the gateway answers 501). */
 export class CallNotEmulated extends Error {}
 
-/** Makes one call; throws CallNotEmulated for what the local emulators do not take, and a fetch error when the emulator is down. */
+/**
+ * Makes one call; throws CallNotEmulated for what the local emulators do not take, AnswerTooLarge for an answer past
+ * the payload limit, and the request's error (ECONNREFUSED, ...) when the emulator is down.
+ */
 export async function callService(call: ServiceCall): Promise<ServiceResult> {
   const json = JSON_SERVICES[call.service];
   const endpointName = json?.endpoint ?? (call.service === "sqs" ? "AWS_ENDPOINT_URL_SQS" : "AWS_ENDPOINT_URL_SNS");

@@ -92,6 +92,18 @@ export interface GatewayResult {
 }
 
 /**
+ * Whether a Lambda proxy result's map of headers (2.0's and 1.0's `headers`, 1.0's `multiValueHeaders`) is given but is
+ * not a JSON object. Both formats write them as one (`"headers": { "headername": "headervalue", ... }`,
+ * http-api-develop-integrations-lambda.html; `"headers": {"headerName": "headerValue", ...}`,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format):
+ * a string's characters or a list's items are not headers named 0, 1, 2, but a response in the wrong format. Absent or
+ * null is none.
+ */
+export function givenButNotAnObject(headers: unknown): boolean {
+  return headers !== undefined && headers !== null && (typeof headers !== "object" || Array.isArray(headers));
+}
+
+/**
  * A 2.0 result as API Gateway reads it, or why it cannot (the gateway then answers 500 Internal Server Error).
  * "With the 2.0 format version, API Gateway can infer the response format for you. API Gateway makes the following
  * assumptions if your Lambda function returns valid JSON and doesn't return a statusCode: isBase64Encoded is false.
@@ -108,10 +120,7 @@ export function fromHttpApiResult(result: unknown): GatewayResult | { problem: s
   if (typeof result === "object" && "statusCode" in result) {
     const structured = result as APIGatewayProxyStructuredResultV2;
     if (structured.body !== undefined && structured.body !== null && typeof structured.body !== "string") return { problem: "its body is not a string" };
-    // The format's headers are an object of names and values (`"headers": { "headername": "headervalue", ... }`, the
-    // page above): a string's characters or a list's items are not headers, but a response in the wrong format.
-    const given: unknown = structured.headers;
-    if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given))) return { problem: "its headers are not an object" };
+    if (givenButNotAnObject(structured.headers)) return { problem: "its headers are not an object" };
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
     if (structured.cookies !== undefined && !(Array.isArray(structured.cookies) && structured.cookies.every((c) => typeof c === "string"))) return { problem: "its cookies are not a list of strings" };

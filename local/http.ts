@@ -5,7 +5,8 @@ import type { Duplex } from "node:stream";
 /**
  * API Gateway's payload limit, "Payload size: 10 MB" (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html),
  * taken as 10 MiB: the most of a request's body the gateway takes (the front door holds a viewer's body for a route up
- * to it and a byte) and of an S3 integration's answer it reads (local/aws-service-integration.ts).
+ * to it and a byte) and of every AWS-service integration's answer it reads, S3's and the other services' alike
+ * (local/aws-service-calls.ts integrationCall).
  */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 

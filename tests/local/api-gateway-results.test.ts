@@ -5,6 +5,7 @@
  * (`context.lambda`), so each case is one request.
  */
 import type { Server } from "node:http";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiKind } from "../../components/serverless-api/args";
 import { normalise } from "../../components/serverless-api/spec";
@@ -52,7 +53,21 @@ async function gateway(args: Parameters<typeof normalise>[1], answers: Record<st
     const response = await fetch(`${url}/api${path}`, init);
     return { status: response.status, headers: response.headers, body: await response.text() };
   };
-  return { call, logged, spec };
+  return { call, logged, spec, url };
+}
+
+/**
+ * A GET with header lines as written, on a socket of its own: fetch drops a header named `__proto__` (undici's
+ * Headers), so it could not send one. Its status and body; the connection closes once answered.
+ */
+async function rawGet(url: string, path: string, lines: string[]): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.write([`GET ${path} HTTP/1.1`, `Host: ${hostname}`, ...lines, "Connection: close", "", ""].join("\r\n"));
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  const answer = Buffer.concat(chunks).toString("utf8");
+  return { status: Number(answer.slice(9, 12)), body: answer.slice(answer.indexOf("\r\n\r\n") + 4) };
 }
 
 /** The key of a route's function in the spec's functions (the stubs answer by it). */
@@ -74,6 +89,12 @@ describe("a handler result HTTP cannot carry (review 13, finding 1)", () => {
     "no status": { body: "hello" },
     "nothing (null)": null,
     "multiValueHeaders that are not lists": { statusCode: 200, multiValueHeaders: { "x-a": "b" }, body: "" },
+    // The format's headers and multiValueHeaders are objects ({"headerName": "headerValue", ...}): a string's characters
+    // or a list's items are not headers named 0, 1, 2 (they were, and the result a 200).
+    "headers that are a string": { statusCode: 200, headers: "x-a: 1", body: "" },
+    "headers that are a list": { statusCode: 200, headers: ["x-a: 1"], body: "" },
+    "headers that are a number": { statusCode: 200, headers: 7, body: "" },
+    "multiValueHeaders that are a list": { statusCode: 200, multiValueHeaders: [["b"]], body: "" },
   };
 
   it.each(Object.entries(malformed))("REST: %s is API Gateway's 502, and the server answers the next request", async (_, result) => {
@@ -89,7 +110,7 @@ describe("a handler result HTTP cannot carry (review 13, finding 1)", () => {
   });
 
   // Payload 2.0 infers a 200 from a result without statusCode (below), and has no multiValueHeaders.
-  it.each(Object.entries(malformed).filter(([name]) => !["no status", "nothing (null)", "multiValueHeaders that are not lists"].includes(name)))(
+  it.each(Object.entries(malformed).filter(([name]) => !["no status", "nothing (null)", "multiValueHeaders that are not lists", "multiValueHeaders that are a list"].includes(name)))(
     "HTTP kind: %s is 500 Internal Server Error, and the server answers the next request",
     async (_, result) => {
       let current: unknown = result;
@@ -326,6 +347,32 @@ describe("gateway error details (review 13, finding 9)", () => {
       expect((await api.call(`/guarded/${"x".repeat(1601 - around)}`, { headers: { authorization: "t3" } })).status).toBe(414);
       expect(arns).toHaveLength(2);
     });
+  });
+});
+
+describe("a request's headers and query parameters named as an object's built-in members", () => {
+  const routes = { "GET /x": { handler: echo, auth: "none" as const } };
+  const probe = normalise("api", { basePath: "api", routes });
+
+  it("REST: a header or query parameter named __proto__ reaches the function like any other, not a 500", async () => {
+    // Before the fix `multiValueHeaders["__proto__"] ??= []` found Object.prototype, whose push is not a function: 500.
+    const events: any[] = [];
+    const api = await gateway({ routes }, { [functionOf(probe, "GET /x")]: (event) => (events.push(JSON.parse(JSON.stringify(event))), { result: { statusCode: 200, body: "ok" } }) });
+    const answer = await rawGet(api.url, "/api/x?__proto__=q&constructor=c", ["__proto__: h", "constructor: k"]);
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: "ok" });
+    // Read as own members (JSON.parse makes `__proto__` one), as the function's runtime parses the event.
+    const [event] = events;
+    expect([event.headers.__proto__, event.multiValueHeaders.__proto__, event.headers.constructor, event.multiValueHeaders.constructor]).toEqual(["h", ["h"], "k", ["k"]]);
+    expect([event.queryStringParameters.__proto__, event.multiValueQueryStringParameters.__proto__, event.multiValueQueryStringParameters.constructor]).toEqual(["q", ["q"], ["c"]]);
+  });
+
+  it("HTTP kind: a header named __proto__ reaches the function, not a 500", async () => {
+    const httpProbe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
+    const events: any[] = [];
+    const api = await gateway({ kind: ApiKind.Http, routes }, { [functionOf(httpProbe, "GET /x")]: (event) => (events.push(JSON.parse(JSON.stringify(event))), { result: { statusCode: 200, body: "ok" } }) });
+    const answer = await rawGet(api.url, "/api/x?__proto__=q", ["__proto__: h"]);
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: "ok" });
+    expect([events[0].headers.__proto__, events[0].queryStringParameters.__proto__]).toEqual(["h", "q"]);
   });
 });
 

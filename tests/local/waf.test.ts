@@ -124,3 +124,30 @@ describe("the front door with a web ACL", () => {
     expect(reached).toHaveLength(5);
   });
 });
+
+describe("the front door's web ACL and a request's framing", () => {
+  let base: string;
+  let close: () => Promise<void>;
+  const reached: string[] = [];
+
+  beforeAll(async () => {
+    const spec = normalise("site", { path: "tests/fixtures/site", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }], waf: { maxBodyBytes: 64 } });
+    const api = (request: IncomingMessage, response: ServerResponse) => {
+      reached.push(`${request.method} ${request.url}`);
+      request.resume();
+      request.on("end", () => response.end("{}"));
+    };
+    const door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { log: () => {} }));
+    base = door.base;
+    close = door.close;
+  });
+  afterAll(() => close?.());
+
+  it("lets a body of Content-Length 0 and a chunked one (no Content-Length) through to the API", async () => {
+    // The Content-Length check reads only a header that is there: none (chunked) or 0 is a request like any other.
+    const empty = await fetch(`${base}/api/empty`, { method: "POST", body: "" });
+    const chunked = await fetch(`${base}/api/chunked`, { method: "POST", body: new Blob(["x"]).stream(), duplex: "half" } as RequestInit);
+    expect([empty.status, chunked.status]).toEqual([200, 200]);
+    expect(reached).toEqual(["POST /api/empty", "POST /api/chunked"]);
+  });
+});
