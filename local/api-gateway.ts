@@ -830,7 +830,8 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
   if (proxy.body !== undefined && proxy.body !== null && typeof proxy.body !== "string") return { problem: "its body is not a string" };
   if (givenButNotAnObject(proxy.headers)) return { problem: "its headers are not an object" };
   if (givenButNotAnObject(proxy.multiValueHeaders)) return { problem: "its multiValueHeaders are not an object" };
-  const headers: Record<string, string | string[]> = {};
+  // No prototype: a result header named `__proto__` (JSON.parse keeps it as a key) is a header, not the map's prototype.
+  const headers: Record<string, string | string[]> = Object.create(null);
   // API Gateway gives a result without Content-Type `application/json`; a function stops that with a null Content-Type
   // (AWS's own Amazon.Lambda.AspNetCoreServer does, for a 204: aws/aws-sam-cli#1218, "If a lambda function does not set
   // the Content-Type response header, then the API Gateway will default it to application/json ... This works fine

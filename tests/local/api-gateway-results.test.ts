@@ -393,6 +393,14 @@ describe("what API Gateway does to a function's headers (review 105)", () => {
     expect(answer.headers.get("x-same")).toBe("v");
   });
 
+  it("REST: a result header named __proto__ is sent like any other, not dropped", async () => {
+    // A function's result comes through JSON.parse, which keeps `__proto__` as an own key.
+    const result = JSON.parse('{"statusCode":200,"headers":{"__proto__":"h"},"multiValueHeaders":{"__proto__":["m"]},"body":""}');
+    const api = await gateway({ routes }, { [functionOf(probe, "GET /x")]: () => ({ result }) });
+    const answer = await api.call("/x");
+    expect([answer.status, answer.headers.get("__proto__")]).toEqual([200, "h, m"]);
+  });
+
   it("REST: a result without Content-Type gets application/json, whatever its status; a null Content-Type stops that; the HTTP kind adds none (unconfirmed)", async () => {
     let current: unknown;
     const api = await gateway({ routes }, { [functionOf(probe, "GET /x")]: () => ({ result: current }) });
