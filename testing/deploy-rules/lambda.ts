@@ -437,7 +437,9 @@ export const LAMBDA_SNAPSTART_FEATURES: DeployRule = {
       if (storage > SNAPSTART_EPHEMERAL_STORAGE_MB) {
         report(fn, `turns SnapStart on (snapStart.applyOn "PublishedVersions") with ${storage} MB of ephemeral storage; SnapStart supports at most ${SNAPSTART_EPHEMERAL_STORAGE_MB} MB`, `set ephemeralStorage.size to ${SNAPSTART_EPHEMERAL_STORAGE_MB} (or remove ephemeralStorage), or remove snapStart`);
       }
-      for (const config of provisioned.get(fn) ?? []) {
+      // SnapStart runs on published versions only, never on $LATEST (snapstart.html); provisioned concurrency on $LATEST
+      // is refused for that reason alone (LambdaProvisionedConcurrency), not for SnapStart.
+      for (const config of (provisioned.get(fn) ?? []).filter((c) => c.inputs.qualifier !== "$LATEST")) {
         report(config, `puts provisioned concurrency on function ${fn.name} (qualifier ${config.inputs.qualifier}), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`, 'keep one of the two: remove the ProvisionedConcurrencyConfig (SnapStart already shortens cold starts), or remove snapStart (or set applyOn "None")');
       }
     }

@@ -104,7 +104,7 @@ describe("LambdaSnapStartFeatures", () => {
     ]);
   });
 
-  it("takes 512 MB of /tmp, an S3 Files access point, SnapStart off (none, or applyOn None) beside all three, a function that never publishes, provisioned concurrency on a same-named function of another region, and a partial ARN of another account", () => {
+  it("takes 512 MB of /tmp, an S3 Files access point, SnapStart off (none, or applyOn None) beside all three, a function that never publishes, provisioned concurrency on a same-named function of another region, a partial ARN of another account, and on $LATEST (SnapStart never applies there; LambdaProvisionedConcurrency refuses it)", () => {
     const s3Files = { arn: "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0123456789abcdef0/access-point/fsap-0123456789abcdef0", localMountPath: "/mnt/data" };
     const graph = [
       snapFn("tmp-512", { ephemeralStorage: { size: 512 } }),
@@ -117,6 +117,7 @@ describe("LambdaSnapStartFeatures", () => {
       snapFn("west", {}, "eu-west-1"),
       warm("west-by-name-here", "west"),
       warm("other-account", "210987654321:function:tmp-512"),
+      warm("latest", "tmp-512", "$LATEST"),
     ];
     expect(problems(graph, LAMBDA_SNAPSTART_FEATURES)).toEqual([]);
   });
