@@ -88,9 +88,9 @@ describe("LambdaSnapStartFeatures", () => {
     ]);
   });
 
-  it("refuses provisioned concurrency naming the function by name, partial ARN, ARN or qualified ARN, on the configuration", () => {
-    const graph = [snapFn("api"), warm("by-name", "api"), warm("by-partial", "123456789012:function:api", "2"), warm("by-arn", arnOf("api"), "live"), warm("by-qualified", `${arnOf("api")}:3`, "3")];
-    expect(checkDeployRules(graph, devContext, [LAMBDA_SNAPSTART_FEATURES]).map((f) => f.resource)).toEqual(["by-name", "by-partial", "by-arn", "by-qualified"].map((n) => `${PROVISIONED} ${n}`));
+  it("refuses provisioned concurrency naming the function by name, partial ARN (bare or with its qualifier), ARN or qualified ARN, on the configuration", () => {
+    const graph = [snapFn("api"), warm("by-name", "api"), warm("by-partial", "123456789012:function:api", "2"), warm("by-partial-qualified", "123456789012:function:api:live", "live"), warm("by-arn", arnOf("api"), "live"), warm("by-qualified", `${arnOf("api")}:3`, "3")];
+    expect(checkDeployRules(graph, devContext, [LAMBDA_SNAPSTART_FEATURES]).map((f) => f.resource)).toEqual(["by-name", "by-partial", "by-partial-qualified", "by-arn", "by-qualified"].map((n) => `${PROVISIONED} ${n}`));
     expect(problems([snapFn("api"), warm("by-name", "api")], LAMBDA_SNAPSTART_FEATURES)).toEqual([
       `${PROVISIONED} by-name: puts provisioned concurrency on function api (qualifier 1), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`,
     ]);
