@@ -93,7 +93,9 @@ export function configsByFunction(graph: Graph, type: string, context: DeployRul
 /**
  * The plan's function a partial ARN (`123456789012:function:name`, with or without a qualifier) names: by its name, when
  * the account is the function's own (its ARN's) or its ARN is unknown. A partial ARN is no identity of the function
- * (ids, names and full ARNs are), so functionOf does not find it.
+ * (ids, names and full ARNs are), so functionOf does not find it. In a recorded plan the function's ARN names the
+ * mocks' account (MOCK_ACCOUNT_ID, which `aws.getCallerIdentity` answers too), so a partial ARN built from the caller's
+ * identity matches and one written with a literal account id does not: missed, never refused wrongly.
  */
 function partialArnFunction(graph: Graph, reference: string): RecordedResource | undefined {
   const named = functionNameParts(reference);

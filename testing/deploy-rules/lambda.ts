@@ -1,5 +1,5 @@
 /** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, alias names CreateAlias accepts, the resource-based policy size and SourceArn form AddPermission enforces. */
-import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, isUnknown, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY, LAMBDA_LAYER_VERSION_ARN, RESERVED_ENVIRONMENT_KEYS } from "../../components/lambda/function";
@@ -7,7 +7,7 @@ import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/valida
 import { functionNameParts } from "../../local/lambda-function-name";
 import { configsByFunction, functionIndex, functionOf, permissionFunction } from "./lambda-ref";
 import { LAMBDA_ONE_RESOURCE_POLICY } from "./one-policy";
-import { accountScope, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+import { accountScope, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 /**
  * Lambda quotas, "Function configuration, deployment, and execution": memory 128 MB–10,240 MB in
@@ -387,6 +387,18 @@ export const LAMBDA_SNAPSTART_RUNTIME: DeployRule = {
  */
 const EFS_ACCESS_POINT_ARN = /^arn:[^:]+:elasticfilesystem:/;
 
+/**
+ * The EFS access point `fn` mounts (its `fileSystemConfig.arn`): an EFS access point's ARN, or the ARN of the plan's
+ * `aws.efs.AccessPoint` (a recorded plan's access point has the mocks' ARN, `arn:aws:efs:…`, not the `elasticfilesystem`
+ * one AWS gives it). Undefined for no file system, an S3 Files access point, or an ARN unknown at preview (which of the
+ * two it is cannot be told).
+ */
+function efsAccessPointOf(graph: Graph, fn: RecordedResource): string | undefined {
+  const arn: unknown = fn.inputs.fileSystemConfig?.arn;
+  if (typeof arn !== "string") return undefined;
+  return EFS_ACCESS_POINT_ARN.test(arn) || referenced(graph, "aws:efs/accessPoint:AccessPoint", arn) ? arn : undefined;
+}
+
 /** The most ephemeral storage (/tmp) a SnapStart function may have, in MB: "ephemeral storage greater than 512 MB" is not supported (snapstart.html). */
 const SNAPSTART_EPHEMERAL_STORAGE_MB = 512;
 
@@ -417,15 +429,17 @@ export const LAMBDA_SNAPSTART_FEATURES: DeployRule = {
     const snapStarted = ofType(graph, "aws:lambda/function:Function").filter((fn) => fn.inputs.snapStart?.applyOn === "PublishedVersions" && fn.inputs.publish === true);
     for (const fn of snapStarted) {
       const report = (resource: RecordedResource, problem: string, fix: string) => findings.push(finding(this.id, resource, problem, fix));
-      const fileSystem: unknown = fn.inputs.fileSystemConfig?.arn;
-      if (typeof fileSystem === "string" && EFS_ACCESS_POINT_ARN.test(fileSystem)) {
+      const fileSystem = efsAccessPointOf(graph, fn);
+      if (fileSystem !== undefined) {
         report(fn, `turns SnapStart on (snapStart.applyOn "PublishedVersions") and mounts an EFS file system (fileSystemConfig.arn ${fileSystem}); SnapStart does not support Amazon EFS`, "remove fileSystemConfig (keep the files in S3, or in /tmp of at most 512 MB), or remove snapStart");
       }
       const storage = Number(fn.inputs.ephemeralStorage?.size ?? SNAPSTART_EPHEMERAL_STORAGE_MB);
       if (storage > SNAPSTART_EPHEMERAL_STORAGE_MB) {
         report(fn, `turns SnapStart on (snapStart.applyOn "PublishedVersions") with ${storage} MB of ephemeral storage; SnapStart supports at most ${SNAPSTART_EPHEMERAL_STORAGE_MB} MB`, `set ephemeralStorage.size to ${SNAPSTART_EPHEMERAL_STORAGE_MB} (or remove ephemeralStorage), or remove snapStart`);
       }
-      for (const config of provisioned.get(fn) ?? []) {
+      // SnapStart runs on published versions only, never on $LATEST (snapstart.html); provisioned concurrency on $LATEST
+      // is refused for that reason alone (LambdaProvisionedConcurrency), not for SnapStart.
+      for (const config of (provisioned.get(fn) ?? []).filter((c) => c.inputs.qualifier !== "$LATEST")) {
         report(config, `puts provisioned concurrency on function ${fn.name} (qualifier ${config.inputs.qualifier}), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`, 'keep one of the two: remove the ProvisionedConcurrencyConfig (SnapStart already shortens cold starts), or remove snapStart (or set applyOn "None")');
       }
     }
@@ -452,9 +466,10 @@ export const LAMBDA_FILE_SYSTEM_VPC: DeployRule = {
   check(graph) {
     return ofType(graph, "aws:lambda/function:Function")
       .filter((fn) => {
-        const accessPoint: unknown = fn.inputs.fileSystemConfig?.arn;
-        const subnets: unknown[] = fn.inputs.vpcConfig?.subnetIds ?? [];
-        return typeof accessPoint === "string" && EFS_ACCESS_POINT_ARN.test(accessPoint) && subnets.length === 0;
+        const vpcConfig: unknown = fn.inputs.vpcConfig;
+        // A vpcConfig (or its subnetIds) unknown at preview may hold subnets: not judged.
+        if (isUnknown(vpcConfig) || isUnknown(fn.inputs.vpcConfig?.subnetIds)) return false;
+        return efsAccessPointOf(graph, fn) !== undefined && asArray(fn.inputs.vpcConfig?.subnetIds).length === 0;
       })
       .map((fn) =>
         finding(

@@ -88,15 +88,23 @@ describe("LambdaSnapStartFeatures", () => {
     ]);
   });
 
-  it("refuses provisioned concurrency naming the function by name, partial ARN, ARN or qualified ARN, on the configuration", () => {
-    const graph = [snapFn("api"), warm("by-name", "api"), warm("by-partial", "123456789012:function:api", "2"), warm("by-arn", arnOf("api"), "live"), warm("by-qualified", `${arnOf("api")}:3`, "3")];
-    expect(checkDeployRules(graph, devContext, [LAMBDA_SNAPSTART_FEATURES]).map((f) => f.resource)).toEqual(["by-name", "by-partial", "by-arn", "by-qualified"].map((n) => `${PROVISIONED} ${n}`));
+  it("refuses provisioned concurrency naming the function by name, partial ARN (bare or with its qualifier), ARN or qualified ARN, on the configuration", () => {
+    const graph = [snapFn("api"), warm("by-name", "api"), warm("by-partial", "123456789012:function:api", "2"), warm("by-partial-qualified", "123456789012:function:api:live", "live"), warm("by-arn", arnOf("api"), "live"), warm("by-qualified", `${arnOf("api")}:3`, "3")];
+    expect(checkDeployRules(graph, devContext, [LAMBDA_SNAPSTART_FEATURES]).map((f) => f.resource)).toEqual(["by-name", "by-partial", "by-partial-qualified", "by-arn", "by-qualified"].map((n) => `${PROVISIONED} ${n}`));
     expect(problems([snapFn("api"), warm("by-name", "api")], LAMBDA_SNAPSTART_FEATURES)).toEqual([
       `${PROVISIONED} by-name: puts provisioned concurrency on function api (qualifier 1), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`,
     ]);
   });
 
-  it("takes 512 MB of /tmp, an S3 Files access point, SnapStart off (none, or applyOn None) beside all three, a function that never publishes, provisioned concurrency on a same-named function of another region, and a partial ARN of another account", () => {
+  it("refuses the plan's own aws.efs.AccessPoint, named by the ARN a recorded plan gives it (arn:aws:efs:…)", () => {
+    const planArn = "arn:aws:efs:us-east-1:123456789012:reports-ap";
+    const accessPoint = handBuilt("aws:efs/accessPoint:AccessPoint", "reports-ap", { fileSystemId: "fs-0123456789abcdef0" }, { state: { arn: planArn } });
+    expect(problems([accessPoint, snapFn("mounts", { fileSystemConfig: { arn: planArn, localMountPath: "/mnt/data" } })], LAMBDA_SNAPSTART_FEATURES)).toEqual([
+      `aws:lambda/function:Function mounts: turns SnapStart on (snapStart.applyOn "PublishedVersions") and mounts an EFS file system (fileSystemConfig.arn ${planArn}); SnapStart does not support Amazon EFS`,
+    ]);
+  });
+
+  it("takes 512 MB of /tmp, an S3 Files access point, SnapStart off (none, or applyOn None) beside all three, a function that never publishes, provisioned concurrency on a same-named function of another region, a partial ARN of another account, and on $LATEST (SnapStart never applies there; LambdaProvisionedConcurrency refuses it)", () => {
     const s3Files = { arn: "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0123456789abcdef0/access-point/fsap-0123456789abcdef0", localMountPath: "/mnt/data" };
     const graph = [
       snapFn("tmp-512", { ephemeralStorage: { size: 512 } }),
@@ -109,6 +117,7 @@ describe("LambdaSnapStartFeatures", () => {
       snapFn("west", {}, "eu-west-1"),
       warm("west-by-name-here", "west"),
       warm("other-account", "210987654321:function:tmp-512"),
+      warm("latest", "tmp-512", "$LATEST"),
     ];
     expect(problems(graph, LAMBDA_SNAPSTART_FEATURES)).toEqual([]);
   });
@@ -124,9 +133,20 @@ describe("LambdaFileSystemVpc", () => {
     );
   });
 
-  it("takes an EFS access point in a VPC, an S3 Files access point (not judged), and a function without a file system", () => {
+  it("refuses the plan's own aws.efs.AccessPoint, named by the ARN a recorded plan gives it (arn:aws:efs:…, not elasticfilesystem)", () => {
+    const planArn = "arn:aws:efs:us-east-1:123456789012:data-ap";
+    const accessPoint = handBuilt("aws:efs/accessPoint:AccessPoint", "data-ap", { fileSystemId: "fs-0123456789abcdef0" }, { state: { arn: planArn } });
+    expect(problems([accessPoint, fn("plan-ap", { runtime: "nodejs22.x", fileSystemConfig: { arn: planArn, localMountPath: "/mnt/data" } })], LAMBDA_FILE_SYSTEM_VPC)).toEqual([
+      `aws:lambda/function:Function plan-ap: mounts EFS access point ${planArn} without a VPC (no vpcConfig subnets); Lambda reaches the file system through its mount targets in the VPC and refuses the function ("Function must be configured to execute in a VPC to reference access point …")`,
+    ]);
+  });
+
+  it("takes an EFS access point in a VPC, a vpcConfig or subnetIds unknown at preview, an S3 Files access point (not judged), and a function without a file system", () => {
+    const unknown = { __pulumiUnknown: true };
     const graph = [
       mounts("in-vpc", { vpcConfig: { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] } }),
+      mounts("vpc-unknown", { vpcConfig: unknown }),
+      mounts("subnets-unknown", { vpcConfig: { subnetIds: unknown, securityGroupIds: ["sg-0123456789abcdef0"] } }),
       fn("s3-files", { runtime: "nodejs22.x", fileSystemConfig: { arn: "arn:aws:s3files:us-east-1:123456789012:file-system/fs-0123456789abcdef0/access-point/fsap-0123456789abcdef0", localMountPath: "/mnt/data" } }),
       fn("plain", { runtime: "nodejs22.x" }),
     ];
