@@ -302,9 +302,10 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
           const result = (await options.invoke(api, connect.functionName, event)) as { statusCode?: unknown } | null | undefined;
           const answered = result?.statusCode ?? 200;
           // A status no HTTP response can carry ("ok", 42) is the function's fault, as a throw is: 500, not a
-          // connection (the comparisons below are false for NaN) nor a malformed status line.
-          const problem = unsendable(answered, {});
-          if (problem) throw new Error(`its statusCode is not an HTTP status: ${problem}`);
+          // connection (the comparisons below are false for NaN) nor a malformed status line. Nor can a 1xx refuse:
+          // it is no final response (a client reads 100 as "go on" and 101 as the switch), so it is 500 as well.
+          const problem = unsendable(answered, {}) ?? (Number(answered) < 200 ? `informational status ${Number(answered)}` : undefined);
+          if (problem) throw new Error(`its statusCode cannot answer the upgrade: ${problem}`);
           status = Number(answered);
         } catch (error) {
           log(`  ${api.spec.name} $connect failed: ${(error as Error).message}`);

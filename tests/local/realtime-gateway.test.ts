@@ -466,6 +466,9 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
       expect(await status("ok")).toBe(500);
       expect(await status(42)).toBe(500);
       expect(await status(99999)).toBe(500);
+      // A 1xx is no final response: written as the refusal, the client would wait on (100) or take it as the switch (101).
+      expect(await status(100)).toBe(500);
+      expect(await status(101)).toBe(500);
       expect(await status("403")).toBe(403);
       expect(await status(200)).toBe("open");
     } finally {
