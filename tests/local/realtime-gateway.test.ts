@@ -411,6 +411,35 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     }
   });
 
+  it("closes with 1009 a frame over 32 KB sent with the upgrade request (ws's `head`, or bytes buffered before the handshake ends)", async () => {
+    const { gateway, of, next } = await recordingGateway();
+    try {
+      const socket = connect(Number(new URL(gateway.origin).port), "127.0.0.1");
+      const received: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => received.push(chunk));
+      // The close frame after the 101's headers: FIN + close, 2 bytes, code 1009.
+      const closeFrame = new Promise<string>((resolve) =>
+        socket.on("data", () => {
+          const bytes = Buffer.concat(received);
+          const body = bytes.indexOf("\r\n\r\n") + 4;
+          if (body >= 4 && bytes.length >= body + 4) resolve(bytes.subarray(body, body + 4).toString("hex"));
+        }),
+      );
+      const payload = 40_000;
+      const frameHeader = Buffer.from([0x81, 0x80 | 126, payload >> 8, payload & 0xff, 0, 0, 0, 0]);
+      const upgradeRequest = "GET /limits1/dev HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+      // One write: the frame comes with the request (as the upgrade's head) or just after it, before the handshake ends;
+      // either way the gateway has it before it watches frames, and must not miss it.
+      socket.write(Buffer.concat([Buffer.from(upgradeRequest), frameHeader, Buffer.alloc(payload, "x")]));
+      expect(await Promise.race([closeFrame, next("MESSAGE").then(() => "routed")])).toBe("880203f1");
+      socket.destroy();
+      await eventually(() => of("DISCONNECT")).toHaveLength(1);
+      expect(of("MESSAGE")).toEqual([]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("closes with 1009 a connection whose message is over 128 KB though each frame fits, and the gateway goes on serving", async () => {
     const { gateway, opened, of } = await recordingGateway();
     try {
