@@ -92,6 +92,8 @@ interface Connection {
   lastActiveAt: number;
   /** Closes the connection once it has gone the idle timeout without a message either way; refreshed by each (`active`). */
   idle: NodeJS.Timeout;
+  /** How many of the client's messages reach a route: all, until a frame over 32 KB ends the connection (watchFrameSizes). */
+  routesUntil: number;
   identity: { sourceIp: string; userAgent: string | null };
   authorizer?: Record<string, unknown>;
 }
@@ -112,13 +114,15 @@ function decodedConnectionId(encoded: string): string | undefined {
 
 /**
  * Watches the frames a client sends on `socket` (the raw stream `ws` reads too) and calls `tooBig` once with the size of
- * the first data frame whose payload is over `limit` bytes. `ws` checks the size of whole messages only and shows no
- * frames, so this reads each frame's header (RFC 6455 §5.2) and skips its payload. Prepended to the socket's listeners,
- * it sees a frame's header before `ws` can have delivered that frame's message.
+ * the first data frame whose payload is over `limit` bytes, and how many messages the client finished before that
+ * frame (`ws` may deliver them after this call: they came first and still count). `ws` checks the size of whole
+ * messages only and shows no frames, so this reads each frame's header (RFC 6455 §5.2) and skips its payload.
+ * Prepended to the socket's listeners, it sees a frame's header before `ws` can have delivered that frame's message.
  */
-export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: number) => void): void {
+export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: number, messagesBefore: number) => void): void {
   let header = Buffer.alloc(0);
   let payloadLeft = 0;
+  let messagesFinished = 0;
   const onData = (chunk: Buffer) => {
     let at = 0;
     while (at < chunk.length) {
@@ -138,10 +142,13 @@ export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: n
       if (header.length < headerBytes) return;
       const length = lengthBytes === 0 ? length7 : lengthBytes === 2 ? header.readUInt16BE(2) : Number(header.readBigUInt64BE(2));
       // Opcodes below 8 are data frames (continuation, text, binary); control frames carry 125 bytes at most.
-      if ((header[0] & 0x0f) < 0x08 && length > limit) {
+      const isData = (header[0] & 0x0f) < 0x08;
+      if (isData && length > limit) {
         socket.removeListener("data", onData);
-        return tooBig(length);
+        return tooBig(length, messagesFinished);
       }
+      // A data frame with FIN set ends its message (§5.4: control frames may come between a message's frames).
+      if (isData && header[0] & 0x80) messagesFinished++;
       at += headerBytes - seen;
       header = Buffer.alloc(0);
       payloadLeft = length;
@@ -302,9 +309,10 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
           const result = (await options.invoke(api, connect.functionName, event)) as { statusCode?: unknown } | null | undefined;
           const answered = result?.statusCode ?? 200;
           // A status no HTTP response can carry ("ok", 42) is the function's fault, as a throw is: 500, not a
-          // connection (the comparisons below are false for NaN) nor a malformed status line.
-          const problem = unsendable(answered, {});
-          if (problem) throw new Error(`its statusCode is not an HTTP status: ${problem}`);
+          // connection (the comparisons below are false for NaN) nor a malformed status line. Nor can a 1xx refuse:
+          // it is no final response (a client reads 100 as "go on" and 101 as the switch), so it is 500 as well.
+          const problem = unsendable(answered, {}) ?? (Number(answered) < 200 ? `informational status ${Number(answered)}` : undefined);
+          if (problem) throw new Error(`its statusCode cannot answer the upgrade: ${problem}`);
           status = Number(answered);
         } catch (error) {
           log(`  ${api.spec.name} $connect failed: ${(error as Error).message}`);
@@ -314,11 +322,14 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       }
       sockets.handleUpgrade(request, socket, head, (ws) => {
         // `ws` closes a message over MAX_MESSAGE_BYTES with 1009 itself (maxPayload); frames are this watch's.
-        watchFrameSizes(socket, MAX_FRAME_BYTES, (bytes) => {
+        const accepted = accept(api, ws, connection);
+        watchFrameSizes(socket, MAX_FRAME_BYTES, (bytes, messagesBefore) => {
+          // Closing already for another reason (a binary frame, a timeout), what comes now reaches no route anyway.
+          if (ws.readyState !== ws.OPEN) return;
           log(`  ${api.spec.name} closed ${connection.id} with 1009: a frame of ${bytes} bytes (API Gateway takes ${MAX_FRAME_BYTES} at most)`);
+          accepted.routesUntil = messagesBefore;
           ws.close(MESSAGE_TOO_BIG);
         });
-        accept(api, ws, connection);
       });
     } catch (error) {
       log(`  realtime upgrade error: ${(error as Error).stack ?? error}`);
@@ -326,20 +337,24 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
     }
   }
 
-  function accept(api: LocalRealtimeApi, socket: WebSocket, base: Omit<Connection, "api" | "socket" | "lastActiveAt" | "idle">): void {
+  function accept(api: LocalRealtimeApi, socket: WebSocket, base: Omit<Connection, "api" | "socket" | "lastActiveAt" | "idle" | "routesUntil">): Connection {
     // API Gateway ends a connection that outlives its duration or goes idle; $disconnect runs as for any close.
     // Idle is no message either way: a message the backend posts counts too (manage's POST refreshes the timer).
     const end = (why: string) => () => socket.close(GOING_AWAY, why);
     const lifetime = setTimeout(end("Connection duration exceeded"), options.maxConnectionMs ?? MAX_CONNECTION_MS).unref();
     const idle = setTimeout(end("Idle timeout"), options.idleTimeoutMs ?? IDLE_TIMEOUT_MS).unref();
-    const connection: Connection = { ...base, api, socket, lastActiveAt: Date.now(), idle };
+    const connection: Connection = { ...base, api, socket, lastActiveAt: Date.now(), idle, routesUntil: Infinity };
     open.set(connection.id, connection);
     // Messages of one connection run in order, as the page sent them.
     let queue = Promise.resolve();
+    let received = 0;
     socket.on("message", (data, isBinary) => {
       // `ws` still hands over frames that arrive after the gateway began closing (a binary frame's 1003, a timeout):
-      // the connection is ending, so they reach no route.
-      if (socket.readyState !== socket.OPEN) return;
+      // the connection is ending, so they reach no route. Those the client finished before a frame over 32 KB came
+      // first, and do: the watch closes on that frame's header, before `ws` has read what was sent ahead of it.
+      received++;
+      if (received > connection.routesUntil) return;
+      if (socket.readyState !== socket.OPEN && connection.routesUntil === Infinity) return;
       // "If a client app sends a binary frame, API Gateway rejects it and disconnects the client with code 1003."
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
       if (isBinary) return socket.close(UNSUPPORTED_DATA, "Binary frames are not supported");
@@ -355,6 +370,7 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
       open.delete(connection.id);
       queue = queue.then(() => disconnect(connection, code, reason.toString()));
     });
+    return connection;
   }
 
   /** A message went between the client and the server, either way. */

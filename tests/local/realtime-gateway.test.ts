@@ -239,15 +239,16 @@ describe("local WebSocket API", () => {
     const sizesSeen = (bytes: Buffer, step: number) => {
       const socket = new PassThrough();
       socket.resume();
-      const tooBig: number[] = [];
-      watchFrameSizes(socket, 32 * 1024, (size) => tooBig.push(size));
+      const tooBig: Array<[number, number]> = [];
+      watchFrameSizes(socket, 32 * 1024, (size, messagesBefore) => tooBig.push([size, messagesBefore]));
       for (let at = 0; at < bytes.length; at += step) socket.emit("data", bytes.subarray(at, at + step));
       return tooBig;
     };
-    // A ping, a 16-bit-length frame and a 32 KB one fit; a 64-bit-length frame after them does not.
+    // A ping, a 16-bit-length frame and a 32 KB one fit; a 64-bit-length frame after them does not. Two messages (each
+    // frame has FIN set; the ping is none) were finished before it.
     const stream = Buffer.concat([frame(0x9, 4), frame(0x1, 300), frame(0x0, 32 * 1024), frame(0x1, 70_000), frame(0x1, 5)]);
-    for (const step of [1, 3, 13, stream.length]) expect(sizesSeen(stream, step)).toEqual([70_000]);
-    expect(sizesSeen(Buffer.concat([frame(0x1, 125), frame(0x1, 32 * 1024 + 1)]), 7)).toEqual([32 * 1024 + 1]);
+    for (const step of [1, 3, 13, stream.length]) expect(sizesSeen(stream, step)).toEqual([[70_000, 2]]);
+    expect(sizesSeen(Buffer.concat([frame(0x1, 125), frame(0x1, 32 * 1024 + 1)]), 7)).toEqual([[32 * 1024 + 1, 1]]);
   });
 
   it("selects routes by the expression and rewrites deployed URLs to the local server", () => {
@@ -411,6 +412,44 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
     }
   });
 
+  it("closes with 1009 a frame over 32 KB sent with the upgrade request (ws's `head`, or bytes buffered before the handshake ends), routing the message before it", async () => {
+    const { gateway, of, next } = await recordingGateway();
+    try {
+      const socket = connect(Number(new URL(gateway.origin).port), "127.0.0.1");
+      const received: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => received.push(chunk));
+      // The close frame after the 101's headers: FIN + close, 2 bytes, code 1009.
+      const closeFrame = new Promise<string>((resolve) =>
+        socket.on("data", () => {
+          const bytes = Buffer.concat(received);
+          const body = bytes.indexOf("\r\n\r\n") + 4;
+          if (body >= 4 && bytes.length >= body + 4) resolve(bytes.subarray(body, body + 4).toString("hex"));
+        }),
+      );
+      const payload = 40_000;
+      // Masked text frames, the mask all zeros so the payload goes as it is.
+      const frameHeader = Buffer.from([0x81, 0x80 | 126, payload >> 8, payload & 0xff, 0, 0, 0, 0]);
+      const first = Buffer.concat([Buffer.from([0x81, 0x80 | 5, 0, 0, 0, 0]), Buffer.from("first")]);
+      const upgradeRequest = "GET /limits1/dev HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+      // One write: the frames come with the request (as the upgrade's head) or just after it, before the handshake ends;
+      // either way the gateway has them before it watches frames, and must not miss them. The message finished ahead of
+      // the frame over 32 KB came first: it reaches its route (in the same chunk, the watch sees the big frame's header
+      // before `ws` has delivered "first").
+      socket.write(Buffer.concat([Buffer.from(upgradeRequest), first, frameHeader, Buffer.alloc(payload, "x")]));
+      // Without the watch the big frame's message is routed too: that ends the wait at once, not a timeout.
+      const routedBoth = async () => {
+        while (of("MESSAGE").length < 2) await next("MESSAGE");
+        return "routed both";
+      };
+      expect(await Promise.race([closeFrame, routedBoth()])).toBe("880203f1");
+      socket.destroy();
+      await eventually(() => of("DISCONNECT")).toHaveLength(1);
+      expect(of("MESSAGE").map((e) => e.body)).toEqual(["first"]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it("closes with 1009 a connection whose message is over 128 KB though each frame fits, and the gateway goes on serving", async () => {
     const { gateway, opened, of } = await recordingGateway();
     try {
@@ -466,6 +505,9 @@ describe("local WebSocket API limits (https://docs.aws.amazon.com/apigateway/lat
       expect(await status("ok")).toBe(500);
       expect(await status(42)).toBe(500);
       expect(await status(99999)).toBe(500);
+      // A 1xx is no final response: written as the refusal, the client would wait on (100) or take it as the switch (101).
+      expect(await status(100)).toBe(500);
+      expect(await status(101)).toBe(500);
       expect(await status("403")).toBe(403);
       expect(await status(200)).toBe("open");
     } finally {
