@@ -18,6 +18,6 @@ export function checkNotMonitoredYet(fail: ArgFailure, at: string, name: string,
     at,
     name,
     "is added after monitoringTargets read this component, so its dead-letter queue (and rule) would go unwatched",
-    "Make every subscription before calling monitoringTargets, or list its queue under Monitoring's queues with a key of your own.",
+    "Make every subscription before calling monitoringTargets: call it after the last subscribe.",
   );
 }

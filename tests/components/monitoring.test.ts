@@ -453,7 +453,7 @@ describe("monitoringTargets", () => {
       const tier = new DataTier("late-data", { tables: { items: { attributes: { id: "S" }, partitionKey: "id", stream: "NEW_AND_OLD_IMAGES" } } });
       notices.subscribe("early", fn);
       monitoringTargets({ topics: [notices], eventBuses: [bus], dataTiers: [tier] });
-      const fix = "Make every subscription before calling monitoringTargets, or list its queue under Monitoring's queues with a key of your own.";
+      const fix = "Make every subscription before calling monitoringTargets: call it after the last subscribe.";
       const late = (component: string, argument: string, name: string) =>
         new RegExp(`^${component} "[^"]+": ${argument} "${name}" is added after monitoringTargets read this component, so its dead-letter queue \\(and rule\\) would go unwatched\\. ${fix.replace(/[.'()]/g, "\\$&")}$`);
       expect(() => notices.subscribe("late", fn)).toThrow(late("Topic", "subscribe name", "late"));
