@@ -359,8 +359,11 @@ function snapStartRuns(runtime: string): boolean {
  * (provided.al2023, Node.js, Ruby, an own base) with the SnapStart hooks or label
  * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-custom.html). Only `applyOn` "PublishedVersions"
  * is read: terraform-provider-aws also takes "None" (enum.Validate[SnapStartApplyOn], though pulumi-aws's docs list only
- * PublishedVersions), which turns SnapStart off on any runtime. An unpublished function is not a refusal (SnapStart then
- * applies to the versions it never publishes).
+ * PublishedVersions), which turns SnapStart off on any runtime. Judged whether the function publishes or not: the
+ * runtime is CreateFunction's (and UpdateFunctionConfiguration's) check, not PublishVersion's (localstack/localstack#12006
+ * removed its parity check from "snapstart creation and updates"). Python and .NET SnapStart is not offered in every
+ * region (CreateFunction answered "python3.12 is not supported for SnapStart enabled functions." in one without it,
+ * aws-samples/bedrock-chat#617): not judged, as the regions' list changes; missed, never refused wrongly.
  */
 export const LAMBDA_SNAPSTART_RUNTIME: DeployRule = {
   id: "LambdaSnapStartRuntime",
