@@ -638,7 +638,12 @@ export const ROUTE53_RECORD_VALUE_LENGTH: DeployRule = {
             this.id,
             record,
             `has a ${record.inputs.type} value of ${characters} characters${quoted ? " as sent (the entry in double quotes)" : ""} (${JSON.stringify(entry.slice(0, 24))}…); Route 53 takes a record value of at most ${RECORD_VALUE_CHARACTERS} characters and refuses it at \`pulumi up\``,
-            quoted ? "split it into several records entries (each one value of the set), or shorten it (a DKIM key of 2048 bits, an SPF include)" : `shorten the value to at most ${RECORD_VALUE_CHARACTERS} characters`,
+            // Each records entry is a TXT record of its own, and SPF and DKIM read one record (RFC 7208 4.5: more than one
+            // "v=spf1" record is a permerror; RFC 6376 3.6.2.2: the strings of one record are joined, not records), so
+            // splitting the value across entries would break the very records that grow this long.
+            quoted
+              ? `shorten the value to at most ${RECORD_VALUE_CHARACTERS - 2} characters (an SPF include: instead of listed addresses, a 2048-bit DKIM key); several records entries are several TXT records, which an SPF or DKIM lookup does not join`
+              : `shorten the value to at most ${RECORD_VALUE_CHARACTERS} characters`,
           ),
         );
       }

@@ -240,6 +240,11 @@ describe("Route53RecordValueLength", () => {
     expect(txtOf(4001).length + 2).toBe(4001);
     const graph = [record("dkim", "TXT", [txtOf(4001)]), record("caa", "CAA", [`0 issue "${"c".repeat(3991)}"`])];
     expect(checkDeployRules(graph, devContext, [ROUTE53_RECORD_VALUE_LENGTH]).map((f) => f.problem.split(" (")[0])).toEqual(["has a TXT value of 4001 characters as sent", "has a CAA value of 4001 characters"]);
+    // Several records entries are several TXT records: an SPF or DKIM value split across them would no longer be read whole.
+    expect(checkDeployRules(graph, devContext, [ROUTE53_RECORD_VALUE_LENGTH]).map((f) => f.fix)).toEqual([
+      "shorten the value to at most 3998 characters (an SPF include: instead of listed addresses, a 2048-bit DKIM key); several records entries are several TXT records, which an SPF or DKIM lookup does not join",
+      "shorten the value to at most 4000 characters",
+    ]);
   });
 
   it("takes a TXT value of 4000 characters as sent, and a record without records (an alias)", () => {
