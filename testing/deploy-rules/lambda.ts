@@ -443,7 +443,9 @@ export const LAMBDA_SNAPSTART_FEATURES: DeployRule = {
       // SnapStart runs on published versions only, never on $LATEST (snapstart.html); provisioned concurrency on $LATEST
       // is refused for that reason alone (LambdaProvisionedConcurrency), not for SnapStart.
       for (const config of (provisioned.get(fn) ?? []).filter((c) => c.inputs.qualifier !== "$LATEST")) {
-        report(config, `puts provisioned concurrency on function ${fn.name} (qualifier ${config.inputs.qualifier}), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`, 'keep one of the two: remove the ProvisionedConcurrencyConfig (SnapStart already shortens cold starts), or remove snapStart (or set applyOn "None")');
+        // A qualifier unknown at preview (a version the function publishes in this update) is a version all the same.
+        const qualifier = isUnknown(config.inputs.qualifier) ? "unknown at preview" : config.inputs.qualifier;
+        report(config, `puts provisioned concurrency on function ${fn.name} (qualifier ${qualifier}), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`, 'keep one of the two: remove the ProvisionedConcurrencyConfig (SnapStart already shortens cold starts), or remove snapStart (or set applyOn "None")');
       }
     }
     return findings;

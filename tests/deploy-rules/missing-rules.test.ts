@@ -96,6 +96,13 @@ describe("LambdaSnapStartFeatures", () => {
     ]);
   });
 
+  it("refuses provisioned concurrency on a version unknown at preview, naming its qualifier as such", () => {
+    const onNewVersion = handBuilt(PROVISIONED, "on-new", { functionName: "api", qualifier: { __pulumiUnknown: true }, provisionedConcurrentExecutions: 1 });
+    expect(problems([snapFn("api"), onNewVersion], LAMBDA_SNAPSTART_FEATURES)).toEqual([
+      `${PROVISIONED} on-new: puts provisioned concurrency on function api (qualifier unknown at preview), which publishes its versions with SnapStart (snapStart.applyOn "PublishedVersions"); SnapStart does not support provisioned concurrency`,
+    ]);
+  });
+
   it("refuses the plan's own aws.efs.AccessPoint, named by the ARN a recorded plan gives it (arn:aws:efs:…)", () => {
     const planArn = "arn:aws:efs:us-east-1:123456789012:reports-ap";
     const accessPoint = handBuilt("aws:efs/accessPoint:AccessPoint", "reports-ap", { fileSystemId: "fs-0123456789abcdef0" }, { state: { arn: planArn } });
