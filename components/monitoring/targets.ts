@@ -22,6 +22,7 @@ import { noteMonitoringRead } from "./read-components";
 export interface MonitoredComponents {
   functions?: LambdaFunction[];
   apis?: ServerlessApi[];
+  /** Each table, stream subscription (its consumer and dead-letter queue) and the export. Make every `subscribe` before this call: one made afterwards is refused. */
   dataTiers?: DataTier[];
   sites?: StaticSite[];
   auth?: UserAuth[];
@@ -31,7 +32,8 @@ export interface MonitoredComponents {
   workflows?: Workflow[];
   /**
    * Each subscription's rule (events it failed to deliver, or lost on the way to its dead-letter queue) and its
-   * dead-letter queue, in the bus's region; the targets are not added: list them under their own kinds.
+   * dead-letter queue, in the bus's region; the targets are not added: list them under their own kinds. Make every
+   * subscription before this call: one made afterwards is refused.
    */
   eventBuses?: EventRuleBus[];
   /**
