@@ -121,7 +121,8 @@ export function fromHttpApiResult(result: unknown): GatewayResult | { problem: s
     const structured = result as APIGatewayProxyStructuredResultV2;
     if (structured.body !== undefined && structured.body !== null && typeof structured.body !== "string") return { problem: "its body is not a string" };
     if (givenButNotAnObject(structured.headers)) return { problem: "its headers are not an object" };
-    const headers: Record<string, string | string[]> = {};
+    // No prototype: a result header named `__proto__` (JSON.parse keeps it as a key) is a header, as proxyResult reads it.
+    const headers: Record<string, string | string[]> = Object.create(null);
     for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
     if (structured.cookies !== undefined && !(Array.isArray(structured.cookies) && structured.cookies.every((c) => typeof c === "string"))) return { problem: "its cookies are not a list of strings" };
     if (structured.cookies?.length) headers["set-cookie"] = structured.cookies;

@@ -25,7 +25,7 @@
  *
  * Where: the bundle cache's folder (SERVERLESS_FULLSTACK_CACHE_DIR; `off` disables this cache too).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FileHashes, fingerprintOf, writeAtomically, type HashRecord } from "../../components/file-hashes";
@@ -182,13 +182,22 @@ function cacheRoot(key: ProgramCacheKey): string | undefined {
  * Files written in the tick before the start carry that tick's stamp too, so the start is the first stamp of the next
  * tick: a marker file is stamped until its stamp moves (a file system whose stamps do not move within
  * MARKER_STAMPS keeps the last one: a file saved in the same stamp before the start then reads as changed during the
- * run, and the next start runs the program again, which is safe).
+ * run, and the next start runs the program again, which is safe). The marker is removed as soon as it is made, and
+ * stamped through its open descriptor: a start killed while it waits for the tick leaves no file behind (where the
+ * file system keeps an open file's name, Windows, it is removed once closed). A cache folder that cannot be written
+ * (read-only, not a folder) gives Date.now(): the entry will not be written either, and the start goes on.
+ * The marker is stamped by the cache folder's file system; a project on another one whose clock differs (a network
+ * file system stamped by its server) is compared across the two clocks, which this cannot see.
  */
 async function fileClockStart(folder: string): Promise<number> {
   const marker = join(folder, `.run-start-${process.pid}`);
+  let descriptor: number | undefined;
   try {
     mkdirSync(folder, { recursive: true });
-    const stamp = () => (writeFileSync(marker, "."), statSync(marker).mtimeMs);
+    descriptor = openSync(marker, "w");
+    removeMarker(marker);
+    const open = descriptor;
+    const stamp = () => (writeSync(open, "."), fstatSync(open).mtimeMs);
     const before = stamp();
     let now = before;
     for (let tries = 0; now === before && tries < MARKER_STAMPS; tries++) {
@@ -197,9 +206,21 @@ async function fileClockStart(folder: string): Promise<number> {
     }
     return now;
   } catch {
-    return Date.now(); // the cache folder cannot be written: the entry will not be either
+    return Date.now();
   } finally {
+    if (descriptor !== undefined) {
+      closeSync(descriptor);
+      removeMarker(marker);
+    }
+  }
+}
+
+/** Removes the run-start marker if it is there; one that cannot be removed (a folder that cannot be written) is no failure of the start. */
+function removeMarker(marker: string): void {
+  try {
     rmSync(marker, { force: true });
+  } catch {
+    /* left for the next start of this pid, which writes over it */
   }
 }
 /** Ticks are 1 to 10 ms (Linux's HZ); a timer of 1 ms takes at least that. */

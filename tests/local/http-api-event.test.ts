@@ -72,4 +72,11 @@ describe("a 2.0 result as API Gateway reads it", () => {
     expect(fromHttpApiResult({ statusCode: 201, headers: { "X-A": "1" }, body: "x" })).toEqual({ status: 201, headers: { "x-a": "1" }, body: "x" });
     expect(fromHttpApiResult({ statusCode: 204, headers: null })).toEqual({ status: 204, headers: {}, body: "" });
   });
+
+  it("keeps a result header named __proto__ as a header, as the REST result's reader does", () => {
+    // JSON.parse (how the runtime reads the result) makes `__proto__` an own member. Before the fix the map was a plain
+    // object, on which `headers["__proto__"] = "x"` is a prototype write, ignored for a string: the header was dropped.
+    const read = fromHttpApiResult(JSON.parse('{"statusCode":200,"headers":{"__proto__":"x","X-B":"2"},"body":""}'));
+    expect("headers" in read && Object.entries(read.headers)).toEqual([["__proto__", "x"], ["x-b", "2"]]);
+  });
 });

@@ -3,12 +3,12 @@
  * program read under /dev/shm (a tmpfs of regular files, where a project or a temporary folder may live) is one,
  * though the kernel's /dev around it is left out. (The cache on a whole project: tests/offline-program-cache.test.ts.)
  */
-import fs, { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import fs, { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { OfflineRun } from "../../local/offline/program";
-import { cachedProgramRun } from "../../local/offline/program-cache";
+import { cachedProgramRun, recordProgramRun } from "../../local/offline/program-cache";
 
 const SHARED_MEMORY = "/dev/shm";
 /** Folders under /dev/shm, outside the run's temporary folder (which removes the others). */
@@ -145,4 +145,33 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
       expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { listed: ["only.txt"] } } });
     });
   }
+});
+
+describe("npm start's program cache where it cannot write", () => {
+  it("runs the program, uncached, when the cache folder is a file (a cache it cannot write does not stop the start)", async () => {
+    const notAFolder = join(mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")), "file");
+    writeFileSync(notAFolder, "not a folder");
+    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: notAFolder };
+    const program = async (): Promise<OfflineRun> => ({ config: { project: "unwritable", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { ran: true } });
+    // Before the fix the run-start marker's removal (rmSync under a file: ENOTDIR) threw, and the start failed with it.
+    expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { ran: true } } });
+  });
+
+  it("leaves no run-start marker in the cache folder while it waits for the file clock's tick (a start killed then leaves none)", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "sf-program-cache-dir-"));
+    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir };
+    const program = async (): Promise<OfflineRun> => ({ config: { project: "marker", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: {} });
+    // The timers held: the start stops at its first wait for the tick, where a killed start would stop for good.
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      const recording = recordProgramRun(key, program);
+      // Before the fix `.run-start-<pid>` was there, removed only once the wait was over.
+      expect(readdirSync(join(cacheDir, "program")).filter((name) => name.startsWith(".run-start-"))).toEqual([]);
+      await vi.runAllTimersAsync();
+      await recording;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(readdirSync(join(cacheDir, "program")).filter((name) => name.startsWith(".run-start-"))).toEqual([]);
+  });
 });
