@@ -286,6 +286,10 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   }
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Node's server stops listening for the socket's errors once it hands it over for an upgrade, and `ws` listens only
+    // from handleUpgrade on: a client that resets while the authorizer or $connect runs (a write to it, the refusal,
+    // fails) would otherwise throw its error and end the local runtime.
+    socket.on("error", (error) => log(`  realtime upgrade: the client's connection failed: ${error.message}`));
     try {
       const located = locate(request.url ?? "/");
       if (!located || located.rest) return refuse(socket, 404, "Not Found");
