@@ -159,6 +159,28 @@ describe("CloudFront Functions: duplicate headers, query strings and cookies (mu
     expect(changed.headers.link).toEqual(["</c>", "</b>"]);
   });
 
+  it("a response's Set-Cookie lines of one cookie name are shown in multiValue with their attributes, and all go on (functions-event-structure.html, Example event object)", async () => {
+    const twoPaths = ok({ "set-cookie": ["s=1; Path=/a", "s=2; Path=/b", "t=3"] });
+    const { run, seen } = runner("viewer-response", (event) => event.response);
+    const kept = await run.onResponse(get(), twoPaths, "d111.cloudfront.net");
+    expect(seen[0].response?.cookies).toEqual({
+      s: { value: "1", attributes: "Path=/a", multiValue: [{ value: "1", attributes: "Path=/a" }, { value: "2", attributes: "Path=/b" }] },
+      t: { value: "3", attributes: "" },
+    });
+    expect(kept.headers["set-cookie"]).toEqual(["s=1; Path=/a", "s=2; Path=/b", "t=3"]);
+
+    const valueChanged = await onResponse((event) => {
+      event.response!.cookies.s.value = "9";
+      return event.response;
+    }, twoPaths);
+    expect(valueChanged.headers["set-cookie"]).toEqual(["s=9; Path=/a", "s=2; Path=/b", "t=3"]);
+    const multiValueChanged = await onResponse((event) => {
+      event.response!.cookies.s.multiValue = [{ value: "7", attributes: "Path=/c" }];
+      return event.response;
+    }, twoPaths);
+    expect(multiValueChanged.headers["set-cookie"]).toEqual(["s=7; Path=/c", "t=3"]);
+  });
+
   it("a multiValue that is not a list of { value } objects is a 502 validation error naming the field", async () => {
     for (const multiValue of ["a/1", [null], 3]) {
       await expect(onRequest((event) => ({ ...event.request, headers: { ...event.request.headers, accept: { value: "a", multiValue } } }), duplicated())).rejects.toThrow(
