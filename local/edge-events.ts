@@ -42,8 +42,15 @@ export interface EdgeResponse {
 /** A query string, header or cookie as a CloudFront Function sees it; a response's cookies carry their `attributes`. */
 type FunctionValue = { value: string; attributes?: string; multiValue?: Array<{ value: string; attributes?: string }> };
 
+/**
+ * Objects keyed by names the viewer or an origin chooses: without a prototype, so `__proto__` is a name like any other,
+ * not Object.prototype (whose `multiValue` a query string `?__proto__=a&__proto__=b` would otherwise set, for every
+ * object of the local runtime).
+ */
+const byName = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 function functionValues(entries: Array<[string, string]>): Record<string, FunctionValue> {
-  const out: Record<string, FunctionValue> = {};
+  const out = byName<FunctionValue>();
   for (const [name, value] of entries) {
     const existing = out[name];
     if (!existing) out[name] = { value };
@@ -136,7 +143,7 @@ function functionHeaderValues(headers: Record<string, string[]>): Record<string,
  * Cookie attributes and Example event object).
  */
 function functionResponseCookies(response: EdgeResponse): Record<string, FunctionValue> {
-  const out: Record<string, FunctionValue> = {};
+  const out = byName<FunctionValue>();
   for (const line of exposedHeaders(response.headers)["set-cookie"] ?? []) {
     const [pair, ...attributes] = line.split(";");
     const at = pair.indexOf("=");

@@ -190,3 +190,19 @@ describe("CloudFront Functions: duplicate headers, query strings and cookies (mu
     await expect(onRequest((event) => ({ ...event.request, querystring: { q: { value: "1", multiValue: "12" } } }))).rejects.toThrow(/querystring\.q\.multiValue/);
   });
 });
+
+describe("CloudFront Functions: names a viewer or an origin chooses", () => {
+  it("a query string, cookie or Set-Cookie named __proto__ is shown as any other name, and changes no object of the local runtime", async () => {
+    const request = { ...get({ cookie: ["__proto__=c1; __proto__=c2"] }), querystring: "__proto__=q1&__proto__=q2" };
+    const { run, seen } = runner("viewer-response", (event) => event.response);
+    try {
+      const changed = await run.onResponse(request, ok({ "set-cookie": ["__proto__=s1", "__proto__=s2"] }), "d111.cloudfront.net");
+      expect(({} as Record<string, unknown>).multiValue).toBeUndefined();
+      expect(seen[0].request.querystring).toEqual(JSON.parse('{"__proto__":{"value":"q1","multiValue":[{"value":"q1"},{"value":"q2"}]}}'));
+      expect(seen[0].request.cookies).toEqual(JSON.parse('{"__proto__":{"value":"c1","multiValue":[{"value":"c1"},{"value":"c2"}]}}'));
+      expect(changed.headers["set-cookie"]).toEqual(["__proto__=s1", "__proto__=s2"]);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).multiValue;
+    }
+  });
+});
