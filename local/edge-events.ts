@@ -43,11 +43,11 @@ export interface EdgeResponse {
 type FunctionValue = { value: string; attributes?: string; multiValue?: Array<{ value: string; attributes?: string }> };
 
 /**
- * Objects keyed by names the viewer or an origin chooses: without a prototype, so `__proto__` is a name like any other,
- * not Object.prototype (whose `multiValue` a query string `?__proto__=a&__proto__=b` would otherwise set, for every
- * object of the local runtime).
+ * An object keyed by names a viewer, an origin or a function chooses: without a prototype, so `__proto__` is a name like
+ * any other, not Object.prototype (whose `multiValue` a query string `?__proto__=a&__proto__=b` would otherwise set, for
+ * every object of the local runtime; a header list `headers.__proto__ ??= []` would be, and have no push).
  */
-const byName = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+export const byName = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 function functionValues(entries: Array<[string, string]>): Record<string, FunctionValue> {
   const out = byName<FunctionValue>();
@@ -196,7 +196,7 @@ export function requestFromFunction(result: any, original: EdgeRequest): EdgeReq
 
 /** A function result's `headers` as CloudFront holds them (for the ones the event showed): lower-case names, every value of each. */
 function headersFromFunction(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue> = {}): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
+  const headers = byName<string[]>();
   for (const [name, value] of fromFunctionValues(values, shown)) (headers[name.toLowerCase()] ??= []).push(value);
   return headers;
 }
@@ -378,7 +378,7 @@ type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | un
  * either name (CloudFront's own answer to such a key is not documented).
  */
 function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = byName<string[]>();
   for (const [name, values] of Object.entries(headers ?? {})) {
     const lowerName = name.toLowerCase();
     const stray = values.find((v) => v.key !== undefined && String(v.key).toLowerCase() !== lowerName);
@@ -390,7 +390,7 @@ function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
 
 /** The spellings a function's header list gives (its keys), by lower-case name. */
 function lambdaHeaderNames(headers: LambdaHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = byName<string>();
   for (const [name, values] of Object.entries(headers ?? {})) {
     const key = values.find((v) => typeof v.key === "string")?.key;
     if (key) out[name.toLowerCase()] = key;
