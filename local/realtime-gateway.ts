@@ -234,15 +234,18 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   }
 
   function headersOf(request: IncomingMessage) {
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Keyed by the client's names: without a prototype, `__proto__` is a name like any other (with one, the header was
+    // lost and `multiValueHeaders.__proto__ ??= []` found Object.prototype, which has no push: a 500 refusal).
+    const byName = <T>() => Object.create(null) as Record<string, T>;
+    const headers = byName<string>();
+    const multiValueHeaders = byName<string[]>();
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
       headers[request.rawHeaders[i]] = request.rawHeaders[i + 1];
       (multiValueHeaders[request.rawHeaders[i]] ??= []).push(request.rawHeaders[i + 1]);
     }
     const url = new URL(request.url ?? "/", origin);
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
+    const query = byName<string>();
+    const multiQuery = byName<string[]>();
     for (const [name, value] of url.searchParams) {
       query[name] = value;
       (multiQuery[name] ??= []).push(value);

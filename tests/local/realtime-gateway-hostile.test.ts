@@ -63,3 +63,32 @@ describe("local WebSocket gateway, hostile clients", () => {
     }
   });
 });
+
+describe("local WebSocket gateway, names a client chooses", () => {
+  it("takes a header and a query parameter named __proto__ as any other, into $connect's event (was a 500 refusal)", async () => {
+    const connects: Array<Record<string, any>> = [];
+    const gateway = await startRealtimeGateway({
+      apis: [{ spec, apiId: "hostile1" }],
+      region: "us-east-1",
+      invoke: async (_api, _name, event) => {
+        if ((event as { requestContext: { eventType: string } }).requestContext.eventType === "CONNECT") connects.push(event as Record<string, any>);
+        return undefined;
+      },
+    });
+    try {
+      // JSON.parse: in an object literal `__proto__` would set the prototype, not name a header.
+      const socket = new WebSocket(`${gateway.origin.replace(/^http/, "ws")}/hostile1/dev?__proto__=q&__proto__=r`, { headers: JSON.parse('{ "__proto__": "v" }') as Record<string, string> });
+      const answered = await new Promise<number | string>((resolve) => {
+        socket.once("open", () => resolve("open"));
+        socket.once("unexpected-response", (_req, response) => resolve(response.statusCode!));
+      });
+      expect(answered).toBe("open");
+      socket.terminate();
+      expect(Object.hasOwn(connects[0].headers, "__proto__")).toBe(true);
+      expect(connects[0].headers.__proto__).toBe("v");
+      expect(connects[0].multiValueQueryStringParameters.__proto__).toEqual(["q", "r"]);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
