@@ -39,10 +39,18 @@ export interface EdgeResponse {
 }
 
 
-type FunctionValue = { value: string; multiValue?: Array<{ value: string }> };
+/** A query string, header or cookie as a CloudFront Function sees it; a response's cookies carry their `attributes`. */
+type FunctionValue = { value: string; attributes?: string; multiValue?: Array<{ value: string; attributes?: string }> };
+
+/**
+ * An object keyed by names a viewer, an origin or a function chooses: without a prototype, so `__proto__` is a name like
+ * any other, not Object.prototype (whose `multiValue` a query string `?__proto__=a&__proto__=b` would otherwise set, for
+ * every object of the local runtime; a header list `headers.__proto__ ??= []` would be, and have no push).
+ */
+export const byName = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 function functionValues(entries: Array<[string, string]>): Record<string, FunctionValue> {
-  const out: Record<string, FunctionValue> = {};
+  const out = byName<FunctionValue>();
   for (const [name, value] of entries) {
     const existing = out[name];
     if (!existing) out[name] = { value };
@@ -62,7 +70,12 @@ function functionValues(entries: Array<[string, string]>): Record<string, Functi
  * read character by character).
  */
 function fromFunctionValues(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue> = {}, field = "headers"): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+  return functionItems(values, shown, field).map(([name, item]) => [name, String(item.value ?? "")]);
+}
+
+/** fromFunctionValues' pairs with each item whole: a response cookie's `attributes` go with its value. */
+function functionItems(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue>, field: string): Array<[string, { value?: unknown; attributes?: unknown }]> {
+  const out: Array<[string, { value?: unknown; attributes?: unknown }]> = [];
   for (const [name, entry] of Object.entries(values ?? {})) {
     const { multiValue } = entry;
     if (multiValue !== undefined && (!Array.isArray(multiValue) || !multiValue.every((item) => item !== null && typeof item === "object"))) {
@@ -70,8 +83,8 @@ function fromFunctionValues(values: Record<string, FunctionValue> | undefined, s
     }
     const before = Object.hasOwn(shown, name) ? shown[name] : undefined;
     const keptMultiValue = multiValue !== undefined && before?.multiValue !== undefined && JSON.stringify(multiValue) === JSON.stringify(before.multiValue);
-    const items = keptMultiValue ? [{ value: entry.value }, ...before!.multiValue!.slice(1)] : (multiValue ?? [entry]);
-    for (const item of items) out.push([name, String(item.value ?? "")]);
+    const items = keptMultiValue ? [{ value: entry.value, attributes: entry.attributes }, ...before!.multiValue!.slice(1)] : (multiValue ?? [entry]);
+    for (const item of items) out.push([name, item]);
   }
   return out;
 }
@@ -124,6 +137,25 @@ function functionHeaderValues(headers: Record<string, string[]>): Record<string,
   return functionValues(Object.entries(headers).flatMap(([name, values]) => values.map((v): [string, string] => [name, v])));
 }
 
+/**
+ * A response's Set-Cookie lines as a CloudFront Function's event shows them: by cookie name, `value` and `attributes`,
+ * the lines of a name set more than once (one per Path, say) each in `multiValue` (functions-event-structure.html,
+ * Cookie attributes and Example event object).
+ */
+function functionResponseCookies(response: EdgeResponse): Record<string, FunctionValue> {
+  const out = byName<FunctionValue>();
+  for (const line of exposedHeaders(response.headers)["set-cookie"] ?? []) {
+    const [pair, ...attributes] = line.split(";");
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    const cookie = { value: pair.slice(at + 1).trim(), attributes: attributes.join(";").trim() };
+    const existing = out[name];
+    if (!existing) out[name] = cookie;
+    else (existing.multiValue ??= [{ value: existing.value, attributes: existing.attributes }]).push(cookie);
+  }
+  return out;
+}
+
 /** CloudFront Functions event (version 1.0) for a request, and for a response when there is one. */
 export function functionEvent(eventType: "viewer-request" | "viewer-response", request: EdgeRequest, response: EdgeResponse | undefined, host: string) {
   const event: Record<string, unknown> = {
@@ -139,16 +171,11 @@ export function functionEvent(eventType: "viewer-request" | "viewer-response", r
     },
   };
   if (response) {
-    const setCookies = exposedHeaders(response.headers)["set-cookie"] ?? [];
     event.response = {
       statusCode: response.status,
       statusDescription: response.statusDescription ?? "",
       headers: functionResponseHeaders(response),
-      cookies: Object.fromEntries(setCookies.map((line) => {
-        const [pair, ...attributes] = line.split(";");
-        const at = pair.indexOf("=");
-        return [pair.slice(0, at).trim(), { value: pair.slice(at + 1).trim(), attributes: attributes.join(";").trim() }];
-      })),
+      cookies: functionResponseCookies(response),
     };
   }
   return event;
@@ -169,16 +196,19 @@ export function requestFromFunction(result: any, original: EdgeRequest): EdgeReq
 
 /** A function result's `headers` as CloudFront holds them (for the ones the event showed): lower-case names, every value of each. */
 function headersFromFunction(values: Record<string, FunctionValue> | undefined, shown: Record<string, FunctionValue> = {}): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
+  const headers = byName<string[]>();
   for (const [name, value] of fromFunctionValues(values, shown)) (headers[name.toLowerCase()] ??= []).push(value);
   return headers;
 }
 
-/** A response a function returned (for `shown`, the response headers its event showed, at viewer-response). */
-export function responseFromFunction(result: any, shown: Record<string, FunctionValue> = {}): EdgeResponse {
-  const headers = headersFromFunction(result.headers, shown);
-  for (const [name, cookie] of Object.entries((result.cookies ?? {}) as Record<string, FunctionValue & { attributes?: string }>)) {
-    (headers["set-cookie"] ??= []).push(`${name}=${cookie.value}${cookie.attributes ? `; ${cookie.attributes}` : ""}`);
+/**
+ * A response a function returned (for `shown`, the response headers and cookies its event showed, at viewer-response):
+ * its cookies by the same multiValue rules as headers.
+ */
+export function responseFromFunction(result: any, shown: { headers?: Record<string, FunctionValue>; cookies?: Record<string, FunctionValue> } = {}): EdgeResponse {
+  const headers = headersFromFunction(result.headers, shown.headers);
+  for (const [name, cookie] of functionItems(result.cookies, shown.cookies ?? {}, "cookies")) {
+    (headers["set-cookie"] ??= []).push(`${name}=${String(cookie.value ?? "")}${cookie.attributes ? `; ${String(cookie.attributes)}` : ""}`);
   }
   // `data` is "The body string" (functions-event-structure.html#functions-event-structure-response): anything else read as
   // a Buffer source could have the front door allocate whatever `{ length }` it claims.
@@ -204,7 +234,8 @@ export function generatedResponseFromFunction(result: any): EdgeResponse {
  * and the disallowed headers it was not shown. Throws InvalidEdgeResult for a disallowed or read-only header (checkHeaders).
  */
 export function changedResponseFromFunction(result: any, original: EdgeResponse): EdgeResponse {
-  return changedResponse("function", "viewer-response", responseFromFunction(result, functionResponseHeaders(original)), result.body !== undefined, original);
+  const shown = { headers: functionResponseHeaders(original), cookies: functionResponseCookies(original) };
+  return changedResponse("function", "viewer-response", responseFromFunction(result, shown), result.body !== undefined, original);
 }
 
 /**
@@ -347,7 +378,7 @@ type LambdaHeaders = Record<string, Array<{ key?: string; value: string }>> | un
  * either name (CloudFront's own answer to such a key is not documented).
  */
 function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = byName<string[]>();
   for (const [name, values] of Object.entries(headers ?? {})) {
     const lowerName = name.toLowerCase();
     const stray = values.find((v) => v.key !== undefined && String(v.key).toLowerCase() !== lowerName);
@@ -359,7 +390,7 @@ function fromLambdaHeaders(headers: LambdaHeaders): Record<string, string[]> {
 
 /** The spellings a function's header list gives (its keys), by lower-case name. */
 function lambdaHeaderNames(headers: LambdaHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = byName<string>();
   for (const [name, values] of Object.entries(headers ?? {})) {
     const key = values.find((v) => typeof v.key === "string")?.key;
     if (key) out[name.toLowerCase()] = key;

@@ -24,7 +24,7 @@ import { CACHED_METHODS, siteRequestFunction } from "../components/static-site/d
 import { customHeaderValues, securityHeaderValues } from "../components/static-site/headers";
 import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "../components/static-site/spec";
 import {
-  CloudFrontFunctionSandbox, EdgeFunctionError, InvalidEdgeResult, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
+  byName, CloudFrontFunctionSandbox, EdgeFunctionError, InvalidEdgeResult, cloudFrontFunctionRunner, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRuntime,
 } from "./edge-runtime";
 import { createSiteOrigin, SITE_ORIGIN_HEADER_NAMES, type OriginRequestHeaders } from "./s3-site-origin";
 import { FRAMING_HEADERS, MAX_PAYLOAD_BYTES, pathPatternMatcher, readBody, unsendable } from "./http";
@@ -328,9 +328,9 @@ function hostOf(request: IncomingMessage): string {
 }
 
 function edgeRequest(request: IncomingMessage, target: { path: string; querystring: string }): EdgeRequest {
-  const headers: Record<string, string[]> = {};
+  const headers = byName<string[]>();
   // Each name as the viewer first spelled it, for Lambda@Edge's header keys.
-  const headerNames: Record<string, string> = {};
+  const headerNames = byName<string>();
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i].toLowerCase();
     (headers[name] ??= []).push(request.rawHeaders[i + 1]);
@@ -436,9 +436,9 @@ class LoopbackHops {
         const chunks: Buffer[] = [];
         incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
         incoming.on("end", () => {
-          const responseHeaders: Record<string, string[]> = {};
+          const responseHeaders = byName<string[]>();
           // Each name as the origin first spelt it (EdgeResponse.headerNames).
-          const headerNames: Record<string, string> = {};
+          const headerNames = byName<string>();
           for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
             const name = incoming.rawHeaders[i].toLowerCase();
             if (name === "content-length" || name === "transfer-encoding" || name === "connection" || name === "keep-alive" || name === "date") continue;

@@ -234,15 +234,18 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   }
 
   function headersOf(request: IncomingMessage) {
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Keyed by the client's names: without a prototype, `__proto__` is a name like any other (with one, the header was
+    // lost and `multiValueHeaders.__proto__ ??= []` found Object.prototype, which has no push: a 500 refusal).
+    const byName = <T>() => Object.create(null) as Record<string, T>;
+    const headers = byName<string>();
+    const multiValueHeaders = byName<string[]>();
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
       headers[request.rawHeaders[i]] = request.rawHeaders[i + 1];
       (multiValueHeaders[request.rawHeaders[i]] ??= []).push(request.rawHeaders[i + 1]);
     }
     const url = new URL(request.url ?? "/", origin);
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
+    const query = byName<string>();
+    const multiQuery = byName<string[]>();
     for (const [name, value] of url.searchParams) {
       query[name] = value;
       (multiQuery[name] ??= []).push(value);
@@ -286,6 +289,10 @@ export async function startRealtimeGateway(options: RealtimeGatewayOptions): Pro
   }
 
   async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Node's server stops listening for the socket's errors once it hands it over for an upgrade, and `ws` listens only
+    // from handleUpgrade on: a client that resets while the authorizer or $connect runs (a write to it, the refusal,
+    // fails) would otherwise throw its error and end the local runtime.
+    socket.on("error", (error) => log(`  realtime upgrade: the client's connection failed: ${error.message}`));
     try {
       const located = locate(request.url ?? "/");
       if (!located || located.rest) return refuse(socket, 404, "Not Found");

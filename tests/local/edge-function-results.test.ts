@@ -159,6 +159,28 @@ describe("CloudFront Functions: duplicate headers, query strings and cookies (mu
     expect(changed.headers.link).toEqual(["</c>", "</b>"]);
   });
 
+  it("a response's Set-Cookie lines of one cookie name are shown in multiValue with their attributes, and all go on (functions-event-structure.html, Example event object)", async () => {
+    const twoPaths = ok({ "set-cookie": ["s=1; Path=/a", "s=2; Path=/b", "t=3"] });
+    const { run, seen } = runner("viewer-response", (event) => event.response);
+    const kept = await run.onResponse(get(), twoPaths, "d111.cloudfront.net");
+    expect(seen[0].response?.cookies).toEqual({
+      s: { value: "1", attributes: "Path=/a", multiValue: [{ value: "1", attributes: "Path=/a" }, { value: "2", attributes: "Path=/b" }] },
+      t: { value: "3", attributes: "" },
+    });
+    expect(kept.headers["set-cookie"]).toEqual(["s=1; Path=/a", "s=2; Path=/b", "t=3"]);
+
+    const valueChanged = await onResponse((event) => {
+      event.response!.cookies.s.value = "9";
+      return event.response;
+    }, twoPaths);
+    expect(valueChanged.headers["set-cookie"]).toEqual(["s=9; Path=/a", "s=2; Path=/b", "t=3"]);
+    const multiValueChanged = await onResponse((event) => {
+      event.response!.cookies.s.multiValue = [{ value: "7", attributes: "Path=/c" }];
+      return event.response;
+    }, twoPaths);
+    expect(multiValueChanged.headers["set-cookie"]).toEqual(["s=7; Path=/c", "t=3"]);
+  });
+
   it("a multiValue that is not a list of { value } objects is a 502 validation error naming the field", async () => {
     for (const multiValue of ["a/1", [null], 3]) {
       await expect(onRequest((event) => ({ ...event.request, headers: { ...event.request.headers, accept: { value: "a", multiValue } } }), duplicated())).rejects.toThrow(
@@ -166,5 +188,21 @@ describe("CloudFront Functions: duplicate headers, query strings and cookies (mu
       );
     }
     await expect(onRequest((event) => ({ ...event.request, querystring: { q: { value: "1", multiValue: "12" } } }))).rejects.toThrow(/querystring\.q\.multiValue/);
+  });
+});
+
+describe("CloudFront Functions: names a viewer or an origin chooses", () => {
+  it("a query string, cookie or Set-Cookie named __proto__ is shown as any other name, and changes no object of the local runtime", async () => {
+    const request = { ...get({ cookie: ["__proto__=c1; __proto__=c2"] }), querystring: "__proto__=q1&__proto__=q2" };
+    const { run, seen } = runner("viewer-response", (event) => event.response);
+    try {
+      const changed = await run.onResponse(request, ok({ "set-cookie": ["__proto__=s1", "__proto__=s2"] }), "d111.cloudfront.net");
+      expect(({} as Record<string, unknown>).multiValue).toBeUndefined();
+      expect(seen[0].request.querystring).toEqual(JSON.parse('{"__proto__":{"value":"q1","multiValue":[{"value":"q1"},{"value":"q2"}]}}'));
+      expect(seen[0].request.cookies).toEqual(JSON.parse('{"__proto__":{"value":"c1","multiValue":[{"value":"c1"},{"value":"c2"}]}}'));
+      expect(changed.headers["set-cookie"]).toEqual(["__proto__=s1", "__proto__=s2"]);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).multiValue;
+    }
   });
 });
