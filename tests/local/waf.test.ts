@@ -91,25 +91,24 @@ describe("createLocalWaf", () => {
   });
 });
 
+/** A front door with `waf` over a site whose /api/* route records each request it reaches in `reached`. */
+async function doorWithApi(waf: { rateLimit?: number; maxBodyBytes?: number }, reached: string[]) {
+  const spec = normalise("site", { path: "tests/fixtures/site", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }], waf });
+  const api = (request: IncomingMessage, response: ServerResponse) => {
+    reached.push(`${request.method} ${request.url}`);
+    request.resume();
+    request.on("end", () => response.end("{}"));
+  };
+  return openDoor(createFrontDoor(spec, new Map([["api", api]]), { log: () => {} }));
+}
+
 describe("the front door with a web ACL", () => {
   let base: string;
   let close: () => Promise<void>;
   const reached: string[] = [];
 
   beforeAll(async () => {
-    const spec = normalise("site", {
-      path: "tests/fixtures/site",
-      routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }],
-      waf: { rateLimit: 10, maxBodyBytes: 64 },
-    });
-    const api = (request: IncomingMessage, response: ServerResponse) => {
-      reached.push(`${request.method} ${request.url}`);
-      request.resume();
-      request.on("end", () => response.end("{}"));
-    };
-    const door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { log: () => {} }));
-    base = door.base;
-    close = door.close;
+    ({ base, close } = await doorWithApi({ rateLimit: 10, maxBodyBytes: 64 }, reached));
   });
   afterAll(() => close?.());
 
@@ -131,15 +130,7 @@ describe("the front door's web ACL and a request's framing", () => {
   const reached: string[] = [];
 
   beforeAll(async () => {
-    const spec = normalise("site", { path: "tests/fixtures/site", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }], waf: { maxBodyBytes: 64 } });
-    const api = (request: IncomingMessage, response: ServerResponse) => {
-      reached.push(`${request.method} ${request.url}`);
-      request.resume();
-      request.on("end", () => response.end("{}"));
-    };
-    const door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { log: () => {} }));
-    base = door.base;
-    close = door.close;
+    ({ base, close } = await doorWithApi({ maxBodyBytes: 64 }, reached));
   });
   afterAll(() => close?.());
 
