@@ -17,13 +17,39 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
+/** A folder under /dev/shm, removed after the suite. */
+const sharedMemoryFolder = () => folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
+/** A cache key of its own: a fresh project folder and program cache. */
+const freshKey = () => ({ stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) });
+/** A program's run with nothing in it but `outputs`. */
+const runWith = (outputs: Record<string, unknown>): OfflineRun => ({
+  config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] },
+  resources: [],
+  specs: [],
+  outputs,
+});
+/**
+ * Runs `start` while Date.now() is a minute ahead of the clock the kernel stamps files with (Linux: its coarse clock,
+ * up to a jiffy behind), by more than a change during the run takes: a start read from Date.now() would take the
+ * change's stamp as before the run.
+ */
+async function withDateAhead<T>(start: () => Promise<T>): Promise<T> {
+  const now = Date.now.bind(Date);
+  const ahead = vi.spyOn(Date, "now").mockImplementation(() => now() + 60_000);
+  try {
+    return await start();
+  } finally {
+    ahead.mockRestore();
+  }
+}
+
 describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
   it("runs the program again when a file it read under /dev/shm changed", async () => {
-    const note = join(folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1], "note.txt");
-    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    const note = join(sharedMemoryFolder(), "note.txt");
+    const key = freshKey();
     // Through node:fs's module object, as a program's CommonJS modules call it (the cache records by hooking it).
     const program = async (): Promise<OfflineRun> => {
-      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { note: fs.readFileSync(note, "utf8") } };
+      return runWith({ note: fs.readFileSync(note, "utf8") });
     };
     const start = () => cachedProgramRun(key, program, () => {});
     writeFileSync(note, "first");
@@ -34,14 +60,14 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
   });
 
   it("runs the program again after a run during which a folder it listed gained an entry (it may have listed it before)", async () => {
-    const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
-    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    const folder = sharedMemoryFolder();
+    const key = freshKey();
     let addDuringRun = true;
     const program = async (): Promise<OfflineRun> => {
       const listed = fs.readdirSync(folder).sort();
       // Something else (an editor, a build) adds a file after the program listed the folder, before the run ends.
       if (addDuringRun) writeFileSync(join(folder, "late.txt"), "late");
-      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed } };
+      return runWith({ listed });
     };
     const start = () => cachedProgramRun(key, program, () => {});
     writeFileSync(join(folder, "early.txt"), "early");
@@ -52,48 +78,33 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
   });
 
   it("runs the program again after a run during which a folder it listed gained an entry stamped before the run started (file times come from a coarse clock)", async () => {
-    const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
-    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    const folder = sharedMemoryFolder();
+    const key = freshKey();
     let addDuringRun = true;
     const program = async (): Promise<OfflineRun> => {
       const listed = fs.readdirSync(folder, { withFileTypes: true }).map((entry) => entry.name).sort();
       if (addDuringRun) writeFileSync(join(folder, "late.txt"), "late");
-      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed } };
+      return runWith({ listed });
     };
     writeFileSync(join(folder, "early.txt"), "early");
-    // The clock the run's start is read from is ahead of the one the kernel stamps files with (Linux: its coarse clock,
-    // up to a jiffy behind), here by more than the change takes: the folder's new mtime reads as before the start.
-    const now = Date.now.bind(Date);
-    const ahead = vi.spyOn(Date, "now").mockImplementation(() => now() + 60_000);
-    try {
-      expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt"] } } });
-    } finally {
-      ahead.mockRestore();
-    }
+    expect(await withDateAhead(() => cachedProgramRun(key, program, () => {}))).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt"] } } });
     addDuringRun = false;
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
   });
 
   it("runs the program again after a run during which a file it read was rewritten, however far the run's clock is ahead of the file clock", async () => {
-    const note = join(folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1], "note.txt");
-    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    const note = join(sharedMemoryFolder(), "note.txt");
+    const key = freshKey();
     let rewriteDuringRun = true;
     const program = async (): Promise<OfflineRun> => {
       const read = fs.readFileSync(note, "utf8");
       // An editor saves the file after the program read it, before the run ends.
       if (rewriteDuringRun) writeFileSync(note, "saved during the run");
-      return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { note: read } };
+      return runWith({ note: read });
     };
     writeFileSync(note, "before");
-    // As in the folder test above: the new mtime would read as before a start taken from Date.now().
-    const now = Date.now.bind(Date);
-    const ahead = vi.spyOn(Date, "now").mockImplementation(() => now() + 60_000);
-    try {
-      expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { note: "before" } } });
-    } finally {
-      ahead.mockRestore();
-    }
+    expect(await withDateAhead(() => cachedProgramRun(key, program, () => {}))).toMatchObject({ cached: false, run: { outputs: { note: "before" } } });
     rewriteDuringRun = false;
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { note: "saved during the run" } } });
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: true, run: { outputs: { note: "saved during the run" } } });
@@ -105,22 +116,16 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
     ["its callback second and an argument after it", [undefined]],
   ] as const) {
     it(`sees a folder listed with fs.readdir, ${how}, gain an entry during the run, however coarse the file clock`, async () => {
-      const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
-      const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+      const folder = sharedMemoryFolder();
+      const key = freshKey();
       let addDuringRun = true;
       const program = async (): Promise<OfflineRun> => {
         const names = await new Promise<string[]>((resolve, reject) => (fs.readdir as (...args: unknown[]) => void)(folder, (error: Error | null, found: string[]) => (error ? reject(error) : resolve(found)), ...args));
         if (addDuringRun) writeFileSync(join(folder, "late.txt"), "late");
-        return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed: names.sort() } };
+        return runWith({ listed: names.sort() });
       };
       writeFileSync(join(folder, "early.txt"), "early");
-      const now = Date.now.bind(Date);
-      const ahead = vi.spyOn(Date, "now").mockImplementation(() => now() + 60_000);
-      try {
-        expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt"] } } });
-      } finally {
-        ahead.mockRestore();
-      }
+      expect(await withDateAhead(() => cachedProgramRun(key, program, () => {}))).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt"] } } });
       addDuringRun = false;
       expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["early.txt", "late.txt"] } } });
     });
@@ -134,11 +139,11 @@ describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
     ["in base64, through fs.promises", async (folder: string) => (await fs.promises.readdir(folder, { encoding: "base64" })).map((name) => Buffer.from(name, "base64").toString())],
   ] as const) {
     it(`keeps the run of a program that lists an unchanged folder ${how}`, async () => {
-      const folder = folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1];
-      const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+      const folder = sharedMemoryFolder();
+      const key = freshKey();
       const program = async (): Promise<OfflineRun> => {
         const listed = (await list(folder)).sort();
-        return { config: { project: "shm", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { listed } };
+        return runWith({ listed });
       };
       writeFileSync(join(folder, "only.txt"), "only");
       expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { listed: ["only.txt"] } } });
@@ -152,7 +157,7 @@ describe("npm start's program cache where it cannot write", () => {
     const notAFolder = join(mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")), "file");
     writeFileSync(notAFolder, "not a folder");
     const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: notAFolder };
-    const program = async (): Promise<OfflineRun> => ({ config: { project: "unwritable", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { ran: true } });
+    const program = async (): Promise<OfflineRun> => runWith({ ran: true });
     // Before the fix the run-start marker's removal (rmSync under a file: ENOTDIR) threw, and the start failed with it.
     expect(await cachedProgramRun(key, program, () => {})).toMatchObject({ cached: false, run: { outputs: { ran: true } } });
   });
@@ -160,7 +165,7 @@ describe("npm start's program cache where it cannot write", () => {
   it("leaves no run-start marker in the cache folder while it waits for the file clock's tick (a start killed then leaves none)", async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "sf-program-cache-dir-"));
     const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir };
-    const program = async (): Promise<OfflineRun> => ({ config: { project: "marker", stack: "dev", values: {}, objectKeys: [], secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: {} });
+    const program = async (): Promise<OfflineRun> => runWith({});
     // The timers held: the start stops at its first wait for the tick, where a killed start would stop for good.
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     try {
