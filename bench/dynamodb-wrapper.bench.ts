@@ -2,7 +2,7 @@
  * What the local DynamoDB's wrappers in front of dynalite cost a read (issue 15): the albums route's DynamoDB Query
  * (a global index, a key condition, Limit 50; bench/memory.bench.ts's floor) sent to dynalite's own listener
  * (baseline: dynalite with the runtime's patches, nothing in front) and to startPatchedDynalite (what `npm start` and
- * the handler tests run: the transaction and table-ARN wrappers in front, local/dynamodb/replayed-request.ts). Same
+ * the handler tests run: the one listener in front, local/dynamodb/replayed-request.ts, serving transactions and table-ARN batches). Same
  * process, same run, interleaved rounds; throughput and CPU per Query (this process's, the load's client included,
  * so the ratio understates the wrappers' share). Target: the wrappers' CPU per Query at most CPU_TARGET× the baseline's
  * (median of paired rounds): the wrappers read a Query's body in front of dynalite before, at ≈1.16–1.20×; streamed
