@@ -120,7 +120,7 @@ function decodedConnectionId(encoded: string): string | undefined {
  * Prepended to the socket's listeners, it sees a frame's header before `ws` can have delivered that frame's message.
  */
 export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: number, messagesBefore: number) => void): void {
-  let header = Buffer.alloc(0);
+  let header: Buffer = Buffer.alloc(0);
   let payloadLeft = 0;
   let messagesFinished = 0;
   const onData = (chunk: Buffer) => {
@@ -134,7 +134,8 @@ export function watchFrameSizes(socket: Duplex, limit: number, tooBig: (bytes: n
       }
       // A header is 2–14 bytes and may end in a later chunk: `header` keeps the bytes of it seen so far.
       const seen = header.length;
-      header = Buffer.concat([header, chunk.subarray(at, at + 14 - seen)]);
+      // Most headers lie whole in one chunk: a view of it, copied only when one spans two chunks.
+      header = seen === 0 ? chunk.subarray(at, at + 14) : Buffer.concat([header, chunk.subarray(at, at + 14 - seen)]);
       if (header.length < 2) return;
       const length7 = header[1] & 0x7f;
       const lengthBytes = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
